@@ -1,0 +1,75 @@
+// Command dozvon is the one binary of the voice robot: it only wires packages
+// together. Each subcommand lives in its own cmd_*.go file.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// env is what a subcommand may touch of the process: no globals.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+type command struct {
+	summary string
+	run     func(ctx context.Context, e env, args []string) int
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"call":       {"place one robot call and print the turn-by-turn log", cmdCall},
+		"demo":       {"simulated debtor phones + the robot on loopback, with a results table", cmdDemo},
+		"bench":      {"measure the media path and concurrent calls (bench calls -n N)", cmdBench},
+		"serve":      {"run the SIP user agent and answer inbound calls with a script", cmdServe},
+		"lint":       {"check dialogue scripts (file:line errors)", cmdLint},
+		"test":       {"run text-level test cases against a script", cmdTest},
+		"compliance": {"230-FZ guard: compliance check < case.json", cmdCompliance},
+		"numplan":    {"numbering plan: numplan import FILE... | numplan lookup +7...", cmdNumplan},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	os.Exit(run(ctx, e, os.Args[1:]))
+}
+
+func run(ctx context.Context, e env, args []string) int {
+	cmds := commands()
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(e.stderr, cmds)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "dozvon: unknown command %q\n", args[0])
+		usage(e.stderr, cmds)
+		return 2
+	}
+	return c.run(ctx, e, args[1:])
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	fmt.Fprintln(w, "usage: dozvon <command> [flags]")
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-11s %s\n", n, cmds[n].summary)
+	}
+}
