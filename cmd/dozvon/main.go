@@ -34,6 +34,7 @@ func commands() map[string]command {
 		"test":       {"run text-level test cases against a script", cmdTest},
 		"compliance": {"230-FZ guard: compliance check < case.json", cmdCompliance},
 		"numplan":    {"numbering plan: numplan import FILE... | numplan lookup +7...", cmdNumplan},
+		"detect":     {"first-phrase detection: detect eval DIR [--json]", cmdDetect},
 	}
 }
 
