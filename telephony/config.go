@@ -1,0 +1,111 @@
+package telephony
+
+import (
+	"fmt"
+	"time"
+)
+
+// Config is the SIP user agent's configuration.
+type Config struct {
+	// Name is the user agent name and the default Contact/From user.
+	Name string `yaml:"name"`
+	// Listen lists the SIP transports to bind (default: udp 127.0.0.1:5060).
+	Listen []Listen `yaml:"listen"`
+	// RTPPortMin/RTPPortMax bound the local RTP ports (0 = any ephemeral port).
+	// diago keeps this range process-wide, so the first UA created sets it.
+	RTPPortMin int `yaml:"rtp_port_min"`
+	RTPPortMax int `yaml:"rtp_port_max"`
+	// Codecs in order of preference: PCMU, PCMA (telephone-event is always offered).
+	Codecs []string `yaml:"codecs"`
+	// Trunks used by Dial when the destination is a number rather than a SIP URI.
+	Trunks []Trunk `yaml:"trunks"`
+	// RecordDir receives one stereo WAV per call ("" = no recording).
+	RecordDir string `yaml:"record_dir"`
+	// RingTimeout bounds ringing before CANCEL (default 30 s).
+	RingTimeout time.Duration `yaml:"ring_timeout"`
+	// JitterFrames is the jitter buffer's reorder depth in 20 ms frames (default 3).
+	JitterFrames int `yaml:"jitter_frames"`
+}
+
+// Listen is one SIP transport to bind.
+type Listen struct {
+	Transport string `yaml:"transport"` // udp or tcp
+	Host      string `yaml:"host"`      // bind address
+	Port      int    `yaml:"port"`      // 0 = ephemeral
+	// ExternalHost is the address put in Contact/Via and SDP when behind NAT.
+	ExternalHost string `yaml:"external_host"`
+	// MediaExternalIP overrides the SDP connection address only.
+	MediaExternalIP string `yaml:"media_external_ip"`
+}
+
+// Trunk is a SIP provider account.
+type Trunk struct {
+	Name      string `yaml:"name"`
+	Host      string `yaml:"host"`      // provider domain or host[:port], used in the Request-URI
+	Transport string `yaml:"transport"` // udp (default) or tcp
+	Username  string `yaml:"username"`
+	Password  string `yaml:"password"`
+	// Register keeps a registration with the provider while the UA runs.
+	Register bool          `yaml:"register"`
+	Expiry   time.Duration `yaml:"register_expiry"`
+	// OutboundProxy, when set, receives every request for this trunk (host:port).
+	OutboundProxy string `yaml:"outbound_proxy"`
+	// Priority orders failover (lower first); CostPerMinute is recorded per call.
+	Priority      int     `yaml:"priority"`
+	CostPerMinute float64 `yaml:"cost_per_minute"`
+	// CallerID is the default From user on this trunk.
+	CallerID string `yaml:"caller_id"`
+}
+
+func (c *Config) withDefaults() Config {
+	o := *c
+	if o.Name == "" {
+		o.Name = "dozvon"
+	}
+	if len(o.Listen) == 0 {
+		o.Listen = []Listen{{Transport: "udp", Host: "127.0.0.1", Port: 5060}}
+	}
+	if len(o.Codecs) == 0 {
+		o.Codecs = []string{"PCMU", "PCMA"}
+	}
+	if o.RingTimeout <= 0 {
+		o.RingTimeout = 30 * time.Second
+	}
+	if o.JitterFrames <= 0 {
+		o.JitterFrames = 3
+	}
+	return o
+}
+
+// Validate reports the first configuration error, naming the field.
+func (c *Config) Validate() error {
+	for i, l := range c.Listen {
+		switch l.Transport {
+		case "udp", "tcp", "":
+		default:
+			return fmt.Errorf("telephony config: listen[%d].transport %q: want udp or tcp", i, l.Transport)
+		}
+		if l.Port < 0 || l.Port > 65535 {
+			return fmt.Errorf("telephony config: listen[%d].port %d out of range", i, l.Port)
+		}
+	}
+	if c.RTPPortMin < 0 || c.RTPPortMax < 0 || (c.RTPPortMax != 0 && c.RTPPortMax <= c.RTPPortMin) {
+		return fmt.Errorf("telephony config: rtp_port_min/max %d..%d is not a range", c.RTPPortMin, c.RTPPortMax)
+	}
+	for _, codec := range c.Codecs {
+		if codec != "PCMU" && codec != "PCMA" {
+			return fmt.Errorf("telephony config: codec %q: want PCMU or PCMA", codec)
+		}
+	}
+	seen := map[string]bool{}
+	for i, t := range c.Trunks {
+		if t.Name == "" || t.Host == "" {
+			return fmt.Errorf("telephony config: trunks[%d]: name and host are required", i)
+		}
+		if seen[t.Name] {
+			return fmt.Errorf("telephony config: trunks[%d]: duplicate name %q", i, t.Name)
+		}
+		seen[t.Name] = true
+	}
+	return nil
+}

@@ -1,0 +1,559 @@
+package telephony
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/emiago/diago"
+	"github.com/emiago/diago/media"
+	"github.com/emiago/diago/media/sdp"
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+)
+
+// UA is dozvon's SIP user agent: it places and answers calls through diago
+// and hands each answered call over as a *Call with its media loop running.
+type UA struct {
+	cfg    Config
+	log    *slog.Logger
+	sipua  *sipgo.UserAgent
+	dg     *diago.Diago
+	listen []Listen // with resolved ports
+	seq    atomic.Int64
+	active sync.WaitGroup
+	closed atomic.Bool
+}
+
+// rtpRangeOnce guards diago's process-wide RTP port range.
+var rtpRangeOnce sync.Once
+
+// New creates a user agent bound to cfg.Listen. Call Serve to accept inbound
+// calls; Dial works without it.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*UA, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.RTPPortMin > 0 {
+		rtpRangeOnce.Do(func() { media.RTPPortStart, media.RTPPortEnd = cfg.RTPPortMin, cfg.RTPPortMax })
+	}
+	sipua, err := sipgo.NewUA(sipgo.WithUserAgent(cfg.Name))
+	if err != nil {
+		return nil, fmt.Errorf("telephony: new user agent: %w", err)
+	}
+	u := &UA{cfg: cfg, log: log, sipua: sipua}
+	var opts []diago.DiagoOption
+	opts = append(opts, diago.WithLogger(log.With("component", "diago")))
+	codecs := []media.Codec{}
+	for _, c := range cfg.Codecs {
+		if c == "PCMA" {
+			codecs = append(codecs, media.CodecAudioAlaw)
+		} else {
+			codecs = append(codecs, media.CodecAudioUlaw)
+		}
+	}
+	codecs = append(codecs, media.CodecTelephoneEvent8000)
+	opts = append(opts, diago.WithMediaConfig(diago.MediaConfig{Codecs: codecs}))
+	for i, l := range cfg.Listen {
+		if l.Transport == "" {
+			l.Transport = "udp"
+		}
+		if l.Port == 0 {
+			p, err := freePort(l.Transport, l.Host)
+			if err != nil {
+				return nil, fmt.Errorf("telephony: listen[%d]: %w", i, err)
+			}
+			l.Port = p
+		}
+		t := diago.Transport{
+			ID:           fmt.Sprintf("%s-%d", l.Transport, i),
+			Transport:    l.Transport,
+			BindHost:     l.Host,
+			BindPort:     l.Port,
+			ExternalHost: l.ExternalHost,
+		}
+		if l.MediaExternalIP != "" {
+			ip := net.ParseIP(l.MediaExternalIP)
+			if ip == nil {
+				return nil, fmt.Errorf("telephony: listen[%d].media_external_ip %q is not an IP", i, l.MediaExternalIP)
+			}
+			t.MediaExternalIP = ip
+		}
+		opts = append(opts, diago.WithTransport(t))
+		u.listen = append(u.listen, l)
+	}
+	u.dg = diago.NewDiago(sipua, opts...)
+	return u, nil
+}
+
+// freePort finds a free port for tests and ephemeral configs. It is only a
+// hint (the port is released before diago binds it) but on loopback it holds.
+func freePort(transport, host string) (int, error) {
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if transport == "tcp" {
+		l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+		if err != nil {
+			return 0, fmt.Errorf("find free tcp port: %w", err)
+		}
+		defer l.Close()
+		return l.Addr().(*net.TCPAddr).Port, nil
+	}
+	c, err := net.ListenPacket("udp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return 0, fmt.Errorf("find free udp port: %w", err)
+	}
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).Port, nil
+}
+
+// Addr is the first listener's host:port (what peers should send INVITEs to).
+func (u *UA) Addr() string {
+	l := u.listen[0]
+	host := l.Host
+	if l.ExternalHost != "" {
+		host = l.ExternalHost
+	}
+	return net.JoinHostPort(host, strconv.Itoa(l.Port))
+}
+
+// URI is a SIP URI for user at this UA.
+func (u *UA) URI(user string) string { return "sip:" + user + "@" + u.Addr() }
+
+// InboundHandler handles one inbound INVITE. It must Answer or Reject; the
+// call lasts while the handler runs — when it returns, the call is hung up.
+type InboundHandler func(ctx context.Context, in *Inbound)
+
+// Serve binds the listeners, keeps trunk registrations, and runs h for every
+// inbound call until ctx is done. It returns once the listeners are ready.
+func (u *UA) Serve(ctx context.Context, h InboundHandler) error {
+	err := u.dg.ServeBackground(ctx, func(d *diago.DialogServerSession) {
+		u.active.Add(1)
+		defer u.active.Done()
+		in := &Inbound{ua: u, d: d}
+		defer func() {
+			if r := recover(); r != nil {
+				u.log.Error("inbound handler panic", "panic", r, "call_id", d.InviteRequest.CallID().Value())
+				if !in.answered && !in.responded {
+					_ = d.Respond(500, "Server Internal Error", nil)
+				}
+			}
+		}()
+		h(d.Context(), in)
+		if in.call != nil {
+			hctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			_ = in.call.Hangup(hctx)
+			cancel()
+		} else if !in.responded {
+			_ = d.Respond(480, "Temporarily Unavailable", nil)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("telephony: serve: %w", err)
+	}
+	for _, t := range u.cfg.Trunks {
+		if t.Register {
+			go u.keepRegistered(ctx, t)
+		}
+	}
+	return nil
+}
+
+func (u *UA) keepRegistered(ctx context.Context, t Trunk) {
+	uri := sip.Uri{}
+	target := "sip:" + t.Host
+	if t.Transport == "tcp" {
+		target += ";transport=tcp"
+	}
+	if err := sip.ParseUri(target, &uri); err != nil {
+		u.log.Error("trunk registration: bad host", "trunk", t.Name, "err", err)
+		return
+	}
+	for ctx.Err() == nil {
+		err := u.dg.Register(ctx, uri, diago.RegisterOptions{
+			Username: t.Username, Password: t.Password, Expiry: t.Expiry, ProxyHost: t.OutboundProxy,
+		})
+		if ctx.Err() != nil {
+			return
+		}
+		u.log.Warn("trunk registration failed, retrying in 30s", "trunk", t.Name, "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(30 * time.Second):
+		}
+	}
+}
+
+// Wait blocks until every inbound handler has returned.
+func (u *UA) Wait() { u.active.Wait() }
+
+func (u *UA) nextID(prefix string) string {
+	return fmt.Sprintf("%s-%d-%d", prefix, time.Now().UnixNano()/1e6, u.seq.Add(1))
+}
+
+func (u *UA) recordPath(id string) (string, error) {
+	if u.cfg.RecordDir == "" {
+		return "", nil
+	}
+	dir := filepath.Join(u.cfg.RecordDir, time.Now().Format("2006-01-02"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("recording dir: %w", err)
+	}
+	return filepath.Join(dir, id+".wav"), nil
+}
+
+// DialRequest is one outbound call.
+type DialRequest struct {
+	// To is a SIP URI ("sip:user@host:port") or a phone number sent through a trunk.
+	To string
+	// Trunk names the trunk for a number; empty tries trunks by priority with
+	// failover on 5xx and timeouts.
+	Trunk string
+	// CallerID and CallerName set the From header.
+	CallerID, CallerName string
+	// RingTimeout overrides the configured ring timeout.
+	RingTimeout time.Duration
+	// Transport forces udp or tcp for a SIP URI.
+	Transport string
+	// Headers are added to the INVITE (e.g. X-Campaign).
+	Headers map[string]string
+}
+
+// DialInfo describes how a dial went, successful or not.
+type DialInfo struct {
+	Result     Result
+	Code       int
+	Trunk      string
+	Target     string
+	Started    time.Time
+	Answered   time.Time
+	EarlyMedia bool // a 183 with SDP arrived before the answer
+}
+
+// Dial places an outbound call and returns it once answered. On failure the
+// error is a *DialError with the mapped Result and the SIP code.
+func (u *UA) Dial(ctx context.Context, req DialRequest) (*Call, DialInfo, error) {
+	if strings.HasPrefix(req.To, "sip:") || strings.HasPrefix(req.To, "sips:") {
+		return u.dialURI(ctx, req, req.To, Trunk{})
+	}
+	trunks, err := u.trunksFor(req.Trunk)
+	if err != nil {
+		return nil, DialInfo{Result: Failed}, err
+	}
+	var lastInfo DialInfo
+	var lastErr error
+	for _, t := range trunks {
+		target := "sip:" + req.To + "@" + t.Host
+		if t.Transport == "tcp" {
+			target += ";transport=tcp"
+		}
+		call, info, err := u.dialURI(ctx, req, target, t)
+		if err == nil {
+			return call, info, nil
+		}
+		lastInfo, lastErr = info, err
+		var de *DialError
+		if !errors.As(err, &de) || !de.Retryable() || ctx.Err() != nil {
+			break
+		}
+		u.log.Warn("trunk failed, trying the next", "trunk", t.Name, "err", err)
+	}
+	return nil, lastInfo, lastErr
+}
+
+func (u *UA) trunksFor(name string) ([]Trunk, error) {
+	if len(u.cfg.Trunks) == 0 {
+		return nil, &DialError{Result: Failed, Reason: "no trunk configured for a number; give a sip: URI"}
+	}
+	if name != "" {
+		for _, t := range u.cfg.Trunks {
+			if t.Name == name {
+				return []Trunk{t}, nil
+			}
+		}
+		return nil, &DialError{Result: Failed, Reason: fmt.Sprintf("unknown trunk %q", name)}
+	}
+	ts := append([]Trunk(nil), u.cfg.Trunks...)
+	sort.SliceStable(ts, func(i, j int) bool { return ts[i].Priority < ts[j].Priority })
+	return ts, nil
+}
+
+func (u *UA) dialURI(ctx context.Context, req DialRequest, target string, trunk Trunk) (*Call, DialInfo, error) {
+	info := DialInfo{Target: target, Trunk: trunk.Name, Started: time.Now()}
+	fail := func(r Result, code int, reason string) (*Call, DialInfo, error) {
+		info.Result, info.Code = r, code
+		return nil, info, &DialError{Result: r, Code: code, Reason: reason, Trunk: trunk.Name}
+	}
+	var uri sip.Uri
+	if err := sip.ParseUri(target, &uri); err != nil {
+		return fail(Failed, 0, fmt.Sprintf("bad destination %q: %v", target, err))
+	}
+	transport := req.Transport
+	if transport == "" {
+		transport = trunk.Transport
+	}
+	d, err := u.dg.NewDialog(uri, diago.NewDialogOptions{Transport: transport})
+	if err != nil {
+		return fail(Failed, 0, err.Error())
+	}
+	opts := diago.InviteClientOptions{EarlyMediaDetect: true, Username: trunk.Username, Password: trunk.Password}
+	callerID := req.CallerID
+	if callerID == "" {
+		callerID = trunk.CallerID
+	}
+	if callerID == "" {
+		callerID = u.cfg.Name
+	}
+	fromHost := trunk.Host
+	if fromHost == "" {
+		fromHost, _, _ = net.SplitHostPort(u.Addr())
+	}
+	opts.WithCaller(req.CallerName, callerID, fromHost)
+	for k, v := range req.Headers {
+		opts.Headers = append(opts.Headers, sip.NewHeader(k, v))
+	}
+	if trunk.OutboundProxy != "" {
+		d.InviteRequest.SetDestination(trunk.OutboundProxy)
+	}
+	ringTimeout := req.RingTimeout
+	if ringTimeout <= 0 {
+		ringTimeout = u.cfg.RingTimeout
+	}
+	ringCtx, cancelRing := context.WithTimeout(ctx, ringTimeout)
+	defer cancelRing()
+
+	var lastCode int
+	var lastReason string
+	opts.OnResponse = func(res *sip.Response) error {
+		lastCode, lastReason = res.StatusCode, res.Reason
+		return nil
+	}
+	id := u.nextID("out")
+	cleanup := func() { _ = d.Close() }
+
+	var call *Call
+	err = d.Invite(ringCtx, opts)
+	if errors.Is(err, diago.ErrClientEarlyMedia) {
+		info.EarlyMedia = true
+		call, err = u.startCall(d.Context(), dialogControlClient(d), d.RTPSession, callOptions{
+			id: id, callID: d.InviteRequest.CallID().Value(), dir: "outbound", remote: target, early: true,
+		})
+		if err != nil {
+			cleanup()
+			return fail(Failed, 0, err.Error())
+		}
+		err = d.WaitAnswer(ringCtx, sipgo.AnswerOptions{
+			Username: trunk.Username, Password: trunk.Password, OnResponse: opts.OnResponse,
+		})
+	}
+	if err != nil {
+		if call != nil {
+			call.abandon()
+		}
+		cleanup()
+		var resErr sipgo.ErrDialogResponse
+		switch {
+		case errors.As(err, &resErr):
+			return fail(ResultForCode(resErr.Res.StatusCode), resErr.Res.StatusCode, resErr.Res.Reason)
+		case ringCtx.Err() != nil && ctx.Err() == nil:
+			return fail(NoAnswer, lastCode, "ring timeout after "+ringTimeout.String())
+		case ctx.Err() != nil:
+			return fail(Cancelled, lastCode, ctx.Err().Error())
+		default:
+			if lastCode >= 300 {
+				return fail(ResultForCode(lastCode), lastCode, lastReason)
+			}
+			return fail(Failed, 0, err.Error())
+		}
+	}
+	if err := d.Ack(ctx); err != nil {
+		if call != nil {
+			call.abandon()
+		}
+		cleanup()
+		return fail(Failed, 200, "ack: "+err.Error())
+	}
+	info.Result, info.Code, info.Answered = Answered, 200, time.Now()
+	if call != nil {
+		call.goLive()
+		return call, info, nil
+	}
+	call, err = u.startCall(d.Context(), dialogControlClient(d), d.RTPSession, callOptions{
+		id: id, callID: d.InviteRequest.CallID().Value(), dir: "outbound", remote: target,
+	})
+	if err != nil {
+		hctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = d.Hangup(hctx)
+		cancel()
+		cleanup()
+		return fail(Failed, 200, err.Error())
+	}
+	return call, info, nil
+}
+
+func dialogControlClient(d *diago.DialogClientSession) dialogControl {
+	return dialogControl{
+		ctx: d.Context(),
+		hangup: func(ctx context.Context) error {
+			err := d.Hangup(ctx)
+			_ = d.Close()
+			return err
+		},
+		refer: func(ctx context.Context, target string) error {
+			var uri sip.Uri
+			if err := sip.ParseUri(target, &uri); err != nil {
+				return fmt.Errorf("bad transfer target %q: %w", target, err)
+			}
+			return d.Refer(ctx, uri)
+		},
+	}
+}
+
+func (u *UA) startCall(ctx context.Context, ctl dialogControl, rtpFn func() *media.RTPSession, o callOptions) (*Call, error) {
+	path, err := u.recordPath(o.id)
+	if err != nil {
+		return nil, err
+	}
+	o.recordPath = path
+	o.jitterFrames = u.cfg.JitterFrames
+	o.log = u.log
+	return newCall(ctl, rtpFn, o)
+}
+
+// abandon stops the media loop of a call that never got answered.
+func (c *Call) abandon() {
+	c.hungUp.Store(true)
+	c.endReason.CompareAndSwap(nil, "local")
+	c.stopLoop()
+	<-c.done
+}
+
+// Inbound is one inbound INVITE waiting for Answer or Reject.
+type Inbound struct {
+	ua        *UA
+	d         *diago.DialogServerSession
+	call      *Call
+	answered  bool
+	responded bool
+}
+
+// From and To are the caller's and callee's SIP users; CallID the SIP Call-ID.
+func (in *Inbound) From() string   { return in.d.FromUser() }
+func (in *Inbound) To() string     { return in.d.ToUser() }
+func (in *Inbound) CallID() string { return in.d.InviteRequest.CallID().Value() }
+
+// Header returns the value of a header of the INVITE ("" when absent).
+func (in *Inbound) Header(name string) string {
+	if h := in.d.InviteRequest.GetHeader(name); h != nil {
+		return h.Value()
+	}
+	return ""
+}
+
+// Ringing sends 180 Ringing.
+func (in *Inbound) Ringing() error {
+	if err := in.d.Ringing(); err != nil {
+		return fmt.Errorf("ringing: %w", err)
+	}
+	return nil
+}
+
+// Reject answers the INVITE with a final error response (486 busy, 603 decline…).
+func (in *Inbound) Reject(code int, reason string) error {
+	in.responded = true
+	if err := in.d.Respond(code, reason, nil); err != nil {
+		return fmt.Errorf("reject %d: %w", code, err)
+	}
+	return nil
+}
+
+// Answer checks the offer, answers with 200 OK and starts the media loop.
+// A malformed SDP gets 400, an offer without a common codec gets 488; both
+// return an error and leave nothing running.
+func (in *Inbound) Answer(ctx context.Context) (*Call, error) {
+	body := in.d.InviteRequest.Body()
+	if code, why := checkOffer(body, in.ua.cfg.Codecs); code != 0 {
+		_ = in.Reject(code, why)
+		return nil, fmt.Errorf("answer: %d %s", code, why)
+	}
+	if err := in.d.Answer(); err != nil {
+		if !in.responded {
+			_ = in.Reject(500, "Server Internal Error")
+		}
+		return nil, fmt.Errorf("answer: %w", err)
+	}
+	in.answered, in.responded = true, true
+	d := in.d
+	ctl := dialogControl{
+		ctx: d.Context(),
+		hangup: func(ctx context.Context) error {
+			return d.Hangup(ctx)
+		},
+		refer: func(ctx context.Context, target string) error {
+			var uri sip.Uri
+			if err := sip.ParseUri(target, &uri); err != nil {
+				return fmt.Errorf("bad transfer target %q: %w", target, err)
+			}
+			return d.Refer(ctx, uri)
+		},
+	}
+	call, err := in.ua.startCall(ctx, ctl, d.RTPSession, callOptions{
+		id: in.ua.nextID("in"), callID: in.CallID(), dir: "inbound",
+		remote: "sip:" + d.FromUser() + "@" + d.InviteRequest.Source(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	in.call = call
+	return call, nil
+}
+
+// checkOffer validates an SDP offer before diago touches it: 400 for a body
+// that does not parse or has no audio, 488 when no offered codec is ours.
+func checkOffer(body []byte, ours []string) (int, string) {
+	if len(body) == 0 {
+		return 488, "Not Acceptable Here (no SDP offer)"
+	}
+	sd := sdp.SessionDescription{}
+	if err := sdp.Unmarshal(body, &sd); err != nil {
+		return 400, "Bad Request (malformed SDP)"
+	}
+	md, err := sd.MediaDescription("audio")
+	if err != nil {
+		return 488, "Not Acceptable Here (no audio stream)"
+	}
+	if _, err := sd.ConnectionInformation(); err != nil {
+		return 400, "Bad Request (SDP without connection address)"
+	}
+	want := map[string]string{"PCMU": "0", "PCMA": "8"}
+	for _, f := range md.Formats {
+		for _, c := range ours {
+			if f == want[c] {
+				return 0, ""
+			}
+		}
+		for _, a := range sd.Values("a") {
+			for _, c := range ours {
+				if strings.HasPrefix(a, "rtpmap:"+f+" ") && strings.HasPrefix(strings.ToUpper(strings.TrimPrefix(a, "rtpmap:"+f+" ")), c+"/8000") {
+					return 0, ""
+				}
+			}
+		}
+	}
+	return 488, "Not Acceptable Here (no common codec)"
+}
