@@ -2,11 +2,112 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"flag"
 	"fmt"
+	"os"
+
+	"github.com/dozvon/dozvon/compliance"
 )
 
-// cmdCompliance is not built yet; its owner replaces this file.
+// cmdCompliance runs the 230-FZ guard from the command line:
+//
+//	dozvon compliance check [--numplan FILE]... < case.json
+//
+// It reads one JSON case on stdin and prints one JSON decision (exit 0);
+// bad input prints a message naming the place and exits 2.
 func cmdCompliance(ctx context.Context, e env, args []string) int {
-	fmt.Fprintln(e.stderr, "dozvon: this command is not built yet")
-	return 2
+	if len(args) == 0 || args[0] != "check" {
+		fmt.Fprintln(e.stderr, "usage: dozvon compliance check [--numplan FILE]... [--calendar FILE.xml]... < case.json")
+		return 2
+	}
+	fs := flag.NewFlagSet("compliance check", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var numplans, calendars multiFlag
+	fs.Var(&numplans, "numplan", "numbering-plan registry file (Минцифры CSV); repeatable")
+	fs.Var(&calendars, "calendar", "production calendar in xmlcalendar format, overriding the built-in year; repeatable")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	cfg := compliance.Config{}
+	if len(calendars) > 0 {
+		cal, err := compliance.DefaultCalendar()
+		if err != nil {
+			fmt.Fprintln(e.stderr, "dozvon compliance:", err)
+			return 1
+		}
+		for _, f := range calendars {
+			if err := addCalendarFile(cal, f); err != nil {
+				fmt.Fprintln(e.stderr, "dozvon compliance:", err)
+				return 2
+			}
+		}
+		cfg.Calendar = cal
+	}
+	if len(numplans) > 0 {
+		plan, err := loadNumplanFiles(numplans)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "dozvon compliance:", err)
+			return 2
+		}
+		cfg.Plan = plan
+	}
+	g, err := compliance.NewGuard(cfg)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "dozvon compliance:", err)
+		return 1
+	}
+	c, err := compliance.ParseCase(e.stdin, g.Policy())
+	if err != nil {
+		fmt.Fprintln(e.stderr, "dozvon compliance:", err)
+		return 2
+	}
+	d, err := g.Check(ctx, c)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "dozvon compliance:", err)
+		return 2
+	}
+	out, err := json.Marshal(d)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "dozvon compliance:", err)
+		return 1
+	}
+	fmt.Fprintln(e.stdout, string(out))
+	return 0
 }
+
+func addCalendarFile(cal *compliance.Calendar, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("calendar: %w", err)
+	}
+	defer f.Close()
+	return cal.AddXML(f, path)
+}
+
+func loadNumplanFiles(paths []string) (*compliance.Plan, error) {
+	var all []compliance.Range
+	for _, p := range paths {
+		rs, err := parseNumplanFile(p)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, rs...)
+	}
+	return compliance.NewPlan(all)
+}
+
+func parseNumplanFile(path string) ([]compliance.Range, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("numplan: %w", err)
+	}
+	defer f.Close()
+	return compliance.ParseNumplan(f, path)
+}
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return fmt.Sprint([]string(*m)) }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }

@@ -1,0 +1,121 @@
+package compliance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Clock tells the guard what time it is; tests fix it.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the wall clock.
+type SystemClock struct{}
+
+// Now returns time.Now().
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// Config assembles a Guard.
+type Config struct {
+	Calendar *Calendar    // nil: DefaultCalendar
+	Plan     *Plan        // numbering plan for phones; nil: phone numbers give no zone
+	Policy   *Policy      // nil: DefaultPolicy
+	Clock    Clock        // nil: SystemClock
+	Ledger   Ledger       // nil: only Check works
+	Logger   *slog.Logger // nil: slog.Default()
+	Holder   string       // names this process on its reservations (host:pid)
+}
+
+// Guard is the 230-FZ choke point. It is safe for concurrent use.
+type Guard struct {
+	cal    *Calendar
+	plan   *Plan
+	policy Policy
+	clock  Clock
+	ledger Ledger
+	log    *slog.Logger
+	holder string
+	ix     regionIndex
+}
+
+// NewGuard builds a guard from cfg.
+func NewGuard(cfg Config) (*Guard, error) {
+	g := &Guard{cal: cfg.Calendar, plan: cfg.Plan, clock: cfg.Clock, ledger: cfg.Ledger, log: cfg.Logger, holder: cfg.Holder, ix: newRegionIndex()}
+	if g.cal == nil {
+		c, err := DefaultCalendar()
+		if err != nil {
+			return nil, fmt.Errorf("new guard: %w", err)
+		}
+		g.cal = c
+	}
+	g.policy = DefaultPolicy()
+	if cfg.Policy != nil {
+		g.policy = *cfg.Policy
+	}
+	if g.clock == nil {
+		g.clock = SystemClock{}
+	}
+	if g.log == nil {
+		g.log = slog.Default()
+	}
+	return g, nil
+}
+
+// Policy returns the configured policy (a copy).
+func (g *Guard) Policy() Policy { return g.policy }
+
+// Locate finds the debtor's location: the address region wins; else the phone's
+// numbering-plan region; else unknown (all Russian zones).
+func (g *Guard) Locate(region, district, phone string) (Location, error) {
+	if region != "" {
+		loc, err := g.ix.resolve(region, district)
+		if err != nil {
+			return Location{}, fmt.Errorf("locate debtor: %w", err)
+		}
+		return loc, nil
+	}
+	if phone != "" {
+		if _, loc, ok := g.plan.Lookup(phone); ok {
+			return loc, nil
+		}
+	}
+	return UnknownLocation(), nil
+}
+
+// Check decides one case without touching the ledger: the `compliance check` contract.
+func (g *Guard) Check(ctx context.Context, c Case) (Decision, error) {
+	if err := ctx.Err(); err != nil {
+		return Decision{}, fmt.Errorf("check: %w", err)
+	}
+	if c.At.IsZero() {
+		return Decision{}, errors.New("check: case has no time")
+	}
+	if !c.Channel.valid() {
+		return Decision{}, fmt.Errorf("check: unknown channel %q", c.Channel)
+	}
+	for _, b := range c.Debtor.Blocks {
+		if !ValidBlock(b) {
+			return Decision{}, fmt.Errorf("check: unknown block kind %q", b)
+		}
+	}
+	loc, err := g.Locate(c.Debtor.Region, c.Debtor.District, c.Phone)
+	if err != nil {
+		return Decision{}, fmt.Errorf("check: %w", err)
+	}
+	r, err := g.rules(loc, c.Policy, c.Channel, c.History, c.Debtor.Blocks)
+	if err != nil {
+		return Decision{}, fmt.Errorf("check: %w", err)
+	}
+	r.thirdParty, r.consent = c.ThirdParty, c.Consent
+	return r.decide(c.At), nil
+}
+
+func (g *Guard) rules(loc Location, p Policy, ch Channel, events []Event, blocks []string) (*subjectRules, error) {
+	zones, err := loadZones(loc.Zones)
+	if err != nil {
+		return nil, err
+	}
+	return &subjectRules{cal: g.cal, policy: p, loc: loc, zones: zones, channel: ch, events: events, blocks: blocks}, nil
+}
