@@ -1,0 +1,165 @@
+package scripts
+
+import "sort"
+
+// Match is the result of classifying one utterance.
+type Match struct {
+	Intent  string // empty when nothing matched
+	Phrase  string // the intent phrase that matched
+	Words   int    // how many words of the utterance the phrase covered
+	Edits   int    // ASR-tolerance edits used
+	Negated bool   // matched under a negation and mapped to the intent's Negation
+}
+
+// Matcher classifies utterances into intents. It is immutable and safe for
+// concurrent use.
+type Matcher struct {
+	intents map[string]*compiledIntent
+	order   []string
+}
+
+type compiledIntent struct {
+	def     *Intent
+	phrases [][]word
+	raw     []string
+}
+
+// NewMatcher compiles intents.
+func NewMatcher(intents map[string]*Intent) *Matcher {
+	m := &Matcher{intents: map[string]*compiledIntent{}}
+	for name, in := range intents {
+		ci := &compiledIntent{def: in}
+		for _, p := range in.Phrases {
+			ws := words(p)
+			if len(ws) == 0 {
+				continue
+			}
+			ci.phrases = append(ci.phrases, ws)
+			ci.raw = append(ci.raw, p)
+		}
+		m.intents[name] = ci
+		m.order = append(m.order, name)
+	}
+	sort.Strings(m.order)
+	return m
+}
+
+// Has reports whether the intent is known.
+func (m *Matcher) Has(name string) bool { _, ok := m.intents[name]; return ok }
+
+// Priority returns an intent's priority.
+func (m *Matcher) Priority(name string) int {
+	if ci, ok := m.intents[name]; ok {
+		return ci.def.Priority
+	}
+	return 0
+}
+
+// Classify returns the best intent among allowed (all intents when allowed is
+// nil): the highest priority wins, then the phrase covering more words, then
+// fewer ASR edits, then the name, so the answer is deterministic.
+func (m *Matcher) Classify(text string, allowed []string) Match {
+	heard := words(text)
+	if len(heard) == 0 {
+		return Match{}
+	}
+	names := allowed
+	if names == nil {
+		names = m.order
+	}
+	var best Match
+	bestPrio := 0
+	for _, name := range names {
+		ci, ok := m.intents[name]
+		if !ok {
+			continue
+		}
+		for i, p := range ci.phrases {
+			cov, edits, neg, ok := find(p, heard)
+			if !ok {
+				continue
+			}
+			intent, prio := name, ci.def.Priority
+			if neg {
+				if ci.def.Negation == "" {
+					continue
+				}
+				intent = ci.def.Negation
+				if t, ok := m.intents[intent]; ok {
+					prio = t.def.Priority
+				}
+			}
+			cand := Match{Intent: intent, Phrase: ci.raw[i], Words: cov, Edits: edits, Negated: neg}
+			if best.Intent == "" || better(cand, prio, best, bestPrio) {
+				best, bestPrio = cand, prio
+			}
+		}
+	}
+	return best
+}
+
+func better(a Match, ap int, b Match, bp int) bool {
+	if ap != bp {
+		return ap > bp
+	}
+	if a.Words != b.Words {
+		return a.Words > b.Words
+	}
+	if a.Edits != b.Edits {
+		return a.Edits < b.Edits
+	}
+	return a.Intent < b.Intent
+}
+
+// find looks for the phrase's words in order in heard, allowing one extra word
+// between consecutive phrase words. It reports the covered word count, edits,
+// and whether a negator ("не") precedes the phrase or sits inside it while the
+// phrase itself has none.
+func find(phrase, heard []word) (covered, edits int, negated, ok bool) {
+	phraseNeg := false
+	for _, w := range phrase {
+		if isNegator(w.text) {
+			phraseNeg = true
+		}
+	}
+	bestEdits := -1
+	for start := range heard {
+		m, e := sameWord(phrase[0], heard[start])
+		if !m {
+			continue
+		}
+		pos, total, neg := start, e, false
+		matched := true
+		for _, pw := range phrase[1:] {
+			found := false
+			for k := pos + 1; k <= pos+2 && k < len(heard); k++ {
+				if m, e := sameWord(pw, heard[k]); m {
+					for g := pos + 1; g < k; g++ {
+						if isNegator(heard[g].text) {
+							neg = true
+						}
+					}
+					pos, total, found = k, total+e, true
+					break
+				}
+			}
+			if !found {
+				matched = false
+				break
+			}
+		}
+		if !matched {
+			continue
+		}
+		if start > 0 && isNegator(heard[start-1].text) {
+			neg = true
+		}
+		if phraseNeg {
+			neg = false
+		}
+		if bestEdits < 0 || total < bestEdits || (!neg && negated) {
+			bestEdits, negated, ok, covered = total, neg, true, len(phrase)
+		}
+	}
+	return covered, max(bestEdits, 0), negated, ok
+}

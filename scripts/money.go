@@ -1,0 +1,105 @@
+package scripts
+
+import (
+	"strconv"
+	"strings"
+)
+
+// ParseMoney finds an amount of money in a Russian utterance and returns it in
+// kopecks: "пять тысяч" → 500000, "5 000 рублей" → 500000, "полторы тысячи",
+// "десять тысяч пятьсот", "3500", "двенадцать тысяч рублей пятьдесят копеек".
+// "всю сумму" / "полностью" / "весь долг" return full (the debt) when full > 0.
+//
+// Hand-written: no maintained Go module parses Russian number words.
+func ParseMoney(text string, full int64) (int64, bool) {
+	toks := Tokens(text)
+	if full > 0 {
+		joined := " " + strings.Join(toks, " ") + " "
+		for _, k := range []string{" всю сумму ", " полностью ", " весь долг ", " целиком ", " все сразу ", " всю задолженность "} {
+			if strings.Contains(joined, k) {
+				return full, true
+			}
+		}
+	}
+	units := map[string]int64{"ноль": 0, "один": 1, "одна": 1, "одну": 1, "два": 2, "две": 2, "три": 3, "четыре": 4,
+		"пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10, "одиннадцать": 11,
+		"двенадцать": 12, "тринадцать": 13, "четырнадцать": 14, "пятнадцать": 15, "шестнадцать": 16,
+		"семнадцать": 17, "восемнадцать": 18, "девятнадцать": 19, "двадцать": 20, "тридцать": 30,
+		"сорок": 40, "пятьдесят": 50, "шестьдесят": 60, "семьдесят": 70, "восемьдесят": 80, "девяносто": 90,
+		"сто": 100, "двести": 200, "триста": 300, "четыреста": 400, "пятьсот": 500, "шестьсот": 600,
+		"семьсот": 700, "восемьсот": 800, "девятьсот": 900}
+	scales := map[string]int64{"тысяча": 1000, "тысячи": 1000, "тысяч": 1000, "тысячу": 1000, "тыс": 1000,
+		"миллион": 1000000, "миллиона": 1000000, "миллионов": 1000000}
+	var total, group int64 // rubles; group is the number being built before a scale word
+	var kop int64
+	seen, inKop := false, false
+	flush := func() { total += group; group = 0 }
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		switch {
+		case t == "полторы" || t == "полтора":
+			if i+1 < len(toks) {
+				if sc, ok := scales[toks[i+1]]; ok {
+					total += sc + sc/2
+					group = 0
+					i++
+					seen = true
+					continue
+				}
+			}
+			group, seen = 1, true
+		case isDigits(t):
+			n, _ := strconv.ParseInt(t, 10, 64)
+			// "5 000" arrives as two tokens: join groups of three digits
+			for i+1 < len(toks) && len(toks[i+1]) == 3 && isDigits(toks[i+1]) {
+				m, _ := strconv.ParseInt(toks[i+1], 10, 64)
+				n = n*1000 + m
+				i++
+			}
+			group += n
+			seen = true
+		default:
+			if n, ok := units[t]; ok {
+				group += n
+				seen = true
+			} else if sc, ok := scales[t]; ok {
+				if group == 0 {
+					group = 1
+				}
+				total += group * sc
+				group = 0
+				seen = true
+			} else if strings.HasPrefix(t, "коп") && seen {
+				kop = group
+				group = 0
+				inKop = true
+			} else if strings.HasPrefix(t, "руб") {
+				flush()
+			} else if t == "к" && seen && group > 0 && !inKop {
+				// "10к" is said "десять к"
+				total += group * 1000
+				group = 0
+			}
+		}
+	}
+	if !seen {
+		return 0, false
+	}
+	flush()
+	if kop >= 100 {
+		kop = 0
+	}
+	return total*100 + kop, total > 0 || kop > 0
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,122 @@
+package scripts
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/kljensen/snowball/russian"
+)
+
+// Normalize lower-cases Russian text, maps ё to е, drops punctuation (keeping
+// the colon inside "14:30") and collapses spaces.
+func Normalize(s string) string {
+	var b strings.Builder
+	rs := []rune(strings.ToLower(s))
+	space := true
+	for i, r := range rs {
+		switch {
+		case r == 'ё':
+			r = 'е'
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case r == ':' && i > 0 && i+1 < len(rs) && unicode.IsDigit(rs[i-1]) && unicode.IsDigit(rs[i+1]):
+		case r == '-' && i > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i-1]) && unicode.IsLetter(rs[i+1]):
+			// "кто-то", "по-моему" stay one word
+		default:
+			r = ' '
+		}
+		if r == ' ' {
+			if space {
+				continue
+			}
+			space = true
+		} else {
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// Tokens splits normalised text into words.
+func Tokens(s string) []string { return strings.Fields(Normalize(s)) }
+
+// Stem is the Snowball Russian stem of one normalised word; stop words are
+// stemmed too so that "его"/"ему" compare equal where it matters.
+func Stem(word string) string {
+	if word == "" {
+		return ""
+	}
+	return russian.Stem(word, true)
+}
+
+// editDistance is the Levenshtein distance between two rune strings.
+// Hand-written: it is ten lines, and no maintained Go module in go.mod offers it.
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// tolerance is how many edits an ASR may make in a stem of n runes and still
+// count as the same word: none for short words ("да", "не"), one up to six
+// runes, two beyond.
+func tolerance(n int) int {
+	switch {
+	case n < 4:
+		return 0
+	case n <= 6:
+		return 1
+	}
+	return 2
+}
+
+// word is one token of an utterance or a phrase.
+type word struct {
+	text string
+	stem []rune
+}
+
+func words(s string) []word {
+	toks := Tokens(s)
+	out := make([]word, len(toks))
+	for i, t := range toks {
+		out[i] = word{text: t, stem: []rune(Stem(t))}
+	}
+	return out
+}
+
+// sameWord compares two words by stem with ASR-error tolerance; it returns
+// whether they match and the number of edits.
+func sameWord(phrase, heard word) (bool, int) {
+	if phrase.text == heard.text || string(phrase.stem) == string(heard.stem) {
+		return true, 0
+	}
+	n := min(len(phrase.stem), len(heard.stem))
+	tol := tolerance(n)
+	if tol == 0 {
+		return false, 0
+	}
+	// the first letter is rarely misrecognised; requiring it avoids most false friends
+	if phrase.stem[0] != heard.stem[0] {
+		return false, 0
+	}
+	d := editDistance(phrase.stem, heard.stem)
+	return d <= tol, d
+}
+
+// isNegator reports the Russian negation particles that flip a phrase.
+func isNegator(w string) bool { return w == "не" || w == "ни" }

@@ -1,0 +1,285 @@
+package scripts
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/olebedev/when/rules"
+	"github.com/olebedev/when/rules/ru"
+)
+
+// TimeParser resolves Russian time expressions ("завтра в десять утра",
+// "в пятницу в три часа дня", "через два часа", "полшестого") to a time in
+// the location of now.
+//
+// It runs the Russian rules of github.com/olebedev/when and adds rules that
+// library lacks: ordinal dates ("первого декабря"), a bare hour after a
+// preposition ("в 10", "в семь", "в пятнадцать тридцать"), half and quarter
+// hours ("полшестого", "без четверти пять"). It applies the matches itself
+// rather than through when.Parser because it needs to know which parts were
+// given: a bare hour is read as afternoon when that is the only sensible
+// reading for a call ("в три" → 15:00), an hour already past today moves to
+// tomorrow, and a date already past this year moves to next year.
+type TimeParser struct {
+	rules []rules.Rule
+	opts  *rules.Options
+}
+
+// NewTimeParser builds a parser.
+func NewTimeParser() *TimeParser {
+	rs := append([]rules.Rule{}, ru.All...)
+	rs = append(rs, dayAfterTomorrowRule(), dayMonthRule(), bareHourRule(), halfHourRule(), quarterRule())
+	return &TimeParser{rules: rs, opts: &rules.Options{Morning: 9, Noon: 12, Afternoon: 15, Evening: 19, MatchByOrder: true}}
+}
+
+// TimeResult is a resolved time expression.
+type TimeResult struct {
+	Time    time.Time
+	Text    string // the part of the utterance understood
+	HasTime bool   // an hour (or "через …") was given; false: a date only, time of day taken from now
+}
+
+var (
+	reMorning = regexp.MustCompile(`утр|с утра`)
+	reDay     = regexp.MustCompile(`\bдня\b|днем|после обеда|в обед`)
+	reEvening = regexp.MustCompile(`вечер`)
+	reNight   = regexp.MustCompile(`ночи|ночью`)
+	reToday   = regexp.MustCompile(`сегодня`)
+)
+
+// Parse finds a time expression in text relative to now. ok is false when the
+// text holds none ("я сейчас занят" is not a time).
+func (p *TimeParser) Parse(text string, now time.Time) (TimeResult, bool) {
+	norm := Normalize(text)
+	var matches []*rules.Match
+	for i, r := range p.rules {
+		if m := r.Find(norm); m != nil {
+			m.Order = float64(i)
+			matches = append(matches, m)
+		}
+	}
+	if len(matches) == 0 {
+		return TimeResult{}, false
+	}
+	sort.SliceStable(matches, func(i, j int) bool { return matches[i].Order < matches[j].Order })
+	c := &rules.Context{Text: norm}
+	left, right := len(norm), 0
+	for _, m := range matches {
+		ok, err := m.Apply(c, p.opts, now)
+		if err != nil || !ok {
+			continue
+		}
+		left, right = min(left, m.Left), max(right, m.Right)
+	}
+	hasDate := c.Duration >= 24*time.Hour || c.Day != nil || c.Month != nil || c.Weekday != nil || c.Year != nil
+	relative := c.Duration != 0 && c.Duration < 24*time.Hour
+	hasHour := c.Hour != nil
+	if !hasDate && !hasHour && !relative {
+		return TimeResult{}, false
+	}
+	if hasHour {
+		h := *c.Hour
+		switch {
+		case reMorning.MatchString(norm):
+		case reNight.MatchString(norm):
+			if h == 12 {
+				h = 0
+			}
+		case reDay.MatchString(norm) || reEvening.MatchString(norm):
+			if h < 12 {
+				h += 12
+			}
+		case h >= 1 && h <= 7:
+			h += 12 // "в три" is 15:00 for a call; 230-FZ allows no calls at 3 a.m.
+		}
+		c.Hour = &h
+		if c.Minute == nil {
+			zero := 0
+			c.Minute = &zero
+		}
+	}
+	t, err := c.Time(now)
+	if err != nil {
+		return TimeResult{}, false
+	}
+	t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, now.Location())
+	if c.Day != nil && c.Month != nil && t.Before(now.Add(-24*time.Hour)) {
+		t = t.AddDate(1, 0, 0)
+	}
+	if c.Day != nil && c.Month == nil && t.Before(now.Add(-24*time.Hour)) {
+		t = t.AddDate(0, 1, 0)
+	}
+	if hasHour && !hasDate && !relative && !t.After(now) && !reToday.MatchString(norm) {
+		t = t.AddDate(0, 0, 1)
+	}
+	if left > right {
+		left, right = 0, len(norm)
+	}
+	return TimeResult{Time: t, Text: strings.TrimSpace(norm[left:right]), HasTime: hasHour || relative}, true
+}
+
+// hourWords are cardinal hours as said in Russian, nominative.
+func hourWords() map[string]int {
+	return map[string]int{"час": 1, "один": 1, "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6,
+		"семь": 7, "восемь": 8, "девять": 9, "десять": 10, "одиннадцать": 11, "двенадцать": 12,
+		"тринадцать": 13, "четырнадцать": 14, "пятнадцать": 15, "шестнадцать": 16, "семнадцать": 17,
+		"восемнадцать": 18, "девятнадцать": 19, "двадцать": 20, "двадцать один": 21, "двадцать два": 22,
+		"двадцать три": 23, "полдень": 12}
+}
+
+// minuteWords are the minutes said after an hour ("в десять тридцать").
+func minuteWords() map[string]int {
+	return map[string]int{"ноль ноль": 0, "пятнадцать": 15, "тридцать": 30, "сорок пять": 45,
+		"десять": 10, "двадцать": 20, "сорок": 40, "пятьдесят": 50}
+}
+
+// ordinalGenitive maps "первого" … "тридцать первого" (and "-ое" forms) to numbers.
+func ordinalGenitive() map[string]int {
+	base := []string{"перв", "втор", "трет", "четверт", "пят", "шест", "седьм", "восьм", "девят", "десят",
+		"одиннадцат", "двенадцат", "тринадцат", "четырнадцат", "пятнадцат", "шестнадцат", "семнадцат",
+		"восемнадцат", "девятнадцат", "двадцат"}
+	out := map[string]int{}
+	add := func(stem string, n int) {
+		if stem == "трет" {
+			out["третьего"], out["третье"] = n, n
+			return
+		}
+		out[stem+"ого"], out[stem+"ое"] = n, n
+	}
+	for i, b := range base {
+		add(b, i+1)
+	}
+	for i, b := range base[:9] {
+		if b == "трет" {
+			out["двадцать третьего"], out["двадцать третье"] = 23, 23
+			continue
+		}
+		out["двадцать "+b+"ого"], out["двадцать "+b+"ое"] = 21+i, 21+i
+	}
+	out["тридцатого"], out["тридцатое"] = 30, 30
+	out["тридцать первого"], out["тридцать первое"] = 31, 31
+	return out
+}
+
+func alternation(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, regexp.QuoteMeta(k))
+	}
+	// longest first so "двадцать первого" wins over "двадцать"
+	sort.Slice(keys, func(i, j int) bool {
+		if len(keys[i]) != len(keys[j]) {
+			return len(keys[i]) > len(keys[j])
+		}
+		return keys[i] < keys[j]
+	})
+	return "(?:" + strings.Join(keys, "|") + ")"
+}
+
+func lookupNum(m map[string]int, s string) (int, bool) {
+	if n, ok := m[s]; ok {
+		return n, true
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+func months() map[string]int {
+	out := map[string]int{}
+	for k, v := range ru.MONTHS {
+		out[k] = int(v)
+	}
+	return out
+}
+
+// dayMonthRule: "первого декабря", "1 декабря", "1-го декабря", "пятого числа".
+func dayMonthRule() rules.Rule {
+	ords := ordinalGenitive()
+	ms := months()
+	re := regexp.MustCompile(`(?:^|\s)(` + alternation(ords) + `|\d{1,2})(?:-?го|-?е)?\s+(` + alternation(ms) + `|числа)(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		d, ok := lookupNum(ords, m.Captures[0])
+		if !ok || d < 1 || d > 31 {
+			return false, nil
+		}
+		c.Day = &d
+		if mon, ok := ms[m.Captures[1]]; ok {
+			c.Month = &mon
+		}
+		c.Duration = 0
+		return true, nil
+	}}
+}
+
+// bareHourRule: "в 10", "в семь", "к девяти" is not covered, "в десять тридцать", "в 10 30", "часов в пять".
+func bareHourRule() rules.Rule {
+	hw, mw := hourWords(), minuteWords()
+	re := regexp.MustCompile(`(?:^|\s)(?:в|к|на|около|часов в|часа в|после)\s+(` + alternation(hw) + `|\d{1,2})(?:\s+(` +
+		alternation(mw) + `|\d{2}))?(?:\s+час(?:а|ов)?)?(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		h, ok := lookupNum(hw, m.Captures[0])
+		if !ok || h > 23 {
+			return false, nil
+		}
+		min := 0
+		if m.Captures[1] != "" {
+			if n, ok := lookupNum(mw, m.Captures[1]); ok && n < 60 {
+				min = n
+			}
+		}
+		c.Hour, c.Minute = &h, &min
+		return true, nil
+	}}
+}
+
+// halfHourRule: "полшестого", "пол шестого", "половина шестого" = 5:30.
+func halfHourRule() rules.Rule {
+	ords := ordinalGenitive()
+	re := regexp.MustCompile(`(?:^|\s)(?:в\s+)?(?:пол-?\s?|половин[аеуы]\s+)(` + alternation(ords) + `)(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		n, ok := ords[m.Captures[0]]
+		if !ok || n > 12 {
+			return false, nil
+		}
+		h, half := (n+11)%12, 30
+		c.Hour, c.Minute = &h, &half
+		return true, nil
+	}}
+}
+
+// quarterRule: "без четверти пять" = 4:45, "без пятнадцати пять", "четверть шестого" = 5:15.
+func quarterRule() rules.Rule {
+	hw, ords := hourWords(), ordinalGenitive()
+	before := map[string]int{"четверти": 15, "пятнадцати": 15, "десяти": 10, "пяти": 5, "двадцати": 20}
+	re := regexp.MustCompile(`(?:^|\s)(?:(?:в\s+)?без\s+(` + alternation(before) + `)\s+(` + alternation(hw) + `|\d{1,2})|четверть\s+(` + alternation(ords) + `))(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		var h, mins int
+		if m.Captures[2] != "" {
+			n := ords[m.Captures[2]]
+			if n == 0 || n > 12 {
+				return false, nil
+			}
+			h, mins = (n+11)%12, 15
+		} else {
+			n, ok := lookupNum(hw, m.Captures[1])
+			if !ok || n > 23 {
+				return false, nil
+			}
+			h, mins = (n+23)%24, 60-before[m.Captures[0]]
+		}
+		c.Hour, c.Minute = &h, &mins
+		return true, nil
+	}}
+}
+
+// dayAfterTomorrowRule: "послезавтра" (the when ru rules know only "завтра").
+func dayAfterTomorrowRule() rules.Rule {
+	return &rules.F{RegExp: regexp.MustCompile(`(?:^|\s)(послезавтра)(?:\s|$)`),
+		Applier: func(_ *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+			c.Duration = 48 * time.Hour
+			return true, nil
+		}}
+}
