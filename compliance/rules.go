@@ -141,8 +141,8 @@ type Decision struct {
 	At               time.Time
 	Local            time.Time // At in the debtor's (primary) zone
 	Zone             string
-	Zones            []string // all zones whose windows had to hold
-	ZoneSource       string   // address, phone or unknown
+	Zones            []string  // all zones whose windows had to hold
+	ZoneSource       string    // address, phone or unknown
 	NextAllowedAt    time.Time // UTC; zero when blocked or nothing within the horizon
 	NextAllowedLocal time.Time
 }

@@ -188,10 +188,10 @@ func TestFrequency(t *testing.T) {
 			reasons: []string{ReasonLimitWeek}, next: "2026-11-30 09:00"},
 		{name: "Kamchatka: one UTC day, two local days", zone: "Asia/Kamchatka", region: "Камчатский край", channel: RobotCall,
 			history: []hist{{"2026-11-23 08:30", Conversation}}, // 2026-11-22T20:30Z
-			at: "2026-11-24 09:00", policy: bare()}, // 2026-11-23T21:00Z: same UTC day, next local day
+			at:      "2026-11-24 09:00", policy: bare()},        // 2026-11-23T21:00Z: same UTC day, next local day
 		{name: "Kamchatka: two UTC days, one local day", zone: "Asia/Kamchatka", region: "Камчатский край", channel: RobotCall,
 			history: []hist{{"2026-11-23 10:00", Conversation}}, // 2026-11-22T22:00Z
-			at: "2026-11-23 13:00", policy: bare(), // 2026-11-23T01:00Z
+			at:      "2026-11-23 13:00", policy: bare(),         // 2026-11-23T01:00Z
 			reasons: []string{ReasonLimitDay}, next: "2026-11-24 08:00"},
 		{name: "window and limit together", zone: z, region: region, channel: RobotCall,
 			history: []hist{{"2026-11-23 09:00", Conversation}}, at: "2026-11-23 23:00", policy: bare(),
