@@ -1,0 +1,60 @@
+// Package tts produces the audio the robot says: speech synthesised from
+// Russian text by a local engine (espeak-ng or Festival), an on-disk cache of
+// synthesised phrases, recorded phrases loaded from WAV or MP3, and the
+// Russian verbalisation of numbers, money, dates and times that both the
+// display and the engines need. All audio leaves the package as 8 kHz mono
+// 16-bit PCM (Audio), ready for G.711.
+//
+// # Engines, and why espeak-ng is the default
+//
+// Both engines are Debian packages run as subprocesses (text on stdin, WAV on
+// stdout, killed when the context ends), their output parsed with
+// go-audio/wav and resampled in-process to 8 kHz. Measured with
+// tools/tts-compare.sh on the 2-core development machine (10-word phrase,
+// median of 5 runs, 2026-11-25):
+//
+//	engine                     time per phrase   audio   raw-input robustness
+//	espeak-ng -v ru -s 150          21 ms        5.7 s   speaks every test input
+//	festival msu_ru_nsh_clunits    775 ms        6.7 s   no audio (exit 0!) for 7 of 9
+//
+// Festival's unit-selection voice is a recorded human speaker and sounds more
+// natural than espeak-ng's formant synthesis, and it honours '+' stress marks.
+// But it costs ~0.5 s of voice loading plus ~0.2 s per phrase of CPU, ~35×
+// espeak-ng, and its tokenizer silently produces nothing for « », …, %, /,
+// a combining accent or "10:30". A robot with hundreds of concurrent calls on
+// two cores synthesises personalised phrases (names, amounts, dates) during
+// calls, so speed and never-silent output win: DefaultEngine is espeak-ng.
+// Festival stays selectable (NewFestival, NewVoice("festival")) for fixed
+// prompts rendered ahead of time into the cache; this package cleans its
+// input (see festivalText) so it does not fail silently.
+//
+// # Markup
+//
+// Text given to a Synthesizer may contain:
+//
+//   - '+' directly before a Russian vowel marks stress: "з+амок", "зам+ок".
+//     A combining acute accent after the vowel (U+0301, "за́мок") means the
+//     same. Festival uses the mark; espeak-ng 1.51 has no in-text stress
+//     notation for Russian, so the mark is removed for it (it would
+//     otherwise say "плюс"). A '+' not before a vowel ("+7") is text.
+//   - <pause 300ms> or <pause 1.5s> inserts that much silence (at most 10 s).
+//     A malformed <pause …> is an error naming its byte offset.
+//
+// Digits left in the text are passed through Verbalize first (unless the
+// engine's NoVerbalize option is set), so "в 10:30" is said "в десять часов
+// тридцать минут" by either engine.
+//
+// # Cache
+//
+// NewCache keys files by SHA-256 of the voice key (Voice.Key: engine, voice,
+// speed, text-processing version) and the text, stores 8 kHz 16-bit WAV that
+// a human can play, writes atomically (temp file + rename) and shares one
+// synthesis among concurrent callers of the same phrase (singleflight).
+//
+// # Verbalisation
+//
+// SpellNumber, SpellMoney, SpellDate, SpellDateGenitive and SpellTime give
+// words for speech with gender and number agreement; FormatMoney and
+// FormatDate give digits for display ("12 345 рублей 50 копеек",
+// "25 ноября"); Plural picks the agreeing noun form.
+package tts

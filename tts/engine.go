@@ -1,0 +1,170 @@
+package tts
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Engine names accepted by NewVoice.
+const (
+	EngineEspeak   = "espeak-ng"
+	EngineFestival = "festival"
+	// DefaultEngine is the engine NewVoice picks for an empty name; see
+	// doc.go for why.
+	DefaultEngine = EngineEspeak
+)
+
+const (
+	defaultProcTimeout = 30 * time.Second
+	// maxStderr bounds how much of an engine's stderr is kept for errors.
+	maxStderr = 2048
+)
+
+// Voice is a synthesizer with a stable identity: Key changes whenever the
+// same text would sound different (engine, voice, rate, pitch, text
+// processing), so it is the right key for NewCache.
+type Voice interface {
+	Synthesizer
+	Key() string
+}
+
+// NewVoice returns the named engine with default options: "espeak-ng" (or
+// "espeak", or "" for DefaultEngine) or "festival".
+func NewVoice(engine string) (Voice, error) {
+	switch strings.ToLower(strings.TrimSpace(engine)) {
+	case "", "espeak", EngineEspeak:
+		return NewEspeak(EspeakOptions{})
+	case EngineFestival, "text2wave":
+		return NewFestival(FestivalOptions{})
+	}
+	return nil, fmt.Errorf("tts: new voice: unknown engine %q (want %q or %q)", engine, EngineEspeak, EngineFestival)
+}
+
+// procEngine runs a TTS program once per text segment: text on stdin, a WAV
+// on stdout.
+type procEngine struct {
+	name    string // for errors: "espeak-ng", "festival"
+	path    string // resolved binary
+	args    []string
+	sem     chan struct{} // bounds concurrent engine processes
+	timeout time.Duration
+	prepare func(string) string // engine-specific text clean-up after Verbalize
+	// noVerbalize turns off the automatic Verbalize of text segments.
+	noVerbalize bool
+}
+
+func newProcEngine(name, binary string, maxProcs int, timeout time.Duration) (*procEngine, error) {
+	path, err := exec.LookPath(binary)
+	if err != nil {
+		return nil, fmt.Errorf("tts: new %s: %w (install the Debian package)", name, err)
+	}
+	if maxProcs <= 0 {
+		maxProcs = runtime.NumCPU()
+	}
+	if timeout <= 0 {
+		timeout = defaultProcTimeout
+	}
+	return &procEngine{name: name, path: path, sem: make(chan struct{}, maxProcs), timeout: timeout}, nil
+}
+
+func (e *procEngine) synthesize(ctx context.Context, text string) (Audio, error) {
+	segs, err := parseMarkup(text)
+	if err != nil {
+		return Audio{}, fmt.Errorf("tts: %s synthesize: %w", e.name, err)
+	}
+	var out []int16
+	spoken := false
+	for _, sg := range segs {
+		if sg.pause > 0 {
+			out = append(out, silence(sg.pause, Rate)...)
+			continue
+		}
+		t := sg.text
+		if !e.noVerbalize {
+			t = Verbalize(t)
+		}
+		t = e.prepare(t)
+		if strings.TrimSpace(t) == "" {
+			continue
+		}
+		pcm, err := e.run(ctx, t)
+		if err != nil {
+			return Audio{}, fmt.Errorf("tts: %s synthesize %q: %w", e.name, abbreviate(sg.text), err)
+		}
+		out = append(out, pcm...)
+		spoken = true
+	}
+	if !spoken && len(out) == 0 {
+		return Audio{}, fmt.Errorf("tts: %s synthesize: nothing to say in %q", e.name, abbreviate(text))
+	}
+	return Audio{PCM: out, Rate: Rate}, nil
+}
+
+// run executes the engine for one clean text segment and returns 8 kHz PCM.
+func (e *procEngine) run(ctx context.Context, text string) ([]int16, error) {
+	select {
+	case e.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-e.sem }()
+
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, e.path, e.args...)
+	cmd.Stdin = strings.NewReader(text + "\n")
+	var stdout bytes.Buffer
+	stderr := &tailBuffer{max: maxStderr}
+	cmd.Stdout = &stdout
+	cmd.Stderr = stderr
+	cmd.WaitDelay = 2 * time.Second
+	err := cmd.Run()
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return nil, fmt.Errorf("run %s: %w", e.name, ctxErr)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w: %s", e.name, err, stderr.String())
+	}
+	if stdout.Len() <= 44 {
+		return nil, fmt.Errorf("%s produced no audio: %s", e.name, strings.TrimSpace(stderr.String()))
+	}
+	pcm, rate, err := decodeWAV(stdout.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("parse %s output: %w", e.name, err)
+	}
+	if len(pcm) == 0 {
+		return nil, fmt.Errorf("%s produced no audio: %s", e.name, strings.TrimSpace(stderr.String()))
+	}
+	return resample(pcm, rate, Rate), nil
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	max int
+	b   []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.b = append(t.b, p...)
+	if len(t.b) > t.max {
+		t.b = t.b[len(t.b)-t.max:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string { return strings.TrimSpace(string(t.b)) }
+
+// abbreviate shortens text for error messages.
+func abbreviate(s string) string {
+	const max = 60
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	return string(r[:max]) + "…"
+}

@@ -1,0 +1,122 @@
+package tts
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// FestivalOptions configure NewFestival. Zero values mean the defaults.
+type FestivalOptions struct {
+	Binary   string        // text2wave program name or path; default "text2wave"
+	Voice    string        // Festival voice; default "msu_ru_nsh_clunits" (Debian festvox-ru)
+	Stretch  float64       // duration stretch, 0.5–2; default 1 (1.1 = 10 % slower)
+	MaxProcs int           // concurrent engine processes; default runtime.NumCPU()
+	Timeout  time.Duration // per process; default 30 s
+	// NoVerbalize passes digits to the engine as they are instead of
+	// running Verbalize on each text segment first.
+	NoVerbalize bool
+}
+
+// Festival synthesises Russian with Festival's text2wave and the
+// msu_ru_nsh_clunits unit-selection voice. The voice understands '+' before
+// a vowel as stress natively. Its tokenizer fails silently (exit 0, no audio)
+// on characters such as « » … % / and on digits glued to punctuation
+// ("10:30"), so text is verbalised and reduced to letters, word-final
+// punctuation and hyphens before it reaches the engine.
+type Festival struct {
+	e   *procEngine
+	key string
+}
+
+// NewFestival checks the options and that text2wave exists.
+func NewFestival(opts FestivalOptions) (*Festival, error) {
+	if opts.Binary == "" {
+		opts.Binary = "text2wave"
+	}
+	if opts.Voice == "" {
+		opts.Voice = "msu_ru_nsh_clunits"
+	}
+	if opts.Stretch == 0 {
+		opts.Stretch = 1
+	}
+	// The voice name is pasted into a Scheme expression: allow only a
+	// plain identifier.
+	if !voiceNameRE.MatchString(opts.Voice) || strings.ContainsAny(opts.Voice, "+") {
+		return nil, fmt.Errorf("tts: new festival: bad voice %q", opts.Voice)
+	}
+	if opts.Stretch < 0.5 || opts.Stretch > 2 {
+		return nil, fmt.Errorf("tts: new festival: stretch %g outside 0.5–2", opts.Stretch)
+	}
+	e, err := newProcEngine(EngineFestival, opts.Binary, opts.MaxProcs, opts.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	stretch := strconv.FormatFloat(opts.Stretch, 'f', -1, 64)
+	e.args = []string{
+		"-eval", "(voice_" + opts.Voice + ")",
+		"-eval", "(Parameter.set 'Duration_Stretch " + stretch + ")",
+		"-o", "-",
+	}
+	e.prepare = festivalText
+	e.noVerbalize = opts.NoVerbalize
+	key := fmt.Sprintf("festival/%s/x%s/%s", opts.Voice, stretch, textVersion)
+	if opts.NoVerbalize {
+		key += "/raw"
+	}
+	return &Festival{e: e, key: key}, nil
+}
+
+// Synthesize speaks text (markup allowed) and returns 8 kHz mono PCM.
+func (s *Festival) Synthesize(ctx context.Context, text string) (Audio, error) {
+	return s.e.synthesize(ctx, text)
+}
+
+// Key identifies engine, voice, stretch and text processing, for NewCache.
+func (s *Festival) Key() string { return s.key }
+
+// festivalText reduces text to what the msu_ru tokenizer and letter-to-sound
+// rules accept: letters, digits, '+' stress marks, hyphens inside words and
+// sentence punctuation attached to the end of a word. Everything else
+// becomes a space; a dash between words becomes a comma (a short pause); a
+// '+' that is not a stress mark is read as "плюс".
+func festivalText(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	var last rune // last rune written to b
+	write := func(r rune) { b.WriteRune(r); last = r }
+	lastIsLetter := func() bool { return unicode.IsLetter(last) || unicode.IsDigit(last) }
+	nextIsSpaceOrEnd := func(i int) bool { return i+1 >= len(rs) || unicode.IsSpace(rs[i+1]) }
+	for i, r := range rs {
+		switch {
+		case unicode.Is(unicode.Cyrillic, r) || (r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r))):
+			write(r)
+		case r == '+':
+			if isStressMark(rs, i) {
+				write(r)
+			} else {
+				b.WriteString(" плюс")
+				write(' ')
+			}
+		case strings.ContainsRune(".,!?;:", r):
+			if lastIsLetter() && nextIsSpaceOrEnd(i) {
+				write(r)
+			} else {
+				write(' ')
+			}
+		case r == '-' && lastIsLetter() && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
+			write(r) // кто-то
+		case r == '-' || r == '–' || r == '—':
+			if lastIsLetter() {
+				write(',')
+			}
+			write(' ')
+		default:
+			write(' ')
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
