@@ -85,38 +85,45 @@ func (s *Festival) Key() string { return s.key }
 // '+' that is not a stress mark is read as "плюс".
 func festivalText(s string) string {
 	rs := []rune(s)
-	var b strings.Builder
-	var last rune // last rune written to b
-	write := func(r rune) { b.WriteRune(r); last = r }
-	lastIsLetter := func() bool { return unicode.IsLetter(last) || unicode.IsDigit(last) }
+	out := make([]rune, 0, len(rs))
+	lastIsLetter := func() bool {
+		if len(out) == 0 {
+			return false
+		}
+		r := out[len(out)-1]
+		return unicode.IsLetter(r) || unicode.IsDigit(r)
+	}
 	nextIsSpaceOrEnd := func(i int) bool { return i+1 >= len(rs) || unicode.IsSpace(rs[i+1]) }
 	for i, r := range rs {
 		switch {
 		case unicode.Is(unicode.Cyrillic, r) || (r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r))):
-			write(r)
+			out = append(out, r)
 		case r == '+':
 			if isStressMark(rs, i) {
-				write(r)
+				out = append(out, r)
 			} else {
-				b.WriteString(" плюс")
-				write(' ')
+				out = append(out, []rune(" плюс ")...)
 			}
 		case strings.ContainsRune(".,!?;:", r):
 			if lastIsLetter() && nextIsSpaceOrEnd(i) {
-				write(r)
+				out = append(out, r)
 			} else {
-				write(' ')
+				out = append(out, ' ')
 			}
 		case r == '-' && lastIsLetter() && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
-			write(r) // кто-то
+			out = append(out, r) // кто-то
 		case r == '-' || r == '–' || r == '—':
-			if lastIsLetter() {
-				write(',')
+			// A dash between words: a comma after the previous word.
+			for len(out) > 0 && out[len(out)-1] == ' ' {
+				out = out[:len(out)-1]
 			}
-			write(' ')
+			if lastIsLetter() {
+				out = append(out, ',')
+			}
+			out = append(out, ' ')
 		default:
-			write(' ')
+			out = append(out, ' ')
 		}
 	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return strings.Join(strings.Fields(string(out)), " ")
 }
