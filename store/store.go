@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+)
+
+// DefaultDSN is the embedded database used when none is configured.
+const DefaultDSN = "sqlite:var/dozvon.db"
+
+// ErrNotFound is returned when a row asked for by key does not exist.
+var ErrNotFound = errors.New("not found")
+
+// DB is an open store. It is safe for concurrent use.
+type DB struct {
+	sql      *sql.DB
+	postgres bool
+}
+
+// Open opens (creating if needed) and migrates the store named by dsn:
+// "sqlite:PATH" (PATH created with its directory) or "postgres://…" / "postgresql://…".
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if dsn == "" {
+		dsn = DefaultDSN
+	}
+	var db *DB
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, fmt.Errorf("open store %q: empty path", dsn)
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("open store %q: %w", dsn, err)
+			}
+		}
+		// _txlock=immediate makes every transaction BEGIN IMMEDIATE: the writer lock is
+		// taken before the ledger is read, so read-decide-write cannot interleave.
+		conn := "file:" + path + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+		s, err := sql.Open("sqlite", conn)
+		if err != nil {
+			return nil, fmt.Errorf("open store %q: %w", dsn, err)
+		}
+		// One connection: in-process writers queue in database/sql instead of spinning
+		// on SQLITE_BUSY; other processes still wait through busy_timeout.
+		s.SetMaxOpenConns(1)
+		db = &DB{sql: s}
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		s, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		s.SetMaxOpenConns(32)
+		s.SetMaxIdleConns(32)
+		db = &DB{sql: s, postgres: true}
+	default:
+		return nil, fmt.Errorf("open store %q: want sqlite:PATH or postgres://…", dsn)
+	}
+	if err := db.sql.PingContext(ctx); err != nil {
+		db.sql.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.sql.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Backend names the database engine: "sqlite" or "postgres".
+func (db *DB) Backend() string {
+	if db.postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// q adapts a query written with ? placeholders to the back end ($1, $2 … for
+// PostgreSQL). Queries here never contain a literal '?', so a plain scan is exact;
+// sqlx.Rebind does the same but would be a dependency for ten lines.
+func (db *DB) q(query string) string {
+	if !db.postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// ns stores instants as Unix nanoseconds; the zero time is 0.
+func ns(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNS(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
