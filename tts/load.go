@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hajimehoshi/go-mp3"
 )
@@ -17,6 +18,10 @@ import (
 // 16-bit WAV is ~660 MiB, a prompt is seconds long; anything this large is a
 // mistake, not a phrase.
 const maxAudioFileSize = 256 << 20
+
+// maxAudioDuration bounds a decoded phrase (before resampling allocates the
+// output): a prompt longer than this is a wrong file.
+const maxAudioDuration = 10 * time.Minute
 
 // LoadAudioFile reads a recorded phrase and converts it to 8 kHz mono.
 // It accepts WAV (PCM 8/16/24/32-bit or G.711 A-law/µ-law, any common rate,
@@ -73,6 +78,9 @@ func DecodeAudio(data []byte, ext string) (Audio, error) {
 	}
 	if len(pcm) == 0 {
 		return Audio{}, errors.New("no audio samples")
+	}
+	if d := time.Duration(len(pcm)) * time.Second / time.Duration(rate); d > maxAudioDuration {
+		return Audio{}, fmt.Errorf("audio is %v long, more than %v", d.Round(time.Second), maxAudioDuration)
 	}
 	return Audio{PCM: resample(pcm, rate, Rate), Rate: Rate}, nil
 }
