@@ -152,6 +152,9 @@ func (l *linter) variable(line int, path, where string) {
 			return
 		}
 	}
+	if _, ok := (Env{Vars: l.s.Defaults}).Lookup(path); ok {
+		return
+	}
 	l.errf(line, "%s: unknown variable %q (declare it in vars)", where, path)
 }
 

@@ -165,6 +165,9 @@ func toString(v any) string {
 	return fmt.Sprint(v)
 }
 
+// Number reads a variable as a number: YAML and JSON numbers or a numeric string.
+func Number(v any) (float64, error) { return toFloat(v) }
+
 func toFloat(v any) (float64, error) {
 	switch x := v.(type) {
 	case float64:

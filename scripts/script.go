@@ -80,17 +80,18 @@ func builtinSlots() map[string]SlotType {
 // Script is one loaded dialogue with its imported phrase base. It is immutable
 // after Load and safe to share between calls.
 type Script struct {
-	Name     string   `yaml:"name"`
-	Version  string   `yaml:"version"`
-	Language string   `yaml:"language"`
-	Voice    string   `yaml:"voice"`
-	Limits   Limits   `yaml:"limits"`
-	Import   []string `yaml:"import"`
-	Start    string   `yaml:"start"`
+	Name     string     `yaml:"name"`
+	Version  string     `yaml:"version"`
+	Language string     `yaml:"language"`
+	Voice    string     `yaml:"voice"`
+	Limits   Limits     `yaml:"limits"`
+	Import   PhraseList `yaml:"import"`
+	Start    string     `yaml:"start"`
 	// Fallback is the node used when an ask runs out of attempts and has no
 	// no_input / no_match of its own, and when the limits are reached.
 	Fallback string              `yaml:"fallback"`
-	Vars     []string            `yaml:"vars"`
+	Vars     []string            `yaml:"vars"`     // variables the script expects from the call ("debtor.name", "campaign.*")
+	Defaults map[string]any      `yaml:"defaults"` // values used when the call does not set them
 	Slots    map[string]SlotType `yaml:"slots"`
 	Intents  map[string]*Intent  `yaml:"intents"`
 	Phrases  map[string]*Phrase  `yaml:"phrases"`

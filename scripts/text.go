@@ -102,7 +102,14 @@ func words(s string) []word {
 // sameWord compares two words by stem with ASR-error tolerance; it returns
 // whether they match and the number of edits.
 func sameWord(phrase, heard word) (bool, int) {
-	if phrase.text == heard.text || string(phrase.stem) == string(heard.stem) {
+	if phrase.text == heard.text {
+		return true, 0
+	}
+	// short words ("да", "не", "неа") differ by their endings alone: exact only
+	if len([]rune(phrase.text)) < 4 || len([]rune(heard.text)) < 4 {
+		return false, 0
+	}
+	if string(phrase.stem) == string(heard.stem) {
 		return true, 0
 	}
 	n := min(len(phrase.stem), len(heard.stem))

@@ -2,11 +2,78 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
+
+	"github.com/dozvon/dozvon/scripts"
+	"github.com/dozvon/dozvon/testcalls"
 )
 
-// cmdTest is not built yet; its owner replaces this file.
+// cmdTest runs text-level test cases: dozvon test SCRIPT CASES.yaml... [--json].
+// It prints pass/fail per case with the reason, the pass rate and the branch
+// coverage, and exits 1 when a case fails.
 func cmdTest(ctx context.Context, e env, args []string) int {
-	fmt.Fprintln(e.stderr, "dozvon: this command is not built yet")
-	return 2
+	asJSON := false
+	var files []string
+	for _, a := range args {
+		switch a {
+		case "--json", "-json":
+			asJSON = true
+		default:
+			if strings.HasPrefix(a, "-") {
+				fmt.Fprintf(e.stderr, "dozvon test: unknown flag %s\n", a)
+				return 2
+			}
+			files = append(files, a)
+		}
+	}
+	if len(files) < 2 {
+		fmt.Fprintln(e.stderr, "usage: dozvon test SCRIPT.yaml CASES.yaml... [--json]")
+		return 2
+	}
+	sc, err := scripts.Load(files[0])
+	if err != nil {
+		fmt.Fprintf(e.stderr, "dozvon test: %v\n", err)
+		return 2
+	}
+	var cfs []*testcalls.CaseFile
+	for _, f := range files[1:] {
+		cf, err := testcalls.LoadCases(f)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "dozvon test: %v\n", err)
+			return 2
+		}
+		cfs = append(cfs, cf)
+	}
+	rep := testcalls.RunText(ctx, sc, cfs, nil)
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			fmt.Fprintf(e.stderr, "dozvon test: %v\n", err)
+			return 2
+		}
+	} else {
+		for _, r := range rep.Results {
+			if r.Passed {
+				fmt.Fprintf(e.stdout, "PASS  %s  → %s\n", r.Name, r.Outcome)
+			} else {
+				fmt.Fprintf(e.stdout, "FAIL  %s  (%s)\n      %s\n", r.Name, r.Place, r.Reason)
+			}
+		}
+		c := rep.Coverage
+		fmt.Fprintf(e.stdout, "\n%s %s: %d/%d cases passed, pass rate %.1f%%\n", sc.Name, sc.VersionString(), rep.Passed, rep.Cases, rep.PassRate)
+		fmt.Fprintf(e.stdout, "coverage: nodes %d/%d (%.1f%%), edges %d/%d (%.1f%%)\n", c.NodesVisited, c.Nodes, c.NodePercent, c.EdgesTaken, c.Edges, c.EdgePercent)
+		if len(c.UnvisitedNodes) > 0 {
+			fmt.Fprintf(e.stdout, "unvisited nodes: %s\n", strings.Join(c.UnvisitedNodes, ", "))
+		}
+		if len(c.UntakenEdges) > 0 {
+			fmt.Fprintf(e.stdout, "untaken edges: %s\n", strings.Join(c.UntakenEdges, ", "))
+		}
+	}
+	if rep.Passed != rep.Cases {
+		return 1
+	}
+	return 0
 }

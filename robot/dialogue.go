@@ -1,0 +1,464 @@
+package robot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"maps"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/dozvon/dozvon/scripts"
+)
+
+// maxSteps bounds node visits without a caller turn; lint rejects such loops,
+// this is the runtime's second line of defence.
+const maxSteps = 1000
+
+// dialogue is the state of one running script.
+type dialogue struct {
+	s       *Session
+	sc      *scripts.Script
+	log     *slog.Logger
+	res     *Result
+	vars    map[string]any
+	slots   map[string]string
+	loc     *time.Location
+	tp      *scripts.TimeParser
+	start   time.Time
+	node    string
+	turns   int      // caller turns
+	said    []string // robot prompt texts, in order
+	limited bool     // a limit was reached; the next ask ends the call
+	seq     int
+	steps   int
+}
+
+func newDialogue(s *Session, log *slog.Logger, res *Result) *dialogue {
+	loc := s.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	d := &dialogue{s: s, sc: s.Script, log: log, res: res, vars: mergeVars(s.Script.Defaults, s.Vars), slots: map[string]string{},
+		loc: loc, tp: scripts.NewTimeParser()}
+	if d.vars == nil {
+		d.vars = map[string]any{}
+	}
+	return d
+}
+
+func (d *dialogue) now() time.Time {
+	if d.s.Now != nil {
+		return d.s.Now().In(d.loc)
+	}
+	return time.Now().In(d.loc)
+}
+
+func (d *dialogue) env() scripts.Env {
+	return scripts.Env{Vars: d.vars, Slots: d.slots, Now: d.now(), Verbalizer: d.s.Verbalizer}
+}
+
+// end records the outcome and hangs up.
+func (d *dialogue) end(ctx context.Context, o scripts.Outcome, reason string) error {
+	d.res.Outcome, d.res.Reason = o, reason
+	if err := d.s.Conv.Hangup(ctx); err != nil {
+		d.log.Warn("hangup", "err", err)
+	}
+	return nil
+}
+
+// errHungUp stops the dialogue when the caller hangs up.
+type hungUp struct{}
+
+func (hungUp) Error() string { return "caller hung up" }
+
+func (d *dialogue) run(ctx context.Context) error {
+	d.start = d.now()
+	id := d.sc.Start
+	for {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("dialogue: %w", err)
+		}
+		d.steps++
+		if d.steps > maxSteps {
+			return fmt.Errorf("dialogue: %d nodes without an end at node %q", maxSteps, id)
+		}
+		n := d.sc.Node(id)
+		if n == nil {
+			return fmt.Errorf("dialogue: goto unknown node %q", id)
+		}
+		d.node = id
+		d.res.Path = append(d.res.Path, id)
+		next, done, err := d.step(ctx, n)
+		if _, ok := err.(hungUp); ok {
+			return d.end(ctx, scripts.OutcomeHangup, "caller hung up at "+id)
+		}
+		if err != nil || done {
+			return err
+		}
+		id = next
+	}
+}
+
+// step runs one node and returns the next node id, or done.
+func (d *dialogue) step(ctx context.Context, n *scripts.Node) (next string, done bool, err error) {
+	if err := d.set(n.Set); err != nil {
+		return "", false, fmt.Errorf("node %q: %w", n.ID, err)
+	}
+	if err := d.say(ctx, n.ID, n.Say, n.BargeIn != nil && *n.BargeIn); err != nil {
+		return "", false, err
+	}
+	switch {
+	case n.End != "":
+		return "", true, d.end(ctx, n.End, "end node "+n.ID)
+	case n.Transfer != nil:
+		return d.transfer(ctx, n)
+	case len(n.Branch) > 0:
+		env := d.env()
+		for _, r := range n.Branch {
+			if r.Else || r.If.Eval(env) {
+				return d.follow(ctx, n.ID, r)
+			}
+		}
+		return "", false, fmt.Errorf("node %q: no branch matched", n.ID)
+	case n.Ask != nil:
+		return d.ask(ctx, n)
+	case n.Next != "":
+		return n.Next, false, nil
+	}
+	return "", false, fmt.Errorf("node %q: dead end", n.ID)
+}
+
+func (d *dialogue) follow(ctx context.Context, node string, r *scripts.Route) (string, bool, error) {
+	if err := d.set(r.Set); err != nil {
+		return "", false, fmt.Errorf("node %q: %w", node, err)
+	}
+	if err := d.say(ctx, node, r.Say, false); err != nil {
+		return "", false, err
+	}
+	return r.Goto, false, nil
+}
+
+func (d *dialogue) set(kv map[string]string) error {
+	for k, v := range kv {
+		val, err := scripts.RenderText(v, d.env())
+		if err != nil {
+			return fmt.Errorf("set %s: %w", k, err)
+		}
+		setPath(d.vars, k, val)
+	}
+	return nil
+}
+
+func (d *dialogue) transfer(ctx context.Context, n *scripts.Node) (string, bool, error) {
+	target := d.s.TransferTarget
+	if n.Transfer.To != "" {
+		t, err := scripts.RenderText(n.Transfer.To, d.env())
+		if err != nil {
+			return "", false, fmt.Errorf("node %q: transfer target: %w", n.ID, err)
+		}
+		if t != "" {
+			target = t
+		}
+	}
+	if target == "" {
+		d.log.Warn("transfer without a target", "node", n.ID)
+		return n.Transfer.OnFail, false, nil
+	}
+	if err := d.s.Conv.Transfer(ctx, target); err != nil {
+		d.log.Warn("transfer failed", "node", n.ID, "err", err)
+		return n.Transfer.OnFail, false, nil
+	}
+	d.slots[scripts.SlotTransferTo] = target
+	d.res.Outcome, d.res.Reason = scripts.OutcomeTransfer, "transferred at "+n.ID
+	return "", true, nil
+}
+
+// say plays phrases in order.
+func (d *dialogue) say(ctx context.Context, node string, ids []string, bargeIn bool) error {
+	for _, id := range ids {
+		if err := d.sayOne(ctx, node, id, bargeIn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *dialogue) sayOne(ctx context.Context, node, id string, bargeIn bool) error {
+	text, audio, err := d.sc.Render(id, d.env())
+	if err != nil {
+		return fmt.Errorf("node %q: %w", node, err)
+	}
+	r, err := d.s.Conv.Say(ctx, Prompt{ID: id, Text: text, Audio: audio, BargeIn: bargeIn})
+	if err != nil {
+		return fmt.Errorf("node %q: say %q: %w", node, id, err)
+	}
+	d.said = append(d.said, text)
+	d.turn(Turn{Node: node, Who: WhoRobot, Kind: TurnKindSay, Text: text, Start: r.Start, End: r.End, BargedIn: r.BargedIn})
+	if r.HungUp {
+		return hungUp{}
+	}
+	return nil
+}
+
+func (d *dialogue) turn(t Turn) {
+	d.seq++
+	t.Seq = d.seq
+	d.res.Turns = append(d.res.Turns, t)
+}
+
+// limitReached reports whether max_turns or max_duration is used up.
+func (d *dialogue) limitReached() (bool, string) {
+	lim := d.sc.Limits
+	if lim.MaxTurns > 0 && d.turns >= lim.MaxTurns {
+		return true, fmt.Sprintf("max_turns %d reached", lim.MaxTurns)
+	}
+	if lim.MaxDuration > 0 && d.now().Sub(d.start) >= time.Duration(lim.MaxDuration) {
+		return true, fmt.Sprintf("max_duration %s reached", time.Duration(lim.MaxDuration))
+	}
+	return false, ""
+}
+
+// prompt picks what to say for an attempt: the prompt first, then the
+// reprompts in turn, skipping any text already said twice in a row.
+func (d *dialogue) prompt(a *scripts.Ask, attempt int) (string, error) {
+	cands := append([]string{a.Prompt}, a.Reprompts...)
+	idx := 0
+	if attempt > 0 && len(a.Reprompts) > 0 {
+		idx = 1 + (attempt-1)%len(a.Reprompts)
+	}
+	for k := 0; k < len(cands); k++ {
+		id := cands[(idx+k)%len(cands)]
+		text, _, err := d.sc.Render(id, d.env())
+		if err != nil {
+			return "", err
+		}
+		if !d.saidTwice(text) {
+			return id, nil
+		}
+	}
+	return cands[idx], nil
+}
+
+func (d *dialogue) saidTwice(text string) bool {
+	n := len(d.said)
+	return n >= 2 && d.said[n-1] == text && d.said[n-2] == text
+}
+
+// ask runs an ask node: prompt, listen, classify, route; reprompts on
+// no-input and no-match; global intents; fallback when attempts run out.
+func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, error) {
+	a := n.Ask
+	attempt := 0
+	lastMiss := scripts.OutcomeUnrecognized
+	for {
+		if hit, why := d.limitReached(); hit {
+			if d.limited || d.sc.Fallback == "" || d.sc.Fallback == n.ID {
+				return "", true, d.end(ctx, scripts.OutcomeUnrecognized, why)
+			}
+			d.limited = true
+			d.res.Reason = why
+			return d.sc.Fallback, false, nil
+		}
+		// after a global "repeat" the same attempt's prompt comes again;
+		// prompt() rephrases it if it was already said twice in a row
+		id, err := d.prompt(a, attempt)
+		if err != nil {
+			return "", false, fmt.Errorf("node %q: %w", n.ID, err)
+		}
+		if err := d.sayOne(ctx, n.ID, id, a.AllowsBargeIn()); err != nil {
+			return "", false, err
+		}
+		in, err := d.s.Conv.Listen(ctx, ListenOptions{NoInputTimeout: time.Duration(a.NoInputTimeout), Grammar: a.Hints})
+		if err != nil {
+			return "", false, fmt.Errorf("node %q: listen: %w", n.ID, err)
+		}
+		d.turns++
+		t := Turn{Node: n.ID, Who: WhoCaller, Kind: string(in.Kind), Text: in.Text, Start: in.Start, End: in.End}
+		var intent string
+		filled := map[string]string{}
+		switch in.Kind {
+		case InputHangup:
+			d.turn(t)
+			return "", false, hungUp{}
+		case InputNoInput:
+			d.turn(t)
+			attempt++
+			lastMiss = scripts.OutcomeNoInput
+			if attempt >= a.Attempts() {
+				return d.exhausted(ctx, n, lastMiss)
+			}
+			continue
+		case InputDTMF:
+			t.Text = in.Digits
+			intent = a.DTMF[in.Digits]
+		case InputSpeech:
+			intent, filled = d.understand(n, in.Text)
+		default:
+			return "", false, fmt.Errorf("node %q: listen: unknown input kind %q", n.ID, in.Kind)
+		}
+		maps.Copy(d.slots, filled)
+		t.Intent, t.Slots = intent, filled
+		d.turn(t)
+		env := d.env()
+		for _, r := range n.On {
+			if r.Intent != "" && r.Intent != intent {
+				continue
+			}
+			if r.Slot != "" {
+				if _, ok := filled[r.Slot]; !ok {
+					continue
+				}
+			}
+			if !r.If.Eval(env) {
+				continue
+			}
+			return d.follow(ctx, n.ID, r)
+		}
+		// a global leading back here (busy while asked for a time) counts as a miss
+		if g := d.global(intent); g != nil && (g.Repeat || g.Goto != n.ID) {
+			if err := d.set(g.Set); err != nil {
+				return "", false, fmt.Errorf("global %q: %w", g.Intent, err)
+			}
+			if err := d.say(ctx, n.ID, g.Say, false); err != nil {
+				return "", false, err
+			}
+			if g.Repeat {
+				continue
+			}
+			return g.Goto, false, nil
+		}
+		attempt++
+		lastMiss = scripts.OutcomeUnrecognized
+		if attempt >= a.Attempts() {
+			return d.exhausted(ctx, n, lastMiss)
+		}
+	}
+}
+
+// exhausted goes to the node's no_input / no_match, else the script fallback,
+// else ends with no_input / unrecognized.
+func (d *dialogue) exhausted(ctx context.Context, n *scripts.Node, why scripts.Outcome) (string, bool, error) {
+	next := n.NoMatch
+	if why == scripts.OutcomeNoInput {
+		next = n.NoInput
+	}
+	if next == "" {
+		next = d.sc.Fallback
+	}
+	if next == "" || next == n.ID {
+		return "", true, d.end(ctx, why, "attempts exhausted at "+n.ID)
+	}
+	return next, false, nil
+}
+
+func (d *dialogue) global(intent string) *scripts.Route {
+	if intent == "" {
+		return nil
+	}
+	for _, g := range d.sc.Globals {
+		if g.Intent == intent {
+			return g
+		}
+	}
+	return nil
+}
+
+// understand classifies an utterance among the node's route intents and the
+// global intents, and fills the slots the ask collects.
+func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]string) {
+	var allowed []string
+	for _, r := range n.On {
+		if r.Intent != "" {
+			allowed = append(allowed, r.Intent)
+		}
+	}
+	for _, g := range d.sc.Globals {
+		allowed = append(allowed, g.Intent)
+	}
+	for _, sl := range n.Ask.Slots {
+		if t, _ := d.sc.SlotType(sl); t == scripts.SlotYesNo {
+			allowed = append(allowed, "yes", "no")
+		}
+	}
+	m := d.sc.Matcher().Classify(text, allowed)
+	filled := map[string]string{}
+	now := d.now()
+	for _, sl := range n.Ask.Slots {
+		typ, _ := d.sc.SlotType(sl)
+		switch typ {
+		case scripts.SlotDateTime:
+			if r, ok := d.tp.Parse(text, now); ok {
+				filled[sl] = r.Time.Format(time.RFC3339)
+			}
+		case scripts.SlotMoney:
+			var full int64
+			if v, ok := d.env().Lookup("debt.amount"); ok {
+				if f, err := scripts.Number(v); err == nil {
+					full = int64(math.Round(f * 100))
+				}
+			}
+			if k, ok := scripts.ParseMoney(text, full); ok {
+				filled[sl] = fmt.Sprintf("%d.%02d", k/100, k%100)
+			}
+		case scripts.SlotYesNo:
+			if m.Intent == "yes" || m.Intent == "no" {
+				filled[sl] = m.Intent
+			}
+		case scripts.SlotText:
+			if g := d.global(m.Intent); g == nil && strings.TrimSpace(text) != "" {
+				filled[sl] = strings.TrimSpace(text)
+			}
+		}
+	}
+	return m.Intent, filled
+}
+
+// mergeVars deep-copies the call's variables over the script's defaults.
+func mergeVars(defaults, vars map[string]any) map[string]any {
+	out := deepCopy(defaults)
+	if out == nil {
+		out = map[string]any{}
+	}
+	for k, v := range vars {
+		if sub, ok := v.(map[string]any); ok {
+			if base, ok := out[k].(map[string]any); ok {
+				out[k] = mergeVars(base, sub)
+				continue
+			}
+			out[k] = deepCopy(sub)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func deepCopy(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if sub, ok := v.(map[string]any); ok {
+			out[k] = deepCopy(sub)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func setPath(m map[string]any, path, val string) {
+	parts := strings.Split(path, ".")
+	for _, p := range parts[:len(parts)-1] {
+		sub, ok := m[p].(map[string]any)
+		if !ok {
+			sub = map[string]any{}
+			m[p] = sub
+		}
+		m = sub
+	}
+	m[parts[len(parts)-1]] = val
+}
