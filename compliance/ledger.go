@@ -1,4 +1,274 @@
 package compliance
 
-// Ledger is what the guard needs from persistence; store.DB implements it.
-type Ledger interface{}
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/dozvon/dozvon/store"
+)
+
+// Ledger is what the guard needs from persistence; *store.DB implements it.
+type Ledger interface {
+	// WithDebtor runs fn in a transaction holding the debtor's exclusive ledger lock.
+	WithDebtor(ctx context.Context, debtorID string, fn func(tx *store.Tx) error) error
+	// StaleEntries lists open reservations whose expiry is at or before now.
+	StaleEntries(ctx context.Context, now time.Time) ([]store.LedgerEntry, error)
+}
+
+// ErrReservationClosed is returned when committing or releasing a reservation
+// that was already committed or released (or, for Release, expired).
+var ErrReservationClosed = errors.New("reservation already closed")
+
+// Request asks for a reservation before contacting a debtor.
+type Request struct {
+	DebtorID   string
+	Phone      string // the number to call or message; any spelling NormalizePhone accepts
+	Channel    Channel
+	CallID     string
+	Region     string // used only when the store has no region for the debtor
+	District   string
+	ThirdParty bool // the callee is known to be a third party
+	Consent    bool // the debtor's consent to that third party is on file
+}
+
+// Reservation is a granted, open slot: commit it when the contact ends, or
+// release it if the contact never left.
+type Reservation struct {
+	ID        string
+	DebtorID  string
+	Phone     string
+	Channel   Channel
+	At        time.Time
+	ExpiresAt time.Time
+}
+
+const ledgerLookback = 40 * 24 * time.Hour // covers a calendar month and the rolling 30 days
+
+func newID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return "r-" + hex.EncodeToString(b[:]), nil
+}
+
+func (g *Guard) holderName() string {
+	if g.holder != "" {
+		return g.holder
+	}
+	h, _ := os.Hostname()
+	return fmt.Sprintf("%s:%d", h, os.Getpid())
+}
+
+// Reserve decides, under the debtor's ledger lock, whether the contact may start
+// now; if so it records an open reservation that counts against every limit
+// until it is committed, released or expires. Every decision is audited in the
+// same transaction. A denial returns a zero Reservation and the Decision.
+func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, error) {
+	if g.ledger == nil {
+		return Reservation{}, Decision{}, errors.New("reserve: guard has no ledger")
+	}
+	if r.DebtorID == "" {
+		return Reservation{}, Decision{}, errors.New("reserve: empty debtor id")
+	}
+	if !r.Channel.valid() {
+		return Reservation{}, Decision{}, fmt.Errorf("reserve %s: unknown channel %q", r.DebtorID, r.Channel)
+	}
+	phone := ""
+	if r.Phone != "" {
+		p, err := NormalizePhone(r.Phone)
+		if err != nil {
+			return Reservation{}, Decision{}, fmt.Errorf("reserve %s: %w", r.DebtorID, err)
+		}
+		phone = p
+	}
+	var res Reservation
+	var dec Decision
+	var locErr error
+	err := g.ledger.WithDebtor(ctx, r.DebtorID, func(tx *store.Tx) error {
+		res, dec, locErr = Reservation{}, Decision{}, nil
+		now := g.clock.Now().UTC()
+		region, district := r.Region, r.District
+		d, err := tx.Debtor(ctx)
+		switch {
+		case err == nil && d.Region != "":
+			region, district = d.Region, d.District
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
+		}
+		if phone == "" && len(d.Phones) > 0 {
+			phone = d.Phones[0]
+		}
+		blocks, err := tx.Blocks(ctx, now)
+		if err != nil {
+			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
+		}
+		var kinds []string
+		for _, b := range blocks {
+			if b.Phone == "" || b.Phone == phone {
+				kinds = append(kinds, b.Kind)
+			}
+		}
+		events, err := g.loadEvents(ctx, tx, now)
+		if err != nil {
+			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
+		}
+		loc, err := g.Locate(region, district, phone)
+		if err != nil {
+			locErr = fmt.Errorf("reserve %s: %w", r.DebtorID, err)
+			return tx.Audit(ctx, store.AuditRecord{At: now, Action: "reserve", Reason: "error", Reasons: []string{"error"},
+				Detail: locErr.Error(), Channel: string(r.Channel), Holder: g.holderName()})
+		}
+		rules, err := g.rules(loc, g.policy, r.Channel, events, kinds)
+		if err != nil {
+			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
+		}
+		rules.thirdParty, rules.consent = r.ThirdParty, r.Consent
+		dec = rules.decide(now)
+		a := store.AuditRecord{At: now, Action: "reserve", Allowed: dec.Allowed, Reason: dec.Reason, Reasons: dec.Reasons, Detail: dec.Detail,
+			Channel: string(r.Channel), Zone: dec.Zone, LocalTime: dec.Local.Format(time.RFC3339), NextAllowedAt: dec.NextAllowedAt, Holder: g.holderName()}
+		if dec.Allowed {
+			id, err := newID()
+			if err != nil {
+				return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
+			}
+			res = Reservation{ID: id, DebtorID: r.DebtorID, Phone: phone, Channel: r.Channel, At: now, ExpiresAt: now.Add(g.policy.ReservationTTL)}
+			if err := tx.InsertEntry(ctx, store.LedgerEntry{ID: id, DebtorID: r.DebtorID, Channel: string(r.Channel), Kind: string(heldKind(r.Channel)),
+				State: store.StateOpen, At: now, ExpiresAt: res.ExpiresAt, Holder: g.holderName(), Phone: phone, CallID: r.CallID}); err != nil {
+				return err
+			}
+			a.ReservationID, a.Kind = id, string(heldKind(r.Channel))
+		}
+		return tx.Audit(ctx, a)
+	})
+	if err != nil {
+		return Reservation{}, Decision{}, err
+	}
+	if locErr != nil {
+		return Reservation{}, Decision{}, locErr
+	}
+	g.log.Debug("compliance reserve", "debtor", r.DebtorID, "phone", MaskPhone(phone), "channel", r.Channel,
+		"allowed", dec.Allowed, "reason", dec.Reason, "next_allowed_at", dec.NextAllowedAt)
+	return res, dec, nil
+}
+
+// loadEvents reads the debtor's ledger as events; open reservations past their
+// expiry are turned into attempts on the way (and audited).
+func (g *Guard) loadEvents(ctx context.Context, tx *store.Tx, now time.Time) ([]Event, error) {
+	entries, err := tx.Entries(ctx, now.Add(-ledgerLookback))
+	if err != nil {
+		return nil, err
+	}
+	events := make([]Event, 0, len(entries))
+	for _, e := range entries {
+		if e.State == store.StateOpen && !e.ExpiresAt.After(now) {
+			if err := g.expire(ctx, tx, e, now); err != nil {
+				return nil, err
+			}
+			e.State, e.Kind = store.StateExpired, string(Attempt)
+		}
+		events = append(events, Event{At: e.At, Kind: Kind(e.Kind), Held: e.State == store.StateOpen})
+	}
+	return events, nil
+}
+
+func (g *Guard) expire(ctx context.Context, tx *store.Tx, e store.LedgerEntry, now time.Time) error {
+	ok, err := tx.CloseEntry(ctx, e.ID, string(Attempt), store.StateExpired, now, "", store.StateOpen)
+	if err != nil || !ok {
+		return err
+	}
+	g.log.Warn("compliance reservation expired into an attempt", "debtor", e.DebtorID, "reservation", e.ID, "holder", e.Holder)
+	return tx.Audit(ctx, store.AuditRecord{At: now, Action: "expire", Allowed: true, ReservationID: e.ID, Channel: e.Channel, Kind: string(Attempt),
+		Detail: fmt.Sprintf("reservation of %s by %s expired at %s: counted as an attempt", e.At.Format(time.RFC3339), e.Holder, e.ExpiresAt.Format(time.RFC3339)),
+		Holder: g.holderName()})
+}
+
+// Commit records how the contact ended: conversation, attempt, message or meeting.
+// A reservation that had already expired into an attempt takes its real kind.
+func (g *Guard) Commit(ctx context.Context, res Reservation, kind Kind) error {
+	if !kind.valid() {
+		return fmt.Errorf("commit %s: unknown kind %q", res.ID, kind)
+	}
+	return g.close(ctx, res, "commit", string(kind), store.StateCommitted, store.StateOpen, store.StateExpired)
+}
+
+// Release gives the slot back: only for a contact that never left (no dial, no send).
+func (g *Guard) Release(ctx context.Context, res Reservation) error {
+	return g.close(ctx, res, "release", "", store.StateReleased, store.StateOpen)
+}
+
+func (g *Guard) close(ctx context.Context, res Reservation, action, kind, state string, from ...string) error {
+	if g.ledger == nil {
+		return fmt.Errorf("%s: guard has no ledger", action)
+	}
+	if res.ID == "" || res.DebtorID == "" {
+		return fmt.Errorf("%s: empty reservation", action)
+	}
+	return g.ledger.WithDebtor(ctx, res.DebtorID, func(tx *store.Tx) error {
+		now := g.clock.Now().UTC()
+		e, err := tx.Entry(ctx, res.ID)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", action, res.ID, err)
+		}
+		k := kind
+		if k == "" {
+			k = e.Kind
+		}
+		ok, err := tx.CloseEntry(ctx, res.ID, k, state, now, "", from...)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", action, res.ID, err)
+		}
+		if !ok {
+			return fmt.Errorf("%s %s: it is %s as %s: %w", action, res.ID, e.State, e.Kind, ErrReservationClosed)
+		}
+		return tx.Audit(ctx, store.AuditRecord{At: now, Action: action, Allowed: true, ReservationID: res.ID, Channel: e.Channel, Kind: k,
+			Detail: fmt.Sprintf("%s: %s → %s as %s", action, e.State, state, k), Holder: g.holderName()})
+	})
+}
+
+// ExpireStale turns open reservations past their expiry (their holder died or
+// hung) into attempts and returns how many it expired. Run it periodically and
+// at start-up; Reserve also expires a debtor's stale entries before deciding.
+func (g *Guard) ExpireStale(ctx context.Context) (int, error) {
+	if g.ledger == nil {
+		return 0, errors.New("expire stale: guard has no ledger")
+	}
+	now := g.clock.Now().UTC()
+	stale, err := g.ledger.StaleEntries(ctx, now)
+	if err != nil {
+		return 0, fmt.Errorf("expire stale: %w", err)
+	}
+	n := 0
+	for _, s := range stale {
+		expired := false
+		err := g.ledger.WithDebtor(ctx, s.DebtorID, func(tx *store.Tx) error {
+			expired = false
+			e, err := tx.Entry(ctx, s.ID)
+			if err != nil {
+				return err
+			}
+			if e.State != store.StateOpen || e.ExpiresAt.After(now) {
+				return nil // closed meanwhile
+			}
+			expired = true
+			return g.expire(ctx, tx, e, now)
+		})
+		if err != nil {
+			return n, fmt.Errorf("expire stale: %w", err)
+		}
+		if expired {
+			n++
+		}
+	}
+	if n > 0 {
+		g.log.Info("compliance expired stale reservations", "count", n)
+	}
+	return n, nil
+}
+
+var _ Ledger = (*store.DB)(nil)
