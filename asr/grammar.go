@@ -11,8 +11,8 @@ import (
 // so that "не знаю" is not forced into "нет".
 const UnknownWord = "[unk]"
 
-// NormalizePhrase lower-cases a grammar phrase, turns "ё" into "е" (Vosk's Russian models spell
-// words with "е"), and collapses punctuation and runs of spaces into single spaces.
+// NormalizePhrase lower-cases a grammar phrase and collapses punctuation and runs of spaces into
+// single spaces. "ё" is kept (asr/vosk falls back to "е" for words its model spells that way).
 // "[unk]" is kept as is.
 func NormalizePhrase(p string) string {
 	if strings.TrimSpace(p) == UnknownWord {
@@ -22,8 +22,6 @@ func NormalizePhrase(p string) string {
 	space := false
 	for _, r := range strings.ToLower(p) {
 		switch {
-		case r == 'ё':
-			r = 'е'
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '\'':
 		default:
 			space = b.Len() > 0

@@ -13,7 +13,7 @@ func TestGrammarJSON(t *testing.T) {
 		wantErr string
 	}{
 		{name: "yes/no", phrases: []string{"да", "нет"}, want: `["да","нет","[unk]"]`},
-		{name: "normalised", phrases: []string{"  Да!", "НЕТ,  ", "Всё  верно"}, want: `["да","нет","все верно","[unk]"]`},
+		{name: "normalised", phrases: []string{"  Да!", "НЕТ,  ", "Всё  верно"}, want: `["да","нет","всё верно","[unk]"]`},
 		{name: "duplicates after normalising", phrases: []string{"Да", "да.", "ДА"}, want: `["да","[unk]"]`},
 		{name: "explicit [unk] kept once, in place", phrases: []string{"[unk]", "алло"}, want: `["[unk]","алло"]`},
 		{name: "hyphen and digits", phrases: []string{"кто-то", "5 тысяч"}, want: `["кто-то","5 тысяч","[unk]"]`},

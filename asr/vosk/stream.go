@@ -30,17 +30,9 @@ func (m *Model) NewStream(ctx context.Context, cfg asr.StreamConfig) (asr.Stream
 	if rate < 8000 || rate > 48000 {
 		return nil, fmt.Errorf("vosk: new stream: sample rate %d Hz out of range 8000..48000", rate)
 	}
-	var grammar string
-	if len(cfg.Grammar) > 0 {
-		if !m.layout.Grammar {
-			return nil, fmt.Errorf("vosk: new stream: model %s has a static graph (graph/HCLG.fst): %w",
-				m.layout.Dir, ErrGrammarUnsupported)
-		}
-		js, err := asr.GrammarJSON(cfg.Grammar)
-		if err != nil {
-			return nil, fmt.Errorf("vosk: new stream: %w", err)
-		}
-		grammar = js
+	if len(cfg.Grammar) > 0 && !m.layout.Grammar {
+		return nil, fmt.Errorf("vosk: new stream: model %s has a static graph (graph/HCLG.fst): %w",
+			m.layout.Dir, ErrGrammarUnsupported)
 	}
 
 	m.mu.RLock()
@@ -48,14 +40,14 @@ func (m *Model) NewStream(ctx context.Context, cfg asr.StreamConfig) (asr.Stream
 	if m.ptr == nil {
 		return nil, errors.New("vosk: new stream: model is closed")
 	}
-	if grammar != "" {
-		// libvosk only logs a warning for an unknown grammar word and then never recognises it.
-		for _, p := range cfg.Grammar {
-			for _, w := range strings.Fields(asr.NormalizePhrase(p)) {
-				if w != asr.UnknownWord && m.lib.modelFindWord(m.ptr, w) < 0 {
-					return nil, fmt.Errorf("vosk: new stream: grammar phrase %q: word %q is not in the model's vocabulary", p, w)
-				}
-			}
+	var grammar string
+	if len(cfg.Grammar) > 0 {
+		phrases, err := m.spellForModel(cfg.Grammar)
+		if err != nil {
+			return nil, fmt.Errorf("vosk: new stream: %w", err)
+		}
+		if grammar, err = asr.GrammarJSON(phrases); err != nil {
+			return nil, fmt.Errorf("vosk: new stream: %w", err)
 		}
 	}
 	rec := m.lib.recognizerNew(m.ptr, rate, grammar)
@@ -64,6 +56,31 @@ func (m *Model) NewStream(ctx context.Context, cfg asr.StreamConfig) (asr.Stream
 	}
 	m.lib.recognizerSetWords(rec, true)
 	return &stream{lib: m.lib, rec: rec, rate: rate, uttStart: -1}, nil
+}
+
+// spellForModel normalises grammar phrases and checks every word against the model's
+// vocabulary (libvosk only logs a warning for an unknown word and then never recognises it);
+// a word with "ё" that the model spells with "е" is respelled. Call with m.mu held.
+func (m *Model) spellForModel(phrases []string) ([]string, error) {
+	out := make([]string, 0, len(phrases))
+	for i, p := range phrases {
+		words := strings.Fields(asr.NormalizePhrase(p))
+		if len(words) == 0 {
+			return nil, fmt.Errorf("grammar phrase %d %q has no words", i, p)
+		}
+		for j, w := range words {
+			if w == asr.UnknownWord || m.lib.modelFindWord(m.ptr, w) >= 0 {
+				continue
+			}
+			if alt := strings.ReplaceAll(w, "ё", "е"); alt != w && m.lib.modelFindWord(m.ptr, alt) >= 0 {
+				words[j] = alt
+				continue
+			}
+			return nil, fmt.Errorf("grammar phrase %d %q: word %q is not in the model's vocabulary", i, p, w)
+		}
+		out = append(out, strings.Join(words, " "))
+	}
+	return out, nil
 }
 
 // stream is one libvosk recognizer. The mutex makes Close from another goroutine (hang-up)
