@@ -31,6 +31,7 @@ type dialogue struct {
 	turns   int      // caller turns
 	said    []string // robot prompt texts, in order
 	limited bool     // a limit was reached; the next ask ends the call
+	carry   string   // an utterance a global intent brought to the next ask
 	seq     int
 	steps   int
 }
@@ -252,6 +253,14 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 	a := n.Ask
 	attempt := 0
 	lastMiss := scripts.OutcomeUnrecognized
+	if carry := d.carry; carry != "" {
+		// "я занят, перезвоните завтра в 10": the global busy led here, and the
+		// same words may already answer this ask
+		d.carry = ""
+		if r := d.route(n, carry); r != nil {
+			return d.follow(ctx, n.ID, r)
+		}
+	}
 	for {
 		if hit, why := d.limitReached(); hit {
 			if d.limited || d.sc.Fallback == "" || d.sc.Fallback == n.ID {
@@ -327,6 +336,7 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 			if g.Repeat {
 				continue
 			}
+			d.carry = in.Text
 			return g.Goto, false, nil
 		}
 		attempt++
@@ -335,6 +345,33 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 			return d.exhausted(ctx, n, lastMiss)
 		}
 	}
+}
+
+// route matches an utterance carried over from the previous ask against this
+// node's routes, filling its slots; nil when no route takes it.
+func (d *dialogue) route(n *scripts.Node, text string) *scripts.Route {
+	intent, filled := d.understand(n, text)
+	env := d.env()
+	for k, v := range filled {
+		env.Slots = maps.Clone(env.Slots)
+		env.Slots[k] = v
+	}
+	for _, r := range n.On {
+		if r.Intent != "" && r.Intent != intent {
+			continue
+		}
+		if r.Slot != "" {
+			if _, ok := filled[r.Slot]; !ok {
+				continue
+			}
+		}
+		if r.If.Eval(env) {
+			maps.Copy(d.slots, filled)
+			d.log.Debug("carried utterance answers the ask", "node", n.ID, "intent", intent)
+			return r
+		}
+	}
+	return nil
 }
 
 // exhausted goes to the node's no_input / no_match, else the script fallback,
@@ -385,12 +422,13 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	m := d.sc.Matcher().Classify(text, allowed)
 	filled := map[string]string{}
 	now := d.now()
+	tr, hasTime := d.tp.Parse(text, now)
 	for _, sl := range n.Ask.Slots {
 		typ, _ := d.sc.SlotType(sl)
 		switch typ {
 		case scripts.SlotDateTime:
-			if r, ok := d.tp.Parse(text, now); ok {
-				filled[sl] = r.Time.Format(time.RFC3339)
+			if hasTime {
+				filled[sl] = tr.Time.Format(time.RFC3339)
 			}
 		case scripts.SlotMoney:
 			var full int64
@@ -399,7 +437,12 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 					full = int64(math.Round(f * 100))
 				}
 			}
-			if k, ok := scripts.ParseMoney(text, full); ok {
+			money := scripts.Normalize(text)
+			if hasTime && tr.Text != "" {
+				// "двадцать восьмого ноября пять тысяч": the date's numbers are not money
+				money = strings.Replace(money, tr.Text, " ", 1)
+			}
+			if k, ok := scripts.ParseMoney(money, full); ok {
 				filled[sl] = fmt.Sprintf("%d.%02d", k/100, k%100)
 			}
 		case scripts.SlotYesNo:

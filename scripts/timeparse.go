@@ -30,7 +30,10 @@ type TimeParser struct {
 
 // NewTimeParser builds a parser.
 func NewTimeParser() *TimeParser {
-	rs := append([]rules.Rule{}, ru.All...)
+	// ru.All minus ru.Date: that rule takes the year from time.Now() instead
+	// of the reference time and forces 00:00; dayMonthRule replaces it.
+	o := rules.Override
+	rs := []rules.Rule{ru.Weekday(o), ru.CasualDate(o), ru.CasualTime(o), ru.Hour(o), ru.HourMinute(o), ru.Deadline(o), ru.DotDateTime(o)}
 	rs = append(rs, dayAfterTomorrowRule(), dayMonthRule(), bareHourRule(), halfHourRule(), quarterRule())
 	return &TimeParser{rules: rs, opts: &rules.Options{Morning: 9, Noon: 12, Afternoon: 15, Evening: 19, MatchByOrder: true}}
 }
