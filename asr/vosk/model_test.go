@@ -254,3 +254,38 @@ func TestSegmenterFeedsVosk(t *testing.T) {
 	rec, fed := seg.Stats()
 	t.Logf("received %v, fed %v", rec, fed)
 }
+
+// BenchmarkStreamAccept measures libvosk's cost for one 20 ms frame of speech with a grammar
+// (the recognizer is only fed around speech, so this is the per-speaking-call cost).
+func BenchmarkStreamAccept(b *testing.B) {
+	dir := os.Getenv("VOSK_MODEL")
+	if dir == "" {
+		b.Skip("VOSK_MODEL not set")
+	}
+	m, err := LoadModel(dir, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	frames := testaudio.Frames(testaudio.LoadWAV(b, filepath.Join(testaudio.AsteriskRU, "agent-pass.wav")), 160)
+	cfg := asr.StreamConfig{}
+	if m.Layout().Grammar {
+		cfg.Grammar = []string{"да", "нет"}
+	}
+	st, err := m.NewStream(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if err := st.Accept(frames[i%len(frames)]); err != nil {
+			b.Fatal(err)
+		}
+		if i%len(frames) == len(frames)-1 {
+			if _, err := st.Final(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -233,3 +233,53 @@ func TestCombine(t *testing.T) {
 		t.Error("parseResult accepted truncated JSON")
 	}
 }
+
+func TestFindModel(t *testing.T) {
+	good := writeModel(t, smallModel())
+	tests := []struct {
+		name, env string
+		wantDir   string
+		wantErr   string
+	}{
+		{name: "env names a good model", env: good, wantDir: good},
+		{name: "env names a missing dir", env: filepath.Join(good, "nope"), wantErr: EnvModel},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(EnvModel, tt.env)
+			dir, err := FindModel()
+			if tt.wantErr != "" {
+				if !errors.Is(err, ErrBadModel) || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("FindModel error %v, want ErrBadModel naming %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || dir != tt.wantDir {
+				t.Fatalf("FindModel = %q, %v; want %q", dir, err, tt.wantDir)
+			}
+		})
+	}
+	t.Run("unset, found under var/models of the working dir", func(t *testing.T) {
+		t.Setenv(EnvModel, "")
+		root := t.TempDir()
+		dir := filepath.Join(root, "var", "models", DefaultModelName)
+		for rel, content := range smallModel() {
+			p := filepath.Join(dir, rel)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sub := filepath.Join(root, "cmd", "dozvon")
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		t.Chdir(sub)
+		got, err := FindModel()
+		if err != nil || got != dir {
+			t.Fatalf("FindModel = %q, %v; want %q", got, err, dir)
+		}
+	})
+}
