@@ -289,3 +289,32 @@ func BenchmarkResample22050To8000(b *testing.B) {
 		resample(in, 22050, Rate)
 	}
 }
+
+func TestDecodeStreamedWAV(t *testing.T) {
+	tone := sine(440, 16000, 500*time.Millisecond, 6000)
+	good := riffWAV(wavFormatPCM, 1, 16000, 16, interleave(tone, 1, 2, pcm16), 0)
+	tests := []struct {
+		name           string
+		riffSize, size uint32
+	}{
+		{"espeak-ng --stdout placeholder", 0x7ffff024, 0x7ffff000},
+		{"text2wave -o - placeholder", 36, 0},
+	}
+	for _, tt := range tests {
+		data := bytes.Clone(good)
+		binary.LittleEndian.PutUint32(data[4:8], tt.riffSize)
+		binary.LittleEndian.PutUint32(data[40:44], tt.size)
+		orig := bytes.Clone(data)
+		a, err := DecodeAudio(data, "")
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if d := a.Duration(); d != 500*time.Millisecond {
+			t.Errorf("%s: duration %v, want 500ms", tt.name, d)
+		}
+		if !bytes.Equal(data, orig) {
+			t.Errorf("%s: DecodeAudio modified its input", tt.name)
+		}
+	}
+}

@@ -26,10 +26,22 @@ type wavInfo struct {
 	channels int
 	rate     int
 	bits     int
+	// streamedDataAt is the offset of a data chunk whose declared size is
+	// a streaming placeholder (0 = sizes are real).
+	streamedDataAt int
+}
+
+// fixStreamedSizes returns data with the RIFF and data chunk sizes set to
+// what the file really holds; data itself is not modified.
+func fixStreamedSizes(data []byte, dataChunkAt int) []byte {
+	data = bytes.Clone(data)
+	binary.LittleEndian.PutUint32(data[dataChunkAt+4:dataChunkAt+8], uint32(len(data)-dataChunkAt-8))
+	binary.LittleEndian.PutUint32(data[4:8], uint32(len(data)-8))
+	return data
 }
 
 // checkRIFF walks the RIFF chunk headers of a WAV file before go-audio/wav
-// reads it. go-audio trusts chunk sizes (a corrupt fmt size makes it allocate
+// reads it, and notes a streamed WAV whose sizes need fixing. go-audio trusts chunk sizes (a corrupt fmt size makes it allocate
 // that many bytes), so the sizes are checked against the data first; the walk
 // also yields the sub-format of WAVE_FORMAT_EXTENSIBLE, which go-audio does
 // not expose.
@@ -68,8 +80,16 @@ func checkRIFF(data []byte) (wavInfo, error) {
 			if !sawFmt {
 				return info, fmt.Errorf("data chunk at byte %d before fmt chunk", off)
 			}
-			// A streamed WAV (espeak-ng --stdout) declares a huge data size;
-			// the samples simply end with the file.
+			// A WAV written to a pipe cannot have its sizes fixed up after
+			// the samples: espeak-ng --stdout declares 0x7ffff000 bytes,
+			// festival's text2wave -o - declares 0 (and a RIFF size that
+			// covers only the header). Either way the samples run to the
+			// end of the file; say so in the header for go-audio/wav.
+			riffSize := int64(binary.LittleEndian.Uint32(data[4:8]))
+			rest := int64(len(data) - body)
+			if size > rest || (size == 0 && riffSize < int64(len(data))-8) {
+				info.streamedDataAt = off
+			}
 			return info, nil
 		default:
 			if int64(body)+size > int64(len(data)) {
@@ -99,6 +119,9 @@ func decodeWAV(data []byte) (pcm []int16, rate int, err error) {
 		return nil, 0, fmt.Errorf("unsupported encoding: format tag %d, %d bits per sample (want PCM 8/16/24/32-bit or G.711)", info.format, info.bits)
 	}
 
+	if info.streamedDataAt > 0 {
+		data = fixStreamedSizes(data, info.streamedDataAt)
+	}
 	// go-audio/wav is not hardened against every malformed input; turn a
 	// panic inside it into an error rather than taking the call down.
 	defer func() {
