@@ -8,17 +8,18 @@ import (
 	"os"
 
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/store"
 )
 
 // cmdCompliance runs the 230-FZ guard from the command line:
 //
-//	dozvon compliance check [--numplan FILE]... < case.json
+//	dozvon compliance check [--db DSN] [--numplan FILE]... [--calendar FILE.xml]... < case.json
 //
 // It reads one JSON case on stdin and prints one JSON decision (exit 0);
 // bad input prints a message naming the place and exits 2.
 func cmdCompliance(ctx context.Context, e env, args []string) int {
 	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprintln(e.stderr, "usage: dozvon compliance check [--numplan FILE]... [--calendar FILE.xml]... < case.json")
+		fmt.Fprintln(e.stderr, "usage: dozvon compliance check [--db DSN] [--numplan FILE]... [--calendar FILE.xml]... < case.json")
 		return 2
 	}
 	fs := flag.NewFlagSet("compliance check", flag.ContinueOnError)
@@ -26,6 +27,7 @@ func cmdCompliance(ctx context.Context, e env, args []string) int {
 	var numplans, calendars multiFlag
 	fs.Var(&numplans, "numplan", "numbering-plan registry file (Минцифры CSV); repeatable")
 	fs.Var(&calendars, "calendar", "production calendar in xmlcalendar format, overriding the built-in year; repeatable")
+	dsn := fs.String("db", "", "store whose numbering plan resolves phone regions (default $DOZVON_DB or "+store.DefaultDSN+" if it exists)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -49,6 +51,13 @@ func cmdCompliance(ctx context.Context, e env, args []string) int {
 		if err != nil {
 			fmt.Fprintln(e.stderr, "dozvon compliance:", err)
 			return 2
+		}
+		cfg.Plan = plan
+	} else {
+		plan, err := storedPlan(ctx, storeDSN(e, *dsn))
+		if err != nil {
+			fmt.Fprintln(e.stderr, "dozvon compliance:", err)
+			return 1
 		}
 		cfg.Plan = plan
 	}
