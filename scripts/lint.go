@@ -167,11 +167,11 @@ func (l *linter) target(line int, id, where string) {
 func (l *linter) node(n *Node) {
 	where := fmt.Sprintf("node %q", n.ID)
 	for _, id := range n.Say {
-		l.phrase(n.Line, id, where)
+		l.phrase(n.FieldLine("say"), id, where)
 	}
 	for k, v := range n.Set {
 		for _, r := range Refs(v) {
-			l.variable(n.Line, r.Path, where+": set "+k)
+			l.variable(n.FieldLine("set"), r.Path, where+": set "+k)
 		}
 	}
 	kinds := 0
@@ -187,11 +187,11 @@ func (l *linter) node(n *Node) {
 		l.errf(n.Line, "%s: dead end without an outcome (add end, next, ask, branch or transfer)", where)
 	}
 	if n.End != "" && !n.End.Valid() {
-		l.errf(n.Line, "%s: unknown outcome %q", where, n.End)
+		l.errf(n.FieldLine("end"), "%s: unknown outcome %q", where, n.End)
 	}
-	l.target(n.Line, n.Next, where+": next")
-	l.target(n.Line, n.NoInput, where+": no_input")
-	l.target(n.Line, n.NoMatch, where+": no_match")
+	l.target(n.FieldLine("next"), n.Next, where+": next")
+	l.target(n.FieldLine("no_input"), n.NoInput, where+": no_input")
+	l.target(n.FieldLine("no_match"), n.NoMatch, where+": no_match")
 	if n.Transfer != nil {
 		if n.Transfer.OnFail == "" {
 			l.errf(n.Transfer.Line, "%s: transfer needs on_fail (the node when no human answers)", where)
@@ -213,7 +213,7 @@ func (l *linter) node(n *Node) {
 			}
 		}
 		if !hasElse {
-			l.errf(n.Line, "%s: branch without else: a dead end when no condition holds", where)
+			l.errf(n.FieldLine("branch"), "%s: branch without else: a dead end when no condition holds", where)
 		}
 	}
 	if len(n.On) > 0 && n.Ask == nil {
@@ -514,7 +514,7 @@ func (l *linter) opening() {
 				}
 			}
 			if !tagged && !done() {
-				l.errf(n.Line, "230-FZ: phrase %q is said before the opening is complete (missing: %s)", pid, strings.Join(missing(need, h), ", "))
+				l.errf(n.FieldLine("say"), "230-FZ: phrase %q is said before the opening is complete (missing: %s)", pid, strings.Join(missing(need, h), ", "))
 				return
 			}
 		}
@@ -568,7 +568,7 @@ func spoken(n *Node) []struct {
 			}{id, line})
 		}
 	}
-	add(n.Line, n.Say...)
+	add(n.FieldLine("say"), n.Say...)
 	if n.Ask != nil {
 		add(n.Ask.Line, n.Ask.Prompt)
 		add(n.Ask.Line, n.Ask.Reprompts...)
@@ -642,7 +642,7 @@ func (l *linter) thirdParty() {
 		}
 		for _, id := range n.Say {
 			if p := l.s.Phrases[id]; p != nil && p.MentionsDebt() {
-				l.errf(n.Line, "230-FZ: %s ending %q says phrase %q that mentions the debt", n.End, n.ID, id)
+				l.errf(n.FieldLine("say"), "230-FZ: %s ending %q says phrase %q that mentions the debt", n.End, n.ID, id)
 			}
 		}
 		for _, r := range into[n.ID] {

@@ -1,6 +1,9 @@
 package scripts
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -10,8 +13,61 @@ func TestBundledScriptsLintClean(t *testing.T) {
 			for _, d := range Lint(f) {
 				t.Errorf("%s", d)
 			}
-			if _, err := Load(f); err != nil {
+			s, err := Load(f)
+			if err != nil {
 				t.Fatal(err)
+			}
+			if s.Limits.MaxTurns <= 0 || len(s.Nodes) == 0 {
+				t.Fatalf("loaded an empty script: %+v", s.Limits)
+			}
+		})
+	}
+}
+
+// TestBrokenCorpus lints each file of testdata/broken and expects every
+// "# want: file:line: message" of its header among the diagnostics.
+func TestBrokenCorpus(t *testing.T) {
+	files, err := filepath.Glob("testdata/broken/*.yaml")
+	if err != nil || len(files) < 15 {
+		t.Fatalf("corpus: %d files, err %v", len(files), err)
+	}
+	for _, f := range files {
+		if filepath.Base(f) == "base.yaml" {
+			continue
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wants []string
+			for _, line := range strings.Split(string(data), "\n") {
+				if w, ok := strings.CutPrefix(line, "# want: "); ok {
+					wants = append(wants, "testdata/broken/"+w)
+				}
+			}
+			if len(wants) == 0 {
+				t.Fatal("no # want: lines")
+			}
+			var got []string
+			for _, d := range Lint(f) {
+				if !d.Warning {
+					got = append(got, d.String())
+				}
+			}
+			for _, w := range wants {
+				found := false
+				for _, g := range got {
+					if strings.HasPrefix(g, w) {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("missing %q\ngot:\n  %s", w, strings.Join(got, "\n  "))
+				}
+			}
+			if _, err := Load(f); err == nil {
+				t.Error("Load accepted a broken script")
 			}
 		})
 	}

@@ -261,6 +261,10 @@ func (n *Node) UnmarshalYAML(v *yaml.Node) error {
 		return err
 	}
 	n.Line = v.Line
+	n.keyLines = map[string]int{}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		n.keyLines[v.Content[i].Value] = v.Content[i].Line
+	}
 	return nil
 }
 

@@ -181,6 +181,16 @@ type Node struct {
 	// identified; lint allows debt phrases only after such a node.
 	ConfirmsIdentity bool `yaml:"confirms_identity"`
 	Line             int  `yaml:"-"`
+	keyLines         map[string]int
+}
+
+// FieldLine is the line of one field of the node ("say", "next"), or the
+// node's line when the field is absent.
+func (n *Node) FieldLine(field string) int {
+	if l, ok := n.keyLines[field]; ok {
+		return l
+	}
+	return n.Line
 }
 
 // Kind names what the node does.

@@ -1,0 +1,110 @@
+package scripts
+
+import "testing"
+
+func TestNormalize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Да, ЭТО Я!", "да это я"},
+		{"Ещё раз?!", "еще раз"},
+		{"  в   14:30. ", "в 14:30"},
+		{"кто-то звонил…", "кто-то звонил"},
+		{"10:", "10"},
+	}
+	for _, tc := range tests {
+		if got := Normalize(tc.in); got != tc.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestClassify(t *testing.T) {
+	s, err := Load("verify_contact.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	identify := []string{"third_party", "wrong_person", "no", "yes", "who_calling", "where_number", "repeat", "hello", "human", "stop_calling", "busy"}
+	tests := []struct {
+		text, want string
+		negated    bool
+	}{
+		{"да", "yes", false},
+		{"Да, это я.", "yes", false},
+		{"конешно", "yes", false}, // ASR garble of "конечно", one edit
+		{"правельно", "yes", false},
+		{"это не я", "no", false},
+		{"нет, не он", "no", false},
+		{"не я это", "no", false},
+		{"вы ошиблись номером", "wrong_person", false},
+		{"я его не знаю", "wrong_person", false},
+		{"это его жена", "third_party", false},
+		{"нет, я её муж", "third_party", false},
+		{"он умер", "third_party", false},
+		{"я за рулём", "busy", false},
+		{"да, но я сейчас занят", "busy", false},
+		{"да отстаньте вы", "stop_calling", false},
+		{"хватит мне звонить", "stop_calling", false},
+		{"а кто это?", "who_calling", false},
+		{"откуда у вас мой номер", "where_number", false},
+		{"соедините с оператором", "human", false},
+		{"повторите пожалуйста", "repeat", false},
+		{"не понял", "repeat", false},
+		{"алло", "hello", false},
+		{"картошка", "", false},
+		{"", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			m := s.Matcher().Classify(tc.text, identify)
+			if m.Intent != tc.want {
+				t.Errorf("Classify(%q) = %q (phrase %q), want %q", tc.text, m.Intent, m.Phrase, tc.want)
+			}
+		})
+	}
+}
+
+func TestClassifyNegationMapsToNegationIntent(t *testing.T) {
+	m := NewMatcher(map[string]*Intent{
+		"yes": {Name: "yes", Phrases: []string{"это я"}, Negation: "no"},
+		"no":  {Name: "no", Phrases: []string{"нет"}},
+		"ok":  {Name: "ok", Phrases: []string{"хорошо"}},
+	})
+	tests := []struct{ text, want string }{
+		{"это я", "yes"},
+		{"это не я", "no"},  // negator inside the phrase
+		{"не это я", "no"},  // negator before the phrase
+		{"не хорошо", ""},   // negated, no negation intent: ignored
+		{"хорошо", "ok"},
+	}
+	for _, tc := range tests {
+		if got := m.Classify(tc.text, nil).Intent; got != tc.want {
+			t.Errorf("Classify(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestParseMoney(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64 // kopecks
+		ok   bool
+	}{
+		{"пять тысяч", 500000, true},
+		{"заплачу 5000", 500000, true},
+		{"5 000 рублей", 500000, true},
+		{"полторы тысячи", 150000, true},
+		{"десять тысяч пятьсот", 1050000, true},
+		{"двенадцать тысяч рублей пятьдесят копеек", 1200050, true},
+		{"триста сорок рублей", 34000, true},
+		{"два миллиона", 200000000, true},
+		{"тысячу", 100000, true},
+		{"всю сумму", 1234550, true},
+		{"нет денег", 0, false},
+		{"", 0, false},
+	}
+	for _, tc := range tests {
+		got, ok := ParseMoney(tc.in, 1234550)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("ParseMoney(%q) = %d, %v; want %d, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
