@@ -144,4 +144,3 @@ func (c *Cache) write(path string, a Audio) error {
 
 // compile-time check
 var _ Synthesizer = (*Cache)(nil)
-

@@ -287,4 +287,3 @@ func BenchmarkSynthesizeEspeak(b *testing.B) { benchmarkEngine(b, EngineEspeak) 
 
 // BenchmarkSynthesizeFestival: the same phrase through Festival's text2wave.
 func BenchmarkSynthesizeFestival(b *testing.B) { benchmarkEngine(b, EngineFestival) }
-
