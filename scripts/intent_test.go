@@ -70,9 +70,9 @@ func TestClassifyNegationMapsToNegationIntent(t *testing.T) {
 	})
 	tests := []struct{ text, want string }{
 		{"это я", "yes"},
-		{"это не я", "no"},  // negator inside the phrase
-		{"не это я", "no"},  // negator before the phrase
-		{"не хорошо", ""},   // negated, no negation intent: ignored
+		{"это не я", "no"}, // negator inside the phrase
+		{"не это я", "no"}, // negator before the phrase
+		{"не хорошо", ""},  // negated, no negation intent: ignored
 		{"хорошо", "ok"},
 	}
 	for _, tc := range tests {
