@@ -10,6 +10,7 @@
 # Env:   VOSK_MODEL            an existing model directory to verify instead of downloading
 #        VOSK_MODEL_URL        override the download URL (a mirror); default is the official site
 #        FETCH_CONNECT_TIMEOUT seconds to wait for the TCP/TLS connection (default 10)
+#        DOZVON_MODELS_DIR     where to install (default var/models in the repository)
 set -euo pipefail
 
 NAME=vosk-model-small-ru-0.22
@@ -43,7 +44,7 @@ if [[ -n "${VOSK_MODEL:-}" ]]; then
 fi
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-MODELS="$ROOT/var/models"
+MODELS="${DOZVON_MODELS_DIR:-$ROOT/var/models}"
 DEST="$MODELS/$NAME"
 
 if [[ -d "$DEST" ]]; then
