@@ -76,9 +76,9 @@ func Example_mediaLoop() {
 			}
 		}
 		switch ev { // ... then act on the event
-		case asr.EventSpeechStart:
+		case asr.SpeechStart:
 			fmt.Println(at, ev)
-		case asr.EventSpeechEnd, asr.EventMaxLength:
+		case asr.SpeechEnd, asr.MaxLength:
 			res, err := stream.Final()
 			if err != nil {
 				log.Fatal(err)

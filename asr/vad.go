@@ -91,28 +91,28 @@ func (c VADConfig) withDefaults() (VADConfig, error) {
 type Event int
 
 const (
-	// EventNone: nothing changed.
-	EventNone Event = iota
-	// EventSpeechStart: an utterance started; feed holds the pre-roll and the voiced frames
+	// NoEvent: nothing changed.
+	NoEvent Event = iota
+	// SpeechStart: an utterance started; feed holds the pre-roll and the voiced frames
 	// that started it.
-	EventSpeechStart
-	// EventSpeechEnd: the utterance ended after EndSilence of trailing silence; this frame,
+	SpeechStart
+	// SpeechEnd: the utterance ended after EndSilence of trailing silence; this frame,
 	// the last of the silence, is still in feed. Call the recognizer's Final next.
-	EventSpeechEnd
-	// EventMaxLength: the utterance reached MaxUtterance and was cut; this frame is still in
-	// feed. Call Final; if the speaker goes on, a new EventSpeechStart follows.
-	EventMaxLength
+	SpeechEnd
+	// MaxLength: the utterance reached MaxUtterance and was cut; this frame is still in
+	// feed. Call Final; if the speaker goes on, a new SpeechStart follows.
+	MaxLength
 )
 
 func (e Event) String() string {
 	switch e {
-	case EventNone:
+	case NoEvent:
 		return "none"
-	case EventSpeechStart:
+	case SpeechStart:
 		return "speech-start"
-	case EventSpeechEnd:
+	case SpeechEnd:
 		return "speech-end"
-	case EventMaxLength:
+	case MaxLength:
 		return "max-length"
 	}
 	return fmt.Sprintf("Event(%d)", int(e))
@@ -243,7 +243,7 @@ func (s *Segmenter) Push(frame []int16) (ev Event, feed [][]int16) {
 	feed = s.feedBuf[:0]
 	n := len(frame)
 	if n == 0 {
-		return EventNone, nil
+		return NoEvent, nil
 	}
 	s.received += int64(n)
 	voiced := s.classify(frame)
@@ -263,7 +263,7 @@ func (s *Segmenter) Push(frame []int16) (ev Event, feed [][]int16) {
 		}
 		s.pushRing(frame)
 		if s.run == 0 || s.run < s.startVoiced {
-			return EventNone, nil
+			return NoEvent, nil
 		}
 		// Speech starts at the run's first frame; hand over the pre-roll before it and the run.
 		s.speaking = true
@@ -278,7 +278,7 @@ func (s *Segmenter) Push(frame []int16) (ev Event, feed [][]int16) {
 		s.ring = s.ring[:0]
 		s.ringLen = 0
 		s.feedBuf = feed
-		return EventSpeechStart, feed
+		return SpeechStart, feed
 	}
 
 	feed = append(feed, frame)
@@ -295,12 +295,12 @@ func (s *Segmenter) Push(frame []int16) (ev Event, feed [][]int16) {
 	switch {
 	case s.trailing >= s.endSilence:
 		s.speaking = false
-		return EventSpeechEnd, feed
+		return SpeechEnd, feed
 	case s.uttSamples >= s.maxUtt:
 		s.speaking = false
-		return EventMaxLength, feed
+		return MaxLength, feed
 	}
-	return EventNone, feed
+	return NoEvent, feed
 }
 
 // adaptFloor moves the noise floor towards the last frame's level (s.prevLvl): down quickly,

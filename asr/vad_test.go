@@ -16,9 +16,9 @@ const frameLen = 160 // 20 ms at 8 kHz
 // span is one utterance as seen from the outside of a Segmenter, in samples of the input.
 type span struct {
 	fedFrom  int   // first input sample handed to the recognizer (start of the pre-roll)
-	startAt  int   // end of the frame that raised EventSpeechStart
-	endAt    int   // end of the frame that raised EventSpeechEnd/EventMaxLength; -1 if open
-	endEvent Event // EventSpeechEnd or EventMaxLength
+	startAt  int   // end of the frame that raised SpeechStart
+	endAt    int   // end of the frame that raised SpeechEnd/MaxLength; -1 if open
+	endEvent Event // SpeechEnd or MaxLength
 }
 
 func (s span) String() string {
@@ -46,7 +46,7 @@ func run(t *testing.T, cfg VADConfig, audio []int16) ([]span, *Segmenter) {
 		}
 		fed += n
 		switch ev {
-		case EventSpeechStart:
+		case SpeechStart:
 			if len(spans) > 0 && spans[len(spans)-1].endAt < 0 {
 				t.Fatalf("speech start at %d while an utterance is open", pos)
 			}
@@ -59,17 +59,17 @@ func run(t *testing.T, cfg VADConfig, audio []int16) ([]span, *Segmenter) {
 				t.Fatalf("feed at speech start is not the last %d input samples", n)
 			}
 			spans = append(spans, span{fedFrom: pos - n, startAt: pos, endAt: -1})
-		case EventSpeechEnd, EventMaxLength:
+		case SpeechEnd, MaxLength:
 			if len(spans) == 0 || spans[len(spans)-1].endAt >= 0 {
 				t.Fatalf("%s at %d with no open utterance", ev, pos)
 			}
 			spans[len(spans)-1].endAt, spans[len(spans)-1].endEvent = pos, ev
 		}
-		if seg.Speaking() || ev == EventSpeechEnd || ev == EventMaxLength {
-			if ev != EventSpeechStart && (len(feed) != 1 || &feed[0][0] != &f[0]) {
+		if seg.Speaking() || ev == SpeechEnd || ev == MaxLength {
+			if ev != SpeechStart && (len(feed) != 1 || &feed[0][0] != &f[0]) {
 				t.Fatalf("during speech feed must be the pushed frame, got %d slices", len(feed))
 			}
-		} else if ev == EventNone && len(feed) != 0 {
+		} else if ev == NoEvent && len(feed) != 0 {
 			t.Fatalf("feed of %d slices while silent", len(feed))
 		}
 	}
@@ -160,7 +160,7 @@ func TestSegmenterSpeechBoundaries(t *testing.T) {
 					t.Errorf("utterance %d %v: start event at %v, want onset %v + [StartVoiced-20ms, 300ms]", i, sp, testaudio.Duration(sp.startAt), testaudio.Duration(p.on))
 				}
 				wantEnd := p.off + testaudio.Samples(cfg.EndSilence)
-				if sp.endEvent != EventSpeechEnd || sp.endAt < wantEnd-100*ms || sp.endAt > wantEnd+200*ms {
+				if sp.endEvent != SpeechEnd || sp.endAt < wantEnd-100*ms || sp.endAt > wantEnd+200*ms {
 					t.Errorf("utterance %d %v: want speech-end at %v (speech end %v + EndSilence) -100/+200 ms", i, sp, testaudio.Duration(wantEnd), testaudio.Duration(p.off))
 				}
 			}
@@ -218,16 +218,16 @@ func TestSegmenterMaxLength(t *testing.T) {
 		t.Fatalf("utterances %v: want the %v of speech cut at %v into several", spans, testaudio.Duration(len(long)), cfg.MaxUtterance)
 	}
 	first := spans[0]
-	if first.endEvent != EventMaxLength {
-		t.Fatalf("first utterance %v ended by %s, want %s", first, first.endEvent, EventMaxLength)
+	if first.endEvent != MaxLength {
+		t.Fatalf("first utterance %v ended by %s, want %s", first, first.endEvent, MaxLength)
 	}
 	// MaxUtterance counts from the first voiced frame, which is StartVoiced before the start event.
 	got := testaudio.Duration(first.endAt - first.startAt)
 	if want := cfg.MaxUtterance - cfg.StartVoiced; got < want-20*time.Millisecond || got > want+20*time.Millisecond {
 		t.Errorf("cut %v after the start event, want %v", got, want)
 	}
-	if last := spans[len(spans)-1]; last.endEvent != EventSpeechEnd {
-		t.Errorf("last utterance %v: want it to end with %s", last, EventSpeechEnd)
+	if last := spans[len(spans)-1]; last.endEvent != SpeechEnd {
+		t.Errorf("last utterance %v: want it to end with %s", last, SpeechEnd)
 	}
 	// Audio already fed is never fed again: the next utterance's pre-roll starts after the cut.
 	for i := 1; i < len(spans); i++ {
@@ -369,12 +369,12 @@ func FuzzSegmenter(f *testing.F) {
 				fed += int64(len(b))
 			}
 			switch ev {
-			case EventSpeechStart:
+			case SpeechStart:
 				if open || len(feed) == 0 {
 					t.Fatalf("speech start while open=%v, feed %d", open, len(feed))
 				}
 				open = true
-			case EventSpeechEnd, EventMaxLength:
+			case SpeechEnd, MaxLength:
 				if !open {
 					t.Fatalf("%s without a start", ev)
 				}

@@ -240,7 +240,7 @@ func TestSegmenterFeedsVosk(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if ev == asr.EventSpeechEnd || ev == asr.EventMaxLength {
+		if ev == asr.SpeechEnd || ev == asr.MaxLength {
 			res, err := st.Final()
 			if err != nil {
 				t.Fatal(err)
