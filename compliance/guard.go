@@ -38,11 +38,27 @@ type Guard struct {
 	log    *slog.Logger
 	holder string
 	ix     regionIndex
+	zones  map[string]*time.Location // every zone a Location can name, loaded once
 }
 
 // NewGuard builds a guard from cfg.
 func NewGuard(cfg Config) (*Guard, error) {
-	g := &Guard{cal: cfg.Calendar, plan: cfg.Plan, clock: cfg.Clock, ledger: cfg.Ledger, log: cfg.Logger, holder: cfg.Holder, ix: newRegionIndex()}
+	g := &Guard{cal: cfg.Calendar, plan: cfg.Plan, clock: cfg.Clock, ledger: cfg.Ledger, log: cfg.Logger, holder: cfg.Holder, ix: newRegionIndex(),
+		zones: map[string]*time.Location{}}
+	names := append([]string(nil), RussianZones...)
+	for _, s := range subjects {
+		names = append(names, s.zone)
+		for _, z := range s.districts {
+			names = append(names, z)
+		}
+	}
+	for _, n := range names {
+		l, err := time.LoadLocation(n)
+		if err != nil {
+			return nil, fmt.Errorf("new guard: load zone %q: %w", n, err)
+		}
+		g.zones[n] = l
+	}
 	if g.cal == nil {
 		c, err := DefaultCalendar()
 		if err != nil {
@@ -104,7 +120,11 @@ func (g *Guard) Check(ctx context.Context, c Case) (Decision, error) {
 	if err != nil {
 		return Decision{}, fmt.Errorf("check: %w", err)
 	}
-	r, err := g.rules(loc, c.Policy, c.Channel, c.History, c.Debtor.Blocks)
+	p := c.Policy
+	if p == (Policy{}) {
+		p = g.policy // a case built in code without a policy gets the configured one
+	}
+	r, err := g.rules(loc, p, c.Channel, c.History, c.Debtor.Blocks)
 	if err != nil {
 		return Decision{}, fmt.Errorf("check: %w", err)
 	}
@@ -113,9 +133,11 @@ func (g *Guard) Check(ctx context.Context, c Case) (Decision, error) {
 }
 
 func (g *Guard) rules(loc Location, p Policy, ch Channel, events []Event, blocks []string) (*subjectRules, error) {
-	zones, err := loadZones(loc.Zones)
-	if err != nil {
-		return nil, err
+	zones := make([]*time.Location, len(loc.Zones))
+	for i, n := range loc.Zones {
+		if zones[i] = g.zones[n]; zones[i] == nil {
+			return nil, fmt.Errorf("zone %q is not a Russian zone", n)
+		}
 	}
 	return &subjectRules{cal: g.cal, policy: p, loc: loc, zones: zones, channel: ch, events: events, blocks: blocks}, nil
 }

@@ -231,6 +231,38 @@ func (g *Guard) close(ctx context.Context, res Reservation, action, kind, state 
 	})
 }
 
+// Renew keeps a reservation open for another ReservationTTL from now: the call
+// core renews while a long call is still up, so only a dead holder's
+// reservations expire. An expired reservation cannot be renewed (it is already
+// an attempt; Commit still records what it became).
+func (g *Guard) Renew(ctx context.Context, res Reservation) (Reservation, error) {
+	if g.ledger == nil {
+		return res, errors.New("renew: guard has no ledger")
+	}
+	if res.ID == "" || res.DebtorID == "" {
+		return res, errors.New("renew: empty reservation")
+	}
+	err := g.ledger.WithDebtor(ctx, res.DebtorID, func(tx *store.Tx) error {
+		now := g.clock.Now().UTC()
+		exp := now.Add(g.policy.ReservationTTL)
+		ok, err := tx.ExtendEntry(ctx, res.ID, now, exp)
+		if err != nil {
+			return fmt.Errorf("renew %s: %w", res.ID, err)
+		}
+		if !ok {
+			e, err := tx.Entry(ctx, res.ID)
+			if err != nil {
+				return fmt.Errorf("renew %s: %w", res.ID, err)
+			}
+			return fmt.Errorf("renew %s: it is %s as %s (expiry %s): %w", res.ID, e.State, e.Kind, e.ExpiresAt.Format(time.RFC3339), ErrReservationClosed)
+		}
+		res.ExpiresAt = exp
+		return tx.Audit(ctx, store.AuditRecord{At: now, Action: "renew", Allowed: true, ReservationID: res.ID, Channel: string(res.Channel),
+			Detail: "renewed until " + exp.Format(time.RFC3339), Holder: g.holderName()})
+	})
+	return res, err
+}
+
 // ExpireStale turns open reservations past their expiry (their holder died or
 // hung) into attempts and returns how many it expired. Run it periodically and
 // at start-up; Reserve also expires a debtor's stale entries before deciding.

@@ -79,7 +79,16 @@ func TestReserveCommitRelease(t *testing.T) {
 		if err != nil || !d.Allowed || r4.Phone != "+79131234567" {
 			t.Fatalf("d2: %+v %+v %v", r4, d, err)
 		}
-		clock.Set(clock.Now().Add(g.Policy().ReservationTTL))
+		// A live holder renews: nothing expires at the original deadline.
+		clock.Set(clock.Now().Add(g.Policy().ReservationTTL - time.Minute))
+		if r4, err = g.Renew(ctx, r4); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(clock.Now().Add(2 * time.Minute))
+		if n, err := g.ExpireStale(ctx); err != nil || n != 0 {
+			t.Fatalf("expired a renewed reservation: %d %v", n, err)
+		}
+		clock.Set(r4.ExpiresAt)
 		if n, err := g.ExpireStale(ctx); err != nil || n != 1 {
 			t.Fatalf("expire: %d %v", n, err)
 		}
@@ -88,6 +97,9 @@ func TestReserveCommitRelease(t *testing.T) {
 		}
 		if err := g.Release(ctx, r4); !errors.Is(err, ErrReservationClosed) {
 			t.Fatalf("release after expiry: %v", err)
+		}
+		if _, err := g.Renew(ctx, r4); !errors.Is(err, ErrReservationClosed) {
+			t.Fatalf("renew after expiry: %v", err)
 		}
 		if err := g.Commit(ctx, r4, Conversation); err != nil {
 			t.Fatalf("late commit: %v", err)

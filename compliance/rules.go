@@ -163,18 +163,6 @@ type subjectRules struct {
 	consent    bool
 }
 
-func loadZones(names []string) ([]*time.Location, error) {
-	out := make([]*time.Location, len(names))
-	for i, n := range names {
-		l, err := time.LoadLocation(n)
-		if err != nil {
-			return nil, fmt.Errorf("load zone %q: %w", n, err)
-		}
-		out[i] = l
-	}
-	return out, nil
-}
-
 // primaryZone is where local_time is shown: Moscow for an unknown debtor, else the westernmost zone.
 func primaryZone(loc Location) int {
 	if loc.Unknown {
@@ -215,15 +203,18 @@ func (r *subjectRules) deny(t time.Time) (reasons, details []string) {
 	add := func(reason, detail string) {
 		for _, x := range reasons {
 			if x == reason {
-				details = append(details, detail)
-				return
+				return // one detail per reason: the first zone or period that denies
 			}
 		}
 		reasons = append(reasons, reason)
 		details = append(details, detail)
 	}
-	for _, b := range r.blocks {
-		add(ReasonBlocked, fmt.Sprintf("blocked: %s (%s)", b, blockKinds[b]))
+	if len(r.blocks) > 0 {
+		var bs []string
+		for _, b := range r.blocks {
+			bs = append(bs, fmt.Sprintf("%s (%s)", b, blockKinds[b]))
+		}
+		add(ReasonBlocked, "blocked: "+strings.Join(bs, ", "))
 	}
 	if r.thirdParty && !r.consent {
 		add(ReasonThirdParty, "third party: no consent to interaction on file")

@@ -109,7 +109,7 @@ func (db *DB) Call(ctx context.Context, id string) (CallRecord, error) {
 	c := CallRecord{ID: id}
 	var started, answered, ended int64
 	var slots string
-	err := db.sql.QueryRowContext(ctx, db.q(`SELECT direction, from_num, to_num, trunk, started, answered, ended, result, sip_code, outcome, slots,
+	err := db.rd.QueryRowContext(ctx, db.q(`SELECT direction, from_num, to_num, trunk, started, answered, ended, result, sip_code, outcome, slots,
 		script_name, script_version, recording_path, audio_received_ms, audio_fed_ms FROM calls WHERE id = ?`), id).Scan(
 		&c.Direction, &c.From, &c.To, &c.Trunk, &started, &answered, &ended, &c.Result, &c.SIPCode, &c.Outcome, &slots,
 		&c.ScriptName, &c.ScriptVersion, &c.RecordingPath, &c.AudioReceivedMs, &c.AudioFedMs)
@@ -123,7 +123,7 @@ func (db *DB) Call(ctx context.Context, id string) (CallRecord, error) {
 	if c.Slots, err = parseSlots(slots); err != nil {
 		return CallRecord{}, fmt.Errorf("call %s: slots: %w", id, err)
 	}
-	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT seq, node, who, kind, text, intent, slots, start_at, end_at, barged_in
+	rows, err := db.rd.QueryContext(ctx, db.q(`SELECT seq, node, who, kind, text, intent, slots, start_at, end_at, barged_in
 		FROM call_turns WHERE call_id = ? ORDER BY seq`), id)
 	if err != nil {
 		return CallRecord{}, fmt.Errorf("call %s: turns: %w", id, err)

@@ -66,7 +66,7 @@ type querier interface {
 
 // Debtor returns a debtor with its phones, or ErrNotFound.
 func (db *DB) Debtor(ctx context.Context, id string) (Debtor, error) {
-	return db.debtor(ctx, db.sql, id)
+	return db.debtor(ctx, db.rd, id)
 }
 
 func (db *DB) debtor(ctx context.Context, q querier, id string) (Debtor, error) {
@@ -135,5 +135,5 @@ func (db *DB) blocks(ctx context.Context, q querier, debtorID string, at time.Ti
 
 // Blocks returns the blocks of a debtor in force at the given instant.
 func (db *DB) Blocks(ctx context.Context, debtorID string, at time.Time) ([]Block, error) {
-	return db.blocks(ctx, db.sql, debtorID, at)
+	return db.blocks(ctx, db.rd, debtorID, at)
 }

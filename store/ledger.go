@@ -189,7 +189,7 @@ func (t *Tx) Audit(ctx context.Context, a AuditRecord) error {
 
 // StaleEntries lists open entries whose expiry is at or before now, any debtor.
 func (db *DB) StaleEntries(ctx context.Context, now time.Time) ([]LedgerEntry, error) {
-	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+entryCols+` FROM ledger WHERE state = ? AND expires_at <= ? ORDER BY expires_at`), StateOpen, ns(now))
+	rows, err := db.rd.QueryContext(ctx, db.q(`SELECT `+entryCols+` FROM ledger WHERE state = ? AND expires_at <= ? ORDER BY expires_at`), StateOpen, ns(now))
 	if err != nil {
 		return nil, fmt.Errorf("stale ledger entries: %w", err)
 	}
@@ -206,7 +206,7 @@ func (db *DB) LedgerEntries(ctx context.Context, debtorID string) ([]LedgerEntry
 	if debtorID != "" {
 		q, args = `SELECT `+entryCols+` FROM ledger WHERE debtor_id = ? ORDER BY at, id`, []any{debtorID}
 	}
-	rows, err := db.sql.QueryContext(ctx, db.q(q), args...)
+	rows, err := db.rd.QueryContext(ctx, db.q(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("ledger entries: %w", err)
 	}
@@ -224,7 +224,7 @@ func (db *DB) AuditLog(ctx context.Context, debtorID string) ([]AuditRecord, err
 	if debtorID != "" {
 		q, args = `SELECT `+cols+` FROM audit WHERE debtor_id = ? ORDER BY id`, []any{debtorID}
 	}
-	rows, err := db.sql.QueryContext(ctx, db.q(q), args...)
+	rows, err := db.rd.QueryContext(ctx, db.q(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
@@ -249,4 +249,19 @@ func (db *DB) AuditLog(ctx context.Context, debtorID string) ([]AuditRecord, err
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	return out, nil
+}
+
+// ExtendEntry moves the expiry of an open, unexpired entry to expires; it
+// reports whether the entry was open and not yet expired at now.
+func (t *Tx) ExtendEntry(ctx context.Context, id string, now, expires time.Time) (bool, error) {
+	res, err := t.tx.ExecContext(ctx, t.db.q(`UPDATE ledger SET expires_at = ? WHERE id = ? AND debtor_id = ? AND state = ? AND expires_at > ?`),
+		ns(expires), id, t.debtorID, StateOpen, ns(now))
+	if err != nil {
+		return false, fmt.Errorf("ledger entry %s: extend: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("ledger entry %s: extend: %w", id, err)
+	}
+	return n == 1, nil
 }

@@ -52,7 +52,7 @@ func (db *DB) ReplaceNumplan(ctx context.Context, source string, rs []NumRange) 
 
 // NumRanges returns every stored range ordered by From.
 func (db *DB) NumRanges(ctx context.Context) ([]NumRange, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT from_num, to_num, capacity, operator, region, gar, inn FROM numplan_ranges ORDER BY from_num`)
+	rows, err := db.rd.QueryContext(ctx, `SELECT from_num, to_num, capacity, operator, region, gar, inn FROM numplan_ranges ORDER BY from_num`)
 	if err != nil {
 		return nil, fmt.Errorf("numplan ranges: %w", err)
 	}

@@ -23,7 +23,8 @@ var ErrNotFound = errors.New("not found")
 
 // DB is an open store. It is safe for concurrent use.
 type DB struct {
-	sql      *sql.DB
+	sql      *sql.DB // writes and ledger transactions
+	rd       *sql.DB // plain reads; for SQLite a separate pool so WAL readers never queue behind the writer
 	postgres bool
 }
 
@@ -55,7 +56,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// One connection: in-process writers queue in database/sql instead of spinning
 		// on SQLITE_BUSY; other processes still wait through busy_timeout.
 		s.SetMaxOpenConns(1)
-		db = &DB{sql: s}
+		rd, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(20000)&_pragma=foreign_keys(1)")
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("open store %q: %w", dsn, err)
+		}
+		rd.SetMaxOpenConns(4)
+		db = &DB{sql: s, rd: rd}
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s, err := sql.Open("pgx", dsn)
 		if err != nil {
@@ -63,23 +70,31 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		}
 		s.SetMaxOpenConns(32)
 		s.SetMaxIdleConns(32)
-		db = &DB{sql: s, postgres: true}
+		db = &DB{sql: s, rd: s, postgres: true}
 	default:
 		return nil, fmt.Errorf("open store %q: want sqlite:PATH or postgres://…", dsn)
 	}
 	if err := db.sql.PingContext(ctx); err != nil {
-		db.sql.Close()
+		db.Close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	if err := db.migrate(ctx); err != nil {
-		db.sql.Close()
+		db.Close()
 		return nil, err
 	}
 	return db, nil
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	err := db.sql.Close()
+	if db.rd != db.sql {
+		if e := db.rd.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
 
 // Backend names the database engine: "sqlite" or "postgres".
 func (db *DB) Backend() string {
