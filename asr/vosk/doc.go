@@ -6,7 +6,7 @@
 // loaded with dlopen when LoadModel or OpenLibrary is called, not linked: `go build ./...` and
 // every other package's tests work on a machine without it, and the binary fails with a clear
 // error only when Vosk is selected. For the same reason the dozen C prototypes used are declared
-// in lib.go's cgo preamble (from vosk_api.h of vosk-api v0.3.45, whose signatures match the 0.3.39
+// in lib_cgo.go's cgo preamble (from vosk_api.h of vosk-api v0.3.45, whose signatures match the 0.3.39
 // library) instead of including the header, which would make every build depend on an install
 // step. There is no Go binding module to use instead: the module proxy does not serve
 // github.com/alphacep/vosk-api/go, and that binding links libvosk at build time.
