@@ -279,6 +279,7 @@ func FuzzDecodeAudio(f *testing.F) {
 		if err == nil && a.Rate != Rate {
 			t.Fatalf("decoded at %d Hz", a.Rate)
 		}
+		decodePCM16Mono(data) // the cache's read path must not panic either
 	})
 }
 

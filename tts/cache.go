@@ -111,7 +111,7 @@ func (c *Cache) read(path string) (Audio, bool) {
 		}
 		return Audio{}, false
 	}
-	pcm, rate, err := decodeWAV(data)
+	pcm, rate, err := decodePCM16Mono(data)
 	if err != nil || rate != Rate {
 		c.log.Warn("tts cache: bad cache file, synthesising again", "path", path, "err", err, "rate", rate)
 		return Audio{}, false
