@@ -4,6 +4,6 @@
 // The Vosk implementation (libvosk loaded at run time) lives in the subpackage asr/vosk.
 //
 // The media loop of a call pushes every incoming frame into its Segmenter, feeds what Push hands
-// back to the call's Stream, and calls Stream.Final on EventSpeechEnd or EventMaxLength (see the
+// back to the call's Stream, and calls Stream.Final on SpeechEnd or MaxLength (see the
 // example). Segmenter.Stats gives the audio received versus fed to the recognizer.
 package asr
