@@ -161,9 +161,14 @@ func parse(path string) (*Script, []Diagnostic) {
 
 var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
 
-// decodeStrict decodes YAML into out, reporting unknown keys and type errors
-// with their lines. yaml.v3's KnownFields does not reach into custom
-// unmarshalers, so unknown keys are checked here against the yaml tags.
+// DecodeStrict decodes a YAML document into out (a pointer to a struct with
+// yaml tags), reporting syntax errors, type errors and unknown keys as
+// diagnostics with their lines. yaml.v3's KnownFields does not reach into
+// custom unmarshalers, so unknown keys are checked here against the tags.
+func DecodeStrict(file string, data []byte, out any) []Diagnostic {
+	return decodeStrict(file, data, out)
+}
+
 func decodeStrict(file string, data []byte, out any) []Diagnostic {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -226,6 +231,9 @@ func checkKnown(file string, v *yaml.Node, t reflect.Type, diags *[]Diagnostic) 
 			}
 			fields[tag] = f.Type
 			names = append(names, tag)
+		}
+		if len(fields) == 0 {
+			return // a type that decodes itself (no yaml tags)
 		}
 		for i := 0; i+1 < len(v.Content); i += 2 {
 			k := v.Content[i]

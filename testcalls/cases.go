@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dozvon/dozvon/scripts"
 	"gopkg.in/yaml.v3"
 )
 
@@ -122,11 +123,13 @@ func LoadCases(path string) (*CaseFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load cases: %w", err)
 	}
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	dec.KnownFields(true)
 	var f CaseFile
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("load cases: %s: %w", path, err)
+	if ds := scripts.DecodeStrict(path, data, &f); len(ds) > 0 {
+		var errs []error
+		for _, d := range ds {
+			errs = append(errs, errors.New(d.String()))
+		}
+		return nil, fmt.Errorf("load cases: %w", errors.Join(errs...))
 	}
 	f.File = path
 	var errs []error

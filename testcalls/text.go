@@ -50,9 +50,9 @@ type TextConversation struct {
 
 var _ robot.Conversation = (*TextConversation)(nil)
 
-// Say plays a prompt. An {interrupt: …} item next in line speaks over it: with
-// barge-in the prompt stops; without, it plays out and the words are still
-// delivered by the next Listen.
+// Say plays a prompt. An {interrupt: …} item next in line speaks over the
+// next prompt that allows barge-in, which stops; the words are delivered by
+// the next Listen. Prompts without barge-in (the 230-FZ opening) play out.
 func (c *TextConversation) Say(ctx context.Context, p robot.Prompt) (robot.SayResult, error) {
 	if err := ctx.Err(); err != nil {
 		return robot.SayResult{}, err
@@ -63,14 +63,12 @@ func (c *TextConversation) Say(ctx context.Context, p robot.Prompt) (robot.SayRe
 	}
 	c.Prompts = append(c.Prompts, p)
 	dur := time.Duration(utf8.RuneCountInString(p.Text)) * robotPerRune
-	if c.pos < len(c.Items) && c.Items[c.pos].Interrupt != "" {
+	if p.BargeIn && c.pos < len(c.Items) && c.Items[c.pos].Interrupt != "" {
 		text := c.Items[c.pos].Interrupt
 		c.pos++
 		c.pending = &text
-		if p.BargeIn {
-			c.Clock.Advance(dur / 3)
-			return robot.SayResult{Start: start, End: c.Clock.Now(), BargedIn: true}, nil
-		}
+		c.Clock.Advance(dur / 3)
+		return robot.SayResult{Start: start, End: c.Clock.Now(), BargedIn: true}, nil
 	}
 	c.Clock.Advance(dur)
 	return robot.SayResult{Start: start, End: c.Clock.Now()}, nil
