@@ -235,12 +235,34 @@ func (r *subjectRules) deny(t time.Time) (reasons, details []string) {
 	}
 	for i, z := range r.zones {
 		for _, l := range r.limits() {
-			if n, what := r.count(t, z, l); n+1 > l.max {
-				add(l.reason, fmt.Sprintf("%s: %d %s already in %s (%s), limit %d", l.reason, n, l.noun, what, r.loc.Zones[i], l.max))
+			if n := r.count(t, z, l); n+1 > l.max {
+				add(l.reason, fmt.Sprintf("%s: %d %s already in %s (%s), limit %d", l.reason, n, l.noun, periodName(t, z, l.per), r.loc.Zones[i], l.max))
 			}
 		}
 	}
 	return reasons, details
+}
+
+// allowedAt is deny without the explanations, stopping at the first failing
+// rule; next calls it for every candidate.
+func (r *subjectRules) allowedAt(t time.Time) bool {
+	if len(r.blocks) > 0 || (r.thirdParty && !r.consent) {
+		return false
+	}
+	for _, z := range r.zones {
+		open, close, _ := r.window(DateOf(t.In(z)), z)
+		if t.Before(open) || !t.Before(close) {
+			return false
+		}
+	}
+	for _, z := range r.zones {
+		for _, l := range r.limits() {
+			if r.count(t, z, l)+1 > l.max {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // window returns the allowed interval for a contact starting on local date d in zone z.
@@ -317,35 +339,25 @@ func (l limit) matches(k Kind) bool {
 	return false
 }
 
-// count returns how many matching events share l's period with t (in zone z),
-// and names the period. Rolling periods take the fullest window of that length
-// containing t, so later events in the history count too.
-func (r *subjectRules) count(t time.Time, z *time.Location, l limit) (int, string) {
-	lt := t.In(z)
-	d := DateOf(lt)
+// count returns how many matching events share l's period with t (in zone z).
+// Rolling periods take the fullest window of that length containing t, so
+// later events in the history count too.
+func (r *subjectRules) count(t time.Time, z *time.Location, l limit) int {
 	var from, to time.Time
-	var what string
 	switch l.per {
+	case rolling7:
+		return r.rollingMax(t, 7*24*time.Hour, l)
+	case rolling30:
+		return r.rollingMax(t, 30*24*time.Hour, l)
 	case calDay:
+		d := DateOf(t.In(z))
 		from, to = d.In(z, 0, 0), d.AddDays(1).In(z, 0, 0)
-		what = "local day " + d.String()
 	case calWeek:
-		back := (int(d.weekday()) + 6) % 7 // days since Monday
-		mon := d.AddDays(-back)
+		mon := weekStart(DateOf(t.In(z)))
 		from, to = mon.In(z, 0, 0), mon.AddDays(7).In(z, 0, 0)
-		what = "calendar week from " + mon.String()
 	case calMonth:
-		first := Date{d.Year, d.Month, 1}
-		from = first.In(z, 0, 0)
-		to = time.Date(d.Year, d.Month+1, 1, 0, 0, 0, 0, z)
-		what = fmt.Sprintf("calendar month %04d-%02d", d.Year, d.Month)
-	case rolling7, rolling30:
-		span := 7 * 24 * time.Hour
-		what = "the last 7 days"
-		if l.per == rolling30 {
-			span, what = 30*24*time.Hour, "the last 30 days"
-		}
-		return r.rollingMax(t, span, l), what
+		d := DateOf(t.In(z))
+		from, to = Date{d.Year, d.Month, 1}.In(z, 0, 0), time.Date(d.Year, d.Month+1, 1, 0, 0, 0, 0, z)
 	}
 	n := 0
 	for _, e := range r.events {
@@ -353,7 +365,26 @@ func (r *subjectRules) count(t time.Time, z *time.Location, l limit) (int, strin
 			n++
 		}
 	}
-	return n, what
+	return n
+}
+
+// weekStart is the Monday of d's ISO week.
+func weekStart(d Date) Date { return d.AddDays(-((int(d.weekday()) + 6) % 7)) }
+
+// periodName says which period a limit counted, for explanations.
+func periodName(t time.Time, z *time.Location, p period) string {
+	d := DateOf(t.In(z))
+	switch p {
+	case calDay:
+		return "local day " + d.String()
+	case calWeek:
+		return "calendar week from " + weekStart(d).String()
+	case calMonth:
+		return fmt.Sprintf("calendar month %04d-%02d", d.Year, d.Month)
+	case rolling7:
+		return "the last 7 days"
+	}
+	return "the last 30 days"
 }
 
 // rollingMax is the largest number of matching events in any window [s, s+span)
@@ -403,7 +434,7 @@ func (r *subjectRules) next(t time.Time) (time.Time, bool) {
 		if !c.After(t) || c.After(end) {
 			continue
 		}
-		if reasons, _ := r.deny(c); len(reasons) == 0 {
+		if r.allowedAt(c) {
 			return c, true
 		}
 	}
