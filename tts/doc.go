@@ -9,16 +9,24 @@
 //
 // Both engines are Debian packages run as subprocesses (text on stdin, WAV on
 // stdout, killed when the context ends), their output parsed with
-// go-audio/wav and resampled in-process to 8 kHz. Measured with
-// tools/tts-compare.sh on the 2-core development machine (10-word phrase,
-// median of 5 runs, 2026-11-25):
+// go-audio/wav and resampled in-process to 8 kHz. Measured on the 2-core
+// development machine, 2026-11-25, for a 10-word phrase
+// ("Здравствуйте, это автоматический звонок по вопросу вашей задолженности
+// перед банком."):
 //
-//	engine                     time per phrase   audio   raw-input robustness
-//	espeak-ng -v ru -s 150          21 ms        5.7 s   speaks every test input
-//	festival msu_ru_nsh_clunits    775 ms        6.7 s   no audio (exit 0!) for 7 of 9
+//	                               espeak-ng -v ru -s 150   festival msu_ru_nsh_clunits
+//	engine process alone (1)              21 ms                  775 ms
+//	Synthesize, to 8 kHz PCM (2)          32 ms                 1040 ms
+//	audio produced                       5.7 s                   6.7 s
+//	raw input giving audio (1)           9 of 9                  3 of 9 (6 silent, exit 0)
+//	'+' stress marks (1)             read as "плюс"            honoured
 //
-// Festival's unit-selection voice is a recorded human speaker and sounds more
-// natural than espeak-ng's formant synthesis, and it honours '+' stress marks.
+//	(1) tools/tts-compare.sh 5   (2) go test ./tts -run X -bench Synthesize -benchtime 20x
+//
+// Festival's voice is unit selection over a recorded human speaker, which as
+// a technique sounds more natural than espeak-ng's formant synthesis (not
+// measured here: the comparison is listen-free), and it honours '+' stress
+// marks.
 // But it costs ~0.5 s of voice loading plus ~0.2 s per phrase of CPU, ~35×
 // espeak-ng, and its tokenizer silently produces nothing for « », …, %, /,
 // a combining accent or "10:30". A robot with hundreds of concurrent calls on
