@@ -14,8 +14,10 @@ import (
 // Verbalizer turns money and dates into Russian for the prompt text: Spoken
 // (words, the default) or Written (digits), both from the tts package.
 type Verbalizer interface {
-	FormatMoney(kopecks int64) string // "12 345 рублей 50 копеек"
-	FormatDate(t time.Time) string    // "25 ноября"
+	FormatMoney(kopecks int64) string      // "12 345 рублей 50 копеек"
+	FormatDate(t time.Time) string         // nominative: "25 ноября" / "двадцать пятое ноября"
+	FormatDateGenitive(t time.Time) string // "до 25 ноября" / "до двадцать пятого ноября"
+	FormatTime(t time.Time) string         // "10:00" / "десять часов"
 }
 
 // Env is what rendering and conditions read: the call's variables, the slots
@@ -28,7 +30,7 @@ type Env struct {
 }
 
 var (
-	varRef   = regexp.MustCompile(`\{([a-zA-Z_][a-zA-Z0-9_.]*)(?:\|([a-z]+))?\}`)
+	varRef   = regexp.MustCompile(`\{([a-zA-Z_][a-zA-Z0-9_.]*)(?:\|([a-z_]+))?\}`)
 	pauseRef = regexp.MustCompile(`\[pause(?:\s+(\d+)ms)?\]`)
 	stress   = regexp.MustCompile(`\+(\p{L})`)
 )
@@ -46,7 +48,10 @@ func Refs(markup string) []VarRef {
 }
 
 // Filters is the list of known template filters.
-func Filters() []string { return []string{"money", "date", "time", "datetime"} }
+// money: rubles; date: the date in the genitive ("перезвоним 25 ноября", "до
+// 25 ноября"); date_nom: nominative ("сегодня 25 ноября"); time; datetime:
+// genitive date and time ("25 ноября в 10:00").
+func Filters() []string { return []string{"money", "date", "date_nom", "time", "datetime"} }
 
 // RenderText renders phrase markup into plain text for the Conversation:
 // variables are substituted (with filters), stress marks removed and pauses
@@ -137,18 +142,20 @@ func applyFilter(v any, filter string, env Env) (string, error) {
 			return "", err
 		}
 		return vb.FormatMoney(int64(math.Round(rub * 100))), nil
-	case "date", "time", "datetime":
+	case "date", "date_nom", "time", "datetime":
 		t, err := toTime(v, env.Now.Location())
 		if err != nil {
 			return "", err
 		}
 		switch filter {
 		case "date":
+			return vb.FormatDateGenitive(t), nil
+		case "date_nom":
 			return vb.FormatDate(t), nil
 		case "time":
-			return t.Format("15:04"), nil
+			return vb.FormatTime(t), nil
 		}
-		return vb.FormatDate(t) + " в " + t.Format("15:04"), nil
+		return vb.FormatDateGenitive(t) + " в " + vb.FormatTime(t), nil
 	}
 	return "", fmt.Errorf("unknown filter %q (known: %s)", filter, strings.Join(Filters(), ", "))
 }
@@ -210,8 +217,14 @@ type Spoken struct{}
 // FormatMoney spells an amount.
 func (Spoken) FormatMoney(kopecks int64) string { return tts.SpellMoney(kopecks) }
 
-// FormatDate spells a date.
+// FormatDate spells a date in the nominative.
 func (Spoken) FormatDate(t time.Time) string { return tts.SpellDate(t) }
+
+// FormatDateGenitive spells a date in the genitive.
+func (Spoken) FormatDateGenitive(t time.Time) string { return tts.SpellDateGenitive(t) }
+
+// FormatTime spells a clock time.
+func (Spoken) FormatTime(t time.Time) string { return tts.SpellTime(t) }
 
 // Written formats money and dates with digits ("12 345 рублей 50 копеек",
 // "25 ноября"), for logs and screens.
@@ -222,6 +235,12 @@ func (Written) FormatMoney(kopecks int64) string { return tts.FormatMoney(kopeck
 
 // FormatDate formats a date.
 func (Written) FormatDate(t time.Time) string { return tts.FormatDate(t) }
+
+// FormatDateGenitive formats a date; with digits it is the same as FormatDate.
+func (Written) FormatDateGenitive(t time.Time) string { return tts.FormatDate(t) }
+
+// FormatTime formats a clock time as "10:00".
+func (Written) FormatTime(t time.Time) string { return t.Format("15:04") }
 
 // Eval evaluates a condition.
 func (c *Cond) Eval(env Env) bool {

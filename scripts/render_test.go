@@ -37,9 +37,10 @@ func TestRenderText(t *testing.T) {
 			t.Errorf("RenderText(%q) = %q, want %q", tc.markup, got, tc.want)
 		}
 	}
-	spoken, err := RenderText("{debt.amount|money}", Env{Vars: env.Vars, Now: env.Now})
-	if err != nil || strings.ContainsAny(spoken, "0123456789") {
-		t.Errorf("the default verbaliser spells money in words: %q, %v", spoken, err)
+	spoken, err := RenderText("{debt.amount|money}, до {slot.callback_at|datetime}, сегодня {now|date_nom}", Env{Vars: env.Vars, Slots: env.Slots, Now: env.Now})
+	if err != nil || strings.ContainsAny(spoken, "0123456789") || !strings.Contains(spoken, "двадцать пятого ноября") ||
+		!strings.Contains(spoken, "двадцать четвертое ноября") && !strings.Contains(spoken, "двадцать четвёртое ноября") {
+		t.Errorf("the default verbaliser spells in words: %q, %v", spoken, err)
 	}
 }
 
