@@ -241,3 +241,27 @@ func TestCalendarXMLErrors(t *testing.T) {
 		t.Error("2026-02-30 parsed")
 	}
 }
+
+func TestRegionalHolidayFile(t *testing.T) {
+	cal := NewCalendar()
+	in := "# subject;date;title\n\nРеспублика Бурятия;2026-02-18;Сагаалган\nТатарстан;2026-03-20;Ураза-байрам\n"
+	if err := cal.AddRegionalHolidays(strings.NewReader(in), "regional.txt"); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := ParseDate("2026-03-20")
+	if cal.DayType(d, "Республика Татарстан") != DayOff || cal.DayType(d, "г. Москва") != Working {
+		t.Error("Ураза-байрам is not a day off in Татарстан only")
+	}
+	tests := []struct{ in, want string }{
+		{"Бурятия;2026-02-30;x\n", "regional.txt:1: parse date \"2026-02-30\""},
+		{"\nНарния;2026-02-18;x\n", "regional.txt:2: add regional holiday 2026-02-18: resolve region \"Нарния\""},
+		{"Бурятия\n", "regional.txt:1: \"Бурятия\": want subject;YYYY-MM-DD;title"},
+		{"г. Москва и Московская область;2026-02-18\n", "is not one federal subject"},
+	}
+	for _, tt := range tests {
+		err := NewCalendar().AddRegionalHolidays(strings.NewReader(tt.in), "regional.txt")
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: %v, want %q", tt.in, err, tt.want)
+		}
+	}
+}

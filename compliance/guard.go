@@ -45,7 +45,7 @@ type Guard struct {
 func NewGuard(cfg Config) (*Guard, error) {
 	g := &Guard{cal: cfg.Calendar, plan: cfg.Plan, clock: cfg.Clock, ledger: cfg.Ledger, log: cfg.Logger, holder: cfg.Holder, ix: newRegionIndex(),
 		zones: map[string]*time.Location{}}
-	names := append([]string(nil), RussianZones...)
+	names := append([]string(nil), russianZones...)
 	for _, s := range subjects {
 		names = append(names, s.zone)
 		for _, z := range s.districts {

@@ -173,6 +173,12 @@ func TestFrequency(t *testing.T) {
 				{"2026-11-20 10:04", Conversation}, {"2026-11-20 10:05", Conversation}, {"2026-11-20 10:06", Conversation}, {"2026-11-20 10:07", Conversation}},
 			at: "2026-12-01 12:00", policy: big(bare(), func(p *Policy) { p.ConversationsPerDay, p.ConversationsPerWeek, p.AttemptsPerDay = 100, 100, 100 }),
 			reasons: []string{ReasonLimitMonth}, next: "2026-12-20 10:00"}, // the first of the eight leaves the 30 days,
+		{name: "rolling week across a month end", zone: z, region: region, channel: RobotCall,
+			history: []hist{{"2026-10-31 12:00", Conversation}, {"2026-11-01 12:00", Conversation}}, at: "2026-11-02 10:00", policy: bare(),
+			reasons: []string{ReasonLimitWeek}, next: "2026-11-07 12:00"},
+		{name: "calendar week spanning a month end", zone: z, region: region, channel: RobotCall,
+			history: []hist{{"2026-11-30 12:00", Conversation}, {"2026-12-01 12:00", Conversation}}, at: "2026-12-03 10:00", policy: bare(),
+			reasons: []string{ReasonLimitWeek}, next: "2026-12-07 12:00"},
 		{name: "attempts per day include conversations", zone: z, region: region, channel: RobotCall,
 			history: []hist{{"2026-11-23 09:00", Attempt}, {"2026-11-23 10:00", Attempt}, {"2026-11-23 11:00", Attempt}}, at: "2026-11-23 12:00", policy: bare(),
 			reasons: []string{ReasonAttempts}, next: "2026-11-24 08:00"},
@@ -269,8 +275,8 @@ func TestLocate(t *testing.T) {
 		{"г. Москва * Московская область", "", "Europe/Moscow", false},
 		{"Корякский округ|Камчатский край", "", "Asia/Kamchatka", false},
 		{"Ханты - Мансийский - Югра АО", "", "Asia/Yekaterinburg", false},
-		{"Российская Федерация", "", strings.Join(RussianZones, ","), true},
-		{"", "", strings.Join(RussianZones, ","), true},
+		{"Российская Федерация", "", strings.Join(russianZones, ","), true},
+		{"", "", strings.Join(russianZones, ","), true},
 	}
 	for _, tt := range tests {
 		loc, err := g.Locate(tt.region, tt.district, "")

@@ -122,11 +122,16 @@ var subjects = []subject{
 // serves the whole country, so the zone is unknown (all Russian zones).
 var federalRegions = []string{"Российская Федерация", "-", "Россия", "РФ"}
 
-// RussianZones are the eleven zones of Russia, west to east (UTC+2 … UTC+12).
-var RussianZones = []string{
+// russianZones are the eleven zones of Russia, west to east (UTC+2 … UTC+12).
+// Read-only: hand out copies (RussianZones).
+var russianZones = []string{
 	"Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk",
 	"Asia/Novosibirsk", "Asia/Irkutsk", "Asia/Yakutsk", "Asia/Vladivostok", "Asia/Magadan", "Asia/Kamchatka",
 }
+
+// RussianZones returns the eleven zones of Russia, west to east (UTC+2 … UTC+12):
+// the zones whose windows all must hold for a debtor of unknown location.
+func RussianZones() []string { return append([]string(nil), russianZones...) }
 
 // regionStopwords carry no identity: "Ростовская обл." and "Ростовская область" are one key.
 var regionStopwords = map[string]bool{
@@ -184,7 +189,7 @@ type Location struct {
 
 // UnknownLocation is the location of a debtor whose region is not known.
 func UnknownLocation() Location {
-	return Location{Zones: append([]string(nil), RussianZones...), Unknown: true, Source: "unknown"}
+	return Location{Zones: append([]string(nil), russianZones...), Unknown: true, Source: "unknown"}
 }
 
 // ResolveRegion maps a region string — an address region or a numbering-plan

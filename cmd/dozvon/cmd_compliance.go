@@ -13,26 +13,27 @@ import (
 
 // cmdCompliance runs the 230-FZ guard from the command line:
 //
-//	dozvon compliance check [--db DSN] [--numplan FILE]... [--calendar FILE.xml]... < case.json
+//	dozvon compliance check [--db DSN] [--numplan FILE]... [--calendar FILE.xml]... [--regional FILE]... < case.json
 //
 // It reads one JSON case on stdin and prints one JSON decision (exit 0);
 // bad input prints a message naming the place and exits 2.
 func cmdCompliance(ctx context.Context, e env, args []string) int {
 	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprintln(e.stderr, "usage: dozvon compliance check [--db DSN] [--numplan FILE]... [--calendar FILE.xml]... < case.json")
+		fmt.Fprintln(e.stderr, "usage: dozvon compliance check [--db DSN] [--numplan FILE]... [--calendar FILE.xml]... [--regional FILE]... < case.json")
 		return 2
 	}
 	fs := flag.NewFlagSet("compliance check", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	var numplans, calendars multiFlag
+	var numplans, calendars, regionals multiFlag
 	fs.Var(&numplans, "numplan", "numbering-plan registry file (Минцифры CSV); repeatable")
 	fs.Var(&calendars, "calendar", "production calendar in xmlcalendar format, overriding the built-in year; repeatable")
+	fs.Var(&regionals, "regional", "regional holidays file (subject;YYYY-MM-DD;title per line); repeatable")
 	dsn := fs.String("db", "", "store whose numbering plan resolves phone regions (default $DOZVON_DB or "+store.DefaultDSN+" if it exists)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
 	cfg := compliance.Config{}
-	if len(calendars) > 0 {
+	if len(calendars) > 0 || len(regionals) > 0 {
 		cal, err := compliance.DefaultCalendar()
 		if err != nil {
 			fmt.Fprintln(e.stderr, "dozvon compliance:", err)
@@ -40,6 +41,12 @@ func cmdCompliance(ctx context.Context, e env, args []string) int {
 		}
 		for _, f := range calendars {
 			if err := addCalendarFile(cal, f); err != nil {
+				fmt.Fprintln(e.stderr, "dozvon compliance:", err)
+				return 2
+			}
+		}
+		for _, f := range regionals {
+			if err := addRegionalFile(cal, f); err != nil {
 				fmt.Fprintln(e.stderr, "dozvon compliance:", err)
 				return 2
 			}
@@ -92,6 +99,15 @@ func addCalendarFile(cal *compliance.Calendar, path string) error {
 	}
 	defer f.Close()
 	return cal.AddXML(f, path)
+}
+
+func addRegionalFile(cal *compliance.Calendar, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("regional holidays: %w", err)
+	}
+	defer f.Close()
+	return cal.AddRegionalHolidays(f, path)
 }
 
 func loadNumplanFiles(paths []string) (*compliance.Plan, error) {

@@ -135,3 +135,22 @@ func TestNumplanImportLookup(t *testing.T) {
 		t.Fatalf("bad number: %d %s", code, errs)
 	}
 }
+
+func TestComplianceCheckCalendarFiles(t *testing.T) {
+	dir := t.TempDir()
+	noDB := map[string]string{"DOZVON_DB": "sqlite:" + filepath.Join(dir, "absent.db")}
+	regional := filepath.Join(dir, "regional.txt")
+	os.WriteFile(regional, []byte("Республика Бурятия;2026-02-18;Сагаалган\n"), 0o644)
+	in := `{"debtor":{"id":"d1","region":"Бурятия"},"at":"2026-02-18T00:30:00Z","channel":"robot_call","policy":{"margin_start_min":0}}`
+	if code, out, errs := runCmd(t, cmdCompliance, in, noDB, "check"); code != 0 || !strings.Contains(out, `"allowed":true`) {
+		t.Fatalf("without the regional file: %d %s %s", code, out, errs)
+	}
+	if code, out, errs := runCmd(t, cmdCompliance, in, noDB, "check", "--regional", regional); code != 0 || !strings.Contains(out, `"reason":"window"`) {
+		t.Fatalf("with the regional file: %d %s %s", code, out, errs)
+	}
+	badXML := filepath.Join(dir, "2026.xml")
+	os.WriteFile(badXML, []byte("<calendar year=\"2026\"><days>\n<day d=\"02.31\" t=\"1\"/></days></calendar>"), 0o644)
+	if code, _, errs := runCmd(t, cmdCompliance, in, noDB, "check", "--calendar", badXML); code != 2 || !strings.Contains(errs, "2026.xml:2: day d=\"02.31\"") {
+		t.Fatalf("bad calendar: %d %s", code, errs)
+	}
+}
