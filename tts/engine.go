@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Engine names accepted by NewVoice.
@@ -79,7 +80,7 @@ func (e *procEngine) synthesize(ctx context.Context, text string) (Audio, error)
 	}
 	var out []int16
 	spoken := false
-	for _, sg := range segs {
+	for i, sg := range segs {
 		if sg.pause > 0 {
 			out = append(out, silence(sg.pause, Rate)...)
 			continue
@@ -94,13 +95,16 @@ func (e *procEngine) synthesize(ctx context.Context, text string) (Audio, error)
 		}
 		pcm, err := e.run(ctx, t)
 		if err != nil {
-			return Audio{}, fmt.Errorf("tts: %s synthesize %q: %w", e.name, abbreviate(sg.text), err)
+			// The phrase itself is not quoted: it may hold a debtor's name or
+			// amount, and errors end up in logs.
+			return Audio{}, fmt.Errorf("tts: %s synthesize: text segment %d of %d (%d characters): %w",
+				e.name, i+1, len(segs), utf8.RuneCountInString(sg.text), err)
 		}
 		out = append(out, pcm...)
 		spoken = true
 	}
 	if !spoken && len(out) == 0 {
-		return Audio{}, fmt.Errorf("tts: %s synthesize: nothing to say in %q", e.name, abbreviate(text))
+		return Audio{}, fmt.Errorf("tts: %s synthesize: nothing to say in %d characters of text", e.name, utf8.RuneCountInString(text))
 	}
 	return Audio{PCM: out, Rate: Rate}, nil
 }
@@ -158,13 +162,3 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 }
 
 func (t *tailBuffer) String() string { return strings.TrimSpace(string(t.b)) }
-
-// abbreviate shortens text for error messages.
-func abbreviate(s string) string {
-	const max = 60
-	r := []rune(s)
-	if len(r) <= max {
-		return s
-	}
-	return string(r[:max]) + "…"
-}

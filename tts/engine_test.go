@@ -191,8 +191,11 @@ func TestEngineProcessFailures(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = v.Synthesize(context.Background(), "проверка")
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "проверка") {
-				t.Errorf("error %v, want it to contain %q and the phrase", err, tt.wantErr)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "text segment 1 of 1") {
+				t.Errorf("error %v, want it to contain %q and the segment", err, tt.wantErr)
+			}
+			if strings.Contains(err.Error(), "проверка") {
+				t.Errorf("error %q quotes the phrase (it may hold personal data)", err)
 			}
 		})
 	}
