@@ -319,3 +319,64 @@ func TestDecodeStreamedWAV(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLoadAudioFile: decoding a recorded 3 s phrase to 8 kHz.
+func BenchmarkLoadAudioFile(b *testing.B) {
+	for _, path := range []string{"testdata/phrase-44k-mono.mp3", "testdata/phrase-16k-stereo.mp3"} {
+		b.Run(filepath.Base(path), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := LoadAudioFile(path); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestAudioFilesReloadsChangedFiles(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "prompt.wav")
+	write := func(dur time.Duration, mod time.Time) {
+		t.Helper()
+		data := riffWAV(wavFormatPCM, 1, 8000, 16, interleave(sine(440, 8000, dur, 5000), 1, 2, pcm16), 0)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, mod, mod); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := NewAudioFiles()
+	t0 := time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC)
+	write(time.Second, t0)
+	a, err := files.Load(path)
+	if err != nil || a.Duration() != time.Second {
+		t.Fatalf("first load: %v, %v", err, a.Duration())
+	}
+	a.PCM[100] = 31000 // the caller owns its copy
+	b, err := files.Load(path)
+	if err != nil || b.PCM[100] == 31000 {
+		t.Fatalf("second load: %v; caller's change leaked into the store: %v", err, b.PCM[100] == 31000)
+	}
+	write(2*time.Second, t0.Add(time.Minute))
+	c, err := files.Load(path)
+	if err != nil || c.Duration() != 2*time.Second {
+		t.Fatalf("after the file changed: %v, duration %v, want 2s", err, c.Duration())
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := files.Load(path); err == nil || !strings.Contains(err.Error(), path) {
+		t.Errorf("removed file: error %v, want one naming the file", err)
+	}
+}
+
+// BenchmarkAudioFilesLoad: a recorded MP3 phrase served from memory.
+func BenchmarkAudioFilesLoad(b *testing.B) {
+	files := NewAudioFiles()
+	for b.Loop() {
+		if _, err := files.Load("testdata/phrase-44k-mono.mp3"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -59,6 +59,13 @@
 // a human can play, writes atomically (temp file + rename) and shares one
 // synthesis among concurrent callers of the same phrase (singleflight).
 //
+// # Recorded phrases
+//
+// LoadAudioFile decodes WAV (PCM 8/16/24/32-bit, G.711 A-law/µ-law, mono or
+// stereo, any rate) and MP3 (go-mp3) to 8 kHz mono. AudioFiles.Load does the
+// same once per file and serves later loads from memory (a 3 s MP3 costs
+// 15–35 ms to decode), reloading a file that changed on disk.
+//
 // # Verbalisation
 //
 // SpellNumber, SpellMoney, SpellDate, SpellDateGenitive and SpellTime give
