@@ -8,6 +8,9 @@ import (
 )
 
 func TestBundledScriptsLintClean(t *testing.T) {
+	for _, d := range Lint("phrases.yaml") {
+		t.Errorf("phrase base: %s", d)
+	}
 	for _, f := range []string{"verify_contact.yaml", "collection.yaml"} {
 		t.Run(f, func(t *testing.T) {
 			for _, d := range Lint(f) {

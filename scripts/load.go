@@ -53,7 +53,12 @@ func Load(path string) (*Script, error) {
 }
 
 // Lint parses a script and returns every diagnostic, sorted by file and line.
+// A phrase base (a file with phrases and intents but no nodes) is checked on
+// its own: its structure, intents' negations and phrase markup.
 func Lint(path string) []Diagnostic {
+	if isPhraseBase(path) {
+		return lintPhraseBase(path)
+	}
 	s, diags := parse(path)
 	if s != nil && !hasErrors(diags) {
 		diags = append(diags, lint(s)...)
@@ -74,6 +79,53 @@ func hasErrors(ds []Diagnostic) bool {
 		}
 	}
 	return false
+}
+
+func isPhraseBase(path string) bool {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	var top map[string]yaml.Node
+	if yaml.Unmarshal(data, &top) != nil {
+		return false
+	}
+	_, nodes := top["nodes"]
+	_, phrases := top["phrases"]
+	_, intents := top["intents"]
+	return !nodes && (phrases || intents)
+}
+
+func lintPhraseBase(path string) []Diagnostic {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return []Diagnostic{{File: path, Msg: fmt.Sprintf("read: %v", err)}}
+	}
+	var pb phraseBase
+	if ds := decodeStrict(path, data, &pb); len(ds) > 0 {
+		return ds
+	}
+	var diags []Diagnostic
+	for name, in := range pb.Intents {
+		if in.Negation != "" && pb.Intents[in.Negation] == nil {
+			diags = append(diags, Diagnostic{File: path, Line: in.Line, Msg: fmt.Sprintf("intent %q: negation: unknown intent %q", name, in.Negation)})
+		}
+		if len(in.Phrases) == 0 {
+			diags = append(diags, Diagnostic{File: path, Line: in.Line, Msg: fmt.Sprintf("intent %q has no phrases", name)})
+		}
+	}
+	for id, p := range pb.Phrases {
+		if strings.TrimSpace(p.Text) == "" {
+			diags = append(diags, Diagnostic{File: path, Line: p.Line, Msg: fmt.Sprintf("phrase %q has no text", id)})
+		}
+		for _, r := range Refs(p.Text) {
+			if r.Filter != "" && !contains(Filters(), r.Filter) {
+				diags = append(diags, Diagnostic{File: path, Line: p.Line, Msg: fmt.Sprintf("phrase %q: unknown filter %q", id, r.Filter)})
+			}
+		}
+	}
+	sort.SliceStable(diags, func(i, j int) bool { return diags[i].Line < diags[j].Line })
+	return diags
 }
 
 // phraseBase is an imported file of phrases and intents.

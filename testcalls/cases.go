@@ -222,3 +222,24 @@ func (f *CaseFile) ScriptPath() (string, error) {
 	}
 	return "", fmt.Errorf("%s: script %q not found", f.File, f.Script)
 }
+
+// Steps turns the case's caller items into steps for the simulated callee,
+// so the same case can run at audio level over SIP/RTP.
+func (c *Case) Steps() []Step {
+	out := make([]Step, 0, len(c.Caller))
+	for _, it := range c.Caller {
+		switch {
+		case it.Hangup:
+			out = append(out, Step{Hangup: true})
+		case it.DTMF != "":
+			out = append(out, Step{DTMF: it.DTMF})
+		case it.Silence > 0:
+			out = append(out, Step{Silence: it.Silence})
+		case it.Interrupt != "":
+			out = append(out, Step{Interrupt: it.Interrupt})
+		default:
+			out = append(out, Step{Say: it.Say})
+		}
+	}
+	return out
+}

@@ -136,3 +136,11 @@ func TestLoadCasesErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestCaseSteps(t *testing.T) {
+	c := Case{Caller: []CallerItem{{Say: "да"}, {Silence: 6e9}, {DTMF: "1"}, {Interrupt: "нет"}, {Hangup: true}}}
+	st := c.Steps()
+	if len(st) != 5 || st[0].Say != "да" || st[1].Silence != 6e9 || st[2].DTMF != "1" || st[3].Interrupt != "нет" || !st[4].Hangup {
+		t.Fatalf("steps %+v", st)
+	}
+}
