@@ -2,6 +2,7 @@ package robot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -69,7 +70,7 @@ func (d *dialogue) end(ctx context.Context, o scripts.Outcome, reason string) er
 	return nil
 }
 
-// errHungUp stops the dialogue when the caller hangs up.
+// hungUp stops the dialogue when the caller hangs up.
 type hungUp struct{}
 
 func (hungUp) Error() string { return "caller hung up" }
@@ -92,7 +93,7 @@ func (d *dialogue) run(ctx context.Context) error {
 		d.node = id
 		d.res.Path = append(d.res.Path, id)
 		next, done, err := d.step(ctx, n)
-		if _, ok := err.(hungUp); ok {
+		if errors.As(err, new(hungUp)) {
 			return d.end(ctx, scripts.OutcomeHangup, "caller hung up at "+id)
 		}
 		if err != nil || done {
@@ -107,12 +108,15 @@ func (d *dialogue) step(ctx context.Context, n *scripts.Node) (next string, done
 	if err := d.set(n.Set); err != nil {
 		return "", false, fmt.Errorf("node %q: %w", n.ID, err)
 	}
-	if err := d.say(ctx, n.ID, n.Say, n.BargeIn != nil && *n.BargeIn); err != nil {
+	err = d.say(ctx, n.ID, n.Say, n.BargeIn != nil && *n.BargeIn)
+	if n.End != "" && (err == nil || errors.As(err, new(hungUp))) {
+		// a caller who hangs up during the goodbye does not change the outcome
+		return "", true, d.end(ctx, n.End, "end node "+n.ID)
+	}
+	if err != nil {
 		return "", false, err
 	}
 	switch {
-	case n.End != "":
-		return "", true, d.end(ctx, n.End, "end node "+n.ID)
 	case n.Transfer != nil:
 		return d.transfer(ctx, n)
 	case len(n.Branch) > 0:

@@ -272,3 +272,42 @@ func TestPropertyRandomCallers(t *testing.T) {
 		t.Logf("%s outcomes: %v", name, outcomes)
 	}
 }
+
+// hangsUpDuring is a test double: a text conversation whose caller hangs up
+// while the robot says one given phrase.
+type hangsUpDuring struct {
+	*testcalls.TextConversation
+	phrase string
+}
+
+func (h hangsUpDuring) Say(ctx context.Context, p robot.Prompt) (robot.SayResult, error) {
+	r, err := h.TextConversation.Say(ctx, p)
+	if p.ID == h.phrase {
+		r.HungUp = true
+	}
+	return r, err
+}
+
+func TestHangupDuringPrompt(t *testing.T) {
+	sc := load(t, "verify_contact.yaml")
+	tests := []struct {
+		phrase string
+		caller []testcalls.CallerItem
+		want   scripts.Outcome
+	}{
+		{"bye_wrong_person", says("ошиблись номером"), scripts.OutcomeWrongPerson}, // the goodbye: outcome stands
+		{"disclosure", says("да", "да"), scripts.OutcomeHangup},                    // the opening
+		{"ask_convenient", says("да", "да"), scripts.OutcomeHangup},                // a question
+	}
+	for _, tc := range tests {
+		t.Run(tc.phrase, func(t *testing.T) {
+			clock := testcalls.NewClock(time.Date(2026, 11, 24, 11, 0, 0, 0, msk))
+			conv := hangsUpDuring{&testcalls.TextConversation{Clock: clock, Items: tc.caller}, tc.phrase}
+			s := &robot.Session{Script: sc, Vars: vars(), Now: clock.Now, Location: msk, Conv: conv}
+			res, err := s.Run(context.Background())
+			if err != nil || res.Outcome != tc.want {
+				t.Fatalf("outcome %q (%v), want %q", res.Outcome, err, tc.want)
+			}
+		})
+	}
+}
