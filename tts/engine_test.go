@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -290,3 +291,34 @@ func BenchmarkSynthesizeEspeak(b *testing.B) { benchmarkEngine(b, EngineEspeak) 
 
 // BenchmarkSynthesizeFestival: the same phrase through Festival's text2wave.
 func BenchmarkSynthesizeFestival(b *testing.B) { benchmarkEngine(b, EngineFestival) }
+
+func TestEspeakConcurrentCallsAreIndependent(t *testing.T) {
+	v := newEngine(t, EngineEspeak)
+	ctx := context.Background()
+	phrases := []string{"раз", "два три", "четыре пять шесть", "семь", "восемь девять", "десять", "одиннадцать", "двенадцать"}
+	want := make([][]int16, len(phrases))
+	for i, p := range phrases {
+		a, err := v.Synthesize(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = a.PCM
+	}
+	got := make([][]int16, len(phrases))
+	errs := make([]error, len(phrases))
+	var wg sync.WaitGroup
+	for i, p := range phrases {
+		wg.Go(func() {
+			a, err := v.Synthesize(ctx, p)
+			got[i], errs[i] = a.PCM, err
+		})
+	}
+	wg.Wait()
+	for i := range phrases {
+		if errs[i] != nil {
+			t.Errorf("%q: %v", phrases[i], errs[i])
+		} else if !slices.Equal(got[i], want[i]) {
+			t.Errorf("%q: concurrent synthesis differs from the sequential one", phrases[i])
+		}
+	}
+}

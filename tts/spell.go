@@ -366,6 +366,58 @@ func pow1000(k int) uint64 {
 	return p
 }
 
+// spellGenitive spells n in the genitive: 15000 → "пятнадцати тысяч",
+// 1000 → "тысячи", 21 (feminine) → "двадцати одной".
+func spellGenitive(n uint64, g Gender) string {
+	if n == 0 {
+		return genUnits[0]
+	}
+	var groups []int
+	for v := n; v > 0; v /= 1000 {
+		groups = append(groups, int(v%1000))
+	}
+	var words []string
+	for i := len(groups) - 1; i >= 0; i-- {
+		grp := groups[i]
+		if grp == 0 {
+			continue
+		}
+		if i == 0 {
+			words = append(words, cardinalGenitive(grp, g))
+			continue
+		}
+		if !(grp == 1 && i == len(groups)-1) {
+			words = append(words, cardinalGenitive(grp, scales[i].g))
+		}
+		// genitive of the scale word: singular after 1, 21…, plural otherwise
+		if i == 1 {
+			words = append(words, pluralGenitive(grp, "тысячи", "тысяч"))
+		} else {
+			words = append(words, pluralGenitive(grp, scales[i].few, scales[i].many))
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// spellMoneyGenitive is SpellMoney in the genitive, as after "более", "до",
+// "от": "более пятнадцати тысяч рублей", "до одного рубля".
+func spellMoneyGenitive(kopecks int64) string {
+	prefix := ""
+	if kopecks < 0 {
+		prefix = "минус "
+	}
+	u := absU(kopecks)
+	rub, kop := u/100, u%100
+	var parts []string
+	if rub > 0 || kop == 0 {
+		parts = append(parts, spellGenitive(rub, Masculine), pluralGenitive(int(rub%100), "рубля", "рублей"))
+	}
+	if kop > 0 {
+		parts = append(parts, spellGenitive(kop, Feminine), pluralGenitive(int(kop), "копейки", "копеек"))
+	}
+	return prefix + strings.Join(parts, " ")
+}
+
 // cardinalGenitive spells 0…999 in the genitive: 18 → "восемнадцати",
 // 21 (feminine) → "двадцати одной".
 func cardinalGenitive(n int, g Gender) string {

@@ -26,6 +26,10 @@ var (
 // "до 18:00" → "до восемнадцати часов".
 var genitivePrepositions = map[string]bool{"до": true, "с": true, "со": true, "после": true, "от": true, "около": true, "кроме": true}
 
+// genitiveAmountWords make a following amount of money genitive: "более
+// 15 000 рублей" → "более пятнадцати тысяч рублей".
+var genitiveAmountWords = map[string]bool{"до": true, "от": true, "с": true, "со": true, "около": true, "кроме": true, "более": true, "менее": true, "свыше": true, "больше": true, "меньше": true, "без": true, "из": true, "для": true, "порядка": true}
+
 // feminineNounStems make a bare number before them feminine ("1 минута" →
 // "одна минута"); neuterNounStems make it neuter.
 var (
@@ -42,8 +46,10 @@ var (
 // ("1-го"), percentages, decimals and plain numbers (feminine before
 // "минута", "копейка", "тысяча"…). Words, punctuation and '+' stress marks
 // are kept as they are. Noun cases other than the nominative are not
-// inferred, except the genitive after до/с/после/от/около for dates and
-// times.
+// inferred, except the genitive after до/с/после/от/около for times, for
+// dates in a phrase ("оплатите до 25 ноября" → "двадцать пятого"), and for
+// money after более/менее/до/от/свыше/без… ("более пятнадцати тысяч
+// рублей").
 func Verbalize(text string) string {
 	if !strings.ContainsAny(text, "0123456789") {
 		return text
@@ -73,7 +79,7 @@ func Verbalize(text string) string {
 		}
 		return 0, 0, ""
 	})
-	text = replaceWithContext(text, yearRE, func(sm []string, _, letterAfter bool) (string, bool) {
+	text = replaceWithContext(text, yearRE, func(sm []string, _, letterAfter bool, _ string) (string, bool) {
 		if letterAfter {
 			return "", false
 		}
@@ -86,12 +92,12 @@ func Verbalize(text string) string {
 		}
 		return spellOrdinal(y, ordMascNom) + " год", true
 	})
-	text = replaceWithContext(text, timeRE, func(sm []string, genitive, _ bool) (string, bool) {
+	text = replaceWithContext(text, timeRE, func(sm []string, genitive, _ bool, _ string) (string, bool) {
 		h, _ := strconv.Atoi(sm[1])
 		m, _ := strconv.Atoi(sm[2])
 		return spellClock(h, m, genitive), true
 	})
-	text = replaceWithContext(text, moneyRE, func(sm []string, _, letterAfter bool) (string, bool) {
+	text = replaceWithContext(text, moneyRE, func(sm []string, _, letterAfter bool, before string) (string, bool) {
 		if letterAfter { // "рубеж", "рублёвый": not a currency word
 			return "", false
 		}
@@ -112,9 +118,12 @@ func Verbalize(text string) string {
 		if sm[1] == "-" {
 			total = -total
 		}
+		if genitiveAmountWords[prevWord(before)] {
+			return spellMoneyGenitive(total), true
+		}
 		return SpellMoney(total), true
 	})
-	text = replaceWithContext(text, ordRE, func(sm []string, _, letterAfter bool) (string, bool) {
+	text = replaceWithContext(text, ordRE, func(sm []string, _, letterAfter bool, _ string) (string, bool) {
 		if letterAfter {
 			return "", false
 		}
@@ -192,7 +201,7 @@ func submatches(text string, loc []int) []string {
 // word before the match is a genitive preposition and whether a letter
 // follows the match directly (Go's \b only knows ASCII letters, so word
 // ends after Cyrillic are checked here). fn may decline a match.
-func replaceWithContext(text string, re *regexp.Regexp, fn func(sm []string, genitive, letterAfter bool) (string, bool)) string {
+func replaceWithContext(text string, re *regexp.Regexp, fn func(sm []string, genitive, letterAfter bool, before string) (string, bool)) string {
 	idx := re.FindAllStringSubmatchIndex(text, -1)
 	if idx == nil {
 		return text
@@ -202,7 +211,7 @@ func replaceWithContext(text string, re *regexp.Regexp, fn func(sm []string, gen
 	for _, loc := range idx {
 		sm := submatches(text, loc)
 		next, _ := utf8.DecodeRuneInString(text[loc[1]:])
-		out, ok := fn(sm, genitivePrepositions[prevWord(text[:loc[0]])], unicode.IsLetter(next))
+		out, ok := fn(sm, genitivePrepositions[prevWord(text[:loc[0]])], unicode.IsLetter(next), text[:loc[0]])
 		if !ok {
 			continue
 		}
