@@ -43,7 +43,7 @@ func newDialogue(s *Session, log *slog.Logger, res *Result) *dialogue {
 		loc = time.Local
 	}
 	d := &dialogue{s: s, sc: s.Script, log: log, res: res, vars: mergeVars(s.Script.Defaults, s.Vars), slots: map[string]string{},
-		loc: loc, tp: scripts.NewTimeParser()}
+		loc: loc, tp: s.Script.TimeParser()}
 	if d.vars == nil {
 		d.vars = map[string]any{}
 	}

@@ -311,3 +311,22 @@ func TestHangupDuringPrompt(t *testing.T) {
 		})
 	}
 }
+
+func TestConcurrentCallsShareOneScript(t *testing.T) {
+	sc := load(t, "collection.yaml")
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			res, _, err := run(t, sc, says("да", "да", "заплачу пять тысяч в пятницу"))
+			if err == nil && (res.Outcome != scripts.OutcomePromiseToPay || res.Slots["amount"] != "5000.00") {
+				err = fmt.Errorf("outcome %q slots %v", res.Outcome, res.Slots)
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

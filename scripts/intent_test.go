@@ -108,3 +108,13 @@ func TestParseMoney(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkClassify(b *testing.B) {
+	s, err := Load("collection.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		s.Matcher().Classify("да нет, я сейчас за рулём, перезвоните завтра в десять", nil)
+	}
+}

@@ -208,6 +208,7 @@ func parse(path string) (*Script, []Diagnostic) {
 		s.index[n.ID] = n
 	}
 	s.matcher = NewMatcher(s.Intents)
+	s.times = NewTimeParser()
 	return &s, diags
 }
 

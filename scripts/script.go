@@ -105,6 +105,7 @@ type Script struct {
 
 	index   map[string]*Node
 	matcher *Matcher
+	times   *TimeParser
 }
 
 // Limits bound one dialogue.
@@ -295,6 +296,10 @@ func (s *Script) Node(id string) *Node { return s.index[id] }
 
 // Matcher returns the script's intent classifier.
 func (s *Script) Matcher() *Matcher { return s.matcher }
+
+// TimeParser returns the script's time-expression parser (built once per
+// load; safe for concurrent calls).
+func (s *Script) TimeParser() *TimeParser { return s.times }
 
 // SlotType returns the type of a slot, declared or built in.
 func (s *Script) SlotType(name string) (SlotType, bool) {

@@ -13,7 +13,7 @@ import (
 
 // TimeParser resolves Russian time expressions ("завтра в десять утра",
 // "в пятницу в три часа дня", "через два часа", "полшестого") to a time in
-// the location of now.
+// the location of now. It is safe for concurrent use.
 //
 // It runs the Russian rules of github.com/olebedev/when and adds rules that
 // library lacks: ordinal dates ("первого декабря"), a bare hour after a

@@ -56,3 +56,17 @@ func TestTimeParser(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkTimeParse(b *testing.B) {
+	p := NewTimeParser()
+	now := time.Date(2026, 11, 24, 11, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		p.Parse("перезвоните в пятницу в три часа дня", now)
+	}
+}
+
+func BenchmarkNewTimeParser(b *testing.B) {
+	for b.Loop() {
+		NewTimeParser()
+	}
+}
