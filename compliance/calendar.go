@@ -92,6 +92,12 @@ func NewCalendar() *Calendar {
 	return &Calendar{years: map[int]map[Date]DayType{}, regional: map[string]map[Date]string{}}
 }
 
+// builtinCalendars are the production calendars in force, as compact year tables
+// (calendar/YYYY.txt). They are produced by `go generate ./compliance`, which runs
+// internal/gencalendar over ../shared/data/calendar/ru/*.xml (the public
+// xmlcalendar.ru data); TestCalendarXMLMatchesBuiltin checks every day of every
+// year against the XML. Add a year by dropping its XML there and regenerating.
+//
 //go:embed calendar/*.txt
 var builtinCalendars embed.FS
 
@@ -127,6 +133,9 @@ func (c *Calendar) Years() []int {
 	}
 	return ys
 }
+
+// HasYear reports whether year has an explicit production calendar.
+func (c *Calendar) HasYear(year int) bool { _, ok := c.years[year]; return ok }
 
 // AddRegionalHoliday marks date as a non-working day in one federal subject
 // (e.g. Сагаалган in Бурятия). subject is any spelling ResolveRegion accepts.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 )
 
@@ -75,6 +76,10 @@ func NewGuard(cfg Config) (*Guard, error) {
 	}
 	if g.log == nil {
 		g.log = slog.Default()
+	}
+	if g.holder == "" {
+		h, _ := os.Hostname()
+		g.holder = fmt.Sprintf("%s:%d", h, os.Getpid())
 	}
 	return g, nil
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/dozvon/dozvon/store"
@@ -57,13 +56,7 @@ func newID() (string, error) {
 	return "r-" + hex.EncodeToString(b[:]), nil
 }
 
-func (g *Guard) holderName() string {
-	if g.holder != "" {
-		return g.holder
-	}
-	h, _ := os.Hostname()
-	return fmt.Sprintf("%s:%d", h, os.Getpid())
-}
+func (g *Guard) holderName() string { return g.holder }
 
 // Reserve decides, under the debtor's ledger lock, whether the contact may start
 // now; if so it records an open reservation that counts against every limit

@@ -179,10 +179,13 @@ func (r *subjectRules) decide(t time.Time) Decision {
 	p := primaryZone(r.loc)
 	d := Decision{At: t.UTC(), Zone: r.loc.Zones[p], Zones: r.loc.Zones, ZoneSource: r.loc.Source, Local: t.In(r.zones[p])}
 	reasons, details := r.deny(t)
+	if y := d.Local.Year(); !r.cal.HasYear(y) {
+		details = append(details, fmt.Sprintf("note: no production calendar for %d, only weekends and the fixed holidays of Labour Code art. 112 apply", y))
+	}
 	if len(reasons) == 0 {
 		d.Allowed = true
 		d.Reasons = []string{}
-		d.Detail = fmt.Sprintf("allowed at %s local (%s)", d.Local.Format("2006-01-02 15:04 Mon"), d.Zone)
+		d.Detail = strings.Join(append([]string{fmt.Sprintf("allowed at %s local (%s)", d.Local.Format("2006-01-02 15:04 Mon"), d.Zone)}, details...), "; ")
 		d.NextAllowedAt, d.NextAllowedLocal = d.At, d.Local
 		return d
 	}

@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// CallRecord is one call as the call core saw it.
+// CallRecord is one call as the call core saw it. Times come back from the
+// store in UTC; a zero time (e.g. never answered) stays zero; empty slot maps come back nil.
 type CallRecord struct {
 	ID                          string
 	Direction                   string // outbound | inbound
@@ -26,7 +27,7 @@ type CallRecord struct {
 	Turns                       []TurnRecord
 }
 
-// TurnRecord is one turn of the dialogue.
+// TurnRecord is one turn of the dialogue. A zero Seq is stored as the turn's position (1-based).
 type TurnRecord struct {
 	Seq                   int
 	Node, Who, Kind, Text string
