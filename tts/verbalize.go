@@ -11,15 +11,17 @@ import (
 // Patterns Verbalize rewrites, in the order it applies them. Digit groups
 // may be separated by a space, a no-break space or a narrow no-break space.
 var (
-	phoneRE    = regexp.MustCompile(`(?:\+7|\b8)[\s\-]*\(?(\d{3})\)?[\s\-]*(\d{3})[\s\-]*(\d{2})[\s\-]*(\d{2})\b`)
-	dateRE     = regexp.MustCompile(`\b(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s*(?:года|г\.))?`)
-	dayMonthRE = regexp.MustCompile(`\b(\d{1,2})\s+(января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)(?:\s+(\d{4})(?:\s*(?:года|г\.))?)?`)
-	yearRE     = regexp.MustCompile(`\b(\d{4})\s*(?:г\.\s*)?(году|года|год)`)
-	timeRE     = regexp.MustCompile(`\b([01]?\d|2[0-3]):([0-5]\d)\b`)
-	moneyRE    = regexp.MustCompile(`(-?)(\d{1,3}(?:[ \x{00A0}\x{202F}]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*(?:руб(?:л(?:ь|я|ей|ями|ям|ях|ю|ём|ем))?\.?|р\.|₽)(?:\s*(\d{1,2})\s*коп(?:еек|ейки|ейка|ейку|\.)?)?`)
-	ordRE      = regexp.MustCompile(`\b(\d{1,4})-(ого|го|ое|е)`)
-	pctRE      = regexp.MustCompile(`(\d+)(?:,(\d{1,3}))?\s*%`)
-	numRE      = regexp.MustCompile(`(\d{1,3}(?:[ \x{00A0}\x{202F}]\d{3})+|\d+)(?:,(\d{1,3}))?`)
+	phoneRE = regexp.MustCompile(`(?:\+7|\b8)[\s\-]*\(?(\d{3})\)?[\s\-]*(\d{3})[\s\-]*(\d{2})[\s\-]*(\d{2})\b`)
+	dateRE  = regexp.MustCompile(`\b(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s*(?:года|г\.))?`)
+	// "25.11" as a date, but not "25.11.2026" (dateRE) nor "1.2.3".
+	shortDateRE = regexp.MustCompile(`\b(\d{1,2})\.(\d{2})\b(?P<tail>[^.\d]|\.(?:\D|$)|$)`)
+	dayMonthRE  = regexp.MustCompile(`\b(\d{1,2})\s+(января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)(?:\s+(\d{4})(?:\s*(?:года|г\.))?)?`)
+	yearRE      = regexp.MustCompile(`\b(\d{4})\s*(?:г\.\s*)?(году|года|год)`)
+	timeRE      = regexp.MustCompile(`\b([01]?\d|2[0-3]):([0-5]\d)\b`)
+	moneyRE     = regexp.MustCompile(`(-?)(\d{1,3}(?:[ \x{00A0}\x{202F}]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*(?:руб(?:л(?:ь|я|ей|ями|ям|ях|ю|ём|ем))?\.?|р\.|₽)(?:\s*(\d{1,2})\s*коп(?:еек|ейки|ейка|ейку|\.)?)?`)
+	ordRE       = regexp.MustCompile(`\b(\d{1,4})-(ого|го|ое|е)`)
+	pctRE       = regexp.MustCompile(`(\d+)(?:,(\d{1,3}))?\s*%`)
+	numRE       = regexp.MustCompile(`(\d{1,3}(?:[ \x{00A0}\x{202F}]\d{3})+|\d+)(?:,(\d{1,3}))?`)
 )
 
 // genitivePrepositions make a following date or time genitive:
@@ -69,6 +71,11 @@ func Verbalize(text string) string {
 		d, _ := strconv.Atoi(sm[1])
 		mo, _ := strconv.Atoi(sm[2])
 		return d, mo, sm[3]
+	})
+	text = replaceDates(text, shortDateRE, func(sm []string) (day, month int, year string) {
+		d, _ := strconv.Atoi(sm[1])
+		mo, _ := strconv.Atoi(sm[2])
+		return d, mo, ""
 	})
 	text = replaceDates(text, dayMonthRE, func(sm []string) (day, month int, year string) {
 		d, _ := strconv.Atoi(sm[1])
@@ -161,10 +168,15 @@ func replaceDates(text string, re *regexp.Regexp, parse func(sm []string) (day, 
 	if idx == nil {
 		return text
 	}
+	tail := re.SubexpIndex("tail") // context matched after the date, kept as is
 	var b strings.Builder
 	last := 0
 	for _, loc := range idx {
 		sm := submatches(text, loc)
+		end := loc[1]
+		if tail > 0 && loc[2*tail] >= 0 {
+			end = loc[2*tail]
+		}
 		d, mo, y := parse(sm)
 		if d < 1 || d > 31 || mo < 1 || mo > 12 {
 			continue
@@ -181,7 +193,7 @@ func replaceDates(text string, re *regexp.Regexp, parse func(sm []string) (day, 
 		}
 		b.WriteString(text[last:loc[0]])
 		b.WriteString(out)
-		last = loc[1]
+		last = end
 	}
 	b.WriteString(text[last:])
 	return b.String()

@@ -1,6 +1,9 @@
 package tts
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestVerbalize(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -27,6 +30,10 @@ func TestVerbalize(t *testing.T) {
 		{"Оплатите до 25.11.2026 г.", "Оплатите до двадцать пятого ноября две тысячи двадцать шестого года"},
 		{"Сегодня 25.11.2026", "Сегодня двадцать пятое ноября две тысячи двадцать шестого года"},
 		{"Дата: 3 марта", "Дата: третье марта"},
+		{"оплатите до 25.11, пожалуйста", "оплатите до двадцать пятого ноября, пожалуйста"},
+		{"срок 01.12.", "срок первого декабря."},
+		{"цена 1.50", "цена один.пятьдесят"}, // not a date: month 50
+		{"версия 1.2.3", "версия один.два.три"},
 		{"платёж 1 января 2000 года", "платёж первого января двухтысячного года"},
 		{"2 мая в 14:05", "второго мая в четырнадцать часов пять минут"},
 		{"в 2026 году", "в две тысячи двадцать шестом году"},
@@ -50,8 +57,12 @@ func TestVerbalize(t *testing.T) {
 		{"32.13.2026", "тридцать два.тринадцать.две тысячи двадцать шесть"}, // not a date: numbers only
 	}
 	for _, tt := range tests {
-		if got := Verbalize(tt.in); got != tt.want {
+		got := Verbalize(tt.in)
+		if got != tt.want {
 			t.Errorf("Verbalize(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+		if strings.ContainsAny(got, "0123456789") {
+			t.Errorf("Verbalize(%q) left digits: %q", tt.in, got)
 		}
 	}
 }
