@@ -31,7 +31,7 @@ for eng in espeak festival; do
 	done
 	sorted=($(printf '%s\n' "${times[@]}" | sort -n))
 	d=$(dur "$tmp/$eng.wav")
-	printf '%-10s %10s %10s %10s %12.2f\n' "$eng" "${sorted[$((runs / 2))]}" "${sorted[0]}" "$d" "$(echo "$words / $d" | bc -l)"
+	printf '%-10s %10s %10s %10s %12s\n' "$eng" "${sorted[$((runs / 2))]}" "${sorted[0]}" "$d" "$(awk -v w="$words" -v d="$d" 'BEGIN { printf "%.2f", w / d }')"
 done
 
 echo
