@@ -122,7 +122,15 @@ func sameWord(phrase, heard word) (bool, int) {
 		return false, 0
 	}
 	d := editDistance(phrase.stem, heard.stem)
-	return d <= tol, d
+	if d <= tol {
+		return true, d
+	}
+	// a garbled ending defeats the stemmer ("ошиблис" keeps its tail): compare the words too
+	pw, hw := []rune(phrase.text), []rune(heard.text)
+	if d = editDistance(pw, hw); d <= tolerance(min(len(pw), len(hw))) {
+		return true, d
+	}
+	return false, 0
 }
 
 // isNegator reports the Russian negation particles that flip a phrase.

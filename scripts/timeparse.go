@@ -115,8 +115,16 @@ func (p *TimeParser) Parse(text string, now time.Time) (TimeResult, bool) {
 	if c.Day != nil && c.Month == nil && t.Before(now.Add(-24*time.Hour)) {
 		t = t.AddDate(0, 1, 0)
 	}
-	if hasHour && !hasDate && !relative && !t.After(now) && !reToday.MatchString(norm) {
-		t = t.AddDate(0, 0, 1)
+	if hasHour && !hasDate && !relative && !t.After(now) {
+		switch {
+		case reToday.MatchString(norm) && t.Hour() < 12 && !reMorning.MatchString(norm):
+			t = t.Add(12 * time.Hour) // "сегодня в 10" said at 11:00 is 22:00
+		case !reToday.MatchString(norm):
+			t = t.AddDate(0, 0, 1) // "в 10" said at 11:00 is tomorrow
+		}
+	}
+	if t.Before(now.Add(-time.Minute)) {
+		return TimeResult{}, false // "вчера", "сегодня утром" at noon: not a time to call back
 	}
 	if left > right {
 		left, right = 0, len(norm)

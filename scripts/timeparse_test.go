@@ -37,6 +37,8 @@ func TestTimeParser(t *testing.T) {
 		{"двадцать восьмого ноября в два", at(28, 14, 0)},
 		{"послезавтра в 12", at(26, 12, 0)},
 		{"вечером", at(24, 19, 0)},
+		{"сегодня в 10", at(24, 22, 0)},
+		{"сегодня в 9 вечера", at(24, 21, 0)},
 	}
 	p := NewTimeParser()
 	for _, tc := range tests {
@@ -50,7 +52,7 @@ func TestTimeParser(t *testing.T) {
 			}
 		})
 	}
-	for _, in := range []string{"я сейчас занят", "да это я", "нет", ""} {
+	for _, in := range []string{"я сейчас занят", "да это я", "нет", "", "вчера", "сегодня в 9 утра"} {
 		if got, ok := p.Parse(in, now); ok {
 			t.Errorf("%q: found a time %s, want none", in, got.Time)
 		}
