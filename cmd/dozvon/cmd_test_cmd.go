@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/dozvon/dozvon/scripts"
@@ -43,6 +44,9 @@ func cmdTest(ctx context.Context, e env, args []string) int {
 		if err != nil {
 			fmt.Fprintf(e.stderr, "dozvon test: %v\n", err)
 			return 2
+		}
+		if cf.Script != "" && filepath.Base(cf.Script) != filepath.Base(files[0]) {
+			fmt.Fprintf(e.stderr, "dozvon test: warning: %s was written for %s, running it against %s\n", f, cf.Script, files[0])
 		}
 		cfs = append(cfs, cf)
 	}
