@@ -63,6 +63,9 @@ func (d *dialogue) env() scripts.Env {
 
 // end records the outcome and hangs up.
 func (d *dialogue) end(ctx context.Context, o scripts.Outcome, reason string) error {
+	if d.limited && d.res.Reason != "" {
+		reason = d.res.Reason + "; " + reason
+	}
 	d.res.Outcome, d.res.Reason = o, reason
 	if err := d.s.Conv.Hangup(ctx); err != nil {
 		d.log.Warn("hangup", "err", err)
@@ -211,6 +214,8 @@ func (d *dialogue) turn(t Turn) {
 	d.seq++
 	t.Seq = d.seq
 	d.res.Turns = append(d.res.Turns, t)
+	// the text is left out: it may hold the debtor's name
+	d.log.Debug("turn", "seq", t.Seq, "node", t.Node, "who", t.Who, "kind", t.Kind, "intent", t.Intent, "barged_in", t.BargedIn)
 }
 
 // limitReached reports whether max_turns or max_duration is used up.
