@@ -22,6 +22,8 @@ const (
 	frameSamples = 160
 	// FrameDuration is the media loop's clock: one G.711 frame.
 	FrameDuration = 20 * time.Millisecond
+	// maxPacketSamples is the largest G.711 packet accepted (60 ms ptime).
+	maxPacketSamples = 480
 )
 
 // FrameHandler is called by a call's media loop every 20 ms with the frame
@@ -52,17 +54,20 @@ func (p *Playback) Result() (stopped bool, started, finished time.Time) {
 
 // MediaStats counts what a call's media path did.
 type MediaStats struct {
-	FramesSent        int64
-	FramesReceived    int64 // audio frames accepted from the network
-	FramesPlayedOut   int64 // ticks that played received audio (rest were silence)
-	Lost, Late, Dup   int64
-	Overflow          int64
-	Dropped           int64 // packets of a foreign SSRC, unknown payload type or wrong size
-	Garbage           int64 // datagrams that are not RTP
-	DTMF              int64
-	SendLateMax       time.Duration // worst lateness of a frame against the media clock
-	SendLate          *LatenessHistogram
-	Duration          time.Duration // answered media time
+	FramesSent       int64
+	FramesReceived   int64 // audio frames accepted from the network
+	FramesPlayedOut  int64 // ticks that played received audio (rest were silence)
+	Lost, Late, Dup  int64
+	Overflow, Resync int64
+	Dropped          int64 // packets of a foreign SSRC, unknown payload type or wrong size
+	Garbage          int64 // datagrams that are not RTP
+	DTMF             int64
+	SendLateMax      time.Duration // worst lateness of a frame against the media clock
+	SendLate         *LatenessHistogram
+	// ArrivalJitter is how far the far end's audio packets arrived from a
+	// steady 20 ms spacing (|inter-arrival − 20 ms|): its pacing as seen here.
+	ArrivalJitter *LatenessHistogram
+	Duration      time.Duration // answered media time
 }
 
 type dialogControl struct {
@@ -82,11 +87,11 @@ type Call struct {
 	remote string
 	log    *slog.Logger
 
-	ctl   dialogControl
-	rtp   atomic.Pointer[media.RTPSession]
-	rtpFn func() *media.RTPSession // the dialog's current RTP session (it changes when 200 OK updates early media)
-	live  atomic.Bool              // answered: send, record and hand frames to the handler
-	codec media.Codec
+	ctl    dialogControl
+	rtp    atomic.Pointer[media.RTPSession]
+	rtpFn  func() *media.RTPSession // the dialog's current RTP session (it changes when 200 OK updates early media)
+	live   atomic.Bool              // answered: send, record and hand frames to the handler
+	codec  media.Codec
 	dtmfPT int // -1 when telephone-event was not negotiated
 
 	ssrc      uint32
@@ -105,6 +110,11 @@ type Call struct {
 	lastFrom time.Time
 	lastDTMF uint32
 	dtmfSeen bool
+	lastArr  time.Time
+	lastSeq  uint16
+	observer PacketObserver
+	dtmfOut  []media.DTMFEvent // pending telephone-event packets, one per tick
+	dtmfTS   uint32            // RTP timestamp of the event being sent
 
 	dtmf      chan rune
 	done      chan struct{}
@@ -161,6 +171,7 @@ func newCall(d dialogControl, rtpFn func() *media.RTPSession, o callOptions) (*C
 	c.rtp.Store(sess)
 	c.live.Store(!o.early)
 	c.stats.SendLate = &LatenessHistogram{}
+	c.stats.ArrivalJitter = &LatenessHistogram{}
 	if o.recordPath != "" {
 		rec, err := newStereoRecorder(o.recordPath)
 		if err != nil {
@@ -236,6 +247,18 @@ func (c *Call) SetHandler(h FrameHandler) {
 	c.mu.Unlock()
 }
 
+// PacketObserver sees every accepted audio packet, decoded, at its arrival
+// time, before the jitter buffer. It runs on the read goroutine and must be quick.
+type PacketObserver func(arrival time.Time, pcm []int16)
+
+// SetPacketObserver installs an observer (nil removes it). Measurement tools
+// use it to time the far end's audio exactly as it arrives.
+func (c *Call) SetPacketObserver(o PacketObserver) {
+	c.mu.Lock()
+	c.observer = o
+	c.mu.Unlock()
+}
+
 // Play queues audio (8 kHz mono) after anything already queued.
 func (c *Call) Play(pcm []int16) *Playback {
 	p := &Playback{pcm: pcm, done: make(chan struct{})}
@@ -274,14 +297,37 @@ func (c *Call) Playing() bool {
 	return len(c.queue) > 0
 }
 
+// SendDTMF queues one keypad digit as RFC 4733 telephone-events. The media
+// loop sends them in place of audio, one packet per 20 ms tick (100 ms of
+// tone, then three end packets), so pacing and timestamps stay consistent.
+func (c *Call) SendDTMF(digit rune) error {
+	if c.dtmfPT < 0 {
+		return fmt.Errorf("send dtmf: telephone-event not negotiated on %s", c.id)
+	}
+	switch {
+	case digit >= '0' && digit <= '9', digit == '*', digit == '#', digit >= 'A' && digit <= 'D':
+	default:
+		return fmt.Errorf("send dtmf: %q is not a DTMF digit", digit)
+	}
+	c.mu.Lock()
+	c.dtmfOut = append(c.dtmfOut, media.RTPDTMFEncode8000(digit)...)
+	// a gap of silence between digits
+	c.dtmfOut = append(c.dtmfOut, media.DTMFEvent{Event: 255}, media.DTMFEvent{Event: 255})
+	c.mu.Unlock()
+	return nil
+}
+
 // Stats returns a snapshot of the media counters.
 func (c *Call) Stats() MediaStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s := c.stats
-	s.Lost, s.Late, s.Dup, s.Overflow = int64(c.jb.lost), int64(c.jb.late), int64(c.jb.dup), int64(c.jb.overflow)
+	s.Lost, s.Late, s.Dup = int64(c.jb.lost), int64(c.jb.late), int64(c.jb.dup)
+	s.Overflow, s.Resync = int64(c.jb.overflow), int64(c.jb.resync)
 	h := *c.stats.SendLate
 	s.SendLate = &h
+	a := *c.stats.ArrivalJitter
+	s.ArrivalJitter = &a
 	return s
 }
 
@@ -331,7 +377,7 @@ func (c *Call) stopLoop() { c.stopOnce.Do(func() { close(c.stop) }) }
 
 func (c *Call) readLoop() {
 	buf := make([]byte, media.RTPBufSize)
-	pcm := make([]int16, frameSamples)
+	pcm := make([]int16, maxPacketSamples)
 	var pkt rtp.Packet
 	sess := c.rtp.Load()
 	for {
@@ -360,16 +406,32 @@ func (c *Call) readLoop() {
 		switch {
 		case int(pkt.PayloadType) == c.dtmfPT:
 			c.onDTMF(&pkt)
-		case pkt.PayloadType == c.audioPT() && len(pkt.Payload) == frameSamples:
+		case pkt.PayloadType == c.audioPT() && len(pkt.Payload) > 0 && len(pkt.Payload) <= maxPacketSamples:
+			now := time.Now()
 			c.mu.Lock()
-			decodeG711(c.codec.Name, pkt.Payload, pcm)
-			if c.acceptSSRC(pkt.SSRC) {
-				c.jb.push(pkt.SequenceNumber, pcm)
+			samples := pcm[:len(pkt.Payload)]
+			decodeG711(c.codec.Name, pkt.Payload, samples)
+			ok := c.acceptSSRC(pkt.SSRC)
+			var obs PacketObserver
+			if ok {
+				c.jb.push(pkt.Timestamp, samples)
 				c.stats.FramesReceived++
+				if !c.lastArr.IsZero() && pkt.SequenceNumber == c.lastSeq+1 {
+					d := now.Sub(c.lastArr) - FrameDuration
+					if d < 0 {
+						d = -d
+					}
+					c.stats.ArrivalJitter.Add(d)
+				}
+				c.lastArr, c.lastSeq = now, pkt.SequenceNumber
+				obs = c.observer
 			} else {
 				c.stats.Dropped++
 			}
 			c.mu.Unlock()
+			if obs != nil {
+				obs(now, samples)
+			}
 		default:
 			c.countDropped()
 		}
@@ -556,7 +618,36 @@ func (c *Call) mediaLoop() {
 		h := c.handler
 		codec := c.codec
 		liveTicks++
+		var dtmfEv *media.DTMFEvent
+		if len(c.dtmfOut) > 0 {
+			ev := c.dtmfOut[0]
+			c.dtmfOut = c.dtmfOut[1:]
+			dtmfEv = &ev
+		}
 		c.mu.Unlock()
+
+		if dtmfEv != nil && dtmfEv.Event != 255 {
+			if dtmfEv.Duration == 160 { // first packet of an event
+				c.dtmfTS = c.timestamp
+				pkt.Marker = true
+			}
+			pkt.PayloadType = uint8(c.dtmfPT)
+			pkt.SequenceNumber = c.seq
+			pkt.Timestamp = c.dtmfTS
+			pkt.Payload = media.DTMFEncode(*dtmfEv)
+			_ = c.rtp.Load().WriteRTP(&pkt)
+			pkt.Marker = false
+			c.seq++
+			c.timestamp += frameSamples
+			clear(out)
+			if c.rec != nil {
+				_ = c.rec.write(in, out)
+			}
+			if h != nil {
+				h(in, time.Duration(liveTicks-1)*FrameDuration, playing)
+			}
+			continue
+		}
 
 		if peer != nil && !playing {
 			select {

@@ -23,6 +23,8 @@ type Config struct {
 	RecordDir string `yaml:"record_dir"`
 	// RingTimeout bounds ringing before CANCEL (default 30 s).
 	RingTimeout time.Duration `yaml:"ring_timeout"`
+	// InviteTimeout gives up on an INVITE that got no response at all (default 8 s).
+	InviteTimeout time.Duration `yaml:"invite_timeout"`
 	// JitterFrames is the jitter buffer's reorder depth in 20 ms frames (default 3).
 	JitterFrames int `yaml:"jitter_frames"`
 }
@@ -70,6 +72,9 @@ func (c *Config) withDefaults() Config {
 	}
 	if o.RingTimeout <= 0 {
 		o.RingTimeout = 30 * time.Second
+	}
+	if o.InviteTimeout <= 0 {
+		o.InviteTimeout = 8 * time.Second
 	}
 	if o.JitterFrames <= 0 {
 		o.JitterFrames = 3

@@ -1,126 +1,134 @@
 package telephony
 
-// jitterBuffer reorders RTP audio frames by sequence number and plays them out
-// at a fixed delay. It is hand-written because diago reads packets in arrival
-// order and pion/interceptor's jitter buffer works on packets, not on the
-// decoded 20 ms frames our clocked media loop consumes; it is small and fully
-// covered by jitter_test.go.
+// jitterBuffer places received audio by RTP timestamp into a sample ring and
+// plays it out 20 ms at a time, a fixed delay behind the newest audio. It is
+// hand-written because diago reads packets in arrival order and
+// pion/interceptor's jitter buffer works on whole packets, while our clocked
+// media loop consumes 20 ms frames from peers that send any ptime (sipp's
+// G.711 sample is 30 ms per packet). Indexing by timestamp makes reordering,
+// duplicates, loss and odd packet sizes one mechanism.
 //
-// Rules: a frame is played when its turn comes (expected sequence number).
-// When the expected frame is missing but at least `depth` newer frames wait,
-// it is declared lost and the next available frame is played. When nothing
-// waits, the tick plays silence and the expectation stays (the far end may
-// simply have paused). Frames older than the expectation are late and dropped.
+// Rules: the first packet anchors the playout cursor `delay` samples before
+// it. A packet wholly behind the cursor is late and dropped, unless it is so
+// far behind (or ahead) that the far end's clock has clearly jumped, which
+// re-anchors. When audio piles up beyond delay+maxLead (the far end's clock
+// is faster than ours), the cursor skips ahead so latency stays bounded.
 type jitterBuffer struct {
-	depth    int // playout delay in frames
-	slots    []jbSlot
-	started  bool
-	expected uint16
-	queued   int
+	delay   uint32 // playout delay in samples
+	maxLead uint32 // extra queued audio tolerated before skipping ahead
+	ring    []int16
+	have    []bool
+	started bool
+	cursor  uint32 // RTP timestamp of the next sample to play
+	newest  uint32 // timestamp just past the newest received sample
+	anchor  uint32 // timestamp of the first packet after (re)start
 
-	lost, late, dup, overflow int
+	lost, late, dup, overflow, resync int
 }
 
-type jbSlot struct {
-	used bool
-	seq  uint16
-	pcm  [frameSamples]int16
+const jbRing = 1 << 13 // 8192 samples ≈ 1 s
+
+func newJitterBuffer(depthFrames int) *jitterBuffer {
+	if depthFrames < 1 {
+		depthFrames = 1
+	}
+	return &jitterBuffer{
+		delay:   uint32(depthFrames * frameSamples),
+		maxLead: uint32(8 * frameSamples),
+		ring:    make([]int16, jbRing),
+		have:    make([]bool, jbRing),
+	}
 }
 
-func newJitterBuffer(depth int) *jitterBuffer {
-	if depth < 1 {
-		depth = 1
-	}
-	return &jitterBuffer{depth: depth, slots: make([]jbSlot, 64)}
-}
-
-// seqLess reports a < b in RTP sequence space (RFC 3550 wrap-around).
-func seqLess(a, b uint16) bool { return int16(a-b) < 0 }
-
-// push stores one decoded frame. pcm must hold frameSamples samples.
-func (j *jitterBuffer) push(seq uint16, pcm []int16) {
-	if j.started && seqLess(seq, j.expected) {
-		j.late++
-		return
-	}
-	if j.started && int(seq-j.expected) >= len(j.slots) {
-		// A jump far ahead (the source restarted): resynchronise.
-		j.reset()
-	}
-	s := &j.slots[int(seq)%len(j.slots)]
-	if s.used && s.seq == seq {
-		j.dup++
-		return
-	}
-	if s.used { // an old frame never played: count it lost
-		j.lost++
-		j.queued--
-	}
-	s.used, s.seq = true, seq
-	copy(s.pcm[:], pcm)
-	j.queued++
-	if !j.started {
-		j.started, j.expected = true, seq
-	} else if seqLess(seq, j.expected) {
-		j.expected = seq
-	}
-}
+// tsDiff is a − b in RTP timestamp space (wrap-around safe).
+func tsDiff(a, b uint32) int32 { return int32(a - b) }
 
 func (j *jitterBuffer) reset() {
-	for i := range j.slots {
-		j.slots[i].used = false
-	}
-	j.queued, j.started = 0, false
+	clear(j.have)
+	j.started = false
 }
 
-// pop writes the frame due now into out and reports whether it was audio
-// received from the network (false: silence was written).
-func (j *jitterBuffer) pop(out []int16) bool {
-	if !j.started || j.queued == 0 {
-		clear(out)
-		return false
+// push stores one packet's decoded samples starting at RTP timestamp ts.
+func (j *jitterBuffer) push(ts uint32, pcm []int16) {
+	n := uint32(len(pcm))
+	if n == 0 || n > jbRing/4 {
+		return
 	}
-	for j.queued > 2*j.depth+4 {
-		// The far end's clock runs faster than ours or a burst arrived:
-		// drop the oldest frame so latency stays bounded.
-		j.dropExpected()
-	}
-	if j.queued < j.depth && !j.hasExpected() {
-		// Still filling the playout delay or waiting for a reordered frame.
-		clear(out)
-		return false
-	}
-	for i := 0; i < len(j.slots); i++ {
-		s := &j.slots[int(j.expected)%len(j.slots)]
-		if s.used && s.seq == j.expected {
-			copy(out, s.pcm[:])
-			s.used = false
-			j.queued--
-			j.expected++
-			return true
+	if j.started {
+		behind := tsDiff(j.cursor, ts+n)
+		ahead := tsDiff(ts+n, j.cursor)
+		switch {
+		case behind >= int32(jbRing/2) || ahead > int32(jbRing-frameSamples):
+			// the far end's timestamps jumped (restart, new source): re-anchor
+			j.reset()
+			j.resync++
+		case behind >= 0:
+			j.late++
+			return
 		}
-		if j.queued < j.depth {
-			clear(out)
-			return false
-		}
-		j.lost++
-		j.expected++
 	}
-	clear(out)
-	return false
-}
-
-func (j *jitterBuffer) dropExpected() {
-	s := &j.slots[int(j.expected)%len(j.slots)]
-	if s.used && s.seq == j.expected {
-		s.used = false
-		j.queued--
+	if !j.started {
+		j.started = true
+		j.cursor = ts - j.delay
+		j.newest, j.anchor = ts, ts
+	}
+	allDup := true
+	for i := uint32(0); i < n; i++ {
+		t := ts + i
+		if tsDiff(t, j.cursor) < 0 {
+			continue // the part already played
+		}
+		k := t % jbRing
+		if !j.have[k] {
+			allDup = false
+		}
+		j.ring[k] = pcm[i]
+		j.have[k] = true
+	}
+	if allDup {
+		j.dup++
+	}
+	if tsDiff(ts+n, j.newest) > 0 {
+		j.newest = ts + n
+	}
+	if lead := tsDiff(j.newest, j.cursor); lead > int32(j.delay+j.maxLead) {
+		skip := uint32(lead) - j.delay
+		for i := uint32(0); i < skip; i++ {
+			j.have[(j.cursor+i)%jbRing] = false
+		}
+		j.cursor += skip
 		j.overflow++
 	}
-	j.expected++
 }
 
-func (j *jitterBuffer) hasExpected() bool {
-	s := &j.slots[int(j.expected)%len(j.slots)]
-	return s.used && s.seq == j.expected
+// pop writes the next 20 ms into out (silence where nothing arrived) and
+// reports whether any received audio was in it.
+func (j *jitterBuffer) pop(out []int16) bool {
+	if !j.started {
+		clear(out)
+		return false
+	}
+	got, missing := false, false
+	for i := range out {
+		k := (j.cursor + uint32(i)) % jbRing
+		if j.have[k] {
+			out[i] = j.ring[k]
+			j.have[k] = false
+			got = true
+		} else {
+			out[i] = 0
+			missing = true
+		}
+	}
+	end := j.cursor + uint32(len(out))
+	if missing && tsDiff(j.cursor, j.anchor) >= 0 && tsDiff(j.newest, end) > 0 {
+		j.lost++ // a hole with newer audio already here: that packet is lost
+	}
+	if !got && tsDiff(j.newest, j.cursor) <= 0 {
+		// Nothing queued at all (the far end paused or its clock is slower):
+		// hold the cursor so its next packet plays after the usual delay.
+		return false
+	}
+	j.cursor = end
+	return got
 }

@@ -2,57 +2,70 @@ package telephony
 
 import "testing"
 
-func frameOf(v int16) []int16 {
-	f := make([]int16, frameSamples)
+func frameOf(v int16, n int) []int16 {
+	f := make([]int16, n)
 	for i := range f {
 		f[i] = v
 	}
 	return f
 }
 
-func TestJitterBufferOrdering(t *testing.T) {
+type arrival struct {
+	ts  uint32
+	val int16
+}
+
+func TestJitterBufferPlayout(t *testing.T) {
+	const f = frameSamples
 	tests := []struct {
-		name      string
-		arrivals  [][]uint16 // packets arriving before each tick
-		wantPlay  []int16    // first sample value per tick (seq value, or 0 silence)
-		wantLost  int
-		wantLate  int
+		name     string
+		depth    int
+		size     int         // samples per packet
+		ticks    [][]arrival // packets arriving before each tick
+		wantPlay []int16     // first sample per tick (0 = silence)
+		wantLost int
+		wantLate int
 	}{
 		{
-			name:     "in order",
-			arrivals: [][]uint16{{1}, {2}, {3}},
-			wantPlay: []int16{1, 2, 3},
+			name: "in order with one frame of delay", depth: 1, size: f,
+			ticks:    [][]arrival{{{1000, 1}}, {{1000 + f, 2}}, {{1000 + 2*f, 3}}, {}},
+			wantPlay: []int16{0, 1, 2, 3},
 		},
 		{
-			name:     "swapped pair is reordered",
-			arrivals: [][]uint16{{1}, {3}, {2}, {4}},
-			wantPlay: []int16{1, 0, 2, 3},
+			name: "swapped pair is reordered", depth: 1, size: f,
+			ticks:    [][]arrival{{{0, 1}}, {{2 * f, 3}}, {{f, 2}}, {}},
+			wantPlay: []int16{0, 1, 2, 3},
 		},
 		{
-			name:     "a loss is skipped once depth frames wait",
-			arrivals: [][]uint16{{1}, {3}, {4}, {5}},
-			wantPlay: []int16{1, 0, 3, 4},
+			name: "a lost packet plays as silence and is counted", depth: 1, size: f,
+			ticks:    [][]arrival{{{0, 1}}, {{2 * f, 3}}, {{3 * f, 4}}, {}},
+			wantPlay: []int16{0, 1, 0, 3},
 			wantLost: 1,
 		},
 		{
-			name:     "late frame is dropped",
-			arrivals: [][]uint16{{1}, {2}, {1}, {3}},
-			wantPlay: []int16{1, 2, 0, 3},
+			name: "late packet is dropped", depth: 1, size: f,
+			ticks:    [][]arrival{{{0, 1}}, {{f, 2}}, {{2 * f, 3}}, {{0, 9}}, {}},
+			wantPlay: []int16{0, 1, 2, 3, 0},
 			wantLate: 1,
 		},
 		{
-			name:     "sequence wrap-around",
-			arrivals: [][]uint16{{65534}, {65535}, {0}, {1}},
-			wantPlay: []int16{-2, -1, 0, 1},
+			name: "30 ms packets are cut into 20 ms frames", depth: 1, size: 240,
+			ticks:    [][]arrival{{{0, 1}}, {{240, 2}}, {}, {{480, 3}}, {}},
+			wantPlay: []int16{0, 1, 1, 2, 3},
+		},
+		{
+			name: "timestamp wrap-around", depth: 1, size: f,
+			ticks:    [][]arrival{{{^uint32(0) - f + 1, 1}}, {{0, 2}}, {{f, 3}}, {}},
+			wantPlay: []int16{0, 1, 2, 3},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			j := newJitterBuffer(2)
-			out := make([]int16, frameSamples)
-			for i, arr := range tt.arrivals {
-				for _, seq := range arr {
-					j.push(seq, frameOf(int16(seq)))
+			j := newJitterBuffer(tt.depth)
+			out := make([]int16, f)
+			for i, arr := range tt.ticks {
+				for _, a := range arr {
+					j.push(a.ts, frameOf(a.val, tt.size))
 				}
 				j.pop(out)
 				if out[0] != tt.wantPlay[i] {
@@ -69,14 +82,28 @@ func TestJitterBufferOrdering(t *testing.T) {
 func TestJitterBufferBoundsLatency(t *testing.T) {
 	j := newJitterBuffer(2)
 	out := make([]int16, frameSamples)
-	for seq := uint16(0); seq < 40; seq++ { // a burst of 40 frames at once
-		j.push(seq, frameOf(int16(seq)))
+	for i := uint32(0); i < 40; i++ { // a burst of 40 frames at once
+		j.push(i*frameSamples, frameOf(int16(i+1), frameSamples))
 	}
 	j.pop(out)
-	if j.queued > 2*2+4 {
-		t.Fatalf("queue holds %d frames after a burst, want it bounded", j.queued)
-	}
 	if j.overflow == 0 {
-		t.Fatal("burst did not count overflow drops")
+		t.Fatal("a burst did not skip ahead")
+	}
+	if lead := tsDiff(j.newest, j.cursor); lead > int32(j.delay+j.maxLead) {
+		t.Fatalf("queued %d samples after a burst, want ≤ %d", lead, j.delay+j.maxLead)
+	}
+}
+
+func TestJitterBufferResyncsOnTimestampJump(t *testing.T) {
+	j := newJitterBuffer(1)
+	out := make([]int16, frameSamples)
+	j.push(0, frameOf(1, frameSamples))
+	j.pop(out)
+	j.pop(out)
+	j.push(5_000_000, frameOf(7, frameSamples)) // the far end restarted its clock
+	j.pop(out)
+	j.pop(out)
+	if out[0] != 7 || j.resync != 1 {
+		t.Fatalf("played %d resync=%d after a jump, want 7 and 1", out[0], j.resync)
 	}
 }

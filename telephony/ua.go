@@ -334,13 +334,35 @@ func (u *UA) dialURI(ctx context.Context, req DialRequest, target string, trunk 
 	if ringTimeout <= 0 {
 		ringTimeout = u.cfg.RingTimeout
 	}
-	ringCtx, cancelRing := context.WithTimeout(ctx, ringTimeout)
-	defer cancelRing()
-
-	var lastCode int
-	var lastReason string
+	// Two clocks bound the INVITE: with no response at all (host down,
+	// packets lost) we give up after InviteTimeout without a CANCEL, which
+	// RFC 3261 §9.1 forbids before a provisional response; once the far
+	// end has answered provisionally, the ring timeout sends CANCEL.
+	ringCtx, cancelRing := context.WithCancelCause(ctx)
+	defer cancelRing(nil)
+	var lastCode atomic.Int32
+	var lastReason atomic.Value
+	lastReason.Store("")
+	var noResponse atomic.Bool
+	inviteTimer := time.AfterFunc(u.cfg.InviteTimeout, func() {
+		if lastCode.Load() == 0 {
+			noResponse.Store(true)
+			cancelRing(sipgo.WaitAnswerForceCancelErr)
+		}
+	})
+	defer inviteTimer.Stop()
+	ringTimer := time.AfterFunc(ringTimeout, func() {
+		if lastCode.Load() == 0 { // not even 100 Trying: no CANCEL is allowed
+			noResponse.Store(true)
+			cancelRing(sipgo.WaitAnswerForceCancelErr)
+			return
+		}
+		cancelRing(context.DeadlineExceeded)
+	})
+	defer ringTimer.Stop()
 	opts.OnResponse = func(res *sip.Response) error {
-		lastCode, lastReason = res.StatusCode, res.Reason
+		lastCode.Store(int32(res.StatusCode))
+		lastReason.Store(res.Reason)
 		return nil
 	}
 	id := u.nextID("out")
@@ -370,13 +392,15 @@ func (u *UA) dialURI(ctx context.Context, req DialRequest, target string, trunk 
 		switch {
 		case errors.As(err, &resErr):
 			return fail(ResultForCode(resErr.Res.StatusCode), resErr.Res.StatusCode, resErr.Res.Reason)
-		case ringCtx.Err() != nil && ctx.Err() == nil:
-			return fail(NoAnswer, lastCode, "ring timeout after "+ringTimeout.String())
 		case ctx.Err() != nil:
-			return fail(Cancelled, lastCode, ctx.Err().Error())
+			return fail(Cancelled, int(lastCode.Load()), ctx.Err().Error())
+		case noResponse.Load():
+			return fail(Unreachable, 0, "no response to INVITE")
+		case ringCtx.Err() != nil:
+			return fail(NoAnswer, int(lastCode.Load()), "ring timeout after "+ringTimeout.String())
 		default:
-			if lastCode >= 300 {
-				return fail(ResultForCode(lastCode), lastCode, lastReason)
+			if code := int(lastCode.Load()); code >= 300 {
+				return fail(ResultForCode(code), code, lastReason.Load().(string))
 			}
 			return fail(Failed, 0, err.Error())
 		}
@@ -476,20 +500,44 @@ func (in *Inbound) Ringing() error {
 // Reject answers the INVITE with a final error response (486 busy, 603 decline…).
 func (in *Inbound) Reject(code int, reason string) error {
 	in.responded = true
+	if in.call != nil { // early media was running
+		in.call.abandon()
+		in.call = nil
+	}
 	if err := in.d.Respond(code, reason, nil); err != nil {
 		return fmt.Errorf("reject %d: %w", code, err)
 	}
 	return nil
 }
 
+// Progress sends 183 Session Progress with SDP and starts the media loop, so
+// audio played on the returned call reaches the caller before any answer
+// (carrier announcements). Answer later reuses the same call; Reject ends it.
+func (in *Inbound) Progress(ctx context.Context) (*Call, error) {
+	if in.call != nil {
+		return in.call, nil
+	}
+	body := in.d.InviteRequest.Body()
+	if code, why := checkOffer(body, in.ua.cfg.Codecs); code != 0 {
+		_ = in.Reject(code, why)
+		return nil, fmt.Errorf("progress: %d %s", code, why)
+	}
+	if err := in.d.ProgressMedia(); err != nil {
+		return nil, fmt.Errorf("progress: %w", err)
+	}
+	return in.start(ctx)
+}
+
 // Answer checks the offer, answers with 200 OK and starts the media loop.
 // A malformed SDP gets 400, an offer without a common codec gets 488; both
 // return an error and leave nothing running.
 func (in *Inbound) Answer(ctx context.Context) (*Call, error) {
-	body := in.d.InviteRequest.Body()
-	if code, why := checkOffer(body, in.ua.cfg.Codecs); code != 0 {
-		_ = in.Reject(code, why)
-		return nil, fmt.Errorf("answer: %d %s", code, why)
+	if in.call == nil {
+		body := in.d.InviteRequest.Body()
+		if code, why := checkOffer(body, in.ua.cfg.Codecs); code != 0 {
+			_ = in.Reject(code, why)
+			return nil, fmt.Errorf("answer: %d %s", code, why)
+		}
 	}
 	if err := in.d.Answer(); err != nil {
 		if !in.responded {
@@ -498,6 +546,13 @@ func (in *Inbound) Answer(ctx context.Context) (*Call, error) {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
 	in.answered, in.responded = true, true
+	if in.call != nil {
+		return in.call, nil
+	}
+	return in.start(ctx)
+}
+
+func (in *Inbound) start(ctx context.Context) (*Call, error) {
 	d := in.d
 	ctl := dialogControl{
 		ctx: d.Context(),

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -185,6 +186,21 @@ func TestDialFailures(t *testing.T) {
 				t.Fatalf("code %d, want %d", de.Code, tt.code)
 			}
 		})
+	}
+}
+
+func TestDialNoResponseIsUnreachable(t *testing.T) {
+	caller := newTestUA(t, Config{InviteTimeout: 500 * time.Millisecond})
+	port, err := freePort("udp", "127.0.0.1") // nothing listens there
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, info, err := caller.Dial(ctx, DialRequest{To: "sip:nobody@127.0.0.1:" + strconv.Itoa(port)})
+	var de *DialError
+	if !errors.As(err, &de) || de.Result != Unreachable || info.Result != Unreachable {
+		t.Fatalf("err %v info %+v, want unreachable", err, info)
 	}
 }
 

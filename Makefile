@@ -1,0 +1,32 @@
+# dozvon — the two commands of the README are `make demo` and `make test`.
+GO      ?= go
+BIN     := bin/dozvon
+GOFLAGS ?=
+
+.PHONY: setup build demo test test-short model bench lint-scripts clean
+
+setup: ## install Debian packages, libvosk (npm) and Go modules
+	bash tools/setup-debian.sh
+
+build: ## build bin/dozvon
+	$(GO) build $(GOFLAGS) -o $(BIN) ./cmd/dozvon
+
+demo: setup build ## the main job on embedded defaults: simulated debtor phones + the robot over loopback SIP
+	./$(BIN) demo
+
+test: setup build ## every test, with the real peers and voices; CI runs exactly this
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 40m ./...
+
+test-short:
+	$(GO) test -short -count=1 ./...
+
+model: ## download the official Russian Vosk model (vosk-model-small-ru-0.22) into var/models
+	bash tools/fetch-model.sh
+
+bench: build ## media path and concurrent-call figures
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./telephony ./asr
+	./$(BIN) bench calls -n 100
+
+clean:
+	rm -rf bin

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/dozvon/dozvon/telephony"
+)
+
+// config is dozvon's one YAML file (default dozvon.yaml when present), with
+// environment overrides applied after it (see applyEnv).
+type config struct {
+	SIP telephony.Config `yaml:"sip"`
+	ASR struct {
+		// Engine: vosk (default), dtmf (keypad only), or simulated (demo/tests:
+		// the simulated phones' planned text stands in for recognition).
+		Engine  string `yaml:"engine"`
+		Model   string `yaml:"model"`   // Vosk model directory (VOSK_MODEL)
+		Library string `yaml:"library"` // libvosk.so path (DOZVON_LIBVOSK)
+	} `yaml:"asr"`
+	TTS struct {
+		Engine   string `yaml:"engine"`    // espeak (default) or festival
+		CacheDir string `yaml:"cache_dir"` // default var/tts-cache
+	} `yaml:"tts"`
+	VAD struct {
+		StartAfter      time.Duration `yaml:"start_after"`
+		TrailingSilence time.Duration `yaml:"trailing_silence"`
+		MaxUtterance    time.Duration `yaml:"max_utterance"`
+		PreRoll         time.Duration `yaml:"pre_roll"`
+	} `yaml:"vad"`
+	Robot struct {
+		BargeInAfter time.Duration `yaml:"barge_in_after"`
+		TransferTo   string        `yaml:"transfer_to"` // operator SIP URI or number
+	} `yaml:"robot"`
+	Store struct {
+		DSN string `yaml:"dsn"` // sqlite:var/dozvon.db (default) or postgres://…
+	} `yaml:"store"`
+}
+
+func defaultConfig() config {
+	var c config
+	c.SIP.Name = "dozvon"
+	c.SIP.Listen = []telephony.Listen{{Transport: "udp", Host: "127.0.0.1", Port: 5060}}
+	c.SIP.RecordDir = "var/recordings"
+	c.SIP.RTPPortMin, c.SIP.RTPPortMax = 0, 0
+	c.ASR.Engine = "vosk"
+	c.TTS.Engine = "espeak"
+	c.TTS.CacheDir = "var/tts-cache"
+	c.Store.DSN = "sqlite:var/dozvon.db"
+	return c
+}
+
+// loadConfig reads path (empty: dozvon.yaml if it exists, else defaults),
+// rejects unknown keys with their line, then applies the environment.
+func loadConfig(path string, getenv func(string) string) (config, error) {
+	c := defaultConfig()
+	explicit := path != ""
+	if path == "" {
+		path = getenv("DOZVON_CONFIG")
+		explicit = path != ""
+	}
+	if path == "" {
+		path = "dozvon.yaml"
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file keeps the defaults
+			return c, fmt.Errorf("config %s: %w", path, err)
+		}
+	case explicit || !errors.Is(err, os.ErrNotExist):
+		return c, fmt.Errorf("config: %w", err)
+	}
+	if err := applyEnv(&c, getenv); err != nil {
+		return c, err
+	}
+	if err := c.SIP.Validate(); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	switch c.ASR.Engine {
+	case "vosk", "dtmf", "simulated":
+	default:
+		return c, fmt.Errorf("config %s: asr.engine %q: want vosk, dtmf or simulated", path, c.ASR.Engine)
+	}
+	switch c.TTS.Engine {
+	case "espeak", "festival":
+	default:
+		return c, fmt.Errorf("config %s: tts.engine %q: want espeak or festival", path, c.TTS.Engine)
+	}
+	return c, nil
+}
+
+// applyEnv applies DOZVON_* and VOSK_MODEL overrides.
+func applyEnv(c *config, getenv func(string) string) error {
+	if v := getenv("VOSK_MODEL"); v != "" {
+		c.ASR.Model = v
+	}
+	if v := getenv("DOZVON_LIBVOSK"); v != "" {
+		c.ASR.Library = v
+	}
+	if v := getenv("DOZVON_ASR"); v != "" {
+		c.ASR.Engine = v
+	}
+	if v := getenv("DOZVON_TTS"); v != "" {
+		c.TTS.Engine = v
+	}
+	if v := getenv("DOZVON_DSN"); v != "" {
+		c.Store.DSN = v
+	}
+	if v := getenv("DOZVON_RECORD_DIR"); v != "" {
+		c.SIP.RecordDir = v
+	}
+	if v := getenv("DOZVON_SIP_HOST"); v != "" && len(c.SIP.Listen) > 0 {
+		c.SIP.Listen[0].Host = v
+	}
+	if v := getenv("DOZVON_SIP_PORT"); v != "" && len(c.SIP.Listen) > 0 {
+		p, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("config: DOZVON_SIP_PORT=%q is not a port number", v)
+		}
+		c.SIP.Listen[0].Port = p
+	}
+	if v := getenv("DOZVON_TRANSFER_TO"); v != "" {
+		c.Robot.TransferTo = v
+	}
+	return nil
+}
