@@ -69,6 +69,9 @@ func lint(s *Script) []Diagnostic {
 		if r.Goto == "" && !r.Repeat {
 			l.errf(r.Line, "global intent %q needs goto or repeat: true", r.Intent)
 		}
+		if r.Goto != "" && r.Repeat {
+			l.errf(r.Line, "global intent %q: use goto or repeat, not both", r.Intent)
+		}
 	}
 	if s.Node(s.Start) != nil {
 		l.reachability()
@@ -249,6 +252,21 @@ func (l *linter) ask(n *Node, a *Ask, where string) {
 	for d, in := range a.DTMF {
 		if !l.s.matcher.Has(in) {
 			l.errf(a.Line, "%s: dtmf %q: unknown intent %q", where, d, in)
+			continue
+		}
+		handled := false
+		for _, r := range n.On {
+			if r.Intent == in || (r.Intent == "" && r.Slot == "") {
+				handled = true
+			}
+		}
+		for _, g := range l.s.Globals {
+			if g.Intent == in {
+				handled = true
+			}
+		}
+		if !handled {
+			l.warnf(a.Line, "%s: dtmf %q gives intent %q, which no route of the node handles", where, d, in)
 		}
 	}
 	for _, sl := range a.Slots {

@@ -84,17 +84,19 @@ func tolerance(n int) int {
 	return 2
 }
 
-// word is one token of an utterance or a phrase.
+// word is one token of an utterance or a phrase, with its stem, both also as
+// runes so that matching does not convert strings in its inner loop.
 type word struct {
-	text string
-	stem []rune
+	text, stemS string
+	runes, stem []rune
 }
 
 func words(s string) []word {
 	toks := Tokens(s)
 	out := make([]word, len(toks))
 	for i, t := range toks {
-		out[i] = word{text: t, stem: []rune(Stem(t))}
+		st := Stem(t)
+		out[i] = word{text: t, stemS: st, runes: []rune(t), stem: []rune(st)}
 	}
 	return out
 }
@@ -106,10 +108,10 @@ func sameWord(phrase, heard word) (bool, int) {
 		return true, 0
 	}
 	// short words ("да", "не", "неа") differ by their endings alone: exact only
-	if len([]rune(phrase.text)) < 4 || len([]rune(heard.text)) < 4 {
+	if len(phrase.runes) < 4 || len(heard.runes) < 4 {
 		return false, 0
 	}
-	if string(phrase.stem) == string(heard.stem) {
+	if phrase.stemS == heard.stemS {
 		return true, 0
 	}
 	n := min(len(phrase.stem), len(heard.stem))
@@ -118,19 +120,29 @@ func sameWord(phrase, heard word) (bool, int) {
 		return false, 0
 	}
 	// the first letter is rarely misrecognised; requiring it avoids most false friends
-	if phrase.stem[0] != heard.stem[0] {
+	if phrase.runes[0] != heard.runes[0] {
 		return false, 0
 	}
-	d := editDistance(phrase.stem, heard.stem)
-	if d <= tol {
-		return true, d
+	if abs(len(phrase.stem)-len(heard.stem)) <= tol {
+		if d := editDistance(phrase.stem, heard.stem); d <= tol {
+			return true, d
+		}
 	}
 	// a garbled ending defeats the stemmer ("ошиблис" keeps its tail): compare the words too
-	pw, hw := []rune(phrase.text), []rune(heard.text)
-	if d = editDistance(pw, hw); d <= tolerance(min(len(pw), len(hw))) {
-		return true, d
+	wtol := tolerance(min(len(phrase.runes), len(heard.runes)))
+	if abs(len(phrase.runes)-len(heard.runes)) <= wtol {
+		if d := editDistance(phrase.runes, heard.runes); d <= wtol {
+			return true, d
+		}
 	}
 	return false, 0
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // isNegator reports the Russian negation particles that flip a phrase.
