@@ -7,34 +7,41 @@
 //
 // # Engines, and why espeak-ng is the default
 //
-// Both engines are Debian packages run as subprocesses (text on stdin, WAV on
-// stdout, killed when the context ends), their output parsed with
-// go-audio/wav and resampled in-process to 8 kHz. Measured on the 2-core
-// development machine, 2026-11-25, for a 10-word phrase
+// Both engines are Debian packages run as subprocesses, their WAV output
+// parsed with go-audio/wav and resampled in-process to 8 kHz. espeak-ng and
+// text2wave run once per phrase (text on stdin, WAV on stdout, killed when
+// the context ends); with FestivalOptions.Persistent, festival --pipe workers
+// keep the voice loaded and are fed one phrase at a time. Measured on the
+// 2-core development machine, 2026-11-25, for a 10-word phrase
 // ("Здравствуйте, это автоматический звонок по вопросу вашей задолженности
 // перед банком."):
 //
-//	                               espeak-ng -v ru -s 150   festival msu_ru_nsh_clunits
-//	engine process alone (1)              21 ms                  775 ms
-//	Synthesize, to 8 kHz PCM (2)          32 ms                 1040 ms
-//	audio produced                       5.7 s                   6.7 s
-//	raw input giving audio (1)           9 of 9                  3 of 9 (6 silent, exit 0)
-//	'+' stress marks (1)             read as "плюс"            honoured
+//	                           espeak-ng -v ru   festival (text2wave)   festival --pipe
+//	process alone, quiet (1)        21 ms              775 ms                  –
+//	Synthesize, quiet (2)           32 ms             1040 ms              ~95 ms
+//	Synthesize, load 5 (2)          40 ms             1400 ms              199 ms
+//	memory per process            ~10 MB             ~470 MB (loads the voice each time)
+//	audio produced                 5.7 s              6.7 s                 6.7 s
+//	raw input giving audio (1)     9 of 9             3 of 9, 6 silent with exit 0
+//	'+' stress marks (1)       read as "плюс"         honoured              honoured
 //
-//	(1) tools/tts-compare.sh 5   (2) go test ./tts -run X -bench Synthesize -benchtime 20x
+//	(1) tools/tts-compare.sh 5
+//	(2) go test ./tts -run X -bench Synthesize -benchtime 10x ("quiet": load < 1;
+//	    "load 5": other engineers' builds running on the same 2 cores)
 //
 // Festival's voice is unit selection over a recorded human speaker, which as
 // a technique sounds more natural than espeak-ng's formant synthesis (not
 // measured here: the comparison is listen-free), and it honours '+' stress
-// marks.
-// But it costs ~0.5 s of voice loading plus ~0.2 s per phrase of CPU, ~35×
-// espeak-ng, and its tokenizer silently produces nothing for « », …, %, /,
-// a combining accent or "10:30". A robot with hundreds of concurrent calls on
-// two cores synthesises personalised phrases (names, amounts, dates) during
-// calls, so speed and never-silent output win: DefaultEngine is espeak-ng.
-// Festival stays selectable (NewFestival, NewVoice("festival")) for fixed
-// prompts rendered ahead of time into the cache; this package cleans its
-// input (see festivalText) so it does not fail silently.
+// marks. But per phrase it costs 3–5× espeak-ng's CPU even with the voice
+// kept loaded (30× without), each loaded worker holds ~470 MB, and its
+// tokenizer silently produces nothing for « », …, %, /, a combining accent
+// or "10:30". A robot with hundreds of concurrent calls on two cores
+// synthesises personalised phrases (names, amounts, dates) during calls, so
+// throughput, memory and never-silent output win: DefaultEngine is
+// espeak-ng. Festival stays selectable (NewFestival, NewVoice("festival"))
+// for a more natural voice, best with Persistent and with fixed prompts
+// rendered ahead of time into the cache; this package cleans its input (see
+// festivalText) so it does not fail silently.
 //
 // # Markup
 //

@@ -57,6 +57,8 @@ type procEngine struct {
 	prepare func(string) string // engine-specific text clean-up after Verbalize
 	// noVerbalize turns off the automatic Verbalize of text segments.
 	noVerbalize bool
+	// runner replaces run (one process per segment) when set.
+	runner func(ctx context.Context, text string) ([]int16, error)
 }
 
 func newProcEngine(name, binary string, maxProcs int, timeout time.Duration) (*procEngine, error) {
@@ -93,7 +95,11 @@ func (e *procEngine) synthesize(ctx context.Context, text string) (Audio, error)
 		if strings.TrimSpace(t) == "" {
 			continue
 		}
-		pcm, err := e.run(ctx, t)
+		run := e.run
+		if e.runner != nil {
+			run = e.runner
+		}
+		pcm, err := run(ctx, t)
 		if err != nil {
 			// The phrase itself is not quoted: it may hold a debtor's name or
 			// amount, and errors end up in logs.

@@ -11,7 +11,7 @@ import (
 
 // FestivalOptions configure NewFestival. Zero values mean the defaults.
 type FestivalOptions struct {
-	Binary   string        // text2wave program name or path; default "text2wave"
+	Binary   string        // program name or path; default "text2wave", or "festival" when Persistent
 	Voice    string        // Festival voice; default "msu_ru_nsh_clunits" (Debian festvox-ru)
 	Stretch  float64       // duration stretch, 0.5–2; default 1 (1.1 = 10 % slower)
 	MaxProcs int           // concurrent engine processes; default runtime.NumCPU()
@@ -19,6 +19,11 @@ type FestivalOptions struct {
 	// NoVerbalize passes digits to the engine as they are instead of
 	// running Verbalize on each text segment first.
 	NoVerbalize bool
+	// Persistent keeps MaxProcs "festival --pipe" processes with the voice
+	// loaded instead of running text2wave per phrase: ~0.2 s instead of
+	// ~0.8 s per phrase. Call Close to stop them (they also exit with the
+	// program, when their stdin closes).
+	Persistent bool
 }
 
 // Festival synthesises Russian with Festival's text2wave and the
@@ -28,14 +33,18 @@ type FestivalOptions struct {
 // ("10:30"), so text is verbalised and reduced to letters, word-final
 // punctuation and hyphens before it reaches the engine.
 type Festival struct {
-	e   *procEngine
-	key string
+	e    *procEngine
+	key  string
+	pool *festivalPool // when Persistent
 }
 
 // NewFestival checks the options and that text2wave exists.
 func NewFestival(opts FestivalOptions) (*Festival, error) {
 	if opts.Binary == "" {
 		opts.Binary = "text2wave"
+		if opts.Persistent {
+			opts.Binary = "festival"
+		}
 	}
 	if opts.Voice == "" {
 		opts.Voice = "msu_ru_nsh_clunits"
@@ -67,7 +76,25 @@ func NewFestival(opts FestivalOptions) (*Festival, error) {
 	if opts.NoVerbalize {
 		key += "/raw"
 	}
-	return &Festival{e: e, key: key}, nil
+	f := &Festival{e: e, key: key}
+	if opts.Persistent {
+		init := "(voice_" + opts.Voice + ")\n(Parameter.set 'Duration_Stretch " + stretch + ")\n"
+		f.pool, err = newFestivalPool(e.path, init, cap(e.sem), e.timeout)
+		if err != nil {
+			return nil, err
+		}
+		e.runner = f.pool.synth
+	}
+	return f, nil
+}
+
+// Close stops the persistent festival processes; it is a no-op otherwise.
+// Synthesize fails after Close.
+func (s *Festival) Close() error {
+	if s.pool == nil {
+		return nil
+	}
+	return s.pool.close()
 }
 
 // Synthesize speaks text (markup allowed) and returns 8 kHz mono PCM.

@@ -76,3 +76,17 @@ func TestFestivalText(t *testing.T) {
 		}
 	}
 }
+
+func TestSchemeString(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"привет", `"привет"`},
+		{`a"b\c`, `"a\"b\\c"`},
+		{"две\nстроки", `"две строки"`},
+		{`") (quit) ("`, `"\") (quit) (\""`},
+	}
+	for _, tt := range tests {
+		if got := schemeString(tt.in); got != tt.want {
+			t.Errorf("schemeString(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
