@@ -26,8 +26,9 @@ type FestivalOptions struct {
 	Persistent bool
 }
 
-// Festival synthesises Russian with Festival's text2wave and the
-// msu_ru_nsh_clunits unit-selection voice. The voice understands '+' before
+// Festival synthesises Russian with Festival and the msu_ru_nsh_clunits
+// unit-selection voice: text2wave once per phrase, or long-lived
+// festival --pipe workers when Persistent. The voice understands '+' before
 // a vowel as stress natively. Its tokenizer fails silently (exit 0, no audio)
 // on characters such as « » … % / and on digits glued to punctuation
 // ("10:30"), so text is verbalised and reduced to letters, word-final
@@ -38,7 +39,9 @@ type Festival struct {
 	pool *festivalPool // when Persistent
 }
 
-// NewFestival checks the options and that text2wave exists.
+// NewFestival checks the options and that the binary exists; with
+// Persistent it also starts the workers (their voice loads in the
+// background).
 func NewFestival(opts FestivalOptions) (*Festival, error) {
 	if opts.Binary == "" {
 		opts.Binary = "text2wave"
