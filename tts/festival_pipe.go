@@ -125,6 +125,10 @@ func (p *festivalPool) synth(ctx context.Context, text string) ([]int16, error) 
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+	if p.closed.Load() {
+		p.idle <- w
+		return nil, errors.New("festival is closed")
+	}
 	if w == nil || !w.alive() {
 		var err error
 		if w, err = p.start(); err != nil {
