@@ -2,11 +2,56 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"flag"
 	"fmt"
+
+	"github.com/dozvon/dozvon/detect"
 )
 
-// cmdDetect is not built yet; its owner replaces this file.
+// cmdDetect runs first-phrase detection tools: `detect eval DIR [--json]`.
 func cmdDetect(ctx context.Context, e env, args []string) int {
-	fmt.Fprintln(e.stderr, "dozvon: this command is not built yet")
-	return 2
+	if len(args) == 0 || args[0] != "eval" {
+		fmt.Fprintln(e.stderr, "usage: dozvon detect eval DIR [--json] [--decide-by 2.5s]\n  DIR/<label>/*.wav (+ optional NAME.txt recognizer text); labels: human, voice_assistant, machine, announcement, silence")
+		return 2
+	}
+	fs := flag.NewFlagSet("detect eval", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	asJSON := fs.Bool("json", false, `print {"n","accuracy","human_misclassified_rate","confusion","latency_ms"} as JSON`)
+	decideBy := fs.Duration("decide-by", 0, "trade accuracy for speed: decide long greetings by this audio time (e.g. 2.5s); 0 waits for a cue")
+	// accept the flag before or after DIR
+	var dirs []string
+	rest := args[1:]
+	for len(rest) > 0 {
+		if err := fs.Parse(rest); err != nil {
+			return 2
+		}
+		rest = fs.Args()
+		if len(rest) > 0 {
+			dirs = append(dirs, rest[0])
+			rest = rest[1:]
+		}
+	}
+	if len(dirs) != 1 {
+		fmt.Fprintln(e.stderr, "usage: dozvon detect eval DIR [--json] [--decide-by 2.5s]")
+		return 2
+	}
+	rep, err := detect.Evaluate(ctx, dirs[0], detect.Config{DecideBy: *decideBy})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "dozvon: %v\n", err)
+		return 1
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		if err := enc.Encode(rep); err != nil {
+			fmt.Fprintf(e.stderr, "dozvon: detect eval: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	if err := rep.WriteText(e.stdout); err != nil {
+		fmt.Fprintf(e.stderr, "dozvon: detect eval: %v\n", err)
+		return 1
+	}
+	return 0
 }

@@ -1,0 +1,106 @@
+package detect
+
+import (
+	"math"
+)
+
+// SampleRate is the only rate the classifier accepts: narrow-band telephony.
+const SampleRate = 8000
+
+// Tone analysis bank: Goertzel filters every 25 Hz across the telephone band.
+// A sinusoid between two filters loses at most ~1 dB at a 20 ms frame, so a
+// pure tone keeps a purity near 1 while speech (energy spread over many
+// harmonics and formants) stays well below.
+const (
+	bankLowHz  = 300
+	bankHighHz = 3400
+	bankStepHz = 25
+)
+
+// frameInfo is what one frame says about the line.
+type frameInfo struct {
+	db     float64 // frame energy, dBFS
+	voiced bool    // clearly above the noise floor
+	tonal  bool    // one frequency holds most of the energy
+	freq   float64 // strongest bank frequency (valid when tonal)
+	purity float64 // share of the energy at freq, 0..1
+}
+
+// analyzer turns 8 kHz frames into frameInfo. It keeps a running noise floor,
+// so it belongs to one call (one direction of audio).
+type analyzer struct {
+	floorDB float64
+	recent  [floorWindow]float64 // frame energies, a ring buffer
+	n       int                  // frames seen
+	coeffs  []float64
+	freqs   []float64
+}
+
+func newAnalyzer() *analyzer {
+	a := &analyzer{floorDB: floorMinDB}
+	for f := float64(bankLowHz); f <= bankHighHz; f += bankStepHz {
+		a.freqs = append(a.freqs, f)
+		a.coeffs = append(a.coeffs, 2*math.Cos(2*math.Pi*f/SampleRate))
+	}
+	return a
+}
+
+// Voicing thresholds: a frame is "voiced" when it is both loud in absolute
+// terms and well above the running noise floor.
+// The noise floor is the quietest frame of the last floorWindow frames
+// (minimum statistics): it follows line noise within two seconds, and a
+// phrase, which always has quieter gaps, does not lift it.
+const (
+	minVoicedDB   = -50
+	voicedOverDB  = 10
+	floorWindow   = 100 // frames: 2 s
+	floorMinDB    = -75
+	tonePurityMin = 0.6
+)
+
+func (a *analyzer) analyze(frame []int16) frameInfo {
+	if len(frame) == 0 {
+		return frameInfo{db: -120}
+	}
+	var sumsq float64
+	for _, s := range frame {
+		v := float64(s) / 32768
+		sumsq += v * v
+	}
+	db := 10 * math.Log10(sumsq/float64(len(frame))+1e-12)
+	a.recent[a.n%floorWindow] = db
+	a.n++
+	a.floorDB = db
+	for _, v := range a.recent[:min(a.n, floorWindow)] {
+		a.floorDB = math.Min(a.floorDB, v)
+	}
+	a.floorDB = math.Max(a.floorDB, floorMinDB)
+	fi := frameInfo{db: db}
+	fi.voiced = db > minVoicedDB && db > a.floorDB+voicedOverDB
+	if !fi.voiced {
+		return fi
+	}
+	n := float64(len(frame))
+	var bestP float64
+	for i, c := range a.coeffs {
+		p := goertzel(frame, c)
+		if p > bestP {
+			bestP, fi.freq = p, a.freqs[i]
+		}
+	}
+	fi.purity = bestP / (n / 2 * sumsq * 32768 * 32768)
+	fi.tonal = fi.purity >= tonePurityMin
+	return fi
+}
+
+// goertzel returns the squared magnitude of one DFT term of frame at the
+// frequency whose coefficient is 2cos(2πf/fs). Hand-written: it is six lines,
+// and no well-kept Go library offers a single-bin Goertzel on int16 frames.
+func goertzel(frame []int16, coeff float64) float64 {
+	var s1, s2 float64
+	for _, x := range frame {
+		s0 := float64(x) + coeff*s1 - s2
+		s2, s1 = s1, s0
+	}
+	return s1*s1 + s2*s2 - coeff*s1*s2
+}

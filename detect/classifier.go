@@ -1,0 +1,336 @@
+package detect
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+)
+
+// Config tunes the timing heuristics. The zero value gives the defaults noted
+// on each field (the classic AMD figures, loosened for Russian greetings).
+type Config struct {
+	// MaxGreeting is the longest first phrase a human answer is taken to have
+	// (default 2 s); more speech than that before a pause is a recording.
+	MaxGreeting time.Duration
+	// AfterGreetingSilence is the pause after a short greeting that marks a
+	// human waiting for the caller (default 800 ms).
+	AfterGreetingSilence time.Duration
+	// HumanCueSilence replaces AfterGreetingSilence when the text already
+	// sounds like a person answering ("алло", "слушаю"); default 500 ms.
+	HumanCueSilence time.Duration
+	// InitialSilence without any speech or tone ends as Silence (default 2.5 s).
+	InitialSilence time.Duration
+	// MaxAnalysis forces a decision from whatever is known (default 6 s:
+	// slow synthetic greetings name themselves only after 4–5 s; a non-human
+	// costs nothing while the robot waits, a human is decided long before).
+	MaxAnalysis time.Duration
+	// DecideBy, when set, trades accuracy for speed: once this much audio has
+	// passed and the greeting is already too long for a person, decide at
+	// once from the best text cue so far, or NonHumanPrior without one.
+	// Zero (the default) waits for a decisive cue up to MaxAnalysis.
+	DecideBy time.Duration
+	// NonHumanPrior is the guess DecideBy makes without any cue (default
+	// VoiceAssistant: the most common non-human answer on Russian mobiles).
+	NonHumanPrior Class
+}
+
+func (c Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.MaxGreeting, 2*time.Second)
+	def(&c.AfterGreetingSilence, 800*time.Millisecond)
+	def(&c.HumanCueSilence, 500*time.Millisecond)
+	def(&c.InitialSilence, 2500*time.Millisecond)
+	def(&c.MaxAnalysis, 6*time.Second)
+	if c.NonHumanPrior == "" {
+		c.NonHumanPrior = VoiceAssistant
+	}
+	return c
+}
+
+// Speech segmentation: voiced, non-tonal frames; a run must last minSpeechRun
+// to count (clicks do not), and a gap of segmentGap ends a segment.
+const (
+	minSpeechRun   = 60 * time.Millisecond
+	segmentGap     = 300 * time.Millisecond
+	talkOverLimit  = 1500 * time.Millisecond
+	earlyVoiceMin  = 1 * time.Second
+	earlyVoiceCue  = 0.4
+	decisiveWeight = 1.0
+	decisiveMargin = 0.5
+	blockHuman     = 0.5 // a non-human cue this strong forbids a human verdict
+)
+
+// Classifier decides who answered from the first phrase. Drive it from one
+// goroutine: EarlyMedia before 200 OK, then Frame for every 20 ms frame after
+// answer, and Text whenever the recognizer has a partial or final result.
+// Once Decision reports true the verdict no longer changes.
+type Classifier struct {
+	cfg   Config
+	rules phraseRules
+
+	an, earlyAn       *analyzer
+	tones, earlyTones toneTracker
+
+	t          time.Duration // audio since answer
+	earlyT     time.Duration // early media heard so far
+	earlyVoice time.Duration
+
+	speechRun     time.Duration // current run of speech frames
+	runCounted    bool          // the run has lasted minSpeechRun and counts as speech
+	inSpeech      bool
+	segStart      time.Duration
+	lastSpeech    time.Duration // end of the last speech frame
+	lastTone      time.Duration // end of the last tonal frame
+	heardSpeech   bool
+	speechTotal   time.Duration
+	longestSeg    time.Duration
+	talkOver      time.Duration
+	sawTone       bool
+	beep, sit     *toneEvent
+	committedText string
+	partialText   string
+	scores        textScores
+
+	evidence []string
+	decision *Decision
+}
+
+// New returns a classifier for one call.
+func New(cfg Config) *Classifier {
+	return &Classifier{
+		cfg:     cfg.withDefaults(),
+		rules:   compileRules(defaultRules()),
+		an:      newAnalyzer(),
+		earlyAn: newAnalyzer(),
+		scores:  textScores{score: map[Class]float64{}},
+	}
+}
+
+func frameDur(n int) time.Duration {
+	return time.Duration(n) * time.Second / SampleRate
+}
+
+// EarlyMedia feeds audio heard before the call was answered (183 Session
+// Progress with SDP). SIT tones there decide Announcement at once; a second or
+// more of voice-like sound (not the 425 Hz ringback) is a weak announcement cue.
+func (c *Classifier) EarlyMedia(frame []int16) {
+	if c.decision != nil || len(frame) == 0 {
+		return
+	}
+	step := frameDur(len(frame))
+	fi := c.earlyAn.analyze(frame)
+	c.earlyT += step
+	if fi.voiced && !fi.tonal {
+		c.earlyVoice += step
+	}
+	for _, ev := range c.earlyTones.push(fi, c.earlyT, step) {
+		if ev.kind == toneSIT {
+			c.decide(Announcement, 0.95, "SIT tones in early media")
+			return
+		}
+	}
+}
+
+// Frame feeds one frame (20 ms, 8 kHz mono) heard after answer. robotSpeaking
+// says whether the robot was playing audio at the time: speech over the robot
+// is not counted as the callee's greeting, but a callee that keeps talking
+// over the robot is not a person.
+func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
+	if len(frame) == 0 {
+		return
+	}
+	step := frameDur(len(frame))
+	c.t += step
+	if c.decision != nil {
+		return
+	}
+	fi := c.an.analyze(frame)
+	for _, ev := range c.tones.push(fi, c.t, step) {
+		c.onTone(ev)
+	}
+	speech := fi.voiced && !fi.tonal
+	if fi.tonal {
+		c.lastTone = c.t
+	}
+	switch {
+	case speech && robotSpeaking:
+		c.talkOver += step
+		c.lastSpeech = c.t
+	case speech:
+		// a run counts once it lasts minSpeechRun, inside a segment too:
+		// single loud frames of line noise neither start nor extend speech
+		c.speechRun += step
+		switch {
+		case c.runCounted:
+			c.speechTotal += step
+			c.lastSpeech = c.t
+		case c.speechRun >= minSpeechRun:
+			c.runCounted = true
+			if !c.inSpeech {
+				if !c.heardSpeech {
+					c.note("speech starts at %.2fs", (c.t - c.speechRun).Seconds())
+				}
+				c.inSpeech, c.heardSpeech = true, true
+				c.segStart = c.t - c.speechRun
+			}
+			c.speechTotal += c.speechRun
+			c.lastSpeech = c.t
+		}
+	default:
+		c.speechRun, c.runCounted = 0, false
+		if c.inSpeech && c.t-c.lastSpeech >= segmentGap {
+			c.inSpeech = false
+			c.longestSeg = max(c.longestSeg, c.lastSpeech-c.segStart)
+		}
+	}
+	if c.inSpeech {
+		c.longestSeg = max(c.longestSeg, c.lastSpeech-c.segStart)
+	}
+	c.evaluate()
+}
+
+func (c *Classifier) onTone(ev toneEvent) {
+	c.sawTone = true
+	switch ev.kind {
+	case toneSIT:
+		if c.sit == nil {
+			c.sit = &ev
+			c.note("%s", ev)
+		}
+	case toneBeep:
+		if c.beep == nil {
+			c.beep = &ev
+			c.note("%s", ev)
+		}
+	case toneCallProgress:
+		c.note("%s (not a beep)", ev)
+	}
+}
+
+// Text feeds the recognizer's text for the callee's first phrase: partial
+// results replace each other, final results accumulate.
+func (c *Classifier) Text(partialOrFinal string, final bool) {
+	if c.decision != nil {
+		return
+	}
+	if final {
+		c.committedText = strings.TrimSpace(c.committedText + " " + partialOrFinal)
+		c.partialText = ""
+	} else {
+		c.partialText = partialOrFinal
+	}
+	c.scores = c.rules.score(c.committedText + " " + c.partialText)
+	c.evaluate()
+}
+
+// Decision returns the verdict and true once the classifier has decided.
+func (c *Classifier) Decision() (Decision, bool) {
+	if c.decision == nil {
+		return Decision{}, false
+	}
+	d := *c.decision
+	d.Evidence = append([]string(nil), d.Evidence...)
+	return d, true
+}
+
+func (c *Classifier) note(format string, args ...any) {
+	c.evidence = append(c.evidence, fmt.Sprintf(format, args...))
+}
+
+func (c *Classifier) decide(cls Class, conf float64, why string, args ...any) {
+	c.note(why, args...)
+	c.decision = &Decision{Class: cls, Confidence: conf, Evidence: c.evidence, At: c.t}
+}
+
+func (c *Classifier) textEvidence(cls Class) string {
+	return fmt.Sprintf("text %q matches %s cues %q", strings.TrimSpace(c.committedText+" "+c.partialText), cls, c.scores.cues(cls))
+}
+
+// evaluate applies the rules in priority order.
+func (c *Classifier) evaluate() {
+	if c.decision != nil {
+		return
+	}
+	cfg := c.cfg
+	if c.sit != nil {
+		c.decide(Announcement, 0.95, "SIT tones → announcement")
+		return
+	}
+	cls, top, margin := c.scores.best()
+	if c.earlyVoice >= earlyVoiceMin {
+		// voice during early media: weak evidence of a carrier message
+		alt := c.scores
+		alt.score = map[Class]float64{}
+		for k, v := range c.scores.score {
+			alt.score[k] = v
+		}
+		alt.score[Announcement] += earlyVoiceCue
+		cls, top, margin = alt.best()
+	}
+	if top >= decisiveWeight && margin >= decisiveMargin {
+		c.decide(cls, math.Min(0.98, 0.75+0.1*top), "%s", c.textEvidence(cls))
+		return
+	}
+	if c.beep != nil {
+		c.decide(Machine, 0.9, "beep → machine")
+		return
+	}
+	// a tone still sounding (a beep not yet reported) is not the pause of a
+	// person waiting for the caller
+	silentFor := c.t - max(c.lastSpeech, c.lastTone)
+	need := cfg.AfterGreetingSilence
+	humanCue := c.scores.score[Human] >= 0.5
+	if humanCue {
+		need = cfg.HumanCueSilence
+	}
+	if c.heardSpeech && !c.inSpeech && c.speechRun == 0 && silentFor >= need &&
+		c.speechTotal <= cfg.MaxGreeting && top < blockHuman && c.talkOver < talkOverLimit &&
+		c.earlyVoice < earlyVoiceMin {
+		conf := 0.8
+		if humanCue {
+			conf = 0.9
+		}
+		c.decide(Human, conf, "short greeting %.2fs then %.2fs silence → human", c.speechTotal.Seconds(), silentFor.Seconds())
+		return
+	}
+	longGreeting := c.speechTotal > cfg.MaxGreeting || c.talkOver >= talkOverLimit
+	if longGreeting && top >= 0.6 && margin >= 0.3 {
+		c.decide(cls, 0.7, "greeting longer than %.1fs and %s", cfg.MaxGreeting.Seconds(), c.textEvidence(cls))
+		return
+	}
+	if cfg.DecideBy > 0 && c.t >= cfg.DecideBy && longGreeting {
+		if top >= 0.4 && margin > 0 {
+			c.decide(cls, 0.55, "decide-by %.1fs: greeting too long for a person and %s", cfg.DecideBy.Seconds(), c.textEvidence(cls))
+		} else {
+			c.decide(cfg.NonHumanPrior, 0.4, "decide-by %.1fs: greeting %.2fs too long for a person, no cue yet → %s (prior)",
+				cfg.DecideBy.Seconds(), c.speechTotal.Seconds(), cfg.NonHumanPrior)
+		}
+		return
+	}
+	if !c.heardSpeech && !c.sawTone && c.speechRun == 0 && c.t >= cfg.InitialSilence {
+		c.decide(Silence, 0.8, "no speech for %.1fs → silence", c.t.Seconds())
+		return
+	}
+	if c.t < cfg.MaxAnalysis {
+		return
+	}
+	switch {
+	case top >= 0.5 && margin > 0:
+		c.decide(cls, 0.6, "analysis time up; best text cue: %s", c.textEvidence(cls))
+	case humanCue && top < blockHuman:
+		c.decide(Human, 0.6, "analysis time up; %s", c.textEvidence(Human))
+	case longGreeting:
+		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
+	case c.heardSpeech && top < blockHuman:
+		c.decide(Human, 0.6, "analysis time up; short speech %.2fs → human", c.speechTotal.Seconds())
+	case c.heardSpeech:
+		c.decide(cls, 0.5, "analysis time up; %s", c.textEvidence(cls))
+	default:
+		c.decide(Silence, 0.7, "analysis time up without speech → silence")
+	}
+}

@@ -1,0 +1,204 @@
+package detect
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// signal builds 8 kHz test audio: speech-like noise bursts, tones, silence.
+type signal struct {
+	s   []int16
+	rng *rand.Rand
+}
+
+func newSignal() *signal { return &signal{rng: rand.New(rand.NewPCG(1, 2))} }
+
+func (g *signal) silence(d time.Duration) *signal {
+	g.s = append(g.s, make([]int16, samplesOf(d))...)
+	return g
+}
+
+// speech is noise shaped by a 4 Hz syllable envelope: loud, broadband, never tonal.
+func (g *signal) speech(d time.Duration) *signal {
+	n := samplesOf(d)
+	for i := range n {
+		env := 0.55 + 0.45*math.Sin(2*math.Pi*4*float64(i)/SampleRate)
+		g.s = append(g.s, int16(6000*env*g.rng.NormFloat64()))
+	}
+	return g
+}
+
+func (g *signal) tone(hz float64, d time.Duration) *signal {
+	n := samplesOf(d)
+	for i := range n {
+		g.s = append(g.s, int16(8000*math.Sin(2*math.Pi*hz*float64(i)/SampleRate)))
+	}
+	return g
+}
+
+func (g *signal) sit() *signal {
+	return g.tone(913.8, 274*time.Millisecond).tone(1370.6, 274*time.Millisecond).tone(1776.7, 380*time.Millisecond)
+}
+
+func samplesOf(d time.Duration) int { return int(d * SampleRate / time.Second) }
+
+// textAt is a recognizer result delivered once the audio reaches at.
+type textAt struct {
+	at    time.Duration
+	text  string
+	final bool
+}
+
+// run feeds early media, then the answered audio followed by silence, in
+// 20 ms frames, delivering texts on time; it stops at the first decision.
+func run(t *testing.T, early, answered []int16, texts []textAt) Decision {
+	t.Helper()
+	c := New(Config{})
+	for i := 0; i+evalFrame <= len(early); i += evalFrame {
+		c.EarlyMedia(early[i : i+evalFrame])
+	}
+	if d, ok := c.Decision(); ok {
+		return d
+	}
+	silent := make([]int16, evalFrame)
+	var now time.Duration
+	for i := 0; now < 6*time.Second; i += evalFrame {
+		frame := silent
+		if i+evalFrame <= len(answered) {
+			frame = answered[i : i+evalFrame]
+		}
+		c.Frame(frame, false)
+		now += 20 * time.Millisecond
+		for len(texts) > 0 && texts[0].at <= now {
+			c.Text(texts[0].text, texts[0].final)
+			texts = texts[1:]
+		}
+		if d, ok := c.Decision(); ok {
+			return d
+		}
+	}
+	t.Fatal("no decision after 6 s of audio")
+	return Decision{}
+}
+
+func TestClassifierStreaming(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name     string
+		early    []int16
+		answered []int16
+		texts    []textAt
+		want     Class
+		before   time.Duration // the decision must come no later than this (audio time)
+	}{
+		{
+			name:     "алло then waiting is a human, fast",
+			answered: newSignal().silence(300 * ms).speech(450 * ms).s,
+			texts:    []textAt{{1250 * ms, "алло", true}},
+			want:     Human, before: 1600 * ms,
+		},
+		{
+			name:     "short answer without text is still a human (timing alone)",
+			answered: newSignal().silence(500 * ms).speech(700 * ms).s,
+			want:     Human, before: 2100 * ms,
+		},
+		{
+			name:     "assistant phrase decides while it is still talking",
+			answered: newSignal().silence(200 * ms).speech(3500 * ms).s,
+			texts: []textAt{
+				{900 * ms, "здравствуйте", false},
+				{1700 * ms, "здравствуйте я голосовой помощник", false},
+			},
+			want: VoiceAssistant, before: 1700 * ms,
+		},
+		{
+			name:     "long greeting then a beep is a machine",
+			answered: newSignal().silence(200*ms).speech(2600*ms).silence(300*ms).tone(1000, 500*ms).s,
+			want:     Machine, before: 3700 * ms,
+		},
+		{
+			name:     "a 425 Hz call-progress tone is not a beep",
+			answered: newSignal().tone(425, 1500*ms).silence(500 * ms).s,
+			want:     Silence, before: 2600 * ms,
+		},
+		{
+			name:     "SIT tones then a message is an announcement",
+			answered: newSignal().silence(100 * ms).sit().speech(2000 * ms).s,
+			want:     Announcement, before: 1100 * ms,
+		},
+		{
+			name:     "SIT tones in early media decide before answer",
+			early:    newSignal().tone(425, time.Second).silence(500 * ms).sit().s,
+			answered: newSignal().silence(time.Second).s,
+			want:     Announcement, before: 0,
+		},
+		{
+			name:     "carrier text on a short phrase is not taken for a human",
+			answered: newSignal().silence(200 * ms).speech(1200 * ms).s,
+			texts:    []textAt{{1700 * ms, "номер не обслуживается", true}},
+			want:     Announcement, before: 1800 * ms,
+		},
+		{
+			name:     "nobody speaks",
+			answered: newSignal().silence(3 * time.Second).s,
+			want:     Silence, before: 2500 * ms,
+		},
+		{
+			name:     "a click is not speech",
+			answered: newSignal().silence(time.Second).speech(30 * ms).silence(2 * time.Second).s,
+			want:     Silence, before: 2500 * ms,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := run(t, tt.early, tt.answered, tt.texts)
+			if d.Class != tt.want {
+				t.Fatalf("class = %s, want %s; evidence %q", d.Class, tt.want, d.Evidence)
+			}
+			if d.At > tt.before {
+				t.Errorf("decided at %v, want by %v; evidence %q", d.At, tt.before, d.Evidence)
+			}
+			if len(d.Evidence) == 0 || d.Confidence <= 0 || d.Confidence > 1 {
+				t.Errorf("decision %+v lacks evidence or a confidence in (0,1]", d)
+			}
+		})
+	}
+}
+
+func TestDecisionIsFinal(t *testing.T) {
+	c := New(Config{})
+	c.Text("я голосовой помощник", true)
+	d1, ok := c.Decision()
+	if !ok || d1.Class != VoiceAssistant {
+		t.Fatalf("decision = %+v, %v; want voice_assistant", d1, ok)
+	}
+	c.Text("оставьте сообщение после сигнала", true)
+	for range 100 {
+		c.Frame(make([]int16, evalFrame), false)
+	}
+	d2, _ := c.Decision()
+	if d2.Class != d1.Class || d2.At != d1.At {
+		t.Errorf("decision changed from %+v to %+v", d1, d2)
+	}
+}
+
+func TestTalkingOverTheRobotIsNotHuman(t *testing.T) {
+	c := New(Config{})
+	sig := newSignal().silence(200 * time.Millisecond).speech(400 * time.Millisecond).s
+	for i := 0; i+evalFrame <= len(sig); i += evalFrame {
+		c.Frame(sig[i:i+evalFrame], false)
+	}
+	// the robot starts its greeting at once; the callee keeps talking over it
+	over := newSignal().speech(2 * time.Second).s
+	for i := 0; i+evalFrame <= len(over); i += evalFrame {
+		c.Frame(over[i:i+evalFrame], true)
+	}
+	for range 30 {
+		c.Frame(make([]int16, evalFrame), false)
+	}
+	if d, ok := c.Decision(); ok && d.Class == Human {
+		t.Errorf("decided human although the callee talked over the robot: %q", d.Evidence)
+	}
+}

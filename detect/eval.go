@@ -1,0 +1,383 @@
+package detect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-audio/wav"
+)
+
+// Report is the outcome of evaluating the classifier on a labelled set.
+// Its JSON form is the one `dozvon detect eval --json` prints.
+type Report struct {
+	N                      int                       `json:"n"`
+	Accuracy               float64                   `json:"accuracy"`
+	HumanMisclassifiedRate float64                   `json:"human_misclassified_rate"`
+	Confusion              map[string]map[string]int `json:"confusion"`
+	LatencyMS              Latency                   `json:"latency_ms"`
+	Files                  []FileResult              `json:"-"`
+}
+
+// Latency holds decision-latency percentiles in milliseconds of audio time.
+type Latency struct {
+	P50 int64 `json:"p50"`
+	P95 int64 `json:"p95"`
+}
+
+// FileResult is one evaluated file.
+type FileResult struct {
+	Path     string
+	Label    Class
+	Decision Decision
+}
+
+// Recognizer simulation used by the evaluation: words of the sidecar text are
+// spread over the file's speech frames (in proportion to their letters) and
+// show up as partial results partialLag after they were spoken; each
+// utterance's final result comes endpointSilence after its speech ended.
+// These are the usual orders of magnitude of a streaming Vosk recognizer.
+const (
+	partialLag      = 300 * time.Millisecond
+	endpointSilence = 500 * time.Millisecond
+	evalPadding     = time.Second // silence fed after MaxAnalysis at most
+)
+
+// Evaluate runs the classifier over DIR/<label>/*.wav, feeding each file
+// through the same streaming path as a live call: 20 ms frames after answer,
+// the optional sidecar NAME.txt as recognizer text (see the simulation
+// constants above), and silence after the file ends until a decision.
+func Evaluate(ctx context.Context, dir string, cfg Config) (Report, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return Report{}, fmt.Errorf("detect eval: %w", err)
+	}
+	rep := Report{Confusion: map[string]map[string]int{}}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		label, err := ParseClass(e.Name())
+		if err != nil {
+			return Report{}, fmt.Errorf("detect eval: %s: %w", filepath.Join(dir, e.Name()), err)
+		}
+		wavs, err := filepath.Glob(filepath.Join(dir, e.Name(), "*.wav"))
+		if err != nil {
+			return Report{}, fmt.Errorf("detect eval: %w", err)
+		}
+		sort.Strings(wavs)
+		for _, p := range wavs {
+			if err := ctx.Err(); err != nil {
+				return Report{}, fmt.Errorf("detect eval: %w", err)
+			}
+			d, err := EvaluateFile(p, cfg)
+			if err != nil {
+				return Report{}, err
+			}
+			rep.Files = append(rep.Files, FileResult{Path: p, Label: label, Decision: d})
+		}
+	}
+	if len(rep.Files) == 0 {
+		return Report{}, fmt.Errorf("detect eval: %s: no <label>/*.wav files", dir)
+	}
+	rep.summarise()
+	return rep, nil
+}
+
+func (r *Report) summarise() {
+	var correct, humans, humanMiss int
+	lat := make([]time.Duration, 0, len(r.Files))
+	for _, f := range r.Files {
+		row := r.Confusion[string(f.Label)]
+		if row == nil {
+			row = map[string]int{}
+			r.Confusion[string(f.Label)] = row
+		}
+		row[string(f.Decision.Class)]++
+		if f.Decision.Class == f.Label {
+			correct++
+		}
+		if f.Label == Human {
+			humans++
+			if f.Decision.Class != Human {
+				humanMiss++
+			}
+		}
+		lat = append(lat, f.Decision.At)
+	}
+	r.N = len(r.Files)
+	r.Accuracy = round4(float64(correct) / float64(r.N))
+	if humans > 0 {
+		r.HumanMisclassifiedRate = round4(float64(humanMiss) / float64(humans))
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	r.LatencyMS = Latency{P50: percentile(lat, 50).Milliseconds(), P95: percentile(lat, 95).Milliseconds()}
+}
+
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// percentile is the nearest-rank percentile of sorted durations.
+func percentile(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := int(math.Ceil(float64(p) / 100 * float64(len(sorted))))
+	return sorted[max(rank, 1)-1]
+}
+
+// WriteText prints the confusion matrix, accuracy, the human miss rate,
+// latency percentiles and the misclassified files with their evidence.
+func (r Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "files: %d\nconfusion (rows: true label, columns: decided):\n%-16s", r.N, "")
+	for _, c := range Classes() {
+		fmt.Fprintf(&b, " %15s", c)
+	}
+	b.WriteString("\n")
+	var humans, correct int
+	for _, l := range Classes() {
+		fmt.Fprintf(&b, "%-16s", l)
+		for _, c := range Classes() {
+			n := r.Confusion[string(l)][string(c)]
+			fmt.Fprintf(&b, " %15d", n)
+			if l == c {
+				correct += n
+			}
+			if l == Human {
+				humans += n
+			}
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "accuracy: %.1f%% (%d/%d)\n", 100*r.Accuracy, correct, r.N)
+	fmt.Fprintf(&b, "humans taken for non-humans: %.1f%% (of %d)\n", 100*r.HumanMisclassifiedRate, humans)
+	fmt.Fprintf(&b, "decision latency (audio time since answer): p50 %d ms, p95 %d ms\n", r.LatencyMS.P50, r.LatencyMS.P95)
+	for _, l := range Classes() {
+		var lat []time.Duration
+		for _, f := range r.Files {
+			if f.Label == l {
+				lat = append(lat, f.Decision.At)
+			}
+		}
+		if len(lat) == 0 {
+			continue
+		}
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		fmt.Fprintf(&b, "  %-16s p50 %5d ms, p95 %5d ms (n=%d)\n", l, percentile(lat, 50).Milliseconds(), percentile(lat, 95).Milliseconds(), len(lat))
+	}
+	for _, f := range r.Files {
+		if f.Decision.Class == f.Label {
+			continue
+		}
+		fmt.Fprintf(&b, "MISS %s: %s → %s (%.2f at %d ms): %s\n", f.Path, f.Label, f.Decision.Class,
+			f.Decision.Confidence, f.Decision.At.Milliseconds(), strings.Join(f.Decision.Evidence, "; "))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// EvaluateFile classifies one 8 kHz mono 16-bit WAV file; NAME.txt next to it,
+// if present, is the recognizer text for that file.
+func EvaluateFile(path string, cfg Config) (Decision, error) {
+	samples, err := readWAV(path)
+	if err != nil {
+		return Decision{}, err
+	}
+	var text string
+	side := strings.TrimSuffix(path, filepath.Ext(path)) + ".txt"
+	if b, err := os.ReadFile(side); err == nil {
+		if !utf8.Valid(b) {
+			return Decision{}, fmt.Errorf("detect eval: %s: sidecar text is not UTF-8", side)
+		}
+		text = strings.TrimSpace(string(b))
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return Decision{}, fmt.Errorf("detect eval: %w", err)
+	}
+	return classifyStream(samples, text, cfg)
+}
+
+func readWAV(path string) ([]int16, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("detect eval: %w", err)
+	}
+	defer f.Close()
+	d := wav.NewDecoder(f)
+	if !d.IsValidFile() {
+		return nil, fmt.Errorf("detect eval: %s: not a valid WAV file", path)
+	}
+	if d.SampleRate != SampleRate || d.NumChans != 1 || d.BitDepth != 16 {
+		return nil, fmt.Errorf("detect eval: %s: %d Hz, %d channel(s), %d bit; want 8000 Hz mono 16-bit PCM",
+			path, d.SampleRate, d.NumChans, d.BitDepth)
+	}
+	buf, err := d.FullPCMBuffer()
+	if err != nil {
+		return nil, fmt.Errorf("detect eval: %s: %w", path, err)
+	}
+	out := make([]int16, len(buf.Data))
+	for i, v := range buf.Data {
+		out[i] = int16(max(math.MinInt16, min(math.MaxInt16, v)))
+	}
+	return out, nil
+}
+
+const evalFrame = SampleRate / 50 // 20 ms
+
+// textEvent is one simulated recognizer result.
+type textEvent struct {
+	at    time.Duration
+	text  string
+	final bool
+}
+
+// classifyStream feeds samples frame by frame and delivers the simulated
+// recognizer events when their audio time has come.
+func classifyStream(samples []int16, text string, cfg Config) (Decision, error) {
+	events := simulateRecognizer(samples, text)
+	c := New(cfg)
+	limit := c.cfg.MaxAnalysis + evalPadding
+	silent := make([]int16, evalFrame)
+	var t time.Duration
+	next := 0
+	for i := 0; t < limit; i += evalFrame {
+		frame := silent
+		if i+evalFrame <= len(samples) {
+			frame = samples[i : i+evalFrame]
+		}
+		c.Frame(frame, false)
+		t += frameDur(evalFrame)
+		for next < len(events) && events[next].at <= t {
+			c.Text(events[next].text, events[next].final)
+			next++
+		}
+		if d, ok := c.Decision(); ok {
+			return d, nil
+		}
+	}
+	return Decision{}, errors.New("detect eval: classifier made no decision within the analysis time")
+}
+
+// simulateRecognizer turns a file's sidecar text into timed partial and final
+// results, as a streaming recognizer would produce them for that audio.
+func simulateRecognizer(samples []int16, text string) []textEvent {
+	words := strings.Fields(text)
+	if len(words) == 0 {
+		return nil
+	}
+	step := frameDur(evalFrame)
+	an := newAnalyzer()
+	var speech []bool
+	for i := 0; i+evalFrame <= len(samples); i += evalFrame {
+		fi := an.analyze(samples[i : i+evalFrame])
+		speech = append(speech, fi.voiced && !fi.tonal)
+	}
+	// utterances: speech runs of at least minSpeechRun, merged across gaps
+	// shorter than endpointSilence
+	type utt struct{ start, end int } // frame indices, end exclusive
+	var utts []utt
+	minRun := int(minSpeechRun / step)
+	gapMax := int(endpointSilence / step)
+	for i := 0; i < len(speech); {
+		if !speech[i] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(speech) && speech[j] {
+			j++
+		}
+		if j-i >= minRun {
+			if n := len(utts); n > 0 && i-utts[n-1].end < gapMax {
+				utts[n-1].end = j
+			} else {
+				utts = append(utts, utt{i, j})
+			}
+		}
+		i = j
+	}
+	fileEnd := time.Duration(len(speech)) * step
+	if len(utts) == 0 {
+		return []textEvent{{at: fileEnd, text: text, final: true}}
+	}
+	// Words go to utterances first: an utterance takes words while their
+	// letters stay within its share of the speech (plus half a word), so a
+	// short "алё" before a long pause keeps its own word. Within an
+	// utterance, words are spread over its speech frames by letters.
+	uttFrames := make([][]int, len(utts))
+	var totalFrames int
+	for u, ut := range utts {
+		for k := ut.start; k < ut.end; k++ {
+			if speech[k] {
+				uttFrames[u] = append(uttFrames[u], k)
+			}
+		}
+		totalFrames += len(uttFrames[u])
+	}
+	weight := func(w string) int { return utf8.RuneCountInString(w) + 1 }
+	var total int
+	for _, w := range words {
+		total += weight(w)
+	}
+	perUtt := make([][]string, len(utts))
+	var cumLetters, cumFrames int
+	wi := 0
+	for u := range utts {
+		cumFrames += len(uttFrames[u])
+		share := float64(cumFrames) / float64(totalFrames) * float64(total)
+		for wi < len(words) && (u == len(utts)-1 || float64(cumLetters)+float64(weight(words[wi]))/2 <= share) {
+			perUtt[u] = append(perUtt[u], words[wi])
+			cumLetters += weight(words[wi])
+			wi++
+		}
+	}
+	var events []textEvent
+	for u, ws := range perUtt {
+		var letters, uttTotal int
+		for _, w := range ws {
+			uttTotal += weight(w)
+		}
+		fr := uttFrames[u]
+		for i, w := range ws {
+			letters += weight(w)
+			idx := min(len(fr)-1, int(math.Ceil(float64(letters)/float64(uttTotal)*float64(len(fr))))-1)
+			k := fr[max(idx, 0)]
+			events = append(events, textEvent{at: time.Duration(k+1)*step + partialLag, text: strings.Join(ws[:i+1], " ")})
+		}
+	}
+	for u, ut := range utts {
+		if len(perUtt[u]) == 0 {
+			continue
+		}
+		at := time.Duration(ut.end)*step + endpointSilence
+		events = append(events, textEvent{at: at, text: strings.Join(perUtt[u], " "), final: true})
+	}
+	sort.SliceStable(events, func(i, j int) bool { return events[i].at < events[j].at })
+	return dropLatePartials(events)
+}
+
+// dropLatePartials removes partial results that would arrive after the final
+// result that already contains them (the lag can push a last partial past
+// the endpoint).
+func dropLatePartials(events []textEvent) []textEvent {
+	out := events[:0]
+	finalSeen := false
+	var lastFinal string
+	for _, e := range events {
+		if !e.final && finalSeen && strings.HasPrefix(lastFinal, e.text) {
+			continue
+		}
+		if e.final {
+			finalSeen, lastFinal = true, e.text
+		}
+		out = append(out, e)
+	}
+	return out
+}

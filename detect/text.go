@@ -1,0 +1,276 @@
+package detect
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/agnivade/levenshtein"
+	"github.com/kljensen/snowball/russian"
+)
+
+// rule is one Russian phrase cue. Weight 1 is decisive on its own; smaller
+// weights add up with other cues.
+type rule struct {
+	class  Class
+	weight float64
+	phrase string
+	words  []token // normalised phrase, filled by compileRules
+}
+
+// token is a normalised word with its snowball stem. In a phrase, a word
+// written "=word" must match exactly (no stem or spelling tolerance): the
+// stem of "перезвоню" (voicemail) equals that of "перезвоните" (carrier).
+type token struct {
+	word, stem string
+	exact      bool
+}
+
+// defaultRules returns the phrase cues. They target what Russian assistants,
+// voicemail greetings and carrier announcements say in their first sentence.
+// A function, not a package variable, so no caller can change the table.
+func defaultRules() []rule {
+	return []rule{
+		// voice assistants and call screening
+		{class: VoiceAssistant, weight: 1, phrase: "голосовой помощник"},
+		{class: VoiceAssistant, weight: 1, phrase: "голосовой ассистент"},
+		{class: VoiceAssistant, weight: 1, phrase: "ассистент"},
+		{class: VoiceAssistant, weight: 1, phrase: "помощник"},
+		{class: VoiceAssistant, weight: 1, phrase: "секретарь"},
+		{class: VoiceAssistant, weight: 1, phrase: "что передать"},
+		{class: VoiceAssistant, weight: 1, phrase: "я передам"},
+		{class: VoiceAssistant, weight: 1, phrase: "представьтесь"},
+		{class: VoiceAssistant, weight: 1, phrase: "как вас представить"},
+		{class: VoiceAssistant, weight: 1, phrase: "как вас зовут"},
+		{class: VoiceAssistant, weight: 1, phrase: "назовите себя"},
+		{class: VoiceAssistant, weight: 1, phrase: "назовите ваше имя"},
+		{class: VoiceAssistant, weight: 1, phrase: "по какому вопросу"},
+		{class: VoiceAssistant, weight: 1, phrase: "цель звонка"},
+		{class: VoiceAssistant, weight: 1, phrase: "искусственный интеллект"},
+		{class: VoiceAssistant, weight: 1, phrase: "бот"},
+		{class: VoiceAssistant, weight: 1, phrase: "попросил меня ответить"},
+		{class: VoiceAssistant, weight: 0.6, phrase: "зачем звоните"},
+		{class: VoiceAssistant, weight: 0.6, phrase: "отвечаю за"},
+		{class: VoiceAssistant, weight: 0.6, phrase: "отвечаю вместо"},
+		{class: VoiceAssistant, weight: 0.6, phrase: "хозяин"},
+		{class: VoiceAssistant, weight: 0.6, phrase: "владельцу"},
+		// assistant names: a human can be called Олег too, so a name alone is weak
+		{class: VoiceAssistant, weight: 0.4, phrase: "олег"},
+		{class: VoiceAssistant, weight: 0.4, phrase: "алег"},
+		{class: VoiceAssistant, weight: 0.4, phrase: "алиса"},
+		{class: VoiceAssistant, weight: 0.4, phrase: "маруся"},
+		{class: VoiceAssistant, weight: 0.4, phrase: "салют"},
+		{class: VoiceAssistant, weight: 0.4, phrase: "джой"},
+		{class: VoiceAssistant, weight: 0.4, phrase: "афина"},
+
+		// answering machines, voicemail
+		{class: Machine, weight: 1, phrase: "оставьте сообщение"},
+		{class: Machine, weight: 1, phrase: "после сигнала"},
+		{class: Machine, weight: 1, phrase: "после гудка"},
+		{class: Machine, weight: 1, phrase: "говорите после"},
+		{class: Machine, weight: 1, phrase: "автоответчик"},
+		{class: Machine, weight: 1, phrase: "голосовая почта"},
+		{class: Machine, weight: 1, phrase: "голосовой ящик"},
+		{class: Machine, weight: 1, phrase: "запишите сообщение"},
+		{class: Machine, weight: 0.6, phrase: "не могу ответить"},
+		{class: Machine, weight: 0.6, phrase: "не могу взять трубку"},
+		{class: Machine, weight: 0.6, phrase: "никто не может"},
+		{class: Machine, weight: 0.6, phrase: "нет на месте"},
+		{class: Machine, weight: 0.6, phrase: "меня нет"},
+		{class: Machine, weight: 0.6, phrase: "=перезвоню"},
+		{class: Machine, weight: 0.5, phrase: "вы позвонили"},
+		{class: Machine, weight: 0.5, phrase: "вы дозвонились"},
+		{class: Machine, weight: 0.5, phrase: "нажмите решетку"},
+
+		// carrier announcements
+		{class: Announcement, weight: 1, phrase: "аппарат абонента"},
+		{class: Announcement, weight: 1, phrase: "аппарат вызываемого абонента"},
+		{class: Announcement, weight: 1, phrase: "вне зоны действия"},
+		{class: Announcement, weight: 1, phrase: "временно недоступен"},
+		{class: Announcement, weight: 1, phrase: "номер набран неправильно"},
+		{class: Announcement, weight: 1, phrase: "неправильно набран"},
+		{class: Announcement, weight: 1, phrase: "набран неверно"},
+		{class: Announcement, weight: 1, phrase: "не обслуживается"},
+		{class: Announcement, weight: 1, phrase: "не существует"},
+		{class: Announcement, weight: 1, phrase: "набранный вами"},
+		{class: Announcement, weight: 1, phrase: "проверьте номер"},
+		{class: Announcement, weight: 1, phrase: "проверьте правильность"},
+		{class: Announcement, weight: 1, phrase: "связь невозможна"},
+		{class: Announcement, weight: 1, phrase: "связь с абонентом невозможна"},
+		{class: Announcement, weight: 1, phrase: "не может быть выполнен"},
+		{class: Announcement, weight: 1, phrase: "не может быть вызван"},
+		{class: Announcement, weight: 1, phrase: "услуга недоступна"},
+		{class: Announcement, weight: 1, phrase: "все линии заняты"},
+		{class: Announcement, weight: 1, phrase: "номер не отвечает"},
+		{class: Announcement, weight: 1, phrase: "номер отключен"},
+		{class: Announcement, weight: 1, phrase: "заблокирован"},
+		{class: Announcement, weight: 1, phrase: "абонента выключен"},
+		{class: Announcement, weight: 0.6, phrase: "вызываемый абонент"},
+		{class: Announcement, weight: 0.6, phrase: "абонент занят"},
+		{class: Announcement, weight: 0.6, phrase: "выключен"},
+		{class: Announcement, weight: 0.6, phrase: "позвоните позднее"},
+		{class: Announcement, weight: 0.6, phrase: "справочную службу"},
+		{class: Announcement, weight: 0.6, phrase: "повторите попытку"},
+		{class: Announcement, weight: 0.6, phrase: "наберите снова"},
+		{class: Announcement, weight: 0.5, phrase: "абонент не может ответить"},
+		{class: Announcement, weight: 0.5, phrase: "недоступен"},
+
+		// how people answer the phone (exact words: "говорит" is not "говорите")
+		{class: Human, weight: 0.5, phrase: "=алло"},
+		{class: Human, weight: 0.5, phrase: "=ало"},
+		{class: Human, weight: 0.5, phrase: "=але"},
+		{class: Human, weight: 0.5, phrase: "=да"},
+		{class: Human, weight: 0.5, phrase: "=слушаю"},
+		{class: Human, weight: 0.5, phrase: "=говорите"},
+		{class: Human, weight: 0.5, phrase: "=кто =это"},
+		{class: Human, weight: 0.5, phrase: "=кто =звонит"},
+	}
+}
+
+// maxGap is how many extra recognised words may sit between two words of a
+// phrase ("оставьте, пожалуйста, сообщение").
+const maxGap = 2
+
+// phraseRules is a compiled rule set.
+type phraseRules []rule
+
+func compileRules(rs []rule) phraseRules {
+	out := make(phraseRules, len(rs))
+	for i, r := range rs {
+		for _, f := range strings.Fields(r.phrase) {
+			exact := strings.HasPrefix(f, "=")
+			for _, t := range tokenize(strings.TrimPrefix(f, "=")) {
+				t.exact = exact
+				r.words = append(r.words, t)
+			}
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// normalize lower-cases, folds ё to е and turns everything that is not a
+// letter or digit into a space ("Алло?! Кто-это" → "алло кто это").
+func normalize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r == 'ё':
+			b.WriteRune('е')
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		default:
+			b.WriteRune(' ')
+		}
+	}
+	return b.String()
+}
+
+func tokenize(s string) []token {
+	fields := strings.Fields(normalize(s))
+	out := make([]token, len(fields))
+	for i, f := range fields {
+		out[i] = token{word: f, stem: russian.Stem(f, false)}
+	}
+	return out
+}
+
+// similar tolerates the usual recognizer slips: a different inflection (same
+// snowball stem), or one wrong/missing letter in a word of 5+ letters
+// ("помошник", "представтесь"), two in a word of 9+ letters.
+func similar(a, b token) bool {
+	if a.word == b.word {
+		return true
+	}
+	if a.exact || b.exact {
+		return false
+	}
+	la, lb := utf8.RuneCountInString(a.word), utf8.RuneCountInString(b.word)
+	if la >= 4 && lb >= 4 && a.stem == b.stem {
+		return true
+	}
+	short := min(la, lb)
+	if short < 5 {
+		return false
+	}
+	d := levenshtein.ComputeDistance(a.word, b.word)
+	return d <= 1 || (short >= 9 && d <= 2)
+}
+
+// matchPhrase reports whether the phrase words occur in text in order, with at
+// most maxGap other words between neighbours.
+func matchPhrase(text, phrase []token) bool {
+	if len(phrase) == 0 {
+		return false
+	}
+	for start := range text {
+		if !similar(text[start], phrase[0]) {
+			continue
+		}
+		pos, ok := start, true
+		for _, w := range phrase[1:] {
+			found := false
+			for j := pos + 1; j < len(text) && j <= pos+1+maxGap; j++ {
+				if similar(text[j], w) {
+					pos, found = j, true
+					break
+				}
+			}
+			if !found {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// textScores holds the summed cue weights per class and the phrases that fired.
+type textScores struct {
+	score   map[Class]float64
+	matched []rule
+}
+
+func (rs phraseRules) score(text string) textScores {
+	toks := tokenize(text)
+	ts := textScores{score: map[Class]float64{}}
+	for _, r := range rs {
+		if matchPhrase(toks, r.words) {
+			ts.score[r.class] += r.weight
+			ts.matched = append(ts.matched, r)
+		}
+	}
+	return ts
+}
+
+// best returns the non-human class with the highest score and the margin over
+// the runner-up non-human class.
+func (ts textScores) best() (Class, float64, float64) {
+	var top, second float64
+	var cls Class
+	for _, c := range []Class{VoiceAssistant, Machine, Announcement} {
+		s := ts.score[c]
+		switch {
+		case s > top:
+			second, top, cls = top, s, c
+		case s > second:
+			second = s
+		}
+	}
+	return cls, top, top - second
+}
+
+// cues lists the matched phrases of one class, for evidence.
+func (ts textScores) cues(c Class) []string {
+	var out []string
+	for _, r := range ts.matched {
+		if r.class == c {
+			out = append(out, r.phrase)
+		}
+	}
+	return out
+}

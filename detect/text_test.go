@@ -1,0 +1,70 @@
+package detect
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestNormalize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Алло?! Кто-это", "алло кто это"},
+		{"Её ЁЛКА", "ее елка"},
+		{"«Олег», 2024", "олег 2024"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(strings.Fields(normalize(tt.in)), " "); got != tt.want {
+			t.Errorf("normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestPhraseScores(t *testing.T) {
+	rules := compileRules(defaultRules())
+	tests := []struct {
+		text     string
+		want     Class // best non-human class, "" when none is decisive
+		decisive bool
+	}{
+		{"Здравствуйте, я голосовой помощник Олег. Что передать?", VoiceAssistant, true},
+		{"здравствуйте я голосовый помошник", VoiceAssistant, true}, // ASR slips
+		{"представтесь пожалуйста", VoiceAssistant, true},
+		{"оставьте, пожалуйста, сообщение", Machine, true}, // words in between
+		{"говорите после сигнало", Machine, true},
+		{"аппарат обонента выключен или находится вне зоны действия сети", Announcement, true},
+		{"номер не обслуживается", Announcement, true},
+		{"абонент не может ответить оставьте сообщение после сигнала", Machine, true},
+		{"привет это лена перезвоню позже", Machine, false}, // "перезвоню" is not carrier's "перезвоните"
+		{"да олег слушает", VoiceAssistant, false},          // a name alone is weak
+		{"алло слушаю", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			cls, top, margin := rules.score(tt.text).best()
+			if cls != tt.want {
+				t.Errorf("best class = %q (score %.1f), want %q", cls, top, tt.want)
+			}
+			if got := top >= decisiveWeight && margin >= decisiveMargin; got != tt.decisive {
+				t.Errorf("decisive = %v (score %.1f, margin %.1f), want %v", got, top, margin, tt.decisive)
+			}
+		})
+	}
+}
+
+func TestHumanCuesAreExact(t *testing.T) {
+	rules := compileRules(defaultRules())
+	tests := []struct {
+		text string
+		want float64
+	}{
+		{"алло", 0.5},
+		{"да говорите", 1.0},
+		{"говорит автоматический помощник", 0}, // "говорит" is not "говорите"
+		{"дача", 0},
+	}
+	for _, tt := range tests {
+		if got := rules.score(tt.text).score[Human]; got != tt.want {
+			t.Errorf("human score(%q) = %.1f, want %.1f", tt.text, got, tt.want)
+		}
+	}
+}

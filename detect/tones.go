@@ -1,0 +1,149 @@
+package detect
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+type toneKind int
+
+const (
+	toneBeep         toneKind = iota + 1 // voicemail "record after the tone"
+	toneSIT                              // special information tones before a carrier message
+	toneCallProgress                     // 425 Hz ringback/busy: never a beep
+)
+
+type toneEvent struct {
+	kind toneKind
+	freq float64
+	dur  time.Duration
+	at   time.Duration // when the tone ended (or was recognised)
+}
+
+func (e toneEvent) String() string {
+	switch e.kind {
+	case toneBeep:
+		return fmt.Sprintf("beep %.0f Hz %d ms at %.2fs", e.freq, e.dur.Milliseconds(), e.at.Seconds())
+	case toneSIT:
+		return fmt.Sprintf("SIT tones ending %.0f Hz at %.2fs", e.freq, e.at.Seconds())
+	default:
+		return fmt.Sprintf("call-progress tone %.0f Hz %d ms", e.freq, e.dur.Milliseconds())
+	}
+}
+
+// Tone timing (ITU-T E.180 SIT segments are 274/380 ms; beeps 100 ms–2 s).
+const (
+	toneFreqTol      = 40.0 // Hz a tone may wander between frames
+	minToneDur       = 100 * time.Millisecond
+	minBeepDur       = 120 * time.Millisecond
+	lowBeepHz        = 500.0                  // below this a voice's first harmonics can look tonal...
+	minLowBeepDur    = 300 * time.Millisecond // ...so a low beep must last longer
+	longBeepDur      = 500 * time.Millisecond // report a long tone without waiting for its end
+	sitSegMin        = 160 * time.Millisecond
+	sitSegMax        = 450 * time.Millisecond
+	sitGapMax        = 200 * time.Millisecond // between SIT segments
+	sitPartnerWait   = 250 * time.Millisecond // a lone SIT-band tone becomes a beep after this
+	sitBandTol       = 35.0
+	callProgressLow  = 400.0
+	callProgressHigh = 450.0
+)
+
+// sitBand returns the SIT segment (0 low, 1 mid, 2 high) a frequency belongs
+// to, or -1. Low 913.8/985.2 Hz, mid 1370.6/1428.5 Hz, high 1776.7 Hz.
+func sitBand(f float64) int {
+	bands := [][]float64{{913.8, 985.2}, {1370.6, 1428.5}, {1776.7}}
+	for i, fs := range bands {
+		for _, c := range fs {
+			if math.Abs(f-c) <= sitBandTol {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+type toneRun struct {
+	freqSum  float64
+	frames   int
+	start    time.Duration
+	end      time.Duration
+	reported bool
+}
+
+func (r *toneRun) freq() float64 { return r.freqSum / float64(r.frames) }
+func (r *toneRun) dur() time.Duration {
+	return r.end - r.start
+}
+
+// toneTracker follows tonal frames over time and reports beeps, SIT
+// sequences and call-progress tones.
+type toneTracker struct {
+	run     *toneRun
+	sitSeq  []toneRun // SIT-band segments waiting for the rest of the sequence
+	lastEnd time.Duration
+}
+
+// push consumes one analysed frame that ends at now (frame length step).
+func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
+	var out []toneEvent
+	if fi.tonal && t.run != nil && math.Abs(fi.freq-t.run.freq()) <= toneFreqTol {
+		t.run.freqSum += fi.freq
+		t.run.frames++
+		t.run.end = now
+		if !t.run.reported && t.run.dur() >= longBeepDur && !isCallProgress(t.run.freq()) {
+			t.run.reported = true
+			out = append(out, toneEvent{kind: toneBeep, freq: t.run.freq(), dur: t.run.dur(), at: now})
+		}
+	} else {
+		if t.run != nil {
+			out = append(out, t.finish(*t.run)...)
+			t.run = nil
+		}
+		if fi.tonal {
+			t.run = &toneRun{freqSum: fi.freq, frames: 1, start: now - step, end: now}
+		}
+	}
+	// A lone SIT-band tone with no partner in time is a beep (1000 Hz and
+	// 1400 Hz voicemail beeps fall into SIT bands).
+	if len(t.sitSeq) > 0 && t.run == nil && now-t.sitSeq[len(t.sitSeq)-1].end > sitPartnerWait {
+		last := t.sitSeq[len(t.sitSeq)-1]
+		t.sitSeq = nil
+		if last.dur() >= minBeepDur {
+			out = append(out, toneEvent{kind: toneBeep, freq: last.freq(), dur: last.dur(), at: now})
+		}
+	}
+	return out
+}
+
+func isCallProgress(f float64) bool { return f >= callProgressLow && f <= callProgressHigh }
+
+func (t *toneTracker) finish(r toneRun) []toneEvent {
+	d := r.dur()
+	if d < minToneDur {
+		return nil
+	}
+	f := r.freq()
+	switch {
+	case isCallProgress(f):
+		return []toneEvent{{kind: toneCallProgress, freq: f, dur: d, at: r.end}}
+	case r.reported:
+		return nil
+	case sitBand(f) >= 0 && d >= sitSegMin && d <= sitSegMax:
+		if n := len(t.sitSeq); n > 0 {
+			prev := t.sitSeq[n-1]
+			if r.start-prev.end > sitGapMax || sitBand(f) <= sitBand(prev.freq()) {
+				t.sitSeq = t.sitSeq[:0]
+			}
+		}
+		t.sitSeq = append(t.sitSeq, r)
+		if len(t.sitSeq) >= 2 {
+			t.sitSeq = nil
+			return []toneEvent{{kind: toneSIT, freq: f, dur: d, at: r.end}}
+		}
+		return nil
+	case d >= minBeepDur && (f >= lowBeepHz || d >= minLowBeepDur):
+		return []toneEvent{{kind: toneBeep, freq: f, dur: d, at: r.end}}
+	}
+	return nil
+}
