@@ -15,11 +15,13 @@ const (
 	Machine        Class = "machine"      // voicemail greeting, beep
 	Announcement   Class = "announcement" // carrier message, SIT tones
 	Silence        Class = "silence"
+	IVR            Class = "ivr" // a company's voice menu ("нажмите 1…")
+	Fax            Class = "fax" // a fax answer tone (CED 2100 Hz) or calling tone (CNG 1100 Hz)
 )
 
 // Classes lists every class in a stable order (reports, confusion matrices).
 func Classes() []Class {
-	return []Class{Human, VoiceAssistant, Machine, Announcement, Silence}
+	return []Class{Human, VoiceAssistant, Machine, Announcement, Silence, IVR, Fax}
 }
 
 // ParseClass turns a label such as "voice_assistant" into a Class.
@@ -29,7 +31,7 @@ func ParseClass(s string) (Class, error) {
 			return c, nil
 		}
 	}
-	return "", fmt.Errorf("parse class: unknown label %q (want one of human, voice_assistant, machine, announcement, silence)", s)
+	return "", fmt.Errorf("parse class: unknown label %q (want one of human, voice_assistant, machine, announcement, silence, ivr, fax)", s)
 }
 
 // Decision is the classifier's verdict on the first phrase.

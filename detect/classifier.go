@@ -92,6 +92,7 @@ type Classifier struct {
 	talkOver      time.Duration
 	sawTone       bool
 	beep, sit     *toneEvent
+	fax           *toneEvent
 	committedText string
 	partialText   string
 	scores        textScores
@@ -207,6 +208,11 @@ func (c *Classifier) onTone(ev toneEvent) {
 			c.beep = &ev
 			c.note("%s", ev)
 		}
+	case toneFax:
+		if c.fax == nil {
+			c.fax = &ev
+			c.note("%s", ev)
+		}
 	case toneCallProgress:
 		c.note("%s (not a beep)", ev)
 	}
@@ -259,6 +265,10 @@ func (c *Classifier) evaluate() {
 	cfg := c.cfg
 	if c.sit != nil {
 		c.decide(Announcement, 0.95, "SIT tones → announcement")
+		return
+	}
+	if c.fax != nil {
+		c.decide(Fax, 0.9, "fax tone → fax")
 		return
 	}
 	cls, top, margin := c.scores.best()

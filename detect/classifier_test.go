@@ -141,6 +141,22 @@ func TestClassifierStreaming(t *testing.T) {
 			want:     Announcement, before: 1800 * ms,
 		},
 		{
+			name:     "a fax answer tone is a fax, not a beep",
+			answered: newSignal().silence(200 * ms).tone(2100, 3*time.Second).s,
+			want:     Fax, before: 1500 * ms,
+		},
+		{
+			name:     "a short 2100 Hz tone after a greeting is still a beep",
+			answered: newSignal().speech(2500 * ms).silence(300 * ms).tone(2100, 600*ms).s,
+			want:     Machine, before: 3600 * ms,
+		},
+		{
+			name:     "a voice menu is an IVR",
+			answered: newSignal().silence(200 * ms).speech(3 * time.Second).s,
+			texts:    []textAt{{2500 * ms, "благодарим за звонок если вы знаете добавочный номер", false}},
+			want:     IVR, before: 2500 * ms,
+		},
+		{
 			name:     "nobody speaks",
 			answered: newSignal().silence(3 * time.Second).s,
 			want:     Silence, before: 2500 * ms,

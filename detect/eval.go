@@ -137,15 +137,26 @@ func percentile(sorted []time.Duration, p int) time.Duration {
 // latency percentiles and the misclassified files with their evidence.
 func (r Report) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "files: %d\nconfusion (rows: true label, columns: decided):\n%-16s", r.N, "")
+	// ivr and fax are shown only when the set or a decision has them
+	var shown []Class
 	for _, c := range Classes() {
+		used := c != IVR && c != Fax
+		for _, f := range r.Files {
+			used = used || f.Label == c || f.Decision.Class == c
+		}
+		if used {
+			shown = append(shown, c)
+		}
+	}
+	fmt.Fprintf(&b, "files: %d\nconfusion (rows: true label, columns: decided):\n%-16s", r.N, "")
+	for _, c := range shown {
 		fmt.Fprintf(&b, " %15s", c)
 	}
 	b.WriteString("\n")
 	var humans, correct int
-	for _, l := range Classes() {
+	for _, l := range shown {
 		fmt.Fprintf(&b, "%-16s", l)
-		for _, c := range Classes() {
+		for _, c := range shown {
 			n := r.Confusion[string(l)][string(c)]
 			fmt.Fprintf(&b, " %15d", n)
 			if l == c {

@@ -115,6 +115,15 @@ func defaultRules() []rule {
 		{class: Announcement, weight: 0.5, phrase: "абонент не может ответить"},
 		{class: Announcement, weight: 0.5, phrase: "недоступен"},
 
+		// voice menus
+		{class: IVR, weight: 1, phrase: "в тоновом режиме"},
+		{class: IVR, weight: 1, phrase: "для связи с оператором"},
+		{class: IVR, weight: 1, phrase: "оставайтесь на линии"},
+		{class: IVR, weight: 1, phrase: "ваш звонок очень важен"},
+		{class: IVR, weight: 1, phrase: "добавочный номер"},
+		{class: IVR, weight: 0.5, phrase: "нажмите"},
+		{class: IVR, weight: 0.5, phrase: "благодарим за звонок"},
+
 		// how people answer the phone (exact words: "говорит" is not "говорите")
 		{class: Human, weight: 0.5, phrase: "=алло"},
 		{class: Human, weight: 0.5, phrase: "=ало"},
@@ -252,7 +261,7 @@ func (rs phraseRules) score(text string) textScores {
 func (ts textScores) best() (Class, float64, float64) {
 	var top, second float64
 	var cls Class
-	for _, c := range []Class{VoiceAssistant, Machine, Announcement} {
+	for _, c := range []Class{VoiceAssistant, Machine, Announcement, IVR} {
 		s := ts.score[c]
 		switch {
 		case s > top:

@@ -12,6 +12,7 @@ const (
 	toneBeep         toneKind = iota + 1 // voicemail "record after the tone"
 	toneSIT                              // special information tones before a carrier message
 	toneCallProgress                     // 425 Hz ringback/busy: never a beep
+	toneFax                              // CED 2100 Hz fax answer tone
 )
 
 type toneEvent struct {
@@ -27,6 +28,8 @@ func (e toneEvent) String() string {
 		return fmt.Sprintf("beep %.0f Hz %d ms at %.2fs", e.freq, e.dur.Milliseconds(), e.at.Seconds())
 	case toneSIT:
 		return fmt.Sprintf("SIT tones ending %.0f Hz at %.2fs", e.freq, e.at.Seconds())
+	case toneFax:
+		return fmt.Sprintf("fax tone %.0f Hz %d ms at %.2fs", e.freq, e.dur.Milliseconds(), e.at.Seconds())
 	default:
 		return fmt.Sprintf("call-progress tone %.0f Hz %d ms", e.freq, e.dur.Milliseconds())
 	}
@@ -47,7 +50,15 @@ const (
 	sitBandTol       = 35.0
 	callProgressLow  = 400.0
 	callProgressHigh = 450.0
+	// an answering fax sends CED, 2100 Hz for 2.6–4 s (ITU-T T.30); the
+	// 1100 Hz CNG comes from calling faxes, which an outbound robot never
+	// meets, and would clash with 1100 Hz voicemail beeps
+	cedHz     = 2100.0
+	cedTol    = 30.0
+	minCEDDur = 1200 * time.Millisecond
 )
+
+func isCED(f float64) bool { return math.Abs(f-cedHz) <= cedTol }
 
 // sitBand returns the SIT segment (0 low, 1 mid, 2 high) a frequency belongs
 // to, or -1. Low 913.8/985.2 Hz, mid 1370.6/1428.5 Hz, high 1776.7 Hz.
@@ -91,9 +102,17 @@ func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
 		t.run.freqSum += fi.freq
 		t.run.frames++
 		t.run.end = now
-		if !t.run.reported && t.run.dur() >= longBeepDur && !isCallProgress(t.run.freq()) {
+		f := t.run.freq()
+		switch {
+		case t.run.reported || isCallProgress(f):
+		case isCED(f):
+			if t.run.dur() >= minCEDDur {
+				t.run.reported = true
+				out = append(out, toneEvent{kind: toneFax, freq: f, dur: t.run.dur(), at: now})
+			}
+		case t.run.dur() >= longBeepDur:
 			t.run.reported = true
-			out = append(out, toneEvent{kind: toneBeep, freq: t.run.freq(), dur: t.run.dur(), at: now})
+			out = append(out, toneEvent{kind: toneBeep, freq: f, dur: t.run.dur(), at: now})
 		}
 	} else {
 		if t.run != nil {

@@ -12,10 +12,12 @@
 # Output: 8 kHz, mono, 16-bit PCM WAV, each file at most 6.5 s. A sidecar
 # holds exactly the sentences that are audible in its file: long greetings
 # are synthesised sentence by sentence and cut at a sentence boundary.
-# Deterministic: a fixed RANDOM seed; re-running gives the same choices (the
-# synthesisers themselves are deterministic too).
+# Deterministic: a fixed RANDOM seed for the script's choices, sox in
+# repeatable mode (-R) for noise and dither; the synthesisers are
+# deterministic, so re-running gives byte-identical files.
 set -euo pipefail
 export LC_ALL=C.UTF-8
+export SOX_OPTS=-R # repeatable: fixed seeds for sox's noise and dither
 
 OUT=${1:-detect/testdata}
 AST=/usr/share/asterisk/sounds/ru

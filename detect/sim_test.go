@@ -1,0 +1,59 @@
+package detect
+
+import (
+	"encoding/json"
+	"reflect"
+	"sort"
+	"testing"
+	"time"
+)
+
+func TestSimulateRecognizer(t *testing.T) {
+	ms := time.Millisecond
+	// "алё", a long pause, then a longer phrase: the short word must stay in
+	// the first utterance and come out right after it, not after the pause.
+	audio := newSignal().silence(500 * ms).speech(300 * ms).silence(1500 * ms).speech(1500 * ms).s
+	evs := simulateRecognizer(audio, "алё говорите я слушаю")
+	var finals []string
+	for _, e := range evs {
+		if e.final {
+			finals = append(finals, e.text)
+		}
+	}
+	if want := []string{"алё", "говорите я слушаю"}; !reflect.DeepEqual(finals, want) {
+		t.Fatalf("finals = %q, want %q", finals, want)
+	}
+	first := evs[0]
+	if first.text != "алё" || first.at > 800*ms+partialLag+20*ms {
+		t.Errorf("first event = %+v, want the partial \"алё\" by %v", first, 800*ms+partialLag)
+	}
+	if !sort.SliceIsSorted(evs, func(i, j int) bool { return evs[i].at < evs[j].at }) {
+		t.Errorf("events out of order: %+v", evs)
+	}
+	if got := simulateRecognizer(newSignal().silence(time.Second).s, ""); len(got) != 0 {
+		t.Errorf("no text: events %+v, want none", got)
+	}
+	// text but no speech (e.g. only a tone): one final at the end of the audio
+	got := simulateRecognizer(newSignal().tone(1000, time.Second).s, "после сигнала")
+	if len(got) != 1 || !got[0].final || got[0].at != time.Second {
+		t.Errorf("tone only: events %+v, want one final at 1s", got)
+	}
+}
+
+func TestReportJSONShape(t *testing.T) {
+	rep := Report{Files: []FileResult{
+		{Label: Human, Decision: Decision{Class: Human, At: 1200 * time.Millisecond}},
+		{Label: Human, Decision: Decision{Class: Machine, At: 3000 * time.Millisecond}},
+		{Label: Silence, Decision: Decision{Class: Silence, At: 2500 * time.Millisecond}},
+	}, Confusion: map[string]map[string]int{}}
+	rep.summarise()
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"n":3,"accuracy":0.6667,"human_misclassified_rate":0.5,` +
+		`"confusion":{"human":{"human":1,"machine":1},"silence":{"silence":1}},"latency_ms":{"p50":2500,"p95":3000}}`
+	if string(b) != want {
+		t.Errorf("json =\n%s\nwant\n%s", b, want)
+	}
+}
