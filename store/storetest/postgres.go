@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/dozvon/dozvon/store"
@@ -25,7 +26,9 @@ type Postgres struct {
 	bin    string
 	dir    string
 	port   int
-	asUser string // "postgres" when we are root, else ""
+	cred   *syscall.Credential // the postgres user's ids when we are root (initdb refuses root)
+	server *exec.Cmd
+	exited chan error
 	seq    atomic.Int64
 }
 
@@ -57,11 +60,9 @@ func freePort() (int, error) {
 }
 
 func (p *Postgres) cmd(ctx context.Context, name string, args ...string) *exec.Cmd {
-	bin := filepath.Join(p.bin, name)
-	if p.asUser != "" {
-		return exec.CommandContext(ctx, "runuser", append([]string{"-u", p.asUser, "--", bin}, args...)...)
-	}
-	return exec.CommandContext(ctx, bin, args...)
+	c := exec.CommandContext(ctx, filepath.Join(p.bin, name), args...)
+	c.SysProcAttr = &syscall.SysProcAttr{Credential: p.cred}
+	return c
 }
 
 // StartPostgres initialises a cluster in a temporary directory and starts it on
@@ -89,7 +90,7 @@ func StartPostgres(ctx context.Context) (*Postgres, error) {
 			os.RemoveAll(dir)
 			return nil, fmt.Errorf("start postgres: %w", err)
 		}
-		p.asUser = "postgres"
+		p.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 	}
 	data := filepath.Join(dir, "data")
 	if out, err := p.cmd(ctx, "initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync").CombinedOutput(); err != nil {
@@ -97,22 +98,62 @@ func StartPostgres(ctx context.Context) (*Postgres, error) {
 		return nil, fmt.Errorf("start postgres: initdb: %w\n%s", err, out)
 	}
 	for attempt := 0; ; attempt++ {
-		if p.port, err = freePort(); err != nil {
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("start postgres: %w", err)
-		}
-		opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", p.port, dir)
-		out, err := p.cmd(ctx, "pg_ctl", "start", "-D", data, "-w", "-t", "60", "-l", filepath.Join(dir, "log"), "-o", opts).CombinedOutput()
+		err := p.startServer(ctx, data)
 		if err == nil {
 			break
 		}
 		if attempt == 2 {
-			log, _ := os.ReadFile(filepath.Join(dir, "log"))
 			os.RemoveAll(dir)
-			return nil, fmt.Errorf("start postgres: pg_ctl start: %w\n%s\n%s", err, out, log)
+			return nil, err
 		}
 	}
 	return p, nil
+}
+
+// startServer runs postgres in the foreground as our child, so it cannot
+// outlive the test process: the kernel sends it SIGQUIT (immediate shutdown)
+// when we die, even by SIGKILL. It returns once the server accepts connections.
+func (p *Postgres) startServer(ctx context.Context, data string) error {
+	port, err := freePort()
+	if err != nil {
+		return fmt.Errorf("start postgres: %w", err)
+	}
+	p.port = port
+	logf, err := os.Create(filepath.Join(p.dir, "log"))
+	if err != nil {
+		return fmt.Errorf("start postgres: %w", err)
+	}
+	defer logf.Close()
+	srv := exec.Command(filepath.Join(p.bin, "postgres"), "-D", data, "-p", strconv.Itoa(port), "-k", p.dir,
+		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200")
+	srv.SysProcAttr = &syscall.SysProcAttr{Credential: p.cred, Pdeathsig: syscall.SIGQUIT}
+	srv.Stdout, srv.Stderr = logf, logf
+	if err := srv.Start(); err != nil {
+		return fmt.Errorf("start postgres: %w", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- srv.Wait() }()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			log, _ := os.ReadFile(filepath.Join(p.dir, "log"))
+			return fmt.Errorf("start postgres: server exited: %v\n%s", err, log)
+		default:
+		}
+		// pg_isready exits 0 once the server accepts connections; we poll that state.
+		if p.cmd(ctx, "pg_isready", "-q", "-h", "127.0.0.1", "-p", strconv.Itoa(port)).Run() == nil {
+			p.server = srv
+			p.exited = exited
+			return nil
+		}
+		if time.Now().After(deadline) {
+			srv.Process.Kill()
+			<-exited
+			return fmt.Errorf("start postgres: not accepting connections on port %d after 60s", port)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // DSN returns the connection string for database name.
@@ -131,16 +172,22 @@ func (p *Postgres) NewDatabase(ctx context.Context) (string, error) {
 	return p.DSN(name), nil
 }
 
-// Stop shuts the server down and removes its directory.
+// Stop shuts the server down (fast shutdown) and removes its directory.
 func (p *Postgres) Stop() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	out, err := p.cmd(ctx, "pg_ctl", "stop", "-D", filepath.Join(p.dir, "data"), "-m", "fast", "-w").CombinedOutput()
-	rmErr := os.RemoveAll(p.dir)
-	if err != nil {
-		return fmt.Errorf("stop postgres: %w\n%s", err, out)
+	var err error
+	if err = p.server.Process.Signal(syscall.SIGINT); err == nil {
+		select {
+		case <-p.exited:
+		case <-time.After(60 * time.Second):
+			p.server.Process.Kill()
+			<-p.exited
+			err = errors.New("stop postgres: no exit 60s after SIGINT; killed")
+		}
 	}
-	return rmErr
+	if rmErr := os.RemoveAll(p.dir); err == nil {
+		err = rmErr
+	}
+	return err
 }
 
 // Backend is one store back end a suite runs against.
