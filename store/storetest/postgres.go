@@ -32,7 +32,7 @@ type Postgres struct {
 	seq    atomic.Int64
 }
 
-// findBin returns the newest /usr/lib/postgresql/N/bin holding initdb and pg_ctl.
+// findBin returns the newest /usr/lib/postgresql/N/bin holding initdb and postgres.
 func findBin() (string, error) {
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
 	sort.Slice(dirs, func(i, j int) bool {
@@ -42,7 +42,7 @@ func findBin() (string, error) {
 	})
 	for _, d := range dirs {
 		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
-			if _, err := os.Stat(filepath.Join(d, "pg_ctl")); err == nil {
+			if _, err := os.Stat(filepath.Join(d, "postgres")); err == nil {
 				return d, nil
 			}
 		}
