@@ -299,8 +299,9 @@ func (c *Classifier) evaluate() {
 		need = cfg.HumanCueSilence
 	}
 	if c.heardSpeech && !c.inSpeech && c.speechRun == 0 && silentFor >= need &&
-		c.speechTotal <= cfg.MaxGreeting && top < blockHuman && c.talkOver < talkOverLimit &&
-		c.earlyVoice < earlyVoiceMin {
+		c.speechTotal <= cfg.MaxGreeting && top < blockHuman && c.talkOver < talkOverLimit {
+		// early-media voice does not block this: music instead of ringback
+		// ("Гудок") sounds the same and the person behind it must be greeted
 		conf := 0.8
 		if humanCue {
 			conf = 0.9

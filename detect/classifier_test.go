@@ -135,6 +135,13 @@ func TestClassifierStreaming(t *testing.T) {
 			want:     Announcement, before: 0,
 		},
 		{
+			name:     "music instead of ringback in early media does not delay a human",
+			early:    newSignal().speech(3 * time.Second).s,
+			answered: newSignal().silence(300 * ms).speech(450 * ms).s,
+			texts:    []textAt{{1050 * ms, "алло", false}},
+			want:     Human, before: 1600 * ms,
+		},
+		{
 			name:     "carrier text on a short phrase is not taken for a human",
 			answered: newSignal().silence(200 * ms).speech(1200 * ms).s,
 			texts:    []textAt{{1700 * ms, "номер не обслуживается", true}},
@@ -142,12 +149,12 @@ func TestClassifierStreaming(t *testing.T) {
 		},
 		{
 			name:     "a fax answer tone is a fax, not a beep",
-			answered: newSignal().silence(200 * ms).tone(2100, 3*time.Second).s,
+			answered: newSignal().silence(200*ms).tone(2100, 3*time.Second).s,
 			want:     Fax, before: 1500 * ms,
 		},
 		{
 			name:     "a short 2100 Hz tone after a greeting is still a beep",
-			answered: newSignal().speech(2500 * ms).silence(300 * ms).tone(2100, 600*ms).s,
+			answered: newSignal().speech(2500*ms).silence(300*ms).tone(2100, 600*ms).s,
 			want:     Machine, before: 3600 * ms,
 		},
 		{
