@@ -63,6 +63,10 @@ const (
 	decisiveWeight = 1.0
 	decisiveMargin = 0.5
 	blockHuman     = 0.5 // a non-human cue this strong forbids a human verdict
+	// a person's answer of at most this many recognised words, with a human
+	// cue, may take up to maxHumanWordsSpeech to say
+	maxHumanWords       = 4
+	maxHumanWordsSpeech = 3 * time.Second
 )
 
 // Classifier decides who answered from the first phrase. Drive it from one
@@ -94,6 +98,7 @@ type Classifier struct {
 	beep, sit     *toneEvent
 	fax           *toneEvent
 	committedText string
+	words         int // recognised words so far
 	partialText   string
 	scores        textScores
 
@@ -230,7 +235,9 @@ func (c *Classifier) Text(partialOrFinal string, final bool) {
 	} else {
 		c.partialText = partialOrFinal
 	}
-	c.scores = c.rules.score(c.committedText + " " + c.partialText)
+	all := c.committedText + " " + c.partialText
+	c.scores = c.rules.score(all)
+	c.words = len(strings.Fields(normalize(all)))
 	c.evaluate()
 }
 
@@ -298,8 +305,13 @@ func (c *Classifier) evaluate() {
 	if humanCue {
 		need = cfg.HumanCueSilence
 	}
+	// A greeting is short by its length, or — the classic AMD word count —
+	// by being a few words of answering the phone ("алло, да, говорите"
+	// said slowly), up to a hard limit.
+	short := c.speechTotal <= cfg.MaxGreeting ||
+		(humanCue && c.words <= maxHumanWords && c.speechTotal <= maxHumanWordsSpeech)
 	if c.heardSpeech && !c.inSpeech && c.speechRun == 0 && silentFor >= need &&
-		c.speechTotal <= cfg.MaxGreeting && top < blockHuman && c.talkOver < talkOverLimit {
+		short && top < blockHuman && c.talkOver < talkOverLimit {
 		// early-media voice does not block this: music instead of ringback
 		// ("Гудок") sounds the same and the person behind it must be greeted
 		conf := 0.8
