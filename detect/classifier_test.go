@@ -225,3 +225,40 @@ func TestTalkingOverTheRobotIsNotHuman(t *testing.T) {
 		t.Errorf("decided human although the callee talked over the robot: %q", d.Evidence)
 	}
 }
+
+func TestOddInputDoesNotPanic(t *testing.T) {
+	loud := make([]int16, 160)
+	for i := range loud {
+		loud[i] = math.MinInt16
+	}
+	tests := []struct {
+		name  string
+		frame []int16
+	}{
+		{"nil", nil},
+		{"one sample", []int16{5}},
+		{"odd length", make([]int16, 77)},
+		{"full-scale", loud},
+		{"long frame", newSignal().speech(time.Second).s},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(Config{})
+			c.EarlyMedia(tt.frame)
+			n := 1
+			if len(tt.frame) > 0 {
+				n = 7*SampleRate/len(tt.frame) + 1 // 7 s of audio
+			}
+			for range n {
+				c.Frame(tt.frame, false)
+			}
+			c.Text("", true)
+			c.Text("\x00\xff ??? ", false)
+			if len(tt.frame) > 0 {
+				if _, ok := c.Decision(); !ok {
+					t.Errorf("no decision after 7 s in frames of %d samples", len(tt.frame))
+				}
+			}
+		})
+	}
+}
