@@ -308,8 +308,8 @@ func (c *Classifier) evaluate() {
 	// A greeting is short by its length, or — the classic AMD word count —
 	// by being a few words of answering the phone ("алло, да, говорите"
 	// said slowly), up to a hard limit.
-	short := c.speechTotal <= cfg.MaxGreeting ||
-		(humanCue && c.words <= maxHumanWords && c.speechTotal <= maxHumanWordsSpeech)
+	fewHumanWords := humanCue && c.words <= maxHumanWords && c.speechTotal <= maxHumanWordsSpeech
+	short := c.speechTotal <= cfg.MaxGreeting || fewHumanWords
 	if c.heardSpeech && !c.inSpeech && c.speechRun == 0 && silentFor >= need &&
 		short && top < blockHuman && c.talkOver < talkOverLimit {
 		// early-media voice does not block this: music instead of ringback
@@ -326,7 +326,7 @@ func (c *Classifier) evaluate() {
 		c.decide(cls, 0.7, "greeting longer than %.1fs and %s", cfg.MaxGreeting.Seconds(), c.textEvidence(cls))
 		return
 	}
-	if cfg.DecideBy > 0 && c.t >= cfg.DecideBy && longGreeting {
+	if cfg.DecideBy > 0 && c.t >= cfg.DecideBy && longGreeting && !fewHumanWords {
 		if top >= 0.4 && margin > 0 {
 			c.decide(cls, 0.55, "decide-by %.1fs: greeting too long for a person and %s", cfg.DecideBy.Seconds(), c.textEvidence(cls))
 		} else {

@@ -262,3 +262,39 @@ func TestOddInputDoesNotPanic(t *testing.T) {
 		})
 	}
 }
+
+func TestDecideByTradesAccuracyForSpeed(t *testing.T) {
+	long := newSignal().silence(200 * time.Millisecond).speech(4 * time.Second).s
+	tests := []struct {
+		name   string
+		cfg    Config
+		want   Class
+		before time.Duration
+	}{
+		{"default waits for a cue, then calls a long greeting a machine", Config{}, Machine, 6 * time.Second},
+		{"decide-by guesses the prior", Config{DecideBy: 2500 * time.Millisecond}, VoiceAssistant, 2500 * time.Millisecond},
+		{"the prior is configurable", Config{DecideBy: 2500 * time.Millisecond, NonHumanPrior: Machine}, Machine, 2500 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(tt.cfg)
+			silent := make([]int16, evalFrame)
+			for i := 0; ; i += evalFrame {
+				frame := silent
+				if i+evalFrame <= len(long) {
+					frame = long[i : i+evalFrame]
+				}
+				c.Frame(frame, false)
+				if d, ok := c.Decision(); ok {
+					if d.Class != tt.want || d.At > tt.before {
+						t.Errorf("decision %s at %v, want %s by %v; %q", d.Class, d.At, tt.want, tt.before, d.Evidence)
+					}
+					return
+				}
+				if i > 10*SampleRate {
+					t.Fatal("no decision")
+				}
+			}
+		})
+	}
+}
