@@ -20,12 +20,34 @@ func (g *signal) silence(d time.Duration) *signal {
 	return g
 }
 
-// speech is noise shaped by a 4 Hz syllable envelope: loud, broadband, never tonal.
+// speech is a voice-like signal: a gliding 110–190 Hz pitch with harmonics
+// shaped by three formants, a 4 Hz syllable envelope and a little breath
+// noise. Loud and harmonic, but never one steady tone.
 func (g *signal) speech(d time.Duration) *signal {
 	n := samplesOf(d)
+	formant := func(f float64) float64 {
+		var a float64
+		for _, c := range []struct{ f, bw, g float64 }{{500, 150, 1}, {1500, 200, 0.6}, {2500, 250, 0.3}} {
+			a += c.g / (1 + ((f-c.f)/c.bw)*((f-c.f)/c.bw))
+		}
+		return a
+	}
+	phase := make([]float64, 24)
 	for i := range n {
-		env := 0.55 + 0.45*math.Sin(2*math.Pi*4*float64(i)/SampleRate)
-		g.s = append(g.s, int16(6000*env*g.rng.NormFloat64()))
+		t := float64(i) / SampleRate
+		f0 := 150 + 40*math.Sin(2*math.Pi*1.3*t+g.rng.Float64()*0.01)
+		var v float64
+		for h := 1; h < len(phase); h++ {
+			f := f0 * float64(h)
+			if f >= SampleRate/2 {
+				break
+			}
+			phase[h] += 2 * math.Pi * f / SampleRate
+			v += formant(f) * math.Sin(phase[h])
+		}
+		env := 0.55 + 0.45*math.Sin(2*math.Pi*4*t)
+		x := env * (3000*v + 300*g.rng.NormFloat64())
+		g.s = append(g.s, int16(max(math.MinInt16, min(math.MaxInt16, x))))
 	}
 	return g
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dozvon/dozvon/asr"
 	"github.com/go-audio/wav"
 )
 
@@ -40,15 +41,14 @@ type FileResult struct {
 	Decision Decision
 }
 
-// Recognizer simulation used by the evaluation: words of the sidecar text are
-// spread over the file's speech frames (in proportion to their letters) and
-// show up as partial results partialLag after they were spoken; each
-// utterance's final result comes endpointSilence after its speech ended.
-// These are the usual orders of magnitude of a streaming Vosk recognizer.
+// Recognizer simulation used by the evaluation: utterances are cut by the
+// robot's VAD (asr.Segmenter, final result on its SpeechEnd); words of the
+// sidecar text are spread over each utterance's speech frames (in proportion
+// to their letters) and show up as partial results partialLag after they were
+// spoken, the usual order of magnitude of a streaming Vosk recognizer.
 const (
-	partialLag      = 300 * time.Millisecond
-	endpointSilence = 500 * time.Millisecond
-	evalPadding     = time.Second // silence fed after MaxAnalysis at most
+	partialLag  = 300 * time.Millisecond
+	evalPadding = time.Second // silence fed after MaxAnalysis at most
 )
 
 // Evaluate runs the classifier over DIR/<label>/*.wav, feeding each file
@@ -284,37 +284,48 @@ func simulateRecognizer(samples []int16, text string) []textEvent {
 		return nil
 	}
 	step := frameDur(evalFrame)
-	an := newAnalyzer()
-	var speech []bool
-	for i := 0; i+evalFrame <= len(samples); i += evalFrame {
-		fi := an.analyze(samples[i : i+evalFrame])
-		speech = append(speech, fi.voiced && !fi.tonal)
+	// Utterances and their final results come from the robot's own VAD,
+	// asr.Segmenter: the media loop calls the recognizer's Final on its
+	// SpeechEnd (or MaxLength). The file is followed by silence, as in eval.
+	seg, err := asr.NewSegmenter(asr.DefaultVADConfig())
+	if err != nil {
+		return nil // the default config is valid; nothing to simulate otherwise
 	}
-	// utterances: speech runs of at least minSpeechRun, merged across gaps
-	// shorter than endpointSilence
-	type utt struct{ start, end int } // frame indices, end exclusive
+	startLag := int(asr.DefaultVADConfig().StartVoiced/step) - 1
+	an := newAnalyzer()
+	silent := make([]int16, evalFrame)
+	type utt struct {
+		start, end int // frame indices, end exclusive
+		finalAt    time.Duration
+	}
 	var utts []utt
-	minRun := int(minSpeechRun / step)
-	gapMax := int(endpointSilence / step)
-	for i := 0; i < len(speech); {
-		if !speech[i] {
-			i++
-			continue
+	var speech []bool
+	open := false
+	padded := len(samples)/evalFrame + int(2*time.Second/step)
+	for k := range padded {
+		frame := silent
+		if i := k * evalFrame; i+evalFrame <= len(samples) {
+			frame = samples[i : i+evalFrame]
 		}
-		j := i
-		for j < len(speech) && speech[j] {
-			j++
-		}
-		if j-i >= minRun {
-			if n := len(utts); n > 0 && i-utts[n-1].end < gapMax {
-				utts[n-1].end = j
-			} else {
-				utts = append(utts, utt{i, j})
+		fi := an.analyze(frame)
+		speech = append(speech, fi.voiced && !fi.tonal)
+		switch ev, _ := seg.Push(frame); ev {
+		case asr.SpeechStart:
+			utts = append(utts, utt{start: max(k-startLag, 0)})
+			open = true
+		case asr.SpeechEnd, asr.MaxLength:
+			if open {
+				utts[len(utts)-1].end = k + 1
+				utts[len(utts)-1].finalAt = time.Duration(k+1) * step
+				open = false
 			}
 		}
-		i = j
 	}
-	fileEnd := time.Duration(len(speech)) * step
+	if open {
+		utts[len(utts)-1].end = padded
+		utts[len(utts)-1].finalAt = time.Duration(padded) * step
+	}
+	fileEnd := time.Duration(len(samples)/evalFrame) * step
 	if len(utts) == 0 {
 		return []textEvent{{at: fileEnd, text: text, final: true}}
 	}
@@ -329,6 +340,9 @@ func simulateRecognizer(samples []int16, text string) []textEvent {
 			if speech[k] {
 				uttFrames[u] = append(uttFrames[u], k)
 			}
+		}
+		if len(uttFrames[u]) == 0 { // the VAD heard speech the frame features did not
+			uttFrames[u] = append(uttFrames[u], ut.start)
 		}
 		totalFrames += len(uttFrames[u])
 	}
@@ -367,8 +381,7 @@ func simulateRecognizer(samples []int16, text string) []textEvent {
 		if len(perUtt[u]) == 0 {
 			continue
 		}
-		at := time.Duration(ut.end)*step + endpointSilence
-		events = append(events, textEvent{at: at, text: strings.Join(perUtt[u], " "), final: true})
+		events = append(events, textEvent{at: ut.finalAt, text: strings.Join(perUtt[u], " "), final: true})
 	}
 	sort.SliceStable(events, func(i, j int) bool { return events[i].at < events[j].at })
 	return dropLatePartials(events)
