@@ -27,7 +27,11 @@ type frameInfo struct {
 }
 
 // analyzer turns 8 kHz frames into frameInfo. It keeps a running noise floor,
-// so it belongs to one call (one direction of audio).
+// so it belongs to one call (one direction of audio). It is not
+// asr.Segmenter: that one decides utterances for the recognizer (with a
+// 100 ms start and 700 ms hangover) and hides tones, while the classifier
+// needs every frame's energy and the frequency of the tones themselves
+// (beeps, SIT, CED) to time greetings and pauses to the frame.
 type analyzer struct {
 	floorDB float64
 	recent  [floorWindow]float64 // frame energies, a ring buffer
