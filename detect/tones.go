@@ -76,6 +76,7 @@ func sitBand(f float64) int {
 
 type toneRun struct {
 	freqSum  float64
+	lo, hi   float64 // frequency range seen: a generated tone stays within one or two filters
 	frames   int
 	start    time.Duration
 	end      time.Duration
@@ -83,6 +84,11 @@ type toneRun struct {
 }
 
 func (r *toneRun) freq() float64 { return r.freqSum / float64(r.frames) }
+
+// steady reports whether the run kept to one frequency, as a generated tone
+// does (it may sit between two filters of the bank); a held vowel's
+// harmonic drifts with the voice's pitch.
+func (r *toneRun) steady() bool { return r.hi-r.lo <= bankStepHz }
 func (r *toneRun) dur() time.Duration {
 	return r.end - r.start
 }
@@ -100,11 +106,12 @@ func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
 	var out []toneEvent
 	if fi.tonal && t.run != nil && math.Abs(fi.freq-t.run.freq()) <= toneFreqTol {
 		t.run.freqSum += fi.freq
+		t.run.lo, t.run.hi = math.Min(t.run.lo, fi.freq), math.Max(t.run.hi, fi.freq)
 		t.run.frames++
 		t.run.end = now
 		f := t.run.freq()
 		switch {
-		case t.run.reported || isCallProgress(f):
+		case t.run.reported || isCallProgress(f) || !t.run.steady():
 		case isCED(f):
 			if t.run.dur() >= minCEDDur {
 				t.run.reported = true
@@ -120,7 +127,7 @@ func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
 			t.run = nil
 		}
 		if fi.tonal {
-			t.run = &toneRun{freqSum: fi.freq, frames: 1, start: now - step, end: now}
+			t.run = &toneRun{freqSum: fi.freq, lo: fi.freq, hi: fi.freq, frames: 1, start: now - step, end: now}
 		}
 	}
 	// A lone SIT-band tone with no partner in time is a beep (1000 Hz and
@@ -144,6 +151,8 @@ func (t *toneTracker) finish(r toneRun) []toneEvent {
 	}
 	f := r.freq()
 	switch {
+	case !r.steady():
+		return nil
 	case isCallProgress(f):
 		return []toneEvent{{kind: toneCallProgress, freq: f, dur: d, at: r.end}}
 	case r.reported:
