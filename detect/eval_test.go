@@ -85,3 +85,35 @@ func TestEvaluateRejectsBadInput(t *testing.T) {
 		t.Errorf("broken wav: err = %v, want it to name the file", err)
 	}
 }
+
+// TestAudioAloneOnRealRecordings classifies real Asterisk recordings of the
+// set without their sidecar text: the acoustic signals (beep, SIT, timing)
+// must carry these on their own.
+func TestAudioAloneOnRealRecordings(t *testing.T) {
+	tests := []struct {
+		file string
+		want Class
+	}{
+		{"set/machine/ast-vm-intro.wav", Machine},                            // greeting, then the beep
+		{"set/machine/ast-vm-isunavail.wav", Machine},                        // "…недоступен", beep
+		{"set/announcement/ast-cannot-complete-as-dialed.wav", Announcement}, // SIT first
+		{"set/human/ast-hello.wav", Human},                                   // «Здравствуйте!», then waiting
+		{"set/human/ast-vm-no-noisy.wav", Human},                             // «нет» on a noisy line
+		{"set/silence/s3.wav", Silence},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			samples, err := readWAV(filepath.Join("testdata", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := classifyStream(samples, "", Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Class != tt.want {
+				t.Errorf("class = %s, want %s; evidence %q", d.Class, tt.want, d.Evidence)
+			}
+		})
+	}
+}
