@@ -155,6 +155,9 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 	if c.decision != nil {
 		return
 	}
+	if c.t == step && c.earlyVoice >= earlyVoiceMin {
+		c.note("%.1fs of voice in early media (weak announcement cue)", c.earlyVoice.Seconds())
+	}
 	fi := c.an.analyze(frame)
 	for _, ev := range c.tones.push(fi, c.t, step) {
 		c.onTone(ev)
