@@ -113,24 +113,28 @@ type Call struct {
 	lastArr  time.Time
 	lastSeq  uint16
 	observer PacketObserver
+	ended    bool // the media loop has stopped: Play completes at once
 	dtmfOut  []media.DTMFEvent // pending telephone-event packets, one per tick
 	dtmfTS   uint32            // RTP timestamp of the event being sent
 
-	dtmf      chan rune
-	done      chan struct{}
-	stop      chan struct{}
-	stopOnce  sync.Once
-	hungUp    atomic.Bool
-	answered  time.Time
-	rec       *stereoRecorder
-	recPath   string
-	earlyPCM  []int16
-	endReason atomic.Value // string
+	dtmf     chan rune
+	done     chan struct{}
+	stop     chan struct{}
+	stopOnce sync.Once
+	hungUp   atomic.Bool
+	answered time.Time
+	rec      *stereoRecorder
+	recPath  string
+	earlyPCM []int16
+
+	mediaTimeout time.Duration
+	endReason    atomic.Value // string
 }
 
 type callOptions struct {
 	id, callID, dir, remote string
 	recordPath              string
+	mediaTimeout            time.Duration
 	jitterFrames            int
 	log                     *slog.Logger
 	early                   bool // the call is in early media (183): capture only
@@ -167,6 +171,8 @@ func newCall(d dialogControl, rtpFn func() *media.RTPSession, o callOptions) (*C
 		stop:      make(chan struct{}),
 		answered:  time.Now(),
 		peerIn:    make(chan []int16, 8),
+
+		mediaTimeout: o.mediaTimeout,
 	}
 	c.rtp.Store(sess)
 	c.live.Store(!o.early)
@@ -193,6 +199,9 @@ func (c *Call) Direction() string { return c.dir }
 
 // Remote is the far end's SIP URI.
 func (c *Call) Remote() string { return c.remote }
+
+// LocalRTPAddr is where this call receives RTP.
+func (c *Call) LocalRTPAddr() string { return c.rtp.Load().Sess.Laddr.String() }
 
 // Codec is the negotiated audio codec name (PCMU or PCMA).
 func (c *Call) Codec() string { return c.codec.Name }
@@ -232,7 +241,8 @@ func (c *Call) DTMF() <-chan rune { return c.dtmf }
 // Done is closed when the call has ended and its media loop stopped.
 func (c *Call) Done() <-chan struct{} { return c.done }
 
-// EndReason says who ended the call: "local", "remote", or "media".
+// EndReason says who ended the call: "local", "remote", "media_timeout"
+// (no RTP for Config.MediaTimeout) or "media" (a fault in the media loop).
 func (c *Call) EndReason() string {
 	if v, ok := c.endReason.Load().(string); ok {
 		return v
@@ -262,16 +272,14 @@ func (c *Call) SetPacketObserver(o PacketObserver) {
 // Play queues audio (8 kHz mono) after anything already queued.
 func (c *Call) Play(pcm []int16) *Playback {
 	p := &Playback{pcm: pcm, done: make(chan struct{})}
-	select {
-	case <-c.done:
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ended {
 		p.stopped = true
 		close(p.done)
 		return p
-	default:
 	}
-	c.mu.Lock()
 	c.queue = append(c.queue, p)
-	c.mu.Unlock()
 	return p
 }
 
@@ -600,6 +608,19 @@ func (c *Call) mediaLoop() {
 		}
 		now := time.Now()
 		late := now.Sub(due)
+		if c.mediaTimeout > 0 && c.live.Load() {
+			c.mu.Lock()
+			last := c.lastFrom
+			c.mu.Unlock()
+			if last.IsZero() {
+				last = c.answered
+			}
+			if now.Sub(last) > c.mediaTimeout {
+				c.log.Warn("no RTP from the far end, ending the call", "timeout", c.mediaTimeout)
+				c.endReason.CompareAndSwap(nil, "media_timeout")
+				return
+			}
+		}
 
 		c.mu.Lock()
 		played := c.jb.pop(in)
@@ -699,13 +720,16 @@ func (c *Call) mediaLoop() {
 }
 
 func (c *Call) finish() {
-	close(c.done)
-	c.StopPlayback()
 	if c.rec != nil {
 		if err := c.rec.close(); err != nil {
 			c.log.Warn("recording close", "err", err)
 		}
 	}
+	c.mu.Lock()
+	c.ended = true
+	c.mu.Unlock()
+	c.StopPlayback()
+	close(c.done)
 	if !c.hungUp.Load() {
 		// The far end hung up or the dialog died: make sure the dialog is torn down.
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -25,6 +25,9 @@ type Config struct {
 	RingTimeout time.Duration `yaml:"ring_timeout"`
 	// InviteTimeout gives up on an INVITE that got no response at all (default 8 s).
 	InviteTimeout time.Duration `yaml:"invite_timeout"`
+	// MediaTimeout ends a call when no RTP arrives for this long (default 30 s;
+	// it also ends calls whose BYE was lost).
+	MediaTimeout time.Duration `yaml:"media_timeout"`
 	// JitterFrames is the jitter buffer's reorder depth in 20 ms frames (default 3).
 	JitterFrames int `yaml:"jitter_frames"`
 }
@@ -75,6 +78,9 @@ func (c *Config) withDefaults() Config {
 	}
 	if o.InviteTimeout <= 0 {
 		o.InviteTimeout = 8 * time.Second
+	}
+	if o.MediaTimeout <= 0 {
+		o.MediaTimeout = 30 * time.Second
 	}
 	if o.JitterFrames <= 0 {
 		o.JitterFrames = 3

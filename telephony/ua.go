@@ -32,11 +32,32 @@ type UA struct {
 	listen []Listen // with resolved ports
 	seq    atomic.Int64
 	active sync.WaitGroup
-	closed atomic.Bool
+
+	ctx       context.Context // the UA's lifetime (New's ctx)
+	serveOnce sync.Once
+	serveErr  error
+	handler   atomic.Pointer[InboundHandler]
 }
 
-// rtpRangeOnce guards diago's process-wide RTP port range.
-var rtpRangeOnce sync.Once
+// rtpRangeOnce and mediaLogOnce guard diago's process-wide media settings.
+var rtpRangeOnce, mediaLogOnce sync.Once
+
+// levelFilter drops records below min.
+type levelFilter struct {
+	h   slog.Handler
+	min slog.Level
+}
+
+func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= f.min && f.h.Enabled(ctx, l)
+}
+func (f levelFilter) Handle(ctx context.Context, r slog.Record) error { return f.h.Handle(ctx, r) }
+func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
+	return levelFilter{h: f.h.WithAttrs(a), min: f.min}
+}
+func (f levelFilter) WithGroup(n string) slog.Handler {
+	return levelFilter{h: f.h.WithGroup(n), min: f.min}
+}
 
 // New creates a user agent bound to cfg.Listen. Call Serve to accept inbound
 // calls; Dial works without it.
@@ -48,6 +69,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*UA, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	// diago's media package logs through one process-wide logger, at WARN
+	// for every packet of an unknown payload type: keep only its errors so a
+	// hostile stream cannot flood the log (we count those packets instead).
+	mediaLogOnce.Do(func() {
+		media.SetDefaultLogger(slog.New(levelFilter{h: log.Handler(), min: slog.LevelError}))
+	})
 	if cfg.RTPPortMin > 0 {
 		rtpRangeOnce.Do(func() { media.RTPPortStart, media.RTPPortEnd = cfg.RTPPortMin, cfg.RTPPortMax })
 	}
@@ -55,7 +82,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*UA, error) {
 	if err != nil {
 		return nil, fmt.Errorf("telephony: new user agent: %w", err)
 	}
-	u := &UA{cfg: cfg, log: log, sipua: sipua}
+	u := &UA{cfg: cfg, log: log, sipua: sipua, ctx: ctx}
 	var opts []diago.DiagoOption
 	opts = append(opts, diago.WithLogger(log.With("component", "diago")))
 	codecs := []media.Codec{}
@@ -139,39 +166,56 @@ func (u *UA) URI(user string) string { return "sip:" + user + "@" + u.Addr() }
 // call lasts while the handler runs — when it returns, the call is hung up.
 type InboundHandler func(ctx context.Context, in *Inbound)
 
-// Serve binds the listeners, keeps trunk registrations, and runs h for every
-// inbound call until ctx is done. It returns once the listeners are ready.
+// Serve runs h for every inbound call until the UA's context (New's ctx) is
+// done. Listeners start on the first Serve or Dial: a UA must listen even
+// when it only dials, or the far end's BYE, re-INVITE and REFER NOTIFY would
+// go unheard. Without a handler, inbound INVITEs get 480.
 func (u *UA) Serve(ctx context.Context, h InboundHandler) error {
-	err := u.dg.ServeBackground(ctx, func(d *diago.DialogServerSession) {
-		u.active.Add(1)
-		defer u.active.Done()
-		in := &Inbound{ua: u, d: d}
-		defer func() {
-			if r := recover(); r != nil {
-				u.log.Error("inbound handler panic", "panic", r, "call_id", d.InviteRequest.CallID().Value())
-				if !in.answered && !in.responded {
-					_ = d.Respond(500, "Server Internal Error", nil)
-				}
+	u.handler.Store(&h)
+	return u.start()
+}
+
+func (u *UA) start() error {
+	u.serveOnce.Do(func() {
+		u.serveErr = u.dg.ServeBackground(u.ctx, u.dispatch)
+		if u.serveErr != nil {
+			u.serveErr = fmt.Errorf("telephony: serve: %w", u.serveErr)
+			return
+		}
+		for _, t := range u.cfg.Trunks {
+			if t.Register {
+				go u.keepRegistered(u.ctx, t)
 			}
-		}()
-		h(d.Context(), in)
-		if in.call != nil {
-			hctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			_ = in.call.Hangup(hctx)
-			cancel()
-		} else if !in.responded {
-			_ = d.Respond(480, "Temporarily Unavailable", nil)
 		}
 	})
-	if err != nil {
-		return fmt.Errorf("telephony: serve: %w", err)
-	}
-	for _, t := range u.cfg.Trunks {
-		if t.Register {
-			go u.keepRegistered(ctx, t)
+	return u.serveErr
+}
+
+func (u *UA) dispatch(d *diago.DialogServerSession) {
+	u.active.Add(1)
+	defer u.active.Done()
+	in := &Inbound{ua: u, d: d}
+	defer func() {
+		if r := recover(); r != nil {
+			u.log.Error("inbound handler panic", "panic", r, "call_id", d.InviteRequest.CallID().Value())
+			if !in.answered && !in.responded {
+				_ = d.Respond(500, "Server Internal Error", nil)
+			}
 		}
+	}()
+	hp := u.handler.Load()
+	if hp == nil {
+		_ = in.Reject(480, "Temporarily Unavailable (no inbound service)")
+		return
 	}
-	return nil
+	(*hp)(d.Context(), in)
+	if in.call != nil {
+		hctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = in.call.Hangup(hctx)
+		cancel()
+	} else if !in.responded {
+		_ = d.Respond(480, "Temporarily Unavailable", nil)
+	}
 }
 
 func (u *UA) keepRegistered(ctx context.Context, t Trunk) {
@@ -248,6 +292,9 @@ type DialInfo struct {
 // Dial places an outbound call and returns it once answered. On failure the
 // error is a *DialError with the mapped Result and the SIP code.
 func (u *UA) Dial(ctx context.Context, req DialRequest) (*Call, DialInfo, error) {
+	if err := u.start(); err != nil {
+		return nil, DialInfo{Result: Failed}, err
+	}
 	if strings.HasPrefix(req.To, "sip:") || strings.HasPrefix(req.To, "sips:") {
 		return u.dialURI(ctx, req, req.To, Trunk{})
 	}
@@ -455,6 +502,7 @@ func (u *UA) startCall(ctx context.Context, ctl dialogControl, rtpFn func() *med
 	}
 	o.recordPath = path
 	o.jitterFrames = u.cfg.JitterFrames
+	o.mediaTimeout = u.cfg.MediaTimeout
 	o.log = u.log
 	return newCall(ctl, rtpFn, o)
 }
@@ -539,7 +587,7 @@ func (in *Inbound) Answer(ctx context.Context) (*Call, error) {
 			return nil, fmt.Errorf("answer: %d %s", code, why)
 		}
 	}
-	if err := in.d.Answer(); err != nil {
+	if err := in.answer(ctx); err != nil {
 		if !in.responded {
 			_ = in.Reject(500, "Server Internal Error")
 		}
@@ -576,6 +624,37 @@ func (in *Inbound) start(ctx context.Context) (*Call, error) {
 	}
 	in.call = call
 	return call, nil
+}
+
+// answer sends 200 OK and returns once the ACK has confirmed the dialog.
+//
+// sipgo v1.1.0 registers its wait for the ACK only after sending the 2xx, so
+// an ACK that arrives within that gap (loopback, a loaded machine) is missed
+// and Answer blocks for 64×T1 (32 s) though the dialog is confirmed. So
+// Answer runs aside while we watch the dialog state, which the ACK handler
+// sets in any case; whichever comes first ends the wait.
+func (in *Inbound) answer(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- in.d.Answer() }()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-errc:
+			return err
+		case <-tick.C:
+			if in.d.LoadState() == sip.DialogStateConfirmed && in.d.RTPSession() != nil {
+				go func() {
+					if err := <-errc; err != nil {
+						in.ua.log.Debug("answer returned late", "err", err)
+					}
+				}()
+				return nil
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // checkOffer validates an SDP offer before diago touches it: 400 for a body

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emiago/sipgo/sip"
 	"github.com/go-audio/wav"
 )
 
@@ -24,6 +25,9 @@ func newTestUA(t *testing.T, cfg Config) *UA {
 	t.Cleanup(cancel)
 	u, err := New(ctx, cfg, testLogger())
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.start(); err != nil { // listen now, so goroutine baselines include it
 		t.Fatal(err)
 	}
 	return u
@@ -103,7 +107,11 @@ func TestDialAnswerMediaAndRecording(t *testing.T) {
 		t.Fatalf("info %+v", info)
 	}
 	p := call.Play(tone(1000, 1500*time.Millisecond, 8000))
-	<-p.Done()
+	select {
+	case <-p.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatalf("1.5 s playback not done after 10 s: live=%v info=%+v stats=%+v", call.live.Load(), info, call.Stats())
+	}
 	r := <-got
 	if r < 3000 {
 		t.Fatalf("callee heard rms %.0f, want the caller's tone", r)
@@ -135,7 +143,7 @@ func TestDialAnswerMediaAndRecording(t *testing.T) {
 		right = append(right, int16(buf.Data[i+1]))
 	}
 	if rms(left) < 500 || rms(right) < 500 {
-		t.Fatalf("recording rms left %.0f right %.0f, want speech on both", rms(left), rms(right))
+		t.Fatalf("recording rms left %.0f right %.0f, want speech on both; stats %+v", rms(left), rms(right), st)
 	}
 	if filepath.Dir(filepath.Dir(call.RecordingPath())) != dir {
 		t.Fatalf("recording at %s", call.RecordingPath())
@@ -225,6 +233,8 @@ func TestCodecMismatchGets488(t *testing.T) {
 // testLogger is silent unless DOZVON_TEST_LOG=debug.
 func testLogger() *slog.Logger {
 	if os.Getenv("DOZVON_TEST_LOG") == "debug" {
+		sip.SIPDebug = true
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})))
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return slog.New(slog.DiscardHandler)
