@@ -55,6 +55,9 @@ type VoiceConfig struct {
 	InterDigit time.Duration
 	// Observer, when set, sees every received frame.
 	Observer FrameObserver
+	// TextObserver, when set, sees every final recognition result (including
+	// empty ones) on the recognizer goroutine — first-phrase detection uses it.
+	TextObserver func(text string, final bool)
 	Log      *slog.Logger
 }
 
@@ -198,6 +201,9 @@ func (v *VoiceConversation) recognize() {
 			if err != nil {
 				v.log.Warn("recognizer final", "err", err)
 				continue
+			}
+			if v.cfg.TextObserver != nil {
+				v.cfg.TextObserver(res.Text, true)
 			}
 			if res.Text == "" {
 				continue

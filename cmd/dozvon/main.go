@@ -35,6 +35,9 @@ func commands() map[string]command {
 		"compliance": {"230-FZ guard: compliance check < case.json", cmdCompliance},
 		"numplan":    {"numbering plan: numplan import FILE... | numplan lookup +7...", cmdNumplan},
 		"detect":     {"first-phrase detection: detect eval DIR [--json]", cmdDetect},
+		"import":     {"import a debtor portfolio CSV (import FILE [--dry-run --json])", cmdImport},
+		"sweep":      {"run a robot sweep over a portfolio (sweep --portfolio FILE --script FILE)", cmdSweep},
+		"phones":     {"quarantined phones: phones list | confirm-wrong | restore", cmdPhones},
 	}
 }
 
