@@ -5,8 +5,29 @@ import (
 	"fmt"
 )
 
-// cmdBench is not built yet; its owner replaces this file.
+const benchUsage = `usage: dozvon bench calls -n N [--duration D] [--ramp R] [--json] [--cpuprofile FILE] [--script FILE] [--record DIR]
+  places N concurrent robot calls on loopback to a simulated callee exchange
+  running in a separate process, and prints calls completed/failed/dropped,
+  CPU and peak RSS of the robot process, RTP pacing jitter, send lateness,
+  audio fed to ASR vs received, and call setup time.
+  Per-frame media path costs: go test -bench . ./telephony ./asr ./cmd/dozvon`
+
+// cmdBench measures the robot: `bench calls` (concurrent calls on loopback).
+// `bench callee` is the hidden far end that `bench calls` re-executes.
 func cmdBench(ctx context.Context, e env, args []string) int {
-	fmt.Fprintln(e.stderr, "dozvon: this command is not built yet")
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, benchUsage)
+		return 2
+	}
+	switch args[0] {
+	case "calls":
+		return benchCalls(ctx, e, args[1:])
+	case "callee":
+		return benchCallee(ctx, e, args[1:])
+	case "-h", "--help", "help":
+		fmt.Fprintln(e.stdout, benchUsage)
+		return 0
+	}
+	fmt.Fprintf(e.stderr, "dozvon: bench: unknown subcommand %q\n%s\n", args[0], benchUsage)
 	return 2
 }

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/testcalls"
+	"github.com/dozvon/dozvon/tts"
+)
+
+// benchCalleeReport is what the callee process writes on exit: its per-call
+// observations and its own resource use, so the robot's figures stay the
+// robot's alone.
+type benchCalleeReport struct {
+	Calls    []testcalls.CalleeReport `json:"calls"`
+	CPU      time.Duration            `json:"cpu_ns"`  // user+sys of the callee process
+	Wall     time.Duration            `json:"wall_ns"` // from ready to exit
+	PeakRSS  int64                    `json:"peak_rss_bytes"`
+	Unfinish int                      `json:"unfinished"` // handlers still running at exit
+}
+
+// benchPhone is the simulated debtor every bench call reaches: it answers
+// fast, says "алло, слушаю" (speech for the robot's VAD), then answers the
+// verify_contact prompts with DTMF 1 (yes) twice, which the script accepts
+// in keypad mode — recognition cannot cross the process boundary.
+func benchPhone() testcalls.Behaviour {
+	return testcalls.Behaviour{
+		Ring:     50 * time.Millisecond,
+		Greeting: "алло, слушаю",
+		Steps:    []testcalls.Step{{DTMF: "1"}, {DTMF: "1"}},
+	}
+}
+
+// benchCallee runs the simulated phone exchange for `bench calls` until its
+// stdin closes (or a signal), then writes a JSON report. It prints
+// "ready <sip uri>" on stdout once it accepts calls.
+func benchCallee(ctx context.Context, e env, args []string) int {
+	fs := flag.NewFlagSet("bench callee", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	listen := fs.String("listen", "127.0.0.1:0", "SIP UDP host:port to listen on")
+	report := fs.String("report", "", "file to write the JSON report to on exit (required)")
+	cacheDir := fs.String("tts-cache", filepath.Join(os.TempDir(), "dozvon-bench-tts"), "TTS cache directory")
+	engine := fs.String("tts", "espeak", "TTS engine for the callee's voice")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *report == "" {
+		fmt.Fprintln(e.stderr, "dozvon: bench callee: --report FILE is required")
+		return 2
+	}
+	host, portText, err := net.SplitHostPort(*listen)
+	port, perr := strconv.Atoi(portText)
+	if err != nil || perr != nil || port < 0 || port > 65535 {
+		fmt.Fprintf(e.stderr, "dozvon: bench callee: --listen %q: want host:port\n", *listen)
+		return 2
+	}
+	benchRaiseNoFile()
+	voice, err := tts.NewVoice(*engine)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "dozvon: bench callee: %v\n", err)
+		return 1
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// The exchange outlives the signal context: on SIGTERM or stdin EOF we
+	// stop taking part, wait for the calls to end, then tear it down.
+	uaCtx, stopUA := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopUA()
+	callee, err := testcalls.NewCallee(uaCtx, telephony.Config{
+		Name:   "bench-phones",
+		Listen: []telephony.Listen{{Transport: "udp", Host: host, Port: port}},
+		// the robot's calls last well under this; a lost BYE still ends
+		MediaTimeout: 10 * time.Second,
+	}, tts.NewCache(*cacheDir, voice, voice.Key(), tts.WithCacheLogger(log)), log)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "dozvon: bench callee: %v\n", err)
+		return 1
+	}
+	uri := callee.Phone("debtor", benchPhone())
+	start := time.Now()
+	cpu0 := benchCPUTime()
+	fmt.Fprintf(e.stdout, "ready %s\n", uri)
+
+	stdinClosed := make(chan struct{})
+	go func() {
+		_, _ = bufio.NewReader(e.stdin).ReadString(0) // until EOF
+		close(stdinClosed)
+	}()
+	select {
+	case <-stdinClosed:
+	case <-ctx.Done():
+	}
+	waited := make(chan struct{})
+	go func() { callee.Wait(); close(waited) }()
+	unfinished := 0
+	select {
+	case <-waited:
+	case <-time.After(15 * time.Second):
+		unfinished = 1 // at least one; the report below counts what ended
+	}
+	rep := benchCalleeReport{
+		Calls:    callee.Reports(),
+		CPU:      benchCPUTime() - cpu0,
+		Wall:     time.Since(start),
+		PeakRSS:  benchPeakRSS(),
+		Unfinish: unfinished,
+	}
+	data, err := json.Marshal(rep)
+	if err == nil {
+		err = os.WriteFile(*report, data, 0o644)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "dozvon: bench callee: write report %s: %v\n", *report, err)
+		return 1
+	}
+	return 0
+}

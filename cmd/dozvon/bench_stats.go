@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// benchRaiseNoFile raises the soft open-file limit to the hard limit: every
+// call holds RTP and RTCP sockets on both sides. It returns the soft limit now
+// in force (0 when it cannot be read).
+func benchRaiseNoFile() uint64 {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return 0
+	}
+	if lim.Cur < lim.Max {
+		lim.Cur = lim.Max
+		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+		_ = syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
+	}
+	return lim.Cur
+}
+
+// benchCPUTime is this process's user+sys CPU time so far (getrusage).
+func benchCPUTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// benchPeakRSS is this process's peak resident set (VmHWM), in bytes.
+func benchPeakRSS() int64 {
+	return benchProcStatusKB("/proc/self/status", "VmHWM:") * 1024
+}
+
+func benchProcStatusKB(path, key string) int64 {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	return benchParseStatusKB(bufio.NewScanner(f), key)
+}
+
+// benchParseStatusKB finds "Key:   1234 kB" in /proc/*/status text.
+func benchParseStatusKB(sc *bufio.Scanner, key string) int64 {
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, key) {
+			continue
+		}
+		fields := strings.Fields(strings.TrimPrefix(line, key))
+		if len(fields) == 0 {
+			return 0
+		}
+		v, err := strconv.ParseInt(fields[0], 10, 64)
+		if err != nil {
+			return 0
+		}
+		return v
+	}
+	return 0
+}
+
+// benchLoadAvg is the first three fields of /proc/loadavg ("" when unreadable).
+func benchLoadAvg() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// benchQuantile returns the q-quantile (0..1, nearest rank) of ds; 0 for none.
+func benchQuantile(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := int(q*float64(len(s))+0.999999) - 1
+	i = max(0, min(i, len(s)-1))
+	return s[i]
+}
+
+// benchMs formats a duration as milliseconds with one decimal.
+func benchMs(d time.Duration) string {
+	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+}
