@@ -19,9 +19,11 @@ type Config struct {
 	// HumanCueSilence replaces AfterGreetingSilence when the text already
 	// sounds like a person answering ("алло", "слушаю"); default 500 ms.
 	HumanCueSilence time.Duration
-	// InitialSilence without any speech or tone ends as Silence (default 2.5 s).
+	// InitialSilence without any speech or tone ends as Silence (default
+	// 2.5 s); only time while the robot is quiet counts.
 	InitialSilence time.Duration
-	// MaxAnalysis forces a decision from whatever is known (default 6 s:
+	// MaxAnalysis after the first sound (speech or a tone) forces a decision
+	// from whatever is known (default 6 s:
 	// slow synthetic greetings name themselves only after 4–5 s; a non-human
 	// costs nothing while the robot waits, a human is decided long before).
 	MaxAnalysis time.Duration
@@ -81,6 +83,9 @@ type Classifier struct {
 	tones, earlyTones toneTracker
 
 	t          time.Duration // audio since answer
+	quiet      time.Duration // audio since answer while the robot was not playing
+	firstSound time.Duration // when speech or a tone was first heard (valid once heard)
+	heardSound bool
 	earlyT     time.Duration // early media heard so far
 	earlyVoice time.Duration
 
@@ -143,15 +148,21 @@ func (c *Classifier) EarlyMedia(frame []int16) {
 }
 
 // Frame feeds one frame (20 ms, 8 kHz mono) heard after answer. robotSpeaking
-// says whether the robot was playing audio at the time: speech over the robot
-// is not counted as the callee's greeting, but a callee that keeps talking
-// over the robot is not a person.
+// says whether the robot was playing audio at the time. A live robot greets
+// at once, so the callee's first phrase often overlaps the robot's greeting:
+// speech over the robot counts as greeting speech like any other, and a
+// callee that keeps talking over the robot (talkOverLimit) is not a person.
+// Time while the robot speaks does not count towards InitialSilence: a
+// callee listening to the robot is not a dead line.
 func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 	if len(frame) == 0 {
 		return
 	}
 	step := frameDur(len(frame))
 	c.t += step
+	if !robotSpeaking {
+		c.quiet += step
+	}
 	if c.decision != nil {
 		return
 	}
@@ -166,10 +177,10 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 	if fi.tonal {
 		c.lastTone = c.t
 	}
-	switch {
-	case speech && robotSpeaking:
+	if speech && robotSpeaking {
 		c.talkOver += step
-		c.lastSpeech = c.t
+	}
+	switch {
 	case speech:
 		// a run counts once it lasts minSpeechRun, inside a segment too:
 		// single loud frames of line noise neither start nor extend speech
@@ -242,6 +253,13 @@ func (c *Classifier) Text(partialOrFinal string, final bool) {
 	c.scores = c.rules.score(all)
 	c.words = len(strings.Fields(normalize(all)))
 	c.evaluate()
+}
+
+// Pending reports that the callee's first phrase has begun (speech or a tone
+// was heard, or early media sounded like a voice) and no verdict has been
+// reached yet: the robot should not say anything sensitive until it has.
+func (c *Classifier) Pending() bool {
+	return c.decision == nil && (c.heardSpeech || c.sawTone || c.speechRun > 0 || c.earlyVoice >= earlyVoiceMin)
 }
 
 // Decision returns the verdict and true once the classifier has decided.
@@ -338,11 +356,23 @@ func (c *Classifier) evaluate() {
 		}
 		return
 	}
-	if !c.heardSpeech && !c.sawTone && c.speechRun == 0 && c.t >= cfg.InitialSilence {
-		c.decide(Silence, 0.8, "no speech for %.1fs → silence", c.t.Seconds())
+	if !c.heardSpeech && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
+		c.decide(Silence, 0.8, "no speech for %.1fs (%.1fs of it while the robot was quiet) → silence", c.t.Seconds(), c.quiet.Seconds())
 		return
 	}
-	if c.t < cfg.MaxAnalysis {
+	if !c.heardSound {
+		switch {
+		case c.heardSpeech:
+			c.heardSound, c.firstSound = true, c.segStart
+		case c.sawTone:
+			c.heardSound, c.firstSound = true, c.t
+		default:
+			// nothing heard yet: only the silence rule above can decide (a
+			// callee listening to the robot's greeting is not a verdict)
+			return
+		}
+	}
+	if c.t-c.firstSound < cfg.MaxAnalysis {
 		return
 	}
 	switch {

@@ -293,7 +293,8 @@ func TestDecideByTradesAccuracyForSpeed(t *testing.T) {
 		want   Class
 		before time.Duration
 	}{
-		{"default waits for a cue, then calls a long greeting a machine", Config{}, Machine, 6 * time.Second},
+		// MaxAnalysis counts from the first sound (0.2 s here)
+		{"default waits for a cue, then calls a long greeting a machine", Config{}, Machine, 6200 * time.Millisecond},
 		{"decide-by guesses the prior", Config{DecideBy: 2500 * time.Millisecond}, VoiceAssistant, 2500 * time.Millisecond},
 		{"the prior is configurable", Config{DecideBy: 2500 * time.Millisecond, NonHumanPrior: Machine}, Machine, 2500 * time.Millisecond},
 	}
