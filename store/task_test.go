@@ -1,0 +1,133 @@
+package store_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/store"
+)
+
+func TestTaskLeaseAndFinish(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		t0 := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)
+		if err := db.SaveCampaign(ctx, store.Campaign{ID: "c1", Name: "sweep", Priority: 2, Config: `{"x":1}`}); err != nil {
+			t.Fatal(err)
+		}
+		n, err := db.AddTasks(ctx, []store.Task{
+			{CampaignID: "c1", DebtorID: "a", Phone: "+79130000001", Position: 0, DueAt: t0},
+			{CampaignID: "c1", DebtorID: "a", Phone: "+79130000002", Position: 1, State: store.TaskWaiting},
+			{CampaignID: "c1", DebtorID: "a", Phone: "+79130000003", Position: 2, State: store.TaskWaiting},
+			{CampaignID: "c1", DebtorID: "b", Phone: "+79130000004", Position: 0, DueAt: t0.Add(time.Minute)},
+		})
+		if err != nil || n != 4 {
+			t.Fatalf("add: %d %v", n, err)
+		}
+		if n, _ := db.AddTasks(ctx, []store.Task{{CampaignID: "c1", DebtorID: "a", Phone: "+79130000001"}}); n != 0 {
+			t.Fatalf("re-adding an existing task added %d", n)
+		}
+		// At t0 only a's first phone is due.
+		got, err := db.LeaseTasks(ctx, "c1", t0, 10, "node1", 10*time.Minute)
+		if err != nil || len(got) != 1 || got[0].Phone != "+79130000001" {
+			t.Fatalf("lease at t0: %+v %v", got, err)
+		}
+		a1 := got[0]
+		// a is leased: a's other phones are not handed out even when pending; b is due later.
+		again, _ := db.LeaseTasks(ctx, "c1", t0.Add(2*time.Minute), 10, "node2", time.Minute)
+		if len(again) != 1 || again[0].DebtorID != "b" {
+			t.Fatalf("second lease: %+v", again)
+		}
+		// a1 unreached: retry in 15 min, and a's next phone becomes due now.
+		if err := db.FinishTask(ctx, a1.ID, "node1", t0, store.TaskUpdate{State: store.TaskPending, DueAt: t0.Add(15 * time.Minute), Attempted: true,
+			LastResult: "busy", NextPhoneAt: t0, Call: &store.TaskCall{CallID: "call-1", At: t0, Result: "busy", Duration: 2 * time.Second}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.FinishTask(ctx, a1.ID, "node1", t0, store.TaskUpdate{State: store.TaskDone}); !errors.Is(err, store.ErrLeaseLost) {
+			t.Fatalf("finishing twice: %v", err)
+		}
+		got, _ = db.LeaseTasks(ctx, "c1", t0.Add(time.Second), 10, "node1", time.Minute)
+		if len(got) != 1 || got[0].Phone != "+79130000002" {
+			t.Fatalf("next phone: %+v", got)
+		}
+		// Reached on the second phone: the first (pending retry) and the third (waiting) are skipped.
+		if err := db.FinishTask(ctx, got[0].ID, "node1", t0, store.TaskUpdate{State: store.TaskDone, Attempted: true, Outcome: "identified", ReachedDebtor: true,
+			Slots: map[string]string{"k": "v"}}); err != nil {
+			t.Fatal(err)
+		}
+		ts, _ := db.DebtorTasks(ctx, "c1", "a")
+		states := []string{ts[0].State, ts[1].State, ts[2].State}
+		if states[0] != store.TaskSkipped || states[1] != store.TaskDone || states[2] != store.TaskSkipped || ts[1].Slots["k"] != "v" || ts[0].Attempts != 1 {
+			t.Fatalf("after reaching a: %v %+v", states, ts)
+		}
+		calls, _ := db.TaskCalls(ctx, a1.ID)
+		if len(calls) != 1 || calls[0].CallID != "call-1" || calls[0].Duration != 2*time.Second {
+			t.Fatalf("task calls %+v", calls)
+		}
+		if n, _ := db.DebtorAttempts(ctx, "c1", "a"); n != 2 {
+			t.Fatalf("debtor attempts %d, want 2", n)
+		}
+		// node2 died holding b: after the lease runs out b is handed out again, and node2 can no longer finish it.
+		if got, _ := db.LeaseTasks(ctx, "c1", t0.Add(2*time.Minute+30*time.Second), 10, "node1", time.Minute); len(got) != 0 {
+			t.Fatalf("live lease handed out: %+v", got)
+		}
+		due, ok, _ := db.NextDue(ctx, "c1")
+		if !ok || !due.Equal(t0.Add(3*time.Minute)) {
+			t.Fatalf("next due %v %v, want the lease expiry", due, ok)
+		}
+		got, _ = db.LeaseTasks(ctx, "c1", t0.Add(3*time.Minute), 10, "node1", time.Minute)
+		if len(got) != 1 || got[0].DebtorID != "b" {
+			t.Fatalf("expired lease not re-leased: %+v", got)
+		}
+		if err := db.RenewLease(ctx, got[0].ID, "node2", t0.Add(time.Hour)); !errors.Is(err, store.ErrLeaseLost) {
+			t.Fatalf("stale holder renewed: %v", err)
+		}
+		if err := db.RenewLease(ctx, got[0].ID, "node1", t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		counts, _ := db.TaskCounts(ctx, "c1")
+		if counts[store.TaskLeased] != 1 || counts[store.TaskSkipped] != 2 || counts[store.TaskDone] != 1 {
+			t.Fatalf("counts %v", counts)
+		}
+		c, err := db.Campaign(ctx, "c1")
+		if err != nil || c.Priority != 2 || c.Config != `{"x":1}` || c.State != store.CampaignActive {
+			t.Fatalf("campaign %+v %v", c, err)
+		}
+	})
+}
+
+func TestPhoneStatusAndDetails(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		t0 := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)
+		if err := db.SaveDebtorDetails(ctx, store.DebtorDetails{DebtorID: "a", Contract: "K-1", DebtKop: 1050, Collector: "Орлов"}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := db.DebtorDetailsOf(ctx, "a")
+		if err != nil || d.Contract != "K-1" || d.DebtKop != 1050 || d.Collector != "Орлов" {
+			t.Fatalf("details %+v %v", d, err)
+		}
+		if _, err := db.DebtorDetailsOf(ctx, "zz"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatal(err)
+		}
+		if err := db.SetPhoneStatus(ctx, store.PhoneStatus{DebtorID: "a", Phone: "+79130000001", Status: store.PhoneQuarantined, At: t0}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AddBlock(ctx, store.Block{DebtorID: "a", Phone: "+79130000001", Kind: "wrong_person", Since: t0}); err != nil {
+			t.Fatal(err)
+		}
+		q, _ := db.PhoneStatuses(ctx, store.PhoneQuarantined, "")
+		if len(q) != 1 || q[0].Phone != "+79130000001" {
+			t.Fatalf("quarantined %+v", q)
+		}
+		if n, err := db.EndBlocks(ctx, "a", "+79130000001", "wrong_person", t0.Add(time.Hour)); n != 1 || err != nil {
+			t.Fatalf("end blocks %d %v", n, err)
+		}
+		if bs, _ := db.Blocks(ctx, "a", t0.Add(2*time.Hour)); len(bs) != 0 {
+			t.Fatalf("block still in force: %+v", bs)
+		}
+		if bs, _ := db.Blocks(ctx, "a", t0.Add(30*time.Minute)); len(bs) != 1 {
+			t.Fatalf("block history lost: %+v", bs)
+		}
+	})
+}
