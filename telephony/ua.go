@@ -72,8 +72,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*UA, error) {
 	// diago's media package logs through one process-wide logger, at WARN
 	// for every packet of an unknown payload type: keep only its errors so a
 	// hostile stream cannot flood the log (we count those packets instead).
+	// sipgo's transaction layer likewise logs "ACK missed" at WARN for the
+	// race answer() works around; keep its errors only.
 	mediaLogOnce.Do(func() {
 		media.SetDefaultLogger(slog.New(levelFilter{h: log.Handler(), min: slog.LevelError}))
+		sip.SetDefaultLogger(slog.New(levelFilter{h: log.Handler(), min: slog.LevelError}))
 	})
 	if cfg.RTPPortMin > 0 {
 		rtpRangeOnce.Do(func() { media.RTPPortStart, media.RTPPortEnd = cfg.RTPPortMin, cfg.RTPPortMax })
