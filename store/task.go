@@ -186,8 +186,9 @@ type TaskUpdate struct {
 	Reason     string
 	PinnedTo   string
 	Call       *TaskCall // the call made, if any
-	// ReachedDebtor: the debtor was reached; their other open tasks in this campaign are skipped.
-	ReachedDebtor bool
+	// SkipOthers, when set, skips the debtor's other pending and waiting tasks in
+	// this campaign with this reason (the debtor was reached, or their attempts are used up).
+	SkipOthers string
 	// NextPhoneAt: when non-zero, the debtor's next waiting phone in this campaign becomes pending at this time.
 	NextPhoneAt time.Time
 }
@@ -226,9 +227,9 @@ func (db *DB) FinishTask(ctx context.Context, taskID int64, holder string, now t
 			return fmt.Errorf("finish task %d: call: %w", taskID, err)
 		}
 	}
-	if u.ReachedDebtor {
-		if _, err := tx.ExecContext(ctx, db.q(`UPDATE tasks SET state = 'skipped', reason = 'debtor reached on another phone', updated_at = ?
-			WHERE campaign_id = ? AND debtor_id = ? AND id <> ? AND state IN ('pending', 'waiting')`), ns(now), campaign, debtor, taskID); err != nil {
+	if u.SkipOthers != "" {
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE tasks SET state = 'skipped', reason = ?, updated_at = ?
+			WHERE campaign_id = ? AND debtor_id = ? AND id <> ? AND state IN ('pending', 'waiting')`), u.SkipOthers, ns(now), campaign, debtor, taskID); err != nil {
 			return fmt.Errorf("finish task %d: skip other phones: %w", taskID, err)
 		}
 	}

@@ -51,7 +51,7 @@ func TestTaskLeaseAndFinish(t *testing.T) {
 			t.Fatalf("next phone: %+v", got)
 		}
 		// Reached on the second phone: the first (pending retry) and the third (waiting) are skipped.
-		if err := db.FinishTask(ctx, got[0].ID, "node1", t0, store.TaskUpdate{State: store.TaskDone, Attempted: true, Outcome: "identified", ReachedDebtor: true,
+		if err := db.FinishTask(ctx, got[0].ID, "node1", t0, store.TaskUpdate{State: store.TaskDone, Attempted: true, Outcome: "identified", SkipOthers: "reached on another phone",
 			Slots: map[string]string{"k": "v"}}); err != nil {
 			t.Fatal(err)
 		}
