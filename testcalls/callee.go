@@ -52,7 +52,7 @@ type CalleeReport struct {
 	Phone       string
 	Answered    bool
 	Prompts     int             // robot prompts heard (speech bursts)
-	BargeIn     []time.Duration // per interruption: our first speech frame sent → first silent robot packet received
+	BargeIn     []time.Duration // per interruption: our first speech frame sent → the robot's audio went silent (as received)
 	Said        []string
 	HungUp      bool // we hung up
 	Media       telephony.MediaStats
@@ -230,18 +230,31 @@ func (c *Callee) handle(ctx context.Context, in *telephony.Inbound) {
 		tr.frame(f, at)
 		trMu.Unlock()
 	})
-	// Barge-in timing: after we start speaking over a prompt, the first robot
-	// packet that arrives silent marks the moment its playback stopped.
+	// Barge-in timing: after we start speaking over a prompt, the robot's
+	// playback has stopped at the first silent packet that begins a run of
+	// 500 ms of silence (shorter gaps are pauses between words).
 	var bargeMu sync.Mutex
-	var bargeFrom time.Time
+	var bargeFrom, quietFrom time.Time
+	quietRun := 0
 	call.SetPacketObserver(func(arrival time.Time, pcm []int16) {
 		bargeMu.Lock()
 		defer bargeMu.Unlock()
-		if !bargeFrom.IsZero() && arrival.After(bargeFrom) && frameRMS(pcm) < silenceRMS {
+		if bargeFrom.IsZero() || !arrival.After(bargeFrom) {
+			return
+		}
+		if frameRMS(pcm) >= silenceRMS {
+			quietRun, quietFrom = 0, time.Time{}
+			return
+		}
+		if quietRun == 0 {
+			quietFrom = arrival
+		}
+		quietRun += len(pcm)
+		if quietRun >= 4000 { // 500 ms at 8 kHz
 			c.mu.Lock()
-			rep.BargeIn = append(rep.BargeIn, arrival.Sub(bargeFrom))
+			rep.BargeIn = append(rep.BargeIn, quietFrom.Sub(bargeFrom))
 			c.mu.Unlock()
-			bargeFrom = time.Time{}
+			bargeFrom, quietRun = time.Time{}, 0
 		}
 	})
 

@@ -172,3 +172,89 @@ func TestRobotCallEndToEndIdentified(t *testing.T) {
 	}
 	t.Logf("call %.1fs, ASR fed %v of %v received, %d turns", want, res.Audio.Fed, res.Audio.Received, len(res.Turns))
 }
+
+// TestBargeInStopsRobotAudio: the callee speaks 300 ms into a 4 s prompt that
+// allows barge-in; the robot's outgoing audio, measured on its RTP as the
+// callee receives it, must stop within 250 ms of the callee's speech start,
+// and the interrupting words are the next thing the robot hears.
+func TestBargeInStopsRobotAudio(t *testing.T) {
+	rig := newE2ERig(t)
+	uri := rig.callee.Phone("debtor-bargein", Behaviour{
+		Ring:  200 * time.Millisecond,
+		Steps: []Step{{Interrupt: "да, это я", After: 300 * time.Millisecond}},
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	call, _, err := rig.robotUA.Dial(ctx, telephony.DialRequest{To: uri})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg, err := asr.NewSegmenter(asr.DefaultVADConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, err := robot.NewVoiceConversation(ctx, call, robot.VoiceConfig{
+		Recognizer: rig.callee.Board().Recognizer(call.CallID()), Voice: rig.voice, Segmenter: seg,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conv.Close()
+	// no commas: a pause in the prompt would look like a stop to the measurement
+	long := "Скажите пожалуйста вы сейчас можете уделить нам несколько минут чтобы обсудить один важный вопрос по вашему договору"
+	a, err := rig.voice.Synthesize(ctx, long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Duration() < 4*time.Second {
+		t.Fatalf("prompt is %v, the test needs ≥ 4 s", a.Duration())
+	}
+	res, err := conv.Say(ctx, robot.Prompt{ID: "long", Text: long, BargeIn: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.BargedIn {
+		t.Fatalf("prompt was not interrupted: %+v", res)
+	}
+	if played := res.End.Sub(res.Start); played > 2*time.Second {
+		t.Fatalf("prompt played %v of %v despite barge-in", played, a.Duration())
+	}
+	in, err := conv.Listen(ctx, robot.ListenOptions{NoInputTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Kind != robot.InputSpeech || in.Text != "да, это я" {
+		t.Fatalf("heard %+v, want the interrupting words", in)
+	}
+	_ = conv.Hangup(ctx)
+	<-call.Done()
+	rig.callee.Wait()
+	rep, ok := rig.callee.Report(call.CallID())
+	if !ok || len(rep.BargeIn) == 0 {
+		t.Fatalf("callee measured no barge-in: %+v", rep)
+	}
+	// The bound is the acceptance figure. It is measured in real time
+	// on packets, so it includes the VAD's 100 ms start and the jitter buffer.
+	t.Logf("barge-in: robot audio stopped %v after the callee's speech started", rep.BargeIn[0])
+	if rep.BargeIn[0] > 250*time.Millisecond {
+		t.Fatalf("robot audio stopped %v after speech start, want ≤ 250 ms", rep.BargeIn[0])
+	}
+}
+
+// TestCalleeHangsUpMidPrompt: the far end hangs up while the robot speaks;
+// the dialogue ends as hangup promptly and nothing is left running.
+func TestCalleeHangsUpMidPrompt(t *testing.T) {
+	rig := newE2ERig(t)
+	uri := rig.callee.Phone("debtor-hangup", Behaviour{Ring: 200 * time.Millisecond, Steps: []Step{{HangupAfter: time.Second}}})
+	start := time.Now()
+	res, call := rig.call(t, uri, loadScript(t, "verify_contact.yaml"))
+	if res.Outcome != scripts.OutcomeHangup {
+		t.Fatalf("outcome %s (%s), want hangup", res.Outcome, res.Reason)
+	}
+	if call.EndReason() != "remote" {
+		t.Fatalf("call ended by %q, want remote", call.EndReason())
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Fatalf("hang-up took %v to end the dialogue", d)
+	}
+}
