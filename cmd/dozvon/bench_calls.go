@@ -35,6 +35,7 @@ type benchOptions struct {
 	ramp       time.Duration // the N dials are spread over this
 	asJSON     bool
 	cpuProfile string
+	memProfile string
 	script     string
 	record     string
 	config     string
@@ -49,6 +50,7 @@ func parseBenchOptions(args []string, stderr io.Writer) (benchOptions, error) {
 	fs.DurationVar(&o.ramp, "ramp", 2*time.Second, "spread the N dials over this time (a CPS limit)")
 	fs.BoolVar(&o.asJSON, "json", false, "print the figures as JSON")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the robot process's CPU profile over the run to FILE (go tool pprof)")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write the robot process's allocation profile at the end of the run to FILE")
 	fs.StringVar(&o.script, "script", filepath.Join("scripts", "verify_contact.yaml"), "dialogue script (must accept DTMF 1 = yes)")
 	fs.StringVar(&o.record, "record", "", "record every call as stereo WAV under DIR (off by default)")
 	fs.StringVar(&o.config, "config", "", "dozvon YAML config (TTS engine and cache, VAD); default dozvon.yaml or defaults")
@@ -80,6 +82,10 @@ type benchCall struct {
 	media     telephony.MediaStats
 	audio     robot.AudioStats
 	length    time.Duration
+	// steadyLate is the send lateness recorded after every call was up
+	// (final histogram minus a snapshot taken then); nil when the call was
+	// not up at that moment.
+	steadyLate *telephony.LatenessHistogram
 }
 
 // benchResult is the printed figures (also the --json shape).
@@ -120,6 +126,10 @@ type benchResult struct {
 	SendLateP50Ms     float64 `json:"robot_send_late_p50_ms"`
 	SendLateP99Ms     float64 `json:"robot_send_late_p99_ms"`
 	SendLateMaxMs     float64 `json:"robot_send_late_max_ms"`
+	// the same after the ramp, with every call up (no SIP setup, first prompts)
+	SteadySendLateP50Ms float64 `json:"robot_send_late_steady_p50_ms"`
+	SteadySendLateP99Ms float64 `json:"robot_send_late_steady_p99_ms"`
+	SteadySendLateMaxMs float64 `json:"robot_send_late_steady_max_ms"`
 	// callee → robot
 	InFramesSent         int64   `json:"in_frames_sent"`
 	InFramesReceived     int64   `json:"in_frames_received"`
@@ -247,6 +257,8 @@ func runBenchCalls(ctx context.Context, e env, o benchOptions) (benchResult, err
 	if o.n > 1 {
 		gap = o.ramp / time.Duration(o.n)
 	}
+	// Every call is up and past its first frames a second after the ramp.
+	steadyAt := t0.Add(o.ramp + time.Second)
 	for i := range calls {
 		if i > 0 && gap > 0 {
 			if !sleepCtx(ctx, t0.Add(time.Duration(i)*gap)) {
@@ -256,7 +268,7 @@ func runBenchCalls(ctx context.Context, e env, o benchOptions) (benchResult, err
 		wg.Add(1)
 		go func(bc *benchCall) {
 			defer wg.Done()
-			runBenchCall(ctx, ua, callee.uri, o.duration, &active, bc, robot.CallConfig{
+			runBenchCall(ctx, ua, callee.uri, o.duration, steadyAt, &active, bc, robot.CallConfig{
 				Script: script, Vars: benchVars, Now: time.Now, Location: loc,
 				Voice:        robot.VoiceConfig{Voice: voice, LoadAudio: tts.LoadAudioFile, Log: log},
 				NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(vad) },
@@ -275,6 +287,11 @@ func runBenchCalls(ctx context.Context, e env, o benchOptions) (benchResult, err
 	res.PeakConcurrent, res.RobotPeakGoroutines = samples.peakActive, samples.peakGoroutines
 	res.RobotCPUPlateauPercent, res.RobotCPUPeakPercent = samples.plateauCPU, samples.peakCPU
 
+	if o.memProfile != "" {
+		if err := writeBenchAllocs(o.memProfile); err != nil {
+			return res, err
+		}
+	}
 	crep, err := callee.finish()
 	if err != nil {
 		return res, err
@@ -300,7 +317,7 @@ func sleepCtx(ctx context.Context, until time.Time) bool {
 	}
 }
 
-func runBenchCall(ctx context.Context, ua *telephony.UA, uri string, limit time.Duration,
+func runBenchCall(ctx context.Context, ua *telephony.UA, uri string, limit time.Duration, steadyAt time.Time,
 	active *atomic.Int64, bc *benchCall, cfg robot.CallConfig) {
 	call, info, err := ua.Dial(ctx, telephony.DialRequest{To: uri, CallerID: "74950000000", RingTimeout: 10 * time.Second})
 	if err != nil {
@@ -313,13 +330,40 @@ func runBenchCall(ctx context.Context, ua *telephony.UA, uri string, limit time.
 	bc.setup = info.Answered.Sub(info.Started)
 	callCtx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
+	var snap *telephony.LatenessHistogram
+	snapped := make(chan struct{})
+	snapTimer := time.AfterFunc(time.Until(steadyAt), func() {
+		defer close(snapped)
+		select {
+		case <-call.Done():
+		default:
+			snap = call.Stats().SendLate
+		}
+	})
 	r, err := robot.RunCall(callCtx, call, cfg)
 	<-call.Done()
+	if snapTimer.Stop() {
+		close(snapped) // the call ended before the steady phase began
+	}
+	<-snapped
 	bc.capped = errors.Is(callCtx.Err(), context.DeadlineExceeded)
 	bc.runErr, bc.outcome, bc.audio = err, r.Outcome, r.Audio
 	bc.endReason = call.EndReason()
 	bc.media = call.Stats()
 	bc.length = bc.media.Duration
+	if snap != nil {
+		bc.steadyLate = benchHistSub(bc.media.SendLate, snap)
+	}
+}
+
+// benchHistSub is a − b, bucket by bucket (b is an earlier snapshot of a).
+func benchHistSub(a, b *telephony.LatenessHistogram) *telephony.LatenessHistogram {
+	d := *a
+	for i := range d.Buckets {
+		d.Buckets[i] -= b.Buckets[i]
+	}
+	d.N -= b.N
+	return &d
 }
 
 // benchSampler samples CPU, concurrency and goroutines once a second.
@@ -476,6 +520,7 @@ func summarizeBench(res *benchResult, calls []benchCall, crep benchCalleeReport)
 	}
 	var setups, lengths []time.Duration
 	outJitter, sendLate, inJitter := &telephony.LatenessHistogram{}, &telephony.LatenessHistogram{}, &telephony.LatenessHistogram{}
+	steady := &telephony.LatenessHistogram{}
 	var sendLateMax time.Duration
 	for _, c := range calls {
 		fail := func(why string) {
@@ -521,6 +566,9 @@ func summarizeBench(res *benchResult, calls []benchCall, crep benchCalleeReport)
 		res.InLost += c.media.Lost
 		res.InLate += c.media.Late
 		sendLate.Merge(c.media.SendLate)
+		if c.steadyLate != nil {
+			steady.Merge(c.steadyLate)
+		}
 		inJitter.Merge(c.media.ArrivalJitter)
 		sendLateMax = max(sendLateMax, c.media.SendLateMax)
 		res.ASRReceivedSeconds += c.audio.Received.Seconds()
@@ -546,6 +594,8 @@ func summarizeBench(res *benchResult, calls []benchCall, crep benchCalleeReport)
 	res.OutJitterMaxMs = ms(benchHistMax(outJitter))
 	res.SendLateP50Ms, res.SendLateP99Ms = ms(sendLate.Quantile(0.5)), ms(sendLate.Quantile(0.99))
 	res.SendLateMaxMs = ms(sendLateMax)
+	res.SteadySendLateP50Ms, res.SteadySendLateP99Ms = ms(steady.Quantile(0.5)), ms(steady.Quantile(0.99))
+	res.SteadySendLateMaxMs = ms(benchHistMax(steady))
 	res.InJitterP99Ms = ms(inJitter.Quantile(0.99))
 }
 
@@ -568,7 +618,8 @@ func writeBenchResult(w io.Writer, o benchOptions, r benchResult) {
 	p("callee proc: %.1f %% CPU, peak RSS %.1f MiB (not counted above)", r.CalleeCPUPercent, r.CalleePeakRSSMiB)
 	p("RTP out:     robot sent %d frames, callee received %d (%s); pacing jitter at the far end p50 %.2f ms, p99 %.2f ms, max %.2f ms",
 		r.OutFramesSent, r.OutFramesReceived, benchLoss(r.OutFramesSent, r.OutFramesReceived), r.OutJitterP50Ms, r.OutJitterP99Ms, r.OutJitterMaxMs)
-	p("send late:   robot media loop lateness p50 %.2f ms, p99 %.2f ms, max %.1f ms", r.SendLateP50Ms, r.SendLateP99Ms, r.SendLateMaxMs)
+	p("send late:   robot media loop lateness p50 %.2f ms, p99 %.2f ms, max %.1f ms; after the ramp (all calls up) p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+		r.SendLateP50Ms, r.SendLateP99Ms, r.SendLateMaxMs, r.SteadySendLateP50Ms, r.SteadySendLateP99Ms, r.SteadySendLateMaxMs)
 	p("RTP in:      callee sent %d frames, robot received %d (%s); arrival jitter p99 %.2f ms; jitter buffer lost %d, late %d",
 		r.InFramesSent, r.InFramesReceived, benchLoss(r.InFramesSent, r.InFramesReceived), r.InJitterP99Ms, r.InLost, r.InLate)
 	if r.CalleeReportsMissing > 0 {
@@ -617,4 +668,19 @@ func benchHistMax(h *telephony.LatenessHistogram) time.Duration {
 		}
 	}
 	return 0
+}
+
+func writeBenchAllocs(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("bench calls: memory profile: %w", err)
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("bench calls: memory profile %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("bench calls: memory profile %s: %w", path, err)
+	}
+	return nil
 }
