@@ -1,0 +1,177 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/dozvon/dozvon/asr"
+	"github.com/dozvon/dozvon/robot"
+	"github.com/dozvon/dozvon/scripts"
+	"github.com/dozvon/dozvon/store"
+	"github.com/dozvon/dozvon/telephony"
+)
+
+// CallSaver keeps call records; *store.DB implements it.
+type CallSaver interface {
+	SaveCall(ctx context.Context, c store.CallRecord) error
+}
+
+// RobotDialer is the real Dialer: it dials through the telephony UA and runs
+// the campaign's script with the robot on the answered call, then stores the
+// call record. It does not touch the guard: the scheduler reserved before.
+type RobotDialer struct {
+	UA *telephony.UA
+	// Target turns a task into what to dial: by default the phone number
+	// (sent through the UA's trunks); a simulation maps it to a SIP URI.
+	Target func(c Call) string
+	// Vars builds the script variables for a debtor (nil: name and debt only).
+	Vars func(c Call) map[string]any
+	// Voice is the audio side shared by all calls; Recognizer is per call.
+	Voice        robot.VoiceConfig
+	Recognizer   func(callID string) asr.Recognizer // nil: Voice.Recognizer for every call
+	NewSegmenter func() (robot.Segmenter, error)
+	Location     func(c Call) *time.Location // the debtor's zone for time expressions (nil: Moscow)
+	Now          func() time.Time            // the robot's clock for "tomorrow at ten" (nil: time.Now)
+	RingTimeout  time.Duration
+	Transfer     string // operator number or URI for transfers
+	Calls        CallSaver
+	Log          *slog.Logger
+
+	mu      sync.Mutex
+	scripts map[string]*scripts.Script
+	costs   map[string]float64
+}
+
+// script loads a campaign's script once.
+func (d *RobotDialer) script(path string) (*scripts.Script, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if s, ok := d.scripts[path]; ok {
+		return s, nil
+	}
+	s, err := scripts.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if d.scripts == nil {
+		d.scripts = map[string]*scripts.Script{}
+	}
+	d.scripts[path] = s
+	return s, nil
+}
+
+// SetTrunkCosts records the cost per minute (roubles) of each trunk by name.
+func (d *RobotDialer) SetTrunkCosts(trunks []telephony.Trunk) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.costs = map[string]float64{}
+	for _, t := range trunks {
+		d.costs[t.Name] = t.CostPerMinute
+	}
+}
+
+func (d *RobotDialer) cost(trunk string, talk time.Duration) int64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return int64(math.Round(d.costs[trunk] * 100 * talk.Seconds() / 60))
+}
+
+// Dial implements Dialer.
+func (d *RobotDialer) Dial(ctx context.Context, c Call) (Attempt, error) {
+	log := d.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	sc, err := d.script(c.Script)
+	if err != nil {
+		return Attempt{}, fmt.Errorf("robot dial: %w", err)
+	}
+	to := c.Task.Phone
+	if d.Target != nil {
+		to = d.Target(c)
+	}
+	trunk := ""
+	if len(c.Trunks) > 0 {
+		trunk = c.Trunks[0]
+	}
+	started := time.Now()
+	a := Attempt{CallerID: c.CallerID, Started: started}
+	call, info, err := d.UA.Dial(ctx, telephony.DialRequest{To: to, Trunk: trunk, CallerID: c.CallerID, RingTimeout: d.RingTimeout,
+		Headers: map[string]string{"X-Campaign": c.Task.CampaignID}})
+	a.Trunk, a.SIPCode, a.Answered = info.Trunk, info.Code, info.Answered
+	rec := store.CallRecord{ID: fmt.Sprintf("task-%d-%d", c.Task.ID, started.UnixNano()), Direction: "outbound", From: c.CallerID, To: c.Task.Phone,
+		Trunk: info.Trunk, Started: started, ScriptName: sc.Name, ScriptVersion: sc.VersionString()}
+	if err != nil {
+		var de *telephony.DialError
+		switch {
+		case errors.As(err, &de):
+			a.Result, a.SIPCode = string(de.Result), de.Code
+			if de.Result == telephony.Cancelled {
+				a.Result = ResultFailed
+			}
+		default:
+			a.Result = ResultFailed
+		}
+		a.Ended = time.Now()
+		rec.Result, rec.SIPCode, rec.Ended = a.Result, a.SIPCode, a.Ended
+		a.CallID = rec.ID
+		d.save(ctx, rec, log)
+		return a, nil
+	}
+	rec.ID = call.ID()
+	a.CallID, a.Result = call.ID(), ResultAnswered
+	vars := map[string]any{"debtor": map[string]any{"name": c.Debtor.Name}}
+	if d.Vars != nil {
+		vars = d.Vars(c)
+	}
+	voice := d.Voice
+	if d.Recognizer != nil {
+		voice.Recognizer = d.Recognizer(call.CallID())
+	}
+	loc := time.Local
+	if d.Location != nil {
+		loc = d.Location(c)
+	} else if l, err := time.LoadLocation("Europe/Moscow"); err == nil {
+		loc = l
+	}
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	out, runErr := robot.RunCall(ctx, call, robot.CallConfig{Script: sc, Vars: vars, Now: now, Location: loc,
+		TransferTarget: d.Transfer, Voice: voice, NewSegmenter: d.NewSegmenter, Log: log.With("call", call.ID())})
+	<-call.Done()
+	a.Ended = time.Now()
+	a.Outcome, a.Slots, a.Kind = out.Outcome, out.Slots, robot.LedgerKind(out.Result)
+	if a.Outcome == "" {
+		a.Outcome = scripts.OutcomeFailed
+	}
+	a.RecordingPath = call.RecordingPath()
+	a.CostKop = d.cost(info.Trunk, a.Ended.Sub(info.Answered))
+	rec.Answered, rec.Ended, rec.Result, rec.SIPCode = info.Answered, a.Ended, ResultAnswered, info.Code
+	rec.Outcome, rec.Slots, rec.RecordingPath = string(out.Outcome), out.Slots, a.RecordingPath
+	rec.AudioReceivedMs, rec.AudioFedMs = out.Audio.Received.Milliseconds(), out.Audio.Fed.Milliseconds()
+	for _, t := range out.Turns {
+		rec.Turns = append(rec.Turns, store.TurnRecord{Seq: t.Seq, Node: t.Node, Who: t.Who, Kind: t.Kind, Text: t.Text,
+			Intent: t.Intent, Slots: t.Slots, Start: t.Start, End: t.End, BargedIn: t.BargedIn})
+	}
+	d.save(ctx, rec, log)
+	if runErr != nil {
+		log.Warn("robot call ended with an error", "call", call.ID(), "err", runErr)
+	}
+	return a, nil
+}
+
+func (d *RobotDialer) save(ctx context.Context, rec store.CallRecord, log *slog.Logger) {
+	if d.Calls == nil {
+		return
+	}
+	if err := d.Calls.SaveCall(context.WithoutCancel(ctx), rec); err != nil {
+		log.Error("store call", "call", rec.ID, "err", err)
+	}
+}

@@ -1,0 +1,519 @@
+package scheduler
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/store"
+)
+
+// Store is what the scheduler needs from persistence; *store.DB implements it.
+type Store interface {
+	Campaigns(ctx context.Context, state string) ([]store.Campaign, error)
+	LeaseTasks(ctx context.Context, campaignID string, now time.Time, n int, holder string, ttl time.Duration) ([]store.Task, error)
+	RenewLease(ctx context.Context, taskID int64, holder string, until time.Time) error
+	FinishTask(ctx context.Context, taskID int64, holder string, now time.Time, u store.TaskUpdate) error
+	NextDue(ctx context.Context, campaignID string) (time.Time, bool, error)
+	Debtor(ctx context.Context, id string) (store.Debtor, error)
+	DebtorDetailsOf(ctx context.Context, debtorID string) (store.DebtorDetails, error)
+	DebtorAttempts(ctx context.Context, campaignID, debtorID string) (int, error)
+	AddBlock(ctx context.Context, b store.Block) (int64, error)
+	SetPhoneStatus(ctx context.Context, s store.PhoneStatus) error
+}
+
+// Guard is the 230-FZ guard as the scheduler uses it; *compliance.Guard implements it.
+type Guard interface {
+	Reserve(ctx context.Context, r compliance.Request) (compliance.Reservation, compliance.Decision, error)
+	Commit(ctx context.Context, res compliance.Reservation, kind compliance.Kind) error
+	Release(ctx context.Context, res compliance.Reservation) error
+}
+
+// Call is one dial the scheduler asks for, after the guard granted it.
+type Call struct {
+	Task          store.Task
+	Script        string   // the campaign's script path
+	Trunks        []string // in order of preference; empty: the UA's default
+	CallerID      string
+	Debtor        store.Debtor
+	Details       store.DebtorDetails
+	ReservationID string
+}
+
+// Dialer places one call and runs the robot on it. An error with an empty
+// Attempt.Result means the call never left (the reservation is released);
+// otherwise the Attempt is what happened.
+type Dialer interface {
+	Dial(ctx context.Context, c Call) (Attempt, error)
+}
+
+// Clock gives the scheduler's "now" (compliance.Clock has the same shape).
+type Clock interface{ Now() time.Time }
+
+// Jumper is a Clock the scheduler may move forward itself when it has
+// nothing in flight: a simulation's clock (see SimClock).
+type Jumper interface {
+	Clock
+	JumpTo(t time.Time)
+}
+
+// Event reports what happened to one task: for progress lines and results.
+type Event struct {
+	Campaign string
+	Task     store.Task
+	Decision *compliance.Decision // nil when the guard was not asked (error before)
+	Attempt  *Attempt             // nil when no call was placed
+	Update   store.TaskUpdate
+	Err      error
+}
+
+// Options configure a Scheduler.
+type Options struct {
+	Store    Store
+	Guard    Guard
+	Dialer   Dialer
+	Clock    Clock         // nil: the system clock
+	Log      *slog.Logger  // nil: discard
+	Holder   string        // names this node on its leases (host:pid)
+	Channels int           // simultaneous calls over all campaigns (≥ 1)
+	LeaseTTL time.Duration // a lease not renewed for this long is handed to another node (default 2 min)
+	Poll     time.Duration // the longest wait when work is due but cannot start (default 1 s)
+	OnEvent  func(Event)   // called after each task is handled, from the call's goroutine
+}
+
+// Scheduler runs campaigns: it leases due tasks, shares the channels among
+// campaigns by PickFair, asks the guard, dials, and applies the retry rules.
+type Scheduler struct {
+	o     Options
+	mu    sync.Mutex
+	camps map[string]*run
+}
+
+// run is one campaign as the scheduler runs it.
+type run struct {
+	c        store.Campaign
+	cfg      Config
+	plan     *plan
+	limiter  *rate.Limiter // nil: unlimited
+	inFlight int
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// New checks the options and returns a scheduler.
+func New(o Options) (*Scheduler, error) {
+	if o.Store == nil || o.Guard == nil || o.Dialer == nil {
+		return nil, errors.New("new scheduler: store, guard and dialer are required")
+	}
+	if o.Channels < 1 {
+		return nil, fmt.Errorf("new scheduler: %d channels, want at least 1", o.Channels)
+	}
+	if o.Clock == nil {
+		o.Clock = systemClock{}
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Holder == "" {
+		o.Holder = "scheduler"
+	}
+	if o.LeaseTTL <= 0 {
+		o.LeaseTTL = 2 * time.Minute
+	}
+	if o.Poll <= 0 {
+		o.Poll = time.Second
+	}
+	return &Scheduler{o: o, camps: map[string]*run{}}, nil
+}
+
+// ParseConfig reads and validates a campaign's stored config.
+func ParseConfig(c store.Campaign) (Config, error) {
+	var cfg Config
+	dec := json.NewDecoder(strings.NewReader(c.Config))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		return Config{}, fmt.Errorf("campaign %s: config: %w", c.ID, err)
+	}
+	if cfg.Priority == 0 {
+		cfg.Priority = c.Priority
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, fmt.Errorf("campaign %s: %w", c.ID, err)
+	}
+	return cfg, nil
+}
+
+// refresh loads the active campaigns, keeping the state of those already running.
+func (s *Scheduler) refresh(ctx context.Context) ([]*run, error) {
+	cs, err := s.o.Store.Campaigns(ctx, store.CampaignActive)
+	if err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*run
+	for _, c := range cs {
+		r := s.camps[c.ID]
+		if r == nil || r.c.Config != c.Config || r.c.Priority != c.Priority {
+			cfg, err := ParseConfig(c)
+			if err != nil {
+				s.o.Log.Error("campaign skipped", "campaign", c.ID, "err", err)
+				continue
+			}
+			p, _ := cfg.Schedule.parse() // validated
+			nr := &run{c: c, cfg: cfg, plan: p}
+			if cfg.CPS > 0 {
+				nr.limiter = rate.NewLimiter(rate.Limit(cfg.CPS), 1)
+			}
+			if r != nil {
+				nr.inFlight = r.inFlight
+			}
+			r = nr
+			s.camps[c.ID] = r
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Run dials until ctx ends, or — when until is not zero — until nothing is
+// in flight and no task falls due before until. It returns nil in the latter
+// case and ctx's error in the former (after the calls in flight end).
+func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
+	done := make(chan struct{}, s.o.Channels)
+	inFlight := 0
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		camps, err := s.refresh(ctx)
+		if err != nil {
+			return err
+		}
+		now := s.o.Clock.Now()
+		empty := map[*run]bool{}
+		for inFlight < s.o.Channels {
+			loads := make([]Load, len(camps))
+			s.mu.Lock()
+			for i, r := range camps {
+				loads[i] = Load{Weight: r.cfg.Priority, InFlight: r.inFlight, Limit: r.cfg.Channels,
+					Ready: !empty[r] && r.plan.active(now) && (r.limiter == nil || r.limiter.TokensAt(now) >= 1)}
+			}
+			s.mu.Unlock()
+			i := PickFair(loads)
+			if i < 0 {
+				break
+			}
+			r := camps[i]
+			tasks, err := s.o.Store.LeaseTasks(ctx, r.c.ID, now, 1, s.o.Holder, s.o.LeaseTTL)
+			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				s.o.Log.Error("lease tasks", "campaign", r.c.ID, "err", err)
+				empty[r] = true
+				continue
+			}
+			if len(tasks) == 0 {
+				empty[r] = true
+				continue
+			}
+			if r.limiter != nil {
+				r.limiter.AllowN(now, 1)
+			}
+			s.mu.Lock()
+			r.inFlight++
+			s.mu.Unlock()
+			inFlight++
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.handle(ctx, r, tasks[0])
+				s.mu.Lock()
+				r.inFlight--
+				s.mu.Unlock()
+				done <- struct{}{}
+			}()
+		}
+		wake, any, err := s.nextWake(ctx, camps, now)
+		if err != nil {
+			return err
+		}
+		if inFlight == 0 && (!any || (!until.IsZero() && wake.After(until))) {
+			if until.IsZero() && !any {
+				wake = now.Add(s.o.Poll) // serving: look again for new campaigns
+			} else {
+				return nil
+			}
+		}
+		if inFlight < s.o.Channels && any && !wake.After(now) {
+			wake = now.Add(s.o.Poll) // due work that cannot start now (debtor busy in another campaign)
+		}
+		if inFlight == s.o.Channels {
+			wake = time.Time{} // only a finished call can free a channel
+		}
+		if j, ok := s.o.Clock.(Jumper); ok && inFlight == 0 {
+			j.JumpTo(wake)
+			continue
+		}
+		if err := s.wait(ctx, wake, now, done, &inFlight); err != nil {
+			return err
+		}
+	}
+}
+
+// wait blocks until a call ends, the wake time comes (real clock), or ctx ends.
+func (s *Scheduler) wait(ctx context.Context, wake, now time.Time, done chan struct{}, inFlight *int) error {
+	var timer <-chan time.Time
+	if _, sim := s.o.Clock.(Jumper); !sim && !wake.IsZero() {
+		t := time.NewTimer(max(wake.Sub(now), time.Millisecond))
+		defer t.Stop()
+		timer = t.C
+	}
+	select {
+	case <-done:
+		*inFlight--
+		// Collect every other call that ended meanwhile.
+		for {
+			select {
+			case <-done:
+				*inFlight--
+				continue
+			default:
+			}
+			return nil
+		}
+	case <-timer:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// nextWake is the earliest time something may become dialable: a task falling
+// due inside its campaign's schedule, or a CPS token. any is false when no
+// campaign has pending or leased tasks.
+func (s *Scheduler) nextWake(ctx context.Context, camps []*run, now time.Time) (time.Time, bool, error) {
+	var wake time.Time
+	any := false
+	for _, r := range camps {
+		due, ok, err := s.o.Store.NextDue(ctx, r.c.ID)
+		if err != nil {
+			if ctx.Err() != nil {
+				return time.Time{}, false, ctx.Err()
+			}
+			return time.Time{}, false, fmt.Errorf("scheduler: %w", err)
+		}
+		if !ok {
+			continue
+		}
+		any = true
+		if due.Before(now) {
+			due = now
+		}
+		if n := r.plan.next(due); !n.IsZero() {
+			due = n
+		}
+		if r.limiter != nil {
+			if tok := r.limiter.TokensAt(due); tok < 1 {
+				due = due.Add(time.Duration((1 - tok) / r.cfg.CPS * float64(time.Second)))
+			}
+		}
+		if wake.IsZero() || due.Before(wake) {
+			wake = due
+		}
+	}
+	return wake, any, nil
+}
+
+// handle runs one leased task: guard, dial, commit, rules, effects.
+func (s *Scheduler) handle(ctx context.Context, r *run, t store.Task) {
+	ev := Event{Campaign: r.c.ID, Task: t}
+	bg := context.WithoutCancel(ctx) // bookkeeping survives a shutdown
+	finish := func(u store.TaskUpdate) {
+		ev.Update = u
+		if err := s.o.Store.FinishTask(bg, t.ID, s.o.Holder, s.o.Clock.Now(), u); err != nil {
+			s.o.Log.Error("finish task", "task", t.ID, "err", err)
+			if ev.Err == nil {
+				ev.Err = err
+			}
+		}
+		if s.o.OnEvent != nil {
+			s.o.OnEvent(ev)
+		}
+	}
+	now := s.o.Clock.Now()
+	debtor, err := s.o.Store.Debtor(ctx, t.DebtorID)
+	if err != nil {
+		ev.Err = err
+		state, due := store.TaskPending, now.Add(time.Duration(r.cfg.Retry.Failed))
+		if errors.Is(err, store.ErrNotFound) {
+			state = store.TaskExhausted
+		}
+		finish(store.TaskUpdate{State: state, DueAt: due, Reason: "error: " + err.Error()})
+		return
+	}
+	details, err := s.o.Store.DebtorDetailsOf(ctx, t.DebtorID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.o.Log.Warn("debtor details", "debtor", t.DebtorID, "err", err)
+	}
+	res, dec, err := s.o.Guard.Reserve(ctx, compliance.Request{DebtorID: t.DebtorID, Phone: t.Phone, Channel: compliance.RobotCall,
+		Region: debtor.Region, District: debtor.District})
+	if err != nil {
+		ev.Err = err
+		finish(store.TaskUpdate{State: store.TaskPending, DueAt: now.Add(time.Duration(r.cfg.Retry.Failed)), LastResult: "error", Reason: "guard: " + err.Error()})
+		return
+	}
+	ev.Decision = &dec
+	if !dec.Allowed {
+		u := store.TaskUpdate{State: store.TaskPending, DueAt: dec.NextAllowedAt, LastResult: ResultDenied,
+			Reason: "230-FZ " + strings.Join(dec.Reasons, ",") + ": " + dec.Detail, PinnedTo: t.PinnedTo}
+		if u.DueAt.IsZero() {
+			// Blocked, or nothing allowed within the guard's horizon: look again tomorrow.
+			u.DueAt = now.Add(24 * time.Hour)
+			if slices.Contains(dec.Reasons, compliance.ReasonBlocked) {
+				u.NextPhoneAt = now // a block on this number must not stall the debtor's other numbers
+			}
+		}
+		finish(u)
+		return
+	}
+	callCtx, cancel := context.WithCancel(ctx)
+	stop := s.keepLease(callCtx, cancel, t.ID)
+	a, err := s.o.Dialer.Dial(callCtx, Call{Task: t, Script: r.cfg.Script, Trunks: r.cfg.Trunks, CallerID: s.callerID(r.cfg, debtor, dec),
+		Debtor: debtor, Details: details, ReservationID: res.ID})
+	stop()
+	cancel()
+	if err != nil && a.Result == "" {
+		ev.Err = err
+		if rerr := s.o.Guard.Release(bg, res); rerr != nil {
+			s.o.Log.Error("release reservation", "task", t.ID, "err", rerr)
+		}
+		finish(store.TaskUpdate{State: store.TaskPending, DueAt: now.Add(time.Duration(r.cfg.Retry.Failed)), LastResult: "error", Reason: "dial: " + err.Error()})
+		return
+	}
+	ev.Attempt, ev.Err = &a, err
+	kind := a.Kind
+	if kind == "" {
+		kind = compliance.Attempt
+	}
+	if err := s.o.Guard.Commit(bg, res, kind); err != nil {
+		s.o.Log.Error("compliance commit failed (the reservation will expire into an attempt)", "task", t.ID, "err", err)
+	}
+	end := s.o.Clock.Now()
+	debtorAttempts, err := s.o.Store.DebtorAttempts(bg, t.CampaignID, t.DebtorID)
+	if err != nil {
+		s.o.Log.Warn("debtor attempts", "debtor", t.DebtorID, "err", err)
+	}
+	v := decide(r.cfg.Retry, t, a, end, t.Attempts+1, debtorAttempts+1, details.Collector)
+	dur := time.Duration(0)
+	if !a.Answered.IsZero() && a.Ended.After(a.Answered) {
+		dur = a.Ended.Sub(a.Answered)
+	}
+	v.update.Call = &store.TaskCall{CallID: a.CallID, At: now, Result: a.Result, Outcome: string(a.Outcome), Duration: dur,
+		CostKop: a.CostKop, Trunk: a.Trunk, CallerID: a.CallerID, RecordingPath: a.RecordingPath}
+	s.apply(bg, v.effect, t, end)
+	finish(v.update)
+}
+
+// apply records what an outcome says about the debtor's data.
+func (s *Scheduler) apply(ctx context.Context, e effect, t store.Task, now time.Time) {
+	var err error
+	switch e {
+	case effectConfirm:
+		err = s.o.Store.SetPhoneStatus(ctx, store.PhoneStatus{DebtorID: t.DebtorID, Phone: t.Phone, Status: store.PhoneConfirmed, Note: "robot call", At: now})
+	case effectQuarantine:
+		err = s.o.Store.SetPhoneStatus(ctx, store.PhoneStatus{DebtorID: t.DebtorID, Phone: t.Phone, Status: store.PhoneQuarantined, Note: "wrong person answered", At: now})
+		if err == nil {
+			_, err = s.o.Store.AddBlock(ctx, store.Block{DebtorID: t.DebtorID, Phone: t.Phone, Kind: "wrong_person", Note: "robot call: wrong person", Since: now})
+		}
+	case effectRefusal:
+		_, err = s.o.Store.AddBlock(ctx, store.Block{DebtorID: t.DebtorID, Kind: "refusal", Note: "refused interaction on a robot call", Since: now})
+		if err == nil {
+			err = s.o.Store.SetPhoneStatus(ctx, store.PhoneStatus{DebtorID: t.DebtorID, Phone: t.Phone, Status: store.PhoneConfirmed, Note: "robot call: refused", At: now})
+		}
+	}
+	if err != nil {
+		s.o.Log.Error("outcome effect", "debtor", t.DebtorID, "phone", t.Phone, "err", err)
+	}
+}
+
+// keepLease renews the task's lease every third of its TTL while the call
+// runs; if the lease is lost (another node took the task) the call is cancelled.
+func (s *Scheduler) keepLease(ctx context.Context, cancel context.CancelFunc, taskID int64) (stop func()) {
+	quit := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(s.o.LeaseTTL / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if err := s.o.Store.RenewLease(ctx, taskID, s.o.Holder, s.o.Clock.Now().Add(s.o.LeaseTTL)); err != nil {
+					if errors.Is(err, store.ErrLeaseLost) {
+						s.o.Log.Error("task lease lost: hanging up", "task", taskID)
+						cancel()
+						return
+					}
+					s.o.Log.Warn("renew lease", "task", taskID, "err", err)
+				}
+			}
+		}
+	}()
+	return func() { close(quit); wg.Wait() }
+}
+
+// callerID picks the campaign's number for a debtor: one registered in the
+// debtor's region, else one in the debtor's time zone, else the first.
+func (s *Scheduler) callerID(cfg Config, d store.Debtor, dec compliance.Decision) string {
+	if len(cfg.CallerIDs) == 0 {
+		return ""
+	}
+	var subj []string
+	if d.Region != "" {
+		if loc, err := compliance.ResolveRegion(d.Region, d.District); err == nil {
+			subj = loc.Subjects
+		}
+	}
+	sameZone := ""
+	for _, c := range cfg.CallerIDs {
+		if c.Region == "" {
+			continue
+		}
+		loc, err := compliance.ResolveRegion(c.Region, "")
+		if err != nil {
+			continue
+		}
+		for _, x := range loc.Subjects {
+			if slices.Contains(subj, x) {
+				return c.Number
+			}
+		}
+		if sameZone == "" && dec.Zone != "" && slices.Contains(loc.Zones, dec.Zone) {
+			sameZone = c.Number
+		}
+	}
+	if sameZone != "" {
+		return sameZone
+	}
+	return cfg.CallerIDs[0].Number
+}
