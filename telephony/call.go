@@ -113,7 +113,7 @@ type Call struct {
 	lastArr  time.Time
 	lastSeq  uint16
 	observer PacketObserver
-	ended    bool // the media loop has stopped: Play completes at once
+	ended    bool              // the media loop has stopped: Play completes at once
 	dtmfOut  []media.DTMFEvent // pending telephone-event packets, one per tick
 	dtmfTS   uint32            // RTP timestamp of the event being sent
 

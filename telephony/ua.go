@@ -289,7 +289,8 @@ type DialInfo struct {
 	Target     string
 	Started    time.Time
 	Answered   time.Time
-	EarlyMedia bool // a 183 with SDP arrived before the answer
+	EarlyMedia bool    // a 183 with SDP arrived before the answer
+	EarlyAudio []int16 // early media heard on a call that then failed (carrier announcements)
 }
 
 // Dial places an outbound call and returns it once answered. On failure the
@@ -384,68 +385,122 @@ func (u *UA) dialURI(ctx context.Context, req DialRequest, target string, trunk 
 	if ringTimeout <= 0 {
 		ringTimeout = u.cfg.RingTimeout
 	}
-	// Two clocks bound the INVITE: with no response at all (host down,
-	// packets lost) we give up after InviteTimeout without a CANCEL, which
-	// RFC 3261 §9.1 forbids before a provisional response; once the far
+	// Two clocks bound the INVITE. With no response at all (host down,
+	// packets lost) we report unreachable after InviteTimeout; once the far
 	// end has answered provisionally, the ring timeout sends CANCEL.
-	ringCtx, cancelRing := context.WithCancelCause(ctx)
-	defer cancelRing(nil)
+	//
+	// We never force-terminate an INVITE transaction that got no response:
+	// sipgo v1.1.0's Timer A callback dereferences a timer that Terminate has
+	// cleared (a process-wide panic), and RFC 3261 §9.1 forbids a CANCEL
+	// before a provisional response anyway. So the INVITE runs on its own
+	// goroutine; when we give up without any response we return at once and
+	// let the transaction end by Timer B in the background — an answer that
+	// still arrives then is acknowledged and hung up.
+	ringCtx, cancelRing := context.WithCancel(ctx)
 	var lastCode atomic.Int32
 	var lastReason atomic.Value
 	lastReason.Store("")
-	var noResponse atomic.Bool
-	inviteTimer := time.AfterFunc(u.cfg.InviteTimeout, func() {
-		if lastCode.Load() == 0 {
-			noResponse.Store(true)
-			cancelRing(sipgo.WaitAnswerForceCancelErr)
-		}
-	})
-	defer inviteTimer.Stop()
-	ringTimer := time.AfterFunc(ringTimeout, func() {
-		if lastCode.Load() == 0 { // not even 100 Trying: no CANCEL is allowed
-			noResponse.Store(true)
-			cancelRing(sipgo.WaitAnswerForceCancelErr)
-			return
-		}
-		cancelRing(context.DeadlineExceeded)
-	})
-	defer ringTimer.Stop()
 	opts.OnResponse = func(res *sip.Response) error {
 		lastCode.Store(int32(res.StatusCode))
 		lastReason.Store(res.Reason)
 		return nil
 	}
 	id := u.nextID("out")
-	cleanup := func() { _ = d.Close() }
-
-	var call *Call
-	err = d.Invite(ringCtx, opts)
-	if errors.Is(err, diago.ErrClientEarlyMedia) {
-		info.EarlyMedia = true
-		call, err = u.startCall(d.Context(), dialogControlClient(d), d.RTPSession, callOptions{
-			id: id, callID: d.InviteRequest.CallID().Value(), dir: "outbound", remote: target, early: true,
-		})
-		if err != nil {
-			cleanup()
-			return fail(Failed, 0, err.Error())
+	// the Call-ID header exists once the INVITE has been built (inside Invite)
+	callIDOf := func() string {
+		if h := d.InviteRequest.CallID(); h != nil {
+			return h.Value()
 		}
-		err = d.WaitAnswer(ringCtx, sipgo.AnswerOptions{
-			Username: trunk.Username, Password: trunk.Password, OnResponse: opts.OnResponse,
-		})
+		return ""
 	}
+
+	type inviteResult struct {
+		call  *Call
+		early bool
+		err   error
+	}
+	resc := make(chan inviteResult, 1)
+	go func() {
+		var r inviteResult
+		err := d.Invite(ringCtx, opts)
+		if errors.Is(err, diago.ErrClientEarlyMedia) {
+			r.early = true
+			r.call, err = u.startCall(d.Context(), dialogControlClient(d), d.RTPSession, callOptions{
+				id: id, callID: callIDOf(), dir: "outbound", remote: target, early: true,
+			})
+			if err == nil {
+				err = d.WaitAnswer(ringCtx, sipgo.AnswerOptions{
+					Username: trunk.Username, Password: trunk.Password, OnResponse: opts.OnResponse,
+				})
+			}
+		}
+		r.err = err
+		resc <- r
+	}()
+	// discard cleans up an INVITE we stopped waiting for.
+	discard := func() {
+		go func() {
+			r := <-resc
+			if r.call != nil {
+				r.call.abandon()
+			}
+			if r.err == nil { // answered after we gave up: ACK and hang up
+				hctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				_ = d.Ack(hctx)
+				_ = d.Hangup(hctx)
+				cancel()
+			}
+			_ = d.Close()
+		}()
+	}
+	inviteTimer := time.NewTimer(u.cfg.InviteTimeout)
+	defer inviteTimer.Stop()
+	ringTimer := time.NewTimer(ringTimeout)
+	defer ringTimer.Stop()
+
+	var r inviteResult
+	waiting := true
+	for waiting {
+		select {
+		case r = <-resc:
+			waiting = false
+		case <-inviteTimer.C:
+			if lastCode.Load() == 0 {
+				cancelRing()
+				discard()
+				return fail(Unreachable, 0, "no response to INVITE within "+u.cfg.InviteTimeout.String())
+			}
+		case <-ringTimer.C:
+			cancelRing() // sends CANCEL once a provisional response is in
+			if lastCode.Load() == 0 {
+				discard()
+				return fail(Unreachable, 0, "no response to INVITE within "+ringTimeout.String())
+			}
+		case <-ctx.Done():
+			cancelRing()
+			discard()
+			return fail(Cancelled, int(lastCode.Load()), ctx.Err().Error())
+		}
+	}
+	defer cancelRing()
+	info.EarlyMedia = r.early
+	call, err := r.call, r.err
+	cleanup := func() { _ = d.Close() }
 	if err != nil {
 		if call != nil {
+			info.EarlyAudio = call.EarlyMedia()
 			call.abandon()
 		}
 		cleanup()
 		var resErr sipgo.ErrDialogResponse
+		var resErrP *sipgo.ErrDialogResponse
 		switch {
 		case errors.As(err, &resErr):
 			return fail(ResultForCode(resErr.Res.StatusCode), resErr.Res.StatusCode, resErr.Res.Reason)
+		case errors.As(err, &resErrP):
+			return fail(ResultForCode(resErrP.Res.StatusCode), resErrP.Res.StatusCode, resErrP.Res.Reason)
 		case ctx.Err() != nil:
 			return fail(Cancelled, int(lastCode.Load()), ctx.Err().Error())
-		case noResponse.Load():
-			return fail(Unreachable, 0, "no response to INVITE")
 		case ringCtx.Err() != nil:
 			return fail(NoAnswer, int(lastCode.Load()), "ring timeout after "+ringTimeout.String())
 		default:
@@ -468,7 +523,7 @@ func (u *UA) dialURI(ctx context.Context, req DialRequest, target string, trunk 
 		return call, info, nil
 	}
 	call, err = u.startCall(d.Context(), dialogControlClient(d), d.RTPSession, callOptions{
-		id: id, callID: d.InviteRequest.CallID().Value(), dir: "outbound", remote: target,
+		id: id, callID: callIDOf(), dir: "outbound", remote: target,
 	})
 	if err != nil {
 		hctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
