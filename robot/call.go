@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"sync"
 	"time"
 
+	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/scripts"
 )
 
@@ -21,12 +23,29 @@ type CallConfig struct {
 	Voice        VoiceConfig
 	NewSegmenter func() (Segmenter, error)
 	Log          *slog.Logger
+	// FirstPhrase configures first-phrase detection (on for outbound calls
+	// unless Disabled; inbound calls skip it).
+	FirstPhrase FirstPhraseConfig
+	// OnNonHuman is the campaign's reaction when the first phrase is not a
+	// person; the zero value hangs up on every non-human class.
+	OnNonHuman NonHumanPolicy
+	// RecordDir is where the first seconds of received audio go when the
+	// call has no recording of its own to sit next to ("" and no recording:
+	// not written).
+	RecordDir string
 }
 
 // CallResult is the dialogue's result plus the call's audio counters.
 type CallResult struct {
 	Result
 	Audio AudioStats
+	// Detection is the first-phrase verdict (nil: detection off, or no
+	// verdict before the call ended). Its evidence has names and long
+	// numbers masked.
+	Detection *detect.Decision
+	// FirstAudioPath is the WAV of the first seconds of received audio
+	// ("" when not written).
+	FirstAudioPath string
 }
 
 // RunCall runs cfg.Script on an answered call through a VoiceConversation
@@ -57,27 +76,133 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 	if cfg.NewSegmenter == nil {
 		return fail(fmt.Errorf("robot call: no VAD configured"))
 	}
+	if err := cfg.OnNonHuman.Validate(cfg.Vars); err != nil {
+		return fail(fmt.Errorf("robot call: %w", err))
+	}
 	seg, err := cfg.NewSegmenter()
 	if err != nil {
 		return fail(fmt.Errorf("robot call: vad: %w", err))
 	}
+	// The session runs under its own context: first-phrase detection cancels
+	// it (cause errStopped) to stop the dialogue wherever it is.
+	sctx, stopSession := context.WithCancelCause(ctx)
+	defer stopSession(nil)
 	vc := cfg.Voice
 	vc.Segmenter = seg
 	if vc.Log == nil {
 		vc.Log = log
 	}
+	var fp *firstPhrase
+	if !cfg.FirstPhrase.Disabled && !inbound(call) {
+		fp = newFirstPhrase(cfg.FirstPhrase, cfg.OnNonHuman, cfg.Vars, func() { stopSession(errStopped) }, log)
+		if em, ok := call.(interface{ EarlyMedia() []int16 }); ok {
+			fp.earlyMedia(em.EarlyMedia())
+		}
+		vc.Observer = chainFrames(vc.Observer, fp.frame)
+		vc.TextObserver = chainTexts(vc.TextObserver, fp.text)
+	}
 	conv, err := NewVoiceConversation(ctx, call, vc)
 	if err != nil {
 		return fail(err)
 	}
-	defer conv.Close()
+	// Close once: it also closes the recognizer stream
+	closeConv := sync.OnceValue(conv.Close)
+	defer closeConv()
+	var sconv Conversation = conv
+	if fp != nil {
+		limit := cfg.FirstPhrase.Detect.MaxAnalysis
+		if limit <= 0 {
+			limit = 6 * time.Second
+		}
+		sconv = &gatedConversation{Conversation: conv, fp: fp, sensitive: sensitivePrompts(cfg.Script, cfg.Vars),
+			hungUp: call.Done(), limit: limit + 2*time.Second}
+	}
 	sess := Session{
 		Script: cfg.Script, Vars: cfg.Vars, Now: cfg.Now, Location: cfg.Location,
-		Conv: conv, Log: log, TransferTarget: cfg.TransferTarget,
+		Conv: sconv, Log: log, TransferTarget: cfg.TransferTarget,
 	}
-	r, err := sess.Run(ctx)
+	r, err := sess.Run(sctx)
+	res = CallResult{Result: r}
+	if fp != nil {
+		stop, dec, cut := fp.finish()
+		res.Detection = dec
+		if stop != nil && err != nil && ctx.Err() == nil {
+			// the dialogue was stopped by detection, not by its own end
+			err = nil
+			res.Outcome = OutcomeFor(stop.class)
+			res.Reason = stop.reason
+			if res.Slots == nil {
+				res.Slots = map[string]string{}
+			}
+			res.Slots[SlotDetectedClass] = string(stop.class)
+			node := ""
+			if len(res.Path) > 0 {
+				node = res.Path[len(res.Path)-1]
+			}
+			for _, t := range cut {
+				t.Node = node
+				res.Turns = append(res.Turns, t)
+			}
+			if cfg.OnNonHuman.action(stop.class) == NonHumanMessage {
+				res.Turns = append(res.Turns, sayNeutral(ctx, conv, cfg.OnNonHuman.message(), log))
+			}
+			for i := range res.Turns {
+				res.Turns[i].Seq = i + 1
+			}
+			log.Info("dialogue stopped by first-phrase detection", "class", stop.class, "outcome", res.Outcome)
+		}
+	}
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
 	_ = conv.Hangup(hctx)
 	cancel()
-	return CallResult{Result: r, Audio: conv.Stats()}, err
+	_ = closeConv() // detaches the observers before the kept audio is read
+	res.Audio = conv.Stats()
+	if fp != nil {
+		if path := firstAudioPath(call, cfg.RecordDir); path != "" {
+			if werr := writeMonoWAV(path, fp.firstAudio()); werr != nil {
+				log.Warn("first audio not kept", "err", werr)
+			} else {
+				res.FirstAudioPath = path
+			}
+		}
+	}
+	return res, err
+}
+
+// inbound reports a call the far end placed: whoever calls in is taken to be
+// a person (their first phrase is a request, not a greeting to classify).
+func inbound(call Call) bool {
+	d, ok := call.(interface{ Direction() string })
+	return ok && d.Direction() == "inbound"
+}
+
+// sayNeutral plays the non-human message and returns its transcript turn.
+func sayNeutral(ctx context.Context, conv Conversation, text string, log *slog.Logger) Turn {
+	mctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	r, err := conv.Say(mctx, Prompt{ID: "non_human_message", Text: text})
+	if err != nil {
+		log.Warn("non-human message", "err", err)
+	}
+	return Turn{Node: "non_human_message", Who: WhoRobot, Kind: TurnKindSay, Text: text, Start: r.Start, End: r.End}
+}
+
+func chainFrames(a, b FrameObserver) FrameObserver {
+	if a == nil {
+		return b
+	}
+	return func(f []int16, at time.Duration, playing bool) {
+		a(f, at, playing)
+		b(f, at, playing)
+	}
+}
+
+func chainTexts(a, b func(string, bool)) func(string, bool) {
+	if a == nil {
+		return b
+	}
+	return func(t string, final bool) {
+		a(t, final)
+		b(t, final)
+	}
 }
