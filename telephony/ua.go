@@ -548,7 +548,26 @@ func dialogControlClient(d *diago.DialogClientSession) dialogControl {
 			if err := sip.ParseUri(target, &uri); err != nil {
 				return fmt.Errorf("bad transfer target %q: %w", target, err)
 			}
-			return d.Refer(ctx, uri)
+			// diago's Refer sends no Contact header, which RFC 3515 needs
+			// for the implicit subscription (and diago's own REFER handler
+			// rejects with 400): build the REFER here.
+			remote := d.InviteRequest.Recipient
+			if c := d.InviteResponse.Contact(); c != nil {
+				remote = c.Address
+			}
+			req := sip.NewRequest(sip.REFER, *remote.Clone())
+			req.AppendHeader(sip.NewHeader("Refer-To", uri.String())) // addr-spec: diago parses it bare
+			if c := d.InviteRequest.Contact(); c != nil {
+				req.AppendHeader(sip.HeaderClone(c))
+			}
+			res, err := d.Do(ctx, req)
+			if err != nil {
+				return err
+			}
+			if res.StatusCode != sip.StatusAccepted && res.StatusCode != sip.StatusOK {
+				return fmt.Errorf("REFER answered %d %s", res.StatusCode, res.Reason)
+			}
+			return nil
 		},
 	}
 }
@@ -693,6 +712,8 @@ func (in *Inbound) start(ctx context.Context) (*Call, error) {
 // sets in any case; whichever comes first ends the wait.
 func (in *Inbound) answer(ctx context.Context) error {
 	errc := make(chan error, 1)
+	// Answer without OnRefer: a far end's REFER gets 406 — nobody on the line
+	// may redirect the robot's calls.
 	go func() { errc <- in.d.Answer() }()
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
