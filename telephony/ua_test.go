@@ -167,6 +167,8 @@ func TestDialFailures(t *testing.T) {
 		}
 	})
 	caller := newTestUA(t, Config{})
+	base := runtime.NumGoroutine()
+	defer waitGoroutines(t, base)
 	tests := []struct {
 		to   string
 		want Result
