@@ -1,11 +1,15 @@
 package testcalls
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"math"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -14,6 +18,7 @@ import (
 	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
+	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
 	"github.com/dozvon/dozvon/tts"
 )
@@ -167,6 +172,33 @@ func TestRobotCallEndToEndIdentified(t *testing.T) {
 	if speechSeconds(left) < 0.5 || speechSeconds(right) < 2 {
 		t.Fatalf("speech in recording: debtor %.1fs, robot %.1fs", speechSeconds(left), speechSeconds(right))
 	}
+	// the transcript is stored, in order, with its timestamps
+	db, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "calls.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rec := store.CallRecord{ID: call.ID(), Direction: "outbound", To: uri, Outcome: string(res.Outcome),
+		RecordingPath: call.RecordingPath(), Started: call.Answered(), Ended: time.Now()}
+	for _, turn := range res.Turns {
+		rec.Turns = append(rec.Turns, store.TurnRecord{Seq: turn.Seq, Node: turn.Node, Who: turn.Who, Kind: turn.Kind,
+			Text: turn.Text, Start: turn.Start, End: turn.End})
+	}
+	if err := db.SaveCall(context.Background(), rec); err != nil {
+		t.Fatal(err)
+	}
+	back, err := db.Call(context.Background(), call.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Turns) != len(res.Turns) {
+		t.Fatalf("stored %d turns of %d", len(back.Turns), len(res.Turns))
+	}
+	for i, turn := range back.Turns {
+		if turn.Text != res.Turns[i].Text || !turn.Start.Equal(res.Turns[i].Start.UTC()) {
+			t.Fatalf("stored turn %d = %q at %v, want %q at %v", i, turn.Text, turn.Start, res.Turns[i].Text, res.Turns[i].Start)
+		}
+	}
 	if res.Audio.Fed <= 0 || res.Audio.Fed >= res.Audio.Received {
 		t.Fatalf("audio fed to ASR %v of %v received: want only the speech parts", res.Audio.Fed, res.Audio.Received)
 	}
@@ -256,5 +288,82 @@ func TestCalleeHangsUpMidPrompt(t *testing.T) {
 	}
 	if d := time.Since(start); d > 20*time.Second {
 		t.Fatalf("hang-up took %v to end the dialogue", d)
+	}
+}
+
+// TestSippCallsInboundRobot: sipp (a real UAC) calls dozvon's inbound robot,
+// which answers with the verify_contact script in keypad-only mode; sipp
+// plays audio and hangs up; the dialogue ends as hangup and nothing leaks.
+func TestSippCallsInboundRobot(t *testing.T) {
+	sipp, err := exec.LookPath("sipp")
+	if err != nil {
+		t.Skip("sipp not installed (Debian sip-tester; tools/setup-debian.sh)")
+	}
+	rig := newE2ERig(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	inbound, err := telephony.New(ctx, telephony.Config{Name: "dozvon-in", Listen: []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := make(chan robot.CallResult, 1)
+	sc := loadScript(t, "verify_contact.yaml")
+	if err := inbound.Serve(ctx, func(cctx context.Context, in *telephony.Inbound) {
+		call, err := in.Answer(cctx)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		// not cctx: that is the dialog's context, cancelled by the far end's
+		// BYE, and a hang-up must end the dialogue as "hangup", not "failed"
+		res, _ := robot.RunCall(ctx, call, robot.CallConfig{
+			Script: sc, Vars: e2eVars, Now: time.Now, Location: time.UTC,
+			Voice:        robot.VoiceConfig{Voice: rig.voice}, // keypad only: no recognizer
+			NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) },
+		})
+		results <- res
+	}); err != nil {
+		t.Fatal(err)
+	}
+	base := runtime.NumGoroutine()
+	var ports []int
+	var conns []net.PacketConn
+	for len(ports) < 2 { // two distinct free ports for sipp's SIP and RTP
+		c, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		ports = append(ports, c.LocalAddr().(*net.UDPAddr).Port)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	var out bytes.Buffer
+	cmd := exec.CommandContext(ctx, sipp, "-sf", filepath.Join("..", "telephony", "testdata", "sipp_uac.xml"),
+		"-s", "robot", "-i", "127.0.0.1", "-p", fmt.Sprint(ports[0]), "-mi", "127.0.0.1", "-mp", fmt.Sprint(ports[1]),
+		"-m", "1", "-timeout", "30s", "-timeout_error", "-nostdin", inbound.Addr())
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("sipp: %v\n%s", err, out.String())
+	}
+	select {
+	case res := <-results:
+		if res.Outcome != scripts.OutcomeHangup {
+			t.Fatalf("outcome %s (%s), want hangup", res.Outcome, res.Reason)
+		}
+		if len(res.Turns) == 0 || res.Turns[0].Who != robot.WhoRobot {
+			t.Fatalf("the robot did not speak first: %+v", res.Turns)
+		}
+	case <-ctx.Done():
+		t.Fatal("the inbound dialogue did not end after sipp's BYE")
+	}
+	inbound.Wait()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > base+2 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > base+2 {
+		t.Fatalf("goroutines %d after the call, %d before", n, base)
 	}
 }

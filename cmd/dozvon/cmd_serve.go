@@ -79,7 +79,9 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 			log.Warn("answer failed", "err", err)
 			return
 		}
-		out, err := robot.RunCall(cctx, call, robot.CallConfig{
+		// ctx, not cctx: the dialog's context ends with the far end's BYE, and a
+		// hang-up must end the dialogue as "hangup", not "failed"
+		out, err := robot.RunCall(ctx, call, robot.CallConfig{
 			Script: sc, Now: time.Now, Location: loc, TransferTarget: cfg.Robot.TransferTo,
 			Voice: robot.VoiceConfig{Recognizer: rt.recognizer(nil), Voice: rt.voice, LoadAudio: rt.files.Load,
 				BargeInAfter: cfg.Robot.BargeInAfter},
