@@ -9,11 +9,16 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PKGS=(sip-tester baresip espeak-ng festival festvox-ru sox postgresql asterisk-core-sounds-ru-wav npm make gcc)
+PKGS=(sip-tester baresip espeak-ng festival festvox-ru sox postgresql asterisk-core-sounds-ru-wav curl unzip)
 
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Tools that may come from elsewhere than Debian (Node.js from NodeSource brings
+# its own npm, and Debian's npm package would conflict with it): check the command.
+for c in npm:npm make:make gcc:gcc; do
+	command -v "${c%%:*}" >/dev/null || missing+=("${c##*:}")
 done
 if ((${#missing[@]})); then
 	echo "setup-debian: installing ${missing[*]}"
