@@ -1,0 +1,146 @@
+package scheduler_test
+
+import (
+	"context"
+	"log/slog"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/asr"
+	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/robot"
+	"github.com/dozvon/dozvon/scheduler"
+	"github.com/dozvon/dozvon/store"
+	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/testcalls"
+	"github.com/dozvon/dozvon/tts"
+)
+
+// TestSweepOverSIP runs a small sweep for real: the scheduler, the guard, the
+// RobotDialer with telephony and the robot on verify_contact.yaml, against
+// testcalls' simulated phones over loopback SIP/RTP.
+func TestSweepOverSIP(t *testing.T) {
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		t.Skip("espeak-ng not installed: the robot and the simulated phones need a voice (tools/setup-debian.sh)")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	db := openStore(t)
+	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // 11:00 in Moscow
+	clock := scheduler.NewSimClock(start)
+	guard, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clock, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := tts.NewEspeak(tts.EspeakOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	voice := tts.NewCache(filepath.Join(t.TempDir(), "tts"), engine, "espeak-ru")
+	loop := []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
+	phones, err := testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: loop}, voice, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ua, err := telephony.New(ctx, telephony.Config{Name: "dozvon", Listen: loop, RecordDir: t.TempDir()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	say := func(s ...string) []testcalls.Step {
+		var out []testcalls.Step
+		for _, x := range s {
+			out = append(out, testcalls.Step{Say: x})
+		}
+		return out
+	}
+	behaviours := map[string]testcalls.Behaviour{
+		"+79160000001": {Ring: 200 * time.Millisecond, Steps: say("да, это я", "да, удобно")},
+		"+79160000002": {Ring: 200 * time.Millisecond, Steps: say("нет, вы ошиблись номером")},
+		"+79160000003": {Ring: 200 * time.Millisecond, Steps: say("да, это я", "да, удобно")},
+		"+79160000004": {Ring: 100 * time.Millisecond, Reject: 486},
+		"+79160000005": {Ring: 200 * time.Millisecond, Steps: say("перестаньте мне звонить")},
+	}
+	uris := map[string]string{}
+	for p, b := range behaviours {
+		uris[p] = phones.Phone(p, b)
+	}
+	debtors := []store.Debtor{
+		{ID: "ok", Name: "Иванов Иван Иванович", Region: "г. Москва", Phones: []string{"+79160000001"}},
+		{ID: "second", Name: "Петрова Анна Сергеевна", Region: "г. Москва", Phones: []string{"+79160000002", "+79160000003"}},
+		{ID: "busy", Name: "Сидоров Пётр Петрович", Region: "г. Москва", Phones: []string{"+79160000004"}},
+		{ID: "refuse", Name: "Попов Андрей Николаевич", Region: "г. Москва", Phones: []string{"+79160000005"}},
+	}
+	for _, d := range debtors {
+		if err := db.UpsertDebtor(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := scheduler.Config{Script: filepath.Join("..", "scripts", "verify_contact.yaml"), Retry: scheduler.RetryRules{MaxPerPhone: 2},
+		CallerIDs: []scheduler.CallerID{{Number: "73830000000", Region: "Новосибирская область"}, {Number: "74950000000", Region: "г. Москва"}}}
+	if _, err := scheduler.CreateCampaign(ctx, db, "e2e", "e2e", cfg, debtors, start); err != nil {
+		t.Fatal(err)
+	}
+	msk, _ := time.LoadLocation("Europe/Moscow")
+	dialer := &scheduler.RobotDialer{
+		UA: ua, Calls: db, RingTimeout: 5 * time.Second, Now: clock.Now,
+		Target:       func(c scheduler.Call) string { return uris[c.Task.Phone] },
+		Voice:        robot.VoiceConfig{Voice: voice, LoadAudio: tts.LoadAudioFile},
+		Recognizer:   func(callID string) asr.Recognizer { return phones.Board().Recognizer(callID) },
+		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) },
+		Location:     func(scheduler.Call) *time.Location { return msk },
+		Vars: func(c scheduler.Call) map[string]any {
+			return map[string]any{"debtor": map[string]any{"name": c.Debtor.Name, "first_name": "Иван"}, "creditor": map[string]any{"name": "Альфа Финанс"}}
+		},
+	}
+	var callerIDs []string
+	s, err := scheduler.New(scheduler.Options{Store: db, Guard: guard, Dialer: dialer, Clock: clock, Channels: 5,
+		OnEvent: func(e scheduler.Event) {
+			if e.Attempt != nil && e.Task.DebtorID == "ok" {
+				callerIDs = append(callerIDs, e.Attempt.CallerID)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(ctx, start.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct{ state, outcome, result string }{
+		"+79160000001": {store.TaskDone, "identified", "answered"},
+		"+79160000002": {store.TaskDone, "wrong_person", "answered"},
+		"+79160000003": {store.TaskDone, "identified", "answered"},
+		"+79160000004": {store.TaskExhausted, "", "busy"},
+		"+79160000005": {store.TaskDone, "refused", "answered"},
+	}
+	tasks, _ := db.Tasks(ctx, "e2e")
+	calls := 0
+	for _, tk := range tasks {
+		w := want[tk.Phone]
+		if tk.State != w.state || tk.Outcome != w.outcome || tk.LastResult != w.result {
+			t.Errorf("%s: %s %q %s (%s), want %+v", tk.Phone, tk.State, tk.Outcome, tk.LastResult, tk.Reason, w)
+		}
+		tc, _ := db.TaskCalls(ctx, tk.ID)
+		calls += len(tc)
+		for _, c := range tc {
+			rec, err := db.Call(ctx, c.CallID)
+			if err != nil {
+				t.Errorf("call %s of %s not stored: %v", c.CallID, tk.Phone, err)
+				continue
+			}
+			if c.Result == "answered" && (len(rec.Turns) == 0 || c.RecordingPath == "") {
+				t.Errorf("answered call %s: %d turns, recording %q", c.CallID, len(rec.Turns), c.RecordingPath)
+			}
+		}
+	}
+	if calls != 6 { // ok, second×2, busy×2 (+15 min), refuse
+		t.Errorf("%d calls, want 6", calls)
+	}
+	if len(callerIDs) != 1 || callerIDs[0] != "74950000000" {
+		t.Errorf("caller ID for a Moscow debtor: %v, want the Moscow number", callerIDs)
+	}
+	if bs, _ := db.Blocks(ctx, "refuse", clock.Now()); len(bs) != 1 || bs[0].Kind != "refusal" {
+		t.Errorf("refusal block: %+v", bs)
+	}
+}
