@@ -137,6 +137,11 @@ type benchResult struct {
 	InLost               int64   `json:"in_jitter_buffer_lost"`
 	InLate               int64   `json:"in_jitter_buffer_late"`
 	CalleeReportsMissing int     `json:"callee_reports_missing"`
+	// kernel UDP counters over the run (the whole network namespace, so
+	// other programs' traffic is included): buffer-full drops
+	UDPRcvbufErrors int64 `json:"udp_rcvbuf_errors"`
+	UDPSndbufErrors int64 `json:"udp_sndbuf_errors"`
+	UDPInErrors     int64 `json:"udp_in_errors"`
 
 	ASRReceivedSeconds float64 `json:"asr_received_s"`
 	ASRFedSeconds      float64 `json:"asr_fed_s"`
@@ -247,6 +252,7 @@ func runBenchCalls(ctx context.Context, e env, o benchOptions) (benchResult, err
 	}
 
 	res.LoadBefore = benchLoadAvg()
+	udp0 := benchUDPCounters()
 	var active atomic.Int64
 	samp := startBenchSampler(o.n, &active)
 	cpu0, t0 := benchCPUTime(), time.Now()
@@ -281,6 +287,11 @@ func runBenchCalls(ctx context.Context, e env, o benchOptions) (benchResult, err
 	cpu := benchCPUTime() - cpu0
 	samples := samp.stop()
 	res.LoadAfter = benchLoadAvg()
+	if udp1 := benchUDPCounters(); udp0 != nil && udp1 != nil {
+		res.UDPRcvbufErrors = udp1["RcvbufErrors"] - udp0["RcvbufErrors"]
+		res.UDPSndbufErrors = udp1["SndbufErrors"] - udp0["SndbufErrors"]
+		res.UDPInErrors = udp1["InErrors"] - udp0["InErrors"]
+	}
 	res.WallSeconds = wall.Seconds()
 	res.RobotCPUPercent = 100 * cpu.Seconds() / wall.Seconds()
 	res.RobotPeakRSSMiB = float64(benchPeakRSS()) / (1 << 20)
@@ -622,6 +633,8 @@ func writeBenchResult(w io.Writer, o benchOptions, r benchResult) {
 		r.SendLateP50Ms, r.SendLateP99Ms, r.SendLateMaxMs, r.SteadySendLateP50Ms, r.SteadySendLateP99Ms, r.SteadySendLateMaxMs)
 	p("RTP in:      callee sent %d frames, robot received %d (%s); arrival jitter p99 %.2f ms; jitter buffer lost %d, late %d",
 		r.InFramesSent, r.InFramesReceived, benchLoss(r.InFramesSent, r.InFramesReceived), r.InJitterP99Ms, r.InLost, r.InLate)
+	p("UDP drops:   kernel counters over the run: RcvbufErrors %d, SndbufErrors %d, InErrors %d (whole host namespace)",
+		r.UDPRcvbufErrors, r.UDPSndbufErrors, r.UDPInErrors)
 	if r.CalleeReportsMissing > 0 {
 		p("             %d calls had no callee report", r.CalleeReportsMissing)
 	}

@@ -107,6 +107,32 @@ func TestBenchParseStatusKB(t *testing.T) {
 	}
 }
 
+func TestBenchParseSNMP(t *testing.T) {
+	snmp := "Ip: Forwarding DefaultTTL\nIp: 1 64\nUdp: InDatagrams NoPorts InErrors RcvbufErrors\nUdp: 5496034 5125 8017 8016\n"
+	tests := []struct {
+		name, text string
+		want       map[string]int64
+	}{
+		{"udp", snmp, map[string]int64{"InDatagrams": 5496034, "NoPorts": 5125, "InErrors": 8017, "RcvbufErrors": 8016}},
+		{"missing", "Ip: Forwarding\nIp: 1\n", nil},
+		{"ragged", "Udp: A B\nUdp: 1\n", nil},
+		{"not a number", "Udp: A\nUdp: x\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := benchParseSNMP(tt.text, "Udp:")
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+			for k, v := range tt.want {
+				if got[k] != v {
+					t.Fatalf("%s = %d, want %d", k, got[k], v)
+				}
+			}
+		})
+	}
+}
+
 func TestSummarizeBenchClassifiesCalls(t *testing.T) {
 	hist := func(d time.Duration, n int) *telephony.LatenessHistogram {
 		h := &telephony.LatenessHistogram{}

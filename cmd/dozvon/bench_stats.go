@@ -99,3 +99,36 @@ func benchQuantile(ds []time.Duration, q float64) time.Duration {
 func benchMs(d time.Duration) string {
 	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
 }
+
+// benchUDPCounters reads the kernel's UDP counters (/proc/net/snmp) of this
+// network namespace: InErrors/RcvbufErrors count datagrams dropped because a
+// socket's receive buffer was full. nil when unreadable.
+func benchUDPCounters() map[string]int64 {
+	data, err := os.ReadFile("/proc/net/snmp")
+	if err != nil {
+		return nil
+	}
+	return benchParseSNMP(string(data), "Udp:")
+}
+
+// benchParseSNMP pairs the header and value lines of one /proc/net/snmp protocol.
+func benchParseSNMP(text, proto string) map[string]int64 {
+	var lines [][]string
+	for _, l := range strings.Split(text, "\n") {
+		if f := strings.Fields(l); len(f) > 1 && f[0] == proto {
+			lines = append(lines, f[1:])
+		}
+	}
+	if len(lines) < 2 || len(lines[0]) != len(lines[1]) {
+		return nil
+	}
+	out := make(map[string]int64, len(lines[0]))
+	for i, name := range lines[0] {
+		v, err := strconv.ParseInt(lines[1][i], 10, 64)
+		if err != nil {
+			return nil
+		}
+		out[name] = v
+	}
+	return out
+}
