@@ -1,0 +1,322 @@
+package robot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/scripts"
+)
+
+var fpVars = map[string]any{
+	"debtor":   map[string]any{"name": "Иванов Иван Иванович", "first_name": "Иван"},
+	"creditor": map[string]any{"name": "Альфа Финанс"},
+	"debt":     map[string]any{"amount": 12345.50},
+}
+
+func TestNonHumanPolicyValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		p       NonHumanPolicy
+		wantErr string
+	}{
+		{"zero value hangs up", NonHumanPolicy{}, ""},
+		{"message with the default text", NonHumanPolicy{Actions: map[detect.Class]NonHumanAction{detect.VoiceAssistant: NonHumanMessage}}, ""},
+		{"unknown class", NonHumanPolicy{Actions: map[detect.Class]NonHumanAction{"robot": NonHumanHangup}}, "unknown label"},
+		{"human is not a non-human class", NonHumanPolicy{Actions: map[detect.Class]NonHumanAction{detect.Human: NonHumanHangup}}, "not a non-human"},
+		{"unknown action", NonHumanPolicy{Actions: map[detect.Class]NonHumanAction{detect.Machine: "sing"}}, `unknown action "sing"`},
+		{"confidence out of range", NonHumanPolicy{MinConfidence: 1.5}, "min_confidence"},
+		{"variables in the message", NonHumanPolicy{Message: "Это сообщение для {debtor.first_name}"}, "variables"},
+		{"debt words", NonHumanPolicy{Message: "Перезвоните по поводу задолженности"}, "mentions the debt"},
+		{"creditor named", NonHumanPolicy{Message: "Вам звонили из компании Альфа, перезвоните"}, "names the creditor"},
+		{"debtor named", NonHumanPolicy{Message: "Иван, перезвоните нам"}, "names the creditor or the debtor"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.p.Validate(fpVars)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Validate: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Validate = %v, want an error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestOutcomeFor(t *testing.T) {
+	tests := []struct {
+		class detect.Class
+		want  scripts.Outcome
+	}{
+		{detect.VoiceAssistant, scripts.OutcomeAssistant},
+		{detect.Machine, scripts.OutcomeMachine},
+		{detect.Fax, scripts.OutcomeMachine},
+		{detect.IVR, scripts.OutcomeMachine},
+		{detect.Announcement, scripts.OutcomeMachine},
+		{detect.Silence, scripts.OutcomeNoInput},
+	}
+	for _, tt := range tests {
+		if got := OutcomeFor(tt.class); got != tt.want {
+			t.Errorf("OutcomeFor(%s) = %s, want %s", tt.class, got, tt.want)
+		}
+	}
+}
+
+func TestEvidenceMasking(t *testing.T) {
+	mask := newMasker(fpVars)
+	tests := []struct{ in, want string }{
+		{`text "вы позвонили Ивану, оставьте сообщение" matches machine`, `text "вы позвонили ***, оставьте сообщение" matches machine`},
+		{"это иванов слушаю", "это *** слушаю"},
+		{"перезвоните на 89161234567", "перезвоните на *********67"},
+		{"голосовой помощник Олег", "голосовой помощник Олег"},
+	}
+	for _, tt := range tests {
+		if got := mask(tt.in); got != tt.want {
+			t.Errorf("mask(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func loadCollection(t *testing.T) *scripts.Script {
+	t.Helper()
+	s, err := scripts.Load(filepath.Join("..", "scripts", "collection.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestSensitivePrompts(t *testing.T) {
+	sc := loadCollection(t)
+	sensitive := sensitivePrompts(sc, fpVars)
+	tests := []struct {
+		p    Prompt
+		want bool
+	}{
+		{Prompt{ID: "hello", Text: "Здравствуйте!"}, false},
+		{Prompt{ID: "disclosure", Text: "Это автоматический звонок, с вами говорит робот-помощник."}, false},
+		{Prompt{ID: "creditor", Text: "Звоню по поручению компании Альфа Финанс."}, true},
+		{Prompt{ID: "ask_is_debtor", Text: "Скажите, пожалуйста, я говорю с Иванов Иван Иванович?"}, true},
+		{Prompt{ID: "inform_debt"}, true},
+		{Prompt{ID: "not_in_script", Text: "У вас просрочка"}, true},
+		{Prompt{ID: "not_in_script", Text: "Компания альфа финанс"}, true},
+		{Prompt{ID: "not_in_script", Text: "До свидания"}, false},
+	}
+	for _, tt := range tests {
+		if got := sensitive(tt.p); got != tt.want {
+			t.Errorf("sensitive(%s %q) = %v, want %v", tt.p.ID, tt.p.Text, got, tt.want)
+		}
+	}
+}
+
+// recordingConversation is a test double for Conversation: prompts return at
+// once and are recorded; Listen waits for the context (the callee never
+// answers); hang-ups are counted.
+type recordingConversation struct {
+	mu      sync.Mutex
+	said    []string
+	hangups int
+}
+
+func (c *recordingConversation) Say(ctx context.Context, p Prompt) (SayResult, error) {
+	if err := ctx.Err(); err != nil {
+		return SayResult{}, err
+	}
+	c.mu.Lock()
+	c.said = append(c.said, p.ID)
+	c.mu.Unlock()
+	now := time.Now()
+	return SayResult{Start: now, End: now}, nil
+}
+
+func (c *recordingConversation) Listen(ctx context.Context, _ ListenOptions) (Input, error) {
+	<-ctx.Done()
+	return Input{}, ctx.Err()
+}
+
+func (c *recordingConversation) Transfer(context.Context, string) error { return nil }
+
+func (c *recordingConversation) Hangup(context.Context) error {
+	c.mu.Lock()
+	c.hangups++
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *recordingConversation) prompts() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.said...)
+}
+
+// voiceLike is speech-like test audio (a gliding pitch with harmonics and a
+// syllable envelope) for frames the classifier takes as speech.
+func voiceLike(d time.Duration) []int16 {
+	n := int(d * detect.SampleRate / time.Second)
+	out := make([]int16, n)
+	phase := make([]float64, 20)
+	for i := range out {
+		t := float64(i) / detect.SampleRate
+		f0 := 150 + 40*math.Sin(2*math.Pi*1.3*t)
+		var v float64
+		for h := 1; h < len(phase); h++ {
+			f := f0 * float64(h)
+			if f >= detect.SampleRate/2 {
+				break
+			}
+			phase[h] += 2 * math.Pi * f / detect.SampleRate
+			v += 1 / (1 + math.Pow((f-500)/150, 2)) * math.Sin(phase[h])
+			v += 0.6 / (1 + math.Pow((f-1500)/200, 2)) * math.Sin(phase[h])
+		}
+		env := 0.55 + 0.45*math.Sin(2*math.Pi*4*t)
+		out[i] = int16(max(-32000, min(32000, env*3000*v+200*math.Sin(float64(i)*1.7))))
+	}
+	return out
+}
+
+func feedFrames(fp *firstPhrase, pcm []int16, robotSpeaking bool) {
+	const frame = detect.SampleRate / 50
+	for i := 0; i+frame <= len(pcm); i += frame {
+		fp.frame(pcm[i:i+frame], 0, robotSpeaking)
+	}
+}
+
+// runGated starts a session of the collection script over conv, gated by a
+// fresh firstPhrase, and returns the pieces.
+func runGated(t *testing.T, conv *recordingConversation, policy NonHumanPolicy) (*firstPhrase, context.CancelFunc, <-chan error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	sctx, stop := context.WithCancelCause(ctx)
+	fp := newFirstPhrase(FirstPhraseConfig{}, policy, fpVars, func() { stop(errStopped) }, slog.New(slog.DiscardHandler))
+	sc := loadCollection(t)
+	g := &gatedConversation{Conversation: conv, fp: fp, sensitive: sensitivePrompts(sc, fpVars), hungUp: make(chan struct{}), limit: time.Minute}
+	sess := Session{Script: sc, Vars: fpVars, Conv: g}
+	done := make(chan error, 1)
+	// the callee starts speaking before the session: its first phrase is
+	// under way and undecided when the robot reaches the creditor phrase
+	feedFrames(fp, voiceLike(600*time.Millisecond), true)
+	go func() {
+		_, err := sess.Run(sctx)
+		if errors.Is(context.Cause(sctx), errStopped) {
+			err = errStopped
+		}
+		done <- err
+	}()
+	return fp, cancel, done
+}
+
+func waitPrompts(t *testing.T, conv *recordingConversation, n int) {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for len(conv.prompts()) < n {
+		select {
+		case <-deadline:
+			t.Fatalf("prompts %v: want %d", conv.prompts(), n)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+func TestFirstPhraseStopsTheSession(t *testing.T) {
+	tests := []struct {
+		name      string
+		feed      func(t *testing.T, fp *firstPhrase, conv *recordingConversation)
+		wantClass detect.Class
+		said      string // the robot's prompts, in order
+	}{
+		{"voice assistant greeting", func(_ *testing.T, fp *firstPhrase, _ *recordingConversation) {
+			fp.text("здравствуйте я голосовой помощник олег что передать", true)
+		}, detect.VoiceAssistant, "hello,disclosure"},
+		{"bot-to-bot loop after a person-like start", func(t *testing.T, fp *firstPhrase, conv *recordingConversation) {
+			fp.text("алло", true)
+			feedFrames(fp, make([]int16, detect.SampleRate), false)
+			waitPrompts(t, conv, 5)
+			for range 3 {
+				fp.text("не поняла вас повторите ещё раз медленнее", true)
+			}
+		}, detect.Machine, "hello,disclosure,creditor,recording,ask_is_debtor"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conv := &recordingConversation{}
+			fp, _, done := runGated(t, conv, NonHumanPolicy{})
+			// hello and disclosure are said at once; the creditor phrase waits
+			waitPrompts(t, conv, 2)
+			tt.feed(t, fp, conv)
+			select {
+			case err := <-done:
+				if !errors.Is(err, errStopped) {
+					t.Fatalf("session ended with %v, want stopped by detection", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("the session did not stop")
+			}
+			stop, _, _ := fp.finish()
+			if stop == nil || stop.class != tt.wantClass {
+				t.Fatalf("stop %+v, want class %s", stop, tt.wantClass)
+			}
+			if got := strings.Join(conv.prompts(), ","); got != tt.said {
+				t.Errorf("robot said %s, want %s", got, tt.said)
+			}
+			if conv.hangups != 0 {
+				t.Errorf("the session hung up %d times through the gate; RunCall owns the hang-up after a stop", conv.hangups)
+			}
+		})
+	}
+}
+
+func TestFirstPhraseLetsAPersonThrough(t *testing.T) {
+	conv := &recordingConversation{}
+	fp, cancel, done := runGated(t, conv, NonHumanPolicy{})
+	waitPrompts(t, conv, 2)
+	select {
+	case err := <-done:
+		t.Fatalf("session ended early: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if got := conv.prompts(); len(got) != 2 {
+		t.Fatalf("robot said %v before the verdict; want the creditor phrase held", got)
+	}
+	// a short "алло" then silence: a person
+	fp.text("алло", true)
+	feedFrames(fp, make([]int16, detect.SampleRate), false)
+	waitPrompts(t, conv, 5) // creditor, recording, ask_is_debtor
+	if got := conv.prompts(); got[2] != "creditor" {
+		t.Errorf("robot said %v, want the creditor phrase third", got)
+	}
+	_, dec, _ := fp.finish()
+	if dec == nil || dec.Class != detect.Human {
+		t.Fatalf("decision %+v, want human", dec)
+	}
+	cancel()
+	if err := <-done; errors.Is(err, errStopped) {
+		t.Fatal("a person's session was stopped by detection")
+	}
+}
+
+func TestFirstPhraseKeepsFirstSeconds(t *testing.T) {
+	fp := newFirstPhrase(FirstPhraseConfig{KeepAudio: time.Second, Disabled: false}, NonHumanPolicy{}, nil, func() {}, slog.New(slog.DiscardHandler))
+	feedFrames(fp, voiceLike(3*time.Second), false)
+	if got := len(fp.firstAudio()); got != detect.SampleRate {
+		t.Fatalf("kept %d samples, want %d (1 s)", got, detect.SampleRate)
+	}
+	path := filepath.Join(t.TempDir(), "first.wav")
+	if err := writeMonoWAV(path, fp.firstAudio()); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeMonoWAV(filepath.Join(t.TempDir(), "missing", "x.wav"), nil); err == nil || !strings.Contains(err.Error(), "write first audio") {
+		t.Fatalf("writing into a missing dir: %v, want a named error", err)
+	}
+}
