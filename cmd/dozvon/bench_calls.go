@@ -116,6 +116,9 @@ type benchResult struct {
 	RobotPeakGoroutines    int     `json:"robot_peak_goroutines"`
 	CalleeCPUPercent       float64 `json:"callee_cpu_percent"`
 	CalleePeakRSSMiB       float64 `json:"callee_peak_rss_mib"`
+	// all processes on the machine (/proc/stat), in % of all cores: when it
+	// nears 100 the figures above are contended, not the robot's own limit
+	MachineBusyPercent float64 `json:"machine_busy_percent"`
 
 	// robot → callee: the robot's outgoing RTP as the far end received it
 	OutFramesSent     int64   `json:"out_frames_sent"`
@@ -253,6 +256,7 @@ func runBenchCalls(ctx context.Context, e env, o benchOptions) (benchResult, err
 
 	res.LoadBefore = benchLoadAvg()
 	udp0 := benchUDPCounters()
+	mach0 := benchMachineCPU()
 	var active atomic.Int64
 	samp := startBenchSampler(o.n, &active)
 	cpu0, t0 := benchCPUTime(), time.Now()
@@ -287,6 +291,7 @@ func runBenchCalls(ctx context.Context, e env, o benchOptions) (benchResult, err
 	cpu := benchCPUTime() - cpu0
 	samples := samp.stop()
 	res.LoadAfter = benchLoadAvg()
+	res.MachineBusyPercent = benchBusyPercent(mach0, benchMachineCPU())
 	if udp1 := benchUDPCounters(); udp0 != nil && udp1 != nil {
 		res.UDPRcvbufErrors = udp1["RcvbufErrors"] - udp0["RcvbufErrors"]
 		res.UDPSndbufErrors = udp1["SndbufErrors"] - udp0["SndbufErrors"]
@@ -627,6 +632,7 @@ func writeBenchResult(w io.Writer, o benchOptions, r benchResult) {
 		r.RobotCPUPercent, r.RobotCPUPlateauPercent, r.RobotCPUPeakPercent, r.Cores)
 	p("robot RSS:   peak %.1f MiB (VmHWM); peak %d goroutines", r.RobotPeakRSSMiB, r.RobotPeakGoroutines)
 	p("callee proc: %.1f %% CPU, peak RSS %.1f MiB (not counted above)", r.CalleeCPUPercent, r.CalleePeakRSSMiB)
+	p("machine:     %.1f %% of all %d cores busy during the run (robot + callee + everything else)", r.MachineBusyPercent, r.Cores)
 	p("RTP out:     robot sent %d frames, callee received %d (%s); pacing jitter at the far end p50 %.2f ms, p99 %.2f ms, max %.2f ms",
 		r.OutFramesSent, r.OutFramesReceived, benchLoss(r.OutFramesSent, r.OutFramesReceived), r.OutJitterP50Ms, r.OutJitterP99Ms, r.OutJitterMaxMs)
 	p("send late:   robot media loop lateness p50 %.2f ms, p99 %.2f ms, max %.1f ms; after the ramp (all calls up) p50 %.2f ms, p99 %.2f ms, max %.2f ms",

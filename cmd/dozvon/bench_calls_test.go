@@ -133,6 +133,20 @@ func TestBenchParseSNMP(t *testing.T) {
 	}
 }
 
+func TestBenchMachineCPU(t *testing.T) {
+	a := benchParseProcStat("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3\n")
+	b := benchParseProcStat("cpu  200 0 100 900 50 0 0 0 0 0\n")
+	if a != (benchCPUStat{busy: 150, total: 1000}) {
+		t.Fatalf("parsed %+v, want busy 150 of 1000", a)
+	}
+	if got := benchBusyPercent(a, b); got != 60 {
+		t.Fatalf("busy %.1f %%, want 60 (150 busy of 250 jiffies)", got)
+	}
+	if got := benchParseProcStat("intr 1 2 3\n"); got != (benchCPUStat{}) {
+		t.Fatalf("non-cpu line parsed as %+v", got)
+	}
+}
+
 func TestSummarizeBenchClassifiesCalls(t *testing.T) {
 	hist := func(d time.Duration, n int) *telephony.LatenessHistogram {
 		h := &telephony.LatenessHistogram{}

@@ -132,3 +132,46 @@ func benchParseSNMP(text, proto string) map[string]int64 {
 	}
 	return out
 }
+
+// benchCPUStat is the machine-wide "cpu" line of /proc/stat: busy and total
+// jiffies (idle and iowait count as not busy).
+type benchCPUStat struct{ busy, total int64 }
+
+func benchMachineCPU() benchCPUStat {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return benchCPUStat{}
+	}
+	return benchParseProcStat(string(data))
+}
+
+func benchParseProcStat(text string) benchCPUStat {
+	line, _, _ := strings.Cut(text, "\n")
+	f := strings.Fields(line)
+	if len(f) < 6 || f[0] != "cpu" {
+		return benchCPUStat{}
+	}
+	var s benchCPUStat
+	for i, v := range f[1:] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return benchCPUStat{}
+		}
+		if i >= 8 { // guest and guest_nice are already counted in user and nice
+			break
+		}
+		s.total += n
+		if i != 3 && i != 4 { // idle, iowait
+			s.busy += n
+		}
+	}
+	return s
+}
+
+// benchBusyPercent is the share of all cores that was busy between a and b.
+func benchBusyPercent(a, b benchCPUStat) float64 {
+	if b.total <= a.total {
+		return 0
+	}
+	return 100 * float64(b.busy-a.busy) / float64(b.total-a.total)
+}
