@@ -100,6 +100,9 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 		}
 		vc.Observer = chainFrames(vc.Observer, fp.frame)
 		vc.TextObserver = chainTexts(vc.TextObserver, fp.text)
+		if vc.Recognizer != nil {
+			vc.Recognizer = partialRecognizer{Recognizer: vc.Recognizer, fp: fp}
+		}
 	}
 	conv, err := NewVoiceConversation(ctx, call, vc)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/scripts"
 )
@@ -318,5 +319,65 @@ func TestFirstPhraseKeepsFirstSeconds(t *testing.T) {
 	}
 	if err := writeMonoWAV(filepath.Join(t.TempDir(), "missing", "x.wav"), nil); err == nil || !strings.Contains(err.Error(), "write first audio") {
 		t.Fatalf("writing into a missing dir: %v, want a named error", err)
+	}
+}
+
+// growingRecognizer is a test double for asr.Recognizer: its partial
+// hypothesis grows by one word of text per 100 ms of audio accepted, as a
+// streaming recognizer's does; Final returns the whole text.
+type growingRecognizer struct{ text string }
+
+func (r growingRecognizer) NewStream(context.Context, asr.StreamConfig) (asr.Stream, error) {
+	return &growingStream{words: strings.Fields(r.text)}, nil
+}
+
+type growingStream struct {
+	words    []string
+	samples  int
+	partials int
+}
+
+func (s *growingStream) Accept(pcm []int16) error { s.samples += len(pcm); return nil }
+func (s *growingStream) Partial() (string, error) {
+	s.partials++
+	n := min(len(s.words), s.samples/800)
+	return strings.Join(s.words[:n], " "), nil
+}
+func (s *growingStream) Final() (asr.Result, error) {
+	s.samples = 0
+	return asr.Result{Text: strings.Join(s.words, " ")}, nil
+}
+func (s *growingStream) Close() error { return nil }
+
+func TestPartialsDecideBeforeTheFinal(t *testing.T) {
+	fp := newFirstPhrase(FirstPhraseConfig{}, NonHumanPolicy{}, nil, func() {}, slog.New(slog.DiscardHandler))
+	rec := partialRecognizer{Recognizer: growingRecognizer{"здравствуйте я голосовой помощник олег что передать"}, fp: fp}
+	st, err := rec.NewStream(context.Background(), asr.StreamConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := make([]int16, 160)
+	var fedAt time.Duration
+	for fedAt = 0; fedAt < 2*time.Second && fp.undecided(); fedAt += 20 * time.Millisecond {
+		if err := st.Accept(frame); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stop, dec, _ := fp.finish()
+	if dec == nil || dec.Class != detect.VoiceAssistant || stop == nil {
+		t.Fatalf("decision %+v, stop %+v: want voice_assistant from the partial text", dec, stop)
+	}
+	// "голосовой помощник" is complete after 4 words (400 ms); partials are
+	// looked at every 200 ms
+	if fedAt > 600*time.Millisecond {
+		t.Errorf("decided after %v of speech, want by 600 ms", fedAt)
+	}
+	// no more looks at the partial once decided
+	looks := st.(*partialStream).Stream.(*growingStream).partials
+	for range 50 {
+		_ = st.Accept(frame)
+	}
+	if got := st.(*partialStream).Stream.(*growingStream).partials; got != looks {
+		t.Errorf("partials asked %d times after the verdict", got-looks)
 	}
 }
