@@ -20,7 +20,7 @@ import (
 // each call was placed on the scheduler's clock and fails the test if one
 // debtor is ever dialed twice at once.
 type scriptedDialer struct {
-	t      *testing.T
+	t      testing.TB
 	clock  scheduler.Clock
 	plans  map[string][]scheduler.Attempt
 	mu     sync.Mutex
@@ -70,7 +70,7 @@ func (d *scriptedDialer) Dial(ctx context.Context, c scheduler.Call) (scheduler.
 	return a, nil
 }
 
-func newDialer(t *testing.T, clock scheduler.Clock, plans map[string][]scheduler.Attempt) *scriptedDialer {
+func newDialer(t testing.TB, clock scheduler.Clock, plans map[string][]scheduler.Attempt) *scriptedDialer {
 	return &scriptedDialer{t: t, clock: clock, plans: plans, calls: map[string][]time.Time{}, active: map[string]int{}}
 }
 

@@ -112,30 +112,41 @@ func (db *DB) LeaseTasks(ctx context.Context, campaignID string, now time.Time, 
 		return nil, fmt.Errorf("lease tasks %s: %w", campaignID, err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, db.q(`SELECT `+taskCols+` FROM tasks t
-		WHERE campaign_id = ? AND ((state = 'pending' AND due_at <= ?) OR (state = 'leased' AND lease_until <= ?))
-		AND NOT EXISTS (SELECT 1 FROM tasks l WHERE l.debtor_id = t.debtor_id AND l.state = 'leased' AND l.lease_until > ?)
-		ORDER BY due_at, id LIMIT ?`), campaignID, ns(now), ns(now), ns(now), 4*n)
-	if err != nil {
-		return nil, fmt.Errorf("lease tasks %s: %w", campaignID, err)
-	}
+	// Two index-friendly queries (tasks_due: campaign, state, due_at) rather than
+	// one with OR, which would scan the whole campaign on every lease.
 	var cand []Task
 	seen := map[string]bool{}
-	for rows.Next() {
-		t, err := scanTask(rows)
+	for _, query := range []string{
+		`SELECT ` + taskCols + ` FROM tasks t WHERE campaign_id = ? AND state = 'leased' AND lease_until <= ?
+		AND NOT EXISTS (SELECT 1 FROM tasks l WHERE l.debtor_id = t.debtor_id AND l.state = 'leased' AND l.lease_until > ?)
+		ORDER BY lease_until, id LIMIT ?`,
+		`SELECT ` + taskCols + ` FROM tasks t WHERE campaign_id = ? AND state = 'pending' AND due_at <= ?
+		AND NOT EXISTS (SELECT 1 FROM tasks l WHERE l.debtor_id = t.debtor_id AND l.state = 'leased' AND l.lease_until > ?)
+		ORDER BY due_at, id LIMIT ?`,
+	} {
+		if len(cand) == n {
+			break
+		}
+		rows, err := tx.QueryContext(ctx, db.q(query), campaignID, ns(now), ns(now), 4*n)
 		if err != nil {
-			rows.Close()
 			return nil, fmt.Errorf("lease tasks %s: %w", campaignID, err)
 		}
-		if seen[t.DebtorID] || len(cand) == n {
-			continue
+		for rows.Next() {
+			t, err := scanTask(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("lease tasks %s: %w", campaignID, err)
+			}
+			if seen[t.DebtorID] || len(cand) == n {
+				continue
+			}
+			seen[t.DebtorID] = true
+			cand = append(cand, t)
 		}
-		seen[t.DebtorID] = true
-		cand = append(cand, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("lease tasks %s: %w", campaignID, err)
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("lease tasks %s: %w", campaignID, err)
+		}
 	}
 	var out []Task
 	until := now.Add(ttl)
@@ -322,10 +333,12 @@ func (db *DB) TaskCounts(ctx context.Context, campaignID string) (map[string]int
 // NextDue returns the earliest instant a campaign's pending task falls due or
 // a lease runs out; ok is false when the campaign has neither.
 func (db *DB) NextDue(ctx context.Context, campaignID string) (at time.Time, ok bool, err error) {
+	// Two MIN queries: the first is answered from the tasks_due index alone.
 	var due, lease *int64
-	err = db.rd.QueryRowContext(ctx, db.q(`SELECT MIN(CASE WHEN state = 'pending' THEN due_at END), MIN(CASE WHEN state = 'leased' THEN lease_until END)
-		FROM tasks WHERE campaign_id = ? AND state IN ('pending', 'leased')`), campaignID).Scan(&due, &lease)
-	if err != nil {
+	if err = db.rd.QueryRowContext(ctx, db.q(`SELECT MIN(due_at) FROM tasks WHERE campaign_id = ? AND state = 'pending'`), campaignID).Scan(&due); err != nil {
+		return time.Time{}, false, fmt.Errorf("next due %s: %w", campaignID, err)
+	}
+	if err = db.rd.QueryRowContext(ctx, db.q(`SELECT MIN(lease_until) FROM tasks WHERE campaign_id = ? AND state = 'leased'`), campaignID).Scan(&lease); err != nil {
 		return time.Time{}, false, fmt.Errorf("next due %s: %w", campaignID, err)
 	}
 	switch {
