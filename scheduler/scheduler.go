@@ -93,9 +93,10 @@ type Options struct {
 // Scheduler runs campaigns: it leases due tasks, shares the channels among
 // campaigns by PickFair, asks the guard, dials, and applies the retry rules.
 type Scheduler struct {
-	o     Options
-	mu    sync.Mutex
-	camps map[string]*run
+	o       Options
+	mu      sync.Mutex
+	camps   map[string]*run
+	regions map[string]compliance.Location // resolved address regions (caller-ID choice), by region text
 }
 
 // run is one campaign as the scheduler runs it.
@@ -134,7 +135,7 @@ func New(o Options) (*Scheduler, error) {
 	if o.Poll <= 0 {
 		o.Poll = time.Second
 	}
-	return &Scheduler{o: o, camps: map[string]*run{}}, nil
+	return &Scheduler{o: o, camps: map[string]*run{}, regions: map[string]compliance.Location{}}, nil
 }
 
 // ParseConfig reads and validates a campaign's stored config.
@@ -488,21 +489,10 @@ func (s *Scheduler) callerID(cfg Config, d store.Debtor, dec compliance.Decision
 	if len(cfg.CallerIDs) == 0 {
 		return ""
 	}
-	var subj []string
-	if d.Region != "" {
-		if loc, err := compliance.ResolveRegion(d.Region, d.District); err == nil {
-			subj = loc.Subjects
-		}
-	}
+	subj := s.resolve(d.Region).Subjects
 	sameZone := ""
 	for _, c := range cfg.CallerIDs {
-		if c.Region == "" {
-			continue
-		}
-		loc, err := compliance.ResolveRegion(c.Region, "")
-		if err != nil {
-			continue
-		}
+		loc := s.resolve(c.Region)
 		for _, x := range loc.Subjects {
 			if slices.Contains(subj, x) {
 				return c.Number
@@ -516,4 +506,26 @@ func (s *Scheduler) callerID(cfg Config, d store.Debtor, dec compliance.Decision
 		return sameZone
 	}
 	return cfg.CallerIDs[0].Number
+}
+
+// resolve finds an address region's subjects and zones once per region text;
+// an empty or unknown region resolves to nothing.
+func (s *Scheduler) resolve(region string) compliance.Location {
+	if region == "" {
+		return compliance.Location{}
+	}
+	s.mu.Lock()
+	loc, ok := s.regions[region]
+	s.mu.Unlock()
+	if ok {
+		return loc
+	}
+	loc, err := compliance.ResolveRegion(region, "")
+	if err != nil || loc.Unknown {
+		loc = compliance.Location{}
+	}
+	s.mu.Lock()
+	s.regions[region] = loc
+	s.mu.Unlock()
+	return loc
 }
