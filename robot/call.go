@@ -147,6 +147,8 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 				res.Turns = append(res.Turns, t)
 			}
 			if cfg.OnNonHuman.action(stop.class) == NonHumanMessage {
+				// say it into the pause after the greeting (and the beep)
+				fp.awaitMessageCue(ctx, call.Done(), stop.class)
 				res.Turns = append(res.Turns, sayNeutral(ctx, conv, cfg.OnNonHuman.message(), log))
 			}
 			for i := range res.Turns {

@@ -175,6 +175,16 @@ type firstPhrase struct {
 	settled chan struct{} // closed at the verdict or the stop
 	cancel  context.CancelFunc
 	cut     []Turn // robot prompts cut short by the stop
+
+	// beeps runs until a person is heard or the message cue has passed, so
+	// a voicemail beep that comes after a verdict from words is not missed
+	beeps     *detect.BeepDetector
+	beepHeard bool
+	beepReady chan struct{} // closed when beepHeard turns true while awaited
+
+	sinceLoud  int           // frames since the far end last made a sound
+	quietWant  int           // frames of quiet awaitQuiet waits for
+	quietReady chan struct{} // closed when sinceLoud reaches quietWant
 }
 
 func newFirstPhrase(cfg FirstPhraseConfig, policy NonHumanPolicy, vars map[string]any, cancel context.CancelFunc, log *slog.Logger) *firstPhrase {
@@ -195,6 +205,7 @@ func newFirstPhrase(cfg FirstPhraseConfig, policy NonHumanPolicy, vars map[strin
 		log:     log,
 		settled: make(chan struct{}),
 		cancel:  cancel,
+		beeps:   detect.NewBeepDetector(),
 	}
 }
 
@@ -215,6 +226,22 @@ func (f *firstPhrase) frame(in []int16, _ time.Duration, robotSpeaking bool) {
 	defer f.mu.Unlock()
 	if n := min(len(in), f.keep-len(f.audio)); n > 0 {
 		f.audio = append(f.audio, in[:n]...)
+	}
+	if loud(in) {
+		f.sinceLoud = 0
+	} else {
+		f.sinceLoud++
+	}
+	if f.beeps != nil && !f.beepHeard && f.beeps.Frame(in) {
+		f.beepHeard = true
+		if f.beepReady != nil {
+			close(f.beepReady)
+			f.beepReady = nil
+		}
+	}
+	if f.quietReady != nil && f.sinceLoud >= f.quietWant {
+		close(f.quietReady)
+		f.quietReady = nil
 	}
 	if f.dec != nil || f.over {
 		return
@@ -258,6 +285,7 @@ func (f *firstPhrase) check() {
 		f.stopWith(stopCause{class: d.Class, reason: fmt.Sprintf("first phrase: %s (confidence %.2f at %.2fs)", d.Class, d.Confidence, d.At.Seconds())})
 		return
 	}
+	f.beeps = nil // a person: no beep to wait for
 	f.settle()
 }
 
@@ -389,6 +417,83 @@ func (f *firstPhrase) noteCut(p Prompt, r SayResult) {
 	}
 	f.mu.Lock()
 	f.cut = append(f.cut, Turn{Who: WhoRobot, Kind: TurnKindSay, Text: p.Text, Start: r.Start, End: r.End})
+	f.mu.Unlock()
+}
+
+// loudRMS is the level above which a received frame is taken as sound
+// (speech, a beep) when waiting for the far end to fall quiet.
+const loudRMS = 300
+
+func loud(frame []int16) bool {
+	if len(frame) == 0 {
+		return false
+	}
+	var sum float64
+	for _, v := range frame {
+		sum += float64(v) * float64(v)
+	}
+	return sum/float64(len(frame)) > loudRMS*loudRMS
+}
+
+// awaitMessageCue waits for the moment to say the neutral message: for a
+// machine, its beep (at most beepWait; it may have sounded already), then a
+// short pause; for anything else a pause after its words (an assistant
+// waiting for an answer).
+func (f *firstPhrase) awaitMessageCue(ctx context.Context, hungUp <-chan struct{}, class detect.Class) {
+	const beepWait = 8 * time.Second
+	quiet := 700 * time.Millisecond
+	if class == detect.Machine {
+		quiet = 300 * time.Millisecond
+		f.mu.Lock()
+		var ready chan struct{}
+		if !f.beepHeard && f.beeps != nil {
+			ready = make(chan struct{})
+			f.beepReady = ready
+		}
+		f.mu.Unlock()
+		if ready != nil {
+			t := time.NewTimer(beepWait)
+			select {
+			case <-ready:
+			case <-ctx.Done():
+			case <-hungUp:
+			case <-t.C:
+				f.log.Info("no beep after the voicemail greeting: leaving the message after a pause")
+			}
+			t.Stop()
+		}
+	}
+	f.awaitQuiet(ctx, hungUp, quiet, 5*time.Second)
+	f.mu.Lock()
+	f.beeps, f.beepReady = nil, nil
+	f.mu.Unlock()
+}
+
+// awaitQuiet waits until the far end has been quiet for quiet (a voicemail
+// greeting and its beep are over, an assistant waits for an answer), at most
+// limit: the neutral message is said into that pause.
+func (f *firstPhrase) awaitQuiet(ctx context.Context, hungUp <-chan struct{}, quiet, limit time.Duration) {
+	want := int(quiet / (20 * time.Millisecond))
+	f.mu.Lock()
+	if f.sinceLoud >= want {
+		f.mu.Unlock()
+		return
+	}
+	ready := make(chan struct{})
+	f.quietWant, f.quietReady = want, ready
+	f.mu.Unlock()
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case <-ready:
+	case <-ctx.Done():
+	case <-hungUp:
+	case <-t.C:
+	}
+	f.mu.Lock()
+	if f.quietReady == ready {
+		f.quietReady = nil
+	}
 	f.mu.Unlock()
 }
 

@@ -381,3 +381,36 @@ func TestPartialsDecideBeforeTheFinal(t *testing.T) {
 		t.Errorf("partials asked %d times after the verdict", got-looks)
 	}
 }
+
+func TestAwaitQuietWaitsForThePause(t *testing.T) {
+	fp := newFirstPhrase(FirstPhraseConfig{}, NonHumanPolicy{}, nil, func() {}, slog.New(slog.DiscardHandler))
+	loudFrame := make([]int16, 160)
+	for i := range loudFrame {
+		loudFrame[i] = int16(4000 * math.Sin(float64(i)))
+	}
+	fp.frame(loudFrame, 0, false) // the greeting is still going on
+	done := make(chan struct{})
+	go func() {
+		fp.awaitQuiet(context.Background(), nil, 200*time.Millisecond, time.Minute)
+		close(done)
+	}()
+	silence := make([]int16, 160)
+	for range 9 {
+		fp.frame(silence, 0, false)
+	}
+	fp.frame(loudFrame, 0, false) // the beep: the pause starts again
+	for range 9 {
+		fp.frame(silence, 0, false)
+	}
+	select {
+	case <-done:
+		t.Fatal("returned before 200 ms of quiet after the last sound")
+	default:
+	}
+	fp.frame(silence, 0, false)
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("awaitQuiet did not return after 200 ms of quiet")
+	}
+}

@@ -87,6 +87,13 @@ var detectVars = map[string]any{
 // the debt) with policy; it returns the result and how long RunCall took.
 func (r *detectRig) dial(t *testing.T, uri string, policy robot.NonHumanPolicy) (robot.CallResult, time.Duration) {
 	t.Helper()
+	res, took, _ := r.dialID(t, uri, policy)
+	return res, took
+}
+
+// dialID is dial that also returns the SIP Call-ID.
+func (r *detectRig) dialID(t *testing.T, uri string, policy robot.NonHumanPolicy) (robot.CallResult, time.Duration, string) {
+	t.Helper()
 	sc, err := scripts.Load(filepath.Join("..", "scripts", "collection.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +125,7 @@ func (r *detectRig) dial(t *testing.T, uri string, policy robot.NonHumanPolicy) 
 	case <-ctx.Done():
 		t.Fatal("the call did not end after RunCall returned")
 	}
-	return res, took
+	return res, took, call.CallID()
 }
 
 // disclosures are things a third party must not hear: the debt, its amount,
@@ -228,24 +235,49 @@ func TestDetectAssistantEndsCallWithoutDisclosure(t *testing.T) {
 }
 
 func TestDetectVoicemailEndsCallAsMachine(t *testing.T) {
-	const greeting = "Здравствуйте, вы позвонили Ивану. Оставьте сообщение после сигнала."
 	t.Parallel()
+	const greeting = "Здравствуйте, вы позвонили Ивану. Оставьте сообщение после сигнала."
 	rig := newDetectRig(t, greeting)
-	uri := rig.callee.Phone("voicemail", Behaviour{Ring: 100 * time.Millisecond, Greeting: greeting})
-	res, _ := rig.dial(t, uri, robot.NonHumanPolicy{})
-	if res.Outcome != scripts.OutcomeMachine {
-		t.Fatalf("outcome %s (%s), want machine; detection %+v", res.Outcome, res.Reason, res.Detection)
+	tests := []struct {
+		name   string
+		policy robot.NonHumanPolicy
+	}{
+		{"hang up", robot.NonHumanPolicy{}},
+		{"message after the beep", robot.NonHumanPolicy{
+			Actions: map[detect.Class]robot.NonHumanAction{detect.Machine: robot.NonHumanMessage}, Message: shortMessage}},
 	}
-	if res.Detection == nil || res.Detection.Class != detect.Machine {
-		t.Fatalf("detection %+v, want machine", res.Detection)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			uri := rig.callee.Phone("voicemail-"+strings.ReplaceAll(tt.name, " ", "-"), Behaviour{Ring: 100 * time.Millisecond, Greeting: greeting})
+			res, _, callID := rig.dialID(t, uri, tt.policy)
+			if res.Outcome != scripts.OutcomeMachine {
+				t.Fatalf("outcome %s (%s), want machine; detection %+v", res.Outcome, res.Reason, res.Detection)
+			}
+			if res.Detection == nil || res.Detection.Class != detect.Machine {
+				t.Fatalf("detection %+v, want machine", res.Detection)
+			}
+			for _, e := range res.Detection.Evidence {
+				if strings.Contains(strings.ToLower(e), "иван") {
+					t.Errorf("evidence %q names the debtor: want it masked", e)
+				}
+			}
+			checkNothingDisclosed(t, res)
+			if tt.policy.Actions != nil {
+				last := res.Turns[len(res.Turns)-1]
+				if last.Who != robot.WhoRobot || last.Text != shortMessage {
+					t.Fatalf("last turn %+v, want the neutral message", last)
+				}
+				// the greeting with its beep, as the callee played it
+				rig.callee.Board().mu.Lock()
+				played := rig.callee.Board().calls[callID][0].end
+				rig.callee.Board().mu.Unlock()
+				if last.Start.Before(played) {
+					t.Errorf("message started %v before the greeting and beep ended", played.Sub(last.Start))
+				}
+			}
+			t.Logf("decided %s at %v: %q", res.Detection.Class, res.Detection.At, res.Detection.Evidence)
+		})
 	}
-	for _, e := range res.Detection.Evidence {
-		if strings.Contains(strings.ToLower(e), "иван") {
-			t.Errorf("evidence %q names the debtor: want it masked", e)
-		}
-	}
-	checkNothingDisclosed(t, res)
-	t.Logf("decided %s at %v: %q", res.Detection.Class, res.Detection.At, res.Detection.Evidence)
 }
 
 func TestDetectHumanDialogueContinues(t *testing.T) {
