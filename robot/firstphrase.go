@@ -118,7 +118,8 @@ func (p NonHumanPolicy) Validate(vars map[string]any) error {
 type FirstPhraseConfig struct {
 	// Disabled turns detection off: the dialogue runs as if a person answered.
 	Disabled bool
-	// Detect tunes the classifier (zero value: the detect package defaults).
+	// Detect tunes the classifier (zero value: the detect package defaults,
+	// except InitialSilence: liveInitialSilence).
 	Detect detect.Config
 	// LoopLimit is how many times the callee may repeat one prompt before the
 	// call ends as a bot-to-bot loop (default 3).
@@ -127,6 +128,12 @@ type FirstPhraseConfig struct {
 	// call (default 5 s).
 	KeepAudio time.Duration
 }
+
+// liveInitialSilence is the default silence verdict on a live call: 6 s of
+// robot-quiet time with no sound from the callee, not detect's 2.5 s. The
+// robot greets first, and a person who listened in silence may take a few
+// seconds to answer its first question (the ask's own no-input timeout).
+const liveInitialSilence = 6 * time.Second
 
 // SlotDetectedClass is the Result slot holding the first-phrase class that
 // ended the call (announcement and silence have no outcome of their own).
@@ -196,8 +203,12 @@ func newFirstPhrase(cfg FirstPhraseConfig, policy NonHumanPolicy, vars map[strin
 	if limit <= 0 {
 		limit = 3
 	}
+	dc := cfg.Detect
+	if dc.InitialSilence <= 0 {
+		dc.InitialSilence = liveInitialSilence
+	}
 	return &firstPhrase{
-		cls:     detect.New(cfg.Detect),
+		cls:     detect.New(dc),
 		guard:   detect.NewLoopGuard(limit),
 		minConf: policy.minConfidence(),
 		keep:    int(keep * detect.SampleRate / time.Second),

@@ -414,3 +414,26 @@ func TestAwaitQuietWaitsForThePause(t *testing.T) {
 		t.Fatal("awaitQuiet did not return after 200 ms of quiet")
 	}
 }
+
+func TestSilentListenerIsGivenTimeToAnswer(t *testing.T) {
+	stopped := false
+	fp := newFirstPhrase(FirstPhraseConfig{}, NonHumanPolicy{}, nil, func() { stopped = true }, slog.New(slog.DiscardHandler))
+	silence := make([]int16, 160)
+	// the robot greets for 5 s, then waits 3 s for the answer
+	for range 250 {
+		fp.frame(silence, 0, true)
+	}
+	for range 150 {
+		fp.frame(silence, 0, false)
+	}
+	if stopped || !fp.undecided() {
+		t.Fatal("a callee silent for 3 s after the robot's question was taken for a dead line")
+	}
+	for range 160 {
+		fp.frame(silence, 0, false)
+	}
+	stop, dec, _ := fp.finish()
+	if !stopped || stop == nil || stop.class != detect.Silence || dec.Class != detect.Silence {
+		t.Fatalf("stop %+v, decision %+v: want silence after 6 s of robot-quiet time", stop, dec)
+	}
+}
