@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,10 +42,13 @@ type RobotDialer struct {
 	Transfer     string // operator number or URI for transfers
 	Calls        CallSaver
 	Log          *slog.Logger
+	// Trunks, when set, chooses the trunk for each number (priority, channel
+	// limits, health) and fails over on the trunk's faults; nil leaves the
+	// choice and failover to the UA. Costs are recorded only with Trunks.
+	Trunks *Trunks
 
 	mu      sync.Mutex
 	scripts map[string]*scripts.Script
-	costs   map[string]float64
 }
 
 // script loads a campaign's script once.
@@ -65,20 +69,49 @@ func (d *RobotDialer) script(path string) (*scripts.Script, error) {
 	return s, nil
 }
 
-// SetTrunkCosts records the cost per minute (roubles) of each trunk by name.
-func (d *RobotDialer) SetTrunkCosts(trunks []telephony.Trunk) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.costs = map[string]float64{}
-	for _, t := range trunks {
-		d.costs[t.Name] = t.CostPerMinute
+func (d *RobotDialer) cost(trunk string, talk time.Duration) int64 {
+	if d.Trunks == nil || talk <= 0 {
+		return 0
 	}
+	return int64(math.Round(d.Trunks.Cost(trunk) * 100 * talk.Seconds() / 60))
 }
 
-func (d *RobotDialer) cost(trunk string, talk time.Duration) int64 {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return int64(math.Round(d.costs[trunk] * 100 * talk.Seconds() / 60))
+// errNoTrunk: every trunk is disabled or at its channel limit.
+var errNoTrunk = errors.New("no trunk available (all disabled or at their channel limit)")
+
+// dial places the call: straight through the UA, or over d.Trunks with failover.
+// release must be called when the call is over.
+func (d *RobotDialer) dial(ctx context.Context, req telephony.DialRequest, allowed []string, viaTrunks bool) (call *telephony.Call, info telephony.DialInfo, release func(), err error) {
+	if !viaTrunks || d.Trunks == nil {
+		if len(allowed) > 0 {
+			req.Trunk = allowed[0]
+		}
+		call, info, err = d.UA.Dial(ctx, req)
+		return call, info, func() {}, err
+	}
+	var tried []string
+	for {
+		name, ok := d.Trunks.Acquire(allowed, tried)
+		if !ok {
+			if len(tried) == 0 {
+				return nil, info, func() {}, errNoTrunk
+			}
+			return nil, info, func() {}, err // the last trunk's failure
+		}
+		req.Trunk = name
+		call, info, err = d.UA.Dial(ctx, req)
+		var de *telephony.DialError
+		if err != nil && errors.As(err, &de) && de.Retryable() && ctx.Err() == nil {
+			d.Trunks.Release(name, true)
+			tried = append(tried, name)
+			continue
+		}
+		if err != nil {
+			d.Trunks.Release(name, false)
+			return nil, info, func() {}, err
+		}
+		return call, info, func() { d.Trunks.Release(name, false) }, nil
+	}
 }
 
 // Dial implements Dialer.
@@ -95,14 +128,14 @@ func (d *RobotDialer) Dial(ctx context.Context, c Call) (Attempt, error) {
 	if d.Target != nil {
 		to = d.Target(c)
 	}
-	trunk := ""
-	if len(c.Trunks) > 0 {
-		trunk = c.Trunks[0]
-	}
 	started := time.Now()
 	a := Attempt{CallerID: c.CallerID, Started: started}
-	call, info, err := d.UA.Dial(ctx, telephony.DialRequest{To: to, Trunk: trunk, CallerID: c.CallerID, RingTimeout: d.RingTimeout,
-		Headers: map[string]string{"X-Campaign": c.Task.CampaignID}})
+	call, info, release, err := d.dial(ctx, telephony.DialRequest{To: to, CallerID: c.CallerID, RingTimeout: d.RingTimeout,
+		Headers: map[string]string{"X-Campaign": c.Task.CampaignID}}, c.Trunks, !strings.HasPrefix(to, "sip:") && !strings.HasPrefix(to, "sips:"))
+	if errors.Is(err, errNoTrunk) {
+		return Attempt{}, fmt.Errorf("robot dial: %w", err) // never left: the reservation is released
+	}
+	defer release()
 	a.Trunk, a.SIPCode, a.Answered = info.Trunk, info.Code, info.Answered
 	rec := store.CallRecord{ID: fmt.Sprintf("task-%d-%d", c.Task.ID, started.UnixNano()), Direction: "outbound", From: c.CallerID, To: c.Task.Phone,
 		Trunk: info.Trunk, Started: started, ScriptName: sc.Name, ScriptVersion: sc.VersionString()}

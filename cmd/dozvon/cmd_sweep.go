@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
 	"flag"
 	"fmt"
@@ -53,6 +54,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	nDebtors := fs.Int("debtors", 60, "with --simulate and no --portfolio: how many debtors to generate")
 	dir := fs.String("dir", "var/sweep", "with --simulate: where the database and recordings go (recreated)")
 	verbose := fs.Bool("v", false, "log details to stderr")
+	trunkChannels := fs.String("trunk-channels", "", "per-trunk channel limits: name=N,name=N")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -162,7 +164,17 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		Vars:         sweepVars,
 		Recognizer:   func(string) asr.Recognizer { return rt.recognizer(nil) },
 	}
-	dialer.SetTrunkCosts(cfg.SIP.Trunks)
+	if len(cfg.SIP.Trunks) > 0 {
+		limits, err := parseTrunkChannels(*trunkChannels)
+		if err != nil {
+			return fail(err)
+		}
+		var pol []scheduler.TrunkPolicy
+		for _, t := range cfg.SIP.Trunks {
+			pol = append(pol, scheduler.TrunkPolicy{Name: t.Name, Priority: t.Priority, CostPerMinute: t.CostPerMinute, Channels: limits[t.Name]})
+		}
+		dialer.Trunks = scheduler.NewTrunks(pol, nil)
+	}
 	expect := map[string]string{}
 	if *simulate {
 		phones, err := testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: cfg.SIP.Listen}, rt.voice, log)
@@ -188,7 +200,14 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 			start.In(mustZone("Europe/Moscow")).Format("Mon 2006-01-02 15:04 MST"), cfg.ASR.Engine)
 	}
 
-	campaignID := "sweep-" + start.UTC().Format("20060102-150405")
+	// The same portfolio and script make the same campaign: running the sweep
+	// again after an interruption resumes it (only new tasks are added).
+	h := sha256.New()
+	fmt.Fprintln(h, camp.Script, source)
+	for _, d := range debtors {
+		fmt.Fprintln(h, d.ID, strings.Join(d.Phones, ","))
+	}
+	campaignID := fmt.Sprintf("sweep-%x", h.Sum(nil)[:6])
 	sdebtors := make([]store.Debtor, len(debtors))
 	names := map[string]string{}
 	for i, d := range debtors {
@@ -217,7 +236,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		return fail(runErr)
 	}
 	if ctx.Err() != nil {
-		fmt.Fprintln(e.stdout, "\ninterrupted: the campaign's state is in the store; run again to resume")
+		fmt.Fprintf(e.stdout, "\ninterrupted: campaign %s is in the store; the same command resumes it\n", campaignID)
 	}
 
 	rows, err := sweepResults(ctx, rt.db, campaignID, names, expect)
@@ -227,6 +246,14 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	printSweepTable(e.stdout, rows, expect)
 	if err := writeSweepCSV(*out, rows, expect); err != nil {
 		return fail(err)
+	}
+	entries, bad, err := auditCheck(ctx, rt.db, sdebtors)
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(e.stdout, "\naudit check (independent of the guard): %d ledger entries, %d outside 08–22/09–20 local or over 3 attempts, 1 conversation a day\n", entries, len(bad))
+	for _, b := range bad {
+		fmt.Fprintln(e.stdout, "  ", b)
 	}
 	calls := prog.calls()
 	fmt.Fprintf(e.stdout, "\n%d calls in %.1fs wall time at %d channels: %.0f calls/min; 230-FZ clock now %s\n", calls, wall.Seconds(), *channels,
@@ -623,4 +650,70 @@ func simulateFor(ds []portfolio.Debtor) []simDebtor {
 		out[i] = simDebtor{d: d, phones: ph, block: block, expect: exp}
 	}
 	return out
+}
+
+// auditCheck re-reads the ledger and checks every contact against 230-FZ
+// art. 7 on its own: local time 08:00–22:00 on weekdays, 09:00–20:00 on
+// Saturdays and Sundays (the production calendar's moved days are not
+// applied here), at most 3 attempts and 1 conversation a local day. It is a
+// second opinion on the guard, written separately from it.
+func auditCheck(ctx context.Context, db *store.DB, debtors []store.Debtor) (entries int, bad []string, err error) {
+	for _, d := range debtors {
+		es, err := db.LedgerEntries(ctx, d.ID)
+		if err != nil {
+			return 0, nil, err
+		}
+		zones := []string{"Europe/Moscow"}
+		if l, err := compliance.ResolveRegion(d.Region, d.District); err == nil && len(l.Zones) > 0 {
+			zones = l.Zones
+		}
+		perDay := map[string][2]int{}
+		for _, e := range es {
+			if e.State == store.StateReleased {
+				continue
+			}
+			entries++
+			for _, z := range zones {
+				l := e.At.In(mustZone(z))
+				m := l.Hour()*60 + l.Minute()
+				from, to := 8*60, 22*60
+				if l.Weekday() == time.Saturday || l.Weekday() == time.Sunday {
+					from, to = 9*60, 20*60
+				}
+				if m < from || m >= to {
+					bad = append(bad, fmt.Sprintf("%s: contact at %s local (%s)", d.ID, l.Format("Mon 15:04"), z))
+				}
+				day := z + l.Format(" 2006-01-02")
+				c := perDay[day]
+				c[0]++
+				if e.Kind == string(compliance.Conversation) {
+					c[1]++
+				}
+				perDay[day] = c
+			}
+		}
+		for day, c := range perDay {
+			if c[0] > 3 || c[1] > 1 {
+				bad = append(bad, fmt.Sprintf("%s: %d attempts, %d conversations on %s", d.ID, c[0], c[1], day))
+			}
+		}
+	}
+	return entries, bad, nil
+}
+
+// parseTrunkChannels reads "main=30,backup=10".
+func parseTrunkChannels(s string) (map[string]int, error) {
+	out := map[string]int{}
+	for _, part := range strings.Split(s, ",") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		name, n, ok := strings.Cut(part, "=")
+		v, err := strconv.Atoi(strings.TrimSpace(n))
+		if !ok || err != nil || v < 0 {
+			return nil, fmt.Errorf("--trunk-channels %q: want name=N", part)
+		}
+		out[strings.TrimSpace(name)] = v
+	}
+	return out, nil
 }
