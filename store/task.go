@@ -112,6 +112,13 @@ func (db *DB) LeaseTasks(ctx context.Context, campaignID string, now time.Time, 
 		return nil, fmt.Errorf("lease tasks %s: %w", campaignID, err)
 	}
 	defer tx.Rollback()
+	if db.postgres {
+		// Nodes lease one at a time, so the "no live lease of this debtor" check
+		// below cannot race with another node's lease (SQLite's BEGIN IMMEDIATE does the same).
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7255002)`); err != nil {
+			return nil, fmt.Errorf("lease tasks %s: lock: %w", campaignID, err)
+		}
+	}
 	// Two index-friendly queries (tasks_due: campaign, state, due_at) rather than
 	// one with OR, which would scan the whole campaign on every lease.
 	var cand []Task
