@@ -437,3 +437,16 @@ func TestSilentListenerIsGivenTimeToAnswer(t *testing.T) {
 		t.Fatalf("stop %+v, decision %+v: want silence after 6 s of robot-quiet time", stop, dec)
 	}
 }
+
+// BenchmarkFirstPhraseFrame is the media-loop cost of detection per 20 ms
+// frame while the first phrase is undecided (classifier and beep detector).
+func BenchmarkFirstPhraseFrame(b *testing.B) {
+	fp := newFirstPhrase(FirstPhraseConfig{Detect: detect.Config{MaxAnalysis: time.Hour, InitialSilence: time.Hour}},
+		NonHumanPolicy{}, nil, func() {}, slog.New(slog.DiscardHandler))
+	audio := voiceLike(time.Second)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		off := (i * 160) % (len(audio) - 160)
+		fp.frame(audio[off:off+160], 0, false)
+	}
+}
