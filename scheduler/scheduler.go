@@ -529,3 +529,14 @@ func (s *Scheduler) resolve(region string) compliance.Location {
 	s.mu.Unlock()
 	return loc
 }
+
+// InFlight returns how many calls are up now, over all campaigns.
+func (s *Scheduler) InFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, r := range s.camps {
+		n += r.inFlight
+	}
+	return n
+}

@@ -227,6 +227,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
+	prog.sched = s
 	t0 := time.Now()
 	stopProgress := prog.live(e.stdout, t0)
 	runErr := s.Run(ctx, start.Add(*horizon))
@@ -305,6 +306,7 @@ type progress struct {
 	denied   int
 	outcomes map[string]int
 	reached  map[string]bool // debtors with a final answer
+	sched    *scheduler.Scheduler
 }
 
 func (p *progress) event(ev scheduler.Event) {
@@ -348,8 +350,12 @@ func (p *progress) line(elapsed time.Duration) string {
 	if n := len(p.reached); n > 0 && n < p.debtors {
 		eta = (time.Duration(float64(elapsed) / float64(n) * float64(p.debtors-n))).Round(time.Second).String()
 	}
-	return fmt.Sprintf("[%s] calls %d, denied %d, debtors settled %d/%d, ETA %s | %s",
-		elapsed.Round(time.Second), p.nCalls, p.denied, len(p.reached), p.debtors, eta, strings.Join(parts, ", "))
+	inFlight := 0
+	if p.sched != nil {
+		inFlight = p.sched.InFlight()
+	}
+	return fmt.Sprintf("[%s] in flight %d, calls %d, denied %d, debtors settled %d/%d, ETA %s | %s",
+		elapsed.Round(time.Second), inFlight, p.nCalls, p.denied, len(p.reached), p.debtors, eta, strings.Join(parts, ", "))
 }
 
 // live prints the progress line every second, rewriting it in place on a
