@@ -248,6 +248,7 @@ func TestDetectVoicemailEndsCallAsMachine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // the rig's exchange takes several calls at once
 			uri := rig.callee.Phone("voicemail-"+strings.ReplaceAll(tt.name, " ", "-"), Behaviour{Ring: 100 * time.Millisecond, Greeting: greeting})
 			res, _, callID := rig.dialID(t, uri, tt.policy)
 			if res.Outcome != scripts.OutcomeMachine {
