@@ -36,6 +36,7 @@ type benchOptions struct {
 	asJSON     bool
 	cpuProfile string
 	memProfile string
+	timeline   bool
 	script     string
 	record     string
 	config     string
@@ -50,6 +51,7 @@ func parseBenchOptions(args []string, stderr io.Writer) (benchOptions, error) {
 	fs.DurationVar(&o.ramp, "ramp", 2*time.Second, "spread the N dials over this time (a CPS limit)")
 	fs.BoolVar(&o.asJSON, "json", false, "print the figures as JSON")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the robot process's CPU profile over the run to FILE (go tool pprof)")
+	fs.BoolVar(&o.timeline, "timeline", false, "print per-second calls up, robot CPU and send lateness (p99, max)")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write the robot process's allocation profile at the end of the run to FILE")
 	fs.StringVar(&o.script, "script", filepath.Join("scripts", "verify_contact.yaml"), "dialogue script (must accept DTMF 1 = yes)")
 	fs.StringVar(&o.record, "record", "", "record every call as stereo WAV under DIR (off by default)")
@@ -149,6 +151,8 @@ type benchResult struct {
 	ASRReceivedSeconds float64 `json:"asr_received_s"`
 	ASRFedSeconds      float64 `json:"asr_fed_s"`
 	ASRFeedDropped     int     `json:"asr_feed_dropped"`
+
+	Timeline []benchPoint `json:"timeline,omitempty"`
 }
 
 // benchCalls places N concurrent robot calls on loopback to a callee
@@ -257,8 +261,8 @@ func runBenchCalls(ctx context.Context, e env, o benchOptions) (benchResult, err
 	res.LoadBefore = benchLoadAvg()
 	udp0 := benchUDPCounters()
 	mach0 := benchMachineCPU()
-	var active atomic.Int64
-	samp := startBenchSampler(o.n, &active)
+	active := &benchLive{timeline: o.timeline, calls: map[*telephony.Call]*telephony.LatenessHistogram{}}
+	samp := startBenchSampler(o.n, active)
 	cpu0, t0 := benchCPUTime(), time.Now()
 
 	calls := make([]benchCall, o.n)
@@ -278,7 +282,7 @@ func runBenchCalls(ctx context.Context, e env, o benchOptions) (benchResult, err
 		wg.Add(1)
 		go func(bc *benchCall) {
 			defer wg.Done()
-			runBenchCall(ctx, ua, callee.uri, o.duration, steadyAt, &active, bc, robot.CallConfig{
+			runBenchCall(ctx, ua, callee.uri, o.duration, steadyAt, active, bc, robot.CallConfig{
 				Script: script, Vars: benchVars, Now: time.Now, Location: loc,
 				Voice:        robot.VoiceConfig{Voice: voice, LoadAudio: tts.LoadAudioFile, Log: log},
 				NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(vad) },
@@ -302,6 +306,7 @@ func runBenchCalls(ctx context.Context, e env, o benchOptions) (benchResult, err
 	res.RobotPeakRSSMiB = float64(benchPeakRSS()) / (1 << 20)
 	res.PeakConcurrent, res.RobotPeakGoroutines = samples.peakActive, samples.peakGoroutines
 	res.RobotCPUPlateauPercent, res.RobotCPUPeakPercent = samples.plateauCPU, samples.peakCPU
+	res.Timeline = samples.timeline
 
 	if o.memProfile != "" {
 		if err := writeBenchAllocs(o.memProfile); err != nil {
@@ -334,14 +339,14 @@ func sleepCtx(ctx context.Context, until time.Time) bool {
 }
 
 func runBenchCall(ctx context.Context, ua *telephony.UA, uri string, limit time.Duration, steadyAt time.Time,
-	active *atomic.Int64, bc *benchCall, cfg robot.CallConfig) {
+	active *benchLive, bc *benchCall, cfg robot.CallConfig) {
 	call, info, err := ua.Dial(ctx, telephony.DialRequest{To: uri, CallerID: "74950000000", RingTimeout: 10 * time.Second})
 	if err != nil {
 		bc.dialErr = err
 		return
 	}
-	active.Add(1)
-	defer active.Add(-1)
+	active.add(call)
+	defer active.remove(call)
 	bc.callID = call.CallID()
 	bc.setup = info.Answered.Sub(info.Started)
 	callCtx, cancel := context.WithTimeout(ctx, limit)
@@ -382,10 +387,59 @@ func benchHistSub(a, b *telephony.LatenessHistogram) *telephony.LatenessHistogra
 	return &d
 }
 
+// benchLive counts the calls up and, for --timeline, keeps each one's last
+// send-lateness snapshot so the sampler can take per-second deltas.
+type benchLive struct {
+	n        atomic.Int64
+	timeline bool
+	mu       sync.Mutex
+	calls    map[*telephony.Call]*telephony.LatenessHistogram
+}
+
+func (l *benchLive) add(c *telephony.Call) {
+	l.n.Add(1)
+	if l.timeline {
+		l.mu.Lock()
+		l.calls[c] = &telephony.LatenessHistogram{}
+		l.mu.Unlock()
+	}
+}
+
+func (l *benchLive) remove(c *telephony.Call) {
+	l.n.Add(-1)
+	if l.timeline {
+		l.mu.Lock()
+		delete(l.calls, c)
+		l.mu.Unlock()
+	}
+}
+
+// lateness merges every live call's send lateness since the last call.
+func (l *benchLive) lateness() *telephony.LatenessHistogram {
+	sum := &telephony.LatenessHistogram{}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for c, last := range l.calls {
+		now := c.Stats().SendLate
+		sum.Merge(benchHistSub(now, last))
+		l.calls[c] = now
+	}
+	return sum
+}
+
+// benchPoint is one second of the --timeline.
+type benchPoint struct {
+	At         float64 `json:"t_s"`
+	Up         int     `json:"calls_up"`
+	CPUPercent float64 `json:"robot_cpu_percent"`
+	LateP99Ms  float64 `json:"send_late_p99_ms"`
+	LateMaxMs  float64 `json:"send_late_max_ms"`
+}
+
 // benchSampler samples CPU, concurrency and goroutines once a second.
 type benchSampler struct {
 	n       int
-	active  *atomic.Int64
+	active  *benchLive
 	done    chan struct{}
 	stopped chan benchSamples
 }
@@ -393,9 +447,10 @@ type benchSampler struct {
 type benchSamples struct {
 	peakActive, peakGoroutines int
 	peakCPU, plateauCPU        float64
+	timeline                   []benchPoint
 }
 
-func startBenchSampler(n int, active *atomic.Int64) *benchSampler {
+func startBenchSampler(n int, active *benchLive) *benchSampler {
 	s := &benchSampler{n: n, active: active, done: make(chan struct{}), stopped: make(chan benchSamples, 1)}
 	go s.run()
 	return s
@@ -407,6 +462,7 @@ func (s *benchSampler) run() {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	lastCPU, lastT := benchCPUTime(), time.Now()
+	start := lastT
 	for {
 		select {
 		case <-s.done:
@@ -417,13 +473,20 @@ func (s *benchSampler) run() {
 			return
 		case now := <-tick.C:
 			cpu := benchCPUTime()
-			a := int(s.active.Load())
+			a := int(s.active.n.Load())
 			dc, dt := cpu-lastCPU, now.Sub(lastT)
 			lastCPU, lastT = cpu, now
 			out.peakActive = max(out.peakActive, a)
 			out.peakGoroutines = max(out.peakGoroutines, goruntime.NumGoroutine())
 			if dt > 0 {
 				out.peakCPU = max(out.peakCPU, 100*dc.Seconds()/dt.Seconds())
+			}
+			if s.active.timeline {
+				h := s.active.lateness()
+				out.timeline = append(out.timeline, benchPoint{
+					At: now.Sub(start).Seconds(), Up: a, CPUPercent: 100 * dc.Seconds() / dt.Seconds(),
+					LateP99Ms: float64(h.Quantile(0.99)) / 1e6, LateMaxMs: float64(benchHistMax(h)) / 1e6,
+				})
 			}
 			if a*100 >= s.n*95 {
 				plateauCPU += dc
@@ -649,6 +712,12 @@ func writeBenchResult(w io.Writer, o benchOptions, r benchResult) {
 		share = 100 * r.ASRFedSeconds / r.ASRReceivedSeconds
 	}
 	p("ASR audio:   fed %.1f s of %.1f s received (%.1f %%); feed dropped %d", r.ASRFedSeconds, r.ASRReceivedSeconds, share, r.ASRFeedDropped)
+	if len(r.Timeline) > 0 {
+		p("timeline:    second, calls up, robot CPU %%, send lateness p99 / max (ms; 64.25 = 64 ms or more)")
+		for _, t := range r.Timeline {
+			p("             %5.0f %5d %6.1f %7.2f %7.2f", t.At, t.Up, t.CPUPercent, t.LateP99Ms, t.LateMaxMs)
+		}
+	}
 	if o.cpuProfile != "" {
 		p("CPU profile: %s (go tool pprof -top bin/dozvon %s)", o.cpuProfile, o.cpuProfile)
 	}
