@@ -35,6 +35,7 @@ type FrameHandler func(in []int16, at time.Duration, playing bool)
 
 // Playback is one queued piece of outgoing audio.
 type Playback struct {
+	mu       sync.Mutex // guards stopped, started, finished (read while playing)
 	pcm      []int16
 	pos      int
 	done     chan struct{}
@@ -49,6 +50,8 @@ func (p *Playback) Done() <-chan struct{} { return p.done }
 // Result reports, once Done is closed, whether the playback was cut short and
 // when its first and last frames went out.
 func (p *Playback) Result() (stopped bool, started, finished time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	return p.stopped, p.started, p.finished
 }
 
@@ -121,11 +124,14 @@ type Call struct {
 	done     chan struct{}
 	stop     chan struct{}
 	stopOnce sync.Once
-	hungUp   atomic.Bool
-	answered time.Time
-	rec      *stereoRecorder
-	recPath  string
-	earlyPCM []int16
+
+	hangupOnce sync.Once
+	hangupErr  error
+	hungUp     atomic.Bool
+	answered   time.Time
+	rec        *stereoRecorder
+	recPath    string
+	earlyPCM   []int16
 
 	mediaTimeout time.Duration
 	endReason    atomic.Value // string
@@ -292,8 +298,10 @@ func (c *Call) StopPlayback() {
 	c.mu.Unlock()
 	now := time.Now()
 	for _, p := range q {
+		p.mu.Lock()
 		p.stopped = true
 		p.finished = now
+		p.mu.Unlock()
 		close(p.done)
 	}
 }
@@ -346,7 +354,7 @@ func (c *Call) Hangup(ctx context.Context) error {
 		return nil
 	}
 	c.endReason.CompareAndSwap(nil, "local")
-	err := c.ctl.hangup(ctx)
+	err := c.doHangup(ctx)
 	c.stopLoop()
 	select {
 	case <-c.done:
@@ -547,11 +555,15 @@ func (c *Call) nextOut(out []int16, now time.Time) bool {
 	for len(c.queue) > 0 {
 		p := c.queue[0]
 		if p.pos == 0 {
+			p.mu.Lock()
 			p.started = now
+			p.mu.Unlock()
 		}
 		if p.pos >= len(p.pcm) {
 			c.queue = c.queue[1:]
+			p.mu.Lock()
 			p.finished = now
+			p.mu.Unlock()
 			close(p.done)
 			continue
 		}
@@ -733,9 +745,17 @@ func (c *Call) finish() {
 	if !c.hungUp.Load() {
 		// The far end hung up or the dialog died: make sure the dialog is torn down.
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		_ = c.ctl.hangup(ctx)
+		_ = c.doHangup(ctx)
 		cancel()
 	}
+}
+
+// doHangup tears the dialog down exactly once: Hangup and the media loop's
+// end may both ask for it, and diago's dialogs are not safe for two
+// concurrent hang-ups.
+func (c *Call) doHangup(ctx context.Context) error {
+	c.hangupOnce.Do(func() { c.hangupErr = c.ctl.hangup(ctx) })
+	return c.hangupErr
 }
 
 // LatenessHistogram counts how late frames left against the media clock, in
