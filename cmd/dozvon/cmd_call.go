@@ -172,7 +172,7 @@ func slotsText(s map[string]string) string {
 		return ""
 	}
 	var parts []string
-	for _, k := range []string{"callback_at", "promise_at", "amount", "meeting_at", "meeting_place", "transfer_to"} {
+	for _, k := range []string{"callback_at", "promise_at", "amount", "meeting_at", "meeting_place", "transfer_to", "detected_class"} {
 		if v, ok := s[k]; ok {
 			parts = append(parts, k+"="+v)
 		}

@@ -204,8 +204,15 @@ func (rt *runtime) placeCall(ctx context.Context, ua *telephony.UA, req callRequ
 		},
 		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(rt.vadConfig()) },
 		Log:          rt.log.With("call", call.ID()),
+		RecordDir:    rt.cfg.SIP.RecordDir,
 	})
 	<-call.Done()
+	if out.FirstAudioPath != "" {
+		if out.Slots == nil {
+			out.Slots = map[string]string{}
+		}
+		out.Slots["first_audio"] = out.FirstAudioPath
+	}
 	rep.Result, rep.RunErr = out, err
 	rep.Recording = call.RecordingPath()
 	rep.Duration = call.Stats().Duration
