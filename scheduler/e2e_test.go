@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +21,8 @@ import (
 
 // TestSweepOverSIP runs a small sweep for real: the scheduler, the guard, the
 // RobotDialer with telephony and the robot on verify_contact.yaml, against
-// testcalls' simulated phones over loopback SIP/RTP.
+// testcalls' simulated phones over loopback SIP/RTP, reached through two
+// trunks of which the preferred one fails (503): failover, health, cost.
 func TestSweepOverSIP(t *testing.T) {
 	if _, err := exec.LookPath("espeak-ng"); err != nil {
 		t.Skip("espeak-ng not installed: the robot and the simulated phones need a voice (tools/setup-debian.sh)")
@@ -44,10 +46,6 @@ func TestSweepOverSIP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ua, err := telephony.New(ctx, telephony.Config{Name: "dozvon", Listen: loop, RecordDir: t.TempDir()}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	say := func(s ...string) []testcalls.Step {
 		var out []testcalls.Step
 		for _, x := range s {
@@ -62,10 +60,27 @@ func TestSweepOverSIP(t *testing.T) {
 		"+79160000004": {Ring: 100 * time.Millisecond, Reject: 486},
 		"+79160000005": {Ring: 200 * time.Millisecond, Steps: say("перестаньте мне звонить")},
 	}
-	uris := map[string]string{}
-	for p, b := range behaviours {
-		uris[p] = phones.Phone(p, b)
+	// Two trunks: "bad" (first by priority) answers every INVITE with 503, "good" reaches the phones.
+	broken, err := testcalls.NewCallee(ctx, telephony.Config{Name: "broken", Listen: loop}, voice, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
+	hostOf := func(uri string) string { return uri[strings.Index(uri, "@")+1:] }
+	var goodHost, badHost string
+	for p, b := range behaviours {
+		goodHost = hostOf(phones.Phone(p, b))
+		badHost = hostOf(broken.Phone(p, testcalls.Behaviour{Reject: 503}))
+	}
+	trunks := []telephony.Trunk{{Name: "bad", Host: badHost, Priority: 1, CostPerMinute: 0.5}, {Name: "good", Host: goodHost, Priority: 2, CostPerMinute: 1.2}}
+	ua, err := telephony.New(ctx, telephony.Config{Name: "dozvon", Listen: loop, RecordDir: t.TempDir(), Trunks: trunks}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pol []scheduler.TrunkPolicy
+	for _, tr := range trunks {
+		pol = append(pol, scheduler.TrunkPolicy{Name: tr.Name, Priority: tr.Priority, CostPerMinute: tr.CostPerMinute})
+	}
+	book := scheduler.NewTrunks(pol, nil)
 	debtors := []store.Debtor{
 		{ID: "ok", Name: "Иванов Иван Иванович", Region: "г. Москва", Phones: []string{"+79160000001"}},
 		{ID: "second", Name: "Петрова Анна Сергеевна", Region: "г. Москва", Phones: []string{"+79160000002", "+79160000003"}},
@@ -84,8 +99,7 @@ func TestSweepOverSIP(t *testing.T) {
 	}
 	msk, _ := time.LoadLocation("Europe/Moscow")
 	dialer := &scheduler.RobotDialer{
-		UA: ua, Calls: db, RingTimeout: 5 * time.Second, Now: clock.Now,
-		Target:       func(c scheduler.Call) string { return uris[c.Task.Phone] },
+		UA: ua, Calls: db, RingTimeout: 5 * time.Second, Now: clock.Now, Trunks: book,
 		Voice:        robot.VoiceConfig{Voice: voice, LoadAudio: tts.LoadAudioFile},
 		Recognizer:   func(callID string) asr.Recognizer { return phones.Board().Recognizer(callID) },
 		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) },
@@ -129,8 +143,11 @@ func TestSweepOverSIP(t *testing.T) {
 				t.Errorf("call %s of %s not stored: %v", c.CallID, tk.Phone, err)
 				continue
 			}
-			if c.Result == "answered" && (len(rec.Turns) == 0 || c.RecordingPath == "") {
-				t.Errorf("answered call %s: %d turns, recording %q", c.CallID, len(rec.Turns), c.RecordingPath)
+			if c.Result == "answered" && (len(rec.Turns) == 0 || c.RecordingPath == "" || c.CostKop <= 0) {
+				t.Errorf("answered call %s: %d turns, recording %q, cost %d kop", c.CallID, len(rec.Turns), c.RecordingPath, c.CostKop)
+			}
+			if c.Trunk != "good" {
+				t.Errorf("call %s went out on trunk %q, want failover to good", c.CallID, c.Trunk)
 			}
 		}
 	}
@@ -139,6 +156,9 @@ func TestSweepOverSIP(t *testing.T) {
 	}
 	if len(callerIDs) != 1 || callerIDs[0] != "74950000000" {
 		t.Errorf("caller ID for a Moscow debtor: %v, want the Moscow number", callerIDs)
+	}
+	if book.Healthy("bad") || !book.Healthy("good") {
+		t.Errorf("trunk health: bad %v, good %v", book.Healthy("bad"), book.Healthy("good"))
 	}
 	if bs, _ := db.Blocks(ctx, "refuse", clock.Now()); len(bs) != 1 || bs[0].Kind != "refusal" {
 		t.Errorf("refusal block: %+v", bs)

@@ -113,6 +113,9 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	if *out == "" {
 		*out = "sweep-results.csv"
 	}
+	if !*simulate && len(cfg.SIP.Trunks) == 0 {
+		return fail(fmt.Errorf("no SIP trunk configured (sip.trunks in %s): numbers cannot be dialed; --simulate dials simulated phones", orDefault(*cfgPath, "dozvon.yaml")))
+	}
 
 	// The portfolio: a file, or generated simulated debtors.
 	var debtors []portfolio.Debtor
@@ -722,4 +725,11 @@ func parseTrunkChannels(s string) (map[string]int, error) {
 		out[strings.TrimSpace(name)] = v
 	}
 	return out, nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
