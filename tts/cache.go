@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"golang.org/x/sync/singleflight"
 )
@@ -24,6 +25,44 @@ type Cache struct {
 	key    string
 	log    *slog.Logger
 	flight singleflight.Group
+
+	// A bounded in-memory copy of recently used phrases: at hundreds of calls
+	// the same prompts are played over and over, and reading and decoding
+	// the WAV each time was a third of the robot's allocations (bench calls
+	// profile). Evicted oldest-first when memMax samples are exceeded.
+	memMu      sync.Mutex
+	mem        map[string][]int16
+	memOrder   []string
+	memSamples int
+	memMax     int
+}
+
+// memMaxSamples bounds the in-memory copies: 16 M samples ≈ 35 min of
+// 8 kHz audio, 32 MiB.
+const memMaxSamples = 16 << 20
+
+func (c *Cache) memGet(path string) ([]int16, bool) {
+	c.memMu.Lock()
+	defer c.memMu.Unlock()
+	pcm, ok := c.mem[path]
+	return pcm, ok
+}
+
+func (c *Cache) memPut(path string, pcm []int16) {
+	c.memMu.Lock()
+	defer c.memMu.Unlock()
+	if _, ok := c.mem[path]; ok || len(pcm) > c.memMax {
+		return
+	}
+	c.mem[path] = append([]int16(nil), pcm...)
+	c.memOrder = append(c.memOrder, path)
+	c.memSamples += len(pcm)
+	for c.memSamples > c.memMax && len(c.memOrder) > 0 {
+		old := c.memOrder[0]
+		c.memOrder = c.memOrder[1:]
+		c.memSamples -= len(c.mem[old])
+		delete(c.mem, old)
+	}
 }
 
 // CacheOption configures NewCache.
@@ -42,7 +81,7 @@ func WithCacheLogger(l *slog.Logger) CacheOption {
 // place, so a reader never sees half a file and concurrent processes may
 // share dir.
 func NewCache(dir string, s Synthesizer, key string, opts ...CacheOption) Synthesizer {
-	c := &Cache{dir: dir, next: s, key: key, log: slog.Default()}
+	c := &Cache{dir: dir, next: s, key: key, log: slog.Default(), mem: map[string][]int16{}, memMax: memMaxSamples}
 	for _, o := range opts {
 		o(c)
 	}
@@ -63,7 +102,12 @@ func (c *Cache) Path(text string) string {
 // on a miss.
 func (c *Cache) Synthesize(ctx context.Context, text string) (Audio, error) {
 	path := c.Path(text)
+	if pcm, ok := c.memGet(path); ok {
+		// each caller gets its own slice (see below)
+		return Audio{PCM: append([]int16(nil), pcm...), Rate: Rate}, nil
+	}
 	if a, ok := c.read(path); ok {
+		c.memPut(path, a.PCM)
 		return a, nil
 	}
 	// DoChan so that a caller whose ctx ends stops waiting. The shared
@@ -79,6 +123,7 @@ func (c *Cache) Synthesize(ctx context.Context, text string) (Audio, error) {
 		if err != nil {
 			return Audio{}, err
 		}
+		c.memPut(path, a.PCM)
 		if err := c.write(path, a); err != nil {
 			c.log.Warn("tts cache: phrase not stored", "path", path, "err", err)
 		}
