@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -128,6 +129,38 @@ func TestPhoneStatusAndDetails(t *testing.T) {
 		}
 		if bs, _ := db.Blocks(ctx, "a", t0.Add(30*time.Minute)); len(bs) != 1 {
 			t.Fatalf("block history lost: %+v", bs)
+		}
+	})
+}
+
+func TestImportDebtors(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		var ds []store.Debtor
+		var det []store.DebtorDetails
+		for i := range 1500 { // two batches
+			id := fmt.Sprintf("i%04d", i)
+			ds = append(ds, store.Debtor{ID: id, Name: "N", Region: "г. Москва", Phones: []string{fmt.Sprintf("+7916%07d", i), fmt.Sprintf("+7917%07d", i)}})
+			det = append(det, store.DebtorDetails{DebtorID: id, Contract: "K" + id, DebtKop: int64(i)})
+		}
+		if err := db.ImportDebtors(ctx, ds, det); err != nil {
+			t.Fatal(err)
+		}
+		// Re-import with one phone: the list is replaced.
+		ds[1499].Phones = ds[1499].Phones[1:]
+		if err := db.ImportDebtors(ctx, ds[1499:], det[1499:]); err != nil {
+			t.Fatal(err)
+		}
+		d, err := db.Debtor(ctx, "i1499")
+		if err != nil || len(d.Phones) != 1 || d.Phones[0] != "+79170001499" {
+			t.Fatalf("re-imported %+v %v", d, err)
+		}
+		x, err := db.DebtorDetailsOf(ctx, "i0007")
+		if err != nil || x.Contract != "Ki0007" || x.DebtKop != 7 {
+			t.Fatalf("details %+v %v", x, err)
+		}
+		if err := db.ImportDebtors(ctx, ds[:2], det[:1]); err == nil {
+			t.Fatal("mismatched details accepted")
 		}
 	})
 }
