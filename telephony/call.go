@@ -490,6 +490,22 @@ func (c *Call) onDTMF(pkt *rtp.Packet) {
 		c.countDropped()
 		return
 	}
+	// The far end sends telephone-events instead of audio for the digit's
+	// duration: fill that span with silence so the jitter buffer does not
+	// count it as lost audio.
+	// The end packet is sent three times, one packet interval apart, while
+	// the sender's audio clock runs on: cover those intervals too.
+	n := int(ev.Duration)
+	if ev.EndOfEvent {
+		n += 2 * frameSamples
+	}
+	if n > 0 && n <= maxPacketSamples*4 {
+		c.mu.Lock()
+		if c.locked && pkt.SSRC == c.lockSSRC {
+			c.jb.push(pkt.Timestamp, make([]int16, n))
+		}
+		c.mu.Unlock()
+	}
 	if !ev.EndOfEvent {
 		return
 	}

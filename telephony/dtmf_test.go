@@ -2,6 +2,7 @@ package telephony
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -10,6 +11,8 @@ import (
 // arrive, once each and in order, on the other side's DTMF channel.
 func TestDTMFRoundTrip(t *testing.T) {
 	got := make(chan string, 1)
+	var calleeLost atomic.Int64
+	calleeDone := make(chan struct{})
 	callee := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
 		call, err := in.Answer(ctx)
 		if err != nil {
@@ -27,6 +30,8 @@ func TestDTMFRoundTrip(t *testing.T) {
 		}
 		got <- digits
 		<-call.Done()
+		calleeLost.Store(call.Stats().Lost)
+		close(calleeDone)
 	})
 	caller := newTestUA(t, Config{})
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -43,8 +48,15 @@ func TestDTMFRoundTrip(t *testing.T) {
 	if err := call.SendDTMF('x'); err == nil {
 		t.Fatal("SendDTMF accepted 'x'")
 	}
-	if d := <-got; d != "1#9*" {
+	<-call.Play(make([]int16, 8000)).Done() // a second of audio after the digits
+	d := <-got
+	_ = call.Hangup(ctx)
+	<-calleeDone
+	if d != "1#9*" {
 		t.Fatalf("callee got %q, want 1#9*", d)
+	}
+	if lost := calleeLost.Load(); lost != 0 {
+		t.Fatalf("callee counted %d frames lost where digits replaced audio", lost)
 	}
 	_ = call.Hangup(ctx)
 }
