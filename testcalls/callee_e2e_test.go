@@ -31,7 +31,11 @@ type e2eRig struct {
 	recDir  string
 }
 
-func newE2ERig(t *testing.T) *e2eRig {
+func newE2ERig(t *testing.T) *e2eRig { return newE2ERigWith(t, nil) }
+
+// newE2ERigWith lets a test change the simulated callee's voice (e.g. to
+// append a voicemail beep) while the robot keeps the plain one.
+func newE2ERigWith(t *testing.T, calleeVoice func(tts.Synthesizer) Synthesizer) *e2eRig {
 	t.Helper()
 	if _, err := exec.LookPath("espeak-ng"); err != nil {
 		t.Skip("espeak-ng not installed: the simulated callee and the robot need a voice (tools/setup-debian.sh)")
@@ -44,7 +48,11 @@ func newE2ERig(t *testing.T) *e2eRig {
 	}
 	voice := tts.NewCache(filepath.Join(t.TempDir(), "tts"), engine, "espeak-ru")
 	loop := []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
-	callee, err := NewCallee(ctx, telephony.Config{Name: "phones", Listen: loop}, voice, nil)
+	var cv Synthesizer = voice
+	if calleeVoice != nil {
+		cv = calleeVoice(voice)
+	}
+	callee, err := NewCallee(ctx, telephony.Config{Name: "phones", Listen: loop}, cv, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -51,30 +50,12 @@ type detectRig struct {
 
 func newDetectRig(t *testing.T, beepAfter ...string) *detectRig {
 	t.Helper()
-	if _, err := exec.LookPath("espeak-ng"); err != nil {
-		t.Skip("espeak-ng not installed: the simulated callee and the robot need a voice (tools/setup-debian.sh)")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	engine, err := tts.NewEspeak(tts.EspeakOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	voice := tts.NewCache(filepath.Join(t.TempDir(), "tts"), engine, "espeak-ru")
 	beeps := map[string]bool{}
 	for _, b := range beepAfter {
 		beeps[b] = true
 	}
-	loop := []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
-	callee, err := NewCallee(ctx, telephony.Config{Name: "phones", Listen: loop}, beepingVoice{voice, beeps}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ua, err := telephony.New(ctx, telephony.Config{Name: "dozvon", Listen: loop, RecordDir: t.TempDir()}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &detectRig{robotUA: ua, callee: callee, voice: voice}
+	r := newE2ERigWith(t, func(v tts.Synthesizer) Synthesizer { return beepingVoice{v, beeps} })
+	return &detectRig{robotUA: r.robotUA, callee: r.callee, voice: r.voice}
 }
 
 var detectVars = map[string]any{
