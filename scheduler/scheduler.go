@@ -173,15 +173,15 @@ func (s *Scheduler) refresh(ctx context.Context) ([]*run, error) {
 				continue
 			}
 			p, _ := cfg.Schedule.parse() // validated
-			nr := &run{c: c, cfg: cfg, plan: p}
+			if r == nil {
+				r = &run{}
+				s.camps[c.ID] = r
+			}
+			// Updated in place: calls in flight hold r and count themselves off it.
+			r.c, r.cfg, r.plan, r.limiter = c, cfg, p, nil
 			if cfg.CPS > 0 {
-				nr.limiter = rate.NewLimiter(rate.Limit(cfg.CPS), 1)
+				r.limiter = rate.NewLimiter(rate.Limit(cfg.CPS), 1)
 			}
-			if r != nil {
-				nr.inFlight = r.inFlight
-			}
-			r = nr
-			s.camps[c.ID] = r
 		}
 		out = append(out, r)
 	}
@@ -237,12 +237,13 @@ func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 			}
 			s.mu.Lock()
 			r.inFlight++
+			id, cfg := r.c.ID, r.cfg // a snapshot: refresh may update r while the call runs
 			s.mu.Unlock()
 			inFlight++
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				s.handle(ctx, r, tasks[0])
+				s.handle(ctx, id, cfg, tasks[0])
 				s.mu.Lock()
 				r.inFlight--
 				s.mu.Unlock()
@@ -341,8 +342,8 @@ func (s *Scheduler) nextWake(ctx context.Context, camps []*run, now time.Time) (
 }
 
 // handle runs one leased task: guard, dial, commit, rules, effects.
-func (s *Scheduler) handle(ctx context.Context, r *run, t store.Task) {
-	ev := Event{Campaign: r.c.ID, Task: t}
+func (s *Scheduler) handle(ctx context.Context, campaignID string, cfg Config, t store.Task) {
+	ev := Event{Campaign: campaignID, Task: t}
 	bg := context.WithoutCancel(ctx) // bookkeeping survives a shutdown
 	finish := func(u store.TaskUpdate) {
 		ev.Update = u
@@ -360,7 +361,7 @@ func (s *Scheduler) handle(ctx context.Context, r *run, t store.Task) {
 	debtor, err := s.o.Store.Debtor(ctx, t.DebtorID)
 	if err != nil {
 		ev.Err = err
-		state, due := store.TaskPending, now.Add(time.Duration(r.cfg.Retry.Failed))
+		state, due := store.TaskPending, now.Add(time.Duration(cfg.Retry.Failed))
 		if errors.Is(err, store.ErrNotFound) {
 			state = store.TaskExhausted
 		}
@@ -375,7 +376,7 @@ func (s *Scheduler) handle(ctx context.Context, r *run, t store.Task) {
 		Region: debtor.Region, District: debtor.District})
 	if err != nil {
 		ev.Err = err
-		finish(store.TaskUpdate{State: store.TaskPending, DueAt: now.Add(time.Duration(r.cfg.Retry.Failed)), LastResult: "error", Reason: "guard: " + err.Error()})
+		finish(store.TaskUpdate{State: store.TaskPending, DueAt: now.Add(time.Duration(cfg.Retry.Failed)), LastResult: "error", Reason: "guard: " + err.Error()})
 		return
 	}
 	ev.Decision = &dec
@@ -394,7 +395,7 @@ func (s *Scheduler) handle(ctx context.Context, r *run, t store.Task) {
 	}
 	callCtx, cancel := context.WithCancel(ctx)
 	stop := s.keepLease(callCtx, cancel, t.ID)
-	a, err := s.o.Dialer.Dial(callCtx, Call{Task: t, Script: r.cfg.Script, Trunks: r.cfg.Trunks, CallerID: s.callerID(r.cfg, debtor, dec),
+	a, err := s.o.Dialer.Dial(callCtx, Call{Task: t, Script: cfg.Script, Trunks: cfg.Trunks, CallerID: s.callerID(cfg, debtor, dec),
 		Debtor: debtor, Details: details, ReservationID: res.ID})
 	stop()
 	cancel()
@@ -403,7 +404,7 @@ func (s *Scheduler) handle(ctx context.Context, r *run, t store.Task) {
 		if rerr := s.o.Guard.Release(bg, res); rerr != nil {
 			s.o.Log.Error("release reservation", "task", t.ID, "err", rerr)
 		}
-		finish(store.TaskUpdate{State: store.TaskPending, DueAt: now.Add(time.Duration(r.cfg.Retry.Failed)), LastResult: "error", Reason: "dial: " + err.Error()})
+		finish(store.TaskUpdate{State: store.TaskPending, DueAt: now.Add(time.Duration(cfg.Retry.Failed)), LastResult: "error", Reason: "dial: " + err.Error()})
 		return
 	}
 	ev.Attempt, ev.Err = &a, err
@@ -419,7 +420,7 @@ func (s *Scheduler) handle(ctx context.Context, r *run, t store.Task) {
 	if err != nil {
 		s.o.Log.Warn("debtor attempts", "debtor", t.DebtorID, "err", err)
 	}
-	v := decide(r.cfg.Retry, t, a, end, t.Attempts+1, debtorAttempts+1, details.Collector)
+	v := decide(cfg.Retry, t, a, end, t.Attempts+1, debtorAttempts+1, details.Collector)
 	dur := time.Duration(0)
 	if !a.Answered.IsZero() && a.Ended.After(a.Answered) {
 		dur = a.Ended.Sub(a.Answered)
