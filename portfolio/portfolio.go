@@ -197,37 +197,55 @@ func Parse(r io.Reader, name string) (Result, error) {
 		return Result{}, fmt.Errorf("import %s: %w", name, err)
 	}
 	res := Result{Encoding: enc, Separator: sniffSeparator(text)}
+	// Excel's "sep=;" first line names the separator; it is blanked (not cut)
+	// so line numbers stay those of the file.
+	if first, _, _ := bytes.Cut(text, []byte("\n")); bytes.HasPrefix(bytes.TrimSpace(first), []byte("sep=")) {
+		if sep := bytes.TrimSpace(first)[4:]; len(sep) == 1 && (sep[0] == ';' || sep[0] == ',') {
+			res.Separator = rune(sep[0])
+		}
+		text = text[len(first):]
+	}
 	cr := csv.NewReader(bytes.NewReader(text))
 	cr.Comma = res.Separator
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	cr.ReuseRecord = false
 
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return Result{}, fmt.Errorf("import %s: empty file", name)
-	}
-	if err != nil {
-		return Result{}, fmt.Errorf("import %s: header: %w", name, err)
-	}
-	cols := make([]field, len(header))
-	seen := map[field]bool{}
-	for i, h := range header {
-		f, ok := headerAliases[normHeader(h)]
-		if !ok {
-			continue // portfolios carry many columns we do not use
+	// The header is the first record naming a phone column; title rows above
+	// it ("Реестр должников на 01.11.2026") are skipped, up to maxTitleRows.
+	const maxTitleRows = 10
+	var header []string
+	var cols []field
+	var seen map[field]bool
+	hline := 0
+	for tries := 0; ; tries++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			if header == nil {
+				return Result{}, fmt.Errorf("import %s: empty file", name)
+			}
+			break
 		}
-		if seen[f] && f != fPhone {
-			return Result{}, fmt.Errorf("import %s:1: column %d %q: a second %s column", name, i+1, h, fieldNames[f])
+		if err != nil {
+			return Result{}, fmt.Errorf("import %s: header: %w", name, err)
 		}
-		seen[f] = true
-		cols[i] = f
+		line, _ := cr.FieldPos(0)
+		c, sn, err := mapHeader(rec)
+		if header == nil || sn[fPhone] {
+			header, cols, seen, hline = rec, c, sn, line
+		}
+		if err != nil && sn[fPhone] {
+			return Result{}, fmt.Errorf("import %s:%d: %w", name, line, err)
+		}
+		if sn[fPhone] || tries == maxTitleRows-1 {
+			break
+		}
 	}
 	if !seen[fPhone] {
-		return Result{}, fmt.Errorf("import %s:1: no phone column (want e.g. \"телефон\"); header has %s", name, strings.Join(quoteAll(header), ", "))
+		return Result{}, fmt.Errorf("import %s:%d: no phone column (want e.g. \"телефон\"); header has %s", name, hline, strings.Join(quoteAll(header), ", "))
 	}
 	if !seen[fName] && !seen[fContract] {
-		return Result{}, fmt.Errorf("import %s:1: neither a name (ФИО) nor a contract (номер договора) column", name)
+		return Result{}, fmt.Errorf("import %s:%d: neither a name (ФИО) nor a contract (номер договора) column", name, hline)
 	}
 
 	other := ','
@@ -282,6 +300,25 @@ func Parse(r io.Reader, name string) (Result, error) {
 		res.Debtors = append(res.Debtors, row)
 	}
 	return res, nil
+}
+
+// mapHeader gives each column its meaning; a repeated column (other than phones) is an error.
+func mapHeader(header []string) ([]field, map[field]bool, error) {
+	cols := make([]field, len(header))
+	seen := map[field]bool{}
+	var err error
+	for i, h := range header {
+		f, ok := headerAliases[normHeader(h)]
+		if !ok {
+			continue // portfolios carry many columns we do not use
+		}
+		if seen[f] && f != fPhone && err == nil {
+			err = fmt.Errorf("column %d %q: a second %s column", i+1, h, fieldNames[f])
+		}
+		seen[f] = true
+		cols[i] = f
+	}
+	return cols, seen, err
 }
 
 func quoteAll(ss []string) []string {

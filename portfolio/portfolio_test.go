@@ -69,6 +69,9 @@ func messy(t testing.TB) []struct {
 		{"cp1251-comma", cp1251(t, cpComma), portfolio.Summary{Rows: 5, Accepted: 4, Debtors: 3, Phones: 6, Rejected: []portfolio.Rejection{
 			{6, `no valid phone: normalize phone "+1 555 1234": want a Russian number +7 and 10 digits, got 8 digits`},
 		}}, "cp1251"},
+		{"excel-sep-line-and-title", []byte("sep=,\r\nРеестр должников на 01.11.2026\r\n\r\nФИО,Телефон\r\nА,89131234567\r\nБ,нет\r\n"),
+			portfolio.Summary{Rows: 2, Accepted: 1, Debtors: 1, Phones: 1, Rejected: []portfolio.Rejection{
+				{6, `no valid phone: normalize phone "нет": unexpected character 'н'`}}}, "utf-8"},
 		{"mixed-separators", []byte(mixed), portfolio.Summary{Rows: 4, Accepted: 3, Debtors: 3, Phones: 3, Rejected: []portfolio.Rejection{
 			{4, "4 fields, the header has 3"},
 		}}, "utf-8"},
@@ -121,7 +124,8 @@ func TestParseFileErrors(t *testing.T) {
 		{"empty", "", "empty file"},
 		{"no phone column", "ФИО;Адрес\nА;Б\n", "no phone column"},
 		{"no name column", "Телефон;Адрес\n89131234567;Б\n", "neither a name"},
-		{"two name columns", "ФИО;Имя;Телефон\n", `column 2 "Имя": a second name column`},
+		{"two name columns", "ФИО;Имя;Телефон\n", `f.csv:1: column 2 "Имя": a second name column`},
+		{"no header in the first rows", strings.Repeat("Реестр;;\n", 12) + "ФИО;Телефон\n", "f.csv:1: no phone column"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := portfolio.Parse(strings.NewReader(c.data), "f.csv")
