@@ -87,6 +87,9 @@ type Config struct {
 	CPS       float64    `json:"cps,omitempty"`      // new calls per second (0: unlimited)
 	Priority  int        `json:"priority"`           // weight in the fair share of channels, ≥ 1
 	Retry     RetryRules `json:"retry"`
+	// Collectors maps a collector's name (as in the portfolio) to the number
+	// or SIP URI a transfer outcome bridges to; others go to the robot's default.
+	Collectors map[string]string `json:"collectors,omitempty"`
 }
 
 // span is one daily clock range in minutes from midnight, [from, to).

@@ -20,7 +20,7 @@ func TestParseConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := c.Retry
-	if c.Priority != 3 || c.Channels != 30 || c.CPS != 5 || len(c.CallerIDs) != 2 ||
+	if c.Collectors["Орлов"] != "+79131112233" || c.Priority != 3 || c.Channels != 30 || c.CPS != 5 || len(c.CallerIDs) != 2 ||
 		time.Duration(r.Busy) != 20*time.Minute || time.Duration(r.NoAnswer) != 3*time.Hour || r.MaxPerPhone != 4 ||
 		time.Duration(r.Machine) != 24*time.Hour || time.Duration(r.Failed) != 5*time.Minute || r.MaxPerDebtor != 10 {
 		t.Fatalf("parsed %+v", c)

@@ -176,8 +176,12 @@ func (d *RobotDialer) Dial(ctx context.Context, c Call) (Attempt, error) {
 	if now == nil {
 		now = time.Now
 	}
+	transfer := d.Transfer
+	if c.TransferTo != "" {
+		transfer = c.TransferTo
+	}
 	out, runErr := robot.RunCall(ctx, call, robot.CallConfig{Script: sc, Vars: vars, Now: now, Location: loc,
-		TransferTarget: d.Transfer, Voice: voice, NewSegmenter: d.NewSegmenter, Log: log.With("call", call.ID())})
+		TransferTarget: transfer, Voice: voice, NewSegmenter: d.NewSegmenter, Log: log.With("call", call.ID())})
 	<-call.Done()
 	a.Ended = time.Now()
 	a.Outcome, a.Slots, a.Kind = out.Outcome, out.Slots, robot.LedgerKind(out.Result)

@@ -47,6 +47,7 @@ type Call struct {
 	Debtor        store.Debtor
 	Details       store.DebtorDetails
 	ReservationID string
+	TransferTo    string // the debtor's collector's number, when the campaign knows it
 }
 
 // Dialer places one call and runs the robot on it. An error with an empty
@@ -396,7 +397,7 @@ func (s *Scheduler) handle(ctx context.Context, campaignID string, cfg Config, t
 	callCtx, cancel := context.WithCancel(ctx)
 	stop := s.keepLease(callCtx, cancel, t.ID)
 	a, err := s.o.Dialer.Dial(callCtx, Call{Task: t, Script: cfg.Script, Trunks: cfg.Trunks, CallerID: s.callerID(cfg, debtor, dec),
-		Debtor: debtor, Details: details, ReservationID: res.ID})
+		Debtor: debtor, Details: details, ReservationID: res.ID, TransferTo: cfg.Collectors[details.Collector]})
 	stop()
 	cancel()
 	if err != nil && a.Result == "" {

@@ -26,6 +26,7 @@ type scriptedDialer struct {
 	mu     sync.Mutex
 	calls  map[string][]time.Time // phone → call times
 	active map[string]int         // debtor → calls in flight
+	xfer   map[string]string      // debtor → the transfer target the scheduler gave
 	hold   chan struct{}          // when set, each call waits for a token
 	start  chan string            // when set, receives the campaign of each call that starts
 	ended  chan string            // when set, receives the campaign of each held call that ends
@@ -37,6 +38,7 @@ func (d *scriptedDialer) Dial(ctx context.Context, c scheduler.Call) (scheduler.
 	if d.active[c.Task.DebtorID] > 1 {
 		d.t.Errorf("debtor %s dialed twice at once", c.Task.DebtorID)
 	}
+	d.xfer[c.Task.DebtorID] = c.TransferTo
 	n := len(d.calls[c.Task.Phone])
 	d.calls[c.Task.Phone] = append(d.calls[c.Task.Phone], d.clock.Now())
 	plan := d.plans[c.Task.Phone]
@@ -71,7 +73,7 @@ func (d *scriptedDialer) Dial(ctx context.Context, c scheduler.Call) (scheduler.
 }
 
 func newDialer(t testing.TB, clock scheduler.Clock, plans map[string][]scheduler.Attempt) *scriptedDialer {
-	return &scriptedDialer{t: t, clock: clock, plans: plans, calls: map[string][]time.Time{}, active: map[string]int{}}
+	return &scriptedDialer{t: t, clock: clock, plans: plans, calls: map[string][]time.Time{}, active: map[string]int{}, xfer: map[string]string{}}
 }
 
 func openStore(t *testing.T) *store.DB {
@@ -143,7 +145,7 @@ func TestSweep(t *testing.T) {
 		"+79140000009": {answered(scripts.OutcomeMachine, nil), answered(scripts.OutcomeIdentified, nil)},
 		"+79140000010": {noAnswer},
 	})
-	cfg := scheduler.Config{Script: "verify_contact.yaml", Retry: scheduler.RetryRules{MaxPerPhone: 3}}
+	cfg := scheduler.Config{Script: "verify_contact.yaml", Retry: scheduler.RetryRules{MaxPerPhone: 3}, Collectors: map[string]string{"Орлов": "+79139998877"}}
 	if n, err := scheduler.CreateCampaign(ctx, db, "sweep", "test sweep", cfg, debtors, start); err != nil || n != 10 {
 		t.Fatalf("create campaign: %d tasks, %v", n, err)
 	}
@@ -207,6 +209,10 @@ func TestSweep(t *testing.T) {
 	}
 	if tk := byPhone["+79130000006"]; tk.PinnedTo != "Орлов" {
 		t.Errorf("callback pinned to %q", tk.PinnedTo)
+	}
+	// Transfers bridge to the debtor's collector when the campaign knows their number.
+	if dialer.xfer["callback"] != "+79139998877" || dialer.xfer["ident"] != "" {
+		t.Errorf("transfer targets %v", dialer.xfer)
 	}
 	// A machine on the first phone: the second phone right away, the first again next day.
 	m9, m10 := dialer.calls["+79140000009"], dialer.calls["+79140000010"]
