@@ -46,6 +46,19 @@ type Reservation struct {
 	ExpiresAt time.Time
 }
 
+// Permits reports whether this reservation is for a call to phone (any
+// spelling NormalizePhone accepts). telephony.UA.Dial asks it before it
+// dials a number, so a call cannot reach a debtor's phone without a
+// reservation from the guard. Expiry is not checked here: an expired
+// reservation still counts as an attempt in the ledger.
+func (r Reservation) Permits(phone string) bool {
+	if r.ID == "" || (r.Channel != RobotCall && r.Channel != HumanCall) {
+		return false
+	}
+	p, err := NormalizePhone(phone)
+	return err == nil && p == r.Phone
+}
+
 const ledgerLookback = 40 * 24 * time.Hour // covers a calendar month and the rolling 30 days
 
 func newID() (string, error) {

@@ -47,7 +47,10 @@ type Call struct {
 	Debtor        store.Debtor
 	Details       store.DebtorDetails
 	ReservationID string
-	TransferTo    string // the debtor's collector's number, when the campaign knows it
+	// Reservation is the guard's grant for this call; the dialer hands it to
+	// telephony as the Permit without which a number cannot be dialed.
+	Reservation compliance.Reservation
+	TransferTo  string // the debtor's collector's number, when the campaign knows it
 }
 
 // Dialer places one call and runs the robot on it. An error with an empty
@@ -397,7 +400,7 @@ func (s *Scheduler) handle(ctx context.Context, campaignID string, cfg Config, t
 	callCtx, cancel := context.WithCancel(ctx)
 	stop := s.keepLease(callCtx, cancel, t.ID)
 	a, err := s.o.Dialer.Dial(callCtx, Call{Task: t, Script: cfg.Script, Trunks: cfg.Trunks, CallerID: s.callerID(cfg, debtor, dec),
-		Debtor: debtor, Details: details, ReservationID: res.ID, TransferTo: cfg.Collectors[details.Collector]})
+		Debtor: debtor, Details: details, ReservationID: res.ID, Reservation: res, TransferTo: cfg.Collectors[details.Collector]})
 	stop()
 	cancel()
 	if err != nil && a.Result == "" {

@@ -279,6 +279,39 @@ type DialRequest struct {
 	Transport string
 	// Headers are added to the INVITE (e.g. X-Campaign).
 	Headers map[string]string
+	// Permit is the 230-FZ guard's reservation for this number
+	// (compliance.Reservation). A dial to a phone number without a permit
+	// for that very number is refused: the guard is the only door.
+	Permit Permit
+}
+
+// Permit is proof that the compliance guard allowed a call to a number.
+type Permit interface {
+	Permits(phone string) bool
+}
+
+// phoneTarget returns the phone number a destination reaches — the number
+// itself, or a SIP URI's user part when it is all digits (with an optional
+// leading +) and at least 7 long — or "" when it is not a phone number
+// (a named test endpoint such as sip:robot@host).
+func phoneTarget(to string) string {
+	user := to
+	for _, scheme := range []string{"sip:", "sips:"} {
+		if rest, ok := strings.CutPrefix(to, scheme); ok {
+			user, _, _ = strings.Cut(rest, "@")
+			user, _, _ = strings.Cut(user, ";")
+		}
+	}
+	digits := strings.TrimPrefix(user, "+")
+	if len(digits) < 7 {
+		return ""
+	}
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return ""
+		}
+	}
+	return user
 }
 
 // DialInfo describes how a dial went, successful or not.
@@ -296,6 +329,10 @@ type DialInfo struct {
 // Dial places an outbound call and returns it once answered. On failure the
 // error is a *DialError with the mapped Result and the SIP code.
 func (u *UA) Dial(ctx context.Context, req DialRequest) (*Call, DialInfo, error) {
+	if phone := phoneTarget(req.To); phone != "" && (req.Permit == nil || !req.Permit.Permits(phone)) {
+		return nil, DialInfo{Result: Failed}, &DialError{Result: Failed,
+			Reason: "no 230-FZ reservation for this number: dials to phone numbers go through the compliance guard"}
+	}
 	if err := u.start(); err != nil {
 		return nil, DialInfo{Result: Failed}, err
 	}

@@ -241,3 +241,45 @@ func testLogger() *slog.Logger {
 	}
 	return slog.New(slog.DiscardHandler)
 }
+
+// permitFor is a test double Permit for one number.
+type permitFor string
+
+func (p permitFor) Permits(phone string) bool { return string(p) == phone }
+
+// TestDialToAPhoneNeedsAPermit: the compliance reservation is the only door
+// to a phone number; named test endpoints need none.
+func TestDialToAPhoneNeedsAPermit(t *testing.T) {
+	callee := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
+		if call, err := in.Answer(ctx); err == nil {
+			_ = call.Hangup(ctx)
+		}
+	})
+	caller := newTestUA(t, Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	tests := []struct {
+		name   string
+		to     string
+		permit Permit
+		ok     bool
+	}{
+		{"number without permit", callee.URI("+79131234567"), nil, false},
+		{"number with another number's permit", callee.URI("+79131234567"), permitFor("+79990000000"), false},
+		{"number in 8-format without permit", callee.URI("89131234567"), nil, false},
+		{"bare number through trunks", "79131234567", nil, false},
+		{"number with its permit", callee.URI("+79131234567"), permitFor("+79131234567"), true},
+		{"named test endpoint", callee.URI("robot-test"), nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			call, _, err := caller.Dial(ctx, DialRequest{To: tt.to, Permit: tt.permit})
+			if tt.ok != (err == nil) {
+				t.Fatalf("err %v, want ok=%v", err, tt.ok)
+			}
+			if call != nil {
+				<-call.Done()
+			}
+		})
+	}
+}

@@ -181,7 +181,8 @@ func (rt *runtime) placeCall(ctx context.Context, ua *telephony.UA, req callRequ
 		res = r
 	}
 	started := time.Now()
-	call, info, err := ua.Dial(ctx, telephony.DialRequest{To: req.To, Trunk: req.Trunk, CallerID: req.CallerID, RingTimeout: req.RingTimeout})
+	call, info, err := ua.Dial(ctx, telephony.DialRequest{To: req.To, Trunk: req.Trunk, CallerID: req.CallerID,
+		RingTimeout: req.RingTimeout, Permit: res})
 	rep.Dial = info
 	if err != nil {
 		rep.DialErr = err
