@@ -1,16 +1,9 @@
 package store
 
-// The dialer's tables are migration steps appended after the base schema in
-// migrate.go. They are appended here, once at package initialisation, so the
-// file that owns the base schema need not change; the versions they get are
-// len(base)+1… and must never be reordered.
-// TODO(lead): fold these steps into the migrations literal in migrate.go.
-func init() { migrations = append(migrations, campaignMigrations...) }
-
-var campaignMigrations = []string{
-	// campaigns, their tasks and the calls each task made; portfolio details
-	// and phone verification status.
-	`CREATE TABLE campaigns (
+// campaignSchema is migration step 2 (see the migrations literal in
+// migrate.go): the dialer's tables — campaigns, their tasks and the calls
+// each task made; portfolio details and phone verification status.
+const campaignSchema = `CREATE TABLE campaigns (
 		id TEXT PRIMARY KEY,
 		name TEXT NOT NULL,
 		priority INTEGER NOT NULL,
@@ -71,5 +64,4 @@ var campaignMigrations = []string{
 		at BIGINT NOT NULL,
 		PRIMARY KEY (debtor_id, phone)
 	);
-	CREATE INDEX phone_status_status ON phone_status(status)`,
-}
+	CREATE INDEX phone_status_status ON phone_status(status)`

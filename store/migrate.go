@@ -114,6 +114,8 @@ var migrations = []string{
 		barged_in INTEGER NOT NULL,
 		PRIMARY KEY (call_id, seq)
 	);`,
+	// 2: the dialer's tables (campaign_migrate.go)
+	campaignSchema,
 }
 
 func (db *DB) migrate(ctx context.Context) error {
