@@ -84,8 +84,21 @@ type demoClock struct{ at time.Time }
 
 func (c demoClock) Now() time.Time { return c.at }
 
+// cmdDemo is the README's run command. By default it runs the main job — a
+// robot sweep of a generated portfolio against simulated debtor phones (see
+// dozvon sweep --simulate) — and prints progress, results and the 230-FZ
+// audit. `dozvon demo calls` instead places one call per behaviour and shows
+// every transcript.
 func cmdDemo(ctx context.Context, e env, args []string) int {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	if len(args) > 0 && args[0] == "calls" {
+		return demoCalls(ctx, e, args[1:])
+	}
+	fmt.Fprintln(e.stdout, "dozvon demo: a robot sweep of 40 generated debtors over loopback SIP (dozvon demo calls: one call per behaviour, with transcripts)")
+	return cmdSweep(ctx, e, append([]string{"--simulate", "--debtors", "40", "--channels", "20"}, args...))
+}
+
+func demoCalls(ctx context.Context, e env, args []string) int {
+	fs := flag.NewFlagSet("demo calls", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	channels := fs.Int("channels", 6, "calls in parallel")
 	dir := fs.String("dir", "var/demo", "where the demo keeps its database and recordings (recreated)")

@@ -199,6 +199,9 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		dialer.Target = func(c scheduler.Call) string { return uris[c.Task.Phone] }
 		dialer.Recognizer = func(callID string) asr.Recognizer { return rt.recognizer(phones.Board().Recognizer(callID)) }
 		dialer.RingTimeout = 3 * time.Second
+		if cfg.ASR.Engine == "simulated" {
+			fmt.Fprintln(e.stdout, "ASR: simulated — no Vosk model; set VOSK_MODEL or run make model (the simulated phones' planned text stands in for recognition of the speech segments the robot's VAD detects)")
+		}
 		fmt.Fprintf(e.stdout, "simulated debtor phones on loopback; 230-FZ clock starts %s and jumps when idle (calls run in real time); ASR: %s\n",
 			start.In(mustZone("Europe/Moscow")).Format("Mon 2006-01-02 15:04 MST"), cfg.ASR.Engine)
 	}

@@ -27,7 +27,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"call":       {"place one robot call and print the turn-by-turn log", cmdCall},
-		"demo":       {"simulated debtor phones + the robot on loopback, with a results table", cmdDemo},
+		"demo":       {"the main job on embedded defaults: a robot sweep of simulated debtor phones (demo calls: one call per behaviour)", cmdDemo},
 		"bench":      {"measure the media path and concurrent calls (bench calls -n N)", cmdBench},
 		"serve":      {"run the SIP user agent and answer inbound calls with a script", cmdServe},
 		"lint":       {"check dialogue scripts (file:line errors)", cmdLint},
