@@ -58,7 +58,7 @@ type VoiceConfig struct {
 	// TextObserver, when set, sees every final recognition result (including
 	// empty ones) on the recognizer goroutine — first-phrase detection uses it.
 	TextObserver func(text string, final bool)
-	Log      *slog.Logger
+	Log          *slog.Logger
 }
 
 // VoiceConversation is the audio implementation of Conversation on a live

@@ -126,15 +126,15 @@ func (rt *runtime) vadConfig() asr.VADConfig {
 
 // callRequest is one robot call to place.
 type callRequest struct {
-	To         string
-	Trunk      string
-	CallerID   string
-	DebtorID   string // empty: derived from the number
-	Region     string
-	Script     *scripts.Script
-	Vars       map[string]any
-	Location   *time.Location
-	Recognizer func(callID string) asr.Recognizer // stand-in when no model (nil: none)
+	To          string
+	Trunk       string
+	CallerID    string
+	DebtorID    string // empty: derived from the number
+	Region      string
+	Script      *scripts.Script
+	Vars        map[string]any
+	Location    *time.Location
+	Recognizer  func(callID string) asr.Recognizer // stand-in when no model (nil: none)
 	RingTimeout time.Duration
 }
 
@@ -243,7 +243,7 @@ func (rt *runtime) saveCall(ctx context.Context, rep callReport, req callRequest
 		Result: string(rep.Dial.Result), SIPCode: rep.Dial.Code,
 		Outcome: string(rep.Result.Outcome), Slots: rep.Result.Slots,
 		ScriptName: rep.Result.ScriptName, ScriptVersion: rep.Result.ScriptVersion,
-		RecordingPath: rep.Recording,
+		RecordingPath:   rep.Recording,
 		AudioReceivedMs: rep.Result.Audio.Received.Milliseconds(), AudioFedMs: rep.Result.Audio.Fed.Milliseconds(),
 	}
 	var de *telephony.DialError
