@@ -141,6 +141,7 @@ type callOptions struct {
 	id, callID, dir, remote string
 	recordPath              string
 	mediaTimeout            time.Duration
+	pacer                   *pacer // nil: a goroutine and timer of its own
 	jitterFrames            int
 	log                     *slog.Logger
 	early                   bool // the call is in early media (183): capture only
@@ -192,7 +193,11 @@ func newCall(d dialogControl, rtpFn func() *media.RTPSession, o callOptions) (*C
 		c.rec, c.recPath = rec, o.recordPath
 	}
 	go c.readLoop()
-	go c.mediaLoop()
+	if o.pacer != nil {
+		o.pacer.add(c)
+	} else {
+		go c.mediaLoop()
+	}
 	return c, nil
 }
 
@@ -592,23 +597,29 @@ func (c *Call) nextOut(out []int16, now time.Time) bool {
 	return false
 }
 
+// loopState is a call's media-loop scratch space, reused every tick.
+type loopState struct {
+	in, out   []int16
+	payload   []byte
+	pkt       rtp.Packet
+	liveTicks int64
+}
+
+func (c *Call) newLoopState() *loopState {
+	return &loopState{
+		in: make([]int16, frameSamples), out: make([]int16, frameSamples), payload: make([]byte, frameSamples),
+		pkt: rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: c.codec.PayloadType, SSRC: c.ssrc, Marker: true}},
+	}
+}
+
+// mediaLoop paces one call on its own goroutine and timer (Config.PerCallPacing).
 func (c *Call) mediaLoop() {
-	in := make([]int16, frameSamples)
-	out := make([]int16, frameSamples)
-	payload := make([]byte, frameSamples)
-	pkt := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: c.codec.PayloadType, SSRC: c.ssrc, Marker: true}}
+	st := c.newLoopState()
 	start := time.Now()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	ctxDone := c.ctl.ctx.Done()
 	defer c.finish()
-	defer func() {
-		if r := recover(); r != nil {
-			c.log.Error("media loop panic, ending call", "panic", r)
-			c.endReason.CompareAndSwap(nil, "media")
-		}
-	}()
-	var liveTicks int64
 	for tick := int64(0); ; tick++ {
 		due := start.Add(time.Duration(tick) * FrameDuration)
 		if wait := time.Until(due); wait > 0 {
@@ -616,135 +627,154 @@ func (c *Call) mediaLoop() {
 			select {
 			case <-timer.C:
 			case <-ctxDone:
-				c.endReason.CompareAndSwap(nil, "remote")
-				return
 			case <-c.stop:
-				return
 			}
-		} else {
-			select {
-			case <-ctxDone:
-				c.endReason.CompareAndSwap(nil, "remote")
-				return
-			case <-c.stop:
-				return
-			default:
-			}
-			if -wait > 10*FrameDuration { // we stalled (overload): do not burst, re-anchor the clock
-				start = time.Now().Add(-time.Duration(tick) * FrameDuration)
-			}
+		} else if -wait > 10*FrameDuration { // we stalled (overload): do not burst, re-anchor the clock
+			start = time.Now().Add(-time.Duration(tick) * FrameDuration)
 		}
-		now := time.Now()
-		late := now.Sub(due)
-		if c.mediaTimeout > 0 && c.live.Load() {
-			c.mu.Lock()
-			last := c.lastFrom
-			c.mu.Unlock()
-			if last.IsZero() {
-				last = c.answered
-			}
-			if now.Sub(last) > c.mediaTimeout {
-				c.log.Warn("no RTP from the far end, ending the call", "timeout", c.mediaTimeout)
-				c.endReason.CompareAndSwap(nil, "media_timeout")
-				return
-			}
+		if !c.safeStep(st, due) {
+			return
 		}
+	}
+}
 
+// safeStep runs step, turning a panic into the end of this call only.
+func (c *Call) safeStep(st *loopState, due time.Time) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.log.Error("media loop panic, ending call", "panic", r)
+			c.endReason.CompareAndSwap(nil, "media")
+			ok = false
+		}
+	}()
+	return c.step(st, due)
+}
+
+// step runs one 20 ms tick due at due: it plays out received audio, sends
+// the next frame (prompt, bridged audio, DTMF or silence), records both
+// and calls the handler. It reports false when the call has ended.
+func (c *Call) step(st *loopState, due time.Time) bool {
+	select {
+	case <-c.ctl.ctx.Done():
+		c.endReason.CompareAndSwap(nil, "remote")
+		return false
+	case <-c.stop:
+		return false
+	default:
+	}
+	in, out, payload, pkt := st.in, st.out, st.payload, &st.pkt
+	now := time.Now()
+	late := now.Sub(due)
+	if c.mediaTimeout > 0 && c.live.Load() {
 		c.mu.Lock()
-		played := c.jb.pop(in)
-		if !c.live.Load() {
-			if played && len(c.earlyPCM) < maxEarlyMedia {
-				c.earlyPCM = append(c.earlyPCM, in...)
-			}
-			c.mu.Unlock()
-			continue
+		last := c.lastFrom
+		c.mu.Unlock()
+		if last.IsZero() {
+			last = c.answered
 		}
-		if played {
-			c.stats.FramesPlayedOut++
+		if now.Sub(last) > c.mediaTimeout {
+			c.log.Warn("no RTP from the far end, ending the call", "timeout", c.mediaTimeout)
+			c.endReason.CompareAndSwap(nil, "media_timeout")
+			return false
 		}
-		peer := c.peer
-		playing := c.nextOut(out, now)
-		h := c.handler
-		codec := c.codec
-		liveTicks++
-		var dtmfEv *media.DTMFEvent
-		if len(c.dtmfOut) > 0 {
-			ev := c.dtmfOut[0]
-			c.dtmfOut = c.dtmfOut[1:]
-			dtmfEv = &ev
+	}
+
+	c.mu.Lock()
+	played := c.jb.pop(in)
+	if !c.live.Load() {
+		if played && len(c.earlyPCM) < maxEarlyMedia {
+			c.earlyPCM = append(c.earlyPCM, in...)
 		}
 		c.mu.Unlock()
+		return true
+	}
+	if played {
+		c.stats.FramesPlayedOut++
+	}
+	peer := c.peer
+	playing := c.nextOut(out, now)
+	h := c.handler
+	codec := c.codec
+	st.liveTicks++
+	var dtmfEv *media.DTMFEvent
+	if len(c.dtmfOut) > 0 {
+		ev := c.dtmfOut[0]
+		c.dtmfOut = c.dtmfOut[1:]
+		dtmfEv = &ev
+	}
+	c.mu.Unlock()
+	at := time.Duration(st.liveTicks-1) * FrameDuration
 
-		if dtmfEv != nil && dtmfEv.Event != 255 {
-			if dtmfEv.Duration == 160 { // first packet of an event
-				c.dtmfTS = c.timestamp
-				pkt.Marker = true
-			}
-			pkt.PayloadType = uint8(c.dtmfPT)
-			pkt.SequenceNumber = c.seq
-			pkt.Timestamp = c.dtmfTS
-			pkt.Payload = media.DTMFEncode(*dtmfEv)
-			_ = c.rtp.Load().WriteRTP(&pkt)
-			pkt.Marker = false
-			c.seq++
-			c.timestamp += frameSamples
-			clear(out)
-			if c.rec != nil {
-				_ = c.rec.write(in, out)
-			}
-			if h != nil {
-				h(in, time.Duration(liveTicks-1)*FrameDuration, playing)
-			}
-			continue
+	if dtmfEv != nil && dtmfEv.Event != 255 {
+		if dtmfEv.Duration == 160 { // first packet of an event
+			c.dtmfTS = c.timestamp
+			pkt.Marker = true
 		}
-
-		if peer != nil && !playing {
-			select {
-			case f := <-c.peerIn:
-				copy(out, f)
-			default:
-			}
-		}
-		encodeG711(codec.Name, out, payload)
+		pkt.PayloadType = uint8(c.dtmfPT)
 		pkt.SequenceNumber = c.seq
-		pkt.Timestamp = c.timestamp
-		pkt.Payload = payload
-		pkt.PayloadType = codec.PayloadType
-		err := c.rtp.Load().WriteRTP(&pkt)
+		pkt.Timestamp = c.dtmfTS
+		pkt.Payload = media.DTMFEncode(*dtmfEv)
+		_ = c.rtp.Load().WriteRTP(pkt)
 		pkt.Marker = false
 		c.seq++
 		c.timestamp += frameSamples
-
-		c.mu.Lock()
-		if err == nil {
-			c.stats.FramesSent++
-		}
-		c.stats.SendLate.Add(late)
-		if late > c.stats.SendLateMax {
-			c.stats.SendLateMax = late
-		}
-		c.stats.Duration = time.Duration(liveTicks) * FrameDuration
-		c.mu.Unlock()
-
-		if peer != nil {
-			f := make([]int16, frameSamples)
-			copy(f, in)
-			select {
-			case peer.peerIn <- f:
-			default:
-			}
-		}
+		clear(out)
 		if c.rec != nil {
-			if err := c.rec.write(in, out); err != nil {
-				c.log.Warn("recording stopped", "err", err)
-				_ = c.rec.close()
-				c.rec = nil
-			}
+			_ = c.rec.write(in, out)
 		}
 		if h != nil {
-			h(in, time.Duration(liveTicks-1)*FrameDuration, playing)
+			h(in, at, playing)
+		}
+		return true
+	}
+
+	if peer != nil && !playing {
+		select {
+		case f := <-c.peerIn:
+			copy(out, f)
+		default:
 		}
 	}
+	encodeG711(codec.Name, out, payload)
+	pkt.SequenceNumber = c.seq
+	pkt.Timestamp = c.timestamp
+	pkt.Payload = payload
+	pkt.PayloadType = codec.PayloadType
+	err := c.rtp.Load().WriteRTP(pkt)
+	pkt.Marker = false
+	c.seq++
+	c.timestamp += frameSamples
+
+	c.mu.Lock()
+	if err == nil {
+		c.stats.FramesSent++
+	}
+	c.stats.SendLate.Add(late)
+	if late > c.stats.SendLateMax {
+		c.stats.SendLateMax = late
+	}
+	c.stats.Duration = time.Duration(st.liveTicks) * FrameDuration
+	c.mu.Unlock()
+
+	if peer != nil {
+		f := make([]int16, frameSamples)
+		copy(f, in)
+		select {
+		case peer.peerIn <- f:
+		default:
+		}
+	}
+	if c.rec != nil {
+		if err := c.rec.write(in, out); err != nil {
+			c.log.Warn("recording stopped", "err", err)
+			_ = c.rec.close()
+			c.rec = nil
+		}
+	}
+	if h != nil {
+		h(in, at, playing)
+	}
+	return true
 }
 
 func (c *Call) finish() {

@@ -28,6 +28,9 @@ type Config struct {
 	// MediaTimeout ends a call when no RTP arrives for this long (default 30 s;
 	// it also ends calls whose BYE was lost).
 	MediaTimeout time.Duration `yaml:"media_timeout"`
+	// PerCallPacing gives every call its own media goroutine and timer
+	// instead of the shared per-core pacer (for comparison in benchmarks).
+	PerCallPacing bool `yaml:"per_call_pacing"`
 	// JitterFrames is the jitter buffer's reorder depth in 20 ms frames (default 3).
 	JitterFrames int `yaml:"jitter_frames"`
 }

@@ -37,6 +37,7 @@ type UA struct {
 	serveOnce sync.Once
 	serveErr  error
 	handler   atomic.Pointer[InboundHandler]
+	pacer     *pacer // shared media ticks (nil with Config.PerCallPacing)
 }
 
 // rtpRangeOnce and mediaLogOnce guard diago's process-wide media settings.
@@ -86,6 +87,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*UA, error) {
 		return nil, fmt.Errorf("telephony: new user agent: %w", err)
 	}
 	u := &UA{cfg: cfg, log: log, sipua: sipua, ctx: ctx}
+	if !cfg.PerCallPacing {
+		u.pacer = newPacer(ctx, 0)
+	}
 	var opts []diago.DiagoOption
 	opts = append(opts, diago.WithLogger(log.With("component", "diago")))
 	codecs := []media.Codec{}
@@ -617,6 +621,9 @@ func (u *UA) startCall(ctx context.Context, ctl dialogControl, rtpFn func() *med
 	o.recordPath = path
 	o.jitterFrames = u.cfg.JitterFrames
 	o.mediaTimeout = u.cfg.MediaTimeout
+	if !u.cfg.PerCallPacing {
+		o.pacer = u.pacer
+	}
 	o.log = u.log
 	return newCall(ctl, rtpFn, o)
 }

@@ -40,6 +40,7 @@ type benchOptions struct {
 	script     string
 	record     string
 	config     string
+	pacing     string
 }
 
 func parseBenchOptions(args []string, stderr io.Writer) (benchOptions, error) {
@@ -56,10 +57,13 @@ func parseBenchOptions(args []string, stderr io.Writer) (benchOptions, error) {
 	fs.StringVar(&o.script, "script", filepath.Join("scripts", "verify_contact.yaml"), "dialogue script (must accept DTMF 1 = yes)")
 	fs.StringVar(&o.record, "record", "", "record every call as stereo WAV under DIR (off by default)")
 	fs.StringVar(&o.config, "config", "", "dozvon YAML config (TTS engine and cache, VAD); default dozvon.yaml or defaults")
+	fs.StringVar(&o.pacing, "pacing", "shared", "media pacing: shared (one pacer per core) or per-call (a goroutine and timer per call)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	switch {
+	case o.pacing != "shared" && o.pacing != "per-call":
+		return o, fmt.Errorf("bench calls: --pacing %q: want shared or per-call", o.pacing)
 	case fs.NArg() > 0:
 		return o, fmt.Errorf("bench calls: unexpected argument %q", fs.Arg(0))
 	case o.n < 1 || o.n > 5000:
@@ -234,10 +238,11 @@ func runBenchCalls(ctx context.Context, e env, o benchOptions) (benchResult, err
 	defer callee.kill()
 
 	ua, err := telephony.New(ctx, telephony.Config{
-		Name:         "dozvon",
-		Listen:       []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}},
-		RecordDir:    o.record,
-		MediaTimeout: 10 * time.Second,
+		Name:          "dozvon",
+		Listen:        []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}},
+		RecordDir:     o.record,
+		MediaTimeout:  10 * time.Second,
+		PerCallPacing: o.pacing == "per-call",
 	}, log)
 	if err != nil {
 		return res, fmt.Errorf("bench calls: %w", err)
@@ -680,7 +685,7 @@ func summarizeBench(res *benchResult, calls []benchCall, crep benchCalleeReport)
 
 func writeBenchResult(w io.Writer, o benchOptions, r benchResult) {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format+"\n", a...) }
-	p("dozvon bench calls -n %d: %d calls dialled over %s to a simulated callee in a separate process", o.n, r.Calls, r.Ramp)
+	p("dozvon bench calls -n %d: %d calls dialled over %s to a simulated callee in a separate process; media pacing %s", o.n, r.Calls, r.Ramp, o.pacing)
 	p("  script %s, keypad answers (DTMF 1, 1) after a spoken greeting; cap per call %v", filepath.Base(o.script), o.duration)
 	p("  machine: %d cores, load average before %s, after %s; open-file limit %d", r.Cores, r.LoadBefore, r.LoadAfter, r.NoFile)
 	p("calls:       %d completed, %d failed, %d dropped; peak %d concurrent; wall %.1f s",
