@@ -1,6 +1,7 @@
 package testcalls
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
@@ -42,4 +43,26 @@ func (b *Board) take(callID string, from, to time.Time) []string {
 		out = append(out, u.text)
 	}
 	return out
+}
+
+// partial returns the words of the untaken utterances overlapping
+// [from, now] that have been spoken by now, assuming words are evenly
+// spread over each utterance's duration — what a streaming recognizer's
+// partial result would hold. Nothing is marked taken.
+func (b *Board) partial(callID string, from, now time.Time) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for _, u := range b.calls[callID] {
+		if u.taken || u.start.After(now) || u.end.Before(from) {
+			continue
+		}
+		words := strings.Fields(u.text)
+		n := len(words)
+		if d := u.end.Sub(u.start); d > 0 && now.Before(u.end) {
+			n = int(float64(len(words)) * float64(now.Sub(u.start)) / float64(d))
+		}
+		out = append(out, words[:n]...)
+	}
+	return strings.Join(out, " ")
 }

@@ -14,7 +14,7 @@ import (
 // does not listen to the audio's content. For each speech segment the
 // robot's VAD detects and feeds to the stream, Final returns the text the
 // simulated callee planned for the utterance(s) it was speaking during that
-// segment (from the Board). If the VAD misses speech, nothing is returned —
+// segment (from the Board), and Partial the words spoken so far. If the VAD misses speech, nothing is returned —
 // so end-to-end tests still exercise the real media path, VAD and timing.
 type ScriptedRecognizer struct {
 	board  *Board
@@ -55,7 +55,19 @@ func (s *scriptedStream) Accept(pcm []int16) error {
 	return nil
 }
 
-func (s *scriptedStream) Partial() (string, error) { return "", nil }
+// Partial returns the planned words spoken so far in the current segment
+// (evenly spread over the utterance), as a streaming recognizer would.
+func (s *scriptedStream) Partial() (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return "", errClosed
+	}
+	if s.first.IsZero() {
+		return "", nil
+	}
+	return s.r.board.partial(s.r.callID, s.first.Add(-s.r.Slack), time.Now()), nil
+}
 
 func (s *scriptedStream) Final() (asr.Result, error) {
 	s.mu.Lock()

@@ -63,7 +63,7 @@ func demoDebtors() []demoDebtor {
 		{id: "D-1013", name: "Егоров Максим Романович", first: "Максим", region: "Челябинская область", phone: "+79511110013",
 			what: "stays silent", b: testcalls.Behaviour{Ring: ring, Steps: []testcalls.Step{{Silence: time.Minute}}}},
 		{id: "D-1014", name: "Белов Кирилл Антонович", first: "Кирилл", region: "Тюменская область", phone: "+79821110014",
-			what: "voice assistant answers", b: testcalls.Behaviour{Ring: ring, Greeting: "Здравствуйте, я голосовой помощник Олег, что передать?"}},
+			what: "voice assistant answers", b: testcalls.Behaviour{Ring: ring, Greeting: "Здравствуйте, я голосовой помощник Олег. Представьтесь, пожалуйста, и скажите, что передать?"}},
 		{id: "D-1015", name: "Зайцева Нина Фёдоровна", first: "Нина", region: "Воронежская область", phone: "+79521110015",
 			what: "voicemail", b: testcalls.Behaviour{Ring: ring, Greeting: "Абонент не может ответить. Оставьте сообщение после сигнала."}},
 		{id: "D-1009", name: "Михайлов Денис Олегович", first: "Денис", region: "Краснодарский край", phone: "+79181110009",
