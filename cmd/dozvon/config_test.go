@@ -1,0 +1,90 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoadConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name    string
+		file    string // YAML body ("" = no file given)
+		env     map[string]string
+		wantErr string
+		check   func(t *testing.T, c config)
+	}{
+		{name: "defaults", check: func(t *testing.T, c config) {
+			if c.ASR.Engine != "vosk" || c.TTS.Engine != "espeak" || c.Store.DSN != "sqlite:var/dozvon.db" || c.SIP.Listen[0].Port != 5060 {
+				t.Fatalf("defaults %+v", c)
+			}
+		}},
+		{name: "file values", file: "sip:\n  listen: [{transport: tcp, host: 0.0.0.0, port: 5070}]\n  ring_timeout: 20s\nasr: {engine: dtmf}\n",
+			check: func(t *testing.T, c config) {
+				if c.SIP.Listen[0].Transport != "tcp" || c.SIP.Listen[0].Port != 5070 || c.SIP.RingTimeout.Seconds() != 20 || c.ASR.Engine != "dtmf" {
+					t.Fatalf("got %+v", c)
+				}
+			}},
+		{name: "env overrides the file", file: "asr: {engine: dtmf}\n",
+			env: map[string]string{"DOZVON_ASR": "vosk", "VOSK_MODEL": "/m", "DOZVON_SIP_PORT": "5099", "DOZVON_DSN": "postgres://x"},
+			check: func(t *testing.T, c config) {
+				if c.ASR.Engine != "vosk" || c.ASR.Model != "/m" || c.SIP.Listen[0].Port != 5099 || c.Store.DSN != "postgres://x" {
+					t.Fatalf("got %+v", c)
+				}
+			}},
+		{name: "empty file keeps defaults", file: "", check: func(t *testing.T, c config) {
+			if c.TTS.Engine != "espeak" {
+				t.Fatalf("got %+v", c)
+			}
+		}},
+		{name: "unknown key names its line", file: "sip:\n  name: x\n  lisen: []\n", wantErr: "line 3"},
+		{name: "bad engine", file: "asr: {engine: google}\n", wantErr: `asr.engine "google"`},
+		{name: "bad duration", file: "sip: {ring_timeout: soon}\n", wantErr: "line 1"},
+		{name: "bad codec", file: "sip: {codecs: [G729]}\n", wantErr: `codec "G729"`},
+		{name: "bad port in env", env: map[string]string{"DOZVON_SIP_PORT": "fifty"}, wantErr: "DOZVON_SIP_PORT"},
+		{name: "explicit missing file", env: map[string]string{"DOZVON_CONFIG": filepath.Join(dir, "nope.yaml")}, wantErr: "nope.yaml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := ""
+			if tt.file != "" || tt.name == "empty file keeps defaults" {
+				path = write(strings.ReplaceAll(tt.name, " ", "_")+".yaml", tt.file)
+			}
+			getenv := func(k string) string { return tt.env[k] }
+			c, err := loadConfig(path, getenv)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+func TestParseVars(t *testing.T) {
+	v, err := parseVars([]string{"debtor.first_name=Иван", "debtor.name=Иванов Иван", "campaign=x=y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := v["debtor"].(map[string]any)
+	if d["first_name"] != "Иван" || d["name"] != "Иванов Иван" || v["campaign"] != "x=y" {
+		t.Fatalf("got %#v", v)
+	}
+	if _, err := parseVars([]string{"novalue"}); err == nil {
+		t.Fatal("a var without = was accepted")
+	}
+}
