@@ -34,7 +34,8 @@ type frameInfo struct {
 // (beeps, SIT, CED) to time greetings and pauses to the frame.
 type analyzer struct {
 	floorDB float64
-	recent  [floorWindow]float64 // frame energies, a ring buffer
+	recent  [floorWindow]float64 // smoothed frame energies, a ring buffer
+	power   [floorSmooth]float64 // linear power of the last frames
 	n       int                  // frames seen
 	coeffs  []float64
 	freqs   []float64
@@ -51,10 +52,15 @@ func newAnalyzer() *analyzer {
 
 // Voicing thresholds: a frame is "voiced" when it is both loud in absolute
 // terms and well above the running noise floor.
-// The noise floor is the quietest frame of the last floorWindow frames
-// (minimum statistics): it follows line noise within two seconds, and a
-// phrase, which always has quieter gaps, does not lift it.
+// The noise floor is the quietest stretch of floorSmooth frames in the last
+// floorWindow frames (minimum statistics on a short moving average): it
+// follows line noise within two seconds, and a phrase, which always has
+// quieter gaps, does not lift it. The average matters on noisy lines: the
+// power of single 20 ms frames of low-frequency (brown, pink) noise swings by
+// ±7 dB, and the minimum of raw frames sat so far below the noise that the
+// noise itself counted as speech.
 const (
+	floorSmooth   = 4 // frames: 80 ms
 	minVoicedDB   = -50
 	voicedOverDB  = 10
 	floorWindow   = 100 // frames: 2 s
@@ -71,8 +77,15 @@ func (a *analyzer) analyze(frame []int16) frameInfo {
 		v := float64(s) / 32768
 		sumsq += v * v
 	}
-	db := 10 * math.Log10(sumsq/float64(len(frame))+1e-12)
-	a.recent[a.n%floorWindow] = db
+	pow := sumsq / float64(len(frame))
+	db := 10 * math.Log10(pow+1e-12)
+	a.power[a.n%floorSmooth] = pow
+	var avg float64
+	k := min(a.n+1, floorSmooth)
+	for _, p := range a.power[:k] {
+		avg += p
+	}
+	a.recent[a.n%floorWindow] = 10 * math.Log10(avg/float64(k)+1e-12)
 	a.n++
 	a.floorDB = db
 	for _, v := range a.recent[:min(a.n, floorWindow)] {

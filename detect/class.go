@@ -39,5 +39,28 @@ type Decision struct {
 	Class      Class
 	Confidence float64       // 0..1, a rule-based estimate, not a calibrated probability
 	Evidence   []string      // human-readable reasons, in the order they were found
-	At         time.Duration // audio time since answer when the decision was taken
+	// At is the audio time since answer when the classifier knew whether a
+	// person answered: the moment the robot acts (greets on, or stops and
+	// discloses nothing). For a human or a decisive cue it is also when the
+	// class was known.
+	At time.Duration
+	// Settled reports that Class is final. A non-human verdict taken on the
+	// greeting's length alone is not settled at first: Class is the best
+	// guess so far and may still change to another non-human class.
+	Settled bool
+	// SettledAt is the audio time since answer when the class became final
+	// (valid when Settled; equal to At when both came together).
+	SettledAt time.Duration
+	// Provisional is the class guessed at At when the class was settled
+	// later ("" when At and SettledAt coincide).
+	Provisional Class
+}
+
+// FirstClass is the class the verdict carried at At: the provisional guess
+// for a class settled later, else Class.
+func (d Decision) FirstClass() Class {
+	if d.Provisional != "" {
+		return d.Provisional
+	}
+	return d.Class
 }

@@ -27,14 +27,12 @@ type Config struct {
 	// slow synthetic greetings name themselves only after 4–5 s; a non-human
 	// costs nothing while the robot waits, a human is decided long before).
 	MaxAnalysis time.Duration
-	// DecideBy, when set, trades accuracy for speed: once this much audio has
-	// passed and the greeting is already too long for a person, decide at
-	// once from the best text cue so far, or NonHumanPrior without one.
-	// Zero (the default) waits for a decisive cue up to MaxAnalysis.
-	DecideBy time.Duration
-	// NonHumanPrior is the guess DecideBy makes without any cue (default
-	// VoiceAssistant: the most common non-human answer on Russian mobiles).
-	NonHumanPrior Class
+	// EarlyGreeting is how much speech, with nothing in its text that sounds
+	// like a person answering the phone, settles that no person answered
+	// (default 1.5 s, the maximum_greeting of Asterisk's AMD). The robot acts
+	// on that at once (it stops and says nothing more); the classifier keeps
+	// listening until it knows which non-human class it is (Decision.Settled).
+	EarlyGreeting time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -48,9 +46,7 @@ func (c Config) withDefaults() Config {
 	def(&c.HumanCueSilence, 500*time.Millisecond)
 	def(&c.InitialSilence, 2500*time.Millisecond)
 	def(&c.MaxAnalysis, 6*time.Second)
-	if c.NonHumanPrior == "" {
-		c.NonHumanPrior = VoiceAssistant
-	}
+	def(&c.EarlyGreeting, 1500*time.Millisecond)
 	return c
 }
 
@@ -59,6 +55,9 @@ func (c Config) withDefaults() Config {
 const (
 	minSpeechRun   = 60 * time.Millisecond
 	segmentGap     = 300 * time.Millisecond
+	// stretchGap ends a stretch of talk: shorter pauses are breaths and the
+	// gaps between a recording's words, a longer one is a person waiting
+	stretchGap = 500 * time.Millisecond
 	talkOverLimit  = 1500 * time.Millisecond
 	earlyVoiceMin  = 1 * time.Second
 	earlyVoiceCue  = 0.4
@@ -98,6 +97,8 @@ type Classifier struct {
 	heardSpeech   bool
 	speechTotal   time.Duration
 	longestSeg    time.Duration
+	stretchStart  time.Duration // start of the current stretch of talk
+	longestTalk   time.Duration // longest stretch of talk without a stretchGap pause
 	talkOver      time.Duration
 	sawTone       bool
 	beep, sit     *toneEvent
@@ -108,7 +109,8 @@ type Classifier struct {
 	scores        textScores
 
 	evidence []string
-	decision *Decision
+	early    *Decision // "no person answered", class not settled yet
+	decision *Decision // the settled verdict
 }
 
 // New returns a classifier for one call.
@@ -191,6 +193,9 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 			c.lastSpeech = c.t
 		case c.speechRun >= minSpeechRun:
 			c.runCounted = true
+			if start := c.t - c.speechRun; !c.heardSpeech || start-c.lastSpeech >= stretchGap {
+				c.stretchStart = start
+			}
 			if !c.inSpeech {
 				if !c.heardSpeech {
 					c.note("speech starts at %.2fs", (c.t - c.speechRun).Seconds())
@@ -210,6 +215,9 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 	}
 	if c.inSpeech {
 		c.longestSeg = max(c.longestSeg, c.lastSpeech-c.segStart)
+	}
+	if c.heardSpeech {
+		c.longestTalk = max(c.longestTalk, c.lastSpeech-c.stretchStart)
 	}
 	c.evaluate()
 }
@@ -256,29 +264,56 @@ func (c *Classifier) Text(partialOrFinal string, final bool) {
 }
 
 // Pending reports that the callee's first phrase has begun (speech or a tone
-// was heard, or early media sounded like a voice) and no verdict has been
-// reached yet: the robot should not say anything sensitive until it has.
+// was heard, or early media sounded like a voice) and it is not known yet
+// whether a person answered: the robot should not say anything sensitive
+// until it is.
 func (c *Classifier) Pending() bool {
-	return c.decision == nil && (c.heardSpeech || c.sawTone || c.speechRun > 0 || c.earlyVoice >= earlyVoiceMin)
+	return c.decision == nil && c.early == nil && (c.heardSpeech || c.sawTone || c.speechRun > 0 || c.earlyVoice >= earlyVoiceMin)
 }
 
-// Decision returns the verdict and true once the classifier has decided.
+// Decision returns the verdict and true once the classifier knows whether a
+// person answered. A non-human verdict may come before its class is known
+// (Settled false, Class the best guess so far); keep feeding the classifier
+// until Settled to learn the class. A settled verdict no longer changes.
 func (c *Classifier) Decision() (Decision, bool) {
-	if c.decision == nil {
+	d := c.decision
+	if d == nil {
+		d = c.early
+	}
+	if d == nil {
 		return Decision{}, false
 	}
-	d := *c.decision
-	d.Evidence = append([]string(nil), d.Evidence...)
-	return d, true
+	out := *d
+	out.Evidence = append([]string(nil), d.Evidence...)
+	return out, true
 }
 
 func (c *Classifier) note(format string, args ...any) {
 	c.evidence = append(c.evidence, fmt.Sprintf(format, args...))
 }
 
+// decide settles the verdict. After an early non-human verdict it only
+// settles the class: the time the robot learnt that no person answered
+// stays the early one.
 func (c *Classifier) decide(cls Class, conf float64, why string, args ...any) {
 	c.note(why, args...)
-	c.decision = &Decision{Class: cls, Confidence: conf, Evidence: c.evidence, At: c.t}
+	d := &Decision{Class: cls, Confidence: conf, Evidence: c.evidence, At: c.t, Settled: true, SettledAt: c.t}
+	if c.early != nil {
+		d.At, d.Provisional = c.early.At, c.early.Class
+	}
+	c.decision = d
+}
+
+// decideNotHuman records the early verdict that no person answered; the
+// class is the best text cue so far, or machine (the same fallback as at the
+// end of the analysis time) without one.
+func (c *Classifier) decideNotHuman(why string, args ...any) {
+	c.note(why, args...)
+	cls := Machine
+	if g, top, margin := c.scores.best(); top > 0 && margin > 0 {
+		cls = g
+	}
+	c.early = &Decision{Class: cls, Confidence: 0.7, Evidence: append([]string(nil), c.evidence...), At: c.t, Provisional: cls}
 }
 
 func (c *Classifier) textEvidence(cls Class) string {
@@ -331,7 +366,7 @@ func (c *Classifier) evaluate() {
 	// said slowly), up to a hard limit.
 	fewHumanWords := humanCue && c.words <= maxHumanWords && c.speechTotal <= maxHumanWordsSpeech
 	short := c.speechTotal <= cfg.MaxGreeting || fewHumanWords
-	if c.heardSpeech && !c.inSpeech && c.speechRun == 0 && silentFor >= need &&
+	if c.early == nil && c.heardSpeech && !c.inSpeech && c.speechRun == 0 && silentFor >= need &&
 		short && top < blockHuman && c.talkOver < talkOverLimit {
 		// early-media voice does not block this: music instead of ringback
 		// ("Гудок") sounds the same and the person behind it must be greeted
@@ -347,16 +382,17 @@ func (c *Classifier) evaluate() {
 		c.decide(cls, 0.7, "greeting longer than %.1fs and %s", cfg.MaxGreeting.Seconds(), c.textEvidence(cls))
 		return
 	}
-	if cfg.DecideBy > 0 && c.t >= cfg.DecideBy && longGreeting && !fewHumanWords {
-		if top >= 0.4 && margin > 0 {
-			c.decide(cls, 0.55, "decide-by %.1fs: greeting too long for a person and %s", cfg.DecideBy.Seconds(), c.textEvidence(cls))
-		} else {
-			c.decide(cfg.NonHumanPrior, 0.4, "decide-by %.1fs: greeting %.2fs too long for a person, no cue yet → %s (prior)",
-				cfg.DecideBy.Seconds(), c.speechTotal.Seconds(), cfg.NonHumanPrior)
-		}
-		return
+	// Stage one: more speech than a person's greeting and no word of
+	// answering the phone in what was recognised — no person answered. The
+	// robot can stop now; the class is settled by the rules above or at the
+	// end of the analysis time. Text is required: without it there is no
+	// telling "алло, алло, слушаю" said in one breath from a recording.
+	if c.early == nil && c.heardSpeech && c.words > 0 && c.scores.score[Human] == 0 &&
+		(max(c.speechTotal, c.longestTalk) >= cfg.EarlyGreeting || c.talkOver >= talkOverLimit) {
+		c.decideNotHuman("%.2fs of speech, longer than a person's greeting (%.1fs), and no answering word in %q → not a person (class pending)",
+			max(c.speechTotal, c.longestTalk).Seconds(), cfg.EarlyGreeting.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 	}
-	if !c.heardSpeech && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
+	if c.early == nil && !c.heardSpeech && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
 		c.decide(Silence, 0.8, "no speech for %.1fs (%.1fs of it while the robot was quiet) → silence", c.t.Seconds(), c.quiet.Seconds())
 		return
 	}
@@ -378,6 +414,8 @@ func (c *Classifier) evaluate() {
 	switch {
 	case top >= 0.5 && margin > 0:
 		c.decide(cls, 0.6, "analysis time up; best text cue: %s", c.textEvidence(cls))
+	case c.early != nil:
+		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
 	case humanCue && top < blockHuman:
 		c.decide(Human, 0.6, "analysis time up; %s", c.textEvidence(Human))
 	case longGreeting:

@@ -74,19 +74,19 @@ type textAt struct {
 }
 
 // run feeds early media, then the answered audio followed by silence, in
-// 20 ms frames, delivering texts on time; it stops at the first decision.
+// 20 ms frames, delivering texts on time; it stops once the class is settled.
 func run(t *testing.T, early, answered []int16, texts []textAt) Decision {
 	t.Helper()
 	c := New(Config{})
 	for i := 0; i+evalFrame <= len(early); i += evalFrame {
 		c.EarlyMedia(early[i : i+evalFrame])
 	}
-	if d, ok := c.Decision(); ok {
+	if d, ok := c.Decision(); ok && d.Settled {
 		return d
 	}
 	silent := make([]int16, evalFrame)
 	var now time.Duration
-	for i := 0; now < 6*time.Second; i += evalFrame {
+	for i := 0; now < 8*time.Second; i += evalFrame {
 		frame := silent
 		if i+evalFrame <= len(answered) {
 			frame = answered[i : i+evalFrame]
@@ -97,11 +97,11 @@ func run(t *testing.T, early, answered []int16, texts []textAt) Decision {
 			c.Text(texts[0].text, texts[0].final)
 			texts = texts[1:]
 		}
-		if d, ok := c.Decision(); ok {
+		if d, ok := c.Decision(); ok && d.Settled {
 			return d
 		}
 	}
-	t.Fatal("no decision after 6 s of audio")
+	t.Fatal("no settled decision after 8 s of audio")
 	return Decision{}
 }
 
@@ -285,39 +285,124 @@ func TestOddInputDoesNotPanic(t *testing.T) {
 	}
 }
 
-func TestDecideByTradesAccuracyForSpeed(t *testing.T) {
-	long := newSignal().silence(200 * time.Millisecond).speech(4 * time.Second).s
+func TestLongGreetingIsNotAPersonBeforeItsClassIsKnown(t *testing.T) {
+	ms := time.Millisecond
+	// 0.2 s of silence, then 4 s of speech without a pause
+	long := newSignal().silence(200 * ms).speech(4 * time.Second).s
 	tests := []struct {
-		name   string
-		cfg    Config
-		want   Class
-		before time.Duration
+		name      string
+		texts     []textAt
+		earlyBy   time.Duration // the person-or-not verdict, 0: none before the class
+		want      Class
+		provision Class
+		settledAt time.Duration // not before
 	}{
-		// MaxAnalysis counts from the first sound (0.2 s here)
-		{"default waits for a cue, then calls a long greeting a machine", Config{}, Machine, 6200 * time.Millisecond},
-		{"decide-by guesses the prior", Config{DecideBy: 2500 * time.Millisecond}, VoiceAssistant, 2500 * time.Millisecond},
-		{"the prior is configurable", Config{DecideBy: 2500 * time.Millisecond, NonHumanPrior: Machine}, Machine, 2500 * time.Millisecond},
+		{
+			name:    "voicemail: not a person at 1.5 s of speech, machine once it asks for a message",
+			texts:   []textAt{{900 * ms, "здравствуйте вы", false}, {3400 * ms, "здравствуйте вы позвонили ивану оставьте сообщение", false}},
+			earlyBy: 1760 * ms, want: Machine, provision: Machine, settledAt: 3400 * ms,
+		},
+		{
+			name:    "assistant: the guess is corrected by a later cue",
+			texts:   []textAt{{900 * ms, "здравствуйте", false}, {3000 * ms, "здравствуйте говорит автоматический помощник", false}},
+			earlyBy: 1760 * ms, want: VoiceAssistant, provision: Machine, settledAt: 3000 * ms,
+		},
+		{
+			name:    "a weak cue is the provisional class",
+			texts:   []textAt{{900 * ms, "это олег", false}, {3000 * ms, "это олег что передать", false}},
+			earlyBy: 1760 * ms, want: VoiceAssistant, provision: VoiceAssistant, settledAt: 3000 * ms,
+		},
+		{
+			name:  "an answering word keeps the verdict open",
+			texts: []textAt{{900 * ms, "алло да", false}},
+			want:  Human, settledAt: 4200 * ms, // after the talk ends, not during it
+		},
+		{
+			name: "no text: no early verdict, a long greeting is a machine at the end of the analysis",
+			want: Machine, settledAt: 6 * time.Second,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := New(tt.cfg)
+			c := New(Config{})
 			silent := make([]int16, evalFrame)
-			for i := 0; ; i += evalFrame {
+			texts := tt.texts
+			var now time.Duration
+			var first *Decision
+			for i := 0; now < 8*time.Second; i += evalFrame {
 				frame := silent
 				if i+evalFrame <= len(long) {
 					frame = long[i : i+evalFrame]
 				}
 				c.Frame(frame, false)
-				if d, ok := c.Decision(); ok {
-					if d.Class != tt.want || d.At > tt.before {
-						t.Errorf("decision %s at %v, want %s by %v; %q", d.Class, d.At, tt.want, tt.before, d.Evidence)
+				now += 20 * ms
+				for len(texts) > 0 && texts[0].at <= now {
+					c.Text(texts[0].text, texts[0].final)
+					texts = texts[1:]
+				}
+				d, ok := c.Decision()
+				if !ok {
+					continue
+				}
+				if first == nil {
+					first = &d
+				}
+				if !d.Settled {
+					continue
+				}
+				if d.Class != tt.want || d.SettledAt < tt.settledAt {
+					t.Errorf("settled %s at %v, want %s not before %v; %q", d.Class, d.SettledAt, tt.want, tt.settledAt, d.Evidence)
+				}
+				if tt.earlyBy == 0 {
+					if first.At != d.SettledAt || !first.Settled || d.Provisional != "" {
+						t.Errorf("first verdict %+v before the settled one %+v, want none", *first, d)
 					}
 					return
 				}
-				if i > 10*SampleRate {
-					t.Fatal("no decision")
+				if first.Settled || first.At > tt.earlyBy || first.Class != tt.provision || first.Confidence <= 0 {
+					t.Errorf("first verdict %s at %v (settled %v, confidence %.2f), want a provisional %s by %v", first.Class, first.At, first.Settled, first.Confidence, tt.provision, tt.earlyBy)
 				}
+				if d.At != first.At || d.Provisional != tt.provision {
+					t.Errorf("settled verdict keeps At %v / provisional %q, want %v / %q", d.At, d.Provisional, first.At, tt.provision)
+				}
+				return
 			}
+			t.Fatal("no settled decision")
 		})
+	}
+}
+
+// withBrownNoise mixes low-frequency noise (a leaky random walk, like
+// sox's brownnoise) at about -44 dBFS into the whole signal.
+func (g *signal) withBrownNoise() *signal {
+	var w float64
+	for i := range g.s {
+		w = 0.98*w + 300*g.rng.NormFloat64()
+		g.s[i] = int16(max(math.MinInt16, min(math.MaxInt16, float64(g.s[i])+w)))
+	}
+	return g
+}
+
+// TestNoiseIsNotSpeech: on a line with brown noise, a person's "алло" and
+// the pause after it must be told apart. Single 20 ms frames of such noise
+// swing by several dB; a floor taken from raw frames sat so far below the
+// noise that the noise counted as speech and the pause never came.
+func TestNoiseIsNotSpeech(t *testing.T) {
+	ms := time.Millisecond
+	answered := newSignal().silence(600*ms).speech(450*ms).silence(3*time.Second).withBrownNoise().s
+	d := run(t, nil, answered, []textAt{{1350 * ms, "алло", false}})
+	if d.Class != Human || d.At > 2*time.Second {
+		t.Errorf("decision %s at %v, want human by 2s; %q", d.Class, d.At, d.Evidence)
+	}
+	an := newAnalyzer()
+	noise := newSignal().silence(3 * time.Second).withBrownNoise().s
+	var voiced int
+	for i := 0; i+evalFrame <= len(noise); i += evalFrame {
+		if fi := an.analyze(noise[i : i+evalFrame]); fi.voiced && !fi.tonal {
+			voiced++
+		}
+	}
+	if voiced > 3 {
+		t.Errorf("%d of %d frames of noise counted as speech", voiced, len(noise)/evalFrame)
 	}
 }

@@ -24,8 +24,16 @@ type Report struct {
 	Accuracy               float64                   `json:"accuracy"`
 	HumanMisclassifiedRate float64                   `json:"human_misclassified_rate"`
 	Confusion              map[string]map[string]int `json:"confusion"`
-	LatencyMS              Latency                   `json:"latency_ms"`
-	Files                  []FileResult              `json:"-"`
+	// LatencyMS is when the classifier knew whether a person answered (the
+	// robot acts then: greets on, or stops and discloses nothing).
+	LatencyMS Latency `json:"latency_ms"`
+	// ClassLatencyMS is when the class itself was final (later than
+	// LatencyMS for non-humans first recognised by their greeting's length).
+	ClassLatencyMS Latency `json:"class_latency_ms"`
+	// FirstGuessAccuracy is the share of files whose class was already
+	// right at LatencyMS (for a verdict settled later: its provisional class).
+	FirstGuessAccuracy float64      `json:"first_guess_accuracy"`
+	Files              []FileResult `json:"-"`
 }
 
 // Latency holds decision-latency percentiles in milliseconds of audio time.
@@ -93,8 +101,9 @@ func Evaluate(ctx context.Context, dir string, cfg Config) (Report, error) {
 }
 
 func (r *Report) summarise() {
-	var correct, humans, humanMiss int
+	var correct, firstRight, humans, humanMiss int
 	lat := make([]time.Duration, 0, len(r.Files))
+	classLat := make([]time.Duration, 0, len(r.Files))
 	for _, f := range r.Files {
 		row := r.Confusion[string(f.Label)]
 		if row == nil {
@@ -111,15 +120,25 @@ func (r *Report) summarise() {
 				humanMiss++
 			}
 		}
+		if f.Decision.FirstClass() == f.Label {
+			firstRight++
+		}
 		lat = append(lat, f.Decision.At)
+		classLat = append(classLat, f.Decision.SettledAt)
 	}
 	r.N = len(r.Files)
 	r.Accuracy = round4(float64(correct) / float64(r.N))
+	r.FirstGuessAccuracy = round4(float64(firstRight) / float64(r.N))
 	if humans > 0 {
 		r.HumanMisclassifiedRate = round4(float64(humanMiss) / float64(humans))
 	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	r.LatencyMS = Latency{P50: percentile(lat, 50).Milliseconds(), P95: percentile(lat, 95).Milliseconds()}
+	r.LatencyMS = latencyOf(lat)
+	r.ClassLatencyMS = latencyOf(classLat)
+}
+
+func latencyOf(d []time.Duration) Latency {
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	return Latency{P50: percentile(d, 50).Milliseconds(), P95: percentile(d, 95).Milliseconds()}
 }
 
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
@@ -170,26 +189,29 @@ func (r Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "accuracy: %.1f%% (%d/%d)\n", 100*r.Accuracy, correct, r.N)
 	fmt.Fprintf(&b, "humans taken for non-humans: %.1f%% (of %d)\n", 100*r.HumanMisclassifiedRate, humans)
-	fmt.Fprintf(&b, "decision latency (audio time since answer): p50 %d ms, p95 %d ms\n", r.LatencyMS.P50, r.LatencyMS.P95)
+	fmt.Fprintf(&b, "decision latency, person or not (audio time since answer): p50 %d ms, p95 %d ms\n", r.LatencyMS.P50, r.LatencyMS.P95)
+	fmt.Fprintf(&b, "class settled (audio time since answer):                  p50 %d ms, p95 %d ms\n", r.ClassLatencyMS.P50, r.ClassLatencyMS.P95)
+	fmt.Fprintf(&b, "class right already at the decision: %.1f%%\n", 100*r.FirstGuessAccuracy)
 	for _, l := range Classes() {
-		var lat []time.Duration
+		var lat, cl []time.Duration
 		for _, f := range r.Files {
 			if f.Label == l {
 				lat = append(lat, f.Decision.At)
+				cl = append(cl, f.Decision.SettledAt)
 			}
 		}
 		if len(lat) == 0 {
 			continue
 		}
-		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-		fmt.Fprintf(&b, "  %-16s p50 %5d ms, p95 %5d ms (n=%d)\n", l, percentile(lat, 50).Milliseconds(), percentile(lat, 95).Milliseconds(), len(lat))
+		d, s := latencyOf(lat), latencyOf(cl)
+		fmt.Fprintf(&b, "  %-16s decision p50 %5d ms, p95 %5d ms; class p50 %5d ms, p95 %5d ms (n=%d)\n", l, d.P50, d.P95, s.P50, s.P95, len(lat))
 	}
 	for _, f := range r.Files {
 		if f.Decision.Class == f.Label {
 			continue
 		}
-		fmt.Fprintf(&b, "MISS %s: %s → %s (%.2f at %d ms): %s\n", f.Path, f.Label, f.Decision.Class,
-			f.Decision.Confidence, f.Decision.At.Milliseconds(), strings.Join(f.Decision.Evidence, "; "))
+		fmt.Fprintf(&b, "MISS %s: %s → %s (%.2f at %d ms, settled at %d ms): %s\n", f.Path, f.Label, f.Decision.Class,
+			f.Decision.Confidence, f.Decision.At.Milliseconds(), f.Decision.SettledAt.Milliseconds(), strings.Join(f.Decision.Evidence, "; "))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -269,11 +291,11 @@ func classifyStream(samples []int16, text string, cfg Config) (Decision, error) 
 			c.Text(events[next].text, events[next].final)
 			next++
 		}
-		if d, ok := c.Decision(); ok {
+		if d, ok := c.Decision(); ok && d.Settled {
 			return d, nil
 		}
 	}
-	return Decision{}, errors.New("detect eval: classifier made no decision within the analysis time")
+	return Decision{}, errors.New("detect eval: classifier settled no class within the analysis time")
 }
 
 // simulateRecognizer turns a file's sidecar text into timed partial and final

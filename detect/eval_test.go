@@ -11,25 +11,26 @@ import (
 
 // TestEvaluateLabelledSets runs the evaluation on the committed labelled
 // sets and holds them to the quality figures of issue 6: accuracy >= 98 %,
-// humans taken for non-humans <= 1 %. "set" is the tuning set; "holdout" was
-// generated from texts, voices, noise and beeps not used while tuning
-// (tools/gen-detect-set.sh). Latency is audio time since answer.
+// humans taken for non-humans <= 1 %, decision latency p95 <= 2.5 s. "set" is
+// the tuning set; "holdout" was generated from texts, voices, noise and beeps
+// not used while tuning (tools/gen-detect-set.sh). Latency is audio time
+// since answer, so these figures do not depend on the machine.
 //
-// The issue's latency target (p95 <= 2.5 s) is NOT met on these sets: slow
-// synthetic greetings say the word that names them ("помощник", "оставьте
-// сообщение") 3–5 s after answer, so p95 is ~4.9 s. What is asserted is the
-// median (<= 2.5 s) and that a human is recognised within 3.5 s of answer
-// (leading silence included); p95 is logged for the report.
+// The latency is that of the verdict the robot acts on — a person or not
+// (Decision.At). For a non-human recognised by a greeting too long for a
+// person, the class (assistant, machine…) is settled later, when the word
+// that names it is heard; that p95 is logged, not asserted, and so is the
+// share of files whose class was already right at the verdict.
 func TestEvaluateLabelledSets(t *testing.T) {
 	tests := []struct {
 		dir            string
 		minAccuracy    float64
 		maxHumanMissed float64
-		maxP50ms       int64
+		maxP95ms       int64
 		maxHumanP50    time.Duration
 	}{
-		{dir: "set", minAccuracy: 0.98, maxHumanMissed: 0.01, maxP50ms: 2500, maxHumanP50: 2 * time.Second},
-		{dir: "holdout", minAccuracy: 0.98, maxHumanMissed: 0.01, maxP50ms: 2500, maxHumanP50: 2 * time.Second},
+		{dir: "set", minAccuracy: 0.98, maxHumanMissed: 0.01, maxP95ms: 2500, maxHumanP50: 2 * time.Second},
+		{dir: "holdout", minAccuracy: 0.98, maxHumanMissed: 0.01, maxP95ms: 2500, maxHumanP50: 2 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
@@ -48,13 +49,19 @@ func TestEvaluateLabelledSets(t *testing.T) {
 			if rep.HumanMisclassifiedRate > tt.maxHumanMissed {
 				t.Errorf("humans taken for non-humans %.3f > %.2f", rep.HumanMisclassifiedRate, tt.maxHumanMissed)
 			}
-			if rep.LatencyMS.P50 > tt.maxP50ms {
-				t.Errorf("latency p50 %d ms > %d ms", rep.LatencyMS.P50, tt.maxP50ms)
+			if rep.LatencyMS.P95 > tt.maxP95ms {
+				t.Errorf("decision latency p95 %d ms > %d ms", rep.LatencyMS.P95, tt.maxP95ms)
 			}
 			var humans []time.Duration
 			for _, f := range rep.Files {
 				if f.Label == Human {
 					humans = append(humans, f.Decision.At)
+					if f.Decision.Provisional != "" || f.Decision.SettledAt != f.Decision.At {
+						t.Errorf("%s: a human verdict must be settled when taken: %+v", f.Path, f.Decision)
+					}
+				}
+				if f.Decision.SettledAt < f.Decision.At {
+					t.Errorf("%s: class settled at %v before the verdict at %v", f.Path, f.Decision.SettledAt, f.Decision.At)
 				}
 			}
 			sort.Slice(humans, func(i, j int) bool { return humans[i] < humans[j] })

@@ -42,17 +42,20 @@ func TestSimulateRecognizer(t *testing.T) {
 
 func TestReportJSONShape(t *testing.T) {
 	rep := Report{Files: []FileResult{
-		{Label: Human, Decision: Decision{Class: Human, At: 1200 * time.Millisecond}},
-		{Label: Human, Decision: Decision{Class: Machine, At: 3000 * time.Millisecond}},
-		{Label: Silence, Decision: Decision{Class: Silence, At: 2500 * time.Millisecond}},
+		{Label: Human, Decision: Decision{Class: Human, At: 1200 * time.Millisecond, SettledAt: 1200 * time.Millisecond}},
+		{Label: Human, Decision: Decision{Class: Machine, At: 3000 * time.Millisecond, SettledAt: 3000 * time.Millisecond}},
+		{Label: Silence, Decision: Decision{Class: Silence, At: 2500 * time.Millisecond, SettledAt: 2500 * time.Millisecond}},
+		// not a person at 1.8 s, guessed machine, settled as an assistant at 4 s
+		{Label: VoiceAssistant, Decision: Decision{Class: VoiceAssistant, Provisional: Machine, At: 1800 * time.Millisecond, SettledAt: 4 * time.Second}},
 	}, Confusion: map[string]map[string]int{}}
 	rep.summarise()
 	b, err := json.Marshal(rep)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"n":3,"accuracy":0.6667,"human_misclassified_rate":0.5,` +
-		`"confusion":{"human":{"human":1,"machine":1},"silence":{"silence":1}},"latency_ms":{"p50":2500,"p95":3000}}`
+	want := `{"n":4,"accuracy":0.75,"human_misclassified_rate":0.5,` +
+		`"confusion":{"human":{"human":1,"machine":1},"silence":{"silence":1},"voice_assistant":{"voice_assistant":1}},` +
+		`"latency_ms":{"p50":1800,"p95":3000},"class_latency_ms":{"p50":2500,"p95":4000},"first_guess_accuracy":0.5}`
 	if string(b) != want {
 		t.Errorf("json =\n%s\nwant\n%s", b, want)
 	}

@@ -12,13 +12,13 @@ import (
 // cmdDetect runs first-phrase detection tools: `detect eval DIR [--json]`.
 func cmdDetect(ctx context.Context, e env, args []string) int {
 	if len(args) == 0 || args[0] != "eval" {
-		fmt.Fprintln(e.stderr, "usage: dozvon detect eval DIR [--json] [--decide-by 2.5s]\n  DIR/<label>/*.wav (+ optional NAME.txt recognizer text); labels: human, voice_assistant, machine, announcement, silence")
+		fmt.Fprintln(e.stderr, "usage: dozvon detect eval DIR [--json] [--early-greeting 1.5s]\n  DIR/<label>/*.wav (+ optional NAME.txt recognizer text); labels: human, voice_assistant, machine, announcement, silence")
 		return 2
 	}
 	fs := flag.NewFlagSet("detect eval", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	asJSON := fs.Bool("json", false, `print {"n","accuracy","human_misclassified_rate","confusion","latency_ms"} as JSON`)
-	decideBy := fs.Duration("decide-by", 0, "trade accuracy for speed: decide long greetings by this audio time (e.g. 2.5s); 0 waits for a cue")
+	asJSON := fs.Bool("json", false, `print {"n","accuracy","human_misclassified_rate","confusion","latency_ms","class_latency_ms","first_guess_accuracy"} as JSON`)
+	early := fs.Duration("early-greeting", 0, "speech without an answering word after which no person answered (0: the default, 1.5s)")
 	// accept the flag before or after DIR
 	var dirs []string
 	rest := args[1:]
@@ -33,10 +33,10 @@ func cmdDetect(ctx context.Context, e env, args []string) int {
 		}
 	}
 	if len(dirs) != 1 {
-		fmt.Fprintln(e.stderr, "usage: dozvon detect eval DIR [--json] [--decide-by 2.5s]")
+		fmt.Fprintln(e.stderr, "usage: dozvon detect eval DIR [--json] [--early-greeting 1.5s]")
 		return 2
 	}
-	rep, err := detect.Evaluate(ctx, dirs[0], detect.Config{DecideBy: *decideBy})
+	rep, err := detect.Evaluate(ctx, dirs[0], detect.Config{EarlyGreeting: *early})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "dozvon: %v\n", err)
 		return 1
