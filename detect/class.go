@@ -37,8 +37,8 @@ func ParseClass(s string) (Class, error) {
 // Decision is the classifier's verdict on the first phrase.
 type Decision struct {
 	Class      Class
-	Confidence float64       // 0..1, a rule-based estimate, not a calibrated probability
-	Evidence   []string      // human-readable reasons, in the order they were found
+	Confidence float64  // 0..1, a rule-based estimate, not a calibrated probability
+	Evidence   []string // human-readable reasons, in the order they were found
 	// At is the audio time since answer when the classifier knew whether a
 	// person answered: the moment the robot acts (greets on, or stops and
 	// discloses nothing). For a human or a decisive cue it is also when the

@@ -53,11 +53,11 @@ func (c Config) withDefaults() Config {
 // Speech segmentation: voiced, non-tonal frames; a run must last minSpeechRun
 // to count (clicks do not), and a gap of segmentGap ends a segment.
 const (
-	minSpeechRun   = 60 * time.Millisecond
-	segmentGap     = 300 * time.Millisecond
+	minSpeechRun = 60 * time.Millisecond
+	segmentGap   = 300 * time.Millisecond
 	// stretchGap ends a stretch of talk: shorter pauses are breaths and the
 	// gaps between a recording's words, a longer one is a person waiting
-	stretchGap = 500 * time.Millisecond
+	stretchGap     = 500 * time.Millisecond
 	talkOverLimit  = 1500 * time.Millisecond
 	earlyVoiceMin  = 1 * time.Second
 	earlyVoiceCue  = 0.4

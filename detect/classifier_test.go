@@ -389,7 +389,7 @@ func (g *signal) withBrownNoise() *signal {
 // noise that the noise counted as speech and the pause never came.
 func TestNoiseIsNotSpeech(t *testing.T) {
 	ms := time.Millisecond
-	answered := newSignal().silence(600*ms).speech(450*ms).silence(3*time.Second).withBrownNoise().s
+	answered := newSignal().silence(600 * ms).speech(450 * ms).silence(3 * time.Second).withBrownNoise().s
 	d := run(t, nil, answered, []textAt{{1350 * ms, "алло", false}})
 	if d.Class != Human || d.At > 2*time.Second {
 		t.Errorf("decision %s at %v, want human by 2s; %q", d.Class, d.At, d.Evidence)
