@@ -127,6 +127,9 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 	r, err := sess.Run(sctx)
 	res = CallResult{Result: r}
 	if fp != nil {
+		// a verdict that came before its class: the robot is silent now;
+		// listen on until the class (and so the campaign's reaction) is known
+		fp.awaitClass(ctx, call.Done(), fp.maxAnalysis+2*time.Second)
 		stop, dec, cut := fp.finish()
 		res.Detection = dec
 		if stop != nil && err != nil && ctx.Err() == nil {

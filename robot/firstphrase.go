@@ -1,6 +1,7 @@
 package robot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -158,8 +159,9 @@ func OutcomeFor(c detect.Class) scripts.Outcome {
 
 // stopCause is why detection stopped the dialogue.
 type stopCause struct {
-	class  detect.Class
-	reason string
+	class    detect.Class
+	reason   string
+	detected bool // by the classifier (its class may still be settled later)
 }
 
 // firstPhrase runs one call's first-phrase detection: it is fed from the
@@ -180,8 +182,11 @@ type firstPhrase struct {
 	stop    *stopCause
 	over    bool          // the session has returned: no more stops
 	settled chan struct{} // closed at the verdict or the stop
-	cancel  context.CancelFunc
-	cut     []Turn // robot prompts cut short by the stop
+	// classReady is closed when the classifier's class is settled
+	classReady  chan struct{}
+	maxAnalysis time.Duration // the classifier's analysis time
+	cancel      context.CancelFunc
+	cut         []Turn // robot prompts cut short by the stop
 
 	// beeps runs until a person is heard or the message cue has passed, so
 	// a voicemail beep that comes after a verdict from words is not missed
@@ -216,7 +221,10 @@ func newFirstPhrase(cfg FirstPhraseConfig, policy NonHumanPolicy, vars map[strin
 		log:     log,
 		settled: make(chan struct{}),
 		cancel:  cancel,
-		beeps:   detect.NewBeepDetector(),
+
+		classReady:  make(chan struct{}),
+		maxAnalysis: cmp.Or(dc.MaxAnalysis, 6*time.Second),
+		beeps:       detect.NewBeepDetector(),
 	}
 }
 
@@ -254,11 +262,17 @@ func (f *firstPhrase) frame(in []int16, _ time.Duration, robotSpeaking bool) {
 		close(f.quietReady)
 		f.quietReady = nil
 	}
-	if f.dec != nil || f.over {
+	if f.classKnown() || f.over {
 		return
 	}
 	f.cls.Frame(in, robotSpeaking)
 	f.check()
+}
+
+// classKnown reports a settled verdict (the classifier needs no more
+// input). Called with mu held.
+func (f *firstPhrase) classKnown() bool {
+	return f.dec != nil && f.dec.Settled
 }
 
 // text is the VoiceConversation's TextObserver (recognizer goroutine).
@@ -272,32 +286,81 @@ func (f *firstPhrase) text(text string, final bool) {
 		f.stopWith(stopCause{class: detect.Machine, reason: "bot-to-bot loop: the callee repeats the same prompt"})
 		return
 	}
-	if f.dec == nil {
+	if !f.classKnown() {
 		f.cls.Text(text, final)
 		f.check()
 	}
 }
 
-// check takes the classifier's verdict once it exists. Called with mu held.
+// check takes the classifier's verdict once it exists, and its class once
+// that is settled. Called with mu held.
+//
+// A verdict that no person answered may come before its class (a greeting
+// too long for a person, the word that names it not heard yet): the
+// dialogue stops at once — nothing more is said to a machine — and the
+// class, which picks the campaign's reaction, is awaited by awaitClass.
 func (f *firstPhrase) check() {
-	if f.dec != nil {
+	if f.classKnown() {
 		return
 	}
 	d, ok := f.cls.Decision()
-	if !ok {
+	if !ok || (f.dec != nil && !d.Settled) {
 		return
 	}
 	for i, e := range d.Evidence {
 		d.Evidence[i] = f.mask(e)
 	}
+	first := f.dec == nil
 	f.dec = &d
-	f.log.Info("first phrase decided", "class", d.Class, "confidence", d.Confidence, "at", d.At)
-	if d.Class != detect.Human && d.Confidence >= f.minConf {
-		f.stopWith(stopCause{class: d.Class, reason: fmt.Sprintf("first phrase: %s (confidence %.2f at %.2fs)", d.Class, d.Confidence, d.At.Seconds())})
+	if d.Settled {
+		close(f.classReady)
+	}
+	switch {
+	case first && d.Settled:
+		f.log.Info("first phrase decided", "class", d.Class, "confidence", d.Confidence, "at", d.At)
+	case first:
+		f.log.Info("first phrase: not a person, class pending", "guess", d.Class, "confidence", d.Confidence, "at", d.At)
+	default:
+		f.log.Info("first phrase class settled", "class", d.Class, "confidence", d.Confidence, "at", d.SettledAt)
+	}
+	if d.Class == detect.Human {
+		f.beeps = nil // a person: no beep to wait for
+		f.settle()
 		return
 	}
-	f.beeps = nil // a person: no beep to wait for
-	f.settle()
+	reason := fmt.Sprintf("first phrase: %s (confidence %.2f at %.2fs)", d.Class, d.Confidence, d.At.Seconds())
+	if d.Provisional != "" {
+		reason = fmt.Sprintf("first phrase: not a person at %.2fs, %s (confidence %.2f) at %.2fs", d.At.Seconds(), d.Class, d.Confidence, d.SettledAt.Seconds())
+	}
+	switch {
+	case f.stop != nil && f.stop.detected:
+		f.stop.class, f.stop.reason = d.Class, reason // the class, settled after the stop
+	case f.stop == nil && d.Confidence >= f.minConf:
+		f.stopWith(stopCause{class: d.Class, reason: reason, detected: true})
+	case d.Settled:
+		f.settle() // a non-human verdict too weak to act on: the dialogue goes on
+	}
+}
+
+// awaitClass waits, after the dialogue was stopped by a verdict that came
+// before its class, until the class is settled (the classifier's analysis
+// time bounds it; limit is a backstop), the callee hangs up or ctx ends.
+func (f *firstPhrase) awaitClass(ctx context.Context, hungUp <-chan struct{}, limit time.Duration) {
+	f.mu.Lock()
+	wait := f.stop != nil && f.stop.detected && !f.classKnown()
+	f.mu.Unlock()
+	if !wait {
+		return
+	}
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case <-f.classReady:
+	case <-ctx.Done():
+	case <-hungUp:
+	case <-t.C:
+		f.log.Warn("first phrase: class not settled, acting on the guess", "waited", limit)
+	}
 }
 
 func (f *firstPhrase) settle() {
@@ -318,11 +381,12 @@ func (f *firstPhrase) stopWith(c stopCause) {
 	f.settle()
 }
 
-// undecided reports that the classifier still wants text.
+// undecided reports that the classifier still wants text: no settled
+// verdict yet, and the call was not stopped for another reason.
 func (f *firstPhrase) undecided() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.dec == nil && f.stop == nil && !f.over
+	return !f.classKnown() && (f.stop == nil || f.stop.detected) && !f.over
 }
 
 // partialEvery is how much speech passes between two looks at the

@@ -205,8 +205,10 @@ func runGated(t *testing.T, conv *recordingConversation, policy NonHumanPolicy) 
 	g := &gatedConversation{Conversation: conv, fp: fp, sensitive: sensitivePrompts(sc, fpVars), hungUp: make(chan struct{}), limit: time.Minute}
 	sess := Session{Script: sc, Vars: fpVars, Conv: g}
 	done := make(chan error, 1)
-	// the callee starts speaking before the session: its first phrase is
-	// under way and undecided when the robot reaches the creditor phrase
+	// the callee starts speaking (after a moment of quiet line, as after a
+	// real answer) before the session: its first phrase is under way and
+	// undecided when the robot reaches the creditor phrase
+	feedFrames(fp, make([]int16, detect.SampleRate/5), true)
 	feedFrames(fp, voiceLike(600*time.Millisecond), true)
 	go func() {
 		_, err := sess.Run(sctx)
@@ -275,6 +277,51 @@ func TestFirstPhraseStopsTheSession(t *testing.T) {
 				t.Errorf("the session hung up %d times through the gate; RunCall owns the hang-up after a stop", conv.hangups)
 			}
 		})
+	}
+}
+
+// TestFirstPhraseStopsBeforeTheClassIsKnown: a greeting too long for a
+// person stops the dialogue at once, before the word naming it is heard; the
+// stop's class is the settled one, which awaitClass waits for.
+func TestFirstPhraseStopsBeforeTheClassIsKnown(t *testing.T) {
+	conv := &recordingConversation{}
+	fp, _, done := runGated(t, conv, NonHumanPolicy{})
+	waitPrompts(t, conv, 2)
+	fp.text("здравствуйте говорит", false)
+	feedFrames(fp, voiceLike(1200*time.Millisecond), false) // 1.8 s of talk in all
+	select {
+	case err := <-done:
+		if !errors.Is(err, errStopped) {
+			t.Fatalf("session ended with %v, want stopped by detection", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the session did not stop on a greeting too long for a person")
+	}
+	if got := strings.Join(conv.prompts(), ","); got != "hello,disclosure" {
+		t.Errorf("robot said %s, want nothing after the verdict", got)
+	}
+	settled := make(chan struct{})
+	go func() {
+		fp.awaitClass(context.Background(), nil, time.Minute)
+		close(settled)
+	}()
+	select {
+	case <-settled:
+		t.Fatal("awaitClass returned before the class was settled")
+	case <-time.After(30 * time.Millisecond):
+	}
+	fp.text("здравствуйте говорит автоматический помощник", false)
+	select {
+	case <-settled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("awaitClass did not return once the class was settled")
+	}
+	stop, dec, _ := fp.finish()
+	if stop == nil || stop.class != detect.VoiceAssistant || dec == nil || !dec.Settled || dec.Provisional != detect.Machine {
+		t.Fatalf("stop %+v, decision %+v: want voice_assistant settled after a provisional machine", stop, dec)
+	}
+	if dec.SettledAt < dec.At {
+		t.Errorf("settled at %v before the verdict at %v", dec.SettledAt, dec.At)
 	}
 }
 

@@ -210,7 +210,7 @@ func TestDetectAssistantEndsCallWithoutDisclosure(t *testing.T) {
 			if n := robotGoroutines(2 * time.Second); n > 0 {
 				t.Errorf("%d robot goroutines left after RunCall returned", n)
 			}
-			t.Logf("RunCall took %v; decided %s at %v: %q", took, res.Detection.Class, res.Detection.At, res.Detection.Evidence)
+			t.Logf("RunCall took %v; not a person at %v, class %s settled at %v: %q", took, res.Detection.At, res.Detection.Class, res.Detection.SettledAt, res.Detection.Evidence)
 		})
 	}
 }
@@ -257,7 +257,7 @@ func TestDetectVoicemailEndsCallAsMachine(t *testing.T) {
 					t.Errorf("message started %v before the greeting and beep ended", played.Sub(last.Start))
 				}
 			}
-			t.Logf("decided %s at %v: %q", res.Detection.Class, res.Detection.At, res.Detection.Evidence)
+			t.Logf("not a person at %v, class %s settled at %v: %q", res.Detection.At, res.Detection.Class, res.Detection.SettledAt, res.Detection.Evidence)
 		})
 	}
 }
