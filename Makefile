@@ -17,6 +17,10 @@ demo: setup build ## the main job on embedded defaults: simulated debtor phones 
 test: setup build ## every test, with the real peers and voices; CI runs exactly this
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 40m ./...
+	@echo "== first-phrase detection, tuning set (issue 6 figures) =="
+	./$(BIN) detect eval detect/testdata/set
+	@echo "== first-phrase detection, held-out set =="
+	./$(BIN) detect eval detect/testdata/holdout
 
 test-short:
 	$(GO) test -short -count=1 ./...

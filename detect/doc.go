@@ -6,6 +6,19 @@
 // one streaming Classifier that the robot's media loop drives frame by frame;
 // LoopGuard ends bot-to-bot loops (the other side repeating its prompt).
 //
+// The verdict comes in two stages when it must. Whether a person answered is
+// known first: a short greeting then a pause is a person; a decisive phrase,
+// a beep or SIT tones name the class at once; and a greeting that goes on
+// past a person's (1.5 s of talk, Asterisk AMD's maximum_greeting) with no
+// word of answering the phone in it ("алло", "да", "слушаю"…) is not a
+// person. The robot acts on that at once: it stops and says nothing more.
+// Which kind of non-person it is — assistant, voicemail, carrier message —
+// usually comes later in the greeting ("…я голосовой помощник", "…оставьте
+// сообщение"), so the class is settled when that cue, a beep or the end of
+// the analysis time arrives (Decision.Settled, SettledAt), and only then does
+// the robot take the campaign's reaction for the class (hang up, or a
+// neutral message after the beep). `dozvon detect eval` reports both times.
+//
 // It is its own package, not part of robot, because the classifier is also
 // evaluated standalone on labelled WAV files by `dozvon detect eval`
 // (Evaluate), independent of any live call; the robot only feeds it the

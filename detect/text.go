@@ -133,6 +133,10 @@ func defaultRules() []rule {
 		{class: Human, weight: 0.5, phrase: "=говорите"},
 		{class: Human, weight: 0.5, phrase: "=кто =это"},
 		{class: Human, weight: 0.5, phrase: "=кто =звонит"},
+		// and how they name themselves answering ("Иванов слушает")
+		{class: Human, weight: 0.5, phrase: "=слушает"},
+		{class: Human, weight: 0.5, phrase: "=у =телефона"},
+		{class: Human, weight: 0.5, phrase: "=на =связи"},
 	}
 }
 
