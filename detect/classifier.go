@@ -33,6 +33,12 @@ type Config struct {
 	// on that at once (it stops and says nothing more); the classifier keeps
 	// listening until it knows which non-human class it is (Decision.Settled).
 	EarlyGreeting time.Duration
+	// GreetingOnset is how soon after answer the first speech must begin for
+	// EarlyGreeting to apply (default 1.5 s). Recordings and assistants
+	// start their greeting right away; speech that begins later, after the
+	// robot has spoken, is a person's reply to it ("нет, вы ошиблись
+	// номером"), and its length says nothing.
+	GreetingOnset time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -47,6 +53,7 @@ func (c Config) withDefaults() Config {
 	def(&c.InitialSilence, 2500*time.Millisecond)
 	def(&c.MaxAnalysis, 6*time.Second)
 	def(&c.EarlyGreeting, 1500*time.Millisecond)
+	def(&c.GreetingOnset, 1500*time.Millisecond)
 	return c
 }
 
@@ -97,6 +104,7 @@ type Classifier struct {
 	heardSpeech   bool
 	speechTotal   time.Duration
 	longestSeg    time.Duration
+	speechOnset   time.Duration // when the first speech began (valid once heardSpeech)
 	stretchStart  time.Duration // start of the current stretch of talk
 	longestTalk   time.Duration // longest stretch of talk without a stretchGap pause
 	talkOver      time.Duration
@@ -198,7 +206,8 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 			}
 			if !c.inSpeech {
 				if !c.heardSpeech {
-					c.note("speech starts at %.2fs", (c.t - c.speechRun).Seconds())
+					c.speechOnset = c.t - c.speechRun
+					c.note("speech starts at %.2fs", c.speechOnset.Seconds())
 				}
 				c.inSpeech, c.heardSpeech = true, true
 				c.segStart = c.t - c.speechRun
@@ -382,12 +391,13 @@ func (c *Classifier) evaluate() {
 		c.decide(cls, 0.7, "greeting longer than %.1fs and %s", cfg.MaxGreeting.Seconds(), c.textEvidence(cls))
 		return
 	}
-	// Stage one: more speech than a person's greeting and no word of
-	// answering the phone in what was recognised — no person answered. The
+	// Stage one: a greeting that began at once after answer, more speech
+	// than a person's and no word of answering the phone in what was
+	// recognised — no person answered. The
 	// robot can stop now; the class is settled by the rules above or at the
 	// end of the analysis time. Text is required: without it there is no
 	// telling "алло, алло, слушаю" said in one breath from a recording.
-	if c.early == nil && c.heardSpeech && c.words > 0 && c.scores.score[Human] == 0 &&
+	if c.early == nil && c.heardSpeech && c.speechOnset <= cfg.GreetingOnset && c.words > 0 && c.scores.score[Human] == 0 &&
 		(max(c.speechTotal, c.longestTalk) >= cfg.EarlyGreeting || c.talkOver >= talkOverLimit) {
 		c.decideNotHuman("%.2fs of speech, longer than a person's greeting (%.1fs), and no answering word in %q → not a person (class pending)",
 			max(c.speechTotal, c.longestTalk).Seconds(), cfg.EarlyGreeting.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))

@@ -406,3 +406,28 @@ func TestNoiseIsNotSpeech(t *testing.T) {
 		t.Errorf("%d of %d frames of noise counted as speech", voiced, len(noise)/evalFrame)
 	}
 }
+
+// TestLateReplyIsNotAGreeting: a callee who listened to the robot in silence
+// and then answers its question at length is replying, not greeting; the
+// length of that reply is no sign of a recording.
+func TestLateReplyIsNotAGreeting(t *testing.T) {
+	ms := time.Millisecond
+	answered := newSignal().silence(3 * time.Second).speech(1800 * ms).silence(2 * time.Second).s
+	c := New(Config{InitialSilence: 10 * time.Second})
+	texts := []textAt{{3600 * ms, "нет вы", false}, {4500 * ms, "нет вы ошиблись номером", true}}
+	for i := 0; i+evalFrame <= len(answered); i += evalFrame {
+		c.Frame(answered[i:i+evalFrame], i < samplesOf(2500*ms)) // the robot speaks first
+		at := time.Duration(i+evalFrame) * time.Second / SampleRate
+		for len(texts) > 0 && texts[0].at <= at {
+			c.Text(texts[0].text, texts[0].final)
+			texts = texts[1:]
+		}
+		if d, ok := c.Decision(); ok {
+			if d.Class != Human {
+				t.Fatalf("decision %s at %v, want human; %q", d.Class, d.At, d.Evidence)
+			}
+			return
+		}
+	}
+	t.Fatal("no decision")
+}

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
 )
@@ -111,6 +113,11 @@ func decide(rules RetryRules, t store.Task, a Attempt, now time.Time, attempts, 
 		}
 		return verdict{update: u, effect: effectConfirm}
 	case scripts.OutcomeAssistant, scripts.OutcomeMachine:
+		if a.Slots[robot.SlotDetectedClass] == string(detect.Announcement) {
+			// a carrier message after answer ("аппарат абонента выключен")
+			// says the same as a 480: the phone is off or out of reach
+			return retry(rules.Unreachable, "carrier announcement: unreachable")
+		}
 		return retry(rules.Machine, string(a.Outcome))
 	case scripts.OutcomeFailed:
 		return retry(rules.Failed, "dialogue failed")

@@ -26,6 +26,7 @@ func TestDecide(t *testing.T) {
 		{"failed +5m", Attempt{Result: ResultFailed}, 1, 1, store.TaskPending, now.Add(5 * time.Minute), effectNone, false, true},
 		{"machine next day", Attempt{Result: ResultAnswered, Outcome: scripts.OutcomeMachine}, 1, 1, store.TaskPending, now.Add(24 * time.Hour), effectNone, false, true},
 		{"assistant next day", Attempt{Result: ResultAnswered, Outcome: scripts.OutcomeAssistant}, 1, 1, store.TaskPending, now.Add(24 * time.Hour), effectNone, false, true},
+		{"carrier announcement after answer is unreachable", Attempt{Result: ResultAnswered, Outcome: scripts.OutcomeMachine, Slots: map[string]string{"detected_class": "announcement"}}, 1, 1, store.TaskPending, now.Add(4 * time.Hour), effectNone, false, true},
 		{"phone limit", Attempt{Result: ResultBusy}, 5, 5, store.TaskExhausted, time.Time{}, effectNone, false, true},
 		{"debtor limit", Attempt{Result: ResultBusy}, 2, 10, store.TaskExhausted, time.Time{}, effectNone, true, false},
 		{"identified", Attempt{Result: ResultAnswered, Outcome: scripts.OutcomeIdentified}, 1, 1, store.TaskDone, time.Time{}, effectConfirm, true, false},
