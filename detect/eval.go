@@ -234,7 +234,11 @@ func EvaluateFile(path string, cfg Config) (Decision, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return Decision{}, fmt.Errorf("detect eval: %w", err)
 	}
-	return classifyStream(samples, text, cfg)
+	d, err := classifyStream(samples, text, cfg)
+	if err != nil {
+		return Decision{}, fmt.Errorf("detect eval: %s: %w", path, err)
+	}
+	return d, nil
 }
 
 func readWAV(path string) ([]int16, error) {
@@ -276,7 +280,8 @@ type textEvent struct {
 func classifyStream(samples []int16, text string, cfg Config) (Decision, error) {
 	events := simulateRecognizer(samples, text)
 	c := New(cfg)
-	limit := c.cfg.MaxAnalysis + evalPadding
+	// MaxAnalysis counts from the first sound, which may come late in the file
+	limit := frameDur(len(samples)) + c.cfg.MaxAnalysis + evalPadding
 	silent := make([]int16, evalFrame)
 	var t time.Duration
 	next := 0
@@ -295,7 +300,7 @@ func classifyStream(samples []int16, text string, cfg Config) (Decision, error) 
 			return d, nil
 		}
 	}
-	return Decision{}, errors.New("detect eval: classifier settled no class within the analysis time")
+	return Decision{}, errors.New("the classifier settled no class within the analysis time")
 }
 
 // simulateRecognizer turns a file's sidecar text into timed partial and final

@@ -6,7 +6,8 @@
 #
 # Writes OUTDIR/set/<label>/NAME.wav (+ NAME.txt) — the tuning set — and
 # OUTDIR/holdout/<label>/... — texts, voices, noise and beep frequencies that
-# were NOT looked at while tuning the classifier.
+# were not tuned on at first (but seen in later tuning rounds), and
+# OUTDIR/fresh/<label>/... — written after the last tuning, evaluated untuned.
 # Needs: espeak-ng, festival + festvox-ru (voice_msu_ru_nsh_clunits), sox,
 # asterisk-core-sounds-ru-wav (real Russian human recordings).
 # Output: 8 kHz, mono, 16-bit PCM WAV, each file at most 6.5 s. A sidecar
@@ -29,7 +30,7 @@ done
 [ -d "$AST" ] || { echo "gen-detect-set: $AST missing (apt-get install asterisk-core-sounds-ru-wav)" >&2; exit 1; }
 
 RANDOM=20261125
-SPLIT=set # current output split: set | holdout
+SPLIT=set # current output split: set | holdout | fresh
 N=0
 
 # rnd LO HI — sets R to an integer in [LO,HI] (no subshell: keeps RANDOM's sequence deterministic).
@@ -417,7 +418,45 @@ for i in 1 2 3 4; do
 	silence_file "s$i" "$nz" $((i / 3))
 done
 
-du -sh "$OUT/set" "$OUT/holdout"
-for s in set holdout; do
+# --- fresh set -----------------------------------------------------------------
+# Written on 2026-11-25 after the two-stage verdict's thresholds (1.5 s of
+# talk, 1.5 s onset) were fixed, and evaluated once, untuned: new texts, new
+# voices (a lower male espeak variant, festival slowed to 0.95×, a female
+# variant for the humans), new beep frequencies and noise draws.
+FRESH_VOICES=(espeak:m5:165:35 festival:0.95 espeak:f4:175:55)
+FRESH_ASSISTANT=(
+	"Алло, это Олег, помощник Анны. Она сейчас не может ответить. Что ей передать?"
+	"Здравствуйте! Вы позвонили Ивану. Я его виртуальный помощник, представьтесь, пожалуйста."
+	"Добрый день, на связи умный секретарь. Кто вы и по какому поводу звоните?"
+	"Привет, это Алиса. Владелец телефона занят, оставьте информацию, я передам."
+	"Здравствуйте, это ассистент абонента. Назовите ваше имя и цель звонка."
+	"Я цифровой помощник. Скажите, пожалуйста, кто звонит."
+)
+FRESH_MACHINE=(
+	"Здравствуйте, это Наталья. Я не могу сейчас подойти, оставьте сообщение после сигнала."
+	"Вы позвонили в компанию Ромашка. Рабочий день окончен, оставьте сообщение."
+	"Абонент сейчас не может ответить. Вы можете оставить голосовое сообщение после сигнала."
+	"Привет, это Саша. Скажи, что хотел, после гудка, я перезвоню."
+)
+FRESH_ANNOUNCEMENT=(
+	"Абонент не отвечает или временно недоступен. Попробуйте позвонить позднее."
+	"Вызываемый номер не существует. Проверьте правильность набора."
+	"Набранный номер заблокирован."
+	"Телефон абонента выключен или находится вне зоны действия сети."
+)
+FRESH_HUMAN=(
+	"Алло, здравствуйте" "Да, Сергей слушает" "Слушаю, кто это?" "Да-да, говорите"
+	"Привет" "Ну, слушаю" "Алло|Алло, вас не слышно" "Да|Я слушаю"
+)
+FRESH_BEEPS=(900 1100 1500)
+build_split fresh FRESH_VOICES FRESH_ASSISTANT FRESH_MACHINE FRESH_ANNOUNCEMENT FRESH_HUMAN FRESH_BEEPS
+SPLIT=fresh
+for i in 1 2 3; do
+	nz=-; if ((i % 2)); then rnd 38 46; nz=-$R; fi
+	silence_file "s$i" "$nz" $((i / 3))
+done
+
+du -sh "$OUT/set" "$OUT/holdout" "$OUT/fresh"
+for s in set holdout fresh; do
 	for d in "$OUT/$s"/*/; do printf '%s %s %d\n' "$s" "$(basename "$d")" "$(ls "$d"/*.wav | wc -l)"; done
 done
