@@ -21,6 +21,8 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 	./$(BIN) detect eval detect/testdata/set
 	@echo "== first-phrase detection, held-out set =="
 	./$(BIN) detect eval detect/testdata/holdout
+	@echo "== first-phrase detection, fresh set (written after tuning) =="
+	./$(BIN) detect eval detect/testdata/fresh
 
 test-short:
 	$(GO) test -short -count=1 ./...

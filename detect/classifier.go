@@ -75,6 +75,11 @@ const (
 	// cue, may take up to maxHumanWordsSpeech to say
 	maxHumanWords       = 4
 	maxHumanWordsSpeech = 3 * time.Second
+	// the length-only verdict needs two recognised words before
+	// MaxGreeting: a person may answer with a name first, the answering
+	// word after it ("Сергей… слушает"), and one slow word is no greeting
+	// yet — unless that word is a greeting ("здравствуйте"), not a name
+	minEarlyWords = 2
 )
 
 // Classifier decides who answered from the first phrase. Drive it from one
@@ -313,6 +318,20 @@ func (c *Classifier) decide(cls Class, conf float64, why string, args ...any) {
 	c.decision = d
 }
 
+// greetingWordOnly reports that the one word recognised so far is a
+// greeting, not a name a person may answer with.
+func (c *Classifier) greetingWordOnly() bool {
+	w := strings.Fields(normalize(c.committedText + " " + c.partialText))
+	if len(w) != 1 {
+		return false
+	}
+	switch w[0] {
+	case "здравствуйте", "здрасте", "здрасьте", "здравствуй", "приветствую", "привет":
+		return true
+	}
+	return false
+}
+
 // decideNotHuman records the early verdict that no person answered; the
 // class is the best text cue so far, or machine (the same fallback as at the
 // end of the analysis time) without one.
@@ -397,10 +416,11 @@ func (c *Classifier) evaluate() {
 	// robot can stop now; the class is settled by the rules above or at the
 	// end of the analysis time. Text is required: without it there is no
 	// telling "алло, алло, слушаю" said in one breath from a recording.
+	talk := max(c.speechTotal, c.longestTalk)
 	if c.early == nil && c.heardSpeech && c.speechOnset <= cfg.GreetingOnset && c.words > 0 && c.scores.score[Human] == 0 &&
-		(max(c.speechTotal, c.longestTalk) >= cfg.EarlyGreeting || c.talkOver >= talkOverLimit) {
+		((talk >= cfg.EarlyGreeting && (c.words >= minEarlyWords || c.greetingWordOnly())) || talk > cfg.MaxGreeting || c.talkOver >= talkOverLimit) {
 		c.decideNotHuman("%.2fs of speech, longer than a person's greeting (%.1fs), and no answering word in %q → not a person (class pending)",
-			max(c.speechTotal, c.longestTalk).Seconds(), cfg.EarlyGreeting.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
+			talk.Seconds(), cfg.EarlyGreeting.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 	}
 	if c.early == nil && !c.heardSpeech && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
 		c.decide(Silence, 0.8, "no speech for %.1fs (%.1fs of it while the robot was quiet) → silence", c.t.Seconds(), c.quiet.Seconds())

@@ -431,3 +431,30 @@ func TestLateReplyIsNotAGreeting(t *testing.T) {
 	}
 	t.Fatal("no decision")
 }
+
+// TestNameFirstAnswerIsAPerson: "Сергей… слушает" said slowly is 1.7 s of
+// talk whose answering word comes last; one recognised word, a name, is no
+// ground for the length-only verdict (a greeting word would be).
+func TestNameFirstAnswerIsAPerson(t *testing.T) {
+	ms := time.Millisecond
+	answered := newSignal().silence(300 * ms).speech(1700 * ms).silence(2 * time.Second).s
+	tests := []struct {
+		first string
+		want  Class
+	}{
+		{"сергей", Human},
+		{"здравствуйте", Machine}, // not a person at 1.8 s; no cue after it: machine
+	}
+	for _, tt := range tests {
+		t.Run(tt.first, func(t *testing.T) {
+			texts := []textAt{{1200 * ms, tt.first, false}}
+			if tt.want == Human {
+				texts = append(texts, textAt{2300 * ms, tt.first + " слушает", true})
+			}
+			d := run(t, nil, answered, texts)
+			if d.Class != tt.want {
+				t.Errorf("decision %s at %v, want %s; %q", d.Class, d.At, tt.want, d.Evidence)
+			}
+		})
+	}
+}
