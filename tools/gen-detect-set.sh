@@ -7,7 +7,9 @@
 # Writes OUTDIR/set/<label>/NAME.wav (+ NAME.txt) — the tuning set — and
 # OUTDIR/holdout/<label>/... — texts, voices, noise and beep frequencies that
 # were not tuned on at first (but seen in later tuning rounds), and
-# OUTDIR/fresh/<label>/... — written after the last tuning, evaluated untuned.
+# OUTDIR/fresh/<label>/... — written after the thresholds were fixed (looked
+# at once: it prompted one guard), and OUTDIR/blind/<label>/... — written after
+# that, evaluated untuned.
 # Needs: espeak-ng, festival + festvox-ru (voice_msu_ru_nsh_clunits), sox,
 # asterisk-core-sounds-ru-wav (real Russian human recordings).
 # Output: 8 kHz, mono, 16-bit PCM WAV, each file at most 6.5 s. A sidecar
@@ -30,7 +32,7 @@ done
 [ -d "$AST" ] || { echo "gen-detect-set: $AST missing (apt-get install asterisk-core-sounds-ru-wav)" >&2; exit 1; }
 
 RANDOM=20261125
-SPLIT=set # current output split: set | holdout | fresh
+SPLIT=set # current output split: set | holdout | fresh | blind
 N=0
 
 # rnd LO HI — sets R to an integer in [LO,HI] (no subshell: keeps RANDOM's sequence deterministic).
@@ -456,7 +458,43 @@ for i in 1 2 3; do
 	silence_file "s$i" "$nz" $((i / 3))
 done
 
-du -sh "$OUT/set" "$OUT/holdout" "$OUT/fresh"
-for s in set holdout fresh; do
+# --- blind set -------------------------------------------------------------------
+# Written on 2026-11-25 after the fresh set's one look (which added the
+# second-word guard), evaluated once, untuned.
+BLIND_VOICES=(espeak:m1:155:45 festival:1.05 espeak:f3:180:60)
+BLIND_ASSISTANT=(
+	"Здравствуйте, я Олег, голосовой помощник Тинькофф. Хозяин занят, что ему передать?"
+	"Алло, вы позвонили Екатерине. Я её помощник, скажите, пожалуйста, как вас зовут."
+	"Добрый день! Это секретарь, я отвечаю на звонки, пока абонент занят. Представьтесь."
+	"Здравствуйте, вас слушает робот-секретарь. Что передать абоненту?"
+	"Привет! Я Маруся. Скажи, кто ты и зачем звонишь, а я передам."
+	"Да, здравствуйте, это виртуальный ассистент. Пожалуйста, назовите себя."
+)
+BLIND_MACHINE=(
+	"Вы позвонили Андрею. Оставьте своё сообщение после сигнала."
+	"Здравствуйте! Нас нет дома. Говорите после звукового сигнала."
+	"Это голосовой почтовый ящик абонента. Оставьте сообщение."
+	"Добрый вечер, это Ольга. Я перезвоню вам, как только смогу, оставьте сообщение."
+)
+BLIND_ANNOUNCEMENT=(
+	"Аппарат абонента выключен."
+	"Извините, набранный вами номер не обслуживается."
+	"Абонент временно недоступен, попробуйте перезвонить позднее."
+	"Связь с абонентом невозможна."
+)
+BLIND_HUMAN=(
+	"Да" "Алло, я слушаю" "Да, кто это?" "Слушаю вас" "Алё, говорите"
+	"Иван, слушаю" "Да|Алло" "Ало|Говорите, пожалуйста"
+)
+BLIND_BEEPS=(950 1300 1700)
+build_split blind BLIND_VOICES BLIND_ASSISTANT BLIND_MACHINE BLIND_ANNOUNCEMENT BLIND_HUMAN BLIND_BEEPS
+SPLIT=blind
+for i in 1 2 3; do
+	nz=-; if ((i % 2 == 0)); then rnd 38 46; nz=-$R; fi
+	silence_file "s$i" "$nz" $((i / 2))
+done
+
+du -sh "$OUT/set" "$OUT/holdout" "$OUT/fresh" "$OUT/blind"
+for s in set holdout fresh blind; do
 	for d in "$OUT/$s"/*/; do printf '%s %s %d\n' "$s" "$(basename "$d")" "$(ls "$d"/*.wav | wc -l)"; done
 done
