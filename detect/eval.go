@@ -30,6 +30,10 @@ type Report struct {
 	// ClassLatencyMS is when the class itself was final (later than
 	// LatencyMS for non-humans first recognised by their greeting's length).
 	ClassLatencyMS Latency `json:"class_latency_ms"`
+	// NonHumanLatencyMS is LatencyMS over the files that are not a person:
+	// how soon the robot stops talking to a machine (a person's verdict
+	// holds nothing back: the robot greets from the answer on).
+	NonHumanLatencyMS Latency `json:"nonhuman_latency_ms"`
 	// FirstGuessAccuracy is the share of files whose class was already
 	// right at LatencyMS (for a verdict settled later: its provisional class).
 	FirstGuessAccuracy float64      `json:"first_guess_accuracy"`
@@ -104,6 +108,7 @@ func (r *Report) summarise() {
 	var correct, firstRight, humans, humanMiss int
 	lat := make([]time.Duration, 0, len(r.Files))
 	classLat := make([]time.Duration, 0, len(r.Files))
+	var nonHumanLat []time.Duration
 	for _, f := range r.Files {
 		row := r.Confusion[string(f.Label)]
 		if row == nil {
@@ -125,6 +130,9 @@ func (r *Report) summarise() {
 		}
 		lat = append(lat, f.Decision.At)
 		classLat = append(classLat, f.Decision.SettledAt)
+		if f.Label != Human {
+			nonHumanLat = append(nonHumanLat, f.Decision.At)
+		}
 	}
 	r.N = len(r.Files)
 	r.Accuracy = round4(float64(correct) / float64(r.N))
@@ -134,6 +142,7 @@ func (r *Report) summarise() {
 	}
 	r.LatencyMS = latencyOf(lat)
 	r.ClassLatencyMS = latencyOf(classLat)
+	r.NonHumanLatencyMS = latencyOf(nonHumanLat)
 }
 
 func latencyOf(d []time.Duration) Latency {
@@ -191,6 +200,7 @@ func (r Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "humans taken for non-humans: %.1f%% (of %d)\n", 100*r.HumanMisclassifiedRate, humans)
 	fmt.Fprintf(&b, "decision latency, person or not (audio time since answer): p50 %d ms, p95 %d ms\n", r.LatencyMS.P50, r.LatencyMS.P95)
 	fmt.Fprintf(&b, "class settled (audio time since answer):                  p50 %d ms, p95 %d ms\n", r.ClassLatencyMS.P50, r.ClassLatencyMS.P95)
+	fmt.Fprintf(&b, "decision latency, non-humans only:                        p50 %d ms, p95 %d ms\n", r.NonHumanLatencyMS.P50, r.NonHumanLatencyMS.P95)
 	fmt.Fprintf(&b, "class right already at the decision: %.1f%%\n", 100*r.FirstGuessAccuracy)
 	for _, l := range Classes() {
 		var lat, cl []time.Duration

@@ -55,7 +55,8 @@ func TestReportJSONShape(t *testing.T) {
 	}
 	want := `{"n":4,"accuracy":0.75,"human_misclassified_rate":0.5,` +
 		`"confusion":{"human":{"human":1,"machine":1},"silence":{"silence":1},"voice_assistant":{"voice_assistant":1}},` +
-		`"latency_ms":{"p50":1800,"p95":3000},"class_latency_ms":{"p50":2500,"p95":4000},"first_guess_accuracy":0.5}`
+		`"latency_ms":{"p50":1800,"p95":3000},"class_latency_ms":{"p50":2500,"p95":4000},` +
+		`"nonhuman_latency_ms":{"p50":1800,"p95":2500},"first_guess_accuracy":0.5}`
 	if string(b) != want {
 		t.Errorf("json =\n%s\nwant\n%s", b, want)
 	}
