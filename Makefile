@@ -23,6 +23,8 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 	./$(BIN) detect eval detect/testdata/holdout
 	@echo "== first-phrase detection, fresh set (written after tuning) =="
 	./$(BIN) detect eval detect/testdata/fresh
+	@echo "== first-phrase detection, blind set (written after the last change, evaluated untuned) =="
+	./$(BIN) detect eval detect/testdata/blind
 
 test-short:
 	$(GO) test -short -count=1 ./...

@@ -54,6 +54,7 @@ func defaultRules() []rule {
 		{class: VoiceAssistant, weight: 0.6, phrase: "отвечаю вместо"},
 		{class: VoiceAssistant, weight: 0.6, phrase: "хозяин"},
 		{class: VoiceAssistant, weight: 0.6, phrase: "владельцу"},
+		{class: VoiceAssistant, weight: 0.6, phrase: "владелец"}, // "владелец телефона занят"
 		// assistant names: a human can be called Олег too, so a name alone is weak
 		{class: VoiceAssistant, weight: 0.4, phrase: "олег"},
 		{class: VoiceAssistant, weight: 0.4, phrase: "алег"},
@@ -72,6 +73,9 @@ func defaultRules() []rule {
 		{class: Machine, weight: 1, phrase: "голосовая почта"},
 		{class: Machine, weight: 1, phrase: "голосовой ящик"},
 		{class: Machine, weight: 1, phrase: "запишите сообщение"},
+		{class: Machine, weight: 1, phrase: "оставить сообщение"}, // "вы можете оставить (голосовое) сообщение"
+		{class: Machine, weight: 1, phrase: "голосовое сообщение"},
+		{class: Machine, weight: 0.6, phrase: "можете оставить"},
 		{class: Machine, weight: 0.6, phrase: "не могу ответить"},
 		{class: Machine, weight: 0.6, phrase: "не могу взять трубку"},
 		{class: Machine, weight: 0.6, phrase: "никто не может"},
