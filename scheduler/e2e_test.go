@@ -59,6 +59,8 @@ func TestSweepOverSIP(t *testing.T) {
 		"+79160000003": {Ring: 200 * time.Millisecond, Steps: say("да, это я", "да, удобно")},
 		"+79160000004": {Ring: 100 * time.Millisecond, Reject: 486},
 		"+79160000005": {Ring: 200 * time.Millisecond, Steps: say("перестаньте мне звонить")},
+		// the carrier answers 183 with SIT tones and its message, then lets it ring out
+		"+79160000006": {EarlySIT: true, EarlyMedia: "Аппарат абонента выключен или находится вне зоны действия сети.", NoAnswer: true},
 	}
 	// Two trunks: "bad" (first by priority) answers every INVITE with 503, "good" reaches the phones.
 	broken, err := testcalls.NewCallee(ctx, telephony.Config{Name: "broken", Listen: loop}, voice, nil)
@@ -86,6 +88,7 @@ func TestSweepOverSIP(t *testing.T) {
 		{ID: "second", Name: "Петрова Анна Сергеевна", Region: "г. Москва", Phones: []string{"+79160000002", "+79160000003"}},
 		{ID: "busy", Name: "Сидоров Пётр Петрович", Region: "г. Москва", Phones: []string{"+79160000004"}},
 		{ID: "refuse", Name: "Попов Андрей Николаевич", Region: "г. Москва", Phones: []string{"+79160000005"}},
+		{ID: "off", Name: "Орлова Вера Павловна", Region: "г. Москва", Phones: []string{"+79160000006"}},
 	}
 	for _, d := range debtors {
 		if err := db.UpsertDebtor(ctx, d); err != nil {
@@ -127,6 +130,9 @@ func TestSweepOverSIP(t *testing.T) {
 		"+79160000003": {store.TaskDone, "identified", "answered"},
 		"+79160000004": {store.TaskExhausted, "", "busy"},
 		"+79160000005": {store.TaskDone, "refused", "answered"},
+		// rang out, but the early media said the phone is off: retried by
+		// the unreachable rule (+4 h, after this 2 h run), not as no answer
+		"+79160000006": {store.TaskPending, "", "unreachable"},
 	}
 	tasks, _ := db.Tasks(ctx, "e2e")
 	calls := 0
@@ -151,8 +157,8 @@ func TestSweepOverSIP(t *testing.T) {
 			}
 		}
 	}
-	if calls != 6 { // ok, second×2, busy×2 (+15 min), refuse
-		t.Errorf("%d calls, want 6", calls)
+	if calls != 7 { // ok, second×2, busy×2 (+15 min), refuse, off
+		t.Errorf("%d calls, want 7", calls)
 	}
 	if len(callerIDs) != 1 || callerIDs[0] != "74950000000" {
 		t.Errorf("caller ID for a Moscow debtor: %v, want the Moscow number", callerIDs)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/asr"
+	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
@@ -150,8 +151,15 @@ func (d *RobotDialer) Dial(ctx context.Context, c Call) (Attempt, error) {
 		default:
 			a.Result = ResultFailed
 		}
+		if dec, ok := robot.EarlyAnnouncement(ctx, info, d.Voice.Recognizer); ok {
+			// a carrier message before answer: the phone is off or out of
+			// reach, whatever the ring timeout or the trunk made of it
+			log.Info("carrier announcement in early media: unreachable", "was", a.Result, "evidence", dec.Evidence)
+			a.Result = ResultUnreachable
+			a.Slots = map[string]string{robot.SlotDetectedClass: string(detect.Announcement)}
+		}
 		a.Ended = time.Now()
-		rec.Result, rec.SIPCode, rec.Ended = a.Result, a.SIPCode, a.Ended
+		rec.Result, rec.SIPCode, rec.Ended, rec.Slots = a.Result, a.SIPCode, a.Ended, a.Slots
 		a.CallID = rec.ID
 		d.save(ctx, rec, log)
 		return a, nil

@@ -35,6 +35,7 @@ type Behaviour struct {
 	Reject     int           // reject with this SIP code (486 busy, 603 decline, 404…) instead of answering
 	NoAnswer   bool          // ring until the caller gives up (CANCEL)
 	EarlyMedia string        // announcement spoken in 183 Session Progress before Reject/answer
+	EarlySIT   bool          // the three SIT tones (ITU-T E.180) in 183 before EarlyMedia
 	Steps      []Step        // after the answer; when they run out the callee waits for the robot to hang up
 	// Greeting is spoken right after the answer, before the robot says anything
 	// ("алло", a voice assistant's or voicemail's greeting).
@@ -196,10 +197,17 @@ func (c *Callee) handle(ctx context.Context, in *telephony.Inbound) {
 		return
 	}
 	_ = in.Ringing()
-	if b.EarlyMedia != "" {
+	if b.EarlyMedia != "" || b.EarlySIT {
 		if call, err := in.Progress(ctx); err == nil {
-			if pcm, err := c.say(ctx, in.CallID(), call, b.EarlyMedia); err == nil {
-				_ = pcm
+			if b.EarlySIT {
+				pb := call.Play(sitTones())
+				select {
+				case <-pb.Done():
+				case <-ctx.Done():
+				}
+			}
+			if b.EarlyMedia != "" {
+				_, _ = c.say(ctx, in.CallID(), call, b.EarlyMedia)
 			}
 		}
 	}
@@ -454,4 +462,23 @@ func reasonFor(code int) string {
 	default:
 		return "Rejected"
 	}
+}
+
+// sitTones is a quiet moment then the three special information tones a
+// carrier plays before its message: 913.8, 1370.6 and 1776.7 Hz for 274, 274
+// and 380 ms (ITU-T E.180), then a short pause.
+func sitTones() []int16 {
+	var out []int16
+	pause := func(d time.Duration) { out = append(out, make([]int16, int(d*8000/time.Second))...) }
+	tone := func(hz float64, d time.Duration) {
+		for i := range int(d * 8000 / time.Second) {
+			out = append(out, int16(6000*math.Sin(2*math.Pi*hz*float64(i)/8000)))
+		}
+	}
+	pause(500 * time.Millisecond)
+	tone(913.8, 274*time.Millisecond)
+	tone(1370.6, 274*time.Millisecond)
+	tone(1776.7, 380*time.Millisecond)
+	pause(300 * time.Millisecond)
+	return out
 }

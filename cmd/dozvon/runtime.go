@@ -14,6 +14,7 @@ import (
 	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/asr/vosk"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
@@ -186,6 +187,16 @@ func (rt *runtime) placeCall(ctx context.Context, ua *telephony.UA, req callRequ
 	rep.Dial = info
 	if err != nil {
 		rep.DialErr = err
+		if dec, ok := robot.EarlyAnnouncement(ctx, info, rt.recognizer(nil)); ok {
+			// a carrier message before answer: the phone is off or out of reach
+			var de *telephony.DialError
+			if errors.As(err, &de) {
+				rep.DialErr = &telephony.DialError{Result: telephony.Unreachable, Code: de.Code, Trunk: de.Trunk,
+					Reason: fmt.Sprintf("%s; carrier announcement in early media (%s)", de.Reason, strings.Join(dec.Evidence, "; "))}
+			}
+			rep.Dial.Result = telephony.Unreachable
+			rep.Result.Slots = map[string]string{robot.SlotDetectedClass: string(detect.Announcement)}
+		}
 		rep.Kind = compliance.Attempt
 		rt.commit(ctx, res, isPhone, rep.Kind)
 		rt.saveCall(ctx, rep, req, started)
