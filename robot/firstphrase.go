@@ -49,14 +49,14 @@ const DefaultNeutralMessage = "Здравствуйте. Это автомати
 // bot-to-bot loop.
 type NonHumanPolicy struct {
 	// Actions per class; a class not listed hangs up.
-	Actions map[detect.Class]NonHumanAction
+	Actions map[detect.Class]NonHumanAction `json:"actions,omitempty" yaml:"actions,omitempty"`
 	// Message is the neutral phrase for NonHumanMessage ("" means
 	// DefaultNeutralMessage). It must not mention the debt, the creditor or
 	// the debtor, and it may not use variables: Validate checks.
-	Message string
+	Message string `json:"message,omitempty" yaml:"message,omitempty"`
 	// MinConfidence: a non-human verdict below it does not stop the dialogue
 	// (0 means 0.5).
-	MinConfidence float64
+	MinConfidence float64 `json:"min_confidence,omitempty" yaml:"min_confidence,omitempty"`
 }
 
 func (p NonHumanPolicy) action(c detect.Class) NonHumanAction {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dozvon/dozvon/robot"
 	"strconv"
 	"strings"
 	"time"
@@ -90,6 +91,10 @@ type Config struct {
 	// Collectors maps a collector's name (as in the portfolio) to the number
 	// or SIP URI a transfer outcome bridges to; others go to the robot's default.
 	Collectors map[string]string `json:"collectors,omitempty"`
+	// NonHuman is the reaction when the first phrase is not a person, per
+	// class ("voice_assistant": "message" leaves the neutral message); every
+	// class hangs up by default.
+	NonHuman robot.NonHumanPolicy `json:"non_human,omitempty"`
 }
 
 // span is one daily clock range in minutes from midnight, [from, to).
@@ -252,6 +257,10 @@ func (c *Config) Validate() error {
 		}
 	}
 	if _, err := c.Schedule.parse(); err != nil {
+		return fmt.Errorf("campaign config: %w", err)
+	}
+	// the names are checked per call too, against that debtor's variables
+	if err := c.NonHuman.Validate(nil); err != nil {
 		return fmt.Errorf("campaign config: %w", err)
 	}
 	return nil

@@ -189,7 +189,8 @@ func (d *RobotDialer) Dial(ctx context.Context, c Call) (Attempt, error) {
 		transfer = c.TransferTo
 	}
 	out, runErr := robot.RunCall(ctx, call, robot.CallConfig{Script: sc, Vars: vars, Now: now, Location: loc,
-		TransferTarget: transfer, Voice: voice, NewSegmenter: d.NewSegmenter, Log: log.With("call", call.ID())})
+		TransferTarget: transfer, Voice: voice, NewSegmenter: d.NewSegmenter, Log: log.With("call", call.ID()),
+		OnNonHuman: c.NonHuman})
 	<-call.Done()
 	a.Ended = time.Now()
 	a.Outcome, a.Slots, a.Kind = out.Outcome, out.Slots, robot.LedgerKind(out.Result)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dozvon/dozvon/robot"
 	"log/slog"
 	"slices"
 	"strings"
@@ -51,6 +52,8 @@ type Call struct {
 	// telephony as the Permit without which a number cannot be dialed.
 	Reservation compliance.Reservation
 	TransferTo  string // the debtor's collector's number, when the campaign knows it
+	// NonHuman is the campaign's reaction to a first phrase that is not a person.
+	NonHuman robot.NonHumanPolicy
 }
 
 // Dialer places one call and runs the robot on it. An error with an empty
@@ -400,7 +403,8 @@ func (s *Scheduler) handle(ctx context.Context, campaignID string, cfg Config, t
 	callCtx, cancel := context.WithCancel(ctx)
 	stop := s.keepLease(callCtx, cancel, t.ID)
 	a, err := s.o.Dialer.Dial(callCtx, Call{Task: t, Script: cfg.Script, Trunks: cfg.Trunks, CallerID: s.callerID(cfg, debtor, dec),
-		Debtor: debtor, Details: details, ReservationID: res.ID, Reservation: res, TransferTo: cfg.Collectors[details.Collector]})
+		Debtor: debtor, Details: details, ReservationID: res.ID, Reservation: res, TransferTo: cfg.Collectors[details.Collector],
+		NonHuman: cfg.NonHuman})
 	stop()
 	cancel()
 	if err != nil && a.Result == "" {

@@ -3,6 +3,8 @@ package scheduler_test
 import (
 	"context"
 	"fmt"
+	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/robot"
 	"path/filepath"
 	"reflect"
 	"sync"
@@ -27,6 +29,7 @@ type scriptedDialer struct {
 	calls  map[string][]time.Time // phone → call times
 	active map[string]int         // debtor → calls in flight
 	xfer   map[string]string      // debtor → the transfer target the scheduler gave
+	policy []robot.NonHumanPolicy // the non-human reaction each call was given
 	hold   chan struct{}          // when set, each call waits for a token
 	start  chan string            // when set, receives the campaign of each call that starts
 	ended  chan string            // when set, receives the campaign of each held call that ends
@@ -39,6 +42,7 @@ func (d *scriptedDialer) Dial(ctx context.Context, c scheduler.Call) (scheduler.
 		d.t.Errorf("debtor %s dialed twice at once", c.Task.DebtorID)
 	}
 	d.xfer[c.Task.DebtorID] = c.TransferTo
+	d.policy = append(d.policy, c.NonHuman)
 	n := len(d.calls[c.Task.Phone])
 	d.calls[c.Task.Phone] = append(d.calls[c.Task.Phone], d.clock.Now())
 	plan := d.plans[c.Task.Phone]
@@ -145,7 +149,8 @@ func TestSweep(t *testing.T) {
 		"+79140000009": {answered(scripts.OutcomeMachine, nil), answered(scripts.OutcomeIdentified, nil)},
 		"+79140000010": {noAnswer},
 	})
-	cfg := scheduler.Config{Script: "verify_contact.yaml", Retry: scheduler.RetryRules{MaxPerPhone: 3}, Collectors: map[string]string{"Орлов": "+79139998877"}}
+	cfg := scheduler.Config{Script: "verify_contact.yaml", Retry: scheduler.RetryRules{MaxPerPhone: 3}, Collectors: map[string]string{"Орлов": "+79139998877"},
+		NonHuman: robot.NonHumanPolicy{Actions: map[detect.Class]robot.NonHumanAction{detect.VoiceAssistant: robot.NonHumanMessage}}}
 	if n, err := scheduler.CreateCampaign(ctx, db, "sweep", "test sweep", cfg, debtors, start); err != nil || n != 10 {
 		t.Fatalf("create campaign: %d tasks, %v", n, err)
 	}
@@ -213,6 +218,11 @@ func TestSweep(t *testing.T) {
 	// Transfers bridge to the debtor's collector when the campaign knows their number.
 	if dialer.xfer["callback"] != "+79139998877" || dialer.xfer["ident"] != "" {
 		t.Errorf("transfer targets %v", dialer.xfer)
+	}
+	for _, p := range dialer.policy {
+		if p.Actions[detect.VoiceAssistant] != robot.NonHumanMessage {
+			t.Fatalf("a call was given the non-human reaction %+v, want the campaign's", p)
+		}
 	}
 	// A machine on the first phone: the second phone right away, the first again next day.
 	m9, m10 := dialer.calls["+79140000009"], dialer.calls["+79140000010"]

@@ -48,7 +48,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	cps := fs.Float64("cps", 0, "new calls per second (0: unlimited)")
 	out := fs.String("out", "", "results CSV (default DIR/results.csv with --simulate, else sweep-results.csv)")
 	cfgPath := fs.String("config", "", "config file (default dozvon.yaml if present)")
-	campaignCfg := fs.String("campaign", "", "campaign settings JSON file (trunks, caller_ids, schedule, retry, priority)")
+	campaignCfg := fs.String("campaign", "", "campaign settings JSON file (trunks, caller_ids, schedule, retry, priority, non_human)")
 	horizon := fs.Duration("horizon", 12*time.Hour, "stop when nothing falls due sooner than this from the start")
 	simulate := fs.Bool("simulate", false, "dial simulated debtor phones on loopback with a simulated 230-FZ clock")
 	nDebtors := fs.Int("debtors", 60, "with --simulate and no --portfolio: how many debtors to generate")
@@ -84,6 +84,9 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		if camp.Script == "" {
 			camp.Script = *scriptPath
 		}
+	}
+	if len(camp.NonHuman.Actions) == 0 && camp.NonHuman.Message == "" && camp.NonHuman.MinConfidence == 0 {
+		camp.NonHuman = cfg.Robot.NonHuman // the config file's reaction unless the campaign has its own
 	}
 	var clock scheduler.Clock = compliance.SystemClock{}
 	var sim []simDebtor

@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/telephony"
 )
 
@@ -38,6 +39,9 @@ type config struct {
 	Robot struct {
 		BargeInAfter time.Duration `yaml:"barge_in_after"`
 		TransferTo   string        `yaml:"transfer_to"` // operator SIP URI or number
+		// NonHuman: what to do when the first phrase is not a person
+		// (actions per class: hangup | message; message; min_confidence)
+		NonHuman robot.NonHumanPolicy `yaml:"non_human"`
 	} `yaml:"robot"`
 	Store struct {
 		DSN string `yaml:"dsn"` // sqlite:var/dozvon.db (default) or postgres://…
@@ -95,6 +99,10 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 	case "espeak", "festival":
 	default:
 		return c, fmt.Errorf("config %s: tts.engine %q: want espeak or festival", path, c.TTS.Engine)
+	}
+	// the names in the message are checked per call, against its variables
+	if err := c.Robot.NonHuman.Validate(nil); err != nil {
+		return c, fmt.Errorf("config %s: robot.non_human: %w", path, err)
 	}
 	return c, nil
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/robot"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,6 +52,13 @@ func TestLoadConfig(t *testing.T) {
 		{name: "bad engine", file: "asr: {engine: google}\n", wantErr: `asr.engine "google"`},
 		{name: "bad duration", file: "sip: {ring_timeout: soon}\n", wantErr: "line 1"},
 		{name: "bad codec", file: "sip: {codecs: [G729]}\n", wantErr: `codec "G729"`},
+		{name: "non-human reaction", file: "robot:\n  non_human:\n    actions: {voice_assistant: message}\n    message: Здравствуйте. Перезвоните, пожалуйста, на этот номер.\n",
+			check: func(t *testing.T, c config) {
+				if c.Robot.NonHuman.Actions[detect.VoiceAssistant] != robot.NonHumanMessage || c.Robot.NonHuman.Message == "" {
+					t.Fatalf("got %+v", c.Robot.NonHuman)
+				}
+			}},
+		{name: "non-human message that discloses the debt", file: "robot:\n  non_human: {message: Оплатите долг}\n", wantErr: "robot.non_human"},
 		{name: "bad port in env", env: map[string]string{"DOZVON_SIP_PORT": "fifty"}, wantErr: "DOZVON_SIP_PORT"},
 		{name: "explicit missing file", env: map[string]string{"DOZVON_CONFIG": filepath.Join(dir, "nope.yaml")}, wantErr: "nope.yaml"},
 	}

@@ -217,6 +217,7 @@ func (rt *runtime) placeCall(ctx context.Context, ua *telephony.UA, req callRequ
 		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(rt.vadConfig()) },
 		Log:          rt.log.With("call", call.ID()),
 		RecordDir:    rt.cfg.SIP.RecordDir,
+		OnNonHuman:   rt.cfg.Robot.NonHuman,
 	})
 	<-call.Done()
 	if out.FirstAudioPath != "" {
