@@ -95,6 +95,10 @@ type Options struct {
 	LeaseTTL time.Duration // a lease not renewed for this long is handed to another node (default 2 min)
 	Poll     time.Duration // the longest wait when work is due but cannot start (default 1 s)
 	OnEvent  func(Event)   // called after each task is handled, from the call's goroutine
+	// StoreOutage is how long Run rides out a failing store (a locked or
+	// restarting database) before it gives up with the error (default 2 min);
+	// calls in flight go on meanwhile.
+	StoreOutage time.Duration
 }
 
 // Scheduler runs campaigns: it leases due tasks, shares the channels among
@@ -203,13 +207,17 @@ func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 	inFlight := 0
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	outage := storeOutage{limit: s.o.StoreOutage, log: s.o.Log}
 	for {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		camps, err := s.refresh(ctx)
 		if err != nil {
-			return err
+			if err := outage.ride(ctx, err); err != nil {
+				return err
+			}
+			continue
 		}
 		now := s.o.Clock.Now()
 		empty := map[*run]bool{}
@@ -259,8 +267,12 @@ func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 		}
 		wake, any, err := s.nextWake(ctx, camps, now)
 		if err != nil {
-			return err
+			if err := outage.ride(ctx, err); err != nil {
+				return err
+			}
+			continue
 		}
+		outage.over()
 		if inFlight == 0 && (!any || (!until.IsZero() && wake.After(until))) {
 			if until.IsZero() && !any {
 				wake = now.Add(s.o.Poll) // serving: look again for new campaigns
@@ -281,6 +293,50 @@ func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 		if err := s.wait(ctx, wake, now, done, &inFlight); err != nil {
 			return err
 		}
+	}
+}
+
+// storeOutage rides out store errors in Run: it waits with a growing pause
+// (0.5 s doubling to 15 s, real time) and gives up once the store has been
+// failing for longer than limit.
+type storeOutage struct {
+	limit time.Duration
+	log   *slog.Logger
+	since time.Time // when the current outage began (zero: none)
+	pause time.Duration
+}
+
+func (o *storeOutage) ride(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	limit := o.limit
+	if limit <= 0 {
+		limit = 2 * time.Minute
+	}
+	now := time.Now()
+	if o.since.IsZero() {
+		o.since, o.pause = now, 500*time.Millisecond
+	}
+	if now.Sub(o.since) >= limit {
+		return fmt.Errorf("%w (failing for %v)", err, now.Sub(o.since).Round(time.Second))
+	}
+	o.log.Error("store failing; retrying", "err", err, "retry_in", o.pause)
+	t := time.NewTimer(o.pause)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	o.pause = min(2*o.pause, 15*time.Second)
+	return nil
+}
+
+func (o *storeOutage) over() {
+	if !o.since.IsZero() {
+		o.log.Info("store back", "after", time.Since(o.since).Round(time.Millisecond))
+		o.since = time.Time{}
 	}
 }
 
