@@ -15,7 +15,7 @@ func TestClassifyEarly(t *testing.T) {
 	}{
 		{"ringback, SIT tones, then a message", newSignal().tone(425, time.Second).silence(time.Second).sit().speech(2 * time.Second).s, "", true},
 		{"announcement text without SIT", newSignal().speech(2500 * ms).s, "аппарат абонента выключен или находится вне зоны действия сети", true},
-		{"ringback only", newSignal().tone(425, time.Second).silence(4 * time.Second).tone(425, time.Second).s, "", false},
+		{"ringback only", newSignal().tone(425, time.Second).silence(4*time.Second).tone(425, time.Second).s, "", false},
 		{"music instead of ringback", newSignal().speech(3 * time.Second).s, "", false},
 		{"a voicemail-like text is not a carrier message", newSignal().speech(2 * time.Second).s, "оставьте сообщение после сигнала", false},
 		{"nothing heard", nil, "", false},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dozvon/dozvon/asr"
 	"github.com/go-audio/wav"
+	"github.com/zaf/g711"
 )
 
 // Report is the outcome of evaluating the classifier on a labelled set.
@@ -63,11 +64,54 @@ const (
 	evalPadding = time.Second // silence fed after MaxAnalysis at most
 )
 
+// Line is how the evaluation passes each file's audio before classifying it:
+// as is, or through a G.711 codec and back, as a phone line delivers it.
+type Line string
+
+// Lines the evaluation can simulate.
+const (
+	LineClean Line = ""     // the file's 16-bit samples as they are
+	LinePCMU  Line = "pcmu" // G.711 μ-law round trip
+	LinePCMA  Line = "pcma" // G.711 A-law round trip
+)
+
+// ParseLine accepts "", "clean", "pcmu" or "pcma".
+func ParseLine(s string) (Line, error) {
+	switch s {
+	case "", "clean":
+		return LineClean, nil
+	case "pcmu", "pcma":
+		return Line(s), nil
+	}
+	return "", fmt.Errorf("line %q: want clean, pcmu or pcma", s)
+}
+
+// through returns samples as they come out of the line.
+func (l Line) through(samples []int16) []int16 {
+	if l == LineClean {
+		return samples
+	}
+	out := make([]int16, len(samples))
+	for i, v := range samples {
+		if l == LinePCMA {
+			out[i] = g711.DecodeAlawFrame(g711.EncodeAlawFrame(v))
+		} else {
+			out[i] = g711.DecodeUlawFrame(g711.EncodeUlawFrame(v))
+		}
+	}
+	return out
+}
+
 // Evaluate runs the classifier over DIR/<label>/*.wav, feeding each file
 // through the same streaming path as a live call: 20 ms frames after answer,
 // the optional sidecar NAME.txt as recognizer text (see the simulation
 // constants above), and silence after the file ends until a decision.
 func Evaluate(ctx context.Context, dir string, cfg Config) (Report, error) {
+	return EvaluateLine(ctx, dir, cfg, LineClean)
+}
+
+// EvaluateLine is Evaluate with each file's audio passed through line first.
+func EvaluateLine(ctx context.Context, dir string, cfg Config, line Line) (Report, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return Report{}, fmt.Errorf("detect eval: %w", err)
@@ -90,7 +134,7 @@ func Evaluate(ctx context.Context, dir string, cfg Config) (Report, error) {
 			if err := ctx.Err(); err != nil {
 				return Report{}, fmt.Errorf("detect eval: %w", err)
 			}
-			d, err := EvaluateFile(p, cfg)
+			d, err := evaluateFile(p, cfg, line)
 			if err != nil {
 				return Report{}, err
 			}
@@ -230,10 +274,15 @@ func (r Report) WriteText(w io.Writer) error {
 // EvaluateFile classifies one 8 kHz mono 16-bit WAV file; NAME.txt next to it,
 // if present, is the recognizer text for that file.
 func EvaluateFile(path string, cfg Config) (Decision, error) {
+	return evaluateFile(path, cfg, LineClean)
+}
+
+func evaluateFile(path string, cfg Config, line Line) (Decision, error) {
 	samples, err := readWAV(path)
 	if err != nil {
 		return Decision{}, err
 	}
+	samples = line.through(samples)
 	var text string
 	side := strings.TrimSuffix(path, filepath.Ext(path)) + ".txt"
 	if b, err := os.ReadFile(side); err == nil {

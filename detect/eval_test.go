@@ -129,3 +129,37 @@ func TestAudioAloneOnRealRecordings(t *testing.T) {
 		})
 	}
 }
+
+// TestEvaluateThroughG711: the held-out set heard through a G.711 line (as
+// RTP delivers it) keeps the quality figures; the round trip really changes
+// the samples.
+func TestEvaluateThroughG711(t *testing.T) {
+	for _, name := range []string{"pcmu", "pcma"} {
+		line, err := ParseLine(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := []int16{0, 1, -1, 1000, -1000, 12345, -32768, 32767}
+		out := line.through(in)
+		changed := false
+		for i := range in {
+			changed = changed || out[i] != in[i]
+			if d := int(out[i]) - int(in[i]); d > 1100 || d < -1100 {
+				t.Errorf("%s: %d came out as %d", name, in[i], out[i])
+			}
+		}
+		if !changed {
+			t.Errorf("%s: the round trip left every sample as it was", name)
+		}
+		rep, err := EvaluateLine(t.Context(), filepath.Join("testdata", "holdout"), Config{}, line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Accuracy < 0.98 || rep.HumanMisclassifiedRate > 0.01 {
+			t.Errorf("%s: accuracy %.3f, humans missed %.3f", name, rep.Accuracy, rep.HumanMisclassifiedRate)
+		}
+	}
+	if _, err := ParseLine("g729"); err == nil {
+		t.Error(`ParseLine("g729"): no error`)
+	}
+}
