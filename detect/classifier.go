@@ -122,8 +122,11 @@ type Classifier struct {
 	scores        textScores
 
 	evidence []string
-	early    *Decision // "no person answered", class not settled yet
-	decision *Decision // the settled verdict
+	own      [][]string // the robot's prompts so far, as word stems
+	echoed   bool       // the text so far mostly repeats the robot's words
+	echoNote bool       // the echo was noted in the evidence
+	early    *Decision  // "no person answered", class not settled yet
+	decision *Decision  // the settled verdict
 }
 
 // New returns a classifier for one call.
@@ -274,7 +277,86 @@ func (c *Classifier) Text(partialOrFinal string, final bool) {
 	all := c.committedText + " " + c.partialText
 	c.scores = c.rules.score(all)
 	c.words = len(strings.Fields(normalize(all)))
+	c.echoed = c.echoLike(all)
 	c.evaluate()
+}
+
+// RobotSays tells the classifier what the robot is saying. On a line
+// without echo cancellation the robot's own voice comes back and is
+// recognised as the callee's: text that repeats the robot's words — a run of
+// echoRun of them in the robot's order, and most of what was recognised —
+// is taken for that echo and gives no length-only verdict (a person may be
+// behind it, listening). Cues in it still count.
+func (c *Classifier) RobotSays(text string) {
+	var stems []string
+	for _, t := range tokenize(text) {
+		stems = append(stems, t.stem)
+	}
+	if len(stems) == 0 {
+		return
+	}
+	c.own = append(c.own, stems)
+	if all := c.committedText + " " + c.partialText; strings.TrimSpace(all) != "" {
+		c.echoed = c.echoLike(all)
+	}
+}
+
+// Echo test: echoRun words in the order of one robot prompt, and at least
+// echoShare of the recognised words said by the robot. Single shared words
+// ("здравствуйте", "это") are not enough: assistants greet with them too.
+const (
+	echoRun   = 3
+	echoShare = 0.5
+)
+
+// echoLike reports text that repeats the robot's own prompts. Text shorter
+// than echoRun that sits, in order, inside one prompt cannot be told from
+// the start of an echo yet and counts as one until more words come.
+func (c *Classifier) echoLike(text string) bool {
+	toks := tokenize(text)
+	if len(toks) == 0 || len(c.own) == 0 {
+		return false
+	}
+	if len(toks) < echoRun {
+		return c.inOrder(toks, 0, len(toks))
+	}
+	said := map[string]bool{}
+	for _, p := range c.own {
+		for _, st := range p {
+			said[st] = true
+		}
+	}
+	n := 0
+	for _, t := range toks {
+		if said[t.stem] {
+			n++
+		}
+	}
+	if float64(n) < echoShare*float64(len(toks)) {
+		return false
+	}
+	for i := 0; i+echoRun <= len(toks); i++ {
+		if c.inOrder(toks, i, echoRun) {
+			return true
+		}
+	}
+	return false
+}
+
+// inOrder reports that toks[i:i+n] occur consecutively in one robot prompt.
+func (c *Classifier) inOrder(toks []token, i, n int) bool {
+	for _, p := range c.own {
+		for j := 0; j+n <= len(p); j++ {
+			k := 0
+			for k < n && toks[i+k].stem == p[j+k] {
+				k++
+			}
+			if k == n {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Pending reports that the callee's first phrase has begun (speech or a tone
@@ -417,7 +499,11 @@ func (c *Classifier) evaluate() {
 	// end of the analysis time. Text is required: without it there is no
 	// telling "алло, алло, слушаю" said in one breath from a recording.
 	talk := max(c.speechTotal, c.longestTalk)
-	if c.early == nil && c.heardSpeech && c.speechOnset <= cfg.GreetingOnset && c.words > 0 && c.scores.score[Human] == 0 &&
+	if c.echoed && !c.echoNote && c.words >= echoRun {
+		c.echoNote = true
+		c.note("text %q repeats the robot's own words (line echo?): no verdict on its length", strings.TrimSpace(c.committedText+" "+c.partialText))
+	}
+	if c.early == nil && !c.echoed && c.heardSpeech && c.speechOnset <= cfg.GreetingOnset && c.words > 0 && c.scores.score[Human] == 0 &&
 		((talk >= cfg.EarlyGreeting && (c.words >= minEarlyWords || c.greetingWordOnly())) || talk > cfg.MaxGreeting || c.talkOver >= talkOverLimit) {
 		c.decideNotHuman("%.2fs of speech, longer than a person's greeting (%.1fs), and no answering word in %q → not a person (class pending)",
 			talk.Seconds(), cfg.EarlyGreeting.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
@@ -448,6 +534,8 @@ func (c *Classifier) evaluate() {
 		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
 	case humanCue && top < blockHuman:
 		c.decide(Human, 0.6, "analysis time up; %s", c.textEvidence(Human))
+	case c.echoed && top < blockHuman:
+		c.decide(Human, 0.5, "analysis time up; what was heard repeats the robot (line echo) and nothing sounds like a machine → human")
 	case longGreeting:
 		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
 	case c.heardSpeech && top < blockHuman:

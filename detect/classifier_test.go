@@ -458,3 +458,43 @@ func TestNameFirstAnswerIsAPerson(t *testing.T) {
 		})
 	}
 }
+
+// TestRobotEchoIsNotAGreeting: on a line that echoes the robot, the robot's
+// greeting comes back as "speech" over its own playback and is recognised as
+// its own words. That is no recording answering: no verdict on its length,
+// and a person listening in silence behind it is let through.
+func TestRobotEchoIsNotAGreeting(t *testing.T) {
+	ms := time.Millisecond
+	const prompt = "Здравствуйте! Это автоматический звонок, с вами говорит робот."
+	echo := newSignal().silence(100 * ms).speech(3 * time.Second).silence(4 * time.Second).s
+	texts := []textAt{{900 * ms, "здравствуйте это", false}, {1700 * ms, "здравствуйте это автоматический звонок", false},
+		{3300 * ms, "здравствуйте это автоматический звонок с вами говорит робот", true}}
+	for _, tell := range []bool{true, false} {
+		c := New(Config{InitialSilence: 10 * time.Second})
+		if tell {
+			c.RobotSays(prompt)
+		}
+		tx := texts
+		var first *Decision
+		for i := 0; i+evalFrame <= len(echo); i += evalFrame {
+			c.Frame(echo[i:i+evalFrame], i < samplesOf(3100*ms)) // heard while the robot speaks
+			at := time.Duration(i+evalFrame) * time.Second / SampleRate
+			for len(tx) > 0 && tx[0].at <= at {
+				c.Text(tx[0].text, tx[0].final)
+				tx = tx[1:]
+			}
+			if d, ok := c.Decision(); ok && first == nil {
+				first = &d
+			}
+		}
+		if first == nil {
+			t.Fatalf("told %v: no decision", tell)
+		}
+		if tell && first.Class != Human {
+			t.Errorf("robot's own words came back: decision %s at %v, want human; %q", first.Class, first.At, first.Evidence)
+		}
+		if !tell && first.Class == Human {
+			t.Errorf("without the robot's words the same audio should look like a long greeting; got %s %q", first.Class, first.Evidence)
+		}
+	}
+}

@@ -19,6 +19,11 @@
 // the robot take the campaign's reaction for the class (hang up, or a
 // neutral message after the beep). `dozvon detect eval` reports both times.
 //
+// The robot greets from the answer on, so on a line without echo
+// cancellation its own voice comes back over its playback. The robot tells
+// the classifier what it says (RobotSays); recognised text that repeats it
+// in order is taken for that echo and gives no verdict on its length.
+//
 // It is its own package, not part of robot, because the classifier is also
 // evaluated standalone on labelled WAV files by `dozvon detect eval`
 // (Evaluate), independent of any live call; the robot only feeds it the

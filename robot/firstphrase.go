@@ -342,6 +342,16 @@ func (f *firstPhrase) check() {
 	}
 }
 
+// robotSays tells the classifier the words the robot is about to say, so
+// their echo on the line is not taken for the callee's greeting.
+func (f *firstPhrase) robotSays(text string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.classKnown() && !f.over {
+		f.cls.RobotSays(text)
+	}
+}
+
 // awaitClass waits, after the dialogue was stopped by a verdict that came
 // before its class, until the class is settled (the classifier's analysis
 // time bounds it; limit is a backstop), the callee hangs up or ctx ends.
@@ -602,6 +612,7 @@ func (g *gatedConversation) Say(ctx context.Context, p Prompt) (SayResult, error
 	if err := ctx.Err(); err != nil {
 		return SayResult{}, fmt.Errorf("say %s: %w", p.ID, err)
 	}
+	g.fp.robotSays(p.Text)
 	r, err := g.Conversation.Say(ctx, p)
 	if err != nil && g.fp.stopped() {
 		g.fp.noteCut(p, r)
