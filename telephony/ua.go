@@ -38,6 +38,34 @@ type UA struct {
 	serveErr  error
 	handler   atomic.Pointer[InboundHandler]
 	pacer     *pacer // shared media ticks (nil with Config.PerCallPacing)
+
+	regMu sync.Mutex
+	reg   map[string]Registration // by trunk name
+}
+
+// Registration is a trunk's registration state.
+type Registration struct {
+	Registered bool      // the registrar accepted the last REGISTER
+	At         time.Time // when the state last changed
+	Err        error     // why the last attempt failed (nil when registered)
+}
+
+// Registration reports a trunk's registration state (zero for a trunk that
+// does not register, or before the first attempt ended).
+func (u *UA) Registration(trunk string) Registration {
+	u.regMu.Lock()
+	defer u.regMu.Unlock()
+	return u.reg[trunk]
+}
+
+func (u *UA) setRegistration(trunk string, r Registration) {
+	u.regMu.Lock()
+	defer u.regMu.Unlock()
+	if u.reg == nil {
+		u.reg = map[string]Registration{}
+	}
+	r.At = time.Now()
+	u.reg[trunk] = r
 }
 
 // rtpRangeOnce and mediaLogOnce guard diago's process-wide media settings.
@@ -238,10 +266,18 @@ func (u *UA) keepRegistered(ctx context.Context, t Trunk) {
 	for ctx.Err() == nil {
 		err := u.dg.Register(ctx, uri, diago.RegisterOptions{
 			Username: t.Username, Password: t.Password, Expiry: t.Expiry, ProxyHost: t.OutboundProxy,
+			OnRegistered: func() {
+				u.setRegistration(t.Name, Registration{Registered: true})
+				u.log.Info("trunk registered", "trunk", t.Name)
+			},
 		})
 		if ctx.Err() != nil {
 			return
 		}
+		if err == nil {
+			err = errors.New("registration ended")
+		}
+		u.setRegistration(t.Name, Registration{Err: err})
 		u.log.Warn("trunk registration failed, retrying in 30s", "trunk", t.Name, "err", err)
 		select {
 		case <-ctx.Done():
