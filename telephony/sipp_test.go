@@ -24,6 +24,25 @@ func sippPath(t *testing.T) string {
 
 // freeUDPPorts returns n distinct free UDP ports (held open together while
 // chosen, so they cannot repeat).
+// startSipp starts sipp on 127.0.0.1:port with a scenario from testdata and
+// media on mport (0: no media port), for one call ending by -timeout; its
+// output goes to the returned buffer. The caller waits for or kills it.
+func startSipp(ctx context.Context, t *testing.T, scenario string, port, mport int, timeout string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	args := []string{"-sf", filepath.Join("testdata", scenario), "-i", "127.0.0.1", "-p", fmt.Sprint(port)}
+	if mport != 0 {
+		args = append(args, "-mi", "127.0.0.1", "-mp", fmt.Sprint(mport))
+	}
+	args = append(args, "-m", "1", "-timeout", timeout, "-timeout_error", "-nostdin")
+	var out bytes.Buffer
+	cmd := exec.CommandContext(ctx, sippPath(t), args...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, &out
+}
+
 func freeUDPPorts(t *testing.T, n int) []int {
 	t.Helper()
 	var ports []int
@@ -73,19 +92,12 @@ func waitBound(t *testing.T, port int) {
 }
 
 func TestSippAnswersRobotCall(t *testing.T) {
-	sipp := sippPath(t)
+	sippPath(t) // skips the test when sipp is missing
 	ports := freeUDPPorts(t, 2)
 	port, mport := ports[0], ports[1]
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, sipp, "-sf", filepath.Join("testdata", "sipp_uas.xml"),
-		"-i", "127.0.0.1", "-p", fmt.Sprint(port), "-mi", "127.0.0.1", "-mp", fmt.Sprint(mport),
-		"-m", "1", "-timeout", "25s", "-timeout_error", "-nostdin")
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := startSipp(ctx, t, "sipp_uas.xml", port, mport, "25s")
 	u := newTestUA(t, Config{})
 	base := runtime.NumGoroutine()
 

@@ -1,11 +1,8 @@
 package telephony
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -15,18 +12,11 @@ import (
 // (A diago endpoint cannot be the transferee: diago v0.25.0 fails to parse
 // the Refer-To header sipgo gives it, so a real peer plays the phone.)
 func TestBlindTransferREFER(t *testing.T) {
-	sipp := sippPath(t)
+	sippPath(t) // skips the test when sipp is missing
 	ports := freeUDPPorts(t, 2)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, sipp, "-sf", filepath.Join("testdata", "sipp_uas_refer.xml"),
-		"-i", "127.0.0.1", "-p", fmt.Sprint(ports[0]), "-mi", "127.0.0.1", "-mp", fmt.Sprint(ports[1]),
-		"-m", "1", "-timeout", "25s", "-timeout_error", "-nostdin")
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := startSipp(ctx, t, "sipp_uas_refer.xml", ports[0], ports[1], "25s")
 	waitBound(t, ports[0])
 	robotUA := newTestUA(t, Config{})
 	call, _, err := robotUA.Dial(ctx, DialRequest{To: fmt.Sprintf("sip:debtor@127.0.0.1:%d", ports[0])})

@@ -1,12 +1,9 @@
 package telephony
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +13,7 @@ import (
 // challenges the INVITE with 401; the UA answers the challenge with the
 // trunk's credentials, which sipp verifies, and the call connects.
 func TestTrunkDigestAuth(t *testing.T) {
-	sipp := sippPath(t)
+	sippPath(t) // skips the test when sipp is missing
 	for _, tt := range []struct {
 		name, password string
 		wantCode       int
@@ -28,14 +25,7 @@ func TestTrunkDigestAuth(t *testing.T) {
 			ports := freeUDPPorts(t, 2)
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			var out bytes.Buffer
-			cmd := exec.CommandContext(ctx, sipp, "-sf", filepath.Join("testdata", "sipp_uas_auth.xml"),
-				"-i", "127.0.0.1", "-p", fmt.Sprint(ports[0]), "-mi", "127.0.0.1", "-mp", fmt.Sprint(ports[1]),
-				"-m", "1", "-timeout", "20s", "-nostdin")
-			cmd.Stdout, cmd.Stderr = &out, &out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			cmd, out := startSipp(ctx, t, "sipp_uas_auth.xml", ports[0], ports[1], "20s")
 			defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 			waitBound(t, ports[0])
 			u := newTestUA(t, Config{Trunks: []Trunk{{
@@ -65,7 +55,7 @@ func TestTrunkDigestAuth(t *testing.T) {
 // saw a valid Authorization and the UA reports the trunk registered), a wrong
 // one gets 403 and the UA reports the failure.
 func TestTrunkRegistration(t *testing.T) {
-	sipp := sippPath(t)
+	sippPath(t) // skips the test when sipp is missing
 	for _, tt := range []struct {
 		name, password string
 		registered     bool
@@ -77,13 +67,7 @@ func TestTrunkRegistration(t *testing.T) {
 			ports := freeUDPPorts(t, 1)
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			var out bytes.Buffer
-			cmd := exec.CommandContext(ctx, sipp, "-sf", filepath.Join("testdata", "sipp_registrar.xml"),
-				"-i", "127.0.0.1", "-p", fmt.Sprint(ports[0]), "-m", "1", "-timeout", "20s", "-nostdin")
-			cmd.Stdout, cmd.Stderr = &out, &out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			cmd, out := startSipp(ctx, t, "sipp_registrar.xml", ports[0], 0, "20s")
 			exited := make(chan error, 1)
 			go func() { exited <- cmd.Wait() }()
 			defer func() { _ = cmd.Process.Kill(); <-exited }()
@@ -131,18 +115,11 @@ func TestTrunkRegistration(t *testing.T) {
 // the proxy (sipp here) with the trunk's own host in the Request-URI — a
 // host that does not even resolve, so only the proxy route can work.
 func TestTrunkOutboundProxy(t *testing.T) {
-	sipp := sippPath(t)
+	sippPath(t) // skips the test when sipp is missing
 	ports := freeUDPPorts(t, 2)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, sipp, "-sf", filepath.Join("testdata", "sipp_proxy_uas.xml"),
-		"-i", "127.0.0.1", "-p", fmt.Sprint(ports[0]), "-mi", "127.0.0.1", "-mp", fmt.Sprint(ports[1]),
-		"-m", "1", "-timeout", "20s", "-nostdin")
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := startSipp(ctx, t, "sipp_proxy_uas.xml", ports[0], ports[1], "20s")
 	defer func() { _ = cmd.Process.Kill() }()
 	waitBound(t, ports[0])
 	u := newTestUA(t, Config{Trunks: []Trunk{{
