@@ -152,6 +152,17 @@ func TestSweepOverSIP(t *testing.T) {
 			if c.Result == "answered" && (len(rec.Turns) == 0 || c.RecordingPath == "" || c.CostKop <= 0) {
 				t.Errorf("answered call %s: %d turns, recording %q, cost %d kop", c.CallID, len(rec.Turns), c.RecordingPath, c.CostKop)
 			}
+			switch {
+			case tk.Phone == "+79160000006":
+				if rec.Detection == nil || rec.Detection.Class != "announcement" || len(rec.Detection.Evidence) == 0 {
+					t.Errorf("call %s to the switched-off phone: detection %+v, want the announcement with its evidence", c.CallID, rec.Detection)
+				}
+			case c.Result == "answered":
+				// every outbound robot call keeps its first-phrase verdict
+				if rec.Detection == nil || rec.Detection.Class != "human" || rec.Detection.AtMs <= 0 {
+					t.Errorf("answered call %s: detection %+v, want a human verdict", c.CallID, rec.Detection)
+				}
+			}
 			if c.Trunk != "good" {
 				t.Errorf("call %s went out on trunk %q, want failover to good", c.CallID, c.Trunk)
 			}

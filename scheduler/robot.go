@@ -157,6 +157,7 @@ func (d *RobotDialer) Dial(ctx context.Context, c Call) (Attempt, error) {
 			log.Info("carrier announcement in early media: unreachable", "was", a.Result, "evidence", dec.Evidence)
 			a.Result = ResultUnreachable
 			a.Slots = map[string]string{robot.SlotDetectedClass: string(detect.Announcement)}
+			rec.Detection = DetectionRecord(&dec)
 		}
 		a.Ended = time.Now()
 		rec.Result, rec.SIPCode, rec.Ended, rec.Slots = a.Result, a.SIPCode, a.Ended, a.Slots
@@ -201,6 +202,7 @@ func (d *RobotDialer) Dial(ctx context.Context, c Call) (Attempt, error) {
 	a.CostKop = d.cost(info.Trunk, a.Ended.Sub(info.Answered))
 	rec.Answered, rec.Ended, rec.Result, rec.SIPCode = info.Answered, a.Ended, ResultAnswered, info.Code
 	rec.Outcome, rec.Slots, rec.RecordingPath = string(out.Outcome), out.Slots, a.RecordingPath
+	rec.Detection = DetectionRecord(out.Detection)
 	rec.AudioReceivedMs, rec.AudioFedMs = out.Audio.Received.Milliseconds(), out.Audio.Fed.Milliseconds()
 	for _, t := range out.Turns {
 		rec.Turns = append(rec.Turns, store.TurnRecord{Seq: t.Seq, Node: t.Node, Who: t.Who, Kind: t.Kind, Text: t.Text,
@@ -211,6 +213,16 @@ func (d *RobotDialer) Dial(ctx context.Context, c Call) (Attempt, error) {
 		log.Warn("robot call ended with an error", "call", call.ID(), "err", runErr)
 	}
 	return a, nil
+}
+
+// DetectionRecord is a first-phrase verdict as the store keeps it with its
+// call (nil for none).
+func DetectionRecord(d *detect.Decision) *store.DetectionRecord {
+	if d == nil {
+		return nil
+	}
+	return &store.DetectionRecord{Class: string(d.Class), Confidence: d.Confidence, AtMs: d.At.Milliseconds(),
+		SettledMs: d.SettledAt.Milliseconds(), Provisional: string(d.Provisional), Evidence: d.Evidence}
 }
 
 func (d *RobotDialer) save(ctx context.Context, rec store.CallRecord, log *slog.Logger) {

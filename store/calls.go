@@ -25,6 +25,19 @@ type CallRecord struct {
 	RecordingPath               string
 	AudioReceivedMs, AudioFedMs int64
 	Turns                       []TurnRecord
+	// Detection is the first-phrase verdict and its evidence (nil: none),
+	// kept so anyone can see why a call was ended as a machine.
+	Detection *DetectionRecord
+}
+
+// DetectionRecord is a first-phrase verdict as stored with its call.
+type DetectionRecord struct {
+	Class       string   `json:"class"`
+	Confidence  float64  `json:"confidence"`
+	AtMs        int64    `json:"at_ms"`                 // whether a person answered was known this long after answer
+	SettledMs   int64    `json:"settled_ms"`            // the class was final this long after answer
+	Provisional string   `json:"provisional,omitempty"` // the class first guessed, when settled later
+	Evidence    []string `json:"evidence,omitempty"`
 }
 
 // TurnRecord is one turn of the dialogue. A zero Seq is stored as the turn's position (1-based).
@@ -63,21 +76,29 @@ func (db *DB) SaveCall(ctx context.Context, c CallRecord) error {
 	if err != nil {
 		return fmt.Errorf("save call %s: slots: %w", c.ID, err)
 	}
+	detection := ""
+	if c.Detection != nil {
+		b, err := json.Marshal(c.Detection)
+		if err != nil {
+			return fmt.Errorf("save call %s: detection: %w", c.ID, err)
+		}
+		detection = string(b)
+	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("save call %s: %w", c.ID, err)
 	}
 	defer tx.Rollback()
 	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO calls (id, direction, from_num, to_num, trunk, started, answered, ended, result, sip_code, outcome, slots,
-			script_name, script_version, recording_path, audio_received_ms, audio_fed_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			script_name, script_version, recording_path, audio_received_ms, audio_fed_ms, detection)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET direction = excluded.direction, from_num = excluded.from_num, to_num = excluded.to_num,
 			trunk = excluded.trunk, started = excluded.started, answered = excluded.answered, ended = excluded.ended,
 			result = excluded.result, sip_code = excluded.sip_code, outcome = excluded.outcome, slots = excluded.slots,
 			script_name = excluded.script_name, script_version = excluded.script_version, recording_path = excluded.recording_path,
-			audio_received_ms = excluded.audio_received_ms, audio_fed_ms = excluded.audio_fed_ms`),
+			audio_received_ms = excluded.audio_received_ms, audio_fed_ms = excluded.audio_fed_ms, detection = excluded.detection`),
 		c.ID, c.Direction, c.From, c.To, c.Trunk, ns(c.Started), ns(c.Answered), ns(c.Ended), c.Result, c.SIPCode, c.Outcome, slots,
-		c.ScriptName, c.ScriptVersion, c.RecordingPath, c.AudioReceivedMs, c.AudioFedMs)
+		c.ScriptName, c.ScriptVersion, c.RecordingPath, c.AudioReceivedMs, c.AudioFedMs, detection)
 	if err != nil {
 		return fmt.Errorf("save call %s: %w", c.ID, err)
 	}
@@ -109,11 +130,11 @@ func (db *DB) SaveCall(ctx context.Context, c CallRecord) error {
 func (db *DB) Call(ctx context.Context, id string) (CallRecord, error) {
 	c := CallRecord{ID: id}
 	var started, answered, ended int64
-	var slots string
+	var slots, detection string
 	err := db.rd.QueryRowContext(ctx, db.q(`SELECT direction, from_num, to_num, trunk, started, answered, ended, result, sip_code, outcome, slots,
-		script_name, script_version, recording_path, audio_received_ms, audio_fed_ms FROM calls WHERE id = ?`), id).Scan(
+		script_name, script_version, recording_path, audio_received_ms, audio_fed_ms, detection FROM calls WHERE id = ?`), id).Scan(
 		&c.Direction, &c.From, &c.To, &c.Trunk, &started, &answered, &ended, &c.Result, &c.SIPCode, &c.Outcome, &slots,
-		&c.ScriptName, &c.ScriptVersion, &c.RecordingPath, &c.AudioReceivedMs, &c.AudioFedMs)
+		&c.ScriptName, &c.ScriptVersion, &c.RecordingPath, &c.AudioReceivedMs, &c.AudioFedMs, &detection)
 	if errors.Is(err, sql.ErrNoRows) {
 		return CallRecord{}, fmt.Errorf("call %s: %w", id, ErrNotFound)
 	}
@@ -123,6 +144,12 @@ func (db *DB) Call(ctx context.Context, id string) (CallRecord, error) {
 	c.Started, c.Answered, c.Ended = fromNS(started), fromNS(answered), fromNS(ended)
 	if c.Slots, err = parseSlots(slots); err != nil {
 		return CallRecord{}, fmt.Errorf("call %s: slots: %w", id, err)
+	}
+	if detection != "" {
+		c.Detection = &DetectionRecord{}
+		if err := json.Unmarshal([]byte(detection), c.Detection); err != nil {
+			return CallRecord{}, fmt.Errorf("call %s: detection: %w", id, err)
+		}
 	}
 	rows, err := db.rd.QueryContext(ctx, db.q(`SELECT seq, node, who, kind, text, intent, slots, start_at, end_at, barged_in
 		FROM call_turns WHERE call_id = ? ORDER BY seq`), id)

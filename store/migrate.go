@@ -116,6 +116,8 @@ var migrations = []string{
 	);`,
 	// 2: the dialer's tables (campaign_migrate.go)
 	campaignSchema,
+	// 3: the first-phrase verdict with its evidence, as JSON ("" for none)
+	`ALTER TABLE calls ADD COLUMN detection TEXT NOT NULL DEFAULT ''`,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -26,6 +26,8 @@ func TestCallRoundTrip(t *testing.T) {
 				{Seq: 2, Node: "greet", Who: "debtor", Kind: "hear", Text: "да, слушаю", Intent: "yes", Slots: map[string]string{"who": "debtor"},
 					Start: t0.Add(5 * time.Second), End: t0.Add(6 * time.Second), BargedIn: true},
 			},
+			Detection: &store.DetectionRecord{Class: "voice_assistant", Confidence: 0.95, AtMs: 1580, SettledMs: 2400, Provisional: "machine",
+				Evidence: []string{"speech starts at 0.08s", `text "я голосовой помощник" matches voice_assistant cues`}},
 		}
 		if err := db.SaveCall(ctx, c); err != nil {
 			t.Fatal(err)
@@ -38,7 +40,7 @@ func TestCallRoundTrip(t *testing.T) {
 			t.Fatalf("round trip:\n got %+v\nwant %+v", got, c)
 		}
 		// Upsert: fewer turns, a new outcome, unanswered.
-		c.Outcome, c.Answered, c.Turns, c.Slots = "hangup", time.Time{}, c.Turns[:1], nil
+		c.Outcome, c.Answered, c.Turns, c.Slots, c.Detection = "hangup", time.Time{}, c.Turns[:1], nil, nil
 		if err := db.SaveCall(ctx, c); err != nil {
 			t.Fatal(err)
 		}

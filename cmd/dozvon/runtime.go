@@ -16,6 +16,7 @@ import (
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/robot"
+	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
@@ -196,6 +197,7 @@ func (rt *runtime) placeCall(ctx context.Context, ua *telephony.UA, req callRequ
 			}
 			rep.Dial.Result = telephony.Unreachable
 			rep.Result.Slots = map[string]string{robot.SlotDetectedClass: string(detect.Announcement)}
+			rep.Result.Detection = &dec
 		}
 		rep.Kind = compliance.Attempt
 		rt.commit(ctx, res, isPhone, rep.Kind)
@@ -257,6 +259,7 @@ func (rt *runtime) saveCall(ctx context.Context, rep callReport, req callRequest
 		ScriptName: rep.Result.ScriptName, ScriptVersion: rep.Result.ScriptVersion,
 		RecordingPath:   rep.Recording,
 		AudioReceivedMs: rep.Result.Audio.Received.Milliseconds(), AudioFedMs: rep.Result.Audio.Fed.Milliseconds(),
+		Detection: scheduler.DetectionRecord(rep.Result.Detection),
 	}
 	var de *telephony.DialError
 	if errors.As(rep.DialErr, &de) {
