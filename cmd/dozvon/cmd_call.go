@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/telephony"
@@ -112,6 +113,7 @@ func cmdCall(ctx context.Context, e env, args []string) int {
 		Script: sc, Vars: v, Location: loc, RingTimeout: *ring,
 	})
 	printDecision(e.stdout, rep.Decision)
+	printDetection(e.stdout, rep.Result.Detection)
 	if rep.DialErr != nil {
 		fmt.Fprintf(e.stdout, "not connected: %v\n", rep.DialErr)
 		if errors.Is(rep.DialErr, errDenied) {
@@ -140,6 +142,24 @@ func printDecision(w io.Writer, d *compliance.Decision) {
 		next = d.NextAllowedLocal.Format("2006-01-02 15:04 MST")
 	}
 	fmt.Fprintf(w, "230-FZ: denied (%s): %s; next allowed %s\n", strings.Join(d.Reasons, ", "), d.Detail, next)
+}
+
+// printDetection prints the first-phrase verdict: when the robot knew
+// whether a person answered, when the class was settled, and why.
+func printDetection(w io.Writer, d *detect.Decision) {
+	if d == nil {
+		return
+	}
+	settled := ""
+	if d.Provisional != "" {
+		settled = fmt.Sprintf(", not a person at %.2fs (first guess %s), class settled at %.2fs", d.At.Seconds(), d.Provisional, d.SettledAt.Seconds())
+	} else {
+		settled = fmt.Sprintf(" at %.2fs", d.At.Seconds())
+	}
+	fmt.Fprintf(w, "first phrase: %s (confidence %.2f)%s\n", d.Class, d.Confidence, settled)
+	for _, ev := range d.Evidence {
+		fmt.Fprintf(w, "  - %s\n", ev)
+	}
 }
 
 func printTranscript(w io.Writer, r robot.Result) {

@@ -41,6 +41,10 @@ func TestCallCommand(t *testing.T) {
 	keypad := phones.Phone("keypad-debtor", testcalls.Behaviour{Ring: 200 * time.Millisecond,
 		Steps: []testcalls.Step{{DTMF: "1"}, {DTMF: "1"}}})
 	busy := phones.Phone("busy-debtor", testcalls.Behaviour{Reject: 486})
+	// a long recorded greeting; with keypad-only recognition there is no
+	// text, so the verdict comes from its length at the end of the analysis
+	voicemail := phones.Phone("voicemail", testcalls.Behaviour{Ring: 200 * time.Millisecond,
+		Greeting: "Здравствуйте, вы позвонили Ивану. Меня сейчас нет на месте, оставьте сообщение после сигнала, и я обязательно вам перезвоню."})
 	cfgPath := filepath.Join(dir, "dozvon.yaml")
 	cfg := fmt.Sprintf("sip:\n  listen: [{transport: udp, host: 127.0.0.1, port: 0}]\n  record_dir: %s\ntts: {cache_dir: %s}\nstore: {dsn: \"sqlite:%s\"}\n",
 		filepath.Join(dir, "rec"), filepath.Join(dir, "tts"), filepath.Join(dir, "db", "dozvon.db"))
@@ -57,6 +61,7 @@ func TestCallCommand(t *testing.T) {
 	}{
 		{"keypad confirms", keypad, 0, []string{"not a phone number", "robot :", "caller: [dtmf] 1", "outcome: identified", "recording "}},
 		{"busy line", busy, 3, []string{"not connected", "busy", "486"}},
+		{"voicemail", voicemail, 0, []string{"first phrase: machine", "  - speech starts at", "outcome: machine", "detected_class=machine"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
