@@ -277,6 +277,21 @@ func EvaluateFile(path string, cfg Config) (Decision, error) {
 	return evaluateFile(path, cfg, LineClean)
 }
 
+// ClassifyFileText classifies one 8 kHz mono 16-bit WAV file with the given
+// recognizer text (no sidecar lookup; "" for audio alone), released over the
+// audio as in Evaluate.
+func ClassifyFileText(path, text string, cfg Config) (Decision, error) {
+	samples, err := readWAV(path)
+	if err != nil {
+		return Decision{}, err
+	}
+	d, err := classifyStream(samples, strings.TrimSpace(text), cfg)
+	if err != nil {
+		return Decision{}, fmt.Errorf("detect: %s: %w", path, err)
+	}
+	return d, nil
+}
+
 func evaluateFile(path string, cfg Config, line Line) (Decision, error) {
 	samples, err := readWAV(path)
 	if err != nil {
@@ -303,20 +318,20 @@ func evaluateFile(path string, cfg Config, line Line) (Decision, error) {
 func readWAV(path string) ([]int16, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("detect eval: %w", err)
+		return nil, fmt.Errorf("detect: %w", err)
 	}
 	defer f.Close()
 	d := wav.NewDecoder(f)
 	if !d.IsValidFile() {
-		return nil, fmt.Errorf("detect eval: %s: not a valid WAV file", path)
+		return nil, fmt.Errorf("detect: %s: not a valid WAV file", path)
 	}
 	if d.SampleRate != SampleRate || d.NumChans != 1 || d.BitDepth != 16 {
-		return nil, fmt.Errorf("detect eval: %s: %d Hz, %d channel(s), %d bit; want 8000 Hz mono 16-bit PCM",
+		return nil, fmt.Errorf("detect: %s: %d Hz, %d channel(s), %d bit; want 8000 Hz mono 16-bit PCM",
 			path, d.SampleRate, d.NumChans, d.BitDepth)
 	}
 	buf, err := d.FullPCMBuffer()
 	if err != nil {
-		return nil, fmt.Errorf("detect eval: %s: %w", path, err)
+		return nil, fmt.Errorf("detect: %s: %w", path, err)
 	}
 	out := make([]int16, len(buf.Data))
 	for i, v := range buf.Data {

@@ -9,10 +9,19 @@ import (
 	"github.com/dozvon/dozvon/detect"
 )
 
-// cmdDetect runs first-phrase detection tools: `detect eval DIR [--json]`.
+const detectUsage = `usage: dozvon detect eval DIR [--json] [--line clean|pcmu|pcma] [--early-greeting 1.5s]
+         DIR/<label>/*.wav (+ optional NAME.txt recognizer text); labels: human, voice_assistant, machine, announcement, silence
+       dozvon detect file FILE.wav [--text "recognised words"] [--json]
+         one recording (e.g. a call's kept first seconds): the verdict, its times and evidence`
+
+// cmdDetect runs first-phrase detection tools: `detect eval DIR` and
+// `detect file FILE.wav`.
 func cmdDetect(ctx context.Context, e env, args []string) int {
+	if len(args) > 0 && args[0] == "file" {
+		return cmdDetectFile(e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "eval" {
-		fmt.Fprintln(e.stderr, "usage: dozvon detect eval DIR [--json] [--line clean|pcmu|pcma] [--early-greeting 1.5s]\n  DIR/<label>/*.wav (+ optional NAME.txt recognizer text); labels: human, voice_assistant, machine, announcement, silence")
+		fmt.Fprintln(e.stderr, detectUsage)
 		return 2
 	}
 	fs := flag.NewFlagSet("detect eval", flag.ContinueOnError)
@@ -59,5 +68,66 @@ func cmdDetect(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "dozvon: detect eval: %v\n", err)
 		return 1
 	}
+	return 0
+}
+
+// cmdDetectFile classifies one WAV file: `detect file FILE.wav [--text T]`.
+// Without --text the sidecar FILE.txt is used when present, else the audio
+// alone (tones, timing).
+func cmdDetectFile(e env, args []string) int {
+	fs := flag.NewFlagSet("detect file", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	text := fs.String("text", "", "the recognizer's text for the recording (default: FILE.txt next to it, if any)")
+	asJSON := fs.Bool("json", false, "print the decision as JSON")
+	var files []string
+	rest := args
+	for len(rest) > 0 {
+		if err := fs.Parse(rest); err != nil {
+			return 2
+		}
+		rest = fs.Args()
+		if len(rest) > 0 {
+			files = append(files, rest[0])
+			rest = rest[1:]
+		}
+	}
+	if len(files) != 1 {
+		fmt.Fprintln(e.stderr, detectUsage)
+		return 2
+	}
+	var (
+		d   detect.Decision
+		err error
+	)
+	source := "--text"
+	textSet := false
+	fs.Visit(func(f *flag.Flag) { textSet = textSet || f.Name == "text" })
+	if textSet {
+		d, err = detect.ClassifyFileText(files[0], *text, detect.Config{})
+	} else {
+		source = "sidecar text if any, else audio alone"
+		d, err = detect.EvaluateFile(files[0], detect.Config{})
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "dozvon: %v\n", err)
+		return 1
+	}
+	if *asJSON {
+		out := struct {
+			Class       string   `json:"class"`
+			Confidence  float64  `json:"confidence"`
+			AtMs        int64    `json:"at_ms"`
+			SettledMs   int64    `json:"settled_ms"`
+			Provisional string   `json:"provisional,omitempty"`
+			Evidence    []string `json:"evidence"`
+		}{string(d.Class), d.Confidence, d.At.Milliseconds(), d.SettledAt.Milliseconds(), string(d.Provisional), d.Evidence}
+		if err := json.NewEncoder(e.stdout).Encode(out); err != nil {
+			fmt.Fprintf(e.stderr, "dozvon: detect file: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(e.stdout, "%s (text: %s)\n", files[0], source)
+	printDetection(e.stdout, &d)
 	return 0
 }
