@@ -12,7 +12,9 @@ import (
 const detectUsage = `usage: dozvon detect eval DIR [--json] [--line clean|pcmu|pcma] [--early-greeting 1.5s]
          DIR/<label>/*.wav (+ optional NAME.txt recognizer text); labels: human, voice_assistant, machine, announcement, silence
        dozvon detect file FILE.wav [--text "recognised words"] [--json]
-         one recording (e.g. a call's kept first seconds): the verdict, its times and evidence`
+         one recording (e.g. a call's kept first seconds): the verdict, its times and evidence
+         (offline the robot's own speech is unknown: a callee silent for 2.5 s is "silence",
+         where a live call waits 6 s of the robot's quiet time)`
 
 // cmdDetect runs first-phrase detection tools: `detect eval DIR` and
 // `detect file FILE.wav`.
