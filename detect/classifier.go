@@ -360,11 +360,12 @@ func (c *Classifier) inOrder(toks []token, i, n int) bool {
 }
 
 // Pending reports that the callee's first phrase has begun (speech or a tone
-// was heard, or early media sounded like a voice) and it is not known yet
-// whether a person answered: the robot should not say anything sensitive
-// until it is.
+// was heard, or early media sounded like a voice) and its verdict is not
+// settled: the robot should not say anything sensitive until it is. A
+// verdict that no person answered whose class is still open is pending too
+// (a campaign may ask for more confidence than it carries).
 func (c *Classifier) Pending() bool {
-	return c.decision == nil && c.early == nil && (c.heardSpeech || c.sawTone || c.speechRun > 0 || c.earlyVoice >= earlyVoiceMin)
+	return c.decision == nil && (c.early != nil || c.heardSpeech || c.sawTone || c.speechRun > 0 || c.earlyVoice >= earlyVoiceMin)
 }
 
 // Decision returns the verdict and true once the classifier knows whether a

@@ -325,6 +325,49 @@ func TestFirstPhraseStopsBeforeTheClassIsKnown(t *testing.T) {
 	}
 }
 
+// TestProvisionalVerdictHoldsSensitivePrompts: a campaign asking for more
+// confidence than a length-only verdict carries does not stop on it — but
+// neither may the robot go on to the creditor while the class is open.
+func TestProvisionalVerdictHoldsSensitivePrompts(t *testing.T) {
+	conv := &recordingConversation{}
+	fp, _, done := runGated(t, conv, NonHumanPolicy{MinConfidence: 0.8})
+	waitPrompts(t, conv, 2)
+	fp.text("здравствуйте говорит", false)
+	feedFrames(fp, voiceLike(1200*time.Millisecond), false)
+	fp.mu.Lock()
+	d, ok := fp.cls.Decision()
+	fp.mu.Unlock()
+	if !ok || d.Settled || d.Class == detect.Human {
+		t.Fatalf("decision %+v, %v: want a provisional non-human verdict", d, ok)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("session ended on a verdict below the campaign's confidence: %v", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	if got := strings.Join(conv.prompts(), ","); got != "hello,disclosure" {
+		t.Fatalf("robot said %s while the class was open, want the creditor held", got)
+	}
+	// a sensitive prompt that only now reaches the gate waits too
+	gctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	if err := fp.awaitVerdict(gctx, nil, time.Minute); err == nil {
+		t.Fatal("the gate let a sensitive prompt through while the class was open")
+	}
+	fp.text("здравствуйте говорит голосовой помощник", false)
+	select {
+	case err := <-done:
+		if !errors.Is(err, errStopped) {
+			t.Fatalf("session ended with %v, want stopped by detection", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the settled assistant verdict did not stop the session")
+	}
+	if got := strings.Join(conv.prompts(), ","); got != "hello,disclosure" {
+		t.Errorf("robot said %s, want nothing after the greeting", got)
+	}
+}
+
 func TestFirstPhraseLetsAPersonThrough(t *testing.T) {
 	conv := &recordingConversation{}
 	fp, cancel, done := runGated(t, conv, NonHumanPolicy{})
