@@ -112,40 +112,95 @@ func Evaluate(ctx context.Context, dir string, cfg Config) (Report, error) {
 
 // EvaluateLine is Evaluate with each file's audio passed through line first.
 func EvaluateLine(ctx context.Context, dir string, cfg Config, line Line) (Report, error) {
+	set, err := LoadSet(dir)
+	if err != nil {
+		return Report{}, err
+	}
+	files := make([]FileResult, 0, len(set))
+	for _, smp := range set {
+		if err := ctx.Err(); err != nil {
+			return Report{}, fmt.Errorf("detect eval: %w", err)
+		}
+		d, err := classifyStream(line.through(smp.Audio), smp.Text, cfg)
+		if err != nil {
+			return Report{}, fmt.Errorf("detect eval: %s: %w", smp.Path, err)
+		}
+		files = append(files, FileResult{Path: smp.Path, Label: smp.Label, Decision: d})
+	}
+	return Summarise(files), nil
+}
+
+// Sample is one labelled recording of a set: DIR/<label>/NAME.wav with the
+// recognizer text of its NAME.txt sidecar ("" without one).
+type Sample struct {
+	Path  string
+	Label Class
+	Audio []int16 // 8 kHz mono
+	Text  string
+}
+
+// LoadSet reads DIR/<label>/*.wav and their sidecars, by label then name.
+// A directory that is not a label, a broken WAV or a sidecar that is not
+// UTF-8 is an error naming it.
+func LoadSet(dir string) ([]Sample, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return Report{}, fmt.Errorf("detect eval: %w", err)
+		return nil, fmt.Errorf("detect eval: %w", err)
 	}
-	rep := Report{Confusion: map[string]map[string]int{}}
+	var out []Sample
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
 		}
 		label, err := ParseClass(e.Name())
 		if err != nil {
-			return Report{}, fmt.Errorf("detect eval: %s: %w", filepath.Join(dir, e.Name()), err)
+			return nil, fmt.Errorf("detect eval: %s: %w", filepath.Join(dir, e.Name()), err)
 		}
 		wavs, err := filepath.Glob(filepath.Join(dir, e.Name(), "*.wav"))
 		if err != nil {
-			return Report{}, fmt.Errorf("detect eval: %w", err)
+			return nil, fmt.Errorf("detect eval: %w", err)
 		}
 		sort.Strings(wavs)
 		for _, p := range wavs {
-			if err := ctx.Err(); err != nil {
-				return Report{}, fmt.Errorf("detect eval: %w", err)
-			}
-			d, err := evaluateFile(p, cfg, line)
+			audio, err := readWAV(p)
 			if err != nil {
-				return Report{}, err
+				return nil, err
 			}
-			rep.Files = append(rep.Files, FileResult{Path: p, Label: label, Decision: d})
+			text, err := sidecarText(p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Sample{Path: p, Label: label, Audio: audio, Text: text})
 		}
 	}
-	if len(rep.Files) == 0 {
-		return Report{}, fmt.Errorf("detect eval: %s: no <label>/*.wav files", dir)
+	if len(out) == 0 {
+		return nil, fmt.Errorf("detect eval: %s: no <label>/*.wav files", dir)
 	}
-	rep.summarise()
-	return rep, nil
+	return out, nil
+}
+
+// sidecarText reads NAME.txt next to a WAV file ("" when there is none).
+func sidecarText(wavPath string) (string, error) {
+	side := strings.TrimSuffix(wavPath, filepath.Ext(wavPath)) + ".txt"
+	b, err := os.ReadFile(side)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("detect eval: %w", err)
+	}
+	if !utf8.Valid(b) {
+		return "", fmt.Errorf("detect eval: %s: sidecar text is not UTF-8", side)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// Summarise builds the report (confusion, accuracy, latencies) from
+// classified files — those of Evaluate, or verdicts taken on live calls.
+func Summarise(files []FileResult) Report {
+	r := Report{Confusion: map[string]map[string]int{}, Files: files}
+	r.summarise()
+	return r
 }
 
 func (r *Report) summarise() {
@@ -297,18 +352,11 @@ func evaluateFile(path string, cfg Config, line Line) (Decision, error) {
 	if err != nil {
 		return Decision{}, err
 	}
-	samples = line.through(samples)
-	var text string
-	side := strings.TrimSuffix(path, filepath.Ext(path)) + ".txt"
-	if b, err := os.ReadFile(side); err == nil {
-		if !utf8.Valid(b) {
-			return Decision{}, fmt.Errorf("detect eval: %s: sidecar text is not UTF-8", side)
-		}
-		text = strings.TrimSpace(string(b))
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return Decision{}, fmt.Errorf("detect eval: %w", err)
+	text, err := sidecarText(path)
+	if err != nil {
+		return Decision{}, err
 	}
-	d, err := classifyStream(samples, text, cfg)
+	d, err := classifyStream(line.through(samples), text, cfg)
 	if err != nil {
 		return Decision{}, fmt.Errorf("detect eval: %s: %w", path, err)
 	}

@@ -40,6 +40,12 @@ type Behaviour struct {
 	// Greeting is spoken right after the answer, before the robot says anything
 	// ("алло", a voice assistant's or voicemail's greeting).
 	Greeting string
+	// GreetingAudio is played right after the answer instead of a spoken
+	// Greeting (8 kHz recorded audio, e.g. a labelled detection file), and
+	// GreetingText is what a recognizer hears in it: it is published on the
+	// board over the span of the audio's speech.
+	GreetingAudio []int16
+	GreetingText  string
 }
 
 // Synthesizer is the voice the simulated callee speaks with.
@@ -271,6 +277,9 @@ func (c *Callee) handle(ctx context.Context, in *telephony.Inbound) {
 			c.log.Warn("callee greeting", "err", err)
 		}
 	}
+	if len(b.GreetingAudio) > 0 {
+		c.playRecorded(ctx, in.CallID(), call, b.GreetingAudio, b.GreetingText)
+	}
 	c.runSteps(ctx, in.CallID(), call, b.Steps, tr, rep, func(started time.Time) {
 		bargeMu.Lock()
 		bargeFrom = started
@@ -416,6 +425,60 @@ func (c *Callee) startSaying(ctx context.Context, callID string, call *telephony
 	now := time.Now()
 	c.board.said(callID, text, now, now.Add(a.Duration()))
 	return call.Play(a.PCM), nil
+}
+
+// playRecorded plays recorded audio and publishes text on the board over
+// the span from its first to its last loud stretch (the speech, not the
+// leading silence), then waits until it has been played.
+func (c *Callee) playRecorded(ctx context.Context, callID string, call *telephony.Call, pcm []int16, text string) {
+	now := time.Now()
+	if text != "" {
+		first, last := speechSpan(pcm)
+		if last > first {
+			at := func(n int) time.Time { return now.Add(time.Duration(n) * time.Second / 8000) }
+			c.board.said(callID, text, at(first), at(last))
+		}
+	}
+	pb := call.Play(pcm)
+	select {
+	case <-pb.Done():
+	case <-ctx.Done():
+	}
+}
+
+// speechSpan returns the sample offsets of the first and the end of the last
+// 20 ms frame whose level is well above the quietest frames (a plain energy
+// gate: line noise stays under it, speech and tones do not).
+func speechSpan(pcm []int16) (first, last int) {
+	const frame = 160
+	n := len(pcm) / frame
+	if n == 0 {
+		return 0, 0
+	}
+	level := make([]float64, n)
+	floor := math.Inf(1)
+	for i := range n {
+		var sum float64
+		for _, v := range pcm[i*frame : (i+1)*frame] {
+			sum += float64(v) * float64(v)
+		}
+		level[i] = sum / frame
+		floor = math.Min(floor, level[i])
+	}
+	gate := math.Max(floor*10, 300*300) // 10 dB over the floor, and audible
+	first, last = -1, -1
+	for i, l := range level {
+		if l > gate {
+			if first < 0 {
+				first = i * frame
+			}
+			last = (i + 1) * frame
+		}
+	}
+	if first < 0 {
+		return 0, 0
+	}
+	return first, last
 }
 
 // say speaks text and waits until it has been played.
