@@ -135,6 +135,9 @@ const (
 	noiseFlatness   = 0.4
 	// digital silence is clamped to this level so the floor stays finite.
 	silenceDB = -100.0
+	// voiceBandLowHz is the high-pass cut-off before levels and spectra are
+	// taken (see HighPass): below it a phone line carries rumble, not speech.
+	voiceBandLowHz = 200.0
 	// noise floor dynamics, in dB per second: it falls quickly to quieter audio, rises slowly
 	// towards louder non-speech audio (absorbing steady noise in a few seconds) and very
 	// slowly during speech.
@@ -170,6 +173,8 @@ type Segmenter struct {
 	fft      *fourier.FFT
 	win      []float64
 	buf      []float64
+	hp       *HighPass // levels and spectra are taken on the voice band
+	hpBuf    []float64
 	coeffs   []complex128
 	pow      []float64
 	mag      []float64
@@ -210,6 +215,7 @@ func NewSegmenter(cfg VADConfig) (*Segmenter, error) {
 		maxUtt:      samples(c.MaxUtterance),
 		preRoll:     samples(c.PreRoll),
 		floor:       math.NaN(),
+		hp:          NewHighPass(voiceBandLowHz, c.SampleRate),
 	}, nil
 }
 
@@ -343,9 +349,10 @@ func (s *Segmenter) pushRing(frame []int16) {
 // reports whether the frame is voiced: active (above the floor by ThresholdDB and above
 // MinLevelDB), not tonal and not noise-like.
 func (s *Segmenter) classify(frame []int16) (voiced bool) {
+	band := s.hp.Filter(frame, s.hpBuf)
+	s.hpBuf = band
 	var sum float64
-	for _, v := range frame {
-		f := float64(v)
+	for _, f := range band {
 		sum += f * f
 	}
 	lvl := silenceDB
@@ -362,7 +369,7 @@ func (s *Segmenter) classify(frame []int16) (voiced bool) {
 		s.prevOK = false
 		return false
 	}
-	share, change, flat := s.spectrum(frame)
+	share, change, flat := s.spectrum(band)
 	tonal := share >= tonalPeakShare && change < tonalMaxChange && math.Abs(lvl-prevLvl) < tonalMaxLevelDB
 	return !tonal && flat < noiseFlatness
 }
@@ -370,7 +377,7 @@ func (s *Segmenter) classify(frame []int16) (voiced bool) {
 // spectrum returns the share of energy in the two strongest peaks (each ±1 bin), the cosine
 // distance between this frame's magnitude spectrum and the previous frame's (1 when there was
 // no analysed previous frame), and the spectral flatness (geometric over arithmetic mean power).
-func (s *Segmenter) spectrum(frame []int16) (share, change, flat float64) {
+func (s *Segmenter) spectrum(frame []float64) (share, change, flat float64) {
 	n := len(frame)
 	if n < 8 {
 		s.prevOK = false
@@ -391,7 +398,7 @@ func (s *Segmenter) spectrum(frame []int16) (share, change, flat float64) {
 		s.prevOK = false
 	}
 	for i, v := range frame {
-		s.buf[i] = float64(v) * s.win[i]
+		s.buf[i] = v * s.win[i]
 	}
 	s.coeffs = s.fft.Coefficients(s.coeffs, s.buf)
 	// s.pow[k]: power of bin k (DC skipped); s.mag[k]: magnitude of bins k-1..k+1 together,

@@ -165,6 +165,23 @@ func (c *Classifier) EarlyMedia(frame []int16) {
 	}
 }
 
+// Gap tells the classifier that n samples of time passed after answer with
+// no audio from the far end (no packets yet, or a gap the jitter buffer
+// filled). The time counts; the missing audio does not enter the noise
+// floor, where its digital silence would make the line noise that follows
+// pass for speech.
+func (c *Classifier) Gap(n int, robotSpeaking bool) {
+	if n <= 0 {
+		return
+	}
+	step := frameDur(n)
+	c.t += step
+	if !robotSpeaking {
+		c.quiet += step
+	}
+	c.evaluate()
+}
+
 // Frame feeds one frame (20 ms, 8 kHz mono) heard after answer. robotSpeaking
 // says whether the robot was playing audio at the time. A live robot greets
 // at once, so the callee's first phrase often overlaps the robot's greeting:

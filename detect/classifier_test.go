@@ -498,3 +498,43 @@ func TestRobotEchoIsNotAGreeting(t *testing.T) {
 		}
 	}
 }
+
+// TestGapBeforeLineNoise: the first frames after answer carry no audio (the
+// far end's packets have not come yet), then a noisy line, then a person's
+// "здравствуйте". Fed as digital silence, those frames held the noise floor
+// at the bottom and the noise passed for 1.5 s of speech — "not a person";
+// reported as a gap, they do not.
+func TestGapBeforeLineNoise(t *testing.T) {
+	ms := time.Millisecond
+	line := newSignal().silence(3 * time.Second)
+	line.s = append(line.s[:0], newSignal().silence(600*ms).speech(600*ms).silence(2400*ms).s...)
+	line.withBrownNoise()
+	for _, gap := range []bool{true, false} {
+		c := New(Config{})
+		for range 4 { // 80 ms before the first packet
+			if gap {
+				c.Gap(evalFrame, true)
+			} else {
+				c.Frame(make([]int16, evalFrame), true)
+			}
+		}
+		texts := []textAt{{1400 * ms, "здравствуйте", false}}
+		var d Decision
+		var ok bool
+		for i := 0; i+evalFrame <= len(line.s) && !ok; i += evalFrame {
+			c.Frame(line.s[i:i+evalFrame], false)
+			at := 80*ms + time.Duration(i+evalFrame)*time.Second/SampleRate
+			for len(texts) > 0 && texts[0].at <= at {
+				c.Text(texts[0].text, texts[0].final)
+				texts = texts[1:]
+			}
+			d, ok = c.Decision()
+		}
+		if gap && (!ok || d.Class != Human) {
+			t.Errorf("with the gap reported: decision %s (%v), want human; %q", d.Class, ok, d.Evidence)
+		}
+		if !gap && ok && d.Class == Human {
+			t.Errorf("fed as digital silence the same line should show the trap (noise taken for speech); got human %q", d.Evidence)
+		}
+	}
+}

@@ -98,6 +98,9 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 		if em, ok := call.(interface{ EarlyMedia() []int16 }); ok {
 			fp.earlyMedia(em.EarlyMedia())
 		}
+		if as, ok := call.(interface{ AudioStarted() bool }); ok {
+			fp.audioStarted = as.AudioStarted
+		}
 		vc.Observer = chainFrames(vc.Observer, fp.frame)
 		vc.TextObserver = chainTexts(vc.TextObserver, fp.text)
 		if vc.Recognizer != nil {

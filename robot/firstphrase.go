@@ -194,9 +194,11 @@ type firstPhrase struct {
 	beepHeard bool
 	beepReady chan struct{} // closed when beepHeard turns true while awaited
 
-	sinceLoud  int           // frames since the far end last made a sound
-	quietWant  int           // frames of quiet awaitQuiet waits for
-	quietReady chan struct{} // closed when sinceLoud reaches quietWant
+	signal       bool          // audio from the far end has begun
+	audioStarted func() bool   // nil: every frame is taken as the far end's audio
+	sinceLoud    int           // frames since the far end last made a sound
+	quietWant    int           // frames of quiet awaitQuiet waits for
+	quietReady   chan struct{} // closed when sinceLoud reaches quietWant
 }
 
 func newFirstPhrase(cfg FirstPhraseConfig, policy NonHumanPolicy, vars map[string]any, cancel context.CancelFunc, log *slog.Logger) *firstPhrase {
@@ -265,7 +267,14 @@ func (f *firstPhrase) frame(in []int16, _ time.Duration, robotSpeaking bool) {
 	if f.classKnown() || f.over {
 		return
 	}
-	f.cls.Frame(in, robotSpeaking)
+	if !f.signal && f.audioStarted != nil && !f.audioStarted() {
+		// no audio from the far end yet: the frame is the silence of
+		// waiting for its first packets — time, not the line's level
+		f.cls.Gap(len(in), robotSpeaking)
+	} else {
+		f.signal = true
+		f.cls.Frame(in, robotSpeaking)
+	}
 	f.check()
 }
 

@@ -339,6 +339,15 @@ func (c *Call) SendDTMF(digit rune) error {
 }
 
 // Stats returns a snapshot of the media counters.
+// AudioStarted reports that audio from the far end has been played out at
+// least once; before that the frames handed to the handler are the silence
+// of waiting for the first packets, not the line's.
+func (c *Call) AudioStarted() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stats.FramesPlayedOut > 0
+}
+
 func (c *Call) Stats() MediaStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()

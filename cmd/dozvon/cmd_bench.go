@@ -10,7 +10,10 @@ const benchUsage = `usage: dozvon bench calls -n N [--duration D] [--ramp R] [--
   running in a separate process, and prints calls completed/failed/dropped,
   CPU and peak RSS of the robot process, RTP pacing jitter, send lateness,
   audio fed to ASR vs received, and call setup time.
-  Per-frame media path costs: go test -bench . ./telephony ./asr ./cmd/dozvon`
+  Per-frame media path costs: go test -bench . ./telephony ./asr ./cmd/dozvon
+       dozvon bench detect DIR [--channels N] [--json]
+  first-phrase detection on live loopback calls: each labelled recording of DIR
+  (as for detect eval) is a simulated phone's answer to a robot call`
 
 // cmdBench measures the robot: `bench calls` (concurrent calls on loopback).
 // `bench callee` is the hidden far end that `bench calls` re-executes.
@@ -24,6 +27,8 @@ func cmdBench(ctx context.Context, e env, args []string) int {
 		return benchCalls(ctx, e, args[1:])
 	case "callee":
 		return benchCallee(ctx, e, args[1:])
+	case "detect":
+		return benchDetect(ctx, e, args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintln(e.stdout, benchUsage)
 		return 0
