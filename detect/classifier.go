@@ -522,7 +522,11 @@ func (c *Classifier) evaluate() {
 		c.note("text %q repeats the robot's own words (line echo?): no verdict on its length", strings.TrimSpace(c.committedText+" "+c.partialText))
 	}
 	if c.early == nil && !c.echoed && c.heardSpeech && c.speechOnset <= cfg.GreetingOnset && c.words > 0 && c.scores.score[Human] == 0 &&
-		((talk >= cfg.EarlyGreeting && (c.words >= minEarlyWords || c.greetingWordOnly())) || talk > cfg.MaxGreeting || c.talkOver >= talkOverLimit) {
+		(talk >= cfg.EarlyGreeting || c.talkOver >= talkOverLimit) &&
+		(c.words >= minEarlyWords || c.greetingWordOnly() || talk > cfg.MaxGreeting) {
+		// (the second-word guard holds for talk over the robot too: on a
+		// live call the robot greets at once, so a slow "Сергей… слушает"
+		// is said over it)
 		c.decideNotHuman("%.2fs of speech, longer than a person's greeting (%.1fs), and no answering word in %q → not a person (class pending)",
 			talk.Seconds(), cfg.EarlyGreeting.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 	}

@@ -538,3 +538,31 @@ func TestGapBeforeLineNoise(t *testing.T) {
 		}
 	}
 }
+
+// TestNameFirstOverTheRobot: the same name-first answer said over the
+// robot's greeting (as on a live call, where the robot greets at once) is
+// still a person: talking over the robot is no ground to skip the
+// second-word guard.
+func TestNameFirstOverTheRobot(t *testing.T) {
+	ms := time.Millisecond
+	// a person who talked over the robot this long is let through only at
+	// the end of the analysis (6 s after their first sound)
+	answered := newSignal().silence(300 * ms).speech(1900 * ms).silence(6 * time.Second).s
+	c := New(Config{})
+	texts := []textAt{{1200 * ms, "сергей", false}, {2500 * ms, "сергей слушает", true}}
+	for i := 0; i+evalFrame <= len(answered); i += evalFrame {
+		c.Frame(answered[i:i+evalFrame], true) // the robot is greeting all along
+		at := time.Duration(i+evalFrame) * time.Second / SampleRate
+		for len(texts) > 0 && texts[0].at <= at {
+			c.Text(texts[0].text, texts[0].final)
+			texts = texts[1:]
+		}
+		if d, ok := c.Decision(); ok {
+			if d.Class != Human {
+				t.Fatalf("decision %s at %v, want human; %q", d.Class, d.At, d.Evidence)
+			}
+			return
+		}
+	}
+	t.Fatal("no decision")
+}
