@@ -23,7 +23,7 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 	./$(BIN) detect eval detect/testdata/holdout
 	@echo "== first-phrase detection, fresh set (written after tuning) =="
 	./$(BIN) detect eval detect/testdata/fresh
-	@echo "== first-phrase detection, blind set (written after the last tuning; nothing tuned on it) =="
+	@echo "== first-phrase detection, blind set (nothing was changed because of it) =="
 	./$(BIN) detect eval detect/testdata/blind
 
 test-short:
