@@ -32,17 +32,9 @@ func benchDetect(ctx context.Context, e env, args []string) int {
 	scriptPath := fs.String("script", "scripts/verify_contact.yaml", "dialogue script the robot runs")
 	cfgPath := fs.String("config", "", "config file (default dozvon.yaml if present)")
 	asJSON := fs.Bool("json", false, "print the report as JSON (the detect eval shape)")
-	var dirs []string
-	rest := args
-	for len(rest) > 0 {
-		if err := fs.Parse(rest); err != nil {
-			return 2
-		}
-		rest = fs.Args()
-		if len(rest) > 0 {
-			dirs = append(dirs, rest[0])
-			rest = rest[1:]
-		}
+	dirs, err := parseInterleaved(fs, args)
+	if err != nil {
+		return 2
 	}
 	fail := func(err error) int {
 		fmt.Fprintln(e.stderr, "dozvon bench detect:", err)

@@ -31,18 +31,9 @@ func cmdDetect(ctx context.Context, e env, args []string) int {
 	asJSON := fs.Bool("json", false, `print {"n","accuracy","human_misclassified_rate","confusion","latency_ms","class_latency_ms","nonhuman_latency_ms","first_guess_accuracy"} as JSON`)
 	lineName := fs.String("line", "clean", "pass the audio through a G.711 line first: clean, pcmu or pcma")
 	early := fs.Duration("early-greeting", 0, "speech without an answering word after which no person answered (0: the default, 1.5s)")
-	// accept the flag before or after DIR
-	var dirs []string
-	rest := args[1:]
-	for len(rest) > 0 {
-		if err := fs.Parse(rest); err != nil {
-			return 2
-		}
-		rest = fs.Args()
-		if len(rest) > 0 {
-			dirs = append(dirs, rest[0])
-			rest = rest[1:]
-		}
+	dirs, err := parseInterleaved(fs, args[1:])
+	if err != nil {
+		return 2
 	}
 	if len(dirs) != 1 {
 		fmt.Fprintln(e.stderr, "usage: dozvon detect eval DIR [--json] [--line clean|pcmu|pcma] [--early-greeting 1.5s]")
@@ -81,26 +72,15 @@ func cmdDetectFile(e env, args []string) int {
 	fs.SetOutput(e.stderr)
 	text := fs.String("text", "", "the recognizer's text for the recording (default: FILE.txt next to it, if any)")
 	asJSON := fs.Bool("json", false, "print the decision as JSON")
-	var files []string
-	rest := args
-	for len(rest) > 0 {
-		if err := fs.Parse(rest); err != nil {
-			return 2
-		}
-		rest = fs.Args()
-		if len(rest) > 0 {
-			files = append(files, rest[0])
-			rest = rest[1:]
-		}
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
+		return 2
 	}
 	if len(files) != 1 {
 		fmt.Fprintln(e.stderr, detectUsage)
 		return 2
 	}
-	var (
-		d   detect.Decision
-		err error
-	)
+	var d detect.Decision
 	source := "--text"
 	textSet := false
 	fs.Visit(func(f *flag.Flag) { textSet = textSet || f.Name == "text" })
