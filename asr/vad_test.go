@@ -2,6 +2,7 @@ package asr
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
@@ -420,5 +421,39 @@ func BenchmarkSegmenterFrame(b *testing.B) {
 				seg.Push(frames[i%len(frames)])
 			}
 		})
+	}
+}
+
+// TestSteadyNoiseIsNotOneLongUtterance: low-frequency noise that the level
+// and spectrum tests take for speech (a leaky random walk, like car rumble
+// or sox's brownnoise, after a few frames of digital silence before the
+// first packet) opens one utterance at most, which ends once its level is
+// seen not to move; it does not stay "speech" for the whole call.
+func TestSteadyNoiseIsNotOneLongUtterance(t *testing.T) {
+	for _, amp := range []float64{300, 1000} {
+		rng := rand.New(rand.NewPCG(3, 4))
+		sig := make([]int16, 3*160+8000*8)
+		var w float64
+		for i := 3 * 160; i < len(sig); i++ {
+			w = 0.98*w + amp*rng.NormFloat64()
+			sig[i] = int16(max(math.MinInt16, min(math.MaxInt16, w)))
+		}
+		s, err := NewSegmenter(DefaultVADConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		starts, speaking := 0, 0
+		for i := 0; i+160 <= len(sig); i += 160 {
+			if ev, _ := s.Push(sig[i : i+160]); ev == SpeechStart {
+				starts++
+			}
+			if s.Speaking() {
+				speaking++
+			}
+		}
+		if starts > 1 || s.Speaking() || speaking > 150 {
+			t.Errorf("noise x%v: %d utterances, %d of %d frames in speech, speaking at the end %v; want at most one, ended within 3 s",
+				amp, starts, speaking, len(sig)/160, s.Speaking())
+		}
 	}
 }
