@@ -162,7 +162,8 @@ const (
 // Hand-written rather than a library: the Go VADs found (ports of WebRTC's VAD) all need cgo,
 // and the pure-Go Silero port (zserge/govad) wants 32 ms frames at 16 kHz and runs an LSTM per
 // frame, while 500 calls × 50 frames/s on 2 cores leave a VAD a few µs per frame (this one:
-// ~1 µs for a quiet frame, most of it the voice-band filter, 2.6–4.1 µs for a speech frame on this 2-core machine; BenchmarkSegmenterFrame). The FFT is
+// ~1 µs for a quiet frame, most of it the voice-band filter, 2.6–4.1 µs for a speech frame
+// on this 2-core machine; BenchmarkSegmenterFrame). The FFT is
 // gonum's.
 type Segmenter struct {
 	cfg VADConfig
