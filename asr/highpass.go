@@ -38,5 +38,13 @@ func (h *HighPass) Filter(frame []int16, out []float64) []float64 {
 		h.y2, h.y1 = h.y1, y
 		out = append(out, y)
 	}
+	// After the input falls silent the state decays towards zero through
+	// subnormal floats, whose arithmetic is two orders of magnitude slower:
+	// on the silent frames of 300 calls that made this filter a third of the
+	// robot's CPU. A state this small is inaudible (the samples are ±32768).
+	const tiny = 1e-9
+	if math.Abs(h.x1)+math.Abs(h.x2)+math.Abs(h.y1)+math.Abs(h.y2) < tiny {
+		h.x1, h.x2, h.y1, h.y2 = 0, 0, 0, 0
+	}
 	return out
 }
