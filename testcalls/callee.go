@@ -394,6 +394,10 @@ func (c *Callee) runSteps(ctx context.Context, callID string, call *telephony.Ca
 				return
 			}
 			drain(tr.started)
+			// the next step answers the robot's next prompt: a prompt end
+			// seen while we spoke (a stall in the robot's audio on a slow
+			// machine) is not it
+			drain(tr.ended)
 		}
 	}
 }
