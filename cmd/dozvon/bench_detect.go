@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/telephony"
@@ -98,14 +97,7 @@ func benchDetect(ctx context.Context, e env, args []string) int {
 		// robot's prompt, then hangs up: the verdict is all this measures
 		uri := phones.Phone(fmt.Sprintf("rec-%d", i), testcalls.Behaviour{Ring: 100 * time.Millisecond,
 			GreetingAudio: smp.Audio, GreetingText: smp.Text, Steps: []testcalls.Step{{Silence: 3 * time.Second}, {Hangup: true}}})
-		req := callRequest{
-			To: uri, Script: sc, Location: mustZone("Europe/Moscow"), RingTimeout: 5 * time.Second,
-			Vars: map[string]any{
-				"debtor":   map[string]any{"name": "Иванов Иван Иванович", "first_name": "Иван"},
-				"creditor": map[string]any{"name": "ООО «Альфа Финанс»"},
-			},
-			Recognizer: func(callID string) asr.Recognizer { return phones.Board().Recognizer(callID) },
-		}
+		req := simulatedPhoneCall(uri, sc, mustZone("Europe/Moscow"), phones, "Иванов Иван Иванович", "Иван")
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

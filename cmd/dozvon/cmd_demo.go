@@ -206,15 +206,8 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 		if l, err := compliance.ResolveRegion(d.region, ""); err == nil && len(l.Zones) > 0 {
 			zone = mustZone(l.Zones[0])
 		}
-		req := callRequest{
-			To: uri, DebtorID: d.id, Region: d.region, Script: sc, Location: zone, RingTimeout: 5 * time.Second,
-			CallerID: "74950000000",
-			Vars: map[string]any{
-				"debtor":   map[string]any{"name": d.name, "first_name": d.first},
-				"creditor": map[string]any{"name": "ООО «Альфа Финанс»"},
-			},
-			Recognizer: func(callID string) asr.Recognizer { return phones.Board().Recognizer(callID) },
-		}
+		req := simulatedPhoneCall(uri, sc, zone, phones, d.name, d.first)
+		req.DebtorID, req.Region, req.CallerID = d.id, d.region, "74950000000"
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -322,4 +315,18 @@ func printDemoTable(w io.Writer, debtors []demoDebtor, reps []callReport) {
 		parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
 	}
 	fmt.Fprintln(w, "\nsummary:", strings.Join(parts, ", "))
+}
+
+// simulatedPhoneCall is a robot call to one of the simulated phones: the
+// demo creditor, the debtor's name, and the phones' board standing in for
+// recognition (a Vosk model, when configured, takes its place in placeCall).
+func simulatedPhoneCall(uri string, sc *scripts.Script, loc *time.Location, phones *testcalls.Callee, name, first string) callRequest {
+	return callRequest{
+		To: uri, Script: sc, Location: loc, RingTimeout: 5 * time.Second,
+		Vars: map[string]any{
+			"debtor":   map[string]any{"name": name, "first_name": first},
+			"creditor": map[string]any{"name": "ООО «Альфа Финанс»"},
+		},
+		Recognizer: func(callID string) asr.Recognizer { return phones.Board().Recognizer(callID) },
+	}
 }
