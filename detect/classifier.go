@@ -521,14 +521,26 @@ func (c *Classifier) evaluate() {
 		c.echoNote = true
 		c.note("text %q repeats the robot's own words (line echo?): no verdict on its length", strings.TrimSpace(c.committedText+" "+c.partialText))
 	}
-	if c.early == nil && !c.echoed && c.heardSpeech && c.speechOnset <= cfg.GreetingOnset && c.words > 0 && c.scores.score[Human] == 0 &&
+	// An answering word keeps a person possible — unless a non-human cue as
+	// strong as blockHuman came with it ("Алло, вы позвонили Екатерине…"):
+	// such text can no longer end as a person (the human rules above need
+	// top < blockHuman, and at the end of the analysis time the cue wins),
+	// so waiting for the end of the analysis time only keeps the robot
+	// talking to a recording.
+	answerHeard := c.scores.score[Human] > 0 && top < blockHuman
+	if c.early == nil && !c.echoed && c.heardSpeech && c.speechOnset <= cfg.GreetingOnset && c.words > 0 && !answerHeard &&
 		(talk >= cfg.EarlyGreeting || c.talkOver >= talkOverLimit) &&
 		(c.words >= minEarlyWords || c.greetingWordOnly() || talk > cfg.MaxGreeting) {
 		// (the second-word guard holds for talk over the robot too: on a
 		// live call the robot greets at once, so a slow "Сергей… слушает"
 		// is said over it)
-		c.decideNotHuman("%.2fs of speech, longer than a person's greeting (%.1fs), and no answering word in %q → not a person (class pending)",
-			talk.Seconds(), cfg.EarlyGreeting.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
+		if c.scores.score[Human] > 0 {
+			c.decideNotHuman("%.2fs of speech, longer than a person's greeting (%.1fs); the answering word in %q is outweighed by %s cues %q → not a person (class pending)",
+				talk.Seconds(), cfg.EarlyGreeting.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText), cls, c.scores.cues(cls))
+		} else {
+			c.decideNotHuman("%.2fs of speech, longer than a person's greeting (%.1fs), and no answering word in %q → not a person (class pending)",
+				talk.Seconds(), cfg.EarlyGreeting.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
+		}
 	}
 	if c.early == nil && !c.heardSpeech && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
 		c.decide(Silence, 0.8, "no speech for %.1fs (%.1fs of it while the robot was quiet) → silence", c.t.Seconds(), c.quiet.Seconds())

@@ -318,6 +318,19 @@ func TestLongGreetingIsNotAPersonBeforeItsClassIsKnown(t *testing.T) {
 			want:  Human, settledAt: 4200 * ms, // after the talk ends, not during it
 		},
 		{
+			name: "an answering word outweighed by a strong non-human cue: not a person before the naming word",
+			texts: []textAt{{900 * ms, "алло вы", false}, {1700 * ms, "алло вы позвонили екатерине", false},
+				{3400 * ms, "алло вы позвонили екатерине я ее помощник", false}},
+			earlyBy: 1720 * ms, want: VoiceAssistant, provision: Machine, settledAt: 3400 * ms,
+		},
+		{
+			// a weak cue (a name a person may have) does not outweigh "да":
+			// "Да, Олег слушает" said slowly is a person
+			name:  "an answering word with a weak cue keeps the verdict open",
+			texts: []textAt{{900 * ms, "да олег", false}},
+			want:  Human, settledAt: 4200 * ms,
+		},
+		{
 			name: "no text: no early verdict, a long greeting is a machine at the end of the analysis",
 			want: Machine, settledAt: 6 * time.Second,
 		},

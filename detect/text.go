@@ -55,6 +55,11 @@ func defaultRules() []rule {
 		{class: VoiceAssistant, weight: 0.6, phrase: "хозяин"},
 		{class: VoiceAssistant, weight: 0.6, phrase: "владельцу"},
 		{class: VoiceAssistant, weight: 0.6, phrase: "владелец"}, // "владелец телефона занят"
+		// how operators' secretaries and bank assistants name themselves
+		// ("виртуальный секретарь", "цифровой помощник"); nobody answering
+		// their own phone says it, but "виртуальный номер" is an IVR's word
+		{class: VoiceAssistant, weight: 0.6, phrase: "виртуальный"},
+		{class: VoiceAssistant, weight: 0.6, phrase: "цифровой"},
 		// assistant names: a human can be called Олег too, so a name alone is weak
 		{class: VoiceAssistant, weight: 0.4, phrase: "олег"},
 		{class: VoiceAssistant, weight: 0.4, phrase: "алег"},

@@ -36,6 +36,8 @@ func TestPhraseScores(t *testing.T) {
 		{"привет это лена перезвоню позже", Machine, false}, // "перезвоню" is not carrier's "перезвоните"
 		{"да олег слушает", VoiceAssistant, false},          // a name alone is weak
 		{"алло слушаю", "", false},
+		{"да здравствуйте это виртуальный", VoiceAssistant, false}, // how secretaries name themselves, before the noun
+		{"я цифровой помощник", VoiceAssistant, true},
 		{"для связи с оператором нажмите ноль", IVR, true},
 		{"оставьте сообщение после сигнала после этого нажмите решетку", Machine, true},
 		{"", "", false},
