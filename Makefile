@@ -23,8 +23,10 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 	./$(BIN) detect eval detect/testdata/holdout
 	@echo "== first-phrase detection, fresh set (written after tuning) =="
 	./$(BIN) detect eval detect/testdata/fresh
-	@echo "== first-phrase detection, blind set (nothing was changed because of it) =="
+	@echo "== first-phrase detection, blind set (looked at once: detect/testdata/README.md) =="
 	./$(BIN) detect eval detect/testdata/blind
+	@echo "== first-phrase detection, unseen set (written 2026-12-03 after the blind set's look) =="
+	./$(BIN) detect eval detect/testdata/unseen
 
 test-short:
 	$(GO) test -short -count=1 ./...

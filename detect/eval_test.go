@@ -36,6 +36,7 @@ func TestEvaluateLabelledSets(t *testing.T) {
 		// under the rest; their latency misses the target and is logged
 		{dir: "fresh", minAccuracy: 0.9, maxHumanMissed: 0.01, maxP95ms: 3500, maxHumanP50: 2 * time.Second},
 		{dir: "blind", minAccuracy: 0.9, maxHumanMissed: 0.01, maxP95ms: 3500, maxHumanP50: 2 * time.Second},
+		{dir: "unseen", minAccuracy: 0.9, maxHumanMissed: 0.01, maxP95ms: 3500, maxHumanP50: 2 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {

@@ -9,9 +9,11 @@
 # were not tuned on at first (but seen in later tuning rounds), and
 # OUTDIR/fresh/<label>/... — written after the thresholds were fixed (looked
 # at once: it prompted one guard), and OUTDIR/blind/<label>/... — written after
-# that, evaluated untuned.
+# that, evaluated untuned, and OUTDIR/unseen/<label>/... — written after the
+# blind set's look, evaluated once, untuned.
 # Needs: espeak-ng, festival + festvox-ru (voice_msu_ru_nsh_clunits), sox,
-# asterisk-core-sounds-ru-wav (real Russian human recordings).
+# asterisk-core-sounds-ru-wav (real Russian human recordings) and
+# asterisk-core-sounds-ru (the sounds/ru link and the prompts' transcripts).
 # Output: 8 kHz, mono, 16-bit PCM WAV, each file at most 6.5 s. A sidecar
 # holds exactly the sentences that are audible in its file: long greetings
 # are synthesised sentence by sentence and cut at a sentence boundary.
@@ -29,10 +31,12 @@ trap 'rm -rf "$TMP"' EXIT
 for t in espeak-ng text2wave sox; do
 	command -v "$t" >/dev/null || { echo "gen-detect-set: $t is not installed" >&2; exit 1; }
 done
-[ -d "$AST" ] || { echo "gen-detect-set: $AST missing (apt-get install asterisk-core-sounds-ru-wav)" >&2; exit 1; }
+# asterisk-core-sounds-ru makes the ru link to the -wav files and ships their transcripts
+[ -d "$AST" ] || { echo "gen-detect-set: $AST missing (apt-get install asterisk-core-sounds-ru asterisk-core-sounds-ru-wav)" >&2; exit 1; }
+[ -f /usr/share/doc/asterisk-core-sounds-ru/core-sounds-ru.txt.gz ] || { echo "gen-detect-set: prompt transcripts missing (apt-get install asterisk-core-sounds-ru)" >&2; exit 1; }
 
 RANDOM=20261125
-SPLIT=set # current output split: set | holdout | fresh | blind
+SPLIT=set # current output split: set | holdout | fresh | blind | unseen
 N=0
 
 # rnd LO HI — sets R to an integer in [LO,HI] (no subshell: keeps RANDOM's sequence deterministic).
@@ -494,7 +498,45 @@ for i in 1 2 3; do
 	silence_file "s$i" "$nz" $((i / 2))
 done
 
-du -sh "$OUT/set" "$OUT/holdout" "$OUT/fresh" "$OUT/blind"
-for s in set holdout fresh blind; do
+# --- unseen set ------------------------------------------------------------------
+# Written on 2026-12-03 after the blind set's look (which let a strong non-human
+# cue outweigh an answering word and added "виртуальный"/"цифровой"), evaluated
+# once, untuned: new texts (female forms and compound words the rules do not
+# name: "помощница", "автосекретарь"), voices, beeps and noise draws.
+UNSEEN_VOICES=(espeak:m2:160:50 festival:1.1 espeak:f5:185:70)
+UNSEEN_ASSISTANT=(
+	"Здравствуйте, это Олег, секретарь Михаила. Он сейчас не может подойти к телефону. Что ему передать?"
+	"Алло! Я Алиса, отвечаю за Светлану. Расскажите, пожалуйста, по какому вы вопросу."
+	"Добрый день, вы позвонили абоненту Билайн. Я его автосекретарь, представьтесь и коротко скажите, что передать."
+	"Да, слушаю. Это голосовой помощник Сбера. Скажите, кто вы и зачем звоните."
+	"Здравствуйте! Вам ответил искусственный интеллект, я помогаю владельцу номера принимать звонки."
+	"Привет, я Джой, помощница Артёма. Он занят. Что ему сказать?"
+)
+UNSEEN_MACHINE=(
+	"Здравствуйте, вы позвонили Дмитрию. К сожалению, я не могу ответить. Оставьте сообщение после звукового сигнала."
+	"Это автоответчик семьи Петровых. Говорите после гудка."
+	"Абонент не может сейчас ответить. Пожалуйста, оставьте голосовое сообщение."
+	"Привет! Это Катя. Я занята, перезвоню позже, или оставь сообщение."
+)
+UNSEEN_ANNOUNCEMENT=(
+	"Абонент недоступен. Пожалуйста, перезвоните позже."
+	"Вызываемый абонент занят. Пожалуйста, подождите или перезвоните позднее."
+	"Номер, по которому вы звоните, временно заблокирован."
+	"Извините, абонент находится вне зоны действия сети."
+)
+UNSEEN_HUMAN=(
+	"Алло" "Да, слушаю" "Алло, кто это?" "Да, здравствуйте" "Слушаю, говорите"
+	"Добрый день" "Алло|Да-да, слушаю" "Да|Кто это?"
+)
+UNSEEN_BEEPS=(1050 1250 1450)
+build_split unseen UNSEEN_VOICES UNSEEN_ASSISTANT UNSEEN_MACHINE UNSEEN_ANNOUNCEMENT UNSEEN_HUMAN UNSEEN_BEEPS
+SPLIT=unseen
+for i in 1 2 3; do
+	nz=-; if ((i % 2)); then rnd 36 46; nz=-$R; fi
+	silence_file "s$i" "$nz" $((i / 2))
+done
+
+du -sh "$OUT/set" "$OUT/holdout" "$OUT/fresh" "$OUT/blind" "$OUT/unseen"
+for s in set holdout fresh blind unseen; do
 	for d in "$OUT/$s"/*/; do printf '%s %s %d\n' "$s" "$(basename "$d")" "$(ls "$d"/*.wav | wc -l)"; done
 done
