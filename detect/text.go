@@ -36,6 +36,8 @@ func defaultRules() []rule {
 		{class: VoiceAssistant, weight: 1, phrase: "голосовой ассистент"},
 		{class: VoiceAssistant, weight: 1, phrase: "ассистент"},
 		{class: VoiceAssistant, weight: 1, phrase: "помощник"},
+		{class: VoiceAssistant, weight: 1, phrase: "помощница"}, // another stem: a female assistant ("Джой, помощница Артёма")
+		{class: VoiceAssistant, weight: 1, phrase: "ассистентка"},
 		{class: VoiceAssistant, weight: 1, phrase: "секретарь"},
 		{class: VoiceAssistant, weight: 1, phrase: "что передать"},
 		{class: VoiceAssistant, weight: 1, phrase: "я передам"},
@@ -80,6 +82,7 @@ func defaultRules() []rule {
 		{class: Machine, weight: 1, phrase: "запишите сообщение"},
 		{class: Machine, weight: 1, phrase: "оставить сообщение"}, // "вы можете оставить (голосовое) сообщение"
 		{class: Machine, weight: 1, phrase: "голосовое сообщение"},
+		{class: Machine, weight: 1, phrase: "оставьте голосовое"}, // "…голосовое сообщение", heard before its last word
 		{class: Machine, weight: 0.6, phrase: "можете оставить"},
 		{class: Machine, weight: 0.6, phrase: "не могу ответить"},
 		{class: Machine, weight: 0.6, phrase: "не могу взять трубку"},
@@ -220,6 +223,27 @@ func similar(a, b token) bool {
 	return d <= 1 || (short >= 9 && d <= 2)
 }
 
+// Compound words: a recognised word that is a short prefix glued to a long
+// cue word ("автосекретарь", "телепомощник") counts as the cue word.
+const (
+	compoundMinCue    = 7 // letters of the cue word
+	compoundMaxPrefix = 6 // letters in front of it ("авто", "теле", "видео")
+)
+
+// matchWord reports that a recognised word stands for a phrase word: similar
+// (inflection, a slip) or a compound ending in it. Exact phrase words
+// ("=алло") match only themselves.
+func matchWord(text, phrase token) bool {
+	if similar(text, phrase) {
+		return true
+	}
+	if phrase.exact || utf8.RuneCountInString(phrase.word) < compoundMinCue || !strings.HasSuffix(text.word, phrase.word) {
+		return false
+	}
+	prefix := utf8.RuneCountInString(text.word) - utf8.RuneCountInString(phrase.word)
+	return prefix >= 2 && prefix <= compoundMaxPrefix
+}
+
 // matchPhrase reports whether the phrase words occur in text in order, with at
 // most maxGap other words between neighbours.
 func matchPhrase(text, phrase []token) bool {
@@ -227,14 +251,14 @@ func matchPhrase(text, phrase []token) bool {
 		return false
 	}
 	for start := range text {
-		if !similar(text[start], phrase[0]) {
+		if !matchWord(text[start], phrase[0]) {
 			continue
 		}
 		pos, ok := start, true
 		for _, w := range phrase[1:] {
 			found := false
 			for j := pos + 1; j < len(text) && j <= pos+1+maxGap; j++ {
-				if similar(text[j], w) {
+				if matchWord(text[j], w) {
 					pos, found = j, true
 					break
 				}

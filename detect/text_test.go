@@ -38,6 +38,11 @@ func TestPhraseScores(t *testing.T) {
 		{"алло слушаю", "", false},
 		{"да здравствуйте это виртуальный", VoiceAssistant, false}, // how secretaries name themselves, before the noun
 		{"я цифровой помощник", VoiceAssistant, true},
+		{"привет я джой помощница артема", VoiceAssistant, true},    // a female assistant: another stem
+		{"я его автосекретарь представьтесь", VoiceAssistant, true}, // a compound of a cue word
+		{"пожалуйста оставьте голосовое", Machine, true},            // cut before "сообщение"
+		{"автоответчик семьи петровых", Machine, true},
+		{"это мой телефон", "", false}, // "телефон" is no cue: short words make no compounds
 		{"для связи с оператором нажмите ноль", IVR, true},
 		{"оставьте сообщение после сигнала после этого нажмите решетку", Machine, true},
 		{"", "", false},
