@@ -311,6 +311,17 @@ transcript() {
 	printf '%s' "$s"
 }
 
+# silence_files COUNT NOISY_PARITY LO HI CLICK_DIV — s1..sCOUNT: line noise
+# (LO..HI dB down) on the files whose number has that parity (1 odd, 0 even),
+# a click in those whose number divided by CLICK_DIV is not 0.
+silence_files() {
+	local k nz
+	for ((k = 1; k <= $1; k++)); do
+		nz=-; if ((k % 2 == $2)); then rnd "$3" "$4"; nz=-$R; fi
+		silence_file "s$k" "$nz" $((k / $5))
+	done
+}
+
 silence_file() { # NAME NOISE_DB|- CLICK
 	sil 3.5 "$TMP/s.wav"
 	if [ "$3" = 1 ]; then
@@ -419,10 +430,7 @@ for p in one-moment-please hello; do
 	rnd 30 36; local_noise=-$R; rnd 0 2
 	emit human "ast-$p" "$TMP/r.wav" "$(transcript "$p")" "$local_noise" "1.$R"
 done
-for i in 1 2 3 4; do
-	nz=-; if ((i % 2)); then rnd 36 44; nz=-$R; fi
-	silence_file "s$i" "$nz" $((i / 3))
-done
+silence_files 4 1 36 44 3
 
 # --- fresh set -----------------------------------------------------------------
 # Written on 2026-11-25 after the two-stage verdict's thresholds (1.5 s of
@@ -457,10 +465,7 @@ FRESH_HUMAN=(
 FRESH_BEEPS=(900 1100 1500)
 build_split fresh FRESH_VOICES FRESH_ASSISTANT FRESH_MACHINE FRESH_ANNOUNCEMENT FRESH_HUMAN FRESH_BEEPS
 SPLIT=fresh
-for i in 1 2 3; do
-	nz=-; if ((i % 2)); then rnd 38 46; nz=-$R; fi
-	silence_file "s$i" "$nz" $((i / 3))
-done
+silence_files 3 1 38 46 3
 
 # --- blind set -------------------------------------------------------------------
 # Written on 2026-11-25 after the fresh set's one look (which added the
@@ -493,10 +498,7 @@ BLIND_HUMAN=(
 BLIND_BEEPS=(950 1300 1700)
 build_split blind BLIND_VOICES BLIND_ASSISTANT BLIND_MACHINE BLIND_ANNOUNCEMENT BLIND_HUMAN BLIND_BEEPS
 SPLIT=blind
-for i in 1 2 3; do
-	nz=-; if ((i % 2 == 0)); then rnd 38 46; nz=-$R; fi
-	silence_file "s$i" "$nz" $((i / 2))
-done
+silence_files 3 0 38 46 2
 
 # --- unseen set ------------------------------------------------------------------
 # Written on 2026-12-03 after the blind set's look (which let a strong non-human
@@ -531,10 +533,7 @@ UNSEEN_HUMAN=(
 UNSEEN_BEEPS=(1050 1250 1450)
 build_split unseen UNSEEN_VOICES UNSEEN_ASSISTANT UNSEEN_MACHINE UNSEEN_ANNOUNCEMENT UNSEEN_HUMAN UNSEEN_BEEPS
 SPLIT=unseen
-for i in 1 2 3; do
-	nz=-; if ((i % 2)); then rnd 36 46; nz=-$R; fi
-	silence_file "s$i" "$nz" $((i / 2))
-done
+silence_files 3 1 36 46 2
 
 du -sh "$OUT/set" "$OUT/holdout" "$OUT/fresh" "$OUT/blind" "$OUT/unseen"
 for s in set holdout fresh blind unseen; do
