@@ -25,7 +25,7 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 	./$(BIN) detect eval detect/testdata/fresh
 	@echo "== first-phrase detection, blind set (looked at once: detect/testdata/README.md) =="
 	./$(BIN) detect eval detect/testdata/blind
-	@echo "== first-phrase detection, unseen set (written 2026-12-03 after the blind set's look) =="
+	@echo "== first-phrase detection, unseen set (written after the blind set's look, then looked at once: detect/testdata/README.md) =="
 	./$(BIN) detect eval detect/testdata/unseen
 
 test-short:
