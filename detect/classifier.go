@@ -28,7 +28,8 @@ type Config struct {
 	// costs nothing while the robot waits, a human is decided long before).
 	MaxAnalysis time.Duration
 	// EarlyGreeting is how much speech, with nothing in its text that sounds
-	// like a person answering the phone, settles that no person answered
+	// like a person answering the phone (or with an answering word outweighed
+	// by a non-human cue of blockHuman or more), settles that no person answered
 	// (default 1.5 s, the maximum_greeting of Asterisk's AMD). The robot acts
 	// on that at once (it stops and says nothing more); the classifier keeps
 	// listening until it knows which non-human class it is (Decision.Settled).

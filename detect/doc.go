@@ -10,7 +10,8 @@
 // known first: a short greeting then a pause is a person; a decisive phrase,
 // a beep or SIT tones name the class at once; and a greeting that goes on
 // past a person's (1.5 s of talk, Asterisk AMD's maximum_greeting) with no
-// word of answering the phone in it ("алло", "да", "слушаю"…) is not a
+// word of answering the phone in it ("алло", "да", "слушаю"…) — or with one
+// outweighed by a non-human cue ("Алло, вы позвонили Екатерине…") — is not a
 // person. The robot acts on that at once: it stops and says nothing more.
 // Which kind of non-person it is — assistant, voicemail, carrier message —
 // usually comes later in the greeting ("…я голосовой помощник", "…оставьте
