@@ -42,7 +42,7 @@ func TestPhraseScores(t *testing.T) {
 		{"я его автосекретарь представьтесь", VoiceAssistant, true}, // a compound of a cue word
 		{"пожалуйста оставьте голосовое", Machine, true},            // cut before "сообщение"
 		{"автоответчик семьи петровых", Machine, true},
-		{"это мой телефон", "", false}, // "телефон" is no cue: short words make no compounds
+		{"с вами говорит робот", "", false}, // "бот" is too short a cue to be found inside a compound
 		{"для связи с оператором нажмите ноль", IVR, true},
 		{"оставьте сообщение после сигнала после этого нажмите решетку", Machine, true},
 		{"", "", false},
