@@ -7,23 +7,16 @@ import (
 	"log/slog"
 	"os"
 	"time"
+
+	"github.com/dozvon/dozvon/clock"
 )
-
-// Clock tells the guard what time it is; tests fix it.
-type Clock interface{ Now() time.Time }
-
-// SystemClock is the wall clock.
-type SystemClock struct{}
-
-// Now returns time.Now().
-func (SystemClock) Now() time.Time { return time.Now() }
 
 // Config assembles a Guard.
 type Config struct {
 	Calendar *Calendar    // nil: DefaultCalendar
 	Plan     *Plan        // numbering plan for phones; nil: phone numbers give no zone
 	Policy   *Policy      // nil: DefaultPolicy
-	Clock    Clock        // nil: SystemClock
+	Clock    clock.Clock  // nil: the wall clock
 	Ledger   Ledger       // nil: only Check works
 	Logger   *slog.Logger // nil: slog.Default()
 	Holder   string       // names this process on its reservations (host:pid)
@@ -34,7 +27,7 @@ type Guard struct {
 	cal    *Calendar
 	plan   *Plan
 	policy Policy
-	clock  Clock
+	clock  clock.Clock
 	ledger Ledger
 	log    *slog.Logger
 	holder string
@@ -71,9 +64,7 @@ func NewGuard(cfg Config) (*Guard, error) {
 	if cfg.Policy != nil {
 		g.policy = *cfg.Policy
 	}
-	if g.clock == nil {
-		g.clock = SystemClock{}
-	}
+	g.clock = clock.Or(g.clock)
 	if g.log == nil {
 		g.log = slog.Default()
 	}

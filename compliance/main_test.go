@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/store/storetest"
 )
@@ -65,9 +66,9 @@ func eachBackend(t *testing.T, f func(t *testing.T, db *store.DB, dsn string)) {
 	}
 }
 
-func ledgerGuard(t testing.TB, db *store.DB, clock Clock, holder string) *Guard {
+func ledgerGuard(t testing.TB, db *store.DB, clk clock.Clock, holder string) *Guard {
 	t.Helper()
-	g, err := NewGuard(Config{Ledger: db, Clock: clock, Holder: holder, Logger: slog.New(slog.DiscardHandler)})
+	g, err := NewGuard(Config{Ledger: db, Clock: clk, Holder: holder, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"fmt"
+	"github.com/dozvon/dozvon/clock"
 	"log/slog"
 	"path/filepath"
 	"testing"
@@ -26,7 +27,7 @@ func BenchmarkDecisionPerTask(b *testing.B) {
 	}
 	defer db.Close()
 	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
-	clock := scheduler.NewSimClock(start)
+	clock := clock.NewSim(start)
 	guard, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clock, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)

@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"github.com/dozvon/dozvon/clock"
 	"log/slog"
 	"os/exec"
 	"path/filepath"
@@ -31,7 +32,7 @@ func TestSweepOverSIP(t *testing.T) {
 	defer cancel()
 	db := openStore(t)
 	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // 11:00 in Moscow
-	clock := scheduler.NewSimClock(start)
+	clock := clock.NewSim(start)
 	guard, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clock, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

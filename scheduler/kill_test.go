@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/dozvon/dozvon/clock"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -56,7 +57,7 @@ func runKillChild(dsn string) int {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 1
 	}
-	clock := scheduler.NewSimClock(at)
+	clock := clock.NewSim(at)
 	g, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clock, Holder: "child", Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
@@ -124,7 +125,7 @@ func TestKill9(t *testing.T) {
 	}
 
 	run := func(now time.Time) *scriptedDialer {
-		clock := scheduler.NewSimClock(now)
+		clock := clock.NewSim(now)
 		g, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clock, Holder: "parent", Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
 			t.Fatal(err)

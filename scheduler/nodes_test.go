@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"fmt"
+	"github.com/dozvon/dozvon/clock"
 	"log/slog"
 	"path/filepath"
 	"sync"
@@ -21,7 +22,7 @@ func TestTwoNodes(t *testing.T) {
 	ctx := t.Context()
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "nodes.db")
 	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
-	clock := scheduler.NewSimClock(start)
+	clock := clock.NewSim(start)
 	setup, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)

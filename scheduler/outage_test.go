@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"context"
 	"errors"
+	"github.com/dozvon/dozvon/clock"
 	"strings"
 	"sync"
 	"testing"
@@ -64,7 +65,7 @@ func TestRunRidesOutAStoreOutage(t *testing.T) {
 			ctx := t.Context()
 			db := openStore(t)
 			start := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC) // 10:00 in Moscow
-			clock := scheduler.NewSimClock(start)
+			clock := clock.NewSim(start)
 			guard, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clock})
 			if err != nil {
 				t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/store"
 )
@@ -63,13 +64,10 @@ type Dialer interface {
 	Dial(ctx context.Context, c Call) (Attempt, error)
 }
 
-// Clock gives the scheduler's "now" (compliance.Clock has the same shape).
-type Clock interface{ Now() time.Time }
-
 // Jumper is a Clock the scheduler may move forward itself when it has
-// nothing in flight: a simulation's clock (see SimClock).
+// nothing in flight: a simulation's clock (clock.Sim).
 type Jumper interface {
-	Clock
+	clock.Clock
 	JumpTo(t time.Time)
 }
 
@@ -88,7 +86,7 @@ type Options struct {
 	Store    Store
 	Guard    Guard
 	Dialer   Dialer
-	Clock    Clock         // nil: the system clock
+	Clock    clock.Clock   // nil: the wall clock
 	Log      *slog.Logger  // nil: discard
 	Holder   string        // names this node on its leases (host:pid)
 	Channels int           // simultaneous calls over all campaigns (≥ 1)
@@ -119,10 +117,6 @@ type run struct {
 	inFlight int
 }
 
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
-
 // New checks the options and returns a scheduler.
 func New(o Options) (*Scheduler, error) {
 	if o.Store == nil || o.Guard == nil || o.Dialer == nil {
@@ -131,9 +125,7 @@ func New(o Options) (*Scheduler, error) {
 	if o.Channels < 1 {
 		return nil, fmt.Errorf("new scheduler: %d channels, want at least 1", o.Channels)
 	}
-	if o.Clock == nil {
-		o.Clock = systemClock{}
-	}
+	o.Clock = clock.Or(o.Clock)
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}

@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"context"
 	"fmt"
+	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/robot"
 	"path/filepath"
@@ -23,7 +24,7 @@ import (
 // debtor is ever dialed twice at once.
 type scriptedDialer struct {
 	t      testing.TB
-	clock  scheduler.Clock
+	clock  clock.Clock
 	plans  map[string][]scheduler.Attempt
 	mu     sync.Mutex
 	calls  map[string][]time.Time // phone → call times
@@ -76,7 +77,7 @@ func (d *scriptedDialer) Dial(ctx context.Context, c scheduler.Call) (scheduler.
 	return a, nil
 }
 
-func newDialer(t testing.TB, clock scheduler.Clock, plans map[string][]scheduler.Attempt) *scriptedDialer {
+func newDialer(t testing.TB, clock clock.Clock, plans map[string][]scheduler.Attempt) *scriptedDialer {
 	return &scriptedDialer{t: t, clock: clock, plans: plans, calls: map[string][]time.Time{}, active: map[string]int{}, xfer: map[string]string{}}
 }
 
@@ -112,7 +113,7 @@ func TestSweep(t *testing.T) {
 	db := openStore(t)
 	// Wednesday 25 Nov 2026 03:00 UTC: 06:00 in Moscow (too early), 10:00 in Novosibirsk, 15:00 in Kamchatka.
 	start := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
-	clock := scheduler.NewSimClock(start)
+	clock := clock.NewSim(start)
 	guard, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
@@ -278,7 +279,7 @@ func TestCompetingCampaigns(t *testing.T) {
 	defer cancel()
 	db := openStore(t)
 	start := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC) // 10:00 in Moscow
-	clock := scheduler.NewSimClock(start)
+	clock := clock.NewSim(start)
 	guard, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clock})
 	if err != nil {
 		t.Fatal(err)

@@ -4,11 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/dozvon/dozvon/clock"
 	"log/slog"
 	"time"
 
 	"github.com/dozvon/dozvon/asr"
-	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
@@ -52,7 +52,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, "dozvon serve:", err)
 		return 2
 	}
-	rt, err := newRuntime(ctx, cfg, log, compliance.SystemClock{})
+	rt, err := newRuntime(ctx, cfg, log, clock.System{})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "dozvon serve:", err)
 		return 2

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
+	"github.com/dozvon/dozvon/clock"
 	"io"
 	"log/slog"
 	"os"
@@ -88,7 +89,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	if len(camp.NonHuman.Actions) == 0 && camp.NonHuman.Message == "" && camp.NonHuman.MinConfidence == 0 {
 		camp.NonHuman = cfg.Robot.NonHuman // the config file's reaction unless the campaign has its own
 	}
-	var clock scheduler.Clock = compliance.SystemClock{}
+	var clk clock.Clock = clock.System{}
 	var sim []simDebtor
 	if *simulate {
 		if err := os.RemoveAll(*dir); err != nil {
@@ -104,7 +105,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 			}
 		}
 		// Tuesday 24 Nov 2026, 05:00 UTC: 08:00 in Moscow, before the window in Kaliningrad, evening in Kamchatka.
-		clock = scheduler.NewSimClock(time.Date(2026, 11, 24, 5, 0, 0, 0, time.UTC))
+		clk = clock.NewSim(time.Date(2026, 11, 24, 5, 0, 0, 0, time.UTC))
 		if len(camp.CallerIDs) == 0 {
 			camp.CallerIDs = []scheduler.CallerID{{Number: "74950000000", Region: "г. Москва"},
 				{Number: "73830000000", Region: "Новосибирская область"}, {Number: "74230000000", Region: "Приморский край"}}
@@ -148,7 +149,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		}
 	}
 
-	rt, err := newRuntime(ctx, cfg, log, clock)
+	rt, err := newRuntime(ctx, cfg, log, clk)
 	if err != nil {
 		return fail(err)
 	}
@@ -156,7 +157,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	if err := portfolio.Save(ctx, rt.db, portfolio.Result{Debtors: debtors}, source); err != nil {
 		return fail(err)
 	}
-	start := clock.Now()
+	start := clk.Now()
 	ua, err := telephony.New(ctx, cfg.SIP, log)
 	if err != nil {
 		return fail(err)
@@ -165,7 +166,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		UA: ua, Calls: rt.db, Log: log, RingTimeout: 20 * time.Second, Transfer: rt.cfg.Robot.TransferTo,
 		Voice:        robot.VoiceConfig{Voice: rt.voice, LoadAudio: rt.files.Load, BargeInAfter: rt.cfg.Robot.BargeInAfter},
 		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(rt.vadConfig()) },
-		Now:          clock.Now,
+		Now:          clk.Now,
 		Location:     func(c scheduler.Call) *time.Location { return debtorZone(c.Debtor.Region) },
 		Vars:         sweepVars,
 		Recognizer:   func(string) asr.Recognizer { return rt.recognizer(nil) },
@@ -231,7 +232,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 
 	prog := &progress{debtors: len(debtors), outcomes: map[string]int{}, reached: map[string]bool{}}
 	host, _ := os.Hostname()
-	s, err := scheduler.New(scheduler.Options{Store: rt.db, Guard: rt.guard, Dialer: dialer, Clock: clock, Log: log,
+	s, err := scheduler.New(scheduler.Options{Store: rt.db, Guard: rt.guard, Dialer: dialer, Clock: clk, Log: log,
 		Holder: fmt.Sprintf("%s:%d", host, os.Getpid()), Channels: *channels, OnEvent: prog.event})
 	if err != nil {
 		return fail(err)
@@ -267,7 +268,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	}
 	calls := prog.calls()
 	fmt.Fprintf(e.stdout, "\n%d calls in %.1fs wall time at %d channels: %.0f calls/min; 230-FZ clock now %s\n", calls, wall.Seconds(), *channels,
-		float64(calls)/wall.Minutes(), clock.Now().In(mustZone("Europe/Moscow")).Format("Mon 15:04 MST"))
+		float64(calls)/wall.Minutes(), clk.Now().In(mustZone("Europe/Moscow")).Format("Mon 15:04 MST"))
 	fmt.Fprintf(e.stdout, "results: %s; database: %s\n", *out, strings.TrimPrefix(cfg.Store.DSN, "sqlite:"))
 	return 0
 }

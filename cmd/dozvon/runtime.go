@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dozvon/dozvon/clock"
 	"io"
 	"log/slog"
 	"os"
@@ -38,7 +39,7 @@ type runtime struct {
 // newRuntime wires the parts the config names. asrEngine overrides the
 // config ("" keeps it). A missing or broken Vosk model is an error here,
 // before any call starts.
-func newRuntime(ctx context.Context, cfg config, log *slog.Logger, clock compliance.Clock) (*runtime, error) {
+func newRuntime(ctx context.Context, cfg config, log *slog.Logger, clk clock.Clock) (*runtime, error) {
 	rt := &runtime{cfg: cfg, log: log, files: tts.NewAudioFiles()}
 	v, err := tts.NewVoice(cfg.TTS.Engine)
 	if err != nil {
@@ -68,7 +69,7 @@ func newRuntime(ctx context.Context, cfg config, log *slog.Logger, clock complia
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	rt.db = db
-	g, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clock, Logger: log})
+	g, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clk, Logger: log})
 	if err != nil {
 		rt.close()
 		return nil, fmt.Errorf("compliance: %w", err)
