@@ -214,6 +214,9 @@ func (d *dialogue) turn(t Turn) {
 	d.seq++
 	t.Seq = d.seq
 	d.res.Turns = append(d.res.Turns, t)
+	if d.s.OnTurn != nil {
+		d.s.OnTurn(t)
+	}
 	// the text is left out: it may hold the debtor's name
 	d.log.Debug("turn", "seq", t.Seq, "node", t.Node, "who", t.Who, "kind", t.Kind, "intent", t.Intent, "barged_in", t.BargedIn)
 }

@@ -23,6 +23,9 @@ type Session struct {
 	TransferTarget string
 	// Verbalizer renders money and dates in prompts; nil means scripts.Spoken.
 	Verbalizer scripts.Verbalizer
+	// OnTurn, when set, sees each transcript turn as it is taken, from the
+	// dialogue's goroutine; it must return quickly.
+	OnTurn func(Turn)
 }
 
 // ErrNoScript is returned by Run when the session has no script or no conversation.

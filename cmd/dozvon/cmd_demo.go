@@ -297,7 +297,7 @@ func printDemoTable(w io.Writer, debtors []demoDebtor, reps []callReport) {
 			outcome = "-"
 		}
 		counts[shortResult(r)]++
-		rec := r.Recording
+		rec := r.Record.RecordingPath
 		if rec == "" {
 			rec = "-"
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
+	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
 	"io"
 	"log/slog"
@@ -21,7 +22,6 @@ import (
 	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/portfolio"
-	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
@@ -85,9 +85,6 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		if camp.Script == "" {
 			camp.Script = *scriptPath
 		}
-	}
-	if len(camp.NonHuman.Actions) == 0 && camp.NonHuman.Message == "" && camp.NonHuman.MinConfidence == 0 {
-		camp.NonHuman = cfg.Robot.NonHuman // the config file's reaction unless the campaign has its own
 	}
 	var clk clock.Clock = clock.System{}
 	var sim []simDebtor
@@ -162,26 +159,16 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	dialer := &scheduler.RobotDialer{
-		UA: ua, Calls: rt.db, Log: log, RingTimeout: 20 * time.Second, Transfer: rt.cfg.Robot.TransferTo,
-		Voice:        robot.VoiceConfig{Voice: rt.voice, LoadAudio: rt.files.Load, BargeInAfter: rt.cfg.Robot.BargeInAfter},
-		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(rt.vadConfig()) },
-		Now:          clk.Now,
-		Location:     func(c scheduler.Call) *time.Location { return debtorZone(c.Debtor.Region) },
-		Vars:         sweepVars,
-		Recognizer:   func(string) asr.Recognizer { return rt.recognizer(nil) },
+	limits, err := parseTrunkChannels(*trunkChannels)
+	if err != nil {
+		return fail(err)
 	}
-	if len(cfg.SIP.Trunks) > 0 {
-		limits, err := parseTrunkChannels(*trunkChannels)
-		if err != nil {
-			return fail(err)
-		}
-		var pol []scheduler.TrunkPolicy
-		for _, t := range cfg.SIP.Trunks {
-			pol = append(pol, scheduler.TrunkPolicy{Name: t.Name, Priority: t.Priority, CostPerMinute: t.CostPerMinute, Channels: limits[t.Name]})
-		}
-		dialer.Trunks = scheduler.NewTrunks(pol, nil)
+	// the config file's non-human reaction holds unless the campaign has its own
+	flow, err := rt.flow(ua, rt.trunkBook(limits), nil)
+	if err != nil {
+		return fail(err)
 	}
+	dialer := &callflow.Dialer{Flow: flow, Vars: sweepVars, RingTimeout: 20 * time.Second}
 	expect := map[string]string{}
 	if *simulate {
 		phones, err := testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: cfg.SIP.Listen}, rt.voice, log)
@@ -232,7 +219,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 
 	prog := &progress{debtors: len(debtors), outcomes: map[string]int{}, reached: map[string]bool{}}
 	host, _ := os.Hostname()
-	s, err := scheduler.New(scheduler.Options{Store: rt.db, Guard: rt.guard, Dialer: dialer, Clock: clk, Log: log,
+	s, err := scheduler.New(scheduler.Options{Store: rt.db, Guard: rt.guard, Dialer: dialer, Clock: clk, Log: log, CheckConfig: callflow.CheckCampaign,
 		Holder: fmt.Sprintf("%s:%d", host, os.Getpid()), Channels: *channels, OnEvent: prog.event})
 	if err != nil {
 		return fail(err)
@@ -278,7 +265,7 @@ func readCampaignConfig(path string) (scheduler.Config, error) {
 	if err != nil {
 		return scheduler.Config{}, fmt.Errorf("campaign settings: %w", err)
 	}
-	c, err := scheduler.ParseConfig(store.Campaign{ID: path, Config: string(b)})
+	c, err := scheduler.ParseConfig(store.Campaign{ID: path, Config: string(b)}, callflow.CheckCampaign)
 	if err != nil {
 		return scheduler.Config{}, fmt.Errorf("campaign settings: %w", err)
 	}

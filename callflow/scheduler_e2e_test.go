@@ -1,4 +1,4 @@
-package scheduler_test
+package callflow_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/asr"
+	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scheduler"
@@ -21,7 +22,7 @@ import (
 )
 
 // TestSweepOverSIP runs a small sweep for real: the scheduler, the guard, the
-// RobotDialer with telephony and the robot on verify_contact.yaml, against
+// callflow's Dialer with telephony and the robot on verify_contact.yaml, against
 // testcalls' simulated phones over loopback SIP/RTP, reached through two
 // trunks of which the preferred one fails (503): failover, health, cost.
 func TestSweepOverSIP(t *testing.T) {
@@ -79,11 +80,11 @@ func TestSweepOverSIP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pol []scheduler.TrunkPolicy
+	var pol []callflow.TrunkPolicy
 	for _, tr := range trunks {
-		pol = append(pol, scheduler.TrunkPolicy{Name: tr.Name, Priority: tr.Priority, CostPerMinute: tr.CostPerMinute})
+		pol = append(pol, callflow.TrunkPolicy{Name: tr.Name, Priority: tr.Priority, CostPerMinute: tr.CostPerMinute})
 	}
-	book := scheduler.NewTrunks(pol, nil)
+	book := callflow.NewTrunks(pol, nil)
 	debtors := []store.Debtor{
 		{ID: "ok", Name: "Иванов Иван Иванович", Region: "г. Москва", Phones: []string{"+79160000001"}},
 		{ID: "second", Name: "Петрова Анна Сергеевна", Region: "г. Москва", Phones: []string{"+79160000002", "+79160000003"}},
@@ -101,19 +102,22 @@ func TestSweepOverSIP(t *testing.T) {
 	if _, err := scheduler.CreateCampaign(ctx, db, "e2e", "e2e", cfg, debtors, start); err != nil {
 		t.Fatal(err)
 	}
-	msk, _ := time.LoadLocation("Europe/Moscow")
-	dialer := &scheduler.RobotDialer{
-		UA: ua, Calls: db, RingTimeout: 5 * time.Second, Now: clock.Now, Trunks: book,
+	flow, err := callflow.New(callflow.Config{
+		UA: ua, Guard: guard, Calls: db, Clock: clock, RingTimeout: 5 * time.Second, Trunks: book,
 		Voice:        robot.VoiceConfig{Voice: voice, LoadAudio: tts.LoadAudioFile},
 		Recognizer:   func(callID string) asr.Recognizer { return phones.Board().Recognizer(callID) },
 		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) },
-		Location:     func(scheduler.Call) *time.Location { return msk },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialer := &callflow.Dialer{Flow: flow,
 		Vars: func(c scheduler.Call) map[string]any {
 			return map[string]any{"debtor": map[string]any{"name": c.Debtor.Name, "first_name": "Иван"}, "creditor": map[string]any{"name": "Альфа Финанс"}}
 		},
 	}
 	var callerIDs []string
-	s, err := scheduler.New(scheduler.Options{Store: db, Guard: guard, Dialer: dialer, Clock: clock, Channels: 5,
+	s, err := scheduler.New(scheduler.Options{Store: db, Guard: guard, Dialer: dialer, Clock: clock, Channels: 5, CheckConfig: callflow.CheckCampaign,
 		OnEvent: func(e scheduler.Event) {
 			if e.Attempt != nil && e.Task.DebtorID == "ok" {
 				callerIDs = append(callerIDs, e.Attempt.CallerID)
@@ -150,8 +154,14 @@ func TestSweepOverSIP(t *testing.T) {
 				t.Errorf("call %s of %s not stored: %v", c.CallID, tk.Phone, err)
 				continue
 			}
-			if c.Result == "answered" && (len(rec.Turns) == 0 || c.RecordingPath == "" || c.CostKop <= 0) {
-				t.Errorf("answered call %s: %d turns, recording %q, cost %d kop", c.CallID, len(rec.Turns), c.RecordingPath, c.CostKop)
+			if c.Result == "answered" && (len(rec.Turns) == 0 || c.RecordingPath == "" || c.CostKop <= 0 || rec.CostKop != c.CostKop ||
+				rec.Slots[callflow.SlotFirstAudio] == "") {
+				t.Errorf("answered call %s: %d turns, recording %q, cost %d kop (record %d), first audio %q",
+					c.CallID, len(rec.Turns), c.RecordingPath, c.CostKop, rec.CostKop, rec.Slots[callflow.SlotFirstAudio])
+			}
+			// the record is stamped on the ledger's clock (simulated here), not the wall clock
+			if rec.Started.Before(start) || rec.Started.After(start.Add(3*time.Hour)) || rec.Ended.Before(rec.Started) {
+				t.Errorf("call %s stamped %v–%v, want on the simulated clock from %v", c.CallID, rec.Started, rec.Ended, start)
 			}
 			switch {
 			case tk.Phone == "+79160000006":
@@ -181,4 +191,14 @@ func TestSweepOverSIP(t *testing.T) {
 	if bs, _ := db.Blocks(ctx, "refuse", clock.Now()); len(bs) != 1 || bs[0].Kind != "refusal" {
 		t.Errorf("refusal block: %+v", bs)
 	}
+}
+
+func openStore(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
