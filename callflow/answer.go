@@ -24,6 +24,9 @@ type AnswerRequest struct {
 	Location *time.Location // the dialogue's zone (nil: Moscow)
 	Vars     map[string]any
 	DebtorID string // when the caller is known ("": unknown)
+	// Trunk is the trunk the call came in on, when known: its tariff prices
+	// the call ("": unknown, cost 0).
+	Trunk string
 }
 
 // Answer answers an inbound call and runs the robot on it until it ends.
@@ -64,11 +67,16 @@ func (f *Flow) Answer(ctx, dialog context.Context, in Incoming, req AnswerReques
 		f.log.Warn("robot call ended with an error", "call", rep.ID, "err", runErr)
 	}
 	<-call.Done()
-	rep.Dial = telephony.DialInfo{Result: telephony.Answered, Code: 200, Answered: answered}
+	rep.Dial = telephony.DialInfo{Result: telephony.Answered, Code: 200, Answered: answered, Trunk: req.Trunk}
+	ended := time.Now()
+	var cost int64
+	if f.c.Trunks != nil && req.Trunk != "" {
+		cost = f.c.Trunks.CostKop(req.Trunk, ended.Sub(answered))
+	}
 	rep.Result, rep.RunErr, rep.Duration = out, runErr, call.Stats().Duration
 	rep.Record = f.save(ctx, callFacts{id: rep.ID, direction: "inbound", from: in.From(), to: in.To(), sw: sw,
-		info: rep.Dial, answered: answered, ended: time.Now(), out: out, recording: call.RecordingPath()})
-	emit.send(Event{Kind: Outcome, Outcome: rep.Record.Outcome, Slots: rep.Record.Slots})
+		info: rep.Dial, answered: answered, ended: ended, out: out, recording: call.RecordingPath(), costKop: cost})
+	emit.send(Event{Kind: Outcome, Outcome: rep.Record.Outcome, Slots: rep.Record.Slots, At: rep.Record.Ended})
 	emit.send(Event{Kind: Ended, Result: rep.Record.Result, SIPCode: rep.Record.SIPCode, At: rep.Record.Ended})
 	return rep, nil
 }

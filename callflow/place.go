@@ -190,7 +190,7 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 		f.log.Warn("robot call ended with an error", "call", rep.ID, "err", runErr)
 	}
 	rep.Record = f.save(ctx, facts)
-	emit.send(Event{Kind: Outcome, Outcome: rep.Record.Outcome, Slots: rep.Record.Slots})
+	emit.send(Event{Kind: Outcome, Outcome: rep.Record.Outcome, Slots: rep.Record.Slots, At: rep.Record.Ended})
 	emit.send(Event{Kind: Ended, Result: rep.Record.Result, SIPCode: rep.Record.SIPCode, At: rep.Record.Ended})
 	return rep, nil
 }
