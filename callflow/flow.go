@@ -125,7 +125,7 @@ func (f *Flow) robotConfig(callID string, sw clock.Stopwatch, sc *scripts.Script
 		loc = dialogueZone("")
 	}
 	return robot.CallConfig{
-		Script: sc, Vars: vars, Now: sw.Now, Location: loc, TransferTarget: transfer,
+		Script: sc, Vars: vars, Clock: sw, Location: loc, TransferTarget: transfer,
 		Voice: voice, NewSegmenter: f.c.NewSegmenter, Log: f.log.With("call", callID),
 		FirstPhrase: f.c.FirstPhrase, OnNonHuman: nonHuman, RecordDir: f.c.RecordDir,
 		OnTurn: emit.turn, OnVerdict: emit.verdict,

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/scripts"
 )
@@ -16,7 +17,7 @@ import (
 type CallConfig struct {
 	Script         *scripts.Script
 	Vars           map[string]any
-	Now            func() time.Time
+	Clock          clock.Clock // the dialogue's clock (nil: the wall clock)
 	Location       *time.Location
 	TransferTarget string
 	// Voice configures the audio side; its Segmenter is made per call by NewSegmenter.
@@ -131,7 +132,7 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 			hungUp: call.Done(), limit: limit + 2*time.Second}
 	}
 	sess := Session{
-		Script: cfg.Script, Vars: cfg.Vars, Now: cfg.Now, Location: cfg.Location,
+		Script: cfg.Script, Vars: cfg.Vars, Clock: cfg.Clock, Location: cfg.Location,
 		Conv: sconv, Log: log, TransferTarget: cfg.TransferTarget, OnTurn: cfg.OnTurn,
 	}
 	r, err := sess.Run(sctx)

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/scripts"
 )
 
@@ -15,7 +16,7 @@ import (
 type Session struct {
 	Script   *scripts.Script
 	Vars     map[string]any // the call's variables: debtor.*, debt.*, creditor.*, campaign.*
-	Now      func() time.Time
+	Clock    clock.Clock    // "today", "tomorrow at ten" and max_duration are read on it (nil: the wall clock)
 	Location *time.Location // the debtor's zone: prompts and time slots are resolved in it
 	Conv     Conversation
 	Log      *slog.Logger

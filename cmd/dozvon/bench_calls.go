@@ -288,7 +288,7 @@ func runBenchCalls(ctx context.Context, e env, o benchOptions) (benchResult, err
 		go func(bc *benchCall) {
 			defer wg.Done()
 			runBenchCall(ctx, ua, callee.uri, o.duration, steadyAt, active, bc, robot.CallConfig{
-				Script: script, Vars: benchVars, Now: time.Now, Location: loc,
+				Script: script, Vars: benchVars, Location: loc,
 				Voice:        robot.VoiceConfig{Voice: voice, LoadAudio: tts.LoadAudioFile, Log: log},
 				NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(vad) },
 				Log:          log,
