@@ -61,17 +61,17 @@ func messy(t testing.TB) []struct {
 	}{
 		{"utf8-bom-semicolon", []byte(utf8Semi), portfolio.Summary{Rows: 8, Accepted: 3, Debtors: 2, Phones: 4, Rejected: []portfolio.Rejection{
 			{6, "no phone"},
-			{7, `no valid phone: normalize phone "12345": want a Russian number +7 and 10 digits, got 5 digits`},
+			{7, `no valid phone: parse phone "***45": want +7 and 10 digits (or +country code and 8–15 digits), got 5 digits`},
 			{9, "no name and no contract number"},
 			{10, `birth date "31.02.1980": want DD.MM.YYYY or YYYY-MM-DD`},
 			{11, `debt "сто рублей": not an amount`},
 		}}, "utf-8"},
 		{"cp1251-comma", cp1251(t, cpComma), portfolio.Summary{Rows: 5, Accepted: 4, Debtors: 3, Phones: 6, Rejected: []portfolio.Rejection{
-			{6, `no valid phone: normalize phone "+1 555 1234": want a Russian number +7 and 10 digits, got 8 digits`},
+			{6, `no valid phone: parse phone "***34": not a Russian number (want +7 and 10 digits)`},
 		}}, "cp1251"},
 		{"excel-sep-line-and-title", []byte("sep=,\r\nРеестр должников на 01.11.2026\r\n\r\nФИО,Телефон\r\nА,89131234567\r\nБ,нет\r\n"),
 			portfolio.Summary{Rows: 2, Accepted: 1, Debtors: 1, Phones: 1, Rejected: []portfolio.Rejection{
-				{6, `no valid phone: normalize phone "нет": unexpected character 'н'`}}}, "utf-8"},
+				{6, `no valid phone: parse phone "***": unexpected character 'н'`}}}, "utf-8"},
 		{"mixed-separators", []byte(mixed), portfolio.Summary{Rows: 4, Accepted: 3, Debtors: 3, Phones: 3, Rejected: []portfolio.Rejection{
 			{4, "4 fields, the header has 3"},
 		}}, "utf-8"},
@@ -145,8 +145,8 @@ func TestSplitPhones(t *testing.T) {
 		{"+7 (913) 123-45-67", []string{"+79131234567"}, ""},
 		{"8 913 123 45 67; 79131234568 / 9131234569", []string{"+79131234567", "+79131234568", "+79131234569"}, ""},
 		{"89131234567 89131234568", []string{"+79131234567", "+79131234568"}, ""},
-		{"89131234567, нет", []string{"+79131234567"}, `normalize phone "нет"`},
-		{"0", nil, `normalize phone "0"`},
+		{"89131234567, нет", []string{"+79131234567"}, `parse phone "***": unexpected character`},
+		{"0", nil, `parse phone "***": want +7`},
 	} {
 		p, bad := portfolio.SplitPhones(c.in)
 		if !reflect.DeepEqual(p, c.phones) {
