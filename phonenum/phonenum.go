@@ -74,6 +74,15 @@ func MustParse(s string) Number {
 	return n
 }
 
+// Strings returns the numbers' E.164 forms, for stores and keys that hold text.
+func Strings(ns []Number) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.String()
+	}
+	return out
+}
+
 // IsValid reports whether n holds a number (is not the zero value).
 func (n Number) IsValid() bool { return n.e164 != "" }
 

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/portfolio"
 )
 
@@ -22,6 +23,14 @@ func cp1251(t testing.TB, s string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func numbers(ss ...string) []phonenum.Number {
+	out := make([]phonenum.Number, len(ss))
+	for i, s := range ss {
+		out[i] = phonenum.MustParse(s)
+	}
+	return out
 }
 
 // messy is the corpus: each file with the summary it must give.
@@ -103,7 +112,7 @@ func TestParseMerge(t *testing.T) {
 	d := res.Debtors[0]
 	want := portfolio.Debtor{ID: d.ID, Key: "contract:КД001", Name: "Иванов Иван Иванович", Contract: "КД-001", BirthDate: "1980-02-01",
 		Region: "Новосибирская область", Collector: "Петров", DebtKop: 1234567,
-		Phones: []string{"+79131234567", "+79137654321", "+79130001122"}, Lines: []int{2, 5}}
+		Phones: numbers("+79131234567", "+79137654321", "+79130001122"), Lines: []int{2, 5}}
 	if !reflect.DeepEqual(d, want) {
 		t.Fatalf("merged debtor\n got %+v\nwant %+v", d, want)
 	}
@@ -139,13 +148,14 @@ func TestParseFileErrors(t *testing.T) {
 func TestSplitPhones(t *testing.T) {
 	for _, c := range []struct {
 		in        string
-		phones    []string
+		phones    []phonenum.Number
 		badPrefix string
 	}{
-		{"+7 (913) 123-45-67", []string{"+79131234567"}, ""},
-		{"8 913 123 45 67; 79131234568 / 9131234569", []string{"+79131234567", "+79131234568", "+79131234569"}, ""},
-		{"89131234567 89131234568", []string{"+79131234567", "+79131234568"}, ""},
-		{"89131234567, нет", []string{"+79131234567"}, `parse phone "***": unexpected character`},
+		{"+7 (913) 123-45-67", numbers("+79131234567"), ""},
+		{"8 913 123 45 67; 79131234568 / 9131234569", numbers("+79131234567", "+79131234568", "+79131234569"), ""},
+		{"89131234567 89131234568", numbers("+79131234567", "+79131234568"), ""},
+		{"+44 20 7946 0958", nil, `parse phone "***58": not a Russian number`},
+		{"89131234567, нет", numbers("+79131234567"), `parse phone "***": unexpected character`},
 		{"0", nil, `parse phone "***": want +7`},
 	} {
 		p, bad := portfolio.SplitPhones(c.in)
