@@ -113,7 +113,7 @@ func (g *Guard) Check(ctx context.Context, c Case) (Decision, error) {
 			return Decision{}, fmt.Errorf("check: unknown block kind %q", b)
 		}
 	}
-	loc, err := g.Locate(c.Debtor.Region, c.Debtor.District, c.Phone)
+	loc, err := g.Locate(c.Debtor.Region, c.Debtor.District, c.Phone.String())
 	if err != nil {
 		return Decision{}, fmt.Errorf("check: %w", err)
 	}
