@@ -27,7 +27,7 @@ type Case struct {
 // CaseDebtor is what the guard needs to know about the debtor.
 type CaseDebtor struct {
 	ID       string
-	Phones   []phonenum.Number
+	Phones   phonenum.List
 	Region   string   // address region, any spelling ResolveRegion accepts; empty when unknown
 	District string   // for subjects spanning zones (Якутия)
 	Blocks   []string // block kinds, see BlockKinds

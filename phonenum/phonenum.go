@@ -74,6 +74,19 @@ func MustParse(s string) Number {
 	return n
 }
 
+// List is several numbers that mask themselves in logs: slog formats a plain
+// []Number with fmt or encoding/json, which print each number in full.
+type List []Number
+
+// LogValue masks every number of the list.
+func (l List) LogValue() slog.Value {
+	m := make([]string, len(l))
+	for i, n := range l {
+		m[i] = n.Masked()
+	}
+	return slog.AnyValue(m)
+}
+
 // Strings returns the numbers' E.164 forms, for stores and keys that hold text.
 func Strings(ns []Number) []string {
 	out := make([]string, len(ns))

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -21,17 +22,23 @@ import (
 
 // Debtor is one person of the portfolio after merging all of their rows.
 type Debtor struct {
-	ID        string            // stable: derived from the merge key, so a re-import updates the same debtor
-	Key       string            // the merge key: "contract:…" or "person:name|birth date"
-	Name      string            // as written (spaces collapsed)
-	Contract  string            // contract number as written
-	BirthDate string            // YYYY-MM-DD, or empty
-	Region    string            // address region as written
-	Address   string            // as written
-	Collector string            // the responsible collector, as written
-	DebtKop   int64             // debt in kopecks (0: not given)
-	Phones    []phonenum.Number // Russian numbers, in file order, without duplicates
-	Lines     []int             // the file lines this debtor was built from
+	ID        string        // stable: derived from the merge key, so a re-import updates the same debtor
+	Key       string        // the merge key: "contract:…" or "person:name|birth date"
+	Name      string        // as written (spaces collapsed)
+	Contract  string        // contract number as written
+	BirthDate string        // YYYY-MM-DD, or empty
+	Region    string        // address region as written
+	Address   string        // as written
+	Collector string        // the responsible collector, as written
+	DebtKop   int64         // debt in kopecks (0: not given)
+	Phones    phonenum.List // Russian numbers, in file order, without duplicates
+	Lines     []int         // the file lines this debtor was built from
+}
+
+// LogValue keeps a logged debtor to its id, masked phones and lines: the
+// default struct formatting would print the numbers and the name in full.
+func (d Debtor) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", d.ID), slog.Any("phones", d.Phones), slog.Any("lines", d.Lines))
 }
 
 // Rejection is one row that was not imported.
