@@ -5,8 +5,10 @@
 //
 // %v and %s print String (the full number): fmt cannot know whether it writes
 // a log line or an API body, and the full form is what files, SQL and JSON need.
-// Logs go through slog, where LogValue masks. Parse errors never contain the
-// input: they say what is wrong and show a masked form.
+// Logs go through slog, where LogValue masks; but slog prints a []Number or a
+// struct holding one through fmt or encoding/json, so use List for several
+// numbers and give such structs a LogValue. Parse errors never contain the
+// input: they say what is wrong and show only its last two digits.
 //
 // The normaliser is hand-written, not github.com/nyaruka/phonenumbers v1.8.1,
 // because measured it is no more correct here and much heavier: on 498,870
