@@ -21,6 +21,7 @@ import (
 
 	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/portfolio"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
@@ -178,7 +179,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		uris := map[string]string{}
 		for _, s := range sim {
 			for i, p := range s.d.Phones {
-				uris[p] = phones.Phone(p, s.phones[i].b)
+				uris[p.String()] = phones.Phone(p.String(), s.phones[i].b)
 			}
 			expect[s.d.ID] = s.expect
 			if s.block != "" {
@@ -202,13 +203,13 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	h := sha256.New()
 	fmt.Fprintln(h, camp.Script, source)
 	for _, d := range debtors {
-		fmt.Fprintln(h, d.ID, strings.Join(d.Phones, ","))
+		fmt.Fprintln(h, d.ID, strings.Join(phonenum.Strings(d.Phones), ","))
 	}
 	campaignID := fmt.Sprintf("sweep-%x", h.Sum(nil)[:6])
 	sdebtors := make([]store.Debtor, len(debtors))
 	names := map[string]string{}
 	for i, d := range debtors {
-		sdebtors[i] = store.Debtor{ID: d.ID, Name: d.Name, Region: d.Region, Phones: d.Phones}
+		sdebtors[i] = store.Debtor{ID: d.ID, Name: d.Name, Region: d.Region, Phones: phonenum.Strings(d.Phones)}
 		names[d.ID] = d.Name
 	}
 	nTasks, err := scheduler.CreateCampaign(ctx, rt.db, campaignID, "sweep of "+source, camp, sdebtors, start)
@@ -637,7 +638,7 @@ func simDebtors(n int) []simDebtor {
 		nph := 1 + i%2
 		d := portfolio.Debtor{ID: fmt.Sprintf("S-%05d", i+1), Name: simNames[i%len(simNames)], Region: simRegions[(i/10)%len(simRegions)], DebtKop: int64(1000+i) * 100}
 		for j := range nph {
-			d.Phones = append(d.Phones, fmt.Sprintf("+79%02d%07d", 10+j, i+1))
+			d.Phones = append(d.Phones, phonenum.MustParse(fmt.Sprintf("+79%02d%07d", 10+j, i+1)))
 		}
 		ph, block, exp := simBehaviour(i, nph)
 		out[i] = simDebtor{d: d, phones: ph, block: block, expect: exp}
