@@ -11,6 +11,7 @@ import (
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
@@ -24,7 +25,7 @@ type Request struct {
 	To string
 	// Phone is the debtor's number the call reaches, for the guard and the
 	// record ("": the number in To, if any; none: a test call to a SIP URI).
-	Phone    string
+	Phone    phonenum.Number
 	DebtorID string // "": derived from the number
 	Region   string // the debtor's address region: legal hours and the dialogue's zone
 	// Script is the script's path (loaded through the flow's registry, so
@@ -94,20 +95,20 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 		nonHuman = *req.NonHuman
 	}
 	phone := req.Phone
-	if phone == "" {
+	if !phone.IsValid() {
 		phone, _ = PhoneOf(req.To)
 	}
 	debtor := req.DebtorID
-	if debtor == "" && phone != "" {
-		debtor = "phone:" + phone
+	if debtor == "" && phone.IsValid() {
+		debtor = "phone:" + phone.String()
 	}
 	rep.ID = newCallID("outbound")
 	emit := &emitter{sub: f.c.Events, now: sw.Now, base: Event{CallID: rep.ID, Direction: "outbound",
 		Campaign: req.Campaign, TaskID: req.TaskID, DebtorID: debtor}}
 
 	res, owned := req.Reservation, false
-	if res == nil && phone != "" {
-		r, dec, err := f.c.Guard.Reserve(ctx, compliance.Request{DebtorID: debtor, Phone: phone, Channel: compliance.RobotCall, Region: req.Region})
+	if res == nil && phone.IsValid() {
+		r, dec, err := f.c.Guard.Reserve(ctx, compliance.Request{DebtorID: debtor, Phone: phone.String(), Channel: compliance.RobotCall, Region: req.Region})
 		rep.Decision = &dec
 		if err != nil {
 			return rep, fmt.Errorf("callflow: compliance: %w", err)
@@ -138,8 +139,8 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 		return rep, fmt.Errorf("callflow: %w", err)
 	}
 	to := req.To
-	if phone != "" {
-		to = phone
+	if phone.IsValid() {
+		to = phone.String()
 	}
 	facts := callFacts{id: rep.ID, direction: "outbound", from: req.CallerID, to: to, sw: sw, info: info}
 	if err != nil {
@@ -251,16 +252,16 @@ func (f *Flow) save(ctx context.Context, x callFacts) store.CallRecord {
 
 // PhoneOf extracts a Russian phone number from a SIP URI's user part or a
 // bare number. Anything else (sip:robot-test@host) is not a debtor's phone.
-func PhoneOf(to string) (string, bool) {
+func PhoneOf(to string) (phonenum.Number, bool) {
 	user := to
 	if rest, ok := strings.CutPrefix(to, "sip:"); ok {
 		user, _, _ = strings.Cut(rest, "@")
 	} else if rest, ok := strings.CutPrefix(to, "sips:"); ok {
 		user, _, _ = strings.Cut(rest, "@")
 	}
-	p, err := compliance.NormalizePhone(user)
+	p, err := phonenum.ParseRussian(user)
 	if err != nil {
-		return "", false
+		return phonenum.Number{}, false
 	}
 	return p, true
 }

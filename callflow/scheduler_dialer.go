@@ -9,6 +9,7 @@ import (
 
 	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/scripts"
@@ -50,9 +51,13 @@ func (d *Dialer) Dial(ctx context.Context, c scheduler.Call) (scheduler.Attempt,
 		}
 		nonHuman = &nh
 	}
+	phone, err := phonenum.Parse(c.Task.Phone)
+	if err != nil {
+		return scheduler.Attempt{}, fmt.Errorf("robot dial: task %d: %w", c.Task.ID, err)
+	}
 	res := c.Reservation
 	rep, err := d.Flow.Place(ctx, Request{
-		To: to, Phone: c.Task.Phone, DebtorID: c.Task.DebtorID, Region: c.Debtor.Region, Script: c.Script, Vars: vars,
+		To: to, Phone: phone, DebtorID: c.Task.DebtorID, Region: c.Debtor.Region, Script: c.Script, Vars: vars,
 		CallerID: c.CallerID, Trunks: c.Trunks, TransferTo: c.TransferTo, NonHuman: nonHuman,
 		Headers: map[string]string{"X-Campaign": c.Task.CampaignID}, Recognizer: d.Recognizer,
 		RingTimeout: d.RingTimeout, Campaign: c.Task.CampaignID, TaskID: c.Task.ID, Reservation: &res,

@@ -206,8 +206,12 @@ func slotsText(s map[string]string) string {
 
 // maskURI masks a phone number in a SIP URI or a bare number.
 func maskURI(to string) string {
-	if p, ok := callflow.PhoneOf(to); ok {
-		return strings.Replace(to, strings.TrimPrefix(p, "+"), strings.TrimPrefix(compliance.MaskPhone(p), "+"), 1)
+	p, ok := callflow.PhoneOf(to)
+	if !ok {
+		return to
 	}
-	return to
+	if _, host, found := strings.Cut(to, "@"); found {
+		return "sip:" + p.Masked() + "@" + host
+	}
+	return p.Masked()
 }
