@@ -109,12 +109,7 @@ func parseKopecks(s string) (kop int64, fraction bool, ok bool) {
 	if i := strings.LastIndexAny(s, ".,"); i >= 0 && len(s)-i-1 <= 2 {
 		intPart, frac = s[:i], s[i+1:]
 	}
-	digits := strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, intPart)
+	digits := strings.Join(strings.FieldsFunc(intPart, func(r rune) bool { return r < '0' || r > '9' }), "") // group separators out
 	rub, err := strconv.ParseInt(digits, 10, 64)
 	if err != nil || rub > math.MaxInt64/100 {
 		return 0, false, false
@@ -237,6 +232,8 @@ const (
 // prompt that is sensitive waits until the listener is known to be a person
 // (the robot's first-phrase gate). The debtor's name is not sensitive here:
 // asking for the debtor by name is how the identity check starts.
+// Sensitive returns what the text discloses and the words that do ("" and ""
+// for nothing).
 func (c Confidential) Sensitive(text string) (Disclosure, string) {
 	if w, ok := debtWord(text); ok {
 		return DisclosesDebt, w
@@ -256,6 +253,9 @@ func (c Confidential) Sensitive(text string) (Disclosure, string) {
 // sum, or its whole roubles written without kopecks.
 func (c Confidential) isAmount(a moneyAmount) bool {
 	for _, k := range c.Amounts {
+		if k <= 0 {
+			continue // no sum owed: a zero in the text tells nothing
+		}
 		if a.kopecks == k || (!a.fraction && a.kopecks == k/100*100) {
 			return true
 		}
@@ -271,17 +271,20 @@ func (c Confidential) CheckNeutralMessage(msg string) error {
 	if strings.ContainsAny(msg, "{}") {
 		return fmt.Errorf("neutral message %q: variables are not allowed (nothing about the debtor may be said to a machine)", msg)
 	}
-	switch what, w := c.Sensitive(msg); what {
-	case "":
-	case DisclosesCreditor:
-		return fmt.Errorf("neutral message %q names the creditor (%q; 230-FZ art. 6 part 5: no disclosure to third parties)", msg, w)
-	default:
-		return fmt.Errorf("neutral message %q mentions %s (%q; 230-FZ art. 6 part 5: no disclosure to third parties)", msg, what, w)
+	what, w := c.Sensitive(msg)
+	if what == "" {
+		if n, ok := nameIn(msg, c.Debtors); ok {
+			what, w = DisclosesDebtor, n
+		}
 	}
-	if w, ok := nameIn(msg, c.Debtors); ok {
-		return fmt.Errorf("neutral message %q names the debtor (%q; 230-FZ art. 6 part 5: no disclosure to third parties)", msg, w)
+	if what == "" {
+		return nil
 	}
-	return nil
+	verb := "mentions"
+	if what == DisclosesCreditor || what == DisclosesDebtor {
+		verb = "names"
+	}
+	return fmt.Errorf("neutral message %q %s %s (%q; 230-FZ art. 6 part 5: no disclosure to third parties)", msg, verb, what, w)
 }
 
 // Mask hides the debt details of a transcript or an evidence text before it
