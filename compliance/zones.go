@@ -300,3 +300,25 @@ func SubjectNames() []string {
 	}
 	return out
 }
+
+// DialogueZone is the zone in which the robot speaks to a debtor of the given
+// address region: the times it says and understands ("перезвоню завтра в
+// 10") are the debtor's local time. It is the zone the guard shows its
+// decision in (Decision.Zone), so the dialogue and the guard agree: the
+// region's westernmost zone (a subject spanning zones, given no district),
+// and Moscow for a region that is empty, federal or not a known subject.
+// Moscow, not the westernmost Russian zone: Moscow time is the reference
+// every Russian zone is defined by (107-FZ, "МСК+n"), most debtors live on
+// it, and the guard reports an unknown debtor's local time in it too.
+func DialogueZone(region string) *time.Location {
+	zone := "Europe/Moscow"
+	if loc, err := ResolveRegion(region, ""); err == nil && len(loc.Zones) > 0 {
+		zone = loc.Zones[primaryZone(loc)]
+	}
+	l, err := time.LoadLocation(zone)
+	if err != nil {
+		// unreachable with time/tzdata embedded; Moscow keeps UTC+3 all year since 2014
+		return time.FixedZone("MSK", 3*60*60)
+	}
+	return l
+}

@@ -37,7 +37,8 @@ func TestNonHumanPolicyValidate(t *testing.T) {
 		{"variables in the message", NonHumanPolicy{Message: "Это сообщение для {debtor.first_name}"}, "variables"},
 		{"debt words", NonHumanPolicy{Message: "Перезвоните по поводу задолженности"}, "mentions the debt"},
 		{"creditor named", NonHumanPolicy{Message: "Вам звонили из компании Альфа, перезвоните"}, "names the creditor"},
-		{"debtor named", NonHumanPolicy{Message: "Иван, перезвоните нам"}, "names the creditor or the debtor"},
+		{"debtor named", NonHumanPolicy{Message: "Иван, перезвоните нам"}, "names the debtor"},
+		{"debt amount", NonHumanPolicy{Message: "Перезвоните, сумма 12 345,50"}, "debt amount"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,8 +75,10 @@ func TestOutcomeFor(t *testing.T) {
 	}
 }
 
+// TestEvidenceMasking: the detector masks its evidence with the call's
+// confidential facts (the rule itself is tested in compliance).
 func TestEvidenceMasking(t *testing.T) {
-	mask := newMasker(fpVars)
+	mask := newFirstPhrase(FirstPhraseConfig{}, NonHumanPolicy{}, fpVars, func() {}, slog.New(slog.DiscardHandler)).mask
 	tests := []struct{ in, want string }{
 		{`text "вы позвонили Ивану, оставьте сообщение" matches machine`, `text "вы позвонили ***, оставьте сообщение" matches machine`},
 		{"это иванов слушаю", "это *** слушаю"},
@@ -112,6 +115,7 @@ func TestSensitivePrompts(t *testing.T) {
 		{Prompt{ID: "inform_debt"}, true},
 		{Prompt{ID: "not_in_script", Text: "У вас просрочка"}, true},
 		{Prompt{ID: "not_in_script", Text: "Компания альфа финанс"}, true},
+		{Prompt{ID: "not_in_script", Text: "Сумма 12 345,50"}, true},
 		{Prompt{ID: "not_in_script", Text: "До свидания"}, false},
 	}
 	for _, tt := range tests {

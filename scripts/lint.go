@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/dozvon/dozvon/compliance"
 )
 
 // Tags the 230-FZ rules look for on phrases.
@@ -15,30 +17,22 @@ const (
 	TagDebt       = "debt"       // mentions the debt (also detected from text and debt.* variables)
 )
 
-// debtStems are word beginnings that mention a debt in Russian.
-func debtStems() []string {
-	return []string{"долг", "задолж", "просроч", "кредит", "взыск", "займ", "заем", "оплат", "погаш", "выплат", "рассроч", "реструктур", "коллектор"}
-}
-
 // MentionsDebt reports whether a phrase speaks about the debt: tagged debt,
-// using a debt.* variable, or containing a debt word.
+// using a debt.* variable, or a text that mentions a debt by the 230-FZ
+// content rules (compliance.MentionsDebt: a debt word in any form, a sum of
+// money). Variables and pauses are left out of the text (their names are
+// not said) and stress marks taken off ("з+адолженность").
 func (p *Phrase) MentionsDebt() bool {
 	if p.HasTag(TagDebt) {
 		return true
 	}
 	for _, r := range Refs(p.Text) {
-		if strings.HasPrefix(r.Path, "debt.") || r.Path == "debt" {
+		if compliance.DebtVar(r.Path) {
 			return true
 		}
 	}
-	for _, w := range Tokens(varRef.ReplaceAllString(p.Text, " ")) {
-		for _, st := range debtStems() {
-			if strings.HasPrefix(w, st) {
-				return true
-			}
-		}
-	}
-	return false
+	said := pauseRef.ReplaceAllString(varRef.ReplaceAllString(p.Text, " "), " ")
+	return compliance.MentionsDebt(stress.ReplaceAllString(said, "$1"))
 }
 
 type linter struct {

@@ -75,3 +75,32 @@ func TestBrokenCorpus(t *testing.T) {
 		})
 	}
 }
+
+// TestPhraseMentionsDebt: the phrase-level parts (tags, variables, markup)
+// are the script's; the words are the 230-FZ content rules' (compliance).
+func TestPhraseMentionsDebt(t *testing.T) {
+	tests := []struct {
+		name string
+		p    Phrase
+		want bool
+	}{
+		{"tagged", Phrase{Text: "Назовите сумму", Tags: []string{TagDebt}}, true},
+		{"debt variable", Phrase{Text: "Сумма {debt.amount|money}."}, true},
+		{"the debt variable itself", Phrase{Text: "Итого {debt}"}, true},
+		{"debt word", Phrase{Text: "У вас задолженность."}, true},
+		{"debt word in another form", Phrase{Text: "по вашему долгу"}, true},
+		{"stress mark inside a debt word", Phrase{Text: "Ваша з+адолженность"}, true},
+		{"money in digits", Phrase{Text: "К оплате 12 345 руб."}, true},
+		{"debtor variable only", Phrase{Text: "Я говорю с {debtor.first_name}?"}, false},
+		{"a variable named like a debt word is not said", Phrase{Text: "Перезвоню {credit_time|time}"}, false},
+		{"a pause is not a number", Phrase{Text: "Алло [pause 300ms] вы слышите?"}, false},
+		{"neutral", Phrase{Text: "Спасибо, до свидания."}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.p.MentionsDebt(); got != tt.want {
+				t.Errorf("MentionsDebt(%q) = %v, want %v", tt.p.Text, got, tt.want)
+			}
+		})
+	}
+}

@@ -202,11 +202,7 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 	start := time.Now()
 	for i, d := range debtors {
 		uri := phones.Phone(d.phone, d.b)
-		zone := mustZone("Europe/Moscow")
-		if l, err := compliance.ResolveRegion(d.region, ""); err == nil && len(l.Zones) > 0 {
-			zone = mustZone(l.Zones[0])
-		}
-		req := simulatedPhoneCall(uri, sc, zone, phones, d.name, d.first)
+		req := simulatedPhoneCall(uri, sc, compliance.DialogueZone(d.region), phones, d.name, d.first)
 		req.DebtorID, req.Region, req.CallerID = d.id, d.region, "74950000000"
 		wg.Add(1)
 		go func() {

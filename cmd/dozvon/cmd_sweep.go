@@ -273,12 +273,7 @@ func readCampaignConfig(path string) (scheduler.Config, error) {
 	return c, nil
 }
 
-func debtorZone(region string) *time.Location {
-	if l, err := compliance.ResolveRegion(region, ""); err == nil && len(l.Zones) > 0 {
-		return mustZone(l.Zones[0])
-	}
-	return mustZone("Europe/Moscow")
-}
+func debtorZone(region string) *time.Location { return compliance.DialogueZone(region) }
 
 func sweepVars(c scheduler.Call) map[string]any {
 	first := c.Debtor.Name
