@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/telephony"
 )
@@ -59,7 +60,7 @@ func (f *Flow) Answer(ctx, dialog context.Context, in Incoming, req AnswerReques
 	emit.send(Event{Kind: Answered, At: sw.At(answered)})
 	loc := req.Location
 	if loc == nil {
-		loc = dialogueZone("")
+		loc = compliance.DialogueZone("")
 	}
 	out, runErr := robot.RunCall(ctx, call, f.robotConfig(rep.ID, sw, sc, req.Vars, loc, "",
 		f.recognizer(call.CallID(), nil), f.c.NonHuman, emit))

@@ -122,7 +122,7 @@ func (f *Flow) robotConfig(callID string, sw clock.Stopwatch, sc *scripts.Script
 		transfer = f.c.TransferTo
 	}
 	if loc == nil {
-		loc = dialogueZone("")
+		loc = compliance.DialogueZone("")
 	}
 	return robot.CallConfig{
 		Script: sc, Vars: vars, Clock: sw, Location: loc, TransferTarget: transfer,

@@ -171,7 +171,7 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	emit.send(Event{Kind: Answered, At: sw.At(info.Answered)})
 	loc := req.Location
 	if loc == nil {
-		loc = dialogueZone(req.Region)
+		loc = compliance.DialogueZone(req.Region)
 	}
 	out, runErr := robot.RunCall(ctx, call, f.robotConfig(rep.ID, sw, sc, req.Vars, loc, req.TransferTo,
 		f.recognizer(call.CallID(), req.Recognizer), nonHuman, emit))
