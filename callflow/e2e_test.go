@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -206,14 +207,13 @@ func TestEveryDoorStoresTheSameRecord(t *testing.T) {
 	vars := map[string]any{"debtor": map[string]any{"name": "Иванов Иван Иванович", "first_name": "Иван"}}
 	ids := map[string]string{} // door → call id
 
-	// 1. The CLI's door.
-	rep, err := flow.Place(ctx, callflow.Request{To: cliPhone, DebtorID: "cli", Region: "г. Москва", Script: script, Vars: vars})
-	if err != nil || rep.DialErr != nil {
-		t.Fatalf("place: %v, dial %v", err, rep.DialErr)
+	// The three doors at once, as in serve.
+	var mu sync.Mutex
+	setID := func(door, id string) {
+		mu.Lock()
+		ids[door] = id
+		mu.Unlock()
 	}
-	ids["cli"] = rep.ID
-
-	// 2. The scheduler's door.
 	d := store.Debtor{ID: "sched", Name: "Петрова Анна Сергеевна", Region: "г. Москва", Phones: []string{schedPhone}}
 	if err := db.UpsertDebtor(ctx, d); err != nil {
 		t.Fatal(err)
@@ -224,29 +224,40 @@ func TestEveryDoorStoresTheSameRecord(t *testing.T) {
 	s, err := scheduler.New(scheduler.Options{Store: db, Guard: guard, Dialer: &callflow.Dialer{Flow: flow, Vars: func(scheduler.Call) map[string]any { return vars }}, Clock: clk, Channels: 1,
 		CheckConfig: callflow.CheckCampaign, OnEvent: func(e scheduler.Event) {
 			if e.Attempt != nil {
-				ids["scheduler"] = e.Attempt.CallID
+				setID("scheduler", e.Attempt.CallID)
 			}
 		}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Run(ctx, start.Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-
-	// 3. The inbound door: the simulated phone calls the robot back.
 	if err := ua.Serve(ctx, func(cctx context.Context, in *telephony.Inbound) {
 		rep, err := flow.Answer(ctx, cctx, in, callflow.AnswerRequest{Script: script, Vars: vars, Trunk: "main"})
 		if err != nil {
 			t.Errorf("answer: %v", err)
 		}
-		ids["inbound"] = rep.ID
+		setID("inbound", rep.ID)
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := phones.Dial(ctx, ua.URI("robot"), testcalls.Behaviour{Greeting: "алло", Steps: yes.Steps}); err != nil {
-		t.Fatal(err)
-	}
+	var wg sync.WaitGroup
+	wg.Go(func() { // 1. the CLI's door
+		rep, err := flow.Place(ctx, callflow.Request{To: cliPhone, DebtorID: "cli", Region: "г. Москва", Script: script, Vars: vars})
+		if err != nil || rep.DialErr != nil {
+			t.Errorf("place: %v, dial %v", err, rep.DialErr)
+		}
+		setID("cli", rep.ID)
+	})
+	wg.Go(func() { // 2. the scheduler's door
+		if err := s.Run(ctx, start.Add(time.Hour)); err != nil {
+			t.Errorf("scheduler: %v", err)
+		}
+	})
+	wg.Go(func() { // 3. the inbound door: the simulated phone calls the robot back
+		if _, err := phones.Dial(ctx, ua.URI("robot"), testcalls.Behaviour{Greeting: "алло", Steps: yes.Steps}); err != nil {
+			t.Errorf("dial in: %v", err)
+		}
+	})
+	wg.Wait()
 	ua.Wait()
 
 	for _, door := range []string{"cli", "scheduler", "inbound"} {
