@@ -131,7 +131,7 @@ func (d *RobotDialer) Dial(ctx context.Context, c Call) (Attempt, error) {
 	}
 	started := time.Now()
 	a := Attempt{CallerID: c.CallerID, Started: started}
-	call, info, release, err := d.dial(ctx, telephony.DialRequest{To: to, CallerID: c.CallerID, RingTimeout: d.RingTimeout, Permit: c.Reservation,
+	call, info, release, err := d.dial(ctx, telephony.DialRequest{To: to, CallerID: c.CallerID, RingTimeout: d.RingTimeout, Permit: c.Reservation.Permit(),
 		Headers: map[string]string{"X-Campaign": c.Task.CampaignID}}, c.Trunks, !strings.HasPrefix(to, "sip:") && !strings.HasPrefix(to, "sips:"))
 	if errors.Is(err, errNoTrunk) {
 		return Attempt{}, fmt.Errorf("robot dial: %w", err) // never left: the reservation is released

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dozvon/dozvon/compliance"
 	"github.com/emiago/diago"
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
@@ -29,10 +30,10 @@ type DialRequest struct {
 	Transport string
 	// Headers are added to the INVITE (e.g. X-Campaign).
 	Headers map[string]string
-	// Permit is the 230-FZ guard's reservation for this number
-	// (compliance.Reservation). A dial to a phone number without a permit
-	// for that very number is refused: the guard is the only door.
-	Permit Permit
+	// Permit is the 230-FZ guard's seal for this number
+	// (compliance.Reservation.Permit). A dial to a phone number without a
+	// valid, unexpired permit for that very number is refused.
+	Permit compliance.Permit
 }
 
 // DialInfo describes how a dial went, successful or not.
@@ -50,9 +51,8 @@ type DialInfo struct {
 // Dial places an outbound call and returns it once answered. On failure the
 // error is a *DialError with the mapped Result and the SIP code.
 func (u *UA) Dial(ctx context.Context, req DialRequest) (*Call, DialInfo, error) {
-	if phone := phoneTarget(req.To); phone != "" && (req.Permit == nil || !req.Permit.Permits(phone)) {
-		return nil, DialInfo{Result: Failed}, &DialError{Result: Failed,
-			Reason: "no 230-FZ reservation for this number: dials to phone numbers go through the compliance guard"}
+	if err := checkPermit(req); err != nil {
+		return nil, DialInfo{Result: Failed}, err
 	}
 	if err := u.start(); err != nil {
 		return nil, DialInfo{Result: Failed}, err

@@ -2,9 +2,19 @@ package telephony
 
 import "strings"
 
-// Permit is proof that the compliance guard allowed a call to a number.
-type Permit interface {
-	Permits(phone string) bool
+// checkPermit refuses a dial to a phone number that the request's permit does
+// not cover: the 230-FZ guard is the only door to a debtor's phone. A SIP URI
+// whose user is not a phone number (sip:robot@host) needs no permit.
+func checkPermit(req DialRequest) error {
+	phone := phoneTarget(req.To)
+	if phone == "" {
+		return nil
+	}
+	if err := req.Permit.Check(phone); err != nil {
+		return &DialError{Result: Failed, Err: err,
+			Reason: "dials to phone numbers go through the compliance guard: " + err.Error()}
+	}
+	return nil
 }
 
 // phoneTarget returns the phone number a destination reaches — the number

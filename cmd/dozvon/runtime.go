@@ -185,7 +185,7 @@ func (rt *runtime) placeCall(ctx context.Context, ua *telephony.UA, req callRequ
 	}
 	started := time.Now()
 	call, info, err := ua.Dial(ctx, telephony.DialRequest{To: req.To, Trunk: req.Trunk, CallerID: req.CallerID,
-		RingTimeout: req.RingTimeout, Permit: res})
+		RingTimeout: req.RingTimeout, Permit: res.Permit()})
 	rep.Dial = info
 	if err != nil {
 		rep.DialErr = err
