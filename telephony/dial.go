@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -34,6 +35,40 @@ type DialRequest struct {
 	// (compliance.Reservation.Permit). A dial to a phone number without a
 	// valid, unexpired permit for that very number is refused.
 	Permit compliance.Permit
+	// OnProgress is called once for each provisional response the far end
+	// sends before it answers (180 Ringing, 183 Session Progress; not 100
+	// Trying, which only says the next hop got the INVITE), from the dial's
+	// own goroutine and never after Dial has returned. It must not block.
+	// sipgo v1.1.0 hands each response to its transaction on a goroutine of
+	// its own, so a 1xx arriving on the heels of the 200 (an answer within
+	// microseconds of ringing) can be dropped by the transaction before we
+	// see it; a far end that really rings is always reported.
+	OnProgress func(code int)
+}
+
+// progressHook runs DialRequest.OnProgress until the dial returns: the INVITE
+// goroutine may still read responses after Dial has given up on them.
+type progressHook struct {
+	mu      sync.Mutex
+	fn      func(code int)
+	stopped bool
+}
+
+func (h *progressHook) response(code int) {
+	if h.fn == nil || code <= 100 || code >= 200 {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.stopped {
+		h.fn(code)
+	}
+}
+
+func (h *progressHook) stop() {
+	h.mu.Lock()
+	h.stopped = true
+	h.mu.Unlock()
 }
 
 // DialInfo describes how a dial went, successful or not.
@@ -141,9 +176,12 @@ func (u *UA) dialURI(ctx context.Context, req DialRequest, target string, trunk 
 	var lastCode atomic.Int32
 	var lastReason atomic.Value
 	lastReason.Store("")
+	progress := &progressHook{fn: req.OnProgress}
+	defer progress.stop()
 	opts.OnResponse = func(res *sip.Response) error {
 		lastCode.Store(int32(res.StatusCode))
 		lastReason.Store(res.Reason)
+		progress.response(res.StatusCode)
 		return nil
 	}
 	id := u.nextID("out")
