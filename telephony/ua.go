@@ -39,8 +39,59 @@ type UA struct {
 	reg   map[string]Registration // by trunk name
 }
 
-// rtpRangeOnce and mediaLogOnce guard diago's process-wide media settings.
-var rtpRangeOnce, mediaLogOnce sync.Once
+// diago v0.25.0 keeps two media settings per process, with no per-UA option:
+// the RTP port range (media.RTPPortStart/End) and the media package's logger;
+// sipgo's sip package has a process-wide default logger too. What can be set
+// per UA is set in New (diago.WithLogger, sipgo's transaction and transport
+// layer loggers); the rest is held here.
+var (
+	// rtpRange is the process's RTP port range once a UA has asked for one:
+	// a later UA asking for another range gets an error from New instead of
+	// silently taking ports from the first one's range.
+	rtpRange struct {
+		mu     sync.Mutex
+		lo, hi int
+	}
+	// processLogOnce installs the process-wide loggers, the same for every UA.
+	processLogOnce sync.Once
+)
+
+// claimRTPRange makes lo..hi diago's RTP port range, or fails when another
+// range is already in use (0..0 asks for none and always succeeds).
+func claimRTPRange(lo, hi int) error {
+	if lo == 0 && hi == 0 {
+		return nil
+	}
+	rtpRange.mu.Lock()
+	defer rtpRange.mu.Unlock()
+	switch {
+	case rtpRange.lo == 0 && rtpRange.hi == 0:
+		rtpRange.lo, rtpRange.hi = lo, hi
+		media.RTPPortStart, media.RTPPortEnd = lo, hi
+	case rtpRange.lo != lo || rtpRange.hi != hi:
+		return fmt.Errorf("telephony: rtp port range %d..%d: diago keeps one range per process and %d..%d is already in use by another user agent",
+			lo, hi, rtpRange.lo, rtpRange.hi)
+	}
+	return nil
+}
+
+// defaultErrors passes error records to whatever slog.Default() is at the
+// time: the process-wide loggers of diago's media and sipgo's sip packages
+// belong to the process, not to the first UA that happened to be created.
+type defaultErrors struct{}
+
+func (defaultErrors) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelError && slog.Default().Handler().Enabled(ctx, l)
+}
+func (defaultErrors) Handle(ctx context.Context, r slog.Record) error {
+	return slog.Default().Handler().Handle(ctx, r)
+}
+func (defaultErrors) WithAttrs(a []slog.Attr) slog.Handler {
+	return levelFilter{h: slog.Default().Handler().WithAttrs(a), min: slog.LevelError}
+}
+func (defaultErrors) WithGroup(n string) slog.Handler {
+	return levelFilter{h: slog.Default().Handler().WithGroup(n), min: slog.LevelError}
+}
 
 // levelFilter drops records below min.
 type levelFilter struct {
@@ -73,15 +124,20 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*UA, error) {
 	// for every packet of an unknown payload type: keep only its errors so a
 	// hostile stream cannot flood the log (we count those packets instead).
 	// sipgo's transaction layer likewise logs "ACK missed" at WARN for the
-	// race answer() works around; keep its errors only.
-	mediaLogOnce.Do(func() {
-		media.SetDefaultLogger(slog.New(levelFilter{h: log.Handler(), min: slog.LevelError}))
-		sip.SetDefaultLogger(slog.New(levelFilter{h: log.Handler(), min: slog.LevelError}))
+	// race answer() works around; keep its errors only — per UA, as sipgo
+	// allows, and the process-wide rest (header parsing, unmatched
+	// responses) through the process's default logger.
+	processLogOnce.Do(func() {
+		media.SetDefaultLogger(slog.New(defaultErrors{}))
+		sip.SetDefaultLogger(slog.New(defaultErrors{}))
 	})
-	if cfg.RTPPortMin > 0 {
-		rtpRangeOnce.Do(func() { media.RTPPortStart, media.RTPPortEnd = cfg.RTPPortMin, cfg.RTPPortMax })
+	if err := claimRTPRange(cfg.RTPPortMin, cfg.RTPPortMax); err != nil {
+		return nil, err
 	}
-	sipua, err := sipgo.NewUA(sipgo.WithUserAgent(cfg.Name))
+	sipLog := slog.New(levelFilter{h: log.Handler(), min: slog.LevelError})
+	sipua, err := sipgo.NewUA(sipgo.WithUserAgent(cfg.Name),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(sipLog)),
+		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(sipLog)))
 	if err != nil {
 		return nil, fmt.Errorf("telephony: new user agent: %w", err)
 	}
