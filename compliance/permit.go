@@ -32,6 +32,15 @@ type Permit struct {
 // permit fails Check.
 func (r Reservation) Permit() Permit { return r.permit }
 
+// String describes the permit with its number masked, so printing or logging
+// one shows no full phone number.
+func (p Permit) String() string {
+	if p.issuer == nil {
+		return "no permit"
+	}
+	return fmt.Sprintf("permit %s for %s until %s", p.id, MaskPhone(p.phone), p.expires.UTC().Format(time.RFC3339))
+}
+
 // seal issues a permit for an open reservation of the ledger.
 func (g *Guard) seal(id string, ch Channel, phone string, expires time.Time) Permit {
 	p := Permit{issuer: g, id: id, channel: ch, phone: phone, expires: expires}

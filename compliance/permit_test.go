@@ -31,36 +31,28 @@ func TestPermit(t *testing.T) {
 		}
 		return res
 	}
+	// fresh is a permit from a new guard for a reservation on channel ch.
+	fresh := func(ch Channel) func(t *testing.T) Permit {
+		return func(t *testing.T) Permit {
+			g, _ := permitGuard(t)
+			return reserve(t, g, "d1", ch).Permit()
+		}
+	}
 	tests := []struct {
 		name   string
 		permit func(t *testing.T) Permit
 		phone  string
 		want   string // "" = valid; else a part of the error
 	}{
-		{"issued for the number", func(t *testing.T) Permit {
-			g, _ := permitGuard(t)
-			return reserve(t, g, "d1", RobotCall).Permit()
-		}, phone, ""},
-		{"any spelling of the number", func(t *testing.T) Permit {
-			g, _ := permitGuard(t)
-			return reserve(t, g, "d1", HumanCall).Permit()
-		}, "8 (913) 123-45-67", ""},
+		{"issued for the number", fresh(RobotCall), phone, ""},
+		{"any spelling of the number", fresh(HumanCall), "8 (913) 123-45-67", ""},
 		{"zero permit", func(t *testing.T) Permit { return Permit{} }, phone, "none issued"},
 		{"hand-filled reservation", func(t *testing.T) Permit {
 			return Reservation{ID: "r-1", DebtorID: "d1", Phone: phone, Channel: RobotCall, ExpiresAt: time.Now().Add(time.Hour)}.Permit()
 		}, phone, "none issued"},
-		{"another number", func(t *testing.T) Permit {
-			g, _ := permitGuard(t)
-			return reserve(t, g, "d1", RobotCall).Permit()
-		}, "+79990000000", "it is for +7 9** *** ** 67, not +7 9** *** ** 00"},
-		{"not a phone number", func(t *testing.T) Permit {
-			g, _ := permitGuard(t)
-			return reserve(t, g, "d1", RobotCall).Permit()
-		}, "+4930123456789", "is not a Russian phone number"},
-		{"a message reservation", func(t *testing.T) Permit {
-			g, _ := permitGuard(t)
-			return reserve(t, g, "d1", Message).Permit()
-		}, phone, "not a call"},
+		{"another number", fresh(RobotCall), "+79990000000", "it is for +7 9** *** ** 67, not +7 9** *** ** 00"},
+		{"not a phone number", fresh(RobotCall), "+4930123456789", "is not a Russian phone number"},
+		{"a message reservation", fresh(Message), phone, "not a call"},
 		{"expired on the guard's simulated clock", func(t *testing.T) Permit {
 			g, clk := permitGuard(t)
 			res := reserve(t, g, "d1", RobotCall)
@@ -115,15 +107,16 @@ func TestPermit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.permit(t).Check(tt.phone)
-			if tt.want == "" {
-				if err != nil {
-					t.Fatalf("Check: %v, want valid", err)
-				}
-				return
+			p := tt.permit(t)
+			if s := p.String(); strings.Contains(s, "9131234567") {
+				t.Errorf("String shows the full number: %s", s)
 			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("Check: %v, want an error with %q", err, tt.want)
+			err := p.Check(tt.phone)
+			if (err == nil) != (tt.want == "") || err != nil && !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Check: %v, want an error with %q (none: valid)", err, tt.want)
+			}
+			if err == nil {
+				return
 			}
 			if !errors.Is(err, ErrInvalidPermit) {
 				t.Errorf("%v does not wrap ErrInvalidPermit", err)
