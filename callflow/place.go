@@ -128,7 +128,7 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	}
 	emit.send(Event{Kind: Started})
 	call, info, release, err := f.dial(ctx, telephony.DialRequest{To: req.To, CallerID: req.CallerID, RingTimeout: ring,
-		Headers: req.Headers, Permit: permit}, req.Trunks)
+		Headers: req.Headers, Permit: permit.Permit()}, req.Trunks)
 	defer release()
 	if errors.Is(err, ErrNoTrunk) {
 		if owned { // nothing was dialed: the reservation is given back

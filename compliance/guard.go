@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -34,6 +35,9 @@ type Guard struct {
 	holder string
 	ix     regionIndex
 	zones  map[string]*time.Location // every zone a Location can name, loaded once
+	// permitKey seals this guard's permits; drawn at random in NewGuard and
+	// never shown, so no other code can make a permit that passes Check.
+	permitKey [32]byte
 }
 
 // NewGuard builds a guard from cfg.
@@ -66,6 +70,9 @@ func NewGuard(cfg Config) (*Guard, error) {
 		g.policy = *cfg.Policy
 	}
 	g.clock = clock.Or(g.clock)
+	if _, err := rand.Read(g.permitKey[:]); err != nil {
+		return nil, fmt.Errorf("new guard: permit key: %w", err)
+	}
 	if g.log == nil {
 		g.log = slog.Default()
 	}

@@ -36,7 +36,8 @@ type Request struct {
 }
 
 // Reservation is a granted, open slot: commit it when the contact ends, or
-// release it if the contact never left.
+// release it if the contact never left. Its fields describe it; what lets a
+// call be dialed is Permit(), which only the guard can seal.
 type Reservation struct {
 	ID        string
 	DebtorID  string
@@ -44,19 +45,8 @@ type Reservation struct {
 	Channel   Channel
 	At        time.Time
 	ExpiresAt time.Time
-}
 
-// Permits reports whether this reservation is for a call to phone (any
-// spelling NormalizePhone accepts). telephony.UA.Dial asks it before it
-// dials a number, so a call cannot reach a debtor's phone without a
-// reservation from the guard. Expiry is not checked here: an expired
-// reservation still counts as an attempt in the ledger.
-func (r Reservation) Permits(phone string) bool {
-	if r.ID == "" || (r.Channel != RobotCall && r.Channel != HumanCall) {
-		return false
-	}
-	p, err := NormalizePhone(phone)
-	return err == nil && p == r.Phone
+	permit Permit // set by Guard.Reserve and Guard.Renew
 }
 
 const ledgerLookback = 40 * 24 * time.Hour // covers a calendar month and the rolling 30 days
@@ -144,6 +134,7 @@ func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, 
 				return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
 			}
 			res = Reservation{ID: id, DebtorID: r.DebtorID, Phone: phone, Channel: r.Channel, At: now, ExpiresAt: now.Add(g.policy.ReservationTTL)}
+			res.permit = g.seal(id, r.Channel, phone, res.ExpiresAt)
 			if err := tx.InsertEntry(ctx, store.LedgerEntry{ID: id, DebtorID: r.DebtorID, Channel: string(r.Channel), Kind: string(heldKind(r.Channel)),
 				State: store.StateOpen, At: now, ExpiresAt: res.ExpiresAt, Holder: g.holderName(), Phone: phone, CallID: r.CallID}); err != nil {
 				return err
@@ -262,7 +253,15 @@ func (g *Guard) Renew(ctx context.Context, res Reservation) (Reservation, error)
 			}
 			return fmt.Errorf("renew %s: it is %s as %s (expiry %s): %w", res.ID, e.State, e.Kind, e.ExpiresAt.Format(time.RFC3339), ErrReservationClosed)
 		}
+		// Seal from the ledger's own entry, not from res: a hand-filled
+		// Reservation naming a real open id must not become a permit for
+		// another number.
+		e, err := tx.Entry(ctx, res.ID)
+		if err != nil {
+			return fmt.Errorf("renew %s: %w", res.ID, err)
+		}
 		res.ExpiresAt = exp
+		res.permit = g.seal(e.ID, Channel(e.Channel), e.Phone, exp)
 		return tx.Audit(ctx, store.AuditRecord{At: now, Action: "renew", Allowed: true, ReservationID: res.ID, Channel: string(res.Channel),
 			Detail: "renewed until " + exp.Format(time.RFC3339), Holder: g.holderName()})
 	})

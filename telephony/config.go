@@ -12,7 +12,8 @@ type Config struct {
 	// Listen lists the SIP transports to bind (default: udp 127.0.0.1:5060).
 	Listen []Listen `yaml:"listen"`
 	// RTPPortMin/RTPPortMax bound the local RTP ports (0 = any ephemeral port).
-	// diago keeps this range process-wide, so the first UA created sets it.
+	// diago keeps one range per process: the first UA that asks sets it, and
+	// New refuses a later UA asking for another range.
 	RTPPortMin int `yaml:"rtp_port_min"`
 	RTPPortMax int `yaml:"rtp_port_max"`
 	// Codecs in order of preference: PCMU, PCMA (telephone-event is always offered).
@@ -103,7 +104,7 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("telephony config: listen[%d].port %d out of range", i, l.Port)
 		}
 	}
-	if c.RTPPortMin < 0 || c.RTPPortMax < 0 || (c.RTPPortMax != 0 && c.RTPPortMax <= c.RTPPortMin) {
+	if c.RTPPortMin < 0 || c.RTPPortMax < 0 || (c.RTPPortMin != 0 || c.RTPPortMax != 0) && (c.RTPPortMin == 0 || c.RTPPortMax <= c.RTPPortMin) {
 		return fmt.Errorf("telephony config: rtp_port_min/max %d..%d is not a range", c.RTPPortMin, c.RTPPortMax)
 	}
 	for _, codec := range c.Codecs {

@@ -3,6 +3,7 @@ package telephony
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 )
@@ -34,7 +35,11 @@ func TestEarlyMediaIsCaptured(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 
-	_, info, err := caller.Dial(ctx, DialRequest{To: callee.URI("announce-then-reject")})
+	var progress progressCodes
+	_, info, err := caller.Dial(ctx, DialRequest{To: callee.URI("announce-then-reject"), OnProgress: progress.add})
+	if got := progress.get(); !slices.Equal(got, []int{183}) {
+		t.Errorf("OnProgress got %v, want [183]", got)
+	}
 	var de *DialError
 	if !errors.As(err, &de) || de.Code != 480 || de.Result != Unreachable {
 		t.Fatalf("err %v, want 480 unreachable", err)
@@ -43,9 +48,13 @@ func TestEarlyMediaIsCaptured(t *testing.T) {
 		t.Fatalf("early audio: flag %v, %d samples, rms %.0f; want the announcement", info.EarlyMedia, len(info.EarlyAudio), rms(info.EarlyAudio))
 	}
 
-	call, info, err := caller.Dial(ctx, DialRequest{To: callee.URI("announce-then-answer")})
+	progress = progressCodes{}
+	call, info, err := caller.Dial(ctx, DialRequest{To: callee.URI("announce-then-answer"), OnProgress: progress.add})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := progress.get(); !slices.Equal(got, []int{183}) {
+		t.Errorf("OnProgress got %v, want [183]", got)
 	}
 	if !info.EarlyMedia || rms(call.EarlyMedia()) < 1000 {
 		t.Fatalf("answered call kept no early media (flag %v, rms %.0f)", info.EarlyMedia, rms(call.EarlyMedia()))

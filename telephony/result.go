@@ -39,7 +39,11 @@ type DialError struct {
 	Code   int    // final SIP code, 0 when none arrived
 	Reason string // reason phrase or transport error
 	Trunk  string
+	Err    error // the cause when it is not SIP (e.g. compliance.ErrInvalidPermit)
 }
+
+// Unwrap returns the cause, so errors.Is sees e.g. compliance.ErrInvalidPermit.
+func (e *DialError) Unwrap() error { return e.Err }
 
 func (e *DialError) Error() string {
 	if e.Code != 0 {

@@ -31,7 +31,7 @@ func TestTrunkDigestAuth(t *testing.T) {
 			u := newTestUA(t, Config{Trunks: []Trunk{{
 				Name: "provider", Host: fmt.Sprintf("127.0.0.1:%d", ports[0]), Username: "robot", Password: tt.password,
 			}}})
-			call, info, err := u.Dial(ctx, DialRequest{To: "+79131234567", Permit: permitFor("+79131234567")})
+			call, info, err := u.Dial(ctx, DialRequest{To: "+79131234567", Permit: permitFor(t, "+79131234567")})
 			if tt.wantCode == 200 {
 				if err != nil {
 					t.Fatalf("dial through the trunk: %v\n%s", err, out.String())
@@ -125,7 +125,7 @@ func TestTrunkOutboundProxy(t *testing.T) {
 	u := newTestUA(t, Config{Trunks: []Trunk{{
 		Name: "provider", Host: "provider.invalid", OutboundProxy: fmt.Sprintf("127.0.0.1:%d", ports[0]),
 	}}})
-	call, info, err := u.Dial(ctx, DialRequest{To: "+79131234567", Permit: permitFor("+79131234567"), RingTimeout: 5 * time.Second})
+	call, info, err := u.Dial(ctx, DialRequest{To: "+79131234567", Permit: permitFor(t, "+79131234567"), RingTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatalf("dial through the outbound proxy: %v\n%s", err, out.String())
 	}

@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -150,6 +152,49 @@ func TestDialAnswerMediaAndRecording(t *testing.T) {
 	}
 }
 
+// TestDialReportsProgress: a callee that rings before it answers is heard
+// ringing through OnProgress, once, before Dial returns the call. The callee
+// answers only once the caller has reported the ringing, as a real phone
+// rings for a while (sipgo may drop a 180 overtaken by its 200).
+func TestDialReportsProgress(t *testing.T) {
+	rang := make(chan struct{}, 1)
+	callee := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
+		if err := in.Ringing(); err != nil {
+			t.Error(err)
+			return
+		}
+		select {
+		case <-rang:
+		case <-ctx.Done():
+			return
+		}
+		if call, err := in.Answer(ctx); err == nil {
+			<-call.Done()
+		}
+	})
+	caller := newTestUA(t, Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var progress progressCodes
+	onProgress := func(code int) {
+		progress.add(code)
+		select {
+		case rang <- struct{}{}:
+		default:
+		}
+	}
+	call, _, err := caller.Dial(ctx, DialRequest{To: callee.URI("ring-then-answer"), OnProgress: onProgress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := progress.get(); !slices.Equal(got, []int{180}) {
+		t.Errorf("OnProgress got %v, want [180]", got)
+	}
+	if err := call.Hangup(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestDialFailures(t *testing.T) {
 	callee := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
 		switch in.To() {
@@ -170,21 +215,26 @@ func TestDialFailures(t *testing.T) {
 	base := runtime.NumGoroutine()
 	defer waitGoroutines(t, base)
 	tests := []struct {
-		to   string
-		want Result
-		code int
+		to       string
+		want     Result
+		code     int
+		progress []int // provisional responses reported by OnProgress
 	}{
-		{"busy", Busy, 486},
-		{"decline", Rejected, 603},
-		{"missing", Unreachable, 404},
-		{"broken", Failed, 503},
-		{"ring", NoAnswer, 0},
+		{"busy", Busy, 486, nil},
+		{"decline", Rejected, 603, nil},
+		{"missing", Unreachable, 404, nil},
+		{"broken", Failed, 503, nil},
+		{"ring", NoAnswer, 0, []int{180}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.to, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			_, info, err := caller.Dial(ctx, DialRequest{To: callee.URI(tt.to), RingTimeout: time.Second})
+			var progress progressCodes
+			_, info, err := caller.Dial(ctx, DialRequest{To: callee.URI(tt.to), RingTimeout: time.Second, OnProgress: progress.add})
+			if got := progress.get(); !slices.Equal(got, tt.progress) {
+				t.Errorf("OnProgress got %v, want %v", got, tt.progress)
+			}
 			var de *DialError
 			if !errors.As(err, &de) {
 				t.Fatalf("err %v, want *DialError", err)
@@ -242,44 +292,11 @@ func testLogger() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-// permitFor is a test double Permit for one number.
-type permitFor string
-
-func (p permitFor) Permits(phone string) bool { return string(p) == phone }
-
-// TestDialToAPhoneNeedsAPermit: the compliance reservation is the only door
-// to a phone number; named test endpoints need none.
-func TestDialToAPhoneNeedsAPermit(t *testing.T) {
-	callee := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
-		if call, err := in.Answer(ctx); err == nil {
-			_ = call.Hangup(ctx)
-		}
-	})
-	caller := newTestUA(t, Config{})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	tests := []struct {
-		name   string
-		to     string
-		permit Permit
-		ok     bool
-	}{
-		{"number without permit", callee.URI("+79131234567"), nil, false},
-		{"number with another number's permit", callee.URI("+79131234567"), permitFor("+79990000000"), false},
-		{"number in 8-format without permit", callee.URI("89131234567"), nil, false},
-		{"bare number through trunks", "79131234567", nil, false},
-		{"number with its permit", callee.URI("+79131234567"), permitFor("+79131234567"), true},
-		{"named test endpoint", callee.URI("robot-test"), nil, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			call, _, err := caller.Dial(ctx, DialRequest{To: tt.to, Permit: tt.permit})
-			if tt.ok != (err == nil) {
-				t.Fatalf("err %v, want ok=%v", err, tt.ok)
-			}
-			if call != nil {
-				<-call.Done()
-			}
-		})
-	}
+// progressCodes records what DialRequest.OnProgress reports.
+type progressCodes struct {
+	mu    sync.Mutex
+	codes []int
 }
+
+func (p *progressCodes) add(code int) { p.mu.Lock(); p.codes = append(p.codes, code); p.mu.Unlock() }
+func (p *progressCodes) get() []int   { p.mu.Lock(); defer p.mu.Unlock(); return slices.Clone(p.codes) }

@@ -4,13 +4,15 @@ import (
 	"context"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
 
 // TestRTPPortRange: calls take their RTP ports from the configured range.
 // diago keeps the range process-wide, so this test sets a wide one (kept by
-// the tests that run after it in this package — zz_ sorts it last).
+// the tests that run after it in this package — zz_ sorts it last), and a UA
+// asking for another range is refused, naming both.
 func TestRTPPortRange(t *testing.T) {
 	const lo, hi = 21000, 29000
 	callee := serveWith(t, Config{RTPPortMin: lo, RTPPortMax: hi}, func(ctx context.Context, in *Inbound) {
@@ -34,7 +36,18 @@ func TestRTPPortRange(t *testing.T) {
 	if port < lo || port >= hi {
 		t.Fatalf("RTP port %d outside %d..%d", port, lo, hi)
 	}
-	if bad := (&Config{RTPPortMin: 5000, RTPPortMax: 4000}).Validate(); bad == nil {
-		t.Fatal("an inverted RTP range was accepted")
+	for _, bad := range []Config{{RTPPortMin: 5000, RTPPortMax: 4000}, {RTPPortMin: 5000}, {RTPPortMax: 5000}} {
+		if err := bad.Validate(); err == nil {
+			t.Errorf("RTP range %d..%d was accepted", bad.RTPPortMin, bad.RTPPortMax)
+		}
+	}
+
+	// The same range again is fine; another one is an error naming both.
+	if _, err := New(ctx, Config{RTPPortMin: lo, RTPPortMax: hi}, testLogger()); err != nil {
+		t.Fatalf("a second UA with the same range: %v", err)
+	}
+	_, err = New(ctx, Config{RTPPortMin: 30000, RTPPortMax: 31000}, testLogger())
+	if err == nil || !strings.Contains(err.Error(), "30000..31000") || !strings.Contains(err.Error(), "21000..29000") {
+		t.Fatalf("a second UA with another range: err %v, want one naming 30000..31000 and 21000..29000", err)
 	}
 }

@@ -1,0 +1,231 @@
+package telephony
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/emiago/diago"
+	"github.com/emiago/diago/media/sdp"
+	"github.com/emiago/sipgo/sip"
+)
+
+// InboundHandler handles one inbound INVITE. It must Answer or Reject; the
+// call lasts while the handler runs — when it returns, the call is hung up.
+type InboundHandler func(ctx context.Context, in *Inbound)
+
+// Serve runs h for every inbound call until the UA's context (New's ctx) is
+// done. Listeners start on the first Serve or Dial: a UA must listen even
+// when it only dials, or the far end's BYE, re-INVITE and REFER NOTIFY would
+// go unheard. Without a handler, inbound INVITEs get 480.
+func (u *UA) Serve(ctx context.Context, h InboundHandler) error {
+	u.handler.Store(&h)
+	return u.start()
+}
+
+func (u *UA) dispatch(d *diago.DialogServerSession) {
+	u.active.Add(1)
+	defer u.active.Done()
+	in := &Inbound{ua: u, d: d}
+	defer func() {
+		if r := recover(); r != nil {
+			u.log.Error("inbound handler panic", "panic", r, "call_id", d.InviteRequest.CallID().Value())
+			if !in.answered && !in.responded {
+				_ = d.Respond(500, "Server Internal Error", nil)
+			}
+		}
+	}()
+	hp := u.handler.Load()
+	if hp == nil {
+		_ = in.Reject(480, "Temporarily Unavailable (no inbound service)")
+		return
+	}
+	(*hp)(d.Context(), in)
+	if in.call != nil {
+		hctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = in.call.Hangup(hctx)
+		cancel()
+	} else if !in.responded {
+		_ = d.Respond(480, "Temporarily Unavailable", nil)
+	}
+}
+
+// Inbound is one inbound INVITE waiting for Answer or Reject.
+type Inbound struct {
+	ua        *UA
+	d         *diago.DialogServerSession
+	call      *Call
+	answered  bool
+	responded bool
+}
+
+// From and To are the caller's and callee's SIP users; CallID the SIP Call-ID.
+func (in *Inbound) From() string   { return in.d.FromUser() }
+func (in *Inbound) To() string     { return in.d.ToUser() }
+func (in *Inbound) CallID() string { return in.d.InviteRequest.CallID().Value() }
+
+// Header returns the value of a header of the INVITE ("" when absent).
+func (in *Inbound) Header(name string) string {
+	if h := in.d.InviteRequest.GetHeader(name); h != nil {
+		return h.Value()
+	}
+	return ""
+}
+
+// Ringing sends 180 Ringing.
+func (in *Inbound) Ringing() error {
+	if err := in.d.Ringing(); err != nil {
+		return fmt.Errorf("ringing: %w", err)
+	}
+	return nil
+}
+
+// Reject answers the INVITE with a final error response (486 busy, 603 decline…).
+func (in *Inbound) Reject(code int, reason string) error {
+	in.responded = true
+	if in.call != nil { // early media was running
+		in.call.abandon()
+		in.call = nil
+	}
+	if err := in.d.Respond(code, reason, nil); err != nil {
+		return fmt.Errorf("reject %d: %w", code, err)
+	}
+	return nil
+}
+
+// Progress sends 183 Session Progress with SDP and starts the media loop, so
+// audio played on the returned call reaches the caller before any answer
+// (carrier announcements). Answer later reuses the same call; Reject ends it.
+func (in *Inbound) Progress(ctx context.Context) (*Call, error) {
+	if in.call != nil {
+		return in.call, nil
+	}
+	body := in.d.InviteRequest.Body()
+	if code, why := checkOffer(body, in.ua.cfg.Codecs); code != 0 {
+		_ = in.Reject(code, why)
+		return nil, fmt.Errorf("progress: %d %s", code, why)
+	}
+	if err := in.d.ProgressMedia(); err != nil {
+		return nil, fmt.Errorf("progress: %w", err)
+	}
+	return in.start(ctx)
+}
+
+// Answer checks the offer, answers with 200 OK and starts the media loop.
+// A malformed SDP gets 400, an offer without a common codec gets 488; both
+// return an error and leave nothing running.
+func (in *Inbound) Answer(ctx context.Context) (*Call, error) {
+	if in.call == nil {
+		body := in.d.InviteRequest.Body()
+		if code, why := checkOffer(body, in.ua.cfg.Codecs); code != 0 {
+			_ = in.Reject(code, why)
+			return nil, fmt.Errorf("answer: %d %s", code, why)
+		}
+	}
+	if err := in.answer(ctx); err != nil {
+		if !in.responded {
+			_ = in.Reject(500, "Server Internal Error")
+		}
+		return nil, fmt.Errorf("answer: %w", err)
+	}
+	in.answered, in.responded = true, true
+	if in.call != nil {
+		return in.call, nil
+	}
+	return in.start(ctx)
+}
+
+func (in *Inbound) start(ctx context.Context) (*Call, error) {
+	d := in.d
+	ctl := dialogControl{
+		ctx: d.Context(),
+		hangup: func(ctx context.Context) error {
+			return d.Hangup(ctx)
+		},
+		refer: func(ctx context.Context, target string) error {
+			var uri sip.Uri
+			if err := sip.ParseUri(target, &uri); err != nil {
+				return fmt.Errorf("bad transfer target %q: %w", target, err)
+			}
+			return d.Refer(ctx, uri)
+		},
+	}
+	call, err := in.ua.startCall(ctx, ctl, d.RTPSession, callOptions{
+		id: in.ua.nextID("in"), callID: in.CallID(), dir: "inbound",
+		remote: "sip:" + d.FromUser() + "@" + d.InviteRequest.Source(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	in.call = call
+	return call, nil
+}
+
+// answer sends 200 OK and returns once the ACK has confirmed the dialog.
+//
+// sipgo v1.1.0 registers its wait for the ACK only after sending the 2xx, so
+// an ACK that arrives within that gap (loopback, a loaded machine) is missed
+// and Answer blocks for 64×T1 (32 s) though the dialog is confirmed. So
+// Answer runs aside while we watch the dialog state, which the ACK handler
+// sets in any case; whichever comes first ends the wait.
+func (in *Inbound) answer(ctx context.Context) error {
+	errc := make(chan error, 1)
+	// Answer without OnRefer: a far end's REFER gets 406 — nobody on the line
+	// may redirect the robot's calls.
+	go func() { errc <- in.d.Answer() }()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-errc:
+			return err
+		case <-tick.C:
+			if in.d.LoadState() == sip.DialogStateConfirmed && in.d.RTPSession() != nil {
+				go func() {
+					if err := <-errc; err != nil {
+						in.ua.log.Debug("answer returned late", "err", err)
+					}
+				}()
+				return nil
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// checkOffer validates an SDP offer before diago touches it: 400 for a body
+// that does not parse or has no audio, 488 when no offered codec is ours.
+func checkOffer(body []byte, ours []string) (int, string) {
+	if len(body) == 0 {
+		return 488, "Not Acceptable Here (no SDP offer)"
+	}
+	sd := sdp.SessionDescription{}
+	if err := sdp.Unmarshal(body, &sd); err != nil {
+		return 400, "Bad Request (malformed SDP)"
+	}
+	md, err := sd.MediaDescription("audio")
+	if err != nil {
+		return 488, "Not Acceptable Here (no audio stream)"
+	}
+	if _, err := sd.ConnectionInformation(); err != nil {
+		return 400, "Bad Request (SDP without connection address)"
+	}
+	want := map[string]string{"PCMU": "0", "PCMA": "8"}
+	for _, f := range md.Formats {
+		for _, c := range ours {
+			if f == want[c] {
+				return 0, ""
+			}
+		}
+		for _, a := range sd.Values("a") {
+			for _, c := range ours {
+				if strings.HasPrefix(a, "rtpmap:"+f+" ") && strings.HasPrefix(strings.ToUpper(strings.TrimPrefix(a, "rtpmap:"+f+" ")), c+"/8000") {
+					return 0, ""
+				}
+			}
+		}
+	}
+	return 488, "Not Acceptable Here (no common codec)"
+}
