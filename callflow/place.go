@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dozvon/dozvon/asr"
@@ -127,8 +128,10 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 		ring = f.c.RingTimeout
 	}
 	emit.send(Event{Kind: Started})
+	var rang sync.Once
 	call, info, release, err := f.dial(ctx, telephony.DialRequest{To: req.To, CallerID: req.CallerID, RingTimeout: ring,
-		Headers: req.Headers, Permit: permit.Permit()}, req.Trunks)
+		Headers: req.Headers, Permit: permit.Permit(),
+		OnProgress: func(int) { rang.Do(func() { emit.send(Event{Kind: Ringing}) }) }}, req.Trunks)
 	defer release()
 	if errors.Is(err, ErrNoTrunk) {
 		if owned { // nothing was dialed: the reservation is given back
