@@ -18,6 +18,10 @@ import (
 // config is dozvon's one YAML file (default dozvon.yaml when present), with
 // environment overrides applied after it (see applyEnv).
 type config struct {
+	// Creditor is the creditor the robot names on every call (230-FZ art. 7
+	// requires it); a campaign's own "creditor" wins. Unset: simulated calls
+	// speak the script's default, and a sweep that dials real numbers refuses.
+	Creditor string `yaml:"creditor"`
 	SIP telephony.Config `yaml:"sip"`
 	ASR struct {
 		// Engine: vosk (default), dtmf (keypad only), or simulated (demo/tests:
@@ -141,4 +145,14 @@ func applyEnv(c *config, getenv func(string) string) error {
 		c.Robot.TransferTo = v
 	}
 	return nil
+}
+
+// callVars are a call's script variables: the debtor's full and first name
+// and the creditor when one is configured (unset, the script's default stands).
+func callVars(creditor, name, first string) map[string]any {
+	v := map[string]any{"debtor": map[string]any{"name": name, "first_name": first}}
+	if creditor != "" {
+		v["creditor"] = map[string]any{"name": creditor}
+	}
+	return v
 }

@@ -1,4 +1,4 @@
-package main
+package loadtest
 
 import (
 	"bufio"
@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -18,10 +19,10 @@ import (
 	"github.com/dozvon/dozvon/tts"
 )
 
-// benchCalleeReport is what the callee process writes on exit: its per-call
+// CalleeReport is what the callee process writes on exit: its per-call
 // observations and its own resource use, so the robot's figures stay the
 // robot's alone.
-type benchCalleeReport struct {
+type CalleeReport struct {
 	Calls    []testcalls.CalleeReport `json:"calls"`
 	CPU      time.Duration            `json:"cpu_ns"`  // user+sys of the callee process
 	Wall     time.Duration            `json:"wall_ns"` // from ready to exit
@@ -29,11 +30,11 @@ type benchCalleeReport struct {
 	Unfinish int                      `json:"unfinished"` // handlers still running at exit
 }
 
-// benchPhone is the simulated debtor every bench call reaches: it answers
+// calleePhone is the simulated debtor every bench call reaches: it answers
 // fast, says "алло, слушаю" (speech for the robot's VAD), then answers the
 // verify_contact prompts with DTMF 1 (yes) twice, which the script accepts
 // in keypad mode — recognition cannot cross the process boundary.
-func benchPhone() testcalls.Behaviour {
+func calleePhone() testcalls.Behaviour {
 	return testcalls.Behaviour{
 		Ring:     50 * time.Millisecond,
 		Greeting: "алло, слушаю",
@@ -41,12 +42,13 @@ func benchPhone() testcalls.Behaviour {
 	}
 }
 
-// benchCallee runs the simulated phone exchange for `bench calls` until its
-// stdin closes (or a signal), then writes a JSON report. It prints
-// "ready <sip uri>" on stdout once it accepts calls.
-func benchCallee(ctx context.Context, e env, args []string) int {
+// RunCallee runs the simulated phone exchange for `bench calls` (the child
+// process Run starts) until stdin closes (or ctx ends), then writes a JSON
+// report. It prints "ready <sip uri>" on stdout once it accepts calls and
+// returns the process exit code.
+func RunCallee(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("bench callee", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:0", "SIP UDP host:port to listen on")
 	report := fs.String("report", "", "file to write the JSON report to on exit (required)")
 	cacheDir := fs.String("tts-cache", filepath.Join(os.TempDir(), "dozvon-bench-tts"), "TTS cache directory")
@@ -55,22 +57,22 @@ func benchCallee(ctx context.Context, e env, args []string) int {
 		return 2
 	}
 	if *report == "" {
-		fmt.Fprintln(e.stderr, "dozvon: bench callee: --report FILE is required")
+		fmt.Fprintln(stderr, "dozvon: bench callee: --report FILE is required")
 		return 2
 	}
 	host, portText, err := net.SplitHostPort(*listen)
 	port, perr := strconv.Atoi(portText)
 	if err != nil || perr != nil || port < 0 || port > 65535 {
-		fmt.Fprintf(e.stderr, "dozvon: bench callee: --listen %q: want host:port\n", *listen)
+		fmt.Fprintf(stderr, "dozvon: bench callee: --listen %q: want host:port\n", *listen)
 		return 2
 	}
-	benchRaiseNoFile()
+	raiseNoFile()
 	voice, err := tts.NewVoice(*engine)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "dozvon: bench callee: %v\n", err)
+		fmt.Fprintf(stderr, "dozvon: bench callee: %v\n", err)
 		return 1
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	// The exchange outlives the signal context: on SIGTERM or stdin EOF we
 	// stop taking part, wait for the calls to end, then tear it down.
 	uaCtx, stopUA := context.WithCancel(context.WithoutCancel(ctx))
@@ -82,17 +84,17 @@ func benchCallee(ctx context.Context, e env, args []string) int {
 		MediaTimeout: 10 * time.Second,
 	}, tts.NewCache(*cacheDir, voice, voice.Key(), tts.WithCacheLogger(log)), log)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "dozvon: bench callee: %v\n", err)
+		fmt.Fprintf(stderr, "dozvon: bench callee: %v\n", err)
 		return 1
 	}
-	uri := callee.Phone("debtor", benchPhone())
+	uri := callee.Phone("debtor", calleePhone())
 	start := time.Now()
-	cpu0 := benchCPUTime()
-	fmt.Fprintf(e.stdout, "ready %s\n", uri)
+	cpu0 := cpuTime()
+	fmt.Fprintf(stdout, "ready %s\n", uri)
 
 	stdinClosed := make(chan struct{})
 	go func() {
-		_, _ = bufio.NewReader(e.stdin).ReadString(0) // until EOF
+		_, _ = bufio.NewReader(stdin).ReadString(0) // until EOF
 		close(stdinClosed)
 	}()
 	select {
@@ -107,11 +109,11 @@ func benchCallee(ctx context.Context, e env, args []string) int {
 	case <-time.After(15 * time.Second):
 		unfinished = 1 // at least one; the report below counts what ended
 	}
-	rep := benchCalleeReport{
+	rep := CalleeReport{
 		Calls:    callee.Reports(),
-		CPU:      benchCPUTime() - cpu0,
+		CPU:      cpuTime() - cpu0,
 		Wall:     time.Since(start),
-		PeakRSS:  benchPeakRSS(),
+		PeakRSS:  peakRSS(),
 		Unfinish: unfinished,
 	}
 	data, err := json.Marshal(rep)
@@ -119,7 +121,7 @@ func benchCallee(ctx context.Context, e env, args []string) int {
 		err = os.WriteFile(*report, data, 0o644)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "dozvon: bench callee: write report %s: %v\n", *report, err)
+		fmt.Fprintf(stderr, "dozvon: bench callee: write report %s: %v\n", *report, err)
 		return 1
 	}
 	return 0
