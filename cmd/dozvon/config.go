@@ -21,9 +21,9 @@ type config struct {
 	// Creditor is the creditor the robot names on every call (230-FZ art. 7
 	// requires it); a campaign's own "creditor" wins. Unset: simulated calls
 	// speak the script's default, and a sweep that dials real numbers refuses.
-	Creditor string `yaml:"creditor"`
-	SIP telephony.Config `yaml:"sip"`
-	ASR struct {
+	Creditor string           `yaml:"creditor"`
+	SIP      telephony.Config `yaml:"sip"`
+	ASR      struct {
 		// Engine: vosk (default), dtmf (keypad only), or simulated (demo/tests:
 		// the simulated phones' planned text stands in for recognition).
 		Engine  string `yaml:"engine"`
