@@ -147,16 +147,14 @@ func Run(ctx context.Context, o Options, stderr io.Writer) (Result, error) {
 	return res, nil
 }
 
+// sleepCtx waits until the given time (at once when it is past) and reports
+// whether ctx is still live.
 func sleepCtx(ctx context.Context, until time.Time) bool {
-	d := time.Until(until)
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
+	t := time.NewTimer(time.Until(until))
 	defer t.Stop()
 	select {
 	case <-t.C:
-		return true
+		return ctx.Err() == nil
 	case <-ctx.Done():
 		return false
 	}
