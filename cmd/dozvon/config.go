@@ -113,23 +113,14 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 
 // applyEnv applies DOZVON_* and VOSK_MODEL overrides.
 func applyEnv(c *config, getenv func(string) string) error {
-	if v := getenv("VOSK_MODEL"); v != "" {
-		c.ASR.Model = v
-	}
-	if v := getenv("DOZVON_LIBVOSK"); v != "" {
-		c.ASR.Library = v
-	}
-	if v := getenv("DOZVON_ASR"); v != "" {
-		c.ASR.Engine = v
-	}
-	if v := getenv("DOZVON_TTS"); v != "" {
-		c.TTS.Engine = v
-	}
-	if v := getenv("DOZVON_DSN"); v != "" {
-		c.Store.DSN = v
-	}
-	if v := getenv("DOZVON_RECORD_DIR"); v != "" {
-		c.SIP.RecordDir = v
+	for name, dst := range map[string]*string{
+		"VOSK_MODEL": &c.ASR.Model, "DOZVON_LIBVOSK": &c.ASR.Library, "DOZVON_ASR": &c.ASR.Engine, "DOZVON_TTS": &c.TTS.Engine,
+		"DOZVON_DSN": &c.Store.DSN, "DOZVON_RECORD_DIR": &c.SIP.RecordDir, "DOZVON_TRANSFER_TO": &c.Robot.TransferTo,
+		"DOZVON_CREDITOR": &c.Creditor,
+	} {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
 	}
 	if v := getenv("DOZVON_SIP_HOST"); v != "" && len(c.SIP.Listen) > 0 {
 		c.SIP.Listen[0].Host = v
@@ -140,9 +131,6 @@ func applyEnv(c *config, getenv func(string) string) error {
 			return fmt.Errorf("config: DOZVON_SIP_PORT=%q is not a port number", v)
 		}
 		c.SIP.Listen[0].Port = p
-	}
-	if v := getenv("DOZVON_TRANSFER_TO"); v != "" {
-		c.Robot.TransferTo = v
 	}
 	return nil
 }

@@ -54,6 +54,12 @@ func TestLoadConfig(t *testing.T) {
 				t.Fatalf("creditor %q, vars %v", c.Creditor, v)
 			}
 		}},
+		{name: "creditor from the environment", file: "creditor: ООО «Вектор»\n", env: map[string]string{"DOZVON_CREDITOR": "АО «Сигма»"},
+			check: func(t *testing.T, c config) {
+				if c.Creditor != "АО «Сигма»" {
+					t.Fatalf("creditor %q", c.Creditor)
+				}
+			}},
 		{name: "no creditor leaves the script's default", check: func(t *testing.T, c config) {
 			if v := callVars(c.Creditor, "Иванов Иван Иванович", "Иван"); c.Creditor != "" || v["creditor"] != nil {
 				t.Fatalf("creditor %q, vars %v", c.Creditor, v)
