@@ -7,13 +7,15 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/dozvon/dozvon/phonenum"
 )
 
 // Case is one question to the guard: may we contact this debtor at this instant?
 // It is the input of `dozvon compliance check`.
 type Case struct {
 	Debtor     CaseDebtor
-	Phone      string // the number to contact (E.164); defaults to the debtor's first phone
+	Phone      phonenum.Number // the number to contact; defaults to the debtor's first phone
 	At         time.Time
 	Channel    Channel
 	History    []Event
@@ -25,7 +27,7 @@ type Case struct {
 // CaseDebtor is what the guard needs to know about the debtor.
 type CaseDebtor struct {
 	ID       string
-	Phones   []string // E.164
+	Phones   phonenum.List
 	Region   string   // address region, any spelling ResolveRegion accepts; empty when unknown
 	District string   // for subjects spanning zones (Якутия)
 	Blocks   []string // block kinds, see BlockKinds
@@ -136,7 +138,7 @@ func ParseCase(r io.Reader, def Policy) (Case, error) {
 	}
 	c.Debtor = CaseDebtor{ID: raw.Debtor.ID, Region: raw.Debtor.Region, District: raw.Debtor.District}
 	for i, p := range raw.Debtor.Phones {
-		n, err := NormalizePhone(p)
+		n, err := phonenum.ParseRussian(p)
 		if err != nil {
 			return Case{}, fmt.Errorf("parse case: field \"debtor.phones[%d]\": %w", i, err)
 		}
@@ -149,7 +151,7 @@ func ParseCase(r io.Reader, def Policy) (Case, error) {
 		c.Debtor.Blocks = append(c.Debtor.Blocks, bk)
 	}
 	if raw.Phone != "" {
-		if c.Phone, err = NormalizePhone(raw.Phone); err != nil {
+		if c.Phone, err = phonenum.ParseRussian(raw.Phone); err != nil {
 			return Case{}, fmt.Errorf("parse case: field \"phone\": %w", err)
 		}
 	} else if len(c.Debtor.Phones) > 0 {

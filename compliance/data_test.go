@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dozvon/dozvon/phonenum"
 )
 
 // sharedData is ../shared/data next to the repository root.
@@ -80,7 +82,7 @@ func TestNumplanLookup(t *testing.T) {
 		{"+79000061999", "Краснодарский край", "Europe/Moscow"},
 	}
 	for _, tt := range tests {
-		r, loc, ok := p.Lookup(tt.phone)
+		r, loc, ok := p.Lookup(phonenum.MustParse(tt.phone))
 		if !ok || r.Region != tt.region || loc.Zones[0] != tt.zone || loc.Source != "phone" {
 			t.Errorf("%s: %+v %+v %v", tt.phone, r, loc, ok)
 		}
@@ -99,7 +101,7 @@ func TestNumplanLookup(t *testing.T) {
 			}
 		}
 	}
-	if _, _, ok := p.Lookup("+73832000000"); ok {
+	if _, _, ok := p.Lookup(phonenum.MustParse("+73832000000")); ok {
 		t.Error("ABC number found in a DEF-only plan")
 	}
 }
@@ -110,10 +112,10 @@ func BenchmarkNumplanLookup(b *testing.B) {
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	nums := make([]string, 1_000_000)
+	nums := make([]phonenum.Number, 1_000_000)
 	for i := range nums {
 		n := 9_000_000_000 + rng.Int64N(1_000_000_000)
-		nums[i] = "+7" + strconv.FormatInt(n, 10)
+		nums[i] = phonenum.MustParse("+7" + strconv.FormatInt(n, 10))
 	}
 	b.ResetTimer()
 	found := 0

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/phonenum"
 )
 
 // Config assembles a Guard.
@@ -88,8 +89,8 @@ func (g *Guard) Locate(region, district, phone string) (Location, error) {
 		}
 		return loc, nil
 	}
-	if phone != "" {
-		if _, loc, ok := g.plan.Lookup(phone); ok {
+	if n, err := phonenum.Parse(phone); err == nil {
+		if _, loc, ok := g.plan.Lookup(n); ok {
 			return loc, nil
 		}
 	}
@@ -112,7 +113,7 @@ func (g *Guard) Check(ctx context.Context, c Case) (Decision, error) {
 			return Decision{}, fmt.Errorf("check: unknown block kind %q", b)
 		}
 	}
-	loc, err := g.Locate(c.Debtor.Region, c.Debtor.District, c.Phone)
+	loc, err := g.Locate(c.Debtor.Region, c.Debtor.District, c.Phone.String())
 	if err != nil {
 		return Decision{}, fmt.Errorf("check: %w", err)
 	}

@@ -135,7 +135,7 @@ func TestReserveCommitRelease(t *testing.T) {
 		if _, _, err := g.Reserve(ctx, Request{DebtorID: "x", Region: "Нарния", Channel: RobotCall}); err == nil || !strings.Contains(err.Error(), "Нарния") {
 			t.Fatalf("bad region: %v", err)
 		}
-		if _, _, err := g.Reserve(ctx, Request{DebtorID: "x", Phone: "12", Channel: RobotCall}); err == nil || !strings.Contains(err.Error(), "normalize phone") {
+		if _, _, err := g.Reserve(ctx, Request{DebtorID: "x", Phone: "12", Channel: RobotCall}); err == nil || !strings.Contains(err.Error(), "parse phone") {
 			t.Fatalf("bad phone: %v", err)
 		}
 		// The audit log holds every decision of d1 in order.

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/dozvon/dozvon/phonenum"
 )
 
 // Range is one row of the numbering-plan registry: national numbers From..To
@@ -143,13 +145,12 @@ func NewPlan(rs []Range) (*Plan, error) {
 // Len is the number of ranges.
 func (p *Plan) Len() int { return len(p.ranges) }
 
-// Lookup finds the range serving an E.164 number (+7XXXXXXXXXX).
-func (p *Plan) Lookup(phone string) (Range, Location, bool) {
-	if p == nil || len(phone) != 12 || phone[:2] != "+7" {
+// Lookup finds the range serving a Russian number; a foreign or zero number is in no range.
+func (p *Plan) Lookup(phone phonenum.Number) (Range, Location, bool) {
+	if p == nil || !phone.Russian() {
 		return Range{}, Location{}, false
 	}
-	n := nationalNumber(phone)
-	return p.lookupNational(n)
+	return p.lookupNational(phone.National())
 }
 
 func (p *Plan) lookupNational(n int64) (Range, Location, bool) {

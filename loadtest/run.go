@@ -107,7 +107,7 @@ func Run(ctx context.Context, o Options, stderr io.Writer) (Result, error) {
 		go func(bc *callSample) {
 			defer wg.Done()
 			runCall(ctx, ua, callee.uri, o.Duration, steadyAt, active, bc, robot.CallConfig{
-				Script: script, Vars: o.Vars, Now: time.Now, Location: loc,
+				Script: script, Vars: o.Vars, Location: loc,
 				Voice:        robot.VoiceConfig{Voice: voice, LoadAudio: tts.LoadAudioFile, Log: log},
 				NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(vad) },
 				Log:          log,

@@ -52,6 +52,19 @@ func Parse(s string) (Number, error) {
 	return Number{e164: "+" + d}, nil
 }
 
+// ParseRussian is Parse that also refuses a foreign number: dozvon dials and
+// guards +7 numbers only (the 230-FZ zones and the numbering plan are Russian).
+func ParseRussian(s string) (Number, error) {
+	n, err := Parse(s)
+	if err != nil {
+		return Number{}, err
+	}
+	if !n.Russian() {
+		return Number{}, fmt.Errorf("parse phone %s: not a Russian number (want +7 and 10 digits)", maskRaw(s))
+	}
+	return n, nil
+}
+
 // MustParse is Parse that panics; for tests and constants only.
 func MustParse(s string) Number {
 	n, err := Parse(s)
@@ -59,6 +72,28 @@ func MustParse(s string) Number {
 		panic(err)
 	}
 	return n
+}
+
+// List is several numbers that mask themselves in logs: slog formats a plain
+// []Number with fmt or encoding/json, which print each number in full.
+type List []Number
+
+// LogValue masks every number of the list.
+func (l List) LogValue() slog.Value {
+	m := make([]string, len(l))
+	for i, n := range l {
+		m[i] = n.Masked()
+	}
+	return slog.AnyValue(m)
+}
+
+// Strings returns the numbers' E.164 forms, for stores and keys that hold text.
+func Strings(ns []Number) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.String()
+	}
+	return out
 }
 
 // IsValid reports whether n holds a number (is not the zero value).
@@ -106,15 +141,28 @@ func (n Number) Masked() string {
 	case n.Russian():
 		return "+7 " + n.e164[2:5] + " *** ** " + n.e164[10:]
 	default:
-		return maskRaw(n.e164)
+		return "+" + maskDigits(n.e164)
 	}
 }
 
 // LogValue masks the number in every slog handler.
 func (n Number) LogValue() slog.Value { return slog.StringValue(n.Masked()) }
 
-// maskRaw shows only the last two digits of unparsed input.
-func maskRaw(s string) string {
+// Mask masks any text that may hold a number: a parsable number gets Masked,
+// anything else shows only its last two digits ("***67"). It is for strings
+// that have not become a Number yet (SIP URIs, log attributes).
+func Mask(s string) string {
+	if n, err := Parse(s); err == nil {
+		return n.Masked()
+	}
+	return maskDigits(s)
+}
+
+// maskRaw is maskDigits quoted, for error messages about unparsed input.
+func maskRaw(s string) string { return `"` + maskDigits(s) + `"` }
+
+// maskDigits shows only the last two digits of s.
+func maskDigits(s string) string {
 	var d []byte
 	for i := 0; i < len(s); i++ {
 		if s[i] >= '0' && s[i] <= '9' {
@@ -122,9 +170,9 @@ func maskRaw(s string) string {
 		}
 	}
 	if len(d) < 2 {
-		return `"***"`
+		return "***"
 	}
-	return `"***` + string(d[len(d)-2:]) + `"`
+	return "***" + string(d[len(d)-2:])
 }
 
 // MarshalText writes the full E.164 form (JSON keys and values, YAML).

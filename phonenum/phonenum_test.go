@@ -90,3 +90,23 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseRussianAndMask(t *testing.T) {
+	if n, err := ParseRussian("8 (913) 123-45-67"); err != nil || n.String() != "+79131234567" {
+		t.Errorf("ParseRussian = %v, %v", n, err)
+	}
+	if _, err := ParseRussian("+44 20 7946 0958"); err == nil || !strings.Contains(err.Error(), `"***58": not a Russian number`) {
+		t.Errorf("ParseRussian foreign err = %v", err)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"+79131234567", "+7 913 *** ** 67"},
+		{"8 913 123-45-67", "+7 913 *** ** 67"},
+		{"+442079460958", "+***58"},
+		{"sip:+79131234567@10.0.0.1", "***01"},
+		{"нет", "***"},
+	} {
+		if got := Mask(tc.in); got != tc.want {
+			t.Errorf("Mask(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -16,22 +17,28 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
-	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/phonenum"
 )
 
 // Debtor is one person of the portfolio after merging all of their rows.
 type Debtor struct {
-	ID        string   // stable: derived from the merge key, so a re-import updates the same debtor
-	Key       string   // the merge key: "contract:…" or "person:name|birth date"
-	Name      string   // as written (spaces collapsed)
-	Contract  string   // contract number as written
-	BirthDate string   // YYYY-MM-DD, or empty
-	Region    string   // address region as written
-	Address   string   // as written
-	Collector string   // the responsible collector, as written
-	DebtKop   int64    // debt in kopecks (0: not given)
-	Phones    []string // E.164, in file order, without duplicates
-	Lines     []int    // the file lines this debtor was built from
+	ID        string        // stable: derived from the merge key, so a re-import updates the same debtor
+	Key       string        // the merge key: "contract:…" or "person:name|birth date"
+	Name      string        // as written (spaces collapsed)
+	Contract  string        // contract number as written
+	BirthDate string        // YYYY-MM-DD, or empty
+	Region    string        // address region as written
+	Address   string        // as written
+	Collector string        // the responsible collector, as written
+	DebtKop   int64         // debt in kopecks (0: not given)
+	Phones    phonenum.List // Russian numbers, in file order, without duplicates
+	Lines     []int         // the file lines this debtor was built from
+}
+
+// LogValue keeps a logged debtor to its id, masked phones and lines: the
+// default struct formatting would print the numbers and the name in full.
+func (d Debtor) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", d.ID), slog.Any("phones", d.Phones), slog.Any("lines", d.Lines))
 }
 
 // Rejection is one row that was not imported.
@@ -424,7 +431,7 @@ func parseRow(rec []string, cols []field, width int) (d Debtor, warns []string, 
 	return d, warns, ""
 }
 
-func appendNew(ps []string, p string) []string {
+func appendNew(ps []phonenum.Number, p phonenum.Number) []phonenum.Number {
 	for _, q := range ps {
 		if q == p {
 			return ps
@@ -434,9 +441,10 @@ func appendNew(ps []string, p string) []string {
 }
 
 // SplitPhones reads a cell that may hold several numbers (separated by , ; / |
-// line breaks, or plain spaces between complete numbers) and returns them in
-// E.164, plus a description of every part that is not a phone number.
-func SplitPhones(cell string) (phones, bad []string) {
+// line breaks, or plain spaces between complete numbers) and returns the
+// Russian numbers, plus a description of every part that is not one (masked:
+// it shows only the last two digits).
+func SplitPhones(cell string) (phones []phonenum.Number, bad []string) {
 	parts := strings.FieldsFunc(cell, func(r rune) bool {
 		return r == ',' || r == ';' || r == '/' || r == '|' || r == '\n' || r == '\r' || r == '\\'
 	})
@@ -445,14 +453,14 @@ func SplitPhones(cell string) (phones, bad []string) {
 		if part == "" {
 			continue
 		}
-		if p, err := compliance.NormalizePhone(part); err == nil {
+		if p, err := phonenum.ParseRussian(part); err == nil {
 			phones = append(phones, p)
 			continue
 		} else if ws := strings.Fields(part); len(ws) > 1 {
 			// "89131234567 89137654321": several numbers separated by spaces only.
-			var ok []string
+			var ok []phonenum.Number
 			for _, w := range ws {
-				p, err := compliance.NormalizePhone(w)
+				p, err := phonenum.ParseRussian(w)
 				if err != nil {
 					ok = nil
 					break

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/portfolio"
 )
 
@@ -22,6 +23,14 @@ func cp1251(t testing.TB, s string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func numbers(ss ...string) []phonenum.Number {
+	out := make([]phonenum.Number, len(ss))
+	for i, s := range ss {
+		out[i] = phonenum.MustParse(s)
+	}
+	return out
 }
 
 // messy is the corpus: each file with the summary it must give.
@@ -61,17 +70,17 @@ func messy(t testing.TB) []struct {
 	}{
 		{"utf8-bom-semicolon", []byte(utf8Semi), portfolio.Summary{Rows: 8, Accepted: 3, Debtors: 2, Phones: 4, Rejected: []portfolio.Rejection{
 			{6, "no phone"},
-			{7, `no valid phone: normalize phone "12345": want a Russian number +7 and 10 digits, got 5 digits`},
+			{7, `no valid phone: parse phone "***45": want +7 and 10 digits (or +country code and 8–15 digits), got 5 digits`},
 			{9, "no name and no contract number"},
 			{10, `birth date "31.02.1980": want DD.MM.YYYY or YYYY-MM-DD`},
 			{11, `debt "сто рублей": not an amount`},
 		}}, "utf-8"},
 		{"cp1251-comma", cp1251(t, cpComma), portfolio.Summary{Rows: 5, Accepted: 4, Debtors: 3, Phones: 6, Rejected: []portfolio.Rejection{
-			{6, `no valid phone: normalize phone "+1 555 1234": want a Russian number +7 and 10 digits, got 8 digits`},
+			{6, `no valid phone: parse phone "***34": not a Russian number (want +7 and 10 digits)`},
 		}}, "cp1251"},
 		{"excel-sep-line-and-title", []byte("sep=,\r\nРеестр должников на 01.11.2026\r\n\r\nФИО,Телефон\r\nА,89131234567\r\nБ,нет\r\n"),
 			portfolio.Summary{Rows: 2, Accepted: 1, Debtors: 1, Phones: 1, Rejected: []portfolio.Rejection{
-				{6, `no valid phone: normalize phone "нет": unexpected character 'н'`}}}, "utf-8"},
+				{6, `no valid phone: parse phone "***": unexpected character 'н'`}}}, "utf-8"},
 		{"mixed-separators", []byte(mixed), portfolio.Summary{Rows: 4, Accepted: 3, Debtors: 3, Phones: 3, Rejected: []portfolio.Rejection{
 			{4, "4 fields, the header has 3"},
 		}}, "utf-8"},
@@ -103,7 +112,7 @@ func TestParseMerge(t *testing.T) {
 	d := res.Debtors[0]
 	want := portfolio.Debtor{ID: d.ID, Key: "contract:КД001", Name: "Иванов Иван Иванович", Contract: "КД-001", BirthDate: "1980-02-01",
 		Region: "Новосибирская область", Collector: "Петров", DebtKop: 1234567,
-		Phones: []string{"+79131234567", "+79137654321", "+79130001122"}, Lines: []int{2, 5}}
+		Phones: numbers("+79131234567", "+79137654321", "+79130001122"), Lines: []int{2, 5}}
 	if !reflect.DeepEqual(d, want) {
 		t.Fatalf("merged debtor\n got %+v\nwant %+v", d, want)
 	}
@@ -139,14 +148,15 @@ func TestParseFileErrors(t *testing.T) {
 func TestSplitPhones(t *testing.T) {
 	for _, c := range []struct {
 		in        string
-		phones    []string
+		phones    []phonenum.Number
 		badPrefix string
 	}{
-		{"+7 (913) 123-45-67", []string{"+79131234567"}, ""},
-		{"8 913 123 45 67; 79131234568 / 9131234569", []string{"+79131234567", "+79131234568", "+79131234569"}, ""},
-		{"89131234567 89131234568", []string{"+79131234567", "+79131234568"}, ""},
-		{"89131234567, нет", []string{"+79131234567"}, `normalize phone "нет"`},
-		{"0", nil, `normalize phone "0"`},
+		{"+7 (913) 123-45-67", numbers("+79131234567"), ""},
+		{"8 913 123 45 67; 79131234568 / 9131234569", numbers("+79131234567", "+79131234568", "+79131234569"), ""},
+		{"89131234567 89131234568", numbers("+79131234567", "+79131234568"), ""},
+		{"+44 20 7946 0958", nil, `parse phone "***58": not a Russian number`},
+		{"89131234567, нет", numbers("+79131234567"), `parse phone "***": unexpected character`},
+		{"0", nil, `parse phone "***": want +7`},
 	} {
 		p, bad := portfolio.SplitPhones(c.in)
 		if !reflect.DeepEqual(p, c.phones) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -19,7 +20,7 @@ func Save(ctx context.Context, w Writer, res Result, source string) error {
 	ds := make([]store.Debtor, len(res.Debtors))
 	det := make([]store.DebtorDetails, len(res.Debtors))
 	for i, d := range res.Debtors {
-		ds[i] = store.Debtor{ID: d.ID, Name: d.Name, Region: d.Region, Phones: d.Phones}
+		ds[i] = store.Debtor{ID: d.ID, Name: d.Name, Region: d.Region, Phones: phonenum.Strings(d.Phones)}
 		det[i] = store.DebtorDetails{DebtorID: d.ID, Contract: d.Contract, BirthDate: d.BirthDate,
 			Address: d.Address, Collector: d.Collector, DebtKop: d.DebtKop, Source: source}
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/scripts"
 )
@@ -16,15 +17,15 @@ import (
 type CallConfig struct {
 	Script         *scripts.Script
 	Vars           map[string]any
-	Now            func() time.Time
+	Clock          clock.Clock // the dialogue's clock (nil: the wall clock)
 	Location       *time.Location
 	TransferTarget string
 	// Voice configures the audio side; its Segmenter is made per call by NewSegmenter.
 	Voice        VoiceConfig
 	NewSegmenter func() (Segmenter, error)
 	Log          *slog.Logger
-	// FirstPhrase configures first-phrase detection (on for outbound calls
-	// unless Disabled; inbound calls skip it).
+	// FirstPhrase configures first-phrase detection (on unless Disabled; on
+	// inbound calls it only observes and never stops the dialogue).
 	FirstPhrase FirstPhraseConfig
 	// OnNonHuman is the campaign's reaction when the first phrase is not a
 	// person; the zero value hangs up on every non-human class.
@@ -33,6 +34,11 @@ type CallConfig struct {
 	// call has no recording of its own to sit next to ("" and no recording:
 	// not written).
 	RecordDir string
+	// OnTurn and OnVerdict, when set, see each transcript turn and each
+	// first-phrase verdict (a provisional one, then its settled class) as
+	// they happen; they must return quickly.
+	OnTurn    func(Turn)
+	OnVerdict func(detect.Decision)
 }
 
 // CallResult is the dialogue's result plus the call's audio counters.
@@ -93,8 +99,10 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 		vc.Log = log
 	}
 	var fp *firstPhrase
-	if !cfg.FirstPhrase.Disabled && !inbound(call) {
+	if !cfg.FirstPhrase.Disabled {
 		fp = newFirstPhrase(cfg.FirstPhrase, cfg.OnNonHuman, cfg.Vars, func() { stopSession(errStopped) }, log)
+		fp.onVerdict = cfg.OnVerdict
+		fp.observeOnly = inbound(call)
 		if em, ok := call.(interface{ EarlyMedia() []int16 }); ok {
 			fp.earlyMedia(em.EarlyMedia())
 		}
@@ -115,7 +123,7 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 	closeConv := sync.OnceValue(conv.Close)
 	defer closeConv()
 	var sconv Conversation = conv
-	if fp != nil {
+	if fp != nil && !fp.observeOnly {
 		limit := cfg.FirstPhrase.Detect.MaxAnalysis
 		if limit <= 0 {
 			limit = 6 * time.Second
@@ -124,8 +132,8 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 			hungUp: call.Done(), limit: limit + 2*time.Second}
 	}
 	sess := Session{
-		Script: cfg.Script, Vars: cfg.Vars, Now: cfg.Now, Location: cfg.Location,
-		Conv: sconv, Log: log, TransferTarget: cfg.TransferTarget,
+		Script: cfg.Script, Vars: cfg.Vars, Clock: cfg.Clock, Location: cfg.Location,
+		Conv: sconv, Log: log, TransferTarget: cfg.TransferTarget, OnTurn: cfg.OnTurn,
 	}
 	r, err := sess.Run(sctx)
 	res = CallResult{Result: r}
@@ -181,7 +189,8 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 }
 
 // inbound reports a call the far end placed: whoever calls in is taken to be
-// a person (their first phrase is a request, not a greeting to classify).
+// a person (their first phrase is a request, not a greeting to act on), so
+// detection only observes: the verdict and the first audio are kept.
 func inbound(call Call) bool {
 	d, ok := call.(interface{ Direction() string })
 	return ok && d.Direction() == "inbound"

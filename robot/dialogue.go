@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/scripts"
 )
 
@@ -51,10 +52,7 @@ func newDialogue(s *Session, log *slog.Logger, res *Result) *dialogue {
 }
 
 func (d *dialogue) now() time.Time {
-	if d.s.Now != nil {
-		return d.s.Now().In(d.loc)
-	}
-	return time.Now().In(d.loc)
+	return clock.Or(d.s.Clock).Now().In(d.loc)
 }
 
 func (d *dialogue) env() scripts.Env {
@@ -214,6 +212,9 @@ func (d *dialogue) turn(t Turn) {
 	d.seq++
 	t.Seq = d.seq
 	d.res.Turns = append(d.res.Turns, t)
+	if d.s.OnTurn != nil {
+		d.s.OnTurn(t)
+	}
 	// the text is left out: it may hold the debtor's name
 	d.log.Debug("turn", "seq", t.Seq, "node", t.Node, "who", t.Who, "kind", t.Kind, "intent", t.Intent, "barged_in", t.BargedIn)
 }

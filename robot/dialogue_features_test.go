@@ -104,7 +104,7 @@ func TestDialogueFeatures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := testcalls.NewClock(tc.at)
 			conv := &testcalls.TextConversation{Clock: clock, Items: tc.caller}
-			s := &robot.Session{Script: sc, Vars: vars(), Now: clock.Now, Location: msk, Conv: conv, TransferTarget: "sip:desk@ops"}
+			s := &robot.Session{Script: sc, Vars: vars(), Clock: clock, Location: msk, Conv: conv, TransferTarget: "sip:desk@ops"}
 			res, err := s.Run(context.Background())
 			if err != nil {
 				t.Fatal(err)

@@ -36,7 +36,7 @@ func run(t testing.TB, sc *scripts.Script, items []testcalls.CallerItem) (robot.
 	t.Helper()
 	clock := testcalls.NewClock(time.Date(2026, 11, 24, 11, 0, 0, 0, msk))
 	conv := &testcalls.TextConversation{Clock: clock, Items: items}
-	s := &robot.Session{Script: sc, Vars: vars(), Now: clock.Now, Location: msk, Conv: conv, TransferTarget: "operator"}
+	s := &robot.Session{Script: sc, Vars: vars(), Clock: clock, Location: msk, Conv: conv, TransferTarget: "operator"}
 	res, err := s.Run(context.Background())
 	return res, conv, err
 }
@@ -303,7 +303,7 @@ func TestHangupDuringPrompt(t *testing.T) {
 		t.Run(tc.phrase, func(t *testing.T) {
 			clock := testcalls.NewClock(time.Date(2026, 11, 24, 11, 0, 0, 0, msk))
 			conv := hangsUpDuring{&testcalls.TextConversation{Clock: clock, Items: tc.caller}, tc.phrase}
-			s := &robot.Session{Script: sc, Vars: vars(), Now: clock.Now, Location: msk, Conv: conv}
+			s := &robot.Session{Script: sc, Vars: vars(), Clock: clock, Location: msk, Conv: conv}
 			res, err := s.Run(context.Background())
 			if err != nil || res.Outcome != tc.want {
 				t.Fatalf("outcome %q (%v), want %q", res.Outcome, err, tc.want)

@@ -199,6 +199,11 @@ type firstPhrase struct {
 	sinceLoud    int           // frames since the far end last made a sound
 	quietWant    int           // frames of quiet awaitQuiet waits for
 	quietReady   chan struct{} // closed when sinceLoud reaches quietWant
+
+	onVerdict func(detect.Decision) // nil: nobody listens
+	// observeOnly classifies without ever stopping the dialogue: an inbound
+	// call, whose caller is taken to be a person, still keeps its verdict.
+	observeOnly bool
 }
 
 func newFirstPhrase(cfg FirstPhraseConfig, policy NonHumanPolicy, vars map[string]any, cancel context.CancelFunc, log *slog.Logger) *firstPhrase {
@@ -321,6 +326,9 @@ func (f *firstPhrase) check() {
 	}
 	first := f.dec == nil
 	f.dec = &d
+	if f.onVerdict != nil {
+		f.onVerdict(d)
+	}
 	if d.Settled {
 		close(f.classReady)
 	}
@@ -392,6 +400,10 @@ func (f *firstPhrase) settle() {
 
 // stopWith cancels the session once. Called with mu held.
 func (f *firstPhrase) stopWith(c stopCause) {
+	if f.observeOnly {
+		f.settle()
+		return
+	}
 	if f.stop != nil || f.over {
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/scripts"
 )
 
@@ -15,7 +16,7 @@ import (
 type Session struct {
 	Script   *scripts.Script
 	Vars     map[string]any // the call's variables: debtor.*, debt.*, creditor.*, campaign.*
-	Now      func() time.Time
+	Clock    clock.Clock    // "today", "tomorrow at ten" and max_duration are read on it (nil: the wall clock)
 	Location *time.Location // the debtor's zone: prompts and time slots are resolved in it
 	Conv     Conversation
 	Log      *slog.Logger
@@ -23,6 +24,9 @@ type Session struct {
 	TransferTarget string
 	// Verbalizer renders money and dates in prompts; nil means scripts.Spoken.
 	Verbalizer scripts.Verbalizer
+	// OnTurn, when set, sees each transcript turn as it is taken, from the
+	// dialogue's goroutine; it must return quickly.
+	OnTurn func(Turn)
 }
 
 // ErrNoScript is returned by Run when the session has no script or no conversation.

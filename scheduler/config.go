@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/dozvon/dozvon/robot"
 	"strconv"
 	"strings"
 	"time"
@@ -95,7 +94,9 @@ type Config struct {
 	// NonHuman is the reaction when the first phrase is not a person, per
 	// class ("voice_assistant": "message" leaves the neutral message); every
 	// class hangs up by default.
-	NonHuman robot.NonHumanPolicy `json:"non_human,omitempty"`
+	// Its shape belongs to the call path (callflow), which checks it through
+	// Options.CheckConfig; the scheduler only hands it to the dialer.
+	NonHuman json.RawMessage `json:"non_human,omitempty"`
 }
 
 // span is one daily clock range in minutes from midnight, [from, to).
@@ -258,10 +259,6 @@ func (c *Config) Validate() error {
 		}
 	}
 	if _, err := c.Schedule.parse(); err != nil {
-		return fmt.Errorf("campaign config: %w", err)
-	}
-	// the names are checked per call too, against that debtor's variables
-	if err := c.NonHuman.Validate(nil); err != nil {
 		return fmt.Errorf("campaign config: %w", err)
 	}
 	return nil

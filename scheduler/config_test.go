@@ -1,8 +1,6 @@
 package scheduler_test
 
 import (
-	"github.com/dozvon/dozvon/detect"
-	"github.com/dozvon/dozvon/robot"
 	"os"
 	"strings"
 	"testing"
@@ -27,10 +25,6 @@ func TestParseConfig(t *testing.T) {
 		time.Duration(r.Machine) != 24*time.Hour || time.Duration(r.Failed) != 5*time.Minute || r.MaxPerDebtor != 10 {
 		t.Fatalf("parsed %+v", c)
 	}
-	nh, err := scheduler.ParseConfig(store.Campaign{ID: "nh", Config: `{"script":"s","non_human":{"actions":{"voice_assistant":"message","machine":"hangup"},"min_confidence":0.6}}`})
-	if err != nil || nh.NonHuman.Actions[detect.VoiceAssistant] != robot.NonHumanMessage || nh.NonHuman.MinConfidence != 0.6 {
-		t.Fatalf("non_human: %+v, %v", nh.NonHuman, err)
-	}
 	for _, bad := range []struct{ json, want string }{
 		{`{"script":"s","chanels":3}`, `unknown field "chanels"`},
 		{`{"priority":1}`, "no script"},
@@ -39,9 +33,6 @@ func TestParseConfig(t *testing.T) {
 		{`{"script":"s","schedule":{"cron":"0 9 * * *"}}`, `"for"`},
 		{`{"script":"s","caller_ids":[{"region":"г. Москва"}]}`, `caller_ids[0]: empty number`},
 		{`{"script":"s","channels":-1}`, "negative"},
-		{`{"script":"s","non_human":{"actions":{"robot":"hangup"}}}`, `unknown label "robot"`},
-		{`{"script":"s","non_human":{"actions":{"voice_assistant":"sing"}}}`, `unknown action "sing"`},
-		{`{"script":"s","non_human":{"actions":{"voice_assistant":"message"},"message":"Перезвоните, у вас долг по кредиту."}}`, "mentions the debt"},
 	} {
 		_, err := scheduler.ParseConfig(store.Campaign{ID: "c7", Config: bad.json})
 		if err == nil || !strings.Contains(err.Error(), bad.want) || !strings.Contains(err.Error(), "campaign c7") {

@@ -19,10 +19,11 @@
 //
 // For each leased task: guard.Reserve; a denial reschedules the task to the
 // guard's next_allowed_at with the reason kept (never dropped); a grant is
-// dialed through the Dialer (RobotDialer: telephony + robot), committed with
-// the kind the robot reports, and the outcome applies the retry rules
-// (RetryRules, per campaign) and its effects: identified → phone confirmed,
-// wrong_person → phone quarantined (a wrong_person block on that number),
-// refused → a refusal block on the debtor, callback → due at the named time,
-// pinned to the debtor's collector.
+// dialed through the Dialer (callflow.Dialer: the one call path), committed
+// with the kind the call reports, and the attempt's Disposition applies the
+// retry rules (RetryRules, per campaign) and its effects: reached → phone
+// confirmed, wrong person → phone quarantined (a wrong_person block on that
+// number), refused → a refusal block on the debtor, callback → due at the
+// named time, pinned to the debtor's collector. The scheduler knows no script,
+// robot or telephony: the dialer maps a dialogue's outcome onto a Disposition.
 package scheduler

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/portfolio"
 	"github.com/dozvon/dozvon/store"
 )
@@ -26,11 +27,11 @@ func CampaignFromPortfolio(ctx context.Context, st CampaignStore, cfg Config, so
 	h := sha256.New()
 	fmt.Fprintln(h, cfg.Script, source)
 	for _, d := range debtors {
-		fmt.Fprintln(h, d.ID, strings.Join(d.Phones, ","))
+		fmt.Fprintln(h, d.ID, strings.Join(phonenum.Strings(d.Phones), ","))
 	}
 	pc := PortfolioCampaign{ID: fmt.Sprintf("sweep-%x", h.Sum(nil)[:6]), Debtors: make([]store.Debtor, len(debtors))}
 	for i, d := range debtors {
-		pc.Debtors[i] = store.Debtor{ID: d.ID, Name: d.Name, Region: d.Region, Phones: d.Phones}
+		pc.Debtors[i] = store.Debtor{ID: d.ID, Name: d.Name, Region: d.Region, Phones: phonenum.Strings(d.Phones)}
 	}
 	n, err := CreateCampaign(ctx, st, pc.ID, "sweep of "+source, cfg, pc.Debtors, start)
 	if err != nil {

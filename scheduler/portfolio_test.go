@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/portfolio"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
@@ -13,8 +14,8 @@ func TestCampaignFromPortfolio(t *testing.T) {
 	db := openStore(t)
 	start := time.Date(2026, 11, 24, 5, 0, 0, 0, time.UTC)
 	ds := []portfolio.Debtor{
-		{ID: "A", Name: "Иванов Иван Иванович", Region: "г. Москва", Phones: []string{"+79160000001", "+79160000002"}},
-		{ID: "B", Name: "Петрова Анна Сергеевна", Region: "Приморский край", Phones: []string{"+79160000003"}},
+		{ID: "A", Name: "Иванов Иван Иванович", Region: "г. Москва", Phones: phonenum.List{phonenum.MustParse("+79160000001"), phonenum.MustParse("+79160000002")}},
+		{ID: "B", Name: "Петрова Анна Сергеевна", Region: "Приморский край", Phones: phonenum.List{phonenum.MustParse("+79160000003")}},
 	}
 	cfg := scheduler.Config{Script: "scripts/verify_contact.yaml"}
 	first, err := scheduler.CampaignFromPortfolio(t.Context(), db, cfg, "p.csv", ds, start)
@@ -47,7 +48,7 @@ func TestCampaignFromPortfolio(t *testing.T) {
 		{"the same sweep again resumes it", cfg, "p.csv", ds, true, 0},
 		{"another script is another campaign", scheduler.Config{Script: "scripts/other.yaml"}, "p.csv", ds, false, 3},
 		{"another source is another campaign", cfg, "q.csv", ds, false, 3},
-		{"another phone is another campaign", cfg, "p.csv", append(ds[:1:1], portfolio.Debtor{ID: "B", Phones: []string{"+79160000009"}}), false, 3},
+		{"another phone is another campaign", cfg, "p.csv", append(ds[:1:1], portfolio.Debtor{ID: "B", Phones: phonenum.List{phonenum.MustParse("+79160000009")}}), false, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,9 +5,6 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/compliance"
-	"github.com/dozvon/dozvon/detect"
-	"github.com/dozvon/dozvon/robot"
-	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -22,13 +19,32 @@ const (
 	ResultDenied      = "denied" // not dialed: the 230-FZ guard said no
 )
 
+// Disposition is what an answered call means for its task, in the
+// scheduler's own words; the dialer maps the dialogue's outcome onto it, so
+// the retry rules do not depend on any script's vocabulary.
+type Disposition string
+
+// Dispositions of an answered call.
+const (
+	Reached        Disposition = "reached"      // the debtor was reached and the call did its job: done
+	Refused        Disposition = "refused"      // the debtor refused interaction (230-FZ art. 8): done, block filed
+	WrongPerson    Disposition = "wrong_person" // the number is not the debtor's: quarantined
+	CallbackAsked  Disposition = "callback"     // call again at Attempt.CallbackAt (zero: after the no-answer pause)
+	NonHuman       Disposition = "non_human"    // a voice assistant or an answering machine
+	Announcement   Disposition = "announcement" // a carrier message after answer: as unreachable as a 480
+	DialogueFailed Disposition = "failed"       // the dialogue broke
+	NotReached     Disposition = "not_reached"  // a third party, a hang-up, silence: the debtor not reached yet
+)
+
 // Attempt is what one dial of a task produced.
 type Attempt struct {
-	Result        string          // a Result… constant
-	SIPCode       int             // final SIP code, when known
-	Outcome       scripts.Outcome // for answered calls: how the dialogue ended
+	Result        string      // a Result… constant
+	SIPCode       int         // final SIP code, when known
+	Outcome       string      // for answered calls: how the dialogue ended (the script's outcome, stored)
+	Disposition   Disposition // for answered calls: what the outcome means for the task (empty: NotReached)
+	CallbackAt    time.Time   // for CallbackAsked: when the debtor asked to be called
 	Slots         map[string]string
-	Kind          compliance.Kind // how the call counts for 230-FZ (robot.LedgerKind); empty: attempt
+	Kind          compliance.Kind // how the call counts for 230-FZ; empty: attempt
 	CallID        string
 	Trunk         string
 	CallerID      string
@@ -60,7 +76,7 @@ type verdict struct {
 // same for the debtor over all phones; collector is the debtor's responsible
 // collector (callbacks are pinned to them).
 func decide(rules RetryRules, t store.Task, a Attempt, now time.Time, attempts, debtorAttempts int, collector string) verdict {
-	u := store.TaskUpdate{Attempted: true, LastResult: a.Result, Outcome: string(a.Outcome), Slots: a.Slots, PinnedTo: t.PinnedTo}
+	u := store.TaskUpdate{Attempted: true, LastResult: a.Result, Outcome: a.Outcome, Slots: a.Slots, PinnedTo: t.PinnedTo}
 	retry := func(after Duration, why string) verdict {
 		u.Reason = why
 		switch {
@@ -90,19 +106,19 @@ func decide(rules RetryRules, t store.Task, a Attempt, now time.Time, attempts, 
 		return retry(rules.Failed, "call failed")
 	}
 	reached := "the debtor was reached on another phone"
-	switch a.Outcome {
-	case scripts.OutcomeIdentified, scripts.OutcomePromiseToPay, scripts.OutcomeRestructuring, scripts.OutcomeMeeting, scripts.OutcomeTransfer:
+	switch a.Disposition {
+	case Reached:
 		u.State, u.SkipOthers = store.TaskDone, reached
 		return verdict{update: u, effect: effectConfirm}
-	case scripts.OutcomeRefused:
+	case Refused:
 		u.State, u.SkipOthers, u.Reason = store.TaskDone, "the debtor refused interaction", "refused: refusal block filed"
 		return verdict{update: u, effect: effectRefusal}
-	case scripts.OutcomeWrongPerson:
+	case WrongPerson:
 		u.State, u.Reason, u.NextPhoneAt = store.TaskDone, "wrong person: number quarantined", now
 		return verdict{update: u, effect: effectQuarantine}
-	case scripts.OutcomeCallback:
-		at, err := time.Parse(time.RFC3339, a.Slots[scripts.SlotCallbackAt])
-		if err != nil || !at.After(now) {
+	case CallbackAsked:
+		at := a.CallbackAt
+		if !at.After(now) {
 			at = now.Add(time.Duration(rules.NoAnswer))
 		}
 		// A callback is a promise to the debtor: it does not count against the retry limits.
@@ -112,16 +128,15 @@ func decide(rules RetryRules, t store.Task, a Attempt, now time.Time, attempts, 
 			u.Reason += ", pinned to " + collector
 		}
 		return verdict{update: u, effect: effectConfirm}
-	case scripts.OutcomeAssistant, scripts.OutcomeMachine:
-		if a.Slots[robot.SlotDetectedClass] == string(detect.Announcement) {
-			// a carrier message after answer ("аппарат абонента выключен")
-			// says the same as a 480: the phone is off or out of reach
-			return retry(rules.Unreachable, "carrier announcement: unreachable")
-		}
-		return retry(rules.Machine, string(a.Outcome))
-	case scripts.OutcomeFailed:
+	case Announcement:
+		// a carrier message after answer ("аппарат абонента выключен")
+		// says the same as a 480: the phone is off or out of reach
+		return retry(rules.Unreachable, "carrier announcement: unreachable")
+	case NonHuman:
+		return retry(rules.Machine, a.Outcome)
+	case DialogueFailed:
 		return retry(rules.Failed, "dialogue failed")
-	default: // third_party, hangup, no_input, unrecognized: the number may be right, the debtor not reached
-		return retry(rules.NoAnswer, string(a.Outcome))
+	default: // third party, hangup, no input, unrecognized: the number may be right, the debtor not reached
+		return retry(rules.NoAnswer, a.Outcome)
 	}
 }

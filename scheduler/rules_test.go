@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -24,19 +23,22 @@ func TestDecide(t *testing.T) {
 		{"busy +15m", Attempt{Result: ResultBusy}, 1, 1, store.TaskPending, now.Add(15 * time.Minute), effectNone, false, true},
 		{"no answer +2h", Attempt{Result: ResultNoAnswer}, 1, 1, store.TaskPending, now.Add(2 * time.Hour), effectNone, false, true},
 		{"failed +5m", Attempt{Result: ResultFailed}, 1, 1, store.TaskPending, now.Add(5 * time.Minute), effectNone, false, true},
-		{"machine next day", Attempt{Result: ResultAnswered, Outcome: scripts.OutcomeMachine}, 1, 1, store.TaskPending, now.Add(24 * time.Hour), effectNone, false, true},
-		{"assistant next day", Attempt{Result: ResultAnswered, Outcome: scripts.OutcomeAssistant}, 1, 1, store.TaskPending, now.Add(24 * time.Hour), effectNone, false, true},
-		{"carrier announcement after answer is unreachable", Attempt{Result: ResultAnswered, Outcome: scripts.OutcomeMachine, Slots: map[string]string{"detected_class": "announcement"}}, 1, 1, store.TaskPending, now.Add(4 * time.Hour), effectNone, false, true},
+		{"machine next day", Attempt{Result: ResultAnswered, Outcome: "machine", Disposition: NonHuman}, 1, 1, store.TaskPending, now.Add(24 * time.Hour), effectNone, false, true},
+		{"assistant next day", Attempt{Result: ResultAnswered, Outcome: "assistant", Disposition: NonHuman}, 1, 1, store.TaskPending, now.Add(24 * time.Hour), effectNone, false, true},
+		{"carrier announcement after answer is unreachable", Attempt{Result: ResultAnswered, Outcome: "machine", Disposition: Announcement}, 1, 1, store.TaskPending, now.Add(4 * time.Hour), effectNone, false, true},
 		{"phone limit", Attempt{Result: ResultBusy}, 5, 5, store.TaskExhausted, time.Time{}, effectNone, false, true},
 		{"debtor limit", Attempt{Result: ResultBusy}, 2, 10, store.TaskExhausted, time.Time{}, effectNone, true, false},
-		{"identified", Attempt{Result: ResultAnswered, Outcome: scripts.OutcomeIdentified}, 1, 1, store.TaskDone, time.Time{}, effectConfirm, true, false},
-		{"promise", Attempt{Result: ResultAnswered, Outcome: scripts.OutcomePromiseToPay}, 1, 1, store.TaskDone, time.Time{}, effectConfirm, true, false},
-		{"wrong person", Attempt{Result: ResultAnswered, Outcome: scripts.OutcomeWrongPerson}, 1, 1, store.TaskDone, time.Time{}, effectQuarantine, false, true},
-		{"refused", Attempt{Result: ResultAnswered, Outcome: scripts.OutcomeRefused}, 1, 1, store.TaskDone, time.Time{}, effectRefusal, true, false},
-		{"callback at the named time", Attempt{Result: ResultAnswered, Outcome: scripts.OutcomeCallback,
-			Slots: map[string]string{scripts.SlotCallbackAt: cb.Format(time.RFC3339)}}, 5, 10, store.TaskPending, cb, effectConfirm, true, false},
-		{"callback without a time", Attempt{Result: ResultAnswered, Outcome: scripts.OutcomeCallback}, 1, 1, store.TaskPending, now.Add(2 * time.Hour), effectConfirm, true, false},
-		{"third party: retry", Attempt{Result: ResultAnswered, Outcome: scripts.OutcomeThirdParty}, 1, 1, store.TaskPending, now.Add(2 * time.Hour), effectNone, false, true},
+		{"identified", Attempt{Result: ResultAnswered, Outcome: "identified", Disposition: Reached}, 1, 1, store.TaskDone, time.Time{}, effectConfirm, true, false},
+		{"promise", Attempt{Result: ResultAnswered, Outcome: "promise_to_pay", Disposition: Reached}, 1, 1, store.TaskDone, time.Time{}, effectConfirm, true, false},
+		{"wrong person", Attempt{Result: ResultAnswered, Outcome: "wrong_person", Disposition: WrongPerson}, 1, 1, store.TaskDone, time.Time{}, effectQuarantine, false, true},
+		{"refused", Attempt{Result: ResultAnswered, Outcome: "refused", Disposition: Refused}, 1, 1, store.TaskDone, time.Time{}, effectRefusal, true, false},
+		{"callback at the named time", Attempt{Result: ResultAnswered, Outcome: "callback", Disposition: CallbackAsked,
+			CallbackAt: cb}, 5, 10, store.TaskPending, cb, effectConfirm, true, false},
+		{"callback without a time", Attempt{Result: ResultAnswered, Outcome: "callback", Disposition: CallbackAsked}, 1, 1, store.TaskPending, now.Add(2 * time.Hour), effectConfirm, true, false},
+		{"callback in the past: after the no-answer pause", Attempt{Result: ResultAnswered, Outcome: "callback", Disposition: CallbackAsked,
+			CallbackAt: now.Add(-time.Hour)}, 1, 1, store.TaskPending, now.Add(2 * time.Hour), effectConfirm, true, false},
+		{"dialogue failed +5m", Attempt{Result: ResultAnswered, Outcome: "failed", Disposition: DialogueFailed}, 1, 1, store.TaskPending, now.Add(5 * time.Minute), effectNone, false, true},
+		{"third party: retry", Attempt{Result: ResultAnswered, Outcome: "third_party", Disposition: NotReached}, 1, 1, store.TaskPending, now.Add(2 * time.Hour), effectNone, false, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			v := decide(rules, store.Task{PinnedTo: "x"}, c.a, now, c.attempts, c.total, "Орлов")
@@ -44,7 +46,7 @@ func TestDecide(t *testing.T) {
 			if u.State != c.state || !u.DueAt.Equal(c.due) || v.effect != c.effect || (u.SkipOthers != "") != c.skip || (!u.NextPhoneAt.IsZero()) != c.next || !u.Attempted {
 				t.Fatalf("got state %s due %v effect %d skip %q next %v", u.State, u.DueAt, v.effect, u.SkipOthers, u.NextPhoneAt)
 			}
-			if c.a.Outcome == scripts.OutcomeCallback && u.PinnedTo != "Орлов" {
+			if c.a.Disposition == CallbackAsked && u.PinnedTo != "Орлов" {
 				t.Fatalf("callback pinned to %q", u.PinnedTo)
 			}
 		})

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/dozvon/dozvon/robot"
 	"log/slog"
 	"slices"
 	"strings"
@@ -53,8 +52,9 @@ type Call struct {
 	// telephony as the Permit without which a number cannot be dialed.
 	Reservation compliance.Reservation
 	TransferTo  string // the debtor's collector's number, when the campaign knows it
-	// NonHuman is the campaign's reaction to a first phrase that is not a person.
-	NonHuman robot.NonHumanPolicy
+	// NonHuman is the campaign's reaction to a first phrase that is not a
+	// person, as the campaign config has it (Config.NonHuman).
+	NonHuman json.RawMessage
 }
 
 // Dialer places one call and runs the robot on it. An error with an empty
@@ -97,6 +97,9 @@ type Options struct {
 	// restarting database) before it gives up with the error (default 2 min);
 	// calls in flight go on meanwhile.
 	StoreOutage time.Duration
+	// CheckConfig, when set, checks the parts of a campaign's config that
+	// belong to the dialer (Config.NonHuman); a campaign that fails is skipped.
+	CheckConfig func(Config) error
 }
 
 // Scheduler runs campaigns: it leases due tasks, shares the channels among
@@ -141,8 +144,9 @@ func New(o Options) (*Scheduler, error) {
 	return &Scheduler{o: o, camps: map[string]*run{}, regions: map[string]compliance.Location{}}, nil
 }
 
-// ParseConfig reads and validates a campaign's stored config.
-func ParseConfig(c store.Campaign) (Config, error) {
+// ParseConfig reads and validates a campaign's stored config; checks are the
+// dialer's own checks of its parts (Options.CheckConfig).
+func ParseConfig(c store.Campaign, checks ...func(Config) error) (Config, error) {
 	var cfg Config
 	dec := json.NewDecoder(strings.NewReader(c.Config))
 	dec.DisallowUnknownFields()
@@ -154,6 +158,14 @@ func ParseConfig(c store.Campaign) (Config, error) {
 	}
 	if err := cfg.Validate(); err != nil {
 		return Config{}, fmt.Errorf("campaign %s: %w", c.ID, err)
+	}
+	for _, check := range checks {
+		if check == nil {
+			continue
+		}
+		if err := check(cfg); err != nil {
+			return Config{}, fmt.Errorf("campaign %s: config: %w", c.ID, err)
+		}
 	}
 	return cfg, nil
 }
@@ -170,7 +182,7 @@ func (s *Scheduler) refresh(ctx context.Context) ([]*run, error) {
 	for _, c := range cs {
 		r := s.camps[c.ID]
 		if r == nil || r.c.Config != c.Config || r.c.Priority != c.Priority {
-			cfg, err := ParseConfig(c)
+			cfg, err := ParseConfig(c, s.o.CheckConfig)
 			if err != nil {
 				s.o.Log.Error("campaign skipped", "campaign", c.ID, "err", err)
 				continue
@@ -481,7 +493,7 @@ func (s *Scheduler) handle(ctx context.Context, campaignID string, cfg Config, t
 	if !a.Answered.IsZero() && a.Ended.After(a.Answered) {
 		dur = a.Ended.Sub(a.Answered)
 	}
-	v.update.Call = &store.TaskCall{CallID: a.CallID, At: now, Result: a.Result, Outcome: string(a.Outcome), Duration: dur,
+	v.update.Call = &store.TaskCall{CallID: a.CallID, At: now, Result: a.Result, Outcome: a.Outcome, Duration: dur,
 		CostKop: a.CostKop, Trunk: a.Trunk, CallerID: a.CallerID, RecordingPath: a.RecordingPath}
 	s.apply(bg, v.effect, t, end)
 	finish(v.update)

@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/detect"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/scripts"
@@ -30,7 +32,7 @@ type scriptedDialer struct {
 	calls  map[string][]time.Time // phone → call times
 	active map[string]int         // debtor → calls in flight
 	xfer   map[string]string      // debtor → the transfer target the scheduler gave
-	policy []robot.NonHumanPolicy // the non-human reaction each call was given
+	policy []json.RawMessage      // the non-human reaction each call was given
 	hold   chan struct{}          // when set, each call waits for a token
 	start  chan string            // when set, receives the campaign of each call that starts
 	ended  chan string            // when set, receives the campaign of each held call that ends
@@ -91,14 +93,16 @@ func openStore(t *testing.T) *store.DB {
 	return db
 }
 
-// answered is an answered call ending in o, counted for 230-FZ as robot.LedgerKind counts it.
+// answered is an answered call ending in o, counted for 230-FZ as
+// robot.LedgerKind counts it and disposed of as the call path does.
 func answered(o scripts.Outcome, slots map[string]string) scheduler.Attempt {
 	kind := compliance.Conversation
 	switch o {
 	case scripts.OutcomeWrongPerson, scripts.OutcomeThirdParty, scripts.OutcomeAssistant, scripts.OutcomeMachine:
 		kind = compliance.Attempt
 	}
-	return scheduler.Attempt{Result: scheduler.ResultAnswered, Outcome: o, Slots: slots, Kind: kind}
+	disp, at := callflow.Disposition(robot.Result{Outcome: o, Slots: slots})
+	return scheduler.Attempt{Result: scheduler.ResultAnswered, Outcome: string(o), Disposition: disp, CallbackAt: at, Slots: slots, Kind: kind}
 }
 
 var (
@@ -151,7 +155,7 @@ func TestSweep(t *testing.T) {
 		"+79140000010": {noAnswer},
 	})
 	cfg := scheduler.Config{Script: "verify_contact.yaml", Retry: scheduler.RetryRules{MaxPerPhone: 3}, Collectors: map[string]string{"Орлов": "+79139998877"},
-		NonHuman: robot.NonHumanPolicy{Actions: map[detect.Class]robot.NonHumanAction{detect.VoiceAssistant: robot.NonHumanMessage}}}
+		NonHuman: json.RawMessage(`{"actions":{"voice_assistant":"message"}}`)}
 	if n, err := scheduler.CreateCampaign(ctx, db, "sweep", "test sweep", cfg, debtors, start); err != nil || n != 10 {
 		t.Fatalf("create campaign: %d tasks, %v", n, err)
 	}
@@ -220,8 +224,9 @@ func TestSweep(t *testing.T) {
 	if dialer.xfer["callback"] != "+79139998877" || dialer.xfer["ident"] != "" {
 		t.Errorf("transfer targets %v", dialer.xfer)
 	}
-	for _, p := range dialer.policy {
-		if p.Actions[detect.VoiceAssistant] != robot.NonHumanMessage {
+	for _, raw := range dialer.policy {
+		p, err := callflow.ParseNonHuman(raw)
+		if err != nil || p.Actions[detect.VoiceAssistant] != robot.NonHumanMessage {
 			t.Fatalf("a call was given the non-human reaction %+v, want the campaign's", p)
 		}
 	}

@@ -28,6 +28,8 @@ type CallRecord struct {
 	// Detection is the first-phrase verdict and its evidence (nil: none),
 	// kept so anyone can see why a call was ended as a machine.
 	Detection *DetectionRecord
+	// CostKop is the trunk's charge for the call in kopecks (0: no tariff known).
+	CostKop int64
 }
 
 // DetectionRecord is a first-phrase verdict as stored with its call.
@@ -90,15 +92,16 @@ func (db *DB) SaveCall(ctx context.Context, c CallRecord) error {
 	}
 	defer tx.Rollback()
 	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO calls (id, direction, from_num, to_num, trunk, started, answered, ended, result, sip_code, outcome, slots,
-			script_name, script_version, recording_path, audio_received_ms, audio_fed_ms, detection)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			script_name, script_version, recording_path, audio_received_ms, audio_fed_ms, detection, cost_kop)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET direction = excluded.direction, from_num = excluded.from_num, to_num = excluded.to_num,
 			trunk = excluded.trunk, started = excluded.started, answered = excluded.answered, ended = excluded.ended,
 			result = excluded.result, sip_code = excluded.sip_code, outcome = excluded.outcome, slots = excluded.slots,
 			script_name = excluded.script_name, script_version = excluded.script_version, recording_path = excluded.recording_path,
-			audio_received_ms = excluded.audio_received_ms, audio_fed_ms = excluded.audio_fed_ms, detection = excluded.detection`),
+			audio_received_ms = excluded.audio_received_ms, audio_fed_ms = excluded.audio_fed_ms, detection = excluded.detection,
+			cost_kop = excluded.cost_kop`),
 		c.ID, c.Direction, c.From, c.To, c.Trunk, ns(c.Started), ns(c.Answered), ns(c.Ended), c.Result, c.SIPCode, c.Outcome, slots,
-		c.ScriptName, c.ScriptVersion, c.RecordingPath, c.AudioReceivedMs, c.AudioFedMs, detection)
+		c.ScriptName, c.ScriptVersion, c.RecordingPath, c.AudioReceivedMs, c.AudioFedMs, detection, c.CostKop)
 	if err != nil {
 		return fmt.Errorf("save call %s: %w", c.ID, err)
 	}
@@ -132,9 +135,9 @@ func (db *DB) Call(ctx context.Context, id string) (CallRecord, error) {
 	var started, answered, ended int64
 	var slots, detection string
 	err := db.rd.QueryRowContext(ctx, db.q(`SELECT direction, from_num, to_num, trunk, started, answered, ended, result, sip_code, outcome, slots,
-		script_name, script_version, recording_path, audio_received_ms, audio_fed_ms, detection FROM calls WHERE id = ?`), id).Scan(
+		script_name, script_version, recording_path, audio_received_ms, audio_fed_ms, detection, cost_kop FROM calls WHERE id = ?`), id).Scan(
 		&c.Direction, &c.From, &c.To, &c.Trunk, &started, &answered, &ended, &c.Result, &c.SIPCode, &c.Outcome, &slots,
-		&c.ScriptName, &c.ScriptVersion, &c.RecordingPath, &c.AudioReceivedMs, &c.AudioFedMs, &detection)
+		&c.ScriptName, &c.ScriptVersion, &c.RecordingPath, &c.AudioReceivedMs, &c.AudioFedMs, &detection, &c.CostKop)
 	if errors.Is(err, sql.ErrNoRows) {
 		return CallRecord{}, fmt.Errorf("call %s: %w", id, ErrNotFound)
 	}

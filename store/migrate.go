@@ -118,6 +118,8 @@ var migrations = []string{
 	campaignSchema,
 	// 3: the first-phrase verdict with its evidence, as JSON ("" for none)
 	`ALTER TABLE calls ADD COLUMN detection TEXT NOT NULL DEFAULT ''`,
+	// 4: what the call cost on its trunk, in kopecks (0: no tariff known)
+	`ALTER TABLE calls ADD COLUMN cost_kop BIGINT NOT NULL DEFAULT 0`,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -28,6 +28,7 @@ func TestCallRoundTrip(t *testing.T) {
 			},
 			Detection: &store.DetectionRecord{Class: "voice_assistant", Confidence: 0.95, AtMs: 1580, SettledMs: 2400, Provisional: "machine",
 				Evidence: []string{"speech starts at 0.08s", `text "я голосовой помощник" matches voice_assistant cues`}},
+			CostKop: 117,
 		}
 		if err := db.SaveCall(ctx, c); err != nil {
 			t.Fatal(err)

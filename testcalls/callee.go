@@ -233,6 +233,27 @@ func (c *Callee) handle(ctx context.Context, in *telephony.Inbound) {
 		c.log.Warn("callee answer failed", "err", err)
 		return
 	}
+	c.converse(ctx, in.CallID(), call, b, rep)
+}
+
+// Dial makes the simulated phone call uri (a debtor calling back) and play
+// b's greeting and steps once answered; it returns when the call has ended.
+// Its words go on the Board under the call's SIP Call-ID, as on calls it answers.
+func (c *Callee) Dial(ctx context.Context, uri string, b Behaviour) (CalleeReport, error) {
+	call, _, err := c.ua.Dial(ctx, telephony.DialRequest{To: uri})
+	if err != nil {
+		return CalleeReport{}, fmt.Errorf("callee: dial: %w", err)
+	}
+	rep := &CalleeReport{CallID: call.CallID(), Phone: uri}
+	c.mu.Lock()
+	c.reports[call.CallID()] = rep
+	c.mu.Unlock()
+	c.converse(ctx, call.CallID(), call, b, rep)
+	return *rep, nil
+}
+
+// converse plays b on an answered call until it ends, filling rep.
+func (c *Callee) converse(ctx context.Context, callID string, call *telephony.Call, b Behaviour, rep *CalleeReport) {
 	c.mu.Lock()
 	rep.Answered = true
 	c.mu.Unlock()
@@ -273,14 +294,14 @@ func (c *Callee) handle(ctx context.Context, in *telephony.Inbound) {
 	})
 
 	if b.Greeting != "" {
-		if _, err := c.say(ctx, in.CallID(), call, b.Greeting); err != nil {
+		if _, err := c.say(ctx, callID, call, b.Greeting); err != nil {
 			c.log.Warn("callee greeting", "err", err)
 		}
 	}
 	if len(b.GreetingAudio) > 0 {
-		c.playRecorded(ctx, in.CallID(), call, b.GreetingAudio, b.GreetingText)
+		c.playRecorded(ctx, callID, call, b.GreetingAudio, b.GreetingText)
 	}
-	c.runSteps(ctx, in.CallID(), call, b.Steps, tr, rep, func(started time.Time) {
+	c.runSteps(ctx, callID, call, b.Steps, tr, rep, func(started time.Time) {
 		bargeMu.Lock()
 		bargeFrom = started
 		bargeMu.Unlock()

@@ -90,7 +90,7 @@ func (r *e2eRig) call(t *testing.T, uri string, script *scripts.Script) (robot.C
 	}
 	msk, _ := time.LoadLocation("Europe/Moscow")
 	res, err := robot.RunCall(ctx, call, robot.CallConfig{
-		Script: script, Vars: e2eVars, Now: time.Now, Location: msk,
+		Script: script, Vars: e2eVars, Location: msk,
 		Voice: robot.VoiceConfig{
 			Recognizer: r.callee.Board().Recognizer(call.CallID()),
 			Voice:      r.voice,
@@ -325,7 +325,7 @@ func TestSippCallsInboundRobot(t *testing.T) {
 		// not cctx: that is the dialog's context, cancelled by the far end's
 		// BYE, and a hang-up must end the dialogue as "hangup", not "failed"
 		res, _ := robot.RunCall(ctx, call, robot.CallConfig{
-			Script: sc, Vars: e2eVars, Now: time.Now, Location: time.UTC,
+			Script: sc, Vars: e2eVars, Location: time.UTC,
 			Voice:        robot.VoiceConfig{Voice: rig.voice}, // keypad only: no recognizer
 			NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) },
 		})

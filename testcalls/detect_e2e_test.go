@@ -88,7 +88,7 @@ func (r *detectRig) dialID(t *testing.T, uri string, policy robot.NonHumanPolicy
 	msk, _ := time.LoadLocation("Europe/Moscow")
 	start := time.Now()
 	res, err := robot.RunCall(ctx, call, robot.CallConfig{
-		Script: sc, Vars: detectVars, Now: time.Now, Location: msk,
+		Script: sc, Vars: detectVars, Location: msk,
 		Voice: robot.VoiceConfig{
 			Recognizer: r.callee.Board().Recognizer(call.CallID()),
 			Voice:      r.voice,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/portfolio"
 )
 
@@ -89,7 +90,7 @@ func SimulatedDebtors(n int) []SimulatedDebtor {
 		d := portfolio.Debtor{ID: fmt.Sprintf("S-%05d", i+1), Name: simulatedNames[i%len(simulatedNames)],
 			Region: simulatedRegions[(i/10)%len(simulatedRegions)], DebtKop: int64(1000+i) * 100}
 		for j := range nph {
-			d.Phones = append(d.Phones, fmt.Sprintf("+79%02d%07d", 10+j, i+1))
+			d.Phones = append(d.Phones, phonenum.MustParse(fmt.Sprintf("+79%02d%07d", 10+j, i+1)))
 		}
 		ph, block, exp := simulatedBehaviour(i, nph)
 		out[i] = SimulatedDebtor{Debtor: d, Phones: ph, Block: block, Expect: exp}

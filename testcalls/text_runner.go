@@ -72,7 +72,7 @@ func RunCase(ctx context.Context, sc *scripts.Script, f *CaseFile, c *Case, log 
 	}
 	clock := NewClock(now)
 	conv := &TextConversation{Clock: clock, Items: c.Caller, FailTransfer: c.TransferFails}
-	sess := &robot.Session{Script: sc, Vars: f.vars(c), Now: clock.Now, Location: now.Location(),
+	sess := &robot.Session{Script: sc, Vars: f.vars(c), Clock: clock, Location: now.Location(),
 		Conv: conv, Log: log, TransferTarget: "operator", Verbalizer: scripts.Written{}}
 	res, err := sess.Run(ctx)
 	cr.Result, cr.Outcome = res, string(res.Outcome)

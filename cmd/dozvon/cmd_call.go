@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/dozvon/dozvon/callflow"
 	"io"
 	"log/slog"
 	"strings"
@@ -116,7 +117,7 @@ func cmdCall(ctx context.Context, e env, args []string) int {
 	printDetection(e.stdout, rep.Result.Detection)
 	if rep.DialErr != nil {
 		fmt.Fprintf(e.stdout, "not connected: %v\n", rep.DialErr)
-		if errors.Is(rep.DialErr, errDenied) {
+		if errors.Is(rep.DialErr, callflow.ErrDenied) {
 			return 4
 		}
 		return 3
@@ -124,7 +125,7 @@ func cmdCall(ctx context.Context, e env, args []string) int {
 	printTranscript(e.stdout, rep.Result.Result)
 	fmt.Fprintf(e.stdout, "outcome: %s%s\n", rep.Result.Outcome, slotsText(rep.Result.Slots))
 	fmt.Fprintf(e.stdout, "call %s: %.1fs, recording %s, ASR fed %.1fs of %.1fs received, ledger: %s\n",
-		rep.CallID, rep.Duration.Seconds(), rep.Recording, rep.Result.Audio.Fed.Seconds(), rep.Result.Audio.Received.Seconds(), rep.Kind)
+		rep.ID, rep.Duration.Seconds(), rep.Record.RecordingPath, rep.Result.Audio.Fed.Seconds(), rep.Result.Audio.Received.Seconds(), rep.Kind)
 	return 0
 }
 
@@ -205,7 +206,7 @@ func slotsText(s map[string]string) string {
 
 // maskURI masks a phone number in a SIP URI or a bare number.
 func maskURI(to string) string {
-	if p, ok := phoneOf(to); ok {
+	if p, ok := callflow.PhoneOf(to); ok {
 		return strings.Replace(to, strings.TrimPrefix(p, "+"), strings.TrimPrefix(compliance.MaskPhone(p), "+"), 1)
 	}
 	return to

@@ -131,7 +131,7 @@ func TestNumplanImportLookup(t *testing.T) {
 	if code, _, errs := runCmd(t, cmdNumplan, "", vars, "import", bad); code != 2 || !strings.Contains(errs, "ABC-3xx.csv:3: column \"До\"") {
 		t.Fatalf("bad file: %d %s", code, errs)
 	}
-	if code, _, errs := runCmd(t, cmdNumplan, "", vars, "lookup", "12345"); code != 2 || !strings.Contains(errs, "normalize phone") {
+	if code, _, errs := runCmd(t, cmdNumplan, "", vars, "lookup", "12345"); code != 2 || !strings.Contains(errs, "parse phone") {
 		t.Fatalf("bad number: %d %s", code, errs)
 	}
 }

@@ -235,7 +235,7 @@ func printDemoTable(w io.Writer, debtors []testcalls.SimulatedPhone, reps []call
 			outcome = "-"
 		}
 		counts[shortResult(r)]++
-		rec := r.Recording
+		rec := r.Record.RecordingPath
 		if rec == "" {
 			rec = "-"
 		}

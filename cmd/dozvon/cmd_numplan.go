@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -102,7 +103,7 @@ func numplanLookup(ctx context.Context, e env, dsn string, numbers []string) int
 	}
 	code := 0
 	for _, n := range numbers {
-		p, err := compliance.NormalizePhone(n)
+		p, err := phonenum.ParseRussian(n)
 		if err != nil {
 			fmt.Fprintln(e.stderr, "dozvon numplan:", err)
 			code = 2

@@ -8,10 +8,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/dozvon/dozvon/asr"
-	"github.com/dozvon/dozvon/robot"
+	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/scripts"
-	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
 )
 
@@ -47,8 +45,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		level = slog.LevelDebug
 	}
 	log := newLogger(e.stderr, level)
-	reg := scripts.NewRegistry()
-	if _, err := reg.Get(*scriptPath); err != nil {
+	if _, err := scripts.Load(*scriptPath); err != nil {
 		fmt.Fprintln(e.stderr, "dozvon serve:", err)
 		return 2
 	}
@@ -63,47 +60,18 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, "dozvon serve:", err)
 		return 2
 	}
+	flow, err := rt.flow(ua, nil, nil)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "dozvon serve:", err)
+		return 2
+	}
 	err = ua.Serve(ctx, func(cctx context.Context, in *telephony.Inbound) {
-		sc, err := reg.Get(*scriptPath)
-		if sc == nil {
-			log.Error("no usable script, rejecting", "err", err)
-			_ = in.Reject(503, "Service Unavailable")
+		rep, err := flow.Answer(ctx, cctx, in, callflow.AnswerRequest{Script: *scriptPath, Location: loc})
+		if err != nil {
+			log.Warn("inbound call not taken", "err", err)
 			return
 		}
-		if err != nil {
-			log.Warn("script edit is broken, keeping the last good version", "err", err)
-		}
-		started := time.Now()
-		call, err := in.Answer(cctx)
-		if err != nil {
-			log.Warn("answer failed", "err", err)
-			return
-		}
-		// ctx, not cctx: the dialog's context ends with the far end's BYE, and a
-		// hang-up must end the dialogue as "hangup", not "failed"
-		out, err := robot.RunCall(ctx, call, robot.CallConfig{
-			Script: sc, Now: time.Now, Location: loc, TransferTarget: cfg.Robot.TransferTo,
-			Voice: robot.VoiceConfig{Recognizer: rt.recognizer(nil), Voice: rt.voice, LoadAudio: rt.files.Load,
-				BargeInAfter: cfg.Robot.BargeInAfter},
-			NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(rt.vadConfig()) },
-			Log:          log.With("call", call.ID()),
-		})
-		if err != nil {
-			log.Warn("robot call ended with an error", "call", call.ID(), "err", err)
-		}
-		<-call.Done()
-		rec := store.CallRecord{ID: call.ID(), Direction: "inbound", From: in.From(), To: in.To(),
-			Started: started, Answered: call.Answered(), Ended: time.Now(), Result: "answered", SIPCode: 200,
-			Outcome: string(out.Outcome), Slots: out.Slots, ScriptName: out.ScriptName, ScriptVersion: out.ScriptVersion,
-			RecordingPath: call.RecordingPath(), AudioReceivedMs: out.Audio.Received.Milliseconds(), AudioFedMs: out.Audio.Fed.Milliseconds()}
-		for _, t := range out.Turns {
-			rec.Turns = append(rec.Turns, store.TurnRecord{Seq: t.Seq, Node: t.Node, Who: t.Who, Kind: t.Kind, Text: t.Text,
-				Intent: t.Intent, Slots: t.Slots, Start: t.Start, End: t.End, BargedIn: t.BargedIn})
-		}
-		if err := rt.db.SaveCall(context.WithoutCancel(cctx), rec); err != nil {
-			log.Error("store call", "err", err)
-		}
-		log.Info("inbound call done", "call", call.ID(), "from", in.From(), "outcome", out.Outcome)
+		log.Info("inbound call done", "call", rep.ID, "from", in.From(), "outcome", rep.Result.Outcome)
 	})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "dozvon serve:", err)

@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/asr"
+	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/portfolio"
 	"github.com/dozvon/dozvon/report"
-	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
@@ -82,9 +82,6 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		if camp.Script == "" {
 			camp.Script = *scriptPath
 		}
-	}
-	if len(camp.NonHuman.Actions) == 0 && camp.NonHuman.Message == "" && camp.NonHuman.MinConfidence == 0 {
-		camp.NonHuman = cfg.Robot.NonHuman // the config file's reaction unless the campaign has its own
 	}
 	creditor := orDefault(camp.Creditor, cfg.Creditor)
 	if creditor == "" && !*simulate {
@@ -150,26 +147,16 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		}
 		return v
 	}
-	dialer := &scheduler.RobotDialer{
-		UA: ua, Calls: rt.db, Log: log, RingTimeout: 20 * time.Second, Transfer: rt.cfg.Robot.TransferTo,
-		Voice:        robot.VoiceConfig{Voice: rt.voice, LoadAudio: rt.files.Load, BargeInAfter: rt.cfg.Robot.BargeInAfter},
-		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(rt.vadConfig()) },
-		Now:          clk.Now,
-		Location:     func(c scheduler.Call) *time.Location { return debtorZone(c.Debtor.Region) },
-		Vars:         sweepVars,
-		Recognizer:   func(string) asr.Recognizer { return rt.recognizer(nil) },
+	limits, err := parseTrunkChannels(*trunkChannels)
+	if err != nil {
+		return fail(err)
 	}
-	if len(cfg.SIP.Trunks) > 0 {
-		limits, err := parseTrunkChannels(*trunkChannels)
-		if err != nil {
-			return fail(err)
-		}
-		var pol []scheduler.TrunkPolicy
-		for _, t := range cfg.SIP.Trunks {
-			pol = append(pol, scheduler.TrunkPolicy{Name: t.Name, Priority: t.Priority, CostPerMinute: t.CostPerMinute, Channels: limits[t.Name]})
-		}
-		dialer.Trunks = scheduler.NewTrunks(pol, nil)
+	// the config file's non-human reaction holds unless the campaign has its own
+	flow, err := rt.flow(ua, rt.trunkBook(limits), nil)
+	if err != nil {
+		return fail(err)
 	}
+	dialer := &callflow.Dialer{Flow: flow, Vars: sweepVars, RingTimeout: 20 * time.Second}
 	expect := map[string]string{}
 	if *simulate {
 		phones, err := testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: cfg.SIP.Listen}, rt.voice, log)
@@ -179,7 +166,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		uris := map[string]string{}
 		for _, s := range sim {
 			for i, p := range s.Debtor.Phones {
-				uris[p] = phones.Phone(p, s.Phones[i])
+				uris[p.String()] = phones.Phone(p.String(), s.Phones[i])
 			}
 			expect[s.Debtor.ID] = s.Expect
 			if s.Block != "" {
@@ -210,7 +197,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 
 	prog := report.NewProgress(len(debtors))
 	host, _ := os.Hostname()
-	s, err := scheduler.New(scheduler.Options{Store: rt.db, Guard: rt.guard, Dialer: dialer, Clock: clk, Log: log,
+	s, err := scheduler.New(scheduler.Options{Store: rt.db, Guard: rt.guard, Dialer: dialer, Clock: clk, Log: log, CheckConfig: callflow.CheckCampaign,
 		Holder: fmt.Sprintf("%s:%d", host, os.Getpid()), Channels: *channels, OnEvent: prog.Event})
 	if err != nil {
 		return fail(err)
@@ -304,7 +291,7 @@ func readCampaignConfig(path string) (scheduler.Config, error) {
 	if err != nil {
 		return scheduler.Config{}, fmt.Errorf("campaign settings: %w", err)
 	}
-	c, err := scheduler.ParseConfig(store.Campaign{ID: path, Config: string(b)})
+	c, err := scheduler.ParseConfig(store.Campaign{ID: path, Config: string(b)}, callflow.CheckCampaign)
 	if err != nil {
 		return scheduler.Config{}, fmt.Errorf("campaign settings: %w", err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"github.com/dozvon/dozvon/clock"
 	"io"
@@ -14,10 +13,9 @@ import (
 
 	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/asr/vosk"
+	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/compliance"
-	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/robot"
-	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
@@ -34,13 +32,14 @@ type runtime struct {
 	model *vosk.Model // nil unless asr.engine is vosk and a model loaded
 	db    *store.DB
 	guard *compliance.Guard
+	clk   clock.Clock // the ledger's clock: calls are stamped on it too
 }
 
 // newRuntime wires the parts the config names. asrEngine overrides the
 // config ("" keeps it). A missing or broken Vosk model is an error here,
 // before any call starts.
 func newRuntime(ctx context.Context, cfg config, log *slog.Logger, clk clock.Clock) (*runtime, error) {
-	rt := &runtime{cfg: cfg, log: log, files: tts.NewAudioFiles()}
+	rt := &runtime{cfg: cfg, log: log, files: tts.NewAudioFiles(), clk: clock.Or(clk)}
 	v, err := tts.NewVoice(cfg.TTS.Engine)
 	if err != nil {
 		return nil, fmt.Errorf("tts: %w", err)
@@ -127,6 +126,32 @@ func (rt *runtime) vadConfig() asr.VADConfig {
 	return c
 }
 
+// flow wires the call path on ua: every call dozvon places or takes goes
+// through it. trunks prices calls and fails over (nil: the UA's own order).
+func (rt *runtime) flow(ua *telephony.UA, trunks *callflow.Trunks, events callflow.Subscriber) (*callflow.Flow, error) {
+	return callflow.New(callflow.Config{
+		UA: ua, Guard: rt.guard, Calls: rt.db, Clock: rt.clk, Log: rt.log,
+		Voice:        robot.VoiceConfig{Voice: rt.voice, LoadAudio: rt.files.Load, BargeInAfter: rt.cfg.Robot.BargeInAfter},
+		Recognizer:   func(string) asr.Recognizer { return rt.recognizer(nil) },
+		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(rt.vadConfig()) },
+		Trunks:       trunks, RecordDir: rt.cfg.SIP.RecordDir, TransferTo: rt.cfg.Robot.TransferTo,
+		NonHuman: rt.cfg.Robot.NonHuman, Events: events,
+	})
+}
+
+// trunkBook is the configured trunks with per-trunk channel limits, for
+// pricing and failover (nil when no trunk is configured).
+func (rt *runtime) trunkBook(limits map[string]int) *callflow.Trunks {
+	if len(rt.cfg.SIP.Trunks) == 0 {
+		return nil
+	}
+	var pol []callflow.TrunkPolicy
+	for _, t := range rt.cfg.SIP.Trunks {
+		pol = append(pol, callflow.TrunkPolicy{Name: t.Name, Priority: t.Priority, CostPerMinute: t.CostPerMinute, Channels: limits[t.Name]})
+	}
+	return callflow.NewTrunks(pol, rt.clk)
+}
+
 // callRequest is one robot call to place.
 type callRequest struct {
 	To          string
@@ -141,154 +166,29 @@ type callRequest struct {
 	RingTimeout time.Duration
 }
 
-// callReport is what happened to one robot call.
-type callReport struct {
-	Req       callRequest
-	Decision  *compliance.Decision // nil when the target is not a phone number
-	Dial      telephony.DialInfo
-	DialErr   error
-	Result    robot.CallResult
-	RunErr    error
-	Recording string
-	Duration  time.Duration
-	CallID    string
-	Kind      compliance.Kind
-}
+// callReport is what happened to one placed call.
+type callReport = callflow.Report
 
-// errDenied marks a call the 230-FZ guard did not allow.
-var errDenied = errors.New("denied by the 230-FZ guard")
-
-// placeCall is the one path by which dozvon places a robot call: the guard
-// reserves first (a denial stops here), then dial, dialogue, store, commit.
-func (rt *runtime) placeCall(ctx context.Context, ua *telephony.UA, req callRequest) (rep callReport) {
-	rep.Req = req
-	phone, isPhone := phoneOf(req.To)
-	var res compliance.Reservation
-	if isPhone {
-		debtor := req.DebtorID
-		if debtor == "" {
-			debtor = "phone:" + phone
-		}
-		r, dec, err := rt.guard.Reserve(ctx, compliance.Request{
-			DebtorID: debtor, Phone: phone, Channel: compliance.RobotCall, Region: req.Region,
-		})
-		rep.Decision = &dec
-		if err != nil {
-			rep.DialErr = fmt.Errorf("compliance: %w", err)
-			return rep
-		}
-		if !dec.Allowed {
-			rep.DialErr = fmt.Errorf("%w: %s", errDenied, dec.Detail)
-			return rep
-		}
-		res = r
-	}
-	started := time.Now()
-	call, info, err := ua.Dial(ctx, telephony.DialRequest{To: req.To, Trunk: req.Trunk, CallerID: req.CallerID,
-		RingTimeout: req.RingTimeout, Permit: res})
-	rep.Dial = info
+// placeCall places one call through the call path and reports it.
+func (rt *runtime) placeCall(ctx context.Context, ua *telephony.UA, req callRequest) callflow.Report {
+	f, err := rt.flow(ua, nil, nil)
 	if err != nil {
-		rep.DialErr = err
-		if dec, ok := robot.EarlyAnnouncement(ctx, info, rt.recognizer(nil)); ok {
-			// a carrier message before answer: the phone is off or out of reach
-			var de *telephony.DialError
-			if errors.As(err, &de) {
-				rep.DialErr = &telephony.DialError{Result: telephony.Unreachable, Code: de.Code, Trunk: de.Trunk,
-					Reason: fmt.Sprintf("%s; carrier announcement in early media (%s)", de.Reason, strings.Join(dec.Evidence, "; "))}
-			}
-			rep.Dial.Result = telephony.Unreachable
-			rep.Result.Slots = map[string]string{robot.SlotDetectedClass: string(detect.Announcement)}
-			rep.Result.Detection = &dec
-		}
-		rep.Kind = compliance.Attempt
-		rt.commit(ctx, res, isPhone, rep.Kind)
-		rt.saveCall(ctx, rep, req, started)
-		return rep
+		return callflow.Report{DialErr: err}
 	}
-	rep.CallID = call.ID()
-	var rec asr.Recognizer
+	var trunks []string
+	if req.Trunk != "" {
+		trunks = []string{req.Trunk}
+	}
+	var override func(string) asr.Recognizer
 	if req.Recognizer != nil {
-		rec = req.Recognizer(call.CallID())
+		override = func(id string) asr.Recognizer { return rt.recognizer(req.Recognizer(id)) }
 	}
-	out, err := robot.RunCall(ctx, call, robot.CallConfig{
-		Script: req.Script, Vars: req.Vars, Now: time.Now, Location: req.Location,
-		TransferTarget: rt.cfg.Robot.TransferTo,
-		Voice: robot.VoiceConfig{
-			Recognizer: rt.recognizer(rec), Voice: rt.voice, LoadAudio: rt.files.Load,
-			BargeInAfter: rt.cfg.Robot.BargeInAfter,
-		},
-		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(rt.vadConfig()) },
-		Log:          rt.log.With("call", call.ID()),
-		RecordDir:    rt.cfg.SIP.RecordDir,
-		OnNonHuman:   rt.cfg.Robot.NonHuman,
-	})
-	<-call.Done()
-	if out.FirstAudioPath != "" {
-		if out.Slots == nil {
-			out.Slots = map[string]string{}
-		}
-		out.Slots["first_audio"] = out.FirstAudioPath
+	rep, err := f.Place(ctx, callflow.Request{To: req.To, DebtorID: req.DebtorID, Region: req.Region, ScriptDoc: req.Script,
+		Vars: req.Vars, Location: req.Location, CallerID: req.CallerID, Trunks: trunks, RingTimeout: req.RingTimeout, Recognizer: override})
+	if err != nil && rep.DialErr == nil {
+		rep.DialErr = err
 	}
-	rep.Result, rep.RunErr = out, err
-	rep.Recording = call.RecordingPath()
-	rep.Duration = call.Stats().Duration
-	rep.Kind = robot.LedgerKind(out.Result)
-	rt.commit(ctx, res, isPhone, rep.Kind)
-	rt.saveCall(ctx, rep, req, started)
 	return rep
-}
-
-func (rt *runtime) commit(ctx context.Context, res compliance.Reservation, isPhone bool, kind compliance.Kind) {
-	if !isPhone {
-		return
-	}
-	if err := rt.guard.Commit(context.WithoutCancel(ctx), res, kind); err != nil {
-		rt.log.Error("compliance commit failed (the reservation will expire into an attempt)", "err", err)
-	}
-}
-
-func (rt *runtime) saveCall(ctx context.Context, rep callReport, req callRequest, started time.Time) {
-	id := rep.CallID
-	if id == "" {
-		id = fmt.Sprintf("out-%d", started.UnixNano())
-	}
-	rec := store.CallRecord{
-		ID: id, Direction: "outbound", To: req.To, Trunk: rep.Dial.Trunk,
-		Started: started, Answered: rep.Dial.Answered, Ended: time.Now(),
-		Result: string(rep.Dial.Result), SIPCode: rep.Dial.Code,
-		Outcome: string(rep.Result.Outcome), Slots: rep.Result.Slots,
-		ScriptName: rep.Result.ScriptName, ScriptVersion: rep.Result.ScriptVersion,
-		RecordingPath:   rep.Recording,
-		AudioReceivedMs: rep.Result.Audio.Received.Milliseconds(), AudioFedMs: rep.Result.Audio.Fed.Milliseconds(),
-		Detection: scheduler.DetectionRecord(rep.Result.Detection),
-	}
-	var de *telephony.DialError
-	if errors.As(rep.DialErr, &de) {
-		rec.Result, rec.SIPCode = string(de.Result), de.Code
-	}
-	for _, t := range rep.Result.Turns {
-		rec.Turns = append(rec.Turns, store.TurnRecord{Seq: t.Seq, Node: t.Node, Who: t.Who, Kind: t.Kind, Text: t.Text,
-			Intent: t.Intent, Slots: t.Slots, Start: t.Start, End: t.End, BargedIn: t.BargedIn})
-	}
-	if err := rt.db.SaveCall(context.WithoutCancel(ctx), rec); err != nil {
-		rt.log.Error("store call", "call", id, "err", err)
-	}
-}
-
-// phoneOf extracts a Russian phone number from a SIP URI's user part or a
-// bare number. Anything else (sip:robot-test@host) is not a debtor's phone.
-func phoneOf(to string) (string, bool) {
-	user := to
-	if rest, ok := strings.CutPrefix(to, "sip:"); ok {
-		user, _, _ = strings.Cut(rest, "@")
-	} else if rest, ok := strings.CutPrefix(to, "sips:"); ok {
-		user, _, _ = strings.Cut(rest, "@")
-	}
-	p, err := compliance.NormalizePhone(user)
-	if err != nil {
-		return "", false
-	}
-	return p, true
 }
 
 // newLogger logs to w at level, masking phone numbers (slog attrs named

@@ -1,9 +1,12 @@
-package scheduler
+package callflow
 
 import (
+	"math"
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/dozvon/dozvon/clock"
 )
 
 // TrunkPolicy is how the dialer spreads calls over the SIP trunks.
@@ -21,7 +24,7 @@ type TrunkPolicy struct {
 type Trunks struct {
 	Threshold  int           // consecutive failures that disable a trunk (default 3)
 	ProbeAfter time.Duration // how long a disabled trunk rests (default 1 min)
-	now        func() time.Time
+	clk        clock.Clock
 
 	mu    sync.Mutex
 	order []string
@@ -36,12 +39,9 @@ type trunkState struct {
 	probing  bool
 }
 
-// NewTrunks returns the trunk book; now is the clock for health (nil: time.Now).
-func NewTrunks(ts []TrunkPolicy, now func() time.Time) *Trunks {
-	if now == nil {
-		now = time.Now
-	}
-	k := &Trunks{Threshold: 3, ProbeAfter: time.Minute, now: now, t: map[string]*trunkState{}}
+// NewTrunks returns the trunk book; clk is the clock for health (nil: the wall clock).
+func NewTrunks(ts []TrunkPolicy, clk clock.Clock) *Trunks {
+	k := &Trunks{Threshold: 3, ProbeAfter: time.Minute, clk: clock.Or(clk), t: map[string]*trunkState{}}
 	sorted := append([]TrunkPolicy(nil), ts...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Priority < sorted[j].Priority })
 	for _, p := range sorted {
@@ -57,7 +57,7 @@ func NewTrunks(ts []TrunkPolicy, now func() time.Time) *Trunks {
 func (k *Trunks) Acquire(allowed, tried []string) (name string, ok bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	now := k.now()
+	now := k.clk.Now()
 	for _, n := range k.order {
 		if (len(allowed) > 0 && !contains(allowed, n)) || contains(tried, n) {
 			continue
@@ -95,7 +95,7 @@ func (k *Trunks) Release(name string, trunkFault bool) {
 	}
 	s.failures++
 	if s.failures >= k.Threshold || !s.disabled.IsZero() {
-		s.disabled = k.now().Add(k.ProbeAfter)
+		s.disabled = k.clk.Now().Add(k.ProbeAfter)
 	}
 }
 
@@ -109,12 +109,21 @@ func (k *Trunks) Cost(name string) float64 {
 	return 0
 }
 
+// CostKop is what talk time on a trunk costs, in kopecks (0 for an unknown
+// trunk or no talk).
+func (k *Trunks) CostKop(name string, talk time.Duration) int64 {
+	if talk <= 0 {
+		return 0
+	}
+	return int64(math.Round(k.Cost(name) * 100 * talk.Seconds() / 60))
+}
+
 // Healthy reports whether a trunk takes calls (not disabled).
 func (k *Trunks) Healthy(name string) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	s, ok := k.t[name]
-	return ok && (s.disabled.IsZero() || !k.now().Before(s.disabled))
+	return ok && (s.disabled.IsZero() || !k.clk.Now().Before(s.disabled))
 }
 
 func contains(ss []string, s string) bool {

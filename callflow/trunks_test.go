@@ -1,18 +1,19 @@
-package scheduler_test
+package callflow_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/dozvon/dozvon/scheduler"
+	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/clock"
 )
 
 func TestTrunks(t *testing.T) {
-	now := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
-	k := scheduler.NewTrunks([]scheduler.TrunkPolicy{
+	clk := clock.NewSim(time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC))
+	k := callflow.NewTrunks([]callflow.TrunkPolicy{
 		{Name: "backup", Priority: 2, CostPerMinute: 1.5},
 		{Name: "main", Priority: 1, Channels: 2, CostPerMinute: 0.9},
-	}, func() time.Time { return now })
+	}, clk)
 	type step struct {
 		do      string // acquire | release-ok | release-fault | wait
 		name    string // expected trunk for acquire ("" = none); trunk for release
@@ -53,7 +54,7 @@ func TestTrunks(t *testing.T) {
 		case "release-fault":
 			k.Release(s.name, true)
 		case "wait":
-			now = now.Add(time.Minute)
+			clk.JumpTo(clk.Now().Add(time.Minute))
 		}
 	}
 	if !k.Healthy("main") || k.Cost("backup") != 1.5 {

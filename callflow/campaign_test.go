@@ -1,0 +1,47 @@
+package callflow_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/robot"
+	"github.com/dozvon/dozvon/scheduler"
+	"github.com/dozvon/dozvon/store"
+)
+
+// TestCampaignNonHuman: a campaign's non_human setting is read and checked
+// by the call path, and a bad one keeps the campaign from parsing, with an
+// error that names the campaign (moved from scheduler's TestParseConfig when
+// the scheduler stopped importing robot).
+func TestCampaignNonHuman(t *testing.T) {
+	nh, err := scheduler.ParseConfig(store.Campaign{ID: "nh", Config: `{"script":"s","non_human":{"actions":{"voice_assistant":"message","machine":"hangup"},"min_confidence":0.6}}`},
+		callflow.CheckCampaign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := callflow.ParseNonHuman(nh.NonHuman)
+	if err != nil || p.Actions[detect.VoiceAssistant] != robot.NonHumanMessage || p.MinConfidence != 0.6 {
+		t.Fatalf("non_human: %+v, %v", p, err)
+	}
+	if p, err := callflow.ParseNonHuman(nil); err != nil || len(p.Actions) != 0 {
+		t.Fatalf("empty non_human: %+v, %v", p, err)
+	}
+	for _, bad := range []struct{ json, want string }{
+		{`{"script":"s","non_human":{"actions":{"robot":"hangup"}}}`, `unknown label "robot"`},
+		{`{"script":"s","non_human":{"actions":{"voice_assistant":"sing"}}}`, `unknown action "sing"`},
+		{`{"script":"s","non_human":{"actions":{"voice_assistant":"message"},"message":"Перезвоните, у вас долг по кредиту."}}`, "mentions the debt"},
+		{`{"script":"s","non_human":{"actoins":{}}}`, `unknown field "actoins"`},
+		{`{"script":"s","non_human":[1]}`, "non_human"},
+	} {
+		_, err := scheduler.ParseConfig(store.Campaign{ID: "c7", Config: bad.json}, callflow.CheckCampaign)
+		if err == nil || !strings.Contains(err.Error(), bad.want) || !strings.Contains(err.Error(), "campaign c7") {
+			t.Errorf("%s: %v, want an error naming campaign c7 and %q", bad.json, err, bad.want)
+		}
+	}
+	// Without the call path's check the scheduler takes the setting as it is.
+	if _, err := scheduler.ParseConfig(store.Campaign{ID: "c8", Config: `{"script":"s","non_human":{"actions":{"robot":"hangup"}}}`}); err != nil {
+		t.Fatalf("scheduler alone: %v", err)
+	}
+}

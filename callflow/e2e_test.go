@@ -1,0 +1,290 @@
+package callflow_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/asr"
+	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/robot"
+	"github.com/dozvon/dozvon/scheduler"
+	"github.com/dozvon/dozvon/store"
+	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/testcalls"
+	"github.com/dozvon/dozvon/tts"
+)
+
+// TestSweepOverSIP runs a small sweep for real: the scheduler, the guard, the
+// callflow's Dialer with telephony and the robot on verify_contact.yaml, against
+// testcalls' simulated phones over loopback SIP/RTP, reached through two
+// trunks of which the preferred one fails (503): failover, health, cost.
+func TestSweepOverSIP(t *testing.T) {
+	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // 11:00 in Moscow
+	r := newRig(t, start)
+	ctx, db, clock, guard, voice, phones, loop := r.ctx, r.db, r.clock, r.guard, r.voice, r.phones, r.loop
+	say := func(s ...string) []testcalls.Step {
+		var out []testcalls.Step
+		for _, x := range s {
+			out = append(out, testcalls.Step{Say: x})
+		}
+		return out
+	}
+	behaviours := map[string]testcalls.Behaviour{
+		"+79160000001": {Ring: 200 * time.Millisecond, Steps: say("да, это я", "да, удобно")},
+		"+79160000002": {Ring: 200 * time.Millisecond, Steps: say("нет, вы ошиблись номером")},
+		"+79160000003": {Ring: 200 * time.Millisecond, Steps: say("да, это я", "да, удобно")},
+		"+79160000004": {Ring: 100 * time.Millisecond, Reject: 486},
+		"+79160000005": {Ring: 200 * time.Millisecond, Steps: say("перестаньте мне звонить")},
+		// the carrier answers 183 with SIT tones and its message, then lets it ring out
+		"+79160000006": {EarlySIT: true, EarlyMedia: "Аппарат абонента выключен или находится вне зоны действия сети.", NoAnswer: true},
+	}
+	// Two trunks: "bad" (first by priority) answers every INVITE with 503, "good" reaches the phones.
+	broken, err := testcalls.NewCallee(ctx, telephony.Config{Name: "broken", Listen: loop}, voice, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostOf := func(uri string) string { return uri[strings.Index(uri, "@")+1:] }
+	var goodHost, badHost string
+	for p, b := range behaviours {
+		goodHost = hostOf(phones.Phone(p, b))
+		badHost = hostOf(broken.Phone(p, testcalls.Behaviour{Reject: 503}))
+	}
+	trunks := []telephony.Trunk{{Name: "bad", Host: badHost, Priority: 1, CostPerMinute: 0.5}, {Name: "good", Host: goodHost, Priority: 2, CostPerMinute: 1.2}}
+	ua, err := telephony.New(ctx, telephony.Config{Name: "dozvon", Listen: loop, RecordDir: t.TempDir(), Trunks: trunks}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pol []callflow.TrunkPolicy
+	for _, tr := range trunks {
+		pol = append(pol, callflow.TrunkPolicy{Name: tr.Name, Priority: tr.Priority, CostPerMinute: tr.CostPerMinute})
+	}
+	book := callflow.NewTrunks(pol, nil)
+	debtors := []store.Debtor{
+		{ID: "ok", Name: "Иванов Иван Иванович", Region: "г. Москва", Phones: []string{"+79160000001"}},
+		{ID: "second", Name: "Петрова Анна Сергеевна", Region: "г. Москва", Phones: []string{"+79160000002", "+79160000003"}},
+		{ID: "busy", Name: "Сидоров Пётр Петрович", Region: "г. Москва", Phones: []string{"+79160000004"}},
+		{ID: "refuse", Name: "Попов Андрей Николаевич", Region: "г. Москва", Phones: []string{"+79160000005"}},
+		{ID: "off", Name: "Орлова Вера Павловна", Region: "г. Москва", Phones: []string{"+79160000006"}},
+	}
+	for _, d := range debtors {
+		if err := db.UpsertDebtor(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := scheduler.Config{Script: filepath.Join("..", "scripts", "verify_contact.yaml"), Retry: scheduler.RetryRules{MaxPerPhone: 2},
+		CallerIDs: []scheduler.CallerID{{Number: "73830000000", Region: "Новосибирская область"}, {Number: "74950000000", Region: "г. Москва"}}}
+	if _, err := scheduler.CreateCampaign(ctx, db, "e2e", "e2e", cfg, debtors, start); err != nil {
+		t.Fatal(err)
+	}
+	flow, err := callflow.New(callflow.Config{
+		UA: ua, Guard: guard, Calls: db, Clock: clock, RingTimeout: 5 * time.Second, Trunks: book,
+		Voice:        robot.VoiceConfig{Voice: voice, LoadAudio: tts.LoadAudioFile},
+		Recognizer:   func(callID string) asr.Recognizer { return phones.Board().Recognizer(callID) },
+		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialer := &callflow.Dialer{Flow: flow,
+		Vars: func(c scheduler.Call) map[string]any {
+			return map[string]any{"debtor": map[string]any{"name": c.Debtor.Name, "first_name": "Иван"}, "creditor": map[string]any{"name": "Альфа Финанс"}}
+		},
+	}
+	var callerIDs []string
+	s, err := scheduler.New(scheduler.Options{Store: db, Guard: guard, Dialer: dialer, Clock: clock, Channels: 5, CheckConfig: callflow.CheckCampaign,
+		OnEvent: func(e scheduler.Event) {
+			if e.Attempt != nil && e.Task.DebtorID == "ok" {
+				callerIDs = append(callerIDs, e.Attempt.CallerID)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(ctx, start.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct{ state, outcome, result string }{
+		"+79160000001": {store.TaskDone, "identified", "answered"},
+		"+79160000002": {store.TaskDone, "wrong_person", "answered"},
+		"+79160000003": {store.TaskDone, "identified", "answered"},
+		"+79160000004": {store.TaskExhausted, "", "busy"},
+		"+79160000005": {store.TaskDone, "refused", "answered"},
+		// rang out, but the early media said the phone is off: retried by
+		// the unreachable rule (+4 h, after this 2 h run), not as no answer
+		"+79160000006": {store.TaskPending, "", "unreachable"},
+	}
+	tasks, _ := db.Tasks(ctx, "e2e")
+	calls := 0
+	for _, tk := range tasks {
+		w := want[tk.Phone]
+		if tk.State != w.state || tk.Outcome != w.outcome || tk.LastResult != w.result {
+			t.Errorf("%s: %s %q %s (%s), want %+v", tk.Phone, tk.State, tk.Outcome, tk.LastResult, tk.Reason, w)
+		}
+		tc, _ := db.TaskCalls(ctx, tk.ID)
+		calls += len(tc)
+		for _, c := range tc {
+			rec, err := db.Call(ctx, c.CallID)
+			if err != nil {
+				t.Errorf("call %s of %s not stored: %v", c.CallID, tk.Phone, err)
+				continue
+			}
+			if c.Result == "answered" && (len(rec.Turns) == 0 || c.RecordingPath == "" || c.CostKop <= 0 || rec.CostKop != c.CostKop ||
+				rec.Slots[callflow.SlotFirstAudio] == "") {
+				t.Errorf("answered call %s: %d turns, recording %q, cost %d kop (record %d), first audio %q",
+					c.CallID, len(rec.Turns), c.RecordingPath, c.CostKop, rec.CostKop, rec.Slots[callflow.SlotFirstAudio])
+			}
+			// the record is stamped on the ledger's clock (simulated here), not the wall clock
+			if rec.Started.Before(start) || rec.Started.After(start.Add(3*time.Hour)) || rec.Ended.Before(rec.Started) {
+				t.Errorf("call %s stamped %v–%v, want on the simulated clock from %v", c.CallID, rec.Started, rec.Ended, start)
+			}
+			switch {
+			case tk.Phone == "+79160000006":
+				if rec.Detection == nil || rec.Detection.Class != "announcement" || len(rec.Detection.Evidence) == 0 {
+					t.Errorf("call %s to the switched-off phone: detection %+v, want the announcement with its evidence", c.CallID, rec.Detection)
+				}
+			case c.Result == "answered":
+				// every outbound robot call keeps its first-phrase verdict
+				if rec.Detection == nil || rec.Detection.Class != "human" || rec.Detection.AtMs <= 0 {
+					t.Errorf("answered call %s: detection %+v, want a human verdict", c.CallID, rec.Detection)
+				}
+			}
+			if c.Trunk != "good" {
+				t.Errorf("call %s went out on trunk %q, want failover to good", c.CallID, c.Trunk)
+			}
+		}
+	}
+	if calls != 7 { // ok, second×2, busy×2 (+15 min), refuse, off
+		t.Errorf("%d calls, want 7", calls)
+	}
+	if len(callerIDs) != 1 || callerIDs[0] != "74950000000" {
+		t.Errorf("caller ID for a Moscow debtor: %v, want the Moscow number", callerIDs)
+	}
+	if book.Healthy("bad") || !book.Healthy("good") {
+		t.Errorf("trunk health: bad %v, good %v", book.Healthy("bad"), book.Healthy("good"))
+	}
+	if bs, _ := db.Blocks(ctx, "refuse", clock.Now()); len(bs) != 1 || bs[0].Kind != "refusal" {
+		t.Errorf("refusal block: %+v", bs)
+	}
+}
+
+// TestEveryDoorStoresTheSameRecord: a call placed as `dozvon call` places it
+// (Flow.Place), one placed by the scheduler (Dialer) and an inbound call
+// (Flow.Answer) are each stored by the one record builder with the trunk's
+// cost, the first-phrase verdict, the first-audio slot and the transcript,
+// stamped on the ledger's clock, and each emits its events in order under
+// the stored call's id, with no phone number in them.
+func TestEveryDoorStoresTheSameRecord(t *testing.T) {
+	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // Wednesday 11:00 in Moscow
+	r := newRig(t, start)
+	ctx, db, clk, guard, voice, phones, loop := r.ctx, r.db, r.clock, r.guard, r.voice, r.phones, r.loop
+	yes := testcalls.Behaviour{Ring: 200 * time.Millisecond, Steps: []testcalls.Step{{Say: "да, это я"}, {Say: "да, удобно"}}}
+	cliPhone, schedPhone := "+79160000011", "+79160000012"
+	uri := phones.Phone(cliPhone, yes)
+	phones.Phone(schedPhone, yes)
+	host := uri[strings.Index(uri, "@")+1:]
+	ua, err := telephony.New(ctx, telephony.Config{Name: "dozvon", Listen: loop, RecordDir: t.TempDir(),
+		Trunks: []telephony.Trunk{{Name: "main", Host: host, CostPerMinute: 1.2}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := &eventLog{}
+	flow, err := callflow.New(callflow.Config{
+		UA: ua, Guard: guard, Calls: db, Clock: clk, RingTimeout: 5 * time.Second, Events: events,
+		Trunks:       callflow.NewTrunks([]callflow.TrunkPolicy{{Name: "main", CostPerMinute: 1.2}}, clk),
+		Voice:        robot.VoiceConfig{Voice: voice, LoadAudio: tts.LoadAudioFile},
+		Recognizer:   func(callID string) asr.Recognizer { return phones.Board().Recognizer(callID) },
+		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join("..", "scripts", "verify_contact.yaml")
+	vars := map[string]any{"debtor": map[string]any{"name": "Иванов Иван Иванович", "first_name": "Иван"}}
+	ids := map[string]string{} // door → call id
+
+	// 1. The CLI's door.
+	rep, err := flow.Place(ctx, callflow.Request{To: cliPhone, DebtorID: "cli", Region: "г. Москва", Script: script, Vars: vars})
+	if err != nil || rep.DialErr != nil {
+		t.Fatalf("place: %v, dial %v", err, rep.DialErr)
+	}
+	ids["cli"] = rep.ID
+
+	// 2. The scheduler's door.
+	d := store.Debtor{ID: "sched", Name: "Петрова Анна Сергеевна", Region: "г. Москва", Phones: []string{schedPhone}}
+	if err := db.UpsertDebtor(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scheduler.CreateCampaign(ctx, db, "doors", "doors", scheduler.Config{Script: script}, []store.Debtor{d}, start); err != nil {
+		t.Fatal(err)
+	}
+	s, err := scheduler.New(scheduler.Options{Store: db, Guard: guard, Dialer: &callflow.Dialer{Flow: flow, Vars: func(scheduler.Call) map[string]any { return vars }}, Clock: clk, Channels: 1,
+		CheckConfig: callflow.CheckCampaign, OnEvent: func(e scheduler.Event) {
+			if e.Attempt != nil {
+				ids["scheduler"] = e.Attempt.CallID
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(ctx, start.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+
+	// 3. The inbound door: the simulated phone calls the robot back.
+	if err := ua.Serve(ctx, func(cctx context.Context, in *telephony.Inbound) {
+		rep, err := flow.Answer(ctx, cctx, in, callflow.AnswerRequest{Script: script, Vars: vars, Trunk: "main"})
+		if err != nil {
+			t.Errorf("answer: %v", err)
+		}
+		ids["inbound"] = rep.ID
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := phones.Dial(ctx, ua.URI("robot"), testcalls.Behaviour{Greeting: "алло", Steps: yes.Steps}); err != nil {
+		t.Fatal(err)
+	}
+	ua.Wait()
+
+	for _, door := range []string{"cli", "scheduler", "inbound"} {
+		id := ids[door]
+		rec, err := db.Call(ctx, id)
+		if err != nil {
+			t.Errorf("%s: call %q not stored: %v", door, id, err)
+			continue
+		}
+		var caller int
+		for _, tr := range rec.Turns {
+			if tr.Who == robot.WhoCaller && tr.Kind == "speech" {
+				caller++
+			}
+		}
+		if rec.CostKop <= 0 || rec.Detection == nil || rec.Detection.Class != "human" || rec.Slots[callflow.SlotFirstAudio] == "" ||
+			caller == 0 || rec.RecordingPath == "" || rec.Outcome != "identified" {
+			t.Errorf("%s: stored cost %d kop, verdict %+v, first audio %q, %d caller turns of %d, recording %q, outcome %q",
+				door, rec.CostKop, rec.Detection, rec.Slots[callflow.SlotFirstAudio], caller, len(rec.Turns), rec.RecordingPath, rec.Outcome)
+		}
+		if rec.Started.Before(start) || rec.Answered.Before(rec.Started) || rec.Ended.Before(rec.Answered) {
+			t.Errorf("%s: stamped %v / %v / %v, want on the ledger's clock from %v", door, rec.Started, rec.Answered, rec.Ended, start)
+		}
+		evs := events.of(id)
+		var kinds []string
+		for i, e := range evs {
+			kinds = append(kinds, string(e.Kind))
+			if i > 0 && e.At.Before(evs[i-1].At) {
+				t.Errorf("%s: event %s at %v before the previous one at %v", door, e.Kind, e.At, evs[i-1].At)
+			}
+			if s := fmt.Sprintf("%+v", e); strings.Contains(s, "916000001") {
+				t.Errorf("%s: event %s holds a phone number: %s", door, e.Kind, s)
+			}
+		}
+		k := strings.Join(kinds, " ")
+		if !strings.HasPrefix(k, "started answered") || !strings.HasSuffix(k, "outcome ended") ||
+			!strings.Contains(k, "verdict") || !strings.Contains(k, "turn") {
+			t.Errorf("%s: events %s", door, k)
+		}
+	}
+}

@@ -1,0 +1,84 @@
+package callflow_test
+
+import (
+	"context"
+	"log/slog"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/store"
+	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/testcalls"
+	"github.com/dozvon/dozvon/tts"
+)
+
+// rig is what the end-to-end tests share: a store, a guard on a simulated
+// clock, an espeak voice and simulated phones on loopback SIP.
+type rig struct {
+	ctx    context.Context
+	db     *store.DB
+	clock  *clock.Sim
+	guard  *compliance.Guard
+	voice  tts.Synthesizer
+	phones *testcalls.Callee
+	loop   []telephony.Listen
+}
+
+// newRig starts the rig with the clock at start; it skips the test when no
+// voice is installed.
+func newRig(t *testing.T, start time.Time) *rig {
+	t.Helper()
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		t.Skip("espeak-ng not installed: the robot and the simulated phones need a voice (tools/setup-debian.sh)")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	t.Cleanup(cancel)
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	r := &rig{ctx: ctx, db: db, clock: clock.NewSim(start), loop: []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}}
+	if r.guard, err = compliance.NewGuard(compliance.Config{Ledger: db, Clock: r.clock, Logger: slog.New(slog.DiscardHandler)}); err != nil {
+		t.Fatal(err)
+	}
+	engine, err := tts.NewEspeak(tts.EspeakOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.voice = tts.NewCache(filepath.Join(t.TempDir(), "tts"), engine, "espeak-ru")
+	if r.phones, err = testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: r.loop}, r.voice, nil); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// eventLog is a test double Subscriber that keeps every event.
+type eventLog struct {
+	mu sync.Mutex
+	ev []callflow.Event
+}
+
+func (l *eventLog) CallEvent(e callflow.Event) {
+	l.mu.Lock()
+	l.ev = append(l.ev, e)
+	l.mu.Unlock()
+}
+
+func (l *eventLog) of(callID string) []callflow.Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []callflow.Event
+	for _, e := range l.ev {
+		if e.CallID == callID {
+			out = append(out, e)
+		}
+	}
+	return out
+}
