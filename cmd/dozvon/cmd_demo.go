@@ -5,19 +5,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
 
 	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/report"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
@@ -137,7 +135,7 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 		len(debtors), strings.TrimPrefix(phones.Phone("probe", testcalls.Behaviour{Reject: 404}), "sip:probe@"), ua.Addr(), sc.Name, sc.VersionString(), *channels)
 	fmt.Fprintf(e.stdout, "230-FZ clock: %s (fixed for the demo; calls and audio are real-time)\n\n", demoAt().In(mustZone("Europe/Moscow")).Format("Mon 2006-01-02 15:04 MST"))
 
-	reps := make([]callReport, len(debtors))
+	rows := make([]report.CallRow, len(debtors))
 	sem := make(chan struct{}, max(1, *channels))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -153,18 +151,18 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 			defer func() { <-sem }()
 			rep := rt.placeCall(ctx, ua, req)
 			mu.Lock()
-			reps[i] = rep
+			rows[i] = report.CallRow{Phone: d.Phone, What: d.What, Report: rep}
 			mu.Unlock()
-			fmt.Fprintf(e.stdout, "  done %-16s %s\n", compliance.MaskPhone(d.Phone), shortResult(rep))
+			fmt.Fprintf(e.stdout, "  done %-16s %s\n", compliance.MaskPhone(d.Phone), report.CallResult(rep))
 		}()
 	}
 	wg.Wait()
 	fmt.Fprintf(e.stdout, "\nall %d calls done in %.1fs\n\n", len(debtors), time.Since(start).Seconds())
-	printDemoTable(e.stdout, debtors, reps)
-	for i, r := range reps {
-		if string(r.Result.Outcome) == "identified" || string(r.Result.Outcome) == "callback" {
-			fmt.Fprintf(e.stdout, "\ntranscript, %s (%s):\n", compliance.MaskPhone(debtors[i].Phone), debtors[i].What)
-			printTranscript(e.stdout, r.Result.Result)
+	report.WriteCalls(e.stdout, rows)
+	for _, r := range rows {
+		if o := r.Report.Result.Outcome; o == "identified" || o == "callback" {
+			fmt.Fprintf(e.stdout, "\ntranscript, %s (%s):\n", compliance.MaskPhone(r.Phone), r.What)
+			printTranscript(e.stdout, r.Report.Result.Result)
 		}
 	}
 	fmt.Fprintf(e.stdout, "\ndatabase: %s; recordings: %s\n", strings.TrimPrefix(cfg.Store.DSN, "sqlite:"), cfg.SIP.RecordDir)
@@ -188,71 +186,6 @@ func mustZone(name string) *time.Location {
 		return time.UTC
 	}
 	return l
-}
-
-func shortResult(r callReport) string {
-	switch {
-	case r.Decision != nil && !r.Decision.Allowed:
-		return "not called: 230-FZ " + strings.Join(r.Decision.Reasons, ",")
-	case r.DialErr != nil:
-		var de *telephony.DialError
-		if errors.As(r.DialErr, &de) {
-			return string(de.Result)
-		}
-		return "failed"
-	default:
-		return string(r.Result.Outcome)
-	}
-}
-
-func printDemoTable(w io.Writer, debtors []testcalls.SimulatedPhone, reps []callReport) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "phone\tbehaviour\tlocal time\t230-FZ\tSIP\toutcome\tslots\tturns\tsec\trecording")
-	counts := map[string]int{}
-	for i, d := range debtors {
-		r := reps[i]
-		local, fz := "-", "-"
-		if r.Decision != nil {
-			local = r.Decision.Local.Format("15:04 MST")
-			fz = "ok"
-			if !r.Decision.Allowed {
-				fz = "denied: " + strings.Join(r.Decision.Reasons, ",")
-			}
-		}
-		sip := "-"
-		if r.Dial.Code != 0 {
-			sip = fmt.Sprint(r.Dial.Code)
-		}
-		var de *telephony.DialError
-		if errors.As(r.DialErr, &de) {
-			sip = fmt.Sprintf("%d %s", de.Code, de.Result)
-			if de.Code == 0 {
-				sip = string(de.Result)
-			}
-		}
-		outcome := string(r.Result.Outcome)
-		if outcome == "" {
-			outcome = "-"
-		}
-		counts[shortResult(r)]++
-		rec := r.Record.RecordingPath
-		if rec == "" {
-			rec = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%.1f\t%s\n", compliance.MaskPhone(d.Phone), d.What, local, fz, sip,
-			outcome, strings.TrimPrefix(strings.TrimSuffix(slotsText(r.Result.Slots), ")"), " ("), len(r.Result.Turns), r.Duration.Seconds(), rec)
-	}
-	tw.Flush()
-	var keys []string
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
-	}
-	fmt.Fprintln(w, "\nsummary:", strings.Join(parts, ", "))
 }
 
 // simulatedPhoneCall is a robot call to one of the simulated phones: the
