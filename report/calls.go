@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -69,14 +70,9 @@ func WriteCalls(w io.Writer, rows []CallRow) {
 			dash(string(r.Result.Outcome)), strings.ReplaceAll(slots(shown), ";", ", "), len(r.Result.Turns), r.Duration.Seconds(), dash(r.Record.RecordingPath))
 	}
 	tw.Flush()
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, counts[k])
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
 	}
 	fmt.Fprintln(w, "\nsummary:", strings.Join(parts, ", "))
 }

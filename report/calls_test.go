@@ -10,7 +10,6 @@ import (
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/robot"
-	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
 )
@@ -18,7 +17,7 @@ import (
 func TestCallResultAndTable(t *testing.T) {
 	local := time.Date(2026, 11, 24, 11, 0, 0, 0, time.FixedZone("MSK", 3*3600))
 	answered := callflow.Report{Decision: &compliance.Decision{Allowed: true, Local: local}, Dial: telephony.DialInfo{Code: 200},
-		Result: robot.CallResult{Result: robot.Result{Outcome: scripts.OutcomeCallback,
+		Result: robot.CallResult{Result: robot.Result{Outcome: "callback",
 			Slots: map[string]string{"callback_at": "2026-11-25T10:00:00+03:00", "first_audio": "x.wav"}}},
 		Record: store.CallRecord{RecordingPath: "r.wav"}, Duration: 20 * time.Second}
 	rows := []CallRow{

@@ -3,7 +3,9 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -70,16 +72,8 @@ func (p *Progress) Calls() int {
 func (p *Progress) Line(elapsed time.Duration) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	keys := make([]string, 0, len(p.outcomes))
-	for k := range p.outcomes {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if p.outcomes[keys[i]] != p.outcomes[keys[j]] {
-			return p.outcomes[keys[i]] > p.outcomes[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
+	keys := slices.Sorted(maps.Keys(p.outcomes))
+	sort.SliceStable(keys, func(i, j int) bool { return p.outcomes[keys[i]] > p.outcomes[keys[j]] })
 	var parts []string
 	for _, k := range keys {
 		parts = append(parts, fmt.Sprintf("%s %d", k, p.outcomes[k]))

@@ -3,7 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"text/tabwriter"
 	"time"
 )
@@ -27,14 +28,9 @@ func WriteTable(w io.Writer, rows []Row, expect map[string]string) {
 		s, c := r.totals()
 		talk, cost, calls = talk+s, cost+c, calls+len(r.Calls)
 	}
-	keys := make([]string, 0, len(byState))
-	for k := range byState {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "phones (tasks) by state / outcome\tcount")
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(byState)) {
 		fmt.Fprintf(tw, "%s\t%d\n", k, byState[k])
 	}
 	tw.Flush()
@@ -54,12 +50,7 @@ func WriteTable(w io.Writer, rows []Row, expect map[string]string) {
 		}
 	}
 	fmt.Fprintf(w, "simulation check: %d of %d debtors ended as their phones' behaviour predicts\n", match, len(expect))
-	mk := make([]string, 0, len(miss))
-	for k := range miss {
-		mk = append(mk, k)
-	}
-	sort.Strings(mk)
-	for _, k := range mk {
+	for _, k := range slices.Sorted(maps.Keys(miss)) {
 		fmt.Fprintf(w, "  expected → got: %s ×%d\n", k, miss[k])
 	}
 }
