@@ -80,6 +80,7 @@ type Schedule struct {
 // Config is a campaign's settings, stored as JSON in store.Campaign.Config.
 type Config struct {
 	Script    string     `json:"script"`
+	Creditor  string     `json:"creditor,omitempty"`   // the creditor the robot names; empty: the binary's config
 	Trunks    []string   `json:"trunks,omitempty"`     // in order of preference; empty: the UA's trunks by priority
 	CallerIDs []CallerID `json:"caller_ids,omitempty"` // the pool; the first is the fallback
 	Schedule  Schedule   `json:"schedule"`

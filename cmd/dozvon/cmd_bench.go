@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
+
+	"github.com/dozvon/dozvon/loadtest"
 )
 
 const benchUsage = `usage: dozvon bench calls -n N [--duration D] [--ramp R] [--json] [--cpuprofile FILE] [--script FILE] [--record DIR]
@@ -26,7 +30,7 @@ func cmdBench(ctx context.Context, e env, args []string) int {
 	case "calls":
 		return benchCalls(ctx, e, args[1:])
 	case "callee":
-		return benchCallee(ctx, e, args[1:])
+		return loadtest.RunCallee(ctx, e.stdin, e.stdout, e.stderr, args[1:])
 	case "detect":
 		return benchDetect(ctx, e, args[1:])
 	case "-h", "--help", "help":
@@ -35,4 +39,32 @@ func cmdBench(ctx context.Context, e env, args []string) int {
 	}
 	fmt.Fprintf(e.stderr, "dozvon: bench: unknown subcommand %q\n%s\n", args[0], benchUsage)
 	return 2
+}
+
+// benchCalls wires the config into the load-test harness.
+func benchCalls(ctx context.Context, e env, args []string) int {
+	o, err := loadtest.ParseArgs(args, e.stderr)
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(e.stderr, "dozvon: %v\n", err)
+		}
+		return 2
+	}
+	cfg, err := loadConfig(o.Config, e.getenv)
+	if err != nil {
+		err = fmt.Errorf("bench calls: %w", err)
+	} else {
+		o.TTSEngine, o.TTSCache = cfg.TTS.Engine, cfg.TTS.CacheDir
+		o.VAD = (&runtime{cfg: cfg}).vadConfig() // the config's VAD, as every call gets it
+		o.Vars = callVars(cfg.Creditor, "Иванов Иван Иванович", "Иван")
+		var res loadtest.Result
+		if res, err = loadtest.Run(ctx, o, e.stderr); err == nil {
+			err = loadtest.Report(e.stdout, o, res)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "dozvon: %v\n", err)
+		return 1
+	}
+	return 0
 }

@@ -18,8 +18,12 @@ import (
 // config is dozvon's one YAML file (default dozvon.yaml when present), with
 // environment overrides applied after it (see applyEnv).
 type config struct {
-	SIP telephony.Config `yaml:"sip"`
-	ASR struct {
+	// Creditor is the creditor the robot names on every call (230-FZ art. 7
+	// requires it); a campaign's own "creditor" wins. Unset: simulated calls
+	// speak the script's default, and a sweep that dials real numbers refuses.
+	Creditor string           `yaml:"creditor"`
+	SIP      telephony.Config `yaml:"sip"`
+	ASR      struct {
 		// Engine: vosk (default), dtmf (keypad only), or simulated (demo/tests:
 		// the simulated phones' planned text stands in for recognition).
 		Engine  string `yaml:"engine"`
@@ -109,23 +113,14 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 
 // applyEnv applies DOZVON_* and VOSK_MODEL overrides.
 func applyEnv(c *config, getenv func(string) string) error {
-	if v := getenv("VOSK_MODEL"); v != "" {
-		c.ASR.Model = v
-	}
-	if v := getenv("DOZVON_LIBVOSK"); v != "" {
-		c.ASR.Library = v
-	}
-	if v := getenv("DOZVON_ASR"); v != "" {
-		c.ASR.Engine = v
-	}
-	if v := getenv("DOZVON_TTS"); v != "" {
-		c.TTS.Engine = v
-	}
-	if v := getenv("DOZVON_DSN"); v != "" {
-		c.Store.DSN = v
-	}
-	if v := getenv("DOZVON_RECORD_DIR"); v != "" {
-		c.SIP.RecordDir = v
+	for name, dst := range map[string]*string{
+		"VOSK_MODEL": &c.ASR.Model, "DOZVON_LIBVOSK": &c.ASR.Library, "DOZVON_ASR": &c.ASR.Engine, "DOZVON_TTS": &c.TTS.Engine,
+		"DOZVON_DSN": &c.Store.DSN, "DOZVON_RECORD_DIR": &c.SIP.RecordDir, "DOZVON_TRANSFER_TO": &c.Robot.TransferTo,
+		"DOZVON_CREDITOR": &c.Creditor,
+	} {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
 	}
 	if v := getenv("DOZVON_SIP_HOST"); v != "" && len(c.SIP.Listen) > 0 {
 		c.SIP.Listen[0].Host = v
@@ -137,8 +132,15 @@ func applyEnv(c *config, getenv func(string) string) error {
 		}
 		c.SIP.Listen[0].Port = p
 	}
-	if v := getenv("DOZVON_TRANSFER_TO"); v != "" {
-		c.Robot.TransferTo = v
-	}
 	return nil
+}
+
+// callVars are a call's script variables: the debtor's full and first name
+// and the creditor when one is configured (unset, the script's default stands).
+func callVars(creditor, name, first string) map[string]any {
+	v := map[string]any{"debtor": map[string]any{"name": name, "first_name": first}}
+	if creditor != "" {
+		v["creditor"] = map[string]any{"name": creditor}
+	}
+	return v
 }

@@ -48,6 +48,23 @@ func TestLoadConfig(t *testing.T) {
 				t.Fatalf("got %+v", c)
 			}
 		}},
+		{name: "creditor", file: "creditor: ООО «Вектор»\n", check: func(t *testing.T, c config) {
+			v := callVars(c.Creditor, "Иванов Иван Иванович", "Иван")
+			if c.Creditor != "ООО «Вектор»" || v["creditor"].(map[string]any)["name"] != "ООО «Вектор»" {
+				t.Fatalf("creditor %q, vars %v", c.Creditor, v)
+			}
+		}},
+		{name: "creditor from the environment", file: "creditor: ООО «Вектор»\n", env: map[string]string{"DOZVON_CREDITOR": "АО «Сигма»"},
+			check: func(t *testing.T, c config) {
+				if c.Creditor != "АО «Сигма»" {
+					t.Fatalf("creditor %q", c.Creditor)
+				}
+			}},
+		{name: "no creditor leaves the script's default", check: func(t *testing.T, c config) {
+			if v := callVars(c.Creditor, "Иванов Иван Иванович", "Иван"); c.Creditor != "" || v["creditor"] != nil {
+				t.Fatalf("creditor %q, vars %v", c.Creditor, v)
+			}
+		}},
 		{name: "unknown key names its line", file: "sip:\n  name: x\n  lisen: []\n", wantErr: "line 3"},
 		{name: "bad engine", file: "asr: {engine: google}\n", wantErr: `asr.engine "google"`},
 		{name: "bad duration", file: "sip: {ring_timeout: soon}\n", wantErr: "line 1"},
@@ -95,5 +112,24 @@ func TestParseVars(t *testing.T) {
 	}
 	if _, err := parseVars([]string{"novalue"}); err == nil {
 		t.Fatal("a var without = was accepted")
+	}
+}
+
+// TestSweepNeedsACreditor: a sweep that would dial real debtors refuses to
+// start when neither the config nor the campaign names the creditor.
+func TestSweepNeedsACreditor(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "dozvon.yaml")
+	pf := filepath.Join(dir, "p.csv")
+	if err := os.WriteFile(cfg, []byte("store: {dsn: \"sqlite:"+filepath.Join(dir, "d.db")+"\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pf, []byte("id;fio;phone\n1;Иванов Иван Иванович;+79160000001\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr strings.Builder
+	e := env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	if code := cmdSweep(t.Context(), e, []string{"--portfolio", pf, "--config", cfg}); code != 1 || !strings.Contains(stderr.String(), "no creditor configured") {
+		t.Fatalf("exit %d, stderr %q: want a refusal naming the missing creditor", code, stderr.String())
 	}
 }

@@ -1,8 +1,7 @@
-package main
+package loadtest
 
 import (
 	"bufio"
-	"fmt"
 	"os"
 	"slices"
 	"strconv"
@@ -11,10 +10,10 @@ import (
 	"time"
 )
 
-// benchRaiseNoFile raises the soft open-file limit to the hard limit: every
+// raiseNoFile raises the soft open-file limit to the hard limit: every
 // call holds RTP and RTCP sockets on both sides. It returns the soft limit now
 // in force (0 when it cannot be read).
-func benchRaiseNoFile() uint64 {
+func raiseNoFile() uint64 {
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		return 0
@@ -27,8 +26,8 @@ func benchRaiseNoFile() uint64 {
 	return lim.Cur
 }
 
-// benchCPUTime is this process's user+sys CPU time so far (getrusage).
-func benchCPUTime() time.Duration {
+// cpuTime is this process's user+sys CPU time so far (getrusage).
+func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
@@ -36,22 +35,22 @@ func benchCPUTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// benchPeakRSS is this process's peak resident set (VmHWM), in bytes.
-func benchPeakRSS() int64 {
-	return benchProcStatusKB("/proc/self/status", "VmHWM:") * 1024
+// peakRSS is this process's peak resident set (VmHWM), in bytes.
+func peakRSS() int64 {
+	return procStatusKB("/proc/self/status", "VmHWM:") * 1024
 }
 
-func benchProcStatusKB(path, key string) int64 {
+func procStatusKB(path, key string) int64 {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0
 	}
 	defer f.Close()
-	return benchParseStatusKB(bufio.NewScanner(f), key)
+	return parseStatusKB(bufio.NewScanner(f), key)
 }
 
-// benchParseStatusKB finds "Key:   1234 kB" in /proc/*/status text.
-func benchParseStatusKB(sc *bufio.Scanner, key string) int64 {
+// parseStatusKB finds "Key:   1234 kB" in /proc/*/status text.
+func parseStatusKB(sc *bufio.Scanner, key string) int64 {
 	for sc.Scan() {
 		line := sc.Text()
 		if !strings.HasPrefix(line, key) {
@@ -70,8 +69,8 @@ func benchParseStatusKB(sc *bufio.Scanner, key string) int64 {
 	return 0
 }
 
-// benchLoadAvg is the first three fields of /proc/loadavg ("" when unreadable).
-func benchLoadAvg() string {
+// loadAvg is the first three fields of /proc/loadavg ("" when unreadable).
+func loadAvg() string {
 	data, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
 		return ""
@@ -83,8 +82,8 @@ func benchLoadAvg() string {
 	return strings.Join(f[:3], " ")
 }
 
-// benchQuantile returns the q-quantile (0..1, nearest rank) of ds; 0 for none.
-func benchQuantile(ds []time.Duration, q float64) time.Duration {
+// quantile returns the q-quantile (0..1, nearest rank) of ds; 0 for none.
+func quantile(ds []time.Duration, q float64) time.Duration {
 	if len(ds) == 0 {
 		return 0
 	}
@@ -95,24 +94,19 @@ func benchQuantile(ds []time.Duration, q float64) time.Duration {
 	return s[i]
 }
 
-// benchMs formats a duration as milliseconds with one decimal.
-func benchMs(d time.Duration) string {
-	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
-}
-
-// benchUDPCounters reads the kernel's UDP counters (/proc/net/snmp) of this
+// udpCounters reads the kernel's UDP counters (/proc/net/snmp) of this
 // network namespace: InErrors/RcvbufErrors count datagrams dropped because a
 // socket's receive buffer was full. nil when unreadable.
-func benchUDPCounters() map[string]int64 {
+func udpCounters() map[string]int64 {
 	data, err := os.ReadFile("/proc/net/snmp")
 	if err != nil {
 		return nil
 	}
-	return benchParseSNMP(string(data), "Udp:")
+	return parseSNMP(string(data), "Udp:")
 }
 
-// benchParseSNMP pairs the header and value lines of one /proc/net/snmp protocol.
-func benchParseSNMP(text, proto string) map[string]int64 {
+// parseSNMP pairs the header and value lines of one /proc/net/snmp protocol.
+func parseSNMP(text, proto string) map[string]int64 {
 	var lines [][]string
 	for _, l := range strings.Split(text, "\n") {
 		if f := strings.Fields(l); len(f) > 1 && f[0] == proto {
@@ -133,29 +127,29 @@ func benchParseSNMP(text, proto string) map[string]int64 {
 	return out
 }
 
-// benchCPUStat is the machine-wide "cpu" line of /proc/stat: busy and total
+// cpuStat is the machine-wide "cpu" line of /proc/stat: busy and total
 // jiffies (idle and iowait count as not busy).
-type benchCPUStat struct{ busy, total int64 }
+type cpuStat struct{ busy, total int64 }
 
-func benchMachineCPU() benchCPUStat {
+func machineCPU() cpuStat {
 	data, err := os.ReadFile("/proc/stat")
 	if err != nil {
-		return benchCPUStat{}
+		return cpuStat{}
 	}
-	return benchParseProcStat(string(data))
+	return parseProcStat(string(data))
 }
 
-func benchParseProcStat(text string) benchCPUStat {
+func parseProcStat(text string) cpuStat {
 	line, _, _ := strings.Cut(text, "\n")
 	f := strings.Fields(line)
 	if len(f) < 6 || f[0] != "cpu" {
-		return benchCPUStat{}
+		return cpuStat{}
 	}
-	var s benchCPUStat
+	var s cpuStat
 	for i, v := range f[1:] {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return benchCPUStat{}
+			return cpuStat{}
 		}
 		if i >= 8 { // guest and guest_nice are already counted in user and nice
 			break
@@ -168,8 +162,8 @@ func benchParseProcStat(text string) benchCPUStat {
 	return s
 }
 
-// benchBusyPercent is the share of all cores that was busy between a and b.
-func benchBusyPercent(a, b benchCPUStat) float64 {
+// busyPercent is the share of all cores that was busy between a and b.
+func busyPercent(a, b cpuStat) float64 {
 	if b.total <= a.total {
 		return 0
 	}

@@ -1,0 +1,5 @@
+// Package report turns a campaign's stored tasks and calls into what the
+// supervisor reads: the live progress line of a running sweep, the results
+// table, the simulation check and the results CSV. The web app and its
+// exports grow from here, over the same rows.
+package report
