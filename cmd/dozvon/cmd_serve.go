@@ -4,9 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/dozvon/dozvon/clock"
 	"log/slog"
 	"time"
+
+	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/phonenum"
 
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/scripts"
@@ -71,7 +73,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 			log.Warn("inbound call not taken", "err", err)
 			return
 		}
-		log.Info("inbound call done", "call", rep.ID, "from", in.From(), "outcome", rep.Result.Outcome)
+		log.Info("inbound call done", "call", rep.ID, "from", phonenum.Mask(in.From()), "outcome", rep.Result.Outcome)
 	})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "dozvon serve:", err)
