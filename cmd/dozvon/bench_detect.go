@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
-	"sync"
 	"time"
 
+	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/loadtest"
 	"github.com/dozvon/dozvon/scripts"
-	"github.com/dozvon/dozvon/telephony"
-	"github.com/dozvon/dozvon/testcalls"
 )
 
 // benchDetect runs first-phrase detection on live calls: each labelled
@@ -35,10 +33,7 @@ func benchDetect(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return 2
 	}
-	fail := func(err error) int {
-		fmt.Fprintln(e.stderr, "dozvon bench detect:", err)
-		return 2
-	}
+	fail := e.fail("bench detect", 2)
 	if len(dirs) != 1 {
 		fmt.Fprintln(e.stderr, "usage: dozvon bench detect DIR [--channels N] [--json]  (DIR as for detect eval)")
 		return 2
@@ -56,68 +51,28 @@ func benchDetect(ctx context.Context, e env, args []string) int {
 		return fail(err)
 	}
 	defer os.RemoveAll(work)
-	loop := []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
-	cfg.Store.DSN = "sqlite:" + filepath.Join(work, "dozvon.db")
-	cfg.SIP.RecordDir = ""
-	cfg.SIP.Listen = loop
-	if cfg.ASR.Engine == "vosk" && cfg.ASR.Model == "" {
-		if _, err := findModel(); err != nil {
-			cfg.ASR.Engine = "simulated"
-		}
+	if err := loopback(&cfg, work); err != nil {
+		return fail(err)
 	}
+	cfg.SIP.RecordDir = ""
 	sc, err := scripts.Load(*scriptPath)
 	if err != nil {
 		return fail(err)
 	}
-	log := newLogger(e.stderr, slog.LevelError)
-	rt, err := newRuntime(ctx, cfg, log, nil)
+	rt, _, flow, err := wire(ctx, cfg, newLogger(e.stderr, slog.LevelError), nil, nil)
 	if err != nil {
 		return fail(err)
 	}
 	defer rt.close()
-	phones, err := testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: loop}, rt.voice, log)
-	if err != nil {
-		return fail(err)
-	}
-	ua, err := telephony.New(ctx, cfg.SIP, log)
+	phones, err := rt.simPhones(ctx)
 	if err != nil {
 		return fail(err)
 	}
 	fmt.Fprintf(e.stderr, "bench detect: %d recordings from %s as callee answers over loopback SIP, %d at a time, ASR %s\n",
 		len(set), dirs[0], *channels, cfg.ASR.Engine)
-
-	files := make([]detect.FileResult, len(set))
-	var undecided int
-	var mu sync.Mutex
-	sem := make(chan struct{}, max(1, *channels))
-	var wg sync.WaitGroup
 	started := time.Now()
-	for i, smp := range set {
-		// the phone answers with the recording, stays quiet 3 s after the
-		// robot's prompt, then hangs up: the verdict is all this measures
-		uri := phones.Phone(fmt.Sprintf("rec-%d", i), testcalls.Behaviour{Ring: 100 * time.Millisecond,
-			GreetingAudio: smp.Audio, GreetingText: smp.Text, Steps: []testcalls.Step{{Silence: 3 * time.Second}, {Hangup: true}}})
-		req := simulatedPhoneCall(uri, sc, mustZone("Europe/Moscow"), phones, "Иванов Иван Иванович", "Иван")
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			rep := rt.placeCall(ctx, ua, req)
-			mu.Lock()
-			defer mu.Unlock()
-			fr := detect.FileResult{Path: smp.Path, Label: smp.Label}
-			if d := rep.Result.Detection; d != nil {
-				fr.Decision = *d
-			} else {
-				// no verdict before the call ended: counted as wrong, at the call's length
-				undecided++
-				fr.Decision = detect.Decision{Class: "none", At: rep.Duration, SettledAt: rep.Duration}
-			}
-			files[i] = fr
-		}()
-	}
-	wg.Wait()
+	files, undecided := loadtest.DetectLive(ctx, flow, phones, set, callflow.Request{ScriptDoc: sc, Location: mustZone("Europe/Moscow"),
+		RingTimeout: 5 * time.Second, Recognizer: rt.standIn(phones), Vars: callVars("", "Иванов Иван Иванович", "Иван")}, *channels)
 	rep := detect.Summarise(files)
 	if *asJSON {
 		if err := json.NewEncoder(e.stdout).Encode(rep); err != nil {

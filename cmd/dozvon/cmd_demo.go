@@ -9,12 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/dozvon/dozvon/asr"
+	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/loadtest"
 	"github.com/dozvon/dozvon/report"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
@@ -55,75 +55,77 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	fail := func(err error) int {
-		fmt.Fprintln(e.stderr, "dozvon demo:", err)
-		return 2
-	}
+	fail := e.fail("demo", 2)
 	cfg, err := loadConfig(*cfgPath, e.getenv)
 	if err != nil {
 		return fail(err)
 	}
-	level := slog.LevelWarn
-	if *verbose {
-		level = slog.LevelDebug
-	}
-	log := newLogger(e.stderr, level)
-	if err := os.RemoveAll(*dir); err != nil {
+	log := newLogger(e.stderr, logLevel(*verbose, slog.LevelWarn))
+	if err := loopback(&cfg, *dir); err != nil {
 		return fail(err)
 	}
-	cfg.Store.DSN = "sqlite:" + filepath.Join(*dir, "dozvon.db")
-	cfg.SIP.RecordDir = filepath.Join(*dir, "recordings")
-	loop := []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
-	cfg.SIP.Listen = loop
-
-	// Recognition: Vosk when a model is there, else the phones' planned text.
-	if cfg.ASR.Engine == "vosk" && cfg.ASR.Model == "" {
-		if _, err := findModel(); err != nil {
-			cfg.ASR.Engine = "simulated"
-		}
-	}
-	var asrNote string
-	switch cfg.ASR.Engine {
-	case "simulated":
-		asrNote = simulatedASRNote
-	case "dtmf":
-		asrNote = "ASR: keypad only (dtmf)"
-	default:
-		asrNote = "ASR: Vosk"
-	}
-	fmt.Fprintln(e.stdout, asrNote)
-
+	fmt.Fprintln(e.stdout, map[string]string{"simulated": simulatedASRNote, "dtmf": "ASR: keypad only (dtmf)", "vosk": "ASR: Vosk"}[cfg.ASR.Engine])
 	sc, err := scripts.Load(*scriptPath)
 	if err != nil {
 		return fail(err)
 	}
-	rt, err := newRuntime(ctx, cfg, log, clock.Fixed(demoAt()))
+	rt, ua, flow, err := wire(ctx, cfg, log, clock.Fixed(demoAt()), nil)
 	if err != nil {
 		return fail(err)
 	}
 	defer rt.close()
-
-	phones, err := testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: loop}, rt.voice, log)
-	if err != nil {
-		return fail(err)
-	}
-	ua, err := telephony.New(ctx, cfg.SIP, log)
+	phones, err := rt.simPhones(ctx)
 	if err != nil {
 		return fail(err)
 	}
 	debtors := testcalls.SimulatedPhones()
+	if err := seedDemo(ctx, rt, debtors); err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(e.stdout, "demo: %d simulated debtor phones on %s, robot on %s, script %s %s, %d channels\n",
+		len(debtors), strings.TrimPrefix(phones.Phone("probe", testcalls.Behaviour{Reject: 404}), "sip:probe@"), ua.Addr(), sc.Name, sc.VersionString(), *channels)
+	fmt.Fprintf(e.stdout, "230-FZ clock: %s (fixed for the demo; calls and audio are real-time)\n\n", demoAt().In(mustZone("Europe/Moscow")).Format("Mon 2006-01-02 15:04 MST"))
+
+	reqs := make([]callflow.Request, len(debtors))
+	for i, d := range debtors {
+		reqs[i] = callflow.Request{To: phones.Phone(d.Phone, d.Behaviour), ScriptDoc: sc, Location: compliance.DialogueZone(d.Region),
+			RingTimeout: 5 * time.Second, Recognizer: rt.standIn(phones), DebtorID: d.ID, Region: d.Region, CallerID: "74950000000",
+			Vars: callVars(cfg.Creditor, d.Name, d.First)}
+	}
+	start := time.Now()
+	reps := loadtest.PlaceAll(ctx, flow, reqs, *channels, func(i int, rep callflow.Report) {
+		fmt.Fprintf(e.stdout, "  done %-16s %s\n", compliance.MaskPhone(debtors[i].Phone), report.CallResult(rep))
+	})
+	fmt.Fprintf(e.stdout, "\nall %d calls done in %.1fs\n\n", len(debtors), time.Since(start).Seconds())
+	rows := make([]report.CallRow, len(debtors))
+	for i, d := range debtors {
+		rows[i] = report.CallRow{Phone: d.Phone, What: d.What, Report: reps[i]}
+	}
+	report.WriteCalls(e.stdout, rows)
+	for _, r := range rows {
+		if o := r.Report.Result.Outcome; o == "identified" || o == "callback" {
+			fmt.Fprintf(e.stdout, "\ntranscript, %s (%s):\n", compliance.MaskPhone(r.Phone), r.What)
+			report.WriteTranscript(e.stdout, r.Report.Result.Result)
+		}
+	}
+	fmt.Fprintf(e.stdout, "\ndatabase: %s; recordings: %s\n", strings.TrimPrefix(cfg.Store.DSN, "sqlite:"), cfg.SIP.RecordDir)
+	return 0
+}
+
+// seedDemo stores the demo's debtors with their blocks, and the operator's
+// conversation an hour ago (demo clock) with those who spoke today.
+func seedDemo(ctx context.Context, rt *runtime, debtors []testcalls.SimulatedPhone) error {
 	for _, d := range debtors {
 		if err := rt.db.UpsertDebtor(ctx, store.Debtor{ID: d.ID, Name: d.Name, Region: d.Region, Phones: []string{d.Phone}}); err != nil {
-			return fail(err)
+			return err
 		}
 		if d.Block != "" {
 			if _, err := rt.db.AddBlock(ctx, store.Block{DebtorID: d.ID, Kind: d.Block, Note: "demo", Since: demoAt().Add(-30 * 24 * time.Hour)}); err != nil {
-				return fail(err)
+				return err
 			}
 		}
 		if d.SpokeToday {
-			// an operator spoke with this debtor an hour ago (demo clock)
-			g, err := compliance.NewGuard(compliance.Config{Ledger: rt.db, Clock: clock.Fixed(demoAt().Add(-time.Hour)), Logger: log})
+			g, err := compliance.NewGuard(compliance.Config{Ledger: rt.db, Clock: clock.Fixed(demoAt().Add(-time.Hour)), Logger: rt.log})
 			if err == nil {
 				if res, dec, err := g.Reserve(ctx, compliance.Request{DebtorID: d.ID, Phone: d.Phone, Channel: compliance.HumanCall}); err == nil && dec.Allowed {
 					_ = g.Commit(ctx, res, compliance.Conversation)
@@ -131,42 +133,30 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 			}
 		}
 	}
-	fmt.Fprintf(e.stdout, "demo: %d simulated debtor phones on %s, robot on %s, script %s %s, %d channels\n",
-		len(debtors), strings.TrimPrefix(phones.Phone("probe", testcalls.Behaviour{Reject: 404}), "sip:probe@"), ua.Addr(), sc.Name, sc.VersionString(), *channels)
-	fmt.Fprintf(e.stdout, "230-FZ clock: %s (fixed for the demo; calls and audio are real-time)\n\n", demoAt().In(mustZone("Europe/Moscow")).Format("Mon 2006-01-02 15:04 MST"))
+	return nil
+}
 
-	rows := make([]report.CallRow, len(debtors))
-	sem := make(chan struct{}, max(1, *channels))
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	start := time.Now()
-	for i, d := range debtors {
-		req := simulatedPhoneCall(phones.Phone(d.Phone, d.Behaviour), sc, compliance.DialogueZone(d.Region), phones, d.Name, d.First)
-		req.DebtorID, req.Region, req.CallerID = d.ID, d.Region, "74950000000"
-		req.Vars = callVars(cfg.Creditor, d.Name, d.First)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			rep := rt.placeCall(ctx, ua, req)
-			mu.Lock()
-			rows[i] = report.CallRow{Phone: d.Phone, What: d.What, Report: rep}
-			mu.Unlock()
-			fmt.Fprintf(e.stdout, "  done %-16s %s\n", compliance.MaskPhone(d.Phone), report.CallResult(rep))
-		}()
+// loopback points cfg at a fresh simulation in dir (recreated): the store
+// and recordings there, SIP on loopback, and the simulated phones' planned
+// text standing in for recognition when no Vosk model is found.
+func loopback(cfg *config, dir string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return err
 	}
-	wg.Wait()
-	fmt.Fprintf(e.stdout, "\nall %d calls done in %.1fs\n\n", len(debtors), time.Since(start).Seconds())
-	report.WriteCalls(e.stdout, rows)
-	for _, r := range rows {
-		if o := r.Report.Result.Outcome; o == "identified" || o == "callback" {
-			fmt.Fprintf(e.stdout, "\ntranscript, %s (%s):\n", compliance.MaskPhone(r.Phone), r.What)
-			printTranscript(e.stdout, r.Report.Result.Result)
+	cfg.Store.DSN = "sqlite:" + filepath.Join(dir, "dozvon.db")
+	cfg.SIP.RecordDir = filepath.Join(dir, "recordings")
+	cfg.SIP.Listen = []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
+	if cfg.ASR.Engine == "vosk" && cfg.ASR.Model == "" {
+		if _, err := findModel(); err != nil {
+			cfg.ASR.Engine = "simulated"
 		}
 	}
-	fmt.Fprintf(e.stdout, "\ndatabase: %s; recordings: %s\n", strings.TrimPrefix(cfg.Store.DSN, "sqlite:"), cfg.SIP.RecordDir)
-	return 0
+	return nil
+}
+
+// simPhones starts the simulated debtor phones on loopback.
+func (rt *runtime) simPhones(ctx context.Context) (*testcalls.Callee, error) {
+	return testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}}, rt.voice, rt.log)
 }
 
 func findModel() (string, error) {
@@ -186,15 +176,4 @@ func mustZone(name string) *time.Location {
 		return time.UTC
 	}
 	return l
-}
-
-// simulatedPhoneCall is a robot call to one of the simulated phones: the
-// debtor's name, the script's default creditor, and the phones' board standing
-// in for recognition (a Vosk model, when configured, takes its place in placeCall).
-func simulatedPhoneCall(uri string, sc *scripts.Script, loc *time.Location, phones *testcalls.Callee, name, first string) callRequest {
-	return callRequest{
-		To: uri, Script: sc, Location: loc, RingTimeout: 5 * time.Second,
-		Vars:       callVars("", name, first),
-		Recognizer: func(callID string) asr.Recognizer { return phones.Board().Recognizer(callID) },
-	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/report"
 )
 
 const detectUsage = `usage: dozvon detect eval DIR [--json] [--line clean|pcmu|pcma] [--early-greeting 1.5s]
@@ -95,21 +96,13 @@ func cmdDetectFile(e env, args []string) int {
 		return 1
 	}
 	if *asJSON {
-		out := struct {
-			Class       string   `json:"class"`
-			Confidence  float64  `json:"confidence"`
-			AtMs        int64    `json:"at_ms"`
-			SettledMs   int64    `json:"settled_ms"`
-			Provisional string   `json:"provisional,omitempty"`
-			Evidence    []string `json:"evidence"`
-		}{string(d.Class), d.Confidence, d.At.Milliseconds(), d.SettledAt.Milliseconds(), string(d.Provisional), d.Evidence}
-		if err := json.NewEncoder(e.stdout).Encode(out); err != nil {
+		if err := json.NewEncoder(e.stdout).Encode(d.JSON()); err != nil {
 			fmt.Fprintf(e.stderr, "dozvon: detect file: %v\n", err)
 			return 1
 		}
 		return 0
 	}
 	fmt.Fprintf(e.stdout, "%s (text: %s)\n", files[0], source)
-	printDetection(e.stdout, &d)
+	report.WriteDetection(e.stdout, &d)
 	return 0
 }

@@ -1,12 +1,13 @@
 package main
 
 import (
-	"github.com/dozvon/dozvon/detect"
-	"github.com/dozvon/dozvon/robot"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/robot"
 )
 
 func TestLoadConfig(t *testing.T) {

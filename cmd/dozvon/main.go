@@ -21,6 +21,15 @@ type env struct {
 	getenv         func(string) string
 }
 
+// fail returns the error exit of command name: it prints "dozvon name: err"
+// and returns code.
+func (e env) fail(name string, code int) func(error) int {
+	return func(err error) int {
+		fmt.Fprintln(e.stderr, "dozvon "+name+":", err)
+		return code
+	}
+}
+
 type command struct {
 	summary string
 	run     func(ctx context.Context, e env, args []string) int

@@ -3,22 +3,22 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/dozvon/dozvon/clock"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
+
+	"github.com/dozvon/dozvon/clock"
 
 	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/asr/vosk"
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/robot"
-	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/testcalls"
 	"github.com/dozvon/dozvon/tts"
 )
 
@@ -152,43 +152,42 @@ func (rt *runtime) trunkBook(limits map[string]int) *callflow.Trunks {
 	return callflow.NewTrunks(pol, rt.clk)
 }
 
-// callRequest is one robot call to place.
-type callRequest struct {
-	To          string
-	Trunk       string
-	CallerID    string
-	DebtorID    string // empty: derived from the number
-	Region      string
-	Script      *scripts.Script
-	Vars        map[string]any
-	Location    *time.Location
-	Recognizer  func(callID string) asr.Recognizer // stand-in when no model (nil: none)
-	RingTimeout time.Duration
+// wire makes the runtime, the command's UA on cfg.SIP and the call path on
+// it. limits: the trunks' channel limits for pricing and failover (nil: no
+// trunk book, the UA's own order).
+func wire(ctx context.Context, cfg config, log *slog.Logger, clk clock.Clock, limits map[string]int) (*runtime, *telephony.UA, *callflow.Flow, error) {
+	rt, err := newRuntime(ctx, cfg, log, clk)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ua, err := telephony.New(ctx, cfg.SIP, log)
+	var trunks *callflow.Trunks
+	if limits != nil {
+		trunks = rt.trunkBook(limits)
+	}
+	var flow *callflow.Flow
+	if err == nil {
+		flow, err = rt.flow(ua, trunks, nil)
+	}
+	if err != nil {
+		rt.close()
+		return nil, nil, nil, err
+	}
+	return rt, ua, flow, nil
 }
 
-// callReport is what happened to one placed call.
-type callReport = callflow.Report
+// standIn is the per-call recognizer override for simulated phones: their
+// board's labelled text, unless a Vosk model (or keypad-only) takes its place.
+func (rt *runtime) standIn(phones *testcalls.Callee) func(string) asr.Recognizer {
+	return func(callID string) asr.Recognizer { return rt.recognizer(phones.Board().Recognizer(callID)) }
+}
 
-// placeCall places one call through the call path and reports it.
-func (rt *runtime) placeCall(ctx context.Context, ua *telephony.UA, req callRequest) callflow.Report {
-	f, err := rt.flow(ua, nil, nil)
-	if err != nil {
-		return callflow.Report{DialErr: err}
+// logLevel is debug with -v, else quiet.
+func logLevel(verbose bool, quiet slog.Level) slog.Level {
+	if verbose {
+		return slog.LevelDebug
 	}
-	var trunks []string
-	if req.Trunk != "" {
-		trunks = []string{req.Trunk}
-	}
-	var override func(string) asr.Recognizer
-	if req.Recognizer != nil {
-		override = func(id string) asr.Recognizer { return rt.recognizer(req.Recognizer(id)) }
-	}
-	rep, err := f.Place(ctx, callflow.Request{To: req.To, DebtorID: req.DebtorID, Region: req.Region, ScriptDoc: req.Script,
-		Vars: req.Vars, Location: req.Location, CallerID: req.CallerID, Trunks: trunks, RingTimeout: req.RingTimeout, Recognizer: override})
-	if err != nil && rep.DialErr == nil {
-		rep.DialErr = err
-	}
-	return rep
+	return quiet
 }
 
 // newLogger logs to w at level, masking phone numbers (slog attrs named
