@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/store"
@@ -32,103 +31,39 @@ func cmdCompliance(ctx context.Context, e env, args []string) int {
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
+	fail := e.fail("compliance", 2)
 	cfg := compliance.Config{}
+	var err error
 	if len(calendars) > 0 || len(regionals) > 0 {
-		cal, err := compliance.DefaultCalendar()
-		if err != nil {
-			fmt.Fprintln(e.stderr, "dozvon compliance:", err)
-			return 1
+		if cfg.Calendar, err = compliance.LoadCalendar(calendars, regionals); err != nil {
+			return fail(err)
 		}
-		for _, f := range calendars {
-			if err := addCalendarFile(cal, f); err != nil {
-				fmt.Fprintln(e.stderr, "dozvon compliance:", err)
-				return 2
-			}
-		}
-		for _, f := range regionals {
-			if err := addRegionalFile(cal, f); err != nil {
-				fmt.Fprintln(e.stderr, "dozvon compliance:", err)
-				return 2
-			}
-		}
-		cfg.Calendar = cal
 	}
 	if len(numplans) > 0 {
-		plan, err := loadNumplanFiles(numplans)
-		if err != nil {
-			fmt.Fprintln(e.stderr, "dozvon compliance:", err)
-			return 2
+		if cfg.Plan, err = compliance.LoadNumplanFiles(numplans); err != nil {
+			return fail(err)
 		}
-		cfg.Plan = plan
-	} else {
-		plan, err := storedPlan(ctx, storeDSN(e, *dsn))
-		if err != nil {
-			fmt.Fprintln(e.stderr, "dozvon compliance:", err)
-			return 1
-		}
-		cfg.Plan = plan
+	} else if cfg.Plan, err = compliance.StoredPlan(ctx, storeDSN(e, *dsn)); err != nil {
+		return e.fail("compliance", 1)(err)
 	}
 	g, err := compliance.NewGuard(cfg)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon compliance:", err)
-		return 1
+		return e.fail("compliance", 1)(err)
 	}
 	c, err := compliance.ParseCase(e.stdin, g.Policy())
 	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon compliance:", err)
-		return 2
+		return fail(err)
 	}
 	d, err := g.Check(ctx, c)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon compliance:", err)
-		return 2
+		return fail(err)
 	}
 	out, err := json.Marshal(d)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon compliance:", err)
-		return 1
+		return e.fail("compliance", 1)(err)
 	}
 	fmt.Fprintln(e.stdout, string(out))
 	return 0
-}
-
-func addCalendarFile(cal *compliance.Calendar, path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("calendar: %w", err)
-	}
-	defer f.Close()
-	return cal.AddXML(f, path)
-}
-
-func addRegionalFile(cal *compliance.Calendar, path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("regional holidays: %w", err)
-	}
-	defer f.Close()
-	return cal.AddRegionalHolidays(f, path)
-}
-
-func loadNumplanFiles(paths []string) (*compliance.Plan, error) {
-	var all []compliance.Range
-	for _, p := range paths {
-		rs, err := parseNumplanFile(p)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, rs...)
-	}
-	return compliance.NewPlan(all)
-}
-
-func parseNumplanFile(path string) ([]compliance.Range, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("numplan: %w", err)
-	}
-	defer f.Close()
-	return compliance.ParseNumplan(f, path)
 }
 
 // multiFlag collects a repeatable string flag.

@@ -5,13 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/phonenum"
+	"github.com/dozvon/dozvon/report"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -59,32 +58,20 @@ func storeDSN(e env, flagValue string) string {
 
 func numplanImport(ctx context.Context, e env, dsn string, files []string) int {
 	// Parse everything first: a bad file changes nothing.
-	parsed := make([][]compliance.Range, len(files))
-	var all []compliance.Range
-	for i, f := range files {
-		rs, err := parseNumplanFile(f)
-		if err != nil {
-			fmt.Fprintln(e.stderr, "dozvon numplan:", err)
-			return 2
-		}
-		parsed[i] = rs
-		all = append(all, rs...)
+	parsed, err := compliance.ReadNumplanFiles(files)
+	if err != nil {
+		return e.fail("numplan", 2)(err)
 	}
-	if _, err := compliance.NewPlan(all); err != nil {
-		fmt.Fprintln(e.stderr, "dozvon numplan:", err)
-		return 2
-	}
+	fail := e.fail("numplan", 1)
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon numplan:", err)
-		return 1
+		return fail(err)
 	}
 	defer db.Close()
 	for i, f := range files {
 		t0 := time.Now()
 		if err := db.ReplaceNumplan(ctx, filepath.Base(f), compliance.StoreRanges(parsed[i])); err != nil {
-			fmt.Fprintln(e.stderr, "dozvon numplan:", err)
-			return 1
+			return fail(err)
 		}
 		fmt.Fprintf(e.stdout, "%s: %d ranges imported in %v\n", f, len(parsed[i]), time.Since(t0).Round(time.Millisecond))
 	}
@@ -92,66 +79,23 @@ func numplanImport(ctx context.Context, e env, dsn string, files []string) int {
 }
 
 func numplanLookup(ctx context.Context, e env, dsn string, numbers []string) int {
-	plan, err := storedPlan(ctx, dsn)
+	plan, err := compliance.StoredPlan(ctx, dsn)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon numplan:", err)
-		return 1
+		return e.fail("numplan", 1)(err)
 	}
 	if plan == nil || plan.Len() == 0 {
-		fmt.Fprintln(e.stderr, "dozvon numplan: the store has no numbering plan: run dozvon numplan import DEF-9xx.csv first")
-		return 1
+		return e.fail("numplan", 1)(errors.New("the store has no numbering plan: run dozvon numplan import DEF-9xx.csv first"))
 	}
 	code := 0
 	for _, n := range numbers {
 		p, err := phonenum.ParseRussian(n)
 		if err != nil {
-			fmt.Fprintln(e.stderr, "dozvon numplan:", err)
-			code = 2
+			code = e.fail("numplan", 2)(err)
 			continue
 		}
-		r, loc, ok := plan.Lookup(p)
-		if !ok {
-			fmt.Fprintf(e.stdout, "%s\tnot in the numbering plan\n", p)
+		if !report.WriteLookup(e.stdout, plan, p, time.Now()) {
 			code = max(code, 1)
-			continue
 		}
-		fmt.Fprintf(e.stdout, "%s\tregion=%s\toperator=%s\tzone=%s\trange=%d-%d\n", p, r.Region, r.Operator, zoneLabel(loc), r.From, r.To)
 	}
 	return code
-}
-
-func zoneLabel(loc compliance.Location) string {
-	if loc.Unknown {
-		return "unknown (all Russian zones)"
-	}
-	var parts []string
-	for _, z := range loc.Zones {
-		l, err := time.LoadLocation(z)
-		if err != nil {
-			parts = append(parts, z)
-			continue
-		}
-		parts = append(parts, z+" ("+time.Now().In(l).Format("UTC-07:00")+")")
-	}
-	return strings.Join(parts, ", ")
-}
-
-// storedPlan loads the numbering plan from the store. For an SQLite store that
-// does not exist yet it returns nil without creating one.
-func storedPlan(ctx context.Context, dsn string) (*compliance.Plan, error) {
-	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
-		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			return nil, nil
-		}
-	}
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	rs, err := db.NumRanges(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return compliance.PlanFromStore(rs)
 }

@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/report"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -52,29 +51,37 @@ func cmdPhones(ctx context.Context, e env, args []string) int {
 	}
 	db, err := store.Open(ctx, storeDSN(e, *dsn))
 	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon phones:", err)
-		return 1
+		return e.fail("phones", 1)(err)
 	}
 	defer db.Close()
 	if sub == "list" {
-		return phonesList(ctx, e, db, *all)
+		status := store.PhoneQuarantined
+		if *all {
+			status = ""
+		}
+		sts, err := db.PhoneStatuses(ctx, status, "")
+		if err == nil {
+			err = report.WritePhones(e.stdout, sts, func(id string) string { d, _ := db.Debtor(ctx, id); return d.Name })
+		}
+		if err != nil {
+			return e.fail("phones list", 1)(err)
+		}
+		return 0
 	}
 	phone, err := compliance.NormalizePhone(phoneArg)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon phones:", err)
-		return 2
+		return e.fail("phones", 2)(err)
 	}
-	st, err := findQuarantined(ctx, db, phone, *debtor)
+	fail := e.fail("phones "+sub, 1)
+	st, err := db.FindQuarantined(ctx, phone, *debtor)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon phones "+sub+":", err)
-		return 1
+		return fail(err)
 	}
 	now := time.Now()
 	if sub == "confirm-wrong" {
 		st.Status, st.Note, st.At = store.PhoneWrongConfirmed, "confirmed wrong by a person", now
 		if err := db.SetPhoneStatus(ctx, st); err != nil {
-			fmt.Fprintln(e.stderr, "dozvon phones confirm-wrong:", err)
-			return 1
+			return fail(err)
 		}
 		fmt.Fprintf(e.stdout, "%s of %s: confirmed wrong; stays excluded from calls\n", phone, st.DebtorID)
 		return 0
@@ -84,57 +91,8 @@ func cmdPhones(ctx context.Context, e env, args []string) int {
 		err = db.ClearPhoneStatus(ctx, st.DebtorID, phone)
 	}
 	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon phones restore:", err)
-		return 1
+		return fail(err)
 	}
 	fmt.Fprintf(e.stdout, "%s of %s: restored (%d wrong_person block ended); a new sweep will call it again\n", phone, st.DebtorID, n)
-	return 0
-}
-
-// findQuarantined finds the status of a quarantined (or confirmed wrong) number.
-func findQuarantined(ctx context.Context, db *store.DB, phone, debtor string) (store.PhoneStatus, error) {
-	sts, err := db.PhoneStatuses(ctx, "", phone)
-	if err != nil {
-		return store.PhoneStatus{}, err
-	}
-	var found []store.PhoneStatus
-	for _, s := range sts {
-		if (s.Status == store.PhoneQuarantined || s.Status == store.PhoneWrongConfirmed) && (debtor == "" || s.DebtorID == debtor) {
-			found = append(found, s)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return store.PhoneStatus{}, errors.New(phone + " is not quarantined (see dozvon phones list)")
-	case 1:
-		return found[0], nil
-	}
-	return store.PhoneStatus{}, fmt.Errorf("%s is quarantined for %d debtors: name one with --debtor", phone, len(found))
-}
-
-func phonesList(ctx context.Context, e env, db *store.DB, all bool) int {
-	status := store.PhoneQuarantined
-	if all {
-		status = ""
-	}
-	sts, err := db.PhoneStatuses(ctx, status, "")
-	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon phones list:", err)
-		return 1
-	}
-	if len(sts) == 0 {
-		fmt.Fprintln(e.stdout, "no numbers in quarantine")
-		return 0
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "debtor\tname\tphone\tstatus\tsince\tnote")
-	for _, s := range sts {
-		name := ""
-		if d, err := db.Debtor(ctx, s.DebtorID); err == nil {
-			name = d.Name
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.DebtorID, name, s.Phone, s.Status, s.At.Format("2006-01-02 15:04"), s.Note)
-	}
-	tw.Flush()
 	return 0
 }

@@ -9,19 +9,15 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
-	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/portfolio"
 	"github.com/dozvon/dozvon/report"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
-	"github.com/dozvon/dozvon/telephony"
 	"github.com/dozvon/dozvon/testcalls"
 )
 
@@ -60,28 +56,18 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, "usage: dozvon sweep --portfolio FILE --script FILE [--channels N] [--simulate]")
 		return 2
 	}
-	fail := func(err error) int {
-		fmt.Fprintln(e.stderr, "dozvon sweep:", err)
-		return 1
-	}
+	fail := e.fail("sweep", 1)
 	cfg, err := loadConfig(*cfgPath, e.getenv)
 	if err != nil {
 		return fail(err)
 	}
-	level := slog.LevelError
-	if *verbose {
-		level = slog.LevelDebug
-	}
-	log := newLogger(e.stderr, level)
-
+	log := newLogger(e.stderr, logLevel(*verbose, slog.LevelError))
 	camp := scheduler.Config{Script: *scriptPath, CPS: *cps}
 	if *campaignCfg != "" {
-		if camp, err = readCampaignConfig(*campaignCfg); err != nil {
+		if camp, err = scheduler.ReadConfigFile(*campaignCfg, callflow.CheckCampaign); err != nil {
 			return fail(err)
 		}
-		if camp.Script == "" {
-			camp.Script = *scriptPath
-		}
+		camp.Script = orDefault(camp.Script, *scriptPath)
 	}
 	creditor := orDefault(camp.Creditor, cfg.Creditor)
 	if creditor == "" && !*simulate {
@@ -90,31 +76,19 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	}
 	var clk clock.Clock = clock.System{}
 	if *simulate {
-		if err := os.RemoveAll(*dir); err != nil {
+		if err := loopback(&cfg, *dir); err != nil {
 			return fail(err)
 		}
-		cfg.Store.DSN = "sqlite:" + filepath.Join(*dir, "dozvon.db")
-		cfg.SIP.RecordDir = filepath.Join(*dir, "recordings")
-		cfg.SIP.Listen = []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
 		cfg.SIP.Trunks = nil
-		if cfg.ASR.Engine == "vosk" && cfg.ASR.Model == "" {
-			if _, err := findModel(); err != nil {
-				cfg.ASR.Engine = "simulated"
-			}
-		}
 		// Tuesday 24 Nov 2026, 05:00 UTC: 08:00 in Moscow, before the window in Kaliningrad, evening in Kamchatka.
 		clk = clock.NewSim(time.Date(2026, 11, 24, 5, 0, 0, 0, time.UTC))
 		if len(camp.CallerIDs) == 0 {
 			camp.CallerIDs = []scheduler.CallerID{{Number: "74950000000", Region: "г. Москва"},
 				{Number: "73830000000", Region: "Новосибирская область"}, {Number: "74230000000", Region: "Приморский край"}}
 		}
-		if *out == "" {
-			*out = filepath.Join(*dir, "results.csv")
-		}
+		*out = orDefault(*out, filepath.Join(*dir, "results.csv"))
 	}
-	if *out == "" {
-		*out = "sweep-results.csv"
-	}
+	*out = orDefault(*out, "sweep-results.csv")
 	if !*simulate && len(cfg.SIP.Trunks) == 0 {
 		return fail(fmt.Errorf("no SIP trunk configured (sip.trunks in %s): numbers cannot be dialed; --simulate dials simulated phones", orDefault(*cfgPath, "dozvon.yaml")))
 	}
@@ -122,8 +96,12 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-
-	rt, err := newRuntime(ctx, cfg, log, clk)
+	limits, err := callflow.ParseTrunkChannels(*trunkChannels)
+	if err != nil {
+		return fail(err)
+	}
+	// the config file's non-human reaction holds unless the campaign has its own
+	rt, _, flow, err := wire(ctx, cfg, log, clk, limits)
 	if err != nil {
 		return fail(err)
 	}
@@ -132,34 +110,10 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		return fail(err)
 	}
 	start := clk.Now()
-	ua, err := telephony.New(ctx, cfg.SIP, log)
-	if err != nil {
-		return fail(err)
-	}
-	sweepVars := func(c scheduler.Call) map[string]any {
-		first := c.Debtor.Name
-		if f := strings.Fields(c.Debtor.Name); len(f) >= 2 {
-			first = f[1]
-		}
-		v := callVars(creditor, c.Debtor.Name, first)
-		if c.Details.DebtKop > 0 {
-			v["debt"] = map[string]any{"amount": float64(c.Details.DebtKop) / 100}
-		}
-		return v
-	}
-	limits, err := parseTrunkChannels(*trunkChannels)
-	if err != nil {
-		return fail(err)
-	}
-	// the config file's non-human reaction holds unless the campaign has its own
-	flow, err := rt.flow(ua, rt.trunkBook(limits), nil)
-	if err != nil {
-		return fail(err)
-	}
-	dialer := &callflow.Dialer{Flow: flow, Vars: sweepVars, RingTimeout: 20 * time.Second}
+	dialer := &callflow.Dialer{Flow: flow, Vars: func(c scheduler.Call) map[string]any { return sweepVars(creditor, c) }, RingTimeout: 20 * time.Second}
 	expect := map[string]string{}
 	if *simulate {
-		phones, err := testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: cfg.SIP.Listen}, rt.voice, log)
+		phones, err := rt.simPhones(ctx)
 		if err != nil {
 			return fail(err)
 		}
@@ -176,8 +130,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 			}
 		}
 		dialer.Target = func(c scheduler.Call) string { return uris[c.Task.Phone] }
-		dialer.Recognizer = func(callID string) asr.Recognizer { return rt.recognizer(phones.Board().Recognizer(callID)) }
-		dialer.RingTimeout = 3 * time.Second
+		dialer.Recognizer, dialer.RingTimeout = rt.standIn(phones), 3*time.Second
 		if cfg.ASR.Engine == "simulated" {
 			fmt.Fprintln(e.stdout, simulatedASRNote)
 		}
@@ -190,11 +143,6 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		return fail(err)
 	}
 	fmt.Fprintf(e.stdout, "campaign %s: %d debtors, %d tasks (one per phone), %d channels, script %s\n\n", pc.ID, len(debtors), pc.Tasks, *channels, camp.Script)
-	names := map[string]string{}
-	for _, d := range debtors {
-		names[d.ID] = d.Name
-	}
-
 	prog := report.NewProgress(len(debtors))
 	host, _ := os.Hostname()
 	s, err := scheduler.New(scheduler.Options{Store: rt.db, Guard: rt.guard, Dialer: dialer, Clock: clk, Log: log, CheckConfig: callflow.CheckCampaign,
@@ -214,29 +162,42 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	if ctx.Err() != nil {
 		fmt.Fprintf(e.stdout, "\ninterrupted: campaign %s is in the store; the same command resumes it\n", pc.ID)
 	}
-
+	names := map[string]string{}
+	for _, d := range debtors {
+		names[d.ID] = d.Name
+	}
 	rows, err := report.Load(ctx, rt.db, pc.ID, names)
 	if err != nil {
 		return fail(err)
 	}
 	report.WriteTable(e.stdout, rows, expect)
-	if err := writeFile(*out, func(w io.Writer) error { return report.WriteCSV(w, rows, expect) }); err != nil {
+	if err := report.SaveCSV(*out, rows, expect); err != nil {
 		return fail(err)
 	}
 	audit, err := rt.guard.Audit(ctx, rt.db, pc.Debtors)
 	if err != nil {
 		return fail(err)
 	}
-	fmt.Fprintf(e.stdout, "\n230-FZ audit of the ledger (windows by the production calendar, attempts and conversations per day, week, month): %d ledger entries, %d findings\n",
-		audit.Entries, len(audit.Findings))
-	for _, f := range audit.Findings {
-		fmt.Fprintln(e.stdout, "  ", f)
-	}
+	report.WriteAudit(e.stdout, audit)
 	calls := prog.Calls()
 	fmt.Fprintf(e.stdout, "\n%d calls in %.1fs wall time at %d channels: %.0f calls/min; 230-FZ clock now %s\n", calls, wall.Seconds(), *channels,
 		float64(calls)/wall.Minutes(), clk.Now().In(mustZone("Europe/Moscow")).Format("Mon 15:04 MST"))
 	fmt.Fprintf(e.stdout, "results: %s; database: %s\n", *out, strings.TrimPrefix(cfg.Store.DSN, "sqlite:"))
 	return 0
+}
+
+// sweepVars are a sweep call's script variables: the creditor, the debtor's
+// names (the first name is the second word of "Фамилия Имя Отчество") and the debt.
+func sweepVars(creditor string, c scheduler.Call) map[string]any {
+	first := c.Debtor.Name
+	if f := strings.Fields(c.Debtor.Name); len(f) >= 2 {
+		first = f[1]
+	}
+	v := callVars(creditor, c.Debtor.Name, first)
+	if c.Details.DebtKop > 0 {
+		v["debt"] = map[string]any{"amount": float64(c.Details.DebtKop) / 100}
+	}
+	return v
 }
 
 // sweepPortfolio reads the portfolio file (printing its summary) or, without
@@ -259,62 +220,12 @@ func sweepPortfolio(w io.Writer, file string, simulate bool, n int) ([]portfolio
 	if err != nil {
 		return nil, "", nil, err
 	}
-	fmt.Fprintf(w, "portfolio %s: %d rows, %d debtors, %d phones, %d rows rejected\n", file, res.Rows, len(res.Debtors), res.Phones(), len(res.Rejected))
-	for _, r := range res.Rejected {
-		fmt.Fprintf(w, "  line %d: rejected: %s\n", r.Line, r.Reason)
-	}
+	report.WritePortfolio(w, file, res)
 	var sim []testcalls.SimulatedDebtor
 	if simulate {
 		sim = testcalls.SimulatePortfolio(res.Debtors)
 	}
 	return res.Debtors, filepath.Base(file), sim, nil
-}
-
-// writeFile creates path (and its directory) and fills it with write.
-func writeFile(path string, write func(io.Writer) error) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return f.Close()
-}
-
-func readCampaignConfig(path string) (scheduler.Config, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return scheduler.Config{}, fmt.Errorf("campaign settings: %w", err)
-	}
-	c, err := scheduler.ParseConfig(store.Campaign{ID: path, Config: string(b)}, callflow.CheckCampaign)
-	if err != nil {
-		return scheduler.Config{}, fmt.Errorf("campaign settings: %w", err)
-	}
-	return c, nil
-}
-
-func debtorZone(region string) *time.Location { return compliance.DialogueZone(region) }
-
-// parseTrunkChannels reads "main=30,backup=10".
-func parseTrunkChannels(s string) (map[string]int, error) {
-	out := map[string]int{}
-	for _, part := range strings.Split(s, ",") {
-		if strings.TrimSpace(part) == "" {
-			continue
-		}
-		name, n, ok := strings.Cut(part, "=")
-		v, err := strconv.Atoi(strings.TrimSpace(n))
-		if !ok || err != nil || v < 0 {
-			return nil, fmt.Errorf("--trunk-channels %q: want name=N", part)
-		}
-		out[strings.TrimSpace(name)] = v
-	}
-	return out, nil
 }
 
 func orDefault(s, def string) string {

@@ -139,19 +139,6 @@ func (rt *runtime) flow(ua *telephony.UA, trunks *callflow.Trunks, events callfl
 	})
 }
 
-// trunkBook is the configured trunks with per-trunk channel limits, for
-// pricing and failover (nil when no trunk is configured).
-func (rt *runtime) trunkBook(limits map[string]int) *callflow.Trunks {
-	if len(rt.cfg.SIP.Trunks) == 0 {
-		return nil
-	}
-	var pol []callflow.TrunkPolicy
-	for _, t := range rt.cfg.SIP.Trunks {
-		pol = append(pol, callflow.TrunkPolicy{Name: t.Name, Priority: t.Priority, CostPerMinute: t.CostPerMinute, Channels: limits[t.Name]})
-	}
-	return callflow.NewTrunks(pol, rt.clk)
-}
-
 // wire makes the runtime, the command's UA on cfg.SIP and the call path on
 // it. limits: the trunks' channel limits for pricing and failover (nil: no
 // trunk book, the UA's own order).
@@ -163,7 +150,7 @@ func wire(ctx context.Context, cfg config, log *slog.Logger, clk clock.Clock, li
 	ua, err := telephony.New(ctx, cfg.SIP, log)
 	var trunks *callflow.Trunks
 	if limits != nil {
-		trunks = rt.trunkBook(limits)
+		trunks = callflow.TrunkBook(cfg.SIP.Trunks, limits, rt.clk)
 	}
 	var flow *callflow.Flow
 	if err == nil {

@@ -1,0 +1,45 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/portfolio"
+)
+
+// WritePortfolio prints what a portfolio file gave: rows, debtors, phones,
+// and each rejected row with its line.
+func WritePortfolio(w io.Writer, file string, res portfolio.Result) {
+	fmt.Fprintf(w, "portfolio %s: %d rows, %d debtors, %d phones, %d rows rejected\n", file, res.Rows, len(res.Debtors), res.Phones(), len(res.Rejected))
+	for _, r := range res.Rejected {
+		fmt.Fprintf(w, "  line %d: rejected: %s\n", r.Line, r.Reason)
+	}
+}
+
+// WriteAudit prints the 230-FZ audit of a campaign's ledger, one finding a line.
+func WriteAudit(w io.Writer, a compliance.AuditResult) {
+	fmt.Fprintf(w, "\n230-FZ audit of the ledger (windows by the production calendar, attempts and conversations per day, week, month): %d ledger entries, %d findings\n",
+		a.Entries, len(a.Findings))
+	for _, f := range a.Findings {
+		fmt.Fprintln(w, "  ", f)
+	}
+}
+
+// SaveCSV writes the results CSV (see WriteCSV) to path, creating its directory.
+func SaveCSV(path string, rows []Row, expect map[string]string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := WriteCSV(f, rows, expect); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
+}
