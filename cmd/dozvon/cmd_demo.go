@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -11,13 +10,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dozvon/dozvon/asr/vosk"
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/loadtest"
 	"github.com/dozvon/dozvon/report"
 	"github.com/dozvon/dozvon/scripts"
-	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
 	"github.com/dozvon/dozvon/testcalls"
 )
@@ -79,7 +78,7 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 		return fail(err)
 	}
 	debtors := testcalls.SimulatedPhones()
-	if err := seedDemo(ctx, rt, debtors); err != nil {
+	if err := loadtest.SeedPhones(ctx, rt.db, debtors, demoAt(), log); err != nil {
 		return fail(err)
 	}
 	fmt.Fprintf(e.stdout, "demo: %d simulated debtor phones on %s, robot on %s, script %s %s, %d channels\n",
@@ -112,30 +111,6 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 	return 0
 }
 
-// seedDemo stores the demo's debtors with their blocks, and the operator's
-// conversation an hour ago (demo clock) with those who spoke today.
-func seedDemo(ctx context.Context, rt *runtime, debtors []testcalls.SimulatedPhone) error {
-	for _, d := range debtors {
-		if err := rt.db.UpsertDebtor(ctx, store.Debtor{ID: d.ID, Name: d.Name, Region: d.Region, Phones: []string{d.Phone}}); err != nil {
-			return err
-		}
-		if d.Block != "" {
-			if _, err := rt.db.AddBlock(ctx, store.Block{DebtorID: d.ID, Kind: d.Block, Note: "demo", Since: demoAt().Add(-30 * 24 * time.Hour)}); err != nil {
-				return err
-			}
-		}
-		if d.SpokeToday {
-			g, err := compliance.NewGuard(compliance.Config{Ledger: rt.db, Clock: clock.Fixed(demoAt().Add(-time.Hour)), Logger: rt.log})
-			if err == nil {
-				if res, dec, err := g.Reserve(ctx, compliance.Request{DebtorID: d.ID, Phone: d.Phone, Channel: compliance.HumanCall}); err == nil && dec.Allowed {
-					_ = g.Commit(ctx, res, compliance.Conversation)
-				}
-			}
-		}
-	}
-	return nil
-}
-
 // loopback points cfg at a fresh simulation in dir (recreated): the store
 // and recordings there, SIP on loopback, and the simulated phones' planned
 // text standing in for recognition when no Vosk model is found.
@@ -147,7 +122,7 @@ func loopback(cfg *config, dir string) error {
 	cfg.SIP.RecordDir = filepath.Join(dir, "recordings")
 	cfg.SIP.Listen = []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
 	if cfg.ASR.Engine == "vosk" && cfg.ASR.Model == "" {
-		if _, err := findModel(); err != nil {
+		if _, err := vosk.FindModel(); err != nil {
 			cfg.ASR.Engine = "simulated"
 		}
 	}
@@ -157,17 +132,6 @@ func loopback(cfg *config, dir string) error {
 // simPhones starts the simulated debtor phones on loopback.
 func (rt *runtime) simPhones(ctx context.Context) (*testcalls.Callee, error) {
 	return testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}}, rt.voice, rt.log)
-}
-
-func findModel() (string, error) {
-	if p := os.Getenv("VOSK_MODEL"); p != "" {
-		return p, nil
-	}
-	p := filepath.Join("var", "models", "vosk-model-small-ru-0.22")
-	if _, err := os.Stat(p); err != nil {
-		return "", errors.New("no model")
-	}
-	return p, nil
 }
 
 func mustZone(name string) *time.Location {

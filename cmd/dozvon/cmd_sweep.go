@@ -14,10 +14,10 @@ import (
 
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/loadtest"
 	"github.com/dozvon/dozvon/portfolio"
 	"github.com/dozvon/dozvon/report"
 	"github.com/dozvon/dozvon/scheduler"
-	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/testcalls"
 )
 
@@ -111,25 +111,15 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	}
 	start := clk.Now()
 	dialer := &callflow.Dialer{Flow: flow, Vars: func(c scheduler.Call) map[string]any { return sweepVars(creditor, c) }, RingTimeout: 20 * time.Second}
-	expect := map[string]string{}
+	var expect map[string]string
 	if *simulate {
 		phones, err := rt.simPhones(ctx)
 		if err != nil {
 			return fail(err)
 		}
-		uris := map[string]string{}
-		for _, s := range sim {
-			for i, p := range s.Debtor.Phones {
-				uris[p.String()] = phones.Phone(p.String(), s.Phones[i])
-			}
-			expect[s.Debtor.ID] = s.Expect
-			if s.Block != "" {
-				if _, err := rt.db.AddBlock(ctx, store.Block{DebtorID: s.Debtor.ID, Kind: s.Block, Note: "simulation", Since: start.Add(-24 * time.Hour)}); err != nil {
-					return fail(err)
-				}
-			}
+		if dialer.Target, expect, err = loadtest.SweepPhones(ctx, rt.db, phones, sim, start); err != nil {
+			return fail(err)
 		}
-		dialer.Target = func(c scheduler.Call) string { return uris[c.Task.Phone] }
 		dialer.Recognizer, dialer.RingTimeout = rt.standIn(phones), 3*time.Second
 		if cfg.ASR.Engine == "simulated" {
 			fmt.Fprintln(e.stdout, simulatedASRNote)
