@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/portfolio"
+	"github.com/dozvon/dozvon/report"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -30,51 +31,41 @@ func cmdImport(ctx context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, "usage: dozvon import FILE [--dry-run] [--json] [--db DSN]")
 		return 2
 	}
+	fail := e.fail("import", 1)
 	start := time.Now()
-	f, err := os.Open(file)
+	res, err := readPortfolio(file)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon import:", err)
-		return 1
-	}
-	res, err := portfolio.Parse(f, filepath.Base(file))
-	f.Close()
-	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon import:", err)
-		return 1
+		return fail(err)
 	}
 	parsed := time.Since(start)
 	if !*dry {
 		db, err := store.Open(ctx, storeDSN(e, *dsn))
 		if err != nil {
-			fmt.Fprintln(e.stderr, "dozvon import:", err)
-			return 1
+			return fail(err)
 		}
 		err = portfolio.Save(ctx, db, res, filepath.Base(file))
 		db.Close()
 		if err != nil {
-			fmt.Fprintln(e.stderr, "dozvon import:", err)
-			return 1
+			return fail(err)
 		}
 	}
-	sum := res.Summary()
 	if *asJSON {
-		b, _ := json.Marshal(sum)
+		b, _ := json.Marshal(res.Summary())
 		fmt.Fprintln(e.stdout, string(b))
 		return 0
 	}
-	verb := "imported"
-	if *dry {
-		verb = "dry run, nothing stored"
-	}
-	fmt.Fprintf(e.stdout, "%s (%s, separator %q): %d rows, %d accepted, %d rejected → %d debtors, %d phones; %s (parsed in %v)\n",
-		file, res.Encoding, res.Separator, sum.Rows, sum.Accepted, len(sum.Rejected), sum.Debtors, sum.Phones, verb, parsed.Round(time.Millisecond))
-	for _, r := range res.Rejected {
-		fmt.Fprintf(e.stdout, "  line %d: rejected: %s\n", r.Line, r.Reason)
-	}
-	for _, w := range res.Warnings {
-		fmt.Fprintf(e.stdout, "  line %d: note: %s\n", w.Line, w.Reason)
-	}
+	report.WriteImport(e.stdout, file, res, *dry, parsed)
 	return 0
+}
+
+// readPortfolio parses a portfolio file, named in it by its base name.
+func readPortfolio(file string) (portfolio.Result, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return portfolio.Result{}, err
+	}
+	defer f.Close()
+	return portfolio.Parse(f, filepath.Base(file))
 }
 
 // parseWithArg parses flags given before or after one positional argument.

@@ -201,12 +201,7 @@ func sweepPortfolio(w io.Writer, file string, simulate bool, n int) ([]portfolio
 		}
 		return debtors, "simulated", sim, nil
 	}
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	defer f.Close()
-	res, err := portfolio.Parse(f, filepath.Base(file))
+	res, err := readPortfolio(file)
 	if err != nil {
 		return nil, "", nil, err
 	}

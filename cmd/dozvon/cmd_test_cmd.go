@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dozvon/dozvon/report"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/testcalls"
 )
@@ -59,22 +60,7 @@ func cmdTest(ctx context.Context, e env, args []string) int {
 			return 2
 		}
 	} else {
-		for _, r := range rep.Results {
-			if r.Passed {
-				fmt.Fprintf(e.stdout, "PASS  %s  → %s\n", r.Name, r.Outcome)
-			} else {
-				fmt.Fprintf(e.stdout, "FAIL  %s  (%s)\n      %s\n", r.Name, r.Place, r.Reason)
-			}
-		}
-		c := rep.Coverage
-		fmt.Fprintf(e.stdout, "\n%s %s: %d/%d cases passed, pass rate %.1f%%\n", sc.Name, sc.VersionString(), rep.Passed, rep.Cases, rep.PassRate)
-		fmt.Fprintf(e.stdout, "coverage: nodes %d/%d (%.1f%%), edges %d/%d (%.1f%%)\n", c.NodesVisited, c.Nodes, c.NodePercent, c.EdgesTaken, c.Edges, c.EdgePercent)
-		if len(c.UnvisitedNodes) > 0 {
-			fmt.Fprintf(e.stdout, "unvisited nodes: %s\n", strings.Join(c.UnvisitedNodes, ", "))
-		}
-		if len(c.UntakenEdges) > 0 {
-			fmt.Fprintf(e.stdout, "untaken edges: %s\n", strings.Join(c.UntakenEdges, ", "))
-		}
+		report.WriteScriptTests(e.stdout, sc.Name, sc.VersionString(), rep)
 	}
 	if rep.Passed != rep.Cases {
 		return 1
