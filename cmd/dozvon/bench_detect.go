@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"time"
@@ -74,14 +74,11 @@ func benchDetect(ctx context.Context, e env, args []string) int {
 	files, undecided := loadtest.DetectLive(ctx, flow, phones, set, callflow.Request{ScriptDoc: sc, Location: mustZone("Europe/Moscow"),
 		RingTimeout: 5 * time.Second, Recognizer: rt.standIn(phones), Vars: callVars("", "Иванов Иван Иванович", "Иван")}, *channels)
 	rep := detect.Summarise(files)
-	if *asJSON {
-		if err := json.NewEncoder(e.stdout).Encode(rep); err != nil {
-			return fail(err)
-		}
-		return 0
-	}
-	fmt.Fprintf(e.stdout, "live calls: %d in %.0fs, %d ended without a verdict\n", len(files), time.Since(started).Seconds(), undecided)
-	if err := rep.WriteText(e.stdout); err != nil {
+	err = emit(e.stdout, *asJSON, rep, func(w io.Writer) error {
+		fmt.Fprintf(w, "live calls: %d in %.0fs, %d ended without a verdict\n", len(files), time.Since(started).Seconds(), undecided)
+		return rep.WriteText(w)
+	})
+	if err != nil {
 		return fail(err)
 	}
 	return 0

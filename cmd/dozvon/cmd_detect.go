@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/report"
@@ -50,15 +50,7 @@ func cmdDetect(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "dozvon: %v\n", err)
 		return 1
 	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintf(e.stderr, "dozvon: detect eval: %v\n", err)
-			return 1
-		}
-		return 0
-	}
-	if err := rep.WriteText(e.stdout); err != nil {
+	if err := emit(e.stdout, *asJSON, rep, rep.WriteText); err != nil {
 		fmt.Fprintf(e.stderr, "dozvon: detect eval: %v\n", err)
 		return 1
 	}
@@ -82,8 +74,7 @@ func cmdDetectFile(e env, args []string) int {
 		return 2
 	}
 	var d detect.Decision
-	source := "--text"
-	textSet := false
+	source, textSet := "--text", false
 	fs.Visit(func(f *flag.Flag) { textSet = textSet || f.Name == "text" })
 	if textSet {
 		d, err = detect.ClassifyFileText(files[0], *text, detect.Config{})
@@ -95,14 +86,14 @@ func cmdDetectFile(e env, args []string) int {
 		fmt.Fprintf(e.stderr, "dozvon: %v\n", err)
 		return 1
 	}
-	if *asJSON {
-		if err := json.NewEncoder(e.stdout).Encode(d.JSON()); err != nil {
-			fmt.Fprintf(e.stderr, "dozvon: detect file: %v\n", err)
-			return 1
-		}
-		return 0
+	err = emit(e.stdout, *asJSON, d.JSON(), func(w io.Writer) error {
+		fmt.Fprintf(w, "%s (text: %s)\n", files[0], source)
+		report.WriteDetection(w, &d)
+		return nil
+	})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "dozvon: detect file: %v\n", err)
+		return 1
 	}
-	fmt.Fprintf(e.stdout, "%s (text: %s)\n", files[0], source)
-	report.WriteDetection(e.stdout, &d)
 	return 0
 }

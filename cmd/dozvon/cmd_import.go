@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -49,13 +49,10 @@ func cmdImport(ctx context.Context, e env, args []string) int {
 			return fail(err)
 		}
 	}
-	if *asJSON {
-		b, _ := json.Marshal(res.Summary())
-		fmt.Fprintln(e.stdout, string(b))
-		return 0
-	}
-	report.WriteImport(e.stdout, file, res, *dry, parsed)
-	return 0
+	return fail(emit(e.stdout, *asJSON, res.Summary(), func(w io.Writer) error {
+		report.WriteImport(w, file, res, *dry, parsed)
+		return nil
+	}))
 }
 
 // readPortfolio parses a portfolio file, named in it by its base name.

@@ -29,44 +29,27 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	fail := e.fail("serve", 2)
 	cfg, err := loadConfig(*cfgPath, e.getenv)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon serve:", err)
-		return 2
+		return fail(err)
 	}
 	if *asrEngine != "" {
 		cfg.ASR.Engine = *asrEngine
 	}
 	loc, err := time.LoadLocation(*tz)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "dozvon serve: --tz %q: %v\n", *tz, err)
-		return 2
+		return fail(fmt.Errorf("--tz %q: %v", *tz, err))
 	}
-	level := slog.LevelInfo
-	if *verbose {
-		level = slog.LevelDebug
-	}
-	log := newLogger(e.stderr, level)
+	log := newLogger(e.stderr, logLevel(*verbose, slog.LevelInfo))
 	if _, err := scripts.Load(*scriptPath); err != nil {
-		fmt.Fprintln(e.stderr, "dozvon serve:", err)
-		return 2
+		return fail(err)
 	}
-	rt, err := newRuntime(ctx, cfg, log, clock.System{})
+	rt, ua, flow, err := wire(ctx, cfg, log, clock.System{}, nil)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon serve:", err)
-		return 2
+		return fail(err)
 	}
 	defer rt.close()
-	ua, err := telephony.New(ctx, cfg.SIP, log)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon serve:", err)
-		return 2
-	}
-	flow, err := rt.flow(ua, nil, nil)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon serve:", err)
-		return 2
-	}
 	err = ua.Serve(ctx, func(cctx context.Context, in *telephony.Inbound) {
 		rep, err := flow.Answer(ctx, cctx, in, callflow.AnswerRequest{Script: *scriptPath, Location: loc})
 		if err != nil {
@@ -76,8 +59,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		log.Info("inbound call done", "call", rep.ID, "from", phonenum.Mask(in.From()), "outcome", rep.Result.Outcome)
 	})
 	if err != nil {
-		fmt.Fprintln(e.stderr, "dozvon serve:", err)
-		return 2
+		return fail(err)
 	}
 	fmt.Fprintf(e.stdout, "dozvon serve: answering on %s with %s (asr %s); Ctrl-C to stop\n", ua.Addr(), *scriptPath, cfg.ASR.Engine)
 	<-ctx.Done()

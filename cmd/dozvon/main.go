@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -22,12 +23,24 @@ type env struct {
 }
 
 // fail returns the error exit of command name: it prints "dozvon name: err"
-// and returns code.
+// and returns code; a nil error is success (0), so `return fail(step())` ends
+// a command.
 func (e env) fail(name string, code int) func(error) int {
 	return func(err error) int {
+		if err == nil {
+			return 0
+		}
 		fmt.Fprintln(e.stderr, "dozvon "+name+":", err)
 		return code
 	}
+}
+
+// emit prints v as one line of JSON with asJSON, else as text writes it.
+func emit(w io.Writer, asJSON bool, v any, text func(io.Writer) error) error {
+	if asJSON {
+		return json.NewEncoder(w).Encode(v)
+	}
+	return text(w)
 }
 
 type command struct {
