@@ -32,20 +32,14 @@ func cmdPhones(ctx context.Context, e env, args []string) int {
 	all := fs.Bool("all", false, "list: every status, not only quarantined")
 	debtor := fs.String("debtor", "", "the debtor, when the number belongs to several")
 	var phoneArg string
+	ok := false
 	switch sub {
 	case "list":
-		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
-			fmt.Fprintln(e.stderr, usage)
-			return 2
-		}
+		ok = fs.Parse(args[1:]) == nil && fs.NArg() == 0
 	case "confirm-wrong", "restore":
-		p, ok := parseWithArg(fs, args[1:])
-		if !ok {
-			fmt.Fprintln(e.stderr, usage)
-			return 2
-		}
-		phoneArg = p
-	default:
+		phoneArg, ok = parseWithArg(fs, args[1:])
+	}
+	if !ok {
 		fmt.Fprintln(e.stderr, usage)
 		return 2
 	}
@@ -77,19 +71,14 @@ func cmdPhones(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	now := time.Now()
 	if sub == "confirm-wrong" {
-		st.Status, st.Note, st.At = store.PhoneWrongConfirmed, "confirmed wrong by a person", now
-		if err := db.SetPhoneStatus(ctx, st); err != nil {
+		if err := db.ConfirmWrong(ctx, st, time.Now()); err != nil {
 			return fail(err)
 		}
 		fmt.Fprintf(e.stdout, "%s of %s: confirmed wrong; stays excluded from calls\n", phone, st.DebtorID)
 		return 0
 	}
-	n, err := db.EndBlocks(ctx, st.DebtorID, phone, "wrong_person", now)
-	if err == nil {
-		err = db.ClearPhoneStatus(ctx, st.DebtorID, phone)
-	}
+	n, err := db.RestorePhone(ctx, st, time.Now())
 	if err != nil {
 		return fail(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/dozvon/dozvon/clock"
 
@@ -111,17 +112,11 @@ func (rt *runtime) recognizer(standIn asr.Recognizer) asr.Recognizer {
 
 func (rt *runtime) vadConfig() asr.VADConfig {
 	c := asr.DefaultVADConfig()
-	if v := rt.cfg.VAD.StartAfter; v > 0 {
-		c.StartVoiced = v
-	}
-	if v := rt.cfg.VAD.TrailingSilence; v > 0 {
-		c.EndSilence = v
-	}
-	if v := rt.cfg.VAD.MaxUtterance; v > 0 {
-		c.MaxUtterance = v
-	}
-	if v := rt.cfg.VAD.PreRoll; v > 0 {
-		c.PreRoll = v
+	v := rt.cfg.VAD
+	for dst, set := range map[*time.Duration]time.Duration{&c.StartVoiced: v.StartAfter, &c.EndSilence: v.TrailingSilence, &c.MaxUtterance: v.MaxUtterance, &c.PreRoll: v.PreRoll} {
+		if set > 0 {
+			*dst = set
+		}
 	}
 	return c
 }
@@ -180,13 +175,5 @@ func logLevel(verbose bool, quiet slog.Level) slog.Level {
 // newLogger logs to w at level, masking phone numbers (slog attrs named
 // phone, to, from are masked by the handler wrapper).
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: maskAttr}))
-}
-
-func maskAttr(_ []string, a slog.Attr) slog.Attr {
-	switch a.Key {
-	case "phone", "to", "from", "number":
-		return slog.String(a.Key, compliance.MaskPhone(a.Value.String()))
-	}
-	return a
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: compliance.MaskPhoneAttrs}))
 }
