@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/loadtest"
 	"github.com/dozvon/dozvon/scripts"
@@ -71,7 +72,7 @@ func benchDetect(ctx context.Context, e env, args []string) int {
 	fmt.Fprintf(e.stderr, "bench detect: %d recordings from %s as callee answers over loopback SIP, %d at a time, ASR %s\n",
 		len(set), dirs[0], *channels, cfg.ASR.Engine)
 	started := time.Now()
-	files, undecided := loadtest.DetectLive(ctx, flow, phones, set, callflow.Request{ScriptDoc: sc, Location: mustZone("Europe/Moscow"),
+	files, undecided := loadtest.DetectLive(ctx, flow, phones, set, callflow.Request{ScriptDoc: sc, Location: compliance.DialogueZone(""),
 		RingTimeout: 5 * time.Second, Recognizer: rt.standIn(phones), Vars: callVars("", "Иванов Иван Иванович", "Иван")}, *channels)
 	rep := detect.Summarise(files)
 	err = emit(e.stdout, *asJSON, rep, func(w io.Writer) error {

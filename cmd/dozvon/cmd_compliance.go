@@ -43,7 +43,7 @@ func cmdCompliance(ctx context.Context, e env, args []string) int {
 		if cfg.Plan, err = compliance.LoadNumplanFiles(numplans); err != nil {
 			return fail(err)
 		}
-	} else if cfg.Plan, err = compliance.StoredPlan(ctx, storeDSN(e, *dsn)); err != nil {
+	} else if cfg.Plan, err = compliance.StoredPlan(ctx, store.DSNFrom(*dsn, e.getenv)); err != nil {
 		return e.fail("compliance", 1)(err)
 	}
 	g, err := compliance.NewGuard(cfg)

@@ -83,7 +83,7 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "demo: %d simulated debtor phones on %s, robot on %s, script %s %s, %d channels\n",
 		len(debtors), strings.TrimPrefix(phones.Phone("probe", testcalls.Behaviour{Reject: 404}), "sip:probe@"), ua.Addr(), sc.Name, sc.VersionString(), *channels)
-	fmt.Fprintf(e.stdout, "230-FZ clock: %s (fixed for the demo; calls and audio are real-time)\n\n", demoAt().In(mustZone("Europe/Moscow")).Format("Mon 2006-01-02 15:04 MST"))
+	fmt.Fprintf(e.stdout, "230-FZ clock: %s (fixed for the demo; calls and audio are real-time)\n\n", demoAt().In(compliance.DialogueZone("")).Format("Mon 2006-01-02 15:04 MST"))
 
 	reqs := make([]callflow.Request, len(debtors))
 	for i, d := range debtors {
@@ -100,13 +100,7 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 	for i, d := range debtors {
 		rows[i] = report.CallRow{Phone: d.Phone, What: d.What, Report: reps[i]}
 	}
-	report.WriteCalls(e.stdout, rows)
-	for _, r := range rows {
-		if o := r.Report.Result.Outcome; o == "identified" || o == "callback" {
-			fmt.Fprintf(e.stdout, "\ntranscript, %s (%s):\n", compliance.MaskPhone(r.Phone), r.What)
-			report.WriteTranscript(e.stdout, r.Report.Result.Result)
-		}
-	}
+	report.WriteCallsAndTranscripts(e.stdout, rows, "identified", "callback")
 	fmt.Fprintf(e.stdout, "\ndatabase: %s; recordings: %s\n", strings.TrimPrefix(cfg.Store.DSN, "sqlite:"), cfg.SIP.RecordDir)
 	return 0
 }
@@ -132,12 +126,4 @@ func loopback(cfg *config, dir string) error {
 // simPhones starts the simulated debtor phones on loopback.
 func (rt *runtime) simPhones(ctx context.Context) (*testcalls.Callee, error) {
 	return testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}}, rt.voice, rt.log)
-}
-
-func mustZone(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC
-	}
-	return l
 }

@@ -39,7 +39,7 @@ func cmdImport(ctx context.Context, e env, args []string) int {
 	}
 	parsed := time.Since(start)
 	if !*dry {
-		db, err := store.Open(ctx, storeDSN(e, *dsn))
+		db, err := store.Open(ctx, store.DSNFrom(*dsn, e.getenv))
 		if err != nil {
 			return fail(err)
 		}
@@ -67,12 +67,9 @@ func readPortfolio(file string) (portfolio.Result, error) {
 
 // parseWithArg parses flags given before or after one positional argument.
 func parseWithArg(fs *flag.FlagSet, args []string) (string, bool) {
-	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil || len(pos) != 1 {
 		return "", false
 	}
-	arg := fs.Arg(0)
-	if err := fs.Parse(fs.Args()[1:]); err != nil || fs.NArg() != 0 {
-		return "", false
-	}
-	return arg, true
+	return pos[0], true
 }

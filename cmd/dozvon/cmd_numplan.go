@@ -36,24 +36,13 @@ func cmdNumplan(ctx context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, usage)
 		return 2
 	}
-	d := storeDSN(e, *dsn)
+	d := store.DSNFrom(*dsn, e.getenv)
 	switch args[0] {
 	case "import":
 		return numplanImport(ctx, e, d, fs.Args())
 	default:
 		return numplanLookup(ctx, e, d, fs.Args())
 	}
-}
-
-// storeDSN picks the store: the flag, then $DOZVON_DB, then the embedded default.
-func storeDSN(e env, flagValue string) string {
-	if flagValue != "" {
-		return flagValue
-	}
-	if v := e.getenv("DOZVON_DB"); v != "" {
-		return v
-	}
-	return store.DefaultDSN
 }
 
 func numplanImport(ctx context.Context, e env, dsn string, files []string) int {

@@ -43,7 +43,7 @@ func cmdPhones(ctx context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, usage)
 		return 2
 	}
-	db, err := store.Open(ctx, storeDSN(e, *dsn))
+	db, err := store.Open(ctx, store.DSNFrom(*dsn, e.getenv))
 	if err != nil {
 		return e.fail("phones", 1)(err)
 	}

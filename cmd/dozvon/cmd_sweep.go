@@ -14,6 +14,7 @@ import (
 
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/loadtest"
 	"github.com/dozvon/dozvon/portfolio"
 	"github.com/dozvon/dozvon/report"
@@ -125,7 +126,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 			fmt.Fprintln(e.stdout, simulatedASRNote)
 		}
 		fmt.Fprintf(e.stdout, "simulated debtor phones on loopback; 230-FZ clock starts %s and jumps when idle (calls run in real time); ASR: %s\n",
-			start.In(mustZone("Europe/Moscow")).Format("Mon 2006-01-02 15:04 MST"), cfg.ASR.Engine)
+			start.In(compliance.DialogueZone("")).Format("Mon 2006-01-02 15:04 MST"), cfg.ASR.Engine)
 	}
 
 	pc, err := scheduler.CampaignFromPortfolio(ctx, rt.db, camp, source, debtors, start)
@@ -171,7 +172,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	report.WriteAudit(e.stdout, audit)
 	calls := prog.Calls()
 	fmt.Fprintf(e.stdout, "\n%d calls in %.1fs wall time at %d channels: %.0f calls/min; 230-FZ clock now %s\n", calls, wall.Seconds(), *channels,
-		float64(calls)/wall.Minutes(), clk.Now().In(mustZone("Europe/Moscow")).Format("Mon 15:04 MST"))
+		float64(calls)/wall.Minutes(), clk.Now().In(compliance.DialogueZone("")).Format("Mon 15:04 MST"))
 	fmt.Fprintf(e.stdout, "results: %s; database: %s\n", *out, strings.TrimPrefix(cfg.Store.DSN, "sqlite:"))
 	return 0
 }
