@@ -73,7 +73,7 @@ func benchDetect(ctx context.Context, e env, args []string) int {
 		len(set), dirs[0], *channels, cfg.ASR.Engine)
 	started := time.Now()
 	files, undecided := loadtest.DetectLive(ctx, flow, phones, set, callflow.Request{ScriptDoc: sc, Location: compliance.DialogueZone(""),
-		RingTimeout: 5 * time.Second, Recognizer: rt.standIn(phones), Vars: callVars("", "Иванов Иван Иванович", "Иван")}, *channels)
+		RingTimeout: 5 * time.Second, Recognizer: rt.standIn(phones), Vars: callflow.Vars("", "Иванов Иван Иванович", "Иван")}, *channels)
 	rep := detect.Summarise(files)
 	err = emit(e.stdout, *asJSON, rep, func(w io.Writer) error {
 		fmt.Fprintf(w, "live calls: %d in %.0fs, %d ended without a verdict\n", len(files), time.Since(started).Seconds(), undecided)

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/loadtest"
 )
 
@@ -56,7 +57,7 @@ func benchCalls(ctx context.Context, e env, args []string) int {
 	} else {
 		o.TTSEngine, o.TTSCache = cfg.TTS.Engine, cfg.TTS.CacheDir
 		o.VAD = (&runtime{cfg: cfg}).vadConfig() // the config's VAD, as every call gets it
-		o.Vars = callVars(cfg.Creditor, "Иванов Иван Иванович", "Иван")
+		o.Vars = callflow.Vars(cfg.Creditor, "Иванов Иван Иванович", "Иван")
 		var res loadtest.Result
 		if res, err = loadtest.Run(ctx, o, e.stderr); err == nil {
 			err = loadtest.Report(e.stdout, o, res)

@@ -89,7 +89,7 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 	for i, d := range debtors {
 		reqs[i] = callflow.Request{To: phones.Phone(d.Phone, d.Behaviour), ScriptDoc: sc, Location: compliance.DialogueZone(d.Region),
 			RingTimeout: 5 * time.Second, Recognizer: rt.standIn(phones), DebtorID: d.ID, Region: d.Region, CallerID: "74950000000",
-			Vars: callVars(cfg.Creditor, d.Name, d.First)}
+			Vars: callflow.Vars(cfg.Creditor, d.Name, d.First)}
 	}
 	start := time.Now()
 	reps := loadtest.PlaceAll(ctx, flow, reqs, *channels, func(i int, rep callflow.Report) {

@@ -111,7 +111,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		return fail(err)
 	}
 	start := clk.Now()
-	dialer := &callflow.Dialer{Flow: flow, Vars: func(c scheduler.Call) map[string]any { return sweepVars(creditor, c) }, RingTimeout: 20 * time.Second}
+	dialer := &callflow.Dialer{Flow: flow, Vars: callflow.TaskVars(creditor), RingTimeout: 20 * time.Second}
 	var expect map[string]string
 	if *simulate {
 		phones, err := rt.simPhones(ctx)
@@ -175,20 +175,6 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		float64(calls)/wall.Minutes(), clk.Now().In(compliance.DialogueZone("")).Format("Mon 15:04 MST"))
 	fmt.Fprintf(e.stdout, "results: %s; database: %s\n", *out, strings.TrimPrefix(cfg.Store.DSN, "sqlite:"))
 	return 0
-}
-
-// sweepVars are a sweep call's script variables: the creditor, the debtor's
-// names (the first name is the second word of "Фамилия Имя Отчество") and the debt.
-func sweepVars(creditor string, c scheduler.Call) map[string]any {
-	first := c.Debtor.Name
-	if f := strings.Fields(c.Debtor.Name); len(f) >= 2 {
-		first = f[1]
-	}
-	v := callVars(creditor, c.Debtor.Name, first)
-	if c.Details.DebtKop > 0 {
-		v["debt"] = map[string]any{"amount": float64(c.Details.DebtKop) / 100}
-	}
-	return v
 }
 
 // sweepPortfolio reads the portfolio file (printing its summary) or, without

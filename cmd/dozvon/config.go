@@ -134,13 +134,3 @@ func applyEnv(c *config, getenv func(string) string) error {
 	}
 	return nil
 }
-
-// callVars are a call's script variables: the debtor's full and first name
-// and the creditor when one is configured (unset, the script's default stands).
-func callVars(creditor, name, first string) map[string]any {
-	v := map[string]any{"debtor": map[string]any{"name": name, "first_name": first}}
-	if creditor != "" {
-		v["creditor"] = map[string]any{"name": creditor}
-	}
-	return v
-}

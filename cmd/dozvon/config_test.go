@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/robot"
 )
@@ -50,7 +51,7 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}},
 		{name: "creditor", file: "creditor: ООО «Вектор»\n", check: func(t *testing.T, c config) {
-			v := callVars(c.Creditor, "Иванов Иван Иванович", "Иван")
+			v := callflow.Vars(c.Creditor, "Иванов Иван Иванович", "Иван")
 			if c.Creditor != "ООО «Вектор»" || v["creditor"].(map[string]any)["name"] != "ООО «Вектор»" {
 				t.Fatalf("creditor %q, vars %v", c.Creditor, v)
 			}
@@ -62,7 +63,7 @@ func TestLoadConfig(t *testing.T) {
 				}
 			}},
 		{name: "no creditor leaves the script's default", check: func(t *testing.T, c config) {
-			if v := callVars(c.Creditor, "Иванов Иван Иванович", "Иван"); c.Creditor != "" || v["creditor"] != nil {
+			if v := callflow.Vars(c.Creditor, "Иванов Иван Иванович", "Иван"); c.Creditor != "" || v["creditor"] != nil {
 				t.Fatalf("creditor %q, vars %v", c.Creditor, v)
 			}
 		}},

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
@@ -23,8 +20,8 @@ import (
 	"github.com/dozvon/dozvon/tts"
 )
 
-// runtime is the wired product: voice, recognizer, store, guard. The
-// telephony UA is made by each command (its listeners differ).
+// runtime is the wired product: voice, recognizer, store, guard (wire adds
+// the UA and the call path).
 type runtime struct {
 	cfg   config
 	log   *slog.Logger
@@ -60,9 +57,6 @@ func newRuntime(ctx context.Context, cfg config, log *slog.Logger, clk clock.Clo
 		}
 		rt.model = m
 	}
-	if err := os.MkdirAll(storeDir(cfg.Store.DSN), 0o755); err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
 	db, err := store.Open(ctx, cfg.Store.DSN)
 	if err != nil {
 		rt.close()
@@ -79,13 +73,6 @@ func newRuntime(ctx context.Context, cfg config, log *slog.Logger, clk clock.Clo
 		log.Warn("expire stale reservations", "err", err)
 	}
 	return rt, nil
-}
-
-func storeDir(dsn string) string {
-	if p, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
-		return filepath.Dir(p)
-	}
-	return "."
 }
 
 func (rt *runtime) close() {
@@ -121,35 +108,29 @@ func (rt *runtime) vadConfig() asr.VADConfig {
 	return c
 }
 
-// flow wires the call path on ua: every call dozvon places or takes goes
-// through it. trunks prices calls and fails over (nil: the UA's own order).
-func (rt *runtime) flow(ua *telephony.UA, trunks *callflow.Trunks, events callflow.Subscriber) (*callflow.Flow, error) {
-	return callflow.New(callflow.Config{
-		UA: ua, Guard: rt.guard, Calls: rt.db, Clock: rt.clk, Log: rt.log,
-		Voice:        robot.VoiceConfig{Voice: rt.voice, LoadAudio: rt.files.Load, BargeInAfter: rt.cfg.Robot.BargeInAfter},
-		Recognizer:   func(string) asr.Recognizer { return rt.recognizer(nil) },
-		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(rt.vadConfig()) },
-		Trunks:       trunks, RecordDir: rt.cfg.SIP.RecordDir, TransferTo: rt.cfg.Robot.TransferTo,
-		NonHuman: rt.cfg.Robot.NonHuman, Events: events,
-	})
-}
-
 // wire makes the runtime, the command's UA on cfg.SIP and the call path on
-// it. limits: the trunks' channel limits for pricing and failover (nil: no
-// trunk book, the UA's own order).
+// it: every call dozvon places or takes goes through that flow. limits: the
+// trunks' channel limits for pricing and failover (nil: no trunk book, the
+// UA's own order).
 func wire(ctx context.Context, cfg config, log *slog.Logger, clk clock.Clock, limits map[string]int) (*runtime, *telephony.UA, *callflow.Flow, error) {
 	rt, err := newRuntime(ctx, cfg, log, clk)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ua, err := telephony.New(ctx, cfg.SIP, log)
 	var trunks *callflow.Trunks
 	if limits != nil {
 		trunks = callflow.TrunkBook(cfg.SIP.Trunks, limits, rt.clk)
 	}
+	ua, err := telephony.New(ctx, cfg.SIP, log)
 	var flow *callflow.Flow
 	if err == nil {
-		flow, err = rt.flow(ua, trunks, nil)
+		flow, err = callflow.New(callflow.Config{
+			UA: ua, Guard: rt.guard, Calls: rt.db, Clock: rt.clk, Log: rt.log,
+			Voice:        robot.VoiceConfig{Voice: rt.voice, LoadAudio: rt.files.Load, BargeInAfter: cfg.Robot.BargeInAfter},
+			Recognizer:   func(string) asr.Recognizer { return rt.recognizer(nil) },
+			NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(rt.vadConfig()) },
+			Trunks:       trunks, RecordDir: cfg.SIP.RecordDir, TransferTo: cfg.Robot.TransferTo, NonHuman: cfg.Robot.NonHuman,
+		})
 	}
 	if err != nil {
 		rt.close()
