@@ -12,21 +12,34 @@ import (
 // error naming the file and the place, and no file set is half-loaded.
 func TestLoadFiles(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+	const hdr = "АВС/ DEF;От;До;Емкость;Оператор;Регион;Территория ГАР;ИНН\n"
+	files := [][2]string{
+		{"DEF-9xx.csv", hdr + "913;0000000;9999999;10000000;ПАО МТС;Новосибирская область;;1\n"},
+		{"ABC-3xx.csv", hdr + "383;0000000;9999999;10000000;ПАО Ростелеком;Новосибирская область;;2\n"},
+		{"DEF-clash.csv", hdr + "913;0000000;0000009;10;ООО А;г. Москва;;3\n"},
+		{"DEF-bad.csv", hdr + "913;00x0000;0000009;10;ООО А;г. Москва;;3\n"},
+		{"regional.txt", "Республика Татарстан;2026-08-30;День Республики\n"},
+		{"regional-bad.txt", "Республика Татарстан;30.08.2026\n"},
+	}
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = filepath.Join(dir, f[0])
+		if err := os.WriteFile(paths[i], []byte(f[1]), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		return p
 	}
-	const hdr = "АВС/ DEF;От;До;Емкость;Оператор;Регион;Территория ГАР;ИНН\n"
-	def := write("DEF-9xx.csv", hdr+"913;0000000;9999999;10000000;ПАО МТС;Новосибирская область;;1\n")
-	abc := write("ABC-3xx.csv", hdr+"383;0000000;9999999;10000000;ПАО Ростелеком;Новосибирская область;;2\n")
-	clash := write("DEF-clash.csv", hdr+"913;0000000;0000009;10;ООО А;г. Москва;;3\n")
-	badRow := write("DEF-bad.csv", hdr+"913;00x0000;0000009;10;ООО А;г. Москва;;3\n")
-	regional := write("regional.txt", "Республика Татарстан;2026-08-30;День Республики\n")
-	badRegional := write("regional-bad.txt", "Республика Татарстан;30.08.2026\n")
+	def, abc, clash, badRow, regional, badRegional := paths[0], paths[1], paths[2], paths[3], paths[4], paths[5]
 	missing := filepath.Join(dir, "missing.csv")
+	// failed says whether err is the error wanted ("": none), and reports a wrong one.
+	failed := func(name string, err error, want string) bool {
+		if want == "" {
+			return false
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", name, err, want)
+		}
+		return true
+	}
 
 	t.Run("numbering plan", func(t *testing.T) {
 		tests := []struct {
@@ -42,10 +55,7 @@ func TestLoadFiles(t *testing.T) {
 		}
 		for _, tt := range tests {
 			parsed, err := ReadNumplanFiles(tt.files)
-			if tt.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.err) {
-					t.Errorf("%s: error %v, want %q", tt.name, err, tt.err)
-				}
+			if failed(tt.name, err, tt.err) {
 				continue
 			}
 			if err != nil || len(parsed) != len(tt.ranges) || len(parsed[0]) != tt.ranges[0] {
@@ -69,11 +79,8 @@ func TestLoadFiles(t *testing.T) {
 		}
 		for _, tt := range tests {
 			cal, err := LoadCalendar(tt.calendars, tt.regionals)
-			if tt.err == "" && (err != nil || cal == nil) {
+			if !failed(tt.name, err, tt.err) && (err != nil || cal == nil) {
 				t.Errorf("%s: %v", tt.name, err)
-			}
-			if tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
-				t.Errorf("%s: error %v, want %q", tt.name, err, tt.err)
 			}
 		}
 	})

@@ -15,15 +15,12 @@ import (
 // file when it cannot.
 func TestReadConfigFile(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
+	good, typo := filepath.Join(dir, "good.json"), filepath.Join(dir, "typo.json")
+	err := errors.Join(os.WriteFile(good, []byte(`{"script":"scripts/verify_contact.yaml","creditor":"ООО «Вектор»"}`), 0o644),
+		os.WriteFile(typo, []byte(`{"script":"s","chanels":3}`), 0o644))
+	if err != nil {
+		t.Fatal(err)
 	}
-	good := write("good.json", `{"script":"scripts/verify_contact.yaml","creditor":"ООО «Вектор»"}`)
-	typo := write("typo.json", `{"script":"s","chanels":3}`)
 	refuse := func(scheduler.Config) error { return errors.New("the dialer refuses") }
 	tests := []struct {
 		name, path string

@@ -8,6 +8,20 @@ import (
 	"github.com/dozvon/dozvon/store"
 )
 
+// TestDSNFrom: the store a command uses, by precedence.
+func TestDSNFrom(t *testing.T) {
+	env := func(v string) func(string) string { return func(string) string { return v } }
+	for _, tt := range []struct{ name, flag, env, want string }{
+		{"the flag wins", "sqlite:a.db", "sqlite:b.db", "sqlite:a.db"},
+		{"then DOZVON_DB", "", "sqlite:b.db", "sqlite:b.db"},
+		{"then the default", "", "", store.DefaultDSN},
+	} {
+		if got := store.DSNFrom(tt.flag, env(tt.env)); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 // TestPhoneReview: the `dozvon phones` review in the store — finding a
 // quarantined number (of one debtor, of several, of none), confirming it
 // wrong, and restoring it (its wrong_person block ends, its status goes).
@@ -71,17 +85,4 @@ func TestPhoneReview(t *testing.T) {
 			t.Fatalf("blocks after restore: %+v", bs)
 		}
 	})
-}
-
-func TestDSNFrom(t *testing.T) {
-	env := func(v string) func(string) string { return func(string) string { return v } }
-	for _, tt := range []struct{ name, flag, env, want string }{
-		{"the flag wins", "sqlite:a.db", "sqlite:b.db", "sqlite:a.db"},
-		{"then DOZVON_DB", "", "sqlite:b.db", "sqlite:b.db"},
-		{"then the default", "", "", store.DefaultDSN},
-	} {
-		if got := store.DSNFrom(tt.flag, env(tt.env)); got != tt.want {
-			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
-		}
-	}
 }
