@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"time"
 
@@ -94,14 +95,10 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 	if err := c.SIP.Validate(); err != nil {
 		return c, fmt.Errorf("config %s: %w", path, err)
 	}
-	switch c.ASR.Engine {
-	case "vosk", "dtmf", "simulated":
-	default:
+	if !slices.Contains([]string{"vosk", "dtmf", "simulated"}, c.ASR.Engine) {
 		return c, fmt.Errorf("config %s: asr.engine %q: want vosk, dtmf or simulated", path, c.ASR.Engine)
 	}
-	switch c.TTS.Engine {
-	case "espeak", "festival":
-	default:
+	if !slices.Contains([]string{"espeak", "festival"}, c.TTS.Engine) {
 		return c, fmt.Errorf("config %s: tts.engine %q: want espeak or festival", path, c.TTS.Engine)
 	}
 	// the names in the message are checked per call, against its variables
