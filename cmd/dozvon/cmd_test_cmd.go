@@ -36,15 +36,13 @@ func cmdTest(ctx context.Context, e env, args []string) int {
 	}
 	sc, err := scripts.Load(files[0])
 	if err != nil {
-		fmt.Fprintf(e.stderr, "dozvon test: %v\n", err)
-		return 2
+		return e.fail("test", 2)(err)
 	}
 	var cfs []*testcalls.CaseFile
 	for _, f := range files[1:] {
 		cf, err := testcalls.LoadCases(f)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "dozvon test: %v\n", err)
-			return 2
+			return e.fail("test", 2)(err)
 		}
 		if cf.Script != "" && filepath.Base(cf.Script) != filepath.Base(files[0]) {
 			fmt.Fprintf(e.stderr, "dozvon test: warning: %s was written for %s, running it against %s\n", f, cf.Script, files[0])
@@ -56,8 +54,7 @@ func cmdTest(ctx context.Context, e env, args []string) int {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintf(e.stderr, "dozvon test: %v\n", err)
-			return 2
+			return e.fail("test", 2)(err)
 		}
 	} else {
 		report.WriteScriptTests(e.stdout, sc.Name, sc.VersionString(), rep)
