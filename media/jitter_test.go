@@ -107,3 +107,26 @@ func TestJitterBufferResyncsOnTimestampJump(t *testing.T) {
 		t.Fatalf("played %d resync=%d after a jump, want 7 and 1", out[0], j.Stats().Resync)
 	}
 }
+
+// BenchmarkJitterBufferReordered is push+pop with every other pair of
+// packets swapped (the reordering path).
+func BenchmarkJitterBufferReordered(b *testing.B) {
+	jb := NewJitterBuffer(3)
+	pcm := frameOf(1000, FrameSamples)
+	in := make([]int16, FrameSamples)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		n := uint32(i)
+		if i%4 == 1 {
+			n++
+		} else if i%4 == 2 {
+			n--
+		}
+		jb.Push(n*FrameSamples, pcm)
+		jb.Pop(in)
+	}
+	if late := jb.Stats().Late; late != 0 {
+		b.Fatalf("%d reordered packets counted late with a 3-frame buffer", late)
+	}
+}
