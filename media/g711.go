@@ -11,13 +11,13 @@ const (
 	PCMA G711 = 8 // A-law
 )
 
-// ParseG711 maps an SDP codec name ("PCMU", "PCMA") to its law.
+// ParseG711 maps an SDP codec name ("PCMU", "PCMA") to its law; another
+// name gives false (and PCMU).
 func ParseG711(name string) (G711, bool) {
-	switch name {
-	case "PCMU":
-		return PCMU, true
-	case "PCMA":
-		return PCMA, true
+	for _, g := range [...]G711{PCMU, PCMA} {
+		if name == g.String() {
+			return g, true
+		}
 	}
 	return PCMU, false
 }
@@ -30,11 +30,29 @@ func (g G711) String() string {
 	return "PCMU"
 }
 
+// EncodeSample compands one sample.
+func (g G711) EncodeSample(s int16) byte {
+	if g == PCMA {
+		return g711.EncodeAlawFrame(s)
+	}
+	return g711.EncodeUlawFrame(s)
+}
+
+// DecodeSample expands one G.711 byte.
+func (g G711) DecodeSample(b byte) int16 {
+	if g == PCMA {
+		return g711.DecodeAlawFrame(b)
+	}
+	return g711.DecodeUlawFrame(b)
+}
+
 // Encode compands src into dst, one byte per sample, and returns how many
 // samples it encoded (the shorter of the two). It does not allocate, so the
 // media loop can call it every 20 ms.
 func (g G711) Encode(dst []byte, src []int16) int {
 	n := min(len(dst), len(src))
+	// the law is chosen once per frame, not per sample: the encoders are too
+	// big to inline, so EncodeSample would add a call per sample
 	if g == PCMA {
 		for i, s := range src[:n] {
 			dst[i] = g711.EncodeAlawFrame(s)
@@ -51,24 +69,10 @@ func (g G711) Encode(dst []byte, src []int16) int {
 // shorter of the two). It does not allocate.
 func (g G711) Decode(dst []int16, src []byte) int {
 	n := min(len(dst), len(src))
-	if g == PCMA {
-		for i, b := range src[:n] {
-			dst[i] = g711.DecodeAlawFrame(b)
-		}
-		return n
-	}
 	for i, b := range src[:n] {
-		dst[i] = g711.DecodeUlawFrame(b)
+		dst[i] = g.DecodeSample(b)
 	}
 	return n
-}
-
-// DecodeSample expands one G.711 byte.
-func (g G711) DecodeSample(b byte) int16 {
-	if g == PCMA {
-		return g711.DecodeAlawFrame(b)
-	}
-	return g711.DecodeUlawFrame(b)
 }
 
 // RoundTrip returns pcm as it comes out of a G.711 line: encoded and decoded
@@ -76,11 +80,7 @@ func (g G711) DecodeSample(b byte) int16 {
 func (g G711) RoundTrip(pcm []int16) []int16 {
 	out := make([]int16, len(pcm))
 	for i, s := range pcm {
-		if g == PCMA {
-			out[i] = g711.DecodeAlawFrame(g711.EncodeAlawFrame(s))
-		} else {
-			out[i] = g711.DecodeUlawFrame(g711.EncodeUlawFrame(s))
-		}
+		out[i] = g.DecodeSample(g.EncodeSample(s))
 	}
 	return out
 }

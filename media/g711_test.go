@@ -84,22 +84,15 @@ func abs(x int) int {
 }
 
 func TestParseG711(t *testing.T) {
-	tests := []struct {
-		name string
-		want G711
-		ok   bool
-	}{
-		{"PCMU", PCMU, true},
-		{"PCMA", PCMA, true},
-		{"G729", PCMU, false},
-		{"pcmu", PCMU, false}, // SDP names are matched exactly, as negotiated
-	}
-	for _, tt := range tests {
-		got, ok := ParseG711(tt.name)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("ParseG711(%q) = %s, %v; want %s, %v", tt.name, got, ok, tt.want, tt.ok)
+	known := map[string]G711{"PCMU": PCMU, "PCMA": PCMA}
+	// SDP names are matched exactly, as negotiated: "pcmu" is not one
+	for _, name := range []string{"PCMU", "PCMA", "G729", "pcmu", ""} {
+		got, ok := ParseG711(name)
+		want, wantOK := known[name]
+		if got != want || ok != wantOK {
+			t.Errorf("ParseG711(%q) = %s, %v; want %s, %v", name, got, ok, want, wantOK)
 		}
-		if ok && got.String() != tt.name {
+		if ok && got.String() != name {
 			t.Errorf("%s.String() = %q", got, got.String())
 		}
 	}

@@ -124,20 +124,19 @@ func (w *WAVWriter) Close() error {
 // WriteWAV writes samples as a whole 16-bit PCM WAV stream on w.
 func WriteWAV(w io.WriteSeeker, rate, channels int, samples []int16) error {
 	ww, err := NewWAVWriter(w, rate, channels)
-	if err != nil {
-		return err
-	}
-	if err := ww.Write(samples); err != nil {
-		ww.Close()
-		return err
-	}
-	return ww.Close()
+	return writeAll(ww, err, samples)
 }
 
 // WriteWAVFile writes samples as a 16-bit PCM WAV file at path, e.g. the
 // first seconds of a call: WriteWAVFile(path, SampleRate, 1, pcm).
 func WriteWAVFile(path string, rate, channels int, samples []int16) error {
 	w, err := CreateWAV(path, rate, channels)
+	return writeAll(w, err, samples)
+}
+
+// writeAll writes samples through a just-made writer (unless making it
+// failed) and closes it.
+func writeAll(w *WAVWriter, err error, samples []int16) error {
 	if err != nil {
 		return err
 	}

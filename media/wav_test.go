@@ -21,10 +21,9 @@ func ramp(n, step int) []int16 {
 
 func TestWAVRoundTrip(t *testing.T) {
 	tests := []struct {
-		name     string
-		rate     int
-		channels int
-		samples  []int16
+		name           string
+		rate, channels int
+		samples        []int16
 	}{
 		{"telephone mono", SampleRate, 1, ramp(8000, 4)},
 		{"stereo recording", SampleRate, 2, ramp(2*SampleRate*3/2, 1)}, // 1.5 s: more than one buffered write
@@ -157,21 +156,20 @@ func TestWAVErrorsNameThePlace(t *testing.T) {
 		return d
 	}
 	tests := []struct {
-		name    string
-		data    []byte
-		wantErr string
+		name, wantErr string
+		data          []byte
 	}{
-		{"empty", nil, "wav: not a RIFF/WAVE file"},
-		{"text", []byte("RIFF....AVI LIST"), "wav: not a RIFF/WAVE file"},
-		{"huge fmt", patch(16, 0xFFFFFFF0), "fmt chunk at byte 12: bad size 4294967280"},
-		{"header only", data[:36], "no data chunk"},
-		{"junk chunk", append(bytes.Clone(data[:12]), "LIST\xff\xff\x00\x00abc"...), `chunk "LIST" at byte 12: size 65535 runs past the end`},
-		{"data before fmt", append([]byte("RIFF\x24\x00\x00\x00WAVEdata\x04\x00\x00\x00\x01\x02\x03\x04"), data[12:]...), "data chunk at byte 12 before fmt chunk"},
-		{"float", patch16(20, 3), "unsupported encoding: format tag 3, 16 bits"},
-		{"12 bit", patch16(34, 12), "format tag 1, 12 bits per sample"},
-		{"no channels", patch16(22, 0), "unsupported channel count 0"},
-		{"no rate", patch(24, 0), "unsupported sample rate 0 Hz"},
-		{"extensible too short", patch16(20, WAVFormatExtensible), "fmt chunk at byte 12: extensible format with size 16"},
+		{"empty", "wav: not a RIFF/WAVE file", nil},
+		{"text", "wav: not a RIFF/WAVE file", []byte("RIFF....AVI LIST")},
+		{"huge fmt", "fmt chunk at byte 12: bad size 4294967280", patch(16, 0xFFFFFFF0)},
+		{"header only", "no data chunk", data[:36]},
+		{"junk chunk", `chunk "LIST" at byte 12: size 65535 runs past the end`, append(bytes.Clone(data[:12]), "LIST\xff\xff\x00\x00abc"...)},
+		{"data before fmt", "data chunk at byte 12 before fmt chunk", append([]byte("RIFF\x24\x00\x00\x00WAVEdata\x04\x00\x00\x00\x01\x02\x03\x04"), data[12:]...)},
+		{"float", "unsupported encoding: format tag 3, 16 bits", patch16(20, 3)},
+		{"12 bit", "format tag 1, 12 bits per sample", patch16(34, 12)},
+		{"no channels", "unsupported channel count 0", patch16(22, 0)},
+		{"no rate", "unsupported sample rate 0 Hz", patch(24, 0)},
+		{"extensible too short", "fmt chunk at byte 12: extensible format with size 16", patch16(20, WAVFormatExtensible)},
 	}
 	for _, tt := range tests {
 		path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+".wav")
