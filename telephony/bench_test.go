@@ -41,7 +41,7 @@ func BenchmarkMediaFrame(b *testing.B) {
 			payload := make([]byte, frameSamples)
 			wire := make([]byte, 12+frameSamples)
 			pkt := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 0, SSRC: 1}}
-			var sendLate, arrival LatenessHistogram
+			var sendLate, arrival media.LatenessHistogram
 			for i := range out {
 				out[i] = int16(i * 37)
 			}

@@ -133,8 +133,8 @@ func newCall(d dialogControl, rtpFn func() *diagomedia.RTPSession, o callOptions
 	}
 	c.rtp.Store(sess)
 	c.live.Store(!o.early)
-	c.stats.SendLate = &LatenessHistogram{}
-	c.stats.ArrivalJitter = &LatenessHistogram{}
+	c.stats.SendLate = &media.LatenessHistogram{}
+	c.stats.ArrivalJitter = &media.LatenessHistogram{}
 	if o.recordPath != "" {
 		rec, err := newStereoRecorder(o.recordPath)
 		if err != nil {

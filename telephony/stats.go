@@ -17,10 +17,10 @@ type MediaStats struct {
 	Garbage          int64 // datagrams that are not RTP
 	DTMF             int64
 	SendLateMax      time.Duration // worst lateness of a frame against the media clock
-	SendLate         *LatenessHistogram
+	SendLate         *media.LatenessHistogram
 	// ArrivalJitter is how far the far end's audio packets arrived from a
 	// steady 20 ms spacing (|inter-arrival − 20 ms|): its pacing as seen here.
-	ArrivalJitter *LatenessHistogram
+	ArrivalJitter *media.LatenessHistogram
 	Duration      time.Duration // answered media time
 }
 
@@ -47,7 +47,3 @@ func (c *Call) Stats() MediaStats {
 	s.ArrivalJitter = &a
 	return s
 }
-
-// LatenessHistogram is media's histogram, named here because MediaStats
-// carries it and callers read it as telephony's.
-type LatenessHistogram = media.LatenessHistogram
