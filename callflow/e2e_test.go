@@ -1,16 +1,19 @@
 package callflow_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
@@ -205,15 +208,10 @@ func TestEveryDoorStoresTheSameRecord(t *testing.T) {
 	}
 	script := filepath.Join("..", "scripts", "verify_contact.yaml")
 	vars := map[string]any{"debtor": map[string]any{"name": "Иванов Иван Иванович", "first_name": "Иван"}}
-	ids := map[string]string{} // door → call id
 
 	// The three doors at once, as in serve.
-	var mu sync.Mutex
-	setID := func(door, id string) {
-		mu.Lock()
-		ids[door] = id
-		mu.Unlock()
-	}
+	ids := &idBook{}
+	setID := ids.set
 	d := store.Debtor{ID: "sched", Name: "Петрова Анна Сергеевна", Region: "г. Москва", Phones: []string{schedPhone}}
 	if err := db.UpsertDebtor(ctx, d); err != nil {
 		t.Fatal(err)
@@ -239,29 +237,28 @@ func TestEveryDoorStoresTheSameRecord(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	wg.Go(func() { // 1. the CLI's door
+	ids.Go(func() { // 1. the CLI's door
 		rep, err := flow.Place(ctx, callflow.Request{To: cliPhone, DebtorID: "cli", Region: "г. Москва", Script: script, Vars: vars})
 		if err != nil || rep.DialErr != nil {
 			t.Errorf("place: %v, dial %v", err, rep.DialErr)
 		}
 		setID("cli", rep.ID)
 	})
-	wg.Go(func() { // 2. the scheduler's door
+	ids.Go(func() { // 2. the scheduler's door
 		if err := s.Run(ctx, start.Add(time.Hour)); err != nil {
 			t.Errorf("scheduler: %v", err)
 		}
 	})
-	wg.Go(func() { // 3. the inbound door: the simulated phone calls the robot back
+	ids.Go(func() { // 3. the inbound door: the simulated phone calls the robot back
 		if _, err := phones.Dial(ctx, ua.URI("robot"), testcalls.Behaviour{Greeting: "алло", Steps: yes.Steps}); err != nil {
 			t.Errorf("dial in: %v", err)
 		}
 	})
-	wg.Wait()
+	ids.Wait()
 	ua.Wait()
 
 	for _, door := range []string{"cli", "scheduler", "inbound"} {
-		id := ids[door]
+		id := ids.get(door)
 		rec, err := db.Call(ctx, id)
 		if err != nil {
 			t.Errorf("%s: call %q not stored: %v", door, id, err)
@@ -300,6 +297,36 @@ func TestEveryDoorStoresTheSameRecord(t *testing.T) {
 		if !strings.HasPrefix(k, want) || !strings.HasSuffix(k, "outcome ended") ||
 			!strings.Contains(k, "verdict") || !strings.Contains(k, "turn") {
 			t.Errorf("%s: events %s", door, k)
+		}
+	}
+}
+
+// TestDeniedCallLeaksNoNumber: a call the guard refuses (03:00 in the
+// debtor's zone) is logged through a plain text handler with no masking
+// options; neither the log, nor the error, nor the events hold the number.
+func TestDeniedCallLeaksNoNumber(t *testing.T) {
+	ctx := t.Context()
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	night := clock.Fixed(time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)) // 03:00 in Moscow
+	db, guard := openLedger(t, night, log)
+	events := &eventLog{}
+	flow, err := callflow.New(callflow.Config{Guard: guard, Calls: db, Clock: night, Log: log, Events: events,
+		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []string{"+7 913 123-45-67", "sip:89131234567@127.0.0.1:5999"} {
+		rep, err := flow.Place(ctx, callflow.Request{To: to, Region: "г. Москва", Script: filepath.Join("..", "scripts", "verify_contact.yaml")})
+		if !errors.Is(err, callflow.ErrDenied) || rep.Decision == nil || rep.Decision.Allowed {
+			t.Fatalf("%s: %v, decision %+v: want a denial", to, err, rep.Decision)
+		}
+		all := logs.String() + err.Error() + rep.Decision.Detail
+		for _, e := range events.ev {
+			all += e.CallID + e.DebtorID + e.Outcome
+		}
+		if strings.Contains(strings.NewReplacer(" ", "", "-", "").Replace(all), "9131234567") {
+			t.Fatalf("%s: the number leaked:\n%s", to, all)
 		}
 	}
 }
