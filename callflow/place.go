@@ -109,7 +109,7 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 
 	res, owned := req.Reservation, false
 	if res == nil && phone.IsValid() {
-		r, dec, err := f.c.Guard.Reserve(ctx, compliance.Request{DebtorID: debtor, Phone: phone.String(), Channel: compliance.RobotCall, Region: req.Region})
+		r, dec, err := f.c.Guard.Reserve(ctx, compliance.Request{DebtorID: debtor, Phone: phone, Channel: compliance.RobotCall, Region: req.Region})
 		rep.Decision = &dec
 		if err != nil {
 			return rep, fmt.Errorf("callflow: compliance: %w", err)

@@ -15,6 +15,7 @@ import (
 	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/report"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
@@ -125,7 +126,7 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 			// an operator spoke with this debtor an hour ago (demo clock)
 			g, err := compliance.NewGuard(compliance.Config{Ledger: rt.db, Clock: clock.Fixed(demoAt().Add(-time.Hour)), Logger: log})
 			if err == nil {
-				if res, dec, err := g.Reserve(ctx, compliance.Request{DebtorID: d.ID, Phone: d.Phone, Channel: compliance.HumanCall}); err == nil && dec.Allowed {
+				if res, dec, err := g.Reserve(ctx, compliance.Request{DebtorID: d.ID, Phone: phonenum.MustParse(d.Phone), Channel: compliance.HumanCall}); err == nil && dec.Allowed {
 					_ = g.Commit(ctx, res, compliance.Conversation)
 				}
 			}
