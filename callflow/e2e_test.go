@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -328,5 +329,64 @@ func TestDeniedCallLeaksNoNumber(t *testing.T) {
 		if strings.Contains(strings.NewReplacer(" ", "", "-", "").Replace(all), "9131234567") {
 			t.Fatalf("%s: the number leaked:\n%s", to, all)
 		}
+	}
+}
+
+// TestScriptEditReachesTheNextCall: a flow loads scripts by path through its
+// registry, so an edit of the file reaches the next call of a running sweep
+// (here two dials that the far end rejects, each stored with the version it
+// was placed with).
+func TestScriptEditReachesTheNextCall(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	for _, f := range []string{"verify_contact.yaml", "phrases.yaml"} {
+		b, err := os.ReadFile(filepath.Join("..", "scripts", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	script := filepath.Join(dir, "verify_contact.yaml")
+	db, guard := openLedger(t, nil, slog.New(slog.DiscardHandler))
+	loop := []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
+	phones, err := testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: loop}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy := phones.Phone("busy-line", testcalls.Behaviour{Reject: 486})
+	ua, err := telephony.New(ctx, telephony.Config{Name: "dozvon", Listen: loop}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flow, err := callflow.New(callflow.Config{UA: ua, Guard: guard, Calls: db,
+		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var versions []string
+	for i, edit := range []func(string) string{nil, func(s string) string { return strings.Replace(s, `version: "1.0"`, `version: "1.0.1"`, 1) }} {
+		if edit != nil {
+			b, err := os.ReadFile(script)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(script, []byte(edit(string(b))), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep, err := flow.Place(ctx, callflow.Request{To: busy, Script: script})
+		if err != nil || rep.DialErr == nil || rep.Record.Result != string(telephony.Busy) {
+			t.Fatalf("call %d: %v, dial %v, result %q: want a busy dial", i, err, rep.DialErr, rep.Record.Result)
+		}
+		rec, err := db.Call(ctx, rep.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions = append(versions, rec.ScriptVersion)
+	}
+	if !strings.HasPrefix(versions[0], "1.0+") || !strings.HasPrefix(versions[1], "1.0.1+") {
+		t.Fatalf("stored script versions %q, want 1.0 then the edit's 1.0.1", versions)
 	}
 }
