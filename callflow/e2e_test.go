@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -80,7 +78,7 @@ func TestSweepOverSIP(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cfg := scheduler.Config{Script: filepath.Join("..", "scripts", "verify_contact.yaml"), Retry: scheduler.RetryRules{MaxPerPhone: 2},
+	cfg := scheduler.Config{Script: verifyContact, Retry: scheduler.RetryRules{MaxPerPhone: 2},
 		CallerIDs: []scheduler.CallerID{{Number: "73830000000", Region: "Новосибирская область"}, {Number: "74950000000", Region: "г. Москва"}}}
 	if _, err := scheduler.CreateCampaign(ctx, db, "e2e", "e2e", cfg, debtors, start); err != nil {
 		t.Fatal(err)
@@ -207,7 +205,7 @@ func TestEveryDoorStoresTheSameRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	script := filepath.Join("..", "scripts", "verify_contact.yaml")
+	script := verifyContact
 	vars := map[string]any{"debtor": map[string]any{"name": "Иванов Иван Иванович", "first_name": "Иван"}}
 
 	// The three doors at once, as in serve.
@@ -318,7 +316,7 @@ func TestDeniedCallLeaksNoNumber(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, to := range []string{"+7 913 123-45-67", "sip:89131234567@127.0.0.1:5999"} {
-		rep, err := flow.Place(ctx, callflow.Request{To: to, Region: "г. Москва", Script: filepath.Join("..", "scripts", "verify_contact.yaml")})
+		rep, err := flow.Place(ctx, callflow.Request{To: to, Region: "г. Москва", Script: verifyContact})
 		if !errors.Is(err, callflow.ErrDenied) || rep.Decision == nil || rep.Decision.Allowed {
 			t.Fatalf("%s: %v, decision %+v: want a denial", to, err, rep.Decision)
 		}
@@ -338,17 +336,7 @@ func TestDeniedCallLeaksNoNumber(t *testing.T) {
 // was placed with).
 func TestScriptEditReachesTheNextCall(t *testing.T) {
 	ctx := t.Context()
-	dir := t.TempDir()
-	for _, f := range []string{"verify_contact.yaml", "phrases.yaml"} {
-		b, err := os.ReadFile(filepath.Join("..", "scripts", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	script := filepath.Join(dir, "verify_contact.yaml")
+	script := copyScript(t)
 	db, guard := openLedger(t, nil, slog.New(slog.DiscardHandler))
 	loop := []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
 	phones, err := testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: loop}, nil, nil)
@@ -368,13 +356,7 @@ func TestScriptEditReachesTheNextCall(t *testing.T) {
 	var versions []string
 	for i, edit := range []func(string) string{nil, func(s string) string { return strings.Replace(s, `version: "1.0"`, `version: "1.0.1"`, 1) }} {
 		if edit != nil {
-			b, err := os.ReadFile(script)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(script, []byte(edit(string(b))), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			editFile(t, script, edit)
 		}
 		rep, err := flow.Place(ctx, callflow.Request{To: busy, Script: script})
 		if err != nil || rep.DialErr == nil || rep.Record.Result != string(telephony.Busy) {

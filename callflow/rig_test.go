@@ -3,6 +3,7 @@ package callflow_test
 import (
 	"context"
 	"log/slog"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
@@ -112,4 +113,36 @@ func (b *idBook) get(door string) string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.ids[door]
+}
+
+// verifyContact is the portfolio-verification script the tests call with.
+const verifyContact = "../scripts/verify_contact.yaml"
+
+// copyScript copies verifyContact and its phrase base to a temporary
+// directory (to be edited) and returns the copy's path.
+func copyScript(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"verify_contact.yaml", "phrases.yaml"} {
+		b, err := os.ReadFile(filepath.Join(filepath.Dir(verifyContact), f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, filepath.Base(verifyContact))
+}
+
+// editFile rewrites a file through edit.
+func editFile(t *testing.T, path string, edit func(string) string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(edit(string(b))), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
