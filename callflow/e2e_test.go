@@ -1,16 +1,18 @@
 package callflow_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"path/filepath"
+	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
@@ -76,7 +78,7 @@ func TestSweepOverSIP(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cfg := scheduler.Config{Script: filepath.Join("..", "scripts", "verify_contact.yaml"), Retry: scheduler.RetryRules{MaxPerPhone: 2},
+	cfg := scheduler.Config{Script: verifyContact, Retry: scheduler.RetryRules{MaxPerPhone: 2},
 		CallerIDs: []scheduler.CallerID{{Number: "73830000000", Region: "Новосибирская область"}, {Number: "74950000000", Region: "г. Москва"}}}
 	if _, err := scheduler.CreateCampaign(ctx, db, "e2e", "e2e", cfg, debtors, start); err != nil {
 		t.Fatal(err)
@@ -203,17 +205,12 @@ func TestEveryDoorStoresTheSameRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	script := filepath.Join("..", "scripts", "verify_contact.yaml")
+	script := verifyContact
 	vars := map[string]any{"debtor": map[string]any{"name": "Иванов Иван Иванович", "first_name": "Иван"}}
-	ids := map[string]string{} // door → call id
 
 	// The three doors at once, as in serve.
-	var mu sync.Mutex
-	setID := func(door, id string) {
-		mu.Lock()
-		ids[door] = id
-		mu.Unlock()
-	}
+	ids := &idBook{}
+	setID := ids.set
 	d := store.Debtor{ID: "sched", Name: "Петрова Анна Сергеевна", Region: "г. Москва", Phones: []string{schedPhone}}
 	if err := db.UpsertDebtor(ctx, d); err != nil {
 		t.Fatal(err)
@@ -239,29 +236,28 @@ func TestEveryDoorStoresTheSameRecord(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	wg.Go(func() { // 1. the CLI's door
+	ids.Go(func() { // 1. the CLI's door
 		rep, err := flow.Place(ctx, callflow.Request{To: cliPhone, DebtorID: "cli", Region: "г. Москва", Script: script, Vars: vars})
 		if err != nil || rep.DialErr != nil {
 			t.Errorf("place: %v, dial %v", err, rep.DialErr)
 		}
 		setID("cli", rep.ID)
 	})
-	wg.Go(func() { // 2. the scheduler's door
+	ids.Go(func() { // 2. the scheduler's door
 		if err := s.Run(ctx, start.Add(time.Hour)); err != nil {
 			t.Errorf("scheduler: %v", err)
 		}
 	})
-	wg.Go(func() { // 3. the inbound door: the simulated phone calls the robot back
+	ids.Go(func() { // 3. the inbound door: the simulated phone calls the robot back
 		if _, err := phones.Dial(ctx, ua.URI("robot"), testcalls.Behaviour{Greeting: "алло", Steps: yes.Steps}); err != nil {
 			t.Errorf("dial in: %v", err)
 		}
 	})
-	wg.Wait()
+	ids.Wait()
 	ua.Wait()
 
 	for _, door := range []string{"cli", "scheduler", "inbound"} {
-		id := ids[door]
+		id := ids.get(door)
 		rec, err := db.Call(ctx, id)
 		if err != nil {
 			t.Errorf("%s: call %q not stored: %v", door, id, err)
@@ -301,5 +297,78 @@ func TestEveryDoorStoresTheSameRecord(t *testing.T) {
 			!strings.Contains(k, "verdict") || !strings.Contains(k, "turn") {
 			t.Errorf("%s: events %s", door, k)
 		}
+	}
+}
+
+// TestDeniedCallLeaksNoNumber: a call the guard refuses (03:00 in the
+// debtor's zone) is logged through a plain text handler with no masking
+// options; neither the log, nor the error, nor the events hold the number.
+func TestDeniedCallLeaksNoNumber(t *testing.T) {
+	ctx := t.Context()
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	night := clock.Fixed(time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)) // 03:00 in Moscow
+	db, guard := openLedger(t, night, log)
+	events := &eventLog{}
+	flow, err := callflow.New(callflow.Config{Guard: guard, Calls: db, Clock: night, Log: log, Events: events,
+		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []string{"+7 913 123-45-67", "sip:89131234567@127.0.0.1:5999"} {
+		rep, err := flow.Place(ctx, callflow.Request{To: to, Region: "г. Москва", Script: verifyContact})
+		if !errors.Is(err, callflow.ErrDenied) || rep.Decision == nil || rep.Decision.Allowed {
+			t.Fatalf("%s: %v, decision %+v: want a denial", to, err, rep.Decision)
+		}
+		all := logs.String() + err.Error() + rep.Decision.Detail
+		for _, e := range events.ev {
+			all += e.CallID + e.DebtorID + e.Outcome
+		}
+		if strings.Contains(strings.NewReplacer(" ", "", "-", "").Replace(all), "9131234567") {
+			t.Fatalf("%s: the number leaked:\n%s", to, all)
+		}
+	}
+}
+
+// TestScriptEditReachesTheNextCall: a flow loads scripts by path through its
+// registry, so an edit of the file reaches the next call of a running sweep
+// (here two dials that the far end rejects, each stored with the version it
+// was placed with).
+func TestScriptEditReachesTheNextCall(t *testing.T) {
+	ctx := t.Context()
+	script := copyScript(t)
+	db, guard := openLedger(t, nil, slog.New(slog.DiscardHandler))
+	loop := []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
+	phones, err := testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: loop}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy := phones.Phone("busy-line", testcalls.Behaviour{Reject: 486})
+	ua, err := telephony.New(ctx, telephony.Config{Name: "dozvon", Listen: loop}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flow, err := callflow.New(callflow.Config{UA: ua, Guard: guard, Calls: db,
+		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var versions []string
+	for i, edit := range []func(string) string{nil, func(s string) string { return strings.Replace(s, `version: "1.0"`, `version: "1.0.1"`, 1) }} {
+		if edit != nil {
+			editFile(t, script, edit)
+		}
+		rep, err := flow.Place(ctx, callflow.Request{To: busy, Script: script})
+		if err != nil || rep.DialErr == nil || rep.Record.Result != string(telephony.Busy) {
+			t.Fatalf("call %d: %v, dial %v, result %q: want a busy dial", i, err, rep.DialErr, rep.Record.Result)
+		}
+		rec, err := db.Call(ctx, rep.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions = append(versions, rec.ScriptVersion)
+	}
+	if !strings.HasPrefix(versions[0], "1.0+") || !strings.HasPrefix(versions[1], "1.0.1+") {
+		t.Fatalf("stored script versions %q, want 1.0 then the edit's 1.0.1", versions)
 	}
 }

@@ -2,12 +2,10 @@ package callflow
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dozvon/dozvon/asr"
@@ -111,7 +109,7 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 
 	res, owned := req.Reservation, false
 	if res == nil && phone.IsValid() {
-		r, dec, err := f.c.Guard.Reserve(ctx, compliance.Request{DebtorID: debtor, Phone: phone.String(), Channel: compliance.RobotCall, Region: req.Region})
+		r, dec, err := f.c.Guard.Reserve(ctx, compliance.Request{DebtorID: debtor, Phone: phone, Channel: compliance.RobotCall, Region: req.Region})
 		rep.Decision = &dec
 		if err != nil {
 			return rep, fmt.Errorf("callflow: compliance: %w", err)
@@ -130,10 +128,14 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 		ring = f.c.RingTimeout
 	}
 	emit.send(Event{Kind: Started})
-	var rang sync.Once
+	var rang atomic.Bool
 	call, info, release, err := f.dial(ctx, telephony.DialRequest{To: req.To, CallerID: req.CallerID, RingTimeout: ring,
 		Headers: req.Headers, Permit: permit.Permit(),
-		OnProgress: func(int) { rang.Do(func() { emit.send(Event{Kind: Ringing}) }) }}, req.Trunks)
+		OnProgress: func(int) {
+			if !rang.Swap(true) {
+				emit.send(Event{Kind: Ringing})
+			}
+		}}, req.Trunks)
 	defer release()
 	if errors.Is(err, ErrNoTrunk) {
 		if owned { // nothing was dialed: the reservation is given back
@@ -147,7 +149,7 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	if phone.IsValid() {
 		to = phone.String()
 	}
-	facts := callFacts{id: rep.ID, direction: "outbound", from: req.CallerID, to: to, sw: sw, info: info}
+	facts := callFacts{id: rep.ID, direction: "outbound", from: req.CallerID, to: to, sw: sw, info: info, script: sc}
 	if err != nil {
 		rep.Dial, rep.DialErr, rep.Kind = info, err, compliance.Attempt
 		if dec, ok := robot.EarlyAnnouncement(ctx, info, f.recognizer("", req.Recognizer)); ok {
@@ -253,30 +255,4 @@ func (f *Flow) save(ctx context.Context, x callFacts) store.CallRecord {
 		}
 	}
 	return rec
-}
-
-// phoneDebtor is the ledger's debtor id for a call to a bare number: stable
-// per number, so the limits hold across calls, but not the number itself,
-// which would otherwise reach logs, events and the ledger's debtor column.
-// (A hash of a ten-digit space is no secret against brute force: it keeps
-// the number out of sight, it does not encrypt it.)
-func phoneDebtor(n phonenum.Number) string {
-	h := sha256.Sum256([]byte(n.String()))
-	return "phone:" + hex.EncodeToString(h[:8])
-}
-
-// PhoneOf extracts a Russian phone number from a SIP URI's user part or a
-// bare number. Anything else (sip:robot-test@host) is not a debtor's phone.
-func PhoneOf(to string) (phonenum.Number, bool) {
-	user := to
-	if rest, ok := strings.CutPrefix(to, "sip:"); ok {
-		user, _, _ = strings.Cut(rest, "@")
-	} else if rest, ok := strings.CutPrefix(to, "sips:"); ok {
-		user, _, _ = strings.Cut(rest, "@")
-	}
-	p, err := phonenum.ParseRussian(user)
-	if err != nil {
-		return phonenum.Number{}, false
-	}
-	return p, true
 }

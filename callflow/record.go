@@ -10,6 +10,7 @@ import (
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/robot"
+	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
 )
@@ -29,6 +30,7 @@ type callFacts struct {
 	recording               string
 	costKop                 int64
 	early                   *detect.Decision // a carrier announcement heard before answer
+	script                  *scripts.Script  // the script the call was to run (named even when it never ran)
 }
 
 // record is the one mapping from a call to its stored record: every call,
@@ -42,6 +44,9 @@ func record(x callFacts) store.CallRecord {
 		RecordingPath:   x.recording,
 		AudioReceivedMs: x.out.Audio.Received.Milliseconds(), AudioFedMs: x.out.Audio.Fed.Milliseconds(),
 		Detection: detectionRecord(x.out.Detection), CostKop: x.costKop,
+	}
+	if rec.ScriptName == "" && x.script != nil {
+		rec.ScriptName, rec.ScriptVersion = x.script.Name, x.script.VersionString()
 	}
 	if x.dialErr != nil {
 		rec.Result = string(telephony.Failed)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -26,7 +27,7 @@ var ErrReservationClosed = errors.New("reservation already closed")
 // Request asks for a reservation before contacting a debtor.
 type Request struct {
 	DebtorID   string
-	Phone      string // the number to call or message; any spelling NormalizePhone accepts
+	Phone      phonenum.Number // the number to call or message (zero: the debtor's first number)
 	Channel    Channel
 	CallID     string
 	Region     string // used only when the store has no region for the debtor
@@ -76,12 +77,11 @@ func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, 
 		return Reservation{}, Decision{}, fmt.Errorf("reserve %s: unknown channel %q", r.DebtorID, r.Channel)
 	}
 	phone := ""
-	if r.Phone != "" {
-		p, err := NormalizePhone(r.Phone)
-		if err != nil {
-			return Reservation{}, Decision{}, fmt.Errorf("reserve %s: %w", r.DebtorID, err)
+	if r.Phone.IsValid() {
+		if !r.Phone.Russian() {
+			return Reservation{}, Decision{}, fmt.Errorf("reserve %s: %s is not a Russian number", r.DebtorID, r.Phone.Masked())
 		}
-		phone = p
+		phone = r.Phone.String()
 	}
 	var res Reservation
 	var dec Decision

@@ -18,7 +18,7 @@ func (c Case) LogValue() slog.Value {
 
 // LogValue masks the request's number.
 func (r Request) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("debtor", r.DebtorID), slog.String("phone", phonenum.Mask(r.Phone)),
+	return slog.GroupValue(slog.String("debtor", r.DebtorID), slog.String("phone", r.Phone.Masked()),
 		slog.String("channel", string(r.Channel)), slog.String("call", r.CallID))
 }
 

@@ -89,7 +89,9 @@ func TestNoNumberInLogsOrErrors(t *testing.T) {
 		}
 		allowed, denied := 0, 0
 		for _, in := range inputs {
-			req := Request{DebtorID: "d2", Phone: in, Channel: RobotCall}
+			n, err := phonenum.Parse(in)
+			logErr("parse", err)
+			req := Request{DebtorID: "d2", Phone: n, Channel: RobotCall}
 			res, d, err := g.Reserve(ctx, req)
 			logErr("reserve", err)
 			if err == nil {

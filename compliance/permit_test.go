@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -25,7 +26,7 @@ func TestPermit(t *testing.T) {
 	const phone = "+79131234567"
 	reserve := func(t *testing.T, g *Guard, debtor string, ch Channel) Reservation {
 		t.Helper()
-		res, d, err := g.Reserve(t.Context(), Request{DebtorID: debtor, Phone: "8 913 123-45-67", Region: "г. Москва", Channel: ch})
+		res, d, err := g.Reserve(t.Context(), Request{DebtorID: debtor, Phone: phonenum.MustParse("8 913 123-45-67"), Region: "г. Москва", Channel: ch})
 		if err != nil || !d.Allowed {
 			t.Fatalf("reserve: %v %s", err, d.Detail)
 		}

@@ -14,8 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dozvon/dozvon/asr"
-	"github.com/go-audio/wav"
-	"github.com/zaf/g711"
+	"github.com/dozvon/dozvon/media"
 )
 
 // Report is the outcome of evaluating the classifier on a labelled set.
@@ -88,18 +87,13 @@ func ParseLine(s string) (Line, error) {
 
 // through returns samples as they come out of the line.
 func (l Line) through(samples []int16) []int16 {
-	if l == LineClean {
+	switch l {
+	case LineClean:
 		return samples
+	case LinePCMA:
+		return media.PCMA.RoundTrip(samples)
 	}
-	out := make([]int16, len(samples))
-	for i, v := range samples {
-		if l == LinePCMA {
-			out[i] = g711.DecodeAlawFrame(g711.EncodeAlawFrame(v))
-		} else {
-			out[i] = g711.DecodeUlawFrame(g711.EncodeUlawFrame(v))
-		}
-	}
-	return out
+	return media.PCMU.RoundTrip(samples)
 }
 
 // Evaluate runs the classifier over DIR/<label>/*.wav, feeding each file
@@ -363,29 +357,17 @@ func evaluateFile(path string, cfg Config, line Line) (Decision, error) {
 	return d, nil
 }
 
+// readWAV reads an evaluation file: 8 kHz mono 16-bit PCM, as calls record it.
 func readWAV(path string) ([]int16, error) {
-	f, err := os.Open(path)
+	w, err := media.ReadWAVFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("detect: %w", err)
 	}
-	defer f.Close()
-	d := wav.NewDecoder(f)
-	if !d.IsValidFile() {
-		return nil, fmt.Errorf("detect: %s: not a valid WAV file", path)
+	if w.Rate != SampleRate || w.Channels != 1 || w.Bits != 16 || w.Format != media.WAVFormatPCM {
+		return nil, fmt.Errorf("detect: %s: %d Hz, %d channel(s), %d bit, format tag %d; want 8000 Hz mono 16-bit PCM",
+			path, w.Rate, w.Channels, w.Bits, w.Format)
 	}
-	if d.SampleRate != SampleRate || d.NumChans != 1 || d.BitDepth != 16 {
-		return nil, fmt.Errorf("detect: %s: %d Hz, %d channel(s), %d bit; want 8000 Hz mono 16-bit PCM",
-			path, d.SampleRate, d.NumChans, d.BitDepth)
-	}
-	buf, err := d.FullPCMBuffer()
-	if err != nil {
-		return nil, fmt.Errorf("detect: %s: %w", path, err)
-	}
-	out := make([]int16, len(buf.Data))
-	for i, v := range buf.Data {
-		out[i] = int16(max(math.MinInt16, min(math.MaxInt16, v)))
-	}
-	return out, nil
+	return w.Samples, nil
 }
 
 const evalFrame = SampleRate / 50 // 20 ms

@@ -3,6 +3,7 @@ package loadtest
 import (
 	"time"
 
+	"github.com/dozvon/dozvon/media"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/telephony"
@@ -23,7 +24,7 @@ type callSample struct {
 	// steadyLate is the send lateness recorded after every call was up
 	// (final histogram minus a snapshot taken then); nil when the call was
 	// not up at that moment.
-	steadyLate *telephony.LatenessHistogram
+	steadyLate *media.LatenessHistogram
 }
 
 // Result is the printed figures (also the --json shape).

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/asr"
+	"github.com/dozvon/dozvon/media"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/telephony"
@@ -85,7 +86,7 @@ func Run(ctx context.Context, o Options, stderr io.Writer) (Result, error) {
 	res.LoadBefore = loadAvg()
 	udp0 := udpCounters()
 	mach0 := machineCPU()
-	active := &liveCalls{timeline: o.Timeline, calls: map[*telephony.Call]*telephony.LatenessHistogram{}}
+	active := &liveCalls{timeline: o.Timeline, calls: map[*telephony.Call]*media.LatenessHistogram{}}
 	samp := startSampler(o.N, active)
 	cpu0, t0 := cpuTime(), time.Now()
 
@@ -173,7 +174,7 @@ func runCall(ctx context.Context, ua *telephony.UA, uri string, limit time.Durat
 	bc.setup = info.Answered.Sub(info.Started)
 	callCtx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	var snap *telephony.LatenessHistogram
+	var snap *media.LatenessHistogram
 	snapped := make(chan struct{})
 	snapTimer := time.AfterFunc(time.Until(steadyAt), func() {
 		defer close(snapped)
@@ -200,7 +201,7 @@ func runCall(ctx context.Context, ua *telephony.UA, uri string, limit time.Durat
 }
 
 // histSub is a − b, bucket by bucket (b is an earlier snapshot of a).
-func histSub(a, b *telephony.LatenessHistogram) *telephony.LatenessHistogram {
+func histSub(a, b *media.LatenessHistogram) *media.LatenessHistogram {
 	d := *a
 	for i := range d.Buckets {
 		d.Buckets[i] -= b.Buckets[i]

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dozvon/dozvon/media"
 	"github.com/dozvon/dozvon/telephony"
 )
 
@@ -15,14 +16,14 @@ type liveCalls struct {
 	n        atomic.Int64
 	timeline bool
 	mu       sync.Mutex
-	calls    map[*telephony.Call]*telephony.LatenessHistogram
+	calls    map[*telephony.Call]*media.LatenessHistogram
 }
 
 func (l *liveCalls) add(c *telephony.Call) {
 	l.n.Add(1)
 	if l.timeline {
 		l.mu.Lock()
-		l.calls[c] = &telephony.LatenessHistogram{}
+		l.calls[c] = &media.LatenessHistogram{}
 		l.mu.Unlock()
 	}
 }
@@ -37,8 +38,8 @@ func (l *liveCalls) remove(c *telephony.Call) {
 }
 
 // lateness merges every live call's send lateness since the last call.
-func (l *liveCalls) lateness() *telephony.LatenessHistogram {
-	sum := &telephony.LatenessHistogram{}
+func (l *liveCalls) lateness() *media.LatenessHistogram {
+	sum := &media.LatenessHistogram{}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for c, last := range l.calls {

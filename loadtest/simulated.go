@@ -2,11 +2,13 @@ package loadtest
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/testcalls"
@@ -33,7 +35,11 @@ func SeedPhones(ctx context.Context, db *store.DB, phones []testcalls.SimulatedP
 		if err != nil {
 			return err
 		}
-		if res, dec, err := g.Reserve(ctx, compliance.Request{DebtorID: d.ID, Phone: d.Phone, Channel: compliance.HumanCall}); err == nil && dec.Allowed {
+		phone, err := phonenum.ParseRussian(d.Phone)
+		if err != nil {
+			return fmt.Errorf("simulated phone of %s: %w", d.ID, err)
+		}
+		if res, dec, err := g.Reserve(ctx, compliance.Request{DebtorID: d.ID, Phone: phone, Channel: compliance.HumanCall}); err == nil && dec.Allowed {
 			_ = g.Commit(ctx, res, compliance.Conversation)
 		}
 	}

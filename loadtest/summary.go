@@ -3,8 +3,8 @@ package loadtest
 import (
 	"time"
 
+	"github.com/dozvon/dozvon/media"
 	"github.com/dozvon/dozvon/scripts"
-	"github.com/dozvon/dozvon/telephony"
 )
 
 // summarize classifies the calls and merges the media figures of both
@@ -18,8 +18,8 @@ func summarize(res *Result, calls []callSample, crep CalleeReport) {
 		byID[c.CallID] = i
 	}
 	var setups, lengths []time.Duration
-	outJitter, sendLate, inJitter := &telephony.LatenessHistogram{}, &telephony.LatenessHistogram{}, &telephony.LatenessHistogram{}
-	steady := &telephony.LatenessHistogram{}
+	outJitter, sendLate, inJitter := &media.LatenessHistogram{}, &media.LatenessHistogram{}, &media.LatenessHistogram{}
+	steady := &media.LatenessHistogram{}
 	var sendLateMax time.Duration
 	for _, c := range calls {
 		fail := func(why string) {
@@ -100,7 +100,7 @@ func summarize(res *Result, calls []callSample, crep CalleeReport) {
 
 // histMax is the upper edge of the highest non-empty bucket (the last
 // bucket means "64 ms or more"); Quantile(1) always answers the last edge.
-func histMax(h *telephony.LatenessHistogram) time.Duration {
+func histMax(h *media.LatenessHistogram) time.Duration {
 	for i := len(h.Buckets) - 1; i >= 0; i-- {
 		if h.Buckets[i] > 0 {
 			return time.Duration(i+1) * 250 * time.Microsecond

@@ -4,14 +4,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dozvon/dozvon/media"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/telephony"
 	"github.com/dozvon/dozvon/testcalls"
 )
 
 func TestSummarizeBenchClassifiesCalls(t *testing.T) {
-	hist := func(d time.Duration, n int) *telephony.LatenessHistogram {
-		h := &telephony.LatenessHistogram{}
+	hist := func(d time.Duration, n int) *media.LatenessHistogram {
+		h := &media.LatenessHistogram{}
 		for range n {
 			h.Add(d)
 		}

@@ -2,15 +2,11 @@ package robot
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/go-audio/audio"
-	"github.com/go-audio/wav"
-
-	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/media"
 )
 
 // firstAudioPath is where the kept audio goes: next to the call's recording
@@ -39,27 +35,9 @@ func sanitizeFileName(s string) string {
 }
 
 // writeMonoWAV writes 8 kHz 16-bit mono PCM.
-func writeMonoWAV(path string, pcm []int16) (err error) {
-	f, err := os.Create(path)
-	if err != nil {
+func writeMonoWAV(path string, pcm []int16) error {
+	if err := media.WriteWAVFile(path, media.SampleRate, 1, pcm); err != nil {
 		return fmt.Errorf("write first audio: %w", err)
-	}
-	defer func() {
-		if cerr := f.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("write first audio: %w", cerr)
-		}
-	}()
-	enc := wav.NewEncoder(f, detect.SampleRate, 16, 1, 1)
-	data := make([]int, len(pcm))
-	for i, v := range pcm {
-		data[i] = int(v)
-	}
-	buf := &audio.IntBuffer{Data: data, Format: &audio.Format{NumChannels: 1, SampleRate: detect.SampleRate}, SourceBitDepth: 16}
-	if err := enc.Write(buf); err != nil {
-		return fmt.Errorf("write first audio %s: %w", path, err)
-	}
-	if err := enc.Close(); err != nil {
-		return fmt.Errorf("write first audio %s: %w", path, err)
 	}
 	return nil
 }

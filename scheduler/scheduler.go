@@ -15,6 +15,7 @@ import (
 
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -439,8 +440,13 @@ func (s *Scheduler) handle(ctx context.Context, campaignID string, cfg Config, t
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.o.Log.Warn("debtor details", "debtor", t.DebtorID, "err", err)
 	}
-	res, dec, err := s.o.Guard.Reserve(ctx, compliance.Request{DebtorID: t.DebtorID, Phone: t.Phone, Channel: compliance.RobotCall,
-		Region: debtor.Region, District: debtor.District})
+	phone, err := phonenum.Parse(t.Phone)
+	var res compliance.Reservation
+	var dec compliance.Decision
+	if err == nil {
+		res, dec, err = s.o.Guard.Reserve(ctx, compliance.Request{DebtorID: t.DebtorID, Phone: phone, Channel: compliance.RobotCall,
+			Region: debtor.Region, District: debtor.District})
+	}
 	if err != nil {
 		ev.Err = err
 		finish(store.TaskUpdate{State: store.TaskPending, DueAt: now.Add(time.Duration(cfg.Retry.Failed)), LastResult: "error", Reason: "guard: " + err.Error()})

@@ -5,12 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dozvon/dozvon/media"
 	"github.com/pion/rtp"
 )
 
 // benchFrames is 1 s of a 440 Hz tone at a speech-like level, G.711-encoded
 // 20 ms payloads, so decode/encode see varied samples rather than zeros.
-func benchFrames(codec string) [][]byte {
+func benchFrames(law media.G711) [][]byte {
 	frames := make([][]byte, 50)
 	pcm := make([]int16, frameSamples)
 	for f := range frames {
@@ -19,7 +20,7 @@ func benchFrames(codec string) [][]byte {
 			pcm[i] = int16(8000 * math.Sin(2*math.Pi*440*float64(n)/sampleRate))
 		}
 		frames[f] = make([]byte, frameSamples)
-		encodeG711(codec, pcm, frames[f])
+		law.Encode(frames[f], pcm)
 	}
 	return frames
 }
@@ -30,17 +31,17 @@ func benchFrames(codec string) [][]byte {
 // RTP marshal (what WriteRTP serialises), and the two lateness histograms.
 // Multiply ns/op by 50 frames/s × calls for the CPU share of the media path.
 func BenchmarkMediaFrame(b *testing.B) {
-	for _, codec := range []string{"PCMU", "PCMA"} {
-		b.Run(codec, func(b *testing.B) {
-			frames := benchFrames(codec)
-			jb := newJitterBuffer(3)
+	for _, law := range []media.G711{media.PCMU, media.PCMA} {
+		b.Run(law.String(), func(b *testing.B) {
+			frames := benchFrames(law)
+			jb := media.NewJitterBuffer(3)
 			in := make([]int16, frameSamples)
 			dec := make([]int16, maxPacketSamples)
 			out := make([]int16, frameSamples)
 			payload := make([]byte, frameSamples)
 			wire := make([]byte, 12+frameSamples)
 			pkt := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 0, SSRC: 1}}
-			var sendLate, arrival LatenessHistogram
+			var sendLate, arrival media.LatenessHistogram
 			for i := range out {
 				out[i] = int16(i * 37)
 			}
@@ -51,13 +52,13 @@ func BenchmarkMediaFrame(b *testing.B) {
 				// read side: one packet in
 				p := frames[i%len(frames)]
 				samples := dec[:len(p)]
-				decodeG711(codec, p, samples)
-				jb.push(ts, samples)
+				law.Decode(samples, p)
+				jb.Push(ts, samples)
 				arrival.Add(time.Duration(i%7) * 100 * time.Microsecond)
 				ts += frameSamples
 				// media loop: one frame played out, one sent
-				jb.pop(in)
-				encodeG711(codec, out, payload)
+				jb.Pop(in)
+				law.Encode(payload, out)
 				pkt.SequenceNumber = uint16(i)
 				pkt.Timestamp = ts
 				pkt.Payload = payload
@@ -66,32 +67,9 @@ func BenchmarkMediaFrame(b *testing.B) {
 				}
 				sendLate.Add(time.Duration(i%5) * 50 * time.Microsecond)
 			}
-			if jb.lost != 0 || jb.late != 0 {
-				b.Fatalf("jitter buffer lost %d, late %d frames of an in-order stream", jb.lost, jb.late)
+			if st := jb.Stats(); st.Lost != 0 || st.Late != 0 {
+				b.Fatalf("jitter buffer lost %d, late %d frames of an in-order stream", st.Lost, st.Late)
 			}
 		})
-	}
-}
-
-// BenchmarkJitterBufferReordered is push+pop with every other pair of
-// packets swapped (the reordering path).
-func BenchmarkJitterBufferReordered(b *testing.B) {
-	jb := newJitterBuffer(3)
-	pcm := frameOf(1000, frameSamples)
-	in := make([]int16, frameSamples)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		n := uint32(i)
-		if i%4 == 1 {
-			n++
-		} else if i%4 == 2 {
-			n--
-		}
-		jb.push(n*frameSamples, pcm)
-		jb.pop(in)
-	}
-	if jb.late != 0 {
-		b.Fatalf("%d reordered packets counted late with a 3-frame buffer", jb.late)
 	}
 }

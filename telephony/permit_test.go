@@ -10,6 +10,7 @@ import (
 
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -42,7 +43,7 @@ func (pg *permitGuard) reserve(t *testing.T, phone string) compliance.Reservatio
 	t.Helper()
 	pg.n++
 	res, d, err := pg.g.Reserve(context.Background(), compliance.Request{
-		DebtorID: "d" + string(rune('a'+pg.n)), Phone: phone, Region: "г. Москва", Channel: compliance.RobotCall,
+		DebtorID: "d" + string(rune('a'+pg.n)), Phone: phonenum.MustParse(phone), Region: "г. Москва", Channel: compliance.RobotCall,
 	})
 	if err != nil || !d.Allowed {
 		t.Fatalf("reserve %s: %v %s", compliance.MaskPhone(phone), err, d.Detail)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/dozvon/dozvon/media"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -156,7 +157,7 @@ func (c *Cache) read(path string) (Audio, bool) {
 		}
 		return Audio{}, false
 	}
-	pcm, rate, err := decodePCM16Mono(data)
+	pcm, rate, err := decodeWAV(data)
 	if err != nil || rate != Rate {
 		c.log.Warn("tts cache: bad cache file, synthesising again", "path", path, "err", err, "rate", rate)
 		return Audio{}, false
@@ -177,7 +178,7 @@ func (c *Cache) write(path string, a Audio) error {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if err := writeWAV(tmp, a); err != nil {
+	if err := media.WriteWAV(tmp, a.Rate, 1, a.PCM); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -8,7 +8,7 @@
 // # Engines, and why espeak-ng is the default
 //
 // Both engines are Debian packages run as subprocesses, their WAV output
-// parsed with go-audio/wav and resampled in-process to 8 kHz. espeak-ng and
+// parsed by package media and resampled in-process to 8 kHz. espeak-ng and
 // text2wave run once per phrase (text on stdin, WAV on stdout, killed when
 // the context ends); with FestivalOptions.Persistent, festival --pipe workers
 // keep the voice loaded and are fed one phrase at a time. Measured on the

@@ -64,9 +64,9 @@ func DecodeAudio(data []byte, ext string) (Audio, error) {
 	)
 	switch {
 	case bytes.HasPrefix(data, []byte("RIFF")):
-		pcm, rate, err = decodeWAV(data)
+		pcm, rate, err = decodeWAV(data) // its errors start "wav: "
 		if err != nil {
-			return Audio{}, fmt.Errorf("wav: %w", err)
+			return Audio{}, err
 		}
 	case looksLikeMP3(data) || strings.EqualFold(ext, ".mp3"):
 		pcm, rate, err = decodeMP3(data)

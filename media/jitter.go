@@ -1,6 +1,6 @@
-package telephony
+package media
 
-// jitterBuffer places received audio by RTP timestamp into a sample ring and
+// JitterBuffer places received audio by RTP timestamp into a sample ring and
 // plays it out 20 ms at a time, a fixed delay behind the newest audio. It is
 // hand-written because diago reads packets in arrival order and
 // pion/interceptor's jitter buffer works on whole packets, while our clocked
@@ -13,7 +13,7 @@ package telephony
 // far behind (or ahead) that the far end's clock has clearly jumped, which
 // re-anchors. When audio piles up beyond delay+maxLead (the far end's clock
 // is faster than ours), the cursor skips ahead so latency stays bounded.
-type jitterBuffer struct {
+type JitterBuffer struct {
 	delay   uint32 // playout delay in samples
 	maxLead uint32 // extra queued audio tolerated before skipping ahead
 	ring    []int16
@@ -23,18 +23,29 @@ type jitterBuffer struct {
 	newest  uint32 // timestamp just past the newest received sample
 	anchor  uint32 // timestamp of the first packet after (re)start
 
-	lost, late, dup, overflow, resync int
+	stats JitterStats
+}
+
+// JitterStats counts what a jitter buffer did with the packets pushed to it.
+type JitterStats struct {
+	Lost     int // holes played as silence while newer audio had already arrived
+	Late     int // packets that arrived after their audio was played
+	Dup      int // packets whose every sample was already there
+	Overflow int // times the cursor skipped ahead because audio piled up
+	Resync   int // times the far end's timestamps jumped and the buffer re-anchored
 }
 
 const jbRing = 1 << 13 // 8192 samples ≈ 1 s
 
-func newJitterBuffer(depthFrames int) *jitterBuffer {
+// NewJitterBuffer returns a buffer that plays audio depthFrames 20 ms frames
+// (at least one) behind the newest packet.
+func NewJitterBuffer(depthFrames int) *JitterBuffer {
 	if depthFrames < 1 {
 		depthFrames = 1
 	}
-	return &jitterBuffer{
-		delay:   uint32(depthFrames * frameSamples),
-		maxLead: uint32(8 * frameSamples),
+	return &JitterBuffer{
+		delay:   uint32(depthFrames * FrameSamples),
+		maxLead: uint32(8 * FrameSamples),
 		ring:    make([]int16, jbRing),
 		have:    make([]bool, jbRing),
 	}
@@ -43,13 +54,15 @@ func newJitterBuffer(depthFrames int) *jitterBuffer {
 // tsDiff is a − b in RTP timestamp space (wrap-around safe).
 func tsDiff(a, b uint32) int32 { return int32(a - b) }
 
-func (j *jitterBuffer) reset() {
+// Reset forgets all queued audio; the next packet anchors playout afresh
+// (a new source took over the stream). The counters are kept.
+func (j *JitterBuffer) Reset() {
 	clear(j.have)
 	j.started = false
 }
 
-// push stores one packet's decoded samples starting at RTP timestamp ts.
-func (j *jitterBuffer) push(ts uint32, pcm []int16) {
+// Push stores one packet's decoded samples starting at RTP timestamp ts.
+func (j *JitterBuffer) Push(ts uint32, pcm []int16) {
 	n := uint32(len(pcm))
 	if n == 0 || n > jbRing/4 {
 		return
@@ -58,12 +71,12 @@ func (j *jitterBuffer) push(ts uint32, pcm []int16) {
 		behind := tsDiff(j.cursor, ts+n)
 		ahead := tsDiff(ts+n, j.cursor)
 		switch {
-		case behind >= int32(jbRing/2) || ahead > int32(jbRing-frameSamples):
+		case behind >= int32(jbRing/2) || ahead > int32(jbRing-FrameSamples):
 			// the far end's timestamps jumped (restart, new source): re-anchor
-			j.reset()
-			j.resync++
+			j.Reset()
+			j.stats.Resync++
 		case behind >= 0:
-			j.late++
+			j.stats.Late++
 			return
 		}
 	}
@@ -86,7 +99,7 @@ func (j *jitterBuffer) push(ts uint32, pcm []int16) {
 		j.have[k] = true
 	}
 	if allDup {
-		j.dup++
+		j.stats.Dup++
 	}
 	if tsDiff(ts+n, j.newest) > 0 {
 		j.newest = ts + n
@@ -97,13 +110,13 @@ func (j *jitterBuffer) push(ts uint32, pcm []int16) {
 			j.have[(j.cursor+i)%jbRing] = false
 		}
 		j.cursor += skip
-		j.overflow++
+		j.stats.Overflow++
 	}
 }
 
-// pop writes the next 20 ms into out (silence where nothing arrived) and
+// Pop writes the next 20 ms into out (silence where nothing arrived) and
 // reports whether any received audio was in it.
-func (j *jitterBuffer) pop(out []int16) bool {
+func (j *JitterBuffer) Pop(out []int16) bool {
 	if !j.started {
 		clear(out)
 		return false
@@ -122,7 +135,7 @@ func (j *jitterBuffer) pop(out []int16) bool {
 	}
 	end := j.cursor + uint32(len(out))
 	if missing && tsDiff(j.cursor, j.anchor) >= 0 && tsDiff(j.newest, end) > 0 {
-		j.lost++ // a hole with newer audio already here: that packet is lost
+		j.stats.Lost++ // a hole with newer audio already here: that packet is lost
 	}
 	if !got && tsDiff(j.newest, j.cursor) <= 0 {
 		// Nothing queued at all (the far end paused or its clock is slower):
@@ -132,3 +145,6 @@ func (j *jitterBuffer) pop(out []int16) bool {
 	j.cursor = end
 	return got
 }
+
+// Stats returns the counters so far.
+func (j *JitterBuffer) Stats() JitterStats { return j.stats }

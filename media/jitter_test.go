@@ -1,4 +1,4 @@
-package telephony
+package media
 
 import "testing"
 
@@ -16,7 +16,7 @@ type arrival struct {
 }
 
 func TestJitterBufferPlayout(t *testing.T) {
-	const f = frameSamples
+	const f = FrameSamples
 	tests := []struct {
 		name     string
 		depth    int
@@ -61,32 +61,32 @@ func TestJitterBufferPlayout(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			j := newJitterBuffer(tt.depth)
+			j := NewJitterBuffer(tt.depth)
 			out := make([]int16, f)
 			for i, arr := range tt.ticks {
 				for _, a := range arr {
-					j.push(a.ts, frameOf(a.val, tt.size))
+					j.Push(a.ts, frameOf(a.val, tt.size))
 				}
-				j.pop(out)
+				j.Pop(out)
 				if out[0] != tt.wantPlay[i] {
 					t.Fatalf("tick %d: played %d, want %d", i, out[0], tt.wantPlay[i])
 				}
 			}
-			if j.lost != tt.wantLost || j.late != tt.wantLate {
-				t.Fatalf("lost=%d late=%d, want lost=%d late=%d", j.lost, j.late, tt.wantLost, tt.wantLate)
+			if st := j.Stats(); st.Lost != tt.wantLost || st.Late != tt.wantLate {
+				t.Fatalf("lost=%d late=%d, want lost=%d late=%d", st.Lost, st.Late, tt.wantLost, tt.wantLate)
 			}
 		})
 	}
 }
 
 func TestJitterBufferBoundsLatency(t *testing.T) {
-	j := newJitterBuffer(2)
-	out := make([]int16, frameSamples)
+	j := NewJitterBuffer(2)
+	out := make([]int16, FrameSamples)
 	for i := uint32(0); i < 40; i++ { // a burst of 40 frames at once
-		j.push(i*frameSamples, frameOf(int16(i+1), frameSamples))
+		j.Push(i*FrameSamples, frameOf(int16(i+1), FrameSamples))
 	}
-	j.pop(out)
-	if j.overflow == 0 {
+	j.Pop(out)
+	if j.Stats().Overflow == 0 {
 		t.Fatal("a burst did not skip ahead")
 	}
 	if lead := tsDiff(j.newest, j.cursor); lead > int32(j.delay+j.maxLead) {
@@ -95,15 +95,38 @@ func TestJitterBufferBoundsLatency(t *testing.T) {
 }
 
 func TestJitterBufferResyncsOnTimestampJump(t *testing.T) {
-	j := newJitterBuffer(1)
-	out := make([]int16, frameSamples)
-	j.push(0, frameOf(1, frameSamples))
-	j.pop(out)
-	j.pop(out)
-	j.push(5_000_000, frameOf(7, frameSamples)) // the far end restarted its clock
-	j.pop(out)
-	j.pop(out)
-	if out[0] != 7 || j.resync != 1 {
-		t.Fatalf("played %d resync=%d after a jump, want 7 and 1", out[0], j.resync)
+	j := NewJitterBuffer(1)
+	out := make([]int16, FrameSamples)
+	j.Push(0, frameOf(1, FrameSamples))
+	j.Pop(out)
+	j.Pop(out)
+	j.Push(5_000_000, frameOf(7, FrameSamples)) // the far end restarted its clock
+	j.Pop(out)
+	j.Pop(out)
+	if out[0] != 7 || j.Stats().Resync != 1 {
+		t.Fatalf("played %d resync=%d after a jump, want 7 and 1", out[0], j.Stats().Resync)
+	}
+}
+
+// BenchmarkJitterBufferReordered is push+pop with every other pair of
+// packets swapped (the reordering path).
+func BenchmarkJitterBufferReordered(b *testing.B) {
+	jb := NewJitterBuffer(3)
+	pcm := frameOf(1000, FrameSamples)
+	in := make([]int16, FrameSamples)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		n := uint32(i)
+		if i%4 == 1 {
+			n++
+		} else if i%4 == 2 {
+			n--
+		}
+		jb.Push(n*FrameSamples, pcm)
+		jb.Pop(in)
+	}
+	if late := jb.Stats().Late; late != 0 {
+		b.Fatalf("%d reordered packets counted late with a 3-frame buffer", late)
 	}
 }

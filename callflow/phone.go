@@ -1,0 +1,35 @@
+package callflow
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
+	"github.com/dozvon/dozvon/phonenum"
+)
+
+// phoneDebtor is the ledger's debtor id for a call to a bare number: stable
+// per number, so the limits hold across calls, but not the number itself,
+// which would otherwise reach logs, events and the ledger's debtor column.
+// (A hash of a ten-digit space is no secret against brute force: it keeps
+// the number out of sight, it does not encrypt it.)
+func phoneDebtor(n phonenum.Number) string {
+	h := sha256.Sum256([]byte(n.String()))
+	return "phone:" + hex.EncodeToString(h[:8])
+}
+
+// PhoneOf extracts a Russian phone number from a SIP URI's user part or a
+// bare number. Anything else (sip:robot-test@host) is not a debtor's phone.
+func PhoneOf(to string) (phonenum.Number, bool) {
+	user := to
+	if rest, ok := strings.CutPrefix(to, "sip:"); ok {
+		user, _, _ = strings.Cut(rest, "@")
+	} else if rest, ok := strings.CutPrefix(to, "sips:"); ok {
+		user, _, _ = strings.Cut(rest, "@")
+	}
+	p, err := phonenum.ParseRussian(user)
+	if err != nil {
+		return phonenum.Number{}, false
+	}
+	return p, true
+}

@@ -1,0 +1,76 @@
+package media
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// countingStream is a test double for a call's media loop: it ends itself
+// after `steps` ticks (never, when steps is 0) and reports its Finish.
+type countingStream struct {
+	steps    int64
+	stepped  atomic.Int64
+	lastDue  atomic.Int64 // UnixNano of the last due time
+	ticksBad atomic.Bool  // a due time that did not advance by one frame
+	early    atomic.Bool  // a due time before the pacer existed (an unanchored clock)
+	created  time.Time
+	finished chan bool
+}
+
+func newCountingStream(steps int64, created time.Time) *countingStream {
+	return &countingStream{steps: steps, created: created, finished: make(chan bool, 2)}
+}
+
+func (s *countingStream) Step(due time.Time) bool {
+	if prev := s.lastDue.Swap(due.UnixNano()); prev != 0 && due.UnixNano()-prev < int64(FrameDuration) {
+		s.ticksBad.Store(true)
+	}
+	if due.Before(s.created) {
+		s.early.Store(true)
+	}
+	n := s.stepped.Add(1)
+	return s.steps == 0 || n < s.steps
+}
+
+func (s *countingStream) Finish(shutdown bool) { s.finished <- shutdown }
+
+// TestPacerStepsAndFinishes: a stream that ends is removed and finished
+// once with shutdown=false after exactly its ticks; streams still running
+// when the context ends are finished with shutdown=true. Only ordering is
+// asserted, never how long anything took.
+func TestPacerStepsAndFinishes(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	created := time.Now()
+	p := NewPacer(ctx, 2)
+	ending := newCountingStream(5, created)
+	running := []*countingStream{newCountingStream(0, created), newCountingStream(0, created), newCountingStream(0, created)}
+	p.Add(ending)
+	for _, s := range running {
+		p.Add(s)
+	}
+	if shutdown := <-ending.finished; shutdown {
+		t.Error("a stream that ended itself was finished as a shutdown")
+	}
+	if n := ending.stepped.Load(); n != 5 {
+		t.Errorf("the ending stream was stepped %d times, want 5 (none after its end)", n)
+	}
+	if ending.ticksBad.Load() {
+		t.Error("due times did not advance a frame per tick")
+	}
+	if ending.early.Load() {
+		t.Error("a tick was due before the pacer was created: its clock was not anchored")
+	}
+	cancel()
+	for i, s := range running {
+		if shutdown := <-s.finished; !shutdown {
+			t.Errorf("running stream %d: finished with shutdown=false on the pacer's end", i)
+		}
+	}
+	select {
+	case <-ending.finished:
+		t.Error("the ended stream was finished twice")
+	default:
+	}
+}
