@@ -68,15 +68,11 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	rt, ua, flow, err := wire(ctx, cfg, log, clock.Fixed(demoAt()), nil)
+	rt, ua, flow, phones, err := wireSim(ctx, cfg, log, clock.Fixed(demoAt()))
 	if err != nil {
 		return fail(err)
 	}
 	defer rt.close()
-	phones, err := rt.simPhones(ctx)
-	if err != nil {
-		return fail(err)
-	}
 	debtors := testcalls.SimulatedPhones()
 	if err := loadtest.SeedPhones(ctx, rt.db, debtors, demoAt(), log); err != nil {
 		return fail(err)
@@ -121,6 +117,21 @@ func loopback(cfg *config, dir string) error {
 		}
 	}
 	return nil
+}
+
+// wireSim is wire for a loopback simulation (see loopback) with the
+// simulated debtor phones started.
+func wireSim(ctx context.Context, cfg config, log *slog.Logger, clk clock.Clock) (*runtime, *telephony.UA, *callflow.Flow, *testcalls.Callee, error) {
+	rt, ua, flow, err := wire(ctx, cfg, log, clk, nil)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	phones, err := rt.simPhones(ctx)
+	if err != nil {
+		rt.close()
+		return nil, nil, nil, nil, err
+	}
+	return rt, ua, flow, phones, nil
 }
 
 // simPhones starts the simulated debtor phones on loopback.
