@@ -45,3 +45,23 @@ func TestCampaignNonHuman(t *testing.T) {
 		t.Fatalf("scheduler alone: %v", err)
 	}
 }
+
+// TestFlowChecksTheCampaignScript: a campaign whose script does not load is
+// refused before its tasks are dialed, with the script's error.
+func TestFlowChecksTheCampaignScript(t *testing.T) {
+	flow, err := callflow.New(callflow.Config{NewSegmenter: func() (robot.Segmenter, error) { return nil, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := flow.CheckCampaign(scheduler.Config{Script: verifyContact}); err != nil {
+		t.Fatalf("a good script: %v", err)
+	}
+	err = flow.CheckCampaign(scheduler.Config{Script: "no/such/script.yaml"})
+	if err == nil || !strings.Contains(err.Error(), "no/such/script.yaml") {
+		t.Fatalf("a missing script: %v, want an error naming it", err)
+	}
+	if _, err := scheduler.ParseConfig(store.Campaign{ID: "c9", Config: `{"script":"no/such/script.yaml"}`}, flow.CheckCampaign); err == nil ||
+		!strings.Contains(err.Error(), "campaign c9") {
+		t.Fatalf("scheduler with the flow's check: %v", err)
+	}
+}

@@ -136,3 +136,15 @@ func CheckCampaign(c scheduler.Config) error {
 	_, err := ParseNonHuman(c.NonHuman)
 	return err
 }
+
+// CheckCampaign is the package's CheckCampaign plus the campaign's script:
+// it must load, or every task of the campaign would fail one by one.
+func (f *Flow) CheckCampaign(c scheduler.Config) error {
+	if err := CheckCampaign(c); err != nil {
+		return err
+	}
+	if sc, err := f.Script(c.Script); sc == nil {
+		return err
+	}
+	return nil
+}

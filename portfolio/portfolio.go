@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -492,6 +494,17 @@ func parseBirth(s string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("birth date %q: want DD.MM.YYYY or YYYY-MM-DD", s)
+}
+
+// ReadFile parses the portfolio file at path, named in its rows and errors
+// by its base name.
+func ReadFile(path string) (Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Result{}, fmt.Errorf("portfolio: %w", err)
+	}
+	defer f.Close()
+	return Parse(f, filepath.Base(path))
 }
 
 // ParseMoney reads an amount in roubles as spreadsheets write it ("12 345,67",

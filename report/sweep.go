@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -42,4 +43,32 @@ func SaveCSV(path string, rows []Row, expect map[string]string) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// Finished is a sweep at its end, as FinishSweep reports it.
+type Finished struct {
+	Campaign string
+	Debtors  []portfolio.Debtor
+	Expect   map[string]string // simulations: the outcome each debtor's phones predict (nil: none)
+	CSV      string            // where the results CSV goes
+	Audit    compliance.AuditResult
+}
+
+// FinishSweep prints a finished sweep's results table and its 230-FZ audit
+// and saves the results CSV.
+func FinishSweep(ctx context.Context, w io.Writer, st Store, f Finished) error {
+	names := map[string]string{}
+	for _, d := range f.Debtors {
+		names[d.ID] = d.Name
+	}
+	rows, err := Load(ctx, st, f.Campaign, names)
+	if err != nil {
+		return err
+	}
+	WriteTable(w, rows, f.Expect)
+	if err := SaveCSV(f.CSV, rows, f.Expect); err != nil {
+		return err
+	}
+	WriteAudit(w, f.Audit)
+	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -33,7 +32,7 @@ func cmdImport(ctx context.Context, e env, args []string) int {
 	}
 	fail := e.fail("import", 1)
 	start := time.Now()
-	res, err := readPortfolio(file)
+	res, err := portfolio.ReadFile(file)
 	if err != nil {
 		return fail(err)
 	}
@@ -53,16 +52,6 @@ func cmdImport(ctx context.Context, e env, args []string) int {
 		report.WriteImport(w, file, res, *dry, parsed)
 		return nil
 	}))
-}
-
-// readPortfolio parses a portfolio file, named in it by its base name.
-func readPortfolio(file string) (portfolio.Result, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return portfolio.Result{}, err
-	}
-	defer f.Close()
-	return portfolio.Parse(f, filepath.Base(file))
 }
 
 // parseWithArg parses flags given before or after one positional argument.

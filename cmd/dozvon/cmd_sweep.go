@@ -111,6 +111,9 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		return fail(err)
 	}
 	start := clk.Now()
+	if err := flow.CheckCampaign(camp); err != nil {
+		return fail(err)
+	}
 	dialer := &callflow.Dialer{Flow: flow, Vars: callflow.TaskVars(creditor), RingTimeout: 20 * time.Second}
 	var expect map[string]string
 	if *simulate {
@@ -136,7 +139,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	fmt.Fprintf(e.stdout, "campaign %s: %d debtors, %d tasks (one per phone), %d channels, script %s\n\n", pc.ID, len(debtors), pc.Tasks, *channels, camp.Script)
 	prog := report.NewProgress(len(debtors))
 	host, _ := os.Hostname()
-	s, err := scheduler.New(scheduler.Options{Store: rt.db, Guard: rt.guard, Dialer: dialer, Clock: clk, Log: log, CheckConfig: callflow.CheckCampaign,
+	s, err := scheduler.New(scheduler.Options{Store: rt.db, Guard: rt.guard, Dialer: dialer, Clock: clk, Log: log, CheckConfig: flow.CheckCampaign,
 		Holder: fmt.Sprintf("%s:%d", host, os.Getpid()), Channels: *channels, OnEvent: prog.Event})
 	if err != nil {
 		return fail(err)
@@ -153,23 +156,13 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 	if ctx.Err() != nil {
 		fmt.Fprintf(e.stdout, "\ninterrupted: campaign %s is in the store; the same command resumes it\n", pc.ID)
 	}
-	names := map[string]string{}
-	for _, d := range debtors {
-		names[d.ID] = d.Name
-	}
-	rows, err := report.Load(ctx, rt.db, pc.ID, names)
-	if err != nil {
-		return fail(err)
-	}
-	report.WriteTable(e.stdout, rows, expect)
-	if err := report.SaveCSV(*out, rows, expect); err != nil {
-		return fail(err)
-	}
 	audit, err := rt.guard.Audit(ctx, rt.db, pc.Debtors)
 	if err != nil {
 		return fail(err)
 	}
-	report.WriteAudit(e.stdout, audit)
+	if err := report.FinishSweep(ctx, e.stdout, rt.db, report.Finished{Campaign: pc.ID, Debtors: debtors, Expect: expect, CSV: *out, Audit: audit}); err != nil {
+		return fail(err)
+	}
 	calls := prog.Calls()
 	fmt.Fprintf(e.stdout, "\n%d calls in %.1fs wall time at %d channels: %.0f calls/min; 230-FZ clock now %s\n", calls, wall.Seconds(), *channels,
 		float64(calls)/wall.Minutes(), clk.Now().In(compliance.DialogueZone("")).Format("Mon 15:04 MST"))
@@ -188,7 +181,7 @@ func sweepPortfolio(w io.Writer, file string, simulate bool, n int) ([]portfolio
 		}
 		return debtors, "simulated", sim, nil
 	}
-	res, err := readPortfolio(file)
+	res, err := portfolio.ReadFile(file)
 	if err != nil {
 		return nil, "", nil, err
 	}
