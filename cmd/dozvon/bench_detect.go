@@ -11,6 +11,7 @@ import (
 
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/config"
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/loadtest"
 	"github.com/dozvon/dozvon/scripts"
@@ -43,7 +44,7 @@ func benchDetect(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	cfg, err := loadConfig(*cfgPath, e.getenv)
+	cfg, err := config.Load(*cfgPath, e.getenv)
 	if err != nil {
 		return fail(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/config"
 	"github.com/dozvon/dozvon/loadtest"
 )
 
@@ -51,7 +52,7 @@ func benchCalls(ctx context.Context, e env, args []string) int {
 		}
 		return 2
 	}
-	cfg, err := loadConfig(o.Config, e.getenv)
+	cfg, err := config.Load(o.Config, e.getenv)
 	if err != nil {
 		err = fmt.Errorf("bench calls: %w", err)
 	} else {

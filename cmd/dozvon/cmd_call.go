@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/config"
 	"github.com/dozvon/dozvon/report"
 
 	"github.com/dozvon/dozvon/scripts"
@@ -62,7 +63,7 @@ func cmdCall(ctx context.Context, e env, args []string) int {
 	if *to == "" {
 		return fail(errors.New("--to is required"))
 	}
-	cfg, err := loadConfig(*cfgPath, e.getenv)
+	cfg, err := config.Load(*cfgPath, e.getenv)
 	if err != nil {
 		return fail(err)
 	}

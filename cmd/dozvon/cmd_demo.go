@@ -14,6 +14,7 @@ import (
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/config"
 	"github.com/dozvon/dozvon/loadtest"
 	"github.com/dozvon/dozvon/report"
 	"github.com/dozvon/dozvon/scripts"
@@ -55,7 +56,7 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 		return 2
 	}
 	fail := e.fail("demo", 2)
-	cfg, err := loadConfig(*cfgPath, e.getenv)
+	cfg, err := config.Load(*cfgPath, e.getenv)
 	if err != nil {
 		return fail(err)
 	}
@@ -104,7 +105,7 @@ func demoCalls(ctx context.Context, e env, args []string) int {
 // loopback points cfg at a fresh simulation in dir (recreated): the store
 // and recordings there, SIP on loopback, and the simulated phones' planned
 // text standing in for recognition when no Vosk model is found.
-func loopback(cfg *config, dir string) error {
+func loopback(cfg *config.Config, dir string) error {
 	if err := os.RemoveAll(dir); err != nil {
 		return err
 	}
@@ -121,7 +122,7 @@ func loopback(cfg *config, dir string) error {
 
 // wireSim is wire for a loopback simulation (see loopback) with the
 // simulated debtor phones started.
-func wireSim(ctx context.Context, cfg config, log *slog.Logger, clk clock.Clock) (*runtime, *telephony.UA, *callflow.Flow, *testcalls.Callee, error) {
+func wireSim(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clock) (*runtime, *telephony.UA, *callflow.Flow, *testcalls.Callee, error) {
 	rt, ua, flow, err := wire(ctx, cfg, log, clk, nil)
 	if err != nil {
 		return nil, nil, nil, nil, err

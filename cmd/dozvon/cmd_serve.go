@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/config"
 	"github.com/dozvon/dozvon/phonenum"
 
 	"github.com/dozvon/dozvon/callflow"
@@ -30,7 +31,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		return 2
 	}
 	fail := e.fail("serve", 2)
-	cfg, err := loadConfig(*cfgPath, e.getenv)
+	cfg, err := config.Load(*cfgPath, e.getenv)
 	if err != nil {
 		return fail(err)
 	}

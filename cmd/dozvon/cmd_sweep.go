@@ -15,6 +15,7 @@ import (
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/config"
 	"github.com/dozvon/dozvon/loadtest"
 	"github.com/dozvon/dozvon/portfolio"
 	"github.com/dozvon/dozvon/report"
@@ -58,7 +59,7 @@ func cmdSweep(ctx context.Context, e env, args []string) int {
 		return 2
 	}
 	fail := e.fail("sweep", 1)
-	cfg, err := loadConfig(*cfgPath, e.getenv)
+	cfg, err := config.Load(*cfgPath, e.getenv)
 	if err != nil {
 		return fail(err)
 	}

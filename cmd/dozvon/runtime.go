@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/config"
 
 	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/asr/vosk"
@@ -23,7 +24,7 @@ import (
 // runtime is the wired product: voice, recognizer, store, guard (wire adds
 // the UA and the call path).
 type runtime struct {
-	cfg   config
+	cfg   config.Config
 	log   *slog.Logger
 	voice tts.Synthesizer
 	files *tts.AudioFiles
@@ -36,7 +37,7 @@ type runtime struct {
 // newRuntime wires the parts the config names. asrEngine overrides the
 // config ("" keeps it). A missing or broken Vosk model is an error here,
 // before any call starts.
-func newRuntime(ctx context.Context, cfg config, log *slog.Logger, clk clock.Clock) (*runtime, error) {
+func newRuntime(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clock) (*runtime, error) {
 	rt := &runtime{cfg: cfg, log: log, files: tts.NewAudioFiles(), clk: clock.Or(clk)}
 	v, err := tts.NewVoice(cfg.TTS.Engine)
 	if err != nil {
@@ -112,7 +113,7 @@ func (rt *runtime) vadConfig() asr.VADConfig {
 // it: every call dozvon places or takes goes through that flow. limits: the
 // trunks' channel limits for pricing and failover (nil: no trunk book, the
 // UA's own order).
-func wire(ctx context.Context, cfg config, log *slog.Logger, clk clock.Clock, limits map[string]int) (*runtime, *telephony.UA, *callflow.Flow, error) {
+func wire(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clock, limits map[string]int) (*runtime, *telephony.UA, *callflow.Flow, error) {
 	rt, err := newRuntime(ctx, cfg, log, clk)
 	if err != nil {
 		return nil, nil, nil, err

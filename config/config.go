@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"bytes"
@@ -16,9 +16,9 @@ import (
 	"github.com/dozvon/dozvon/telephony"
 )
 
-// config is dozvon's one YAML file (default dozvon.yaml when present), with
+// Config is dozvon's one YAML file (default dozvon.yaml when present), with
 // environment overrides applied after it (see applyEnv).
-type config struct {
+type Config struct {
 	// Creditor is the creditor the robot names on every call (230-FZ art. 7
 	// requires it); a campaign's own "creditor" wins. Unset: simulated calls
 	// speak the script's default, and a sweep that dials real numbers refuses.
@@ -53,8 +53,9 @@ type config struct {
 	} `yaml:"store"`
 }
 
-func defaultConfig() config {
-	var c config
+// Default is the configuration with no file and no environment.
+func Default() Config {
+	var c Config
 	c.SIP.Name = "dozvon"
 	c.SIP.Listen = []telephony.Listen{{Transport: "udp", Host: "127.0.0.1", Port: 5060}}
 	c.SIP.RecordDir = "var/recordings"
@@ -66,10 +67,11 @@ func defaultConfig() config {
 	return c
 }
 
-// loadConfig reads path (empty: dozvon.yaml if it exists, else defaults),
-// rejects unknown keys with their line, then applies the environment.
-func loadConfig(path string, getenv func(string) string) (config, error) {
-	c := defaultConfig()
+// Load reads path (empty: $DOZVON_CONFIG, else dozvon.yaml if it exists,
+// else the defaults), rejects unknown keys with their line, applies the
+// environment and checks the result.
+func Load(path string, getenv func(string) string) (Config, error) {
+	c := Default()
 	explicit := path != ""
 	if path == "" {
 		path = getenv("DOZVON_CONFIG")
@@ -109,7 +111,7 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 }
 
 // applyEnv applies DOZVON_* and VOSK_MODEL overrides.
-func applyEnv(c *config, getenv func(string) string) error {
+func applyEnv(c *Config, getenv func(string) string) error {
 	for name, dst := range map[string]*string{
 		"VOSK_MODEL": &c.ASR.Model, "DOZVON_LIBVOSK": &c.ASR.Library, "DOZVON_ASR": &c.ASR.Engine, "DOZVON_TTS": &c.TTS.Engine,
 		"DOZVON_DSN": &c.Store.DSN, "DOZVON_RECORD_DIR": &c.SIP.RecordDir, "DOZVON_TRANSFER_TO": &c.Robot.TransferTo,

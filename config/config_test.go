@@ -1,0 +1,104 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/robot"
+)
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name    string
+		file    string // YAML body ("" = no file given)
+		env     map[string]string
+		wantErr string
+		check   func(t *testing.T, c Config)
+	}{
+		{name: "defaults", check: func(t *testing.T, c Config) {
+			if c.ASR.Engine != "vosk" || c.TTS.Engine != "espeak" || c.Store.DSN != "sqlite:var/dozvon.db" || c.SIP.Listen[0].Port != 5060 {
+				t.Fatalf("defaults %+v", c)
+			}
+		}},
+		{name: "file values", file: "sip:\n  listen: [{transport: tcp, host: 0.0.0.0, port: 5070}]\n  ring_timeout: 20s\nasr: {engine: dtmf}\n",
+			check: func(t *testing.T, c Config) {
+				if c.SIP.Listen[0].Transport != "tcp" || c.SIP.Listen[0].Port != 5070 || c.SIP.RingTimeout.Seconds() != 20 || c.ASR.Engine != "dtmf" {
+					t.Fatalf("got %+v", c)
+				}
+			}},
+		{name: "env overrides the file", file: "asr: {engine: dtmf}\n",
+			env: map[string]string{"DOZVON_ASR": "vosk", "VOSK_MODEL": "/m", "DOZVON_SIP_PORT": "5099", "DOZVON_DSN": "postgres://x"},
+			check: func(t *testing.T, c Config) {
+				if c.ASR.Engine != "vosk" || c.ASR.Model != "/m" || c.SIP.Listen[0].Port != 5099 || c.Store.DSN != "postgres://x" {
+					t.Fatalf("got %+v", c)
+				}
+			}},
+		{name: "empty file keeps defaults", file: "", check: func(t *testing.T, c Config) {
+			if c.TTS.Engine != "espeak" {
+				t.Fatalf("got %+v", c)
+			}
+		}},
+		{name: "creditor", file: "creditor: ООО «Вектор»\n", check: func(t *testing.T, c Config) {
+			v := callflow.Vars(c.Creditor, "Иванов Иван Иванович", "Иван")
+			if c.Creditor != "ООО «Вектор»" || v["creditor"].(map[string]any)["name"] != "ООО «Вектор»" {
+				t.Fatalf("creditor %q, vars %v", c.Creditor, v)
+			}
+		}},
+		{name: "creditor from the environment", file: "creditor: ООО «Вектор»\n", env: map[string]string{"DOZVON_CREDITOR": "АО «Сигма»"},
+			check: func(t *testing.T, c Config) {
+				if c.Creditor != "АО «Сигма»" {
+					t.Fatalf("creditor %q", c.Creditor)
+				}
+			}},
+		{name: "no creditor leaves the script's default", check: func(t *testing.T, c Config) {
+			if v := callflow.Vars(c.Creditor, "Иванов Иван Иванович", "Иван"); c.Creditor != "" || v["creditor"] != nil {
+				t.Fatalf("creditor %q, vars %v", c.Creditor, v)
+			}
+		}},
+		{name: "unknown key names its line", file: "sip:\n  name: x\n  lisen: []\n", wantErr: "line 3"},
+		{name: "bad engine", file: "asr: {engine: google}\n", wantErr: `asr.engine "google"`},
+		{name: "bad duration", file: "sip: {ring_timeout: soon}\n", wantErr: "line 1"},
+		{name: "bad codec", file: "sip: {codecs: [G729]}\n", wantErr: `codec "G729"`},
+		{name: "non-human reaction", file: "robot:\n  non_human:\n    actions: {voice_assistant: message}\n    message: Здравствуйте. Перезвоните, пожалуйста, на этот номер.\n",
+			check: func(t *testing.T, c Config) {
+				if c.Robot.NonHuman.Actions[detect.VoiceAssistant] != robot.NonHumanMessage || c.Robot.NonHuman.Message == "" {
+					t.Fatalf("got %+v", c.Robot.NonHuman)
+				}
+			}},
+		{name: "non-human message that discloses the debt", file: "robot:\n  non_human: {message: Оплатите долг}\n", wantErr: "robot.non_human"},
+		{name: "bad port in env", env: map[string]string{"DOZVON_SIP_PORT": "fifty"}, wantErr: "DOZVON_SIP_PORT"},
+		{name: "explicit missing file", env: map[string]string{"DOZVON_CONFIG": filepath.Join(dir, "nope.yaml")}, wantErr: "nope.yaml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := ""
+			if tt.file != "" || tt.name == "empty file keeps defaults" {
+				path = write(strings.ReplaceAll(tt.name, " ", "_")+".yaml", tt.file)
+			}
+			getenv := func(k string) string { return tt.env[k] }
+			c, err := Load(path, getenv)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
