@@ -13,6 +13,7 @@ import (
 	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
@@ -256,6 +257,14 @@ func TestEveryDoorStoresTheSameRecord(t *testing.T) {
 	ids.Wait()
 	ua.Wait()
 
+	// the placed calls' reservations were marked answered the moment they were,
+	// so a node dying mid-call would leave a conversation, not an attempt
+	for _, debtor := range []string{"cli", "sched"} {
+		es, err := db.LedgerEntries(ctx, debtor)
+		if err != nil || len(es) != 1 || es[0].AnsweredAt.IsZero() || es[0].Kind != "conversation" {
+			t.Errorf("%s's ledger: %+v %v, want one conversation marked answered", debtor, es, err)
+		}
+	}
 	for _, door := range []string{"cli", "scheduler", "inbound"} {
 		id := ids.get(door)
 		rec, err := db.Call(ctx, id)
@@ -370,5 +379,59 @@ func TestScriptEditReachesTheNextCall(t *testing.T) {
 	}
 	if !strings.HasPrefix(versions[0], "1.0+") || !strings.HasPrefix(versions[1], "1.0.1+") {
 		t.Fatalf("stored script versions %q, want 1.0 then the edit's 1.0.1", versions)
+	}
+}
+
+// TestLongCallIsRenewed: the flow marks a placed call's reservation
+// answered and renews it while the call lasts, so a call that outlives the
+// reservation's TTL never lets it expire (here a 2 s TTL against a call of
+// some 20 s; the guard's clock is fixed, the renewals run in real time).
+func TestLongCallIsRenewed(t *testing.T) {
+	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // Wednesday 11:00 in Moscow
+	r := newRig(t, start)
+	policy := compliance.DefaultPolicy()
+	policy.ReservationTTL = 2 * time.Second
+	fixed := clock.Fixed(start)
+	guard, err := compliance.NewGuard(compliance.Config{Ledger: r.db, Clock: fixed, Policy: &policy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	phone := "+79160000021"
+	uri := r.phones.Phone(phone, testcalls.Behaviour{Ring: 100 * time.Millisecond, Steps: []testcalls.Step{{Say: "да, это я"}, {Say: "да, удобно"}}})
+	ua, err := telephony.New(r.ctx, telephony.Config{Name: "dozvon", Listen: r.loop,
+		Trunks: []telephony.Trunk{{Name: "main", Host: uri[strings.Index(uri, "@")+1:]}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flow, err := callflow.New(callflow.Config{UA: ua, Guard: guard, Calls: r.db, Clock: fixed, RingTimeout: 5 * time.Second,
+		Voice:        robot.VoiceConfig{Voice: r.voice, LoadAudio: tts.LoadAudioFile},
+		Recognizer:   func(callID string) asr.Recognizer { return r.phones.Board().Recognizer(callID) },
+		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]any{"debtor": map[string]any{"name": "Иванов Иван Иванович", "first_name": "Иван"}}
+	rep, err := flow.Place(r.ctx, callflow.Request{To: phone, DebtorID: "long", Region: "г. Москва", Script: verifyContact, Vars: vars})
+	if err != nil || rep.DialErr != nil || rep.Duration < 3*policy.ReservationTTL {
+		t.Fatalf("place: %v, dial %v, %v long: want an answered call of several TTLs", err, rep.DialErr, rep.Duration)
+	}
+	audit, err := r.db.AuditLog(r.ctx, "long")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	renews := 0
+	for _, a := range audit {
+		actions = append(actions, a.Action)
+		if a.Action == "renew" {
+			renews++
+		}
+	}
+	if renews < 2 || actions[1] != "answered" || actions[len(actions)-1] != "commit" {
+		t.Fatalf("audit %v: want reserve, answered, renewals, commit", actions)
+	}
+	es, err := r.db.LedgerEntries(r.ctx, "long")
+	if err != nil || len(es) != 1 || es[0].State != "committed" || es[0].Kind != "conversation" {
+		t.Fatalf("ledger %+v %v: want the conversation committed, never expired", es, err)
 	}
 }

@@ -26,6 +26,8 @@ type Guard interface {
 	Reserve(ctx context.Context, r compliance.Request) (compliance.Reservation, compliance.Decision, error)
 	Commit(ctx context.Context, res compliance.Reservation, kind compliance.Kind) error
 	Release(ctx context.Context, res compliance.Reservation) error
+	Answered(ctx context.Context, res compliance.Reservation) error
+	Renew(ctx context.Context, res compliance.Reservation) (compliance.Reservation, error)
 }
 
 // CallSaver keeps call records; *store.DB implements it.

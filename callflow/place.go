@@ -176,6 +176,9 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	}
 	rep.Dial = info
 	emit.send(Event{Kind: Answered, At: sw.At(info.Answered)})
+	if res != nil {
+		f.hold(ctx, call.Done(), *res)
+	}
 	loc := req.Location
 	if loc == nil {
 		loc = compliance.DialogueZone(req.Region)
@@ -240,10 +243,40 @@ func (f *Flow) dial(ctx context.Context, req telephony.DialRequest, allowed []st
 	}
 }
 
+// commit records how the call counts (the guard retries a failing ledger);
+// a reservation left open expires into an attempt, or into a conversation
+// once answered (hold marks it), never into nothing.
 func (f *Flow) commit(ctx context.Context, res compliance.Reservation, kind compliance.Kind) {
 	if err := f.c.Guard.Commit(context.WithoutCancel(ctx), res, kind); err != nil {
-		f.log.Error("compliance commit failed (the reservation will expire into an attempt)", "err", err)
+		f.log.Error("compliance commit failed (the reservation will expire: a conversation if answered, else an attempt)", "reservation", res.ID, "err", err)
 	}
+}
+
+// hold marks the reservation answered in the ledger and renews it while the
+// call lasts, so only a dead holder's reservation ever expires.
+func (f *Flow) hold(ctx context.Context, done <-chan struct{}, res compliance.Reservation) {
+	ctx = context.WithoutCancel(ctx)
+	if err := f.c.Guard.Answered(ctx, res); err != nil {
+		f.log.Error("compliance: marking the call answered failed", "reservation", res.ID, "err", err)
+	}
+	go func() {
+		for {
+			// renew halfway to the expiry, read on the guard's clock but
+			// waited in real time (a simulation's clock stands still in calls)
+			wait := max(res.ExpiresAt.Sub(f.clk.Now())/2, time.Second)
+			select {
+			case <-done:
+				return
+			case <-time.After(wait):
+			}
+			r, err := f.c.Guard.Renew(ctx, res)
+			if err != nil {
+				f.log.Error("compliance: renewing the reservation failed", "reservation", res.ID, "err", err)
+				return
+			}
+			res = r
+		}
+	}()
 }
 
 // save builds the call's record and keeps it.

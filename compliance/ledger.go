@@ -167,7 +167,7 @@ func (g *Guard) loadEvents(ctx context.Context, tx *store.Tx, now time.Time) ([]
 			if err := g.expire(ctx, tx, e, now); err != nil {
 				return nil, err
 			}
-			e.State, e.Kind = store.StateExpired, string(Attempt)
+			e.State, e.Kind = store.StateExpired, string(expiredKind(e))
 		}
 		events = append(events, Event{At: e.At, Kind: Kind(e.Kind), Held: e.State == store.StateOpen})
 	}
@@ -175,24 +175,83 @@ func (g *Guard) loadEvents(ctx context.Context, tx *store.Tx, now time.Time) ([]
 }
 
 func (g *Guard) expire(ctx context.Context, tx *store.Tx, e store.LedgerEntry, now time.Time) error {
-	ok, err := tx.CloseEntry(ctx, e.ID, string(Attempt), store.StateExpired, now, "", store.StateOpen)
+	kind := expiredKind(e)
+	ok, err := tx.CloseEntry(ctx, e.ID, string(kind), store.StateExpired, now, "", store.StateOpen)
 	if err != nil || !ok {
 		return err
 	}
-	g.log.Warn("compliance reservation expired into an attempt", "debtor", e.DebtorID, "reservation", e.ID, "holder", e.Holder)
-	return tx.Audit(ctx, store.AuditRecord{At: now, Action: "expire", Allowed: true, ReservationID: e.ID, Channel: e.Channel, Kind: string(Attempt),
-		Detail: fmt.Sprintf("reservation of %s by %s expired at %s: counted as an attempt", e.At.Format(time.RFC3339), e.Holder, e.ExpiresAt.Format(time.RFC3339)),
+	g.log.Warn("compliance reservation expired", "debtor", e.DebtorID, "reservation", e.ID, "holder", e.Holder, "counted_as", kind)
+	return tx.Audit(ctx, store.AuditRecord{At: now, Action: "expire", Allowed: true, ReservationID: e.ID, Channel: e.Channel, Kind: string(kind),
+		Detail: fmt.Sprintf("reservation of %s by %s expired at %s: counted as %s", e.At.Format(time.RFC3339), e.Holder, e.ExpiresAt.Format(time.RFC3339), kind),
 		Holder: g.holderName()})
 }
 
+// expiredKind is what an open reservation whose holder vanished counts as:
+// an attempt, unless its call had been answered — then nobody knows what was
+// said, and the stricter reading is a conversation (it uses up the 1/day,
+// 2/week, 8/month budget).
+func expiredKind(e store.LedgerEntry) Kind {
+	if !e.AnsweredAt.IsZero() && Channel(e.Channel).isCall() {
+		return Conversation
+	}
+	return Attempt
+}
+
+// Answered records that the reserved call was answered, the moment it is:
+// should the holder die before Commit, the reservation then expires into a
+// conversation rather than an attempt.
+func (g *Guard) Answered(ctx context.Context, res Reservation) error {
+	if g.ledger == nil {
+		return errors.New("answered: guard has no ledger")
+	}
+	if res.ID == "" || res.DebtorID == "" {
+		return errors.New("answered: empty reservation")
+	}
+	return g.ledger.WithDebtor(ctx, res.DebtorID, func(tx *store.Tx) error {
+		now := g.clock.Now().UTC()
+		ok, err := tx.MarkAnswered(ctx, res.ID, now)
+		if err != nil {
+			return fmt.Errorf("answered %s: %w", res.ID, err)
+		}
+		if !ok {
+			return fmt.Errorf("answered %s: %w", res.ID, ErrReservationClosed)
+		}
+		return tx.Audit(ctx, store.AuditRecord{At: now, Action: "answered", Allowed: true, ReservationID: res.ID, Channel: string(res.Channel),
+			Detail: "the call was answered: should the reservation expire, it counts as a conversation", Holder: g.holderName()})
+	})
+}
+
 // Commit records how the contact ended: conversation, attempt, message or meeting.
-// A reservation that had already expired into an attempt takes its real kind.
+// A reservation that had already expired takes its real kind. A failing
+// ledger (locked, restarting) is retried for a few seconds: an uncommitted
+// reservation would only expire into the worst case of what it may have been.
 func (g *Guard) Commit(ctx context.Context, res Reservation, kind Kind) error {
 	if !kind.valid() {
 		return fmt.Errorf("commit %s: unknown kind %q", res.ID, kind)
 	}
-	return g.close(ctx, res, "commit", string(kind), store.StateCommitted, store.StateOpen, store.StateExpired)
+	if g.ledger == nil || res.ID == "" || res.DebtorID == "" {
+		return g.close(ctx, res, "commit", string(kind), store.StateCommitted, store.StateOpen, store.StateExpired) // its own error
+	}
+	var err error
+	for i, wait := range []time.Duration{0, 200 * time.Millisecond, time.Second, 3 * time.Second} {
+		if wait > 0 {
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("commit %s: %w (last error: %v)", res.ID, ctx.Err(), err)
+			case <-time.After(wait):
+			}
+		}
+		err = g.close(ctx, res, "commit", string(kind), store.StateCommitted, store.StateOpen, store.StateExpired)
+		if err == nil || errors.Is(err, ErrReservationClosed) || errors.Is(err, store.ErrNotFound) {
+			if err == nil && i > 0 {
+				g.log.Warn("compliance commit succeeded on retry", "reservation", res.ID, "tries", i+1)
+			}
+			return err
+		}
+	}
+	return err
 }
+
 
 // Release gives the slot back: only for a contact that never left (no dial, no send).
 func (g *Guard) Release(ctx context.Context, res Reservation) error {

@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -322,4 +323,114 @@ func BenchmarkReserve(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestAnsweredReservationExpiresIntoAConversation: a node that dies mid-call
+// leaves an open reservation; once it expires it counts as an attempt if the
+// call was never answered, and as a conversation if it was — so the 1/day
+// limit still holds the same day.
+func TestAnsweredReservationExpiresIntoAConversation(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB, _ string) {
+		for _, tc := range []struct {
+			name      string
+			answered  bool
+			wantKind  Kind
+			allowNext bool
+		}{
+			{"never answered", false, Attempt, true},
+			{"answered, then the holder died", true, Conversation, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				ctx := t.Context()
+				clock := &settableClock{t: local(t, "Europe/Moscow", "2026-11-23 12:00")}
+				g := ledgerGuard(t, db, clock, "node-a")
+				debtor := "dead-" + strings.ReplaceAll(tc.name, " ", "-")
+				if err := db.UpsertDebtor(ctx, store.Debtor{ID: debtor, Region: "г. Москва", Phones: []string{"+79161234567"}}); err != nil {
+					t.Fatal(err)
+				}
+				res, d, err := g.Reserve(ctx, Request{DebtorID: debtor, Channel: RobotCall})
+				if err != nil || !d.Allowed {
+					t.Fatalf("reserve: %+v %v", d, err)
+				}
+				if tc.answered {
+					if err := g.Answered(ctx, res); err != nil {
+						t.Fatal(err)
+					}
+				}
+				// the node is gone: nobody commits; a survivor expires the entry
+				clock.Set(res.ExpiresAt.Add(time.Minute))
+				if n, err := ledgerGuard(t, db, clock, "node-b").ExpireStale(ctx); err != nil || n != 1 {
+					t.Fatalf("expire: %d %v", n, err)
+				}
+				es, err := db.LedgerEntries(ctx, debtor)
+				if err != nil || len(es) != 1 || es[0].Kind != string(tc.wantKind) || es[0].State != store.StateExpired {
+					t.Fatalf("entries %+v %v, want one expired %s", es, err, tc.wantKind)
+				}
+				_, d, err = g.Reserve(ctx, Request{DebtorID: debtor, Channel: RobotCall})
+				if err != nil || d.Allowed != tc.allowNext {
+					t.Fatalf("next reserve the same day: %+v %v, want allowed=%v", d, err, tc.allowNext)
+				}
+				if err := g.Answered(ctx, res); !errors.Is(err, ErrReservationClosed) {
+					t.Fatalf("answered after expiry: %v", err)
+				}
+			})
+		}
+	})
+}
+
+// flakyLedger is a test double Ledger over a real store whose next fail
+// transactions fail, as a locked or restarting database does.
+type flakyLedger struct {
+	*store.DB
+	fail int
+}
+
+func (l *flakyLedger) WithDebtor(ctx context.Context, debtorID string, fn func(tx *store.Tx) error) error {
+	if l.fail > 0 {
+		l.fail--
+		return errors.New("database is locked")
+	}
+	return l.DB.WithDebtor(ctx, debtorID, fn)
+}
+
+// TestCommitRidesOutAFailingLedger: a commit that meets a failing ledger is
+// retried, so the conversation is recorded as one instead of being left to
+// expire; a ledger that stays down gives the error back.
+func TestCommitRidesOutAFailingLedger(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB, _ string) {
+		ctx := t.Context()
+		clock := &settableClock{t: local(t, "Europe/Moscow", "2026-11-23 12:00")}
+		fl := &flakyLedger{DB: db}
+		g, err := NewGuard(Config{Ledger: fl, Clock: clock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, tc := range []struct {
+			fail int
+			ok   bool
+		}{{fail: 2, ok: true}, {fail: 10, ok: false}} {
+			debtor := fmt.Sprintf("flaky-%d", i)
+			if err := db.UpsertDebtor(ctx, store.Debtor{ID: debtor, Region: "г. Москва", Phones: []string{"+79161234567"}}); err != nil {
+				t.Fatal(err)
+			}
+			res, d, err := g.Reserve(ctx, Request{DebtorID: debtor, Channel: RobotCall})
+			if err != nil || !d.Allowed {
+				t.Fatalf("reserve: %+v %v", d, err)
+			}
+			fl.fail = tc.fail
+			err = g.Commit(ctx, res, Conversation)
+			if (err == nil) != tc.ok {
+				t.Fatalf("%d failures: commit %v, want ok=%v", tc.fail, err, tc.ok)
+			}
+			fl.fail = 0
+			es, err := db.LedgerEntries(ctx, debtor)
+			want := store.StateOpen
+			if tc.ok {
+				want = store.StateCommitted
+			}
+			if err != nil || len(es) != 1 || es[0].State != want {
+				t.Fatalf("%d failures: entries %+v %v, want %s", tc.fail, es, err, want)
+			}
+		}
+	})
 }

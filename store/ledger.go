@@ -30,6 +30,9 @@ type LedgerEntry struct {
 	Holder    string
 	Phone     string
 	CallID    string
+	// AnsweredAt is when the call was answered (zero: not, or not a call):
+	// an answered entry that expires counts as a conversation, not an attempt.
+	AnsweredAt time.Time
 }
 
 // AuditRecord is one guard decision, kept forever.
@@ -93,18 +96,18 @@ func (t *Tx) Blocks(ctx context.Context, at time.Time) ([]Block, error) {
 	return t.db.blocks(ctx, t.tx, t.debtorID, at)
 }
 
-const entryCols = `id, debtor_id, channel, kind, state, at, expires_at, closed_at, holder, phone, call_id`
+const entryCols = `id, debtor_id, channel, kind, state, at, expires_at, closed_at, holder, phone, call_id, answered_at`
 
 func scanEntries(rows *sql.Rows) ([]LedgerEntry, error) {
 	defer rows.Close()
 	var out []LedgerEntry
 	for rows.Next() {
 		var e LedgerEntry
-		var at, exp, closed int64
-		if err := rows.Scan(&e.ID, &e.DebtorID, &e.Channel, &e.Kind, &e.State, &at, &exp, &closed, &e.Holder, &e.Phone, &e.CallID); err != nil {
+		var at, exp, closed, answered int64
+		if err := rows.Scan(&e.ID, &e.DebtorID, &e.Channel, &e.Kind, &e.State, &at, &exp, &closed, &e.Holder, &e.Phone, &e.CallID, &answered); err != nil {
 			return nil, err
 		}
-		e.At, e.ExpiresAt, e.ClosedAt = fromNS(at), fromNS(exp), fromNS(closed)
+		e.At, e.ExpiresAt, e.ClosedAt, e.AnsweredAt = fromNS(at), fromNS(exp), fromNS(closed), fromNS(answered)
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -145,8 +148,8 @@ func (t *Tx) InsertEntry(ctx context.Context, e LedgerEntry) error {
 	if e.DebtorID != t.debtorID {
 		return fmt.Errorf("ledger %s: insert entry for %s outside its lock", t.debtorID, e.DebtorID)
 	}
-	_, err := t.tx.ExecContext(ctx, t.db.q(`INSERT INTO ledger (`+entryCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		e.ID, e.DebtorID, e.Channel, e.Kind, e.State, ns(e.At), ns(e.ExpiresAt), ns(e.ClosedAt), e.Holder, e.Phone, e.CallID)
+	_, err := t.tx.ExecContext(ctx, t.db.q(`INSERT INTO ledger (`+entryCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		e.ID, e.DebtorID, e.Channel, e.Kind, e.State, ns(e.At), ns(e.ExpiresAt), ns(e.ClosedAt), e.Holder, e.Phone, e.CallID, ns(e.AnsweredAt))
 	if err != nil {
 		return fmt.Errorf("ledger %s: insert entry: %w", t.debtorID, err)
 	}
@@ -249,6 +252,21 @@ func (db *DB) AuditLog(ctx context.Context, debtorID string) ([]AuditRecord, err
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	return out, nil
+}
+
+// MarkAnswered records that the open entry's call was answered at at; it
+// reports whether the entry was open.
+func (t *Tx) MarkAnswered(ctx context.Context, id string, at time.Time) (bool, error) {
+	res, err := t.tx.ExecContext(ctx, t.db.q(`UPDATE ledger SET answered_at = ? WHERE id = ? AND debtor_id = ? AND state = ?`),
+		ns(at), id, t.debtorID, StateOpen)
+	if err != nil {
+		return false, fmt.Errorf("ledger entry %s: answered: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("ledger entry %s: answered: %w", id, err)
+	}
+	return n == 1, nil
 }
 
 // ExtendEntry moves the expiry of an open, unexpired entry to expires; it

@@ -120,6 +120,9 @@ var migrations = []string{
 	`ALTER TABLE calls ADD COLUMN detection TEXT NOT NULL DEFAULT ''`,
 	// 4: what the call cost on its trunk, in kopecks (0: no tariff known)
 	`ALTER TABLE calls ADD COLUMN cost_kop BIGINT NOT NULL DEFAULT 0`,
+	// 5: when a reserved call was answered (0: not): an answered reservation
+	// that expires (its node died mid-call) counts as a conversation
+	`ALTER TABLE ledger ADD COLUMN answered_at BIGINT NOT NULL DEFAULT 0`,
 }
 
 func (db *DB) migrate(ctx context.Context) error {
