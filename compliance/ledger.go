@@ -252,7 +252,6 @@ func (g *Guard) Commit(ctx context.Context, res Reservation, kind Kind) error {
 	return err
 }
 
-
 // Release gives the slot back: only for a contact that never left (no dial, no send).
 func (g *Guard) Release(ctx context.Context, res Reservation) error {
 	return g.close(ctx, res, "release", "", store.StateReleased, store.StateOpen)

@@ -165,14 +165,19 @@ func (t *Tx) CloseEntry(ctx context.Context, id, kind, state string, at time.Tim
 		ph[i] = "?"
 		args = append(args, f)
 	}
-	res, err := t.tx.ExecContext(ctx, t.db.q(`UPDATE ledger SET kind = ?, state = ?, closed_at = ?, call_id = CASE WHEN ? = '' THEN call_id ELSE ? END
-		WHERE id = ? AND debtor_id = ? AND state IN (`+strings.Join(ph, ",")+`)`), args...)
+	return t.updateEntry(ctx, id, "close", `UPDATE ledger SET kind = ?, state = ?, closed_at = ?, call_id = CASE WHEN ? = '' THEN call_id ELSE ? END
+		WHERE id = ? AND debtor_id = ? AND state IN (`+strings.Join(ph, ",")+`)`, args...)
+}
+
+// updateEntry runs an update of one entry and reports whether it matched.
+func (t *Tx) updateEntry(ctx context.Context, id, what, query string, args ...any) (bool, error) {
+	res, err := t.tx.ExecContext(ctx, t.db.q(query), args...)
 	if err != nil {
-		return false, fmt.Errorf("ledger entry %s: close: %w", id, err)
+		return false, fmt.Errorf("ledger entry %s: %s: %w", id, what, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fmt.Errorf("ledger entry %s: close: %w", id, err)
+		return false, fmt.Errorf("ledger entry %s: %s: %w", id, what, err)
 	}
 	return n == 1, nil
 }
@@ -257,29 +262,13 @@ func (db *DB) AuditLog(ctx context.Context, debtorID string) ([]AuditRecord, err
 // MarkAnswered records that the open entry's call was answered at at; it
 // reports whether the entry was open.
 func (t *Tx) MarkAnswered(ctx context.Context, id string, at time.Time) (bool, error) {
-	res, err := t.tx.ExecContext(ctx, t.db.q(`UPDATE ledger SET answered_at = ? WHERE id = ? AND debtor_id = ? AND state = ?`),
+	return t.updateEntry(ctx, id, "answered", `UPDATE ledger SET answered_at = ? WHERE id = ? AND debtor_id = ? AND state = ?`,
 		ns(at), id, t.debtorID, StateOpen)
-	if err != nil {
-		return false, fmt.Errorf("ledger entry %s: answered: %w", id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("ledger entry %s: answered: %w", id, err)
-	}
-	return n == 1, nil
 }
 
 // ExtendEntry moves the expiry of an open, unexpired entry to expires; it
 // reports whether the entry was open and not yet expired at now.
 func (t *Tx) ExtendEntry(ctx context.Context, id string, now, expires time.Time) (bool, error) {
-	res, err := t.tx.ExecContext(ctx, t.db.q(`UPDATE ledger SET expires_at = ? WHERE id = ? AND debtor_id = ? AND state = ? AND expires_at > ?`),
+	return t.updateEntry(ctx, id, "extend", `UPDATE ledger SET expires_at = ? WHERE id = ? AND debtor_id = ? AND state = ? AND expires_at > ?`,
 		ns(expires), id, t.debtorID, StateOpen, ns(now))
-	if err != nil {
-		return false, fmt.Errorf("ledger entry %s: extend: %w", id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("ledger entry %s: extend: %w", id, err)
-	}
-	return n == 1, nil
 }
