@@ -6,7 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -14,6 +19,7 @@ import (
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/internal/selfexec"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
@@ -387,6 +393,7 @@ func TestScriptEditReachesTheNextCall(t *testing.T) {
 // reservation's TTL never lets it expire (here a 2 s TTL against a call of
 // some 20 s; the guard's clock is fixed, the renewals run in real time).
 func TestLongCallIsRenewed(t *testing.T) {
+	t.Parallel() // 25 s of calls that share nothing with the other tests
 	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // Wednesday 11:00 in Moscow
 	r := newRig(t, start)
 	policy := compliance.DefaultPolicy()
@@ -434,4 +441,253 @@ func TestLongCallIsRenewed(t *testing.T) {
 	if err != nil || len(es) != 1 || es[0].State != "committed" || es[0].Kind != "conversation" {
 		t.Fatalf("ledger %+v %v: want the conversation committed, never expired", es, err)
 	}
+}
+
+// TestKill9MidCall: a process placing a call is killed with SIGKILL after the
+// debtor answered; nobody commits its reservation. Once it expires on a
+// surviving node it counts as a conversation, so the same day's next call is
+// refused by the 1/day limit — not allowed, as it was when an expired
+// reservation always counted as an attempt.
+func TestKill9MidCall(t *testing.T) {
+	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // Wednesday 11:00 in Moscow
+	r := newRig(t, start)
+	// the phone answers and listens: the call lasts until the child dies
+	uri := r.phones.Phone(killedPhone, testcalls.Behaviour{Ring: 100 * time.Millisecond})
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "killed.db")
+	db, err := store.Open(r.ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.UpsertDebtor(r.ctx, store.Debtor{ID: killedDebtor, Region: "г. Москва", Phones: []string{killedPhone}}); err != nil {
+		t.Fatal(err)
+	}
+	child, lines, err := selfexec.Start(r.ctx, childDSNEnv+"="+dsn, childHostEnv+"="+uri[strings.Index(uri, "@")+1:], childAtEnv+"="+start.Format(time.RFC3339))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered := false
+	for !answered && lines.Scan() {
+		answered = strings.HasPrefix(lines.Text(), "ANSWERED")
+	}
+	if !answered {
+		_ = child.Process.Kill()
+		t.Fatalf("the child never reported an answered call: %v", child.Wait())
+	}
+	if err := child.Process.Signal(syscall.SIGKILL); err != nil { // kill -9: no deferred code, no commit
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+
+	es, err := db.LedgerEntries(r.ctx, killedDebtor)
+	if err != nil || len(es) != 1 || es[0].State != store.StateOpen || es[0].AnsweredAt.IsZero() {
+		t.Fatalf("after the kill: %+v %v, want one open reservation marked answered", es, err)
+	}
+	// a surviving node, after the reservation's expiry
+	later := clock.Fixed(es[0].ExpiresAt.Add(time.Minute))
+	survivor, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: later, Holder: "survivor", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := survivor.ExpireStale(r.ctx); err != nil || n != 1 {
+		t.Fatalf("expire: %d %v", n, err)
+	}
+	if es, err = db.LedgerEntries(r.ctx, killedDebtor); err != nil || es[0].Kind != string(compliance.Conversation) {
+		t.Fatalf("expired entry %+v %v, want a conversation", es, err)
+	}
+	_, d, err := survivor.Reserve(r.ctx, compliance.Request{DebtorID: killedDebtor, Channel: compliance.RobotCall})
+	if err != nil || d.Allowed || d.Reason != compliance.ReasonLimitDay {
+		t.Fatalf("the same day's next call: %+v %v, want refused by the 1/day limit", d, err)
+	}
+}
+
+// rig is what the end-to-end tests share: a store, a guard on a simulated
+// clock, an espeak voice and simulated phones on loopback SIP.
+type rig struct {
+	ctx    context.Context
+	db     *store.DB
+	clock  *clock.Sim
+	guard  *compliance.Guard
+	voice  tts.Synthesizer
+	phones *testcalls.Callee
+	loop   []telephony.Listen
+}
+
+// newRig starts the rig with the clock at start; it skips the test when no
+// voice is installed.
+func newRig(t *testing.T, start time.Time) *rig {
+	t.Helper()
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		t.Skip("espeak-ng not installed: the robot and the simulated phones need a voice (tools/setup-debian.sh)")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	t.Cleanup(cancel)
+	sim := clock.NewSim(start)
+	db, guard := openLedger(t, sim, slog.New(slog.DiscardHandler))
+	r := &rig{ctx: ctx, db: db, clock: sim, guard: guard, loop: []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}}
+	engine, err := tts.NewEspeak(tts.EspeakOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.voice = tts.NewCache(filepath.Join(t.TempDir(), "tts"), engine, "espeak-ru")
+	if r.phones, err = testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: r.loop}, r.voice, nil); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// eventLog is a test double Subscriber that keeps every event.
+type eventLog struct {
+	mu sync.Mutex
+	ev []callflow.Event
+}
+
+func (l *eventLog) CallEvent(e callflow.Event) {
+	l.mu.Lock()
+	l.ev = append(l.ev, e)
+	l.mu.Unlock()
+}
+
+func (l *eventLog) of(callID string) []callflow.Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []callflow.Event
+	for _, e := range l.ev {
+		if e.CallID == callID {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// openLedger opens a store in a temporary directory and a guard on clk.
+func openLedger(t *testing.T, clk clock.Clock, log *slog.Logger) (*store.DB, *compliance.Guard) {
+	t.Helper()
+	db, err := store.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	g, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clk, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, g
+}
+
+// idBook runs the doors at once and keeps each door's call id.
+type idBook struct {
+	sync.WaitGroup
+	mu  sync.Mutex
+	ids map[string]string
+}
+
+func (b *idBook) set(door, id string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ids == nil {
+		b.ids = map[string]string{}
+	}
+	b.ids[door] = id
+}
+
+func (b *idBook) get(door string) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.ids[door]
+}
+
+// verifyContact is the portfolio-verification script the tests call with.
+const verifyContact = "../scripts/verify_contact.yaml"
+
+// copyScript copies verifyContact and its phrase base to a temporary
+// directory (to be edited) and returns the copy's path.
+func copyScript(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"verify_contact.yaml", "phrases.yaml"} {
+		b, err := os.ReadFile(filepath.Join(filepath.Dir(verifyContact), f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, filepath.Base(verifyContact))
+}
+
+// editFile rewrites a file through edit.
+func editFile(t *testing.T, path string, edit func(string) string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(edit(string(b))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const (
+	childDSNEnv  = "DOZVON_CALLFLOW_CHILD_DSN"  // set: this test binary is the child that places one call
+	childHostEnv = "DOZVON_CALLFLOW_CHILD_HOST" // the simulated phones' host:port (the child's trunk)
+	childAtEnv   = "DOZVON_CALLFLOW_CHILD_AT"   // the child's clock starts here (RFC 3339) and runs in real time
+	killedPhone  = "+79160000031"
+	killedDebtor = "killed"
+)
+
+func TestMain(m *testing.M) {
+	if dsn := os.Getenv(childDSNEnv); dsn != "" {
+		os.Exit(runCallChild(dsn, os.Getenv(childHostEnv), os.Getenv(childAtEnv)))
+	}
+	os.Exit(m.Run())
+}
+
+// answeredPrinter is a test double Subscriber that tells the parent, on
+// stdout, that the call was answered.
+type answeredPrinter struct{}
+
+func (answeredPrinter) CallEvent(e callflow.Event) {
+	if e.Kind == callflow.Answered {
+		fmt.Println("ANSWERED", e.CallID)
+	}
+}
+
+// runCallChild is the child half of TestKill9MidCall: it places one robot
+// call through the flow, on a clock that starts at at, and is killed during it.
+func runCallChild(dsn, host, at string) int {
+	ctx := context.Background()
+	fail := func(err error) int { fmt.Fprintln(os.Stderr, "child:", err); return 1 }
+	t0, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return fail(err)
+	}
+	clk := clock.Start(clock.Fixed(t0))
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return fail(err)
+	}
+	guard, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clk, Holder: "child"})
+	if err != nil {
+		return fail(err)
+	}
+	engine, err := tts.NewEspeak(tts.EspeakOptions{})
+	if err != nil {
+		return fail(err)
+	}
+	ua, err := telephony.New(ctx, telephony.Config{Name: "child", Listen: []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}},
+		Trunks: []telephony.Trunk{{Name: "main", Host: host}}}, nil)
+	if err != nil {
+		return fail(err)
+	}
+	flow, err := callflow.New(callflow.Config{UA: ua, Guard: guard, Calls: db, Clock: clk, Events: answeredPrinter{}, RingTimeout: 5 * time.Second,
+		Voice:        robot.VoiceConfig{Voice: tts.NewCache(filepath.Join(os.TempDir(), "dozvon-kill-tts"), engine, "espeak-ru"), LoadAudio: tts.LoadAudioFile},
+		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) }})
+	if err != nil {
+		return fail(err)
+	}
+	_, err = flow.Place(ctx, callflow.Request{To: killedPhone, DebtorID: killedDebtor, Region: "г. Москва", Script: verifyContact,
+		Vars: map[string]any{"debtor": map[string]any{"name": "Иванов Иван Иванович", "first_name": "Иван"}}})
+	return fail(fmt.Errorf("the call ended before the parent killed us: %v", err))
 }

@@ -175,10 +175,10 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 		return rep, nil
 	}
 	rep.Dial = info
-	emit.send(Event{Kind: Answered, At: sw.At(info.Answered)})
-	if res != nil {
+	if res != nil { // before the event: once anyone hears of the answer, the ledger knows it
 		f.hold(ctx, call.Done(), *res)
 	}
+	emit.send(Event{Kind: Answered, At: sw.At(info.Answered)})
 	loc := req.Location
 	if loc == nil {
 		loc = compliance.DialogueZone(req.Region)

@@ -1,16 +1,15 @@
 package compliance
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"log/slog"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dozvon/dozvon/internal/selfexec"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -78,17 +77,10 @@ func TestKill9(t *testing.T) {
 			}
 		}
 		t0 := local(t, "Europe/Moscow", "2026-11-23 12:00")
-		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), killChildEnv+"="+dsn, killChildAtEnv+"="+t0.Format(time.RFC3339))
-		cmd.Stderr = os.Stderr
-		out, err := cmd.StdoutPipe()
+		cmd, sc, err := selfexec.Start(ctx, killChildEnv+"="+dsn, killChildAtEnv+"="+t0.Format(time.RFC3339))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(out)
 		held, seen := false, 0
 		for sc.Scan() {
 			line := sc.Text()
