@@ -33,6 +33,7 @@ import (
 // testcalls' simulated phones over loopback SIP/RTP, reached through two
 // trunks of which the preferred one fails (503): failover, health, cost.
 func TestSweepOverSIP(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // 11:00 in Moscow
 	r := newRig(t, start)
 	ctx, db, clock, guard, voice, phones, loop := r.ctx, r.db, r.clock, r.guard, r.voice, r.phones, r.loop
