@@ -394,7 +394,7 @@ func TestScriptEditReachesTheNextCall(t *testing.T) {
 // reservation's TTL never lets it expire (here a 2 s TTL against a call of
 // some 20 s; the guard's clock is fixed, the renewals run in real time).
 func TestLongCallIsRenewed(t *testing.T) {
-	t.Parallel() // 25 s of calls that share nothing with the other tests
+	t.Parallel()                                           // 25 s of calls that share nothing with the other tests
 	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // Wednesday 11:00 in Moscow
 	r := newRig(t, start)
 	policy := compliance.DefaultPolicy()
