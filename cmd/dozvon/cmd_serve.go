@@ -27,6 +27,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	asrEngine := fs.String("asr", "", "recognizer: vosk or dtmf")
 	tz := fs.String("tz", "Europe/Moscow", "time zone for dates in the dialogue")
 	verbose := fs.Bool("v", false, "debug logging")
+	debugAddr := fs.String("debug-addr", "", "serve Go runtime profiles (pprof) on this loopback address, e.g. 127.0.0.1:6060")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -45,6 +46,13 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	log := newLogger(e.stderr, logLevel(*verbose, slog.LevelInfo))
 	if _, err := scripts.Load(*scriptPath); err != nil {
 		return fail(err)
+	}
+	if *debugAddr != "" {
+		addr, err := startDebug(ctx, *debugAddr, log)
+		if err != nil {
+			return fail(err)
+		}
+		log.Info("runtime profiles served", "addr", "http://"+addr+"/debug/pprof/")
 	}
 	rt, ua, flow, err := wire(ctx, cfg, log, clock.System{}, nil)
 	if err != nil {
