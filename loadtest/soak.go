@@ -138,14 +138,14 @@ func (f *LegFigures) count(err error) {
 
 // WaveFigures are the robot process's figures after a wave and its idle time.
 type WaveFigures struct {
-	Wave          int          `json:"wave"`
-	Legs          []LegFigures `json:"legs"`
-	WallSeconds   float64      `json:"wall_s"`
-	HeapLiveMiB   float64      `json:"heap_live_mib"`  // after a forced GC
-	HeapInuseMiB  float64      `json:"heap_inuse_mib"` // before it: what the process holds
-	HeapSysMiB    float64      `json:"heap_sys_mib"`
-	RSSMiB        float64      `json:"rss_mib"`
-	Goroutines    int          `json:"goroutines"`
+	Wave         int          `json:"wave"`
+	Legs         []LegFigures `json:"legs"`
+	WallSeconds  float64      `json:"wall_s"`
+	HeapLiveMiB  float64      `json:"heap_live_mib"`  // after a forced GC
+	HeapInuseMiB float64      `json:"heap_inuse_mib"` // before it: what the process holds
+	HeapSysMiB   float64      `json:"heap_sys_mib"`
+	RSSMiB       float64      `json:"rss_mib"`
+	Goroutines   int          `json:"goroutines"`
 }
 
 // NewSoak prepares a soak whose outbound legs go through place with
