@@ -79,6 +79,7 @@ var ErrNoTrunk = errors.New("no trunk available (all disabled or at their channe
 // free — and nothing was dialed or stored. Otherwise the report says what
 // happened, the ledger has it (when Place reserved) and the store has the record.
 func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
+	defer f.track()()
 	sw := clock.Start(f.clk)
 	sc := req.ScriptDoc
 	if sc == nil {

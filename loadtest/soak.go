@@ -30,7 +30,7 @@ var scenarios embed.FS
 const (
 	LegIn       = "in"        // sipp -sn uac dials the robot, no RTP
 	LegInRTP    = "in-rtp"    // sipp dials the robot and talks
-	LegOut      = "out"       // the robot dials sipp -sn uas, no RTP
+	LegOut      = "out"       // the robot dials a sipp phone, no RTP
 	LegOutRTP   = "out-rtp"   // the robot dials a sipp phone that talks
 	soakService = "soak"      // the SIP user the inbound legs dial (+leg)
 	soakScripts = "scenarios" // embedded sipp scenarios
@@ -123,9 +123,13 @@ type LegFigures struct {
 	Failed   int    `json:"failed"`   // dial errors, call-path errors
 	SippExit int    `json:"sipp_exit"`
 	Error    string `json:"first_error,omitempty"` // the first failure's reason
+	// LongestS is the longest answered call, seconds: a far end's BYE
+	// that went unheard shows as calls far longer than --hold.
+	LongestS float64 `json:"longest_call_s"`
 }
 
-func (f *LegFigures) count(err error) {
+func (f *LegFigures) count(rep callflow.Report, err error) {
+	f.LongestS = max(f.LongestS, rep.Duration.Seconds())
 	if err == nil {
 		f.Answered++
 		return
@@ -167,7 +171,7 @@ func (s *Soak) Observe(user string, rep callflow.Report, err error) {
 		if InboundUser(leg) != user {
 			continue
 		}
-		in.fig.count(errors.Join(err, rep.RunErr))
+		in.fig.count(rep, errors.Join(err, rep.RunErr))
 		if in.fig.Answered+in.fig.Failed == in.fig.Calls {
 			close(in.done)
 		}
@@ -190,6 +194,9 @@ func (s *Soak) Run(ctx context.Context, addr string) ([]WaveFigures, error) {
 		data, err := scenarios.ReadFile(soakScripts + "/" + name)
 		if err == nil {
 			err = os.WriteFile(filepath.Join(dir, name), data, 0o600)
+		}
+		if err == nil && name == "uas_rtp.xml" {
+			err = os.WriteFile(filepath.Join(dir, "uas.xml"), withoutRTP(data), 0o600)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("bench soak: scenario %s: %w", name, err)
@@ -285,12 +292,12 @@ func (s *Soak) outboundLeg(ctx context.Context, dir string, wave, idx int, f *Le
 	if err != nil {
 		return fmt.Errorf("bench soak: %w", err)
 	}
-	args := []string{"-i", "127.0.0.1", "-p", strconv.Itoa(port), "-mp", strconv.Itoa(freeMediaPort(f.Leg)), "-nostdin"}
+	scenario := "uas.xml"
 	if f.Leg == LegOutRTP {
-		args = append([]string{"-sf", filepath.Join(dir, "uas_rtp.xml")}, args...)
-	} else {
-		args = append([]string{"-sn", "uas"}, args...)
+		scenario = "uas_rtp.xml"
 	}
+	args := []string{"-sf", filepath.Join(dir, scenario), "-i", "127.0.0.1", "-p", strconv.Itoa(port),
+		"-mp", strconv.Itoa(freeMediaPort(f.Leg)), "-d", strconv.Itoa(int(s.o.Hold.Milliseconds())), "-nostdin"}
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
 	sippDone := make(chan error, 1)
@@ -311,10 +318,10 @@ func (s *Soak) outboundLeg(ctx context.Context, dir string, wave, idx int, f *Le
 		r.To = fmt.Sprintf("sip:%s@127.0.0.1:%d", soakService, port)
 		reqs[i] = r
 	}
-	capped := holdPlacer{p: s.place, hold: s.o.Hold}
+	capped := capPlacer{p: s.place, limit: 3*s.o.Hold + 20*time.Second}
 	for _, rep := range PlaceAll(ctx, capped, reqs, s.o.Concurrent, nil) {
 		s.mu.Lock()
-		f.count(errors.Join(rep.DialErr, rep.RunErr))
+		f.count(rep, errors.Join(rep.DialErr, rep.RunErr))
 		s.mu.Unlock()
 	}
 	stop()
@@ -322,21 +329,28 @@ func (s *Soak) outboundLeg(ctx context.Context, dir string, wave, idx int, f *Le
 	return nil
 }
 
-// holdPlacer ends each call Hold after it was placed, as the far end of an
-// outbound leg never hangs up.
-type holdPlacer struct {
-	p    Placer
-	hold time.Duration
+// capPlacer bounds each outbound call, so a far end that never hangs up
+// (a lost BYE) cannot stall a wave; a call cut by it counts as failed.
+type capPlacer struct {
+	p     Placer
+	limit time.Duration
 }
 
-func (h holdPlacer) Place(ctx context.Context, req callflow.Request) (callflow.Report, error) {
-	hctx, cancel := context.WithTimeout(ctx, h.hold)
+func (c capPlacer) Place(ctx context.Context, req callflow.Request) (callflow.Report, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.limit)
 	defer cancel()
-	rep, err := h.p.Place(hctx, req)
-	if ctx.Err() == nil && errors.Is(rep.RunErr, context.DeadlineExceeded) {
-		rep.RunErr = nil // the hold ended the call, as meant
+	return c.p.Place(ctx, req)
+}
+
+// withoutRTP is a scenario with its audio playing removed.
+func withoutRTP(scenario []byte) []byte {
+	var out [][]byte
+	for _, line := range bytes.SplitAfter(scenario, []byte("\n")) {
+		if !bytes.Contains(line, []byte("play_pcap_audio")) {
+			out = append(out, line)
+		}
 	}
-	return rep, err
+	return bytes.Join(out, nil)
 }
 
 func (s *Soak) runSipp(ctx context.Context, dir, leg string, args []string) (int, error) {

@@ -68,7 +68,7 @@ func WriteSoak(w io.Writer, o SoakOptions, waves []WaveFigures) error {
 	for _, wf := range waves {
 		var legs []string
 		for _, l := range wf.Legs {
-			leg := fmt.Sprintf("%s %d/%d (sipp exit %d)", l.Leg, l.Answered, l.Calls, l.SippExit)
+			leg := fmt.Sprintf("%s %d/%d (sipp exit %d, longest %.1f s)", l.Leg, l.Answered, l.Calls, l.SippExit, l.LongestS)
 			if l.Error != "" {
 				leg += " first failure: " + l.Error
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/config"
+	"github.com/dozvon/dozvon/internal/memtrim"
 	"github.com/dozvon/dozvon/loadtest"
 	"github.com/dozvon/dozvon/telephony"
 )
@@ -51,6 +52,8 @@ func benchSoak(ctx context.Context, e env, args []string) int {
 		return fail(err)
 	}
 	defer rt.close()
+	// Between waves of calls, give their memory back (see internal/memtrim).
+	go memtrim.Run(ctx, memtrim.Config{Busy: flow.InFlight, Log: log})
 	loc, _ := time.LoadLocation("Europe/Moscow")
 	template := callflow.Request{Script: o.Script, Vars: callflow.Vars(cfg.Creditor, "Иванов Иван Иванович", "Иван"), Location: loc}
 	soak := loadtest.NewSoak(o, flow, template)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/config"
+	"github.com/dozvon/dozvon/internal/memtrim"
 	"github.com/dozvon/dozvon/phonenum"
 
 	"github.com/dozvon/dozvon/callflow"
@@ -59,6 +60,8 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		return fail(err)
 	}
 	defer rt.close()
+	// Between waves of calls, give their memory back (see internal/memtrim).
+	go memtrim.Run(ctx, memtrim.Config{Busy: flow.InFlight, Log: log})
 	err = ua.Serve(ctx, func(cctx context.Context, in *telephony.Inbound) {
 		rep, err := flow.Answer(ctx, cctx, in, callflow.AnswerRequest{Script: *scriptPath, Location: loc})
 		if err != nil {
