@@ -1,0 +1,331 @@
+package telephony
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/telephony/sipguard"
+)
+
+// floodSDP is a valid offer: an INVITE carrying it would be answered if the
+// guard let it through.
+const floodSDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.9\r\ns=-\r\nc=IN IP4 127.0.0.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+
+// floodMsg is one out-of-dialog request from local to the UA at addr.
+func floodMsg(method, addr, local, user, ua, callID string) string {
+	body := ""
+	if method == "INVITE" {
+		body = floodSDP
+	}
+	return fmt.Sprintf("%s sip:%s@%s SIP/2.0\r\n"+
+		"Via: SIP/2.0/UDP %s;branch=z9hG4bK-%s\r\n"+
+		"From: <sip:%s@%s>;tag=f%s\r\n"+
+		"To: <sip:%s@%s>\r\n"+
+		"Call-ID: %s\r\n"+
+		"CSeq: 1 %s\r\n"+
+		"Contact: <sip:%s@%s>\r\n"+
+		"User-Agent: %s\r\n"+
+		"Max-Forwards: 70\r\n"+
+		"Content-Type: application/sdp\r\n"+
+		"Content-Length: %d\r\n\r\n%s",
+		method, user, addr, local, callID, user, local, callID, user, addr, callID, method, user, local, ua, len(body), body)
+}
+
+// floodResult counts the first final answer to each request of a flood.
+type floodResult struct {
+	codes      map[int]int
+	retryAfter map[string]int // Retry-After values of the 503s
+	unanswered int
+}
+
+// flood sends msgs from a socket bound to ip and returns once every
+// request has its final answer or the deadline passed. Like a UDP client it
+// keeps a window of requests in flight and retransmits one left unanswered
+// (RFC 3261 timer A), so a datagram the kernel dropped under the burst is
+// not mistaken for a request the UA ignored. Error answers to INVITEs are
+// acknowledged as RFC 3261 asks.
+func flood(t *testing.T, ip, dst string, msgs func(local string) map[string]string, deadline time.Duration) floodResult {
+	t.Helper()
+	const (
+		window     = 64
+		retransmit = 500 * time.Millisecond
+	)
+	conn, err := net.ListenPacket("udp", ip+":0")
+	if err != nil {
+		t.Fatalf("bind %s (Linux routes all of 127/8 to loopback): %v", ip, err)
+	}
+	defer conn.Close()
+	to, err := net.ResolveUDPAddr("udp", dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := msgs(conn.LocalAddr().String())
+	var queue []string
+	for id := range byID {
+		queue = append(queue, id)
+	}
+	res := floodResult{codes: map[int]int{}, retryAfter: map[string]int{}}
+	inflight := map[string]time.Time{}
+	done := map[string]bool{}
+	buf := make([]byte, 8192)
+	end := time.Now().Add(deadline)
+	for len(done) < len(byID) && time.Now().Before(end) {
+		now := time.Now()
+		for len(inflight) < window && len(queue) > 0 {
+			inflight[queue[0]] = time.Time{} // due now
+			queue = queue[1:]
+		}
+		for id, at := range inflight {
+			if now.Sub(at) >= retransmit {
+				_, _ = conn.WriteTo([]byte(byID[id]), to)
+				inflight[id] = now
+			}
+		}
+		_ = conn.SetReadDeadline(now.Add(retransmit / 10))
+		n, _, err := conn.ReadFrom(buf)
+		if err != nil {
+			continue // the read deadline: time to retransmit
+		}
+		resp := string(buf[:n])
+		line, _, _ := strings.Cut(resp, "\r\n")
+		f := strings.Fields(line)
+		if len(f) < 2 || f[0] != "SIP/2.0" {
+			continue
+		}
+		code, _ := strconv.Atoi(f[1])
+		id := header(resp, "Call-ID")
+		if code < 200 || done[id] || byID[id] == "" {
+			continue
+		}
+		done[id] = true
+		delete(inflight, id)
+		res.codes[code]++
+		if code == 503 {
+			res.retryAfter[header(resp, "Retry-After")]++
+		}
+		if strings.HasPrefix(byID[id], "INVITE") {
+			ackNon2xx(t, conn, to, byID[id], resp)
+		}
+	}
+	res.unanswered = len(byID) - len(done)
+	return res
+}
+
+// header is the value of a message's first header called name.
+func header(msg, name string) string {
+	for _, l := range strings.Split(msg, "\r\n") {
+		if k, v, ok := strings.Cut(l, ":"); ok && strings.EqualFold(k, name) {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// TestFloodLeavesCallsInProgressAlone: with as many calls in progress as the
+// cap allows (from the trunk, over real SIP on loopback), floods of INVITEs,
+// OPTIONS and REGISTERs from a scanner, to unknown users, over the cap, over
+// a source's rate and from many sources each get the answer their rule
+// gives; the calls in progress keep their audio and DTMF and end normally,
+// and the rate limiter's memory stays within its bound.
+func TestFloodLeavesCallsInProgressAlone(t *testing.T) {
+	const (
+		calls = 3   // legitimate calls in progress = the cap
+		k     = 300 // requests per flood
+		burst = 5
+	)
+	type legit struct {
+		digits string
+		reason string
+	}
+	results := make(chan legit, calls)
+	answered := make(chan struct{}, calls)
+	var admitted atomic.Int32
+	callee := serveWith(t, Config{
+		Trunks: []Trunk{{Name: "carrier", Host: "127.0.0.2"}}, // its known peer: no trunk_sources needed
+		Security: sipguard.Config{
+			Allow:           []string{}, // not even loopback: only the trunk is trusted
+			LocalUsers:      []string{"robot"},
+			MaxInboundCalls: calls,
+			RetryAfter:      5 * time.Second,
+			RateLimit:       sipguard.RateLimit{PerSecond: 1, Burst: burst, Sources: 32, Action: "reject"},
+		},
+	}, func(ctx context.Context, in *Inbound) {
+		if admitted.Add(1) > calls || in.Peer().Trunk != "carrier" {
+			_ = in.Reject(486, "Busy Here (the guard should have refused this)")
+			return
+		}
+		call, err := in.Answer(ctx)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		answered <- struct{}{}
+		call.Play(tone(440, 120*time.Second, 6000)) // outlasts the test
+		var digits string
+		for len(digits) < 3 {
+			select {
+			case d := <-call.DTMF():
+				digits += string(d)
+			case <-call.Done():
+				results <- legit{digits, call.EndReason()}
+				return
+			}
+		}
+		<-call.Done()
+		results <- legit{digits, call.EndReason()}
+	})
+	trunk := newTestUA(t, Config{Listen: []Listen{{Transport: "udp", Host: "127.0.0.2"}}})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	type caller struct {
+		call *Call
+		loud atomic.Int64
+	}
+	var legs [calls]*caller
+	for i := range legs {
+		call, _, err := trunk.Dial(ctx, DialRequest{To: callee.URI("robot")})
+		if err != nil {
+			t.Fatalf("legitimate call %d: %v", i, err)
+		}
+		c := &caller{call: call}
+		call.SetHandler(func(f []int16, _ time.Duration, _ bool) {
+			if rms(f) > 1000 {
+				c.loud.Add(1)
+			}
+		})
+		legs[i] = c
+		<-answered
+		if err := call.SendDTMF('1'); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := callee.Guard().InboundCalls(); n != calls {
+		t.Fatalf("%d calls in progress by the guard's count; want %d", n, calls)
+	}
+
+	dst := callee.Addr()
+	many := func(method, user, ua, prefix string) func(string) map[string]string {
+		return func(local string) map[string]string {
+			out := map[string]string{}
+			for i := range k {
+				id := fmt.Sprintf("%s-%d", prefix, i)
+				m := method
+				if method == "" { // a scanner's mix: svmap's OPTIONS, svwar's REGISTER, INVITEs
+					m = []string{"OPTIONS", "REGISTER", "INVITE"}[i%3]
+				}
+				out[id] = floodMsg(m, dst, local, user, ua, id)
+			}
+			return out
+		}
+	}
+	start := time.Now()
+	scanner := flood(t, "127.0.0.3", dst, many("", "robot", "friendly-scanner", "scan"), 20*time.Second)
+	for _, c := range legs { // a digit in the middle of the floods
+		if err := c.call.SendDTMF('5'); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unknown := flood(t, "127.0.0.2", dst, many("INVITE", "100", "Carrier-SBC", "unknown"), 20*time.Second)
+	overCap := flood(t, "127.0.0.2", dst, many("INVITE", "robot", "Carrier-SBC", "cap"), 20*time.Second)
+	rate := flood(t, "127.0.0.4", dst, many("INVITE", "robot", "Linphone", "rate"), 20*time.Second)
+	elapsed := time.Since(start)
+	spray := floodResult{codes: map[int]int{}}
+	for i := range 200 { // one OPTIONS from each of 200 addresses
+		ip := fmt.Sprintf("127.1.%d.%d", i/250, 1+i%250)
+		r := flood(t, ip, dst, func(local string) map[string]string {
+			return map[string]string{"spray-" + ip: floodMsg("OPTIONS", dst, local, "robot", "probe", "spray-"+ip)}
+		}, 5*time.Second)
+		for code, n := range r.codes {
+			spray.codes[code] += n
+		}
+		spray.unanswered += r.unanswered
+	}
+
+	want := func(name string, r floodResult, code int) {
+		t.Helper()
+		if r.codes[code] != k || r.unanswered != 0 {
+			t.Errorf("%s flood: answers %v, %d unanswered; want all %d answered %d", name, r.codes, r.unanswered, k, code)
+		}
+	}
+	want("scanner", scanner, 403)
+	want("unknown-user", unknown, 403)
+	want("over-cap", overCap, 503)
+	if overCap.retryAfter["5"] != k {
+		t.Errorf("over-cap 503s carried Retry-After %v; want 5 on each", overCap.retryAfter)
+	}
+	// An untrusted source with no users to authenticate gets 403 while it has
+	// tokens (burst, plus one a second), 503 beyond.
+	maxTokens := burst + int(elapsed.Seconds()) + 1
+	if rate.codes[403]+rate.codes[503] != k || rate.codes[503] < k-maxTokens || rate.retryAfter["5"] != rate.codes[503] {
+		t.Errorf("rate flood over %s: answers %v (Retry-After %v); want 503 beyond %d tokens, 403 within", elapsed, rate.codes, rate.retryAfter, maxTokens)
+	}
+	if spray.codes[403] != 200 {
+		t.Errorf("spray: answers %v, %d unanswered; want 200 × 403", spray.codes, spray.unanswered)
+	}
+	g := callee.Guard()
+	if n := g.Sources(); n > 32 {
+		t.Errorf("rate limiter tracks %d sources; want at most its bound 32", n)
+	}
+	refused := g.Refused()
+	if refused[sipguard.RuleScanner] != k || refused[sipguard.RuleUser] != k || refused[sipguard.RuleCapacity] != k {
+		t.Errorf("refusal counters %v", refused)
+	}
+
+	// The calls in progress: audio still flows, a digit sent after the
+	// floods arrives, and each ends when its caller hangs up.
+	for i, c := range legs {
+		before := c.loud.Load()
+		deadline := time.After(10 * time.Second)
+		for c.loud.Load() < before+25 {
+			select {
+			case <-deadline:
+				t.Fatalf("call %d: no audio after the flood (loud frames %d → %d)", i, before, c.loud.Load())
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+		if err := c.call.SendDTMF('9'); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// digits are in flight as RTP: give them a second of audio before the BYE
+	for _, c := range legs {
+		<-c.call.Play(make([]int16, 8000)).Done()
+		if err := c.call.Hangup(ctx); err != nil {
+			t.Fatalf("hangup: %v", err)
+		}
+	}
+	for range calls {
+		select {
+		case r := <-results:
+			if r.digits != "159" || r.reason != "remote" {
+				t.Errorf("a call in progress heard digits %q and ended %q; want 159, remote", r.digits, r.reason)
+			}
+		case <-ctx.Done():
+			t.Fatal("calls in progress did not end")
+		}
+	}
+	// The slots come back: a new call from the trunk is admitted.
+	for g.InboundCalls() != 0 {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%d call slots never released", g.InboundCalls())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	admitted.Store(0)
+	call, _, err := trunk.Dial(ctx, DialRequest{To: callee.URI("robot")})
+	if err != nil {
+		t.Fatalf("a call after the flood: %v", err)
+	}
+	<-answered
+	_ = call.Hangup(ctx)
+	<-results
+	t.Logf("floods of %d in %s: scanner %v, unknown %v, over-cap %v, rate %v, spray %v; limiter sources %d; refused %v",
+		k, elapsed, scanner.codes, unknown.codes, overCap.codes, rate.codes, spray.codes, g.Sources(), refused)
+}
