@@ -150,7 +150,7 @@ func (c Config) Validate(trunks []string) error {
 			return fmt.Errorf("security.algorithms[%d] %q: want SHA-256 or MD5", i, a)
 		}
 	}
-	algs := c.WithDefaults().Algorithms
+	d := c.WithDefaults()
 	seen := map[string]bool{}
 	for i, u := range c.Users {
 		if u.Name == "" || strings.ContainsAny(u.Name, ":@ ") {
@@ -160,14 +160,19 @@ func (c Config) Validate(trunks []string) error {
 			return fmt.Errorf("security.users[%d].name %q: duplicate", i, u.Name)
 		}
 		seen[u.Name] = true
-		for _, a := range algs {
-			field, v, size := "ha1_md5", u.HA1MD5, 16
-			if a == SHA256 {
-				field, v, size = "ha1_sha256", u.HA1SHA256, 32
+		for _, h := range []struct {
+			field, alg, v string
+			size          int
+		}{{"ha1_md5", MD5, u.HA1MD5, 16}, {"ha1_sha256", SHA256, u.HA1SHA256, 32}} {
+			want := fmt.Sprintf("want %d hex digits of H(%s:%s:password) (HA1, never the password)", 2*h.size, u.Name, d.Realm)
+			if h.v == "" {
+				if slices.Contains(d.Algorithms, h.alg) {
+					return fmt.Errorf("security.users[%d].%s: missing, and security.algorithms offers %s: %s", i, h.field, h.alg, want)
+				}
+				continue
 			}
-			if b, err := hex.DecodeString(v); err != nil || len(b) != size {
-				return fmt.Errorf("security.users[%d].%s: want %d hex digits of H(%s:realm:password) for algorithm %s",
-					i, field, 2*size, u.Name, a)
+			if b, err := hex.DecodeString(h.v); err != nil || len(b) != h.size {
+				return fmt.Errorf("security.users[%d].%s: %s", i, h.field, want)
 			}
 		}
 	}
