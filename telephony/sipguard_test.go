@@ -2,6 +2,10 @@ package telephony
 
 import (
 	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -328,4 +332,93 @@ func TestFloodLeavesCallsInProgressAlone(t *testing.T) {
 	<-results
 	t.Logf("floods of %d in %s: scanner %v, unknown %v, over-cap %v, rate %v, spray %v; limiter sources %d; refused %v",
 		k, elapsed, scanner.codes, unknown.codes, overCap.codes, rate.codes, spray.codes, g.Sources(), refused)
+}
+
+// ha1Hex is H(user:realm:password) as sip.security.users keeps it.
+func ha1Hex(alg, user, realm, pass string) string {
+	s := user + ":" + realm + ":" + pass
+	if alg == sipguard.SHA256 {
+		h := sha256.Sum256([]byte(s))
+		return hex.EncodeToString(h[:])
+	}
+	h := md5.Sum([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// TestDigestUsersOverSIP: an endpoint outside the trusted sources calls in
+// and registers with digest authentication over real SIP — dozvon's own
+// trunk code on the client side, answering the first challenge (SHA-256)
+// or MD5 when that is all that is offered. The right password gets the
+// call answered as that user and a binding; a wrong one gets 403 for both.
+func TestDigestUsersOverSIP(t *testing.T) {
+	for _, tt := range []struct {
+		name, alg, password string
+		ok                  bool
+	}{
+		{"SHA-256", sipguard.SHA256, "s3cret", true},
+		{"MD5", sipguard.MD5, "s3cret", true},
+		{"wrong password", sipguard.SHA256, "guess", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			peers := make(chan sipguard.Peer, 1)
+			callee := serveWith(t, Config{Security: sipguard.Config{
+				Allow:      []string{},
+				Algorithms: []string{tt.alg},
+				Users: []sipguard.User{{Name: "op1",
+					HA1MD5: ha1Hex(sipguard.MD5, "op1", "dozvon", "s3cret"), HA1SHA256: ha1Hex(sipguard.SHA256, "op1", "dozvon", "s3cret")}},
+			}}, func(ctx context.Context, in *Inbound) {
+				call, err := in.Answer(ctx)
+				if err != nil {
+					return
+				}
+				peers <- in.Peer()
+				<-call.Done()
+			})
+			phone := newTestUA(t, Config{
+				Listen: []Listen{{Transport: "udp", Host: "127.0.0.6"}},
+				Trunks: []Trunk{{Name: "dozvon", Host: callee.Addr(), Username: "op1", Password: tt.password, Register: true, Expiry: time.Hour}},
+			})
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			call, _, err := phone.Dial(ctx, DialRequest{To: "+79131234567", Permit: permitFor(t, "+79131234567")})
+			if !tt.ok {
+				var de *DialError
+				if !errors.As(err, &de) || de.Code != 403 {
+					t.Fatalf("call with a wrong password: %v; want 403", err)
+				}
+			} else {
+				if err != nil {
+					t.Fatalf("authenticated call: %v", err)
+				}
+				if p := <-peers; p.User != "op1" || p.Trunk != "" {
+					t.Fatalf("admitted as %+v; want user op1", p)
+				}
+				_ = call.Hangup(ctx)
+			}
+			for { // the registration keeps running beside the call
+				r := phone.Registration("dozvon")
+				if tt.ok && r.Registered {
+					b, ok := callee.Guard().Binding("op1", time.Now())
+					if !ok || b.Source.String() != "127.0.0.6" {
+						t.Fatalf("binding %+v (%v); want one from 127.0.0.6", b, ok)
+					}
+					return
+				}
+				if !tt.ok && r.Err != nil {
+					if !strings.Contains(r.Err.Error(), "403") {
+						t.Fatalf("registration failed with %v; want 403", r.Err)
+					}
+					if _, ok := callee.Guard().Binding("op1", time.Now()); ok {
+						t.Fatal("a wrong password left a binding")
+					}
+					return
+				}
+				select {
+				case <-ctx.Done():
+					t.Fatalf("registration state %+v", r)
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
+		})
+	}
 }

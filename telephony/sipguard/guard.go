@@ -188,7 +188,7 @@ func (g *Guard) check(r Request, now time.Time) Verdict {
 		if v.Code != 0 {
 			return v
 		}
-		if r.User != user { // one may register only oneself
+		if r.User != "" && r.User != user { // one may register only oneself (no user in To: oneself too)
 			return Verdict{Code: 403, Reason: "Forbidden", Rule: RuleAuth}
 		}
 		peer.User = user
