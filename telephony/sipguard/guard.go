@@ -30,8 +30,8 @@ type Rule string
 
 // The rules, in the order they are checked.
 const (
+	RuleRate     Rule = "rate"         // drop or 503: an untrusted source is over its rate
 	RuleScanner  Rule = "scanner"      // 403: a scanner's User-Agent
-	RuleRate     Rule = "rate"         // drop or 503: the source is over its rate
 	RuleUser     Rule = "unknown_user" // 403: the called user is not ours
 	RuleSource   Rule = "source"       // 403: an untrusted source and nothing to authenticate it
 	RuleAuth     Rule = "auth"         // 401 challenge, 403 bad credentials
@@ -148,21 +148,29 @@ func (g *Guard) check(r Request, now time.Time) Verdict {
 	if r.Method == "ACK" { // never answered, whatever it is
 		return Verdict{}
 	}
-	if g.scanner(r.UserAgent) {
-		return Verdict{Code: 403, Reason: "Forbidden", Rule: RuleScanner}
-	}
+	scanner := Verdict{Code: 403, Reason: "Forbidden", Rule: RuleScanner}
 	if r.InDialog || r.Method == "CANCEL" {
 		// Requests of dialogs in progress are matched (or refused with 481)
 		// by the dialog layer; limiting them could cut a call in progress.
+		if g.scanner(r.UserAgent) {
+			return scanner
+		}
 		return Verdict{}
 	}
 	r.Source = r.Source.Unmap()
 	peer, trusted := g.source(r.Source)
+	// The rate comes before every other rule: each answer holds a server
+	// transaction (for an INVITE, up to 32 s awaiting its ACK), so a source
+	// past its rate — a scanner included — is not answered at all, or with
+	// one cheap 503.
 	if !trusted && g.limiter != nil && !g.limiter.allow(r.Source, now) {
 		if g.cfg.RateLimit.Action == "reject" {
 			return Verdict{Code: 503, Reason: "Service Unavailable (rate limit)", Rule: RuleRate, RetryAfter: g.cfg.RetryAfter}
 		}
 		return Verdict{Drop: true, Rule: RuleRate}
+	}
+	if g.scanner(r.UserAgent) {
+		return scanner
 	}
 	switch r.Method {
 	case "INVITE":

@@ -237,10 +237,14 @@ func TestRateLimit(t *testing.T) {
 					t.Fatalf("request %d: %d %s; want 403 source", i, v.Code, v.Rule)
 				}
 			}
-			v := g.Check(opt, t0)
-			if v.Code != tt.code || v.Drop != tt.drop || v.Rule != RuleRate {
-				t.Fatalf("over the burst: %d drop %v %s; want %d drop %v rate", v.Code, v.Drop, v.Rule, tt.code, tt.drop)
+			for _, ua := range []string{"", "friendly-scanner"} { // past its rate a scanner costs no 403 either
+				opt.UserAgent = ua
+				v := g.Check(opt, t0)
+				if v.Code != tt.code || v.Drop != tt.drop || v.Rule != RuleRate {
+					t.Fatalf("over the burst (%q): %d drop %v %s; want %d drop %v rate", ua, v.Code, v.Drop, v.Rule, tt.code, tt.drop)
+				}
 			}
+			opt.UserAgent = ""
 			if v := g.Check(opt, t0.Add(time.Second)); v.Rule != RuleSource {
 				t.Fatalf("a second later: %s; want a token back", v.Rule)
 			}
