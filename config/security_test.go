@@ -62,24 +62,28 @@ func TestSIPSecurity(t *testing.T) {
 	dir := t.TempDir()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := ""
-			if tt.file != "" {
-				path = filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")+".yaml")
-				if err := os.WriteFile(path, []byte(tt.file), 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			c, err := Load(path, func(string) string { return "" })
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err %v, want one containing %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
+			c, err := Load(writeConfig(t, dir, tt.name, tt.file), func(string) string { return "" })
+			switch {
+			case tt.wantErr == "" && err != nil:
 				t.Fatal(err)
+			case tt.wantErr == "":
+				tt.check(t, c)
+			case err == nil || !strings.Contains(err.Error(), tt.wantErr):
+				t.Fatalf("err %v, want one naming %q", err, tt.wantErr)
 			}
-			tt.check(t, c)
 		})
 	}
+}
+
+// writeConfig writes body as a config file in dir ("" = no file: the defaults).
+func writeConfig(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	if body == "" {
+		return ""
+	}
+	path := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".yaml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -160,13 +160,17 @@ func TestFloodLeavesCallsInProgressAlone(t *testing.T) {
 			RateLimit:       sipguard.RateLimit{PerSecond: 1, Burst: burst, Sources: 32, Action: "reject"},
 		},
 	}, func(ctx context.Context, in *Inbound) {
-		if admitted.Add(1) > calls || in.Peer().Trunk != "carrier" {
-			_ = in.Reject(486, "Busy Here (the guard should have refused this)")
-			return
+		var call *Call
+		var err error
+		if admitted.Add(1) <= calls && in.Peer().Trunk == "carrier" {
+			call, err = in.Answer(ctx)
+		} else { // the dialer then sees 486 where the guard should have answered
+			err = in.Reject(486, "Busy Here (the guard should have refused this)")
 		}
-		call, err := in.Answer(ctx)
-		if err != nil {
-			t.Error(err)
+		if err != nil || call == nil {
+			if err != nil {
+				t.Error(err)
+			}
 			return
 		}
 		answered <- struct{}{}
