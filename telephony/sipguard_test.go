@@ -429,3 +429,33 @@ func TestDigestUsersOverSIP(t *testing.T) {
 		})
 	}
 }
+
+// TestTrunkSourcesDefaultToTheirHost: a trunk without trunk_sources trusts
+// what its host and outbound proxy resolve to; an explicit list wins; a
+// host that does not resolve trusts nothing (and the UA still starts).
+func TestTrunkSourcesDefaultToTheirHost(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	u, err := New(ctx, Config{
+		Listen: []Listen{{Transport: "udp", Host: "127.0.0.1"}},
+		Trunks: []Trunk{
+			{Name: "by-name", Host: "localhost:5999"},
+			{Name: "by-ip", Host: "192.0.2.10", OutboundProxy: "[2001:db8::1]:5060"},
+			{Name: "listed", Host: "192.0.2.20"},
+			{Name: "nowhere", Host: "trunk.invalid"},
+		},
+		Security: sipguard.Config{TrunkSources: map[string][]string{"listed": {"198.51.100.0/24"}}},
+	}, testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := u.Guard().Config().TrunkSources
+	for name, want := range map[string]string{"by-name": "127.0.0.1", "by-ip": "192.0.2.10 2001:db8::1", "listed": "198.51.100.0/24", "nowhere": ""} {
+		have := strings.Join(got[name], " ")
+		if name == "by-name" && strings.Contains(have, want) || have == want {
+			continue
+		}
+		t.Errorf("trunk %s trusts %q; want %q", name, have, want)
+	}
+}
