@@ -126,7 +126,11 @@ func New(cfg Config, trunks []string) (*Guard, error) {
 		g.block = append(g.block, strings.ToLower(b))
 	}
 	if cfg.RateLimit.PerSecond > 0 {
-		g.limiter = newLimiter(cfg.RateLimit)
+		l, err := newLimiter(cfg.RateLimit)
+		if err != nil {
+			return nil, err
+		}
+		g.limiter = l
 	}
 	if _, err := rand.Read(g.secret[:]); err != nil {
 		return nil, fmt.Errorf("sipguard: nonce secret: %w", err)

@@ -1,6 +1,7 @@
 package sipguard
 
 import (
+	"fmt"
 	"net/netip"
 	"time"
 
@@ -18,12 +19,12 @@ type limiter struct {
 	buckets   *lru.Cache[netip.Addr, *rate.Limiter]
 }
 
-func newLimiter(c RateLimit) *limiter {
+func newLimiter(c RateLimit) (*limiter, error) {
 	cache, err := lru.New[netip.Addr, *rate.Limiter](c.Sources)
 	if err != nil { // only for a size <= 0, which defaults rule out
-		panic("sipguard: " + err.Error())
+		return nil, fmt.Errorf("sipguard: rate limiter: %w", err)
 	}
-	return &limiter{perSecond: rate.Limit(c.PerSecond), burst: c.Burst, buckets: cache}
+	return &limiter{perSecond: rate.Limit(c.PerSecond), burst: c.Burst, buckets: cache}, nil
 }
 
 func (l *limiter) allow(addr netip.Addr, now time.Time) bool {
