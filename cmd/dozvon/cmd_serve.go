@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
@@ -68,13 +69,31 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 			log.Warn("inbound call not taken", "err", err)
 			return
 		}
-		log.Info("inbound call done", "call", rep.ID, "from", phonenum.Mask(in.From()), "outcome", rep.Result.Outcome)
+		peer := in.Peer()
+		log.Info("inbound call done", "call", rep.ID, "from", phonenum.Mask(in.From()), "trunk", peer.Trunk, "user", peer.User, "outcome", rep.Result.Outcome)
 	})
 	if err != nil {
 		return fail(err)
 	}
 	fmt.Fprintf(e.stdout, "dozvon serve: answering on %s with %s (asr %s); Ctrl-C to stop\n", ua.Addr(), *scriptPath, cfg.ASR.Engine)
+	sec := ua.Guard().Config()
+	fmt.Fprintf(e.stdout, "dozvon serve: sip.security: trusted %v and %d trunk(s); %d local user(s) (none: any); %d digest user(s); at most %d inbound calls; see SECURITY.md\n",
+		sec.Allow, len(sec.TrunkSources), len(sec.LocalUsers), len(sec.Users), sec.MaxInboundCalls)
+	if len(sec.LocalUsers) == 0 && exposed(cfg.SIP.Listen) {
+		log.Warn("listening beyond loopback with no sip.security.local_users: trusted sources may call any user; list your numbers")
+	}
 	<-ctx.Done()
 	ua.Wait()
 	return 0
+}
+
+// exposed reports whether a listener binds beyond loopback.
+func exposed(ls []telephony.Listen) bool {
+	for _, l := range ls {
+		ip := net.ParseIP(l.Host)
+		if ip == nil || !ip.IsLoopback() {
+			return true
+		}
+	}
+	return false
 }
