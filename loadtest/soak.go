@@ -64,7 +64,7 @@ func ParseSoakArgs(args []string, stderr io.Writer) (SoakOptions, error) {
 	fs.IntVar(&o.Rate, "rate", 50, "new inbound calls per second per leg")
 	fs.IntVar(&o.Concurrent, "concurrent", 100, "calls at once per leg")
 	fs.DurationVar(&o.Hold, "hold", 5*time.Second, "call length before the caller (or, outbound, the robot) hangs up")
-	fs.DurationVar(&o.Idle, "idle", 10*time.Second, "quiet time after each wave before measuring")
+	fs.DurationVar(&o.Idle, "idle", 50*time.Second, "quiet time after each wave before measuring (serve returns memory 10 s and 45 s after its last call)")
 	legs := fs.String("legs", "in,in-rtp,out,out-rtp", "legs of each wave: in, in-rtp (sipp calls the robot), out, out-rtp (the robot calls sipp)")
 	fs.StringVar(&o.Sipp, "sipp", "sipp", "the sipp binary (Debian package sip-tester)")
 	fs.StringVar(&o.Script, "script", filepath.Join("scripts", "verify_contact.yaml"), "dialogue script of every call")

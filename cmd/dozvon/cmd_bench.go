@@ -20,7 +20,7 @@ const benchUsage = `usage: dozvon bench calls -n N [--duration D] [--ramp R] [--
        dozvon bench detect DIR [--channels N] [--json]
   first-phrase detection on live loopback calls: each labelled recording of DIR
   (as for detect eval) is a simulated phone's answer to a robot call
-       dozvon bench soak [--waves 4] [--calls 200] [--rate 50] [--concurrent 100] [--hold 5s] [--idle 10s] [--legs in,in-rtp,out,out-rtp] [--json]
+       dozvon bench soak [--waves 4] [--calls 200] [--rate 50] [--concurrent 100] [--hold 5s] [--idle 50s] [--legs in,in-rtp,out,out-rtp] [--json]
   serve's call path in this process takes waves of sipp calls (inbound and
   outbound, with and without RTP from the far end); after each wave and its
   idle time it prints heap in use, live heap and RSS (goal: flat within 10 %)`

@@ -16,16 +16,17 @@ func TestTrimsOncePerQuietSpell(t *testing.T) {
 		busy  []int // calls in flight at each look
 		trims []int // looks at which a trim is due
 	}{
-		{name: "never busy, never trimmed", busy: []int{0, 0, 0, 0, 0, 0}},
-		{name: "trim after three quiet seconds", busy: []int{5, 0, 0, 0, 0, 0, 0}, trims: []int{4}},
-		{name: "busy again before quiet resets the wait", busy: []int{5, 0, 0, 2, 0, 0, 0, 0}, trims: []int{7}},
-		{name: "one trim per spell", busy: []int{1, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0}, trims: []int{4, 11}},
+		{name: "never busy, never trimmed", busy: []int{0, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+		{name: "trims at three and six quiet seconds", busy: []int{5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, trims: []int{4, 7}},
+		{name: "busy again before quiet resets the wait", busy: []int{5, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0}, trims: []int{7, 10}},
+		{name: "busy between the marks starts over", busy: []int{1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0}, trims: []int{4, 9, 12}},
+		{name: "nothing more once past the last mark", busy: []int{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, trims: []int{4, 7}},
 		{name: "still busy, never trimmed", busy: []int{1, 2, 3, 4, 5, 6}},
 	}
 	start := time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := watcher{quiet: 3 * time.Second}
+			w := watcher{quiet: []time.Duration{3 * time.Second, 6 * time.Second}, next: 2}
 			var got []int
 			for i, b := range tt.busy {
 				if w.look(start.Add(time.Duration(i)*time.Second), b) {
@@ -49,7 +50,7 @@ func TestRunTrimsAfterCallsEnd(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		Run(ctx, Config{Busy: func() int { return int(busy.Load()) }, Quiet: 20 * time.Millisecond,
+		Run(ctx, Config{Busy: func() int { return int(busy.Load()) }, Quiet: []time.Duration{20 * time.Millisecond},
 			Every: 5 * time.Millisecond, Trim: func() { trimmed <- struct{}{} }})
 	}()
 	select {
