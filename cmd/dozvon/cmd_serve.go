@@ -59,6 +59,9 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		return fail(err)
 	}
 	defer rt.close()
+	if sw, err := newSweeper(cfg, log); err == nil {
+		go sw.Every(ctx, cfg.Recordings.SweepEvery) // retention: archive, delete, narrow modes
+	}
 	err = ua.Serve(ctx, func(cctx context.Context, in *telephony.Inbound) {
 		rep, err := flow.Answer(ctx, cctx, in, callflow.AnswerRequest{Script: *scriptPath, Location: loc})
 		if err != nil {
