@@ -50,7 +50,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// taken before the ledger is read, so read-decide-write cannot interleave.
 		// synchronous=FULL syncs the WAL at every commit: with NORMAL a power cut
 		// can lose the last commits, and a lost ledger entry is a contact the
-		// 230-FZ limits no longer see (docs/DURABILITY.md has the measured cost).
+		// 230-FZ limits no longer see (docs/RECORDINGS.md has the measured cost).
 		conn := "file:" + path + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
 		s, err := sql.Open("sqlite", conn)
 		if err != nil {
