@@ -51,16 +51,15 @@ func TestRecorderDownRefusesNewCalls(t *testing.T) {
 	ctx := t.Context()
 	script := copyScript(t)
 	db, guard := openLedger(t, clock.Fixed(time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)), slog.New(slog.DiscardHandler))
-	loop := []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
-	phones, err := testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: loop}, nil, nil)
-	if err != nil {
+	loop := func(name string) telephony.Config {
+		return telephony.Config{Name: name, Listen: []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}}
+	}
+	phones, perr := testcalls.NewCallee(ctx, loop("phones"), nil, nil)
+	ua, uerr := telephony.New(ctx, loop("dozvon"), nil)
+	if err := errors.Join(perr, uerr); err != nil {
 		t.Fatal(err)
 	}
 	busy := phones.Phone("+79160000031", testcalls.Behaviour{Reject: 486})
-	ua, err := telephony.New(ctx, telephony.Config{Name: "dozvon", Listen: loop}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var free atomic.Uint64
 	free.Store(10 << 30)
 	sim := clock.NewSim(time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC))

@@ -10,9 +10,12 @@ import (
 	"github.com/dozvon/dozvon/recordings"
 )
 
+// TestRecordingsSection: the retention policy, the archive folder, the
+// free-space floor and the sweep period come from the file, with defaults
+// that keep three years; a policy that cannot work names itself and the file.
 func TestRecordingsSection(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
+	t.Parallel()
 	for _, tt := range []struct {
 		name, file, wantErr string
 		want                func(c Config) bool

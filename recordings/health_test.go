@@ -1,56 +1,14 @@
 package recordings
 
 import (
-	"bytes"
 	"errors"
-	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
 )
-
-// logBuffer is a concurrency-safe log sink for checking what was logged.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// count is how many lines hold every one of parts.
-func (b *logBuffer) count(parts ...string) int {
-	n := 0
-	for _, line := range strings.Split(b.String(), "\n") {
-		all := line != ""
-		for _, p := range parts {
-			all = all && strings.Contains(line, p)
-		}
-		if all {
-			n++
-		}
-	}
-	return n
-}
-
-func newLog() (*slog.Logger, *logBuffer) {
-	b := &logBuffer{}
-	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug})), b
-}
 
 var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
@@ -79,9 +37,10 @@ func TestHealthFaultStopsNewCalls(t *testing.T) {
 			if err := h.Ready(); err != nil {
 				t.Fatalf("fresh: %v", err)
 			}
-			h.Fault(errors.New("write wav out-1.wav: no space left on device"))
+			full := errors.New("write wav out-1.wav: no space left on device")
+			h.Fault(full)
 			h.Fault(errors.New("a second failing call"))
-			if err := h.Ready(); !errors.Is(err, ErrDown) || !strings.Contains(err.Error(), "no space left") {
+			if err := h.Ready(); !errors.Is(err, ErrDown) || !errors.Is(err, full) {
 				t.Fatalf("after a fault: %v, want ErrDown with the cause", err)
 			}
 			if n := lb.count("level=ERROR", "recorder down"); n != 1 {
@@ -113,12 +72,12 @@ func TestHealthFaultStopsNewCalls(t *testing.T) {
 // (one alarm, not one per call); above it again they are taken.
 func TestHealthDiskFloor(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	free, ferr := uint64(2<<30), error(nil)
-	set := func(n uint64, err error) { mu.Lock(); free, ferr = n, err; mu.Unlock() }
+	// Ready asks FreeBytes on the caller's goroutine: plain variables do.
+	var free uint64
+	var ferr error
 	log, lb := newLog()
 	h := NewHealth(HealthConfig{Dir: t.TempDir(), MinFreeBytes: 1 << 30, Log: log,
-		FreeBytes: func(string) (uint64, error) { mu.Lock(); defer mu.Unlock(); return free, ferr }})
+		FreeBytes: func(string) (uint64, error) { return free, ferr }})
 	for i, step := range []struct {
 		free   uint64
 		err    error
@@ -131,7 +90,7 @@ func TestHealthDiskFloor(t *testing.T) {
 		{3 << 30, nil, false, 1},
 		{0, errors.New("statfs: input/output error"), true, 2},
 	} {
-		set(step.free, step.err)
+		free, ferr = step.free, step.err
 		err := h.Ready()
 		if errors.Is(err, ErrDown) != step.down || (err != nil) != step.down {
 			t.Errorf("step %d (%d MiB free): %v, want down=%v", i, step.free>>20, err, step.down)

@@ -417,16 +417,12 @@ func syncDir(dir string) error {
 
 // deleteOld deletes the archives whose day is KeepDays or more before today.
 func (s *Sweeper) deleteOld(ctx context.Context, today, now time.Time) ([]string, error) {
-	months, err := os.ReadDir(s.archive)
+	months, err := filepath.Glob(filepath.Join(s.archive, "[0-9][0-9][0-9][0-9]-[0-9][0-9]"))
 	if err != nil {
 		return nil, fmt.Errorf("recordings sweep: %w", err)
 	}
 	var deleted []string
-	for _, m := range months {
-		if !m.IsDir() {
-			continue
-		}
-		dir := filepath.Join(s.archive, m.Name())
+	for _, dir := range months {
 		zips, err := os.ReadDir(dir)
 		if err != nil {
 			return deleted, fmt.Errorf("recordings sweep: %w", err)
@@ -450,7 +446,7 @@ func (s *Sweeper) deleteOld(ctx context.Context, today, now time.Time) ([]string
 			if err := os.Remove(path); err != nil {
 				return deleted, fmt.Errorf("recordings delete %s: %w", z.Name(), err)
 			}
-			rel := filepath.Join(m.Name(), z.Name())
+			rel := filepath.Join(filepath.Base(dir), z.Name())
 			s.log.Info("recordings deleted: keep period over", "day", day.Format(dayLayout), "archive", rel)
 			s.journal(Entry{At: now, Action: "delete", Day: day.Format(dayLayout), File: rel, Calls: calls})
 			if !slices.Contains(deleted, day.Format(dayLayout)) {

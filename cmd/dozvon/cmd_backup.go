@@ -10,6 +10,18 @@ import (
 	"github.com/dozvon/dozvon/store"
 )
 
+// backupDSN is the store to back up: --db, else $DOZVON_DB, else the
+// config's store.dsn (the store serve uses).
+func backupDSN(flagDSN, cfgPath string, getenv func(string) string) (string, error) {
+	for _, d := range []string{flagDSN, getenv("DOZVON_DB")} {
+		if d != "" {
+			return d, nil
+		}
+	}
+	cfg, err := config.Load(cfgPath, getenv)
+	return cfg.Store.DSN, err
+}
+
 // cmdBackup copies the store into a new file while the service runs:
 //
 //	dozvon backup [--db DSN | --config FILE] PATH
@@ -29,16 +41,9 @@ func cmdBackup(ctx context.Context, e env, args []string) int {
 		return 2
 	}
 	fail := e.fail("backup", 1)
-	d := *dsn
-	if d == "" {
-		d = e.getenv("DOZVON_DB")
-	}
-	if d == "" {
-		cfg, err := config.Load(*cfgPath, e.getenv)
-		if err != nil {
-			return e.fail("backup", 2)(err)
-		}
-		d = cfg.Store.DSN
+	d, err := backupDSN(*dsn, *cfgPath, e.getenv)
+	if err != nil {
+		return e.fail("backup", 2)(err)
 	}
 	db, err := store.Open(ctx, d)
 	if err != nil {

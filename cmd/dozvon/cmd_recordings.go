@@ -13,6 +13,23 @@ import (
 	"github.com/dozvon/dozvon/recordings"
 )
 
+// newSweeper is the retention sweeper for cfg's recordings folder.
+func newSweeper(cfg config.Config, log *slog.Logger) (*recordings.Sweeper, error) {
+	if cfg.SIP.RecordDir == "" {
+		return nil, fmt.Errorf("sip.record_dir is empty: nothing is recorded")
+	}
+	return recordings.NewSweeper(recordings.SweepConfig{Dir: cfg.SIP.RecordDir, ArchiveDir: cfg.Recordings.ArchiveDir,
+		Policy: cfg.Recordings.Policy, Clock: clock.System{}, Log: log})
+}
+
+// recorderHealth watches recording for cfg (nil when nothing is recorded).
+func recorderHealth(cfg config.Config, log *slog.Logger) *recordings.Health {
+	if cfg.SIP.RecordDir == "" {
+		return nil
+	}
+	return recordings.NewHealth(recordings.HealthConfig{Dir: cfg.SIP.RecordDir, MinFreeBytes: uint64(cfg.Recordings.MinFreeMB) << 20, Log: log})
+}
+
 // cmdRecordings applies the recordings' retention policy once (serve does
 // the same every recordings.sweep_every):
 //
@@ -48,21 +65,4 @@ func cmdRecordings(ctx context.Context, e env, args []string) int {
 		})
 	}
 	return e.fail("recordings sweep", 1)(err)
-}
-
-// newSweeper is the retention sweeper for cfg's recordings folder.
-func newSweeper(cfg config.Config, log *slog.Logger) (*recordings.Sweeper, error) {
-	if cfg.SIP.RecordDir == "" {
-		return nil, fmt.Errorf("sip.record_dir is empty: nothing is recorded")
-	}
-	return recordings.NewSweeper(recordings.SweepConfig{Dir: cfg.SIP.RecordDir, ArchiveDir: cfg.Recordings.ArchiveDir,
-		Policy: cfg.Recordings.Policy, Clock: clock.System{}, Log: log})
-}
-
-// recorderHealth watches recording for cfg (nil when nothing is recorded).
-func recorderHealth(cfg config.Config, log *slog.Logger) *recordings.Health {
-	if cfg.SIP.RecordDir == "" {
-		return nil
-	}
-	return recordings.NewHealth(recordings.HealthConfig{Dir: cfg.SIP.RecordDir, MinFreeBytes: uint64(cfg.Recordings.MinFreeMB) << 20, Log: log})
 }

@@ -16,14 +16,15 @@ import (
 // (its debtor is in the copy); a second backup onto the same file is
 // refused rather than overwriting it; no path is a usage error.
 func TestBackupCommand(t *testing.T) {
-	t.Parallel()
+	ctx := t.Context()
 	dir := t.TempDir()
+	t.Parallel()
 	dsn := "sqlite:" + filepath.Join(dir, "live.db")
-	db, err := store.Open(t.Context(), dsn)
+	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.UpsertDebtor(t.Context(), store.Debtor{ID: "d1", Region: "г. Москва", Phones: []string{"+79161234567"}}); err != nil {
+	if err := db.UpsertDebtor(ctx, store.Debtor{ID: "d1", Region: "г. Москва", Phones: []string{"+79161234567"}}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -35,12 +36,12 @@ func TestBackupCommand(t *testing.T) {
 	if code, out, errOut := runCmd(t, run1, "", nil, "backup", "--config", cfg, copyPath); code != 0 || !strings.Contains(out, copyPath) {
 		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
 	}
-	cp, err := store.Open(t.Context(), "sqlite:"+copyPath)
+	cp, err := store.Open(ctx, "sqlite:"+copyPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cp.Close()
-	if d, err := cp.Debtor(t.Context(), "d1"); err != nil || d.Region != "г. Москва" {
+	if d, err := cp.Debtor(ctx, "d1"); err != nil || d.Region != "г. Москва" {
 		t.Errorf("debtor in the copy: %+v %v", d, err)
 	}
 	if code, _, errOut := runCmd(t, run1, "", map[string]string{"DOZVON_DB": dsn}, "backup", copyPath); code != 1 || !strings.Contains(errOut, "exists") {
