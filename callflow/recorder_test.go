@@ -3,7 +3,10 @@ package callflow_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -41,6 +44,19 @@ func (r *rejectOnly) Answer(context.Context) (*telephony.Call, error) {
 	return nil, errors.New("rejectOnly: answered")
 }
 
+// loopback starts simulated phones and dozvon's UA (cfg, on loopback).
+func loopback(t *testing.T, cfg telephony.Config) (*testcalls.Callee, *telephony.UA) {
+	t.Helper()
+	loop := []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
+	phones, perr := testcalls.NewCallee(t.Context(), telephony.Config{Name: "phones", Listen: loop}, nil, nil)
+	cfg.Name, cfg.Listen = "dozvon", loop
+	ua, uerr := telephony.New(t.Context(), cfg, nil)
+	if err := errors.Join(perr, uerr); err != nil {
+		t.Fatal(err)
+	}
+	return phones, ua
+}
+
 // TestRecorderDownRefusesNewCalls: while the recorder is down — a recording
 // failed, or the disk is below its floor — Place refuses before the 230-FZ
 // guard is asked or anything is dialed (ErrRecorderDown; no ledger entry, no
@@ -51,14 +67,7 @@ func TestRecorderDownRefusesNewCalls(t *testing.T) {
 	ctx := t.Context()
 	script := copyScript(t)
 	db, guard := openLedger(t, clock.Fixed(time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)), slog.New(slog.DiscardHandler))
-	loop := func(name string) telephony.Config {
-		return telephony.Config{Name: name, Listen: []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}}
-	}
-	phones, perr := testcalls.NewCallee(ctx, loop("phones"), nil, nil)
-	ua, uerr := telephony.New(ctx, loop("dozvon"), nil)
-	if err := errors.Join(perr, uerr); err != nil {
-		t.Fatal(err)
-	}
+	phones, ua := loopback(t, telephony.Config{})
 	busy := phones.Phone("+79160000031", testcalls.Behaviour{Reject: 486})
 	var free atomic.Uint64
 	free.Store(10 << 30)
@@ -103,5 +112,38 @@ func TestRecorderDownRefusesNewCalls(t *testing.T) {
 	}
 	if e, err := db.LedgerEntries(ctx, "d-31"); err != nil || len(e) != 1 {
 		t.Errorf("ledger after the placed call: %v %v, want its one entry", e, err)
+	}
+}
+
+// TestRecorderFaultOverSIPStopsTheNextCall wires the parts as the service
+// does (telephony's RecorderFault → recordings.Health → the flow's Recorder)
+// with a real failure and no double: the recordings folder cannot be made
+// (it would sit under a regular file). The first call is answered and fails
+// for want of a recording; the second is refused before the guard.
+func TestRecorderFaultOverSIPStopsTheNextCall(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	script := copyScript(t)
+	blocked := filepath.Join(t.TempDir(), "not-a-folder")
+	if err := os.WriteFile(blocked, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	health := recordings.NewHealth(recordings.HealthConfig{Dir: filepath.Join(blocked, "rec")})
+	phones, ua := loopback(t, telephony.Config{RecordDir: filepath.Join(blocked, "rec"), RecorderFault: health.Fault})
+	db, guard := openLedger(t, clock.Fixed(time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)), slog.New(slog.DiscardHandler))
+	flow, err := callflow.New(callflow.Config{UA: ua, Guard: guard, Calls: db, Recorder: health,
+		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []error{nil, callflow.ErrRecorderDown} {
+		to := phones.Phone(fmt.Sprintf("+7916000004%d", i), testcalls.Behaviour{})
+		_, err := flow.Place(ctx, callflow.Request{To: to, Script: script, Region: "г. Москва", DebtorID: fmt.Sprintf("d-4%d", i)})
+		if !errors.Is(err, want) {
+			t.Fatalf("call %d: %v, want %v", i+1, err, want)
+		}
+	}
+	if e, err := db.LedgerEntries(ctx, "d-41"); err != nil || len(e) != 0 {
+		t.Errorf("the refused call reached the ledger: %v %v", e, err)
 	}
 }
