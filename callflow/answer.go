@@ -41,6 +41,10 @@ func (f *Flow) Answer(ctx, dialog context.Context, in Incoming, req AnswerReques
 	defer f.track()()
 	sw := clock.Start(f.clk)
 	var rep Report
+	if err := f.recorderReady(); err != nil {
+		_ = in.Reject(503, "Service Unavailable")
+		return rep, err
+	}
 	sc, err := f.c.Scripts.Get(req.Script)
 	if sc == nil {
 		_ = in.Reject(503, "Service Unavailable")

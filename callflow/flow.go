@@ -31,6 +31,17 @@ type Guard interface {
 	Renew(ctx context.Context, res compliance.Reservation) (compliance.Reservation, error)
 }
 
+// Recorder says whether calls can be recorded; *recordings.Health implements it.
+type Recorder interface {
+	// Ready is nil when a new call may start, else why not.
+	Ready() error
+}
+
+// ErrRecorderDown marks a call refused because recording does not work (a
+// recording failed or the disk is below its floor): a call that cannot be
+// recorded is not placed or taken. Calls already in progress go on.
+var ErrRecorderDown = errors.New("recorder down: new calls are refused")
+
 // CallSaver keeps call records; *store.DB implements it.
 type CallSaver interface {
 	SaveCall(ctx context.Context, c store.CallRecord) error
@@ -67,6 +78,9 @@ type Config struct {
 	FirstPhrase robot.FirstPhraseConfig
 	// Events sees every call's events (nil: none).
 	Events Subscriber
+	// Recorder is asked before every call (nil: calls are not checked, as
+	// when nothing is recorded).
+	Recorder Recorder
 }
 
 // Flow places and answers calls. Safe for concurrent use.
@@ -103,6 +117,17 @@ func New(cfg Config) (*Flow, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Flow{c: cfg, log: log, clk: clock.Or(cfg.Clock)}, nil
+}
+
+// recorderReady is nil when the recorder can take a new call.
+func (f *Flow) recorderReady() error {
+	if f.c.Recorder == nil {
+		return nil
+	}
+	if err := f.c.Recorder.Ready(); err != nil {
+		return fmt.Errorf("callflow: %w: %w", ErrRecorderDown, err)
+	}
+	return nil
 }
 
 // Clock is the clock the flow stamps calls and events with.

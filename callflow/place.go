@@ -75,11 +75,15 @@ var ErrDenied = errors.New("denied by the 230-FZ guard")
 var ErrNoTrunk = errors.New("no trunk available (all disabled or at their channel limit)")
 
 // Place places one robot call. An error means the call never left — the
-// guard said no (ErrDenied), the guard or the script failed, or no trunk was
-// free — and nothing was dialed or stored. Otherwise the report says what
+// guard said no (ErrDenied), the guard or the script failed, no trunk was
+// free (ErrNoTrunk) or recording does not work (ErrRecorderDown, asked
+// before the guard) — and nothing was dialed or stored. Otherwise the report says what
 // happened, the ledger has it (when Place reserved) and the store has the record.
 func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	defer f.track()()
+	if err := f.recorderReady(); err != nil {
+		return rep, err
+	}
 	sw := clock.Start(f.clk)
 	sc := req.ScriptDoc
 	if sc == nil {

@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/dozvon/dozvon/recordings"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/telephony"
 )
@@ -51,6 +52,18 @@ type Config struct {
 	Store struct {
 		DSN string `yaml:"dsn"` // sqlite:var/dozvon.db (default) or postgres://…
 	} `yaml:"store"`
+	// Recordings is how recordings (sip.record_dir) are kept: retention
+	// (archive_after_days, keep_days: by default archived after 30 days and
+	// deleted after three years and a day) and the free-space floor.
+	Recordings struct {
+		recordings.Policy `yaml:",inline"`
+		ArchiveDir        string `yaml:"archive_dir"` // default: RECORD_DIR/archive
+		// MinFreeMB is the free space the recordings' disk must keep: below
+		// it new calls are refused (default 1024; 0: no floor).
+		MinFreeMB int `yaml:"min_free_mb"`
+		// SweepEvery is how often serve applies the retention policy (default 6h).
+		SweepEvery time.Duration `yaml:"sweep_every"`
+	} `yaml:"recordings"`
 }
 
 // Default is the configuration with no file and no environment.
@@ -64,6 +77,9 @@ func Default() Config {
 	c.TTS.Engine = "espeak"
 	c.TTS.CacheDir = "var/tts-cache"
 	c.Store.DSN = "sqlite:var/dozvon.db"
+	c.Recordings.Policy = recordings.DefaultPolicy
+	c.Recordings.MinFreeMB = 1024
+	c.Recordings.SweepEvery = 6 * time.Hour
 	return c
 }
 
@@ -102,6 +118,15 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	}
 	if !slices.Contains([]string{"espeak", "festival"}, c.TTS.Engine) {
 		return c, fmt.Errorf("config %s: tts.engine %q: want espeak or festival", path, c.TTS.Engine)
+	}
+	if err := c.Recordings.Policy.Validate(); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	if c.Recordings.MinFreeMB < 0 || c.Recordings.SweepEvery < 0 {
+		return c, fmt.Errorf("config %s: recordings.min_free_mb %d and sweep_every %v must not be negative", path, c.Recordings.MinFreeMB, c.Recordings.SweepEvery)
+	}
+	if c.Recordings.SweepEvery == 0 {
+		c.Recordings.SweepEvery = Default().Recordings.SweepEvery
 	}
 	// the names in the message are checked per call, against its variables
 	if err := c.Robot.NonHuman.Validate(nil); err != nil {

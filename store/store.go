@@ -48,7 +48,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		}
 		// _txlock=immediate makes every transaction BEGIN IMMEDIATE: the writer lock is
 		// taken before the ledger is read, so read-decide-write cannot interleave.
-		conn := "file:" + path + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+		// synchronous=FULL syncs the WAL at every commit: with NORMAL a power cut
+		// can lose the last commits, and a lost ledger entry is a contact the
+		// 230-FZ limits no longer see (docs/RECORDINGS.md has the measured cost).
+		conn := "file:" + path + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
 		s, err := sql.Open("sqlite", conn)
 		if err != nil {
 			return nil, fmt.Errorf("open store %q: %w", dsn, err)

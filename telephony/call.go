@@ -90,6 +90,7 @@ type Call struct {
 type callOptions struct {
 	id, callID, dir, remote string
 	recordPath              string
+	recording               recorderSetup
 	mediaTimeout            time.Duration
 	pacer                   *media.Pacer // nil: a goroutine and timer of its own
 	jitterFrames            int
@@ -136,7 +137,7 @@ func newCall(d dialogControl, rtpFn func() *diagomedia.RTPSession, o callOptions
 	c.stats.SendLate = &media.LatenessHistogram{}
 	c.stats.ArrivalJitter = &media.LatenessHistogram{}
 	if o.recordPath != "" {
-		rec, err := newStereoRecorder(o.recordPath)
+		rec, err := newStereoRecorder(o.recordPath, o.recording)
 		if err != nil {
 			return nil, err
 		}

@@ -24,6 +24,10 @@ type Config struct {
 	Trunks []Trunk `yaml:"trunks"`
 	// RecordDir receives one stereo WAV per call ("" = no recording).
 	RecordDir string `yaml:"record_dir"`
+	// RecorderFault hears of every recording that fails (the folder or the
+	// file cannot be made, a write or the final header fails), once per call;
+	// the call goes on unrecorded. The service stops new calls on it.
+	RecorderFault func(error) `yaml:"-"`
 	// RingTimeout bounds ringing before CANCEL (default 30 s).
 	RingTimeout time.Duration `yaml:"ring_timeout"`
 	// InviteTimeout gives up on an INVITE that got no response at all (default 8 s).

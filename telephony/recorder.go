@@ -1,40 +1,122 @@
 package telephony
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/dozvon/dozvon/media"
 )
 
+// recordingFile is where a recording goes: an *os.File, or a test's double.
+type recordingFile interface {
+	io.WriteSeeker
+	io.Closer
+}
+
+// recorderSetup is how a call's recorder is made and where its failures go.
+type recorderSetup struct {
+	open  func(path string) (recordingFile, error) // nil: a file, mode 0600
+	fault func(error)                              // nil: the call only logs them
+}
+
 // stereoRecorder writes a call as a 2-channel 8 kHz 16-bit WAV: the far end
 // (the debtor) on the left, the robot on the right. Frames arrive from the
 // clocked media loop, so both channels are sample-aligned by construction.
+// Its first failure goes to the UA's Config.RecorderFault, once: the call
+// goes on unrecorded, and whoever starts calls learns that recording broke.
 type stereoRecorder struct {
-	w     *media.WAVWriter
-	frame []int16 // one interleaved 20 ms frame, reused
+	w      *media.WAVWriter
+	f      recordingFile
+	frame  []int16 // one interleaved 20 ms frame, reused
+	fault  func(error)
+	failed error // the first failure; nothing is written after it
 }
 
-func newStereoRecorder(path string) (*stereoRecorder, error) {
-	w, err := media.CreateWAV(path, sampleRate, 2)
-	if err != nil {
-		return nil, fmt.Errorf("recording: %w", err)
+// recordPath makes the day's folder and names the call's recording in it.
+// Folders are 0700 and files 0600: recordings are personal data.
+func (u *UA) recordPath(id string) (string, error) {
+	if u.cfg.RecordDir == "" {
+		return "", nil
 	}
-	return &stereoRecorder{w: w, frame: make([]int16, 2*frameSamples)}, nil
+	dir := filepath.Join(u.cfg.RecordDir, time.Now().Format("2006-01-02"))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		err = fmt.Errorf("recording dir: %w", err)
+		if u.cfg.RecorderFault != nil {
+			u.cfg.RecorderFault(err)
+		}
+		return "", err
+	}
+	return filepath.Join(dir, id+".wav"), nil
+}
+
+// recorderSetup is how this UA's calls record.
+func (u *UA) recorderSetup() recorderSetup {
+	return recorderSetup{open: u.openRecording, fault: u.cfg.RecorderFault}
+}
+
+func newStereoRecorder(path string, s recorderSetup) (*stereoRecorder, error) {
+	r := &stereoRecorder{frame: make([]int16, 2*frameSamples), fault: s.fault}
+	open := s.open
+	if open == nil {
+		open = func(path string) (recordingFile, error) {
+			return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		}
+	}
+	f, err := open(path)
+	if err == nil {
+		r.f = f
+		r.w, err = media.NewWAVWriter(f, sampleRate, 2)
+		if err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		return nil, r.fail(err)
+	}
+	return r, nil
+}
+
+// fail records the recorder's first failure and reports it.
+func (r *stereoRecorder) fail(err error) error {
+	err = fmt.Errorf("recording: %w", err)
+	if r.failed == nil {
+		r.failed = err
+		if r.fault != nil {
+			r.fault(err)
+		}
+	}
+	return err
 }
 
 func (r *stereoRecorder) write(left, right []int16) error {
+	if r.failed != nil {
+		return r.failed
+	}
 	for i := 0; i < frameSamples; i++ {
 		r.frame[2*i], r.frame[2*i+1] = left[i], right[i]
 	}
 	if err := r.w.Write(r.frame); err != nil {
-		return fmt.Errorf("recording: %w", err)
+		return r.fail(err)
 	}
 	return nil
 }
 
+// close finishes the header and closes the file; after a failure it only
+// closes (the header holds what was flushed before it).
 func (r *stereoRecorder) close() error {
-	if err := r.w.Close(); err != nil {
-		return fmt.Errorf("recording: %w", err)
+	var err error
+	if r.failed == nil {
+		err = r.w.Close()
 	}
-	return nil
+	if cerr := r.f.Close(); err == nil && cerr != nil && !errors.Is(cerr, os.ErrClosed) {
+		err = cerr
+	}
+	if err != nil && r.failed == nil {
+		return r.fail(err)
+	}
+	return err
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -39,6 +37,8 @@ type UA struct {
 	reg   map[string]Registration // by trunk name
 
 	guard *uaGuard // inbound policy (sipguard.go)
+
+	openRecording func(path string) (recordingFile, error) // nil: a file; tests set a failing one
 }
 
 // diago v0.25.0 keeps two media settings per process, with no per-UA option:
@@ -253,23 +253,12 @@ func (u *UA) nextID(prefix string) string {
 	return fmt.Sprintf("%s-%d-%d", prefix, time.Now().UnixNano()/1e6, u.seq.Add(1))
 }
 
-func (u *UA) recordPath(id string) (string, error) {
-	if u.cfg.RecordDir == "" {
-		return "", nil
-	}
-	dir := filepath.Join(u.cfg.RecordDir, time.Now().Format("2006-01-02"))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("recording dir: %w", err)
-	}
-	return filepath.Join(dir, id+".wav"), nil
-}
-
 func (u *UA) startCall(ctx context.Context, ctl dialogControl, rtpFn func() *media.RTPSession, o callOptions) (*Call, error) {
 	path, err := u.recordPath(o.id)
 	if err != nil {
 		return nil, err
 	}
-	o.recordPath = path
+	o.recordPath, o.recording = path, u.recorderSetup()
 	o.jitterFrames = u.cfg.JitterFrames
 	o.mediaTimeout = u.cfg.MediaTimeout
 	if !u.cfg.PerCallPacing {

@@ -63,6 +63,9 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	defer rt.close()
 	// Between waves of calls, give their memory back (see internal/memtrim).
 	go memtrim.Run(ctx, memtrim.Config{Busy: flow.InFlight, Log: log})
+	if sw, err := newSweeper(cfg, log); err == nil {
+		go sw.Every(ctx, cfg.Recordings.SweepEvery) // retention: archive, delete, narrow modes
+	}
 	err = ua.Serve(ctx, func(cctx context.Context, in *telephony.Inbound) {
 		rep, err := flow.Answer(ctx, cctx, in, callflow.AnswerRequest{Script: *scriptPath, Location: loc})
 		if err != nil {

@@ -63,6 +63,8 @@ func commands() map[string]command {
 		"import":     {"import a debtor portfolio CSV (import FILE [--dry-run --json])", cmdImport},
 		"sweep":      {"run a robot sweep over a portfolio (sweep --portfolio FILE --script FILE)", cmdSweep},
 		"phones":     {"quarantined phones: phones list | confirm-wrong | restore", cmdPhones},
+		"backup":     {"copy the store while it runs (backup PATH; PostgreSQL: prints the pg_dump command)", cmdBackup},
+		"recordings": {"apply the recordings' retention policy once (recordings sweep)", cmdRecordings},
 	}
 }
 

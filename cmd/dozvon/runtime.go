@@ -122,6 +122,10 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Cl
 	if limits != nil {
 		trunks = callflow.TrunkBook(cfg.SIP.Trunks, limits, rt.clk)
 	}
+	var rec callflow.Recorder // a recorder that fails stops new calls
+	if h := recorderHealth(cfg, log); h != nil {
+		cfg.SIP.RecorderFault, rec = h.Fault, h
+	}
 	ua, err := telephony.New(ctx, cfg.SIP, log)
 	var flow *callflow.Flow
 	if err == nil {
@@ -131,6 +135,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Cl
 			Recognizer:   func(string) asr.Recognizer { return rt.recognizer(nil) },
 			NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(rt.vadConfig()) },
 			Trunks:       trunks, RecordDir: cfg.SIP.RecordDir, TransferTo: cfg.Robot.TransferTo, NonHuman: cfg.Robot.NonHuman,
+			Recorder: rec,
 		})
 	}
 	if err != nil {
