@@ -107,6 +107,24 @@ type Soak struct {
 	request callflow.Request // template of an outbound call (script, vars)
 	mu      sync.Mutex
 	inbound map[string]*inboundLeg // by leg, during a wave
+	ports   map[string]int         // an outbound leg's sipp port, the same every wave
+}
+
+// phonePort is the SIP port of an outbound leg's sipp phones. It stays the
+// same across waves: sipgo keeps a UDP socket (and its reader) open per
+// destination address, so a new port per wave would read as a leak of one
+// goroutine a wave — in service the destinations are a few trunks.
+func (s *Soak) phonePort(leg string) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.ports[leg]; ok {
+		return p, nil
+	}
+	p, err := freeUDPPort()
+	if err == nil {
+		s.ports[leg] = p
+	}
+	return p, err
 }
 
 // inboundLeg is an inbound leg's count and a signal that all its calls ended.
@@ -155,7 +173,7 @@ type WaveFigures struct {
 // NewSoak prepares a soak whose outbound legs go through place with
 // template's script and vars.
 func NewSoak(o SoakOptions, place Placer, template callflow.Request) *Soak {
-	return &Soak{o: o, place: place, request: template, inbound: map[string]*inboundLeg{}}
+	return &Soak{o: o, place: place, request: template, inbound: map[string]*inboundLeg{}, ports: map[string]int{}}
 }
 
 // InboundUser is the SIP user an inbound leg dials: the robot's handler
@@ -288,7 +306,7 @@ func (s *Soak) inboundLeg(ctx context.Context, dir, leg string) (int, error) {
 // outboundLeg starts a sipp phone exchange and has the robot place the
 // leg's calls to it, each capped at Hold.
 func (s *Soak) outboundLeg(ctx context.Context, dir string, wave, idx int, f *LegFigures) error {
-	port, err := freeUDPPort()
+	port, err := s.phonePort(f.Leg)
 	if err != nil {
 		return fmt.Errorf("bench soak: %w", err)
 	}
