@@ -18,7 +18,7 @@ import (
 // compliance). person_manual marks a person set by hand (split or merge),
 // which an import never changes. person_links keeps the history of a person
 // counted after a merge or a split: person_id also counts the ledger entries
-// written under counts_person_id before before_at.
+// written under counts_person_id up to before_at.
 const personSchema = `ALTER TABLE debtors ADD COLUMN person_id TEXT NOT NULL DEFAULT '';
 	ALTER TABLE debtors ADD COLUMN match_key TEXT NOT NULL DEFAULT '';
 	ALTER TABLE debtors ADD COLUMN person_manual INTEGER NOT NULL DEFAULT 0;
@@ -228,7 +228,7 @@ func (t *Tx) LockCounted(ctx context.Context, person, phone string) error {
 // absorbed or was split from, written before the merge or split.
 func (t *Tx) PersonEntries(ctx context.Context, person string, since time.Time) ([]LedgerEntry, error) {
 	return t.countedEntries(ctx, "person", `(person_id = ? OR EXISTS (SELECT 1 FROM person_links l
-		WHERE l.person_id = ? AND l.counts_person_id = ledger.person_id AND ledger.at < l.before_at))`, person, person, since)
+		WHERE l.person_id = ? AND l.counts_person_id = ledger.person_id AND ledger.at <= l.before_at))`, person, person, since)
 }
 
 // PhoneEntries returns the counted entries (all but released) made on a
