@@ -63,6 +63,7 @@ func commands() map[string]command {
 		"import":     {"import a debtor portfolio CSV (import FILE [--dry-run --json])", cmdImport},
 		"sweep":      {"run a robot sweep over a portfolio (sweep --portfolio FILE --script FILE)", cmdSweep},
 		"phones":     {"quarantined phones: phones list | confirm-wrong | restore", cmdPhones},
+		"debtor":     {"which records are one person: debtor show ID | split ID | merge ID --into OTHER", cmdDebtor},
 	}
 }
 
