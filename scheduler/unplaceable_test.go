@@ -37,7 +37,7 @@ func TestUnplaceableDebtorsAreCalled(t *testing.T) {
 	}{
 		{store.Debtor{ID: "foreign", Phones: []string{"+442079460958"}}, allZones},
 		{store.Debtor{ID: "unknown-range", Phones: []string{"+79160000001"}}, allZones},
-		{store.Debtor{ID: "empty-region", Phones: []string{"+79131000002"}}, start},                      // the plan places it: 10:00 in Novosibirsk
+		{store.Debtor{ID: "empty-region", Phones: []string{"+79131000002"}}, start},                        // the plan places it: 10:00 in Novosibirsk
 		{store.Debtor{ID: "garbage-region", Region: "Нарния", Phones: []string{"+79131000003"}}, allZones}, // unreadable address: not the phone's zone
 		{store.Debtor{ID: "foreign-known", Region: "Камчатский край", Phones: []string{"+442079460959"}}, start},
 	}
