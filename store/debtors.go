@@ -90,19 +90,7 @@ func (db *DB) debtor(ctx context.Context, q querier, id string) (Debtor, error) 
 	if err != nil {
 		return Debtor{}, fmt.Errorf("debtor %s: %w", id, err)
 	}
-	rows, err := q.QueryContext(ctx, db.q(`SELECT phone FROM phones WHERE debtor_id = ? ORDER BY position`), id)
-	if err != nil {
-		return Debtor{}, fmt.Errorf("debtor %s: phones: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return Debtor{}, fmt.Errorf("debtor %s: phones: %w", id, err)
-		}
-		d.Phones = append(d.Phones, p)
-	}
-	if err := rows.Err(); err != nil {
+	if d.Phones, err = db.texts(ctx, q, `SELECT phone FROM phones WHERE debtor_id = ? ORDER BY position`, id); err != nil {
 		return Debtor{}, fmt.Errorf("debtor %s: phones: %w", id, err)
 	}
 	return d, nil

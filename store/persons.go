@@ -277,19 +277,28 @@ func (db *DB) personOf(ctx context.Context, q querier, debtorID string) (Person,
 		return Person{}, fmt.Errorf("person of %s: %w", debtorID, err)
 	}
 	p.Manual = manual == 1
-	rows, err := q.QueryContext(ctx, db.q(`SELECT id FROM debtors WHERE person_id = ? ORDER BY id`), p.ID)
-	if err != nil {
+	if p.Debtors, err = db.texts(ctx, q, `SELECT id FROM debtors WHERE person_id = ? ORDER BY id`, p.ID); err != nil {
 		return Person{}, fmt.Errorf("person of %s: %w", debtorID, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return Person{}, fmt.Errorf("person of %s: %w", debtorID, err)
-		}
-		p.Debtors = append(p.Debtors, id)
+	return p, nil
+}
+
+// texts runs a query of one text column and returns its values in order.
+func (db *DB) texts(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, db.q(query), args...)
+	if err != nil {
+		return nil, err
 	}
-	return p, rows.Err()
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 // PersonChange is what a split or merge did.

@@ -20,27 +20,18 @@ import (
 // A split or merge is set by hand (no import undoes it) and audited under
 // every moved record with the note; the shared past stays counted on both.
 func cmdDebtor(ctx context.Context, e env, args []string) int {
-	const usage = "usage: dozvon debtor show ID | split ID --note TEXT | merge ID --into OTHER --note TEXT  [--db DSN]"
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, usage)
-		return 2
-	}
-	sub := args[0]
-	fs := flag.NewFlagSet("debtor "+sub, flag.ContinueOnError)
+	fs := flag.NewFlagSet("debtor", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	dsn := fs.String("db", "", "store DSN: sqlite:PATH or postgres://… (default $DOZVON_DB or "+store.DefaultDSN+")")
 	note := fs.String("note", "", "split, merge: why (kept in the audit log)")
 	into := fs.String("into", "", "merge: a record of the person to join")
-	id, ok := parseWithArg(fs, args[1:])
-	switch {
-	case !ok || (sub != "show" && sub != "split" && sub != "merge"):
-		fmt.Fprintln(e.stderr, usage)
-		return 2
-	case sub != "show" && strings.TrimSpace(*note) == "":
-		fmt.Fprintln(e.stderr, "debtor "+sub+": --note is required: the audit log must say why")
-		return 2
-	case sub == "merge" && *into == "":
-		fmt.Fprintln(e.stderr, "debtor merge: --into is required")
+	pos, err := parseInterleaved(fs, args)
+	var sub, id string
+	if err == nil && len(pos) == 2 {
+		sub, id = pos[0], pos[1]
+	}
+	if problem := debtorUsage(sub, *note, *into); problem != "" {
+		fmt.Fprintln(e.stderr, problem)
 		return 2
 	}
 	fail := e.fail("debtor", 1)
@@ -72,4 +63,17 @@ func cmdDebtor(ctx context.Context, e env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "person %s (%s): %s\n", p.ID, how, strings.Join(p.Debtors, ", "))
 	return 0
+}
+
+// debtorUsage says what is wrong with a debtor command line ("" for nothing).
+func debtorUsage(sub, note, into string) string {
+	switch {
+	case sub != "show" && sub != "split" && sub != "merge":
+		return "usage: dozvon debtor show ID | split ID --note TEXT | merge ID --into OTHER --note TEXT  [--db DSN]"
+	case sub != "show" && strings.TrimSpace(note) == "":
+		return "debtor " + sub + ": --note is required: the audit log must say why"
+	case sub == "merge" && into == "":
+		return "debtor merge: --into is required"
+	}
+	return ""
 }
