@@ -143,6 +143,10 @@ func TestNumplanImportLookup(t *testing.T) {
 	if code, _, errs := runCmd(t, cmdNumplan, "", vars, "lookup", "12345"); code != 2 || !strings.Contains(errs, "parse phone") {
 		t.Fatalf("bad number: %d %s", code, errs)
 	}
+	// A foreign number is looked up, not refused: the plan places it nowhere (exit 1, like an unknown range).
+	if code, out, errs := runCmd(t, cmdNumplan, "", vars, "lookup", "+44 20 7946 0958"); code != 1 || !strings.Contains(out, "not in the numbering plan") {
+		t.Fatalf("foreign number: %d %s %s", code, out, errs)
+	}
 }
 
 func TestComplianceCheckCalendarFiles(t *testing.T) {
