@@ -18,8 +18,10 @@ func phoneDebtor(n phonenum.Number) string {
 	return "phone:" + hex.EncodeToString(h[:8])
 }
 
-// PhoneOf extracts a Russian phone number from a SIP URI's user part or a
-// bare number. Anything else (sip:robot-test@host) is not a debtor's phone.
+// PhoneOf extracts a phone number from a SIP URI's user part or a bare
+// number: a foreign one too, since the guard reserves it in every Russian
+// zone rather than letting it be dialed unguarded. Anything else
+// (sip:robot-test@host) is not a debtor's phone.
 func PhoneOf(to string) (phonenum.Number, bool) {
 	user := to
 	if rest, ok := strings.CutPrefix(to, "sip:"); ok {
@@ -27,7 +29,8 @@ func PhoneOf(to string) (phonenum.Number, bool) {
 	} else if rest, ok := strings.CutPrefix(to, "sips:"); ok {
 		user, _, _ = strings.Cut(rest, "@")
 	}
-	p, err := phonenum.ParseRussian(user)
+	user, _, _ = strings.Cut(user, ";") // URI parameters (;user=phone)
+	p, err := phonenum.Parse(user)
 	if err != nil {
 		return phonenum.Number{}, false
 	}

@@ -102,7 +102,12 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	}
 	phone := req.Phone
 	if !phone.IsValid() {
-		phone, _ = PhoneOf(req.To)
+		var ok bool
+		if phone, ok = PhoneOf(req.To); !ok && !strings.HasPrefix(req.To, "sip:") && !strings.HasPrefix(req.To, "sips:") {
+			// neither a SIP URI nor a number: malformed, and the only thing here that is an error
+			_, perr := phonenum.Parse(req.To)
+			return rep, fmt.Errorf("callflow: request to: %w", perr)
+		}
 	}
 	debtor := req.DebtorID
 	if debtor == "" && phone.IsValid() {

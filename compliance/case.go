@@ -138,7 +138,7 @@ func ParseCase(r io.Reader, def Policy) (Case, error) {
 	}
 	c.Debtor = CaseDebtor{ID: raw.Debtor.ID, Region: raw.Debtor.Region, District: raw.Debtor.District}
 	for i, p := range raw.Debtor.Phones {
-		n, err := phonenum.ParseRussian(p)
+		n, err := phonenum.Parse(p) // a foreign number is a case too: it is decided in every Russian zone
 		if err != nil {
 			return Case{}, fmt.Errorf("parse case: field \"debtor.phones[%d]\": %w", i, err)
 		}
@@ -151,7 +151,7 @@ func ParseCase(r io.Reader, def Policy) (Case, error) {
 		c.Debtor.Blocks = append(c.Debtor.Blocks, bk)
 	}
 	if raw.Phone != "" {
-		if c.Phone, err = phonenum.ParseRussian(raw.Phone); err != nil {
+		if c.Phone, err = phonenum.Parse(raw.Phone); err != nil {
 			return Case{}, fmt.Errorf("parse case: field \"phone\": %w", err)
 		}
 	} else if len(c.Debtor.Phones) > 0 {

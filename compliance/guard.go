@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
@@ -87,12 +88,18 @@ func NewGuard(cfg Config) (*Guard, error) {
 func (g *Guard) Policy() Policy { return g.policy }
 
 // Locate finds the debtor's location: the address region wins; else the phone's
-// numbering-plan region; else unknown (all Russian zones).
+// numbering-plan region; else unknown (all Russian zones). A region that names
+// no federal subject is no error but unknown too — not the phone's region:
+// the debtor lives somewhere we cannot read, and only the intersection of all
+// zones' windows is sure to be inside theirs. A foreign number or a range the
+// plan does not hold gives no zone either. The error is kept for callers'
+// sake; nothing a debtor record can hold makes it fail.
 func (g *Guard) Locate(region, district, phone string) (Location, error) {
-	if region != "" {
+	if strings.TrimSpace(region) != "" {
 		loc, err := g.ix.resolve(region, district)
 		if err != nil {
-			return Location{}, fmt.Errorf("locate debtor: %w", err)
+			loc = UnknownLocation()
+			loc.Unreadable = true
 		}
 		return loc, nil
 	}

@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -26,7 +27,11 @@ var ErrReservationClosed = errors.New("reservation already closed")
 
 // Request asks for a reservation before contacting a debtor.
 type Request struct {
-	DebtorID   string
+	DebtorID string
+	// PersonID is the human behind the debtor record, used only when the
+	// store has no person for the debtor; empty: the debtor is a person of
+	// its own. The limits count per person and, always, per number.
+	PersonID   string
 	Phone      phonenum.Number // the number to call or message (zero: the debtor's first number)
 	Channel    Channel
 	CallID     string
@@ -76,18 +81,13 @@ func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, 
 	if !r.Channel.valid() {
 		return Reservation{}, Decision{}, fmt.Errorf("reserve %s: unknown channel %q", r.DebtorID, r.Channel)
 	}
-	phone := ""
-	if r.Phone.IsValid() {
-		if !r.Phone.Russian() {
-			return Reservation{}, Decision{}, fmt.Errorf("reserve %s: %s is not a Russian number", r.DebtorID, r.Phone.Masked())
-		}
-		phone = r.Phone.String()
-	}
+	// A foreign number is no error: the numbering plan cannot place it, so
+	// Locate gives the debtor's address region or all Russian zones.
+	phone := r.Phone.String()
 	var res Reservation
 	var dec Decision
-	var locErr error
 	err := g.ledger.WithDebtor(ctx, r.DebtorID, func(tx *store.Tx) error {
-		res, dec, locErr = Reservation{}, Decision{}, nil
+		res, dec = Reservation{}, Decision{}
 		now := g.clock.Now().UTC()
 		region, district := r.Region, r.District
 		d, err := tx.Debtor(ctx)
@@ -100,6 +100,10 @@ func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, 
 		if phone == "" && len(d.Phones) > 0 {
 			phone = d.Phones[0]
 		}
+		person := cmp.Or(d.PersonID, r.PersonID, r.DebtorID)
+		if err := tx.LockCounted(ctx, person, phone); err != nil {
+			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
+		}
 		blocks, err := tx.Blocks(ctx, now)
 		if err != nil {
 			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
@@ -110,22 +114,23 @@ func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, 
 				kinds = append(kinds, b.Kind)
 			}
 		}
-		events, err := g.loadEvents(ctx, tx, now)
+		events, numberEvents, err := g.loadEvents(ctx, tx, person, phone, now)
 		if err != nil {
 			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
 		}
 		loc, err := g.Locate(region, district, phone)
 		if err != nil {
-			locErr = fmt.Errorf("reserve %s: %w", r.DebtorID, err)
-			return tx.Audit(ctx, store.AuditRecord{At: now, Action: "reserve", Reason: "error", Reasons: []string{"error"},
-				Detail: locErr.Error(), Channel: string(r.Channel), Holder: g.holderName()})
+			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
 		}
 		rules, err := g.rules(loc, g.policy, r.Channel, events, kinds)
 		if err != nil {
 			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
 		}
-		rules.thirdParty, rules.consent = r.ThirdParty, r.Consent
+		rules.thirdParty, rules.consent, rules.numberEvents = r.ThirdParty, r.Consent, numberEvents
 		dec = rules.decide(now)
+		if loc.Unreadable {
+			dec.Detail += "; the address region names no federal subject: every Russian zone's window applies"
+		}
 		a := store.AuditRecord{At: now, Action: "reserve", Allowed: dec.Allowed, Reason: dec.Reason, Reasons: dec.Reasons, Detail: dec.Detail,
 			Channel: string(r.Channel), Zone: dec.Zone, LocalTime: dec.Local.Format(time.RFC3339), NextAllowedAt: dec.NextAllowedAt, Holder: g.holderName()}
 		if dec.Allowed {
@@ -136,7 +141,7 @@ func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, 
 			res = Reservation{ID: id, DebtorID: r.DebtorID, Phone: phone, Channel: r.Channel, At: now, ExpiresAt: now.Add(g.policy.ReservationTTL)}
 			res.permit = g.seal(id, r.Channel, phone, res.ExpiresAt)
 			if err := tx.InsertEntry(ctx, store.LedgerEntry{ID: id, DebtorID: r.DebtorID, Channel: string(r.Channel), Kind: string(heldKind(r.Channel)),
-				State: store.StateOpen, At: now, ExpiresAt: res.ExpiresAt, Holder: g.holderName(), Phone: phone, CallID: r.CallID}); err != nil {
+				State: store.StateOpen, At: now, ExpiresAt: res.ExpiresAt, Holder: g.holderName(), Phone: phone, CallID: r.CallID, PersonID: person}); err != nil {
 				return err
 			}
 			a.ReservationID, a.Kind = id, string(heldKind(r.Channel))
@@ -146,32 +151,51 @@ func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, 
 	if err != nil {
 		return Reservation{}, Decision{}, err
 	}
-	if locErr != nil {
-		return Reservation{}, Decision{}, locErr
-	}
 	g.log.Debug("compliance reserve", "debtor", r.DebtorID, "phone", MaskPhone(phone), "channel", r.Channel,
 		"allowed", dec.Allowed, "reason", dec.Reason, "next_allowed_at", dec.NextAllowedAt)
 	return res, dec, nil
 }
 
-// loadEvents reads the debtor's ledger as events; open reservations past their
-// expiry are turned into attempts on the way (and audited).
-func (g *Guard) loadEvents(ctx context.Context, tx *store.Tx, now time.Time) ([]Event, error) {
-	entries, err := tx.Entries(ctx, now.Add(-ledgerLookback))
+// loadEvents reads the ledger the limits count: the person's entries (every
+// contract of the human behind the debtor) and, apart, the number's entries
+// (whoever they were for). Open reservations of this debtor past their
+// expiry are turned into attempts or conversations on the way (and audited);
+// another debtor's are counted the same way but left to its own lock and the
+// sweeper (ExpireStale) to close.
+func (g *Guard) loadEvents(ctx context.Context, tx *store.Tx, person, phone string, now time.Time) (personEvents, numberEvents []Event, err error) {
+	since := now.Add(-ledgerLookback)
+	byPerson, err := tx.PersonEntries(ctx, person, since)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	events := make([]Event, 0, len(entries))
-	for _, e := range entries {
-		if e.State == store.StateOpen && !e.ExpiresAt.After(now) {
-			if err := g.expire(ctx, tx, e, now); err != nil {
-				return nil, err
+	byNumber, err := tx.PhoneEntries(ctx, phone, since)
+	if err != nil {
+		return nil, nil, err
+	}
+	expired := map[string]bool{}
+	events := func(entries []store.LedgerEntry) ([]Event, error) {
+		out := make([]Event, 0, len(entries))
+		for _, e := range entries {
+			if e.State == store.StateOpen && !e.ExpiresAt.After(now) {
+				if e.DebtorID == tx.DebtorID() && !expired[e.ID] {
+					if err := g.expire(ctx, tx, e, now); err != nil {
+						return nil, err
+					}
+					expired[e.ID] = true
+				}
+				e.State, e.Kind = store.StateExpired, string(expiredKind(e))
 			}
-			e.State, e.Kind = store.StateExpired, string(expiredKind(e))
+			out = append(out, Event{At: e.At, Kind: Kind(e.Kind), Held: e.State == store.StateOpen})
 		}
-		events = append(events, Event{At: e.At, Kind: Kind(e.Kind), Held: e.State == store.StateOpen})
+		return out, nil
 	}
-	return events, nil
+	if personEvents, err = events(byPerson); err != nil {
+		return nil, nil, err
+	}
+	if numberEvents, err = events(byNumber); err != nil {
+		return nil, nil, err
+	}
+	return personEvents, numberEvents, nil
 }
 
 func (g *Guard) expire(ctx context.Context, tx *store.Tx, e store.LedgerEntry, now time.Time) error {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/dozvon/dozvon/phonenum"
 )
 
 // ErrInvalidPermit is wrapped by every error Permit.Check returns.
@@ -67,7 +69,7 @@ func (g *Guard) permitMAC(p Permit) [sha256.Size]byte {
 }
 
 // Check reports whether the permit allows a call to phone (any spelling
-// NormalizePhone accepts) now, on the issuing guard's clock — which may be a
+// phonenum.Parse accepts) now, on the issuing guard's clock — which may be a
 // simulated one. The error wraps ErrInvalidPermit and shows numbers masked.
 func (p Permit) Check(phone string) error {
 	if p.issuer == nil {
@@ -80,11 +82,12 @@ func (p Permit) Check(phone string) error {
 	if !p.channel.isCall() {
 		return fmt.Errorf("check permit %s: %w: the reservation is for %s, not a call", p.id, ErrInvalidPermit, p.channel)
 	}
-	n, err := NormalizePhone(phone)
+	num, err := phonenum.Parse(phone) // a foreign number is reserved and permitted like any other
 	if err != nil {
-		// NormalizePhone's error quotes the input: keep it out of the message
-		return fmt.Errorf("check permit %s: %w: %s is not a Russian phone number", p.id, ErrInvalidPermit, MaskPhone(phone))
+		// the parse error quotes the input: keep it out of the message
+		return fmt.Errorf("check permit %s: %w: %s is not a phone number", p.id, ErrInvalidPermit, MaskPhone(phone))
 	}
+	n := num.String()
 	if n != p.phone {
 		return fmt.Errorf("check permit %s: %w: it is for %s, not %s", p.id, ErrInvalidPermit, MaskPhone(p.phone), MaskPhone(n))
 	}

@@ -52,7 +52,8 @@ func TestPermit(t *testing.T) {
 			return Reservation{ID: "r-1", DebtorID: "d1", Phone: phone, Channel: RobotCall, ExpiresAt: time.Now().Add(time.Hour)}.Permit()
 		}, phone, "none issued"},
 		{"another number", fresh(RobotCall), "+79990000000", "it is for +7 913 *** ** 67, not +7 999 *** ** 00"},
-		{"not a phone number", fresh(RobotCall), "+4930123456789", "is not a Russian phone number"},
+		{"not a phone number", fresh(RobotCall), "+7 913 12x 45 67", "is not a phone number"},
+		{"a foreign number", fresh(RobotCall), "+4930123456789", "it is for +7 913 *** ** 67, not +"},
 		{"a message reservation", fresh(Message), phone, "not a call"},
 		{"expired on the guard's simulated clock", func(t *testing.T) Permit {
 			g, clk := permitGuard(t)

@@ -152,15 +152,22 @@ const horizon = 45 * 24 * time.Hour
 
 // subjectRules is everything needed to decide for one debtor at any instant.
 type subjectRules struct {
-	cal        *Calendar
-	policy     Policy
-	loc        Location
-	zones      []*time.Location
-	channel    Channel
-	events     []Event
-	blocks     []string
-	thirdParty bool
-	consent    bool
+	cal     *Calendar
+	policy  Policy
+	loc     Location
+	zones   []*time.Location
+	channel Channel
+	events  []Event // the person's ledger (all their contracts)
+	// numberEvents is the number's ledger, whoever it reached: the limits
+	// hold on it too. Two records sharing a number may be two persons, but
+	// the number's owner is one human, whom 230-FZ protects as a debtor or
+	// a third party; counting the number's contacts apart (not added to the
+	// person's) is the stricter reading that still does not charge one
+	// human for another's calls.
+	numberEvents []Event
+	blocks       []string
+	thirdParty   bool
+	consent      bool
 }
 
 // primaryZone is where local_time is shown: Moscow for an unknown debtor, else the westernmost zone.
@@ -236,10 +243,16 @@ func (r *subjectRules) deny(t time.Time) (reasons, details []string) {
 				r.loc.Zones[i], dt, open.Format("15:04"), close.Format("15:04")))
 		}
 	}
-	for i, z := range r.zones {
-		for _, l := range r.limits() {
-			if n := r.count(t, z, l); n+1 > l.max {
-				add(l.reason, fmt.Sprintf("%s: %d %s already in %s (%s), limit %d", l.reason, n, l.noun, periodName(t, z, l.per), r.loc.Zones[i], l.max))
+	for s, events := range r.series() {
+		whose := ""
+		if s == 1 {
+			whose = " on this number"
+		}
+		for i, z := range r.zones {
+			for _, l := range r.limits() {
+				if n := count(events, t, z, l); n+1 > l.max {
+					add(l.reason, fmt.Sprintf("%s: %d %s%s already in %s (%s), limit %d", l.reason, n, l.noun, whose, periodName(t, z, l.per), r.loc.Zones[i], l.max))
+				}
 			}
 		}
 	}
@@ -258,15 +271,20 @@ func (r *subjectRules) allowedAt(t time.Time) bool {
 			return false
 		}
 	}
-	for _, z := range r.zones {
-		for _, l := range r.limits() {
-			if r.count(t, z, l)+1 > l.max {
-				return false
+	for _, events := range r.series() {
+		for _, z := range r.zones {
+			for _, l := range r.limits() {
+				if count(events, t, z, l)+1 > l.max {
+					return false
+				}
 			}
 		}
 	}
 	return true
 }
+
+// series are the event histories each limit holds on: the person's, then the number's.
+func (r *subjectRules) series() [][]Event { return [][]Event{r.events, r.numberEvents} }
 
 // window returns the allowed interval for a contact starting on local date d in zone z.
 func (r *subjectRules) window(d Date, z *time.Location) (open, close time.Time, dt DayType) {
@@ -345,13 +363,13 @@ func (l limit) matches(k Kind) bool {
 // count returns how many matching events share l's period with t (in zone z).
 // Rolling periods take the fullest window of that length containing t, so
 // later events in the history count too.
-func (r *subjectRules) count(t time.Time, z *time.Location, l limit) int {
+func count(events []Event, t time.Time, z *time.Location, l limit) int {
 	var from, to time.Time
 	switch l.per {
 	case rolling7:
-		return r.rollingMax(t, 7*24*time.Hour, l)
+		return rollingMax(events, t, 7*24*time.Hour, l)
 	case rolling30:
-		return r.rollingMax(t, 30*24*time.Hour, l)
+		return rollingMax(events, t, 30*24*time.Hour, l)
 	case calDay:
 		d := DateOf(t.In(z))
 		from, to = d.In(z, 0, 0), d.AddDays(1).In(z, 0, 0)
@@ -363,7 +381,7 @@ func (r *subjectRules) count(t time.Time, z *time.Location, l limit) int {
 		from, to = Date{d.Year, d.Month, 1}.In(z, 0, 0), time.Date(d.Year, d.Month+1, 1, 0, 0, 0, 0, z)
 	}
 	n := 0
-	for _, e := range r.events {
+	for _, e := range events {
 		if l.matches(e.Kind) && !e.At.Before(from) && e.At.Before(to) {
 			n++
 		}
@@ -393,9 +411,9 @@ func periodName(t time.Time, z *time.Location, p period) string {
 // rollingMax is the largest number of matching events in any window [s, s+span)
 // that also contains t. The fullest such windows start just after t-span, or
 // end just after a later event e (s = e-span+1ns).
-func (r *subjectRules) rollingMax(t time.Time, span time.Duration, l limit) int {
+func rollingMax(events []Event, t time.Time, span time.Duration, l limit) int {
 	starts := []time.Time{t.Add(-span + 1)}
-	for _, e := range r.events {
+	for _, e := range events {
 		if l.matches(e.Kind) && e.At.After(t) && e.At.Before(t.Add(span)) {
 			starts = append(starts, e.At.Add(-span+1))
 		}
@@ -403,7 +421,7 @@ func (r *subjectRules) rollingMax(t time.Time, span time.Duration, l limit) int 
 	best := 0
 	for _, s := range starts {
 		n := 0
-		for _, e := range r.events {
+		for _, e := range events {
 			if l.matches(e.Kind) && !e.At.Before(s) && e.At.Before(s.Add(span)) {
 				n++
 			}
@@ -428,8 +446,10 @@ func (r *subjectRules) next(t time.Time) (time.Time, bool) {
 			cands = append(cands, open)
 		}
 	}
-	for _, e := range r.events {
-		cands = append(cands, e.At.Add(7*24*time.Hour), e.At.Add(30*24*time.Hour))
+	for _, events := range r.series() {
+		for _, e := range events {
+			cands = append(cands, e.At.Add(7*24*time.Hour), e.At.Add(30*24*time.Hour))
+		}
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].Before(cands[j]) })
 	end := t.Add(horizon)

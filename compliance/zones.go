@@ -185,6 +185,9 @@ type Location struct {
 	Zones    []string // IANA zones, sorted west to east
 	Unknown  bool     // no subject known: all Russian zones
 	Source   string   // "address", "phone", "unknown"
+	// Unreadable: an address region was given but names no federal
+	// subject, so the location is unknown (all Russian zones).
+	Unreadable bool
 }
 
 // UnknownLocation is the location of a debtor whose region is not known.

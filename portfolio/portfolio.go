@@ -33,7 +33,7 @@ type Debtor struct {
 	Address   string        // as written
 	Collector string        // the responsible collector, as written
 	DebtKop   int64         // debt in kopecks (0: not given)
-	Phones    phonenum.List // Russian numbers, in file order, without duplicates
+	Phones    phonenum.List // numbers in file order, without duplicates (foreign ones too)
 	Lines     []int         // the file lines this debtor was built from
 }
 
@@ -433,6 +433,22 @@ func parseRow(rec []string, cols []field, width int) (d Debtor, warns []string, 
 	return d, warns, ""
 }
 
+// MatchKey is what records of one person share across contracts: the full
+// name folded (case, ё/е, punctuation and spacing do not count) and the birth
+// date (YYYY-MM-DD). Without both it is empty: a name alone is too common to
+// merge people on. The store merges records with one match key, or one phone,
+// into one person (store.ImportDebtors; docs/PERSONS.md).
+func MatchKey(name, birthDate string) string {
+	birthDate = strings.TrimSpace(birthDate)
+	words := strings.FieldsFunc(strings.ReplaceAll(strings.ToLower(name), "ё", "е"), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if len(words) == 0 || birthDate == "" {
+		return ""
+	}
+	return strings.Join(words, " ") + "|" + birthDate
+}
+
 func appendNew(ps []phonenum.Number, p phonenum.Number) []phonenum.Number {
 	for _, q := range ps {
 		if q == p {
@@ -444,8 +460,9 @@ func appendNew(ps []phonenum.Number, p phonenum.Number) []phonenum.Number {
 
 // SplitPhones reads a cell that may hold several numbers (separated by , ; / |
 // line breaks, or plain spaces between complete numbers) and returns the
-// Russian numbers, plus a description of every part that is not one (masked:
-// it shows only the last two digits).
+// numbers — a foreign "+CC…" one too: the guard calls it only when every
+// Russian zone's window is open — plus a description of every part that is
+// not a number (masked: it shows only the last two digits).
 func SplitPhones(cell string) (phones []phonenum.Number, bad []string) {
 	parts := strings.FieldsFunc(cell, func(r rune) bool {
 		return r == ',' || r == ';' || r == '/' || r == '|' || r == '\n' || r == '\r' || r == '\\'
@@ -455,14 +472,14 @@ func SplitPhones(cell string) (phones []phonenum.Number, bad []string) {
 		if part == "" {
 			continue
 		}
-		if p, err := phonenum.ParseRussian(part); err == nil {
+		if p, err := phonenum.Parse(part); err == nil {
 			phones = append(phones, p)
 			continue
 		} else if ws := strings.Fields(part); len(ws) > 1 {
 			// "89131234567 89137654321": several numbers separated by spaces only.
 			var ok []phonenum.Number
 			for _, w := range ws {
-				p, err := phonenum.ParseRussian(w)
+				p, err := phonenum.Parse(w)
 				if err != nil {
 					ok = nil
 					break

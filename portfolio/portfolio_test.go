@@ -56,7 +56,7 @@ func messy(t testing.TB) []struct {
 		"Кузнецов Пётр,89131112255,,05.06.1975\n" + // same name+birth: merged
 		"Кузнецов Пётр,89131112266,,06.06.1975\n" + // other birth date: another person
 		"Орлова Мария,89131112277 89131112288,,\n" + // two numbers separated by a space
-		"Орлова Мария,+1 555 1234,,\n" // line 6: foreign number
+		"Орлова Мария,+1 555 1234,,\n" // line 6: foreign number, imported
 	mixed := "ФИО;Телефон;Номер договора\n" +
 		"Смирнов;89135550001;A-1\n" +
 		"Смирнов2,89135550002,A-2\n" + // a row with the other separator
@@ -75,9 +75,8 @@ func messy(t testing.TB) []struct {
 			{10, `birth date "31.02.1980": want DD.MM.YYYY or YYYY-MM-DD`},
 			{11, `debt "сто рублей": not an amount`},
 		}}, "utf-8"},
-		{"cp1251-comma", cp1251(t, cpComma), portfolio.Summary{Rows: 5, Accepted: 4, Debtors: 3, Phones: 6, Rejected: []portfolio.Rejection{
-			{6, `no valid phone: parse phone "***34": not a Russian number (want +7 and 10 digits)`},
-		}}, "cp1251"},
+		// a foreign number is imported: the guard places it in every Russian zone
+		{"cp1251-comma", cp1251(t, cpComma), portfolio.Summary{Rows: 5, Accepted: 5, Debtors: 3, Phones: 7, Rejected: []portfolio.Rejection{}}, "cp1251"},
 		{"excel-sep-line-and-title", []byte("sep=,\r\nРеестр должников на 01.11.2026\r\n\r\nФИО,Телефон\r\nА,89131234567\r\nБ,нет\r\n"),
 			portfolio.Summary{Rows: 2, Accepted: 1, Debtors: 1, Phones: 1, Rejected: []portfolio.Rejection{
 				{6, `no valid phone: parse phone "***": unexpected character 'н'`}}}, "utf-8"},
@@ -154,7 +153,7 @@ func TestSplitPhones(t *testing.T) {
 		{"+7 (913) 123-45-67", numbers("+79131234567"), ""},
 		{"8 913 123 45 67; 79131234568 / 9131234569", numbers("+79131234567", "+79131234568", "+79131234569"), ""},
 		{"89131234567 89131234568", numbers("+79131234567", "+79131234568"), ""},
-		{"+44 20 7946 0958", nil, `parse phone "***58": not a Russian number`},
+		{"+44 20 7946 0958", numbers("+442079460958"), ""}, // foreign: a number like any other
 		{"89131234567, нет", numbers("+79131234567"), `parse phone "***": unexpected character`},
 		{"0", nil, `parse phone "***": want +7`},
 	} {
@@ -242,4 +241,55 @@ func BenchmarkParse100k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(100000*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// TestImportUnplaceable: a row the numbering plan or the zone table cannot
+// place is imported (the guard decides it in every Russian zone); only a
+// malformed number rejects the row, naming its line.
+func TestImportUnplaceable(t *testing.T) {
+	for _, c := range []struct {
+		name, row string
+		reject    string // "": imported
+	}{
+		{"foreign number", "Смит Джон;+44 20 7946 0958;", ""},
+		{"unknown Russian range", "Петров Пётр;+7 999 000 00 01;г. Москва", ""},
+		{"empty region", "Петров Пётр;+7 916 000 00 02;", ""},
+		{"garbage region", "Петров Пётр;+7 916 000 00 03;Нарния, ул. Ленина 1", ""},
+		{"malformed number", "Петров Пётр;+7 916 12x 00 04;г. Москва", "no valid phone: parse phone"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := portfolio.Parse(strings.NewReader("ФИО;Телефон;Регион\n"+c.row+"\n"), "p.csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.reject == "" {
+				if len(res.Debtors) != 1 || len(res.Rejected) != 0 || len(res.Debtors[0].Phones) != 1 {
+					t.Fatalf("not imported: %+v", res)
+				}
+				return
+			}
+			if len(res.Debtors) != 0 || len(res.Rejected) != 1 || res.Rejected[0].Line != 2 || !strings.HasPrefix(res.Rejected[0].Reason, c.reject) {
+				t.Fatalf("rejected %+v, want line 2: %s", res.Rejected, c.reject)
+			}
+		})
+	}
+}
+
+// TestMatchKey: one person's name spelled with other case, ё/е, spacing and
+// punctuation gives one key; no birth date or no name gives none.
+func TestMatchKey(t *testing.T) {
+	want := portfolio.MatchKey("Ковалёв Пётр Сергеевич", "1980-02-01")
+	for _, name := range []string{"КОВАЛЕВ ПЕТР СЕРГЕЕВИЧ", "  ковалев   пётр  сергеевич ", "Ковалев, Петр Сергеевич."} {
+		if got := portfolio.MatchKey(name, "1980-02-01"); got != want {
+			t.Errorf("%q: %q, want %q", name, got, want)
+		}
+	}
+	for _, c := range [][2]string{{"Ковалёв Пётр", ""}, {"", "1980-02-01"}, {" . ", "1980-02-01"}} {
+		if got := portfolio.MatchKey(c[0], c[1]); got != "" {
+			t.Errorf("%q %q: %q, want none", c[0], c[1], got)
+		}
+	}
+	if portfolio.MatchKey("Ковалёв Пётр", "1980-02-02") == portfolio.MatchKey("Ковалёв Пётр", "1980-02-01") {
+		t.Error("two birth dates, one key")
+	}
 }

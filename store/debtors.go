@@ -15,6 +15,13 @@ type Debtor struct {
 	Region   string // address region as written (resolved by compliance)
 	District string
 	Phones   []string
+	// PersonID is the human behind this record (persons.go): records of
+	// one person share it, and the 230-FZ limits count per person. Empty
+	// on upsert: the record is a person of its own (a stored one keeps its).
+	PersonID string
+	// MatchKey is the normalised name and birth date an import merges
+	// records by (portfolio.MatchKey); empty: merge by phone only.
+	MatchKey string
 }
 
 // Block is a standing prohibition on interaction with a debtor, or with one of
@@ -39,9 +46,14 @@ func (db *DB) UpsertDebtor(ctx context.Context, d Debtor) error {
 		return fmt.Errorf("upsert debtor %s: %w", d.ID, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO debtors (id, name, region, district, created_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET name = excluded.name, region = excluded.region, district = excluded.district`),
-		d.ID, d.Name, d.Region, d.District, time.Now().UnixNano()); err != nil {
+	person := d.PersonID
+	if person == "" {
+		person = d.ID
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO debtors (id, name, region, district, created_at, person_id, match_key) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, region = excluded.region, district = excluded.district, match_key = excluded.match_key,
+		person_id = CASE WHEN ? <> '' AND debtors.person_manual = 0 THEN excluded.person_id ELSE debtors.person_id END`),
+		d.ID, d.Name, d.Region, d.District, time.Now().UnixNano(), person, d.MatchKey, d.PersonID); err != nil {
 		return fmt.Errorf("upsert debtor %s: %w", d.ID, err)
 	}
 	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM phones WHERE debtor_id = ?`), d.ID); err != nil {
@@ -71,26 +83,14 @@ func (db *DB) Debtor(ctx context.Context, id string) (Debtor, error) {
 
 func (db *DB) debtor(ctx context.Context, q querier, id string) (Debtor, error) {
 	d := Debtor{ID: id}
-	err := q.QueryRowContext(ctx, db.q(`SELECT name, region, district FROM debtors WHERE id = ?`), id).Scan(&d.Name, &d.Region, &d.District)
+	err := q.QueryRowContext(ctx, db.q(`SELECT name, region, district, person_id, match_key FROM debtors WHERE id = ?`), id).Scan(&d.Name, &d.Region, &d.District, &d.PersonID, &d.MatchKey)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Debtor{}, fmt.Errorf("debtor %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return Debtor{}, fmt.Errorf("debtor %s: %w", id, err)
 	}
-	rows, err := q.QueryContext(ctx, db.q(`SELECT phone FROM phones WHERE debtor_id = ? ORDER BY position`), id)
-	if err != nil {
-		return Debtor{}, fmt.Errorf("debtor %s: phones: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return Debtor{}, fmt.Errorf("debtor %s: phones: %w", id, err)
-		}
-		d.Phones = append(d.Phones, p)
-	}
-	if err := rows.Err(); err != nil {
+	if d.Phones, err = db.texts(ctx, q, `SELECT phone FROM phones WHERE debtor_id = ? ORDER BY position`, id); err != nil {
 		return Debtor{}, fmt.Errorf("debtor %s: phones: %w", id, err)
 	}
 	return d, nil

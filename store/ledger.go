@@ -33,6 +33,9 @@ type LedgerEntry struct {
 	// AnsweredAt is when the call was answered (zero: not, or not a call):
 	// an answered entry that expires counts as a conversation, not an attempt.
 	AnsweredAt time.Time
+	// PersonID is the debtor's person when the entry was made: the limits
+	// count per person (persons.go).
+	PersonID string
 }
 
 // AuditRecord is one guard decision, kept forever.
@@ -96,7 +99,7 @@ func (t *Tx) Blocks(ctx context.Context, at time.Time) ([]Block, error) {
 	return t.db.blocks(ctx, t.tx, t.debtorID, at)
 }
 
-const entryCols = `id, debtor_id, channel, kind, state, at, expires_at, closed_at, holder, phone, call_id, answered_at`
+const entryCols = `id, debtor_id, channel, kind, state, at, expires_at, closed_at, holder, phone, call_id, answered_at, person_id`
 
 func scanEntries(rows *sql.Rows) ([]LedgerEntry, error) {
 	defer rows.Close()
@@ -104,7 +107,7 @@ func scanEntries(rows *sql.Rows) ([]LedgerEntry, error) {
 	for rows.Next() {
 		var e LedgerEntry
 		var at, exp, closed, answered int64
-		if err := rows.Scan(&e.ID, &e.DebtorID, &e.Channel, &e.Kind, &e.State, &at, &exp, &closed, &e.Holder, &e.Phone, &e.CallID, &answered); err != nil {
+		if err := rows.Scan(&e.ID, &e.DebtorID, &e.Channel, &e.Kind, &e.State, &at, &exp, &closed, &e.Holder, &e.Phone, &e.CallID, &answered, &e.PersonID); err != nil {
 			return nil, err
 		}
 		e.At, e.ExpiresAt, e.ClosedAt, e.AnsweredAt = fromNS(at), fromNS(exp), fromNS(closed), fromNS(answered)
@@ -148,8 +151,12 @@ func (t *Tx) InsertEntry(ctx context.Context, e LedgerEntry) error {
 	if e.DebtorID != t.debtorID {
 		return fmt.Errorf("ledger %s: insert entry for %s outside its lock", t.debtorID, e.DebtorID)
 	}
-	_, err := t.tx.ExecContext(ctx, t.db.q(`INSERT INTO ledger (`+entryCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		e.ID, e.DebtorID, e.Channel, e.Kind, e.State, ns(e.At), ns(e.ExpiresAt), ns(e.ClosedAt), e.Holder, e.Phone, e.CallID, ns(e.AnsweredAt))
+	person := e.PersonID
+	if person == "" {
+		person = e.DebtorID // a debtor without a person is one of its own
+	}
+	_, err := t.tx.ExecContext(ctx, t.db.q(`INSERT INTO ledger (`+entryCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		e.ID, e.DebtorID, e.Channel, e.Kind, e.State, ns(e.At), ns(e.ExpiresAt), ns(e.ClosedAt), e.Holder, e.Phone, e.CallID, ns(e.AnsweredAt), person)
 	if err != nil {
 		return fmt.Errorf("ledger %s: insert entry: %w", t.debtorID, err)
 	}

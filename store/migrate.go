@@ -123,6 +123,9 @@ var migrations = []string{
 	// 5: when a reserved call was answered (0: not): an answered reservation
 	// that expires (its node died mid-call) counts as a conversation
 	`ALTER TABLE ledger ADD COLUMN answered_at BIGINT NOT NULL DEFAULT 0`,
+	// 6: persons (persons.go): the 230-FZ limits count per person and per
+	// number, not per contract
+	personSchema,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

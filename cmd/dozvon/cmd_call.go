@@ -11,6 +11,7 @@ import (
 
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/config"
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/report"
 
 	"github.com/dozvon/dozvon/scripts"
@@ -62,6 +63,12 @@ func cmdCall(ctx context.Context, e env, args []string) int {
 	fail := e.fail("call", 2)
 	if *to == "" {
 		return fail(errors.New("--to is required"))
+	}
+	if !strings.HasPrefix(*to, "sip:") && !strings.HasPrefix(*to, "sips:") {
+		// not a SIP URI: it must be a phone number (a foreign one is fine: the guard decides it)
+		if _, err := phonenum.Parse(*to); err != nil {
+			return fail(fmt.Errorf("--to: %w", err))
+		}
 	}
 	cfg, err := config.Load(*cfgPath, e.getenv)
 	if err != nil {

@@ -89,7 +89,7 @@ func TestComplianceCheckBadInput(t *testing.T) {
 		{"channel", `{"debtor":{"id":"d1"},"at":"2026-11-23T01:30:00Z","channel":"fax"}`, `field "channel" = "fax"`},
 		{"block", `{"debtor":{"id":"d1","blocks":["holiday"]},"at":"2026-11-23T01:30:00Z","channel":"robot_call"}`, `field "debtor.blocks[0]" = "holiday"`},
 		{"policy", `{"debtor":{"id":"d1"},"at":"2026-11-23T01:30:00Z","channel":"robot_call","policy":{"margin_start_min":-5}}`, `field "policy.margin_start_min" = -5`},
-		{"region", `{"debtor":{"id":"d1","region":"Нарния"},"at":"2026-11-23T01:30:00Z","channel":"robot_call"}`, `"Нарния"`},
+		{"call phone", `{"debtor":{"id":"d1"},"phone":"+7 913 12x 45 67","at":"2026-11-23T01:30:00Z","channel":"robot_call"}`, `field "phone"`},
 		{"no id", `{"debtor":{},"at":"2026-11-23T01:30:00Z","channel":"robot_call"}`, `field "debtor.id" is empty`},
 	}
 	for _, tt := range tests {
@@ -100,6 +100,15 @@ func TestComplianceCheckBadInput(t *testing.T) {
 	}
 	if code, _, _ := runCmd(t, cmdCompliance, "", noDB); code != 2 {
 		t.Errorf("no subcommand: exit %d", code)
+	}
+	// A region nobody can read, or a foreign number, is a decision in every Russian zone, not bad input.
+	for _, in := range []string{
+		`{"debtor":{"id":"d1","region":"Нарния"},"at":"2026-11-23T01:30:00Z","channel":"robot_call"}`,
+		`{"debtor":{"id":"d1"},"phone":"+44 20 7946 0958","at":"2026-11-23T01:30:00Z","channel":"robot_call"}`,
+	} {
+		if code, out, errs := runCmd(t, cmdCompliance, in, noDB, "check"); code != 0 || !strings.Contains(out, `"zone_source":"unknown"`) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want a decision in every zone", in, code, out, errs)
+		}
 	}
 }
 
@@ -133,6 +142,10 @@ func TestNumplanImportLookup(t *testing.T) {
 	}
 	if code, _, errs := runCmd(t, cmdNumplan, "", vars, "lookup", "12345"); code != 2 || !strings.Contains(errs, "parse phone") {
 		t.Fatalf("bad number: %d %s", code, errs)
+	}
+	// A foreign number is looked up, not refused: the plan places it nowhere (exit 1, like an unknown range).
+	if code, out, errs := runCmd(t, cmdNumplan, "", vars, "lookup", "+44 20 7946 0958"); code != 1 || !strings.Contains(out, "not in the numbering plan") {
+		t.Fatalf("foreign number: %d %s %s", code, out, errs)
 	}
 }
 

@@ -77,7 +77,7 @@ func numplanLookup(ctx context.Context, e env, dsn string, numbers []string) int
 	}
 	code := 0
 	for _, n := range numbers {
-		p, err := phonenum.ParseRussian(n)
+		p, err := phonenum.Parse(n) // a foreign number is looked up too: the plan places it nowhere
 		if err != nil {
 			code = e.fail("numplan", 2)(err)
 			continue
