@@ -46,6 +46,8 @@ type Call struct {
 	live   atomic.Bool                   // answered: send, record and hand frames to the handler
 	codec  diagomedia.Codec
 	dtmfPT int // -1 when telephone-event was not negotiated
+	// rtpSource is Config.RTPSource: whose datagrams are this call's media.
+	rtpSource string
 
 	ssrc      uint32
 	seq       uint16
@@ -91,6 +93,7 @@ type callOptions struct {
 	id, callID, dir, remote string
 	recordPath              string
 	mediaTimeout            time.Duration
+	rtpSource               string
 	pacer                   *media.Pacer // nil: a goroutine and timer of its own
 	jitterFrames            int
 	log                     *slog.Logger
@@ -130,6 +133,7 @@ func newCall(d dialogControl, rtpFn func() *diagomedia.RTPSession, o callOptions
 		peerIn:    make(chan []int16, 8),
 
 		mediaTimeout: o.mediaTimeout,
+		rtpSource:    o.rtpSource,
 	}
 	c.rtp.Store(sess)
 	c.live.Store(!o.early)

@@ -27,6 +27,7 @@ func (c *Call) readLoop() {
 	pcm := make([]int16, maxPacketSamples)
 	var pkt rtp.Packet
 	sess := c.rtp.Load()
+	latch := newSourceLatch(c.rtpSource, sess.Sess.Raddr)
 	for {
 		n, err := sess.ReadRTP(buf, &pkt)
 		if err != nil {
@@ -37,6 +38,7 @@ func (c *Call) readLoop() {
 				// The session was replaced (200 OK after early media) or closed.
 				if next := c.rtpFn(); next != nil && next != sess {
 					sess = next
+					latch = newSourceLatch(c.rtpSource, sess.Sess.Raddr)
 					continue
 				}
 				return
@@ -45,6 +47,22 @@ func (c *Call) readLoop() {
 			c.stats.Garbage++
 			c.mu.Unlock()
 			continue
+		}
+		// Only the negotiated peer's datagrams are media: anyone who guesses
+		// the port must not be heard, nor press keys on the call.
+		// ReadRTPFromAddr belongs to this goroutine, the session's only reader.
+		ok, moved := latch.accept(sess.Sess.ReadRTPFromAddr)
+		if !ok {
+			c.mu.Lock()
+			c.stats.ForeignSource++
+			c.mu.Unlock()
+			continue
+		}
+		if moved {
+			c.mu.Lock()
+			c.locked = false // a new source is a new stream: lock its SSRC afresh
+			c.jb.Reset()
+			c.mu.Unlock()
 		}
 		if n == 0 {
 			c.countDropped()
@@ -73,7 +91,7 @@ func (c *Call) readLoop() {
 				c.lastArr, c.lastSeq = now, pkt.SequenceNumber
 				obs = c.observer
 			} else {
-				c.stats.Dropped++
+				c.stats.ForeignSSRC++
 			}
 			c.mu.Unlock()
 			if obs != nil {
@@ -85,8 +103,10 @@ func (c *Call) readLoop() {
 	}
 }
 
-// acceptSSRC locks onto the first audio source. Another SSRC is accepted only
-// when the locked one has been silent for 500 ms (a legitimate source change);
+// acceptSSRC locks onto the first stream (audio or telephone-event) of the
+// latched source. Another SSRC is accepted only when the locked one has been
+// silent for 500 ms — a legitimate change (a B2BUA switching legs) from the
+// same address, since readLoop has already dropped every other address;
 // otherwise its packets are dropped. Called with c.mu held.
 func (c *Call) acceptSSRC(ssrc uint32) bool {
 	now := time.Now()

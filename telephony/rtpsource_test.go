@@ -1,0 +1,168 @@
+package telephony
+
+import (
+	"context"
+	"net"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	diagomedia "github.com/emiago/diago/media"
+	"github.com/pion/rtp"
+)
+
+// TestForeignRTPIgnored: once a call is up, a second socket on another port
+// sends loud audio and a telephone-event "1" into the call's RTP port, under
+// a stranger's SSRC and under the real peer's own SSRC. None of it reaches
+// the call — no digit, no audio in the received stream — every packet is
+// counted as foreign, and the real peer's digit still arrives.
+func TestForeignRTPIgnored(t *testing.T) {
+	t.Parallel()
+	answered := make(chan *Call, 1)
+	sendDigit := make(chan struct{})
+	callee := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
+		call, err := in.Answer(ctx)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		answered <- call
+		select {
+		case <-sendDigit:
+			if err := call.SendDTMF('5'); err != nil {
+				t.Error(err)
+			}
+		case <-call.Done():
+		}
+		<-call.Done()
+	})
+	caller := newTestUA(t, Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	call, _, err := caller.Dial(ctx, DialRequest{To: callee.URI("x")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer call.Hangup(context.Background())
+	peer := <-answered
+	if call.dtmfPT < 0 {
+		t.Fatal("telephone-event was not negotiated")
+	}
+	var loud atomic.Int64 // the peer sends silence: anything loud came from the stranger
+	call.SetHandler(func(f []int16, _ time.Duration, _ bool) {
+		if rms(f) > 1000 {
+			loud.Add(1)
+		}
+	})
+	// Wait until the peer's stream is latched, as it is on a real call
+	// before anyone could guess the port.
+	waitFor(t, "the peer's first audio", func() bool { return call.Stats().FramesReceived > 0 })
+
+	conn, err := net.Dial("udp", call.LocalRTPAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	sent := 0
+	send := func(p rtp.Packet) {
+		b, err := p.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Write(b); err != nil {
+			t.Fatal(err)
+		}
+		sent++
+	}
+	loudFrame := make([]byte, frameSamples)
+	g711Of(call.codec).Encode(loudFrame, tone(1000, FrameDuration, 12000))
+	for _, ssrc := range []uint32{0xdeadbeef, peer.ssrc} {
+		seq, ts := uint16(100), uint32(8000)
+		for i := 0; i < 25; i++ {
+			send(rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: call.codec.PayloadType, SSRC: ssrc,
+				SequenceNumber: seq, Timestamp: ts, Marker: i == 0}, Payload: loudFrame})
+			seq++
+			ts += frameSamples
+		}
+		for i, ev := range diagomedia.RTPDTMFEncode8000('1') {
+			send(rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: uint8(call.dtmfPT), SSRC: ssrc,
+				SequenceNumber: seq, Timestamp: ts, Marker: i == 0}, Payload: diagomedia.DTMFEncode(ev)})
+			seq++
+		}
+	}
+	waitFor(t, "every stranger's packet counted", func() bool { return call.Stats().ForeignSource >= int64(sent) })
+
+	close(sendDigit)
+	select {
+	case d := <-call.DTMF():
+		if d != '5' {
+			t.Fatalf("the call heard digit %q first, want the peer's 5 (the stranger's 1 got through)", d)
+		}
+	case <-ctx.Done():
+		t.Fatalf("the peer's digit never arrived; stats %+v", call.Stats())
+	}
+	select {
+	case d := <-call.DTMF():
+		t.Fatalf("an extra digit %q arrived", d)
+	default:
+	}
+	// The digit took at least 160 ms to arrive, so the stranger's audio,
+	// sent before it, would have been played out by now.
+	if n := loud.Load(); n > 0 {
+		t.Fatalf("%d loud frames of the stranger's audio reached the call", n)
+	}
+	if st := call.Stats(); st.ForeignSource != int64(sent) || st.DTMF != 1 {
+		t.Fatalf("stats: foreign source %d (want %d), dtmf %d (want 1)", st.ForeignSource, sent, st.DTMF)
+	}
+}
+
+// waitFor polls cond until it holds (10 s at most).
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestSourceLatch: which datagram sources each RTPSource mode takes.
+func TestSourceLatch(t *testing.T) {
+	t.Parallel()
+	sdp := net.UDPAddr{IP: net.ParseIP("192.0.2.10"), Port: 4000}
+	samePort := &net.UDPAddr{IP: net.ParseIP("192.0.2.10"), Port: 4000}
+	sameHost := &net.UDPAddr{IP: net.ParseIP("192.0.2.10"), Port: 4010}
+	nat := &net.UDPAddr{IP: net.ParseIP("198.51.100.7"), Port: 30000}
+	other := &net.UDPAddr{IP: net.ParseIP("203.0.113.9"), Port: 5000}
+	type step struct {
+		from      net.Addr
+		ok, moved bool
+	}
+	for _, tc := range []struct {
+		name, mode string
+		steps      []step
+	}{
+		{"strict takes the SDP address only", RTPSourceStrict, []step{
+			{sameHost, false, false}, {nat, false, false}, {samePort, true, false}, {samePort, true, false}}},
+		{"latch: the SDP address first, then no one else", RTPSourceLatch, []step{
+			{samePort, true, false}, {sameHost, false, false}, {other, false, false}, {samePort, true, false}}},
+		{"latch: another port on the SDP host until the SDP address speaks", RTPSourceLatch, []step{
+			{other, false, false}, {sameHost, true, false}, {nat, false, false}, {sameHost, true, false},
+			{samePort, true, true}, {sameHost, false, false}}},
+		{"first: anyone first, the SDP address wins", RTPSourceFirst, []step{
+			{nat, true, false}, {other, false, false}, {nat, true, false}, {samePort, true, true}, {nat, false, false}}},
+		{"not UDP", RTPSourceFirst, []step{{&net.TCPAddr{IP: sdp.IP, Port: sdp.Port}, false, false}, {nil, false, false}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := newSourceLatch(tc.mode, sdp)
+			for i, s := range tc.steps {
+				ok, moved := l.accept(s.from)
+				if ok != s.ok || moved != s.moved {
+					t.Fatalf("step %d from %v: ok %v moved %v, want %v %v", i, s.from, ok, moved, s.ok, s.moved)
+				}
+			}
+		})
+	}
+}
