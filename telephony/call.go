@@ -204,7 +204,8 @@ func (c *Call) goLive() {
 func (c *Call) Done() <-chan struct{} { return c.done }
 
 // EndReason says who ended the call: "local", "remote", "media_timeout"
-// (no RTP for Config.MediaTimeout) or "media" (a fault in the media loop).
+// (no RTP for Config.MediaTimeout) or "media" (a fault — a recovered panic —
+// in the media loop or the RTP read loop).
 func (c *Call) EndReason() string {
 	if v, ok := c.endReason.Load().(string); ok {
 		return v

@@ -6,6 +6,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/dozvon/dozvon/internal/safe"
 	diagomedia "github.com/emiago/diago/media"
 	"github.com/pion/rtp"
 )
@@ -23,6 +24,12 @@ func (c *Call) SetPacketObserver(o PacketObserver) {
 }
 
 func (c *Call) readLoop() {
+	// A fault here (a packet observer, a malformed packet's decoding) ends
+	// this call only, as a media fault: the robot reads it as a failed call.
+	defer safe.Recover(c.log, "telephony rtp read loop", func(*safe.Panic) {
+		c.endReason.CompareAndSwap(nil, "media")
+		c.stopLoop()
+	})
 	buf := make([]byte, diagomedia.RTPBufSize)
 	pcm := make([]int16, maxPacketSamples)
 	var pkt rtp.Packet
