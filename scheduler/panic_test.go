@@ -1,0 +1,114 @@
+package scheduler_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/scheduler"
+	"github.com/dozvon/dozvon/scripts"
+	"github.com/dozvon/dozvon/store"
+)
+
+// panickingDialer is a test double: the first call to boom panics inside
+// the dialer (a bug anywhere in the call path); every other call is the
+// scripted one.
+type panickingDialer struct {
+	*scriptedDialer
+	boom string
+}
+
+func (d *panickingDialer) Dial(ctx context.Context, c scheduler.Call) (scheduler.Attempt, error) {
+	a, err := d.scriptedDialer.Dial(ctx, c)
+	d.mu.Lock()
+	first := len(d.calls[d.boom]) == 1
+	d.mu.Unlock()
+	if c.Task.Phone == d.boom && first {
+		panic("call path fault")
+	}
+	return a, err
+}
+
+// TestPanickedCallIsRetried: a call that panics while other calls run ends
+// "failed" in the task's history and the task is rescheduled by the failed
+// rule; the run and the other tasks carry on. The panicked call's
+// reservation is left open to expire into what the ledger knows of it, so
+// until then the guard counts it as the worst case (a conversation) and puts
+// the retry off to the next day: a call that may have been a conversation is
+// never followed by another the same day.
+func TestPanickedCallIsRetried(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := openStore(t)
+	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // 11:00 in Moscow
+	clk := clock.NewSim(start)
+	guard, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	debtors := []store.Debtor{
+		{ID: "boom", Region: "г. Москва", Phones: []string{"+79160000001"}},
+		{ID: "a", Region: "г. Москва", Phones: []string{"+79160000002"}},
+		{ID: "b", Region: "г. Москва", Phones: []string{"+79160000003"}},
+	}
+	for _, d := range debtors {
+		if err := db.UpsertDebtor(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ok := answered(scripts.OutcomeIdentified, nil)
+	dialer := &panickingDialer{boom: "+79160000001", scriptedDialer: newDialer(t, clk, map[string][]scheduler.Attempt{
+		"+79160000001": {ok}, "+79160000002": {ok}, "+79160000003": {ok}})}
+	failedAfter := 5 * time.Minute
+	var mu sync.Mutex
+	cfg := scheduler.Config{Script: "verify_contact.yaml", Retry: scheduler.RetryRules{MaxPerPhone: 3, Failed: scheduler.Duration(failedAfter)}}
+	if _, err := scheduler.CreateCampaign(ctx, db, "panic", "panic", cfg, debtors, start); err != nil {
+		t.Fatal(err)
+	}
+	var panicked []scheduler.Event
+	s, err := scheduler.New(scheduler.Options{Store: db, Guard: guard, Dialer: dialer, Clock: clk, Channels: 3,
+		OnEvent: func(e scheduler.Event) { // called on the tasks' goroutines
+			if e.Err != nil && strings.Contains(e.Err.Error(), "panic in scheduler call") {
+				mu.Lock()
+				panicked = append(panicked, e)
+				mu.Unlock()
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(ctx, start.Add(30*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(panicked) != 1 || panicked[0].Update.LastResult != scheduler.ResultFailed || !panicked[0].Update.DueAt.Equal(start.Add(failedAfter)) {
+		t.Fatalf("panicked calls' events %+v, want one, failed, due after the failed rule's %v", panicked, failedAfter)
+	}
+	tasks, _ := db.Tasks(ctx, "panic")
+	for _, tk := range tasks {
+		calls, err := db.TaskCalls(ctx, tk.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tk.State != store.TaskDone || tk.Outcome != "identified" {
+			t.Errorf("%s: %s %q (%s), want done identified", tk.Phone, tk.State, tk.Outcome, tk.Reason)
+		}
+		if tk.Phone != dialer.boom {
+			if len(calls) != 1 {
+				t.Errorf("%s: %d calls, want 1", tk.Phone, len(calls))
+			}
+			continue
+		}
+		if len(calls) != 2 || calls[0].Result != scheduler.ResultFailed || calls[1].Result != scheduler.ResultAnswered {
+			t.Fatalf("%s: calls %+v, want a failed one, then the retry answered", tk.Phone, calls)
+		}
+		if calls[1].At.Before(start.Add(20 * time.Hour)) {
+			t.Errorf("%s: retried at %v, the day of a call that may have been a conversation", tk.Phone, calls[1].At)
+		}
+	}
+}
