@@ -13,7 +13,6 @@ import (
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
 	"github.com/dozvon/dozvon/testcalls"
-	"github.com/dozvon/dozvon/tts"
 )
 
 // explodingRecognizer is a test double around the simulated phones'
@@ -58,30 +57,29 @@ func TestPanicsInASweep(t *testing.T) {
 	r := newRig(t, start)
 	ctx, db := r.ctx, r.db
 	yes := testcalls.Behaviour{Ring: 100 * time.Millisecond, Steps: []testcalls.Step{{Say: "да, это я"}, {Say: "да, удобно"}}}
-	behaviours := map[string]testcalls.Behaviour{
-		"+79160000031": yes,
-		"+79160000032": {Ring: 100 * time.Millisecond, Steps: []testcalls.Step{{Say: "взрыв"}}},
-		"+79160000033": yes,
+	people := []struct {
+		id, name, phone string
+		b               testcalls.Behaviour
+	}{
+		{"ok", "Иванов Иван Иванович", "+79160000031", yes},
+		{"boom", "Петрова Анна Сергеевна", "+79160000032", testcalls.Behaviour{Ring: 100 * time.Millisecond, Steps: []testcalls.Step{{Say: "взрыв"}}}},
+		{"sub", "Сидоров Пётр Петрович", "+79160000033", yes},
 	}
+	var debtors []store.Debtor
 	var host string
-	for p, b := range behaviours {
-		uri := r.phones.Phone(p, b)
+	for _, p := range people {
+		uri := r.phones.Phone(p.phone, p.b)
 		host = uri[strings.Index(uri, "@")+1:]
+		d := store.Debtor{ID: p.id, Name: p.name, Region: "г. Москва", Phones: []string{p.phone}}
+		if err := db.UpsertDebtor(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		debtors = append(debtors, d)
 	}
 	ua, err := telephony.New(ctx, telephony.Config{Name: "dozvon", Listen: r.loop, RecordDir: t.TempDir(),
 		Trunks: []telephony.Trunk{{Name: "t", Host: host}}}, nil)
 	if err != nil {
 		t.Fatal(err)
-	}
-	debtors := []store.Debtor{
-		{ID: "ok", Name: "Иванов Иван Иванович", Region: "г. Москва", Phones: []string{"+79160000031"}},
-		{ID: "boom", Name: "Петрова Анна Сергеевна", Region: "г. Москва", Phones: []string{"+79160000032"}},
-		{ID: "sub", Name: "Сидоров Пётр Петрович", Region: "г. Москва", Phones: []string{"+79160000033"}},
-	}
-	for _, d := range debtors {
-		if err := db.UpsertDebtor(ctx, d); err != nil {
-			t.Fatal(err)
-		}
 	}
 	cfg := scheduler.Config{Script: verifyContact, Retry: scheduler.RetryRules{MaxPerPhone: 2}}
 	if _, err := scheduler.CreateCampaign(ctx, db, "panics", "panics", cfg, debtors, start); err != nil {
@@ -89,7 +87,7 @@ func TestPanicsInASweep(t *testing.T) {
 	}
 	flow, err := callflow.New(callflow.Config{
 		UA: ua, Guard: r.guard, Calls: db, Clock: r.clock, RingTimeout: 5 * time.Second, Events: panickingSubscriber{debtor: "sub"},
-		Voice: robot.VoiceConfig{Voice: r.voice, LoadAudio: tts.LoadAudioFile},
+		Voice: robot.VoiceConfig{Voice: r.voice},
 		Recognizer: func(callID string) asr.Recognizer {
 			return explodingRecognizer{r.phones.Board().Recognizer(callID)}
 		},

@@ -58,13 +58,13 @@ func (silentVoice) Synthesize(context.Context, string) (tts.Audio, error) {
 // debtor presses 1 and 1, runs to "identified", and the process lives on.
 func TestPanicsEndOnlyTheirCall(t *testing.T) {
 	t.Parallel()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	loop := []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
 	script, err := scripts.Load(filepath.Join("..", "scripts", "verify_contact.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	loop := []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
 	phones, err := telephony.New(ctx, telephony.Config{Name: "phones", Listen: loop}, nil)
 	if err != nil {
 		t.Fatal(err)

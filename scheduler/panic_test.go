@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -43,22 +44,19 @@ func (d *panickingDialer) Dial(ctx context.Context, c scheduler.Call) (scheduler
 func TestPanickedCallIsRetried(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db := openStore(t)
-	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // 11:00 in Moscow
-	clk := clock.NewSim(start)
+	clk := clock.NewSim(time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)) // 11:00 in Moscow
+	start, db := clk.Now(), openStore(t)
 	guard, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
-	debtors := []store.Debtor{
-		{ID: "boom", Region: "г. Москва", Phones: []string{"+79160000001"}},
-		{ID: "a", Region: "г. Москва", Phones: []string{"+79160000002"}},
-		{ID: "b", Region: "г. Москва", Phones: []string{"+79160000003"}},
-	}
-	for _, d := range debtors {
+	var debtors []store.Debtor
+	for i, id := range []string{"boom", "a", "b"} {
+		d := store.Debtor{ID: id, Region: "г. Москва", Phones: []string{fmt.Sprintf("+7916000000%d", i+1)}}
 		if err := db.UpsertDebtor(ctx, d); err != nil {
 			t.Fatal(err)
 		}
+		debtors = append(debtors, d)
 	}
 	ok := answered(scripts.OutcomeIdentified, nil)
 	dialer := &panickingDialer{boom: "+79160000001", scriptedDialer: newDialer(t, clk, map[string][]scheduler.Attempt{

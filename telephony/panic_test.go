@@ -11,23 +11,10 @@ import (
 // and a second call on the same user agents live on.
 func TestReadLoopPanicEndsOnlyItsCall(t *testing.T) {
 	t.Parallel()
-	callee := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
-		if call, err := in.Answer(ctx); err == nil {
-			<-call.Done()
-		}
-	})
-	caller := newTestUA(t, Config{})
+	calls := dialAnswering(t, func(*Call) {}, "a", "b")
+	doomed, other := calls[0], calls[1]
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	doomed, _, err := caller.Dial(ctx, DialRequest{To: callee.URI("a")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, _, err := caller.Dial(ctx, DialRequest{To: callee.URI("b")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Hangup(context.Background())
 	doomed.SetPacketObserver(func(time.Time, []int16) { panic("observer fault") })
 	select {
 	case <-doomed.Done():

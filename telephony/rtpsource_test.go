@@ -20,30 +20,18 @@ func TestForeignRTPIgnored(t *testing.T) {
 	t.Parallel()
 	answered := make(chan *Call, 1)
 	sendDigit := make(chan struct{})
-	callee := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
-		call, err := in.Answer(ctx)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		answered <- call
+	call := dialAnswering(t, func(peer *Call) {
+		answered <- peer
 		select {
 		case <-sendDigit:
-			if err := call.SendDTMF('5'); err != nil {
+			if err := peer.SendDTMF('5'); err != nil {
 				t.Error(err)
 			}
-		case <-call.Done():
+		case <-peer.Done():
 		}
-		<-call.Done()
-	})
-	caller := newTestUA(t, Config{})
+	}, "x")[0]
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	call, _, err := caller.Dial(ctx, DialRequest{To: callee.URI("x")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer call.Hangup(context.Background())
 	peer := <-answered
 	if call.dtmfPT < 0 {
 		t.Fatal("telephone-event was not negotiated")
@@ -114,6 +102,32 @@ func TestForeignRTPIgnored(t *testing.T) {
 	if st := call.Stats(); st.ForeignSource != int64(sent) || st.DTMF != 1 {
 		t.Fatalf("stats: foreign source %d (want %d), dtmf %d (want 1)", st.ForeignSource, sent, st.DTMF)
 	}
+}
+
+// dialAnswering dials one call per user to a callee that answers each and
+// hands it to onAnswer on the callee's goroutine; the call is held until it
+// ends. The dialed calls are hung up when the test ends.
+func dialAnswering(t *testing.T, onAnswer func(*Call), users ...string) []*Call {
+	t.Helper()
+	callee := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
+		call, err := in.Answer(ctx)
+		if err != nil {
+			return
+		}
+		onAnswer(call)
+		<-call.Done()
+	})
+	caller := newTestUA(t, Config{})
+	var calls []*Call
+	for _, u := range users {
+		call, _, err := caller.Dial(t.Context(), DialRequest{To: callee.URI(u)})
+		if err != nil {
+			t.Fatalf("dial %s: %v", u, err)
+		}
+		t.Cleanup(func() { _ = call.Hangup(context.Background()) })
+		calls = append(calls, call)
+	}
+	return calls
 }
 
 // waitFor polls cond until it holds (10 s at most).
