@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emiago/diago"
 	diagomedia "github.com/emiago/diago/media"
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
 	"github.com/pion/rtp"
 )
 
@@ -179,4 +182,102 @@ func TestSourceLatch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStrangerIgnoredWhileThePeerIsSilent: the peer (a bare diago dialog)
+// sends no RTP at all, so no stream is locked when a stranger sends audio
+// and a telephone-event "1" to the call's port — from another host
+// (127.0.0.2) under the default latch, from another port of the SDP host
+// under strict. Nothing of it reaches the call; every packet is counted.
+func TestStrangerIgnoredWhileThePeerIsSilent(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ mode, from string }{
+		{RTPSourceLatch, "127.0.0.2"},
+		{RTPSourceStrict, "127.0.0.1"},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			answered := make(chan *Call, 1)
+			callee := serveWith(t, Config{RTPSource: tc.mode}, func(ctx context.Context, in *Inbound) {
+				if call, err := in.Answer(ctx); err == nil {
+					answered <- call
+					<-call.Done()
+				}
+			})
+			silentPeer(t, callee.URI("x"))
+			call := <-answered
+			var loud atomic.Int64
+			call.SetHandler(func(f []int16, _ time.Duration, _ bool) {
+				if rms(f) > 1000 {
+					loud.Add(1)
+				}
+			})
+			stranger, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.ParseIP(tc.from)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stranger.Close()
+			dst, err := net.ResolveUDPAddr("udp", call.LocalRTPAddr())
+			if err != nil {
+				t.Fatal(err)
+			}
+			loudFrame := make([]byte, frameSamples)
+			g711Of(call.codec).Encode(loudFrame, tone(1000, FrameDuration, 12000))
+			var pkts []rtp.Packet
+			for i := range 25 {
+				pkts = append(pkts, rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: call.codec.PayloadType, SSRC: 7,
+					SequenceNumber: uint16(i), Timestamp: uint32(i * frameSamples)}, Payload: loudFrame})
+			}
+			for i, ev := range diagomedia.RTPDTMFEncode8000('1') {
+				pkts = append(pkts, rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: uint8(call.dtmfPT), SSRC: 7,
+					SequenceNumber: uint16(25 + i), Timestamp: 25 * frameSamples}, Payload: diagomedia.DTMFEncode(ev)})
+			}
+			for _, p := range pkts {
+				b, _ := p.Marshal()
+				if _, err := stranger.WriteToUDP(b, dst); err != nil {
+					t.Fatal(err)
+				}
+			}
+			waitFor(t, "every stranger's packet counted", func() bool { return call.Stats().ForeignSource >= int64(len(pkts)) })
+			// the media loop has had its 20 ms ticks over the stranger's half second
+			ticks := call.Stats().Duration
+			waitFor(t, "the stranger's audio time to play out", func() bool { return call.Stats().Duration > ticks+600*time.Millisecond })
+			select {
+			case d := <-call.DTMF():
+				t.Fatalf("the stranger's digit %q reached the call", d)
+			default:
+			}
+			if n, st := loud.Load(), call.Stats(); n > 0 || st.FramesReceived > 0 || st.DTMF > 0 {
+				t.Fatalf("%d loud frames heard, %d frames and %d digits accepted from the stranger", n, st.FramesReceived, st.DTMF)
+			}
+		})
+	}
+}
+
+// silentPeer places a call to uri from a bare diago dialog that never sends
+// RTP, and hangs it up when the test ends.
+func silentPeer(t *testing.T, uri string) {
+	t.Helper()
+	port := freeUDPPorts(t, 1)[0]
+	ua, err := sipgo.NewUA(sipgo.WithUserAgent("silent"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dg := diago.NewDiago(ua, diago.WithTransport(diago.Transport{Transport: "udp", BindHost: "127.0.0.1", BindPort: port}))
+	if err := dg.ServeBackground(t.Context(), func(*diago.DialogServerSession) {}); err != nil {
+		t.Fatal(err)
+	}
+	var to sip.Uri
+	if err := sip.ParseUri(uri, &to); err != nil {
+		t.Fatal(err)
+	}
+	d, err := dg.Invite(t.Context(), to, diago.InviteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = d.Hangup(ctx)
+		_ = d.Close()
+	})
 }
