@@ -14,7 +14,11 @@ type Config struct {
 	// RTPPortMin/RTPPortMax bound the local RTP ports (both 0: the default
 	// DefaultRTPPortMin..DefaultRTPPortMax, a fixed range a firewall can open).
 	// diago keeps one range per process: the first UA that asks sets it, and
-	// New refuses a later UA asking for another range.
+	// New refuses a later UA asking for another range. diago (v0.25.0) hands
+	// out pairs upward from where it last stopped and does not wrap within
+	// one try: when every pair from there to the top is busy, a call fails
+	// although lower pairs are free. Keep the range for dozvon alone and
+	// several times twice the peak of concurrent calls.
 	RTPPortMin int `yaml:"rtp_port_min"`
 	RTPPortMax int `yaml:"rtp_port_max"`
 	// RTPSource says which far-end address a call takes audio and DTMF from:

@@ -34,6 +34,7 @@ func (c *Call) readLoop() {
 	pcm := make([]int16, maxPacketSamples)
 	var pkt rtp.Packet
 	sess := c.rtp.Load()
+	latchFor := sess // the session whose SDP address the latch holds to
 	latch := newSourceLatch(c.rtpSource, sess.Sess.Raddr)
 	for {
 		n, err := sess.ReadRTP(buf, &pkt)
@@ -44,7 +45,7 @@ func (c *Call) readLoop() {
 			if errors.Is(err, net.ErrClosed) || errors.Is(err, io.EOF) {
 				// The session was replaced (200 OK after early media) or closed.
 				if next := c.rtpFn(); next != nil && next != sess {
-					sess = next
+					sess, latchFor = next, next
 					latch = newSourceLatch(c.rtpSource, sess.Sess.Raddr)
 					continue
 				}
@@ -58,7 +59,18 @@ func (c *Call) readLoop() {
 		// Only the negotiated peer's datagrams are media: anyone who guesses
 		// the port must not be heard, nor press keys on the call.
 		// ReadRTPFromAddr belongs to this goroutine, the session's only reader.
-		ok, moved := latch.accept(sess.Sess.ReadRTPFromAddr)
+		from := sess.Sess.ReadRTPFromAddr
+		ok, moved := latch.accept(from)
+		if !ok {
+			if cur := c.rtpFn(); cur != nil && cur != latchFor {
+				// The far end's SDP changed (200 OK after 183, a re-INVITE):
+				// diago forks the session over the same socket, which this
+				// loop keeps reading; hold to the new SDP address from now on.
+				latchFor, latch = cur, newSourceLatch(c.rtpSource, cur.Sess.Raddr)
+				ok, moved = latch.accept(from)
+				moved = moved || ok
+			}
+		}
 		if !ok {
 			c.mu.Lock()
 			c.stats.ForeignSource++
