@@ -274,7 +274,14 @@ func (c *Call) finish() {
 	}
 	c.mu.Lock()
 	c.ended = true
+	foreign, foreignSSRC := c.stats.ForeignSource, c.stats.ForeignSSRC
 	c.mu.Unlock()
+	switch {
+	case foreign > 0: // someone else sent to this call's port: worth an operator's look
+		c.log.Warn("RTP from another address than the call's peer was ignored", "packets", foreign, "packets_foreign_ssrc", foreignSSRC)
+	case foreignSSRC > 0: // the peer's own address: a gateway switching streams, most likely
+		c.log.Info("RTP of a second stream from the call's peer was ignored", "packets", foreignSSRC)
+	}
 	c.StopPlayback()
 	close(c.done)
 	if !c.hungUp.Load() {
