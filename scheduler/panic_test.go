@@ -34,13 +34,31 @@ func (d *panickingDialer) Dial(ctx context.Context, c scheduler.Call) (scheduler
 	return a, err
 }
 
+// panickingStore is a test double around the real store: reading one
+// debtor's details panics the first time (a bug in the task's bookkeeping,
+// outside any call).
+type panickingStore struct {
+	*store.DB
+	debtor string
+	once   sync.Once
+}
+
+func (s *panickingStore) DebtorDetailsOf(ctx context.Context, id string) (store.DebtorDetails, error) {
+	if id == s.debtor {
+		s.once.Do(func() { panic("bookkeeping fault") })
+	}
+	return s.DB.DebtorDetailsOf(ctx, id)
+}
+
 // TestPanickedCallIsRetried: a call that panics while other calls run ends
 // "failed" in the task's history and the task is rescheduled by the failed
 // rule; the run and the other tasks carry on. The panicked call's
 // reservation is left open to expire into what the ledger knows of it, so
 // until then the guard counts it as the worst case (a conversation) and puts
 // the retry off to the next day: a call that may have been a conversation is
-// never followed by another the same day.
+// never followed by another the same day. A panic in a task's turn outside
+// the call (here reading the debtor's details) reschedules the task by the
+// failed rule too.
 func TestPanickedCallIsRetried(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -51,7 +69,7 @@ func TestPanickedCallIsRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	var debtors []store.Debtor
-	for i, id := range []string{"boom", "a", "b"} {
+	for i, id := range []string{"boom", "a", "b", "books"} {
 		d := store.Debtor{ID: id, Region: "г. Москва", Phones: []string{fmt.Sprintf("+7916000000%d", i+1)}}
 		if err := db.UpsertDebtor(ctx, d); err != nil {
 			t.Fatal(err)
@@ -60,7 +78,7 @@ func TestPanickedCallIsRetried(t *testing.T) {
 	}
 	ok := answered(scripts.OutcomeIdentified, nil)
 	dialer := &panickingDialer{boom: "+79160000001", scriptedDialer: newDialer(t, clk, map[string][]scheduler.Attempt{
-		"+79160000001": {ok}, "+79160000002": {ok}, "+79160000003": {ok}})}
+		"+79160000001": {ok}, "+79160000002": {ok}, "+79160000003": {ok}, "+79160000004": {ok}})}
 	failedAfter := 5 * time.Minute
 	var mu sync.Mutex
 	cfg := scheduler.Config{Script: "verify_contact.yaml", Retry: scheduler.RetryRules{MaxPerPhone: 3, Failed: scheduler.Duration(failedAfter)}}
@@ -68,7 +86,7 @@ func TestPanickedCallIsRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	var panicked []scheduler.Event
-	s, err := scheduler.New(scheduler.Options{Store: db, Guard: guard, Dialer: dialer, Clock: clk, Channels: 3,
+	s, err := scheduler.New(scheduler.Options{Store: &panickingStore{DB: db, debtor: "books"}, Guard: guard, Dialer: dialer, Clock: clk, Channels: 3,
 		OnEvent: func(e scheduler.Event) { // called on the tasks' goroutines
 			if e.Err != nil && strings.Contains(e.Err.Error(), "panic in scheduler call") {
 				mu.Lock()
@@ -99,6 +117,8 @@ func TestPanickedCallIsRetried(t *testing.T) {
 		if tk.Phone != dialer.boom {
 			if len(calls) != 1 {
 				t.Errorf("%s: %d calls, want 1", tk.Phone, len(calls))
+			} else if tk.DebtorID == "books" && calls[0].At.Before(start.Add(failedAfter)) {
+				t.Errorf("books: called at %v, want the failed rule's %v after the panicked turn", calls[0].At, failedAfter)
 			}
 			continue
 		}
