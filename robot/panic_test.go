@@ -51,10 +51,11 @@ func (silentVoice) Synthesize(context.Context, string) (tts.Audio, error) {
 	return tts.Audio{PCM: make([]int16, 1600), Rate: 8000}, nil
 }
 
-// TestPanicsEndOnlyTheirCall: four robot calls run at once over real SIP on
-// loopback. On three of them a panic strikes — in the recognizer, in the
-// DTMF loop, on the RTP read goroutine — and each of those calls ends
-// "failed" with the panic named (and no phone number); the fourth, where the
+// TestPanicsEndOnlyTheirCall: five robot calls run at once over real SIP on
+// loopback. On four of them a panic strikes — in the recognizer, in the
+// DTMF loop, on the RTP read goroutine, in a frame observer on the media
+// loop — and each of those calls ends
+// "failed" with the panic named (and no phone number); the fifth, where the
 // debtor presses 1 and 1, runs to "identified", and the process lives on.
 func TestPanicsEndOnlyTheirCall(t *testing.T) {
 	t.Parallel()
@@ -100,6 +101,7 @@ func TestPanicsEndOnlyTheirCall(t *testing.T) {
 		{"speech", scripts.OutcomeFailed, "panic in robot recognizer"},
 		{"dtmf", scripts.OutcomeFailed, "panic in robot dtmf loop"},
 		{"rtp", scripts.OutcomeFailed, "media failed"},
+		{"frame", scripts.OutcomeFailed, "media failed"},
 	}
 	type result struct {
 		res CallResult
@@ -128,6 +130,8 @@ func TestPanicsEndOnlyTheirCall(t *testing.T) {
 				call = &panickingDTMFCall{Call: tcall}
 			case "rtp":
 				tcall.SetPacketObserver(func(time.Time, []int16) { panic("observer fault") })
+			case "frame": // on the media loop, which telephony recovers as a media fault
+				cfg.Voice.Observer = func([]int16, time.Duration, bool) { panic("frame observer fault") }
 			}
 			results[i].res, results[i].err = RunCall(ctx, call, cfg)
 		}()
