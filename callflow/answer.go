@@ -38,6 +38,7 @@ type AnswerRequest struct {
 // hang-up must end the dialogue as "hangup", not "failed". An error means
 // the call was rejected or could not be answered; nothing was stored.
 func (f *Flow) Answer(ctx, dialog context.Context, in Incoming, req AnswerRequest) (Report, error) {
+	defer f.track()()
 	sw := clock.Start(f.clk)
 	var rep Report
 	sc, err := f.c.Scripts.Get(req.Script)

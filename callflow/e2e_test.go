@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -411,7 +412,9 @@ func TestLongCallIsRenewed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flow, err := callflow.New(callflow.Config{UA: ua, Guard: guard, Calls: r.db, Clock: fixed, RingTimeout: 5 * time.Second,
+	// The first renewal hits a ledger hiccup: the call must keep renewing.
+	flaky := &renewFailsOnce{Guard: guard}
+	flow, err := callflow.New(callflow.Config{UA: ua, Guard: flaky, Calls: r.db, Clock: fixed, RingTimeout: 5 * time.Second,
 		Voice:        robot.VoiceConfig{Voice: r.voice, LoadAudio: tts.LoadAudioFile},
 		Recognizer:   func(callID string) asr.Recognizer { return r.phones.Board().Recognizer(callID) },
 		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) }})
@@ -435,13 +438,27 @@ func TestLongCallIsRenewed(t *testing.T) {
 			renews++
 		}
 	}
-	if renews < 2 || actions[1] != "answered" || actions[len(actions)-1] != "commit" {
-		t.Fatalf("audit %v: want reserve, answered, renewals, commit", actions)
+	if renews < 2 || actions[1] != "answered" || actions[len(actions)-1] != "commit" || !flaky.failed.Load() {
+		t.Fatalf("audit %v (a renewal failed: %v): want reserve, answered, renewals after the failed one, commit", actions, flaky.failed.Load())
 	}
 	es, err := r.db.LedgerEntries(r.ctx, "long")
 	if err != nil || len(es) != 1 || es[0].State != "committed" || es[0].Kind != "conversation" {
 		t.Fatalf("ledger %+v %v: want the conversation committed, never expired", es, err)
 	}
+}
+
+// renewFailsOnce is the real guard whose first Renew fails as a ledger
+// outage would.
+type renewFailsOnce struct {
+	*compliance.Guard
+	failed atomic.Bool
+}
+
+func (g *renewFailsOnce) Renew(ctx context.Context, res compliance.Reservation) (compliance.Reservation, error) {
+	if g.failed.CompareAndSwap(false, true) {
+		return res, errors.New("ledger: database is locked (test double)")
+	}
+	return g.Guard.Renew(ctx, res)
 }
 
 // TestKill9MidCall: a process placing a call is killed with SIGKILL after the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/dozvon/dozvon/asr"
@@ -70,9 +71,20 @@ type Config struct {
 
 // Flow places and answers calls. Safe for concurrent use.
 type Flow struct {
-	c   Config
-	log *slog.Logger
-	clk clock.Clock
+	c        Config
+	log      *slog.Logger
+	clk      clock.Clock
+	inFlight atomic.Int64
+}
+
+// InFlight is how many calls (placed or answered) are running on f now:
+// what a drain waits for and what tells a service it has gone quiet.
+func (f *Flow) InFlight() int { return int(f.inFlight.Load()) }
+
+// track counts a call from its start until the returned func runs.
+func (f *Flow) track() func() {
+	f.inFlight.Add(1)
+	return func() { f.inFlight.Add(-1) }
 }
 
 // New checks cfg and returns a Flow.

@@ -80,6 +80,7 @@ var ErrNoTrunk = errors.New("no trunk available (all disabled or at their channe
 // free — and nothing was dialed or stored. Otherwise the report says what
 // happened, the ledger has it (when Place reserved) and the store has the record.
 func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
+	defer f.track()()
 	sw := clock.Start(f.clk)
 	sc := req.ScriptDoc
 	if sc == nil {
@@ -271,9 +272,15 @@ func (f *Flow) hold(ctx context.Context, done <-chan struct{}, res compliance.Re
 			case <-time.After(wait):
 			}
 			r, err := f.c.Guard.Renew(ctx, res)
-			if err != nil {
-				f.log.Error("compliance: renewing the reservation failed", "reservation", res.ID, "err", err)
+			if errors.Is(err, compliance.ErrReservationClosed) {
+				f.log.Error("compliance: the call's reservation was closed under it", "reservation", res.ID, "err", err)
 				return
+			}
+			if err != nil {
+				// A ledger hiccup: try again. The answered mark already makes
+				// an expiry count as a conversation; renewing keeps it open.
+				f.log.Warn("compliance: renewing the reservation failed, retrying", "reservation", res.ID, "err", err)
+				continue
 			}
 			res = r
 		}

@@ -131,6 +131,10 @@ func (s *shard) run(ctx context.Context) {
 				ended = append(ended, st)
 			}
 		}
+		// batch is reused across ticks: drop its references now, or an
+		// ended call (its recorder, buffers) stays reachable from the
+		// backing array until a later tick happens to overwrite the slot.
+		clear(batch)
 		if len(ended) > 0 {
 			s.remove(ended)
 			for _, st := range ended {

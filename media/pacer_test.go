@@ -2,9 +2,11 @@ package media
 
 import (
 	"context"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
+	"weak"
 )
 
 // countingStream is a test double for a call's media loop: it ends itself
@@ -72,5 +74,54 @@ func TestPacerStepsAndFinishes(t *testing.T) {
 	case <-ending.finished:
 		t.Error("the ended stream was finished twice")
 	default:
+	}
+}
+
+// finishOnlyStream ends at its first step and signals its Finish; it
+// carries a payload so a leak of it is a leak of memory, as a call's is.
+type finishOnlyStream struct {
+	payload  []byte
+	finished chan struct{}
+}
+
+func (s *finishOnlyStream) Step(time.Time) bool { return false }
+func (s *finishOnlyStream) Finish(bool)         { close(s.finished) }
+
+// TestPacerForgetsEndedStreams: once a stream has ended and been finished,
+// nothing in the pacer may still reach it — a shard that goes idle after a
+// wave of calls used to keep the whole wave (recorders, buffers) alive in
+// its reused batch slice, and serve's memory grew wave after wave.
+func TestPacerForgetsEndedStreams(t *testing.T) {
+	p := NewPacer(t.Context(), 1)
+	var gone []weak.Pointer[finishOnlyStream]
+	var finished []chan struct{}
+	for range 50 {
+		s := &finishOnlyStream{payload: make([]byte, 64<<10), finished: make(chan struct{})}
+		gone = append(gone, weak.Make(s))
+		finished = append(finished, s.finished)
+		p.Add(s)
+	}
+	for _, f := range finished {
+		<-f
+	}
+	// The Finish goroutines have closed their channels; let them return
+	// before looking, since a running one still holds its stream.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		runtime.GC()
+		alive := 0
+		for _, w := range gone {
+			if w.Value() != nil {
+				alive++
+			}
+		}
+		if alive == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d ended streams are still reachable after the pacer went idle", alive, len(gone))
+		}
+		runtime.Gosched()
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -1,12 +1,10 @@
 package media
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
-
-	"github.com/go-audio/audio"
-	"github.com/go-audio/wav"
 )
 
 // WAVE format tags (the fmt chunk's first field) that ReadWAV understands.
@@ -22,46 +20,73 @@ const (
 const maxWAVChannels = 8
 
 // WAVWriter streams 16-bit linear PCM into a WAV file: the call recorder
-// writes 20 ms at a time for the whole call, and Close fixes the header's
-// sizes. It wraps go-audio/wav's encoder, buffering about a second of audio
-// per encoder write because the encoder converts sample by sample.
+// writes 20 ms at a time for the whole call. It buffers about a second and,
+// after each flush, fixes the header's sizes, so a file cut off by a crash
+// still plays up to its last flush.
+//
+// Hand-written rather than go-audio/wav's encoder (still used for reading):
+// that encoder preallocates a minute of audio per stream (1.9 MB for a
+// stereo call, ~1 GB at 500 calls — the churn that made serve's memory grow
+// wave after wave), converts sample by sample, and only writes valid sizes
+// on Close. The format written is the fixed 44-byte PCM header.
 type WAVWriter struct {
-	enc      *wav.Encoder
-	buf      *audio.IntBuffer
+	w        io.WriteSeeker
 	file     *os.File // closed by Close when the writer created it
 	name     string   // the file, for errors
 	channels int
-	flushAt  int
-	wrote    bool
+	buf      []byte // encoded samples not yet written
+	flushAt  int    // bytes buffered before a write
+	data     int64  // PCM bytes written after the header
+	err      error  // the first write error; later writes return it
 }
 
+// wavHeaderSize is the canonical PCM header: RIFF, fmt (16 bytes), data.
+const wavHeaderSize = 44
+
+// maxWAVData is the most PCM a RIFF file's 32-bit sizes can describe.
+const maxWAVData = 1<<32 - 1 - (wavHeaderSize - 8)
+
 // NewWAVWriter starts a WAV stream of rate Hz and channels interleaved
-// channels on w. Errors name w's file when w has a Name (an *os.File).
+// channels on w and writes its header (sizes 0 until the first flush).
+// Errors name w's file when w has a Name (an *os.File).
 func NewWAVWriter(w io.WriteSeeker, rate, channels int) (*WAVWriter, error) {
 	name := "wav"
 	if n, ok := w.(interface{ Name() string }); ok {
 		name = n.Name()
 	}
-	if rate < 1 || channels < 1 || channels > maxWAVChannels {
+	if rate < 1 || rate > 384000 || channels < 1 || channels > maxWAVChannels {
 		return nil, fmt.Errorf("write wav %s: %d Hz with %d channels is not a format to write", name, rate, channels)
 	}
-	return &WAVWriter{
-		enc:  wav.NewEncoder(w, rate, 16, channels, WAVFormatPCM),
-		name: name,
-		buf: &audio.IntBuffer{
-			Format:         &audio.Format{NumChannels: channels, SampleRate: rate},
-			SourceBitDepth: 16,
-			Data:           make([]int, 0, rate*channels),
-		},
-		channels: channels,
-		flushAt:  rate * channels,
-	}, nil
+	ww := &WAVWriter{w: w, name: name, channels: channels, flushAt: 2 * rate * channels}
+	ww.buf = make([]byte, 0, ww.flushAt)
+	if _, err := w.Write(wavHeader(rate, channels, 0)); err != nil {
+		return nil, fmt.Errorf("write wav %s: header: %w", name, err)
+	}
+	return ww, nil
 }
 
-// CreateWAV creates (or truncates) the file at path and starts a WAV stream
-// on it; Close closes the file.
+// wavHeader is the 44-byte header of a 16-bit PCM stream of data bytes.
+func wavHeader(rate, channels int, data uint32) []byte {
+	h := make([]byte, 0, wavHeaderSize)
+	h = append(h, "RIFF"...)
+	h = binary.LittleEndian.AppendUint32(h, data+wavHeaderSize-8)
+	h = append(h, "WAVEfmt "...)
+	h = binary.LittleEndian.AppendUint32(h, 16)
+	h = binary.LittleEndian.AppendUint16(h, WAVFormatPCM)
+	h = binary.LittleEndian.AppendUint16(h, uint16(channels))
+	h = binary.LittleEndian.AppendUint32(h, uint32(rate))
+	h = binary.LittleEndian.AppendUint32(h, uint32(rate*channels*2))
+	h = binary.LittleEndian.AppendUint16(h, uint16(channels*2))
+	h = binary.LittleEndian.AppendUint16(h, 16)
+	h = append(h, "data"...)
+	return binary.LittleEndian.AppendUint32(h, data)
+}
+
+// CreateWAV creates (or truncates) the file at path — readable by its owner
+// only, as recordings are personal data — and starts a WAV stream on it;
+// Close closes the file.
 func CreateWAV(path string, rate, channels int) (*WAVWriter, error) {
-	f, err := os.Create(path)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("write wav: %w", err)
 	}
@@ -78,40 +103,77 @@ func CreateWAV(path string, rate, channels int) (*WAVWriter, error) {
 // Write appends samples, interleaved when there is more than one channel
 // (left, right, left, …); a partial frame is an error.
 func (w *WAVWriter) Write(samples []int16) error {
+	if w.err != nil {
+		return w.err
+	}
 	if len(samples)%w.channels != 0 {
 		return fmt.Errorf("write wav %s: %d samples do not fill whole %d-channel frames", w.name, len(samples), w.channels)
 	}
 	for _, s := range samples {
-		w.buf.Data = append(w.buf.Data, int(s))
+		w.buf = binary.LittleEndian.AppendUint16(w.buf, uint16(s))
 	}
-	if len(w.buf.Data) >= w.flushAt {
-		return w.flush()
+	if len(w.buf) >= w.flushAt {
+		return w.Flush()
 	}
 	return nil
 }
 
-func (w *WAVWriter) flush() error {
-	if len(w.buf.Data) == 0 && w.wrote {
+// Flush writes what is buffered and fixes the header's sizes to cover it.
+func (w *WAVWriter) Flush() error {
+	if w.err != nil {
+		return w.err
+	}
+	if len(w.buf) == 0 {
 		return nil
 	}
-	// The first encoder write also writes the header, so an empty stream
-	// still becomes a valid WAV file.
-	err := w.enc.Write(w.buf)
-	w.wrote = true
-	w.buf.Data = w.buf.Data[:0]
-	if err != nil {
-		return fmt.Errorf("write wav %s: %w", w.name, err)
+	if w.data+int64(len(w.buf)) > maxWAVData {
+		w.err = fmt.Errorf("write wav %s: more audio than a WAV file can hold", w.name)
+		return w.err
 	}
-	return nil
+	if _, err := w.w.Write(w.buf); err != nil {
+		w.err = fmt.Errorf("write wav %s: %w", w.name, err)
+		return w.err
+	}
+	w.data += int64(len(w.buf))
+	w.buf = w.buf[:0]
+	if err := w.patchSizes(); err != nil {
+		w.err = fmt.Errorf("write wav %s: header: %w", w.name, err)
+	}
+	return w.err
 }
 
-// Close writes what is buffered, fixes the header sizes and, when the
-// writer created the file, closes it. The first error wins.
-func (w *WAVWriter) Close() error {
-	err := w.flush()
-	if cerr := w.enc.Close(); cerr != nil && err == nil {
-		err = fmt.Errorf("write wav %s: finish header: %w", w.name, cerr)
+// patchSizes rewrites the RIFF and data sizes in place: positioned writes
+// when w can (a file), else a seek there and back.
+func (w *WAVWriter) patchSizes() error {
+	var riff, data [4]byte
+	binary.LittleEndian.PutUint32(riff[:], uint32(w.data+wavHeaderSize-8))
+	binary.LittleEndian.PutUint32(data[:], uint32(w.data))
+	if wa, ok := w.w.(io.WriterAt); ok {
+		if _, err := wa.WriteAt(riff[:], 4); err != nil {
+			return err
+		}
+		_, err := wa.WriteAt(data[:], wavHeaderSize-4)
+		return err
 	}
+	for _, p := range []struct {
+		at int64
+		b  []byte
+	}{{4, riff[:]}, {wavHeaderSize - 4, data[:]}} {
+		if _, err := w.w.Seek(p.at, io.SeekStart); err != nil {
+			return err
+		}
+		if _, err := w.w.Write(p.b); err != nil {
+			return err
+		}
+	}
+	_, err := w.w.Seek(0, io.SeekEnd)
+	return err
+}
+
+// Close writes what is buffered and, when the writer created the file,
+// closes it. The first error wins.
+func (w *WAVWriter) Close() error {
+	err := w.Flush()
 	if w.file != nil {
 		if cerr := w.file.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("write wav %s: %w", w.name, cerr)

@@ -257,3 +257,43 @@ func FuzzDecodeWAV(f *testing.F) {
 		}
 	})
 }
+
+// A recording cut off mid-call (the process killed, Close never run) must
+// still be a valid WAV file holding everything up to the last flush.
+func TestWAVWriterHeaderValidWithoutClose(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cut.wav")
+	w, err := CreateWAV(path, SampleRate, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.file.Close()
+	frame := make([]int16, 2*FrameSamples)
+	for f := range 125 { // 2.5 s: two whole seconds flushed, half a second buffered
+		for i := range frame {
+			frame[i] = int16(f*7 + i)
+		}
+		if err := w.Write(frame); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := ReadWAVFile(path)
+	if err != nil {
+		t.Fatalf("a file cut off before Close does not read: %v", err)
+	}
+	if want := 2 * SampleRate * 2; len(got.Samples) != want {
+		t.Fatalf("read %d samples before Close, want the %d flushed", len(got.Samples), want)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = ReadWAVFile(path); err != nil || len(got.Samples) != 125*2*FrameSamples {
+		t.Fatalf("after Flush: %d samples, err %v; want %d", len(got.Samples), err, 125*2*FrameSamples)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := st.Mode().Perm(); perm != 0o600 {
+		t.Errorf("recording mode %v, want 0600 (personal data)", perm)
+	}
+}

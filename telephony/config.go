@@ -3,6 +3,8 @@ package telephony
 import (
 	"fmt"
 	"time"
+
+	"github.com/dozvon/dozvon/telephony/sipguard"
 )
 
 // Config is the SIP user agent's configuration.
@@ -45,6 +47,9 @@ type Config struct {
 	PerCallPacing bool `yaml:"per_call_pacing"`
 	// JitterFrames is the jitter buffer's reorder depth in 20 ms frames (default 3).
 	JitterFrames int `yaml:"jitter_frames"`
+	// Security is the inbound policy (package sipguard); its zero value is
+	// the secure default.
+	Security sipguard.Config `yaml:"security"`
 }
 
 // Listen is one SIP transport to bind.
@@ -151,6 +156,13 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("telephony config: trunks[%d]: duplicate name %q", i, t.Name)
 		}
 		seen[t.Name] = true
+	}
+	var trunks []string
+	for _, t := range c.Trunks {
+		trunks = append(trunks, t.Name)
+	}
+	if err := c.Security.Validate(trunks); err != nil {
+		return fmt.Errorf("telephony config: %w", err)
 	}
 	return nil
 }

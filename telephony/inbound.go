@@ -9,6 +9,8 @@ import (
 	"github.com/emiago/diago"
 	"github.com/emiago/diago/media/sdp"
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/dozvon/dozvon/telephony/sipguard"
 )
 
 // InboundHandler handles one inbound INVITE. It must Answer or Reject; the
@@ -64,6 +66,15 @@ type Inbound struct {
 func (in *Inbound) From() string   { return in.d.FromUser() }
 func (in *Inbound) To() string     { return in.d.ToUser() }
 func (in *Inbound) CallID() string { return in.d.InviteRequest.CallID().Value() }
+
+// Peer is who the call was admitted as: the trunk its source belongs to,
+// or the user that authenticated (both empty for sip.security.allow).
+func (in *Inbound) Peer() sipguard.Peer {
+	if p, ok := in.ua.guard.peers.Load(in.CallID()); ok {
+		return p.(sipguard.Peer)
+	}
+	return sipguard.Peer{}
+}
 
 // Header returns the value of a header of the INVITE ("" when absent).
 func (in *Inbound) Header(name string) string {

@@ -37,6 +37,8 @@ type UA struct {
 
 	regMu sync.Mutex
 	reg   map[string]Registration // by trunk name
+
+	guard *uaGuard // inbound policy (sipguard.go)
 }
 
 // diago v0.25.0 keeps two media settings per process, with no per-UA option:
@@ -186,7 +188,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*UA, error) {
 		opts = append(opts, diago.WithTransport(t))
 		u.listen = append(u.listen, l)
 	}
-	u.dg = diago.NewDiago(sipua, opts...)
+	guardOpts, err := u.guardOptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u.dg = diago.NewDiago(sipua, append(opts, guardOpts...)...)
 	return u, nil
 }
 

@@ -19,7 +19,11 @@ const benchUsage = `usage: dozvon bench calls -n N [--duration D] [--ramp R] [--
   Per-frame media path costs: go test -bench . ./telephony ./asr ./cmd/dozvon
        dozvon bench detect DIR [--channels N] [--json]
   first-phrase detection on live loopback calls: each labelled recording of DIR
-  (as for detect eval) is a simulated phone's answer to a robot call`
+  (as for detect eval) is a simulated phone's answer to a robot call
+       dozvon bench soak [--waves 4] [--calls 200] [--rate 50] [--concurrent 100] [--hold 5s] [--idle 10s] [--legs in,in-rtp,out,out-rtp] [--json]
+  serve's call path in this process takes waves of sipp calls (inbound and
+  outbound, with and without RTP from the far end); after each wave and its
+  idle time it prints heap in use, live heap and RSS (goal: flat within 10 %)`
 
 // cmdBench measures the robot: `bench calls` (concurrent calls on loopback).
 // `bench callee` is the hidden far end that `bench calls` re-executes.
@@ -35,6 +39,8 @@ func cmdBench(ctx context.Context, e env, args []string) int {
 		return loadtest.RunCallee(ctx, e.stdin, e.stdout, e.stderr, args[1:])
 	case "detect":
 		return benchDetect(ctx, e, args[1:])
+	case "soak":
+		return benchSoak(ctx, e, args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintln(e.stdout, benchUsage)
 		return 0

@@ -5,10 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/config"
+	"github.com/dozvon/dozvon/internal/memtrim"
 	"github.com/dozvon/dozvon/phonenum"
 
 	"github.com/dozvon/dozvon/callflow"
@@ -27,6 +29,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	asrEngine := fs.String("asr", "", "recognizer: vosk or dtmf")
 	tz := fs.String("tz", "Europe/Moscow", "time zone for dates in the dialogue")
 	verbose := fs.Bool("v", false, "debug logging")
+	debugAddr := fs.String("debug-addr", "", "serve Go runtime profiles (pprof) on this loopback address, e.g. 127.0.0.1:6060")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -46,24 +49,51 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if _, err := scripts.Load(*scriptPath); err != nil {
 		return fail(err)
 	}
+	if *debugAddr != "" {
+		addr, err := startDebug(ctx, *debugAddr, log)
+		if err != nil {
+			return fail(err)
+		}
+		log.Info("runtime profiles served", "addr", "http://"+addr+"/debug/pprof/")
+	}
 	rt, ua, flow, err := wire(ctx, cfg, log, clock.System{}, nil)
 	if err != nil {
 		return fail(err)
 	}
 	defer rt.close()
+	// Between waves of calls, give their memory back (see internal/memtrim).
+	go memtrim.Run(ctx, memtrim.Config{Busy: flow.InFlight, Log: log})
 	err = ua.Serve(ctx, func(cctx context.Context, in *telephony.Inbound) {
 		rep, err := flow.Answer(ctx, cctx, in, callflow.AnswerRequest{Script: *scriptPath, Location: loc})
 		if err != nil {
 			log.Warn("inbound call not taken", "err", err)
 			return
 		}
-		log.Info("inbound call done", "call", rep.ID, "from", phonenum.Mask(in.From()), "outcome", rep.Result.Outcome)
+		peer := in.Peer()
+		log.Info("inbound call done", "call", rep.ID, "from", phonenum.Mask(in.From()), "trunk", peer.Trunk, "user", peer.User, "outcome", rep.Result.Outcome)
 	})
 	if err != nil {
 		return fail(err)
 	}
 	fmt.Fprintf(e.stdout, "dozvon serve: answering on %s with %s (asr %s); Ctrl-C to stop\n", ua.Addr(), *scriptPath, cfg.ASR.Engine)
+	sec := ua.Guard().Config()
+	fmt.Fprintf(e.stdout, "dozvon serve: sip.security: trusted %v and %d trunk(s); %d local user(s) (none: any); %d digest user(s); at most %d inbound calls; see SECURITY.md\n",
+		sec.Allow, len(sec.TrunkSources), len(sec.LocalUsers), len(sec.Users), sec.MaxInboundCalls)
+	if len(sec.LocalUsers) == 0 && exposed(cfg.SIP.Listen) {
+		log.Warn("listening beyond loopback with no sip.security.local_users: trusted sources may call any user; list your numbers")
+	}
 	<-ctx.Done()
 	ua.Wait()
 	return 0
+}
+
+// exposed reports whether a listener binds beyond loopback.
+func exposed(ls []telephony.Listen) bool {
+	for _, l := range ls {
+		ip := net.ParseIP(l.Host)
+		if ip == nil || !ip.IsLoopback() {
+			return true
+		}
+	}
+	return false
 }
