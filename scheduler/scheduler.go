@@ -564,6 +564,9 @@ func (s *Scheduler) keepLease(ctx context.Context, cancel context.CancelFunc, ta
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		// a fault here stops the renewals only: the call goes on, and the
+		// guard's reservation still keeps another node off this debtor
+		defer safe.Recover(s.o.Log, "scheduler lease renewal", nil)
 		tick := time.NewTicker(s.o.LeaseTTL / 3)
 		defer tick.Stop()
 		for {
