@@ -54,7 +54,7 @@ func (f *Flow) Answer(ctx, dialog context.Context, in Incoming, req AnswerReques
 		f.log.Warn("script edit is broken, keeping the last good version", "err", err)
 	}
 	rep.ID = newCallID("inbound")
-	emit := &emitter{sub: f.c.Events, now: sw.Now, base: Event{CallID: rep.ID, Direction: "inbound", DebtorID: req.DebtorID}}
+	emit := &emitter{sub: f.c.Events, now: sw.Now, log: f.log, base: Event{CallID: rep.ID, Direction: "inbound", DebtorID: req.DebtorID}}
 	emit.send(Event{Kind: Started})
 	call, err := in.Answer(dialog)
 	if err != nil {

@@ -1,9 +1,11 @@
 package callflow
 
 import (
+	"log/slog"
 	"time"
 
 	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/internal/safe"
 	"github.com/dozvon/dozvon/robot"
 )
 
@@ -67,6 +69,7 @@ type emitter struct {
 	sub  Subscriber
 	base Event // identity fields
 	now  func() time.Time
+	log  *slog.Logger
 }
 
 func (e *emitter) send(ev Event) {
@@ -77,6 +80,8 @@ func (e *emitter) send(ev Event) {
 	if ev.At.IsZero() {
 		ev.At = e.now()
 	}
+	// a subscriber's panic loses it this event; the call goes on
+	defer safe.Recover(e.log, "callflow event subscriber", nil)
 	e.sub.CallEvent(ev)
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/internal/safe"
 	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
@@ -114,7 +115,7 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 		debtor = phoneDebtor(phone)
 	}
 	rep.ID = newCallID("outbound")
-	emit := &emitter{sub: f.c.Events, now: sw.Now, base: Event{CallID: rep.ID, Direction: "outbound",
+	emit := &emitter{sub: f.c.Events, now: sw.Now, log: f.log, base: Event{CallID: rep.ID, Direction: "outbound",
 		Campaign: req.Campaign, TaskID: req.TaskID, DebtorID: debtor}}
 
 	res, owned := req.Reservation, false
@@ -269,7 +270,7 @@ func (f *Flow) hold(ctx context.Context, done <-chan struct{}, res compliance.Re
 	if err := f.c.Guard.Answered(ctx, res); err != nil {
 		f.log.Error("compliance: marking the call answered failed", "reservation", res.ID, "err", err)
 	}
-	go func() {
+	safe.Go(f.log, "callflow reservation renewal", func() {
 		for {
 			// renew halfway to the expiry, read on the guard's clock but
 			// waited in real time (a simulation's clock stands still in calls)
@@ -292,7 +293,7 @@ func (f *Flow) hold(ctx context.Context, done <-chan struct{}, res compliance.Re
 			}
 			res = r
 		}
-	}()
+	}, nil)
 }
 
 // save builds the call's record and keeps it.

@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"sync"
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/internal/safe"
 	"github.com/dozvon/dozvon/scripts"
 )
 
@@ -62,17 +62,14 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			log.Error("robot call panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			res.Outcome = scripts.OutcomeFailed
-			res.Reason = fmt.Sprintf("panic: %v", p)
-			err = fmt.Errorf("robot call: panic: %v", p)
-			hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
-			_ = call.Hangup(hctx)
-			cancel()
-		}
-	}()
+	defer safe.Recover(log, "robot call", func(p *safe.Panic) {
+		res.Outcome = scripts.OutcomeFailed
+		res.Reason = p.Error()
+		err = fmt.Errorf("robot call: %w", p)
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+		_ = call.Hangup(hctx)
+		cancel()
+	})
 	fail := func(e error) (CallResult, error) {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
 		_ = call.Hangup(hctx)
@@ -170,6 +167,12 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 			}
 			log.Info("dialogue stopped by first-phrase detection", "class", stop.class, "outcome", res.Outcome)
 		}
+	}
+	if ferr := conv.Fault(); ferr != nil {
+		// the conversation broke under the dialogue (a recovered panic in
+		// one of its loops, a media fault): whatever the dialogue made of
+		// the silence that followed, the call failed
+		res.Outcome, res.Reason, err = scripts.OutcomeFailed, ferr.Error(), ferr
 	}
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
 	_ = conv.Hangup(hctx)

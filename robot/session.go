@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/internal/safe"
 	"github.com/dozvon/dozvon/scripts"
 )
 
@@ -46,15 +46,12 @@ func (s *Session) Run(ctx context.Context) (res Result, err error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	d := newDialogue(s, log, &res)
-	defer func() {
-		if p := recover(); p != nil {
-			log.Error("dialogue panic", "script", s.Script.Name, "node", d.node, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			res.Outcome = scripts.OutcomeFailed
-			res.Reason = fmt.Sprintf("panic: %v", p)
-			err = fmt.Errorf("robot: run script %q: panic at node %q: %v", s.Script.Name, d.node, p)
-			_ = s.Conv.Hangup(context.WithoutCancel(ctx))
-		}
-	}()
+	defer safe.Recover(log.With("script", s.Script.Name), "robot dialogue", func(p *safe.Panic) {
+		res.Outcome = scripts.OutcomeFailed
+		res.Reason = p.Error()
+		err = fmt.Errorf("robot: run script %q: at node %q: %w", s.Script.Name, d.node, p)
+		_ = s.Conv.Hangup(context.WithoutCancel(ctx))
+	})
 	err = d.run(ctx)
 	for k, v := range d.slots {
 		res.Slots[k] = v

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/asr"
+	"github.com/dozvon/dozvon/internal/safe"
 	"github.com/dozvon/dozvon/telephony"
 	"github.com/dozvon/dozvon/tts"
 )
@@ -84,6 +85,13 @@ type VoiceConversation struct {
 
 	ended bool // a hang-up was delivered by Listen
 
+	// fault is why the conversation broke under the dialogue (a recovered
+	// panic in its recognizer or DTMF loop, a media fault on the call);
+	// faulted is closed when it is set.
+	fault     error
+	faulted   chan struct{}
+	faultOnce sync.Once
+
 	wg     sync.WaitGroup
 	closed chan struct{}
 	once   sync.Once
@@ -111,12 +119,13 @@ func NewVoiceConversation(ctx context.Context, call Call, cfg VoiceConfig) (*Voi
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	v := &VoiceConversation{
-		call:   call,
-		cfg:    cfg,
-		log:    cfg.Log,
-		feed:   make(chan feedItem, 512),
-		events: make(chan Input, 64),
-		closed: make(chan struct{}),
+		call:    call,
+		cfg:     cfg,
+		log:     cfg.Log,
+		feed:    make(chan feedItem, 512),
+		events:  make(chan Input, 64),
+		closed:  make(chan struct{}),
+		faulted: make(chan struct{}),
 	}
 	if cfg.Recognizer != nil {
 		s, err := cfg.Recognizer.NewStream(ctx, asr.StreamConfig{SampleRate: 8000})
@@ -179,10 +188,53 @@ func (v *VoiceConversation) push(it feedItem) {
 	}
 }
 
+// errMediaFault is the fault of a call whose media path broke under it.
+var errMediaFault = errors.New("voice conversation: the call's media failed")
+
+// fail records the conversation's first fault: Listen returns it from now
+// on, and RunCall ends the call as failed.
+func (v *VoiceConversation) fail(err error) {
+	v.faultOnce.Do(func() {
+		v.mu.Lock()
+		v.fault = err
+		v.mu.Unlock()
+		close(v.faulted)
+	})
+}
+
+func (v *VoiceConversation) failPanic(p *safe.Panic) { v.fail(p) }
+
+// Fault is why the conversation broke under the dialogue (nil: it did not).
+// A call that ended on a media fault counts even before the DTMF loop has
+// seen it end: the call says so before it says it is done.
+func (v *VoiceConversation) Fault() error {
+	v.mu.Lock()
+	f := v.fault
+	v.mu.Unlock()
+	if f == nil && mediaFault(v.call) {
+		return errMediaFault
+	}
+	return f
+}
+
+// mediaFault reports a call that has ended on a fault of its media path
+// (telephony's end reason "media": a recovered panic in its loops).
+func mediaFault(call Call) bool {
+	select {
+	case <-call.Done():
+	default:
+		return false
+	}
+	r, ok := call.(interface{ EndReason() string })
+	return ok && r.EndReason() == "media"
+}
+
 // recognize feeds speech to the recognizer and turns each segment's final
-// result into an Input. Empty results (noise, coughs) are dropped.
+// result into an Input. Empty results (noise, coughs) are dropped. A panic
+// (in the recognizer, say) ends this call as failed, not the process.
 func (v *VoiceConversation) recognize() {
 	defer v.wg.Done()
+	defer safe.Recover(v.log, "robot recognizer", v.failPanic)
 	for {
 		select {
 		case <-v.closed:
@@ -213,13 +265,20 @@ func (v *VoiceConversation) recognize() {
 	}
 }
 
+// collectDTMF turns the call's digits into Inputs and its end into a
+// hang-up; a panic here, or a call that ended on a media fault, ends the
+// conversation as failed.
 func (v *VoiceConversation) collectDTMF() {
 	defer v.wg.Done()
+	defer safe.Recover(v.log, "robot dtmf loop", v.failPanic)
 	for {
 		select {
 		case <-v.closed:
 			return
 		case <-v.call.Done():
+			if mediaFault(v.call) {
+				v.fail(errMediaFault)
+			}
 			v.emit(Input{Kind: InputHangup, Start: time.Now(), End: time.Now()})
 			return
 		case d := <-v.call.DTMF():
@@ -312,6 +371,8 @@ func (v *VoiceConversation) Listen(ctx context.Context, o ListenOptions) (Input,
 		select {
 		case <-ctx.Done():
 			return Input{}, ctx.Err()
+		case <-v.faulted:
+			return Input{}, v.Fault()
 		case in := <-v.events:
 			switch in.Kind {
 			case InputDTMF:

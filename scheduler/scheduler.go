@@ -15,6 +15,7 @@ import (
 
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/internal/safe"
 	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/store"
 )
@@ -263,11 +264,15 @@ func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				defer func() {
+					s.mu.Lock()
+					r.inFlight--
+					s.mu.Unlock()
+					done <- struct{}{}
+				}()
+				// a panic in one task's call ends that task's turn, not the run
+				defer safe.Recover(s.o.Log, "scheduler task", func(p *safe.Panic) { s.panicked(ctx, cfg, tasks[0], p) })
 				s.handle(ctx, id, cfg, tasks[0])
-				s.mu.Lock()
-				r.inFlight--
-				s.mu.Unlock()
-				done <- struct{}{}
 			}()
 		}
 		wake, any, err := s.nextWake(ctx, camps, now)
@@ -468,11 +473,22 @@ func (s *Scheduler) handle(ctx context.Context, campaignID string, cfg Config, t
 	}
 	callCtx, cancel := context.WithCancel(ctx)
 	stop := s.keepLease(callCtx, cancel, t.ID)
-	a, err := s.o.Dialer.Dial(callCtx, Call{Task: t, Script: cfg.Script, Trunks: cfg.Trunks, CallerID: s.callerID(cfg, debtor, dec),
-		Debtor: debtor, Details: details, ReservationID: res.ID, Reservation: res, TransferTo: cfg.Collectors[details.Collector],
-		NonHuman: cfg.NonHuman})
+	var a Attempt
+	p := safe.Run(s.o.Log, "scheduler call", func() {
+		a, err = s.o.Dialer.Dial(callCtx, Call{Task: t, Script: cfg.Script, Trunks: cfg.Trunks, CallerID: s.callerID(cfg, debtor, dec),
+			Debtor: debtor, Details: details, ReservationID: res.ID, Reservation: res, TransferTo: cfg.Collectors[details.Collector],
+			NonHuman: cfg.NonHuman})
+	})
 	stop()
 	cancel()
+	if p != nil {
+		// The call broke somewhere in the dialer: it failed, and the task is
+		// retried by the failed rule. Whether it was answered is not known
+		// here, so the reservation is neither released nor committed as an
+		// attempt: it expires into what the ledger knows (a conversation once
+		// the answer was marked, else an attempt).
+		a, err = Attempt{Result: ResultFailed, Outcome: string(DialogueFailed)}, p
+	}
 	if err != nil && a.Result == "" {
 		ev.Err = err
 		if rerr := s.o.Guard.Release(bg, res); rerr != nil {
@@ -486,7 +502,9 @@ func (s *Scheduler) handle(ctx context.Context, campaignID string, cfg Config, t
 	if kind == "" {
 		kind = compliance.Attempt
 	}
-	if err := s.o.Guard.Commit(bg, res, kind); err != nil {
+	if p != nil {
+		s.o.Log.Warn("reservation left to expire after a panicked call", "task", t.ID, "reservation", res.ID)
+	} else if err := s.o.Guard.Commit(bg, res, kind); err != nil {
 		s.o.Log.Error("compliance commit failed (the reservation will expire into an attempt)", "task", t.ID, "err", err)
 	}
 	end := s.o.Clock.Now()
@@ -503,6 +521,17 @@ func (s *Scheduler) handle(ctx context.Context, campaignID string, cfg Config, t
 		CostKop: a.CostKop, Trunk: a.Trunk, CallerID: a.CallerID, RecordingPath: a.RecordingPath}
 	s.apply(bg, v.effect, t, end)
 	finish(v.update)
+}
+
+// panicked closes a task whose handling panicked outside the call (the call
+// itself is recovered in handle): it is retried by the failed rule. Its
+// reservation, if one was taken, is left to expire into what the ledger knows.
+func (s *Scheduler) panicked(ctx context.Context, cfg Config, t store.Task, p *safe.Panic) {
+	now := s.o.Clock.Now()
+	u := store.TaskUpdate{State: store.TaskPending, DueAt: now.Add(time.Duration(cfg.Retry.Failed)), LastResult: ResultFailed, Reason: p.Error()}
+	if err := s.o.Store.FinishTask(context.WithoutCancel(ctx), t.ID, s.o.Holder, now, u); err != nil {
+		s.o.Log.Error("finish task after a panic", "task", t.ID, "err", err)
+	}
 }
 
 // apply records what an outcome says about the debtor's data.
@@ -535,6 +564,9 @@ func (s *Scheduler) keepLease(ctx context.Context, cancel context.CancelFunc, ta
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		// a fault here stops the renewals only: the call goes on, and the
+		// guard's reservation still keeps another node off this debtor
+		defer safe.Recover(s.o.Log, "scheduler lease renewal", nil)
 		tick := time.NewTicker(s.o.LeaseTTL / 3)
 		defer tick.Stop()
 		for {

@@ -46,6 +46,8 @@ type Call struct {
 	live   atomic.Bool                   // answered: send, record and hand frames to the handler
 	codec  diagomedia.Codec
 	dtmfPT int // -1 when telephone-event was not negotiated
+	// rtpSource is Config.RTPSource: whose datagrams are this call's media.
+	rtpSource string
 
 	ssrc      uint32
 	seq       uint16
@@ -92,6 +94,7 @@ type callOptions struct {
 	recordPath              string
 	recording               recorderSetup
 	mediaTimeout            time.Duration
+	rtpSource               string
 	pacer                   *media.Pacer // nil: a goroutine and timer of its own
 	jitterFrames            int
 	log                     *slog.Logger
@@ -131,6 +134,7 @@ func newCall(d dialogControl, rtpFn func() *diagomedia.RTPSession, o callOptions
 		peerIn:    make(chan []int16, 8),
 
 		mediaTimeout: o.mediaTimeout,
+		rtpSource:    o.rtpSource,
 	}
 	c.rtp.Store(sess)
 	c.live.Store(!o.early)
@@ -201,7 +205,8 @@ func (c *Call) goLive() {
 func (c *Call) Done() <-chan struct{} { return c.done }
 
 // EndReason says who ended the call: "local", "remote", "media_timeout"
-// (no RTP for Config.MediaTimeout) or "media" (a fault in the media loop).
+// (no RTP for Config.MediaTimeout) or "media" (a fault — a recovered panic —
+// in the media loop or the RTP read loop).
 func (c *Call) EndReason() string {
 	if v, ok := c.endReason.Load().(string); ok {
 		return v
@@ -270,7 +275,14 @@ func (c *Call) finish() {
 	}
 	c.mu.Lock()
 	c.ended = true
+	foreign, foreignSSRC := c.stats.ForeignSource, c.stats.ForeignSSRC
 	c.mu.Unlock()
+	switch {
+	case foreign > 0: // someone else sent to this call's port: worth an operator's look
+		c.log.Warn("RTP from another address than the call's peer was ignored", "packets", foreign, "packets_foreign_ssrc", foreignSSRC)
+	case foreignSSRC > 0: // the peer's own address: a gateway switching streams, most likely
+		c.log.Info("RTP of a second stream from the call's peer was ignored", "packets", foreignSSRC)
+	}
 	c.StopPlayback()
 	close(c.done)
 	if !c.hungUp.Load() {

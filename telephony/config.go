@@ -13,11 +13,22 @@ type Config struct {
 	Name string `yaml:"name"`
 	// Listen lists the SIP transports to bind (default: udp 127.0.0.1:5060).
 	Listen []Listen `yaml:"listen"`
-	// RTPPortMin/RTPPortMax bound the local RTP ports (0 = any ephemeral port).
+	// RTPPortMin/RTPPortMax bound the local RTP ports (both 0: the default
+	// DefaultRTPPortMin..DefaultRTPPortMax, a fixed range a firewall can open).
 	// diago keeps one range per process: the first UA that asks sets it, and
-	// New refuses a later UA asking for another range.
+	// New refuses a later UA asking for another range. diago (v0.25.0) hands
+	// out pairs upward from where it last stopped and does not wrap within
+	// one try: when every pair from there to the top is busy, a call fails
+	// although lower pairs are free. Keep the range for dozvon alone and
+	// several times twice the peak of concurrent calls.
 	RTPPortMin int `yaml:"rtp_port_min"`
 	RTPPortMax int `yaml:"rtp_port_max"`
+	// RTPSource says which far-end address a call takes audio and DTMF from:
+	// latch (default: the SDP address, or before it is heard the first source
+	// on the SDP host), strict (the SDP address only) or first (the first
+	// source from anywhere, for peers behind NAT). Packets from any other
+	// address, and of another SSRC, are dropped and counted (MediaStats).
+	RTPSource string `yaml:"rtp_source"`
 	// Codecs in order of preference: PCMU, PCMA (telephone-event is always offered).
 	Codecs []string `yaml:"codecs"`
 	// Trunks used by Dial when the destination is a number rather than a SIP URI.
@@ -75,6 +86,13 @@ type Trunk struct {
 	CallerID string `yaml:"caller_id"`
 }
 
+// The default RTP port range (Asterisk's rtp.conf default too): below
+// Linux's ephemeral ports, so it does not collide with outgoing sockets.
+const (
+	DefaultRTPPortMin = 10000
+	DefaultRTPPortMax = 20000
+)
+
 func (c *Config) withDefaults() Config {
 	o := *c
 	if o.Name == "" {
@@ -94,6 +112,12 @@ func (c *Config) withDefaults() Config {
 	}
 	if o.MediaTimeout <= 0 {
 		o.MediaTimeout = 30 * time.Second
+	}
+	if o.RTPPortMin == 0 && o.RTPPortMax == 0 {
+		o.RTPPortMin, o.RTPPortMax = DefaultRTPPortMin, DefaultRTPPortMax
+	}
+	if o.RTPSource == "" {
+		o.RTPSource = RTPSourceLatch
 	}
 	if o.JitterFrames <= 0 {
 		o.JitterFrames = 3
@@ -115,6 +139,12 @@ func (c *Config) Validate() error {
 	}
 	if c.RTPPortMin < 0 || c.RTPPortMax < 0 || (c.RTPPortMin != 0 || c.RTPPortMax != 0) && (c.RTPPortMin == 0 || c.RTPPortMax <= c.RTPPortMin) {
 		return fmt.Errorf("telephony config: rtp_port_min/max %d..%d is not a range", c.RTPPortMin, c.RTPPortMax)
+	}
+	if c.RTPPortMax > 65535 {
+		return fmt.Errorf("telephony config: rtp_port_max %d out of range", c.RTPPortMax)
+	}
+	if err := validRTPSource(c.RTPSource); err != nil {
+		return err
 	}
 	for _, codec := range c.Codecs {
 		if codec != "PCMU" && codec != "PCMA" {

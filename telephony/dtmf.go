@@ -45,17 +45,21 @@ func (c *Call) onDTMF(pkt *rtp.Packet) {
 	if ev.EndOfEvent {
 		n += 2 * frameSamples
 	}
-	if n > 0 && n <= maxPacketSamples*4 {
-		c.mu.Lock()
-		if c.locked && pkt.SSRC == c.lockSSRC {
-			c.jb.Push(pkt.Timestamp, make([]int16, n))
-		}
+	c.mu.Lock()
+	// Digits count only from the locked stream: a key pressed by another
+	// SSRC (someone else's stream on the peer's address) is not the debtor's.
+	if !c.acceptSSRC(pkt.SSRC) {
+		c.stats.ForeignSSRC++
 		c.mu.Unlock()
-	}
-	if !ev.EndOfEvent {
 		return
 	}
-	c.mu.Lock()
+	if n > 0 && n <= maxPacketSamples*4 {
+		c.jb.Push(pkt.Timestamp, make([]int16, n))
+	}
+	if !ev.EndOfEvent {
+		c.mu.Unlock()
+		return
+	}
 	dup := c.dtmfSeen && c.lastDTMF == pkt.Timestamp
 	c.dtmfSeen, c.lastDTMF = true, pkt.Timestamp
 	if !dup {

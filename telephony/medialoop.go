@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/dozvon/dozvon/internal/safe"
 	"github.com/dozvon/dozvon/media"
 	diagomedia "github.com/emiago/diago/media"
 	"github.com/pion/rtp"
@@ -64,15 +65,13 @@ func (c *Call) mediaLoop() {
 	}
 }
 
-// safeStep runs step, turning a panic into the end of this call only.
+// safeStep runs step, turning a panic (in the frame handler, say) into the
+// end of this call only.
 func (c *Call) safeStep(st *loopState, due time.Time) (ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			c.log.Error("media loop panic, ending call", "panic", r)
-			c.endReason.CompareAndSwap(nil, "media")
-			ok = false
-		}
-	}()
+	defer safe.Recover(c.log, "telephony media loop", func(*safe.Panic) {
+		c.endReason.CompareAndSwap(nil, "media")
+		ok = false
+	})
 	return c.step(st, due)
 }
 

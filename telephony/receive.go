@@ -6,6 +6,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/dozvon/dozvon/internal/safe"
 	diagomedia "github.com/emiago/diago/media"
 	"github.com/pion/rtp"
 )
@@ -23,10 +24,18 @@ func (c *Call) SetPacketObserver(o PacketObserver) {
 }
 
 func (c *Call) readLoop() {
+	// A fault here (a packet observer, a malformed packet's decoding) ends
+	// this call only, as a media fault: the robot reads it as a failed call.
+	defer safe.Recover(c.log, "telephony rtp read loop", func(*safe.Panic) {
+		c.endReason.CompareAndSwap(nil, "media")
+		c.stopLoop()
+	})
 	buf := make([]byte, diagomedia.RTPBufSize)
 	pcm := make([]int16, maxPacketSamples)
 	var pkt rtp.Packet
 	sess := c.rtp.Load()
+	latchFor := sess // the session whose SDP address the latch holds to
+	latch := newSourceLatch(c.rtpSource, sess.Sess.Raddr)
 	for {
 		n, err := sess.ReadRTP(buf, &pkt)
 		if err != nil {
@@ -36,7 +45,8 @@ func (c *Call) readLoop() {
 			if errors.Is(err, net.ErrClosed) || errors.Is(err, io.EOF) {
 				// The session was replaced (200 OK after early media) or closed.
 				if next := c.rtpFn(); next != nil && next != sess {
-					sess = next
+					sess, latchFor = next, next
+					latch = newSourceLatch(c.rtpSource, sess.Sess.Raddr)
 					continue
 				}
 				return
@@ -45,6 +55,33 @@ func (c *Call) readLoop() {
 			c.stats.Garbage++
 			c.mu.Unlock()
 			continue
+		}
+		// Only the negotiated peer's datagrams are media: anyone who guesses
+		// the port must not be heard, nor press keys on the call.
+		// ReadRTPFromAddr belongs to this goroutine, the session's only reader.
+		from := sess.Sess.ReadRTPFromAddr
+		ok, moved := latch.accept(from)
+		if !ok {
+			if cur := c.rtpFn(); cur != nil && cur != latchFor {
+				// The far end's SDP changed (200 OK after 183, a re-INVITE):
+				// diago forks the session over the same socket, which this
+				// loop keeps reading; hold to the new SDP address from now on.
+				latchFor, latch = cur, newSourceLatch(c.rtpSource, cur.Sess.Raddr)
+				ok, moved = latch.accept(from)
+				moved = moved || ok
+			}
+		}
+		if !ok {
+			c.mu.Lock()
+			c.stats.ForeignSource++
+			c.mu.Unlock()
+			continue
+		}
+		if moved {
+			c.mu.Lock()
+			c.locked = false // a new source is a new stream: lock its SSRC afresh
+			c.jb.Reset()
+			c.mu.Unlock()
 		}
 		if n == 0 {
 			c.countDropped()
@@ -73,7 +110,7 @@ func (c *Call) readLoop() {
 				c.lastArr, c.lastSeq = now, pkt.SequenceNumber
 				obs = c.observer
 			} else {
-				c.stats.Dropped++
+				c.stats.ForeignSSRC++
 			}
 			c.mu.Unlock()
 			if obs != nil {
@@ -85,8 +122,10 @@ func (c *Call) readLoop() {
 	}
 }
 
-// acceptSSRC locks onto the first audio source. Another SSRC is accepted only
-// when the locked one has been silent for 500 ms (a legitimate source change);
+// acceptSSRC locks onto the first stream (audio or telephone-event) of the
+// latched source. Another SSRC is accepted only when the locked one has been
+// silent for 500 ms — a legitimate change (a B2BUA switching legs) from the
+// same address, since readLoop has already dropped every other address;
 // otherwise its packets are dropped. Called with c.mu held.
 func (c *Call) acceptSSRC(ssrc uint32) bool {
 	now := time.Now()

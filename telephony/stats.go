@@ -13,11 +13,17 @@ type MediaStats struct {
 	FramesPlayedOut  int64 // ticks that played received audio (rest were silence)
 	Lost, Late, Dup  int64
 	Overflow, Resync int64
-	Dropped          int64 // packets of a foreign SSRC, unknown payload type or wrong size
+	Dropped          int64 // packets of an unknown payload type or wrong size
 	Garbage          int64 // datagrams that are not RTP
-	DTMF             int64
-	SendLateMax      time.Duration // worst lateness of a frame against the media clock
-	SendLate         *media.LatenessHistogram
+	// ForeignSource counts RTP packets (audio, DTMF, anything) from an
+	// address other than the call's latched peer (Config.RTPSource): ignored.
+	ForeignSource int64
+	// ForeignSSRC counts the peer-address packets of a stream other than the
+	// locked one (audio or telephone-event): ignored.
+	ForeignSSRC int64
+	DTMF        int64
+	SendLateMax time.Duration // worst lateness of a frame against the media clock
+	SendLate    *media.LatenessHistogram
 	// ArrivalJitter is how far the far end's audio packets arrived from a
 	// steady 20 ms spacing (|inter-arrival − 20 ms|): its pacing as seen here.
 	ArrivalJitter *media.LatenessHistogram

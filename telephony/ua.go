@@ -59,7 +59,8 @@ var (
 )
 
 // claimRTPRange makes lo..hi diago's RTP port range, or fails when another
-// range is already in use (0..0 asks for none and always succeeds).
+// range is already in use (0..0 asks for none and always succeeds; New
+// passes the configured range or the default).
 func claimRTPRange(lo, hi int) error {
 	if lo == 0 && hi == 0 {
 		return nil
@@ -261,6 +262,7 @@ func (u *UA) startCall(ctx context.Context, ctl dialogControl, rtpFn func() *med
 	o.recordPath, o.recording = path, u.recorderSetup()
 	o.jitterFrames = u.cfg.JitterFrames
 	o.mediaTimeout = u.cfg.MediaTimeout
+	o.rtpSource = u.cfg.RTPSource
 	if !u.cfg.PerCallPacing {
 		o.pacer = u.pacer
 	}
