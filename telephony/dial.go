@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/internal/safe"
 	"github.com/emiago/diago"
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
@@ -199,7 +200,9 @@ func (u *UA) dialURI(ctx context.Context, req DialRequest, target string, trunk 
 		err   error
 	}
 	resc := make(chan inviteResult, 1)
-	go func() {
+	// Under safe.Go: a panic in the INVITE's handling must still answer resc,
+	// or Dial and its cleanup would wait on it for ever.
+	safe.Go(u.log, "outbound INVITE", func() {
 		var r inviteResult
 		err := d.Invite(ringCtx, opts)
 		if errors.Is(err, diago.ErrClientEarlyMedia) {
@@ -215,7 +218,7 @@ func (u *UA) dialURI(ctx context.Context, req DialRequest, target string, trunk 
 		}
 		r.err = err
 		resc <- r
-	}()
+	}, func(p *safe.Panic) { resc <- inviteResult{err: p} })
 	// discard cleans up an INVITE we stopped waiting for.
 	discard := func() {
 		go func() {

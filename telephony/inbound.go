@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dozvon/dozvon/internal/safe"
 	"github.com/emiago/diago"
 	"github.com/emiago/diago/media/sdp"
 	"github.com/emiago/sipgo/sip"
@@ -30,14 +31,18 @@ func (u *UA) dispatch(d *diago.DialogServerSession) {
 	u.active.Add(1)
 	defer u.active.Done()
 	in := &Inbound{ua: u, d: d}
-	defer func() {
-		if r := recover(); r != nil {
-			u.log.Error("inbound handler panic", "panic", r, "call_id", d.InviteRequest.CallID().Value())
-			if !in.answered && !in.responded {
-				_ = d.Respond(500, "Server Internal Error", nil)
-			}
+	// A panicking handler ends only this call: logged with its stack but
+	// not its value (it may quote the caller), answered 500 or hung up.
+	defer safe.Recover(u.log, "inbound call", func(*safe.Panic) {
+		switch {
+		case in.call != nil:
+			hctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			_ = in.call.Hangup(hctx)
+			cancel()
+		case !in.answered && !in.responded:
+			_ = d.Respond(500, "Server Internal Error", nil)
 		}
-	}()
+	})
 	hp := u.handler.Load()
 	if hp == nil {
 		_ = in.Reject(480, "Temporarily Unavailable (no inbound service)")
