@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/internal/logsink"
 )
 
 var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
@@ -32,7 +33,7 @@ func TestHealthFaultStopsNewCalls(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := clock.NewSim(t0)
-			log, lb := newLog()
+			log, lb := logsink.New()
 			h := NewHealth(HealthConfig{Dir: tt.dir, Clock: clk, Log: log})
 			if err := h.Ready(); err != nil {
 				t.Fatalf("fresh: %v", err)
@@ -43,7 +44,7 @@ func TestHealthFaultStopsNewCalls(t *testing.T) {
 			if err := h.Ready(); !errors.Is(err, ErrDown) || !errors.Is(err, full) {
 				t.Fatalf("after a fault: %v, want ErrDown with the cause", err)
 			}
-			if n := lb.count("level=ERROR", "recorder down"); n != 1 {
+			if n := lb.Count("level=ERROR", "recorder down"); n != 1 {
 				t.Errorf("%d error-level alarms, want 1:\n%s", n, lb)
 			}
 			clk.JumpTo(t0.Add(time.Minute - time.Second))
@@ -53,12 +54,12 @@ func TestHealthFaultStopsNewCalls(t *testing.T) {
 			clk.JumpTo(t0.Add(time.Minute))
 			err := h.Ready()
 			if tt.backLate {
-				if !errors.Is(err, ErrDown) || lb.count("level=ERROR", "test write failed") != 1 {
+				if !errors.Is(err, ErrDown) || lb.Count("level=ERROR", "test write failed") != 1 {
 					t.Fatalf("unwritable folder after the retry: %v\n%s", err, lb)
 				}
 				return
 			}
-			if err != nil || lb.count("level=INFO", "recorder back") != 1 {
+			if err != nil || lb.Count("level=INFO", "recorder back") != 1 {
 				t.Fatalf("after a good test write: %v\n%s", err, lb)
 			}
 			if left, _ := os.ReadDir(tt.dir); len(left) != 0 {
@@ -75,7 +76,7 @@ func TestHealthDiskFloor(t *testing.T) {
 	// Ready asks FreeBytes on the caller's goroutine: plain variables do.
 	var free uint64
 	var ferr error
-	log, lb := newLog()
+	log, lb := logsink.New()
 	h := NewHealth(HealthConfig{Dir: t.TempDir(), MinFreeBytes: 1 << 30, Log: log,
 		FreeBytes: func(string) (uint64, error) { return free, ferr }})
 	for i, step := range []struct {
@@ -95,11 +96,11 @@ func TestHealthDiskFloor(t *testing.T) {
 		if errors.Is(err, ErrDown) != step.down || (err != nil) != step.down {
 			t.Errorf("step %d (%d MiB free): %v, want down=%v", i, step.free>>20, err, step.down)
 		}
-		if n := lb.count("level=ERROR", "low disk space"); n != step.errors {
+		if n := lb.Count("level=ERROR", "low disk space"); n != step.errors {
 			t.Errorf("step %d: %d alarms, want %d", i, n, step.errors)
 		}
 	}
-	if lb.count("level=INFO", "recorder back") != 1 {
+	if lb.Count("level=INFO", "recorder back") != 1 {
 		t.Errorf("no line saying the recorder is back:\n%s", lb)
 	}
 	// The real statfs on a folder that does not exist yet looks at its parent.

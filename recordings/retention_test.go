@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/internal/logsink"
 )
 
 func writeFile(t *testing.T, path, data string, mode fs.FileMode, mod time.Time) {
@@ -75,7 +76,7 @@ func TestSweepKeepsArchivesThenDeletes(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk := clock.NewSim(day.Add(12 * 24 * time.Hour))
-	log, lb := newLog()
+	log, lb := logsink.New()
 	s, err := NewSweeper(SweepConfig{Dir: rec, Policy: Policy{ArchiveAfterDays: 30, KeepDays: 1096}, Clock: clk, Log: log})
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +164,7 @@ func TestSweepKeepsArchivesThenDeletes(t *testing.T) {
 		t.Errorf("journal\n%q\nwant\n%q", actions, want)
 	}
 	for _, msg := range []string{"recordings archived", "recordings deleted", "recording moved into its day"} {
-		if lb.count(msg) == 0 {
+		if lb.Count(msg) == 0 {
 			t.Errorf("no %q in the log:\n%s", msg, lb)
 		}
 	}

@@ -1,15 +1,14 @@
 package telephony
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/dozvon/dozvon/internal/logsink"
 )
 
 // TestReadLoopPanicEndsOnlyItsCall: a panic on one call's RTP read goroutine
@@ -43,24 +42,6 @@ func TestReadLoopPanicEndsOnlyItsCall(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log sink safe for the UA's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestInboundHandlerPanicEndsOnlyItsCall: an inbound handler that panics
 // after answering ends that call and, before answering, answers 500; the
 // log keeps the stack but not the panic's value, which may quote the caller
@@ -68,11 +49,10 @@ func (s *syncBuffer) String() string {
 // user agent is served.
 func TestInboundHandlerPanicEndsOnlyItsCall(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	log, logs := logsink.New()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	callee, err := New(ctx, Config{Listen: []Listen{{Transport: "udp", Host: "127.0.0.1"}}},
-		slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	callee, err := New(ctx, Config{Listen: []Listen{{Transport: "udp", Host: "127.0.0.1"}}}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +101,7 @@ func TestInboundHandlerPanicEndsOnlyItsCall(t *testing.T) {
 	}
 	_ = next.Hangup(ctx)
 	out := logs.String()
-	if strings.Count(out, "panic recovered") != 2 || !strings.Contains(out, "goroutine") {
+	if logs.Count("panic recovered") != 2 || !strings.Contains(out, "goroutine") {
 		t.Errorf("want two panics logged with their stacks; log:\n%s", out)
 	}
 	if strings.Contains(out, "79131234567") {
