@@ -1,0 +1,126 @@
+package scripts
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// addFiles seeds a fuzz target with the bundled scripts and phrase base and
+// the broken examples the lint tests use.
+func addFiles(f *testing.F, patterns ...string) {
+	f.Helper()
+	for _, p := range patterns {
+		files, _ := filepath.Glob(p)
+		for _, file := range files {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
+		}
+	}
+}
+
+// checkDiags asserts every diagnostic names one of the files and a line that
+// is in it (0 or 1 for a file-wide problem).
+func checkDiags(t *testing.T, diags []Diagnostic, files map[string][]byte) {
+	t.Helper()
+	for _, d := range diags {
+		data, ok := files[d.File]
+		if !ok {
+			t.Fatalf("diagnostic %q names a file that is not one of %d", d, len(files))
+		}
+		if lines := bytes.Count(data, []byte("\n")) + 1; d.Line < 0 || d.Line > lines {
+			t.Fatalf("diagnostic %q: line %d of a %d-line file", d, d.Line, lines)
+		}
+		if strings.TrimSpace(d.Msg) == "" {
+			t.Fatalf("diagnostic without a message at %s:%d", d.File, d.Line)
+		}
+	}
+}
+
+// lintDir writes files (name → content) into a fresh directory. Imports of
+// devices would hang a run on a read that never ends: such inputs are skipped.
+func lintDir(t *testing.T, files map[string][]byte) map[string][]byte {
+	t.Helper()
+	dir := t.TempDir()
+	out := map[string][]byte{}
+	for name, data := range files {
+		if bytes.Contains(data, []byte("/dev")) || bytes.Contains(data, []byte("/proc")) {
+			t.Skip("imports outside the directory")
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out[p] = data
+	}
+	return out
+}
+
+// loadAgrees asserts Load fails exactly when Lint reports an error, that each
+// error line of Load names its place, and that a loaded script starts at a node.
+func loadAgrees(t *testing.T, path string, files map[string][]byte) {
+	t.Helper()
+	diags := Lint(path)
+	checkDiags(t, diags, files)
+	s, err := Load(path)
+	if isPhraseBase(path) {
+		return // Lint checks a phrase base on its own terms; Load wants a script
+	}
+	if hasErrors(diags) != (err != nil) {
+		t.Fatalf("Lint errors %v but Load error %v", hasErrors(diags), err)
+	}
+	if err != nil {
+		for _, line := range strings.Split(strings.TrimPrefix(err.Error(), "load script: "), "\n") {
+			if !strings.HasPrefix(line, path+":") {
+				if _, ok := files[strings.SplitN(line, ":", 2)[0]]; !ok {
+					t.Fatalf("error line %q does not name its file", line)
+				}
+			}
+		}
+		return
+	}
+	if s.Node(s.Start) == nil {
+		t.Fatalf("loaded script starts at %q, which is no node", s.Start)
+	}
+}
+
+// FuzzScript lints and loads any YAML as a dialogue script next to the
+// bundled phrase base.
+func FuzzScript(f *testing.F) {
+	addFiles(f, "*.yaml", "testdata/broken/*.yaml")
+	phrases, err := os.ReadFile("phrases.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		files := lintDir(t, map[string][]byte{"script.yaml": data, "phrases.yaml": phrases})
+		var path string
+		for p := range files {
+			if strings.HasSuffix(p, "script.yaml") {
+				path = p
+			}
+		}
+		loadAgrees(t, path, files)
+	})
+}
+
+// FuzzPhraseBase lints any YAML as a phrase base and loads the bundled
+// collection script importing it.
+func FuzzPhraseBase(f *testing.F) {
+	addFiles(f, "phrases.yaml", "testdata/broken/*phrase*.yaml")
+	script, err := os.ReadFile("collection.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		files := lintDir(t, map[string][]byte{"collection.yaml": script, "phrases.yaml": data})
+		for p := range files {
+			loadAgrees(t, p, files)
+		}
+	})
+}
