@@ -208,7 +208,15 @@ func (in *Inbound) answer(ctx context.Context) error {
 
 // checkOffer validates an SDP offer before diago touches it: 400 for a body
 // that does not parse or has no audio, 488 when no offered codec is ours.
-func checkOffer(body []byte, ours []string) (int, string) {
+func checkOffer(body []byte, ours []string) (code int, reason string) {
+	// diago's SDP code panics on some malformed bodies (a bare "\n" line, a
+	// "c=" line of fewer than three fields: FuzzCheckOffer) and cannot be
+	// patched from here: a body it cannot read without panicking is malformed.
+	defer func() {
+		if recover() != nil {
+			code, reason = 400, "Bad Request (malformed SDP)"
+		}
+	}()
 	if len(body) == 0 {
 		return 488, "Not Acceptable Here (no SDP offer)"
 	}

@@ -126,6 +126,9 @@ func FuzzInboundINVITE(f *testing.F) {
 				t.Fatalf("checkOffer code %d", code)
 			}
 		}
+		if req.Via() == nil || req.CSeq() == nil || req.CallID() == nil || req.ContentLength() == nil {
+			return // not a request the transaction layer takes (sipgo prints such a one with an extra line)
+		}
 		again, err := sip.NewParser().ParseSIP([]byte(req.String()))
 		if err != nil {
 			t.Skipf("sipgo does not re-read its own print: %v", err) // sipgo's printer, not our path

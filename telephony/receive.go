@@ -28,12 +28,6 @@ func (c *Call) readLoop() {
 	var pkt rtp.Packet
 	sess := c.rtp.Load()
 	for {
-		// diago copies a payload into the previous packet's Payload without
-		// shrinking it (media/rtp_parse.go), so a reused packet would keep
-		// the length of the largest datagram so far: stale samples after every
-		// shorter packet, and after one oversized datagram no audio at all
-		// (FuzzRTPRead). A fresh payload per packet costs one small allocation.
-		pkt.Payload = nil
 		n, err := sess.ReadRTP(buf, &pkt)
 		if err != nil {
 			if c.isDone() {
@@ -52,6 +46,7 @@ func (c *Call) readLoop() {
 			c.mu.Unlock()
 			continue
 		}
+		trimPayload(&pkt, buf, n)
 		if n == 0 {
 			c.countDropped()
 			continue

@@ -50,7 +50,7 @@ func (p *packetPipe) ReadFrom(b []byte) (int, net.Addr, error) {
 }
 
 func (p *packetPipe) WriteTo(b []byte, _ net.Addr) (int, error) { return len(b), nil }
-func (p *packetPipe) Close() error                               { p.once.Do(func() { close(p.closed) }); return nil }
+func (p *packetPipe) Close() error                              { p.once.Do(func() { close(p.closed) }); return nil }
 func (p *packetPipe) LocalAddr() net.Addr {
 	return &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}
 }
