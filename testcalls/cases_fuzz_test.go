@@ -1,0 +1,52 @@
+package testcalls
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzLoadCases reads any YAML as a script's test case file. A refusal names
+// the file on every line (with a line where there is one); an accepted file
+// has cases, each with a name, an expected outcome and a clock start.
+func FuzzLoadCases(f *testing.F) {
+	files, _ := filepath.Glob("../scripts/testdata/*.cases.yaml")
+	for _, p := range files {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("script: x.yaml\ncases:\n  - name: a\n    expect: {outcome: identified, callback_at: soon}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "x.cases.yaml")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cf, err := LoadCases(path)
+		if err != nil {
+			msg := strings.TrimPrefix(err.Error(), "load cases: ")
+			if msg == err.Error() {
+				t.Fatalf("error %q does not say what failed", err)
+			}
+			for _, line := range strings.Split(msg, "\n") {
+				if !strings.HasPrefix(line, path) {
+					t.Fatalf("error line %q does not name the file", line)
+				}
+			}
+			return
+		}
+		if len(cf.Cases) == 0 {
+			t.Fatal("accepted a file without cases")
+		}
+		for i := range cf.Cases {
+			c := &cf.Cases[i]
+			if c.Name == "" || c.Expect.Outcome == "" {
+				t.Fatalf("accepted case %+v", c)
+			}
+			if _, err := cf.now(c); err != nil {
+				t.Fatalf("accepted case %q without a clock start: %v", c.Name, err)
+			}
+		}
+	})
+}
