@@ -2,12 +2,13 @@ package compliance
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/dozvon/dozvon/internal/fuzzseed"
 )
 
 // errLine asserts err starts with prefix and, when it names a line
@@ -114,42 +115,35 @@ func FuzzParseNumplan(f *testing.F) {
 	})
 }
 
-// FuzzCalendarXML reads any bytes as an xmlcalendar year: a refusal names the
-// file (and a line in it); an accepted year is in the calendar and every day
-// of it has a type.
-func FuzzCalendarXML(f *testing.F) {
-	f.Add([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<calendar year="2026" lang="ru" date="2025.09.30"><holidays><holiday id="1" title="Новогодние каникулы"/></holidays>` +
-		"\n" + `<days><day d="01.01" t="1" h="1"/><day d="04.30" t="2"/><day d="11.01" t="3"/></days></calendar>`))
-	f.Add([]byte(`<calendar year="2026"><days>` + "\n" + `<day d="02.30" t="1"/></days></calendar>`))
-	f.Add([]byte("<calendar year=\"2026\">\n<days><day d=\"01.01\" t=\"1\"></days>"))
+// fuzzCalendar reads any bytes with add into a new calendar: a refusal names
+// the file as prefix says (and a line in it); an accepted year is in the
+// calendar and every day of it has a type.
+func fuzzCalendar(f *testing.F, add func(*Calendar, io.Reader, string) error, name, prefix string) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cal := NewCalendar()
-		if err := cal.AddXML(bytes.NewReader(data), "x.xml"); err != nil {
-			errLine(t, err, "calendar x.xml", data)
+		if err := add(cal, bytes.NewReader(data), name); err != nil {
+			errLine(t, err, prefix, data)
 			return
 		}
 		checkYears(t, cal)
 	})
 }
 
-// FuzzCalendarTable reads any bytes as the compact year table the calendar
-// is built in from.
+// FuzzCalendarXML reads any bytes as an xmlcalendar year.
+func FuzzCalendarXML(f *testing.F) {
+	f.Add([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<calendar year="2026" lang="ru" date="2025.09.30"><holidays><holiday id="1" title="Новогодние каникулы"/></holidays>` +
+		"\n" + `<days><day d="01.01" t="1" h="1"/><day d="04.30" t="2"/><day d="11.01" t="3"/></days></calendar>`))
+	f.Add([]byte(`<calendar year="2026"><days>` + "\n" + `<day d="02.30" t="1"/></days></calendar>`))
+	f.Add([]byte("<calendar year=\"2026\">\n<days><day d=\"01.01\" t=\"1\"></days>"))
+	fuzzCalendar(f, (*Calendar).AddXML, "x.xml", "calendar x.xml")
+}
+
+// FuzzCalendarTable reads any bytes as the compact year table the built-in
+// calendar is made of.
 func FuzzCalendarTable(f *testing.F) {
-	files, _ := filepath.Glob("calendar/*.txt")
-	for _, p := range files {
-		if data, err := os.ReadFile(p); err == nil {
-			f.Add(data)
-		}
-	}
+	fuzzseed.Files(f, "calendar/*.txt")
 	f.Add([]byte("off 01-01\nyear 2026\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		cal := NewCalendar()
-		if err := cal.AddTable(bytes.NewReader(data), "x.txt"); err != nil {
-			errLine(t, err, "calendar table x.txt", data)
-			return
-		}
-		checkYears(t, cal)
-	})
+	fuzzCalendar(f, (*Calendar).AddTable, "x.txt", "calendar table x.txt")
 }
 
 // FuzzRegionalHolidays reads any bytes as a regional holiday file.

@@ -10,6 +10,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// noEnv is an empty environment: the fuzzed file alone decides.
+func noEnv(string) string { return "" }
+
 // FuzzLoad reads any bytes as the config file (no environment). A refusal
 // names the file; an accepted config passes its own checks and, written back
 // as YAML, loads to a config that writes the same: what the operator sees in `dozvon.yaml`
@@ -27,7 +30,6 @@ func FuzzLoad(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	noEnv := func(string) string { return "" }
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(t.TempDir(), "dozvon.yaml")
 		if err := os.WriteFile(path, data, 0o600); err != nil {

@@ -3,12 +3,15 @@ package portfolio_test
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
+	"github.com/dozvon/dozvon/internal/fuzzseed"
 	"github.com/dozvon/dozvon/portfolio"
 )
+
+// fuzzFile is the name the fuzzed bytes are imported under.
+const fuzzFile = "fuzz.csv"
 
 // FuzzParse imports any bytes as a portfolio file. A file that is refused is
 // refused with an error naming it; an imported one accounts for every row
@@ -16,15 +19,13 @@ import (
 // that each have a key, an id, a Russian phone and the lines they came from,
 // one debtor per key.
 func FuzzParse(f *testing.F) {
-	if data, err := os.ReadFile("testdata/messy_cp1251.csv"); err == nil {
-		f.Add(data)
-	}
+	fuzzseed.Files(f, "testdata/*.csv")
 	f.Add([]byte("\xef\xbb\xbfsep=,\nФИО,Телефон,Сумма долга,Дата рождения\nИванов Иван,\"8 913 123-45-67, 89137654321\",\"12 345,67\",01.02.1980\nИванов Иван,+79130000001,,01.02.1980\n"))
 	f.Add([]byte("Реестр должников на 01.11.2026\n\nконтракт;phone\nКД-1;9131234567;лишнее\n\"КД 1\";\"913\"\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, err := portfolio.Parse(bytes.NewReader(data), "fuzz.csv")
+		res, err := portfolio.Parse(bytes.NewReader(data), fuzzFile)
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "import fuzz.csv") {
+			if !strings.HasPrefix(err.Error(), "import "+fuzzFile) {
 				t.Fatalf("error %q does not name the file", err)
 			}
 			return

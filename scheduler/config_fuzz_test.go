@@ -3,10 +3,10 @@ package scheduler
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
+	"github.com/dozvon/dozvon/internal/fuzzseed"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -15,9 +15,7 @@ import (
 // accepted settings have a schedule the scheduler can plan with (it parses
 // it again without checking) and, written back as JSON, read the same.
 func FuzzParseConfig(f *testing.F) {
-	if b, err := os.ReadFile("testdata/campaign.json"); err == nil {
-		f.Add(b)
-	}
+	fuzzseed.Files(f, "testdata/*.json")
 	for _, s := range []string{`{"script":"s","chanels":3}`, `{"script":"s","retry":{"busy":"soon"}}`, `{"script":"s","schedule":{"ranges":["9-13"]}}`,
 		`{"script":"s","schedule":{"cron":"0 9 * * *","for":"1h","zone":"Asia/Novosibirsk"}}`, `{"script":"s","caller_ids":[{"region":"г. Москва"}]}`} {
 		f.Add([]byte(s))

@@ -6,23 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// addFiles seeds a fuzz target with the bundled scripts and phrase base and
-// the broken examples the lint tests use.
-func addFiles(f *testing.F, patterns ...string) {
-	f.Helper()
-	for _, p := range patterns {
-		files, _ := filepath.Glob(p)
-		for _, file := range files {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(data)
-		}
-	}
-}
+	"github.com/dozvon/dozvon/internal/fuzzseed"
+)
 
 // checkDiags asserts every diagnostic names one of the files and a line that
 // is in it (0 or 1 for a file-wide problem).
@@ -42,9 +28,10 @@ func checkDiags(t *testing.T, diags []Diagnostic, files map[string][]byte) {
 	}
 }
 
-// lintDir writes files (name → content) into a fresh directory. Imports of
-// devices would hang a run on a read that never ends: such inputs are skipped.
-func lintDir(t *testing.T, files map[string][]byte) map[string][]byte {
+// lintDir writes files (name → content) into a fresh directory and returns
+// them by path. Imports of devices would hang a run on a read that never
+// ends: such inputs are skipped.
+func lintDir(t *testing.T, files map[string][]byte) (string, map[string][]byte) {
 	t.Helper()
 	dir := t.TempDir()
 	out := map[string][]byte{}
@@ -58,7 +45,7 @@ func lintDir(t *testing.T, files map[string][]byte) map[string][]byte {
 		}
 		out[p] = data
 	}
-	return out
+	return dir, out
 }
 
 // loadAgrees asserts Load fails exactly when Lint reports an error, that each
@@ -89,36 +76,33 @@ func loadAgrees(t *testing.T, path string, files map[string][]byte) {
 	}
 }
 
-// FuzzScript lints and loads any YAML as a dialogue script next to the
-// bundled phrase base.
-func FuzzScript(f *testing.F) {
-	addFiles(f, "*.yaml", "testdata/broken/*.yaml")
-	phrases, err := os.ReadFile("phrases.yaml")
+// fuzzBeside fuzzes a file named fuzzed next to the bundled file fixed,
+// read once, and runs check on the directory of the two.
+func fuzzBeside(f *testing.F, fixed, fuzzed string, check func(t *testing.T, dir string, files map[string][]byte)) {
+	other, err := os.ReadFile(fixed)
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		files := lintDir(t, map[string][]byte{"script.yaml": data, "phrases.yaml": phrases})
-		var path string
-		for p := range files {
-			if strings.HasSuffix(p, "script.yaml") {
-				path = p
-			}
-		}
-		loadAgrees(t, path, files)
+		dir, files := lintDir(t, map[string][]byte{filepath.Base(fixed): other, fuzzed: data})
+		check(t, dir, files)
+	})
+}
+
+// FuzzScript lints and loads any YAML as a dialogue script next to the
+// bundled phrase base.
+func FuzzScript(f *testing.F) {
+	fuzzseed.Files(f, "*.yaml", "testdata/broken/*.yaml")
+	fuzzBeside(f, "phrases.yaml", "script.yaml", func(t *testing.T, dir string, files map[string][]byte) {
+		loadAgrees(t, filepath.Join(dir, "script.yaml"), files)
 	})
 }
 
 // FuzzPhraseBase lints any YAML as a phrase base and loads the bundled
 // collection script importing it.
 func FuzzPhraseBase(f *testing.F) {
-	addFiles(f, "phrases.yaml", "testdata/broken/*phrase*.yaml")
-	script, err := os.ReadFile("collection.yaml")
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		files := lintDir(t, map[string][]byte{"collection.yaml": script, "phrases.yaml": data})
+	fuzzseed.Files(f, "phrases.yaml", "testdata/broken/*phrase*.yaml")
+	fuzzBeside(f, "collection.yaml", "phrases.yaml", func(t *testing.T, _ string, files map[string][]byte) {
 		for p := range files {
 			loadAgrees(t, p, files)
 		}

@@ -5,18 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dozvon/dozvon/internal/fuzzseed"
 )
 
 // FuzzLoadCases reads any YAML as a script's test case file. A refusal names
 // the file on every line (with a line where there is one); an accepted file
 // has cases, each with a name, an expected outcome and a clock start.
 func FuzzLoadCases(f *testing.F) {
-	files, _ := filepath.Glob("../scripts/testdata/*.cases.yaml")
-	for _, p := range files {
-		if data, err := os.ReadFile(p); err == nil {
-			f.Add(data)
-		}
-	}
+	fuzzseed.Files(f, "../scripts/testdata/*.cases.yaml")
 	f.Add([]byte("script: x.yaml\ncases:\n  - name: a\n    expect: {outcome: identified, callback_at: soon}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(t.TempDir(), "x.cases.yaml")
