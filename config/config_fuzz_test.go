@@ -30,8 +30,8 @@ func FuzzLoad(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	path := filepath.Join(f.TempDir(), "dozvon.yaml") // one per fuzz process: see scripts' lintDir
 	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(t.TempDir(), "dozvon.yaml")
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}

@@ -15,8 +15,10 @@ import (
 func FuzzLoadCases(f *testing.F) {
 	fuzzseed.Files(f, "../scripts/testdata/*.cases.yaml")
 	f.Add([]byte("script: x.yaml\ncases:\n  - name: a\n    expect: {outcome: identified, callback_at: soon}\n"))
+	// one file per fuzz process, rewritten every run: a t.TempDir per run
+	// stalled the fuzz workers after a few runs (8 runs in 30 s)
+	path := filepath.Join(f.TempDir(), "x.cases.yaml")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(t.TempDir(), "x.cases.yaml")
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
