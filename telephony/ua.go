@@ -149,9 +149,6 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*UA, error) {
 	}
 	var opts []diago.DiagoOption
 	opts = append(opts, diago.WithLogger(log.With("component", "diago")))
-	// A panic in diago's handling of a request must not end the process
-	// (siprecover.go). diago holds one middleware: compose others inside it.
-	opts = append(opts, diago.WithServerRequestMiddleware(recoverRequests(log)))
 	codecs := []media.Codec{}
 	for _, c := range cfg.Codecs {
 		if c == "PCMA" {
