@@ -15,14 +15,12 @@ import (
 // on sipgo's goroutine and ended the whole process; now the re-INVITE gets
 // 400, and the UA goes on answering calls.
 func TestReinviteWithBadSDP(t *testing.T) {
-	answered := make(chan struct{}, 2)
+	answered := make(chan *Call, 2)
 	u := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
-		call, err := in.Answer(ctx)
-		if err != nil {
-			return
+		if call, err := in.Answer(ctx); err == nil {
+			answered <- call
+			<-call.Done()
 		}
-		answered <- struct{}{}
-		<-call.Done()
 	})
 	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
