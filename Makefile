@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/dozvon
 GOFLAGS ?=
 
-.PHONY: setup build demo test test-short model bench lint-scripts clean
+.PHONY: setup build demo test test-short model bench lint-scripts fuzz clean
 
 setup: ## install Debian packages, libvosk (npm) and Go modules
 	bash tools/setup-debian.sh
@@ -37,6 +37,15 @@ model: ## download the official Russian Vosk model (vosk-model-small-ru-0.22) in
 bench: build ## media path and concurrent-call figures
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./telephony ./asr
 	./$(BIN) bench calls -n 100
+
+FUZZTIME ?= 10s
+fuzz: ## every native fuzz target for FUZZTIME each (go test -fuzz takes one target per run); findings land in testdata/fuzz/ and `make test` replays them
+	@set -e; for dir in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+		for target in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go | cut -c6- | sort -u); do \
+			echo "== $$dir $$target ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$dir; \
+		done; \
+	done
 
 clean:
 	rm -rf bin

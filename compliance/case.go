@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/dozvon/dozvon/phonenum"
@@ -204,6 +205,15 @@ func jsonPlace(b []byte, err error) error {
 	case errors.As(err, &te):
 		line, col := lineCol(b, int(te.Offset))
 		return fmt.Errorf("%d:%d: field %q: %s where %s is expected", line, col, te.Field, te.Value, te.Type)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// encoding/json names the key but not where it is (FuzzParseCase):
+		// the place is the key's first spelling in the input.
+		key := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		if off := bytes.Index(b, []byte(key)); off >= 0 {
+			line, col := lineCol(b, off)
+			return fmt.Errorf("%d:%d: unknown field %s", line, col, key)
+		}
+		return fmt.Errorf("field %s: unknown", key)
 	case errors.Is(err, io.EOF):
 		return errors.New("empty input: want one JSON object")
 	case errors.Is(err, io.ErrUnexpectedEOF):

@@ -543,7 +543,8 @@ func ParseMoney(s string) (int64, error) {
 		return 0, fmt.Errorf("debt %q: not an amount", orig)
 	}
 	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > 2 || whole == "" {
+	// digits only: ParseInt would take a sign, and "0.-1" was −1 kopeck (FuzzParseMoney)
+	if len(frac) > 2 || whole == "" || strings.Trim(whole+frac, "0123456789") != "" {
 		return 0, fmt.Errorf("debt %q: not an amount", orig)
 	}
 	for len(frac) < 2 {

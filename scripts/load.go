@@ -301,16 +301,35 @@ func checkKnown(file string, v *yaml.Node, t reflect.Type, diags *[]Diagnostic) 
 	case reflect.Map:
 		if v.Kind == yaml.MappingNode {
 			for i := 1; i < len(v.Content); i += 2 {
+				if noValue(v.Content[i], t.Elem()) {
+					k := v.Content[i-1]
+					*diags = append(*diags, Diagnostic{File: file, Line: k.Line, Msg: fmt.Sprintf("%q has no value", k.Value)})
+					continue
+				}
 				checkKnown(file, v.Content[i], t.Elem(), diags)
 			}
 		}
 	case reflect.Slice:
 		if v.Kind == yaml.SequenceNode {
 			for _, c := range v.Content {
+				if noValue(c, t.Elem()) {
+					*diags = append(*diags, Diagnostic{File: file, Line: c.Line, Msg: "an empty list item"})
+					continue
+				}
 				checkKnown(file, c, t.Elem(), diags)
 			}
 		}
 	}
+}
+
+// noValue reports a null ("id:" or "- ~") where a pointer is decoded: it
+// would decode to nil, and every later pass reads the entries (FuzzPhraseBase
+// found `phrases: {0.: }` panicking the lint).
+func noValue(v *yaml.Node, t reflect.Type) bool {
+	if v.Kind == yaml.AliasNode && v.Alias != nil {
+		v = v.Alias
+	}
+	return t.Kind() == reflect.Pointer && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null"
 }
 
 // The UnmarshalYAML methods below record the line of each element.

@@ -11,6 +11,7 @@ import (
 // "всю сумму" / "полностью" / "весь долг" return full (the debt) when full > 0.
 //
 // Hand-written: no maintained Go module parses Russian number words.
+// More than maxMoneyRub is not an amount anyone promises: it is not found.
 func ParseMoney(text string, full int64) (int64, bool) {
 	toks := Tokens(text)
 	if full > 0 {
@@ -49,12 +50,18 @@ func ParseMoney(text string, full int64) (int64, bool) {
 			}
 			group, seen = 1, true
 		case isDigits(t):
-			n, _ := strconv.ParseInt(t, 10, 64)
+			n, err := strconv.ParseInt(t, 10, 64)
+			if err != nil || n > maxMoneyRub {
+				return 0, false
+			}
 			// "5 000" arrives as two tokens: join groups of three digits
 			for i+1 < len(toks) && len(toks[i+1]) == 3 && isDigits(toks[i+1]) {
 				m, _ := strconv.ParseInt(toks[i+1], 10, 64)
 				n = n*1000 + m
 				i++
+				if n > maxMoneyRub {
+					return 0, false
+				}
 			}
 			group += n
 			seen = true
@@ -81,6 +88,9 @@ func ParseMoney(text string, full int64) (int64, bool) {
 				group = 0
 			}
 		}
+		if total > maxMoneyRub || group > maxMoneyRub {
+			return 0, false
+		}
 	}
 	if !seen {
 		return 0, false
@@ -91,6 +101,11 @@ func ParseMoney(text string, full int64) (int64, bool) {
 	}
 	return total*100 + kop, total > 0 || kop > 0
 }
+
+// maxMoneyRub bounds an amount (a trillion roubles), so that no sequence of
+// number words can overflow int64 kopecks (FuzzParseMoney found
+// "99999999999999999999" read as −100 kopecks).
+const maxMoneyRub = 1_000_000_000_000
 
 func isDigits(s string) bool {
 	if s == "" {

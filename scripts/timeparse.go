@@ -126,6 +126,9 @@ func (p *TimeParser) Parse(text string, now time.Time) (TimeResult, bool) {
 	if t.Before(now.Add(-time.Minute)) {
 		return TimeResult{}, false // "вчера", "сегодня утром" at noon: not a time to call back
 	}
+	if t.After(now.AddDate(1, 0, 1)) {
+		return TimeResult{}, false // "через 100 лет" (FuzzTimeParse): not a time to call back either
+	}
 	if left > right {
 		left, right = 0, len(norm)
 	}

@@ -3,11 +3,11 @@ package telephony
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/dozvon/dozvon/internal/safe"
 	"github.com/emiago/diago"
+	diagomedia "github.com/emiago/diago/media"
 	"github.com/emiago/diago/media/sdp"
 	"github.com/emiago/sipgo/sip"
 
@@ -213,7 +213,15 @@ func (in *Inbound) answer(ctx context.Context) error {
 
 // checkOffer validates an SDP offer before diago touches it: 400 for a body
 // that does not parse or has no audio, 488 when no offered codec is ours.
-func checkOffer(body []byte, ours []string) (int, string) {
+func checkOffer(body []byte, ours []string) (code int, reason string) {
+	// diago's SDP code panics on some malformed bodies (a bare "\n" line, a
+	// "c=" line of fewer than three fields: FuzzCheckOffer) and cannot be
+	// patched from here: a body it cannot read without panicking is malformed.
+	defer func() {
+		if recover() != nil {
+			code, reason = 400, "Bad Request (malformed SDP)"
+		}
+	}()
 	if len(body) == 0 {
 		return 488, "Not Acceptable Here (no SDP offer)"
 	}
@@ -221,26 +229,30 @@ func checkOffer(body []byte, ours []string) (int, string) {
 	if err := sdp.Unmarshal(body, &sd); err != nil {
 		return 400, "Bad Request (malformed SDP)"
 	}
-	md, err := sd.MediaDescription("audio")
-	if err != nil {
+	if _, err := sd.MediaDescription("audio"); err != nil {
 		return 488, "Not Acceptable Here (no audio stream)"
 	}
 	if _, err := sd.ConnectionInformation(); err != nil {
 		return 400, "Bad Request (SDP without connection address)"
 	}
-	want := map[string]string{"PCMU": "0", "PCMA": "8"}
-	for _, f := range md.Formats {
-		for _, c := range ours {
-			if f == want[c] {
-				return 0, ""
-			}
+	// The codec check is diago's own negotiation on a scratch session, so an
+	// offer accepted here is one the answer can use: diago takes G.711 only
+	// at its static payload type, refuses a profile other than RTP/AVP and
+	// RTP/SAVP and a format it cannot read (FuzzCheckOffer found offers the
+	// hand-written check accepted and the answer then failed with a 500).
+	codecs := []diagomedia.Codec{diagomedia.CodecTelephoneEvent8000}
+	for _, c := range ours {
+		switch c {
+		case "PCMU":
+			codecs = append(codecs, diagomedia.CodecAudioUlaw)
+		case "PCMA":
+			codecs = append(codecs, diagomedia.CodecAudioAlaw)
 		}
-		for _, a := range sd.Values("a") {
-			for _, c := range ours {
-				if strings.HasPrefix(a, "rtpmap:"+f+" ") && strings.HasPrefix(strings.ToUpper(strings.TrimPrefix(a, "rtpmap:"+f+" ")), c+"/8000") {
-					return 0, ""
-				}
-			}
+	}
+	scratch := &diagomedia.MediaSession{Codecs: codecs, Mode: sdp.ModeSendrecv}
+	if err := scratch.RemoteSDP(body); err == nil {
+		if _, ok := diagomedia.CodecAudioFromList(scratch.CommonCodecs()); ok {
+			return 0, ""
 		}
 	}
 	return 488, "Not Acceptable Here (no common codec)"

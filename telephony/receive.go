@@ -56,6 +56,7 @@ func (c *Call) readLoop() {
 			c.mu.Unlock()
 			continue
 		}
+		trimPayload(&pkt, buf, n)
 		// Only the negotiated peer's datagrams are media: anyone who guesses
 		// the port must not be heard, nor press keys on the call.
 		// ReadRTPFromAddr belongs to this goroutine, the session's only reader.

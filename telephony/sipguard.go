@@ -77,8 +77,9 @@ func (u *UA) guardOptions(ctx context.Context) ([]diago.DiagoOption, error) {
 	}))
 	return []diago.DiagoOption{
 		diago.WithServer(srv),
+		// diago holds one middleware: the guard, inside a recover (siprecover.go)
 		diago.WithServerRequestMiddleware(func(next sipgo.RequestHandler) sipgo.RequestHandler {
-			return u.guard.wrap(func(req *sip.Request, tx sip.ServerTransaction, _ sipguard.Verdict) { next(req, tx) })
+			return recoverRequests(u.log)(u.guard.wrap(func(req *sip.Request, tx sip.ServerTransaction, _ sipguard.Verdict) { next(req, tx) }))
 		}),
 	}, nil
 }
