@@ -126,6 +126,9 @@ var migrations = []string{
 	// 6: persons (persons.go): the 230-FZ limits count per person and per
 	// number, not per contract
 	personSchema,
+	// 7: the collector (user login) a debtor is assigned to: the API shows a
+	// collector only their own debtors, filtered in the query itself
+	`ALTER TABLE debtors ADD COLUMN collector TEXT NOT NULL DEFAULT ''`,
 }
 
 func (db *DB) migrate(ctx context.Context) error {
