@@ -129,6 +129,8 @@ var migrations = []string{
 	// 7: the collector (user login) a debtor is assigned to: the API shows a
 	// collector only their own debtors, filtered in the query itself
 	`ALTER TABLE debtors ADD COLUMN collector TEXT NOT NULL DEFAULT ''`,
+	// webhooks.go: endpoints of integrations and the outbox of deliveries
+	webhookSchema,
 }
 
 func (db *DB) migrate(ctx context.Context) error {
