@@ -50,7 +50,7 @@ const (
 // WebhookEndpoint is where an integration wants its events.
 type WebhookEndpoint struct {
 	ID       int64
-	Owner    string   // the integration user's login
+	Owner    string // the integration user's login
 	URL      string
 	Secrets  []string // signing secrets, newest first; all sign while rotating
 	Events   []string // event types; empty: all
