@@ -109,13 +109,13 @@ type handler func(w http.ResponseWriter, r *http.Request, p auth.Principal) erro
 func (s *Server) wrap(rt route) http.Handler {
 	label := rt.pattern
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.draining.Load() && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			s.writeError(w, r, errDraining) // says nothing of the resource: before authentication
+			return
+		}
 		p, ok := auth.FromContext(r.Context())
 		if err := s.authorize(rt, p, ok); err != nil {
 			s.writeError(w, r, err)
-			return
-		}
-		if s.draining.Load() && r.Method != http.MethodGet && r.Method != http.MethodHead {
-			s.writeError(w, r, errDraining)
 			return
 		}
 		if err := rt.h(w, r, p); err != nil {

@@ -285,3 +285,11 @@ func (db *DB) SaveUpload(ctx context.Context, sha string, report []byte, source 
 	kept, _, err := db.Upload(ctx, sha)
 	return kept, false, err
 }
+
+// Ping reports whether the store answers (the API's readiness).
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.sql.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
