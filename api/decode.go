@@ -49,7 +49,7 @@ func jsonError(err error) error {
 	)
 	switch {
 	case errors.As(err, &tooBig):
-		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: fmt.Sprintf("the body is larger than %d bytes", tooBig.Limit)}
+		return tooLarge(tooBig)
 	case errors.As(err, &syntax):
 		return badRequest("bad_json", fmt.Sprintf("malformed JSON at byte %d: %v", syntax.Offset, syntax), "")
 	case errors.As(err, &typ):

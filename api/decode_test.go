@@ -37,6 +37,7 @@ func TestBadRequestsGetTheEnvelope(t *testing.T) {
 		{"portfolio without a phone column", "POST", "/api/v1/portfolios", "text/csv", []byte("a;b\n1;2\n"), 422, "invalid", "file"},
 		{"bad limit", "GET", "/api/v1/debtors?limit=0", "", nil, 400, "bad_parameter", "limit"},
 		{"no such route", "GET", "/api/v1/nothing", "", nil, 404, "not_found", ""},
+		{"wrong method", "DELETE", "/api/v1/debtors/d1", "", nil, 405, "method_not_allowed", ""},
 	}
 	for _, tc := range tests {
 		status, body := rg.do(admin, tc.method, tc.path, tc.ctype, tc.body)

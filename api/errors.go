@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 )
 
@@ -52,8 +53,22 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil { // only values of this package are written: a bug
+		status, b = http.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"internal error; it has been logged"}}`)
+	}
+	writeRaw(w, status, append(b, '\n'))
+}
+
+// writeRaw writes a JSON body as it is.
+func writeRaw(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v) // the client may have gone; nothing to do then
+	_, _ = w.Write(body) // the client may have gone; nothing to do then
+}
+
+// tooLarge is the 413 of a body over its limit.
+func tooLarge(e *http.MaxBytesError) *Error {
+	return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: fmt.Sprintf("the body is larger than %d bytes", e.Limit)}
 }

@@ -103,14 +103,7 @@ func uploadedFile(r *http.Request) ([]byte, string, error) {
 func bodyError(err error) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: fmt.Sprintf("the upload is larger than %d bytes", tooBig.Limit)}
+		return tooLarge(tooBig)
 	}
 	return badRequest("bad_body", "the body could not be read: "+err.Error(), "")
-}
-
-func writeRaw(w http.ResponseWriter, status int, body []byte) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
 }

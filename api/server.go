@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -83,10 +84,27 @@ func New(c Config) *Server {
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.pattern, s.wrap(rt))
 	}
-	s.mux.Handle("/", s.wrap(route{pattern: "/", public: true, h: func(http.ResponseWriter, *http.Request, auth.Principal) error {
-		return errNotFound
-	}}))
+	s.mux.Handle("/", s.wrap(route{pattern: "/", public: true, h: s.noRoute}))
 	return s
+}
+
+// noRoute answers what no route took: 405 naming the allowed methods when
+// the path is a route's, else 404 — both as the envelope, where the mux
+// alone would answer in plain text.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "/" && pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) == 0 {
+		return errNotFound
+	}
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	return &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: r.Method + " is not allowed here: " + strings.Join(allow, ", ")}
 }
 
 // ServeHTTP implements http.Handler.
