@@ -66,22 +66,13 @@ func callOut(c store.CallView) Call {
 }
 
 func (s *Server) listCalls(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	q := r.URL.Query()
-	limit, err := limitParam(q.Get("limit"))
+	q, limit, err := pageQuery(r)
 	if err != nil {
 		return err
 	}
 	rows, next, err := s.c.Store.ListCalls(r.Context(), store.CallFilter{
 		Debtor: q.Get("debtor"), Campaign: q.Get("campaign"), Collector: scope(p), After: q.Get("cursor"), Limit: limit})
-	if err != nil {
-		return err
-	}
-	out := make([]Call, len(rows))
-	for i, c := range rows {
-		out[i] = callOut(c)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"calls": out, "next_cursor": next})
-	return nil
+	return writePage(w, "calls", rows, next, err, callOut)
 }
 
 func (s *Server) getCall(w http.ResponseWriter, r *http.Request, p auth.Principal) error {

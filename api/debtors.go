@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"unicode/utf8"
 
@@ -41,8 +42,7 @@ func phoneFor(p auth.Principal, number string) string {
 }
 
 func (s *Server) listDebtors(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	q := r.URL.Query()
-	limit, err := limitParam(q.Get("limit"))
+	q, limit, err := pageQuery(r)
 	if err != nil {
 		return err
 	}
@@ -51,15 +51,7 @@ func (s *Server) listDebtors(w http.ResponseWriter, r *http.Request, p auth.Prin
 		f.Collector = c
 	}
 	rows, next, err := s.c.Store.ListDebtors(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	out := make([]Debtor, len(rows))
-	for i, d := range rows {
-		out[i] = debtorOut(d, p)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"debtors": out, "next_cursor": next})
-	return nil
+	return writePage(w, "debtors", rows, next, err, func(d store.DebtorView) Debtor { return debtorOut(d, p) })
 }
 
 func (s *Server) getDebtor(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
@@ -110,13 +102,29 @@ func notFound(err error) error {
 	return err
 }
 
-func limitParam(s string) (int, error) {
+// pageQuery is a list's query and its page size (limit=1…500; 0: the store's default).
+func pageQuery(r *http.Request) (url.Values, int, error) {
+	q := r.URL.Query()
+	s := q.Get("limit")
 	if s == "" {
-		return 0, nil
+		return q, 0, nil
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > 500 {
-		return 0, badRequest("bad_parameter", fmt.Sprintf("limit %q: want a number from 1 to 500", s), "limit")
+		return q, 0, badRequest("bad_parameter", fmt.Sprintf("limit %q: want a number from 1 to 500", s), "limit")
 	}
-	return n, nil
+	return q, n, nil
+}
+
+// writePage answers one page of a list as {key: [...], "next_cursor": …}.
+func writePage[T, U any](w http.ResponseWriter, key string, rows []T, next string, err error, out func(T) U) error {
+	if err != nil {
+		return err
+	}
+	items := make([]U, len(rows))
+	for i, row := range rows {
+		items[i] = out(row)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{key: items, "next_cursor": next})
+	return nil
 }

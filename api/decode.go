@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"path/filepath"
 	"strings"
 )
 
@@ -82,4 +83,49 @@ func wantContentType(r *http.Request, want ...string) error {
 	}
 	return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 		Message: "Content-Type must be " + strings.Join(want, " or "), Field: "Content-Type"}
+}
+
+// uploadedFile reads the CSV bytes and the name to file them under.
+func uploadedFile(r *http.Request) ([]byte, string, error) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt == "text/csv" {
+		raw, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, "", bodyError(err)
+		}
+		return raw, "upload.csv", nil
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, "", badRequest("bad_multipart", "malformed multipart body: "+err.Error(), "")
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil, "", invalid(`the form has no "file" part`, "file")
+		}
+		if err != nil {
+			return nil, "", bodyError(err)
+		}
+		if part.FormName() != "file" {
+			continue
+		}
+		raw, err := io.ReadAll(part)
+		if err != nil {
+			return nil, "", bodyError(err)
+		}
+		name := filepath.Base(part.FileName())
+		if name == "." || name == string(filepath.Separator) {
+			name = "upload.csv"
+		}
+		return raw, name, nil
+	}
+}
+
+func bodyError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return tooLarge(tooBig)
+	}
+	return badRequest("bad_body", "the body could not be read: "+err.Error(), "")
 }

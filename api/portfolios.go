@@ -5,12 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
-	"path/filepath"
 
 	"github.com/dozvon/dozvon/auth"
 	"github.com/dozvon/dozvon/portfolio"
@@ -61,49 +57,4 @@ func (s *Server) uploadPortfolio(w http.ResponseWriter, r *http.Request, _ auth.
 	}
 	writeRaw(w, status, kept)
 	return nil
-}
-
-// uploadedFile reads the CSV bytes and the name to file them under.
-func uploadedFile(r *http.Request) ([]byte, string, error) {
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt == "text/csv" {
-		raw, err := io.ReadAll(r.Body)
-		if err != nil {
-			return nil, "", bodyError(err)
-		}
-		return raw, "upload.csv", nil
-	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, "", badRequest("bad_multipart", "malformed multipart body: "+err.Error(), "")
-	}
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			return nil, "", invalid(`the form has no "file" part`, "file")
-		}
-		if err != nil {
-			return nil, "", bodyError(err)
-		}
-		if part.FormName() != "file" {
-			continue
-		}
-		raw, err := io.ReadAll(part)
-		if err != nil {
-			return nil, "", bodyError(err)
-		}
-		name := filepath.Base(part.FileName())
-		if name == "." || name == string(filepath.Separator) {
-			name = "upload.csv"
-		}
-		return raw, name, nil
-	}
-}
-
-func bodyError(err error) error {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return tooLarge(tooBig)
-	}
-	return badRequest("bad_body", "the body could not be read: "+err.Error(), "")
 }

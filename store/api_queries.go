@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -38,33 +36,17 @@ const debtorOutcome = `COALESCE((SELECT t.outcome FROM tasks t WHERE t.debtor_id
 // ListDebtors returns one page of debtors ordered by id, and the cursor of
 // the next page ("" when this is the last).
 func (db *DB) ListDebtors(ctx context.Context, f DebtorFilter) ([]DebtorView, string, error) {
+	var c conds
+	c.add("d.region = ?", f.Region)
+	c.add("d.collector = ?", f.Collector)
+	c.add("d.id > ?", f.After)
+	c.add(debtorOutcome+" = ?", f.Outcome)
 	limit := pageLimit(f.Limit)
-	var where []string
-	var args []any
-	add := func(cond string, v string) {
-		if v != "" {
-			where = append(where, cond)
-			args = append(args, v)
-		}
-	}
-	add("d.region = ?", f.Region)
-	add("d.collector = ?", f.Collector)
-	add("d.id > ?", f.After)
-	add(debtorOutcome+" = ?", f.Outcome)
-	query := `SELECT d.id, d.name, d.region, d.district, d.collector, ` + debtorOutcome + ` FROM debtors d`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += fmt.Sprintf(" ORDER BY d.id LIMIT %d", limit+1)
-	out, err := db.debtorViews(ctx, query, args...)
+	out, err := db.debtorViews(ctx, c.query(`SELECT d.id, d.name, d.region, d.district, d.collector, `+debtorOutcome+` FROM debtors d`, "d.id", limit), c.args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list debtors: %w", err)
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].ID
-	}
+	out, next := page(out, limit, func(d DebtorView) string { return d.ID })
 	return out, next, nil
 }
 
@@ -72,20 +54,7 @@ func (db *DB) ListDebtors(ctx context.Context, f DebtorFilter) ([]DebtorView, st
 // part of the query: another collector's debtor is ErrNotFound, exactly as
 // a debtor that does not exist.
 func (db *DB) DebtorFor(ctx context.Context, id, collector string) (DebtorView, error) {
-	query := `SELECT d.id, d.name, d.region, d.district, d.collector, ` + debtorOutcome + ` FROM debtors d WHERE d.id = ?`
-	args := []any{id}
-	if collector != "" {
-		query += " AND d.collector = ?"
-		args = append(args, collector)
-	}
-	out, err := db.debtorViews(ctx, query, args...)
-	if err != nil {
-		return DebtorView{}, fmt.Errorf("debtor %s: %w", id, err)
-	}
-	if len(out) == 0 {
-		return DebtorView{}, fmt.Errorf("debtor %s: %w", id, ErrNotFound)
-	}
-	return out[0], nil
+	return scoped(ctx, "debtor", id, collector, `SELECT d.id, d.name, d.region, d.district, d.collector, `+debtorOutcome+` FROM debtors d WHERE d.id = ?`, db.debtorViews)
 }
 
 func (db *DB) debtorViews(ctx context.Context, query string, args ...any) ([]DebtorView, error) {
@@ -161,51 +130,41 @@ const callCols = `x.id, x.debtor_id, x.campaign_id, x.direction, x.result, x.out
 
 // ListCalls returns one page of calls ordered by id and the next cursor.
 func (db *DB) ListCalls(ctx context.Context, f CallFilter) ([]CallView, string, error) {
+	var c conds
+	c.add("x.debtor_id = ?", f.Debtor)
+	c.add("x.campaign_id = ?", f.Campaign)
+	c.add("d.collector = ?", f.Collector)
+	c.add("x.id > ?", f.After)
 	limit := pageLimit(f.Limit)
-	var where []string
-	var args []any
-	add := func(cond string, v string) {
-		if v != "" {
-			where = append(where, cond)
-			args = append(args, v)
-		}
-	}
-	add("x.debtor_id = ?", f.Debtor)
-	add("x.campaign_id = ?", f.Campaign)
-	add("d.collector = ?", f.Collector)
-	add("x.id > ?", f.After)
-	query := `SELECT ` + callCols + ` FROM ` + callRows
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += fmt.Sprintf(" ORDER BY x.id LIMIT %d", limit+1)
-	out, err := db.callViews(ctx, query, args...)
+	out, err := db.callViews(ctx, c.query(`SELECT `+callCols+` FROM `+callRows, "x.id", limit), c.args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list calls: %w", err)
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].ID
-	}
+	out, next := page(out, limit, func(c CallView) string { return c.ID })
 	return out, next, nil
 }
 
 // CallFor loads one call's row; collector as in DebtorFor (another
 // collector's call, or a call of no debtor, is ErrNotFound to a collector).
 func (db *DB) CallFor(ctx context.Context, id, collector string) (CallView, error) {
-	query := `SELECT ` + callCols + ` FROM ` + callRows + ` WHERE x.id = ?`
+	return scoped(ctx, "call", id, collector, `SELECT `+callCols+` FROM `+callRows+` WHERE x.id = ?`, db.callViews)
+}
+
+// scoped loads the one row query (ending in "WHERE key = ?") finds for id,
+// among collector's debtors when collector is set; none is ErrNotFound.
+func scoped[T any](ctx context.Context, what, id, collector, query string, load func(context.Context, string, ...any) ([]T, error)) (T, error) {
 	args := []any{id}
 	if collector != "" {
 		query += " AND d.collector = ?"
 		args = append(args, collector)
 	}
-	out, err := db.callViews(ctx, query, args...)
+	var zero T
+	out, err := load(ctx, query, args...)
 	if err != nil {
-		return CallView{}, fmt.Errorf("call %s: %w", id, err)
+		return zero, fmt.Errorf("%s %s: %w", what, id, err)
 	}
 	if len(out) == 0 {
-		return CallView{}, fmt.Errorf("call %s: %w", id, ErrNotFound)
+		return zero, fmt.Errorf("%s %s: %w", what, id, ErrNotFound)
 	}
 	return out[0], nil
 }
@@ -229,6 +188,37 @@ func (db *DB) callViews(ctx context.Context, query string, args ...any) ([]CallV
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// conds are a list query's conditions: each filter that is set, ANDed.
+type conds struct {
+	where []string
+	args  []any
+}
+
+func (c *conds) add(cond, v string) {
+	if v != "" {
+		c.where = append(c.where, cond)
+		c.args = append(c.args, v)
+	}
+}
+
+// query is base with the conditions, ordered by key, one row past limit
+// (that row tells whether a next page exists).
+func (c conds) query(base, key string, limit int) string {
+	if len(c.where) > 0 {
+		base += " WHERE " + strings.Join(c.where, " AND ")
+	}
+	return base + fmt.Sprintf(" ORDER BY %s LIMIT %d", key, limit+1)
+}
+
+// page cuts the row past limit and returns the next page's cursor: the
+// last row's key ("" on the last page).
+func page[T any](rows []T, limit int, key func(T) string) ([]T, string) {
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	return rows[:limit], key(rows[limit-1])
 }
 
 func pageLimit(n int) int {
@@ -257,15 +247,14 @@ func (db *DB) Upload(ctx context.Context, sha string) (report []byte, ok bool, e
 	if _, err := db.sql.ExecContext(ctx, uploadSchema); err != nil {
 		return nil, false, fmt.Errorf("upload %s: %w", sha, err)
 	}
-	var s string
-	err = db.sql.QueryRowContext(ctx, db.q(`SELECT report FROM portfolio_uploads WHERE sha256 = ?`), sha).Scan(&s)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, nil
-	}
+	rows, err := db.texts(ctx, db.sql, `SELECT report FROM portfolio_uploads WHERE sha256 = ?`, sha)
 	if err != nil {
 		return nil, false, fmt.Errorf("upload %s: %w", sha, err)
 	}
-	return []byte(s), true, nil
+	if len(rows) == 0 {
+		return nil, false, nil
+	}
+	return []byte(rows[0]), true, nil
 }
 
 // SaveUpload stores an upload's report unless one with the same hash is

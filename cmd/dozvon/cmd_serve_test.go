@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dozvon/dozvon/internal/logsink"
 	"github.com/dozvon/dozvon/telephony"
 )
 
@@ -77,7 +78,7 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	}
 	repoRoot, _ := filepath.Abs(filepath.Join("..", ".."))
 	out := &lineWatcher{lines: make(chan string, 64)}
-	errOut := &lockedBuffer{}
+	errOut := &logsink.Buffer{}
 	e := env{stdin: strings.NewReader(""), stdout: out, stderr: errOut, getenv: func(string) string { return "" }}
 	sigterm, stop := context.WithCancel(tctx)
 	defer stop()
@@ -147,22 +148,4 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	if code, _ := get("GET", "/healthz"); code != 0 {
 		t.Errorf("the API still answers after serve stopped: %d", code)
 	}
-}
-
-// lockedBuffer is serve's stderr: its loggers write concurrently.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
