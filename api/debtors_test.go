@@ -73,3 +73,17 @@ func TestCallDetail(t *testing.T) {
 		t.Fatalf("detail %+v", d)
 	}
 }
+
+// BenchmarkDebtorReads: a collector's list and one debtor over real HTTP
+// on a real SQLite store (go test -bench DebtorReads ./api/).
+func BenchmarkDebtorReads(b *testing.B) {
+	rg := newRig(b)
+	for b.Loop() {
+		if status, body := rg.do(ivanova, "GET", "/api/v1/debtors", "", nil); status != http.StatusOK {
+			b.Fatalf("%d %s", status, body)
+		}
+		if status, body := rg.do(ivanova, "GET", "/api/v1/debtors/d1", "", nil); status != http.StatusOK {
+			b.Fatalf("%d %s", status, body)
+		}
+	}
+}

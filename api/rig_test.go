@@ -37,7 +37,7 @@ func (headerAuthForTests) Middleware(next http.Handler) http.Handler {
 // rig is a Server on a real SQLite store holding three debtors (d1 and d3
 // are ivanova's, d2 petrov's), a call for d1 with a recording and one for d2.
 type rig struct {
-	t      *testing.T
+	t      testing.TB
 	db     *store.DB
 	srv    *Server
 	ts     *httptest.Server
@@ -45,7 +45,7 @@ type rig struct {
 	recDir string
 }
 
-func newRig(t *testing.T, opts ...func(*Config)) *rig {
+func newRig(t testing.TB, opts ...func(*Config)) *rig {
 	t.Helper()
 	ctx := t.Context()
 	dir := t.TempDir()
