@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"slices"
 	"strconv"
@@ -64,6 +65,11 @@ type Config struct {
 		// SweepEvery is how often serve applies the retention policy (default 6h).
 		SweepEvery time.Duration `yaml:"sweep_every"`
 	} `yaml:"recordings"`
+	// HTTP is the service's API server (dozvon serve).
+	HTTP struct {
+		// Listen is the API's address (default 127.0.0.1:8080; --http wins).
+		Listen string `yaml:"listen"`
+	} `yaml:"http"`
 }
 
 // Default is the configuration with no file and no environment.
@@ -77,6 +83,7 @@ func Default() Config {
 	c.TTS.Engine = "espeak"
 	c.TTS.CacheDir = "var/tts-cache"
 	c.Store.DSN = "sqlite:var/dozvon.db"
+	c.HTTP.Listen = "127.0.0.1:8080"
 	c.Recordings.Policy = recordings.DefaultPolicy
 	c.Recordings.MinFreeMB = 1024
 	c.Recordings.SweepEvery = 6 * time.Hour
@@ -127,6 +134,9 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	}
 	if c.Recordings.SweepEvery == 0 {
 		c.Recordings.SweepEvery = Default().Recordings.SweepEvery
+	}
+	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
+		return c, fmt.Errorf("config %s: http.listen %q: want host:port: %v", path, c.HTTP.Listen, err)
 	}
 	// the names in the message are checked per call, against its variables
 	if err := c.Robot.NonHuman.Validate(nil); err != nil {

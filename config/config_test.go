@@ -45,6 +45,12 @@ func TestLoad(t *testing.T) {
 					t.Fatalf("got %+v", c)
 				}
 			}},
+		{name: "http listen", file: "http: {listen: 0.0.0.0:9090}\n", check: func(t *testing.T, c Config) {
+			if c.HTTP.Listen != "0.0.0.0:9090" || Default().HTTP.Listen != "127.0.0.1:8080" {
+				t.Fatalf("http.listen %q", c.HTTP.Listen)
+			}
+		}},
+		{name: "http listen without a port", file: "http: {listen: localhost}\n", wantErr: "http.listen"},
 		{name: "empty file keeps defaults", file: "", check: func(t *testing.T, c Config) {
 			if c.TTS.Engine != "espeak" {
 				t.Fatalf("got %+v", c)

@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"sync/atomic"
 	"time"
 
+	"github.com/dozvon/dozvon/api"
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/config"
 	"github.com/dozvon/dozvon/internal/memtrim"
@@ -30,6 +34,8 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	tz := fs.String("tz", "Europe/Moscow", "time zone for dates in the dialogue")
 	verbose := fs.Bool("v", false, "debug logging")
 	debugAddr := fs.String("debug-addr", "", "serve Go runtime profiles (pprof) on this loopback address, e.g. 127.0.0.1:6060")
+	httpAddr := fs.String("http", "", "the API's address (default: http.listen in the config, 127.0.0.1:8080)")
+	drain := fs.Duration("drain", 60*time.Second, "on SIGTERM, how long calls in flight may go on before the service stops")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -40,6 +46,9 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	}
 	if *asrEngine != "" {
 		cfg.ASR.Engine = *asrEngine
+	}
+	if *httpAddr != "" {
+		cfg.HTTP.Listen = *httpAddr
 	}
 	loc, err := time.LoadLocation(*tz)
 	if err != nil {
@@ -56,18 +65,28 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		}
 		log.Info("runtime profiles served", "addr", "http://"+addr+"/debug/pprof/")
 	}
-	rt, ua, flow, err := wire(ctx, cfg, log, clock.System{}, nil)
+	// The service runs on a context of its own: SIGTERM (ctx) starts the
+	// drain, and only the drain's end stops what is left.
+	svc, stopSvc := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSvc()
+	metrics := api.NewMetrics()
+	rt, ua, flow, err := wire(svc, cfg, log, clock.System{}, nil, metrics)
 	if err != nil {
 		return fail(err)
 	}
 	defer rt.close()
 	// Between waves of calls, give their memory back (see internal/memtrim).
-	go memtrim.Run(ctx, memtrim.Config{Busy: flow.InFlight, Log: log})
+	go memtrim.Run(svc, memtrim.Config{Busy: flow.InFlight, Log: log})
 	if sw, err := newSweeper(cfg, log); err == nil {
-		go sw.Every(ctx, cfg.Recordings.SweepEvery) // retention: archive, delete, narrow modes
+		go sw.Every(svc, cfg.Recordings.SweepEvery) // retention: archive, delete, narrow modes
 	}
-	err = ua.Serve(ctx, func(cctx context.Context, in *telephony.Inbound) {
-		rep, err := flow.Answer(ctx, cctx, in, callflow.AnswerRequest{Script: *scriptPath, Location: loc})
+	var draining atomic.Bool
+	err = ua.Serve(svc, func(cctx context.Context, in *telephony.Inbound) {
+		if draining.Load() {
+			_ = in.Reject(503, "Service Unavailable (draining)") // the caller's carrier tries another node
+			return
+		}
+		rep, err := flow.Answer(svc, cctx, in, callflow.AnswerRequest{Script: *scriptPath, Location: loc})
 		if err != nil {
 			log.Warn("inbound call not taken", "err", err)
 			return
@@ -78,15 +97,42 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
+	apiSrv := api.New(api.Config{Store: rt.db, Log: log, Metrics: metrics, RecordDir: cfg.SIP.RecordDir, Ready: readiness(rt, ua, cfg)})
+	hs, httpLn, err := listenHTTP(cfg.HTTP.Listen, apiSrv, log)
+	if err != nil {
+		return fail(err)
+	}
 	fmt.Fprintf(e.stdout, "dozvon serve: answering on %s with %s (asr %s); Ctrl-C to stop\n", ua.Addr(), *scriptPath, cfg.ASR.Engine)
+	fmt.Fprintf(e.stdout, "dozvon serve: API on http://%s/api/v1 (health /healthz, /readyz; metrics /metrics)\n", httpLn.Addr())
 	sec := ua.Guard().Config()
 	fmt.Fprintf(e.stdout, "dozvon serve: sip.security: trusted %v and %d trunk(s); %d local user(s) (none: any); %d digest user(s); at most %d inbound calls; see SECURITY.md\n",
 		sec.Allow, len(sec.TrunkSources), len(sec.LocalUsers), len(sec.Users), sec.MaxInboundCalls)
 	if len(sec.LocalUsers) == 0 && exposed(cfg.SIP.Listen) {
 		log.Warn("listening beyond loopback with no sip.security.local_users: trusted sources may call any user; list your numbers")
 	}
-	<-ctx.Done()
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- hs.Serve(httpLn) }()
+	select {
+	case <-ctx.Done():
+	case err := <-httpDone:
+		return fail(fmt.Errorf("http %s: %w", cfg.HTTP.Listen, err))
+	}
+	// Drain: no new inbound calls (503) or API mutations, calls in flight
+	// finish (up to --drain), then the API shuts down and the UA stops.
+	draining.Store(true)
+	apiSrv.Drain()
+	fmt.Fprintf(e.stdout, "dozvon serve: draining: %d call(s) in flight, up to %v\n", flow.InFlight(), *drain)
+	if n := waitIdle(flow.InFlight, *drain); n > 0 {
+		log.Warn("drain timed out: ending the calls still in flight", "calls", n, "drain", *drain)
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	stopSvc()
 	ua.Wait()
+	fmt.Fprintln(e.stdout, "dozvon serve: stopped")
 	return 0
 }
 
@@ -99,4 +145,51 @@ func exposed(ls []telephony.Listen) bool {
 		}
 	}
 	return false
+}
+
+// listenHTTP binds the API's address (port 0: any free port) and returns
+// its server, with timeouts that keep a slow client from holding it.
+func listenHTTP(addr string, h http.Handler, log *slog.Logger) (*http.Server, net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("http: %w", err)
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	return hs, ln, nil
+}
+
+// readiness is what /readyz checks: the store answers, SIP listens, every
+// trunk that registers is registered.
+func readiness(rt *runtime, ua *telephony.UA, cfg config.Config) map[string]api.Check {
+	return map[string]api.Check{
+		"store": rt.db.Ping,
+		"sip": func(context.Context) error {
+			if ua.Addr() == "" {
+				return errors.New("sip: not listening")
+			}
+			return nil
+		},
+		"trunks": func(context.Context) error {
+			for _, t := range cfg.SIP.Trunks {
+				if r := ua.Registration(t.Name); t.Register && !r.Registered {
+					return fmt.Errorf("trunk %s: not registered", t.Name)
+				}
+			}
+			return nil
+		},
+	}
+}
+
+// waitIdle waits until busy() is 0 or d has passed, and returns what is
+// still busy. It polls: the flow counts calls but has no channel to wait
+// on, and a tenth of a second is nothing against a call's length.
+func waitIdle(busy func() int, d time.Duration) int {
+	deadline := time.Now().Add(d)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for busy() > 0 && time.Now().Before(deadline) {
+		<-tick.C
+	}
+	return busy()
 }

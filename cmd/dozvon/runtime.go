@@ -113,7 +113,7 @@ func (rt *runtime) vadConfig() asr.VADConfig {
 // it: every call dozvon places or takes goes through that flow. limits: the
 // trunks' channel limits for pricing and failover (nil: no trunk book, the
 // UA's own order).
-func wire(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clock, limits map[string]int) (*runtime, *telephony.UA, *callflow.Flow, error) {
+func wire(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clock, limits map[string]int, events ...callflow.Subscriber) (*runtime, *telephony.UA, *callflow.Flow, error) {
 	rt, err := newRuntime(ctx, cfg, log, clk)
 	if err != nil {
 		return nil, nil, nil, err
@@ -135,7 +135,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Cl
 			Recognizer:   func(string) asr.Recognizer { return rt.recognizer(nil) },
 			NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(rt.vadConfig()) },
 			Trunks:       trunks, RecordDir: cfg.SIP.RecordDir, TransferTo: cfg.Robot.TransferTo, NonHuman: cfg.Robot.NonHuman,
-			Recorder: rec,
+			Recorder: rec, Events: subscribers(events),
 		})
 	}
 	if err != nil {
@@ -143,6 +143,14 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Cl
 		return nil, nil, nil, err
 	}
 	return rt, ua, flow, nil
+}
+
+// subscribers is events as one subscriber (nil: none).
+func subscribers(events []callflow.Subscriber) callflow.Subscriber {
+	if len(events) == 0 {
+		return nil
+	}
+	return callflow.Subscribers(events)
 }
 
 // standIn is the per-call recognizer override for simulated phones: their

@@ -1,0 +1,112 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/dozvon/dozvon/auth"
+)
+
+// route is one line of the API's table: its pattern (method and path, as
+// http.ServeMux reads it), who may use it, and its handler.
+type route struct {
+	pattern string
+	public  bool // no authentication (health, metrics, the OpenAPI document)
+	roles   map[auth.Role]access
+	h       handler
+}
+
+// access is what a role may do on a route.
+type access int
+
+const (
+	allowed access = iota + 1
+	// withRecordings: only a principal granted recordings (an integration
+	// with Principal.Recordings).
+	withRecordings
+)
+
+// Role sets used by the table.
+var (
+	everyone    = roles(allowed, auth.Admin, auth.Supervisor, auth.Collector, auth.Integration)
+	managers    = roles(allowed, auth.Admin, auth.Supervisor)
+	uploaders   = roles(allowed, auth.Admin, auth.Supervisor, auth.Integration)
+	recordingTo = merge(roles(allowed, auth.Admin, auth.Supervisor, auth.Collector), roles(withRecordings, auth.Integration))
+)
+
+func roles(a access, rs ...auth.Role) map[auth.Role]access {
+	m := make(map[auth.Role]access, len(rs))
+	for _, r := range rs {
+		m[r] = a
+	}
+	return m
+}
+
+func merge(ms ...map[auth.Role]access) map[auth.Role]access {
+	out := map[auth.Role]access{}
+	for _, m := range ms {
+		for r, a := range m {
+			out[r] = a
+		}
+	}
+	return out
+}
+
+// routes is the table: every route of the server, and the one place that
+// says which role may use it. A collector's narrower view of debtors and
+// calls is applied by the handlers through the store's queries (Collector
+// filters), never by filtering results after the fact.
+func (s *Server) routes() []route {
+	return []route{
+		{pattern: "GET /healthz", public: true, h: s.healthz},
+		{pattern: "GET /readyz", public: true, h: s.readyz},
+		{pattern: "GET /metrics", public: true, h: s.serveMetrics},
+		{pattern: "GET /api/v1/openapi.json", public: true, h: serveOpenAPI},
+		{pattern: "POST /api/v1/portfolios", roles: uploaders, h: s.uploadPortfolio},
+		{pattern: "GET /api/v1/debtors", roles: everyone, h: s.listDebtors},
+		{pattern: "GET /api/v1/debtors/{id}", roles: everyone, h: s.getDebtor},
+		{pattern: "PUT /api/v1/debtors/{id}/collector", roles: managers, h: s.assignCollector},
+		{pattern: "GET /api/v1/calls", roles: everyone, h: s.listCalls},
+		{pattern: "GET /api/v1/calls/{id}", roles: everyone, h: s.getCall},
+		{pattern: "GET /api/v1/calls/{id}/recording", roles: recordingTo, h: s.getRecording},
+		{pattern: "GET /api/v1/events", roles: everyone, h: s.events},
+	}
+}
+
+// authorize applies the table to one request's principal.
+func (s *Server) authorize(rt route, p auth.Principal, ok bool) error {
+	if rt.public {
+		return nil
+	}
+	if !ok {
+		return errUnauthenticated
+	}
+	if p.Role == auth.Collector && p.Login == "" {
+		return errForbidden // a collector's queries are scoped by login: none, nothing
+	}
+	switch rt.roles[p.Role] {
+	case allowed:
+		return nil
+	case withRecordings:
+		if p.Recordings {
+			return nil
+		}
+	}
+	return errForbidden
+}
+
+// scope is the collector filter of a principal's queries: their login for
+// a collector, "" (no restriction) for anyone else.
+func scope(p auth.Principal) string {
+	if p.Role == auth.Collector {
+		return p.Login
+	}
+	return ""
+}
+
+func (s *Server) events(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	if s.c.Events == nil {
+		return errNotFound
+	}
+	s.c.Events.ServeHTTP(w, r)
+	return nil
+}

@@ -1,0 +1,61 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestEveryRouteByRole is the endpoint × role table: every route of the
+// server, asked by each role and by nobody, answers what the policy says
+// (ok: a 2xx). A route added without a row here fails the test.
+func TestEveryRouteByRole(t *testing.T) {
+	t.Parallel()
+	events := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	rg := newRig(t, func(c *Config) { c.Events = events })
+	const ok = 0
+	granted := as{role: integration.role, login: "crm", recordings: true}
+	cols := []as{admin, supervisor, ivanova, integration, granted, nobody}
+	csv := []byte("ФИО;Телефон\nПетров Пётр;+79131110000\n")
+	tests := []struct {
+		pattern, path, ctype string
+		body                 []byte
+		want                 [6]int // admin, supervisor, collector, integration, integration with recordings, nobody
+	}{
+		{"GET /healthz", "/healthz", "", nil, [6]int{ok, ok, ok, ok, ok, ok}},
+		{"GET /readyz", "/readyz", "", nil, [6]int{ok, ok, ok, ok, ok, ok}},
+		{"GET /metrics", "/metrics", "", nil, [6]int{ok, ok, ok, ok, ok, ok}},
+		{"GET /api/v1/openapi.json", "/api/v1/openapi.json", "", nil, [6]int{ok, ok, ok, ok, ok, ok}},
+		{"POST /api/v1/portfolios", "/api/v1/portfolios", "text/csv", csv, [6]int{ok, ok, 403, ok, ok, 401}},
+		{"GET /api/v1/debtors", "/api/v1/debtors", "", nil, [6]int{ok, ok, ok, ok, ok, 401}},
+		{"GET /api/v1/debtors/{id}", "/api/v1/debtors/d1", "", nil, [6]int{ok, ok, ok, ok, ok, 401}},
+		{"PUT /api/v1/debtors/{id}/collector", "/api/v1/debtors/d1/collector", "application/json", []byte(`{"collector":"ivanova"}`),
+			[6]int{ok, ok, 403, 403, 403, 401}},
+		{"GET /api/v1/calls", "/api/v1/calls", "", nil, [6]int{ok, ok, ok, ok, ok, 401}},
+		{"GET /api/v1/calls/{id}", "/api/v1/calls/call-d1", "", nil, [6]int{ok, ok, ok, ok, ok, 401}},
+		{"GET /api/v1/calls/{id}/recording", "/api/v1/calls/call-d1/recording", "", nil, [6]int{ok, ok, ok, 403, ok, 401}},
+		{"GET /api/v1/events", "/api/v1/events", "", nil, [6]int{ok, ok, ok, ok, ok, 401}},
+	}
+	covered := map[string]bool{}
+	for _, tc := range tests {
+		covered[tc.pattern] = true
+		method, _, _ := strings.Cut(tc.pattern, " ")
+		for i, who := range cols {
+			status, body := rg.do(who, method, tc.path, tc.ctype, tc.body)
+			want := tc.want[i]
+			switch {
+			case want == ok && (status < 200 || status > 299):
+				t.Errorf("%s as %q (recordings %v): %d, want 2xx: %s", tc.pattern, who.role, who.recordings, status, body)
+			case want != ok && status != want:
+				t.Errorf("%s as %q (recordings %v): %d, want %d: %s", tc.pattern, who.role, who.recordings, status, want, body)
+			case want != ok:
+				envelopeOf(t, status, body)
+			}
+		}
+	}
+	for _, rt := range rg.srv.routes() {
+		if !covered[rt.pattern] {
+			t.Errorf("route %s has no row in the role table", rt.pattern)
+		}
+	}
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/internal/logsink"
+	"github.com/dozvon/dozvon/telephony"
+)
+
+// lineWatcher is serve's stdout: it hands each line to the test as it comes.
+type lineWatcher struct {
+	mu    sync.Mutex
+	part  bytes.Buffer
+	lines chan string
+}
+
+func (w *lineWatcher) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.part.Write(p)
+	for {
+		line, err := w.part.ReadString('\n')
+		if err != nil {
+			w.part.WriteString(line) // an incomplete line waits for its end
+			return len(p), nil
+		}
+		w.lines <- strings.TrimSpace(line)
+	}
+}
+
+// next waits for the next line that starts with prefix.
+func (w *lineWatcher) next(t *testing.T, prefix string) string {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		select {
+		case l := <-w.lines:
+			if strings.HasPrefix(l, prefix) {
+				return l
+			}
+		case <-deadline:
+			t.Fatalf("serve printed no line %q", prefix)
+		}
+	}
+}
+
+// TestServeDrainsOnSIGTERM: with a real inbound call in flight, the stop
+// signal makes serve refuse new calls (503) and API mutations (503) and
+// report not ready, while the call goes on; when the caller hangs up the
+// API shuts down and serve exits 0.
+func TestServeDrainsOnSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes a real inbound call")
+	}
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		t.Skip("espeak-ng not installed (tools/setup-debian.sh)")
+	}
+	t.Parallel()
+	tctx, cancelTest := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancelTest()
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "dozvon.yaml")
+	cfg := fmt.Sprintf("sip:\n  listen: [{transport: udp, host: 127.0.0.1, port: 0}]\n  record_dir: %s\ntts: {cache_dir: %s}\nstore: {dsn: \"sqlite:%s\"}\n",
+		filepath.Join(dir, "rec"), filepath.Join(dir, "tts"), filepath.Join(dir, "dozvon.db"))
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	repoRoot, _ := filepath.Abs(filepath.Join("..", ".."))
+	out := &lineWatcher{lines: make(chan string, 64)}
+	errOut := &logsink.Buffer{}
+	e := env{stdin: strings.NewReader(""), stdout: out, stderr: errOut, getenv: func(string) string { return "" }}
+	sigterm, stop := context.WithCancel(tctx)
+	defer stop()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(sigterm, e, []string{"serve", "--config", cfgPath, "--asr", "dtmf", "--http", "127.0.0.1:0", "--drain", "60s",
+			"--script", filepath.Join(repoRoot, "scripts", "verify_contact.yaml")})
+	}()
+	sipAddr := strings.Fields(strings.TrimPrefix(out.next(t, "dozvon serve: answering on "), "dozvon serve: answering on "))[0]
+	base := strings.Fields(strings.TrimPrefix(out.next(t, "dozvon serve: API on "), "dozvon serve: API on "))[0]
+	base = strings.TrimSuffix(base, "/api/v1")
+	get := func(method, path string) (int, string) {
+		req, _ := http.NewRequestWithContext(tctx, method, base+path, strings.NewReader(`{"collector":"x"}`))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get("GET", "/readyz"); code != http.StatusOK {
+		t.Fatalf("readyz before the drain: %d %s\n%s", code, body, errOut.String())
+	}
+
+	caller, err := telephony.New(tctx, telephony.Config{Name: "caller", Listen: []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, info, err := caller.Dial(tctx, telephony.DialRequest{To: "sip:robot@" + sipAddr})
+	if err != nil {
+		t.Fatalf("call in: %v (%+v)", err, info)
+	}
+
+	stop() // SIGTERM
+	out.next(t, "dozvon serve: draining: 1 call(s) in flight")
+	if code, body := get("GET", "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "draining") {
+		t.Errorf("readyz while draining: %d %s", code, body)
+	}
+	if code, body := get("PUT", "/api/v1/debtors/d1/collector"); code != http.StatusServiceUnavailable || !strings.Contains(body, `"draining"`) {
+		t.Errorf("a mutation while draining: %d %s", code, body)
+	}
+	if code, body := get("GET", "/metrics"); code != http.StatusOK || !strings.Contains(body, "dozvon_calls_active 1") {
+		t.Errorf("metrics while the call runs: %d, active calls line missing", code)
+	}
+	if _, info, err := caller.Dial(tctx, telephony.DialRequest{To: "sip:robot@" + sipAddr}); err == nil || info.Code != 503 {
+		t.Errorf("a new call while draining: %v, code %d; want 503", err, info.Code)
+	}
+	select {
+	case code := <-done:
+		t.Fatalf("serve exited (%d) with a call in flight", code)
+	default:
+	}
+
+	if err := call.Hangup(tctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d\n%s", code, errOut.String())
+		}
+	case <-tctx.Done():
+		t.Fatalf("serve did not stop after the last call ended\n%s", errOut.String())
+	}
+	if code, _ := get("GET", "/healthz"); code != 0 {
+		t.Errorf("the API still answers after serve stopped: %d", code)
+	}
+}
