@@ -129,6 +129,7 @@ var migrations = []string{
 	// 7: the collector (user login) a debtor is assigned to: the API shows a
 	// collector only their own debtors, filtered in the query itself
 	`ALTER TABLE debtors ADD COLUMN collector TEXT NOT NULL DEFAULT ''`,
+	usersSchema, // 8: users, API tokens and browser sessions (users.go)
 }
 
 func (db *DB) migrate(ctx context.Context) error {
