@@ -66,6 +66,8 @@ func commands() map[string]command {
 		"backup":     {"copy the store while it runs (backup PATH; PostgreSQL: prints the pg_dump command)", cmdBackup},
 		"recordings": {"apply the recordings' retention policy once (recordings sweep)", cmdRecordings},
 		"debtor":     {"which records are one person: debtor show ID | split ID | merge ID --into OTHER", cmdDebtor},
+		"user":       {"users of the service: user add LOGIN --role R < password | passwd | list | disable LOGIN", cmdUser},
+		"token":      {"bearer tokens: token create LOGIN [--name N --ttl 90d] | list LOGIN | revoke ID", cmdToken},
 	}
 }
 
