@@ -1,44 +1,24 @@
 package auth_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dozvon/dozvon/auth"
 	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/internal/logsink"
 	"github.com/dozvon/dozvon/store"
 )
 
 // fastArgon2 keeps tests quick; TestPasswordHash covers the default cost.
 var fastArgon2 = auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-
-// syncBuffer is a log sink the service's goroutines may share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // fixture is a service on a real SQLite store, a simulated clock and a log
 // that the test reads back.
@@ -46,7 +26,7 @@ type fixture struct {
 	svc *auth.Service
 	db  *store.DB
 	clk *clock.Sim
-	log *syncBuffer
+	log *logsink.Buffer
 }
 
 func newFixture(t *testing.T, sessionTTL time.Duration) *fixture {
@@ -56,8 +36,8 @@ func newFixture(t *testing.T, sessionTTL time.Duration) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	f := &fixture{db: db, clk: clock.NewSim(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)), log: &syncBuffer{}}
-	logger := slog.New(slog.NewTextHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger, buf := logsink.New()
+	f := &fixture{db: db, clk: clock.NewSim(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)), log: buf}
 	if f.svc, err = auth.New(db, f.clk, auth.Options{Argon2: fastArgon2, SessionTTL: sessionTTL, Logger: logger}); err != nil {
 		t.Fatal(err)
 	}

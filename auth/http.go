@@ -73,6 +73,16 @@ func source(r *http.Request) string {
 	return host
 }
 
+// postOnly answers 405 to anything but POST and says whether r is one.
+func postOnly(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodPost {
+		return true
+	}
+	w.Header().Set("Allow", http.MethodPost)
+	writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "use POST", "")
+	return false
+}
+
 // LoginResponse is what POST /api/v1/login answers (the cookie is set apart).
 type LoginResponse struct {
 	CSRF  string `json:"csrf"`
@@ -87,9 +97,7 @@ const maxLoginBody = 4 << 10
 // {csrf, role, login}. Mount it outside Middleware.
 func (s *Service) LoginHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "use POST", "")
+		if !postOnly(w, r) {
 			return
 		}
 		if tokenInURL(r) {
@@ -148,9 +156,7 @@ func (s *Service) LoginHandler() http.Handler {
 // Middleware (it authenticates itself).
 func (s *Service) LogoutHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "use POST", "")
+		if !postOnly(w, r) {
 			return
 		}
 		r.Header.Del("Authorization") // logout is of the browser session only

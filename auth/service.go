@@ -367,10 +367,8 @@ func (s *Service) Authenticate(r *http.Request) (Principal, error) {
 		}
 		t, err := s.st.TokenByHash(ctx, secretHash(strings.TrimSpace(secret)))
 		switch {
-		case errors.Is(err, store.ErrNotFound):
-			return Principal{}, fmt.Errorf("unknown token: %w", ErrUnauthenticated)
 		case err != nil:
-			return Principal{}, fmt.Errorf("authenticate: %w", err)
+			return Principal{}, lookupErr(err, "unknown token")
 		case !t.RevokedAt.IsZero():
 			return Principal{}, fmt.Errorf("token %d revoked: %w", t.ID, ErrUnauthenticated)
 		case !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt):
@@ -395,10 +393,8 @@ func (s *Service) Authenticate(r *http.Request) (Principal, error) {
 	}
 	ss, err := s.st.SessionByHash(ctx, secretHash(c.Value))
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return Principal{}, fmt.Errorf("session ended: %w", ErrUnauthenticated)
 	case err != nil:
-		return Principal{}, fmt.Errorf("authenticate: %w", err)
+		return Principal{}, lookupErr(err, "session ended")
 	case !now.Before(ss.ExpiresAt):
 		return Principal{}, fmt.Errorf("session expired: %w", ErrUnauthenticated)
 	}
@@ -417,10 +413,8 @@ func (s *Service) Authenticate(r *http.Request) (Principal, error) {
 func (s *Service) principal(ctx context.Context, userID int64) (Principal, error) {
 	u, err := s.st.UserByID(ctx, userID)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return Principal{}, fmt.Errorf("user gone: %w", ErrUnauthenticated)
 	case err != nil:
-		return Principal{}, fmt.Errorf("authenticate: %w", err)
+		return Principal{}, lookupErr(err, "user gone")
 	case !u.DisabledAt.IsZero():
 		return Principal{}, fmt.Errorf("user disabled: %w", ErrUnauthenticated)
 	}
@@ -429,4 +423,13 @@ func (s *Service) principal(ctx context.Context, userID int64) (Principal, error
 		return Principal{}, fmt.Errorf("authenticate: stored %w", err)
 	}
 	return Principal{UserID: u.ID, Login: u.Login, Role: role, Recordings: u.Recordings}, nil
+}
+
+// lookupErr is a failed credential lookup: a missing row is
+// unauthenticated (said as what), anything else the store's failure.
+func lookupErr(err error, what string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%s: %w", what, ErrUnauthenticated)
+	}
+	return fmt.Errorf("authenticate: %w", err)
 }

@@ -112,47 +112,50 @@ func (db *DB) AddUser(ctx context.Context, u User) (int64, error) {
 
 // UserByLogin returns the user with that login, or ErrNotFound.
 func (db *DB) UserByLogin(ctx context.Context, login string) (User, error) {
-	u, err := scanUser(db.rd.QueryRowContext(ctx, db.q(`SELECT `+userCols+` FROM users WHERE login = ?`), login))
-	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, fmt.Errorf("user %q: %w", login, ErrNotFound)
-	}
-	if err != nil {
-		return User{}, fmt.Errorf("user %q: %w", login, err)
-	}
-	return u, nil
+	return db.userWhere(ctx, "login", login, fmt.Sprintf("user %q", login))
 }
 
 // UserByID returns the user with that id, or ErrNotFound.
 func (db *DB) UserByID(ctx context.Context, id int64) (User, error) {
-	u, err := scanUser(db.rd.QueryRowContext(ctx, db.q(`SELECT `+userCols+` FROM users WHERE id = ?`), id))
+	return db.userWhere(ctx, "id", id, fmt.Sprintf("user %d", id))
+}
+
+// userWhere reads the one user whose column col (a constant) is key.
+func (db *DB) userWhere(ctx context.Context, col string, key any, op string) (User, error) {
+	u, err := scanUser(db.rd.QueryRowContext(ctx, db.q(`SELECT `+userCols+` FROM users WHERE `+col+` = ?`), key))
 	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, fmt.Errorf("user %d: %w", id, ErrNotFound)
+		return User{}, fmt.Errorf("%s: %w", op, ErrNotFound)
 	}
 	if err != nil {
-		return User{}, fmt.Errorf("user %d: %w", id, err)
+		return User{}, fmt.Errorf("%s: %w", op, err)
 	}
 	return u, nil
 }
 
 // ListUsers returns every user by login.
 func (db *DB) ListUsers(ctx context.Context) ([]User, error) {
-	rows, err := db.rd.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY login`)
+	return queryAll(ctx, db, "list users", scanUser, `SELECT `+userCols+` FROM users ORDER BY login`)
+}
+
+// queryAll reads every row of a query with scan; errors name op.
+func queryAll[T any](ctx context.Context, db *DB, op string, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.rd.QueryContext(ctx, db.q(query), args...)
 	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	defer rows.Close()
-	var us []User
+	var out []T
 	for rows.Next() {
-		u, err := scanUser(rows)
+		v, err := scan(rows)
 		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
+			return nil, fmt.Errorf("%s: %w", op, err)
 		}
-		us = append(us, u)
+		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	return us, nil
+	return out, nil
 }
 
 // execOne runs a statement that must change exactly one row: none is
@@ -229,23 +232,7 @@ func (db *DB) TokenByHash(ctx context.Context, hash string) (APIToken, error) {
 
 // ListTokens returns a user's tokens, newest first.
 func (db *DB) ListTokens(ctx context.Context, userID int64) ([]APIToken, error) {
-	rows, err := db.rd.QueryContext(ctx, db.q(`SELECT `+tokenCols+` FROM api_tokens WHERE user_id = ? ORDER BY id DESC`), userID)
-	if err != nil {
-		return nil, fmt.Errorf("list tokens: %w", err)
-	}
-	defer rows.Close()
-	var ts []APIToken
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list tokens: %w", err)
-		}
-		ts = append(ts, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list tokens: %w", err)
-	}
-	return ts, nil
+	return queryAll(ctx, db, "list tokens", scanToken, `SELECT `+tokenCols+` FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, userID)
 }
 
 // TouchToken records that a token was used at at.

@@ -8,6 +8,16 @@ import (
 	"github.com/dozvon/dozvon/store"
 )
 
+// addUser stores a user of role at at and returns its id.
+func addUser(t *testing.T, db *store.DB, login, role string, at time.Time) int64 {
+	t.Helper()
+	id, err := db.AddUser(t.Context(), store.User{Login: login, Role: role, PassHash: "$argon2id$" + login, CreatedAt: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 // TestUsersTokensSessions: a login is unique (ErrDuplicateLogin), tokens and
 // sessions round-trip by hash, revoking and disabling stick, unknown keys
 // are ErrNotFound — on SQLite and PostgreSQL.
@@ -15,10 +25,7 @@ func TestUsersTokensSessions(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
 		at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-		id, err := db.AddUser(ctx, store.User{Login: "petrova", Role: "collector", PassHash: "$argon2id$x", CreatedAt: at})
-		if err != nil {
-			t.Fatal(err)
-		}
+		id := addUser(t, db, "petrova", "collector", at)
 		if _, err := db.AddUser(ctx, store.User{Login: "petrova", Role: "admin", PassHash: "$argon2id$y", CreatedAt: at}); !errors.Is(err, store.ErrDuplicateLogin) {
 			t.Fatalf("duplicate login: %v", err)
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,38 +22,51 @@ const (
 	tokenUsage = "usage: dozvon token create LOGIN [--name N] [--ttl 90d] | token list LOGIN | token revoke ID  [--db DSN | --config FILE]"
 )
 
-// authService opens the store named as other commands name it (--db,
+// withAuth opens the store named as other commands name it (--db,
 // $DOZVON_DB, else the config's store.dsn / $DOZVON_DSN) and the auth
-// service on it, logging only warnings to stderr.
-func authService(ctx context.Context, e env, dsn, cfgPath string) (*auth.Service, func(), error) {
+// service on it (logging only warnings, to stderr), runs f and returns
+// command name's exit code: 1 with the error printed when anything failed.
+func withAuth(ctx context.Context, e env, name, dsn, cfgPath string, f func(*auth.Service) error) int {
+	fail := e.fail(name, 1)
 	d, err := backupDSN(dsn, cfgPath, e.getenv)
 	if err != nil {
-		return nil, nil, err
+		return fail(err)
 	}
 	db, err := store.Open(ctx, d)
 	if err != nil {
-		return nil, nil, err
+		return fail(err)
 	}
+	defer db.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	svc, err := auth.New(db, clock.System{}, auth.Options{Logger: log})
 	if err != nil {
-		db.Close()
-		return nil, nil, err
+		return fail(err)
 	}
-	return svc, func() { db.Close() }, nil
+	return fail(f(svc))
+}
+
+// storeFlagSet is command name's flag set with the store flags of
+// authService: --db and --config.
+func storeFlagSet(name string, e env) (fs *flag.FlagSet, dsn, cfgPath *string) {
+	fs = flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	dsn = fs.String("db", "", "store DSN (default $DOZVON_DB, else the config's store.dsn)")
+	cfgPath = fs.String("config", "", "config file (default dozvon.yaml if present)")
+	return fs, dsn, cfgPath
 }
 
 // readPassword takes the first line of stdin, so `echo pw | dozvon user add`
 // and a password manager's pipe both work and the password is never an
 // argument (visible in ps and shell history).
 func readPassword(r io.Reader) (string, error) {
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
+	sc := bufio.NewScanner(r) // a line without its \n or \r\n
+	sc.Scan()
+	if err := sc.Err(); err != nil {
 		return "", fmt.Errorf("read password from stdin: %w", err)
 	}
-	pw := strings.TrimRight(line, "\r\n")
+	pw := sc.Text()
 	if strings.TrimSpace(pw) == "" {
-		return "", errors.New("password: give it on the first line of stdin (it is never a command-line argument)")
+		return "", fmt.Errorf("password: give it on the first line of stdin (it is never a command-line argument)")
 	}
 	if n := len([]rune(pw)); n < auth.MinPasswordLen {
 		return "", fmt.Errorf("password is %d characters: want at least %d", n, auth.MinPasswordLen)
@@ -69,10 +81,7 @@ func readPassword(r io.Reader) (string, error) {
 //	dozvon user list
 //	dozvon user disable LOGIN
 func cmdUser(ctx context.Context, e env, args []string) int {
-	fs := flag.NewFlagSet("user", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	dsn := fs.String("db", "", "store DSN (default $DOZVON_DB, else the config's store.dsn)")
-	cfgPath := fs.String("config", "", "config file (default dozvon.yaml if present)")
+	fs, dsn, cfgPath := storeFlagSet("user", e)
 	roleName := fs.String("role", "", "add: admin, supervisor, collector or integration")
 	recordings := fs.Bool("recordings", false, "add: the user may fetch call recordings (integrations)")
 	pos, err := parseInterleaved(fs, args)
@@ -99,41 +108,37 @@ func cmdUser(ctx context.Context, e env, args []string) int {
 			return 2
 		}
 	}
-	fail := e.fail("user", 1)
-	svc, closeDB, err := authService(ctx, e, *dsn, *cfgPath)
-	if err != nil {
-		return fail(err)
-	}
-	defer closeDB()
-	switch sub {
-	case "add":
-		if _, err := svc.AddUser(ctx, pos[1], role, pw, *recordings); err != nil {
-			return fail(err)
+	return withAuth(ctx, e, "user", *dsn, *cfgPath, func(svc *auth.Service) error {
+		switch sub {
+		case "add":
+			if _, err := svc.AddUser(ctx, pos[1], role, pw, *recordings); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "user %s added (%s)\n", pos[1], role)
+		case "passwd":
+			if err := svc.SetPassword(ctx, pos[1], pw); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "password of %s changed\n", pos[1])
+		case "disable":
+			if err := svc.DisableUser(ctx, pos[1]); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "user %s disabled: sessions ended, tokens refused\n", pos[1])
+		case "list":
+			us, err := svc.ListUsers(ctx)
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "LOGIN\tROLE\tRECORDINGS\tCREATED\tDISABLED")
+			for _, u := range us {
+				fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", u.Login, u.Role, u.Recordings, stamp(u.CreatedAt), stamp(u.DisabledAt))
+			}
+			return tw.Flush()
 		}
-		fmt.Fprintf(e.stdout, "user %s added (%s)\n", pos[1], role)
-	case "passwd":
-		if err := svc.SetPassword(ctx, pos[1], pw); err != nil {
-			return fail(err)
-		}
-		fmt.Fprintf(e.stdout, "password of %s changed\n", pos[1])
-	case "disable":
-		if err := svc.DisableUser(ctx, pos[1]); err != nil {
-			return fail(err)
-		}
-		fmt.Fprintf(e.stdout, "user %s disabled: sessions ended, tokens refused\n", pos[1])
-	case "list":
-		us, err := svc.ListUsers(ctx)
-		if err != nil {
-			return fail(err)
-		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "LOGIN\tROLE\tRECORDINGS\tCREATED\tDISABLED")
-		for _, u := range us {
-			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", u.Login, u.Role, u.Recordings, stamp(u.CreatedAt), stamp(u.DisabledAt))
-		}
-		return fail(tw.Flush())
-	}
-	return 0
+		return nil
+	})
 }
 
 // stamp prints an instant for a listing; "-" for never.
@@ -167,10 +172,7 @@ func parseTTL(s string) (time.Duration, error) {
 //	dozvon token list LOGIN                            no secrets
 //	dozvon token revoke ID
 func cmdToken(ctx context.Context, e env, args []string) int {
-	fs := flag.NewFlagSet("token", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	dsn := fs.String("db", "", "store DSN (default $DOZVON_DB, else the config's store.dsn)")
-	cfgPath := fs.String("config", "", "config file (default dozvon.yaml if present)")
+	fs, dsn, cfgPath := storeFlagSet("token", e)
 	name := fs.String("name", "", "create: what the token is for (shown in listings)")
 	ttlFlag := fs.String("ttl", "90d", "create: how long the token is valid (90d, 720h)")
 	pos, err := parseInterleaved(fs, args)
@@ -190,36 +192,32 @@ func cmdToken(ctx context.Context, e env, args []string) int {
 			return 2
 		}
 	}
-	fail := e.fail("token", 1)
-	svc, closeDB, err := authService(ctx, e, *dsn, *cfgPath)
-	if err != nil {
-		return fail(err)
-	}
-	defer closeDB()
-	switch pos[0] {
-	case "create":
-		secret, t, err := svc.CreateToken(ctx, pos[1], *name, ttl)
-		if err != nil {
-			return fail(err)
+	return withAuth(ctx, e, "token", *dsn, *cfgPath, func(svc *auth.Service) error {
+		switch pos[0] {
+		case "create":
+			secret, t, err := svc.CreateToken(ctx, pos[1], *name, ttl)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "token %d for %s, expires %s; shown once, keep it secret (Authorization: Bearer …):\n", t.ID, pos[1], stamp(t.ExpiresAt))
+			fmt.Fprintln(e.stdout, secret)
+		case "list":
+			ts, err := svc.ListTokens(ctx, pos[1])
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tCREATED\tEXPIRES\tREVOKED\tLAST USED")
+			for _, t := range ts {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, stamp(t.CreatedAt), stamp(t.ExpiresAt), stamp(t.RevokedAt), stamp(t.LastUsedAt))
+			}
+			return tw.Flush()
+		case "revoke":
+			if err := svc.RevokeToken(ctx, id); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "token %d revoked\n", id)
 		}
-		fmt.Fprintf(e.stdout, "token %d for %s, expires %s; shown once, keep it secret (Authorization: Bearer …):\n", t.ID, pos[1], stamp(t.ExpiresAt))
-		fmt.Fprintln(e.stdout, secret)
-	case "list":
-		ts, err := svc.ListTokens(ctx, pos[1])
-		if err != nil {
-			return fail(err)
-		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tCREATED\tEXPIRES\tREVOKED\tLAST USED")
-		for _, t := range ts {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, stamp(t.CreatedAt), stamp(t.ExpiresAt), stamp(t.RevokedAt), stamp(t.LastUsedAt))
-		}
-		return fail(tw.Flush())
-	case "revoke":
-		if err := svc.RevokeToken(ctx, id); err != nil {
-			return fail(err)
-		}
-		fmt.Fprintf(e.stdout, "token %d revoked\n", id)
-	}
-	return 0
+		return nil
+	})
 }
