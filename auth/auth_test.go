@@ -203,6 +203,10 @@ func TestAuthenticate(t *testing.T) {
 			t.Errorf("%s: body %s (%v), want code %q", c.name, w.Body, err, c.code)
 		}
 	}
+	// The expired session is pruned, the live one kept.
+	if n, err := f.svc.DeleteExpiredSessions(ctx); err != nil || n != 1 {
+		t.Errorf("expired sessions deleted: %d %v, want 1", n, err)
+	}
 	// The last use of a token is recorded; listings carry no secret.
 	ts, err := f.svc.ListTokens(ctx, "ivanov")
 	if err != nil || len(ts) != 3 {

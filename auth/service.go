@@ -46,6 +46,7 @@ type Store interface {
 	AddSession(ctx context.Context, s store.Session) error
 	SessionByHash(ctx context.Context, hash string) (store.Session, error)
 	DeleteSession(ctx context.Context, hash string) error
+	DeleteExpiredSessions(ctx context.Context, at time.Time) (int64, error)
 }
 
 // Service answers "who is this request" from the store: users, tokens and
@@ -321,6 +322,13 @@ func (s *Service) Login(ctx context.Context, login, password, source string) (Se
 // Logout ends the session whose cookie value is cookie.
 func (s *Service) Logout(ctx context.Context, cookie string) error {
 	return s.st.DeleteSession(ctx, secretHash(cookie))
+}
+
+// DeleteExpiredSessions removes ended sessions from the store (an expired
+// one is refused anyway; this keeps the table small). serve runs it now and
+// then.
+func (s *Service) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	return s.st.DeleteExpiredSessions(ctx, s.clk.Now())
 }
 
 // tokenInURL says whether a query string carries something that looks like
