@@ -129,7 +129,9 @@ var migrations = []string{
 	// 7: the collector (user login) a debtor is assigned to: the API shows a
 	// collector only their own debtors, filtered in the query itself
 	`ALTER TABLE debtors ADD COLUMN collector TEXT NOT NULL DEFAULT ''`,
-	usersSchema, // 8: users, API tokens and browser sessions (users.go)
+	// webhooks.go: endpoints of integrations and the outbox of deliveries
+	webhookSchema,
+	usersSchema, // 9: users, API tokens and browser sessions (users.go)
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// usersSchema is migration step 8: who may use the service (issue 13).
+// usersSchema is migration step 9: who may use the service (issue 13).
 // Secrets are never stored: pass_hash is an argon2id PHC string, token_hash
 // and id_hash are SHA-256 of random secrets shown once. 0 is "never" for the
 // instants (disabled_at, expires_at, revoked_at, last_used_at).
