@@ -131,6 +131,7 @@ var migrations = []string{
 	`ALTER TABLE debtors ADD COLUMN collector TEXT NOT NULL DEFAULT ''`,
 	// webhooks.go: endpoints of integrations and the outbox of deliveries
 	webhookSchema,
+	usersSchema, // 9: users, API tokens and browser sessions (users.go)
 }
 
 func (db *DB) migrate(ctx context.Context) error {

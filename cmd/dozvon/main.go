@@ -67,6 +67,8 @@ func commands() map[string]command {
 		"recordings": {"apply the recordings' retention policy once (recordings sweep)", cmdRecordings},
 		"webhook":    {"where integrations' events go: webhook add --owner LOGIN --url URL | list | dead", cmdWebhook},
 		"debtor":     {"which records are one person: debtor show ID | split ID | merge ID --into OTHER", cmdDebtor},
+		"user":       {"users of the service: user add LOGIN --role R < password | passwd | list | disable LOGIN", cmdUser},
+		"token":      {"bearer tokens: token create LOGIN [--name N --ttl 90d] | list LOGIN | revoke ID", cmdToken},
 	}
 }
 
