@@ -61,6 +61,10 @@ func (s *Server) routes() []route {
 		{pattern: "GET /readyz", public: true, h: s.readyz},
 		{pattern: "GET /metrics", public: true, h: s.serveMetrics},
 		{pattern: "GET /api/v1/openapi.json", public: true, h: serveOpenAPI},
+		// login and logout check their own credentials (password; cookie and
+		// CSRF) in package auth
+		{pattern: "POST /api/v1/login", public: true, h: s.mounted(func() http.Handler { return s.c.Login })},
+		{pattern: "POST /api/v1/logout", public: true, h: s.mounted(func() http.Handler { return s.c.Logout })},
 		{pattern: "POST /api/v1/portfolios", roles: uploaders, h: s.uploadPortfolio},
 		{pattern: "GET /api/v1/debtors", roles: everyone, h: s.listDebtors},
 		{pattern: "GET /api/v1/debtors/{id}", roles: everyone, h: s.getDebtor},
@@ -103,10 +107,17 @@ func scope(p auth.Principal) string {
 	return ""
 }
 
-func (s *Server) events(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
-	if s.c.Events == nil {
-		return errNotFound
+func (s *Server) events(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	return s.mounted(func() http.Handler { return s.c.Events })(w, r, p)
+}
+
+// mounted serves a handler another package provides (404 while unset).
+func (s *Server) mounted(h func() http.Handler) handler {
+	return func(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+		if h() == nil {
+			return errNotFound
+		}
+		h().ServeHTTP(w, r)
+		return nil
 	}
-	s.c.Events.ServeHTTP(w, r)
-	return nil
 }

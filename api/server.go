@@ -46,6 +46,9 @@ type Config struct {
 	// Events is the live event stream mounted at GET /api/v1/events (nil:
 	// 404 until the events package is wired).
 	Events http.Handler
+	// Login and Logout are the browser session's doors (package auth),
+	// public routes that check their own credentials (nil: 404).
+	Login, Logout http.Handler
 	// Ready names the checks of /readyz (store reachable, SIP listening,
 	// trunks registered).
 	Ready   map[string]Check

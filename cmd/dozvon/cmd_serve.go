@@ -12,10 +12,12 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/api"
+	"github.com/dozvon/dozvon/auth"
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/config"
 	"github.com/dozvon/dozvon/internal/memtrim"
 	"github.com/dozvon/dozvon/phonenum"
+	"github.com/dozvon/dozvon/webhook"
 
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/scripts"
@@ -70,11 +72,20 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	svc, stopSvc := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSvc()
 	metrics := api.NewMetrics()
-	rt, ua, flow, err := wire(svc, cfg, log, clock.System{}, nil, metrics)
+	// Webhooks go through an outbox written at the call's end; the store
+	// is opened by wire, so the source reaches it through rt once it exists.
+	hooks := &lateSubscriber{}
+	rt, ua, flow, err := wire(svc, cfg, log, clock.System{}, nil, metrics, hooks)
 	if err != nil {
 		return fail(err)
 	}
 	defer rt.close()
+	hooks.set(webhook.NewSource(rt.db, log))
+	go webhook.NewDeliverer(rt.db, webhook.Config{Log: log}).Run(svc)
+	users, err := auth.New(rt.db, clock.System{}, auth.Options{Logger: log})
+	if err != nil {
+		return fail(err)
+	}
 	// Between waves of calls, give their memory back (see internal/memtrim).
 	go memtrim.Run(svc, memtrim.Config{Busy: flow.InFlight, Log: log})
 	if sw, err := newSweeper(cfg, log); err == nil {
@@ -97,7 +108,8 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	apiSrv := api.New(api.Config{Store: rt.db, Log: log, Metrics: metrics, RecordDir: cfg.SIP.RecordDir, Ready: readiness(rt, ua, cfg)})
+	apiSrv := api.New(api.Config{Store: rt.db, Log: log, Metrics: metrics, RecordDir: cfg.SIP.RecordDir, Ready: readiness(rt, ua, cfg),
+		Auth: users, Login: users.LoginHandler(), Logout: users.LogoutHandler()})
 	hs, httpLn, err := listenHTTP(cfg.HTTP.Listen, apiSrv, log)
 	if err != nil {
 		return fail(err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
@@ -171,4 +172,19 @@ func logLevel(verbose bool, quiet slog.Level) slog.Level {
 // phone, to, from are masked by the handler wrapper).
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: compliance.MaskPhoneAttrs}))
+}
+
+// lateSubscriber is a call-event subscriber set after wiring, for one that
+// needs what wire opens (the store): events before set are not for it.
+type lateSubscriber struct {
+	s atomic.Pointer[callflow.Subscriber]
+}
+
+func (l *lateSubscriber) set(s callflow.Subscriber) { l.s.Store(&s) }
+
+// CallEvent implements callflow.Subscriber.
+func (l *lateSubscriber) CallEvent(e callflow.Event) {
+	if s := l.s.Load(); s != nil {
+		(*s).CallEvent(e)
+	}
 }
