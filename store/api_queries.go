@@ -231,11 +231,9 @@ func pageLimit(n int) int {
 	return n
 }
 
-// uploadSchema keeps the report of every portfolio upload by the SHA-256 of
-// its bytes, so the same file sent twice is imported once. It is created on
-// first use rather than as a numbered migration while migrations 8 and 9 are
-// being written on other branches; the lead may move it into migrate.go.
-const uploadSchema = `CREATE TABLE IF NOT EXISTS portfolio_uploads (
+// uploadSchema (a migration) keeps the report of every portfolio upload by
+// the SHA-256 of its bytes, so the same file sent twice is imported once.
+const uploadSchema = `CREATE TABLE portfolio_uploads (
 	sha256 TEXT PRIMARY KEY,
 	report TEXT NOT NULL,
 	source TEXT NOT NULL,
@@ -244,9 +242,6 @@ const uploadSchema = `CREATE TABLE IF NOT EXISTS portfolio_uploads (
 
 // Upload returns the stored report of an upload by its content hash.
 func (db *DB) Upload(ctx context.Context, sha string) (report []byte, ok bool, err error) {
-	if _, err := db.sql.ExecContext(ctx, uploadSchema); err != nil {
-		return nil, false, fmt.Errorf("upload %s: %w", sha, err)
-	}
 	rows, err := db.texts(ctx, db.sql, `SELECT report FROM portfolio_uploads WHERE sha256 = ?`, sha)
 	if err != nil {
 		return nil, false, fmt.Errorf("upload %s: %w", sha, err)
@@ -260,9 +255,6 @@ func (db *DB) Upload(ctx context.Context, sha string) (report []byte, ok bool, e
 // SaveUpload stores an upload's report unless one with the same hash is
 // stored already; it returns the report that is kept and whether it is this one.
 func (db *DB) SaveUpload(ctx context.Context, sha string, report []byte, source string, at time.Time) ([]byte, bool, error) {
-	if _, err := db.sql.ExecContext(ctx, uploadSchema); err != nil {
-		return nil, false, fmt.Errorf("save upload %s: %w", sha, err)
-	}
 	res, err := db.sql.ExecContext(ctx, db.q(`INSERT INTO portfolio_uploads (sha256, report, source, at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`),
 		sha, string(report), source, ns(at))
 	if err != nil {

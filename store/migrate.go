@@ -132,6 +132,8 @@ var migrations = []string{
 	// webhooks.go: endpoints of integrations and the outbox of deliveries
 	webhookSchema,
 	usersSchema, // 9: users, API tokens and browser sessions (users.go)
+	// 10: portfolio uploads by content hash (api_queries.go): idempotent uploads
+	uploadSchema,
 }
 
 func (db *DB) migrate(ctx context.Context) error {
