@@ -131,6 +131,7 @@ var migrations = []string{
 	`ALTER TABLE debtors ADD COLUMN collector TEXT NOT NULL DEFAULT ''`,
 	// webhooks.go: endpoints of integrations and the outbox of deliveries
 	webhookSchema,
+	eventSchema, // 9: the live events with their seq (events.go)
 }
 
 func (db *DB) migrate(ctx context.Context) error {
