@@ -160,7 +160,8 @@ var numberish = regexp.MustCompile(`\+?\d(?:[\s\-().]*\d){6,}`)
 
 // MaskNumbers hides every digit but the last two of anything in s that may
 // be a phone number (a caller may dictate a new one; it is never sent).
-// Shorter runs (sums, dates, DTMF choices) stay as they are.
+// Shorter runs (sums, dates, DTMF choices) stay as they are; numbers said
+// back to back may be masked together, the safe way to be wrong.
 func MaskNumbers(s string) string {
 	return numberish.ReplaceAllStringFunc(s, func(m string) string {
 		var d []byte
