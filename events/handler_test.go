@@ -291,3 +291,25 @@ func TestSilentClientClosed(t *testing.T) {
 	}
 	waitFor(t, "the silent client to be closed", func() bool { return h.Stats().Subscribers == 1 })
 }
+
+// TestResumeHandover: events stored between a resuming client's
+// subscription and its replay query come once (not replayed and live
+// twice), and events stored right after the query come live (no gap).
+func TestResumeHandover(t *testing.T) {
+	t.Parallel()
+	st := &handoverStore{Store: openStore(t), t: t, before: 5, after: 5}
+	h := startHub(t, st, 1024)
+	st.hub, st.probe = h, h.Subscribe(nil, 1024)
+	defer st.probe.Close()
+	srv := server(t, HandlerConfig{Hub: h})
+	st.emit(3)
+	c := mustDial(t, srv, "admin", "root", "campaign=spring&after=0")
+	got := readUntil(t, c, 12) // 3 stored before, 5 around the query, 5 after it
+	var turns []int
+	for _, e := range got {
+		turns = append(turns, turnSeq(t, e))
+	}
+	if want := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}; !slices.Equal(turns, want) {
+		t.Fatalf("turns %v, want %v", turns, want)
+	}
+}

@@ -213,3 +213,41 @@ func recv(t *testing.T, s *Subscription) Envelope {
 		return Envelope{}
 	}
 }
+
+// handoverStore is a Store test double that makes the resume race happen
+// every time: on the first replay query it has the hub store and fan out
+// events just before the query (so they come both replayed and live) and
+// just after it (so they come live only).
+type handoverStore struct {
+	Store
+	t                   *testing.T
+	hub                 *Hub
+	probe               *Subscription // sees every fanned-out event
+	before, after, next int           // events to emit around the query; turn numbers from next
+	once                sync.Once
+}
+
+func (s *handoverStore) EventsSince(ctx context.Context, after int64, f store.EventFilter, limit int) (rows []store.EventRow, err error) {
+	first := false
+	s.once.Do(func() { first = true })
+	if !first {
+		return s.Store.EventsSince(ctx, after, f, limit)
+	}
+	s.emit(s.before)
+	rows, err = s.Store.EventsSince(ctx, after, f, limit)
+	s.emit(s.after)
+	return rows, err
+}
+
+// emit sends n events and waits until the hub has fanned the last out.
+func (s *handoverStore) emit(n int) {
+	for range n {
+		s.hub.CallEvent(turn(s.next, "spring", "d1", "x"))
+		s.next++
+	}
+	for {
+		if e := recv(s.t, s.probe); turnSeq(s.t, e) == s.next-1 {
+			return
+		}
+	}
+}
