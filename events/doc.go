@@ -20,4 +20,8 @@
 // buffer; a client that cannot keep up is dropped with a close reason, never
 // slowing others or the hub. A collector gets only the events of debtors
 // assigned to them (Visibility); no event ever holds a phone number.
+//
+// A connection ends when its request's context does: http.Server.Shutdown
+// does not close hijacked connections, so the server that mounts Handler
+// should give its requests a BaseContext it cancels on shutdown.
 package events

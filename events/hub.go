@@ -2,12 +2,14 @@ package events
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 
 	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/internal/safe"
 	"github.com/dozvon/dozvon/store"
 )
@@ -21,6 +23,7 @@ type Store interface {
 // HubConfig configures a Hub; zero values take the defaults.
 type HubConfig struct {
 	Store Store
+	Clock clock.Clock // stamps a published envelope that has no time (default: the system clock)
 	Log   *slog.Logger
 	Queue int // events waiting for the writer; beyond it they are dropped (default 8192)
 	Batch int // events written in one transaction at most (default 256)
@@ -29,6 +32,7 @@ type HubConfig struct {
 // Hub stores call events and fans them out to subscribers.
 type Hub struct {
 	st    Store
+	clock clock.Clock
 	log   *slog.Logger
 	queue chan pending
 	batch int
@@ -71,7 +75,7 @@ func NewHub(cfg HubConfig) (*Hub, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	return &Hub{st: cfg.Store, log: cfg.Log, queue: make(chan pending, cfg.Queue), batch: cfg.Batch, subs: map[*Subscription]struct{}{}}, nil
+	return &Hub{st: cfg.Store, clock: clock.Or(cfg.Clock), log: cfg.Log, queue: make(chan pending, cfg.Queue), batch: cfg.Batch, subs: map[*Subscription]struct{}{}}, nil
 }
 
 // CallEvent implements callflow.Subscriber. It never blocks: when the queue
@@ -85,10 +89,17 @@ func (h *Hub) CallEvent(e callflow.Event) {
 }
 
 // Publish queues a ready envelope (campaign progress, callback due), with
-// the same never-block rule as CallEvent.
+// the same never-block rule as CallEvent. Its Seq is assigned when stored.
 func (h *Hub) Publish(env Envelope) {
 	if h == nil {
 		return
+	}
+	if env.At.IsZero() {
+		env.At = h.clock.Now()
+	}
+	env.At = env.At.UTC()
+	if len(env.Data) == 0 {
+		env.Data = json.RawMessage(`{}`) // an empty RawMessage would not marshal
 	}
 	h.enqueue(pending{env: env, ready: true})
 }

@@ -1,9 +1,14 @@
 package events
 
 import (
+	"context"
+	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/store"
 )
 
 // TestCallEventNeverBlocks: with the writer stuck (not running at all),
@@ -60,5 +65,36 @@ func TestHubSurvivesPanics(t *testing.T) {
 	}
 	if s := h.Stats(); s.Lost != 1 || s.Dropped != 0 {
 		t.Errorf("stats %+v: want 1 lost, 0 dropped", s)
+	}
+}
+
+// TestPublishStampsAndReplays: a published envelope without a time or data
+// gets the hub's clock and {}, is stored with a seq, and replays and
+// marshals like any other.
+func TestPublishStampsAndReplays(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 6, 9, 30, 0, 0, time.UTC)
+	h, err := NewHub(HubConfig{Store: openStore(t), Clock: clock.Fixed(at)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { h.Run(ctx); close(done) }()
+	sub := h.Subscribe([]string{"spring"}, 4)
+	defer sub.Close()
+	h.Publish(Envelope{Type: TypeCallbackDue, Campaign: "spring", Debtor: "d1"})
+	live := recv(t, sub)
+	cancel()
+	<-done
+	replayed, err := h.Since(t.Context(), 0, store.EventFilter{}, 10)
+	if err != nil || len(replayed) != 1 {
+		t.Fatalf("replay: %v, %d events, want 1", err, len(replayed))
+	}
+	for _, e := range []Envelope{live, replayed[0]} {
+		b, err := json.Marshal(e)
+		if err != nil || !e.At.Equal(at) || e.Seq != live.Seq || e.Seq <= 0 || string(e.Data) != `{}` {
+			t.Errorf("envelope %s (%v): want seq %d at %s with data {}", b, err, live.Seq, at)
+		}
 	}
 }
