@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -20,7 +21,7 @@ import (
 )
 
 // openStore opens a real SQLite store in the test's directory.
-func openStore(t *testing.T) *store.DB {
+func openStore(t testing.TB) *store.DB {
 	t.Helper()
 	db, err := store.Open(t.Context(), "sqlite:"+t.TempDir()+"/events.db")
 	if err != nil {
@@ -31,9 +32,9 @@ func openStore(t *testing.T) *store.DB {
 }
 
 // startHub runs a hub on st until the test ends.
-func startHub(t *testing.T, st Store, queue int) *Hub {
+func startHub(t testing.TB, st Store, queue int) *Hub {
 	t.Helper()
-	h, err := NewHub(HubConfig{Store: st, Queue: queue})
+	h, err := NewHub(HubConfig{Store: st, Queue: queue, Log: slog.New(slog.DiscardHandler)}) // drops are asserted on counts
 	if err != nil {
 		t.Fatal(err)
 	}
