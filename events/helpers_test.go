@@ -164,15 +164,19 @@ func readUntil(t *testing.T, c *websocket.Conn, last int) []Envelope {
 	}
 }
 
-// waitFor waits for cond, failing the test after a deadline.
+// waitFor checks cond at every tick until it holds, failing the test
+// after a deadline.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	timeout := time.After(20 * time.Second)
 	for !cond() {
-		if time.Now().After(deadline) {
+		select {
+		case <-tick.C:
+		case <-timeout:
 			t.Fatalf("waiting for %s: gave up", what)
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -127,42 +127,38 @@ func (h *Hub) Stats() Stats {
 // Run writes queued events to the store in batches and fans them out, until
 // ctx is done; then it writes what is still queued and returns.
 func (h *Hub) Run(ctx context.Context) {
+	// Writes are not cancelled with ctx: what was taken from the queue is
+	// stored, or a client resuming after a restart would miss it.
+	wctx := context.WithoutCancel(ctx)
 	buf := make([]pending, 0, h.batch)
 	for {
 		select {
 		case <-ctx.Done():
-			h.drain(context.WithoutCancel(ctx), buf)
+			h.drain(wctx, buf)
 			return
 		case p := <-h.queue:
-			buf = append(buf[:0], p)
+			h.flush(wctx, h.take(append(buf[:0], p)))
 		}
-	fill:
-		for len(buf) < h.batch {
-			select {
-			case p := <-h.queue:
-				buf = append(buf, p)
-			default:
-				break fill
-			}
-		}
-		h.flush(ctx, buf)
 	}
+}
+
+// take adds to buf what is queued, up to a batch, without waiting.
+func (h *Hub) take(buf []pending) []pending {
+	for len(buf) < h.batch {
+		select {
+		case p := <-h.queue:
+			buf = append(buf, p)
+		default:
+			return buf
+		}
+	}
+	return buf
 }
 
 // drain writes what is left in the queue at shutdown.
 func (h *Hub) drain(ctx context.Context, buf []pending) {
 	for {
-		buf = buf[:0]
-	fill:
-		for len(buf) < h.batch {
-			select {
-			case p := <-h.queue:
-				buf = append(buf, p)
-			default:
-				break fill
-			}
-		}
-		if len(buf) == 0 {
+		if buf = h.take(buf[:0]); len(buf) == 0 {
 			return
 		}
 		h.flush(ctx, buf)

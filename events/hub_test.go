@@ -98,3 +98,26 @@ func TestPublishStampsAndReplays(t *testing.T) {
 		}
 	}
 }
+
+// TestRunStoresWhatIsQueuedAtShutdown: events queued when Run's context
+// ends are all stored before it returns (a restart loses none of them).
+func TestRunStoresWhatIsQueuedAtShutdown(t *testing.T) {
+	t.Parallel()
+	h, err := NewHub(HubConfig{Store: openStore(t), Batch: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		h.CallEvent(turn(i, "spring", "d1", "x"))
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	h.Run(ctx) // returns at once: the context is done
+	got, err := h.Since(t.Context(), 0, store.EventFilter{}, 100)
+	if err != nil || len(got) != 10 {
+		t.Fatalf("stored %d events (%v), want 10", len(got), err)
+	}
+	if s := h.Stats(); s.Lost != 0 {
+		t.Errorf("lost %d", s.Lost)
+	}
+}

@@ -83,14 +83,12 @@ func (db *DB) EventsSince(ctx context.Context, after int64, f EventFilter, limit
 			args = append(args, c)
 		}
 	}
-	query += ` ORDER BY seq LIMIT ?`
-	args = append(args, limit)
-	rs, err := db.rd.QueryContext(ctx, db.q(query), args...)
+	var out []EventRow
+	rs, err := db.rd.QueryContext(ctx, db.q(query+` ORDER BY seq LIMIT ?`), append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("events since %d: %w", after, err)
 	}
 	defer rs.Close()
-	var out []EventRow
 	for rs.Next() {
 		var r EventRow
 		var at int64
