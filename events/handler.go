@@ -44,9 +44,24 @@ const (
 	reasonSlow = "too slow: send buffer full"
 )
 
-type handler struct{ cfg HandlerConfig }
+type handler struct {
+	cfg HandlerConfig
+	// up keeps gorilla's default origin check: a page of another site
+	// cannot open the stream with the user's session cookie.
+	up websocket.Upgrader
+}
 
-// NewHandler returns the /api/v1/events WebSocket handler.
+// NewHandler returns the /api/v1/events WebSocket handler. The protocol:
+//
+//   - the principal comes from the request context (401 without one; an
+//     integration gets 403: it has webhooks);
+//   - `?campaign=A&campaign=B` subscribes to campaigns and `?after=SEQ`
+//     resumes after a seq (replay from the store, then live); with neither
+//     in the URL the first client message says them:
+//     {"subscribe":["A"],"after":SEQ} (an empty list: every campaign);
+//   - the server then sends Envelopes as JSON text messages, in seq order,
+//     and pings; a client too slow for its send buffer is closed with 1013
+//     and a reason, one that answers no ping within PongWait is closed.
 func NewHandler(cfg HandlerConfig) (http.Handler, error) {
 	if cfg.Hub == nil {
 		return nil, errors.New("events handler: no hub")
@@ -75,12 +90,8 @@ func NewHandler(cfg HandlerConfig) (http.Handler, error) {
 	if cfg.ReplayPage <= 0 {
 		cfg.ReplayPage = 500
 	}
-	return &handler{cfg: cfg}, nil
+	return &handler{cfg: cfg, up: websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096}}, nil
 }
-
-// upgrader keeps gorilla's default origin check: a page of another site
-// cannot open the stream with the user's session cookie.
-var upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096}
 
 // subscribeMsg is the optional first client message.
 type subscribeMsg struct {
@@ -109,7 +120,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		after = n
 	}
-	conn, err := upgrader.Upgrade(w, r, nil)
+	conn, err := h.up.Upgrade(w, r, nil)
 	if err != nil {
 		return // Upgrade has answered the client
 	}

@@ -188,6 +188,12 @@ func TestUnauthorised(t *testing.T) {
 			t.Errorf("role %q: body %s, want error code %s with a message", tt.role, b, tt.code)
 		}
 	}
+	// A page of another site cannot use a signed-in browser's session.
+	u := "ws" + strings.TrimPrefix(srv.URL, "http") + "/api/v1/events?campaign=spring"
+	hdr := http.Header{"X-Test-Role": {"admin"}, "Origin": {"https://evil.example"}}
+	if _, resp, err := websocket.DefaultDialer.Dial(u, hdr); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site origin: err %v, resp %v: want 403", err, resp)
+	}
 }
 
 // TestSlowClientDropped: a client that never reads is dropped once its
