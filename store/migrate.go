@@ -134,6 +134,7 @@ var migrations = []string{
 	usersSchema, // 9: users, API tokens and browser sessions (users.go)
 	// 10: portfolio uploads by content hash (api_queries.go): idempotent uploads
 	uploadSchema,
+	eventSchema, // 11: the live events with their seq (events.go)
 }
 
 func (db *DB) migrate(ctx context.Context) error {

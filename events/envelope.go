@@ -1,0 +1,186 @@
+package events
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/telephony"
+)
+
+// Envelope is every message of the stream, stored and sent alike.
+type Envelope struct {
+	Type     string          `json:"type"`
+	Seq      int64           `json:"seq"`
+	At       time.Time       `json:"at"`
+	Campaign string          `json:"campaign"`
+	Call     string          `json:"call"`
+	Debtor   string          `json:"debtor,omitempty"`
+	Data     json.RawMessage `json:"data"`
+}
+
+// Envelope types.
+const (
+	TypeCallStatus       = "call.status"       // StatusData
+	TypeCallVerdict      = "call.verdict"      // VerdictData
+	TypeCallTurn         = "call.turn"         // TurnData
+	TypeCallOutcome      = "call.outcome"      // OutcomeData
+	TypeCampaignProgress = "campaign.progress" // published by the scheduler's wiring (not yet)
+	TypeCallbackDue      = "callback.due"      // published by the callback wiring (not yet)
+)
+
+// Call statuses, named as jambonz names them so its users read them at once.
+const (
+	StatusTrying     = "trying"
+	StatusRinging    = "ringing"
+	StatusEarlyMedia = "early-media" // callflow has no event for it yet
+	StatusInProgress = "in-progress"
+	StatusCompleted  = "completed"
+	StatusFailed     = "failed"
+	StatusNoAnswer   = "no-answer"
+	StatusBusy       = "busy"
+)
+
+// StatusData is a call.status event's data.
+type StatusData struct {
+	Status    string `json:"status"`
+	Direction string `json:"direction,omitempty"`
+	Result    string `json:"result,omitempty"` // Ended: telephony's finer result (rejected, unreachable…)
+	SIPCode   int    `json:"sip_code,omitempty"`
+}
+
+// VerdictData is a call.verdict event's data: Verdict is what Twilio AMD
+// users expect (human, machine, voice_assistant, announcement, unknown);
+// Class is detect's finer class.
+type VerdictData struct {
+	Verdict     string   `json:"verdict"`
+	Class       string   `json:"class"`
+	Confidence  float64  `json:"confidence"`
+	Settled     bool     `json:"settled"`
+	Provisional string   `json:"provisional,omitempty"`
+	Evidence    []string `json:"evidence,omitempty"`
+}
+
+// TurnData is a call.turn event's data.
+type TurnData struct {
+	Seq      int    `json:"seq"`
+	Node     string `json:"node,omitempty"`
+	Who      string `json:"who"`
+	Kind     string `json:"kind"`
+	Text     string `json:"text"`
+	Intent   string `json:"intent,omitempty"`
+	BargedIn bool   `json:"barged_in,omitempty"`
+}
+
+// OutcomeData is a call.outcome event's data.
+type OutcomeData struct {
+	Outcome string            `json:"outcome"`
+	Slots   map[string]string `json:"slots,omitempty"`
+}
+
+// FromCall maps one callflow event to its envelope (Seq 0: the store
+// assigns it). ok is false for an event that has nothing to show.
+func FromCall(e callflow.Event) (env Envelope, ok bool, err error) {
+	env = Envelope{At: e.At.UTC(), Campaign: e.Campaign, Call: e.CallID, Debtor: e.DebtorID}
+	var data any
+	switch e.Kind {
+	case callflow.Started:
+		env.Type, data = TypeCallStatus, StatusData{Status: StatusTrying, Direction: e.Direction}
+	case callflow.Ringing:
+		env.Type, data = TypeCallStatus, StatusData{Status: StatusRinging, Direction: e.Direction}
+	case callflow.Answered:
+		env.Type, data = TypeCallStatus, StatusData{Status: StatusInProgress, Direction: e.Direction}
+	case callflow.Ended:
+		env.Type, data = TypeCallStatus, StatusData{Status: endStatus(e.Result), Direction: e.Direction, Result: e.Result, SIPCode: e.SIPCode}
+	case callflow.Verdict:
+		if e.Detection == nil {
+			return env, false, nil
+		}
+		env.Type, data = TypeCallVerdict, verdictData(*e.Detection)
+	case callflow.TurnTook:
+		if e.Turn == nil {
+			return env, false, nil
+		}
+		t := e.Turn
+		env.Type, data = TypeCallTurn, TurnData{Seq: t.Seq, Node: t.Node, Who: t.Who, Kind: t.Kind, Text: MaskNumbers(t.Text), Intent: t.Intent, BargedIn: t.BargedIn}
+	case callflow.Outcome:
+		env.Type, data = TypeCallOutcome, OutcomeData{Outcome: e.Outcome, Slots: maskSlots(e.Slots)}
+	default:
+		return env, false, nil
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		return env, false, fmt.Errorf("event %s of call %s: %w", e.Kind, e.CallID, err)
+	}
+	env.Data = b
+	return env, true, nil
+}
+
+// endStatus maps telephony's result to the jambonz status of an ended call.
+func endStatus(result string) string {
+	switch telephony.Result(result) {
+	case telephony.Answered:
+		return StatusCompleted
+	case telephony.Busy:
+		return StatusBusy
+	case telephony.NoAnswer:
+		return StatusNoAnswer
+	default: // rejected, unreachable, failed, cancelled: Result says which
+		return StatusFailed
+	}
+}
+
+func verdictData(d detect.Decision) VerdictData {
+	v := VerdictData{Class: string(d.Class), Confidence: d.Confidence, Settled: d.Settled, Provisional: string(d.Provisional)}
+	v.Verdict = coarseVerdict(d.Class)
+	for _, s := range d.Evidence {
+		v.Evidence = append(v.Evidence, MaskNumbers(s))
+	}
+	return v
+}
+
+// coarseVerdict folds detect's classes into the four an AMD user knows.
+func coarseVerdict(c detect.Class) string {
+	switch c {
+	case detect.Human, detect.VoiceAssistant, detect.Announcement, detect.Machine:
+		return string(c)
+	case detect.IVR, detect.Fax:
+		return string(detect.Machine)
+	default: // silence, or a class added later
+		return "unknown"
+	}
+}
+
+// numberish is a run of seven or more digits, perhaps with the separators
+// people dictate a phone number with.
+var numberish = regexp.MustCompile(`\+?\d(?:[\s\-().]*\d){6,}`)
+
+// MaskNumbers hides every digit but the last two of anything in s that may
+// be a phone number (a caller may dictate a new one; it is never sent).
+// Shorter runs (sums, dates, DTMF choices) stay as they are; numbers said
+// back to back may be masked together, the safe way to be wrong.
+func MaskNumbers(s string) string {
+	return numberish.ReplaceAllStringFunc(s, func(m string) string {
+		var d []byte
+		for i := 0; i < len(m); i++ {
+			if m[i] >= '0' && m[i] <= '9' {
+				d = append(d, m[i])
+			}
+		}
+		return "***" + string(d[len(d)-2:])
+	})
+}
+
+func maskSlots(in map[string]string) map[string]string {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(in))
+	for k, v := range in {
+		out[k] = MaskNumbers(v)
+	}
+	return out
+}
