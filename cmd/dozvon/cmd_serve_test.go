@@ -76,6 +76,16 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// a supervisor's token: the API authenticates before it says it drains
+	dsn := "sqlite:" + filepath.Join(dir, "dozvon.db")
+	if code, _, errs := runCmd(t, cmdUser, "boss-password-1\n", nil, "add", "boss", "--role", "supervisor", "--db", dsn); code != 0 {
+		t.Fatalf("user add: %d %s", code, errs)
+	}
+	code, tokOut, errs := runCmd(t, cmdToken, "", nil, "create", "boss", "--db", dsn)
+	if code != 0 {
+		t.Fatalf("token create: %d %s", code, errs)
+	}
+	token := strings.TrimSpace(tokOut[strings.LastIndex(strings.TrimSpace(tokOut), "\n")+1:])
 	repoRoot, _ := filepath.Abs(filepath.Join("..", ".."))
 	out := &lineWatcher{lines: make(chan string, 64)}
 	errOut := &logsink.Buffer{}
@@ -93,6 +103,7 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	get := func(method, path string) (int, string) {
 		req, _ := http.NewRequestWithContext(tctx, method, base+path, strings.NewReader(`{"collector":"x"}`))
 		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return 0, err.Error()
