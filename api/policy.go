@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/dozvon/dozvon/auth"
+	"github.com/dozvon/dozvon/store"
 )
 
 // route is one line of the API's table: its pattern (method and path, as
@@ -29,6 +31,7 @@ const (
 var (
 	everyone    = roles(allowed, auth.Admin, auth.Supervisor, auth.Collector, auth.Integration)
 	managers    = roles(allowed, auth.Admin, auth.Supervisor)
+	watchers    = roles(allowed, auth.Admin, auth.Supervisor, auth.Collector) // live events: integrations get webhooks
 	uploaders   = roles(allowed, auth.Admin, auth.Supervisor, auth.Integration)
 	recordingTo = merge(roles(allowed, auth.Admin, auth.Supervisor, auth.Collector), roles(withRecordings, auth.Integration))
 )
@@ -72,7 +75,7 @@ func (s *Server) routes() []route {
 		{pattern: "GET /api/v1/calls", roles: everyone, h: s.listCalls},
 		{pattern: "GET /api/v1/calls/{id}", roles: everyone, h: s.getCall},
 		{pattern: "GET /api/v1/calls/{id}/recording", roles: recordingTo, h: s.getRecording},
-		{pattern: "GET /api/v1/events", roles: everyone, h: s.events},
+		{pattern: "GET /api/v1/events", roles: watchers, h: s.events},
 	}
 }
 
@@ -120,4 +123,29 @@ func (s *Server) mounted(h func() http.Handler) handler {
 		h().ServeHTTP(w, r)
 		return nil
 	}
+}
+
+// DebtorScope answers whether a principal may see a debtor's live events,
+// by the same collector-scoped query the debtor routes use (the events
+// stream asks it; package events names the interface).
+type DebtorScope struct {
+	Store interface {
+		DebtorFor(ctx context.Context, id, collector string) (store.DebtorView, error)
+	}
+}
+
+// Visible implements events.Visibility: managers see every debtor, an
+// integration none (it has webhooks), a collector only their own.
+func (d DebtorScope) Visible(ctx context.Context, p auth.Principal, debtorID string) bool {
+	switch p.Role {
+	case auth.Admin, auth.Supervisor:
+		return true
+	case auth.Collector:
+		if p.Login == "" || debtorID == "" {
+			return false
+		}
+		_, err := d.Store.DebtorFor(ctx, debtorID, p.Login)
+		return err == nil
+	}
+	return false
 }

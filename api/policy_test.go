@@ -1,9 +1,13 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/dozvon/dozvon/auth"
+	"github.com/dozvon/dozvon/store"
 )
 
 // TestEveryRouteByRole is the endpoint × role table: every route of the
@@ -38,7 +42,7 @@ func TestEveryRouteByRole(t *testing.T) {
 		{"GET /api/v1/calls", "/api/v1/calls", "", nil, [6]int{ok, ok, ok, ok, ok, 401}},
 		{"GET /api/v1/calls/{id}", "/api/v1/calls/call-d1", "", nil, [6]int{ok, ok, ok, ok, ok, 401}},
 		{"GET /api/v1/calls/{id}/recording", "/api/v1/calls/call-d1/recording", "", nil, [6]int{ok, ok, ok, 403, ok, 401}},
-		{"GET /api/v1/events", "/api/v1/events", "", nil, [6]int{ok, ok, ok, ok, ok, 401}},
+		{"GET /api/v1/events", "/api/v1/events", "", nil, [6]int{ok, ok, ok, 403, 403, 401}},
 	}
 	covered := map[string]bool{}
 	for _, tc := range tests {
@@ -60,6 +64,39 @@ func TestEveryRouteByRole(t *testing.T) {
 	for _, rt := range rg.srv.routes() {
 		if !covered[rt.pattern] {
 			t.Errorf("route %s has no row in the role table", rt.pattern)
+		}
+	}
+}
+
+// scopeStoreForTests holds one debtor assigned to ivanova.
+type scopeStoreForTests struct{}
+
+func (scopeStoreForTests) DebtorFor(_ context.Context, id, collector string) (store.DebtorView, error) {
+	if id == "d1" && (collector == "" || collector == "ivanova") {
+		return store.DebtorView{}, nil
+	}
+	return store.DebtorView{}, store.ErrNotFound
+}
+
+func TestDebtorScopeForEvents(t *testing.T) {
+	v := DebtorScope{Store: scopeStoreForTests{}}
+	tests := []struct {
+		p      auth.Principal
+		debtor string
+		want   bool
+	}{
+		{auth.Principal{Role: auth.Admin}, "d2", true},
+		{auth.Principal{Role: auth.Supervisor}, "d1", true},
+		{auth.Principal{Role: auth.Collector, Login: "ivanova"}, "d1", true},
+		{auth.Principal{Role: auth.Collector, Login: "petrova"}, "d1", false},
+		{auth.Principal{Role: auth.Collector, Login: "ivanova"}, "d2", false},
+		{auth.Principal{Role: auth.Collector}, "d1", false},
+		{auth.Principal{Role: auth.Collector, Login: "ivanova"}, "", false},
+		{auth.Principal{Role: auth.Integration, Login: "crm"}, "d1", false},
+	}
+	for _, tt := range tests {
+		if got := v.Visible(context.Background(), tt.p, tt.debtor); got != tt.want {
+			t.Errorf("%s %q sees %q: %v, want %v", tt.p.Role, tt.p.Login, tt.debtor, got, tt.want)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/dozvon/dozvon/auth"
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/config"
+	"github.com/dozvon/dozvon/events"
 	"github.com/dozvon/dozvon/internal/memtrim"
 	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/webhook"
@@ -74,14 +75,23 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	metrics := api.NewMetrics()
 	// Webhooks go through an outbox written at the call's end; the store
 	// is opened by wire, so the source reaches it through rt once it exists.
-	hooks := &lateSubscriber{}
-	rt, ua, flow, err := wire(svc, cfg, log, clock.System{}, nil, metrics, hooks)
+	hooks, live := &lateSubscriber{}, &lateSubscriber{}
+	rt, ua, flow, err := wire(svc, cfg, log, clock.System{}, nil, metrics, hooks, live)
 	if err != nil {
 		return fail(err)
 	}
 	defer rt.close()
 	hooks.set(webhook.NewSource(rt.db, log))
-	go webhook.NewDeliverer(rt.db, webhook.Config{Log: log}).Run(svc)
+	hub, err := events.NewHub(events.HubConfig{Store: rt.db, Log: log})
+	if err != nil {
+		return fail(err)
+	}
+	hubDone := make(chan struct{})
+	go func() { defer close(hubDone); hub.Run(svc) }()
+	defer func() { stopSvc(); <-hubDone }() // what is queued is stored before exit
+	live.set(hub)
+	deliverer := webhook.NewDeliverer(rt.db, webhook.Config{Log: log})
+	go deliverer.Run(svc)
 	users, err := auth.New(rt.db, clock.System{}, auth.Options{Logger: log})
 	if err != nil {
 		return fail(err)
@@ -108,9 +118,13 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
+	stream, err := events.NewHandler(events.HandlerConfig{Hub: hub, Visibility: api.DebtorScope{Store: rt.db}, Log: log})
+	if err != nil {
+		return fail(err)
+	}
 	apiSrv := api.New(api.Config{Store: rt.db, Log: log, Metrics: metrics, RecordDir: cfg.SIP.RecordDir, Ready: readiness(rt, ua, cfg),
-		Auth: users, Login: users.LoginHandler(), Logout: users.LogoutHandler()})
-	hs, httpLn, err := listenHTTP(cfg.HTTP.Listen, apiSrv, log)
+		Auth: users, Login: users.LoginHandler(), Logout: users.LogoutHandler(), Events: stream})
+	hs, httpLn, err := listenHTTP(svc, cfg.HTTP.Listen, apiSrv, log)
 	if err != nil {
 		return fail(err)
 	}
@@ -139,6 +153,11 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
+	// The last calls' webhooks: one delivery round before stopping (what
+	// fails stays in the outbox for the next start).
+	if _, err := deliverer.Once(sctx); err != nil {
+		log.Warn("webhooks at shutdown", "err", err)
+	}
 	if err := hs.Shutdown(sctx); err != nil {
 		log.Warn("http shutdown", "err", err)
 	}
@@ -161,13 +180,16 @@ func exposed(ls []telephony.Listen) bool {
 
 // listenHTTP binds the API's address (port 0: any free port) and returns
 // its server, with timeouts that keep a slow client from holding it.
-func listenHTTP(addr string, h http.Handler, log *slog.Logger) (*http.Server, net.Listener, error) {
+//
+// Requests live on base: Shutdown does not end hijacked connections (the
+// WebSocket event streams), the end of base does.
+func listenHTTP(base context.Context, addr string, h http.Handler, log *slog.Logger) (*http.Server, net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, nil, fmt.Errorf("http: %w", err)
 	}
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn), BaseContext: func(net.Listener) context.Context { return base }}
 	return hs, ln, nil
 }
 

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +18,8 @@ import (
 
 	"github.com/dozvon/dozvon/internal/logsink"
 	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/webhook"
+	"github.com/gorilla/websocket"
 )
 
 // lineWatcher is serve's stdout: it hands each line to the test as it comes.
@@ -86,6 +90,18 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 		t.Fatalf("token create: %d %s", code, errs)
 	}
 	token := strings.TrimSpace(tokOut[strings.LastIndex(strings.TrimSpace(tokOut), "\n")+1:])
+	// a collection system's webhook receiver, verifying as integrators do
+	hooks := make(chan string, 8)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		hooks <- r.Header.Get(webhook.SignatureHeader) + "\n" + string(body)
+	}))
+	defer receiver.Close()
+	code, hookOut, errs := runCmd(t, cmdWebhook, "", nil, "add", "--owner", "crm", "--url", receiver.URL, "--events", "call.ended", "--db", dsn)
+	if code != 0 {
+		t.Fatalf("webhook add: %d %s", code, errs)
+	}
+	secret := strings.TrimSpace(hookOut[strings.LastIndex(strings.TrimSpace(hookOut), "\n")+1:])
 	repoRoot, _ := filepath.Abs(filepath.Join("..", ".."))
 	out := &lineWatcher{lines: make(chan string, 64)}
 	errOut := &logsink.Buffer{}
@@ -116,6 +132,16 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 		t.Fatalf("readyz before the drain: %d %s\n%s", code, body, errOut.String())
 	}
 
+	// a supervisor's live event stream, authorised by the header (no token in the URL)
+	ws, _, err := websocket.DefaultDialer.DialContext(tctx, "ws"+strings.TrimPrefix(base, "http")+"/api/v1/events",
+		http.Header{"Authorization": {"Bearer " + token}})
+	if err != nil {
+		t.Fatalf("events stream: %v", err)
+	}
+	defer ws.Close()
+	if err := ws.WriteJSON(map[string]any{"subscribe": []string{}, "after": 0}); err != nil { // every campaign, from the start
+		t.Fatal(err)
+	}
 	caller, err := telephony.New(tctx, telephony.Config{Name: "caller", Listen: []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -158,5 +184,44 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	}
 	if code, _ := get("GET", "/healthz"); code != 0 {
 		t.Errorf("the API still answers after serve stopped: %d", code)
+	}
+	// The stream carried the call from in-progress to completed, in order.
+	var statuses []string
+	var last int64
+	for {
+		var env struct {
+			Type string `json:"type"`
+			Seq  int64  `json:"seq"`
+			Call string `json:"call"`
+			Data struct {
+				Status string `json:"status"`
+			} `json:"data"`
+		}
+		if err := ws.ReadJSON(&env); err != nil {
+			break // serve stopped: the stream ends
+		}
+		if env.Seq <= last {
+			t.Errorf("event seq %d after %d", env.Seq, last)
+		}
+		last = env.Seq
+		if env.Type == "call.status" {
+			statuses = append(statuses, env.Data.Status)
+		}
+	}
+	if !slices.Contains(statuses, "in-progress") || statuses[len(statuses)-1] != "completed" {
+		t.Errorf("call statuses on the stream %v: want in-progress … completed", statuses)
+	}
+	// The call's end reached the webhook receiver before serve stopped, signed.
+	select {
+	case got := <-hooks:
+		sig, body, _ := strings.Cut(got, "\n")
+		if err := webhook.Verify(sig, []byte(body), time.Now(), webhook.Tolerance, secret); err != nil || !strings.Contains(body, `"event":"call.ended"`) {
+			t.Errorf("webhook %q: %v", body, err)
+		}
+		if err := webhook.Verify(sig, []byte(strings.Replace(body, "call.ended", "call.endeD", 1)), time.Now(), webhook.Tolerance, secret); err == nil {
+			t.Error("a tampered webhook verified")
+		}
+	default:
+		t.Errorf("no webhook delivered for the call's end\n%s", errOut.String())
 	}
 }
