@@ -76,6 +76,12 @@ func (s *Server) routes() []route {
 		{pattern: "GET /api/v1/calls/{id}", roles: everyone, h: s.getCall},
 		{pattern: "GET /api/v1/calls/{id}/recording", roles: recordingTo, h: s.getRecording},
 		{pattern: "GET /api/v1/events", roles: watchers, h: s.events},
+		{pattern: "POST /api/v1/campaigns", roles: managers, h: s.createCampaign},
+		{pattern: "GET /api/v1/campaigns", roles: managers, h: s.listCampaigns},
+		{pattern: "GET /api/v1/campaigns/{id}", roles: managers, h: s.getCampaign},
+		{pattern: "POST /api/v1/campaigns/{id}/pause", roles: managers, h: pauseCampaign.handler(s)},
+		{pattern: "POST /api/v1/campaigns/{id}/resume", roles: managers, h: resumeCampaign.handler(s)},
+		{pattern: "POST /api/v1/campaigns/{id}/stop", roles: managers, h: stopCampaign.handler(s)},
 	}
 }
 

@@ -43,6 +43,14 @@ func TestEveryRouteByRole(t *testing.T) {
 		{"GET /api/v1/calls/{id}", "/api/v1/calls/call-d1", "", nil, [6]int{ok, ok, ok, ok, ok, 401}},
 		{"GET /api/v1/calls/{id}/recording", "/api/v1/calls/call-d1/recording", "", nil, [6]int{ok, ok, ok, 403, ok, 401}},
 		{"GET /api/v1/events", "/api/v1/events", "", nil, [6]int{ok, ok, ok, 403, 403, 401}},
+		{"POST /api/v1/campaigns", "/api/v1/campaigns", "application/json", []byte(`{"script":"scripts/verify_contact.yaml","debtors":["d1"]}`),
+			[6]int{ok, ok, 403, 403, 403, 401}},
+		{"GET /api/v1/campaigns", "/api/v1/campaigns", "", nil, [6]int{ok, ok, 403, 403, 403, 401}},
+		{"GET /api/v1/campaigns/{id}", "/api/v1/campaigns/c1", "", nil, [6]int{ok, ok, 403, 403, 403, 401}},
+		// the admin changes c1's state first: the supervisor's 409 shows they passed the policy
+		{"POST /api/v1/campaigns/{id}/pause", "/api/v1/campaigns/c1/pause", "", nil, [6]int{ok, 409, 403, 403, 403, 401}},
+		{"POST /api/v1/campaigns/{id}/resume", "/api/v1/campaigns/c1/resume", "", nil, [6]int{ok, 409, 403, 403, 403, 401}},
+		{"POST /api/v1/campaigns/{id}/stop", "/api/v1/campaigns/c1/stop", "", nil, [6]int{ok, 409, 403, 403, 403, 401}},
 	}
 	covered := map[string]bool{}
 	for _, tc := range tests {

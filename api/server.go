@@ -12,6 +12,7 @@ import (
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/internal/safe"
 	"github.com/dozvon/dozvon/portfolio"
+	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -58,6 +59,12 @@ type Config struct {
 	// RecordDir is where recordings live: a recording is served only when
 	// its stored path is inside it.
 	RecordDir string
+	// Campaigns is the campaign routes' store (nil: Store, when it is one).
+	Campaigns CampaignStore
+	// CheckCampaign checks a new campaign's script and non-human reaction
+	// as the dialer will run them (callflow.Flow.CheckCampaign); nil: the
+	// scheduler's own checks only.
+	CheckCampaign func(scheduler.Config) error
 	// MaxUpload bounds a portfolio upload (default 32 MiB).
 	MaxUpload int64
 }
