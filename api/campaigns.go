@@ -161,6 +161,10 @@ func (s *Server) campaignConfig(req campaignRequest) (scheduler.Config, error) {
 	// The dialer's check covers the script and the non-human reaction in
 	// one call: asked first without the reaction, its error is the script's.
 	if err := s.c.CheckCampaign(cfg); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return scheduler.Config{}, e // the service's own refusal (not configured for campaigns)
+		}
 		return scheduler.Config{}, invalid(err.Error(), "script")
 	}
 	cfg.NonHuman = req.NonHuman

@@ -39,6 +39,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	debugAddr := fs.String("debug-addr", "", "serve Go runtime profiles (pprof) on this loopback address, e.g. 127.0.0.1:6060")
 	httpAddr := fs.String("http", "", "the API's address (default: http.listen in the config, 127.0.0.1:8080)")
 	drain := fs.Duration("drain", 60*time.Second, "on SIGTERM, how long calls in flight may go on before the service stops")
+	channels := fs.Int("channels", 10, "simultaneous outbound calls of the API's campaigns")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -101,6 +102,21 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if sw, err := newSweeper(cfg, log); err == nil {
 		go sw.Every(svc, cfg.Recordings.SweepEvery) // retention: archive, delete, narrow modes
 	}
+	// The API's campaigns are dialled here, on the system clock, through
+	// the 230-FZ guard (the runner's scheduler asks it before every call).
+	dialer := &callflow.Dialer{Flow: flow, Vars: callflow.TaskVars(cfg.Creditor), RingTimeout: 20 * time.Second}
+	campaigns, err := newCampaignRunner(rt, flow, dialer, clock.System{}, *channels, log)
+	if err != nil {
+		return fail(err)
+	}
+	campaignsDone := make(chan struct{})
+	go func() {
+		defer close(campaignsDone)
+		if err := campaigns.Run(svc); err != nil {
+			log.Error("campaigns stopped", "err", err)
+		}
+	}()
+	defer func() { stopSvc(); <-campaignsDone }() // calls in flight end and finish their tasks
 	var draining atomic.Bool
 	err = ua.Serve(svc, func(cctx context.Context, in *telephony.Inbound) {
 		if draining.Load() {
@@ -123,7 +139,8 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		return fail(err)
 	}
 	apiSrv := api.New(api.Config{Store: rt.db, Log: log, Metrics: metrics, RecordDir: cfg.SIP.RecordDir, Ready: readiness(rt, ua, cfg),
-		Auth: users, Login: users.LoginHandler(), Logout: users.LogoutHandler(), Events: stream})
+		Auth: users, Login: users.LoginHandler(), Logout: users.LogoutHandler(), Events: stream,
+		CheckCampaign: checkServeCampaign(flow, cfg.Creditor)})
 	hs, httpLn, err := listenHTTP(svc, cfg.HTTP.Listen, apiSrv, log)
 	if err != nil {
 		return fail(err)
@@ -147,6 +164,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	// finish (up to --drain), then the API shuts down and the UA stops.
 	draining.Store(true)
 	apiSrv.Drain()
+	campaigns.Drain()
 	fmt.Fprintf(e.stdout, "dozvon serve: draining: %d call(s) in flight, up to %v\n", flow.InFlight(), *drain)
 	if n := waitIdle(flow.InFlight, *drain); n > 0 {
 		log.Warn("drain timed out: ending the calls still in flight", "calls", n, "drain", *drain)
