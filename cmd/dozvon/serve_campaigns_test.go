@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/api"
+	"github.com/dozvon/dozvon/auth"
+	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/config"
+	"github.com/dozvon/dozvon/internal/logsink"
+	"github.com/dozvon/dozvon/loadtest"
+	"github.com/dozvon/dozvon/portfolio"
+	"github.com/dozvon/dozvon/scheduler"
+	"github.com/dozvon/dozvon/store"
+	"github.com/dozvon/dozvon/testcalls"
+)
+
+// frozenClockForTests is a simulated clock the scheduler cannot jump: a
+// serving scheduler (no horizon) waits in real time, as on the system clock,
+// while the 230-FZ guard sees a weekday morning whenever the test runs.
+type frozenClockForTests struct{ clock.Clock }
+
+// TestAPICampaignIsDialled: a campaign created by POST /api/v1/campaigns is
+// dialled by serve's campaign runner over real loopback SIP to simulated
+// phones, through the 230-FZ guard and callflow; its counters then show
+// the calls by outcome, and it is marked done when nothing is left.
+func TestAPICampaignIsDialled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("places real loopback calls")
+	}
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		t.Skip("espeak-ng not installed (tools/setup-debian.sh)")
+	}
+	// The API takes script paths inside the service's directory only, as
+	// serve runs from its own: the test serves from a directory holding
+	// the repository's scripts (no t.Parallel: Chdir is process-wide).
+	repoRoot, _ := filepath.Abs(filepath.Join("..", ".."))
+	dir := t.TempDir()
+	if err := os.Symlink(filepath.Join(repoRoot, "scripts"), filepath.Join(dir, "scripts")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	cfg := config.Default()
+	if err := loopback(&cfg, filepath.Join(dir, "var")); err != nil {
+		t.Fatal(err)
+	}
+	cfg.ASR.Engine, cfg.TTS.CacheDir, cfg.Creditor = "simulated", filepath.Join(dir, "tts"), "ООО «Тест»"
+	// Tuesday 24 Nov 2026, 11:00 in Moscow: inside the 230-FZ window.
+	clk := frozenClockForTests{clock.NewSim(time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC))}
+	logs := &logsink.Buffer{}
+	log := newLogger(logs, logLevel(false, 0))
+	rt, _, flow, phones, err := wireSim(ctx, cfg, log, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.close()
+	// three debtors in Moscow who answer and confirm on their first phone
+	// (the second's other phone is then skipped): one call each
+	sim := testcalls.SimulatedDebtors(3)
+	debtors := make([]portfolio.Debtor, len(sim))
+	for i, s := range sim {
+		debtors[i] = s.Debtor
+	}
+	if err := portfolio.Save(ctx, rt.db, portfolio.Result{Debtors: debtors}, "simulated"); err != nil {
+		t.Fatal(err)
+	}
+	dialer := &callflow.Dialer{Flow: flow, Vars: callflow.TaskVars(cfg.Creditor), RingTimeout: 3 * time.Second, Recognizer: rt.standIn(phones)}
+	if dialer.Target, _, err = loadtest.SweepPhones(ctx, rt.db, phones, sim, clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	runner, err := newCampaignRunner(rt, flow, dialer, clk, 4, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := make(chan scheduler.Event, 16)
+	runner.onEvent = func(ev scheduler.Event) { events <- ev }
+	runCtx, stopRunner := context.WithCancel(ctx)
+	runDone := make(chan error, 1)
+	go func() { runDone <- runner.Run(runCtx) }()
+	defer func() { stopRunner(); <-runDone }()
+
+	users, err := auth.New(rt.db, clk, auth.Options{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := users.AddUser(ctx, "boss", auth.Supervisor, "boss-password-1", false); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := users.CreateToken(ctx, "boss", "test", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.New(api.Config{Store: rt.db, Auth: users, Log: log, Clock: clk, CheckCampaign: checkServeCampaign(flow, cfg.Creditor)}))
+	defer srv.Close()
+	call := func(method, path, body string) (int, api.Campaign) {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(ctx, method, srv.URL+path, bytes.NewReader([]byte(body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var c api.Campaign
+		if resp.StatusCode < 300 {
+			if err := json.Unmarshal(b, &c); err != nil {
+				t.Fatalf("%s: %v", b, err)
+			}
+		} else {
+			t.Logf("%s %s: %d %s", method, path, resp.StatusCode, b)
+		}
+		return resp.StatusCode, c
+	}
+	// the real script check: a script that is not there is refused, naming the field
+	if status, _ := call("POST", "/api/v1/campaigns", `{"script":"scripts/nope.yaml","debtors":["S-00001"]}`); status != http.StatusUnprocessableEntity {
+		t.Fatalf("a missing script: %d", status)
+	}
+	status, c := call("POST", "/api/v1/campaigns", `{"name":"api","script":"scripts/verify_contact.yaml","debtors":["S-00001","S-00002","S-00003"]}`)
+	if status != http.StatusCreated || c.Counters.Tasks != 4 {
+		t.Fatalf("create: %d %+v", status, c)
+	}
+	reached := map[string]bool{}
+	for len(reached) < len(sim) {
+		select {
+		case ev := <-events:
+			if ev.Campaign != c.ID || ev.Attempt == nil || ev.Err != nil {
+				t.Fatalf("event %+v (err %v)\n%s", ev.Update, ev.Err, logs.String())
+			}
+			reached[ev.Task.DebtorID] = true
+		case <-ctx.Done():
+			t.Fatalf("%d of %d debtors called before the deadline\n%s", len(reached), len(sim), logs.String())
+		}
+	}
+	_, got := call("GET", "/api/v1/campaigns/"+c.ID, "")
+	want := api.CampaignCounters{Tasks: 4, Done: 4, Calls: 3, Outcomes: map[string]int{"identified": 3, "none": 1}}
+	if got.State != store.CampaignDone || got.Counters.Tasks != want.Tasks || got.Counters.Done != want.Done || got.Counters.Calls != want.Calls ||
+		got.Counters.Due+got.Counters.InFlight+got.Counters.Waiting != 0 || got.Counters.Outcomes["identified"] != 3 {
+		t.Fatalf("after the calls: %s %+v, want done %+v\n%s", got.State, got.Counters, want, logs.String())
+	}
+	calls, _, err := rt.db.ListCalls(ctx, store.CallFilter{Campaign: c.ID})
+	if err != nil || len(calls) != 3 {
+		t.Fatalf("the campaign's calls in the store: %d (%v)", len(calls), err)
+	}
+}
