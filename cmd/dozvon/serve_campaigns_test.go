@@ -130,6 +130,7 @@ func TestAPICampaignIsDialled(t *testing.T) {
 	if status, _ := call("POST", "/api/v1/campaigns", `{"script":"scripts/nope.yaml","debtors":["S-00001"]}`); status != http.StatusUnprocessableEntity {
 		t.Fatalf("a missing script: %d", status)
 	}
+	t0 := time.Now()
 	status, c := call("POST", "/api/v1/campaigns", `{"name":"api","script":"scripts/verify_contact.yaml","debtors":["S-00001","S-00002","S-00003"]}`)
 	if status != http.StatusCreated || c.Counters.Tasks != 4 {
 		t.Fatalf("create: %d %+v", status, c)
@@ -142,6 +143,7 @@ func TestAPICampaignIsDialled(t *testing.T) {
 				t.Fatalf("event %+v (err %v)\n%s", ev.Update, ev.Err, logs.String())
 			}
 			reached[ev.Task.DebtorID] = true
+			t.Logf("debtor %s done after %v", ev.Task.DebtorID, time.Since(t0))
 		case <-ctx.Done():
 			t.Fatalf("%d of %d debtors called before the deadline\n%s", len(reached), len(sim), logs.String())
 		}
