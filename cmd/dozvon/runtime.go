@@ -119,7 +119,9 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Cl
 	// metrics) hears them from the guard itself: the one choke point.
 	var onDecision func(compliance.Decision)
 	for _, ev := range events {
-		if o, ok := ev.(interface{ GuardDecision(allowed bool, reason string) }); ok {
+		if o, ok := ev.(interface {
+			GuardDecision(allowed bool, reason string)
+		}); ok {
 			onDecision = func(d compliance.Decision) { o.GuardDecision(d.Allowed, d.Reason) }
 		}
 	}
