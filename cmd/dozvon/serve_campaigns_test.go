@@ -153,3 +153,32 @@ func TestAPICampaignIsDialled(t *testing.T) {
 		t.Fatalf("the campaign's calls in the store: %d (%v)", len(calls), err)
 	}
 }
+
+// TestDrainingStoreLeasesNothing: once serve drains, its scheduler gets no
+// task to dial although tasks are due (calls in flight are not its to end).
+func TestDrainingStoreLeasesNothing(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	t0 := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
+	if err := db.UpsertDebtor(ctx, store.Debtor{ID: "d1", Name: "Иванов", Region: "г. Москва", Phones: []string{"+79131234501"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scheduler.CreateCampaign(ctx, db, "c1", "c1", scheduler.Config{Script: "scripts/verify_contact.yaml"},
+		[]store.Debtor{{ID: "d1", Phones: []string{"+79131234501", "+79131234502"}}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	ds := &drainingStore{Store: db}
+	ds.draining.Store(true)
+	if got, err := ds.LeaseTasks(ctx, "c1", t0, 5, "test", time.Minute); err != nil || len(got) != 0 {
+		t.Fatalf("draining: leased %d (%v)", len(got), err)
+	}
+	ds.draining.Store(false)
+	if got, err := ds.LeaseTasks(ctx, "c1", t0, 5, "test", time.Minute); err != nil || len(got) != 1 {
+		t.Fatalf("not draining: leased %d, want the first phone (%v)", len(got), err)
+	}
+}
