@@ -158,13 +158,12 @@ func TestAPICampaignIsDialled(t *testing.T) {
 // task to dial although tasks are due (calls in flight are not its to end).
 func TestDrainingStoreLeasesNothing(t *testing.T) {
 	t.Parallel()
-	ctx := t.Context()
+	ctx, t0 := t.Context(), time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
 	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	t0 := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
+	t.Cleanup(func() { db.Close() })
 	if err := db.UpsertDebtor(ctx, store.Debtor{ID: "d1", Name: "Иванов", Region: "г. Москва", Phones: []string{"+79131234501"}}); err != nil {
 		t.Fatal(err)
 	}
