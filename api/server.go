@@ -65,6 +65,9 @@ type Config struct {
 	// as the dialer will run them (callflow.Flow.CheckCampaign); nil: the
 	// scheduler's own checks only.
 	CheckCampaign func(scheduler.Config) error
+	// ScriptDir is where the scripts a campaign names live: a client names
+	// one relative to it ("": the working directory, serve's own).
+	ScriptDir string
 	// MaxUpload bounds a portfolio upload (default 32 MiB).
 	MaxUpload int64
 }

@@ -40,12 +40,9 @@ func TestAPICampaignIsDialled(t *testing.T) {
 	if _, err := exec.LookPath("espeak-ng"); err != nil {
 		t.Skip("espeak-ng not installed (tools/setup-debian.sh)")
 	}
-	// The API takes script paths inside the service's directory only, as
-	// serve runs from its own: the test serves from the repository's root
-	// (no t.Parallel: Chdir is process-wide).
+	t.Parallel()
 	repoRoot, _ := filepath.Abs(filepath.Join("..", ".."))
 	dir := t.TempDir()
-	t.Chdir(repoRoot)
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	cfg := config.Default()
@@ -98,7 +95,8 @@ func TestAPICampaignIsDialled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(api.Config{Store: rt.db, Auth: users, Log: log, Clock: clk, CheckCampaign: checkServeCampaign(flow, cfg.Creditor)}))
+	srv := httptest.NewServer(api.New(api.Config{Store: rt.db, Auth: users, Log: log, Clock: clk, CheckCampaign: checkServeCampaign(flow, cfg.Creditor),
+		ScriptDir: repoRoot}))
 	defer srv.Close()
 	call := func(method, path, body string) (int, api.Campaign) {
 		t.Helper()
