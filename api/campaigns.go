@@ -25,6 +25,7 @@ type CampaignStore interface {
 	Campaigns(ctx context.Context, state string) ([]store.Campaign, error)
 	CampaignCountersOf(ctx context.Context, id string) (store.CampaignCounters, error)
 	SetCampaignState(ctx context.Context, id string, from []string, to string) (store.Campaign, error)
+	MarkCampaignDone(ctx context.Context, id string) (bool, error)
 }
 
 // campaignStore is the configured CampaignStore: Config.Campaigns, else
@@ -282,6 +283,13 @@ func (sc stateChange) handler(s *Server) handler {
 				return &Error{Status: http.StatusConflict, Code: "conflict", Message: err.Error(), Field: "state"}
 			}
 			return notFound(err)
+		}
+		if sc.to == store.CampaignActive {
+			// its last calls may have ended while it was paused: no task
+			// would come to mark it done
+			if _, err := cs.MarkCampaignDone(r.Context(), id); err != nil {
+				return err
+			}
 		}
 		c, err := s.campaignOut(r.Context(), cs, id)
 		if err != nil {

@@ -219,3 +219,26 @@ func TestCampaignCounters(t *testing.T) {
 		t.Fatalf("pausing a done campaign: %d %s", status, body)
 	}
 }
+
+// TestResumeFinishedCampaignIsDone: a campaign whose last call ended while
+// it was paused is done on resume (no task is left to mark it so).
+func TestResumeFinishedCampaignIsDone(t *testing.T) {
+	t.Parallel()
+	rg := campaignRig(t)
+	ctx := t.Context()
+	id := rg.create(`{"script":"scripts/verify_contact.yaml","debtors":["d2"]}`).ID
+	leased, err := rg.db.LeaseTasks(ctx, id, time.Now().Add(time.Second), 1, "test", time.Minute)
+	if err != nil || len(leased) != 1 {
+		t.Fatalf("lease: %v %v", leased, err)
+	}
+	if status, body := rg.do(admin, "POST", "/api/v1/campaigns/"+id+"/pause", "", nil); status != 200 {
+		t.Fatalf("pause: %d %s", status, body)
+	}
+	if err := rg.db.FinishTask(ctx, leased[0].ID, "test", time.Now(), store.TaskUpdate{State: store.TaskDone, Attempted: true, Outcome: "promise"}); err != nil {
+		t.Fatal(err)
+	}
+	status, body := rg.do(admin, "POST", "/api/v1/campaigns/"+id+"/resume", "", nil)
+	if c := decodeCampaign(t, body); status != 200 || c.State != store.CampaignDone {
+		t.Fatalf("resume with nothing left: %d %s", status, body)
+	}
+}
