@@ -76,6 +76,12 @@ func (s *Server) routes() []route {
 		{pattern: "GET /api/v1/calls/{id}", roles: everyone, h: s.getCall},
 		{pattern: "GET /api/v1/calls/{id}/recording", roles: recordingTo, h: s.getRecording},
 		{pattern: "GET /api/v1/events", roles: watchers, h: s.events},
+		{pattern: "GET /api/v1/phones/quarantine", roles: managers, h: s.listQuarantine},
+		{pattern: "POST /api/v1/phones/quarantine/confirm-wrong", roles: managers, h: s.confirmWrong},
+		{pattern: "POST /api/v1/phones/quarantine/restore", roles: managers, h: s.restorePhone},
+		{pattern: "GET /api/v1/scripts", roles: managers, h: s.listScripts},
+		{pattern: "PUT /api/v1/scripts/{name}", roles: managers, h: s.putScript},
+		{pattern: "GET /api/v1/webhooks/dead", roles: roles(allowed, auth.Admin, auth.Integration), h: s.listDeadWebhooks},
 	}
 }
 

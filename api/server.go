@@ -34,6 +34,7 @@ type Store interface {
 	Call(ctx context.Context, id string) (store.CallRecord, error)
 	Upload(ctx context.Context, sha string) ([]byte, bool, error)
 	SaveUpload(ctx context.Context, sha string, report []byte, source string, at time.Time) ([]byte, bool, error)
+	OpsStore
 }
 
 // Check is one readiness probe of /readyz: nil when its part is ready.
@@ -60,6 +61,9 @@ type Config struct {
 	RecordDir string
 	// MaxUpload bounds a portfolio upload (default 32 MiB).
 	MaxUpload int64
+	// ScriptsDir is the directory of dialogue scripts GET/PUT /scripts
+	// list and write ("": those routes answer 404).
+	ScriptsDir string
 }
 
 // Server is the HTTP API. It is an http.Handler, safe for concurrent use.
