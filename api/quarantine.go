@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
@@ -60,7 +61,24 @@ func (s *Server) reviewed(w http.ResponseWriter, r *http.Request) (store.PhoneSt
 		return store.PhoneStatus{}, invalid("phone: not a Russian number", "phone") // the error text would echo the number
 	}
 	st, err := s.c.Store.QuarantinedFor(r.Context(), phone, b.Debtor)
-	return st, notFound(err)
+	if err != nil {
+		return store.PhoneStatus{DebtorID: b.Debtor, Phone: phone}, notFound(err)
+	}
+	return st, nil
+}
+
+// debtorsNumber is st when its phone is one of its debtor's numbers, else 404.
+func (s *Server) debtorsNumber(r *http.Request, st store.PhoneStatus) (store.PhoneStatus, error) {
+	d, err := s.c.Store.DebtorFor(r.Context(), st.DebtorID, "")
+	if err != nil {
+		return st, notFound(err)
+	}
+	for _, ph := range d.Phones {
+		if ph == st.Phone {
+			return st, nil
+		}
+	}
+	return st, errNotFound
 }
 
 func (s *Server) confirmWrong(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
@@ -75,8 +93,18 @@ func (s *Server) confirmWrong(w http.ResponseWriter, r *http.Request, p auth.Pri
 	return nil
 }
 
+// restorePhone is idempotent: restoring a debtor's number that is no
+// longer under review answers 200 with nothing ended, so a client retrying
+// after a lost answer is not told the number is unknown. A number that is
+// not the debtor's is 404.
 func (s *Server) restorePhone(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	st, err := s.reviewed(w, r)
+	var missing *Error
+	if errors.As(err, &missing) && missing == errNotFound {
+		if st, err = s.debtorsNumber(r, st); err != nil {
+			return err
+		}
+	}
 	if err != nil {
 		return err
 	}
