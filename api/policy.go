@@ -82,6 +82,7 @@ func (s *Server) routes() []route {
 		{pattern: "GET /api/v1/scripts", roles: managers, h: s.listScripts},
 		{pattern: "PUT /api/v1/scripts/{name}", roles: managers, h: s.putScript},
 		{pattern: "GET /api/v1/webhooks/dead", roles: roles(allowed, auth.Admin, auth.Integration), h: s.listDeadWebhooks},
+		{pattern: "GET /api/v1/callbacks", roles: roles(allowed, auth.Admin, auth.Supervisor, auth.Collector), h: s.listCallbacks},
 	}
 }
 

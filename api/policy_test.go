@@ -54,6 +54,7 @@ func TestEveryRouteByRole(t *testing.T) {
 		{"GET /api/v1/scripts", "/api/v1/scripts", "", nil, [6]int{ok, ok, 403, 403, 403, 401}},
 		{"PUT /api/v1/scripts/{name}", "/api/v1/scripts/verify_contact", "application/yaml", script, [6]int{ok, ok, 403, 403, 403, 401}},
 		{"GET /api/v1/webhooks/dead", "/api/v1/webhooks/dead", "", nil, [6]int{ok, 403, 403, ok, ok, 401}},
+		{"GET /api/v1/callbacks", "/api/v1/callbacks", "", nil, [6]int{ok, ok, ok, 403, 403, 401}},
 	}
 	covered := map[string]bool{}
 	for _, tc := range tests {

@@ -11,13 +11,14 @@ import (
 )
 
 // OpsStore is what the operations routes (quarantine review, dead
-// webhooks) read and write.
+// webhooks, callbacks) read and write.
 type OpsStore interface {
 	PhoneStatuses(ctx context.Context, status, phone string) ([]store.PhoneStatus, error)
 	QuarantinedFor(ctx context.Context, phone, debtor string) (store.PhoneStatus, error)
 	ConfirmWrong(ctx context.Context, st store.PhoneStatus, at time.Time) error
 	RestorePhone(ctx context.Context, st store.PhoneStatus, at time.Time) (int64, error)
 	WebhooksOf(ctx context.Context, owner, state string, limit int) ([]store.WebhookDelivery, error)
+	Callbacks(ctx context.Context, collector string, until time.Time, limit int) ([]store.Task, error)
 }
 
 // DeadWebhook is a delivery the outbox gave up on.

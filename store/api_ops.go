@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // QuarantinedFor is the status of one debtor's quarantined (or confirmed
@@ -32,4 +33,35 @@ func (db *DB) QuarantinedFor(ctx context.Context, phone, debtor string) (PhoneSt
 func (db *DB) WebhooksOf(ctx context.Context, owner, state string, limit int) ([]WebhookDelivery, error) {
 	return db.webhooks(ctx, `WHERE state = ? AND (CAST(? AS TEXT) = '' OR endpoint_id IN (SELECT id FROM webhook_endpoints WHERE owner = ?))
 		ORDER BY id DESC LIMIT ?`, state, owner, owner, limit)
+}
+
+// callbackReason is how the scheduler marks a callback the debtor asked
+// for (scheduler/rules.go, CallbackAsked): a pending task whose reason
+// starts so. The tasks table has no column of its own for it.
+const callbackReason = "callback at "
+
+// Callbacks lists pending callbacks due at or before until (zero: every
+// one scheduled), soonest first. collector, when set, is part of the query
+// (debtors.collector): a collector's list cannot hold another's debtor.
+func (db *DB) Callbacks(ctx context.Context, collector string, until time.Time, limit int) ([]Task, error) {
+	rows, err := db.rd.QueryContext(ctx, db.q(`SELECT `+taskCols+` FROM tasks
+		WHERE state = ? AND reason LIKE ? AND (CAST(? AS BIGINT) = 0 OR due_at <= ?)
+		AND (CAST(? AS TEXT) = '' OR debtor_id IN (SELECT id FROM debtors WHERE collector = ?))
+		ORDER BY due_at, id LIMIT ?`), TaskPending, callbackReason+"%", ns(until), ns(until), collector, collector, limit)
+	if err != nil {
+		return nil, fmt.Errorf("callbacks: %w", err)
+	}
+	defer rows.Close()
+	var out []Task
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, fmt.Errorf("callbacks: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("callbacks: %w", err)
+	}
+	return out, nil
 }

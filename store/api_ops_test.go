@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +82,68 @@ func TestWebhooksOf(t *testing.T) {
 			ds, err := db.WebhooksOf(ctx, tt.owner, tt.state, 10)
 			if err != nil || len(ds) != tt.want {
 				t.Errorf("%q %s: %d %v, want %d", tt.owner, tt.state, len(ds), err, tt.want)
+			}
+		}
+	})
+}
+
+// TestCallbacks: pending tasks the scheduler marked as callbacks, soonest
+// first, narrowed in the query by the debtor's collector and a due time.
+func TestCallbacks(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+		if err := db.SaveCampaign(ctx, store.Campaign{ID: "c", Name: "c", State: store.CampaignActive, Config: "{}", CreatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		var tasks []store.Task
+		for i, who := range []string{"ivanova", "petrov", "ivanova"} {
+			id := "D-" + string(rune('1'+i))
+			if err := db.UpsertDebtor(ctx, store.Debtor{ID: id, Name: "Иванов", Phones: []string{"+7913000000" + string(rune('1'+i))}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.AssignCollector(ctx, id, who); err != nil {
+				t.Fatal(err)
+			}
+			tasks = append(tasks, store.Task{CampaignID: "c", DebtorID: id, Phone: "+7913000000" + string(rune('1'+i)), DueAt: t0})
+		}
+		if _, err := db.AddTasks(ctx, tasks); err != nil {
+			t.Fatal(err)
+		}
+		leased, err := db.LeaseTasks(ctx, "c", t0, 10, "h", time.Minute)
+		if err != nil || len(leased) != 3 {
+			t.Fatalf("lease %d %v", len(leased), err)
+		}
+		for _, task := range leased {
+			u := store.TaskUpdate{State: store.TaskPending, DueAt: t0.Add(3 * time.Hour), Reason: "no answer: retry"}
+			switch task.DebtorID {
+			case "D-1":
+				u.DueAt, u.Reason = t0.Add(2*time.Hour), "callback at 2026-11-20T12:00:00Z, pinned to ivanova"
+			case "D-2":
+				u.DueAt, u.Reason = t0.Add(time.Hour), "callback at 2026-11-20T11:00:00Z"
+			}
+			if err := db.FinishTask(ctx, task.ID, "h", t0, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tt := range []struct {
+			collector string
+			until     time.Time
+			want      string
+		}{
+			{"", time.Time{}, "D-2 D-1"},
+			{"ivanova", time.Time{}, "D-1"},
+			{"petrov", time.Time{}, "D-2"},
+			{"", t0.Add(90 * time.Minute), "D-2"},
+			{"ivanova", t0.Add(90 * time.Minute), ""},
+		} {
+			ts, err := db.Callbacks(ctx, tt.collector, tt.until, 10)
+			var got []string
+			for _, task := range ts {
+				got = append(got, task.DebtorID)
+			}
+			if err != nil || strings.Join(got, " ") != tt.want {
+				t.Errorf("%q until %v: %v %v, want %s", tt.collector, tt.until, got, err, tt.want)
 			}
 		}
 	})
