@@ -83,6 +83,7 @@ func (s *Server) routes() []route {
 		{pattern: "PUT /api/v1/scripts/{name}", roles: managers, h: s.putScript},
 		{pattern: "GET /api/v1/webhooks/dead", roles: roles(allowed, auth.Admin, auth.Integration), h: s.listDeadWebhooks},
 		{pattern: "GET /api/v1/callbacks", roles: roles(allowed, auth.Admin, auth.Supervisor, auth.Collector), h: s.listCallbacks},
+		{pattern: "GET /api/v1/compliance/explain", roles: roles(allowed, auth.Admin, auth.Supervisor, auth.Collector), h: s.explain},
 	}
 }
 

@@ -19,7 +19,7 @@ func TestEveryRouteByRole(t *testing.T) {
 	// the mounted handlers stand in for package auth's and events' own
 	// (tested there); the table checks the API lets the right callers reach them
 	scriptsDir, script := scriptsDirForTests(t)
-	rg := newRig(t, func(c *Config) { c.Events, c.Login, c.Logout = events, events, events }, func(c *Config) { c.ScriptsDir = scriptsDir })
+	rg := newRig(t, func(c *Config) { c.Events, c.Login, c.Logout = events, events, events }, func(c *Config) { c.ScriptsDir = scriptsDir }, withGuard(t))
 	quarantineForTests(t, rg)
 	deadLettersForTests(t, rg.db)
 	const ok = 0
@@ -55,6 +55,7 @@ func TestEveryRouteByRole(t *testing.T) {
 		{"PUT /api/v1/scripts/{name}", "/api/v1/scripts/verify_contact", "application/yaml", script, [6]int{ok, ok, 403, 403, 403, 401}},
 		{"GET /api/v1/webhooks/dead", "/api/v1/webhooks/dead", "", nil, [6]int{ok, 403, 403, ok, ok, 401}},
 		{"GET /api/v1/callbacks", "/api/v1/callbacks", "", nil, [6]int{ok, ok, ok, 403, 403, 401}},
+		{"GET /api/v1/compliance/explain", "/api/v1/compliance/explain?debtor=d1", "", nil, [6]int{ok, ok, ok, 403, 403, 401}},
 	}
 	covered := map[string]bool{}
 	for _, tc := range tests {

@@ -64,6 +64,8 @@ type Config struct {
 	// ScriptsDir is the directory of dialogue scripts GET/PUT /scripts
 	// list and write ("": those routes answer 404).
 	ScriptsDir string
+	// Guard explains the 230-FZ decision for GET /compliance/explain (nil: 404).
+	Guard Explainer
 }
 
 // Server is the HTTP API. It is an http.Handler, safe for concurrent use.

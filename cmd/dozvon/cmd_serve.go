@@ -126,6 +126,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	apiSrv := api.New(api.Config{Store: rt.db, Log: log, Metrics: metrics, RecordDir: cfg.SIP.RecordDir, Ready: readiness(rt, ua, cfg),
 		Auth: users, Login: users.LoginHandler(), Logout: users.LogoutHandler(), Events: stream,
 		ScriptsDir: filepath.Dir(*scriptPath), // PUT /scripts writes beside the inbound script; the flow's registry reloads it
+		Guard:      rt.guard,
 	})
 	hs, httpLn, err := listenHTTP(svc, cfg.HTTP.Listen, apiSrv, log)
 	if err != nil {
