@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/dozvon/dozvon/auth"
@@ -21,16 +22,22 @@ type Callback struct {
 	Outcome  string    `json:"outcome,omitempty"`
 }
 
+// listQuery is pageQuery for lists with no cursor: at most 100 by default.
+func listQuery(r *http.Request) (url.Values, int, error) {
+	q, limit, err := pageQuery(r)
+	if limit == 0 {
+		limit = 100
+	}
+	return q, limit, err
+}
+
 // listCallbacks lists pending callbacks soonest first: a collector's own
 // debtors' (scoped in the store's query), every one for a manager.
 // until=RFC3339 keeps those due by then (until=now: the overdue ones).
 func (s *Server) listCallbacks(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	q, limit, err := pageQuery(r)
+	q, limit, err := listQuery(r)
 	if err != nil {
 		return err
-	}
-	if limit == 0 {
-		limit = 100
 	}
 	var until time.Time
 	switch v := q.Get("until"); v {

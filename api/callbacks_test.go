@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -56,12 +55,7 @@ func TestCallbacks(t *testing.T) {
 	t0 := callbacksForTests(t, rg.db)
 	list := func(who as, query string) ([]Callback, string) {
 		t.Helper()
-		status, body := rg.do(who, "GET", "/api/v1/callbacks"+query, "", nil)
-		var page struct{ Callbacks []Callback }
-		if err := json.Unmarshal(body, &page); status != http.StatusOK || err != nil {
-			t.Fatalf("%s %s: %d %s %v", who.role, query, status, body, err)
-		}
-		return page.Callbacks, string(body)
+		return listOf[Callback](t, rg, who, "/api/v1/callbacks"+query, "callbacks")
 	}
 	for _, q := range []string{"", "?collector=petrov"} {
 		cbs, body := list(ivanova, q)

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -35,12 +34,8 @@ func TestQuarantineReview(t *testing.T) {
 	quarantineForTests(t, rg)
 	list := func(query string) []Quarantined {
 		t.Helper()
-		status, body := rg.do(supervisor, "GET", "/api/v1/phones/quarantine"+query, "", nil)
-		var page struct{ Phones []Quarantined }
-		if err := json.Unmarshal(body, &page); status != http.StatusOK || err != nil {
-			t.Fatalf("list%s: %d %s %v", query, status, body, err)
-		}
-		return page.Phones
+		ps, _ := listOf[Quarantined](t, rg, supervisor, "/api/v1/phones/quarantine"+query, "phones")
+		return ps
 	}
 	if ps := list(""); len(ps) != 2 || ps[0].Debtor != "d1" || ps[0].Phone != "+79131234501" || ps[1].Status != store.PhoneQuarantined {
 		t.Fatalf("list: %+v", ps)

@@ -38,12 +38,9 @@ type DeadWebhook struct {
 // endpoint's, an integration only those of endpoints it owns (filtered in
 // the store's query by owner).
 func (s *Server) listDeadWebhooks(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	_, limit, err := pageQuery(r)
+	_, limit, err := listQuery(r)
 	if err != nil {
 		return err
-	}
-	if limit == 0 {
-		limit = 100
 	}
 	owner := ""
 	if p.Role != auth.Admin {

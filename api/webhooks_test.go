@@ -38,6 +38,22 @@ func deadLettersForTests(t *testing.T, db *store.DB) {
 	}
 }
 
+// listOf GETs a list route and returns the items under key and the raw
+// body, failing the test unless the answer is a 200 page.
+func listOf[T any](t *testing.T, rg *rig, who as, path, key string) ([]T, string) {
+	t.Helper()
+	status, body := rg.do(who, "GET", path, "", nil)
+	var page map[string]json.RawMessage
+	var items []T
+	if err := json.Unmarshal(body, &page); status != http.StatusOK || err != nil {
+		t.Fatalf("%s %q %s: %d %s %v", who.role, who.login, path, status, body, err)
+	}
+	if err := json.Unmarshal(page[key], &items); err != nil {
+		t.Fatalf("%s: %s: %v", path, key, err)
+	}
+	return items, string(body)
+}
+
 // TestDeadWebhooks: an admin lists every endpoint's dead letters, an
 // integration only its own endpoints' — the pending ones are no one's.
 func TestDeadWebhooks(t *testing.T) {
@@ -53,15 +69,11 @@ func TestDeadWebhooks(t *testing.T) {
 		{as{role: integration.role, login: "other"}, 0},
 	}
 	for _, tt := range tests {
-		status, body := rg.do(tt.who, "GET", "/api/v1/webhooks/dead", "", nil)
-		var page struct{ Dead []DeadWebhook }
-		if err := json.Unmarshal(body, &page); status != http.StatusOK || err != nil {
-			t.Fatalf("%s %q: %d %s %v", tt.who.role, tt.who.login, status, body, err)
+		dead, body := listOf[DeadWebhook](t, rg, tt.who, "/api/v1/webhooks/dead", "dead")
+		if len(dead) != tt.owners {
+			t.Fatalf("%s %q sees %d dead letters, want %d: %s", tt.who.role, tt.who.login, len(dead), tt.owners, body)
 		}
-		if len(page.Dead) != tt.owners {
-			t.Fatalf("%s %q sees %d dead letters, want %d: %s", tt.who.role, tt.who.login, len(page.Dead), tt.owners, body)
-		}
-		for _, d := range page.Dead {
+		for _, d := range dead {
 			if d.Event != "call.ended" || d.Attempts != 1 || d.LastError == "" || string(d.Payload) != `{"type":"call.ended"}` || d.DoneAt.IsZero() {
 				t.Errorf("%s %q: dead letter %+v", tt.who.role, tt.who.login, d)
 			}

@@ -13,35 +13,26 @@ import (
 // expired reservation left open for Reserve to close.
 func TestExplainReservesNothing(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db *store.DB, _ string) {
-		ctx := t.Context()
-		noon := local(t, "Europe/Moscow", "2026-11-23 12:00")
-		clk := &settableClock{t: noon}
-		g := ledgerGuard(t, db, clk, "test")
-		if err := db.UpsertDebtor(ctx, store.Debtor{ID: "d1", Region: "г. Москва", Phones: []string{"+79161234567"}}); err != nil {
+		ctx, req := t.Context(), Request{DebtorID: "d1", Channel: RobotCall}
+		noon, night := local(t, "Europe/Moscow", "2026-11-23 12:00"), local(t, "Europe/Moscow", "2026-11-23 23:00")
+		g := ledgerGuard(t, db, &settableClock{t: noon}, "explain")
+		if err := db.UpsertDebtor(ctx, store.Debtor{ID: req.DebtorID, Region: "г. Москва", Phones: []string{"+79161234567"}}); err != nil {
 			t.Fatal(err)
 		}
-		req := Request{DebtorID: "d1", Channel: RobotCall}
-		entries := func() int {
+		// written counts the debtor's ledger entries and audit records
+		written := func() (int, int) {
 			t.Helper()
 			es, err := db.LedgerEntries(ctx, "d1")
-			if err != nil {
-				t.Fatal(err)
+			as, aerr := db.AuditLog(ctx, "d1")
+			if err != nil || aerr != nil {
+				t.Fatal(err, aerr)
 			}
-			return len(es)
-		}
-		audits := func() int {
-			t.Helper()
-			as, err := db.AuditLog(ctx, "d1")
-			if err != nil {
-				t.Fatal(err)
-			}
-			return len(as)
+			return len(es), len(as)
 		}
 		d, err := g.Explain(ctx, req, noon)
-		if err != nil || !d.Allowed || entries() != 0 || audits() != 0 {
-			t.Fatalf("explain at noon: %+v %v; %d entries, %d audits", d, err, entries(), audits())
+		if n, a := written(); err != nil || !d.Allowed || n != 0 || a != 0 {
+			t.Fatalf("explain at noon: %+v %v; %d entries, %d audits", d, err, n, a)
 		}
-		night := local(t, "Europe/Moscow", "2026-11-23 23:00")
 		if d, err := g.Explain(ctx, req, night); err != nil || d.Allowed || d.NextAllowedAt.IsZero() {
 			t.Fatalf("explain at night: %+v %v", d, err)
 		}
@@ -53,14 +44,14 @@ func TestExplainReservesNothing(t *testing.T) {
 		if err != nil || d.Allowed || d.Reason != ReasonLimitDay || !d.NextAllowedAt.After(noon) {
 			t.Fatalf("explain with a reservation held: %+v %v", d, err)
 		}
-		n, a := entries(), audits()
+		n, a := written()
 		after := res.ExpiresAt.Add(time.Minute)
 		if _, err := g.Explain(ctx, req, after); err != nil {
 			t.Fatal(err)
 		}
 		es, _ := db.LedgerEntries(ctx, "d1")
-		if entries() != n || audits() != a || es[0].State != store.StateOpen {
-			t.Fatalf("explain past the reservation's expiry wrote: %d→%d entries, %d→%d audits, state %s", n, entries(), a, audits(), es[0].State)
+		if n2, a2 := written(); n2 != n || a2 != a || es[0].State != store.StateOpen {
+			t.Fatalf("explain past the reservation's expiry wrote: %d→%d entries, %d→%d audits, state %s", n, n2, a, a2, es[0].State)
 		}
 	})
 }

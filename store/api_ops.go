@@ -44,24 +44,8 @@ const callbackReason = "callback at "
 // one scheduled), soonest first. collector, when set, is part of the query
 // (debtors.collector): a collector's list cannot hold another's debtor.
 func (db *DB) Callbacks(ctx context.Context, collector string, until time.Time, limit int) ([]Task, error) {
-	rows, err := db.rd.QueryContext(ctx, db.q(`SELECT `+taskCols+` FROM tasks
+	return db.queryTasks(ctx, `SELECT `+taskCols+` FROM tasks
 		WHERE state = ? AND reason LIKE ? AND (CAST(? AS BIGINT) = 0 OR due_at <= ?)
 		AND (CAST(? AS TEXT) = '' OR debtor_id IN (SELECT id FROM debtors WHERE collector = ?))
-		ORDER BY due_at, id LIMIT ?`), TaskPending, callbackReason+"%", ns(until), ns(until), collector, collector, limit)
-	if err != nil {
-		return nil, fmt.Errorf("callbacks: %w", err)
-	}
-	defer rows.Close()
-	var out []Task
-	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
-			return nil, fmt.Errorf("callbacks: %w", err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("callbacks: %w", err)
-	}
-	return out, nil
+		ORDER BY due_at, id LIMIT ?`, TaskPending, callbackReason+"%", ns(until), ns(until), collector, collector, limit)
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -13,15 +14,10 @@ import (
 // review status; another debtor's, a cleared one or an unknown one is
 // ErrNotFound.
 func TestQuarantinedFor(t *testing.T) {
+	const shared = "+79130000001"
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	eachBackend(t, func(t *testing.T, db *store.DB) {
-		ctx := t.Context()
-		at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-		const shared = "+79130000001"
-		for _, d := range []string{"D-1", "D-2", "D-3"} {
-			if err := db.UpsertDebtor(ctx, store.Debtor{ID: d, Name: "Иванов", Phones: []string{shared}}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		ctx := seedDebtors(t, db, map[string]string{"D-1": shared, "D-2": shared, "D-3": shared}, nil)
 		for d, status := range map[string]string{"D-1": store.PhoneQuarantined, "D-2": store.PhoneWrongConfirmed, "D-3": "ok"} {
 			if err := db.SetPhoneStatus(ctx, store.PhoneStatus{DebtorID: d, Phone: shared, Status: status, Note: "n", At: at}); err != nil {
 				t.Fatal(err)
@@ -48,9 +44,9 @@ func TestQuarantinedFor(t *testing.T) {
 // TestWebhooksOf: the owner filter is in the query — an owner gets only
 // deliveries to its endpoints, "" every endpoint's, in the state asked.
 func TestWebhooksOf(t *testing.T) {
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	eachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
-		at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 		for _, owner := range []string{"crm", "erp", "crm"} {
 			if _, err := db.AddWebhookEndpoint(ctx, store.WebhookEndpoint{Owner: owner, URL: "https://x.example/" + owner, Secrets: []string{"s"}, Created: at}); err != nil {
 				t.Fatal(err)
@@ -90,22 +86,16 @@ func TestWebhooksOf(t *testing.T) {
 // TestCallbacks: pending tasks the scheduler marked as callbacks, soonest
 // first, narrowed in the query by the debtor's collector and a due time.
 func TestCallbacks(t *testing.T) {
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	eachBackend(t, func(t *testing.T, db *store.DB) {
-		ctx := t.Context()
-		t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+		phones := map[string]string{"D-1": "+79130000001", "D-2": "+79130000002", "D-3": "+79130000003"}
+		ctx := seedDebtors(t, db, phones, map[string]string{"D-1": "ivanova", "D-2": "petrov", "D-3": "ivanova"})
 		if err := db.SaveCampaign(ctx, store.Campaign{ID: "c", Name: "c", State: store.CampaignActive, Config: "{}", CreatedAt: t0}); err != nil {
 			t.Fatal(err)
 		}
 		var tasks []store.Task
-		for i, who := range []string{"ivanova", "petrov", "ivanova"} {
-			id := "D-" + string(rune('1'+i))
-			if err := db.UpsertDebtor(ctx, store.Debtor{ID: id, Name: "Иванов", Phones: []string{"+7913000000" + string(rune('1'+i))}}); err != nil {
-				t.Fatal(err)
-			}
-			if err := db.AssignCollector(ctx, id, who); err != nil {
-				t.Fatal(err)
-			}
-			tasks = append(tasks, store.Task{CampaignID: "c", DebtorID: id, Phone: "+7913000000" + string(rune('1'+i)), DueAt: t0})
+		for id, phone := range phones {
+			tasks = append(tasks, store.Task{CampaignID: "c", DebtorID: id, Phone: phone, DueAt: t0})
 		}
 		if _, err := db.AddTasks(ctx, tasks); err != nil {
 			t.Fatal(err)
@@ -147,4 +137,22 @@ func TestCallbacks(t *testing.T) {
 			}
 		}
 	})
+}
+
+// seedDebtors stores debtors (id → their one phone), assigned to the
+// collectors named (id → login), and returns the test's context.
+func seedDebtors(t *testing.T, db *store.DB, phones, collectors map[string]string) context.Context {
+	t.Helper()
+	ctx := t.Context()
+	for id, phone := range phones {
+		if err := db.UpsertDebtor(ctx, store.Debtor{ID: id, Name: "Иванов", Phones: []string{phone}}); err != nil {
+			t.Fatal(err)
+		}
+		if who := collectors[id]; who != "" {
+			if err := db.AssignCollector(ctx, id, who); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return ctx
 }
