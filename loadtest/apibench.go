@@ -37,14 +37,14 @@ func ParseAPIArgs(args []string, stderr io.Writer) (APIOptions, error) {
 	fs := flag.NewFlagSet("bench api", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.IntVar(&o.Clients, "clients", 200, "WebSocket clients subscribed to every event")
-	fs.IntVar(&o.Calls, "calls", 200, "inbound sipp calls (all concurrent once ramped)")
-	fs.IntVar(&o.Rate, "rate", 50, "new inbound calls per second")
-	fs.DurationVar(&o.Hold, "hold", 10*time.Second, "call length before sipp hangs up (long enough for the calls to overlap)")
-	fs.IntVar(&o.APIRate, "api-rate", 50, "API requests per second (GET debtors, calls, calls/{id} in turn)")
-	fs.StringVar(&o.Sipp, "sipp", "sipp", "the sipp binary (Debian package sip-tester)")
-	fs.StringVar(&o.Script, "script", filepath.Join("scripts", "verify_contact.yaml"), "dialogue script of every call")
 	fs.StringVar(&o.Config, "config", "", "dozvon YAML config; default dozvon.yaml or defaults")
+	fs.IntVar(&o.Calls, "calls", 200, "inbound sipp calls (all concurrent once ramped)")
+	fs.StringVar(&o.Script, "script", filepath.Join("scripts", "verify_contact.yaml"), "dialogue script of every call")
+	fs.IntVar(&o.Rate, "rate", 50, "new inbound calls per second")
+	fs.StringVar(&o.Sipp, "sipp", "sipp", "the sipp binary (Debian package sip-tester)")
+	fs.DurationVar(&o.Hold, "hold", 10*time.Second, "call length before sipp hangs up (long enough for the calls to overlap)")
 	fs.BoolVar(&o.JSON, "json", false, "print the figures as one JSON object")
+	fs.IntVar(&o.APIRate, "api-rate", 50, "API requests per second (GET debtors, calls, calls/{id} in turn)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -129,7 +129,9 @@ func NewAPIBench(o APIOptions) *APIBench {
 
 // Observe counts an inbound call the robot handled (the serve handler's
 // result), by the SIP user it was dialled on.
-func (b *APIBench) Observe(user string, rep callflow.Report, err error) { b.soak.Observe(user, rep, err) }
+func (b *APIBench) Observe(user string, rep callflow.Report, err error) {
+	b.soak.Observe(user, rep, err)
+}
 
 // Run opens the clients on baseURL (http://host:port) with token, runs the
 // calls at sipAddr with the API trickle alongside, and returns the figures.
