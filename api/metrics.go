@@ -25,6 +25,7 @@ type Metrics struct {
 	guard         *prometheus.CounterVec
 	httpRequests  *prometheus.CounterVec
 	httpDurations *prometheus.HistogramVec
+	webhooks      *prometheus.CounterVec
 
 	mu      sync.Mutex
 	started map[string]time.Time // calls in progress not yet answered: their start
@@ -49,15 +50,27 @@ func NewMetrics() *Metrics {
 		httpDurations: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "dozvon_http_request_duration_seconds", Help: "API request durations, by route pattern.",
 			Buckets: prometheus.DefBuckets}, []string{"route"}),
+		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dozvon_webhook_deliveries_total", Help: "Webhook delivery attempts, by what became of the delivery (delivered, pending: retried later, dead)."}, []string{"status"}),
 		started: map[string]time.Time{},
 	}
-	m.reg.MustRegister(m.activeCalls, m.calls, m.callSetup, m.guard, m.httpRequests, m.httpDurations,
+	m.reg.MustRegister(m.activeCalls, m.calls, m.callSetup, m.guard, m.httpRequests, m.httpDurations, m.webhooks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
 // Registry is where the series are, for a caller adding its own.
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// WebhookAttempt counts one delivery attempt by the state it left the
+// delivery in (webhook.Config.OnAttempt).
+func (m *Metrics) WebhookAttempt(state string) { m.webhooks.WithLabelValues(state).Inc() }
+
+// Watch adds a gauge read from f at each scrape, for a part that keeps its
+// own count (the event stream's clients, its dropped events).
+func (m *Metrics) Watch(name, help string, f func() float64) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
+}
 
 // CallEvent implements callflow.Subscriber: it counts calls from their
 // events (fast, no I/O: it runs on the call's goroutine).

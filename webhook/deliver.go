@@ -33,6 +33,9 @@ type Config struct {
 	MaxBackoff  time.Duration // cap (default 2 h)
 	Clock       clock.Clock
 	Log         *slog.Logger
+	// OnAttempt hears the state each attempt left a delivery in
+	// (delivered, pending, dead): the metrics' counter.
+	OnAttempt func(state string)
 }
 
 // Deliverer sends what the outbox holds.
@@ -125,6 +128,9 @@ func (d *Deliverer) Once(ctx context.Context) (int, error) {
 		}
 		if err := d.box.WebhookDone(ctx, w.ID, state, next, why, at); err != nil {
 			return delivered, err
+		}
+		if d.c.OnAttempt != nil {
+			d.c.OnAttempt(state)
 		}
 	}
 	return delivered, nil

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -188,7 +189,8 @@ func TestDeadLetters(t *testing.T) {
 	src.CallEvent(callflow.Event{Kind: callflow.Outcome, CallID: "c2", DebtorID: "d2", At: at, Outcome: "refused"}) // not subscribed
 	src.CallEvent(callflow.Event{Kind: callflow.Ended, CallID: "c2", At: at, Result: "answered"})
 	sim := clock.NewSim(at)
-	d := NewDeliverer(db, Config{Clock: sim, MaxAttempts: 3})
+	var states []string
+	d := NewDeliverer(db, Config{Clock: sim, MaxAttempts: 3, OnAttempt: func(s string) { states = append(states, s) }})
 	for range 3 {
 		if _, err := d.Once(ctx); err != nil {
 			t.Fatal(err)
@@ -201,5 +203,8 @@ func TestDeadLetters(t *testing.T) {
 	}
 	if pending, _ := db.WebhooksIn(ctx, store.WebhookPending, 10); len(pending) != 0 {
 		t.Errorf("%d still pending", len(pending))
+	}
+	if got := strings.Join(states, ","); got != "pending,pending,dead" {
+		t.Errorf("attempts heard as %q, want pending,pending,dead", got)
 	}
 }

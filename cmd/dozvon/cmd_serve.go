@@ -90,7 +90,9 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	go func() { defer close(hubDone); hub.Run(svc) }()
 	defer func() { stopSvc(); <-hubDone }() // what is queued is stored before exit
 	live.set(hub)
-	deliverer := webhook.NewDeliverer(rt.db, webhook.Config{Log: log})
+	metrics.Watch("dozvon_websocket_clients", "Live event stream clients connected.", func() float64 { return float64(hub.Stats().Subscribers) })
+	metrics.Watch("dozvon_events_dropped", "Call events dropped since start because the event queue was full.", func() float64 { return float64(hub.Stats().Dropped) })
+	deliverer := webhook.NewDeliverer(rt.db, webhook.Config{Log: log, OnAttempt: metrics.WebhookAttempt})
 	go deliverer.Run(svc)
 	users, err := auth.New(rt.db, clock.System{}, auth.Options{Logger: log})
 	if err != nil {

@@ -159,8 +159,9 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	if code, body := get("PUT", "/api/v1/debtors/d1/collector"); code != http.StatusServiceUnavailable || !strings.Contains(body, `"draining"`) {
 		t.Errorf("a mutation while draining: %d %s", code, body)
 	}
-	if code, body := get("GET", "/metrics"); code != http.StatusOK || !strings.Contains(body, "dozvon_calls_active 1") {
-		t.Errorf("metrics while the call runs: %d, active calls line missing", code)
+	if code, body := get("GET", "/metrics"); code != http.StatusOK || !strings.Contains(body, "dozvon_calls_active 1") ||
+		!strings.Contains(body, "dozvon_websocket_clients 1") {
+		t.Errorf("metrics while the call runs: %d, active calls or event stream clients line missing", code)
 	}
 	if _, info, err := caller.Dial(tctx, telephony.DialRequest{To: "sip:robot@" + sipAddr}); err == nil || info.Code != 503 {
 		t.Errorf("a new call while draining: %v, code %d; want 503", err, info.Code)

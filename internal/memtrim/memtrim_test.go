@@ -3,6 +3,7 @@ package memtrim
 import (
 	"context"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -41,27 +42,36 @@ func TestTrimsOncePerQuietSpell(t *testing.T) {
 }
 
 // TestRunTrimsAfterCallsEnd runs the real loop on a short clock: calls run,
-// end, and one trim follows; it returns when its context ends.
+// the loop sees them, they end, and one trim follows; it returns when its
+// context ends.
 func TestRunTrimsAfterCallsEnd(t *testing.T) {
 	var busy atomic.Int64
 	busy.Store(3)
+	sawBusy := make(chan struct{})
+	var once sync.Once
 	trimmed := make(chan struct{}, 8)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		Run(ctx, Config{Busy: func() int { return int(busy.Load()) }, Quiet: []time.Duration{20 * time.Millisecond},
-			Every: 5 * time.Millisecond, Trim: func() { trimmed <- struct{}{} }})
+		Run(ctx, Config{Busy: func() int {
+			n := int(busy.Load())
+			if n > 0 {
+				once.Do(func() { close(sawBusy) })
+			}
+			return n
+		}, Quiet: []time.Duration{20 * time.Millisecond}, Every: 5 * time.Millisecond, Trim: func() { trimmed <- struct{}{} }})
 	}()
+	<-sawBusy // the loop has seen the calls (on a loaded machine its first tick may come late)
 	select {
 	case <-trimmed:
 		t.Fatal("trimmed while calls were in flight")
-	case <-time.After(50 * time.Millisecond):
+	default:
 	}
 	busy.Store(0)
 	select {
 	case <-trimmed:
-	case <-time.After(10 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("no trim after the calls ended")
 	}
 	cancel()
