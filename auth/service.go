@@ -331,6 +331,25 @@ func (s *Service) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	return s.st.DeleteExpiredSessions(ctx, s.clk.Now())
 }
 
+// PruneSessions deletes expired sessions every period until ctx ends:
+// they are refused anyway, but a session table should not grow for ever.
+func (s *Service) PruneSessions(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := s.DeleteExpiredSessions(ctx); err != nil {
+				s.log.Warn("pruning expired sessions", "err", err)
+			} else if n > 0 {
+				s.log.Debug("expired sessions pruned", "count", n)
+			}
+		}
+	}
+}
+
 // tokenInURL says whether a query string carries something that looks like
 // a credential: URLs end up in proxy logs, browser history and Referer
 // headers, so such a request is refused outright rather than ignored.

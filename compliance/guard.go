@@ -23,6 +23,9 @@ type Config struct {
 	Ledger   Ledger       // nil: only Check works
 	Logger   *slog.Logger // nil: slog.Default()
 	Holder   string       // names this process on its reservations (host:pid)
+	// OnDecision hears every reservation decision, allowed or not (the
+	// service's metrics); it must be quick and must not call the guard.
+	OnDecision func(Decision)
 }
 
 // Guard is the 230-FZ choke point. It is safe for concurrent use.
@@ -34,6 +37,7 @@ type Guard struct {
 	ledger Ledger
 	log    *slog.Logger
 	holder string
+	onDec  func(Decision)
 	ix     regionIndex
 	zones  map[string]*time.Location // every zone a Location can name, loaded once
 	// permitKey seals this guard's permits; drawn at random in NewGuard and
@@ -43,7 +47,7 @@ type Guard struct {
 
 // NewGuard builds a guard from cfg.
 func NewGuard(cfg Config) (*Guard, error) {
-	g := &Guard{cal: cfg.Calendar, plan: cfg.Plan, clock: cfg.Clock, ledger: cfg.Ledger, log: cfg.Logger, holder: cfg.Holder, ix: newRegionIndex(),
+	g := &Guard{cal: cfg.Calendar, plan: cfg.Plan, clock: cfg.Clock, ledger: cfg.Ledger, log: cfg.Logger, holder: cfg.Holder, onDec: cfg.OnDecision, ix: newRegionIndex(),
 		zones: map[string]*time.Location{}}
 	names := append([]string(nil), russianZones...)
 	for _, s := range subjects {

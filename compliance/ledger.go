@@ -153,6 +153,9 @@ func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, 
 	}
 	g.log.Debug("compliance reserve", "debtor", r.DebtorID, "phone", MaskPhone(phone), "channel", r.Channel,
 		"allowed", dec.Allowed, "reason", dec.Reason, "next_allowed_at", dec.NextAllowedAt)
+	if g.onDec != nil {
+		g.onDec(dec)
+	}
 	return res, dec, nil
 }
 

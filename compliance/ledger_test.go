@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sort"
 	"strings"
@@ -435,6 +436,31 @@ func TestCommitRidesOutAFailingLedger(t *testing.T) {
 			if err != nil || len(es) != 1 || es[0].State != want {
 				t.Fatalf("%d failures: entries %+v %v, want %s", tc.fail, es, err, want)
 			}
+		}
+	})
+}
+
+// TestEveryDecisionIsHeard: the guard tells its observer (the service's
+// metrics) of each reservation decision, allowed or denied, with its reason.
+func TestEveryDecisionIsHeard(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB, _ string) {
+		ctx := t.Context()
+		var heard []string
+		g, err := NewGuard(Config{Ledger: db, Clock: &settableClock{t: local(t, "Europe/Moscow", "2026-11-23 12:00")},
+			Logger: slog.New(slog.DiscardHandler), OnDecision: func(d Decision) { heard = append(heard, fmt.Sprint(d.Allowed, d.Reason)) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.UpsertDebtor(ctx, store.Debtor{ID: "d1", Region: "г. Москва", Phones: []string{"+79161234567"}}); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if _, _, err := g.Reserve(ctx, Request{DebtorID: "d1", Channel: RobotCall}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if want := []string{"true", "false" + ReasonLimitDay}; !slices.Equal(heard, want) {
+			t.Errorf("heard %q, want %q", heard, want)
 		}
 	})
 }

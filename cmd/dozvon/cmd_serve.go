@@ -98,6 +98,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
+	go users.PruneSessions(svc, time.Hour)
 	// Between waves of calls, give their memory back (see internal/memtrim).
 	go memtrim.Run(svc, memtrim.Config{Busy: flow.InFlight, Log: log})
 	if sw, err := newSweeper(cfg, log); err == nil {

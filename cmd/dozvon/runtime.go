@@ -38,7 +38,7 @@ type runtime struct {
 // newRuntime wires the parts the config names. asrEngine overrides the
 // config ("" keeps it). A missing or broken Vosk model is an error here,
 // before any call starts.
-func newRuntime(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clock) (*runtime, error) {
+func newRuntime(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clock, onDecision func(compliance.Decision)) (*runtime, error) {
 	rt := &runtime{cfg: cfg, log: log, files: tts.NewAudioFiles(), clk: clock.Or(clk)}
 	v, err := tts.NewVoice(cfg.TTS.Engine)
 	if err != nil {
@@ -65,7 +65,7 @@ func newRuntime(ctx context.Context, cfg config.Config, log *slog.Logger, clk cl
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	rt.db = db
-	g, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clk, Logger: log})
+	g, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clk, Logger: log, OnDecision: onDecision})
 	if err != nil {
 		rt.close()
 		return nil, fmt.Errorf("compliance: %w", err)
@@ -115,7 +115,17 @@ func (rt *runtime) vadConfig() asr.VADConfig {
 // trunks' channel limits for pricing and failover (nil: no trunk book, the
 // UA's own order).
 func wire(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clock, limits map[string]int, events ...callflow.Subscriber) (*runtime, *telephony.UA, *callflow.Flow, error) {
-	rt, err := newRuntime(ctx, cfg, log, clk)
+	// A subscriber that also counts the guard's decisions (the service's
+	// metrics) hears them from the guard itself: the one choke point.
+	var onDecision func(compliance.Decision)
+	for _, ev := range events {
+		if o, ok := ev.(interface {
+			GuardDecision(allowed bool, reason string)
+		}); ok {
+			onDecision = func(d compliance.Decision) { o.GuardDecision(d.Allowed, d.Reason) }
+		}
+	}
+	rt, err := newRuntime(ctx, cfg, log, clk, onDecision)
 	if err != nil {
 		return nil, nil, nil, err
 	}
