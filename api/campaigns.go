@@ -145,7 +145,7 @@ func (s *Server) campaignConfig(req campaignRequest) (scheduler.Config, error) {
 	case len(req.Debtors) > maxSelected:
 		return scheduler.Config{}, invalid(fmt.Sprintf("at most %d debtors per campaign", maxSelected), "debtors")
 	}
-	cfg := scheduler.Config{Script: filepath.Join(s.c.ScriptDir, req.Script), Channels: req.Channels, Priority: req.Priority}
+	cfg := scheduler.Config{Script: filepath.Join(s.c.CampaignRoot, req.Script), Channels: req.Channels, Priority: req.Priority}
 	if req.Schedule != nil {
 		cfg.Schedule = *req.Schedule
 	}

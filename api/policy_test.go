@@ -18,7 +18,10 @@ func TestEveryRouteByRole(t *testing.T) {
 	events := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	// the mounted handlers stand in for package auth's and events' own
 	// (tested there); the table checks the API lets the right callers reach them
-	rg := newRig(t, func(c *Config) { c.Events, c.Login, c.Logout = events, events, events })
+	scriptsDir, script := scriptsDirForTests(t)
+	rg := newRig(t, func(c *Config) { c.Events, c.Login, c.Logout = events, events, events }, func(c *Config) { c.ScriptsDir = scriptsDir }, withGuard(t))
+	quarantineForTests(t, rg)
+	deadLettersForTests(t, rg.db)
 	const ok = 0
 	granted := as{role: integration.role, login: "crm", recordings: true}
 	cols := []as{admin, supervisor, ivanova, integration, granted, nobody}
@@ -43,6 +46,16 @@ func TestEveryRouteByRole(t *testing.T) {
 		{"GET /api/v1/calls/{id}", "/api/v1/calls/call-d1", "", nil, [6]int{ok, ok, ok, ok, ok, 401}},
 		{"GET /api/v1/calls/{id}/recording", "/api/v1/calls/call-d1/recording", "", nil, [6]int{ok, ok, ok, 403, ok, 401}},
 		{"GET /api/v1/events", "/api/v1/events", "", nil, [6]int{ok, ok, ok, 403, 403, 401}},
+		{"GET /api/v1/phones/quarantine", "/api/v1/phones/quarantine", "", nil, [6]int{ok, ok, 403, 403, 403, 401}},
+		{"POST /api/v1/phones/quarantine/confirm-wrong", "/api/v1/phones/quarantine/confirm-wrong", "application/json",
+			[]byte(`{"phone":"+79131234501","debtor":"d1"}`), [6]int{ok, ok, 403, 403, 403, 401}},
+		{"POST /api/v1/phones/quarantine/restore", "/api/v1/phones/quarantine/restore", "application/json",
+			[]byte(`{"phone":"+79131234501","debtor":"d1"}`), [6]int{ok, ok, 403, 403, 403, 401}},
+		{"GET /api/v1/scripts", "/api/v1/scripts", "", nil, [6]int{ok, ok, 403, 403, 403, 401}},
+		{"PUT /api/v1/scripts/{name}", "/api/v1/scripts/verify_contact", "application/yaml", script, [6]int{ok, ok, 403, 403, 403, 401}},
+		{"GET /api/v1/webhooks/dead", "/api/v1/webhooks/dead", "", nil, [6]int{ok, 403, 403, ok, ok, 401}},
+		{"GET /api/v1/callbacks", "/api/v1/callbacks", "", nil, [6]int{ok, ok, ok, 403, 403, 401}},
+		{"GET /api/v1/compliance/explain", "/api/v1/compliance/explain?debtor=d1", "", nil, [6]int{ok, ok, ok, 403, 403, 401}},
 		{"POST /api/v1/campaigns", "/api/v1/campaigns", "application/json", []byte(`{"script":"scripts/verify_contact.yaml","debtors":["d1"]}`),
 			[6]int{ok, ok, 403, 403, 403, 401}},
 		{"GET /api/v1/campaigns", "/api/v1/campaigns", "", nil, [6]int{ok, ok, 403, 403, 403, 401}},

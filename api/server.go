@@ -35,6 +35,7 @@ type Store interface {
 	Call(ctx context.Context, id string) (store.CallRecord, error)
 	Upload(ctx context.Context, sha string) ([]byte, bool, error)
 	SaveUpload(ctx context.Context, sha string, report []byte, source string, at time.Time) ([]byte, bool, error)
+	OpsStore
 }
 
 // Check is one readiness probe of /readyz: nil when its part is ready.
@@ -65,11 +66,17 @@ type Config struct {
 	// as the dialer will run them (callflow.Flow.CheckCampaign); nil: the
 	// scheduler's own checks only.
 	CheckCampaign func(scheduler.Config) error
-	// ScriptDir is where the scripts a campaign names live: a client names
-	// one relative to it ("": the working directory, serve's own).
-	ScriptDir string
+	// CampaignRoot is what a campaign's script path is relative to ("":
+	// the working directory, which serve reads --script from too). Not
+	// ScriptsDir: a campaign's path may reach scripts outside it.
+	CampaignRoot string
 	// MaxUpload bounds a portfolio upload (default 32 MiB).
 	MaxUpload int64
+	// ScriptsDir is the directory of dialogue scripts GET/PUT /scripts
+	// list and write ("": those routes answer 404).
+	ScriptsDir string
+	// Guard explains the 230-FZ decision for GET /compliance/explain (nil: 404).
+	Guard Explainer
 }
 
 // Server is the HTTP API. It is an http.Handler, safe for concurrent use.

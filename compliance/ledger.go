@@ -1,7 +1,6 @@
 package compliance
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -81,55 +80,16 @@ func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, 
 	if !r.Channel.valid() {
 		return Reservation{}, Decision{}, fmt.Errorf("reserve %s: unknown channel %q", r.DebtorID, r.Channel)
 	}
-	// A foreign number is no error: the numbering plan cannot place it, so
-	// Locate gives the debtor's address region or all Russian zones.
-	phone := r.Phone.String()
 	var res Reservation
 	var dec Decision
+	var phone string
 	err := g.ledger.WithDebtor(ctx, r.DebtorID, func(tx *store.Tx) error {
 		res, dec = Reservation{}, Decision{}
 		now := g.clock.Now().UTC()
-		region, district := r.Region, r.District
-		d, err := tx.Debtor(ctx)
-		switch {
-		case err == nil && d.Region != "":
-			region, district = d.Region, d.District
-		case err != nil && !errors.Is(err, store.ErrNotFound):
-			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
-		}
-		if phone == "" && len(d.Phones) > 0 {
-			phone = d.Phones[0]
-		}
-		person := cmp.Or(d.PersonID, r.PersonID, r.DebtorID)
-		if err := tx.LockCounted(ctx, person, phone); err != nil {
-			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
-		}
-		blocks, err := tx.Blocks(ctx, now)
-		if err != nil {
-			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
-		}
-		var kinds []string
-		for _, b := range blocks {
-			if b.Phone == "" || b.Phone == phone {
-				kinds = append(kinds, b.Kind)
-			}
-		}
-		events, numberEvents, err := g.loadEvents(ctx, tx, person, phone, now)
-		if err != nil {
-			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
-		}
-		loc, err := g.Locate(region, district, phone)
-		if err != nil {
-			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
-		}
-		rules, err := g.rules(loc, g.policy, r.Channel, events, kinds)
-		if err != nil {
-			return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
-		}
-		rules.thirdParty, rules.consent, rules.numberEvents = r.ThirdParty, r.Consent, numberEvents
-		dec = rules.decide(now)
-		if loc.Unreadable {
-			dec.Detail += "; the address region names no federal subject: every Russian zone's window applies"
+		var person string
+		var err error
+		if phone, person, dec, err = g.decideIn(ctx, tx, r, now, true); err != nil {
+			return err
 		}
 		a := store.AuditRecord{At: now, Action: "reserve", Allowed: dec.Allowed, Reason: dec.Reason, Reasons: dec.Reasons, Detail: dec.Detail,
 			Channel: string(r.Channel), Zone: dec.Zone, LocalTime: dec.Local.Format(time.RFC3339), NextAllowedAt: dec.NextAllowedAt, Holder: g.holderName()}
@@ -165,7 +125,8 @@ func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, 
 // expiry are turned into attempts or conversations on the way (and audited);
 // another debtor's are counted the same way but left to its own lock and the
 // sweeper (ExpireStale) to close.
-func (g *Guard) loadEvents(ctx context.Context, tx *store.Tx, person, phone string, now time.Time) (personEvents, numberEvents []Event, err error) {
+// Without expire (Explain) nothing is closed: an expired one only counts as what it became.
+func (g *Guard) loadEvents(ctx context.Context, tx *store.Tx, person, phone string, now time.Time, expire bool) (personEvents, numberEvents []Event, err error) {
 	since := now.Add(-ledgerLookback)
 	byPerson, err := tx.PersonEntries(ctx, person, since)
 	if err != nil {
@@ -180,7 +141,7 @@ func (g *Guard) loadEvents(ctx context.Context, tx *store.Tx, person, phone stri
 		out := make([]Event, 0, len(entries))
 		for _, e := range entries {
 			if e.State == store.StateOpen && !e.ExpiresAt.After(now) {
-				if e.DebtorID == tx.DebtorID() && !expired[e.ID] {
+				if expire && e.DebtorID == tx.DebtorID() && !expired[e.ID] {
 					if err := g.expire(ctx, tx, e, now); err != nil {
 						return nil, err
 					}

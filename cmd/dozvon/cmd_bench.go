@@ -23,7 +23,11 @@ const benchUsage = `usage: dozvon bench calls -n N [--duration D] [--ramp R] [--
        dozvon bench soak [--waves 4] [--calls 200] [--rate 50] [--concurrent 100] [--hold 5s] [--idle 50s] [--legs in,in-rtp,out,out-rtp] [--json]
   serve's call path in this process takes waves of sipp calls (inbound and
   outbound, with and without RTP from the far end); after each wave and its
-  idle time it prints heap in use, live heap and RSS (goal: flat within 10 %)`
+  idle time it prints heap in use, live heap and RSS (goal: flat within 10 %)
+       dozvon bench api [--clients 200] [--calls 200] [--rate 50] [--hold 10s] [--api-rate 50] [--json]
+  serve's call path, event stream and API in this process: WebSocket clients
+  watch every event while sipp calls run and API requests are timed; prints
+  API latency and event delay (p50/p99/max), events per client, CPU, peak RSS`
 
 // cmdBench measures the robot: `bench calls` (concurrent calls on loopback).
 // `bench callee` is the hidden far end that `bench calls` re-executes.
@@ -41,6 +45,8 @@ func cmdBench(ctx context.Context, e env, args []string) int {
 		return benchDetect(ctx, e, args[1:])
 	case "soak":
 		return benchSoak(ctx, e, args[1:])
+	case "api":
+		return benchAPI(ctx, e, args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintln(e.stdout, benchUsage)
 		return 0

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -143,7 +144,10 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	}
 	apiSrv := api.New(api.Config{Store: rt.db, Log: log, Metrics: metrics, RecordDir: cfg.SIP.RecordDir, Ready: readiness(rt, ua, cfg),
 		Auth: users, Login: users.LoginHandler(), Logout: users.LogoutHandler(), Events: stream,
-		CheckCampaign: checkServeCampaign(flow, cfg.Creditor)})
+		ScriptsDir:    filepath.Dir(*scriptPath), // PUT /scripts writes beside the inbound script; the flow's registry reloads it
+		Guard:         rt.guard,
+		CheckCampaign: checkServeCampaign(flow, cfg.Creditor),
+	})
 	hs, httpLn, err := listenHTTP(svc, cfg.HTTP.Listen, apiSrv, log)
 	if err != nil {
 		return fail(err)

@@ -93,7 +93,7 @@ func TestAPICampaignIsDialled(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(api.New(api.Config{Store: rt.db, Auth: users, Log: log, Clock: clk, CheckCampaign: checkServeCampaign(flow, cfg.Creditor),
-		ScriptDir: repoRoot}))
+		CampaignRoot: repoRoot}))
 	defer srv.Close()
 	call := func(method, path, body string) (int, api.Campaign) {
 		t.Helper()
