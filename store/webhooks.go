@@ -103,29 +103,25 @@ func (db *DB) AddWebhookEndpoint(ctx context.Context, e WebhookEndpoint) (int64,
 
 // WebhookEndpoints lists the endpoints not disabled.
 func (db *DB) WebhookEndpoints(ctx context.Context) ([]WebhookEndpoint, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT id, owner, url, secrets, events, created_at FROM webhook_endpoints WHERE disabled_at = 0 ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("webhook endpoints: %w", err)
+	return queryAll(ctx, db, "webhook endpoints", scanEndpoint,
+		`SELECT id, owner, url, secrets, events, created_at FROM webhook_endpoints WHERE disabled_at = 0 ORDER BY id`)
+}
+
+func scanEndpoint(sc interface{ Scan(...any) error }) (WebhookEndpoint, error) {
+	var e WebhookEndpoint
+	var secrets, events string
+	var created int64
+	if err := sc.Scan(&e.ID, &e.Owner, &e.URL, &secrets, &events, &created); err != nil {
+		return e, err
 	}
-	defer rows.Close()
-	var out []WebhookEndpoint
-	for rows.Next() {
-		var e WebhookEndpoint
-		var secrets, events string
-		var created int64
-		if err := rows.Scan(&e.ID, &e.Owner, &e.URL, &secrets, &events, &created); err != nil {
-			return nil, fmt.Errorf("webhook endpoints: %w", err)
-		}
-		if err := json.Unmarshal([]byte(secrets), &e.Secrets); err != nil {
-			return nil, fmt.Errorf("webhook endpoint %d: secrets: %w", e.ID, err)
-		}
-		if events != "" {
-			e.Events = strings.Split(events, ",")
-		}
-		e.Created = time.Unix(0, created).UTC()
-		out = append(out, e)
+	if err := json.Unmarshal([]byte(secrets), &e.Secrets); err != nil {
+		return e, fmt.Errorf("endpoint %d: secrets: %w", e.ID, err)
 	}
-	return out, rows.Err()
+	if events != "" {
+		e.Events = strings.Split(events, ",")
+	}
+	e.Created = time.Unix(0, created).UTC()
+	return e, nil
 }
 
 // EnqueueWebhook puts one event into the outbox of every endpoint that
@@ -188,20 +184,7 @@ func (db *DB) WebhooksIn(ctx context.Context, state string, limit int) ([]Webhoo
 }
 
 func (db *DB) webhooks(ctx context.Context, where string, args ...any) ([]WebhookDelivery, error) {
-	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT `+deliveryColumns+` FROM webhook_outbox `+where), args...)
-	if err != nil {
-		return nil, fmt.Errorf("webhook outbox: %w", err)
-	}
-	defer rows.Close()
-	var out []WebhookDelivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, fmt.Errorf("webhook outbox: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "webhook outbox", scanDelivery, `SELECT `+deliveryColumns+` FROM webhook_outbox `+where, args...)
 }
 
 // WebhookDone records a delivery's attempt: delivered, dead, or pending
