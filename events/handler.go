@@ -41,7 +41,8 @@ type HandlerConfig struct {
 
 // Close codes and reasons sent to clients.
 const (
-	reasonSlow = "too slow: send buffer full"
+	reasonSlow     = "too slow: send buffer full"
+	reasonShutdown = "server shutting down"
 )
 
 type handler struct {
@@ -213,7 +214,11 @@ func (c *client) run(ctx context.Context, campaigns []string, after int64) {
 		select {
 		case e, ok := <-sub.C():
 			if !ok {
-				c.close(websocket.CloseTryAgainLater, reasonSlow)
+				if sub.Stopped() {
+					c.close(websocket.CloseGoingAway, reasonShutdown)
+				} else {
+					c.close(websocket.CloseTryAgainLater, reasonSlow)
+				}
 				return
 			}
 			if e.Seq <= last { // already replayed
@@ -230,7 +235,7 @@ func (c *client) run(ctx context.Context, campaigns []string, after int64) {
 		case <-readerDone:
 			return
 		case <-ctx.Done():
-			c.close(websocket.CloseGoingAway, "server shutting down")
+			c.close(websocket.CloseGoingAway, reasonShutdown)
 			return
 		}
 	}

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -317,5 +318,46 @@ func TestResumeHandover(t *testing.T) {
 	}
 	if want := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}; !slices.Equal(turns, want) {
 		t.Fatalf("turns %v, want %v", turns, want)
+	}
+}
+
+// TestStopDeliversQueuedEventsThenCloses: events queued when the hub is
+// stopped (a service's last call ended, then SIGTERM's drain stopped the
+// hub) still reach a connected viewer, in order, before a 1001 "shutting
+// down" close; Run returns only once the stream has sent them. A stream
+// opened after the stop is closed the same way.
+func TestStopDeliversQueuedEventsThenCloses(t *testing.T) {
+	t.Parallel()
+	st := blockingStore{Store: openStore(t), release: make(chan struct{})}
+	h, err := NewHub(HubConfig{Store: st, Batch: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { h.Run(ctx); close(done) }()
+	srv := server(t, HandlerConfig{Hub: h})
+	c := mustDial(t, srv, "supervisor", "boss", "campaign=spring")
+	waitFor(t, "the stream's subscription", func() bool { return h.Stats().Subscribers == 1 })
+	for i := range 7 {
+		h.CallEvent(turn(i, "spring", "d1", "x")) // the writer is stuck on the store: all but one stay queued
+	}
+	cancel()          // stop while the events wait
+	close(st.release) // the store answers again: what was queued is written at the stop
+	<-done
+	for i := range 7 {
+		if e := read(t, c); turnSeq(t, e) != i {
+			t.Fatalf("event %d: got turn %d", i, turnSeq(t, e))
+		}
+	}
+	_, err = tryRead(c)
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway || ce.Text != reasonShutdown {
+		t.Fatalf("after the last event: %v, want close 1001 %q", err, reasonShutdown)
+	}
+	late := mustDial(t, srv, "supervisor", "boss", "campaign=spring")
+	_, err = tryRead(late)
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+		t.Fatalf("a stream opened after the stop: %v, want close 1001", err)
 	}
 }

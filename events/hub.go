@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
@@ -27,6 +28,9 @@ type HubConfig struct {
 	Log   *slog.Logger
 	Queue int // events waiting for the writer; beyond it they are dropped (default 8192)
 	Batch int // events written in one transaction at most (default 256)
+	// FlushWait bounds how long Run, once stopped, waits for subscribers
+	// to send what they were given before it returns (default 5s).
+	FlushWait time.Duration
 }
 
 // Hub stores call events and fans them out to subscribers.
@@ -41,8 +45,11 @@ type Hub struct {
 	lost    atomic.Int64 // events not stored: the store failed
 	slow    atomic.Int64 // subscribers dropped: send buffer full
 
-	mu   sync.Mutex
-	subs map[*Subscription]struct{}
+	flushWait time.Duration
+	mu        sync.Mutex
+	subs      map[*Subscription]struct{}
+	stopped   bool           // Run has ended: Subscribe hands out ended subscriptions
+	open      sync.WaitGroup // subscriptions not yet closed by their reader
 }
 
 // pending is one queued message: a call event, converted by the writer
@@ -75,7 +82,11 @@ func NewHub(cfg HubConfig) (*Hub, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	return &Hub{st: cfg.Store, clock: clock.Or(cfg.Clock), log: cfg.Log, queue: make(chan pending, cfg.Queue), batch: cfg.Batch, subs: map[*Subscription]struct{}{}}, nil
+	if cfg.FlushWait <= 0 {
+		cfg.FlushWait = 5 * time.Second
+	}
+	return &Hub{st: cfg.Store, clock: clock.Or(cfg.Clock), log: cfg.Log, queue: make(chan pending, cfg.Queue), batch: cfg.Batch,
+		flushWait: cfg.FlushWait, subs: map[*Subscription]struct{}{}}, nil
 }
 
 // CallEvent implements callflow.Subscriber. It never blocks: when the queue
@@ -125,7 +136,10 @@ func (h *Hub) Stats() Stats {
 }
 
 // Run writes queued events to the store in batches and fans them out, until
-// ctx is done; then it writes what is still queued and returns.
+// ctx is done; then it writes and fans out what is still queued, ends every
+// subscription (Stopped reports true) and waits, up to FlushWait, for the
+// subscribers to close theirs: a service stopping after its last call
+// stops the hub before its streams, so viewers get that call's end.
 func (h *Hub) Run(ctx context.Context) {
 	// Writes are not cancelled with ctx: what was taken from the queue is
 	// stored, or a client resuming after a restart would miss it.
@@ -135,10 +149,30 @@ func (h *Hub) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			h.drain(wctx, buf)
+			h.stop()
 			return
 		case p := <-h.queue:
 			h.flush(wctx, h.take(append(buf[:0], p)))
 		}
+	}
+}
+
+// stop ends every subscription and waits for their readers to close them.
+func (h *Hub) stop() {
+	h.mu.Lock()
+	h.stopped = true
+	for s := range h.subs {
+		delete(h.subs, s)
+		s.stopped = true // read by the subscriber after the close below
+		close(s.ch)
+	}
+	h.mu.Unlock()
+	flushed := make(chan struct{})
+	go func() { h.open.Wait(); close(flushed) }()
+	select {
+	case <-flushed:
+	case <-time.After(h.flushWait):
+		h.log.Warn("events: subscribers still sending at shutdown", "waited", h.flushWait)
 	}
 }
 
@@ -231,7 +265,7 @@ func (h *Hub) fanout(envs []Envelope) {
 			case s.ch <- e:
 			default:
 				delete(h.subs, s)
-				close(s.ch) // only the hub sends, under mu: safe to close
+				close(s.ch) // only the hub sends or closes, under mu: safe
 				h.slow.Add(1)
 			}
 			if _, still := h.subs[s]; !still {
@@ -255,15 +289,21 @@ func (h *Hub) Since(ctx context.Context, seq int64, f store.EventFilter, limit i
 }
 
 // Subscription receives live events in seq order. C is closed when the hub
-// dropped it for being too slow.
+// dropped it for being too slow, or stopped (Stopped tells which).
 type Subscription struct {
 	campaigns map[string]bool // empty: every campaign
 	ch        chan Envelope
 	hub       *Hub
+	stopped   bool // set by the hub before it closes ch
+	closeOnce sync.Once
 }
 
 // C is the subscription's channel.
 func (s *Subscription) C() <-chan Envelope { return s.ch }
+
+// Stopped reports, once C is closed, whether the hub stopped (the service
+// is shutting down) rather than dropped a slow subscriber.
+func (s *Subscription) Stopped() bool { return s.stopped }
 
 func (s *Subscription) wants(campaign string) bool {
 	return len(s.campaigns) == 0 || s.campaigns[campaign]
@@ -281,14 +321,25 @@ func (h *Hub) Subscribe(campaigns []string, buf int) *Subscription {
 		s.campaigns[c] = true
 	}
 	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.stopped {
+		s.stopped = true
+		s.closeOnce.Do(func() {}) // nothing for the hub to wait on
+		close(s.ch)
+		return s
+	}
 	h.subs[s] = struct{}{}
-	h.mu.Unlock()
+	h.open.Add(1)
 	return s
 }
 
-// Close unregisters the subscription.
+// Close unregisters the subscription; the subscriber calls it when it has
+// sent what it will send.
 func (s *Subscription) Close() {
-	s.hub.mu.Lock()
-	delete(s.hub.subs, s)
-	s.hub.mu.Unlock()
+	s.closeOnce.Do(func() {
+		s.hub.mu.Lock()
+		delete(s.hub.subs, s)
+		s.hub.mu.Unlock()
+		s.hub.open.Done()
+	})
 }

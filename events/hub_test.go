@@ -82,9 +82,9 @@ func TestPublishStampsAndReplays(t *testing.T) {
 	done := make(chan struct{})
 	go func() { h.Run(ctx); close(done) }()
 	sub := h.Subscribe([]string{"spring"}, 4)
-	defer sub.Close()
 	h.Publish(Envelope{Type: TypeCallbackDue, Campaign: "spring", Debtor: "d1"})
 	live := recv(t, sub)
+	sub.Close() // Run, once stopped, waits for open subscriptions
 	cancel()
 	<-done
 	replayed, err := h.Since(t.Context(), 0, store.EventFilter{}, 10)

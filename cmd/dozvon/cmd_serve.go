@@ -88,9 +88,12 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
+	// The hub stops after the last call, before the streams' context:
+	// viewers get every event of the drain, then a "shutting down" close.
+	hubCtx, stopHub := context.WithCancel(svc)
 	hubDone := make(chan struct{})
-	go func() { defer close(hubDone); hub.Run(svc) }()
-	defer func() { stopSvc(); <-hubDone }() // what is queued is stored before exit
+	go func() { defer close(hubDone); hub.Run(hubCtx) }()
+	defer func() { stopHub(); <-hubDone }() // what is queued is stored before exit
 	live.set(hub)
 	metrics.Watch("dozvon_websocket_clients", "Live event stream clients connected.", func() float64 { return float64(hub.Stats().Subscribers) })
 	metrics.Watch("dozvon_events_dropped", "Call events dropped since start because the event queue was full.", func() float64 { return float64(hub.Stats().Dropped) })
@@ -183,6 +186,8 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if _, err := deliverer.Once(sctx); err != nil {
 		log.Warn("webhooks at shutdown", "err", err)
 	}
+	stopHub()
+	<-hubDone
 	if err := hs.Shutdown(sctx); err != nil {
 		log.Warn("http shutdown", "err", err)
 	}
