@@ -87,7 +87,7 @@ type CampaignCounters struct {
 	Outcomes map[string]int `json:"outcomes"`
 }
 
-func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	cs := s.campaignStore()
 	if cs == nil {
 		return errNotFound
@@ -100,7 +100,7 @@ func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request, _ auth.P
 	if err != nil {
 		return err
 	}
-	debtors, err := selectDebtors(r.Context(), cs, req)
+	debtors, err := selectDebtors(r.Context(), cs, req, scope(p))
 	if err != nil {
 		return err
 	}
@@ -112,6 +112,9 @@ func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request, _ auth.P
 	name := req.Name
 	if name == "" {
 		name = id
+	}
+	if p.Role == auth.Collector {
+		name = p.Login + ": " + name // a collector's campaign is under their name
 	}
 	if _, err := scheduler.CreateCampaign(r.Context(), cs, id, name, cfg, debtors, s.clk.Now()); err != nil {
 		return err
@@ -177,7 +180,9 @@ func (s *Server) campaignConfig(req campaignRequest) (scheduler.Config, error) {
 
 // selectDebtors resolves a request's debtors (ids, each of which must
 // exist, or a selection) to the debtors and phones the campaign dials.
-func selectDebtors(ctx context.Context, cs CampaignStore, req campaignRequest) ([]store.Debtor, error) {
+// collector (a collector's login) scopes both in the store's query: another
+// collector's debtor is "no debtor", as one that does not exist.
+func selectDebtors(ctx context.Context, cs CampaignStore, req campaignRequest, collector string) ([]store.Debtor, error) {
 	var out []store.Debtor
 	add := func(d store.DebtorView) { out = append(out, store.Debtor{ID: d.ID, Phones: d.Phones}) }
 	if req.Selection == nil {
@@ -187,7 +192,7 @@ func selectDebtors(ctx context.Context, cs CampaignStore, req campaignRequest) (
 				continue
 			}
 			seen[id] = true
-			d, err := cs.DebtorFor(ctx, id, "")
+			d, err := cs.DebtorFor(ctx, id, collector)
 			if errors.Is(err, store.ErrNotFound) {
 				return nil, invalid(fmt.Sprintf("no debtor %q", id), fmt.Sprintf("debtors[%d]", i))
 			}
@@ -200,6 +205,9 @@ func selectDebtors(ctx context.Context, cs CampaignStore, req campaignRequest) (
 	}
 	sel := req.Selection
 	f := store.DebtorFilter{Region: sel.Region, Outcome: sel.Outcome, Collector: sel.Collector, Limit: 1000}
+	if collector != "" {
+		f.Collector = collector
+	}
 	for {
 		page, next, err := cs.ListDebtors(ctx, f)
 		if err != nil {

@@ -33,6 +33,7 @@ var (
 	managers    = roles(allowed, auth.Admin, auth.Supervisor)
 	watchers    = roles(allowed, auth.Admin, auth.Supervisor, auth.Collector) // live events: integrations get webhooks
 	uploaders   = roles(allowed, auth.Admin, auth.Supervisor, auth.Integration)
+	launchers   = roles(allowed, auth.Admin, auth.Supervisor, auth.Collector)
 	recordingTo = merge(roles(allowed, auth.Admin, auth.Supervisor, auth.Collector), roles(withRecordings, auth.Integration))
 )
 
@@ -84,7 +85,8 @@ func (s *Server) routes() []route {
 		{pattern: "GET /api/v1/webhooks/dead", roles: roles(allowed, auth.Admin, auth.Integration), h: s.listDeadWebhooks},
 		{pattern: "GET /api/v1/callbacks", roles: roles(allowed, auth.Admin, auth.Supervisor, auth.Collector), h: s.listCallbacks},
 		{pattern: "GET /api/v1/compliance/explain", roles: roles(allowed, auth.Admin, auth.Supervisor, auth.Collector), h: s.explain},
-		{pattern: "POST /api/v1/campaigns", roles: managers, h: s.createCampaign},
+		// a collector launches the robot on their own debtors (scoped in the store's query)
+		{pattern: "POST /api/v1/campaigns", roles: launchers, h: s.createCampaign},
 		{pattern: "GET /api/v1/campaigns", roles: managers, h: s.listCampaigns},
 		{pattern: "GET /api/v1/campaigns/{id}", roles: managers, h: s.getCampaign},
 		{pattern: "POST /api/v1/campaigns/{id}/pause", roles: managers, h: pauseCampaign.handler(s)},

@@ -14,9 +14,11 @@ import (
 // DebtorFilter selects debtors for the API's list. Collector, when set,
 // restricts the list to that collector's debtors (the caller's login for a
 // collector; a filter for others). After is the paging cursor: the last id
-// of the previous page.
+// of the previous page. Address matches part of the district (the
+// collector's page filters by street or town as typed).
 type DebtorFilter struct {
 	Region, Outcome, Collector string
+	Address                    string
 	After                      string
 	Limit                      int
 }
@@ -41,6 +43,9 @@ func (db *DB) ListDebtors(ctx context.Context, f DebtorFilter) ([]DebtorView, st
 	c.add("d.collector = ?", f.Collector)
 	c.add("d.id > ?", f.After)
 	c.add(debtorOutcome+" = ?", f.Outcome)
+	if f.Address != "" {
+		c.add(`d.district LIKE ? ESCAPE '\'`, "%"+likeEscape(f.Address)+"%")
+	}
 	limit := pageLimit(f.Limit)
 	out, err := db.debtorViews(ctx, c.query(`SELECT d.id, d.name, d.region, d.district, d.collector, `+debtorOutcome+` FROM debtors d`, "d.id", limit), c.args...)
 	if err != nil {
