@@ -151,12 +151,17 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		Guard:         rt.guard,
 		CheckCampaign: checkServeCampaign(flow, cfg.Creditor),
 	})
-	hs, httpLn, err := listenHTTP(svc, cfg.HTTP.Listen, apiSrv, log)
+	site, err := withWeb(apiSrv, rt, users, *scriptPath, loc, clock.System{}, log) // the pages beside the API (serve_web.go)
+	if err != nil {
+		return fail(err)
+	}
+	hs, httpLn, err := listenHTTP(svc, cfg.HTTP.Listen, site, log)
 	if err != nil {
 		return fail(err)
 	}
 	fmt.Fprintf(e.stdout, "dozvon serve: answering on %s with %s (asr %s); Ctrl-C to stop\n", ua.Addr(), *scriptPath, cfg.ASR.Engine)
 	fmt.Fprintf(e.stdout, "dozvon serve: API on http://%s/api/v1 (health /healthz, /readyz; metrics /metrics)\n", httpLn.Addr())
+	fmt.Fprintf(e.stdout, "dozvon serve: pages on http://%s/login\n", httpLn.Addr())
 	sec := ua.Guard().Config()
 	fmt.Fprintf(e.stdout, "dozvon serve: sip.security: trusted %v and %d trunk(s); %d local user(s) (none: any); %d digest user(s); at most %d inbound calls; see SECURITY.md\n",
 		sec.Allow, len(sec.TrunkSources), len(sec.LocalUsers), len(sec.Users), sec.MaxInboundCalls)

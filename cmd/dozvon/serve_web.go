@@ -1,0 +1,33 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/dozvon/dozvon/auth"
+	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/web"
+)
+
+// withWeb mounts the pages (package web) beside the API on one listener:
+// each page pattern goes to the pages, everything else to the API (whose
+// own catch-all answers the 404s). The API's router does not host them:
+// a page answers a missing session with the login page, not the API's 401.
+// The pages' scripts directory and the collector's campaign script are
+// serve's --script and its directory, as the API's script routes use.
+func withWeb(apiSrv http.Handler, rt *runtime, users *auth.Service, scriptPath string, loc *time.Location, clk clock.Clock, log *slog.Logger) (http.Handler, error) {
+	pages, err := web.New(web.Config{Store: rt.db, Auth: users, Users: users, Guard: rt.guard, ScriptsDir: filepath.Dir(scriptPath),
+		Script: scriptPath, Location: loc, Clock: clk, Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("serve: pages: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", apiSrv)
+	for _, p := range pages.Patterns() {
+		mux.Handle(p, pages)
+	}
+	return mux, nil
+}
