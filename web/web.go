@@ -124,14 +124,25 @@ func (h *Handler) pages() []page {
 	}
 }
 
-// Patterns lists the table's patterns (for the caller that mounts the
-// pages beside the API: each is routed here).
+// Patterns lists the table's patterns.
 func (h *Handler) Patterns() []string {
 	var out []string
 	for _, pg := range h.pages() {
 		out = append(out, pg.pattern)
 	}
 	return out
+}
+
+// Beside serves the pages beside other (the API) on one listener: each
+// page pattern comes here, everything else goes to other (whose own
+// catch-all answers the 404s).
+func (h *Handler) Beside(other http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", other)
+	for _, p := range h.Patterns() {
+		mux.Handle(p, h)
+	}
+	return mux
 }
 
 // New parses the embedded templates and returns the pages' handler.

@@ -12,9 +12,8 @@ import (
 	"github.com/dozvon/dozvon/web"
 )
 
-// withWeb mounts the pages (package web) beside the API on one listener:
-// each page pattern goes to the pages, everything else to the API (whose
-// own catch-all answers the 404s). The API's router does not host them:
+// withWeb mounts the pages (package web) beside the API on one listener
+// (web.Handler.Beside). The API's router does not host them:
 // a page answers a missing session with the login page, not the API's 401.
 // The pages' scripts directory and the collector's campaign script are
 // serve's --script and its directory, as the API's script routes use.
@@ -24,10 +23,5 @@ func withWeb(apiSrv http.Handler, rt *runtime, users *auth.Service, scriptPath s
 	if err != nil {
 		return nil, fmt.Errorf("serve: pages: %w", err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/", apiSrv)
-	for _, p := range pages.Patterns() {
-		mux.Handle(p, pages)
-	}
-	return mux, nil
+	return pages.Beside(apiSrv), nil
 }
