@@ -9,6 +9,7 @@ import (
 
 	"github.com/dozvon/dozvon/auth"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/events"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -100,6 +101,7 @@ type guardView struct {
 	Reason      string
 	Detail      string
 	Next        time.Time
+	NextLocal   string // Next in the debtor's zone
 	Zone        string
 	NothingSoon bool
 	Unavailable string // the guard failed: said, not hidden
@@ -108,6 +110,32 @@ type guardView struct {
 type callData struct {
 	V     store.CallView
 	Turns []store.TurnRecord
+	Slots []slotView // what the debtor agreed to
+}
+
+type slotView struct{ Label, Value string }
+
+// slotLabels are the slots a collector acts on, in the order shown (the
+// others are the robot's own bookkeeping).
+var slotLabels = []struct{ key, label string }{
+	{"callback_at", "Перезвонить"}, {"promise_at", "Оплата"}, {"meeting_at", "Встреча"}, {"meeting_place", "Место"}, {"amount", "Сумма"},
+}
+
+func (h *Handler) slots(m map[string]string) []slotView {
+	var out []slotView
+	for _, s := range slotLabels {
+		v := m[s.key]
+		if v == "" {
+			continue
+		}
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			v = t.In(h.c.Location).Format("02.01.2006 15:04") // a time, not a number to hide
+		} else {
+			v = events.MaskNumbers(v)
+		}
+		out = append(out, slotView{s.label, v})
+	}
+	return out
 }
 
 // maxCardCalls bounds the calls a card lists (newest first).
@@ -136,7 +164,7 @@ func (h *Handler) debtor(w http.ResponseWriter, r *http.Request, p auth.Principa
 	for i := len(calls) - 1; i >= 0 && len(data.Calls) < maxCardCalls; i-- {
 		cd := callData{V: calls[i]}
 		if rec, err := h.c.Store.Call(ctx, calls[i].ID); err == nil {
-			cd.Turns = rec.Turns
+			cd.Turns, cd.Slots = rec.Turns, h.slots(rec.Slots)
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
@@ -156,6 +184,10 @@ func (h *Handler) explain(r *http.Request, id string) *guardView {
 		h.log.Warn("web: guard explain", "debtor", id, "err", err)
 		return &guardView{Unavailable: "проверка 230-ФЗ сейчас недоступна"}
 	}
-	return &guardView{Allowed: dec.Allowed, Reason: strings.Join(dec.Reasons, ", "), Detail: dec.Detail, Next: dec.NextAllowedAt,
+	g := &guardView{Allowed: dec.Allowed, Reason: strings.Join(dec.Reasons, ","), Detail: dec.Detail, Next: dec.NextAllowedAt,
 		Zone: dec.Zone, NothingSoon: !dec.Allowed && dec.NextAllowedAt.IsZero()}
+	if !dec.NextAllowedLocal.IsZero() {
+		g.NextLocal = dec.NextAllowedLocal.Format("02.01.2006 15:04")
+	}
+	return g
 }

@@ -52,6 +52,30 @@ var outcomeLabels = map[string]string{
 	"none":           "Без результата",
 }
 
+// reasonLabels are the 230-FZ guard's reasons in Russian.
+var reasonLabels = map[string]string{
+	"blocked":                "номер или должник заблокирован",
+	"third_party_no_consent": "третье лицо без согласия",
+	"window":                 "неразрешённое время суток",
+	"unknown_timezone":       "неизвестен часовой пояс",
+	"limit_day":              "лимит за сутки исчерпан",
+	"limit_week":             "лимит за неделю исчерпан",
+	"limit_month":            "лимит за месяц исчерпан",
+	"attempts":               "попытки исчерпаны",
+}
+
+// reasonLabel says reason codes ("window,limit_day" as the scheduler
+// writes them) in Russian.
+func reasonLabel(codes string) string {
+	parts := strings.Split(codes, ",")
+	for i, c := range parts {
+		if l, ok := reasonLabels[strings.TrimSpace(c)]; ok {
+			parts[i] = l
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // outcomes are the outcome filter's choices, in the order shown.
 var outcomes = []string{"identified", "wrong_person", "callback", "promise_to_pay", "restructuring", "meeting", "refused", "no_input", "hangup", "assistant", "machine", "failed"}
 
@@ -68,8 +92,11 @@ func parseTemplates(loc *time.Location) (map[string]*template.Template, error) {
 		"mask":     phonenum.Mask,
 		"maskText": events.MaskNumbers, // a debtor may dictate a number: never shown whole
 		"outcome":  outcomeLabel,
-		// the same labels for the live updates (the script has none of its own)
-		"outcomeLabels": func() map[string]string { return outcomeLabels },
+		"reason":  reasonLabel,
+		// the same labels for the script's live updates (it has none of its own)
+		"labels": func() map[string]map[string]string {
+			return map[string]map[string]string{"outcomes": outcomeLabels, "reasons": reasonLabels}
+		},
 		"when": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"

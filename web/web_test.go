@@ -46,8 +46,12 @@ type site struct {
 type guardForTests struct{ next time.Time }
 
 func (g guardForTests) Explain(_ context.Context, r compliance.Request, at time.Time) (compliance.Decision, error) {
-	return compliance.Decision{Allowed: false, Reason: "hours", Reasons: []string{"hours"}, Detail: "21:30 local is outside 08:00–22:00 on a working day",
-		At: at, Local: at, Zone: "Europe/Moscow", NextAllowedAt: g.next, NextAllowedLocal: g.next}, nil
+	msk, err := time.LoadLocation("Europe/Moscow")
+	if err != nil {
+		return compliance.Decision{}, err
+	}
+	return compliance.Decision{Allowed: false, Reason: "window", Reasons: []string{"window"}, Detail: "21:30 local is outside 08:00–22:00 on a working day",
+		At: at, Local: at, Zone: "Europe/Moscow", NextAllowedAt: g.next, NextAllowedLocal: g.next.In(msk)}, nil
 }
 
 const password = "long-enough-password"
@@ -173,6 +177,7 @@ func (s *site) calls(ctx context.Context) {
 			id := fmt.Sprintf("call-%d", i)
 			c := store.CallRecord{ID: id, Direction: "outbound", From: "+74950000000", To: task.Phone, Started: t0, Answered: t0.Add(3 * time.Second),
 				Ended: t0.Add(time.Minute), Result: "answered", SIPCode: 200, Outcome: "identified", ScriptName: "verify_contact", ScriptVersion: "1",
+				Slots: map[string]string{"amount": "5000", "callback_at": "2026-11-25T07:00:00Z", "first_audio": "/var/rec/x.first5s.wav"},
 				Turns: []store.TurnRecord{{Seq: 1, Node: "identify", Who: "robot", Kind: "say", Text: "Здравствуйте! Это вы?", Start: t0, End: t0.Add(time.Second)},
 					{Seq: 2, Node: "identify", Who: "caller", Kind: "speech", Text: "да это я, " + dictated, Start: t0.Add(time.Second), End: t0.Add(2 * time.Second)}}}
 			if err := db.SaveCall(ctx, c); err != nil {
@@ -183,7 +188,7 @@ func (s *site) calls(ctx context.Context) {
 		case 2:
 			up = store.TaskUpdate{State: store.TaskPending, DueAt: t0.Add(-time.Hour), Outcome: "callback", Reason: "callback at " + t0.Add(-time.Hour).Format(time.RFC3339)}
 		default:
-			up = store.TaskUpdate{State: store.TaskPending, DueAt: t0.Add(time.Hour), LastResult: "denied", Reason: "230-FZ hours: 23:10 local"}
+			up = store.TaskUpdate{State: store.TaskPending, DueAt: t0.Add(time.Hour), LastResult: "denied", Reason: "230-FZ window: 23:10 local"}
 		}
 		if err := db.FinishTask(ctx, task.ID, "test", t0, up); err != nil {
 			t.Fatal(err)
@@ -421,11 +426,14 @@ func TestDebtorCard(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("%d", status)
 	}
-	for _, want := range []string{"Должник подтверждён", "Здравствуйте! Это вы?", "запишите ***55", "Сейчас звонить нельзя", "hours",
-		"Следующий разрешённый звонок", "25.11.2026 01:00", "id=\"call-btn\"", s.ivanova[0].Address, strings.TrimPrefix(phonenum.Mask(s.ivanova[0].Phones[0]), "+7 ")} {
+	for _, want := range []string{"Должник подтверждён", "Здравствуйте! Это вы?", "запишите ***55", "Сейчас звонить нельзя", "неразрешённое время суток", "(Europe/Moscow)",
+		"Следующий разрешённый звонок", "25.11.2026 01:00", "Сумма: 5000", "Перезвонить: 25.11.2026 10:00", "id=\"call-btn\"", s.ivanova[0].Address, strings.TrimPrefix(phonenum.Mask(s.ivanova[0].Phones[0]), "+7 ")} {
 		if !strings.Contains(body, want) {
-			t.Errorf("the card lacks %q", want)
+			t.Errorf("the card lacks %q: %s", want, body[strings.Index(body, "<main"):])
 		}
+	}
+	if strings.Contains(body, "first5s") {
+		t.Error("the card shows the robot's own slots (a server path)")
 	}
 }
 
@@ -440,7 +448,7 @@ func TestConsoleDashboard(t *testing.T) {
 	if status != 200 || strings.Contains(part, "<html") || !strings.Contains(page, part) {
 		t.Fatalf("the dashboard part (%d) is not the page's: %.300s", status, part)
 	}
-	for _, want := range []string{"ноябрь", "Должник подтверждён: <strong>2</strong>", "Запрет 230-ФЗ (hours): <strong>2</strong>",
+	for _, want := range []string{"ноябрь", "Должник подтверждён: <strong>2</strong>", "Запрет 230-ФЗ (неразрешённое время суток): <strong>2</strong>",
 		`data-campaign-action="pause"`, `data-campaign-action="stop"`, "/api/v1/campaigns/c1/report?format=html", "scripts/verify_contact.yaml"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the console lacks %q", want)

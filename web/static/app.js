@@ -8,10 +8,17 @@
   const $ = (sel, root) => (root || document).querySelector(sel);
   const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
   const labels = (() => {
-    const el = $("#outcome-labels");
+    const el = $("#labels");
     try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
   })();
-  const outcomeLabel = (o) => labels[o] || o;
+  const outcomeLabel = (o) => (labels.outcomes || {})[o] || o;
+  const reasonLabel = (r) => (labels.reasons || {})[r] || r;
+  // localTime shows an RFC 3339 time as written in its own zone (the
+  // debtor's), whatever the phone's zone is: "25.11.2026 08:10".
+  const localTime = (s) => {
+    const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)/.exec(s || "");
+    return m ? m[3] + "." + m[2] + "." + m[1] + " " + m[4] + ":" + m[5] : "";
+  };
   const statusLabels = {
     "trying": "набираем…", "ringing": "звонит…", "in-progress": "идёт разговор", "completed": "звонок завершён",
     "busy": "занято", "no-answer": "нет ответа", "failed": "не дозвонились", "queued": "в очереди робота",
@@ -140,7 +147,7 @@
           if (verdictLabels[data.verdict]) setLive(env.debtor, verdictLabels[data.verdict]);
           break;
         case "call.outcome": {
-          const slots = data.slots ? Object.values(data.slots).filter(Boolean).join(", ") : "";
+          const slots = slotText(data.slots);
           const text = outcomeLabel(data.outcome) + (slots ? " — " + slots : "");
           for (const el of holders(env.debtor)) {
             const o = $("[data-outcome]", el);
@@ -168,6 +175,21 @@
       }
     }
     refreshDashboard();
+  }
+
+  // slotText says what the debtor agreed to: the slots a collector acts on
+  // (the others are the robot's own bookkeeping), times in local time.
+  const slotLabels = { callback_at: "перезвонить", promise_at: "оплата", meeting_at: "встреча", meeting_place: "место", amount: "сумма" };
+  function slotText(slots) {
+    if (!slots) return "";
+    const out = [];
+    for (const k of Object.keys(slotLabels)) {
+      let v = slots[k];
+      if (!v) continue;
+      if (/^\d{4}-\d\d-\d\dT/.test(v)) v = new Date(v).toLocaleString("ru-RU", { dateStyle: "short", timeStyle: "short" });
+      out.push(slotLabels[k] + ": " + v);
+    }
+    return out.join(", ");
   }
 
   let lastSeq = null;
@@ -207,8 +229,8 @@
       if (d.allowed) {
         out.textContent = "230-ФЗ: звонить можно сейчас (" + d.zone + "). Соединение через сервис появится в следующей версии.";
       } else {
-        const next = d.next_allowed_at ? new Date(d.next_allowed_at).toLocaleString("ru-RU") : "не ближе 45 дней";
-        out.textContent = "230-ФЗ: звонить нельзя — " + (d.reasons || [d.reason]).join(", ") + ": " + d.detail + ". Следующее разрешённое время: " + next + ".";
+        const next = d.next_allowed_local ? localTime(d.next_allowed_local) + " (" + d.zone + ")" : "не ближе 45 дней или заблокирован";
+        out.textContent = "230-ФЗ: звонить нельзя — " + (d.reasons || [d.reason]).map(reasonLabel).join(", ") + " (" + d.detail + "). Следующее разрешённое время: " + next + ".";
       }
     });
   }
