@@ -92,7 +92,7 @@ func parseTemplates(loc *time.Location) (map[string]*template.Template, error) {
 		"mask":     phonenum.Mask,
 		"maskText": events.MaskNumbers, // a debtor may dictate a number: never shown whole
 		"outcome":  outcomeLabel,
-		"reason":  reasonLabel,
+		"reason":   reasonLabel,
 		// the same labels for the script's live updates (it has none of its own)
 		"labels": func() map[string]map[string]string {
 			return map[string]map[string]string{"outcomes": outcomeLabels, "reasons": reasonLabels}
