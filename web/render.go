@@ -52,6 +52,16 @@ var outcomeLabels = map[string]string{
 	"none":           "Без результата",
 }
 
+// stateLabels are a campaign's states in Russian.
+var stateLabels = map[string]string{"active": "идёт", "paused": "на паузе", "stopped": "остановлена", "done": "завершена"}
+
+func stateLabel(s string) string {
+	if l, ok := stateLabels[s]; ok {
+		return l
+	}
+	return s
+}
+
 // reasonLabels are the 230-FZ guard's reasons in Russian.
 var reasonLabels = map[string]string{
 	"blocked":                "номер или должник заблокирован",
@@ -93,6 +103,7 @@ func parseTemplates(loc *time.Location) (map[string]*template.Template, error) {
 		"maskText": events.MaskNumbers, // a debtor may dictate a number: never shown whole
 		"outcome":  outcomeLabel,
 		"reason":   reasonLabel,
+		"state":    stateLabel,
 		// the same labels for the script's live updates (it has none of its own)
 		"labels": func() map[string]map[string]string {
 			return map[string]map[string]string{"outcomes": outcomeLabels, "reasons": reasonLabels}
