@@ -151,7 +151,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		Guard:         rt.guard,
 		CheckCampaign: checkServeCampaign(flow, cfg.Creditor),
 	})
-	site, err := withWeb(apiSrv, rt, users, *scriptPath, loc, clock.System{}, log) // the pages beside the API (serve_web.go)
+	site, err := withWeb(apiSrv, rt, users, "", *scriptPath, loc, clock.System{}, log) // the pages beside the API (serve_web.go)
 	if err != nil {
 		return fail(err)
 	}

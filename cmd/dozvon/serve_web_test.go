@@ -145,7 +145,7 @@ func TestPagesInARealBrowser(t *testing.T) {
 		Log: log, Clock: clk, Guard: rt.guard, CheckCampaign: checkServeCampaign(flow, cfg.Creditor), CampaignRoot: dir,
 		RecordDir: cfg.SIP.RecordDir, ScriptsDir: filepath.Join(dir, "scripts")})
 	loc, _ := time.LoadLocation("Europe/Moscow")
-	site, err := withWeb(apiSrv, rt, users, "scripts/quick.yaml", loc, clk, log)
+	site, err := withWeb(apiSrv, rt, users, dir, "scripts/quick.yaml", loc, clk, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,6 +272,22 @@ func TestPagesInARealBrowser(t *testing.T) {
 		}
 	}
 	shot("console-upload.png")
+
+	// the script editor marks an error at its line as the author types
+	do("open the editor", chromedp.Navigate(srv.URL+"/app/scripts/quick"), chromedp.WaitVisible(chromedp.CSS("#script-text")),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#lint-state").textContent === "Ошибок нет"`))
+	eval(`(() => { const t = document.querySelector("#script-text"); t.focus(); t.setSelectionRange(t.value.length, t.value.length); return "" })()`)
+	do("type a node that goes nowhere", chromedp.SendKeys(chromedp.CSS("#script-text"), "  - {id: extra, say: hello, next: nowhere}\n"),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#gutter .bad") !== null`))
+	bad := eval(`document.querySelector("#gutter .bad").textContent.trim()`)
+	lines := eval(`String(document.querySelector("#script-text").value.split("\n").findIndex(l => l.includes("nowhere")) + 1)`)
+	if bad != lines {
+		t.Errorf("the error is marked at line %s, the node that goes nowhere is at line %s", bad, lines)
+	}
+	if got := eval(`document.querySelector("#publish").disabled ? "disabled" : "enabled"`); got != "disabled" {
+		t.Errorf("publish with a lint error: %s", got)
+	}
+	shot("console-editor.png")
 	t.Logf("browser test done in %v; screenshots in %s", time.Since(t0).Round(time.Millisecond), shots)
 }
 
