@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -9,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/dozvon/dozvon/auth"
-	"github.com/dozvon/dozvon/portfolio"
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/web"
 )
@@ -33,18 +31,7 @@ func BenchmarkCollectorPage5000(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	var csv strings.Builder
-	csv.WriteString("ФИО;Телефон;Регион;Адрес\n")
-	for i := range 5000 {
-		fmt.Fprintf(&csv, "Должник%04d Иван;8913%07d;Томская обл;г. Томск, ул. %s, %d\n", i, i, []string{"Ленина", "Мира", "Советская"}[i%3], i)
-	}
-	res, err := portfolio.Parse(strings.NewReader(csv.String()), "p.csv")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := portfolio.Save(ctx, db, res, "p.csv"); err != nil {
-		b.Fatal(err)
-	}
+	importForTests(b, db, 5000)
 	all, _, err := db.ListDebtors(ctx, store.DebtorFilter{Limit: 500})
 	if err != nil {
 		b.Fatal(err)

@@ -68,23 +68,7 @@ func newSite(t *testing.T) *site {
 	}
 	t.Cleanup(func() { db.Close() })
 	s := &site{t: t, db: db, sessions: map[string]auth.Session{}, scripts: filepath.Join(dir, "scripts")}
-	// a real portfolio file, through the importer
-	var csv strings.Builder
-	csv.WriteString("ФИО;Телефон;Регион;Адрес\n")
-	for i := range 120 {
-		street := []string{"ул. Ленина", "пр. Мира", "ул. Советская"}[i%3]
-		phone := fmt.Sprintf("+7913555%04d", i)
-		s.phones = append(s.phones, phone)
-		fmt.Fprintf(&csv, "Должник%03d Иван Петрович;%s;Томская обл;г. Томск, %s, %d\n", i, "8"+phone[2:], street, i+1)
-	}
-	csv.WriteString("Без Телефона;;Томская обл;г. Томск\n")
-	res, err := portfolio.Parse(strings.NewReader(csv.String()), "portfolio.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := portfolio.Save(ctx, db, res, "portfolio.csv"); err != nil {
-		t.Fatal(err)
-	}
+	s.phones = importForTests(t, db, 120)
 	all, _, err := db.ListDebtors(ctx, store.DebtorFilter{Limit: 500})
 	if err != nil || len(all) != 120 {
 		t.Fatalf("imported %d debtors (%v)", len(all), err)
@@ -286,6 +270,30 @@ func TestEveryPageByRole(t *testing.T) {
 	}
 }
 
+// importForTests imports a portfolio file of n debtors in Tomsk (their
+// streets in turn Ленина, Мира, Советская) and one line with no phone,
+// through the importer, and returns the numbers imported.
+func importForTests(tb testing.TB, db *store.DB, n int) []string {
+	tb.Helper()
+	var csv strings.Builder
+	var phones []string
+	csv.WriteString("ФИО;Телефон;Регион;Адрес\n")
+	for i := range n {
+		phone := fmt.Sprintf("+79135%06d", i)
+		phones = append(phones, phone)
+		fmt.Fprintf(&csv, "Должник%04d Иван Петрович;%s;Томская обл;г. Томск, %s, %d\n", i, "8"+phone[2:], []string{"ул. Ленина", "пр. Мира", "ул. Советская"}[i%3], i+1)
+	}
+	csv.WriteString("Без Телефона;;Томская обл;г. Томск\n")
+	res, err := portfolio.Parse(strings.NewReader(csv.String()), "portfolio.csv")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := portfolio.Save(tb.Context(), db, res, "portfolio.csv"); err != nil {
+		tb.Fatal(err)
+	}
+	return phones
+}
+
 // noAuthForTests authenticates no one (the pages' table is read only).
 type noAuthForTests struct{}
 
@@ -401,10 +409,16 @@ func TestCollectorListFiltersAndPages(t *testing.T) {
 	if len(all) != 110 || !sort.StringsAreSorted(all) {
 		t.Fatalf("paged through %d debtors, want 110 in order", len(all))
 	}
-	// "ул. Ленина" is every third address: 37 of ivanova's 110, over one page
+	// "ул. Ленина" is every third address: a third of ivanova's 110, on one page
+	want := 0
+	for _, d := range s.ivanova {
+		if strings.Contains(d.Address, "Ленина") {
+			want++
+		}
+	}
 	lenina, n := page("/app/debtors?address=" + "%D0%9B%D0%B5%D0%BD%D0%B8%D0%BD%D0%B0")
-	if len(lenina) != 37 || n != "" {
-		t.Fatalf("address filter: %d rows, next %q, want 37 on one page", len(lenina), n)
+	if len(lenina) != want || want < 30 || n != "" {
+		t.Fatalf("address filter: %d rows, next %q, want %d on one page", len(lenina), n, want)
 	}
 	if ids, _ := page("/app/debtors?outcome=identified"); len(ids) != 1 || ids[0] != s.ivanova[0].ID {
 		t.Fatalf("outcome filter: %v, want ivanova's called debtor", ids)

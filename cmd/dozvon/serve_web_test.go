@@ -15,14 +15,8 @@ import (
 
 	"github.com/dozvon/dozvon/api"
 	"github.com/dozvon/dozvon/auth"
-	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
-	"github.com/dozvon/dozvon/config"
 	"github.com/dozvon/dozvon/events"
-	"github.com/dozvon/dozvon/internal/logsink"
-	"github.com/dozvon/dozvon/loadtest"
-	"github.com/dozvon/dozvon/portfolio"
-	"github.com/dozvon/dozvon/testcalls"
 )
 
 // TestPagesInARealBrowser drives Debian's chromium, headless at a phone's
@@ -61,24 +55,9 @@ func TestPagesInARealBrowser(t *testing.T) {
 
 	// serve's stack, as TestAPICampaignIsDialled builds it, with the events
 	// hub on the flow and the pages beside the API
-	cfg := config.Default()
-	if err := loopback(&cfg, filepath.Join(dir, "var")); err != nil {
-		t.Fatal(err)
-	}
-	cfg.ASR.Engine, cfg.TTS.CacheDir, cfg.Creditor = "simulated", filepath.Join(dir, "tts"), "ООО «Тест»"
-	clk := frozenClockForTests{clock.NewSim(time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC))}
-	logs := &logsink.Buffer{}
-	log := newLogger(logs, logLevel(false, 0))
 	live := &lateSubscriber{}
-	rt, _, flow, err := wire(ctx, cfg, log, clk, nil, live)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.close()
-	phones, err := rt.simPhones(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := newCampaignStackForTests(t, ctx, dir, 5, live)
+	rt, flow, cfg, clk, log, logs := st.rt, st.flow, st.cfg, st.clk, st.log, st.logs
 	hub, err := events.NewHub(events.HubConfig{Store: rt.db, Log: log})
 	if err != nil {
 		t.Fatal(err)
@@ -88,31 +67,12 @@ func TestPagesInARealBrowser(t *testing.T) {
 	go func() { defer close(hubDone); hub.Run(hubCtx) }()
 	defer func() { stopHub(); <-hubDone }()
 	live.set(hub)
-	sim := testcalls.SimulatedDebtors(5)
-	debtors := make([]portfolio.Debtor, len(sim))
-	for i, s := range sim {
-		debtors[i] = s.Debtor
-	}
-	if err := portfolio.Save(ctx, rt.db, portfolio.Result{Debtors: debtors}, "simulated"); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range debtors {
-		if err := rt.db.AssignCollector(ctx, d.ID, "ivanova"); err != nil {
+	for _, d := range st.sim {
+		if err := rt.db.AssignCollector(ctx, d.Debtor.ID, "ivanova"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	dialer := &callflow.Dialer{Flow: flow, Vars: callflow.TaskVars(cfg.Creditor), RingTimeout: 3 * time.Second, Recognizer: rt.standIn(phones)}
-	if dialer.Target, _, err = loadtest.SweepPhones(ctx, rt.db, phones, sim, clk.Now()); err != nil {
-		t.Fatal(err)
-	}
-	runner, err := newCampaignRunner(rt, flow, dialer, clk, 4, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stopRunner := context.WithCancel(ctx)
-	runDone := make(chan error, 1)
-	go func() { runDone <- runner.Run(runCtx) }()
-	defer func() { stopRunner(); <-runDone }()
+	st.start(t, ctx)
 	// sessions on the wall clock: the browser drops a cookie that expired on the simulated one
 	users, err := auth.New(rt.db, clock.System{}, auth.Options{Argon2: auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, Logger: log})
 	if err != nil {
