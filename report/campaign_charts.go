@@ -1,0 +1,212 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"strconv"
+
+	"github.com/go-analyze/charts"
+)
+
+// The report's charts are SVG drawn on the server by go-analyze/charts (a
+// maintained fork of vicanso/go-charts): the page stays one file with no
+// script, readable offline and in print. The library escapes the text it
+// writes into the SVG, so labels taken from the store are safe inline.
+
+// Charts are a report's SVG charts, ready to be put inline in HTML; a chart
+// with no data is "" (the page says so instead).
+type Charts struct {
+	Funnel, Hours, Zones, Classes, Denials, Trunks template.HTML
+}
+
+const chartW, chartH = 720, 360
+
+// integer writes a count without the library's decimals ("12", not "12.00").
+func integer(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// RenderCharts draws the report's charts.
+func RenderCharts(r *Campaign) (Charts, error) {
+	var c Charts
+	var err error
+	if c.Funnel, err = funnelChart(r.Funnel); err != nil {
+		return Charts{}, err
+	}
+	hours, hourTallies := make([]string, len(r.ByHour)), make([]Tally, len(r.ByHour))
+	for i, h := range r.ByHour {
+		hours[i], hourTallies[i] = fmt.Sprintf("%02d:00", h.Hour), h.Calls
+	}
+	if c.Hours, err = stackedChart("Звонки по часам (местное время должника)", hours, hourTallies); err != nil {
+		return Charts{}, err
+	}
+	zones, zoneTallies := make([]string, len(r.ByZone)), make([]Tally, len(r.ByZone))
+	for i, z := range r.ByZone {
+		zones[i], zoneTallies[i] = z.Zone, z.Calls
+	}
+	if c.Zones, err = stackedChart("Звонки по часовым поясам", zones, zoneTallies); err != nil {
+		return Charts{}, err
+	}
+	if c.Classes, err = pieChart("Кто ответил: первая фраза", r.Classes); err != nil {
+		return Charts{}, err
+	}
+	if c.Denials, err = barChart("Отказы проверки 230-ФЗ по причинам", r.Denials); err != nil {
+		return Charts{}, err
+	}
+	trunks := make([]Count, len(r.Trunks))
+	title := "Стоимость по транкам, ₽"
+	anyCost := r.Total.CostKop > 0
+	if !anyCost {
+		title = "Звонки по транкам (тариф не задан)"
+	}
+	for i, t := range r.Trunks {
+		trunks[i] = Count{Label: trunkLabel(t.Trunk), Count: t.Calls}
+		if anyCost {
+			trunks[i].Count = int((t.CostKop + 50) / 100)
+		}
+	}
+	if c.Trunks, err = barChart(title, trunks); err != nil {
+		return Charts{}, err
+	}
+	return c, nil
+}
+
+// trunkLabel names a trunk; calls with no trunk went over the default route.
+func trunkLabel(t string) string {
+	if t == "" {
+		return "по умолчанию"
+	}
+	return t
+}
+
+func painter(h int) *charts.Painter {
+	// Noto Sans has Cyrillic: the library lays labels out by its widths
+	// (Roboto's would measure Russian text too narrow and overlap it)
+	return charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputSVG, Width: chartW, Height: h, Font: charts.GetFont(charts.FontFamilyNotoSans)})
+}
+
+// noto sets the Noto font on the parts of a chart that do not take the
+// painter's (titles, axes, series labels).
+func noto(size float64) charts.FontStyle {
+	return charts.FontStyle{FontSize: size, Font: charts.GetFont(charts.FontFamilyNotoSans)}
+}
+
+func svg(p *charts.Painter, what string) (template.HTML, error) {
+	b, err := p.Bytes()
+	if err != nil {
+		return "", fmt.Errorf("chart %s: %w", what, err)
+	}
+	return template.HTML(b), nil // the library's own SVG, its text escaped (see above)
+}
+
+// funnelChart draws the funnel; each stage is named with its count (the
+// library shows a share of the first stage).
+func funnelChart(stages []Stage) (template.HTML, error) {
+	if len(stages) == 0 || stages[0].Debtors == 0 {
+		return "", nil
+	}
+	values, names := make([]float64, len(stages)), make([]string, len(stages))
+	for i, s := range stages {
+		values[i], names[i] = float64(s.Debtors), fmt.Sprintf("%s: %d", s.Label, s.Debtors)
+	}
+	opt := charts.NewFunnelChartOptionWithData(values)
+	opt.Title.Text = "Воронка по должникам"
+	opt.Title.FontStyle = noto(14)
+	opt.Legend.SeriesNames = names
+	opt.Legend.Show = charts.Ptr(false) // the stages carry their names; the table beside has the counts
+	for i := range opt.SeriesList {
+		opt.SeriesList[i].Name = names[i]
+	}
+	p := painter(chartH + 60)
+	if err := p.FunnelChart(opt); err != nil {
+		return "", fmt.Errorf("chart funnel: %w", err)
+	}
+	return svg(p, "funnel")
+}
+
+// stackedChart draws calls per category stacked by result group.
+func stackedChart(title string, cats []string, tallies []Tally) (template.HTML, error) {
+	if len(cats) == 0 {
+		return "", nil
+	}
+	values := make([][]float64, nGroups)
+	names := make([]string, nGroups)
+	for g := range nGroups {
+		names[g] = g.Label()
+		values[g] = make([]float64, len(cats))
+		for i, t := range tallies {
+			values[g][i] = float64(t[g])
+		}
+	}
+	opt := charts.NewBarChartOptionWithData(values)
+	opt.Title.Text = title
+	opt.Legend.SeriesNames = names
+	opt.Legend.Offset = charts.OffsetRight
+	opt.Legend.Padding = charts.Box{Top: 24}
+	opt.Padding = charts.Box{Top: 20, Right: 20, Bottom: 10, Left: 10}
+	opt.StackSeries = charts.Ptr(true)
+	opt.CategoryAxis.Labels = cats
+	opt.CategoryAxis.LabelFontStyle = noto(12)
+	opt.ValueAxis[0].LabelFontStyle = noto(12)
+	opt.Title.FontStyle = noto(14)
+	opt.ValueFormatter = integer
+	opt.ValueAxis[0].Min = charts.Ptr(0.0)
+	p := painter(chartH)
+	if err := p.BarChart(opt); err != nil {
+		return "", fmt.Errorf("chart %s: %w", title, err)
+	}
+	return svg(p, title)
+}
+
+// pieChart draws shares of a count.
+func pieChart(title string, counts []Count) (template.HTML, error) {
+	if len(counts) == 0 {
+		return "", nil
+	}
+	values, names := make([]float64, len(counts)), make([]string, len(counts))
+	for i, c := range counts {
+		values[i], names[i] = float64(c.Count), fmt.Sprintf("%s: %d", c.Label, c.Count)
+	}
+	opt := charts.NewPieChartOptionWithData(values)
+	opt.Title.Text = title
+	opt.Legend.SeriesNames = names
+	opt.Legend.Vertical = charts.Ptr(true)
+	opt.Title.FontStyle = noto(14)
+	opt.Legend.Offset = charts.OffsetStr{Left: charts.PositionLeft, Top: "40"}
+	for i := range opt.SeriesList {
+		opt.SeriesList[i].Name = names[i]
+	}
+	p := painter(chartH)
+	if err := p.PieChart(opt); err != nil {
+		return "", fmt.Errorf("chart %s: %w", title, err)
+	}
+	return svg(p, title)
+}
+
+// barChart draws one horizontal bar per count, the largest on top.
+func barChart(title string, counts []Count) (template.HTML, error) {
+	if len(counts) == 0 {
+		return "", nil
+	}
+	values, labels := make([]float64, len(counts)), make([]string, len(counts))
+	for i, c := range counts {
+		// the library draws the first category at the bottom
+		j := len(counts) - 1 - i
+		values[j], labels[j] = float64(c.Count), c.Label
+	}
+	opt := charts.NewBarChartOptionWithData([][]float64{values})
+	opt.Horizontal = true
+	opt.Title.Text = title
+	opt.CategoryAxis.Labels = labels
+	opt.CategoryAxis.LabelFontStyle = noto(12)
+	opt.ValueAxis[0].LabelFontStyle = noto(12)
+	opt.Title.FontStyle = noto(14)
+	opt.ValueFormatter = integer
+	opt.ValueAxis[0].Min = charts.Ptr(0.0)
+	opt.SeriesList[0].Label.Show = charts.Ptr(true)
+	opt.SeriesList[0].Label.ValueFormatter = integer
+	opt.Padding = charts.Box{Top: 20, Right: 40, Bottom: 10, Left: 20}
+	p := painter(max(160, 80+40*len(counts)))
+	if err := p.BarChart(opt); err != nil {
+		return "", fmt.Errorf("chart %s: %w", title, err)
+	}
+	return svg(p, title)
+}
