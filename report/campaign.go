@@ -341,7 +341,7 @@ func (r *Campaign) callLine(c store.ReportCall, d store.ReportDebtor, zone *time
 			l.group = GroupPerson
 		}
 	}
-	l.Slots = events.MaskNumbers(strings.TrimSuffix(strings.TrimPrefix(SlotsText(c.Slots), " ("), ")"))
+	l.Slots = slotsLine(c.Slots)
 	var tr []string
 	for _, t := range c.Turns {
 		who := "Робот"
@@ -379,6 +379,22 @@ func (l CallLine) ClassText() string {
 		return ""
 	}
 	return label(classLabels, l.Class)
+}
+
+// slotsLine is the slots a supervisor acts on (SlotsText) as "k=v, …",
+// numbers in them masked: a place or a transfer target may hold a phone.
+// Dates and times stay whole (they are not numbers anyone dials).
+func slotsLine(slots map[string]string) string {
+	shown := make(map[string]string, len(slots))
+	for k, v := range slots {
+		shown[k] = v
+		if _, err := time.Parse(time.RFC3339, v); err != nil {
+			if _, err := time.Parse(time.DateOnly, v); err != nil {
+				shown[k] = events.MaskNumbers(v)
+			}
+		}
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(SlotsText(shown), " ("), ")")
 }
 
 // classKey is the call's first-phrase class ("" when it has no verdict).
