@@ -162,19 +162,19 @@ type Campaign struct {
 
 // BuildCampaign reads a campaign from src and computes its report.
 func BuildCampaign(ctx context.Context, src CampaignSource, id string, opt CampaignOptions) (*Campaign, error) {
+	var debtors []store.ReportDebtor
+	var calls []store.ReportCall
+	var denials []store.ReportDenial
 	c, err := src.Campaign(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("campaign report %s: %w", id, err)
+	if err == nil {
+		debtors, err = src.CampaignDebtors(ctx, id)
 	}
-	debtors, err := src.CampaignDebtors(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("campaign report %s: %w", id, err)
+	if err == nil {
+		calls, err = src.CampaignCalls(ctx, id)
 	}
-	calls, err := src.CampaignCalls(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("campaign report %s: %w", id, err)
+	if err == nil {
+		denials, err = src.CampaignDenials(ctx, id)
 	}
-	denials, err := src.CampaignDenials(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("campaign report %s: %w", id, err)
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"html/template"
+	"slices"
 	"strconv"
 
 	"github.com/go-analyze/charts"
@@ -77,24 +78,39 @@ func trunkLabel(t string) string {
 	return t
 }
 
-func painter(h int) *charts.Painter {
-	// Noto Sans has Cyrillic: the library lays labels out by its widths
-	// (Roboto's would measure Russian text too narrow and overlap it)
-	return charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputSVG, Width: chartW, Height: h, Font: charts.GetFont(charts.FontFamilyNotoSans)})
-}
-
 // noto sets the Noto font on the parts of a chart that do not take the
-// painter's (titles, axes, series labels).
+// painter's (titles, axes, series labels). Noto Sans has Cyrillic: the
+// library lays labels out by its widths, and Roboto's, its default, would
+// measure Russian text too narrow and overlap it.
 func noto(size float64) charts.FontStyle {
 	return charts.FontStyle{FontSize: size, Font: charts.GetFont(charts.FontFamilyNotoSans)}
 }
 
-func svg(p *charts.Painter, what string) (template.HTML, error) {
-	b, err := p.Bytes()
+// render draws one chart of height h and returns its SVG.
+func render(title string, h int, draw func(*charts.Painter) error) (template.HTML, error) {
+	p := charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputSVG, Width: chartW, Height: h, Font: charts.GetFont(charts.FontFamilyNotoSans)})
+	err := draw(p)
+	var b []byte
+	if err == nil {
+		b, err = p.Bytes()
+	}
 	if err != nil {
-		return "", fmt.Errorf("chart %s: %w", what, err)
+		return "", fmt.Errorf("chart %s: %w", title, err)
 	}
 	return template.HTML(b), nil // the library's own SVG, its text escaped (see above)
+}
+
+// series are counts as a chart's values and names, with the count in the
+// name when named is set (the library shows shares, not counts).
+func series(counts []Count, named bool) (values []float64, names []string) {
+	values, names = make([]float64, len(counts)), make([]string, len(counts))
+	for i, c := range counts {
+		values[i], names[i] = float64(c.Count), c.Label
+		if named {
+			names[i] = fmt.Sprintf("%s: %d", c.Label, c.Count)
+		}
+	}
+	return values, names
 }
 
 // funnelChart draws the funnel; each stage is named with its count (the
@@ -103,10 +119,11 @@ func funnelChart(stages []Stage) (template.HTML, error) {
 	if len(stages) == 0 || stages[0].Debtors == 0 {
 		return "", nil
 	}
-	values, names := make([]float64, len(stages)), make([]string, len(stages))
+	counts := make([]Count, len(stages))
 	for i, s := range stages {
-		values[i], names[i] = float64(s.Debtors), fmt.Sprintf("%s: %d", s.Label, s.Debtors)
+		counts[i] = Count{Key: s.Key, Label: s.Label, Count: s.Debtors}
 	}
+	values, names := series(counts, true)
 	opt := charts.NewFunnelChartOptionWithData(values)
 	opt.Title.Text = "Воронка по должникам"
 	opt.Title.FontStyle = noto(14)
@@ -115,11 +132,7 @@ func funnelChart(stages []Stage) (template.HTML, error) {
 	for i := range opt.SeriesList {
 		opt.SeriesList[i].Name = names[i]
 	}
-	p := painter(chartH + 60)
-	if err := p.FunnelChart(opt); err != nil {
-		return "", fmt.Errorf("chart funnel: %w", err)
-	}
-	return svg(p, "funnel")
+	return render("funnel", chartH+60, func(p *charts.Painter) error { return p.FunnelChart(opt) })
 }
 
 // stackedChart draws calls per category stacked by result group.
@@ -149,11 +162,7 @@ func stackedChart(title string, cats []string, tallies []Tally) (template.HTML, 
 	opt.Title.FontStyle = noto(14)
 	opt.ValueFormatter = integer
 	opt.ValueAxis[0].Min = charts.Ptr(0.0)
-	p := painter(chartH)
-	if err := p.BarChart(opt); err != nil {
-		return "", fmt.Errorf("chart %s: %w", title, err)
-	}
-	return svg(p, title)
+	return render(title, chartH, func(p *charts.Painter) error { return p.BarChart(opt) })
 }
 
 // pieChart draws shares of a count.
@@ -161,24 +170,17 @@ func pieChart(title string, counts []Count) (template.HTML, error) {
 	if len(counts) == 0 {
 		return "", nil
 	}
-	values, names := make([]float64, len(counts)), make([]string, len(counts))
-	for i, c := range counts {
-		values[i], names[i] = float64(c.Count), fmt.Sprintf("%s: %d", c.Label, c.Count)
-	}
+	values, names := series(counts, true)
 	opt := charts.NewPieChartOptionWithData(values)
 	opt.Title.Text = title
+	opt.Title.FontStyle = noto(14)
 	opt.Legend.SeriesNames = names
 	opt.Legend.Vertical = charts.Ptr(true)
-	opt.Title.FontStyle = noto(14)
 	opt.Legend.Offset = charts.OffsetStr{Left: charts.PositionLeft, Top: "40"}
 	for i := range opt.SeriesList {
 		opt.SeriesList[i].Name = names[i]
 	}
-	p := painter(chartH)
-	if err := p.PieChart(opt); err != nil {
-		return "", fmt.Errorf("chart %s: %w", title, err)
-	}
-	return svg(p, title)
+	return render(title, chartH, func(p *charts.Painter) error { return p.PieChart(opt) })
 }
 
 // barChart draws one horizontal bar per count, the largest on top.
@@ -186,27 +188,21 @@ func barChart(title string, counts []Count) (template.HTML, error) {
 	if len(counts) == 0 {
 		return "", nil
 	}
-	values, labels := make([]float64, len(counts)), make([]string, len(counts))
-	for i, c := range counts {
-		// the library draws the first category at the bottom
-		j := len(counts) - 1 - i
-		values[j], labels[j] = float64(c.Count), c.Label
-	}
+	// the library draws the first category at the bottom
+	rev := slices.Clone(counts)
+	slices.Reverse(rev)
+	values, labels := series(rev, false)
 	opt := charts.NewBarChartOptionWithData([][]float64{values})
 	opt.Horizontal = true
 	opt.Title.Text = title
+	opt.Title.FontStyle = noto(14)
 	opt.CategoryAxis.Labels = labels
 	opt.CategoryAxis.LabelFontStyle = noto(12)
 	opt.ValueAxis[0].LabelFontStyle = noto(12)
-	opt.Title.FontStyle = noto(14)
 	opt.ValueFormatter = integer
 	opt.ValueAxis[0].Min = charts.Ptr(0.0)
 	opt.SeriesList[0].Label.Show = charts.Ptr(true)
 	opt.SeriesList[0].Label.ValueFormatter = integer
 	opt.Padding = charts.Box{Top: 20, Right: 40, Bottom: 10, Left: 20}
-	p := painter(max(160, 80+40*len(counts)))
-	if err := p.BarChart(opt); err != nil {
-		return "", fmt.Errorf("chart %s: %w", title, err)
-	}
-	return svg(p, title)
+	return render(title, max(160, 80+40*len(counts)), func(p *charts.Painter) error { return p.BarChart(opt) })
 }

@@ -33,7 +33,7 @@ var campaignPage = template.Must(template.New("campaign").Funcs(template.FuncMap
 	"none":  func() template.HTML { return `<p class="none">нет данных</p>` },
 }).Parse(campaignHTML))
 
-var stateLabels = map[string]string{"active": "идёт", "paused": "на паузе", "done": "завершена"}
+var stateLabels = map[string]string{"active": "идёт", "paused": "на паузе", "done": "завершена", "stopped": "остановлена"}
 
 // WriteHTML writes the report as one self-contained page: Russian, the
 // charts inline as SVG, no script, no external font or stylesheet, fit to print.

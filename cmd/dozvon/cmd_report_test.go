@@ -13,21 +13,27 @@ import (
 	"github.com/dozvon/dozvon/store"
 )
 
+// seededDB is a store in dir holding reporttest's campaign, as its DSN.
+func seededDB(t *testing.T, dir string) string {
+	dsn := "sqlite:" + filepath.Join(dir, "dozvon.db")
+	db, err := store.Open(t.Context(), dsn)
+	if err == nil {
+		err = reporttest.Seed(t.Context(), db)
+		db.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dsn
+}
+
 // TestReportCommand: dozvon report writes the page (with its SVG charts),
 // the workbook (it opens and reads back) and the CSV of a stored campaign;
 // "last" finds the newest campaign; bad input is a clear refusal.
 func TestReportCommand(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	dsn := "sqlite:" + filepath.Join(dir, "dozvon.db")
-	db, err := store.Open(t.Context(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := reporttest.Seed(t.Context(), db); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	dsn := seededDB(t, dir)
 	html, xlsx, csvPath := filepath.Join(dir, "out", "r.html"), filepath.Join(dir, "r.xlsx"), filepath.Join(dir, "r.csv")
 	code, out, errs := runCmd(t, cmdReport, "", map[string]string{"DOZVON_DB": dsn}, "--campaign", reporttest.Campaign, "--html", html, "--xlsx", xlsx, "--csv", csvPath)
 	if code != 0 || !strings.Contains(out, "campaign c-report: 6 debtors, 8 calls, 3 230-FZ denials") {
