@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"html/template"
+	"math"
 	"slices"
 	"strconv"
 
@@ -23,7 +24,7 @@ type Charts struct {
 const chartW, chartH = 720, 360
 
 // integer writes a count without the library's decimals ("12", not "12.00").
-func integer(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+func integer(v float64) string { return strconv.FormatFloat(math.Round(v), 'f', 0, 64) }
 
 // RenderCharts draws the report's charts.
 func RenderCharts(r *Campaign) (Charts, error) {
@@ -107,7 +108,7 @@ func series(counts []Count, named bool) (values []float64, names []string) {
 	for i, c := range counts {
 		values[i], names[i] = float64(c.Count), c.Label
 		if named {
-			names[i] = fmt.Sprintf("%s: %d", c.Label, c.Count)
+			names[i] = fmt.Sprintf("%s (%d)", c.Label, c.Count)
 		}
 	}
 	return values, names
@@ -162,6 +163,7 @@ func stackedChart(title string, cats []string, tallies []Tally) (template.HTML, 
 	opt.Title.FontStyle = noto(14)
 	opt.ValueFormatter = integer
 	opt.ValueAxis[0].Min = charts.Ptr(0.0)
+	opt.ValueAxis[0].PreferNiceIntervals = charts.Ptr(true)
 	return render(title, chartH, func(p *charts.Painter) error { return p.BarChart(opt) })
 }
 
@@ -175,8 +177,7 @@ func pieChart(title string, counts []Count) (template.HTML, error) {
 	opt.Title.Text = title
 	opt.Title.FontStyle = noto(14)
 	opt.Legend.SeriesNames = names
-	opt.Legend.Vertical = charts.Ptr(true)
-	opt.Legend.Offset = charts.OffsetStr{Left: charts.PositionLeft, Top: "40"}
+	opt.Legend.Show = charts.Ptr(false) // each slice is labelled with its name, count and share
 	for i := range opt.SeriesList {
 		opt.SeriesList[i].Name = names[i]
 	}
@@ -201,6 +202,7 @@ func barChart(title string, counts []Count) (template.HTML, error) {
 	opt.ValueAxis[0].LabelFontStyle = noto(12)
 	opt.ValueFormatter = integer
 	opt.ValueAxis[0].Min = charts.Ptr(0.0)
+	opt.ValueAxis[0].PreferNiceIntervals = charts.Ptr(true)
 	opt.SeriesList[0].Label.Show = charts.Ptr(true)
 	opt.SeriesList[0].Label.ValueFormatter = integer
 	opt.Padding = charts.Box{Top: 20, Right: 40, Bottom: 10, Left: 20}
