@@ -187,7 +187,7 @@ func BuildCampaign(ctx context.Context, src CampaignSource, id string, opt Campa
 	return r, nil
 }
 
-// personClasses: a first-phrase class that is a person speaking.
+// personClass is the first-phrase class of a person speaking.
 const personClass = "human"
 
 // notPerson are outcomes a dialogue ends with when no person spoke: they
@@ -338,13 +338,14 @@ func (r *Campaign) callLine(c store.ReportCall, d store.ReportDebtor, zone *time
 	l := CallLine{ID: c.CallID, At: c.At, Local: c.At.In(zone).Format("2006-01-02 15:04 ") + zoneName(zone, c.At), DebtorID: c.DebtorID, Name: d.Name,
 		Phone: phonenum.Mask(c.Phone), Region: d.Region, Trunk: c.Trunk, SIPCode: c.SIPCode, Outcome: c.Outcome, Duration: c.Duration, CostKop: c.CostKop}
 	l.Result, l.Class = c.Result, classKey(c)
-	switch {
-	case c.Result != "answered":
-		l.group = map[string]Group{"busy": GroupBusy, "no_answer": GroupNoAnswer}[c.Result]
-		if l.group == GroupPerson { // the zero value: every other result
-			l.group = GroupOther
-		}
+	switch c.Result {
+	case "busy":
+		l.group = GroupBusy
+	case "no_answer":
+		l.group = GroupNoAnswer
 	default:
+		l.group = GroupOther
+	case "answered":
 		l.person = classKey(c) == personClass || (c.Detection == nil && !notPerson[c.Outcome])
 		l.identified = identifiedOutcomes[c.Outcome]
 		l.group = GroupMachine
