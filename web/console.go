@@ -88,9 +88,13 @@ func (h *Handler) dashboardData(r *http.Request) (dashboardData, error) {
 		if err != nil {
 			return dashboardData{}, err
 		}
-		denied, err := h.c.Store.CampaignDenials(ctx, c.ID)
+		ds, err := h.c.Store.CampaignDenials(ctx, c.ID)
 		if err != nil {
 			return dashboardData{}, err
+		}
+		denied := map[string]int{} // by the guard's reasons, as "window,limit_day"
+		for _, d := range ds {
+			denied[strings.Join(d.Reasons, ",")] += d.Count
 		}
 		row := campaignRow{C: c, N: n, Denied: denied, ETA: eta(c, n, now)}
 		if n.Tasks > 0 {

@@ -37,7 +37,7 @@ type Store interface {
 	Callbacks(ctx context.Context, collector string, until time.Time, limit int) ([]store.Task, error)
 	Campaigns(ctx context.Context, state string) ([]store.Campaign, error)
 	CampaignCountersOf(ctx context.Context, id string) (store.CampaignCounters, error)
-	CampaignDenials(ctx context.Context, id string) (map[string]int, error)
+	CampaignDenials(ctx context.Context, id string) ([]store.ReportDenial, error)
 	PhoneStatuses(ctx context.Context, status, phone string) ([]store.PhoneStatus, error)
 }
 

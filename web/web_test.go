@@ -173,6 +173,12 @@ func (s *site) calls(ctx context.Context) {
 			up = store.TaskUpdate{State: store.TaskPending, DueAt: t0.Add(-time.Hour), Outcome: "callback", Reason: "callback at " + t0.Add(-time.Hour).Format(time.RFC3339)}
 		default:
 			up = store.TaskUpdate{State: store.TaskPending, DueAt: t0.Add(time.Hour), LastResult: "denied", Reason: "230-FZ window: 23:10 local"}
+			// the guard's refusal, as it audits it
+			if err := db.WithDebtor(ctx, task.DebtorID, func(tx *store.Tx) error {
+				return tx.Audit(ctx, store.AuditRecord{At: t0.Add(time.Minute), Action: "reserve", Reason: "window", Reasons: []string{"window"}, Channel: "robot_call"})
+			}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if err := db.FinishTask(ctx, task.ID, "test", t0, up); err != nil {
 			t.Fatal(err)
