@@ -135,6 +135,9 @@ var migrations = []string{
 	// 10: portfolio uploads by content hash (api_queries.go): idempotent uploads
 	uploadSchema,
 	eventSchema, // 11: the live events with their seq (events.go)
+	// messages.go: SMS and e-mail tried, with the guard's decision, and the
+	// debtors' e-mail addresses (the messages migration)
+	messageSchema,
 }
 
 func (db *DB) migrate(ctx context.Context) error {
