@@ -2,6 +2,7 @@ package messages
 
 import (
 	"bytes"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -342,6 +343,11 @@ func (t *Template) compile(part, text string, n *yaml.Node) (*template.Template,
 			}
 			msg = m[2]
 		}
+		// "unclosed action started at NAME:2" points into the text too
+		msg = regexp.MustCompile(regexp.QuoteMeta(t.Name)+`:(\d+)`).ReplaceAllStringFunc(msg, func(ref string) string {
+			l, _ := strconv.Atoi(ref[len(t.Name)+1:])
+			return fmt.Sprintf("%s:%d", t.File, first+l-1)
+		})
 		return nil, at(line, "%s", msg)
 	}
 	if len(tt.Templates()) > 1 {
@@ -502,3 +508,9 @@ func (t *Template) Render(data map[string]any) (subject, text string, err error)
 	}
 	return subject, text, nil
 }
+
+//go:embed templates.yaml
+var bundled []byte
+
+// Bundled returns the templates shipped with dozvon (templates.yaml).
+func Bundled() (*Set, error) { return Parse("templates.yaml", bytes.NewReader(bundled)) }
