@@ -30,8 +30,8 @@ type Request struct {
 	// PersonID is the human behind the debtor record, used only when the
 	// store has no person for the debtor; empty: the debtor is a person of
 	// its own. The limits count per person and, always, per number.
-	PersonID   string
-	Phone      phonenum.Number // the number to call or message (zero: the debtor's first number)
+	PersonID string
+	Phone    phonenum.Number // the number to call or message (zero: the debtor's first number)
 	// Address is the e-mail address of a message sent by e-mail (Channel
 	// Message only): the ledger counts it as the number, so the limits hold
 	// per address as they hold per number. The zone still comes from the

@@ -32,7 +32,7 @@ type SMSConfig struct {
 	ToField      string        `yaml:"to_field"`   // default "to"
 	TextField    string        `yaml:"text_field"` // default "text"
 	SenderField  string        `yaml:"sender_field"`
-	Sender       string        `yaml:"sender"` // the sender name, sent in SenderField when both are set
+	Sender       string        `yaml:"sender"`      // the sender name, sent in SenderField when both are set
 	DigitsOnly   bool          `yaml:"digits_only"` // the number as 79161234567 rather than +79161234567
 	IDField      string        `yaml:"id_field"`    // the JSON reply's message id field; default "id"
 	OKField      string        `yaml:"ok_field"`    // a JSON reply field that must equal OKValue (gateways answering 200 with an error inside)
