@@ -69,6 +69,7 @@ func commands() map[string]command {
 		"debtor":     {"which records are one person: debtor show ID | split ID | merge ID --into OTHER", cmdDebtor},
 		"user":       {"users of the service: user add LOGIN --role R < password | passwd | list | disable LOGIN", cmdUser},
 		"token":      {"bearer tokens: token create LOGIN [--name N --ttl 90d] | list LOGIN | revoke ID", cmdToken},
+		"message":    {"SMS and e-mail through the 230-FZ guard: message send --debtor ID --template NAME [--channel sms|email] | list | email | templates", cmdMessage},
 	}
 }
 
