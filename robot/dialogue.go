@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -104,11 +105,28 @@ func (d *dialogue) run(ctx context.Context) error {
 	}
 }
 
+// requestSends lists a node's message templates in the outcome slot
+// "send", each once: the call's owner sends them after the call, through
+// the 230-FZ guard (the robot sends nothing itself).
+func (d *dialogue) requestSends(names []string) {
+	if len(names) == 0 {
+		return
+	}
+	have := strings.Split(d.slots[scripts.SlotSend], ",")
+	for _, n := range names {
+		if !slices.Contains(have, n) {
+			have = append(have, n)
+		}
+	}
+	d.slots[scripts.SlotSend] = strings.Trim(strings.Join(have, ","), ",")
+}
+
 // step runs one node and returns the next node id, or done.
 func (d *dialogue) step(ctx context.Context, n *scripts.Node) (next string, done bool, err error) {
 	if err := d.set(n.Set); err != nil {
 		return "", false, fmt.Errorf("node %q: %w", n.ID, err)
 	}
+	d.requestSends(n.Send)
 	err = d.say(ctx, n.ID, n.Say, n.BargeIn != nil && *n.BargeIn)
 	if n.End != "" && (err == nil || errors.As(err, new(hungUp))) {
 		// a caller who hangs up during the goodbye does not change the outcome
