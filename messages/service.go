@@ -33,6 +33,7 @@ type Store interface {
 	DebtorEmails(ctx context.Context, debtorID string) ([]store.DebtorEmail, error)
 	InsertMessage(ctx context.Context, m store.Message) error
 	UpdateMessage(ctx context.Context, id, status, reason, providerID string, at time.Time) error
+	Messages(ctx context.Context, f store.MessageFilter) ([]store.Message, error)
 }
 
 // Config wires a Service.
@@ -67,6 +68,11 @@ func New(cfg Config) (*Service, error) {
 	return &Service{c: cfg, clk: clock.Or(cfg.Clock), log: log}, nil
 }
 
+// List lists the stored messages, newest first.
+func (s *Service) List(ctx context.Context, f store.MessageFilter) ([]store.Message, error) {
+	return s.c.Store.Messages(ctx, f)
+}
+
 // Templates is the service's template set.
 func (s *Service) Templates() *Set { return s.c.Templates }
 
@@ -74,7 +80,7 @@ func (s *Service) Templates() *Set { return s.c.Templates }
 type Request struct {
 	DebtorID string
 	Template string
-	Channel  Channel // "": the template's first channel
+	Channel  Channel // "": the template's first channel with a sender
 	// Slots are a call's outcome slots (promise_at, amount), the
 	// variables slots.NAME.
 	Slots  map[string]string
@@ -87,6 +93,7 @@ type Result struct {
 	Status    string // a store.Message status
 	Reason    string
 	Channel   Channel
+	Audience  Audience
 	Recipient string // masked
 	Confirmed bool   // the recipient is confirmed as the debtor's
 	// Decision is the guard's, when it was asked (zero otherwise).
@@ -119,6 +126,12 @@ func (s *Service) Send(ctx context.Context, r Request) (Result, error) {
 	ch := r.Channel
 	if ch == "" {
 		ch = t.Channels[0]
+		for _, c := range t.Channels { // the first the service can send by
+			if s.c.Senders[c] != nil {
+				ch = c
+				break
+			}
+		}
 	}
 	if !t.Allows(ch) {
 		return Result{}, fmt.Errorf("send message: template %s: %w: it goes by %v, not %s", t.Name, ErrChannel, t.Channels, ch)
@@ -139,7 +152,7 @@ func (s *Service) Send(ctx context.Context, r Request) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("send message: %w", err)
 	}
-	res := Result{ID: id, Channel: ch}
+	res := Result{ID: id, Channel: ch, Audience: t.Audience}
 	row := store.Message{ID: id, DebtorID: d.ID, Channel: string(ch), Template: t.Name, Audience: string(t.Audience), Source: r.Source, Created: s.clk.Now()}
 	refuse := func(status string, why error) (Result, error) {
 		res.Status, res.Reason = status, why.Error()

@@ -77,13 +77,17 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	metrics := api.NewMetrics()
 	// Webhooks go through an outbox written at the call's end; the store
 	// is opened by wire, so the source reaches it through rt once it exists.
-	hooks, live := &lateSubscriber{}, &lateSubscriber{}
-	rt, ua, flow, err := wire(svc, cfg, log, clock.System{}, nil, metrics, hooks, live)
+	hooks, live, sends := &lateSubscriber{}, &lateSubscriber{}, &lateSubscriber{}
+	rt, ua, flow, err := wire(svc, cfg, log, clock.System{}, nil, metrics, hooks, live, sends)
 	if err != nil {
 		return fail(err)
 	}
 	defer rt.close()
 	hooks.set(webhook.NewSource(rt.db, log))
+	msgs, err := serveMessages(svc, rt, log, sends) // SMS and e-mail: the API's and the scripts' (serve_messages.go)
+	if err != nil {
+		return fail(err)
+	}
 	hub, err := events.NewHub(events.HubConfig{Store: rt.db, Log: log})
 	if err != nil {
 		return fail(err)
@@ -150,6 +154,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		ScriptsDir:    filepath.Dir(*scriptPath), // PUT /scripts writes beside the inbound script; the flow's registry reloads it
 		Guard:         rt.guard,
 		CheckCampaign: checkServeCampaign(flow, cfg.Creditor),
+		Messages:      msgs,
 	})
 	hs, httpLn, err := listenHTTP(svc, cfg.HTTP.Listen, apiSrv, log)
 	if err != nil {
