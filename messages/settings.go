@@ -13,7 +13,7 @@ import (
 type Settings struct {
 	// Templates is the template file ("": the bundled templates.yaml).
 	Templates      string `yaml:"templates"`
-	Agency         string `yaml:"agency"`       // the agency's name: every message names it (230-FZ art. 7 part 5)
+	Agency         string `yaml:"agency"`       // the agency's name: every message names it (230-FZ art. 7; docs/MESSAGES.md)
 	AgencyPhone    string `yaml:"agency_phone"` // the number the debtor can call back
 	PaymentDetails string `yaml:"payment_details"`
 	// SMTP sends e-mail; nil: no e-mail channel.

@@ -104,7 +104,7 @@ func (s *Set) Names() []string {
 }
 
 // publicVars are the only variables a template for anyone may use: they
-// name the agency, which 230-FZ art. 7 part 5 requires every message to do.
+// name the agency, which 230-FZ art. 7 requires every message to do (docs/MESSAGES.md).
 // Everything else — and any variable this list does not know — names the
 // debtor, the creditor or the debt, the stricter reading.
 func publicVars() map[string]string {
