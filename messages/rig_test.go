@@ -1,7 +1,6 @@
 package messages
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -110,13 +109,23 @@ type localSMTP struct {
 
 func startSMTP(t *testing.T, user, password string) *localSMTP {
 	t.Helper()
+	return startSMTPWith(t, user, password, true)
+}
+
+// startSMTPWith starts the server, offering STARTTLS only with withTLS.
+func startSMTPWith(t *testing.T, user, password string, withTLS bool) *localSMTP {
+	t.Helper()
 	cert, pool := selfSigned(t)
 	l := &localSMTP{Pool: pool, Got: make(chan received, 8)}
 	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		return &smtpSession{srv: l, user: user, password: password}, nil
 	}))
 	s.Domain = "localhost"
-	s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if withTLS {
+		s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	} else {
+		s.AllowInsecureAuth = true
+	}
 	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
 	s.ErrorLog = discardLogger{}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -234,5 +243,3 @@ func noMail(t *testing.T, l *localSMTP) {
 	default:
 	}
 }
-
-var _ = context.Background

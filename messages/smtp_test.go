@@ -94,6 +94,19 @@ func TestSMTPRefusals(t *testing.T) {
 	}
 	srv.Refuse = nil
 	noMail(t, srv)
+
+	// A server that offers no STARTTLS gets nothing while tls is starttls
+	// (the default): personal data does not travel in clear.
+	plain := startSMTPWith(t, "robot", "s3cret", false)
+	s, err := NewSMTP(SMTPConfig{Addr: plain.Addr, From: "robot@agency.example", Username: "robot", Password: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Send(t.Context(), r.permit(t, "d1", "ivan@mail.example"), Outgoing{To: "ivan@mail.example", Text: "x"})
+	if !errors.Is(err, ErrNotSent) || !strings.Contains(err.Error(), "no STARTTLS") {
+		t.Fatalf("a server without STARTTLS: %v", err)
+	}
+	noMail(t, plain)
 	for _, bad := range []SMTPConfig{{Addr: "nohost", From: "a@b.c"}, {Addr: "h:25", From: "nobody"}, {Addr: "h:25", From: "a@b.c", TLS: "ssl"}} {
 		if _, err := NewSMTP(bad); err == nil {
 			t.Errorf("config %+v accepted", bad)
