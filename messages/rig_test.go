@@ -37,13 +37,10 @@ type fixedClock struct {
 func (c *fixedClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *fixedClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
+// moscow is a wall time in Moscow ("2026-11-23 12:00"); Moscow keeps UTC+3 all year.
 func moscow(t testing.TB, s string) time.Time {
 	t.Helper()
-	loc, err := time.LoadLocation("Europe/Moscow")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	v, err := time.ParseInLocation("2006-01-02 15:04", s, time.FixedZone("MSK", 3*3600))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,6 +67,27 @@ func newRig(t *testing.T, at string) *rig {
 		t.Fatal(err)
 	}
 	return &rig{db: db, guard: g, clock: clk}
+}
+
+// withDebtor stores d1, a Moscow debtor with one number.
+func (r *rig) withDebtor(t *testing.T) *rig {
+	t.Helper()
+	if err := r.db.UpsertDebtor(t.Context(), store.Debtor{ID: "d1", Region: "г. Москва", Phones: []string{"+79161234567"}}); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// mailerFor is the SMTP adapter for the local server, trusting its
+// certificate, logged in as robot/s3cret.
+func mailerFor(t *testing.T, srv *localSMTP, from string) *SMTP {
+	t.Helper()
+	s, err := NewSMTP(SMTPConfig{Addr: srv.Addr, From: from, Username: "robot", Password: "s3cret",
+		TLSConfig: &tls.Config{RootCAs: srv.Pool, MinVersion: tls.VersionTLS12}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // permit reserves a message to the debtor's number or address and returns its permit.

@@ -1,7 +1,6 @@
 package messages
 
 import (
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -43,11 +42,7 @@ func newServiceRig(t *testing.T, at string, gatewayStatus int) *serviceRig {
 		t.Fatal(err)
 	}
 	srv := startSMTP(t, "robot", "s3cret")
-	mailer, err := NewSMTP(SMTPConfig{Addr: srv.Addr, From: "robot@agency.example", Username: "robot", Password: "s3cret",
-		TLSConfig: &tls.Config{RootCAs: srv.Pool, MinVersion: tls.VersionTLS12}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mailer := mailerFor(t, srv, "robot@agency.example")
 	gw, hits := smsGateway(t, gatewayStatus, `{"id": "gw-1"}`)
 	sms, err := NewHTTPSMS(SMSConfig{URL: gw.URL, AuthHeader: "X-Api-Key", AuthValue: "k"})
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/dozvon/dozvon/compliance"
-	"github.com/dozvon/dozvon/store"
 )
 
 // gatewayHit is one request the test SMS gateway took.
@@ -38,10 +37,7 @@ func smsGateway(t *testing.T, status int, reply string) (*httptest.Server, chan 
 
 func TestHTTPSMS(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, "2026-11-23 12:00")
-	if err := r.db.UpsertDebtor(t.Context(), store.Debtor{ID: "d1", Region: "г. Москва", Phones: []string{"+79161234567"}}); err != nil {
-		t.Fatal(err)
-	}
+	r := newRig(t, "2026-11-23 12:00").withDebtor(t)
 	text := "Агентство «Пример»: просим перезвонить по номеру 8 800 000-00-00."
 	t.Run("json", func(t *testing.T) {
 		srv, hits := smsGateway(t, http.StatusOK, `{"id": "gw-17", "status": "OK"}`)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/phonenum"
-	"github.com/dozvon/dozvon/store"
 )
 
 func mustPhone(t *testing.T, s string) phonenum.Number {
@@ -24,16 +23,9 @@ func mustPhone(t *testing.T, s string) phonenum.Number {
 
 func TestSMTPSendsOverSTARTTLSWithAuth(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, "2026-11-23 12:00")
-	if err := r.db.UpsertDebtor(t.Context(), store.Debtor{ID: "d1", Region: "г. Москва", Phones: []string{"+79161234567"}}); err != nil {
-		t.Fatal(err)
-	}
+	r := newRig(t, "2026-11-23 12:00").withDebtor(t)
 	srv := startSMTP(t, "robot", "s3cret")
-	s, err := NewSMTP(SMTPConfig{Addr: srv.Addr, From: "Агентство <robot@agency.example>", Username: "robot", Password: "s3cret",
-		TLSConfig: &tls.Config{RootCAs: srv.Pool, MinVersion: tls.VersionTLS12}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mailerFor(t, srv, "Агентство <robot@agency.example>")
 	text := "Иван, реквизиты для оплаты: р/с 40817810000000000001.\nСумма: 12 345 рублей 50 копеек."
 	id, err := s.Send(t.Context(), r.permit(t, "d1", "ivan@mail.example"), Outgoing{To: "ivan@mail.example", Subject: "Реквизиты для оплаты", Text: text})
 	if err != nil {
@@ -64,10 +56,7 @@ func TestSMTPSendsOverSTARTTLSWithAuth(t *testing.T) {
 
 func TestSMTPRefusals(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, "2026-11-23 12:00")
-	if err := r.db.UpsertDebtor(t.Context(), store.Debtor{ID: "d1", Region: "г. Москва", Phones: []string{"+79161234567"}}); err != nil {
-		t.Fatal(err)
-	}
+	r := newRig(t, "2026-11-23 12:00").withDebtor(t)
 	srv := startSMTP(t, "robot", "s3cret")
 	tlsc := &tls.Config{RootCAs: srv.Pool, MinVersion: tls.VersionTLS12}
 	cases := []struct {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -67,14 +68,7 @@ type Template struct {
 }
 
 // Allows reports whether the template may go by ch.
-func (t *Template) Allows(ch Channel) bool {
-	for _, c := range t.Channels {
-		if c == ch {
-			return true
-		}
-	}
-	return false
-}
+func (t *Template) Allows(ch Channel) bool { return slices.Contains(t.Channels, ch) }
 
 // Set is the templates loaded from one file, by name.
 type Set struct {

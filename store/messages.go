@@ -83,10 +83,14 @@ func (db *DB) InsertMessage(ctx context.Context, m Message) error {
 func (db *DB) UpdateMessage(ctx context.Context, id, status, reason, providerID string, at time.Time) error {
 	r, err := db.sql.ExecContext(ctx, db.q(`UPDATE messages SET status = ?, reason = ?, provider_id = ?, updated_at = ? WHERE id = ?`),
 		status, reason, providerID, ns(at), id)
-	if err != nil {
-		return fmt.Errorf("update message %s: %w", id, err)
+	var n int64
+	if err == nil {
+		n, err = r.RowsAffected()
 	}
-	if n, err := r.RowsAffected(); err == nil && n == 0 {
+	switch {
+	case err != nil:
+		return fmt.Errorf("update message %s: %w", id, err)
+	case n == 0:
 		return fmt.Errorf("update message %s: %w", id, ErrNotFound)
 	}
 	return nil
