@@ -498,7 +498,6 @@ store: {dsn: %q}
 	}
 	callIDs := map[string]bool{}
 	for _, c := range list.Calls {
-		t.Logf("call %+v", c)
 		callIDs[c.ID] = true
 		var d api.CallDetail
 		if status := do(second.base, "GET", "/api/v1/calls/"+c.ID, "", "", &d); status != http.StatusOK {
