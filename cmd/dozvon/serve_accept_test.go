@@ -215,8 +215,9 @@ func (h *hookLog) callEnded() map[string]hookDelivery {
 }
 
 // acceptScript is a short dialogue of the service's campaign: the opening
-// 230-FZ asks for, one keypad question, goodbye. A phone that stays silent
-// keeps its call up for the question's 15 s timeout (and its reprompts).
+// 230-FZ asks for, one keypad question, goodbye. A phone that presses a
+// wrong key and then waits keeps its call up for the question's reprompts
+// and 15 s timeouts (the key tells first-phrase detection a person is there).
 const acceptPhrases = `phrases:
   hello: {text: "Здравствуйте! С вами говорит робот компании {creditor.name}. Разговор записывается.", tags: [greeting, disclosure, creditor, recording]}
   ask: "Это {debtor.name}? Нажмите один."
@@ -286,20 +287,20 @@ func TestServeAcceptance(t *testing.T) {
 	dir := t.TempDir()
 	dsn := "sqlite:" + filepath.Join(dir, "dozvon.db")
 
-	// The simulated phones: three answer and press 1; the fourth answers
-	// and stays silent, the call the service is killed in.
+	// The simulated phones: three answer and press 1; the fourth answers,
+	// presses 3 and waits: the call the service is killed in.
 	phones, err := testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	keypad := testcalls.Behaviour{Ring: 200 * time.Millisecond, Steps: []testcalls.Step{{DTMF: "1"}, {DTMF: "1"}}}
-	silent := testcalls.Behaviour{Ring: 200 * time.Millisecond, Steps: []testcalls.Step{{Silence: time.Minute}}}
+	slow := testcalls.Behaviour{Ring: 200 * time.Millisecond, Steps: []testcalls.Step{{DTMF: "3"}, {Silence: 2 * time.Minute}}}
 	numbers := []string{"+79165550001", "+79165550002", "+79165550003", "+79165550004"}
 	slowNumber := numbers[3]
 	for _, n := range numbers[:3] {
 		phones.Phone(n, keypad)
 	}
-	uri := phones.Phone(slowNumber, silent) // sip:USER@HOST:PORT: the phones' exchange is the service's trunk
+	uri := phones.Phone(slowNumber, slow) // sip:USER@HOST:PORT: the phones' exchange is the service's trunk
 	trunkHost := uri[strings.LastIndex(uri, "@")+1:]
 
 	if err := os.WriteFile(filepath.Join(dir, "phrases.yaml"), []byte(acceptPhrases), 0o644); err != nil {
