@@ -10,7 +10,7 @@ import (
 // line is silence; a key after a verdict changes nothing.
 func TestKeypadIsAPerson(t *testing.T) {
 	tests := []struct {
-		name   string
+		name  string
 		keyAt time.Duration // -1: no key
 		want  Class
 	}{
