@@ -78,7 +78,10 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	// Webhooks go through an outbox written at the call's end; the store
 	// is opened by wire, so the source reaches it through rt once it exists.
 	hooks, live := &lateSubscriber{}, &lateSubscriber{}
-	clk := clock.Or(e.clock) // the ledger's and the scheduler's; auth and webhooks sign on the wall clock
+	// One clock for the ledger, the scheduler and the API (a campaign's tasks
+	// fall due on the clock the scheduler reads); sessions, tokens and
+	// webhook signatures stay on the wall clock.
+	clk := clock.Or(e.clock)
 	rt, ua, flow, err := wire(svc, cfg, log, clk, nil, metrics, hooks, live)
 	if err != nil {
 		return fail(err)
