@@ -175,7 +175,6 @@ func openEvents(ctx context.Context, t *testing.T, base, query, token string, fi
 type hookLog struct {
 	mu  sync.Mutex
 	got []hookDelivery
-	new chan struct{}
 }
 
 type hookDelivery struct {
@@ -191,10 +190,6 @@ func (h *hookLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.got = append(h.got, d)
 	h.mu.Unlock()
-	select {
-	case h.new <- struct{}{}:
-	default:
-	}
 }
 
 func (h *hookLog) all() []hookDelivery {
@@ -274,12 +269,7 @@ func weekdayMorning(now time.Time) time.Duration {
 // seq with exactly what it missed, the campaign completes, no call's
 // webhook is lost and no debtor is over the 230-FZ limits.
 func TestServeAcceptance(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the service with real calls")
-	}
-	if _, err := exec.LookPath("espeak-ng"); err != nil {
-		t.Skip("espeak-ng not installed (tools/setup-debian.sh)")
-	}
+	skipUnlessCalls(t)
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(t.Context(), 75*time.Second)
 	defer cancel()
@@ -325,22 +315,11 @@ store: {dsn: %q}
 
 	// A supervisor and a token, with the CLI; a collection system's
 	// webhook endpoint for call ends.
-	if code, _, errs := runCmd(t, cmdUser, "boss-password-1\n", nil, "add", "boss", "--role", "supervisor", "--db", dsn); code != 0 {
-		t.Fatalf("user add: %d %s", code, errs)
-	}
-	code, out, errs := runCmd(t, cmdToken, "", nil, "create", "boss", "--db", dsn)
-	if code != 0 {
-		t.Fatalf("token create: %d %s", code, errs)
-	}
-	token := lastLine(out)
-	hooks := &hookLog{new: make(chan struct{}, 1)}
+	token := cliSupervisorToken(t, dsn)
+	hooks := &hookLog{}
 	receiver := httptest.NewServer(hooks)
 	defer receiver.Close()
-	code, out, errs = runCmd(t, cmdWebhook, "", nil, "add", "--owner", "crm", "--url", receiver.URL, "--events", "call.ended", "--db", dsn)
-	if code != 0 {
-		t.Fatalf("webhook add: %d %s", code, errs)
-	}
-	secret := lastLine(out)
+	secret := cliWebhook(t, dsn, receiver.URL)
 
 	serveArgs := []string{"--config", cfgPath, "--asr", "dtmf", "--http", "127.0.0.1:0", "--drain", "20s", "--script", scriptPath}
 	day1 := weekdayMorning(time.Now())
@@ -652,6 +631,43 @@ func checkLedger(ctx context.Context, t *testing.T, db *store.DB, killedDebtor, 
 	if len(debtors) != 4 {
 		t.Errorf("debtors with calls: %d, want 4", len(debtors))
 	}
+}
+
+// skipUnlessCalls skips a test that places real calls: not with -short,
+// nor without espeak-ng for the robot's voice.
+func skipUnlessCalls(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("places real calls; not with -short")
+	}
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		t.Skip("espeak-ng not installed (tools/setup-debian.sh)")
+	}
+}
+
+// cliSupervisorToken adds the supervisor "boss" to the store at dsn with
+// the CLI and returns a bearer token of theirs, as an operator would.
+func cliSupervisorToken(t *testing.T, dsn string) string {
+	t.Helper()
+	if code, _, errs := runCmd(t, cmdUser, "boss-password-1\n", nil, "add", "boss", "--role", "supervisor", "--db", dsn); code != 0 {
+		t.Fatalf("user add: %d %s", code, errs)
+	}
+	code, out, errs := runCmd(t, cmdToken, "", nil, "create", "boss", "--db", dsn)
+	if code != 0 {
+		t.Fatalf("token create: %d %s", code, errs)
+	}
+	return lastLine(out)
+}
+
+// cliWebhook adds a collection system's endpoint for call.ended at url with
+// the CLI and returns its signing secret.
+func cliWebhook(t *testing.T, dsn, url string) string {
+	t.Helper()
+	code, out, errs := runCmd(t, cmdWebhook, "", nil, "add", "--owner", "crm", "--url", url, "--events", "call.ended", "--db", dsn)
+	if code != 0 {
+		t.Fatalf("webhook add: %d %s", code, errs)
+	}
+	return lastLine(out)
 }
 
 // lastLine is what a command printed on its last line (a token, a secret).
