@@ -541,7 +541,7 @@ store: {dsn: %q}
 			t.Errorf("no call.ended webhook for call %s", id)
 			continue
 		}
-		if d.payload.Call != id || d.payload.Campaign != camp.ID {
+		if d.payload.Call != id || d.payload.Campaign != camp.ID || d.payload.ID != d.key {
 			t.Errorf("webhook %s: %s", d.key, d.body)
 		}
 	}
