@@ -35,6 +35,7 @@ type GuardOptions struct {
 	Workers  int           // decisions in flight at most per node
 	ConvEach int           // every ConvEach-th granted reservation commits as a conversation (0: never)
 	JSON     bool
+	Profile  string // CPU profile of the stages to this file
 }
 
 // ParseGuardArgs reads the flags of `bench guard`.
@@ -53,6 +54,7 @@ func ParseGuardArgs(args []string, stderr io.Writer) (GuardOptions, error) {
 	fs.IntVar(&o.Nodes, "nodes", 1, "guards on their own connection pools contending for one ledger (several nodes on one PostgreSQL)")
 	fs.IntVar(&o.Workers, "workers", 256, "decisions in flight at most per node")
 	fs.IntVar(&o.ConvEach, "conversation-every", 10, "every Nth granted reservation commits as a conversation (0: never)")
+	fs.StringVar(&o.Profile, "cpuprofile", "", "write the CPU profile of the stages to FILE (go tool pprof)")
 	fs.BoolVar(&o.JSON, "json", false, "end with one JSON line {backend, sustained_per_s, p99_ms_at_500_per_s, violations}")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -153,12 +155,17 @@ func RunGuard(ctx context.Context, o GuardOptions, open func(context.Context) (*
 		guards = append(guards, g)
 	}
 	b := &guardBench{o: o, guards: guards, ids: ids}
+	stopProfile, err := startCPUProfile(o.Profile)
+	if err != nil {
+		return res, fmt.Errorf("bench guard: %w", err)
+	}
+	defer stopProfile()
 	for _, rate := range o.Rates {
 		st := b.stage(ctx, fmt.Sprintf("%d/s", rate), rate, rate*int(o.Stage/time.Millisecond)/1000)
 		fmt.Fprintf(progress, "bench guard: %-9s %s\n", st.Name, stageLine(st))
 		res.Stages = append(res.Stages, st)
 		if rate == 500 {
-			res.P99At500 = ms(st.P99)
+			res.P99At500 = durMS(st.P99)
 		}
 		if ctx.Err() != nil {
 			return res, ctx.Err()
@@ -305,11 +312,11 @@ func (b *guardBench) decide(ctx context.Context, j benchJob) benchOutcome {
 	return benchOutcome{lat: time.Since(j.at), granted: err == nil && dec.Allowed, err: err}
 }
 
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+func durMS(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func stageLine(st GuardStage) string {
 	s := fmt.Sprintf("%6d decisions (%5d granted) in %5.2fs = %7.0f/s  p50 %7.2f ms  p99 %8.2f ms  max %8.2f ms",
-		st.Done, st.Granted, st.Seconds, st.PerSec, ms(st.P50), ms(st.P99), ms(st.Max))
+		st.Done, st.Granted, st.Seconds, st.PerSec, durMS(st.P50), durMS(st.P99), durMS(st.Max))
 	if st.Errors > 0 {
 		s += fmt.Sprintf("  %d errors (first: %s)", st.Errors, st.FirstErr)
 	}
