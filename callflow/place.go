@@ -160,7 +160,7 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	if phone.IsValid() {
 		to = phone.String()
 	}
-	facts := callFacts{id: rep.ID, direction: "outbound", from: req.CallerID, to: to, sw: sw, info: info, script: sc}
+	facts := callFacts{id: rep.ID, direction: "outbound", from: req.CallerID, to: to, sw: sw, info: info, script: sc, taskID: req.TaskID}
 	if err != nil {
 		rep.Dial, rep.DialErr, rep.Kind = info, err, compliance.Attempt
 		if dec, ok := robot.EarlyAnnouncement(ctx, info, f.recognizer("", req.Recognizer)); ok {

@@ -78,7 +78,11 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	// Webhooks go through an outbox written at the call's end; the store
 	// is opened by wire, so the source reaches it through rt once it exists.
 	hooks, live, sends := &lateSubscriber{}, &lateSubscriber{}, &lateSubscriber{}
-	rt, ua, flow, err := wire(svc, cfg, log, clock.System{}, nil, metrics, hooks, live, sends)
+	// One clock for the ledger, the scheduler and the API (a campaign's tasks
+	// fall due on the clock the scheduler reads); sessions, tokens and
+	// webhook signatures stay on the wall clock.
+	clk := clock.Or(e.clock)
+	rt, ua, flow, err := wire(svc, cfg, log, clk, nil, metrics, hooks, live, sends)
 	if err != nil {
 		return fail(err)
 	}
@@ -116,7 +120,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	// The API's campaigns are dialled here, on the system clock, through
 	// the 230-FZ guard (the runner's scheduler asks it before every call).
 	dialer := &callflow.Dialer{Flow: flow, Vars: callflow.TaskVars(cfg.Creditor), RingTimeout: 20 * time.Second}
-	campaigns, err := newCampaignRunner(rt, flow, dialer, clock.System{}, *channels, log)
+	campaigns, err := newCampaignRunner(rt, flow, dialer, clk, *channels, log)
 	if err != nil {
 		return fail(err)
 	}
@@ -149,7 +153,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	apiSrv := api.New(api.Config{Store: rt.db, Log: log, Metrics: metrics, RecordDir: cfg.SIP.RecordDir, Ready: readiness(rt, ua, cfg),
+	apiSrv := api.New(api.Config{Store: rt.db, Log: log, Clock: clk, Metrics: metrics, RecordDir: cfg.SIP.RecordDir, Ready: readiness(rt, ua, cfg),
 		Auth: users, Login: users.LoginHandler(), Logout: users.LogoutHandler(), Events: stream,
 		ScriptsDir:    filepath.Dir(*scriptPath), // PUT /scripts writes beside the inbound script; the flow's registry reloads it
 		Guard:         rt.guard,
