@@ -22,7 +22,9 @@ func TestClassify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	identify := []string{"third_party", "wrong_person", "no", "yes", "who_calling", "where_number", "repeat", "hello", "human", "stop_calling", "busy"}
+	// relative and not_me are globals of the bundled scripts since issue 16
+	identify := []string{"third_party", "wrong_person", "no", "yes", "who_calling", "where_number", "repeat", "hello", "human", "stop_calling", "busy",
+		"relative", "not_me"}
 	tests := []struct {
 		text, want string
 		negated    bool
@@ -31,14 +33,27 @@ func TestClassify(t *testing.T) {
 		{"Да, это я.", "yes", false},
 		{"конешно", "yes", false}, // ASR garble of "конечно", one edit
 		{"правельно", "yes", false},
-		{"это не я", "no", false},
+		{"это не я", "not_me", false}, // an identity correction at any step (issue 16)
 		{"нет, не он", "no", false},
-		{"не я это", "no", false},
-		{"вы ошиблись номером", "wrong_person", false},
+		{"не я это", "not_me", false},
+		{"вы ошиблись номером", "not_me", false},
 		{"я его не знаю", "wrong_person", false},
-		{"это его жена", "third_party", false},
-		{"нет, я её муж", "third_party", false},
-		{"он умер", "third_party", false},
+		{"это его жена", "relative", false},
+		{"нет, я её муж", "relative", false},
+		{"он умер", "relative", false},
+		{"а что вы хотели", "third_party", false},
+		// issue 16: kinship and workplace words, readiness fillers, busy in other words
+		{"я её мать", "relative", false},
+		{"алло, кто это? это его мама", "relative", false},
+		{"коллега его, он на совещании", "relative", false},
+		{"это бухгалтерия", "relative", false},
+		{"я не она", "not_me", false},
+		{"говорите", "yes", false},
+		{"слушаю", "yes", false},
+		{"ага, давайте", "yes", false},
+		{"угу", "yes", false},
+		{"мне сейчас неудобно", "busy", false},
+		{"не сейчас", "busy", false},
 		{"я за рулём", "busy", false},
 		{"да, но я сейчас занят", "busy", false},
 		{"да отстаньте вы", "stop_calling", false},
