@@ -476,9 +476,11 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		// "я не Андрей никакой": the debtor's own name denied is a correction
 		m = scripts.Match{Intent: intentNotMe}
 	}
-	if m.Intent == "" && hasTime && tr.HasTime && slices.Contains(allowed, intentBusy) && !d.collectsTime(n) {
-		// "бегу, через час" where no time is asked for: a time said without
-		// any other meaning asks to be called then
+	if hasTime && tr.HasTime && slices.Contains(allowed, intentBusy) && !d.collectsTime(n) &&
+		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentBusy)) {
+		// "бегу, через час", "не, давайте вечерком" where no time is asked
+		// for: a clock or relative time asks to be called then, whatever
+		// weaker intent ("да", "давайте") came with it
 		m = scripts.Match{Intent: intentBusy}
 	}
 	for _, sl := range n.Ask.Slots {

@@ -113,6 +113,12 @@ func TestParseMoney(t *testing.T) {
 		{"два миллиона", 200000000, true},
 		{"тысячу", 100000, true},
 		{"всю сумму", 1234550, true},
+		// issue 16: colloquial thousands and the spoken "about" order
+		{"тыщи три закинуть", 300000, true},
+		{"пять тыщ", 500000, true},
+		{"косарь", 100000, true},
+		{"две штуки", 200000, true},
+		{"тысяча триста", 130000, true},
 		{"нет денег", 0, false},
 		{"", 0, false},
 	}
