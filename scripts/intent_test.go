@@ -9,6 +9,12 @@ func TestNormalize(t *testing.T) {
 		{"  в   14:30. ", "в 14:30"},
 		{"кто-то звонил…", "кто-то звонил"},
 		{"10:", "10"},
+		// issue 16: drawn-out and reduplicated words as callers say them
+		{"Дааа, нееет", "да нет"},
+		{"Да-да-да", "да да да"},
+		{"нет-нет, ш-ш-ш", "нет нет ш ш ш"},
+		{"касса по-моему", "касса по-моему"},
+		{"1000 рублей", "1000 рублей"},
 	}
 	for _, tc := range tests {
 		if got := Normalize(tc.in); got != tc.want {
