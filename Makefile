@@ -27,6 +27,10 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 	./$(BIN) detect eval detect/testdata/blind
 	@echo "== first-phrase detection, unseen set (written after the blind set's look, then looked at once: detect/testdata/README.md) =="
 	./$(BIN) detect eval detect/testdata/unseen
+	@echo "== dialogue understanding, tuning sources (failures listed; scripts/testdata/eval/README.md) =="
+	./$(BIN) test eval scripts/testdata/eval/colloquial scripts/testdata/eval/rushed
+	@echo "== dialogue understanding, HELD-OUT sources (committed before any rule change; figures only) =="
+	./$(BIN) test eval scripts/testdata/eval/elderly scripts/testdata/eval/angry scripts/testdata/eval/asr
 
 test-short:
 	$(GO) test -short -count=1 ./...
