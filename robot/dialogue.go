@@ -42,6 +42,7 @@ type dialogue struct {
 	// "unrecognized", not "hangup"
 	understood bool
 	spoke      bool // the caller said something (speech, not silence or a key)
+	later      bool // the caller said they are busy: a hang-up then still asks for a call later
 }
 
 func newDialogue(s *Session, log *slog.Logger, res *Result) *dialogue {
@@ -104,6 +105,10 @@ func (d *dialogue) run(ctx context.Context) error {
 			if d.spoke && !d.understood {
 				// nothing intelligible through to the end: its own outcome, retried by rule
 				return d.end(ctx, scripts.OutcomeUnrecognized, "caller hung up at "+id+" with nothing understood")
+			}
+			if d.later {
+				// "давай потом" and the line goes dead: a call later was asked for
+				return d.end(ctx, scripts.OutcomeCallback, "caller said busy and hung up at "+id)
 			}
 			return d.end(ctx, scripts.OutcomeHangup, "caller hung up at "+id)
 		}
@@ -334,6 +339,9 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 		d.turn(t)
 		if len(filled) > 0 || (intent != "" && intent != "hello" && intent != "repeat") {
 			d.understood = true
+		}
+		if intent == intentBusy {
+			d.later = true
 		}
 		env := d.env()
 		leaving := d.leaves(n, intent)

@@ -36,6 +36,9 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 			scripts.OutcomeCallback, time.Date(2026, 11, 24, 13, 0, 0, 0, msk)},
 		{"busy where the time is asked keeps the slot", "verify_contact.yaml", says("да", "занят", "занят, в пять"),
 			scripts.OutcomeCallback, time.Date(2026, 11, 24, 17, 0, 0, 0, msk)},
+		{"busy, then a hang-up at the time question", "verify_contact.yaml", append(says("да", "давай потом"), hangup), scripts.OutcomeCallback, time.Time{}},
+		{"busy, then a time at the callback question", "collection.yaml", says("да", "да", "не вариант щас", "через полчасика"),
+			scripts.OutcomeCallback, time.Date(2026, 11, 24, 11, 30, 0, 0, msk)},
 		{"a promise date is still a promise", "collection.yaml", says("да", "да", "заплачу через неделю пять тысяч"), scripts.OutcomePromiseToPay, time.Time{}},
 	}
 	for _, tc := range tests {
