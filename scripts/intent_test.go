@@ -60,6 +60,9 @@ func TestClassify(t *testing.T) {
 		{"угу", "yes", false},
 		{"мне сейчас неудобно", "busy", false},
 		{"не сейчас", "busy", false},
+		// a longer phrase over a shorter one's words wins over priority
+		{"вы не туда звоните", "not_me", false},
+		{"не звоните мне", "stop_calling", false},
 		{"я за рулём", "busy", false},
 		{"да, но я сейчас занят", "busy", false},
 		{"да отстаньте вы", "stop_calling", false},
