@@ -523,14 +523,6 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 			}
 		}
 	}
-	if m.Intent == "" && len(filled) == 0 && !hasTime {
-		// no phrase matched and the words answer no slot: the statistical
-		// model may still read them, when sure and when it has seen most of
-		// them ("жинка", "ошиблися")
-		if g := mt.Guess(text, allowed); g.Intent != "" && g.P >= guessMinP && g.Known >= guessMinKnown {
-			return g.Intent, filled
-		}
-	}
 	return m.Intent, filled
 }
 
@@ -539,13 +531,6 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 const (
 	intentNotMe = "not_me"
 	intentBusy  = "busy"
-)
-
-// How sure the statistical model must be to stand in for the rules: fixed
-// before any held-out measurement, not tuned on one.
-const (
-	guessMinP     = 0.9
-	guessMinKnown = 0.5
 )
 
 // collectsTime reports whether node n's ask fills a date-time slot.

@@ -18,7 +18,6 @@ type Match struct {
 type Matcher struct {
 	intents map[string]*compiledIntent
 	order   []string
-	model   *intentModel
 }
 
 type compiledIntent struct {
@@ -44,19 +43,7 @@ func NewMatcher(intents map[string]*Intent) *Matcher {
 		m.order = append(m.order, name)
 	}
 	sort.Strings(m.order)
-	m.model = trainIntentModel(intents)
 	return m
-}
-
-// Guess asks the statistical model (intent_model.go) for the intent among
-// allowed (all when nil) of an utterance no phrase matched. The caller
-// decides how sure it must be: Guess.P is the posterior, Guess.Known the
-// share of the utterance the model has seen.
-func (m *Matcher) Guess(text string, allowed []string) Guess {
-	if allowed == nil {
-		allowed = m.order
-	}
-	return m.model.guess(text, allowed)
 }
 
 // Has reports whether the intent is known.
