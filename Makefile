@@ -28,9 +28,11 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 	@echo "== first-phrase detection, unseen set (written after the blind set's look, then looked at once: detect/testdata/README.md) =="
 	./$(BIN) detect eval detect/testdata/unseen
 	@echo "== dialogue understanding, tuning sources (failures listed; scripts/testdata/eval/README.md) =="
-	./$(BIN) test eval scripts/testdata/eval/colloquial scripts/testdata/eval/rushed
-	@echo "== dialogue understanding, HELD-OUT sources (committed before any rule change; figures only) =="
-	./$(BIN) test eval scripts/testdata/eval/elderly scripts/testdata/eval/angry scripts/testdata/eval/asr
+	./$(BIN) test eval scripts/testdata/eval/colloquial scripts/testdata/eval/rushed scripts/testdata/eval/mixed
+	@echo "== dialogue understanding, HELD-OUT round 3 (written after the last rule change, figures only) =="
+	./$(BIN) test eval scripts/testdata/eval/regional scripts/testdata/eval/asr2
+	@echo "== dialogue understanding, HELD-OUT rounds 1-2 (written before earlier rule rounds, figures only) =="
+	./$(BIN) test eval scripts/testdata/eval/elderly scripts/testdata/eval/angry scripts/testdata/eval/asr scripts/testdata/eval/formal scripts/testdata/eval/youth
 
 test-short:
 	$(GO) test -short -count=1 ./...
