@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/testcalls"
@@ -64,7 +63,7 @@ func runEvalSource(ctx context.Context, dir string) (evalSource, error) {
 	if len(files) == 0 {
 		return src, fmt.Errorf("eval %s: no *.cases.yaml files", dir)
 	}
-	sort.Strings(files)
+	slices.Sort(files)
 	for _, f := range files {
 		cf, err := testcalls.LoadCases(f)
 		if err != nil {
@@ -96,7 +95,7 @@ func runEvalSource(ctx context.Context, dir string) (evalSource, error) {
 // (scripts/testdata/eval/<source>/x.cases.yaml → scripts/x.yaml).
 func evalScriptPath(caseFile, script string) (string, error) {
 	if script == "" {
-		return "", errors.New("the case file names no script")
+		return "", fmt.Errorf("%s names no script", caseFile)
 	}
 	if _, err := os.Stat(script); err == nil {
 		return script, nil
