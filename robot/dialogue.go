@@ -475,7 +475,7 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		}
 	}
 	mt := d.sc.Matcher()
-	m := mt.Classify(text, allowed)
+	m := mt.Classify(d.maskName(text), allowed)
 	filled := map[string]string{}
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)
@@ -543,10 +543,25 @@ func (d *dialogue) collectsTime(n *scripts.Node) bool {
 	return false
 }
 
-// deniesName reports whether text negates a word of the debtor's name
-// ("я не Елена", "никакой не Семёнов"): "не" right before the name, compared
-// by stem so that the case ending does not matter.
-func (d *dialogue) deniesName(text string) bool {
+// maskName replaces the words of the debtor's name in text by a word no
+// phrase holds, so that ASR tolerance never reads a name as a phrase word
+// ("Семёнов" is one edit from "смена").
+func (d *dialogue) maskName(text string) string {
+	names := d.nameStems()
+	if len(names) == 0 {
+		return text
+	}
+	toks := scripts.Tokens(text)
+	for i, t := range toks {
+		if names[scripts.Stem(t)] {
+			toks[i] = "имярек"
+		}
+	}
+	return strings.Join(toks, " ")
+}
+
+// nameStems are the stems of the debtor's first name and full name words.
+func (d *dialogue) nameStems() map[string]bool {
 	names := map[string]bool{}
 	for _, key := range []string{"debtor.first_name", "debtor.name"} {
 		v, ok := d.env().Lookup(key)
@@ -559,6 +574,14 @@ func (d *dialogue) deniesName(text string) bool {
 			}
 		}
 	}
+	return names
+}
+
+// deniesName reports whether text negates a word of the debtor's name
+// ("я не Елена", "никакой не Семёнов"): "не" right before the name, compared
+// by stem so that the case ending does not matter.
+func (d *dialogue) deniesName(text string) bool {
+	names := d.nameStems()
 	if len(names) == 0 {
 		return false
 	}

@@ -1,9 +1,11 @@
 package robot_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
+	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/testcalls"
 )
@@ -59,5 +61,23 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 				t.Errorf("callback_at %q, want %s", res.Slots[scripts.SlotCallbackAt], tc.callback.Format(time.RFC3339))
 			}
 		})
+	}
+}
+
+// TestDebtorNameIsNoPhraseWord: the debtor's name is masked before
+// classification, so a surname that spells a phrase word ("Занятов" has the
+// stem of "занят") does not read as that intent.
+func TestDebtorNameIsNoPhraseWord(t *testing.T) {
+	t.Parallel()
+	clock := testcalls.NewClock(time.Date(2026, 11, 24, 11, 0, 0, 0, msk))
+	conv := &testcalls.TextConversation{Clock: clock, Items: says("да, Занятов слушает", "да")}
+	v := map[string]any{"debtor": map[string]any{"name": "Занятов Пётр Ильич", "first_name": "Пётр"}}
+	s := &robot.Session{Script: load(t, "verify_contact.yaml"), Vars: v, Clock: clock, Location: msk, Conv: conv}
+	res, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Outcome != scripts.OutcomeIdentified {
+		t.Errorf("outcome %s, want identified; path %v", res.Outcome, res.Path)
 	}
 }

@@ -60,6 +60,8 @@ func TestClassify(t *testing.T) {
 		{"угу", "yes", false},
 		{"мне сейчас неудобно", "busy", false},
 		{"не сейчас", "busy", false},
+		{"это тетка его", "relative", false},
+		{"шурин его, он в рейсе", "relative", false},
 		// a longer phrase over a shorter one's words wins over priority
 		{"вы не туда звоните", "not_me", false},
 		{"не звоните мне", "stop_calling", false},
@@ -128,6 +130,8 @@ func TestParseMoney(t *testing.T) {
 		{"косарь", 100000, true},
 		{"две штуки", 200000, true},
 		{"тысяча триста", 130000, true},
+		{"все отдам в среду", 1234550, true},
+		{"все, до свидания", 0, false},
 		{"нет денег", 0, false},
 		{"", 0, false},
 	}
