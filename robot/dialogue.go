@@ -475,11 +475,12 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		}
 	}
 	mt := d.sc.Matcher()
-	m := mt.Classify(d.maskName(text), allowed)
+	masked, denied := d.readName(text)
+	m := mt.Classify(masked, allowed)
 	filled := map[string]string{}
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)
-	if d.deniesName(text) && slices.Contains(allowed, intentNotMe) &&
+	if denied && slices.Contains(allowed, intentNotMe) &&
 		(m.Intent == "" || mt.Priority(intentNotMe) > mt.Priority(m.Intent)) {
 		// "я не Андрей никакой": the debtor's own name denied is a correction
 		m = scripts.Match{Intent: intentNotMe}
@@ -543,25 +544,13 @@ func (d *dialogue) collectsTime(n *scripts.Node) bool {
 	return false
 }
 
-// maskName replaces the words of the debtor's name in text by a word no
-// phrase holds, so that ASR tolerance never reads a name as a phrase word
-// ("Семёнов" is one edit from "смена").
-func (d *dialogue) maskName(text string) string {
-	names := d.nameStems()
-	if len(names) == 0 {
-		return text
-	}
-	toks := scripts.Tokens(text)
-	for i, t := range toks {
-		if names[scripts.Stem(t)] {
-			toks[i] = "имярек"
-		}
-	}
-	return strings.Join(toks, " ")
-}
-
-// nameStems are the stems of the debtor's first name and full name words.
-func (d *dialogue) nameStems() map[string]bool {
+// readName finds the debtor's name in text (first name and full name words,
+// compared by stem so that the case ending does not matter). masked is text
+// with those words replaced by one no phrase holds, so that ASR tolerance
+// never reads a name as a phrase word ("Семёнов" is one edit from "смена");
+// denied is whether "не" stands right before one ("я не Елена", "никакой не
+// Семёнов").
+func (d *dialogue) readName(text string) (masked string, denied bool) {
 	names := map[string]bool{}
 	for _, key := range []string{"debtor.first_name", "debtor.name"} {
 		v, ok := d.env().Lookup(key)
@@ -574,24 +563,17 @@ func (d *dialogue) nameStems() map[string]bool {
 			}
 		}
 	}
-	return names
-}
-
-// deniesName reports whether text negates a word of the debtor's name
-// ("я не Елена", "никакой не Семёнов"): "не" right before the name, compared
-// by stem so that the case ending does not matter.
-func (d *dialogue) deniesName(text string) bool {
-	names := d.nameStems()
 	if len(names) == 0 {
-		return false
+		return text, false
 	}
 	toks := scripts.Tokens(text)
-	for i := 1; i < len(toks); i++ {
-		if toks[i-1] == "не" && names[scripts.Stem(toks[i])] {
-			return true
+	for i, t := range toks {
+		if names[scripts.Stem(t)] {
+			denied = denied || (i > 0 && toks[i-1] == "не")
+			toks[i] = "имярек"
 		}
 	}
-	return false
+	return strings.Join(toks, " "), denied
 }
 
 // mergeVars deep-copies the call's variables over the script's defaults.
