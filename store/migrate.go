@@ -135,6 +135,8 @@ var migrations = []string{
 	// 10: portfolio uploads by content hash (api_queries.go): idempotent uploads
 	uploadSchema,
 	eventSchema, // 11: the live events with their seq (events.go)
+	// 12: which due time of a callback was announced (serve_due.go)
+	callbackDueSchema,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -83,7 +83,8 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		return fail(err)
 	}
 	defer rt.close()
-	hooks.set(webhook.NewSource(rt.db, log))
+	source := webhook.NewSource(rt.db, log)
+	hooks.set(source)
 	hub, err := events.NewHub(events.HubConfig{Store: rt.db, Log: log})
 	if err != nil {
 		return fail(err)
@@ -116,6 +117,8 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
+	campaigns.Tell(hub, source) // campaign.progress, campaign.done (stream and webhook)
+	go newCallbackWatch(rt.db, hub, clock.System{}, log).Run(hubCtx)
 	campaignsDone := make(chan struct{})
 	go func() {
 		defer close(campaignsDone)
@@ -150,6 +153,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		ScriptsDir:    filepath.Dir(*scriptPath), // PUT /scripts writes beside the inbound script; the flow's registry reloads it
 		Guard:         rt.guard,
 		CheckCampaign: checkServeCampaign(flow, cfg.Creditor),
+		Campaigns:     campaigns.Store(), // a campaign the API marks done is announced too
 	})
 	hs, httpLn, err := listenHTTP(svc, cfg.HTTP.Listen, apiSrv, log)
 	if err != nil {
