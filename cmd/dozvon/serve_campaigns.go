@@ -52,7 +52,9 @@ func newCampaignRunner(rt *runtime, flow *callflow.Flow, dialer scheduler.Dialer
 
 // Tell sends the campaigns' news to live (the event hub) and hooks (the
 // webhook outbox); either may be nil. Call it before Run.
-func (c *campaignRunner) Tell(live publisher, hooks doneHook) { c.news.live, c.news.hooks = live, hooks }
+func (c *campaignRunner) Tell(live publisher, hooks doneHook) {
+	c.news.live, c.news.hooks = live, hooks
+}
 
 // Store is the campaign store the API shares with the runner: a campaign
 // the API marks done (resumed after its last call) is announced too.
