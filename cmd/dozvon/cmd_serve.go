@@ -97,6 +97,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	defer func() { stopHub(); <-hubDone }() // what is queued is stored before exit
 	live.set(hub)
 	metrics.Watch("dozvon_websocket_clients", "Live event stream clients connected.", func() float64 { return float64(hub.Stats().Subscribers) })
+	metrics.WatchDueTasks(rt.db.DueTaskCount, clock.System{})
 	metrics.Watch("dozvon_events_dropped", "Call events dropped since start because the event queue was full.", func() float64 { return float64(hub.Stats().Dropped) })
 	deliverer := webhook.NewDeliverer(rt.db, webhook.Config{Log: log, OnAttempt: metrics.WebhookAttempt})
 	go deliverer.Run(svc)
