@@ -305,6 +305,15 @@ func TestEveryDoorStoresTheSameRecord(t *testing.T) {
 				t.Errorf("%s: event %s holds a phone number: %s", door, e.Kind, s)
 			}
 		}
+		// the end carries the call's media figures for the service's metrics
+		if len(evs) == 0 {
+			continue // reported above
+		}
+		if last := evs[len(evs)-1]; last.Kind != callflow.Ended || last.SendLate == nil || last.SendLate.N == 0 ||
+			last.Audio.Received <= 0 || last.Audio.Received.Milliseconds() != rec.AudioReceivedMs || last.Audio.Fed.Milliseconds() != rec.AudioFedMs {
+			t.Errorf("%s: the end's media figures: send lateness %+v, audio %+v; stored received %d ms, fed %d ms",
+				door, last.SendLate != nil, last.Audio, rec.AudioReceivedMs, rec.AudioFedMs)
+		}
 		k := strings.Join(kinds, " ")
 		want := "started answered"
 		if door != "inbound" { // the phones ring 200 ms before they answer
