@@ -306,13 +306,9 @@ func TestEveryDoorStoresTheSameRecord(t *testing.T) {
 			}
 		}
 		// the end carries the call's media figures for the service's metrics
-		if len(evs) == 0 {
-			continue // reported above
-		}
-		if last := evs[len(evs)-1]; last.Kind != callflow.Ended || last.SendLate == nil || last.SendLate.N == 0 ||
-			last.Audio.Received <= 0 || last.Audio.Received.Milliseconds() != rec.AudioReceivedMs || last.Audio.Fed.Milliseconds() != rec.AudioFedMs {
-			t.Errorf("%s: the end's media figures: send lateness %+v, audio %+v; stored received %d ms, fed %d ms",
-				door, last.SendLate != nil, last.Audio, rec.AudioReceivedMs, rec.AudioFedMs)
+		if last := evs[max(len(evs)-1, 0):]; len(last) == 0 || last[0].Kind != callflow.Ended || last[0].SendLate == nil || last[0].SendLate.N == 0 ||
+			last[0].Audio.Received <= 0 || last[0].Audio.Received.Milliseconds() != rec.AudioReceivedMs || last[0].Audio.Fed.Milliseconds() != rec.AudioFedMs {
+			t.Errorf("%s: the end's media figures: %+v; stored received %d ms, fed %d ms", door, last, rec.AudioReceivedMs, rec.AudioFedMs)
 		}
 		k := strings.Join(kinds, " ")
 		want := "started answered"
