@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/dozvon/dozvon/auth"
@@ -227,9 +228,27 @@ func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request, _ auth.Pr
 	if cs == nil {
 		return errNotFound
 	}
-	list, err := cs.Campaigns(r.Context(), r.URL.Query().Get("state"))
+	q, limit, err := listQuery(r)
 	if err != nil {
 		return err
+	}
+	list, err := cs.Campaigns(r.Context(), q.Get("state"))
+	if err != nil {
+		return err
+	}
+	// Paged here: an agency has hundreds of campaigns, not millions, and
+	// what a page bounds is the counting of each campaign's tasks.
+	if after := q.Get("cursor"); after != "" {
+		i := slices.IndexFunc(list, func(c store.Campaign) bool { return c.ID == after })
+		if i < 0 {
+			return badRequest("bad_parameter", fmt.Sprintf("cursor %q: no such campaign (want the next_cursor of the previous page)", after), "cursor")
+		}
+		list = list[i+1:]
+	}
+	next := ""
+	if len(list) > limit {
+		list = list[:limit]
+		next = list[limit-1].ID
 	}
 	out := make([]Campaign, 0, len(list))
 	for _, c := range list {
@@ -239,7 +258,7 @@ func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request, _ auth.Pr
 		}
 		out = append(out, campaignView(c, counters))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"campaigns": out})
+	writeJSON(w, http.StatusOK, map[string]any{"campaigns": out, "next_cursor": next})
 	return nil
 }
 
