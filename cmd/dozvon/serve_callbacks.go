@@ -46,10 +46,8 @@ func (w *callbackWatch) Run(ctx context.Context) {
 		if _, err := w.Once(ctx); err != nil && ctx.Err() == nil {
 			w.log.Warn("callbacks due", "err", err)
 		}
-		select {
-		case <-ctx.Done():
+		if !waitFor(ctx, t.C) {
 			return
-		case <-t.C:
 		}
 	}
 }

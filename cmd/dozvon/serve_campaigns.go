@@ -173,19 +173,23 @@ func (n *campaignNews) changed(campaign string) {
 func (n *campaignNews) run(ctx context.Context) {
 	rest := time.NewTimer(n.every)
 	defer rest.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-n.kick:
-		}
+	for waitFor(ctx, n.kick) {
 		n.flush(ctx)
 		rest.Reset(n.every)
-		select {
-		case <-ctx.Done():
+		if !waitFor(ctx, rest.C) {
 			return
-		case <-rest.C:
 		}
+	}
+}
+
+// waitFor waits for a value on c or the end of ctx, and reports false at
+// the end.
+func waitFor[T any](ctx context.Context, c <-chan T) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-c:
+		return true
 	}
 }
 
