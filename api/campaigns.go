@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/auth"
+	"github.com/dozvon/dozvon/events"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
 )
@@ -77,16 +78,9 @@ type Campaign struct {
 	Counters  CampaignCounters   `json:"counters"`
 }
 
-// CampaignCounters is a campaign's live progress, from its tasks.
-type CampaignCounters struct {
-	Tasks    int            `json:"tasks"`
-	Due      int            `json:"due"`
-	Waiting  int            `json:"waiting"`
-	InFlight int            `json:"in_flight"`
-	Done     int            `json:"done"`
-	Calls    int            `json:"calls"`
-	Outcomes map[string]int `json:"outcomes"`
-}
+// CampaignCounters is a campaign's live progress, from its tasks; the
+// stream's campaign.progress carries the same.
+type CampaignCounters = events.CampaignCounters
 
 func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
 	cs := s.campaignStore()
@@ -335,14 +329,11 @@ func (s *Server) campaignOut(ctx context.Context, cs CampaignStore, id string) (
 
 func campaignView(c store.Campaign, n store.CampaignCounters) Campaign {
 	out := Campaign{ID: c.ID, Name: c.Name, State: c.State, Priority: c.Priority, CreatedAt: c.CreatedAt.UTC(),
-		Counters: CampaignCounters{Tasks: n.Tasks, Due: n.Due, Waiting: n.Waiting, InFlight: n.InFlight, Done: n.Finished, Calls: n.Attempts, Outcomes: n.Outcomes}}
+		Counters: events.CountersOf(n)}
 	// A config the scheduler cannot read (written by hand) still lists:
 	// its settings are left out, the scheduler skips it and says why.
 	if cfg, err := scheduler.ParseConfig(c); err == nil {
 		out.Script, out.Channels, out.Schedule, out.NonHuman = cfg.Script, cfg.Channels, cfg.Schedule, cfg.NonHuman
-	}
-	if out.Counters.Outcomes == nil {
-		out.Counters.Outcomes = map[string]int{}
 	}
 	return out
 }

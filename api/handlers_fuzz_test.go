@@ -6,10 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -180,14 +178,14 @@ func TestListsPage(t *testing.T) {
 	deadLettersForTests(t, rg.db)
 	page := func(path, key, cursor string, limit string) ([]json.RawMessage, string) {
 		t.Helper()
-		q := url.Values{"limit": {limit}}
+		q := "limit=" + limit
 		if cursor != "" {
-			q.Set("cursor", cursor)
+			q += "&cursor=" + cursor // the lists' cursors are ids: nothing to escape
 		}
-		status, body := rg.do(admin, "GET", path+"?"+q.Encode(), "", nil)
+		status, body := rg.do(admin, "GET", path+"?"+q, "", nil)
 		var p map[string]json.RawMessage
 		if err := json.Unmarshal(body, &p); status != http.StatusOK || err != nil {
-			t.Fatalf("%s?%s: %d %s", path, q.Encode(), status, body)
+			t.Fatalf("%s?%s: %d %s", path, q, status, body)
 		}
 		var items []json.RawMessage
 		var next string
@@ -223,7 +221,7 @@ func TestListsPage(t *testing.T) {
 				}
 				cursor = next
 			}
-			if !slices.EqualFunc(walked, all, func(a, b json.RawMessage) bool { return string(a) == string(b) }) {
+			if a, b := bytes.Join(rawItems(walked), nil), bytes.Join(rawItems(all), nil); !bytes.Equal(a, b) {
 				t.Fatalf("walked one a page:\n%s\nwant:\n%s", walked, all)
 			}
 			for _, q := range []string{"limit=501", "limit=0", "cursor=nope"} {
@@ -238,4 +236,12 @@ func TestListsPage(t *testing.T) {
 			}
 		})
 	}
+}
+
+func rawItems(items []json.RawMessage) [][]byte {
+	out := make([][]byte, len(items))
+	for i, it := range items {
+		out[i] = append(it, '\n')
+	}
+	return out
 }

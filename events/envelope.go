@@ -84,11 +84,10 @@ type OutcomeData struct {
 	Slots   map[string]string `json:"slots,omitempty"`
 }
 
-// ProgressData is a campaign.progress or campaign.done event's data: the
-// campaign's state and live counters, the numbers GET
-// /api/v1/campaigns/{id} answers (its "counters" object).
-type ProgressData struct {
-	State    string         `json:"state"`
+// CampaignCounters is a campaign's live progress, from its tasks: the
+// "counters" of GET /api/v1/campaigns/{id} (api.CampaignCounters is this
+// type) and, with the state, the data of campaign.progress.
+type CampaignCounters struct {
 	Tasks    int            `json:"tasks"`
 	Due      int            `json:"due"`
 	Waiting  int            `json:"waiting"`
@@ -98,14 +97,25 @@ type ProgressData struct {
 	Outcomes map[string]int `json:"outcomes"`
 }
 
+// CountersOf is the store's counters as the API and the stream show them.
+func CountersOf(c store.CampaignCounters) CampaignCounters {
+	out := CampaignCounters{Tasks: c.Tasks, Due: c.Due, Waiting: c.Waiting, InFlight: c.InFlight, Done: c.Finished, Calls: c.Attempts, Outcomes: c.Outcomes}
+	if out.Outcomes == nil {
+		out.Outcomes = map[string]int{}
+	}
+	return out
+}
+
+// ProgressData is a campaign.progress or campaign.done event's data: the
+// campaign's state and its counters, side by side in one object.
+type ProgressData struct {
+	State string `json:"state"`
+	CampaignCounters
+}
+
 // Progress is a campaign's progress from its state and its tasks' counters.
 func Progress(state string, c store.CampaignCounters) ProgressData {
-	d := ProgressData{State: state, Tasks: c.Tasks, Due: c.Due, Waiting: c.Waiting, InFlight: c.InFlight, Done: c.Finished,
-		Calls: c.Attempts, Outcomes: c.Outcomes}
-	if d.Outcomes == nil {
-		d.Outcomes = map[string]int{}
-	}
-	return d
+	return ProgressData{State: state, CampaignCounters: CountersOf(c)}
 }
 
 // Envelope is d as campaign's event: campaign.done when done, else

@@ -29,14 +29,14 @@ func (db *DB) DueCallbacks(ctx context.Context, now time.Time, limit int) ([]Tas
 // whether this call did it: of two nodes watching, one announces.
 func (db *DB) ClaimCallbackDue(ctx context.Context, id int64, dueAt time.Time) (bool, error) {
 	res, err := db.sql.ExecContext(ctx, db.q(`UPDATE tasks SET callback_notified = due_at WHERE id = ? AND due_at = ? AND callback_notified <> due_at`), id, ns(dueAt))
+	var n int64
+	if err == nil {
+		n, err = res.RowsAffected()
+	}
 	if err != nil {
 		return false, fmt.Errorf("claim callback due %d: %w", id, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("claim callback due %d: %w", id, err)
-	}
-	return n > 0, nil
+	return n == 1, nil
 }
 
 // DueTaskCount counts the tasks of active campaigns due at or before now

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,13 +11,11 @@ import (
 // campaigns only: not a later one, not a waiting phone, not a paused
 // campaign's.
 func TestDueTaskCount(t *testing.T) {
-	t.Parallel()
+	eachBackend(t, func(t *testing.T, db *store.DB) { dueTaskCount(t, db) })
+}
+
+func dueTaskCount(t *testing.T, db *store.DB) {
 	ctx := t.Context()
-	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	t0 := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
 	for _, c := range []store.Campaign{{ID: "on", State: store.CampaignActive}, {ID: "off", State: "paused"}} {
 		c.Name, c.Config, c.CreatedAt = c.ID, "{}", t0

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,12 +20,7 @@ import (
 // is announced again then.
 func TestCallbackDueIsAnnouncedOnce(t *testing.T) {
 	t.Parallel()
-	ctx := t.Context()
-	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	ctx, db := sqliteForTests(t)
 	t0 := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
 	d := store.Debtor{ID: "d1", Name: "Иванов", Region: "г. Москва", Phones: []string{"+79131234501"}}
 	if err := db.UpsertDebtor(ctx, d); err != nil {

@@ -160,11 +160,10 @@ func newCampaignNews(st newsStore, clk clock.Clock, log *slog.Logger) *campaignN
 // changed notes that a campaign's counters moved; it never blocks.
 func (n *campaignNews) changed(campaign string) {
 	n.mu.Lock()
+	defer n.mu.Unlock()
 	n.dirty[campaign] = true
-	n.mu.Unlock()
-	select {
-	case n.kick <- struct{}{}:
-	default:
+	if len(n.kick) == 0 { // kick is sent only here, under mu: this send cannot block
+		n.kick <- struct{}{}
 	}
 }
 

@@ -61,12 +61,7 @@ func (rc *signedReceiverForTests) ServeHTTP(w http.ResponseWriter, r *http.Reque
 // morning and a campaign runner around them.
 func newsRig(t *testing.T) (context.Context, *store.DB, clock.Clock, *campaignRunner) {
 	t.Helper()
-	ctx := t.Context()
-	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	ctx, db := sqliteForTests(t)
 	clk := frozenClockForTests{clock.NewSim(time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC))} // 11:00 in Moscow, a Tuesday
 	log := slog.New(slog.DiscardHandler)
 	guard, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clk, Logger: log})
@@ -196,4 +191,15 @@ func TestProgressIsCoalesced(t *testing.T) {
 	if by["c1"] != 1 || by["c2"] != 1 {
 		t.Fatalf("progress events by campaign %v: want one each", by)
 	}
+}
+
+// sqliteForTests is a fresh SQLite store, closed at the test's end.
+func sqliteForTests(t *testing.T) (context.Context, *store.DB) {
+	t.Helper()
+	db, err := store.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return t.Context(), db
 }
