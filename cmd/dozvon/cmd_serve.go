@@ -87,7 +87,8 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		return fail(err)
 	}
 	defer rt.close()
-	hooks.set(webhook.NewSource(rt.db, log))
+	source := webhook.NewSource(rt.db, log)
+	hooks.set(source)
 	msgs, err := serveMessages(svc, rt, log, sends) // SMS and e-mail: the API's and the scripts' (serve_messages.go)
 	if err != nil {
 		return fail(err)
@@ -104,6 +105,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	defer func() { stopHub(); <-hubDone }() // what is queued is stored before exit
 	live.set(hub)
 	metrics.Watch("dozvon_websocket_clients", "Live event stream clients connected.", func() float64 { return float64(hub.Stats().Subscribers) })
+	metrics.WatchDueTasks(rt.db.DueTaskCount, clock.System{})
 	metrics.Watch("dozvon_events_dropped", "Call events dropped since start because the event queue was full.", func() float64 { return float64(hub.Stats().Dropped) })
 	deliverer := webhook.NewDeliverer(rt.db, webhook.Config{Log: log, OnAttempt: metrics.WebhookAttempt})
 	go deliverer.Run(svc)
@@ -124,6 +126,8 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
+	campaigns.Tell(hub, source) // campaign.progress, campaign.done (stream and webhook)
+	go newCallbackWatch(rt.db, hub, clock.System{}, log).Run(hubCtx)
 	campaignsDone := make(chan struct{})
 	go func() {
 		defer close(campaignsDone)
@@ -159,6 +163,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		Guard:         rt.guard,
 		CheckCampaign: checkServeCampaign(flow, cfg.Creditor),
 		Messages:      msgs,
+		Campaigns:     campaigns.Store(), // a campaign the API marks done is announced too
 	})
 	hs, httpLn, err := listenHTTP(svc, cfg.HTTP.Listen, apiSrv, log)
 	if err != nil {
