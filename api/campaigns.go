@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/dozvon/dozvon/auth"
+	"github.com/dozvon/dozvon/events"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
 )
@@ -76,16 +78,9 @@ type Campaign struct {
 	Counters  CampaignCounters   `json:"counters"`
 }
 
-// CampaignCounters is a campaign's live progress, from its tasks.
-type CampaignCounters struct {
-	Tasks    int            `json:"tasks"`
-	Due      int            `json:"due"`
-	Waiting  int            `json:"waiting"`
-	InFlight int            `json:"in_flight"`
-	Done     int            `json:"done"`
-	Calls    int            `json:"calls"`
-	Outcomes map[string]int `json:"outcomes"`
-}
+// CampaignCounters is a campaign's live progress, from its tasks; the
+// stream's campaign.progress carries the same.
+type CampaignCounters = events.CampaignCounters
 
 func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	cs := s.campaignStore()
@@ -235,9 +230,27 @@ func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request, _ auth.Pr
 	if cs == nil {
 		return errNotFound
 	}
-	list, err := cs.Campaigns(r.Context(), r.URL.Query().Get("state"))
+	q, limit, err := listQuery(r)
 	if err != nil {
 		return err
+	}
+	list, err := cs.Campaigns(r.Context(), q.Get("state"))
+	if err != nil {
+		return err
+	}
+	// Paged here: an agency has hundreds of campaigns, not millions, and
+	// what a page bounds is the counting of each campaign's tasks.
+	if after := q.Get("cursor"); after != "" {
+		i := slices.IndexFunc(list, func(c store.Campaign) bool { return c.ID == after })
+		if i < 0 {
+			return badRequest("bad_parameter", fmt.Sprintf("cursor %q: no such campaign (want the next_cursor of the previous page)", after), "cursor")
+		}
+		list = list[i+1:]
+	}
+	next := ""
+	if len(list) > limit {
+		list = list[:limit]
+		next = list[limit-1].ID
 	}
 	out := make([]Campaign, 0, len(list))
 	for _, c := range list {
@@ -247,7 +260,7 @@ func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request, _ auth.Pr
 		}
 		out = append(out, campaignView(c, counters))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"campaigns": out})
+	writeJSON(w, http.StatusOK, map[string]any{"campaigns": out, "next_cursor": next})
 	return nil
 }
 
@@ -324,14 +337,11 @@ func (s *Server) campaignOut(ctx context.Context, cs CampaignStore, id string) (
 
 func campaignView(c store.Campaign, n store.CampaignCounters) Campaign {
 	out := Campaign{ID: c.ID, Name: c.Name, State: c.State, Priority: c.Priority, CreatedAt: c.CreatedAt.UTC(),
-		Counters: CampaignCounters{Tasks: n.Tasks, Due: n.Due, Waiting: n.Waiting, InFlight: n.InFlight, Done: n.Finished, Calls: n.Attempts, Outcomes: n.Outcomes}}
+		Counters: events.CountersOf(n)}
 	// A config the scheduler cannot read (written by hand) still lists:
 	// its settings are left out, the scheduler skips it and says why.
 	if cfg, err := scheduler.ParseConfig(c); err == nil {
 		out.Script, out.Channels, out.Schedule, out.NonHuman = cfg.Script, cfg.Channels, cfg.Schedule, cfg.NonHuman
-	}
-	if out.Counters.Outcomes == nil {
-		out.Counters.Outcomes = map[string]int{}
 	}
 	return out
 }

@@ -96,6 +96,10 @@ func (s *Server) routes() []route {
 		{pattern: "POST /api/v1/campaigns/{id}/stop", roles: managers, h: stopCampaign.handler(s)},
 		// the unified report: the whole campaign, so no collector
 		{pattern: "GET /api/v1/campaigns/{id}/report", roles: roles(allowed, auth.Admin, auth.Supervisor, auth.Integration), h: s.getCampaignReport},
+		// messages: a collector sends to and sees only their own debtors (the
+		// handlers' scoped queries); the guard decides whether it may go now
+		{pattern: "GET /api/v1/messages", roles: everyone, h: s.listMessages},
+		{pattern: "POST /api/v1/messages", roles: everyone, h: s.sendMessage},
 	}
 }
 

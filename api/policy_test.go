@@ -19,7 +19,9 @@ func TestEveryRouteByRole(t *testing.T) {
 	// the mounted handlers stand in for package auth's and events' own
 	// (tested there); the table checks the API lets the right callers reach them
 	scriptsDir, script := scriptsDirForTests(t)
-	rg := newRig(t, func(c *Config) { c.Events, c.Login, c.Logout = events, events, events }, func(c *Config) { c.ScriptsDir = scriptsDir }, withGuard(t))
+	sent := 0
+	rg := newRig(t, func(c *Config) { c.Events, c.Login, c.Logout = events, events, events }, func(c *Config) { c.ScriptsDir = scriptsDir }, withGuard(t),
+		withMessages(t, &sent))
 	quarantineForTests(t, rg)
 	deadLettersForTests(t, rg.db)
 	const ok = 0
@@ -69,6 +71,11 @@ func TestEveryRouteByRole(t *testing.T) {
 		{"POST /api/v1/campaigns/{id}/pause", "/api/v1/campaigns/c1/pause", "", nil, [6]int{ok, 409, 403, 403, 403, 401}},
 		{"POST /api/v1/campaigns/{id}/stop", "/api/v1/campaigns/c1/stop", "", nil, [6]int{ok, 409, 403, 403, 403, 401}},
 		{"POST /api/v1/campaigns/{id}/resume", "/api/v1/campaigns/c1/resume", "", nil, [6]int{409, 409, 403, 403, 403, 401}},
+		{"GET /api/v1/messages", "/api/v1/messages", "", nil, [6]int{ok, ok, ok, ok, ok, 401}},
+		// two messages a day to d3: the admin's and the supervisor's are sent,
+		// the rest are the guard's 409 — past the policy, stopped by 230-FZ
+		{"POST /api/v1/messages", "/api/v1/messages", "application/json", []byte(`{"debtor":"d3","template":"call_us"}`),
+			[6]int{ok, ok, 409, 409, 409, 401}},
 	}
 	covered := map[string]bool{}
 	for _, tc := range tests {

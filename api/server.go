@@ -77,6 +77,8 @@ type Config struct {
 	ScriptsDir string
 	// Guard explains the 230-FZ decision for GET /compliance/explain (nil: 404).
 	Guard Explainer
+	// Messages sends and lists SMS and e-mail (/messages; nil: 404).
+	Messages Messenger
 }
 
 // Server is the HTTP API. It is an http.Handler, safe for concurrent use.

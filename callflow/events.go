@@ -6,6 +6,7 @@ import (
 
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/internal/safe"
+	"github.com/dozvon/dozvon/media"
 	"github.com/dozvon/dozvon/robot"
 )
 
@@ -46,6 +47,11 @@ type Event struct {
 	// Ended: the telephony result and SIP code.
 	Result  string
 	SIPCode int
+	// Ended, when the call had media: how late its frames left against the
+	// media clock, and how much of the far end's audio arrived and was fed
+	// to the recognizer (the service's metrics).
+	SendLate *media.LatenessHistogram
+	Audio    robot.AudioStats
 }
 
 // Subscriber sees call events. CallEvent is called from the call's own

@@ -160,7 +160,7 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	if phone.IsValid() {
 		to = phone.String()
 	}
-	facts := callFacts{id: rep.ID, direction: "outbound", from: req.CallerID, to: to, sw: sw, info: info, script: sc}
+	facts := callFacts{id: rep.ID, direction: "outbound", from: req.CallerID, to: to, sw: sw, info: info, script: sc, taskID: req.TaskID}
 	if err != nil {
 		rep.Dial, rep.DialErr, rep.Kind = info, err, compliance.Attempt
 		if dec, ok := robot.EarlyAnnouncement(ctx, info, f.recognizer("", req.Recognizer)); ok {
@@ -203,7 +203,8 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 		facts.costKop = f.c.Trunks.CostKop(info.Trunk, facts.ended.Sub(info.Answered))
 	}
 	rep.Result, rep.RunErr = out, runErr
-	rep.Duration = call.Stats().Duration
+	stats := call.Stats()
+	rep.Duration = stats.Duration
 	rep.Kind = robot.LedgerKind(out.Result)
 	if owned {
 		f.commit(ctx, *res, rep.Kind)
@@ -213,7 +214,7 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	}
 	rep.Record = f.save(ctx, facts)
 	emit.send(Event{Kind: Outcome, Outcome: rep.Record.Outcome, Slots: rep.Record.Slots, At: rep.Record.Ended})
-	emit.send(Event{Kind: Ended, Result: rep.Record.Result, SIPCode: rep.Record.SIPCode, At: rep.Record.Ended})
+	emit.send(Event{Kind: Ended, Result: rep.Record.Result, SIPCode: rep.Record.SIPCode, At: rep.Record.Ended, SendLate: stats.SendLate, Audio: out.Audio})
 	return rep, nil
 }
 

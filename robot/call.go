@@ -108,6 +108,11 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 		}
 		vc.Observer = chainFrames(vc.Observer, fp.frame)
 		vc.TextObserver = chainTexts(vc.TextObserver, fp.text)
+		if key := vc.KeyObserver; key != nil {
+			vc.KeyObserver = func() { key(); fp.keypad() }
+		} else {
+			vc.KeyObserver = fp.keypad
+		}
 		if vc.Recognizer != nil {
 			vc.Recognizer = partialRecognizer{Recognizer: vc.Recognizer, fp: fp}
 		}
