@@ -77,6 +77,8 @@ type Config struct {
 	ScriptsDir string
 	// Guard explains the 230-FZ decision for GET /compliance/explain (nil: 404).
 	Guard Explainer
+	// Caller places click-to-call calls (POST /calls/click-to-call; nil: 404).
+	Caller Caller
 }
 
 // Server is the HTTP API. It is an http.Handler, safe for concurrent use.

@@ -92,6 +92,7 @@ type Flow struct {
 	log      *slog.Logger
 	clk      clock.Clock
 	inFlight atomic.Int64
+	handOff  atomic.Pointer[HandOffConfig] // SetHandOff's (nil: c.HandOff)
 }
 
 // InFlight is how many calls (placed or answered) are running on f now:

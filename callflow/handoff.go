@@ -58,6 +58,19 @@ var ErrNoCollector = errors.New("no collector's phone can ring now")
 // ErrNoCollectorAnswer: the collectors' phones rang out.
 var ErrNoCollectorAnswer = errors.New("no collector answered")
 
+// SetHandOff replaces the flow's hand-off configuration for calls that
+// start from now on (a service wires the collectors' phones once its user
+// agent, which knows who registered, exists).
+func (f *Flow) SetHandOff(h HandOffConfig) { f.handOff.Store(&h) }
+
+// handOffConfig is the hand-off configuration for a call starting now.
+func (f *Flow) handOffConfig() HandOffConfig {
+	if h := f.handOff.Load(); h != nil {
+		return *h
+	}
+	return f.c.HandOff
+}
+
 func (h HandOffConfig) ringTimeout() time.Duration {
 	if h.RingTimeout > 0 {
 		return h.RingTimeout
@@ -70,6 +83,7 @@ func (h HandOffConfig) ringTimeout() time.Duration {
 // conversation whatever the robot heard before).
 type handOffCall struct {
 	f       *Flow
+	cfg     HandOffConfig
 	call    *telephony.Call // the debtor's leg
 	debtor  string
 	vars    map[string]any
@@ -80,11 +94,11 @@ type handOffCall struct {
 // handOffFor is the robot's HandOff for a call on trunk, or nil when
 // transfer nodes stay REFERs (no collectors, or a REFER trunk).
 func (f *Flow) handOffFor(call *telephony.Call, trunk, debtor string, vars map[string]any, emit *emitter) *handOffCall {
-	h := f.c.HandOff
+	h := f.handOffConfig()
 	if h.Collectors == nil || (trunk != "" && slices.Contains(h.ReferTrunks, trunk)) {
 		return nil
 	}
-	return &handOffCall{f: f, call: call, debtor: debtor, vars: vars, emit: emit}
+	return &handOffCall{f: f, cfg: h, call: call, debtor: debtor, vars: vars, emit: emit}
 }
 
 // hook is the robot's HandOff (nil for a nil h: a REFER).
@@ -104,19 +118,19 @@ func (h *handOffCall) tookPlace() bool { return h != nil && h.bridged.Load() }
 func (h *handOffCall) run(ctx context.Context, req robot.HandOffRequest) (string, error) {
 	f := h.f
 	pinned := ""
-	if f.c.HandOff.Debtors != nil && h.debtor != "" {
-		if d, err := f.c.HandOff.Debtors.DebtorFor(ctx, h.debtor, ""); err == nil {
+	if h.cfg.Debtors != nil && h.debtor != "" {
+		if d, err := h.cfg.Debtors.DebtorFor(ctx, h.debtor, ""); err == nil {
 			pinned = d.Collector
 		}
 	}
-	targets := f.c.HandOff.Collectors.Targets(pinned)
+	targets := h.cfg.Collectors.Targets(pinned)
 	if len(targets) == 0 {
 		return "", fmt.Errorf("callflow: hand-off: %w", ErrNoCollector)
 	}
-	stopHold := h.hold(f.c.HandOff.HoldAudio)
+	stopHold := h.hold(h.cfg.HoldAudio)
 	defer stopHold()
 	user, display := alias(h.debtor, nameOf(h.vars))
-	leg, taker, err := f.ring(ctx, h.call.Done(), targets, user, display, f.c.HandOff.ringTimeout())
+	leg, taker, err := f.ring(ctx, h.call.Done(), targets, user, display, h.cfg.ringTimeout())
 	if err != nil {
 		return "", err
 	}
