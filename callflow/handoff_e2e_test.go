@@ -1,0 +1,489 @@
+package callflow_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/asr"
+	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/handoff"
+	"github.com/dozvon/dozvon/media"
+	"github.com/dozvon/dozvon/phonenum"
+	"github.com/dozvon/dozvon/robot"
+	"github.com/dozvon/dozvon/store"
+	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/telephony/sipguard"
+	"github.com/dozvon/dozvon/testcalls"
+	"github.com/dozvon/dozvon/tts"
+)
+
+// The collector's softphone "speaks" a tone of this pitch: the recording
+// shows it apart from the robot's and the debtor's voices.
+const collectorTone = 1000.0
+
+// handoffScript qualifies the debtor by keypad and hands them off; when
+// nobody takes the call the robot asks for a callback time.
+const handoffScript = `name: handoff_test
+version: "1"
+language: ru
+limits: {max_turns: 8, max_duration: 3m}
+import: %s
+start: greeting
+phrases:
+  hi: {text: "Здравствуйте! Это робот компании Альфа, разговор записывается.", tags: [greeting, disclosure, creditor, recording]}
+  ask: {text: "Нажмите один, чтобы поговорить со специалистом."}
+  wait: {text: "Соединяю, оставайтесь на линии."}
+  ask_cb: {text: "Когда вам перезвонить?"}
+  bye: {text: "До свидания."}
+nodes:
+  - id: greeting
+    say: hi
+    next: identify
+  - id: identify
+    ask:
+      prompt: ask
+      timeout: 8s
+      dtmf: {"1": "yes"}
+    on:
+      - {intent: "yes", goto: transfer}
+    no_input: end
+    no_match: end
+  - id: transfer
+    say: wait
+    transfer: {on_fail: ask_callback}
+  - id: ask_callback
+    ask: {prompt: ask_cb, timeout: 3s, slots: [callback_at]}
+    on:
+      - {slot: callback_at, goto: end_cb}
+    no_input: end_cb
+    no_match: end_cb
+  - {id: end_cb, say: bye, end: callback}
+  - {id: end, say: bye, end: no_input}
+`
+
+// handoffRig is a rig with dozvon's UA accepting the collector's digest
+// registration, a flow with the hand-off wired, and one debtor pinned to
+// collector "alice".
+type handoffRig struct {
+	*rig
+	ua     *telephony.UA
+	flow   *callflow.Flow
+	events *eventLog
+	dir    *handoff.Directory
+	script string
+	phone  string // the debtor's number
+}
+
+const debtorPhone = "+79160000021"
+
+func newHandoffRig(t *testing.T, start time.Time, debtor testcalls.Behaviour, ring time.Duration) *handoffRig {
+	t.Helper()
+	if _, err := exec.LookPath("baresip"); err != nil {
+		t.Skip("baresip not installed: the collector's softphone (tools/setup-debian.sh)")
+	}
+	r := newRig(t, start)
+	uri := r.phones.Phone(debtorPhone, debtor)
+	host := uri[strings.Index(uri, "@")+1:]
+	ua, err := telephony.New(r.ctx, telephony.Config{Name: "dozvon", Listen: r.loop, RecordDir: t.TempDir(),
+		Trunks:   []telephony.Trunk{{Name: "main", Host: host}},
+		// baresip 1.0 (libre) fails on a SHA-256 challenge: offer MD5 alone
+		Security: sipguard.Config{Users: []sipguard.User{digestUser("alice", "s3cret")}, Algorithms: []string{sipguard.MD5}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ua.Serve(r.ctx, nil); err != nil { // listen: the softphone registers
+		t.Fatal(err)
+	}
+	dir, err := handoff.New(ua.Guard(), nil, []handoff.Endpoint{{Login: "alice"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.db.UpsertDebtor(r.ctx, store.Debtor{ID: "d1", Name: "Иванов Иван Иванович", Region: "г. Москва", Phones: []string{debtorPhone}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.db.AssignCollector(r.ctx, "d1", "alice"); err != nil {
+		t.Fatal(err)
+	}
+	events := &eventLog{}
+	flow, err := callflow.New(callflow.Config{
+		UA: ua, Guard: r.guard, Calls: r.db, Clock: r.clock, RingTimeout: 5 * time.Second, Events: events,
+		Voice:        robot.VoiceConfig{Voice: r.voice, LoadAudio: tts.LoadAudioFile},
+		Recognizer:   func(callID string) asr.Recognizer { return r.phones.Board().Recognizer(callID) },
+		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) },
+		HandOff:      callflow.HandOffConfig{Collectors: dir, Debtors: r.db, RingTimeout: ring},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	phrases, err := filepath.Abs("../scripts/phrases.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(t.TempDir(), "handoff.yaml")
+	if err := os.WriteFile(script, []byte(fmt.Sprintf(handoffScript, phrases)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &handoffRig{rig: r, ua: ua, flow: flow, events: events, dir: dir, script: script, phone: debtorPhone}
+}
+
+// TestWarmHandOffOverSIP is the acceptance of the warm hand-off: the robot
+// qualifies the debtor (keypad), rings their pinned collector — baresip,
+// registered to dozvon with digest auth and answering — whispers to them,
+// pops the screen event, bridges the legs in dozvon; both voices are in the
+// one stereo recording, the ledger has one conversation, and nothing the
+// softphone got over SIP holds the debtor's number.
+func TestWarmHandOffOverSIP(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // Wednesday 11:00 in Moscow
+	const said = "Да, я вас слушаю, говорите пожалуйста"
+	hr := newHandoffRig(t, start, testcalls.Behaviour{Ring: 200 * time.Millisecond, Greeting: "Алло",
+		Steps: []testcalls.Step{
+			{DTMF: "1"}, // after "press one"
+			{Silence: 10 * time.Millisecond}, // after "please wait": the hold is quiet
+			// the collector's voice starts: the debtor answers over it
+			{Interrupt: said, After: 300 * time.Millisecond},
+		}}, 15*time.Second)
+	sp := startSoftphone(t, hr.ctx, hr.ua, "alice", "s3cret", 8*time.Second)
+	waitRegistered(t, hr.dir, "alice")
+
+	rep, err := hr.flow.Place(hr.ctx, callflow.Request{To: hr.phone, DebtorID: "d1", Region: "г. Москва", Script: hr.script,
+		Vars: map[string]any{"debtor": map[string]any{"name": "Иванов Иван Иванович"}, "debt": map[string]any{"amount": 15000.0}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Result.Outcome != "transfer" || rep.Result.Slots["transfer_to"] != "alice" {
+		t.Fatalf("outcome %q, transfer_to %q (reason %q), want transfer to alice", rep.Result.Outcome, rep.Result.Slots["transfer_to"], rep.Result.Reason)
+	}
+	if rep.Kind != compliance.Conversation {
+		t.Errorf("ledger kind %q, want conversation", rep.Kind)
+	}
+	es, err := hr.db.LedgerEntries(hr.ctx, "d1")
+	if err != nil || len(es) != 1 || es[0].Kind != string(compliance.Conversation) || es[0].State == store.StateOpen {
+		t.Errorf("ledger: %+v (%v), want one committed conversation", es, err)
+	}
+	// the screen pop: the collector and the transcript so far, no number
+	var pop *callflow.Event
+	for _, e := range hr.events.of(rep.ID) {
+		if e.Kind == callflow.HandOffAnswered {
+			pop = &e
+		}
+	}
+	if pop == nil || pop.Collector != "alice" || pop.DebtorID != "d1" || len(pop.Transcript) == 0 {
+		t.Fatalf("screen-pop event: %+v", pop)
+	}
+	// the one recording: the debtor on the left, what they heard (robot,
+	// then the collector) on the right; after the collector's voice starts,
+	// the debtor's is there too
+	wav, err := media.ReadWAVFile(rep.Record.RecordingPath)
+	if err != nil || wav.Channels != 2 {
+		t.Fatalf("recording %q: %v (%d channels)", rep.Record.RecordingPath, err, wav.Channels)
+	}
+	bridged := -1
+	var debtorAfter int
+	for f := 0; (f+1)*160*2 <= len(wav.Samples); f++ {
+		left, right := channel(wav.Samples[f*320:(f+1)*320], 0), channel(wav.Samples[f*320:(f+1)*320], 1)
+		if bridged < 0 && toneShare(right, collectorTone) > 0.8 && rms(right) > 300 {
+			bridged = f
+		}
+		if bridged >= 0 && rms(left) > 300 {
+			debtorAfter++
+		}
+	}
+	if bridged < 0 || debtorAfter < 25 {
+		t.Fatalf("recording: collector's tone from frame %d, %d frames of the debtor's voice after it (want the tone and ≥ 25)", bridged, debtorAfter)
+	}
+	trace := sp.trace()
+	if !strings.Contains(trace, "INVITE sip:") || !strings.Contains(trace, "debtor-d1") {
+		t.Fatalf("the softphone got no INVITE from debtor-d1:\n%s", trace)
+	}
+	for _, digits := range []string{"9160000021", "916-000", "916 000"} {
+		if strings.Contains(trace, digits) {
+			t.Fatalf("the softphone's SIP traffic holds the debtor's number (%s):\n%s", digits, trace)
+		}
+	}
+}
+
+// TestHandOffNobodyAnswersRobotTakesCallback: the collector's phone rings
+// out (baresip registered, not answering): after the hand-off's ring
+// timeout the transfer node's on_fail runs on the same call — the robot
+// asks for a callback time.
+func TestHandOffNobodyAnswersRobotTakesCallback(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	hr := newHandoffRig(t, start, testcalls.Behaviour{Ring: 200 * time.Millisecond, Greeting: "Алло",
+		Steps: []testcalls.Step{{DTMF: "1"}, {Silence: 10 * time.Millisecond}, {Say: "завтра в десять утра"}}}, 2*time.Second)
+	sp := startBaresip(t, hr.ctx, hr.ua, "alice", "s3cret", time.Second, "manual")
+	waitRegistered(t, hr.dir, "alice")
+	rep, err := hr.flow.Place(hr.ctx, callflow.Request{To: hr.phone, DebtorID: "d1", Region: "г. Москва", Script: hr.script})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Result.Outcome != "callback" || !containsNode(rep.Result.Path, "ask_callback") {
+		t.Fatalf("outcome %q path %v, want the robot back at ask_callback", rep.Result.Outcome, rep.Result.Path)
+	}
+	if !strings.Contains(sp.trace(), "CANCEL sip:") {
+		t.Fatal("the collector's phone was not rung (and cancelled)")
+	}
+}
+
+// TestClickToCallForbiddenTime: at 23:00 in the debtor's zone the guard
+// refuses the human call after the collector's phone rang: the answer
+// carries the reason and the next allowed time, and no INVITE reached the
+// debtor's phone.
+func TestClickToCallForbiddenTime(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC) // 23:00 in Moscow
+	hr := newHandoffRig(t, start, testcalls.Behaviour{Ring: 100 * time.Millisecond}, 10*time.Second)
+	sp := startSoftphone(t, hr.ctx, hr.ua, "alice", "s3cret", 8*time.Second)
+	waitRegistered(t, hr.dir, "alice")
+	num, _ := phonenum.Parse(hr.phone)
+	_, _, err := hr.flow.ClickToCall(hr.ctx, hr.ctx, callflow.ClickToCall{DebtorID: "d1", Name: "Иванов Иван Иванович", Phone: num, Region: "г. Москва", Collector: "alice"})
+	var denied *callflow.DeniedError
+	if !errors.As(err, &denied) || !errors.Is(err, callflow.ErrDenied) {
+		t.Fatalf("click-to-call at 23:00: %v, want a denial", err)
+	}
+	if denied.Decision.Reason == "" || denied.Decision.NextAllowedAt.IsZero() || !denied.Decision.NextAllowedAt.After(start) {
+		t.Fatalf("denial: reason %q, next allowed %v", denied.Decision.Reason, denied.Decision.NextAllowedAt)
+	}
+	if reps := hr.phones.Reports(); len(reps) != 0 {
+		t.Fatalf("the debtor's phone got %d INVITE(s): %+v", len(reps), reps)
+	}
+	if !strings.Contains(sp.trace(), "INVITE sip:") {
+		t.Fatal("the collector's phone did not ring first")
+	}
+}
+
+// TestClickToCallBridges: at an allowed time the collector's phone rings
+// first, then the debtor's; the legs are bridged and recorded, the ledger
+// has one human conversation, and the softphone never got the number.
+func TestClickToCallBridges(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	hr := newHandoffRig(t, start, testcalls.Behaviour{Ring: 200 * time.Millisecond,
+		Steps: []testcalls.Step{{Interrupt: "Алло, слушаю вас", After: 300 * time.Millisecond}}}, 10*time.Second)
+	sp := startSoftphone(t, hr.ctx, hr.ua, "alice", "s3cret", 6*time.Second)
+	waitRegistered(t, hr.dir, "alice")
+	num, _ := phonenum.Parse(hr.phone)
+	id, done, err := hr.flow.ClickToCall(hr.ctx, hr.ctx, callflow.ClickToCall{DebtorID: "d1", Name: "Иванов Иван Иванович", Phone: num, Region: "г. Москва", Collector: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep callflow.Report
+	select {
+	case rep = <-done:
+	case <-hr.ctx.Done():
+		t.Fatal("the click-to-call did not end")
+	}
+	if rep.ID != id || rep.Record.Result != "answered" || rep.Kind != compliance.Conversation || rep.Record.Slots[callflow.SlotCollector] != "alice" {
+		t.Fatalf("report %+v", rep)
+	}
+	es, err := hr.db.LedgerEntries(hr.ctx, "d1")
+	if err != nil || len(es) != 1 || es[0].Channel != string(compliance.HumanCall) || es[0].Kind != string(compliance.Conversation) {
+		t.Errorf("ledger: %+v (%v), want one human-call conversation", es, err)
+	}
+	wav, err := media.ReadWAVFile(rep.Record.RecordingPath)
+	if err != nil || wav.Channels != 2 {
+		t.Fatalf("recording %q: %v", rep.Record.RecordingPath, err)
+	}
+	var tone, voice int
+	for f := 0; (f+1)*320 <= len(wav.Samples); f++ {
+		left, right := channel(wav.Samples[f*320:(f+1)*320], 0), channel(wav.Samples[f*320:(f+1)*320], 1)
+		if toneShare(right, collectorTone) > 0.8 && rms(right) > 300 {
+			tone++
+		}
+		if rms(left) > 300 {
+			voice++
+		}
+	}
+	if tone < 25 || voice < 25 {
+		var ml, mr float64
+		for f := 0; (f+1)*320 <= len(wav.Samples); f++ {
+			ml = max(ml, rms(channel(wav.Samples[f*320:(f+1)*320], 0)))
+			mr = max(mr, rms(channel(wav.Samples[f*320:(f+1)*320], 1)))
+		}
+		t.Logf("recording %s: %d samples, max rms left %.0f right %.0f", rep.Record.RecordingPath, len(wav.Samples), ml, mr)
+		t.Fatalf("recording: %d frames of the collector's tone, %d of the debtor's voice (want ≥ 25 each)", tone, voice)
+	}
+	if trace := sp.trace(); strings.Contains(trace, "9160000021") || !strings.Contains(trace, "debtor-d1") {
+		t.Fatalf("the softphone's SIP traffic: want the alias debtor-d1 and never the number:\n%s", trace)
+	}
+}
+
+func containsNode(path []string, node string) bool {
+	for _, p := range path {
+		if p == node {
+			return true
+		}
+	}
+	return false
+}
+
+// digestUser is a sip.security user with both HA1 values for pass.
+func digestUser(name, pass string) sipguard.User {
+	m := md5.Sum([]byte(name + ":dozvon:" + pass))
+	s := sha256.Sum256([]byte(name + ":dozvon:" + pass))
+	return sipguard.User{Name: name, HA1MD5: hex.EncodeToString(m[:]), HA1SHA256: hex.EncodeToString(s[:])}
+}
+
+// softphone is baresip as a collector's softphone: registered to dozvon
+// with digest auth, answering every call at once, and "speaking" a tone
+// file — baresip hangs up when its audio file ends, so the tone's length
+// is the collector's part of the call. Its SIP trace is kept.
+type softphone struct {
+	mu  sync.Mutex
+	out bytes.Buffer
+}
+
+func (s *softphone) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.out.Write(p)
+}
+
+func (s *softphone) trace() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.out.String()
+}
+
+func startSoftphone(t *testing.T, ctx context.Context, ua *telephony.UA, user, pass string, talk time.Duration) *softphone {
+	return startBaresip(t, ctx, ua, user, pass, talk, "auto")
+}
+
+// startBaresip is startSoftphone with baresip's answer mode (auto, manual: rings until cancelled).
+func startBaresip(t *testing.T, ctx context.Context, ua *telephony.UA, user, pass string, talk time.Duration, answer string) *softphone {
+	t.Helper()
+	dir := t.TempDir()
+	tone := filepath.Join(dir, "tone.wav")
+	writeTone(t, tone, collectorTone, talk)
+	port := freeUDP(t)
+	cfg := fmt.Sprintf(`poll_method epoll
+sip_listen 127.0.0.1:%d
+net_interface 127.0.0.1
+rtp_ports 30000-39999
+audio_player aubridge,sink
+audio_alert aubridge,sink
+audio_source aufile,%s
+module_path /usr/lib/baresip/modules
+module g711.so
+module aufile.so
+module aubridge.so
+module_app account.so
+`, port, tone)
+	acc := fmt.Sprintf("<sip:%s@%s>;auth_pass=%s;answermode=%s;regint=300;audio_codecs=PCMU,PCMA\n", user, ua.Addr(), pass, answer)
+	for name, body := range map[string]string{"config": cfg, "accounts": acc, "contacts": ""} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sp := &softphone{}
+	cmd := exec.CommandContext(ctx, "baresip", "-f", dir, "-s")
+	cmd.Stdout, cmd.Stderr = sp, sp
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("baresip:\n%s", sp.trace())
+		}
+	})
+	return sp
+}
+
+// waitRegistered waits (polling: the registrar has no event to wait on) until
+// login's phone can ring, for at most 10 s.
+func waitRegistered(t *testing.T, dir *handoff.Directory, login string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !dir.Presence(login).Registered {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s's softphone did not register within 10 s", login)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func freeUDP(t *testing.T) int {
+	t.Helper()
+	c, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).Port
+}
+
+// writeTone writes d of a sine at hz, 8 kHz mono.
+func writeTone(t *testing.T, path string, hz float64, d time.Duration) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w, err := media.NewWAVWriter(f, 8000, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := int(d.Seconds() * 8000)
+	pcm := make([]int16, n)
+	for i := range pcm {
+		pcm[i] = int16(8000 * math.Sin(2*math.Pi*hz*float64(i)/8000))
+	}
+	if err := w.Write(pcm); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// channel picks one channel of interleaved stereo.
+func channel(st []int16, c int) []int16 {
+	out := make([]int16, len(st)/2)
+	for i := range out {
+		out[i] = st[2*i+c]
+	}
+	return out
+}
+
+func rms(f []int16) float64 {
+	var s float64
+	for _, v := range f {
+		s += float64(v) * float64(v)
+	}
+	return math.Sqrt(s / float64(len(f)))
+}
+
+// toneShare is the share of f's energy at hz (Goertzel).
+func toneShare(f []int16, hz float64) float64 {
+	k := 2 * math.Cos(2*math.Pi*hz/8000)
+	var s1, s2, total float64
+	for _, v := range f {
+		x := float64(v)
+		total += x * x
+		s1, s2 = x+k*s1-s2, s1
+	}
+	if total == 0 {
+		return 0
+	}
+	power := s1*s1 + s2*s2 - k*s1*s2
+	return 2 * power / (float64(len(f)) * total)
+}
