@@ -144,8 +144,20 @@ func (h *handOffCall) run(ctx context.Context, req robot.HandOffRequest) (string
 	stopHold()
 	h.bridged.Store(true)
 	f.log.Info("hand-off: collector bridged", "call", h.emit.base.CallID, "collector", taker)
-	telephony.Join(ctx, h.call, leg)
+	first := telephony.Join(ctx, h.call, leg)
+	f.log.Info("hand-off: the bridge ended", "call", h.emit.base.CallID, "by", legName(first, h.call, leg), "ctx", ctx.Err())
 	return taker, nil
+}
+
+// legName says which leg ended a bridge, for the log.
+func legName(first, debtor, collector *telephony.Call) string {
+	switch first {
+	case debtor:
+		return "debtor"
+	case collector:
+		return "collector"
+	}
+	return "context"
 }
 
 // hold plays audio to the debtor, over and over, until the returned func

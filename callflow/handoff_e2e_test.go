@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"net"
 	"os"
@@ -37,37 +38,42 @@ import (
 const collectorTone = 1000.0
 
 // handoffScript qualifies the debtor by keypad and hands them off; when
-// nobody takes the call the robot asks for a callback time.
+// nobody takes the call the robot asks for a callback time. Its one prompt
+// before the hand-off lets the simulated phone tell the robot's voice from
+// the collector's by order alone.
 const handoffScript = `name: handoff_test
 version: "1"
 language: ru
 limits: {max_turns: 8, max_duration: 3m}
 import: %s
-start: greeting
+start: identify
 phrases:
   hi: {text: "Здравствуйте! Это робот компании Альфа, разговор записывается.", tags: [greeting, disclosure, creditor, recording]}
   ask: {text: "Нажмите один, чтобы поговорить со специалистом."}
-  wait: {text: "Соединяю, оставайтесь на линии."}
+  ask2: {text: "Чтобы поговорить со специалистом, нажмите единицу."}
+  ask3: {text: "Поговорить со специалистом можно, нажав клавишу один."}
   ask_cb: {text: "Когда вам перезвонить?"}
+  ask_cb2: {text: "Скажите, в какое время вам удобно поговорить?"}
+  ask_cb3: {text: "Назовите удобное время для звонка."}
   bye: {text: "До свидания."}
 nodes:
-  - id: greeting
-    say: hi
-    next: identify
   - id: identify
+    say: hi
     ask:
       prompt: ask
+      reprompts: [ask2, ask3]
       timeout: 8s
       dtmf: {"1": "yes"}
     on:
       - {intent: "yes", goto: transfer}
     no_input: end
     no_match: end
+  # no prompt and a quiet hold: the debtor's phone hears nothing between
+  # its key press and the collector's voice
   - id: transfer
-    say: wait
     transfer: {on_fail: ask_callback}
   - id: ask_callback
-    ask: {prompt: ask_cb, timeout: 3s, slots: [callback_at]}
+    ask: {prompt: ask_cb, reprompts: [ask_cb2, ask_cb3], timeout: 3s, max_attempts: 1, slots: [callback_at]}
     on:
       - {slot: callback_at, goto: end_cb}
     no_input: end_cb
@@ -122,6 +128,7 @@ func newHandoffRig(t *testing.T, start time.Time, debtor testcalls.Behaviour, ri
 	events := &eventLog{}
 	flow, err := callflow.New(callflow.Config{
 		UA: ua, Guard: r.guard, Calls: r.db, Clock: r.clock, RingTimeout: 5 * time.Second, Events: events,
+		Log:          slog.New(slog.NewTextHandler(tWriter{t}, nil)),
 		Voice:        robot.VoiceConfig{Voice: r.voice, LoadAudio: tts.LoadAudioFile},
 		Recognizer:   func(callID string) asr.Recognizer { return r.phones.Board().Recognizer(callID) },
 		NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) },
@@ -142,7 +149,7 @@ func newHandoffRig(t *testing.T, start time.Time, debtor testcalls.Behaviour, ri
 }
 
 // TestWarmHandOffOverSIP is the acceptance of the warm hand-off: the robot
-// qualifies the debtor (keypad), rings their pinned collector — baresip,
+// qualifies the debtor (by the stand-in recognizer), rings their pinned collector — baresip,
 // registered to dozvon with digest auth and answering — whispers to them,
 // pops the screen event, bridges the legs in dozvon; both voices are in the
 // one stereo recording, the ledger has one conversation, and nothing the
@@ -151,14 +158,13 @@ func TestWarmHandOffOverSIP(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // Wednesday 11:00 in Moscow
 	const said = "Да, я вас слушаю, говорите пожалуйста"
-	hr := newHandoffRig(t, start, testcalls.Behaviour{Ring: 200 * time.Millisecond, Greeting: "Алло",
+	hr := newHandoffRig(t, start, testcalls.Behaviour{Ring: 200 * time.Millisecond,
 		Steps: []testcalls.Step{
-			{DTMF: "1"}, // after "press one"
-			{Silence: 10 * time.Millisecond}, // after "please wait": the hold is quiet
-			// the collector's voice starts: the debtor answers over it
+			{Say: "Да, это я"}, // qualifies (the stand-in recognizer hears it): "yes" to "press one"
+			// the hold is quiet: the next voice is the collector's, and the debtor answers over it
 			{Interrupt: said, After: 300 * time.Millisecond},
 		}}, 15*time.Second)
-	sp := startSoftphone(t, hr.ctx, hr.ua, "alice", "s3cret", 8*time.Second)
+	sp := startSoftphone(t, hr.ctx, hr.ua, "alice", "s3cret", 10*time.Second)
 	waitRegistered(t, hr.dir, "alice")
 
 	rep, err := hr.flow.Place(hr.ctx, callflow.Request{To: hr.phone, DebtorID: "d1", Region: "г. Москва", Script: hr.script,
@@ -205,6 +211,16 @@ func TestWarmHandOffOverSIP(t *testing.T) {
 		}
 	}
 	if bridged < 0 || debtorAfter < 25 {
+		t.Logf("debtor's phone: %+v", hr.phones.Reports())
+		for _, tn := range rep.Result.Turns {
+			t.Logf("turn %s %s %s %q %v–%v", tn.Node, tn.Who, tn.Kind, tn.Text, tn.Start.Format("05.000"), tn.End.Format("05.000"))
+		}
+		var prof []string
+		for f := 0; (f+25)*320 <= len(wav.Samples); f += 25 {
+			seg := wav.Samples[f*320 : (f+25)*320]
+			prof = append(prof, fmt.Sprintf("%d:%.0f/%.0f/%.2f", f, rms(channel(seg, 0)), rms(channel(seg, 1)), toneShare(channel(seg, 1), collectorTone)))
+		}
+		t.Logf("profile left/right/tone per 0.5 s: %s", strings.Join(prof, " "))
 		t.Fatalf("recording: collector's tone from frame %d, %d frames of the debtor's voice after it (want the tone and ≥ 25)", bridged, debtorAfter)
 	}
 	trace := sp.trace()
@@ -225,8 +241,8 @@ func TestWarmHandOffOverSIP(t *testing.T) {
 func TestHandOffNobodyAnswersRobotTakesCallback(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
-	hr := newHandoffRig(t, start, testcalls.Behaviour{Ring: 200 * time.Millisecond, Greeting: "Алло",
-		Steps: []testcalls.Step{{DTMF: "1"}, {Silence: 10 * time.Millisecond}, {Say: "завтра в десять утра"}}}, 2*time.Second)
+	hr := newHandoffRig(t, start, testcalls.Behaviour{Ring: 200 * time.Millisecond,
+		Steps: []testcalls.Step{{Say: "Да, это я"}, {Say: "завтра в десять утра"}}}, 2*time.Second)
 	sp := startBaresip(t, hr.ctx, hr.ua, "alice", "s3cret", time.Second, "manual")
 	waitRegistered(t, hr.dir, "alice")
 	rep, err := hr.flow.Place(hr.ctx, callflow.Request{To: hr.phone, DebtorID: "d1", Region: "г. Москва", Script: hr.script})
@@ -249,7 +265,7 @@ func TestClickToCallForbiddenTime(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC) // 23:00 in Moscow
 	hr := newHandoffRig(t, start, testcalls.Behaviour{Ring: 100 * time.Millisecond}, 10*time.Second)
-	sp := startSoftphone(t, hr.ctx, hr.ua, "alice", "s3cret", 8*time.Second)
+	sp := startSoftphone(t, hr.ctx, hr.ua, "alice", "s3cret", 2*time.Second)
 	waitRegistered(t, hr.dir, "alice")
 	num, _ := phonenum.Parse(hr.phone)
 	_, _, err := hr.flow.ClickToCall(hr.ctx, hr.ctx, callflow.ClickToCall{DebtorID: "d1", Name: "Иванов Иван Иванович", Phone: num, Region: "г. Москва", Collector: "alice"})
@@ -323,6 +339,10 @@ func TestClickToCallBridges(t *testing.T) {
 		t.Fatalf("the softphone's SIP traffic: want the alias debtor-d1 and never the number:\n%s", trace)
 	}
 }
+
+type tWriter struct{ t *testing.T }
+
+func (w tWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
 
 func containsNode(path []string, node string) bool {
 	for _, p := range path {
