@@ -106,7 +106,7 @@ func newHandoffRig(t *testing.T, start time.Time, debtor testcalls.Behaviour, ri
 	uri := r.phones.Phone(debtorPhone, debtor)
 	host := uri[strings.Index(uri, "@")+1:]
 	ua, err := telephony.New(r.ctx, telephony.Config{Name: "dozvon", Listen: r.loop, RecordDir: t.TempDir(),
-		Trunks:   []telephony.Trunk{{Name: "main", Host: host}},
+		Trunks: []telephony.Trunk{{Name: "main", Host: host}},
 		// baresip 1.0 (libre) fails on a SHA-256 challenge: offer MD5 alone
 		Security: sipguard.Config{Users: []sipguard.User{digestUser("alice", "s3cret")}, Algorithms: []string{sipguard.MD5}}}, nil)
 	if err != nil {
@@ -342,7 +342,10 @@ func TestClickToCallBridges(t *testing.T) {
 
 type tWriter struct{ t *testing.T }
 
-func (w tWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w tWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 func containsNode(path []string, node string) bool {
 	for _, p := range path {
