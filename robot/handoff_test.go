@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -19,18 +17,7 @@ import (
 // it; nobody → the node's on_fail on the same call; the caller gone while
 // waiting → a hang-up. The HandOff sees the transcript so far.
 func TestHandOffTakesTransferNodes(t *testing.T) {
-	abs, err := filepath.Abs("../scripts/phrases.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "features.yaml")
-	if err := os.WriteFile(path, []byte(replaceImport(featureScript, abs)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	sc, err := scripts.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := loadFeatureScript(t)
 	tests := []struct {
 		name    string
 		taker   string
