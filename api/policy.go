@@ -75,6 +75,7 @@ func (s *Server) routes() []route {
 		{pattern: "PUT /api/v1/debtors/{id}/collector", roles: managers, h: s.assignCollector},
 		{pattern: "GET /api/v1/calls", roles: everyone, h: s.listCalls},
 		{pattern: "GET /api/v1/calls/{id}", roles: everyone, h: s.getCall},
+		{pattern: "POST /api/v1/calls/click-to-call", roles: watchers, h: s.clickToCall},
 		{pattern: "GET /api/v1/calls/{id}/recording", roles: recordingTo, h: s.getRecording},
 		{pattern: "GET /api/v1/events", roles: watchers, h: s.events},
 		{pattern: "GET /api/v1/phones/quarantine", roles: managers, h: s.listQuarantine},

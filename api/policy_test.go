@@ -21,7 +21,7 @@ func TestEveryRouteByRole(t *testing.T) {
 	scriptsDir, script := scriptsDirForTests(t)
 	sent := 0
 	rg := newRig(t, func(c *Config) { c.Events, c.Login, c.Logout = events, events, events }, func(c *Config) { c.ScriptsDir = scriptsDir }, withGuard(t),
-		withMessages(t, &sent))
+		withMessages(t, &sent), func(c *Config) { c.Caller = &callerForTests{} })
 	quarantineForTests(t, rg)
 	deadLettersForTests(t, rg.db)
 	const ok = 0
@@ -46,6 +46,8 @@ func TestEveryRouteByRole(t *testing.T) {
 			[6]int{ok, ok, 403, 403, 403, 401}},
 		{"GET /api/v1/calls", "/api/v1/calls", "", nil, [6]int{ok, ok, ok, ok, ok, 401}},
 		{"GET /api/v1/calls/{id}", "/api/v1/calls/call-d1", "", nil, [6]int{ok, ok, ok, ok, ok, 401}},
+		{"POST /api/v1/calls/click-to-call", "/api/v1/calls/click-to-call", "application/json", []byte(`{"debtor":"d1"}`),
+			[6]int{ok, ok, ok, 403, 403, 401}},
 		{"GET /api/v1/calls/{id}/recording", "/api/v1/calls/call-d1/recording", "", nil, [6]int{ok, ok, ok, 403, ok, 401}},
 		{"GET /api/v1/events", "/api/v1/events", "", nil, [6]int{ok, ok, ok, 403, 403, 401}},
 		{"GET /api/v1/phones/quarantine", "/api/v1/phones/quarantine", "", nil, [6]int{ok, ok, 403, 403, 403, 401}},

@@ -194,8 +194,10 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	if loc == nil {
 		loc = compliance.DialogueZone(req.Region)
 	}
-	out, runErr := robot.RunCall(ctx, call, f.robotConfig(rep.ID, sw, sc, req.Vars, loc, req.TransferTo,
-		f.recognizer(call.CallID(), req.Recognizer), nonHuman, emit))
+	rc := f.robotConfig(rep.ID, sw, sc, req.Vars, loc, req.TransferTo, f.recognizer(call.CallID(), req.Recognizer), nonHuman, emit)
+	ho := f.handOffFor(call, info.Trunk, debtor, req.Vars, emit)
+	rc.HandOff = ho.hook()
+	out, runErr := robot.RunCall(ctx, call, rc)
 	<-call.Done()
 	facts.ended, facts.answered = time.Now(), info.Answered
 	facts.out, facts.recording = out, call.RecordingPath()
@@ -206,6 +208,9 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	stats := call.Stats()
 	rep.Duration = stats.Duration
 	rep.Kind = robot.LedgerKind(out.Result)
+	if ho.tookPlace() { // a person talked with the debtor: a conversation, whatever the robot heard
+		rep.Kind = compliance.Conversation
+	}
 	if owned {
 		f.commit(ctx, *res, rep.Kind)
 	}

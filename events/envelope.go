@@ -9,6 +9,7 @@ import (
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/phonenum"
+	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
 )
@@ -30,6 +31,7 @@ const (
 	TypeCallVerdict      = "call.verdict"      // VerdictData
 	TypeCallTurn         = "call.turn"         // TurnData
 	TypeCallOutcome      = "call.outcome"      // OutcomeData
+	TypeCallHandOff      = "call.handoff"      // HandOffData: a collector answered a hand-off or click-to-call (the screen pop)
 	TypeCampaignProgress = "campaign.progress" // ProgressData: serve's campaign runner, at most once a second per campaign
 	TypeCampaignDone     = "campaign.done"     // ProgressData: once, when the campaign is marked done
 	TypeCallbackDue      = "callback.due"      // CallbackDueData: serve's callback watch, once per due callback
@@ -82,6 +84,14 @@ type TurnData struct {
 type OutcomeData struct {
 	Outcome string            `json:"outcome"`
 	Slots   map[string]string `json:"slots,omitempty"`
+}
+
+// HandOffData is a call.handoff event's data: who took the call and what
+// was said so far, for the collector's screen pop. Numbers dictated in the
+// transcript are masked as in call.turn.
+type HandOffData struct {
+	Collector  string     `json:"collector"`
+	Transcript []TurnData `json:"transcript"`
 }
 
 // CampaignCounters is a campaign's live progress, from its tasks: the
@@ -178,10 +188,15 @@ func FromCall(e callflow.Event) (env Envelope, ok bool, err error) {
 		if e.Turn == nil {
 			return env, false, nil
 		}
-		t := e.Turn
-		env.Type, data = TypeCallTurn, TurnData{Seq: t.Seq, Node: t.Node, Who: t.Who, Kind: t.Kind, Text: MaskNumbers(t.Text), Intent: t.Intent, BargedIn: t.BargedIn}
+		env.Type, data = TypeCallTurn, turnData(*e.Turn)
 	case callflow.Outcome:
 		env.Type, data = TypeCallOutcome, OutcomeData{Outcome: e.Outcome, Slots: maskSlots(e.Slots)}
+	case callflow.HandOffAnswered:
+		d := HandOffData{Collector: e.Collector, Transcript: make([]TurnData, 0, len(e.Transcript))}
+		for _, t := range e.Transcript {
+			d.Transcript = append(d.Transcript, turnData(t))
+		}
+		env.Type, data = TypeCallHandOff, d
 	default:
 		return env, false, nil
 	}
@@ -191,6 +206,11 @@ func FromCall(e callflow.Event) (env Envelope, ok bool, err error) {
 	}
 	env.Data = b
 	return env, true, nil
+}
+
+// turnData is a turn as the stream shows it: dictated numbers masked.
+func turnData(t robot.Turn) TurnData {
+	return TurnData{Seq: t.Seq, Node: t.Node, Who: t.Who, Kind: t.Kind, Text: MaskNumbers(t.Text), Intent: t.Intent, BargedIn: t.BargedIn}
 }
 
 // endStatus maps telephony's result to the jambonz status of an ended call.

@@ -200,6 +200,9 @@ func (d *dialogue) transfer(ctx context.Context, n *scripts.Node) (string, bool,
 			target = t
 		}
 	}
+	if d.s.HandOff != nil {
+		return d.handOff(ctx, n, target)
+	}
 	if target == "" {
 		d.log.Warn("transfer without a target", "node", n.ID)
 		return n.Transfer.OnFail, false, nil

@@ -119,6 +119,10 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if sw, err := newSweeper(cfg, log); err == nil {
 		go sw.Every(svc, cfg.Recordings.SweepEvery) // retention: archive, delete, narrow modes
 	}
+	caller, err := serveHandOff(svc, rt, ua, flow, log) // collectors' phones, warm hand-off, click-to-call
+	if err != nil {
+		return fail(err)
+	}
 	// The API's campaigns are dialled here, on the system clock, through
 	// the 230-FZ guard (the runner's scheduler asks it before every call).
 	dialer := &callflow.Dialer{Flow: flow, Vars: callflow.TaskVars(cfg.Creditor), RingTimeout: 20 * time.Second}
@@ -164,6 +168,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		CheckCampaign: checkServeCampaign(flow, cfg.Creditor),
 		Messages:      msgs,
 		Campaigns:     campaigns.Store(), // a campaign the API marks done is announced too
+		Caller:        caller,
 	})
 	site, err := withWeb(apiSrv, rt, users, "", *scriptPath, loc, clock.System{}, log) // the pages beside the API (serve_web.go)
 	if err != nil {
