@@ -227,7 +227,12 @@
       if (r.status !== 200) { out.textContent = "Проверка не удалась: " + r.message; return; }
       const d = r.data;
       if (d.allowed) {
-        out.textContent = "230-ФЗ: звонить можно сейчас (" + d.zone + "). Соединение через сервис появится в следующей версии.";
+        // the service rings the collector's phone first, then the debtor,
+        // and bridges them: the number never reaches this page
+        out.textContent = "230-ФЗ: звонить можно (" + d.zone + "). Соединяем: сначала зазвонит ваш телефон…";
+        const c = await api("POST", "/api/v1/calls/click-to-call", { debtor: callBtn.dataset.debtor });
+        if (c.status === 202) out.textContent = "Звонок идёт: ответьте на своём телефоне, затем робот соединит с должником.";
+        else out.textContent = "Звонок не состоялся: " + c.message;
       } else {
         const next = d.next_allowed_local ? localTime(d.next_allowed_local) + " (" + d.zone + ")" : "не ближе 45 дней или заблокирован";
         out.textContent = "230-ФЗ: звонить нельзя — " + (d.reasons || [d.reason]).map(reasonLabel).join(", ") + " (" + d.detail + "). Следующее разрешённое время: " + next + ".";
