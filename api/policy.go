@@ -83,6 +83,8 @@ func (s *Server) routes() []route {
 		{pattern: "POST /api/v1/phones/quarantine/restore", roles: managers, h: s.restorePhone},
 		{pattern: "GET /api/v1/scripts", roles: managers, h: s.listScripts},
 		{pattern: "PUT /api/v1/scripts/{name}", roles: managers, h: s.putScript},
+		{pattern: "GET /api/v1/scripts/{name}/versions", roles: managers, h: s.listScriptVersions},
+		{pattern: "GET /api/v1/scripts/{name}/versions/{id}", roles: managers, h: s.getScriptVersion},
 		{pattern: "POST /api/v1/scripts/{name}/lint", roles: managers, h: s.lintScript},
 		{pattern: "POST /api/v1/scripts/{name}/test", roles: managers, h: s.testScript},
 		{pattern: "GET /api/v1/webhooks/dead", roles: roles(allowed, auth.Admin, auth.Integration), h: s.listDeadWebhooks},

@@ -57,6 +57,8 @@ func TestEveryRouteByRole(t *testing.T) {
 			[]byte(`{"phone":"+79131234501","debtor":"d1"}`), [6]int{ok, ok, 403, 403, 403, 401}},
 		{"GET /api/v1/scripts", "/api/v1/scripts", "", nil, [6]int{ok, ok, 403, 403, 403, 401}},
 		{"PUT /api/v1/scripts/{name}", "/api/v1/scripts/verify_contact", "application/yaml", script, [6]int{ok, ok, 403, 403, 403, 401}},
+		{"GET /api/v1/scripts/{name}/versions", "/api/v1/scripts/verify_contact/versions", "", nil, [6]int{ok, ok, 403, 403, 403, 401}},
+		{"GET /api/v1/scripts/{name}/versions/{id}", "/api/v1/scripts/verify_contact/versions/20260101T000000.000000000Z-000000000000", "", nil, [6]int{404, 404, 403, 403, 403, 401}},
 		{"POST /api/v1/scripts/{name}/lint", "/api/v1/scripts/verify_contact/lint", "application/yaml", script, [6]int{ok, ok, 403, 403, 403, 401}},
 		{"POST /api/v1/scripts/{name}/test", "/api/v1/scripts/verify_contact/test", "application/yaml", script, [6]int{404, 404, 403, 403, 403, 401}},
 		{"GET /api/v1/webhooks/dead", "/api/v1/webhooks/dead", "", nil, [6]int{ok, 403, 403, ok, ok, 401}},

@@ -79,12 +79,9 @@ func lintErrors(path string) []scripts.Diagnostic {
 // script: a reader — the flow's registry on its next call — sees the old
 // file or the new one, never half of one, and never one that does not lint.
 func (s *Server) putScript(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
-	if s.c.ScriptsDir == "" {
-		return errNotFound
-	}
-	name := r.PathValue("name")
-	if !scriptName.MatchString(name) {
-		return badRequest("bad_parameter", "a script name is 1–64 of a-z, 0-9, _ and -, starting with a letter or digit", "name")
+	name, err := s.scriptParam(r)
+	if err != nil {
+		return err
 	}
 	if err := wantContentType(r, "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"); err != nil {
 		return err
@@ -102,6 +99,9 @@ func (s *Server) putScript(w http.ResponseWriter, r *http.Request, _ auth.Princi
 	defer os.Remove(tmp) // after a rename there is nothing left to remove
 	if errs := lintErrors(tmp); len(errs) > 0 {
 		return lintFailed(errs, tmp, name+".yaml")
+	}
+	if err := keepVersion(s.c.ScriptsDir, name, final, s.clk.Now()); err != nil {
+		return err
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		return err

@@ -90,7 +90,7 @@ func TestPutScript(t *testing.T) {
 		}
 		envelopeOf(t, status, body)
 	}
-	left, _ := filepath.Glob(filepath.Join(dir, ".*"))
+	left, _ := filepath.Glob(filepath.Join(dir, ".*.yaml")) // the hidden .history directory is kept on purpose
 	if len(left) != 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
