@@ -164,3 +164,54 @@ func TestEvaluateThroughG711(t *testing.T) {
 		t.Error(`ParseLine("g729"): no error`)
 	}
 }
+
+func TestWilson(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		k, n     int
+		low, hig float64
+	}{
+		{0, 0, 0, 0},
+		{0, 10, 0, 0.2775},        // the rule of three's honest cousin
+		{10, 10, 0.7225, 1},       // a perfect score on ten files says little
+		{36, 37, 0.8618, 0.9952},  // one miss in 37
+		{81, 100, 0.7222, 0.8749}, // textbook value (Newcombe 1998 style)
+	}
+	for _, tt := range tests {
+		got := Wilson(tt.k, tt.n)
+		if got[0] != tt.low || got[1] != tt.hig {
+			t.Errorf("Wilson(%d, %d) = %v, want [%v %v]", tt.k, tt.n, got, tt.low, tt.hig)
+		}
+	}
+}
+
+// A robot sidecar is read as "SECONDS TEXT"; anything else is an error naming the file.
+func TestRobotSidecar(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	wav := filepath.Join(dir, "a.wav")
+	if got, err := robotSidecar(wav); err != nil || got != (RobotPrompt{}) {
+		t.Fatalf("no sidecar: %+v, %v", got, err)
+	}
+	for _, tt := range []struct {
+		body string
+		want RobotPrompt
+		ok   bool
+	}{
+		{"2.50 Здравствуйте! Это компания.\n", RobotPrompt{For: 2500 * time.Millisecond, Text: "Здравствуйте! Это компания."}, true},
+		{"2.5\n", RobotPrompt{}, false},
+		{"abc Здравствуйте", RobotPrompt{}, false},
+		{"-1 Здравствуйте", RobotPrompt{}, false},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, "a.robot.txt"), []byte(tt.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := robotSidecar(wav)
+		if tt.ok && (err != nil || got != tt.want) {
+			t.Errorf("%q: %+v, %v; want %+v", tt.body, got, err, tt.want)
+		}
+		if !tt.ok && (err == nil || !strings.Contains(err.Error(), "a.robot.txt")) {
+			t.Errorf("%q: error %v, want one naming the file", tt.body, err)
+		}
+	}
+}
