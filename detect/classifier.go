@@ -40,6 +40,12 @@ type Config struct {
 	// robot has spoken, is a person's reply to it ("нет, вы ошиблись
 	// номером"), and its length says nothing.
 	GreetingOnset time.Duration
+	// PersonDeadline is the time since answer by which a callee who has
+	// begun to speak is taken for a person unless something non-human was
+	// heard (default 2.4 s): a person taken for a machine costs the contact,
+	// a machine taken for a person costs a few seconds of the robot's talk,
+	// so the verdict does not wait for certainty that could only come later.
+	PersonDeadline time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -55,6 +61,7 @@ func (c Config) withDefaults() Config {
 	def(&c.MaxAnalysis, 6*time.Second)
 	def(&c.EarlyGreeting, 1500*time.Millisecond)
 	def(&c.GreetingOnset, 1500*time.Millisecond)
+	def(&c.PersonDeadline, 2400*time.Millisecond)
 	return c
 }
 
@@ -81,6 +88,10 @@ const (
 	// word after it ("Сергей… слушает"), and one slow word is no greeting
 	// yet — unless that word is a greeting ("здравствуйте"), not a name
 	minEarlyWords = 2
+	// Length is not evidence of a recording when the words are a person's
+	// (personWords: "ну кто там опять звонит", "здравствуйте… секундочку"):
+	// then it takes a non-human cue, or talk as long as longTalk.
+	longTalk = 3 * time.Second
 )
 
 // Classifier decides who answered from the first phrase. Drive it from one
@@ -419,6 +430,17 @@ func (c *Classifier) decide(cls Class, conf float64, why string, args ...any) {
 	c.decision = d
 }
 
+// personTalk reports a recognised word that people say on the phone and
+// greetings of recordings do not open with (personWords).
+func (c *Classifier) personTalk() bool {
+	for _, w := range strings.Fields(normalize(c.committedText + " " + c.partialText)) {
+		if personWord(w) {
+			return true
+		}
+	}
+	return false
+}
+
 // greetingWordOnly reports that the one word recognised so far is a
 // greeting, not a name a person may answer with.
 func (c *Classifier) greetingWordOnly() bool {
@@ -507,7 +529,10 @@ func (c *Classifier) evaluate() {
 		return
 	}
 	longGreeting := c.speechTotal > cfg.MaxGreeting || c.talkOver >= talkOverLimit
-	if longGreeting && top >= 0.6 && margin >= 0.3 {
+	// weak cues settle the class only once the greeting has paused: the
+	// next sentence may name another class ("Абонент занят. С вами говорит
+	// его помощник…": an assistant, not the carrier)
+	if longGreeting && top >= 0.6 && margin >= 0.3 && !c.inSpeech && silentFor >= cfg.AfterGreetingSilence {
 		c.decide(cls, 0.7, "greeting longer than %.1fs and %s", cfg.MaxGreeting.Seconds(), c.textEvidence(cls))
 		return
 	}
@@ -529,8 +554,10 @@ func (c *Classifier) evaluate() {
 	// so waiting for the end of the analysis time only keeps the robot
 	// talking to a recording.
 	answerHeard := c.scores.score[Human] > 0 && top < blockHuman
+	personTalk := c.personTalk()
+	nonHumanSign := top > 0 || !personTalk || talk >= longTalk
 	if c.early == nil && !c.echoed && c.heardSpeech && c.speechOnset <= cfg.GreetingOnset && c.words > 0 && !answerHeard &&
-		(talk >= cfg.EarlyGreeting || c.talkOver >= talkOverLimit) &&
+		(talk >= cfg.EarlyGreeting || c.talkOver >= talkOverLimit) && nonHumanSign &&
 		(c.words >= minEarlyWords || c.greetingWordOnly() || talk > cfg.MaxGreeting) {
 		// (the second-word guard holds for talk over the robot too: on a
 		// live call the robot greets at once, so a slow "Сергей… слушает"
@@ -542,6 +569,15 @@ func (c *Classifier) evaluate() {
 			c.decideNotHuman("%.2fs of speech, longer than a person's greeting (%.1fs), and no answering word in %q → not a person (class pending)",
 				talk.Seconds(), cfg.EarlyGreeting.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 		}
+	}
+	// Uncertainty resolves to a person: a callee who began to speak and by
+	// the deadline has given no sign of a recording — no non-human cue of
+	// blockHuman, no stage-one verdict — is greeted as a person.
+	if c.early == nil && c.heardSpeech && c.words > 0 && c.t >= cfg.PersonDeadline && top < blockHuman &&
+		(personTalk || c.longestTalk < cfg.EarlyGreeting && !c.inSpeech && c.speechRun == 0 && silentFor >= stretchGap) {
+		c.decide(Human, 0.6, "no sign of a recording by %.1fs after answer (%.2fs of speech, longest stretch %.2fs, text %q) → person",
+			cfg.PersonDeadline.Seconds(), c.speechTotal.Seconds(), c.longestTalk.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
+		return
 	}
 	if c.early == nil && !c.heardSpeech && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
 		c.decide(Silence, 0.8, "no speech for %.1fs (%.1fs of it while the robot was quiet) → silence", c.t.Seconds(), c.quiet.Seconds())

