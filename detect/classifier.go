@@ -430,6 +430,25 @@ func (c *Classifier) decide(cls Class, conf float64, why string, args ...any) {
 	c.decision = d
 }
 
+// answerOnly reports text made only of answering the phone — answering
+// cues, greetings, pronouns, fillers ("да да алло говорите я слушаю") — with
+// at least one answering cue: a person still talking such words (over a
+// relative in the room, or slowly) needs no pause to be greeted as one. A
+// word outside them ("это", a name) leaves it to the other rules: recordings
+// open with "Алло, это автоответчик".
+func (c *Classifier) answerOnly() bool {
+	if c.scores.score[Human] <= 0 {
+		return false
+	}
+	ws := strings.Fields(normalize(c.committedText + " " + c.partialText))
+	for _, w := range ws {
+		if !answerWord(w) && !personWord(w) {
+			return false
+		}
+	}
+	return len(ws) > 0
+}
+
 // personTalk reports a recognised word that people say on the phone and
 // greetings of recordings do not open with (personWords).
 func (c *Classifier) personTalk() bool {
@@ -570,11 +589,12 @@ func (c *Classifier) evaluate() {
 				talk.Seconds(), cfg.EarlyGreeting.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 		}
 	}
+	paused := !c.inSpeech && c.speechRun == 0
 	// Uncertainty resolves to a person: a callee who began to speak and by
 	// the deadline has given no sign of a recording — no non-human cue of
 	// blockHuman, no stage-one verdict — is greeted as a person.
 	if c.early == nil && c.heardSpeech && c.words > 0 && c.t >= cfg.PersonDeadline && top < blockHuman &&
-		(personTalk || c.longestTalk < cfg.EarlyGreeting && !c.inSpeech && c.speechRun == 0 && silentFor >= stretchGap) {
+		(personTalk || c.answerOnly() || paused && c.longestTalk < cfg.EarlyGreeting && silentFor >= stretchGap) {
 		c.decide(Human, 0.6, "no sign of a recording by %.1fs after answer (%.2fs of speech, longest stretch %.2fs, text %q) → person",
 			cfg.PersonDeadline.Seconds(), c.speechTotal.Seconds(), c.longestTalk.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 		return

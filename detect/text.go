@@ -337,3 +337,17 @@ var personWords = func() map[string]bool {
 
 // personWord reports a word of personWords (ё folded, as normalize does).
 func personWord(w string) bool { return personWords[strings.ReplaceAll(w, "ё", "е")] }
+
+// answerWords are the words of answering the phone and nothing else:
+// answering cues, greetings, pronouns and fillers (answerOnly).
+var answerWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`алло ало алле але да слушаю слушаем говорите говори
+		здравствуйте здрасте здрасьте здравствуй добрый день вечер утро доброе привет
+		я вас вы ну ага угу так да-да плохо`) {
+		m[w] = true
+	}
+	return m
+}()
+
+func answerWord(w string) bool { return answerWords[strings.ReplaceAll(w, "ё", "е")] }
