@@ -92,6 +92,8 @@ const (
 	// (personWords: "ну кто там опять звонит", "здравствуйте… секундочку"):
 	// then it takes a non-human cue, or talk as long as longTalk.
 	longTalk = 3 * time.Second
+	// the shortest speech that greets: a clipped "да" is longer
+	minGreeting = 150 * time.Millisecond
 )
 
 // Classifier decides who answered from the first phrase. Drive it from one
@@ -449,6 +451,13 @@ func (c *Classifier) answerOnly() bool {
 	return len(ws) > 0
 }
 
+// blipsOnly reports that what passed for speech is too short to be a word
+// and nothing was recognised: a click, a burst of line noise, a syllable of
+// the robot's own echo. It greets no person and does not break a silence.
+func (c *Classifier) blipsOnly() bool {
+	return c.heardSpeech && c.speechTotal < minGreeting && c.words == 0
+}
+
 // personTalk reports a recognised word that people say on the phone and
 // greetings of recordings do not open with (personWords).
 func (c *Classifier) personTalk() bool {
@@ -536,7 +545,7 @@ func (c *Classifier) evaluate() {
 	// said slowly), up to a hard limit.
 	fewHumanWords := humanCue && c.words <= maxHumanWords && c.speechTotal <= maxHumanWordsSpeech
 	short := c.speechTotal <= cfg.MaxGreeting || fewHumanWords
-	if c.early == nil && c.heardSpeech && !c.inSpeech && c.speechRun == 0 && silentFor >= need &&
+	if c.early == nil && c.heardSpeech && !c.blipsOnly() && !c.inSpeech && c.speechRun == 0 && silentFor >= need &&
 		short && top < blockHuman && c.talkOver < talkOverLimit {
 		// early-media voice does not block this: music instead of ringback
 		// ("Гудок") sounds the same and the person behind it must be greeted
@@ -599,7 +608,7 @@ func (c *Classifier) evaluate() {
 			cfg.PersonDeadline.Seconds(), c.speechTotal.Seconds(), c.longestTalk.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 		return
 	}
-	if c.early == nil && !c.heardSpeech && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
+	if c.early == nil && (!c.heardSpeech || c.blipsOnly()) && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
 		c.decide(Silence, 0.8, "no speech for %.1fs (%.1fs of it while the robot was quiet) → silence", c.t.Seconds(), c.quiet.Seconds())
 		return
 	}
@@ -621,6 +630,8 @@ func (c *Classifier) evaluate() {
 	switch {
 	case top >= 0.5 && margin > 0:
 		c.decide(cls, 0.6, "analysis time up; best text cue: %s", c.textEvidence(cls))
+	case c.early != nil && top > 0 && margin > 0:
+		c.decide(cls, 0.5, "analysis time up; only weak cues: %s", c.textEvidence(cls))
 	case c.early != nil:
 		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
 	case humanCue && top < blockHuman:
