@@ -92,8 +92,9 @@ const (
 	// (personWords: "ну кто там опять звонит", "здравствуйте… секундочку"):
 	// then it takes a non-human cue, or talk as long as longTalk.
 	longTalk = 3 * time.Second
-	// the shortest speech that greets: a clipped "да" is longer
-	minGreeting = 150 * time.Millisecond
+	// the shortest speech that greets: a clipped "да" is longer (a noisy
+	// recorded "нет" measures just over it)
+	minGreeting = 100 * time.Millisecond
 )
 
 // Classifier decides who answered from the first phrase. Drive it from one

@@ -21,14 +21,14 @@ import (
 // Report is the outcome of evaluating the classifier on a labelled set.
 // Its JSON form is the one `dozvon detect eval --json` prints.
 type Report struct {
-	N                      int                       `json:"n"`
-	Accuracy               float64                   `json:"accuracy"`
-	HumanMisclassifiedRate float64                   `json:"human_misclassified_rate"`
+	N                      int     `json:"n"`
+	Accuracy               float64 `json:"accuracy"`
+	HumanMisclassifiedRate float64 `json:"human_misclassified_rate"`
 	// AccuracyCI95 and HumanMissCI95 are 95 % Wilson score intervals [low, high] of the two
 	// rates: a set of a few dozen files pins a rate down only that far.
-	AccuracyCI95  [2]float64 `json:"accuracy_ci95"`
-	HumanMissCI95 [2]float64 `json:"human_misclassified_ci95"`
-	Confusion              map[string]map[string]int `json:"confusion"`
+	AccuracyCI95  [2]float64                `json:"accuracy_ci95"`
+	HumanMissCI95 [2]float64                `json:"human_misclassified_ci95"`
+	Confusion     map[string]map[string]int `json:"confusion"`
 	// LatencyMS is when the classifier knew whether a person answered (the
 	// robot acts then: greets on, or stops and discloses nothing).
 	LatencyMS Latency `json:"latency_ms"`
