@@ -215,3 +215,49 @@ func TestRobotSidecar(t *testing.T) {
 		}
 	}
 }
+
+// TestEvaluateSources holds the tuning sources of issue 16 (testdata/sources:
+// one engine under one kind of line each) to the safety property — no person
+// taken for a non-person — and a floor under accuracy. The two held-out
+// sources are evaluated and logged, never asserted: a failing assertion there
+// would invite tuning on them (testdata/sources/README.md); their figures are
+// printed by `make test`.
+func TestEvaluateSources(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		source   string
+		heldOut  bool
+		minAcc   float64
+		maxP95ms int64
+	}{
+		{source: "espeak-voices", minAcc: 0.95, maxP95ms: 3500},
+		{source: "festival-g711", minAcc: 0.9, maxP95ms: 3500},
+		{source: "asterisk-line", minAcc: 0.9, maxP95ms: 7000}, // echoed greetings: see README
+		{source: "phone-espeak", minAcc: 0.9, maxP95ms: 3500},
+		{source: "heldout-espeak", heldOut: true},
+		{source: "heldout-phone", heldOut: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.source, func(t *testing.T) {
+			t.Parallel()
+			rep, err := Evaluate(t.Context(), filepath.Join("testdata", "sources", tt.source), Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s (held out %v): accuracy %.3f %v, persons taken for non-persons %.3f %v, verdict p50 %d ms p95 %d ms",
+				tt.source, tt.heldOut, rep.Accuracy, rep.AccuracyCI95, rep.HumanMisclassifiedRate, rep.HumanMissCI95, rep.LatencyMS.P50, rep.LatencyMS.P95)
+			if tt.heldOut {
+				return
+			}
+			if rep.HumanMisclassifiedRate > 0 {
+				t.Errorf("persons taken for non-persons %.3f, want none", rep.HumanMisclassifiedRate)
+			}
+			if rep.Accuracy < tt.minAcc {
+				t.Errorf("accuracy %.3f < %.2f", rep.Accuracy, tt.minAcc)
+			}
+			if rep.LatencyMS.P95 > tt.maxP95ms {
+				t.Errorf("verdict p95 %d ms > %d ms", rep.LatencyMS.P95, tt.maxP95ms)
+			}
+		})
+	}
+}
