@@ -90,6 +90,8 @@ func (s *Server) routes() []route {
 		{pattern: "POST /api/v1/campaigns/{id}/pause", roles: managers, h: pauseCampaign.handler(s)},
 		{pattern: "POST /api/v1/campaigns/{id}/resume", roles: managers, h: resumeCampaign.handler(s)},
 		{pattern: "POST /api/v1/campaigns/{id}/stop", roles: managers, h: stopCampaign.handler(s)},
+		// the unified report: the whole campaign, so no collector
+		{pattern: "GET /api/v1/campaigns/{id}/report", roles: roles(allowed, auth.Admin, auth.Supervisor, auth.Integration), h: s.getCampaignReport},
 	}
 }
 

@@ -60,6 +60,7 @@ func TestEveryRouteByRole(t *testing.T) {
 			[6]int{ok, ok, 403, 403, 403, 401}},
 		{"GET /api/v1/campaigns", "/api/v1/campaigns", "", nil, [6]int{ok, ok, 403, 403, 403, 401}},
 		{"GET /api/v1/campaigns/{id}", "/api/v1/campaigns/c1", "", nil, [6]int{ok, ok, 403, 403, 403, 401}},
+		{"GET /api/v1/campaigns/{id}/report", "/api/v1/campaigns/c1/report", "", nil, [6]int{ok, ok, 403, ok, ok, 401}},
 		// the admin changes c1's state first: a 409 (not 403) shows the role passed
 		// the policy; once stopped, c1 resumes for no one (resume's 2xx:
 		// TestCampaignStateTransitions)

@@ -71,17 +71,11 @@ func Run(ctx context.Context, o Options, stderr io.Writer) (Result, error) {
 	// Warm the TTS cache with one call's prompts would need the script's
 	// texts; instead the cache's single-flight shares the first synthesis of
 	// each phrase among the calls that want it at the same time.
-	if o.CPUProfile != "" {
-		f, err := os.Create(o.CPUProfile)
-		if err != nil {
-			return res, fmt.Errorf("bench calls: cpu profile: %w", err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return res, fmt.Errorf("bench calls: cpu profile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(o.CPUProfile)
+	if err != nil {
+		return res, fmt.Errorf("bench calls: %w", err)
 	}
+	defer stopProfile()
 
 	res.LoadBefore = loadAvg()
 	udp0 := udpCounters()

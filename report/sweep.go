@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/portfolio"
@@ -31,18 +29,7 @@ func WriteAudit(w io.Writer, a compliance.AuditResult) {
 
 // SaveCSV writes the results CSV (see WriteCSV) to path, creating its directory.
 func SaveCSV(path string, rows []Row, expect map[string]string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := WriteCSV(f, rows, expect); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return f.Close()
+	return saveFile(path, func(w io.Writer) error { return WriteCSV(w, rows, expect) })
 }
 
 // Finished is a sweep at its end, as FinishSweep reports it.

@@ -60,7 +60,7 @@ type AuditRecord struct {
 // Tx is a transaction that holds the exclusive lock on one debtor's ledger.
 type Tx struct {
 	db       *DB
-	tx       *sql.Tx
+	tx       querier
 	debtorID string
 }
 
@@ -68,9 +68,16 @@ type Tx struct {
 // SQLite the database write lock (BEGIN IMMEDIATE), on PostgreSQL a
 // transaction-scoped advisory lock on the debtor id. fn must use only tx.
 // The transaction commits when fn returns nil.
+//
+// On SQLite, transactions that wait while another commits are committed
+// together (ledger_batch.go); fn then runs on the batch's goroutine, and
+// its statements are not cancelled by ctx once it has started.
 func (db *DB) WithDebtor(ctx context.Context, debtorID string, fn func(tx *Tx) error) error {
 	if debtorID == "" {
 		return errors.New("ledger: empty debtor id")
+	}
+	if !db.postgres {
+		return db.batch.do(ctx, debtorID, fn)
 	}
 	stx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {

@@ -196,7 +196,7 @@ func (db *DB) relink(ctx context.Context, tx *sql.Tx, to, from string, at time.T
 
 // lockKeys takes, on PostgreSQL, transaction-scoped advisory locks on keys in
 // the order given; on SQLite the transaction already holds the write lock.
-func (db *DB) lockKeys(ctx context.Context, tx *sql.Tx, keys ...string) error {
+func (db *DB) lockKeys(ctx context.Context, tx querier, keys ...string) error {
 	if !db.postgres {
 		return nil
 	}

@@ -26,6 +26,7 @@ type DB struct {
 	sql      *sql.DB // writes and ledger transactions
 	rd       *sql.DB // plain reads; for SQLite a separate pool so WAL readers never queue behind the writer
 	postgres bool
+	batch    *ledgerBatcher // SQLite's group commit of ledger transactions
 }
 
 // Open opens (creating if needed) and migrates the store named by dsn:
@@ -51,7 +52,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// synchronous=FULL syncs the WAL at every commit: with NORMAL a power cut
 		// can lose the last commits, and a lost ledger entry is a contact the
 		// 230-FZ limits no longer see (docs/RECORDINGS.md has the measured cost).
-		conn := "file:" + path + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
+		// temp_store=MEMORY keeps the savepoints' sub-journals (the ledger's
+		// group commit, ledger_batch.go) off the disk.
+		conn := "file:" + path + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=temp_store(2)&_txlock=immediate"
 		s, err := sql.Open("sqlite", conn)
 		if err != nil {
 			return nil, fmt.Errorf("open store %q: %w", dsn, err)
@@ -66,6 +69,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		}
 		rd.SetMaxOpenConns(4)
 		db = &DB{sql: s, rd: rd}
+		db.batch = &ledgerBatcher{db: db}
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s, err := sql.Open("pgx", dsn)
 		if err != nil {

@@ -27,7 +27,11 @@ const benchUsage = `usage: dozvon bench calls -n N [--duration D] [--ramp R] [--
        dozvon bench api [--clients 200] [--calls 200] [--rate 50] [--hold 10s] [--api-rate 50] [--json]
   serve's call path, event stream and API in this process: WebSocket clients
   watch every event while sipp calls run and API requests are timed; prints
-  API latency and event delay (p50/p99/max), events per client, CPU, peak RSS`
+  API latency and event delay (p50/p99/max), events per client, CPU, peak RSS
+       dozvon bench guard [--backend sqlite|postgres] [--dsn DSN] [--nodes N] [--rates 500,1000,…] [--stage 3s] [--burst 4000] [--json]
+  the 230-FZ ledger: reservations+commits offered at fixed rates and in a
+  burst, across many debtors and a few hot ones; prints decisions/s and
+  latency p50/p99 per stage, then replays the ledger (violations: exit 1)`
 
 // cmdBench measures the robot: `bench calls` (concurrent calls on loopback).
 // `bench callee` is the hidden far end that `bench calls` re-executes.
@@ -47,6 +51,8 @@ func cmdBench(ctx context.Context, e env, args []string) int {
 		return benchSoak(ctx, e, args[1:])
 	case "api":
 		return benchAPI(ctx, e, args[1:])
+	case "guard":
+		return benchGuard(ctx, e, args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintln(e.stdout, benchUsage)
 		return 0

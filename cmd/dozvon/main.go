@@ -63,6 +63,7 @@ func commands() map[string]command {
 		"import":     {"import a debtor portfolio CSV (import FILE [--dry-run --json])", cmdImport},
 		"sweep":      {"run a robot sweep over a portfolio (sweep --portfolio FILE --script FILE)", cmdSweep},
 		"phones":     {"quarantined phones: phones list | confirm-wrong | restore", cmdPhones},
+		"report":     {"a campaign's report with charts: report --campaign ID|last [--html F] [--xlsx F] [--csv F]", cmdReport},
 		"backup":     {"copy the store while it runs (backup PATH; PostgreSQL: prints the pg_dump command)", cmdBackup},
 		"recordings": {"apply the recordings' retention policy once (recordings sweep)", cmdRecordings},
 		"webhook":    {"where integrations' events go: webhook add --owner LOGIN --url URL | list | dead", cmdWebhook},

@@ -1,0 +1,354 @@
+package loadtest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/store"
+)
+
+// GuardOptions are the flags of `bench guard`.
+type GuardOptions struct {
+	Backend  string        // sqlite or postgres
+	DSN      string        // the database; empty: a fresh SQLite file in Dir, or a throwaway PostgreSQL (the caller's job)
+	Dir      string        // where a fresh SQLite file goes
+	Debtors  int           // debtors imported before the run
+	Hot      int           // of them, hot debtors asked for again and again
+	HotShare float64       // share of decisions that go to the hot debtors
+	Rates    []int         // offered decisions per second, one stage each
+	Stage    time.Duration // length of each offered-rate stage
+	Burst    int           // decisions asked at once after the rate stages (0: none)
+	Nodes    int           // guards on their own connection pools, contending for one ledger
+	Workers  int           // decisions in flight at most per node
+	ConvEach int           // every ConvEach-th granted reservation commits as a conversation (0: never)
+	JSON     bool
+	Profile  string // CPU profile of the stages to this file
+}
+
+// ParseGuardArgs reads the flags of `bench guard`.
+func ParseGuardArgs(args []string, stderr io.Writer) (GuardOptions, error) {
+	var o GuardOptions
+	fs := flag.NewFlagSet("bench guard", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.Backend, "backend", "sqlite", "sqlite or postgres")
+	fs.StringVar(&o.DSN, "dsn", "", "database (postgres://… or sqlite:FILE); default: a fresh SQLite file, or a throwaway PostgreSQL server for --backend postgres")
+	fs.IntVar(&o.Debtors, "debtors", 30000, "debtors imported before the run (each takes 3 attempts a day)")
+	fs.IntVar(&o.Hot, "hot", 20, "hot debtors: asked for again and again, mostly denied")
+	fs.Float64Var(&o.HotShare, "hot-share", 0.05, "share of decisions that go to the hot debtors")
+	rates := fs.String("rates", "500,1000,2000,5000,10000,20000", "offered decisions per second, one stage each")
+	fs.DurationVar(&o.Stage, "stage", 3*time.Second, "length of each offered-rate stage")
+	fs.IntVar(&o.Burst, "burst", 4000, "decisions asked at once after the rate stages (0: none)")
+	fs.IntVar(&o.Nodes, "nodes", 1, "guards on their own connection pools contending for one ledger (several nodes on one PostgreSQL)")
+	fs.IntVar(&o.Workers, "workers", 256, "decisions in flight at most per node")
+	fs.IntVar(&o.ConvEach, "conversation-every", 10, "every Nth granted reservation commits as a conversation (0: never)")
+	fs.StringVar(&o.Profile, "cpuprofile", "", "write the CPU profile of the stages to FILE (go tool pprof)")
+	fs.BoolVar(&o.JSON, "json", false, "end with one JSON line {backend, sustained_per_s, p99_ms_at_500_per_s, violations}")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("bench guard: unexpected argument %q", fs.Arg(0))
+	}
+	for _, f := range strings.Split(*rates, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("bench guard: --rates: %q is not a positive rate", f)
+		}
+		o.Rates = append(o.Rates, n)
+	}
+	switch {
+	case o.Backend != "sqlite" && o.Backend != "postgres":
+		return o, fmt.Errorf("bench guard: --backend %q: want sqlite or postgres", o.Backend)
+	case o.Debtors < 1 || o.Hot < 0 || o.Hot >= o.Debtors:
+		return o, fmt.Errorf("bench guard: --debtors %d, --hot %d: want debtors ≥ 1 and 0 ≤ hot < debtors", o.Debtors, o.Hot)
+	case o.HotShare < 0 || o.HotShare > 1 || (o.Hot == 0 && o.HotShare > 0):
+		return o, fmt.Errorf("bench guard: --hot-share %g: want 0…1, and hot debtors to give it to", o.HotShare)
+	case o.Nodes < 1 || o.Workers < 1 || o.Burst < 0 || o.ConvEach < 0:
+		return o, errors.New("bench guard: --nodes and --workers must be positive, --burst and --conversation-every not negative")
+	case o.Stage <= 0:
+		return o, fmt.Errorf("bench guard: --stage %s: want a positive duration", o.Stage)
+	}
+	return o, nil
+}
+
+// GuardStage is one stage's figures. A decision is one reservation asked
+// for and, when granted, committed; its latency runs from the moment the
+// stage's schedule offered it (so a queue behind a slow ledger counts) to
+// the commit's end.
+type GuardStage struct {
+	Name     string        `json:"name"`
+	Offered  int           `json:"offered_per_s"` // 0: the burst
+	Done     int           `json:"decisions"`
+	Granted  int           `json:"granted"`
+	Errors   int           `json:"errors"`
+	Seconds  float64       `json:"seconds"`
+	PerSec   float64       `json:"per_s"`
+	P50      time.Duration `json:"p50_ns"`
+	P99      time.Duration `json:"p99_ns"`
+	Max      time.Duration `json:"max_ns"`
+	FirstErr string        `json:"first_error,omitempty"`
+}
+
+// GuardResult is a whole `bench guard` run.
+type GuardResult struct {
+	Backend      string       `json:"backend"`
+	Nodes        int          `json:"nodes"`
+	Debtors      int          `json:"debtors"`
+	Stages       []GuardStage `json:"stages"`
+	Sustained    float64      `json:"sustained_per_s"`
+	P99At500     float64      `json:"p99_ms_at_500_per_s"` // -1: no 500/s stage
+	AuditEntries int          `json:"audit_entries"`
+	Violations   int          `json:"violations"`
+	FirstFinding string       `json:"first_finding,omitempty"`
+}
+
+// guardBenchStart is a Monday 09:30 in Moscow: every zone of the debtors
+// below is inside its calling window for the run's length.
+var guardBenchStart = time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC)
+
+// guardBenchRegions are the debtors' regions: zones from UTC+2 to UTC+12.
+var guardBenchRegions = []string{"г. Москва", "Новосибирская область", "Калининградская область", "Свердловская область", "Приморский край", "Камчатский край"}
+
+// RunGuard runs the stages against the ledger at open(dsn) (once per node)
+// and audits what they left. The guard's clock starts at a legal hour and
+// runs with the wall clock.
+func RunGuard(ctx context.Context, o GuardOptions, open func(context.Context) (*store.DB, error), progress io.Writer) (GuardResult, error) {
+	res := GuardResult{Backend: o.Backend, Nodes: o.Nodes, Debtors: o.Debtors, P99At500: -1}
+	var dbs []*store.DB
+	defer func() {
+		for _, db := range dbs {
+			db.Close()
+		}
+	}()
+	for range o.Nodes {
+		db, err := open(ctx)
+		if err != nil {
+			return res, fmt.Errorf("bench guard: open: %w", err)
+		}
+		dbs = append(dbs, db)
+	}
+	ids, err := importBenchDebtors(ctx, dbs[0], o.Debtors)
+	if err != nil {
+		return res, err
+	}
+	clk := clock.Start(clock.Fixed(guardBenchStart))
+	quiet := slog.New(slog.DiscardHandler)
+	var guards []*compliance.Guard
+	for i, db := range dbs {
+		g, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clk, Logger: quiet, Holder: fmt.Sprintf("bench-node-%d", i)})
+		if err != nil {
+			return res, fmt.Errorf("bench guard: %w", err)
+		}
+		guards = append(guards, g)
+	}
+	b := &guardBench{o: o, guards: guards, ids: ids}
+	stopProfile, err := startCPUProfile(o.Profile)
+	if err != nil {
+		return res, fmt.Errorf("bench guard: %w", err)
+	}
+	defer stopProfile()
+	for _, rate := range o.Rates {
+		st := b.stage(ctx, fmt.Sprintf("%d/s", rate), rate, rate*int(o.Stage/time.Millisecond)/1000)
+		fmt.Fprintf(progress, "bench guard: %-9s %s\n", st.Name, stageLine(st))
+		res.Stages = append(res.Stages, st)
+		if rate == 500 {
+			res.P99At500 = durMS(st.P99)
+		}
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+	}
+	if o.Burst > 0 {
+		st := b.stage(ctx, "burst", 0, o.Burst)
+		fmt.Fprintf(progress, "bench guard: %-9s %s\n", st.Name, stageLine(st))
+		res.Stages = append(res.Stages, st)
+	}
+	for _, st := range res.Stages {
+		res.Sustained = max(res.Sustained, st.PerSec)
+	}
+	// Replay the ledger against the law: every debtor asked for at least once.
+	var audited []store.Debtor
+	for _, id := range ids {
+		audited = append(audited, store.Debtor{ID: id})
+	}
+	a, err := guards[0].Audit(ctx, dbs[0], audited)
+	if err != nil {
+		return res, fmt.Errorf("bench guard: audit: %w", err)
+	}
+	res.AuditEntries, res.Violations = a.Entries, len(a.Findings)
+	if len(a.Findings) > 0 {
+		res.FirstFinding = a.Findings[0].String()
+	}
+	return res, nil
+}
+
+// importBenchDebtors stores n debtors, each with a number of its own, in one
+// import, and returns their ids.
+func importBenchDebtors(ctx context.Context, db *store.DB, n int) ([]string, error) {
+	ds := make([]store.Debtor, n)
+	ids := make([]string, n)
+	for i := range ds {
+		ids[i] = fmt.Sprintf("bench-%06d", i)
+		ds[i] = store.Debtor{ID: ids[i], Region: guardBenchRegions[i%len(guardBenchRegions)], Phones: []string{fmt.Sprintf("+7900%07d", i)}}
+	}
+	if err := db.ImportDebtors(ctx, ds, make([]store.DebtorDetails, n)); err != nil {
+		return nil, fmt.Errorf("bench guard: import %d debtors: %w", n, err)
+	}
+	return ids, nil
+}
+
+type guardBench struct {
+	o      GuardOptions
+	guards []*compliance.Guard
+	ids    []string // the first o.Hot are the hot ones
+	mu     sync.Mutex
+	seq    int
+	rng    *rand.Rand
+}
+
+// pick chooses the next decision's debtor and node.
+func (b *guardBench) pick() (string, *compliance.Guard, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.rng == nil {
+		b.rng = rand.New(rand.NewPCG(1, 2)) // the same debtors run to run
+	}
+	b.seq++
+	g := b.guards[b.seq%len(b.guards)]
+	conv := b.o.ConvEach > 0 && b.seq%b.o.ConvEach == 0
+	if b.o.Hot > 0 && b.rng.Float64() < b.o.HotShare {
+		return b.ids[b.rng.IntN(b.o.Hot)], g, conv
+	}
+	return b.ids[b.o.Hot+b.rng.IntN(len(b.ids)-b.o.Hot)], g, conv
+}
+
+type benchJob struct{ at time.Time }
+
+type benchOutcome struct {
+	lat     time.Duration
+	granted bool
+	err     error
+}
+
+// stage offers n decisions at rate per second (rate 0: all at once) and
+// waits for every one of them.
+func (b *guardBench) stage(ctx context.Context, name string, rate, n int) GuardStage {
+	jobs := make(chan benchJob, n)
+	outs := make(chan benchOutcome, n)
+	var wg sync.WaitGroup
+	for range b.o.Workers * len(b.guards) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				outs <- b.decide(ctx, j)
+			}
+		}()
+	}
+	start := time.Now()
+	for i := range n {
+		at := start
+		if rate > 0 {
+			at = start.Add(time.Duration(i) * time.Second / time.Duration(rate))
+			if d := time.Until(at); d > 0 {
+				select {
+				case <-time.After(d):
+				case <-ctx.Done():
+				}
+			}
+		}
+		jobs <- benchJob{at: at}
+	}
+	close(jobs)
+	wg.Wait()
+	close(outs)
+	st := GuardStage{Name: name, Offered: rate, Seconds: time.Since(start).Seconds()}
+	lats := make([]time.Duration, 0, n)
+	for o := range outs {
+		st.Done++
+		lats = append(lats, o.lat)
+		if o.err != nil {
+			if st.Errors++; st.FirstErr == "" {
+				st.FirstErr = o.err.Error()
+			}
+		} else if o.granted {
+			st.Granted++
+		}
+	}
+	slices.Sort(lats)
+	if len(lats) > 0 {
+		st.P50, st.P99, st.Max = quantile(lats, 0.50), quantile(lats, 0.99), lats[len(lats)-1]
+	}
+	if st.Seconds > 0 {
+		st.PerSec = float64(st.Done-st.Errors) / st.Seconds
+	}
+	return st
+}
+
+// decide asks one reservation and commits it when granted.
+func (b *guardBench) decide(ctx context.Context, j benchJob) benchOutcome {
+	id, g, conv := b.pick()
+	res, dec, err := g.Reserve(ctx, compliance.Request{DebtorID: id, Channel: compliance.RobotCall})
+	if err == nil && dec.Allowed {
+		kind := compliance.Attempt
+		if conv {
+			kind = compliance.Conversation
+		}
+		err = g.Commit(ctx, res, kind)
+	}
+	return benchOutcome{lat: time.Since(j.at), granted: err == nil && dec.Allowed, err: err}
+}
+
+func durMS(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func stageLine(st GuardStage) string {
+	s := fmt.Sprintf("%6d decisions (%5d granted) in %5.2fs = %7.0f/s  p50 %7.2f ms  p99 %8.2f ms  max %8.2f ms",
+		st.Done, st.Granted, st.Seconds, st.PerSec, durMS(st.P50), durMS(st.P99), durMS(st.Max))
+	if st.Errors > 0 {
+		s += fmt.Sprintf("  %d errors (first: %s)", st.Errors, st.FirstErr)
+	}
+	return s
+}
+
+// ReportGuard prints the summary; with JSON it ends with one JSON line.
+func ReportGuard(w io.Writer, o GuardOptions, r GuardResult) error {
+	fmt.Fprintf(w, "bench guard: %s, %d node(s), %d debtors (%d hot, %.0f %% of decisions)\n", r.Backend, r.Nodes, r.Debtors, o.Hot, o.HotShare*100)
+	fmt.Fprintf(w, "  sustained %.0f decisions/s (best stage); p99 at 500/s offered: %s\n", r.Sustained, p99Text(r.P99At500))
+	fmt.Fprintf(w, "  audit: %d ledger entries replayed, %d violations", r.AuditEntries, r.Violations)
+	if r.FirstFinding != "" {
+		fmt.Fprintf(w, " (first: %s)", r.FirstFinding)
+	}
+	fmt.Fprintln(w)
+	if !o.JSON {
+		return nil
+	}
+	line, err := json.Marshal(map[string]any{"backend": r.Backend, "nodes": r.Nodes, "sustained_per_s": round1(r.Sustained),
+		"p99_ms_at_500_per_s": r.P99At500, "violations": r.Violations})
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", line)
+	return err
+}
+
+func p99Text(v float64) string {
+	if v < 0 {
+		return "no 500/s stage"
+	}
+	return fmt.Sprintf("%.2f ms", v)
+}
+
+func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }

@@ -1,0 +1,207 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// maxLedgerBatch bounds the ledger transactions SQLite commits as one: the
+// wait of the last of them behind the others stays short.
+const maxLedgerBatch = 128
+
+// ledgerBatcher is SQLite's group commit for WithDebtor. SQLite has one
+// writer and, at synchronous=FULL, one fsync per commit: one transaction per
+// decision capped the ledger at a few hundred decisions a second, each
+// waiting for the disk. Transactions that queue while one commits run next
+// as savepoints of one transaction, in arrival order, each seeing what the
+// ones before it wrote — the same serial order the writer lock gave — and
+// are acknowledged only after the shared commit. PostgreSQL keeps one
+// transaction per call: nodes batching debtors' advisory locks could
+// deadlock with each other.
+//
+// The first caller to find no batch running leads: it runs batches on its
+// own goroutine until the queue is empty, so there is no goroutine to stop.
+type ledgerBatcher struct {
+	db      *DB
+	mu      sync.Mutex
+	queue   []*ledgerJob
+	leading bool
+}
+
+type ledgerJob struct {
+	ctx      context.Context
+	debtorID string
+	fn       func(tx *Tx) error
+	err      error
+	panicked any // fn's panic, raised again on the caller's goroutine
+	done     chan struct{}
+}
+
+// errBatchAborted is returned to a transaction whose batch could not go on
+// (a savepoint failed): none of its writes were committed.
+var errBatchAborted = errors.New("ledger batch aborted")
+
+func (b *ledgerBatcher) do(ctx context.Context, debtorID string, fn func(tx *Tx) error) error {
+	j := &ledgerJob{ctx: ctx, debtorID: debtorID, fn: fn, done: make(chan struct{})}
+	b.mu.Lock()
+	b.queue = append(b.queue, j)
+	lead := !b.leading
+	b.leading = true
+	b.mu.Unlock()
+	if lead {
+		b.lead()
+	}
+	<-j.done // the leader's own job is done before lead returns
+	if j.panicked != nil {
+		panic(j.panicked)
+	}
+	return j.err
+}
+
+// lead runs batches until nobody is waiting.
+func (b *ledgerBatcher) lead() {
+	for {
+		b.mu.Lock()
+		n := min(len(b.queue), maxLedgerBatch)
+		if n == 0 {
+			b.leading = false
+			b.mu.Unlock()
+			return
+		}
+		batch := b.queue[:n:n]
+		b.queue = b.queue[n:]
+		if len(b.queue) == 0 {
+			b.queue = nil // let the old array go
+		}
+		b.mu.Unlock()
+		b.run(batch)
+		for _, j := range batch {
+			close(j.done)
+		}
+	}
+}
+
+// run commits one batch: each job in a savepoint that its failure rolls
+// back, then one commit for all.
+func (b *ledgerBatcher) run(batch []*ledgerJob) {
+	// The batch's statements ignore each caller's cancellation: SQLite
+	// answers an interrupted write inside a transaction by rolling back the
+	// whole transaction, and with it the other callers' work. A caller
+	// cancelled before its turn is skipped instead.
+	bg := context.Background()
+	stx, err := b.db.sql.BeginTx(bg, nil)
+	if err != nil {
+		for _, j := range batch {
+			j.err = fmt.Errorf("ledger %s: begin: %w", j.debtorID, err)
+		}
+		return
+	}
+	defer stx.Rollback()
+	q := &batchQuerier{tx: stx, stmts: map[string]*sql.Stmt{}}
+	var ok []*ledgerJob
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			j.err = fmt.Errorf("ledger %s: %w", j.debtorID, err)
+			continue
+		}
+		if _, err := q.ExecContext(bg, `SAVEPOINT ledger_job`); err != nil {
+			abort(batch[i:], ok, err)
+			return
+		}
+		j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID})
+		if j.err == nil && j.panicked == nil {
+			if _, err := q.ExecContext(bg, `RELEASE ledger_job`); err != nil {
+				abort(batch[i:], ok, err)
+				return
+			}
+			ok = append(ok, j)
+			continue
+		}
+		if _, err := q.ExecContext(bg, `ROLLBACK TO ledger_job`); err != nil {
+			abort(batch[i+1:], ok, err)
+			return
+		}
+		if _, err := q.ExecContext(bg, `RELEASE ledger_job`); err != nil {
+			abort(batch[i+1:], ok, err)
+			return
+		}
+	}
+	if len(ok) == 0 {
+		return
+	}
+	if err := stx.Commit(); err != nil {
+		for _, j := range ok {
+			j.err = fmt.Errorf("ledger %s: commit: %w", j.debtorID, err)
+		}
+	}
+}
+
+// abort fails the jobs not yet run and those that had succeeded: the
+// transaction is rolled back, so nothing of theirs is kept.
+func abort(rest, ok []*ledgerJob, cause error) {
+	for _, j := range append(ok, rest...) {
+		if j.panicked == nil {
+			j.err = fmt.Errorf("ledger %s: %w: %v", j.debtorID, errBatchAborted, cause)
+		}
+	}
+}
+
+// runJob runs one job's fn, catching its panic for the caller to raise.
+func runJob(j *ledgerJob, tx *Tx) (err error, panicked any) {
+	defer func() {
+		if p := recover(); p != nil {
+			panicked = p
+		}
+	}()
+	return j.fn(tx), nil
+}
+
+// batchQuerier runs a batch's statements, each prepared once per batch
+// (the jobs of a batch run the same few statements; SQLite spent a third
+// of a decision parsing them again), and without their contexts'
+// cancellation (see ledgerBatcher.run).
+type batchQuerier struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt // closed with the transaction
+}
+
+func (q *batchQuerier) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := q.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := q.tx.PrepareContext(context.Background(), query)
+	if err != nil {
+		return nil, err
+	}
+	q.stmts[query] = st
+	return st, nil
+}
+
+func (q *batchQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := q.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(context.WithoutCancel(ctx), args...)
+}
+
+func (q *batchQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := q.stmt(query)
+	if err != nil {
+		// *sql.Row carries its error only from database/sql itself: let
+		// the transaction prepare it again and report the error.
+		return q.tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
+	}
+	return st.QueryRowContext(context.WithoutCancel(ctx), args...)
+}
+
+func (q *batchQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := q.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(context.WithoutCancel(ctx), args...)
+}
