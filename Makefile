@@ -27,18 +27,15 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 	./$(BIN) detect eval detect/testdata/blind
 	@echo "== first-phrase detection, unseen set (written after the blind set's look, then looked at once: detect/testdata/README.md) =="
 	./$(BIN) detect eval detect/testdata/unseen
-	@echo "== first-phrase detection by source (issue 16: detect/testdata/sources/README.md), tuning source: espeak-ng variants, clean line =="
-	./$(BIN) detect eval detect/testdata/sources/espeak-voices
-	@echo "== first-phrase detection, tuning source: festival at other tempos and pitches, G.711 mu-law =="
-	./$(BIN) detect eval detect/testdata/sources/festival-g711
-	@echo "== first-phrase detection, tuning source: recorded Asterisk prompts, A-law with loss, level, noise, robot echo =="
-	./$(BIN) detect eval detect/testdata/sources/asterisk-line
-	@echo "== first-phrase detection, tuning source: espeak-ng under loss, level, noise, robot echo, mu-law =="
-	./$(BIN) detect eval detect/testdata/sources/phone-espeak
-	@echo "== first-phrase detection, HELD-OUT source (no tuning looked at it): espeak-ng voices and texts of its own, clean line =="
-	./$(BIN) detect eval detect/testdata/sources/heldout-espeak
-	@echo "== first-phrase detection, HELD-OUT source (no tuning looked at it): festival, texts of its own, A-law with loss, level, noise, robot echo =="
-	./$(BIN) detect eval detect/testdata/sources/heldout-phone
+	@# issue 16: one source per engine and line condition (detect/testdata/sources/README.md)
+	@for s in espeak-voices festival-g711 asterisk-line phone-espeak; do \
+		echo "== first-phrase detection, tuning source $$s (detect/testdata/sources/README.md) =="; \
+		./$(BIN) detect eval detect/testdata/sources/$$s || exit 1; \
+	done
+	@for s in heldout-espeak heldout-phone; do \
+		echo "== first-phrase detection, HELD-OUT source $$s (no tuning looked at it; run once after the last change) =="; \
+		./$(BIN) detect eval detect/testdata/sources/$$s || exit 1; \
+	done
 
 test-short:
 	$(GO) test -short -count=1 ./...

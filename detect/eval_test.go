@@ -224,12 +224,13 @@ func TestRobotSidecar(t *testing.T) {
 // printed by `make test`.
 func TestEvaluateSources(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
+	type source struct {
 		source   string
 		heldOut  bool
 		minAcc   float64
 		maxP95ms int64
-	}{
+	}
+	tests := []source{
 		{source: "espeak-voices", minAcc: 0.95, maxP95ms: 3500},
 		{source: "festival-g711", minAcc: 0.9, maxP95ms: 3500},
 		{source: "asterisk-line", minAcc: 0.9, maxP95ms: 7000}, // echoed greetings: see README

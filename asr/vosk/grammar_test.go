@@ -85,19 +85,7 @@ func TestStreamSetGrammarReachesRecognizerFactory(t *testing.T) {
 		t.Fatalf("NewStream: %v", err)
 	}
 	frame := make([]int16, 160)
-	utterance := func() asr.Result {
-		t.Helper()
-		for range 3 {
-			if err := st.Accept(frame); err != nil {
-				t.Fatalf("Accept: %v", err)
-			}
-		}
-		res, err := st.Final()
-		if err != nil {
-			t.Fatalf("Final: %v", err)
-		}
-		return res
-	}
+	utterance := func() asr.Result { return recognize(t, st, frame) } // model_test.go's feeder
 	if len(api.created) != 1 || api.last() != "" {
 		t.Fatalf("first recognizer grammars %q, want one free-speech recognizer", api.created)
 	}
