@@ -641,6 +641,8 @@ func (c *Classifier) evaluate() {
 		c.decide(Human, 0.5, "analysis time up; what was heard repeats the robot (line echo) and nothing sounds like a machine → human")
 	case longGreeting:
 		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
+	case c.blipsOnly() && top == 0:
+		c.decide(Silence, 0.6, "analysis time up; only blips (%.2fs) shorter than a word → silence", c.speechTotal.Seconds())
 	case c.heardSpeech && top < blockHuman:
 		c.decide(Human, 0.6, "analysis time up; short speech %.2fs → human", c.speechTotal.Seconds())
 	case c.heardSpeech:
