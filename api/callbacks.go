@@ -1,8 +1,10 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/dozvon/dozvon/auth"
@@ -22,7 +24,7 @@ type Callback struct {
 	Outcome  string    `json:"outcome,omitempty"`
 }
 
-// listQuery is pageQuery for lists with no cursor: at most 100 by default.
+// listQuery is pageQuery with a default: at most 100 a page.
 func listQuery(r *http.Request) (url.Values, int, error) {
 	q, limit, err := pageQuery(r)
 	if limit == 0 {
@@ -53,9 +55,37 @@ func (s *Server) listCallbacks(w http.ResponseWriter, r *http.Request, p auth.Pr
 	if c := scope(p); c != "" {
 		collector = c
 	}
-	ts, err := s.c.Store.Callbacks(r.Context(), collector, until, limit)
-	return writePage(w, "callbacks", ts, "", err, func(t store.Task) Callback {
+	after, err := idCursor(q)
+	if err != nil {
+		return err
+	}
+	ts, err := s.c.Store.CallbacksAfter(r.Context(), collector, until, after, limit+1)
+	ts, next := nextPage(ts, limit, func(t store.Task) int64 { return t.ID })
+	return writePage(w, "callbacks", ts, next, err, func(t store.Task) Callback {
 		return Callback{Task: t.ID, Campaign: t.CampaignID, Debtor: t.DebtorID, Phone: phoneFor(p, t.Phone), DueAt: t.DueAt,
 			PinnedTo: t.PinnedTo, Attempts: t.Attempts, Outcome: t.Outcome}
 	})
+}
+
+// idCursor reads a list's cursor that is a row id (absent: 0, the start).
+func idCursor(q url.Values) (int64, error) {
+	v := q.Get("cursor")
+	if v == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 1 {
+		return 0, badRequest("bad_parameter", fmt.Sprintf("cursor %q: want the next_cursor of the previous page", v), "cursor")
+	}
+	return id, nil
+}
+
+// nextPage trims rows fetched as limit+1 to limit and returns the cursor of
+// the page after ("" when none): the last row's id.
+func nextPage[T any](rows []T, limit int, id func(T) int64) ([]T, string) {
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	rows = rows[:limit]
+	return rows, strconv.FormatInt(id(rows[limit-1]), 10)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/auth"
+	"github.com/dozvon/dozvon/events"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -85,9 +86,9 @@ func (s *Server) getCall(w http.ResponseWriter, r *http.Request, p auth.Principa
 		return notFound(err)
 	}
 	d := CallDetail{Call: callOut(v), From: phoneFor(p, rec.From), To: phoneFor(p, rec.To), Trunk: rec.Trunk,
-		Script: rec.ScriptName, Version: rec.ScriptVersion, Slots: rec.Slots, Verdict: rec.Detection, Transcript: make([]Turn, len(rec.Turns))}
+		Script: rec.ScriptName, Version: rec.ScriptVersion, Slots: slotsFor(p, rec.Slots), Verdict: rec.Detection, Transcript: make([]Turn, len(rec.Turns))}
 	for i, t := range rec.Turns {
-		d.Transcript[i] = Turn{Seq: t.Seq, Node: t.Node, Who: t.Who, Kind: t.Kind, Text: t.Text, Intent: t.Intent, Slots: t.Slots,
+		d.Transcript[i] = Turn{Seq: t.Seq, Node: t.Node, Who: t.Who, Kind: t.Kind, Text: textFor(p, t.Text), Intent: t.Intent, Slots: slotsFor(p, t.Slots),
 			Start: t.Start, End: t.End, BargedIn: t.BargedIn}
 	}
 	writeJSON(w, http.StatusOK, d)
@@ -145,4 +146,26 @@ func (s *Server) recordingPath(stored string) (string, error) {
 		return "", fmt.Errorf("recording: stored path is outside %s", s.c.RecordDir)
 	}
 	return path, nil
+}
+
+// textFor is what a debtor said as p may read it: a number dictated in a
+// call is masked for a collector, as their numbers are (phoneFor).
+func textFor(p auth.Principal, text string) string {
+	if p.Role == auth.Collector || p.Role == "" {
+		return events.MaskNumbers(text)
+	}
+	return text
+}
+
+// slotsFor is a call's slots as p may read them (textFor on each value: a
+// slot may hold a number the debtor gave).
+func slotsFor(p auth.Principal, slots map[string]string) map[string]string {
+	if len(slots) == 0 {
+		return slots
+	}
+	out := make(map[string]string, len(slots))
+	for k, v := range slots {
+		out[k] = textFor(p, v)
+	}
+	return out
 }

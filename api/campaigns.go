@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/dozvon/dozvon/auth"
+	"github.com/dozvon/dozvon/events"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
 )
@@ -76,18 +78,11 @@ type Campaign struct {
 	Counters  CampaignCounters   `json:"counters"`
 }
 
-// CampaignCounters is a campaign's live progress, from its tasks.
-type CampaignCounters struct {
-	Tasks    int            `json:"tasks"`
-	Due      int            `json:"due"`
-	Waiting  int            `json:"waiting"`
-	InFlight int            `json:"in_flight"`
-	Done     int            `json:"done"`
-	Calls    int            `json:"calls"`
-	Outcomes map[string]int `json:"outcomes"`
-}
+// CampaignCounters is a campaign's live progress, from its tasks; the
+// stream's campaign.progress carries the same.
+type CampaignCounters = events.CampaignCounters
 
-func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	cs := s.campaignStore()
 	if cs == nil {
 		return errNotFound
@@ -100,7 +95,7 @@ func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request, _ auth.P
 	if err != nil {
 		return err
 	}
-	debtors, err := selectDebtors(r.Context(), cs, req)
+	debtors, err := selectDebtors(r.Context(), cs, req, scope(p))
 	if err != nil {
 		return err
 	}
@@ -112,6 +107,9 @@ func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request, _ auth.P
 	name := req.Name
 	if name == "" {
 		name = id
+	}
+	if p.Role == auth.Collector {
+		name = p.Login + ": " + name // a collector's campaign is under their name
 	}
 	if _, err := scheduler.CreateCampaign(r.Context(), cs, id, name, cfg, debtors, s.clk.Now()); err != nil {
 		return err
@@ -177,7 +175,9 @@ func (s *Server) campaignConfig(req campaignRequest) (scheduler.Config, error) {
 
 // selectDebtors resolves a request's debtors (ids, each of which must
 // exist, or a selection) to the debtors and phones the campaign dials.
-func selectDebtors(ctx context.Context, cs CampaignStore, req campaignRequest) ([]store.Debtor, error) {
+// collector (a collector's login) scopes both in the store's query: another
+// collector's debtor is "no debtor", as one that does not exist.
+func selectDebtors(ctx context.Context, cs CampaignStore, req campaignRequest, collector string) ([]store.Debtor, error) {
 	var out []store.Debtor
 	add := func(d store.DebtorView) { out = append(out, store.Debtor{ID: d.ID, Phones: d.Phones}) }
 	if req.Selection == nil {
@@ -187,7 +187,7 @@ func selectDebtors(ctx context.Context, cs CampaignStore, req campaignRequest) (
 				continue
 			}
 			seen[id] = true
-			d, err := cs.DebtorFor(ctx, id, "")
+			d, err := cs.DebtorFor(ctx, id, collector)
 			if errors.Is(err, store.ErrNotFound) {
 				return nil, invalid(fmt.Sprintf("no debtor %q", id), fmt.Sprintf("debtors[%d]", i))
 			}
@@ -200,6 +200,9 @@ func selectDebtors(ctx context.Context, cs CampaignStore, req campaignRequest) (
 	}
 	sel := req.Selection
 	f := store.DebtorFilter{Region: sel.Region, Outcome: sel.Outcome, Collector: sel.Collector, Limit: 1000}
+	if collector != "" {
+		f.Collector = collector
+	}
 	for {
 		page, next, err := cs.ListDebtors(ctx, f)
 		if err != nil {
@@ -227,9 +230,27 @@ func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request, _ auth.Pr
 	if cs == nil {
 		return errNotFound
 	}
-	list, err := cs.Campaigns(r.Context(), r.URL.Query().Get("state"))
+	q, limit, err := listQuery(r)
 	if err != nil {
 		return err
+	}
+	list, err := cs.Campaigns(r.Context(), q.Get("state"))
+	if err != nil {
+		return err
+	}
+	// Paged here: an agency has hundreds of campaigns, not millions, and
+	// what a page bounds is the counting of each campaign's tasks.
+	if after := q.Get("cursor"); after != "" {
+		i := slices.IndexFunc(list, func(c store.Campaign) bool { return c.ID == after })
+		if i < 0 {
+			return badRequest("bad_parameter", fmt.Sprintf("cursor %q: no such campaign (want the next_cursor of the previous page)", after), "cursor")
+		}
+		list = list[i+1:]
+	}
+	next := ""
+	if len(list) > limit {
+		list = list[:limit]
+		next = list[limit-1].ID
 	}
 	out := make([]Campaign, 0, len(list))
 	for _, c := range list {
@@ -239,7 +260,7 @@ func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request, _ auth.Pr
 		}
 		out = append(out, campaignView(c, counters))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"campaigns": out})
+	writeJSON(w, http.StatusOK, map[string]any{"campaigns": out, "next_cursor": next})
 	return nil
 }
 
@@ -316,14 +337,11 @@ func (s *Server) campaignOut(ctx context.Context, cs CampaignStore, id string) (
 
 func campaignView(c store.Campaign, n store.CampaignCounters) Campaign {
 	out := Campaign{ID: c.ID, Name: c.Name, State: c.State, Priority: c.Priority, CreatedAt: c.CreatedAt.UTC(),
-		Counters: CampaignCounters{Tasks: n.Tasks, Due: n.Due, Waiting: n.Waiting, InFlight: n.InFlight, Done: n.Finished, Calls: n.Attempts, Outcomes: n.Outcomes}}
+		Counters: events.CountersOf(n)}
 	// A config the scheduler cannot read (written by hand) still lists:
 	// its settings are left out, the scheduler skips it and says why.
 	if cfg, err := scheduler.ParseConfig(c); err == nil {
 		out.Script, out.Channels, out.Schedule, out.NonHuman = cfg.Script, cfg.Channels, cfg.Schedule, cfg.NonHuman
-	}
-	if out.Counters.Outcomes == nil {
-		out.Counters.Outcomes = map[string]int{}
 	}
 	return out
 }

@@ -242,3 +242,30 @@ func TestResumeFinishedCampaignIsDone(t *testing.T) {
 		t.Fatalf("resume with nothing left: %d %s", status, body)
 	}
 }
+
+// TestCollectorLaunchesOnOwnDebtorsOnly: a collector's campaign takes only
+// debtors assigned to them — another's is "no debtor" as one that does not
+// exist, and a selection is narrowed to theirs whatever it names — and is
+// named under their login.
+func TestCollectorLaunchesOnOwnDebtorsOnly(t *testing.T) {
+	t.Parallel()
+	rg := campaignRig(t)
+	const script = `"script":"scripts/verify_contact.yaml"`
+	status, body := rg.do(ivanova, "POST", "/api/v1/campaigns", "application/json", []byte(`{`+script+`,"debtors":["d1","d2"]}`))
+	if e := envelopeOf(t, status, body); status != 422 || e.Field != "debtors[1]" {
+		t.Fatalf("petrov's d2 by ivanova: %d %+v", status, e)
+	}
+	status, body = rg.do(ivanova, "POST", "/api/v1/campaigns", "application/json", []byte(`{"name":"обход",`+script+`,"selection":{"collector":"petrov"}}`))
+	if status != http.StatusCreated {
+		t.Fatalf("ivanova's selection: %d %s", status, body)
+	}
+	c := decodeCampaign(t, body)
+	tasks, err := rg.db.Tasks(t.Context(), c.ID)
+	if err != nil || len(tasks) != 2 || tasks[0].DebtorID != "d1" || tasks[1].DebtorID != "d3" || c.Name != "ivanova: обход" {
+		t.Fatalf("ivanova's campaign %q: tasks %+v (%v), want d1 and d3 only", c.Name, tasks, err)
+	}
+	status, body = rg.do(ivanova, "POST", "/api/v1/campaigns", "application/json", []byte(`{`+script+`,"debtors":["d1","d3"]}`))
+	if status != http.StatusCreated {
+		t.Fatalf("ivanova's own debtors: %d %s", status, body)
+	}
+}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"sync"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/dozvon/dozvon/auth"
 	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/media"
 )
 
 // Metrics is the service's Prometheus registry (its own, never the global
@@ -26,6 +29,9 @@ type Metrics struct {
 	httpRequests  *prometheus.CounterVec
 	httpDurations *prometheus.HistogramVec
 	webhooks      *prometheus.CounterVec
+	sendLate      *latenessCollector
+	asrReceived   prometheus.Counter
+	asrFed        prometheus.Counter
 
 	mu      sync.Mutex
 	started map[string]time.Time // calls in progress not yet answered: their start
@@ -52,9 +58,15 @@ func NewMetrics() *Metrics {
 			Buckets: prometheus.DefBuckets}, []string{"route"}),
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "dozvon_webhook_deliveries_total", Help: "Webhook delivery attempts, by what became of the delivery (delivered, pending: retried later, dead)."}, []string{"status"}),
+		sendLate: newLatenessCollector("dozvon_media_send_lateness_seconds",
+			"How late each sent audio frame left against its call's 20 ms media clock, counted when the call ends."),
+		asrReceived: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "dozvon_asr_audio_received_seconds_total", Help: "Audio received from the far end on answered calls, in seconds of speech time."}),
+		asrFed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "dozvon_asr_audio_fed_seconds_total", Help: "Of the audio received, what was fed to the speech recognizer (the rest was silence the VAD kept back, or dropped under load)."}),
 		started: map[string]time.Time{},
 	}
-	m.reg.MustRegister(m.activeCalls, m.calls, m.callSetup, m.guard, m.httpRequests, m.httpDurations, m.webhooks,
+	m.reg.MustRegister(m.activeCalls, m.calls, m.callSetup, m.guard, m.httpRequests, m.httpDurations, m.webhooks, m.sendLate, m.asrReceived, m.asrFed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -72,6 +84,36 @@ func (m *Metrics) Watch(name, help string, f func() float64) {
 	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
 }
 
+// WatchDueTasks adds the scheduler's backlog, read from count at each
+// scrape: the tasks of active campaigns due now and not yet dialled
+// (store.DB.DueTaskCount). A failed read is a scrape error, not a zero.
+func (m *Metrics) WatchDueTasks(count func(ctx context.Context, now time.Time) (int, error), clk clock.Clock) {
+	clk = clock.Or(clk)
+	m.reg.MustRegister(&dueTasks{count: count, clk: clk, desc: prometheus.NewDesc("dozvon_scheduler_due_tasks",
+		"Tasks of active campaigns due now and not yet dialled: the scheduler's backlog.", nil, nil)})
+}
+
+// dueTasks is a gauge read from the store at each scrape (a GaugeFunc
+// cannot report that its read failed).
+type dueTasks struct {
+	count func(ctx context.Context, now time.Time) (int, error)
+	clk   clock.Clock
+	desc  *prometheus.Desc
+}
+
+func (d *dueTasks) Describe(ch chan<- *prometheus.Desc) { ch <- d.desc }
+
+func (d *dueTasks) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	n, err := d.count(ctx, d.clk.Now())
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(d.desc, err)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(d.desc, prometheus.GaugeValue, float64(n))
+}
+
 // CallEvent implements callflow.Subscriber: it counts calls from their
 // events (fast, no I/O: it runs on the call's goroutine).
 func (m *Metrics) CallEvent(e callflow.Event) {
@@ -87,6 +129,11 @@ func (m *Metrics) CallEvent(e callflow.Event) {
 		m.setupDone(e)
 		m.activeCalls.Dec()
 		m.calls.WithLabelValues(e.Result, e.Outcome).Inc()
+		if e.SendLate != nil {
+			m.sendLate.merge(e.SendLate)
+		}
+		m.asrReceived.Add(e.Audio.Received.Seconds())
+		m.asrFed.Add(e.Audio.Fed.Seconds())
 	}
 }
 
@@ -115,4 +162,56 @@ func (m *Metrics) request(route string, code int, d time.Duration) {
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
 	promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{ErrorLog: nil}).ServeHTTP(w, r)
 	return nil
+}
+
+// latenessCollector is a histogram of the media send lateness, from the
+// per-call histograms the media loop keeps anyway (media.LatenessHistogram,
+// 250 µs buckets): merged once at a call's end instead of an observation
+// per 20 ms frame on the pacer's goroutine. Its buckets are multiples of
+// 250 µs, so their counts are exact; its sum is from bucket midpoints.
+type latenessCollector struct {
+	desc *prometheus.Desc
+	mu   sync.Mutex
+	h    media.LatenessHistogram
+}
+
+// latenessEdges are the exported buckets' upper bounds, in units of the
+// media histogram's 250 µs buckets (0.5 ms … 64 ms).
+var latenessEdges = [...]int{2, 4, 8, 16, 32, 64, 128, 256}
+
+const latenessUnit = 250 * time.Microsecond
+
+func newLatenessCollector(name, help string) *latenessCollector {
+	return &latenessCollector{desc: prometheus.NewDesc(name, help, nil, nil)}
+}
+
+func (c *latenessCollector) merge(h *media.LatenessHistogram) {
+	c.mu.Lock()
+	c.h.Merge(h)
+	c.mu.Unlock()
+}
+
+func (c *latenessCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *latenessCollector) Collect(ch chan<- prometheus.Metric) {
+	c.mu.Lock()
+	h := c.h
+	c.mu.Unlock()
+	buckets := make(map[float64]uint64, len(latenessEdges))
+	var cum uint64
+	var sum float64
+	next := 0
+	for i, n := range h.Buckets {
+		for next < len(latenessEdges) && i == latenessEdges[next] {
+			buckets[(time.Duration(latenessEdges[next]) * latenessUnit).Seconds()] = cum
+			next++
+		}
+		cum += uint64(n)
+		mid := (time.Duration(i)*latenessUnit + latenessUnit/2).Seconds()
+		if i == len(h.Buckets)-1 { // "later than 64 ms": counted at its lower edge
+			mid = (time.Duration(i) * latenessUnit).Seconds()
+		}
+		sum += float64(n) * mid
+	}
+	ch <- prometheus.MustNewConstHistogram(c.desc, uint64(h.N), sum, buckets)
 }

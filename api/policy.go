@@ -33,6 +33,7 @@ var (
 	managers    = roles(allowed, auth.Admin, auth.Supervisor)
 	watchers    = roles(allowed, auth.Admin, auth.Supervisor, auth.Collector) // live events: integrations get webhooks
 	uploaders   = roles(allowed, auth.Admin, auth.Supervisor, auth.Integration)
+	launchers   = roles(allowed, auth.Admin, auth.Supervisor, auth.Collector)
 	recordingTo = merge(roles(allowed, auth.Admin, auth.Supervisor, auth.Collector), roles(withRecordings, auth.Integration))
 )
 
@@ -74,6 +75,7 @@ func (s *Server) routes() []route {
 		{pattern: "PUT /api/v1/debtors/{id}/collector", roles: managers, h: s.assignCollector},
 		{pattern: "GET /api/v1/calls", roles: everyone, h: s.listCalls},
 		{pattern: "GET /api/v1/calls/{id}", roles: everyone, h: s.getCall},
+		{pattern: "POST /api/v1/calls/click-to-call", roles: watchers, h: s.clickToCall},
 		{pattern: "GET /api/v1/calls/{id}/recording", roles: recordingTo, h: s.getRecording},
 		{pattern: "GET /api/v1/events", roles: watchers, h: s.events},
 		{pattern: "GET /api/v1/phones/quarantine", roles: managers, h: s.listQuarantine},
@@ -81,10 +83,13 @@ func (s *Server) routes() []route {
 		{pattern: "POST /api/v1/phones/quarantine/restore", roles: managers, h: s.restorePhone},
 		{pattern: "GET /api/v1/scripts", roles: managers, h: s.listScripts},
 		{pattern: "PUT /api/v1/scripts/{name}", roles: managers, h: s.putScript},
+		{pattern: "POST /api/v1/scripts/{name}/lint", roles: managers, h: s.lintScript},
+		{pattern: "POST /api/v1/scripts/{name}/test", roles: managers, h: s.testScript},
 		{pattern: "GET /api/v1/webhooks/dead", roles: roles(allowed, auth.Admin, auth.Integration), h: s.listDeadWebhooks},
 		{pattern: "GET /api/v1/callbacks", roles: roles(allowed, auth.Admin, auth.Supervisor, auth.Collector), h: s.listCallbacks},
 		{pattern: "GET /api/v1/compliance/explain", roles: roles(allowed, auth.Admin, auth.Supervisor, auth.Collector), h: s.explain},
-		{pattern: "POST /api/v1/campaigns", roles: managers, h: s.createCampaign},
+		// a collector launches the robot on their own debtors (scoped in the store's query)
+		{pattern: "POST /api/v1/campaigns", roles: launchers, h: s.createCampaign},
 		{pattern: "GET /api/v1/campaigns", roles: managers, h: s.listCampaigns},
 		{pattern: "GET /api/v1/campaigns/{id}", roles: managers, h: s.getCampaign},
 		{pattern: "POST /api/v1/campaigns/{id}/pause", roles: managers, h: pauseCampaign.handler(s)},
@@ -92,6 +97,10 @@ func (s *Server) routes() []route {
 		{pattern: "POST /api/v1/campaigns/{id}/stop", roles: managers, h: stopCampaign.handler(s)},
 		// the unified report: the whole campaign, so no collector
 		{pattern: "GET /api/v1/campaigns/{id}/report", roles: roles(allowed, auth.Admin, auth.Supervisor, auth.Integration), h: s.getCampaignReport},
+		// messages: a collector sends to and sees only their own debtors (the
+		// handlers' scoped queries); the guard decides whether it may go now
+		{pattern: "GET /api/v1/messages", roles: everyone, h: s.listMessages},
+		{pattern: "POST /api/v1/messages", roles: everyone, h: s.sendMessage},
 	}
 }
 

@@ -77,6 +77,10 @@ type Config struct {
 	ScriptsDir string
 	// Guard explains the 230-FZ decision for GET /compliance/explain (nil: 404).
 	Guard Explainer
+	// Messages sends and lists SMS and e-mail (/messages; nil: 404).
+	Messages Messenger
+	// Caller places click-to-call calls (POST /calls/click-to-call; nil: 404).
+	Caller Caller
 }
 
 // Server is the HTTP API. It is an http.Handler, safe for concurrent use.

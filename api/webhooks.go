@@ -17,8 +17,8 @@ type OpsStore interface {
 	QuarantinedFor(ctx context.Context, phone, debtor string) (store.PhoneStatus, error)
 	ConfirmWrong(ctx context.Context, st store.PhoneStatus, at time.Time) error
 	RestorePhone(ctx context.Context, st store.PhoneStatus, at time.Time) (int64, error)
-	WebhooksOf(ctx context.Context, owner, state string, limit int) ([]store.WebhookDelivery, error)
-	Callbacks(ctx context.Context, collector string, until time.Time, limit int) ([]store.Task, error)
+	WebhooksOfBefore(ctx context.Context, owner, state string, before int64, limit int) ([]store.WebhookDelivery, error)
+	CallbacksAfter(ctx context.Context, collector string, until time.Time, after int64, limit int) ([]store.Task, error)
 }
 
 // DeadWebhook is a delivery the outbox gave up on.
@@ -38,7 +38,11 @@ type DeadWebhook struct {
 // endpoint's, an integration only those of endpoints it owns (filtered in
 // the store's query by owner).
 func (s *Server) listDeadWebhooks(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	_, limit, err := listQuery(r)
+	q, limit, err := listQuery(r)
+	if err != nil {
+		return err
+	}
+	before, err := idCursor(q)
 	if err != nil {
 		return err
 	}
@@ -48,8 +52,9 @@ func (s *Server) listDeadWebhooks(w http.ResponseWriter, r *http.Request, p auth
 			return errForbidden // an integration with no login owns nothing
 		}
 	}
-	ds, err := s.c.Store.WebhooksOf(r.Context(), owner, store.WebhookDead, limit)
-	return writePage(w, "dead", ds, "", err, func(d store.WebhookDelivery) DeadWebhook {
+	ds, err := s.c.Store.WebhooksOfBefore(r.Context(), owner, store.WebhookDead, before, limit+1)
+	ds, next := nextPage(ds, limit, func(d store.WebhookDelivery) int64 { return d.ID })
+	return writePage(w, "dead", ds, next, err, func(d store.WebhookDelivery) DeadWebhook {
 		out := DeadWebhook{ID: d.ID, Endpoint: d.EndpointID, Event: d.Event, IdemKey: d.IdemKey, Created: d.Created,
 			Attempts: d.Attempts, LastError: d.LastError, DoneAt: d.DoneAt}
 		if json.Valid(d.Body) { // the outbox holds what was signed; anything else is left out, not mangled

@@ -305,6 +305,11 @@ func TestEveryDoorStoresTheSameRecord(t *testing.T) {
 				t.Errorf("%s: event %s holds a phone number: %s", door, e.Kind, s)
 			}
 		}
+		// the end carries the call's media figures for the service's metrics
+		if last := evs[max(len(evs)-1, 0):]; len(last) == 0 || last[0].Kind != callflow.Ended || last[0].SendLate == nil || last[0].SendLate.N == 0 ||
+			last[0].Audio.Received <= 0 || last[0].Audio.Received.Milliseconds() != rec.AudioReceivedMs || last[0].Audio.Fed.Milliseconds() != rec.AudioFedMs {
+			t.Errorf("%s: the end's media figures: %+v; stored received %d ms, fed %d ms", door, last, rec.AudioReceivedMs, rec.AudioFedMs)
+		}
 		k := strings.Join(kinds, " ")
 		want := "started answered"
 		if door != "inbound" { // the phones ring 200 ms before they answer

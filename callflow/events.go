@@ -6,6 +6,7 @@ import (
 
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/internal/safe"
+	"github.com/dozvon/dozvon/media"
 	"github.com/dozvon/dozvon/robot"
 )
 
@@ -22,7 +23,10 @@ const (
 	Verdict  EventKind = "verdict" // a first-phrase verdict: provisional, then settled
 	TurnTook EventKind = "turn"    // one transcript turn
 	Outcome  EventKind = "outcome" // how the dialogue ended
-	Ended    EventKind = "ended"
+	// HandOffAnswered: a collector answered a hand-off or a click-to-call
+	// (the screen pop of their page: the debtor, the transcript so far).
+	HandOffAnswered EventKind = "handoff"
+	Ended           EventKind = "ended"
 )
 
 // Event is one moment of one call. It holds no phone number: subscribers
@@ -46,6 +50,15 @@ type Event struct {
 	// Ended: the telephony result and SIP code.
 	Result  string
 	SIPCode int
+	// Ended, when the call had media: how late its frames left against the
+	// media clock, and how much of the far end's audio arrived and was fed
+	// to the recognizer (the service's metrics).
+	SendLate *media.LatenessHistogram
+	Audio    robot.AudioStats
+	// HandOffAnswered: the collector's login and the transcript so far
+	// (personal data, as Turn: for entitled subscribers only).
+	Collector  string
+	Transcript []robot.Turn
 }
 
 // Subscriber sees call events. CallEvent is called from the call's own

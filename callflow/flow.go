@@ -81,6 +81,9 @@ type Config struct {
 	// Recorder is asked before every call (nil: calls are not checked, as
 	// when nothing is recorded).
 	Recorder Recorder
+	// HandOff is how calls reach people: warm hand-off and click-to-call
+	// (zero: transfer nodes REFER, click-to-call is refused).
+	HandOff HandOffConfig
 }
 
 // Flow places and answers calls. Safe for concurrent use.
@@ -89,6 +92,7 @@ type Flow struct {
 	log      *slog.Logger
 	clk      clock.Clock
 	inFlight atomic.Int64
+	handOff  atomic.Pointer[HandOffConfig] // SetHandOff's (nil: c.HandOff)
 }
 
 // InFlight is how many calls (placed or answered) are running on f now:

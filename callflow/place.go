@@ -160,7 +160,7 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	if phone.IsValid() {
 		to = phone.String()
 	}
-	facts := callFacts{id: rep.ID, direction: "outbound", from: req.CallerID, to: to, sw: sw, info: info, script: sc}
+	facts := callFacts{id: rep.ID, direction: "outbound", from: req.CallerID, to: to, sw: sw, info: info, script: sc, taskID: req.TaskID}
 	if err != nil {
 		rep.Dial, rep.DialErr, rep.Kind = info, err, compliance.Attempt
 		if dec, ok := robot.EarlyAnnouncement(ctx, info, f.recognizer("", req.Recognizer)); ok {
@@ -194,8 +194,10 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	if loc == nil {
 		loc = compliance.DialogueZone(req.Region)
 	}
-	out, runErr := robot.RunCall(ctx, call, f.robotConfig(rep.ID, sw, sc, req.Vars, loc, req.TransferTo,
-		f.recognizer(call.CallID(), req.Recognizer), nonHuman, emit))
+	rc := f.robotConfig(rep.ID, sw, sc, req.Vars, loc, req.TransferTo, f.recognizer(call.CallID(), req.Recognizer), nonHuman, emit)
+	ho := f.handOffFor(call, info.Trunk, debtor, req.Vars, emit)
+	rc.HandOff = ho.hook()
+	out, runErr := robot.RunCall(ctx, call, rc)
 	<-call.Done()
 	facts.ended, facts.answered = time.Now(), info.Answered
 	facts.out, facts.recording = out, call.RecordingPath()
@@ -203,8 +205,12 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 		facts.costKop = f.c.Trunks.CostKop(info.Trunk, facts.ended.Sub(info.Answered))
 	}
 	rep.Result, rep.RunErr = out, runErr
-	rep.Duration = call.Stats().Duration
+	stats := call.Stats()
+	rep.Duration = stats.Duration
 	rep.Kind = robot.LedgerKind(out.Result)
+	if ho.tookPlace() { // a person talked with the debtor: a conversation, whatever the robot heard
+		rep.Kind = compliance.Conversation
+	}
 	if owned {
 		f.commit(ctx, *res, rep.Kind)
 	}
@@ -213,7 +219,7 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	}
 	rep.Record = f.save(ctx, facts)
 	emit.send(Event{Kind: Outcome, Outcome: rep.Record.Outcome, Slots: rep.Record.Slots, At: rep.Record.Ended})
-	emit.send(Event{Kind: Ended, Result: rep.Record.Result, SIPCode: rep.Record.SIPCode, At: rep.Record.Ended})
+	emit.send(Event{Kind: Ended, Result: rep.Record.Result, SIPCode: rep.Record.SIPCode, At: rep.Record.Ended, SendLate: stats.SendLate, Audio: out.Audio})
 	return rep, nil
 }
 

@@ -31,6 +31,7 @@ type callFacts struct {
 	costKop                 int64
 	early                   *detect.Decision // a carrier announcement heard before answer
 	script                  *scripts.Script  // the script the call was to run (named even when it never ran)
+	taskID                  int64            // the campaign task the call was placed for (0: none)
 }
 
 // record is the one mapping from a call to its stored record: every call,
@@ -43,7 +44,7 @@ func record(x callFacts) store.CallRecord {
 		Outcome: string(x.out.Outcome), ScriptName: x.out.ScriptName, ScriptVersion: x.out.ScriptVersion,
 		RecordingPath:   x.recording,
 		AudioReceivedMs: x.out.Audio.Received.Milliseconds(), AudioFedMs: x.out.Audio.Fed.Milliseconds(),
-		Detection: detectionRecord(x.out.Detection), CostKop: x.costKop,
+		Detection: detectionRecord(x.out.Detection), CostKop: x.costKop, TaskID: x.taskID,
 	}
 	if rec.ScriptName == "" && x.script != nil {
 		rec.ScriptName, rec.ScriptVersion = x.script.Name, x.script.VersionString()

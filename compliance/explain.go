@@ -63,6 +63,17 @@ func (g *Guard) decideIn(ctx context.Context, tx *store.Tx, r Request, now time.
 	if phone == "" && len(d.Phones) > 0 {
 		phone = d.Phones[0]
 	}
+	locPhone := phone
+	if r.Address != "" {
+		if r.Channel != Message {
+			return fail(fmt.Errorf("an e-mail address is only for channel %s, not %s", Message, r.Channel))
+		}
+		addr, err := NormalizeAddress(r.Address)
+		if err != nil {
+			return fail(err)
+		}
+		phone = addr // counted on like a number (per recipient), located by the debtor
+	}
 	person = cmp.Or(d.PersonID, r.PersonID, r.DebtorID)
 	if reserving {
 		if err := tx.LockCounted(ctx, person, phone); err != nil {
@@ -83,7 +94,7 @@ func (g *Guard) decideIn(ctx context.Context, tx *store.Tx, r Request, now time.
 	if err != nil {
 		return fail(err)
 	}
-	loc, err := g.Locate(region, district, phone)
+	loc, err := g.Locate(region, district, locPhone)
 	if err != nil {
 		return fail(err)
 	}

@@ -30,8 +30,13 @@ type Request struct {
 	// PersonID is the human behind the debtor record, used only when the
 	// store has no person for the debtor; empty: the debtor is a person of
 	// its own. The limits count per person and, always, per number.
-	PersonID   string
-	Phone      phonenum.Number // the number to call or message (zero: the debtor's first number)
+	PersonID string
+	Phone    phonenum.Number // the number to call or message (zero: the debtor's first number)
+	// Address is the e-mail address of a message sent by e-mail (Channel
+	// Message only): the ledger counts it as the number, so the limits hold
+	// per address as they hold per number. The zone still comes from the
+	// address region or the debtor's first phone.
+	Address    string
 	Channel    Channel
 	CallID     string
 	Region     string // used only when the store has no region for the debtor
@@ -177,8 +182,12 @@ func (g *Guard) expire(ctx context.Context, tx *store.Tx, e store.LedgerEntry, n
 // expiredKind is what an open reservation whose holder vanished counts as:
 // an attempt, unless its call had been answered — then nobody knows what was
 // said, and the stricter reading is a conversation (it uses up the 1/day,
-// 2/week, 8/month budget).
+// 2/week, 8/month budget). A message whose holder vanished may have been
+// sent: it counts as a message (an attempt would free its 2/4/16 budget).
 func expiredKind(e store.LedgerEntry) Kind {
+	if c := Channel(e.Channel); c == Message || c == VoiceMessage {
+		return MessageKind
+	}
 	if !e.AnsweredAt.IsZero() && Channel(e.Channel).isCall() {
 		return Conversation
 	}

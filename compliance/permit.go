@@ -72,12 +72,8 @@ func (g *Guard) permitMAC(p Permit) [sha256.Size]byte {
 // phonenum.Parse accepts) now, on the issuing guard's clock — which may be a
 // simulated one. The error wraps ErrInvalidPermit and shows numbers masked.
 func (p Permit) Check(phone string) error {
-	if p.issuer == nil {
-		return fmt.Errorf("check permit: %w: none issued by the compliance guard (the reservation was not made by Guard.Reserve)", ErrInvalidPermit)
-	}
-	want := p.issuer.permitMAC(p)
-	if !hmac.Equal(want[:], p.mac[:]) {
-		return fmt.Errorf("check permit %s: %w: its seal does not verify (altered, or sealed by another guard)", p.id, ErrInvalidPermit)
+	if err := p.verify(); err != nil {
+		return err
 	}
 	if !p.channel.isCall() {
 		return fmt.Errorf("check permit %s: %w: the reservation is for %s, not a call", p.id, ErrInvalidPermit, p.channel)
@@ -91,9 +87,7 @@ func (p Permit) Check(phone string) error {
 	if n != p.phone {
 		return fmt.Errorf("check permit %s: %w: it is for %s, not %s", p.id, ErrInvalidPermit, MaskPhone(p.phone), MaskPhone(n))
 	}
-	if now := p.issuer.clock.Now(); !now.Before(p.expires) {
-		return fmt.Errorf("check permit %s: %w: it expired at %s (guard clock %s)", p.id, ErrInvalidPermit,
-			p.expires.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
-	}
-	return nil
+	return p.unexpired()
 }
+
+func hmacEqual(a, b [sha256.Size]byte) bool { return hmac.Equal(a[:], b[:]) }

@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/dozvon/dozvon/messages"
 	"github.com/dozvon/dozvon/recordings"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/telephony"
@@ -65,6 +66,8 @@ type Config struct {
 		// SweepEvery is how often serve applies the retention policy (default 6h).
 		SweepEvery time.Duration `yaml:"sweep_every"`
 	} `yaml:"recordings"`
+	// Messages: SMS and e-mail templates and senders (package messages).
+	Messages messages.Settings `yaml:"messages"`
 	// HTTP is the service's API server (dozvon serve).
 	HTTP struct {
 		// Listen is the API's address (default 127.0.0.1:8080; --http wins).
@@ -134,6 +137,9 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	}
 	if c.Recordings.SweepEvery == 0 {
 		c.Recordings.SweepEvery = Default().Recordings.SweepEvery
+	}
+	if err := c.Messages.Validate(); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
 	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 		return c, fmt.Errorf("config %s: http.listen %q: want host:port: %v", path, c.HTTP.Listen, err)

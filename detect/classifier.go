@@ -313,6 +313,18 @@ func (c *Classifier) Text(partialOrFinal string, final bool) {
 	c.evaluate()
 }
 
+// Keypad tells the classifier a key was pressed on the line (DTMF). Voice
+// assistants, voicemail and IVRs answer with sound, not keys: a key is a
+// person answering with the keypad, who may say nothing at all (a keypad
+// campaign). Without it such a caller was taken for silence once the robot
+// had been quiet InitialSilence. A verdict already given stands.
+func (c *Classifier) Keypad() {
+	if c.decision != nil || c.early != nil {
+		return
+	}
+	c.decide(Human, 0.9, "a key pressed on the keypad → human")
+}
+
 // RobotSays tells the classifier what the robot is saying. On a line
 // without echo cancellation the robot's own voice comes back and is
 // recognised as the callee's: text that repeats the robot's words — a run of

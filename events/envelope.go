@@ -8,6 +8,9 @@ import (
 
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/detect"
+	"github.com/dozvon/dozvon/phonenum"
+	"github.com/dozvon/dozvon/robot"
+	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
 )
 
@@ -28,8 +31,10 @@ const (
 	TypeCallVerdict      = "call.verdict"      // VerdictData
 	TypeCallTurn         = "call.turn"         // TurnData
 	TypeCallOutcome      = "call.outcome"      // OutcomeData
-	TypeCampaignProgress = "campaign.progress" // published by the scheduler's wiring (not yet)
-	TypeCallbackDue      = "callback.due"      // published by the callback wiring (not yet)
+	TypeCallHandOff      = "call.handoff"      // HandOffData: a collector answered a hand-off or click-to-call (the screen pop)
+	TypeCampaignProgress = "campaign.progress" // ProgressData: serve's campaign runner, at most once a second per campaign
+	TypeCampaignDone     = "campaign.done"     // ProgressData: once, when the campaign is marked done
+	TypeCallbackDue      = "callback.due"      // CallbackDueData: serve's callback watch, once per due callback
 )
 
 // Call statuses, named as jambonz names them so its users read them at once.
@@ -81,6 +86,85 @@ type OutcomeData struct {
 	Slots   map[string]string `json:"slots,omitempty"`
 }
 
+// HandOffData is a call.handoff event's data: who took the call and what
+// was said so far, for the collector's screen pop. Numbers dictated in the
+// transcript are masked as in call.turn.
+type HandOffData struct {
+	Collector  string     `json:"collector"`
+	Transcript []TurnData `json:"transcript"`
+}
+
+// CampaignCounters is a campaign's live progress, from its tasks: the
+// "counters" of GET /api/v1/campaigns/{id} (api.CampaignCounters is this
+// type) and, with the state, the data of campaign.progress.
+type CampaignCounters struct {
+	Tasks    int            `json:"tasks"`
+	Due      int            `json:"due"`
+	Waiting  int            `json:"waiting"`
+	InFlight int            `json:"in_flight"`
+	Done     int            `json:"done"`
+	Calls    int            `json:"calls"`
+	Outcomes map[string]int `json:"outcomes"`
+}
+
+// CountersOf is the store's counters as the API and the stream show them.
+func CountersOf(c store.CampaignCounters) CampaignCounters {
+	out := CampaignCounters{Tasks: c.Tasks, Due: c.Due, Waiting: c.Waiting, InFlight: c.InFlight, Done: c.Finished, Calls: c.Attempts, Outcomes: c.Outcomes}
+	if out.Outcomes == nil {
+		out.Outcomes = map[string]int{}
+	}
+	return out
+}
+
+// ProgressData is a campaign.progress or campaign.done event's data: the
+// campaign's state and its counters, side by side in one object.
+type ProgressData struct {
+	State string `json:"state"`
+	CampaignCounters
+}
+
+// Progress is a campaign's progress from its state and its tasks' counters.
+func Progress(state string, c store.CampaignCounters) ProgressData {
+	return ProgressData{State: state, CampaignCounters: CountersOf(c)}
+}
+
+// Envelope is d as campaign's event: campaign.done when done, else
+// campaign.progress. It names no debtor, so a collector's stream never
+// shows it.
+func (d ProgressData) Envelope(campaign string, done bool, at time.Time) (Envelope, error) {
+	env := Envelope{Type: TypeCampaignProgress, At: at.UTC(), Campaign: campaign}
+	if done {
+		env.Type = TypeCampaignDone
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return Envelope{}, fmt.Errorf("progress of campaign %s: %w", campaign, err)
+	}
+	env.Data = b
+	return env, nil
+}
+
+// CallbackDueData is a callback.due event's data: a call the debtor asked
+// for is due now. The phone is masked: whoever calls back does it through
+// the hand-off, never by dialling a number they were shown.
+type CallbackDueData struct {
+	Task     int64     `json:"task"`
+	DueAt    time.Time `json:"due_at"`
+	Phone    string    `json:"phone"`
+	PinnedTo string    `json:"pinned_to,omitempty"`
+	Attempts int       `json:"attempts"`
+}
+
+// CallbackDue is the callback.due event of task t. Its envelope names the
+// debtor, so a collector sees only their own debtors' callbacks.
+func CallbackDue(t store.Task, at time.Time) (Envelope, error) {
+	b, err := json.Marshal(CallbackDueData{Task: t.ID, DueAt: t.DueAt.UTC(), Phone: phonenum.Mask(t.Phone), PinnedTo: t.PinnedTo, Attempts: t.Attempts})
+	if err != nil {
+		return Envelope{}, fmt.Errorf("callback due of task %d: %w", t.ID, err)
+	}
+	return Envelope{Type: TypeCallbackDue, At: at.UTC(), Campaign: t.CampaignID, Debtor: t.DebtorID, Data: b}, nil
+}
+
 // FromCall maps one callflow event to its envelope (Seq 0: the store
 // assigns it). ok is false for an event that has nothing to show.
 func FromCall(e callflow.Event) (env Envelope, ok bool, err error) {
@@ -104,10 +188,15 @@ func FromCall(e callflow.Event) (env Envelope, ok bool, err error) {
 		if e.Turn == nil {
 			return env, false, nil
 		}
-		t := e.Turn
-		env.Type, data = TypeCallTurn, TurnData{Seq: t.Seq, Node: t.Node, Who: t.Who, Kind: t.Kind, Text: MaskNumbers(t.Text), Intent: t.Intent, BargedIn: t.BargedIn}
+		env.Type, data = TypeCallTurn, turnData(*e.Turn)
 	case callflow.Outcome:
 		env.Type, data = TypeCallOutcome, OutcomeData{Outcome: e.Outcome, Slots: maskSlots(e.Slots)}
+	case callflow.HandOffAnswered:
+		d := HandOffData{Collector: e.Collector, Transcript: make([]TurnData, 0, len(e.Transcript))}
+		for _, t := range e.Transcript {
+			d.Transcript = append(d.Transcript, turnData(t))
+		}
+		env.Type, data = TypeCallHandOff, d
 	default:
 		return env, false, nil
 	}
@@ -117,6 +206,11 @@ func FromCall(e callflow.Event) (env Envelope, ok bool, err error) {
 	}
 	env.Data = b
 	return env, true, nil
+}
+
+// turnData is a turn as the stream shows it: dictated numbers masked.
+func turnData(t robot.Turn) TurnData {
+	return TurnData{Seq: t.Seq, Node: t.Node, Who: t.Who, Kind: t.Kind, Text: MaskNumbers(t.Text), Intent: t.Intent, BargedIn: t.BargedIn}
 }
 
 // endStatus maps telephony's result to the jambonz status of an ended call.

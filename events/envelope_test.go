@@ -53,6 +53,10 @@ func TestFromCall(t *testing.T) {
 		{"outcome masks slots", with(func(e *callflow.Event) {
 			e.Kind, e.Outcome, e.Slots = callflow.Outcome, "promise", map[string]string{"new_phone": "89123456789", "sum": "15000"}
 		}), TypeCallOutcome, `"outcome":"promise","slots":{"new_phone":"***89","sum":"15000"}`, false},
+		{"hand-off screen pop masks the transcript", with(func(e *callflow.Event) {
+			e.Kind, e.Collector = callflow.HandOffAnswered, "alice"
+			e.Transcript = []robot.Turn{{Seq: 1, Who: "robot", Kind: "say", Text: "Вы Иван?"}, {Seq: 2, Who: "caller", Kind: "speech", Text: "да, мой новый 8 912 345-67-89"}}
+		}), TypeCallHandOff, `"collector":"alice","transcript":[{"seq":1,"who":"robot","kind":"say","text":"Вы Иван?"},{"seq":2,"who":"caller","kind":"speech","text":"да, мой новый ***89"}]`, false},
 		{"unknown kind", with(func(e *callflow.Event) { e.Kind = "teleported" }), "", "", true},
 	}
 	for _, tt := range tests {

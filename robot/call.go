@@ -20,6 +20,8 @@ type CallConfig struct {
 	Clock          clock.Clock // the dialogue's clock (nil: the wall clock)
 	Location       *time.Location
 	TransferTarget string
+	// HandOff, when set, runs transfer nodes as a warm hand-off (Session.HandOff).
+	HandOff HandOff
 	// Voice configures the audio side; its Segmenter is made per call by NewSegmenter.
 	Voice        VoiceConfig
 	NewSegmenter func() (Segmenter, error)
@@ -108,6 +110,11 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 		}
 		vc.Observer = chainFrames(vc.Observer, fp.frame)
 		vc.TextObserver = chainTexts(vc.TextObserver, fp.text)
+		if key := vc.KeyObserver; key != nil {
+			vc.KeyObserver = func() { key(); fp.keypad() }
+		} else {
+			vc.KeyObserver = fp.keypad
+		}
 		if vc.Recognizer != nil {
 			vc.Recognizer = partialRecognizer{Recognizer: vc.Recognizer, fp: fp}
 		}
@@ -130,7 +137,7 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 	}
 	sess := Session{
 		Script: cfg.Script, Vars: cfg.Vars, Clock: cfg.Clock, Location: cfg.Location,
-		Conv: sconv, Log: log, TransferTarget: cfg.TransferTarget, OnTurn: cfg.OnTurn,
+		Conv: sconv, Log: log, TransferTarget: cfg.TransferTarget, HandOff: cfg.HandOff, OnTurn: cfg.OnTurn,
 	}
 	r, err := sess.Run(sctx)
 	res = CallResult{Result: r}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +37,12 @@ type dialogue struct {
 	carry   string   // an utterance a global intent brought to the next ask
 	seq     int
 	steps   int
+	// understood: some caller turn carried meaning (an intent other than a
+	// greeting or "repeat", a slot, a DTMF key); a hang-up before any is
+	// "unrecognized", not "hangup"
+	understood bool
+	spoke      bool // the caller said something (speech, not silence or a key)
+	later      bool // the caller said they are busy: a hang-up then still asks for a call later
 }
 
 func newDialogue(s *Session, log *slog.Logger, res *Result) *dialogue {
@@ -95,6 +102,14 @@ func (d *dialogue) run(ctx context.Context) error {
 		d.res.Path = append(d.res.Path, id)
 		next, done, err := d.step(ctx, n)
 		if errors.As(err, new(hungUp)) {
+			if d.spoke && !d.understood {
+				// nothing intelligible through to the end: its own outcome, retried by rule
+				return d.end(ctx, scripts.OutcomeUnrecognized, "caller hung up at "+id+" with nothing understood")
+			}
+			if d.later {
+				// "давай потом" and the line goes dead: a call later was asked for
+				return d.end(ctx, scripts.OutcomeCallback, "caller said busy and hung up at "+id)
+			}
 			return d.end(ctx, scripts.OutcomeHangup, "caller hung up at "+id)
 		}
 		if err != nil || done {
@@ -104,11 +119,28 @@ func (d *dialogue) run(ctx context.Context) error {
 	}
 }
 
+// requestSends lists a node's message templates in the outcome slot
+// "send", each once: the call's owner sends them after the call, through
+// the 230-FZ guard (the robot sends nothing itself).
+func (d *dialogue) requestSends(names []string) {
+	if len(names) == 0 {
+		return
+	}
+	have := strings.Split(d.slots[scripts.SlotSend], ",")
+	for _, n := range names {
+		if !slices.Contains(have, n) {
+			have = append(have, n)
+		}
+	}
+	d.slots[scripts.SlotSend] = strings.Trim(strings.Join(have, ","), ",")
+}
+
 // step runs one node and returns the next node id, or done.
 func (d *dialogue) step(ctx context.Context, n *scripts.Node) (next string, done bool, err error) {
 	if err := d.set(n.Set); err != nil {
 		return "", false, fmt.Errorf("node %q: %w", n.ID, err)
 	}
+	d.requestSends(n.Send)
 	err = d.say(ctx, n.ID, n.Say, n.BargeIn != nil && *n.BargeIn)
 	if n.End != "" && (err == nil || errors.As(err, new(hungUp))) {
 		// a caller who hangs up during the goodbye does not change the outcome
@@ -167,6 +199,9 @@ func (d *dialogue) transfer(ctx context.Context, n *scripts.Node) (string, bool,
 		if t != "" {
 			target = t
 		}
+	}
+	if d.s.HandOff != nil {
+		return d.handOff(ctx, n, target)
 	}
 	if target == "" {
 		d.log.Warn("transfer without a target", "node", n.ID)
@@ -312,7 +347,9 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 		case InputDTMF:
 			t.Text = in.Digits
 			intent = a.DTMF[in.Digits]
+			d.understood = true
 		case InputSpeech:
+			d.spoke = true
 			intent, filled = d.understand(n, in.Text)
 		default:
 			return "", false, fmt.Errorf("node %q: listen: unknown input kind %q", n.ID, in.Kind)
@@ -320,9 +357,21 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 		maps.Copy(d.slots, filled)
 		t.Intent, t.Slots = intent, filled
 		d.turn(t)
+		if len(filled) > 0 || (intent != "" && intent != "hello" && intent != "repeat") {
+			d.understood = true
+		}
+		if intent == intentBusy {
+			d.later = true
+		}
 		env := d.env()
+		leaving := d.leaves(n, intent)
 		for _, r := range n.On {
 			if r.Intent != "" && r.Intent != intent {
+				continue
+			}
+			if r.Intent == "" && leaving {
+				// "я за рулём, давайте через час" at the payment question: the
+				// time is a callback, not the promise date a slot route would take
 				continue
 			}
 			if r.Slot != "" {
@@ -355,6 +404,22 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 			return d.exhausted(ctx, n, lastMiss)
 		}
 	}
+}
+
+// leaves reports whether intent is a global that takes the dialogue away from
+// node n (busy, a third party, a correction, a refusal) and none of n's own
+// routes names it: such an intent outranks the node's slot-only routes.
+func (d *dialogue) leaves(n *scripts.Node, intent string) bool {
+	g := d.global(intent)
+	if g == nil || g.Repeat || g.Goto == n.ID {
+		return false
+	}
+	for _, r := range n.On {
+		if r.Intent == intent {
+			return false
+		}
+	}
+	return true
 }
 
 // route matches an utterance carried over from the previous ask against this
@@ -429,10 +494,24 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 			allowed = append(allowed, "yes", "no")
 		}
 	}
-	m := d.sc.Matcher().Classify(text, allowed)
+	mt := d.sc.Matcher()
+	masked, denied := d.readName(text)
+	m := mt.Classify(masked, allowed)
 	filled := map[string]string{}
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)
+	if denied && slices.Contains(allowed, intentNotMe) &&
+		(m.Intent == "" || mt.Priority(intentNotMe) > mt.Priority(m.Intent)) {
+		// "я не Андрей никакой": the debtor's own name denied is a correction
+		m = scripts.Match{Intent: intentNotMe}
+	}
+	if hasTime && tr.HasTime && slices.Contains(allowed, intentBusy) && !d.collectsTime(n) &&
+		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentBusy)) {
+		// "бегу, через час", "не, давайте вечерком" where no time is asked
+		// for: a clock or relative time asks to be called then, whatever
+		// weaker intent ("да", "давайте") came with it
+		m = scripts.Match{Intent: intentBusy}
+	}
 	for _, sl := range n.Ask.Slots {
 		typ, _ := d.sc.SlotType(sl)
 		switch typ {
@@ -466,6 +545,55 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		}
 	}
 	return m.Intent, filled
+}
+
+// Intents the runtime reasons about beyond the script's routes (issue 16);
+// a script without them simply never gets them.
+const (
+	intentNotMe = "not_me"
+	intentBusy  = "busy"
+)
+
+// collectsTime reports whether node n's ask fills a date-time slot.
+func (d *dialogue) collectsTime(n *scripts.Node) bool {
+	for _, sl := range n.Ask.Slots {
+		if t, _ := d.sc.SlotType(sl); t == scripts.SlotDateTime {
+			return true
+		}
+	}
+	return false
+}
+
+// readName finds the debtor's name in text (first name and full name words,
+// compared by stem so that the case ending does not matter). masked is text
+// with those words replaced by one no phrase holds, so that ASR tolerance
+// never reads a name as a phrase word ("Семёнов" is one edit from "смена");
+// denied is whether "не" stands right before one ("я не Елена", "никакой не
+// Семёнов").
+func (d *dialogue) readName(text string) (masked string, denied bool) {
+	names := map[string]bool{}
+	for _, key := range []string{"debtor.first_name", "debtor.name"} {
+		v, ok := d.env().Lookup(key)
+		if !ok {
+			continue
+		}
+		for _, w := range scripts.Tokens(fmt.Sprint(v)) {
+			if len([]rune(w)) >= 3 {
+				names[scripts.Stem(w)] = true
+			}
+		}
+	}
+	if len(names) == 0 {
+		return text, false
+	}
+	toks := scripts.Tokens(text)
+	for i, t := range toks {
+		if names[scripts.Stem(t)] {
+			denied = denied || (i > 0 && toks[i-1] == "не")
+			toks[i] = "имярек"
+		}
+	}
+	return strings.Join(toks, " "), denied
 }
 
 // mergeVars deep-copies the call's variables over the script's defaults.

@@ -63,21 +63,26 @@ nodes:
   - {id: end_unrecognized, say: bye_unrecognized, end: unrecognized}
 `
 
-func TestDialogueFeatures(t *testing.T) {
-	dir := t.TempDir()
+// loadFeatureScript loads featureScript with its import made absolute.
+func loadFeatureScript(t *testing.T) *scripts.Script {
+	t.Helper()
 	abs, err := filepath.Abs("../scripts/phrases.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "features.yaml")
-	src := []byte(replaceImport(featureScript, abs))
-	if err := os.WriteFile(path, src, 0o644); err != nil {
+	path := filepath.Join(t.TempDir(), "features.yaml")
+	if err := os.WriteFile(path, []byte(replaceImport(featureScript, abs)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	sc, err := scripts.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return sc
+}
+
+func TestDialogueFeatures(t *testing.T) {
+	sc := loadFeatureScript(t)
 	tests := []struct {
 		name     string
 		at       time.Time

@@ -183,6 +183,18 @@ func (f *firstPhrase) text(text string, final bool) {
 	}
 }
 
+// keypad is the VoiceConversation's KeyObserver (DTMF goroutine): a key
+// pressed on the line is a person (detect.Classifier.Keypad).
+func (f *firstPhrase) keypad() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.over || f.classKnown() {
+		return
+	}
+	f.cls.Keypad()
+	f.check()
+}
+
 // check takes the classifier's verdict once it exists, and its class once
 // that is settled. Called with mu held.
 //

@@ -544,3 +544,36 @@ func BenchmarkFirstPhraseFrame(b *testing.B) {
 		fp.frame(audio[off:off+160], 0, false)
 	}
 }
+
+// TestFirstPhraseKeypadCaller: a key, then a quiet line (a keypad caller
+// waiting on a question) is a person; before keys reached detection it was
+// hung up on as silence 6 s into the robot's quiet, as a line with no key is.
+func TestFirstPhraseKeypadCaller(t *testing.T) {
+	tests := []struct {
+		name    string
+		key     bool
+		stopped bool
+		verdict detect.Class
+	}{
+		{"a key, then quiet", true, false, detect.Human},
+		{"quiet, no key", false, true, detect.Silence},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stops := 0
+			fp := newFirstPhrase(FirstPhraseConfig{}, NonHumanPolicy{}, fpVars, func() { stops++ }, slog.New(slog.DiscardHandler))
+			feedFrames(fp, make([]int16, 2*detect.SampleRate), true) // the robot's greeting and question
+			if tt.key {
+				fp.keypad()
+			}
+			feedFrames(fp, make([]int16, 10*detect.SampleRate), false) // the callee waits: 10 s of quiet line
+			stop, dec, _ := fp.finish()
+			if (stop != nil) != tt.stopped || (stops > 0) != tt.stopped {
+				t.Errorf("stopped: %+v (%d cancels), want %v", stop, stops, tt.stopped)
+			}
+			if dec == nil || !dec.Settled || dec.Class != tt.verdict {
+				t.Fatalf("verdict %+v, want %s", dec, tt.verdict)
+			}
+		})
+	}
+}

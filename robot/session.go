@@ -22,6 +22,9 @@ type Session struct {
 	Log      *slog.Logger
 	// TransferTarget is where transfer nodes without their own "to" send the call.
 	TransferTarget string
+	// HandOff, when set, takes the call over at a transfer node instead of a
+	// blind transfer (REFER): a warm hand-off to a person.
+	HandOff HandOff
 	// Verbalizer renders money and dates in prompts; nil means scripts.Spoken.
 	Verbalizer scripts.Verbalizer
 	// OnTurn, when set, sees each transcript turn as it is taken, from the

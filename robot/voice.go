@@ -59,7 +59,10 @@ type VoiceConfig struct {
 	// TextObserver, when set, sees every final recognition result (including
 	// empty ones) on the recognizer goroutine — first-phrase detection uses it.
 	TextObserver func(text string, final bool)
-	Log          *slog.Logger
+	// KeyObserver, when set, hears every key the caller presses (on the
+	// DTMF goroutine) — first-phrase detection takes it for a person.
+	KeyObserver func()
+	Log         *slog.Logger
 }
 
 // VoiceConversation is the audio implementation of Conversation on a live
@@ -282,6 +285,9 @@ func (v *VoiceConversation) collectDTMF() {
 			v.emit(Input{Kind: InputHangup, Start: time.Now(), End: time.Now()})
 			return
 		case d := <-v.call.DTMF():
+			if v.cfg.KeyObserver != nil {
+				v.cfg.KeyObserver()
+			}
 			now := time.Now()
 			v.emit(Input{Kind: InputDTMF, Digits: string(d), Start: now, End: now})
 		}

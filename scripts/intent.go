@@ -9,6 +9,8 @@ type Match struct {
 	Words   int    // how many words of the utterance the phrase covered
 	Edits   int    // ASR-tolerance edits used
 	Negated bool   // matched under a negation and mapped to the intent's Negation
+
+	from, to int // the heard words the phrase spans, first and last
 }
 
 // Matcher classifies utterances into intents. It is immutable and safe for
@@ -75,7 +77,7 @@ func (m *Matcher) Classify(text string, allowed []string) Match {
 			continue
 		}
 		for i, p := range ci.phrases {
-			cov, edits, neg, ok := find(p, heard)
+			cov, edits, neg, from, to, ok := find(p, heard)
 			if !ok {
 				continue
 			}
@@ -89,7 +91,7 @@ func (m *Matcher) Classify(text string, allowed []string) Match {
 					prio = t.def.Priority
 				}
 			}
-			cand := Match{Intent: intent, Phrase: ci.raw[i], Words: cov, Edits: edits, Negated: neg}
+			cand := Match{Intent: intent, Phrase: ci.raw[i], Words: cov, Edits: edits, Negated: neg, from: from, to: to}
 			if best.Intent == "" || better(cand, prio, best, bestPrio) {
 				best, bestPrio = cand, prio
 			}
@@ -99,6 +101,15 @@ func (m *Matcher) Classify(text string, allowed []string) Match {
 }
 
 func better(a Match, ap int, b Match, bp int) bool {
+	// a longer phrase over the very words of a shorter one is the more
+	// specific reading whatever the priorities: "вы не туда звоните" is a
+	// wrong number, not the "не звоните" its words also spell
+	if a.Words > b.Words && a.from <= b.from && b.to <= a.to {
+		return true
+	}
+	if b.Words > a.Words && b.from <= a.from && a.to <= b.to {
+		return false
+	}
 	if ap != bp {
 		return ap > bp
 	}
@@ -113,9 +124,9 @@ func better(a Match, ap int, b Match, bp int) bool {
 
 // find looks for the phrase's words in order in heard, allowing one extra word
 // between consecutive phrase words. It reports the covered word count, edits,
-// and whether a negator ("не") precedes the phrase or sits inside it while the
-// phrase itself has none.
-func find(phrase, heard []word) (covered, edits int, negated, ok bool) {
+// whether a negator ("не") precedes the phrase or sits inside it while the
+// phrase itself has none, and the span of heard words it matched.
+func find(phrase, heard []word) (covered, edits int, negated bool, from, to int, ok bool) {
 	phraseNeg := false
 	for _, w := range phrase {
 		if isNegator(w.text) {
@@ -159,7 +170,8 @@ func find(phrase, heard []word) (covered, edits int, negated, ok bool) {
 		}
 		if bestEdits < 0 || total < bestEdits || (!neg && negated) {
 			bestEdits, negated, ok, covered = total, neg, true, len(phrase)
+			from, to = start, pos
 		}
 	}
-	return covered, max(bestEdits, 0), negated, ok
+	return covered, max(bestEdits, 0), negated, from, to, ok
 }

@@ -9,6 +9,12 @@ func TestNormalize(t *testing.T) {
 		{"  в   14:30. ", "в 14:30"},
 		{"кто-то звонил…", "кто-то звонил"},
 		{"10:", "10"},
+		// issue 16: drawn-out and reduplicated words as callers say them
+		{"Дааа, нееет", "да нет"},
+		{"Да-да-да", "да да да"},
+		{"нет-нет, ш-ш-ш", "нет нет ш ш ш"},
+		{"касса по-моему", "касса по-моему"},
+		{"1000 рублей", "1000 рублей"},
 	}
 	for _, tc := range tests {
 		if got := Normalize(tc.in); got != tc.want {
@@ -22,7 +28,9 @@ func TestClassify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	identify := []string{"third_party", "wrong_person", "no", "yes", "who_calling", "where_number", "repeat", "hello", "human", "stop_calling", "busy"}
+	// relative and not_me are globals of the bundled scripts since issue 16
+	identify := []string{"third_party", "wrong_person", "no", "yes", "who_calling", "where_number", "repeat", "hello", "human", "stop_calling", "busy",
+		"relative", "not_me"}
 	tests := []struct {
 		text, want string
 		negated    bool
@@ -31,14 +39,32 @@ func TestClassify(t *testing.T) {
 		{"Да, это я.", "yes", false},
 		{"конешно", "yes", false}, // ASR garble of "конечно", one edit
 		{"правельно", "yes", false},
-		{"это не я", "no", false},
+		{"это не я", "not_me", false}, // an identity correction at any step (issue 16)
 		{"нет, не он", "no", false},
-		{"не я это", "no", false},
-		{"вы ошиблись номером", "wrong_person", false},
+		{"не я это", "not_me", false},
+		{"вы ошиблись номером", "not_me", false},
 		{"я его не знаю", "wrong_person", false},
-		{"это его жена", "third_party", false},
-		{"нет, я её муж", "third_party", false},
-		{"он умер", "third_party", false},
+		{"это его жена", "relative", false},
+		{"нет, я её муж", "relative", false},
+		{"он умер", "relative", false},
+		{"а что вы хотели", "third_party", false},
+		// issue 16: kinship and workplace words, readiness fillers, busy in other words
+		{"я её мать", "relative", false},
+		{"алло, кто это? это его мама", "relative", false},
+		{"коллега его, он на совещании", "relative", false},
+		{"это бухгалтерия", "relative", false},
+		{"я не она", "not_me", false},
+		{"говорите", "yes", false},
+		{"слушаю", "yes", false},
+		{"ага, давайте", "yes", false},
+		{"угу", "yes", false},
+		{"мне сейчас неудобно", "busy", false},
+		{"не сейчас", "busy", false},
+		{"это тетка его", "relative", false},
+		{"шурин его, он в рейсе", "relative", false},
+		// a longer phrase over a shorter one's words wins over priority
+		{"вы не туда звоните", "not_me", false},
+		{"не звоните мне", "stop_calling", false},
 		{"я за рулём", "busy", false},
 		{"да, но я сейчас занят", "busy", false},
 		{"да отстаньте вы", "stop_calling", false},
@@ -98,6 +124,14 @@ func TestParseMoney(t *testing.T) {
 		{"два миллиона", 200000000, true},
 		{"тысячу", 100000, true},
 		{"всю сумму", 1234550, true},
+		// issue 16: colloquial thousands and the spoken "about" order
+		{"тыщи три закинуть", 300000, true},
+		{"пять тыщ", 500000, true},
+		{"косарь", 100000, true},
+		{"две штуки", 200000, true},
+		{"тысяча триста", 130000, true},
+		{"все отдам в среду", 1234550, true},
+		{"все, до свидания", 0, false},
 		{"нет денег", 0, false},
 		{"", 0, false},
 	}

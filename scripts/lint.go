@@ -2,6 +2,7 @@ package scripts
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -161,6 +162,9 @@ func (l *linter) target(line int, id, where string) {
 	}
 }
 
+// templateName is how message templates are named (package messages).
+var templateName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+
 func (l *linter) node(n *Node) {
 	where := fmt.Sprintf("node %q", n.ID)
 	for _, id := range n.Say {
@@ -169,6 +173,11 @@ func (l *linter) node(n *Node) {
 	for k, v := range n.Set {
 		for _, r := range Refs(v) {
 			l.variable(n.FieldLine("set"), r.Path, where+": set "+k)
+		}
+	}
+	for _, t := range n.Send {
+		if !templateName.MatchString(t) {
+			l.errf(n.FieldLine("send"), "%s: send %q: want a message template's name (lower-case letters, digits and _: payment_details)", where, t)
 		}
 	}
 	kinds := 0

@@ -16,7 +16,9 @@ func ParseMoney(text string, full int64) (int64, bool) {
 	toks := Tokens(text)
 	if full > 0 {
 		joined := " " + strings.Join(toks, " ") + " "
-		for _, k := range []string{" всю сумму ", " полностью ", " весь долг ", " целиком ", " все сразу ", " всю задолженность "} {
+		for _, k := range []string{" всю сумму ", " полностью ", " весь долг ", " целиком ", " все сразу ", " всю задолженность ",
+			" все отдам ", " все заплачу ", " все оплачу ", " все верну ", " все погашу ", " все внесу ", " отдам все ",
+			" заплачу все ", " оплачу все ", " верну все ", " погашу все ", " внесу все "} {
 			if strings.Contains(joined, k) {
 				return full, true
 			}
@@ -30,7 +32,12 @@ func ParseMoney(text string, full int64) (int64, bool) {
 		"сто": 100, "двести": 200, "триста": 300, "четыреста": 400, "пятьсот": 500, "шестьсот": 600,
 		"семьсот": 700, "восемьсот": 800, "девятьсот": 900}
 	scales := map[string]int64{"тысяча": 1000, "тысячи": 1000, "тысяч": 1000, "тысячу": 1000, "тыс": 1000,
+		"тыща": 1000, "тыщи": 1000, "тыщ": 1000, "тыщу": 1000, "штука": 1000, "штуки": 1000, "штук": 1000,
+		"косарь": 1000, "косаря": 1000, "косарей": 1000,
 		"миллион": 1000000, "миллиона": 1000000, "миллионов": 1000000}
+	// a plural scale before its count is the spoken "about": "тыщи три" = 3000
+	inverted := map[string]bool{"тысячи": true, "тысяч": true, "тыщи": true, "тыщ": true, "штуки": true, "штук": true,
+		"косаря": true, "косарей": true}
 	var total, group int64 // rubles; group is the number being built before a scale word
 	var kop int64
 	seen, inKop := false, false
@@ -70,6 +77,12 @@ func ParseMoney(text string, full int64) (int64, bool) {
 				group += n
 				seen = true
 			} else if sc, ok := scales[t]; ok {
+				if group == 0 && inverted[t] && i+1 < len(toks) {
+					if n, ok := units[toks[i+1]]; ok && n > 1 && n < 1000 {
+						group = n
+						i++
+					}
+				}
 				if group == 0 {
 					group = 1
 				}

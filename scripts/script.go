@@ -56,6 +56,9 @@ const (
 	SlotMeetingAt    = "meeting_at"
 	SlotMeetingPlace = "meeting_place"
 	SlotTransferTo   = "transfer_to"
+	// SlotSend lists the message templates the dialogue asked to send
+	// (nodes' send:), comma-separated, in the order first reached.
+	SlotSend = "send"
 )
 
 // SlotType is how a slot's value is extracted from an utterance.
@@ -178,6 +181,11 @@ type Node struct {
 	NoMatch  string            `yaml:"no_match"` // node after the attempts run out on unrecognised speech
 	Branch   []*Route          `yaml:"branch"`
 	Next     string            `yaml:"next"`
+	// Send names message templates (package messages) to send once the
+	// dialogue ends, when this node was reached: payment details after a
+	// promise. The robot lists them in the outcome slot "send"; each goes
+	// through the 230-FZ guard like any message.
+	Send []string `yaml:"send"`
 	// ConfirmsIdentity marks the node reached only once the debtor is
 	// identified; lint allows debt phrases only after such a node.
 	ConfirmsIdentity bool `yaml:"confirms_identity"`

@@ -34,7 +34,45 @@ func Normalize(s string) string {
 		}
 		b.WriteRune(r)
 	}
-	return strings.TrimSpace(b.String())
+	return unstretch(strings.TrimSpace(b.String()))
+}
+
+// unstretch undoes how drawn-out and repeated words are written: a letter
+// run of three or more ("дааа", "нееет", "ммм") becomes one letter (a run of
+// two, as in "касса", stays), and a reduplication ("да-да", "нет-нет",
+// "ш-ш-ш") becomes separate words while "кто-то" and "по-моему" stay one.
+func unstretch(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && rs[j] == rs[i] {
+			j++
+		}
+		n := j - i
+		if n >= 3 && unicode.IsLetter(rs[i]) {
+			n = 1
+		}
+		for k := 0; k < n; k++ {
+			b.WriteRune(rs[i])
+		}
+		i = j
+	}
+	if !strings.ContainsRune(s, '-') {
+		return b.String()
+	}
+	fields := strings.Fields(b.String())
+	for i, f := range fields {
+		parts := strings.Split(f, "-")
+		same := len(parts) > 1
+		for _, p := range parts[1:] {
+			same = same && p == parts[0]
+		}
+		if same {
+			fields[i] = strings.Join(parts, " ")
+		}
+	}
+	return strings.Join(fields, " ")
 }
 
 // Tokens splits normalised text into words.

@@ -12,7 +12,8 @@ import (
 )
 
 // TimeParser resolves Russian time expressions ("завтра в десять утра",
-// "в пятницу в три часа дня", "через два часа", "полшестого") to a time in
+// "в пятницу в три часа дня", "через два часа", "полшестого", "через пару
+// часов", "после шести", "вечерком", "пятнадцатого") to a time in
 // the location of now. It is safe for concurrent use.
 //
 // It runs the Russian rules of github.com/olebedev/when and adds rules that
@@ -34,8 +35,11 @@ func NewTimeParser() *TimeParser {
 	// of the reference time and forces 00:00; dayMonthRule replaces it.
 	o := rules.Override
 	rs := []rules.Rule{ru.Weekday(o), ru.CasualDate(o), ru.CasualTime(o), ru.Hour(o), ru.HourMinute(o), ru.Deadline(o), ru.DotDateTime(o)}
-	rs = append(rs, dayAfterTomorrowRule(), dayMonthRule(), bareHourRule(), halfHourRule(), quarterRule())
-	return &TimeParser{rules: rs, opts: &rules.Options{Morning: 9, Noon: 12, Afternoon: 15, Evening: 19, MatchByOrder: true}}
+	rs = append(rs, dayAfterTomorrowRule(), dayMonthRule(), bareHourRule(), halfHourRule(), quarterRule(),
+		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule())
+	// "в обед" is 13:00 and "после обеда" 14:00: the Russian lunch hour, and
+	// the first hour a caller who said "after lunch" expects the call.
+	return &TimeParser{rules: rs, opts: &rules.Options{Morning: 9, Noon: 13, Afternoon: 14, Evening: 19, MatchByOrder: true}}
 }
 
 // TimeResult is a resolved time expression.

@@ -14,9 +14,12 @@ import (
 // DebtorFilter selects debtors for the API's list. Collector, when set,
 // restricts the list to that collector's debtors (the caller's login for a
 // collector; a filter for others). After is the paging cursor: the last id
-// of the previous page.
+// of the previous page. Address matches part of the district or of the
+// portfolio's address (the collector's page filters by street or town as
+// typed).
 type DebtorFilter struct {
 	Region, Outcome, Collector string
+	Address                    string
 	After                      string
 	Limit                      int
 }
@@ -28,7 +31,11 @@ type DebtorView struct {
 	Collector                  string
 	Phones                     []string
 	Outcome                    string
+	Address                    string // the portfolio's address ("" when none)
 }
+
+// debtorAddress is debtor d's address from its portfolio details.
+const debtorAddress = `COALESCE((SELECT dd.address FROM debtor_details dd WHERE dd.debtor_id = d.id), '')`
 
 // debtorOutcome is the latest non-empty task outcome of debtor d.
 const debtorOutcome = `COALESCE((SELECT t.outcome FROM tasks t WHERE t.debtor_id = d.id AND t.outcome <> '' ORDER BY t.updated_at DESC, t.id DESC LIMIT 1), '')`
@@ -41,8 +48,13 @@ func (db *DB) ListDebtors(ctx context.Context, f DebtorFilter) ([]DebtorView, st
 	c.add("d.collector = ?", f.Collector)
 	c.add("d.id > ?", f.After)
 	c.add(debtorOutcome+" = ?", f.Outcome)
+	if f.Address != "" {
+		like := "%" + likeEscape(f.Address) + "%"
+		c.where = append(c.where, `(d.district LIKE ? ESCAPE '\' OR `+debtorAddress+` LIKE ? ESCAPE '\')`)
+		c.args = append(c.args, like, like)
+	}
 	limit := pageLimit(f.Limit)
-	out, err := db.debtorViews(ctx, c.query(`SELECT d.id, d.name, d.region, d.district, d.collector, `+debtorOutcome+` FROM debtors d`, "d.id", limit), c.args...)
+	out, err := db.debtorViews(ctx, c.query(`SELECT d.id, d.name, d.region, d.district, d.collector, `+debtorOutcome+`, `+debtorAddress+` FROM debtors d`, "d.id", limit), c.args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list debtors: %w", err)
 	}
@@ -54,7 +66,7 @@ func (db *DB) ListDebtors(ctx context.Context, f DebtorFilter) ([]DebtorView, st
 // part of the query: another collector's debtor is ErrNotFound, exactly as
 // a debtor that does not exist.
 func (db *DB) DebtorFor(ctx context.Context, id, collector string) (DebtorView, error) {
-	return scoped(ctx, "debtor", id, collector, `SELECT d.id, d.name, d.region, d.district, d.collector, `+debtorOutcome+` FROM debtors d WHERE d.id = ?`, db.debtorViews)
+	return scoped(ctx, "debtor", id, collector, `SELECT d.id, d.name, d.region, d.district, d.collector, `+debtorOutcome+`, `+debtorAddress+` FROM debtors d WHERE d.id = ?`, db.debtorViews)
 }
 
 func (db *DB) debtorViews(ctx context.Context, query string, args ...any) ([]DebtorView, error) {
@@ -65,7 +77,7 @@ func (db *DB) debtorViews(ctx context.Context, query string, args ...any) ([]Deb
 	var out []DebtorView
 	for rows.Next() {
 		var d DebtorView
-		if err := rows.Scan(&d.ID, &d.Name, &d.Region, &d.District, &d.Collector, &d.Outcome); err != nil {
+		if err := rows.Scan(&d.ID, &d.Name, &d.Region, &d.District, &d.Collector, &d.Outcome, &d.Address); err != nil {
 			rows.Close()
 			return nil, err
 		}

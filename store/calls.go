@@ -30,6 +30,11 @@ type CallRecord struct {
 	Detection *DetectionRecord
 	// CostKop is the trunk's charge for the call in kopecks (0: no tariff known).
 	CostKop int64
+	// TaskID is the campaign task the call was placed for (0: none). The
+	// call is listed under the task when it is saved, not only when the
+	// scheduler finishes the task: a node that dies between the two still
+	// leaves the call in its campaign, with its debtor.
+	TaskID int64
 }
 
 // DetectionRecord is a first-phrase verdict as stored with its call.
@@ -104,6 +109,17 @@ func (db *DB) SaveCall(ctx context.Context, c CallRecord) error {
 		c.ScriptName, c.ScriptVersion, c.RecordingPath, c.AudioReceivedMs, c.AudioFedMs, detection, c.CostKop)
 	if err != nil {
 		return fmt.Errorf("save call %s: %w", c.ID, err)
+	}
+	if c.TaskID != 0 {
+		dur := time.Duration(0)
+		if !c.Answered.IsZero() && c.Ended.After(c.Answered) {
+			dur = c.Ended.Sub(c.Answered)
+		}
+		tc := TaskCall{CallID: c.ID, At: c.Started, Result: c.Result, Outcome: c.Outcome, Duration: dur, CostKop: c.CostKop,
+			Trunk: c.Trunk, CallerID: c.From, RecordingPath: c.RecordingPath}
+		if err := linkTaskCall(ctx, tx, db.q, c.TaskID, tc); err != nil {
+			return fmt.Errorf("save call %s: %w", c.ID, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM call_turns WHERE call_id = ?`), c.ID); err != nil {
 		return fmt.Errorf("save call %s: turns: %w", c.ID, err)

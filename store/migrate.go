@@ -135,6 +135,11 @@ var migrations = []string{
 	// 10: portfolio uploads by content hash (api_queries.go): idempotent uploads
 	uploadSchema,
 	eventSchema, // 11: the live events with their seq (events.go)
+	// messages.go: SMS and e-mail tried, with the guard's decision, and the
+	// debtors' e-mail addresses (12)
+	messageSchema,
+	// 13: which due time of a callback was announced (serve_due.go)
+	callbackDueSchema,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -239,10 +240,8 @@ func (db *DB) FinishTask(ctx context.Context, taskID int64, holder string, now t
 		return fmt.Errorf("finish task %d: %w", taskID, err)
 	}
 	if c := u.Call; c != nil {
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO task_calls (task_id, seq, call_id, at, result, outcome, duration_ms, cost_kop, trunk, caller_id, recording_path)
-			VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_calls WHERE task_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			taskID, taskID, c.CallID, ns(c.At), c.Result, c.Outcome, c.Duration.Milliseconds(), c.CostKop, c.Trunk, c.CallerID, c.RecordingPath); err != nil {
-			return fmt.Errorf("finish task %d: call: %w", taskID, err)
+		if err := linkTaskCall(ctx, tx, db.q, taskID, *c); err != nil {
+			return fmt.Errorf("finish task %d: %w", taskID, err)
 		}
 	}
 	if u.SkipOthers != "" {
@@ -365,4 +364,25 @@ func (db *DB) DebtorAttempts(ctx context.Context, campaignID, debtorID string) (
 		return 0, fmt.Errorf("debtor attempts %s: %w", debtorID, err)
 	}
 	return n, nil
+}
+
+// linkTaskCall lists call c under task taskID, or updates its line when the
+// call is there already: SaveCall lists a call at its end, FinishTask again
+// with the scheduler's view of it, and the call has one line.
+func linkTaskCall(ctx context.Context, tx *sql.Tx, q func(string) string, taskID int64, c TaskCall) error {
+	args := []any{ns(c.At), c.Result, c.Outcome, c.Duration.Milliseconds(), c.CostKop, c.Trunk, c.CallerID, c.RecordingPath}
+	r, err := tx.ExecContext(ctx, q(`UPDATE task_calls SET at = ?, result = ?, outcome = ?, duration_ms = ?, cost_kop = ?, trunk = ?, caller_id = ?, recording_path = ?
+		WHERE task_id = ? AND call_id = ?`), append(args, taskID, c.CallID)...)
+	if err != nil {
+		return fmt.Errorf("call %s: %w", c.CallID, err)
+	}
+	if n, err := r.RowsAffected(); err != nil || n > 0 {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, q(`INSERT INTO task_calls (task_id, seq, call_id, at, result, outcome, duration_ms, cost_kop, trunk, caller_id, recording_path)
+		VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_calls WHERE task_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		append([]any{taskID, taskID, c.CallID}, args...)...); err != nil {
+		return fmt.Errorf("call %s: %w", c.CallID, err)
+	}
+	return nil
 }

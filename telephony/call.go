@@ -99,6 +99,7 @@ type callOptions struct {
 	jitterFrames            int
 	log                     *slog.Logger
 	early                   bool // the call is in early media (183): capture only
+	noRecord                bool // DialRequest.NoRecord
 }
 
 func newCall(d dialogControl, rtpFn func() *diagomedia.RTPSession, o callOptions) (*Call, error) {

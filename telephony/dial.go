@@ -45,6 +45,9 @@ type DialRequest struct {
 	// microseconds of ringing) can be dropped by the transaction before we
 	// see it; a far end that really rings is always reported.
 	OnProgress func(code int)
+	// NoRecord leaves this call unrecorded (a collector's leg of a bridge:
+	// the debtor's leg records both sides of the talk in one file).
+	NoRecord bool
 }
 
 // progressHook runs DialRequest.OnProgress until the dial returns: the INVITE
@@ -208,7 +211,7 @@ func (u *UA) dialURI(ctx context.Context, req DialRequest, target string, trunk 
 		if errors.Is(err, diago.ErrClientEarlyMedia) {
 			r.early = true
 			r.call, err = u.startCall(d.Context(), dialogControlClient(d), d.RTPSession, callOptions{
-				id: id, callID: callIDOf(), dir: "outbound", remote: target, early: true,
+				id: id, callID: callIDOf(), dir: "outbound", remote: target, early: true, noRecord: req.NoRecord,
 			})
 			if err == nil {
 				err = d.WaitAnswer(ringCtx, sipgo.AnswerOptions{
@@ -305,7 +308,7 @@ func (u *UA) dialURI(ctx context.Context, req DialRequest, target string, trunk 
 		return call, info, nil
 	}
 	call, err = u.startCall(d.Context(), dialogControlClient(d), d.RTPSession, callOptions{
-		id: id, callID: callIDOf(), dir: "outbound", remote: target,
+		id: id, callID: callIDOf(), dir: "outbound", remote: target, noRecord: req.NoRecord,
 	})
 	if err != nil {
 		hctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

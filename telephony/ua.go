@@ -255,9 +255,12 @@ func (u *UA) nextID(prefix string) string {
 }
 
 func (u *UA) startCall(ctx context.Context, ctl dialogControl, rtpFn func() *media.RTPSession, o callOptions) (*Call, error) {
-	path, err := u.recordPath(o.id)
-	if err != nil {
-		return nil, err
+	var path string
+	if !o.noRecord {
+		var err error
+		if path, err = u.recordPath(o.id); err != nil {
+			return nil, err
+		}
 	}
 	o.recordPath, o.recording = path, u.recorderSetup()
 	o.jitterFrames = u.cfg.JitterFrames

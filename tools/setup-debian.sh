@@ -2,14 +2,15 @@
 # setup-debian.sh — install what dozvon's build, demo and tests need on a fresh Debian machine.
 #
 # Debian packages: the real peers and voices the tests use (sipp, baresip, espeak-ng, festival
-# with the Russian voice, sox, PostgreSQL, Asterisk's Russian prompts), npm for libvosk.
+# with the Russian voice, sox, PostgreSQL, Asterisk's Russian prompts), chromium for the pages'
+# real-browser test, npm for libvosk.
 # Then libvosk from the npm registry (tools/install-libvosk.sh) and the Go modules.
 # Idempotent: packages already installed are skipped, so a second run is quick.
 # Go itself (1.26+) and gcc are expected on the machine (see README).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PKGS=(sip-tester baresip espeak-ng festival festvox-ru sox postgresql asterisk-core-sounds-ru-wav curl unzip)
+PKGS=(sip-tester baresip espeak-ng festival festvox-ru sox postgresql asterisk-core-sounds-ru-wav curl unzip chromium)
 
 missing=()
 for p in "${PKGS[@]}"; do

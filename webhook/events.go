@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -33,7 +34,8 @@ type Payload struct {
 	Data     any       `json:"data,omitempty"`
 }
 
-// Source turns call events into webhooks (a callflow.Subscriber).
+// Source turns call events into webhooks (a callflow.Subscriber), and
+// campaigns marked done into campaign.done.
 type Source struct {
 	q   Enqueuer
 	log *slog.Logger
@@ -75,4 +77,20 @@ func (s *Source) CallEvent(e callflow.Event) {
 	if err != nil {
 		s.log.Error("webhook not queued", "event", p.Event, "call", e.CallID, "err", err)
 	}
+}
+
+// CampaignDone enqueues campaign.done for a campaign just marked done, with
+// its final counters as data. The idempotency key is the campaign's id, so
+// the campaign is announced once per endpoint however often this is
+// called. The outbox is written before it returns, as for call events.
+func (s *Source) CampaignDone(ctx context.Context, campaign string, at time.Time, counters any) error {
+	p := Payload{Event: CampaignDone, ID: campaign + ":" + CampaignDone, At: at.UTC(), Campaign: campaign, Data: counters}
+	body, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("webhook %s of campaign %s: %w", CampaignDone, campaign, err)
+	}
+	if _, err := s.q.EnqueueWebhook(ctx, p.Event, p.ID, body, at); err != nil {
+		return fmt.Errorf("webhook %s of campaign %s: %w", CampaignDone, campaign, err)
+	}
+	return nil
 }

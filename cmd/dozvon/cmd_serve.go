@@ -77,13 +77,22 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	metrics := api.NewMetrics()
 	// Webhooks go through an outbox written at the call's end; the store
 	// is opened by wire, so the source reaches it through rt once it exists.
-	hooks, live := &lateSubscriber{}, &lateSubscriber{}
-	rt, ua, flow, err := wire(svc, cfg, log, clock.System{}, nil, metrics, hooks, live)
+	hooks, live, sends := &lateSubscriber{}, &lateSubscriber{}, &lateSubscriber{}
+	// One clock for the ledger, the scheduler and the API (a campaign's tasks
+	// fall due on the clock the scheduler reads); sessions, tokens and
+	// webhook signatures stay on the wall clock.
+	clk := clock.Or(e.clock)
+	rt, ua, flow, err := wire(svc, cfg, log, clk, nil, metrics, hooks, live, sends)
 	if err != nil {
 		return fail(err)
 	}
 	defer rt.close()
-	hooks.set(webhook.NewSource(rt.db, log))
+	source := webhook.NewSource(rt.db, log)
+	hooks.set(source)
+	msgs, err := serveMessages(svc, rt, log, sends) // SMS and e-mail: the API's and the scripts' (serve_messages.go)
+	if err != nil {
+		return fail(err)
+	}
 	hub, err := events.NewHub(events.HubConfig{Store: rt.db, Log: log})
 	if err != nil {
 		return fail(err)
@@ -96,6 +105,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	defer func() { stopHub(); <-hubDone }() // what is queued is stored before exit
 	live.set(hub)
 	metrics.Watch("dozvon_websocket_clients", "Live event stream clients connected.", func() float64 { return float64(hub.Stats().Subscribers) })
+	metrics.WatchDueTasks(rt.db.DueTaskCount, clock.System{})
 	metrics.Watch("dozvon_events_dropped", "Call events dropped since start because the event queue was full.", func() float64 { return float64(hub.Stats().Dropped) })
 	deliverer := webhook.NewDeliverer(rt.db, webhook.Config{Log: log, OnAttempt: metrics.WebhookAttempt})
 	go deliverer.Run(svc)
@@ -109,13 +119,19 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if sw, err := newSweeper(cfg, log); err == nil {
 		go sw.Every(svc, cfg.Recordings.SweepEvery) // retention: archive, delete, narrow modes
 	}
-	// The API's campaigns are dialled here, on the system clock, through
-	// the 230-FZ guard (the runner's scheduler asks it before every call).
-	dialer := &callflow.Dialer{Flow: flow, Vars: callflow.TaskVars(cfg.Creditor), RingTimeout: 20 * time.Second}
-	campaigns, err := newCampaignRunner(rt, flow, dialer, clock.System{}, *channels, log)
+	caller, err := serveHandOff(svc, rt, ua, flow, log) // collectors' phones, warm hand-off, click-to-call
 	if err != nil {
 		return fail(err)
 	}
+	// The API's campaigns are dialled here, on the system clock, through
+	// the 230-FZ guard (the runner's scheduler asks it before every call).
+	dialer := &callflow.Dialer{Flow: flow, Vars: callflow.TaskVars(cfg.Creditor), RingTimeout: 20 * time.Second}
+	campaigns, err := newCampaignRunner(rt, flow, dialer, clk, *channels, log)
+	if err != nil {
+		return fail(err)
+	}
+	campaigns.Tell(hub, source) // campaign.progress, campaign.done (stream and webhook)
+	go newCallbackWatch(rt.db, hub, clock.System{}, log).Run(hubCtx)
 	campaignsDone := make(chan struct{})
 	go func() {
 		defer close(campaignsDone)
@@ -145,18 +161,26 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	apiSrv := api.New(api.Config{Store: rt.db, Log: log, Metrics: metrics, RecordDir: cfg.SIP.RecordDir, Ready: readiness(rt, ua, cfg),
+	apiSrv := api.New(api.Config{Store: rt.db, Log: log, Clock: clk, Metrics: metrics, RecordDir: cfg.SIP.RecordDir, Ready: readiness(rt, ua, cfg),
 		Auth: users, Login: users.LoginHandler(), Logout: users.LogoutHandler(), Events: stream,
 		ScriptsDir:    filepath.Dir(*scriptPath), // PUT /scripts writes beside the inbound script; the flow's registry reloads it
 		Guard:         rt.guard,
 		CheckCampaign: checkServeCampaign(flow, cfg.Creditor),
+		Messages:      msgs,
+		Campaigns:     campaigns.Store(), // a campaign the API marks done is announced too
+		Caller:        caller,
 	})
-	hs, httpLn, err := listenHTTP(svc, cfg.HTTP.Listen, apiSrv, log)
+	site, err := withWeb(apiSrv, rt, users, "", *scriptPath, loc, clock.System{}, log) // the pages beside the API (serve_web.go)
+	if err != nil {
+		return fail(err)
+	}
+	hs, httpLn, err := listenHTTP(svc, cfg.HTTP.Listen, site, log)
 	if err != nil {
 		return fail(err)
 	}
 	fmt.Fprintf(e.stdout, "dozvon serve: answering on %s with %s (asr %s); Ctrl-C to stop\n", ua.Addr(), *scriptPath, cfg.ASR.Engine)
 	fmt.Fprintf(e.stdout, "dozvon serve: API on http://%s/api/v1 (health /healthz, /readyz; metrics /metrics)\n", httpLn.Addr())
+	fmt.Fprintf(e.stdout, "dozvon serve: pages on http://%s/login\n", httpLn.Addr())
 	sec := ua.Guard().Config()
 	fmt.Fprintf(e.stdout, "dozvon serve: sip.security: trusted %v and %d trunk(s); %d local user(s) (none: any); %d digest user(s); at most %d inbound calls; see SECURITY.md\n",
 		sec.Allow, len(sec.TrunkSources), len(sec.LocalUsers), len(sec.Users), sec.MaxInboundCalls)

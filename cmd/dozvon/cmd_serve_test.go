@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -64,12 +63,7 @@ func (w *lineWatcher) next(t *testing.T, prefix string) string {
 // report not ready, while the call goes on; when the caller hangs up the
 // API shuts down and serve exits 0.
 func TestServeDrainsOnSIGTERM(t *testing.T) {
-	if testing.Short() {
-		t.Skip("takes a real inbound call")
-	}
-	if _, err := exec.LookPath("espeak-ng"); err != nil {
-		t.Skip("espeak-ng not installed (tools/setup-debian.sh)")
-	}
+	skipUnlessCalls(t) // takes a real inbound call
 	t.Parallel()
 	tctx, cancelTest := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancelTest()
@@ -82,14 +76,7 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	}
 	// a supervisor's token: the API authenticates before it says it drains
 	dsn := "sqlite:" + filepath.Join(dir, "dozvon.db")
-	if code, _, errs := runCmd(t, cmdUser, "boss-password-1\n", nil, "add", "boss", "--role", "supervisor", "--db", dsn); code != 0 {
-		t.Fatalf("user add: %d %s", code, errs)
-	}
-	code, tokOut, errs := runCmd(t, cmdToken, "", nil, "create", "boss", "--db", dsn)
-	if code != 0 {
-		t.Fatalf("token create: %d %s", code, errs)
-	}
-	token := strings.TrimSpace(tokOut[strings.LastIndex(strings.TrimSpace(tokOut), "\n")+1:])
+	token := cliSupervisorToken(t, dsn)
 	// a collection system's webhook receiver, verifying as integrators do
 	hooks := make(chan string, 8)
 	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -97,11 +84,7 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 		hooks <- r.Header.Get(webhook.SignatureHeader) + "\n" + string(body)
 	}))
 	defer receiver.Close()
-	code, hookOut, errs := runCmd(t, cmdWebhook, "", nil, "add", "--owner", "crm", "--url", receiver.URL, "--events", "call.ended", "--db", dsn)
-	if code != 0 {
-		t.Fatalf("webhook add: %d %s", code, errs)
-	}
-	secret := strings.TrimSpace(hookOut[strings.LastIndex(strings.TrimSpace(hookOut), "\n")+1:])
+	secret := cliWebhook(t, dsn, receiver.URL)
 	repoRoot, _ := filepath.Abs(filepath.Join("..", ".."))
 	out := &lineWatcher{lines: make(chan string, 64)}
 	errOut := &logsink.Buffer{}

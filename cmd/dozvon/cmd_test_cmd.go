@@ -14,8 +14,12 @@ import (
 
 // cmdTest runs text-level test cases: dozvon test SCRIPT CASES.yaml... [--json].
 // It prints pass/fail per case with the reason, the pass rate and the branch
-// coverage, and exits 1 when a case fails.
+// coverage, and exits 1 when a case fails. `dozvon test eval DIR...` measures
+// the dialogue evaluation sources instead (cmd_test_eval.go).
 func cmdTest(ctx context.Context, e env, args []string) int {
+	if len(args) > 0 && args[0] == "eval" {
+		return cmdTestEval(ctx, e, args[1:])
+	}
 	asJSON := false
 	var files []string
 	for _, a := range args {

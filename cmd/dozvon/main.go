@@ -14,6 +14,8 @@ import (
 	"runtime/debug"
 	"slices"
 	"syscall"
+
+	"github.com/dozvon/dozvon/clock"
 )
 
 // env is what a subcommand may touch of the process: no globals.
@@ -21,6 +23,10 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// clock is what the 230-FZ guard, the scheduler and the calls of serve
+	// run on (nil: the system's). Tests set it to a weekday morning so a
+	// campaign is inside the legal window whenever they run.
+	clock clock.Clock
 }
 
 // fail returns the error exit of command name: it prints "dozvon name: err"
@@ -70,6 +76,7 @@ func commands() map[string]command {
 		"debtor":     {"which records are one person: debtor show ID | split ID | merge ID --into OTHER", cmdDebtor},
 		"user":       {"users of the service: user add LOGIN --role R < password | passwd | list | disable LOGIN", cmdUser},
 		"token":      {"bearer tokens: token create LOGIN [--name N --ttl 90d] | list LOGIN | revoke ID", cmdToken},
+		"message":    {"SMS and e-mail through the 230-FZ guard: message send --debtor ID --template NAME [--channel sms|email] | list | email | templates", cmdMessage},
 	}
 }
 

@@ -13,15 +13,9 @@ import (
 
 	"github.com/dozvon/dozvon/api"
 	"github.com/dozvon/dozvon/auth"
-	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/clock"
-	"github.com/dozvon/dozvon/config"
-	"github.com/dozvon/dozvon/internal/logsink"
-	"github.com/dozvon/dozvon/loadtest"
-	"github.com/dozvon/dozvon/portfolio"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/store"
-	"github.com/dozvon/dozvon/testcalls"
 )
 
 // frozenClockForTests is a simulated clock the scheduler cannot jump: a
@@ -42,44 +36,13 @@ func TestAPICampaignIsDialled(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
-	cfg := config.Default()
-	if err := loopback(&cfg, filepath.Join(dir, "var")); err != nil {
-		t.Fatal(err)
-	}
-	cfg.ASR.Engine, cfg.TTS.CacheDir, cfg.Creditor = "simulated", filepath.Join(dir, "tts"), "ООО «Тест»"
-	// Tuesday 24 Nov 2026, 11:00 in Moscow: inside the 230-FZ window.
-	clk := frozenClockForTests{clock.NewSim(time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC))}
-	logs := &logsink.Buffer{}
-	log := newLogger(logs, logLevel(false, 0))
-	rt, _, flow, phones, err := wireSim(ctx, cfg, log, clk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.close()
 	// three debtors in Moscow who answer and confirm on their first phone
 	// (the second's other phone is then skipped): one call each
-	sim := testcalls.SimulatedDebtors(3)
-	debtors := make([]portfolio.Debtor, len(sim))
-	for i, s := range sim {
-		debtors[i] = s.Debtor
-	}
-	if err := portfolio.Save(ctx, rt.db, portfolio.Result{Debtors: debtors}, "simulated"); err != nil {
-		t.Fatal(err)
-	}
-	dialer := &callflow.Dialer{Flow: flow, Vars: callflow.TaskVars(cfg.Creditor), RingTimeout: 3 * time.Second, Recognizer: rt.standIn(phones)}
-	if dialer.Target, _, err = loadtest.SweepPhones(ctx, rt.db, phones, sim, clk.Now()); err != nil {
-		t.Fatal(err)
-	}
-	runner, err := newCampaignRunner(rt, flow, dialer, clk, 4, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := newCampaignStackForTests(t, ctx, dir, 3)
+	rt, flow, cfg, clk, log, logs, sim := st.rt, st.flow, st.cfg, st.clk, st.log, st.logs, st.sim
 	events := make(chan scheduler.Event, 16)
-	runner.onEvent = func(ev scheduler.Event) { events <- ev }
-	runCtx, stopRunner := context.WithCancel(ctx)
-	runDone := make(chan error, 1)
-	go func() { runDone <- runner.Run(runCtx) }()
-	defer func() { stopRunner(); <-runDone }()
+	st.runner.onEvent = func(ev scheduler.Event) { events <- ev }
+	st.start(t, ctx)
 
 	users, err := auth.New(rt.db, clk, auth.Options{Logger: log})
 	if err != nil {

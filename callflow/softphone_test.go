@@ -1,0 +1,201 @@
+package callflow_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"math"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/handoff"
+	"github.com/dozvon/dozvon/internal/logsink"
+	"github.com/dozvon/dozvon/media"
+	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/telephony/sipguard"
+)
+
+// The collector's softphone for the hand-off's acceptance tests (baresip)
+// and what the tests measure a recording with.
+
+// digestUser is a sip.security user with the MD5 HA1 for pass (the rig
+// offers MD5 alone).
+func digestUser(name, pass string) sipguard.User {
+	m := md5.Sum([]byte(name + ":dozvon:" + pass))
+	return sipguard.User{Name: name, HA1MD5: hex.EncodeToString(m[:])}
+}
+
+// softphone is baresip as a collector's softphone: registered to dozvon
+// with digest auth, answering every call at once, and "speaking" a tone
+// file — baresip hangs up when its audio file ends, so the tone's length
+// is the collector's part of the call. Its SIP trace is kept.
+type softphone struct{ out logsink.Buffer }
+
+func (s *softphone) trace() string { return s.out.String() }
+
+func startSoftphone(t *testing.T, ctx context.Context, ua *telephony.UA, user, pass string, talk time.Duration) *softphone {
+	return startBaresip(t, ctx, ua, user, pass, talk, "auto")
+}
+
+// startBaresip is startSoftphone with baresip's answer mode (auto, manual: rings until cancelled).
+func startBaresip(t *testing.T, ctx context.Context, ua *telephony.UA, user, pass string, talk time.Duration, answer string) *softphone {
+	t.Helper()
+	dir := t.TempDir()
+	tone := filepath.Join(dir, "tone.wav")
+	writeTone(t, tone, collectorTone, talk)
+	port := freeUDP(t)
+	cfg := fmt.Sprintf(`poll_method epoll
+sip_listen 127.0.0.1:%d
+net_interface 127.0.0.1
+rtp_ports 30000-39999
+audio_player aubridge,sink
+audio_alert aubridge,sink
+audio_source aufile,%s
+module_path /usr/lib/baresip/modules
+module g711.so
+module aufile.so
+module aubridge.so
+module_app account.so
+`, port, tone)
+	acc := fmt.Sprintf("<sip:%s@%s>;auth_pass=%s;answermode=%s;regint=300;audio_codecs=PCMU,PCMA\n", user, ua.Addr(), pass, answer)
+	for name, body := range map[string]string{"config": cfg, "accounts": acc, "contacts": ""} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sp := &softphone{}
+	cmd := exec.CommandContext(ctx, "baresip", "-f", dir, "-s")
+	cmd.Stdout, cmd.Stderr = &sp.out, &sp.out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("baresip:\n%s", sp.trace())
+		}
+	})
+	return sp
+}
+
+// waitRegistered waits (polling: the registrar has no event to wait on) until
+// login's phone can ring, for at most 10 s.
+func waitRegistered(t *testing.T, dir *handoff.Directory, login string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !dir.Presence(login).Registered {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s's softphone did not register within 10 s", login)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func freeUDP(t *testing.T) int {
+	t.Helper()
+	c, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).Port
+}
+
+// writeTone writes d of a sine at hz, 8 kHz mono.
+func writeTone(t *testing.T, path string, hz float64, d time.Duration) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w, err := media.NewWAVWriter(f, 8000, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := int(d.Seconds() * 8000)
+	pcm := make([]int16, n)
+	for i := range pcm {
+		pcm[i] = int16(8000 * math.Sin(2*math.Pi*hz*float64(i)/8000))
+	}
+	if err := w.Write(pcm); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// channel picks one channel of interleaved stereo.
+func channel(st []int16, c int) []int16 {
+	out := make([]int16, len(st)/2)
+	for i := range out {
+		out[i] = st[2*i+c]
+	}
+	return out
+}
+
+func rms(f []int16) float64 {
+	var s float64
+	for _, v := range f {
+		s += float64(v) * float64(v)
+	}
+	return math.Sqrt(s / float64(len(f)))
+}
+
+// toneShare is the share of f's energy at hz (Goertzel).
+func toneShare(f []int16, hz float64) float64 {
+	k := 2 * math.Cos(2*math.Pi*hz/8000)
+	var s1, s2, total float64
+	for _, v := range f {
+		x := float64(v)
+		total += x * x
+		s1, s2 = x+k*s1-s2, s1
+	}
+	if total == 0 {
+		return 0
+	}
+	power := s1*s1 + s2*s2 - k*s1*s2
+	return 2 * power / (float64(len(f)) * total)
+}
+
+// needBaresip skips a test when baresip, the collector's softphone, is missing.
+func needBaresip(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("baresip"); err != nil {
+		t.Skip("baresip not installed: the collector's softphone (tools/setup-debian.sh)")
+	}
+}
+
+// writeScript writes a script whose "import: %s" is the bundled phrase base
+// and returns its path.
+func writeScript(t *testing.T, name, src string) string {
+	t.Helper()
+	phrases, err := filepath.Abs("../scripts/phrases.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(fmt.Sprintf(src, phrases)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// testLog logs through t (shown when a test fails).
+func testLog(t *testing.T) *slog.Logger { return slog.New(slog.NewTextHandler(tWriter{t}, nil)) }
+
+type tWriter struct{ t *testing.T }
+
+func (w tWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(bytes.TrimSpace(p)))
+	return len(p), nil
+}

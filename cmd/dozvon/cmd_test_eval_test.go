@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestWilson(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		right, n int
+		lo, hi   float64
+	}{
+		{0, 0, 0, 1},
+		{10, 10, 0.7225, 1},
+		{5, 10, 0.2366, 0.7634},
+		{68, 73, 0.8490, 0.9703},
+		{0, 20, 0, 0.1611},
+	}
+	for _, tc := range tests {
+		lo, hi := wilson(tc.right, tc.n)
+		if math.Abs(lo-tc.lo) > 5e-4 || math.Abs(hi-tc.hi) > 5e-4 {
+			t.Errorf("wilson(%d, %d) = %.4f–%.4f, want %.4f–%.4f", tc.right, tc.n, lo, hi, tc.lo, tc.hi)
+		}
+	}
+}
+
+// TestTestEvalHeldOut: a tuning source lists its failures, a held-out source
+// (a HELD_OUT file) prints its figure only, and sources pool.
+func TestTestEvalHeldOut(t *testing.T) {
+	t.Parallel()
+	script, err := filepath.Abs("../../scripts/verify_contact.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := "script: " + script + "\nvars: {debtor: {name: \"Иванов Иван\", first_name: \"Иван\"}}\nnow: 2026-11-24T11:00:00+03:00\ncases:\n" +
+		"  - name: right one\n    caller: [\"да\", \"да\"]\n    expect: {outcome: identified}\n" +
+		"  - name: wrong on purpose\n    caller: [\"да\", \"да\"]\n    expect: {outcome: refused}\n"
+	root := t.TempDir()
+	for _, src := range []string{"tune", "hold1", "hold2"} {
+		dir := filepath.Join(root, src)
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "verify_contact.cases.yaml"), []byte(cases), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(src, "hold") {
+			if err := os.WriteFile(filepath.Join(dir, heldOutMarker), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var out, errOut bytes.Buffer
+	e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+	code := cmdTest(context.Background(), e, []string{"eval", filepath.Join(root, "tune"), filepath.Join(root, "hold1"), filepath.Join(root, "hold2")})
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"dialogue eval tune        [tuning]: 1/2 right",
+		"FAIL  wrong on purpose",
+		"dialogue eval hold1       [HELD OUT]: 1/2 right (outcome+slots) = 50.0%, 95% Wilson CI 9.5–90.5%",
+		"dialogue eval held-out sources pooled (2): 2/4 right",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "FAIL"); n != 1 {
+		t.Errorf("%d FAIL lines, want 1 (the tuning source's only):\n%s", n, got)
+	}
+	if code := cmdTest(context.Background(), e, []string{"eval", filepath.Join(root, "missing")}); code != 2 {
+		t.Errorf("a missing source: exit %d, want 2", code)
+	}
+}
+
+// TestTestEvalBundledSources: every source of the repository's corpus loads
+// and runs (the figures themselves are make test's to print).
+func TestTestEvalBundledSources(t *testing.T) {
+	t.Parallel()
+	const root = "../../scripts/testdata/eval"
+	ents, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs []string
+	for _, e := range ents {
+		if e.IsDir() {
+			dirs = append(dirs, filepath.Join(root, e.Name()))
+		}
+	}
+	if len(dirs) < 5 {
+		t.Fatalf("%d sources in %s, want at least 5", len(dirs), root)
+	}
+	for _, d := range dirs {
+		src, err := runEvalSource(context.Background(), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if src.Cases < 20 {
+			t.Errorf("%s: %d cases, want at least 20 for a usable interval", d, src.Cases)
+		}
+	}
+}

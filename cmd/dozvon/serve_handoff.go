@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+
+	"github.com/dozvon/dozvon/api"
+	"github.com/dozvon/dozvon/auth"
+	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/handoff"
+	"github.com/dozvon/dozvon/telephony"
+)
+
+// serveHandOff wires the hand-off to people (issue 15) into serve's flow:
+// the collectors' phones — a collector's softphone registers to dozvon as
+// the sip.security user named like their login — their presence, the warm
+// hand-off of transfer nodes, and the API's click-to-call door (calls it
+// starts live on svc, not on the request).
+func serveHandOff(svc context.Context, rt *runtime, ua *telephony.UA, flow *callflow.Flow, log *slog.Logger) (api.Caller, error) {
+	users, err := rt.db.ListUsers(svc)
+	if err != nil {
+		return nil, fmt.Errorf("hand-off: collectors: %w", err)
+	}
+	var sipUsers []string
+	for _, u := range ua.Guard().Config().Users {
+		sipUsers = append(sipUsers, u.Name)
+	}
+	var eps []handoff.Endpoint
+	for _, u := range users {
+		if u.Role == string(auth.Collector) && u.DisabledAt.IsZero() && slices.Contains(sipUsers, u.Login) {
+			eps = append(eps, handoff.Endpoint{Login: u.Login})
+		}
+	}
+	dir, err := handoff.New(ua.Guard(), rt.clk, eps)
+	if err != nil {
+		return nil, err
+	}
+	flow.SetHandOff(callflow.HandOffConfig{Collectors: dir, Debtors: rt.db})
+	log.Info("hand-off: collectors' phones", "collectors", len(eps))
+	return flowCaller{life: svc, flow: flow, log: log}, nil
+}
+
+// flowCaller is the API's click-to-call door on the flow: the call outlives
+// the request, on the service's context.
+type flowCaller struct {
+	life context.Context
+	flow *callflow.Flow
+	log  *slog.Logger
+}
+
+func (c flowCaller) ClickToCall(ctx context.Context, req callflow.ClickToCall) (string, error) {
+	id, done, err := c.flow.ClickToCall(c.life, ctx, req)
+	if err == nil {
+		go func() {
+			rep := <-done
+			c.log.Info("click-to-call ended", "call", id, "collector", req.Collector, "result", rep.Record.Result, "kind", rep.Kind)
+		}()
+	}
+	return id, err
+}

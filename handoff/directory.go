@@ -1,0 +1,184 @@
+package handoff
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/telephony/sipguard"
+)
+
+// Registrar tells where a SIP user's phone is registered now;
+// *sipguard.Guard (telephony.UA.Guard()) implements it.
+type Registrar interface {
+	Binding(user string, now time.Time) (sipguard.Binding, bool)
+}
+
+// Endpoint is one collector's phone. SIPUser is the sip.security user their
+// softphone registers as (default: the collector's login); URI, when set,
+// is a fixed SIP URI rung instead (a desk phone or a PBX extension that
+// does not register to dozvon: always taken as reachable).
+//
+// An external phone number is not an endpoint yet: telephony dials phone
+// numbers only under a 230-FZ permit, which the guard issues for debtors.
+type Endpoint struct {
+	Login   string `yaml:"login"`
+	SIPUser string `yaml:"sip_user"`
+	URI     string `yaml:"uri"`
+}
+
+// Target is one phone a hand-off rings.
+type Target struct {
+	Login string // the collector
+	URI   string // where to send the INVITE (their registered contact)
+}
+
+// Directory is the collectors' phones and presence. Safe for concurrent use.
+type Directory struct {
+	reg Registrar
+	clk clock.Clock
+
+	mu        sync.Mutex
+	endpoints map[string]Endpoint // by login
+	pages     map[string]int      // open pages per login
+}
+
+// New checks endpoints and returns a directory over reg (nil: no phone
+// registers; only fixed URIs ring).
+func New(reg Registrar, clk clock.Clock, endpoints []Endpoint) (*Directory, error) {
+	d := &Directory{reg: reg, clk: clock.Or(clk), endpoints: map[string]Endpoint{}, pages: map[string]int{}}
+	for i, e := range endpoints {
+		if err := d.add(e); err != nil {
+			return nil, fmt.Errorf("handoff: endpoints[%d]: %w", i, err)
+		}
+	}
+	return d, nil
+}
+
+// Add adds or replaces one collector's endpoint (a collector created while
+// the service runs).
+func (d *Directory) Add(e Endpoint) error {
+	if err := d.add(e); err != nil {
+		return fmt.Errorf("handoff: add endpoint: %w", err)
+	}
+	return nil
+}
+
+func (d *Directory) add(e Endpoint) error {
+	e.Login = strings.TrimSpace(e.Login)
+	if e.Login == "" {
+		return fmt.Errorf("login is empty")
+	}
+	if e.SIPUser == "" {
+		e.SIPUser = e.Login
+	}
+	if strings.ContainsAny(e.SIPUser, ":@ ;") {
+		return fmt.Errorf("collector %s: sip_user %q: want a SIP user name without ':', '@', ';' or spaces", e.Login, e.SIPUser)
+	}
+	if e.URI != "" && !strings.HasPrefix(e.URI, "sip:") && !strings.HasPrefix(e.URI, "sips:") {
+		return fmt.Errorf("collector %s: uri %q: want a sip: or sips: URI (an external phone number is not supported yet)", e.Login, e.URI)
+	}
+	d.mu.Lock()
+	d.endpoints[e.Login] = e
+	d.mu.Unlock()
+	return nil
+}
+
+// SetPage says a collector's page was opened (open) or closed: the web
+// app's WebSocket feeds it. Pages are counted, so two tabs and one closed
+// still leave the collector online.
+func (d *Directory) SetPage(login string, open bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if open {
+		d.pages[login]++
+		return
+	}
+	if d.pages[login] <= 1 {
+		delete(d.pages, login)
+		return
+	}
+	d.pages[login]--
+}
+
+// Presence is one collector's state.
+type Presence struct {
+	Login      string
+	Registered bool // their phone is registered to dozvon now
+	PageOpen   bool // their page is open
+}
+
+// Online is registered or page open.
+func (p Presence) Online() bool { return p.Registered || p.PageOpen }
+
+// Presence reports one collector's state (zero, offline, for an unknown login).
+func (d *Directory) Presence(login string) Presence {
+	d.mu.Lock()
+	e, known := d.endpoints[login]
+	page := d.pages[login] > 0
+	d.mu.Unlock()
+	p := Presence{Login: login, PageOpen: page}
+	if known {
+		_, p.Registered = d.contact(e)
+	}
+	return p
+}
+
+// contact is where e rings now ("", false: nowhere — not registered).
+func (d *Directory) contact(e Endpoint) (string, bool) {
+	if e.URI != "" {
+		return e.URI, true
+	}
+	if d.reg == nil {
+		return "", false
+	}
+	b, ok := d.reg.Binding(e.SIPUser, d.clk.Now())
+	if !ok || b.Contact == "" {
+		return "", false
+	}
+	return b.Contact, true
+}
+
+// Reach is where one collector's phone rings now (ok false: unknown
+// collector or phone not registered).
+func (d *Directory) Reach(login string) (Target, bool) {
+	d.mu.Lock()
+	e, known := d.endpoints[login]
+	d.mu.Unlock()
+	if !known {
+		return Target{}, false
+	}
+	uri, ok := d.contact(e)
+	if !ok {
+		return Target{}, false
+	}
+	return Target{Login: login, URI: uri}, true
+}
+
+// Targets is whom a hand-off rings: the pinned collector alone when their
+// phone can ring, else every collector whose phone can (the hunt group,
+// ordered by login so a test or a log reads the same each time).
+func (d *Directory) Targets(pinned string) []Target {
+	if pinned != "" {
+		if t, ok := d.Reach(pinned); ok {
+			return []Target{t}
+		}
+	}
+	d.mu.Lock()
+	logins := make([]string, 0, len(d.endpoints))
+	for l := range d.endpoints {
+		logins = append(logins, l)
+	}
+	d.mu.Unlock()
+	sort.Strings(logins)
+	var out []Target
+	for _, l := range logins {
+		if t, ok := d.Reach(l); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}

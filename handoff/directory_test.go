@@ -1,0 +1,103 @@
+package handoff
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/telephony/sipguard"
+)
+
+// registrations is a test double Registrar: a fixed set of bindings.
+type registrations map[string]sipguard.Binding
+
+func (r registrations) Binding(user string, now time.Time) (sipguard.Binding, bool) {
+	b, ok := r[user]
+	if !ok || !now.Before(b.Expires) {
+		return sipguard.Binding{}, false
+	}
+	return b, true
+}
+
+func TestTargets(t *testing.T) {
+	now := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	reg := registrations{
+		"alice":   {Contact: "sip:alice@10.0.0.1:5060", Expires: now.Add(time.Hour)},
+		"bob-sip": {Contact: "sip:bob@10.0.0.2:5060", Expires: now.Add(time.Hour)},
+		"carol":   {Contact: "sip:carol@10.0.0.3:5060", Expires: now.Add(-time.Second)}, // lapsed
+	}
+	d, err := New(reg, clock.NewSim(now), []Endpoint{
+		{Login: "alice"}, {Login: "bob", SIPUser: "bob-sip"}, {Login: "carol"}, {Login: "desk", URI: "sip:desk@10.0.0.9"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		pinned string
+		want   string // logins rung, comma-separated
+	}{
+		{"alice", "alice"},             // the pinned collector's phone is registered: them alone
+		{"bob", "bob"},                 // a SIP user apart from the login
+		{"carol", "alice,bob,desk"},    // pinned but lapsed: the hunt group
+		{"", "alice,bob,desk"},         // nobody pinned
+		{"stranger", "alice,bob,desk"}, // an unknown login
+		{"desk", "desk"},               // a fixed URI always rings
+	}
+	for _, tc := range tests {
+		var got []string
+		for _, tg := range d.Targets(tc.pinned) {
+			got = append(got, tg.Login)
+			if tg.URI == "" {
+				t.Errorf("pinned %q: %s without a URI", tc.pinned, tg.Login)
+			}
+		}
+		if strings.Join(got, ",") != tc.want {
+			t.Errorf("pinned %q: rings %v, want %s", tc.pinned, got, tc.want)
+		}
+	}
+}
+
+func TestPresence(t *testing.T) {
+	now := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	d, err := New(registrations{"alice": {Contact: "sip:alice@h", Expires: now.Add(time.Hour)}}, clock.NewSim(now),
+		[]Endpoint{{Login: "alice"}, {Login: "bob"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := d.Presence("alice"); !p.Registered || p.PageOpen || !p.Online() {
+		t.Errorf("alice: %+v, want registered and online", p)
+	}
+	if p := d.Presence("bob"); p.Online() {
+		t.Errorf("bob before his page opens: %+v", p)
+	}
+	d.SetPage("bob", true)
+	d.SetPage("bob", true) // a second tab
+	d.SetPage("bob", false)
+	if p := d.Presence("bob"); !p.PageOpen || p.Registered || !p.Online() {
+		t.Errorf("bob with one tab left open: %+v", p)
+	}
+	d.SetPage("bob", false)
+	if p := d.Presence("bob"); p.Online() {
+		t.Errorf("bob with every page closed: %+v", p)
+	}
+	if _, ok := d.Reach("bob"); ok {
+		t.Error("bob's page is no phone: Reach must fail")
+	}
+}
+
+func TestEndpointErrors(t *testing.T) {
+	for _, tc := range []struct {
+		e    Endpoint
+		want string
+	}{
+		{Endpoint{}, "login is empty"},
+		{Endpoint{Login: "a", SIPUser: "a@b"}, "sip_user"},
+		{Endpoint{Login: "a", URI: "+79160000001"}, "external phone number is not supported"},
+	} {
+		_, err := New(nil, nil, []Endpoint{tc.e})
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "endpoints[0]") {
+			t.Errorf("%+v: %v, want an error naming endpoints[0] and %q", tc.e, err, tc.want)
+		}
+	}
+}

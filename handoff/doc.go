@@ -1,0 +1,11 @@
+// Package handoff knows the collectors' phones: which SIP endpoint rings for
+// a collector (a softphone or desk phone registered to dozvon with digest
+// auth, or a fixed SIP URI), whether the collector is online (their phone
+// registered, or their page open), and whom a hand-off rings — the debtor's
+// pinned collector, else the hunt group of those online. It decides whom;
+// package callflow places the calls and bridges them.
+//
+// It is a package of its own because presence is fed from two doors (the
+// SIP registrar and the web app's open pages) that callflow knows nothing
+// of, and inbound routing and callback notices will ask it too.
+package handoff

@@ -1,0 +1,83 @@
+package robot_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/robot"
+	"github.com/dozvon/dozvon/scripts"
+	"github.com/dozvon/dozvon/testcalls"
+)
+
+// TestDialogueUnderstandingAnyStep covers the runtime rules of issue 16 on the
+// bundled scripts: a hang-up after nothing intelligible is its own outcome,
+// the debtor's name denied is a correction, a leaving global outranks a slot
+// route, and a time said where none is asked for is a callback request.
+func TestDialogueUnderstandingAnyStep(t *testing.T) {
+	t.Parallel()
+	hangup := testcalls.CallerItem{Hangup: true}
+	tests := []struct {
+		name     string
+		script   string
+		items    []testcalls.CallerItem
+		want     scripts.Outcome
+		callback time.Time // zero: not checked
+	}{
+		{"murmurs then a hang-up", "verify_contact.yaml", append(says("ммм", "кхм"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
+		{"only a greeting then a hang-up", "verify_contact.yaml", append(says("алло"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
+		{"a hang-up without a word stays hangup", "verify_contact.yaml", []testcalls.CallerItem{hangup}, scripts.OutcomeHangup, time.Time{}},
+		{"silence then a hang-up stays hangup", "verify_contact.yaml", []testcalls.CallerItem{{Silence: 7 * time.Second}, hangup}, scripts.OutcomeHangup, time.Time{}},
+		{"a key then a hang-up stays hangup", "verify_contact.yaml", []testcalls.CallerItem{{DTMF: "1"}, hangup}, scripts.OutcomeHangup, time.Time{}},
+		{"a yes then a hang-up stays hangup", "verify_contact.yaml", append(says("да", "кхм"), hangup), scripts.OutcomeHangup, time.Time{}},
+		{"the first name denied after a yes", "verify_contact.yaml", says("да", "я не Иван"), scripts.OutcomeWrongPerson, time.Time{}},
+		{"the surname denied, any case", "collection.yaml", says("да", "да", "я никакой не Иванов"), scripts.OutcomeWrongPerson, time.Time{}},
+		{"busy with a time at the payment question", "collection.yaml", says("да", "да", "я за рулём, через час"),
+			scripts.OutcomeCallback, time.Date(2026, 11, 24, 12, 0, 0, 0, msk)},
+		{"a time alone at the convenience question", "verify_contact.yaml", says("да", "бегу, через два часа"),
+			scripts.OutcomeCallback, time.Date(2026, 11, 24, 13, 0, 0, 0, msk)},
+		{"busy where the time is asked keeps the slot", "verify_contact.yaml", says("да", "занят", "занят, в пять"),
+			scripts.OutcomeCallback, time.Date(2026, 11, 24, 17, 0, 0, 0, msk)},
+		{"busy, then a hang-up at the time question", "verify_contact.yaml", append(says("да", "давай потом"), hangup), scripts.OutcomeCallback, time.Time{}},
+		{"busy, then a time at the callback question", "collection.yaml", says("да", "да", "не вариант щас", "через полчасика"),
+			scripts.OutcomeCallback, time.Date(2026, 11, 24, 11, 30, 0, 0, msk)},
+		{"a promise date is still a promise", "collection.yaml", says("да", "да", "заплачу через неделю пять тысяч"), scripts.OutcomePromiseToPay, time.Time{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res, _, err := run(t, load(t, tc.script), tc.items)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Outcome != tc.want {
+				t.Fatalf("outcome %s (%s), want %s; path %v", res.Outcome, res.Reason, tc.want, res.Path)
+			}
+			if tc.callback.IsZero() {
+				return
+			}
+			got, err := time.Parse(time.RFC3339, res.Slots[scripts.SlotCallbackAt])
+			if err != nil || !got.Equal(tc.callback) {
+				t.Errorf("callback_at %q, want %s", res.Slots[scripts.SlotCallbackAt], tc.callback.Format(time.RFC3339))
+			}
+		})
+	}
+}
+
+// TestDebtorNameIsNoPhraseWord: the debtor's name is masked before
+// classification, so a surname that spells a phrase word ("Занятов" has the
+// stem of "занят") does not read as that intent.
+func TestDebtorNameIsNoPhraseWord(t *testing.T) {
+	t.Parallel()
+	clock := testcalls.NewClock(time.Date(2026, 11, 24, 11, 0, 0, 0, msk))
+	conv := &testcalls.TextConversation{Clock: clock, Items: says("да, Занятов слушает", "да")}
+	v := map[string]any{"debtor": map[string]any{"name": "Занятов Пётр Ильич", "first_name": "Пётр"}}
+	s := &robot.Session{Script: load(t, "verify_contact.yaml"), Vars: v, Clock: clock, Location: msk, Conv: conv}
+	res, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Outcome != scripts.OutcomeIdentified {
+		t.Errorf("outcome %s, want identified; path %v", res.Outcome, res.Path)
+	}
+}

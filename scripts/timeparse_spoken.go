@@ -1,0 +1,141 @@
+package scripts
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/olebedev/when/rules"
+)
+
+// The rules of this file cover spoken time the olebedev/when Russian rules
+// miss, each found in callers' answers: spoken durations ("через пару часов",
+// "минут через двадцать", "через часик"), an hour in the genitive after a
+// preposition ("после шести", "к восьми"), colloquial parts of the day
+// ("вечерком", "днём") and a bare ordinal day ("пятнадцатого").
+
+// durationNumbers are the counts said before or after a unit.
+func durationNumbers() map[string]float64 {
+	return map[string]float64{"один": 1, "одну": 1, "два": 2, "две": 2, "пару": 2, "пара": 2, "пару тройку": 2,
+		"три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10,
+		"пятнадцать": 15, "двадцать": 20, "двадцать пять": 25, "тридцать": 30, "сорок": 40, "сорок пять": 45,
+		"пятьдесят": 50, "полтора": 1.5, "полторы": 1.5, "несколько": 3}
+}
+
+const (
+	reMinuteUnit = `минут[уыкаи]?|минуток|минутку|минутки`
+	reHourUnit   = `час(?:а|ов|ик|ика|иков|ок|очек|очка)?`
+	reHalfHour   = `пол\s?часа|пол\s?часика|полчасика|полчаса`
+)
+
+// spokenDurationRule: "через пару часов", "через часик", "через полчасика",
+// "минут через двадцать", "часа через два", "через минут десять".
+func spokenDurationRule() rules.Rule {
+	nums := durationNumbers()
+	keys := map[string]int{}
+	for k := range nums {
+		keys[k] = 0
+	}
+	num := alternation(keys) + `|\d{1,3}`
+	unit := `(` + reHalfHour + `|` + reMinuteUnit + `|` + reHourUnit + `)`
+	re := regexp.MustCompile(`(?:^|\s)(?:через\s+(?:(` + num + `)\s+)?` + unit + `(?:\s+(` + num + `))?|` + unit + `\s+через\s+(` + num + `))(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		// captures: 0 count before the unit, 1 unit, 2 count after ("через минут десять"),
+		// 3 unit first ("минут через двадцать"), 4 its count
+		u, n := m.Captures[1], m.Captures[0]
+		if n == "" {
+			n = m.Captures[2]
+		}
+		if m.Captures[3] != "" {
+			u, n = m.Captures[3], m.Captures[4]
+		}
+		count := 1.0
+		if n != "" {
+			if v, ok := nums[n]; ok {
+				count = v
+			} else if v, err := strconv.Atoi(n); err == nil {
+				count = float64(v)
+			}
+		}
+		var d time.Duration
+		switch {
+		case strings.HasPrefix(u, "пол"):
+			d = 30 * time.Minute
+		case strings.HasPrefix(u, "мин"):
+			d = time.Duration(count * float64(time.Minute))
+		default:
+			d = time.Duration(count * float64(time.Hour))
+		}
+		if d <= 0 || d >= 24*time.Hour {
+			return false, nil
+		}
+		c.Duration = d
+		return true, nil
+	}}
+}
+
+// genitiveHours are hours as said after "после", "до", "к", "около".
+func genitiveHours() map[string]int {
+	return map[string]int{"часу": 1, "двух": 2, "трех": 3, "четырех": 4, "пяти": 5, "шести": 6, "семи": 7,
+		"восьми": 8, "девяти": 9, "десяти": 10, "одиннадцати": 11, "двенадцати": 12}
+}
+
+// genitiveHourRule: "после шести", "к восьми", "около трёх", "часам к пяти",
+// "ближе к семи", "в районе трёх". The afternoon reading of 1–7 is Parse's.
+func genitiveHourRule() rules.Rule {
+	gh := genitiveHours()
+	re := regexp.MustCompile(`(?:^|\s)(?:после|до|к|около|в районе|часам к|часов до)\s+(` + alternation(gh) + `)(?:\s+час(?:а|ов|ам)?)?(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		h, ok := gh[m.Captures[0]]
+		if !ok {
+			return false, nil
+		}
+		zero := 0
+		c.Hour, c.Minute = &h, &zero
+		return true, nil
+	}}
+}
+
+// partOfDayRule: the colloquial parts of the day the when rules miss
+// ("вечерком", "утречком", "днём", "в обед"), when no hour was given.
+func partOfDayRule() rules.Rule {
+	hours := map[string]int{"вечерком": 19, "под вечер": 19, "утречком": 9, "с утречка": 9, "днем": 13,
+		"в обед": 13, "к обеду": 13, "на обеде": 14}
+	re := regexp.MustCompile(`(?:^|\s)(` + alternation(hours) + `)(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		if c.Hour != nil {
+			return false, nil // "днём в три": the hour said wins
+		}
+		h, zero := hours[m.Captures[0]], 0
+		c.Hour, c.Minute = &h, &zero
+		return true, nil
+	}}
+}
+
+// bareOrdinalDayRule: "пятнадцатого" (of this or next month) when no month
+// follows; not the hour of "полшестого", "половина шестого", "четверть шестого".
+func bareOrdinalDayRule() rules.Rule {
+	days := map[string]int{}
+	for k, v := range ordinalGenitive() {
+		if strings.HasSuffix(k, "го") {
+			days[k] = v
+		}
+	}
+	re := regexp.MustCompile(`(?:^|\s)(` + alternation(days) + `)(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		if c.Day != nil {
+			return false, nil
+		}
+		before := strings.Fields(c.Text[:max(0, min(m.Left, len(c.Text)))])
+		if n := len(before); n > 0 {
+			switch before[n-1] {
+			case "пол", "половина", "половине", "половину", "четверть", "без":
+				return false, nil
+			}
+		}
+		d := days[m.Captures[0]]
+		c.Day = &d
+		return true, nil
+	}}
+}
