@@ -167,20 +167,17 @@ func TestEvaluateThroughG711(t *testing.T) {
 
 func TestWilson(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		k, n     int
-		low, hig float64
-	}{
-		{0, 0, 0, 0},
-		{0, 10, 0, 0.2775},        // the rule of three's honest cousin
-		{10, 10, 0.7225, 1},       // a perfect score on ten files says little
-		{36, 37, 0.8618, 0.9952},  // one miss in 37
-		{81, 100, 0.7222, 0.8749}, // textbook value (Newcombe 1998 style)
+	// [k, n] → [low, high]
+	want := map[[2]int][2]float64{
+		{0, 0}:    {0, 0},
+		{0, 10}:   {0, 0.2775},      // nothing wrong in ten files still allows 28 %
+		{10, 10}:  {0.7225, 1},      // a perfect score on ten files says little
+		{36, 37}:  {0.8618, 0.9952}, // one miss in 37
+		{81, 100}: {0.7222, 0.8749},
 	}
-	for _, tt := range tests {
-		got := Wilson(tt.k, tt.n)
-		if got[0] != tt.low || got[1] != tt.hig {
-			t.Errorf("Wilson(%d, %d) = %v, want [%v %v]", tt.k, tt.n, got, tt.low, tt.hig)
+	for kn, w := range want {
+		if got := Wilson(kn[0], kn[1]); got != w {
+			t.Errorf("Wilson(%d, %d) = %v, want %v", kn[0], kn[1], got, w)
 		}
 	}
 }
