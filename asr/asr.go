@@ -2,6 +2,8 @@ package asr
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -51,4 +53,34 @@ type Word struct {
 	Text       string
 	Start, End time.Duration
 	Conf       float64
+}
+
+// GrammarSetter is a Stream whose grammar can change between utterances: a dialogue's listen
+// step narrows recognition to the phrases its script expects (the step's `hints:`), and the
+// next step may widen it again. It is optional, so that text-level and test streams need not
+// implement it; SetGrammar below is how callers use it.
+type GrammarSetter interface {
+	// SetGrammar makes phrases (with "[unk]" for anything else) the grammar of the following
+	// utterances, as hints: an implementation may prefer an in-grammar result over a free one
+	// rather than refuse what is outside it (asr/vosk does). nil or empty returns to free
+	// speech. An utterance in progress finishes as it began. A phrase the recognizer cannot
+	// take is an error naming it, and the stream then keeps its previous grammar.
+	SetGrammar(phrases []string) error
+}
+
+// ErrNoGrammar is wrapped by SetGrammar when a stream cannot change its grammar.
+var ErrNoGrammar = errors.New("stream does not take per-utterance grammars")
+
+// SetGrammar asks s to use phrases as its grammar from the next utterance on (see
+// GrammarSetter). A stream that cannot is an error wrapping ErrNoGrammar when phrases are
+// given, and no error when they are not (free speech is what it does anyway).
+func SetGrammar(s Stream, phrases []string) error {
+	g, ok := s.(GrammarSetter)
+	if !ok {
+		if len(phrases) == 0 {
+			return nil
+		}
+		return fmt.Errorf("asr: set grammar: %T: %w", s, ErrNoGrammar)
+	}
+	return g.SetGrammar(phrases)
 }

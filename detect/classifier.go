@@ -40,6 +40,12 @@ type Config struct {
 	// robot has spoken, is a person's reply to it ("нет, вы ошиблись
 	// номером"), and its length says nothing.
 	GreetingOnset time.Duration
+	// PersonDeadline is the time since answer by which a callee who has
+	// begun to speak is taken for a person unless something non-human was
+	// heard (default 2.4 s): a person taken for a machine costs the contact,
+	// a machine taken for a person costs a few seconds of the robot's talk,
+	// so the verdict does not wait for certainty that could only come later.
+	PersonDeadline time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -55,6 +61,7 @@ func (c Config) withDefaults() Config {
 	def(&c.MaxAnalysis, 6*time.Second)
 	def(&c.EarlyGreeting, 1500*time.Millisecond)
 	def(&c.GreetingOnset, 1500*time.Millisecond)
+	def(&c.PersonDeadline, 2400*time.Millisecond)
 	return c
 }
 
@@ -81,6 +88,13 @@ const (
 	// word after it ("Сергей… слушает"), and one slow word is no greeting
 	// yet — unless that word is a greeting ("здравствуйте"), not a name
 	minEarlyWords = 2
+	// Length is not evidence of a recording when the words are a person's
+	// (personWords: "ну кто там опять звонит", "здравствуйте… секундочку"):
+	// then it takes a non-human cue, or talk as long as longTalk.
+	longTalk = 3 * time.Second
+	// the shortest speech that greets: a clipped "да" is longer (a noisy
+	// recorded "нет" measures just over it)
+	minGreeting = 100 * time.Millisecond
 )
 
 // Classifier decides who answered from the first phrase. Drive it from one
@@ -431,6 +445,43 @@ func (c *Classifier) decide(cls Class, conf float64, why string, args ...any) {
 	c.decision = d
 }
 
+// answerOnly reports text made only of answering the phone — answering
+// cues, greetings, pronouns, fillers ("да да алло говорите я слушаю") — with
+// at least one answering cue: a person still talking such words (over a
+// relative in the room, or slowly) needs no pause to be greeted as one. A
+// word outside them ("это", a name) leaves it to the other rules: recordings
+// open with "Алло, это автоответчик".
+func (c *Classifier) answerOnly() bool {
+	if c.scores.score[Human] <= 0 {
+		return false
+	}
+	ws := strings.Fields(normalize(c.committedText + " " + c.partialText))
+	for _, w := range ws {
+		if !answerWord(w) && !personWord(w) {
+			return false
+		}
+	}
+	return len(ws) > 0
+}
+
+// blipsOnly reports that what passed for speech is too short to be a word
+// and nothing was recognised: a click, a burst of line noise, a syllable of
+// the robot's own echo. It greets no person and does not break a silence.
+func (c *Classifier) blipsOnly() bool {
+	return c.heardSpeech && c.speechTotal < minGreeting && c.words == 0
+}
+
+// personTalk reports a recognised word that people say on the phone and
+// greetings of recordings do not open with (personWords).
+func (c *Classifier) personTalk() bool {
+	for _, w := range strings.Fields(normalize(c.committedText + " " + c.partialText)) {
+		if personWord(w) {
+			return true
+		}
+	}
+	return false
+}
+
 // greetingWordOnly reports that the one word recognised so far is a
 // greeting, not a name a person may answer with.
 func (c *Classifier) greetingWordOnly() bool {
@@ -507,7 +558,7 @@ func (c *Classifier) evaluate() {
 	// said slowly), up to a hard limit.
 	fewHumanWords := humanCue && c.words <= maxHumanWords && c.speechTotal <= maxHumanWordsSpeech
 	short := c.speechTotal <= cfg.MaxGreeting || fewHumanWords
-	if c.early == nil && c.heardSpeech && !c.inSpeech && c.speechRun == 0 && silentFor >= need &&
+	if c.early == nil && c.heardSpeech && !c.blipsOnly() && !c.inSpeech && c.speechRun == 0 && silentFor >= need &&
 		short && top < blockHuman && c.talkOver < talkOverLimit {
 		// early-media voice does not block this: music instead of ringback
 		// ("Гудок") sounds the same and the person behind it must be greeted
@@ -519,7 +570,10 @@ func (c *Classifier) evaluate() {
 		return
 	}
 	longGreeting := c.speechTotal > cfg.MaxGreeting || c.talkOver >= talkOverLimit
-	if longGreeting && top >= 0.6 && margin >= 0.3 {
+	// weak cues settle the class only once the greeting has paused: the
+	// next sentence may name another class ("Абонент занят. С вами говорит
+	// его помощник…": an assistant, not the carrier)
+	if longGreeting && top >= 0.6 && margin >= 0.3 && !c.inSpeech && silentFor >= cfg.AfterGreetingSilence {
 		c.decide(cls, 0.7, "greeting longer than %.1fs and %s", cfg.MaxGreeting.Seconds(), c.textEvidence(cls))
 		return
 	}
@@ -541,8 +595,10 @@ func (c *Classifier) evaluate() {
 	// so waiting for the end of the analysis time only keeps the robot
 	// talking to a recording.
 	answerHeard := c.scores.score[Human] > 0 && top < blockHuman
+	personTalk := c.personTalk()
+	nonHumanSign := top > 0 || !personTalk || talk >= longTalk
 	if c.early == nil && !c.echoed && c.heardSpeech && c.speechOnset <= cfg.GreetingOnset && c.words > 0 && !answerHeard &&
-		(talk >= cfg.EarlyGreeting || c.talkOver >= talkOverLimit) &&
+		(talk >= cfg.EarlyGreeting || c.talkOver >= talkOverLimit) && nonHumanSign &&
 		(c.words >= minEarlyWords || c.greetingWordOnly() || talk > cfg.MaxGreeting) {
 		// (the second-word guard holds for talk over the robot too: on a
 		// live call the robot greets at once, so a slow "Сергей… слушает"
@@ -555,7 +611,17 @@ func (c *Classifier) evaluate() {
 				talk.Seconds(), cfg.EarlyGreeting.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 		}
 	}
-	if c.early == nil && !c.heardSpeech && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
+	paused := !c.inSpeech && c.speechRun == 0
+	// Uncertainty resolves to a person: a callee who began to speak and by
+	// the deadline has given no sign of a recording — no non-human cue of
+	// blockHuman, no stage-one verdict — is greeted as a person.
+	if c.early == nil && c.heardSpeech && c.words > 0 && c.t >= cfg.PersonDeadline && top < blockHuman &&
+		(personTalk || c.answerOnly() || paused && c.longestTalk < cfg.EarlyGreeting && silentFor >= stretchGap) {
+		c.decide(Human, 0.6, "no sign of a recording by %.1fs after answer (%.2fs of speech, longest stretch %.2fs, text %q) → person",
+			cfg.PersonDeadline.Seconds(), c.speechTotal.Seconds(), c.longestTalk.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
+		return
+	}
+	if c.early == nil && (!c.heardSpeech || c.blipsOnly()) && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
 		c.decide(Silence, 0.8, "no speech for %.1fs (%.1fs of it while the robot was quiet) → silence", c.t.Seconds(), c.quiet.Seconds())
 		return
 	}
@@ -577,6 +643,8 @@ func (c *Classifier) evaluate() {
 	switch {
 	case top >= 0.5 && margin > 0:
 		c.decide(cls, 0.6, "analysis time up; best text cue: %s", c.textEvidence(cls))
+	case c.early != nil && top > 0 && margin > 0:
+		c.decide(cls, 0.5, "analysis time up; only weak cues: %s", c.textEvidence(cls))
 	case c.early != nil:
 		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
 	case humanCue && top < blockHuman:
@@ -585,6 +653,8 @@ func (c *Classifier) evaluate() {
 		c.decide(Human, 0.5, "analysis time up; what was heard repeats the robot (line echo) and nothing sounds like a machine → human")
 	case longGreeting:
 		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
+	case c.blipsOnly() && top == 0:
+		c.decide(Silence, 0.6, "analysis time up; only blips (%.2fs) shorter than a word → silence", c.speechTotal.Seconds())
 	case c.heardSpeech && top < blockHuman:
 		c.decide(Human, 0.6, "analysis time up; short speech %.2fs → human", c.speechTotal.Seconds())
 	case c.heardSpeech:

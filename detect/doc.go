@@ -20,6 +20,14 @@
 // the robot take the campaign's reaction for the class (hang up, or a
 // neutral message after the beep). `dozvon detect eval` reports both times.
 //
+// Uncertainty resolves to a person (issue 16): a person taken for a machine
+// costs a contact, a machine taken for a person a few seconds of the robot's
+// talk. Length alone does not take a callee whose words are a person's
+// ("ну кто там опять звонит", "здравствуйте… секундочку") for a recording;
+// a callee who by PersonDeadline (2.4 s after answer) has said only answering
+// words, or spoke briefly and paused, and gave no sign of a recording is a
+// person then; blips shorter than a word greet nobody.
+//
 // The robot greets from the answer on, so on a line without echo
 // cancellation its own voice comes back over its playback. The robot tells
 // the classifier what it says (RobotSays); recognised text that repeats it

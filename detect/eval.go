@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,10 +21,14 @@ import (
 // Report is the outcome of evaluating the classifier on a labelled set.
 // Its JSON form is the one `dozvon detect eval --json` prints.
 type Report struct {
-	N                      int                       `json:"n"`
-	Accuracy               float64                   `json:"accuracy"`
-	HumanMisclassifiedRate float64                   `json:"human_misclassified_rate"`
-	Confusion              map[string]map[string]int `json:"confusion"`
+	N                      int     `json:"n"`
+	Accuracy               float64 `json:"accuracy"`
+	HumanMisclassifiedRate float64 `json:"human_misclassified_rate"`
+	// AccuracyCI95 and HumanMissCI95 are 95 % Wilson score intervals [low, high] of the two
+	// rates: a set of a few dozen files pins a rate down only that far.
+	AccuracyCI95  [2]float64                `json:"accuracy_ci95"`
+	HumanMissCI95 [2]float64                `json:"human_misclassified_ci95"`
+	Confusion     map[string]map[string]int `json:"confusion"`
 	// LatencyMS is when the classifier knew whether a person answered (the
 	// robot acts then: greets on, or stops and discloses nothing).
 	LatencyMS Latency `json:"latency_ms"`
@@ -115,7 +120,7 @@ func EvaluateLine(ctx context.Context, dir string, cfg Config, line Line) (Repor
 		if err := ctx.Err(); err != nil {
 			return Report{}, fmt.Errorf("detect eval: %w", err)
 		}
-		d, err := classifyStream(line.through(smp.Audio), smp.Text, cfg)
+		d, err := classifyStreamRobot(line.through(smp.Audio), smp.Text, smp.Robot, cfg)
 		if err != nil {
 			return Report{}, fmt.Errorf("detect eval: %s: %w", smp.Path, err)
 		}
@@ -131,6 +136,34 @@ type Sample struct {
 	Label Class
 	Audio []int16 // 8 kHz mono
 	Text  string
+	// Robot is what the robot said from the answer on, when its echo is in the recording
+	// (NAME.robot.txt); zero without one.
+	Robot RobotPrompt
+}
+
+// RobotPrompt is the robot's greeting played from the answer for For: the classifier is told
+// its text (RobotSays) and that the robot is speaking during it, as on a live call.
+type RobotPrompt struct {
+	For  time.Duration
+	Text string
+}
+
+// robotSidecar reads NAME.robot.txt next to a WAV file: "SECONDS TEXT" on one line.
+func robotSidecar(wavPath string) (RobotPrompt, error) {
+	side := strings.TrimSuffix(wavPath, filepath.Ext(wavPath)) + ".robot.txt"
+	b, err := os.ReadFile(side)
+	if errors.Is(err, os.ErrNotExist) {
+		return RobotPrompt{}, nil
+	}
+	if err != nil {
+		return RobotPrompt{}, fmt.Errorf("detect eval: %w", err)
+	}
+	secs, text, ok := strings.Cut(strings.TrimSpace(string(b)), " ")
+	f, perr := strconv.ParseFloat(secs, 64)
+	if !ok || perr != nil || f <= 0 || f > 60 || !utf8.ValidString(text) || strings.TrimSpace(text) == "" {
+		return RobotPrompt{}, fmt.Errorf("detect eval: %s: want \"SECONDS TEXT\" (the robot's greeting and how long it plays), got %.40q", side, b)
+	}
+	return RobotPrompt{For: time.Duration(f * float64(time.Second)), Text: strings.TrimSpace(text)}, nil
 }
 
 // LoadSet reads DIR/<label>/*.wav and their sidecars, by label then name.
@@ -164,7 +197,11 @@ func LoadSet(dir string) ([]Sample, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, Sample{Path: p, Label: label, Audio: audio, Text: text})
+			robot, err := robotSidecar(p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Sample{Path: p, Label: label, Audio: audio, Text: text, Robot: robot})
 		}
 	}
 	if len(out) == 0 {
@@ -229,6 +266,8 @@ func (r *Report) summarise() {
 	}
 	r.N = len(r.Files)
 	r.Accuracy = round4(float64(correct) / float64(r.N))
+	r.AccuracyCI95 = Wilson(correct, r.N)
+	r.HumanMissCI95 = Wilson(humanMiss, humans)
 	r.FirstGuessAccuracy = round4(float64(firstRight) / float64(r.N))
 	if humans > 0 {
 		r.HumanMisclassifiedRate = round4(float64(humanMiss) / float64(humans))
@@ -236,6 +275,21 @@ func (r *Report) summarise() {
 	r.LatencyMS = latencyOf(lat)
 	r.ClassLatencyMS = latencyOf(classLat)
 	r.NonHumanLatencyMS = latencyOf(nonHumanLat)
+}
+
+// Wilson is the 95 % Wilson score interval of k successes in n trials, rounded to four
+// places ([0, 0] for n = 0). Unlike the normal approximation it stays inside [0, 1] and is
+// honest at k = 0 or k = n, which is where small test sets sit.
+func Wilson(k, n int) [2]float64 {
+	if n <= 0 {
+		return [2]float64{}
+	}
+	const z = 1.959963984540054
+	p, nf := float64(k)/float64(n), float64(n)
+	den := 1 + z*z/nf
+	mid := (p + z*z/(2*nf)) / den
+	half := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf)) / den
+	return [2]float64{round4(math.Max(0, mid-half)), round4(math.Min(1, mid+half))}
 }
 
 func latencyOf(d []time.Duration) Latency {
@@ -289,8 +343,8 @@ func (r Report) WriteText(w io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "accuracy: %.1f%% (%d/%d)\n", 100*r.Accuracy, correct, r.N)
-	fmt.Fprintf(&b, "humans taken for non-humans: %.1f%% (of %d)\n", 100*r.HumanMisclassifiedRate, humans)
+	fmt.Fprintf(&b, "accuracy: %.1f%% (%d/%d), 95%% Wilson interval %.1f–%.1f%%\n", 100*r.Accuracy, correct, r.N, 100*r.AccuracyCI95[0], 100*r.AccuracyCI95[1])
+	fmt.Fprintf(&b, "humans taken for non-humans: %.1f%% (of %d), 95%% Wilson interval %.1f–%.1f%%\n", 100*r.HumanMisclassifiedRate, humans, 100*r.HumanMissCI95[0], 100*r.HumanMissCI95[1])
 	fmt.Fprintf(&b, "decision latency, person or not (audio time since answer): p50 %d ms, p95 %d ms\n", r.LatencyMS.P50, r.LatencyMS.P95)
 	fmt.Fprintf(&b, "class settled (audio time since answer):                  p50 %d ms, p95 %d ms\n", r.ClassLatencyMS.P50, r.ClassLatencyMS.P95)
 	fmt.Fprintf(&b, "decision latency, non-humans only:                        p50 %d ms, p95 %d ms\n", r.NonHumanLatencyMS.P50, r.NonHumanLatencyMS.P95)
@@ -350,7 +404,11 @@ func evaluateFile(path string, cfg Config, line Line) (Decision, error) {
 	if err != nil {
 		return Decision{}, err
 	}
-	d, err := classifyStream(line.through(samples), text, cfg)
+	robot, err := robotSidecar(path)
+	if err != nil {
+		return Decision{}, err
+	}
+	d, err := classifyStreamRobot(line.through(samples), text, robot, cfg)
 	if err != nil {
 		return Decision{}, fmt.Errorf("detect eval: %s: %w", path, err)
 	}
@@ -382,8 +440,18 @@ type textEvent struct {
 // classifyStream feeds samples frame by frame and delivers the simulated
 // recognizer events when their audio time has come.
 func classifyStream(samples []int16, text string, cfg Config) (Decision, error) {
+	return classifyStreamRobot(samples, text, RobotPrompt{}, cfg)
+}
+
+// classifyStreamRobot is classifyStream with the robot greeting from the
+// answer on (its echo is in samples): the classifier hears what the robot
+// says and when it is speaking.
+func classifyStreamRobot(samples []int16, text string, robot RobotPrompt, cfg Config) (Decision, error) {
 	events := simulateRecognizer(samples, text)
 	c := New(cfg)
+	if robot.Text != "" {
+		c.RobotSays(robot.Text)
+	}
 	// MaxAnalysis counts from the first sound, which may come late in the file
 	limit := frameDur(len(samples)) + c.cfg.MaxAnalysis + evalPadding
 	silent := make([]int16, evalFrame)
@@ -394,7 +462,7 @@ func classifyStream(samples []int16, text string, cfg Config) (Decision, error) 
 		if i+evalFrame <= len(samples) {
 			frame = samples[i : i+evalFrame]
 		}
-		c.Frame(frame, false)
+		c.Frame(frame, t < robot.For)
 		t += frameDur(evalFrame)
 		for next < len(events) && events[next].at <= t {
 			c.Text(events[next].text, events[next].final)

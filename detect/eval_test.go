@@ -164,3 +164,98 @@ func TestEvaluateThroughG711(t *testing.T) {
 		t.Error(`ParseLine("g729"): no error`)
 	}
 }
+
+func TestWilson(t *testing.T) {
+	t.Parallel()
+	// [k, n] → [low, high]
+	want := map[[2]int][2]float64{
+		{0, 0}:    {0, 0},
+		{0, 10}:   {0, 0.2775},      // nothing wrong in ten files still allows 28 %
+		{10, 10}:  {0.7225, 1},      // a perfect score on ten files says little
+		{36, 37}:  {0.8618, 0.9952}, // one miss in 37
+		{81, 100}: {0.7222, 0.8749},
+	}
+	for kn, w := range want {
+		if got := Wilson(kn[0], kn[1]); got != w {
+			t.Errorf("Wilson(%d, %d) = %v, want %v", kn[0], kn[1], got, w)
+		}
+	}
+}
+
+// A robot sidecar is read as "SECONDS TEXT"; anything else is an error naming the file.
+func TestRobotSidecar(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	wav := filepath.Join(dir, "a.wav")
+	if got, err := robotSidecar(wav); err != nil || got != (RobotPrompt{}) {
+		t.Fatalf("no sidecar: %+v, %v", got, err)
+	}
+	for _, tt := range []struct {
+		body string
+		want RobotPrompt
+		ok   bool
+	}{
+		{"2.50 Здравствуйте! Это компания.\n", RobotPrompt{For: 2500 * time.Millisecond, Text: "Здравствуйте! Это компания."}, true},
+		{"2.5\n", RobotPrompt{}, false},
+		{"abc Здравствуйте", RobotPrompt{}, false},
+		{"-1 Здравствуйте", RobotPrompt{}, false},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, "a.robot.txt"), []byte(tt.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := robotSidecar(wav)
+		if tt.ok && (err != nil || got != tt.want) {
+			t.Errorf("%q: %+v, %v; want %+v", tt.body, got, err, tt.want)
+		}
+		if !tt.ok && (err == nil || !strings.Contains(err.Error(), "a.robot.txt")) {
+			t.Errorf("%q: error %v, want one naming the file", tt.body, err)
+		}
+	}
+}
+
+// TestEvaluateSources holds the tuning sources of issue 16 (testdata/sources:
+// one engine under one kind of line each) to the safety property — no person
+// taken for a non-person — and a floor under accuracy. The two held-out
+// sources are evaluated and logged, never asserted: a failing assertion there
+// would invite tuning on them (testdata/sources/README.md); their figures are
+// printed by `make test`.
+func TestEvaluateSources(t *testing.T) {
+	t.Parallel()
+	type source struct {
+		source   string
+		heldOut  bool
+		minAcc   float64
+		maxP95ms int64
+	}
+	tests := []source{
+		{source: "espeak-voices", minAcc: 0.95, maxP95ms: 3500},
+		{source: "festival-g711", minAcc: 0.9, maxP95ms: 3500},
+		{source: "asterisk-line", minAcc: 0.9, maxP95ms: 7000}, // echoed greetings: see README
+		{source: "phone-espeak", minAcc: 0.9, maxP95ms: 3500},
+		{source: "heldout-espeak", heldOut: true},
+		{source: "heldout-phone", heldOut: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.source, func(t *testing.T) {
+			t.Parallel()
+			rep, err := Evaluate(t.Context(), filepath.Join("testdata", "sources", tt.source), Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s (held out %v): accuracy %.3f %v, persons taken for non-persons %.3f %v, verdict p50 %d ms p95 %d ms",
+				tt.source, tt.heldOut, rep.Accuracy, rep.AccuracyCI95, rep.HumanMisclassifiedRate, rep.HumanMissCI95, rep.LatencyMS.P50, rep.LatencyMS.P95)
+			if tt.heldOut {
+				return
+			}
+			if rep.HumanMisclassifiedRate > 0 {
+				t.Errorf("persons taken for non-persons %.3f, want none", rep.HumanMisclassifiedRate)
+			}
+			if rep.Accuracy < tt.minAcc {
+				t.Errorf("accuracy %.3f < %.2f", rep.Accuracy, tt.minAcc)
+			}
+			if rep.LatencyMS.P95 > tt.maxP95ms {
+				t.Errorf("verdict p95 %d ms > %d ms", rep.LatencyMS.P95, tt.maxP95ms)
+			}
+		})
+	}
+}

@@ -54,6 +54,7 @@ func TestReportJSONShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `{"n":4,"accuracy":0.75,"human_misclassified_rate":0.5,` +
+		`"accuracy_ci95":[0.3006,0.9544],"human_misclassified_ci95":[0.0945,0.9055],` +
 		`"confusion":{"human":{"human":1,"machine":1},"silence":{"silence":1},"voice_assistant":{"voice_assistant":1}},` +
 		`"latency_ms":{"p50":1800,"p95":3000},"class_latency_ms":{"p50":2500,"p95":4000},` +
 		`"nonhuman_latency_ms":{"p50":1800,"p95":2500},"first_guess_accuracy":0.5}`

@@ -320,3 +320,34 @@ func (ts textScores) cues(c Class) []string {
 	}
 	return out
 }
+
+// personWords are words of a person on the phone that recorded greetings
+// do not open with: questions back, asking to wait, a bad line, a rude
+// "чего". (The answering words — алло, да, слушаю — are cues of their own.)
+// Written from how people answer, not from the test sets' texts.
+var personWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`кто чего зачем откуда
+		секундочку секунду минутку минуточку подождите погодите щас
+		слышно громче прерывается алле алё`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// personWord reports a word of personWords (ё folded, as normalize does).
+func personWord(w string) bool { return personWords[strings.ReplaceAll(w, "ё", "е")] }
+
+// answerWords are the words of answering the phone and nothing else:
+// answering cues, greetings, pronouns and fillers (answerOnly).
+var answerWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`алло ало алле але да слушаю слушаем говорите говори
+		здравствуйте здрасте здрасьте здравствуй добрый день вечер утро доброе привет
+		я вас вы ну ага угу так да-да плохо`) {
+		m[w] = true
+	}
+	return m
+}()
+
+func answerWord(w string) bool { return answerWords[strings.ReplaceAll(w, "ё", "е")] }

@@ -67,3 +67,8 @@ func (s *partialStream) Final() (asr.Result, error) {
 	s.fed, s.last = 0, ""
 	return s.Stream.Final()
 }
+
+// SetGrammar hands a listen step's hints to the wrapped stream (see asr.GrammarSetter).
+func (s *partialStream) SetGrammar(phrases []string) error {
+	return asr.SetGrammar(s.Stream, phrases)
+}

@@ -369,6 +369,7 @@ func (v *VoiceConversation) Listen(ctx context.Context, o ListenOptions) (Input,
 	if ended {
 		return Input{Kind: InputHangup, Start: start, End: start}, nil
 	}
+	v.applyGrammar(o.Grammar)
 	deadline := time.NewTimer(noInput)
 	defer deadline.Stop()
 	var digits string
@@ -420,6 +421,23 @@ func (v *VoiceConversation) Listen(ctx context.Context, o ListenOptions) (Input,
 			return Input{Kind: InputNoInput, Start: start, End: time.Now()}, nil
 		}
 	}
+}
+
+// applyGrammar hands the step's recognition hints to the stream (from the caller's next
+// utterance on; none means free speech). Hints only narrow recognition: a stream or model that
+// cannot take them leaves the step on free speech, which still hears every answer.
+func (v *VoiceConversation) applyGrammar(hints []string) {
+	if v.stream == nil {
+		return
+	}
+	err := asr.SetGrammar(v.stream, hints)
+	if err == nil {
+		return
+	}
+	if !errors.Is(err, asr.ErrNoGrammar) {
+		v.log.Warn("listen: recognition hints not applied, free speech instead", "hints", len(hints), "err", err)
+	}
+	_ = asr.SetGrammar(v.stream, nil) // drop an earlier step's grammar
 }
 
 func (v *VoiceConversation) requeue(in Input) {

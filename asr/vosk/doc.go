@@ -1,6 +1,8 @@
 // Package vosk is the asr.Recognizer on Vosk (Kaldi): one model loaded per process and shared,
 // one libvosk recognizer per stream (per call), free speech or a per-stream grammar, partial and
-// final results with word times and confidences parsed from libvosk's JSON.
+// final results with word times and confidences parsed from libvosk's JSON. A listen step's
+// hints (asr.GrammarSetter) add a grammar recognizer beside the stream's own for the step's
+// utterances; its result is taken when the whole utterance is in the grammar.
 //
 // libvosk.so (0.3.39, from `npm pack vosk@0.3.39`, installed by tools/install-libvosk.sh) is
 // loaded with dlopen when LoadModel or OpenLibrary is called, not linked: `go build ./...` and

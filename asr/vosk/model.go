@@ -129,6 +129,7 @@ func checkMagic(path string, magic []byte) error {
 // keep working (libvosk reference-counts the model) until they are closed.
 type Model struct {
 	lib    *Library
+	api    recognizerAPI // lib in production; a recording double in the package's tests
 	layout Layout
 
 	mu  sync.RWMutex
@@ -158,7 +159,7 @@ func LoadModel(dir string, opts Options) (*Model, error) {
 		return nil, fmt.Errorf("vosk: load model %s: libvosk failed to read it (files present but corrupt or incompatible; "+
 			"load with Options.Debug for Kaldi's log): %w", lay.Dir, ErrBadModel)
 	}
-	return &Model{lib: lib, layout: lay, ptr: ptr}, nil
+	return &Model{lib: lib, api: lib, layout: lay, ptr: ptr}, nil
 }
 
 // Layout returns what CheckModelDir found for this model.
@@ -171,7 +172,21 @@ func (m *Model) HasWord(word string) (bool, error) {
 	if m.ptr == nil {
 		return false, errors.New("vosk: has word: model is closed")
 	}
-	return m.lib.modelFindWord(m.ptr, word) >= 0, nil
+	return m.api.modelFindWord(m.ptr, word) >= 0, nil
+}
+
+// recognizerAPI is the part of libvosk a stream uses. It is an interface so that the package's
+// tests can see what reaches the recognizer factory (the grammar JSON of a listen step's hints)
+// without libvosk or a model; *Library is the one product implementation.
+type recognizerAPI interface {
+	modelFindWord(m unsafe.Pointer, word string) int
+	recognizerNew(m unsafe.Pointer, rate int, grammar string) unsafe.Pointer
+	recognizerSetWords(r unsafe.Pointer, on bool)
+	recognizerAccept(r unsafe.Pointer, pcm []int16) int
+	recognizerResult(r unsafe.Pointer) string
+	recognizerPartial(r unsafe.Pointer) string
+	recognizerFinal(r unsafe.Pointer) string
+	recognizerFree(r unsafe.Pointer)
 }
 
 // Close releases the model. It is safe to call more than once.

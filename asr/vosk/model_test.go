@@ -289,3 +289,43 @@ func BenchmarkStreamAccept(b *testing.B) {
 		}
 	}
 }
+
+// A stream opened for free speech takes a listen step's hints as its grammar from the next
+// utterance on, and returns to free speech after.
+func TestModelSetGrammarBetweenUtterances(t *testing.T) {
+	m := needModel(t)
+	if !m.Layout().Grammar {
+		t.Skipf("model %s has a static graph; per-step grammars need a small model", m.Layout().Dir)
+	}
+	st, err := m.NewStream(context.Background(), asr.StreamConfig{SampleRate: 8000})
+	if err != nil {
+		t.Fatalf("NewStream: %v", err)
+	}
+	defer st.Close()
+	var words []string
+	for _, d := range digits {
+		words = append(words, d.word)
+	}
+	recognize(t, st, digitAudio(t, digits[0])) // an utterance under free speech first
+	if err := asr.SetGrammar(st, words); err != nil {
+		t.Fatalf("SetGrammar: %v", err)
+	}
+	for _, d := range digits {
+		if res := recognize(t, st, digitAudio(t, d)); res.Text != d.word {
+			t.Errorf("%s under the step's grammar: recognised %q, want %q", d.file, res.Text, d.word)
+		}
+	}
+	// out-of-grammar speech comes out as the free recognizer heard it, never as a grammar word
+	if err := asr.SetGrammar(st, []string{"да", "нет"}); err != nil {
+		t.Fatalf("SetGrammar: %v", err)
+	}
+	if res := recognize(t, st, digitAudio(t, digits[4])); res.Text == "да" || res.Text == "нет" {
+		t.Errorf("«пять» with hints [да нет]: recognised %q, want the free recognition", res.Text)
+	}
+	if err := asr.SetGrammar(st, nil); err != nil {
+		t.Fatalf("SetGrammar(nil): %v", err)
+	}
+	if res := recognize(t, st, digitAudio(t, digits[4])); res.Text == "" || res.Text == asr.UnknownWord {
+		t.Errorf("free speech again: recognised %q, want words", res.Text)
+	}
+}

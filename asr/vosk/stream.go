@@ -30,32 +30,46 @@ func (m *Model) NewStream(ctx context.Context, cfg asr.StreamConfig) (asr.Stream
 	if rate < 8000 || rate > 48000 {
 		return nil, fmt.Errorf("vosk: new stream: sample rate %d Hz out of range 8000..48000", rate)
 	}
-	if len(cfg.Grammar) > 0 && !m.layout.Grammar {
-		return nil, fmt.Errorf("vosk: new stream: model %s has a static graph (graph/HCLG.fst): %w",
-			m.layout.Dir, ErrGrammarUnsupported)
-	}
-
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.ptr == nil {
 		return nil, errors.New("vosk: new stream: model is closed")
 	}
-	var grammar string
-	if len(cfg.Grammar) > 0 {
-		phrases, err := m.spellForModel(cfg.Grammar)
-		if err != nil {
-			return nil, fmt.Errorf("vosk: new stream: %w", err)
-		}
-		if grammar, err = asr.GrammarJSON(phrases); err != nil {
-			return nil, fmt.Errorf("vosk: new stream: %w", err)
-		}
+	grammar, err := m.grammarJSON(cfg.Grammar)
+	if err != nil {
+		return nil, fmt.Errorf("vosk: new stream: %w", err)
 	}
-	rec := m.lib.recognizerNew(m.ptr, rate, grammar)
+	rec, err := m.newRecognizer(rate, grammar)
+	if err != nil {
+		return nil, fmt.Errorf("vosk: new stream: %w", err)
+	}
+	return &stream{m: m, api: m.api, main: recog{rec: rec, uttStart: -1}, rate: rate}, nil
+}
+
+// grammarJSON is the grammar argument for libvosk: "" for free speech (no phrases), else the
+// phrases spelled for the model as a JSON list ending in "[unk]". Call with m.mu held.
+func (m *Model) grammarJSON(phrases []string) (string, error) {
+	if len(phrases) == 0 {
+		return "", nil
+	}
+	if !m.layout.Grammar {
+		return "", fmt.Errorf("model %s has a static graph (graph/HCLG.fst): %w", m.layout.Dir, ErrGrammarUnsupported)
+	}
+	spelled, err := m.spellForModel(phrases)
+	if err != nil {
+		return "", err
+	}
+	return asr.GrammarJSON(spelled)
+}
+
+// newRecognizer creates one libvosk recognizer with words on. Call with m.mu held.
+func (m *Model) newRecognizer(rate int, grammar string) (unsafe.Pointer, error) {
+	rec := m.api.recognizerNew(m.ptr, rate, grammar)
 	if rec == nil {
-		return nil, fmt.Errorf("vosk: new stream: libvosk could not create a recognizer (rate %d, grammar %q)", rate, grammar)
+		return nil, fmt.Errorf("libvosk could not create a recognizer (rate %d, grammar %q)", rate, grammar)
 	}
-	m.lib.recognizerSetWords(rec, true)
-	return &stream{lib: m.lib, rec: rec, rate: rate, uttStart: -1}, nil
+	m.api.recognizerSetWords(rec, true)
+	return rec, nil
 }
 
 // spellForModel normalises grammar phrases and checks every word against the model's
@@ -69,10 +83,10 @@ func (m *Model) spellForModel(phrases []string) ([]string, error) {
 			return nil, fmt.Errorf("grammar phrase %d %q has no words", i, p)
 		}
 		for j, w := range words {
-			if w == asr.UnknownWord || m.lib.modelFindWord(m.ptr, w) >= 0 {
+			if w == asr.UnknownWord || m.api.modelFindWord(m.ptr, w) >= 0 {
 				continue
 			}
-			if alt := strings.ReplaceAll(w, "ё", "е"); alt != w && m.lib.modelFindWord(m.ptr, alt) >= 0 {
+			if alt := strings.ReplaceAll(w, "ё", "е"); alt != w && m.api.modelFindWord(m.ptr, alt) >= 0 {
 				words[j] = alt
 				continue
 			}
@@ -83,14 +97,25 @@ func (m *Model) spellForModel(phrases []string) ([]string, error) {
 	return out, nil
 }
 
-// stream is one libvosk recognizer. The mutex makes Close from another goroutine (hang-up)
+// stream is one call's libvosk recognizer, and while a listen step has hints a second one
+// restricted to them (see SetGrammar). The mutex makes Close from another goroutine (hang-up)
 // safe against an Accept in progress; it is uncontended in the normal single-goroutine use.
 type stream struct {
-	lib  *Library
+	m    *Model
+	api  recognizerAPI
 	rate int
 
-	mu  sync.Mutex
-	rec unsafe.Pointer // C VoskRecognizer*, nil once closed
+	mu   sync.Mutex
+	main recog  // what NewStream made; its rec is nil once closed
+	hint *recog // the step's grammar recognizer, nil without hints
+	// hintGrammar is the JSON hint was made with; next is the one SetGrammar asked for
+	// ("" for none), applied when the next utterance begins.
+	hintGrammar, next string
+}
+
+// recog is one libvosk recognizer and the state of its current utterance.
+type recog struct {
+	rec unsafe.Pointer // C VoskRecognizer*
 	// total samples fed since the recognizer was created; libvosk's word times count from there.
 	total int64
 	// uttStart is total at the first Accept of the current utterance; -1 when none is open.
@@ -99,56 +124,146 @@ type stream struct {
 	segments []voskResult
 }
 
-func (s *stream) Accept(pcm []int16) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.rec == nil {
-		return errors.New("vosk: accept: stream is closed")
+func (r *recog) accept(api recognizerAPI, pcm []int16) error {
+	if r.uttStart < 0 {
+		r.uttStart = r.total
 	}
-	if len(pcm) == 0 {
-		return nil
-	}
-	if s.uttStart < 0 {
-		s.uttStart = s.total
-	}
-	rc := s.lib.recognizerAccept(s.rec, pcm)
-	s.total += int64(len(pcm))
+	rc := api.recognizerAccept(r.rec, pcm)
+	r.total += int64(len(pcm))
 	switch rc {
 	case 0:
 		return nil
 	case 1:
 		// Vosk's endpointer closed a segment; fetch it now or the next Accept discards it.
-		r, err := parseResult(s.lib.recognizerResult(s.rec))
+		res, err := parseResult(api.recognizerResult(r.rec))
 		if err != nil {
-			return fmt.Errorf("vosk: accept: %w", err)
+			return err
 		}
-		if r.Text != "" {
-			s.segments = append(s.segments, r)
+		if res.Text != "" {
+			r.segments = append(r.segments, res)
 		}
 		return nil
 	default:
-		return fmt.Errorf("vosk: accept: libvosk failed on %d samples", len(pcm))
+		return fmt.Errorf("libvosk failed on %d samples", len(pcm))
 	}
+}
+
+func (r *recog) final(api recognizerAPI, rate int) (asr.Result, error) {
+	last, err := parseResult(api.recognizerFinal(r.rec))
+	segs := append(r.segments, last)
+	start := r.uttStart
+	r.segments, r.uttStart = r.segments[:0], -1
+	if err != nil {
+		return asr.Result{}, err
+	}
+	return combine(segs, float64(start)/float64(rate)), nil
+}
+
+// SetGrammar implements asr.GrammarSetter with the step's phrases as recognition hints: from
+// the next utterance on, a second recognizer made by vosk_recognizer_new_grm with the phrases
+// and "[unk]" hears the same audio as the stream's own, and Final returns its result when the
+// whole utterance is in the grammar, the stream's own result otherwise. A strict grammar alone
+// would deafen a step to what its author did not list — "вы ошиблись номером" at a step hinted
+// [да, нет, это я] would come out as "[unk] [unk]" —, while the grammar recognizer is the more
+// accurate one on the phrases it knows (Vosk's documentation). Partial results stay the
+// stream's own. The phrases are checked against the model at once (an error leaves the stream
+// as it was); an unchanged grammar keeps its recognizer; nil drops it. libvosk 0.3.39, the one
+// npm serves, has no vosk_recognizer_set_grm, so a new grammar is a new recognizer.
+func (s *stream) SetGrammar(phrases []string) error {
+	// the model's lock is not held while taking the stream's: Accept takes them the other way
+	g, err := func() (string, error) {
+		s.m.mu.RLock()
+		defer s.m.mu.RUnlock()
+		if s.m.ptr == nil {
+			return "", errors.New("model is closed")
+		}
+		return s.m.grammarJSON(phrases)
+	}()
+	if err != nil {
+		return fmt.Errorf("vosk: set grammar: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.main.rec == nil {
+		return errors.New("vosk: set grammar: stream is closed")
+	}
+	s.next = g
+	return nil
+}
+
+// regrammar makes, replaces or drops the hint recognizer as SetGrammar asked. Call with s.mu
+// held, between utterances.
+func (s *stream) regrammar() error {
+	if s.next == s.hintGrammar {
+		return nil
+	}
+	s.freeHint()
+	if s.next == "" {
+		return nil
+	}
+	s.m.mu.RLock()
+	defer s.m.mu.RUnlock()
+	if s.m.ptr == nil {
+		return errors.New("model is closed")
+	}
+	rec, err := s.m.newRecognizer(s.rate, s.next)
+	if err != nil {
+		return err
+	}
+	s.hint, s.hintGrammar = &recog{rec: rec, uttStart: -1}, s.next
+	return nil
+}
+
+func (s *stream) freeHint() {
+	if s.hint != nil {
+		s.api.recognizerFree(s.hint.rec)
+		s.hint, s.hintGrammar = nil, ""
+	}
+}
+
+func (s *stream) Accept(pcm []int16) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.main.rec == nil {
+		return errors.New("vosk: accept: stream is closed")
+	}
+	if len(pcm) == 0 {
+		return nil
+	}
+	if s.main.uttStart < 0 {
+		if err := s.regrammar(); err != nil {
+			return fmt.Errorf("vosk: accept: hints for the next utterance: %w", err)
+		}
+	}
+	if err := s.main.accept(s.api, pcm); err != nil {
+		return fmt.Errorf("vosk: accept: %w", err)
+	}
+	if s.hint != nil {
+		if err := s.hint.accept(s.api, pcm); err != nil {
+			return fmt.Errorf("vosk: accept: hint recognizer: %w", err)
+		}
+	}
+	return nil
 }
 
 func (s *stream) Partial() (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.rec == nil {
+	if s.main.rec == nil {
 		return "", errors.New("vosk: partial: stream is closed")
 	}
-	if s.uttStart < 0 {
+	if s.main.uttStart < 0 {
 		return "", nil
 	}
 	var p struct {
 		Partial string `json:"partial"`
 	}
-	raw := s.lib.recognizerPartial(s.rec)
+	raw := s.api.recognizerPartial(s.main.rec)
 	if err := json.Unmarshal([]byte(raw), &p); err != nil {
 		return "", fmt.Errorf("vosk: partial: bad JSON from libvosk %q: %w", raw, err)
 	}
-	parts := make([]string, 0, len(s.segments)+1)
-	for _, seg := range s.segments {
+	parts := make([]string, 0, len(s.main.segments)+1)
+	for _, seg := range s.main.segments {
 		parts = append(parts, seg.Text)
 	}
 	if p.Partial != "" {
@@ -160,28 +275,47 @@ func (s *stream) Partial() (string, error) {
 func (s *stream) Final() (asr.Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.rec == nil {
+	if s.main.rec == nil {
 		return asr.Result{}, errors.New("vosk: final: stream is closed")
 	}
-	if s.uttStart < 0 {
+	if s.main.uttStart < 0 {
 		return asr.Result{}, nil
 	}
-	last, err := parseResult(s.lib.recognizerFinal(s.rec))
-	segs := append(s.segments, last)
-	start := s.uttStart
-	s.segments, s.uttStart = s.segments[:0], -1
+	res, err := s.main.final(s.api, s.rate)
 	if err != nil {
 		return asr.Result{}, fmt.Errorf("vosk: final: %w", err)
 	}
-	return combine(segs, float64(start)/float64(s.rate)), nil
+	if s.hint == nil || s.hint.uttStart < 0 {
+		return res, nil
+	}
+	hinted, err := s.hint.final(s.api, s.rate)
+	if err != nil {
+		return asr.Result{}, fmt.Errorf("vosk: final: hint recognizer: %w", err)
+	}
+	return pickHinted(res, hinted), nil
+}
+
+// pickHinted returns the grammar recognizer's result when it heard words and all of them are
+// in the grammar, else the free recognizer's.
+func pickHinted(free, hinted asr.Result) asr.Result {
+	if len(hinted.Words) == 0 || hinted.Text == "" {
+		return free
+	}
+	for _, w := range hinted.Words {
+		if w.Text == asr.UnknownWord {
+			return free
+		}
+	}
+	return hinted
 }
 
 func (s *stream) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.rec != nil {
-		s.lib.recognizerFree(s.rec)
-		s.rec = nil
+	if s.main.rec != nil {
+		s.freeHint()
+		s.api.recognizerFree(s.main.rec)
+		s.main.rec = nil
 	}
 	return nil
 }
