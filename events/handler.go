@@ -243,11 +243,27 @@ func (c *client) run(ctx context.Context, campaigns []string, after int64) {
 
 // send writes e if the principal may see it.
 func (c *client) send(ctx context.Context, e Envelope) error {
+	if c.tookHandOff(e) {
+		// A hunt group rings collectors the debtor is not assigned to: the
+		// one who answered gets the screen pop, and the rest of that
+		// debtor's events on this connection, as the one now on the call.
+		c.seen[e.Debtor] = true
+	}
 	if !c.visible(ctx, e.Debtor) {
 		return nil
 	}
 	c.conn.SetWriteDeadline(time.Now().Add(c.h.cfg.WriteWait))
 	return c.conn.WriteJSON(e)
+}
+
+// tookHandOff reports whether e is the screen pop of a call this
+// collector answered.
+func (c *client) tookHandOff(e Envelope) bool {
+	if c.p.Role != auth.Collector || e.Type != TypeCallHandOff || e.Debtor == "" {
+		return false
+	}
+	var d HandOffData
+	return json.Unmarshal(e.Data, &d) == nil && d.Collector == c.p.Login
 }
 
 // visible applies the collector filter, remembering each debtor's answer

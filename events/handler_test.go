@@ -16,6 +16,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/store"
 )
 
@@ -359,5 +361,31 @@ func TestStopDeliversQueuedEventsThenCloses(t *testing.T) {
 	_, err = tryRead(late)
 	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
 		t.Fatalf("a stream opened after the stop: %v, want close 1001", err)
+	}
+}
+
+// TestHandOffReachesTheCollectorWhoAnswered: a hunt group's collector who
+// answered a debtor not assigned to them gets the screen pop and that
+// debtor's later events; another collector gets neither.
+func TestHandOffReachesTheCollectorWhoAnswered(t *testing.T) {
+	t.Parallel()
+	h := startHub(t, openStore(t), 1024)
+	srv := server(t, HandlerConfig{Hub: h, Visibility: assignedVisibility{"kolya": {"d1"}}})
+	masha := mustDial(t, srv, "collector", "masha", "after=0")
+	kolya := mustDial(t, srv, "collector", "kolya", "after=0")
+	pop := callflow.Event{Kind: callflow.HandOffAnswered, CallID: "call-d9", At: time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC), Campaign: "spring",
+		DebtorID: "d9", Collector: "masha", Transcript: []robot.Turn{{Seq: 1, Who: "caller", Kind: "speech", Text: "соедините"}}}
+	h.CallEvent(turn(0, "spring", "d9", "before the hand-off"))
+	h.CallEvent(pop)
+	h.CallEvent(turn(2, "spring", "d9", "after the hand-off"))
+	h.CallEvent(turn(3, "spring", "d1", "kolya's"))
+	if e := read(t, masha); e.Type != TypeCallHandOff || !strings.Contains(string(e.Data), `"collector":"masha"`) {
+		t.Fatalf("masha's first event %s %s, want her screen pop", e.Type, e.Data)
+	}
+	if e := read(t, masha); e.Type != TypeCallTurn || turnSeq(t, e) != 2 {
+		t.Fatalf("masha's next event %s %s, want the call's turn after the hand-off", e.Type, e.Data)
+	}
+	if e := read(t, kolya); e.Debtor != "d1" || turnSeq(t, e) != 3 {
+		t.Fatalf("kolya got %s of %s, want only his own debtor's turn", e.Type, e.Debtor)
 	}
 }
