@@ -167,7 +167,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 		Guard:         rt.guard,
 		CheckCampaign: checkServeCampaign(flow, cfg.Creditor),
 		Messages:      msgs,
-		Campaigns:     campaigns.Store(), // a campaign the API marks done is announced too
+		Campaigns:     campaigns.Store(), // the API's pause/resume/stop and a campaign it marks done are announced too
 		Caller:        caller,
 	})
 	site, err := withWeb(apiSrv, rt, users, "", *scriptPath, loc, clock.System{}, log) // the pages beside the API (serve_web.go)

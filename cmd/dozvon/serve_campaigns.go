@@ -268,3 +268,13 @@ type announcingStore struct {
 func (s announcingStore) MarkCampaignDone(ctx context.Context, id string) (bool, error) {
 	return s.news.markDone(ctx, s.DB, id)
 }
+
+// SetCampaignState announces a pause, resume or stop (the API's) with the
+// campaign's next progress.
+func (s announcingStore) SetCampaignState(ctx context.Context, id string, from []string, to string) (store.Campaign, error) {
+	c, err := s.DB.SetCampaignState(ctx, id, from, to)
+	if err == nil {
+		s.news.changed(id)
+	}
+	return c, err
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -202,4 +203,30 @@ func sqliteForTests(t *testing.T) (context.Context, *store.DB) {
 	}
 	t.Cleanup(func() { db.Close() })
 	return t.Context(), db
+}
+
+// TestStateChangesAreAnnounced: the API's pause (through the runner's
+// store) reaches viewers as a campaign.progress with the new state.
+func TestStateChangesAreAnnounced(t *testing.T) {
+	t.Parallel()
+	ctx, db, clk, runner := newsRig(t)
+	live := make(publishedForTests, 8)
+	runner.Tell(live, nil)
+	createNewsCampaign(t, ctx, db, "c1", 1, clk.Now())
+	if _, err := runner.Store().SetCampaignState(ctx, "c1", []string{store.CampaignActive}, store.CampaignPaused); err != nil {
+		t.Fatal(err)
+	}
+	runner.news.flush(ctx)
+	close(live)
+	var states []string
+	for e := range live {
+		var d events.ProgressData
+		if err := json.Unmarshal(e.Data, &d); err != nil || e.Type != events.TypeCampaignProgress {
+			t.Fatalf("event %+v (%v)", e, err)
+		}
+		states = append(states, d.State)
+	}
+	if !slices.Equal(states, []string{store.CampaignPaused}) {
+		t.Errorf("announced states %v, want [paused]", states)
+	}
 }
