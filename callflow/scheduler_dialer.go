@@ -13,6 +13,7 @@ import (
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/scripts"
+	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
 )
 
@@ -70,10 +71,8 @@ func (d *Dialer) Dial(ctx context.Context, c scheduler.Call) (scheduler.Attempt,
 
 // attemptOf is a placed call as the scheduler's retry rules see it.
 func attemptOf(rep Report, callerID string) scheduler.Attempt {
-	r := rep.Record
-	a := scheduler.Attempt{Result: r.Result, SIPCode: r.SIPCode, Outcome: r.Outcome, Slots: r.Slots, Kind: rep.Kind,
-		CallID: r.ID, Trunk: r.Trunk, CallerID: callerID, Started: r.Started, Answered: r.Answered, Ended: r.Ended,
-		CostKop: r.CostKop, RecordingPath: r.RecordingPath}
+	a := recordAttempt(rep.Record)
+	a.Kind, a.CallerID = rep.Kind, callerID
 	if rep.DialErr != nil {
 		if a.Result == string(telephony.Cancelled) {
 			a.Result = scheduler.ResultFailed
@@ -84,6 +83,29 @@ func attemptOf(rep Report, callerID string) scheduler.Attempt {
 		a.Outcome = string(scripts.OutcomeFailed)
 	}
 	a.Disposition, a.CallbackAt = Disposition(rep.Result.Result)
+	return a
+}
+
+// recordAttempt is a stored call's figures as an attempt, before what its
+// outcome means.
+func recordAttempt(r store.CallRecord) scheduler.Attempt {
+	return scheduler.Attempt{Result: r.Result, SIPCode: r.SIPCode, Outcome: r.Outcome, Slots: r.Slots,
+		CallID: r.ID, Trunk: r.Trunk, Started: r.Started, Answered: r.Answered, Ended: r.Ended,
+		CostKop: r.CostKop, RecordingPath: r.RecordingPath}
+}
+
+// Recover implements scheduler.Recoverer: a call its node saved but never
+// counted is the attempt its stored record says, its outcome read as a
+// live call's would be.
+func (d *Dialer) Recover(rec store.CallRecord) scheduler.Attempt {
+	a := recordAttempt(rec)
+	if rec.Answered.IsZero() {
+		return a // the result alone (busy, no answer…) drives the retry rules
+	}
+	if a.Outcome == "" {
+		a.Outcome = string(scripts.OutcomeFailed)
+	}
+	a.Disposition, a.CallbackAt = Disposition(robot.Result{Outcome: scripts.Outcome(rec.Outcome), Slots: rec.Slots})
 	return a
 }
 

@@ -32,6 +32,7 @@ type Store interface {
 	DebtorAttempts(ctx context.Context, campaignID, debtorID string) (int, error)
 	AddBlock(ctx context.Context, b store.Block) (int64, error)
 	SetPhoneStatus(ctx context.Context, s store.PhoneStatus) error
+	UnfinishedCall(ctx context.Context, t store.Task) (store.CallRecord, bool, error)
 }
 
 // Guard is the 230-FZ guard as the scheduler uses it; *compliance.Guard implements it.
@@ -64,6 +65,14 @@ type Call struct {
 // otherwise the Attempt is what happened.
 type Dialer interface {
 	Dial(ctx context.Context, c Call) (Attempt, error)
+}
+
+// Recoverer is a Dialer that reads a stored call as the attempt it was. A
+// task whose call ended but whose node died before finishing the task is
+// finished from that call when it is leased again, instead of the debtor
+// being dialled again for what they already answered.
+type Recoverer interface {
+	Recover(rec store.CallRecord) Attempt
 }
 
 // Jumper is a Clock the scheduler may move forward itself when it has
@@ -445,6 +454,9 @@ func (s *Scheduler) handle(ctx context.Context, campaignID string, cfg Config, t
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.o.Log.Warn("debtor details", "debtor", t.DebtorID, "err", err)
 	}
+	if s.recovered(ctx, cfg, t, details.Collector, finish, &ev) {
+		return
+	}
 	phone, err := phonenum.Parse(t.Phone)
 	var res compliance.Reservation
 	var dec compliance.Decision
@@ -507,20 +519,49 @@ func (s *Scheduler) handle(ctx context.Context, campaignID string, cfg Config, t
 	} else if err := s.o.Guard.Commit(bg, res, kind); err != nil {
 		s.o.Log.Error("compliance commit failed (the reservation will expire into an attempt)", "task", t.ID, "err", err)
 	}
+	finish(s.settle(bg, cfg, t, a, now, details.Collector))
+}
+
+// recovered finishes t from the call its dead node saved but never counted
+// (see Recoverer); it reports false when there is none. That call's
+// reservation is the ledger's business: it expired into what it was.
+func (s *Scheduler) recovered(ctx context.Context, cfg Config, t store.Task, collector string, finish func(store.TaskUpdate), ev *Event) bool {
+	rc, ok := s.o.Dialer.(Recoverer)
+	if !ok {
+		return false
+	}
+	rec, found, err := s.o.Store.UnfinishedCall(ctx, t)
+	if err != nil {
+		s.o.Log.Warn("unfinished call", "task", t.ID, "err", err)
+		return false
+	}
+	if !found {
+		return false
+	}
+	a := rc.Recover(rec)
+	ev.Attempt = &a
+	s.o.Log.Info("task finished from the call its node saved before dying", "task", t.ID, "call", rec.ID, "outcome", rec.Outcome)
+	finish(s.settle(context.WithoutCancel(ctx), cfg, t, a, rec.Started, collector))
+	return true
+}
+
+// settle is the task update an attempt started at `at` calls for, with its
+// effects on the debtor's data applied.
+func (s *Scheduler) settle(ctx context.Context, cfg Config, t store.Task, a Attempt, at time.Time, collector string) store.TaskUpdate {
 	end := s.o.Clock.Now()
-	debtorAttempts, err := s.o.Store.DebtorAttempts(bg, t.CampaignID, t.DebtorID)
+	debtorAttempts, err := s.o.Store.DebtorAttempts(ctx, t.CampaignID, t.DebtorID)
 	if err != nil {
 		s.o.Log.Warn("debtor attempts", "debtor", t.DebtorID, "err", err)
 	}
-	v := decide(cfg.Retry, t, a, end, t.Attempts+1, debtorAttempts+1, details.Collector)
+	v := decide(cfg.Retry, t, a, end, t.Attempts+1, debtorAttempts+1, collector)
 	dur := time.Duration(0)
 	if !a.Answered.IsZero() && a.Ended.After(a.Answered) {
 		dur = a.Ended.Sub(a.Answered)
 	}
-	v.update.Call = &store.TaskCall{CallID: a.CallID, At: now, Result: a.Result, Outcome: a.Outcome, Duration: dur,
+	v.update.Call = &store.TaskCall{CallID: a.CallID, At: at, Result: a.Result, Outcome: a.Outcome, Duration: dur,
 		CostKop: a.CostKop, Trunk: a.Trunk, CallerID: a.CallerID, RecordingPath: a.RecordingPath}
-	s.apply(bg, v.effect, t, end)
-	finish(v.update)
+	s.apply(ctx, v.effect, t, end)
+	return v.update
 }
 
 // panicked closes a task whose handling panicked outside the call (the call
