@@ -146,7 +146,13 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 			_ = in.Reject(503, "Service Unavailable (draining)") // the caller's carrier tries another node
 			return
 		}
-		rep, err := flow.Answer(svc, cctx, in, callflow.AnswerRequest{Script: *scriptPath, Location: loc})
+		// A known debtor's number gives the call its debtor and variables
+		// (the script still confirms identity before the debt is told).
+		req, err := callflow.KnownCaller(cctx, rt.db, cfg.Creditor, in.From(), callflow.AnswerRequest{Script: *scriptPath, Location: loc})
+		if err != nil {
+			log.Warn("inbound caller not looked up: answered as unknown", "err", err)
+		}
+		rep, err := flow.Answer(svc, cctx, in, req)
 		if err != nil {
 			log.Warn("inbound call not taken", "err", err)
 			return
