@@ -129,7 +129,15 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	call, info, err := caller.Dial(tctx, telephony.DialRequest{To: "sip:robot@" + sipAddr})
+	// The caller is a debtor of an uploaded portfolio: the call is theirs.
+	upload, _ := http.NewRequestWithContext(tctx, "POST", base+"/api/v1/portfolios",
+		strings.NewReader("ФИО;Телефон;Регион;Номер договора\nИванов Иван Иванович;+79161234567;г. Москва;AC-1\n"))
+	upload.Header.Set("Content-Type", "text/csv")
+	upload.Header.Set("Authorization", "Bearer "+token)
+	if resp, err := http.DefaultClient.Do(upload); err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("portfolio upload: %v %v", resp, err)
+	}
+	call, info, err := caller.Dial(tctx, telephony.DialRequest{To: "sip:robot@" + sipAddr, CallerID: "+79161234567"})
 	if err != nil {
 		t.Fatalf("call in: %v (%+v)", err, info)
 	}
@@ -171,13 +179,15 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	}
 	// The stream carried the call from in-progress to completed, in order.
 	var statuses []string
+	debtors := map[string]bool{}
 	var last int64
 	for {
 		var env struct {
-			Type string `json:"type"`
-			Seq  int64  `json:"seq"`
-			Call string `json:"call"`
-			Data struct {
+			Type   string `json:"type"`
+			Seq    int64  `json:"seq"`
+			Call   string `json:"call"`
+			Debtor string `json:"debtor"`
+			Data   struct {
 				Status string `json:"status"`
 			} `json:"data"`
 		}
@@ -190,10 +200,14 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 		last = env.Seq
 		if env.Type == "call.status" {
 			statuses = append(statuses, env.Data.Status)
+			debtors[env.Debtor] = true
 		}
 	}
 	if !slices.Contains(statuses, "in-progress") || statuses[len(statuses)-1] != "completed" {
 		t.Errorf("call statuses on the stream %v: want in-progress … completed", statuses)
+	}
+	if len(debtors) != 1 || debtors[""] {
+		t.Errorf("the known caller's call statuses name debtors %v: want the one debtor whose number called", debtors)
 	}
 	// The call's end reached the webhook receiver before serve stopped, signed.
 	select {
