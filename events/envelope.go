@@ -274,6 +274,9 @@ func maskSlots(in map[string]string) map[string]string {
 	}
 	out := make(map[string]string, len(in))
 	for k, v := range in {
+		if k == callflow.SlotFirstAudio {
+			continue // a path on the server: viewers get recordings through the API
+		}
 		out[k] = MaskNumbers(v)
 	}
 	return out

@@ -51,8 +51,9 @@ func TestFromCall(t *testing.T) {
 		}), TypeCallTurn, `"text":"запишите новый ***89, заплачу 15000 до 12.12"`, false},
 		{"turn without turn", with(func(e *callflow.Event) { e.Kind = callflow.TurnTook }), "", "", true},
 		{"outcome masks slots", with(func(e *callflow.Event) {
-			e.Kind, e.Outcome, e.Slots = callflow.Outcome, "promise", map[string]string{"new_phone": "89123456789", "sum": "15000"}
-		}), TypeCallOutcome, `"outcome":"promise","slots":{"new_phone":"***89","sum":"15000"}`, false},
+			e.Kind, e.Outcome, e.Slots = callflow.Outcome, "promise", map[string]string{"new_phone": "89123456789", "sum": "15000",
+				callflow.SlotFirstAudio: "/var/dozvon/rec/2026-12-06/c1.first5s.wav"}
+		}), TypeCallOutcome, `"outcome":"promise","slots":{"new_phone":"***89","sum":"15000"}}`, false},
 		{"hand-off screen pop masks the transcript", with(func(e *callflow.Event) {
 			e.Kind, e.Collector = callflow.HandOffAnswered, "alice"
 			e.Transcript = []robot.Turn{{Seq: 1, Who: "robot", Kind: "say", Text: "Вы Иван?"}, {Seq: 2, Who: "caller", Kind: "speech", Text: "да, мой новый 8 912 345-67-89"}}
