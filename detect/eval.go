@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dozvon/dozvon/asr"
+	"github.com/dozvon/dozvon/internal/stats"
 	"github.com/dozvon/dozvon/media"
 )
 
@@ -282,14 +283,10 @@ func (r *Report) summarise() {
 // honest at k = 0 or k = n, which is where small test sets sit.
 func Wilson(k, n int) [2]float64 {
 	if n <= 0 {
-		return [2]float64{}
+		return [2]float64{} // no files: the report shows no interval
 	}
-	const z = 1.959963984540054
-	p, nf := float64(k)/float64(n), float64(n)
-	den := 1 + z*z/nf
-	mid := (p + z*z/(2*nf)) / den
-	half := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf)) / den
-	return [2]float64{round4(math.Max(0, mid-half)), round4(math.Min(1, mid+half))}
+	lo, hi := stats.Wilson(k, n)
+	return [2]float64{round4(lo), round4(hi)}
 }
 
 func latencyOf(d []time.Duration) Latency {

@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
 
+	"github.com/dozvon/dozvon/internal/stats"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/testcalls"
 )
@@ -130,25 +130,10 @@ func writeEval(w io.Writer, srcs []evalSource) {
 }
 
 func evalFigure(right, n int) string {
-	lo, hi := wilson(right, n)
+	lo, hi := stats.Wilson(right, n)
 	pct := 0.0
 	if n > 0 {
 		pct = 100 * float64(right) / float64(n)
 	}
 	return fmt.Sprintf("%d/%d right (outcome+slots) = %.1f%%, 95%% Wilson CI %.1f–%.1f%%", right, n, pct, 100*lo, 100*hi)
-}
-
-// wilson is the 95 % Wilson score interval of right successes out of n: it
-// stays inside [0, 1] and is honest at 100 % on a few dozen cases, where the
-// normal approximation claims certainty.
-func wilson(right, n int) (lo, hi float64) {
-	if n == 0 {
-		return 0, 1
-	}
-	const z = 1.959963984540054
-	p, nf := float64(right)/float64(n), float64(n)
-	den := 1 + z*z/nf
-	mid := (p + z*z/(2*nf)) / den
-	half := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf)) / den
-	return max(0, mid-half), min(1, mid+half)
 }

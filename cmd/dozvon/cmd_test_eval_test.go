@@ -3,32 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-func TestWilson(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		right, n int
-		lo, hi   float64
-	}{
-		{0, 0, 0, 1},
-		{10, 10, 0.7225, 1},
-		{5, 10, 0.2366, 0.7634},
-		{68, 73, 0.8490, 0.9703},
-		{0, 20, 0, 0.1611},
-	}
-	for _, tc := range tests {
-		lo, hi := wilson(tc.right, tc.n)
-		if math.Abs(lo-tc.lo) > 5e-4 || math.Abs(hi-tc.hi) > 5e-4 {
-			t.Errorf("wilson(%d, %d) = %.4f–%.4f, want %.4f–%.4f", tc.right, tc.n, lo, hi, tc.lo, tc.hi)
-		}
-	}
-}
 
 // TestTestEvalHeldOut: a tuning source lists its failures, a held-out source
 // (a HELD_OUT file) prints its figure only, and sources pool.

@@ -1,0 +1,2 @@
+// Package stats holds the small statistics the evaluations share.
+package stats
