@@ -10,7 +10,10 @@
 // while a call stalled on a busy store or a slow browser is a real debtor
 // hearing silence. One goroutine (Hub.Run) writes the queue to the store in
 // batches, which assigns the seqs, and only then fans the events out, so
-// every event a client sees live is already replayable.
+// every event a client sees live is already replayable. Several nodes on
+// one store each run a hub with Follow set: it sends its clients the
+// store's events by seq (every node's), read after its own batches and on
+// a short tick, so a viewer on node A sees node B's calls (follow.go).
 //
 // A WebSocket client (Handler) is authorised by the auth.Principal already
 // in the request context, subscribes to campaigns and may resume after the

@@ -19,6 +19,7 @@ import (
 type Store interface {
 	AppendEvents(ctx context.Context, rows []store.EventRow) error
 	EventsSince(ctx context.Context, after int64, f store.EventFilter, limit int) ([]store.EventRow, error)
+	LastEventSeq(ctx context.Context) (int64, error)
 }
 
 // HubConfig configures a Hub; zero values take the defaults.
@@ -31,6 +32,11 @@ type HubConfig struct {
 	// FlushWait bounds how long Run, once stopped, waits for subscribers
 	// to send what they were given before it returns (default 5s).
 	FlushWait time.Duration
+	// Follow, when set, makes the hub send its subscribers what the store
+	// holds rather than what it wrote itself: the events of every node
+	// sharing the store, read after each own batch and every Follow (see
+	// follow.go). Zero: this process is the store's only writer.
+	Follow time.Duration
 }
 
 // Hub stores call events and fans them out to subscribers.
@@ -45,11 +51,15 @@ type Hub struct {
 	lost    atomic.Int64 // events not stored: the store failed
 	slow    atomic.Int64 // subscribers dropped: send buffer full
 
-	flushWait time.Duration
-	mu        sync.Mutex
-	subs      map[*Subscription]struct{}
-	stopped   bool           // Run has ended: Subscribe hands out ended subscriptions
-	open      sync.WaitGroup // subscriptions not yet closed by their reader
+	flushWait   time.Duration
+	follow      time.Duration
+	last        int64     // following: the last seq sent to subscribers (Run's goroutine only)
+	followErrAt time.Time // following: when a read error was last logged
+	following   bool      // following: last is known
+	mu          sync.Mutex
+	subs        map[*Subscription]struct{}
+	stopped     bool           // Run has ended: Subscribe hands out ended subscriptions
+	open        sync.WaitGroup // subscriptions not yet closed by their reader
 }
 
 // pending is one queued message: a call event, converted by the writer
@@ -86,7 +96,7 @@ func NewHub(cfg HubConfig) (*Hub, error) {
 		cfg.FlushWait = 5 * time.Second
 	}
 	return &Hub{st: cfg.Store, clock: clock.Or(cfg.Clock), log: cfg.Log, queue: make(chan pending, cfg.Queue), batch: cfg.Batch,
-		flushWait: cfg.FlushWait, subs: map[*Subscription]struct{}{}}, nil
+		flushWait: cfg.FlushWait, follow: cfg.Follow, subs: map[*Subscription]struct{}{}}, nil
 }
 
 // CallEvent implements callflow.Subscriber. It never blocks: when the queue
@@ -145,14 +155,24 @@ func (h *Hub) Run(ctx context.Context) {
 	// stored, or a client resuming after a restart would miss it.
 	wctx := context.WithoutCancel(ctx)
 	buf := make([]pending, 0, h.batch)
+	var tick <-chan time.Time
+	if h.follow > 0 {
+		h.startFollowing(wctx, 0)
+		t := time.NewTicker(h.follow)
+		defer t.Stop()
+		tick = t.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			h.drain(wctx, buf)
+			h.catchUp(wctx, 0)
 			h.stop()
 			return
 		case p := <-h.queue:
 			h.flush(wctx, h.take(append(buf[:0], p)))
+		case <-tick:
+			h.catchUp(wctx, 0)
 		}
 	}
 }
@@ -205,6 +225,14 @@ func (h *Hub) flush(ctx context.Context, buf []pending) {
 	var envs []Envelope
 	if p := safe.Run(h.log, "events hub flush", func() { envs = h.store(ctx, buf) }); p != nil {
 		h.lost.Add(int64(len(buf)))
+		return
+	}
+	if h.follow > 0 {
+		var own int64
+		if len(envs) > 0 {
+			own = envs[0].Seq
+		}
+		h.catchUp(ctx, own) // this batch and whatever other nodes stored before it, in seq order
 		return
 	}
 	h.fanout(envs)
@@ -283,9 +311,14 @@ func (h *Hub) Since(ctx context.Context, seq int64, f store.EventFilter, limit i
 	}
 	out := make([]Envelope, len(rows))
 	for i, r := range rows {
-		out[i] = Envelope{Type: r.Type, Seq: r.Seq, At: r.At, Campaign: r.Campaign, Call: r.CallID, Debtor: r.DebtorID, Data: r.Body}
+		out[i] = envelopeOf(r)
 	}
 	return out, nil
+}
+
+// envelopeOf is a stored event as clients get it.
+func envelopeOf(r store.EventRow) Envelope {
+	return Envelope{Type: r.Type, Seq: r.Seq, At: r.At, Campaign: r.Campaign, Call: r.CallID, Debtor: r.DebtorID, Data: r.Body}
 }
 
 // Subscription receives live events in seq order. C is closed when the hub

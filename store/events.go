@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -39,8 +40,10 @@ type EventFilter struct {
 }
 
 // AppendEvents stores rows in one transaction, in order, and sets each
-// row's Seq. One writer appends at a time (the events hub), so within a
-// process seqs are committed in increasing order.
+// row's Seq. Appends are serialised across processes too, so seqs become
+// visible in increasing order: a reader that has seen seq n will never
+// later find a smaller one committed (the events hubs of several nodes
+// follow the table by seq, and a client resumes after the last seq it saw).
 func (db *DB) AppendEvents(ctx context.Context, rows []EventRow) error {
 	if len(rows) == 0 {
 		return nil
@@ -50,6 +53,14 @@ func (db *DB) AppendEvents(ctx context.Context, rows []EventRow) error {
 		return fmt.Errorf("append events: %w", err)
 	}
 	defer tx.Rollback()
+	if db.postgres {
+		// A sequence hands out seqs in call order but transactions commit in
+		// any order; held to the commit, this lock makes the two orders one
+		// (SQLite has one writer at a time already).
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7255003)`); err != nil {
+			return fmt.Errorf("append events: lock: %w", err)
+		}
+	}
 	stmt, err := tx.PrepareContext(ctx, db.q(`INSERT INTO events (at, type, campaign, call_id, debtor_id, body) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`))
 	if err != nil {
 		return fmt.Errorf("append events: %w", err)
@@ -68,6 +79,15 @@ func (db *DB) AppendEvents(ctx context.Context, rows []EventRow) error {
 		rows[i].Seq = seqs[i]
 	}
 	return nil
+}
+
+// LastEventSeq returns the highest stored seq (0: no event yet).
+func (db *DB) LastEventSeq(ctx context.Context) (int64, error) {
+	var seq sql.NullInt64
+	if err := db.rd.QueryRowContext(ctx, `SELECT MAX(seq) FROM events`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("last event seq: %w", err)
+	}
+	return seq.Int64, nil
 }
 
 // EventsSince returns up to limit events with seq > after, in seq order.

@@ -1,10 +1,13 @@
 package store_test
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/dozvon/dozvon/store"
+	"github.com/dozvon/dozvon/store/storetest"
 )
 
 // TestEventsAppendAndReplay: appended events get increasing seqs, and a
@@ -64,4 +67,85 @@ func TestEventsAppendAndReplay(t *testing.T) {
 			t.Error("limit 0: want an error")
 		}
 	})
+}
+
+// TestEventsFollowedByTwoNodes: two processes' handles on one database
+// append concurrently while a follower reads by seq, as the events hub of a
+// third node does; the follower, always asking for what is after the last
+// seq it saw, gets every event (a seq committed after a larger one it had
+// already read would be lost to it), on both back ends.
+func TestEventsFollowedByTwoNodes(t *testing.T) {
+	t.Parallel()
+	for _, b := range storetest.Backends(pg) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := t.Context()
+			first, dsn, err := b.Open(ctx, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer first.Close()
+			second, err := store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer second.Close()
+			const writers, batches, per = 6, 40, 3
+			var wg sync.WaitGroup
+			errs := make(chan error, writers)
+			for w := range writers {
+				db := []*store.DB{first, second}[w%2]
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := range batches {
+						rows := make([]store.EventRow, per)
+						for j := range rows {
+							rows[j] = store.EventRow{At: time.Now(), Type: "call.status", CallID: fmt.Sprintf("w%d-%d-%d", w, i, j), Body: []byte(`{}`)}
+						}
+						if err := db.AppendEvents(ctx, rows); err != nil {
+							errs <- err
+							return
+						}
+					}
+				}()
+			}
+			writing := make(chan struct{})
+			go func() { wg.Wait(); close(writing) }()
+			seen := map[string]bool{}
+			var last int64
+			follow := func() {
+				rows, err := first.EventsSince(ctx, last, store.EventFilter{}, 1000)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rows {
+					seen[r.CallID] = true
+					last = r.Seq
+				}
+			}
+			for done := false; !done; {
+				select {
+				case <-writing:
+					done = true
+				default:
+				}
+				follow()
+			}
+			follow()
+			close(errs)
+			for err := range errs {
+				t.Fatal(err)
+			}
+			if len(seen) != writers*batches*per {
+				t.Errorf("the follower got %d of %d events", len(seen), writers*batches*per)
+			}
+			tail, err := second.LastEventSeq(ctx)
+			if err != nil || tail != last {
+				t.Errorf("last event seq %d (%v), want the follower's last %d", tail, err, last)
+			}
+		})
+	}
+	if pg == nil {
+		t.Log("postgres back end skipped: " + storetest.ErrNoPostgres.Error())
+	}
 }
