@@ -41,6 +41,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	httpAddr := fs.String("http", "", "the API's address (default: http.listen in the config, 127.0.0.1:8080)")
 	drain := fs.Duration("drain", 60*time.Second, "on SIGTERM, how long calls in flight may go on before the service stops")
 	channels := fs.Int("channels", 10, "simultaneous outbound calls of the API's campaigns")
+	cluster := addClusterFlags(fs) // several nodes on one database (serve_cluster.go)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -59,7 +60,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(fmt.Errorf("--tz %q: %v", *tz, err))
 	}
-	log := newLogger(e.stderr, logLevel(*verbose, slog.LevelInfo))
+	log := cluster.logger(newLogger(e.stderr, logLevel(*verbose, slog.LevelInfo)))
 	if _, err := scripts.Load(*scriptPath); err != nil {
 		return fail(err)
 	}
@@ -93,7 +94,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	hub, err := events.NewHub(events.HubConfig{Store: rt.db, Log: log})
+	hub, err := events.NewHub(events.HubConfig{Store: rt.db, Log: log, Follow: *cluster.follow})
 	if err != nil {
 		return fail(err)
 	}
@@ -126,7 +127,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	// The API's campaigns are dialled here, on the system clock, through
 	// the 230-FZ guard (the runner's scheduler asks it before every call).
 	dialer := &callflow.Dialer{Flow: flow, Vars: callflow.TaskVars(cfg.Creditor), RingTimeout: 20 * time.Second}
-	campaigns, err := newCampaignRunner(rt, flow, dialer, clk, *channels, log)
+	campaigns, err := newCampaignRunner(rt, flow, dialer, clk, *channels, *cluster.lease, log)
 	if err != nil {
 		return fail(err)
 	}
