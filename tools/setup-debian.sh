@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # setup-debian.sh — install what dozvon's build, demo and tests need on a fresh Debian machine.
 #
-# Debian packages: the real peers and voices the tests use (sipp, baresip, espeak-ng, festival
+# Debian packages: the real peers and voices the tests use (sipp, baresip, kamailio, espeak-ng, festival
 # with the Russian voice, sox, PostgreSQL, Asterisk's Russian prompts), chromium for the pages'
 # real-browser test, npm for libvosk.
 # Then libvosk from the npm registry (tools/install-libvosk.sh) and the Go modules.
@@ -10,7 +10,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PKGS=(sip-tester baresip espeak-ng festival festvox-ru sox postgresql asterisk-core-sounds-ru-wav curl unzip chromium)
+PKGS=(sip-tester baresip kamailio espeak-ng festival festvox-ru sox postgresql asterisk-core-sounds-ru-wav curl unzip chromium)
 
 missing=()
 for p in "${PKGS[@]}"; do

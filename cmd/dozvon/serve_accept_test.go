@@ -76,6 +76,7 @@ type serveProc struct {
 	cmd    *exec.Cmd
 	stderr *logsink.Buffer
 	base   string // http://host:port
+	sip    string // host:port of its SIP listener
 	exited chan struct{}
 	code   int // after exited
 }
@@ -117,6 +118,9 @@ func startServe(ctx context.Context, t *testing.T, name, dir string, offset time
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), "dozvon serve: answering on "); ok {
+				p.sip = strings.Fields(rest)[0] // printed before the API's line
+			}
 			if rest, ok := strings.CutPrefix(sc.Text(), "dozvon serve: API on "); ok {
 				api <- strings.TrimSuffix(strings.Fields(rest)[0], "/api/v1")
 			}
