@@ -125,16 +125,7 @@ func TestInboundReachesPeople(t *testing.T) {
 	}
 	// one file: the caller on the left, what they heard (the prompt, then
 	// the collector) on the right
-	tone, caller := 0, 0
-	for f := 0; (f+1)*320 <= len(wav.Samples); f++ {
-		left, right := channel(wav.Samples[f*320:(f+1)*320], 0), channel(wav.Samples[f*320:(f+1)*320], 1)
-		if toneShare(right, collectorTone) > 0.8 && rms(right) > 300 {
-			tone++
-		}
-		if rms(left) > 300 {
-			caller++
-		}
-	}
+	tone, caller := toneAndVoice(wav.Samples)
 	if tone < 25 || caller < 25 {
 		t.Fatalf("recording: %d frames of the collector's tone, %d of the caller's voice (want ≥ 25 each)", tone, caller)
 	}
