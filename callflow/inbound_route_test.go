@@ -2,14 +2,18 @@ package callflow_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/handoff"
 	"github.com/dozvon/dozvon/media"
+	"github.com/dozvon/dozvon/phonenum"
+	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
 	"github.com/dozvon/dozvon/testcalls"
@@ -284,5 +288,29 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("%s: not within a minute", what)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestClickToCallRefusesABusyCollector: a collector on a call (here an
+// inbound caller's) is not rung for a click-to-call; nothing is dialled.
+func TestClickToCallRefusesABusyCollector(t *testing.T) {
+	dir, err := handoff.New(nil, nil, []handoff.Endpoint{{Login: "desk", URI: "sip:desk@127.0.0.1:9"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := handoff.NewLines()
+	lines.Claim([]handoff.Target{{Login: "desk"}})
+	flow, err := callflow.New(callflow.Config{NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) },
+		HandOff: callflow.HandOffConfig{Collectors: dir, Lines: lines}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	num, _ := phonenum.Parse(debtorPhone)
+	_, _, err = flow.ClickToCall(t.Context(), t.Context(), callflow.ClickToCall{DebtorID: "d1", Phone: num, Collector: "desk"})
+	if !errors.Is(err, callflow.ErrNoCollector) || !strings.Contains(err.Error(), "on a call") {
+		t.Fatalf("click-to-call to a busy collector: %v, want ErrNoCollector (on a call)", err)
+	}
+	if !lines.Busy("desk") {
+		t.Fatal("the refused click-to-call freed the collector another call holds")
 	}
 }
