@@ -140,8 +140,12 @@ func (f *Flow) routeInbound(ctx context.Context, call *telephony.Call, req Answe
 		ir.r.reason = ReasonPinnedBusy
 	default:
 		ir.say(ctx, "connect", connectingPrompt)
-		if ir.connect(ctx, []handoff.Target{t}) {
+		done, err := ir.connect(ctx, []handoff.Target{t})
+		if done {
 			return ir.r
+		}
+		if errors.Is(err, ErrNoCollector) { // claimed by another call meanwhile
+			ir.r.reason = ReasonPinnedBusy
 		}
 	}
 	if !pol.WantsPerson(known) || h.Lines == nil {
@@ -151,24 +155,30 @@ func (f *Flow) routeInbound(ctx context.Context, call *telephony.Call, req Answe
 	return ir.r
 }
 
-// connect rings targets and, when one answers, bridges the call (true:
-// done, a collector took it or the caller is gone).
-func (ir *inboundRoute) connect(ctx context.Context, ts []handoff.Target) bool {
-	for _, t := range ts {
-		ir.r.rung = append(ir.r.rung, t.Login)
-	}
+// connect rings targets and, when one answers, bridges the call (done:
+// a collector took it or the caller is gone). err says why not: wrapping
+// ErrNoCollectorAnswer when the phones rang out, ErrNoCollector when
+// another call claimed them first (nothing rang).
+func (ir *inboundRoute) connect(ctx context.Context, ts []handoff.Target) (done bool, err error) {
 	taker, err := ir.ho.connect(ctx, ts, inboundWhisper(ir.ho.vars), ir.r.turns, func() { ir.stop() })
+	if !errors.Is(err, ErrNoCollector) {
+		for _, t := range ts {
+			ir.r.rung = append(ir.r.rung, t.Login)
+		}
+	}
 	switch {
 	case err == nil:
 		ir.r.taker = taker
-		return true
+		return true, nil
 	case errors.Is(err, robot.ErrCallerGone) || ctx.Err() != nil:
 		ir.r.gone = true
-		return true
+		return true, err
+	case errors.Is(err, ErrNoCollector):
+		return false, err
 	}
 	ir.f.log.Info("inbound: no collector took the call", "call", ir.ho.emit.base.CallID, "err", err)
 	ir.r.reason = ReasonNoAnswer
-	return false
+	return false, err
 }
 
 // wait keeps the caller in the line until a collector is free (then rings
@@ -205,8 +215,12 @@ func (ir *inboundRoute) wait(ctx context.Context) {
 				}
 			}
 			if len(free) > 0 {
-				if ir.connect(ctx, free) {
+				done, err := ir.connect(ctx, free)
+				if done {
 					return
+				}
+				if errors.Is(err, ErrNoCollector) {
+					continue // another call claimed them first: look again
 				}
 				for _, t := range free {
 					tried[t.Login] = true
