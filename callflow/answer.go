@@ -31,6 +31,10 @@ type AnswerRequest struct {
 }
 
 // Answer answers an inbound call and runs the robot on it until it ends.
+// With collectors' phones configured (SetHandOff) the call is routed first
+// (inbound_route.go): rung through to the caller's pinned collector, or
+// kept in the line for a free one, and the robot takes only what no
+// collector took; the record's slots say how it went.
 // Calls the debtor places to us are not creditor-initiated interactions, so
 // the 230-FZ limits do not apply and the guard is not asked; the call is
 // stored like any other, verdict and first audio included. ctx is the
@@ -67,10 +71,27 @@ func (f *Flow) Answer(ctx, dialog context.Context, in Incoming, req AnswerReques
 	if loc == nil {
 		loc = compliance.DialogueZone("")
 	}
-	out, runErr := robot.RunCall(ctx, call, f.robotConfig(rep.ID, sw, sc, req.Vars, loc, "",
-		f.recognizer(call.CallID(), nil), f.c.NonHuman, emit))
-	if runErr != nil {
-		f.log.Warn("robot call ended with an error", "call", rep.ID, "err", runErr)
+	var out robot.CallResult
+	var runErr error
+	route := routing{}
+	routed := f.handOffConfig().Collectors != nil
+	if routed { // a person first, when the routing policy says so
+		route = f.routeInbound(ctx, call, req, emit)
+	}
+	if route.taker != "" || route.gone {
+		out = inboundResult(route)
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		_ = call.Hangup(hctx) // over already, unless the service is stopping
+		cancel()
+	} else {
+		out, runErr = robot.RunCall(ctx, call, f.robotConfig(rep.ID, sw, sc, req.Vars, loc, "",
+			f.recognizer(call.CallID(), nil), f.c.NonHuman, emit))
+		if runErr != nil {
+			f.log.Warn("robot call ended with an error", "call", rep.ID, "err", runErr)
+		}
+	}
+	if routed {
+		out = withRouting(out, route)
 	}
 	<-call.Done()
 	rep.Dial = telephony.DialInfo{Result: telephony.Answered, Code: 200, Answered: answered, Trunk: req.Trunk}

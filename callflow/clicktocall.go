@@ -9,6 +9,7 @@ import (
 
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/handoff"
 	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/telephony"
@@ -68,6 +69,15 @@ func (f *Flow) ClickToCall(life, ctx context.Context, req ClickToCall) (string, 
 	if !ok {
 		return "", nil, fmt.Errorf("callflow: click-to-call: %w (collector %s)", ErrNoCollector, req.Collector)
 	}
+	if got, _ := hc.claim([]handoff.Target{target}); len(got) == 0 {
+		return "", nil, fmt.Errorf("callflow: click-to-call: %w (collector %s is on a call)", ErrNoCollector, req.Collector)
+	}
+	bridging := false
+	defer func() {
+		if !bridging { // the collector is free again unless the bridge goes on
+			hc.free(target.Login)
+		}
+	}()
 	ring := req.RingTimeout
 	if ring <= 0 {
 		ring = hc.ringTimeout()
@@ -90,8 +100,10 @@ func (f *Flow) ClickToCall(life, ctx context.Context, req ClickToCall) (string, 
 		return "", nil, err
 	}
 	done := make(chan Report, 1)
+	bridging = true
 	go func() {
 		defer f.track()()
+		defer hc.free(target.Login)
 		done <- f.bridgeHuman(life, id, req, res, leg, target.Login, ring)
 	}()
 	return id, done, nil

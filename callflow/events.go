@@ -59,6 +59,8 @@ type Event struct {
 	// (personal data, as Turn: for entitled subscribers only).
 	Collector  string
 	Transcript []robot.Turn
+	// Queued: the caller's place in the inbound line (1: next).
+	Position int
 }
 
 // Subscriber sees call events. CallEvent is called from the call's own

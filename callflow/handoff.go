@@ -35,6 +35,11 @@ type HandOffConfig struct {
 	// ReferTrunks are the trunks on which a transfer node stays a blind
 	// transfer (REFER to the node's target), as before issue 15.
 	ReferTrunks []string
+	// Lines counts the collectors on a call (a busy one is not rung) and
+	// holds the inbound line (nil: nobody is counted busy, nobody waits).
+	Lines *handoff.Lines
+	// Inbound is how inbound calls reach people (zero: the defaults).
+	Inbound handoff.Policy
 }
 
 // Collectors is what the call path needs to know of the collectors' phones.
@@ -116,26 +121,43 @@ func (h *handOffCall) tookPlace() bool { return h != nil && h.bridged.Load() }
 // answers, pops the debtor's card on their page and bridges the two legs in
 // dozvon until either hangs up.
 func (h *handOffCall) run(ctx context.Context, req robot.HandOffRequest) (string, error) {
-	f := h.f
-	pinned := ""
-	if h.cfg.Debtors != nil && h.debtor != "" {
-		if d, err := h.cfg.Debtors.DebtorFor(ctx, h.debtor, ""); err == nil {
-			pinned = d.Collector
-		}
+	targets := h.cfg.Collectors.Targets(h.pinned(ctx))
+	stopHold := h.hold(nil, h.cfg.HoldAudio)
+	defer stopHold()
+	return h.connect(ctx, targets, whisperText(h.vars, req.Turns), req.Turns, stopHold)
+}
+
+// pinned is the debtor's pinned collector ("": none, or unknown debtor).
+func (h *handOffCall) pinned(ctx context.Context) string {
+	if h.cfg.Debtors == nil || h.debtor == "" {
+		return ""
 	}
-	targets := h.cfg.Collectors.Targets(pinned)
+	d, err := h.cfg.Debtors.DebtorFor(ctx, h.debtor, "")
+	if err != nil {
+		return ""
+	}
+	return d.Collector
+}
+
+// connect rings those of targets that are free, whispers to the one who
+// answers, pops the debtor's card on their page and bridges the two legs
+// until either hangs up; stopHold ends what the debtor hears meanwhile. It
+// returns who took the call.
+func (h *handOffCall) connect(ctx context.Context, targets []handoff.Target, whisper string, transcript []robot.Turn, stopHold func()) (string, error) {
+	f := h.f
+	targets, release := h.cfg.claim(targets)
 	if len(targets) == 0 {
 		return "", fmt.Errorf("callflow: hand-off: %w", ErrNoCollector)
 	}
-	stopHold := h.hold(h.cfg.HoldAudio)
-	defer stopHold()
 	user, display := alias(h.debtor, nameOf(h.vars))
 	leg, taker, err := f.ring(ctx, h.call.Done(), targets, user, display, h.cfg.ringTimeout())
+	release(taker)
 	if err != nil {
 		return "", err
 	}
-	h.emit.send(Event{Kind: HandOffAnswered, Collector: taker, Transcript: req.Turns})
-	if err := f.whisper(ctx, leg, h.call.Done(), whisperText(h.vars, req.Turns)); err != nil {
+	defer h.cfg.free(taker)
+	h.emit.send(Event{Kind: HandOffAnswered, Collector: taker, Transcript: transcript})
+	if err := f.whisper(ctx, leg, h.call.Done(), whisper); err != nil {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
 		_ = leg.Hangup(hctx)
 		cancel()
@@ -149,6 +171,30 @@ func (h *handOffCall) run(ctx context.Context, req robot.HandOffRequest) (string
 	return taker, nil
 }
 
+// claim marks the free targets busy on the lines and returns them, with a
+// release that frees all of them but keep (no lines: every target, and
+// nothing to free).
+func (h HandOffConfig) claim(ts []handoff.Target) ([]handoff.Target, func(keep string)) {
+	if h.Lines == nil {
+		return ts, func(string) {}
+	}
+	got := h.Lines.Claim(ts)
+	return got, func(keep string) {
+		for _, t := range got {
+			if t.Login != keep {
+				h.Lines.Free(t.Login)
+			}
+		}
+	}
+}
+
+// free gives a collector back to the lines once their call ended.
+func (h HandOffConfig) free(login string) {
+	if h.Lines != nil && login != "" {
+		h.Lines.Free(login)
+	}
+}
+
 // legName says which leg ended a bridge, for the log.
 func legName(first, debtor, collector *telephony.Call) string {
 	switch first {
@@ -160,16 +206,23 @@ func legName(first, debtor, collector *telephony.Call) string {
 	return "context"
 }
 
-// hold plays audio to the debtor, over and over, until the returned func
-// is called (nil audio: nothing).
-func (h *handOffCall) hold(audio []int16) (stop func()) {
-	if len(audio) == 0 {
+// hold plays first once, then loop over and over, to the debtor until the
+// returned func is called (both empty: nothing).
+func (h *handOffCall) hold(first, loop []int16) (stop func()) {
+	if len(first) == 0 && len(loop) == 0 {
 		return func() {}
 	}
 	quit, done := make(chan struct{}), make(chan struct{})
 	safe.Go(h.f.log, "callflow hold audio", func() {
 		defer close(done)
-		for {
+		for audio := first; ; audio = loop {
+			if len(audio) == 0 { // a prompt alone: then silence until stopped
+				select {
+				case <-quit:
+				case <-h.call.Done():
+				}
+				return
+			}
 			select {
 			case <-quit:
 				return

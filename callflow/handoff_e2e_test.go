@@ -295,16 +295,7 @@ func TestClickToCallBridges(t *testing.T) {
 	if err != nil || wav.Channels != 2 {
 		t.Fatalf("recording %q: %v", rep.Record.RecordingPath, err)
 	}
-	var tone, voice int
-	for f := 0; (f+1)*320 <= len(wav.Samples); f++ {
-		left, right := channel(wav.Samples[f*320:(f+1)*320], 0), channel(wav.Samples[f*320:(f+1)*320], 1)
-		if toneShare(right, collectorTone) > 0.8 && rms(right) > 300 {
-			tone++
-		}
-		if rms(left) > 300 {
-			voice++
-		}
-	}
+	tone, voice := toneAndVoice(wav.Samples)
 	if tone < 25 || voice < 25 {
 		var ml, mr float64
 		for f := 0; (f+1)*320 <= len(wav.Samples); f++ {

@@ -151,6 +151,21 @@ func rms(f []int16) float64 {
 	return math.Sqrt(s / float64(len(f)))
 }
 
+// toneAndVoice counts the 20 ms frames of a stereo recording with the
+// collector's tone on the right and with a voice on the left.
+func toneAndVoice(st []int16) (tone, voice int) {
+	for f := 0; (f+1)*320 <= len(st); f++ {
+		left, right := channel(st[f*320:(f+1)*320], 0), channel(st[f*320:(f+1)*320], 1)
+		if toneShare(right, collectorTone) > 0.8 && rms(right) > 300 {
+			tone++
+		}
+		if rms(left) > 300 {
+			voice++
+		}
+	}
+	return tone, voice
+}
+
 // toneShare is the share of f's energy at hz (Goertzel).
 func toneShare(f []int16, hz float64) float64 {
 	k := 2 * math.Cos(2*math.Pi*hz/8000)

@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/dozvon/dozvon/handoff"
 	"github.com/dozvon/dozvon/messages"
 	"github.com/dozvon/dozvon/recordings"
 	"github.com/dozvon/dozvon/robot"
@@ -66,6 +67,9 @@ type Config struct {
 		// SweepEvery is how often serve applies the retention policy (default 6h).
 		SweepEvery time.Duration `yaml:"sweep_every"`
 	} `yaml:"recordings"`
+	// Inbound is how inbound calls reach people (dozvon serve): ring_timeout,
+	// queue (none | known | all), queue_max_wait, announce_every.
+	Inbound handoff.Policy `yaml:"inbound"`
 	// Messages: SMS and e-mail templates and senders (package messages).
 	Messages messages.Settings `yaml:"messages"`
 	// HTTP is the service's API server (dozvon serve).
@@ -137,6 +141,9 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	}
 	if c.Recordings.SweepEvery == 0 {
 		c.Recordings.SweepEvery = Default().Recordings.SweepEvery
+	}
+	if err := c.Inbound.Validate(); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
 	}
 	if err := c.Messages.Validate(); err != nil {
 		return c, fmt.Errorf("config %s: %w", path, err)

@@ -50,6 +50,17 @@ func TestLoad(t *testing.T) {
 				t.Fatalf("http.listen %q", c.HTTP.Listen)
 			}
 		}},
+		{name: "inbound policy", file: "inbound: {queue: all, ring_timeout: 15s}\n", check: func(t *testing.T, c Config) {
+			if c.Inbound.Queue != "all" || c.Inbound.RingTimeout.Seconds() != 15 || c.Inbound.QueueMaxWait.Minutes() != 2 || c.Inbound.AnnounceEvery.Seconds() != 30 {
+				t.Fatalf("inbound %+v", c.Inbound)
+			}
+		}},
+		{name: "inbound defaults", check: func(t *testing.T, c Config) {
+			if c.Inbound.Queue != "known" || c.Inbound.RingTimeout.Seconds() != 20 {
+				t.Fatalf("inbound %+v", c.Inbound)
+			}
+		}},
+		{name: "bad inbound queue", file: "inbound: {queue: everyone}\n", wantErr: `inbound: queue "everyone"`},
 		{name: "http listen without a port", file: "http: {listen: localhost}\n", wantErr: "http.listen"},
 		{name: "empty file keeps defaults", file: "", check: func(t *testing.T, c Config) {
 			if c.TTS.Engine != "espeak" {

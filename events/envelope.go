@@ -32,6 +32,7 @@ const (
 	TypeCallTurn         = "call.turn"         // TurnData
 	TypeCallOutcome      = "call.outcome"      // OutcomeData
 	TypeCallHandOff      = "call.handoff"      // HandOffData: a collector answered a hand-off or click-to-call (the screen pop)
+	TypeCallQueued       = "call.queued"       // QueuedData: an inbound caller waits in the line for a collector
 	TypeCampaignProgress = "campaign.progress" // ProgressData: serve's campaign runner, at most once a second per campaign
 	TypeCampaignDone     = "campaign.done"     // ProgressData: once, when the campaign is marked done
 	TypeCallbackDue      = "callback.due"      // CallbackDueData: serve's callback watch, once per due callback
@@ -92,6 +93,12 @@ type OutcomeData struct {
 type HandOffData struct {
 	Collector  string     `json:"collector"`
 	Transcript []TurnData `json:"transcript"`
+}
+
+// QueuedData is a call.queued event's data: the caller's place in the
+// inbound line (1: next), sent each time they hear it.
+type QueuedData struct {
+	Position int `json:"position"`
 }
 
 // CampaignCounters is a campaign's live progress, from its tasks: the
@@ -197,6 +204,8 @@ func FromCall(e callflow.Event) (env Envelope, ok bool, err error) {
 			d.Transcript = append(d.Transcript, turnData(t))
 		}
 		env.Type, data = TypeCallHandOff, d
+	case callflow.Queued:
+		env.Type, data = TypeCallQueued, QueuedData{Position: e.Position}
 	default:
 		return env, false, nil
 	}

@@ -58,6 +58,7 @@ func TestFromCall(t *testing.T) {
 			e.Kind, e.Collector = callflow.HandOffAnswered, "alice"
 			e.Transcript = []robot.Turn{{Seq: 1, Who: "robot", Kind: "say", Text: "Вы Иван?"}, {Seq: 2, Who: "caller", Kind: "speech", Text: "да, мой новый 8 912 345-67-89"}}
 		}), TypeCallHandOff, `"collector":"alice","transcript":[{"seq":1,"who":"robot","kind":"say","text":"Вы Иван?"},{"seq":2,"who":"caller","kind":"speech","text":"да, мой новый ***89"}]`, false},
+		{"inbound caller queued", with(func(e *callflow.Event) { e.Kind, e.Position = callflow.Queued, 2 }), TypeCallQueued, `{"position":2}`, false},
 		{"unknown kind", with(func(e *callflow.Event) { e.Kind = "teleported" }), "", "", true},
 	}
 	for _, tt := range tests {

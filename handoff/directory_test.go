@@ -101,3 +101,30 @@ func TestEndpointErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSyncFollowsUserChanges(t *testing.T) {
+	now := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	reg := registrations{"alice": {Contact: "sip:alice@h", Expires: now.Add(time.Hour)}, "bob": {Contact: "sip:bob@h", Expires: now.Add(time.Hour)}}
+	d, err := New(reg, clock.NewSim(now), []Endpoint{{Login: "alice"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := d.Reach("bob"); ok {
+		t.Fatal("bob rings before he was added")
+	}
+	if err := d.Sync([]Endpoint{{Login: "bob"}}); err != nil { // bob added, alice disabled
+		t.Fatal(err)
+	}
+	if _, ok := d.Reach("bob"); !ok {
+		t.Error("bob added: his phone must ring")
+	}
+	if _, ok := d.Reach("alice"); ok {
+		t.Error("alice disabled: her phone must not ring")
+	}
+	if err := d.Sync([]Endpoint{{Login: "x", SIPUser: "a b"}}); err == nil || !strings.Contains(err.Error(), "sync") {
+		t.Errorf("invalid endpoint: %v", err)
+	}
+	if _, ok := d.Reach("bob"); !ok {
+		t.Error("a refused sync must keep the endpoints")
+	}
+}

@@ -2,7 +2,9 @@
 // a collector (a softphone or desk phone registered to dozvon with digest
 // auth, or a fixed SIP URI), whether the collector is online (their phone
 // registered, or their page open), and whom a hand-off rings — the debtor's
-// pinned collector, else the hunt group of those online. It decides whom;
+// pinned collector, else the hunt group of those online — and who is busy
+// on a call now, the line of inbound callers waiting for a free collector
+// (Lines) and the inbound routing policy (Policy). It decides whom;
 // package callflow places the calls and bridges them.
 //
 // It is a package of its own because presence is fed from two doors (the

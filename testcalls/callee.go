@@ -240,7 +240,13 @@ func (c *Callee) handle(ctx context.Context, in *telephony.Inbound) {
 // b's greeting and steps once answered; it returns when the call has ended.
 // Its words go on the Board under the call's SIP Call-ID, as on calls it answers.
 func (c *Callee) Dial(ctx context.Context, uri string, b Behaviour) (CalleeReport, error) {
-	call, _, err := c.ua.Dial(ctx, telephony.DialRequest{To: uri})
+	return c.DialAs(ctx, uri, "", b)
+}
+
+// DialAs is Dial from the number from (the From user): a debtor calling the
+// agency from their own phone ("": the user agent's name).
+func (c *Callee) DialAs(ctx context.Context, uri, from string, b Behaviour) (CalleeReport, error) {
+	call, _, err := c.ua.Dial(ctx, telephony.DialRequest{To: uri, CallerID: from})
 	if err != nil {
 		return CalleeReport{}, fmt.Errorf("callee: dial: %w", err)
 	}

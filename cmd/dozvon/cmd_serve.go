@@ -32,7 +32,7 @@ import (
 func cmdServe(ctx context.Context, e env, args []string) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	scriptPath := fs.String("script", "scripts/verify_contact.yaml", "dialogue script for inbound calls (reloaded for new calls when the file changes)")
+	scriptPath := fs.String("script", "scripts/inbound.yaml", "dialogue script for inbound calls no collector takes (reloaded for new calls when the file changes)")
 	cfgPath := fs.String("config", "", "config file (default dozvon.yaml if present)")
 	asrEngine := fs.String("asr", "", "recognizer: vosk or dtmf")
 	tz := fs.String("tz", "Europe/Moscow", "time zone for dates in the dialogue")

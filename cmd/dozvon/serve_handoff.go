@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"time"
 
 	"github.com/dozvon/dozvon/api"
 	"github.com/dozvon/dozvon/auth"
@@ -19,7 +20,27 @@ import (
 // hand-off of transfer nodes, and the API's click-to-call door (calls it
 // starts live on svc, not on the request).
 func serveHandOff(svc context.Context, rt *runtime, ua *telephony.UA, flow *callflow.Flow, log *slog.Logger) (api.Caller, error) {
-	users, err := rt.db.ListUsers(svc)
+	collectors := func(ctx context.Context) ([]handoff.Endpoint, error) { return collectorEndpoints(ctx, rt, ua) }
+	eps, err := collectors(svc)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := handoff.New(ua.Guard(), rt.clk, eps)
+	if err != nil {
+		return nil, err
+	}
+	go dir.Follow(svc, 10*time.Second, collectors, log) // collectors added or disabled while serve runs
+	// Lines: a collector on a call is not rung again, and inbound callers
+	// wait for a free one as the config's inbound: section says.
+	flow.SetHandOff(callflow.HandOffConfig{Collectors: dir, Debtors: rt.db, Lines: handoff.NewLines(), Inbound: rt.cfg.Inbound})
+	log.Info("hand-off: collectors' phones", "collectors", len(eps))
+	return flowCaller{life: svc, flow: flow, log: log}, nil
+}
+
+// collectorEndpoints are the phones of the enabled collectors who have a
+// sip.security user of their login.
+func collectorEndpoints(ctx context.Context, rt *runtime, ua *telephony.UA) ([]handoff.Endpoint, error) {
+	users, err := rt.db.ListUsers(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("hand-off: collectors: %w", err)
 	}
@@ -33,13 +54,7 @@ func serveHandOff(svc context.Context, rt *runtime, ua *telephony.UA, flow *call
 			eps = append(eps, handoff.Endpoint{Login: u.Login})
 		}
 	}
-	dir, err := handoff.New(ua.Guard(), rt.clk, eps)
-	if err != nil {
-		return nil, err
-	}
-	flow.SetHandOff(callflow.HandOffConfig{Collectors: dir, Debtors: rt.db})
-	log.Info("hand-off: collectors' phones", "collectors", len(eps))
-	return flowCaller{life: svc, flow: flow, log: log}, nil
+	return eps, nil
 }
 
 // flowCaller is the API's click-to-call door on the flow: the call outlives
