@@ -120,7 +120,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if sw, err := newSweeper(cfg, log); err == nil {
 		go sw.Every(svc, cfg.Recordings.SweepEvery) // retention: archive, delete, narrow modes
 	}
-	caller, err := serveHandOff(svc, rt, ua, flow, hub, cfg.Callbacks.Grace, log) // collectors' phones, warm hand-off, click-to-call, callbacks offered
+	caller, pages, err := serveHandOff(svc, rt, ua, flow, hub, cfg.Callbacks.Grace, log) // collectors' phones, warm hand-off, click-to-call, callbacks offered
 	if err != nil {
 		return fail(err)
 	}
@@ -164,7 +164,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	stream, err := events.NewHandler(events.HandlerConfig{Hub: hub, Visibility: api.DebtorScope{Store: rt.db}, Log: log})
+	stream, err := events.NewHandler(events.HandlerConfig{Hub: hub, Visibility: api.DebtorScope{Store: rt.db}, Pages: pages, Log: log})
 	if err != nil {
 		return fail(err)
 	}

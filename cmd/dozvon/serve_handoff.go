@@ -21,10 +21,10 @@ import (
 // hand-off of transfer nodes, and the API's click-to-call door (calls it
 // starts live on svc, not on the request) — which is also how a due
 // callback reaches its collector (package callbacks).
-func serveHandOff(svc context.Context, rt *runtime, ua *telephony.UA, flow *callflow.Flow, live callbacks.Publisher, grace time.Duration, log *slog.Logger) (*callbacks.Offers, error) {
+func serveHandOff(svc context.Context, rt *runtime, ua *telephony.UA, flow *callflow.Flow, live callbacks.Publisher, grace time.Duration, log *slog.Logger) (*callbacks.Offers, *handoff.Directory, error) {
 	users, err := rt.db.ListUsers(svc)
 	if err != nil {
-		return nil, fmt.Errorf("hand-off: collectors: %w", err)
+		return nil, nil, fmt.Errorf("hand-off: collectors: %w", err)
 	}
 	var sipUsers []string
 	for _, u := range ua.Guard().Config().Users {
@@ -38,10 +38,10 @@ func serveHandOff(svc context.Context, rt *runtime, ua *telephony.UA, flow *call
 	}
 	dir, err := handoff.New(ua.Guard(), rt.clk, eps)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	flow.SetHandOff(callflow.HandOffConfig{Collectors: dir, Debtors: rt.db})
 	log.Info("hand-off: collectors' phones", "collectors", len(eps))
 	host, _ := os.Hostname()
-	return callbacks.New(svc, rt.db, dir, flow, live, callbacks.Config{Grace: grace, Node: fmt.Sprintf("%s:%d", host, os.Getpid()), Clock: rt.clk, Log: log}), nil
+	return callbacks.New(svc, rt.db, dir, flow, live, callbacks.Config{Grace: grace, Node: fmt.Sprintf("%s:%d", host, os.Getpid()), Clock: rt.clk, Log: log}), dir, nil
 }
