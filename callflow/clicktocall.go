@@ -29,6 +29,10 @@ type ClickToCall struct {
 	Trunks    []string        // allowed trunks (empty: any)
 	// RingTimeout bounds each leg's ringing (0: HandOffConfig.RingTimeout).
 	RingTimeout time.Duration
+	// Campaign and TaskID name the campaign task the call is for (a due
+	// callback the collector took; 0: none): the call is listed under it.
+	Campaign string
+	TaskID   int64
 }
 
 // DeniedError is a call the 230-FZ guard refused; it wraps ErrDenied and
@@ -115,7 +119,7 @@ func (f *Flow) ClickToCall(life, ctx context.Context, req ClickToCall) (string, 
 func (f *Flow) bridgeHuman(ctx context.Context, id string, req ClickToCall, res compliance.Reservation, leg *telephony.Call, login string, ring time.Duration) Report {
 	sw := clock.Start(f.clk)
 	rep := Report{ID: id}
-	emit := &emitter{sub: f.c.Events, now: sw.Now, log: f.log, base: Event{CallID: id, Direction: "outbound", DebtorID: req.DebtorID}}
+	emit := &emitter{sub: f.c.Events, now: sw.Now, log: f.log, base: Event{CallID: id, Direction: "outbound", DebtorID: req.DebtorID, Campaign: req.Campaign, TaskID: req.TaskID}}
 	emit.send(Event{Kind: Started})
 	emit.send(Event{Kind: HandOffAnswered, Collector: login})
 	// the collector hanging up while the debtor rings cancels the dial
@@ -136,7 +140,7 @@ func (f *Flow) bridgeHuman(ctx context.Context, id string, req ClickToCall, res 
 			}
 		}}, req.Trunks)
 	defer release()
-	facts := callFacts{id: id, direction: "outbound", from: req.CallerID, to: req.Phone.String(), sw: sw, info: info,
+	facts := callFacts{id: id, direction: "outbound", from: req.CallerID, to: req.Phone.String(), sw: sw, info: info, taskID: req.TaskID,
 		out: robot.CallResult{Result: robot.Result{Slots: map[string]string{SlotCollector: login}}}}
 	hctx, hcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer hcancel()

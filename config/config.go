@@ -72,6 +72,11 @@ type Config struct {
 	Inbound handoff.Policy `yaml:"inbound"`
 	// Messages: SMS and e-mail templates and senders (package messages).
 	Messages messages.Settings `yaml:"messages"`
+	// Callbacks: a due callback pinned to a collector who is online is
+	// theirs for Grace (default 5m) before the robot calls (package callbacks).
+	Callbacks struct {
+		Grace time.Duration `yaml:"grace"`
+	} `yaml:"callbacks"`
 	// HTTP is the service's API server (dozvon serve).
 	HTTP struct {
 		// Listen is the API's address (default 127.0.0.1:8080; --http wins).

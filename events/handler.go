@@ -30,6 +30,10 @@ type HandlerConfig struct {
 	Hub        *Hub
 	Visibility Visibility // required: the collector filter
 	Log        *slog.Logger
+	// Pages, when set, hears a collector's stream open and close: an open
+	// page counts them online (*handoff.Directory: whom a due callback is
+	// offered to).
+	Pages Pages
 
 	PingInterval  time.Duration // between pings (default 25s; must be < PongWait)
 	PongWait      time.Duration // a client silent this long (no pong) is closed (default 60s)
@@ -37,6 +41,11 @@ type HandlerConfig struct {
 	SubscribeWait time.Duration // how long to wait for a first {subscribe} message (default 10s)
 	SendBuffer    int           // live events buffered per client before it is dropped (default 256)
 	ReplayPage    int           // events read from the store at a time when resuming (default 500)
+}
+
+// Pages is told when a collector's page opens its stream and when it goes.
+type Pages interface {
+	SetPage(login string, open bool)
 }
 
 // Close codes and reasons sent to clients.
@@ -126,6 +135,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return // Upgrade has answered the client
 	}
 	defer conn.Close()
+	if h.cfg.Pages != nil && p.Role == auth.Collector && p.Login != "" {
+		h.cfg.Pages.SetPage(p.Login, true)
+		defer h.cfg.Pages.SetPage(p.Login, false)
+	}
 	c := &client{h: h, conn: conn, p: p, seen: map[string]bool{}}
 	if len(campaigns) == 0 && q.Get("after") == "" {
 		// No subscription in the URL: the first message says it.

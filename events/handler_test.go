@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -387,5 +388,45 @@ func TestHandOffReachesTheCollectorWhoAnswered(t *testing.T) {
 	}
 	if e := read(t, kolya); e.Debtor != "d1" || turnSeq(t, e) != 3 {
 		t.Fatalf("kolya got %s of %s, want only his own debtor's turn", e.Type, e.Debtor)
+	}
+}
+
+// pagesForTests counts open pages by login.
+type pagesForTests struct {
+	mu   sync.Mutex
+	open map[string]int
+}
+
+func (p *pagesForTests) SetPage(login string, open bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if open {
+		p.open[login]++
+	} else {
+		p.open[login]--
+	}
+}
+
+func (p *pagesForTests) count(login string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.open[login]
+}
+
+// TestCollectorPageIsPresence: a collector's open stream counts their page
+// open until it closes; a supervisor's does not.
+func TestCollectorPageIsPresence(t *testing.T) {
+	t.Parallel()
+	h := startHub(t, openStore(t), 1024)
+	pages := &pagesForTests{open: map[string]int{}}
+	srv := server(t, HandlerConfig{Hub: h, Visibility: assignedVisibility{"kolya": {"d1"}}, Pages: pages})
+	kolya := mustDial(t, srv, "collector", "kolya", "after=0")
+	boss := mustDial(t, srv, "supervisor", "sveta", "after=0")
+	waitFor(t, "kolya's page open", func() bool { return pages.count("kolya") == 1 })
+	kolya.Close()
+	waitFor(t, "kolya's page closed", func() bool { return pages.count("kolya") == 0 })
+	boss.Close()
+	if n := pages.count("sveta"); n != 0 {
+		t.Errorf("a supervisor's stream counted as a collector's page (%d)", n)
 	}
 }

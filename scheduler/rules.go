@@ -123,7 +123,7 @@ func decide(rules RetryRules, t store.Task, a Attempt, now time.Time, attempts, 
 		}
 		// A callback is a promise to the debtor: it does not count against the retry limits.
 		u.State, u.DueAt, u.PinnedTo, u.SkipOthers = store.TaskPending, at, collector, reached
-		u.Reason = "callback at " + at.UTC().Format(time.RFC3339)
+		u.Reason = store.CallbackReasonPrefix + at.UTC().Format(time.RFC3339)
 		if collector != "" {
 			u.Reason += ", pinned to " + collector
 		}

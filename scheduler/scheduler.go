@@ -33,6 +33,7 @@ type Store interface {
 	AddBlock(ctx context.Context, b store.Block) (int64, error)
 	SetPhoneStatus(ctx context.Context, s store.PhoneStatus) error
 	UnfinishedCall(ctx context.Context, t store.Task) (store.CallRecord, bool, error)
+	OfferTask(ctx context.Context, taskID int64, holder, collector string, now, until time.Time) error
 }
 
 // Guard is the 230-FZ guard as the scheduler uses it; *compliance.Guard implements it.
@@ -111,6 +112,9 @@ type Options struct {
 	// CheckConfig, when set, checks the parts of a campaign's config that
 	// belong to the dialer (Config.NonHuman); a campaign that fails is skipped.
 	CheckConfig func(Config) error
+	// Offer, when set, is asked before the robot dials a due callback
+	// pinned to a collector (see Offerer); nil: the robot dials it.
+	Offer Offerer
 }
 
 // Scheduler runs campaigns: it leases due tasks, shares the channels among
@@ -455,6 +459,9 @@ func (s *Scheduler) handle(ctx context.Context, campaignID string, cfg Config, t
 		s.o.Log.Warn("debtor details", "debtor", t.DebtorID, "err", err)
 	}
 	if s.recovered(ctx, cfg, t, details.Collector, finish, &ev) {
+		return
+	}
+	if s.offered(ctx, t, &ev) {
 		return
 	}
 	phone, err := phonenum.Parse(t.Phone)

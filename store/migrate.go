@@ -140,6 +140,8 @@ var migrations = []string{
 	messageSchema,
 	// 13: which due time of a callback was announced (serve_due.go)
 	callbackDueSchema,
+	// 14: to whom a due callback was offered before the robot (callback_offer.go)
+	callbackOfferSchema,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

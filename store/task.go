@@ -35,6 +35,7 @@ type Task struct {
 	Slots       map[string]string
 	Reason      string // why it is where it is (a 230-FZ denial, a retry rule)
 	PinnedTo    string // the collector a callback is pinned to
+	OfferedTo   string // the collector this due callback was offered to ("": not offered; callback_offer.go)
 	UpdatedAt   time.Time
 }
 
@@ -52,14 +53,14 @@ type TaskCall struct {
 }
 
 const taskCols = `id, campaign_id, debtor_id, phone, position, state, due_at, attempts, lease_holder, lease_until,
-	last_result, outcome, slots, reason, pinned_to, updated_at`
+	last_result, outcome, slots, reason, pinned_to, updated_at, offered_to`
 
 func scanTask(sc interface{ Scan(...any) error }) (Task, error) {
 	var t Task
 	var due, lease, upd int64
 	var slots string
 	if err := sc.Scan(&t.ID, &t.CampaignID, &t.DebtorID, &t.Phone, &t.Position, &t.State, &due, &t.Attempts, &t.LeaseHolder, &lease,
-		&t.LastResult, &t.Outcome, &slots, &t.Reason, &t.PinnedTo, &upd); err != nil {
+		&t.LastResult, &t.Outcome, &slots, &t.Reason, &t.PinnedTo, &upd, &t.OfferedTo); err != nil {
 		return Task{}, err
 	}
 	t.DueAt, t.LeaseUntil, t.UpdatedAt = fromNS(due), fromNS(lease), fromNS(upd)
@@ -204,7 +205,10 @@ type TaskUpdate struct {
 	Slots      map[string]string
 	Reason     string
 	PinnedTo   string
-	Call       *TaskCall // the call made, if any
+	// OfferedTo keeps a callback's offer to a collector (callback_offer.go):
+	// set, the task's next lease is the robot's fallback; "" clears it.
+	OfferedTo string
+	Call      *TaskCall // the call made, if any
 	// SkipOthers, when set, skips the debtor's other pending and waiting tasks in
 	// this campaign with this reason (the debtor was reached, or their attempts are used up).
 	SkipOthers string
@@ -235,8 +239,8 @@ func (db *DB) FinishTask(ctx context.Context, taskID int64, holder string, now t
 		att = 1
 	}
 	if _, err := tx.ExecContext(ctx, db.q(`UPDATE tasks SET state = ?, due_at = ?, attempts = attempts + ?, lease_holder = '', lease_until = 0,
-		last_result = ?, outcome = ?, slots = ?, reason = ?, pinned_to = ?, updated_at = ? WHERE id = ?`),
-		u.State, ns(u.DueAt), att, u.LastResult, u.Outcome, slots, u.Reason, u.PinnedTo, ns(now), taskID); err != nil {
+		last_result = ?, outcome = ?, slots = ?, reason = ?, pinned_to = ?, offered_to = ?, updated_at = ? WHERE id = ?`),
+		u.State, ns(u.DueAt), att, u.LastResult, u.Outcome, slots, u.Reason, u.PinnedTo, u.OfferedTo, ns(now), taskID); err != nil {
 		return fmt.Errorf("finish task %d: %w", taskID, err)
 	}
 	if c := u.Call; c != nil {

@@ -65,7 +65,7 @@ func newCampaignStackForTests(t *testing.T, ctx context.Context, dir string, n i
 	if dialer.Target, _, err = loadtest.SweepPhones(ctx, rt.db, phones, s.sim, s.clk.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if s.runner, err = newCampaignRunner(rt, flow, dialer, s.clk, 4, 0, s.log); err != nil {
+	if s.runner, err = newCampaignRunner(rt, flow, dialer, nil, s.clk, 4, 0, s.log); err != nil {
 		t.Fatal(err)
 	}
 	return s

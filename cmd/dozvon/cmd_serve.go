@@ -21,6 +21,7 @@ import (
 	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/webhook"
 
+	"github.com/dozvon/dozvon/callbacks"
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/telephony"
@@ -120,19 +121,19 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if sw, err := newSweeper(cfg, log); err == nil {
 		go sw.Every(svc, cfg.Recordings.SweepEvery) // retention: archive, delete, narrow modes
 	}
-	caller, err := serveHandOff(svc, rt, ua, flow, log) // collectors' phones, warm hand-off, click-to-call
+	caller, pages, err := serveHandOff(svc, rt, ua, flow, hub, cfg.Callbacks.Grace, log) // collectors' phones, warm hand-off, click-to-call, callbacks offered
 	if err != nil {
 		return fail(err)
 	}
 	// The API's campaigns are dialled here, on the system clock, through
 	// the 230-FZ guard (the runner's scheduler asks it before every call).
 	dialer := &callflow.Dialer{Flow: flow, Vars: callflow.TaskVars(cfg.Creditor), RingTimeout: 20 * time.Second}
-	campaigns, err := newCampaignRunner(rt, flow, dialer, clk, *channels, *cluster.lease, log)
+	campaigns, err := newCampaignRunner(rt, flow, dialer, caller, clk, *channels, *cluster.lease, log)
 	if err != nil {
 		return fail(err)
 	}
 	campaigns.Tell(hub, source) // campaign.progress, campaign.done (stream and webhook)
-	go newCallbackWatch(rt.db, hub, clock.System{}, log).Run(hubCtx)
+	go callbacks.NewWatch(rt.db, hub, clk, log).Run(hubCtx)
 	campaignsDone := make(chan struct{})
 	go func() {
 		defer close(campaignsDone)
@@ -164,7 +165,7 @@ func cmdServe(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	stream, err := events.NewHandler(events.HandlerConfig{Hub: hub, Visibility: api.DebtorScope{Store: rt.db}, Log: log})
+	stream, err := events.NewHandler(events.HandlerConfig{Hub: hub, Visibility: api.DebtorScope{Store: rt.db}, Pages: pages, Log: log})
 	if err != nil {
 		return fail(err)
 	}

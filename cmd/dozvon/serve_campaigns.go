@@ -34,7 +34,8 @@ type campaignRunner struct {
 }
 
 // newCampaignRunner wires a scheduler on rt's store and guard with dialer.
-func newCampaignRunner(rt *runtime, flow *callflow.Flow, dialer scheduler.Dialer, clk clock.Clock, channels int, lease time.Duration, log *slog.Logger) (*campaignRunner, error) {
+// offer (nil: none) offers due callbacks to their collectors first.
+func newCampaignRunner(rt *runtime, flow *callflow.Flow, dialer scheduler.Dialer, offer scheduler.Offerer, clk clock.Clock, channels int, lease time.Duration, log *slog.Logger) (*campaignRunner, error) {
 	host, _ := os.Hostname()
 	c := &campaignRunner{db: rt.db, lease: &drainingStore{Store: rt.db}, log: log, news: newCampaignNews(rt.db, clk, log)}
 	var check func(scheduler.Config) error // nil flow: a test's dialer, with nothing of the flow's to check
@@ -42,7 +43,7 @@ func newCampaignRunner(rt *runtime, flow *callflow.Flow, dialer scheduler.Dialer
 		check = flow.CheckCampaign
 	}
 	s, err := scheduler.New(scheduler.Options{Store: c.lease, Guard: rt.guard, Dialer: dialer, Clock: clk, Log: log, CheckConfig: check,
-		Holder: fmt.Sprintf("%s:%d", host, os.Getpid()), Channels: channels, LeaseTTL: lease, OnEvent: c.event})
+		Holder: fmt.Sprintf("%s:%d", host, os.Getpid()), Channels: channels, LeaseTTL: lease, OnEvent: c.event, Offer: offer})
 	if err != nil {
 		return nil, err
 	}

@@ -4,11 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"time"
 
-	"github.com/dozvon/dozvon/api"
 	"github.com/dozvon/dozvon/auth"
+	"github.com/dozvon/dozvon/callbacks"
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/handoff"
 	"github.com/dozvon/dozvon/telephony"
@@ -17,24 +18,26 @@ import (
 // serveHandOff wires the hand-off to people (issue 15) into serve's flow:
 // the collectors' phones — a collector's softphone registers to dozvon as
 // the sip.security user named like their login — their presence, the warm
-// hand-off of transfer nodes, and the API's click-to-call door (calls it
-// starts live on svc, not on the request).
-func serveHandOff(svc context.Context, rt *runtime, ua *telephony.UA, flow *callflow.Flow, log *slog.Logger) (api.Caller, error) {
+// hand-off of transfer nodes, inbound routing to collectors, and the API's
+// click-to-call door (calls it starts live on svc, not on the request) —
+// which is also how a due callback reaches its collector (package callbacks).
+func serveHandOff(svc context.Context, rt *runtime, ua *telephony.UA, flow *callflow.Flow, live callbacks.Publisher, grace time.Duration, log *slog.Logger) (*callbacks.Offers, *handoff.Directory, error) {
 	collectors := func(ctx context.Context) ([]handoff.Endpoint, error) { return collectorEndpoints(ctx, rt, ua) }
 	eps, err := collectors(svc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	dir, err := handoff.New(ua.Guard(), rt.clk, eps)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	go dir.Follow(svc, 10*time.Second, collectors, log) // collectors added or disabled while serve runs
 	// Lines: a collector on a call is not rung again, and inbound callers
 	// wait for a free one as the config's inbound: section says.
 	flow.SetHandOff(callflow.HandOffConfig{Collectors: dir, Debtors: rt.db, Lines: handoff.NewLines(), Inbound: rt.cfg.Inbound})
 	log.Info("hand-off: collectors' phones", "collectors", len(eps))
-	return flowCaller{life: svc, flow: flow, log: log}, nil
+	host, _ := os.Hostname()
+	return callbacks.New(svc, rt.db, dir, flow, live, callbacks.Config{Grace: grace, Node: fmt.Sprintf("%s:%d", host, os.Getpid()), Clock: rt.clk, Log: log}), dir, nil
 }
 
 // collectorEndpoints are the phones of the enabled collectors who have a
@@ -55,23 +58,4 @@ func collectorEndpoints(ctx context.Context, rt *runtime, ua *telephony.UA) ([]h
 		}
 	}
 	return eps, nil
-}
-
-// flowCaller is the API's click-to-call door on the flow: the call outlives
-// the request, on the service's context.
-type flowCaller struct {
-	life context.Context
-	flow *callflow.Flow
-	log  *slog.Logger
-}
-
-func (c flowCaller) ClickToCall(ctx context.Context, req callflow.ClickToCall) (string, error) {
-	id, done, err := c.flow.ClickToCall(c.life, ctx, req)
-	if err == nil {
-		go func() {
-			rep := <-done
-			c.log.Info("click-to-call ended", "call", id, "collector", req.Collector, "result", rep.Record.Result, "kind", rep.Kind)
-		}()
-	}
-	return id, err
 }

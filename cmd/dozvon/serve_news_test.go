@@ -69,7 +69,7 @@ func newsRig(t *testing.T) (context.Context, *store.DB, clock.Clock, *campaignRu
 	if err != nil {
 		t.Fatal(err)
 	}
-	runner, err := newCampaignRunner(&runtime{db: db, guard: guard, clk: clk, log: log}, nil, &reachingDialerForTests{}, clk, 2, 0, log)
+	runner, err := newCampaignRunner(&runtime{db: db, guard: guard, clk: clk, log: log}, nil, &reachingDialerForTests{}, nil, clk, 2, 0, log)
 	if err != nil {
 		t.Fatal(err)
 	}

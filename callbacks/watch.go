@@ -1,4 +1,4 @@
-package main
+package callbacks
 
 import (
 	"context"
@@ -11,21 +11,24 @@ import (
 	"github.com/dozvon/dozvon/store"
 )
 
-// callbackStore is what the callback watch reads and marks (store.DB).
-type callbackStore interface {
+// WatchStore is what the callback watch reads and marks; *store.DB implements it.
+type WatchStore interface {
 	DueCallbacks(ctx context.Context, now time.Time, limit int) ([]store.Task, error)
 	ClaimCallbackDue(ctx context.Context, id int64, dueAt time.Time) (bool, error)
 }
 
-// callbackWatch tells the live stream when a callback a debtor asked for
+// Publisher is the live stream (*events.Hub).
+type Publisher interface{ Publish(events.Envelope) }
+
+// Watch tells the live stream when a callback a debtor asked for
 // falls due (callback.due), once per callback and due time: the store
 // remembers which due time was announced, so a restart or a second node
 // does not announce it again, and a callback moved to a later time is
 // announced at that time. It looks every `every`: a callback is announced
 // up to that late, which for a call promised to the minute is on time.
-type callbackWatch struct {
-	st    callbackStore
-	live  publisher
+type Watch struct {
+	st    WatchStore
+	live  Publisher
 	clk   clock.Clock
 	log   *slog.Logger
 	every time.Duration
@@ -34,27 +37,30 @@ type callbackWatch struct {
 // callbackBatch bounds one query of the watch; a backlog takes several.
 const callbackBatch = 100
 
-func newCallbackWatch(st callbackStore, live publisher, clk clock.Clock, log *slog.Logger) *callbackWatch {
-	return &callbackWatch{st: st, live: live, clk: clock.Or(clk), log: log, every: 5 * time.Second}
+// NewWatch returns a watch that looks every 5 s on clk (nil: the wall clock).
+func NewWatch(st WatchStore, live Publisher, clk clock.Clock, log *slog.Logger) *Watch {
+	return &Watch{st: st, live: live, clk: clock.Or(clk), log: log, every: 5 * time.Second}
 }
 
 // Run looks at once, then every w.every, until ctx ends.
-func (w *callbackWatch) Run(ctx context.Context) {
+func (w *Watch) Run(ctx context.Context) {
 	t := time.NewTicker(w.every)
 	defer t.Stop()
 	for {
 		if _, err := w.Once(ctx); err != nil && ctx.Err() == nil {
 			w.log.Warn("callbacks due", "err", err)
 		}
-		if !waitFor(ctx, t.C) {
+		select {
+		case <-ctx.Done():
 			return
+		case <-t.C:
 		}
 	}
 }
 
 // Once announces every callback due now and not yet announced, and returns
 // how many it announced.
-func (w *callbackWatch) Once(ctx context.Context) (int, error) {
+func (w *Watch) Once(ctx context.Context) (int, error) {
 	n := 0
 	for {
 		now := w.clk.Now()

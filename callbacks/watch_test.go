@@ -1,4 +1,4 @@
-package main
+package callbacks_test
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dozvon/dozvon/callbacks"
 	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/events"
 	"github.com/dozvon/dozvon/scheduler"
@@ -20,7 +21,7 @@ import (
 // is announced again then.
 func TestCallbackDueIsAnnouncedOnce(t *testing.T) {
 	t.Parallel()
-	ctx, db := sqliteForTests(t)
+	ctx, db := t.Context(), openStore(t)
 	t0 := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
 	d := store.Debtor{ID: "d1", Name: "Иванов", Region: "г. Москва", Phones: []string{"+79131234501"}}
 	if err := db.UpsertDebtor(ctx, d); err != nil {
@@ -44,20 +45,20 @@ func TestCallbackDueIsAnnouncedOnce(t *testing.T) {
 	clk := clock.NewSim(t0)
 	live := make(publishedForTests, 16)
 	log := slog.New(slog.DiscardHandler)
-	look := func(w *callbackWatch, want int) {
+	look := func(w *callbacks.Watch, want int) {
 		t.Helper()
 		if n, err := w.Once(ctx); err != nil || n != want {
 			t.Fatalf("at %s: announced %d (%v), want %d", clk.Now().Format(time.TimeOnly), n, err, want)
 		}
 	}
-	w := newCallbackWatch(db, live, clk, log)
+	w := callbacks.NewWatch(db, live, clk, log)
 	look(w, 0) // a first call, not a callback
 	askCallback(t0, t0.Add(10*time.Minute))
 	look(w, 0) // not yet due
 	clk.JumpTo(t0.Add(10 * time.Minute))
 	look(w, 1)
 	look(w, 0)
-	look(newCallbackWatch(db, live, clk, log), 0) // a restart (or another node)
+	look(callbacks.NewWatch(db, live, clk, log), 0) // a restart (or another node)
 	e := <-live
 	var data events.CallbackDueData
 	if err := json.Unmarshal(e.Data, &data); err != nil {
