@@ -51,7 +51,7 @@ func Run(ctx context.Context, o Options, stderr io.Writer) (Result, error) {
 	}
 
 	// The far end: the same binary in a child process.
-	callee, err := startCallee(ctx, o, cacheDir, stderr)
+	callee, err := startCallee(ctx, o, cacheDir, nil, stderr)
 	if err != nil {
 		return res, err
 	}
