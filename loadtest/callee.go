@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/telephony/sipguard"
 	"github.com/dozvon/dozvon/testcalls"
 	"github.com/dozvon/dozvon/tts"
 )
@@ -106,6 +107,10 @@ func RunCallee(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, a
 		Listen: []telephony.Listen{{Transport: "udp", Host: host, Port: port}},
 		// the robot's calls last well under this; a lost BYE still ends
 		MediaTimeout: 10 * time.Second,
+		// the simulated phones take every call the bench places: the
+		// default cap of 1000 inbound calls in progress (a service's guard
+		// against floods) refused calls beyond it with 503
+		Security: sipguard.Config{MaxInboundCalls: -1},
 	}, tts.NewCache(*cacheDir, voice, voice.Key(), tts.WithCacheLogger(log)), log)
 	if err != nil {
 		fmt.Fprintf(stderr, "dozvon: bench callee: %v\n", err)
