@@ -22,7 +22,6 @@ import (
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/store"
-	"github.com/dozvon/dozvon/telephony"
 	"github.com/dozvon/dozvon/testcalls"
 	"github.com/dozvon/dozvon/tts"
 )
@@ -122,20 +121,11 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 	go func() { defer close(watched); tap.watch(sub) }()
 
 	board := testcalls.NewBoard()
-	callee, err := startCallee(ctx, o, o.TTSCache, board, stderr)
+	callee, ua, err := startBoth(ctx, o, o.TTSCache, board, recDir, log, stderr)
 	if err != nil {
 		return res, err
 	}
 	defer callee.kill()
-	ua, err := telephony.New(ctx, telephony.Config{
-		Name:         "dozvon",
-		Listen:       []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}},
-		RecordDir:    recDir,
-		MediaTimeout: 10 * time.Second,
-	}, log)
-	if err != nil {
-		return fail(err)
-	}
 	flow, err := callflow.New(callflow.Config{
 		UA: ua, Guard: guard, Calls: st, Clock: clk, Log: log,
 		Voice:        robot.VoiceConfig{Voice: voice, LoadAudio: tts.LoadAudioFile, Log: log},
