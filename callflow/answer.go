@@ -105,6 +105,7 @@ func (f *Flow) Answer(ctx, dialog context.Context, in Incoming, req AnswerReques
 	rep.Record = f.save(ctx, callFacts{id: rep.ID, direction: "inbound", from: in.From(), to: in.To(), sw: sw, script: sc,
 		info: rep.Dial, answered: answered, ended: ended, out: out, recording: call.RecordingPath(), costKop: cost})
 	emit.send(Event{Kind: Outcome, Outcome: rep.Record.Outcome, Slots: rep.Record.Slots, At: rep.Record.Ended})
-	emit.send(Event{Kind: Ended, Result: rep.Record.Result, SIPCode: rep.Record.SIPCode, At: rep.Record.Ended, SendLate: stats.SendLate, Audio: out.Audio})
+	emit.send(Event{Kind: Ended, Result: rep.Record.Result, SIPCode: rep.Record.SIPCode, EndReason: call.EndReason(),
+		At: rep.Record.Ended, SendLate: stats.SendLate, Audio: out.Audio})
 	return rep, nil
 }

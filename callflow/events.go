@@ -47,9 +47,11 @@ type Event struct {
 	// Outcome and Ended: the dialogue's outcome and its slots.
 	Outcome string
 	Slots   map[string]string
-	// Ended: the telephony result and SIP code.
-	Result  string
-	SIPCode int
+	// Ended: the telephony result and SIP code; for an answered call, who
+	// ended it (telephony's end reason: local, remote, media_timeout, media).
+	Result    string
+	SIPCode   int
+	EndReason string
 	// Ended, when the call had media: how late its frames left against the
 	// media clock, and how much of the far end's audio arrived and was fed
 	// to the recognizer (the service's metrics).

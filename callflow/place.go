@@ -219,7 +219,8 @@ func (f *Flow) Place(ctx context.Context, req Request) (rep Report, err error) {
 	}
 	rep.Record = f.save(ctx, facts)
 	emit.send(Event{Kind: Outcome, Outcome: rep.Record.Outcome, Slots: rep.Record.Slots, At: rep.Record.Ended})
-	emit.send(Event{Kind: Ended, Result: rep.Record.Result, SIPCode: rep.Record.SIPCode, At: rep.Record.Ended, SendLate: stats.SendLate, Audio: out.Audio})
+	emit.send(Event{Kind: Ended, Result: rep.Record.Result, SIPCode: rep.Record.SIPCode, EndReason: call.EndReason(),
+		At: rep.Record.Ended, SendLate: stats.SendLate, Audio: out.Audio})
 	return rep, nil
 }
 

@@ -16,10 +16,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/telephony/sipguard"
 	"github.com/dozvon/dozvon/testcalls"
 	"github.com/dozvon/dozvon/tts"
 )
@@ -47,6 +49,23 @@ func calleePhone() testcalls.Behaviour {
 	}
 }
 
+// speakingPhone is the simulated debtor of the full-path bench: it greets
+// and then answers both verify_contact questions in words, so the robot's
+// VAD has speech segments to feed the recognizer (the labelled stand-in,
+// which reads what the phone planned to say from the board its process
+// forwards to the robot's).
+func speakingPhone() testcalls.Behaviour {
+	return testcalls.Behaviour{
+		Ring:     50 * time.Millisecond,
+		Greeting: "алло, слушаю",
+		Steps:    testcalls.Says("да, это я", "да, удобно"),
+	}
+}
+
+// saidPrefix starts a stdout line of the callee process that carries one
+// utterance (JSON testcalls.Utterance) for the robot's board.
+const saidPrefix = "said "
+
 // RunCallee runs the simulated phone exchange for `bench calls` (the child
 // process Run starts) until stdin closes (or ctx ends), then writes a JSON
 // report. It prints "ready <sip uri>" on stdout once it accepts calls and
@@ -58,6 +77,7 @@ func RunCallee(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, a
 	report := fs.String("report", "", "file to write the JSON report to on exit (required)")
 	cacheDir := fs.String("tts-cache", filepath.Join(os.TempDir(), "dozvon-bench-tts"), "TTS cache directory")
 	engine := fs.String("tts", "espeak", "TTS engine for the callee's voice")
+	speak := fs.Bool("speak", false, "answer in words, not keypad, and write each utterance on stdout (\"said {json}\") for the robot's stand-in recognizer")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -87,15 +107,35 @@ func RunCallee(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, a
 		Listen: []telephony.Listen{{Transport: "udp", Host: host, Port: port}},
 		// the robot's calls last well under this; a lost BYE still ends
 		MediaTimeout: 10 * time.Second,
+		// the simulated phones take every call the bench places: the
+		// default cap of 1000 inbound calls in progress (a service's guard
+		// against floods) refused calls beyond it with 503
+		Security: sipguard.Config{MaxInboundCalls: -1},
 	}, tts.NewCache(*cacheDir, voice, voice.Key(), tts.WithCacheLogger(log)), log)
 	if err != nil {
 		fmt.Fprintf(stderr, "dozvon: bench callee: %v\n", err)
 		return 1
 	}
-	uri := callee.Phone("debtor", calleePhone())
+	phone := calleePhone()
+	var outMu sync.Mutex // utterances are written from the calls' goroutines
+	if *speak {
+		phone = speakingPhone()
+		callee.Board().Forward(func(u testcalls.Utterance) {
+			line, err := json.Marshal(u)
+			if err != nil {
+				return
+			}
+			outMu.Lock()
+			defer outMu.Unlock()
+			fmt.Fprintf(stdout, "%s%s\n", saidPrefix, line)
+		})
+	}
+	uri := callee.Phone("debtor", phone)
 	start := time.Now()
 	cpu0 := cpuTime()
+	outMu.Lock()
 	fmt.Fprintf(stdout, "ready %s\n", uri)
+	outMu.Unlock()
 
 	stdinClosed := make(chan struct{})
 	go func() {
@@ -141,7 +181,9 @@ type calleeProc struct {
 	dir    string
 }
 
-func startCallee(ctx context.Context, o Options, cacheDir string, stderr io.Writer) (*calleeProc, error) {
+// startCallee starts the callee exchange; with a board, the phones speak
+// (--speak) and each utterance they forward is added to it.
+func startCallee(ctx context.Context, o Options, cacheDir string, board *testcalls.Board, stderr io.Writer) (*calleeProc, error) {
 	self := o.Executable
 	if self == "" {
 		var err error
@@ -158,7 +200,11 @@ func startCallee(ctx context.Context, o Options, cacheDir string, stderr io.Writ
 		return nil, fmt.Errorf("bench calls: %w", err)
 	}
 	p := &calleeProc{dir: dir, report: filepath.Join(dir, "callee.json")}
-	p.cmd = exec.Command(self, append(slices.Clone(args), "--listen", "127.0.0.1:0", "--report", p.report, "--tts-cache", cacheDir)...)
+	args = append(slices.Clone(args), "--listen", "127.0.0.1:0", "--report", p.report, "--tts-cache", cacheDir)
+	if board != nil {
+		args = append(args, "--speak")
+	}
+	p.cmd = exec.Command(self, args...)
 	p.cmd.Stderr = stderr
 	// the child dies with us even if we are killed
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
@@ -176,8 +222,15 @@ func startCallee(ctx context.Context, o Options, cacheDir string, stderr io.Writ
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "ready ") {
-				lines <- strings.TrimPrefix(sc.Text(), "ready ")
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "ready "):
+				lines <- strings.TrimPrefix(line, "ready ")
+			case board != nil && strings.HasPrefix(line, saidPrefix):
+				var u testcalls.Utterance
+				if json.Unmarshal([]byte(strings.TrimPrefix(line, saidPrefix)), &u) == nil {
+					board.Add(u)
+				}
 			}
 		}
 		close(lines)

@@ -26,7 +26,7 @@ echo '{"calls":[{"CallID":"c1"}],"cpu_ns":5,"wall_ns":10}' > "$report"
 	if err := os.WriteFile(exe, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	p, err := startCallee(context.Background(), Options{Executable: exe, CalleeArgs: []string{"far", "end"}}, "/tmp/cache", &stderr)
+	p, err := startCallee(context.Background(), Options{Executable: exe, CalleeArgs: []string{"far", "end"}}, "/tmp/cache", nil, &stderr)
 	if err != nil {
 		t.Fatalf("start: %v (stderr %q)", err, stderr.String())
 	}
@@ -45,7 +45,7 @@ echo '{"calls":[{"CallID":"c1"}],"cpu_ns":5,"wall_ns":10}' > "$report"
 		t.Fatalf("callee args %q, want %q… --tts-cache /tmp/cache", got, want)
 	}
 
-	_, err = startCallee(context.Background(), Options{Executable: filepath.Join(dir, "missing")}, dir, &stderr)
+	_, err = startCallee(context.Background(), Options{Executable: filepath.Join(dir, "missing")}, dir, nil, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "start callee") {
 		t.Fatalf("missing executable: err %v, want a start callee error", err)
 	}

@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,6 +24,13 @@ type Options struct {
 	Record     string
 	Config     string // the binary's config file (read by the caller, not here)
 	Pacing     string
+	// Full sends the calls through the whole call path (RunFull): a
+	// campaign in the scheduler, the 230-FZ guard on a SQLite ledger, the
+	// store, recording, VAD and the labelled stand-in recognizer.
+	Full bool
+	// Compare, with Full, also runs the media-only bench (Run) after it
+	// with the same -n and --ramp, for the figures side by side.
+	Compare bool
 
 	// Executable is the binary re-executed as the callee exchange with
 	// CalleeArgs followed by RunCallee's flags; empty: this process's own
@@ -53,10 +61,16 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	fs.StringVar(&o.Record, "record", "", "record every call as stereo WAV under DIR (off by default)")
 	fs.StringVar(&o.Config, "config", "", "dozvon YAML config (TTS engine and cache, VAD); default dozvon.yaml or defaults")
 	fs.StringVar(&o.Pacing, "pacing", "shared", "media pacing: shared (one pacer per core) or per-call (a goroutine and timer per call)")
+	fs.BoolVar(&o.Full, "full", false, "the whole call path: scheduler campaign, 230-FZ guard (SQLite ledger), store, events, recording, VAD, stand-in recognizer")
+	fs.BoolVar(&o.Compare, "compare", false, "with --full: then run the media-only bench with the same -n and --ramp and print both")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	switch {
+	case o.Compare && !o.Full:
+		return o, errors.New("bench calls: --compare needs --full (the media-only bench is the default)")
+	case o.Full && o.Pacing != "shared":
+		return o, errors.New("bench calls: --full runs the service's media pacing (shared); --pacing per-call is for the media-only bench")
 	case o.Pacing != "shared" && o.Pacing != "per-call":
 		return o, fmt.Errorf("bench calls: --pacing %q: want shared or per-call", o.Pacing)
 	case fs.NArg() > 0:

@@ -12,9 +12,10 @@ import (
 
 func TestParseBenchOptions(t *testing.T) {
 	tests := []struct {
-		args    []string
-		wantErr string
-		wantN   int
+		args     []string
+		wantErr  string
+		wantN    int
+		wantFull bool
 	}{
 		{args: nil, wantN: 100},
 		{args: []string{"-n", "500", "--duration", "30s", "--json"}, wantN: 500},
@@ -23,6 +24,9 @@ func TestParseBenchOptions(t *testing.T) {
 		{args: []string{"-n", "2", "--ramp", "-1s"}, wantErr: "--ramp -1s"},
 		{args: []string{"-n", "2", "extra"}, wantErr: `unexpected argument "extra"`},
 		{args: []string{"-n", "x"}, wantErr: "invalid value"},
+		{args: []string{"--full", "--compare", "-n", "2000"}, wantN: 2000, wantFull: true},
+		{args: []string{"--compare"}, wantErr: "--compare needs --full"},
+		{args: []string{"--full", "--pacing", "per-call"}, wantErr: "--pacing per-call is for the media-only bench"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -38,8 +42,8 @@ func TestParseBenchOptions(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || o.N != tt.wantN {
-				t.Fatalf("got n=%d err=%v, want n=%d", o.N, err, tt.wantN)
+			if err != nil || o.N != tt.wantN || o.Full != tt.wantFull || o.Compare != tt.wantFull {
+				t.Fatalf("got n=%d full=%v compare=%v err=%v, want n=%d full=compare=%v", o.N, o.Full, o.Compare, err, tt.wantN, tt.wantFull)
 			}
 		})
 	}

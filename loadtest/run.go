@@ -17,6 +17,7 @@ import (
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/testcalls"
 	"github.com/dozvon/dozvon/tts"
 )
 
@@ -50,23 +51,11 @@ func Run(ctx context.Context, o Options, stderr io.Writer) (Result, error) {
 		loc = time.FixedZone("MSK", 3*3600)
 	}
 
-	// The far end: the same binary in a child process.
-	callee, err := startCallee(ctx, o, cacheDir, stderr)
+	callee, ua, err := startBoth(ctx, o, cacheDir, nil, o.Record, log, stderr)
 	if err != nil {
 		return res, err
 	}
 	defer callee.kill()
-
-	ua, err := telephony.New(ctx, telephony.Config{
-		Name:          "dozvon",
-		Listen:        []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}},
-		RecordDir:     o.Record,
-		MediaTimeout:  10 * time.Second,
-		PerCallPacing: o.Pacing == "per-call",
-	}, log)
-	if err != nil {
-		return res, fmt.Errorf("bench calls: %w", err)
-	}
 
 	// Warm the TTS cache with one call's prompts would need the script's
 	// texts; instead the cache's single-flight shares the first synthesis of
@@ -217,4 +206,26 @@ func writeAllocs(path string) error {
 		return fmt.Errorf("bench calls: memory profile %s: %w", path, err)
 	}
 	return nil
+}
+
+// startBoth starts the far end (this binary in a child process, phones
+// speaking when board is set) and the robot's user agent on loopback,
+// recording under recordDir ("" for none). The caller kills the callee.
+func startBoth(ctx context.Context, o Options, cacheDir string, board *testcalls.Board, recordDir string, log *slog.Logger, stderr io.Writer) (*calleeProc, *telephony.UA, error) {
+	callee, err := startCallee(ctx, o, cacheDir, board, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	ua, err := telephony.New(ctx, telephony.Config{
+		Name:          "dozvon",
+		Listen:        []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}},
+		RecordDir:     recordDir,
+		MediaTimeout:  10 * time.Second,
+		PerCallPacing: o.Pacing == "per-call",
+	}, log)
+	if err != nil {
+		callee.kill()
+		return nil, nil, fmt.Errorf("bench calls: %w", err)
+	}
+	return callee, ua, nil
 }

@@ -10,8 +10,19 @@ import (
 // so that a ScriptedRecognizer on the robot's side can return the planned
 // text for the speech segments its VAD actually detected.
 type Board struct {
-	mu    sync.Mutex
-	calls map[string][]*utterance
+	mu      sync.Mutex
+	calls   map[string][]*utterance
+	forward func(Utterance) // set by Forward: a copy of each new utterance
+}
+
+// Utterance is one thing a simulated callee said on one call: what a board
+// in another process needs to mirror it (Forward on the callee's side, Add
+// on the robot's).
+type Utterance struct {
+	CallID string    `json:"call"`
+	Text   string    `json:"text"`
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
 }
 
 type utterance struct {
@@ -25,8 +36,30 @@ func NewBoard() *Board { return &Board{calls: map[string][]*utterance{}} }
 
 func (b *Board) said(callID, text string, start, end time.Time) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	b.calls[callID] = append(b.calls[callID], &utterance{text: text, start: start, end: end})
+	fwd := b.forward
+	b.mu.Unlock()
+	if fwd != nil {
+		fwd(Utterance{CallID: callID, Text: text, Start: start, End: end})
+	}
+}
+
+// Forward hands fn a copy of every utterance said from now on (from the
+// speaking call's goroutine): a callee exchange in a child process sends
+// them to the robot's process, whose board Adds them. Times are wall-clock
+// instants, comparable across processes on one machine.
+func (b *Board) Forward(fn func(Utterance)) {
+	b.mu.Lock()
+	b.forward = fn
+	b.mu.Unlock()
+}
+
+// Add publishes an utterance said elsewhere (a callee in another process),
+// for the ScriptedRecognizers of this board.
+func (b *Board) Add(u Utterance) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.calls[u.CallID] = append(b.calls[u.CallID], &utterance{text: u.Text, start: u.Start, end: u.End})
 }
 
 // take returns, in order, the untaken utterances that overlap [from, to]

@@ -2,6 +2,7 @@ package testcalls
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -31,5 +32,41 @@ func TestScriptedRecognizerPartialAndFinal(t *testing.T) {
 	_ = s.Accept(make([]int16, 160))
 	if r, _ := s.Final(); r.Text != "" {
 		t.Fatalf("an utterance was returned twice: %q", r.Text)
+	}
+}
+
+// TestBoardForwardsToAnotherBoard: what a callee says on one board (a child
+// process's) reaches a recognizer reading another board (the robot's) once
+// forwarded — through JSON, as the bench's processes pass it.
+func TestBoardForwardsToAnotherBoard(t *testing.T) {
+	callee, robot := NewBoard(), NewBoard()
+	callee.Forward(func(u Utterance) {
+		line, err := json.Marshal(u)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		var back Utterance
+		if err := json.Unmarshal(line, &back); err != nil {
+			t.Error(err)
+			return
+		}
+		robot.Add(back)
+	})
+	now := time.Now()
+	callee.said("c1", "да, это я", now.Add(-time.Second), now)
+	s, err := robot.Recognizer("c1").NewStream(context.Background(), asr.StreamConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Accept(make([]int16, 160))
+	if r, _ := s.Final(); r.Text != "да, это я" {
+		t.Fatalf("the robot's board gave %q, want the forwarded utterance", r.Text)
+	}
+	if s2, _ := robot.Recognizer("other").NewStream(context.Background(), asr.StreamConfig{}); s2 != nil {
+		_ = s2.Accept(make([]int16, 160))
+		if r, _ := s2.Final(); r.Text != "" {
+			t.Fatalf("another call heard %q", r.Text)
+		}
 	}
 }

@@ -11,11 +11,16 @@ import (
 	"github.com/dozvon/dozvon/loadtest"
 )
 
-const benchUsage = `usage: dozvon bench calls -n N [--duration D] [--ramp R] [--json] [--cpuprofile FILE] [--script FILE] [--record DIR]
+const benchUsage = `usage: dozvon bench calls -n N [--full [--compare]] [--duration D] [--ramp R] [--json] [--cpuprofile FILE] [--memprofile FILE] [--script FILE] [--record DIR]
   places N concurrent robot calls on loopback to a simulated callee exchange
   running in a separate process, and prints calls completed/failed/dropped,
   CPU and peak RSS of the robot process, RTP pacing jitter, send lateness,
-  audio fed to ASR vs received, and call setup time.
+  audio fed to ASR vs received, and call setup time. This is the media path
+  alone; --full sends the calls through the whole call path (a campaign of N
+  debtors in the scheduler, the 230-FZ guard on a SQLite ledger, callflow,
+  store, events, recording, VAD, the labelled stand-in recognizer) to phones
+  that speak, and adds guard and store latency, event delay and the audit;
+  --compare then runs the media-only bench with the same -n and --ramp.
   Per-frame media path costs: go test -bench . ./telephony ./asr ./cmd/dozvon
        dozvon bench detect DIR [--channels N] [--json]
   first-phrase detection on live loopback calls: each labelled recording of DIR
@@ -77,14 +82,27 @@ func benchCalls(ctx context.Context, e env, args []string) int {
 		o.TTSEngine, o.TTSCache = cfg.TTS.Engine, cfg.TTS.CacheDir
 		o.VAD = (&runtime{cfg: cfg}).vadConfig() // the config's VAD, as every call gets it
 		o.Vars = callflow.Vars(cfg.Creditor, "Иванов Иван Иванович", "Иван")
-		var res loadtest.Result
-		if res, err = loadtest.Run(ctx, o, e.stderr); err == nil {
-			err = loadtest.Report(e.stdout, o, res)
-		}
+		err = runBenchCalls(ctx, e, o)
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "dozvon: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// runBenchCalls runs the media-only bench or, with --full, the full path.
+func runBenchCalls(ctx context.Context, e env, o loadtest.Options) error {
+	if !o.Full {
+		res, err := loadtest.Run(ctx, o, e.stderr)
+		if err != nil {
+			return err
+		}
+		return loadtest.Report(e.stdout, o, res)
+	}
+	res, err := loadtest.RunFull(ctx, o, e.stderr)
+	if err != nil {
+		return err
+	}
+	return loadtest.ReportFull(e.stdout, o, res)
 }

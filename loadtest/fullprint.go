@@ -1,0 +1,78 @@
+package loadtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// ReportFull prints the figures of a full-path run; with o.JSON it ends
+// with them as one JSON line, for tracking run to run.
+func ReportFull(w io.Writer, o Options, r FullResult) error {
+	writeFullText(w, o, r)
+	if !o.JSON {
+		return nil
+	}
+	line, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("bench calls --full: %w", err)
+	}
+	_, err = fmt.Fprintf(w, "%s\n", line)
+	return err
+}
+
+func writeFullText(w io.Writer, o Options, r FullResult) {
+	p := func(format string, a ...any) { fmt.Fprintf(w, format+"\n", a...) }
+	d := func(x Dist) string {
+		return fmt.Sprintf("p50 %.2f ms, p99 %.2f ms, max %.1f ms (%d)", x.P50, x.P99, x.Max, x.N)
+	}
+	p("dozvon bench calls --full -n %d: a campaign of %d debtors through scheduler → 230-FZ guard (SQLite ledger) → callflow → store, events, recording, VAD, recognizer; ramp %s; simulated phones in a separate process",
+		o.N, r.Calls, r.Ramp)
+	p("  script %s, spoken answers (greeting, \"да, это я\", \"да, удобно\"); cap per call %v", r.Script, o.Duration)
+	p("  230-FZ clock starts at %s and runs in real time (Wed, a working day: 11:30 in Moscow, where every debtor lives; inside 08:00–22:00 in every Russian zone); %d distinct persons, one call each", r.Clock, r.Calls)
+	p("  recognizer: %s", r.Recognizer)
+	p("  machine: %d cores, load average before %s, after %s; open-file limit %d", r.Cores, r.LoadBefore, r.LoadAfter, r.NoFile)
+	p("calls:       %d completed, %d failed, %d dropped, %d denied by the guard; peak %d concurrent; wall %.1f s",
+		r.Completed, r.Failed, r.Dropped, r.Denied, r.PeakConcurrent, r.WallSeconds)
+	p("             outcomes %s; ended by %s", counts(r.Outcomes), counts(r.EndReasons))
+	for _, s := range r.FailureSamples {
+		p("             e.g. %s", s)
+	}
+	p("robot CPU:   %.1f %% avg, %.1f %% with ≥95%% of calls up, %.1f %% peak 1 s (100 %% = one core of %d); %.2f %% per 100 calls",
+		r.RobotCPUPercent, r.RobotCPUPlateauPercent, r.RobotCPUPeakPercent, r.Cores, r.CPUPer100Calls)
+	p("robot RSS:   %.1f MiB before the calls, peak %.1f MiB: %.1f MiB per 100 calls; peak %d goroutines",
+		r.BaseRSSMiB, r.RobotPeakRSSMiB, r.RSSPer100CallsMiB, r.RobotPeakGoroutines)
+	p("callee proc: %.1f %% CPU, peak RSS %.1f MiB (not counted above); machine %.1f %% of all cores busy",
+		r.CalleeCPUPercent, r.CalleePeakRSSMiB, r.MachineBusyPercent)
+	p("media late:  robot frames against the media clock p50 %.2f ms, p99 %.2f ms, max %.2f ms", r.SendLateP50Ms, r.SendLateP99Ms, r.SendLateMaxMs)
+	p("far end:     jitter p50 %.2f ms, p99 %.2f ms, max %.2f ms; robot sent %d frames, far end received %d (%s), lost %d (sequence gaps)",
+		r.OutJitterP50Ms, r.OutJitterP99Ms, r.OutJitterMaxMs, r.OutFramesSent, r.OutFramesReceived, loss(r.OutFramesSent, r.OutFramesReceived), r.FramesLost)
+	share := 0.0
+	if r.ASRReceivedSeconds > 0 {
+		share = 100 * r.ASRFedSeconds / r.ASRReceivedSeconds
+	}
+	p("ASR:         VAD fed %.1f s of %.1f s received (%.1f %%), feed dropped %d; %d caller turns recognised on %d calls",
+		r.ASRFedSeconds, r.ASRReceivedSeconds, share, r.ASRFeedDropped, r.TurnsHeard, r.CallsHeard)
+	p("guard:       reserve %s", d(r.Reserve))
+	p("             commit  %s", d(r.Commit))
+	p("store:       call record %s", d(r.SaveCall))
+	p("             task result %s", d(r.FinishTask))
+	p("             event batch %s; write p99 %.2f ms", d(r.AppendEvents), r.StoreWriteP99)
+	p("events:      emitted → stored → delivered to a hub subscriber %s; dropped %d", d(r.EventDelay), r.EventsDropped)
+	p("recordings:  %d of %d calls", r.Recordings, r.Calls)
+	p("audit:       ledger replayed (Guard.Audit): %d entries, %d violations", r.LedgerEntries, r.Violations)
+	for _, f := range r.Findings {
+		p("             %s", f)
+	}
+	if m := r.MediaOnly; m != nil {
+		p("media only (same -n %d, --ramp %s, run right after): %d completed, %d failed, %d dropped; robot CPU %.1f %% with ≥95%% up; peak RSS %.1f MiB",
+			o.N, r.Ramp, m.Completed, m.Failed, m.Dropped, m.RobotCPUPlateauPercent, m.RobotPeakRSSMiB)
+		p("             send late p50 %.2f ms, p99 %.2f ms; far-end jitter p50 %.2f ms, p99 %.2f ms; frames %s",
+			m.SendLateP50Ms, m.SendLateP99Ms, m.OutJitterP50Ms, m.OutJitterP99Ms, loss(m.OutFramesSent, m.OutFramesReceived))
+	} else {
+		p("media only:  dozvon bench calls -n %d --ramp %s (or --full --compare runs it after this)", o.N, r.Ramp)
+	}
+	if o.CPUProfile != "" {
+		p("CPU profile: %s (go tool pprof -top bin/dozvon %s)", o.CPUProfile, o.CPUProfile)
+	}
+}

@@ -1,0 +1,182 @@
+package loadtest
+
+import (
+	"os"
+	"time"
+
+	"github.com/dozvon/dozvon/compliance"
+	"github.com/dozvon/dozvon/events"
+	"github.com/dozvon/dozvon/media"
+	"github.com/dozvon/dozvon/scheduler"
+	"github.com/dozvon/dozvon/scripts"
+	"github.com/dozvon/dozvon/telephony"
+)
+
+// FullResult is what `bench calls --full` prints (also its --json line).
+type FullResult struct {
+	Calls          int            `json:"calls"`
+	Completed      int            `json:"completed"`
+	Failed         int            `json:"failed"`
+	Dropped        int            `json:"dropped"`
+	Denied         int            `json:"denied"` // refused by the guard (0 expected: all calls are lawful)
+	Outcomes       map[string]int `json:"outcomes"`
+	EndReasons     map[string]int `json:"end_reasons"`
+	FailureSamples []string       `json:"failure_samples,omitempty"`
+	PeakConcurrent int            `json:"peak_concurrent"`
+	Ramp           string         `json:"ramp"`
+	WallSeconds    float64        `json:"wall_s"`
+	Script         string         `json:"script"`
+	Clock          string         `json:"guard_clock"`
+	Recognizer     string         `json:"recognizer"`
+	Cores          int            `json:"cores"`
+	LoadBefore     string         `json:"loadavg_before"`
+	LoadAfter      string         `json:"loadavg_after"`
+	NoFile         uint64         `json:"nofile_limit"`
+
+	RobotCPUPercent        float64 `json:"robot_cpu_percent"`
+	RobotCPUPlateauPercent float64 `json:"robot_cpu_plateau_percent"` // seconds with ≥ 95 % of N calls up
+	RobotCPUPeakPercent    float64 `json:"robot_cpu_peak_1s_percent"`
+	BaseRSSMiB             float64 `json:"robot_base_rss_mib"` // before the first call
+	RobotPeakRSSMiB        float64 `json:"robot_peak_rss_mib"`
+	RobotPeakGoroutines    int     `json:"robot_peak_goroutines"`
+	CPUPer100Calls         float64 `json:"cpu_percent_per_100_calls"` // plateau CPU × 100 / peak concurrent
+	RSSPer100CallsMiB      float64 `json:"rss_mib_per_100_calls"`     // (peak − base RSS) × 100 / peak concurrent
+	CalleeCPUPercent       float64 `json:"callee_cpu_percent"`
+	CalleePeakRSSMiB       float64 `json:"callee_peak_rss_mib"`
+	MachineBusyPercent     float64 `json:"machine_busy_percent"`
+
+	SendLateP50Ms     float64 `json:"media_late_p50_ms"` // the robot's frames against the media clock
+	SendLateP99Ms     float64 `json:"media_late_p99_ms"`
+	SendLateMaxMs     float64 `json:"media_late_max_ms"`
+	OutFramesSent     int64   `json:"out_frames_sent"`
+	OutFramesReceived int64   `json:"out_frames_received"`
+	FramesLost        int64   `json:"frames_lost"` // sequence gaps in the robot's stream at the far end
+	OutJitterP50Ms    float64 `json:"far_end_jitter_p50_ms"`
+	OutJitterP99Ms    float64 `json:"far_end_jitter_p99_ms"`
+	OutJitterMaxMs    float64 `json:"far_end_jitter_max_ms"`
+	InFramesSent      int64   `json:"in_frames_sent"` // by the simulated phones
+
+	ASRReceivedSeconds float64 `json:"asr_received_s"`
+	ASRFedSeconds      float64 `json:"asr_fed_s"`
+	ASRFeedDropped     int     `json:"asr_feed_dropped"`
+	CallsHeard         int     `json:"calls_with_recognised_speech"`
+	TurnsHeard         int     `json:"caller_turns_recognised"`
+	Recordings         int     `json:"recordings"` // calls whose recording file exists with audio
+
+	Reserve       Dist    `json:"reserve"`
+	Commit        Dist    `json:"commit"`
+	SaveCall      Dist    `json:"store_save_call"`
+	FinishTask    Dist    `json:"store_finish_task"`
+	AppendEvents  Dist    `json:"store_append_events"`
+	StoreWriteP99 float64 `json:"store_write_p99_ms"` // the worst p99 of the three writes
+	EventDelay    Dist    `json:"event_delay"`
+	EventsDropped int64   `json:"events_dropped"` // hub queue full or store failed
+
+	LedgerEntries int      `json:"ledger_entries"`
+	Violations    int      `json:"violations"`
+	Findings      []string `json:"findings,omitempty"` // the first few
+
+	MediaOnly *Result `json:"media_only,omitempty"` // --compare
+}
+
+// fullRun is what RunFull collected, for summarizeFull.
+type fullRun struct {
+	tasks       []scheduler.Event
+	ended       []endedCall
+	callee      CalleeReport
+	audit       compliance.AuditResult
+	timings     *pathTimings
+	eventDelays []time.Duration
+	hub         events.Stats
+}
+
+// summarizeFull classifies the calls and merges the figures. A call is
+// completed when the dialogue identified the debtor and the robot hung up;
+// dropped when it was answered but ended under the robot (far-end BYE,
+// media timeout or fault); failed otherwise — not placed, refused by the
+// guard, not answered, another outcome.
+func summarizeFull(res *FullResult, r fullRun) {
+	sample := func(why string) {
+		if len(res.FailureSamples) < 5 {
+			res.FailureSamples = append(res.FailureSamples, why)
+		}
+	}
+	for _, e := range r.tasks {
+		switch {
+		case e.Decision != nil && !e.Decision.Allowed:
+			res.Denied++
+			sample("denied: " + e.Decision.Reason)
+		case e.Err != nil:
+			sample("task: " + e.Err.Error())
+		}
+	}
+	sendLate, outJitter := &media.LatenessHistogram{}, &media.LatenessHistogram{}
+	for _, c := range r.ended {
+		res.EndReasons[c.endReason]++
+		if c.sendLate != nil {
+			sendLate.Merge(c.sendLate)
+			res.OutFramesSent += c.sendLate.N
+		}
+		res.ASRReceivedSeconds += c.audio.Received.Seconds()
+		res.ASRFedSeconds += c.audio.Fed.Seconds()
+		res.ASRFeedDropped += c.audio.FeedDropped
+		res.TurnsHeard += c.heard
+		if c.heard > 0 {
+			res.CallsHeard++
+		}
+		if c.result != string(telephony.Answered) {
+			res.Outcomes["not_answered:"+c.result]++
+			sample("not answered: " + c.result)
+			continue
+		}
+		res.Outcomes[c.outcome]++
+		switch {
+		case c.endReason != "local":
+			res.Dropped++
+			sample("ended by " + c.endReason)
+		case c.outcome == string(scripts.OutcomeIdentified):
+			res.Completed++
+		default:
+			sample("outcome " + c.outcome)
+		}
+	}
+	res.Failed = res.Calls - res.Completed - res.Dropped
+	for _, c := range r.callee.Calls {
+		m := c.Media
+		res.OutFramesReceived += m.FramesReceived
+		res.FramesLost += m.Lost
+		res.InFramesSent += m.FramesSent
+		if m.ArrivalJitter != nil {
+			outJitter.Merge(m.ArrivalJitter)
+		}
+	}
+	for _, e := range r.tasks {
+		if e.Attempt != nil && e.Attempt.RecordingPath != "" {
+			if fi, err := os.Stat(e.Attempt.RecordingPath); err == nil && fi.Size() > 44 { // more than a WAV header
+				res.Recordings++
+			}
+		}
+	}
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	res.SendLateP50Ms, res.SendLateP99Ms = ms(sendLate.Quantile(0.5)), ms(sendLate.Quantile(0.99))
+	res.SendLateMaxMs = ms(histMax(sendLate))
+	res.OutJitterP50Ms, res.OutJitterP99Ms = ms(outJitter.Quantile(0.5)), ms(outJitter.Quantile(0.99))
+	res.OutJitterMaxMs = ms(histMax(outJitter))
+	if res.PeakConcurrent > 0 {
+		res.CPUPer100Calls = res.RobotCPUPlateauPercent * 100 / float64(res.PeakConcurrent)
+		res.RSSPer100CallsMiB = (res.RobotPeakRSSMiB - res.BaseRSSMiB) * 100 / float64(res.PeakConcurrent)
+	}
+	t := r.timings
+	res.Reserve, res.Commit = t.reserve.dist(), t.commit.dist()
+	res.SaveCall, res.FinishTask, res.AppendEvents = t.saveCall.dist(), t.finishTask.dist(), t.appendEvts.dist()
+	res.StoreWriteP99 = max(res.SaveCall.P99, res.FinishTask.P99, res.AppendEvents.P99)
+	res.EventDelay = distOf(r.eventDelays)
+	res.EventsDropped = r.hub.Dropped + r.hub.Lost
+	res.LedgerEntries, res.Violations = r.audit.Entries, len(r.audit.Findings)
+	for i, f := range r.audit.Findings {
+		if i == 5 {
+			break
+		}
+		res.Findings = append(res.Findings, f.Rule+": "+f.Detail)
+	}
+}
