@@ -27,6 +27,12 @@ type Step struct {
 	// the robot's next prompt (hang-up mid-prompt).
 	Hangup      bool          `yaml:"hangup,omitempty"`
 	HangupAfter time.Duration `yaml:"hangup_after,omitempty"`
+	// Pause waits this long after the robot's prompt ended before Say, DTMF
+	// or Hangup.
+	Pause time.Duration `yaml:"pause,omitempty"`
+	// Noise adds white line noise to Say or Interrupt at this SNR in dB
+	// (0: the behaviour's).
+	Noise float64 `yaml:"noise,omitempty"`
 }
 
 // Behaviour is how one simulated phone acts when called.
@@ -46,6 +52,23 @@ type Behaviour struct {
 	// board over the span of the audio's speech.
 	GreetingAudio []int16
 	GreetingText  string
+	// Voice speaks for this phone (nil: the exchange's voice), with white
+	// line noise at Noise dB SNR (0: none).
+	Voice Synthesizer
+	Noise float64
+}
+
+// voice is the synthesizer for one step of b.
+func (c *Callee) voiceFor(b Behaviour, s Step) Synthesizer {
+	v := b.Voice
+	if v == nil {
+		v = c.voice
+	}
+	noise := s.Noise
+	if noise == 0 {
+		noise = b.Noise
+	}
+	return WithNoise(v, noise)
 }
 
 // Synthesizer is the voice the simulated callee speaks with.
@@ -213,7 +236,7 @@ func (c *Callee) handle(ctx context.Context, in *telephony.Inbound) {
 				}
 			}
 			if b.EarlyMedia != "" {
-				_, _ = c.say(ctx, in.CallID(), call, b.EarlyMedia)
+				_, _ = c.say(ctx, in.CallID(), call, c.voiceFor(b, Step{}), b.EarlyMedia)
 			}
 		}
 	}
@@ -294,14 +317,14 @@ func (c *Callee) converse(ctx context.Context, callID string, call *telephony.Ca
 	})
 
 	if b.Greeting != "" {
-		if _, err := c.say(ctx, callID, call, b.Greeting); err != nil {
+		if _, err := c.say(ctx, callID, call, c.voiceFor(b, Step{}), b.Greeting); err != nil {
 			c.log.Warn("callee greeting", "err", err)
 		}
 	}
 	if len(b.GreetingAudio) > 0 {
 		c.playRecorded(ctx, callID, call, b.GreetingAudio, b.GreetingText)
 	}
-	c.runSteps(ctx, callID, call, b.Steps, tr, rep, func(started time.Time) {
+	c.runSteps(ctx, callID, call, b, tr, rep, func(started time.Time) {
 		bargeMu.Lock()
 		bargeFrom = started
 		bargeMu.Unlock()
@@ -319,7 +342,7 @@ func (c *Callee) converse(ctx context.Context, callID string, call *telephony.Ca
 	c.mu.Unlock()
 }
 
-func (c *Callee) runSteps(ctx context.Context, callID string, call *telephony.Call, steps []Step,
+func (c *Callee) runSteps(ctx context.Context, callID string, call *telephony.Call, b Behaviour,
 	tr *promptTracker, rep *CalleeReport, bargeStart func(time.Time)) {
 	waitEnd := func() bool {
 		select {
@@ -347,7 +370,7 @@ func (c *Callee) runSteps(ctx context.Context, callID string, call *telephony.Ca
 		default:
 		}
 	}
-	for _, s := range steps {
+	for _, s := range b.Steps {
 		switch {
 		case s.Interrupt != "":
 			if !waitStart() {
@@ -360,7 +383,7 @@ func (c *Callee) runSteps(ctx context.Context, callID string, call *telephony.Ca
 			if !wait(ctx, after) {
 				return
 			}
-			pb, err := c.startSaying(ctx, callID, call, s.Interrupt)
+			pb, err := c.startSaying(ctx, callID, call, c.voiceFor(b, s), s.Interrupt)
 			if err != nil {
 				c.log.Warn("callee interrupt", "err", err)
 				return
@@ -389,12 +412,12 @@ func (c *Callee) runSteps(ctx context.Context, callID string, call *telephony.Ca
 			c.hangup(call, rep)
 			return
 		default:
-			if !waitEnd() {
+			if !waitEnd() || !wait(ctx, s.Pause) {
 				return
 			}
 			switch {
 			case s.Say != "":
-				if _, err := c.say(ctx, callID, call, s.Say); err != nil {
+				if _, err := c.say(ctx, callID, call, c.voiceFor(b, s), s.Say); err != nil {
 					c.log.Warn("callee say", "err", err)
 					return
 				}
@@ -439,8 +462,8 @@ func (c *Callee) hangup(call *telephony.Call, rep *CalleeReport) {
 }
 
 // startSaying synthesises text, publishes it on the board and queues it.
-func (c *Callee) startSaying(ctx context.Context, callID string, call *telephony.Call, text string) (*telephony.Playback, error) {
-	a, err := c.voice.Synthesize(ctx, text)
+func (c *Callee) startSaying(ctx context.Context, callID string, call *telephony.Call, voice Synthesizer, text string) (*telephony.Playback, error) {
+	a, err := voice.Synthesize(ctx, text)
 	if err != nil {
 		return nil, fmt.Errorf("callee say %q: %w", text, err)
 	}
@@ -507,8 +530,8 @@ func speechSpan(pcm []int16) (first, last int) {
 }
 
 // say speaks text and waits until it has been played.
-func (c *Callee) say(ctx context.Context, callID string, call *telephony.Call, text string) (*telephony.Playback, error) {
-	pb, err := c.startSaying(ctx, callID, call, text)
+func (c *Callee) say(ctx context.Context, callID string, call *telephony.Call, voice Synthesizer, text string) (*telephony.Playback, error) {
+	pb, err := c.startSaying(ctx, callID, call, voice, text)
 	if err != nil {
 		return nil, err
 	}
