@@ -52,6 +52,11 @@ type AudioConfig struct {
 // StandInRecognition is how a report names the labelled stand-in.
 const StandInRecognition = "stand-in (no Vosk model: the simulated caller's planned text is returned for each speech segment the robot's VAD detects; set VOSK_MODEL for real recognition)"
 
+// promptEnd is the quiet that ends a robot prompt for the simulated
+// caller: longer than the default so a pause between the robot's phrases
+// (synthesis on a loaded machine) is not taken for the caller's turn.
+const promptEnd = 1200 * time.Millisecond
+
 // caseTimeout bounds one case's call, whatever the script's limits say.
 const caseTimeout = 5 * time.Minute
 
@@ -83,6 +88,22 @@ func RunAudio(ctx context.Context, sc *scripts.Script, files []*CaseFile, cfg Au
 			jobs = append(jobs, job{f, &f.Cases[i], len(jobs)})
 		}
 	}
+	// synthesise every caller line and robot phrase before the first call,
+	// two at a time: a slow engine (festival takes seconds per phrase on a
+	// loaded machine) must neither leave a caller mute at its turn nor
+	// stretch the robot's pause between phrases into the caller's turn
+	warm := make(chan struct{}, 2)
+	var wwg sync.WaitGroup
+	for _, j := range jobs {
+		wwg.Add(1)
+		go func() {
+			defer wwg.Done()
+			warm <- struct{}{}
+			defer func() { <-warm }()
+			_ = rig.warm(ctx, sc, j.f, j.c) // an error fails the case when it runs
+		}()
+	}
+	wwg.Wait()
 	rep.Results = make([]CaseResult, len(jobs))
 	gaps := make([][]time.Duration, len(jobs))
 	sem := make(chan struct{}, max(1, cfg.Parallel))
@@ -195,19 +216,10 @@ func (r *audioRig) run(ctx context.Context, sc *scripts.Script, f *CaseFile, c *
 	if err != nil {
 		return fail("%v", err)
 	}
-	// synthesise the caller's lines before dialling: a slow engine
-	// (festival takes seconds per phrase on a loaded machine) must not
-	// leave the caller mute when its turn comes
+	vars := f.vars(c)
 	steps := c.Steps()
-	for _, st := range steps {
-		for _, text := range []string{st.Say, st.Interrupt} {
-			if text == "" {
-				continue
-			}
-			if _, err := voice.Synthesize(ctx, text); err != nil {
-				return fail("caller voice %s: %v", spec, err)
-			}
-		}
+	if err := r.warm(ctx, sc, f, c); err != nil { // done before the calls; here a no-op on the warm caches
+		return fail("%v", err)
 	}
 	codec := c.Audio.Codec
 	if codec == "" {
@@ -219,8 +231,7 @@ func (r *audioRig) run(ctx context.Context, sc *scripts.Script, f *CaseFile, c *
 		return fail("%v", err)
 	}
 	phone := phonenum.MustParse(fmt.Sprintf("+7999%07d", i+1))
-	vars := f.vars(c)
-	uri := callee.Phone(phone.String(), Behaviour{Ring: 200 * time.Millisecond, Steps: steps, Voice: voice, Noise: c.Audio.Noise})
+	uri := callee.Phone(phone.String(), Behaviour{Ring: 200 * time.Millisecond, Steps: steps, Voice: voice, Noise: c.Audio.Noise, PromptEnd: promptEnd})
 	// the flow asks for the recognizer with the call's SIP Call-ID: the key
 	// of the simulated phone's report and of its words on the board
 	var sipCallID string
@@ -280,6 +291,52 @@ func (r *audioRig) run(ctx context.Context, sc *scripts.Script, f *CaseFile, c *
 		}
 	}
 	return cr, gaps
+}
+
+// warm synthesises the case's caller lines in its voice and the robot's
+// phrases as the case renders them, into their caches.
+func (r *audioRig) warm(ctx context.Context, sc *scripts.Script, f *CaseFile, c *Case) error {
+	spec, err := r.cfg.CallerVoices.Pick(c)
+	if err != nil {
+		return err
+	}
+	voice, err := r.cfg.CallerVoices.Voice(spec)
+	if err != nil {
+		return err
+	}
+	for _, st := range c.Steps() {
+		for _, text := range []string{st.Say, st.Interrupt} {
+			if text == "" {
+				continue
+			}
+			if _, err := voice.Synthesize(ctx, text); err != nil {
+				return fmt.Errorf("caller voice %s: %w", spec, err)
+			}
+		}
+	}
+	now, err := f.now(c)
+	if err != nil {
+		return err
+	}
+	r.warmRobotVoice(ctx, sc, f.vars(c), now)
+	return nil
+}
+
+// warmRobotVoice synthesises the script's phrases as this case renders
+// them, into the robot voice's cache, so the robot's pauses between phrases
+// are those of a warm production cache, not of synthesis on a loaded
+// machine (a simulated caller would take such a pause for its turn).
+// Phrases that need the call's slots render differently and stay cold.
+func (r *audioRig) warmRobotVoice(ctx context.Context, sc *scripts.Script, vars map[string]any, now time.Time) {
+	if r.cfg.Voice.Voice == nil {
+		return
+	}
+	env := scripts.Env{Vars: merge(sc.Defaults, vars), Now: now, Verbalizer: scripts.Spoken{}}
+	for id := range sc.Phrases {
+		if text, audio, err := sc.Render(id, env); err == nil && audio == "" && text != "" {
+			_, _ = r.cfg.Voice.Voice.Synthesize(ctx, text)
+		}
+	}
 }
 
 func slicesMax(d []time.Duration) time.Duration {

@@ -56,6 +56,10 @@ type Behaviour struct {
 	// line noise at Noise dB SNR (0: none).
 	Voice Synthesizer
 	Noise float64
+	// PromptEnd is the quiet after the robot's audio that ends its prompt
+	// and starts the caller's turn (default 600 ms). Longer waits out the
+	// robot's pauses between phrases on a loaded machine.
+	PromptEnd time.Duration
 }
 
 // voice is the synthesizer for one step of b.
@@ -181,6 +185,7 @@ type promptTracker struct {
 	ended      chan struct{} // signalled at each prompt end (≥ 600 ms quiet)
 	prompts    int
 	speech     time.Duration
+	endAfter   time.Duration // quiet that ends a prompt
 }
 
 func (p *promptTracker) frame(f []int16, at time.Duration) {
@@ -199,7 +204,7 @@ func (p *promptTracker) frame(f []int16, at time.Duration) {
 		if p.quietSince < 0 {
 			p.quietSince = at
 		}
-		if at-p.quietSince >= 600*time.Millisecond {
+		if at-p.quietSince >= p.endAfter {
 			p.speaking = false
 			signal(p.ended)
 		}
@@ -281,7 +286,11 @@ func (c *Callee) converse(ctx context.Context, callID string, call *telephony.Ca
 	rep.Answered = true
 	c.mu.Unlock()
 
-	tr := &promptTracker{quietSince: -1, started: make(chan struct{}, 1), ended: make(chan struct{}, 1)}
+	endAfter := b.PromptEnd
+	if endAfter <= 0 {
+		endAfter = 600 * time.Millisecond
+	}
+	tr := &promptTracker{quietSince: -1, endAfter: endAfter, started: make(chan struct{}, 1), ended: make(chan struct{}, 1)}
 	var trMu sync.Mutex
 	call.SetHandler(func(f []int16, at time.Duration, _ bool) {
 		trMu.Lock()

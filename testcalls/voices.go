@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dozvon/dozvon/tts"
 )
@@ -55,6 +56,10 @@ var rotation = []VoiceSpec{
 	{tts.EngineEspeak, 150}, {tts.EngineFestival, 1}, {tts.EngineEspeak, 125},
 	{tts.EngineFestival, 1.2}, {tts.EngineEspeak, 185}, {tts.EngineFestival, 0.9},
 }
+
+// synthTimeout is generous: synthesis runs before the calls, and a loaded
+// machine makes festival slow, not wrong.
+const synthTimeout = 3 * time.Minute
 
 // CallerVoices makes the simulated callers' voices, each kept in a disk
 // cache so a re-run synthesises nothing. Engines that are not installed
@@ -113,9 +118,9 @@ func (cv *CallerVoices) Voice(v VoiceSpec) (Synthesizer, error) {
 	)
 	switch v.Engine {
 	case tts.EngineEspeak:
-		voice, err = tts.NewEspeak(tts.EspeakOptions{Speed: int(v.Rate)})
+		voice, err = tts.NewEspeak(tts.EspeakOptions{Speed: int(v.Rate), Timeout: synthTimeout})
 	case tts.EngineFestival:
-		voice, err = tts.NewFestival(tts.FestivalOptions{Stretch: v.Rate})
+		voice, err = tts.NewFestival(tts.FestivalOptions{Stretch: v.Rate, Timeout: synthTimeout})
 	default:
 		err = fmt.Errorf("unknown engine %q", v.Engine)
 	}
