@@ -64,7 +64,9 @@ func TestAudioOptionsParse(t *testing.T) {
 func TestDisclosureBeforeIdentity(t *testing.T) {
 	sc := loadScript(t, "collection.yaml")
 	vars := map[string]any{"debtor": map[string]any{"name": "Иванов Иван Иванович", "first_name": "Иван"}, "debt": map[string]any{"amount": 12345.5}}
-	r := func(node, text string) robot.Turn { return robot.Turn{Who: robot.WhoRobot, Kind: "say", Node: node, Text: text} }
+	r := func(node, text string) robot.Turn {
+		return robot.Turn{Who: robot.WhoRobot, Kind: "say", Node: node, Text: text}
+	}
 	c := func(text string) robot.Turn { return robot.Turn{Who: robot.WhoCaller, Kind: "speech", Text: text} }
 	tests := []struct {
 		name  string
