@@ -291,19 +291,10 @@ func Wilson(k, n int) [2]float64 {
 
 func latencyOf(d []time.Duration) Latency {
 	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-	return Latency{P50: percentile(d, 50).Milliseconds(), P95: percentile(d, 95).Milliseconds()}
+	return Latency{P50: stats.Percentile(d, 50).Milliseconds(), P95: stats.Percentile(d, 95).Milliseconds()}
 }
 
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
-
-// percentile is the nearest-rank percentile of sorted durations.
-func percentile(sorted []time.Duration, p int) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	rank := int(math.Ceil(float64(p) / 100 * float64(len(sorted))))
-	return sorted[max(rank, 1)-1]
-}
 
 // WriteText prints the confusion matrix, accuracy, the human miss rate,
 // latency percentiles and the misclassified files with their evidence.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dozvon/dozvon/internal/stats"
 )
 
 // TestEvaluateLabelledSets runs the evaluation on the committed labelled
@@ -71,7 +73,7 @@ func TestEvaluateLabelledSets(t *testing.T) {
 				}
 			}
 			sort.Slice(humans, func(i, j int) bool { return humans[i] < humans[j] })
-			if p50 := percentile(humans, 50); p50 > tt.maxHumanP50 {
+			if p50 := stats.Percentile(humans, 50); p50 > tt.maxHumanP50 {
 				t.Errorf("humans decided at p50 %v > %v", p50, tt.maxHumanP50)
 			}
 		})

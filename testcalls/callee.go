@@ -27,6 +27,12 @@ type Step struct {
 	// the robot's next prompt (hang-up mid-prompt).
 	Hangup      bool          `yaml:"hangup,omitempty"`
 	HangupAfter time.Duration `yaml:"hangup_after,omitempty"`
+	// Pause waits this long after the robot's prompt ended before Say, DTMF
+	// or Hangup.
+	Pause time.Duration `yaml:"pause,omitempty"`
+	// Noise adds white line noise to Say or Interrupt at this SNR in dB
+	// (0: the behaviour's).
+	Noise float64 `yaml:"noise,omitempty"`
 }
 
 // Behaviour is how one simulated phone acts when called.
@@ -46,6 +52,27 @@ type Behaviour struct {
 	// board over the span of the audio's speech.
 	GreetingAudio []int16
 	GreetingText  string
+	// Voice speaks for this phone (nil: the exchange's voice), with white
+	// line noise at Noise dB SNR (0: none).
+	Voice Synthesizer
+	Noise float64
+	// PromptEnd is the quiet after the robot's audio that ends its prompt
+	// and starts the caller's turn (default 600 ms). Longer waits out the
+	// robot's pauses between phrases on a loaded machine.
+	PromptEnd time.Duration
+}
+
+// voice is the synthesizer for one step of b.
+func (c *Callee) voiceFor(b Behaviour, s Step) Synthesizer {
+	v := b.Voice
+	if v == nil {
+		v = c.voice
+	}
+	noise := s.Noise
+	if noise == 0 {
+		noise = b.Noise
+	}
+	return WithNoise(v, noise)
 }
 
 // Synthesizer is the voice the simulated callee speaks with.
@@ -158,6 +185,7 @@ type promptTracker struct {
 	ended      chan struct{} // signalled at each prompt end (≥ 600 ms quiet)
 	prompts    int
 	speech     time.Duration
+	endAfter   time.Duration // quiet that ends a prompt
 }
 
 func (p *promptTracker) frame(f []int16, at time.Duration) {
@@ -176,7 +204,7 @@ func (p *promptTracker) frame(f []int16, at time.Duration) {
 		if p.quietSince < 0 {
 			p.quietSince = at
 		}
-		if at-p.quietSince >= 600*time.Millisecond {
+		if at-p.quietSince >= p.endAfter {
 			p.speaking = false
 			signal(p.ended)
 		}
@@ -213,7 +241,7 @@ func (c *Callee) handle(ctx context.Context, in *telephony.Inbound) {
 				}
 			}
 			if b.EarlyMedia != "" {
-				_, _ = c.say(ctx, in.CallID(), call, b.EarlyMedia)
+				_, _ = c.say(ctx, in.CallID(), call, c.voiceFor(b, Step{}), b.EarlyMedia)
 			}
 		}
 	}
@@ -264,7 +292,11 @@ func (c *Callee) converse(ctx context.Context, callID string, call *telephony.Ca
 	rep.Answered = true
 	c.mu.Unlock()
 
-	tr := &promptTracker{quietSince: -1, started: make(chan struct{}, 1), ended: make(chan struct{}, 1)}
+	endAfter := b.PromptEnd
+	if endAfter <= 0 {
+		endAfter = 600 * time.Millisecond
+	}
+	tr := &promptTracker{quietSince: -1, endAfter: endAfter, started: make(chan struct{}, 1), ended: make(chan struct{}, 1)}
 	var trMu sync.Mutex
 	call.SetHandler(func(f []int16, at time.Duration, _ bool) {
 		trMu.Lock()
@@ -300,14 +332,14 @@ func (c *Callee) converse(ctx context.Context, callID string, call *telephony.Ca
 	})
 
 	if b.Greeting != "" {
-		if _, err := c.say(ctx, callID, call, b.Greeting); err != nil {
+		if _, err := c.say(ctx, callID, call, c.voiceFor(b, Step{}), b.Greeting); err != nil {
 			c.log.Warn("callee greeting", "err", err)
 		}
 	}
 	if len(b.GreetingAudio) > 0 {
 		c.playRecorded(ctx, callID, call, b.GreetingAudio, b.GreetingText)
 	}
-	c.runSteps(ctx, callID, call, b.Steps, tr, rep, func(started time.Time) {
+	c.runSteps(ctx, callID, call, b, tr, rep, func(started time.Time) {
 		bargeMu.Lock()
 		bargeFrom = started
 		bargeMu.Unlock()
@@ -325,7 +357,7 @@ func (c *Callee) converse(ctx context.Context, callID string, call *telephony.Ca
 	c.mu.Unlock()
 }
 
-func (c *Callee) runSteps(ctx context.Context, callID string, call *telephony.Call, steps []Step,
+func (c *Callee) runSteps(ctx context.Context, callID string, call *telephony.Call, b Behaviour,
 	tr *promptTracker, rep *CalleeReport, bargeStart func(time.Time)) {
 	waitEnd := func() bool {
 		select {
@@ -353,7 +385,7 @@ func (c *Callee) runSteps(ctx context.Context, callID string, call *telephony.Ca
 		default:
 		}
 	}
-	for _, s := range steps {
+	for _, s := range b.Steps {
 		switch {
 		case s.Interrupt != "":
 			if !waitStart() {
@@ -366,7 +398,7 @@ func (c *Callee) runSteps(ctx context.Context, callID string, call *telephony.Ca
 			if !wait(ctx, after) {
 				return
 			}
-			pb, err := c.startSaying(ctx, callID, call, s.Interrupt)
+			pb, err := c.startSaying(ctx, callID, call, c.voiceFor(b, s), s.Interrupt)
 			if err != nil {
 				c.log.Warn("callee interrupt", "err", err)
 				return
@@ -395,12 +427,12 @@ func (c *Callee) runSteps(ctx context.Context, callID string, call *telephony.Ca
 			c.hangup(call, rep)
 			return
 		default:
-			if !waitEnd() {
+			if !waitEnd() || !wait(ctx, s.Pause) {
 				return
 			}
 			switch {
 			case s.Say != "":
-				if _, err := c.say(ctx, callID, call, s.Say); err != nil {
+				if _, err := c.say(ctx, callID, call, c.voiceFor(b, s), s.Say); err != nil {
 					c.log.Warn("callee say", "err", err)
 					return
 				}
@@ -445,8 +477,8 @@ func (c *Callee) hangup(call *telephony.Call, rep *CalleeReport) {
 }
 
 // startSaying synthesises text, publishes it on the board and queues it.
-func (c *Callee) startSaying(ctx context.Context, callID string, call *telephony.Call, text string) (*telephony.Playback, error) {
-	a, err := c.voice.Synthesize(ctx, text)
+func (c *Callee) startSaying(ctx context.Context, callID string, call *telephony.Call, voice Synthesizer, text string) (*telephony.Playback, error) {
+	a, err := voice.Synthesize(ctx, text)
 	if err != nil {
 		return nil, fmt.Errorf("callee say %q: %w", text, err)
 	}
@@ -513,8 +545,8 @@ func speechSpan(pcm []int16) (first, last int) {
 }
 
 // say speaks text and waits until it has been played.
-func (c *Callee) say(ctx context.Context, callID string, call *telephony.Call, text string) (*telephony.Playback, error) {
-	pb, err := c.startSaying(ctx, callID, call, text)
+func (c *Callee) say(ctx context.Context, callID string, call *telephony.Call, voice Synthesizer, text string) (*telephony.Playback, error) {
+	pb, err := c.startSaying(ctx, callID, call, voice, text)
 	if err != nil {
 		return nil, err
 	}

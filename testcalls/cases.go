@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,35 +39,42 @@ type Case struct {
 	TransferFails bool         `yaml:"transfer_fails"`
 	Caller        []CallerItem `yaml:"caller"`
 	Expect        Expect       `yaml:"expect"`
+	Audio         AudioOptions `yaml:"audio"` // audio level only
 	Line          int          `yaml:"-"`
 }
 
 // CallerItem is one thing the caller does: a string (an utterance), or one of
-// {silence: 6s}, {dtmf: "1"}, {hangup: true}, {interrupt: "…"}.
+// {say: "…"}, {silence: 6s}, {dtmf: "1"}, {hangup: true}, {interrupt: "…"},
+// optionally with audio-level options in the same mapping: pause (quiet
+// before speaking, after the robot's prompt ended), noise (white line noise
+// at this SNR in dB) and after (how far into the robot's prompt an interrupt
+// or a hang-up comes). The text level ignores the options.
 type CallerItem struct {
 	Say       string
 	Silence   time.Duration
 	DTMF      string
 	Hangup    bool
 	Interrupt string
+	Pause     time.Duration // audio only
+	Noise     float64       // audio only: SNR in dB (0: the case's)
+	After     time.Duration // audio only: into the prompt, for interrupt and hangup
 	Line      int
 }
 
-// Expect is what a case checks. Times match within ±30 minutes; path is a
-// subsequence of the visited nodes; said / not_said are word fragments
-// looked for in the robot's prompts (extensions).
-type Expect struct {
-	Outcome      string   `yaml:"outcome"`
-	CallbackAt   string   `yaml:"callback_at"`
-	PromiseAt    string   `yaml:"promise_at"`
-	MeetingAt    string   `yaml:"meeting_at"`
-	MeetingPlace string   `yaml:"meeting_place"`
-	Amount       *float64 `yaml:"amount"`
-	TransferTo   string   `yaml:"transfer_to"`
-	Path         []string `yaml:"path"`
-	Said         []string `yaml:"said"`
-	NotSaid      []string `yaml:"not_said"`
+// AudioOptions are a case's audio-level settings (the text level ignores them).
+type AudioOptions struct {
+	// Voice is the caller's voice: an engine ("espeak-ng", "festival") with an
+	// optional rate ("espeak-ng@190", "festival@1.2"); empty: rotated per case.
+	Voice string `yaml:"voice"`
+	// Noise is white line noise added to the caller's speech, as SNR in dB (0: none).
+	Noise float64 `yaml:"noise"`
+	// Codec is the call's codec, PCMU or PCMA (empty: PCMU).
+	Codec string `yaml:"codec"`
 }
+
+// callerActions are the keys of a caller item that say what it does; the
+// others are options.
+var callerActions = "say, silence, dtmf, hangup, interrupt"
 
 // UnmarshalYAML reads a caller item with its line.
 func (c *CallerItem) UnmarshalYAML(v *yaml.Node) error {
@@ -75,17 +83,65 @@ func (c *CallerItem) UnmarshalYAML(v *yaml.Node) error {
 		c.Say = v.Value
 		return nil
 	}
-	if v.Kind != yaml.MappingNode || len(v.Content) != 2 {
-		return fmt.Errorf("line %d: caller item: want a string or one of {silence: 6s}, {dtmf: \"1\"}, {hangup: true}, {interrupt: \"…\"}", v.Line)
+	if v.Kind != yaml.MappingNode || len(v.Content) == 0 {
+		return fmt.Errorf("line %d: caller item: want a string or one of {say: \"…\"}, {silence: 6s}, {dtmf: \"1\"}, {hangup: true}, {interrupt: \"…\"}", v.Line)
 	}
-	key, val := v.Content[0].Value, v.Content[1]
-	switch key {
-	case "silence":
+	actions := 0
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		key, val := v.Content[i].Value, v.Content[i+1]
+		switch key {
+		case "say", "silence", "dtmf", "hangup", "interrupt":
+			actions++
+			if actions > 1 {
+				return fmt.Errorf("line %d: caller item: one action per item (%s), %q is a second", v.Content[i].Line, callerActions, key)
+			}
+		}
+		if err := c.set(key, val); err != nil {
+			if errors.Is(err, errUnknownKey) {
+				return fmt.Errorf("line %d: caller item: unknown key %q (%s; options pause, noise, after)", v.Content[i].Line, key, callerActions)
+			}
+			return err
+		}
+	}
+	if actions == 0 {
+		return fmt.Errorf("line %d: caller item: no action (%s)", v.Line, callerActions)
+	}
+	if c.After > 0 && c.Interrupt == "" && !c.Hangup {
+		return fmt.Errorf("line %d: caller item: after is for interrupt and hangup", v.Line)
+	}
+	return nil
+}
+
+var errUnknownKey = errors.New("unknown key")
+
+// set reads one key of a caller item.
+func (c *CallerItem) set(key string, val *yaml.Node) error {
+	duration := func(what string) (time.Duration, error) {
 		d, err := time.ParseDuration(val.Value)
 		if err != nil || d <= 0 {
-			return fmt.Errorf("line %d: silence %q: want a duration like 6s", val.Line, val.Value)
+			return 0, fmt.Errorf("line %d: %s %q: want a duration like 6s", val.Line, what, val.Value)
 		}
-		c.Silence = d
+		return d, nil
+	}
+	var err error
+	switch key {
+	case "say":
+		if strings.TrimSpace(val.Value) == "" {
+			return fmt.Errorf("line %d: say: want the words", val.Line)
+		}
+		c.Say = val.Value
+	case "silence":
+		c.Silence, err = duration("silence")
+	case "pause":
+		c.Pause, err = duration("pause")
+	case "after":
+		c.After, err = duration("after")
+	case "noise":
+		f, perr := strconv.ParseFloat(val.Value, 64)
+		if perr != nil || f <= 0 || f > 60 {
+			return fmt.Errorf("line %d: noise %q: want an SNR in dB above 0, at most 60", val.Line, val.Value)
+		}
+		c.Noise = f
 	case "dtmf":
 		if val.Value == "" || strings.Trim(val.Value, "0123456789*#") != "" {
 			return fmt.Errorf("line %d: dtmf %q: want digits, * or #", val.Line, val.Value)
@@ -102,8 +158,40 @@ func (c *CallerItem) UnmarshalYAML(v *yaml.Node) error {
 		}
 		c.Interrupt = val.Value
 	default:
-		return fmt.Errorf("line %d: caller item: unknown key %q (silence, dtmf, hangup, interrupt)", v.Content[0].Line, key)
+		return errUnknownKey
 	}
+	return err
+}
+
+// Expect is what a case checks. Times match within ±30 minutes; path is a
+// subsequence of the visited nodes; said / not_said are word fragments
+// looked for in the robot's prompts (extensions).
+type Expect struct {
+	Outcome      string   `yaml:"outcome"`
+	CallbackAt   string   `yaml:"callback_at"`
+	PromiseAt    string   `yaml:"promise_at"`
+	MeetingAt    string   `yaml:"meeting_at"`
+	MeetingPlace string   `yaml:"meeting_place"`
+	Amount       *float64 `yaml:"amount"`
+	TransferTo   string   `yaml:"transfer_to"`
+	Path         []string `yaml:"path"`
+	Said         []string `yaml:"said"`
+	NotSaid      []string `yaml:"not_said"`
+	// MaxTurnGap is the longest the robot may take to answer (the caller's
+	// speech end to the robot's next prompt), audio level only.
+	MaxTurnGap Duration `yaml:"max_turn_gap"`
+}
+
+// Duration is a YAML duration ("2s", "1500ms").
+type Duration time.Duration
+
+// UnmarshalYAML reads a duration.
+func (d *Duration) UnmarshalYAML(v *yaml.Node) error {
+	x, err := time.ParseDuration(v.Value)
+	if err != nil || x <= 0 {
+		return fmt.Errorf("line %d: %q: want a duration like 2s", v.Line, v.Value)
+	}
+	*d = Duration(x)
 	return nil
 }
 
@@ -140,6 +228,9 @@ func LoadCases(path string) (*CaseFile, error) {
 		}
 		if _, err := f.now(c); err != nil {
 			errs = append(errs, fmt.Errorf("%s:%d: case %q: %w", path, c.Line, c.Name, err))
+		}
+		if err := c.Audio.check(); err != nil {
+			errs = append(errs, fmt.Errorf("%s:%d: case %q: audio: %w", path, c.Line, c.Name, err))
 		}
 		if c.Expect.Outcome == "" {
 			errs = append(errs, fmt.Errorf("%s:%d: case %q: expect.outcome is required", path, c.Line, c.Name))
@@ -223,23 +314,61 @@ func (f *CaseFile) ScriptPath() (string, error) {
 	return "", fmt.Errorf("%s: script %q not found", f.File, f.Script)
 }
 
+// PauseBelow is the longest {silence: …} the audio level plays as a pause
+// before the next item rather than as no answer: below the shortest listen
+// timeout, as the text level reads a silence shorter than the node's timeout.
+const PauseBelow = 5 * time.Second
+
 // Steps turns the case's caller items into steps for the simulated callee,
-// so the same case can run at audio level over SIP/RTP.
+// so the same case runs at audio level over SIP/RTP with the text level's
+// meaning: a short silence is a pause before the next item, and a caller
+// who runs out of items hangs up at the robot's next prompt.
 func (c *Case) Steps() []Step {
-	out := make([]Step, 0, len(c.Caller))
+	out := make([]Step, 0, len(c.Caller)+1)
+	var pause time.Duration
 	for _, it := range c.Caller {
+		p := pause + it.Pause
+		pause = 0
 		switch {
+		case it.Hangup && it.After > 0:
+			out = append(out, Step{HangupAfter: it.After})
 		case it.Hangup:
-			out = append(out, Step{Hangup: true})
+			out = append(out, Step{Hangup: true, Pause: p})
 		case it.DTMF != "":
-			out = append(out, Step{DTMF: it.DTMF})
+			out = append(out, Step{DTMF: it.DTMF, Pause: p})
+		case it.Silence > 0 && it.Silence < PauseBelow:
+			pause = p + it.Silence
 		case it.Silence > 0:
-			out = append(out, Step{Silence: it.Silence})
+			out = append(out, Step{Silence: p + it.Silence})
 		case it.Interrupt != "":
-			out = append(out, Step{Interrupt: it.Interrupt})
+			out = append(out, Step{Interrupt: it.Interrupt, After: it.After, Noise: it.Noise})
 		default:
-			out = append(out, Step{Say: it.Say})
+			out = append(out, Step{Say: it.Say, Pause: p, Noise: it.Noise})
 		}
 	}
+	if pause > 0 {
+		out = append(out, Step{Silence: pause})
+	}
+	if n := len(out); n == 0 || (!out[n-1].Hangup && out[n-1].HangupAfter == 0) {
+		out = append(out, Step{Hangup: true})
+	}
 	return out
+}
+
+// check validates the options.
+func (o AudioOptions) check() error {
+	switch o.Codec {
+	case "", "PCMU", "PCMA":
+	default:
+		return fmt.Errorf("codec %q: want PCMU or PCMA", o.Codec)
+	}
+	if o.Noise < 0 || o.Noise > 60 {
+		return fmt.Errorf("noise %v: want an SNR in dB between 0 (none) and 60", o.Noise)
+	}
+	if o.Voice != "" {
+		if _, err := ParseVoice(o.Voice); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,5 +1,13 @@
 // Package testcalls auto-tests dialogue scripts: the test-case file format,
 // a text-level runner that plays a scripted caller against the robot without
-// audio (with a fixed clock), branch coverage of nodes and edges, and a
-// simulated callee that calls over real SIP/RTP for audio-level tests.
+// audio (with a fixed clock), an audio-level runner that makes every case a
+// real call over loopback SIP through callflow and the 230-FZ guard (on a
+// temporary ledger, its clock at the case's now) with simulated callee
+// phones speaking the lines in rotated TTS voices, branch coverage of nodes
+// and edges, and the CI gate on pass rate and edge coverage.
+//
+// Known limit of the audio level: a transfer node's blind transfer (REFER)
+// is refused by the simulated phones (telephony answers without accepting
+// REFER), so cases expecting outcome transfer fail there; the warm hand-off
+// path is not wired in the runner yet.
 package testcalls

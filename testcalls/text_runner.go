@@ -21,15 +21,71 @@ type CaseResult struct {
 	Reason  string       `json:"reason,omitempty"`
 	Place   string       `json:"place,omitempty"` // file:line of the case
 	Result  robot.Result `json:"-"`
+	// Audio level only: the call's transcript (both sides, for a failed
+	// case), the caller's voice, the longest turn gap and where the failed
+	// call's recording was kept.
+	Transcript []string `json:"transcript,omitempty"`
+	Voice      string   `json:"voice,omitempty"`
+	MaxTurnGap string   `json:"max_turn_gap,omitempty"`
+	Recording  string   `json:"recording,omitempty"`
+	Seconds    float64  `json:"seconds,omitempty"` // the call's length
 }
 
 // Report is a run of case files against one script.
 type Report struct {
-	Cases    int          `json:"cases"`
-	Passed   int          `json:"passed"`
-	PassRate float64      `json:"pass_rate"` // percent
-	Coverage Coverage     `json:"coverage"`
-	Results  []CaseResult `json:"results"`
+	// Level is "text" or "audio"; Recognition says, at audio level, what
+	// recognised the caller's speech (Vosk or the labelled stand-in).
+	Level       string       `json:"level"`
+	Recognition string       `json:"recognition,omitempty"`
+	Cases       int          `json:"cases"`
+	Passed      int          `json:"passed"`
+	PassRate    float64      `json:"pass_rate"` // percent
+	Coverage    Coverage     `json:"coverage"`
+	Results     []CaseResult `json:"results"`
+	// TurnGap is the robot's answer time over all audio calls (the caller's
+	// speech end to the robot's next prompt); nil at text level.
+	TurnGap *TurnGap `json:"turn_gap,omitempty"`
+}
+
+// TurnGap is the distribution of turn gaps, in milliseconds.
+type TurnGap struct {
+	N   int   `json:"n"`
+	P50 int64 `json:"p50_ms"`
+	P95 int64 `json:"p95_ms"`
+	Max int64 `json:"max_ms"`
+}
+
+// Gate is the CI gate: a run passes when its pass rate and edge coverage
+// reach these percentages.
+type Gate struct {
+	MinPass, MinEdges float64
+}
+
+// Check returns why rep fails the gate ("" when it passes).
+func (g Gate) Check(rep Report) string {
+	var why []string
+	if rep.PassRate < g.MinPass {
+		why = append(why, fmt.Sprintf("pass rate %.1f%% < %.1f%%", rep.PassRate, g.MinPass))
+	}
+	if rep.Coverage.EdgePercent < g.MinEdges {
+		why = append(why, fmt.Sprintf("edge coverage %.1f%% < %.1f%%", rep.Coverage.EdgePercent, g.MinEdges))
+	}
+	return strings.Join(why, "; ")
+}
+
+// finish computes the pass rate and coverage of the results.
+func (rep *Report) finish(cov *coverageCounter) {
+	rep.Cases, rep.Passed = len(rep.Results), 0
+	for _, r := range rep.Results {
+		cov.add(r.Result.Path)
+		if r.Passed {
+			rep.Passed++
+		}
+	}
+	if rep.Cases > 0 {
+		rep.PassRate = math.Round(1000*float64(rep.Passed)/float64(rep.Cases)) / 10
+	}
+	rep.Coverage = cov.coverage()
 }
 
 // TimeTolerance is how far a resolved time may be from the expected one.
@@ -38,24 +94,13 @@ const TimeTolerance = 30 * time.Minute
 // RunText runs every case of the files against the script, text-level, and
 // reports pass/fail per case, the pass rate and the branch coverage.
 func RunText(ctx context.Context, sc *scripts.Script, files []*CaseFile, log *slog.Logger) Report {
-	var rep Report
-	cov := newCoverageCounter(sc)
+	rep := Report{Level: "text"}
 	for _, f := range files {
 		for i := range f.Cases {
-			c := &f.Cases[i]
-			cr := RunCase(ctx, sc, f, c, log)
-			cov.add(cr.Result.Path)
-			rep.Results = append(rep.Results, cr)
-			rep.Cases++
-			if cr.Passed {
-				rep.Passed++
-			}
+			rep.Results = append(rep.Results, RunCase(ctx, sc, f, &f.Cases[i], log))
 		}
 	}
-	if rep.Cases > 0 {
-		rep.PassRate = math.Round(1000*float64(rep.Passed)/float64(rep.Cases)) / 10
-	}
-	rep.Coverage = cov.coverage()
+	rep.finish(newCoverageCounter(sc))
 	return rep
 }
 
@@ -80,7 +125,11 @@ func RunCase(ctx context.Context, sc *scripts.Script, f *CaseFile, c *Case, log 
 		cr.Reason = "run: " + err.Error()
 		return cr
 	}
-	if reason := check(c.Expect, res, conv); reason != "" {
+	said := make([]string, len(conv.Prompts))
+	for i, p := range conv.Prompts {
+		said[i] = p.Text
+	}
+	if reason := check(c.Expect, res, said); reason != "" {
 		cr.Reason = reason + " (path: " + strings.Join(res.Path, " → ") + ")"
 		return cr
 	}
@@ -88,7 +137,9 @@ func RunCase(ctx context.Context, sc *scripts.Script, f *CaseFile, c *Case, log 
 	return cr
 }
 
-func check(e Expect, res robot.Result, conv *TextConversation) string {
+// check compares a run with what the case expects; said is what the robot
+// said, in order. It returns why the case fails ("" when it passes).
+func check(e Expect, res robot.Result, robotSaid []string) string {
 	if string(res.Outcome) != e.Outcome {
 		why := ""
 		if res.Reason != "" {
@@ -130,8 +181,8 @@ func check(e Expect, res robot.Result, conv *TextConversation) string {
 		return fmt.Sprintf("path: node %q not visited in order", missing)
 	}
 	var said []string
-	for _, p := range conv.Prompts {
-		said = append(said, scripts.Normalize(p.Text))
+	for _, p := range robotSaid {
+		said = append(said, scripts.Normalize(p))
 	}
 	all := strings.Join(said, " | ")
 	for _, w := range e.Said {

@@ -99,6 +99,11 @@ func (rt *runtime) recognizer(standIn asr.Recognizer) asr.Recognizer {
 	}
 }
 
+// voiceConfig is the robot's voice side of every call.
+func (rt *runtime) voiceConfig() robot.VoiceConfig {
+	return robot.VoiceConfig{Voice: rt.voice, LoadAudio: rt.files.Load, BargeInAfter: rt.cfg.Robot.BargeInAfter}
+}
+
 func (rt *runtime) vadConfig() asr.VADConfig {
 	c := asr.DefaultVADConfig()
 	v := rt.cfg.VAD
@@ -142,7 +147,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Cl
 	if err == nil {
 		flow, err = callflow.New(callflow.Config{
 			UA: ua, Guard: rt.guard, Calls: rt.db, Clock: rt.clk, Log: rt.log,
-			Voice:        robot.VoiceConfig{Voice: rt.voice, LoadAudio: rt.files.Load, BargeInAfter: cfg.Robot.BargeInAfter},
+			Voice:        rt.voiceConfig(),
 			Recognizer:   func(string) asr.Recognizer { return rt.recognizer(nil) },
 			NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(rt.vadConfig()) },
 			Trunks:       trunks, RecordDir: cfg.SIP.RecordDir, TransferTo: cfg.Robot.TransferTo, NonHuman: cfg.Robot.NonHuman,
