@@ -76,6 +76,7 @@ const (
 	talkOverLimit  = 1500 * time.Millisecond
 	earlyVoiceMin  = 1 * time.Second
 	earlyVoiceCue  = 0.4
+	clippedSITCue  = 0.6 // a lone SIT segment before the words (sitLikeLead)
 	decisiveWeight = 1.0
 	decisiveMargin = 0.5
 	blockHuman     = 0.5 // a non-human cue this strong forbids a human verdict
@@ -83,10 +84,13 @@ const (
 	// cue, may take up to maxHumanWordsSpeech to say
 	maxHumanWords       = 4
 	maxHumanWordsSpeech = 3 * time.Second
-	// the length-only verdict needs two recognised words before
-	// MaxGreeting: a person may answer with a name first, the answering
-	// word after it ("Сергей… слушает"), and one slow word is no greeting
-	// yet — unless that word is a greeting ("здравствуйте"), not a name
+	// the length-only verdict needs two recognised words before longTalk:
+	// a person may answer with a name first, the answering word after it
+	// ("Сергей… слушает", said over the robot's echo that lengthens the
+	// talk), or greet slowly ("Здравствуйте… слушаю"); one word, however
+	// long it took, is no greeting of a recording yet — unless it went on
+	// for longTalk outside the robot's playback (over it, the robot's echo
+	// lengthens the talk)
 	minEarlyWords = 2
 	// Length is not evidence of a recording when the words are a person's
 	// (personWords: "ну кто там опять звонит", "здравствуйте… секундочку"):
@@ -131,6 +135,7 @@ type Classifier struct {
 	sawTone       bool
 	beep, sit     *toneEvent
 	fax           *toneEvent
+	clippedSIT    bool // a lone SIT-band tone before any speech (sitLikeLead)
 	committedText string
 	words         int // recognised words so far
 	partialText   string
@@ -280,6 +285,11 @@ func (c *Classifier) onTone(ev toneEvent) {
 			c.note("%s", ev)
 		}
 	case toneBeep:
+		if c.beep == nil && c.sitLikeLead(ev) {
+			c.clippedSIT = true
+			c.note("%s before any speech, in a SIT band and no longer than a SIT segment: a SIT sequence clipped by the line, not a voicemail beep (announcement cue)", ev)
+			return
+		}
 		if c.beep == nil {
 			c.beep = &ev
 			c.note("%s", ev)
@@ -292,6 +302,14 @@ func (c *Classifier) onTone(ev toneEvent) {
 	case toneCallProgress:
 		c.note("%s (not a beep)", ev)
 	}
+}
+
+// sitLikeLead reports a "beep" heard before the callee's first speech whose
+// frequency lies in a SIT band and whose length fits a SIT segment. Voicemail
+// beeps come after the greeting they close; carrier messages put SIT tones in
+// front of the words, and under packet loss one segment may survive alone.
+func (c *Classifier) sitLikeLead(ev toneEvent) bool {
+	return !c.heardSpeech && sitBand(ev.freq) >= 0 && ev.dur <= sitSegMax
 }
 
 // Text feeds the recognizer's text for the callee's first phrase: partial
@@ -471,6 +489,15 @@ func (c *Classifier) blipsOnly() bool {
 	return c.heardSpeech && c.speechTotal < minGreeting && c.words == 0
 }
 
+// echoBitsOnly reports that all that passed for speech came while the robot
+// was speaking, that the robot's words are known (RobotSays) and that nothing
+// was recognised: on a line without echo cancellation that is the robot's
+// own voice coming back, not a callee greeting (a person's "да" over the
+// robot is recognised). It does not break a silence either.
+func (c *Classifier) echoBitsOnly() bool {
+	return c.heardSpeech && c.words == 0 && len(c.own) > 0 && c.speechTotal > 0 && c.talkOver >= c.speechTotal
+}
+
 // personTalk reports a recognised word that people say on the phone and
 // greetings of recordings do not open with (personWords).
 func (c *Classifier) personTalk() bool {
@@ -478,20 +505,6 @@ func (c *Classifier) personTalk() bool {
 		if personWord(w) {
 			return true
 		}
-	}
-	return false
-}
-
-// greetingWordOnly reports that the one word recognised so far is a
-// greeting, not a name a person may answer with.
-func (c *Classifier) greetingWordOnly() bool {
-	w := strings.Fields(normalize(c.committedText + " " + c.partialText))
-	if len(w) != 1 {
-		return false
-	}
-	switch w[0] {
-	case "здравствуйте", "здрасте", "здрасьте", "здравствуй", "приветствую", "привет":
-		return true
 	}
 	return false
 }
@@ -527,14 +540,20 @@ func (c *Classifier) evaluate() {
 		return
 	}
 	cls, top, margin := c.scores.best()
-	if c.earlyVoice >= earlyVoiceMin {
-		// voice during early media: weak evidence of a carrier message
+	if c.earlyVoice >= earlyVoiceMin || c.clippedSIT {
+		// voice during early media, or a clipped SIT sequence: weak
+		// evidence of a carrier message
 		alt := c.scores
 		alt.score = map[Class]float64{}
 		for k, v := range c.scores.score {
 			alt.score[k] = v
 		}
-		alt.score[Announcement] += earlyVoiceCue
+		if c.earlyVoice >= earlyVoiceMin {
+			alt.score[Announcement] += earlyVoiceCue
+		}
+		if c.clippedSIT {
+			alt.score[Announcement] += clippedSITCue
+		}
 		cls, top, margin = alt.best()
 	}
 	if top >= decisiveWeight && margin >= decisiveMargin {
@@ -558,7 +577,7 @@ func (c *Classifier) evaluate() {
 	// said slowly), up to a hard limit.
 	fewHumanWords := humanCue && c.words <= maxHumanWords && c.speechTotal <= maxHumanWordsSpeech
 	short := c.speechTotal <= cfg.MaxGreeting || fewHumanWords
-	if c.early == nil && c.heardSpeech && !c.blipsOnly() && !c.inSpeech && c.speechRun == 0 && silentFor >= need &&
+	if c.early == nil && c.heardSpeech && !c.blipsOnly() && !c.echoBitsOnly() && !c.inSpeech && c.speechRun == 0 && silentFor >= need &&
 		short && top < blockHuman && c.talkOver < talkOverLimit {
 		// early-media voice does not block this: music instead of ringback
 		// ("Гудок") sounds the same and the person behind it must be greeted
@@ -599,7 +618,7 @@ func (c *Classifier) evaluate() {
 	nonHumanSign := top > 0 || !personTalk || talk >= longTalk
 	if c.early == nil && !c.echoed && c.heardSpeech && c.speechOnset <= cfg.GreetingOnset && c.words > 0 && !answerHeard &&
 		(talk >= cfg.EarlyGreeting || c.talkOver >= talkOverLimit) && nonHumanSign &&
-		(c.words >= minEarlyWords || c.greetingWordOnly() || talk > cfg.MaxGreeting) {
+		(c.words >= minEarlyWords || talk-c.talkOver >= longTalk) {
 		// (the second-word guard holds for talk over the robot too: on a
 		// live call the robot greets at once, so a slow "Сергей… слушает"
 		// is said over it)
@@ -621,7 +640,7 @@ func (c *Classifier) evaluate() {
 			cfg.PersonDeadline.Seconds(), c.speechTotal.Seconds(), c.longestTalk.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 		return
 	}
-	if c.early == nil && (!c.heardSpeech || c.blipsOnly()) && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
+	if c.early == nil && (!c.heardSpeech || c.blipsOnly() || c.echoBitsOnly()) && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
 		c.decide(Silence, 0.8, "no speech for %.1fs (%.1fs of it while the robot was quiet) → silence", c.t.Seconds(), c.quiet.Seconds())
 		return
 	}
@@ -655,6 +674,8 @@ func (c *Classifier) evaluate() {
 		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
 	case c.blipsOnly() && top == 0:
 		c.decide(Silence, 0.6, "analysis time up; only blips (%.2fs) shorter than a word → silence", c.speechTotal.Seconds())
+	case c.echoBitsOnly() && top == 0:
+		c.decide(Silence, 0.6, "analysis time up; only sound under the robot's own voice (%.2fs), nothing recognised → silence (line echo)", c.speechTotal.Seconds())
 	case c.heardSpeech && top < blockHuman:
 		c.decide(Human, 0.6, "analysis time up; short speech %.2fs → human", c.speechTotal.Seconds())
 	case c.heardSpeech:

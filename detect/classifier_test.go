@@ -304,7 +304,7 @@ func TestLongGreetingIsNotAPersonBeforeItsClassIsKnown(t *testing.T) {
 		},
 		{
 			name:    "assistant: the guess is corrected by a later cue",
-			texts:   []textAt{{900 * ms, "здравствуйте", false}, {3000 * ms, "здравствуйте говорит автоматический помощник", false}},
+			texts:   []textAt{{900 * ms, "здравствуйте говорит", false}, {3000 * ms, "здравствуйте говорит автоматический помощник", false}},
 			earlyBy: 1760 * ms, want: VoiceAssistant, provision: Machine, settledAt: 3000 * ms,
 		},
 		{
@@ -339,50 +339,22 @@ func TestLongGreetingIsNotAPersonBeforeItsClassIsKnown(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := New(Config{})
-			silent := make([]int16, evalFrame)
-			texts := tt.texts
-			var now time.Duration
-			var first *Decision
-			for i := 0; now < 8*time.Second; i += evalFrame {
-				frame := silent
-				if i+evalFrame <= len(long) {
-					frame = long[i : i+evalFrame]
-				}
-				c.Frame(frame, false)
-				now += 20 * ms
-				for len(texts) > 0 && texts[0].at <= now {
-					c.Text(texts[0].text, texts[0].final)
-					texts = texts[1:]
-				}
-				d, ok := c.Decision()
-				if !ok {
-					continue
-				}
-				if first == nil {
-					first = &d
-				}
-				if !d.Settled {
-					continue
-				}
-				if d.Class != tt.want || d.SettledAt < tt.settledAt {
-					t.Errorf("settled %s at %v, want %s not before %v; %q", d.Class, d.SettledAt, tt.want, tt.settledAt, d.Evidence)
-				}
-				if tt.earlyBy == 0 {
-					if first.At != d.SettledAt || !first.Settled || d.Provisional != "" {
-						t.Errorf("first verdict %+v before the settled one %+v, want none", *first, d)
-					}
-					return
-				}
-				if first.Settled || first.At > tt.earlyBy || first.Class != tt.provision || first.Confidence <= 0 {
-					t.Errorf("first verdict %s at %v (settled %v, confidence %.2f), want a provisional %s by %v", first.Class, first.At, first.Settled, first.Confidence, tt.provision, tt.earlyBy)
-				}
-				if d.At != first.At || d.Provisional != tt.provision {
-					t.Errorf("settled verdict keeps At %v / provisional %q, want %v / %q", d.At, d.Provisional, first.At, tt.provision)
+			first, d := feed(t, long, "", 0, tt.texts)
+			if d.Class != tt.want || d.SettledAt < tt.settledAt {
+				t.Errorf("settled %s at %v, want %s not before %v; %q", d.Class, d.SettledAt, tt.want, tt.settledAt, d.Evidence)
+			}
+			if tt.earlyBy == 0 {
+				if first.At != d.SettledAt || !first.Settled || d.Provisional != "" {
+					t.Errorf("first verdict %+v before the settled one %+v, want none", first, d)
 				}
 				return
 			}
-			t.Fatal("no settled decision")
+			if first.Settled || first.At > tt.earlyBy || first.Class != tt.provision || first.Confidence <= 0 {
+				t.Errorf("first verdict %s at %v (settled %v, confidence %.2f), want a provisional %s by %v", first.Class, first.At, first.Settled, first.Confidence, tt.provision, tt.earlyBy)
+			}
+			if d.At != first.At || d.Provisional != tt.provision {
+				t.Errorf("settled verdict keeps At %v / provisional %q, want %v / %q", d.At, d.Provisional, first.At, tt.provision)
+			}
 		})
 	}
 }
@@ -448,8 +420,9 @@ func TestLateReplyIsNotAGreeting(t *testing.T) {
 }
 
 // TestNameFirstAnswerIsAPerson: "Сергей… слушает" said slowly is 1.7 s of
-// talk whose answering word comes last; one recognised word, a name, is no
-// ground for the length-only verdict (a greeting word would be).
+// talk whose answering word comes last; one recognised word, a name or a
+// greeting ("Здравствуйте… слушаю" said slowly, issue 16's held-out miss),
+// is no ground for the length-only verdict.
 func TestNameFirstAnswerIsAPerson(t *testing.T) {
 	ms := time.Millisecond
 	answered := newSignal().silence(300 * ms).speech(1700 * ms).silence(2 * time.Second).s
@@ -458,7 +431,7 @@ func TestNameFirstAnswerIsAPerson(t *testing.T) {
 		want  Class
 	}{
 		{"сергей", Human},
-		{"здравствуйте", Machine}, // not a person at 1.8 s; no cue after it: machine
+		{"здравствуйте", Human}, // was machine (the one-greeting-word exception) before issue 16
 	}
 	for _, tt := range tests {
 		t.Run(tt.first, func(t *testing.T) {
@@ -533,7 +506,7 @@ func TestGapBeforeLineNoise(t *testing.T) {
 				c.Frame(make([]int16, evalFrame), true)
 			}
 		}
-		texts := []textAt{{1400 * ms, "здравствуйте", false}}
+		texts := []textAt{{1400 * ms, "здравствуйте это", false}}
 		var d Decision
 		var ok bool
 		for i := 0; i+evalFrame <= len(line.s) && !ok; i += evalFrame {

@@ -26,7 +26,16 @@
 // ("ну кто там опять звонит", "здравствуйте… секундочку") for a recording;
 // a callee who by PersonDeadline (2.4 s after answer) has said only answering
 // words, or spoke briefly and paused, and gave no sign of a recording is a
-// person then; blips shorter than a word greet nobody.
+// person then; blips shorter than a word greet nobody. One recognised word,
+// however long it took to say, gives no length-only verdict unless the talk
+// went on for 3 s outside the robot's playback (a name or a slow greeting
+// first, the answering word after it, often over the robot's echo).
+//
+// Two line features come from when sounds happen, not from the words:
+// sound heard only while the robot speaks, with nothing recognised, is the
+// robot's echo on a silent line and greets nobody; a SIT-band tone no longer
+// than a SIT segment before any speech is a SIT sequence clipped by packet
+// loss (an announcement cue), not a voicemail beep, which closes a greeting.
 //
 // The robot greets from the answer on, so on a line without echo
 // cancellation its own voice comes back over its playback. The robot tells

@@ -217,7 +217,7 @@ func TestRobotSidecar(t *testing.T) {
 
 // TestEvaluateSources holds the tuning sources of issue 16 (testdata/sources:
 // one engine under one kind of line each) to the safety property — no person
-// taken for a non-person — and a floor under accuracy. The two held-out
+// taken for a non-person — and a floor under accuracy. The held-out
 // sources are evaluated and logged, never asserted: a failing assertion there
 // would invite tuning on them (testdata/sources/README.md); their figures are
 // printed by `make test`.
@@ -233,9 +233,13 @@ func TestEvaluateSources(t *testing.T) {
 		{source: "espeak-voices", minAcc: 0.95, maxP95ms: 3500},
 		{source: "festival-g711", minAcc: 0.9, maxP95ms: 3500},
 		{source: "asterisk-line", minAcc: 0.9, maxP95ms: 7000}, // echoed greetings: see README
-		{source: "phone-espeak", minAcc: 0.9, maxP95ms: 3500},
-		{source: "heldout-espeak", heldOut: true},
-		{source: "heldout-phone", heldOut: true},
+		// silent echoed lines are silence only after the robot's quiet time
+		{source: "phone-espeak", minAcc: 0.9, maxP95ms: 5000},
+		// the first held-out pair, looked at on 2026-12-06: tuning since
+		{source: "heldout-espeak", minAcc: 0.9, maxP95ms: 3500},
+		{source: "heldout-phone", minAcc: 0.9, maxP95ms: 7000}, // echoed lines, as asterisk-line
+		{source: "heldout2-voices", heldOut: true},
+		{source: "heldout2-line", heldOut: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.source, func(t *testing.T) {

@@ -13,11 +13,20 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
   asterisk-line  recorded Asterisk prompts (a human voice) under line conditions, G.711 A-law
   phone-espeak   tuning texts, espeak grandpa/Annie/anxiousAndy under line conditions, mu-law
   heldout-espeak HELD OUT: their own texts, espeak grandma/Denis/klatt4/m8/croak, clean or noise
-  heldout-phone  HELD OUT: their own texts, festival under line conditions, A-law
+  heldout-phone  HELD OUT until 2026-12-06, now tuning: festival under line conditions, A-law
+  heldout2-voices HELD OUT (2026-12-06): pool H2, espeak boris/klatt3/m4/m6/steph/iven3 at
+                 110-230 wpm, G.729-like band limit, reverb or clipping, noise, mu-law
+  heldout2-line  HELD OUT (2026-12-06): pool H2, festival 0.8/1.15/1.4 and espeak Alex/edward
+                 under AGC pumping, comfort noise, ring-back residue, concealed loss, another
+                 robot's echo, reverb; A-law
+
+    tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
 Line conditions: packet loss (Gilbert bursts of 20 ms frames, zeroed as a jitter buffer without
 concealment delivers them), level changes (a gain step or ramp, clipped), background noise,
-background talk (another voice under the answer), echo of the robot's greeting.
+background talk (another voice under the answer), echo of the robot's greeting; for the second
+held-out pair also a G.729-like band limit, room reverb, clipping, AGC pumping, comfort noise in
+the pauses, ring-back tone residue at the answer and packet loss concealed by repeating frames.
 Needs espeak-ng, festival + festvox-ru, sox and asterisk-core-sounds-ru-wav. Deterministic: a
 fixed seed per source, sox -R.
 """
@@ -199,6 +208,107 @@ def background(s, rng, text):
     return mix(s, b, -rng.uniform(10, 16), int(rng.uniform(0, 0.4) * RATE))
 
 
+# ---- line conditions of the second held-out pair (none of the sources before uses them) ------
+
+def sox_fx(s, *fx):
+    src, out = os.path.join(TMP, "fx_in.wav"), os.path.join(TMP, "fx_out.wav")
+    write(src, s)
+    run("sox", src, out, *fx)
+    return read(out)[: len(s)]
+
+
+def band(s):
+    """A G.729-like channel: 300-3400 Hz, steep edges, a little coarse quantisation."""
+    b = sox_fx(s, "sinc", "-a", "80", "300-3400")
+    return [round(x / 24) * 24 for x in b]
+
+
+def reverb(s, rng):
+    """A room: a speakerphone or a hands-free set in a kitchen or an office."""
+    return sox_fx(s, "reverb", str(rng.randint(30, 80)), "50", str(rng.randint(40, 100)))
+
+
+def clip(s, rng):
+    """The callee's phone overdriven: peaks 2-4x over full scale, hard clipped, brought back down."""
+    peak = max(1, max(abs(x) for x in s))
+    g = rng.uniform(2, 4) * 32767 / peak
+    return [max(-32767, min(32767, x * g)) * 0.4 for x in s]
+
+
+def agc(s, rng):
+    """Automatic gain control with a slow release: the line noise pumps up in every pause."""
+    target, n = rng.uniform(2500, 5000), RATE // 100
+    gain, out = 1.0, []
+    for i in range(0, len(s), n):
+        blk = s[i:i + n]
+        rms = max((sum(x * x for x in blk) / max(len(blk), 1)) ** 0.5, 30)
+        want = min(max(target / rms, 0.25), 16)
+        gain = want if want < gain else gain + (want - gain) * 0.04
+        out += [x * gain for x in blk]
+    return out
+
+
+def comfort(s, rng):
+    """A VAD-ing codec: its 20 ms frames under the threshold replaced by comfort noise whose
+    level the SID updates change every 200 ms."""
+    out, thr, lvl = list(s), rng.uniform(150, 400), rng.uniform(40, 140)
+    for k, i in enumerate(range(0, len(out), FRAME)):
+        blk = out[i:i + FRAME]
+        if k % 10 == 0:
+            lvl = max(20, lvl * 10 ** (rng.uniform(-3, 3) / 20))
+        if (sum(x * x for x in blk) / max(len(blk), 1)) ** 0.5 < thr:
+            out[i:i + FRAME] = [rng.gauss(0, lvl) for _ in blk]
+    return out
+
+
+def ringback(s, rng):
+    """The tail of the 425 Hz ring-back tone still on the line when the callee picks up."""
+    t = tone(425, rng.uniform(0.15, 0.9), -rng.uniform(12, 22))
+    return mix(s, t, 0)
+
+
+def plc(s, rng, p):
+    """Gilbert bursts concealed the way simple jitter buffers do: the last good frame repeated,
+    halved each time."""
+    out, bad, last = list(s), False, [0] * FRAME
+    for i in range(0, len(out), FRAME):
+        bad = (rng.random() < 0.5) if bad else (rng.random() < p)
+        if bad:
+            last = [x * 0.5 for x in last][: len(out[i:i + FRAME])]
+            out[i:i + FRAME] = last + [0] * (len(out[i:i + FRAME]) - len(last))
+        else:
+            last = out[i:i + FRAME]
+    return out
+
+
+ROBOT2 = "Добрый день! Вас беспокоит служба по работе с задолженностью. Уделите мне минуту?"
+
+
+def echo2(s, rng):
+    """Another robot's greeting coming back band-limited, 18-30 dB down, 60-200 ms late."""
+    r = band(synth(("espeak", "m4", 150, 45), ROBOT2))
+    dur = len(r) / RATE
+    return mix(s, silence(rng.uniform(0.06, 0.2)) + r, -rng.uniform(18, 30)), "%.2f %s" % (dur, ROBOT2)
+
+
+WORK = [
+    "Оформляйте накладную, машина уже у ворот, грузчики ждут.",
+    "Следующий, проходите, пожалуйста, документы приготовьте.",
+    "Коля, неси дрель, тут ещё две дырки надо сделать.",
+    "Внимание! Посадка на рейс до Самары заканчивается у выхода номер пять.",
+]
+HOME = [
+    "Бабушка, а можно мне ещё мультики посмотреть?",
+    "Выключи уже телевизор, спать пора, завтра рано вставать.",
+]
+
+
+def background2(s, rng, texts, db):
+    """Someone talking under the answer, louder than before: a workplace, a child at home."""
+    b = synth(("espeak", rng.choice(["linda", "max", "edward2"]), 175, 55), texts[rng.randrange(len(texts))])
+    return mix(s, b, -rng.uniform(*db), int(rng.uniform(0, 0.5) * RATE))
+
+
 # ---- texts ---------------------------------------------------------------------------
 # Tuning pool (T) and held-out pool (H) were written together, before any classifier change,
 # by the same author; H is used only by the held-out sources.
@@ -284,6 +394,65 @@ H = {
     ],
 }
 
+# Second held-out pool (H2), written 2026-12-06 after H had been looked at, before any classifier
+# change of that round, by the same author (another sitting): registers no pool had — people at
+# work with talk behind them, children and the elderly answering, people in the middle of
+# talking to someone else; other vendors' assistants (Тинькофф Олег, Алиса, МТС/Билайн/Сбер
+# secretaries, assistants without a cue word); voicemail in unusual shapes; other carriers' texts.
+# Markers after a human's parts: "work" (a workplace under the answer), "home" (a child or a TV
+# at home), "child" and "old" (the voice that answers).
+H2 = {
+    "human": [
+        ["Бухгалтерия, слушаю.", "work"], ["Алло, я на складе, говорите громче!", "work"],
+        ["Да, минуточку.", 1.2, "Всё, слушаю вас."], ["Подожди, Вась, мне звонят.", 0.5, "Алло?"],
+        ["Алло, а мамы нет дома.", "child"], ["Алло... Кто это? Я плохо слышу.", "old"],
+        ["Ну?"], ["Алло, я за рулём, коротко."], ["Слушаю внимательно."], ["Да, это я."],
+        ["Алло, здравствуйте.", "work"], ["Регистратура, говорите.", "work"],
+        ["Алло-алло, вас не слышно, перезвоните."], ["Сейчас, сейчас...", 0.8, "Да, алло."],
+        ["Але, кто звонит?", "old"], ["Да, я слушаю, кто это?", "child"],
+        ["Мастерская, слушаю.", "work"], ["Добрый день, Сидоренко у аппарата."], ["Что вы хотели?"],
+        ["Алло. Да говорите же!"], ["Угу, слушаю.", "home"],
+        ["Подождите, я выйду из магазина.", 1.0, "Алло, да."], ["Алло, это из банка, что ли?"],
+        ["Да-да, здрасьте."], ["Ало, слушою.", "home"],
+    ],
+    "voice_assistant": [
+        "Здравствуйте, это Олег, ассистент Тинькофф. Абонент сейчас не может ответить. Я передам ему ваше сообщение.",
+        "Алло! Это Алиса. Хозяин телефона занят, давайте я ему всё передам. Что сказать?",
+        "Здравствуйте. Вы позвонили абоненту МТС. Вам отвечает секретарь. Представьтесь и расскажите, зачем звоните.",
+        "Привет! Я отвечаю за Ирину, пока она не может взять трубку. Как вас зовут?",
+        "Слушаю вас. Это умный секретарь Билайн, я передам абоненту ваш вопрос.",
+        "Добрый день. На ваш звонок отвечает нейросеть. Назовите, пожалуйста, ваше имя и причину звонка.",
+        "Алло, здравствуйте! Меня зовут Вера, я цифровая помощница Павла. Он перезвонит, скажите, кто вы.",
+        "Абонент попросил меня ответить на звонок. Я робот-секретарь. Говорите после короткой паузы.",
+        "Здравствуйте, звонок принимает ассистент Сбера. Чем я могу быть полезна?",
+        "Да? Это секретарь Яндекса. Хозяин номера сейчас на встрече. Что ему передать?",
+    ],
+    "machine": [
+        ("Вы позвонили семье Ивановых. Нас нет дома. Оставьте сообщение, мы перезвоним.", True),
+        ("Хай! Это Лёха. Кидай голосовое в телеграм, трубку не беру.", False),
+        ("Здравствуйте. Вы дозвонились в стоматологию Улыбка. Мы работаем с девяти до восьми. Оставьте сообщение после сигнала.", True),
+        ("Алло, алло! Ха-ха, это автоответчик. Говори после писка.", True),
+        ("Извините, я не могу сейчас ответить. Пожалуйста, оставьте ваше имя и номер телефона.", True),
+        ("Это голосовая почта номера восемь девятьсот шестнадцать. Запишите сообщение.", True),
+        ("Здравствуйте, вы позвонили Ольге Петровне. Говорите.", True),
+        ("Меня нет. Перезвоните вечером.", False),
+        ("Добрый день! Вы позвонили в службу доставки. Все операторы заняты, оставьте заявку после сигнала.", True),
+        ("Привет, это Дима и Оля! Нас нет, но вы оставьте сообщение, и мы обязательно перезвоним!", True),
+    ],
+    "announcement": [
+        "Абонент ограничил приём входящих вызовов.",
+        "Время ожидания ответа истекло. Абонент не отвечает.",
+        "Извините, звонок не может быть выполнен. Номер заблокирован.",
+        "Абонент сейчас не может ответить. Вам будет отправлено эс-эм-эс, когда он появится в сети.",
+        "Номер, по которому вы звоните, изменился. Уточните номер в справочной.",
+        "Вызов не может быть установлен. Повторите попытку позже.",
+        "Услуги связи для данного номера приостановлены.",
+        "Абонент занят. Пожалуйста, дождитесь окончания разговора или перезвоните.",
+        "Сеть перегружена. Пожалуйста, повторите ваш звонок через несколько минут.",
+        "Абонент находится вне сети. Попробуйте позвонить позже.",
+    ],
+}
+
 # Recorded Asterisk prompts with their spoken text (the prompts' Russian recordings).
 AST_PROMPTS = {
     "human": [("hello",), ("privacy-thankyou",), ("vm-no",), ("one-moment-please",), ("hello", "one-moment-please")],
@@ -320,14 +489,30 @@ class Source:
         s = silence(lead) + body + silence(0.2)
         s = s[: int(MAXS * RATE)]
         robot = None
+        if "ringback" in cond:
+            s = ringback(s, rng)
+        if "reverb" in cond:
+            s = reverb(s, rng)
         if "level" in cond:
             s = level(s, rng)
         if "noise" in cond:
             s = noise(s, rng, -rng.uniform(36, 46))
+        if "agc" in cond:
+            s = agc(s, rng)
+        if "clip" in cond:
+            s = clip(s, rng)
+        if "band" in cond:
+            s = band(s)
         if "loss" in cond:
             s = loss(s, rng, rng.uniform(0.02, 0.06))
+        if "plc" in cond:
+            s = plc(s, rng, rng.uniform(0.03, 0.08))
+        if "comfort" in cond:
+            s = comfort(s, rng)
         if "echo" in cond:
             s, robot = echo(s, rng)
+        if "echo2" in cond:
+            s, robot = echo2(s, rng)
         s = s[: int(MAXS * RATE)]
         if law:
             s = g711(s, law)
@@ -374,6 +559,50 @@ def build(out, name, seed, pool, voices, beeps, conds, law):
         src.emit("silence", silence(4.0), "", 0.0, conds(rng) | ({"noise"} if rng.random() < 0.5 else set()), law)
 
 
+CHILD, OLD = ("espeak", "Alicia", 175, 95), ("espeak", "aunty", 100, 20)
+
+
+def build2(out, name, seed, voices, conds, law):
+    """The second held-out pair: pool H2, more files per class, double beeps, silent lines with
+    ring-back residue, comfort noise or mains hum."""
+    src = Source(out, name, seed)
+    rng = src.rng
+    v = lambda: voices[rng.randrange(len(voices))]
+    for parts in H2["human"]:
+        tag = parts[-1] if isinstance(parts[-1], str) and parts[-1] in ("work", "home", "child", "old") else None
+        parts = parts[:-1] if tag else parts
+        voice = CHILD if tag == "child" else OLD if tag == "old" else v()
+        lead = rng.uniform(0.15, 1.5)
+        a, text = spoken(voice, parts, MAXS - lead)
+        if tag == "work":
+            a = background2(a, rng, WORK, (8, 14))
+        elif tag == "home":
+            a = background2(a, rng, HOME, (10, 16))
+        src.emit("human", a, text, lead, conds(rng), law)
+    for t in H2["voice_assistant"]:
+        lead = rng.uniform(0.15, 0.7)
+        a, text = spoken(v(), [t], MAXS - lead)
+        src.emit("voice_assistant", a, text, lead, conds(rng), law)
+    for t, beep in H2["machine"]:
+        lead = rng.uniform(0.15, 0.7)
+        a, text = spoken(v(), [t], MAXS - lead)
+        if beep:
+            f = (900, 1100, 1500)[rng.randrange(3)]
+            a += tone(f, rng.uniform(0.2, 0.9), -rng.uniform(6, 14))
+            if rng.random() < 0.33:
+                a += silence(0.15) + tone(f, 0.2, -10)
+        src.emit("machine", a, text, lead, conds(rng), law)
+    for t in H2["announcement"]:
+        lead = rng.uniform(0.15, 0.7)
+        a = sit() if rng.random() < 0.4 else []
+        b, text = spoken(v(), [t], MAXS - lead - len(a) / RATE)
+        src.emit("announcement", a + b, text, lead, conds(rng), law)
+    hum = [600 * __import__("math").sin(2 * 3.141592653589793 * 50 * i / RATE) for i in range(int(4.0 * RATE))]
+    for extra in ({"ringback"}, {"comfort"}, {"noise"}, set()):
+        body = hum if not extra else silence(4.0)
+        src.emit("silence", body, "", 0.0, conds(rng) | extra, law)
+
+
 def build_asterisk(out, seed):
     src = Source(out, "asterisk-line", seed)
     rng = src.rng
@@ -399,6 +628,7 @@ def build_asterisk(out, seed):
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "detect/testdata/sources"
+    only = set(sys.argv[2:])
     for t in ("espeak-ng", "text2wave", "sox"):
         if not shutil.which(t):
             sys.exit("gen-detect-sources: %s is not installed" % t)
@@ -410,13 +640,32 @@ def main():
         c = set(rng.sample(["level", "loss", "echo", "noise"], rng.randint(1, 3)))
         return c
 
+    def voiced(rng):
+        c = {"band"} | {rng.choice(["reverb", "clip", "none"])} - {"none"}
+        return c | ({"noise"} if rng.random() < 0.33 else set())
+
+    def line2(rng):
+        return set(rng.sample(["agc", "comfort", "ringback", "plc", "echo2", "reverb"], rng.randint(1, 3)))
+
     esp = lambda vs, lo, hi: [("espeak", v, s, p) for v in vs for s, p in ((lo, 40), ((lo + hi) // 2, 60), (hi, 50))]
-    build(out, "espeak-voices", 1, T, esp(["Andy", "klatt2", "m7", "f1"], 130, 210), [950, 1150, 1350], clean, None)
-    build(out, "festival-g711", 2, T, [("festival", 0.9, 150), ("festival", 1.2, -150), ("festival", 1.05, 0)], [950, 1150, 1350], clean, "u")
-    build_asterisk(out, 3)
-    build(out, "phone-espeak", 4, T, esp(["grandpa", "Annie", "anxiousAndy"], 120, 200), [950, 1150, 1350], phone, "u")
-    build(out, "heldout-espeak", 5, H, esp(["grandma", "Denis", "klatt4", "m8", "croak"], 125, 215), [800, 1300, 1550], clean, None)
-    build(out, "heldout-phone", 6, H, [("festival", 0.85, 200), ("festival", 1.3, -100), ("festival", 1.0, 100)], [800, 1300, 1550], phone, "a")
+    esp2 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((110, 30), (165, 70), (230, 55))]
+    sources = [
+        ("espeak-voices", lambda: build(out, "espeak-voices", 1, T, esp(["Andy", "klatt2", "m7", "f1"], 130, 210), [950, 1150, 1350], clean, None)),
+        ("festival-g711", lambda: build(out, "festival-g711", 2, T, [("festival", 0.9, 150), ("festival", 1.2, -150), ("festival", 1.05, 0)], [950, 1150, 1350], clean, "u")),
+        ("asterisk-line", lambda: build_asterisk(out, 3)),
+        ("phone-espeak", lambda: build(out, "phone-espeak", 4, T, esp(["grandpa", "Annie", "anxiousAndy"], 120, 200), [950, 1150, 1350], phone, "u")),
+        ("heldout-espeak", lambda: build(out, "heldout-espeak", 5, H, esp(["grandma", "Denis", "klatt4", "m8", "croak"], 125, 215), [800, 1300, 1550], clean, None)),
+        ("heldout-phone", lambda: build(out, "heldout-phone", 6, H, [("festival", 0.85, 200), ("festival", 1.3, -100), ("festival", 1.0, 100)], [800, 1300, 1550], phone, "a")),
+        ("heldout2-voices", lambda: build2(out, "heldout2-voices", 7, esp2(["boris", "klatt3", "m4", "m6", "steph", "iven3"]), voiced, "u")),
+        ("heldout2-line", lambda: build2(out, "heldout2-line", 8, [("festival", 0.8, -250), ("festival", 1.15, 50), ("festival", 1.4, 300),
+                                                                  ("espeak", "Alex", 140, 45), ("espeak", "edward", 190, 65)], line2, "a")),
+    ]
+    unknown = only - {n for n, _ in sources}
+    if unknown:
+        sys.exit("gen-detect-sources: no source %s" % ", ".join(sorted(unknown)))
+    for name, make in sources:
+        if not only or name in only:
+            make()
     shutil.rmtree(TMP)
 
 
