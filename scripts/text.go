@@ -138,7 +138,7 @@ type word struct {
 // the same spoken word; phrases and utterances are both read through this
 // map, so a phrase may be written either way.
 var homophones = map[string]string{
-	"ни": "не", // unstressed "не" and "ни" sound alike: "ни могу", "ни знаю"
+	"ни":  "не", // unstressed "не" and "ни" sound alike: "ни могу", "ни знаю"
 	"ето": "это", "эта": "это", "щас": "сейчас", "ща": "сейчас", "счас": "сейчас",
 	"чо": "что", "че": "что", "шо": "что", "чего": "что", "тока": "только", "тыщ": "тысяч",
 	"нету": "нет", "неа": "нет", "не-а": "нет",
@@ -179,7 +179,9 @@ func sameWord(phrase, heard word) (bool, int) {
 	if phrase.runes[0] != heard.runes[0] {
 		return false, 0
 	}
-	if abs(len(phrase.stem)-len(heard.stem)) <= tol {
+	// "приёме" is not "приёмная" misheard: one stem opening the other with
+	// letters added is another word built on the same root
+	if abs(len(phrase.stem)-len(heard.stem)) <= tol && !derived(phrase.stem, heard.stem) {
 		if d := editDistance(phrase.stem, heard.stem); d <= tol {
 			return true, d
 		}
@@ -192,6 +194,17 @@ func sameWord(phrase, heard word) (bool, int) {
 		}
 	}
 	return false, 0
+}
+
+// derived reports whether one stem is the other with a suffix added.
+func derived(a, b []rune) bool {
+	if len(a) == len(b) {
+		return false
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return len(a) >= 4 && string(b[:len(a)]) == string(a)
 }
 
 func abs(n int) int {
