@@ -495,15 +495,29 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		}
 	}
 	mt := d.sc.Matcher()
-	masked, denied := d.readName(text)
+	raw := text
+	// "пере звоните", "за втра", "немогу": the recogniser's split and merged
+	// words mended before anything reads them
+	text = mt.Mend(text)
+	isName := d.nameWords()
+	masked, denied := d.readName(text, isName)
 	m := mt.Classify(masked, allowed)
 	filled := map[string]string{}
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)
 	if denied && slices.Contains(allowed, intentNotMe) &&
-		(m.Intent == "" || mt.Priority(intentNotMe) > mt.Priority(m.Intent)) {
-		// "я не Андрей никакой": the debtor's own name denied is a correction
+		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentRelative)) {
+		// "я не Андрей никакой", "вы кому звоните? это не Оксана": the
+		// debtor's own name denied is a correction, whatever weaker intent
+		// (yes, busy) came with it; only who the speaker is (a relative)
+		// and the stronger globals outrank it
 		m = scripts.Match{Intent: intentNotMe}
+	}
+	if slices.Contains(allowed, intentRelative) && (m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentRelative)) &&
+		scripts.SpeaksOfAnother(raw, isName) {
+		// "Оксана сейчас с клиентом", "её сменщица": the speaker talks of the
+		// debtor as of someone else
+		m = scripts.Match{Intent: intentRelative}
 	}
 	if hasTime && tr.HasTime && slices.Contains(allowed, intentBusy) && !d.collectsTime(n) &&
 		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentBusy)) {
@@ -526,7 +540,7 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 					full = int64(math.Round(f * 100))
 				}
 			}
-			money := scripts.Normalize(text)
+			money := text
 			if hasTime && tr.Text != "" {
 				// "двадцать восьмого ноября пять тысяч": the date's numbers are not money
 				money = strings.Replace(money, tr.Text, " ", 1)
@@ -539,8 +553,8 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 				filled[sl] = m.Intent
 			}
 		case scripts.SlotText:
-			if g := d.global(m.Intent); g == nil && strings.TrimSpace(text) != "" {
-				filled[sl] = strings.TrimSpace(text)
+			if g := d.global(m.Intent); g == nil && strings.TrimSpace(raw) != "" {
+				filled[sl] = strings.TrimSpace(raw)
 			}
 		}
 	}
@@ -550,8 +564,9 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 // Intents the runtime reasons about beyond the script's routes (issue 16);
 // a script without them simply never gets them.
 const (
-	intentNotMe = "not_me"
-	intentBusy  = "busy"
+	intentNotMe    = "not_me"
+	intentBusy     = "busy"
+	intentRelative = "relative"
 )
 
 // collectsTime reports whether node n's ask fills a date-time slot.
@@ -564,14 +579,12 @@ func (d *dialogue) collectsTime(n *scripts.Node) bool {
 	return false
 }
 
-// readName finds the debtor's name in text (first name and full name words,
-// compared by stem so that the case ending does not matter). masked is text
-// with those words replaced by one no phrase holds, so that ASR tolerance
-// never reads a name as a phrase word ("Семёнов" is one edit from "смена");
-// denied is whether "не" stands right before one ("я не Елена", "никакой не
-// Семёнов").
-func (d *dialogue) readName(text string) (masked string, denied bool) {
+// nameWords returns whether a normalised word is one of the debtor's name
+// words (first name and full name words, compared by stem so that the case
+// ending does not matter).
+func (d *dialogue) nameWords() func(string) bool {
 	names := map[string]bool{}
+	var full []string
 	for _, key := range []string{"debtor.first_name", "debtor.name"} {
 		v, ok := d.env().Lookup(key)
 		if !ok {
@@ -580,15 +593,34 @@ func (d *dialogue) readName(text string) (masked string, denied bool) {
 		for _, w := range scripts.Tokens(fmt.Sprint(v)) {
 			if len([]rune(w)) >= 3 {
 				names[scripts.Stem(w)] = true
+				full = append(full, w)
 			}
 		}
 	}
-	if len(names) == 0 {
-		return text, false
+	return func(w string) bool {
+		if names[scripts.Stem(w)] {
+			return true
+		}
+		// the stemmer cuts "Станислав" to "станисла" (a gerund ending to it)
+		// but "Станислава" to "станислав": the name itself opening the word
+		// with at most two letters of case ending after it is the name too
+		for _, n := range full {
+			if strings.HasPrefix(w, n) && len([]rune(w))-len([]rune(n)) <= 2 {
+				return true
+			}
+		}
+		return false
 	}
+}
+
+// readName finds the debtor's name in text. masked is text with those words
+// replaced by one no phrase holds, so that ASR tolerance never reads a name
+// as a phrase word ("Семёнов" is one edit from "смена"); denied is whether
+// "не" stands right before one ("я не Елена", "никакой не Семёнов").
+func (d *dialogue) readName(text string, isName func(string) bool) (masked string, denied bool) {
 	toks := scripts.Tokens(text)
 	for i, t := range toks {
-		if names[scripts.Stem(t)] {
+		if isName(t) {
 			denied = denied || (i > 0 && toks[i-1] == "не")
 			toks[i] = "имярек"
 		}

@@ -42,6 +42,16 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 		{"busy, then a time at the callback question", "collection.yaml", says("да", "да", "не вариант щас", "через полчасика"),
 			scripts.OutcomeCallback, time.Date(2026, 11, 24, 11, 30, 0, 0, msk)},
 		{"a promise date is still a promise", "collection.yaml", says("да", "да", "заплачу через неделю пять тысяч"), scripts.OutcomePromiseToPay, time.Time{}},
+		// round 6: the debtor named in the third person, a role beside a
+		// possessive, a denied name over busy, mended split words, [unk]
+		{"the name in the third person", "collection.yaml", says("Ивана сейчас нет, он на выезде"), scripts.OutcomeThirdParty, time.Time{}},
+		{"the name with where they are", "verify_contact.yaml", says("Салон, Иван с клиентом"), scripts.OutcomeThirdParty, time.Time{}},
+		{"a role by its suffix beside a possessive", "collection.yaml", says("это его сменщица"), scripts.OutcomeThirdParty, time.Time{}},
+		{"the name said by its owner stays a yes", "verify_contact.yaml", says("Иван слушает", "да"), scripts.OutcomeIdentified, time.Time{}},
+		{"a denied name outranks the busy of 'звоните'", "verify_contact.yaml", says("да", "кому вы там звоните, это не Иван"), scripts.OutcomeWrongPerson, time.Time{}},
+		{"split words mended", "verify_contact.yaml", says("да", "за нята", "пере звоните за втра в десять"),
+			scripts.OutcomeCallback, time.Date(2026, 11, 25, 10, 0, 0, 0, msk)},
+		{"only [unk] then a hang-up", "verify_contact.yaml", append(says("[unk]", "[unk] [unk]"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

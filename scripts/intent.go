@@ -18,6 +18,7 @@ type Match struct {
 type Matcher struct {
 	intents map[string]*compiledIntent
 	order   []string
+	vocab   map[string]bool // every phrase and time word, for Mend
 }
 
 type compiledIntent struct {
@@ -43,6 +44,11 @@ func NewMatcher(intents map[string]*Intent) *Matcher {
 		m.order = append(m.order, name)
 	}
 	sort.Strings(m.order)
+	var all [][]word
+	for _, ci := range m.intents {
+		all = append(all, ci.phrases...)
+	}
+	m.vocab = vocabulary(all)
 	return m
 }
 

@@ -8,10 +8,12 @@ import (
 )
 
 // Normalize lower-cases Russian text, maps ё to е, drops punctuation (keeping
-// the colon inside "14:30") and collapses spaces.
+// the colon inside "14:30") and the recogniser's unknown-word marks ("[unk]",
+// "<unk>": Vosk's answer for a word outside a grammar, which would otherwise
+// stand between a phrase's words as a word "unk"), and collapses spaces.
 func Normalize(s string) string {
 	var b strings.Builder
-	rs := []rune(strings.ToLower(s))
+	rs := []rune(unkMarks.Replace(strings.ToLower(s)))
 	space := true
 	for i, r := range rs {
 		switch {
@@ -36,6 +38,9 @@ func Normalize(s string) string {
 	}
 	return unstretch(strings.TrimSpace(b.String()))
 }
+
+// unkMarks are the spellings of a word a recogniser could not read.
+var unkMarks = strings.NewReplacer("[unk]", " ", "<unk>", " ", "[noise]", " ", "<noise>", " ")
 
 // unstretch undoes how drawn-out and repeated words are written: a letter
 // run of three or more ("дааа", "нееет", "ммм") becomes one letter (a run of
@@ -129,10 +134,23 @@ type word struct {
 	runes, stem []rune
 }
 
+// homophones are spellings a recogniser (or a caller's own writing) gives for
+// the same spoken word; phrases and utterances are both read through this
+// map, so a phrase may be written either way.
+var homophones = map[string]string{
+	"ни":  "не", // unstressed "не" and "ни" sound alike: "ни могу", "ни знаю"
+	"ето": "это", "эта": "это", "щас": "сейчас", "ща": "сейчас", "счас": "сейчас",
+	"чо": "что", "че": "что", "шо": "что", "чего": "что", "тока": "только", "тыщ": "тысяч",
+	"нету": "нет", "неа": "нет", "не-а": "нет",
+}
+
 func words(s string) []word {
 	toks := Tokens(s)
 	out := make([]word, len(toks))
 	for i, t := range toks {
+		if h, ok := homophones[t]; ok {
+			t = h
+		}
 		st := Stem(t)
 		out[i] = word{text: t, stemS: st, runes: []rune(t), stem: []rune(st)}
 	}
@@ -161,7 +179,9 @@ func sameWord(phrase, heard word) (bool, int) {
 	if phrase.runes[0] != heard.runes[0] {
 		return false, 0
 	}
-	if abs(len(phrase.stem)-len(heard.stem)) <= tol {
+	// "приёме" is not "приёмная" misheard: one stem opening the other with
+	// letters added is another word built on the same root
+	if abs(len(phrase.stem)-len(heard.stem)) <= tol && !derived(phrase.stem, heard.stem) {
 		if d := editDistance(phrase.stem, heard.stem); d <= tol {
 			return true, d
 		}
@@ -174,6 +194,17 @@ func sameWord(phrase, heard word) (bool, int) {
 		}
 	}
 	return false, 0
+}
+
+// derived reports whether one stem is the other with a suffix added.
+func derived(a, b []rune) bool {
+	if len(a) == len(b) {
+		return false
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return len(a) >= 4 && string(b[:len(a)]) == string(a)
 }
 
 func abs(n int) int {

@@ -36,7 +36,7 @@ func NewTimeParser() *TimeParser {
 	o := rules.Override
 	rs := []rules.Rule{ru.Weekday(o), ru.CasualDate(o), ru.CasualTime(o), ru.Hour(o), ru.HourMinute(o), ru.Deadline(o), ru.DotDateTime(o)}
 	rs = append(rs, dayAfterTomorrowRule(), dayMonthRule(), bareHourRule(), halfHourRule(), quarterRule(),
-		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule())
+		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule(), spokenDaysRule(), weekPartRule())
 	// "в обед" is 13:00 and "после обеда" 14:00: the Russian lunch hour, and
 	// the first hour a caller who said "after lunch" expects the call.
 	return &TimeParser{rules: rs, opts: &rules.Options{Morning: 9, Noon: 13, Afternoon: 14, Evening: 19, MatchByOrder: true}}
@@ -71,6 +71,7 @@ func (p *TimeParser) Parse(text string, now time.Time) (TimeResult, bool) {
 	if len(matches) == 0 {
 		return TimeResult{}, false
 	}
+	matches = dropOverlapping(matches, float64(len(p.rules)-2))
 	sort.SliceStable(matches, func(i, j int) bool { return matches[i].Order < matches[j].Order })
 	c := &rules.Context{Text: norm}
 	left, right := len(norm), 0
@@ -123,6 +124,8 @@ func (p *TimeParser) Parse(text string, now time.Time) (TimeResult, bool) {
 		switch {
 		case reToday.MatchString(norm) && t.Hour() < 12 && !reMorning.MatchString(norm):
 			t = t.Add(12 * time.Hour) // "сегодня в 10" said at 11:00 is 22:00
+		case !reMorning.MatchString(norm) && t.Hour() < 12 && t.Hour()+12 <= latestEveningHour && t.Add(12*time.Hour).After(now):
+			t = t.Add(12 * time.Hour) // "в восемь", "после восьми" said at 11:25 is 20:00 today
 		case !reToday.MatchString(norm):
 			t = t.AddDate(0, 0, 1) // "в 10" said at 11:00 is tomorrow
 		}
@@ -138,6 +141,11 @@ func (p *TimeParser) Parse(text string, now time.Time) (TimeResult, bool) {
 	}
 	return TimeResult{Time: t, Text: strings.TrimSpace(norm[left:right]), HasTime: hasHour || relative}, true
 }
+
+// latestEveningHour is the latest hour a bare hour already past today is
+// read as the evening of ("в девять" at noon is 21:00; "в десять" is 10:00
+// tomorrow: 22:00 is past the hours 230-FZ allows a call).
+const latestEveningHour = 21
 
 // hourWords are cardinal hours as said in Russian, nominative.
 func hourWords() map[string]int {

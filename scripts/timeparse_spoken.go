@@ -101,7 +101,9 @@ func genitiveHourRule() rules.Rule {
 // ("вечерком", "утречком", "днём", "в обед"), when no hour was given.
 func partOfDayRule() rules.Rule {
 	hours := map[string]int{"вечерком": 19, "под вечер": 19, "утречком": 9, "с утречка": 9, "днем": 13,
-		"в обед": 13, "к обеду": 13, "на обеде": 14}
+		"в обед": 13, "к обеду": 13, "на обеде": 14, "в обеденный перерыв": 13, "в перерыв": 13,
+		// the end of a working day and the halves of it, as callers name them
+		"после работы": 19, "с работы": 19, "в первой половине дня": 10, "во второй половине дня": 15}
 	re := regexp.MustCompile(`(?:^|\s)(` + alternation(hours) + `)(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
 		if c.Hour != nil {
@@ -138,4 +140,86 @@ func bareOrdinalDayRule() rules.Rule {
 		c.Day = &d
 		return true, nil
 	}}
+}
+
+// spokenDaysRule: "через пару дней", "через три дня", "через денёк", "через
+// недельку" — days the when rules miss or read as an hour ("три дня" is
+// 15:00 to them); its match outranks any other over the same words.
+func spokenDaysRule() rules.Rule {
+	nums := durationNumbers()
+	keys := map[string]int{}
+	for k := range nums {
+		keys[k] = 0
+	}
+	re := regexp.MustCompile(`(?:^|\s)через\s+(?:(` + alternation(keys) + `|\d{1,2})\s+)?(дн(?:я|ей)|день|денек|денька|деньков|недельку|неделю|недели|недель)(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		count := 1.0
+		if n := m.Captures[0]; n != "" {
+			if v, ok := nums[n]; ok {
+				count = v
+			} else if v, err := strconv.Atoi(n); err == nil {
+				count = float64(v)
+			}
+		}
+		days := int(count)
+		if strings.HasPrefix(m.Captures[1], "недел") {
+			days *= 7
+		}
+		if days < 1 || days > 62 {
+			return false, nil
+		}
+		c.Duration = time.Duration(days) * 24 * time.Hour
+		return true, nil
+	}}
+}
+
+// weekPartRule: "на выходных" (the coming Saturday; Sunday when said on a
+// Saturday), "на следующей неделе" (next Monday), "в конце недели" (Friday,
+// next week's once Friday has come).
+func weekPartRule() rules.Rule {
+	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|на следующей неделе|на той неделе|в начале недели|в конце недели)(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, now time.Time) (bool, error) {
+		wd := int(now.Weekday()) // Sunday 0
+		var days int
+		switch m.Captures[0] {
+		case "на следующей неделе", "на той неделе", "в начале недели":
+			days = (8 - wd) % 7
+			if days == 0 {
+				days = 7
+			}
+		case "в конце недели":
+			days = (5 - wd + 7) % 7
+			if days == 0 {
+				days = 7
+			}
+		default:
+			days = (6 - wd + 7) % 7
+			if days == 0 {
+				days = 1
+			}
+		}
+		c.Duration = time.Duration(days) * 24 * time.Hour
+		return true, nil
+	}}
+}
+
+// dropOverlapping removes the matches of rules before index first that
+// overlap a match of a rule from first on: those rules read the same words
+// better ("через три дня" is days, not the hour "три дня").
+func dropOverlapping(ms []*rules.Match, first float64) []*rules.Match {
+	out := ms[:0:0]
+	for _, m := range ms {
+		keep := true
+		if m.Order < first {
+			for _, w := range ms {
+				if w.Order >= first && m.Left < w.Right && w.Left < m.Right {
+					keep = false
+				}
+			}
+		}
+		if keep {
+			out = append(out, m)
+		}
+	}
+	return out
 }

@@ -110,3 +110,59 @@ func BenchmarkNewTimeParser(b *testing.B) {
 		NewTimeParser()
 	}
 }
+
+// TestTimeParserRound6: days and weeks, the end of a working day, and a bare
+// hour already past read as this evening, in Moscow and in Krasnoyarsk
+// (+07:00): the reading depends on the caller's own clock only.
+func TestTimeParserRound6(t *testing.T) {
+	for _, loc := range []*time.Location{time.FixedZone("MSK", 3*3600), time.FixedZone("KRAT", 7*3600)} {
+		now := time.Date(2026, 12, 16, 11, 25, 0, 0, loc) // a Wednesday
+		at := func(d, h, m int) time.Time { return time.Date(2026, 12, d, h, m, 0, 0, loc) }
+		tests := []struct {
+			in   string
+			want time.Time
+		}{
+			{"после восьми", at(16, 20, 0)},
+			{"в восемь", at(16, 20, 0)},
+			{"в девять", at(16, 21, 0)},
+			{"в десять", at(17, 10, 0)}, // 22:00 is past the hours of a call
+			{"в половине девятого", at(16, 20, 30)},
+			{"в восемь утра", at(17, 8, 0)},
+			{"после работы", at(16, 19, 0)},
+			{"в обеденный перерыв", at(16, 13, 0)},
+			{"завтра в первой половине дня", at(17, 10, 0)},
+			{"через пару дней", at(18, 11, 25)},
+			{"через три дня", at(19, 11, 25)}, // days, not the hour "три дня"
+			{"через недельку", at(23, 11, 25)},
+			{"на выходных", at(19, 11, 25)},
+			{"на следующей неделе", at(21, 11, 25)},
+			{"в конце недели", at(18, 11, 25)},
+			{"за втра в десять", at(17, 10, 0)},
+		}
+		p := NewTimeParser()
+		for _, tc := range tests {
+			r, ok := p.Parse(tc.in, now)
+			if !ok || !r.Time.Equal(tc.want) {
+				t.Errorf("%s: Parse(%q) = %v %v, want %v", loc, tc.in, r.Time, ok, tc.want)
+			}
+		}
+	}
+}
+
+// TestWeekPartsOnEveryDay: "на выходных" is never today nor more than six
+// days away, and "на следующей неделе" is always a Monday after today.
+func TestWeekPartsOnEveryDay(t *testing.T) {
+	p := NewTimeParser()
+	msk := time.FixedZone("MSK", 3*3600)
+	for d := 14; d <= 20; d++ {
+		now := time.Date(2026, 12, d, 12, 0, 0, 0, msk)
+		r, ok := p.Parse("на выходных", now)
+		if days := r.Time.Sub(now).Hours() / 24; !ok || days < 1 || days > 6 || (r.Time.Weekday() != time.Saturday && r.Time.Weekday() != time.Sunday) {
+			t.Errorf("%s: на выходных = %v %v", now.Weekday(), r.Time, ok)
+		}
+		r, ok = p.Parse("на следующей неделе", now)
+		if !ok || r.Time.Weekday() != time.Monday || !r.Time.After(now) || r.Time.Sub(now) > 7*24*time.Hour {
+			t.Errorf("%s: на следующей неделе = %v %v", now.Weekday(), r.Time, ok)
+		}
+	}
+}

@@ -1,0 +1,85 @@
+package scripts
+
+import "strings"
+
+// Mend repairs the words a recogniser splits or merges ("пере звоните",
+// "за втра", "давай те", "немогу", "даэто") against the vocabulary of the
+// script's phrases and of spoken time, and returns the normalised text. A pair
+// is joined only when the joined word is known and one half is not (so "не
+// удобно", two known words, stays as said); a word is split only when it is
+// unknown and both halves are known, the first one a short particle ("не",
+// "да", "ну") or both at least three letters (so "надо" is not "на до").
+func (m *Matcher) Mend(text string) string {
+	toks := Tokens(text)
+	out := make([]string, 0, len(toks))
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if i+1 < len(toks) {
+			j := t + toks[i+1]
+			if m.vocab[j] && (!m.vocab[t] || !m.vocab[toks[i+1]]) && len([]rune(j)) >= 5 {
+				out = append(out, j)
+				i++
+				continue
+			}
+		}
+		if a, b, ok := m.split(t); ok {
+			out = append(out, a, b)
+			continue
+		}
+		out = append(out, t)
+	}
+	return strings.Join(out, " ")
+}
+
+// splitPrefixes are the particles a recogniser glues to the next word.
+var splitPrefixes = map[string]bool{"не": true, "да": true, "ну": true, "вы": true}
+
+func (m *Matcher) split(t string) (string, string, bool) {
+	rs := []rune(t)
+	if m.vocab[t] || len(rs) < 5 {
+		return "", "", false
+	}
+	for k := 2; k <= len(rs)-2; k++ {
+		a, b := string(rs[:k]), string(rs[k:])
+		if !m.vocab[a] || !m.vocab[b] {
+			continue
+		}
+		if splitPrefixes[a] || (k >= 3 && len(rs)-k >= 3) {
+			return a, b, true
+		}
+	}
+	return "", "", false
+}
+
+// vocabulary is every word of the intents' phrases and of the time words the
+// time parser reads.
+func vocabulary(phrases [][]word) map[string]bool {
+	v := map[string]bool{}
+	for _, p := range phrases {
+		for _, w := range p {
+			v[w.text] = true
+		}
+	}
+	for _, m := range []map[string]int{hourWords(), minuteWords(), ordinalGenitive(), genitiveHours(), months()} {
+		for k := range m {
+			for _, w := range strings.Fields(k) {
+				v[w] = true
+			}
+		}
+	}
+	for k := range durationNumbers() {
+		for _, w := range strings.Fields(k) {
+			v[w] = true
+		}
+	}
+	for _, w := range strings.Fields(timeWords) {
+		v[w] = true
+	}
+	return v
+}
+
+// timeWords are the words of spoken time outside the number tables.
+const timeWords = `завтра послезавтра сегодня утром утра вечером вечера днем дня ночью обеда обед после через
+часа часов час минут минуты полчаса неделю неделе недели выходных выходные понедельник вторник среду
+четверг пятницу субботу воскресенье понедельника вторника среды четверга пятницы субботы работы
+позже попозже потом вечерком утречком числа`

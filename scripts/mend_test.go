@@ -1,0 +1,49 @@
+package scripts
+
+import "testing"
+
+// TestMend: the recogniser's split and merged words are mended against the
+// phrase and time vocabulary, and known word pairs and unknown words stay.
+func TestMend(t *testing.T) {
+	s, err := Load("verify_contact.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.Matcher()
+	tests := []struct{ in, want string }{
+		{"пере звоните за втра", "перезвоните завтра"},
+		{"давай те", "давайте"},
+		{"я за нята", "я занята"},
+		{"немогу сейчас", "не могу сейчас"},
+		{"не удобно", "не удобно"},                 // two known words: as said
+		{"мне надо подумать", "мне надо подумать"}, // "на"+"до" are not split off a word
+		{"Да [unk] удобно", "да удобно"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := m.Mend(tc.in); got != tc.want {
+			t.Errorf("Mend(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestHomophonesAndUnk: "[unk]" stands between no phrase words, and "ни"
+// reads as "не" on both sides.
+func TestHomophonesAndUnk(t *testing.T) {
+	s, err := Load("verify_contact.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ in, want string }{
+		{"да [unk] это я", "yes"},
+		{"ни могу разговаривать", "busy"},
+		{"ето не я", "not_me"},
+		{"[unk] [unk]", ""},
+		{"на приёме у меня пациент", ""}, // not "приёмная" one edit off
+	}
+	for _, tc := range tests {
+		if got := s.Matcher().Classify(tc.in, nil).Intent; got != tc.want {
+			t.Errorf("Classify(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,89 @@
+package scripts
+
+import (
+	"regexp"
+	"strings"
+)
+
+// The rules of this file find a speaker who talks of the debtor as of
+// someone else, beyond the kinship and workplace words of the phrase base:
+// the debtor's own name followed by where or how they are ("Оксана сейчас с
+// клиентом", "Станислава нет", "Стас в рейсе"), and a role noun beside a
+// third-person possessive or the name ("её сменщица", "это его напарник",
+// "юрист Павлова"), the role known by its word-building suffix ("-щица",
+// "-ник", "-тель", "-ист") rather than listed word by word.
+
+// clauseBreak splits an utterance where a caller's sentence or clause ends,
+// so that "Анна? Нет, вы ошиблись" does not read as "Анны нет".
+var clauseBreak = regexp.MustCompile(`[.,!?;:…—]+`)
+
+// afterName are the words that, right after the debtor's name, say where or
+// how the debtor is: the speaker is someone else.
+var afterName = map[string]bool{"нет": true, "нету": true, "сейчас": true, "будет": true, "в": true, "во": true,
+	"на": true, "с": true, "он": true, "она": true, "ушел": true, "ушла": true, "вышел": true, "вышла": true,
+	"уехал": true, "уехала": true, "спит": true, "отдыхает": true, "занят": true, "занята": true, "придет": true,
+	"работает": true, "уже": true, "еще": true, "пока": true, "больше": true}
+
+// selfBefore are the words that, right before the name, make it the
+// speaker's own ("я Марина", "это Оксана", "да, Анна"); "не" before it is
+// the denial robot reads as a correction.
+var selfBefore = map[string]bool{"я": true, "это": true, "да": true, "не": true, "ну": true,
+	"никакой": true, "никакого": true, "никакую": true, "какой": true, "какая": true, "какую": true, "какого": true}
+
+// possessives are the third-person possessives a speaker uses of the debtor.
+var possessives = map[string]bool{"его": true, "ее": true, "её": true, "ему": true, "ей": true}
+
+// roleSuffixes end the stems of Russian nouns of a person's role; the
+// shortest stem each may end is given so that "хотел" is no "-тель".
+var roleSuffixes = []struct {
+	suffix string
+	min    int
+}{{"щик", 5}, {"щиц", 5}, {"чиц", 5}, {"ник", 5}, {"ниц", 6}, {"тел", 6}, {"ист", 5}, {"истк", 6}}
+
+// notRoles are stems with a role suffix that name no person.
+var notRoles = map[string]bool{"понедельник": true, "вторник": true, "пятниц": true, "больниц": true,
+	"гостиниц": true, "праздник": true, "столиц": true, "границ": true, "страниц": true, "улиц": true,
+	"мобильник": true, "сотовик": true, "телефон": true}
+
+// IsRoleNoun reports whether a normalised word is a noun of a person's role
+// by its suffix ("сменщица", "напарником", "учитель", "юрист").
+func IsRoleNoun(w string) bool {
+	st := Stem(w)
+	if notRoles[st] {
+		return false
+	}
+	n := len([]rune(st))
+	for _, s := range roleSuffixes {
+		if strings.HasSuffix(st, s.suffix) && n >= s.min {
+			return true
+		}
+	}
+	return false
+}
+
+// SpeaksOfAnother reports whether the utterance speaks of the debtor in the
+// third person or gives the speaker's role toward them; isName tells the
+// debtor's name words (any case form).
+func SpeaksOfAnother(text string, isName func(word string) bool) bool {
+	for _, clause := range clauseBreak.Split(strings.ToLower(text), -1) {
+		toks := Tokens(clause)
+		for i := 0; i < len(toks); i++ {
+			name := isName != nil && isName(toks[i])
+			if !name && !possessives[toks[i]] {
+				continue
+			}
+			j := i
+			for name && j+1 < len(toks) && isName(toks[j+1]) {
+				j++ // "Марины Игоревны"
+			}
+			if i > 0 && IsRoleNoun(toks[i-1]) || j+1 < len(toks) && IsRoleNoun(toks[j+1]) {
+				return true // "её сменщица", "сменщица её", "юрист Павлова"
+			}
+			if name && (i == 0 || !selfBefore[toks[i-1]]) && j+1 < len(toks) && afterName[toks[j+1]] {
+				return true // "Оксана сейчас с клиентом", "Станислава нет"
+			}
+			i = j
+		}
+	}
+	return false
+}

@@ -1,0 +1,47 @@
+package scripts
+
+import "testing"
+
+func TestSpeaksOfAnother(t *testing.T) {
+	names := map[string]bool{}
+	for _, n := range []string{"оксана", "оксаны", "станислава", "жуков", "жукова"} {
+		names[Stem(n)] = true
+	}
+	isName := func(w string) bool { return names[Stem(w)] }
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"Салон красоты, Оксана сейчас с клиентом", true},
+		{"Станислава нет", true},
+		{"Жуков в отпуске", true},
+		{"Это её сменщица", true},
+		{"сменщица её, Оксаны нет", true},
+		{"это его напарник", true},
+		{"юрист Жукова", true},
+		{"Оксана слушает", false},
+		{"да, Оксана", false},
+		{"я Оксана", false},
+		{"это не Оксана", false},          // the denial is the robot's correction
+		{"никакой Оксаны не знаю", false}, // nor a new owner's
+		{"Оксана? Нет, вы ошиблись", false},
+		{"я его недавно купила", false},
+		{"позвоните ей в пятницу", false},
+		{"кто вы", false},
+	}
+	for _, tc := range tests {
+		if got := SpeaksOfAnother(tc.in, isName); got != tc.want {
+			t.Errorf("SpeaksOfAnother(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestIsRoleNoun(t *testing.T) {
+	for w, want := range map[string]bool{"сменщица": true, "напарником": true, "учитель": true, "юрист": true,
+		"кладовщица": true, "работник": true, "понедельник": false, "пятницу": false, "хотел": false, "больнице": false,
+		"номер": false, "дома": false} {
+		if got := IsRoleNoun(w); got != want {
+			t.Errorf("IsRoleNoun(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
