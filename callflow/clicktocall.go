@@ -87,7 +87,7 @@ func (f *Flow) ClickToCall(life, ctx context.Context, req ClickToCall) (string, 
 		ring = hc.ringTimeout()
 	}
 	user, display := alias(req.DebtorID, req.Name)
-	leg, _, err := f.c.UA.Dial(ctx, telephony.DialRequest{To: target.URI, CallerID: user, CallerName: display, RingTimeout: ring, NoRecord: true})
+	leg, err := f.dialCollector(ctx, target, user, display, ring)
 	if err != nil {
 		return "", nil, fmt.Errorf("callflow: click-to-call: collector %s: %w: %w", req.Collector, ErrNoCollectorAnswer, err)
 	}

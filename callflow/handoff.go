@@ -9,8 +9,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/handoff"
 	"github.com/dozvon/dozvon/internal/safe"
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/store"
 	"github.com/dozvon/dozvon/telephony"
@@ -35,11 +37,26 @@ type HandOffConfig struct {
 	// ReferTrunks are the trunks on which a transfer node stays a blind
 	// transfer (REFER to the node's target), as before issue 15.
 	ReferTrunks []string
+	// ReferHeaders is the context a REFER on those trunks carries.
+	ReferHeaders handoff.ReferHeaders
 	// Lines counts the collectors on a call (a busy one is not rung) and
 	// holds the inbound line (nil: nobody is counted busy, nobody waits).
 	Lines *handoff.Lines
 	// Inbound is how inbound calls reach people (zero: the defaults).
 	Inbound handoff.Policy
+	// CallerID is the From user a collector's external phone (a mobile
+	// reached through a trunk) is rung with: the agency's number, which a
+	// carrier will pass ("": the debtor's alias, as on a SIP phone). Never
+	// the debtor's number.
+	CallerID string
+}
+
+// StaffGuard seals permits to dial staff numbers (a collector's own
+// mobile); *compliance.Guard implements it. Telephony dials no phone number
+// without the guard's permit, so the collector's leg asks the guard too —
+// as a staff call, which no 230-FZ limit counts.
+type StaffGuard interface {
+	StaffPermit(ctx context.Context, n phonenum.Number) (compliance.Permit, error)
 }
 
 // Collectors is what the call path needs to know of the collectors' phones.
@@ -265,8 +282,7 @@ func (f *Flow) ring(ctx context.Context, gone <-chan struct{}, targets []handoff
 	answers := make(chan answer, len(targets))
 	for _, t := range targets {
 		safe.Go(f.log, "callflow ring collector", func() {
-			call, _, err := f.c.UA.Dial(rctx, telephony.DialRequest{To: t.URI, CallerID: user, CallerName: display,
-				RingTimeout: timeout, NoRecord: true})
+			call, err := f.dialCollector(rctx, t, user, display, timeout)
 			answers <- answer{call, t.Login, err}
 		}, func(p *safe.Panic) { answers <- answer{err: p} })
 	}
@@ -303,6 +319,30 @@ func (f *Flow) ring(ctx context.Context, gone <-chan struct{}, targets []handoff
 		return nil, "", fmt.Errorf("callflow: hand-off: %w", ctx.Err())
 	}
 	return nil, "", fmt.Errorf("callflow: hand-off: %w within %s (last: %w)", ErrNoCollectorAnswer, timeout, lastErr)
+}
+
+// dialCollector rings one collector's phone with the debtor's alias as the
+// caller: a SIP phone directly; an external number through its trunk under
+// the guard's staff permit, showing the agency's number (HandOffConfig.
+// CallerID) or the alias — never the debtor's number.
+func (f *Flow) dialCollector(ctx context.Context, t handoff.Target, user, display string, ring time.Duration) (*telephony.Call, error) {
+	req := telephony.DialRequest{To: t.URI, CallerID: user, CallerName: display, RingTimeout: ring, NoRecord: true}
+	if t.External() {
+		sg, ok := f.c.Guard.(StaffGuard)
+		if !ok {
+			return nil, fmt.Errorf("callflow: collector %s: an external number needs a guard that issues staff permits", t.Login)
+		}
+		permit, err := sg.StaffPermit(ctx, t.Phone)
+		if err != nil {
+			return nil, fmt.Errorf("callflow: collector %s: %w", t.Login, err)
+		}
+		req.To, req.Trunk, req.Permit = t.Phone.String(), t.Trunk, permit
+		if id := f.handOffConfig().CallerID; id != "" {
+			req.CallerID = id
+		}
+	}
+	call, _, err := f.c.UA.Dial(ctx, req)
+	return call, err
 }
 
 // whisper plays text to the collector alone before the legs are joined. It

@@ -70,6 +70,10 @@ type Config struct {
 	// Inbound is how inbound calls reach people (dozvon serve): ring_timeout,
 	// queue (none | known | all), queue_max_wait, announce_every.
 	Inbound handoff.Policy `yaml:"inbound"`
+	// HandOff is how calls reach the collectors' phones (dozvon serve):
+	// ring_timeout, caller_id, hold_audio, refer_trunks, refer_headers and
+	// collectors (a SIP URI, an external number through a trunk, e-mail).
+	HandOff handoff.Settings `yaml:"handoff"`
 	// Messages: SMS and e-mail templates and senders (package messages).
 	Messages messages.Settings `yaml:"messages"`
 	// Callbacks: a due callback pinned to a collector who is online is
@@ -151,6 +155,9 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("config %s: %w", path, err)
 	}
 	if err := c.Messages.Validate(); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	if err := c.HandOff.Validate(); err != nil {
 		return c, fmt.Errorf("config %s: %w", path, err)
 	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {

@@ -61,6 +61,14 @@ func TestLoad(t *testing.T) {
 			}
 		}},
 		{name: "bad inbound queue", file: "inbound: {queue: everyone}\n", wantErr: `inbound: queue "everyone"`},
+		{name: "handoff collectors", file: "handoff:\n  caller_id: 8 495 000-00-00\n  refer_trunks: [pbx]\n  collectors:\n    - {login: erin, phone: 8 903 555-01-01, trunk: mobile, email: erin@agency.example}\n    - {login: desk, uri: \"sip:desk@10.0.0.9\"}\n", check: func(t *testing.T, c Config) {
+			e, ok := c.HandOff.Endpoint("erin")
+			if !ok || e.Phone != "+79035550101" || e.Trunk != "mobile" || e.Email != "erin@agency.example" || c.HandOff.CallerID != "+74950000000" || c.HandOff.HoldAudio != "tone" {
+				t.Fatalf("handoff %+v", c.HandOff)
+			}
+		}},
+		{name: "handoff collector's bad phone", file: "handoff: {collectors: [{login: erin, phone: 12x}]}\n", wantErr: "handoff: collectors[0]: collector erin: phone"},
+		{name: "handoff collector listed twice", file: "handoff: {collectors: [{login: erin, email: a@b.c}, {login: erin, email: d@e.f}]}\n", wantErr: "listed twice"},
 		{name: "http listen without a port", file: "http: {listen: localhost}\n", wantErr: "http.listen"},
 		{name: "empty file keeps defaults", file: "", check: func(t *testing.T, c Config) {
 			if c.TTS.Engine != "espeak" {

@@ -2,12 +2,14 @@ package handoff
 
 import (
 	"fmt"
+	"net/mail"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/dozvon/dozvon/clock"
+	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/telephony/sipguard"
 )
 
@@ -20,21 +22,30 @@ type Registrar interface {
 // Endpoint is one collector's phone. SIPUser is the sip.security user their
 // softphone registers as (default: the collector's login); URI, when set,
 // is a fixed SIP URI rung instead (a desk phone or a PBX extension that
-// does not register to dozvon: always taken as reachable).
-//
-// An external phone number is not an endpoint yet: telephony dials phone
-// numbers only under a 230-FZ permit, which the guard issues for debtors.
+// does not register to dozvon: always taken as reachable); Phone, when set,
+// is the collector's own external number (a mobile) dialed through Trunk
+// ("": the trunks by priority), also always taken as reachable. Email is
+// where notices to the collector go (a due callback), if anywhere.
 type Endpoint struct {
 	Login   string `yaml:"login"`
 	SIPUser string `yaml:"sip_user"`
 	URI     string `yaml:"uri"`
+	Phone   string `yaml:"phone"`
+	Trunk   string `yaml:"trunk"`
+	Email   string `yaml:"email"`
 }
 
-// Target is one phone a hand-off rings.
+// Target is one phone a hand-off rings: a SIP URI, or an external number
+// through a trunk (Phone valid; URI empty).
 type Target struct {
-	Login string // the collector
-	URI   string // where to send the INVITE (their registered contact)
+	Login string          // the collector
+	URI   string          // where to send the INVITE (their registered contact)
+	Phone phonenum.Number // the collector's own external number
+	Trunk string          // the trunk for Phone ("": any)
 }
+
+// External reports a target that is a phone number reached through a trunk.
+func (t Target) External() bool { return t.Phone.IsValid() }
 
 // Directory is the collectors' phones and presence. Safe for concurrent use.
 type Directory struct {
@@ -68,23 +79,49 @@ func (d *Directory) Add(e Endpoint) error {
 }
 
 func (d *Directory) add(e Endpoint) error {
-	e.Login = strings.TrimSpace(e.Login)
-	if e.Login == "" {
-		return fmt.Errorf("login is empty")
-	}
-	if e.SIPUser == "" {
-		e.SIPUser = e.Login
-	}
-	if strings.ContainsAny(e.SIPUser, ":@ ;") {
-		return fmt.Errorf("collector %s: sip_user %q: want a SIP user name without ':', '@', ';' or spaces", e.Login, e.SIPUser)
-	}
-	if e.URI != "" && !strings.HasPrefix(e.URI, "sip:") && !strings.HasPrefix(e.URI, "sips:") {
-		return fmt.Errorf("collector %s: uri %q: want a sip: or sips: URI (an external phone number is not supported yet)", e.Login, e.URI)
+	e, err := e.normalized()
+	if err != nil {
+		return err
 	}
 	d.mu.Lock()
 	d.endpoints[e.Login] = e
 	d.mu.Unlock()
 	return nil
+}
+
+// normalized checks e and fills its defaults (the SIP user, the number in E.164).
+func (e Endpoint) normalized() (Endpoint, error) {
+	e.Login = strings.TrimSpace(e.Login)
+	if e.Login == "" {
+		return e, fmt.Errorf("login is empty")
+	}
+	if e.SIPUser == "" {
+		e.SIPUser = e.Login
+	}
+	if strings.ContainsAny(e.SIPUser, ":@ ;") {
+		return e, fmt.Errorf("collector %s: sip_user %q: want a SIP user name without ':', '@', ';' or spaces", e.Login, e.SIPUser)
+	}
+	if e.URI != "" && !strings.HasPrefix(e.URI, "sip:") && !strings.HasPrefix(e.URI, "sips:") {
+		return e, fmt.Errorf("collector %s: uri %q: want a sip: or sips: URI (an external number goes in phone:)", e.Login, e.URI)
+	}
+	if e.Phone != "" {
+		if e.URI != "" {
+			return e, fmt.Errorf("collector %s: set uri or phone, not both", e.Login)
+		}
+		n, err := phonenum.Parse(e.Phone)
+		if err != nil {
+			return e, fmt.Errorf("collector %s: phone: %w", e.Login, err)
+		}
+		e.Phone = n.String()
+	} else if e.Trunk != "" {
+		return e, fmt.Errorf("collector %s: trunk %q without a phone", e.Login, e.Trunk)
+	}
+	if e.Email != "" {
+		if _, err := mail.ParseAddress(e.Email); err != nil || strings.ContainsAny(e.Email, "<> ") {
+			return e, fmt.Errorf("collector %s: email %q: want a bare address such as name@example.org", e.Login, e.Email)
+		}
+	}
+	return e, nil
 }
 
 // SetPage says a collector's page was opened (open) or closed: the web
@@ -129,6 +166,9 @@ func (d *Directory) Presence(login string) Presence {
 
 // contact is where e rings now ("", false: nowhere — not registered).
 func (d *Directory) contact(e Endpoint) (string, bool) {
+	if e.Phone != "" {
+		return "", true // dialed through a trunk: always taken as reachable
+	}
 	if e.URI != "" {
 		return e.URI, true
 	}
@@ -150,6 +190,9 @@ func (d *Directory) Reach(login string) (Target, bool) {
 	d.mu.Unlock()
 	if !known {
 		return Target{}, false
+	}
+	if e.Phone != "" {
+		return Target{Login: login, Phone: phonenum.MustParse(e.Phone), Trunk: e.Trunk}, true
 	}
 	uri, ok := d.contact(e)
 	if !ok {
@@ -181,4 +224,11 @@ func (d *Directory) Targets(pinned string) []Target {
 		}
 	}
 	return out
+}
+
+// Email is where notices to a collector go ("": none configured).
+func (d *Directory) Email(login string) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.endpoints[login].Email
 }

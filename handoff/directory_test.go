@@ -29,6 +29,7 @@ func TestTargets(t *testing.T) {
 	}
 	d, err := New(reg, clock.NewSim(now), []Endpoint{
 		{Login: "alice"}, {Login: "bob", SIPUser: "bob-sip"}, {Login: "carol"}, {Login: "desk", URI: "sip:desk@10.0.0.9"},
+		{Login: "erin", Phone: "8 (903) 555-01-01", Trunk: "mobile", Email: "erin@agency.example"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -37,19 +38,20 @@ func TestTargets(t *testing.T) {
 		pinned string
 		want   string // logins rung, comma-separated
 	}{
-		{"alice", "alice"},             // the pinned collector's phone is registered: them alone
-		{"bob", "bob"},                 // a SIP user apart from the login
-		{"carol", "alice,bob,desk"},    // pinned but lapsed: the hunt group
-		{"", "alice,bob,desk"},         // nobody pinned
-		{"stranger", "alice,bob,desk"}, // an unknown login
-		{"desk", "desk"},               // a fixed URI always rings
+		{"alice", "alice"},                  // the pinned collector's phone is registered: them alone
+		{"bob", "bob"},                      // a SIP user apart from the login
+		{"carol", "alice,bob,desk,erin"},    // pinned but lapsed: the hunt group
+		{"", "alice,bob,desk,erin"},         // nobody pinned
+		{"stranger", "alice,bob,desk,erin"}, // an unknown login
+		{"desk", "desk"},                    // a fixed URI always rings
+		{"erin", "erin"},                    // an external number always rings
 	}
 	for _, tc := range tests {
 		var got []string
 		for _, tg := range d.Targets(tc.pinned) {
 			got = append(got, tg.Login)
-			if tg.URI == "" {
-				t.Errorf("pinned %q: %s without a URI", tc.pinned, tg.Login)
+			if (tg.URI != "") == tg.External() {
+				t.Errorf("pinned %q: %s: URI %q, phone %v: want exactly one", tc.pinned, tg.Login, tg.URI, tg.Phone)
 			}
 		}
 		if strings.Join(got, ",") != tc.want {
@@ -93,7 +95,12 @@ func TestEndpointErrors(t *testing.T) {
 	}{
 		{Endpoint{}, "login is empty"},
 		{Endpoint{Login: "a", SIPUser: "a@b"}, "sip_user"},
-		{Endpoint{Login: "a", URI: "+79160000001"}, "external phone number is not supported"},
+		{Endpoint{Login: "a", URI: "+79160000001"}, "an external number goes in phone:"},
+		{Endpoint{Login: "a", Phone: "12x"}, "phone"},
+		{Endpoint{Login: "a", Phone: "+79160000001", URI: "sip:a@h"}, "not both"},
+		{Endpoint{Login: "a", Trunk: "mobile"}, "without a phone"},
+		{Endpoint{Login: "a", Email: "Alice <a@b.c>"}, "email"},
+		{Endpoint{Login: "a", Email: "nobody"}, "email"},
 	} {
 		_, err := New(nil, nil, []Endpoint{tc.e})
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "endpoints[0]") {
@@ -126,5 +133,25 @@ func TestSyncFollowsUserChanges(t *testing.T) {
 	}
 	if _, ok := d.Reach("bob"); !ok {
 		t.Error("a refused sync must keep the endpoints")
+	}
+}
+
+func TestExternalPhoneTarget(t *testing.T) {
+	d, err := New(nil, nil, []Endpoint{{Login: "erin", Phone: "8 903 555-01-01", Trunk: "mobile", Email: "erin@agency.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, ok := d.Reach("erin")
+	if !ok || !tg.External() || tg.Phone.String() != "+79035550101" || tg.Trunk != "mobile" || tg.URI != "" {
+		t.Fatalf("erin's mobile: %+v %v, want +79035550101 through trunk mobile", tg, ok)
+	}
+	if p := d.Presence("erin"); !p.Online() {
+		t.Errorf("a collector on an external number is always reachable: %+v", p)
+	}
+	if got := d.Email("erin"); got != "erin@agency.example" {
+		t.Errorf("email %q", got)
+	}
+	if got := d.Email("nobody"); got != "" {
+		t.Errorf("an unknown collector's email %q", got)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/handoff"
 	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/tts"
 )
 
 // serveHandOff wires the hand-off to people (issue 15) into serve's flow:
@@ -34,14 +35,36 @@ func serveHandOff(svc context.Context, rt *runtime, ua *telephony.UA, flow *call
 	go dir.Follow(svc, 10*time.Second, collectors, log) // collectors added or disabled while serve runs
 	// Lines: a collector on a call is not rung again, and inbound callers
 	// wait for a free one as the config's inbound: section says.
-	flow.SetHandOff(callflow.HandOffConfig{Collectors: dir, Debtors: rt.db, Lines: handoff.NewLines(), Inbound: rt.cfg.Inbound})
-	log.Info("hand-off: collectors' phones", "collectors", len(eps))
+	hs := rt.cfg.HandOff
+	hold, err := holdAudio(hs.HoldAudio)
+	if err != nil {
+		return nil, nil, err
+	}
+	flow.SetHandOff(callflow.HandOffConfig{Collectors: dir, Debtors: rt.db, Lines: handoff.NewLines(), Inbound: rt.cfg.Inbound,
+		RingTimeout: hs.RingTimeout, CallerID: hs.CallerID, HoldAudio: hold, ReferTrunks: hs.ReferTrunks, ReferHeaders: hs.ReferHeaders})
+	log.Info("hand-off: collectors' phones", "collectors", len(eps), "hold_audio", hs.HoldAudio)
 	host, _ := os.Hostname()
 	return callbacks.New(svc, rt.db, dir, flow, live, callbacks.Config{Grace: grace, Node: fmt.Sprintf("%s:%d", host, os.Getpid()), Clock: rt.clk, Log: log}), dir, nil
 }
 
-// collectorEndpoints are the phones of the enabled collectors who have a
-// sip.security user of their login.
+// holdAudio is the config's hold_audio: the default tone, nothing, or a file.
+func holdAudio(choice string) ([]int16, error) {
+	switch choice {
+	case handoff.HoldNone:
+		return nil, nil
+	case handoff.HoldTone, "":
+		return handoff.Tone(), nil
+	}
+	a, err := tts.LoadAudioFile(choice)
+	if err != nil {
+		return nil, fmt.Errorf("handoff.hold_audio: %w", err)
+	}
+	return a.PCM, nil
+}
+
+// collectorEndpoints are the phones of the enabled collectors: the one the
+// config's handoff.collectors names for them (a SIP URI, an external number,
+// an e-mail address), else the sip.security user of their login.
 func collectorEndpoints(ctx context.Context, rt *runtime, ua *telephony.UA) ([]handoff.Endpoint, error) {
 	users, err := rt.db.ListUsers(ctx)
 	if err != nil {
@@ -53,7 +76,12 @@ func collectorEndpoints(ctx context.Context, rt *runtime, ua *telephony.UA) ([]h
 	}
 	var eps []handoff.Endpoint
 	for _, u := range users {
-		if u.Role == string(auth.Collector) && u.DisabledAt.IsZero() && slices.Contains(sipUsers, u.Login) {
+		if u.Role != string(auth.Collector) || !u.DisabledAt.IsZero() {
+			continue
+		}
+		if e, ok := rt.cfg.HandOff.Endpoint(u.Login); ok {
+			eps = append(eps, e)
+		} else if slices.Contains(sipUsers, u.Login) {
 			eps = append(eps, handoff.Endpoint{Login: u.Login})
 		}
 	}
