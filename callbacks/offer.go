@@ -43,6 +43,8 @@ type Config struct {
 	Node  string
 	Clock clock.Clock  // nil: the wall clock
 	Log   *slog.Logger // nil: discard
+	// Mail e-mails a collector of a callback offered to them (nil: no e-mail).
+	Mail *Mail
 }
 
 // DefaultGrace is Config.Grace's default: long enough to see the page or
@@ -101,13 +103,14 @@ func (o *Offers) Grace(_ context.Context, t store.Task) time.Duration {
 }
 
 // Offered tells the collector of due callback t, offered to them until
-// `until` (callback.offered: their page shows it on top), and rings their
-// phone when it is registered: answered, it is a click-to-call to the
-// debtor, through the guard.
+// `until` (callback.offered: their page shows it on top; an e-mail when
+// they have an address), and rings their phone when it is registered:
+// answered, it is a click-to-call to the debtor, through the guard.
 func (o *Offers) Offered(_ context.Context, t store.Task, until time.Time) {
 	ring := o.calls != nil && o.dir != nil && o.dir.Presence(t.OfferedTo).Registered
 	o.publish(events.CallbackOffered(t, until, ring, o.cfg.Clock.Now()))
 	o.cfg.Log.Info("callback offered", "task", t.ID, "collector", t.OfferedTo, "until", until, "ring", ring)
+	o.mail(t, until)
 	if !ring {
 		return
 	}

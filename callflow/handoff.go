@@ -432,16 +432,16 @@ func alias(debtorID, name string) (user, display string) {
 		}
 	}
 	user = "debtor-" + b.String()
-	display = maskName(name)
+	display = MaskName(name)
 	if display == "" {
 		display = user
 	}
 	return user, display
 }
 
-// maskName keeps the surname and the initials: "Иванов Иван Иванович" →
-// "Иванов И. И.".
-func maskName(name string) string {
+// MaskName keeps the surname and the initials: "Иванов Иван Иванович" →
+// "Иванов И. И." — how a debtor is named to a collector outside their card.
+func MaskName(name string) string {
 	f := strings.Fields(name)
 	if len(f) == 0 {
 		return ""

@@ -3,6 +3,7 @@ package handoff
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"strings"
 	"time"
 
@@ -32,6 +33,9 @@ type Settings struct {
 	// the login): a fixed SIP URI, an external number through a trunk, an
 	// e-mail address for notices. Only enabled collectors are used.
 	Collectors []Endpoint `yaml:"collectors"`
+	// PublicURL is where collectors open dozvon (https://dozvon.agency.ru):
+	// notices link the debtor's card there ("": no link).
+	PublicURL string `yaml:"public_url"`
 }
 
 // ReferHeaders says what context a REFER on a refer trunk carries to the
@@ -67,6 +71,12 @@ func (s *Settings) Validate() error {
 	for i, t := range s.ReferTrunks {
 		if strings.TrimSpace(t) == "" {
 			return fmt.Errorf("handoff: refer_trunks[%d] is empty", i)
+		}
+	}
+	if s.PublicURL != "" {
+		u, err := url.Parse(s.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("handoff: public_url %q: want http(s)://host[/path]", s.PublicURL)
 		}
 	}
 	seen := map[string]bool{}

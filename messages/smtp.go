@@ -84,6 +84,12 @@ func (s *SMTP) Send(ctx context.Context, p compliance.Permit, m Outgoing) (strin
 	if err := p.CheckMessage(m.To); err != nil {
 		return "", notSent(fmt.Errorf("smtp send: %w", err))
 	}
+	return s.send(ctx, m)
+}
+
+// send composes m and hands it to the server: the part of Send after the
+// permit check, which Notify shares.
+func (s *SMTP) send(ctx context.Context, m Outgoing) (string, error) {
 	to, err := compliance.NormalizeAddress(m.To)
 	if err != nil {
 		return "", notSent(fmt.Errorf("smtp send: %w", err))

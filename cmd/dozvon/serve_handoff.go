@@ -12,6 +12,7 @@ import (
 	"github.com/dozvon/dozvon/callbacks"
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/handoff"
+	"github.com/dozvon/dozvon/messages"
 	"github.com/dozvon/dozvon/telephony"
 	"github.com/dozvon/dozvon/tts"
 )
@@ -44,7 +45,15 @@ func serveHandOff(svc context.Context, rt *runtime, ua *telephony.UA, flow *call
 		RingTimeout: hs.RingTimeout, CallerID: hs.CallerID, HoldAudio: hold, ReferTrunks: hs.ReferTrunks, ReferHeaders: hs.ReferHeaders})
 	log.Info("hand-off: collectors' phones", "collectors", len(eps), "hold_audio", hs.HoldAudio)
 	host, _ := os.Hostname()
-	return callbacks.New(svc, rt.db, dir, flow, live, callbacks.Config{Grace: grace, Node: fmt.Sprintf("%s:%d", host, os.Getpid()), Clock: rt.clk, Log: log}), dir, nil
+	cb := callbacks.Config{Grace: grace, Node: fmt.Sprintf("%s:%d", host, os.Getpid()), Clock: rt.clk, Log: log}
+	if sc := rt.cfg.Messages.SMTP; sc != nil { // collectors with an e-mail address hear of callbacks offered to them
+		mailer, err := messages.NewSMTP(*sc)
+		if err != nil {
+			return nil, nil, fmt.Errorf("messages.smtp: %w", err)
+		}
+		cb.Mail = &callbacks.Mail{Mailer: mailer, Address: dir.Email, PublicURL: hs.PublicURL}
+	}
+	return callbacks.New(svc, rt.db, dir, flow, live, cb), dir, nil
 }
 
 // holdAudio is the config's hold_audio: the default tone, nothing, or a file.
