@@ -35,7 +35,8 @@ type HandOffConfig struct {
 	// says "please wait").
 	HoldAudio []int16
 	// ReferTrunks are the trunks on which a transfer node stays a blind
-	// transfer (REFER to the node's target), as before issue 15.
+	// transfer (REFER to the node's target) instead of the warm hand-off,
+	// carrying the call's context in X-Dozvon-* headers (refer.go).
 	ReferTrunks []string
 	// ReferHeaders is the context a REFER on those trunks carries.
 	ReferHeaders handoff.ReferHeaders
@@ -111,22 +112,29 @@ type handOffCall struct {
 	vars    map[string]any
 	emit    *emitter
 	bridged atomic.Bool
+	// referOnly: the call is on a refer trunk; transfer nodes REFER with context.
+	referOnly bool
 }
 
-// handOffFor is the robot's HandOff for a call on trunk, or nil when
-// transfer nodes stay REFERs (no collectors, or a REFER trunk).
+// handOffFor is the robot's HandOff for a call on trunk: the warm hand-off,
+// a REFER with context on a refer trunk, or nil when transfer nodes stay
+// the robot's plain REFER (no collectors configured).
 func (f *Flow) handOffFor(call *telephony.Call, trunk, debtor string, vars map[string]any, emit *emitter) *handOffCall {
 	h := f.handOffConfig()
-	if h.Collectors == nil || (trunk != "" && slices.Contains(h.ReferTrunks, trunk)) {
+	refer := trunk != "" && slices.Contains(h.ReferTrunks, trunk)
+	if h.Collectors == nil && !refer {
 		return nil
 	}
-	return &handOffCall{f: f, cfg: h, call: call, debtor: debtor, vars: vars, emit: emit}
+	return &handOffCall{f: f, cfg: h, call: call, debtor: debtor, vars: vars, emit: emit, referOnly: refer}
 }
 
-// hook is the robot's HandOff (nil for a nil h: a REFER).
+// hook is the robot's HandOff (nil for a nil h: the robot's plain REFER).
 func (h *handOffCall) hook() robot.HandOff {
-	if h == nil {
+	switch {
+	case h == nil:
 		return nil
+	case h.referOnly:
+		return h.refer
 	}
 	return h.run
 }

@@ -26,7 +26,7 @@ const (
 type dialogControl struct {
 	ctx    context.Context
 	hangup func(ctx context.Context) error
-	refer  func(ctx context.Context, target string) error
+	refer  func(ctx context.Context, target string, headers map[string]string) error
 }
 
 // Call is an answered call with its clocked media loop running: one goroutine
@@ -236,10 +236,16 @@ func (c *Call) Hangup(ctx context.Context) error {
 
 // Transfer hands the call to target with a blind transfer (REFER).
 func (c *Call) Transfer(ctx context.Context, target string) error {
+	return c.TransferWith(ctx, target, nil)
+}
+
+// TransferWith is Transfer with headers added to the REFER (the context a
+// peer taking the call reads, e.g. X-Dozvon-Call).
+func (c *Call) TransferWith(ctx context.Context, target string, headers map[string]string) error {
 	if c.ctl.refer == nil {
 		return fmt.Errorf("transfer %s: REFER not supported on this call", c.id)
 	}
-	if err := c.ctl.refer(ctx, target); err != nil {
+	if err := c.ctl.refer(ctx, target, headers); err != nil {
 		return fmt.Errorf("transfer %s to %s: %w", c.id, target, err)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -320,6 +321,21 @@ func (u *UA) dialURI(ctx context.Context, req DialRequest, target string, trunk 
 	return call, info, nil
 }
 
+// sipHeaders are headers as SIP headers, in name order (a REFER reads the
+// same each time).
+func sipHeaders(headers map[string]string) []sip.Header {
+	names := make([]string, 0, len(headers))
+	for n := range headers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]sip.Header, 0, len(names))
+	for _, n := range names {
+		out = append(out, sip.NewHeader(n, headers[n]))
+	}
+	return out
+}
+
 func dialogControlClient(d *diago.DialogClientSession) dialogControl {
 	return dialogControl{
 		ctx: d.Context(),
@@ -328,7 +344,7 @@ func dialogControlClient(d *diago.DialogClientSession) dialogControl {
 			_ = d.Close()
 			return err
 		},
-		refer: func(ctx context.Context, target string) error {
+		refer: func(ctx context.Context, target string, headers map[string]string) error {
 			var uri sip.Uri
 			if err := sip.ParseUri(target, &uri); err != nil {
 				return fmt.Errorf("bad transfer target %q: %w", target, err)
@@ -344,6 +360,9 @@ func dialogControlClient(d *diago.DialogClientSession) dialogControl {
 			req.AppendHeader(sip.NewHeader("Refer-To", uri.String())) // addr-spec: diago parses it bare
 			if c := d.InviteRequest.Contact(); c != nil {
 				req.AppendHeader(sip.HeaderClone(c))
+			}
+			for _, h := range sipHeaders(headers) {
+				req.AppendHeader(h)
 			}
 			res, err := d.Do(ctx, req)
 			if err != nil {

@@ -159,12 +159,12 @@ func (in *Inbound) start(ctx context.Context) (*Call, error) {
 		hangup: func(ctx context.Context) error {
 			return d.Hangup(ctx)
 		},
-		refer: func(ctx context.Context, target string) error {
+		refer: func(ctx context.Context, target string, headers map[string]string) error {
 			var uri sip.Uri
 			if err := sip.ParseUri(target, &uri); err != nil {
 				return fmt.Errorf("bad transfer target %q: %w", target, err)
 			}
-			return d.Refer(ctx, uri)
+			return d.Refer(ctx, uri, sipHeaders(headers)...)
 		},
 	}
 	call, err := in.ua.startCall(ctx, ctl, d.RTPSession, callOptions{
