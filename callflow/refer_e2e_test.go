@@ -146,4 +146,3 @@ func waitUDPBound(t *testing.T, port int) {
 	}
 	t.Fatalf("nothing bound UDP port %d within 10 s", port)
 }
-
