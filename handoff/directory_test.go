@@ -155,3 +155,43 @@ func TestExternalPhoneTarget(t *testing.T) {
 		t.Errorf("an unknown collector's email %q", got)
 	}
 }
+
+func TestHoldTone(t *testing.T) {
+	pcm := Tone()
+	if len(pcm) != 3*8000 {
+		t.Fatalf("tone: %d samples, want 3 s at 8 kHz", len(pcm))
+	}
+	energy := func(a []int16) (e float64) {
+		for _, v := range a {
+			e += float64(v) * float64(v)
+		}
+		return e / float64(len(a))
+	}
+	if beep, quiet := energy(pcm[:1600]), energy(pcm[1600:]); beep < 1e6 || quiet != 0 {
+		t.Errorf("tone: beep energy %.0f, quiet energy %.0f: want a beep then silence", beep, quiet)
+	}
+}
+
+func TestSettings(t *testing.T) {
+	s := Settings{CallerID: "8 495 000-00-00", Collectors: []Endpoint{{Login: " erin ", Phone: "8 903 555-01-01", Trunk: "mobile"}}}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if s.HoldAudio != HoldTone || s.CallerID != "+74950000000" {
+		t.Errorf("defaults: %+v", s)
+	}
+	if e, ok := s.Endpoint("erin"); !ok || e.Phone != "+79035550101" {
+		t.Errorf("erin: %+v %v", e, ok)
+	}
+	for _, bad := range []Settings{
+		{RingTimeout: -1},
+		{CallerID: "abc"},
+		{PublicURL: "dozvon.local"},
+		{ReferTrunks: []string{" "}},
+		{Collectors: []Endpoint{{Login: "a", Email: "a@b.c"}, {Login: "a"}}},
+	} {
+		if err := bad.Validate(); err == nil || !strings.HasPrefix(err.Error(), "handoff: ") {
+			t.Errorf("%+v: %v, want an error naming handoff", bad, err)
+		}
+	}
+}
