@@ -344,10 +344,22 @@ func (f *Flow) dialCollector(ctx context.Context, t handoff.Target, user, displa
 		if err != nil {
 			return nil, fmt.Errorf("callflow: collector %s: %w", t.Login, err)
 		}
-		req.To, req.Trunk, req.Permit = t.Phone.String(), t.Trunk, permit
+		req.To, req.Permit = t.Phone.String(), permit
 		if id := f.handOffConfig().CallerID; id != "" {
 			req.CallerID = id
 		}
+		var allowed []string
+		if t.Trunk != "" {
+			allowed = []string{t.Trunk}
+		}
+		// through the trunk book: the collector's leg takes a channel of
+		// the trunk like any call on it
+		call, _, release, err := f.dial(ctx, req, allowed)
+		if err != nil {
+			return nil, err
+		}
+		go func() { <-call.Done(); release() }()
+		return call, nil
 	}
 	call, _, err := f.c.UA.Dial(ctx, req)
 	return call, err
