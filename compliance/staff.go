@@ -55,5 +55,6 @@ func (g *Guard) StaffPermit(ctx context.Context, n phonenum.Number) (Permit, err
 		return Permit{}, fmt.Errorf("staff permit for %s: %w: it is stored for %d debtor(s)", MaskPhone(n.String()), ErrNotStaffNumber, len(ds))
 	}
 	now := g.clock.Now()
+	g.log.Info("staff permit", "phone", MaskPhone(n.String()))
 	return g.seal(fmt.Sprintf("staff-%d", now.UnixNano()), StaffCall, n.String(), now.Add(staffPermitTTL)), nil
 }

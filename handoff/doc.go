@@ -1,10 +1,13 @@
 // Package handoff knows the collectors' phones: which SIP endpoint rings for
 // a collector (a softphone or desk phone registered to dozvon with digest
-// auth, or a fixed SIP URI), whether the collector is online (their phone
+// auth, a fixed SIP URI, or the collector's own external number reached
+// through a trunk), where notices to them are e-mailed, whether the
+// collector is online (their phone
 // registered, or their page open), and whom a hand-off rings — the debtor's
 // pinned collector, else the hunt group of those online — and who is busy
 // on a call now, the line of inbound callers waiting for a free collector
-// (Lines) and the inbound routing policy (Policy). It decides whom;
+// (Lines), the inbound routing policy (Policy) and the config's handoff:
+// section (Settings, with the default hold tone). It decides whom;
 // package callflow places the calls and bridges them.
 //
 // It is a package of its own because presence is fed from two doors (the
