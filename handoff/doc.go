@@ -2,8 +2,8 @@
 // a collector (a softphone or desk phone registered to dozvon with digest
 // auth, a fixed SIP URI, or the collector's own external number reached
 // through a trunk), where notices to them are e-mailed, whether the
-// collector is online (their phone
-// registered, or their page open), and whom a hand-off rings — the debtor's
+// collector is online (their phone registered, or their page open; a fixed
+// URI or an external number always counts), and whom a hand-off rings — the debtor's
 // pinned collector, else the hunt group of those online — and who is busy
 // on a call now, the line of inbound callers waiting for a free collector
 // (Lines), the inbound routing policy (Policy) and the config's handoff:
