@@ -116,6 +116,7 @@ func newMobileRig(t *testing.T, start time.Time, debtor testcalls.Behaviour, tal
 	if err != nil {
 		t.Fatal(err)
 	}
+	dir.SetPage("erin", true) // on duty: her own mobile rings only while her page is open
 	if err := r.db.UpsertDebtor(r.ctx, store.Debtor{ID: "d1", Name: "Иванов Иван Иванович", Region: "г. Москва", Phones: []string{debtorPhone}}); err != nil {
 		t.Fatal(err)
 	}

@@ -24,14 +24,18 @@ type Registrar interface {
 // is a fixed SIP URI rung instead (a desk phone or a PBX extension that
 // does not register to dozvon: always taken as reachable); Phone, when set,
 // is the collector's own external number (a mobile) dialed through Trunk
-// ("": the trunks by priority), also always taken as reachable. Email is
-// where notices to the collector go (a due callback), if anywhere.
+// ("": the trunks by priority). Nothing registers for an external number,
+// so it rings only while the collector's page is open — on duty — unless
+// Always is set: a debtor calling at midnight must not ring a collector's
+// own mobile. Email is where notices to the collector go (a due
+// callback), if anywhere.
 type Endpoint struct {
 	Login   string `yaml:"login"`
 	SIPUser string `yaml:"sip_user"`
 	URI     string `yaml:"uri"`
 	Phone   string `yaml:"phone"`
 	Trunk   string `yaml:"trunk"`
+	Always  bool   `yaml:"always"`
 	Email   string `yaml:"email"`
 }
 
@@ -113,8 +117,8 @@ func (e Endpoint) normalized() (Endpoint, error) {
 			return e, fmt.Errorf("collector %s: phone: %w", e.Login, err)
 		}
 		e.Phone = n.String()
-	} else if e.Trunk != "" {
-		return e, fmt.Errorf("collector %s: trunk %q without a phone", e.Login, e.Trunk)
+	} else if e.Trunk != "" || e.Always {
+		return e, fmt.Errorf("collector %s: trunk and always are for an external phone: set phone", e.Login)
 	}
 	if e.Email != "" {
 		if _, err := mail.ParseAddress(e.Email); err != nil || strings.ContainsAny(e.Email, "<> ") {
@@ -144,7 +148,7 @@ func (d *Directory) SetPage(login string, open bool) {
 // Presence is one collector's state.
 type Presence struct {
 	Login      string
-	Registered bool // their phone is registered to dozvon now
+	Registered bool // their phone can ring now: registered to dozvon, a fixed URI, or an external number on duty
 	PageOpen   bool // their page is open
 }
 
@@ -159,15 +163,16 @@ func (d *Directory) Presence(login string) Presence {
 	d.mu.Unlock()
 	p := Presence{Login: login, PageOpen: page}
 	if known {
-		_, p.Registered = d.contact(e)
+		_, p.Registered = d.contact(e, page)
 	}
 	return p
 }
 
-// contact is where e rings now ("", false: nowhere — not registered).
-func (d *Directory) contact(e Endpoint) (string, bool) {
+// contact is where e rings now ("", false: nowhere — not registered, or
+// an external number off duty); page says whether e's page is open.
+func (d *Directory) contact(e Endpoint, page bool) (string, bool) {
 	if e.Phone != "" {
-		return "", true // dialed through a trunk: always taken as reachable
+		return "", e.Always || page // dialed through a trunk
 	}
 	if e.URI != "" {
 		return e.URI, true
@@ -187,16 +192,17 @@ func (d *Directory) contact(e Endpoint) (string, bool) {
 func (d *Directory) Reach(login string) (Target, bool) {
 	d.mu.Lock()
 	e, known := d.endpoints[login]
+	page := d.pages[login] > 0
 	d.mu.Unlock()
 	if !known {
 		return Target{}, false
 	}
-	if e.Phone != "" {
-		return Target{Login: login, Phone: phonenum.MustParse(e.Phone), Trunk: e.Trunk}, true
-	}
-	uri, ok := d.contact(e)
-	if !ok {
+	uri, ok := d.contact(e, page)
+	switch {
+	case !ok:
 		return Target{}, false
+	case e.Phone != "":
+		return Target{Login: login, Phone: phonenum.MustParse(e.Phone), Trunk: e.Trunk}, true
 	}
 	return Target{Login: login, URI: uri}, true
 }

@@ -29,7 +29,8 @@ func TestTargets(t *testing.T) {
 	}
 	d, err := New(reg, clock.NewSim(now), []Endpoint{
 		{Login: "alice"}, {Login: "bob", SIPUser: "bob-sip"}, {Login: "carol"}, {Login: "desk", URI: "sip:desk@10.0.0.9"},
-		{Login: "erin", Phone: "8 (903) 555-01-01", Trunk: "mobile", Email: "erin@agency.example"},
+		{Login: "erin", Phone: "8 (903) 555-01-01", Trunk: "mobile", Always: true, Email: "erin@agency.example"},
+		{Login: "frank", Phone: "8 (903) 555-01-02", Trunk: "mobile"}, // off duty: his page is closed
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +45,8 @@ func TestTargets(t *testing.T) {
 		{"", "alice,bob,desk,erin"},         // nobody pinned
 		{"stranger", "alice,bob,desk,erin"}, // an unknown login
 		{"desk", "desk"},                    // a fixed URI always rings
-		{"erin", "erin"},                    // an external number always rings
+		{"erin", "erin"},                    // an external number set to always ring
+		{"frank", "alice,bob,desk,erin"},    // an external number off duty: the hunt group
 	}
 	for _, tc := range tests {
 		var got []string
@@ -98,7 +100,8 @@ func TestEndpointErrors(t *testing.T) {
 		{Endpoint{Login: "a", URI: "+79160000001"}, "an external number goes in phone:"},
 		{Endpoint{Login: "a", Phone: "12x"}, "phone"},
 		{Endpoint{Login: "a", Phone: "+79160000001", URI: "sip:a@h"}, "not both"},
-		{Endpoint{Login: "a", Trunk: "mobile"}, "without a phone"},
+		{Endpoint{Login: "a", Trunk: "mobile"}, "set phone"},
+		{Endpoint{Login: "a", Always: true}, "set phone"},
 		{Endpoint{Login: "a", Email: "Alice <a@b.c>"}, "email"},
 		{Endpoint{Login: "a", Email: "nobody"}, "email"},
 	} {
@@ -137,16 +140,34 @@ func TestSyncFollowsUserChanges(t *testing.T) {
 }
 
 func TestExternalPhoneTarget(t *testing.T) {
-	d, err := New(nil, nil, []Endpoint{{Login: "erin", Phone: "8 903 555-01-01", Trunk: "mobile", Email: "erin@agency.example"}})
+	d, err := New(nil, nil, []Endpoint{
+		{Login: "erin", Phone: "8 903 555-01-01", Trunk: "mobile", Email: "erin@agency.example"},
+		{Login: "gus", Phone: "8 903 555-01-03", Always: true},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// off duty (no page open): her own mobile does not ring
+	if tg, ok := d.Reach("erin"); ok {
+		t.Fatalf("erin off duty rings: %+v", tg)
+	}
+	if p := d.Presence("erin"); p.Online() {
+		t.Errorf("erin off duty is online: %+v", p)
+	}
+	d.SetPage("erin", true)
 	tg, ok := d.Reach("erin")
 	if !ok || !tg.External() || tg.Phone.String() != "+79035550101" || tg.Trunk != "mobile" || tg.URI != "" {
-		t.Fatalf("erin's mobile: %+v %v, want +79035550101 through trunk mobile", tg, ok)
+		t.Fatalf("erin on duty: %+v %v, want +79035550101 through trunk mobile", tg, ok)
 	}
-	if p := d.Presence("erin"); !p.Online() {
-		t.Errorf("a collector on an external number is always reachable: %+v", p)
+	if p := d.Presence("erin"); !p.Online() || !p.Registered {
+		t.Errorf("erin on duty: %+v, want her phone able to ring", p)
+	}
+	d.SetPage("erin", false)
+	if _, ok := d.Reach("erin"); ok {
+		t.Error("erin's page closed: her mobile must not ring")
+	}
+	if tg, ok := d.Reach("gus"); !ok || tg.Phone.String() != "+79035550103" || tg.Trunk != "" {
+		t.Errorf("gus (always): %+v %v", tg, ok)
 	}
 	if got := d.Email("erin"); got != "erin@agency.example" {
 		t.Errorf("email %q", got)

@@ -19,7 +19,8 @@ import (
 // TestServeInboundReachesPeople is inbound routing through `dozvon serve`
 // as a separate process, over real SIP: a debtor calling from their number
 // is rung through to their pinned collector — here on her mobile, reached
-// through the trunk (handoff.collectors) — and the call is stored as routed
+// through the trunk (handoff.collectors, always: no page is open in this
+// test) — and the call is stored as routed
 // to her; a caller from an unknown number gets the robot's inbound script.
 func TestServeInboundReachesPeople(t *testing.T) {
 	skipUnlessCalls(t)
@@ -62,7 +63,7 @@ inbound: {ring_timeout: 15s, queue: none}
 handoff:
   caller_id: "+74950000000"
   hold_audio: none
-  collectors: [{login: alice, phone: %q, trunk: sim}]
+  collectors: [{login: alice, phone: %q, trunk: sim, always: true}]
 `, filepath.Join(dir, "rec"), trunkHost, filepath.Join(dir, "tts"), dsn, aliceMobile)
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
