@@ -160,6 +160,9 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	if err := c.HandOff.Validate(); err != nil {
 		return c, fmt.Errorf("config %s: %w", path, err)
 	}
+	if err := checkHandOffTrunks(c); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 		return c, fmt.Errorf("config %s: http.listen %q: want host:port: %v", path, c.HTTP.Listen, err)
 	}
@@ -168,6 +171,25 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("config %s: robot.non_human: %w", path, err)
 	}
 	return c, nil
+}
+
+// checkHandOffTrunks: the trunks the handoff: section names are sip.trunks.
+func checkHandOffTrunks(c Config) error {
+	known := map[string]bool{}
+	for _, t := range c.SIP.Trunks {
+		known[t.Name] = true
+	}
+	for i, e := range c.HandOff.Collectors {
+		if e.Trunk != "" && !known[e.Trunk] {
+			return fmt.Errorf("handoff: collectors[%d]: trunk %q is not in sip.trunks", i, e.Trunk)
+		}
+	}
+	for i, t := range c.HandOff.ReferTrunks {
+		if !known[t] {
+			return fmt.Errorf("handoff: refer_trunks[%d]: trunk %q is not in sip.trunks", i, t)
+		}
+	}
+	return nil
 }
 
 // applyEnv applies DOZVON_* and VOSK_MODEL overrides.

@@ -61,7 +61,9 @@ func TestLoad(t *testing.T) {
 			}
 		}},
 		{name: "bad inbound queue", file: "inbound: {queue: everyone}\n", wantErr: `inbound: queue "everyone"`},
-		{name: "handoff collectors", file: "handoff:\n  caller_id: 8 495 000-00-00\n  refer_trunks: [pbx]\n  collectors:\n    - {login: erin, phone: 8 903 555-01-01, trunk: mobile, email: erin@agency.example}\n    - {login: desk, uri: \"sip:desk@10.0.0.9\"}\n", check: func(t *testing.T, c Config) {
+		{name: "handoff collector's unknown trunk", file: "handoff: {collectors: [{login: erin, phone: 8 903 555-01-01, trunk: mobile}]}\n", wantErr: `handoff: collectors[0]: trunk "mobile" is not in sip.trunks`},
+		{name: "handoff unknown refer trunk", file: "handoff: {refer_trunks: [pbx]}\n", wantErr: `handoff: refer_trunks[0]: trunk "pbx" is not in sip.trunks`},
+		{name: "handoff collectors", file: "sip: {trunks: [{name: mobile, host: sip.mobile.example}, {name: pbx, host: pbx.example}]}\nhandoff:\n  caller_id: 8 495 000-00-00\n  refer_trunks: [pbx]\n  collectors:\n    - {login: erin, phone: 8 903 555-01-01, trunk: mobile, email: erin@agency.example}\n    - {login: desk, uri: \"sip:desk@10.0.0.9\"}\n", check: func(t *testing.T, c Config) {
 			e, ok := c.HandOff.Endpoint("erin")
 			if !ok || e.Phone != "+79035550101" || e.Trunk != "mobile" || e.Email != "erin@agency.example" || c.HandOff.CallerID != "+74950000000" || c.HandOff.HoldAudio != "tone" {
 				t.Fatalf("handoff %+v", c.HandOff)
