@@ -15,15 +15,15 @@ import (
 
 // CaseResult is the verdict on one case.
 type CaseResult struct {
-	Name    string       `json:"name"`
-	Passed  bool         `json:"passed"`
-	Outcome string       `json:"outcome"`
-	Reason  string       `json:"reason,omitempty"`
-	Place   string       `json:"place,omitempty"` // file:line of the case
+	Name    string `json:"name"`
+	Passed  bool   `json:"passed"`
+	Outcome string `json:"outcome"`
+	Reason  string `json:"reason,omitempty"`
+	Place   string `json:"place,omitempty"` // file:line of the case
 	// Unconfirmed: the expectation was written by a tool and no author has
 	// confirmed it yet (expect.unconfirmed).
-	Unconfirmed bool `json:"unconfirmed,omitempty"`
-	Result  robot.Result `json:"-"`
+	Unconfirmed bool         `json:"unconfirmed,omitempty"`
+	Result      robot.Result `json:"-"`
 	// Audio level only: the call's transcript (both sides, for a failed
 	// case), the caller's voice, the longest turn gap and where the failed
 	// call's recording was kept.
@@ -38,13 +38,13 @@ type CaseResult struct {
 type Report struct {
 	// Level is "text" or "audio"; Recognition says, at audio level, what
 	// recognised the caller's speech (Vosk or the labelled stand-in).
-	Level       string       `json:"level"`
-	Recognition string       `json:"recognition,omitempty"`
-	Cases       int          `json:"cases"`
-	Passed      int          `json:"passed"`
-	PassRate    float64      `json:"pass_rate"` // percent
+	Level       string  `json:"level"`
+	Recognition string  `json:"recognition,omitempty"`
+	Cases       int     `json:"cases"`
+	Passed      int     `json:"passed"`
+	PassRate    float64 `json:"pass_rate"` // percent
 	// Unconfirmed counts the cases whose expectation no author confirmed.
-	Unconfirmed int `json:"unconfirmed,omitempty"`
+	Unconfirmed int          `json:"unconfirmed,omitempty"`
 	Coverage    Coverage     `json:"coverage"`
 	Results     []CaseResult `json:"results"`
 	// TurnGap is the robot's answer time over all audio calls (the caller's
