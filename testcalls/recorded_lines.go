@@ -3,6 +3,7 @@ package testcalls
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/dozvon/dozvon/tts"
 )
@@ -10,17 +11,20 @@ import (
 // recordedLines is a caller voice that plays a case's recorded lines (the
 // items with audio: FILE) instead of synthesising their words, and speaks
 // every other line with the case's TTS voice. The callee asks its voice for
-// a line by its words, so two items with the same words and different files
-// play the first item's file.
+// each line by its words, once, in the case's order, so the n-th request
+// for some words gets the n-th item's file with those words ("да" said
+// twice in a call plays both recordings).
 type recordedLines struct {
 	Synthesizer
-	files map[string]string // words → resolved audio file
+	files map[string][]string // words → resolved audio files, in order
+	mu    sync.Mutex
+	asked map[string]int
 }
 
 // WithRecordedLines is voice with the case's recorded lines in place of
-// synthesis; voice itself when the case has none.
+// synthesis, for one call; voice itself when the case has none.
 func WithRecordedLines(voice Synthesizer, f *CaseFile, c *Case) Synthesizer {
-	files := map[string]string{}
+	files := map[string][]string{}
 	for _, it := range c.Caller {
 		if it.Audio == "" {
 			continue
@@ -29,22 +33,25 @@ func WithRecordedLines(voice Synthesizer, f *CaseFile, c *Case) Synthesizer {
 		if words == "" {
 			words = it.Interrupt
 		}
-		if _, ok := files[words]; !ok {
-			files[words] = f.AudioPath(it.Audio)
-		}
+		files[words] = append(files[words], f.AudioPath(it.Audio))
 	}
 	if len(files) == 0 {
 		return voice
 	}
-	return recordedLines{Synthesizer: voice, files: files}
+	return &recordedLines{Synthesizer: voice, files: files, asked: map[string]int{}}
 }
 
 // Synthesize returns the recorded line at 8 kHz mono, or synthesises text.
-func (r recordedLines) Synthesize(ctx context.Context, text string) (tts.Audio, error) {
-	path, ok := r.files[text]
+func (r *recordedLines) Synthesize(ctx context.Context, text string) (tts.Audio, error) {
+	paths, ok := r.files[text]
 	if !ok {
 		return r.Synthesizer.Synthesize(ctx, text)
 	}
+	r.mu.Lock()
+	n := r.asked[text]
+	r.asked[text] = n + 1
+	r.mu.Unlock()
+	path := paths[min(n, len(paths)-1)]
 	a, err := tts.LoadAudioFile(path)
 	if err != nil {
 		return tts.Audio{}, fmt.Errorf("recorded caller line %q: %w", text, err)

@@ -42,7 +42,11 @@ func TestCaseAudioLines(t *testing.T) {
 		}
 		return LoadCases(p)
 	}
-	cf, err := write(`[{say: "да", audio: rec/yes.wav}, "удобно"]`)
+	short := make([]int16, 800)
+	if err := media.WriteWAVFile(filepath.Join(dir, "rec", "yes2.wav"), 8000, 1, short); err != nil {
+		t.Fatal(err)
+	}
+	cf, err := write(`[{say: "да", audio: rec/yes.wav}, "удобно", {say: "да", audio: rec/yes2.wav}]`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +57,9 @@ func TestCaseAudioLines(t *testing.T) {
 	}
 	if a, _ := voice.Synthesize(context.Background(), "удобно"); len(a.PCM) != 6 {
 		t.Fatalf("a line without audio is not spoken by TTS: %d samples", len(a.PCM))
+	}
+	if a, _ := voice.Synthesize(context.Background(), "да"); len(a.PCM) != 800 {
+		t.Fatalf("the second \"да\" plays %d samples, want its own recording's 800", len(a.PCM))
 	}
 	for _, tc := range []struct{ caller, want string }{
 		{`[{dtmf: "1", audio: rec/yes.wav}]`, "audio is for say and interrupt"},
