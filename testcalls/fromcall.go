@@ -3,7 +3,6 @@ package testcalls
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -224,45 +223,20 @@ func maskSlots(in map[string]string) map[string]string {
 }
 
 // debtorChannel reads a call recording (telephony's stereo WAV: 8 kHz,
-// 16-bit, the far end on the left) and returns its left channel.
+// the far end on the left) and returns its left channel.
 func debtorChannel(path string) ([]int16, error) {
-	data, err := os.ReadFile(path)
+	w, err := media.ReadWAVFile(path)
 	if err != nil {
 		return nil, err
 	}
-	if len(data) < 12 || string(data[:4]) != "RIFF" || string(data[8:12]) != "WAVE" {
-		return nil, fmt.Errorf("%s: not a WAV file", path)
+	if w.Rate != 8000 || w.Channels != 2 {
+		return nil, fmt.Errorf("%s: want the recorder's 8 kHz stereo, got %d Hz, %d channels", path, w.Rate, w.Channels)
 	}
-	var channels, bits, format uint16
-	var rate uint32
-	for p := 12; p+8 <= len(data); {
-		id, size := string(data[p:p+4]), int(binary.LittleEndian.Uint32(data[p+4:p+8]))
-		body := data[p+8:]
-		switch id {
-		case "fmt ":
-			if len(body) < 16 {
-				return nil, fmt.Errorf("%s: short fmt chunk", path)
-			}
-			format, channels = binary.LittleEndian.Uint16(body[0:2]), binary.LittleEndian.Uint16(body[2:4])
-			rate, bits = binary.LittleEndian.Uint32(body[4:8]), binary.LittleEndian.Uint16(body[14:16])
-		case "data":
-			if format != 1 || bits != 16 || rate != 8000 || channels != 2 {
-				return nil, fmt.Errorf("%s: want the recorder's 8 kHz 16-bit stereo PCM, got format %d, %d Hz, %d bits, %d channels",
-					path, format, rate, bits, channels)
-			}
-			if size > len(body) || size == 0 { // a recording cut short keeps its placeholder size
-				size = len(body)
-			}
-			n := size / 4
-			left := make([]int16, n)
-			for i := range n {
-				left[i] = int16(binary.LittleEndian.Uint16(body[4*i:]))
-			}
-			return left, nil
-		}
-		p += 8 + size + size%2
+	left := make([]int16, w.Frames())
+	for i := range left {
+		left[i] = w.Samples[2*i]
 	}
-	return nil, fmt.Errorf("%s: no audio data", path)
+	return left, nil
 }
 
 // cut is pcm (8 kHz) from from to to, clamped to what there is.
