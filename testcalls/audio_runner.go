@@ -198,7 +198,7 @@ func (r *audioRig) flow(now time.Time) (*callflow.Flow, error) {
 // run places one case's call and checks it. i numbers the case's debtor
 // and phone, so the cases of one run never share a 230-FZ ledger entry.
 func (r *audioRig) run(ctx context.Context, sc *scripts.Script, f *CaseFile, c *Case, i int) (CaseResult, []time.Duration) {
-	cr := CaseResult{Name: c.Name, Place: fmt.Sprintf("%s:%d", f.File, c.Line)}
+	cr := CaseResult{Name: c.Name, Place: fmt.Sprintf("%s:%d", f.File, c.Line), Unconfirmed: c.Expect.Unconfirmed}
 	fail := func(format string, a ...any) (CaseResult, []time.Duration) {
 		cr.Reason = fmt.Sprintf(format, a...)
 		return cr, nil
@@ -216,6 +216,7 @@ func (r *audioRig) run(ctx context.Context, sc *scripts.Script, f *CaseFile, c *
 	if err != nil {
 		return fail("%v", err)
 	}
+	voice = WithRecordedLines(voice, f, c) // items with audio: play their recording
 	vars := f.vars(c)
 	steps := c.Steps()
 	if err := r.warm(ctx, sc, f, c); err != nil { // done before the calls; here a no-op on the warm caches
@@ -304,6 +305,7 @@ func (r *audioRig) warm(ctx context.Context, sc *scripts.Script, f *CaseFile, c 
 	if err != nil {
 		return err
 	}
+	voice = WithRecordedLines(voice, f, c)
 	for _, st := range c.Steps() {
 		for _, text := range []string{st.Say, st.Interrupt} {
 			if text == "" {

@@ -47,8 +47,10 @@ type Case struct {
 // {say: "…"}, {silence: 6s}, {dtmf: "1"}, {hangup: true}, {interrupt: "…"},
 // optionally with audio-level options in the same mapping: pause (quiet
 // before speaking, after the robot's prompt ended), noise (white line noise
-// at this SNR in dB) and after (how far into the robot's prompt an interrupt
-// or a hang-up comes). The text level ignores the options.
+// at this SNR in dB), after (how far into the robot's prompt an interrupt
+// or a hang-up comes) and audio (a WAV or MP3 file, relative to the case
+// file, played instead of TTS for a say or interrupt: a real caller's
+// words, as --from-call writes them). The text level ignores the options.
 type CallerItem struct {
 	Say       string
 	Silence   time.Duration
@@ -58,6 +60,7 @@ type CallerItem struct {
 	Pause     time.Duration // audio only
 	Noise     float64       // audio only: SNR in dB (0: the case's)
 	After     time.Duration // audio only: into the prompt, for interrupt and hangup
+	Audio     string        // audio only: a recording played instead of TTS (relative to the case file)
 	Line      int
 }
 
@@ -98,13 +101,16 @@ func (c *CallerItem) UnmarshalYAML(v *yaml.Node) error {
 		}
 		if err := c.set(key, val); err != nil {
 			if errors.Is(err, errUnknownKey) {
-				return fmt.Errorf("line %d: caller item: unknown key %q (%s; options pause, noise, after)", v.Content[i].Line, key, callerActions)
+				return fmt.Errorf("line %d: caller item: unknown key %q (%s; options pause, noise, after, audio)", v.Content[i].Line, key, callerActions)
 			}
 			return err
 		}
 	}
 	if actions == 0 {
 		return fmt.Errorf("line %d: caller item: no action (%s)", v.Line, callerActions)
+	}
+	if c.Audio != "" && c.Say == "" && c.Interrupt == "" {
+		return fmt.Errorf("line %d: caller item: audio is for say and interrupt (the words stay: text level and the stand-in recognizer use them)", v.Line)
 	}
 	if c.After > 0 && c.Interrupt == "" && !c.Hangup {
 		return fmt.Errorf("line %d: caller item: after is for interrupt and hangup", v.Line)
@@ -142,6 +148,11 @@ func (c *CallerItem) set(key string, val *yaml.Node) error {
 			return fmt.Errorf("line %d: noise %q: want an SNR in dB above 0, at most 60", val.Line, val.Value)
 		}
 		c.Noise = f
+	case "audio":
+		if strings.TrimSpace(val.Value) == "" {
+			return fmt.Errorf("line %d: audio: want a WAV or MP3 file, relative to the case file", val.Line)
+		}
+		c.Audio = val.Value
 	case "dtmf":
 		if val.Value == "" || strings.Trim(val.Value, "0123456789*#") != "" {
 			return fmt.Errorf("line %d: dtmf %q: want digits, * or #", val.Line, val.Value)
@@ -180,6 +191,11 @@ type Expect struct {
 	// MaxTurnGap is the longest the robot may take to answer (the caller's
 	// speech end to the robot's next prompt), audio level only.
 	MaxTurnGap Duration `yaml:"max_turn_gap"`
+	// Unconfirmed marks an expectation written by a tool (--generate,
+	// --from-call) from what the robot did, not by an author: the case runs
+	// and counts, the report lists it, and a --gate fails until an author
+	// confirms it by deleting the mark.
+	Unconfirmed bool `yaml:"unconfirmed"`
 }
 
 // Duration is a YAML duration ("2s", "1500ms").
@@ -232,6 +248,14 @@ func LoadCases(path string) (*CaseFile, error) {
 		if err := c.Audio.check(); err != nil {
 			errs = append(errs, fmt.Errorf("%s:%d: case %q: audio: %w", path, c.Line, c.Name, err))
 		}
+		for _, it := range c.Caller {
+			if it.Audio == "" {
+				continue
+			}
+			if _, err := os.Stat(f.AudioPath(it.Audio)); err != nil {
+				errs = append(errs, fmt.Errorf("%s:%d: case %q: audio %q: %w", path, it.Line, c.Name, it.Audio, err))
+			}
+		}
 		if c.Expect.Outcome == "" {
 			errs = append(errs, fmt.Errorf("%s:%d: case %q: expect.outcome is required", path, c.Line, c.Name))
 		}
@@ -250,6 +274,14 @@ func LoadCases(path string) (*CaseFile, error) {
 		return nil, fmt.Errorf("load cases: %w", errors.Join(errs...))
 	}
 	return &f, nil
+}
+
+// AudioPath resolves a caller item's audio file: relative to the case file.
+func (f *CaseFile) AudioPath(name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(filepath.Dir(f.File), name)
 }
 
 // now is the case's clock start.

@@ -15,12 +15,15 @@ import (
 
 // CaseResult is the verdict on one case.
 type CaseResult struct {
-	Name    string       `json:"name"`
-	Passed  bool         `json:"passed"`
-	Outcome string       `json:"outcome"`
-	Reason  string       `json:"reason,omitempty"`
-	Place   string       `json:"place,omitempty"` // file:line of the case
-	Result  robot.Result `json:"-"`
+	Name    string `json:"name"`
+	Passed  bool   `json:"passed"`
+	Outcome string `json:"outcome"`
+	Reason  string `json:"reason,omitempty"`
+	Place   string `json:"place,omitempty"` // file:line of the case
+	// Unconfirmed: the expectation was written by a tool and no author has
+	// confirmed it yet (expect.unconfirmed).
+	Unconfirmed bool         `json:"unconfirmed,omitempty"`
+	Result      robot.Result `json:"-"`
 	// Audio level only: the call's transcript (both sides, for a failed
 	// case), the caller's voice, the longest turn gap and where the failed
 	// call's recording was kept.
@@ -35,11 +38,13 @@ type CaseResult struct {
 type Report struct {
 	// Level is "text" or "audio"; Recognition says, at audio level, what
 	// recognised the caller's speech (Vosk or the labelled stand-in).
-	Level       string       `json:"level"`
-	Recognition string       `json:"recognition,omitempty"`
-	Cases       int          `json:"cases"`
-	Passed      int          `json:"passed"`
-	PassRate    float64      `json:"pass_rate"` // percent
+	Level       string  `json:"level"`
+	Recognition string  `json:"recognition,omitempty"`
+	Cases       int     `json:"cases"`
+	Passed      int     `json:"passed"`
+	PassRate    float64 `json:"pass_rate"` // percent
+	// Unconfirmed counts the cases whose expectation no author confirmed.
+	Unconfirmed int          `json:"unconfirmed,omitempty"`
 	Coverage    Coverage     `json:"coverage"`
 	Results     []CaseResult `json:"results"`
 	// TurnGap is the robot's answer time over all audio calls (the caller's
@@ -70,6 +75,10 @@ func (g Gate) Check(rep Report) string {
 	if rep.Coverage.EdgePercent < g.MinEdges {
 		why = append(why, fmt.Sprintf("edge coverage %.1f%% < %.1f%%", rep.Coverage.EdgePercent, g.MinEdges))
 	}
+	if rep.Unconfirmed > 0 {
+		// a tool's guess at the outcome is no test until an author agrees
+		why = append(why, fmt.Sprintf("%d cases with expect.unconfirmed (confirm each, then delete the mark)", rep.Unconfirmed))
+	}
 	return strings.Join(why, "; ")
 }
 
@@ -78,6 +87,9 @@ func (rep *Report) finish(cov *coverageCounter) {
 	rep.Cases, rep.Passed = len(rep.Results), 0
 	for _, r := range rep.Results {
 		cov.add(r.Result.Path)
+		if r.Unconfirmed {
+			rep.Unconfirmed++
+		}
 		if r.Passed {
 			rep.Passed++
 		}
@@ -106,7 +118,7 @@ func RunText(ctx context.Context, sc *scripts.Script, files []*CaseFile, log *sl
 
 // RunCase plays one case and checks its expectations.
 func RunCase(ctx context.Context, sc *scripts.Script, f *CaseFile, c *Case, log *slog.Logger) CaseResult {
-	cr := CaseResult{Name: c.Name, Place: fmt.Sprintf("%s:%d", f.File, c.Line)}
+	cr := CaseResult{Name: c.Name, Place: fmt.Sprintf("%s:%d", f.File, c.Line), Unconfirmed: c.Expect.Unconfirmed}
 	now, err := f.now(c)
 	if err != nil {
 		cr.Reason = err.Error()

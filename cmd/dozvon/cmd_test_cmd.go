@@ -18,15 +18,20 @@ import (
 	"github.com/dozvon/dozvon/testcalls"
 )
 
-const testUsage = "usage: dozvon test SCRIPT.yaml CASES.yaml... [--audio [--parallel N] [--keep DIR]] [--json] [--junit FILE] [--gate PASS,EDGES | --min-pass P --min-edges E]"
+const testUsage = `usage: dozvon test SCRIPT.yaml CASES.yaml... [--audio [--parallel N] [--keep DIR]] [--json] [--junit FILE] [--gate PASS,EDGES | --min-pass P --min-edges E] [--watch]
+       dozvon test --generate SCRIPT.yaml [CASES.yaml...] [--out FILE]
+       dozvon test --from-call CALL_ID [SCRIPT.yaml] [--db DSN] [--out FILE]`
 
 // testFlags are dozvon test's options.
 type testFlags struct {
 	audio, json bool
-	parallel    int
-	junit, keep string
-	gate        *testcalls.Gate
-	files       []string
+	// authoring (cmd_test_authoring.go)
+	generate, watch   bool
+	fromCall, out, db string
+	parallel          int
+	junit, keep       string
+	gate              *testcalls.Gate
+	files             []string
 }
 
 func parseTestFlags(args []string) (testFlags, error) {
@@ -68,6 +73,16 @@ func parseTestFlags(args []string) (testFlags, error) {
 			}
 		case "-junit", "junit":
 			f.junit, err = value(&i, "--junit")
+		case "-generate", "generate":
+			f.generate = true
+		case "-watch", "watch":
+			f.watch = true
+		case "-from-call", "from-call":
+			f.fromCall, err = value(&i, "--from-call")
+		case "-out", "out":
+			f.out, err = value(&i, "--out")
+		case "-db", "db":
+			f.db, err = value(&i, "--db")
 		case "-keep", "keep":
 			f.keep, err = value(&i, "--keep")
 		case "-gate", "gate":
@@ -97,7 +112,10 @@ func parseTestFlags(args []string) (testFlags, error) {
 			return f, err
 		}
 	}
-	if len(f.files) < 2 {
+	if err := f.checkAuthoring(); err != nil {
+		return f, err
+	}
+	if len(f.files) < 2 && !f.generate && f.fromCall == "" {
 		return f, fmt.Errorf("want a script and at least one case file")
 	}
 	if !f.audio && f.keep != "" {
@@ -121,6 +139,19 @@ func cmdTest(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "dozvon test: %v\n%s\n", err, testUsage)
 		return 2
 	}
+	switch {
+	case tf.generate:
+		return cmdTestGenerate(ctx, e, tf)
+	case tf.fromCall != "":
+		return cmdTestFromCall(ctx, e, tf)
+	case tf.watch:
+		return cmdTestWatch(ctx, e, tf)
+	}
+	return runTests(ctx, e, tf)
+}
+
+// runTests is one run of dozvon test: load, run, report, gate.
+func runTests(ctx context.Context, e env, tf testFlags) int {
 	fail := e.fail("test", 2)
 	sc, err := scripts.Load(tf.files[0])
 	if err != nil {
@@ -159,6 +190,9 @@ func cmdTest(ctx context.Context, e env, args []string) int {
 		}
 	} else {
 		report.WriteScriptTests(e.stdout, sc.Name, sc.VersionString(), rep)
+	}
+	if rep.Unconfirmed > 0 {
+		fmt.Fprintf(e.stdout, "%d cases expect what a tool wrote (expect.unconfirmed): confirm each, then delete the mark\n", rep.Unconfirmed)
 	}
 	if tf.gate != nil {
 		if why := tf.gate.Check(rep); why != "" {
