@@ -19,6 +19,7 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
   heldout2-line  HELD OUT (2026-12-06): pool H2, festival 0.8/1.15/1.4 and espeak Alex/edward
                  under AGC pumping, comfort noise, ring-back residue, concealed loss, another
                  robot's echo, reverb; A-law
+  tuning3-registers tuning (round 3): pool T3, tuning voices, mu-law + 0-2 of level/loss/noise/echo
   heldout3-voices HELD OUT (2026-12-06): pool H3, espeak david/john/pablo/shelby/victor/belinda/
                  steph2/klatt5 at 120-220 wpm, GSM 06.10 round trip, handset, street noise or a
                  level change, mu-law
@@ -592,6 +593,62 @@ H3 = {
     ],
 }
 
+
+# Tuning pool T3 (2026-12-06, round 3), written after the H3 pool and its commit by the same
+# helper, for tuning only: the registers issue 16 names (name first, slow "алло, да, слушаю",
+# background talk, assistants worded like a carrier, operators' and personal voicemail) in other
+# words than H3. Marker "bg": someone or something talking under the answer (BG_T).
+T3 = {
+    "human": [
+        ["Петров, слушаю."], ["Алло, да, я слушаю."], ["Алло, алло, да, говорите, слушаю вас."], ["Марина.", 0.7, "Алло?"],
+        ["Кравченко у телефона."], ["Воронина, добрый день."], ["Алло, добрый день, я вас слушаю, говорите.", "bg"],
+        ["Да, я слушаю вас.", "bg"], ["Алло.", 1.0, "Да, говорите, слушаю."], ["Павел Андреевич, слушаю.", "bg"],
+        ["Зайцев. Что хотели?"], ["Алло, Ольга Ивановна слушает."], ["Аптека на Садовой, здравствуйте.", "bg"],
+        ["Склад, Белов, слушаю.", "bg"], ["Говорите, говорите, алло, я вас слушаю."], ["Да, добрый вечер. Алло. Слушаю."],
+        ["Ну, алло, кто там?"], ["Денис.", 0.8, "Да?", "bg"], ["Ага.", 1.0, "Алло, да, слушаю."],
+        ["Добрый день, это Игорь. Кто это?"], ["Алло, да, только быстро, я занят.", "bg"], ["Охрана, Тихонов, слушаю."],
+        ["Алло. Алло. Слушаю вас."], ["Алло, кто это в такое время?"], ["Приёмная директора, слушаю.", "bg"],
+        ["Да-да, алло, слушаю.", "bg"], ["Людмила Сергеевна, да, говорите."], ["Э-э, алло? Кто это?"],
+        ["Алло, да, я вас слушаю, говорите."], ["Ковалёв. Да, слушаю.", "bg"],
+    ],
+    "voice_assistant": [
+        "Абонент не может сейчас говорить. На звонок отвечает его голосовой секретарь. Кто вы?",
+        "Уважаемый клиент, вызов обслуживает интеллектуальный помощник абонента. Изложите суть вопроса.",
+        "Абонент недоступен. Звонок принят ботом. Скажите, что передать.",
+        "Внимание, разговор записывается. С вами говорит ассистент Марии. Представьтесь.",
+        "Вызов переведён на автоматического помощника. Пожалуйста, назовите себя.",
+        "Здравствуйте, абонент защищён от спама. Скажите, пожалуйста, по какому вопросу звоните.",
+        "Абонент в пути. Отвечает голосовой помощник. Что ему передать?",
+        "Добрый день. Вы на линии секретаря абонента. Чем могу помочь?",
+    ],
+    "machine": [
+        ("Абонент не может ответить. Оставьте сообщение после сигнала. По окончании записи положите трубку.", True),
+        ("Вы попали на голосовую почту. Оставьте сообщение после звукового сигнала.", True),
+        ("Здравствуйте, вы позвонили на номер девятьсот три, сорок пять. Говорите после сигнала.", True),
+        ("Привет, это Вова. Не могу подойти, напиши в вотсап.", False),
+        ("Да, алло. Это Ира. Шучу, это запись, оставь сообщение.", True),
+        ("Добрый день. Вы позвонили в салон Лотос. Мы откроемся в десять утра.", False),
+        ("Включён автоответчик. Продиктуйте сообщение после гудка.", True),
+        ("Вы позвонили Светлане Петровне. Я в командировке до понедельника.", False),
+    ],
+    "announcement": [
+        "Абонент временно не отвечает. Позвоните позже.",
+        "Номер набран неправильно. Проверьте номер.",
+        "Абонент сейчас не может принять вызов.",
+        "Набранный номер не обслуживается сетью.",
+        "Абонент вне зоны доступа. Вы можете отправить эс-эм-эс.",
+        "Вызов не может быть соединён. Повторите позднее.",
+        "На вашем счёте недостаточно средств.",
+        "Телефон абонента выключен. Абонент получит уведомление о пропущенном вызове.",
+    ],
+}
+BG_T = [
+    "Мам, а что на ужин сегодня? Я есть хочу.",
+    "Объявляется посадка на электричку до Подольска, третий путь.",
+    "Смотри, какой гол, ну ты видел, а?",
+    "Девушка, пробейте мне ещё пакет, пожалуйста.",
+]
+
 # Recorded Asterisk prompts with their spoken text (the prompts' Russian recordings).
 AST_PROMPTS = {
     "human": [("hello",), ("privacy-thankyou",), ("vm-no",), ("one-moment-please",), ("hello", "one-moment-please")],
@@ -787,6 +844,39 @@ def build3(out, name, seed, voices, beeps, conds, law):
         src.emit("silence", silence(4.0), "", 0.0, conds(rng) | extra, law)
 
 
+def build_t3(out, name, seed, voices, beeps, conds, law):
+    """Tuning source of round 3: pool T3, background talk at -7..-14 dB under "bg" persons."""
+    src = Source(out, name, seed)
+    rng = src.rng
+    v = lambda: voices[rng.randrange(len(voices))]
+    for parts in T3["human"]:
+        bg = parts[-1] == "bg"
+        parts = parts[:-1] if bg else parts
+        lead = rng.uniform(0.2, 1.4)
+        a, text = spoken(v(), parts, MAXS - lead)
+        if bg:
+            b = synth(("espeak", rng.choice(["f2", "m2", "f4"]), 170, 50), BG_T[rng.randrange(len(BG_T))])
+            a = mix(a, b, -rng.uniform(7, 14), int(rng.uniform(0, 0.5) * RATE))
+        src.emit("human", a, text, lead, conds(rng), law)
+    for t in T3["voice_assistant"]:
+        lead = rng.uniform(0.15, 0.6)
+        a, text = spoken(v(), [t], MAXS - lead)
+        src.emit("voice_assistant", a, text, lead, conds(rng), law)
+    for t, beep in T3["machine"]:
+        lead = rng.uniform(0.15, 0.6)
+        a, text = spoken(v(), [t], MAXS - lead)
+        if beep:
+            a += tone(beeps[rng.randrange(len(beeps))], rng.uniform(0.3, 0.7), -8)
+        src.emit("machine", a, text, lead, conds(rng), law)
+    for t in T3["announcement"]:
+        lead = rng.uniform(0.15, 0.6)
+        a = sit() if rng.random() < 0.5 else []
+        b, text = spoken(v(), [t], MAXS - lead - len(a) / RATE)
+        src.emit("announcement", a + b, text, lead, conds(rng), law)
+    for _ in range(3):
+        src.emit("silence", silence(4.0), "", 0.0, conds(rng) | ({"noise"} if rng.random() < 0.5 else set()), law)
+
+
 def build_asterisk(out, seed):
     src = Source(out, "asterisk-line", seed)
     rng = src.rng
@@ -834,6 +924,9 @@ def main():
     def voices3(rng):
         return {"gsm"} | {rng.choice(["handset", "street", "level", "none"])} - {"none"}
 
+    def t3line(rng):
+        return set(rng.sample(["level", "loss", "noise", "echo", "none", "none"], rng.randint(1, 2))) - {"none"}
+
     def line3(rng):
         return set(rng.sample(["gsm", "loss", "echo3", "dropout", "street", "hum"], rng.randint(1, 3)))
 
@@ -850,6 +943,8 @@ def main():
         ("heldout2-voices", lambda: build2(out, "heldout2-voices", 7, esp2(["boris", "klatt3", "m4", "m6", "steph", "iven3"]), voiced, "u")),
         ("heldout2-line", lambda: build2(out, "heldout2-line", 8, [("festival", 0.8, -250), ("festival", 1.15, 50), ("festival", 1.4, 300),
                                                                   ("espeak", "Alex", 140, 45), ("espeak", "edward", 190, 65)], line2, "a")),
+        ("tuning3-registers", lambda: build_t3(out, "tuning3-registers", 11, esp(["Andy", "klatt2", "m7", "f1", "grandpa"], 120, 210)
+                                               + [("festival", 0.9, 150), ("festival", 1.2, -150)], [950, 1150, 1350], t3line, "u")),
         ("heldout3-voices", lambda: build3(out, "heldout3-voices", 9, esp3(["david", "john", "pablo", "shelby", "victor", "belinda", "steph2", "klatt5"]),
                                            [1000, 1200, 1600], voices3, "u")),
         ("heldout3-line", lambda: build3(out, "heldout3-line", 10, [("festival", 0.75, -50), ("festival", 1.25, 400), ("festival", 1.0, -350),
