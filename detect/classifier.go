@@ -99,6 +99,10 @@ const (
 	// answering word comes, if it comes at all. Answering and person words
 	// do not count ("здравствуйте" ends such an introduction).
 	minUncuedWords = 4
+	// …or two such words and the nearest voice talking on for
+	// monologueTalk without a pause: a self-introduction with its
+	// answering word is over by then, a recording's monologue is not
+	monologueTalk = 2200 * time.Millisecond
 	// Length is not evidence of a recording when the words are a person's
 	// (personWords: "ну кто там опять звонит", "здравствуйте… секундочку"):
 	// then it takes a non-human cue, or talk as long as longTalk.
@@ -649,7 +653,8 @@ func (c *Classifier) evaluate() {
 	if c.early == nil && !c.echoed && c.heardSpeech && c.speechOnset <= cfg.GreetingOnset && c.words > 0 && !answerHeard &&
 		(talk >= cfg.EarlyGreeting || c.talkOver >= talkOverLimit) && nonHumanSign &&
 		(c.words >= minEarlyWords || talk-c.talkOver >= longTalk) &&
-		(top > 0 || c.contentWords() >= minUncuedWords || talk-c.talkOver >= longTalk) {
+		(top > 0 || c.contentWords() >= minUncuedWords || talk-c.talkOver >= longTalk ||
+			c.contentWords() >= minEarlyWords && talk-c.talkOver >= monologueTalk) {
 		// (the second-word guard holds for talk over the robot too: on a
 		// live call the robot greets at once, so a slow "Сергей… слушает"
 		// is said over it)

@@ -61,6 +61,16 @@ func TestSelfIntroductionAndBackgroundTalk(t *testing.T) {
 			want:     Machine,
 			notHuman: 2000 * ms,
 		},
+		{
+			// two words that are not answering the phone, and the voice
+			// talks on without a pause past a self-introduction's length
+			name:     "a monologue with few words recognised",
+			answered: newSignal().silence(300 * ms).speech(4 * time.Second).s,
+			texts: []textAt{{1500 * ms, "компания", false}, {2200 * ms, "компания ромашка", false},
+				{4000 * ms, "компания ромашка оставьте сообщение", false}},
+			want:     Machine,
+			notHuman: 2600 * ms,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
