@@ -32,7 +32,7 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 		echo "== first-phrase detection, tuning source $$s (detect/testdata/sources/README.md) =="; \
 		./$(BIN) detect eval detect/testdata/sources/$$s || exit 1; \
 	done
-	@for s in heldout2-voices heldout2-line; do \
+	@for s in heldout2-voices heldout2-line heldout3-voices heldout3-line; do \
 		echo "== first-phrase detection, HELD-OUT source $$s (committed before the classifier changes of its round; no tuning looked at it) =="; \
 		./$(BIN) detect eval detect/testdata/sources/$$s || exit 1; \
 	done

@@ -20,6 +20,7 @@ const (
 // frameInfo is what one frame says about the line.
 type frameInfo struct {
 	db     float64 // frame energy, dBFS
+	smooth float64 // energy of the last floorSmooth frames, dBFS
 	voiced bool    // clearly above the noise floor
 	tonal  bool    // one frequency holds most of the energy
 	freq   float64 // strongest bank frequency (valid when tonal)
@@ -92,7 +93,7 @@ func (a *analyzer) analyze(frame []int16) frameInfo {
 		a.floorDB = math.Min(a.floorDB, v)
 	}
 	a.floorDB = math.Max(a.floorDB, floorMinDB)
-	fi := frameInfo{db: db}
+	fi := frameInfo{db: db, smooth: a.recent[(a.n-1)%floorWindow]}
 	fi.voiced = db > minVoicedDB && db > a.floorDB+voicedOverDB
 	if !fi.voiced {
 		return fi

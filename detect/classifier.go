@@ -92,6 +92,17 @@ const (
 	// for longTalk outside the robot's playback (over it, the robot's echo
 	// lengthens the talk)
 	minEarlyWords = 2
+	// Without any non-human cue, length and words alone settle "not a
+	// person" only after more than a person's self-introduction: a name,
+	// a title or a workplace ("Отдел кадров, Смирнова…", "Сергей
+	// Викторович…", "Аптека на Садовой…") runs to three words before the
+	// answering word comes, if it comes at all. Answering and person words
+	// do not count ("здравствуйте" ends such an introduction).
+	minUncuedWords = 4
+	// …or two such words and the nearest voice talking on for
+	// monologueTalk without a pause: a self-introduction with its
+	// answering word is over by then, a recording's monologue is not
+	monologueTalk = 2200 * time.Millisecond
 	// Length is not evidence of a recording when the words are a person's
 	// (personWords: "ну кто там опять звонит", "здравствуйте… секундочку"):
 	// then it takes a non-human cue, or talk as long as longTalk.
@@ -132,6 +143,7 @@ type Classifier struct {
 	stretchStart  time.Duration // start of the current stretch of talk
 	longestTalk   time.Duration // longest stretch of talk without a stretchGap pause
 	talkOver      time.Duration
+	near          foreground // the nearest voice's talk and pauses
 	sawTone       bool
 	beep, sit     *toneEvent
 	fax           *toneEvent
@@ -244,6 +256,7 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 		case c.runCounted:
 			c.speechTotal += step
 			c.lastSpeech = c.t
+			c.near.push(c.t, step, fi.smooth)
 		case c.speechRun >= minSpeechRun:
 			c.runCounted = true
 			if start := c.t - c.speechRun; !c.heardSpeech || start-c.lastSpeech >= stretchGap {
@@ -259,6 +272,7 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 			}
 			c.speechTotal += c.speechRun
 			c.lastSpeech = c.t
+			c.near.push(c.t, c.speechRun, fi.smooth)
 		}
 	default:
 		c.speechRun, c.runCounted = 0, false
@@ -498,6 +512,24 @@ func (c *Classifier) echoBitsOnly() bool {
 	return c.heardSpeech && c.words == 0 && len(c.own) > 0 && c.speechTotal > 0 && c.talkOver >= c.speechTotal
 }
 
+// contentWords counts recognised words that are neither answering words
+// nor person words: what a self-introduction or a recording says.
+func (c *Classifier) contentWords() int {
+	n := 0
+	for _, w := range strings.Fields(normalize(c.committedText + " " + c.partialText)) {
+		if !answerWord(w) && !personWord(w) {
+			n++
+		}
+	}
+	return n
+}
+
+// nearPaused reports that the nearest voice has been quiet for stretchGap
+// (others may still talk under it, fainter by faintDrop).
+func (c *Classifier) nearPaused() bool {
+	return c.near.heard && c.t-max(c.near.last, c.lastTone) >= stretchGap
+}
+
 // personTalk reports a recognised word that people say on the phone and
 // greetings of recordings do not open with (personWords).
 func (c *Classifier) personTalk() bool {
@@ -602,7 +634,9 @@ func (c *Classifier) evaluate() {
 	// robot can stop now; the class is settled by the rules above or at the
 	// end of the analysis time. Text is required: without it there is no
 	// telling "алло, алло, слушаю" said in one breath from a recording.
-	talk := max(c.speechTotal, c.longestTalk)
+	// the nearest voice's longest stretch: background talk under a short
+	// answer does not lengthen it
+	talk := c.near.longest
 	if c.echoed && !c.echoNote && c.words >= echoRun {
 		c.echoNote = true
 		c.note("text %q repeats the robot's own words (line echo?): no verdict on its length", strings.TrimSpace(c.committedText+" "+c.partialText))
@@ -618,7 +652,9 @@ func (c *Classifier) evaluate() {
 	nonHumanSign := top > 0 || !personTalk || talk >= longTalk
 	if c.early == nil && !c.echoed && c.heardSpeech && c.speechOnset <= cfg.GreetingOnset && c.words > 0 && !answerHeard &&
 		(talk >= cfg.EarlyGreeting || c.talkOver >= talkOverLimit) && nonHumanSign &&
-		(c.words >= minEarlyWords || talk-c.talkOver >= longTalk) {
+		(c.words >= minEarlyWords || talk-c.talkOver >= longTalk) &&
+		(top > 0 || c.contentWords() >= minUncuedWords || talk-c.talkOver >= longTalk ||
+			c.contentWords() >= minEarlyWords && talk-c.talkOver >= monologueTalk) {
 		// (the second-word guard holds for talk over the robot too: on a
 		// live call the robot greets at once, so a slow "Сергей… слушает"
 		// is said over it)
@@ -635,7 +671,8 @@ func (c *Classifier) evaluate() {
 	// the deadline has given no sign of a recording — no non-human cue of
 	// blockHuman, no stage-one verdict — is greeted as a person.
 	if c.early == nil && c.heardSpeech && c.words > 0 && c.t >= cfg.PersonDeadline && top < blockHuman &&
-		(personTalk || c.answerOnly() || paused && c.longestTalk < cfg.EarlyGreeting && silentFor >= stretchGap) {
+		(personTalk || c.answerOnly() || paused && c.longestTalk < cfg.EarlyGreeting && silentFor >= stretchGap ||
+			c.nearPaused() && c.near.longest < cfg.EarlyGreeting) {
 		c.decide(Human, 0.6, "no sign of a recording by %.1fs after answer (%.2fs of speech, longest stretch %.2fs, text %q) → person",
 			cfg.PersonDeadline.Seconds(), c.speechTotal.Seconds(), c.longestTalk.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 		return
@@ -670,6 +707,8 @@ func (c *Classifier) evaluate() {
 		c.decide(Human, 0.6, "analysis time up; %s", c.textEvidence(Human))
 	case c.echoed && top < blockHuman:
 		c.decide(Human, 0.5, "analysis time up; what was heard repeats the robot (line echo) and nothing sounds like a machine → human")
+	case c.words > 0 && top == 0:
+		c.decide(Human, 0.5, "analysis time up; %q names nothing non-human and was never long enough to be a recording → person", strings.TrimSpace(c.committedText+" "+c.partialText))
 	case longGreeting:
 		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
 	case c.blipsOnly() && top == 0:

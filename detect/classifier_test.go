@@ -299,12 +299,14 @@ func TestLongGreetingIsNotAPersonBeforeItsClassIsKnown(t *testing.T) {
 	}{
 		{
 			name:    "voicemail: not a person at 1.5 s of speech, machine once it asks for a message",
-			texts:   []textAt{{900 * ms, "здравствуйте вы", false}, {3400 * ms, "здравствуйте вы позвонили ивану оставьте сообщение", false}},
+			texts:   []textAt{{900 * ms, "здравствуйте вы позвонили", false}, {3400 * ms, "здравствуйте вы позвонили ивану оставьте сообщение", false}},
 			earlyBy: 1760 * ms, want: Machine, provision: Machine, settledAt: 3400 * ms,
 		},
 		{
+			// no cue yet, but four words that are not answering the phone:
+			// more than a person's self-introduction
 			name:    "assistant: the guess is corrected by a later cue",
-			texts:   []textAt{{900 * ms, "здравствуйте говорит", false}, {3000 * ms, "здравствуйте говорит автоматический помощник", false}},
+			texts:   []textAt{{900 * ms, "здравствуйте с вами говорит автоматический", false}, {3000 * ms, "здравствуйте с вами говорит автоматический помощник", false}},
 			earlyBy: 1760 * ms, want: VoiceAssistant, provision: Machine, settledAt: 3000 * ms,
 		},
 		{
@@ -506,7 +508,7 @@ func TestGapBeforeLineNoise(t *testing.T) {
 				c.Frame(make([]int16, evalFrame), true)
 			}
 		}
-		texts := []textAt{{1400 * ms, "здравствуйте это", false}}
+		texts := []textAt{{1400 * ms, "здравствуйте это компания ромашка отдел продаж", false}}
 		var d Decision
 		var ok bool
 		for i := 0; i+evalFrame <= len(line.s) && !ok; i += evalFrame {

@@ -31,6 +31,15 @@
 // went on for 3 s outside the robot's playback (a name or a slow greeting
 // first, the answering word after it, often over the robot's echo).
 //
+// Length with no non-human cue is no sign of a recording while the words
+// could be a person naming themselves first ("Отдел кадров, Смирнова…
+// слушаю"): it takes four recognised words that are not answering words, or
+// two and the nearest voice talking on without a pause past the length of
+// such an introduction. The nearest voice is the loudest on the line: talk
+// well below it (a television, the room, the robot's echo) neither lengthens
+// the callee's talk nor fills the pause after a short answer. At the end of
+// the analysis time, words with no non-human cue are a person.
+//
 // Two line features come from when sounds happen, not from the words:
 // sound heard only while the robot speaks, with nothing recognised, is the
 // robot's echo on a silent line and greets nobody; a SIT-band tone no longer

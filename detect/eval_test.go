@@ -31,14 +31,18 @@ func TestEvaluateLabelledSets(t *testing.T) {
 		maxP95ms       int64
 		maxHumanP50    time.Duration
 	}{
-		{dir: "set", minAccuracy: 0.98, maxHumanMissed: 0.01, maxP95ms: 2500, maxHumanP50: 2 * time.Second},
-		{dir: "holdout", minAccuracy: 0.98, maxHumanMissed: 0.01, maxP95ms: 2500, maxHumanP50: 2 * time.Second},
+		// issue 16 round 3: a greeting with no non-human cue waits for a
+		// fourth word that is not answering the phone (a person's name or
+		// workplace comes first), so the verdict on assistants that name
+		// themselves late came later (p95 2.5 → 3.5 s): person safety first
+		{dir: "set", minAccuracy: 0.98, maxHumanMissed: 0.01, maxP95ms: 3500, maxHumanP50: 2 * time.Second},
+		{dir: "holdout", minAccuracy: 0.98, maxHumanMissed: 0.01, maxP95ms: 3500, maxHumanP50: 2 * time.Second},
 		// written after tuning (testdata/README.md): what is asserted there is
 		// the safety property — no person taken for a machine — and a floor
 		// under the rest; their latency misses the target and is logged
-		{dir: "fresh", minAccuracy: 0.9, maxHumanMissed: 0.01, maxP95ms: 3500, maxHumanP50: 2 * time.Second},
-		{dir: "blind", minAccuracy: 0.9, maxHumanMissed: 0.01, maxP95ms: 3500, maxHumanP50: 2 * time.Second},
-		{dir: "unseen", minAccuracy: 0.9, maxHumanMissed: 0.01, maxP95ms: 3500, maxHumanP50: 2 * time.Second},
+		{dir: "fresh", minAccuracy: 0.9, maxHumanMissed: 0.01, maxP95ms: 4000, maxHumanP50: 2 * time.Second},
+		{dir: "blind", minAccuracy: 0.9, maxHumanMissed: 0.01, maxP95ms: 4000, maxHumanP50: 2 * time.Second},
+		{dir: "unseen", minAccuracy: 0.9, maxHumanMissed: 0.01, maxP95ms: 4000, maxHumanP50: 2 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
@@ -231,15 +235,19 @@ func TestEvaluateSources(t *testing.T) {
 	}
 	tests := []source{
 		{source: "espeak-voices", minAcc: 0.95, maxP95ms: 3500},
-		{source: "festival-g711", minAcc: 0.9, maxP95ms: 3500},
+		{source: "festival-g711", minAcc: 0.9, maxP95ms: 4000},
 		{source: "asterisk-line", minAcc: 0.9, maxP95ms: 7000}, // echoed greetings: see README
 		// silent echoed lines are silence only after the robot's quiet time
 		{source: "phone-espeak", minAcc: 0.9, maxP95ms: 5000},
 		// the first held-out pair, looked at on 2026-12-06: tuning since
 		{source: "heldout-espeak", minAcc: 0.9, maxP95ms: 3500},
 		{source: "heldout-phone", minAcc: 0.9, maxP95ms: 7000}, // echoed lines, as asterisk-line
+		// round 3: the issue's registers in a tuning pool of their own (T3)
+		{source: "tuning3-registers", minAcc: 0.9, maxP95ms: 5000},
 		{source: "heldout2-voices", heldOut: true},
 		{source: "heldout2-line", heldOut: true},
+		{source: "heldout3-voices", heldOut: true},
+		{source: "heldout3-line", heldOut: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.source, func(t *testing.T) {

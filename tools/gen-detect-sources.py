@@ -19,6 +19,13 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
   heldout2-line  HELD OUT (2026-12-06): pool H2, festival 0.8/1.15/1.4 and espeak Alex/edward
                  under AGC pumping, comfort noise, ring-back residue, concealed loss, another
                  robot's echo, reverb; A-law
+  tuning3-registers tuning (round 3): pool T3, tuning voices, mu-law + 0-2 of level/loss/noise/echo
+  heldout3-voices HELD OUT (2026-12-06): pool H3, espeak david/john/pablo/shelby/victor/belinda/
+                 steph2/klatt5 at 120-220 wpm, GSM 06.10 round trip, handset, street noise or a
+                 level change, mu-law
+  heldout3-line  HELD OUT (2026-12-06): pool H3, festival 0.75/1.25/1.0 at -50/+400/-350 cents,
+                 espeak klatt6/Lee, 1-3 of GSM, loss, a louder robot echo, a dropout, street
+                 noise, mains hum; A-law
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -309,6 +316,75 @@ def background2(s, rng, texts, db):
     return mix(s, b, -rng.uniform(*db), int(rng.uniform(0, 0.5) * RATE))
 
 
+# ---- line conditions of the third held-out pair (none of the sources before uses them) -------
+
+def gsm(s):
+    """A GSM 06.10 full-rate round trip: a mobile leg of the call."""
+    src, enc, back = os.path.join(TMP, "gsm_in.wav"), os.path.join(TMP, "gsm.gsm"), os.path.join(TMP, "gsm_out.wav")
+    write(src, s)
+    run("sox", src, "-r", str(RATE), enc)
+    run("sox", enc, "-e", "signed-integer", "-b", "16", back)
+    return read(back)[: len(s)]
+
+
+def handset(s):
+    """A cheap handset's microphone: no lows under 400 Hz, rolled off over 2800 Hz."""
+    return sox_fx(s, "highpass", "400", "lowpass", "2800")
+
+
+def street(s, rng):
+    """Traffic or a crowd: loud brown noise, 24-32 dB down."""
+    out = os.path.join(TMP, "st.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(len(s) / RATE + 0.01), "brownnoise",
+        "gain", str(-rng.uniform(24, 32)))
+    return mix(s, read(out)[: len(s)], 0)
+
+
+def hum(s, rng):
+    """Mains hum with its harmonics from a badly earthed line."""
+    a = rng.uniform(300, 900)
+    import math
+    return [x + a * (math.sin(2 * math.pi * 50 * i / RATE) + 0.5 * math.sin(2 * math.pi * 150 * i / RATE))
+            for i, x in enumerate(s)]
+
+
+def dropout(s, rng):
+    """One long gap (200-400 ms of nothing) somewhere in the first 3 s: a handover."""
+    out = list(s)
+    at, n = int(rng.uniform(0.5, 3.0) * RATE), int(rng.uniform(0.2, 0.4) * RATE)
+    out[at:at + n] = [0] * len(out[at:at + n])
+    return out
+
+
+ROBOT3 = "Алло, здравствуйте! Меня зовут Анна, я звоню по поводу вашего договора. Вам сейчас удобно?"
+
+
+def echo3(s, rng):
+    """The robot's greeting coming back louder than before (14-22 dB down), 150-300 ms late."""
+    r = synth(("espeak", "f5", 165, 60), ROBOT3)
+    dur = len(r) / RATE
+    return mix(s, silence(rng.uniform(0.15, 0.3)) + r, -rng.uniform(14, 22)), "%.2f %s" % (dur, ROBOT3)
+
+
+TV3 = [
+    "Передаём сводку погоды: завтра в столице до минус трёх, небольшой снег, ветер северный.",
+    "В эфире новости. Сегодня в Государственной думе обсудили новый законопроект о связи.",
+]
+TALK3 = [
+    "Пап, а где зарядка от телефона? Я нигде не могу её найти.",
+    "Ну я ему и говорю, а он мне опять своё, представляешь, вот ведь человек.",
+]
+SHOP3 = [
+    "Уважаемые покупатели, магазин закрывается через пятнадцать минут. Просим пройти к кассам.",
+]
+
+
+def background3(s, rng, texts):
+    """A television, a radio, someone in the room or a shop's public address under the answer."""
+    b = synth(("espeak", rng.choice(["anika", "rob", "gustave"]), 170, 50), texts[rng.randrange(len(texts))])
+    return mix(s, b, -rng.uniform(7, 13), int(rng.uniform(0, 0.5) * RATE))
+
+
 # ---- texts ---------------------------------------------------------------------------
 # Tuning pool (T) and held-out pool (H) were written together, before any classifier change,
 # by the same author; H is used only by the held-out sources.
@@ -453,6 +529,126 @@ H2 = {
     ],
 }
 
+
+# Third held-out pool (H3), written 2026-12-06 by another helper after H2 had been looked at,
+# before any classifier change of that round, committed with its two sources before any such
+# change: people naming themselves first ("Михайлов на связи", "Отдел кадров, Смирнова"), long
+# slow "алло, да, слушаю вас", answers over a television, radio, shop or family talk; assistants
+# whose words sound like a carrier's announcement ("Вызов принят голосовым помощником…");
+# Russian operators' voicemail phrasings and personal voicemail, some opening like a person.
+# Markers after a human's parts: "tv" (a TV or radio under the answer), "talk" (someone in the
+# room), "shop" (a public address in a shop).
+H3 = {
+    "human": [
+        ["Сергей Викторович, слушаю."], ["Алло, да, слушаю вас."], ["Алло, да, да, слушаю вас, говорите."],
+        ["Татьяна.", 0.6, "Да."], ["Михайлов на связи."], ["Орлова, здравствуйте."],
+        ["Алло, здравствуйте, слушаю вас внимательно, говорите.", "tv"], ["Да, алло, слушаю вас.", "tv"],
+        ["Алло.", 1.1, "Алло, да, слушаю вас."], ["Константин, слушаю вас.", "talk"],
+        ["Гусев. Кто спрашивает?"], ["Алло, Анна Сергеевна слушает."], ["Магазин Ромашка, здравствуйте.", "shop"],
+        ["Отдел кадров, Смирнова, слушаю.", "talk"], ["Алло, говорите, говорите, я слушаю вас."],
+        ["Да, здравствуйте. Алло. Слышу вас."], ["Ну, слушаю, кто это?"], ["Вадим.", 0.7, "Алло?", "talk"],
+        ["Да.", 0.9, "Да, слушаю вас, алло."], ["Здравствуйте, это Лена. Кто звонит?"],
+        ["Алло, да, я вас слушаю, только быстрее, пожалуйста.", "shop"], ["Семёнов, дежурный, слушаю."],
+        ["Слушаю. Алло. Алло, говорите."], ["Алло, кто это звонит так рано?"], ["Диспетчерская, слушаю.", "talk"],
+        ["Алло, да-да-да, слушаю вас.", "tv"], ["Ирина Петровна, да, слушаю."], ["Хм, алло? Кто это?"],
+        ["Алло, я слушаю вас, говорите, пожалуйста."], ["Николаев. Да, говорите.", "tv"],
+    ],
+    "voice_assistant": [
+        "Абонент не может ответить на ваш звонок. Вызов принят голосовым помощником. Назовите себя, пожалуйста.",
+        "Уважаемый абонент, на ваш вызов отвечает автоматическая система абонента. Скажите, по какому вопросу вы звоните.",
+        "Внимание, звонок обрабатывает секретарь оператора. Представьтесь и кратко опишите цель звонка.",
+        "Абонент временно недоступен. Ваш звонок принял ассистент. Что передать абоненту?",
+        "Вызываемый абонент использует услугу умный ответчик. Пожалуйста, скажите, кто вы и зачем звоните.",
+        "Здравствуйте. Номер абонента защищён от нежелательных звонков. Назовите ваше имя и организацию.",
+        "Соединение установлено. Говорит электронный помощник Натальи. Чем я могу помочь?",
+        "Абонент находится на совещании. С вами разговаривает робот-ассистент. Скажите, что передать.",
+        "Ваш звонок переадресован на виртуального помощника абонента. Задайте ваш вопрос.",
+        "Линия абонента занята. Отвечает автоматический секретарь. Представьтесь, пожалуйста.",
+    ],
+    "machine": [
+        ("Здравствуйте. Абонент сейчас не может ответить. Оставьте, пожалуйста, сообщение после звукового сигнала. Для завершения записи положите трубку.", True),
+        ("Вы попали в голосовой почтовый ящик абонента. Пожалуйста, оставьте сообщение после сигнала.", True),
+        ("Абонент, которому вы звоните, недоступен. Вы можете оставить ему голосовое сообщение после сигнала.", True),
+        ("Здравствуйте, вы позвонили на номер девятьсот двадцать шесть, сто двенадцать. Оставьте сообщение.", True),
+        ("Говорит автоответчик. Продиктуйте ваше сообщение после короткого гудка.", True),
+        ("Ваш звонок переведён на голосовую почту. Начните запись после сигнала.", True),
+        ("Алло! Шучу, это автоответчик. Оставь сообщение.", True),
+        ("Привет, это Маша. Я сейчас не могу взять трубку, напиши мне, я перезвоню.", False),
+        ("Здравствуйте, вы позвонили Игорю Николаевичу. Я в отпуске до двадцатого. По срочным вопросам звоните Анне.", False),
+        ("Да, привет. Это Антон. Меня сейчас нет, говорите после сигнала.", True),
+        ("Добрый день. Вы позвонили в автосервис Мотор. Сейчас мы не работаем. Перезвоните завтра с девяти утра.", False),
+        ("Алло, это Света. Ой, это запись. Скажи, что хотел, после бипа.", True),
+    ],
+    "announcement": [
+        "Абонент не отвечает или временно недоступен. Попробуйте позвонить позднее.",
+        "Номер набран неверно. Пожалуйста, проверьте номер.",
+        "В данный момент абонент не может принять ваш звонок.",
+        "Извините, набранный номер не зарегистрирован в сети.",
+        "Абонент находится вне зоны действия сети. Вы можете отправить сообщение.",
+        "Ваш вызов не может быть соединён. Попробуйте позвонить позже.",
+        "Недостаточно средств на счёте. Пополните баланс.",
+        "Вызываемый абонент переадресовал вызов. Оставайтесь на линии.",
+        "Аппарат абонента выключен. Абонент получит уведомление о вашем звонке.",
+        "Набранный номер не существует. Пожалуйста, проверьте номер и перезвоните.",
+    ],
+}
+
+
+# Tuning pool T3 (2026-12-06, round 3), written after the H3 pool and its commit by the same
+# helper, for tuning only: the registers issue 16 names (name first, slow "алло, да, слушаю",
+# background talk, assistants worded like a carrier, operators' and personal voicemail) in other
+# words than H3. Marker "bg": someone or something talking under the answer (BG_T).
+T3 = {
+    "human": [
+        ["Петров, слушаю."], ["Алло, да, я слушаю."], ["Алло, алло, да, говорите, слушаю вас."], ["Марина.", 0.7, "Алло?"],
+        ["Кравченко у телефона."], ["Воронина, добрый день."], ["Алло, добрый день, я вас слушаю, говорите.", "bg"],
+        ["Да, я слушаю вас.", "bg"], ["Алло.", 1.0, "Да, говорите, слушаю."], ["Павел Андреевич, слушаю.", "bg"],
+        ["Зайцев. Что хотели?"], ["Алло, Ольга Ивановна слушает."], ["Аптека на Садовой, здравствуйте.", "bg"],
+        ["Склад, Белов, слушаю.", "bg"], ["Говорите, говорите, алло, я вас слушаю."], ["Да, добрый вечер. Алло. Слушаю."],
+        ["Ну, алло, кто там?"], ["Денис.", 0.8, "Да?", "bg"], ["Ага.", 1.0, "Алло, да, слушаю."],
+        ["Добрый день, это Игорь. Кто это?"], ["Алло, да, только быстро, я занят.", "bg"], ["Охрана, Тихонов, слушаю."],
+        ["Алло. Алло. Слушаю вас."], ["Алло, кто это в такое время?"], ["Приёмная директора, слушаю.", "bg"],
+        ["Да-да, алло, слушаю.", "bg"], ["Людмила Сергеевна, да, говорите."], ["Э-э, алло? Кто это?"],
+        ["Алло, да, я вас слушаю, говорите."], ["Ковалёв. Да, слушаю.", "bg"],
+    ],
+    "voice_assistant": [
+        "Абонент не может сейчас говорить. На звонок отвечает его голосовой секретарь. Кто вы?",
+        "Уважаемый клиент, вызов обслуживает интеллектуальный помощник абонента. Изложите суть вопроса.",
+        "Абонент недоступен. Звонок принят ботом. Скажите, что передать.",
+        "Внимание, разговор записывается. С вами говорит ассистент Марии. Представьтесь.",
+        "Вызов переведён на автоматического помощника. Пожалуйста, назовите себя.",
+        "Здравствуйте, абонент защищён от спама. Скажите, пожалуйста, по какому вопросу звоните.",
+        "Абонент в пути. Отвечает голосовой помощник. Что ему передать?",
+        "Добрый день. Вы на линии секретаря абонента. Чем могу помочь?",
+    ],
+    "machine": [
+        ("Абонент не может ответить. Оставьте сообщение после сигнала. По окончании записи положите трубку.", True),
+        ("Вы попали на голосовую почту. Оставьте сообщение после звукового сигнала.", True),
+        ("Здравствуйте, вы позвонили на номер девятьсот три, сорок пять. Говорите после сигнала.", True),
+        ("Привет, это Вова. Не могу подойти, напиши в вотсап.", False),
+        ("Да, алло. Это Ира. Шучу, это запись, оставь сообщение.", True),
+        ("Добрый день. Вы позвонили в салон Лотос. Мы откроемся в десять утра.", False),
+        ("Включён автоответчик. Продиктуйте сообщение после гудка.", True),
+        ("Вы позвонили Светлане Петровне. Я в командировке до понедельника.", False),
+    ],
+    "announcement": [
+        "Абонент временно не отвечает. Позвоните позже.",
+        "Номер набран неправильно. Проверьте номер.",
+        "Абонент сейчас не может принять вызов.",
+        "Набранный номер не обслуживается сетью.",
+        "Абонент вне зоны доступа. Вы можете отправить эс-эм-эс.",
+        "Вызов не может быть соединён. Повторите позднее.",
+        "На вашем счёте недостаточно средств.",
+        "Телефон абонента выключен. Абонент получит уведомление о пропущенном вызове.",
+    ],
+}
+BG_T = [
+    "Мам, а что на ужин сегодня? Я есть хочу.",
+    "Объявляется посадка на электричку до Подольска, третий путь.",
+    "Смотри, какой гол, ну ты видел, а?",
+    "Девушка, пробейте мне ещё пакет, пожалуйста.",
+]
+
 # Recorded Asterisk prompts with their spoken text (the prompts' Russian recordings).
 AST_PROMPTS = {
     "human": [("hello",), ("privacy-thankyou",), ("vm-no",), ("one-moment-please",), ("hello", "one-moment-please")],
@@ -509,10 +705,22 @@ class Source:
             s = plc(s, rng, rng.uniform(0.03, 0.08))
         if "comfort" in cond:
             s = comfort(s, rng)
+        if "handset" in cond:
+            s = handset(s)
+        if "hum" in cond:
+            s = hum(s, rng)
+        if "street" in cond:
+            s = street(s, rng)
+        if "dropout" in cond:
+            s = dropout(s, rng)
+        if "gsm" in cond:
+            s = gsm(s)
         if "echo" in cond:
             s, robot = echo(s, rng)
         if "echo2" in cond:
             s, robot = echo2(s, rng)
+        if "echo3" in cond:
+            s, robot = echo3(s, rng)
         s = s[: int(MAXS * RATE)]
         if law:
             s = g711(s, law)
@@ -603,6 +811,72 @@ def build2(out, name, seed, voices, conds, law):
         src.emit("silence", body, "", 0.0, conds(rng) | extra, law)
 
 
+def build3(out, name, seed, voices, beeps, conds, law):
+    """The third held-out pair: pool H3, 30 persons, beeps at frequencies no source used,
+    silent lines with hum, street noise or nothing."""
+    src = Source(out, name, seed)
+    rng = src.rng
+    v = lambda: voices[rng.randrange(len(voices))]
+    for parts in H3["human"]:
+        tag = parts[-1] if isinstance(parts[-1], str) and parts[-1] in ("tv", "talk", "shop") else None
+        parts = parts[:-1] if tag else parts
+        lead = rng.uniform(0.2, 1.4)
+        a, text = spoken(v(), parts, MAXS - lead)
+        if tag:
+            a = background3(a, rng, {"tv": TV3, "talk": TALK3, "shop": SHOP3}[tag])
+        src.emit("human", a, text, lead, conds(rng), law)
+    for t in H3["voice_assistant"]:
+        lead = rng.uniform(0.15, 0.6)
+        a, text = spoken(v(), [t], MAXS - lead)
+        src.emit("voice_assistant", a, text, lead, conds(rng), law)
+    for t, beep in H3["machine"]:
+        lead = rng.uniform(0.15, 0.6)
+        a, text = spoken(v(), [t], MAXS - lead)
+        if beep:
+            a += tone(beeps[rng.randrange(len(beeps))], rng.uniform(0.25, 0.8), -rng.uniform(6, 12))
+        src.emit("machine", a, text, lead, conds(rng), law)
+    for t in H3["announcement"]:
+        lead = rng.uniform(0.15, 0.6)
+        a = sit() if rng.random() < 0.5 else []
+        b, text = spoken(v(), [t], MAXS - lead - len(a) / RATE)
+        src.emit("announcement", a + b, text, lead, conds(rng), law)
+    for extra in ({"hum"}, {"street"}, set(), {"noise"}):
+        src.emit("silence", silence(4.0), "", 0.0, conds(rng) | extra, law)
+
+
+def build_t3(out, name, seed, voices, beeps, conds, law):
+    """Tuning source of round 3: pool T3, background talk at -7..-14 dB under "bg" persons."""
+    src = Source(out, name, seed)
+    rng = src.rng
+    v = lambda: voices[rng.randrange(len(voices))]
+    for parts in T3["human"]:
+        bg = parts[-1] == "bg"
+        parts = parts[:-1] if bg else parts
+        lead = rng.uniform(0.2, 1.4)
+        a, text = spoken(v(), parts, MAXS - lead)
+        if bg:
+            b = synth(("espeak", rng.choice(["f2", "m2", "f4"]), 170, 50), BG_T[rng.randrange(len(BG_T))])
+            a = mix(a, b, -rng.uniform(7, 14), int(rng.uniform(0, 0.5) * RATE))
+        src.emit("human", a, text, lead, conds(rng), law)
+    for t in T3["voice_assistant"]:
+        lead = rng.uniform(0.15, 0.6)
+        a, text = spoken(v(), [t], MAXS - lead)
+        src.emit("voice_assistant", a, text, lead, conds(rng), law)
+    for t, beep in T3["machine"]:
+        lead = rng.uniform(0.15, 0.6)
+        a, text = spoken(v(), [t], MAXS - lead)
+        if beep:
+            a += tone(beeps[rng.randrange(len(beeps))], rng.uniform(0.3, 0.7), -8)
+        src.emit("machine", a, text, lead, conds(rng), law)
+    for t in T3["announcement"]:
+        lead = rng.uniform(0.15, 0.6)
+        a = sit() if rng.random() < 0.5 else []
+        b, text = spoken(v(), [t], MAXS - lead - len(a) / RATE)
+        src.emit("announcement", a + b, text, lead, conds(rng), law)
+    for _ in range(3):
+        src.emit("silence", silence(4.0), "", 0.0, conds(rng) | ({"noise"} if rng.random() < 0.5 else set()), law)
+
+
 def build_asterisk(out, seed):
     src = Source(out, "asterisk-line", seed)
     rng = src.rng
@@ -647,6 +921,16 @@ def main():
     def line2(rng):
         return set(rng.sample(["agc", "comfort", "ringback", "plc", "echo2", "reverb"], rng.randint(1, 3)))
 
+    def voices3(rng):
+        return {"gsm"} | {rng.choice(["handset", "street", "level", "none"])} - {"none"}
+
+    def t3line(rng):
+        return set(rng.sample(["level", "loss", "noise", "echo", "none", "none"], rng.randint(1, 2))) - {"none"}
+
+    def line3(rng):
+        return set(rng.sample(["gsm", "loss", "echo3", "dropout", "street", "hum"], rng.randint(1, 3)))
+
+    esp3 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((120, 35), (175, 75), (220, 45))]
     esp = lambda vs, lo, hi: [("espeak", v, s, p) for v in vs for s, p in ((lo, 40), ((lo + hi) // 2, 60), (hi, 50))]
     esp2 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((110, 30), (165, 70), (230, 55))]
     sources = [
@@ -659,6 +943,13 @@ def main():
         ("heldout2-voices", lambda: build2(out, "heldout2-voices", 7, esp2(["boris", "klatt3", "m4", "m6", "steph", "iven3"]), voiced, "u")),
         ("heldout2-line", lambda: build2(out, "heldout2-line", 8, [("festival", 0.8, -250), ("festival", 1.15, 50), ("festival", 1.4, 300),
                                                                   ("espeak", "Alex", 140, 45), ("espeak", "edward", 190, 65)], line2, "a")),
+        ("tuning3-registers", lambda: build_t3(out, "tuning3-registers", 11, esp(["Andy", "klatt2", "m7", "f1", "grandpa"], 120, 210)
+                                               + [("festival", 0.9, 150), ("festival", 1.2, -150)], [950, 1150, 1350], t3line, "u")),
+        ("heldout3-voices", lambda: build3(out, "heldout3-voices", 9, esp3(["david", "john", "pablo", "shelby", "victor", "belinda", "steph2", "klatt5"]),
+                                           [1000, 1200, 1600], voices3, "u")),
+        ("heldout3-line", lambda: build3(out, "heldout3-line", 10, [("festival", 0.75, -50), ("festival", 1.25, 400), ("festival", 1.0, -350),
+                                                                  ("espeak", "klatt6", 150, 40), ("espeak", "Lee", 185, 60)],
+                                         [1000, 1200, 1600], line3, "a")),
     ]
     unknown = only - {n for n, _ in sources}
     if unknown:
