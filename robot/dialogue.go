@@ -580,37 +580,16 @@ func (d *dialogue) collectsTime(n *scripts.Node) bool {
 }
 
 // nameWords returns whether a normalised word is one of the debtor's name
-// words (first name and full name words, compared by stem so that the case
-// ending does not matter).
+// words, the everyday forms of the first name included ("Витя", "Люды").
 func (d *dialogue) nameWords() func(string) bool {
-	names := map[string]bool{}
-	var full []string
-	for _, key := range []string{"debtor.first_name", "debtor.name"} {
-		v, ok := d.env().Lookup(key)
-		if !ok {
-			continue
-		}
-		for _, w := range scripts.Tokens(fmt.Sprint(v)) {
-			if len([]rune(w)) >= 3 {
-				names[scripts.Stem(w)] = true
-				full = append(full, w)
-			}
-		}
+	var first, full string
+	if v, ok := d.env().Lookup("debtor.first_name"); ok {
+		first = fmt.Sprint(v)
 	}
-	return func(w string) bool {
-		if names[scripts.Stem(w)] {
-			return true
-		}
-		// the stemmer cuts "Станислав" to "станисла" (a gerund ending to it)
-		// but "Станислава" to "станислав": the name itself opening the word
-		// with at most two letters of case ending after it is the name too
-		for _, n := range full {
-			if strings.HasPrefix(w, n) && len([]rune(w))-len([]rune(n)) <= 2 {
-				return true
-			}
-		}
-		return false
+	if v, ok := d.env().Lookup("debtor.name"); ok {
+		full = fmt.Sprint(v)
 	}
+	return scripts.NameMatcher(first, full)
 }
 
 // readName finds the debtor's name in text. masked is text with those words

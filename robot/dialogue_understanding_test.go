@@ -51,6 +51,10 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 		{"a denied name outranks the busy of 'звоните'", "verify_contact.yaml", says("да", "кому вы там звоните, это не Иван"), scripts.OutcomeWrongPerson, time.Time{}},
 		{"split words mended", "verify_contact.yaml", says("да", "за нята", "пере звоните за втра в десять"),
 			scripts.OutcomeCallback, time.Date(2026, 11, 25, 10, 0, 0, 0, msk)},
+		// round 7: the everyday forms of the first name
+		{"a short form of the name away", "verify_contact.yaml", says("Вани сейчас нет"), scripts.OutcomeThirdParty, time.Time{}},
+		{"a diminutive of the name away", "collection.yaml", says("Ванька в рейсе, это мать"), scripts.OutcomeThirdParty, time.Time{}},
+		{"the possessive of the short name", "verify_contact.yaml", says("Ванин отец слушает"), scripts.OutcomeThirdParty, time.Time{}},
 		{"only [unk] then a hang-up", "verify_contact.yaml", append(says("[unk]", "[unk] [unk]"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
 	}
 	for _, tc := range tests {
