@@ -600,7 +600,7 @@ func (d *dialogue) readName(text string, isName func(string) bool) (masked strin
 	toks := scripts.Tokens(text)
 	for i, t := range toks {
 		if isName(t) {
-			denied = denied || (i > 0 && toks[i-1] == "не")
+			denied = denied || scripts.NameDenied(toks, i)
 			toks[i] = "имярек"
 		}
 	}

@@ -55,6 +55,9 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 		{"a short form of the name away", "verify_contact.yaml", says("Вани сейчас нет"), scripts.OutcomeThirdParty, time.Time{}},
 		{"a diminutive of the name away", "collection.yaml", says("Ванька в рейсе, это мать"), scripts.OutcomeThirdParty, time.Time{}},
 		{"the possessive of the short name", "verify_contact.yaml", says("Ванин отец слушает"), scripts.OutcomeThirdParty, time.Time{}},
+		{"the name said to be no one here", "collection.yaml", says("да", "да", "девушка, вы куда звоните? нет тут Ивана"), scripts.OutcomeWrongPerson, time.Time{}},
+		{"busy told late with a bare lunch and a spoken duration", "collection.yaml", says("да", "давай", "у меня запарка, обед, давай через полтора часа наберёшь"),
+			scripts.OutcomeCallback, time.Date(2026, 11, 24, 12, 30, 0, 0, msk)},
 		{"only [unk] then a hang-up", "verify_contact.yaml", append(says("[unk]", "[unk] [unk]"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
 	}
 	for _, tc := range tests {

@@ -19,6 +19,7 @@ type Matcher struct {
 	intents map[string]*compiledIntent
 	order   []string
 	vocab   map[string]bool // every phrase and time word, for Mend
+	stems   map[string]bool // the stems of the phrase words
 }
 
 type compiledIntent struct {
@@ -49,6 +50,12 @@ func NewMatcher(intents map[string]*Intent) *Matcher {
 		all = append(all, ci.phrases...)
 	}
 	m.vocab = vocabulary(all)
+	m.stems = map[string]bool{}
+	for _, p := range all {
+		for _, w := range p {
+			m.stems[w.stemS] = true
+		}
+	}
 	return m
 }
 
@@ -70,6 +77,9 @@ func (m *Matcher) Classify(text string, allowed []string) Match {
 	heard := words(text)
 	if len(heard) == 0 {
 		return Match{}
+	}
+	for i := range heard {
+		heard[i].known = m.stems[heard[i].stemS]
 	}
 	names := allowed
 	if names == nil {

@@ -58,6 +58,11 @@ func TestClassify(t *testing.T) {
 		{"слушаю", "yes", false},
 		{"ага, давайте", "yes", false},
 		{"угу", "yes", false},
+		// round 7: a heard word of the vocabulary is never another one misheard
+		{"девушка, подождите", "", false},
+		{"ну допустим", "yes", false},
+		{"почему бы и нет", "yes", false},
+		{"вы не туда позвонили", "not_me", false},
 		{"мне сейчас неудобно", "busy", false},
 		{"не сейчас", "busy", false},
 		{"это тетка его", "relative", false},
@@ -132,6 +137,12 @@ func TestParseMoney(t *testing.T) {
 		{"тысяча триста", 130000, true},
 		{"все отдам в среду", 1234550, true},
 		{"все, до свидания", 0, false},
+		// round 7: "всё" beside any verb of paying, and "с половиной"
+		{"в четверг всё закрою", 1234550, true},
+		{"всё и отдадим", 1234550, true},
+		{"да, всё верно, пять тысяч", 500000, true},
+		{"две с половиной тыщи", 250000, true},
+		{"три с половиной тысячи", 350000, true},
 		{"нет денег", 0, false},
 		{"", 0, false},
 	}

@@ -23,6 +23,9 @@ func ParseMoney(text string, full int64) (int64, bool) {
 				return full, true
 			}
 		}
+		if allWithPayVerb(toks) {
+			return full, true
+		}
 	}
 	units := map[string]int64{"ноль": 0, "один": 1, "одна": 1, "одну": 1, "два": 2, "две": 2, "три": 3, "четыре": 4,
 		"пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10, "одиннадцать": 11,
@@ -40,7 +43,7 @@ func ParseMoney(text string, full int64) (int64, bool) {
 		"косаря": true, "косарей": true}
 	var total, group int64 // rubles; group is the number being built before a scale word
 	var kop int64
-	seen, inKop := false, false
+	seen, inKop, half := false, false, false
 	flush := func() { total += group; group = 0 }
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
@@ -86,6 +89,10 @@ func ParseMoney(text string, full int64) (int64, bool) {
 				if group == 0 {
 					group = 1
 				}
+				if half {
+					total += sc / 2 // "две с половиной тысячи"
+					half = false
+				}
 				total += group * sc
 				group = 0
 				seen = true
@@ -95,6 +102,11 @@ func ParseMoney(text string, full int64) (int64, bool) {
 				inKop = true
 			} else if strings.HasPrefix(t, "руб") {
 				flush()
+			} else if t == "с" && seen && group > 0 && i+2 < len(toks) && toks[i+1] == "половиной" {
+				if _, ok := scales[toks[i+2]]; ok {
+					half = true
+					i++
+				}
 			} else if t == "к" && seen && group > 0 && !inKop {
 				// "10к" is said "десять к"
 				total += group * 1000
@@ -113,6 +125,32 @@ func ParseMoney(text string, full int64) (int64, bool) {
 		kop = 0
 	}
 	return total*100 + kop, total > 0 || kop > 0
+}
+
+// payVerbs open the verbs of paying a debt off, in any person and aspect
+// ("закрою", "отдадим", "закинул", "погашу").
+var payVerbs = []string{"отда", "заплат", "оплат", "верну", "верне", "погас", "погаш", "внес", "внош", "закро", "закрыт",
+	"перевед", "перечисл", "скин", "закин", "рассчита", "выплач", "выплат"}
+
+// allWithPayVerb reports "всё" beside a verb of paying, a word or two apart
+// ("всё закрою", "закину всё", "всё и отдам"): the whole debt.
+func allWithPayVerb(toks []string) bool {
+	for i, t := range toks {
+		if t != "все" && t != "всю" && t != "весь" {
+			continue
+		}
+		for j := max(0, i-2); j <= min(len(toks)-1, i+2); j++ {
+			if j == i {
+				continue
+			}
+			for _, v := range payVerbs {
+				if strings.HasPrefix(toks[j], v) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // maxMoneyRub bounds an amount (a trillion roubles), so that no sequence of

@@ -132,6 +132,9 @@ func tolerance(n int) int {
 type word struct {
 	text, stemS string
 	runes, stem []rune
+	// known: a heard word that is itself a word of the vocabulary
+	// ("девушка") is that word, not another one misheard ("дедушка")
+	known bool
 }
 
 // homophones are spellings a recogniser (or a caller's own writing) gives for
@@ -169,6 +172,9 @@ func sameWord(phrase, heard word) (bool, int) {
 	}
 	if phrase.stemS == heard.stemS {
 		return true, 0
+	}
+	if heard.known {
+		return false, 0
 	}
 	n := min(len(phrase.stem), len(heard.stem))
 	tol := tolerance(n)

@@ -61,6 +61,42 @@ func IsRoleNoun(w string) bool {
 	return false
 }
 
+// kinStems are the stems of the nouns of kinship and closeness; beside the
+// debtor's name or "его"/"её" they say who the speaker is to the debtor.
+var kinStems = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`мама мать мамка отец папа батя сын дочь дочка жена муж супруг супруга брат
+		сестра бабушка бабка дедушка дед внук внучка тетя тетка дядя дядька племянник племянница теща тесть
+		свекровь свекор невестка зять сноха кум кума сват сватья крестный крестная девушка парень друг подруга
+		сосед соседка сожитель сожительница отчим мачеха пасынок падчерица опекун жених невеста`) {
+		m[Stem(w)] = true
+	}
+	return m
+}()
+
+// IsKinNoun reports whether a normalised word is a noun of kinship or
+// closeness in any case ("жена", "сестре", "девушкой").
+func IsKinNoun(w string) bool { return kinStems[Stem(w)] }
+
+// NameDenied reports whether the name word at toks[i] is said not to be
+// here at all: "не Пётр", "никакого Петра", "нет тут Петра", "здесь нет
+// Петра" — a wrong number rather than the debtor being out.
+func NameDenied(toks []string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	switch toks[i-1] {
+	case "не", "никакого", "никакой", "никакую", "никакая":
+		return true
+	}
+	if i < 2 {
+		return false
+	}
+	a, b := toks[i-2], toks[i-1]
+	here := map[string]bool{"тут": true, "здесь": true, "нас": true}
+	return a == "нет" && here[b] || here[a] && (b == "нет" || b == "нету")
+}
+
 // SpeaksOfAnother reports whether the utterance speaks of the debtor in the
 // third person or gives the speaker's role toward them; isName tells the
 // debtor's name words (any case form).
@@ -76,8 +112,9 @@ func SpeaksOfAnother(text string, isName func(word string) bool) bool {
 			for name && j+1 < len(toks) && isName(toks[j+1]) {
 				j++ // "Марины Игоревны"
 			}
-			if i > 0 && IsRoleNoun(toks[i-1]) || j+1 < len(toks) && IsRoleNoun(toks[j+1]) {
-				return true // "её сменщица", "сменщица её", "юрист Павлова"
+			if i > 0 && (IsRoleNoun(toks[i-1]) || IsKinNoun(toks[i-1])) ||
+				j+1 < len(toks) && (IsRoleNoun(toks[j+1]) || IsKinNoun(toks[j+1])) {
+				return true // "её сменщица", "сменщица её", "юрист Павлова", "девушка Петина"
 			}
 			if name && (i == 0 || !selfBefore[toks[i-1]]) && j+1 < len(toks) && afterName[toks[j+1]] {
 				return true // "Оксана сейчас с клиентом", "Станислава нет"

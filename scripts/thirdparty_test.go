@@ -28,6 +28,10 @@ func TestSpeaksOfAnother(t *testing.T) {
 		{"я его недавно купила", false},
 		{"позвоните ей в пятницу", false},
 		{"кто вы", false},
+		// round 7: a noun of kinship beside the name
+		{"это девушка Оксаны", true},
+		{"Жукова сестра слушает", true},
+		{"девушка, Оксана слушает", false},
 	}
 	for _, tc := range tests {
 		if got := SpeaksOfAnother(tc.in, isName); got != tc.want {
@@ -42,6 +46,22 @@ func TestIsRoleNoun(t *testing.T) {
 		"номер": false, "дома": false} {
 		if got := IsRoleNoun(w); got != want {
 			t.Errorf("IsRoleNoun(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
+
+func TestNameDenied(t *testing.T) {
+	for in, want := range map[string]bool{"нет тут петра": true, "здесь нет петра": true, "это не петр": true,
+		"никакого петра": true, "петра нет": false, "нет петра дома": false, "да петр": false} {
+		toks := Tokens(in)
+		i := 0
+		for k, w := range toks {
+			if Stem(w) == "петр" {
+				i = k
+			}
+		}
+		if got := NameDenied(toks, i); got != want {
+			t.Errorf("NameDenied(%q) = %v, want %v", in, got, want)
 		}
 	}
 }

@@ -57,10 +57,42 @@ var (
 	reToday   = regexp.MustCompile(`сегодня`)
 )
 
+// dayWord is a word that names a day.
+var dayWord = regexp.MustCompile(`(?:^|\s)(?:сегодня|завтра|послезавтра|понедельник|вторник|сред|четверг|пятниц|суббот|воскресень|выходн|числа)`)
+
+// maskNonTimes drops the words the library's rules read as a time where a
+// caller does not mean one: "сейчас" ("now", also "сейчас занят") when a day
+// is named too, so "сейчас не могу, завтра вечером" is tomorrow; and a bare
+// "обед" not after a preposition or a day ("запарка, обед, люди кругом"),
+// while "в обед", "после обеда", "завтра обед" stay times.
+func maskNonTimes(norm string) string {
+	toks := strings.Fields(norm)
+	day := dayWord.MatchString(norm)
+	changed := false
+	for i, t := range toks {
+		switch {
+		case t == "сейчас" && day:
+		case (t == "обед" || t == "обеда") && (i == 0 || !lunchBefore[toks[i-1]] && !dayWord.MatchString(toks[i-1])):
+		default:
+			continue
+		}
+		toks[i] = "-"
+		changed = true
+	}
+	if !changed {
+		return norm
+	}
+	return strings.Join(toks, " ")
+}
+
+// lunchBefore are the words that make "обед" a time: "в обед", "после обеда".
+var lunchBefore = map[string]bool{"в": true, "к": true, "до": true, "после": true, "на": true, "перед": true,
+	"с": true, "около": true, "ближе": true, "через": true}
+
 // Parse finds a time expression in text relative to now. ok is false when the
 // text holds none ("я сейчас занят" is not a time).
 func (p *TimeParser) Parse(text string, now time.Time) (TimeResult, bool) {
-	norm := Normalize(text)
+	norm := maskNonTimes(Normalize(text))
 	var matches []*rules.Match
 	for i, r := range p.rules {
 		if m := r.Find(norm); m != nil {
