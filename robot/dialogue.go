@@ -502,6 +502,13 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	isName := d.nameWords()
 	masked, denied := d.readName(text, isName)
 	m := mt.Classify(masked, allowed)
+	if m.Intent == intentRelative && scripts.BareKin(m.Phrase) && !scripts.KinFramed(raw, isName) {
+		// "у меня жена в больнице", "сын болеет": the debtor's own family in
+		// a story, not who answered
+		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
+			return intent == intentRelative && scripts.BareKin(phrase)
+		})
+	}
 	filled := map[string]string{}
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)

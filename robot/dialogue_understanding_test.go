@@ -58,6 +58,8 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 		{"the name said to be no one here", "collection.yaml", says("да", "да", "девушка, вы куда звоните? нет тут Ивана"), scripts.OutcomeWrongPerson, time.Time{}},
 		{"busy told late with a bare lunch and a spoken duration", "collection.yaml", says("да", "давай", "у меня запарка, обед, давай через полтора часа наберёшь"),
 			scripts.OutcomeCallback, time.Date(2026, 11, 24, 12, 30, 0, 0, msk)},
+		{"the debtor's own family in a story is no third party", "collection.yaml", says("да", "да", "у меня жена в больнице, сын болеет, в пятницу заплачу всю сумму"), scripts.OutcomePromiseToPay, time.Time{}},
+		{"a kin noun framed after a yes is a third party", "collection.yaml", says("да", "стоп, я не Иван, я его брат"), scripts.OutcomeThirdParty, time.Time{}},
 		{"only [unk] then a hang-up", "verify_contact.yaml", append(says("[unk]", "[unk] [unk]"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
 	}
 	for _, tc := range tests {

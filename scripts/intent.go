@@ -74,6 +74,11 @@ func (m *Matcher) Priority(name string) int {
 // nil): the highest priority wins, then the phrase covering more words, then
 // fewer ASR edits, then the name, so the answer is deterministic.
 func (m *Matcher) Classify(text string, allowed []string) Match {
+	return m.ClassifyExcept(text, allowed, nil)
+}
+
+// ClassifyExcept is Classify with the phrases skip names left out.
+func (m *Matcher) ClassifyExcept(text string, allowed []string, skip func(intent, phrase string) bool) Match {
 	heard := words(text)
 	if len(heard) == 0 {
 		return Match{}
@@ -93,6 +98,9 @@ func (m *Matcher) Classify(text string, allowed []string) Match {
 			continue
 		}
 		for i, p := range ci.phrases {
+			if skip != nil && skip(name, ci.raw[i]) {
+				continue
+			}
 			cov, edits, neg, from, to, ok := find(p, heard)
 			if !ok {
 				continue

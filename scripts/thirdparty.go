@@ -61,22 +61,111 @@ func IsRoleNoun(w string) bool {
 	return false
 }
 
-// kinStems are the stems of the nouns of kinship and closeness; beside the
-// debtor's name or "его"/"её" they say who the speaker is to the debtor.
-var kinStems = func() map[string]bool {
+// kinNouns are the nouns of kinship and closeness, and of the people of a
+// workplace; beside the debtor's name or "его"/"её" they say who the
+// speaker is to the debtor.
+var kinNouns = strings.Fields(`мама мать мамка мамуля маманя мамаша отец папа папка батя сын дочь дочка
+	жена муж супруг супруга жинка благоверная супружница брат братишка сестра сестренка бабушка бабуля бабка
+	прабабушка дедушка дедуля дед внук внучок внучка тетя тетка дядя дядька племянник племянница теща тесть
+	свекровь свекор невестка зять сноха золовка деверь шурин свояк свояченица кум кума сват сватья крестный
+	крестная девушка парень друг подруга сосед соседка сожитель сожительница отчим мачеха пасынок падчерица
+	опекун жених невеста няня сиделка коллега сослуживец начальник начальница руководитель директор бухгалтер
+	бухгалтерия секретарь секретарша бригадир прораб охранник охрана вахтер диспетчер администратор кадровик`)
+
+// kinStems and kinWords are kinNouns by stem and as words for the
+// ASR-tolerant comparison.
+var kinStems, kinWords = func() (map[string]bool, []word) {
 	m := map[string]bool{}
-	for _, w := range strings.Fields(`мама мать мамка отец папа батя сын дочь дочка жена муж супруг супруга брат
-		сестра бабушка бабка дедушка дед внук внучка тетя тетка дядя дядька племянник племянница теща тесть
-		свекровь свекор невестка зять сноха кум кума сват сватья крестный крестная девушка парень друг подруга
-		сосед соседка сожитель сожительница отчим мачеха пасынок падчерица опекун жених невеста`) {
+	for _, w := range kinNouns {
 		m[Stem(w)] = true
 	}
-	return m
+	return m, words(strings.Join(kinNouns, " "))
 }()
 
 // IsKinNoun reports whether a normalised word is a noun of kinship or
-// closeness in any case ("жена", "сестре", "девушкой").
-func IsKinNoun(w string) bool { return kinStems[Stem(w)] }
+// closeness in any case ("жена", "сестре", "девушкой"), with the ASR
+// tolerance of phrase matching ("жэна"): the frame must see the noun the
+// matcher saw.
+func IsKinNoun(w string) bool {
+	if kinStems[Stem(w)] {
+		return true
+	}
+	ws := words(w)
+	if len(ws) != 1 || len(ws[0].runes) < 5 {
+		return false // "кому" is one letter from "кума"
+	}
+	for _, k := range kinWords {
+		if ok, _ := sameWord(k, ws[0]); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// KinFramed reports whether a noun of kinship or of a workplace in the
+// utterance says who the speaker is, or is to the debtor: "я его брат",
+// "это жена", "тётка её я", "Виктор мой муж", "бухгалтерия слушает", or the
+// noun alone ("Муж."). A debtor's own story ("у меня жена в больнице", "сын
+// болеет", "с братом бизнес открывали") names family without such a frame
+// and says nothing about who answered.
+func KinFramed(text string, isName func(string) bool) bool {
+	for _, clause := range clauseBreak.Split(strings.ToLower(text), -1) {
+		toks := Tokens(clause)
+		for i, t := range toks {
+			if !IsKinNoun(t) {
+				continue
+			}
+			if kinAlone(toks, i) {
+				return true
+			}
+			for j := max(0, i-3); j <= min(len(toks)-1, i+3); j++ {
+				w := toks[j]
+				// "я брат", "это его мама"; not "я с мамой поговорю"
+				near := j == i-1 || j == i-2 && (possessives[toks[i-1]] || kinParticles[toks[i-1]])
+				switch {
+				case j == i:
+				case possessives[w]:
+					return true // "его мама", "сестра ейная"
+				case isName != nil && isName(w):
+					return true // "девушка Петина", "Виктор мой муж"
+				case near && j < i && speakerWords[w]:
+					return true // "я его брат", "это жена"
+				case j == i+1 && (w == "я" || afterKin[w]):
+					return true // "сестра я", "бухгалтерия слушает"
+				}
+			}
+		}
+	}
+	return false
+}
+
+// speakerWords introduce who is speaking: "я брат", "это мама", "с вами
+// говорит секретарь".
+var speakerWords = map[string]bool{"я": true, "это": true, "говорит": true, "беспокоит": true, "эт": true}
+
+// afterKin follow a speaker's role: "бухгалтерия слушает", "мама на проводе".
+var afterKin = map[string]bool{"слушает": true, "слушаю": true, "говорит": true, "беспокоит": true}
+
+// kinParticles may stand with a kin noun that makes a clause alone.
+var kinParticles = map[string]bool{"а": true, "ну": true, "алло": true, "да": true, "нет": true, "вот": true,
+	"же": true, "то": true, "так": true, "ой": true, "ее": true, "его": true}
+
+// kinAlone: the clause is the noun alone, with particles ("Муж.", "А, жена").
+func kinAlone(toks []string, i int) bool {
+	for j, t := range toks {
+		if j != i && !kinParticles[t] {
+			return false
+		}
+	}
+	return true
+}
+
+// BareKin reports a phrase that is one noun of kinship or of a workplace
+// ("жена", "начальник"): it says who answered only inside a KinFramed frame.
+func BareKin(phrase string) bool {
+	toks := Tokens(phrase)
+	return len(toks) == 1 && IsKinNoun(toks[0])
+}
 
 // NameDenied reports whether the name word at toks[i] is said not to be
 // here at all: "не Пётр", "никакого Петра", "нет тут Петра", "здесь нет

@@ -65,3 +65,20 @@ func TestNameDenied(t *testing.T) {
 		}
 	}
 }
+
+// TestKinFramed: a noun of kinship or work says who answered only in a frame
+// that ties it to the speaker or the debtor; the debtor's own story does not.
+func TestKinFramed(t *testing.T) {
+	isName := func(w string) bool { return Stem(w) == "петр" || w == "петя" || w == "петина" }
+	for in, want := range map[string]bool{
+		"я его брат": true, "это жена": true, "Муж.": true, "а, жена": true, "тётка её я": true,
+		"девушка Петина": true, "Пётр мой муж": true, "бухгалтерия слушает": true, "это его мама": true,
+		"это дочька его": true, "я систра": true,
+		"у меня жена в больнице": false, "сын болеет, все деньги на лекарства": false,
+		"я с мамой поговорю": false, "мы с братом бизнес открывали": false, "начальник зарплату задерживает": false,
+	} {
+		if got := KinFramed(in, isName); got != want {
+			t.Errorf("KinFramed(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

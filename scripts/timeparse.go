@@ -36,7 +36,7 @@ func NewTimeParser() *TimeParser {
 	o := rules.Override
 	rs := []rules.Rule{ru.Weekday(o), ru.CasualDate(o), ru.CasualTime(o), ru.Hour(o), ru.HourMinute(o), ru.Deadline(o), ru.DotDateTime(o)}
 	rs = append(rs, dayAfterTomorrowRule(), dayMonthRule(), bareHourRule(), halfHourRule(), quarterRule(),
-		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule(), spokenDaysRule(), weekPartRule())
+		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule(), hourNounRule(), spokenDaysRule(), weekPartRule())
 	// "в обед" is 13:00 and "после обеда" 14:00: the Russian lunch hour, and
 	// the first hour a caller who said "after lunch" expects the call.
 	return &TimeParser{rules: rs, opts: &rules.Options{Morning: 9, Noon: 13, Afternoon: 14, Evening: 19, MatchByOrder: true}}
@@ -292,6 +292,39 @@ func bareHourRule() rules.Rule {
 		return true, nil
 	}}
 }
+
+// hourNounRule: an hour said with "часов" and no preposition, as a caller
+// in a hurry or for whom Russian is a second language says it ("завтра
+// десять часов", "вечером семь часов"); "через два часа", "на два часа",
+// "два часа назад" are durations, not this.
+func hourNounRule() rules.Rule {
+	hw := hourWords()
+	re := regexp.MustCompile(`(?:^|\s)(` + alternation(hw) + `|\d{1,2})\s+час(?:а|ов)?(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		if c.Hour != nil || c.Duration > 0 && c.Duration < 24*time.Hour {
+			return false, nil // an hour or a span said already
+		}
+		before := strings.Fields(c.Text[:max(0, min(m.Left, len(c.Text)))])
+		if n := len(before); n > 0 && durationBefore[before[n-1]] {
+			return false, nil
+		}
+		if strings.Contains(c.Text[min(m.Right, len(c.Text)):], "назад") {
+			return false, nil
+		}
+		h, ok := lookupNum(hw, m.Captures[0])
+		if !ok || h > 23 {
+			return false, nil
+		}
+		zero := 0
+		c.Hour, c.Minute = &h, &zero
+		return true, nil
+	}}
+}
+
+// durationBefore make "два часа" a span of time: "через два часа", "на два
+// часа", "за два часа", "минут и два часа".
+var durationBefore = map[string]bool{"через": true, "на": true, "за": true, "около": true, "в": true, "часа": true,
+	"часов": true, "уже": true, "целых": true, "где-то": true}
 
 // halfHourRule: "полшестого", "пол шестого", "половина шестого" = 5:30.
 func halfHourRule() rules.Rule {
