@@ -526,7 +526,11 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		// debtor as of someone else
 		m = scripts.Match{Intent: intentRelative}
 	}
-	if hasTime && tr.HasTime && slices.Contains(allowed, intentBusy) && !d.collectsTime(n) &&
+	// a day alone ("давайте завтра", "давай в понедельник") asks for a call
+	// then too, unless it is a payment said ahead of its question
+	dayOnly := hasTime && !tr.HasTime && !sameDay(tr.Time, now) && (m.Intent == "" || m.Intent == "yes" || m.Intent == "no") &&
+		mt.Classify(masked, []string{"pay_yes"}).Intent == ""
+	if hasTime && (tr.HasTime || dayOnly) && slices.Contains(allowed, intentBusy) && !d.collectsTime(n) &&
 		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentBusy)) {
 		// "бегу, через час", "не, давайте вечерком" where no time is asked
 		// for: a clock or relative time asks to be called then, whatever
@@ -575,6 +579,13 @@ const (
 	intentBusy     = "busy"
 	intentRelative = "relative"
 )
+
+// sameDay reports whether two times fall on the same calendar day.
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.In(a.Location()).Date()
+	return ay == by && am == bm && ad == bd
+}
 
 // collectsTime reports whether node n's ask fills a date-time slot.
 func (d *dialogue) collectsTime(n *scripts.Node) bool {

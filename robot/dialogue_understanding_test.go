@@ -60,6 +60,9 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 			scripts.OutcomeCallback, time.Date(2026, 11, 24, 12, 30, 0, 0, msk)},
 		{"the debtor's own family in a story is no third party", "collection.yaml", says("да", "да", "у меня жена в больнице, сын болеет, в пятницу заплачу всю сумму"), scripts.OutcomePromiseToPay, time.Time{}},
 		{"a kin noun framed after a yes is a third party", "collection.yaml", says("да", "стоп, я не Иван, я его брат"), scripts.OutcomeThirdParty, time.Time{}},
+		{"a day alone where no time is asked", "verify_contact.yaml", says("да", "я сейчас не в том состоянии, давайте завтра"),
+			scripts.OutcomeCallback, time.Date(2026, 11, 25, 11, 0, 0, 0, msk)},
+		{"what follows 'но' settles the payment", "collection.yaml", says("да", "да", "денег нет, но к двадцать пятому скину пять тысяч"), scripts.OutcomePromiseToPay, time.Time{}},
 		{"only [unk] then a hang-up", "verify_contact.yaml", append(says("[unk]", "[unk] [unk]"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
 	}
 	for _, tc := range tests {

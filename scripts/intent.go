@@ -86,6 +86,30 @@ func (m *Matcher) ClassifyExcept(text string, allowed []string, skip func(intent
 	for i := range heard {
 		heard[i].known = m.stems[heard[i].stemS]
 	}
+	best := m.classifyWords(heard, allowed, skip)
+	// "денег нет, но к двадцатому скину пять тысяч": what follows the last
+	// "но" is what the caller settles on, when it says something
+	if k := lastContrast(heard); k > 0 && k+1 < len(heard) && best.to < k {
+		if after := m.classifyWords(heard[k+1:], allowed, skip); after.Intent != "" {
+			after.from, after.to = after.from+k+1, after.to+k+1
+			return after
+		}
+	}
+	return best
+}
+
+// lastContrast is the index of the last "но" / "однако" / "зато", or -1.
+func lastContrast(heard []word) int {
+	for i := len(heard) - 1; i >= 0; i-- {
+		switch heard[i].text {
+		case "но", "однако", "зато":
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Matcher) classifyWords(heard []word, allowed []string, skip func(intent, phrase string) bool) Match {
 	names := allowed
 	if names == nil {
 		names = m.order

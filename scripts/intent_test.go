@@ -63,6 +63,9 @@ func TestClassify(t *testing.T) {
 		{"ну допустим", "yes", false},
 		{"почему бы и нет", "yes", false},
 		{"вы не туда позвонили", "not_me", false},
+		// round 7: what follows the last "но" settles it
+		{"я не против, но сейчас не могу говорить", "busy", false},
+		{"да, но это не я", "not_me", false},
 		{"мне сейчас неудобно", "busy", false},
 		{"не сейчас", "busy", false},
 		{"это тетка его", "relative", false},

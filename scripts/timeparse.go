@@ -36,7 +36,7 @@ func NewTimeParser() *TimeParser {
 	o := rules.Override
 	rs := []rules.Rule{ru.Weekday(o), ru.CasualDate(o), ru.CasualTime(o), ru.Hour(o), ru.HourMinute(o), ru.Deadline(o), ru.DotDateTime(o)}
 	rs = append(rs, dayAfterTomorrowRule(), dayMonthRule(), bareHourRule(), halfHourRule(), quarterRule(),
-		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule(), hourNounRule(), spokenDaysRule(), weekPartRule())
+		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule(), hourNounRule(), dativeDayRule(), spokenDaysRule(), weekPartRule())
 	// "в обед" is 13:00 and "после обеда" 14:00: the Russian lunch hour, and
 	// the first hour a caller who said "after lunch" expects the call.
 	return &TimeParser{rules: rs, opts: &rules.Options{Morning: 9, Noon: 13, Afternoon: 14, Evening: 19, MatchByOrder: true}}
@@ -146,10 +146,13 @@ func (p *TimeParser) Parse(text string, now time.Time) (TimeResult, bool) {
 		return TimeResult{}, false
 	}
 	t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, now.Location())
-	if c.Day != nil && c.Month != nil && t.Before(now.Add(-24*time.Hour)) {
+	// a day of the month already gone is next month's (next year's with a
+	// month): "пятнадцатого" said on the 16th at any hour
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	if c.Day != nil && c.Month != nil && t.Before(today) {
 		t = t.AddDate(1, 0, 0)
 	}
-	if c.Day != nil && c.Month == nil && t.Before(now.Add(-24*time.Hour)) {
+	if c.Day != nil && c.Month == nil && t.Before(today) {
 		t = t.AddDate(0, 1, 0)
 	}
 	if hasHour && !hasDate && !relative && !t.After(now) {

@@ -177,7 +177,7 @@ func spokenDaysRule() rules.Rule {
 // Saturday), "на следующей неделе" (next Monday), "в конце недели" (Friday,
 // next week's once Friday has come).
 func weekPartRule() rules.Rule {
-	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|на следующей неделе|на той неделе|в начале недели|в конце недели)(?:\s|$)`)
+	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|на следующей неделе|на той неделе|в начале недели|в конце недели|к концу недели)(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, now time.Time) (bool, error) {
 		wd := int(now.Weekday()) // Sunday 0
 		var days int
@@ -187,7 +187,7 @@ func weekPartRule() rules.Rule {
 			if days == 0 {
 				days = 7
 			}
-		case "в конце недели":
+		case "в конце недели", "к концу недели":
 			days = (5 - wd + 7) % 7
 			if days == 0 {
 				days = 7
@@ -199,6 +199,28 @@ func weekPartRule() rules.Rule {
 			}
 		}
 		c.Duration = time.Duration(days) * 24 * time.Hour
+		return true, nil
+	}}
+}
+
+// dativeDayRule: "к двадцатому", "к пятнадцатому числу" — by that day of
+// the month, the day a payment is promised for.
+func dativeDayRule() rules.Rule {
+	days := map[string]int{}
+	for k, v := range ordinalGenitive() {
+		if strings.HasSuffix(k, "его") {
+			days[strings.TrimSuffix(k, "его")+"ему"] = v
+		} else if strings.HasSuffix(k, "ого") {
+			days[strings.TrimSuffix(k, "ого")+"ому"] = v
+		}
+	}
+	re := regexp.MustCompile(`(?:^|\s)(?:к|до)\s+(` + alternation(days) + `)(?:\s+числу)?(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		if c.Day != nil {
+			return false, nil
+		}
+		d := days[m.Captures[0]]
+		c.Day = &d
 		return true, nil
 	}}
 }
