@@ -512,6 +512,8 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	filled := map[string]string{}
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)
+	// "нет, я Павел": another first name given is the same correction
+	denied = denied || scripts.OtherName(masked, isName)
 	if denied && slices.Contains(allowed, intentNotMe) &&
 		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentRelative)) {
 		// "я не Андрей никакой", "вы кому звоните? это не Оксана": the
@@ -530,6 +532,13 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	// then too, unless it is a payment said ahead of its question
 	dayOnly := hasTime && !tr.HasTime && !sameDay(tr.Time, now) && (m.Intent == "" || m.Intent == "yes" || m.Intent == "no") &&
 		mt.Classify(masked, []string{"pay_yes"}).Intent == ""
+	// "давайте минут через пятнадцать" where a payment date is asked: a
+	// few minutes or hours from now, with no verb of paying, is a call later
+	soon := hasTime && tr.HasTime && strings.Contains(tr.Text, "через") && tr.Time.Sub(now) <= 3*time.Hour &&
+		(m.Intent == "" || m.Intent == "yes") && mt.Classify(masked, []string{"pay_yes"}).Intent == ""
+	if soon && slices.Contains(allowed, intentBusy) && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) {
+		m = scripts.Match{Intent: intentBusy}
+	}
 	if hasTime && (tr.HasTime || dayOnly) && slices.Contains(allowed, intentBusy) && !d.collectsTime(n) &&
 		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentBusy)) {
 		// "бегу, через час", "не, давайте вечерком" where no time is asked

@@ -63,6 +63,11 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 		{"a day alone where no time is asked", "verify_contact.yaml", says("да", "я сейчас не в том состоянии, давайте завтра"),
 			scripts.OutcomeCallback, time.Date(2026, 11, 25, 11, 0, 0, 0, msk)},
 		{"what follows 'но' settles the payment", "collection.yaml", says("да", "да", "денег нет, но к двадцать пятому скину пять тысяч"), scripts.OutcomePromiseToPay, time.Time{}},
+		{"a new owner of the number, words apart", "collection.yaml", says("да", "да", "какой долг, я этот номер месяц назад взял"), scripts.OutcomeWrongPerson, time.Time{}},
+		{"another first name given", "verify_contact.yaml", says("ага", "А, Иван? Нет, я Павел"), scripts.OutcomeWrongPerson, time.Time{}},
+		{"the father in the dative", "collection.yaml", says("да", "да", "это не мне, это отцу моему звонить надо"), scripts.OutcomeThirdParty, time.Time{}},
+		{"minutes from now at the payment question is a call later", "collection.yaml", says("да", "да", "ой, клиент пришёл, давайте минут через пятнадцать"),
+			scripts.OutcomeCallback, time.Date(2026, 11, 24, 11, 15, 0, 0, msk)},
 		{"only [unk] then a hang-up", "verify_contact.yaml", append(says("[unk]", "[unk] [unk]"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
 	}
 	for _, tc := range tests {

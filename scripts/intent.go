@@ -189,9 +189,15 @@ func find(phrase, heard []word) (covered, edits int, negated bool, from, to int,
 		}
 		pos, total, neg := start, e, false
 		matched := true
-		for _, pw := range phrase[1:] {
+		for pi, pw := range phrase[1:] {
 			found := false
-			for k := pos + 1; k <= pos+2 && k < len(heard); k++ {
+			// one extra word may sit between two phrase words; two between
+			// two content words ("номер месяц назад взял")
+			gap := 2
+			if len(phrase[pi].runes) >= 4 && len(pw.runes) >= 4 {
+				gap = 3
+			}
+			for k := pos + 1; k <= pos+gap && k < len(heard); k++ {
 				if m, e := sameWord(pw, heard[k]); m {
 					for g := pos + 1; g < k; g++ {
 						if isNegator(heard[g].text) {

@@ -138,3 +138,34 @@ func NameMatcher(first, full string) func(string) bool {
 		return false
 	}
 }
+
+// firstNames are the first names of the table and their short forms.
+var firstNames = func() map[string]bool {
+	m := map[string]bool{}
+	for full, short := range shortNames {
+		m[full] = true
+		for _, f := range short {
+			m[f] = true
+		}
+	}
+	return m
+}()
+
+// OtherName reports whether the speaker gives a first name that is not the
+// debtor's: "нет, я Павел", "это Ольга", "меня зовут Ира" — someone else
+// answered.
+func OtherName(text string, isName func(string) bool) bool {
+	toks := Tokens(text)
+	for i := 0; i+1 < len(toks); i++ {
+		switch toks[i] {
+		case "я", "это", "зовут":
+		default:
+			continue
+		}
+		w := toks[i+1]
+		if firstNames[w] && (isName == nil || !isName(w)) {
+			return true
+		}
+	}
+	return false
+}
