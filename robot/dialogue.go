@@ -539,6 +539,14 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	if soon && slices.Contains(allowed, intentBusy) && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) {
 		m = scripts.Match{Intent: intentBusy}
 	}
+	if m.Intent == intentBusy && hasTime && !soon && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) {
+		// "…на новую работу устроился, десятого января внесу всё": a date
+		// with a verb of paying is the promise asked for, whatever busy
+		// words the story around it holds
+		if p := mt.Classify(masked, []string{"pay_yes"}); p.Intent != "" && p.Edits == 0 {
+			m = p
+		}
+	}
 	if hasTime && (tr.HasTime || dayOnly) && slices.Contains(allowed, intentBusy) && !d.collectsTime(n) &&
 		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentBusy)) {
 		// "бегу, через час", "не, давайте вечерком" where no time is asked

@@ -68,6 +68,10 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 		{"the father in the dative", "collection.yaml", says("да", "да", "это не мне, это отцу моему звонить надо"), scripts.OutcomeThirdParty, time.Time{}},
 		{"minutes from now at the payment question is a call later", "collection.yaml", says("да", "да", "ой, клиент пришёл, давайте минут через пятнадцать"),
 			scripts.OutcomeCallback, time.Date(2026, 11, 24, 11, 15, 0, 0, msk)},
+		{"a date with a verb of paying outranks busy words in the story", "collection.yaml",
+			says("да", "да", "я на новую работу только устроился, десятого января внесу сразу всё"), scripts.OutcomePromiseToPay, time.Time{}},
+		{"past calls are no callback request", "collection.yaml",
+			says("да", "да", "мне уже звонили ваши, денег нет, можно растянуть на несколько месяцев"), scripts.OutcomeRestructuring, time.Time{}},
 		{"only [unk] then a hang-up", "verify_contact.yaml", append(says("[unk]", "[unk] [unk]"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
 	}
 	for _, tc := range tests {

@@ -66,6 +66,9 @@ func TestClassify(t *testing.T) {
 		// round 7: what follows the last "но" settles it
 		{"я не против, но сейчас не могу говорить", "busy", false},
 		{"да, но это не я", "not_me", false},
+		// round 7: a past call asks for none
+		{"мне уже звонили ваши", "", false},
+		{"перезвоните вечером", "busy", false},
 		{"мне сейчас неудобно", "busy", false},
 		{"не сейчас", "busy", false},
 		{"это тетка его", "relative", false},
@@ -145,6 +148,9 @@ func TestParseMoney(t *testing.T) {
 		{"всё и отдадим", 1234550, true},
 		{"да, всё верно, пять тысяч", 500000, true},
 		{"две с половиной тыщи", 250000, true},
+		{"не всю сумму, а семь тысяч", 700000, true},
+		{"тысяч пять, может шесть", 500000, true},
+		{"пять тысяч рублей пятьдесят копеек", 500050, true},
 		{"три с половиной тысячи", 350000, true},
 		{"нет денег", 0, false},
 		{"", 0, false},

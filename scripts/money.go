@@ -19,8 +19,8 @@ func ParseMoney(text string, full int64) (int64, bool) {
 		for _, k := range []string{" всю сумму ", " полностью ", " весь долг ", " целиком ", " все сразу ", " всю задолженность ",
 			" все отдам ", " все заплачу ", " все оплачу ", " все верну ", " все погашу ", " все внесу ", " отдам все ",
 			" заплачу все ", " оплачу все ", " верну все ", " погашу все ", " внесу все "} {
-			if strings.Contains(joined, k) {
-				return full, true
+			if strings.Contains(joined, k) && !strings.Contains(joined, " не"+k) {
+				return full, true // not "не всю сумму, а половину"
 			}
 		}
 		if allWithPayVerb(toks) {
@@ -107,6 +107,9 @@ func ParseMoney(text string, full int64) (int64, bool) {
 					half = true
 					i++
 				}
+			} else if total > 0 && group == 0 && !inKop && !moneyGlue[t] {
+				// "тысяч пять, может шесть": the first amount said is the one
+				i = len(toks)
 			} else if t == "к" && seen && group > 0 && !inKop {
 				// "10к" is said "десять к"
 				total += group * 1000
@@ -152,6 +155,9 @@ func allWithPayVerb(toks []string) bool {
 	}
 	return false
 }
+
+// moneyGlue are the words that may sit inside one spoken amount.
+var moneyGlue = map[string]bool{"и": true, "с": true, "половиной": true, "к": true}
 
 // maxMoneyRub bounds an amount (a trillion roubles), so that no sequence of
 // number words can overflow int64 kopecks (FuzzParseMoney found

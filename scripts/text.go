@@ -147,12 +147,33 @@ var homophones = map[string]string{
 	"нету": "нет", "неа": "нет", "не-а": "нет",
 }
 
+// pastCall is the one token every past form of a calling verb becomes
+// ("звонили", "позвонил", "набирала"): "мне уже звонили" asks for no call,
+// and the stemmer would give it the stem of "звоните".
+const pastCall = "звонилипрежде"
+
+// isPastCall reports a past form of a verb of calling.
+func isPastCall(t string) bool {
+	if !strings.HasSuffix(t, "л") && !strings.HasSuffix(t, "ла") && !strings.HasSuffix(t, "ли") && !strings.HasSuffix(t, "ло") {
+		return false
+	}
+	for _, p := range []string{"звони", "позвони", "перезвони", "дозвони", "названива", "набира", "набра", "перезванива"} {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
 func words(s string) []word {
 	toks := Tokens(s)
 	out := make([]word, len(toks))
 	for i, t := range toks {
 		if h, ok := homophones[t]; ok {
 			t = h
+		}
+		if isPastCall(t) {
+			t = pastCall
 		}
 		st := Stem(t)
 		out[i] = word{text: t, stemS: st, runes: []rune(t), stem: []rune(st)}
