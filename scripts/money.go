@@ -132,15 +132,15 @@ func ParseMoney(text string, full int64) (int64, bool) {
 
 // payVerbs open the verbs of paying a debt off, in any person and aspect
 // ("закрою", "отдадим", "закинул", "погашу").
-var payVerbs = []string{"отда", "заплат", "оплат", "верну", "верне", "погас", "погаш", "внес", "внош", "закро", "закрыт",
+var payVerbs = []string{"отда", "заплат", "оплат", "плач", "плат", "верну", "верне", "погас", "погаш", "внес", "внош", "закро", "закрыт",
 	"перевед", "перечисл", "скин", "закин", "рассчита", "выплач", "выплат"}
 
 // allWithPayVerb reports "всё" beside a verb of paying, a word or two apart
 // ("всё закрою", "закину всё", "всё и отдам"): the whole debt.
 func allWithPayVerb(toks []string) bool {
 	for i, t := range toks {
-		if t != "все" && t != "всю" && t != "весь" {
-			continue
+		if t != "все" && t != "всю" && t != "весь" || i+1 < len(toks) && toks[i+1] == "равно" {
+			continue // not "всё равно не заплачу"
 		}
 		for j := max(0, i-2); j <= min(len(toks)-1, i+2); j++ {
 			if j == i {

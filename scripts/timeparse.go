@@ -36,7 +36,7 @@ func NewTimeParser() *TimeParser {
 	o := rules.Override
 	rs := []rules.Rule{ru.Weekday(o), ru.CasualDate(o), ru.CasualTime(o), ru.Hour(o), ru.HourMinute(o), ru.Deadline(o), ru.DotDateTime(o)}
 	rs = append(rs, dayAfterTomorrowRule(), dayMonthRule(), bareHourRule(), halfHourRule(), quarterRule(),
-		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule(), hourNounRule(), dativeDayRule(), spokenDaysRule(), weekPartRule())
+		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule(), hourNounRule(), dativeDayRule(), dayHourRule(), spokenDaysRule(), weekPartRule())
 	// "в обед" is 13:00 and "после обеда" 14:00: the Russian lunch hour, and
 	// the first hour a caller who said "after lunch" expects the call.
 	return &TimeParser{rules: rs, opts: &rules.Options{Morning: 9, Noon: 13, Afternoon: 14, Evening: 19, MatchByOrder: true}}
@@ -66,6 +66,9 @@ var dayWord = regexp.MustCompile(`(?:^|\s)(?:сегодня|завтра|пос�
 // "обед" not after a preposition or a day ("запарка, обед, люди кругом"),
 // while "в обед", "после обеда", "завтра обед" stay times.
 func maskNonTimes(norm string) string {
+	// "после обед": the genitive a caller dropped
+	norm = strings.ReplaceAll(" "+norm+" ", " после обед ", " после обеда ")
+	norm = strings.TrimSpace(norm)
 	toks := strings.Fields(norm)
 	day := dayWord.MatchString(norm)
 	changed := false
@@ -73,6 +76,8 @@ func maskNonTimes(norm string) string {
 		switch {
 		case t == "сейчас" && day:
 		case (t == "обед" || t == "обеда") && (i == 0 || !lunchBefore[toks[i-1]] && !dayWord.MatchString(toks[i-1])):
+		case (t == "вечер" || t == "утро" || t == "день") && i > 0 && strings.HasPrefix(toks[i-1], "добр"):
+			// "добрый вечер", "доброе утро": a greeting, not a time
 		default:
 			continue
 		}
@@ -256,11 +261,31 @@ func months() map[string]int {
 	return out
 }
 
-// dayMonthRule: "первого декабря", "1 декабря", "1-го декабря", "пятого числа".
+// cardinalDays are the days of the month said as cardinals, as a caller for
+// whom Russian is a second language says them ("пятнадцать число").
+func cardinalDays() map[string]int {
+	out := map[string]int{}
+	for k, v := range hourWords() {
+		if k != "час" && k != "полдень" {
+			out[k] = v
+		}
+	}
+	for i, u := range []string{"четыре", "пять", "шесть", "семь", "восемь", "девять"} {
+		out["двадцать "+u] = 24 + i
+	}
+	out["тридцать"], out["тридцать один"] = 30, 31
+	return out
+}
+
+// dayMonthRule: "первого декабря", "1 декабря", "1-го декабря", "пятого числа",
+// "пятнадцать число".
 func dayMonthRule() rules.Rule {
 	ords := ordinalGenitive()
+	for k, v := range cardinalDays() {
+		ords[k] = v
+	}
 	ms := months()
-	re := regexp.MustCompile(`(?:^|\s)(` + alternation(ords) + `|\d{1,2})(?:-?го|-?е)?\s+(` + alternation(ms) + `|числа)(?:\s|$)`)
+	re := regexp.MustCompile(`(?:^|\s)(` + alternation(ords) + `|\d{1,2})(?:-?го|-?е)?\s+(` + alternation(ms) + `|числа|число)(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
 		d, ok := lookupNum(ords, m.Captures[0])
 		if !ok || d < 1 || d > 31 {
@@ -322,6 +347,47 @@ func hourNounRule() rules.Rule {
 		c.Hour, c.Minute = &h, &zero
 		return true, nil
 	}}
+}
+
+// dayHourRule: a day or a part of the day followed at once by an hour,
+// with no preposition, as a caller in a hurry or for whom Russian is a
+// second language says it ("завтра десять", "вечером семь", "пятница
+// девять тридцать"); "завтра пять тысяч" is money, not this.
+func dayHourRule() rules.Rule {
+	hw, mw := hourWords(), minuteWords()
+	re := regexp.MustCompile(`(?:^|\s)(?:сегодня|завтра|послезавтра|понедельник|вторник|среда|среду|четверг|пятница|пятницу|` +
+		`суббота|субботу|воскресенье|утром|утро|вечером|вечер|днем)\s+(` + alternation(hw) + `|\d{1,2})(?:\s+(` +
+		alternation(mw) + `|\d{2}))?(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		if c.Hour != nil {
+			return false, nil
+		}
+		if after := strings.Fields(c.Text[min(m.Right, len(c.Text)):]); len(after) > 0 && moneyWord(after[0]) {
+			return false, nil
+		}
+		h, ok := lookupNum(hw, m.Captures[0])
+		if !ok || h > 23 {
+			return false, nil
+		}
+		min := 0
+		if m.Captures[1] != "" {
+			if n, ok := lookupNum(mw, m.Captures[1]); ok && n < 60 {
+				min = n
+			}
+		}
+		c.Hour, c.Minute = &h, &min
+		return true, nil
+	}}
+}
+
+// moneyWord: a word that makes the number before it money.
+func moneyWord(w string) bool {
+	for _, p := range []string{"тыс", "тыщ", "руб", "штук", "косар", "сот", "милл"} {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // durationBefore make "два часа" a span of time: "через два часа", "на два

@@ -101,6 +101,8 @@ func genitiveHourRule() rules.Rule {
 // ("вечерком", "утречком", "днём", "в обед"), when no hour was given.
 func partOfDayRule() rules.Rule {
 	hours := map[string]int{"вечерком": 19, "под вечер": 19, "утречком": 9, "с утречка": 9, "днем": 13,
+		// the nominative a caller in a hurry leaves ("завтра утро звони"); "добрый вечер" is masked
+		"утро": 9, "вечер": 19,
 		"в обед": 13, "к обеду": 13, "на обеде": 14, "в обеденный перерыв": 13, "в перерыв": 13,
 		// the end of a working day and the halves of it, as callers name them
 		"после работы": 19, "с работы": 19, "в первой половине дня": 10, "во второй половине дня": 15}

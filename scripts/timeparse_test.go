@@ -52,7 +52,7 @@ func TestTimeParser(t *testing.T) {
 			}
 		})
 	}
-	for _, in := range []string{"я сейчас занят", "да это я", "нет", "", "вчера", "сегодня в 9 утра"} {
+	for _, in := range []string{"я сейчас занят", "да это я", "нет", "", "вчера", "сегодня в 9 утра", "добрый вечер", "доброе утро, да"} {
 		if got, ok := p.Parse(in, now); ok {
 			t.Errorf("%q: found a time %s, want none", in, got.Time)
 		}
@@ -149,6 +149,13 @@ func TestTimeParserRound6(t *testing.T) {
 			{"к двадцатому скину", at(20, 11, 25)},
 			{"к пятнадцатому числу", time.Date(2027, 1, 15, 11, 25, 0, 0, loc)},
 			{"к концу недели", at(18, 11, 25)},
+			// a caller in a hurry or in a second language: no preposition, nominatives, cardinals
+			{"после обед звони", at(16, 14, 0)},
+			{"завтра утро звони", at(17, 9, 0)},
+			{"позвонить завтра десять", at(17, 10, 0)},
+			{"пятница девять тридцать", at(18, 9, 30)},
+			{"пятнадцать число", time.Date(2027, 1, 15, 11, 25, 0, 0, loc)},
+			{"двадцать пять число", at(25, 11, 25)},
 		}
 		p := NewTimeParser()
 		for _, tc := range tests {
