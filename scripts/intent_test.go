@@ -15,6 +15,10 @@ func TestNormalize(t *testing.T) {
 		{"нет-нет, ш-ш-ш", "нет нет ш ш ш"},
 		{"касса по-моему", "касса по-моему"},
 		{"1000 рублей", "1000 рублей"},
+		// round 7: a particle after a hyphen is a word; pronouns with "-то" stay
+		{"Колька-то? Денег-то нет", "колька то денег то нет"},
+		{"погоди-ка", "погоди ка"},
+		{"где-то в пять", "где-то в пять"},
 	}
 	for _, tc := range tests {
 		if got := Normalize(tc.in); got != tc.want {

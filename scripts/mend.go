@@ -26,6 +26,9 @@ func (m *Matcher) Mend(text string) string {
 			out = append(out, a, b)
 			continue
 		}
+		if h, ok := homophones[t]; ok {
+			t = h // the time and money parsers read "завтрева", "тыщ" as said too
+		}
 		out = append(out, t)
 	}
 	return strings.Join(out, " ")

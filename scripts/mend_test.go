@@ -18,6 +18,8 @@ func TestMend(t *testing.T) {
 		{"не удобно", "не удобно"},                 // two known words: as said
 		{"мне надо подумать", "мне надо подумать"}, // "на"+"до" are not split off a word
 		{"Да [unk] удобно", "да удобно"},
+		// round 7: dialect and homophone forms read as said by the time parser too
+		{"завтрева звони", "завтра звони"},
 		{"", ""},
 	}
 	for _, tc := range tests {

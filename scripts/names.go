@@ -91,6 +91,9 @@ func NameForms(first string) map[string]bool {
 			for _, e := range []string{"а", "и", "е", "у", "ой"} {
 				out[stem+d+e] = true
 			}
+			for _, e := range possessiveEndings {
+				out[stem+d+"ин"+e] = true // "Петькин сын", "Людочкина мама"
+			}
 		}
 		for _, e := range possessiveEndings {
 			out[stem+"ин"+e] = true

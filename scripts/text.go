@@ -75,10 +75,26 @@ func unstretch(s string) string {
 		}
 		if same {
 			fields[i] = strings.Join(parts, " ")
+			continue
+		}
+		// a particle glued by a hyphen to a noun or a name ("Колька-то",
+		// "денег-то", "погоди-ка") is a word of its own; "кто-то" and
+		// "что-нибудь" stay pronouns
+		if n := len(parts); n == 2 && hyphenParticles[parts[1]] && !pronounBases[parts[0]] {
+			fields[i] = parts[0] + " " + parts[1]
 		}
 	}
 	return strings.Join(fields, " ")
 }
+
+// hyphenParticles are the particles written after a hyphen.
+var hyphenParticles = map[string]bool{"то": true, "ка": true, "таки": true, "де": true, "с": true}
+
+// pronounBases make pronouns and adverbs with "-то" ("кто-то", "где-то").
+var pronounBases = map[string]bool{"кто": true, "что": true, "где": true, "как": true, "когда": true, "куда": true,
+	"откуда": true, "какой": true, "какая": true, "какое": true, "какие": true, "какого": true, "какую": true,
+	"чей": true, "чья": true, "сколько": true, "почему": true, "зачем": true, "чего": true, "кого": true,
+	"кому": true, "чем": true, "кем": true, "все": true, "так": true, "из": true, "по": true}
 
 // Tokens splits normalised text into words.
 func Tokens(s string) []string { return strings.Fields(Normalize(s)) }
@@ -144,7 +160,8 @@ var homophones = map[string]string{
 	"ни":  "не", // unstressed "не" and "ни" sound alike: "ни могу", "ни знаю"
 	"ето": "это", "эта": "это", "щас": "сейчас", "ща": "сейчас", "счас": "сейчас",
 	"чо": "что", "че": "что", "шо": "что", "чего": "что", "тока": "только", "тыщ": "тысяч",
-	"нету": "нет", "неа": "нет", "не-а": "нет",
+	"нету": "нет", "неа": "нет", "не-а": "нет", "нетути": "нет", "нетушки": "нет",
+	"дык": "так", "завтрева": "завтра",
 }
 
 // pastCall is the one token every past form of a calling verb becomes
