@@ -214,6 +214,10 @@ func sameWord(phrase, heard word) (bool, int) {
 	if heard.known {
 		return false, 0
 	}
+	// "жина", "магу", "гаварить": the same word as it sounds unstressed
+	if phrase.runes[0] == heard.runes[0] && soundKey(phrase.runes) == soundKey(heard.runes) {
+		return true, 1
+	}
 	n := min(len(phrase.stem), len(heard.stem))
 	tol := tolerance(n)
 	if tol == 0 {
@@ -238,6 +242,39 @@ func sameWord(phrase, heard word) (bool, int) {
 		}
 	}
 	return false, 0
+}
+
+// soundKey spells a word as it sounds in unstressed colloquial speech, the
+// way a recogniser's or a caller's spelling errs: unstressed "о" as "а"
+// ("гаварить"), "е/э/ы" as "и" ("жина", "вечирам"), "я/ю" as "а/у", no soft
+// or hard sign ("восем"), "тц"/"тс" as "ц" ("пятнитцу"), doubled letters
+// once. Two words with one key are one word misspelt.
+func soundKey(w []rune) string {
+	var b []rune
+	for i := 0; i < len(w); i++ {
+		r := w[i]
+		switch r {
+		case 'о':
+			r = 'а'
+		case 'е', 'э', 'ы', 'ё':
+			r = 'и'
+		case 'я':
+			r = 'а'
+		case 'ю':
+			r = 'у'
+		case 'ь', 'ъ':
+			continue
+		case 'т':
+			if i+1 < len(w) && (w[i+1] == 'ц' || w[i+1] == 'с') {
+				continue
+			}
+		}
+		if n := len(b); n > 0 && b[n-1] == r {
+			continue
+		}
+		b = append(b, r)
+	}
+	return string(b)
 }
 
 // derived reports whether one stem is the other with a suffix added.

@@ -91,8 +91,8 @@ func IsKinNoun(w string) bool {
 		return true
 	}
 	ws := words(w)
-	if len(ws) != 1 || len(ws[0].runes) < 5 {
-		return false // "кому" is one letter from "кума"
+	if len(ws) != 1 || len(ws[0].runes) < 4 {
+		return false
 	}
 	for _, k := range kinWords {
 		if ok, _ := sameWord(k, ws[0]); ok {
