@@ -531,7 +531,7 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	// a day alone ("давайте завтра", "давай в понедельник") asks for a call
 	// then too, unless it is a payment said ahead of its question
 	dayOnly := hasTime && !tr.HasTime && !sameDay(tr.Time, now) && (m.Intent == "" || m.Intent == "yes" || m.Intent == "no") &&
-		mt.Classify(masked, []string{"pay_yes"}).Intent == ""
+		mt.Classify(masked, []string{"pay_yes"}).Intent == "" && !hasMoney(text, tr)
 	// "давайте минут через пятнадцать" where a payment date is asked: a
 	// few minutes or hours from now, with no verb of paying, is a call later
 	soon := hasTime && tr.HasTime && strings.Contains(tr.Text, "через") && tr.Time.Sub(now) <= 3*time.Hour &&
@@ -596,6 +596,16 @@ const (
 	intentBusy     = "busy"
 	intentRelative = "relative"
 )
+
+// hasMoney reports an amount said beside the time ("пять тысяч в
+// понедельник" is an offer to pay, not a day to be called).
+func hasMoney(text string, tr scripts.TimeResult) bool {
+	if tr.Text != "" {
+		text = strings.Replace(text, tr.Text, " ", 1)
+	}
+	_, ok := scripts.ParseMoney(text, 0)
+	return ok
+}
 
 // sameDay reports whether two times fall on the same calendar day.
 func sameDay(a, b time.Time) bool {

@@ -182,8 +182,21 @@ func isPastCall(t string) bool {
 	return false
 }
 
+// openers are the imperatives a caller opens a sentence with ("слушайте,
+// я тут картошку копаю"): they ask for attention and say no "I'm listening".
+var openers = map[string]bool{"слушайте": true, "слушай": true, "слышь": true, "слышите": true, "смотрите": true}
+
 func words(s string) []word {
 	toks := Tokens(s)
+	if len(toks) > 1 {
+		kept := toks[:0:0]
+		for _, t := range toks {
+			if !openers[t] {
+				kept = append(kept, t)
+			}
+		}
+		toks = kept
+	}
 	out := make([]word, len(toks))
 	for i, t := range toks {
 		if h, ok := homophones[t]; ok {
