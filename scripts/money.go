@@ -23,7 +23,7 @@ func ParseMoney(text string, full int64) (int64, bool) {
 				return full, true // not "не всю сумму, а половину"
 			}
 		}
-		if allWithPayVerb(toks) {
+		if allWithPayVerb(toks) || bareAll(toks) {
 			return full, true
 		}
 	}
@@ -142,15 +142,37 @@ func allWithPayVerb(toks []string) bool {
 		if t != "все" && t != "всю" && t != "весь" || i+1 < len(toks) && toks[i+1] == "равно" {
 			continue // not "всё равно не заплачу"
 		}
+		if t != "все" && i+1 < len(toks) && !isPayVerb(toks[i+1]) && !moneyGlue[toks[i+1]] && toks[i+1] != "сразу" {
+			continue // "всю жизнь плачу": "всю" of another noun
+		}
 		for j := max(0, i-2); j <= min(len(toks)-1, i+2); j++ {
-			if j == i {
-				continue
+			if j != i && isPayVerb(toks[j]) {
+				return true
 			}
-			for _, v := range payVerbs {
-				if strings.HasPrefix(toks[j], v) {
-					return true
-				}
-			}
+		}
+	}
+	return false
+}
+
+// isPayVerb reports a verb of paying by its opening.
+func isPayVerb(w string) bool {
+	for _, v := range payVerbs {
+		if strings.HasPrefix(w, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// bareAll: "всю" or "весь" as the whole answer to "how much" ("Всю", "ну
+// всю сразу"), the sum or the debt left unsaid.
+func bareAll(toks []string) bool {
+	for i, t := range toks {
+		if t != "всю" && t != "весь" {
+			continue
+		}
+		if i+1 == len(toks) || toks[i+1] == "сразу" || toks[i+1] == "целиком" {
+			return true
 		}
 	}
 	return false

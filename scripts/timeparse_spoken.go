@@ -183,7 +183,7 @@ func spokenDaysRule() rules.Rule {
 // Saturday), "на следующей неделе" (next Monday), "в конце недели" (Friday,
 // next week's once Friday has come).
 func weekPartRule() rules.Rule {
-	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|на следующей неделе|на той неделе|в начале недели|в конце недели|к концу недели|до конца недели)(?:\s|$)`)
+	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|к выходным|на следующей неделе|на той неделе|в начале недели|в конце недели|к концу недели|до конца недели)(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, now time.Time) (bool, error) {
 		wd := int(now.Weekday()) // Sunday 0
 		var days int
