@@ -154,6 +154,9 @@ var firstNames = func() map[string]bool {
 	return m
 }()
 
+// nameFillers may stand between "я" and a name.
+var nameFillers = map[string]bool{"вообще": true, "то": true, "же": true, "ж": true, "вот": true, "так": true}
+
 // OtherName reports whether the speaker gives a first name that is not the
 // debtor's: "нет, я Павел", "это Ольга", "меня зовут Ира" — someone else
 // answered.
@@ -165,7 +168,11 @@ func OtherName(text string, isName func(string) bool) bool {
 		default:
 			continue
 		}
-		w := toks[i+1]
+		j := i + 1
+		for j+1 < len(toks) && nameFillers[toks[j]] {
+			j++ // "я вообще-то Марина"
+		}
+		w := toks[j]
 		if firstNames[w] && (isName == nil || !isName(w)) {
 			return true
 		}
