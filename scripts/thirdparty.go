@@ -143,8 +143,9 @@ func KinFramed(text string, isName func(string) bool) bool {
 // говорит секретарь".
 var speakerWords = map[string]bool{"я": true, "это": true, "говорит": true, "беспокоит": true, "эт": true}
 
-// afterKin follow a speaker's role: "бухгалтерия слушает", "мама на проводе".
-var afterKin = map[string]bool{"слушает": true, "слушаю": true, "говорит": true, "беспокоит": true}
+// afterKin follow a speaker's role: "бухгалтерия слушает"; not "говорит",
+// which reports another's words as often ("начальник говорит, что…").
+var afterKin = map[string]bool{"слушает": true, "слушаю": true}
 
 // kinParticles may stand with a kin noun that makes a clause alone.
 var kinParticles = map[string]bool{"а": true, "ну": true, "алло": true, "да": true, "нет": true, "вот": true,
