@@ -502,12 +502,14 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	isName := d.nameWords()
 	masked, denied := d.readName(text, isName)
 	m := mt.Classify(masked, allowed)
-	if m.Intent == intentRelative && scripts.BareKin(m.Phrase) && !scripts.KinFramed(raw, isName) {
-		// "у меня жена в больнице", "сын болеет": the debtor's own family in
-		// a story, not who answered
-		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
-			return intent == intentRelative && scripts.BareKin(phrase)
-		})
+	framed := scripts.KinFramed(raw, isName)
+	story := func(intent, phrase string) bool {
+		// "у меня жена в больнице", "сын болеет", "я уехал на заработки":
+		// the debtor's own family or own doings in a story, not who answered
+		return intent == intentRelative && (scripts.BareKin(phrase) && !framed || scripts.SelfStory(masked, phrase))
+	}
+	if story(m.Intent, m.Phrase) {
+		m = mt.ClassifyExcept(masked, allowed, story)
 	}
 	filled := map[string]string{}
 	now := d.now()

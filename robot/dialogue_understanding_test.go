@@ -72,6 +72,8 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 			says("да", "да", "я на новую работу только устроился, десятого января внесу сразу всё"), scripts.OutcomePromiseToPay, time.Time{}},
 		{"past calls are no callback request", "collection.yaml",
 			says("да", "да", "мне уже звонили ваши, денег нет, можно растянуть на несколько месяцев"), scripts.OutcomeRestructuring, time.Time{}},
+		{"the debtor's own doings in a story are no third party", "collection.yaml",
+			says("да", "да", "я уехал на заработки, как вернусь, пятнадцатого, всё отдам"), scripts.OutcomePromiseToPay, time.Time{}},
 		{"only [unk] then a hang-up", "verify_contact.yaml", append(says("[unk]", "[unk] [unk]"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
 	}
 	for _, tc := range tests {

@@ -168,6 +168,30 @@ func BareKin(phrase string) bool {
 	return len(toks) == 1 && IsKinNoun(toks[0])
 }
 
+// SelfStory reports whether a one-word phrase that is no kin noun (an
+// event: "уехал", "переехал", "умер") has the speaker or the speaker's
+// family for its subject here: "я уехал на заработки", "у меня отец умер".
+// Such a story says nothing about who answered.
+func SelfStory(text, phrase string) bool {
+	ps := words(phrase)
+	if len(ps) != 1 || IsKinNoun(ps[0].text) {
+		return false
+	}
+	toks := words(text)
+	for i, w := range toks {
+		if ok, _ := sameWord(ps[0], w); !ok {
+			continue
+		}
+		for j := max(0, i-2); j < i; j++ {
+			t := toks[j].text
+			if t == "я" || t == "мы" || IsKinNoun(t) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // NameDenied reports whether the name word at toks[i] is said not to be
 // here at all: "не Пётр", "никакого Петра", "нет тут Петра", "здесь нет
 // Петра" — a wrong number rather than the debtor being out.

@@ -82,3 +82,22 @@ func TestKinFramed(t *testing.T) {
 		}
 	}
 }
+
+func TestSelfStory(t *testing.T) {
+	tests := []struct {
+		text, phrase string
+		want         bool
+	}{
+		{"я уехал на заработки", "уехал", true},
+		{"у меня отец умер, похороны", "умер", true},
+		{"мы переехали", "переехал", true},
+		{"он уехал в командировку", "уехал", false},
+		{"уехал он, нету", "уехал", false},
+		{"я жена", "жена", false}, // a kin noun is KinFramed's business
+	}
+	for _, tc := range tests {
+		if got := SelfStory(tc.text, tc.phrase); got != tc.want {
+			t.Errorf("SelfStory(%q, %q) = %v, want %v", tc.text, tc.phrase, got, tc.want)
+		}
+	}
+}
