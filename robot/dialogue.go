@@ -502,9 +502,20 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	isName := d.nameWords()
 	masked, denied := d.readName(text, isName)
 	m := mt.Classify(masked, allowed)
+	framed := scripts.KinFramed(raw, isName)
+	story := func(intent, phrase string) bool {
+		// "у меня жена в больнице", "сын болеет", "я уехал на заработки":
+		// the debtor's own family or own doings in a story, not who answered
+		return intent == intentRelative && (scripts.BareKin(phrase) && !framed || scripts.SelfStory(masked, phrase))
+	}
+	if story(m.Intent, m.Phrase) {
+		m = mt.ClassifyExcept(masked, allowed, story)
+	}
 	filled := map[string]string{}
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)
+	// "нет, я Павел": another first name given is the same correction
+	denied = denied || scripts.OtherName(masked, isName)
 	if denied && slices.Contains(allowed, intentNotMe) &&
 		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentRelative)) {
 		// "я не Андрей никакой", "вы кому звоните? это не Оксана": the
@@ -519,7 +530,26 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		// debtor as of someone else
 		m = scripts.Match{Intent: intentRelative}
 	}
-	if hasTime && tr.HasTime && slices.Contains(allowed, intentBusy) && !d.collectsTime(n) &&
+	// a day alone ("давайте завтра", "давай в понедельник") asks for a call
+	// then too, unless it is a payment said ahead of its question
+	dayOnly := hasTime && !tr.HasTime && !sameDay(tr.Time, now) && (m.Intent == "" || m.Intent == "yes" || m.Intent == "no") &&
+		mt.Classify(masked, []string{"pay_yes"}).Intent == "" && !hasMoney(text, tr)
+	// "давайте минут через пятнадцать" where a payment date is asked: a
+	// few minutes or hours from now, with no verb of paying, is a call later
+	soon := hasTime && tr.HasTime && strings.Contains(tr.Text, "через") && tr.Time.Sub(now) <= 3*time.Hour &&
+		(m.Intent == "" || m.Intent == "yes") && mt.Classify(masked, []string{"pay_yes"}).Intent == ""
+	if soon && slices.Contains(allowed, intentBusy) && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) {
+		m = scripts.Match{Intent: intentBusy}
+	}
+	if m.Intent == intentBusy && hasTime && !soon && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) {
+		// "…на новую работу устроился, десятого января внесу всё": a date
+		// with a verb of paying is the promise asked for, whatever busy
+		// words the story around it holds
+		if p := mt.Classify(masked, []string{"pay_yes"}); p.Intent != "" && p.Edits == 0 {
+			m = p
+		}
+	}
+	if hasTime && (tr.HasTime || dayOnly) && slices.Contains(allowed, intentBusy) && !d.collectsTime(n) &&
 		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentBusy)) {
 		// "бегу, через час", "не, давайте вечерком" where no time is asked
 		// for: a clock or relative time asks to be called then, whatever
@@ -569,6 +599,23 @@ const (
 	intentRelative = "relative"
 )
 
+// hasMoney reports an amount said beside the time ("пять тысяч в
+// понедельник" is an offer to pay, not a day to be called).
+func hasMoney(text string, tr scripts.TimeResult) bool {
+	if tr.Text != "" {
+		text = strings.Replace(text, tr.Text, " ", 1)
+	}
+	_, ok := scripts.ParseMoney(text, 0)
+	return ok
+}
+
+// sameDay reports whether two times fall on the same calendar day.
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.In(a.Location()).Date()
+	return ay == by && am == bm && ad == bd
+}
+
 // collectsTime reports whether node n's ask fills a date-time slot.
 func (d *dialogue) collectsTime(n *scripts.Node) bool {
 	for _, sl := range n.Ask.Slots {
@@ -580,37 +627,16 @@ func (d *dialogue) collectsTime(n *scripts.Node) bool {
 }
 
 // nameWords returns whether a normalised word is one of the debtor's name
-// words (first name and full name words, compared by stem so that the case
-// ending does not matter).
+// words, the everyday forms of the first name included ("Витя", "Люды").
 func (d *dialogue) nameWords() func(string) bool {
-	names := map[string]bool{}
-	var full []string
-	for _, key := range []string{"debtor.first_name", "debtor.name"} {
-		v, ok := d.env().Lookup(key)
-		if !ok {
-			continue
-		}
-		for _, w := range scripts.Tokens(fmt.Sprint(v)) {
-			if len([]rune(w)) >= 3 {
-				names[scripts.Stem(w)] = true
-				full = append(full, w)
-			}
-		}
+	var first, full string
+	if v, ok := d.env().Lookup("debtor.first_name"); ok {
+		first = fmt.Sprint(v)
 	}
-	return func(w string) bool {
-		if names[scripts.Stem(w)] {
-			return true
-		}
-		// the stemmer cuts "Станислав" to "станисла" (a gerund ending to it)
-		// but "Станислава" to "станислав": the name itself opening the word
-		// with at most two letters of case ending after it is the name too
-		for _, n := range full {
-			if strings.HasPrefix(w, n) && len([]rune(w))-len([]rune(n)) <= 2 {
-				return true
-			}
-		}
-		return false
+	if v, ok := d.env().Lookup("debtor.name"); ok {
+		full = fmt.Sprint(v)
 	}
+	return scripts.NameMatcher(first, full)
 }
 
 // readName finds the debtor's name in text. masked is text with those words
@@ -621,7 +647,7 @@ func (d *dialogue) readName(text string, isName func(string) bool) (masked strin
 	toks := scripts.Tokens(text)
 	for i, t := range toks {
 		if isName(t) {
-			denied = denied || (i > 0 && toks[i-1] == "не")
+			denied = denied || scripts.NameDenied(toks, i)
 			toks[i] = "имярек"
 		}
 	}

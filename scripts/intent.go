@@ -19,6 +19,7 @@ type Matcher struct {
 	intents map[string]*compiledIntent
 	order   []string
 	vocab   map[string]bool // every phrase and time word, for Mend
+	stems   map[string]bool // the stems of the phrase words
 }
 
 type compiledIntent struct {
@@ -49,6 +50,12 @@ func NewMatcher(intents map[string]*Intent) *Matcher {
 		all = append(all, ci.phrases...)
 	}
 	m.vocab = vocabulary(all)
+	m.stems = map[string]bool{}
+	for _, p := range all {
+		for _, w := range p {
+			m.stems[w.stemS] = true
+		}
+	}
 	return m
 }
 
@@ -67,10 +74,42 @@ func (m *Matcher) Priority(name string) int {
 // nil): the highest priority wins, then the phrase covering more words, then
 // fewer ASR edits, then the name, so the answer is deterministic.
 func (m *Matcher) Classify(text string, allowed []string) Match {
+	return m.ClassifyExcept(text, allowed, nil)
+}
+
+// ClassifyExcept is Classify with the phrases skip names left out.
+func (m *Matcher) ClassifyExcept(text string, allowed []string, skip func(intent, phrase string) bool) Match {
 	heard := words(text)
 	if len(heard) == 0 {
 		return Match{}
 	}
+	for i := range heard {
+		heard[i].known = m.stems[heard[i].stemS]
+	}
+	best := m.classifyWords(heard, allowed, skip)
+	// "денег нет, но к двадцатому скину пять тысяч": what follows the last
+	// "но" is what the caller settles on, when it says something
+	if k := lastContrast(heard); k > 0 && k+1 < len(heard) && best.to < k {
+		if after := m.classifyWords(heard[k+1:], allowed, skip); after.Intent != "" {
+			after.from, after.to = after.from+k+1, after.to+k+1
+			return after
+		}
+	}
+	return best
+}
+
+// lastContrast is the index of the last "но" / "однако" / "зато", or -1.
+func lastContrast(heard []word) int {
+	for i := len(heard) - 1; i >= 0; i-- {
+		switch heard[i].text {
+		case "но", "однако", "зато":
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Matcher) classifyWords(heard []word, allowed []string, skip func(intent, phrase string) bool) Match {
 	names := allowed
 	if names == nil {
 		names = m.order
@@ -83,6 +122,9 @@ func (m *Matcher) Classify(text string, allowed []string) Match {
 			continue
 		}
 		for i, p := range ci.phrases {
+			if skip != nil && skip(name, ci.raw[i]) {
+				continue
+			}
 			cov, edits, neg, from, to, ok := find(p, heard)
 			if !ok {
 				continue
@@ -147,9 +189,15 @@ func find(phrase, heard []word) (covered, edits int, negated bool, from, to int,
 		}
 		pos, total, neg := start, e, false
 		matched := true
-		for _, pw := range phrase[1:] {
+		for pi, pw := range phrase[1:] {
 			found := false
-			for k := pos + 1; k <= pos+2 && k < len(heard); k++ {
+			// one extra word may sit between two phrase words; two between
+			// two content words ("номер месяц назад взял")
+			gap := 2
+			if len(phrase[pi].runes) >= 4 && len(pw.runes) >= 4 {
+				gap = 3
+			}
+			for k := pos + 1; k <= pos+gap && k < len(heard); k++ {
 				if m, e := sameWord(pw, heard[k]); m {
 					for g := pos + 1; g < k; g++ {
 						if isNegator(heard[g].text) {

@@ -15,6 +15,10 @@ func TestNormalize(t *testing.T) {
 		{"нет-нет, ш-ш-ш", "нет нет ш ш ш"},
 		{"касса по-моему", "касса по-моему"},
 		{"1000 рублей", "1000 рублей"},
+		// round 7: a particle after a hyphen is a word; pronouns with "-то" stay
+		{"Колька-то? Денег-то нет", "колька то денег то нет"},
+		{"погоди-ка", "погоди ка"},
+		{"где-то в пять", "где-то в пять"},
 	}
 	for _, tc := range tests {
 		if got := Normalize(tc.in); got != tc.want {
@@ -58,6 +62,17 @@ func TestClassify(t *testing.T) {
 		{"слушаю", "yes", false},
 		{"ага, давайте", "yes", false},
 		{"угу", "yes", false},
+		// round 7: a heard word of the vocabulary is never another one misheard
+		{"девушка, подождите", "", false},
+		{"ну допустим", "yes", false},
+		{"почему бы и нет", "yes", false},
+		{"вы не туда позвонили", "not_me", false},
+		// round 7: what follows the last "но" settles it
+		{"я не против, но сейчас не могу говорить", "busy", false},
+		{"да, но это не я", "not_me", false},
+		// round 7: a past call asks for none
+		{"мне уже звонили ваши", "", false},
+		{"перезвоните вечером", "busy", false},
 		{"мне сейчас неудобно", "busy", false},
 		{"не сейчас", "busy", false},
 		{"это тетка его", "relative", false},
@@ -132,6 +147,18 @@ func TestParseMoney(t *testing.T) {
 		{"тысяча триста", 130000, true},
 		{"все отдам в среду", 1234550, true},
 		{"все, до свидания", 0, false},
+		// round 7: "всё" beside any verb of paying, and "с половиной"
+		{"в четверг всё закрою", 1234550, true},
+		{"всё и отдадим", 1234550, true},
+		{"да, всё верно, пять тысяч", 500000, true},
+		{"две с половиной тыщи", 250000, true},
+		{"не всю сумму, а семь тысяч", 700000, true},
+		{"тысяч пять, может шесть", 500000, true},
+		{"всю", 1234550, true},
+		{"ну всю сразу", 1234550, true},
+		{"всю жизнь плачу", 0, false},
+		{"пять тысяч рублей пятьдесят копеек", 500050, true},
+		{"три с половиной тысячи", 350000, true},
 		{"нет денег", 0, false},
 		{"", 0, false},
 	}

@@ -26,6 +26,11 @@ func (m *Matcher) Mend(text string) string {
 			out = append(out, a, b)
 			continue
 		}
+		if h, ok := homophones[t]; ok {
+			t = h // the time and money parsers read "завтрева", "тыщ" as said too
+		} else if w, ok := m.timeSound(t); ok {
+			t = w // "вечирам", "пятнитцу", "восем": the time parser reads exact words
+		}
 		out = append(out, t)
 	}
 	return strings.Join(out, " ")
@@ -83,3 +88,46 @@ const timeWords = `завтра послезавтра сегодня утром
 часа часов час минут минуты полчаса неделю неделе недели выходных выходные понедельник вторник среду
 четверг пятницу субботу воскресенье понедельника вторника среды четверга пятницы субботы работы
 позже попозже потом вечерком утречком числа`
+
+// timeSound returns the word of spoken time that an unknown word of four
+// letters or more sounds like (soundKey), when exactly one does.
+func (m *Matcher) timeSound(t string) (string, bool) {
+	rs := []rune(t)
+	if len(rs) < 4 || m.vocab[t] {
+		return "", false
+	}
+	key := soundKey(rs)
+	found := ""
+	for _, w := range timeVocabulary {
+		ws := []rune(w)
+		if ws[0] != rs[0] || soundKey(ws) != key || w == found {
+			continue
+		}
+		if found != "" {
+			return "", false
+		}
+		found = w
+	}
+	return found, found != ""
+}
+
+// timeVocabulary is every word of spoken time, for timeSound.
+var timeVocabulary = func() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		for _, w := range strings.Fields(s) {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+	}
+	for _, m := range []map[string]int{hourWords(), minuteWords(), ordinalGenitive(), genitiveHours(), months()} {
+		for k := range m {
+			add(k)
+		}
+	}
+	add(timeWords)
+	return out
+}()

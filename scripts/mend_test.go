@@ -18,6 +18,12 @@ func TestMend(t *testing.T) {
 		{"не удобно", "не удобно"},                 // two known words: as said
 		{"мне надо подумать", "мне надо подумать"}, // "на"+"до" are not split off a word
 		{"Да [unk] удобно", "да удобно"},
+		// round 7: dialect and homophone forms read as said by the time parser too
+		{"завтрева звони", "завтра звони"},
+		// round 7: time words as they sound unstressed
+		{"пиризвани вечирам", "пиризвани вечером"},
+		{"в пятнитцу в восем", "в пятницу в восемь"},
+		{"после завтрака", "после завтрака"},
 		{"", ""},
 	}
 	for _, tc := range tests {
@@ -40,6 +46,11 @@ func TestHomophonesAndUnk(t *testing.T) {
 		{"ето не я", "not_me"},
 		{"[unk] [unk]", ""},
 		{"на приёме у меня пациент", ""}, // not "приёмная" one edit off
+		// round 7: words as they sound unstressed
+		{"ни магу гаварить", "busy"},
+		{"ето его жина", "relative"},
+		{"гаварите", "yes"},
+		{"такая у нас сила", ""},
 	}
 	for _, tc := range tests {
 		if got := s.Matcher().Classify(tc.in, nil).Intent; got != tc.want {

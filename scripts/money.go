@@ -19,9 +19,12 @@ func ParseMoney(text string, full int64) (int64, bool) {
 		for _, k := range []string{" всю сумму ", " полностью ", " весь долг ", " целиком ", " все сразу ", " всю задолженность ",
 			" все отдам ", " все заплачу ", " все оплачу ", " все верну ", " все погашу ", " все внесу ", " отдам все ",
 			" заплачу все ", " оплачу все ", " верну все ", " погашу все ", " внесу все "} {
-			if strings.Contains(joined, k) {
-				return full, true
+			if strings.Contains(joined, k) && !strings.Contains(joined, " не"+k) {
+				return full, true // not "не всю сумму, а половину"
 			}
+		}
+		if allWithPayVerb(toks) || bareAll(toks) {
+			return full, true
 		}
 	}
 	units := map[string]int64{"ноль": 0, "один": 1, "одна": 1, "одну": 1, "два": 2, "две": 2, "три": 3, "четыре": 4,
@@ -40,7 +43,7 @@ func ParseMoney(text string, full int64) (int64, bool) {
 		"косаря": true, "косарей": true}
 	var total, group int64 // rubles; group is the number being built before a scale word
 	var kop int64
-	seen, inKop := false, false
+	seen, inKop, half := false, false, false
 	flush := func() { total += group; group = 0 }
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
@@ -86,6 +89,10 @@ func ParseMoney(text string, full int64) (int64, bool) {
 				if group == 0 {
 					group = 1
 				}
+				if half {
+					total += sc / 2 // "две с половиной тысячи"
+					half = false
+				}
 				total += group * sc
 				group = 0
 				seen = true
@@ -95,6 +102,14 @@ func ParseMoney(text string, full int64) (int64, bool) {
 				inKop = true
 			} else if strings.HasPrefix(t, "руб") {
 				flush()
+			} else if t == "с" && seen && group > 0 && i+2 < len(toks) && toks[i+1] == "половиной" {
+				if _, ok := scales[toks[i+2]]; ok {
+					half = true
+					i++
+				}
+			} else if total > 0 && group == 0 && !inKop && !moneyGlue[t] {
+				// "тысяч пять, может шесть": the first amount said is the one
+				i = len(toks)
 			} else if t == "к" && seen && group > 0 && !inKop {
 				// "10к" is said "десять к"
 				total += group * 1000
@@ -114,6 +129,57 @@ func ParseMoney(text string, full int64) (int64, bool) {
 	}
 	return total*100 + kop, total > 0 || kop > 0
 }
+
+// payVerbs open the verbs of paying a debt off, in any person and aspect
+// ("закрою", "отдадим", "закинул", "погашу").
+var payVerbs = []string{"отда", "заплат", "оплат", "плач", "плат", "верну", "верне", "погас", "погаш", "внес", "внош", "закро", "закрыт",
+	"перевед", "перечисл", "скин", "закин", "рассчита", "выплач", "выплат"}
+
+// allWithPayVerb reports "всё" beside a verb of paying, a word or two apart
+// ("всё закрою", "закину всё", "всё и отдам"): the whole debt.
+func allWithPayVerb(toks []string) bool {
+	for i, t := range toks {
+		if t != "все" && t != "всю" && t != "весь" || i+1 < len(toks) && toks[i+1] == "равно" {
+			continue // not "всё равно не заплачу"
+		}
+		if t != "все" && i+1 < len(toks) && !isPayVerb(toks[i+1]) && !moneyGlue[toks[i+1]] && toks[i+1] != "сразу" {
+			continue // "всю жизнь плачу": "всю" of another noun
+		}
+		for j := max(0, i-2); j <= min(len(toks)-1, i+2); j++ {
+			if j != i && isPayVerb(toks[j]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isPayVerb reports a verb of paying by its opening.
+func isPayVerb(w string) bool {
+	for _, v := range payVerbs {
+		if strings.HasPrefix(w, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// bareAll: "всю" or "весь" as the whole answer to "how much" ("Всю", "ну
+// всю сразу"), the sum or the debt left unsaid.
+func bareAll(toks []string) bool {
+	for i, t := range toks {
+		if t != "всю" && t != "весь" {
+			continue
+		}
+		if i+1 == len(toks) || toks[i+1] == "сразу" || toks[i+1] == "целиком" {
+			return true
+		}
+	}
+	return false
+}
+
+// moneyGlue are the words that may sit inside one spoken amount.
+var moneyGlue = map[string]bool{"и": true, "с": true, "половиной": true, "к": true}
 
 // maxMoneyRub bounds an amount (a trillion roubles), so that no sequence of
 // number words can overflow int64 kopecks (FuzzParseMoney found

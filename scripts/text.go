@@ -75,10 +75,26 @@ func unstretch(s string) string {
 		}
 		if same {
 			fields[i] = strings.Join(parts, " ")
+			continue
+		}
+		// a particle glued by a hyphen to a noun or a name ("Колька-то",
+		// "денег-то", "погоди-ка") is a word of its own; "кто-то" and
+		// "что-нибудь" stay pronouns
+		if n := len(parts); n == 2 && hyphenParticles[parts[1]] && !pronounBases[parts[0]] {
+			fields[i] = parts[0] + " " + parts[1]
 		}
 	}
 	return strings.Join(fields, " ")
 }
+
+// hyphenParticles are the particles written after a hyphen.
+var hyphenParticles = map[string]bool{"то": true, "ка": true, "таки": true, "де": true, "с": true}
+
+// pronounBases make pronouns and adverbs with "-то" ("кто-то", "где-то").
+var pronounBases = map[string]bool{"кто": true, "что": true, "где": true, "как": true, "когда": true, "куда": true,
+	"откуда": true, "какой": true, "какая": true, "какое": true, "какие": true, "какого": true, "какую": true,
+	"чей": true, "чья": true, "сколько": true, "почему": true, "зачем": true, "чего": true, "кого": true,
+	"кому": true, "чем": true, "кем": true, "все": true, "так": true, "из": true, "по": true}
 
 // Tokens splits normalised text into words.
 func Tokens(s string) []string { return strings.Fields(Normalize(s)) }
@@ -132,6 +148,9 @@ func tolerance(n int) int {
 type word struct {
 	text, stemS string
 	runes, stem []rune
+	// known: a heard word that is itself a word of the vocabulary
+	// ("девушка") is that word, not another one misheard ("дедушка")
+	known bool
 }
 
 // homophones are spellings a recogniser (or a caller's own writing) gives for
@@ -141,15 +160,50 @@ var homophones = map[string]string{
 	"ни":  "не", // unstressed "не" and "ни" sound alike: "ни могу", "ни знаю"
 	"ето": "это", "эта": "это", "щас": "сейчас", "ща": "сейчас", "счас": "сейчас",
 	"чо": "что", "че": "что", "шо": "что", "чего": "что", "тока": "только", "тыщ": "тысяч",
-	"нету": "нет", "неа": "нет", "не-а": "нет",
+	"нету": "нет", "неа": "нет", "не-а": "нет", "нетути": "нет", "нетушки": "нет",
+	"дык": "так", "завтрева": "завтра",
 }
+
+// pastCall is the one token every past form of a calling verb becomes
+// ("звонили", "позвонил", "набирала"): "мне уже звонили" asks for no call,
+// and the stemmer would give it the stem of "звоните".
+const pastCall = "звонилипрежде"
+
+// isPastCall reports a past form of a verb of calling.
+func isPastCall(t string) bool {
+	if !strings.HasSuffix(t, "л") && !strings.HasSuffix(t, "ла") && !strings.HasSuffix(t, "ли") && !strings.HasSuffix(t, "ло") {
+		return false
+	}
+	for _, p := range []string{"звони", "позвони", "перезвони", "дозвони", "названива", "набира", "набра", "перезванива"} {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// openers are the imperatives a caller opens a sentence with ("слушайте,
+// я тут картошку копаю"): they ask for attention and say no "I'm listening".
+var openers = map[string]bool{"слушайте": true, "слушай": true, "слышь": true, "слышите": true, "смотрите": true}
 
 func words(s string) []word {
 	toks := Tokens(s)
+	if len(toks) > 1 {
+		kept := toks[:0:0]
+		for _, t := range toks {
+			if !openers[t] {
+				kept = append(kept, t)
+			}
+		}
+		toks = kept
+	}
 	out := make([]word, len(toks))
 	for i, t := range toks {
 		if h, ok := homophones[t]; ok {
 			t = h
+		}
+		if isPastCall(t) {
+			t = pastCall
 		}
 		st := Stem(t)
 		out[i] = word{text: t, stemS: st, runes: []rune(t), stem: []rune(st)}
@@ -169,6 +223,13 @@ func sameWord(phrase, heard word) (bool, int) {
 	}
 	if phrase.stemS == heard.stemS {
 		return true, 0
+	}
+	if heard.known {
+		return false, 0
+	}
+	// "жина", "магу", "гаварить": the same word as it sounds unstressed
+	if phrase.runes[0] == heard.runes[0] && soundKey(phrase.runes) == soundKey(heard.runes) {
+		return true, 1
 	}
 	n := min(len(phrase.stem), len(heard.stem))
 	tol := tolerance(n)
@@ -194,6 +255,39 @@ func sameWord(phrase, heard word) (bool, int) {
 		}
 	}
 	return false, 0
+}
+
+// soundKey spells a word as it sounds in unstressed colloquial speech, the
+// way a recogniser's or a caller's spelling errs: unstressed "о" as "а"
+// ("гаварить"), "е/э/ы" as "и" ("жина", "вечирам"), "я/ю" as "а/у", no soft
+// or hard sign ("восем"), "тц"/"тс" as "ц" ("пятнитцу"), doubled letters
+// once. Two words with one key are one word misspelt.
+func soundKey(w []rune) string {
+	var b []rune
+	for i := 0; i < len(w); i++ {
+		r := w[i]
+		switch r {
+		case 'о':
+			r = 'а'
+		case 'е', 'э', 'ы', 'ё':
+			r = 'и'
+		case 'я':
+			r = 'а'
+		case 'ю':
+			r = 'у'
+		case 'ь', 'ъ':
+			continue
+		case 'т':
+			if i+1 < len(w) && (w[i+1] == 'ц' || w[i+1] == 'с') {
+				continue
+			}
+		}
+		if n := len(b); n > 0 && b[n-1] == r {
+			continue
+		}
+		b = append(b, r)
+	}
+	return string(b)
 }
 
 // derived reports whether one stem is the other with a suffix added.

@@ -61,6 +61,165 @@ func IsRoleNoun(w string) bool {
 	return false
 }
 
+// kinNouns are the nouns of kinship and closeness, and of the people of a
+// workplace; beside the debtor's name or "его"/"её" they say who the
+// speaker is to the debtor.
+var kinNouns = strings.Fields(`мама мать мамка мамуля маманя мамаша отец отца папа папка батя сын дочь дочка
+	жена муж супруг супруга жинка благоверная супружница брат братишка сестра сестренка бабушка бабуля бабка
+	прабабушка дедушка дедуля дед внук внучок внучка тетя тетка дядя дядька племянник племянница теща тесть
+	свекровь свекор свекра невестка зять сноха золовка деверь шурин свояк свояченица кум кума сват сватья крестный
+	крестная девушка парень друг подруга сосед соседка сожитель сожительница отчим мачеха пасынок падчерица
+	опекун жених невеста бывший бывшая няня сиделка товарищ приятель приятельница коллега сослуживец начальник начальница руководитель директор бухгалтер
+	бухгалтерия секретарь секретарша бригадир прораб охранник охрана вахтер диспетчер администратор кадровик`)
+
+// kinStems and kinWords are kinNouns by stem and as words for the
+// ASR-tolerant comparison.
+var kinStems, kinWords = func() (map[string]bool, []word) {
+	m := map[string]bool{}
+	for _, w := range kinNouns {
+		m[Stem(w)] = true
+	}
+	return m, words(strings.Join(kinNouns, " "))
+}()
+
+// IsKinNoun reports whether a normalised word is a noun of kinship or
+// closeness in any case ("жена", "сестре", "девушкой"), with the ASR
+// tolerance of phrase matching ("жэна"): the frame must see the noun the
+// matcher saw.
+func IsKinNoun(w string) bool {
+	if kinStems[Stem(w)] {
+		return true
+	}
+	ws := words(w)
+	if len(ws) != 1 || len(ws[0].runes) < 4 {
+		return false
+	}
+	for _, k := range kinWords {
+		if ok, _ := sameWord(k, ws[0]); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// KinFramed reports whether a noun of kinship or of a workplace in the
+// utterance says who the speaker is, or is to the debtor: "я его брат",
+// "это жена", "тётка её я", "Виктор мой муж", "бухгалтерия слушает", or the
+// noun alone ("Муж."). A debtor's own story ("у меня жена в больнице", "сын
+// болеет", "с братом бизнес открывали") names family without such a frame
+// and says nothing about who answered.
+func KinFramed(text string, isName func(string) bool) bool {
+	for _, clause := range clauseBreak.Split(strings.ToLower(text), -1) {
+		toks := Tokens(clause)
+		for i, t := range toks {
+			if !IsKinNoun(t) {
+				continue
+			}
+			if kinAlone(toks, i) {
+				return true
+			}
+			for j := max(0, i-3); j <= min(len(toks)-1, i+3); j++ {
+				w := toks[j]
+				// "я брат", "это его мама"; not "я с мамой поговорю"
+				near := j == i-1 || j == i-2 && (possessives[toks[i-1]] || kinParticles[toks[i-1]])
+				switch {
+				case j == i:
+				case possessives[w]:
+					return true // "его мама", "сестра ейная"
+				case isName != nil && isName(w):
+					return true // "девушка Петина", "Виктор мой муж"
+				case near && j < i && speakerWords[w]:
+					return true // "я его брат", "это жена"
+				case j == i+1 && (w == "я" || afterKin[w]):
+					return true // "сестра я", "бухгалтерия слушает"
+				}
+			}
+		}
+	}
+	return false
+}
+
+// speakerWords introduce who is speaking: "я брат", "это мама", "с вами
+// говорит секретарь".
+var speakerWords = map[string]bool{"я": true, "это": true, "говорит": true, "беспокоит": true, "эт": true}
+
+// afterKin follow a speaker's role: "бухгалтерия слушает"; not "говорит",
+// which reports another's words as often ("начальник говорит, что…").
+var afterKin = map[string]bool{"слушает": true, "слушаю": true}
+
+// kinParticles may stand with a kin noun that makes a clause alone.
+var kinParticles = map[string]bool{"а": true, "ну": true, "алло": true, "да": true, "нет": true, "вот": true,
+	"же": true, "то": true, "так": true, "ой": true, "ее": true, "его": true}
+
+// kinAlone: the clause is the noun alone, with particles ("Муж.", "А, жена").
+func kinAlone(toks []string, i int) bool {
+	for j, t := range toks {
+		if j != i && !kinParticles[t] {
+			return false
+		}
+	}
+	return true
+}
+
+// BareKin reports a phrase that is one noun of kinship or of a workplace
+// ("жена", "начальник"): it says who answered only inside a KinFramed frame.
+func BareKin(phrase string) bool {
+	toks := Tokens(phrase)
+	return len(toks) == 1 && IsKinNoun(toks[0])
+}
+
+// SelfStory reports whether a one-word phrase that is no kin noun (an
+// event: "уехал", "переехал", "умер") has the speaker or the speaker's
+// family for its subject here: "я уехал на заработки", "у меня отец умер".
+// Such a story says nothing about who answered.
+func SelfStory(text, phrase string) bool {
+	ps := words(phrase)
+	if len(ps) != 1 || IsKinNoun(ps[0].text) {
+		return false
+	}
+	toks := words(text)
+	for i, w := range toks {
+		if ok, _ := sameWord(ps[0], w); !ok {
+			continue
+		}
+		for j := max(0, i-2); j < i; j++ {
+			t := toks[j].text
+			if t == "я" || t == "мы" || IsKinNoun(t) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// NameDenied reports whether the name word at toks[i] is said not to be
+// here at all: "не Пётр", "никакого Петра", "нет тут Петра", "здесь нет
+// Петра" — a wrong number rather than the debtor being out.
+func NameDenied(toks []string, i int) bool {
+	// "Лаптева я не знаю": the name, then not knowing it
+	if j := i + 1; j < len(toks) {
+		if toks[j] == "я" {
+			j++
+		}
+		if j+1 < len(toks) && toks[j] == "не" && strings.HasPrefix(toks[j+1], "зна") {
+			return true
+		}
+	}
+	if i == 0 {
+		return false
+	}
+	switch toks[i-1] {
+	case "не", "никакого", "никакой", "никакую", "никакая":
+		return true
+	}
+	if i < 2 {
+		return false
+	}
+	a, b := toks[i-2], toks[i-1]
+	here := map[string]bool{"тут": true, "здесь": true, "нас": true}
+	return a == "нет" && here[b] || here[a] && (b == "нет" || b == "нету")
+}
+
 // SpeaksOfAnother reports whether the utterance speaks of the debtor in the
 // third person or gives the speaker's role toward them; isName tells the
 // debtor's name words (any case form).
@@ -76,8 +235,9 @@ func SpeaksOfAnother(text string, isName func(word string) bool) bool {
 			for name && j+1 < len(toks) && isName(toks[j+1]) {
 				j++ // "Марины Игоревны"
 			}
-			if i > 0 && IsRoleNoun(toks[i-1]) || j+1 < len(toks) && IsRoleNoun(toks[j+1]) {
-				return true // "её сменщица", "сменщица её", "юрист Павлова"
+			if i > 0 && (IsRoleNoun(toks[i-1]) || IsKinNoun(toks[i-1])) ||
+				j+1 < len(toks) && (IsRoleNoun(toks[j+1]) || IsKinNoun(toks[j+1])) {
+				return true // "её сменщица", "сменщица её", "юрист Павлова", "девушка Петина"
 			}
 			if name && (i == 0 || !selfBefore[toks[i-1]]) && j+1 < len(toks) && afterName[toks[j+1]] {
 				return true // "Оксана сейчас с клиентом", "Станислава нет"

@@ -28,6 +28,10 @@ func TestSpeaksOfAnother(t *testing.T) {
 		{"я его недавно купила", false},
 		{"позвоните ей в пятницу", false},
 		{"кто вы", false},
+		// round 7: a noun of kinship beside the name
+		{"это девушка Оксаны", true},
+		{"Жукова сестра слушает", true},
+		{"девушка, Оксана слушает", false},
 	}
 	for _, tc := range tests {
 		if got := SpeaksOfAnother(tc.in, isName); got != tc.want {
@@ -42,6 +46,58 @@ func TestIsRoleNoun(t *testing.T) {
 		"номер": false, "дома": false} {
 		if got := IsRoleNoun(w); got != want {
 			t.Errorf("IsRoleNoun(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
+
+func TestNameDenied(t *testing.T) {
+	for in, want := range map[string]bool{"нет тут петра": true, "здесь нет петра": true, "это не петр": true,
+		"никакого петра": true, "петра я не знаю": true, "петра не знаю": true, "петра не будет": false, "петра нет": false, "нет петра дома": false, "да петр": false} {
+		toks := Tokens(in)
+		i := 0
+		for k, w := range toks {
+			if Stem(w) == "петр" {
+				i = k
+			}
+		}
+		if got := NameDenied(toks, i); got != want {
+			t.Errorf("NameDenied(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// TestKinFramed: a noun of kinship or work says who answered only in a frame
+// that ties it to the speaker or the debtor; the debtor's own story does not.
+func TestKinFramed(t *testing.T) {
+	isName := func(w string) bool { return Stem(w) == "петр" || w == "петя" || w == "петина" }
+	for in, want := range map[string]bool{
+		"я его брат": true, "это жена": true, "Муж.": true, "а, жена": true, "тётка её я": true,
+		"девушка Петина": true, "Пётр мой муж": true, "бухгалтерия слушает": true, "это его мама": true,
+		"это дочька его": true, "я систра": true,
+		"у меня жена в больнице": false, "сын болеет, все деньги на лекарства": false,
+		"я с мамой поговорю": false, "мы с братом бизнес открывали": false, "начальник зарплату задерживает": false, "начальник говорит, что к концу месяца дадут": false,
+	} {
+		if got := KinFramed(in, isName); got != want {
+			t.Errorf("KinFramed(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestSelfStory(t *testing.T) {
+	tests := []struct {
+		text, phrase string
+		want         bool
+	}{
+		{"я уехал на заработки", "уехал", true},
+		{"у меня отец умер, похороны", "умер", true},
+		{"мы переехали", "переехал", true},
+		{"он уехал в командировку", "уехал", false},
+		{"уехал он, нету", "уехал", false},
+		{"я жена", "жена", false}, // a kin noun is KinFramed's business
+	}
+	for _, tc := range tests {
+		if got := SelfStory(tc.text, tc.phrase); got != tc.want {
+			t.Errorf("SelfStory(%q, %q) = %v, want %v", tc.text, tc.phrase, got, tc.want)
 		}
 	}
 }

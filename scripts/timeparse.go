@@ -36,7 +36,7 @@ func NewTimeParser() *TimeParser {
 	o := rules.Override
 	rs := []rules.Rule{ru.Weekday(o), ru.CasualDate(o), ru.CasualTime(o), ru.Hour(o), ru.HourMinute(o), ru.Deadline(o), ru.DotDateTime(o)}
 	rs = append(rs, dayAfterTomorrowRule(), dayMonthRule(), bareHourRule(), halfHourRule(), quarterRule(),
-		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule(), spokenDaysRule(), weekPartRule())
+		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule(), hourNounRule(), dativeDayRule(), dayHourRule(), spokenDaysRule(), weekPartRule())
 	// "в обед" is 13:00 and "после обеда" 14:00: the Russian lunch hour, and
 	// the first hour a caller who said "after lunch" expects the call.
 	return &TimeParser{rules: rs, opts: &rules.Options{Morning: 9, Noon: 13, Afternoon: 14, Evening: 19, MatchByOrder: true}}
@@ -57,10 +57,47 @@ var (
 	reToday   = regexp.MustCompile(`сегодня`)
 )
 
+// dayWord is a word that names a day.
+var dayWord = regexp.MustCompile(`(?:^|\s)(?:сегодня|завтра|послезавтра|понедельник|вторник|сред|четверг|пятниц|суббот|воскресень|выходн|числа)`)
+
+// maskNonTimes drops the words the library's rules read as a time where a
+// caller does not mean one: "сейчас" ("now", also "сейчас занят") when a day
+// is named too, so "сейчас не могу, завтра вечером" is tomorrow; and a bare
+// "обед" not after a preposition or a day ("запарка, обед, люди кругом"),
+// while "в обед", "после обеда", "завтра обед" stay times.
+func maskNonTimes(norm string) string {
+	// "после обед": the genitive a caller dropped
+	norm = strings.ReplaceAll(" "+norm+" ", " после обед ", " после обеда ")
+	norm = strings.TrimSpace(norm)
+	toks := strings.Fields(norm)
+	day := dayWord.MatchString(norm)
+	changed := false
+	for i, t := range toks {
+		switch {
+		case t == "сейчас" && day:
+		case (t == "обед" || t == "обеда") && (i == 0 || !lunchBefore[toks[i-1]] && !dayWord.MatchString(toks[i-1])):
+		case (t == "вечер" || t == "утро" || t == "день") && i > 0 && strings.HasPrefix(toks[i-1], "добр"):
+			// "добрый вечер", "доброе утро": a greeting, not a time
+		default:
+			continue
+		}
+		toks[i] = "-"
+		changed = true
+	}
+	if !changed {
+		return norm
+	}
+	return strings.Join(toks, " ")
+}
+
+// lunchBefore are the words that make "обед" a time: "в обед", "после обеда".
+var lunchBefore = map[string]bool{"в": true, "к": true, "до": true, "после": true, "на": true, "перед": true,
+	"с": true, "около": true, "ближе": true, "через": true}
+
 // Parse finds a time expression in text relative to now. ok is false when the
 // text holds none ("я сейчас занят" is not a time).
 func (p *TimeParser) Parse(text string, now time.Time) (TimeResult, bool) {
-	norm := Normalize(text)
+	norm := maskNonTimes(Normalize(text))
 	var matches []*rules.Match
 	for i, r := range p.rules {
 		if m := r.Find(norm); m != nil {
@@ -114,10 +151,13 @@ func (p *TimeParser) Parse(text string, now time.Time) (TimeResult, bool) {
 		return TimeResult{}, false
 	}
 	t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, now.Location())
-	if c.Day != nil && c.Month != nil && t.Before(now.Add(-24*time.Hour)) {
+	// a day of the month already gone is next month's (next year's with a
+	// month): "пятнадцатого" said on the 16th at any hour
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	if c.Day != nil && c.Month != nil && t.Before(today) {
 		t = t.AddDate(1, 0, 0)
 	}
-	if c.Day != nil && c.Month == nil && t.Before(now.Add(-24*time.Hour)) {
+	if c.Day != nil && c.Month == nil && t.Before(today) {
 		t = t.AddDate(0, 1, 0)
 	}
 	if hasHour && !hasDate && !relative && !t.After(now) {
@@ -221,11 +261,31 @@ func months() map[string]int {
 	return out
 }
 
-// dayMonthRule: "первого декабря", "1 декабря", "1-го декабря", "пятого числа".
+// cardinalDays are the days of the month said as cardinals, as a caller for
+// whom Russian is a second language says them ("пятнадцать число").
+func cardinalDays() map[string]int {
+	out := map[string]int{}
+	for k, v := range hourWords() {
+		if k != "час" && k != "полдень" {
+			out[k] = v
+		}
+	}
+	for i, u := range []string{"четыре", "пять", "шесть", "семь", "восемь", "девять"} {
+		out["двадцать "+u] = 24 + i
+	}
+	out["тридцать"], out["тридцать один"] = 30, 31
+	return out
+}
+
+// dayMonthRule: "первого декабря", "1 декабря", "1-го декабря", "пятого числа",
+// "пятнадцать число".
 func dayMonthRule() rules.Rule {
 	ords := ordinalGenitive()
+	for k, v := range cardinalDays() {
+		ords[k] = v
+	}
 	ms := months()
-	re := regexp.MustCompile(`(?:^|\s)(` + alternation(ords) + `|\d{1,2})(?:-?го|-?е)?\s+(` + alternation(ms) + `|числа)(?:\s|$)`)
+	re := regexp.MustCompile(`(?:^|\s)(` + alternation(ords) + `|\d{1,2})(?:-?го|-?е)?\s+(` + alternation(ms) + `|числа|число)(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
 		d, ok := lookupNum(ords, m.Captures[0])
 		if !ok || d < 1 || d > 31 {
@@ -260,6 +320,80 @@ func bareHourRule() rules.Rule {
 		return true, nil
 	}}
 }
+
+// hourNounRule: an hour said with "часов" and no preposition, as a caller
+// in a hurry or for whom Russian is a second language says it ("завтра
+// десять часов", "вечером семь часов"); "через два часа", "на два часа",
+// "два часа назад" are durations, not this.
+func hourNounRule() rules.Rule {
+	hw := hourWords()
+	re := regexp.MustCompile(`(?:^|\s)(` + alternation(hw) + `|\d{1,2})\s+час(?:а|ов)?(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		if c.Hour != nil || c.Duration > 0 && c.Duration < 24*time.Hour {
+			return false, nil // an hour or a span said already
+		}
+		before := strings.Fields(c.Text[:max(0, min(m.Left, len(c.Text)))])
+		if n := len(before); n > 0 && durationBefore[before[n-1]] {
+			return false, nil
+		}
+		if strings.Contains(c.Text[min(m.Right, len(c.Text)):], "назад") {
+			return false, nil
+		}
+		h, ok := lookupNum(hw, m.Captures[0])
+		if !ok || h > 23 {
+			return false, nil
+		}
+		zero := 0
+		c.Hour, c.Minute = &h, &zero
+		return true, nil
+	}}
+}
+
+// dayHourRule: a day or a part of the day followed at once by an hour,
+// with no preposition, as a caller in a hurry or for whom Russian is a
+// second language says it ("завтра десять", "вечером семь", "пятница
+// девять тридцать"); "завтра пять тысяч" is money, not this.
+func dayHourRule() rules.Rule {
+	hw, mw := hourWords(), minuteWords()
+	re := regexp.MustCompile(`(?:^|\s)(?:сегодня|завтра|послезавтра|понедельник|вторник|среда|среду|четверг|пятница|пятницу|` +
+		`суббота|субботу|воскресенье|утром|утро|вечером|вечер|днем)\s+(` + alternation(hw) + `|\d{1,2})(?:\s+(` +
+		alternation(mw) + `|\d{2}))?(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		if c.Hour != nil {
+			return false, nil
+		}
+		if after := strings.Fields(c.Text[min(m.Right, len(c.Text)):]); len(after) > 0 && moneyWord(after[0]) {
+			return false, nil
+		}
+		h, ok := lookupNum(hw, m.Captures[0])
+		if !ok || h > 23 {
+			return false, nil
+		}
+		min := 0
+		if m.Captures[1] != "" {
+			if n, ok := lookupNum(mw, m.Captures[1]); ok && n < 60 {
+				min = n
+			}
+		}
+		c.Hour, c.Minute = &h, &min
+		return true, nil
+	}}
+}
+
+// moneyWord: a word that makes the number before it money.
+func moneyWord(w string) bool {
+	for _, p := range []string{"тыс", "тыщ", "руб", "штук", "косар", "сот", "милл"} {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// durationBefore make "два часа" a span of time: "через два часа", "на два
+// часа", "за два часа", "минут и два часа".
+var durationBefore = map[string]bool{"через": true, "на": true, "за": true, "около": true, "в": true, "часа": true,
+	"часов": true, "уже": true, "целых": true, "где-то": true}
 
 // halfHourRule: "полшестого", "пол шестого", "половина шестого" = 5:30.
 func halfHourRule() rules.Rule {

@@ -85,7 +85,7 @@ func genitiveHours() map[string]int {
 // "ближе к семи", "в районе трёх". The afternoon reading of 1–7 is Parse's.
 func genitiveHourRule() rules.Rule {
 	gh := genitiveHours()
-	re := regexp.MustCompile(`(?:^|\s)(?:после|до|к|около|в районе|часам к|часов до)\s+(` + alternation(gh) + `)(?:\s+час(?:а|ов|ам)?)?(?:\s|$)`)
+	re := regexp.MustCompile(`(?:^|\s)(?:после|до|к|около|в районе|часам к|часов до|не раньше|не позже|не позднее)\s+(` + alternation(gh) + `)(?:\s+час(?:а|ов|ам)?)?(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
 		h, ok := gh[m.Captures[0]]
 		if !ok {
@@ -101,6 +101,8 @@ func genitiveHourRule() rules.Rule {
 // ("вечерком", "утречком", "днём", "в обед"), when no hour was given.
 func partOfDayRule() rules.Rule {
 	hours := map[string]int{"вечерком": 19, "под вечер": 19, "утречком": 9, "с утречка": 9, "днем": 13,
+		// the nominative a caller in a hurry leaves ("завтра утро звони"); "добрый вечер" is masked
+		"утро": 9, "вечер": 19,
 		"в обед": 13, "к обеду": 13, "на обеде": 14, "в обеденный перерыв": 13, "в перерыв": 13,
 		// the end of a working day and the halves of it, as callers name them
 		"после работы": 19, "с работы": 19, "в первой половине дня": 10, "во второй половине дня": 15}
@@ -151,8 +153,8 @@ func spokenDaysRule() rules.Rule {
 	for k := range nums {
 		keys[k] = 0
 	}
-	re := regexp.MustCompile(`(?:^|\s)через\s+(?:(` + alternation(keys) + `|\d{1,2})\s+)?(дн(?:я|ей)|день|денек|денька|деньков|недельку|неделю|недели|недель)(?:\s|$)`)
-	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+	re := regexp.MustCompile(`(?:^|\s)через\s+(?:(` + alternation(keys) + `|\d{1,2})\s+)?(дн(?:я|ей)|день|денек|денька|деньков|недельку|неделю|недели|недель|месяц|месяца|месяцев|месячишко)(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, now time.Time) (bool, error) {
 		count := 1.0
 		if n := m.Captures[0]; n != "" {
 			if v, ok := nums[n]; ok {
@@ -164,6 +166,10 @@ func spokenDaysRule() rules.Rule {
 		days := int(count)
 		if strings.HasPrefix(m.Captures[1], "недел") {
 			days *= 7
+		}
+		if strings.HasPrefix(m.Captures[1], "месяц") || m.Captures[1] == "месячишко" {
+			// "через месяц": the same day of a later month
+			days = int(now.AddDate(0, int(count), 0).Sub(now).Hours()+12) / 24
 		}
 		if days < 1 || days > 62 {
 			return false, nil
@@ -177,7 +183,7 @@ func spokenDaysRule() rules.Rule {
 // Saturday), "на следующей неделе" (next Monday), "в конце недели" (Friday,
 // next week's once Friday has come).
 func weekPartRule() rules.Rule {
-	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|на следующей неделе|на той неделе|в начале недели|в конце недели)(?:\s|$)`)
+	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|к выходным|на следующей неделе|на той неделе|в начале недели|в конце недели|к концу недели|до конца недели)(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, now time.Time) (bool, error) {
 		wd := int(now.Weekday()) // Sunday 0
 		var days int
@@ -187,7 +193,7 @@ func weekPartRule() rules.Rule {
 			if days == 0 {
 				days = 7
 			}
-		case "в конце недели":
+		case "в конце недели", "к концу недели", "до конца недели":
 			days = (5 - wd + 7) % 7
 			if days == 0 {
 				days = 7
@@ -199,6 +205,28 @@ func weekPartRule() rules.Rule {
 			}
 		}
 		c.Duration = time.Duration(days) * 24 * time.Hour
+		return true, nil
+	}}
+}
+
+// dativeDayRule: "к двадцатому", "к пятнадцатому числу" — by that day of
+// the month, the day a payment is promised for.
+func dativeDayRule() rules.Rule {
+	days := map[string]int{}
+	for k, v := range ordinalGenitive() {
+		if strings.HasSuffix(k, "его") {
+			days[strings.TrimSuffix(k, "его")+"ему"] = v
+		} else if strings.HasSuffix(k, "ого") {
+			days[strings.TrimSuffix(k, "ого")+"ому"] = v
+		}
+	}
+	re := regexp.MustCompile(`(?:^|\s)(?:к|до)\s+(` + alternation(days) + `)(?:\s+числу)?(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
+		if c.Day != nil {
+			return false, nil
+		}
+		d := days[m.Captures[0]]
+		c.Day = &d
 		return true, nil
 	}}
 }
