@@ -36,18 +36,21 @@ type Mail struct {
 // mailTimeout bounds one notice: a slow mail server must not hold an offer.
 const mailTimeout = 30 * time.Second
 
+// mailable: collector login has an e-mail address a notice can go to.
+func (o *Offers) mailable(login string) bool {
+	m := o.cfg.Mail
+	return m != nil && m.Mailer != nil && m.Address != nil && m.Address(login) != ""
+}
+
 // mail tells the collector of offered task t by e-mail, in the background,
 // when they have an address. The notice names the debtor by masked name and
 // masked number and links their card: no full number, no debt.
 func (o *Offers) mail(t store.Task, until time.Time) {
+	if !o.mailable(t.OfferedTo) {
+		return
+	}
 	m := o.cfg.Mail
-	if m == nil || m.Mailer == nil || m.Address == nil {
-		return
-	}
 	to := m.Address(t.OfferedTo)
-	if to == "" {
-		return
-	}
 	o.wg.Add(1)
 	safe.Go(o.cfg.Log, "callback mail", func() {
 		defer o.wg.Done()

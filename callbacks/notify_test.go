@@ -125,3 +125,63 @@ func TestOfferedCallbackMailsTheCollector(t *testing.T) {
 	default:
 	}
 }
+
+// TestOfflineCollectorIsMailedWithinTheGrace: a collector who is offline
+// when their callback falls due still gets it offered when they have an
+// e-mail address — the notice can bring them to their page within the
+// grace period — and no phone is rung; without an address the robot takes
+// it at once, as before.
+func TestOfflineCollectorIsMailedWithinTheGrace(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		email     string
+		wantGrace time.Duration
+	}{
+		{name: "with an address", email: "ivanova@agency.example", wantGrace: grace},
+		{name: "without one", wantGrace: 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, db := t.Context(), openStore(t)
+			tk := offeredTask(t, db)
+			tk.OfferedTo = ""
+			// no server for the collector without an address: nothing may dial it
+			// (and go-smtp's Close can miss a Serve that never accepted)
+			box := &mailbox{addr: "127.0.0.1:1"}
+			if c.email != "" {
+				box = startMailbox(t)
+			}
+			smtpa, err := messages.NewSMTP(messages.SMTPConfig{Addr: box.addr, From: "robot@agency.example", TLS: messages.TLSNone})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir, err := handoff.New(nil, nil, []handoff.Endpoint{{Login: "ivanova", Email: c.email}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &placerForTests{}
+			o := callbacks.New(ctx, db, presenceForTests{}, p, nil, callbacks.Config{Grace: grace, Clock: clock.NewSim(t0),
+				Mail: &callbacks.Mail{Mailer: smtpa, Address: dir.Email}})
+			g := o.Grace(ctx, tk)
+			if g != c.wantGrace {
+				t.Fatalf("grace %v, want %v", g, c.wantGrace)
+			}
+			if g == 0 {
+				return
+			}
+			tk.OfferedTo = tk.PinnedTo
+			o.Offered(ctx, tk, t0.Add(g))
+			o.Wait()
+			select {
+			case m := <-box.got:
+				if m.to != c.email {
+					t.Errorf("e-mail to %q, want %q", m.to, c.email)
+				}
+			default:
+				t.Fatal("the offline collector got no e-mail")
+			}
+			if len(p.reqs) != 0 {
+				t.Errorf("an offline collector's phone was rung: %+v", p.reqs)
+			}
+		})
+	}
+}

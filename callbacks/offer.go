@@ -87,15 +87,16 @@ func New(life context.Context, st Store, dir Presence, calls Placer, live Publis
 func (o *Offers) Wait() { o.wg.Wait() }
 
 // Grace is how long the robot holds off due callback t pinned to a
-// collector: the grace period when the collector is online, else 0 — and 0
-// when t's offer has run out (the robot's fallback). The robot's turn is
-// told on the live stream (callback.fallback).
+// collector: the grace period when the collector is online or can be
+// e-mailed (the notice may bring them to their page within it), else 0 —
+// and 0 when t's offer has run out (the robot's fallback). The robot's turn
+// is told on the live stream (callback.fallback).
 func (o *Offers) Grace(_ context.Context, t store.Task) time.Duration {
 	switch {
 	case t.OfferedTo != "":
 		o.publish(events.CallbackFallback(t, events.FallbackNotCalled, o.cfg.Clock.Now()))
 		return 0
-	case o.dir == nil || !o.dir.Presence(t.PinnedTo).Online():
+	case (o.dir == nil || !o.dir.Presence(t.PinnedTo).Online()) && !o.mailable(t.PinnedTo):
 		o.publish(events.CallbackFallback(t, events.FallbackOffline, o.cfg.Clock.Now()))
 		return 0
 	}
