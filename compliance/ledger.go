@@ -16,6 +16,9 @@ import (
 type Ledger interface {
 	// WithDebtor runs fn in a transaction holding the debtor's exclusive ledger lock.
 	WithDebtor(ctx context.Context, debtorID string, fn func(tx *store.Tx) error) error
+	// LedgerBatch runs fn in one transaction holding the ledger locks of
+	// every debtor named: Reserve, Commit and Release decide many at once.
+	LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *store.BatchTx) error) error
 	// StaleEntries lists open reservations whose expiry is at or before now.
 	StaleEntries(ctx context.Context, now time.Time) ([]store.LedgerEntry, error)
 }
@@ -75,6 +78,8 @@ func (g *Guard) holderName() string { return g.holder }
 // now; if so it records an open reservation that counts against every limit
 // until it is committed, released or expires. Every decision is audited in the
 // same transaction. A denial returns a zero Reservation and the Decision.
+// Reservations and closes asked for at once are decided together, in arrival
+// order, in one transaction (ledger_batch.go).
 func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, error) {
 	if g.ledger == nil {
 		return Reservation{}, Decision{}, errors.New("reserve: guard has no ledger")
@@ -85,37 +90,12 @@ func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, 
 	if !r.Channel.valid() {
 		return Reservation{}, Decision{}, fmt.Errorf("reserve %s: unknown channel %q", r.DebtorID, r.Channel)
 	}
-	var res Reservation
-	var dec Decision
-	var phone string
-	err := g.ledger.WithDebtor(ctx, r.DebtorID, func(tx *store.Tx) error {
-		res, dec = Reservation{}, Decision{}
-		now := g.clock.Now().UTC()
-		var person string
-		var err error
-		if phone, person, dec, err = g.decideIn(ctx, tx, r, now, true); err != nil {
-			return err
-		}
-		a := store.AuditRecord{At: now, Action: "reserve", Allowed: dec.Allowed, Reason: dec.Reason, Reasons: dec.Reasons, Detail: dec.Detail,
-			Channel: string(r.Channel), Zone: dec.Zone, LocalTime: dec.Local.Format(time.RFC3339), NextAllowedAt: dec.NextAllowedAt, Holder: g.holderName()}
-		if dec.Allowed {
-			id, err := newID()
-			if err != nil {
-				return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
-			}
-			res = Reservation{ID: id, DebtorID: r.DebtorID, Phone: phone, Channel: r.Channel, At: now, ExpiresAt: now.Add(g.policy.ReservationTTL)}
-			res.permit = g.seal(id, r.Channel, phone, res.ExpiresAt)
-			if err := tx.InsertEntry(ctx, store.LedgerEntry{ID: id, DebtorID: r.DebtorID, Channel: string(r.Channel), Kind: string(heldKind(r.Channel)),
-				State: store.StateOpen, At: now, ExpiresAt: res.ExpiresAt, Holder: g.holderName(), Phone: phone, CallID: r.CallID, PersonID: person}); err != nil {
-				return err
-			}
-			a.ReservationID, a.Kind = id, string(heldKind(r.Channel))
-		}
-		return tx.Audit(ctx, a)
-	})
-	if err != nil {
-		return Reservation{}, Decision{}, err
+	op := &ledgerOp{ctx: ctx, req: &r}
+	g.submit(op)
+	if op.err != nil {
+		return Reservation{}, Decision{}, op.err
 	}
+	res, dec, phone := op.out, op.dec, op.phone
 	g.log.Debug("compliance reserve", "debtor", r.DebtorID, "phone", MaskPhone(phone), "channel", r.Channel,
 		"allowed", dec.Allowed, "reason", dec.Reason, "next_allowed_at", dec.NextAllowedAt)
 	if g.onDec != nil {
@@ -261,26 +241,9 @@ func (g *Guard) close(ctx context.Context, res Reservation, action, kind, state 
 	if res.ID == "" || res.DebtorID == "" {
 		return fmt.Errorf("%s: empty reservation", action)
 	}
-	return g.ledger.WithDebtor(ctx, res.DebtorID, func(tx *store.Tx) error {
-		now := g.clock.Now().UTC()
-		e, err := tx.Entry(ctx, res.ID)
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", action, res.ID, err)
-		}
-		k := kind
-		if k == "" {
-			k = e.Kind
-		}
-		ok, err := tx.CloseEntry(ctx, res.ID, k, state, now, "", from...)
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", action, res.ID, err)
-		}
-		if !ok {
-			return fmt.Errorf("%s %s: it is %s as %s: %w", action, res.ID, e.State, e.Kind, ErrReservationClosed)
-		}
-		return tx.Audit(ctx, store.AuditRecord{At: now, Action: action, Allowed: true, ReservationID: res.ID, Channel: e.Channel, Kind: k,
-			Detail: fmt.Sprintf("%s: %s → %s as %s", action, e.State, state, k), Holder: g.holderName()})
-	})
+	op := &ledgerOp{ctx: ctx, res: res, action: action, kind: kind, state: state, from: from}
+	g.submit(op)
+	return op.err
 }
 
 // Renew keeps a reservation open for another ReservationTTL from now: the call

@@ -1,0 +1,429 @@
+package compliance
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dozvon/dozvon/store"
+)
+
+// maxOpBatch bounds the reservations and closes decided in one ledger
+// transaction: the last of them waits behind the others' statements only.
+const maxOpBatch = 256
+
+// ledgerOp is one Reserve, Commit or Release waiting for its batch.
+type ledgerOp struct {
+	ctx context.Context
+	// a reservation (req set) or a close of res
+	req    *Request
+	res    Reservation
+	action string   // close: commit or release
+	kind   string   // close: what it counts as ("" keeps the entry's kind)
+	state  string   // close: the state it moves to
+	from   []string // close: the states it may move from
+
+	// results
+	out     Reservation
+	dec     Decision
+	phone   string
+	expired []store.LedgerEntry // this debtor's reservations the batch expired on the way
+	err     error
+	wake    chan bool // true: lead the next batch; false: done
+}
+
+// opBatcher is the guard's group commit. Reservations and closes that
+// arrive while a batch is being decided queue; the next batch decides them
+// all in one ledger transaction, in arrival order, each against the ledger
+// as the ones before it left it (their grants and closes included), and
+// each caller hears its own decision only after the shared commit. There is
+// no goroutine of its own: the first caller to find no batch running leads,
+// and after its batch hands the lead to the first one waiting, so no caller
+// waits behind more than the batch before its own.
+type opBatcher struct {
+	mu      sync.Mutex
+	queue   []*ledgerOp
+	leading bool
+}
+
+// submit queues op and returns when it is decided.
+func (g *Guard) submit(op *ledgerOp) {
+	op.wake = make(chan bool, 1)
+	b := &g.ops
+	b.mu.Lock()
+	b.queue = append(b.queue, op)
+	lead := !b.leading
+	b.leading = true
+	b.mu.Unlock()
+	if !lead {
+		if lead = <-op.wake; !lead {
+			return
+		}
+	}
+	b.mu.Lock()
+	n := min(len(b.queue), maxOpBatch)
+	batch := b.queue[:n:n]
+	b.queue = b.queue[n:]
+	b.mu.Unlock()
+	g.runOps(batch) // op is batch[0]: it was first in the queue
+	b.mu.Lock()
+	if len(b.queue) == 0 {
+		b.queue = nil // let the old array go
+		b.leading = false
+	} else {
+		b.queue[0].wake <- true
+	}
+	b.mu.Unlock()
+	for _, o := range batch {
+		if o != op {
+			o.wake <- false
+		}
+	}
+}
+
+// runOps decides one batch in one ledger transaction.
+func (g *Guard) runOps(batch []*ledgerOp) {
+	var live []*ledgerOp
+	var debtors []string
+	for _, op := range batch {
+		if err := op.ctx.Err(); err != nil {
+			op.err = fmt.Errorf("%s %s: %w", op.name(), op.debtorID(), err)
+			continue
+		}
+		live = append(live, op)
+		debtors = append(debtors, op.debtorID())
+	}
+	if len(live) == 0 {
+		return
+	}
+	slices.Sort(debtors)
+	debtors = slices.Compact(debtors)
+	ctx := context.WithoutCancel(live[0].ctx)
+	err := g.ledger.LedgerBatch(ctx, debtors, func(tx *store.BatchTx) error {
+		for _, op := range live {
+			op.out, op.dec, op.phone, op.expired, op.err = Reservation{}, Decision{}, "", nil, nil
+		}
+		return g.decideBatch(ctx, tx, live)
+	})
+	for _, op := range live {
+		if err != nil {
+			op.out, op.dec, op.expired = Reservation{}, Decision{}, nil
+			op.err = fmt.Errorf("%s %s: %w", op.name(), op.debtorID(), err)
+			continue
+		}
+		for _, e := range op.expired {
+			g.log.Warn("compliance reservation expired", "debtor", e.DebtorID, "reservation", e.ID, "holder", e.Holder, "counted_as", e.Kind)
+		}
+	}
+}
+
+func (op *ledgerOp) debtorID() string {
+	if op.req != nil {
+		return op.req.DebtorID
+	}
+	return op.res.DebtorID
+}
+
+func (op *ledgerOp) name() string {
+	if op.req != nil {
+		return "reserve"
+	}
+	return op.action
+}
+
+// batchLedger is the ledger as one batch sees it: every entry it loaded or
+// made, by id, person and number, changed in memory as the batch decides.
+type batchLedger struct {
+	byID     map[string]*store.LedgerEntry
+	byPerson map[string][]*store.LedgerEntry
+	byPhone  map[string][]*store.LedgerEntry
+	links    map[string]map[string]time.Time // person → person it counts → up to when
+	added    []*store.LedgerEntry            // made in the batch
+	changed  []*store.LedgerEntry            // loaded and changed in the batch, each once
+	dirty    map[string]bool
+	audit    []store.AuditRecord
+}
+
+func (l *batchLedger) add(e *store.LedgerEntry) {
+	if _, ok := l.byID[e.ID]; ok {
+		return
+	}
+	l.byID[e.ID] = e
+	l.byPerson[e.PersonID] = append(l.byPerson[e.PersonID], e)
+	if e.Phone != "" {
+		l.byPhone[e.Phone] = append(l.byPhone[e.Phone], e)
+	}
+}
+
+func (l *batchLedger) change(e *store.LedgerEntry) {
+	if !l.dirty[e.ID] {
+		l.dirty[e.ID] = true
+		l.changed = append(l.changed, e)
+	}
+}
+
+// counted returns the entries the limits count for person (its own and,
+// up to each link's instant, those of the persons it counts) and for
+// phone, each in (at, id) order, as PersonEntries and PhoneEntries would.
+func (l *batchLedger) counted(person, phone string) (byPerson, byNumber []*store.LedgerEntry) {
+	keep := func(e *store.LedgerEntry) bool { return e.State != store.StateReleased }
+	for _, e := range l.byPerson[person] {
+		if keep(e) {
+			byPerson = append(byPerson, e)
+		}
+	}
+	for p, upTo := range l.links[person] {
+		if p == person {
+			continue
+		}
+		for _, e := range l.byPerson[p] {
+			if keep(e) && !e.At.After(upTo) {
+				byPerson = append(byPerson, e)
+			}
+		}
+	}
+	if phone != "" {
+		for _, e := range l.byPhone[phone] {
+			if keep(e) {
+				byNumber = append(byNumber, e)
+			}
+		}
+	}
+	order := func(a, b *store.LedgerEntry) int {
+		return cmp.Or(a.At.Compare(b.At), strings.Compare(a.ID, b.ID))
+	}
+	slices.SortFunc(byPerson, order)
+	slices.SortFunc(byNumber, order)
+	return byPerson, byNumber
+}
+
+// reserveFacts is what a reservation is decided on besides the ledger.
+type reserveFacts struct {
+	phone, locPhone, person, region, district string
+}
+
+// decideBatch decides the batch's operations in order inside tx and
+// writes what they did: a few reads for all, then the decisions in memory,
+// then one insert of new entries, one update of closed ones, one audit
+// insert.
+func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledgerOp) error {
+	now := g.clock.Now().UTC()
+	var reserving, closeIDs []string
+	for _, op := range ops {
+		if op.req != nil {
+			reserving = append(reserving, op.req.DebtorID)
+		} else {
+			closeIDs = append(closeIDs, op.res.ID)
+		}
+	}
+	ds, err := tx.Debtors(ctx, reserving)
+	if err != nil {
+		return err
+	}
+	facts := make([]reserveFacts, len(ops))
+	var persons, phones []string
+	for i, op := range ops {
+		if op.req == nil {
+			continue
+		}
+		f, err := g.reserveFacts(*op.req, ds[op.req.DebtorID])
+		if err != nil {
+			op.err = fmt.Errorf("reserve %s: %w", op.req.DebtorID, err)
+			continue
+		}
+		facts[i] = f
+		persons = append(persons, f.person)
+		if f.phone != "" {
+			phones = append(phones, f.phone)
+		}
+	}
+	if err := tx.LockCounted(ctx, persons, phones); err != nil {
+		return err
+	}
+	l := &batchLedger{byID: map[string]*store.LedgerEntry{}, byPerson: map[string][]*store.LedgerEntry{}, byPhone: map[string][]*store.LedgerEntry{}, dirty: map[string]bool{}}
+	if l.links, err = tx.PersonLinks(ctx, persons); err != nil {
+		return err
+	}
+	counted := slices.Clone(persons)
+	for _, ls := range l.links {
+		for p := range ls {
+			counted = append(counted, p)
+		}
+	}
+	slices.Sort(counted)
+	counted = slices.Compact(counted)
+	blocks, err := tx.Blocks(ctx, reserving, now)
+	if err != nil {
+		return err
+	}
+	entries, err := tx.CountedEntries(ctx, counted, phones, now.Add(-ledgerLookback))
+	if err != nil {
+		return err
+	}
+	for i := range entries {
+		l.add(&entries[i])
+	}
+	closing, err := tx.EntriesByID(ctx, closeIDs)
+	if err != nil {
+		return err
+	}
+	for i := range closing {
+		if _, ok := l.byID[closing[i].ID]; !ok {
+			// not counted (released, or older than the look-back): only
+			// its own close can touch it
+			l.byID[closing[i].ID] = &closing[i]
+		}
+	}
+	for i, op := range ops {
+		switch {
+		case op.err != nil:
+		case op.req != nil:
+			if op.err = g.reserveIn(l, op, facts[i], blocks[op.req.DebtorID], now); op.err != nil {
+				op.err = fmt.Errorf("reserve %s: %w", op.req.DebtorID, op.err)
+			}
+		default:
+			op.err = g.closeIn(l, op, now)
+		}
+	}
+	added := make([]store.LedgerEntry, len(l.added))
+	for i, e := range l.added {
+		added[i] = *e
+	}
+	var changed []store.LedgerEntry
+	for _, e := range l.changed {
+		if !slices.Contains(l.added, e) {
+			changed = append(changed, *e)
+		}
+	}
+	if err := tx.InsertEntries(ctx, added); err != nil {
+		return err
+	}
+	if err := tx.SetEntries(ctx, changed); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, l.audit)
+}
+
+// reserveFacts finds what Reserve decides r on besides the ledger: the
+// number (r's, else the debtor's first; an e-mail address counts as one),
+// the number that places the debtor, the person the limits count, and the
+// region. d is the stored debtor (zero when it is not stored).
+func (g *Guard) reserveFacts(r Request, d store.Debtor) (reserveFacts, error) {
+	f := reserveFacts{phone: r.Phone.String(), region: r.Region, district: r.District}
+	if d.Region != "" {
+		f.region, f.district = d.Region, d.District
+	}
+	if f.phone == "" && len(d.Phones) > 0 {
+		f.phone = d.Phones[0]
+	}
+	f.locPhone = f.phone
+	if r.Address != "" {
+		if r.Channel != Message {
+			return f, fmt.Errorf("an e-mail address is only for channel %s, not %s", Message, r.Channel)
+		}
+		addr, err := NormalizeAddress(r.Address)
+		if err != nil {
+			return f, err
+		}
+		f.phone = addr // counted on like a number (per recipient), located by the debtor
+	}
+	f.person = cmp.Or(d.PersonID, r.PersonID, r.DebtorID)
+	return f, nil
+}
+
+// reserveIn decides one reservation against the batch's ledger and, when
+// granted, adds its open entry; this debtor's reservations past their
+// expiry are closed on the way, as in decideIn.
+func (g *Guard) reserveIn(l *batchLedger, op *ledgerOp, f reserveFacts, blocks []store.Block, now time.Time) error {
+	r := *op.req
+	var kinds []string
+	for _, b := range blocks {
+		if b.Phone == "" || b.Phone == f.phone {
+			kinds = append(kinds, b.Kind)
+		}
+	}
+	byPerson, byNumber := l.counted(f.person, f.phone)
+	events := func(es []*store.LedgerEntry) []Event {
+		out := make([]Event, 0, len(es))
+		for _, e := range es {
+			kind, held := Kind(e.Kind), e.State == store.StateOpen
+			if e.State == store.StateOpen && !e.ExpiresAt.After(now) {
+				kind, held = expiredKind(*e), false
+				if e.DebtorID == r.DebtorID {
+					g.expireIn(l, op, e, now)
+				}
+			}
+			out = append(out, Event{At: e.At, Kind: kind, Held: held})
+		}
+		return out
+	}
+	personEvents, numberEvents := events(byPerson), events(byNumber)
+	loc, err := g.Locate(f.region, f.district, f.locPhone)
+	if err != nil {
+		return err
+	}
+	rules, err := g.rules(loc, g.policy, r.Channel, personEvents, kinds)
+	if err != nil {
+		return err
+	}
+	rules.thirdParty, rules.consent, rules.numberEvents = r.ThirdParty, r.Consent, numberEvents
+	dec := rules.decide(now)
+	if loc.Unreadable {
+		dec.Detail += "; the address region names no federal subject: every Russian zone's window applies"
+	}
+	a := store.AuditRecord{At: now, DebtorID: r.DebtorID, Action: "reserve", Allowed: dec.Allowed, Reason: dec.Reason, Reasons: dec.Reasons, Detail: dec.Detail,
+		Channel: string(r.Channel), Zone: dec.Zone, LocalTime: dec.Local.Format(time.RFC3339), NextAllowedAt: dec.NextAllowedAt, Holder: g.holderName()}
+	if dec.Allowed {
+		id, err := newID()
+		if err != nil {
+			return err
+		}
+		res := Reservation{ID: id, DebtorID: r.DebtorID, Phone: f.phone, Channel: r.Channel, At: now, ExpiresAt: now.Add(g.policy.ReservationTTL)}
+		res.permit = g.seal(id, r.Channel, f.phone, res.ExpiresAt)
+		e := &store.LedgerEntry{ID: id, DebtorID: r.DebtorID, Channel: string(r.Channel), Kind: string(heldKind(r.Channel)),
+			State: store.StateOpen, At: now, ExpiresAt: res.ExpiresAt, Holder: g.holderName(), Phone: f.phone, CallID: r.CallID, PersonID: f.person}
+		l.add(e)
+		l.added = append(l.added, e)
+		a.ReservationID, a.Kind = id, e.Kind
+		op.out = res
+	}
+	l.audit = append(l.audit, a)
+	op.dec, op.phone = dec, f.phone
+	return nil
+}
+
+// expireIn closes an open reservation past its expiry as what it counts as
+// (expiredKind), audited, as Guard.expire does in a debtor's transaction.
+func (g *Guard) expireIn(l *batchLedger, op *ledgerOp, e *store.LedgerEntry, now time.Time) {
+	kind := expiredKind(*e)
+	e.Kind, e.State, e.ClosedAt = string(kind), store.StateExpired, now
+	l.change(e)
+	op.expired = append(op.expired, *e)
+	l.audit = append(l.audit, store.AuditRecord{At: now, DebtorID: e.DebtorID, Action: "expire", Allowed: true, ReservationID: e.ID, Channel: e.Channel, Kind: string(kind),
+		Detail: fmt.Sprintf("reservation of %s by %s expired at %s: counted as %s", e.At.Format(time.RFC3339), e.Holder, e.ExpiresAt.Format(time.RFC3339), kind),
+		Holder: g.holderName()})
+}
+
+// closeIn moves a reservation from one of op.from to op.state, as close
+// does in a debtor's transaction.
+func (g *Guard) closeIn(l *batchLedger, op *ledgerOp, now time.Time) error {
+	res := op.res
+	e := l.byID[res.ID]
+	if e == nil || e.DebtorID != res.DebtorID {
+		return fmt.Errorf("%s %s: ledger entry %s of %s: %w", op.action, res.ID, res.ID, res.DebtorID, store.ErrNotFound)
+	}
+	k := cmp.Or(op.kind, e.Kind)
+	if !slices.Contains(op.from, e.State) {
+		return fmt.Errorf("%s %s: it is %s as %s: %w", op.action, res.ID, e.State, e.Kind, ErrReservationClosed)
+	}
+	was := e.State
+	e.Kind, e.State, e.ClosedAt = k, op.state, now
+	l.change(e)
+	l.audit = append(l.audit, store.AuditRecord{At: now, DebtorID: e.DebtorID, Action: op.action, Allowed: true, ReservationID: res.ID, Channel: e.Channel, Kind: k,
+		Detail: fmt.Sprintf("%s: %s → %s as %s", op.action, was, op.state, k), Holder: g.holderName()})
+	return nil
+}
