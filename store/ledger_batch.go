@@ -100,7 +100,7 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 		return
 	}
 	defer stx.Rollback()
-	q := &batchQuerier{tx: stx, stmts: map[string]*sql.Stmt{}}
+	q := &batchQuerier{tx: stx, stmts: map[string]*sql.Stmt{}, prepared: b.db.stmts}
 	var ok []*ledgerJob
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
@@ -164,12 +164,18 @@ func runJob(j *ledgerJob, tx *Tx) (err error, panicked any) {
 // of a decision parsing them again), and without their contexts'
 // cancellation (see ledgerBatcher.run).
 type batchQuerier struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt // closed with the transaction
+	tx       *sql.Tx
+	stmts    map[string]*sql.Stmt // closed with the transaction
+	prepared map[string]*sql.Stmt // prepared at Open, reused by every batch
 }
 
 func (q *batchQuerier) stmt(query string) (*sql.Stmt, error) {
 	if st, ok := q.stmts[query]; ok {
+		return st, nil
+	}
+	if st, ok := q.prepared[query]; ok {
+		st = q.tx.StmtContext(context.Background(), st)
+		q.stmts[query] = st
 		return st, nil
 	}
 	st, err := q.tx.PrepareContext(context.Background(), query)

@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // BatchTx is one transaction deciding many ledger requests together (the
@@ -99,13 +102,119 @@ func (b *BatchTx) LockCounted(ctx context.Context, persons, phones []string) err
 	return nil
 }
 
-// in returns "(?, ?, …)" for n values and the values as arguments.
-func in(vals []string) (string, []any) {
-	args := make([]any, len(vals))
-	for i, v := range vals {
-		args[i] = v
+// bulkSQL is the batch's statements in one back end's dialect. Each has
+// one fixed text whatever the batch's size — lists go as one argument (a
+// JSON array on SQLite, arrays on PostgreSQL) — so SQLite prepares each
+// once per process (prepareBulk) and pgx caches each per connection,
+// instead of parsing a statement the size of the batch every time.
+type bulkSQL struct {
+	debtors, phones, blocks, links, counted, byID, insert, set, audit string
+}
+
+// list is the condition "col is one of the list argument".
+func list(postgres bool, col string) string {
+	if postgres {
+		return col + " = ANY(?)"
 	}
-	return "(" + placeholders(len(vals)) + ")", args
+	return col + " IN (SELECT value FROM json_each(?))"
+}
+
+func newBulkSQL(postgres bool) bulkSQL {
+	counted := `SELECT ` + entryCols + ` FROM ledger WHERE ` + list(postgres, "person_id") + ` AND at >= ? AND state <> ?
+		UNION ALL SELECT ` + entryCols + ` FROM ledger WHERE ` + list(postgres, "phone") + ` AND at >= ? AND state <> ?`
+	b := bulkSQL{
+		debtors: `SELECT id, name, region, district, person_id, match_key FROM debtors WHERE ` + list(postgres, "id"),
+		phones:  `SELECT debtor_id, phone FROM phones WHERE ` + list(postgres, "debtor_id") + ` ORDER BY debtor_id, position`,
+		blocks: `SELECT id, debtor_id, phone, kind, note, since, until FROM blocks
+		WHERE ` + list(postgres, "debtor_id") + ` AND since <= ? AND (until = 0 OR until > ?) ORDER BY id`,
+		links:   `SELECT person_id, counts_person_id, before_at FROM person_links WHERE ` + list(postgres, "person_id"),
+		counted: counted,
+		byID:    `SELECT ` + entryCols + ` FROM ledger WHERE ` + list(postgres, "id"),
+	}
+	const auditCols = `at, debtor_id, action, allowed, reason, reasons, detail, reservation_id, channel, kind, zone, local_time, next_allowed_at, holder`
+	if postgres {
+		b.insert = `INSERT INTO ledger (` + entryCols + `) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+			?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])`
+		b.set = `UPDATE ledger SET kind = v.kind, state = v.state, closed_at = v.closed_at
+			FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS v(id, kind, state, closed_at) WHERE ledger.id = v.id`
+		// ORDER BY n: the audit's ids follow the batch's order.
+		b.audit = `INSERT INTO audit (` + auditCols + `) SELECT ` + auditCols + ` FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],
+			?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY AS v(` + auditCols + `, n) ORDER BY n`
+	} else {
+		b.insert = `INSERT INTO ledger (` + entryCols + `) SELECT ` + jsonCols(13) + ` FROM json_each(?) ORDER BY key`
+		b.set = `UPDATE ledger SET kind = v.value->>1, state = v.value->>2, closed_at = v.value->>3 FROM json_each(?) AS v WHERE ledger.id = v.value->>0`
+		b.audit = `INSERT INTO audit (` + auditCols + `) SELECT ` + jsonCols(14) + ` FROM json_each(?) ORDER BY key`
+	}
+	for _, q := range []*string{&b.debtors, &b.phones, &b.blocks, &b.links, &b.counted, &b.byID, &b.insert, &b.set, &b.audit} {
+		if postgres {
+			*q = rebind(*q)
+		}
+	}
+	return b
+}
+
+// jsonCols selects the n elements of json_each's row arrays.
+func jsonCols(n int) string {
+	cols := make([]string, n)
+	for i := range cols {
+		cols[i] = fmt.Sprintf("value->>%d", i)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// prepareBulk prepares SQLite's batch statements on the writer connection
+// while it is idle (at Open); each batch's transaction then reuses them
+// (batchQuerier.stmt, database/sql's Tx.StmtContext).
+func (db *DB) prepareBulk(ctx context.Context) error {
+	db.stmts = map[string]*sql.Stmt{}
+	b := db.bulk
+	for _, q := range []string{b.debtors, b.phones, b.blocks, b.links, b.counted, b.byID, b.insert, b.set, b.audit} {
+		st, err := db.sql.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare ledger batch statement: %w", err)
+		}
+		db.stmts[q] = st
+	}
+	return nil
+}
+
+// arg is a list argument in the back end's form.
+func (b *BatchTx) arg(vals []string) (any, error) {
+	if b.db.postgres {
+		return vals, nil
+	}
+	return jsonArg(vals)
+}
+
+// jsonArg encodes v for SQLite's json_each. JSON cannot carry bytes that
+// are not UTF-8: such a string is refused, not silently replaced.
+func jsonArg[T any](v []T) (string, error) {
+	var bad string
+	check := func(s string) {
+		if bad == "" && !utf8.ValidString(s) {
+			bad = s
+		}
+	}
+	for _, x := range v {
+		switch x := any(x).(type) {
+		case string:
+			check(x)
+		case []any:
+			for _, y := range x {
+				if s, ok := y.(string); ok {
+					check(s)
+				}
+			}
+		}
+	}
+	if bad != "" {
+		return "", fmt.Errorf("ledger batch: %q is not valid UTF-8", bad)
+	}
+	if v == nil {
+		return "[]", nil
+	}
+	j, err := json.Marshal(v)
+	return string(j), err
 }
 
 // Debtors returns the stored debtors among ids, with their phones; a
@@ -115,8 +224,11 @@ func (b *BatchTx) Debtors(ctx context.Context, ids []string) (map[string]Debtor,
 	if len(ids) == 0 {
 		return out, nil
 	}
-	list, args := in(ids)
-	rows, err := b.tx.QueryContext(ctx, b.db.q(`SELECT id, name, region, district, person_id, match_key FROM debtors WHERE id IN `+list), args...)
+	a, err := b.arg(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := b.tx.QueryContext(ctx, b.db.bulk.debtors, a)
 	if err != nil {
 		return nil, fmt.Errorf("ledger batch: debtors: %w", err)
 	}
@@ -132,7 +244,7 @@ func (b *BatchTx) Debtors(ctx context.Context, ids []string) (map[string]Debtor,
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("ledger batch: debtors: %w", err)
 	}
-	prows, err := b.tx.QueryContext(ctx, b.db.q(`SELECT debtor_id, phone FROM phones WHERE debtor_id IN `+list+` ORDER BY debtor_id, position`), args...)
+	prows, err := b.tx.QueryContext(ctx, b.db.bulk.phones, a)
 	if err != nil {
 		return nil, fmt.Errorf("ledger batch: phones: %w", err)
 	}
@@ -159,9 +271,11 @@ func (b *BatchTx) Blocks(ctx context.Context, ids []string, at time.Time) (map[s
 	if len(ids) == 0 {
 		return out, nil
 	}
-	list, args := in(ids)
-	rows, err := b.tx.QueryContext(ctx, b.db.q(`SELECT id, debtor_id, phone, kind, note, since, until FROM blocks
-		WHERE debtor_id IN `+list+` AND since <= ? AND (until = 0 OR until > ?) ORDER BY id`), append(args, ns(at), ns(at))...)
+	a, err := b.arg(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := b.tx.QueryContext(ctx, b.db.bulk.blocks, a, ns(at), ns(at))
 	if err != nil {
 		return nil, fmt.Errorf("ledger batch: blocks: %w", err)
 	}
@@ -189,8 +303,11 @@ func (b *BatchTx) PersonLinks(ctx context.Context, persons []string) (map[string
 	if len(persons) == 0 {
 		return out, nil
 	}
-	list, args := in(persons)
-	rows, err := b.tx.QueryContext(ctx, b.db.q(`SELECT person_id, counts_person_id, before_at FROM person_links WHERE person_id IN `+list), args...)
+	a, err := b.arg(persons)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := b.tx.QueryContext(ctx, b.db.bulk.links, a)
 	if err != nil {
 		return nil, fmt.Errorf("ledger batch: person links: %w", err)
 	}
@@ -216,28 +333,24 @@ func (b *BatchTx) PersonLinks(ctx context.Context, persons []string) (map[string
 // on that were written under one of persons or made on one of phones, each
 // once, in (at, id) order.
 func (b *BatchTx) CountedEntries(ctx context.Context, persons, phones []string, since time.Time) ([]LedgerEntry, error) {
-	var parts []string
-	var args []any
-	if len(persons) > 0 {
-		list, a := in(persons)
-		parts = append(parts, `SELECT `+entryCols+` FROM ledger WHERE person_id IN `+list+` AND at >= ? AND state <> ?`)
-		args = append(append(args, a...), ns(since), StateReleased)
-	}
 	var ph []string
 	for _, p := range phones {
 		if p != "" {
 			ph = append(ph, p)
 		}
 	}
-	if len(ph) > 0 {
-		list, a := in(ph)
-		parts = append(parts, `SELECT `+entryCols+` FROM ledger WHERE phone IN `+list+` AND at >= ? AND state <> ?`)
-		args = append(append(args, a...), ns(since), StateReleased)
-	}
-	if len(parts) == 0 {
+	if len(persons) == 0 && len(ph) == 0 {
 		return nil, nil
 	}
-	rows, err := b.tx.QueryContext(ctx, b.db.q(strings.Join(parts, " UNION ALL ")), args...)
+	pa, err := b.arg(persons)
+	if err != nil {
+		return nil, err
+	}
+	na, err := b.arg(ph)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := b.tx.QueryContext(ctx, b.db.bulk.counted, pa, ns(since), StateReleased, na, ns(since), StateReleased)
 	if err != nil {
 		return nil, fmt.Errorf("ledger batch: counted entries: %w", err)
 	}
@@ -259,8 +372,11 @@ func (b *BatchTx) EntriesByID(ctx context.Context, ids []string) ([]LedgerEntry,
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	list, args := in(ids)
-	rows, err := b.tx.QueryContext(ctx, b.db.q(`SELECT `+entryCols+` FROM ledger WHERE id IN `+list), args...)
+	a, err := b.arg(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := b.tx.QueryContext(ctx, b.db.bulk.byID, a)
 	if err != nil {
 		return nil, fmt.Errorf("ledger batch: entries: %w", err)
 	}
@@ -271,26 +387,58 @@ func (b *BatchTx) EntriesByID(ctx context.Context, ids []string) ([]LedgerEntry,
 	return es, nil
 }
 
-// batchRows bounds the rows of one multi-row statement (SQLite allows
-// 32,766 parameters, PostgreSQL 65,535).
-const batchRows = 500
+// columns turns rows of values into the statement's arguments: one JSON
+// array of rows on SQLite, one array per column on PostgreSQL.
+func (b *BatchTx) columns(rows [][]any) ([]any, error) {
+	if !b.db.postgres {
+		j, err := jsonArg(rows)
+		return []any{j}, err
+	}
+	cols := make([]any, len(rows[0]))
+	for c := range cols {
+		switch rows[0][c].(type) {
+		case int64:
+			v := make([]int64, len(rows))
+			for r := range rows {
+				v[r] = rows[r][c].(int64)
+			}
+			cols[c] = v
+		case int:
+			v := make([]int32, len(rows))
+			for r := range rows {
+				v[r] = int32(rows[r][c].(int))
+			}
+			cols[c] = v
+		default:
+			v := make([]string, len(rows))
+			for r := range rows {
+				v[r] = rows[r][c].(string)
+			}
+			cols[c] = v
+		}
+	}
+	return cols, nil
+}
 
 // InsertEntries adds new entries, of the debtors the batch holds.
 func (b *BatchTx) InsertEntries(ctx context.Context, es []LedgerEntry) error {
-	for chunk := range slices.Chunk(es, batchRows) {
-		args := make([]any, 0, 13*len(chunk))
-		rows := make([]string, len(chunk))
-		for i, e := range chunk {
-			person := e.PersonID
-			if person == "" {
-				person = e.DebtorID // a debtor without a person is one of its own
-			}
-			rows[i] = "(" + placeholders(13) + ")"
-			args = append(args, e.ID, e.DebtorID, e.Channel, e.Kind, e.State, ns(e.At), ns(e.ExpiresAt), ns(e.ClosedAt), e.Holder, e.Phone, e.CallID, ns(e.AnsweredAt), person)
+	if len(es) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(es))
+	for i, e := range es {
+		person := e.PersonID
+		if person == "" {
+			person = e.DebtorID // a debtor without a person is one of its own
 		}
-		if _, err := b.tx.ExecContext(ctx, b.db.q(`INSERT INTO ledger (`+entryCols+`) VALUES `+strings.Join(rows, ", ")), args...); err != nil {
-			return fmt.Errorf("ledger batch: insert %d entries: %w", len(chunk), err)
-		}
+		rows[i] = []any{e.ID, e.DebtorID, e.Channel, e.Kind, e.State, ns(e.At), ns(e.ExpiresAt), ns(e.ClosedAt), e.Holder, e.Phone, e.CallID, ns(e.AnsweredAt), person}
+	}
+	args, err := b.columns(rows)
+	if err != nil {
+		return err
+	}
+	if _, err := b.tx.ExecContext(ctx, b.db.bulk.insert, args...); err != nil {
+		return fmt.Errorf("ledger batch: insert %d entries: %w", len(es), err)
 	}
 	return nil
 }
@@ -299,22 +447,23 @@ func (b *BatchTx) InsertEntries(ctx context.Context, es []LedgerEntry) error {
 // (closed or expired in the batch) as given; the caller has checked each
 // transition under the batch's locks.
 func (b *BatchTx) SetEntries(ctx context.Context, es []LedgerEntry) error {
-	for chunk := range slices.Chunk(es, batchRows) {
-		args := make([]any, 0, 4*len(chunk))
-		rows := make([]string, len(chunk))
-		for i, e := range chunk {
-			rows[i] = "(?, ?, ?, CAST(? AS BIGINT))"
-			args = append(args, e.ID, e.Kind, e.State, ns(e.ClosedAt))
-		}
-		q := `WITH v(id, kind, state, closed_at) AS (VALUES ` + strings.Join(rows, ", ") + `)
-			UPDATE ledger SET kind = v.kind, state = v.state, closed_at = v.closed_at FROM v WHERE ledger.id = v.id`
-		res, err := b.tx.ExecContext(ctx, b.db.q(q), args...)
-		if err != nil {
-			return fmt.Errorf("ledger batch: set %d entries: %w", len(chunk), err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != int64(len(chunk)) {
-			return fmt.Errorf("ledger batch: set %d entries: %d rows matched (%v)", len(chunk), n, err)
-		}
+	if len(es) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(es))
+	for i, e := range es {
+		rows[i] = []any{e.ID, e.Kind, e.State, ns(e.ClosedAt)}
+	}
+	args, err := b.columns(rows)
+	if err != nil {
+		return err
+	}
+	res, err := b.tx.ExecContext(ctx, b.db.bulk.set, args...)
+	if err != nil {
+		return fmt.Errorf("ledger batch: set %d entries: %w", len(es), err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(es)) {
+		return fmt.Errorf("ledger batch: set %d entries: %d rows matched (%v)", len(es), n, err)
 	}
 	return nil
 }
@@ -323,21 +472,23 @@ func (b *BatchTx) SetEntries(ctx context.Context, es []LedgerEntry) error {
 // a decision and its ledger effect are stored together or not at all.
 // Each record names its debtor.
 func (b *BatchTx) Audit(ctx context.Context, recs []AuditRecord) error {
-	for chunk := range slices.Chunk(recs, batchRows) {
-		args := make([]any, 0, 14*len(chunk))
-		rows := make([]string, len(chunk))
-		for i, a := range chunk {
-			if a.DebtorID == "" {
-				return fmt.Errorf("ledger batch: audit record %q without a debtor", a.Action)
-			}
-			rows[i] = "(" + placeholders(14) + ")"
-			args = append(args, ns(a.At), a.DebtorID, a.Action, boolInt(a.Allowed), a.Reason, strings.Join(a.Reasons, ","), a.Detail, a.ReservationID,
-				a.Channel, a.Kind, a.Zone, a.LocalTime, ns(a.NextAllowedAt), a.Holder)
+	if len(recs) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(recs))
+	for i, a := range recs {
+		if a.DebtorID == "" {
+			return fmt.Errorf("ledger batch: audit record %q without a debtor", a.Action)
 		}
-		if _, err := b.tx.ExecContext(ctx, b.db.q(`INSERT INTO audit (at, debtor_id, action, allowed, reason, reasons, detail, reservation_id, channel, kind, zone, local_time, next_allowed_at, holder)
-		VALUES `+strings.Join(rows, ", ")), args...); err != nil {
-			return fmt.Errorf("ledger batch: audit %d records: %w", len(chunk), err)
-		}
+		rows[i] = []any{ns(a.At), a.DebtorID, a.Action, boolInt(a.Allowed), a.Reason, strings.Join(a.Reasons, ","), a.Detail, a.ReservationID,
+			a.Channel, a.Kind, a.Zone, a.LocalTime, ns(a.NextAllowedAt), a.Holder}
+	}
+	args, err := b.columns(rows)
+	if err != nil {
+		return err
+	}
+	if _, err := b.tx.ExecContext(ctx, b.db.bulk.audit, args...); err != nil {
+		return fmt.Errorf("ledger batch: audit %d records: %w", len(recs), err)
 	}
 	return nil
 }
