@@ -108,8 +108,19 @@ func (b *BatchTx) LockCounted(ctx context.Context, persons, phones []string) err
 // once per process (prepareBulk) and pgx caches each per connection,
 // instead of parsing a statement the size of the batch every time.
 type bulkSQL struct {
-	debtors, phones, blocks, links, counted, byID, insert, set, audit string
+	debtors, phones, blocks, links, counted, byID string
+	// PostgreSQL: one statement each, the rows as one array per column.
+	// SQLite: insert and audit are keyed by how many rows they take
+	// (sqliteChunks), set is one row's update.
+	insert, audit map[int]string
+	set           string
 }
+
+// sqliteChunks are the row counts SQLite's multi-row inserts come in: a
+// batch of n rows runs as chunks of these, largest first, each a statement
+// prepared once (JSON rows decoded column by column cost more than the
+// statements' parsing they saved).
+var sqliteChunks = []int{64, 16, 4, 1}
 
 // list is the condition "col is one of the list argument".
 func list(postgres bool, col string) string {
@@ -132,34 +143,44 @@ func newBulkSQL(postgres bool) bulkSQL {
 		byID:    `SELECT ` + entryCols + ` FROM ledger WHERE ` + list(postgres, "id"),
 	}
 	const auditCols = `at, debtor_id, action, allowed, reason, reasons, detail, reservation_id, channel, kind, zone, local_time, next_allowed_at, holder`
+	b.insert, b.audit = map[int]string{}, map[int]string{}
 	if postgres {
-		b.insert = `INSERT INTO ledger (` + entryCols + `) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-			?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])`
-		b.set = `UPDATE ledger SET kind = v.kind, state = v.state, closed_at = v.closed_at
-			FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS v(id, kind, state, closed_at) WHERE ledger.id = v.id`
+		b.insert[0] = rebind(`INSERT INTO ledger (` + entryCols + `) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+			?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])`)
+		b.set = rebind(`UPDATE ledger SET kind = v.kind, state = v.state, closed_at = v.closed_at
+			FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS v(id, kind, state, closed_at) WHERE ledger.id = v.id`)
 		// ORDER BY n: the audit's ids follow the batch's order.
-		b.audit = `INSERT INTO audit (` + auditCols + `) SELECT ` + auditCols + ` FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],
-			?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY AS v(` + auditCols + `, n) ORDER BY n`
-	} else {
-		b.insert = `INSERT INTO ledger (` + entryCols + `) SELECT ` + jsonCols(13) + ` FROM json_each(?) ORDER BY key`
-		b.set = `UPDATE ledger SET kind = v.value->>1, state = v.value->>2, closed_at = v.value->>3 FROM json_each(?) AS v WHERE ledger.id = v.value->>0`
-		b.audit = `INSERT INTO audit (` + auditCols + `) SELECT ` + jsonCols(14) + ` FROM json_each(?) ORDER BY key`
-	}
-	for _, q := range []*string{&b.debtors, &b.phones, &b.blocks, &b.links, &b.counted, &b.byID, &b.insert, &b.set, &b.audit} {
-		if postgres {
+		b.audit[0] = rebind(`INSERT INTO audit (` + auditCols + `) SELECT ` + auditCols + ` FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],
+			?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY AS v(` + auditCols + `, n) ORDER BY n`)
+		for _, q := range []*string{&b.debtors, &b.phones, &b.blocks, &b.links, &b.counted, &b.byID} {
 			*q = rebind(*q)
 		}
+		return b
 	}
+	rows := func(n, cols int) string {
+		r := make([]string, n)
+		for i := range r {
+			r[i] = "(" + placeholders(cols) + ")"
+		}
+		return strings.Join(r, ", ")
+	}
+	for _, n := range sqliteChunks {
+		b.insert[n] = `INSERT INTO ledger (` + entryCols + `) VALUES ` + rows(n, 13)
+		b.audit[n] = `INSERT INTO audit (` + auditCols + `) VALUES ` + rows(n, 14)
+	}
+	b.set = `UPDATE ledger SET kind = ?, state = ?, closed_at = ? WHERE id = ?`
 	return b
 }
 
-// jsonCols selects the n elements of json_each's row arrays.
-func jsonCols(n int) string {
-	cols := make([]string, n)
-	for i := range cols {
-		cols[i] = fmt.Sprintf("value->>%d", i)
+// statements lists every statement of b.
+func (b bulkSQL) statements() []string {
+	qs := []string{b.debtors, b.phones, b.blocks, b.links, b.counted, b.byID, b.set}
+	for _, m := range []map[int]string{b.insert, b.audit} {
+		for _, q := range m {
+			qs = append(qs, q)
+		}
 	}
-	return strings.Join(cols, ", ")
+	return qs
 }
 
 // prepareBulk prepares SQLite's batch statements on the writer connection
@@ -167,8 +188,7 @@ func jsonCols(n int) string {
 // (batchQuerier.stmt, database/sql's Tx.StmtContext).
 func (db *DB) prepareBulk(ctx context.Context) error {
 	db.stmts = map[string]*sql.Stmt{}
-	b := db.bulk
-	for _, q := range []string{b.debtors, b.phones, b.blocks, b.links, b.counted, b.byID, b.insert, b.set, b.audit} {
+	for _, q := range db.bulk.statements() {
 		st, err := db.sql.PrepareContext(ctx, q)
 		if err != nil {
 			return fmt.Errorf("prepare ledger batch statement: %w", err)
@@ -186,29 +206,13 @@ func (b *BatchTx) arg(vals []string) (any, error) {
 	return jsonArg(vals)
 }
 
-// jsonArg encodes v for SQLite's json_each. JSON cannot carry bytes that
-// are not UTF-8: such a string is refused, not silently replaced.
-func jsonArg[T any](v []T) (string, error) {
-	var bad string
-	check := func(s string) {
-		if bad == "" && !utf8.ValidString(s) {
-			bad = s
-		}
-	}
+// jsonArg encodes a list for SQLite's json_each. JSON cannot carry bytes
+// that are not UTF-8: such a string is refused, not silently replaced.
+func jsonArg(v []string) (string, error) {
 	for _, x := range v {
-		switch x := any(x).(type) {
-		case string:
-			check(x)
-		case []any:
-			for _, y := range x {
-				if s, ok := y.(string); ok {
-					check(s)
-				}
-			}
+		if !utf8.ValidString(x) {
+			return "", fmt.Errorf("ledger batch: %q is not valid UTF-8", x)
 		}
-	}
-	if bad != "" {
-		return "", fmt.Errorf("ledger batch: %q is not valid UTF-8", bad)
 	}
 	if v == nil {
 		return "[]", nil
@@ -387,12 +391,26 @@ func (b *BatchTx) EntriesByID(ctx context.Context, ids []string) ([]LedgerEntry,
 	return es, nil
 }
 
-// columns turns rows of values into the statement's arguments: one JSON
-// array of rows on SQLite, one array per column on PostgreSQL.
-func (b *BatchTx) columns(rows [][]any) ([]any, error) {
+// write runs a multi-row write: on PostgreSQL one statement taking one
+// array per column, on SQLite chunks of prepared multi-row statements.
+func (b *BatchTx) write(ctx context.Context, qs map[int]string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
 	if !b.db.postgres {
-		j, err := jsonArg(rows)
-		return []any{j}, err
+		for _, n := range sqliteChunks {
+			for len(rows) >= n {
+				args := make([]any, 0, n*len(rows[0]))
+				for _, r := range rows[:n] {
+					args = append(args, r...)
+				}
+				if _, err := b.tx.ExecContext(ctx, qs[n], args...); err != nil {
+					return err
+				}
+				rows = rows[n:]
+			}
+		}
+		return nil
 	}
 	cols := make([]any, len(rows[0]))
 	for c := range cols {
@@ -417,7 +435,8 @@ func (b *BatchTx) columns(rows [][]any) ([]any, error) {
 			cols[c] = v
 		}
 	}
-	return cols, nil
+	_, err := b.tx.ExecContext(ctx, qs[0], cols...)
+	return err
 }
 
 // InsertEntries adds new entries, of the debtors the batch holds.
@@ -433,11 +452,7 @@ func (b *BatchTx) InsertEntries(ctx context.Context, es []LedgerEntry) error {
 		}
 		rows[i] = []any{e.ID, e.DebtorID, e.Channel, e.Kind, e.State, ns(e.At), ns(e.ExpiresAt), ns(e.ClosedAt), e.Holder, e.Phone, e.CallID, ns(e.AnsweredAt), person}
 	}
-	args, err := b.columns(rows)
-	if err != nil {
-		return err
-	}
-	if _, err := b.tx.ExecContext(ctx, b.db.bulk.insert, args...); err != nil {
+	if err := b.write(ctx, b.db.bulk.insert, rows); err != nil {
 		return fmt.Errorf("ledger batch: insert %d entries: %w", len(es), err)
 	}
 	return nil
@@ -450,15 +465,23 @@ func (b *BatchTx) SetEntries(ctx context.Context, es []LedgerEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
-	rows := make([][]any, len(es))
+	if !b.db.postgres {
+		for _, e := range es {
+			res, err := b.tx.ExecContext(ctx, b.db.bulk.set, e.Kind, e.State, ns(e.ClosedAt), e.ID)
+			if err != nil {
+				return fmt.Errorf("ledger batch: set entry %s: %w", e.ID, err)
+			}
+			if n, err := res.RowsAffected(); err != nil || n != 1 {
+				return fmt.Errorf("ledger batch: set entry %s: %d rows matched (%v)", e.ID, n, err)
+			}
+		}
+		return nil
+	}
+	ids, kinds, states, closed := make([]string, len(es)), make([]string, len(es)), make([]string, len(es)), make([]int64, len(es))
 	for i, e := range es {
-		rows[i] = []any{e.ID, e.Kind, e.State, ns(e.ClosedAt)}
+		ids[i], kinds[i], states[i], closed[i] = e.ID, e.Kind, e.State, ns(e.ClosedAt)
 	}
-	args, err := b.columns(rows)
-	if err != nil {
-		return err
-	}
-	res, err := b.tx.ExecContext(ctx, b.db.bulk.set, args...)
+	res, err := b.tx.ExecContext(ctx, b.db.bulk.set, ids, kinds, states, closed)
 	if err != nil {
 		return fmt.Errorf("ledger batch: set %d entries: %w", len(es), err)
 	}
@@ -483,11 +506,7 @@ func (b *BatchTx) Audit(ctx context.Context, recs []AuditRecord) error {
 		rows[i] = []any{ns(a.At), a.DebtorID, a.Action, boolInt(a.Allowed), a.Reason, strings.Join(a.Reasons, ","), a.Detail, a.ReservationID,
 			a.Channel, a.Kind, a.Zone, a.LocalTime, ns(a.NextAllowedAt), a.Holder}
 	}
-	args, err := b.columns(rows)
-	if err != nil {
-		return err
-	}
-	if _, err := b.tx.ExecContext(ctx, b.db.bulk.audit, args...); err != nil {
+	if err := b.write(ctx, b.db.bulk.audit, rows); err != nil {
 		return fmt.Errorf("ledger batch: audit %d records: %w", len(recs), err)
 	}
 	return nil
