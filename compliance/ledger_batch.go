@@ -378,7 +378,7 @@ func (g *Guard) reserveIn(l *batchLedger, op *ledgerOp, f reserveFacts, blocks [
 	a := store.AuditRecord{At: now, DebtorID: r.DebtorID, Action: "reserve", Allowed: dec.Allowed, Reason: dec.Reason, Reasons: dec.Reasons, Detail: dec.Detail,
 		Channel: string(r.Channel), Zone: dec.Zone, LocalTime: dec.Local.Format(time.RFC3339), NextAllowedAt: dec.NextAllowedAt, Holder: g.holderName()}
 	if dec.Allowed {
-		id, err := newID()
+		id, err := newID(now)
 		if err != nil {
 			return err
 		}

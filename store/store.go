@@ -58,7 +58,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// group commit, ledger_batch.go) off the disk.
 		// cache_size(-65536): up to 64 MiB of pages cached on the writer (the
 		// default 2 MiB made the ledger's index lookups read from the file).
-		conn := "file:" + path + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=temp_store(2)&_pragma=cache_size(-65536)&_txlock=immediate"
+		conn := "file:" + path + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=temp_store(2)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(8000)&_txlock=immediate"
 		s, err := sql.Open("sqlite", conn)
 		if err != nil {
 			return nil, fmt.Errorf("open store %q: %w", dsn, err)
