@@ -102,6 +102,20 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 	defer stx.Rollback()
 	q := &batchQuerier{tx: stx, stmts: map[string]*sql.Stmt{}, prepared: b.db.stmts}
 	var ok []*ledgerJob
+	if len(batch) == 1 {
+		// Alone, a job needs no savepoint (whose journal copies every page
+		// it changes): its failure rolls back the whole transaction.
+		j := batch[0]
+		if err := j.ctx.Err(); err != nil {
+			j.err = fmt.Errorf("ledger %s: %w", j.debtorID, err)
+			return
+		}
+		if j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID}); j.err != nil || j.panicked != nil {
+			return
+		}
+		ok = batch
+		batch = nil
+	}
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			j.err = fmt.Errorf("ledger %s: %w", j.debtorID, err)
