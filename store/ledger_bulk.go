@@ -53,6 +53,12 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *B
 	}
 	defer stx.Rollback()
 	bg := context.WithoutCancel(ctx)
+	// The batch's statements take lists of any length: a generic plan made
+	// while the ledger was small (a new database) scanned the whole table
+	// for each until autovacuum's ANALYZE, at a fifth of the throughput.
+	if _, err := stx.ExecContext(bg, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+		return fmt.Errorf("ledger batch: %w", err)
+	}
 	if err := lockSorted(bg, stx, debtorLockSeed, debtorIDs); err != nil {
 		return fmt.Errorf("ledger batch: lock debtors: %w", err)
 	}
