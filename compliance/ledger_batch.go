@@ -69,20 +69,33 @@ func (g *Guard) submit(op *ledgerOp) {
 	batch := b.queue[:n:n]
 	b.queue = b.queue[n:]
 	b.mu.Unlock()
-	g.runOps(batch) // op is batch[0]: it was first in the queue
-	b.mu.Lock()
-	if len(b.queue) == 0 {
-		b.queue = nil // let the old array go
-		b.leading = false
-	} else {
-		b.queue[0].wake <- true
-	}
-	b.mu.Unlock()
-	for _, o := range batch {
-		if o != op {
+	defer func() {
+		// Hand the lead on and answer the batch even if deciding it
+		// panicked: the others get an error, the panic goes on up here.
+		p := recover()
+		b.mu.Lock()
+		if len(b.queue) == 0 {
+			b.queue = nil // let the old array go
+			b.leading = false
+		} else {
+			b.queue[0].wake <- true
+		}
+		b.mu.Unlock()
+		for _, o := range batch {
+			if o == op {
+				continue
+			}
+			if p != nil {
+				o.out, o.dec = Reservation{}, Decision{}
+				o.err = fmt.Errorf("%s %s: the ledger batch panicked: %v", o.name(), o.debtorID(), p)
+			}
 			o.wake <- false
 		}
-	}
+		if p != nil {
+			panic(p)
+		}
+	}()
+	g.runOps(batch) // op is batch[0]: it was first in the queue
 }
 
 // runOps decides one batch in one ledger transaction.
