@@ -19,8 +19,9 @@ const maxLedgerBatch = 128
 // as savepoints of one transaction, in arrival order, each seeing what the
 // ones before it wrote — the same serial order the writer lock gave — and
 // are acknowledged only after the shared commit. PostgreSQL keeps one
-// transaction per call: nodes batching debtors' advisory locks could
-// deadlock with each other.
+// transaction per WithDebtor call; the guard's own batches (LedgerBatch,
+// ledger_bulk.go) take their advisory locks sorted, so nodes batching
+// cannot deadlock with each other.
 //
 // The first caller to find no batch running leads: it runs batches on its
 // own goroutine until the queue is empty, so there is no goroutine to stop.
