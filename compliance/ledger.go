@@ -109,49 +109,6 @@ func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, 
 	return res, dec, nil
 }
 
-// loadEvents reads the ledger the limits count: the person's entries (every
-// contract of the human behind the debtor) and, apart, the number's entries
-// (whoever they were for). Open reservations of this debtor past their
-// expiry are turned into attempts or conversations on the way (and audited);
-// another debtor's are counted the same way but left to its own lock and the
-// sweeper (ExpireStale) to close.
-// Without expire (Explain) nothing is closed: an expired one only counts as what it became.
-func (g *Guard) loadEvents(ctx context.Context, tx *store.Tx, person, phone string, now time.Time, expire bool) (personEvents, numberEvents []Event, err error) {
-	since := now.Add(-ledgerLookback)
-	byPerson, err := tx.PersonEntries(ctx, person, since)
-	if err != nil {
-		return nil, nil, err
-	}
-	byNumber, err := tx.PhoneEntries(ctx, phone, since)
-	if err != nil {
-		return nil, nil, err
-	}
-	expired := map[string]bool{}
-	events := func(entries []store.LedgerEntry) ([]Event, error) {
-		out := make([]Event, 0, len(entries))
-		for _, e := range entries {
-			if e.State == store.StateOpen && !e.ExpiresAt.After(now) {
-				if expire && e.DebtorID == tx.DebtorID() && !expired[e.ID] {
-					if err := g.expire(ctx, tx, e, now); err != nil {
-						return nil, err
-					}
-					expired[e.ID] = true
-				}
-				e.State, e.Kind = store.StateExpired, string(expiredKind(e))
-			}
-			out = append(out, Event{At: e.At, Kind: Kind(e.Kind), Held: e.State == store.StateOpen})
-		}
-		return out, nil
-	}
-	if personEvents, err = events(byPerson); err != nil {
-		return nil, nil, err
-	}
-	if numberEvents, err = events(byNumber); err != nil {
-		return nil, nil, err
-	}
-	return personEvents, numberEvents, nil
-}
-
 func (g *Guard) expire(ctx context.Context, tx *store.Tx, e store.LedgerEntry, now time.Time) error {
 	kind := expiredKind(e)
 	ok, err := tx.CloseEntry(ctx, e.ID, string(kind), store.StateExpired, now, "", store.StateOpen)

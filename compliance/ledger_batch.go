@@ -217,6 +217,8 @@ func (l *batchLedger) counted(person, phone string) (byPerson, byNumber []*store
 // reserveFacts is what a reservation is decided on besides the ledger.
 type reserveFacts struct {
 	phone, locPhone, person, region, district string
+	blocks                                    []store.Block // the debtor's, in force
+	err                                       error         // the request cannot be decided
 }
 
 // decideBatch decides the batch's operations in order inside tx and
@@ -225,77 +227,27 @@ type reserveFacts struct {
 // insert.
 func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledgerOp) error {
 	now := g.clock.Now().UTC()
-	var reserving, closeIDs []string
+	var reqs []*Request
+	var closeIDs []string
 	for _, op := range ops {
 		if op.req != nil {
-			reserving = append(reserving, op.req.DebtorID)
+			reqs = append(reqs, op.req)
 		} else {
 			closeIDs = append(closeIDs, op.res.ID)
 		}
 	}
-	ds, err := tx.Debtors(ctx, reserving)
+	l, facts, err := g.loadBatch(ctx, tx, reqs, closeIDs, now, true)
 	if err != nil {
 		return err
 	}
-	facts := make([]reserveFacts, len(ops))
-	var persons, phones []string
-	for i, op := range ops {
-		if op.req == nil {
-			continue
-		}
-		f, err := g.reserveFacts(*op.req, ds[op.req.DebtorID])
-		if err != nil {
-			op.err = fmt.Errorf("reserve %s: %w", op.req.DebtorID, err)
-			continue
-		}
-		facts[i] = f
-		persons = append(persons, f.person)
-		if f.phone != "" {
-			phones = append(phones, f.phone)
-		}
-	}
-	if err := tx.LockCounted(ctx, persons, phones); err != nil {
-		return err
-	}
-	l := &batchLedger{byID: map[string]*store.LedgerEntry{}, byPerson: map[string][]*store.LedgerEntry{}, byPhone: map[string][]*store.LedgerEntry{}, dirty: map[string]bool{}}
-	if l.links, err = tx.PersonLinks(ctx, persons); err != nil {
-		return err
-	}
-	counted := slices.Clone(persons)
-	for _, ls := range l.links {
-		for p := range ls {
-			counted = append(counted, p)
-		}
-	}
-	slices.Sort(counted)
-	counted = slices.Compact(counted)
-	blocks, err := tx.Blocks(ctx, reserving, now)
-	if err != nil {
-		return err
-	}
-	entries, err := tx.CountedEntries(ctx, counted, phones, now.Add(-ledgerLookback))
-	if err != nil {
-		return err
-	}
-	for i := range entries {
-		l.add(&entries[i])
-	}
-	closing, err := tx.EntriesByID(ctx, closeIDs)
-	if err != nil {
-		return err
-	}
-	for i := range closing {
-		if _, ok := l.byID[closing[i].ID]; !ok {
-			// not counted (released, or older than the look-back): only
-			// its own close can touch it
-			l.byID[closing[i].ID] = &closing[i]
-		}
-	}
-	for i, op := range ops {
+	for _, op := range ops {
 		switch {
-		case op.err != nil:
 		case op.req != nil:
-			if op.err = g.reserveIn(l, op, facts[i], blocks[op.req.DebtorID], now); op.err != nil {
+			f := facts[op.req]
+			if op.err = f.err; op.err == nil {
+				op.err = g.reserveIn(l, op, f, now)
+			}
+			if op.err != nil {
 				op.err = fmt.Errorf("reserve %s: %w", op.req.DebtorID, op.err)
 			}
 		default:
@@ -321,11 +273,88 @@ func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledge
 	return tx.Audit(ctx, l.audit)
 }
 
+// loadBatch reads, in a few statements, what the requests are decided on
+// and the reservations to close: the debtors, their blocks in force at now,
+// and the ledger the limits count — every entry of the requests' persons
+// (and of those they count, person_links) and numbers from the look-back on.
+// lock (Reserve) also takes the persons' and numbers' locks first; Explain
+// reads under the debtor's lock alone, as it always did. A request's own
+// error (a bad e-mail address) is in its facts.
+func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Request, closeIDs []string, now time.Time, lock bool) (*batchLedger, map[*Request]reserveFacts, error) {
+	var debtors []string
+	for _, r := range reqs {
+		debtors = append(debtors, r.DebtorID)
+	}
+	ds, err := tx.Debtors(ctx, debtors)
+	if err != nil {
+		return nil, nil, err
+	}
+	facts := make(map[*Request]reserveFacts, len(reqs))
+	var persons, phones []string
+	for _, r := range reqs {
+		f := g.reserveFacts(*r, ds[r.DebtorID])
+		facts[r] = f
+		if f.err != nil {
+			continue
+		}
+		persons = append(persons, f.person)
+		if f.phone != "" {
+			phones = append(phones, f.phone)
+		}
+	}
+	if lock {
+		if err := tx.LockCounted(ctx, persons, phones); err != nil {
+			return nil, nil, err
+		}
+	}
+	l := &batchLedger{byID: map[string]*store.LedgerEntry{}, byPerson: map[string][]*store.LedgerEntry{}, byPhone: map[string][]*store.LedgerEntry{}, dirty: map[string]bool{}}
+	if l.links, err = tx.PersonLinks(ctx, persons); err != nil {
+		return nil, nil, err
+	}
+	counted := slices.Clone(persons)
+	for _, ls := range l.links {
+		for p := range ls {
+			counted = append(counted, p)
+		}
+	}
+	slices.Sort(counted)
+	counted = slices.Compact(counted)
+	blocks, err := tx.Blocks(ctx, debtors, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range reqs {
+		if f := facts[r]; f.err == nil {
+			f.blocks = blocks[r.DebtorID]
+			facts[r] = f
+		}
+	}
+	entries, err := tx.CountedEntries(ctx, counted, phones, now.Add(-ledgerLookback))
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range entries {
+		l.add(&entries[i])
+	}
+	closing, err := tx.EntriesByID(ctx, closeIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range closing {
+		if _, ok := l.byID[closing[i].ID]; !ok {
+			// not counted (released, or older than the look-back): only
+			// its own close can touch it
+			l.byID[closing[i].ID] = &closing[i]
+		}
+	}
+	return l, facts, nil
+}
+
 // reserveFacts finds what Reserve decides r on besides the ledger: the
 // number (r's, else the debtor's first; an e-mail address counts as one),
 // the number that places the debtor, the person the limits count, and the
 // region. d is the stored debtor (zero when it is not stored).
-func (g *Guard) reserveFacts(r Request, d store.Debtor) (reserveFacts, error) {
+func (g *Guard) reserveFacts(r Request, d store.Debtor) reserveFacts {
 	f := reserveFacts{phone: r.Phone.String(), region: r.Region, district: r.District}
 	if d.Region != "" {
 		f.region, f.district = d.Region, d.District
@@ -336,25 +365,27 @@ func (g *Guard) reserveFacts(r Request, d store.Debtor) (reserveFacts, error) {
 	f.locPhone = f.phone
 	if r.Address != "" {
 		if r.Channel != Message {
-			return f, fmt.Errorf("an e-mail address is only for channel %s, not %s", Message, r.Channel)
+			f.err = fmt.Errorf("an e-mail address is only for channel %s, not %s", Message, r.Channel)
+			return f
 		}
 		addr, err := NormalizeAddress(r.Address)
 		if err != nil {
-			return f, err
+			f.err = err
+			return f
 		}
 		f.phone = addr // counted on like a number (per recipient), located by the debtor
 	}
 	f.person = cmp.Or(d.PersonID, r.PersonID, r.DebtorID)
-	return f, nil
+	return f
 }
 
-// reserveIn decides one reservation against the batch's ledger and, when
-// granted, adds its open entry; this debtor's reservations past their
-// expiry are closed on the way, as in decideIn.
-func (g *Guard) reserveIn(l *batchLedger, op *ledgerOp, f reserveFacts, blocks []store.Block, now time.Time) error {
-	r := *op.req
+// decision decides r at now against the batch's ledger: what Reserve and
+// Explain share. An open reservation past its expiry counts as what it
+// became (expiredKind); expire, when not nil, is told of each of r's own
+// debtor, to close it.
+func (g *Guard) decision(l *batchLedger, r Request, f reserveFacts, now time.Time, expire func(*store.LedgerEntry)) (Decision, error) {
 	var kinds []string
-	for _, b := range blocks {
+	for _, b := range f.blocks {
 		if b.Phone == "" || b.Phone == f.phone {
 			kinds = append(kinds, b.Kind)
 		}
@@ -366,8 +397,8 @@ func (g *Guard) reserveIn(l *batchLedger, op *ledgerOp, f reserveFacts, blocks [
 			kind, held := Kind(e.Kind), e.State == store.StateOpen
 			if e.State == store.StateOpen && !e.ExpiresAt.After(now) {
 				kind, held = expiredKind(*e), false
-				if e.DebtorID == r.DebtorID {
-					g.expireIn(l, op, e, now)
+				if expire != nil && e.DebtorID == r.DebtorID {
+					expire(e)
 				}
 			}
 			out = append(out, Event{At: e.At, Kind: kind, Held: held})
@@ -377,16 +408,28 @@ func (g *Guard) reserveIn(l *batchLedger, op *ledgerOp, f reserveFacts, blocks [
 	personEvents, numberEvents := events(byPerson), events(byNumber)
 	loc, err := g.Locate(f.region, f.district, f.locPhone)
 	if err != nil {
-		return err
+		return Decision{}, err
 	}
 	rules, err := g.rules(loc, g.policy, r.Channel, personEvents, kinds)
 	if err != nil {
-		return err
+		return Decision{}, err
 	}
 	rules.thirdParty, rules.consent, rules.numberEvents = r.ThirdParty, r.Consent, numberEvents
 	dec := rules.decide(now)
 	if loc.Unreadable {
 		dec.Detail += "; the address region names no federal subject: every Russian zone's window applies"
+	}
+	return dec, nil
+}
+
+// reserveIn decides one reservation against the batch's ledger and, when
+// granted, adds its open entry; this debtor's reservations past their
+// expiry are closed on the way.
+func (g *Guard) reserveIn(l *batchLedger, op *ledgerOp, f reserveFacts, now time.Time) error {
+	r := *op.req
+	dec, err := g.decision(l, r, f, now, func(e *store.LedgerEntry) { g.expireIn(l, op, e, now) })
+	if err != nil {
+		return err
 	}
 	a := store.AuditRecord{At: now, DebtorID: r.DebtorID, Action: "reserve", Allowed: dec.Allowed, Reason: dec.Reason, Reasons: dec.Reasons, Detail: dec.Detail,
 		Channel: string(r.Channel), Zone: dec.Zone, LocalTime: dec.Local.Format(time.RFC3339), NextAllowedAt: dec.NextAllowedAt, Holder: g.holderName()}
