@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/store"
@@ -94,6 +95,10 @@ func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, 
 	}
 	if !r.Channel.valid() {
 		return Reservation{}, Decision{}, fmt.Errorf("reserve %s: unknown channel %q", r.DebtorID, r.Channel)
+	}
+	if !utf8.ValidString(r.DebtorID + r.PersonID + r.Address) {
+		// refused here, alone, rather than failing the batch it would join
+		return Reservation{}, Decision{}, fmt.Errorf("reserve %q: debtor id, person id or address is not valid UTF-8", r.DebtorID)
 	}
 	op := &ledgerOp{ctx: ctx, req: &r}
 	g.submit(op)
@@ -202,6 +207,9 @@ func (g *Guard) close(ctx context.Context, res Reservation, action, kind, state 
 	}
 	if res.ID == "" || res.DebtorID == "" {
 		return fmt.Errorf("%s: empty reservation", action)
+	}
+	if !utf8.ValidString(res.ID + res.DebtorID) {
+		return fmt.Errorf("%s %q: reservation or debtor id is not valid UTF-8", action, res.ID)
 	}
 	op := &ledgerOp{ctx: ctx, res: res, action: action, kind: kind, state: state, from: from}
 	g.submit(op)

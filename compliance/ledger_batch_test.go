@@ -359,3 +359,42 @@ func TestNodesNeverDoubleGrant(t *testing.T) {
 		}
 	})
 }
+
+// TestBatchRefusesWhatItCannotCarry: an id that is not UTF-8 (the batch's
+// lists travel as JSON on SQLite) is refused alone, with a clear error, and
+// leaves the next batch working.
+func TestBatchRefusesWhatItCannotCarry(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB, _ string) {
+		ctx := t.Context()
+		if err := db.UpsertDebtor(ctx, store.Debtor{ID: "d1", Region: "г. Москва", Phones: []string{"+79161234567"}}); err != nil {
+			t.Fatal(err)
+		}
+		g := ledgerGuard(t, db, &settableClock{t: local(t, "Europe/Moscow", "2026-11-23 12:00")}, "node")
+		for _, tc := range []struct {
+			name string
+			do   func() error
+		}{
+			{"reserve", func() error {
+				_, _, err := g.Reserve(ctx, Request{DebtorID: "d\xff", Channel: RobotCall})
+				return err
+			}},
+			{"reserve for a person", func() error {
+				_, _, err := g.Reserve(ctx, Request{DebtorID: "d1", PersonID: "p\xfe", Channel: RobotCall})
+				return err
+			}},
+			{"commit", func() error { return g.Commit(ctx, Reservation{ID: "r-\xff", DebtorID: "d1"}, Attempt) }},
+			{"release", func() error { return g.Release(ctx, Reservation{ID: "r-1", DebtorID: "d\xff"}) }},
+		} {
+			if err := tc.do(); err == nil || !strings.Contains(err.Error(), "UTF-8") {
+				t.Errorf("%s: %v, want an error naming UTF-8", tc.name, err)
+			}
+		}
+		res, d, err := g.Reserve(ctx, Request{DebtorID: "d1", Channel: RobotCall})
+		if err != nil || !d.Allowed {
+			t.Fatalf("reserve d1 after the refusals: %+v %v", d, err)
+		}
+		if err := g.Commit(ctx, res, Attempt); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
