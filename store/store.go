@@ -29,6 +29,8 @@ type DB struct {
 	batch    *ledgerBatcher       // SQLite's group commit of ledger transactions
 	bulk     bulkSQL              // the guard's batch statements in this back end's dialect
 	stmts    map[string]*sql.Stmt // SQLite: bulk, prepared once at Open
+	// stopCheckpointer ends SQLite's background checkpoints (checkpoint.go).
+	stopCheckpointer func()
 }
 
 // Open opens (creating if needed) and migrates the store named by dsn:
@@ -58,7 +60,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// group commit, ledger_batch.go) off the disk.
 		// cache_size(-65536): up to 64 MiB of pages cached on the writer (the
 		// default 2 MiB made the ledger's index lookups read from the file).
-		conn := "file:" + path + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=temp_store(2)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(8000)&_txlock=immediate"
+		// wal_autocheckpoint(16000): the writer checkpoints only as a
+		// backstop; checkpoint.go does it in the background.
+		conn := "file:" + path + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=temp_store(2)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(16000)&_txlock=immediate"
 		s, err := sql.Open("sqlite", conn)
 		if err != nil {
 			return nil, fmt.Errorf("open store %q: %w", dsn, err)
@@ -99,12 +103,16 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			db.Close()
 			return nil, fmt.Errorf("open store: %w", err)
 		}
+		db.startCheckpointer()
 	}
 	return db, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
+	if db.stopCheckpointer != nil {
+		db.stopCheckpointer()
+	}
 	err := db.sql.Close()
 	if db.rd != db.sql {
 		if e := db.rd.Close(); err == nil {
