@@ -181,7 +181,7 @@ func (l *batchLedger) change(e *store.LedgerEntry) {
 
 // counted returns the entries the limits count for person (its own and,
 // up to each link's instant, those of the persons it counts) and for
-// phone, each in (at, id) order, as PersonEntries and PhoneEntries would.
+// phone, each in (at, id) order.
 func (l *batchLedger) counted(person, phone string) (byPerson, byNumber []*store.LedgerEntry) {
 	keep := func(e *store.LedgerEntry) bool { return e.State != store.StateReleased }
 	for _, e := range l.byPerson[person] {

@@ -21,8 +21,9 @@ type BatchTx struct {
 	tx querier
 }
 
-// Advisory lock seeds: a debtor's ledger, and the counted ledgers (persons,
-// numbers) taken after it. WithDebtor and LockCounted use the same.
+// Advisory lock seeds: a debtor's ledger (WithDebtor takes it too), and the
+// counted ledgers (persons, numbers) taken after it (also by person merges
+// and splits, persons.go).
 const (
 	debtorLockSeed  = 7255
 	countedLockSeed = 7256
@@ -34,7 +35,7 @@ const (
 // advisory locks in one statement, sorted; BatchTx.LockCounted then takes
 // the persons' and numbers' the same way. Every ledger transaction takes
 // its debtor locks before its counted ones, each class in sorted order
-// ("person:…" before "phone:…", as LockCounted), so two nodes' batches can
+// ("person:…" before "phone:…"), so two nodes' batches can
 // never wait on each other in a circle. The transaction commits when fn
 // returns nil; fn's statements are not cancelled by ctx once it has started.
 func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *BatchTx) error) error {
@@ -83,8 +84,8 @@ func lockSorted(ctx context.Context, tx querier, seed int64, keys []string) erro
 	return err
 }
 
-// LockCounted takes the ledger locks of persons and numbers (each class
-// sorted, persons first, as Tx.LockCounted) on PostgreSQL; on SQLite the
+// LockCounted takes the ledger locks of persons and numbers (sorted,
+// persons first) on PostgreSQL; on SQLite the
 // batch already holds the writer lock.
 func (b *BatchTx) LockCounted(ctx context.Context, persons, phones []string) error {
 	if !b.db.postgres {
