@@ -43,6 +43,7 @@ type Guard struct {
 	// permitKey seals this guard's permits; drawn at random in NewGuard and
 	// never shown, so no other code can make a permit that passes Check.
 	permitKey [32]byte
+	ops       opBatcher // reservations and closes decided together (ledger_batch.go)
 }
 
 // NewGuard builds a guard from cfg.

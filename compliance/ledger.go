@@ -3,10 +3,12 @@ package compliance
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/store"
@@ -16,6 +18,9 @@ import (
 type Ledger interface {
 	// WithDebtor runs fn in a transaction holding the debtor's exclusive ledger lock.
 	WithDebtor(ctx context.Context, debtorID string, fn func(tx *store.Tx) error) error
+	// LedgerBatch runs fn in one transaction holding the ledger locks of
+	// every debtor named: Reserve, Commit and Release decide many at once.
+	LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *store.BatchTx) error) error
 	// StaleEntries lists open reservations whose expiry is at or before now.
 	StaleEntries(ctx context.Context, now time.Time) ([]store.LedgerEntry, error)
 }
@@ -61,9 +66,13 @@ type Reservation struct {
 
 const ledgerLookback = 40 * 24 * time.Hour // covers a calendar month and the rolling 30 days
 
-func newID() (string, error) {
+// newID names a reservation: its time first, then 64 random bits, so the
+// ledger's primary key grows at its end instead of dirtying a random index
+// page per reservation (pages a synchronous commit writes out).
+func newID(at time.Time) (string, error) {
 	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	binary.BigEndian.PutUint64(b[:8], uint64(at.UnixNano()))
+	if _, err := rand.Read(b[8:]); err != nil {
 		return "", err
 	}
 	return "r-" + hex.EncodeToString(b[:]), nil
@@ -75,6 +84,8 @@ func (g *Guard) holderName() string { return g.holder }
 // now; if so it records an open reservation that counts against every limit
 // until it is committed, released or expires. Every decision is audited in the
 // same transaction. A denial returns a zero Reservation and the Decision.
+// Reservations and closes asked for at once are decided together, in arrival
+// order, in one transaction (ledger_batch.go).
 func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, error) {
 	if g.ledger == nil {
 		return Reservation{}, Decision{}, errors.New("reserve: guard has no ledger")
@@ -85,86 +96,22 @@ func (g *Guard) Reserve(ctx context.Context, r Request) (Reservation, Decision, 
 	if !r.Channel.valid() {
 		return Reservation{}, Decision{}, fmt.Errorf("reserve %s: unknown channel %q", r.DebtorID, r.Channel)
 	}
-	var res Reservation
-	var dec Decision
-	var phone string
-	err := g.ledger.WithDebtor(ctx, r.DebtorID, func(tx *store.Tx) error {
-		res, dec = Reservation{}, Decision{}
-		now := g.clock.Now().UTC()
-		var person string
-		var err error
-		if phone, person, dec, err = g.decideIn(ctx, tx, r, now, true); err != nil {
-			return err
-		}
-		a := store.AuditRecord{At: now, Action: "reserve", Allowed: dec.Allowed, Reason: dec.Reason, Reasons: dec.Reasons, Detail: dec.Detail,
-			Channel: string(r.Channel), Zone: dec.Zone, LocalTime: dec.Local.Format(time.RFC3339), NextAllowedAt: dec.NextAllowedAt, Holder: g.holderName()}
-		if dec.Allowed {
-			id, err := newID()
-			if err != nil {
-				return fmt.Errorf("reserve %s: %w", r.DebtorID, err)
-			}
-			res = Reservation{ID: id, DebtorID: r.DebtorID, Phone: phone, Channel: r.Channel, At: now, ExpiresAt: now.Add(g.policy.ReservationTTL)}
-			res.permit = g.seal(id, r.Channel, phone, res.ExpiresAt)
-			if err := tx.InsertEntry(ctx, store.LedgerEntry{ID: id, DebtorID: r.DebtorID, Channel: string(r.Channel), Kind: string(heldKind(r.Channel)),
-				State: store.StateOpen, At: now, ExpiresAt: res.ExpiresAt, Holder: g.holderName(), Phone: phone, CallID: r.CallID, PersonID: person}); err != nil {
-				return err
-			}
-			a.ReservationID, a.Kind = id, string(heldKind(r.Channel))
-		}
-		return tx.Audit(ctx, a)
-	})
-	if err != nil {
-		return Reservation{}, Decision{}, err
+	if !utf8.ValidString(r.DebtorID + r.PersonID + r.Address) {
+		// refused here, alone, rather than failing the batch it would join
+		return Reservation{}, Decision{}, fmt.Errorf("reserve %q: debtor id, person id or address is not valid UTF-8", r.DebtorID)
 	}
+	op := &ledgerOp{ctx: ctx, req: &r}
+	g.submit(op)
+	if op.err != nil {
+		return Reservation{}, Decision{}, op.err
+	}
+	res, dec, phone := op.out, op.dec, op.phone
 	g.log.Debug("compliance reserve", "debtor", r.DebtorID, "phone", MaskPhone(phone), "channel", r.Channel,
 		"allowed", dec.Allowed, "reason", dec.Reason, "next_allowed_at", dec.NextAllowedAt)
 	if g.onDec != nil {
 		g.onDec(dec)
 	}
 	return res, dec, nil
-}
-
-// loadEvents reads the ledger the limits count: the person's entries (every
-// contract of the human behind the debtor) and, apart, the number's entries
-// (whoever they were for). Open reservations of this debtor past their
-// expiry are turned into attempts or conversations on the way (and audited);
-// another debtor's are counted the same way but left to its own lock and the
-// sweeper (ExpireStale) to close.
-// Without expire (Explain) nothing is closed: an expired one only counts as what it became.
-func (g *Guard) loadEvents(ctx context.Context, tx *store.Tx, person, phone string, now time.Time, expire bool) (personEvents, numberEvents []Event, err error) {
-	since := now.Add(-ledgerLookback)
-	byPerson, err := tx.PersonEntries(ctx, person, since)
-	if err != nil {
-		return nil, nil, err
-	}
-	byNumber, err := tx.PhoneEntries(ctx, phone, since)
-	if err != nil {
-		return nil, nil, err
-	}
-	expired := map[string]bool{}
-	events := func(entries []store.LedgerEntry) ([]Event, error) {
-		out := make([]Event, 0, len(entries))
-		for _, e := range entries {
-			if e.State == store.StateOpen && !e.ExpiresAt.After(now) {
-				if expire && e.DebtorID == tx.DebtorID() && !expired[e.ID] {
-					if err := g.expire(ctx, tx, e, now); err != nil {
-						return nil, err
-					}
-					expired[e.ID] = true
-				}
-				e.State, e.Kind = store.StateExpired, string(expiredKind(e))
-			}
-			out = append(out, Event{At: e.At, Kind: Kind(e.Kind), Held: e.State == store.StateOpen})
-		}
-		return out, nil
-	}
-	if personEvents, err = events(byPerson); err != nil {
-		return nil, nil, err
-	}
-	if numberEvents, err = events(byNumber); err != nil {
-		return nil, nil, err
-	}
-	return personEvents, numberEvents, nil
 }
 
 func (g *Guard) expire(ctx context.Context, tx *store.Tx, e store.LedgerEntry, now time.Time) error {
@@ -261,26 +208,12 @@ func (g *Guard) close(ctx context.Context, res Reservation, action, kind, state 
 	if res.ID == "" || res.DebtorID == "" {
 		return fmt.Errorf("%s: empty reservation", action)
 	}
-	return g.ledger.WithDebtor(ctx, res.DebtorID, func(tx *store.Tx) error {
-		now := g.clock.Now().UTC()
-		e, err := tx.Entry(ctx, res.ID)
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", action, res.ID, err)
-		}
-		k := kind
-		if k == "" {
-			k = e.Kind
-		}
-		ok, err := tx.CloseEntry(ctx, res.ID, k, state, now, "", from...)
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", action, res.ID, err)
-		}
-		if !ok {
-			return fmt.Errorf("%s %s: it is %s as %s: %w", action, res.ID, e.State, e.Kind, ErrReservationClosed)
-		}
-		return tx.Audit(ctx, store.AuditRecord{At: now, Action: action, Allowed: true, ReservationID: res.ID, Channel: e.Channel, Kind: k,
-			Detail: fmt.Sprintf("%s: %s → %s as %s", action, e.State, state, k), Holder: g.holderName()})
-	})
+	if !utf8.ValidString(res.ID + res.DebtorID) {
+		return fmt.Errorf("%s %q: reservation or debtor id is not valid UTF-8", action, res.ID)
+	}
+	op := &ledgerOp{ctx: ctx, res: res, action: action, kind: kind, state: state, from: from}
+	g.submit(op)
+	return op.err
 }
 
 // Renew keeps a reservation open for another ReservationTTL from now: the call

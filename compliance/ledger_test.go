@@ -397,6 +397,14 @@ func (l *flakyLedger) WithDebtor(ctx context.Context, debtorID string, fn func(t
 	return l.DB.WithDebtor(ctx, debtorID, fn)
 }
 
+func (l *flakyLedger) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *store.BatchTx) error) error {
+	if l.fail > 0 {
+		l.fail--
+		return errors.New("database is locked")
+	}
+	return l.DB.LedgerBatch(ctx, debtorIDs, fn)
+}
+
 // TestCommitRidesOutAFailingLedger: a commit that meets a failing ledger is
 // retried, so the conversation is recorded as one instead of being left to
 // expire; a ledger that stays down gives the error back.

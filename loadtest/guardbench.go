@@ -30,6 +30,7 @@ type GuardOptions struct {
 	HotShare float64       // share of decisions that go to the hot debtors
 	Rates    []int         // offered decisions per second, one stage each
 	Stage    time.Duration // length of each offered-rate stage
+	Warmup   time.Duration // offered at the first rate before the stages, not counted
 	Burst    int           // decisions asked at once after the rate stages (0: none)
 	Nodes    int           // guards on their own connection pools, contending for one ledger
 	Workers  int           // decisions in flight at most per node
@@ -50,6 +51,7 @@ func ParseGuardArgs(args []string, stderr io.Writer) (GuardOptions, error) {
 	fs.Float64Var(&o.HotShare, "hot-share", 0.05, "share of decisions that go to the hot debtors")
 	rates := fs.String("rates", "500,1000,2000,5000,10000,20000", "offered decisions per second, one stage each")
 	fs.DurationVar(&o.Stage, "stage", 3*time.Second, "length of each offered-rate stage")
+	fs.DurationVar(&o.Warmup, "warmup", time.Second, "offer the first rate this long before the stages, not counted (a process just started: cold page cache, unprepared statements, new connections)")
 	fs.IntVar(&o.Burst, "burst", 4000, "decisions asked at once after the rate stages (0: none)")
 	fs.IntVar(&o.Nodes, "nodes", 1, "guards on their own connection pools contending for one ledger (several nodes on one PostgreSQL)")
 	fs.IntVar(&o.Workers, "workers", 256, "decisions in flight at most per node")
@@ -80,6 +82,8 @@ func ParseGuardArgs(args []string, stderr io.Writer) (GuardOptions, error) {
 		return o, errors.New("bench guard: --nodes and --workers must be positive, --burst and --conversation-every not negative")
 	case o.Stage <= 0:
 		return o, fmt.Errorf("bench guard: --stage %s: want a positive duration", o.Stage)
+	case o.Warmup < 0:
+		return o, fmt.Errorf("bench guard: --warmup %s: want a duration ≥ 0", o.Warmup)
 	}
 	return o, nil
 }
@@ -107,6 +111,7 @@ type GuardResult struct {
 	Backend      string       `json:"backend"`
 	Nodes        int          `json:"nodes"`
 	Debtors      int          `json:"debtors"`
+	Warmup       *GuardStage  `json:"warmup,omitempty"` // decided and audited, not in the figures
 	Stages       []GuardStage `json:"stages"`
 	Sustained    float64      `json:"sustained_per_s"`
 	P99At500     float64      `json:"p99_ms_at_500_per_s"` // -1: no 500/s stage
@@ -160,6 +165,12 @@ func RunGuard(ctx context.Context, o GuardOptions, open func(context.Context) (*
 		return res, fmt.Errorf("bench guard: %w", err)
 	}
 	defer stopProfile()
+	if o.Warmup > 0 {
+		rate := o.Rates[0]
+		st := b.stage(ctx, "warm-up", rate, max(1, rate*int(o.Warmup/time.Millisecond)/1000))
+		fmt.Fprintf(progress, "bench guard: %-9s %s (not counted)\n", st.Name, stageLine(st))
+		res.Warmup = &st
+	}
 	for _, rate := range o.Rates {
 		st := b.stage(ctx, fmt.Sprintf("%d/s", rate), rate, rate*int(o.Stage/time.Millisecond)/1000)
 		fmt.Fprintf(progress, "bench guard: %-9s %s\n", st.Name, stageLine(st))

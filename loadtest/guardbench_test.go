@@ -18,7 +18,7 @@ import (
 func TestRunGuardAuditsWhatItDecided(t *testing.T) {
 	t.Parallel()
 	o, err := ParseGuardArgs([]string{"--debtors", "400", "--hot", "2", "--hot-share", "0.2", "--rates", "200,500",
-		"--stage", "300ms", "--burst", "150", "--workers", "16", "--json"}, new(bytes.Buffer))
+		"--stage", "300ms", "--warmup", "100ms", "--burst", "150", "--workers", "16", "--json"}, new(bytes.Buffer))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,10 @@ func TestRunGuardAuditsWhatItDecided(t *testing.T) {
 	if len(res.Stages) != len(want) {
 		t.Fatalf("stages %+v", res.Stages)
 	}
-	decided, granted := 0, 0
+	if res.Warmup == nil || res.Warmup.Done != 20 || res.Warmup.Errors != 0 {
+		t.Fatalf("warm-up %+v: want 20 decisions (200/s for 100 ms), none failed", res.Warmup)
+	}
+	decided, granted := res.Warmup.Done, res.Warmup.Granted
 	for i, st := range res.Stages {
 		if st.Done != want[i] || st.Errors != 0 {
 			t.Errorf("stage %s: %d decisions, %d errors (%s); want %d, none", st.Name, st.Done, st.Errors, st.FirstErr, want[i])
@@ -74,6 +77,7 @@ func TestParseGuardArgsRejects(t *testing.T) {
 		{"--hot 0 --hot-share 0.5", "--hot-share"},
 		{"--stage 0s", "--stage"},
 		{"--nodes 0", "--nodes"},
+		{"--warmup -1s", "--warmup"},
 	} {
 		_, err := ParseGuardArgs(strings.Fields(tc.args), new(bytes.Buffer))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -19,8 +19,9 @@ const maxLedgerBatch = 128
 // as savepoints of one transaction, in arrival order, each seeing what the
 // ones before it wrote — the same serial order the writer lock gave — and
 // are acknowledged only after the shared commit. PostgreSQL keeps one
-// transaction per call: nodes batching debtors' advisory locks could
-// deadlock with each other.
+// transaction per WithDebtor call; the guard's own batches (LedgerBatch,
+// ledger_bulk.go) take their advisory locks sorted, so nodes batching
+// cannot deadlock with each other.
 //
 // The first caller to find no batch running leads: it runs batches on its
 // own goroutine until the queue is empty, so there is no goroutine to stop.
@@ -100,8 +101,22 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 		return
 	}
 	defer stx.Rollback()
-	q := &batchQuerier{tx: stx, stmts: map[string]*sql.Stmt{}}
+	q := &batchQuerier{tx: stx, stmts: map[string]*sql.Stmt{}, prepared: b.db.stmts}
 	var ok []*ledgerJob
+	if len(batch) == 1 {
+		// Alone, a job needs no savepoint (whose journal copies every page
+		// it changes): its failure rolls back the whole transaction.
+		j := batch[0]
+		if err := j.ctx.Err(); err != nil {
+			j.err = fmt.Errorf("ledger %s: %w", j.debtorID, err)
+			return
+		}
+		if j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID}); j.err != nil || j.panicked != nil {
+			return
+		}
+		ok = batch
+		batch = nil
+	}
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			j.err = fmt.Errorf("ledger %s: %w", j.debtorID, err)
@@ -164,12 +179,18 @@ func runJob(j *ledgerJob, tx *Tx) (err error, panicked any) {
 // of a decision parsing them again), and without their contexts'
 // cancellation (see ledgerBatcher.run).
 type batchQuerier struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt // closed with the transaction
+	tx       *sql.Tx
+	stmts    map[string]*sql.Stmt // closed with the transaction
+	prepared map[string]*sql.Stmt // prepared at Open, reused by every batch
 }
 
 func (q *batchQuerier) stmt(query string) (*sql.Stmt, error) {
 	if st, ok := q.stmts[query]; ok {
+		return st, nil
+	}
+	if st, ok := q.prepared[query]; ok {
+		st = q.tx.StmtContext(context.Background(), st)
+		q.stmts[query] = st
 		return st, nil
 	}
 	st, err := q.tx.PrepareContext(context.Background(), query)

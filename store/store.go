@@ -26,7 +26,11 @@ type DB struct {
 	sql      *sql.DB // writes and ledger transactions
 	rd       *sql.DB // plain reads; for SQLite a separate pool so WAL readers never queue behind the writer
 	postgres bool
-	batch    *ledgerBatcher // SQLite's group commit of ledger transactions
+	batch    *ledgerBatcher       // SQLite's group commit of ledger transactions
+	bulk     bulkSQL              // the guard's batch statements in this back end's dialect
+	stmts    map[string]*sql.Stmt // SQLite: bulk, prepared once at Open
+	// stopCheckpointer ends SQLite's background checkpoints (checkpoint.go).
+	stopCheckpointer func()
 }
 
 // Open opens (creating if needed) and migrates the store named by dsn:
@@ -54,7 +58,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// 230-FZ limits no longer see (docs/RECORDINGS.md has the measured cost).
 		// temp_store=MEMORY keeps the savepoints' sub-journals (the ledger's
 		// group commit, ledger_batch.go) off the disk.
-		conn := "file:" + path + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=temp_store(2)&_txlock=immediate"
+		// cache_size(-65536): up to 64 MiB of pages cached on the writer (the
+		// default 2 MiB made the ledger's index lookups read from the file).
+		// wal_autocheckpoint(16000): the writer checkpoints only as a
+		// backstop; checkpoint.go does it in the background.
+		conn := "file:" + path + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=temp_store(2)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(16000)&_txlock=immediate"
 		s, err := sql.Open("sqlite", conn)
 		if err != nil {
 			return nil, fmt.Errorf("open store %q: %w", dsn, err)
@@ -89,11 +97,22 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	db.bulk = newBulkSQL(db.postgres)
+	if !db.postgres {
+		if err := db.prepareBulk(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		db.startCheckpointer()
+	}
 	return db, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
+	if db.stopCheckpointer != nil {
+		db.stopCheckpointer()
+	}
 	err := db.sql.Close()
 	if db.rd != db.sql {
 		if e := db.rd.Close(); err == nil {
@@ -118,6 +137,11 @@ func (db *DB) q(query string) string {
 	if !db.postgres {
 		return query
 	}
+	return rebind(query)
+}
+
+// rebind numbers a query's ? placeholders for PostgreSQL.
+func rebind(query string) string {
 	var b strings.Builder
 	n := 0
 	for _, r := range query {

@@ -1,0 +1,485 @@
+package compliance
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dozvon/dozvon/store"
+)
+
+// maxOpBatch bounds the reservations and closes decided in one ledger
+// transaction: the last of them waits behind the others' statements only.
+const maxOpBatch = 256
+
+// ledgerOp is one Reserve, Commit or Release waiting for its batch.
+type ledgerOp struct {
+	ctx context.Context
+	// a reservation (req set) or a close of res
+	req    *Request
+	res    Reservation
+	action string   // close: commit or release
+	kind   string   // close: what it counts as ("" keeps the entry's kind)
+	state  string   // close: the state it moves to
+	from   []string // close: the states it may move from
+
+	// results
+	out     Reservation
+	dec     Decision
+	phone   string
+	expired []store.LedgerEntry // this debtor's reservations the batch expired on the way
+	err     error
+	wake    chan bool // true: lead the next batch; false: done
+}
+
+// opBatcher is the guard's group commit. Reservations and closes that
+// arrive while a batch is being decided queue; the next batch decides them
+// all in one ledger transaction, in arrival order, each against the ledger
+// as the ones before it left it (their grants and closes included), and
+// each caller hears its own decision only after the shared commit. There is
+// no goroutine of its own: the first caller to find no batch running leads,
+// and after its batch hands the lead to the first one waiting, so no caller
+// waits behind more than the batch before its own.
+type opBatcher struct {
+	mu      sync.Mutex
+	queue   []*ledgerOp
+	leading bool
+}
+
+// submit queues op and returns when it is decided.
+func (g *Guard) submit(op *ledgerOp) {
+	op.wake = make(chan bool, 1)
+	b := &g.ops
+	b.mu.Lock()
+	b.queue = append(b.queue, op)
+	lead := !b.leading
+	b.leading = true
+	b.mu.Unlock()
+	if !lead {
+		if lead = <-op.wake; !lead {
+			return
+		}
+	}
+	b.mu.Lock()
+	n := min(len(b.queue), maxOpBatch)
+	batch := b.queue[:n:n]
+	b.queue = b.queue[n:]
+	b.mu.Unlock()
+	defer func() {
+		// Hand the lead on and answer the batch even if deciding it
+		// panicked: the others get an error, the panic goes on up here.
+		p := recover()
+		b.mu.Lock()
+		if len(b.queue) == 0 {
+			b.queue = nil // let the old array go
+			b.leading = false
+		} else {
+			b.queue[0].wake <- true
+		}
+		b.mu.Unlock()
+		for _, o := range batch {
+			if o == op {
+				continue
+			}
+			if p != nil {
+				o.out, o.dec = Reservation{}, Decision{}
+				o.err = fmt.Errorf("%s %s: the ledger batch panicked: %v", o.name(), o.debtorID(), p)
+			}
+			o.wake <- false
+		}
+		if p != nil {
+			panic(p)
+		}
+	}()
+	g.runOps(batch) // op is batch[0]: it was first in the queue
+}
+
+// runOps decides one batch in one ledger transaction.
+func (g *Guard) runOps(batch []*ledgerOp) {
+	var live []*ledgerOp
+	var debtors []string
+	for _, op := range batch {
+		if err := op.ctx.Err(); err != nil {
+			op.err = fmt.Errorf("%s %s: %w", op.name(), op.debtorID(), err)
+			continue
+		}
+		live = append(live, op)
+		debtors = append(debtors, op.debtorID())
+	}
+	if len(live) == 0 {
+		return
+	}
+	slices.Sort(debtors)
+	debtors = slices.Compact(debtors)
+	ctx := context.WithoutCancel(live[0].ctx)
+	err := g.ledger.LedgerBatch(ctx, debtors, func(tx *store.BatchTx) error {
+		for _, op := range live {
+			op.out, op.dec, op.phone, op.expired, op.err = Reservation{}, Decision{}, "", nil, nil
+		}
+		return g.decideBatch(ctx, tx, live)
+	})
+	for _, op := range live {
+		if err != nil {
+			op.out, op.dec, op.expired = Reservation{}, Decision{}, nil
+			op.err = fmt.Errorf("%s %s: %w", op.name(), op.debtorID(), err)
+			continue
+		}
+		for _, e := range op.expired {
+			g.log.Warn("compliance reservation expired", "debtor", e.DebtorID, "reservation", e.ID, "holder", e.Holder, "counted_as", e.Kind)
+		}
+	}
+}
+
+func (op *ledgerOp) debtorID() string {
+	if op.req != nil {
+		return op.req.DebtorID
+	}
+	return op.res.DebtorID
+}
+
+func (op *ledgerOp) name() string {
+	if op.req != nil {
+		return "reserve"
+	}
+	return op.action
+}
+
+// batchLedger is the ledger as one batch sees it: every entry it loaded or
+// made, by id, person and number, changed in memory as the batch decides.
+type batchLedger struct {
+	byID     map[string]*store.LedgerEntry
+	byPerson map[string][]*store.LedgerEntry
+	byPhone  map[string][]*store.LedgerEntry
+	links    map[string]map[string]time.Time // person → person it counts → up to when
+	added    []*store.LedgerEntry            // made in the batch
+	changed  []*store.LedgerEntry            // loaded and changed in the batch, each once
+	dirty    map[string]bool
+	audit    []store.AuditRecord
+}
+
+func (l *batchLedger) add(e *store.LedgerEntry) {
+	if _, ok := l.byID[e.ID]; ok {
+		return
+	}
+	l.byID[e.ID] = e
+	l.byPerson[e.PersonID] = append(l.byPerson[e.PersonID], e)
+	if e.Phone != "" {
+		l.byPhone[e.Phone] = append(l.byPhone[e.Phone], e)
+	}
+}
+
+func (l *batchLedger) change(e *store.LedgerEntry) {
+	if !l.dirty[e.ID] {
+		l.dirty[e.ID] = true
+		l.changed = append(l.changed, e)
+	}
+}
+
+// counted returns the entries the limits count for person (its own and,
+// up to each link's instant, those of the persons it counts) and for
+// phone, each in (at, id) order.
+func (l *batchLedger) counted(person, phone string) (byPerson, byNumber []*store.LedgerEntry) {
+	keep := func(e *store.LedgerEntry) bool { return e.State != store.StateReleased }
+	for _, e := range l.byPerson[person] {
+		if keep(e) {
+			byPerson = append(byPerson, e)
+		}
+	}
+	for p, upTo := range l.links[person] {
+		if p == person {
+			continue
+		}
+		for _, e := range l.byPerson[p] {
+			if keep(e) && !e.At.After(upTo) {
+				byPerson = append(byPerson, e)
+			}
+		}
+	}
+	if phone != "" {
+		for _, e := range l.byPhone[phone] {
+			if keep(e) {
+				byNumber = append(byNumber, e)
+			}
+		}
+	}
+	order := func(a, b *store.LedgerEntry) int {
+		return cmp.Or(a.At.Compare(b.At), strings.Compare(a.ID, b.ID))
+	}
+	slices.SortFunc(byPerson, order)
+	slices.SortFunc(byNumber, order)
+	return byPerson, byNumber
+}
+
+// reserveFacts is what a reservation is decided on besides the ledger.
+type reserveFacts struct {
+	phone, locPhone, person, region, district string
+	blocks                                    []store.Block // the debtor's, in force
+	err                                       error         // the request cannot be decided
+}
+
+// decideBatch decides the batch's operations in order inside tx and
+// writes what they did: a few reads for all, then the decisions in memory,
+// then one insert of new entries, one update of closed ones, one audit
+// insert.
+func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledgerOp) error {
+	now := g.clock.Now().UTC()
+	var reqs []*Request
+	var closeIDs []string
+	for _, op := range ops {
+		if op.req != nil {
+			reqs = append(reqs, op.req)
+		} else {
+			closeIDs = append(closeIDs, op.res.ID)
+		}
+	}
+	l, facts, err := g.loadBatch(ctx, tx, reqs, closeIDs, now, true)
+	if err != nil {
+		return err
+	}
+	for _, op := range ops {
+		switch {
+		case op.req != nil:
+			f := facts[op.req]
+			if op.err = f.err; op.err == nil {
+				op.err = g.reserveIn(l, op, f, now)
+			}
+			if op.err != nil {
+				op.err = fmt.Errorf("reserve %s: %w", op.req.DebtorID, op.err)
+			}
+		default:
+			op.err = g.closeIn(l, op, now)
+		}
+	}
+	added := make([]store.LedgerEntry, len(l.added))
+	for i, e := range l.added {
+		added[i] = *e
+	}
+	var changed []store.LedgerEntry
+	for _, e := range l.changed {
+		if !slices.Contains(l.added, e) {
+			changed = append(changed, *e)
+		}
+	}
+	if err := tx.InsertEntries(ctx, added); err != nil {
+		return err
+	}
+	if err := tx.SetEntries(ctx, changed); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, l.audit)
+}
+
+// loadBatch reads, in a few statements, what the requests are decided on
+// and the reservations to close: the debtors, their blocks in force at now,
+// and the ledger the limits count — every entry of the requests' persons
+// (and of those they count, person_links) and numbers from the look-back on.
+// lock (Reserve) also takes the persons' and numbers' locks first; Explain
+// reads under the debtor's lock alone, as it always did. A request's own
+// error (a bad e-mail address) is in its facts.
+func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Request, closeIDs []string, now time.Time, lock bool) (*batchLedger, map[*Request]reserveFacts, error) {
+	var debtors []string
+	for _, r := range reqs {
+		debtors = append(debtors, r.DebtorID)
+	}
+	ds, err := tx.Debtors(ctx, debtors)
+	if err != nil {
+		return nil, nil, err
+	}
+	facts := make(map[*Request]reserveFacts, len(reqs))
+	var persons, phones []string
+	for _, r := range reqs {
+		f := g.reserveFacts(*r, ds[r.DebtorID])
+		facts[r] = f
+		if f.err != nil {
+			continue
+		}
+		persons = append(persons, f.person)
+		if f.phone != "" {
+			phones = append(phones, f.phone)
+		}
+	}
+	if lock {
+		if err := tx.LockCounted(ctx, persons, phones); err != nil {
+			return nil, nil, err
+		}
+	}
+	l := &batchLedger{byID: map[string]*store.LedgerEntry{}, byPerson: map[string][]*store.LedgerEntry{}, byPhone: map[string][]*store.LedgerEntry{}, dirty: map[string]bool{}}
+	if l.links, err = tx.PersonLinks(ctx, persons); err != nil {
+		return nil, nil, err
+	}
+	counted := slices.Clone(persons)
+	for _, ls := range l.links {
+		for p := range ls {
+			counted = append(counted, p)
+		}
+	}
+	slices.Sort(counted)
+	counted = slices.Compact(counted)
+	blocks, err := tx.Blocks(ctx, debtors, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range reqs {
+		if f := facts[r]; f.err == nil {
+			f.blocks = blocks[r.DebtorID]
+			facts[r] = f
+		}
+	}
+	entries, err := tx.CountedEntries(ctx, counted, phones, now.Add(-ledgerLookback))
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range entries {
+		l.add(&entries[i])
+	}
+	closing, err := tx.EntriesByID(ctx, closeIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range closing {
+		if _, ok := l.byID[closing[i].ID]; !ok {
+			// not counted (released, or older than the look-back): only
+			// its own close can touch it
+			l.byID[closing[i].ID] = &closing[i]
+		}
+	}
+	return l, facts, nil
+}
+
+// reserveFacts finds what Reserve decides r on besides the ledger: the
+// number (r's, else the debtor's first; an e-mail address counts as one),
+// the number that places the debtor, the person the limits count, and the
+// region. d is the stored debtor (zero when it is not stored).
+func (g *Guard) reserveFacts(r Request, d store.Debtor) reserveFacts {
+	f := reserveFacts{phone: r.Phone.String(), region: r.Region, district: r.District}
+	if d.Region != "" {
+		f.region, f.district = d.Region, d.District
+	}
+	if f.phone == "" && len(d.Phones) > 0 {
+		f.phone = d.Phones[0]
+	}
+	f.locPhone = f.phone
+	if r.Address != "" {
+		if r.Channel != Message {
+			f.err = fmt.Errorf("an e-mail address is only for channel %s, not %s", Message, r.Channel)
+			return f
+		}
+		addr, err := NormalizeAddress(r.Address)
+		if err != nil {
+			f.err = err
+			return f
+		}
+		f.phone = addr // counted on like a number (per recipient), located by the debtor
+	}
+	f.person = cmp.Or(d.PersonID, r.PersonID, r.DebtorID)
+	return f
+}
+
+// decision decides r at now against the batch's ledger: what Reserve and
+// Explain share. An open reservation past its expiry counts as what it
+// became (expiredKind); expire, when not nil, is told of each of r's own
+// debtor, to close it.
+func (g *Guard) decision(l *batchLedger, r Request, f reserveFacts, now time.Time, expire func(*store.LedgerEntry)) (Decision, error) {
+	var kinds []string
+	for _, b := range f.blocks {
+		if b.Phone == "" || b.Phone == f.phone {
+			kinds = append(kinds, b.Kind)
+		}
+	}
+	byPerson, byNumber := l.counted(f.person, f.phone)
+	events := func(es []*store.LedgerEntry) []Event {
+		out := make([]Event, 0, len(es))
+		for _, e := range es {
+			kind, held := Kind(e.Kind), e.State == store.StateOpen
+			if e.State == store.StateOpen && !e.ExpiresAt.After(now) {
+				kind, held = expiredKind(*e), false
+				if expire != nil && e.DebtorID == r.DebtorID {
+					expire(e)
+				}
+			}
+			out = append(out, Event{At: e.At, Kind: kind, Held: held})
+		}
+		return out
+	}
+	personEvents, numberEvents := events(byPerson), events(byNumber)
+	loc, err := g.Locate(f.region, f.district, f.locPhone)
+	if err != nil {
+		return Decision{}, err
+	}
+	rules, err := g.rules(loc, g.policy, r.Channel, personEvents, kinds)
+	if err != nil {
+		return Decision{}, err
+	}
+	rules.thirdParty, rules.consent, rules.numberEvents = r.ThirdParty, r.Consent, numberEvents
+	dec := rules.decide(now)
+	if loc.Unreadable {
+		dec.Detail += "; the address region names no federal subject: every Russian zone's window applies"
+	}
+	return dec, nil
+}
+
+// reserveIn decides one reservation against the batch's ledger and, when
+// granted, adds its open entry; this debtor's reservations past their
+// expiry are closed on the way.
+func (g *Guard) reserveIn(l *batchLedger, op *ledgerOp, f reserveFacts, now time.Time) error {
+	r := *op.req
+	dec, err := g.decision(l, r, f, now, func(e *store.LedgerEntry) { g.expireIn(l, op, e, now) })
+	if err != nil {
+		return err
+	}
+	a := store.AuditRecord{At: now, DebtorID: r.DebtorID, Action: "reserve", Allowed: dec.Allowed, Reason: dec.Reason, Reasons: dec.Reasons, Detail: dec.Detail,
+		Channel: string(r.Channel), Zone: dec.Zone, LocalTime: dec.Local.Format(time.RFC3339), NextAllowedAt: dec.NextAllowedAt, Holder: g.holderName()}
+	if dec.Allowed {
+		id, err := newID(now)
+		if err != nil {
+			return err
+		}
+		res := Reservation{ID: id, DebtorID: r.DebtorID, Phone: f.phone, Channel: r.Channel, At: now, ExpiresAt: now.Add(g.policy.ReservationTTL)}
+		res.permit = g.seal(id, r.Channel, f.phone, res.ExpiresAt)
+		e := &store.LedgerEntry{ID: id, DebtorID: r.DebtorID, Channel: string(r.Channel), Kind: string(heldKind(r.Channel)),
+			State: store.StateOpen, At: now, ExpiresAt: res.ExpiresAt, Holder: g.holderName(), Phone: f.phone, CallID: r.CallID, PersonID: f.person}
+		l.add(e)
+		l.added = append(l.added, e)
+		a.ReservationID, a.Kind = id, e.Kind
+		op.out = res
+	}
+	l.audit = append(l.audit, a)
+	op.dec, op.phone = dec, f.phone
+	return nil
+}
+
+// expireIn closes an open reservation past its expiry as what it counts as
+// (expiredKind), audited, as Guard.expire does in a debtor's transaction.
+func (g *Guard) expireIn(l *batchLedger, op *ledgerOp, e *store.LedgerEntry, now time.Time) {
+	kind := expiredKind(*e)
+	e.Kind, e.State, e.ClosedAt = string(kind), store.StateExpired, now
+	l.change(e)
+	op.expired = append(op.expired, *e)
+	l.audit = append(l.audit, store.AuditRecord{At: now, DebtorID: e.DebtorID, Action: "expire", Allowed: true, ReservationID: e.ID, Channel: e.Channel, Kind: string(kind),
+		Detail: fmt.Sprintf("reservation of %s by %s expired at %s: counted as %s", e.At.Format(time.RFC3339), e.Holder, e.ExpiresAt.Format(time.RFC3339), kind),
+		Holder: g.holderName()})
+}
+
+// closeIn moves a reservation from one of op.from to op.state, as close
+// does in a debtor's transaction.
+func (g *Guard) closeIn(l *batchLedger, op *ledgerOp, now time.Time) error {
+	res := op.res
+	e := l.byID[res.ID]
+	if e == nil || e.DebtorID != res.DebtorID {
+		return fmt.Errorf("%s %s: ledger entry %s of %s: %w", op.action, res.ID, res.ID, res.DebtorID, store.ErrNotFound)
+	}
+	k := cmp.Or(op.kind, e.Kind)
+	if !slices.Contains(op.from, e.State) {
+		return fmt.Errorf("%s %s: it is %s as %s: %w", op.action, res.ID, e.State, e.Kind, ErrReservationClosed)
+	}
+	was := e.State
+	e.Kind, e.State, e.ClosedAt = k, op.state, now
+	l.change(e)
+	l.audit = append(l.audit, store.AuditRecord{At: now, DebtorID: e.DebtorID, Action: op.action, Allowed: true, ReservationID: res.ID, Channel: e.Channel, Kind: k,
+		Detail: fmt.Sprintf("%s: %s → %s as %s", op.action, was, op.state, k), Holder: g.holderName()})
+	return nil
+}

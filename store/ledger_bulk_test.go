@@ -1,0 +1,116 @@
+package store_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/store"
+)
+
+// TestLedgerBatchRoundTrip: a batch writes entries, closes and audit
+// records of any count (SQLite splits them into prepared chunks of 64, 16,
+// 4 and 1 rows) and reads them back as written: the audit in the order
+// given, the counted entries per person and number without released ones
+// or ones before the look-back, each once, in (at, id) order.
+func TestLedgerBatchRoundTrip(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+		for _, n := range []int{1, 5, 85, 150} {
+			prefix := fmt.Sprintf("n%d-", n)
+			var debtors []string
+			var entries []store.LedgerEntry
+			var audit []store.AuditRecord
+			for i := range n {
+				d := fmt.Sprintf("%sd%03d", prefix, i%7)
+				debtors = append(debtors, d)
+				entries = append(entries, store.LedgerEntry{ID: fmt.Sprintf("%se%03d", prefix, i), DebtorID: d, Channel: "robot_call", Kind: "conversation",
+					State: store.StateOpen, At: at.Add(time.Duration(i) * time.Second), ExpiresAt: at.Add(time.Hour), Holder: "h", Phone: fmt.Sprintf("+79%03d%06d", n, i%3),
+					PersonID: fmt.Sprintf("%sp%d", prefix, i%2)})
+				audit = append(audit, store.AuditRecord{At: at, DebtorID: d, Action: "reserve", Allowed: i%2 == 0, Reason: "r", Reasons: []string{"a", "b"},
+					Detail: fmt.Sprintf("%s%d «подробно»", prefix, i), ReservationID: entries[i].ID, NextAllowedAt: at.Add(time.Minute)})
+			}
+			slices.Sort(debtors)
+			debtors = slices.Compact(debtors)
+			err := db.LedgerBatch(ctx, debtors, func(tx *store.BatchTx) error {
+				if err := tx.InsertEntries(ctx, entries); err != nil {
+					return err
+				}
+				closed := []store.LedgerEntry{entries[0]}
+				closed[0].State, closed[0].Kind, closed[0].ClosedAt = store.StateReleased, "conversation", at.Add(time.Minute)
+				if err := tx.SetEntries(ctx, closed); err != nil {
+					return err
+				}
+				return tx.Audit(ctx, audit)
+			})
+			if err != nil {
+				t.Fatalf("%d rows: %v", n, err)
+			}
+			log, err := db.AuditLog(ctx, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, a := range log {
+				if strings.HasPrefix(a.Detail, prefix) {
+					got = append(got, a.Detail)
+					if a.Reason != "r" || !slices.Equal(a.Reasons, []string{"a", "b"}) || !a.NextAllowedAt.Equal(at.Add(time.Minute)) {
+						t.Errorf("%d rows: audit %+v", n, a)
+					}
+				}
+			}
+			for i := range audit {
+				if i >= len(got) || got[i] != audit[i].Detail {
+					t.Fatalf("%d rows: audit in order %q, want %d records in the order written", n, got, n)
+				}
+			}
+			var counted []store.LedgerEntry
+			err = db.LedgerBatch(ctx, debtors, func(tx *store.BatchTx) error {
+				var err error
+				counted, err = tx.CountedEntries(ctx, []string{prefix + "p0", prefix + "p1"}, []string{fmt.Sprintf("+79%03d%06d", n, 0)}, at.Add(time.Second))
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// entry 0 is released and before the look-back; every other one is counted once
+			if len(counted) != n-1 {
+				t.Errorf("%d rows: %d counted entries, want %d", n, len(counted), n-1)
+			}
+			for i, e := range counted {
+				if want := entries[i+1].ID; e.ID != want || e.State != store.StateOpen || !e.At.Equal(entries[i+1].At) {
+					t.Fatalf("%d rows: counted[%d] = %s %s at %s, want %s", n, i, e.ID, e.State, e.At, want)
+				}
+			}
+		}
+	})
+}
+
+// TestLedgerBatchSetEntriesNeedsTheEntry: closing an entry the ledger does
+// not hold fails the batch, and nothing of it is kept.
+func TestLedgerBatchSetEntriesNeedsTheEntry(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+		err := db.LedgerBatch(ctx, []string{"d1"}, func(tx *store.BatchTx) error {
+			if err := tx.Audit(ctx, []store.AuditRecord{{At: at, DebtorID: "d1", Action: "commit", Allowed: true}}); err != nil {
+				return err
+			}
+			return tx.SetEntries(ctx, []store.LedgerEntry{{ID: "r-missing", Kind: "attempt", State: store.StateCommitted, ClosedAt: at}})
+		})
+		if err == nil || !strings.Contains(err.Error(), "0 rows matched") {
+			t.Fatalf("closing a missing entry: %v", err)
+		}
+		log, err := db.AuditLog(ctx, "d1")
+		if err != nil || len(log) != 0 {
+			t.Fatalf("audit after the failed batch: %+v %v", log, err)
+		}
+		if err := db.LedgerBatch(ctx, nil, func(*store.BatchTx) error { return errors.New("ran") }); err == nil || err.Error() == "ran" {
+			t.Errorf("a batch of no debtors: %v, want refused before it runs", err)
+		}
+	})
+}
