@@ -297,3 +297,27 @@ func TestWAVWriterHeaderValidWithoutClose(t *testing.T) {
 		t.Errorf("recording mode %v, want 0600 (personal data)", perm)
 	}
 }
+
+// BenchmarkWAVWriterStereoFrame is one call's recorder frame: 20 ms of
+// interleaved stereo appended to the buffer (a file write every 2 s).
+func BenchmarkWAVWriterStereoFrame(b *testing.B) {
+	f, err := os.CreateTemp(b.TempDir(), "bench-*.wav")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	w, err := NewWAVWriter(f, 8000, 2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	frame := make([]int16, 2*FrameSamples)
+	for i := range frame {
+		frame[i] = int16(i * 97)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := w.Write(frame); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
