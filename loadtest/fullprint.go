@@ -53,6 +53,8 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 	}
 	p("ASR:         VAD fed %.1f s of %.1f s received (%.1f %%), feed dropped %d; %d caller turns recognised on %d calls",
 		r.ASRFedSeconds, r.ASRReceivedSeconds, share, r.ASRFeedDropped, r.TurnsHeard, r.CallsHeard)
+	p("heap:        %d allocations, %.1f MiB over the run: %.0f allocations, %.1f KiB per call-second; %d GC cycles, GC %.2f %% of CPU",
+		r.AllocObjects, r.AllocMiB, r.AllocsPerCallSecond, r.AllocKiBPerCallSec, r.GCCycles, r.GCCPUFractionPercent)
 	p("guard:       reserve %s", d(r.Reserve))
 	p("             commit  %s", d(r.Commit))
 	p("store:       call record %s", d(r.SaveCall))

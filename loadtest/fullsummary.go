@@ -72,6 +72,15 @@ type FullResult struct {
 	EventDelay    Dist    `json:"event_delay"`
 	EventsDropped int64   `json:"events_dropped"` // hub queue full or store failed
 
+	// Heap allocations by the robot process over the run (runtime.MemStats
+	// deltas), per call-second of media (frames sent × 20 ms).
+	AllocObjects         uint64  `json:"alloc_objects"`
+	AllocMiB             float64 `json:"alloc_mib"`
+	AllocsPerCallSecond  float64 `json:"allocs_per_call_second"`
+	AllocKiBPerCallSec   float64 `json:"alloc_kib_per_call_second"`
+	GCCycles             uint32  `json:"gc_cycles"`
+	GCCPUFractionPercent float64 `json:"gc_cpu_fraction_percent"` // the GC's share of the process's CPU since it started
+
 	LedgerEntries int      `json:"ledger_entries"`
 	Violations    int      `json:"violations"`
 	Findings      []string `json:"findings,omitempty"` // the first few
