@@ -124,6 +124,29 @@ func (w *WAVWriter) Write(samples []int16) error {
 	return nil
 }
 
+// WriteStereo appends left and right as one stereo stream's interleaved
+// samples (a 2-channel writer only; they must be of one length). A call's
+// recorder writes every frame this way, without interleaving it first.
+func (w *WAVWriter) WriteStereo(left, right []int16) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.channels != 2 || len(left) != len(right) {
+		return fmt.Errorf("write wav %s: %d left and %d right samples to a %d-channel stream", w.name, len(left), len(right), w.channels)
+	}
+	n := len(w.buf)
+	w.buf = slices.Grow(w.buf, 4*len(left))[:n+4*len(left)]
+	out := w.buf[n:]
+	right = right[:len(left)]
+	for i, l := range left {
+		binary.LittleEndian.PutUint32(out[4*i:], uint32(uint16(l))|uint32(uint16(right[i]))<<16)
+	}
+	if len(w.buf) >= w.flushAt {
+		return w.Flush()
+	}
+	return nil
+}
+
 // Flush writes what is buffered and fixes the header's sizes to cover it.
 func (w *WAVWriter) Flush() error {
 	if w.err != nil {
