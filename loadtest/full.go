@@ -219,6 +219,10 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 	summarizeFull(&res, fullRun{tasks: tasks, ended: ended, callee: crep, audit: audit, timings: &tm,
 		eventDelays: delays, hub: hub.Stats()})
 	allocStats(&res, &mem0, &mem1)
+	res.RobotCPUSeconds = cpu.Seconds()
+	if callSec := float64(res.OutFramesSent) / 50; callSec > 0 {
+		res.CPUMsPerCallSecond = 1000 * res.RobotCPUSeconds / callSec
+	}
 	if o.Compare {
 		mo := o
 		mo.Full, mo.Compare, mo.CPUProfile, mo.MemProfile, mo.Record = false, false, "", "", ""
