@@ -41,7 +41,7 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 	p("robot CPU:   %.1f %% avg, %.1f %% with ≥95%% of calls up, %.1f %% peak 1 s (100 %% = one core of %d); %.2f %% per 100 calls",
 		r.RobotCPUPercent, r.RobotCPUPlateauPercent, r.RobotCPUPeakPercent, r.Cores, r.CPUPer100Calls)
 	p("robot work:  %.1f CPU s over %.0f call-seconds of media: %.2f ms per call-second (= %.1f %% of a core per 100 calls, however long it waited for a core)",
-		r.RobotCPUSeconds, float64(r.OutFramesSent)/50, r.CPUMsPerCallSecond, r.CPUMsPerCallSecond/10)
+		r.RobotCPUSeconds, float64(r.OutFramesSent)/50, r.CPUMsPerCallSecond, r.CPUMsPerCallSecond*10)
 	p("robot RSS:   %.1f MiB before the calls, peak %.1f MiB: %.1f MiB per 100 calls; peak %d goroutines",
 		r.BaseRSSMiB, r.RobotPeakRSSMiB, r.RSSPer100CallsMiB, r.RobotPeakGoroutines)
 	p("callee proc: %.1f %% CPU, peak RSS %.1f MiB (not counted above); machine %.1f %% of all cores busy",
