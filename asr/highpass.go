@@ -1,6 +1,9 @@
 package asr
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // HighPass is a second-order Butterworth high-pass filter for 16-bit PCM
 // (one biquad, direct form I) that keeps its state across frames, so one
@@ -30,6 +33,14 @@ func NewHighPass(hz float64, rate int) *HighPass {
 
 // Filter writes the filtered frame to out (grown as needed) and returns it.
 func (h *HighPass) Filter(frame []int16, out []float64) []float64 {
+	if h.x1 == 0 && h.x2 == 0 && h.y1 == 0 && h.y2 == 0 && allZero(frame) {
+		// at rest on digital silence (a gap the jitter buffer filled, a
+		// phone's silence) the output is exactly zero: skip the recursion,
+		// which is serial and the VAD's main cost on such frames
+		out = slices.Grow(out[:0], len(frame))[:len(frame)]
+		clear(out)
+		return out
+	}
 	out = out[:0]
 	for _, v := range frame {
 		x := float64(v)
@@ -47,4 +58,14 @@ func (h *HighPass) Filter(frame []int16, out []float64) []float64 {
 		h.x1, h.x2, h.y1, h.y2 = 0, 0, 0, 0
 	}
 	return out
+}
+
+// allZero reports whether every sample of frame is 0.
+func allZero(frame []int16) bool {
+	for _, v := range frame {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
 }

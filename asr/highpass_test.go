@@ -51,3 +51,53 @@ func BenchmarkHighPassSilence(b *testing.B) {
 		out = h.Filter(quiet, out)
 	}
 }
+
+// TestHighPassSilenceShortcut checks the at-rest shortcut on digital
+// silence against the plain recursion, frame by frame, through sound,
+// its decay, silence and sound again.
+func TestHighPassSilenceShortcut(t *testing.T) {
+	ref := func(h *HighPass, frame []int16) []float64 {
+		out := make([]float64, 0, len(frame))
+		for _, v := range frame {
+			x := float64(v)
+			y := h.b0*x + h.b1*h.x1 + h.b2*h.x2 - h.a1*h.y1 - h.a2*h.y2
+			h.x2, h.x1 = h.x1, x
+			h.y2, h.y1 = h.y1, y
+			out = append(out, y)
+		}
+		if math.Abs(h.x1)+math.Abs(h.x2)+math.Abs(h.y1)+math.Abs(h.y2) < 1e-9 {
+			h.x1, h.x2, h.y1, h.y2 = 0, 0, 0, 0
+		}
+		return out
+	}
+	loud := make([]int16, 160)
+	for i := range loud {
+		loud[i] = int16(10000 * math.Sin(float64(i)))
+	}
+	quiet := make([]int16, 160)
+	click := make([]int16, 160)
+	click[159] = 1
+	var frames [][]int16
+	frames = append(frames, quiet, quiet, loud)
+	for range 200 { // long enough for the state to decay to rest
+		frames = append(frames, quiet)
+	}
+	frames = append(frames, click, quiet, loud, quiet)
+	got, want := NewHighPass(200, 8000), NewHighPass(200, 8000)
+	var out []float64
+	for i, f := range frames {
+		out = got.Filter(f, out)
+		w := ref(want, f)
+		if len(out) != len(w) {
+			t.Fatalf("frame %d: %d samples out, want %d", i, len(out), len(w))
+		}
+		for k := range w {
+			if out[k] != w[k] {
+				t.Fatalf("frame %d sample %d: %v, the recursion gives %v", i, k, out[k], w[k])
+			}
+		}
+		if *got != *want {
+			t.Fatalf("frame %d: state %+v, the recursion leaves %+v", i, *got, *want)
+		}
+	}
+}

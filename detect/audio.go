@@ -2,6 +2,8 @@ package detect
 
 import (
 	"math"
+
+	"gonum.org/v1/gonum/dsp/fourier"
 )
 
 // SampleRate is the only rate the classifier accepts: narrow-band telephony.
@@ -40,7 +42,19 @@ type analyzer struct {
 	n       int                  // frames seen
 	coeffs  []float64
 	freqs   []float64
+
+	// The bank's frequencies are the bins of a bankFFTLen-point DFT, so a
+	// frame of at most that many samples, zero-padded, gives every filter's
+	// power from one real FFT: the same |X(f)|² the Goertzel filters
+	// compute, at a tenth of the cost on 20 ms frames (the bank runs on
+	// every voiced frame of every call, beep watch included).
+	fft  *fourier.FFT
+	pad  []float64
+	bins []complex128
 }
+
+// bankFFTLen is the DFT length whose bins fall every bankStepHz.
+const bankFFTLen = SampleRate / bankStepHz
 
 func newAnalyzer() *analyzer {
 	a := &analyzer{floorDB: floorMinDB}
@@ -48,7 +62,35 @@ func newAnalyzer() *analyzer {
 		a.freqs = append(a.freqs, f)
 		a.coeffs = append(a.coeffs, 2*math.Cos(2*math.Pi*f/SampleRate))
 	}
+	a.fft = fourier.NewFFT(bankFFTLen)
+	a.pad = make([]float64, bankFFTLen)
+	a.bins = make([]complex128, bankFFTLen/2+1)
 	return a
+}
+
+// strongest returns the bank frequency with the most power in frame and that
+// power; ties go to the lower frequency, as in the Goertzel scan.
+func (a *analyzer) strongest(frame []int16) (best, freq float64) {
+	if len(frame) > bankFFTLen {
+		for i, c := range a.coeffs {
+			if p := goertzel(frame, c); p > best {
+				best, freq = p, a.freqs[i]
+			}
+		}
+		return best, freq
+	}
+	for i, x := range frame {
+		a.pad[i] = float64(x)
+	}
+	clear(a.pad[len(frame):])
+	a.bins = a.fft.Coefficients(a.bins, a.pad)
+	for k := bankLowHz / bankStepHz; k <= bankHighHz/bankStepHz; k++ {
+		c := a.bins[k]
+		if p := real(c)*real(c) + imag(c)*imag(c); p > best {
+			best, freq = p, float64(k*bankStepHz)
+		}
+	}
+	return best, freq
 }
 
 // Voicing thresholds: a frame is "voiced" when it is both loud in absolute
@@ -100,12 +142,7 @@ func (a *analyzer) analyze(frame []int16) frameInfo {
 	}
 	n := float64(len(frame))
 	var bestP float64
-	for i, c := range a.coeffs {
-		p := goertzel(frame, c)
-		if p > bestP {
-			bestP, fi.freq = p, a.freqs[i]
-		}
-	}
+	bestP, fi.freq = a.strongest(frame)
 	fi.purity = bestP / (n / 2 * sumsq * 32768 * 32768)
 	fi.tonal = fi.purity >= tonePurityMin
 	return fi

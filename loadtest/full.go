@@ -175,6 +175,8 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 	res.BaseRSSMiB = float64(procStatusKB("/proc/self/status", "VmRSS:")) / 1024
 	mach0 := machineCPU()
 	samp := startSampler(o.N, live)
+	var mem0, mem1 goruntime.MemStats
+	goruntime.ReadMemStats(&mem0)
 	cpu0, t0 := cpuTime(), time.Now()
 	// nothing falls due again within the hour (see camp.Retry), so the
 	// run ends with its calls
@@ -182,6 +184,7 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 	wall := time.Since(t0)
 	cpu := cpuTime() - cpu0
 	samples := samp.stop()
+	goruntime.ReadMemStats(&mem1)
 	stopProfile()
 	res.LoadAfter = loadAvg()
 	res.MachineBusyPercent = busyPercent(mach0, machineCPU())
@@ -215,6 +218,11 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 	ended, delays := tap.results()
 	summarizeFull(&res, fullRun{tasks: tasks, ended: ended, callee: crep, audit: audit, timings: &tm,
 		eventDelays: delays, hub: hub.Stats()})
+	allocStats(&res, &mem0, &mem1)
+	res.RobotCPUSeconds = cpu.Seconds()
+	if callSec := float64(res.OutFramesSent) / 50; callSec > 0 {
+		res.CPUMsPerCallSecond = 1000 * res.RobotCPUSeconds / callSec
+	}
 	if o.Compare {
 		mo := o
 		mo.Full, mo.Compare, mo.CPUProfile, mo.MemProfile, mo.Record = false, false, "", "", ""
@@ -232,3 +240,16 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 
 // standInNote says what recognises the simulated debtors' speech.
 const standInNote = "labelled stand-in (testcalls.ScriptedRecognizer): for each speech segment the robot's VAD detects, the words the simulated phone planned to say then (its process forwards them); no Vosk"
+
+// allocStats fills the heap allocation figures of the run between two
+// MemStats readings; a call-second is 50 frames the robot sent.
+func allocStats(res *FullResult, before, after *goruntime.MemStats) {
+	res.AllocObjects = after.Mallocs - before.Mallocs
+	res.AllocMiB = float64(after.TotalAlloc-before.TotalAlloc) / (1 << 20)
+	res.GCCycles = after.NumGC - before.NumGC
+	res.GCCPUFractionPercent = 100 * after.GCCPUFraction
+	if callSec := float64(res.OutFramesSent) / 50; callSec > 0 {
+		res.AllocsPerCallSecond = float64(res.AllocObjects) / callSec
+		res.AllocKiBPerCallSec = res.AllocMiB * 1024 / callSec
+	}
+}

@@ -40,6 +40,8 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 	}
 	p("robot CPU:   %.1f %% avg, %.1f %% with ≥95%% of calls up, %.1f %% peak 1 s (100 %% = one core of %d); %.2f %% per 100 calls",
 		r.RobotCPUPercent, r.RobotCPUPlateauPercent, r.RobotCPUPeakPercent, r.Cores, r.CPUPer100Calls)
+	p("robot work:  %.1f CPU s over %.0f call-seconds of media: %.2f ms per call-second (= %.1f %% of a core per 100 calls, however long it waited for a core)",
+		r.RobotCPUSeconds, float64(r.OutFramesSent)/50, r.CPUMsPerCallSecond, r.CPUMsPerCallSecond*10)
 	p("robot RSS:   %.1f MiB before the calls, peak %.1f MiB: %.1f MiB per 100 calls; peak %d goroutines",
 		r.BaseRSSMiB, r.RobotPeakRSSMiB, r.RSSPer100CallsMiB, r.RobotPeakGoroutines)
 	p("callee proc: %.1f %% CPU, peak RSS %.1f MiB (not counted above); machine %.1f %% of all cores busy",
@@ -53,6 +55,8 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 	}
 	p("ASR:         VAD fed %.1f s of %.1f s received (%.1f %%), feed dropped %d; %d caller turns recognised on %d calls",
 		r.ASRFedSeconds, r.ASRReceivedSeconds, share, r.ASRFeedDropped, r.TurnsHeard, r.CallsHeard)
+	p("heap:        %d allocations, %.1f MiB over the run: %.0f allocations, %.1f KiB per call-second; %d GC cycles, GC %.2f %% of CPU",
+		r.AllocObjects, r.AllocMiB, r.AllocsPerCallSecond, r.AllocKiBPerCallSec, r.GCCycles, r.GCCPUFractionPercent)
 	p("guard:       reserve %s", d(r.Reserve))
 	p("             commit  %s", d(r.Commit))
 	p("store:       call record %s", d(r.SaveCall))

@@ -72,6 +72,21 @@ type FullResult struct {
 	EventDelay    Dist    `json:"event_delay"`
 	EventsDropped int64   `json:"events_dropped"` // hub queue full or store failed
 
+	// Heap allocations by the robot process over the run (runtime.MemStats
+	// deltas), per call-second of media (frames sent × 20 ms).
+	// The robot's CPU time over the run per call-second of media: the work
+	// a call costs, which CPU % per 100 calls understates when the machine
+	// is saturated and the process waits for a core. Setup (guard, store,
+	// dial) is spread over the calls' seconds.
+	RobotCPUSeconds      float64 `json:"robot_cpu_s"`
+	CPUMsPerCallSecond   float64 `json:"cpu_ms_per_call_second"`
+	AllocObjects         uint64  `json:"alloc_objects"`
+	AllocMiB             float64 `json:"alloc_mib"`
+	AllocsPerCallSecond  float64 `json:"allocs_per_call_second"`
+	AllocKiBPerCallSec   float64 `json:"alloc_kib_per_call_second"`
+	GCCycles             uint32  `json:"gc_cycles"`
+	GCCPUFractionPercent float64 `json:"gc_cpu_fraction_percent"` // the GC's share of the process's CPU since it started
+
 	LedgerEntries int      `json:"ledger_entries"`
 	Violations    int      `json:"violations"`
 	Findings      []string `json:"findings,omitempty"` // the first few

@@ -1,6 +1,10 @@
 package media
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/zaf/g711"
+)
 
 // TestG711CodePoints pins known code points of the ITU-T G.711 tables
 // (16-bit linear scale): μ-law peaks at ±32124 and inverts all bits,
@@ -121,5 +125,26 @@ func BenchmarkG711Frame(b *testing.B) {
 				law.Decode(pcm, payload)
 			}
 		})
+	}
+}
+
+// TestG711EncodeTablesMatchZaf checks the encode tables against zaf/g711's
+// encoders on every 16-bit sample, for both laws.
+func TestG711EncodeTablesMatchZaf(t *testing.T) {
+	for _, tc := range []struct {
+		law G711
+		enc func(int16) uint8
+	}{{PCMU, g711.EncodeUlawFrame}, {PCMA, g711.EncodeAlawFrame}} {
+		src := make([]int16, 1<<16)
+		for i := range src {
+			src[i] = int16(uint16(i))
+		}
+		dst := make([]byte, len(src))
+		tc.law.Encode(dst, src)
+		for i, s := range src {
+			if want := tc.enc(s); dst[i] != want || tc.law.EncodeSample(s) != want {
+				t.Fatalf("%s: sample %d encodes to %#x (EncodeSample %#x), zaf/g711 gives %#x", tc.law, s, dst[i], tc.law.EncodeSample(s), want)
+			}
+		}
 	}
 }

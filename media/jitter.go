@@ -1,5 +1,7 @@
 package media
 
+import "bytes"
+
 // JitterBuffer places received audio by RTP timestamp into a sample ring and
 // plays it out 20 ms at a time, a fixed delay behind the newest audio. It is
 // hand-written because diago reads packets in arrival order and
@@ -16,8 +18,13 @@ package media
 type JitterBuffer struct {
 	delay   uint32 // playout delay in samples
 	maxLead uint32 // extra queued audio tolerated before skipping ahead
+	// ring holds the samples and have marks (1) the ones received; a
+	// sample not marked is 0 in ring, so playout is a block copy and the
+	// marks are scanned with bytes.IndexByte: per-sample loops over two
+	// rings per call were the costliest part of the media loop after the
+	// syscalls.
 	ring    []int16
-	have    []bool
+	have    []byte
 	started bool
 	cursor  uint32 // RTP timestamp of the next sample to play
 	newest  uint32 // timestamp just past the newest received sample
@@ -47,7 +54,7 @@ func NewJitterBuffer(depthFrames int) *JitterBuffer {
 		delay:   uint32(depthFrames * FrameSamples),
 		maxLead: uint32(8 * FrameSamples),
 		ring:    make([]int16, jbRing),
-		have:    make([]bool, jbRing),
+		have:    make([]byte, jbRing),
 	}
 }
 
@@ -58,7 +65,25 @@ func tsDiff(a, b uint32) int32 { return int32(a - b) }
 // (a new source took over the stream). The counters are kept.
 func (j *JitterBuffer) Reset() {
 	clear(j.have)
+	clear(j.ring)
 	j.started = false
+}
+
+// span splits the n ring slots from timestamp t into the part up to the
+// ring's end, [k, k+n1), and the part wrapped to its start, [0, n-n1).
+func span(t, n uint32) (k, n1 uint32) {
+	k = t % jbRing
+	return k, min(n, jbRing-k)
+}
+
+// forget unmarks and silences the n slots from timestamp t.
+func (j *JitterBuffer) forget(t, n uint32) {
+	n = min(n, jbRing)
+	k, n1 := span(t, n)
+	clear(j.have[k : k+n1])
+	clear(j.ring[k : k+n1])
+	clear(j.have[:n-n1])
+	clear(j.ring[:n-n1])
 }
 
 // Push stores one packet's decoded samples starting at RTP timestamp ts.
@@ -85,18 +110,22 @@ func (j *JitterBuffer) Push(ts uint32, pcm []int16) {
 		j.cursor = ts - j.delay
 		j.newest, j.anchor = ts, ts
 	}
+	// the part already played is a prefix (the packet is not wholly behind)
+	skip := uint32(0)
+	if d := tsDiff(ts, j.cursor); d < 0 {
+		skip = min(uint32(-d), n)
+	}
 	allDup := true
-	for i := uint32(0); i < n; i++ {
-		t := ts + i
-		if tsDiff(t, j.cursor) < 0 {
-			continue // the part already played
-		}
-		k := t % jbRing
-		if !j.have[k] {
+	k, n1 := span(ts+skip, n-skip)
+	for _, part := range [2]struct{ k, n, from uint32 }{{k, n1, skip}, {0, n - skip - n1, skip + n1}} {
+		have := j.have[part.k : part.k+part.n]
+		if bytes.IndexByte(have, 0) >= 0 {
 			allDup = false
 		}
-		j.ring[k] = pcm[i]
-		j.have[k] = true
+		copy(j.ring[part.k:part.k+part.n], pcm[part.from:part.from+part.n])
+		for i := range have {
+			have[i] = 1
+		}
 	}
 	if allDup {
 		j.stats.Dup++
@@ -106,9 +135,7 @@ func (j *JitterBuffer) Push(ts uint32, pcm []int16) {
 	}
 	if lead := tsDiff(j.newest, j.cursor); lead > int32(j.delay+j.maxLead) {
 		skip := uint32(lead) - j.delay
-		for i := uint32(0); i < skip; i++ {
-			j.have[(j.cursor+i)%jbRing] = false
-		}
+		j.forget(j.cursor, skip)
 		j.cursor += skip
 		j.stats.Overflow++
 	}
@@ -122,17 +149,17 @@ func (j *JitterBuffer) Pop(out []int16) bool {
 		return false
 	}
 	got, missing := false, false
-	for i := range out {
-		k := (j.cursor + uint32(i)) % jbRing
-		if j.have[k] {
-			out[i] = j.ring[k]
-			j.have[k] = false
-			got = true
-		} else {
-			out[i] = 0
-			missing = true
-		}
+	n := uint32(min(len(out), jbRing))
+	k, n1 := span(j.cursor, n)
+	for _, part := range [2]struct{ k, n, to uint32 }{{k, n1, 0}, {0, n - n1, n1}} {
+		have := j.have[part.k : part.k+part.n]
+		got = got || bytes.IndexByte(have, 1) >= 0
+		missing = missing || bytes.IndexByte(have, 0) >= 0
+		copy(out[part.to:part.to+part.n], j.ring[part.k:part.k+part.n])
 	}
+	clear(out[n:])
+	missing = missing || len(out) > int(n)
+	j.forget(j.cursor, n)
 	end := j.cursor + uint32(len(out))
 	if missing && tsDiff(j.cursor, j.anchor) >= 0 && tsDiff(j.newest, end) > 0 {
 		j.stats.Lost++ // a hole with newer audio already here: that packet is lost

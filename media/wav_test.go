@@ -297,3 +297,82 @@ func TestWAVWriterHeaderValidWithoutClose(t *testing.T) {
 		t.Errorf("recording mode %v, want 0600 (personal data)", perm)
 	}
 }
+
+// BenchmarkWAVWriterStereoFrame is one call's recorder frame: 20 ms of
+// interleaved stereo appended to the buffer (a file write every 2 s).
+func BenchmarkWAVWriterStereoFrame(b *testing.B) {
+	f, err := os.CreateTemp(b.TempDir(), "bench-*.wav")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	w, err := NewWAVWriter(f, 8000, 2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	frame := make([]int16, 2*FrameSamples)
+	for i := range frame {
+		frame[i] = int16(i * 97)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := w.Write(frame); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestWAVWriteStereoMatchesInterleaved checks that WriteStereo writes the
+// bytes Write writes for the same frames interleaved, and refuses what is
+// not a stereo frame.
+func TestWAVWriteStereoMatchesInterleaved(t *testing.T) {
+	dir := t.TempDir()
+	left, right := make([]int16, FrameSamples), make([]int16, FrameSamples)
+	inter := make([]int16, 2*FrameSamples)
+	for i := range left {
+		left[i], right[i] = int16(i*331-20000), int16(-i*97+5)
+		inter[2*i], inter[2*i+1] = left[i], right[i]
+	}
+	write := func(name string, f func(w *WAVWriter) error) []byte {
+		path := filepath.Join(dir, name)
+		w, err := CreateWAV(path, 8000, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 150 { // past one flush (2 s)
+			if err := f(w); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	a := write("write.wav", func(w *WAVWriter) error { return w.Write(inter) })
+	b := write("stereo.wav", func(w *WAVWriter) error { return w.WriteStereo(left, right) })
+	if !bytes.Equal(a, b) {
+		t.Fatalf("WriteStereo wrote %d bytes unlike Write's %d", len(b), len(a))
+	}
+	for _, c := range []struct {
+		name        string
+		channels    int
+		left, right []int16
+	}{
+		{"mono stream", 1, left, right},
+		{"160 left, 10 right", 2, left, right[:10]},
+	} {
+		w, err := CreateWAV(filepath.Join(dir, "bad.wav"), 8000, c.channels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WriteStereo(c.left, c.right); err == nil {
+			t.Errorf("%s: WriteStereo accepted it", c.name)
+		}
+		w.Close()
+	}
+}

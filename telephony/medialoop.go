@@ -30,12 +30,18 @@ type loopState struct {
 	payload   []byte
 	pkt       rtp.Packet
 	liveTicks int64
+	// ctxDone is the dialog context's Done, fetched once: the call's
+	// context never changes, and Done on it per frame showed in profiles
+	ctxDone <-chan struct{}
+	law     media.G711 // the law of codec, parsed when codec changes
+	codec   diagomedia.Codec
 }
 
 func (c *Call) newLoopState() *loopState {
 	return &loopState{
 		in: make([]int16, frameSamples), out: make([]int16, frameSamples), payload: make([]byte, frameSamples),
-		pkt: rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: c.codec.PayloadType, SSRC: c.ssrc, Marker: true}},
+		pkt:     rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: c.codec.PayloadType, SSRC: c.ssrc, Marker: true}},
+		ctxDone: c.ctl.ctx.Done(),
 	}
 }
 
@@ -80,7 +86,7 @@ func (c *Call) safeStep(st *loopState, due time.Time) (ok bool) {
 // and calls the handler. It reports false when the call has ended.
 func (c *Call) step(st *loopState, due time.Time) bool {
 	select {
-	case <-c.ctl.ctx.Done():
+	case <-st.ctxDone:
 		c.endReason.CompareAndSwap(nil, "remote")
 		return false
 	case <-c.stop:
@@ -160,7 +166,10 @@ func (c *Call) step(st *loopState, due time.Time) bool {
 		default:
 		}
 	}
-	g711Of(codec).Encode(payload, out)
+	if codec != st.codec {
+		st.codec, st.law = codec, g711Of(codec)
+	}
+	st.law.Encode(payload, out)
 	pkt.SequenceNumber = c.seq
 	pkt.Timestamp = c.timestamp
 	pkt.Payload = payload

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/internal/safe"
+	"github.com/dozvon/dozvon/media"
 	diagomedia "github.com/emiago/diago/media"
 	"github.com/pion/rtp"
 )
@@ -33,6 +34,8 @@ func (c *Call) readLoop() {
 	buf := make([]byte, diagomedia.RTPBufSize)
 	pcm := make([]int16, maxPacketSamples)
 	var pkt rtp.Packet
+	var lawOf diagomedia.Codec // the codec law was parsed from (parsing per packet showed in profiles)
+	law := media.PCMU
 	sess := c.rtp.Load()
 	latchFor := sess // the session whose SDP address the latch holds to
 	latch := newSourceLatch(c.rtpSource, sess.Sess.Raddr)
@@ -95,7 +98,10 @@ func (c *Call) readLoop() {
 			now := time.Now()
 			c.mu.Lock()
 			samples := pcm[:len(pkt.Payload)]
-			g711Of(c.codec).Decode(samples, pkt.Payload)
+			if c.codec != lawOf {
+				lawOf, law = c.codec, g711Of(c.codec)
+			}
+			law.Decode(samples, pkt.Payload)
 			ok := c.acceptSSRC(pkt.SSRC)
 			var obs PacketObserver
 			if ok {

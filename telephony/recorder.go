@@ -31,7 +31,6 @@ type recorderSetup struct {
 type stereoRecorder struct {
 	w      *media.WAVWriter
 	f      recordingFile
-	frame  []int16 // one interleaved 20 ms frame, reused
 	fault  func(error)
 	failed error // the first failure; nothing is written after it
 }
@@ -59,7 +58,7 @@ func (u *UA) recorderSetup() recorderSetup {
 }
 
 func newStereoRecorder(path string, s recorderSetup) (*stereoRecorder, error) {
-	r := &stereoRecorder{frame: make([]int16, 2*frameSamples), fault: s.fault}
+	r := &stereoRecorder{fault: s.fault}
 	open := s.open
 	if open == nil {
 		open = func(path string) (recordingFile, error) {
@@ -96,10 +95,7 @@ func (r *stereoRecorder) write(left, right []int16) error {
 	if r.failed != nil {
 		return r.failed
 	}
-	for i := 0; i < frameSamples; i++ {
-		r.frame[2*i], r.frame[2*i+1] = left[i], right[i]
-	}
-	if err := r.w.Write(r.frame); err != nil {
+	if err := r.w.WriteStereo(left[:frameSamples], right[:frameSamples]); err != nil {
 		return r.fail(err)
 	}
 	return nil
