@@ -306,19 +306,28 @@ func bareHourRule() rules.Rule {
 	re := regexp.MustCompile(`(?:^|\s)(?:в|к|на|около|часов в|часа в|после)\s+(` + alternation(hw) + `|\d{1,2})(?:\s+(` +
 		alternation(mw) + `|\d{2}))?(?:\s+час(?:а|ов)?)?(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, _ time.Time) (bool, error) {
-		h, ok := lookupNum(hw, m.Captures[0])
-		if !ok || h > 23 {
+		h, min, ok := clockTime(hw, mw, m.Captures[0], m.Captures[1])
+		if !ok {
 			return false, nil
-		}
-		min := 0
-		if m.Captures[1] != "" {
-			if n, ok := lookupNum(mw, m.Captures[1]); ok && n < 60 {
-				min = n
-			}
 		}
 		c.Hour, c.Minute = &h, &min
 		return true, nil
 	}}
+}
+
+// clockTime reads an hour and an optional minute captured as words or
+// digits; an hour past 23 is no time (a minute past 59 is dropped).
+func clockTime(hw, mw map[string]int, hour, minute string) (h, min int, ok bool) {
+	h, ok = lookupNum(hw, hour)
+	if !ok || h > 23 {
+		return 0, 0, false
+	}
+	if minute != "" {
+		if n, ok := lookupNum(mw, minute); ok && n < 60 {
+			min = n
+		}
+	}
+	return h, min, true
 }
 
 // hourNounRule: an hour said with "часов" and no preposition, as a caller
@@ -365,15 +374,9 @@ func dayHourRule() rules.Rule {
 		if after := strings.Fields(c.Text[min(m.Right, len(c.Text)):]); len(after) > 0 && moneyWord(after[0]) {
 			return false, nil
 		}
-		h, ok := lookupNum(hw, m.Captures[0])
-		if !ok || h > 23 {
+		h, min, ok := clockTime(hw, mw, m.Captures[0], m.Captures[1])
+		if !ok {
 			return false, nil
-		}
-		min := 0
-		if m.Captures[1] != "" {
-			if n, ok := lookupNum(mw, m.Captures[1]); ok && n < 60 {
-				min = n
-			}
 		}
 		c.Hour, c.Minute = &h, &min
 		return true, nil
