@@ -65,7 +65,16 @@ type Inbound struct {
 	call      *Call
 	answered  bool
 	responded bool
+	// acceptRefer: Answer takes the far end's REFER (AcceptRefer)
+	acceptRefer bool
 }
+
+// AcceptRefer, called before Answer, makes the call take a blind transfer
+// (REFER) from the far end with 202 Accepted, as a trunk does, instead of
+// refusing it with 406 (diago then dials the Refer-To itself). Only a peer
+// standing in for a trunk (the simulated phones of testcalls) calls it: the
+// robot's own inbound calls refuse REFER.
+func (in *Inbound) AcceptRefer() { in.acceptRefer = true }
 
 // From and To are the caller's and callee's SIP users; CallID the SIP Call-ID.
 func (in *Inbound) From() string   { return in.d.FromUser() }
@@ -160,9 +169,9 @@ func (in *Inbound) start(ctx context.Context) (*Call, error) {
 			return d.Hangup(ctx)
 		},
 		refer: func(ctx context.Context, target string) error {
-			var uri sip.Uri
-			if err := sip.ParseUri(target, &uri); err != nil {
-				return fmt.Errorf("bad transfer target %q: %w", target, err)
+			uri, err := referTarget(target, d.InviteRequest.From().Address)
+			if err != nil {
+				return err
 			}
 			return d.Refer(ctx, uri)
 		},
@@ -188,8 +197,19 @@ func (in *Inbound) start(ctx context.Context) (*Call, error) {
 func (in *Inbound) answer(ctx context.Context) error {
 	errc := make(chan error, 1)
 	// Answer without OnRefer: a far end's REFER gets 406 — nobody on the line
-	// may redirect the robot's calls.
-	go func() { errc <- in.d.Answer() }()
+	// may redirect the robot's calls (unless AcceptRefer said so).
+	if in.acceptRefer {
+		go func() {
+			errc <- in.d.AnswerOptions(diago.AnswerOptions{OnRefer: func(rd *diago.DialogClientSession) {
+				// the stand-in trunk has no one to connect the transferred leg to
+				hctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+				_ = rd.Hangup(hctx)
+				cancel()
+			}})
+		}()
+	} else {
+		go func() { errc <- in.d.Answer() }()
+	}
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	for {

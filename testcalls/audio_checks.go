@@ -13,11 +13,19 @@ import (
 // TurnGaps are the robot's answer times on a call: from the end of each
 // caller turn (speech or keys) to the start of the robot's next prompt.
 // Turns the robot answered before the caller finished (barge-in, speech
-// during a prompt) have no gap.
+// during a prompt) have no gap, nor have turns the caller ended before the
+// robot's prompt that they answer had ended (a person's "алло" over the
+// greeting, taken up only once the robot listens): the robot could not
+// answer those earlier.
 func TurnGaps(turns []robot.Turn) []time.Duration {
 	var out []time.Duration
+	var promptEnd time.Time
 	for i, t := range turns {
-		if t.Who != robot.WhoCaller || (t.Kind != "speech" && t.Kind != "dtmf") {
+		if t.Who == robot.WhoRobot {
+			promptEnd = t.End
+			continue
+		}
+		if t.Who != robot.WhoCaller || (t.Kind != "speech" && t.Kind != "dtmf") || t.End.Before(promptEnd) {
 			continue
 		}
 		for _, next := range turns[i+1:] {

@@ -103,7 +103,9 @@ func TestTurnGaps(t *testing.T) {
 		{Who: robot.WhoCaller, Kind: "no_input", Start: at(5000), End: at(11000)},
 		{Who: robot.WhoRobot, Start: at(11100), End: at(12000)},
 		{Who: robot.WhoCaller, Kind: "dtmf", Start: at(12500), End: at(13000)},
-		{Who: robot.WhoRobot, Start: at(12900), End: at(14000)}, // answered before the caller finished: no gap
+		{Who: robot.WhoRobot, Start: at(12900), End: at(14000)},                  // answered before the caller finished: no gap
+		{Who: robot.WhoCaller, Kind: "speech", Start: at(13100), End: at(13600)}, // said over that prompt: no gap
+		{Who: robot.WhoRobot, Start: at(14100), End: at(15000)},
 	}
 	g := TurnGaps(turns)
 	if len(g) != 1 || g[0] != 400*time.Millisecond {

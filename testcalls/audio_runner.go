@@ -231,7 +231,11 @@ func (r *audioRig) run(ctx context.Context, sc *scripts.Script, f *CaseFile, c *
 		return fail("%v", err)
 	}
 	phone := phonenum.MustParse(fmt.Sprintf("+7999%07d", i+1))
-	uri := callee.Phone(phone.String(), Behaviour{Ring: 200 * time.Millisecond, Steps: steps, Voice: voice, Noise: c.Audio.Noise, PromptEnd: promptEnd})
+	// a person says a word on answering (over the robot's greeting, which
+	// starts at once); the phone takes a transfer as a trunk does unless the
+	// case makes it fail
+	uri := callee.Phone(phone.String(), Behaviour{Ring: 200 * time.Millisecond, Steps: steps, Voice: voice, Noise: c.Audio.Noise,
+		PromptEnd: promptEnd, Greeting: c.Audio.pickup(), AcceptTransfer: !c.TransferFails})
 	// the flow asks for the recognizer with the call's SIP Call-ID: the key
 	// of the simulated phone's report and of its words on the board
 	var sipCallID string
@@ -303,6 +307,11 @@ func (r *audioRig) warm(ctx context.Context, sc *scripts.Script, f *CaseFile, c 
 	voice, err := r.cfg.CallerVoices.Voice(spec)
 	if err != nil {
 		return err
+	}
+	if p := c.Audio.pickup(); p != "" {
+		if _, err := voice.Synthesize(ctx, p); err != nil {
+			return fmt.Errorf("caller voice %s: %w", spec, err)
+		}
 	}
 	for _, st := range c.Steps() {
 		for _, text := range []string{st.Say, st.Interrupt} {

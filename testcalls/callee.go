@@ -60,6 +60,10 @@ type Behaviour struct {
 	// and starts the caller's turn (default 600 ms). Longer waits out the
 	// robot's pauses between phrases on a loaded machine.
 	PromptEnd time.Duration
+	// AcceptTransfer takes the robot's blind transfer (REFER) with 202
+	// Accepted, as a trunk does; otherwise REFER is refused (406), as a
+	// phone that cannot be transferred refuses it.
+	AcceptTransfer bool
 }
 
 // voice is the synthesizer for one step of b.
@@ -255,6 +259,9 @@ func (c *Callee) handle(ctx context.Context, in *telephony.Inbound) {
 	if b.Reject != 0 {
 		_ = in.Reject(b.Reject, reasonFor(b.Reject))
 		return
+	}
+	if b.AcceptTransfer {
+		in.AcceptRefer()
 	}
 	call, err := in.Answer(ctx)
 	if err != nil {

@@ -6,8 +6,10 @@
 // phones speaking the lines in rotated TTS voices, branch coverage of nodes
 // and edges, and the CI gate on pass rate and edge coverage.
 //
-// Known limit of the audio level: a transfer node's blind transfer (REFER)
-// is refused by the simulated phones (telephony answers without accepting
-// REFER), so cases expecting outcome transfer fail there; the warm hand-off
-// path is not wired in the runner yet.
+// At the audio level a simulated person says "алло" on answering, over the
+// robot's greeting, as people do (a case's audio.pickup changes or silences
+// it): first-phrase detection judges that, not the case's first answer to
+// the robot's question. The simulated phones take the robot's blind
+// transfer (REFER) as a trunk does, and refuse it when the case says
+// transfer_fails; the warm hand-off to collectors' phones is not exercised.
 package testcalls
