@@ -8,6 +8,7 @@ import (
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
+	"github.com/dozvon/dozvon/tts"
 )
 
 // TurnGaps are the robot's answer times on a call: from the end of each
@@ -127,4 +128,31 @@ func mentionsAny(text string, names []string) bool {
 		}
 	}
 	return false
+}
+
+// checkSpoken checks a case's said and not_said on what the robot's voice
+// spoke. The voice speaks digits as words (tts.Verbalize, as synthesis
+// does), and the audio level's prompts are rendered for speech ("двенадцать
+// тысяч рублей", not "12 000 рублей"), so a text matches a prompt when its
+// written or its spoken form is in the prompt's written or spoken form.
+func checkSpoken(e Expect, prompts []string) string {
+	var said []string
+	for _, p := range prompts {
+		said = append(said, scripts.Normalize(p), scripts.Normalize(tts.Verbalize(p)))
+	}
+	all := strings.Join(said, " | ")
+	heard := func(w string) bool {
+		return strings.Contains(all, scripts.Normalize(w)) || strings.Contains(all, scripts.Normalize(tts.Verbalize(w)))
+	}
+	for _, w := range e.Said {
+		if !heard(w) {
+			return fmt.Sprintf("said: the robot never said %q", w)
+		}
+	}
+	for _, w := range e.NotSaid {
+		if heard(w) {
+			return fmt.Sprintf("not_said: the robot said %q", w)
+		}
+	}
+	return ""
 }

@@ -115,3 +115,27 @@ func TestTurnGaps(t *testing.T) {
 		t.Fatalf("a 400 ms gap passed a 300 ms limit: %q", why)
 	}
 }
+
+func TestCheckSpoken(t *testing.T) {
+	prompts := []string{
+		"Анна, у вас просроченная задолженность в размере двенадцать тысяч триста сорок пять рублей пятьдесят копеек.",
+		"Скажите да или нет, или нажмите 1 — да, 2 — нет.",
+	}
+	for _, tc := range []struct {
+		name string
+		e    Expect
+		fail string
+	}{
+		{"written money matches spoken", Expect{Said: []string{"12 345 рублей 50 копеек"}}, ""},
+		{"spoken money matches", Expect{Said: []string{"двенадцать тысяч триста сорок пять рублей"}}, ""},
+		{"spoken digit matches a written one", Expect{Said: []string{"нажмите один"}}, ""},
+		{"another sum is not said", Expect{Said: []string{"12 300 рублей"}}, "said:"},
+		{"not_said in written form catches the spoken sum", Expect{NotSaid: []string{"12 345 рублей"}}, "not_said:"},
+		{"not_said of an absent word", Expect{NotSaid: []string{"суд"}}, ""},
+	} {
+		got := checkSpoken(tc.e, prompts)
+		if (tc.fail == "") != (got == "") || !strings.Contains(got, tc.fail) {
+			t.Errorf("%s: checkSpoken = %q, want %q", tc.name, got, tc.fail)
+		}
+	}
+}
