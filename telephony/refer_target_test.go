@@ -1,7 +1,9 @@
 package telephony
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/emiago/sipgo/sip"
 )
@@ -35,5 +37,48 @@ func TestReferTarget(t *testing.T) {
 		if err != nil || got.String() != tc.want {
 			t.Errorf("referTarget(%q) = %s, %v; want %s", tc.target, got.String(), err, tc.want)
 		}
+	}
+}
+
+// TestAcceptReferTakesTheRobotsTransfer: a phone that stands in for a trunk
+// (Inbound.AcceptRefer) takes the robot's REFER, to a URI or to a bare
+// extension; one that does not refuses it.
+func TestAcceptReferTakesTheRobotsTransfer(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		accept bool
+		target string
+	}{
+		{"a URI", true, "sip:queue@127.0.0.1:5099"},
+		{"an extension", true, "100"},
+		{"refused", false, "sip:queue@127.0.0.1:5099"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			phone := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
+				if tc.accept {
+					in.AcceptRefer()
+				}
+				call, err := in.Answer(ctx)
+				if err != nil {
+					return
+				}
+				<-call.Done()
+			})
+			robot := newTestUA(t, Config{})
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			call, _, err := robot.Dial(ctx, DialRequest{To: phone.URI("debtor")})
+			if err != nil {
+				t.Fatalf("dial: %v", err)
+			}
+			defer func() { _ = call.Hangup(ctx) }()
+			err = call.Transfer(ctx, tc.target)
+			if tc.accept && err != nil {
+				t.Fatalf("transfer to %s: %v", tc.target, err)
+			}
+			if !tc.accept && err == nil {
+				t.Fatalf("transfer to %s was taken by a phone that refuses REFER", tc.target)
+			}
+		})
 	}
 }

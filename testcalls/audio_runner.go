@@ -57,6 +57,14 @@ const StandInRecognition = "stand-in (no Vosk model: the simulated caller's plan
 // (synthesis on a loaded machine) is not taken for the caller's turn.
 const promptEnd = 1200 * time.Millisecond
 
+// pickupAfter is when a simulated callee says its pickup word: a person
+// says "алло" with the phone at the ear, about half a second after answer.
+// Said at the instant of answer it is clipped: the robot's media and
+// listening start only once the answer is confirmed (measured on loopback:
+// the robot's recording held the last 0.22–0.28 s of a 0.5 s "алло", and
+// first-phrase detection took the line for silent).
+const pickupAfter = 700 * time.Millisecond
+
 // caseTimeout bounds one case's call, whatever the script's limits say.
 const caseTimeout = 5 * time.Minute
 
@@ -233,7 +241,7 @@ func (r *audioRig) run(ctx context.Context, sc *scripts.Script, f *CaseFile, c *
 	// starts at once); the phone takes a transfer as a trunk does unless the
 	// case makes it fail
 	uri := callee.Phone(phone.String(), Behaviour{Ring: 200 * time.Millisecond, Steps: steps, Voice: voice, Noise: c.Audio.Noise,
-		PromptEnd: promptEnd, Greeting: c.Audio.pickup(), AcceptTransfer: !c.TransferFails})
+		PromptEnd: promptEnd, Greeting: c.Audio.pickup(), GreetingAfter: pickupAfter, AcceptTransfer: !c.TransferFails})
 	// the flow asks for the recognizer with the call's SIP Call-ID: the key
 	// of the simulated phone's report and of its words on the board
 	var sipCallID string

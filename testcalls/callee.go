@@ -46,6 +46,9 @@ type Behaviour struct {
 	// Greeting is spoken right after the answer, before the robot says anything
 	// ("алло", a voice assistant's or voicemail's greeting).
 	Greeting string
+	// GreetingAfter is the pause between the answer and Greeting (a person
+	// lifting the phone to the ear).
+	GreetingAfter time.Duration
 	// GreetingAudio is played right after the answer instead of a spoken
 	// Greeting (8 kHz recorded audio, e.g. a labelled detection file), and
 	// GreetingText is what a recognizer hears in it: it is published on the
@@ -338,7 +341,7 @@ func (c *Callee) converse(ctx context.Context, callID string, call *telephony.Ca
 		}
 	})
 
-	if b.Greeting != "" {
+	if b.Greeting != "" && wait(ctx, b.GreetingAfter) {
 		if _, err := c.say(ctx, callID, call, c.voiceFor(b, Step{}), b.Greeting); err != nil {
 			c.log.Warn("callee greeting", "err", err)
 		}
