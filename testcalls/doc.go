@@ -6,10 +6,13 @@
 // phones speaking the lines in rotated TTS voices, branch coverage of nodes
 // and edges, and the CI gate on pass rate and edge coverage.
 //
-// At the audio level a simulated person says "алло" on answering, over the
-// robot's greeting, as people do (a case's audio.pickup changes or silences
-// it): first-phrase detection judges that, not the case's first answer to
-// the robot's question. The simulated phones take the robot's blind
-// transfer (REFER) as a trunk does, and refuse it when the case says
+// At the audio level a simulated person says "алло" with the phone at the
+// ear, just after answer and over the robot's greeting, as people do (a
+// case's audio.pickup changes or silences it): first-phrase detection
+// judges that, not the case's first reply to the robot's question. A
+// rotated voice that renders one of a case's lines as no speech at all is
+// passed over for another engine. The simulated phones take the robot's
+// blind transfer (REFER) as a trunk does, and refuse it when the case says
 // transfer_fails; the warm hand-off to collectors' phones is not exercised.
+// said and not_said are checked on the prompts as spoken (digits as words).
 package testcalls
