@@ -50,7 +50,7 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 	@# issue 18: the same cases as real calls over loopback SIP, the same gate
 	@$(MAKE) --no-print-directory test-audio
 
-AUDIO_PARALLEL ?= 16
+AUDIO_PARALLEL ?= 24
 test-audio: build ## issue 18: the bundled scripts' cases as real calls over loopback SIP, gated at 98 % pass and 95 % edge coverage (part of `test`; alone here)
 	@mkdir -p var/audiotest
 	@rc=0; for s in collection verify_contact; do \
