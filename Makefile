@@ -47,15 +47,17 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 	./$(BIN) test eval scripts/testdata/eval/spoken scripts/testdata/eval/phoneline scripts/testdata/eval/evasive scripts/testdata/eval/others scripts/testdata/eval/household scripts/testdata/eval/nonnative scripts/testdata/eval/rambling scripts/testdata/eval/northern
 	@echo "== dialogue understanding, HELD-OUT earlier sources (regression figures; written before earlier rule rounds) =="
 	./$(BIN) test eval scripts/testdata/eval/elderly scripts/testdata/eval/angry scripts/testdata/eval/asr scripts/testdata/eval/formal scripts/testdata/eval/youth scripts/testdata/eval/regional scripts/testdata/eval/asr2 scripts/testdata/eval/rural scripts/testdata/eval/asr3
+	@# issue 18: the same cases as real calls over loopback SIP, the same gate
+	@$(MAKE) --no-print-directory test-audio
 
-AUDIO_PARALLEL ?= 16
-test-audio: build ## issue 18: the bundled scripts' cases as real calls over loopback SIP, gated at 98 % pass and 95 % edge coverage (not yet part of `test`: see testcalls/doc.go)
+AUDIO_PARALLEL ?= 24
+test-audio: build ## issue 18: the bundled scripts' cases as real calls over loopback SIP, gated at 98 % pass and 95 % edge coverage (part of `test`; alone here)
 	@mkdir -p var/audiotest
-	@for s in collection verify_contact; do \
+	@rc=0; for s in collection verify_contact; do \
 		echo "== script tests, audio level: $$s (gate 98,95) =="; \
 		./$(BIN) test --audio --parallel $(AUDIO_PARALLEL) --gate 98,95 --keep var/audiotest/$$s --junit var/audiotest/$$s.junit.xml \
-			scripts/$$s.yaml scripts/testdata/$$s.cases.yaml || exit 1; \
-	done
+			scripts/$$s.yaml scripts/testdata/$$s.cases.yaml || rc=1; \
+	done; exit $$rc
 
 test-short:
 	$(GO) test -short -count=1 ./...

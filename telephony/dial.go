@@ -345,16 +345,16 @@ func dialogControlClient(d *diago.DialogClientSession) dialogControl {
 			return err
 		},
 		refer: func(ctx context.Context, target string, headers map[string]string) error {
-			var uri sip.Uri
-			if err := sip.ParseUri(target, &uri); err != nil {
-				return fmt.Errorf("bad transfer target %q: %w", target, err)
-			}
 			// diago's Refer sends no Contact header, which RFC 3515 needs
 			// for the implicit subscription (and diago's own REFER handler
 			// rejects with 400): build the REFER here.
 			remote := d.InviteRequest.Recipient
 			if c := d.InviteResponse.Contact(); c != nil {
 				remote = c.Address
+			}
+			uri, err := referTarget(target, d.InviteRequest.Recipient)
+			if err != nil {
+				return err
 			}
 			req := sip.NewRequest(sip.REFER, *remote.Clone())
 			req.AppendHeader(sip.NewHeader("Refer-To", uri.String())) // addr-spec: diago parses it bare
@@ -374,4 +374,29 @@ func dialogControlClient(d *diago.DialogClientSession) dialogControl {
 			return nil
 		},
 	}
+}
+
+// referTarget is the Refer-To of a transfer to target: a SIP URI as given,
+// or a bare number or extension ("100", "operator", as config and scripts
+// allow) at the host of the call's far end (the trunk that carries it).
+func referTarget(target string, far sip.Uri) (sip.Uri, error) {
+	target = strings.TrimSpace(target)
+	if target != "" && !strings.Contains(target, ":") && !strings.Contains(target, "@") {
+		u := sip.Uri{Scheme: "sip", User: target, Host: far.Host, Port: far.Port}
+		if far.UriParams != nil {
+			if tr, ok := far.UriParams.Get("transport"); ok {
+				u.UriParams = sip.NewParams()
+				u.UriParams.Add("transport", tr)
+			}
+		}
+		return u, nil
+	}
+	var uri sip.Uri
+	if err := sip.ParseUri(target, &uri); err != nil {
+		return uri, fmt.Errorf("bad transfer target %q: %w", target, err)
+	}
+	if s := strings.ToLower(uri.Scheme); s != "sip" && s != "sips" && s != "tel" {
+		return uri, fmt.Errorf("bad transfer target %q: want a sip:, sips: or tel: URI, or a number", target)
+	}
+	return uri, nil
 }

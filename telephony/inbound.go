@@ -48,6 +48,7 @@ func (u *UA) dispatch(d *diago.DialogServerSession) {
 		_ = in.Reject(480, "Temporarily Unavailable (no inbound service)")
 		return
 	}
+	defer u.referAccept.Delete(in.CallID())
 	(*hp)(d.Context(), in)
 	if in.call != nil {
 		hctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -65,6 +66,31 @@ type Inbound struct {
 	call      *Call
 	answered  bool
 	responded bool
+}
+
+// AcceptRefer makes this call take a blind transfer (REFER) from the far
+// end with 202 Accepted, as a trunk does, instead of refusing it (diago
+// answers 406, or 400 as it misreads the Refer-To sipgo hands it). Only a
+// peer standing in for a trunk (the simulated phones of testcalls) calls it:
+// the robot's own inbound calls refuse REFER.
+func (in *Inbound) AcceptRefer() { in.ua.referAccept.Store(in.CallID(), true) }
+
+// takeRefer answers a REFER on a call that accepts transfers (AcceptRefer)
+// with 202 and reports true; other requests are left to diago.
+func (u *UA) takeRefer(req *sip.Request, tx sip.ServerTransaction) bool {
+	if req.Method != sip.REFER || req.CallID() == nil {
+		return false
+	}
+	if _, ok := u.referAccept.Load(req.CallID().Value()); !ok {
+		return false
+	}
+	if req.GetHeader("Refer-To") == nil {
+		// RFC 3515 2.4.2: exactly one Refer-To
+		_ = tx.Respond(sip.NewResponseFromRequest(req, sip.StatusBadRequest, "Bad Request (no Refer-To)", nil))
+		return true
+	}
+	_ = tx.Respond(sip.NewResponseFromRequest(req, sip.StatusAccepted, "Accepted", nil))
+	return true
 }
 
 // From and To are the caller's and callee's SIP users; CallID the SIP Call-ID.
@@ -160,9 +186,9 @@ func (in *Inbound) start(ctx context.Context) (*Call, error) {
 			return d.Hangup(ctx)
 		},
 		refer: func(ctx context.Context, target string, headers map[string]string) error {
-			var uri sip.Uri
-			if err := sip.ParseUri(target, &uri); err != nil {
-				return fmt.Errorf("bad transfer target %q: %w", target, err)
+			uri, err := referTarget(target, d.InviteRequest.From().Address)
+			if err != nil {
+				return err
 			}
 			return d.Refer(ctx, uri, sipHeaders(headers)...)
 		},
@@ -188,7 +214,7 @@ func (in *Inbound) start(ctx context.Context) (*Call, error) {
 func (in *Inbound) answer(ctx context.Context) error {
 	errc := make(chan error, 1)
 	// Answer without OnRefer: a far end's REFER gets 406 — nobody on the line
-	// may redirect the robot's calls.
+	// may redirect the robot's calls (unless AcceptRefer said so: takeRefer).
 	go func() { errc <- in.d.Answer() }()
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()

@@ -77,9 +77,15 @@ func (u *UA) guardOptions(ctx context.Context) ([]diago.DiagoOption, error) {
 	}))
 	return []diago.DiagoOption{
 		diago.WithServer(srv),
-		// diago holds one middleware: the guard, inside a recover (siprecover.go)
+		// diago holds one middleware: the guard, inside a recover (siprecover.go),
+		// and the REFERs of calls that take transfers (Inbound.AcceptRefer)
 		diago.WithServerRequestMiddleware(func(next sipgo.RequestHandler) sipgo.RequestHandler {
-			return recoverRequests(u.log)(u.guard.wrap(func(req *sip.Request, tx sip.ServerTransaction, _ sipguard.Verdict) { next(req, tx) }))
+			return recoverRequests(u.log)(u.guard.wrap(func(req *sip.Request, tx sip.ServerTransaction, _ sipguard.Verdict) {
+				if u.takeRefer(req, tx) {
+					return
+				}
+				next(req, tx)
+			}))
 		}),
 	}, nil
 }

@@ -38,6 +38,8 @@ type UA struct {
 
 	guard *uaGuard // inbound policy (sipguard.go)
 
+	referAccept sync.Map // SIP Call-IDs whose REFER is taken (Inbound.AcceptRefer)
+
 	openRecording func(path string) (recordingFile, error) // nil: a file; tests set a failing one
 }
 

@@ -8,16 +8,25 @@ import (
 	"github.com/dozvon/dozvon/compliance"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
+	"github.com/dozvon/dozvon/tts"
 )
 
 // TurnGaps are the robot's answer times on a call: from the end of each
 // caller turn (speech or keys) to the start of the robot's next prompt.
 // Turns the robot answered before the caller finished (barge-in, speech
-// during a prompt) have no gap.
+// during a prompt) have no gap, nor have turns the caller ended before the
+// robot's prompt that they answer had ended (a person's "алло" over the
+// greeting, taken up only once the robot listens): the robot could not
+// answer those earlier.
 func TurnGaps(turns []robot.Turn) []time.Duration {
 	var out []time.Duration
+	var promptEnd time.Time
 	for i, t := range turns {
-		if t.Who != robot.WhoCaller || (t.Kind != "speech" && t.Kind != "dtmf") {
+		if t.Who == robot.WhoRobot {
+			promptEnd = t.End
+			continue
+		}
+		if t.Who != robot.WhoCaller || (t.Kind != "speech" && t.Kind != "dtmf") || t.End.Before(promptEnd) {
 			continue
 		}
 		for _, next := range turns[i+1:] {
@@ -119,4 +128,31 @@ func mentionsAny(text string, names []string) bool {
 		}
 	}
 	return false
+}
+
+// checkSpoken checks a case's said and not_said on what the robot's voice
+// spoke. The voice speaks digits as words (tts.Verbalize, as synthesis
+// does), and the audio level's prompts are rendered for speech ("двенадцать
+// тысяч рублей", not "12 000 рублей"), so a text matches a prompt when its
+// written or its spoken form is in the prompt's written or spoken form.
+func checkSpoken(e Expect, prompts []string) string {
+	var said []string
+	for _, p := range prompts {
+		said = append(said, scripts.Normalize(p), scripts.Normalize(tts.Verbalize(p)))
+	}
+	all := strings.Join(said, " | ")
+	heard := func(w string) bool {
+		return strings.Contains(all, scripts.Normalize(w)) || strings.Contains(all, scripts.Normalize(tts.Verbalize(w)))
+	}
+	for _, w := range e.Said {
+		if !heard(w) {
+			return fmt.Sprintf("said: the robot never said %q", w)
+		}
+	}
+	for _, w := range e.NotSaid {
+		if heard(w) {
+			return fmt.Sprintf("not_said: the robot said %q", w)
+		}
+	}
+	return ""
 }

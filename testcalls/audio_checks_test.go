@@ -103,7 +103,9 @@ func TestTurnGaps(t *testing.T) {
 		{Who: robot.WhoCaller, Kind: "no_input", Start: at(5000), End: at(11000)},
 		{Who: robot.WhoRobot, Start: at(11100), End: at(12000)},
 		{Who: robot.WhoCaller, Kind: "dtmf", Start: at(12500), End: at(13000)},
-		{Who: robot.WhoRobot, Start: at(12900), End: at(14000)}, // answered before the caller finished: no gap
+		{Who: robot.WhoRobot, Start: at(12900), End: at(14000)},                  // answered before the caller finished: no gap
+		{Who: robot.WhoCaller, Kind: "speech", Start: at(13100), End: at(13600)}, // said over that prompt: no gap
+		{Who: robot.WhoRobot, Start: at(14100), End: at(15000)},
 	}
 	g := TurnGaps(turns)
 	if len(g) != 1 || g[0] != 400*time.Millisecond {
@@ -111,5 +113,29 @@ func TestTurnGaps(t *testing.T) {
 	}
 	if why := checkAudio(loadScript(t, "verify_contact.yaml"), Expect{MaxTurnGap: Duration(300 * time.Millisecond)}, nil, turns, g); !strings.Contains(why, "max_turn_gap") {
 		t.Fatalf("a 400 ms gap passed a 300 ms limit: %q", why)
+	}
+}
+
+func TestCheckSpoken(t *testing.T) {
+	prompts := []string{
+		"Анна, у вас просроченная задолженность в размере двенадцать тысяч триста сорок пять рублей пятьдесят копеек.",
+		"Скажите да или нет, или нажмите 1 — да, 2 — нет.",
+	}
+	for _, tc := range []struct {
+		name string
+		e    Expect
+		fail string
+	}{
+		{"written money matches spoken", Expect{Said: []string{"12 345 рублей 50 копеек"}}, ""},
+		{"spoken money matches", Expect{Said: []string{"двенадцать тысяч триста сорок пять рублей"}}, ""},
+		{"spoken digit matches a written one", Expect{Said: []string{"нажмите один"}}, ""},
+		{"another sum is not said", Expect{Said: []string{"12 300 рублей"}}, "said:"},
+		{"not_said in written form catches the spoken sum", Expect{NotSaid: []string{"12 345 рублей"}}, "not_said:"},
+		{"not_said of an absent word", Expect{NotSaid: []string{"суд"}}, ""},
+	} {
+		got := checkSpoken(tc.e, prompts)
+		if (tc.fail == "") != (got == "") || !strings.Contains(got, tc.fail) {
+			t.Errorf("%s: checkSpoken = %q, want %q", tc.name, got, tc.fail)
+		}
 	}
 }

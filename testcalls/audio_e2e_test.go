@@ -140,3 +140,36 @@ func TestAudioDisclosureBeforeIdentity(t *testing.T) {
 		t.Fatalf("report lacks turn gaps or says nothing of recognition: %+v", good)
 	}
 }
+
+// TestAudioTransferAndPickup: at audio level a transfer case ends as a
+// transfer to the script's target (the simulated phone takes the REFER as a
+// trunk does, a bare extension included), transfer_fails ends at the
+// node's on_fail, and a caller whose long first reply would pass for a
+// recording is judged by its pickup "алло" (before: outcome machine).
+func TestAudioTransferAndPickup(t *testing.T) {
+	rep := audioRun(t, filepath.Join("..", "scripts", "verify_contact.yaml"), `script: verify_contact.yaml
+vars: {debtor: {name: "Иванов Иван Иванович", first_name: "Иван"}, debt: {amount: 12345.50}}
+now: 2026-11-24T11:00:00+03:00
+cases:
+  - name: asks for a live person
+    vars: {campaign: {operator: "100"}}
+    audio: {voice: espeak-ng@150}
+    caller: ["позовите специалиста"]
+    expect: {outcome: transfer, transfer_to: "100", path: [transfer_human]}
+  - name: the transfer fails
+    vars: {campaign: {operator: "sip:queue@127.0.0.1:5099"}}
+    transfer_fails: true
+    audio: {voice: espeak-ng@150}
+    caller: ["позовите специалиста"]
+    expect: {outcome: callback, path: [transfer_human, end_transfer_failed]}
+  - name: a long first reply
+    audio: {voice: espeak-ng@125}
+    caller: ["у меня новый номер, раньше был чужой"]
+    expect: {outcome: wrong_person}
+`)
+	for _, r := range rep.Results {
+		if !r.Passed {
+			t.Errorf("%s: %s\n%s", r.Name, r.Reason, strings.Join(r.Transcript, "\n"))
+		}
+	}
+}

@@ -46,6 +46,9 @@ type Behaviour struct {
 	// Greeting is spoken right after the answer, before the robot says anything
 	// ("алло", a voice assistant's or voicemail's greeting).
 	Greeting string
+	// GreetingAfter is the pause between the answer and Greeting (a person
+	// lifting the phone to the ear).
+	GreetingAfter time.Duration
 	// GreetingAudio is played right after the answer instead of a spoken
 	// Greeting (8 kHz recorded audio, e.g. a labelled detection file), and
 	// GreetingText is what a recognizer hears in it: it is published on the
@@ -60,6 +63,10 @@ type Behaviour struct {
 	// and starts the caller's turn (default 600 ms). Longer waits out the
 	// robot's pauses between phrases on a loaded machine.
 	PromptEnd time.Duration
+	// AcceptTransfer takes the robot's blind transfer (REFER) with 202
+	// Accepted, as a trunk does; otherwise REFER is refused (406), as a
+	// phone that cannot be transferred refuses it.
+	AcceptTransfer bool
 }
 
 // voice is the synthesizer for one step of b.
@@ -256,6 +263,9 @@ func (c *Callee) handle(ctx context.Context, in *telephony.Inbound) {
 		_ = in.Reject(b.Reject, reasonFor(b.Reject))
 		return
 	}
+	if b.AcceptTransfer {
+		in.AcceptRefer()
+	}
 	call, err := in.Answer(ctx)
 	if err != nil {
 		c.log.Warn("callee answer failed", "err", err)
@@ -331,7 +341,7 @@ func (c *Callee) converse(ctx context.Context, callID string, call *telephony.Ca
 		}
 	})
 
-	if b.Greeting != "" {
+	if b.Greeting != "" && wait(ctx, b.GreetingAfter) {
 		if _, err := c.say(ctx, callID, call, c.voiceFor(b, Step{}), b.Greeting); err != nil {
 			c.log.Warn("callee greeting", "err", err)
 		}

@@ -73,6 +73,25 @@ type AudioOptions struct {
 	Noise float64 `yaml:"noise"`
 	// Codec is the call's codec, PCMU or PCMA (empty: PCMU).
 	Codec string `yaml:"codec"`
+	// Pickup is what the callee says on answering, over the start of the
+	// robot's greeting, before the case's lines: empty is a person's
+	// "алло" (DefaultPickup); "none" is a silent line; any other text is
+	// said instead (a voicemail or voice assistant greeting at answer).
+	Pickup string `yaml:"pickup"`
+}
+
+// DefaultPickup is what a simulated person says on answering the phone.
+const DefaultPickup = "алло"
+
+// pickup is the text the callee says on answering ("": nothing).
+func (o AudioOptions) pickup() string {
+	switch strings.TrimSpace(o.Pickup) {
+	case "":
+		return DefaultPickup
+	case "none":
+		return ""
+	}
+	return strings.TrimSpace(o.Pickup)
 }
 
 // callerActions are the keys of a caller item that say what it does; the

@@ -15,8 +15,13 @@
 // case whose lines are the debtor's channel of its recording, cut at the
 // turns and played instead of TTS (a line's audio: FILE).
 //
-// Known limit of the audio level: a transfer node's blind transfer (REFER)
-// is refused by the simulated phones (telephony answers without accepting
-// REFER), so cases expecting outcome transfer fail there; the warm hand-off
-// path is not wired in the runner yet.
+// At the audio level a simulated person says "алло" with the phone at the
+// ear, just after answer and over the robot's greeting, as people do (a
+// case's audio.pickup changes or silences it): first-phrase detection
+// judges that, not the case's first reply to the robot's question. A
+// rotated voice that renders one of a case's lines as no speech at all is
+// passed over for another engine. The simulated phones take the robot's
+// blind transfer (REFER) as a trunk does, and refuse it when the case says
+// transfer_fails; the warm hand-off to collectors' phones is not exercised.
+// said and not_said are checked on the prompts as spoken (digits as words).
 package testcalls
