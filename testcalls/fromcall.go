@@ -136,6 +136,9 @@ func FromCall(ctx context.Context, src CallSource, id string, opt FromCallOption
 		}
 		res.Case.Caller = append(res.Case.Caller, it)
 	}
+	// the recording holds all the debtor said, their word on picking up too:
+	// the replay adds no pickup word of its own
+	res.Case.Audio.Pickup = "none"
 	loc := zoneOf(rec.Slots)
 	res.Case.Name = fmt.Sprintf("call %s: %s", id, rec.Outcome)
 	res.Case.Now = rec.Started.In(loc).Format(time.RFC3339)

@@ -226,16 +226,19 @@ cases:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fc.Snippets) != 3 {
-		t.Fatalf("%d snippets, want one per line the debtor said (3)", len(fc.Snippets))
+	// the simulated person said "алло" on picking up (audio.pickup), then
+	// the case's three lines
+	if len(fc.Snippets) != 4 {
+		t.Fatalf("%d snippets, want one per line the debtor said (4: the pickup word and 3 lines)", len(fc.Snippets))
 	}
+	last := fc.Snippets[len(fc.Snippets)-1]
 	data, _ := os.ReadFile(out)
 	t.Logf("from call %s:\n%s", calls[0].ID, data)
 	// a second case, the same but its last line's recording silenced (the
 	// earlier lines are not decisive: the robot re-asks and the next line
 	// still leads to the callback)
 	silenced := filepath.Join(filepath.Dir(out), "call.cases.audio", "silent.wav")
-	a, err := tts.LoadAudioFile(fc.Snippets[2])
+	a, err := tts.LoadAudioFile(last)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +247,7 @@ cases:
 	}
 	text := string(data)
 	i := strings.Index(text, "  - name: ")
-	second := strings.Replace(strings.Replace(text[i:], "  - name: call", "  - name: silenced call", 1), filepath.Base(fc.Snippets[2]), "silent.wav", 1)
+	second := strings.Replace(strings.Replace(text[i:], "  - name: call", "  - name: silenced call", 1), filepath.Base(last), "silent.wav", 1)
 	both := filepath.Join(filepath.Dir(out), "both.cases.yaml")
 	if err := os.WriteFile(both, []byte(text+second), 0o644); err != nil {
 		t.Fatal(err)

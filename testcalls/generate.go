@@ -482,6 +482,11 @@ func caseNode(c Case) *yaml.Node {
 	if c.TransferFails {
 		add(n, "transfer_fails", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
 	}
+	if c.Audio.Pickup != "" {
+		a := mapping()
+		add(a, "pickup", str(c.Audio.Pickup))
+		add(n, "audio", flow(a))
+	}
 	items := &yaml.Node{Kind: yaml.SequenceNode}
 	for _, it := range c.Caller {
 		items.Content = append(items.Content, itemNode(it))
