@@ -324,7 +324,7 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 		if err := d.sayOne(ctx, n.ID, id, a.AllowsBargeIn()); err != nil {
 			return "", false, err
 		}
-		in, err := d.s.Conv.Listen(ctx, ListenOptions{NoInputTimeout: time.Duration(a.NoInputTimeout), Grammar: a.Hints})
+		in, err := d.listen(ctx, n, d.res.Turns[len(d.res.Turns)-1].Start)
 		if err != nil {
 			return "", false, fmt.Errorf("node %q: listen: %w", n.ID, err)
 		}
@@ -357,7 +357,7 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 		maps.Copy(d.slots, filled)
 		t.Intent, t.Slots = intent, filled
 		d.turn(t)
-		if len(filled) > 0 || (intent != "" && intent != "hello" && intent != "repeat") {
+		if len(filled) > 0 || (intent != "" && intent != intentHello && intent != "repeat") {
 			d.understood = true
 		}
 		if intent == intentBusy {
@@ -591,12 +591,33 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	return m.Intent, filled
 }
 
+// listen waits for the caller's turn at ask node n, whose prompt started
+// at asked. A bare greeting ("алло") the caller finished before that, over
+// an earlier prompt they did not interrupt, is passed over: people say it
+// on picking up, over the robot's greeting, and a hello route would only
+// ask again the question they just heard. Its turn is kept in the
+// transcript.
+func (d *dialogue) listen(ctx context.Context, n *scripts.Node, asked time.Time) (Input, error) {
+	for {
+		in, err := d.s.Conv.Listen(ctx, ListenOptions{NoInputTimeout: time.Duration(n.Ask.NoInputTimeout), Grammar: n.Ask.Hints})
+		if err != nil || in.Kind != InputSpeech || in.End.IsZero() || asked.IsZero() || !in.End.Before(asked) {
+			return in, err
+		}
+		if intent, filled := d.understand(n, in.Text); intent != intentHello || len(filled) > 0 {
+			return in, nil
+		}
+		d.spoke = true // a hang-up after it still ends as before
+		d.turn(Turn{Node: n.ID, Who: WhoCaller, Kind: string(in.Kind), Text: in.Text, Start: in.Start, End: in.End, Intent: intentHello})
+	}
+}
+
 // Intents the runtime reasons about beyond the script's routes (issue 16);
 // a script without them simply never gets them.
 const (
 	intentNotMe    = "not_me"
 	intentBusy     = "busy"
 	intentRelative = "relative"
+	intentHello    = "hello"
 )
 
 // hasMoney reports an amount said beside the time ("пять тысяч в
