@@ -8,10 +8,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/dozvon/dozvon/events"
 	"github.com/dozvon/dozvon/media"
 	"github.com/dozvon/dozvon/phonenum"
 	"github.com/dozvon/dozvon/robot"
@@ -101,7 +101,7 @@ func FromCall(ctx context.Context, src CallSource, id string, opt FromCallOption
 		var it CallerItem
 		switch t.Kind {
 		case "speech":
-			words := maskNumbers(strings.TrimSpace(t.Text))
+			words := events.MaskNumbers(strings.TrimSpace(t.Text))
 			if words == "" {
 				words = "(неразборчиво)" // heard, not recognised: the audio is what matters
 			}
@@ -194,24 +194,6 @@ func zoneOf(slots map[string]string) *time.Location {
 	return time.FixedZone("MSK", 3*3600)
 }
 
-// numberish is a run of seven or more digits, perhaps with the separators
-// people dictate a phone number with.
-var numberish = regexp.MustCompile(`\+?\d(?:[\s\-().]*\d){6,}`)
-
-// maskNumbers hides all but the last two digits of anything in s that may
-// be a phone number (a debtor may dictate one); sums and dates stay.
-func maskNumbers(s string) string {
-	return numberish.ReplaceAllStringFunc(s, func(m string) string {
-		var d []byte
-		for i := 0; i < len(m); i++ {
-			if m[i] >= '0' && m[i] <= '9' {
-				d = append(d, m[i])
-			}
-		}
-		return "***" + string(d[len(d)-2:])
-	})
-}
-
 func maskSlots(in map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range in {
@@ -219,7 +201,7 @@ func maskSlots(in map[string]string) map[string]string {
 		case scripts.SlotCallbackAt, scripts.SlotPromiseAt, scripts.SlotMeetingAt, scripts.SlotAmount:
 			out[k] = v // a resolved time or sum, no number to hide
 		default:
-			out[k] = maskNumbers(v)
+			out[k] = events.MaskNumbers(v)
 		}
 	}
 	return out
