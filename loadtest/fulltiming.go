@@ -37,6 +37,9 @@ func (l *latencies) dist() Dist {
 type pathTimings struct {
 	reserve, commit                  latencies
 	saveCall, finishTask, appendEvts latencies
+	// lease is the scheduler's LeaseTasks: it leases one task per call,
+	// one after another, so its latency bounds how fast calls are placed
+	lease latencies
 }
 
 // timedGuard is the real 230-FZ guard with its reservations and commits
@@ -63,6 +66,11 @@ func (g timedGuard) Commit(ctx context.Context, res compliance.Reservation, kind
 type timedStore struct {
 	*store.DB
 	t *pathTimings
+}
+
+func (s timedStore) LeaseTasks(ctx context.Context, campaignID string, now time.Time, n int, holder string, ttl time.Duration) ([]store.Task, error) {
+	defer s.t.lease.since(time.Now())
+	return s.DB.LeaseTasks(ctx, campaignID, now, n, holder, ttl)
 }
 
 func (s timedStore) SaveCall(ctx context.Context, c store.CallRecord) error {
