@@ -24,6 +24,17 @@ func (l *latencies) add(d time.Duration) {
 // since adds the time since t0 (for a defer).
 func (l *latencies) since(t0 time.Time) { l.add(time.Since(t0)) }
 
+// total is the sum of what was collected.
+func (l *latencies) total() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var t time.Duration
+	for _, d := range l.ds {
+		t += d
+	}
+	return t
+}
+
 // dist is the distribution of what was collected.
 func (l *latencies) dist() Dist {
 	l.mu.Lock()
@@ -38,7 +49,8 @@ type pathTimings struct {
 	reserve, commit                  latencies
 	saveCall, finishTask, appendEvts latencies
 	// lease is the scheduler's LeaseTasks: it leases one task per call,
-	// one after another, so its latency bounds how fast calls are placed
+	// one after another, so the leases' total time is a floor under the
+	// time it takes to place the run's calls
 	lease latencies
 }
 

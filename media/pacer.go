@@ -39,7 +39,7 @@ type PostStepper interface {
 // send lateness spikes when hundreds of timers fire at once); a shard wakes
 // once per tick and sends every one of its calls' frames in a burst, each
 // call always at the same offset in the burst, so the far end sees steady
-// 20 ms spacing. A call joins the least loaded shard when it starts and
+// 20 ms spacing; the frames' other work follows the burst (PostStepper). A call joins the least loaded shard when it starts and
 // leaves it when its step reports the end; the call's finish (recording
 // close, BYE) runs on its own goroutine so one slow hang-up never delays
 // the other calls' audio.
