@@ -57,10 +57,10 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *B
 	// The batch's statements take lists of any length: a generic plan made
 	// while the ledger was small (a new database) scanned the whole table
 	// for each until autovacuum's ANALYZE, at a fifth of the throughput.
-	if _, err := stx.ExecContext(bg, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
-		return fmt.Errorf("ledger batch: %w", err)
-	}
-	if err := lockSorted(bg, stx, debtorLockSeed, debtorIDs); err != nil {
+	// The setting rides on the debtors' locks: one round trip for both.
+	if _, err := stx.ExecContext(bg, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true), count(l)
+		FROM (SELECT pg_advisory_xact_lock(hashtextextended(k, $2)) AS l FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n) s`,
+		sortedKeys(debtorIDs), int64(debtorLockSeed)); err != nil {
 		return fmt.Errorf("ledger batch: lock debtors: %w", err)
 	}
 	if err := fn(&BatchTx{db: db, tx: stx}); err != nil {
@@ -75,13 +75,19 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *B
 // lockSorted takes PostgreSQL transaction-scoped advisory locks on keys, in
 // sorted order and each once, in one round trip.
 func lockSorted(ctx context.Context, tx querier, seed int64, keys []string) error {
-	ks := slices.Clone(keys)
-	slices.Sort(ks)
-	ks = slices.Compact(ks)
+	ks := sortedKeys(keys)
 	// unnest yields the array in order and the locks are taken row by row
 	// as it does: the order of the sorted array.
 	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(k, $2)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`, ks, seed)
 	return err
+}
+
+// sortedKeys is keys sorted, each once: the order every ledger
+// transaction takes its locks in.
+func sortedKeys(keys []string) []string {
+	ks := slices.Clone(keys)
+	slices.Sort(ks)
+	return slices.Compact(ks)
 }
 
 // LockCounted takes the ledger locks of persons and numbers (sorted,
@@ -115,7 +121,7 @@ func (b *BatchTx) LockCounted(ctx context.Context, persons, phones []string) err
 // once per process (prepareBulk) and pgx caches each per connection,
 // instead of parsing a statement the size of the batch every time.
 type bulkSQL struct {
-	debtors, phones, blocks, links, counted, byID string
+	debtors, blocks, links, counted, byID string
 	// PostgreSQL: one statement each, the rows as one array per column.
 	// SQLite: insert and audit are keyed by how many rows they take
 	// (sqliteChunks), set is one row's update.
@@ -140,9 +146,19 @@ func list(postgres bool, col string) string {
 func newBulkSQL(postgres bool) bulkSQL {
 	counted := `SELECT ` + entryCols + ` FROM ledger WHERE ` + list(postgres, "person_id") + ` AND at >= ? AND state <> ?
 		UNION ALL SELECT ` + entryCols + ` FROM ledger WHERE ` + list(postgres, "phone") + ` AND at >= ? AND state <> ?`
+	if !postgres {
+		// An entry is most often found both by its person and by its
+		// number: the rowids (which both indexes hold) are united first,
+		// so each entry is read from the table and decoded once.
+		counted = `SELECT ` + entryCols + ` FROM ledger WHERE rowid IN (
+			SELECT rowid FROM ledger WHERE ` + list(postgres, "person_id") + ` AND at >= ?
+			UNION SELECT rowid FROM ledger WHERE ` + list(postgres, "phone") + ` AND at >= ?) AND state <> ?`
+	}
 	b := bulkSQL{
-		debtors: `SELECT id, name, region, district, person_id, match_key FROM debtors WHERE ` + list(postgres, "id"),
-		phones:  `SELECT debtor_id, phone FROM phones WHERE ` + list(postgres, "debtor_id") + ` ORDER BY debtor_id, position`,
+		// One statement for the debtors and their numbers (a debtor without
+		// one comes once, with a NULL number).
+		debtors: `SELECT d.id, d.name, d.region, d.district, d.person_id, d.match_key, p.phone FROM debtors d
+		LEFT JOIN phones p ON p.debtor_id = d.id WHERE ` + list(postgres, "d.id") + ` ORDER BY d.id, p.position`,
 		blocks: `SELECT id, debtor_id, phone, kind, note, since, until FROM blocks
 		WHERE ` + list(postgres, "debtor_id") + ` AND since <= ? AND (until = 0 OR until > ?) ORDER BY id`,
 		links:   `SELECT person_id, counts_person_id, before_at FROM person_links WHERE ` + list(postgres, "person_id"),
@@ -159,7 +175,7 @@ func newBulkSQL(postgres bool) bulkSQL {
 		// ORDER BY n: the audit's ids follow the batch's order.
 		b.audit[0] = rebind(`INSERT INTO audit (` + auditCols + `) SELECT ` + auditCols + ` FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],
 			?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY AS v(` + auditCols + `, n) ORDER BY n`)
-		for _, q := range []*string{&b.debtors, &b.phones, &b.blocks, &b.links, &b.counted, &b.byID} {
+		for _, q := range []*string{&b.debtors, &b.blocks, &b.links, &b.counted, &b.byID} {
 			*q = rebind(*q)
 		}
 		return b
@@ -181,7 +197,7 @@ func newBulkSQL(postgres bool) bulkSQL {
 
 // statements lists every statement of b.
 func (b bulkSQL) statements() []string {
-	qs := []string{b.debtors, b.phones, b.blocks, b.links, b.counted, b.byID, b.set}
+	qs := []string{b.debtors, b.blocks, b.links, b.counted, b.byID, b.set}
 	for _, m := range []map[int]string{b.insert, b.audit} {
 		for _, q := range m {
 			qs = append(qs, q)
@@ -243,35 +259,23 @@ func (b *BatchTx) Debtors(ctx context.Context, ids []string) (map[string]Debtor,
 	if err != nil {
 		return nil, fmt.Errorf("ledger batch: debtors: %w", err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var d Debtor
-		if err := rows.Scan(&d.ID, &d.Name, &d.Region, &d.District, &d.PersonID, &d.MatchKey); err != nil {
-			rows.Close()
+		var phone sql.NullString
+		if err := rows.Scan(&d.ID, &d.Name, &d.Region, &d.District, &d.PersonID, &d.MatchKey, &phone); err != nil {
 			return nil, fmt.Errorf("ledger batch: debtors: %w", err)
+		}
+		if have, ok := out[d.ID]; ok {
+			d = have
+		}
+		if phone.Valid {
+			d.Phones = append(d.Phones, phone.String)
 		}
 		out[d.ID] = d
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("ledger batch: debtors: %w", err)
-	}
-	prows, err := b.tx.QueryContext(ctx, b.db.bulk.phones, a)
-	if err != nil {
-		return nil, fmt.Errorf("ledger batch: phones: %w", err)
-	}
-	defer prows.Close()
-	for prows.Next() {
-		var id, p string
-		if err := prows.Scan(&id, &p); err != nil {
-			return nil, fmt.Errorf("ledger batch: phones: %w", err)
-		}
-		if d, ok := out[id]; ok {
-			d.Phones = append(d.Phones, p)
-			out[id] = d
-		}
-	}
-	if err := prows.Err(); err != nil {
-		return nil, fmt.Errorf("ledger batch: phones: %w", err)
 	}
 	return out, nil
 }
@@ -361,7 +365,11 @@ func (b *BatchTx) CountedEntries(ctx context.Context, persons, phones []string, 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := b.tx.QueryContext(ctx, b.db.bulk.counted, pa, ns(since), StateReleased, na, ns(since), StateReleased)
+	args := []any{pa, ns(since), StateReleased, na, ns(since), StateReleased}
+	if !b.db.postgres {
+		args = []any{pa, ns(since), na, ns(since), StateReleased}
+	}
+	rows, err := b.tx.QueryContext(ctx, b.db.bulk.counted, args...)
 	if err != nil {
 		return nil, fmt.Errorf("ledger batch: counted entries: %w", err)
 	}
