@@ -127,6 +127,8 @@ type bulkSQL struct {
 	// (sqliteChunks), set is one row's update.
 	insert, audit map[int]string
 	set           string
+	// PostgreSQL: insert, set and audit in one statement (BatchTx.Write).
+	writeAll string
 }
 
 // sqliteChunks are the row counts SQLite's multi-row inserts come in: a
@@ -176,6 +178,17 @@ func newBulkSQL(postgres bool) bulkSQL {
 		// ORDER BY n: the audit's ids follow the batch's order.
 		b.audit[0] = rebind(`INSERT INTO audit (` + auditCols + `) SELECT ` + auditCols + ` FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],
 			?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY AS v(` + auditCols + `, n) ORDER BY n`)
+		// The three as data-modifying parts of one statement: one round trip
+		// for a batch's writes. They see the same snapshot, so the update
+		// never meets a row the insert adds: SetEntries' rows exist before
+		// the batch (the guard writes entries it made in their final state).
+		b.writeAll = rebind(`WITH ins AS (INSERT INTO ledger (` + entryCols + `) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+			?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])),
+		upd AS (UPDATE ledger SET kind = v.kind, state = v.state, closed_at = v.closed_at
+			FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS v(id, kind, state, closed_at) WHERE ledger.id = v.id RETURNING 1),
+		aud AS (INSERT INTO audit (` + auditCols + `) SELECT ` + auditCols + ` FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],
+			?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY AS v(` + auditCols + `, n) ORDER BY n)
+		SELECT count(*) FROM upd`)
 		for _, q := range []*string{&b.debtors, &b.blocks, &b.links, &b.counted, &b.byID} {
 			*q = rebind(*q)
 		}
@@ -424,9 +437,17 @@ func (b *BatchTx) write(ctx context.Context, qs map[int]string, rows [][]any) er
 		}
 		return nil
 	}
-	cols := make([]any, len(rows[0]))
+	_, err := b.tx.ExecContext(ctx, qs[0], columns(rows, rows[0])...)
+	return err
+}
+
+// columns turns rows into one array per column for PostgreSQL's unnest,
+// each typed as the column of zero (a row of the statement's types; no
+// rows give empty arrays of those types).
+func columns(rows [][]any, zero []any) []any {
+	cols := make([]any, len(zero))
 	for c := range cols {
-		switch rows[0][c].(type) {
+		switch zero[c].(type) {
 		case int64:
 			v := make([]int64, len(rows))
 			for r := range rows {
@@ -447,8 +468,7 @@ func (b *BatchTx) write(ctx context.Context, qs map[int]string, rows [][]any) er
 			cols[c] = v
 		}
 	}
-	_, err := b.tx.ExecContext(ctx, qs[0], cols...)
-	return err
+	return cols
 }
 
 // InsertEntries adds new entries, of the debtors the batch holds.
@@ -456,15 +476,7 @@ func (b *BatchTx) InsertEntries(ctx context.Context, es []LedgerEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
-	rows := make([][]any, len(es))
-	for i, e := range es {
-		person := e.PersonID
-		if person == "" {
-			person = e.DebtorID // a debtor without a person is one of its own
-		}
-		rows[i] = []any{e.ID, e.DebtorID, e.Channel, e.Kind, e.State, ns(e.At), ns(e.ExpiresAt), ns(e.ClosedAt), e.Holder, e.Phone, e.CallID, ns(e.AnsweredAt), person}
-	}
-	if err := b.write(ctx, b.db.bulk.insert, rows); err != nil {
+	if err := b.write(ctx, b.db.bulk.insert, entryRows(es)); err != nil {
 		return fmt.Errorf("ledger batch: insert %d entries: %w", len(es), err)
 	}
 	return nil
@@ -510,16 +522,76 @@ func (b *BatchTx) Audit(ctx context.Context, recs []AuditRecord) error {
 	if len(recs) == 0 {
 		return nil
 	}
+	rows, err := auditRows(recs)
+	if err != nil {
+		return err
+	}
+	if err := b.write(ctx, b.db.bulk.audit, rows); err != nil {
+		return fmt.Errorf("ledger batch: audit %d records: %w", len(recs), err)
+	}
+	return nil
+}
+
+func entryRows(es []LedgerEntry) [][]any {
+	rows := make([][]any, len(es))
+	for i, e := range es {
+		person := e.PersonID
+		if person == "" {
+			person = e.DebtorID // a debtor without a person is one of its own
+		}
+		rows[i] = []any{e.ID, e.DebtorID, e.Channel, e.Kind, e.State, ns(e.At), ns(e.ExpiresAt), ns(e.ClosedAt), e.Holder, e.Phone, e.CallID, ns(e.AnsweredAt), person}
+	}
+	return rows
+}
+
+func auditRows(recs []AuditRecord) ([][]any, error) {
 	rows := make([][]any, len(recs))
 	for i, a := range recs {
 		if a.DebtorID == "" {
-			return fmt.Errorf("ledger batch: audit record %q without a debtor", a.Action)
+			return nil, fmt.Errorf("ledger batch: audit record %q without a debtor", a.Action)
 		}
 		rows[i] = []any{ns(a.At), a.DebtorID, a.Action, boolInt(a.Allowed), a.Reason, strings.Join(a.Reasons, ","), a.Detail, a.ReservationID,
 			a.Channel, a.Kind, a.Zone, a.LocalTime, ns(a.NextAllowedAt), a.Holder}
 	}
-	if err := b.write(ctx, b.db.bulk.audit, rows); err != nil {
-		return fmt.Errorf("ledger batch: audit %d records: %w", len(recs), err)
+	return rows, nil
+}
+
+// Write stores what a batch decided: its new entries, the kind, state and
+// closing time of entries it closed (SetEntries' rules), and its audit
+// records in order. On PostgreSQL it is one statement, one round trip;
+// on SQLite (no round trips) the three writes of InsertEntries,
+// SetEntries and Audit.
+func (b *BatchTx) Write(ctx context.Context, added, changed []LedgerEntry, audit []AuditRecord) error {
+	if !b.db.postgres {
+		if err := b.InsertEntries(ctx, added); err != nil {
+			return err
+		}
+		if err := b.SetEntries(ctx, changed); err != nil {
+			return err
+		}
+		return b.Audit(ctx, audit)
+	}
+	if len(added)+len(changed)+len(audit) == 0 {
+		return nil
+	}
+	ar, err := auditRows(audit)
+	if err != nil {
+		return err
+	}
+	ids, kinds, states, closed := make([]string, len(changed)), make([]string, len(changed)), make([]string, len(changed)), make([]int64, len(changed))
+	for i, e := range changed {
+		ids[i], kinds[i], states[i], closed[i] = e.ID, e.Kind, e.State, ns(e.ClosedAt)
+	}
+	zeroAudit, _ := auditRows([]AuditRecord{{DebtorID: "-"}})
+	args := columns(entryRows(added), entryRows([]LedgerEntry{{}})[0])
+	args = append(args, ids, kinds, states, closed)
+	args = append(args, columns(ar, zeroAudit[0])...)
+	var n int64
+	if err := b.tx.QueryRowContext(ctx, b.db.bulk.writeAll, args...).Scan(&n); err != nil {
+		return fmt.Errorf("ledger batch: write %d entries, %d closes, %d audit records: %w", len(added), len(changed), len(audit), err)
+	}
+	if n != int64(len(changed)) {
+		return fmt.Errorf("ledger batch: set %d entries: %d rows matched", len(changed), n)
 	}
 	return nil
 }
