@@ -223,8 +223,7 @@ type reserveFacts struct {
 
 // decideBatch decides the batch's operations in order inside tx and
 // writes what they did: a few reads for all, then the decisions in memory,
-// then one insert of new entries, one update of closed ones, one audit
-// insert.
+// then the new entries, the closed ones and the audit in one write.
 func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledgerOp) error {
 	now := g.clock.Now().UTC()
 	var reqs []*Request
@@ -264,13 +263,7 @@ func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledge
 			changed = append(changed, *e)
 		}
 	}
-	if err := tx.InsertEntries(ctx, added); err != nil {
-		return err
-	}
-	if err := tx.SetEntries(ctx, changed); err != nil {
-		return err
-	}
-	return tx.Audit(ctx, l.audit)
+	return tx.Write(ctx, added, changed, l.audit)
 }
 
 // loadBatch reads, in a few statements, what the requests are decided on

@@ -60,8 +60,9 @@ func TestRunGuardAuditsWhatItDecided(t *testing.T) {
 		Sustained  float64  `json:"sustained_per_s"`
 		P99        *float64 `json:"p99_ms_at_500_per_s"`
 		Violations *int     `json:"violations"`
+		CPU        *float64 `json:"cpu_ms_per_decision"`
 	}
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Backend != "sqlite" || last.Sustained <= 0 || last.P99 == nil || *last.P99 <= 0 || last.Violations == nil {
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Backend != "sqlite" || last.Sustained <= 0 || last.P99 == nil || *last.P99 <= 0 || last.Violations == nil || last.CPU == nil {
 		t.Errorf("last line %q (%v): want the JSON figures", lines[len(lines)-1], err)
 	}
 }

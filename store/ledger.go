@@ -211,7 +211,7 @@ func (t *Tx) Audit(ctx context.Context, a AuditRecord) error {
 
 // StaleEntries lists open entries whose expiry is at or before now, any debtor.
 func (db *DB) StaleEntries(ctx context.Context, now time.Time) ([]LedgerEntry, error) {
-	rows, err := db.rd.QueryContext(ctx, db.q(`SELECT `+entryCols+` FROM ledger WHERE state = ? AND expires_at <= ? ORDER BY expires_at`), StateOpen, ns(now))
+	rows, err := db.rd.QueryContext(ctx, db.q(`SELECT `+entryCols+` FROM ledger WHERE state = '`+StateOpen+`' AND expires_at <= ? ORDER BY expires_at`), ns(now))
 	if err != nil {
 		return nil, fmt.Errorf("stale ledger entries: %w", err)
 	}

@@ -57,10 +57,10 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *B
 	// The batch's statements take lists of any length: a generic plan made
 	// while the ledger was small (a new database) scanned the whole table
 	// for each until autovacuum's ANALYZE, at a fifth of the throughput.
-	if _, err := stx.ExecContext(bg, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
-		return fmt.Errorf("ledger batch: %w", err)
-	}
-	if err := lockSorted(bg, stx, debtorLockSeed, debtorIDs); err != nil {
+	// The setting rides on the debtors' locks: one round trip for both.
+	if _, err := stx.ExecContext(bg, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true), count(l)
+		FROM (SELECT pg_advisory_xact_lock(hashtextextended(k, $2)) AS l FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n) s`,
+		sortedKeys(debtorIDs), int64(debtorLockSeed)); err != nil {
 		return fmt.Errorf("ledger batch: lock debtors: %w", err)
 	}
 	if err := fn(&BatchTx{db: db, tx: stx}); err != nil {
@@ -75,13 +75,19 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *B
 // lockSorted takes PostgreSQL transaction-scoped advisory locks on keys, in
 // sorted order and each once, in one round trip.
 func lockSorted(ctx context.Context, tx querier, seed int64, keys []string) error {
-	ks := slices.Clone(keys)
-	slices.Sort(ks)
-	ks = slices.Compact(ks)
+	ks := sortedKeys(keys)
 	// unnest yields the array in order and the locks are taken row by row
 	// as it does: the order of the sorted array.
 	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(k, $2)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`, ks, seed)
 	return err
+}
+
+// sortedKeys is keys sorted, each once: the order every ledger
+// transaction takes its locks in.
+func sortedKeys(keys []string) []string {
+	ks := slices.Clone(keys)
+	slices.Sort(ks)
+	return slices.Compact(ks)
 }
 
 // LockCounted takes the ledger locks of persons and numbers (sorted,
@@ -115,12 +121,14 @@ func (b *BatchTx) LockCounted(ctx context.Context, persons, phones []string) err
 // once per process (prepareBulk) and pgx caches each per connection,
 // instead of parsing a statement the size of the batch every time.
 type bulkSQL struct {
-	debtors, phones, blocks, links, counted, byID string
+	debtors, blocks, links, counted, byID string
 	// PostgreSQL: one statement each, the rows as one array per column.
 	// SQLite: insert and audit are keyed by how many rows they take
 	// (sqliteChunks), set is one row's update.
 	insert, audit map[int]string
 	set           string
+	// PostgreSQL: insert, set and audit in one statement (BatchTx.Write).
+	writeAll string
 }
 
 // sqliteChunks are the row counts SQLite's multi-row inserts come in: a
@@ -138,11 +146,22 @@ func list(postgres bool, col string) string {
 }
 
 func newBulkSQL(postgres bool) bulkSQL {
-	counted := `SELECT ` + entryCols + ` FROM ledger WHERE ` + list(postgres, "person_id") + ` AND at >= ? AND state <> ?
-		UNION ALL SELECT ` + entryCols + ` FROM ledger WHERE ` + list(postgres, "phone") + ` AND at >= ? AND state <> ?`
+	// An entry is most often found both by its person and by its number:
+	// each is read and sent once. PostgreSQL ORs the two index scans'
+	// bitmaps; SQLite unites the rowids (which both indexes hold) before
+	// it reads the table.
+	counted := `SELECT ` + entryCols + ` FROM ledger WHERE (` + list(postgres, "person_id") + ` AND at >= ?
+		OR ` + list(postgres, "phone") + ` AND at >= ?) AND state <> ?`
+	if !postgres {
+		counted = `SELECT ` + entryCols + ` FROM ledger WHERE rowid IN (
+			SELECT rowid FROM ledger WHERE ` + list(postgres, "person_id") + ` AND at >= ?
+			UNION SELECT rowid FROM ledger WHERE ` + list(postgres, "phone") + ` AND at >= ?) AND state <> ?`
+	}
 	b := bulkSQL{
-		debtors: `SELECT id, name, region, district, person_id, match_key FROM debtors WHERE ` + list(postgres, "id"),
-		phones:  `SELECT debtor_id, phone FROM phones WHERE ` + list(postgres, "debtor_id") + ` ORDER BY debtor_id, position`,
+		// One statement for the debtors and their numbers (a debtor without
+		// one comes once, with a NULL number).
+		debtors: `SELECT d.id, d.name, d.region, d.district, d.person_id, d.match_key, p.phone FROM debtors d
+		LEFT JOIN phones p ON p.debtor_id = d.id WHERE ` + list(postgres, "d.id") + ` ORDER BY d.id, p.position`,
 		blocks: `SELECT id, debtor_id, phone, kind, note, since, until FROM blocks
 		WHERE ` + list(postgres, "debtor_id") + ` AND since <= ? AND (until = 0 OR until > ?) ORDER BY id`,
 		links:   `SELECT person_id, counts_person_id, before_at FROM person_links WHERE ` + list(postgres, "person_id"),
@@ -159,7 +178,18 @@ func newBulkSQL(postgres bool) bulkSQL {
 		// ORDER BY n: the audit's ids follow the batch's order.
 		b.audit[0] = rebind(`INSERT INTO audit (` + auditCols + `) SELECT ` + auditCols + ` FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],
 			?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY AS v(` + auditCols + `, n) ORDER BY n`)
-		for _, q := range []*string{&b.debtors, &b.phones, &b.blocks, &b.links, &b.counted, &b.byID} {
+		// The three as data-modifying parts of one statement: one round trip
+		// for a batch's writes. They see the same snapshot, so the update
+		// never meets a row the insert adds: SetEntries' rows exist before
+		// the batch (the guard writes entries it made in their final state).
+		b.writeAll = rebind(`WITH ins AS (INSERT INTO ledger (` + entryCols + `) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+			?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])),
+		upd AS (UPDATE ledger SET kind = v.kind, state = v.state, closed_at = v.closed_at
+			FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS v(id, kind, state, closed_at) WHERE ledger.id = v.id RETURNING 1),
+		aud AS (INSERT INTO audit (` + auditCols + `) SELECT ` + auditCols + ` FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],
+			?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY AS v(` + auditCols + `, n) ORDER BY n)
+		SELECT count(*) FROM upd`)
+		for _, q := range []*string{&b.debtors, &b.blocks, &b.links, &b.counted, &b.byID} {
 			*q = rebind(*q)
 		}
 		return b
@@ -181,7 +211,7 @@ func newBulkSQL(postgres bool) bulkSQL {
 
 // statements lists every statement of b.
 func (b bulkSQL) statements() []string {
-	qs := []string{b.debtors, b.phones, b.blocks, b.links, b.counted, b.byID, b.set}
+	qs := []string{b.debtors, b.blocks, b.links, b.counted, b.byID, b.set}
 	for _, m := range []map[int]string{b.insert, b.audit} {
 		for _, q := range m {
 			qs = append(qs, q)
@@ -243,35 +273,23 @@ func (b *BatchTx) Debtors(ctx context.Context, ids []string) (map[string]Debtor,
 	if err != nil {
 		return nil, fmt.Errorf("ledger batch: debtors: %w", err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var d Debtor
-		if err := rows.Scan(&d.ID, &d.Name, &d.Region, &d.District, &d.PersonID, &d.MatchKey); err != nil {
-			rows.Close()
+		var phone sql.NullString
+		if err := rows.Scan(&d.ID, &d.Name, &d.Region, &d.District, &d.PersonID, &d.MatchKey, &phone); err != nil {
 			return nil, fmt.Errorf("ledger batch: debtors: %w", err)
+		}
+		if have, ok := out[d.ID]; ok {
+			d = have
+		}
+		if phone.Valid {
+			d.Phones = append(d.Phones, phone.String)
 		}
 		out[d.ID] = d
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("ledger batch: debtors: %w", err)
-	}
-	prows, err := b.tx.QueryContext(ctx, b.db.bulk.phones, a)
-	if err != nil {
-		return nil, fmt.Errorf("ledger batch: phones: %w", err)
-	}
-	defer prows.Close()
-	for prows.Next() {
-		var id, p string
-		if err := prows.Scan(&id, &p); err != nil {
-			return nil, fmt.Errorf("ledger batch: phones: %w", err)
-		}
-		if d, ok := out[id]; ok {
-			d.Phones = append(d.Phones, p)
-			out[id] = d
-		}
-	}
-	if err := prows.Err(); err != nil {
-		return nil, fmt.Errorf("ledger batch: phones: %w", err)
 	}
 	return out, nil
 }
@@ -361,7 +379,7 @@ func (b *BatchTx) CountedEntries(ctx context.Context, persons, phones []string, 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := b.tx.QueryContext(ctx, b.db.bulk.counted, pa, ns(since), StateReleased, na, ns(since), StateReleased)
+	rows, err := b.tx.QueryContext(ctx, b.db.bulk.counted, pa, ns(since), na, ns(since), StateReleased)
 	if err != nil {
 		return nil, fmt.Errorf("ledger batch: counted entries: %w", err)
 	}
@@ -419,9 +437,17 @@ func (b *BatchTx) write(ctx context.Context, qs map[int]string, rows [][]any) er
 		}
 		return nil
 	}
-	cols := make([]any, len(rows[0]))
+	_, err := b.tx.ExecContext(ctx, qs[0], columns(rows, rows[0])...)
+	return err
+}
+
+// columns turns rows into one array per column for PostgreSQL's unnest,
+// each typed as the column of zero (a row of the statement's types; no
+// rows give empty arrays of those types).
+func columns(rows [][]any, zero []any) []any {
+	cols := make([]any, len(zero))
 	for c := range cols {
-		switch rows[0][c].(type) {
+		switch zero[c].(type) {
 		case int64:
 			v := make([]int64, len(rows))
 			for r := range rows {
@@ -442,8 +468,7 @@ func (b *BatchTx) write(ctx context.Context, qs map[int]string, rows [][]any) er
 			cols[c] = v
 		}
 	}
-	_, err := b.tx.ExecContext(ctx, qs[0], cols...)
-	return err
+	return cols
 }
 
 // InsertEntries adds new entries, of the debtors the batch holds.
@@ -451,15 +476,7 @@ func (b *BatchTx) InsertEntries(ctx context.Context, es []LedgerEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
-	rows := make([][]any, len(es))
-	for i, e := range es {
-		person := e.PersonID
-		if person == "" {
-			person = e.DebtorID // a debtor without a person is one of its own
-		}
-		rows[i] = []any{e.ID, e.DebtorID, e.Channel, e.Kind, e.State, ns(e.At), ns(e.ExpiresAt), ns(e.ClosedAt), e.Holder, e.Phone, e.CallID, ns(e.AnsweredAt), person}
-	}
-	if err := b.write(ctx, b.db.bulk.insert, rows); err != nil {
+	if err := b.write(ctx, b.db.bulk.insert, entryRows(es)); err != nil {
 		return fmt.Errorf("ledger batch: insert %d entries: %w", len(es), err)
 	}
 	return nil
@@ -505,16 +522,76 @@ func (b *BatchTx) Audit(ctx context.Context, recs []AuditRecord) error {
 	if len(recs) == 0 {
 		return nil
 	}
+	rows, err := auditRows(recs)
+	if err != nil {
+		return err
+	}
+	if err := b.write(ctx, b.db.bulk.audit, rows); err != nil {
+		return fmt.Errorf("ledger batch: audit %d records: %w", len(recs), err)
+	}
+	return nil
+}
+
+func entryRows(es []LedgerEntry) [][]any {
+	rows := make([][]any, len(es))
+	for i, e := range es {
+		person := e.PersonID
+		if person == "" {
+			person = e.DebtorID // a debtor without a person is one of its own
+		}
+		rows[i] = []any{e.ID, e.DebtorID, e.Channel, e.Kind, e.State, ns(e.At), ns(e.ExpiresAt), ns(e.ClosedAt), e.Holder, e.Phone, e.CallID, ns(e.AnsweredAt), person}
+	}
+	return rows
+}
+
+func auditRows(recs []AuditRecord) ([][]any, error) {
 	rows := make([][]any, len(recs))
 	for i, a := range recs {
 		if a.DebtorID == "" {
-			return fmt.Errorf("ledger batch: audit record %q without a debtor", a.Action)
+			return nil, fmt.Errorf("ledger batch: audit record %q without a debtor", a.Action)
 		}
 		rows[i] = []any{ns(a.At), a.DebtorID, a.Action, boolInt(a.Allowed), a.Reason, strings.Join(a.Reasons, ","), a.Detail, a.ReservationID,
 			a.Channel, a.Kind, a.Zone, a.LocalTime, ns(a.NextAllowedAt), a.Holder}
 	}
-	if err := b.write(ctx, b.db.bulk.audit, rows); err != nil {
-		return fmt.Errorf("ledger batch: audit %d records: %w", len(recs), err)
+	return rows, nil
+}
+
+// Write stores what a batch decided: its new entries, the kind, state and
+// closing time of entries it closed (SetEntries' rules), and its audit
+// records in order. On PostgreSQL it is one statement, one round trip;
+// on SQLite (no round trips) the three writes of InsertEntries,
+// SetEntries and Audit.
+func (b *BatchTx) Write(ctx context.Context, added, changed []LedgerEntry, audit []AuditRecord) error {
+	if !b.db.postgres {
+		if err := b.InsertEntries(ctx, added); err != nil {
+			return err
+		}
+		if err := b.SetEntries(ctx, changed); err != nil {
+			return err
+		}
+		return b.Audit(ctx, audit)
+	}
+	if len(added)+len(changed)+len(audit) == 0 {
+		return nil
+	}
+	ar, err := auditRows(audit)
+	if err != nil {
+		return err
+	}
+	ids, kinds, states, closed := make([]string, len(changed)), make([]string, len(changed)), make([]string, len(changed)), make([]int64, len(changed))
+	for i, e := range changed {
+		ids[i], kinds[i], states[i], closed[i] = e.ID, e.Kind, e.State, ns(e.ClosedAt)
+	}
+	zeroAudit, _ := auditRows([]AuditRecord{{DebtorID: "-"}})
+	args := columns(entryRows(added), entryRows([]LedgerEntry{{}})[0])
+	args = append(args, ids, kinds, states, closed)
+	args = append(args, columns(ar, zeroAudit[0])...)
+	var n int64
+	if err := b.tx.QueryRowContext(ctx, b.db.bulk.writeAll, args...).Scan(&n); err != nil {
+		return fmt.Errorf("ledger batch: write %d entries, %d closes, %d audit records: %w", len(added), len(changed), len(audit), err)
+	}
+	if n != int64(len(changed)) {
+		return fmt.Errorf("ledger batch: set %d entries: %d rows matched", len(changed), n)
 	}
 	return nil
 }

@@ -114,3 +114,60 @@ func TestLedgerBatchSetEntriesNeedsTheEntry(t *testing.T) {
 		}
 	})
 }
+
+// TestLedgerBatchWrite: Write stores a batch's new entries, closes and
+// audit together (one statement on PostgreSQL), the audit in the order
+// given; a close of an entry the ledger does not hold fails the batch and
+// none of its writes are kept.
+func TestLedgerBatchWrite(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+		entry := func(id string) store.LedgerEntry {
+			return store.LedgerEntry{ID: id, DebtorID: "w1", Channel: "robot_call", Kind: "attempt", State: store.StateOpen, At: at,
+				ExpiresAt: at.Add(time.Hour), Holder: "h", Phone: "+79000000001", PersonID: "pw1"}
+		}
+		rec := func(action, id string) store.AuditRecord {
+			return store.AuditRecord{At: at, DebtorID: "w1", Action: action, Allowed: true, ReservationID: id, Detail: action + " " + id}
+		}
+		write := func(added, changed []store.LedgerEntry, audit []store.AuditRecord) error {
+			return db.LedgerBatch(ctx, []string{"w1"}, func(tx *store.BatchTx) error { return tx.Write(ctx, added, changed, audit) })
+		}
+		if err := write([]store.LedgerEntry{entry("w-e1"), entry("w-e2")}, nil, []store.AuditRecord{rec("reserve", "w-e1"), rec("reserve", "w-e2")}); err != nil {
+			t.Fatal(err)
+		}
+		closed := entry("w-e1")
+		closed.State, closed.Kind, closed.ClosedAt = store.StateCommitted, "conversation", at.Add(time.Minute)
+		if err := write([]store.LedgerEntry{entry("w-e3")}, []store.LedgerEntry{closed}, []store.AuditRecord{rec("commit", "w-e1"), rec("reserve", "w-e3")}); err != nil {
+			t.Fatal(err)
+		}
+		missing := entry("w-missing")
+		missing.State = store.StateCommitted
+		err := write([]store.LedgerEntry{entry("w-e4")}, []store.LedgerEntry{missing}, []store.AuditRecord{rec("commit", "w-missing")})
+		if err == nil || !strings.Contains(err.Error(), "rows matched") {
+			t.Fatalf("closing a missing entry: %v, want the batch refused", err)
+		}
+		es, err := db.LedgerEntries(ctx, "w1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range es {
+			got = append(got, e.ID+" "+e.State+" "+e.Kind)
+		}
+		if want := []string{"w-e1 committed conversation", "w-e2 open attempt", "w-e3 open attempt"}; !slices.Equal(got, want) {
+			t.Errorf("ledger %q, want %q", got, want)
+		}
+		log, err := db.AuditLog(ctx, "w1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = nil
+		for _, a := range log {
+			got = append(got, a.Detail)
+		}
+		if want := []string{"reserve w-e1", "reserve w-e2", "commit w-e1", "reserve w-e3"}; !slices.Equal(got, want) {
+			t.Errorf("audit %q, want %q", got, want)
+		}
+	})
+}
