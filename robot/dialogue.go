@@ -357,7 +357,7 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 		maps.Copy(d.slots, filled)
 		t.Intent, t.Slots = intent, filled
 		d.turn(t)
-		if len(filled) > 0 || (intent != "" && intent != intentHello && intent != "repeat") {
+		if len(filled) > 0 || (intent != "" && intent != intentHello && intent != "repeat" && intent != intentWait) {
 			d.understood = true
 		}
 		if intent == intentBusy {
@@ -618,6 +618,7 @@ const (
 	intentBusy     = "busy"
 	intentRelative = "relative"
 	intentHello    = "hello"
+	intentWait     = "wait" // "минуточку": understood as no answer yet
 )
 
 // hasMoney reports an amount said beside the time ("пять тысяч в

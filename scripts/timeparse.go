@@ -36,7 +36,7 @@ func NewTimeParser() *TimeParser {
 	o := rules.Override
 	rs := []rules.Rule{ru.Weekday(o), ru.CasualDate(o), ru.CasualTime(o), ru.Hour(o), ru.HourMinute(o), ru.Deadline(o), ru.DotDateTime(o)}
 	rs = append(rs, dayAfterTomorrowRule(), dayMonthRule(), bareHourRule(), halfHourRule(), quarterRule(),
-		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule(), hourNounRule(), dativeDayRule(), dayHourRule(), spokenDaysRule(), weekPartRule())
+		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule(), hourNounRule(), dativeDayRule(), dayHourRule(), spokenDaysRule(), weekPartRule(), monthPartRule())
 	// "в обед" is 13:00 and "после обеда" 14:00: the Russian lunch hour, and
 	// the first hour a caller who said "after lunch" expects the call.
 	return &TimeParser{rules: rs, opts: &rules.Options{Morning: 9, Noon: 13, Afternoon: 14, Evening: 19, MatchByOrder: true}}
@@ -108,7 +108,10 @@ func (p *TimeParser) Parse(text string, now time.Time) (TimeResult, bool) {
 	if len(matches) == 0 {
 		return TimeResult{}, false
 	}
-	matches = dropOverlapping(matches, float64(len(p.rules)-2))
+	// spokenDaysRule and weekPartRule read better than the rules before them;
+	// monthPartRule, last, runs after every rule so it can yield to an exact
+	// day or span said beside it
+	matches = dropOverlapping(matches, float64(len(p.rules)-3))
 	sort.SliceStable(matches, func(i, j int) bool { return matches[i].Order < matches[j].Order })
 	c := &rules.Context{Text: norm}
 	left, right := len(norm), 0

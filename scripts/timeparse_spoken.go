@@ -251,3 +251,42 @@ func dropOverlapping(ms []*rules.Match, first float64) []*rules.Match {
 	}
 	return out
 }
+
+// monthPartRule: the parts of a month callers pay by — "в конце месяца",
+// "до конца месяца", "к концу декабря" (the month's last day), "в середине
+// месяца", "в середине января" (its 15th), "к Новому году", "до Нового
+// года", "в конце года" (31 December). A named month already gone is next
+// year's (Parse moves a past day and month on).
+func monthPartRule() rules.Rule {
+	ms := months()
+	re := regexp.MustCompile(`(?:^|\s)(?:(?:в|к|до|под|ближе к)\s+(конце|концу|конца|конец|середине|середина|середину)\s+(?:этого\s+|текущего\s+)?(месяца|года|` + alternation(ms) + `)|(?:к|до|под)\s+(новому году|нового года|новый год))(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, now time.Time) (bool, error) {
+		if c.Day != nil || c.Duration != 0 || c.Weekday != nil {
+			// "двадцать пятого, в конце месяца", "к концу месяца дадут, а вы
+			// перезвоните через неделю": the exact day or span said wins
+			return false, nil
+		}
+		mon := int(now.Month())
+		part, of := m.Captures[0], m.Captures[1]
+		switch {
+		case m.Captures[2] != "" || of == "года":
+			part, mon = "конце", 12
+		case of != "месяца":
+			mon = ms[of]
+		}
+		year := now.Year()
+		if mon < int(now.Month()) {
+			year++
+		}
+		d := 15
+		if strings.HasPrefix(part, "кон") {
+			d = time.Date(year, time.Month(mon)+1, 0, 0, 0, 0, 0, now.Location()).Day()
+		}
+		c.Day = &d
+		if of != "месяца" {
+			c.Month = &mon // "месяца": this month's, next month's once gone (Parse)
+		}
+		c.Duration = 0
+		return true, nil
+	}}
+}
