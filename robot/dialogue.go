@@ -498,6 +498,7 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	raw := text
 	// "пере звоните", "за втра", "немогу": the recogniser's split and merged
 	// words mended before anything reads them
+	asked := mt.Mend(scripts.MaskAskedVerbs(text))
 	text = mt.Mend(text)
 	isName := d.nameWords()
 	masked, denied := d.readName(text, isName)
@@ -510,6 +511,22 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	}
 	if story(m.Intent, m.Phrase) {
 		m = mt.ClassifyExcept(masked, allowed, story)
+	}
+	if m.Intent == intentYes || m.Intent == intentBusy {
+		// "почему вы на этот номер звоните?", "не понимаю, что вы говорите":
+		// a calling or speaking verb asked about is no request (found before
+		// mending, while the clause breaks are still there)
+		if am, _ := d.readName(asked, isName); am != masked {
+			m = mt.ClassifyExcept(am, allowed, story)
+		}
+	}
+	if m.Intent == intentYes && d.asksIdentity(n) && scripts.ReadinessOnly(m.Phrase) && scripts.Announced(masked, nameMask) {
+		// "Салон «Лилия», слушаю", "Ирина, слушаю": a go-ahead after a
+		// firm's or another person's name picks up the phone for someone,
+		// it does not answer "am I speaking with X?"
+		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
+			return story(intent, phrase) || intent == intentYes && scripts.ReadinessOnly(phrase)
+		})
 	}
 	filled := map[string]string{}
 	now := d.now()
@@ -529,6 +546,13 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		// "Оксана сейчас с клиентом", "её сменщица": the speaker talks of the
 		// debtor as of someone else
 		m = scripts.Match{Intent: intentRelative}
+	}
+	if scripts.NewOwnerStory(masked) && slices.Contains(allowed, intentNotMe) &&
+		(m.Intent == "" || mt.Priority(m.Intent) <= mt.Priority(intentRelative)) {
+		// "да, а почему вы на этот номер звоните, я его в сентябре взяла",
+		// "это номер бывшей хозяйки, я его купила, Светланы тут нет": the
+		// number's new owner, whoever else the story names
+		m = scripts.Match{Intent: intentNotMe}
 	}
 	// a day alone ("давайте завтра", "давай в понедельник") asks for a call
 	// then too, unless it is a payment said ahead of its question
@@ -619,7 +643,24 @@ const (
 	intentRelative = "relative"
 	intentHello    = "hello"
 	intentWait     = "wait" // "минуточку": understood as no answer yet
+	intentYes      = "yes"
 )
+
+// nameMask stands for the debtor's name words in the text the matcher reads.
+const nameMask = "имярек"
+
+// asksIdentity reports whether node n asks who answered: its yes leads to
+// the node that confirms the debtor's identity.
+func (d *dialogue) asksIdentity(n *scripts.Node) bool {
+	for _, r := range n.On {
+		if r.Intent == intentYes {
+			if next := d.sc.Node(r.Goto); next != nil && next.ConfirmsIdentity {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // hasMoney reports an amount said beside the time ("пять тысяч в
 // понедельник" is an offer to pay, not a day to be called).
@@ -670,7 +711,7 @@ func (d *dialogue) readName(text string, isName func(string) bool) (masked strin
 	for i, t := range toks {
 		if isName(t) {
 			denied = denied || scripts.NameDenied(toks, i)
-			toks[i] = "имярек"
+			toks[i] = nameMask
 		}
 	}
 	return strings.Join(toks, " "), denied

@@ -133,7 +133,7 @@ func ParseMoney(text string, full int64) (int64, bool) {
 // payVerbs open the verbs of paying a debt off, in any person and aspect
 // ("закрою", "отдадим", "закинул", "погашу").
 var payVerbs = []string{"отда", "заплат", "оплат", "плач", "плат", "верну", "верне", "погас", "погаш", "внес", "внош", "закро", "закрыт",
-	"перевед", "перечисл", "скин", "закин", "рассчита", "выплач", "выплат"}
+	"перевед", "перечисл", "скин", "закин", "рассчита", "выплач", "выплат", "кида", "кину", "кинет"}
 
 // allWithPayVerb reports "всё" beside a verb of paying, a word or two apart
 // ("всё закрою", "закину всё", "всё и отдам"): the whole debt.

@@ -22,7 +22,8 @@ var clauseBreak = regexp.MustCompile(`[.,!?;:…—]+`)
 var afterName = map[string]bool{"нет": true, "нету": true, "сейчас": true, "будет": true, "в": true, "во": true,
 	"на": true, "с": true, "он": true, "она": true, "ушел": true, "ушла": true, "вышел": true, "вышла": true,
 	"уехал": true, "уехала": true, "спит": true, "отдыхает": true, "занят": true, "занята": true, "придет": true,
-	"работает": true, "уже": true, "еще": true, "пока": true, "больше": true}
+	"работает": true, "уже": true, "еще": true, "пока": true, "больше": true,
+	"сегодня": true, "не": true, "за": true}
 
 // selfBefore are the words that, right before the name, make it the
 // speaker's own ("я Марина", "это Оксана", "да, Анна"); "не" before it is
