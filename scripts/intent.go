@@ -229,6 +229,11 @@ func find(phrase, heard []word) (covered, edits int, negated bool, from, to int,
 			if len(phrase[pi].runes) >= 4 && len(pw.runes) >= 4 {
 				gap = 3
 			}
+			if isNegator(phrase[pi].text) {
+				// "не" binds the very next word: "не работаю сейчас" holds
+				// no "не сейчас"
+				gap = 1
+			}
 			for k := pos + 1; k <= pos+gap && k < len(heard); k++ {
 				if m, e := sameWord(pw, heard[k]); m {
 					for g := pos + 1; g < k; g++ {

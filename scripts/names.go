@@ -80,6 +80,13 @@ func NameForms(first string) map[string]bool {
 		for _, e := range ends {
 			out[stem+e] = true
 		}
+		if rs := []rune(f); len(rs) > 3 && rs[len(rs)-2] == 'е' && rs[len(rs)-1] == 'л' {
+			// the fleeting vowel: "Павел" → "Павла", "Павлу"
+			fl := string(rs[:len(rs)-2]) + "л"
+			for _, e := range []string{"а", "у", "ом", "е"} {
+				out[fl+e] = true
+			}
+		}
 		if len([]rune(stem)) < 3 {
 			continue
 		}

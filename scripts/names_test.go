@@ -45,3 +45,12 @@ func TestOtherName(t *testing.T) {
 		}
 	}
 }
+
+func TestFleetingVowelName(t *testing.T) {
+	f := NameForms("Павел")
+	for _, w := range []string{"павел", "павла", "павлу", "павлом"} {
+		if !f[w] {
+			t.Errorf("NameForms(Павел) lacks %q", w)
+		}
+	}
+}

@@ -240,6 +240,12 @@ func SpeaksOfAnother(text string, isName func(word string) bool) bool {
 				j+1 < len(toks) && (IsRoleNoun(toks[j+1]) || IsKinNoun(toks[j+1])) {
 				return true // "её сменщица", "сменщица её", "юрист Павлова", "девушка Петина"
 			}
+			if !name && i > 0 && toks[i-1] == "я" && i+1 < len(toks) && personNoun(toks[i+1]) {
+				return true // "я её адвокат", "я его опекунша": the speaker's role toward the debtor
+			}
+			if name && j+2 < len(toks) && (toks[j+1] == "тут" || toks[j+1] == "здесь") && (toks[j+2] == "нет" || toks[j+2] == "нету") {
+				return true // "Павла тут нет": not here now ("нет тут Павла" is NameDenied's)
+			}
 			if name && (i == 0 || !selfBefore[toks[i-1]]) && j+1 < len(toks) && afterName[toks[j+1]] {
 				return true // "Оксана сейчас с клиентом", "Станислава нет"
 			}
@@ -247,4 +253,25 @@ func SpeaksOfAnother(text string, isName func(word string) bool) bool {
 		}
 	}
 	return false
+}
+
+// notNouns are the words of other kinds that may follow "я его"/"я её".
+var notNouns = map[string]bool{"так": true, "там": true, "тут": true, "здесь": true, "уже": true, "еще": true,
+	"тоже": true, "вообще": true, "сейчас": true, "вчера": true, "давно": true, "никогда": true, "всегда": true,
+	"только": true, "просто": true, "вот": true, "как": true, "где": true, "когда": true, "очень": true,
+	"сам": true, "сама": true, "сразу": true, "потом": true, "тогда": true, "номер": true, "телефон": true}
+
+// personNoun reports a word that, after "я его"/"я её", can only be a noun
+// of who the speaker is ("адвокат", "представитель", "няня"): not a verb
+// ("знаю", "видел", "передам", "позвать"), not an adverb or a pronoun.
+func personNoun(w string) bool {
+	if notNouns[w] || len([]rune(w)) < 3 {
+		return false
+	}
+	for _, e := range []string{"ю", "у", "л", "ла", "ли", "ло", "ть", "ти", "м", "ешь", "ет", "ит", "ишь", "ем", "им", "е", "и", "о", "ый", "ой", "ий", "ая", "яя"} {
+		if strings.HasSuffix(w, e) {
+			return IsKinNoun(w) // "я его мать", "я её дочери" — the kin list knows them
+		}
+	}
+	return true
 }

@@ -101,3 +101,24 @@ func TestSelfStory(t *testing.T) {
 		}
 	}
 }
+
+func TestSpeakerRoleFrame(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"А зачем она вам? Я её адвокат, все вопросы через меня", true},
+		{"я его представитель", true},
+		{"я его мать", true},
+		{"я его знаю", false},
+		{"я её видела вчера", false},
+		{"я его передам", false},
+		{"я его не знаю", false},
+		{"я её тоже жду", false},
+		{"я его номер взял", false},
+	} {
+		if got := SpeaksOfAnother(tc.text, nil); got != tc.want {
+			t.Errorf("SpeaksOfAnother(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

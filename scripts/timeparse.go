@@ -78,6 +78,8 @@ func maskNonTimes(norm string) string {
 		case (t == "обед" || t == "обеда") && (i == 0 || !lunchBefore[toks[i-1]] && !dayWord.MatchString(toks[i-1])):
 		case (t == "вечер" || t == "утро" || t == "день") && i > 0 && strings.HasPrefix(toks[i-1], "добр"):
 			// "добрый вечер", "доброе утро": a greeting, not a time
+		case i+1 < len(toks) && ratioWords[toks[i+1]]:
+			// "в два раза меньше", "на тридцать процентов": a ratio, not an hour
 		default:
 			continue
 		}
@@ -89,6 +91,9 @@ func maskNonTimes(norm string) string {
 	}
 	return strings.Join(toks, " ")
 }
+
+// ratioWords after a number make it a ratio or a share.
+var ratioWords = map[string]bool{"раза": true, "раз": true, "процентов": true, "процента": true, "процент": true}
 
 // lunchBefore are the words that make "обед" a time: "в обед", "после обеда".
 var lunchBefore = map[string]bool{"в": true, "к": true, "до": true, "после": true, "на": true, "перед": true,
