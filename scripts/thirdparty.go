@@ -119,6 +119,9 @@ func KinFramed(text string, isName func(string) bool) bool {
 			if kinAlone(toks, i) {
 				return true
 			}
+			if i >= 2 && (toks[i-2] == "он" || toks[i-2] == "она") && (toks[i-1] == "мой" || toks[i-1] == "моя" || toks[i-1] == "мне") {
+				return true // "он мой сын", "она мне дочь": the debtor is the speaker's kin
+			}
 			for j := max(0, i-3); j <= min(len(toks)-1, i+3); j++ {
 				w := toks[j]
 				// "я брат", "это его мама"; not "я с мамой поговорю"

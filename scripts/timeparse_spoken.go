@@ -180,20 +180,35 @@ func spokenDaysRule() rules.Rule {
 }
 
 // weekPartRule: "на выходных" (the coming Saturday; Sunday when said on a
-// Saturday), "на следующей неделе" (next Monday), "в конце недели" (Friday,
-// next week's once Friday has come).
+// Saturday), "на следующей неделе" (next Monday), "в середине недели"
+// (Wednesday), "в конце недели" (Friday, next week's once Friday has come),
+// and the parts of next week ("в конце следующей недели": next week's Friday).
 func weekPartRule() rules.Rule {
-	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|к выходным|на следующей неделе|на той неделе|в начале недели|в конце недели|к концу недели|до конца недели)(?:\s|$)`)
+	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|к выходным|на следующей неделе|на той неделе|в начале недели|в середине недели|в конце недели|к концу недели|до конца недели|(?:в|к|до) (?:начале|середине|конце|концу|конца) следующей недели)(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, now time.Time) (bool, error) {
 		wd := int(now.Weekday()) // Sunday 0
+		toMonday := (8 - wd) % 7
+		if toMonday == 0 {
+			toMonday = 7
+		}
+		part := m.Captures[0]
 		var days int
-		switch m.Captures[0] {
-		case "на следующей неделе", "на той неделе", "в начале недели":
-			days = (8 - wd) % 7
+		switch {
+		case strings.HasSuffix(part, "следующей недели"):
+			days = toMonday // its Monday, Wednesday or Friday
+			if strings.Contains(part, "серед") {
+				days += 2
+			} else if strings.Contains(part, "кон") {
+				days += 4
+			}
+		case part == "на следующей неделе" || part == "на той неделе" || part == "в начале недели":
+			days = toMonday
+		case part == "в середине недели":
+			days = (3 - wd + 7) % 7
 			if days == 0 {
 				days = 7
 			}
-		case "в конце недели", "к концу недели", "до конца недели":
+		case strings.Contains(part, "кон"):
 			days = (5 - wd + 7) % 7
 			if days == 0 {
 				days = 7
