@@ -547,6 +547,12 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		// debtor as of someone else
 		m = scripts.Match{Intent: intentRelative}
 	}
+	if d.asksIdentity(n) && slices.Contains(allowed, intentRelative) && scripts.AwayReport(raw) &&
+		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentRelative)) {
+		// "Иванов? Он на больничном" to "am I speaking with Ivanov?": he
+		// is elsewhere, the speaker someone else
+		m = scripts.Match{Intent: intentRelative}
+	}
 	if scripts.NewOwnerStory(masked) && slices.Contains(allowed, intentNotMe) &&
 		(m.Intent == "" || mt.Priority(m.Intent) <= mt.Priority(intentRelative)) {
 		// "да, а почему вы на этот номер звоните, я его в сентябре взяла",
@@ -564,6 +570,11 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		(m.Intent == "" || m.Intent == "yes") && mt.Classify(masked, []string{"pay_yes"}).Intent == ""
 	if soon && slices.Contains(allowed, intentBusy) && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) {
 		m = scripts.Match{Intent: intentBusy}
+	}
+	if m.Intent == intentBusy && hasTime && !soon && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) && hasSum(text, tr) {
+		// "десятку в среду, остальное позже": a sum and a day where a
+		// payment is asked are the payment; the busy word is about the rest
+		m = scripts.Match{}
 	}
 	if m.Intent == intentBusy && hasTime && !soon && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) {
 		// "…на новую работу устроился, десятого января внесу всё": a date
@@ -670,6 +681,16 @@ func hasMoney(text string, tr scripts.TimeResult) bool {
 	}
 	_, ok := scripts.ParseMoney(text, 0)
 	return ok
+}
+
+// hasSum is hasMoney for a sum worth a promise (100 roubles and more): a
+// lone "семь" or "полтора" beside a time is the time's.
+func hasSum(text string, tr scripts.TimeResult) bool {
+	if tr.Text != "" {
+		text = strings.Replace(text, tr.Text, " ", 1)
+	}
+	k, ok := scripts.ParseMoney(text, 0)
+	return ok && k >= 100*100
 }
 
 // sameDay reports whether two times fall on the same calendar day.

@@ -135,3 +135,23 @@ func loanAfter(toks []string, i int) bool {
 	}
 	return false
 }
+
+// AwayReport reports a clause that opens with "он"/"она" and says where
+// they are ("Он на больничном", "а она в декрете", "он у клиента"): to "am I
+// speaking with X?" it tells that X is elsewhere.
+func AwayReport(text string) bool {
+	for _, clause := range clauseBreak.Split(strings.ToLower(text), -1) {
+		toks := Tokens(clause)
+		k := 0
+		for k < len(toks) && (toks[k] == "а" || toks[k] == "так" || toks[k] == "ну" || toks[k] == "сейчас") {
+			k++
+		}
+		if k+2 < len(toks) && (toks[k] == "он" || toks[k] == "она") {
+			switch toks[k+1] {
+			case "в", "во", "на", "у":
+				return true
+			}
+		}
+	}
+	return false
+}

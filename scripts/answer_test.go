@@ -70,3 +70,21 @@ func TestInsidePhraseLosesInAnyOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestAwayReport(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Иванов? Он на больничном", true},
+		{"а она в декрете сейчас", true},
+		{"он у клиента", true},
+		{"он", false},
+		{"она сказала, что заплатит", false},
+		{"я на работе", false},
+	} {
+		if got := AwayReport(tc.text); got != tc.want {
+			t.Errorf("AwayReport(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

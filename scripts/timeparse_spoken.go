@@ -184,7 +184,7 @@ func spokenDaysRule() rules.Rule {
 // (Wednesday), "в конце недели" (Friday, next week's once Friday has come),
 // and the parts of next week ("в конце следующей недели": next week's Friday).
 func weekPartRule() rules.Rule {
-	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|к выходным|на следующей неделе|на той неделе|в начале недели|в середине недели|в конце недели|к концу недели|до конца недели|(?:в|к|до) (?:начале|середине|конце|концу|конца) следующей недели)(?:\s|$)`)
+	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|к выходным|на следующей неделе|на той неделе|в начале недели|после выходных|в середине недели|в конце недели|к концу недели|до конца недели|(?:в|к|до) (?:начале|середине|конце|концу|конца) следующей недели)(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, now time.Time) (bool, error) {
 		wd := int(now.Weekday()) // Sunday 0
 		toMonday := (8 - wd) % 7
@@ -201,7 +201,7 @@ func weekPartRule() rules.Rule {
 			} else if strings.Contains(part, "кон") {
 				days += 4
 			}
-		case part == "на следующей неделе" || part == "на той неделе" || part == "в начале недели":
+		case part == "на следующей неделе" || part == "на той неделе" || part == "в начале недели" || part == "после выходных":
 			days = toMonday
 		case part == "в середине недели":
 			days = (3 - wd + 7) % 7
