@@ -532,7 +532,7 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)
 	// "нет, я Павел": another first name given is the same correction
-	denied = denied || scripts.OtherName(masked, isName)
+	denied = denied || scripts.OtherName(text, isName, d.fullNameHasPatronymic())
 	if denied && slices.Contains(allowed, intentNotMe) &&
 		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentRelative)) {
 		// "я не Андрей никакой", "вы кому звоните? это не Оксана": the
@@ -721,6 +721,21 @@ func (d *dialogue) nameWords() func(string) bool {
 		full = fmt.Sprint(v)
 	}
 	return scripts.NameMatcher(first, full)
+}
+
+// fullNameHasPatronymic reports whether the debtor's full name holds a
+// patronymic, so that another one said is someone else's.
+func (d *dialogue) fullNameHasPatronymic() bool {
+	v, ok := d.env().Lookup("debtor.name")
+	if !ok {
+		return false
+	}
+	for _, w := range scripts.Tokens(fmt.Sprint(v)) {
+		if scripts.Patronymic(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // readName finds the debtor's name in text. masked is text with those words
