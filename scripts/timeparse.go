@@ -80,6 +80,13 @@ func maskNonTimes(norm string) string {
 			// "добрый вечер", "доброе утро": a greeting, not a time
 		case i+1 < len(toks) && ratioWords[toks[i+1]]:
 			// "в два раза меньше", "на тридцать процентов": a ratio, not an hour
+		case (t == "до" || t == "по") && i+1 < len(toks) && i >= 2 && toks[i-2] == "с" && rangeHour(toks[i-1]) && rangeHour(toks[i+1]):
+			// "с десяти до двенадцати": a window is called at its start
+			toks[i+1] = "-"
+			toks[i-2] = "к" // "к десяти": the form the rules read
+			if isDigits(toks[i-1]) {
+				toks[i-2] = "в" // "в 14"
+			}
 		default:
 			continue
 		}
@@ -90,6 +97,14 @@ func maskNonTimes(norm string) string {
 		return norm
 	}
 	return strings.Join(toks, " ")
+}
+
+// rangeHour reports an hour as a window's bound is said: "десяти", "10".
+func rangeHour(w string) bool {
+	if _, ok := genitiveHours()[w]; ok {
+		return true
+	}
+	return isDigits(w) && len(w) <= 2
 }
 
 // ratioWords after a number make it a ratio or a share.
