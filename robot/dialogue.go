@@ -591,6 +591,10 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		// weaker intent ("да", "давайте") came with it
 		m = scripts.Match{Intent: intentBusy}
 	}
+	if !hasTime && m.Intent == intentPayYes && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) && scripts.SaysNow(text) {
+		// "сейчас переведу, прямо сегодня": the payment is today's
+		tr, hasTime = scripts.TimeResult{Time: now.Truncate(time.Minute)}, true
+	}
 	for _, sl := range n.Ask.Slots {
 		typ, _ := d.sc.SlotType(sl)
 		switch typ {
@@ -655,6 +659,7 @@ const (
 	intentHello    = "hello"
 	intentWait     = "wait" // "минуточку": understood as no answer yet
 	intentYes      = "yes"
+	intentPayYes   = "pay_yes"
 )
 
 // nameMask stands for the debtor's name words in the text the matcher reads.

@@ -155,3 +155,14 @@ func AwayReport(text string) bool {
 	}
 	return false
 }
+
+// SaysNow reports "сегодня", "сейчас", "прямо сейчас" said: with a verb of
+// paying, the payment is today's, which the time parser leaves unsaid.
+func SaysNow(text string) bool {
+	for _, t := range Tokens(text) {
+		if t == "сегодня" || t == "сейчас" || t == "щас" || t == "сразу" {
+			return true
+		}
+	}
+	return false
+}
