@@ -547,10 +547,11 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		// debtor as of someone else
 		m = scripts.Match{Intent: intentRelative}
 	}
-	if d.asksIdentity(n) && slices.Contains(allowed, intentRelative) && scripts.AwayReport(raw) &&
+	if (d.asksIdentity(n) || strings.Contains(masked, nameMask)) && slices.Contains(allowed, intentRelative) && scripts.AwayReport(raw) &&
 		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentRelative)) {
-		// "Иванов? Он на больничном" to "am I speaking with Ivanov?": he
-		// is elsewhere, the speaker someone else
+		// "Иванов? Он на больничном" to "am I speaking with Ivanov?", or
+		// with the name said at any step: he is elsewhere, the speaker
+		// someone else
 		m = scripts.Match{Intent: intentRelative}
 	}
 	if scripts.NewOwnerStory(masked) && slices.Contains(allowed, intentNotMe) &&
