@@ -528,6 +528,12 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 			return story(intent, phrase) || intent == intentYes && scripts.ReadinessOnly(phrase)
 		})
 	}
+	if m.Intent == intentWait && !scripts.WaitForm(text) {
+		// "погода хорошая": the stem of "погоди", no wait request
+		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
+			return story(intent, phrase) || intent == intentWait
+		})
+	}
 	filled := map[string]string{}
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)

@@ -166,3 +166,20 @@ func SaysNow(text string) bool {
 	}
 	return false
 }
+
+// waitForms are the words of a wait request as said; the stem of "погоди"
+// is the stem of "погода", so a match by stem alone is not enough.
+var waitForms = map[string]bool{"погоди": true, "погодите": true, "погодь": true, "подожди": true, "подождите": true,
+	"обожди": true, "обождите": true, "минуточку": true, "минутку": true, "минуту": true, "секунду": true,
+	"секундочку": true, "секундку": true, "повисите": true, "кладите": true, "сейчас": true, "щас": true}
+
+// WaitForm reports whether the utterance holds a word of a wait request as
+// said ("погодите", not "погода хорошая").
+func WaitForm(text string) bool {
+	for _, t := range Tokens(text) {
+		if waitForms[t] {
+			return true
+		}
+	}
+	return false
+}

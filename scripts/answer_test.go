@@ -88,3 +88,12 @@ func TestAwayReport(t *testing.T) {
 		}
 	}
 }
+
+func TestWaitForm(t *testing.T) {
+	for in, want := range map[string]bool{"Погодите секундочку": true, "подожди те": true, "погода хорошая": false,
+		"одну минуту": true, "не кладите трубку": true} {
+		if got := WaitForm(in); got != want {
+			t.Errorf("WaitForm(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
