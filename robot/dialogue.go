@@ -528,6 +528,12 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 			return story(intent, phrase) || intent == intentYes && scripts.ReadinessOnly(phrase)
 		})
 	}
+	if m.Intent == intentHuman && scripts.IntroducedBy(text) {
+		// "Фирма «Старт», менеджер Ольга": a clerk's title, not a request
+		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
+			return story(intent, phrase) || intent == intentHuman
+		})
+	}
 	if m.Intent == intentWait && !scripts.WaitForm(text) {
 		// "погода хорошая": the stem of "погоди", no wait request
 		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
@@ -667,6 +673,7 @@ const (
 	intentWait     = "wait" // "минуточку": understood as no answer yet
 	intentYes      = "yes"
 	intentPayYes   = "pay_yes"
+	intentHuman    = "human"
 )
 
 // nameMask stands for the debtor's name words in the text the matcher reads.

@@ -183,3 +183,20 @@ func WaitForm(text string) bool {
 	}
 	return false
 }
+
+// staffTitles are the job titles a caller asks for and a clerk gives.
+var staffTitles = map[string]bool{"менеджер": true, "оператор": true, "специалист": true, "консультант": true,
+	"администратор": true, "секретарь": true}
+
+// IntroducedBy reports a job title followed by a first name ("менеджер
+// Ольга"): whoever answered introduces themselves; they do not ask for a
+// human.
+func IntroducedBy(text string) bool {
+	toks := Tokens(text)
+	for i := 0; i+1 < len(toks); i++ {
+		if staffTitles[toks[i]] && firstNames[toks[i+1]] {
+			return true
+		}
+	}
+	return false
+}

@@ -249,6 +249,9 @@ func SpeaksOfAnother(text string, isName func(word string) bool) bool {
 			if name && j+2 < len(toks) && (toks[j+1] == "тут" || toks[j+1] == "здесь") && (toks[j+2] == "нет" || toks[j+2] == "нету") {
 				return true // "Павла тут нет": not here now ("нет тут Павла" is NameDenied's)
 			}
+			if name && (i == 0 || !selfBefore[toks[i-1]]) && j+1 < len(toks) && thirdPersonVerb(toks[j+1]) {
+				return true // "Иван Иванович ведёт приём", "Оксана работает до шести"
+			}
 			if name && (i == 0 || !selfBefore[toks[i-1]]) && j+1 < len(toks) && afterName[toks[j+1]] {
 				return true // "Оксана сейчас с клиентом", "Станислава нет"
 			}
@@ -277,4 +280,15 @@ func personNoun(w string) bool {
 		}
 	}
 	return true
+}
+
+// thirdPersonVerb reports a verb of the third person singular, present or
+// future ("ведет", "работает", "придет", "спит"); the go-ahead verbs a
+// speaker names themselves with ("Иван слушает", "Иван говорит") are not.
+func thirdPersonVerb(w string) bool {
+	if readinessStems[Stem(w)] || strings.HasPrefix(w, "говор") {
+		return false
+	}
+	n := len([]rune(w))
+	return n >= 4 && (strings.HasSuffix(w, "ет") || strings.HasSuffix(w, "ит"))
 }

@@ -122,3 +122,20 @@ func TestSpeakerRoleFrame(t *testing.T) {
 		}
 	}
 }
+
+func TestNameWithThirdPersonVerb(t *testing.T) {
+	is := NameMatcher("Иван", "Иванов Иван Иванович")
+	for in, want := range map[string]bool{
+		"Иван Иванович ведёт приём, перезвоните позже": true,
+		"Иван работает до шести":                       true,
+		"Иван слушает":                                 false,
+		"да, я Иван, говорите":                         false,
+	} {
+		if got := SpeaksOfAnother(in, is); got != want {
+			t.Errorf("SpeaksOfAnother(%q) = %v, want %v", in, got, want)
+		}
+	}
+	if !IntroducedBy("Фирма «Старт», менеджер Ольга") || IntroducedBy("позовите менеджера") {
+		t.Error("IntroducedBy: want a title with a first name only")
+	}
+}
