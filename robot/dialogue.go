@@ -357,7 +357,7 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 		maps.Copy(d.slots, filled)
 		t.Intent, t.Slots = intent, filled
 		d.turn(t)
-		if len(filled) > 0 || (intent != "" && intent != intentHello && intent != "repeat") {
+		if len(filled) > 0 || (intent != "" && intent != intentHello && intent != "repeat" && intent != intentWait) {
 			d.understood = true
 		}
 		if intent == intentBusy {
@@ -498,6 +498,7 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	raw := text
 	// "пере звоните", "за втра", "немогу": the recogniser's split and merged
 	// words mended before anything reads them
+	asked := mt.Mend(scripts.MaskAskedVerbs(text))
 	text = mt.Mend(text)
 	isName := d.nameWords()
 	masked, denied := d.readName(text, isName)
@@ -511,11 +512,39 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	if story(m.Intent, m.Phrase) {
 		m = mt.ClassifyExcept(masked, allowed, story)
 	}
+	if m.Intent == intentYes || m.Intent == intentBusy {
+		// "почему вы на этот номер звоните?", "не понимаю, что вы говорите":
+		// a calling or speaking verb asked about is no request (found before
+		// mending, while the clause breaks are still there)
+		if am, _ := d.readName(asked, isName); am != masked {
+			m = mt.ClassifyExcept(am, allowed, story)
+		}
+	}
+	if m.Intent == intentYes && d.asksIdentity(n) && scripts.ReadinessOnly(m.Phrase) && scripts.Announced(masked, nameMask) {
+		// "Салон «Лилия», слушаю", "Ирина, слушаю": a go-ahead after a
+		// firm's or another person's name picks up the phone for someone,
+		// it does not answer "am I speaking with X?"
+		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
+			return story(intent, phrase) || intent == intentYes && scripts.ReadinessOnly(phrase)
+		})
+	}
+	if m.Intent == intentHuman && scripts.IntroducedBy(text) {
+		// "Фирма «Старт», менеджер Ольга": a clerk's title, not a request
+		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
+			return story(intent, phrase) || intent == intentHuman
+		})
+	}
+	if m.Intent == intentWait && !scripts.WaitForm(text) {
+		// "погода хорошая": the stem of "погоди", no wait request
+		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
+			return story(intent, phrase) || intent == intentWait
+		})
+	}
 	filled := map[string]string{}
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)
 	// "нет, я Павел": another first name given is the same correction
-	denied = denied || scripts.OtherName(masked, isName)
+	denied = denied || scripts.OtherName(text, isName, d.fullNameHasPatronymic())
 	if denied && slices.Contains(allowed, intentNotMe) &&
 		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentRelative)) {
 		// "я не Андрей никакой", "вы кому звоните? это не Оксана": the
@@ -530,6 +559,20 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		// debtor as of someone else
 		m = scripts.Match{Intent: intentRelative}
 	}
+	if (d.asksIdentity(n) || strings.Contains(masked, nameMask)) && slices.Contains(allowed, intentRelative) && scripts.AwayReport(raw) &&
+		(m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentRelative)) {
+		// "Иванов? Он на больничном" to "am I speaking with Ivanov?", or
+		// with the name said at any step: he is elsewhere, the speaker
+		// someone else
+		m = scripts.Match{Intent: intentRelative}
+	}
+	if scripts.NewOwnerStory(masked) && slices.Contains(allowed, intentNotMe) &&
+		(m.Intent == "" || mt.Priority(m.Intent) <= mt.Priority(intentRelative)) {
+		// "да, а почему вы на этот номер звоните, я его в сентябре взяла",
+		// "это номер бывшей хозяйки, я его купила, Светланы тут нет": the
+		// number's new owner, whoever else the story names
+		m = scripts.Match{Intent: intentNotMe}
+	}
 	// a day alone ("давайте завтра", "давай в понедельник") asks for a call
 	// then too, unless it is a payment said ahead of its question
 	dayOnly := hasTime && !tr.HasTime && !sameDay(tr.Time, now) && (m.Intent == "" || m.Intent == "yes" || m.Intent == "no") &&
@@ -540,6 +583,11 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		(m.Intent == "" || m.Intent == "yes") && mt.Classify(masked, []string{"pay_yes"}).Intent == ""
 	if soon && slices.Contains(allowed, intentBusy) && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) {
 		m = scripts.Match{Intent: intentBusy}
+	}
+	if m.Intent == intentBusy && hasTime && !soon && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) && hasSum(text, tr) {
+		// "десятку в среду, остальное позже": a sum and a day where a
+		// payment is asked are the payment; the busy word is about the rest
+		m = scripts.Match{}
 	}
 	if m.Intent == intentBusy && hasTime && !soon && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) {
 		// "…на новую работу устроился, десятого января внесу всё": a date
@@ -555,6 +603,10 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		// for: a clock or relative time asks to be called then, whatever
 		// weaker intent ("да", "давайте") came with it
 		m = scripts.Match{Intent: intentBusy}
+	}
+	if !hasTime && m.Intent == intentPayYes && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) && scripts.SaysNow(text) {
+		// "сейчас переведу, прямо сегодня": the payment is today's
+		tr, hasTime = scripts.TimeResult{Time: now.Truncate(time.Minute)}, true
 	}
 	for _, sl := range n.Ask.Slots {
 		typ, _ := d.sc.SlotType(sl)
@@ -618,7 +670,27 @@ const (
 	intentBusy     = "busy"
 	intentRelative = "relative"
 	intentHello    = "hello"
+	intentWait     = "wait" // "минуточку": understood as no answer yet
+	intentYes      = "yes"
+	intentPayYes   = "pay_yes"
+	intentHuman    = "human"
 )
+
+// nameMask stands for the debtor's name words in the text the matcher reads.
+const nameMask = "имярек"
+
+// asksIdentity reports whether node n asks who answered: its yes leads to
+// the node that confirms the debtor's identity.
+func (d *dialogue) asksIdentity(n *scripts.Node) bool {
+	for _, r := range n.On {
+		if r.Intent == intentYes {
+			if next := d.sc.Node(r.Goto); next != nil && next.ConfirmsIdentity {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // hasMoney reports an amount said beside the time ("пять тысяч в
 // понедельник" is an offer to pay, not a day to be called).
@@ -628,6 +700,16 @@ func hasMoney(text string, tr scripts.TimeResult) bool {
 	}
 	_, ok := scripts.ParseMoney(text, 0)
 	return ok
+}
+
+// hasSum is hasMoney for a sum worth a promise (100 roubles and more): a
+// lone "семь" or "полтора" beside a time is the time's.
+func hasSum(text string, tr scripts.TimeResult) bool {
+	if tr.Text != "" {
+		text = strings.Replace(text, tr.Text, " ", 1)
+	}
+	k, ok := scripts.ParseMoney(text, 0)
+	return ok && k >= 100*100
 }
 
 // sameDay reports whether two times fall on the same calendar day.
@@ -660,6 +742,21 @@ func (d *dialogue) nameWords() func(string) bool {
 	return scripts.NameMatcher(first, full)
 }
 
+// fullNameHasPatronymic reports whether the debtor's full name holds a
+// patronymic, so that another one said is someone else's.
+func (d *dialogue) fullNameHasPatronymic() bool {
+	v, ok := d.env().Lookup("debtor.name")
+	if !ok {
+		return false
+	}
+	for _, w := range scripts.Tokens(fmt.Sprint(v)) {
+		if scripts.Patronymic(w) {
+			return true
+		}
+	}
+	return false
+}
+
 // readName finds the debtor's name in text. masked is text with those words
 // replaced by one no phrase holds, so that ASR tolerance never reads a name
 // as a phrase word ("Семёнов" is one edit from "смена"); denied is whether
@@ -669,7 +766,7 @@ func (d *dialogue) readName(text string, isName func(string) bool) (masked strin
 	for i, t := range toks {
 		if isName(t) {
 			denied = denied || scripts.NameDenied(toks, i)
-			toks[i] = "имярек"
+			toks[i] = nameMask
 		}
 	}
 	return strings.Join(toks, " "), denied

@@ -2,6 +2,10 @@ package scripts
 
 import "sort"
 
+// GreetingIntent is the intent of a caller's "алло": a script may route it
+// (to ask again); the matcher passes over it when an answer follows.
+const GreetingIntent = "hello"
+
 // Match is the result of classifying one utterance.
 type Match struct {
 	Intent  string // empty when nothing matched
@@ -87,6 +91,14 @@ func (m *Matcher) ClassifyExcept(text string, allowed []string, skip func(intent
 		heard[i].known = m.stems[heard[i].stemS]
 	}
 	best := m.classifyWords(heard, allowed, skip)
+	// "алло, да, слушаю, это Олег": a greeting said first is no answer when
+	// words that answer follow it
+	if best.Intent == GreetingIntent && best.to+1 < len(heard) {
+		if after := m.classifyWords(heard[best.to+1:], allowed, skip); after.Intent != "" && after.Intent != GreetingIntent {
+			after.from, after.to = after.from+best.to+1, after.to+best.to+1
+			best = after
+		}
+	}
 	// "денег нет, но к двадцатому скину пять тысяч": what follows the last
 	// "но" is what the caller settles on, when it says something
 	if k := lastContrast(heard); k > 0 && k+1 < len(heard) && best.to < k {
@@ -114,8 +126,7 @@ func (m *Matcher) classifyWords(heard []word, allowed []string, skip func(intent
 	if names == nil {
 		names = m.order
 	}
-	var best Match
-	bestPrio := 0
+	var cands []scored
 	for _, name := range names {
 		ci, ok := m.intents[name]
 		if !ok {
@@ -139,13 +150,34 @@ func (m *Matcher) classifyWords(heard []word, allowed []string, skip func(intent
 					prio = t.def.Priority
 				}
 			}
-			cand := Match{Intent: intent, Phrase: ci.raw[i], Words: cov, Edits: edits, Negated: neg, from: from, to: to}
-			if best.Intent == "" || better(cand, prio, best, bestPrio) {
-				best, bestPrio = cand, prio
+			cands = append(cands, scored{Match{Intent: intent, Phrase: ci.raw[i], Words: cov, Edits: edits, Negated: neg, from: from, to: to}, prio})
+		}
+	}
+	// a phrase lying inside a longer one's words is out before priorities
+	// count: compared only pairwise against the running best, "звоните"
+	// (busy) would beat "нет такого человека" and so escape the
+	// "неправильно звоните" that holds it
+	var best Match
+	bestPrio := 0
+	for i, c := range cands {
+		inside := false
+		for j, o := range cands {
+			if j != i && o.Words > c.Words && o.from <= c.from && c.to <= o.to {
+				inside = true
+				break
 			}
+		}
+		if !inside && (best.Intent == "" || better(c.Match, c.prio, best, bestPrio)) {
+			best, bestPrio = c.Match, c.prio
 		}
 	}
 	return best
+}
+
+// scored is a candidate match with its intent's priority.
+type scored struct {
+	Match
+	prio int
 }
 
 func better(a Match, ap int, b Match, bp int) bool {
@@ -196,6 +228,11 @@ func find(phrase, heard []word) (covered, edits int, negated bool, from, to int,
 			gap := 2
 			if len(phrase[pi].runes) >= 4 && len(pw.runes) >= 4 {
 				gap = 3
+			}
+			if isNegator(phrase[pi].text) {
+				// "не" binds the very next word: "не работаю сейчас" holds
+				// no "не сейчас"
+				gap = 1
 			}
 			for k := pos + 1; k <= pos+gap && k < len(heard); k++ {
 				if m, e := sameWord(pw, heard[k]); m {

@@ -41,7 +41,13 @@ var splitPrefixes = map[string]bool{"не": true, "да": true, "ну": true, "�
 
 func (m *Matcher) split(t string) (string, string, bool) {
 	rs := []rune(t)
-	if m.vocab[t] || len(rs) < 5 {
+	if m.vocab[t] || len(rs) < 3 {
+		return "", "", false
+	}
+	if len(rs) == 3 && splitPrefixes[string(rs[:2])] && rs[2] == 'я' {
+		return string(rs[:2]), "я", true // "дая", "нуя": a particle glued to "я"
+	}
+	if len(rs) < 5 {
 		return "", "", false
 	}
 	for k := 2; k <= len(rs)-2; k++ {

@@ -58,3 +58,10 @@ func TestHomophonesAndUnk(t *testing.T) {
 		}
 	}
 }
+
+func TestMendParticleGluedToI(t *testing.T) {
+	m := NewMatcher(map[string]*Intent{"yes": {Phrases: []string{"да", "я", "ну да"}}})
+	if got := m.Mend("дая"); got != "да я" {
+		t.Errorf("Mend(дая) = %q, want \"да я\"", got)
+	}
+}

@@ -14,6 +14,14 @@ import (
 // More than maxMoneyRub is not an amount anyone promises: it is not found.
 func ParseMoney(text string, full int64) (int64, bool) {
 	toks := Tokens(text)
+	for i, t := range toks {
+		// "две-три тысячи": a range said is its first number
+		if a, _, ok := strings.Cut(t, "-"); ok && a != "" {
+			if _, num := numberWords[a]; num {
+				toks[i] = a
+			}
+		}
+	}
 	if full > 0 {
 		joined := " " + strings.Join(toks, " ") + " "
 		for _, k := range []string{" всю сумму ", " полностью ", " весь долг ", " целиком ", " все сразу ", " всю задолженность ",
@@ -75,6 +83,10 @@ func ParseMoney(text string, full int64) (int64, bool) {
 			}
 			group += n
 			seen = true
+		case slangAmounts[t] > 0 && group == 0:
+			// "пятёрку закину", "двадцатку найду": the sum as one noun
+			total += slangAmounts[t]
+			seen = true
 		default:
 			if n, ok := units[t]; ok {
 				group += n
@@ -133,7 +145,7 @@ func ParseMoney(text string, full int64) (int64, bool) {
 // payVerbs open the verbs of paying a debt off, in any person and aspect
 // ("закрою", "отдадим", "закинул", "погашу").
 var payVerbs = []string{"отда", "заплат", "оплат", "плач", "плат", "верну", "верне", "погас", "погаш", "внес", "внош", "закро", "закрыт",
-	"перевед", "перечисл", "скин", "закин", "рассчита", "выплач", "выплат"}
+	"перевед", "перечисл", "скин", "закин", "рассчита", "выплач", "выплат", "кида", "кину", "кинет"}
 
 // allWithPayVerb reports "всё" beside a verb of paying, a word or two apart
 // ("всё закрою", "закину всё", "всё и отдам"): the whole debt.
@@ -197,3 +209,24 @@ func isDigits(s string) bool {
 	}
 	return true
 }
+
+// numberWords are the cardinal words a range of amounts opens with.
+var numberWords = map[string]bool{"один": true, "одна": true, "две": true, "два": true, "три": true, "четыре": true,
+	"пять": true, "шесть": true, "семь": true, "восемь": true, "девять": true, "десять": true}
+
+// slangAmounts are the everyday nouns of a sum in roubles: a "пятёрка" is
+// five thousand, a "полтинник" fifty, a "косарь" (a scale word) one.
+var slangAmounts = func() map[string]int64 {
+	m := map[string]int64{}
+	for stem, v := range map[string]int64{"пятерк": 5000, "пятер": 5000, "десятк": 10000, "двадцатк": 20000,
+		"трешк": 3000, "трешечк": 3000, "полторашк": 1500, "тыщонк": 1000} {
+		for _, e := range []string{"а", "у", "и", "ой"} {
+			m[stem+e] = v
+		}
+	}
+	for _, w := range []string{"полтинник", "полтинника", "полтос", "полтишок"} {
+		m[w] = 50000
+	}
+	delete(m, "пятери") // not a word; "пятеро" is people
+	return m
+}()

@@ -80,6 +80,13 @@ func NameForms(first string) map[string]bool {
 		for _, e := range ends {
 			out[stem+e] = true
 		}
+		if rs := []rune(f); len(rs) > 3 && rs[len(rs)-2] == 'е' && rs[len(rs)-1] == 'л' {
+			// the fleeting vowel: "Павел" → "Павла", "Павлу"
+			fl := string(rs[:len(rs)-2]) + "л"
+			for _, e := range []string{"а", "у", "ом", "е"} {
+				out[fl+e] = true
+			}
+		}
 		if len([]rune(stem)) < 3 {
 			continue
 		}
@@ -160,7 +167,10 @@ var nameFillers = map[string]bool{"вообще": true, "то": true, "же": tr
 // OtherName reports whether the speaker gives a first name that is not the
 // debtor's: "нет, я Павел", "это Ольга", "меня зовут Ира" — someone else
 // answered.
-func OtherName(text string, isName func(string) bool) bool {
+//
+// With patronymics set (the debtor's full name has one), a first name of
+// the debtor's followed by another patronymic is someone else too.
+func OtherName(text string, isName func(string) bool, patronymics bool) bool {
 	toks := Tokens(text)
 	for i := 0; i+1 < len(toks); i++ {
 		switch toks[i] {
@@ -175,6 +185,28 @@ func OtherName(text string, isName func(string) bool) bool {
 		w := toks[j]
 		if firstNames[w] && (isName == nil || !isName(w)) {
 			return true
+		}
+		if patronymics && isName != nil && isName(w) && j+1 < len(toks) && Patronymic(toks[j+1]) && !isName(toks[j+1]) {
+			return true // "я Иван Сергеевич" when Ivan Ivanovich is asked for
+		}
+	}
+	return false
+}
+
+// patronymicEnds are the endings of a Russian patronymic in its cases.
+var patronymicEnds = []string{"ович", "евич", "ьич", "овн", "евн", "ичн"}
+
+// Patronymic reports a word that is a patronymic in any case ("Сергеевич",
+// "Петровича", "Игоревной").
+func Patronymic(w string) bool {
+	rs := []rune(w)
+	for _, e := range patronymicEnds {
+		er := []rune(e)
+		// the ending, then at most a case ending of up to three letters
+		for k := 0; k <= 3 && len(rs)-k-len(er) >= 2; k++ {
+			if string(rs[len(rs)-k-len(er):len(rs)-k]) == e {
+				return true
+			}
 		}
 	}
 	return false

@@ -40,8 +40,39 @@ func TestOtherName(t *testing.T) {
 	is := NameMatcher("Пётр", "Лаптев Пётр Ильич")
 	for in, want := range map[string]bool{"А, Пётр? Нет, я Павел": true, "я вообще-то Марина": true, "меня зовут Ольга": true, "это Саша": true,
 		"я Пётр": false, "это Петя": false, "я Лаптев": false, "это мама": false, "Павел на работе": false} {
-		if got := OtherName(in, is); got != want {
+		if got := OtherName(in, is, false); got != want {
 			t.Errorf("OtherName(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestFleetingVowelName(t *testing.T) {
+	f := NameForms("Павел")
+	for _, w := range []string{"павел", "павла", "павлу", "павлом"} {
+		if !f[w] {
+			t.Errorf("NameForms(Павел) lacks %q", w)
+		}
+	}
+}
+
+func TestOtherPatronymic(t *testing.T) {
+	is := NameMatcher("Иван", "Иванов Иван Иванович")
+	for in, want := range map[string]bool{
+		"Извините, а вы Ивана Петровича ищете? Я Иван Сергеевич": true,
+		"да, я Иван Иванович": false,
+		"я Иван, слушаю":      false,
+		"это Иван Петрович":   true,
+	} {
+		if got := OtherName(in, is, true); got != want {
+			t.Errorf("OtherName(%q) = %v, want %v", in, got, want)
+		}
+	}
+	if OtherName("я Иван Сергеевич", is, false) {
+		t.Error("without the debtor's patronymic another one proves nothing")
+	}
+	for w, want := range map[string]bool{"сергеевич": true, "петровича": true, "игоревной": true, "ильича": true, "иванов": false, "москвич": false} {
+		if Patronymic(w) != want {
+			t.Errorf("Patronymic(%q) = %v", w, !want)
 		}
 	}
 }

@@ -22,7 +22,8 @@ var clauseBreak = regexp.MustCompile(`[.,!?;:…—]+`)
 var afterName = map[string]bool{"нет": true, "нету": true, "сейчас": true, "будет": true, "в": true, "во": true,
 	"на": true, "с": true, "он": true, "она": true, "ушел": true, "ушла": true, "вышел": true, "вышла": true,
 	"уехал": true, "уехала": true, "спит": true, "отдыхает": true, "занят": true, "занята": true, "придет": true,
-	"работает": true, "уже": true, "еще": true, "пока": true, "больше": true}
+	"работает": true, "уже": true, "еще": true, "пока": true, "больше": true,
+	"сегодня": true, "не": true, "за": true}
 
 // selfBefore are the words that, right before the name, make it the
 // speaker's own ("я Марина", "это Оксана", "да, Анна"); "не" before it is
@@ -117,6 +118,9 @@ func KinFramed(text string, isName func(string) bool) bool {
 			}
 			if kinAlone(toks, i) {
 				return true
+			}
+			if i >= 2 && (toks[i-2] == "он" || toks[i-2] == "она") && (toks[i-1] == "мой" || toks[i-1] == "моя" || toks[i-1] == "мне") {
+				return true // "он мой сын", "она мне дочь": the debtor is the speaker's kin
 			}
 			for j := max(0, i-3); j <= min(len(toks)-1, i+3); j++ {
 				w := toks[j]
@@ -239,6 +243,15 @@ func SpeaksOfAnother(text string, isName func(word string) bool) bool {
 				j+1 < len(toks) && (IsRoleNoun(toks[j+1]) || IsKinNoun(toks[j+1])) {
 				return true // "её сменщица", "сменщица её", "юрист Павлова", "девушка Петина"
 			}
+			if !name && i > 0 && toks[i-1] == "я" && i+1 < len(toks) && personNoun(toks[i+1]) {
+				return true // "я её адвокат", "я его опекунша": the speaker's role toward the debtor
+			}
+			if name && j+2 < len(toks) && (toks[j+1] == "тут" || toks[j+1] == "здесь") && (toks[j+2] == "нет" || toks[j+2] == "нету") {
+				return true // "Павла тут нет": not here now ("нет тут Павла" is NameDenied's)
+			}
+			if name && (i == 0 || !selfBefore[toks[i-1]]) && j+1 < len(toks) && thirdPersonVerb(toks[j+1]) {
+				return true // "Иван Иванович ведёт приём", "Оксана работает до шести"
+			}
 			if name && (i == 0 || !selfBefore[toks[i-1]]) && j+1 < len(toks) && afterName[toks[j+1]] {
 				return true // "Оксана сейчас с клиентом", "Станислава нет"
 			}
@@ -246,4 +259,36 @@ func SpeaksOfAnother(text string, isName func(word string) bool) bool {
 		}
 	}
 	return false
+}
+
+// notNouns are the words of other kinds that may follow "я его"/"я её".
+var notNouns = map[string]bool{"так": true, "там": true, "тут": true, "здесь": true, "уже": true, "еще": true,
+	"тоже": true, "вообще": true, "сейчас": true, "вчера": true, "давно": true, "никогда": true, "всегда": true,
+	"только": true, "просто": true, "вот": true, "как": true, "где": true, "когда": true, "очень": true,
+	"сам": true, "сама": true, "сразу": true, "потом": true, "тогда": true, "номер": true, "телефон": true}
+
+// personNoun reports a word that, after "я его"/"я её", can only be a noun
+// of who the speaker is ("адвокат", "представитель", "няня"): not a verb
+// ("знаю", "видел", "передам", "позвать"), not an adverb or a pronoun.
+func personNoun(w string) bool {
+	if notNouns[w] || len([]rune(w)) < 3 {
+		return false
+	}
+	for _, e := range []string{"ю", "у", "л", "ла", "ли", "ло", "ть", "ти", "м", "ешь", "ет", "ит", "ишь", "ем", "им", "е", "и", "о", "ый", "ой", "ий", "ая", "яя"} {
+		if strings.HasSuffix(w, e) {
+			return IsKinNoun(w) // "я его мать", "я её дочери" — the kin list knows them
+		}
+	}
+	return true
+}
+
+// thirdPersonVerb reports a verb of the third person singular, present or
+// future ("ведет", "работает", "придет", "спит"); the go-ahead verbs a
+// speaker names themselves with ("Иван слушает", "Иван говорит") are not.
+func thirdPersonVerb(w string) bool {
+	if readinessStems[Stem(w)] || strings.HasPrefix(w, "говор") {
+		return false
+	}
+	n := len([]rune(w))
+	return n >= 4 && (strings.HasSuffix(w, "ет") || strings.HasSuffix(w, "ит"))
 }

@@ -101,3 +101,41 @@ func TestSelfStory(t *testing.T) {
 		}
 	}
 }
+
+func TestSpeakerRoleFrame(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"А зачем она вам? Я её адвокат, все вопросы через меня", true},
+		{"я его представитель", true},
+		{"я его мать", true},
+		{"я его знаю", false},
+		{"я её видела вчера", false},
+		{"я его передам", false},
+		{"я его не знаю", false},
+		{"я её тоже жду", false},
+		{"я его номер взял", false},
+	} {
+		if got := SpeaksOfAnother(tc.text, nil); got != tc.want {
+			t.Errorf("SpeaksOfAnother(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestNameWithThirdPersonVerb(t *testing.T) {
+	is := NameMatcher("Иван", "Иванов Иван Иванович")
+	for in, want := range map[string]bool{
+		"Иван Иванович ведёт приём, перезвоните позже": true,
+		"Иван работает до шести":                       true,
+		"Иван слушает":                                 false,
+		"да, я Иван, говорите":                         false,
+	} {
+		if got := SpeaksOfAnother(in, is); got != want {
+			t.Errorf("SpeaksOfAnother(%q) = %v, want %v", in, got, want)
+		}
+	}
+	if !IntroducedBy("Фирма «Старт», менеджер Ольга") || IntroducedBy("позовите менеджера") {
+		t.Error("IntroducedBy: want a title with a first name only")
+	}
+}

@@ -36,7 +36,7 @@ func NewTimeParser() *TimeParser {
 	o := rules.Override
 	rs := []rules.Rule{ru.Weekday(o), ru.CasualDate(o), ru.CasualTime(o), ru.Hour(o), ru.HourMinute(o), ru.Deadline(o), ru.DotDateTime(o)}
 	rs = append(rs, dayAfterTomorrowRule(), dayMonthRule(), bareHourRule(), halfHourRule(), quarterRule(),
-		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule(), hourNounRule(), dativeDayRule(), dayHourRule(), spokenDaysRule(), weekPartRule())
+		spokenDurationRule(), genitiveHourRule(), partOfDayRule(), bareOrdinalDayRule(), hourNounRule(), dativeDayRule(), dayHourRule(), spokenDaysRule(), weekPartRule(), monthPartRule())
 	// "в обед" is 13:00 and "после обеда" 14:00: the Russian lunch hour, and
 	// the first hour a caller who said "after lunch" expects the call.
 	return &TimeParser{rules: rs, opts: &rules.Options{Morning: 9, Noon: 13, Afternoon: 14, Evening: 19, MatchByOrder: true}}
@@ -78,6 +78,15 @@ func maskNonTimes(norm string) string {
 		case (t == "обед" || t == "обеда") && (i == 0 || !lunchBefore[toks[i-1]] && !dayWord.MatchString(toks[i-1])):
 		case (t == "вечер" || t == "утро" || t == "день") && i > 0 && strings.HasPrefix(toks[i-1], "добр"):
 			// "добрый вечер", "доброе утро": a greeting, not a time
+		case i+1 < len(toks) && ratioWords[toks[i+1]]:
+			// "в два раза меньше", "на тридцать процентов": a ratio, not an hour
+		case (t == "до" || t == "по") && i+1 < len(toks) && i >= 2 && toks[i-2] == "с" && rangeHour(toks[i-1]) && rangeHour(toks[i+1]):
+			// "с десяти до двенадцати": a window is called at its start
+			toks[i+1] = "-"
+			toks[i-2] = "к" // "к десяти": the form the rules read
+			if isDigits(toks[i-1]) {
+				toks[i-2] = "в" // "в 14"
+			}
 		default:
 			continue
 		}
@@ -89,6 +98,17 @@ func maskNonTimes(norm string) string {
 	}
 	return strings.Join(toks, " ")
 }
+
+// rangeHour reports an hour as a window's bound is said: "десяти", "10".
+func rangeHour(w string) bool {
+	if _, ok := genitiveHours()[w]; ok {
+		return true
+	}
+	return isDigits(w) && len(w) <= 2
+}
+
+// ratioWords after a number make it a ratio or a share.
+var ratioWords = map[string]bool{"раза": true, "раз": true, "процентов": true, "процента": true, "процент": true}
 
 // lunchBefore are the words that make "обед" a time: "в обед", "после обеда".
 var lunchBefore = map[string]bool{"в": true, "к": true, "до": true, "после": true, "на": true, "перед": true,
@@ -108,7 +128,10 @@ func (p *TimeParser) Parse(text string, now time.Time) (TimeResult, bool) {
 	if len(matches) == 0 {
 		return TimeResult{}, false
 	}
-	matches = dropOverlapping(matches, float64(len(p.rules)-2))
+	// spokenDaysRule and weekPartRule read better than the rules before them;
+	// monthPartRule, last, runs after every rule so it can yield to an exact
+	// day or span said beside it
+	matches = dropOverlapping(matches, float64(len(p.rules)-3))
 	sort.SliceStable(matches, func(i, j int) bool { return matches[i].Order < matches[j].Order })
 	c := &rules.Context{Text: norm}
 	left, right := len(norm), 0

@@ -180,20 +180,35 @@ func spokenDaysRule() rules.Rule {
 }
 
 // weekPartRule: "на выходных" (the coming Saturday; Sunday when said on a
-// Saturday), "на следующей неделе" (next Monday), "в конце недели" (Friday,
-// next week's once Friday has come).
+// Saturday), "на следующей неделе" (next Monday), "в середине недели"
+// (Wednesday), "в конце недели" (Friday, next week's once Friday has come),
+// and the parts of next week ("в конце следующей недели": next week's Friday).
 func weekPartRule() rules.Rule {
-	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|к выходным|на следующей неделе|на той неделе|в начале недели|в конце недели|к концу недели|до конца недели)(?:\s|$)`)
+	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|к выходным|на следующей неделе|на той неделе|в начале недели|после выходных|в середине недели|в конце недели|к концу недели|до конца недели|(?:в|к|до) (?:начале|середине|конце|концу|конца) следующей недели)(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, now time.Time) (bool, error) {
 		wd := int(now.Weekday()) // Sunday 0
+		toMonday := (8 - wd) % 7
+		if toMonday == 0 {
+			toMonday = 7
+		}
+		part := m.Captures[0]
 		var days int
-		switch m.Captures[0] {
-		case "на следующей неделе", "на той неделе", "в начале недели":
-			days = (8 - wd) % 7
+		switch {
+		case strings.HasSuffix(part, "следующей недели"):
+			days = toMonday // its Monday, Wednesday or Friday
+			if strings.Contains(part, "серед") {
+				days += 2
+			} else if strings.Contains(part, "кон") {
+				days += 4
+			}
+		case part == "на следующей неделе" || part == "на той неделе" || part == "в начале недели" || part == "после выходных":
+			days = toMonday
+		case part == "в середине недели":
+			days = (3 - wd + 7) % 7
 			if days == 0 {
 				days = 7
 			}
-		case "в конце недели", "к концу недели", "до конца недели":
+		case strings.Contains(part, "кон"):
 			days = (5 - wd + 7) % 7
 			if days == 0 {
 				days = 7
@@ -250,4 +265,43 @@ func dropOverlapping(ms []*rules.Match, first float64) []*rules.Match {
 		}
 	}
 	return out
+}
+
+// monthPartRule: the parts of a month callers pay by — "в конце месяца",
+// "до конца месяца", "к концу декабря" (the month's last day), "в середине
+// месяца", "в середине января" (its 15th), "к Новому году", "до Нового
+// года", "в конце года" (31 December). A named month already gone is next
+// year's (Parse moves a past day and month on).
+func monthPartRule() rules.Rule {
+	ms := months()
+	re := regexp.MustCompile(`(?:^|\s)(?:(?:в|к|до|под|ближе к)\s+(конце|концу|конца|конец|середине|середина|середину)\s+(?:этого\s+|текущего\s+)?(месяца|года|` + alternation(ms) + `)|(?:к|до|под)\s+(новому году|нового года|новый год))(?:\s|$)`)
+	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, now time.Time) (bool, error) {
+		if c.Day != nil || c.Duration != 0 || c.Weekday != nil {
+			// "двадцать пятого, в конце месяца", "к концу месяца дадут, а вы
+			// перезвоните через неделю": the exact day or span said wins
+			return false, nil
+		}
+		mon := int(now.Month())
+		part, of := m.Captures[0], m.Captures[1]
+		switch {
+		case m.Captures[2] != "" || of == "года":
+			part, mon = "конце", 12
+		case of != "месяца":
+			mon = ms[of]
+		}
+		year := now.Year()
+		if mon < int(now.Month()) {
+			year++
+		}
+		d := 15
+		if strings.HasPrefix(part, "кон") {
+			d = time.Date(year, time.Month(mon)+1, 0, 0, 0, 0, 0, now.Location()).Day()
+		}
+		c.Day = &d
+		if of != "месяца" {
+			c.Month = &mon // "месяца": this month's, next month's once gone (Parse)
+		}
+		c.Duration = 0
+		return true, nil
+	}}
 }

@@ -1,0 +1,202 @@
+package scripts
+
+import "strings"
+
+// The rules of this file tell what kind of answer an utterance is beyond the
+// phrase it matched: a go-ahead that confirms nobody's identity ("Салон
+// «Лилия», слушаю"), a calling or speaking verb that is asked about rather
+// than asked for ("почему вы мне звоните?"), a bare "ну" that assents, and
+// the story of a number's new owner.
+
+// readinessStems are the stems of the go-ahead words ("слушаю", "говорите",
+// "излагайте"): said alone to "am I speaking with X?" they answer the phone,
+// not the question, as a firm's or a colleague's greeting does.
+var readinessStems = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("слушаю слушает слушаем говорите говори излагайте продолжайте валяйте валяй вас внимательно") {
+		m[Stem(w)] = true
+	}
+	return m
+}()
+
+// ReadinessOnly reports whether a phrase is made of go-ahead words alone
+// ("слушаю", "слушаю вас", "говорите"), with no "да", "я" or name in it.
+func ReadinessOnly(phrase string) bool {
+	toks := Tokens(phrase)
+	for _, t := range toks {
+		if !readinessStems[Stem(t)] {
+			return false
+		}
+	}
+	return len(toks) > 0
+}
+
+// greetingWords may stand beside a go-ahead without naming anyone.
+var greetingWords = map[string]bool{"алло": true, "ало": true, "алле": true, "але": true, "алё": true, "да": true,
+	"ну": true, "я": true, "вот": true, "так": true, "здравствуйте": true, "добрый": true, "день": true, "вечер": true, "утро": true}
+
+// Announced reports a go-ahead said after words that name the one who
+// answers: a firm, a department, a first name ("Салон «Лилия», слушаю",
+// "Ирина, слушаю", "Склад слушает"). Such an answer picks up the phone for
+// someone; it does not say the debtor is speaking. masked is the text with
+// the debtor's name words replaced by mask.
+func Announced(masked, mask string) bool {
+	for _, t := range Tokens(masked) {
+		if t == mask {
+			return false // "Анна, слушаю": the debtor's own name
+		}
+	}
+	for _, t := range Tokens(masked) {
+		if !readinessStems[Stem(t)] && !greetingWords[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// interrogatives open a question about the call itself.
+var interrogatives = map[string]bool{"почему": true, "зачем": true, "куда": true, "кому": true, "что": true,
+	"откуда": true, "чего": true, "чо": true, "че": true, "шо": true, "нафига": true}
+
+// MaskAskedVerbs replaces with a word no phrase holds each second-person
+// verb ("звоните", "говорите") that a question word and "вы"/"ты" stand
+// before in its clause: "почему вы на этот номер звоните", "не понимаю, что
+// вы говорите" ask about the call or the words, they do not ask to be called
+// or to go on. Other words are kept as normalised.
+func MaskAskedVerbs(text string) string {
+	var out []string
+	for _, clause := range clauseBreak.Split(strings.ToLower(text), -1) {
+		toks := Tokens(clause)
+		for i, t := range toks {
+			if !secondPerson(t) {
+				continue
+			}
+			q, you := false, false
+			for j := max(0, i-5); j < i; j++ {
+				switch {
+				case toks[j] == "вы" || toks[j] == "ты":
+					you = true
+				case interrogatives[toks[j]]:
+					q = true
+				}
+			}
+			if q && you {
+				toks[i] = "спрошено"
+			}
+		}
+		out = append(out, toks...)
+	}
+	return strings.Join(out, " ")
+}
+
+// secondPerson reports a verb form of "вы"/"ты" ("звоните", "говоришь",
+// "наберете").
+func secondPerson(t string) bool {
+	for _, e := range []string{"ите", "ете", "ишь", "ешь"} {
+		if strings.HasSuffix(t, e) && len([]rune(t)) > 4 {
+			return true
+		}
+	}
+	return false
+}
+
+// acquired are the past forms of getting a number or a SIM card.
+var acquired = map[string]bool{"взял": true, "взяла": true, "купил": true, "купила": true, "оформил": true,
+	"оформила": true, "получил": true, "получила": true, "приобрел": true, "приобрела": true, "брал": true, "брала": true}
+
+// NewOwnerStory reports a speaker who tells they got this number or SIM
+// card ("я его в сентябре только взяла", the number named in the same
+// utterance): the debtor is not reached here, whatever "да" came first.
+func NewOwnerStory(text string) bool {
+	toks := Tokens(text)
+	number, verb, self := false, false, false
+	for i, t := range toks {
+		switch {
+		case strings.HasPrefix(t, "номер") || strings.HasPrefix(t, "симк") || t == "сим" || t == "симку":
+			number = true
+		case acquired[t] && (i == 0 || toks[i-1] != "не") && !loanAfter(toks, i):
+			verb = true
+		case t == "я" || t == "мне" || t == "мы":
+			self = true
+		}
+	}
+	return number && verb && self
+}
+
+// loanAfter reports a loan or money taken right after the verb at i ("брала
+// кредит", "взял в долг"): the debtor's own story, not a number's.
+func loanAfter(toks []string, i int) bool {
+	for j := i + 1; j <= min(len(toks)-1, i+2); j++ {
+		for _, p := range []string{"кредит", "займ", "заем", "денег", "деньги", "долг", "ссуд"} {
+			if strings.HasPrefix(toks[j], p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// AwayReport reports a clause that opens with "он"/"она" and says where
+// they are ("Он на больничном", "а она в декрете", "он у клиента"): to "am I
+// speaking with X?" it tells that X is elsewhere.
+func AwayReport(text string) bool {
+	for _, clause := range clauseBreak.Split(strings.ToLower(text), -1) {
+		toks := Tokens(clause)
+		k := 0
+		for k < len(toks) && (toks[k] == "а" || toks[k] == "так" || toks[k] == "ну" || toks[k] == "сейчас") {
+			k++
+		}
+		if k+2 < len(toks) && (toks[k] == "он" || toks[k] == "она") {
+			switch toks[k+1] {
+			case "в", "во", "на", "у":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// SaysNow reports "сегодня", "сейчас", "прямо сейчас" said: with a verb of
+// paying, the payment is today's, which the time parser leaves unsaid.
+func SaysNow(text string) bool {
+	for _, t := range Tokens(text) {
+		if t == "сегодня" || t == "сейчас" || t == "щас" || t == "сразу" {
+			return true
+		}
+	}
+	return false
+}
+
+// waitForms are the words of a wait request as said; the stem of "погоди"
+// is the stem of "погода", so a match by stem alone is not enough.
+var waitForms = map[string]bool{"погоди": true, "погодите": true, "погодь": true, "подожди": true, "подождите": true,
+	"обожди": true, "обождите": true, "минуточку": true, "минутку": true, "минуту": true, "секунду": true,
+	"секундочку": true, "секундку": true, "повисите": true, "кладите": true, "сейчас": true, "щас": true}
+
+// WaitForm reports whether the utterance holds a word of a wait request as
+// said ("погодите", not "погода хорошая").
+func WaitForm(text string) bool {
+	for _, t := range Tokens(text) {
+		if waitForms[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// staffTitles are the job titles a caller asks for and a clerk gives.
+var staffTitles = map[string]bool{"менеджер": true, "оператор": true, "специалист": true, "консультант": true,
+	"администратор": true, "секретарь": true}
+
+// IntroducedBy reports a job title followed by a first name ("менеджер
+// Ольга"): whoever answered introduces themselves; they do not ask for a
+// human.
+func IntroducedBy(text string) bool {
+	toks := Tokens(text)
+	for i := 0; i+1 < len(toks); i++ {
+		if staffTitles[toks[i]] && firstNames[toks[i+1]] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,99 @@
+package scripts
+
+import "testing"
+
+func TestAnnouncedGoAhead(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Салон красоты «Лилия», слушаю", true},
+		{"Ирина, слушаю", true},
+		{"Склад слушает", true},
+		{"Слушаю", false},
+		{"Алло, слушаю вас", false},
+		{"Внимательно слушаю", false},
+		{"Да, слушаю", false},
+		{"имярек слушает", false}, // the debtor's own name
+	} {
+		if got := Announced(tc.text, "имярек"); got != tc.want {
+			t.Errorf("Announced(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+	if !ReadinessOnly("слушаю вас") || ReadinessOnly("я слушаю") || ReadinessOnly("да") {
+		t.Error("ReadinessOnly: want go-ahead words alone")
+	}
+}
+
+func TestMaskAskedVerbs(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Да. А вы почему на этот номер звоните?", "да а вы почему на этот номер спрошено"},
+		{"Не понимаю, что вы говорите", "не понимаю что вы спрошено"},
+		{"Перезвоните завтра, говорите потом", "перезвоните завтра говорите потом"},
+		{"Что? Звоните завтра", "что звоните завтра"}, // the question ends before the request
+	} {
+		if got := MaskAskedVerbs(tc.in); got != tc.want {
+			t.Errorf("MaskAskedVerbs(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestNewOwnerStory(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"я его в сентябре только взяла, а вы на этот номер звоните", true},
+		{"это номер бывшей хозяйки, я его недавно купила", true},
+		{"я номер не брал", false},
+		{"я брала кредит, номер мой", false},
+		{"номер взяли соседи", false},
+	} {
+		if got := NewOwnerStory(tc.text); got != tc.want {
+			t.Errorf("NewOwnerStory(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+// TestInsidePhraseLosesInAnyOrder: a phrase inside a longer one's words
+// loses to it whatever other phrase was the running best (the allowed
+// order of a node put "нет такого человека" first and let "звоните" win).
+func TestInsidePhraseLosesInAnyOrder(t *testing.T) {
+	m := NewMatcher(map[string]*Intent{
+		"not_me": {Priority: 33, Phrases: []string{"нет такого человека", "неправильно звоните"}},
+		"busy":   {Priority: 35, Phrases: []string{"звоните"}},
+	})
+	text := "кто нет такой человек здесь неправильно звоните"
+	for _, allowed := range [][]string{{"not_me", "busy"}, {"busy", "not_me"}, nil} {
+		if got := m.Classify(text, allowed).Intent; got != "not_me" {
+			t.Errorf("allowed %v: got %q, want not_me", allowed, got)
+		}
+	}
+}
+
+func TestAwayReport(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Иванов? Он на больничном", true},
+		{"а она в декрете сейчас", true},
+		{"он у клиента", true},
+		{"он", false},
+		{"она сказала, что заплатит", false},
+		{"я на работе", false},
+	} {
+		if got := AwayReport(tc.text); got != tc.want {
+			t.Errorf("AwayReport(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestWaitForm(t *testing.T) {
+	for in, want := range map[string]bool{"Погодите секундочку": true, "подожди те": true, "погода хорошая": false,
+		"одну минуту": true, "не кладите трубку": true} {
+		if got := WaitForm(in); got != want {
+			t.Errorf("WaitForm(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
