@@ -103,6 +103,16 @@ const (
 	// monologueTalk without a pause: a self-introduction with its
 	// answering word is over by then, a recording's monologue is not
 	monologueTalk = 2200 * time.Millisecond
+	// …and that monologue must have brought three such words: a name and
+	// patronymic or a workplace ("Ирина Петровна…", "Диспетчерская…") said
+	// over a television or a room can run that long with one or two, while
+	// a recording speaking for 2.2 s has said four or five. One word, however
+	// long the talk around it, is never evidence on its own: the recognizer
+	// found one word in it, the rest is someone else or the line.
+	minMonologueWords = 3
+	// two such words do it when the monologue runs on past longMonologueTalk
+	// (chosen on the tuning sources: 2.2 s lost persons, 2.6 s none)
+	longMonologueTalk = 2600 * time.Millisecond
 	// Length is not evidence of a recording when the words are a person's
 	// (personWords: "ну кто там опять звонит", "здравствуйте… секундочку"):
 	// then it takes a non-human cue, or talk as long as longTalk.
@@ -652,9 +662,10 @@ func (c *Classifier) evaluate() {
 	nonHumanSign := top > 0 || !personTalk || talk >= longTalk
 	if c.early == nil && !c.echoed && c.heardSpeech && c.speechOnset <= cfg.GreetingOnset && c.words > 0 && !answerHeard &&
 		(talk >= cfg.EarlyGreeting || c.talkOver >= talkOverLimit) && nonHumanSign &&
-		(c.words >= minEarlyWords || talk-c.talkOver >= longTalk) &&
-		(top > 0 || c.contentWords() >= minUncuedWords || talk-c.talkOver >= longTalk ||
-			c.contentWords() >= minEarlyWords && talk-c.talkOver >= monologueTalk) {
+		(c.words >= minEarlyWords || top > 0 && talk-c.talkOver >= longTalk) &&
+		(top > 0 || c.contentWords() >= minUncuedWords ||
+			c.contentWords() >= minMonologueWords && talk-c.talkOver >= monologueTalk ||
+			c.contentWords() >= minEarlyWords && talk-c.talkOver >= longMonologueTalk) {
 		// (the second-word guard holds for talk over the robot too: on a
 		// live call the robot greets at once, so a slow "Сергей… слушает"
 		// is said over it)
@@ -677,7 +688,16 @@ func (c *Classifier) evaluate() {
 			cfg.PersonDeadline.Seconds(), c.speechTotal.Seconds(), c.longestTalk.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 		return
 	}
-	if c.early == nil && (!c.heardSpeech || c.blipsOnly() || c.echoBitsOnly()) && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
+	// Words the recognizer found where the level test heard no speech (a
+	// clipped, band-limited or reverberant line defeats the test, not the
+	// recognizer) are a callee speaking, never a silent line: with no sign
+	// of a recording by the deadline they are a person.
+	if c.early == nil && !c.heardSpeech && c.words > 0 && !c.echoed && c.t >= cfg.PersonDeadline && top < blockHuman && c.contentWords() < minUncuedWords {
+		c.decide(Human, 0.6, "recognised %q where the level test heard no speech, no sign of a recording by %.1fs → person",
+			strings.TrimSpace(c.committedText+" "+c.partialText), cfg.PersonDeadline.Seconds())
+		return
+	}
+	if c.early == nil && (!c.heardSpeech && (c.words == 0 || c.echoed) || c.blipsOnly() || c.echoBitsOnly()) && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
 		c.decide(Silence, 0.8, "no speech for %.1fs (%.1fs of it while the robot was quiet) → silence", c.t.Seconds(), c.quiet.Seconds())
 		return
 	}
@@ -685,7 +705,7 @@ func (c *Classifier) evaluate() {
 		switch {
 		case c.heardSpeech:
 			c.heardSound, c.firstSound = true, c.segStart
-		case c.sawTone:
+		case c.sawTone, c.words > 0 && !c.echoed:
 			c.heardSound, c.firstSound = true, c.t
 		default:
 			// nothing heard yet: only the silence rule above can decide (a

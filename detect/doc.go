@@ -27,17 +27,21 @@
 // a callee who by PersonDeadline (2.4 s after answer) has said only answering
 // words, or spoke briefly and paused, and gave no sign of a recording is a
 // person then; blips shorter than a word greet nobody. One recognised word,
-// however long it took to say, gives no length-only verdict unless the talk
-// went on for 3 s outside the robot's playback (a name or a slow greeting
-// first, the answering word after it, often over the robot's echo).
+// however long it took to say, gives no length-only verdict without a
+// non-human cue (a name or a slow greeting first, the answering word after
+// it, often over the robot's echo or a television).
 //
 // Length with no non-human cue is no sign of a recording while the words
 // could be a person naming themselves first ("Отдел кадров, Смирнова…
 // слушаю"): it takes four recognised words that are not answering words, or
-// two and the nearest voice talking on without a pause past the length of
-// such an introduction. The nearest voice is the loudest on the line: talk
-// well below it (a television, the room, the robot's echo) neither lengthens
-// the callee's talk nor fills the pause after a short answer. At the end of
+// three and the nearest voice talking on without a pause past the length of
+// such an introduction, or two and a longer monologue; one recognised word
+// in long talk is never enough (the rest is a television, the room or the
+// line). Words the recognizer found where the level test heard no speech
+// are a callee talking, never a silent line. The nearest voice is the
+// loudest on the line: talk well below it (a television, the room, the
+// robot's echo) neither lengthens the callee's talk nor fills the pause
+// after a short answer. At the end of
 // the analysis time, words with no non-human cue are a person.
 //
 // Two line features come from when sounds happen, not from the words:

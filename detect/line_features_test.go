@@ -102,8 +102,10 @@ func TestEchoBitsOnSilentLine(t *testing.T) {
 
 // TestOneWordOverTheRobotEcho: a name said first, over the robot's greeting
 // whose echo lengthens the talk past MaxGreeting ("Кузнецов… слушает", issue
-// 16's held-out miss), is not taken for a recording on its length; the same
-// one word for longTalk with the robot quiet is.
+// 16's held-out miss), is not taken for a recording on its length; since
+// round 4 neither is the same one word for longTalk with the robot quiet (a
+// name said over a television was lost that way: one recognised word in
+// long talk says the rest is someone else or the line, not a recording).
 func TestOneWordOverTheRobotEcho(t *testing.T) {
 	ms := time.Millisecond
 	audio := newSignal().silence(300 * ms).speech(3300 * ms).s
@@ -114,7 +116,7 @@ func TestOneWordOverTheRobotEcho(t *testing.T) {
 		human    bool
 	}{
 		{"over the robot", 5 * time.Second, true},
-		{"robot quiet", 0, false},
+		{"robot quiet", 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -36,6 +36,16 @@ func TestUncertaintyResolvesToAPerson(t *testing.T) {
 			maxAt:    2500 * ms,
 		},
 		{
+			// words the recognizer found where the level test heard
+			// nothing (a clipped or reverberant line): a callee, not a
+			// silent line
+			name:     "words without detected speech",
+			answered: newSignal().silence(6 * time.Second).s,
+			texts:    []textAt{{1200 * ms, "алло", false}, {1800 * ms, "алло да говорите же", true}},
+			want:     Human,
+			maxAt:    2500 * ms,
+		},
+		{
 			// a click or a syllable of echo, nothing recognised: no greeting
 			name:     "blip",
 			answered: newSignal().silence(400 * ms).speech(80 * ms).silence(5 * time.Second).s,

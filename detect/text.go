@@ -329,6 +329,7 @@ var personWords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`кто чего зачем откуда
 		секундочку секунду минутку минуточку подождите погодите щас
+		подожди погоди
 		слышно громче прерывается алле алё`) {
 		m[w] = true
 	}
