@@ -598,7 +598,24 @@ func (c *Classifier) evaluate() {
 		}
 		cls, top, margin = alt.best()
 	}
+	// An assistant may open with the carrier's words ("Абонент временно
+	// недоступен. Ваш звонок принял ассистент…"); a carrier never names an
+	// assistant. Both decisive: the assistant.
+	if c.scores.score[VoiceAssistant] >= decisiveWeight && c.scores.score[Announcement] >= decisiveWeight && c.sit == nil {
+		cls, top, margin = VoiceAssistant, c.scores.score[VoiceAssistant], decisiveMargin
+	}
 	if top >= decisiveWeight && margin >= decisiveMargin {
+		if cls == Announcement && c.heardSpeech && (c.inSpeech || c.speechRun > 0 || c.t-c.lastSpeech < cfg.AfterGreetingSilence) &&
+			c.t-c.speechOnset < cfg.MaxAnalysis {
+			// A carrier's message is one sentence and then a pause (or its
+			// repeat); a voice that talks on after the carrier's words may
+			// be an assistant quoting them. No person either way: say so
+			// now, settle the class at the pause.
+			if c.early == nil {
+				c.decideNotHuman("%s; class settled when the voice pauses", c.textEvidence(cls))
+			}
+			return
+		}
 		c.decide(cls, math.Min(0.98, 0.75+0.1*top), "%s", c.textEvidence(cls))
 		return
 	}
@@ -721,6 +738,8 @@ func (c *Classifier) evaluate() {
 		c.decide(cls, 0.6, "analysis time up; best text cue: %s", c.textEvidence(cls))
 	case c.early != nil && top > 0 && margin > 0:
 		c.decide(cls, 0.5, "analysis time up; only weak cues: %s", c.textEvidence(cls))
+	case c.early != nil && carrierLike(c.committedText+" "+c.partialText):
+		c.decide(Announcement, 0.5, "analysis time up; %q speaks of the line in the third person and never as \"I\" → announcement", strings.TrimSpace(c.committedText+" "+c.partialText))
 	case c.early != nil:
 		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
 	case humanCue && top < blockHuman:
@@ -729,6 +748,8 @@ func (c *Classifier) evaluate() {
 		c.decide(Human, 0.5, "analysis time up; what was heard repeats the robot (line echo) and nothing sounds like a machine → human")
 	case c.words > 0 && top == 0:
 		c.decide(Human, 0.5, "analysis time up; %q names nothing non-human and was never long enough to be a recording → person", strings.TrimSpace(c.committedText+" "+c.partialText))
+	case longGreeting && carrierLike(c.committedText+" "+c.partialText):
+		c.decide(Announcement, 0.5, "analysis time up; %q speaks of the line in the third person and never as \"I\" → announcement", strings.TrimSpace(c.committedText+" "+c.partialText))
 	case longGreeting:
 		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
 	case c.blipsOnly() && top == 0:

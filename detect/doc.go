@@ -50,6 +50,14 @@
 // than a SIT segment before any speech is a SIT sequence clipped by packet
 // loss (an announcement cue), not a voicemail beep, which closes a greeting.
 //
+// Which non-person it is gets two more rules. Carrier words ("абонент
+// временно недоступен") say at once that no person answered, but the class
+// waits for the voice to pause: an assistant may quote them and talk on,
+// and a carrier never names an assistant, so both cues make an assistant.
+// At the end of the analysis time, text with no decisive cue that speaks of
+// the subscriber, the number or the line in the third person and never says
+// "я" or "мы" is an announcement rather than a machine (carrierLike).
+//
 // The robot greets from the answer on, so on a line without echo
 // cancellation its own voice comes back over its playback. The robot tells
 // the classifier what it says (RobotSays); recognised text that repeats it

@@ -127,3 +127,35 @@ func TestOneWordOverTheRobotEcho(t *testing.T) {
 		})
 	}
 }
+
+// TestCarrierWordsThenAnAssistant: the carrier's words give the "no person"
+// verdict at once, but the class waits for the voice to pause: an assistant
+// that opens with them and talks on is an assistant; a carrier's sentence
+// followed by a pause is an announcement.
+func TestCarrierWordsThenAnAssistant(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name  string
+		audio []int16
+		texts []textAt
+		want  Class
+	}{
+		{"assistant quoting the carrier", newSignal().silence(300 * ms).speech(4 * time.Second).silence(2 * time.Second).s,
+			[]textAt{{1500 * ms, "абонент временно недоступен", false}, {3600 * ms, "абонент временно недоступен ваш звонок принял ассистент", false}},
+			VoiceAssistant},
+		{"carrier's sentence and a pause", newSignal().silence(300 * ms).speech(1800 * ms).silence(3 * time.Second).s,
+			[]textAt{{1500 * ms, "абонент временно недоступен", false}, {2300 * ms, "абонент временно недоступен", true}},
+			Announcement},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			first, d := feed(t, tt.audio, "", 0, tt.texts)
+			if first.Class == Human || first.At > 1600*ms {
+				t.Errorf("first verdict %s at %v, want not a person at the carrier's words; %q", first.Class, first.At, first.Evidence)
+			}
+			if d.Class != tt.want {
+				t.Errorf("settled %s, want %s; %q", d.Class, tt.want, d.Evidence)
+			}
+		})
+	}
+}

@@ -352,3 +352,39 @@ var answerWords = func() map[string]bool {
 }()
 
 func answerWord(w string) bool { return answerWords[strings.ReplaceAll(w, "ё", "е")] }
+
+// A carrier's message speaks of the subscriber, the number, the call and the
+// line in the third person and never says "I" or "we"; a voicemail greeting
+// or an assistant speaks for someone ("меня нет", "я передам", "мы
+// перезвоним"). carrierLike applies that to text with no decisive cue, at
+// the end of the analysis time, where the fallback was a machine.
+var (
+	carrierStems = stems(`абонент номер вызов вызываемый набранный связь сеть счет баланс
+		услуга линия оператор соединение`)
+	firstPersonWords = func() map[string]bool {
+		m := map[string]bool{}
+		for _, w := range strings.Fields(`я меня мне мной мы нас нам наш наша мой моя моего`) {
+			m[w] = true
+		}
+		return m
+	}()
+)
+
+func stems(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range tokenize(words) {
+		m[t.stem] = true
+	}
+	return m
+}
+
+func carrierLike(text string) bool {
+	carrier := false
+	for _, t := range tokenize(text) {
+		if firstPersonWords[t.word] {
+			return false
+		}
+		carrier = carrier || carrierStems[t.stem]
+	}
+	return carrier
+}
