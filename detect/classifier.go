@@ -169,6 +169,10 @@ type Classifier struct {
 	echoNote bool       // the echo was noted in the evidence
 	early    *Decision  // "no person answered", class not settled yet
 	decision *Decision  // the settled verdict
+
+	// after a person verdict: a late correction, or the end of watching
+	correction *Decision
+	watchOver  bool
 }
 
 // New returns a classifier for one call.
@@ -240,7 +244,7 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 	if !robotSpeaking {
 		c.quiet += step
 	}
-	if c.decision != nil {
+	if c.decision != nil && !c.watching() {
 		return
 	}
 	if c.t == step && c.earlyVoice >= earlyVoiceMin {
@@ -339,7 +343,7 @@ func (c *Classifier) sitLikeLead(ev toneEvent) bool {
 // Text feeds the recognizer's text for the callee's first phrase: partial
 // results replace each other, final results accumulate.
 func (c *Classifier) Text(partialOrFinal string, final bool) {
-	if c.decision != nil {
+	if c.decision != nil && !c.watching() {
 		return
 	}
 	if final {
@@ -570,6 +574,7 @@ func (c *Classifier) textEvidence(cls Class) string {
 // evaluate applies the rules in priority order.
 func (c *Classifier) evaluate() {
 	if c.decision != nil {
+		c.watchLate()
 		return
 	}
 	cfg := c.cfg
@@ -763,4 +768,57 @@ func (c *Classifier) evaluate() {
 	default:
 		c.decide(Silence, 0.7, "analysis time up without speech → silence")
 	}
+}
+
+// A person verdict is given early on purpose (PersonDeadline); the first
+// phrase may still turn out to be a recording: a greeting that never paused
+// and then names itself ("…я цифровая помощница Павла") or ends in a beep.
+// The classifier keeps listening to that same first phrase after a person
+// verdict and reports a late correction (Correction) on strong evidence
+// only: a decisive non-human cue or a beep, before the callee's first pause
+// of latePause and within the analysis time. A person who answered and
+// paused for the robot is no longer watched, so their later words ("я за
+// рулём, не могу ответить, перезвоню") are never taken for a voicemail.
+const latePause = time.Second
+
+// watching reports that a person verdict was given and its first phrase is
+// still being watched for a late correction.
+func (c *Classifier) watching() bool {
+	return c.decision != nil && c.decision.Class == Human && c.correction == nil && !c.watchOver
+}
+
+// watchLate looks for strong non-human evidence in the first phrase that
+// went on after a person verdict.
+func (c *Classifier) watchLate() {
+	if !c.watching() {
+		return
+	}
+	if !c.heardSpeech || c.t-max(c.lastSpeech, c.lastTone) >= latePause || c.t-c.speechOnset >= c.cfg.MaxAnalysis {
+		c.watchOver = true
+		return
+	}
+	correct := func(cls Class, why string, args ...any) {
+		ev := append(append([]string(nil), c.decision.Evidence...), fmt.Sprintf(why, args...))
+		c.correction = &Decision{Class: cls, Confidence: 0.8, Evidence: ev, At: c.t, Settled: true, SettledAt: c.t, Provisional: Human}
+	}
+	if cls, top, margin := c.scores.best(); top >= decisiveWeight && margin >= decisiveMargin {
+		correct(cls, "late correction: the first phrase went on without a pause and %s", c.textEvidence(cls))
+		return
+	}
+	if c.beep != nil && c.beep.at > c.decision.At {
+		correct(Machine, "late correction: the first phrase went on without a pause and ended in %s → machine", c.beep)
+	}
+}
+
+// Correction reports a late non-human verdict on a call already decided a
+// person: the first phrase went on without a pause and named itself or ended
+// in a beep (see latePause). The caller that acts on it ends the call as
+// that class; the person verdict cost only the seconds until then.
+func (c *Classifier) Correction() (Decision, bool) {
+	if c.correction == nil {
+		return Decision{}, false
+	}
+	out := *c.correction
+	out.Evidence = append([]string(nil), c.correction.Evidence...)
+	return out, true
 }

@@ -50,6 +50,13 @@
 // than a SIT segment before any speech is a SIT sequence clipped by packet
 // loss (an announcement cue), not a voicemail beep, which closes a greeting.
 //
+// A person verdict is early on purpose, so the classifier keeps watching
+// the same first phrase after it: a greeting that never paused for a
+// second and then gives a decisive non-human cue or a beep is reported as a
+// late correction (Correction); the verdict itself stands. A callee who
+// paused for the robot is no longer watched. The call path must keep
+// feeding frames and text after a person verdict to get it.
+//
 // Which non-person it is gets two more rules. Carrier words ("абонент
 // временно недоступен") say at once that no person answered, but the class
 // waits for the voice to pause: an assistant may quote them and talk on,

@@ -57,6 +57,10 @@ type FileResult struct {
 	Path     string
 	Label    Class
 	Decision Decision
+	// Late is the classifier's late correction of a person verdict
+	// (Classifier.Correction), nil without one. It does not enter the
+	// figures above: the call path acts on the first verdict.
+	Late *Decision
 }
 
 // Recognizer simulation used by the evaluation: utterances are cut by the
@@ -121,11 +125,11 @@ func EvaluateLine(ctx context.Context, dir string, cfg Config, line Line) (Repor
 		if err := ctx.Err(); err != nil {
 			return Report{}, fmt.Errorf("detect eval: %w", err)
 		}
-		d, err := classifyStreamRobot(line.through(smp.Audio), smp.Text, smp.Robot, cfg)
+		d, late, err := classifyStreamLate(line.through(smp.Audio), smp.Text, smp.Robot, cfg)
 		if err != nil {
 			return Report{}, fmt.Errorf("detect eval: %s: %w", smp.Path, err)
 		}
-		files = append(files, FileResult{Path: smp.Path, Label: smp.Label, Decision: d})
+		files = append(files, FileResult{Path: smp.Path, Label: smp.Label, Decision: d, Late: late})
 	}
 	return Summarise(files), nil
 }
@@ -337,6 +341,27 @@ func (r Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "class settled (audio time since answer):                  p50 %d ms, p95 %d ms\n", r.ClassLatencyMS.P50, r.ClassLatencyMS.P95)
 	fmt.Fprintf(&b, "decision latency, non-humans only:                        p50 %d ms, p95 %d ms\n", r.NonHumanLatencyMS.P50, r.NonHumanLatencyMS.P95)
 	fmt.Fprintf(&b, "class right already at the decision: %.1f%%\n", 100*r.FirstGuessAccuracy)
+	var lateN, lateWrongPerson, lateRight, correctIfActed int
+	for _, f := range r.Files {
+		cls := f.Decision.Class
+		if f.Late != nil {
+			lateN++
+			cls = f.Late.Class
+			switch {
+			case f.Label == Human:
+				lateWrongPerson++
+			case f.Late.Class == f.Label:
+				lateRight++
+			}
+		}
+		if cls == f.Label {
+			correctIfActed++
+		}
+	}
+	if lateN > 0 {
+		fmt.Fprintf(&b, "late corrections of a person verdict (not in the figures above): %d, right class %d, persons %d; accuracy if acted on %.1f%% (%d/%d)\n",
+			lateN, lateRight, lateWrongPerson, 100*float64(correctIfActed)/float64(r.N), correctIfActed, r.N)
+	}
 	for _, l := range Classes() {
 		var lat, cl []time.Duration
 		for _, f := range r.Files {
@@ -435,6 +460,14 @@ func classifyStream(samples []int16, text string, cfg Config) (Decision, error) 
 // answer on (its echo is in samples): the classifier hears what the robot
 // says and when it is speaking.
 func classifyStreamRobot(samples []int16, text string, robot RobotPrompt, cfg Config) (Decision, error) {
+	d, _, err := classifyStreamLate(samples, text, robot, cfg)
+	return d, err
+}
+
+// classifyStreamLate is classifyStreamRobot that, after a person verdict,
+// keeps feeding the classifier while it watches the first phrase and
+// returns its late correction too (nil without one).
+func classifyStreamLate(samples []int16, text string, robot RobotPrompt, cfg Config) (Decision, *Decision, error) {
 	events := simulateRecognizer(samples, text)
 	c := New(cfg)
 	if robot.Text != "" {
@@ -456,11 +489,17 @@ func classifyStreamRobot(samples []int16, text string, robot RobotPrompt, cfg Co
 			c.Text(events[next].text, events[next].final)
 			next++
 		}
-		if d, ok := c.Decision(); ok && d.Settled {
-			return d, nil
+		if d, ok := c.Decision(); ok && d.Settled && !c.watching() {
+			if late, ok := c.Correction(); ok {
+				return d, &late, nil
+			}
+			return d, nil, nil
 		}
 	}
-	return Decision{}, errors.New("the classifier settled no class within the analysis time")
+	if d, ok := c.Decision(); ok && d.Settled {
+		return d, nil, nil // still watching when the audio ran out
+	}
+	return Decision{}, nil, errors.New("the classifier settled no class within the analysis time")
 }
 
 // simulateRecognizer turns a file's sidecar text into timed partial and final

@@ -64,3 +64,65 @@ func TestUncertaintyResolvesToAPerson(t *testing.T) {
 		})
 	}
 }
+
+// TestLateCorrection: after a person verdict the classifier keeps watching
+// the same first phrase; a greeting that never paused for latePause and then
+// names itself is corrected, a person who paused and later says a
+// voicemail's words is not.
+func TestLateCorrection(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name     string
+		answered []int16
+		texts    []textAt
+		want     Class // "" for no correction
+	}{
+		{
+			name:     "assistant opening like a person",
+			answered: newSignal().silence(300 * ms).speech(1000 * ms).silence(600 * ms).speech(3 * time.Second).s,
+			texts: []textAt{{1000 * ms, "алло здравствуйте", false}, {1400 * ms, "алло здравствуйте", true},
+				{3000 * ms, "алло здравствуйте меня зовут вера", false}, {4400 * ms, "алло здравствуйте меня зовут вера я цифровая помощница", false}},
+			want: VoiceAssistant,
+		},
+		{
+			name:     "person who paused, then voicemail words",
+			answered: newSignal().silence(300 * ms).speech(800 * ms).silence(1500 * ms).speech(2 * time.Second).s,
+			texts: []textAt{{1000 * ms, "алло", true},
+				{3500 * ms, "я за рулем не могу ответить оставьте сообщение", true}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(Config{})
+			silent := make([]int16, evalFrame)
+			var now time.Duration
+			texts := tt.texts
+			for i := 0; now < 8*time.Second; i += evalFrame {
+				frame := silent
+				if i+evalFrame <= len(tt.answered) {
+					frame = tt.answered[i : i+evalFrame]
+				}
+				c.Frame(frame, false)
+				now += 20 * time.Millisecond
+				for len(texts) > 0 && texts[0].at <= now {
+					c.Text(texts[0].text, texts[0].final)
+					texts = texts[1:]
+				}
+			}
+			d, ok := c.Decision()
+			if !ok || d.Class != Human {
+				t.Fatalf("first verdict %s (%v), want a person; %q", d.Class, ok, d.Evidence)
+			}
+			late, ok := c.Correction()
+			switch {
+			case tt.want == "" && ok:
+				t.Errorf("late correction to %s at %v, want none; %q", late.Class, late.At, late.Evidence)
+			case tt.want != "" && (!ok || late.Class != tt.want):
+				t.Errorf("late correction %v %s, want %s; %q", ok, late.Class, tt.want, late.Evidence)
+			}
+			if d2, _ := c.Decision(); d2.Class != Human {
+				t.Errorf("the verdict itself changed to %s: a correction must not rewrite it", d2.Class)
+			}
+		})
+	}
+}
