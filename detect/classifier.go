@@ -801,9 +801,14 @@ func (c *Classifier) watchLate() {
 		ev := append(append([]string(nil), c.decision.Evidence...), fmt.Sprintf(why, args...))
 		c.correction = &Decision{Class: cls, Confidence: 0.8, Evidence: ev, At: c.t, Settled: true, SettledAt: c.t, Provisional: Human}
 	}
-	if cls, top, margin := c.scores.best(); top >= decisiveWeight && margin >= decisiveMargin {
-		correct(cls, "late correction: the first phrase went on without a pause and %s", c.textEvidence(cls))
-		return
+	// after a person verdict the robot talks: its echo must not correct the
+	// verdict ("я виртуальный помощник компании…" coming back), so cues the
+	// robot itself said do not count, nor does text that repeats it
+	if ts := c.scoresWithoutRobot(); !c.echoed {
+		if cls, top, margin := ts.best(); top >= decisiveWeight && margin >= decisiveMargin {
+			correct(cls, "late correction: the first phrase went on without a pause and %s", c.textEvidence(cls))
+			return
+		}
 	}
 	if c.beep != nil && c.beep.at > c.decision.At {
 		correct(Machine, "late correction: the first phrase went on without a pause and ended in %s → machine", c.beep)
@@ -821,4 +826,28 @@ func (c *Classifier) Correction() (Decision, bool) {
 	out := *c.correction
 	out.Evidence = append([]string(nil), c.correction.Evidence...)
 	return out, true
+}
+
+// scoresWithoutRobot is the text's cue scores without the cues whose words
+// the robot itself said (RobotSays): on a line without echo cancellation
+// they may be its own voice coming back.
+func (c *Classifier) scoresWithoutRobot() textScores {
+	said := map[string]bool{}
+	for _, p := range c.own {
+		for _, st := range p {
+			said[st] = true
+		}
+	}
+	out := textScores{score: map[Class]float64{}}
+	for _, r := range c.scores.matched {
+		fromRobot := len(said) > 0
+		for _, w := range r.words {
+			fromRobot = fromRobot && said[w.stem]
+		}
+		if !fromRobot {
+			out.score[r.class] += r.weight
+			out.matched = append(out.matched, r)
+		}
+	}
+	return out
 }

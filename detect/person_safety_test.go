@@ -74,9 +74,19 @@ func TestLateCorrection(t *testing.T) {
 	tests := []struct {
 		name     string
 		answered []int16
+		robot    string // what the robot says after the verdict ("": nothing)
 		texts    []textAt
 		want     Class // "" for no correction
 	}{
+		{
+			// the robot's own words coming back over a person who keeps
+			// talking: its "помощник" is no assistant's cue
+			name:     "the robot's echo names an assistant",
+			answered: newSignal().silence(300 * ms).speech(1000 * ms).silence(600 * ms).speech(3 * time.Second).s,
+			robot:    "Здравствуйте, я виртуальный помощник компании Финансовый контроль.",
+			texts: []textAt{{1000 * ms, "алло здравствуйте", false}, {1400 * ms, "алло здравствуйте", true},
+				{4400 * ms, "алло здравствуйте кто это помощник компании", false}},
+		},
 		{
 			name:     "assistant opening like a person",
 			answered: newSignal().silence(300 * ms).speech(1000 * ms).silence(600 * ms).speech(3 * time.Second).s,
@@ -94,6 +104,9 @@ func TestLateCorrection(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := New(Config{})
+			if tt.robot != "" {
+				c.RobotSays(tt.robot)
+			}
 			silent := make([]int16, evalFrame)
 			var now time.Duration
 			texts := tt.texts
