@@ -828,9 +828,11 @@ func (c *Classifier) Correction() (Decision, bool) {
 	return out, true
 }
 
-// scoresWithoutRobot is the text's cue scores without the cues whose words
-// the robot itself said (RobotSays): on a line without echo cancellation
-// they may be its own voice coming back.
+// scoresWithoutRobot is the text's cue scores for a late correction: without
+// the cues whose words the robot itself said (RobotSays: on a line without
+// echo cancellation they may be its own voice coming back) and without
+// requests people make too (rule.asks: "Я вас слушаю, представьтесь" is a
+// person).
 func (c *Classifier) scoresWithoutRobot() textScores {
 	said := map[string]bool{}
 	for _, p := range c.own {
@@ -844,7 +846,7 @@ func (c *Classifier) scoresWithoutRobot() textScores {
 		for _, w := range r.words {
 			fromRobot = fromRobot && said[w.stem]
 		}
-		if !fromRobot {
+		if !fromRobot && !r.asks {
 			out.score[r.class] += r.weight
 			out.matched = append(out.matched, r)
 		}

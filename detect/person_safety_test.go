@@ -95,6 +95,14 @@ func TestLateCorrection(t *testing.T) {
 			want: VoiceAssistant,
 		},
 		{
+			// a person asking the caller to introduce themselves, in one
+			// breath: an assistant's request, but people make it too
+			name:     "person asking who calls",
+			answered: newSignal().silence(300 * ms).speech(1000 * ms).silence(600 * ms).speech(2 * time.Second).s,
+			texts: []textAt{{1000 * ms, "я вас слушаю", false}, {1400 * ms, "я вас слушаю", true},
+				{3400 * ms, "я вас слушаю представьтесь пожалуйста", false}},
+		},
+		{
 			name:     "person who paused, then voicemail words",
 			answered: newSignal().silence(300 * ms).speech(800 * ms).silence(1500 * ms).speech(2 * time.Second).s,
 			texts: []textAt{{1000 * ms, "алло", true},
