@@ -37,7 +37,7 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 		./$(BIN) detect eval detect/testdata/sources/$$s || exit 1; \
 	done
 	@for s in heldout4-voices heldout4-line; do \
-		echo "== first-phrase detection, HELD-OUT source $$s (committed before the classifier changes of round 4; no tuning looked at it) =="; \
+		echo "== first-phrase detection, HELD-OUT source $$s (committed before the classifier changes of round 4, run once after them: detect/testdata/sources/README.md) =="; \
 		./$(BIN) detect eval detect/testdata/sources/$$s || exit 1; \
 	done
 	@# issue 18: script authors' cases, the CI gate (98 % pass, 95 % edge coverage)
