@@ -32,6 +32,12 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
   heldout4-line  HELD OUT (round 4): pool H4, festival 0.95/1.1/1.35 at -200/+250/+350 cents, espeak
                  iven2/michel/quincy, 1-3 of jitter-buffer gaps, crackle, wind, a fourth robot's
                  echo, fading, hiss, ADPCM; A-law
+  heldout5-voices HELD OUT (round 5): pool H5, espeak f2/f4/f5/m2/m3/linda/paul/pedro/ed/Mike/klatt/
+                 max at 105-235 wpm, a VAD clipping talk onsets + overdrive, clock skew or a flanger
+                 comb; mu-law (heldout4-* are tuning sources since round 5)
+  heldout5-line  HELD OUT (round 5): pool H5, festival 0.88/1.18/1.45 at -300/+150/+450 cents, espeak
+                 iven4/steph3/gustave/anika, 1-3 of tunnel reflections, an 8-bit leg with DC offset,
+                 a 500 Hz high-pass, VAD onset clipping, a fifth robot's echo, crosstalk, clock skew; A-law
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -903,6 +909,212 @@ def build4(out, name, seed, voices, conds, law):
         src.emit("silence", silence(4.0), "", 0.0, conds(rng) | extra, law)
 
 
+# ---- the fifth held-out pair (round 5): pool H5, line conditions none of the sources before uses ------
+
+def vadclip(s, rng):
+    """A sender's voice activity detector clipping the front of every talk burst: 60-220 ms of each
+    onset after a pause of 300 ms or more is lost (a cheap VoIP gateway or a mobile's DTX)."""
+    out, quiet, cut = list(s), 0, int(rng.uniform(0.06, 0.22) * RATE)
+    i = 0
+    while i < len(out):
+        fr = out[i:i + FRAME]
+        loud = max((abs(x) for x in fr), default=0) > 600
+        if loud and quiet >= int(0.3 * RATE):
+            out[i:i + cut] = [0] * len(out[i:i + cut])
+            i += cut
+            quiet = 0
+            continue
+        quiet = 0 if loud else quiet + len(fr)
+        i += FRAME
+    return out
+
+
+def overdrive(s, rng):
+    """A hot microphone into a cheap preamp: soft distortion."""
+    return sox_fx(s, "overdrive", "%.0f" % rng.uniform(8, 20), "20", "gain", "-4")
+
+
+def skew(s, rng):
+    """A sample-clock mismatch between two gateways: everything 2-4 % fast or slow (pitch and time)."""
+    return sox_fx(s + [0] * RATE, "speed", "%.3f" % rng.choice([0.97, 0.98, 1.02, 1.035]))[: len(s)]
+
+
+def flanger(s):
+    """A poorly configured echo canceller's comb: a flanger's sweep."""
+    return sox_fx(s, "flanger", "1", "2", "-10", "60", "0.4")
+
+
+def tunnel(s, rng):
+    """A speakerphone in a bare room or a tunnel: several reflections 40-160 ms apart."""
+    d = sorted(rng.sample(range(40, 170, 10), 3))
+    return sox_fx(s, "echo", "0.8", "0.7", *sum((["%d" % x, "%.2f" % rng.uniform(0.15, 0.4)] for x in d), []))
+
+
+def lowbits(s, rng):
+    """An 8-bit linear leg with a DC offset (an old analogue adapter)."""
+    off = rng.uniform(-600, 600)
+    return [round((x + off) / 256) * 256 for x in s]
+
+
+def highpass5(s):
+    """A thin microphone: nothing under 500 Hz."""
+    return sox_fx(s, "highpass", "500", "highpass", "500")
+
+
+def crosstalk(s, rng):
+    """Another call heard faintly on the pair (crosstalk), 28-36 dB down."""
+    b = synth(("espeak", rng.choice(["paul", "linda"]), 160, 50), CROSS5[rng.randrange(len(CROSS5))])
+    return mix(s, (b * 3)[: len(s)], -rng.uniform(28, 36))[: len(s)]
+
+
+CROSS5 = [
+    "Нет, я ему сказал, что в пятницу не получится, пусть переносит на следующую неделю.",
+    "Ну так вот, а она мне и говорит: приезжай, разберёмся, а сама уехала на дачу.",
+]
+
+ROBOT5 = "Здравствуйте! Вам звонит голосовой помощник отдела взыскания. Могу я задать вам вопрос?"
+
+
+def echo5(s, rng):
+    """A fifth robot's greeting coming back 12-24 dB down, 30-300 ms late."""
+    r = synth(("espeak", "antonio", 165, 45), ROBOT5)
+    dur = len(r) / RATE
+    return mix(s, silence(rng.uniform(0.03, 0.3)) + r, -rng.uniform(12, 24)), "%.2f %s" % (dur, ROBOT5)
+
+
+def car5(s, rng):
+    """A car's cabin behind a hands-free call: engine drone and road noise, 18-26 dB down."""
+    import math
+    n = len(s)
+    f, g = rng.uniform(28, 45), 10 ** (-rng.uniform(22, 28) / 20) * 32767
+    drone = [g * (math.sin(2 * math.pi * f * i / RATE) + 0.5 * math.sin(4 * math.pi * f * i / RATE)) for i in range(n)]
+    out = os.path.join(TMP, "car.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(n / RATE + 0.01), "brownnoise",
+        "gain", str(-rng.uniform(18, 26)))
+    return mix(mix(s, drone, 0), read(out)[:n], 0)
+
+
+OFFICE5 = [
+    "Коллеги, через пять минут начинаем, все в переговорную.",
+    "Кто брал степлер? Верните, пожалуйста, на место.",
+]
+
+
+def office5(s, rng):
+    """An open office behind the answer, 9-15 dB under it."""
+    b = synth(("espeak", rng.choice(["f4", "m3"]), 170, 60), OFFICE5[rng.randrange(2)])
+    return mix(s, b, -rng.uniform(9, 15), int(rng.uniform(0, 0.8) * RATE))
+
+
+# Fifth held-out pool (H5), written 2026-12-06 (round 5) before any classifier or call-path change of
+# that round, by another helper than the authors of T, H, H2, T3, H3 and H4. Markers after a person's
+# parts: "car", "office" (behind the answer), "child", "old", "whisper" (the voice).
+H5 = {
+    "human": [
+        ["Слушаю."], ["Алё.", 0.9, "Алё, кто это?"], ["Да, я у телефона."], ["На проводе."],
+        ["Приёмная, добрый день.", "office"], ["Автосервис, Михаил, слушаю.", "car"],
+        ["Алло, доча, это ты?", "old"], ["Алло, мама сейчас в ванной, что ей передать?", "child"],
+        ["Говорите, говорите, я вас внимательно слушаю."], ["Да, кто беспокоит?"], ["Эээ...", 0.7, "алло?"],
+        ["Алло, я за рулём, коротко, пожалуйста.", "car"], ["Алло, да, слышу вас, но плохо."],
+        ["Кто звонит? Номер не определился."], ["Алло, это служба доставки? Я жду заказ."],
+        ["Да-да, я слушаю, только быстро.", "office"], ["Алло, я вас не слышу, перезвоните."],
+        ["Здравствуйте, а вы кто?"], ["Алло. Говорите, вас не слышно. Алло!"],
+        ["Добрый вечер, Наталья Викторовна слушает."], ["Ну?", 1.0, "Чего молчите?"],
+        ["Алло, Серёж, я перезвоню, тут совещание.", "office"], ["Да, это я. А что случилось?"],
+        ["Слушаю вас, представьтесь и назовите цель звонка."], ["Алло, алло, вы меня слышите? Тут связь плохая.", "car"],
+        ["Привет, пап! Ой, извините, не посмотрела, кто звонит."], ["Алло, кафе Ромашка, столики на сегодня закончились."],
+        ["Да? Слушаю. Кто это?", "whisper"], ["Алло, бабушка у аппарата. Кого вам?", "old"],
+        ["Алло!", 1.2, "Алло! Ну что такое, опять молчат.", "old"],
+    ],
+    "voice_assistant": [
+        "Здравствуйте! Вы позвонили Ольге. Я её цифровой помощник, Ольга перезвонит. Что передать?",
+        "Алло! Я умный автоответчик Тинькофф. Владелец номера занят. Скажите, кто вы и по какому делу.",
+        "Привет! Это Алиса, я отвечаю вместо Дениса. Он за рулём. Что ему сказать?",
+        "Добрый день, на связи электронный секретарь абонента. Пожалуйста, сообщите причину звонка.",
+        "Здравствуйте, я программа, отвечающая на звонки. Абонент просил не беспокоить. Назовите себя.",
+        "Алло, слушаю. Вам отвечает виртуальный помощник Ивана. Пожалуйста, кратко изложите вопрос.",
+        "Говорите, я записываю. Я робот-секретарь, ваши слова получит хозяин телефона.",
+        "Добрый вечер. Абонент недоступен, звонок принял помощник Олег. Чем могу быть полезен?",
+        "Здравствуйте! Это нейросетевой ассистент Билайн. Абонент сейчас не может говорить.",
+        "Да, алло. Меня зовут Ника, я отвечаю за Светлану. Она скоро освободится. Кто звонит?",
+    ],
+    "machine": [
+        ("Здравствуйте. Меня зовут Игорь. Я сейчас не могу подойти к телефону. Оставьте, пожалуйста, ваше сообщение.", "long"),
+        ("Вы позвонили в семью Кравцовых. Нас нет дома. Говорите после гудка.", "chirp"),
+        ("Алло?", 1.2, "Ха-ха, это автоответчик! Оставь сообщение.", "pair"),
+        ("Салон красоты Лилия. Мы откроемся в десять утра. Запишитесь на нашем сайте.", None),
+        ("Это голосовой ящик номер пять два семь. Запись сообщения начнётся после сигнала.", "long"),
+        ("Привет, это Катя. Меня нет, но ты знаешь, что делать.", "chirp"),
+        ("Вас приветствует автоответчик. Продиктуйте сообщение, время записи две минуты.", "pair"),
+        ("Здравствуйте, это юридическая фирма Право. Рабочий день окончен. Позвоните завтра с девяти.", None),
+        ("Слушаю... Шучу, это запись. Говори после сигнала.", "long"),
+        ("Вы дозвонились до Анатолия. Перезвоню при первой возможности.", None),
+    ],
+    "announcement": [
+        "Абонент разговаривает по другой линии. Оставайтесь на линии или перезвоните позже.",
+        "Вызов не может быть установлен. Попробуйте позвонить позднее.",
+        "Номер набран неверно. Проверьте правильность набора.",
+        "Соединение не может быть установлено по техническим причинам.",
+        "Абонент временно заблокирован.",
+        "Вызываемый номер не обслуживается.",
+        "Аппарат абонента находится вне зоны обслуживания. Позвоните позже.",
+        "Исходящая связь с этим направлением ограничена. Обратитесь к оператору.",
+    ],
+}
+
+CHILD5, OLD5, WHISPER5 = ("espeak", "Tweaky", 190, 92), ("espeak", "Gene2", 100, 15), ("espeak", "whisperf", 150, 50)
+
+
+def beep5(rng, shape):
+    """Voicemail beeps at frequencies no source used, in new shapes: a long tone, an upward chirp, a low-high pair."""
+    f = (850, 1250, 1700, 2000)[rng.randrange(4)]
+    db = -rng.uniform(5, 15)
+    if shape == "long":
+        return tone(f, rng.uniform(1.1, 1.5), db)
+    if shape == "pair":
+        return tone(f * 0.7, 0.2, db) + silence(0.05) + tone(f, 0.3, db)
+    out = os.path.join(TMP, "chirp.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", "0.5", "sine", "%d-%d" % (f, f * 1.4), "gain", str(db))
+    return read(out)
+
+
+def build5(out, name, seed, voices, conds, law):
+    """The fifth held-out pair: pool H5, 30 persons of 62, beeps in new shapes and frequencies or none,
+    silent lines with crosstalk, a tunnel's hum of reflections, an 8-bit leg or nothing."""
+    src = Source(out, name, seed)
+    rng = src.rng
+    v = lambda: voices[rng.randrange(len(voices))]
+    for parts in H5["human"]:
+        tag = parts[-1] if isinstance(parts[-1], str) and parts[-1] in ("car", "office", "child", "old", "whisper") else None
+        parts = parts[:-1] if tag else parts
+        voice = {"child": CHILD5, "old": OLD5, "whisper": WHISPER5}.get(tag) or v()
+        lead = rng.uniform(0.1, 1.8)
+        a, text = spoken(voice, parts, MAXS - lead)
+        if tag == "car":
+            a = car5(a, rng)
+        elif tag == "office":
+            a = office5(a, rng)
+        src.emit("human", a, text, lead, conds(rng), law)
+    for t in H5["voice_assistant"]:
+        lead = rng.uniform(0.1, 0.8)
+        a, text = spoken(v(), [t], MAXS - lead)
+        src.emit("voice_assistant", a, text, lead, conds(rng), law)
+    for m in H5["machine"]:
+        parts, shape = list(m[:-1]), m[-1]
+        lead = rng.uniform(0.1, 0.8)
+        a, text = spoken(v(), parts, MAXS - lead)
+        if shape:
+            a += beep5(rng, shape)
+        src.emit("machine", a, text, lead, conds(rng), law)
+    for t in H5["announcement"]:
+        lead = rng.uniform(0.1, 0.8)
+        a = sit() if rng.random() < 0.5 else []
+        b, text = spoken(v(), [t], MAXS - lead - len(a) / RATE)
+        src.emit("announcement", a + b, text, lead, conds(rng), law)
+    for extra in ({"crosstalk"}, {"tunnel"}, {"lowbits"}, set()):
+        src.emit("silence", silence(4.0), "", 0.0, conds(rng) | extra, law)
+
+
 class Source:
     def __init__(self, out, name, seed):
         self.dir, self.rng, self.n = os.path.join(out, name), random.Random(seed), 0
@@ -960,6 +1172,22 @@ class Source:
             s = adpcm(s)
         if "jitter" in cond:
             s = jitter(s, rng)
+        if "overdrive" in cond:
+            s = overdrive(s, rng)
+        if "tunnel" in cond:
+            s = tunnel(s, rng)
+        if "highpass" in cond:
+            s = highpass5(s)
+        if "flanger" in cond:
+            s = flanger(s)
+        if "skew" in cond:
+            s = skew(s, rng)
+        if "crosstalk" in cond:
+            s = crosstalk(s, rng)
+        if "vadclip" in cond:
+            s = vadclip(s, rng)
+        if "lowbits" in cond:
+            s = lowbits(s, rng)
         if "echo" in cond:
             s, robot = echo(s, rng)
         if "echo2" in cond:
@@ -968,6 +1196,8 @@ class Source:
             s, robot = echo3(s, rng)
         if "echo4" in cond:
             s, robot = echo4(s, rng)
+        if "echo5" in cond:
+            s, robot = echo5(s, rng)
         s = s[: int(MAXS * RATE)]
         if law:
             s = g711(s, law)
@@ -1183,6 +1413,13 @@ def main():
     def line4(rng):
         return set(rng.sample(["jitter", "crackle", "wind", "echo4", "fading", "hiss", "adpcm"], rng.randint(1, 3)))
 
+    def voices5(rng):
+        return {"vadclip"} | {rng.choice(["overdrive", "skew", "flanger", "none"])} - {"none"}
+
+    def line5(rng):
+        return set(rng.sample(["tunnel", "lowbits", "highpass", "vadclip", "echo5", "crosstalk", "skew"], rng.randint(1, 3)))
+
+    esp5 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((105, 30), (140, 80), (185, 20), (235, 60))]
     esp4 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((115, 25), (150, 85), (195, 65), (245, 40))]
     esp3 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((120, 35), (175, 75), (220, 45))]
     esp = lambda vs, lo, hi: [("espeak", v, s, p) for v in vs for s, p in ((lo, 40), ((lo + hi) // 2, 60), (hi, 50))]
@@ -1209,6 +1446,11 @@ def main():
         ("heldout4-line", lambda: build4(out, "heldout4-line", 13, [("festival", 0.95, -200), ("festival", 1.1, 250), ("festival", 1.35, 350),
                                                                   ("espeak", "iven2", 135, 45), ("espeak", "michel", 205, 70),
                                                                   ("espeak", "quincy", 170, 55)], line4, "a")),
+        ("heldout5-voices", lambda: build5(out, "heldout5-voices", 14, esp5(["f2", "f4", "f5", "m2", "m3", "linda", "paul", "pedro", "ed", "Mike", "klatt", "max"]),
+                                           voices5, "u")),
+        ("heldout5-line", lambda: build5(out, "heldout5-line", 15, [("festival", 0.88, -300), ("festival", 1.18, 150), ("festival", 1.45, 450),
+                                                                  ("espeak", "iven4", 145, 40), ("espeak", "steph3", 200, 65),
+                                                                  ("espeak", "gustave", 160, 50), ("espeak", "anika", 175, 55)], line5, "a")),
     ]
     unknown = only - {n for n, _ in sources}
     if unknown:
