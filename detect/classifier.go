@@ -587,6 +587,9 @@ func (c *Classifier) evaluate() {
 		return
 	}
 	cls, top, margin := c.scores.best()
+	if c.personAsks(cls) {
+		cls, top, margin = c.scoresWithoutAsks().best()
+	}
 	if c.earlyVoice >= earlyVoiceMin || c.clippedSIT {
 		// voice during early media, or a clipped SIT sequence: weak
 		// evidence of a carrier message
@@ -815,6 +818,11 @@ func (c *Classifier) watchLate() {
 	}
 }
 
+// Watching reports that the classifier still watches a person verdict's
+// first phrase for a late correction: the call path keeps feeding it frames
+// and text until this turns false.
+func (c *Classifier) Watching() bool { return c.watching() }
+
 // Correction reports a late non-human verdict on a call already decided a
 // person: the first phrase went on without a pause and named itself or ended
 // in a beep (see latePause). The caller that acts on it ends the call as
@@ -826,6 +834,38 @@ func (c *Classifier) Correction() (Decision, bool) {
 	out := *c.correction
 	out.Evidence = append([]string(nil), c.correction.Evidence...)
 	return out, true
+}
+
+// personAsks reports an assistant lead resting only on requests people
+// make too ("Я вас слушаю, представьтесь"): with an answering word in the
+// text those requests count for nothing (scoresWithoutAsks); the timing
+// rules and the deadline decide (person safety first: an assistant that
+// never names itself costs a few seconds, a person taken for an assistant
+// a contact).
+func (c *Classifier) personAsks(cls Class) bool {
+	if cls != VoiceAssistant || c.scores.score[Human] <= 0 {
+		return false
+	}
+	var own float64
+	for _, r := range c.scores.matched {
+		if r.class == VoiceAssistant && !r.asks {
+			own += r.weight
+		}
+	}
+	return own < decisiveWeight
+}
+
+// scoresWithoutAsks is the text's cue scores without the requests people
+// make too (rule.asks).
+func (c *Classifier) scoresWithoutAsks() textScores {
+	out := textScores{score: map[Class]float64{}}
+	for _, r := range c.scores.matched {
+		if !r.asks {
+			out.score[r.class] += r.weight
+			out.matched = append(out.matched, r)
+		}
+	}
+	return out
 }
 
 // scoresWithoutRobot is the text's cue scores for a late correction: without
