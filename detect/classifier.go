@@ -46,6 +46,13 @@ type Config struct {
 	// a machine taken for a person costs a few seconds of the robot's talk,
 	// so the verdict does not wait for certainty that could only come later.
 	PersonDeadline time.Duration
+	// TentativePerson makes speech by PersonDeadline with no sign of a
+	// recording a person even without a sign of a person (an answering word,
+	// a pause), tentatively: the rules go on in the background while the
+	// first phrase is watched and correct it late (Correction). For a caller
+	// that acts on corrections (the robot's call path): its first verdict —
+	// the one that lets the robot speak — comes by the deadline.
+	TentativePerson bool
 }
 
 func (c Config) withDefaults() Config {
@@ -173,6 +180,11 @@ type Classifier struct {
 	// after a person verdict: a late correction, or the end of watching
 	correction *Decision
 	watchOver  bool
+	// tentative: the person verdict was given at the deadline with no sign
+	// of a person either; the rules go on in the background (shadow) and
+	// their own verdict, if not a person, is the late correction
+	tentative bool
+	shadow    bool
 }
 
 // New returns a classifier for one call.
@@ -577,6 +589,12 @@ func (c *Classifier) evaluate() {
 		c.watchLate()
 		return
 	}
+	c.applyRules()
+}
+
+// applyRules applies the verdict rules in priority order (no verdict yet, or a
+// tentative person's shadow run).
+func (c *Classifier) applyRules() {
 	cfg := c.cfg
 	if c.sit != nil {
 		c.decide(Announcement, 0.95, "SIT tones → announcement")
@@ -722,6 +740,17 @@ func (c *Classifier) evaluate() {
 			strings.TrimSpace(c.committedText+" "+c.partialText), cfg.PersonDeadline.Seconds())
 		return
 	}
+	// Speech by the deadline with no sign of a recording, but no sign of a
+	// person either (no answering word or pause yet): a tentative person,
+	// so the robot may speak on (nothing sensitive while it is watched); the
+	// rules go on in the background and correct it late if they find no
+	// person (tentativeWatch).
+	if cfg.TentativePerson && c.early == nil && c.heardSpeech && !c.shadow && c.t >= cfg.PersonDeadline && top < blockHuman {
+		c.decide(Human, 0.5, "speech by %.1fs with no sign of a recording (%.2fs of it, text %q) → person, tentatively",
+			cfg.PersonDeadline.Seconds(), c.speechTotal.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
+		c.tentative = true
+		return
+	}
 	if c.early == nil && (!c.heardSpeech && (c.words == 0 || c.echoed) || c.blipsOnly() || c.echoBitsOnly()) && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
 		c.decide(Silence, 0.8, "no speech for %.1fs (%.1fs of it while the robot was quiet) → silence", c.t.Seconds(), c.quiet.Seconds())
 		return
@@ -796,7 +825,7 @@ func (c *Classifier) watchLate() {
 	if !c.watching() {
 		return
 	}
-	if !c.heardSpeech || c.t-max(c.lastSpeech, c.lastTone) >= latePause || c.t-c.speechOnset >= c.cfg.MaxAnalysis {
+	if !c.tentative && (!c.heardSpeech || c.t-max(c.lastSpeech, c.lastTone) >= latePause || c.t-c.speechOnset >= c.cfg.MaxAnalysis) {
 		c.watchOver = true
 		return
 	}
@@ -815,6 +844,35 @@ func (c *Classifier) watchLate() {
 	}
 	if c.beep != nil && c.beep.at > c.decision.At {
 		correct(Machine, "late correction: the first phrase went on without a pause and ended in %s → machine", c.beep)
+		return
+	}
+	if c.tentative {
+		c.tentativeWatch()
+	}
+}
+
+// tentativeWatch runs the verdict rules in the background after a
+// tentative person verdict: a non-person verdict of theirs is the late
+// correction; a person verdict makes it an ordinary one, watched on until
+// the callee's first pause.
+func (c *Classifier) tentativeWatch() {
+	d, early := c.decision, c.early
+	c.decision, c.shadow = nil, true
+	c.applyRules()
+	got := c.decision
+	c.decision, c.shadow = d, false
+	if got == nil {
+		return
+	}
+	c.early, c.tentative = early, false
+	if got.Class == Human {
+		return // a person by the rules too: watched on as any person verdict
+	}
+	c.watchOver = true
+	{
+		got.Provisional = Human
+		got.Evidence = append(append([]string(nil), d.Evidence...), "late correction: "+got.Evidence[len(got.Evidence)-1])
+		c.correction = got
 	}
 }
 

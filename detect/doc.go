@@ -54,8 +54,16 @@
 // the same first phrase after it: a greeting that never paused for a
 // second and then gives a decisive non-human cue or a beep is reported as a
 // late correction (Correction); the verdict itself stands. A callee who
-// paused for the robot is no longer watched. The call path must keep
-// feeding frames and text after a person verdict to get it.
+// paused for the robot is no longer watched. The robot's call path keeps
+// feeding frames and text after a person verdict and acts on a correction:
+// it ends the call as the corrected class, never after it said anything
+// sensitive (it holds such prompts while the phrase is watched).
+//
+// A caller that acts on corrections may ask for a tentative person
+// (Config.TentativePerson, the call path does): speech by PersonDeadline
+// with no sign of a recording is a person then even without a sign of a
+// person, so the robot may speak on; the rules keep running in the
+// background, and a non-person verdict of theirs is the correction.
 //
 // Which non-person it is gets two more rules. Carrier words ("абонент
 // временно недоступен") say at once that no person answered, but the class

@@ -105,6 +105,10 @@ func newFirstPhrase(cfg FirstPhraseConfig, policy NonHumanPolicy, vars map[strin
 	if dc.InitialSilence <= 0 {
 		dc.InitialSilence = liveInitialSilence
 	}
+	// the call path acts on late corrections, so an uncertain callee is a
+	// person by the deadline and the robot speaks on (nothing sensitive
+	// while the classifier watches)
+	dc.TentativePerson = true
 	return &firstPhrase{
 		cls:     detect.New(dc),
 		guard:   detect.NewLoopGuard(limit),
