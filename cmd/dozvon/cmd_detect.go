@@ -29,7 +29,7 @@ func cmdDetect(ctx context.Context, e env, args []string) int {
 	}
 	fs := flag.NewFlagSet("detect eval", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	asJSON := fs.Bool("json", false, `print {"n","accuracy","human_misclassified_rate","confusion","latency_ms","class_latency_ms","nonhuman_latency_ms","first_guess_accuracy"} as JSON`)
+	asJSON := fs.Bool("json", false, `print {"n","accuracy","human_misclassified_rate","confusion","latency_ms","class_latency_ms","nonhuman_latency_ms","first_guess_accuracy","final"} as JSON`)
 	lineName := fs.String("line", "clean", "pass the audio through a G.711 line first: clean, pcmu or pcma")
 	early := fs.Duration("early-greeting", 0, "speech without an answering word after which no person answered (0: the default, 1.5s)")
 	tentative := fs.Bool("tentative", true, "as the robot's call path: an uncertain callee is a person by the deadline, corrected late (false: wait for a sign either way)")
