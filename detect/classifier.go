@@ -46,6 +46,13 @@ type Config struct {
 	// a machine taken for a person costs a few seconds of the robot's talk,
 	// so the verdict does not wait for certainty that could only come later.
 	PersonDeadline time.Duration
+	// TentativePerson makes speech by PersonDeadline with no sign of a
+	// recording a person even without a sign of a person (an answering word,
+	// a pause), tentatively: the rules go on in the background while the
+	// first phrase is watched and correct it late (Correction). For a caller
+	// that acts on corrections (the robot's call path): its first verdict —
+	// the one that lets the robot speak — comes by the deadline.
+	TentativePerson bool
 }
 
 func (c Config) withDefaults() Config {
@@ -103,6 +110,16 @@ const (
 	// monologueTalk without a pause: a self-introduction with its
 	// answering word is over by then, a recording's monologue is not
 	monologueTalk = 2200 * time.Millisecond
+	// …and that monologue must have brought three such words: a name and
+	// patronymic or a workplace ("Ирина Петровна…", "Диспетчерская…") said
+	// over a television or a room can run that long with one or two, while
+	// a recording speaking for 2.2 s has said four or five. One word, however
+	// long the talk around it, is never evidence on its own: the recognizer
+	// found one word in it, the rest is someone else or the line.
+	minMonologueWords = 3
+	// two such words do it when the monologue runs on past longMonologueTalk
+	// (chosen on the tuning sources: 2.2 s lost persons, 2.6 s none)
+	longMonologueTalk = 2600 * time.Millisecond
 	// Length is not evidence of a recording when the words are a person's
 	// (personWords: "ну кто там опять звонит", "здравствуйте… секундочку"):
 	// then it takes a non-human cue, or talk as long as longTalk.
@@ -159,6 +176,15 @@ type Classifier struct {
 	echoNote bool       // the echo was noted in the evidence
 	early    *Decision  // "no person answered", class not settled yet
 	decision *Decision  // the settled verdict
+
+	// after a person verdict: a late correction, or the end of watching
+	correction *Decision
+	watchOver  bool
+	// tentative: the person verdict was given at the deadline with no sign
+	// of a person either; the rules go on in the background (shadow) and
+	// their own verdict, if not a person, is the late correction
+	tentative bool
+	shadow    bool
 }
 
 // New returns a classifier for one call.
@@ -230,7 +256,7 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 	if !robotSpeaking {
 		c.quiet += step
 	}
-	if c.decision != nil {
+	if c.decision != nil && !c.watching() {
 		return
 	}
 	if c.t == step && c.earlyVoice >= earlyVoiceMin {
@@ -329,7 +355,7 @@ func (c *Classifier) sitLikeLead(ev toneEvent) bool {
 // Text feeds the recognizer's text for the callee's first phrase: partial
 // results replace each other, final results accumulate.
 func (c *Classifier) Text(partialOrFinal string, final bool) {
-	if c.decision != nil {
+	if c.decision != nil && !c.watching() {
 		return
 	}
 	if final {
@@ -560,8 +586,15 @@ func (c *Classifier) textEvidence(cls Class) string {
 // evaluate applies the rules in priority order.
 func (c *Classifier) evaluate() {
 	if c.decision != nil {
+		c.watchLate()
 		return
 	}
+	c.applyRules()
+}
+
+// applyRules applies the verdict rules in priority order (no verdict yet, or a
+// tentative person's shadow run).
+func (c *Classifier) applyRules() {
 	cfg := c.cfg
 	if c.sit != nil {
 		c.decide(Announcement, 0.95, "SIT tones → announcement")
@@ -572,6 +605,9 @@ func (c *Classifier) evaluate() {
 		return
 	}
 	cls, top, margin := c.scores.best()
+	if c.personAsks(cls) {
+		cls, top, margin = c.scoresWithoutAsks().best()
+	}
 	if c.earlyVoice >= earlyVoiceMin || c.clippedSIT {
 		// voice during early media, or a clipped SIT sequence: weak
 		// evidence of a carrier message
@@ -588,7 +624,24 @@ func (c *Classifier) evaluate() {
 		}
 		cls, top, margin = alt.best()
 	}
+	// An assistant may open with the carrier's words ("Абонент временно
+	// недоступен. Ваш звонок принял ассистент…"); a carrier never names an
+	// assistant. Both decisive: the assistant.
+	if c.scores.score[VoiceAssistant] >= decisiveWeight && c.scores.score[Announcement] >= decisiveWeight && c.sit == nil {
+		cls, top, margin = VoiceAssistant, c.scores.score[VoiceAssistant], decisiveMargin
+	}
 	if top >= decisiveWeight && margin >= decisiveMargin {
+		if cls == Announcement && c.heardSpeech && (c.inSpeech || c.speechRun > 0 || c.t-c.lastSpeech < cfg.AfterGreetingSilence) &&
+			c.t-c.speechOnset < cfg.MaxAnalysis {
+			// A carrier's message is one sentence and then a pause (or its
+			// repeat); a voice that talks on after the carrier's words may
+			// be an assistant quoting them. No person either way: say so
+			// now, settle the class at the pause.
+			if c.early == nil {
+				c.decideNotHuman("%s; class settled when the voice pauses", c.textEvidence(cls))
+			}
+			return
+		}
 		c.decide(cls, math.Min(0.98, 0.75+0.1*top), "%s", c.textEvidence(cls))
 		return
 	}
@@ -652,9 +705,10 @@ func (c *Classifier) evaluate() {
 	nonHumanSign := top > 0 || !personTalk || talk >= longTalk
 	if c.early == nil && !c.echoed && c.heardSpeech && c.speechOnset <= cfg.GreetingOnset && c.words > 0 && !answerHeard &&
 		(talk >= cfg.EarlyGreeting || c.talkOver >= talkOverLimit) && nonHumanSign &&
-		(c.words >= minEarlyWords || talk-c.talkOver >= longTalk) &&
-		(top > 0 || c.contentWords() >= minUncuedWords || talk-c.talkOver >= longTalk ||
-			c.contentWords() >= minEarlyWords && talk-c.talkOver >= monologueTalk) {
+		(c.words >= minEarlyWords || top > 0 && talk-c.talkOver >= longTalk) &&
+		(top > 0 || c.contentWords() >= minUncuedWords ||
+			c.contentWords() >= minMonologueWords && talk-c.talkOver >= monologueTalk ||
+			c.contentWords() >= minEarlyWords && talk-c.talkOver >= longMonologueTalk) {
 		// (the second-word guard holds for talk over the robot too: on a
 		// live call the robot greets at once, so a slow "Сергей… слушает"
 		// is said over it)
@@ -677,7 +731,27 @@ func (c *Classifier) evaluate() {
 			cfg.PersonDeadline.Seconds(), c.speechTotal.Seconds(), c.longestTalk.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 		return
 	}
-	if c.early == nil && (!c.heardSpeech || c.blipsOnly() || c.echoBitsOnly()) && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
+	// Words the recognizer found where the level test heard no speech (a
+	// clipped, band-limited or reverberant line defeats the test, not the
+	// recognizer) are a callee speaking, never a silent line: with no sign
+	// of a recording by the deadline they are a person.
+	if c.early == nil && !c.heardSpeech && c.words > 0 && !c.echoed && c.t >= cfg.PersonDeadline && top < blockHuman && c.contentWords() < minUncuedWords {
+		c.decide(Human, 0.6, "recognised %q where the level test heard no speech, no sign of a recording by %.1fs → person",
+			strings.TrimSpace(c.committedText+" "+c.partialText), cfg.PersonDeadline.Seconds())
+		return
+	}
+	// Speech by the deadline with no sign of a recording, but no sign of a
+	// person either (no answering word or pause yet): a tentative person,
+	// so the robot may speak on (nothing sensitive while it is watched); the
+	// rules go on in the background and correct it late if they find no
+	// person (tentativeWatch).
+	if cfg.TentativePerson && c.early == nil && c.heardSpeech && !c.shadow && c.t >= cfg.PersonDeadline && top < blockHuman {
+		c.decide(Human, 0.5, "speech by %.1fs with no sign of a recording (%.2fs of it, text %q) → person, tentatively",
+			cfg.PersonDeadline.Seconds(), c.speechTotal.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
+		c.tentative = true
+		return
+	}
+	if c.early == nil && (!c.heardSpeech && (c.words == 0 || c.echoed) || c.blipsOnly() || c.echoBitsOnly()) && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
 		c.decide(Silence, 0.8, "no speech for %.1fs (%.1fs of it while the robot was quiet) → silence", c.t.Seconds(), c.quiet.Seconds())
 		return
 	}
@@ -685,7 +759,7 @@ func (c *Classifier) evaluate() {
 		switch {
 		case c.heardSpeech:
 			c.heardSound, c.firstSound = true, c.segStart
-		case c.sawTone:
+		case c.sawTone, c.words > 0 && !c.echoed:
 			c.heardSound, c.firstSound = true, c.t
 		default:
 			// nothing heard yet: only the silence rule above can decide (a
@@ -701,6 +775,8 @@ func (c *Classifier) evaluate() {
 		c.decide(cls, 0.6, "analysis time up; best text cue: %s", c.textEvidence(cls))
 	case c.early != nil && top > 0 && margin > 0:
 		c.decide(cls, 0.5, "analysis time up; only weak cues: %s", c.textEvidence(cls))
+	case c.early != nil && carrierLike(c.committedText+" "+c.partialText):
+		c.decide(Announcement, 0.5, "analysis time up; %q speaks of the line in the third person and never as \"I\" → announcement", strings.TrimSpace(c.committedText+" "+c.partialText))
 	case c.early != nil:
 		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
 	case humanCue && top < blockHuman:
@@ -709,6 +785,8 @@ func (c *Classifier) evaluate() {
 		c.decide(Human, 0.5, "analysis time up; what was heard repeats the robot (line echo) and nothing sounds like a machine → human")
 	case c.words > 0 && top == 0:
 		c.decide(Human, 0.5, "analysis time up; %q names nothing non-human and was never long enough to be a recording → person", strings.TrimSpace(c.committedText+" "+c.partialText))
+	case longGreeting && carrierLike(c.committedText+" "+c.partialText):
+		c.decide(Announcement, 0.5, "analysis time up; %q speaks of the line in the third person and never as \"I\" → announcement", strings.TrimSpace(c.committedText+" "+c.partialText))
 	case longGreeting:
 		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
 	case c.blipsOnly() && top == 0:
@@ -722,4 +800,154 @@ func (c *Classifier) evaluate() {
 	default:
 		c.decide(Silence, 0.7, "analysis time up without speech → silence")
 	}
+}
+
+// A person verdict is given early on purpose (PersonDeadline); the first
+// phrase may still turn out to be a recording: a greeting that never paused
+// and then names itself ("…я цифровая помощница Павла") or ends in a beep.
+// The classifier keeps listening to that same first phrase after a person
+// verdict and reports a late correction (Correction) on strong evidence
+// only: a decisive non-human cue or a beep, before the callee's first pause
+// of latePause and within the analysis time. A person who answered and
+// paused for the robot is no longer watched, so their later words ("я за
+// рулём, не могу ответить, перезвоню") are never taken for a voicemail.
+const latePause = time.Second
+
+// watching reports that a person verdict was given and its first phrase is
+// still being watched for a late correction.
+func (c *Classifier) watching() bool {
+	return c.decision != nil && c.decision.Class == Human && c.correction == nil && !c.watchOver
+}
+
+// watchLate looks for strong non-human evidence in the first phrase that
+// went on after a person verdict.
+func (c *Classifier) watchLate() {
+	if !c.watching() {
+		return
+	}
+	if !c.tentative && (!c.heardSpeech || c.t-max(c.lastSpeech, c.lastTone) >= latePause || c.t-c.speechOnset >= c.cfg.MaxAnalysis) {
+		c.watchOver = true
+		return
+	}
+	correct := func(cls Class, why string, args ...any) {
+		ev := append(append([]string(nil), c.decision.Evidence...), fmt.Sprintf(why, args...))
+		c.correction = &Decision{Class: cls, Confidence: 0.8, Evidence: ev, At: c.t, Settled: true, SettledAt: c.t, Provisional: Human}
+	}
+	// after a person verdict the robot talks: its echo must not correct the
+	// verdict ("я виртуальный помощник компании…" coming back), so cues the
+	// robot itself said do not count, nor does text that repeats it
+	if ts := c.scoresWithoutRobot(); !c.echoed {
+		if cls, top, margin := ts.best(); top >= decisiveWeight && margin >= decisiveMargin {
+			correct(cls, "late correction: the first phrase went on without a pause and %s", c.textEvidence(cls))
+			return
+		}
+	}
+	if c.beep != nil && c.beep.at > c.decision.At {
+		correct(Machine, "late correction: the first phrase went on without a pause and ended in %s → machine", c.beep)
+		return
+	}
+	if c.tentative {
+		c.tentativeWatch()
+	}
+}
+
+// tentativeWatch runs the verdict rules in the background after a
+// tentative person verdict: a non-person verdict of theirs is the late
+// correction; a person verdict makes it an ordinary one, watched on until
+// the callee's first pause.
+func (c *Classifier) tentativeWatch() {
+	d, early := c.decision, c.early
+	c.decision, c.shadow = nil, true
+	c.applyRules()
+	got := c.decision
+	c.decision, c.shadow = d, false
+	if got == nil {
+		return
+	}
+	c.early, c.tentative = early, false
+	if got.Class == Human {
+		return // a person by the rules too: watched on as any person verdict
+	}
+	c.watchOver = true
+	{
+		got.Provisional = Human
+		got.Evidence = append(append([]string(nil), d.Evidence...), "late correction: "+got.Evidence[len(got.Evidence)-1])
+		c.correction = got
+	}
+}
+
+// Watching reports that the classifier still watches a person verdict's
+// first phrase for a late correction: the call path keeps feeding it frames
+// and text until this turns false.
+func (c *Classifier) Watching() bool { return c.watching() }
+
+// Correction reports a late non-human verdict on a call already decided a
+// person: the first phrase went on without a pause and named itself or ended
+// in a beep (see latePause). The caller that acts on it ends the call as
+// that class; the person verdict cost only the seconds until then.
+func (c *Classifier) Correction() (Decision, bool) {
+	if c.correction == nil {
+		return Decision{}, false
+	}
+	out := *c.correction
+	out.Evidence = append([]string(nil), c.correction.Evidence...)
+	return out, true
+}
+
+// personAsks reports an assistant lead resting only on requests people
+// make too ("Я вас слушаю, представьтесь"): with an answering word in the
+// text those requests count for nothing (scoresWithoutAsks); the timing
+// rules and the deadline decide (person safety first: an assistant that
+// never names itself costs a few seconds, a person taken for an assistant
+// a contact).
+func (c *Classifier) personAsks(cls Class) bool {
+	if cls != VoiceAssistant || c.scores.score[Human] <= 0 {
+		return false
+	}
+	var own float64
+	for _, r := range c.scores.matched {
+		if r.class == VoiceAssistant && !r.asks {
+			own += r.weight
+		}
+	}
+	return own < decisiveWeight
+}
+
+// scoresWithoutAsks is the text's cue scores without the requests people
+// make too (rule.asks).
+func (c *Classifier) scoresWithoutAsks() textScores {
+	out := textScores{score: map[Class]float64{}}
+	for _, r := range c.scores.matched {
+		if !r.asks {
+			out.score[r.class] += r.weight
+			out.matched = append(out.matched, r)
+		}
+	}
+	return out
+}
+
+// scoresWithoutRobot is the text's cue scores for a late correction: without
+// the cues whose words the robot itself said (RobotSays: on a line without
+// echo cancellation they may be its own voice coming back) and without
+// requests people make too (rule.asks: "Я вас слушаю, представьтесь" is a
+// person).
+func (c *Classifier) scoresWithoutRobot() textScores {
+	said := map[string]bool{}
+	for _, p := range c.own {
+		for _, st := range p {
+			said[st] = true
+		}
+	}
+	out := textScores{score: map[Class]float64{}}
+	for _, r := range c.scores.matched {
+		fromRobot := len(said) > 0
+		for _, w := range r.words {
+			fromRobot = fromRobot && said[w.stem]
+		}
+		if !fromRobot && !r.asks {
+			out.score[r.class] += r.weight
+			out.matched = append(out.matched, r)
+		}
+	}
+	return out
 }

@@ -27,17 +27,21 @@
 // a callee who by PersonDeadline (2.4 s after answer) has said only answering
 // words, or spoke briefly and paused, and gave no sign of a recording is a
 // person then; blips shorter than a word greet nobody. One recognised word,
-// however long it took to say, gives no length-only verdict unless the talk
-// went on for 3 s outside the robot's playback (a name or a slow greeting
-// first, the answering word after it, often over the robot's echo).
+// however long it took to say, gives no length-only verdict without a
+// non-human cue (a name or a slow greeting first, the answering word after
+// it, often over the robot's echo or a television).
 //
 // Length with no non-human cue is no sign of a recording while the words
 // could be a person naming themselves first ("Отдел кадров, Смирнова…
 // слушаю"): it takes four recognised words that are not answering words, or
-// two and the nearest voice talking on without a pause past the length of
-// such an introduction. The nearest voice is the loudest on the line: talk
-// well below it (a television, the room, the robot's echo) neither lengthens
-// the callee's talk nor fills the pause after a short answer. At the end of
+// three and the nearest voice talking on without a pause past the length of
+// such an introduction, or two and a longer monologue; one recognised word
+// in long talk is never enough (the rest is a television, the room or the
+// line). Words the recognizer found where the level test heard no speech
+// are a callee talking, never a silent line. The nearest voice is the
+// loudest on the line: talk well below it (a television, the room, the
+// robot's echo) neither lengthens the callee's talk nor fills the pause
+// after a short answer. At the end of
 // the analysis time, words with no non-human cue are a person.
 //
 // Two line features come from when sounds happen, not from the words:
@@ -45,6 +49,29 @@
 // robot's echo on a silent line and greets nobody; a SIT-band tone no longer
 // than a SIT segment before any speech is a SIT sequence clipped by packet
 // loss (an announcement cue), not a voicemail beep, which closes a greeting.
+//
+// A person verdict is early on purpose, so the classifier keeps watching
+// the same first phrase after it: a greeting that never paused for a
+// second and then gives a decisive non-human cue or a beep is reported as a
+// late correction (Correction); the verdict itself stands. A callee who
+// paused for the robot is no longer watched. The robot's call path keeps
+// feeding frames and text after a person verdict and acts on a correction:
+// it ends the call as the corrected class, never after it said anything
+// sensitive (it holds such prompts while the phrase is watched).
+//
+// A caller that acts on corrections may ask for a tentative person
+// (Config.TentativePerson, the call path does): speech by PersonDeadline
+// with no sign of a recording is a person then even without a sign of a
+// person, so the robot may speak on; the rules keep running in the
+// background, and a non-person verdict of theirs is the correction.
+//
+// Which non-person it is gets two more rules. Carrier words ("абонент
+// временно недоступен") say at once that no person answered, but the class
+// waits for the voice to pause: an assistant may quote them and talk on,
+// and a carrier never names an assistant, so both cues make an assistant.
+// At the end of the analysis time, text with no decisive cue that speaks of
+// the subscriber, the number or the line in the third person and never says
+// "я" or "мы" is an announcement rather than a machine (carrierLike).
 //
 // The robot greets from the answer on, so on a line without echo
 // cancellation its own voice comes back over its playback. The robot tells

@@ -42,8 +42,36 @@ type Report struct {
 	NonHumanLatencyMS Latency `json:"nonhuman_latency_ms"`
 	// FirstGuessAccuracy is the share of files whose class was already
 	// right at LatencyMS (for a verdict settled later: its provisional class).
-	FirstGuessAccuracy float64      `json:"first_guess_accuracy"`
-	Files              []FileResult `json:"-"`
+	FirstGuessAccuracy float64 `json:"first_guess_accuracy"`
+	// Final is the call as the call path ends it when it acts on late
+	// corrections (robot/firstphrase.go): the class after a correction, and
+	// when it was known.
+	Final FinalFigures `json:"final"`
+	Files []FileResult `json:"-"`
+}
+
+// FinalFigures are the figures of the class the call ends as, a late
+// correction of a person verdict included.
+type FinalFigures struct {
+	Accuracy     float64    `json:"accuracy"`
+	AccuracyCI95 [2]float64 `json:"accuracy_ci95"`
+	// PersonsLost counts persons whose final class is not a person, of
+	// them CorrectedPersons by a late correction.
+	PersonsLost      int `json:"persons_lost"`
+	Persons          int `json:"persons"`
+	Corrections      int `json:"corrections"`
+	CorrectedPersons int `json:"corrected_persons"`
+	// SettledMS is when the final class was known: the correction's time
+	// for a corrected call, the settled verdict's otherwise.
+	SettledMS Latency `json:"settled_ms"`
+}
+
+// FinalClass is the class the call ends as: the late correction's if any.
+func (f FileResult) FinalClass() Class {
+	if f.Late != nil {
+		return f.Late.Class
+	}
+	return f.Decision.Class
 }
 
 // Latency holds decision-latency percentiles in milliseconds of audio time.
@@ -57,6 +85,10 @@ type FileResult struct {
 	Path     string
 	Label    Class
 	Decision Decision
+	// Late is the classifier's late correction of a person verdict
+	// (Classifier.Correction), nil without one. It does not enter the
+	// figures above: the call path acts on the first verdict.
+	Late *Decision
 }
 
 // Recognizer simulation used by the evaluation: utterances are cut by the
@@ -121,11 +153,11 @@ func EvaluateLine(ctx context.Context, dir string, cfg Config, line Line) (Repor
 		if err := ctx.Err(); err != nil {
 			return Report{}, fmt.Errorf("detect eval: %w", err)
 		}
-		d, err := classifyStreamRobot(line.through(smp.Audio), smp.Text, smp.Robot, cfg)
+		d, late, err := classifyStreamLate(line.through(smp.Audio), smp.Text, smp.Robot, cfg)
 		if err != nil {
 			return Report{}, fmt.Errorf("detect eval: %s: %w", smp.Path, err)
 		}
-		files = append(files, FileResult{Path: smp.Path, Label: smp.Label, Decision: d})
+		files = append(files, FileResult{Path: smp.Path, Label: smp.Label, Decision: d, Late: late})
 	}
 	return Summarise(files), nil
 }
@@ -275,6 +307,33 @@ func (r *Report) summarise() {
 	}
 	r.LatencyMS = latencyOf(lat)
 	r.ClassLatencyMS = latencyOf(classLat)
+	var finalRight int
+	finalLat := make([]time.Duration, 0, len(r.Files))
+	for _, f := range r.Files {
+		at := f.Decision.SettledAt
+		if f.Late != nil {
+			r.Final.Corrections++
+			at = f.Late.At
+			if f.Label == Human {
+				r.Final.CorrectedPersons++
+			}
+		}
+		finalLat = append(finalLat, at)
+		if f.FinalClass() == f.Label {
+			finalRight++
+		}
+		if f.Label == Human {
+			r.Final.Persons++
+			if f.FinalClass() != Human {
+				r.Final.PersonsLost++
+			}
+		}
+	}
+	if r.N > 0 {
+		r.Final.Accuracy = round4(float64(finalRight) / float64(r.N))
+	}
+	r.Final.AccuracyCI95 = Wilson(finalRight, r.N)
+	r.Final.SettledMS = latencyOf(finalLat)
 	r.NonHumanLatencyMS = latencyOf(nonHumanLat)
 }
 
@@ -337,6 +396,30 @@ func (r Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "class settled (audio time since answer):                  p50 %d ms, p95 %d ms\n", r.ClassLatencyMS.P50, r.ClassLatencyMS.P95)
 	fmt.Fprintf(&b, "decision latency, non-humans only:                        p50 %d ms, p95 %d ms\n", r.NonHumanLatencyMS.P50, r.NonHumanLatencyMS.P95)
 	fmt.Fprintf(&b, "class right already at the decision: %.1f%%\n", 100*r.FirstGuessAccuracy)
+	var lateN, lateWrongPerson, lateRight, correctIfActed int
+	for _, f := range r.Files {
+		cls := f.Decision.Class
+		if f.Late != nil {
+			lateN++
+			cls = f.Late.Class
+			switch {
+			case f.Label == Human:
+				lateWrongPerson++
+			case f.Late.Class == f.Label:
+				lateRight++
+			}
+		}
+		if cls == f.Label {
+			correctIfActed++
+		}
+	}
+	fin := r.Final
+	fmt.Fprintf(&b, "final class, late corrections acted on (the call path does): accuracy %.1f%% (%d/%d), 95%% Wilson interval %.1f–%.1f%%; persons lost %d of %d, of them by a correction %d; class known p50 %d ms, p95 %d ms\n",
+		100*fin.Accuracy, correctIfActed, r.N, 100*fin.AccuracyCI95[0], 100*fin.AccuracyCI95[1], fin.PersonsLost, fin.Persons, fin.CorrectedPersons, fin.SettledMS.P50, fin.SettledMS.P95)
+	if lateN > 0 {
+		fmt.Fprintf(&b, "late corrections of a person verdict (not in the figures above): %d, right class %d, persons %d; accuracy if acted on %.1f%% (%d/%d)\n",
+			lateN, lateRight, lateWrongPerson, 100*float64(correctIfActed)/float64(r.N), correctIfActed, r.N)
+	}
 	for _, l := range Classes() {
 		var lat, cl []time.Duration
 		for _, f := range r.Files {
@@ -350,6 +433,12 @@ func (r Report) WriteText(w io.Writer) error {
 		}
 		d, s := latencyOf(lat), latencyOf(cl)
 		fmt.Fprintf(&b, "  %-16s decision p50 %5d ms, p95 %5d ms; class p50 %5d ms, p95 %5d ms (n=%d)\n", l, d.P50, d.P95, s.P50, s.P95, len(lat))
+	}
+	for _, f := range r.Files {
+		if f.Late != nil {
+			fmt.Fprintf(&b, "LATE %s: %s, person at %d ms → %s at %d ms: %s\n", f.Path, f.Label, f.Decision.At.Milliseconds(), f.Late.Class,
+				f.Late.At.Milliseconds(), f.Late.Evidence[len(f.Late.Evidence)-1])
+		}
 	}
 	for _, f := range r.Files {
 		if f.Decision.Class == f.Label {
@@ -419,6 +508,26 @@ func readWAV(path string) ([]int16, error) {
 const evalFrame = SampleRate / 50 // 20 ms
 
 // textEvent is one simulated recognizer result.
+// TextEvent is one result of the evaluation's simulated recognizer: a
+// partial or final text At audio time after the answer.
+type TextEvent struct {
+	At    time.Duration
+	Text  string
+	Final bool
+}
+
+// SimulatedRecognizer is the timed text the evaluation feeds the classifier
+// for a file's audio and its sidecar text (see the simulation constants
+// above), for test doubles of a streaming recognizer that must time their
+// results as the evaluation's figures assume.
+func SimulatedRecognizer(samples []int16, text string) []TextEvent {
+	var out []TextEvent
+	for _, e := range simulateRecognizer(samples, text) {
+		out = append(out, TextEvent{At: e.at, Text: e.text, Final: e.final})
+	}
+	return out
+}
+
 type textEvent struct {
 	at    time.Duration
 	text  string
@@ -435,6 +544,14 @@ func classifyStream(samples []int16, text string, cfg Config) (Decision, error) 
 // answer on (its echo is in samples): the classifier hears what the robot
 // says and when it is speaking.
 func classifyStreamRobot(samples []int16, text string, robot RobotPrompt, cfg Config) (Decision, error) {
+	d, _, err := classifyStreamLate(samples, text, robot, cfg)
+	return d, err
+}
+
+// classifyStreamLate is classifyStreamRobot that, after a person verdict,
+// keeps feeding the classifier while it watches the first phrase and
+// returns its late correction too (nil without one).
+func classifyStreamLate(samples []int16, text string, robot RobotPrompt, cfg Config) (Decision, *Decision, error) {
 	events := simulateRecognizer(samples, text)
 	c := New(cfg)
 	if robot.Text != "" {
@@ -456,11 +573,17 @@ func classifyStreamRobot(samples []int16, text string, robot RobotPrompt, cfg Co
 			c.Text(events[next].text, events[next].final)
 			next++
 		}
-		if d, ok := c.Decision(); ok && d.Settled {
-			return d, nil
+		if d, ok := c.Decision(); ok && d.Settled && !c.watching() {
+			if late, ok := c.Correction(); ok {
+				return d, &late, nil
+			}
+			return d, nil, nil
 		}
 	}
-	return Decision{}, errors.New("the classifier settled no class within the analysis time")
+	if d, ok := c.Decision(); ok && d.Settled {
+		return d, nil, nil // still watching when the audio ran out
+	}
+	return Decision{}, nil, errors.New("the classifier settled no class within the analysis time")
 }
 
 // simulateRecognizer turns a file's sidecar text into timed partial and final

@@ -63,11 +63,21 @@ func TestSelfIntroductionAndBackgroundTalk(t *testing.T) {
 		},
 		{
 			// two words that are not answering the phone, and the voice
-			// talks on without a pause past a self-introduction's length
+			// talks on without a pause past longMonologueTalk (a name and
+			// patronymic over a television ran to 2.2 s)
 			name:     "a monologue with few words recognised",
 			answered: newSignal().silence(300 * ms).speech(4 * time.Second).s,
 			texts: []textAt{{1500 * ms, "компания", false}, {2200 * ms, "компания ромашка", false},
 				{4000 * ms, "компания ромашка оставьте сообщение", false}},
+			want:     Machine,
+			notHuman: 3000 * ms,
+		},
+		{
+			// three such words by monologueTalk are enough at once
+			name:     "a monologue with three words recognised",
+			answered: newSignal().silence(300 * ms).speech(4 * time.Second).s,
+			texts: []textAt{{1500 * ms, "компания", false}, {2200 * ms, "компания ромашка приветствует", false},
+				{4000 * ms, "компания ромашка приветствует вас оставьте сообщение", false}},
 			want:     Machine,
 			notHuman: 2600 * ms,
 		},

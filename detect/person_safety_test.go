@@ -36,6 +36,16 @@ func TestUncertaintyResolvesToAPerson(t *testing.T) {
 			maxAt:    2500 * ms,
 		},
 		{
+			// words the recognizer found where the level test heard
+			// nothing (a clipped or reverberant line): a callee, not a
+			// silent line
+			name:     "words without detected speech",
+			answered: newSignal().silence(6 * time.Second).s,
+			texts:    []textAt{{1200 * ms, "алло", false}, {1800 * ms, "алло да говорите же", true}},
+			want:     Human,
+			maxAt:    2500 * ms,
+		},
+		{
 			// a click or a syllable of echo, nothing recognised: no greeting
 			name:     "blip",
 			answered: newSignal().silence(400 * ms).speech(80 * ms).silence(5 * time.Second).s,
@@ -50,6 +60,89 @@ func TestUncertaintyResolvesToAPerson(t *testing.T) {
 			}
 			if tt.maxAt > 0 && d.At > tt.maxAt {
 				t.Errorf("decided at %v, want by %v; %q", d.At, tt.maxAt, d.Evidence)
+			}
+		})
+	}
+}
+
+// TestLateCorrection: after a person verdict the classifier keeps watching
+// the same first phrase; a greeting that never paused for latePause and then
+// names itself is corrected, a person who paused and later says a
+// voicemail's words is not.
+func TestLateCorrection(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name     string
+		answered []int16
+		robot    string // what the robot says after the verdict ("": nothing)
+		texts    []textAt
+		want     Class // "" for no correction
+	}{
+		{
+			// the robot's own words coming back over a person who keeps
+			// talking: its "помощник" is no assistant's cue
+			name:     "the robot's echo names an assistant",
+			answered: newSignal().silence(300 * ms).speech(1000 * ms).silence(600 * ms).speech(3 * time.Second).s,
+			robot:    "Здравствуйте, я виртуальный помощник компании Финансовый контроль.",
+			texts: []textAt{{1000 * ms, "алло здравствуйте", false}, {1400 * ms, "алло здравствуйте", true},
+				{4400 * ms, "алло здравствуйте кто это помощник компании", false}},
+		},
+		{
+			name:     "assistant opening like a person",
+			answered: newSignal().silence(300 * ms).speech(1000 * ms).silence(600 * ms).speech(3 * time.Second).s,
+			texts: []textAt{{1000 * ms, "алло здравствуйте", false}, {1400 * ms, "алло здравствуйте", true},
+				{3000 * ms, "алло здравствуйте меня зовут вера", false}, {4400 * ms, "алло здравствуйте меня зовут вера я цифровая помощница", false}},
+			want: VoiceAssistant,
+		},
+		{
+			// a person asking the caller to introduce themselves, in one
+			// breath: an assistant's request, but people make it too
+			name:     "person asking who calls",
+			answered: newSignal().silence(300 * ms).speech(1000 * ms).silence(600 * ms).speech(2 * time.Second).s,
+			texts: []textAt{{1000 * ms, "я вас слушаю", false}, {1400 * ms, "я вас слушаю", true},
+				{3400 * ms, "я вас слушаю представьтесь пожалуйста", false}},
+		},
+		{
+			name:     "person who paused, then voicemail words",
+			answered: newSignal().silence(300 * ms).speech(800 * ms).silence(1500 * ms).speech(2 * time.Second).s,
+			texts: []textAt{{1000 * ms, "алло", true},
+				{3500 * ms, "я за рулем не могу ответить оставьте сообщение", true}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(Config{})
+			if tt.robot != "" {
+				c.RobotSays(tt.robot)
+			}
+			silent := make([]int16, evalFrame)
+			var now time.Duration
+			texts := tt.texts
+			for i := 0; now < 8*time.Second; i += evalFrame {
+				frame := silent
+				if i+evalFrame <= len(tt.answered) {
+					frame = tt.answered[i : i+evalFrame]
+				}
+				c.Frame(frame, false)
+				now += 20 * time.Millisecond
+				for len(texts) > 0 && texts[0].at <= now {
+					c.Text(texts[0].text, texts[0].final)
+					texts = texts[1:]
+				}
+			}
+			d, ok := c.Decision()
+			if !ok || d.Class != Human {
+				t.Fatalf("first verdict %s (%v), want a person; %q", d.Class, ok, d.Evidence)
+			}
+			late, ok := c.Correction()
+			switch {
+			case tt.want == "" && ok:
+				t.Errorf("late correction to %s at %v, want none; %q", late.Class, late.At, late.Evidence)
+			case tt.want != "" && (!ok || late.Class != tt.want):
+				t.Errorf("late correction %v %s, want %s; %q", ok, late.Class, tt.want, late.Evidence)
+			}
+			if d2, _ := c.Decision(); d2.Class != Human {
+				t.Errorf("the verdict itself changed to %s: a correction must not rewrite it", d2.Class)
 			}
 		})
 	}

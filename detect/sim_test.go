@@ -57,8 +57,29 @@ func TestReportJSONShape(t *testing.T) {
 		`"accuracy_ci95":[0.3006,0.9544],"human_misclassified_ci95":[0.0945,0.9055],` +
 		`"confusion":{"human":{"human":1,"machine":1},"silence":{"silence":1},"voice_assistant":{"voice_assistant":1}},` +
 		`"latency_ms":{"p50":1800,"p95":3000},"class_latency_ms":{"p50":2500,"p95":4000},` +
-		`"nonhuman_latency_ms":{"p50":1800,"p95":2500},"first_guess_accuracy":0.5}`
+		`"nonhuman_latency_ms":{"p50":1800,"p95":2500},"first_guess_accuracy":0.5,` +
+		`"final":{"accuracy":0.75,"accuracy_ci95":[0.3006,0.9544],"persons_lost":1,"persons":2,"corrections":0,"corrected_persons":0,` +
+		`"settled_ms":{"p50":2500,"p95":4000}}}`
 	if string(b) != want {
 		t.Errorf("json =\n%s\nwant\n%s", b, want)
+	}
+}
+
+// TestFinalFiguresCountCorrections: the final figures take the class a late
+// correction gives (the call path acts on it) and its time, and count a
+// person it took.
+func TestFinalFiguresCountCorrections(t *testing.T) {
+	person := Decision{Class: Human, At: 2400 * time.Millisecond, SettledAt: 2400 * time.Millisecond, Settled: true}
+	rep := Summarise([]FileResult{
+		{Label: Machine, Decision: person, Late: &Decision{Class: Machine, At: 5 * time.Second, Provisional: Human}},
+		{Label: Human, Decision: person, Late: &Decision{Class: VoiceAssistant, At: 3 * time.Second, Provisional: Human}},
+		{Label: Human, Decision: person},
+	})
+	f := rep.Final
+	if rep.Accuracy != 0.6667 || f.Accuracy != 0.6667 || f.Corrections != 2 || f.CorrectedPersons != 1 || f.PersonsLost != 1 || f.Persons != 2 {
+		t.Errorf("first accuracy %v, final %+v: want 2/3 both ways, 2 corrections, 1 person lost by one", rep.Accuracy, f)
+	}
+	if f.SettledMS.P95 != 5000 || rep.ClassLatencyMS.P95 != 2400 {
+		t.Errorf("final settled %+v, first class %+v: want the correction's 5 s in the final figures only", f.SettledMS, rep.ClassLatencyMS)
 	}
 }

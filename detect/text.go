@@ -16,6 +16,10 @@ type rule struct {
 	weight float64
 	phrase string
 	words  []token // normalised phrase, filled by compileRules
+	// asks marks a request or an offer ("представьтесь", "что передать")
+	// rather than the speaker naming itself: people on the phone say these
+	// too, so they never correct a person verdict late (Correction)
+	asks bool
 }
 
 // token is a normalised word with its snowball stem. In a phrase, a word
@@ -39,19 +43,19 @@ func defaultRules() []rule {
 		{class: VoiceAssistant, weight: 1, phrase: "помощница"}, // another stem: a female assistant ("Джой, помощница Артёма")
 		{class: VoiceAssistant, weight: 1, phrase: "ассистентка"},
 		{class: VoiceAssistant, weight: 1, phrase: "секретарь"},
-		{class: VoiceAssistant, weight: 1, phrase: "что передать"},
-		{class: VoiceAssistant, weight: 1, phrase: "я передам"},
-		{class: VoiceAssistant, weight: 1, phrase: "представьтесь"},
-		{class: VoiceAssistant, weight: 1, phrase: "как вас представить"},
-		{class: VoiceAssistant, weight: 1, phrase: "как вас зовут"},
-		{class: VoiceAssistant, weight: 1, phrase: "назовите себя"},
-		{class: VoiceAssistant, weight: 1, phrase: "назовите ваше имя"},
-		{class: VoiceAssistant, weight: 1, phrase: "по какому вопросу"},
-		{class: VoiceAssistant, weight: 1, phrase: "цель звонка"},
+		{class: VoiceAssistant, weight: 1, phrase: "что передать", asks: true},
+		{class: VoiceAssistant, weight: 1, phrase: "я передам", asks: true},
+		{class: VoiceAssistant, weight: 1, phrase: "представьтесь", asks: true},
+		{class: VoiceAssistant, weight: 1, phrase: "как вас представить", asks: true},
+		{class: VoiceAssistant, weight: 1, phrase: "как вас зовут", asks: true},
+		{class: VoiceAssistant, weight: 1, phrase: "назовите себя", asks: true},
+		{class: VoiceAssistant, weight: 1, phrase: "назовите ваше имя", asks: true},
+		{class: VoiceAssistant, weight: 1, phrase: "по какому вопросу", asks: true},
+		{class: VoiceAssistant, weight: 1, phrase: "цель звонка", asks: true},
 		{class: VoiceAssistant, weight: 1, phrase: "искусственный интеллект"},
 		{class: VoiceAssistant, weight: 1, phrase: "бот"},
 		{class: VoiceAssistant, weight: 1, phrase: "попросил меня ответить"},
-		{class: VoiceAssistant, weight: 0.6, phrase: "зачем звоните"},
+		{class: VoiceAssistant, weight: 0.6, phrase: "зачем звоните", asks: true},
 		{class: VoiceAssistant, weight: 0.6, phrase: "отвечаю за"},
 		{class: VoiceAssistant, weight: 0.6, phrase: "отвечаю вместо"},
 		{class: VoiceAssistant, weight: 0.6, phrase: "хозяин"},
@@ -329,6 +333,7 @@ var personWords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`кто чего зачем откуда
 		секундочку секунду минутку минуточку подождите погодите щас
+		подожди погоди
 		слышно громче прерывается алле алё`) {
 		m[w] = true
 	}
@@ -351,3 +356,39 @@ var answerWords = func() map[string]bool {
 }()
 
 func answerWord(w string) bool { return answerWords[strings.ReplaceAll(w, "ё", "е")] }
+
+// A carrier's message speaks of the subscriber, the number, the call and the
+// line in the third person and never says "I" or "we"; a voicemail greeting
+// or an assistant speaks for someone ("меня нет", "я передам", "мы
+// перезвоним"). carrierLike applies that to text with no decisive cue, at
+// the end of the analysis time, where the fallback was a machine.
+var (
+	carrierStems = stems(`абонент номер вызов вызываемый набранный связь сеть счет баланс
+		услуга линия оператор соединение`)
+	firstPersonWords = func() map[string]bool {
+		m := map[string]bool{}
+		for _, w := range strings.Fields(`я меня мне мной мы нас нам наш наша мой моя моего`) {
+			m[w] = true
+		}
+		return m
+	}()
+)
+
+func stems(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range tokenize(words) {
+		m[t.stem] = true
+	}
+	return m
+}
+
+func carrierLike(text string) bool {
+	carrier := false
+	for _, t := range tokenize(text) {
+		if firstPersonWords[t.word] {
+			return false
+		}
+		carrier = carrier || carrierStems[t.stem]
+	}
+	return carrier
+}

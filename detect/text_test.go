@@ -77,3 +77,25 @@ func TestHumanCuesAreExact(t *testing.T) {
 		}
 	}
 }
+
+// TestCarrierLike: third-person talk about the line is a carrier's; any
+// "I"/"we", or no word about the line, is not.
+func TestCarrierLike(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"время ожидания ответа истекло", false},
+		{"номер по которому вы звоните изменился", true},
+		{"ваш вызов не может быть соединен", true},
+		{"недостаточно средств на счете", true},
+		{"абонент сейчас не может ответить я передам ему", false},
+		{"мы перезвоним вам на этот номер", false},
+		{"привет это катя", false},
+	}
+	for _, tt := range tests {
+		if got := carrierLike(tt.text); got != tt.want {
+			t.Errorf("carrierLike(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}

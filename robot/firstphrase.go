@@ -77,6 +77,15 @@ type firstPhrase struct {
 	quietWant    int           // frames of quiet awaitQuiet waits for
 	quietReady   chan struct{} // closed when sinceLoud reaches quietWant
 
+	// After a person verdict the classifier watches the same first phrase
+	// for a late correction (detect.Classifier.Correction): frames and text
+	// go on to it until watching ends, and a correction stops the dialogue
+	// as the corrected class — unless the robot has begun a sensitive prompt
+	// (disclosed), after which nothing is corrected: the first phrase only.
+	disclosed bool
+	watchOver bool
+	watchEnd  chan struct{} // closed when watching ends (or never began)
+
 	onVerdict func(detect.Decision) // nil: nobody listens
 	// observeOnly classifies without ever stopping the dialogue: an inbound
 	// call, whose caller is taken to be a person, still keeps its verdict.
@@ -96,6 +105,10 @@ func newFirstPhrase(cfg FirstPhraseConfig, policy NonHumanPolicy, vars map[strin
 	if dc.InitialSilence <= 0 {
 		dc.InitialSilence = liveInitialSilence
 	}
+	// the call path acts on late corrections, so an uncertain callee is a
+	// person by the deadline and the robot speaks on (nothing sensitive
+	// while the classifier watches)
+	dc.TentativePerson = true
 	return &firstPhrase{
 		cls:     detect.New(dc),
 		guard:   detect.NewLoopGuard(limit),
@@ -109,6 +122,7 @@ func newFirstPhrase(cfg FirstPhraseConfig, policy NonHumanPolicy, vars map[strin
 		classReady:  make(chan struct{}),
 		maxAnalysis: cmp.Or(dc.MaxAnalysis, 6*time.Second),
 		beeps:       detect.NewBeepDetector(),
+		watchEnd:    make(chan struct{}),
 	}
 }
 
@@ -146,7 +160,8 @@ func (f *firstPhrase) frame(in []int16, _ time.Duration, robotSpeaking bool) {
 		close(f.quietReady)
 		f.quietReady = nil
 	}
-	if f.classKnown() || f.over {
+	if !f.feeding() {
+		f.watchDone()
 		return
 	}
 	if !f.signal && f.audioStarted != nil && !f.audioStarted() {
@@ -166,6 +181,95 @@ func (f *firstPhrase) classKnown() bool {
 	return f.dec != nil && f.dec.Settled
 }
 
+// feeding reports that the classifier still wants frames and text: no
+// settled verdict yet, or a person verdict whose first phrase it watches.
+// Called with mu held.
+func (f *firstPhrase) feeding() bool {
+	return !f.over && (!f.classKnown() || f.watching())
+}
+
+// watching reports a person verdict still open to a late correction: the
+// classifier watches, nothing stopped the call and the robot has said
+// nothing sensitive yet. Called with mu held.
+func (f *firstPhrase) watching() bool {
+	return f.dec != nil && f.dec.Class == detect.Human && !f.watchOver && f.stop == nil && !f.disclosed && f.cls.Watching()
+}
+
+// endWatch ends the watch of a person verdict once. Without a correction
+// the beep detector goes too: a person's call has no beep to wait for.
+// Called with mu held.
+func (f *firstPhrase) endWatch() {
+	if f.watchOver {
+		return
+	}
+	f.watchOver = true
+	close(f.watchEnd)
+	if f.stop == nil {
+		f.beeps = nil
+	}
+}
+
+// watchDone ends the watch of a person verdict once the classifier no
+// longer watches (the callee paused, the analysis time ran out). Called
+// with mu held.
+func (f *firstPhrase) watchDone() {
+	if f.dec != nil && f.dec.Class == detect.Human && !f.watchOver {
+		f.checkCorrection()
+		f.endWatch()
+	}
+}
+
+// checkCorrection acts on the classifier's late correction of a person
+// verdict: the dialogue stops and the call ends as the corrected class, as
+// if that had been the first verdict. Called with mu held.
+func (f *firstPhrase) checkCorrection() {
+	if f.dec == nil || f.dec.Class != detect.Human || f.watchOver {
+		return
+	}
+	c, ok := f.cls.Correction()
+	if !ok {
+		if !f.watching() {
+			f.endWatch()
+		}
+		return
+	}
+	if f.stop != nil || f.disclosed || c.Confidence < f.minConf {
+		f.log.Info("first phrase: late correction not acted on", "class", c.Class, "at", c.At, "disclosed", f.disclosed)
+		f.endWatch()
+		return
+	}
+	for i, e := range c.Evidence {
+		c.Evidence[i] = f.mask(e)
+	}
+	person := f.dec.At
+	f.dec = &c
+	if f.onVerdict != nil {
+		f.onVerdict(c)
+	}
+	f.log.Info("first phrase: person verdict corrected", "class", c.Class, "confidence", c.Confidence, "person_at", person, "at", c.At)
+	reason := fmt.Sprintf("first phrase: a person at %.2fs, corrected to %s (confidence %.2f) at %.2fs", person.Seconds(), c.Class, c.Confidence, c.At.Seconds())
+	f.stopWith(stopCause{class: c.Class, reason: reason, detected: true})
+	f.endWatch()
+}
+
+// disclose marks the start of a sensitive prompt: from now on no late
+// correction ends the call (the robot has told the callee something only a
+// person may hear; the call goes on as a person's).
+func (f *firstPhrase) disclose() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.disclosed {
+		return
+	}
+	if f.dec != nil && f.dec.Class == detect.Human {
+		f.checkCorrection() // a correction already made is taken first
+	}
+	f.disclosed = true
+	if f.dec != nil && f.dec.Class == detect.Human {
+		f.endWatch()
+	}
+}
+
 // text is the VoiceConversation's TextObserver (recognizer goroutine).
 func (f *firstPhrase) text(text string, final bool) {
 	f.mu.Lock()
@@ -177,9 +281,11 @@ func (f *firstPhrase) text(text string, final bool) {
 		f.stopWith(stopCause{class: detect.Machine, reason: "bot-to-bot loop: the callee repeats the same prompt"})
 		return
 	}
-	if !f.classKnown() {
+	if f.feeding() {
 		f.cls.Text(text, final)
 		f.check()
+	} else {
+		f.watchDone()
 	}
 }
 
@@ -204,6 +310,7 @@ func (f *firstPhrase) keypad() {
 // class, which picks the campaign's reaction, is awaited by awaitClass.
 func (f *firstPhrase) check() {
 	if f.classKnown() {
+		f.checkCorrection()
 		return
 	}
 	d, ok := f.cls.Decision()
@@ -230,8 +337,13 @@ func (f *firstPhrase) check() {
 		f.log.Info("first phrase class settled", "class", d.Class, "confidence", d.Confidence, "at", d.SettledAt)
 	}
 	if d.Class == detect.Human {
-		f.beeps = nil // a person: no beep to wait for
+		// a person: the beep detector stays while the classifier watches
+		// the first phrase (endWatch), a beep may still correct it
 		f.settle()
+		if f.observeOnly {
+			f.endWatch()
+		}
+		f.checkCorrection()
 		return
 	}
 	reason := fmt.Sprintf("first phrase: %s (confidence %.2f at %.2fs)", d.Class, d.Confidence, d.At.Seconds())
@@ -253,7 +365,7 @@ func (f *firstPhrase) check() {
 func (f *firstPhrase) robotSays(text string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if !f.classKnown() && !f.over {
+	if f.feeding() {
 		f.cls.RobotSays(text)
 	}
 }
@@ -306,25 +418,40 @@ func (f *firstPhrase) stopWith(c stopCause) {
 func (f *firstPhrase) undecided() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return !f.classKnown() && (f.stop == nil || f.stop.detected) && !f.over
+	return f.feeding() && (f.stop == nil || f.stop.detected)
 }
 
 // awaitVerdict holds a sensitive prompt while the callee's first phrase is
-// under way and undecided; it returns at once when nothing was heard yet (a
-// silent listener is most likely a person: machines speak first).
+// under way and undecided, and after a person verdict while the classifier
+// still watches that phrase for a late correction (until the callee's first
+// pause); it returns at once when nothing was heard yet (a silent listener
+// is most likely a person: machines speak first).
 func (f *firstPhrase) awaitVerdict(ctx context.Context, hungUp <-chan struct{}, limit time.Duration) error {
+	t := time.NewTimer(limit)
+	defer t.Stop()
 	f.mu.Lock()
 	pending := f.cls.Pending() && f.stop == nil
 	f.mu.Unlock()
 	if pending {
-		t := time.NewTimer(limit)
-		defer t.Stop()
 		select {
 		case <-f.settled:
 		case <-ctx.Done():
 		case <-hungUp:
 		case <-t.C:
 			f.log.Warn("first phrase undecided: saying a sensitive prompt anyway", "waited", limit)
+			return ctx.Err()
+		}
+	}
+	f.mu.Lock()
+	watching := f.watching()
+	f.mu.Unlock()
+	if watching {
+		select {
+		case <-f.watchEnd:
+		case <-ctx.Done():
+		case <-hungUp:
+		case <-t.C:
+			f.log.Warn("first phrase still watched: saying a sensitive prompt anyway", "waited", limit)
 		}
 	}
 	return ctx.Err()

@@ -28,6 +28,7 @@ func (g *gatedConversation) Say(ctx context.Context, p Prompt) (SayResult, error
 		if err := g.fp.awaitVerdict(ctx, g.hungUp, g.limit); err != nil {
 			return SayResult{}, fmt.Errorf("say %s: %w", p.ID, err)
 		}
+		g.fp.disclose() // no late correction after this; one made before it stopped ctx
 	}
 	if err := ctx.Err(); err != nil {
 		return SayResult{}, fmt.Errorf("say %s: %w", p.ID, err)

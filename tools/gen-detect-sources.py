@@ -25,7 +25,19 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
                  level change, mu-law
   heldout3-line  HELD OUT (2026-12-06): pool H3, festival 0.75/1.25/1.0 at -50/+400/-350 cents,
                  espeak klatt6/Lee, 1-3 of GSM, loss, a louder robot echo, a dropout, street
-                 noise, mains hum; A-law
+                 noise, mains hum; A-law (heldout2-* and heldout3-* are tuning sources since round 4)
+  heldout4-voices HELD OUT (round 4): pool H4, espeak adam/benjamin/caleb/m1/m5/f3/norbert/robert/
+                 travis/zac at 115-245 wpm, ADPCM (VOX) leg + speakerphone compressor, fading or a
+                 250-2400 Hz band; mu-law
+  heldout4-line  HELD OUT (round 4): pool H4, festival 0.95/1.1/1.35 at -200/+250/+350 cents, espeak
+                 iven2/michel/quincy, 1-3 of jitter-buffer gaps, crackle, wind, a fourth robot's
+                 echo, fading, hiss, ADPCM; A-law
+  heldout5-voices HELD OUT (round 5): pool H5, espeak f2/f4/f5/m2/m3/linda/paul/pedro/ed/Mike/klatt/
+                 max at 105-235 wpm, a VAD clipping talk onsets + overdrive, clock skew or a flanger
+                 comb; mu-law (heldout4-* are tuning sources since round 5)
+  heldout5-line  HELD OUT (round 5): pool H5, festival 0.88/1.18/1.45 at -300/+150/+450 cents, espeak
+                 iven4/steph3/gustave/anika, 1-3 of tunnel reflections, an 8-bit leg with DC offset,
+                 a 500 Hz high-pass, VAD onset clipping, a fifth robot's echo, crosstalk, clock skew; A-law
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -674,6 +686,435 @@ AST_TEXT = {
 }
 
 
+# ---- the fourth held-out pair (round 4): pool H4, line conditions none of the sources before uses -----
+
+def adpcm(s):
+    """A 32 kbit/s ADPCM leg (OKI/Dialogic VOX, akin to G.726-32): an old PBX or a DECT base."""
+    src, enc, back = os.path.join(TMP, "ad_in.wav"), os.path.join(TMP, "ad.vox"), os.path.join(TMP, "ad_out.wav")
+    write(src, s)
+    run("sox", src, "-e", "oki-adpcm", enc)
+    run("sox", "-r", str(RATE), "-c", "1", "-e", "oki-adpcm", enc, "-e", "signed-integer", "-b", "16", back)
+    return read(back)[: len(s)]
+
+
+def speakerphone(s):
+    """A speakerphone's compressor: fast attack, slow release, quiet parts lifted."""
+    return sox_fx(s, "compand", "0.01,0.4", "6:-60,-40,-30,-15,-20,-10,0,-6", "-3", "-50", "0.05")
+
+
+def fading(s, rng):
+    """A mobile in a lift or a car: the level swells and fades 6-14 dB at 0.4-1.5 Hz."""
+    import math
+    f, depth, ph = rng.uniform(0.4, 1.5), rng.uniform(6, 14), rng.uniform(0, 6.28)
+    return [x * 10 ** (-depth * (0.5 + 0.5 * math.sin(2 * math.pi * f * i / RATE + ph)) / 20) for i, x in enumerate(s)]
+
+
+def narrow(s):
+    """An old line's band: 250-2400 Hz."""
+    return sox_fx(s, "highpass", "250", "lowpass", "2400")
+
+
+def jitter(s, rng):
+    """An adaptive jitter buffer growing: 20-80 ms of nothing inserted 2-5 times (audio shifts later)."""
+    out = list(s)
+    for _ in range(rng.randint(2, 5)):
+        at = rng.randrange(0, max(1, len(out)))
+        out[at:at] = [0] * int(rng.uniform(0.02, 0.08) * RATE)
+    return out
+
+
+def crackle(s, rng):
+    """A bad connector: sparse clicks and short bursts of impulse noise."""
+    out = list(s)
+    for _ in range(int(len(out) / RATE * rng.uniform(3, 12))):
+        at = rng.randrange(0, max(1, len(out) - 40))
+        a = rng.uniform(2000, 9000)
+        for k in range(rng.randint(2, 40)):
+            out[at + k] += rng.uniform(-a, a) * (0.8 ** k)
+    return out
+
+
+def wind(s, rng):
+    """Wind on the microphone: low-passed noise in gusts."""
+    out = os.path.join(TMP, "w.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(len(s) / RATE + 0.01), "pinknoise",
+        "lowpass", "300", "tremolo", "%.2f" % rng.uniform(0.3, 1.0), "90", "gain", str(-rng.uniform(8, 16)))
+    return mix(s, read(out)[: len(s)], 0)
+
+
+def hiss(s, rng):
+    """Line hiss: white noise 30-38 dB down."""
+    out = os.path.join(TMP, "h.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(len(s) / RATE + 0.01), "whitenoise",
+        "gain", str(-rng.uniform(30, 38)))
+    return mix(s, read(out)[: len(s)], 0)
+
+
+ROBOT4 = "Добрый вечер! Это автоматический звонок от коллекторского агентства. Можете уделить пару минут?"
+
+
+def echo4(s, rng):
+    """A fourth robot's greeting coming back 16-26 dB down, 80-250 ms late."""
+    r = synth(("espeak", "marcelo", 155, 50), ROBOT4)
+    dur = len(r) / RATE
+    return mix(s, silence(rng.uniform(0.08, 0.25)) + r, -rng.uniform(16, 26)), "%.2f %s" % (dur, ROBOT4)
+
+
+TV4 = [
+    "Скидки до пятидесяти процентов только до конца недели! Спешите в магазины нашей сети!",
+    "Ты меня никогда не любил, Андрей. Никогда! Уходи и больше не возвращайся.",
+    "И мяч в воротах! Невероятный гол на последней минуте матча!",
+]
+KIDS4 = [
+    "Мама, мама, а он у меня машинку забрал! Отдай, это моё!",
+    "Бабуля, смотри, я нарисовал собаку! Ну посмотри же!",
+]
+RADIO4 = [
+    "Вы слушаете радио Дорожное. Пробки в центре города девять баллов.",
+    "А теперь о погоде: сегодня днём до плюс пяти, к вечеру дождь.",
+]
+
+
+def music(n, rng):
+    """A radio's music under the voice: a slow chord, 26-34 dB down."""
+    import math
+    fs = [rng.choice([220, 247, 262, 294]) * r for r in (1, 1.25, 1.5)]
+    g = 10 ** (-rng.uniform(26, 34) / 20) * 32767 / 3
+    return [g * sum(math.sin(2 * math.pi * f * i / RATE) for f in fs) * (0.6 + 0.4 * math.sin(2 * math.pi * 0.5 * i / RATE))
+            for i in range(n)]
+
+
+def background4(s, rng, tag):
+    """A television, children or a radio with music behind the answer, 7-14 dB under it."""
+    if tag == "kids":
+        b = synth(("espeak", rng.choice(["f3", "Andrea"]), 205, 99), KIDS4[rng.randrange(len(KIDS4))])
+    else:
+        b = synth(("espeak", rng.choice(["sandro", "miguel", "hugo"]), 175, 55), (TV4 if tag == "tv" else RADIO4)[rng.randrange(2)])
+    out = mix(s, b, -rng.uniform(7, 14), int(rng.uniform(0, 0.6) * RATE))
+    if tag == "radio":
+        out = mix(out, music(len(out), rng), 0)
+    return out
+
+
+# Fourth held-out pool (H4), written 2026-12-06 (round 4) before any classifier change of that round,
+# by another helper than the authors of T, H, H2, T3 and H3: registers and wordings no pool had.
+# Markers after a person's parts: "tv", "kids", "radio" (behind the answer), "child", "old" (the voice).
+H4 = {
+    "human": [
+        ["Галина Сергеевна, слушаю вас."], ["Алло...", 0.5, "Да... слушаю вас, говорите."], ["Орлов.", 0.7, "Слушаю."],
+        ["Квартира Беловых, слушаю.", "tv"], ["Алло, кто там? Погромче, телевизор работает.", "tv"],
+        ["Да, алло, минутку, сделаю потише.", "tv"], ["Алло! Дети, тише! Да, слушаю.", "kids"],
+        ["Алло, говорите, тут дети шумят.", "kids"], ["Папы нет, он на работе.", "child"],
+        ["Алло, это кто? Бабушка спит.", "child"], ["Алло, алло... Ничего не слышу, говорите громче, сынок.", "old"],
+        ["Да-а...", 0.8, "Слушаю... Кто это звонит?", "old"], ["Я вас слушаю, представьтесь, пожалуйста."],
+        ["Да, здравствуйте. Кто спрашивает?"], ["Слушаю. Громов."], ["Ммм... алло? Я сплю вообще-то."],
+        ["Алло, привет! Ой, то есть, здравствуйте."], ["Аллё-аллё, слышно меня?"], ["Да, говорите, у меня минута."],
+        ["Алло, если вы опять про кредит, я кладу трубку."], ["Охрана, пост номер три, слушаю.", "radio"],
+        ["Вероника, добрый вечер.", "radio"], ["Здрасте. Вы по объявлению?"],
+        ["Алло, я в метро, перезвоните через десять минут."], ["Ага, алло, кто это?"],
+        ["Да, я.", 1.0, "Алло, вы тут?"], ["Слушаю вас внимательно, говорите.", "kids"],
+        ["Алло, здравствуйте, Пётр Ильич у телефона."], ["Шиномонтаж, добрый день.", "radio"],
+        ["Алло? Мам, это ты?"], ["Ну, здравствуйте. Кто это?", "old"],
+        ["Алло, подождите секундочку...", 1.1, "Всё, я тут, слушаю."], ["Алло, Виктор Палыч, это вы?"],
+        ["Слушаю, говорите быстрее, я на совещании."],
+    ],
+    "voice_assistant": [
+        "Абонент сейчас не может ответить. Я его голосовой помощник, говорите, я всё запишу и передам.",
+        "Здравствуйте, вы позвонили абоненту МегаФон. За него отвечает виртуальный ассистент. Скажите, что передать.",
+        "Номер временно недоступен для разговора. На связи автосекретарь. Назовите себя и причину звонка.",
+        "Алло, это Тося, помощница Марины. Марина занята, а я слушаю вас.",
+        "Добрый вечер! Я искусственный интеллект, отвечаю на звонки за хозяина. Чем могу помочь?",
+        "Здравствуйте, я Салют, ассистент абонента. Что ему передать?",
+        "Привет, это Маруся. Хозяйка не может подойти. Расскажите, зачем звоните, и я ей передам.",
+        "Вы позвонили Андрею Николаевичу. Отвечает автоматический секретарь. Опишите коротко суть вопроса.",
+        "Слушаю вас! Я голосовой бот, меня попросили ответить. Кто вы?",
+        "Абонент включил режим не беспокоить. С вами говорит его ассистент. По какому вы вопросу?",
+        "Здравствуйте. Звонок переведён на секретаря Тэ два. Представьтесь, пожалуйста, и я передам абоненту.",
+        "Да, алло. Это робот, я принимаю звонки для Оксаны. Говорите.",
+    ],
+    "machine": [
+        ("Здравствуйте, вы позвонили Елене. Сейчас я не могу ответить. Пожалуйста, оставьте сообщение.", "one"),
+        ("Алло, привет!", 0.8, "Не угадал, это запись. Говори после бипа.", "two"),
+        ("Вы позвонили в стоматологию Улыбка. Мы работаем с девяти до восьми. Оставьте ваш номер, администратор перезвонит.", "one"),
+        ("Абонент, которому вы звоните, не может ответить. Пожалуйста, оставьте сообщение после звукового сигнала.", "three"),
+        ("Это Дима. Занят, перезвоню. Ну, или пиши.", None),
+        ("Добрый день! Вы дозвонились до нотариальной конторы. В настоящее время все сотрудники заняты.", None),
+        ("Привет. Если это срочно, напиши эсэмэску. Если нет, оставь сообщение.", "one"),
+        ("Здравствуйте. Ваш звонок очень важен для меня. Говорите после сигнала.", "two"),
+        ("Голосовая почта. Абонент не отвечает. Начните говорить после сигнала.", "three"),
+        ("Мы в отпуске до понедельника. Оставьте сообщение, и мы обязательно перезвоним.", "one"),
+        ("Да? Алло?", 1.0, "Это запись, меня нет, перезвоните вечером.", None),
+        ("Вы позвонили Сергею Петровичу. Оставьте сообщение.", "one"),
+    ],
+    "announcement": [
+        "Абонент находится вне сети. Повторите вызов позже.",
+        "Вызываемый абонент не может быть вызван. Пожалуйста, проверьте номер.",
+        "Извините, линия перегружена. Позвоните позже.",
+        "Номер не определён. Уточните номер в справочной службе.",
+        "На данный момент абонент не может принять звонок.",
+        "Услуга связи приостановлена. Для возобновления пополните баланс.",
+        "Ваш вызов не может быть выполнен. Код ошибки пятьсот три.",
+        "Абонент ограничил приём входящих вызовов.",
+        "Телефон вызываемого абонента выключен.",
+        "Набранный номер больше не используется. Пожалуйста, уточните номер.",
+    ],
+}
+
+CHILD4, OLD4 = ("espeak", "Andrea", 185, 99), ("espeak", "gene", 95, 10)
+
+
+def beep4(rng, shape):
+    """Voicemail beeps in shapes and at frequencies no source used: one long, a rising pair, three short."""
+    f = (700, 1050, 1450, 1900)[rng.randrange(4)]
+    db = -rng.uniform(6, 16)
+    if shape == "one":
+        return tone(f, rng.uniform(0.4, 1.0), db)
+    if shape == "two":
+        return tone(f, 0.25, db) + tone(f * 1.26, 0.35, db)
+    return sum((tone(f, 0.12, db) + silence(0.08) for _ in range(3)), [])
+
+
+def build4(out, name, seed, voices, conds, law):
+    """The fourth held-out pair: pool H4, 34 persons, beeps in new shapes and frequencies or none,
+    silent lines with crackle, hiss, wind or nothing."""
+    src = Source(out, name, seed)
+    rng = src.rng
+    v = lambda: voices[rng.randrange(len(voices))]
+    for parts in H4["human"]:
+        tag = parts[-1] if isinstance(parts[-1], str) and parts[-1] in ("tv", "kids", "radio", "child", "old") else None
+        parts = parts[:-1] if tag else parts
+        voice = CHILD4 if tag == "child" else OLD4 if tag == "old" else v()
+        lead = rng.uniform(0.15, 1.5)
+        a, text = spoken(voice, parts, MAXS - lead)
+        if tag in ("tv", "kids", "radio"):
+            a = background4(a, rng, tag)
+        src.emit("human", a, text, lead, conds(rng), law)
+    for t in H4["voice_assistant"]:
+        lead = rng.uniform(0.15, 0.7)
+        a, text = spoken(v(), [t], MAXS - lead)
+        src.emit("voice_assistant", a, text, lead, conds(rng), law)
+    for m in H4["machine"]:
+        parts, shape = list(m[:-1]), m[-1]
+        lead = rng.uniform(0.15, 0.7)
+        a, text = spoken(v(), parts, MAXS - lead)
+        if shape:
+            a += beep4(rng, shape)
+        src.emit("machine", a, text, lead, conds(rng), law)
+    for t in H4["announcement"]:
+        lead = rng.uniform(0.15, 0.7)
+        a = sit() if rng.random() < 0.5 else []
+        b, text = spoken(v(), [t], MAXS - lead - len(a) / RATE)
+        src.emit("announcement", a + b, text, lead, conds(rng), law)
+    for extra in ({"crackle"}, {"hiss"}, {"wind"}, set()):
+        src.emit("silence", silence(4.0), "", 0.0, conds(rng) | extra, law)
+
+
+# ---- the fifth held-out pair (round 5): pool H5, line conditions none of the sources before uses ------
+
+def vadclip(s, rng):
+    """A sender's voice activity detector clipping the front of every talk burst: 60-220 ms of each
+    onset after a pause of 300 ms or more is lost (a cheap VoIP gateway or a mobile's DTX)."""
+    out, quiet, cut = list(s), 0, int(rng.uniform(0.06, 0.22) * RATE)
+    i = 0
+    while i < len(out):
+        fr = out[i:i + FRAME]
+        loud = max((abs(x) for x in fr), default=0) > 600
+        if loud and quiet >= int(0.3 * RATE):
+            out[i:i + cut] = [0] * len(out[i:i + cut])
+            i += cut
+            quiet = 0
+            continue
+        quiet = 0 if loud else quiet + len(fr)
+        i += FRAME
+    return out
+
+
+def overdrive(s, rng):
+    """A hot microphone into a cheap preamp: soft distortion."""
+    return sox_fx(s, "overdrive", "%.0f" % rng.uniform(8, 20), "20", "gain", "-4")
+
+
+def skew(s, rng):
+    """A sample-clock mismatch between two gateways: everything 2-4 % fast or slow (pitch and time)."""
+    return sox_fx(s + [0] * RATE, "speed", "%.3f" % rng.choice([0.97, 0.98, 1.02, 1.035]))[: len(s)]
+
+
+def flanger(s):
+    """A poorly configured echo canceller's comb: a flanger's sweep."""
+    return sox_fx(s, "flanger", "1", "2", "-10", "60", "0.4")
+
+
+def tunnel(s, rng):
+    """A speakerphone in a bare room or a tunnel: several reflections 40-160 ms apart."""
+    d = sorted(rng.sample(range(40, 170, 10), 3))
+    return sox_fx(s, "echo", "0.8", "0.7", *sum((["%d" % x, "%.2f" % rng.uniform(0.15, 0.4)] for x in d), []))
+
+
+def lowbits(s, rng):
+    """An 8-bit linear leg with a DC offset (an old analogue adapter)."""
+    off = rng.uniform(-600, 600)
+    return [round((x + off) / 256) * 256 for x in s]
+
+
+def highpass5(s):
+    """A thin microphone: nothing under 500 Hz."""
+    return sox_fx(s, "highpass", "500", "highpass", "500")
+
+
+def crosstalk(s, rng):
+    """Another call heard faintly on the pair (crosstalk), 28-36 dB down."""
+    b = synth(("espeak", rng.choice(["paul", "linda"]), 160, 50), CROSS5[rng.randrange(len(CROSS5))])
+    return mix(s, (b * 3)[: len(s)], -rng.uniform(28, 36))[: len(s)]
+
+
+CROSS5 = [
+    "Нет, я ему сказал, что в пятницу не получится, пусть переносит на следующую неделю.",
+    "Ну так вот, а она мне и говорит: приезжай, разберёмся, а сама уехала на дачу.",
+]
+
+ROBOT5 = "Здравствуйте! Вам звонит голосовой помощник отдела взыскания. Могу я задать вам вопрос?"
+
+
+def echo5(s, rng):
+    """A fifth robot's greeting coming back 12-24 dB down, 30-300 ms late."""
+    r = synth(("espeak", "antonio", 165, 45), ROBOT5)
+    dur = len(r) / RATE
+    return mix(s, silence(rng.uniform(0.03, 0.3)) + r, -rng.uniform(12, 24)), "%.2f %s" % (dur, ROBOT5)
+
+
+def car5(s, rng):
+    """A car's cabin behind a hands-free call: engine drone and road noise, 18-26 dB down."""
+    import math
+    n = len(s)
+    f, g = rng.uniform(28, 45), 10 ** (-rng.uniform(22, 28) / 20) * 32767
+    drone = [g * (math.sin(2 * math.pi * f * i / RATE) + 0.5 * math.sin(4 * math.pi * f * i / RATE)) for i in range(n)]
+    out = os.path.join(TMP, "car.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(n / RATE + 0.01), "brownnoise",
+        "gain", str(-rng.uniform(18, 26)))
+    return mix(mix(s, drone, 0), read(out)[:n], 0)
+
+
+OFFICE5 = [
+    "Коллеги, через пять минут начинаем, все в переговорную.",
+    "Кто брал степлер? Верните, пожалуйста, на место.",
+]
+
+
+def office5(s, rng):
+    """An open office behind the answer, 9-15 dB under it."""
+    b = synth(("espeak", rng.choice(["f4", "m3"]), 170, 60), OFFICE5[rng.randrange(2)])
+    return mix(s, b, -rng.uniform(9, 15), int(rng.uniform(0, 0.8) * RATE))
+
+
+# Fifth held-out pool (H5), written 2026-12-06 (round 5) before any classifier or call-path change of
+# that round, by another helper than the authors of T, H, H2, T3, H3 and H4. Markers after a person's
+# parts: "car", "office" (behind the answer), "child", "old", "whisper" (the voice).
+H5 = {
+    "human": [
+        ["Слушаю."], ["Алё.", 0.9, "Алё, кто это?"], ["Да, я у телефона."], ["На проводе."],
+        ["Приёмная, добрый день.", "office"], ["Автосервис, Михаил, слушаю.", "car"],
+        ["Алло, доча, это ты?", "old"], ["Алло, мама сейчас в ванной, что ей передать?", "child"],
+        ["Говорите, говорите, я вас внимательно слушаю."], ["Да, кто беспокоит?"], ["Эээ...", 0.7, "алло?"],
+        ["Алло, я за рулём, коротко, пожалуйста.", "car"], ["Алло, да, слышу вас, но плохо."],
+        ["Кто звонит? Номер не определился."], ["Алло, это служба доставки? Я жду заказ."],
+        ["Да-да, я слушаю, только быстро.", "office"], ["Алло, я вас не слышу, перезвоните."],
+        ["Здравствуйте, а вы кто?"], ["Алло. Говорите, вас не слышно. Алло!"],
+        ["Добрый вечер, Наталья Викторовна слушает."], ["Ну?", 1.0, "Чего молчите?"],
+        ["Алло, Серёж, я перезвоню, тут совещание.", "office"], ["Да, это я. А что случилось?"],
+        ["Слушаю вас, представьтесь и назовите цель звонка."], ["Алло, алло, вы меня слышите? Тут связь плохая.", "car"],
+        ["Привет, пап! Ой, извините, не посмотрела, кто звонит."], ["Алло, кафе Ромашка, столики на сегодня закончились."],
+        ["Да? Слушаю. Кто это?", "whisper"], ["Алло, бабушка у аппарата. Кого вам?", "old"],
+        ["Алло!", 1.2, "Алло! Ну что такое, опять молчат.", "old"],
+    ],
+    "voice_assistant": [
+        "Здравствуйте! Вы позвонили Ольге. Я её цифровой помощник, Ольга перезвонит. Что передать?",
+        "Алло! Я умный автоответчик Тинькофф. Владелец номера занят. Скажите, кто вы и по какому делу.",
+        "Привет! Это Алиса, я отвечаю вместо Дениса. Он за рулём. Что ему сказать?",
+        "Добрый день, на связи электронный секретарь абонента. Пожалуйста, сообщите причину звонка.",
+        "Здравствуйте, я программа, отвечающая на звонки. Абонент просил не беспокоить. Назовите себя.",
+        "Алло, слушаю. Вам отвечает виртуальный помощник Ивана. Пожалуйста, кратко изложите вопрос.",
+        "Говорите, я записываю. Я робот-секретарь, ваши слова получит хозяин телефона.",
+        "Добрый вечер. Абонент недоступен, звонок принял помощник Олег. Чем могу быть полезен?",
+        "Здравствуйте! Это нейросетевой ассистент Билайн. Абонент сейчас не может говорить.",
+        "Да, алло. Меня зовут Ника, я отвечаю за Светлану. Она скоро освободится. Кто звонит?",
+    ],
+    "machine": [
+        ("Здравствуйте. Меня зовут Игорь. Я сейчас не могу подойти к телефону. Оставьте, пожалуйста, ваше сообщение.", "long"),
+        ("Вы позвонили в семью Кравцовых. Нас нет дома. Говорите после гудка.", "chirp"),
+        ("Алло?", 1.2, "Ха-ха, это автоответчик! Оставь сообщение.", "pair"),
+        ("Салон красоты Лилия. Мы откроемся в десять утра. Запишитесь на нашем сайте.", None),
+        ("Это голосовой ящик номер пять два семь. Запись сообщения начнётся после сигнала.", "long"),
+        ("Привет, это Катя. Меня нет, но ты знаешь, что делать.", "chirp"),
+        ("Вас приветствует автоответчик. Продиктуйте сообщение, время записи две минуты.", "pair"),
+        ("Здравствуйте, это юридическая фирма Право. Рабочий день окончен. Позвоните завтра с девяти.", None),
+        ("Слушаю... Шучу, это запись. Говори после сигнала.", "long"),
+        ("Вы дозвонились до Анатолия. Перезвоню при первой возможности.", None),
+    ],
+    "announcement": [
+        "Абонент разговаривает по другой линии. Оставайтесь на линии или перезвоните позже.",
+        "Вызов не может быть установлен. Попробуйте позвонить позднее.",
+        "Номер набран неверно. Проверьте правильность набора.",
+        "Соединение не может быть установлено по техническим причинам.",
+        "Абонент временно заблокирован.",
+        "Вызываемый номер не обслуживается.",
+        "Аппарат абонента находится вне зоны обслуживания. Позвоните позже.",
+        "Исходящая связь с этим направлением ограничена. Обратитесь к оператору.",
+    ],
+}
+
+CHILD5, OLD5, WHISPER5 = ("espeak", "Tweaky", 190, 92), ("espeak", "Gene2", 100, 15), ("espeak", "whisperf", 150, 50)
+
+
+def beep5(rng, shape):
+    """Voicemail beeps at frequencies no source used, in new shapes: a long tone, an upward chirp, a low-high pair."""
+    f = (850, 1250, 1700, 2000)[rng.randrange(4)]
+    db = -rng.uniform(5, 15)
+    if shape == "long":
+        return tone(f, rng.uniform(1.1, 1.5), db)
+    if shape == "pair":
+        return tone(f * 0.7, 0.2, db) + silence(0.05) + tone(f, 0.3, db)
+    out = os.path.join(TMP, "chirp.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", "0.5", "sine", "%d-%d" % (f, f * 1.4), "gain", str(db))
+    return read(out)
+
+
+def build5(out, name, seed, voices, conds, law):
+    """The fifth held-out pair: pool H5, 30 persons of 62, beeps in new shapes and frequencies or none,
+    silent lines with crosstalk, a tunnel's hum of reflections, an 8-bit leg or nothing."""
+    src = Source(out, name, seed)
+    rng = src.rng
+    v = lambda: voices[rng.randrange(len(voices))]
+    for parts in H5["human"]:
+        tag = parts[-1] if isinstance(parts[-1], str) and parts[-1] in ("car", "office", "child", "old", "whisper") else None
+        parts = parts[:-1] if tag else parts
+        voice = {"child": CHILD5, "old": OLD5, "whisper": WHISPER5}.get(tag) or v()
+        lead = rng.uniform(0.1, 1.8)
+        a, text = spoken(voice, parts, MAXS - lead)
+        if tag == "car":
+            a = car5(a, rng)
+        elif tag == "office":
+            a = office5(a, rng)
+        src.emit("human", a, text, lead, conds(rng), law)
+    for t in H5["voice_assistant"]:
+        lead = rng.uniform(0.1, 0.8)
+        a, text = spoken(v(), [t], MAXS - lead)
+        src.emit("voice_assistant", a, text, lead, conds(rng), law)
+    for m in H5["machine"]:
+        parts, shape = list(m[:-1]), m[-1]
+        lead = rng.uniform(0.1, 0.8)
+        a, text = spoken(v(), parts, MAXS - lead)
+        if shape:
+            a += beep5(rng, shape)
+        src.emit("machine", a, text, lead, conds(rng), law)
+    for t in H5["announcement"]:
+        lead = rng.uniform(0.1, 0.8)
+        a = sit() if rng.random() < 0.5 else []
+        b, text = spoken(v(), [t], MAXS - lead - len(a) / RATE)
+        src.emit("announcement", a + b, text, lead, conds(rng), law)
+    for extra in ({"crosstalk"}, {"tunnel"}, {"lowbits"}, set()):
+        src.emit("silence", silence(4.0), "", 0.0, conds(rng) | extra, law)
+
+
 class Source:
     def __init__(self, out, name, seed):
         self.dir, self.rng, self.n = os.path.join(out, name), random.Random(seed), 0
@@ -715,12 +1156,48 @@ class Source:
             s = dropout(s, rng)
         if "gsm" in cond:
             s = gsm(s)
+        if "fading" in cond:
+            s = fading(s, rng)
+        if "speakerphone" in cond:
+            s = speakerphone(s)
+        if "narrow" in cond:
+            s = narrow(s)
+        if "wind" in cond:
+            s = wind(s, rng)
+        if "hiss" in cond:
+            s = hiss(s, rng)
+        if "crackle" in cond:
+            s = crackle(s, rng)
+        if "adpcm" in cond:
+            s = adpcm(s)
+        if "jitter" in cond:
+            s = jitter(s, rng)
+        if "overdrive" in cond:
+            s = overdrive(s, rng)
+        if "tunnel" in cond:
+            s = tunnel(s, rng)
+        if "highpass" in cond:
+            s = highpass5(s)
+        if "flanger" in cond:
+            s = flanger(s)
+        if "skew" in cond:
+            s = skew(s, rng)
+        if "crosstalk" in cond:
+            s = crosstalk(s, rng)
+        if "vadclip" in cond:
+            s = vadclip(s, rng)
+        if "lowbits" in cond:
+            s = lowbits(s, rng)
         if "echo" in cond:
             s, robot = echo(s, rng)
         if "echo2" in cond:
             s, robot = echo2(s, rng)
         if "echo3" in cond:
             s, robot = echo3(s, rng)
+        if "echo4" in cond:
+            s, robot = echo4(s, rng)
+        if "echo5" in cond:
+            s, robot = echo5(s, rng)
         s = s[: int(MAXS * RATE)]
         if law:
             s = g711(s, law)
@@ -930,6 +1407,20 @@ def main():
     def line3(rng):
         return set(rng.sample(["gsm", "loss", "echo3", "dropout", "street", "hum"], rng.randint(1, 3)))
 
+    def voices4(rng):
+        return {"adpcm"} | {rng.choice(["speakerphone", "fading", "narrow", "none"])} - {"none"}
+
+    def line4(rng):
+        return set(rng.sample(["jitter", "crackle", "wind", "echo4", "fading", "hiss", "adpcm"], rng.randint(1, 3)))
+
+    def voices5(rng):
+        return {"vadclip"} | {rng.choice(["overdrive", "skew", "flanger", "none"])} - {"none"}
+
+    def line5(rng):
+        return set(rng.sample(["tunnel", "lowbits", "highpass", "vadclip", "echo5", "crosstalk", "skew"], rng.randint(1, 3)))
+
+    esp5 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((105, 30), (140, 80), (185, 20), (235, 60))]
+    esp4 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((115, 25), (150, 85), (195, 65), (245, 40))]
     esp3 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((120, 35), (175, 75), (220, 45))]
     esp = lambda vs, lo, hi: [("espeak", v, s, p) for v in vs for s, p in ((lo, 40), ((lo + hi) // 2, 60), (hi, 50))]
     esp2 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((110, 30), (165, 70), (230, 55))]
@@ -950,6 +1441,16 @@ def main():
         ("heldout3-line", lambda: build3(out, "heldout3-line", 10, [("festival", 0.75, -50), ("festival", 1.25, 400), ("festival", 1.0, -350),
                                                                   ("espeak", "klatt6", 150, 40), ("espeak", "Lee", 185, 60)],
                                          [1000, 1200, 1600], line3, "a")),
+        ("heldout4-voices", lambda: build4(out, "heldout4-voices", 12, esp4(["adam", "benjamin", "caleb", "m1", "m5", "f3", "norbert", "robert", "travis", "zac"]),
+                                           voices4, "u")),
+        ("heldout4-line", lambda: build4(out, "heldout4-line", 13, [("festival", 0.95, -200), ("festival", 1.1, 250), ("festival", 1.35, 350),
+                                                                  ("espeak", "iven2", 135, 45), ("espeak", "michel", 205, 70),
+                                                                  ("espeak", "quincy", 170, 55)], line4, "a")),
+        ("heldout5-voices", lambda: build5(out, "heldout5-voices", 14, esp5(["f2", "f4", "f5", "m2", "m3", "linda", "paul", "pedro", "ed", "Mike", "klatt", "max"]),
+                                           voices5, "u")),
+        ("heldout5-line", lambda: build5(out, "heldout5-line", 15, [("festival", 0.88, -300), ("festival", 1.18, 150), ("festival", 1.45, 450),
+                                                                  ("espeak", "iven4", 145, 40), ("espeak", "steph3", 200, 65),
+                                                                  ("espeak", "gustave", 160, 50), ("espeak", "anika", 175, 55)], line5, "a")),
     ]
     unknown = only - {n for n, _ in sources}
     if unknown:

@@ -29,15 +29,16 @@ func cmdDetect(ctx context.Context, e env, args []string) int {
 	}
 	fs := flag.NewFlagSet("detect eval", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	asJSON := fs.Bool("json", false, `print {"n","accuracy","human_misclassified_rate","confusion","latency_ms","class_latency_ms","nonhuman_latency_ms","first_guess_accuracy"} as JSON`)
+	asJSON := fs.Bool("json", false, `print {"n","accuracy","human_misclassified_rate","confusion","latency_ms","class_latency_ms","nonhuman_latency_ms","first_guess_accuracy","final"} as JSON`)
 	lineName := fs.String("line", "clean", "pass the audio through a G.711 line first: clean, pcmu or pcma")
 	early := fs.Duration("early-greeting", 0, "speech without an answering word after which no person answered (0: the default, 1.5s)")
+	tentative := fs.Bool("tentative", true, "as the robot's call path: an uncertain callee is a person by the deadline, corrected late (false: wait for a sign either way)")
 	dirs, err := parseInterleaved(fs, args[1:])
 	if err != nil {
 		return 2
 	}
 	if len(dirs) != 1 {
-		fmt.Fprintln(e.stderr, "usage: dozvon detect eval DIR [--json] [--line clean|pcmu|pcma] [--early-greeting 1.5s]")
+		fmt.Fprintln(e.stderr, "usage: dozvon detect eval DIR [--json] [--line clean|pcmu|pcma] [--early-greeting 1.5s] [--tentative=false]")
 		return 2
 	}
 	line, err := detect.ParseLine(*lineName)
@@ -45,7 +46,7 @@ func cmdDetect(ctx context.Context, e env, args []string) int {
 		fmt.Fprintf(e.stderr, "dozvon: detect eval: --%v\n", err)
 		return 2
 	}
-	rep, err := detect.EvaluateLine(ctx, dirs[0], detect.Config{EarlyGreeting: *early}, line)
+	rep, err := detect.EvaluateLine(ctx, dirs[0], detect.Config{EarlyGreeting: *early, TentativePerson: *tentative}, line)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "dozvon: %v\n", err)
 		return 1
