@@ -195,6 +195,22 @@ func (db *DB) RenewLease(ctx context.Context, taskID int64, holder string, until
 	return nil
 }
 
+// ReleaseTask hands a task holder leased but never started back to pending,
+// as it was (due as before, nothing recorded): the scheduler leases ahead of
+// its CPS slots and lets go of what it did not dial when it stops.
+// ErrLeaseLost when holder no longer holds it.
+func (db *DB) ReleaseTask(ctx context.Context, taskID int64, holder string, now time.Time) error {
+	r, err := db.sql.ExecContext(ctx, db.q(`UPDATE tasks SET state = 'pending', lease_holder = '', lease_until = 0, updated_at = ?
+		WHERE id = ? AND state = 'leased' AND lease_holder = ?`), ns(now), taskID, holder)
+	if err != nil {
+		return fmt.Errorf("release task %d: %w", taskID, err)
+	}
+	if k, _ := r.RowsAffected(); k != 1 {
+		return fmt.Errorf("release task %d: %w", taskID, ErrLeaseLost)
+	}
+	return nil
+}
+
 // TaskUpdate is what a dialer reports when it lets go of a leased task.
 type TaskUpdate struct {
 	State      string    // the task's new state
