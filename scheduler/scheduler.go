@@ -385,7 +385,7 @@ func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 // share splits free channels among camps as PickFair would one at a time,
 // counting tasks leased ahead as calls: it returns how many tasks to lease
 // for each campaign, nil when none may take a channel. A CPS-limited
-// campaign gets at most the slots its limiter has within the lease horizon
+// campaign with no task waiting for a slot gets at most the slots its limiter has within the lease horizon
 // (Poll, at most a third of LeaseTTL: a task waiting for its slot then
 // starts, and keepLease first renews it, before its lease runs out).
 func (s *Scheduler) share(camps []*run, queued map[*run][]ahead, empty map[*run]bool, now time.Time, free int) []int {
@@ -398,8 +398,10 @@ func (s *Scheduler) share(camps []*run, queued map[*run][]ahead, empty map[*run]
 			Ready: !empty[r] && r.plan.active(now)}
 		room[i] = free
 		if r.limiter != nil {
+			// Refilled only once its queue is empty: topping it up slot by
+			// slot would lease one task per transaction again.
 			room[i] = int(math.Floor(r.limiter.TokensAt(now) + horizon.Seconds()*r.cfg.CPS))
-			loads[i].Ready = loads[i].Ready && room[i] >= 1
+			loads[i].Ready = loads[i].Ready && room[i] >= 1 && len(queued[r]) == 0
 		}
 	}
 	s.mu.Unlock()
