@@ -46,9 +46,9 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 		r.BaseRSSMiB, r.RobotPeakRSSMiB, r.RSSPer100CallsMiB, r.RobotPeakGoroutines)
 	p("callee proc: %.1f %% CPU, peak RSS %.1f MiB (not counted above); machine %.1f %% of all cores busy",
 		r.CalleeCPUPercent, r.CalleePeakRSSMiB, r.MachineBusyPercent)
-	p("media late:  robot frames against the media clock p50 %.2f ms, p99 %.2f ms, max %.2f ms", r.SendLateP50Ms, r.SendLateP99Ms, r.SendLateMaxMs)
-	p("far end:     jitter p50 %.2f ms, p99 %.2f ms, max %.2f ms; robot sent %d frames, far end received %d (%s), lost %d (sequence gaps)",
-		r.OutJitterP50Ms, r.OutJitterP99Ms, r.OutJitterMaxMs, r.OutFramesSent, r.OutFramesReceived, loss(r.OutFramesSent, r.OutFramesReceived), r.FramesLost)
+	p("media late:  robot frames against the media clock p50 %s ms, p99 %s ms, max %s ms", histMs(r.SendLateP50Ms), histMs(r.SendLateP99Ms), histMs(r.SendLateMaxMs))
+	p("far end:     jitter p50 %s ms, p99 %s ms, max %s ms; robot sent %d frames, far end received %d (%s), lost %d (sequence gaps)",
+		histMs(r.OutJitterP50Ms), histMs(r.OutJitterP99Ms), histMs(r.OutJitterMaxMs), r.OutFramesSent, r.OutFramesReceived, loss(r.OutFramesSent, r.OutFramesReceived), r.FramesLost)
 	share := 0.0
 	if r.ASRReceivedSeconds > 0 {
 		share = 100 * r.ASRFedSeconds / r.ASRReceivedSeconds
@@ -61,6 +61,7 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 	p("             commit  %s", d(r.Commit))
 	p("store:       call record %s", d(r.SaveCall))
 	p("             task result %s", d(r.FinishTask))
+	p("             task lease %s, %.1f s in all (the scheduler leases one task per call, one after another: a floor under the time to place the calls)", d(r.LeaseTask), r.LeaseTotalS)
 	p("             event batch %s; write p99 %.2f ms", d(r.AppendEvents), r.StoreWriteP99)
 	p("events:      emitted → stored → delivered to a hub subscriber %s; dropped %d", d(r.EventDelay), r.EventsDropped)
 	p("recordings:  %d of %d calls", r.Recordings, r.Calls)
@@ -80,3 +81,15 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 		p("CPU profile: %s (go tool pprof -top bin/dozvon %s)", o.CPUProfile, o.CPUProfile)
 	}
 }
+
+// histMs prints a quantile of a media.LatenessHistogram: its last bucket
+// holds everything from 64 ms on, so its edge (64.25) means "64 or more".
+func histMs(v float64) string {
+	if v >= histTopMs {
+		return "≥64"
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+// histTopMs is the upper edge of media.LatenessHistogram's last bucket.
+const histTopMs = 64.25

@@ -67,6 +67,8 @@ type FullResult struct {
 	Commit        Dist    `json:"commit"`
 	SaveCall      Dist    `json:"store_save_call"`
 	FinishTask    Dist    `json:"store_finish_task"`
+	LeaseTask     Dist    `json:"store_lease_task"`
+	LeaseTotalS   float64 `json:"store_lease_total_s"` // the leases one after another, in seconds
 	AppendEvents  Dist    `json:"store_append_events"`
 	StoreWriteP99 float64 `json:"store_write_p99_ms"` // the worst p99 of the three writes
 	EventDelay    Dist    `json:"event_delay"`
@@ -184,7 +186,8 @@ func summarizeFull(res *FullResult, r fullRun) {
 	t := r.timings
 	res.Reserve, res.Commit = t.reserve.dist(), t.commit.dist()
 	res.SaveCall, res.FinishTask, res.AppendEvents = t.saveCall.dist(), t.finishTask.dist(), t.appendEvts.dist()
-	res.StoreWriteP99 = max(res.SaveCall.P99, res.FinishTask.P99, res.AppendEvents.P99)
+	res.LeaseTask, res.LeaseTotalS = t.lease.dist(), t.lease.total().Seconds()
+	res.StoreWriteP99 = max(res.SaveCall.P99, res.FinishTask.P99, res.AppendEvents.P99, res.LeaseTask.P99)
 	res.EventDelay = distOf(r.eventDelays)
 	res.EventsDropped = r.hub.Dropped + r.hub.Lost
 	res.LedgerEntries, res.Violations = r.audit.Entries, len(r.audit.Findings)

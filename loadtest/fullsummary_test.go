@@ -51,3 +51,19 @@ func TestSummarizeFullClassifiesCalls(t *testing.T) {
 		t.Fatalf("per 100 calls: cpu %.1f rss %.1f; reserve n %d", res.CPUPer100Calls, res.RSSPer100CallsMiB, res.Reserve.N)
 	}
 }
+
+// TestHistMsSaysTheTopBucketIsOpen: a lateness beyond the histogram's range
+// prints as "≥64", not as the bucket's edge read as a measurement; one in
+// range prints as its bucket's edge.
+func TestHistMsSaysTheTopBucketIsOpen(t *testing.T) {
+	var h media.LatenessHistogram
+	h.Add(500 * time.Millisecond)
+	if got := histMs(h.Quantile(0.99).Seconds() * 1000); got != "≥64" {
+		t.Errorf("a 500 ms lateness prints as %q, want ≥64", got)
+	}
+	var in media.LatenessHistogram
+	in.Add(9900 * time.Microsecond)
+	if got := histMs(in.Quantile(0.99).Seconds() * 1000); got != "10.00" {
+		t.Errorf("a 9.9 ms lateness prints as %q, want 10.00 (its bucket's upper edge)", got)
+	}
+}

@@ -24,6 +24,17 @@ func (l *latencies) add(d time.Duration) {
 // since adds the time since t0 (for a defer).
 func (l *latencies) since(t0 time.Time) { l.add(time.Since(t0)) }
 
+// total is the sum of what was collected.
+func (l *latencies) total() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var t time.Duration
+	for _, d := range l.ds {
+		t += d
+	}
+	return t
+}
+
 // dist is the distribution of what was collected.
 func (l *latencies) dist() Dist {
 	l.mu.Lock()
@@ -37,6 +48,10 @@ func (l *latencies) dist() Dist {
 type pathTimings struct {
 	reserve, commit                  latencies
 	saveCall, finishTask, appendEvts latencies
+	// lease is the scheduler's LeaseTasks: it leases one task per call,
+	// one after another, so the leases' total time is a floor under the
+	// time it takes to place the run's calls
+	lease latencies
 }
 
 // timedGuard is the real 230-FZ guard with its reservations and commits
@@ -63,6 +78,11 @@ func (g timedGuard) Commit(ctx context.Context, res compliance.Reservation, kind
 type timedStore struct {
 	*store.DB
 	t *pathTimings
+}
+
+func (s timedStore) LeaseTasks(ctx context.Context, campaignID string, now time.Time, n int, holder string, ttl time.Duration) ([]store.Task, error) {
+	defer s.t.lease.since(time.Now())
+	return s.DB.LeaseTasks(ctx, campaignID, now, n, holder, ttl)
 }
 
 func (s timedStore) SaveCall(ctx context.Context, c store.CallRecord) error {

@@ -19,6 +19,19 @@ type Stream interface {
 	Finish(shutdown bool)
 }
 
+// PostStepper is a Stream whose tick has a second part: the pacer runs
+// Step for every stream of a shard first, then PostStep for each that is
+// still running. Step should do only what is clocked (send the frame);
+// PostStep the rest of the frame's work (recording, the robot's analysis).
+// Then a call's send sits at the same offset in the shard's burst whatever
+// the calls before it had to analyse in that frame: the far end's jitter no
+// longer carries the other calls' work. PostStep reports false once the
+// stream has ended; the same rules as Step's apply (quick, no blocking, no panic).
+type PostStepper interface {
+	Stream
+	PostStep() bool
+}
+
 // Pacer runs the 20 ms media ticks of many calls on a few goroutines, one
 // per core, instead of a goroutine and a timer per call. At hundreds of
 // calls the per-call design wakes the scheduler 50 times a second per call
@@ -26,7 +39,7 @@ type Stream interface {
 // send lateness spikes when hundreds of timers fire at once); a shard wakes
 // once per tick and sends every one of its calls' frames in a burst, each
 // call always at the same offset in the burst, so the far end sees steady
-// 20 ms spacing. A call joins the least loaded shard when it starts and
+// 20 ms spacing; the frames' other work follows the burst (PostStepper). A call joins the least loaded shard when it starts and
 // leaves it when its step reports the end; the call's finish (recording
 // close, BYE) runs on its own goroutine so one slow hang-up never delays
 // the other calls' audio.
@@ -126,8 +139,17 @@ func (s *shard) run(ctx context.Context) {
 		batch = append(batch[:0], s.streams...)
 		s.mu.Unlock()
 		var ended []Stream
+		running := 0
 		for _, st := range batch {
-			if !st.Step(due) {
+			if st.Step(due) {
+				batch[running] = st
+				running++
+			} else {
+				ended = append(ended, st)
+			}
+		}
+		for _, st := range batch[:running] {
+			if ps, ok := st.(PostStepper); ok && !ps.PostStep() {
 				ended = append(ended, st)
 			}
 		}

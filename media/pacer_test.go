@@ -3,6 +3,7 @@ package media
 import (
 	"context"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -123,5 +124,111 @@ func TestPacerForgetsEndedStreams(t *testing.T) {
 		}
 		runtime.Gosched()
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// phasedStream is a test double for a call's media loop split in two
+// (PostStepper): it logs its Steps and PostSteps, ends at step endStep or
+// at post endPost (0: never).
+type phasedStream struct {
+	name             string
+	endStep, endPost int
+	steps, posts     int
+	log              *phaseLog
+	finished         chan bool
+}
+
+type phaseEntry struct {
+	name string
+	post bool
+	due  time.Time
+}
+
+type phaseLog struct {
+	mu      sync.Mutex
+	entries []phaseEntry
+	due     time.Time // the tick the last Step ran in
+}
+
+func (s *phasedStream) Step(due time.Time) bool {
+	s.steps++
+	s.log.mu.Lock()
+	s.log.entries = append(s.log.entries, phaseEntry{name: s.name, due: due})
+	s.log.due = due
+	s.log.mu.Unlock()
+	return s.endStep == 0 || s.steps < s.endStep
+}
+
+func (s *phasedStream) PostStep() bool {
+	s.posts++
+	s.log.mu.Lock()
+	s.log.entries = append(s.log.entries, phaseEntry{name: s.name, post: true, due: s.log.due})
+	s.log.mu.Unlock()
+	return s.endPost == 0 || s.posts < s.endPost
+}
+
+func (s *phasedStream) Finish(shutdown bool) { s.finished <- shutdown }
+
+// TestPacerPostStepsAfterEveryStep: within a tick, a shard runs every
+// stream's Step before any PostStep (a call's send never waits on another
+// call's frame work); a stream whose Step ended it gets no PostStep, and
+// one whose PostStep reports the end is stepped no more and finished once.
+func TestPacerPostStepsAfterEveryStep(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	log := &phaseLog{}
+	p := NewPacer(ctx, 1)
+	a := &phasedStream{name: "a", log: log, finished: make(chan bool, 2)}
+	b := &phasedStream{name: "b", endPost: 3, log: log, finished: make(chan bool, 2)}
+	c := &phasedStream{name: "c", endStep: 2, log: log, finished: make(chan bool, 2)}
+	p.Add(a)
+	p.Add(b)
+	p.Add(c)
+	for _, s := range []*phasedStream{b, c} {
+		if shutdown := <-s.finished; shutdown {
+			t.Errorf("%s: finished as a shutdown, want its own end", s.name)
+		}
+	}
+	cancel()
+	<-a.finished
+
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	stepsOf, postsOf := map[string]int{}, map[string]int{}
+	posted := map[time.Time]bool{}
+	stepped := map[time.Time]map[string]bool{}
+	for _, e := range log.entries {
+		if e.post {
+			postsOf[e.name]++
+			posted[e.due] = true
+			if !stepped[e.due][e.name] {
+				t.Errorf("%s post-stepped in the tick due %v without a step in it", e.name, e.due)
+			}
+			if e.name == "c" && stepsOf["c"] >= 2 {
+				t.Error("c was post-stepped after its Step reported the end")
+			}
+			continue
+		}
+		stepsOf[e.name]++
+		if posted[e.due] {
+			t.Errorf("%s stepped in the tick due %v after a post-step of that tick", e.name, e.due)
+		}
+		if stepped[e.due] == nil {
+			stepped[e.due] = map[string]bool{}
+		}
+		stepped[e.due][e.name] = true
+	}
+	if stepsOf["b"] != 3 || postsOf["b"] != 3 {
+		t.Errorf("b: %d steps and %d post-steps, want 3 and 3 (none after its post-step ended it)", stepsOf["b"], postsOf["b"])
+	}
+	if stepsOf["c"] != 2 || postsOf["c"] != 1 {
+		t.Errorf("c: %d steps and %d post-steps, want 2 and 1", stepsOf["c"], postsOf["c"])
+	}
+	select {
+	case <-b.finished:
+		t.Error("b was finished twice")
+	case <-c.finished:
+		t.Error("c was finished twice")
+	default:
 	}
 }

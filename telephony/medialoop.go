@@ -35,6 +35,14 @@ type loopState struct {
 	ctxDone <-chan struct{}
 	law     media.G711 // the law of codec, parsed when codec changes
 	codec   diagomedia.Codec
+
+	// What step leaves for post, the frame's unclocked part: post has
+	// work only when pending.
+	pending bool
+	playing bool
+	at      time.Duration
+	h       FrameHandler
+	peer    *Call
 }
 
 func (c *Call) newLoopState() *loopState {
@@ -65,7 +73,7 @@ func (c *Call) mediaLoop() {
 		} else if -wait > 10*FrameDuration { // we stalled (overload): do not burst, re-anchor the clock
 			start = time.Now().Add(-time.Duration(tick) * FrameDuration)
 		}
-		if !c.safeStep(st, due) {
+		if !c.safeStep(st, due) || !c.safePost(st) {
 			return
 		}
 	}
@@ -81,10 +89,24 @@ func (c *Call) safeStep(st *loopState, due time.Time) (ok bool) {
 	return c.step(st, due)
 }
 
-// step runs one 20 ms tick due at due: it plays out received audio, sends
-// the next frame (prompt, bridged audio, DTMF or silence), records both
-// and calls the handler. It reports false when the call has ended.
+// safePost runs post as safeStep runs step.
+func (c *Call) safePost(st *loopState) (ok bool) {
+	defer safe.Recover(c.log, "telephony media loop", func(*safe.Panic) {
+		c.endReason.CompareAndSwap(nil, "media")
+		ok = false
+	})
+	c.post(st)
+	return true
+}
+
+// step runs the clocked part of one 20 ms tick due at due: it plays out
+// received audio and sends the next frame (prompt, bridged audio, DTMF or
+// silence). post then records both and calls the handler: the shared pacer
+// runs it after every call of the shard has sent (media.PostStepper), so
+// one call's frame work never delays another's send. It reports false when
+// the call has ended.
 func (c *Call) step(st *loopState, due time.Time) bool {
+	st.pending = false
 	select {
 	case <-st.ctxDone:
 		c.endReason.CompareAndSwap(nil, "remote")
@@ -150,12 +172,7 @@ func (c *Call) step(st *loopState, due time.Time) bool {
 		c.seq++
 		c.timestamp += frameSamples
 		clear(out)
-		if c.rec != nil {
-			_ = c.rec.write(in, out)
-		}
-		if h != nil {
-			h(in, at, playing)
-		}
+		st.pending, st.playing, st.at, st.h, st.peer = true, playing, at, h, nil
 		return true
 	}
 
@@ -189,8 +206,21 @@ func (c *Call) step(st *loopState, due time.Time) bool {
 	}
 	c.stats.Duration = time.Duration(st.liveTicks) * FrameDuration
 	c.mu.Unlock()
+	st.pending, st.playing, st.at, st.h, st.peer = true, playing, at, h, peer
+	return true
+}
 
-	if peer != nil {
+// post is the unclocked rest of the tick step ran: the received frame goes
+// to a bridged peer, both directions to the recording, and the received
+// frame to the handler.
+func (c *Call) post(st *loopState) {
+	if !st.pending {
+		return
+	}
+	st.pending = false
+	in, out, h := st.in, st.out, st.h
+	if peer := st.peer; peer != nil {
+		st.peer = nil
 		f := make([]int16, frameSamples)
 		copy(f, in)
 		select {
@@ -206,9 +236,9 @@ func (c *Call) step(st *loopState, due time.Time) bool {
 		}
 	}
 	if h != nil {
-		h(in, at, playing)
+		st.h = nil
+		h(in, st.at, st.playing)
 	}
-	return true
 }
 
 // g711Of is the law of a negotiated G.711 codec (newCall refused others).
@@ -224,6 +254,8 @@ type pacedCall struct {
 }
 
 func (p *pacedCall) Step(due time.Time) bool { return p.c.safeStep(p.st, due) }
+
+func (p *pacedCall) PostStep() bool { return p.c.safePost(p.st) }
 
 // Finish ends the call; shutdown means the UA stopped, which ended it from our side.
 func (p *pacedCall) Finish(shutdown bool) {
