@@ -242,3 +242,50 @@ func TestDrainReleasesLeasedAhead(t *testing.T) {
 		t.Errorf("%d debtors called after the drain, want 1", calls)
 	}
 }
+
+// TestOverdueLeasedAheadStartOneSlotApart: when the loop is held up past
+// several slots of its leased-ahead tasks (here: the clock jumps 10 s while
+// the first call is up), the overdue tasks still start one CPS slot apart,
+// not all at once.
+func TestOverdueLeasedAheadStartOneSlotApart(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	db := openStore(t)
+	start := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)
+	clk := clock.NewSim(start)
+	guard, err := compliance.NewGuard(compliance.Config{Ledger: db, Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaseCampaign(t, db, scheduler.Config{Script: "s", CPS: 1}, 6, start)
+	dialer := newDialer(t, clk, nil)
+	dialer.hold = make(chan struct{})
+	dialer.start = make(chan string, 10)
+	s, err := scheduler.New(scheduler.Options{Store: db, Guard: guard, Dialer: dialer, Clock: clk, Channels: 10, Poll: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx, time.Time{}) }()
+	<-dialer.start // one call up, three leased ahead
+	clk.JumpTo(start.Add(10 * time.Second))
+	for range 3 { // end each call in turn: the next starts
+		dialer.hold <- struct{}{}
+		<-dialer.start
+	}
+	cancel()
+	<-done
+	var starts []time.Time
+	for _, ts := range dialer.calls {
+		starts = append(starts, ts...)
+	}
+	slices.SortFunc(starts, func(a, b time.Time) int { return a.Compare(b) })
+	if len(starts) < 4 {
+		t.Fatalf("%d calls, want 4", len(starts))
+	}
+	for i := 2; i < 4; i++ {
+		if gap := starts[i].Sub(starts[i-1]); gap < time.Second {
+			t.Errorf("overdue call %d started %v after the one before, want at least 1 s (CPS 1): %v", i, gap, starts)
+		}
+	}
+}

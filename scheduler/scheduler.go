@@ -225,12 +225,6 @@ func (s *Scheduler) refresh(ctx context.Context) ([]*run, error) {
 // starting them.
 type Draining interface{ Draining() bool }
 
-// ahead is a task leased before its campaign's CPS limiter lets it start.
-type ahead struct {
-	t  store.Task
-	at time.Time // its reserved CPS slot
-}
-
 // Run dials until ctx ends, or — when until is not zero — until nothing is
 // in flight and no task falls due before until. It returns nil in the latter
 // case and ctx's error in the former (after the calls in flight end).
@@ -239,17 +233,19 @@ type ahead struct {
 // fairness, the campaign's limit and its CPS limiter give it now or within
 // the lease horizon); a task leased before its CPS slot waits for it holding
 // a channel, and is released back to pending if the run ends or drains first.
+// Leased-ahead tasks start as the limiter allows at that moment (burst 1), so
+// a loop held up by a slow store never starts the overdue ones all at once.
 func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 	done := make(chan struct{}, s.o.Channels)
 	inFlight := 0
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	queued := map[*run][]ahead{}
+	queued := map[*run][]store.Task{} // leased ahead of their CPS slots, in lease order
 	nQueued := 0
 	release := func(r *run) {
-		for _, a := range queued[r] {
-			if err := s.o.Store.ReleaseTask(context.WithoutCancel(ctx), a.t.ID, s.o.Holder, s.o.Clock.Now()); err != nil {
-				s.o.Log.Error("release task leased ahead", "task", a.t.ID, "err", err)
+		for _, t := range queued[r] {
+			if err := s.o.Store.ReleaseTask(context.WithoutCancel(ctx), t.ID, s.o.Holder, s.o.Clock.Now()); err != nil {
+				s.o.Log.Error("release task leased ahead", "task", t.ID, "err", err)
 			}
 		}
 		nQueued -= len(queued[r])
@@ -280,6 +276,21 @@ func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 			s.handle(ctx, id, cfg, t)
 		}()
 	}
+	// startQueued starts r's queued tasks as its limiter allows now.
+	startQueued := func(ctx context.Context, r *run, now time.Time) {
+		q := queued[r]
+		n := 0
+		for n < len(q) && (r.limiter == nil || r.limiter.AllowN(now, 1)) {
+			if s.renewAhead(ctx, q[n], now) {
+				start(r, q[n])
+			}
+			n++
+		}
+		nQueued -= n
+		if queued[r] = q[n:]; len(queued[r]) == 0 {
+			delete(queued, r)
+		}
+	}
 	outage := storeOutage{limit: s.o.StoreOutage, log: s.o.Log}
 	for {
 		if ctx.Err() != nil {
@@ -295,20 +306,12 @@ func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 		now := s.o.Clock.Now()
 		d, ok := s.o.Store.(Draining)
 		draining := ok && d.Draining()
-		for r, q := range queued {
+		for r := range queued {
 			if draining || !slices.Contains(camps, r) { // drained, or the campaign was paused
 				release(r)
 				continue
 			}
-			n := 0
-			for n < len(q) && !q[n].at.After(now) {
-				start(r, q[n].t)
-				n++
-			}
-			nQueued -= n
-			if queued[r] = q[n:]; len(queued[r]) == 0 {
-				delete(queued, r)
-			}
+			startQueued(ctx, r, now)
 		}
 		empty := map[*run]bool{}
 		for inFlight+nQueued < s.o.Channels {
@@ -331,18 +334,9 @@ func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 				if len(tasks) < k {
 					empty[r] = true // its unused share goes to the others on the next round
 				}
-				for _, t := range tasks {
-					at := now
-					if r.limiter != nil {
-						at = now.Add(r.limiter.ReserveN(now, 1).DelayFrom(now))
-					}
-					if at.After(now) {
-						queued[r] = append(queued[r], ahead{t: t, at: at})
-						nQueued++
-						continue
-					}
-					start(r, t)
-				}
+				queued[r] = append(queued[r], tasks...)
+				nQueued += len(tasks)
+				startQueued(ctx, r, now)
 			}
 		}
 		wake, any, err := s.nextWake(ctx, camps, now)
@@ -353,9 +347,9 @@ func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 			continue
 		}
 		outage.over()
-		for _, q := range queued {
-			if !any || q[0].at.Before(wake) {
-				wake = q[0].at
+		for r := range queued {
+			if at := r.nextToken(now); !any || at.Before(wake) {
+				wake = at
 			}
 			any = true
 		}
@@ -388,7 +382,7 @@ func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 // campaign with no task waiting for a slot gets at most the slots its limiter has within the lease horizon
 // (Poll, at most a third of LeaseTTL: a task waiting for its slot then
 // starts, and keepLease first renews it, before its lease runs out).
-func (s *Scheduler) share(camps []*run, queued map[*run][]ahead, empty map[*run]bool, now time.Time, free int) []int {
+func (s *Scheduler) share(camps []*run, queued map[*run][]store.Task, empty map[*run]bool, now time.Time, free int) []int {
 	horizon := min(s.o.Poll, s.o.LeaseTTL/3)
 	loads := make([]Load, len(camps))
 	room := make([]int, len(camps))
@@ -421,6 +415,37 @@ func (s *Scheduler) share(camps []*run, queued map[*run][]ahead, empty map[*run]
 		}
 	}
 	return share
+}
+
+// nextToken is when r's limiter next allows a call (rounded up to the
+// microsecond, so that waking then finds the token whole).
+func (r *run) nextToken(now time.Time) time.Time {
+	if r.limiter == nil {
+		return now
+	}
+	tok := r.limiter.TokensAt(now)
+	if tok >= 1 {
+		return now
+	}
+	return now.Add(time.Duration(math.Ceil((1-tok)/r.cfg.CPS*1e6)) * time.Microsecond)
+}
+
+// renewAhead makes sure a task leased ahead still has the lease keepLease
+// needs (it first renews a third of the TTL after the call starts); it
+// reports false when the lease was lost meanwhile.
+func (s *Scheduler) renewAhead(ctx context.Context, t store.Task, now time.Time) bool {
+	if t.LeaseUntil.Sub(now) >= 2*s.o.LeaseTTL/3 {
+		return true
+	}
+	err := s.o.Store.RenewLease(ctx, t.ID, s.o.Holder, now.Add(s.o.LeaseTTL))
+	if errors.Is(err, store.ErrLeaseLost) {
+		s.o.Log.Error("lease of a task leased ahead lost: not dialled", "task", t.ID)
+		return false
+	}
+	if err != nil {
+		s.o.Log.Warn("renew lease", "task", t.ID, "err", err) // still held until LeaseUntil; keepLease retries
+	}
+	return true
 }
 
 // storeOutage rides out store errors in Run: it waits with a growing pause
