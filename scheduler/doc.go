@@ -15,7 +15,11 @@
 // (calls in flight + ½) / priority, the Sainte-Laguë rule, within each
 // campaign's own channel limit and calls-per-second limit. A campaign is ready
 // when its schedule (cron periods and daily clock ranges) is open and it has a
-// task due.
+// task due. A campaign's share is leased in one store transaction; with a
+// CPS limit, as many tasks as its limiter allows within a short horizon are
+// leased at once and wait, holding their channels, for the limiter to start
+// them; those not started when the run ends or drains are released to
+// pending.
 //
 // For each leased task: guard.Reserve; a denial reschedules the task to the
 // guard's next_allowed_at with the reason kept (never dropped); a grant is

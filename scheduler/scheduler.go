@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -25,6 +26,7 @@ type Store interface {
 	Campaigns(ctx context.Context, state string) ([]store.Campaign, error)
 	LeaseTasks(ctx context.Context, campaignID string, now time.Time, n int, holder string, ttl time.Duration) ([]store.Task, error)
 	RenewLease(ctx context.Context, taskID int64, holder string, until time.Time) error
+	ReleaseTask(ctx context.Context, taskID int64, holder string, now time.Time) error
 	FinishTask(ctx context.Context, taskID int64, holder string, now time.Time, u store.TaskUpdate) error
 	NextDue(ctx context.Context, campaignID string) (time.Time, bool, error)
 	Debtor(ctx context.Context, id string) (store.Debtor, error)
@@ -218,14 +220,77 @@ func (s *Scheduler) refresh(ctx context.Context) ([]*run, error) {
 	return out, nil
 }
 
+// Draining is a Store that can say it has stopped handing out tasks (serve's
+// drain): the scheduler then releases the tasks it leased ahead instead of
+// starting them.
+type Draining interface{ Draining() bool }
+
 // Run dials until ctx ends, or — when until is not zero — until nothing is
 // in flight and no task falls due before until. It returns nil in the latter
 // case and ctx's error in the former (after the calls in flight end).
+//
+// Tasks are leased in batches (one store transaction for as many channels as
+// fairness, the campaign's limit and its CPS limiter give it now or within
+// the lease horizon); a task leased before its CPS slot waits for it holding
+// a channel, and is released back to pending if the run ends or drains first.
+// Leased-ahead tasks start as the limiter allows at that moment (burst 1), so
+// a loop held up by a slow store never starts the overdue ones all at once.
 func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 	done := make(chan struct{}, s.o.Channels)
 	inFlight := 0
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	queued := map[*run][]store.Task{} // leased ahead of their CPS slots, in lease order
+	nQueued := 0
+	release := func(r *run) {
+		for _, t := range queued[r] {
+			if err := s.o.Store.ReleaseTask(context.WithoutCancel(ctx), t.ID, s.o.Holder, s.o.Clock.Now()); err != nil {
+				s.o.Log.Error("release task leased ahead", "task", t.ID, "err", err)
+			}
+		}
+		nQueued -= len(queued[r])
+		delete(queued, r)
+	}
+	defer func() { // after wg.Wait's defer: the queue is Run's own
+		for r := range queued {
+			release(r)
+		}
+	}()
+	start := func(r *run, t store.Task) {
+		s.mu.Lock()
+		r.inFlight++
+		id, cfg := r.c.ID, r.cfg // a snapshot: refresh may update r while the call runs
+		s.mu.Unlock()
+		inFlight++
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				s.mu.Lock()
+				r.inFlight--
+				s.mu.Unlock()
+				done <- struct{}{}
+			}()
+			// a panic in one task's call ends that task's turn, not the run
+			defer safe.Recover(s.o.Log, "scheduler task", func(p *safe.Panic) { s.panicked(ctx, cfg, t, p) })
+			s.handle(ctx, id, cfg, t)
+		}()
+	}
+	// startQueued starts r's queued tasks as its limiter allows now.
+	startQueued := func(ctx context.Context, r *run, now time.Time) {
+		q := queued[r]
+		n := 0
+		for n < len(q) && (r.limiter == nil || r.limiter.AllowN(now, 1)) {
+			if s.renewAhead(ctx, q[n], now) {
+				start(r, q[n])
+			}
+			n++
+		}
+		nQueued -= n
+		if queued[r] = q[n:]; len(queued[r]) == 0 {
+			delete(queued, r)
+		}
+	}
 	outage := storeOutage{limit: s.o.StoreOutage, log: s.o.Log}
 	for {
 		if ctx.Err() != nil {
@@ -239,54 +304,40 @@ func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 			continue
 		}
 		now := s.o.Clock.Now()
-		empty := map[*run]bool{}
-		for inFlight < s.o.Channels {
-			loads := make([]Load, len(camps))
-			s.mu.Lock()
-			for i, r := range camps {
-				loads[i] = Load{Weight: r.cfg.Priority, InFlight: r.inFlight, Limit: r.cfg.Channels,
-					Ready: !empty[r] && r.plan.active(now) && (r.limiter == nil || r.limiter.TokensAt(now) >= 1)}
+		d, ok := s.o.Store.(Draining)
+		draining := ok && d.Draining()
+		for r := range queued {
+			if draining || !slices.Contains(camps, r) { // drained, or the campaign was paused
+				release(r)
+				continue
 			}
-			s.mu.Unlock()
-			i := PickFair(loads)
-			if i < 0 {
+			startQueued(ctx, r, now)
+		}
+		empty := map[*run]bool{}
+		for inFlight+nQueued < s.o.Channels {
+			share := s.share(camps, queued, empty, now, s.o.Channels-inFlight-nQueued)
+			if share == nil {
 				break
 			}
-			r := camps[i]
-			tasks, err := s.o.Store.LeaseTasks(ctx, r.c.ID, now, 1, s.o.Holder, s.o.LeaseTTL)
-			if err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
+			for i, k := range share {
+				if k == 0 {
+					continue
 				}
-				s.o.Log.Error("lease tasks", "campaign", r.c.ID, "err", err)
-				empty[r] = true
-				continue
+				r := camps[i]
+				tasks, err := s.o.Store.LeaseTasks(ctx, r.c.ID, now, k, s.o.Holder, s.o.LeaseTTL)
+				if err != nil {
+					if ctx.Err() != nil {
+						return ctx.Err()
+					}
+					s.o.Log.Error("lease tasks", "campaign", r.c.ID, "err", err)
+				}
+				if len(tasks) < k {
+					empty[r] = true // its unused share goes to the others on the next round
+				}
+				queued[r] = append(queued[r], tasks...)
+				nQueued += len(tasks)
+				startQueued(ctx, r, now)
 			}
-			if len(tasks) == 0 {
-				empty[r] = true
-				continue
-			}
-			if r.limiter != nil {
-				r.limiter.AllowN(now, 1)
-			}
-			s.mu.Lock()
-			r.inFlight++
-			id, cfg := r.c.ID, r.cfg // a snapshot: refresh may update r while the call runs
-			s.mu.Unlock()
-			inFlight++
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer func() {
-					s.mu.Lock()
-					r.inFlight--
-					s.mu.Unlock()
-					done <- struct{}{}
-				}()
-				// a panic in one task's call ends that task's turn, not the run
-				defer safe.Recover(s.o.Log, "scheduler task", func(p *safe.Panic) { s.panicked(ctx, cfg, tasks[0], p) })
-				s.handle(ctx, id, cfg, tasks[0])
-			}()
 		}
 		wake, any, err := s.nextWake(ctx, camps, now)
 		if err != nil {
@@ -296,17 +347,23 @@ func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 			continue
 		}
 		outage.over()
-		if inFlight == 0 && (!any || (!until.IsZero() && wake.After(until))) {
+		for r := range queued {
+			if at := r.nextToken(now); !any || at.Before(wake) {
+				wake = at
+			}
+			any = true
+		}
+		if inFlight == 0 && nQueued == 0 && (!any || (!until.IsZero() && wake.After(until))) {
 			if until.IsZero() && !any {
 				wake = now.Add(s.o.Poll) // serving: look again for new campaigns
 			} else {
 				return nil
 			}
 		}
-		if inFlight < s.o.Channels && any && !wake.After(now) {
+		if inFlight+nQueued < s.o.Channels && any && !wake.After(now) {
 			wake = now.Add(s.o.Poll) // due work that cannot start now (debtor busy in another campaign)
 		}
-		if inFlight == s.o.Channels {
+		if inFlight+nQueued >= s.o.Channels && nQueued == 0 {
 			wake = time.Time{} // only a finished call can free a channel
 		}
 		if j, ok := s.o.Clock.(Jumper); ok && inFlight == 0 {
@@ -317,6 +374,78 @@ func (s *Scheduler) Run(ctx context.Context, until time.Time) error {
 			return err
 		}
 	}
+}
+
+// share splits free channels among camps as PickFair would one at a time,
+// counting tasks leased ahead as calls: it returns how many tasks to lease
+// for each campaign, nil when none may take a channel. A CPS-limited
+// campaign with no task waiting for a slot gets at most the slots its limiter has within the lease horizon
+// (Poll, at most a third of LeaseTTL: a task waiting for its slot then
+// starts, and keepLease first renews it, before its lease runs out).
+func (s *Scheduler) share(camps []*run, queued map[*run][]store.Task, empty map[*run]bool, now time.Time, free int) []int {
+	horizon := min(s.o.Poll, s.o.LeaseTTL/3)
+	loads := make([]Load, len(camps))
+	room := make([]int, len(camps))
+	s.mu.Lock()
+	for i, r := range camps {
+		loads[i] = Load{Weight: r.cfg.Priority, InFlight: r.inFlight + len(queued[r]), Limit: r.cfg.Channels,
+			Ready: !empty[r] && r.plan.active(now)}
+		room[i] = free
+		if r.limiter != nil {
+			// Refilled only once its queue is empty: topping it up slot by
+			// slot would lease one task per transaction again.
+			room[i] = int(math.Floor(r.limiter.TokensAt(now) + horizon.Seconds()*r.cfg.CPS))
+			loads[i].Ready = loads[i].Ready && room[i] >= 1 && len(queued[r]) == 0
+		}
+	}
+	s.mu.Unlock()
+	var share []int
+	for range free {
+		i := PickFair(loads)
+		if i < 0 {
+			break
+		}
+		if share == nil {
+			share = make([]int, len(camps))
+		}
+		share[i]++
+		loads[i].InFlight++
+		if share[i] >= room[i] {
+			loads[i].Ready = false
+		}
+	}
+	return share
+}
+
+// nextToken is when r's limiter next allows a call (rounded up to the
+// microsecond, so that waking then finds the token whole).
+func (r *run) nextToken(now time.Time) time.Time {
+	if r.limiter == nil {
+		return now
+	}
+	tok := r.limiter.TokensAt(now)
+	if tok >= 1 {
+		return now
+	}
+	return now.Add(time.Duration(math.Ceil((1-tok)/r.cfg.CPS*1e6)) * time.Microsecond)
+}
+
+// renewAhead makes sure a task leased ahead still has the lease keepLease
+// needs (it first renews a third of the TTL after the call starts); it
+// reports false when the lease was lost meanwhile.
+func (s *Scheduler) renewAhead(ctx context.Context, t store.Task, now time.Time) bool {
+	if t.LeaseUntil.Sub(now) >= 2*s.o.LeaseTTL/3 {
+		return true
+	}
+	err := s.o.Store.RenewLease(ctx, t.ID, s.o.Holder, now.Add(s.o.LeaseTTL))
+	if errors.Is(err, store.ErrLeaseLost) {
+		s.o.Log.Error("lease of a task leased ahead lost: not dialled", "task", t.ID)
+		return false
+	}
+	if err != nil {
+		s.o.Log.Warn("renew lease", "task", t.ID, "err", err) // still held until LeaseUntil; keepLease retries
+	}
+	return true
 }
 
 // storeOutage rides out store errors in Run: it waits with a growing pause

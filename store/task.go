@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -157,18 +158,41 @@ func (db *DB) LeaseTasks(ctx context.Context, campaignID string, now time.Time, 
 			return nil, fmt.Errorf("lease tasks %s: %w", campaignID, err)
 		}
 	}
-	var out []Task
+	if len(cand) == 0 {
+		return nil, nil // nothing written: the deferred rollback ends the transaction
+	}
+	// One UPDATE … RETURNING for the whole batch (one round trip on
+	// PostgreSQL, one statement on SQLite). The state condition is re-checked
+	// by the UPDATE itself: a row another node leased first is left out.
 	until := now.Add(ttl)
-	for _, t := range cand {
-		// The state condition is re-checked by the UPDATE itself: on PostgreSQL a
-		// concurrent node that leased the row first makes this update a no-op.
-		r, err := tx.ExecContext(ctx, db.q(`UPDATE tasks SET state = 'leased', lease_holder = ?, lease_until = ?, updated_at = ?
-			WHERE id = ? AND ((state = 'pending' AND due_at <= ?) OR (state = 'leased' AND lease_until <= ?))`),
-			holder, ns(until), ns(now), t.ID, ns(now), ns(now))
-		if err != nil {
-			return nil, fmt.Errorf("lease task %d: %w", t.ID, err)
+	args := []any{holder, ns(until), ns(now), ns(now), ns(now)}
+	marks := make([]string, len(cand))
+	for i, t := range cand {
+		marks[i] = "?"
+		args = append(args, t.ID)
+	}
+	rows, err := tx.QueryContext(ctx, db.q(`UPDATE tasks SET state = 'leased', lease_holder = ?, lease_until = ?, updated_at = ?
+		WHERE ((state = 'pending' AND due_at <= ?) OR (state = 'leased' AND lease_until <= ?)) AND id IN (`+strings.Join(marks, ", ")+`)
+		RETURNING id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("lease tasks %s: %w", campaignID, err)
+	}
+	leased := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("lease tasks %s: %w", campaignID, err)
 		}
-		if k, _ := r.RowsAffected(); k == 1 {
+		leased[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("lease tasks %s: %w", campaignID, err)
+	}
+	var out []Task
+	for _, t := range cand { // in candidate order: earliest due first
+		if leased[t.ID] {
 			t.State, t.LeaseHolder, t.LeaseUntil = TaskLeased, holder, until
 			out = append(out, t)
 		}
@@ -191,6 +215,22 @@ func (db *DB) RenewLease(ctx context.Context, taskID int64, holder string, until
 	}
 	if k, _ := r.RowsAffected(); k != 1 {
 		return fmt.Errorf("renew lease %d: %w", taskID, ErrLeaseLost)
+	}
+	return nil
+}
+
+// ReleaseTask hands a task holder leased but never started back to pending,
+// as it was (due as before, nothing recorded): the scheduler leases ahead of
+// its CPS slots and lets go of what it did not dial when it stops.
+// ErrLeaseLost when holder no longer holds it.
+func (db *DB) ReleaseTask(ctx context.Context, taskID int64, holder string, now time.Time) error {
+	r, err := db.sql.ExecContext(ctx, db.q(`UPDATE tasks SET state = 'pending', lease_holder = '', lease_until = 0, updated_at = ?
+		WHERE id = ? AND state = 'leased' AND lease_holder = ?`), ns(now), taskID, holder)
+	if err != nil {
+		return fmt.Errorf("release task %d: %w", taskID, err)
+	}
+	if k, _ := r.RowsAffected(); k != 1 {
+		return fmt.Errorf("release task %d: %w", taskID, ErrLeaseLost)
 	}
 	return nil
 }

@@ -3,10 +3,12 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/dozvon/dozvon/store"
+	"github.com/dozvon/dozvon/store/storetest"
 )
 
 func TestTaskLeaseAndFinish(t *testing.T) {
@@ -207,6 +209,110 @@ func TestCallSavedWithItsTask(t *testing.T) {
 		tcs, err := db.TaskCalls(ctx, task.ID)
 		if err != nil || len(tcs) != 1 || tcs[0].Duration != 8*time.Second || tcs[0].CallerID != "+74950000000" {
 			t.Fatalf("the task's calls after the finish: %+v %v", tcs, err)
+		}
+	})
+}
+
+// TestLeaseBatchAcrossNodes: two nodes with their own connections lease
+// batches from one campaign at once. Every task is handed out once, and no
+// debtor ever has two live leases (each debtor has two phones due).
+func TestLeaseBatchAcrossNodes(t *testing.T) {
+	for _, b := range storetest.Backends(pg) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := t.Context()
+			db, dsn, err := b.Open(ctx, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			other, err := store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			t0 := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)
+			if err := db.SaveCampaign(ctx, store.Campaign{ID: "c", Name: "c", Priority: 1, Config: `{}`}); err != nil {
+				t.Fatal(err)
+			}
+			var tasks []store.Task
+			for i := range 60 {
+				for p := range 2 {
+					tasks = append(tasks, store.Task{CampaignID: "c", DebtorID: fmt.Sprintf("d%02d", i), Phone: fmt.Sprintf("+7913%03d%04d", i, p), Position: p, DueAt: t0})
+				}
+			}
+			if _, err := db.AddTasks(ctx, tasks); err != nil {
+				t.Fatal(err)
+			}
+			var mu sync.Mutex
+			byTask, byDebtor := map[int64]string{}, map[string]int{}
+			var wg sync.WaitGroup
+			for node, h := range map[string]*store.DB{"node1": db, "node2": other} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range 20 {
+						got, err := h.LeaseTasks(ctx, "c", t0, 7, node, time.Hour)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						mu.Lock()
+						for _, tk := range got {
+							if prev, ok := byTask[tk.ID]; ok {
+								t.Errorf("task %d leased by %s and %s", tk.ID, prev, node)
+							}
+							byTask[tk.ID] = node
+							byDebtor[tk.DebtorID]++
+						}
+						mu.Unlock()
+					}
+				}()
+			}
+			wg.Wait()
+			if len(byTask) != 60 {
+				t.Errorf("%d tasks leased, want 60 (one phone of each debtor)", len(byTask))
+			}
+			for d, n := range byDebtor {
+				if n != 1 {
+					t.Errorf("debtor %s has %d live leases", d, n)
+				}
+			}
+		})
+	}
+}
+
+// TestReleaseTask: a task leased but not started goes back to pending as it
+// was, only by its holder, and is handed out again at once.
+func TestReleaseTask(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		t0 := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)
+		if err := db.SaveCampaign(ctx, store.Campaign{ID: "c", Name: "c", Priority: 1, Config: `{}`}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AddTasks(ctx, []store.Task{
+			{CampaignID: "c", DebtorID: "a", Phone: "+79130000001", DueAt: t0},
+			{CampaignID: "c", DebtorID: "b", Phone: "+79130000002", DueAt: t0.Add(time.Second)},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.LeaseTasks(ctx, "c", t0.Add(time.Minute), 5, "node1", time.Hour)
+		if err != nil || len(got) != 2 || got[0].DebtorID != "a" || got[1].DebtorID != "b" {
+			t.Fatalf("batch lease: %+v %v, want a then b", got, err)
+		}
+		if err := db.ReleaseTask(ctx, got[1].ID, "node2", t0); !errors.Is(err, store.ErrLeaseLost) {
+			t.Fatalf("release by another holder: %v, want ErrLeaseLost", err)
+		}
+		if err := db.ReleaseTask(ctx, got[1].ID, "node1", t0); err != nil {
+			t.Fatal(err)
+		}
+		ts, _ := db.DebtorTasks(ctx, "c", "b")
+		if ts[0].State != store.TaskPending || ts[0].LeaseHolder != "" || !ts[0].DueAt.Equal(t0.Add(time.Second)) || ts[0].Attempts != 0 {
+			t.Fatalf("released task %+v, want pending as before", ts[0])
+		}
+		again, err := db.LeaseTasks(ctx, "c", t0.Add(time.Minute), 5, "node2", time.Hour)
+		if err != nil || len(again) != 1 || again[0].DebtorID != "b" {
+			t.Fatalf("lease after release: %+v %v, want b alone (a still leased)", again, err)
 		}
 	})
 }

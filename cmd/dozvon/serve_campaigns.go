@@ -108,6 +108,10 @@ func (d *drainingStore) LeaseTasks(ctx context.Context, campaignID string, now t
 	return d.Store.LeaseTasks(ctx, campaignID, now, n, holder, ttl)
 }
 
+// Draining tells the scheduler to release the tasks it leased ahead of their
+// CPS slots rather than start them (scheduler.Draining).
+func (d *drainingStore) Draining() bool { return d.draining.Load() }
+
 // checkServeCampaign is what the API checks of a new campaign: that the
 // robot has a creditor to name (230-FZ art. 7; refused as a whole, not as
 // a field of the request), then what the dialer checks (the script loads
