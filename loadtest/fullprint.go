@@ -61,7 +61,7 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 	p("             commit  %s", d(r.Commit))
 	p("store:       call record %s", d(r.SaveCall))
 	p("             task result %s", d(r.FinishTask))
-	p("             task lease %s, %.1f s in all (the scheduler leases one task per call, one after another: a floor under the time to place the calls)", d(r.LeaseTask), r.LeaseTotalS)
+	p("             task lease %s, %.1f s in all (the scheduler leases a campaign's share of free channels per call, one batch after another: a floor under the time to place the calls)", d(r.LeaseTask), r.LeaseTotalS)
 	p("             event batch %s; write p99 %.2f ms", d(r.AppendEvents), r.StoreWriteP99)
 	p("events:      emitted → stored → delivered to a hub subscriber %s; dropped %d", d(r.EventDelay), r.EventsDropped)
 	p("recordings:  %d of %d calls", r.Recordings, r.Calls)

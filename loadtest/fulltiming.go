@@ -48,9 +48,9 @@ func (l *latencies) dist() Dist {
 type pathTimings struct {
 	reserve, commit                  latencies
 	saveCall, finishTask, appendEvts latencies
-	// lease is the scheduler's LeaseTasks: it leases one task per call,
-	// one after another, so the leases' total time is a floor under the
-	// time it takes to place the run's calls
+	// lease is the scheduler's LeaseTasks: batches leased one after
+	// another, so the leases' total time is a floor under the time it
+	// takes to place the run's calls
 	lease latencies
 }
 
