@@ -745,7 +745,10 @@ func (c *Classifier) applyRules() {
 	// so the robot may speak on (nothing sensitive while it is watched); the
 	// rules go on in the background and correct it late if they find no
 	// person (tentativeWatch).
-	if cfg.TentativePerson && c.early == nil && c.heardSpeech && !c.shadow && c.t >= cfg.PersonDeadline && top < blockHuman {
+	// Sound that so far reads as the robot's echo or blips is no speech to
+	// rest a person on: the line is left to the rules below.
+	if cfg.TentativePerson && c.early == nil && c.heardSpeech && !c.shadow && c.t >= cfg.PersonDeadline && top < blockHuman &&
+		!c.echoBitsOnly() && !c.blipsOnly() {
 		c.decide(Human, 0.5, "speech by %.1fs with no sign of a recording (%.2fs of it, text %q) → person, tentatively",
 			cfg.PersonDeadline.Seconds(), c.speechTotal.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 		c.tentative = true
@@ -865,8 +868,13 @@ func (c *Classifier) tentativeWatch() {
 		return
 	}
 	c.early, c.tentative = early, false
-	if got.Class == Human {
-		return // a person by the rules too: watched on as any person verdict
+	if got.Class == Human || got.Class == Silence {
+		// a person by the rules too: watched on as any person verdict. A
+		// silence verdict is no correction either: the tentative person
+		// rests on speech heard, and a guess that it was the robot's echo
+		// (or a blip) is not the evidence a person cannot give; hanging up
+		// on it loses whoever spoke (person safety first)
+		return
 	}
 	c.watchOver = true
 	{

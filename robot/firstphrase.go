@@ -294,7 +294,13 @@ func (f *firstPhrase) text(text string, final bool) {
 func (f *firstPhrase) keypad() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.over || f.classKnown() {
+	if f.over {
+		return
+	}
+	if f.classKnown() {
+		if f.watching() {
+			f.endWatch() // a key is a person's: nothing corrects the verdict after it
+		}
 		return
 	}
 	f.cls.Keypad()
