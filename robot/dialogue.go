@@ -528,6 +528,13 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 			return story(intent, phrase) || intent == intentYes && scripts.ReadinessOnly(phrase)
 		})
 	}
+	if m.Intent != "" && slices.Contains(scripts.Tokens(masked), "ли") {
+		// "встретиться бы, обсудить, могу ли я меньше платить": the
+		// indirect question is the topic; a request said outside it wins
+		if alt := mt.ClassifyExcept(scripts.WithoutIndirect(masked), allowed, story); alt.Intent != "" {
+			m = alt
+		}
+	}
 	if m.Intent == intentHuman && scripts.IntroducedBy(text) {
 		// "Фирма «Старт», менеджер Ольга": a clerk's title, not a request
 		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
