@@ -528,6 +528,13 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 			return story(intent, phrase) || intent == intentYes && scripts.ReadinessOnly(phrase)
 		})
 	}
+	if m.Intent != "" && slices.Contains(scripts.Tokens(masked), "ли") {
+		// "встретиться бы, обсудить, могу ли я меньше платить": the
+		// indirect question is the topic; a request said outside it wins
+		if alt := mt.ClassifyExcept(scripts.WithoutIndirect(masked), allowed, story); alt.Intent != "" {
+			m = alt
+		}
+	}
 	if m.Intent == intentHuman && scripts.IntroducedBy(text) {
 		// "Фирма «Старт», менеджер Ольга": a clerk's title, not a request
 		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
@@ -584,6 +591,16 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	if soon && slices.Contains(allowed, intentBusy) && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) {
 		m = scripts.Match{Intent: intentBusy}
 	}
+	if m.Intent == intentBusy && hasTime && !soon && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) {
+		// "сейчас ничего не могу, а в середине января всю сумму": a date
+		// said after the contrast is what the caller settles on; the busy
+		// words before it are about now
+		if set := scripts.Settled(text); set != text {
+			if _, ok := d.tp.Parse(set, now); ok && mt.Classify(set, allowed).Intent != intentBusy {
+				m = mt.Classify(set, allowed)
+			}
+		}
+	}
 	if m.Intent == intentBusy && hasTime && !soon && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) && hasSum(text, tr) {
 		// "десятку в среду, остальное позже": a sum and a day where a
 		// payment is asked are the payment; the busy word is about the rest
@@ -627,7 +644,13 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 				// "двадцать восьмого ноября пять тысяч": the date's numbers are not money
 				money = strings.Replace(money, tr.Text, " ", 1)
 			}
-			if k, ok := scripts.ParseMoney(money, full); ok {
+			// "полтинник не дам, а двадцатку найду": the sum settled on
+			// after a contrast is the one meant
+			k, ok := scripts.ParseMoney(scripts.Settled(money), full)
+			if !ok {
+				k, ok = scripts.ParseMoney(money, full)
+			}
+			if ok {
 				filled[sl] = fmt.Sprintf("%d.%02d", k/100, k%100)
 			}
 		case scripts.SlotYesNo:

@@ -200,3 +200,23 @@ func IntroducedBy(text string) bool {
 	}
 	return false
 }
+
+// WithoutIndirect drops each clause's indirect question ("могу ли я меньше
+// платить", "можно ли частями"): from the word before "ли" to the clause's
+// end it names what is to be talked over, not what is asked for now.
+func WithoutIndirect(text string) string {
+	var kept []string
+	for _, clause := range clauseBreak.Split(strings.ToLower(text), -1) {
+		toks := Tokens(clause)
+		for i := 1; i < len(toks); i++ {
+			if toks[i] == "ли" {
+				toks = toks[:i-1]
+				break
+			}
+		}
+		if len(toks) > 0 {
+			kept = append(kept, strings.Join(toks, " "))
+		}
+	}
+	return strings.Join(kept, ", ")
+}

@@ -97,3 +97,17 @@ func TestWaitForm(t *testing.T) {
 		}
 	}
 }
+
+func TestWithoutIndirect(t *testing.T) {
+	tests := map[string]string{
+		"Встретиться бы с вашим сотрудником, обсудить, могу ли я меньше платить": "встретиться бы с вашим сотрудником, обсудить",
+		"Можно ли частями?":           "",
+		"Да, давайте частями":         "да, давайте частями",
+		"не знаю, смогу ли я платить": "не знаю",
+	}
+	for in, want := range tests {
+		if got := WithoutIndirect(in); got != want {
+			t.Errorf("WithoutIndirect(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

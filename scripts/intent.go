@@ -1,6 +1,10 @@
 package scripts
 
-import "sort"
+import (
+	"slices"
+	"sort"
+	"strings"
+)
 
 // GreetingIntent is the intent of a caller's "алло": a script may route it
 // (to ask again); the matcher passes over it when an answer follows.
@@ -110,15 +114,41 @@ func (m *Matcher) ClassifyExcept(text string, allowed []string, skip func(intent
 	return best
 }
 
-// lastContrast is the index of the last "но" / "однако" / "зато", or -1.
+// lastContrast is the index of the last "но" / "однако" / "зато", or of an
+// "а" after a negation ("полтинник не дам, а двадцатку найду", "сейчас
+// ничего не могу, а в январе всю сумму"), or -1.
 func lastContrast(heard []word) int {
-	for i := len(heard) - 1; i >= 0; i-- {
-		switch heard[i].text {
+	toks := make([]string, len(heard))
+	for i, w := range heard {
+		toks[i] = w.text
+	}
+	return LastContrast(toks)
+}
+
+// LastContrast is lastContrast over tokens.
+func LastContrast(toks []string) int {
+	for i := len(toks) - 1; i >= 0; i-- {
+		switch toks[i] {
 		case "но", "однако", "зато":
 			return i
+		case "а":
+			if slices.ContainsFunc(toks[:i], func(t string) bool { return t == "не" || t == "ни" || t == "нет" || t == "ничего" }) {
+				return i
+			}
 		}
 	}
 	return -1
+}
+
+// Settled is what follows the last contrast of text ("…, но к пятнице пять
+// тысяч", "полтинник не дам, а двадцатку найду"): the part a caller settles
+// on, read first for a sum; text itself when there is none.
+func Settled(text string) string {
+	toks := Tokens(text)
+	if k := LastContrast(toks); k >= 0 && k+1 < len(toks) {
+		return strings.Join(toks[k+1:], " ")
+	}
+	return text
 }
 
 func (m *Matcher) classifyWords(heard []word, allowed []string, skip func(intent, phrase string) bool) Match {

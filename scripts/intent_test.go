@@ -182,3 +182,18 @@ func BenchmarkClassify(b *testing.B) {
 		s.Matcher().Classify("да нет, я сейчас за рулём, перезвоните завтра в десять", nil)
 	}
 }
+
+func TestSettled(t *testing.T) {
+	tests := map[string]string{
+		"полтинник я вам не дам, а двадцатку к пятнице найду": "двадцатку к пятнице найду",
+		"денег нет, но к двадцатому скину пять тысяч":         "к двадцатому скину пять тысяч",
+		"а что вы хотели":                       "а что вы хотели", // no negation before the "а"
+		"да, а двадцатого пять тысяч":           "да, а двадцатого пять тысяч",
+		"сейчас ничего не могу, а в январе всю": "в январе всю",
+	}
+	for in, want := range tests {
+		if got := Settled(in); got != want {
+			t.Errorf("Settled(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

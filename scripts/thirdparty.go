@@ -174,7 +174,9 @@ func BareKin(phrase string) bool {
 
 // SelfStory reports whether a one-word phrase that is no kin noun (an
 // event: "уехал", "переехал", "умер") has the speaker or the speaker's
-// family for its subject here: "я уехал на заработки", "у меня отец умер".
+// family for its subject here: "я уехал на заработки", "у меня отец умер";
+// or it is heard without its reflexive ending, another verb ("уволили
+// в ноябре" is what was done to the speaker, "уволился" one who left).
 // Such a story says nothing about who answered.
 func SelfStory(text, phrase string) bool {
 	ps := words(phrase)
@@ -186,6 +188,9 @@ func SelfStory(text, phrase string) bool {
 		if ok, _ := sameWord(ps[0], w); !ok {
 			continue
 		}
+		if reflexive(ps[0].text) && !reflexive(w.text) {
+			return true // "уволили" matched "уволился" by its stem
+		}
 		for j := max(0, i-2); j < i; j++ {
 			t := toks[j].text
 			if t == "я" || t == "мы" || IsKinNoun(t) {
@@ -194,6 +199,12 @@ func SelfStory(text, phrase string) bool {
 		}
 	}
 	return false
+}
+
+// reflexive reports a verb form with the reflexive ending ("уволился",
+// "уволилась"): without it the stem is another verb's ("уволили").
+func reflexive(w string) bool {
+	return strings.HasSuffix(w, "ся") || strings.HasSuffix(w, "сь")
 }
 
 // NameDenied reports whether the name word at toks[i] is said not to be

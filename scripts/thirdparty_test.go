@@ -94,6 +94,9 @@ func TestSelfStory(t *testing.T) {
 		{"он уехал в командировку", "уехал", false},
 		{"уехал он, нету", "уехал", false},
 		{"я жена", "жена", false}, // a kin noun is KinFramed's business
+		{"да, уволили в ноябре", "уволился", true},
+		{"уволилась она давно", "уволилась", false},
+		{"съехали давно", "съехал", false},
 	}
 	for _, tc := range tests {
 		if got := SelfStory(tc.text, tc.phrase); got != tc.want {

@@ -183,6 +183,11 @@ func spokenDaysRule() rules.Rule {
 // Saturday), "на следующей неделе" (next Monday), "в середине недели"
 // (Wednesday), "в конце недели" (Friday, next week's once Friday has come),
 // and the parts of next week ("в конце следующей недели": next week's Friday).
+// weekdayIndex is a weekday's distance from Monday, by the forms said with
+// "в"/"во" and alone.
+var weekdayIndex = map[string]int{"понедельник": 0, "вторник": 1, "среду": 2, "среда": 2, "четверг": 3,
+	"пятницу": 4, "пятница": 4, "субботу": 5, "суббота": 5, "воскресенье": 6}
+
 func weekPartRule() rules.Rule {
 	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|к выходным|на следующей неделе|на той неделе|в начале недели|после выходных|в середине недели|в конце недели|к концу недели|до конца недели|(?:в|к|до) (?:начале|середине|конце|концу|конца) следующей недели)(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, now time.Time) (bool, error) {
@@ -201,7 +206,16 @@ func weekPartRule() rules.Rule {
 			} else if strings.Contains(part, "кон") {
 				days += 4
 			}
-		case part == "на следующей неделе" || part == "на той неделе" || part == "в начале недели" || part == "после выходных":
+		case part == "на следующей неделе" || part == "на той неделе":
+			days = toMonday
+			// "на следующей неделе, в среду": that week's Wednesday
+			for _, t := range strings.Fields(c.Text) {
+				if d, ok := weekdayIndex[t]; ok {
+					days += d
+					break
+				}
+			}
+		case part == "в начале недели" || part == "после выходных":
 			days = toMonday
 		case part == "в середине недели":
 			days = (3 - wd + 7) % 7
