@@ -202,9 +202,11 @@ func SelfStory(text, phrase string) bool {
 }
 
 // reflexive reports a verb form with the reflexive ending ("уволился",
-// "уволилась"): without it the stem is another verb's ("уволили").
+// "уволилась"): without it the stem is another verb's ("уволили"). A
+// recogniser spells the unstressed "ся" as "са" ("скончилса"), which is
+// still the reflexive verb.
 func reflexive(w string) bool {
-	return strings.HasSuffix(w, "ся") || strings.HasSuffix(w, "сь")
+	return strings.HasSuffix(w, "ся") || strings.HasSuffix(w, "сь") || strings.HasSuffix(w, "са")
 }
 
 // NameDenied reports whether the name word at toks[i] is said not to be
