@@ -868,12 +868,47 @@ func (c *Classifier) tentativeWatch() {
 	if got.Class == Human {
 		return // a person by the rules too: watched on as any person verdict
 	}
+	if !c.safeCorrection(got.Class) {
+		// a non-person verdict on length, weak or people's words, or no
+		// speech after speech was heard: a person may give all of it (VAD
+		// clipping, crosstalk, "я перезвоню"), so it is no correction; the
+		// phrase is watched on as any person verdict's, for a beep or a
+		// decisive self-naming until the callee's first pause
+		return
+	}
 	c.watchOver = true
 	{
 		got.Provisional = Human
 		got.Evidence = append(append([]string(nil), d.Evidence...), "late correction: "+got.Evidence[len(got.Evidence)-1])
 		c.correction = got
 	}
+}
+
+// safeCorrection reports whether the background rules' non-person verdict
+// of cls rests on evidence a person cannot give: a beep or SIT tones, or
+// a decisive non-human cue with the robot's words, requests and people's
+// words left out. Never silence: the tentative verdict needed speech.
+func (c *Classifier) safeCorrection(cls Class) bool {
+	switch cls {
+	case Human, Silence:
+		return false
+	}
+	if c.sit != nil || c.beep != nil && c.beep.at > c.decision.At {
+		return true
+	}
+	if c.echoed {
+		return false
+	}
+	// the rules' class may differ ("умный автоответчик" of an assistant):
+	// that no person spoke is what the evidence must show. The rules have
+	// already found no person; a cue as strong as blockHuman that people
+	// never say ("вы позвонили Ивану") confirms it, and so does a carrier's
+	// third-person "абонент" for an announcement.
+	_, top, _ := c.scoresWithoutRobot().best()
+	if top >= blockHuman {
+		return true
+	}
+	return cls == Announcement && strings.Contains(c.committedText+" "+c.partialText, "абонент")
 }
 
 // Watching reports that the classifier still watches a person verdict's
@@ -928,9 +963,10 @@ func (c *Classifier) scoresWithoutAsks() textScores {
 
 // scoresWithoutRobot is the text's cue scores for a late correction: without
 // the cues whose words the robot itself said (RobotSays: on a line without
-// echo cancellation they may be its own voice coming back) and without
+// echo cancellation they may be its own voice coming back), without
 // requests people make too (rule.asks: "Я вас слушаю, представьтесь" is a
-// person).
+// person) and without other words a person may say (rule.people: "Алло,
+// Серёж, я перезвоню").
 func (c *Classifier) scoresWithoutRobot() textScores {
 	said := map[string]bool{}
 	for _, p := range c.own {
@@ -944,7 +980,7 @@ func (c *Classifier) scoresWithoutRobot() textScores {
 		for _, w := range r.words {
 			fromRobot = fromRobot && said[w.stem]
 		}
-		if !fromRobot && !r.asks {
+		if !fromRobot && !r.asks && !r.people {
 			out.score[r.class] += r.weight
 			out.matched = append(out.matched, r)
 		}
