@@ -868,6 +868,12 @@ func (c *Classifier) tentativeWatch() {
 	if got.Class == Human {
 		return // a person by the rules too: watched on as any person verdict
 	}
+	if got.Class == Silence && c.words == 0 && c.t-d.At < silenceHold {
+		// the recognizer's words for a short answer ("Эээ… алло?") may
+		// still be on their way: ask the rules again
+		c.tentative = true
+		return
+	}
 	if !c.safeCorrection(got.Class) {
 		// a non-person verdict on length, weak or people's words, or no
 		// speech after speech was heard: a person may give all of it (VAD
@@ -884,14 +890,24 @@ func (c *Classifier) tentativeWatch() {
 	}
 }
 
+// silenceHold is how long after a tentative person verdict a silence
+// correction waits for the recognizer: Vosk's words for a short answer come
+// within a second of its end.
+const silenceHold = 2 * time.Second
+
 // safeCorrection reports whether the background rules' non-person verdict
 // of cls rests on evidence a person cannot give: a beep or SIT tones, or
 // a decisive non-human cue with the robot's words, requests and people's
-// words left out. Never silence: the tentative verdict needed speech.
+// words left out; silence only if nothing said was ever recognised.
 func (c *Classifier) safeCorrection(cls Class) bool {
 	switch cls {
-	case Human, Silence:
+	case Human:
 		return false
+	case Silence:
+		// sound that the recognizer never made a word of, silenceHold
+		// after the verdict, was the line (noise, echo, comfort noise);
+		// a recognised word is a callee, who may now listen to the robot
+		return c.words == 0 && c.t-c.decision.At >= silenceHold
 	}
 	if c.sit != nil || c.beep != nil && c.beep.at > c.decision.At {
 		return true

@@ -181,6 +181,13 @@ func TestTentativeCorrectionIsPersonSafe(t *testing.T) {
 			texts:    []textAt{{2600 * ms, "алло", true}},
 		},
 		{
+			// sound the recognizer never made a word of (line noise, comfort
+			// noise), then nothing: the line, corrected after silenceHold
+			name:     "unrecognised sound then quiet",
+			answered: newSignal().silence(2300 * ms).speech(80 * ms).silence(6 * time.Second).s,
+			want:     Silence,
+		},
+		{
 			name:     "a greeting closed by a beep",
 			answered: newSignal().silence(300*ms).speech(3500*ms).tone(1250, 800*ms).silence(2 * time.Second).s,
 			texts: []textAt{{1500 * ms, "привет это катя", false},
@@ -222,7 +229,7 @@ func TestTentativeCorrectionIsPersonSafe(t *testing.T) {
 			case tt.want == "" && ok:
 				t.Errorf("late correction to %s at %v, want none; %q", late.Class, late.At, late.Evidence)
 			case tt.want != "" && (!ok || late.Class != tt.want):
-				t.Errorf("late correction %v %s, want %s; %q", ok, late.Class, tt.want, late.Evidence)
+				t.Errorf("late correction %v %s, want %s; %q (verdict %q)", ok, late.Class, tt.want, late.Evidence, d.Evidence)
 			}
 		})
 	}
