@@ -60,6 +60,11 @@ func defaultRules() []rule {
 		{class: VoiceAssistant, weight: 1, phrase: "искусственный интеллект"},
 		{class: VoiceAssistant, weight: 1, phrase: "бот"},
 		{class: VoiceAssistant, weight: 1, phrase: "попросил меня ответить"},
+		// an assistant describing its job; exact words, since the carrier's
+		// "абонент не отвечает на звонки…" shares the stems
+		{class: VoiceAssistant, weight: 1, phrase: "=отвечаю =на =звонки"},
+		{class: VoiceAssistant, weight: 1, phrase: "=отвечающая =на =звонки"},
+		{class: VoiceAssistant, weight: 1, phrase: "=принимаю =звонки"},
 		{class: VoiceAssistant, weight: 0.6, phrase: "зачем звоните", asks: true},
 		{class: VoiceAssistant, weight: 0.6, phrase: "отвечаю за", people: true},
 		{class: VoiceAssistant, weight: 0.6, phrase: "отвечаю вместо", people: true},
@@ -86,6 +91,7 @@ func defaultRules() []rule {
 		{class: Machine, weight: 1, phrase: "после гудка"},
 		{class: Machine, weight: 1, phrase: "говорите после"},
 		{class: Machine, weight: 1, phrase: "автоответчик"},
+		{class: Machine, weight: 1, phrase: "=это =запись"}, // "Не угадал, это запись"
 		{class: Machine, weight: 1, phrase: "голосовая почта"},
 		{class: Machine, weight: 1, phrase: "голосовой ящик"},
 		{class: Machine, weight: 1, phrase: "запишите сообщение"},
