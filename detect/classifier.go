@@ -868,12 +868,15 @@ func (c *Classifier) tentativeWatch() {
 		return
 	}
 	c.early, c.tentative = early, false
-	if got.Class == Human || got.Class == Silence {
-		// a person by the rules too: watched on as any person verdict. A
-		// silence verdict is no correction either: the tentative person
-		// rests on speech heard, and a guess that it was the robot's echo
-		// (or a blip) is not the evidence a person cannot give; hanging up
-		// on it loses whoever spoke (person safety first)
+	if got.Class == Human {
+		return // a person by the rules too: watched on as any person verdict
+	}
+	if !c.safeCorrection(got.Class) {
+		// a non-person verdict on length, weak or people's words, or no
+		// speech after speech was heard: a person may give all of it (VAD
+		// clipping, crosstalk, "я перезвоню"), so it is no correction; the
+		// phrase is watched on as any person verdict's, for a beep or a
+		// decisive self-naming until the callee's first pause
 		return
 	}
 	c.watchOver = true
@@ -882,6 +885,38 @@ func (c *Classifier) tentativeWatch() {
 		got.Evidence = append(append([]string(nil), d.Evidence...), "late correction: "+got.Evidence[len(got.Evidence)-1])
 		c.correction = got
 	}
+}
+
+// safeCorrection reports whether the background rules' non-person verdict
+// of cls rests on evidence a person cannot give: a beep or SIT tones, or
+// a decisive non-human cue with the robot's words, requests and people's
+// words left out; silence only if nothing said was ever recognised.
+func (c *Classifier) safeCorrection(cls Class) bool {
+	switch cls {
+	case Human:
+		return false
+	case Silence:
+		// the tentative person rests on speech heard; that the recognizer
+		// made no word of it is no evidence (a keypad-only line has no
+		// recognizer), and whoever spoke may be listening to the robot
+		return false
+	}
+	if c.sit != nil || c.beep != nil && c.beep.at > c.decision.At {
+		return true
+	}
+	if c.echoed {
+		return false
+	}
+	// the rules' class may differ ("умный автоответчик" of an assistant):
+	// that no person spoke is what the evidence must show. The rules have
+	// already found no person; a cue as strong as blockHuman that people
+	// never say ("вы позвонили Ивану") confirms it, and so does a carrier's
+	// third-person "абонент" for an announcement.
+	_, top, _ := c.scoresWithoutRobot().best()
+	if top >= blockHuman {
+		return true
+	}
+	return cls == Announcement && strings.Contains(c.committedText+" "+c.partialText, "абонент")
 }
 
 // Watching reports that the classifier still watches a person verdict's
@@ -936,9 +971,10 @@ func (c *Classifier) scoresWithoutAsks() textScores {
 
 // scoresWithoutRobot is the text's cue scores for a late correction: without
 // the cues whose words the robot itself said (RobotSays: on a line without
-// echo cancellation they may be its own voice coming back) and without
+// echo cancellation they may be its own voice coming back), without
 // requests people make too (rule.asks: "Я вас слушаю, представьтесь" is a
-// person).
+// person) and without other words a person may say (rule.people: "Алло,
+// Серёж, я перезвоню").
 func (c *Classifier) scoresWithoutRobot() textScores {
 	said := map[string]bool{}
 	for _, p := range c.own {
@@ -952,7 +988,7 @@ func (c *Classifier) scoresWithoutRobot() textScores {
 		for _, w := range r.words {
 			fromRobot = fromRobot && said[w.stem]
 		}
-		if !fromRobot && !r.asks {
+		if !fromRobot && !r.asks && !r.people {
 			out.score[r.class] += r.weight
 			out.matched = append(out.matched, r)
 		}

@@ -63,7 +63,14 @@
 // (Config.TentativePerson, the call path does): speech by PersonDeadline
 // with no sign of a recording is a person then even without a sign of a
 // person, so the robot may speak on; the rules keep running in the
-// background, and a non-person verdict of theirs is the correction.
+// background, and a non-person verdict of theirs is the correction only on
+// evidence a person cannot give: a beep or SIT tones, or a cue people never
+// say ("вы позвонили…", "автоответчик", a carrier's "абонент"). Length, a
+// silence after recognised words (a person listening to the robot) and
+// words a person may say ("перезвоню", "не могу ответить", a name:
+// rule.people) never correct a person verdict: a correction hangs up on
+// someone talking. A silence after sound the recognizer never made a word
+// of, 2 s after the verdict, is the line.
 //
 // Which non-person it is gets two more rules. Carrier words ("абонент
 // временно недоступен") say at once that no person answered, but the class

@@ -147,3 +147,90 @@ func TestLateCorrection(t *testing.T) {
 		})
 	}
 }
+
+// TestTentativeCorrectionIsPersonSafe: after a tentative person verdict
+// (the call path's) the rules run on, but their non-person verdict corrects
+// it only on evidence a person cannot give: a beep, or a cue people never
+// say. Long talk with no answering word, "я перезвоню" or a person falling
+// silent to listen to the robot hang up on nobody.
+func TestTentativeCorrectionIsPersonSafe(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name     string
+		answered []int16
+		texts    []textAt
+		want     Class // "" for no correction
+	}{
+		{
+			// a greeting clipped by a VAD: long talk, no answering word
+			name:     "long greeting with no answering word",
+			answered: newSignal().silence(300 * ms).speech(4500 * ms).s,
+			texts: []textAt{{1500 * ms, "добрый вечер", false}, {3000 * ms, "добрый вечер наталья викторовна", false},
+				{4600 * ms, "добрый вечер наталья викторовна слушает вас внимательно", true}},
+		},
+		{
+			name:     "a person who will call back",
+			answered: newSignal().silence(300 * ms).speech(3500 * ms).s,
+			texts: []textAt{{1500 * ms, "алло сереж", false}, {2800 * ms, "алло сереж я перезвоню", false},
+				{3800 * ms, "алло сереж я перезвоню тут совещание", true}},
+		},
+		{
+			// "Эээ… алло?" and then quiet, listening to the robot
+			name:     "a person who falls silent to listen",
+			answered: newSignal().silence(1800 * ms).speech(700 * ms).silence(5 * time.Second).s,
+			texts:    []textAt{{2600 * ms, "алло", true}},
+		},
+		{
+			// talk the recognizer made no word of (a keypad-only line has no
+			// recognizer; a clipped "алло"), then quiet, listening: no silence
+			// correction, whoever spoke may be waiting for the robot
+			name:     "unrecognised talk then quiet",
+			answered: newSignal().silence(1500 * ms).speech(900 * ms).silence(6 * time.Second).s,
+		},
+		{
+			name:     "a greeting closed by a beep",
+			answered: newSignal().silence(300*ms).speech(3500*ms).tone(1250, 800*ms).silence(2 * time.Second).s,
+			texts: []textAt{{1500 * ms, "привет это катя", false},
+				{3800 * ms, "привет это катя меня нет но ты знаешь что делать", true}},
+			want: Machine,
+		},
+		{
+			name:     "a recording saying whom you called",
+			answered: newSignal().silence(300 * ms).speech(4000 * ms).silence(3 * time.Second).s,
+			texts: []textAt{{1500 * ms, "здравствуйте", false},
+				{4300 * ms, "здравствуйте вы позвонили в стоматологию жемчуг", true}},
+			want: Machine,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(Config{TentativePerson: true})
+			silent := make([]int16, evalFrame)
+			var now time.Duration
+			texts := tt.texts
+			for i := 0; now < 8*time.Second; i += evalFrame {
+				frame := silent
+				if i+evalFrame <= len(tt.answered) {
+					frame = tt.answered[i : i+evalFrame]
+				}
+				c.Frame(frame, false)
+				now += 20 * time.Millisecond
+				for len(texts) > 0 && texts[0].at <= now {
+					c.Text(texts[0].text, texts[0].final)
+					texts = texts[1:]
+				}
+			}
+			d, ok := c.Decision()
+			if !ok || d.Class != Human {
+				t.Fatalf("first verdict %s (%v), want a person; %q", d.Class, ok, d.Evidence)
+			}
+			late, ok := c.Correction()
+			switch {
+			case tt.want == "" && ok:
+				t.Errorf("late correction to %s at %v, want none; %q", late.Class, late.At, late.Evidence)
+			case tt.want != "" && (!ok || late.Class != tt.want):
+				t.Errorf("late correction %v %s, want %s; %q (verdict %q)", ok, late.Class, tt.want, late.Evidence, d.Evidence)
+			}
+		})
+	}
+}

@@ -20,6 +20,11 @@ type rule struct {
 	// rather than the speaker naming itself: people on the phone say these
 	// too, so they never correct a person verdict late (Correction)
 	asks bool
+	// people marks words a person answering the phone may say too ("я
+	// перезвоню", "не могу ответить", "владелец", a name): they may lead a
+	// verdict, never a late correction of a person verdict, which hangs up
+	// on someone talking
+	people bool
 }
 
 // token is a normalised word with its snowball stem. In a phrase, a word
@@ -55,25 +60,30 @@ func defaultRules() []rule {
 		{class: VoiceAssistant, weight: 1, phrase: "искусственный интеллект"},
 		{class: VoiceAssistant, weight: 1, phrase: "бот"},
 		{class: VoiceAssistant, weight: 1, phrase: "попросил меня ответить"},
+		// an assistant describing its job; exact words, since the carrier's
+		// "абонент не отвечает на звонки…" shares the stems
+		{class: VoiceAssistant, weight: 1, phrase: "=отвечаю =на =звонки"},
+		{class: VoiceAssistant, weight: 1, phrase: "=отвечающая =на =звонки"},
+		{class: VoiceAssistant, weight: 1, phrase: "=принимаю =звонки"},
 		{class: VoiceAssistant, weight: 0.6, phrase: "зачем звоните", asks: true},
-		{class: VoiceAssistant, weight: 0.6, phrase: "отвечаю за"},
-		{class: VoiceAssistant, weight: 0.6, phrase: "отвечаю вместо"},
-		{class: VoiceAssistant, weight: 0.6, phrase: "хозяин"},
-		{class: VoiceAssistant, weight: 0.6, phrase: "владельцу"},
-		{class: VoiceAssistant, weight: 0.6, phrase: "владелец"}, // "владелец телефона занят"
+		{class: VoiceAssistant, weight: 0.6, phrase: "отвечаю за", people: true},
+		{class: VoiceAssistant, weight: 0.6, phrase: "отвечаю вместо", people: true},
+		{class: VoiceAssistant, weight: 0.6, phrase: "хозяин", people: true},
+		{class: VoiceAssistant, weight: 0.6, phrase: "владельцу", people: true},
+		{class: VoiceAssistant, weight: 0.6, phrase: "владелец", people: true}, // "владелец телефона занят"
 		// how operators' secretaries and bank assistants name themselves
 		// ("виртуальный секретарь", "цифровой помощник"); nobody answering
 		// their own phone says it, but "виртуальный номер" is an IVR's word
 		{class: VoiceAssistant, weight: 0.6, phrase: "виртуальный"},
 		{class: VoiceAssistant, weight: 0.6, phrase: "цифровой"},
 		// assistant names: a human can be called Олег too, so a name alone is weak
-		{class: VoiceAssistant, weight: 0.4, phrase: "олег"},
-		{class: VoiceAssistant, weight: 0.4, phrase: "алег"},
-		{class: VoiceAssistant, weight: 0.4, phrase: "алиса"},
-		{class: VoiceAssistant, weight: 0.4, phrase: "маруся"},
-		{class: VoiceAssistant, weight: 0.4, phrase: "салют"},
-		{class: VoiceAssistant, weight: 0.4, phrase: "джой"},
-		{class: VoiceAssistant, weight: 0.4, phrase: "афина"},
+		{class: VoiceAssistant, weight: 0.4, phrase: "олег", people: true},
+		{class: VoiceAssistant, weight: 0.4, phrase: "алег", people: true},
+		{class: VoiceAssistant, weight: 0.4, phrase: "алиса", people: true},
+		{class: VoiceAssistant, weight: 0.4, phrase: "маруся", people: true},
+		{class: VoiceAssistant, weight: 0.4, phrase: "салют", people: true},
+		{class: VoiceAssistant, weight: 0.4, phrase: "джой", people: true},
+		{class: VoiceAssistant, weight: 0.4, phrase: "афина", people: true},
 
 		// answering machines, voicemail
 		{class: Machine, weight: 1, phrase: "оставьте сообщение"},
@@ -81,19 +91,20 @@ func defaultRules() []rule {
 		{class: Machine, weight: 1, phrase: "после гудка"},
 		{class: Machine, weight: 1, phrase: "говорите после"},
 		{class: Machine, weight: 1, phrase: "автоответчик"},
+		{class: Machine, weight: 1, phrase: "=это =запись"}, // "Не угадал, это запись"
 		{class: Machine, weight: 1, phrase: "голосовая почта"},
 		{class: Machine, weight: 1, phrase: "голосовой ящик"},
 		{class: Machine, weight: 1, phrase: "запишите сообщение"},
 		{class: Machine, weight: 1, phrase: "оставить сообщение"}, // "вы можете оставить (голосовое) сообщение"
 		{class: Machine, weight: 1, phrase: "голосовое сообщение"},
 		{class: Machine, weight: 1, phrase: "оставьте голосовое"}, // "…голосовое сообщение", heard before its last word
-		{class: Machine, weight: 0.6, phrase: "можете оставить"},
-		{class: Machine, weight: 0.6, phrase: "не могу ответить"},
-		{class: Machine, weight: 0.6, phrase: "не могу взять трубку"},
+		{class: Machine, weight: 0.6, phrase: "можете оставить", people: true},
+		{class: Machine, weight: 0.6, phrase: "не могу ответить", people: true},
+		{class: Machine, weight: 0.6, phrase: "не могу взять трубку", people: true},
 		{class: Machine, weight: 0.6, phrase: "никто не может"},
-		{class: Machine, weight: 0.6, phrase: "нет на месте"},
+		{class: Machine, weight: 0.6, phrase: "нет на месте", people: true},
 		{class: Machine, weight: 0.6, phrase: "меня нет"},
-		{class: Machine, weight: 0.6, phrase: "=перезвоню"},
+		{class: Machine, weight: 0.6, phrase: "=перезвоню", people: true},
 		{class: Machine, weight: 0.5, phrase: "вы позвонили"},
 		{class: Machine, weight: 0.5, phrase: "вы дозвонились"},
 		{class: Machine, weight: 0.5, phrase: "нажмите решетку"},
@@ -123,13 +134,13 @@ func defaultRules() []rule {
 		{class: Announcement, weight: 1, phrase: "абонента выключен"},
 		{class: Announcement, weight: 0.6, phrase: "вызываемый абонент"},
 		{class: Announcement, weight: 0.6, phrase: "абонент занят"},
-		{class: Announcement, weight: 0.6, phrase: "выключен"},
-		{class: Announcement, weight: 0.6, phrase: "позвоните позднее"},
-		{class: Announcement, weight: 0.6, phrase: "справочную службу"},
+		{class: Announcement, weight: 0.6, phrase: "выключен", people: true},
+		{class: Announcement, weight: 0.6, phrase: "позвоните позднее", people: true},
+		{class: Announcement, weight: 0.6, phrase: "справочную службу", people: true},
 		{class: Announcement, weight: 0.6, phrase: "повторите попытку"},
-		{class: Announcement, weight: 0.6, phrase: "наберите снова"},
+		{class: Announcement, weight: 0.6, phrase: "наберите снова", people: true},
 		{class: Announcement, weight: 0.5, phrase: "абонент не может ответить"},
-		{class: Announcement, weight: 0.5, phrase: "недоступен"},
+		{class: Announcement, weight: 0.5, phrase: "недоступен", people: true},
 
 		// voice menus
 		{class: IVR, weight: 1, phrase: "в тоновом режиме"},

@@ -38,6 +38,12 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
   heldout5-line  HELD OUT (round 5): pool H5, festival 0.88/1.18/1.45 at -300/+150/+450 cents, espeak
                  iven4/steph3/gustave/anika, 1-3 of tunnel reflections, an 8-bit leg with DC offset,
                  a 500 Hz high-pass, VAD onset clipping, a fifth robot's echo, crosstalk, clock skew; A-law
+  heldout6-voices HELD OUT (round 6): pool H6, espeak Diogo/Henrique/Marco/Michael/Nguyen/Storm/edward2/
+                 rob/RicishayMax/marcelo at 100-240 wpm, a hybrid's sidetone echo + tremolo, a notch or a
+                 2.8 kHz low-pass; mu-law (heldout5-* are tuning sources since round 6)
+  heldout6-line  HELD OUT (round 6): pool H6, festival 0.82/1.08/1.3 at -150/+350/-400 cents, espeak
+                 iven/announcer/Jacky, 1-3 of tremolo, a conference bridge's chorus, exchange clicks,
+                 jitter-buffer speed-up, a sixth robot's echo, a notch, a low-pass; A-law
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -1115,6 +1121,183 @@ def build5(out, name, seed, voices, conds, law):
         src.emit("silence", silence(4.0), "", 0.0, conds(rng) | extra, law)
 
 
+# ---- the sixth held-out pair (round 6): pool H6, line conditions none of the sources before uses ------
+
+def tremolo6(s, rng):
+    """A mobile moving between cells: the level wobbles 4-8 times a second by up to half."""
+    return sox_fx(s, "tremolo", "%.1f" % rng.uniform(4, 8), "%.0f" % rng.uniform(30, 50))
+
+
+def notch6(s, rng):
+    """A resonant handset or a bad hybrid: a deep notch somewhere in 700-1500 Hz and a bump above."""
+    f = rng.choice([700, 900, 1200, 1500])
+    return sox_fx(s, "equalizer", str(f), "1q", "-18", "equalizer", str(f * 2), "2q", "6")
+
+
+def lowpass6(s):
+    """A wideband call squeezed through a 6 kHz-rate leg: nothing above 2.8 kHz."""
+    return sox_fx(s, "lowpass", "2800", "lowpass", "2800")
+
+
+def chorus6(s):
+    """A conference bridge mixing two copies of the leg a few ms apart."""
+    return sox_fx(s, "chorus", "0.7", "0.9", "25", "0.4", "0.25", "2", "-t")
+
+
+def sidetone6(s, rng):
+    """A hybrid's short echo of the callee's own voice, 8-20 ms late."""
+    return sox_fx(s, "echo", "0.8", "0.9", "%d" % rng.randrange(8, 21), "%.2f" % rng.uniform(0.3, 0.5))
+
+
+def clicks6(s, rng):
+    """Dial-pulse clicks and relay chatter on an old exchange: a few sharp spikes."""
+    out = list(s)
+    for _ in range(rng.randrange(6, 14)):
+        i = rng.randrange(max(1, len(out) - 40))
+        for k in range(rng.randrange(3, 12)):
+            out[i + k] = max(-32000, min(32000, out[i + k] + rng.choice([-1, 1]) * rng.uniform(6000, 15000)))
+    return out
+
+
+def speedup6(s, rng):
+    """A jitter buffer draining a backlog: talk 6-12 % faster, pitch kept."""
+    return sox_fx(s + [0] * RATE, "tempo", "-s", "%.2f" % rng.uniform(1.06, 1.12))
+
+
+ROBOT6 = "Доброе утро! С вами говорит автоматическая система банка по вопросу просроченного платежа."
+
+
+def echo6(s, rng):
+    """A sixth robot's greeting coming back 14-26 dB down, 50-400 ms late."""
+    r = synth(("espeak", "Mario", 170, 40), ROBOT6)
+    dur = len(r) / RATE
+    return mix(s, silence(rng.uniform(0.05, 0.4)) + r, -rng.uniform(14, 26)), "%.2f %s" % (dur, ROBOT6)
+
+
+KITCHEN6 = [
+    "Суп уже остыл, иди ешь, сколько можно звать.",
+    "Выключи чайник, он давно вскипел.",
+]
+MARKET6 = [
+    "Помидоры свежие, берите, три кило за двести.",
+    "Мужчина, сдачу забыли, вернитесь.",
+]
+
+
+def background6(s, rng, tag):
+    """A kitchen (talk and a kettle's hiss) or a market behind the answer, 8-15 dB under it."""
+    texts = KITCHEN6 if tag == "kitchen" else MARKET6
+    b = synth(("espeak", rng.choice(["Diogo", "Henrique", "marcelo"]), 170, 55), texts[rng.randrange(2)])
+    out = mix(s, b, -rng.uniform(8, 15), int(rng.uniform(0, 0.7) * RATE))
+    return noise(out, rng, -rng.uniform(26, 32)) if tag == "kitchen" else out
+
+
+# Sixth held-out pool (H6), written 2026-12-06 (round 6) before any classifier or call-path change of
+# that round: wordings no pool had. Markers after a person's parts: "kitchen", "market" (behind the
+# answer), "child", "old" (the voice).
+H6 = {
+    "human": [
+        ["Алло, слушаю вас."], ["Да?", 1.0, "Алло, говорите."], ["Алло, кто это в такую рань?", "old"],
+        ["Бухгалтерия, Ирина, слушаю."], ["Алло, я на рынке, говорите громче.", "market"],
+        ["Да, да, я слушаю, секунду, руки мокрые.", "kitchen"], ["Мамы нет дома, она на работе.", "child"],
+        ["Алло, это опять вы? Я же просил не звонить."], ["Ммм, да, слушаю."], ["Здравствуйте, я вас слушаю."],
+        ["Алло, кто говорит? Плохо слышно.", "market"], ["Кто это? Представьтесь, пожалуйста."],
+        ["Алло.", 0.8, "Алло, не слышу вас."], ["Да, Петров у аппарата."], ["Добрый день, администратор гостиницы, слушаю."],
+        ["Алло, я сейчас не могу говорить, я на приёме у врача."], ["Ой, алло, кто это? Я думала, сестра.", "kitchen"],
+        ["Слушаю, говорите, что хотели."], ["Алло, здравствуйте, вы из банка?"], ["А? Чего? Алло!", "old"],
+        ["Алло, да, это Марина. А вы кто?"], ["Оставьте меня в покое, я больше не возьму трубку."],
+        ["Дежурная часть, слушаю вас."], ["Алло, подождите, я выйду на улицу.", 1.0, "Всё, слушаю."],
+        ["Алло, а Коля где? Это его телефон.", "child"], ["Здравствуйте. Говорите, пожалуйста, я за рулём."],
+        ["Да, я слушаю вас. Только коротко, у меня перерыв.", "kitchen"], ["Алло-алло, что молчите?"],
+        ["Кто там? А, алло, да, слушаю.", "old"], ["Да, здравствуйте, Сергей Иванович слушает."],
+    ],
+    "voice_assistant": [
+        "Добрый день! Я автоматический помощник абонента. Хозяин номера не может ответить. Как вас представить?",
+        "Алло, вы попали на голосового ассистента Тинькофф. Скажите, пожалуйста, с какой целью вы звоните.",
+        "Здравствуйте! Это секретарь Лёша, я принимаю звонки для Михаила. Что ему передать?",
+        "На ваш звонок отвечает ассистент Яндекса. Абонент попросил записать сообщение. Говорите.",
+        "Приветствую! Я бот-помощник. Хозяйка телефона занята. Расскажите, по какому поводу звоните.",
+        "Алло. С вами говорит умный помощник. Назовите, пожалуйста, ваше имя.",
+        "Здравствуйте, абонент занят. Я его виртуальный секретарь. Оставьте информацию, и я передам.",
+        "Добрый вечер, я цифровой ассистент МТС, отвечаю за владельца номера. Чем могу помочь?",
+        "Алло, это голосовой помощник Сбера. Абонент не может взять трубку. Что передать?",
+        "Здравствуйте! Меня зовут Аня, я отвечаю на звонки Павла. Кто звонит и зачем?",
+    ],
+    "machine": [
+        ("Здравствуйте, вы позвонили Виктору. Я не могу ответить, оставьте сообщение после сигнала.", "long"),
+        ("Привет! Это Лена. Сейчас не могу говорить, оставь голосовое сообщение.", "chirp"),
+        ("Вы позвонили в автомастерскую Мотор. Мы закрыты. Оставьте сообщение после гудка.", "pair"),
+        ("Алло!", 1.0, "Обманули, это автоответчик. Говорите после сигнала.", "long"),
+        ("Это голосовая почта абонента. Запишите сообщение после звукового сигнала.", "pair"),
+        ("Здравствуйте, это стоматология Жемчуг. Мы работаем по будням. Перезвоните в рабочее время.", None),
+        ("Привет, это Олег, я в командировке до среды. Пишите в мессенджер.", None),
+        ("Оставьте ваше сообщение после сигнала, и я перезвоню.", "chirp"),
+        ("Доброго времени суток! Вы дозвонились до Светланы. Меня нет на месте.", "long"),
+        ("Нотариус Кузнецова. Приём граждан по записи. Оставьте номер телефона после сигнала.", "pair"),
+    ],
+    "announcement": [
+        "Абонент не отвечает. Попробуйте позвонить позже.",
+        "Неправильно набран номер. Пожалуйста, проверьте номер и наберите снова.",
+        "Абонент находится в роуминге и ограничил входящие звонки.",
+        "Все линии заняты. Пожалуйста, перезвоните позднее.",
+        "Связь с абонентом временно прервана.",
+        "Номер, который вы набрали, заблокирован.",
+        "Аппарат вызываемого абонента выключен или находится вне действия сети.",
+        "На вашем счёте недостаточно средств для совершения звонка.",
+    ],
+}
+
+CHILD6, OLD6 = ("espeak", "Jacky", 200, 95), ("espeak", "kaukovalta", 95, 12)
+
+
+def beep6(rng, shape):
+    """Voicemail beeps at frequencies no source used: a long tone, a falling chirp, a high-low pair."""
+    f = (780, 1120, 1600, 2100)[rng.randrange(4)]
+    db = -rng.uniform(6, 16)
+    if shape == "long":
+        return tone(f, rng.uniform(0.8, 1.3), db)
+    if shape == "pair":
+        return tone(f, 0.25, db) + silence(0.08) + tone(f * 0.75, 0.25, db)
+    out = os.path.join(TMP, "chirp.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", "0.5", "sine", "%d-%d" % (f * 1.3, f), "gain", str(db))
+    return read(out)
+
+
+def build6(out, name, seed, voices, conds, law):
+    """The sixth held-out pair: pool H6, 30 persons of 62, beeps in new shapes and frequencies or none,
+    silent lines with exchange clicks, a conference bridge, a notch or nothing."""
+    src = Source(out, name, seed)
+    rng = src.rng
+    v = lambda: voices[rng.randrange(len(voices))]
+    for parts in H6["human"]:
+        tag = parts[-1] if isinstance(parts[-1], str) and parts[-1] in ("kitchen", "market", "child", "old") else None
+        parts = parts[:-1] if tag else parts
+        voice = {"child": CHILD6, "old": OLD6}.get(tag) or v()
+        lead = rng.uniform(0.1, 1.7)
+        a, text = spoken(voice, parts, MAXS - lead)
+        if tag in ("kitchen", "market"):
+            a = background6(a, rng, tag)
+        src.emit("human", a, text, lead, conds(rng), law)
+    for t in H6["voice_assistant"]:
+        lead = rng.uniform(0.1, 0.8)
+        a, text = spoken(v(), [t], MAXS - lead)
+        src.emit("voice_assistant", a, text, lead, conds(rng), law)
+    for m in H6["machine"]:
+        parts, shape = list(m[:-1]), m[-1]
+        lead = rng.uniform(0.1, 0.8)
+        a, text = spoken(v(), parts, MAXS - lead)
+        if shape:
+            a += beep6(rng, shape)
+        src.emit("machine", a, text, lead, conds(rng), law)
+    for t in H6["announcement"]:
+        lead = rng.uniform(0.1, 0.8)
+        a = sit() if rng.random() < 0.5 else []
+        b, text = spoken(v(), [t], MAXS - lead - len(a) / RATE)
+        src.emit("announcement", a + b, text, lead, conds(rng), law)
+    for extra in ({"clicks"}, {"chorus"}, {"notch"}, set()):
+        src.emit("silence", silence(4.0), "", 0.0, conds(rng) | extra, law)
+
+
 class Source:
     def __init__(self, out, name, seed):
         self.dir, self.rng, self.n = os.path.join(out, name), random.Random(seed), 0
@@ -1188,6 +1371,20 @@ class Source:
             s = vadclip(s, rng)
         if "lowbits" in cond:
             s = lowbits(s, rng)
+        if "tremolo" in cond:
+            s = tremolo6(s, rng)
+        if "notch" in cond:
+            s = notch6(s, rng)
+        if "lowpass" in cond:
+            s = lowpass6(s)
+        if "chorus" in cond:
+            s = chorus6(s)
+        if "sidetone" in cond:
+            s = sidetone6(s, rng)
+        if "speedup" in cond:
+            s = speedup6(s, rng)
+        if "clicks" in cond:
+            s = clicks6(s, rng)
         if "echo" in cond:
             s, robot = echo(s, rng)
         if "echo2" in cond:
@@ -1198,6 +1395,8 @@ class Source:
             s, robot = echo4(s, rng)
         if "echo5" in cond:
             s, robot = echo5(s, rng)
+        if "echo6" in cond:
+            s, robot = echo6(s, rng)
         s = s[: int(MAXS * RATE)]
         if law:
             s = g711(s, law)
@@ -1419,6 +1618,13 @@ def main():
     def line5(rng):
         return set(rng.sample(["tunnel", "lowbits", "highpass", "vadclip", "echo5", "crosstalk", "skew"], rng.randint(1, 3)))
 
+    def voices6(rng):
+        return {"sidetone"} | {rng.choice(["tremolo", "notch", "lowpass", "none"])} - {"none"}
+
+    def line6(rng):
+        return set(rng.sample(["tremolo", "chorus", "clicks", "speedup", "echo6", "notch", "lowpass"], rng.randint(1, 3)))
+
+    esp6 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((100, 35), (145, 70), (190, 25), (240, 55))]
     esp5 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((105, 30), (140, 80), (185, 20), (235, 60))]
     esp4 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((115, 25), (150, 85), (195, 65), (245, 40))]
     esp3 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((120, 35), (175, 75), (220, 45))]
@@ -1451,6 +1657,11 @@ def main():
         ("heldout5-line", lambda: build5(out, "heldout5-line", 15, [("festival", 0.88, -300), ("festival", 1.18, 150), ("festival", 1.45, 450),
                                                                   ("espeak", "iven4", 145, 40), ("espeak", "steph3", 200, 65),
                                                                   ("espeak", "gustave", 160, 50), ("espeak", "anika", 175, 55)], line5, "a")),
+        ("heldout6-voices", lambda: build6(out, "heldout6-voices", 16, esp6(["Diogo", "Henrique", "Marco", "Michael", "Nguyen", "Storm", "edward2", "rob", "RicishayMax", "marcelo"]),
+                                           voices6, "u")),
+        ("heldout6-line", lambda: build6(out, "heldout6-line", 17, [("festival", 0.82, -150), ("festival", 1.08, 350), ("festival", 1.3, -400),
+                                                                  ("espeak", "iven", 150, 45), ("espeak", "announcer", 185, 60),
+                                                                  ("espeak", "Jacky", 165, 50)], line6, "a")),
     ]
     unknown = only - {n for n, _ in sources}
     if unknown:
