@@ -115,21 +115,7 @@ func TestLateCorrection(t *testing.T) {
 			if tt.robot != "" {
 				c.RobotSays(tt.robot)
 			}
-			silent := make([]int16, evalFrame)
-			var now time.Duration
-			texts := tt.texts
-			for i := 0; now < 8*time.Second; i += evalFrame {
-				frame := silent
-				if i+evalFrame <= len(tt.answered) {
-					frame = tt.answered[i : i+evalFrame]
-				}
-				c.Frame(frame, false)
-				now += 20 * time.Millisecond
-				for len(texts) > 0 && texts[0].at <= now {
-					c.Text(texts[0].text, texts[0].final)
-					texts = texts[1:]
-				}
-			}
+			feedPhrase(c, tt.answered, tt.texts, 8*time.Second)
 			d, ok := c.Decision()
 			if !ok || d.Class != Human {
 				t.Fatalf("first verdict %s (%v), want a person; %q", d.Class, ok, d.Evidence)
@@ -205,21 +191,7 @@ func TestTentativeCorrectionIsPersonSafe(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := New(Config{TentativePerson: true})
-			silent := make([]int16, evalFrame)
-			var now time.Duration
-			texts := tt.texts
-			for i := 0; now < 8*time.Second; i += evalFrame {
-				frame := silent
-				if i+evalFrame <= len(tt.answered) {
-					frame = tt.answered[i : i+evalFrame]
-				}
-				c.Frame(frame, false)
-				now += 20 * time.Millisecond
-				for len(texts) > 0 && texts[0].at <= now {
-					c.Text(texts[0].text, texts[0].final)
-					texts = texts[1:]
-				}
-			}
+			feedPhrase(c, tt.answered, tt.texts, 8*time.Second)
 			d, ok := c.Decision()
 			if !ok || d.Class != Human {
 				t.Fatalf("first verdict %s (%v), want a person; %q", d.Class, ok, d.Evidence)
@@ -232,5 +204,24 @@ func TestTentativeCorrectionIsPersonSafe(t *testing.T) {
 				t.Errorf("late correction %v %s, want %s; %q (verdict %q)", ok, late.Class, tt.want, late.Evidence, d.Evidence)
 			}
 		})
+	}
+}
+
+// feedPhrase plays answered (then silence) to c frame by frame for span of
+// audio time, handing it each text at its moment.
+func feedPhrase(c *Classifier, answered []int16, texts []textAt, span time.Duration) {
+	silent := make([]int16, evalFrame)
+	var now time.Duration
+	for i := 0; now < span; i += evalFrame {
+		frame := silent
+		if i+evalFrame <= len(answered) {
+			frame = answered[i : i+evalFrame]
+		}
+		c.Frame(frame, false)
+		now += 20 * time.Millisecond
+		for len(texts) > 0 && texts[0].at <= now {
+			c.Text(texts[0].text, texts[0].final)
+			texts = texts[1:]
+		}
 	}
 }
