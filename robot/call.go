@@ -99,7 +99,9 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 	}
 	var fp *firstPhrase
 	if !cfg.FirstPhrase.Disabled {
-		fp = newFirstPhrase(cfg.FirstPhrase, cfg.OnNonHuman, cfg.Vars, func() { stopSession(errStopped) }, log)
+		fpc := cfg.FirstPhrase
+		fpc.keypadOnly = vc.Recognizer == nil
+		fp = newFirstPhrase(fpc, cfg.OnNonHuman, cfg.Vars, func() { stopSession(errStopped) }, log)
 		fp.onVerdict = cfg.OnVerdict
 		fp.observeOnly = inbound(call)
 		if em, ok := call.(interface{ EarlyMedia() []int16 }); ok {

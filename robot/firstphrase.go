@@ -26,6 +26,8 @@ type FirstPhraseConfig struct {
 	// KeepAudio is how much received audio after the answer is kept with the
 	// call (default 5 s).
 	KeepAudio time.Duration
+
+	keypadOnly bool // the call has no recognizer (RunCall sets it)
 }
 
 // liveInitialSilence is the default silence verdict on a live call: 6 s of
@@ -107,8 +109,10 @@ func newFirstPhrase(cfg FirstPhraseConfig, policy NonHumanPolicy, vars map[strin
 	}
 	// the call path acts on late corrections, so an uncertain callee is a
 	// person by the deadline and the robot speaks on (nothing sensitive
-	// while the classifier watches)
-	dc.TentativePerson = true
+	// while the classifier watches). Not on a keypad-only line: with no
+	// words ever, no correction could rest on a cue, and timing alone (a
+	// greeting long past a person's, as Asterisk's AMD) has to decide first
+	dc.TentativePerson = !cfg.keypadOnly
 	return &firstPhrase{
 		cls:     detect.New(dc),
 		guard:   detect.NewLoopGuard(limit),
