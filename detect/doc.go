@@ -66,11 +66,13 @@
 // background, and a non-person verdict of theirs is the correction only on
 // evidence a person cannot give: a beep or SIT tones, or a cue people never
 // say ("вы позвонили…", "автоответчик", a carrier's "абонент"). Length, a
-// silence after recognised words (a person listening to the robot) and
-// words a person may say ("перезвоню", "не могу ответить", a name:
-// rule.people) never correct a person verdict: a correction hangs up on
-// someone talking. A silence after sound the recognizer never made a word
-// of, 2 s after the verdict, is the line.
+// silence (whether or not the recognizer made words of the speech: a
+// keypad-only line has none) and words a person may say ("перезвоню", "не
+// могу ответить", a name: rule.people) never correct a person verdict: a
+// correction hangs up on someone talking. Sound that so far reads as the
+// robot's echo or blips gives no tentative person. A caller with no
+// recognizer at all should not ask for tentative persons: nothing could
+// correct them, and timing has to decide first.
 //
 // Which non-person it is gets two more rules. Carrier words ("абонент
 // временно недоступен") say at once that no person answered, but the class
