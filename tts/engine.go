@@ -3,6 +3,7 @@ package tts
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
 	"runtime"
@@ -115,7 +116,14 @@ func (e *procEngine) synthesize(ctx context.Context, text string) (Audio, error)
 	return Audio{PCM: out, Rate: Rate}, nil
 }
 
+// procAttempts is how many processes run gets for one segment. An engine
+// process that hangs (espeak-ng has been seen to, once in many thousand runs
+// on a loaded box) is killed at a third of the timeout and started again,
+// instead of stalling the prompt for the whole timeout and then failing it.
+const procAttempts = 3
+
 // run executes the engine for one clean text segment and returns 8 kHz PCM.
+// The whole run stays within e.timeout; each attempt gets an equal share.
 func (e *procEngine) run(ctx context.Context, text string) ([]int16, error) {
 	select {
 	case e.sem <- struct{}{}:
@@ -124,7 +132,21 @@ func (e *procEngine) run(ctx context.Context, text string) ([]int16, error) {
 	}
 	defer func() { <-e.sem }()
 
-	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	share := e.timeout / procAttempts
+	for attempt := 1; ; attempt++ {
+		pcm, err := e.runOnce(ctx, text, share)
+		if err == nil || attempt == procAttempts || ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) {
+			if err != nil && attempt > 1 {
+				err = fmt.Errorf("attempt %d of %d, each %v: %w", attempt, procAttempts, share, err)
+			}
+			return pcm, err
+		}
+	}
+}
+
+// runOnce runs one engine process bounded by limit.
+func (e *procEngine) runOnce(parent context.Context, text string, limit time.Duration) ([]int16, error) {
+	ctx, cancel := context.WithTimeout(parent, limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, e.path, e.args...)
 	cmd.Stdin = strings.NewReader(text + "\n")

@@ -3,6 +3,7 @@ package tts
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -199,6 +200,53 @@ func TestEngineProcessFailures(t *testing.T) {
 				t.Errorf("error %q quotes the phrase (it may hold personal data)", err)
 			}
 		})
+	}
+}
+
+// TestEngineRetriesAHungProcess: a process that hangs is killed at its share
+// of the timeout and the segment is synthesized by a second process.
+func TestEngineRetriesAHungProcess(t *testing.T) {
+	dir := t.TempDir()
+	wav := filepath.Join(dir, "out.wav")
+	pcm := make([]byte, 1600) // 100 ms of 8 kHz 16-bit silence
+	if err := os.WriteFile(wav, riffWAV(1, 1, Rate, 16, pcm, 0), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runs := filepath.Join(dir, "runs")
+	// The first run records itself and hangs; later runs answer with the WAV.
+	script := fmt.Sprintf(`echo run >> %q
+if [ "$(wc -l < %q)" -eq 1 ]; then exec sleep 60; fi
+cat >/dev/null; cat %q`, runs, runs, wav)
+	v, err := NewEspeak(EspeakOptions{Binary: fakeEngine(t, script), MaxProcs: 1, Timeout: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := v.Synthesize(context.Background(), "проверка")
+	if err != nil {
+		t.Fatalf("synthesize after a hung process: %v", err)
+	}
+	if len(a.PCM) == 0 {
+		t.Fatal("no audio from the second process")
+	}
+	b, err := os.ReadFile(runs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), "run"); n != 2 {
+		t.Fatalf("engine ran %d times, want 2 (one hung, one answered)", n)
+	}
+}
+
+// TestEngineGivesUpOnAnEngineThatAlwaysHangs: attempts are bounded and the
+// error says so.
+func TestEngineGivesUpOnAnEngineThatAlwaysHangs(t *testing.T) {
+	v, err := NewEspeak(EspeakOptions{Binary: fakeEngine(t, "exec sleep 60"), MaxProcs: 1, Timeout: 600 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = v.Synthesize(context.Background(), "проверка")
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "attempt 3 of 3") {
+		t.Fatalf("error %v, want a deadline after 3 attempts", err)
 	}
 }
 
