@@ -27,6 +27,9 @@ type dialogControl struct {
 	ctx    context.Context
 	hangup func(ctx context.Context) error
 	refer  func(ctx context.Context, target string, headers map[string]string) error
+	// refers and referTimeout: where this call hears its REFERs' results.
+	refers       *referResults
+	referTimeout time.Duration
 }
 
 // Call is an answered call with its clocked media loop running: one goroutine
@@ -241,14 +244,61 @@ func (c *Call) Transfer(ctx context.Context, target string) error {
 
 // TransferWith is Transfer with headers added to the REFER (the context a
 // peer taking the call reads, e.g. X-Dozvon-Call).
+//
+// A 202 only says the far end will try: TransferWith returns nil once the
+// far end's NOTIFY reports the target answered (RFC 3515), a *TransferError
+// when it reports a failure, and ErrTransferUnconfirmed when the call ends
+// or Config.TransferTimeout passes without a final report. The call stays
+// up on failure, so the script can go on (its on_fail).
 func (c *Call) TransferWith(ctx context.Context, target string, headers map[string]string) error {
 	if c.ctl.refer == nil {
 		return fmt.Errorf("transfer %s: REFER not supported on this call", c.id)
 	}
+	var progress <-chan referStatus
+	if c.ctl.refers != nil {
+		var done func()
+		progress, done = c.ctl.refers.expect(c.callID)
+		defer done()
+	}
 	if err := c.ctl.refer(ctx, target, headers); err != nil {
 		return fmt.Errorf("transfer %s to %s: %w", c.id, target, err)
 	}
+	if progress == nil {
+		return nil
+	}
+	if err := c.awaitTransfer(ctx, progress); err != nil {
+		return fmt.Errorf("transfer %s to %s: %w", c.id, target, err)
+	}
 	return nil
+}
+
+// awaitTransfer waits for the final status of an accepted REFER.
+func (c *Call) awaitTransfer(ctx context.Context, progress <-chan referStatus) error {
+	wait := c.ctl.referTimeout
+	if wait <= 0 {
+		wait = defaultTransferTimeout
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		select {
+		case st := <-progress:
+			switch {
+			case st.code < 200:
+				continue // 100 Trying, 180 Ringing: the target is being called
+			case st.code < 300:
+				return nil
+			default:
+				return &TransferError{Code: st.code, Reason: st.reason}
+			}
+		case <-c.done:
+			return fmt.Errorf("%w: the call ended first", ErrTransferUnconfirmed)
+		case <-timer.C:
+			return fmt.Errorf("%w: no final NOTIFY within %v", ErrTransferUnconfirmed, wait)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // Bridge connects two calls' media at PCM level: what each far end says is

@@ -46,6 +46,9 @@ type Config struct {
 	// MediaTimeout ends a call when no RTP arrives for this long (default 30 s;
 	// it also ends calls whose BYE was lost).
 	MediaTimeout time.Duration `yaml:"media_timeout"`
+	// TransferTimeout bounds the wait for the result of an accepted transfer
+	// (REFER 202, then NOTIFYs while the target rings; default 60 s).
+	TransferTimeout time.Duration `yaml:"transfer_timeout"`
 	// PerCallPacing gives every call its own media goroutine and timer
 	// instead of the shared per-core pacer (for comparison in benchmarks).
 	PerCallPacing bool `yaml:"per_call_pacing"`
@@ -112,6 +115,9 @@ func (c *Config) withDefaults() Config {
 	}
 	if o.MediaTimeout <= 0 {
 		o.MediaTimeout = 30 * time.Second
+	}
+	if o.TransferTimeout <= 0 {
+		o.TransferTimeout = defaultTransferTimeout
 	}
 	if o.RTPPortMin == 0 && o.RTPPortMax == 0 {
 		o.RTPPortMin, o.RTPPortMax = DefaultRTPPortMin, DefaultRTPPortMax

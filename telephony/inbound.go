@@ -3,6 +3,7 @@ package telephony
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/dozvon/dozvon/internal/safe"
@@ -70,18 +71,35 @@ type Inbound struct {
 
 // AcceptRefer makes this call take a blind transfer (REFER) from the far
 // end with 202 Accepted, as a trunk does, instead of refusing it (diago
-// answers 406, or 400 as it misreads the Refer-To sipgo hands it). Only a
-// peer standing in for a trunk (the simulated phones of testcalls) calls it:
-// the robot's own inbound calls refuse REFER.
-func (in *Inbound) AcceptRefer() { in.ua.referAccept.Store(in.CallID(), true) }
+// answers 406, or 400 as it misreads the Refer-To sipgo hands it), and
+// report the target answered (NOTIFY 100, then 200). Only a peer standing
+// in for a trunk (the simulated phones of testcalls) calls it: the robot's
+// own inbound calls refuse REFER.
+func (in *Inbound) AcceptRefer() { in.AcceptReferWith(sip.StatusOK, "OK") }
+
+// AcceptReferWith is AcceptRefer for a trunk whose transfer target ends
+// with code (e.g. 486 Busy Here): the NOTIFY after 100 Trying reports it.
+// Code 0 plays a trunk that accepts and never reports (no NOTIFY at all).
+func (in *Inbound) AcceptReferWith(code int, reason string) {
+	in.ua.referAccept.Store(in.CallID(), &referTaker{d: in.d, code: code, reason: reason})
+}
+
+// referTaker is how a call that accepts transfers reports their result.
+type referTaker struct {
+	d      *diago.DialogServerSession
+	code   int
+	reason string
+}
 
 // takeRefer answers a REFER on a call that accepts transfers (AcceptRefer)
-// with 202 and reports true; other requests are left to diago.
+// with 202, reports the result in NOTIFYs, and reports true; other requests
+// are left to diago.
 func (u *UA) takeRefer(req *sip.Request, tx sip.ServerTransaction) bool {
 	if req.Method != sip.REFER || req.CallID() == nil {
 		return false
 	}
-	if _, ok := u.referAccept.Load(req.CallID().Value()); !ok {
+	v, ok := u.referAccept.Load(req.CallID().Value())
+	if !ok {
 		return false
 	}
 	if req.GetHeader("Refer-To") == nil {
@@ -90,7 +108,32 @@ func (u *UA) takeRefer(req *sip.Request, tx sip.ServerTransaction) bool {
 		return true
 	}
 	_ = tx.Respond(sip.NewResponseFromRequest(req, sip.StatusAccepted, "Accepted", nil))
+	if c := req.Contact(); c != nil && v.(*referTaker).code != 0 {
+		go v.(*referTaker).notify(c.Address, u.log)
+	}
 	return true
+}
+
+// notify sends the refer event's NOTIFYs to the transferor's Contact: the
+// target is tried, then its final status (RFC 3515 2.4.4–2.4.5).
+func (t *referTaker) notify(to sip.Uri, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(t.d.Context(), 10*time.Second)
+	defer cancel()
+	for _, st := range []referStatus{{100, "Trying"}, {t.code, t.reason}} {
+		req := sip.NewRequest(sip.NOTIFY, *to.Clone())
+		req.AppendHeader(sip.NewHeader("Event", "refer"))
+		state := "active;expires=60"
+		if st.code >= 200 {
+			state = "terminated;reason=noresource"
+		}
+		req.AppendHeader(sip.NewHeader("Subscription-State", state))
+		req.AppendHeader(sip.NewHeader("Content-Type", "message/sipfrag;version=2.0"))
+		req.SetBody([]byte(fmt.Sprintf("SIP/2.0 %d %s", st.code, st.reason)))
+		if _, err := t.d.Do(ctx, req); err != nil {
+			log.Debug("REFER NOTIFY not delivered", "code", st.code, "err", err)
+			return
+		}
+	}
 }
 
 // From and To are the caller's and callee's SIP users; CallID the SIP Call-ID.

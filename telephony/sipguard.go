@@ -81,7 +81,7 @@ func (u *UA) guardOptions(ctx context.Context) ([]diago.DiagoOption, error) {
 		// and the REFERs of calls that take transfers (Inbound.AcceptRefer)
 		diago.WithServerRequestMiddleware(func(next sipgo.RequestHandler) sipgo.RequestHandler {
 			return recoverRequests(u.log)(u.guard.wrap(func(req *sip.Request, tx sip.ServerTransaction, _ sipguard.Verdict) {
-				if u.takeRefer(req, tx) {
+				if u.takeRefer(req, tx) || u.takeReferNotify(req, tx) {
 					return
 				}
 				next(req, tx)

@@ -38,7 +38,8 @@ type UA struct {
 
 	guard *uaGuard // inbound policy (sipguard.go)
 
-	referAccept sync.Map // SIP Call-IDs whose REFER is taken (Inbound.AcceptRefer)
+	referAccept sync.Map     // SIP Call-ID → *referTaker: REFERs taken (Inbound.AcceptRefer)
+	refers      referResults // NOTIFYs of the REFERs this UA sent, to the transfers waiting
 
 	openRecording func(path string) (recordingFile, error) // nil: a file; tests set a failing one
 }
@@ -272,6 +273,7 @@ func (u *UA) startCall(ctx context.Context, ctl dialogControl, rtpFn func() *med
 		o.pacer = u.pacer
 	}
 	o.log = u.log
+	ctl.refers, ctl.referTimeout = &u.refers, u.cfg.TransferTimeout
 	return newCall(ctl, rtpFn, o)
 }
 
