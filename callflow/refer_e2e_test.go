@@ -44,6 +44,42 @@ nodes:
 // its message trace shows no X-Dozvon header holding the debtor's number.
 func TestReferCarriesContextOnReferTrunk(t *testing.T) {
 	t.Parallel()
+	rep, msgs := referCall(t, "200 OK")
+	if rep.Result.Outcome != "transfer" || rep.Result.Slots["transfer_to"] != "sip:operator-7@127.0.0.1:5099" {
+		t.Fatalf("outcome %q, transfer_to %q (reason %q), want the REFER accepted", rep.Result.Outcome, rep.Result.Slots["transfer_to"], rep.Result.Reason)
+	}
+	refer := referMessage(msgs)
+	for _, want := range []string{"X-Dozvon-Call: " + rep.ID, "X-Dozvon-Debtor: debtor-d1", "X-Dozvon-Node: hand", "X-Dozvon-Debt: 15000.00"} {
+		if !strings.Contains(refer, want) {
+			t.Errorf("the REFER lacks %q:\n%s", want, refer)
+		}
+	}
+	for _, line := range strings.Split(refer, "\n") {
+		if strings.HasPrefix(line, "X-Dozvon-") && strings.Contains(line, "9160000021") {
+			t.Errorf("a context header holds the debtor's number: %s", line)
+		}
+	}
+}
+
+// TestReferToABusyTargetIsNoHandOff: the PBX accepts the REFER (202) but
+// its NOTIFY reports the operator's line busy: the call is not counted as
+// transferred, and the robot goes on to the node's on_fail.
+func TestReferToABusyTargetIsNoHandOff(t *testing.T) {
+	t.Parallel()
+	rep, _ := referCall(t, "486 Busy Here")
+	if rep.Result.Outcome == "transfer" || rep.Result.Slots["transfer_to"] != "" {
+		t.Fatalf("outcome %q, transfer_to %q: a busy target was counted as a hand-off", rep.Result.Outcome, rep.Result.Slots["transfer_to"])
+	}
+	if rep.Result.Outcome != "no_input" {
+		t.Fatalf("outcome %q (reason %q), want the on_fail node's no_input", rep.Result.Outcome, rep.Result.Reason)
+	}
+}
+
+// referCall places one call to sipp playing a PBX on a refer trunk whose
+// transfer target ends with result ("200 OK", "486 Busy Here"); it returns
+// the call's report and sipp's message trace.
+func referCall(t *testing.T, result string) (callflow.Report, string) {
+	t.Helper()
 	sipp, err := exec.LookPath("sipp")
 	if err != nil {
 		t.Skip("sipp not installed (Debian sip-tester; tools/setup-debian.sh)")
@@ -54,6 +90,7 @@ func TestReferCarriesContextOnReferTrunk(t *testing.T) {
 	scenario, _ := filepath.Abs("testdata/sipp_uas_refer_context.xml")
 	var out bytes.Buffer
 	cmd := exec.CommandContext(r.ctx, sipp, "-sf", scenario, "-i", "127.0.0.1", "-p", fmt.Sprint(port), "-mi", "127.0.0.1", "-mp", fmt.Sprint(mport),
+		"-key", "result", result,
 		"-m", "1", "-timeout", "40s", "-timeout_error", "-nostdin", "-trace_msg", "-message_file", trace)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -89,9 +126,6 @@ func TestReferCarriesContextOnReferTrunk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Result.Outcome != "transfer" || rep.Result.Slots["transfer_to"] != "sip:operator-7@127.0.0.1:5099" {
-		t.Fatalf("outcome %q, transfer_to %q (reason %q), want the REFER accepted", rep.Result.Outcome, rep.Result.Slots["transfer_to"], rep.Result.Reason)
-	}
 	waitDone := make(chan error, 1)
 	go func() { waitDone <- cmd.Wait() }()
 	select {
@@ -106,17 +140,7 @@ func TestReferCarriesContextOnReferTrunk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	refer := referMessage(string(msgs))
-	for _, want := range []string{"X-Dozvon-Call: " + rep.ID, "X-Dozvon-Debtor: debtor-d1", "X-Dozvon-Node: hand", "X-Dozvon-Debt: 15000.00"} {
-		if !strings.Contains(refer, want) {
-			t.Errorf("the REFER lacks %q:\n%s", want, refer)
-		}
-	}
-	for _, line := range strings.Split(refer, "\n") {
-		if strings.HasPrefix(line, "X-Dozvon-") && strings.Contains(line, "9160000021") {
-			t.Errorf("a context header holds the debtor's number: %s", line)
-		}
-	}
+	return rep, string(msgs)
 }
 
 // referMessage is the REFER request in sipp's message trace.
