@@ -2,6 +2,7 @@ package telephony
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -42,21 +43,35 @@ func TestReferTarget(t *testing.T) {
 
 // TestAcceptReferTakesTheRobotsTransfer: a phone that stands in for a trunk
 // (Inbound.AcceptRefer) takes the robot's REFER, to a URI or to a bare
-// extension; one that does not refuses it.
+// extension; one that does not refuses it. A 202 is not a hand-off: the
+// transfer returns what the far end's NOTIFY reports, and the call stays up
+// when the target fails or nothing is reported.
 func TestAcceptReferTakesTheRobotsTransfer(t *testing.T) {
+	isTransferError := func(code int) func(error) bool {
+		return func(err error) bool {
+			var te *TransferError
+			return errors.As(err, &te) && te.Code == code
+		}
+	}
 	for _, tc := range []struct {
-		name   string
-		accept bool
-		target string
+		name    string
+		accept  bool
+		code    int // the target's final status the trunk reports; 0: none
+		reason  string
+		target  string
+		wantErr func(error) bool
 	}{
-		{"a URI", true, "sip:queue@127.0.0.1:5099"},
-		{"an extension", true, "100"},
-		{"refused", false, "sip:queue@127.0.0.1:5099"},
+		{"a URI", true, 200, "OK", "sip:queue@127.0.0.1:5099", nil},
+		{"an extension", true, 200, "OK", "100", nil},
+		{"refused", false, 0, "", "sip:queue@127.0.0.1:5099", func(err error) bool { return err != nil }},
+		{"target busy", true, 486, "Busy Here", "sip:queue@127.0.0.1:5099", isTransferError(486)},
+		{"target unavailable", true, 503, "Service Unavailable", "100", isTransferError(503)},
+		{"never reported", true, 0, "", "100", func(err error) bool { return errors.Is(err, ErrTransferUnconfirmed) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			phone := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
 				if tc.accept {
-					in.AcceptRefer()
+					in.AcceptReferWith(tc.code, tc.reason)
 				}
 				call, err := in.Answer(ctx)
 				if err != nil {
@@ -64,7 +79,7 @@ func TestAcceptReferTakesTheRobotsTransfer(t *testing.T) {
 				}
 				<-call.Done()
 			})
-			robot := newTestUA(t, Config{})
+			robot := newTestUA(t, Config{TransferTimeout: 500 * time.Millisecond})
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			call, _, err := robot.Dial(ctx, DialRequest{To: phone.URI("debtor")})
@@ -73,11 +88,19 @@ func TestAcceptReferTakesTheRobotsTransfer(t *testing.T) {
 			}
 			defer func() { _ = call.Hangup(ctx) }()
 			err = call.Transfer(ctx, tc.target)
-			if tc.accept && err != nil {
-				t.Fatalf("transfer to %s: %v", tc.target, err)
+			if tc.wantErr == nil {
+				if err != nil {
+					t.Fatalf("transfer to %s: %v", tc.target, err)
+				}
+				return
 			}
-			if !tc.accept && err == nil {
-				t.Fatalf("transfer to %s was taken by a phone that refuses REFER", tc.target)
+			if !tc.wantErr(err) {
+				t.Fatalf("transfer to %s: error %v", tc.target, err)
+			}
+			select {
+			case <-call.Done():
+				t.Fatal("the call ended with the failed transfer; the script must be able to go on")
+			default:
 			}
 		})
 	}
