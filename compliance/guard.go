@@ -50,6 +50,9 @@ type Guard struct {
 func NewGuard(cfg Config) (*Guard, error) {
 	g := &Guard{cal: cfg.Calendar, plan: cfg.Plan, clock: cfg.Clock, ledger: cfg.Ledger, log: cfg.Logger, holder: cfg.Holder, onDec: cfg.OnDecision, ix: newRegionIndex(),
 		zones: map[string]*time.Location{}}
+	if lp, ok := cfg.Ledger.(LedgerParallel); ok {
+		g.ops.width = lp.LedgerBatchWidth()
+	}
 	names := append([]string(nil), russianZones...)
 	for _, s := range subjects {
 		names = append(names, s.zone)

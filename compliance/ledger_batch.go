@@ -33,21 +33,47 @@ type ledgerOp struct {
 	phone   string
 	expired []store.LedgerEntry // this debtor's reservations the batch expired on the way
 	err     error
-	wake    chan bool // true: lead the next batch; false: done
+	wake    chan bool   // true: lead the next batch; false: done
+	batch   []*ledgerOp // the batch handed with the lead
 }
 
 // opBatcher is the guard's group commit. Reservations and closes that
-// arrive while a batch is being decided queue; the next batch decides them
-// all in one ledger transaction, in arrival order, each against the ledger
-// as the ones before it left it (their grants and closes included), and
-// each caller hears its own decision only after the shared commit. There is
-// no goroutine of its own: the first caller to find no batch running leads,
-// and after its batch hands the lead to the first one waiting, so no caller
-// waits behind more than the batch before its own.
+// arrive while the batches in flight are being decided queue; the next batch
+// decides them all in one ledger transaction, in arrival order, each against
+// the ledger as the ones before it left it (their grants and closes
+// included), and each caller hears its own decision only after the shared
+// commit. There is no goroutine of its own: a caller that finds fewer than
+// width batches running leads one, and after its batch hands the lead, with
+// the next batch already taken from the queue, to that batch's first caller,
+// so no caller waits behind more than the batches before its own.
+//
+// width is 1 on SQLite (one writer: the store's own group commit joins
+// whatever runs at once). On PostgreSQL a batch spends most of its time in
+// round trips, not holding the server: several in flight keep it busy, and
+// the ledger locks each takes (debtors, then persons and numbers, each class
+// sorted) order batches of one node as they order batches of several nodes.
 type opBatcher struct {
 	mu      sync.Mutex
 	queue   []*ledgerOp
-	leading bool
+	leaders int
+	width   int
+}
+
+// LedgerParallel is what a Ledger may tell the guard: how many of its
+// batches may run at once (see opBatcher). A ledger without it runs one.
+type LedgerParallel interface {
+	LedgerBatchWidth() int
+}
+
+// take removes the next batch from the queue; b.mu is held.
+func (b *opBatcher) take() []*ledgerOp {
+	n := min(len(b.queue), maxOpBatch)
+	batch := b.queue[:n:n]
+	b.queue = b.queue[n:]
+	if len(b.queue) == 0 {
+		b.queue = nil // let the old array go
+	}
+	return batch
 }
 
 // submit queues op and returns when it is decided.
@@ -56,29 +82,33 @@ func (g *Guard) submit(op *ledgerOp) {
 	b := &g.ops
 	b.mu.Lock()
 	b.queue = append(b.queue, op)
-	lead := !b.leading
-	b.leading = true
+	// The queue holds callers only while every lead is taken: a caller that
+	// finds a free one is alone in it.
+	lead := b.leaders < max(1, b.width)
+	var batch []*ledgerOp
+	if lead {
+		b.leaders++
+		batch = b.take()
+	}
 	b.mu.Unlock()
 	if !lead {
 		if lead = <-op.wake; !lead {
 			return
 		}
+		batch = op.batch
+		op.batch = nil
 	}
-	b.mu.Lock()
-	n := min(len(b.queue), maxOpBatch)
-	batch := b.queue[:n:n]
-	b.queue = b.queue[n:]
-	b.mu.Unlock()
 	defer func() {
 		// Hand the lead on and answer the batch even if deciding it
 		// panicked: the others get an error, the panic goes on up here.
 		p := recover()
 		b.mu.Lock()
 		if len(b.queue) == 0 {
-			b.queue = nil // let the old array go
-			b.leading = false
+			b.leaders--
 		} else {
-			b.queue[0].wake <- true
+			next := b.take()
+			next[0].batch = next
+			next[0].wake <- true
 		}
 		b.mu.Unlock()
 		for _, o := range batch {
