@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
 	"sync"
@@ -38,31 +39,51 @@ type ledgerOp struct {
 }
 
 // opBatcher is the guard's group commit. Reservations and closes that
-// arrive while the batches in flight are being decided queue; the next batch
-// decides them all in one ledger transaction, in arrival order, each against
-// the ledger as the ones before it left it (their grants and closes
-// included), and each caller hears its own decision only after the shared
-// commit. There is no goroutine of its own: a caller that finds fewer than
-// width batches running leads one, and after its batch hands the lead, with
-// the next batch already taken from the queue, to that batch's first caller,
-// so no caller waits behind more than the batches before its own.
-//
-// width is 1 on SQLite (one writer: the store's own group commit joins
-// whatever runs at once). On PostgreSQL a batch spends most of its time in
-// round trips, not holding the server: several in flight keep it busy, and
-// the ledger locks each takes (debtors, then persons and numbers, each class
-// sorted) order batches of one node as they order batches of several nodes.
+// arrive while a batch is being decided queue; the next batch decides them
+// all in one ledger transaction, in arrival order, each against the ledger
+// as the ones before it left it (their grants and closes included), and
+// each caller hears its own decision only after the shared commit. There is
+// no goroutine of its own: the first caller to find no batch running leads,
+// and after its batch hands the lead, with the next batch already taken from
+// the queue, to that batch's first caller, so no caller waits behind more
+// than the batch before its own.
 type opBatcher struct {
 	mu      sync.Mutex
 	queue   []*ledgerOp
-	leaders int
-	width   int
+	leading bool
 }
 
 // LedgerParallel is what a Ledger may tell the guard: how many of its
-// batches may run at once (see opBatcher). A ledger without it runs one.
+// batches may run at once. A ledger without it runs one.
 type LedgerParallel interface {
 	LedgerBatchWidth() int
+}
+
+// lanes are the guard's batchers, one per batch the ledger runs at once
+// (LedgerParallel): one on SQLite (one writer; the store's own group commit
+// joins whatever runs at once). On PostgreSQL a batch spends most of its
+// time in round trips, not holding the server, so several run side by side.
+// A debtor always goes to the same lane: its operations are decided in
+// arrival order in memory, and a hot debtor never makes one lane's batch
+// wait for another's locks. Different debtors of one person or number may
+// still meet in two lanes; the ledger locks (debtors, then persons and
+// numbers, each class sorted) order them as they order batches of two nodes.
+func newLanes(n int) []*opBatcher {
+	ls := make([]*opBatcher, max(1, n))
+	for i := range ls {
+		ls[i] = &opBatcher{}
+	}
+	return ls
+}
+
+// lane is the batcher of debtorID's operations.
+func (g *Guard) lane(debtorID string) *opBatcher {
+	if len(g.ops) == 1 {
+		return g.ops[0]
+	}
+	h := fnv.New32a()
+	h.Write([]byte(debtorID))
+	return g.ops[h.Sum32()%uint32(len(g.ops))]
 }
 
 // take removes the next batch from the queue; b.mu is held.
@@ -79,24 +100,21 @@ func (b *opBatcher) take() []*ledgerOp {
 // submit queues op and returns when it is decided.
 func (g *Guard) submit(op *ledgerOp) {
 	op.wake = make(chan bool, 1)
-	b := &g.ops
+	b := g.lane(op.debtorID())
 	b.mu.Lock()
 	b.queue = append(b.queue, op)
-	// The queue holds callers only while every lead is taken: a caller that
-	// finds a free one is alone in it.
-	lead := b.leaders < max(1, b.width)
+	lead := !b.leading
 	var batch []*ledgerOp
 	if lead {
-		b.leaders++
-		batch = b.take()
+		b.leading = true
+		batch = b.take() // op alone: the queue waits only behind a lead
 	}
 	b.mu.Unlock()
 	if !lead {
 		if lead = <-op.wake; !lead {
 			return
 		}
-		batch = op.batch
-		op.batch = nil
+		batch, op.batch = op.batch, nil
 	}
 	defer func() {
 		// Hand the lead on and answer the batch even if deciding it
@@ -104,7 +122,7 @@ func (g *Guard) submit(op *ledgerOp) {
 		p := recover()
 		b.mu.Lock()
 		if len(b.queue) == 0 {
-			b.leaders--
+			b.leading = false
 		} else {
 			next := b.take()
 			next[0].batch = next

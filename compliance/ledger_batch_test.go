@@ -48,9 +48,12 @@ func queued(t *testing.T, g *Guard, n int) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		g.ops.mu.Lock()
-		got := len(g.ops.queue)
-		g.ops.mu.Unlock()
+		got := 0
+		for _, b := range g.ops {
+			b.mu.Lock()
+			got += len(b.queue)
+			b.mu.Unlock()
+		}
 		if got >= n {
 			return
 		}
@@ -426,17 +429,17 @@ func (l *wideLedger) LedgerBatch(ctx context.Context, debtorIDs []string, fn fun
 }
 
 // TestBatchesSideBySide: with a ledger that takes three batches at once,
-// three callers lead three batches together and the next ones queue behind
-// them; asked for six records of one person, one is granted whatever batch
-// each lands in, and the audit replayed per person and number is clean.
-// It fails if the guard runs one batch at a time (two batches never get in)
-// or if batches side by side double-grant.
+// debtors in three lanes lead three batches together, and the next
+// operations queue behind them; asked for twelve records of one person, one
+// is granted whatever lane each lands in, and the audit replayed per person
+// and number is clean. It fails if the guard runs one batch at a time (a
+// second batch never gets in) or if batches side by side double-grant.
 func TestBatchesSideBySide(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db *store.DB, _ string) {
 		ctx := t.Context()
 		var csv strings.Builder
 		csv.WriteString("ФИО;Телефон;Номер договора;Дата рождения;Регион\n")
-		for i := range 6 {
+		for i := range 12 {
 			fmt.Fprintf(&csv, "Ковалёв Пётр;891633300%02d;К-%d;01.02.1980;г. Москва\n", i, i)
 		}
 		res := importCSV(t, db, csv.String())
@@ -446,37 +449,53 @@ func TestBatchesSideBySide(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The first debtor of each lane leads; the others queue.
+		var leads, rest []string
+		seen := map[*opBatcher]bool{}
+		for _, d := range res.Debtors {
+			if l := g.lane(d.ID); !seen[l] {
+				seen[l] = true
+				leads = append(leads, d.ID)
+			} else {
+				rest = append(rest, d.ID)
+			}
+		}
+		if len(leads) < 2 {
+			t.Fatalf("twelve debtors fell in %d lane(s) of 3", len(leads))
+		}
 		type result struct {
 			allowed bool
 			err     error
 		}
 		results := make(chan result, len(res.Debtors))
 		var wg sync.WaitGroup
-		for i, d := range res.Debtors {
+		ask := func(id string) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, dec, err := g.Reserve(ctx, Request{DebtorID: d.ID, Channel: RobotCall})
+				_, dec, err := g.Reserve(ctx, Request{DebtorID: id, Channel: RobotCall})
 				results <- result{dec.Allowed, err}
 			}()
-			if i < 3 {
-				// each of the first three leads a batch of its own
-				deadline := time.Now().Add(20 * time.Second)
-				for {
-					wl.mu.Lock()
-					in := wl.inside
-					wl.mu.Unlock()
-					if in == i+1 {
-						break
-					}
-					if time.Now().After(deadline) {
-						t.Fatalf("%d batches in flight, want %d", in, i+1)
-					}
-					time.Sleep(time.Millisecond)
+		}
+		for i, id := range leads {
+			ask(id)
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				wl.mu.Lock()
+				in := wl.inside
+				wl.mu.Unlock()
+				if in == i+1 {
+					break
 				}
-			} else {
-				queued(t, g, i-2)
+				if time.Now().After(deadline) {
+					t.Fatalf("%d batches in flight, want %d", in, i+1)
+				}
+				time.Sleep(time.Millisecond)
 			}
+		}
+		for i, id := range rest {
+			ask(id)
+			queued(t, g, i+1)
 		}
 		close(wl.gate)
 		wg.Wait()
@@ -491,7 +510,7 @@ func TestBatchesSideBySide(t *testing.T) {
 			}
 		}
 		if granted != 1 {
-			t.Errorf("%d of one person's six records granted, want 1", granted)
+			t.Errorf("%d of one person's twelve records granted, want 1", granted)
 		}
 		if v := replayLimits(t, db, g.Policy()); len(v) > 0 {
 			t.Errorf("%d violations, first: %s", len(v), v[0])
