@@ -326,7 +326,9 @@ func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Reques
 	for _, r := range reqs {
 		debtors = append(debtors, r.DebtorID)
 	}
-	ds, err := tx.Debtors(ctx, debtors)
+	// Blocks come with the debtors: they are written without the ledger
+	// locks, so any read of them after the debtors' locks is as good.
+	ds, blocks, err := tx.DebtorsAndBlocks(ctx, debtors, now)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -349,19 +351,8 @@ func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Reques
 		}
 	}
 	l := &batchLedger{byID: map[string]*store.LedgerEntry{}, byPerson: map[string][]*store.LedgerEntry{}, byPhone: map[string][]*store.LedgerEntry{}, dirty: map[string]bool{}}
-	if l.links, err = tx.PersonLinks(ctx, persons); err != nil {
-		return nil, nil, err
-	}
-	counted := slices.Clone(persons)
-	for _, ls := range l.links {
-		for p := range ls {
-			counted = append(counted, p)
-		}
-	}
-	slices.Sort(counted)
-	counted = slices.Compact(counted)
-	blocks, err := tx.Blocks(ctx, debtors, now)
-	if err != nil {
+	var entries []store.LedgerEntry
+	if l.links, entries, err = tx.LinksAndCounted(ctx, persons, phones, now.Add(-ledgerLookback)); err != nil {
 		return nil, nil, err
 	}
 	for _, r := range reqs {
@@ -369,10 +360,6 @@ func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Reques
 			f.blocks = blocks[r.DebtorID]
 			facts[r] = f
 		}
-	}
-	entries, err := tx.CountedEntries(ctx, counted, phones, now.Add(-ledgerLookback))
-	if err != nil {
-		return nil, nil, err
 	}
 	for i := range entries {
 		l.add(&entries[i])

@@ -137,6 +137,12 @@ func (b *BatchTx) LockCounted(ctx context.Context, persons, phones []string) err
 // instead of parsing a statement the size of the batch every time.
 type bulkSQL struct {
 	debtors, blocks, links, counted, byID string
+	// PostgreSQL: the debtors with their numbers and their blocks in
+	// force, as one statement (BatchTx.DebtorsAndBlocks).
+	debtorsBlocks string
+	// PostgreSQL: the persons' links and the entries counted for them and
+	// the numbers, as one statement (BatchTx.LinksAndCounted).
+	linksCounted string
 	// PostgreSQL: one statement each, the rows as one array per column.
 	// SQLite: insert and audit are keyed by how many rows they take
 	// (sqliteChunks), set is one row's update.
@@ -212,7 +218,24 @@ func newBulkSQL(postgres bool) bulkSQL {
 		b.debtors = `SELECT d.id, d.name, d.region, d.district, d.person_id, d.match_key, p.phone FROM debtors d
 		LEFT JOIN LATERAL (SELECT phone, position FROM phones WHERE debtor_id = d.id OFFSET 0) p ON true
 		WHERE d.id = ANY(?) ORDER BY d.id, p.position`
-		for _, q := range []*string{&b.debtors, &b.blocks, &b.links, &b.counted, &b.byID} {
+		// Tagged rows: 0 a debtor and one of its numbers (in order), 1 one
+		// of its blocks in force. Blocks are written without the ledger
+		// locks, so reading them with the debtors (after the debtors' locks)
+		// sees them as exactly as a statement of their own did.
+		b.debtorsBlocks = `SELECT 0 AS t, d.id, d.name, d.region, d.district, d.person_id, d.match_key, p.phone, p.position AS n, '' AS kind, '' AS note, 0::bigint AS since, 0::bigint AS until
+		FROM debtors d LEFT JOIN LATERAL (SELECT phone, position FROM phones WHERE debtor_id = d.id OFFSET 0) p ON true WHERE d.id = ANY(?)
+		UNION ALL SELECT 1, debtor_id, '', '', '', '', '', phone, id, kind, note, since, until FROM blocks
+		WHERE debtor_id = ANY(?) AND since <= ? AND (until = 0 OR until > ?)
+		ORDER BY t, 2, n`
+		// Tagged rows: 1 a link (person, the person it counts, up to when
+		// in the id, debtor_id and at columns), 0 a counted entry of the
+		// persons, of those they count, or of the numbers. One statement
+		// reads both under the persons' locks taken before it.
+		b.linksCounted = `WITH lk AS MATERIALIZED (SELECT person_id, counts_person_id, before_at FROM person_links WHERE person_id = ANY(?::text[]))
+		SELECT 1 AS t, person_id, counts_person_id, '', '', '', before_at, 0::bigint, 0::bigint, '', '', '', 0::bigint, '' FROM lk
+		UNION ALL SELECT 0, ` + entryCols + ` FROM ledger WHERE (person_id = ANY(?::text[] || ARRAY(SELECT counts_person_id FROM lk)) AND at >= ?
+			OR phone = ANY(?) AND at >= ?) AND state <> ?`
+		for _, q := range []*string{&b.debtors, &b.blocks, &b.links, &b.counted, &b.byID, &b.debtorsBlocks, &b.linksCounted} {
 			*q = rebind(*q)
 		}
 		return b
@@ -317,6 +340,51 @@ func (b *BatchTx) Debtors(ctx context.Context, ids []string) (map[string]Debtor,
 	return out, nil
 }
 
+// DebtorsAndBlocks is Debtors and Blocks together: on PostgreSQL one
+// statement, one round trip instead of two.
+func (b *BatchTx) DebtorsAndBlocks(ctx context.Context, ids []string, at time.Time) (map[string]Debtor, map[string][]Block, error) {
+	if !b.db.postgres || len(ids) == 0 {
+		ds, err := b.Debtors(ctx, ids)
+		if err != nil {
+			return nil, nil, err
+		}
+		bs, err := b.Blocks(ctx, ids, at)
+		return ds, bs, err
+	}
+	rows, err := b.tx.QueryContext(ctx, b.db.bulk.debtorsBlocks, ids, ids, ns(at), ns(at))
+	if err != nil {
+		return nil, nil, fmt.Errorf("ledger batch: debtors and blocks: %w", err)
+	}
+	defer rows.Close()
+	ds, bs := make(map[string]Debtor, len(ids)), map[string][]Block{}
+	for rows.Next() {
+		var tag int
+		var d Debtor
+		var phone sql.NullString
+		var n sql.NullInt64
+		var kind, note string
+		var since, until int64
+		if err := rows.Scan(&tag, &d.ID, &d.Name, &d.Region, &d.District, &d.PersonID, &d.MatchKey, &phone, &n, &kind, &note, &since, &until); err != nil {
+			return nil, nil, fmt.Errorf("ledger batch: debtors and blocks: %w", err)
+		}
+		if tag == 1 {
+			bs[d.ID] = append(bs[d.ID], Block{ID: n.Int64, DebtorID: d.ID, Phone: phone.String, Kind: kind, Note: note, Since: fromNS(since), Until: fromNS(until)})
+			continue
+		}
+		if have, ok := ds[d.ID]; ok {
+			d = have
+		}
+		if phone.Valid {
+			d.Phones = append(d.Phones, phone.String)
+		}
+		ds[d.ID] = d
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("ledger batch: debtors and blocks: %w", err)
+	}
+	return ds, bs, nil
+}
+
 // Blocks returns the blocks in force at at of the debtors in ids, by debtor.
 func (b *BatchTx) Blocks(ctx context.Context, ids []string, at time.Time) (map[string][]Block, error) {
 	out := map[string][]Block{}
@@ -417,6 +485,70 @@ func (b *BatchTx) CountedEntries(ctx context.Context, persons, phones []string, 
 		return strings.Compare(a.ID, b.ID)
 	})
 	return slices.CompactFunc(es, func(a, b LedgerEntry) bool { return a.ID == b.ID }), nil
+}
+
+// LinksAndCounted is PersonLinks of persons and then CountedEntries of
+// persons, the persons they count, and phones: on PostgreSQL one statement,
+// one round trip instead of two.
+func (b *BatchTx) LinksAndCounted(ctx context.Context, persons, phones []string, since time.Time) (map[string]map[string]time.Time, []LedgerEntry, error) {
+	var ph []string
+	for _, p := range phones {
+		if p != "" {
+			ph = append(ph, p)
+		}
+	}
+	if !b.db.postgres || len(persons) == 0 {
+		links, err := b.PersonLinks(ctx, persons)
+		if err != nil {
+			return nil, nil, err
+		}
+		counted := slices.Clone(persons)
+		for _, ls := range links {
+			for p := range ls {
+				counted = append(counted, p)
+			}
+		}
+		slices.Sort(counted)
+		es, err := b.CountedEntries(ctx, slices.Compact(counted), ph, since)
+		return links, es, err
+	}
+	if ph == nil {
+		ph = []string{}
+	}
+	rows, err := b.tx.QueryContext(ctx, b.db.bulk.linksCounted, persons, persons, ns(since), ph, ns(since), StateReleased)
+	if err != nil {
+		return nil, nil, fmt.Errorf("ledger batch: links and counted entries: %w", err)
+	}
+	defer rows.Close()
+	links := map[string]map[string]time.Time{}
+	var es []LedgerEntry
+	for rows.Next() {
+		var tag int
+		var e LedgerEntry
+		var at, exp, closed, answered int64
+		if err := rows.Scan(&tag, &e.ID, &e.DebtorID, &e.Channel, &e.Kind, &e.State, &at, &exp, &closed, &e.Holder, &e.Phone, &e.CallID, &answered, &e.PersonID); err != nil {
+			return nil, nil, fmt.Errorf("ledger batch: links and counted entries: %w", err)
+		}
+		if tag == 1 {
+			if links[e.ID] == nil {
+				links[e.ID] = map[string]time.Time{}
+			}
+			links[e.ID][e.DebtorID] = time.Unix(0, at)
+			continue
+		}
+		e.At, e.ExpiresAt, e.ClosedAt, e.AnsweredAt = fromNS(at), fromNS(exp), fromNS(closed), fromNS(answered)
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("ledger batch: links and counted entries: %w", err)
+	}
+	slices.SortFunc(es, func(a, b LedgerEntry) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return links, slices.CompactFunc(es, func(a, b LedgerEntry) bool { return a.ID == b.ID }), nil
 }
 
 // EntriesByID returns the entries among ids that exist, whatever their state.
