@@ -148,6 +148,8 @@ type bulkSQL struct {
 	// (sqliteChunks), set is one row's update.
 	insert, audit map[int]string
 	set           string
+	// SQLite: set for that many rows at once (sqliteChunks), UPDATE … FROM VALUES.
+	setRows map[int]string
 	// PostgreSQL: insert, set and audit in one statement (BatchTx.Write).
 	writeAll string
 }
@@ -252,13 +254,17 @@ func newBulkSQL(postgres bool) bulkSQL {
 		b.audit[n] = `INSERT INTO audit (` + auditCols + `) VALUES ` + rows(n, 14)
 	}
 	b.set = `UPDATE ledger SET kind = ?, state = ?, closed_at = ? WHERE id = ?`
+	b.setRows = map[int]string{}
+	for _, n := range sqliteChunks {
+		b.setRows[n] = `UPDATE ledger SET kind = v.column2, state = v.column3, closed_at = v.column4 FROM (VALUES ` + rows(n, 4) + `) AS v WHERE ledger.id = v.column1`
+	}
 	return b
 }
 
 // statements lists every statement of b.
 func (b bulkSQL) statements() []string {
 	qs := []string{b.debtors, b.blocks, b.links, b.counted, b.byID, b.set}
-	for _, m := range []map[int]string{b.insert, b.audit} {
+	for _, m := range []map[int]string{b.insert, b.audit, b.setRows} {
 		for _, q := range m {
 			qs = append(qs, q)
 		}
@@ -638,20 +644,32 @@ func (b *BatchTx) InsertEntries(ctx context.Context, es []LedgerEntry) error {
 }
 
 // SetEntries writes the kind, state and closing time of existing entries
-// (closed or expired in the batch) as given; the caller has checked each
-// transition under the batch's locks.
+// (closed or expired in the batch) as given, each entry once; the caller
+// has checked each transition under the batch's locks.
 func (b *BatchTx) SetEntries(ctx context.Context, es []LedgerEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
 	if !b.db.postgres {
-		for _, e := range es {
-			res, err := b.tx.ExecContext(ctx, b.db.bulk.set, e.Kind, e.State, ns(e.ClosedAt), e.ID)
-			if err != nil {
-				return fmt.Errorf("ledger batch: set entry %s: %w", e.ID, err)
-			}
-			if n, err := res.RowsAffected(); err != nil || n != 1 {
-				return fmt.Errorf("ledger batch: set entry %s: %d rows matched (%v)", e.ID, n, err)
+		// In chunks of prepared multi-row updates, as the inserts: one
+		// statement per entry cost a statement's overhead per close. The
+		// guard changes each entry once per batch, so every row of a chunk
+		// matches one entry, and a missing one shows in the count.
+		rows := es
+		for _, n := range sqliteChunks {
+			for len(rows) >= n {
+				args := make([]any, 0, 4*n)
+				for _, e := range rows[:n] {
+					args = append(args, e.ID, e.Kind, e.State, ns(e.ClosedAt))
+				}
+				res, err := b.tx.ExecContext(ctx, b.db.bulk.setRows[n], args...)
+				if err != nil {
+					return fmt.Errorf("ledger batch: set %d entries: %w", n, err)
+				}
+				if got, err := res.RowsAffected(); err != nil || got != int64(n) {
+					return fmt.Errorf("ledger batch: set %d entries from %s: %d rows matched (%v)", n, rows[0].ID, got, err)
+				}
+				rows = rows[n:]
 			}
 		}
 		return nil

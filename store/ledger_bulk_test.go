@@ -12,8 +12,8 @@ import (
 )
 
 // TestLedgerBatchRoundTrip: a batch writes entries, closes and audit
-// records of any count (SQLite splits them into prepared chunks of 64, 16,
-// 4 and 1 rows) and reads them back as written: the audit in the order
+// records of any count (SQLite splits inserts and closes into prepared
+// chunks of 64, 16, 4 and 1 rows) and reads them back as written: the audit in the order
 // given, the counted entries per person and number without released ones
 // or ones before the look-back, each once, in (at, id) order.
 func TestLedgerBatchRoundTrip(t *testing.T) {
@@ -42,6 +42,11 @@ func TestLedgerBatchRoundTrip(t *testing.T) {
 				}
 				closed := []store.LedgerEntry{entries[0]}
 				closed[0].State, closed[0].Kind, closed[0].ClosedAt = store.StateReleased, "conversation", at.Add(time.Minute)
+				for i := 1; i < n; i += 2 { // every other one committed: SQLite's update chunks of 64, 16, 4, 1
+					e := entries[i]
+					e.State, e.Kind, e.ClosedAt = store.StateCommitted, "attempt", at.Add(2*time.Minute)
+					closed = append(closed, e)
+				}
 				if err := tx.SetEntries(ctx, closed); err != nil {
 					return err
 				}
@@ -82,8 +87,12 @@ func TestLedgerBatchRoundTrip(t *testing.T) {
 				t.Errorf("%d rows: %d counted entries, want %d", n, len(counted), n-1)
 			}
 			for i, e := range counted {
-				if want := entries[i+1].ID; e.ID != want || e.State != store.StateOpen || !e.At.Equal(entries[i+1].At) {
-					t.Fatalf("%d rows: counted[%d] = %s %s at %s, want %s", n, i, e.ID, e.State, e.At, want)
+				wantState, wantKind := store.StateOpen, "conversation"
+				if (i+1)%2 == 1 {
+					wantState, wantKind = store.StateCommitted, "attempt"
+				}
+				if want := entries[i+1].ID; e.ID != want || e.State != wantState || e.Kind != wantKind || !e.At.Equal(entries[i+1].At) {
+					t.Fatalf("%d rows: counted[%d] = %s %s as %s at %s, want %s %s as %s", n, i, e.ID, e.State, e.Kind, e.At, want, wantState, wantKind)
 				}
 			}
 		}
