@@ -43,13 +43,18 @@ type Guard struct {
 	// permitKey seals this guard's permits; drawn at random in NewGuard and
 	// never shown, so no other code can make a permit that passes Check.
 	permitKey [32]byte
-	ops       opBatcher // reservations and closes decided together (ledger_batch.go)
+	ops       []*opBatcher // lanes of reservations and closes decided together (ledger_batch.go)
 }
 
 // NewGuard builds a guard from cfg.
 func NewGuard(cfg Config) (*Guard, error) {
 	g := &Guard{cal: cfg.Calendar, plan: cfg.Plan, clock: cfg.Clock, ledger: cfg.Ledger, log: cfg.Logger, holder: cfg.Holder, onDec: cfg.OnDecision, ix: newRegionIndex(),
 		zones: map[string]*time.Location{}}
+	width := 1
+	if lp, ok := cfg.Ledger.(LedgerParallel); ok {
+		width = lp.LedgerBatchWidth()
+	}
+	g.ops = newLanes(width)
 	names := append([]string(nil), russianZones...)
 	for _, s := range subjects {
 		names = append(names, s.zone)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
 	"sync"
@@ -33,7 +34,8 @@ type ledgerOp struct {
 	phone   string
 	expired []store.LedgerEntry // this debtor's reservations the batch expired on the way
 	err     error
-	wake    chan bool // true: lead the next batch; false: done
+	wake    chan bool   // true: lead the next batch; false: done
+	batch   []*ledgerOp // the batch handed with the lead
 }
 
 // opBatcher is the guard's group commit. Reservations and closes that
@@ -42,43 +44,89 @@ type ledgerOp struct {
 // as the ones before it left it (their grants and closes included), and
 // each caller hears its own decision only after the shared commit. There is
 // no goroutine of its own: the first caller to find no batch running leads,
-// and after its batch hands the lead to the first one waiting, so no caller
-// waits behind more than the batch before its own.
+// and after its batch hands the lead, with the next batch already taken from
+// the queue, to that batch's first caller, so no caller waits behind more
+// than the batch before its own.
 type opBatcher struct {
 	mu      sync.Mutex
 	queue   []*ledgerOp
 	leading bool
 }
 
+// LedgerParallel is what a Ledger may tell the guard: how many of its
+// batches may run at once. A ledger without it runs one.
+type LedgerParallel interface {
+	LedgerBatchWidth() int
+}
+
+// lanes are the guard's batchers, one per batch the ledger runs at once
+// (LedgerParallel): one on SQLite (one writer; the store's own group commit
+// joins whatever runs at once). On PostgreSQL a batch spends most of its
+// time in round trips, not holding the server, so several run side by side.
+// A debtor always goes to the same lane: its operations are decided in
+// arrival order in memory, and a hot debtor never makes one lane's batch
+// wait for another's locks. Different debtors of one person or number may
+// still meet in two lanes; the ledger locks (debtors, then persons and
+// numbers, each class sorted) order them as they order batches of two nodes.
+func newLanes(n int) []*opBatcher {
+	ls := make([]*opBatcher, max(1, n))
+	for i := range ls {
+		ls[i] = &opBatcher{}
+	}
+	return ls
+}
+
+// lane is the batcher of debtorID's operations.
+func (g *Guard) lane(debtorID string) *opBatcher {
+	if len(g.ops) == 1 {
+		return g.ops[0]
+	}
+	h := fnv.New32a()
+	h.Write([]byte(debtorID))
+	return g.ops[h.Sum32()%uint32(len(g.ops))]
+}
+
+// take removes the next batch from the queue; b.mu is held.
+func (b *opBatcher) take() []*ledgerOp {
+	n := min(len(b.queue), maxOpBatch)
+	batch := b.queue[:n:n]
+	b.queue = b.queue[n:]
+	if len(b.queue) == 0 {
+		b.queue = nil // let the old array go
+	}
+	return batch
+}
+
 // submit queues op and returns when it is decided.
 func (g *Guard) submit(op *ledgerOp) {
 	op.wake = make(chan bool, 1)
-	b := &g.ops
+	b := g.lane(op.debtorID())
 	b.mu.Lock()
 	b.queue = append(b.queue, op)
 	lead := !b.leading
-	b.leading = true
+	var batch []*ledgerOp
+	if lead {
+		b.leading = true
+		batch = b.take() // op alone: the queue waits only behind a lead
+	}
 	b.mu.Unlock()
 	if !lead {
 		if lead = <-op.wake; !lead {
 			return
 		}
+		batch, op.batch = op.batch, nil
 	}
-	b.mu.Lock()
-	n := min(len(b.queue), maxOpBatch)
-	batch := b.queue[:n:n]
-	b.queue = b.queue[n:]
-	b.mu.Unlock()
 	defer func() {
 		// Hand the lead on and answer the batch even if deciding it
 		// panicked: the others get an error, the panic goes on up here.
 		p := recover()
 		b.mu.Lock()
 		if len(b.queue) == 0 {
-			b.queue = nil // let the old array go
 			b.leading = false
 		} else {
-			b.queue[0].wake <- true
+			next := b.take()
+			next[0].batch = next
+			next[0].wake <- true
 		}
 		b.mu.Unlock()
 		for _, o := range batch {
@@ -278,7 +326,9 @@ func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Reques
 	for _, r := range reqs {
 		debtors = append(debtors, r.DebtorID)
 	}
-	ds, err := tx.Debtors(ctx, debtors)
+	// Blocks come with the debtors: they are written without the ledger
+	// locks, so any read of them after the debtors' locks is as good.
+	ds, blocks, err := tx.DebtorsAndBlocks(ctx, debtors, now)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -301,19 +351,8 @@ func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Reques
 		}
 	}
 	l := &batchLedger{byID: map[string]*store.LedgerEntry{}, byPerson: map[string][]*store.LedgerEntry{}, byPhone: map[string][]*store.LedgerEntry{}, dirty: map[string]bool{}}
-	if l.links, err = tx.PersonLinks(ctx, persons); err != nil {
-		return nil, nil, err
-	}
-	counted := slices.Clone(persons)
-	for _, ls := range l.links {
-		for p := range ls {
-			counted = append(counted, p)
-		}
-	}
-	slices.Sort(counted)
-	counted = slices.Compact(counted)
-	blocks, err := tx.Blocks(ctx, debtors, now)
-	if err != nil {
+	var entries []store.LedgerEntry
+	if l.links, entries, err = tx.LinksAndCounted(ctx, persons, phones, now.Add(-ledgerLookback)); err != nil {
 		return nil, nil, err
 	}
 	for _, r := range reqs {
@@ -321,10 +360,6 @@ func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Reques
 			f.blocks = blocks[r.DebtorID]
 			facts[r] = f
 		}
-	}
-	entries, err := tx.CountedEntries(ctx, counted, phones, now.Add(-ledgerLookback))
-	if err != nil {
-		return nil, nil, err
 	}
 	for i := range entries {
 		l.add(&entries[i])

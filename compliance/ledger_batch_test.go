@@ -37,15 +37,23 @@ func (l *gatedLedger) LedgerBatch(ctx context.Context, debtorIDs []string, fn fu
 	return l.DB.LedgerBatch(ctx, debtorIDs, fn)
 }
 
+// LedgerBatchWidth is 1: the test asks that what queues behind the gated
+// batch is decided together, in arrival order; with several batches in
+// flight (PostgreSQL's width) the first callers would each lead their own.
+func (l *gatedLedger) LedgerBatchWidth() int { return 1 }
+
 // queued waits (with a deadline, not a sleep) until n operations wait for
 // the guard's next batch.
 func queued(t *testing.T, g *Guard, n int) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		g.ops.mu.Lock()
-		got := len(g.ops.queue)
-		g.ops.mu.Unlock()
+		got := 0
+		for _, b := range g.ops {
+			b.mu.Lock()
+			got += len(b.queue)
+			b.mu.Unlock()
+		}
 		if got >= n {
 			return
 		}
@@ -395,6 +403,117 @@ func TestBatchRefusesWhatItCannotCarry(t *testing.T) {
 		}
 		if err := g.Commit(ctx, res, Attempt); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// wideLedger is a test double Ledger over a real store that lets width
+// batches run at once and holds every batch at the gate until the test
+// opens it, counting those inside.
+type wideLedger struct {
+	*store.DB
+	width  int
+	gate   chan struct{}
+	mu     sync.Mutex
+	inside int
+}
+
+func (l *wideLedger) LedgerBatchWidth() int { return l.width }
+
+func (l *wideLedger) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *store.BatchTx) error) error {
+	l.mu.Lock()
+	l.inside++
+	l.mu.Unlock()
+	<-l.gate
+	return l.DB.LedgerBatch(ctx, debtorIDs, fn)
+}
+
+// TestBatchesSideBySide: with a ledger that takes three batches at once,
+// debtors in three lanes lead three batches together, and the next
+// operations queue behind them; asked for twelve records of one person, one
+// is granted whatever lane each lands in, and the audit replayed per person
+// and number is clean. It fails if the guard runs one batch at a time (a
+// second batch never gets in) or if batches side by side double-grant.
+func TestBatchesSideBySide(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB, _ string) {
+		ctx := t.Context()
+		var csv strings.Builder
+		csv.WriteString("ФИО;Телефон;Номер договора;Дата рождения;Регион\n")
+		for i := range 12 {
+			fmt.Fprintf(&csv, "Ковалёв Пётр;891633300%02d;К-%d;01.02.1980;г. Москва\n", i, i)
+		}
+		res := importCSV(t, db, csv.String())
+		wl := &wideLedger{DB: db, width: 3, gate: make(chan struct{})}
+		clk := &settableClock{t: local(t, "Europe/Moscow", "2026-11-23 12:00")}
+		g, err := NewGuard(Config{Ledger: wl, Clock: clk, Holder: "node", Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The first debtor of each lane leads; the others queue.
+		var leads, rest []string
+		seen := map[*opBatcher]bool{}
+		for _, d := range res.Debtors {
+			if l := g.lane(d.ID); !seen[l] {
+				seen[l] = true
+				leads = append(leads, d.ID)
+			} else {
+				rest = append(rest, d.ID)
+			}
+		}
+		if len(leads) < 2 {
+			t.Fatalf("twelve debtors fell in %d lane(s) of 3", len(leads))
+		}
+		type result struct {
+			allowed bool
+			err     error
+		}
+		results := make(chan result, len(res.Debtors))
+		var wg sync.WaitGroup
+		ask := func(id string) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, dec, err := g.Reserve(ctx, Request{DebtorID: id, Channel: RobotCall})
+				results <- result{dec.Allowed, err}
+			}()
+		}
+		for i, id := range leads {
+			ask(id)
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				wl.mu.Lock()
+				in := wl.inside
+				wl.mu.Unlock()
+				if in == i+1 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%d batches in flight, want %d", in, i+1)
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}
+		for i, id := range rest {
+			ask(id)
+			queued(t, g, i+1)
+		}
+		close(wl.gate)
+		wg.Wait()
+		close(results)
+		granted := 0
+		for r := range results {
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			if r.allowed {
+				granted++
+			}
+		}
+		if granted != 1 {
+			t.Errorf("%d of one person's twelve records granted, want 1", granted)
+		}
+		if v := replayLimits(t, db, g.Policy()); len(v) > 0 {
+			t.Errorf("%d violations, first: %s", len(v), v[0])
 		}
 	})
 }

@@ -243,13 +243,14 @@ func (r *subjectRules) deny(t time.Time) (reasons, details []string) {
 				r.loc.Zones[i], dt, open.Format("15:04"), close.Format("15:04")))
 		}
 	}
+	limits := r.limits() // built once, not per series and zone
 	for s, events := range r.series() {
 		whose := ""
 		if s == 1 {
 			whose = " on this number"
 		}
 		for i, z := range r.zones {
-			for _, l := range r.limits() {
+			for _, l := range limits {
 				if n := count(events, t, z, l); n+1 > l.max {
 					add(l.reason, fmt.Sprintf("%s: %d %s%s already in %s (%s), limit %d", l.reason, n, l.noun, whose, periodName(t, z, l.per), r.loc.Zones[i], l.max))
 				}
@@ -271,9 +272,10 @@ func (r *subjectRules) allowedAt(t time.Time) bool {
 			return false
 		}
 	}
+	limits := r.limits()
 	for _, events := range r.series() {
 		for _, z := range r.zones {
-			for _, l := range r.limits() {
+			for _, l := range limits {
 				if count(events, t, z, l)+1 > l.max {
 					return false
 				}

@@ -20,8 +20,9 @@ const maxLedgerBatch = 128
 // ones before it wrote — the same serial order the writer lock gave — and
 // are acknowledged only after the shared commit. PostgreSQL keeps one
 // transaction per WithDebtor call; the guard's own batches (LedgerBatch,
-// ledger_bulk.go) take their advisory locks sorted, so nodes batching
-// cannot deadlock with each other.
+// ledger_bulk.go) take their advisory locks sorted, so nodes batching, and
+// the batches one node runs side by side (LedgerBatchWidth), cannot
+// deadlock with each other.
 //
 // The first caller to find no batch running leads: it runs batches on its
 // own goroutine until the queue is empty, so there is no goroutine to stop.

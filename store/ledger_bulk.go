@@ -72,6 +72,21 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *B
 	return nil
 }
 
+// pgBatchWidth is how many ledger batches one guard runs at once on
+// PostgreSQL (compliance.LedgerParallel): a batch is mostly round trips,
+// so a few in flight keep the server's cores busy; the pool has 32.
+const pgBatchWidth = 4
+
+// LedgerBatchWidth tells the guard how many of its batches may run at
+// once: one on SQLite (one writer; the group commit joins them anyway),
+// pgBatchWidth on PostgreSQL, where the ledger locks order them.
+func (db *DB) LedgerBatchWidth() int {
+	if db.postgres {
+		return pgBatchWidth
+	}
+	return 1
+}
+
 // lockSorted takes PostgreSQL transaction-scoped advisory locks on keys, in
 // sorted order and each once, in one round trip.
 func lockSorted(ctx context.Context, tx querier, seed int64, keys []string) error {
@@ -122,11 +137,19 @@ func (b *BatchTx) LockCounted(ctx context.Context, persons, phones []string) err
 // instead of parsing a statement the size of the batch every time.
 type bulkSQL struct {
 	debtors, blocks, links, counted, byID string
+	// PostgreSQL: the debtors with their numbers and their blocks in
+	// force, as one statement (BatchTx.DebtorsAndBlocks).
+	debtorsBlocks string
+	// PostgreSQL: the persons' links and the entries counted for them and
+	// the numbers, as one statement (BatchTx.LinksAndCounted).
+	linksCounted string
 	// PostgreSQL: one statement each, the rows as one array per column.
 	// SQLite: insert and audit are keyed by how many rows they take
 	// (sqliteChunks), set is one row's update.
 	insert, audit map[int]string
 	set           string
+	// SQLite: set for that many rows at once (sqliteChunks), UPDATE … FROM VALUES.
+	setRows map[int]string
 	// PostgreSQL: insert, set and audit in one statement (BatchTx.Write).
 	writeAll string
 }
@@ -189,7 +212,32 @@ func newBulkSQL(postgres bool) bulkSQL {
 		aud AS (INSERT INTO audit (` + auditCols + `) SELECT ` + auditCols + ` FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],
 			?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY AS v(` + auditCols + `, n) ORDER BY n)
 		SELECT count(*) FROM upd`)
-		for _, q := range []*string{&b.debtors, &b.blocks, &b.links, &b.counted, &b.byID} {
+		// Each debtor's numbers by the phones index, whatever the planner
+		// knows: before the first ANALYZE of a freshly imported portfolio
+		// it joined by reading all of phones for every batch (a hash join
+		// on its default estimates), most of a batch's time at 500/s.
+		// OFFSET 0 keeps the subquery from being flattened into that join.
+		b.debtors = `SELECT d.id, d.name, d.region, d.district, d.person_id, d.match_key, p.phone FROM debtors d
+		LEFT JOIN LATERAL (SELECT phone, position FROM phones WHERE debtor_id = d.id OFFSET 0) p ON true
+		WHERE d.id = ANY(?) ORDER BY d.id, p.position`
+		// Tagged rows: 0 a debtor and one of its numbers (in order), 1 one
+		// of its blocks in force. Blocks are written without the ledger
+		// locks, so reading them with the debtors (after the debtors' locks)
+		// sees them as exactly as a statement of their own did.
+		b.debtorsBlocks = `SELECT 0 AS t, d.id, d.name, d.region, d.district, d.person_id, d.match_key, p.phone, p.position AS n, '' AS kind, '' AS note, 0::bigint AS since, 0::bigint AS until
+		FROM debtors d LEFT JOIN LATERAL (SELECT phone, position FROM phones WHERE debtor_id = d.id OFFSET 0) p ON true WHERE d.id = ANY(?)
+		UNION ALL SELECT 1, debtor_id, '', '', '', '', '', phone, id, kind, note, since, until FROM blocks
+		WHERE debtor_id = ANY(?) AND since <= ? AND (until = 0 OR until > ?)
+		ORDER BY t, 2, n`
+		// Tagged rows: 1 a link (person, the person it counts, up to when
+		// in the id, debtor_id and at columns), 0 a counted entry of the
+		// persons, of those they count, or of the numbers. One statement
+		// reads both under the persons' locks taken before it.
+		b.linksCounted = `WITH lk AS MATERIALIZED (SELECT person_id, counts_person_id, before_at FROM person_links WHERE person_id = ANY(?::text[]))
+		SELECT 1 AS t, person_id, counts_person_id, '', '', '', before_at, 0::bigint, 0::bigint, '', '', '', 0::bigint, '' FROM lk
+		UNION ALL SELECT 0, ` + entryCols + ` FROM ledger WHERE (person_id = ANY(?::text[] || ARRAY(SELECT counts_person_id FROM lk)) AND at >= ?
+			OR phone = ANY(?) AND at >= ?) AND state <> ?`
+		for _, q := range []*string{&b.debtors, &b.blocks, &b.links, &b.counted, &b.byID, &b.debtorsBlocks, &b.linksCounted} {
 			*q = rebind(*q)
 		}
 		return b
@@ -206,13 +254,17 @@ func newBulkSQL(postgres bool) bulkSQL {
 		b.audit[n] = `INSERT INTO audit (` + auditCols + `) VALUES ` + rows(n, 14)
 	}
 	b.set = `UPDATE ledger SET kind = ?, state = ?, closed_at = ? WHERE id = ?`
+	b.setRows = map[int]string{}
+	for _, n := range sqliteChunks {
+		b.setRows[n] = `UPDATE ledger SET kind = v.column2, state = v.column3, closed_at = v.column4 FROM (VALUES ` + rows(n, 4) + `) AS v WHERE ledger.id = v.column1`
+	}
 	return b
 }
 
 // statements lists every statement of b.
 func (b bulkSQL) statements() []string {
 	qs := []string{b.debtors, b.blocks, b.links, b.counted, b.byID, b.set}
-	for _, m := range []map[int]string{b.insert, b.audit} {
+	for _, m := range []map[int]string{b.insert, b.audit, b.setRows} {
 		for _, q := range m {
 			qs = append(qs, q)
 		}
@@ -292,6 +344,51 @@ func (b *BatchTx) Debtors(ctx context.Context, ids []string) (map[string]Debtor,
 		return nil, fmt.Errorf("ledger batch: debtors: %w", err)
 	}
 	return out, nil
+}
+
+// DebtorsAndBlocks is Debtors and Blocks together: on PostgreSQL one
+// statement, one round trip instead of two.
+func (b *BatchTx) DebtorsAndBlocks(ctx context.Context, ids []string, at time.Time) (map[string]Debtor, map[string][]Block, error) {
+	if !b.db.postgres || len(ids) == 0 {
+		ds, err := b.Debtors(ctx, ids)
+		if err != nil {
+			return nil, nil, err
+		}
+		bs, err := b.Blocks(ctx, ids, at)
+		return ds, bs, err
+	}
+	rows, err := b.tx.QueryContext(ctx, b.db.bulk.debtorsBlocks, ids, ids, ns(at), ns(at))
+	if err != nil {
+		return nil, nil, fmt.Errorf("ledger batch: debtors and blocks: %w", err)
+	}
+	defer rows.Close()
+	ds, bs := make(map[string]Debtor, len(ids)), map[string][]Block{}
+	for rows.Next() {
+		var tag int
+		var d Debtor
+		var phone sql.NullString
+		var n sql.NullInt64
+		var kind, note string
+		var since, until int64
+		if err := rows.Scan(&tag, &d.ID, &d.Name, &d.Region, &d.District, &d.PersonID, &d.MatchKey, &phone, &n, &kind, &note, &since, &until); err != nil {
+			return nil, nil, fmt.Errorf("ledger batch: debtors and blocks: %w", err)
+		}
+		if tag == 1 {
+			bs[d.ID] = append(bs[d.ID], Block{ID: n.Int64, DebtorID: d.ID, Phone: phone.String, Kind: kind, Note: note, Since: fromNS(since), Until: fromNS(until)})
+			continue
+		}
+		if have, ok := ds[d.ID]; ok {
+			d = have
+		}
+		if phone.Valid {
+			d.Phones = append(d.Phones, phone.String)
+		}
+		ds[d.ID] = d
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("ledger batch: debtors and blocks: %w", err)
+	}
+	return ds, bs, nil
 }
 
 // Blocks returns the blocks in force at at of the debtors in ids, by debtor.
@@ -396,6 +493,70 @@ func (b *BatchTx) CountedEntries(ctx context.Context, persons, phones []string, 
 	return slices.CompactFunc(es, func(a, b LedgerEntry) bool { return a.ID == b.ID }), nil
 }
 
+// LinksAndCounted is PersonLinks of persons and then CountedEntries of
+// persons, the persons they count, and phones: on PostgreSQL one statement,
+// one round trip instead of two.
+func (b *BatchTx) LinksAndCounted(ctx context.Context, persons, phones []string, since time.Time) (map[string]map[string]time.Time, []LedgerEntry, error) {
+	var ph []string
+	for _, p := range phones {
+		if p != "" {
+			ph = append(ph, p)
+		}
+	}
+	if !b.db.postgres || len(persons) == 0 {
+		links, err := b.PersonLinks(ctx, persons)
+		if err != nil {
+			return nil, nil, err
+		}
+		counted := slices.Clone(persons)
+		for _, ls := range links {
+			for p := range ls {
+				counted = append(counted, p)
+			}
+		}
+		slices.Sort(counted)
+		es, err := b.CountedEntries(ctx, slices.Compact(counted), ph, since)
+		return links, es, err
+	}
+	if ph == nil {
+		ph = []string{}
+	}
+	rows, err := b.tx.QueryContext(ctx, b.db.bulk.linksCounted, persons, persons, ns(since), ph, ns(since), StateReleased)
+	if err != nil {
+		return nil, nil, fmt.Errorf("ledger batch: links and counted entries: %w", err)
+	}
+	defer rows.Close()
+	links := map[string]map[string]time.Time{}
+	var es []LedgerEntry
+	for rows.Next() {
+		var tag int
+		var e LedgerEntry
+		var at, exp, closed, answered int64
+		if err := rows.Scan(&tag, &e.ID, &e.DebtorID, &e.Channel, &e.Kind, &e.State, &at, &exp, &closed, &e.Holder, &e.Phone, &e.CallID, &answered, &e.PersonID); err != nil {
+			return nil, nil, fmt.Errorf("ledger batch: links and counted entries: %w", err)
+		}
+		if tag == 1 {
+			if links[e.ID] == nil {
+				links[e.ID] = map[string]time.Time{}
+			}
+			links[e.ID][e.DebtorID] = time.Unix(0, at)
+			continue
+		}
+		e.At, e.ExpiresAt, e.ClosedAt, e.AnsweredAt = fromNS(at), fromNS(exp), fromNS(closed), fromNS(answered)
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("ledger batch: links and counted entries: %w", err)
+	}
+	slices.SortFunc(es, func(a, b LedgerEntry) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return links, slices.CompactFunc(es, func(a, b LedgerEntry) bool { return a.ID == b.ID }), nil
+}
+
 // EntriesByID returns the entries among ids that exist, whatever their state.
 func (b *BatchTx) EntriesByID(ctx context.Context, ids []string) ([]LedgerEntry, error) {
 	if len(ids) == 0 {
@@ -483,20 +644,32 @@ func (b *BatchTx) InsertEntries(ctx context.Context, es []LedgerEntry) error {
 }
 
 // SetEntries writes the kind, state and closing time of existing entries
-// (closed or expired in the batch) as given; the caller has checked each
-// transition under the batch's locks.
+// (closed or expired in the batch) as given, each entry once; the caller
+// has checked each transition under the batch's locks.
 func (b *BatchTx) SetEntries(ctx context.Context, es []LedgerEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
 	if !b.db.postgres {
-		for _, e := range es {
-			res, err := b.tx.ExecContext(ctx, b.db.bulk.set, e.Kind, e.State, ns(e.ClosedAt), e.ID)
-			if err != nil {
-				return fmt.Errorf("ledger batch: set entry %s: %w", e.ID, err)
-			}
-			if n, err := res.RowsAffected(); err != nil || n != 1 {
-				return fmt.Errorf("ledger batch: set entry %s: %d rows matched (%v)", e.ID, n, err)
+		// In chunks of prepared multi-row updates, as the inserts: one
+		// statement per entry cost a statement's overhead per close. The
+		// guard changes each entry once per batch, so every row of a chunk
+		// matches one entry, and a missing one shows in the count.
+		rows := es
+		for _, n := range sqliteChunks {
+			for len(rows) >= n {
+				args := make([]any, 0, 4*n)
+				for _, e := range rows[:n] {
+					args = append(args, e.ID, e.Kind, e.State, ns(e.ClosedAt))
+				}
+				res, err := b.tx.ExecContext(ctx, b.db.bulk.setRows[n], args...)
+				if err != nil {
+					return fmt.Errorf("ledger batch: set %d entries: %w", n, err)
+				}
+				if got, err := res.RowsAffected(); err != nil || got != int64(n) {
+					return fmt.Errorf("ledger batch: set %d entries from %s: %d rows matched (%v)", n, rows[0].ID, got, err)
+				}
+				rows = rows[n:]
 			}
 		}
 		return nil

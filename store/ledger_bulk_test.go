@@ -12,8 +12,8 @@ import (
 )
 
 // TestLedgerBatchRoundTrip: a batch writes entries, closes and audit
-// records of any count (SQLite splits them into prepared chunks of 64, 16,
-// 4 and 1 rows) and reads them back as written: the audit in the order
+// records of any count (SQLite splits inserts and closes into prepared
+// chunks of 64, 16, 4 and 1 rows) and reads them back as written: the audit in the order
 // given, the counted entries per person and number without released ones
 // or ones before the look-back, each once, in (at, id) order.
 func TestLedgerBatchRoundTrip(t *testing.T) {
@@ -42,6 +42,11 @@ func TestLedgerBatchRoundTrip(t *testing.T) {
 				}
 				closed := []store.LedgerEntry{entries[0]}
 				closed[0].State, closed[0].Kind, closed[0].ClosedAt = store.StateReleased, "conversation", at.Add(time.Minute)
+				for i := 1; i < n; i += 2 { // every other one committed: SQLite's update chunks of 64, 16, 4, 1
+					e := entries[i]
+					e.State, e.Kind, e.ClosedAt = store.StateCommitted, "attempt", at.Add(2*time.Minute)
+					closed = append(closed, e)
+				}
 				if err := tx.SetEntries(ctx, closed); err != nil {
 					return err
 				}
@@ -82,8 +87,12 @@ func TestLedgerBatchRoundTrip(t *testing.T) {
 				t.Errorf("%d rows: %d counted entries, want %d", n, len(counted), n-1)
 			}
 			for i, e := range counted {
-				if want := entries[i+1].ID; e.ID != want || e.State != store.StateOpen || !e.At.Equal(entries[i+1].At) {
-					t.Fatalf("%d rows: counted[%d] = %s %s at %s, want %s", n, i, e.ID, e.State, e.At, want)
+				wantState, wantKind := store.StateOpen, "conversation"
+				if (i+1)%2 == 1 {
+					wantState, wantKind = store.StateCommitted, "attempt"
+				}
+				if want := entries[i+1].ID; e.ID != want || e.State != wantState || e.Kind != wantKind || !e.At.Equal(entries[i+1].At) {
+					t.Fatalf("%d rows: counted[%d] = %s %s as %s at %s, want %s %s as %s", n, i, e.ID, e.State, e.Kind, e.At, want, wantState, wantKind)
 				}
 			}
 		}
@@ -168,6 +177,106 @@ func TestLedgerBatchWrite(t *testing.T) {
 		}
 		if want := []string{"reserve w-e1", "reserve w-e2", "commit w-e1", "reserve w-e3"}; !slices.Equal(got, want) {
 			t.Errorf("audit %q, want %q", got, want)
+		}
+	})
+}
+
+// TestLedgerBatchReadsTogether: DebtorsAndBlocks and LinksAndCounted (one
+// statement each on PostgreSQL) read what Debtors and Blocks, and
+// PersonLinks and CountedEntries over the persons and those they count,
+// read one by one: numbers in order, a debtor without numbers, only blocks
+// in force, a merged person's link and the entries of both persons and of
+// a number.
+func TestLedgerBatchReadsTogether(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+		for _, d := range []store.Debtor{{ID: "d1", Phones: []string{"+79160000002", "+79160000001"}}, {ID: "d2"}, {ID: "d3", Phones: []string{"+79160000003"}}} {
+			if err := db.UpsertDebtor(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, b := range []store.Block{{DebtorID: "d1", Kind: "refusal", Since: at.Add(-time.Hour)}, {DebtorID: "d1", Phone: "+79160000001", Kind: "wrong_number", Since: at.Add(-2 * time.Hour)},
+			{DebtorID: "d1", Kind: "refusal", Since: at.Add(-3 * time.Hour), Until: at.Add(-time.Minute)}, {DebtorID: "d3", Kind: "refusal", Since: at.Add(time.Hour)}} {
+			if _, err := db.AddBlock(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.MergePersons(ctx, "d2", "d1", "test", at); err != nil {
+			t.Fatal(err)
+		}
+		var persons []string
+		for _, d := range []string{"d1", "d2", "d3"} {
+			p, err := db.PersonOf(ctx, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			persons = append(persons, p.ID)
+		}
+		// entries under the persons before the merge (the debtors' own ids
+		// were their persons) and now, and one of another debtor on d3's number
+		var entries []store.LedgerEntry
+		for i, p := range []string{"d1", "d2", persons[0], "d3", "x"} {
+			phone := ""
+			if p == "x" {
+				phone = "+79160000003"
+			}
+			entries = append(entries, store.LedgerEntry{ID: fmt.Sprintf("e%d", i), DebtorID: "d1", Channel: "robot_call", Kind: "attempt", State: store.StateCommitted,
+				At: at.Add(time.Duration(i-10) * time.Minute), ExpiresAt: at, Holder: "h", Phone: phone, PersonID: p})
+		}
+		if err := db.LedgerBatch(ctx, []string{"d1"}, func(tx *store.BatchTx) error { return tx.InsertEntries(ctx, entries) }); err != nil {
+			t.Fatal(err)
+		}
+		ids := []string{"d1", "d2", "d3", "missing"}
+		phones := []string{"+79160000003", ""}
+		err := db.LedgerBatch(ctx, ids[:3], func(tx *store.BatchTx) error {
+			ds, bs, err := tx.DebtorsAndBlocks(ctx, ids, at)
+			if err != nil {
+				return err
+			}
+			wantDs, err := tx.Debtors(ctx, ids)
+			if err != nil {
+				return err
+			}
+			wantBs, err := tx.Blocks(ctx, ids, at)
+			if err != nil {
+				return err
+			}
+			if fmt.Sprint(ds) != fmt.Sprint(wantDs) || fmt.Sprint(bs) != fmt.Sprint(wantBs) {
+				t.Errorf("together: %v %v\napart:    %v %v", ds, bs, wantDs, wantBs)
+			}
+			if len(bs["d1"]) != 2 || len(bs["d3"]) != 0 || !slices.Equal(ds["d1"].Phones, []string{"+79160000002", "+79160000001"}) || ds["d2"].ID != "d2" {
+				t.Errorf("debtors %v, blocks %v: want d1's two numbers in order, d2, and d1's two blocks in force", ds, bs)
+			}
+			links, es, err := tx.LinksAndCounted(ctx, persons, phones, at.Add(-time.Hour))
+			if err != nil {
+				return err
+			}
+			wantLinks, err := tx.PersonLinks(ctx, persons)
+			if err != nil {
+				return err
+			}
+			counted := slices.Clone(persons)
+			for _, ls := range wantLinks {
+				for p := range ls {
+					counted = append(counted, p)
+				}
+			}
+			slices.Sort(counted)
+			wantEs, err := tx.CountedEntries(ctx, slices.Compact(counted), phones, at.Add(-time.Hour))
+			if err != nil {
+				return err
+			}
+			if fmt.Sprint(links) != fmt.Sprint(wantLinks) || fmt.Sprint(es) != fmt.Sprint(wantEs) {
+				t.Errorf("together: %v %v\napart:    %v %v", links, es, wantLinks, wantEs)
+			}
+			if len(wantLinks) == 0 || len(es) != len(entries) {
+				t.Errorf("links %v, %d entries: want the merge's link and all %d entries", wantLinks, len(es), len(entries))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	})
 }
