@@ -754,7 +754,12 @@ func (c *Classifier) applyRules() {
 		c.tentative = true
 		return
 	}
-	if c.early == nil && (!c.heardSpeech && (c.words == 0 || c.echoed) || c.blipsOnly() || c.echoBitsOnly()) && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
+	// A voiced blip (a run long enough to count, too short for a word) may
+	// be a word a sender's VAD clipped ("ну…" before "чего молчите"): the
+	// line is silent only after InitialSilence of quiet since it, as after
+	// the answer. Echo bits under the robot's voice restart nothing.
+	blipsOver := c.echoBitsOnly() || c.t-c.lastSpeech >= cfg.InitialSilence
+	if c.early == nil && (!c.heardSpeech && (c.words == 0 || c.echoed) || (c.blipsOnly() || c.echoBitsOnly()) && blipsOver) && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
 		c.decide(Silence, 0.8, "no speech for %.1fs (%.1fs of it while the robot was quiet) → silence", c.t.Seconds(), c.quiet.Seconds())
 		return
 	}

@@ -26,7 +26,10 @@
 // ("ну кто там опять звонит", "здравствуйте… секундочку") for a recording;
 // a callee who by PersonDeadline (2.4 s after answer) has said only answering
 // words, or spoke briefly and paused, and gave no sign of a recording is a
-// person then; blips shorter than a word greet nobody. One recognised word,
+// person then; blips shorter than a word greet nobody, but a voiced one
+// holds off the verdict that the line is silent for InitialSilence after it
+// (a sender's VAD may have clipped a word to it). One recognised word,
+
 // however long it took to say, gives no length-only verdict without a
 // non-human cue (a name or a slow greeting first, the answering word after
 // it, often over the robot's echo or a television).

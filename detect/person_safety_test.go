@@ -46,6 +46,14 @@ func TestUncertaintyResolvesToAPerson(t *testing.T) {
 			maxAt:    2500 * ms,
 		},
 		{
+			// a sender's VAD clips "ну" to a blip; the callee waits, then
+			// asks why the caller is silent: the blip is no silent line yet
+			name:     "a clipped word, a wait, then the rest",
+			answered: newSignal().silence(1900 * ms).speech(80 * ms).silence(1400 * ms).speech(700 * ms).silence(4 * time.Second).s,
+			texts:    []textAt{{3700 * ms, "ну чего", false}, {4200 * ms, "ну чего молчите", true}},
+			want:     Human,
+		},
+		{
 			// a click or a syllable of echo, nothing recognised: no greeting
 			name:     "blip",
 			answered: newSignal().silence(400 * ms).speech(80 * ms).silence(5 * time.Second).s,
