@@ -54,6 +54,15 @@ func TestUncertaintyResolvesToAPerson(t *testing.T) {
 			want:     Human,
 		},
 		{
+			// telling the caller off in one breath: four words that are no
+			// answering word, no cue of a recording either
+			name:     "telling the caller off",
+			answered: newSignal().silence(400 * ms).speech(2600 * ms).silence(4 * time.Second).s,
+			texts: []textAt{{1100 * ms, "оставьте меня", false}, {1800 * ms, "оставьте меня в покое", false},
+				{3300 * ms, "оставьте меня в покое я больше не возьму трубку", true}},
+			want: Human,
+		},
+		{
 			// a click or a syllable of echo, nothing recognised: no greeting
 			name:     "blip",
 			answered: newSignal().silence(400 * ms).speech(80 * ms).silence(5 * time.Second).s,
