@@ -720,6 +720,16 @@ func (c *Classifier) applyRules() {
 				talk.Seconds(), cfg.EarlyGreeting.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 		}
 	}
+	// A cue people never say, as strong as blockHuman (the robot's words,
+	// requests and people's words left out, as for a late correction),
+	// forbids a person verdict for good: by the deadline it is the verdict
+	// that no person answered, not a wait for the greeting's length
+	// ("Абонент занят. С вами говорит…" over a level change).
+	if c.early == nil && !c.shadow && !c.echoed && c.heardSpeech && c.words > 0 && c.t >= cfg.PersonDeadline {
+		if _, strict, _ := c.scoresWithoutRobot().best(); strict >= blockHuman && top >= blockHuman {
+			c.decideNotHuman("by %.1fs %s, a cue people never say → not a person (class pending)", cfg.PersonDeadline.Seconds(), c.textEvidence(cls))
+		}
+	}
 	paused := !c.inSpeech && c.speechRun == 0
 	// Uncertainty resolves to a person: a callee who began to speak and by
 	// the deadline has given no sign of a recording — no non-human cue of

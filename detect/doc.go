@@ -77,6 +77,10 @@
 // recognizer at all should not ask for tentative persons: nothing could
 // correct them, and timing has to decide first.
 //
+// A cue people never say, as strong as blockHuman, by PersonDeadline is
+// the verdict that no person answered then, whatever the greeting's length
+// (no person verdict could follow it).
+//
 // Which non-person it is gets two more rules. Carrier words ("абонент
 // временно недоступен") say at once that no person answered, but the class
 // waits for the voice to pause: an assistant may quote them and talk on,

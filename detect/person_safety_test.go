@@ -242,3 +242,20 @@ func feedPhrase(c *Classifier, answered []int16, texts []textAt, span time.Durat
 		}
 	}
 }
+
+// TestStrictCueByTheDeadline: a cue people never say ("абонент занят")
+// forbids a person verdict for good, so the robot learns by PersonDeadline
+// that no person answered, even when a pause split the talk and its length
+// never reached EarlyGreeting.
+func TestStrictCueByTheDeadline(t *testing.T) {
+	ms := time.Millisecond
+	answered := newSignal().silence(300 * ms).speech(1200 * ms).silence(550 * ms).speech(2500 * ms).silence(3 * time.Second).s
+	texts := []textAt{{1200 * ms, "абонент занят", false}, {2300 * ms, "абонент занят с вами говорит", false},
+		{4400 * ms, "абонент занят с вами говорит его помощник", true}}
+	c := New(Config{TentativePerson: true})
+	feedPhrase(c, answered, texts, 2500*ms)
+	d, ok := c.Decision()
+	if !ok || d.Class == Human {
+		t.Fatalf("verdict by 2.5 s: %s (%v), want no person; %q", d.Class, ok, d.Evidence)
+	}
+}
