@@ -931,7 +931,28 @@ func (c *Classifier) safeCorrection(cls Class) bool {
 	if top >= blockHuman {
 		return true
 	}
-	return cls == Announcement && strings.Contains(c.committedText+" "+c.partialText, "абонент")
+	if cls == Announcement && strings.Contains(c.committedText+" "+c.partialText, "абонент") {
+		return true
+	}
+	// People's words and requests ("перезвоню", "хозяин", a name, "что
+	// передать") in a monologue: the nearest voice talked on for
+	// monologueCorrection without a pause and without a word of answering
+	// the phone. A person who says such words pauses for the caller well
+	// before that; a recording does not.
+	return c.scores.score[Human] == 0 && c.near.longest >= monologueCorrection && c.scoresNotFromRobot().score[cls] >= blockHuman
+}
+
+// monologueCorrection is how long the nearest voice must talk on without a
+// pause for people's words in it to correct a tentative person: beyond
+// longTalk, the length at which talk counts even with a person's words
+// (chosen on tuning sources: no person lost at 2.6 s either, the margin is
+// for persons who talk on).
+const monologueCorrection = 3500 * time.Millisecond
+
+// scoresNotFromRobot is the text's cue scores without the cues whose words
+// the robot itself said (its echo); requests and people's words are kept.
+func (c *Classifier) scoresNotFromRobot() textScores {
+	return c.scoresKept(func(rule) bool { return true })
 }
 
 // Watching reports that the classifier still watches a person verdict's
@@ -991,6 +1012,12 @@ func (c *Classifier) scoresWithoutAsks() textScores {
 // person) and without other words a person may say (rule.people: "Алло,
 // Серёж, я перезвоню").
 func (c *Classifier) scoresWithoutRobot() textScores {
+	return c.scoresKept(func(r rule) bool { return !r.asks && !r.people })
+}
+
+// scoresKept is the text's cue scores of the rules keep accepts, without
+// those whose words the robot itself said (RobotSays).
+func (c *Classifier) scoresKept(keep func(rule) bool) textScores {
 	said := map[string]bool{}
 	for _, p := range c.own {
 		for _, st := range p {
@@ -1003,7 +1030,7 @@ func (c *Classifier) scoresWithoutRobot() textScores {
 		for _, w := range r.words {
 			fromRobot = fromRobot && said[w.stem]
 		}
-		if !fromRobot && !r.asks && !r.people {
+		if !fromRobot && keep(r) {
 			out.score[r.class] += r.weight
 			out.matched = append(out.matched, r)
 		}

@@ -191,6 +191,31 @@ func TestTentativeCorrectionIsPersonSafe(t *testing.T) {
 			answered: newSignal().silence(1500 * ms).speech(900 * ms).silence(6 * time.Second).s,
 		},
 		{
+			// people's words, an answering word among them, in a long
+			// breath: a person (no answering word is what a recording lacks)
+			name:     "a person who will call back, in one long breath",
+			answered: newSignal().silence(300 * ms).speech(4800 * ms).s,
+			texts: []textAt{{1500 * ms, "алло", false}, {2800 * ms, "алло я не могу ответить", false},
+				{5200 * ms, "алло я не могу ответить перезвоню как только смогу", true}},
+		},
+		{
+			// people's words, then a pause for the caller before
+			// monologueCorrection: a person
+			name:     "people's words, then a pause",
+			answered: newSignal().silence(300 * ms).speech(2800 * ms).silence(700 * ms).speech(1500 * ms).silence(3 * time.Second).s,
+			texts: []textAt{{1500 * ms, "к сожалению", false}, {3200 * ms, "к сожалению не могу ответить", true},
+				{4700 * ms, "перезвоню позже", true}},
+		},
+		{
+			// the same words in a monologue that never pauses and never
+			// answers the phone: a recording
+			name:     "people's words in a monologue",
+			answered: newSignal().silence(200 * ms).speech(5 * time.Second).silence(2 * time.Second).s,
+			texts: []textAt{{1500 * ms, "добрый день к сожалению", false}, {3000 * ms, "добрый день к сожалению я не могу сейчас ответить", false},
+				{5300 * ms, "добрый день к сожалению я не могу сейчас ответить перезвоню как только смогу", true}},
+			want: Machine,
+		},
+		{
 			name:     "a greeting closed by a beep",
 			answered: newSignal().silence(300*ms).speech(3500*ms).tone(1250, 800*ms).silence(2 * time.Second).s,
 			texts: []textAt{{1500 * ms, "привет это катя", false},
