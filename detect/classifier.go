@@ -720,6 +720,16 @@ func (c *Classifier) applyRules() {
 				talk.Seconds(), cfg.EarlyGreeting.Seconds(), strings.TrimSpace(c.committedText+" "+c.partialText))
 		}
 	}
+	// A cue people never say, as strong as blockHuman (the robot's words,
+	// requests and people's words left out, as for a late correction),
+	// forbids a person verdict for good: by the deadline it is the verdict
+	// that no person answered, not a wait for the greeting's length
+	// ("Абонент занят. С вами говорит…" over a level change).
+	if c.early == nil && !c.shadow && !c.echoed && c.heardSpeech && c.words > 0 && c.t >= cfg.PersonDeadline {
+		if _, strict, _ := c.scoresWithoutRobot().best(); strict >= blockHuman && top >= blockHuman {
+			c.decideNotHuman("by %.1fs %s, a cue people never say → not a person (class pending)", cfg.PersonDeadline.Seconds(), c.textEvidence(cls))
+		}
+	}
 	paused := !c.inSpeech && c.speechRun == 0
 	// Uncertainty resolves to a person: a callee who began to speak and by
 	// the deadline has given no sign of a recording — no non-human cue of
@@ -754,7 +764,12 @@ func (c *Classifier) applyRules() {
 		c.tentative = true
 		return
 	}
-	if c.early == nil && (!c.heardSpeech && (c.words == 0 || c.echoed) || c.blipsOnly() || c.echoBitsOnly()) && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
+	// A voiced blip (a run long enough to count, too short for a word) may
+	// be a word a sender's VAD clipped ("ну…" before "чего молчите"): the
+	// line is silent only after InitialSilence of quiet since it, as after
+	// the answer. Echo bits under the robot's voice restart nothing.
+	blipsOver := c.echoBitsOnly() || c.t-c.lastSpeech >= cfg.InitialSilence
+	if c.early == nil && (!c.heardSpeech && (c.words == 0 || c.echoed) || (c.blipsOnly() || c.echoBitsOnly()) && blipsOver) && !c.sawTone && c.speechRun == 0 && c.quiet >= cfg.InitialSilence {
 		c.decide(Silence, 0.8, "no speech for %.1fs (%.1fs of it while the robot was quiet) → silence", c.t.Seconds(), c.quiet.Seconds())
 		return
 	}
@@ -916,7 +931,28 @@ func (c *Classifier) safeCorrection(cls Class) bool {
 	if top >= blockHuman {
 		return true
 	}
-	return cls == Announcement && strings.Contains(c.committedText+" "+c.partialText, "абонент")
+	if cls == Announcement && strings.Contains(c.committedText+" "+c.partialText, "абонент") {
+		return true
+	}
+	// People's words and requests ("перезвоню", "хозяин", a name, "что
+	// передать") in a monologue: the nearest voice talked on for
+	// monologueCorrection without a pause and without a word of answering
+	// the phone. A person who says such words pauses for the caller well
+	// before that; a recording does not.
+	return c.scores.score[Human] == 0 && c.near.longest >= monologueCorrection && c.scoresNotFromRobot().score[cls] >= blockHuman
+}
+
+// monologueCorrection is how long the nearest voice must talk on without a
+// pause for people's words in it to correct a tentative person: beyond
+// longTalk, the length at which talk counts even with a person's words
+// (chosen on tuning sources: no person lost at 2.6 s either, the margin is
+// for persons who talk on).
+const monologueCorrection = 3500 * time.Millisecond
+
+// scoresNotFromRobot is the text's cue scores without the cues whose words
+// the robot itself said (its echo); requests and people's words are kept.
+func (c *Classifier) scoresNotFromRobot() textScores {
+	return c.scoresKept(func(rule) bool { return true })
 }
 
 // Watching reports that the classifier still watches a person verdict's
@@ -976,6 +1012,12 @@ func (c *Classifier) scoresWithoutAsks() textScores {
 // person) and without other words a person may say (rule.people: "Алло,
 // Серёж, я перезвоню").
 func (c *Classifier) scoresWithoutRobot() textScores {
+	return c.scoresKept(func(r rule) bool { return !r.asks && !r.people })
+}
+
+// scoresKept is the text's cue scores of the rules keep accepts, without
+// those whose words the robot itself said (RobotSays).
+func (c *Classifier) scoresKept(keep func(rule) bool) textScores {
 	said := map[string]bool{}
 	for _, p := range c.own {
 		for _, st := range p {
@@ -988,7 +1030,7 @@ func (c *Classifier) scoresWithoutRobot() textScores {
 		for _, w := range r.words {
 			fromRobot = fromRobot && said[w.stem]
 		}
-		if !fromRobot && !r.asks && !r.people {
+		if !fromRobot && keep(r) {
 			out.score[r.class] += r.weight
 			out.matched = append(out.matched, r)
 		}

@@ -26,7 +26,9 @@
 // ("ну кто там опять звонит", "здравствуйте… секундочку") for a recording;
 // a callee who by PersonDeadline (2.4 s after answer) has said only answering
 // words, or spoke briefly and paused, and gave no sign of a recording is a
-// person then; blips shorter than a word greet nobody. One recognised word,
+// person then; blips shorter than a word greet nobody, but a voiced one
+// holds off the verdict that the line is silent for InitialSilence after it
+// (a sender's VAD may have clipped a word to it). One recognised word,
 // however long it took to say, gives no length-only verdict without a
 // non-human cue (a name or a slow greeting first, the answering word after
 // it, often over the robot's echo or a television).
@@ -68,11 +70,18 @@
 // say ("вы позвонили…", "автоответчик", a carrier's "абонент"). Length, a
 // silence (whether or not the recognizer made words of the speech: a
 // keypad-only line has none) and words a person may say ("перезвоню", "не
-// могу ответить", a name: rule.people) never correct a person verdict: a
-// correction hangs up on someone talking. Sound that so far reads as the
+// могу ответить", a name: rule.people) never correct a person verdict on
+// their own: a correction hangs up on someone talking. People's words do
+// when they come in a monologue that ran on for monologueCorrection without
+// a pause and without a word of answering the phone: a person who says them
+// pauses for the caller long before. Sound that so far reads as the
 // robot's echo or blips gives no tentative person. A caller with no
 // recognizer at all should not ask for tentative persons: nothing could
 // correct them, and timing has to decide first.
+//
+// A cue people never say, as strong as blockHuman, by PersonDeadline is
+// the verdict that no person answered then, whatever the greeting's length
+// (no person verdict could follow it).
 //
 // Which non-person it is gets two more rules. Carrier words ("абонент
 // временно недоступен") say at once that no person answered, but the class

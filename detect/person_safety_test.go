@@ -46,6 +46,23 @@ func TestUncertaintyResolvesToAPerson(t *testing.T) {
 			maxAt:    2500 * ms,
 		},
 		{
+			// a sender's VAD clips "ну" to a blip; the callee waits, then
+			// asks why the caller is silent: the blip is no silent line yet
+			name:     "a clipped word, a wait, then the rest",
+			answered: newSignal().silence(1900 * ms).speech(80 * ms).silence(1400 * ms).speech(700 * ms).silence(4 * time.Second).s,
+			texts:    []textAt{{3700 * ms, "ну чего", false}, {4200 * ms, "ну чего молчите", true}},
+			want:     Human,
+		},
+		{
+			// telling the caller off in one breath: four words that are no
+			// answering word, no cue of a recording either
+			name:     "telling the caller off",
+			answered: newSignal().silence(400 * ms).speech(2600 * ms).silence(4 * time.Second).s,
+			texts: []textAt{{1100 * ms, "оставьте меня", false}, {1800 * ms, "оставьте меня в покое", false},
+				{3300 * ms, "оставьте меня в покое я больше не возьму трубку", true}},
+			want: Human,
+		},
+		{
 			// a click or a syllable of echo, nothing recognised: no greeting
 			name:     "blip",
 			answered: newSignal().silence(400 * ms).speech(80 * ms).silence(5 * time.Second).s,
@@ -174,6 +191,31 @@ func TestTentativeCorrectionIsPersonSafe(t *testing.T) {
 			answered: newSignal().silence(1500 * ms).speech(900 * ms).silence(6 * time.Second).s,
 		},
 		{
+			// people's words, an answering word among them, in a long
+			// breath: a person (no answering word is what a recording lacks)
+			name:     "a person who will call back, in one long breath",
+			answered: newSignal().silence(300 * ms).speech(4800 * ms).s,
+			texts: []textAt{{1500 * ms, "алло", false}, {2800 * ms, "алло я не могу ответить", false},
+				{5200 * ms, "алло я не могу ответить перезвоню как только смогу", true}},
+		},
+		{
+			// people's words, then a pause for the caller before
+			// monologueCorrection: a person
+			name:     "people's words, then a pause",
+			answered: newSignal().silence(300 * ms).speech(2800 * ms).silence(700 * ms).speech(1500 * ms).silence(3 * time.Second).s,
+			texts: []textAt{{1500 * ms, "к сожалению", false}, {3200 * ms, "к сожалению не могу ответить", true},
+				{4700 * ms, "перезвоню позже", true}},
+		},
+		{
+			// the same words in a monologue that never pauses and never
+			// answers the phone: a recording
+			name:     "people's words in a monologue",
+			answered: newSignal().silence(200 * ms).speech(5 * time.Second).silence(2 * time.Second).s,
+			texts: []textAt{{1500 * ms, "добрый день к сожалению", false}, {3000 * ms, "добрый день к сожалению я не могу сейчас ответить", false},
+				{5300 * ms, "добрый день к сожалению я не могу сейчас ответить перезвоню как только смогу", true}},
+			want: Machine,
+		},
+		{
 			name:     "a greeting closed by a beep",
 			answered: newSignal().silence(300*ms).speech(3500*ms).tone(1250, 800*ms).silence(2 * time.Second).s,
 			texts: []textAt{{1500 * ms, "привет это катя", false},
@@ -223,5 +265,22 @@ func feedPhrase(c *Classifier, answered []int16, texts []textAt, span time.Durat
 			c.Text(texts[0].text, texts[0].final)
 			texts = texts[1:]
 		}
+	}
+}
+
+// TestStrictCueByTheDeadline: a cue people never say ("абонент занят")
+// forbids a person verdict for good, so the robot learns by PersonDeadline
+// that no person answered, even when a pause split the talk and its length
+// never reached EarlyGreeting.
+func TestStrictCueByTheDeadline(t *testing.T) {
+	ms := time.Millisecond
+	answered := newSignal().silence(300 * ms).speech(1200 * ms).silence(550 * ms).speech(2500 * ms).silence(3 * time.Second).s
+	texts := []textAt{{1200 * ms, "абонент занят", false}, {2300 * ms, "абонент занят с вами говорит", false},
+		{4400 * ms, "абонент занят с вами говорит его помощник", true}}
+	c := New(Config{TentativePerson: true})
+	feedPhrase(c, answered, texts, 2500*ms)
+	d, ok := c.Decision()
+	if !ok || d.Class == Human {
+		t.Fatalf("verdict by 2.5 s: %s (%v), want no person; %q", d.Class, ok, d.Evidence)
 	}
 }

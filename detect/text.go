@@ -338,14 +338,17 @@ func (ts textScores) cues(c Class) []string {
 
 // personWords are words of a person on the phone that recorded greetings
 // do not open with: questions back, asking to wait, a bad line, a rude
-// "чего". (The answering words — алло, да, слушаю — are cues of their own.)
-// Written from how people answer, not from the test sets' texts.
+// "чего", telling the caller off ("оставьте меня в покое", "отстаньте").
+// (The answering words — алло, да, слушаю — are cues of their own.)
+// Written from how people answer; the words telling the caller off were
+// added after a tuning source's person was lost on them.
 var personWords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`кто чего зачем откуда
 		секундочку секунду минутку минуточку подождите погодите щас
 		подожди погоди
-		слышно громче прерывается алле алё`) {
+		слышно громче прерывается алле алё
+		отстаньте покое надоели достали хватит`) {
 		m[w] = true
 	}
 	return m

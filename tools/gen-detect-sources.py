@@ -44,6 +44,12 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
   heldout6-line  HELD OUT (round 6): pool H6, festival 0.82/1.08/1.3 at -150/+350/-400 cents, espeak
                  iven/announcer/Jacky, 1-3 of tremolo, a conference bridge's chorus, exchange clicks,
                  jitter-buffer speed-up, a sixth robot's echo, a notch, a low-pass; A-law
+  heldout7-voices HELD OUT (round 7): pool H7, espeak RicishayMax2/robosoft2/4/6/fast/Hugo/UniRobot/
+                 anikaRobot at 95-250 wpm, an echo canceller's NLP gate + a phaser, an unfiltered 4 kHz
+                 leg or a station's babble; mu-law (heldout6-* are tuning sources since round 7)
+  heldout7-line  HELD OUT (round 7): pool H7, festival 0.92/1.12/1.38 at -450/+500/+75 cents, espeak
+                 robosoft3/5/7, 1-3 of an NLP gate, a phaser, an unfiltered 4 kHz leg, a station's
+                 babble, a seventh robot's double echo; A-law
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -880,41 +886,6 @@ def beep4(rng, shape):
     return sum((tone(f, 0.12, db) + silence(0.08) for _ in range(3)), [])
 
 
-def build4(out, name, seed, voices, conds, law):
-    """The fourth held-out pair: pool H4, 34 persons, beeps in new shapes and frequencies or none,
-    silent lines with crackle, hiss, wind or nothing."""
-    src = Source(out, name, seed)
-    rng = src.rng
-    v = lambda: voices[rng.randrange(len(voices))]
-    for parts in H4["human"]:
-        tag = parts[-1] if isinstance(parts[-1], str) and parts[-1] in ("tv", "kids", "radio", "child", "old") else None
-        parts = parts[:-1] if tag else parts
-        voice = CHILD4 if tag == "child" else OLD4 if tag == "old" else v()
-        lead = rng.uniform(0.15, 1.5)
-        a, text = spoken(voice, parts, MAXS - lead)
-        if tag in ("tv", "kids", "radio"):
-            a = background4(a, rng, tag)
-        src.emit("human", a, text, lead, conds(rng), law)
-    for t in H4["voice_assistant"]:
-        lead = rng.uniform(0.15, 0.7)
-        a, text = spoken(v(), [t], MAXS - lead)
-        src.emit("voice_assistant", a, text, lead, conds(rng), law)
-    for m in H4["machine"]:
-        parts, shape = list(m[:-1]), m[-1]
-        lead = rng.uniform(0.15, 0.7)
-        a, text = spoken(v(), parts, MAXS - lead)
-        if shape:
-            a += beep4(rng, shape)
-        src.emit("machine", a, text, lead, conds(rng), law)
-    for t in H4["announcement"]:
-        lead = rng.uniform(0.15, 0.7)
-        a = sit() if rng.random() < 0.5 else []
-        b, text = spoken(v(), [t], MAXS - lead - len(a) / RATE)
-        src.emit("announcement", a + b, text, lead, conds(rng), law)
-    for extra in ({"crackle"}, {"hiss"}, {"wind"}, set()):
-        src.emit("silence", silence(4.0), "", 0.0, conds(rng) | extra, law)
-
-
 # ---- the fifth held-out pair (round 5): pool H5, line conditions none of the sources before uses ------
 
 def vadclip(s, rng):
@@ -1084,43 +1055,6 @@ def beep5(rng, shape):
     return read(out)
 
 
-def build5(out, name, seed, voices, conds, law):
-    """The fifth held-out pair: pool H5, 30 persons of 62, beeps in new shapes and frequencies or none,
-    silent lines with crosstalk, a tunnel's hum of reflections, an 8-bit leg or nothing."""
-    src = Source(out, name, seed)
-    rng = src.rng
-    v = lambda: voices[rng.randrange(len(voices))]
-    for parts in H5["human"]:
-        tag = parts[-1] if isinstance(parts[-1], str) and parts[-1] in ("car", "office", "child", "old", "whisper") else None
-        parts = parts[:-1] if tag else parts
-        voice = {"child": CHILD5, "old": OLD5, "whisper": WHISPER5}.get(tag) or v()
-        lead = rng.uniform(0.1, 1.8)
-        a, text = spoken(voice, parts, MAXS - lead)
-        if tag == "car":
-            a = car5(a, rng)
-        elif tag == "office":
-            a = office5(a, rng)
-        src.emit("human", a, text, lead, conds(rng), law)
-    for t in H5["voice_assistant"]:
-        lead = rng.uniform(0.1, 0.8)
-        a, text = spoken(v(), [t], MAXS - lead)
-        src.emit("voice_assistant", a, text, lead, conds(rng), law)
-    for m in H5["machine"]:
-        parts, shape = list(m[:-1]), m[-1]
-        lead = rng.uniform(0.1, 0.8)
-        a, text = spoken(v(), parts, MAXS - lead)
-        if shape:
-            a += beep5(rng, shape)
-        src.emit("machine", a, text, lead, conds(rng), law)
-    for t in H5["announcement"]:
-        lead = rng.uniform(0.1, 0.8)
-        a = sit() if rng.random() < 0.5 else []
-        b, text = spoken(v(), [t], MAXS - lead - len(a) / RATE)
-        src.emit("announcement", a + b, text, lead, conds(rng), law)
-    for extra in ({"crosstalk"}, {"tunnel"}, {"lowbits"}, set()):
-        src.emit("silence", silence(4.0), "", 0.0, conds(rng) | extra, law)
-
-
 # ---- the sixth held-out pair (round 6): pool H6, line conditions none of the sources before uses ------
 
 def tremolo6(s, rng):
@@ -1263,38 +1197,189 @@ def beep6(rng, shape):
     return read(out)
 
 
-def build6(out, name, seed, voices, conds, law):
-    """The sixth held-out pair: pool H6, 30 persons of 62, beeps in new shapes and frequencies or none,
-    silent lines with exchange clicks, a conference bridge, a notch or nothing."""
+# ---- the seventh held-out pair (round 7): pool H7, line conditions none of the sources before uses ----
+
+def nlpgate7(s, rng):
+    """An echo canceller's non-linear processor: every 20 ms frame quieter than its threshold is
+    muted, so soft syllables, word tails and the noise between words vanish."""
+    thr, out = rng.uniform(1200, 2600), list(s)
+    for i in range(0, len(out), FRAME):
+        if max((abs(x) for x in out[i:i + FRAME]), default=0) < thr:
+            out[i:i + FRAME] = [0] * len(out[i:i + FRAME])
+    return out
+
+
+def phaser7(s, rng):
+    """A cheap Bluetooth headset's processing: a phaser's sweep over the voice."""
+    return sox_fx(s, "phaser", "0.8", "0.74", "%.1f" % rng.uniform(2, 4), "0.4", "%.1f" % rng.uniform(0.4, 1.5), "-t", "gain", "-3")
+
+
+def alias7(s):
+    """A 4 kHz leg without an anti-aliasing filter: every other sample held, the top folds down."""
+    return [s[i - i % 2] for i in range(len(s))]
+
+
+BABBLE7 = [
+    "А я ей говорю, что скидка только до воскресенья, а она не верит.",
+    "Молодой человек, вы крайний? Я тогда за вами занимаю.",
+    "Посадка на рейс до Казани заканчивается у выхода номер шесть.",
+]
+
+
+def babble7(s, rng):
+    """A station's hall behind the line: three voices at once, 20-26 dB down, all the way through."""
+    n, out = len(s), list(s)
+    for k, v in enumerate(("Hugo", "robosoft6", "anikaRobot")):
+        b = synth(("espeak", v, 165, 50), BABBLE7[k])
+        out = mix(out, (silence(rng.uniform(0, 0.8)) + b * 4)[:n], -rng.uniform(20, 26))[:n]
+    return out
+
+
+ROBOT7 = "Здравствуйте! Звонок из отдела урегулирования долгов. Скажите, пожалуйста, вы можете говорить?"
+
+
+def echo7(s, rng):
+    """A seventh robot's greeting coming back twice (a line echo and its reflection), 13-25 dB down."""
+    r = synth(("espeak", "robosoft", 175, 50), ROBOT7)
+    d, db = rng.uniform(0.1, 0.35), -rng.uniform(13, 25)
+    out = mix(s, silence(d) + r, db)
+    out = mix(out, silence(d + rng.uniform(0.2, 0.3)) + r, db - 8)
+    return out, "%.2f %s" % (len(r) / RATE, ROBOT7)
+
+
+BUS7 = [
+    "Следующая остановка улица Чапаева. Осторожно, двери закрываются.",
+    "Уважаемые пассажиры, не забывайте свои вещи в салоне.",
+]
+
+
+def behind7(s, rng, tag):
+    """Behind the answer: a bus (engine drone and the stop announcement, 9-15 dB under) or a crowd
+    (two talkers, 10-16 dB under)."""
+    if tag == "bus":
+        b = synth(("espeak", "UniRobot", 160, 45), BUS7[rng.randrange(2)])
+        return car5(mix(s, b, -rng.uniform(9, 15), int(rng.uniform(0, 0.6) * RATE)), rng)
+    for v in ("RicishayMax2", "robosoft8"):
+        b = synth(("espeak", v, 175, 55), BABBLE7[rng.randrange(2)])
+        s = mix(s, b, -rng.uniform(10, 16), int(rng.uniform(0, 0.9) * RATE))
+    return s
+
+
+def beep7(rng, shape):
+    """Voicemail beeps at frequencies no source used: a warble, a long tone, a short blip."""
+    f = (880, 1020, 1380, 1750)[rng.randrange(4)]
+    db = -rng.uniform(6, 16)
+    if shape == "warble":
+        return sum((tone(f, 0.1, db) + tone(f * 1.2, 0.1, db) for _ in range(3)), [])
+    if shape == "long":
+        return tone(f, rng.uniform(0.9, 1.4), db)
+    return tone(f, rng.uniform(0.15, 0.2), db)
+
+
+# Seventh held-out pool (H7), written 2026-12-07 (round 7) before any classifier or call-path change of
+# that round: wordings no pool had. Markers after a person's parts: "bus", "crowd" (behind the answer),
+# "child", "old" (the voice).
+H7 = {
+    "human": [
+        ["Алло, да, слушаю."], ["Слушаю внимательно."], ["Да, говорите, я вас слышу.", "bus"],
+        ["Алло? Алло? Вас не слышно."], ["Кто это звонит?", 0.9, "Алло, отвечайте."], ["Ну, слушаю, чего хотели?", "old"],
+        ["Папа спит, позвоните потом.", "child"], ["Алло, это ты, Галя?", "old"], ["Салон оптики Зоркий, Анна, здравствуйте."],
+        ["Да, алло, я в автобусе, говорите погромче.", "bus"], ["Здравствуйте, слушаю, кто это?"],
+        ["Алло, Евгений Павлович у телефона."], ["Что вам нужно? Я занят."], ["Алло.", 1.2, "Ну говорите же."],
+        ["Мне ничего не надо, не звоните сюда больше."], ["Да-да, слушаю, только быстро, я в магазине.", "crowd"],
+        ["Алло, вы по объявлению?"], ["Кто это? Номер какой-то странный."], ["Ой, здравствуйте, а вы кто?", "old"],
+        ["Регистратура поликлиники, говорите.", "crowd"], ["Алло, а мама в душе, что передать?", "child"],
+        ["Слушаю. Говорите по делу."], ["Алло, я вас плохо слышу, тут шумно.", "crowd"], ["Добрый вечер.", 0.9, "Слушаю вас."],
+        ["Да. Кто это?"], ["Алло, Тамара Петровна слушает, говорите."], ["Если вы опять про кредит, я сейчас положу трубку."],
+        ["Так, алло, кто это у нас?", "bus"], ["Я не могу сейчас говорить, наберите вечером."],
+        ["Здрасьте. Да, это я. А что случилось?"],
+    ],
+    "voice_assistant": [
+        "Здравствуйте! Вам отвечает виртуальный помощник Ирины. Она сейчас не может подойти. Скажите, что ей передать.",
+        "Алло, я голосовой секретарь от Билайна. Абонент на совещании. Как к вам обращаться?",
+        "Добрый день. Это Маруся, помощница владельца номера. Расскажите, зачем вы звоните, я всё запишу.",
+        "Приветствую вас! Я искусственный интеллект, отвечаю на звонки вместо Андрея. Назовите цель звонка.",
+        "Здравствуйте, звонок принимает автоматический секретарь. Пожалуйста, представьтесь после этих слов.",
+        "Добрый день, с вами говорит робот-секретарь. Владелец не может ответить. Что ему сказать?",
+        "Вы позвонили Дмитрию. Я его нейросетевой ассистент. Чем могу быть полезен?",
+        "Алло! Олег из Тинькофф на связи. Хозяин телефона занят, а я всё передам. Кто вы?",
+        "Здравствуйте, это Салют, помощник от Сбера. Абонент недоступен, но я могу принять сообщение.",
+        "Это автоматическая система фильтрации звонков. Назовите ваше имя и организацию.",
+    ],
+    "machine": [
+        ("Вы позвонили Анне и Сергею. Нас нет дома. Оставьте сообщение после сигнала.", "warble"),
+        ("Привет, это Костя. Не могу взять трубку. Напиши мне.", None),
+        ("Здравствуйте! Ветеринарная клиника Айболит. Сейчас мы не работаем. Наши часы с девяти до восьми.", None),
+        ("Алло.", 1.4, "Шучу, это автоответчик. Говорите после сигнала.", "short"),
+        ("Абонент не может ответить. Пожалуйста, оставьте голосовое сообщение после сигнала.", "long"),
+        ("Добрый день. Вы дозвонились до юридической фирмы Право. Оставьте имя и номер, мы перезвоним.", "warble"),
+        ("Это Наташа. Я в отпуске до понедельника. По срочным вопросам звоните Игорю.", None),
+        ("Пожалуйста, говорите после звукового сигнала. Чтобы закончить, положите трубку.", "long"),
+        ("Здравствуйте, вы позвонили на номер восемь девятьсот шестнадцать. Оставьте сообщение.", "short"),
+        ("Хай! Это Макс. Если дело важное, скинь эсэмэску.", "warble"),
+    ],
+    "announcement": [
+        "Абонент временно заблокирован. Информацию можно получить у оператора.",
+        "Набранный номер не существует. Проверьте правильность набора.",
+        "Извините, вызов не может быть выполнен. Повторите попытку позже.",
+        "Абонент сейчас разговаривает. Вы можете дождаться ответа или перезвонить позже.",
+        "Телефон абонента выключен. Попробуйте позвонить позднее.",
+        "Вызываемый номер временно не обслуживается.",
+        "Входящие вызовы для данного абонента запрещены.",
+        "Направление перегружено. Пожалуйста, повторите вызов.",
+    ],
+}
+
+CHILD7, OLD7 = ("espeak", "RicishayMax3", 215, 98), ("espeak", "robosoft8", 90, 8)
+
+# Rounds 4 on differ only in data: the pool, the voices and backgrounds its person markers name, the
+# lead-in before the first word (persons, the others), the beep shapes and the silent lines' extras.
+ROUNDS = {
+    4: {"pool": H4, "voice": {"child": CHILD4, "old": OLD4}, "behind": dict.fromkeys(("tv", "kids", "radio"), background4),
+        "lead": ((0.15, 1.5), (0.15, 0.7)), "beep": beep4, "silent": ({"crackle"}, {"hiss"}, {"wind"}, set())},
+    5: {"pool": H5, "voice": {"child": CHILD5, "old": OLD5, "whisper": WHISPER5},
+        "behind": {"car": lambda a, rng, tag: car5(a, rng), "office": lambda a, rng, tag: office5(a, rng)},
+        "lead": ((0.1, 1.8), (0.1, 0.8)), "beep": beep5, "silent": ({"crosstalk"}, {"tunnel"}, {"lowbits"}, set())},
+    6: {"pool": H6, "voice": {"child": CHILD6, "old": OLD6}, "behind": dict.fromkeys(("kitchen", "market"), background6),
+        "lead": ((0.1, 1.7), (0.1, 0.8)), "beep": beep6, "silent": ({"clicks"}, {"chorus"}, {"notch"}, set())},
+    7: {"pool": H7, "voice": {"child": CHILD7, "old": OLD7}, "behind": dict.fromkeys(("bus", "crowd"), behind7),
+        "lead": ((0.1, 1.6), (0.1, 0.9)), "beep": beep7, "silent": ({"babble"}, {"nlpgate"}, {"alias"}, set())},
+}
+
+
+def build_pool(out, name, seed, rd, voices, conds, law):
+    """A held-out pair of round 4 on (ROUNDS): persons with their markers, assistants, voicemail with
+    the round's beep shapes or none, carrier texts with SIT in front half the time, silent lines."""
     src = Source(out, name, seed)
     rng = src.rng
     v = lambda: voices[rng.randrange(len(voices))]
-    for parts in H6["human"]:
-        tag = parts[-1] if isinstance(parts[-1], str) and parts[-1] in ("kitchen", "market", "child", "old") else None
+    pool, (lead_h, lead_o) = rd["pool"], rd["lead"]
+    for parts in pool["human"]:
+        tag = parts[-1] if isinstance(parts[-1], str) and (parts[-1] in rd["voice"] or parts[-1] in rd["behind"]) else None
         parts = parts[:-1] if tag else parts
-        voice = {"child": CHILD6, "old": OLD6}.get(tag) or v()
-        lead = rng.uniform(0.1, 1.7)
+        voice = rd["voice"].get(tag) or v()
+        lead = rng.uniform(*lead_h)
         a, text = spoken(voice, parts, MAXS - lead)
-        if tag in ("kitchen", "market"):
-            a = background6(a, rng, tag)
+        if tag in rd["behind"]:
+            a = rd["behind"][tag](a, rng, tag)
         src.emit("human", a, text, lead, conds(rng), law)
-    for t in H6["voice_assistant"]:
-        lead = rng.uniform(0.1, 0.8)
+    for t in pool["voice_assistant"]:
+        lead = rng.uniform(*lead_o)
         a, text = spoken(v(), [t], MAXS - lead)
         src.emit("voice_assistant", a, text, lead, conds(rng), law)
-    for m in H6["machine"]:
+    for m in pool["machine"]:
         parts, shape = list(m[:-1]), m[-1]
-        lead = rng.uniform(0.1, 0.8)
+        lead = rng.uniform(*lead_o)
         a, text = spoken(v(), parts, MAXS - lead)
         if shape:
-            a += beep6(rng, shape)
+            a += rd["beep"](rng, shape)
         src.emit("machine", a, text, lead, conds(rng), law)
-    for t in H6["announcement"]:
-        lead = rng.uniform(0.1, 0.8)
+    for t in pool["announcement"]:
+        lead = rng.uniform(*lead_o)
         a = sit() if rng.random() < 0.5 else []
         b, text = spoken(v(), [t], MAXS - lead - len(a) / RATE)
         src.emit("announcement", a + b, text, lead, conds(rng), law)
-    for extra in ({"clicks"}, {"chorus"}, {"notch"}, set()):
+    for extra in rd["silent"]:
         src.emit("silence", silence(4.0), "", 0.0, conds(rng) | extra, law)
 
 
@@ -1385,6 +1470,14 @@ class Source:
             s = speedup6(s, rng)
         if "clicks" in cond:
             s = clicks6(s, rng)
+        if "babble" in cond:
+            s = babble7(s, rng)
+        if "phaser" in cond:
+            s = phaser7(s, rng)
+        if "alias" in cond:
+            s = alias7(s)
+        if "nlpgate" in cond:
+            s = nlpgate7(s, rng)
         if "echo" in cond:
             s, robot = echo(s, rng)
         if "echo2" in cond:
@@ -1397,6 +1490,8 @@ class Source:
             s, robot = echo5(s, rng)
         if "echo6" in cond:
             s, robot = echo6(s, rng)
+        if "echo7" in cond:
+            s, robot = echo7(s, rng)
         s = s[: int(MAXS * RATE)]
         if law:
             s = g711(s, law)
@@ -1624,6 +1719,13 @@ def main():
     def line6(rng):
         return set(rng.sample(["tremolo", "chorus", "clicks", "speedup", "echo6", "notch", "lowpass"], rng.randint(1, 3)))
 
+    def voices7(rng):
+        return {"nlpgate"} | {rng.choice(["phaser", "alias", "babble", "none"])} - {"none"}
+
+    def line7(rng):
+        return set(rng.sample(["nlpgate", "phaser", "alias", "babble", "echo7"], rng.randint(1, 3)))
+
+    esp7 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((95, 40), (135, 75), (180, 30), (250, 60))]
     esp6 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((100, 35), (145, 70), (190, 25), (240, 55))]
     esp5 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((105, 30), (140, 80), (185, 20), (235, 60))]
     esp4 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((115, 25), (150, 85), (195, 65), (245, 40))]
@@ -1647,21 +1749,26 @@ def main():
         ("heldout3-line", lambda: build3(out, "heldout3-line", 10, [("festival", 0.75, -50), ("festival", 1.25, 400), ("festival", 1.0, -350),
                                                                   ("espeak", "klatt6", 150, 40), ("espeak", "Lee", 185, 60)],
                                          [1000, 1200, 1600], line3, "a")),
-        ("heldout4-voices", lambda: build4(out, "heldout4-voices", 12, esp4(["adam", "benjamin", "caleb", "m1", "m5", "f3", "norbert", "robert", "travis", "zac"]),
+        ("heldout4-voices", lambda: build_pool(out, "heldout4-voices", 12, ROUNDS[4], esp4(["adam", "benjamin", "caleb", "m1", "m5", "f3", "norbert", "robert", "travis", "zac"]),
                                            voices4, "u")),
-        ("heldout4-line", lambda: build4(out, "heldout4-line", 13, [("festival", 0.95, -200), ("festival", 1.1, 250), ("festival", 1.35, 350),
+        ("heldout4-line", lambda: build_pool(out, "heldout4-line", 13, ROUNDS[4], [("festival", 0.95, -200), ("festival", 1.1, 250), ("festival", 1.35, 350),
                                                                   ("espeak", "iven2", 135, 45), ("espeak", "michel", 205, 70),
                                                                   ("espeak", "quincy", 170, 55)], line4, "a")),
-        ("heldout5-voices", lambda: build5(out, "heldout5-voices", 14, esp5(["f2", "f4", "f5", "m2", "m3", "linda", "paul", "pedro", "ed", "Mike", "klatt", "max"]),
+        ("heldout5-voices", lambda: build_pool(out, "heldout5-voices", 14, ROUNDS[5], esp5(["f2", "f4", "f5", "m2", "m3", "linda", "paul", "pedro", "ed", "Mike", "klatt", "max"]),
                                            voices5, "u")),
-        ("heldout5-line", lambda: build5(out, "heldout5-line", 15, [("festival", 0.88, -300), ("festival", 1.18, 150), ("festival", 1.45, 450),
+        ("heldout5-line", lambda: build_pool(out, "heldout5-line", 15, ROUNDS[5], [("festival", 0.88, -300), ("festival", 1.18, 150), ("festival", 1.45, 450),
                                                                   ("espeak", "iven4", 145, 40), ("espeak", "steph3", 200, 65),
                                                                   ("espeak", "gustave", 160, 50), ("espeak", "anika", 175, 55)], line5, "a")),
-        ("heldout6-voices", lambda: build6(out, "heldout6-voices", 16, esp6(["Diogo", "Henrique", "Marco", "Michael", "Nguyen", "Storm", "edward2", "rob", "RicishayMax", "marcelo"]),
+        ("heldout6-voices", lambda: build_pool(out, "heldout6-voices", 16, ROUNDS[6], esp6(["Diogo", "Henrique", "Marco", "Michael", "Nguyen", "Storm", "edward2", "rob", "RicishayMax", "marcelo"]),
                                            voices6, "u")),
-        ("heldout6-line", lambda: build6(out, "heldout6-line", 17, [("festival", 0.82, -150), ("festival", 1.08, 350), ("festival", 1.3, -400),
+        ("heldout6-line", lambda: build_pool(out, "heldout6-line", 17, ROUNDS[6], [("festival", 0.82, -150), ("festival", 1.08, 350), ("festival", 1.3, -400),
                                                                   ("espeak", "iven", 150, 45), ("espeak", "announcer", 185, 60),
                                                                   ("espeak", "Jacky", 165, 50)], line6, "a")),
+        ("heldout7-voices", lambda: build_pool(out, "heldout7-voices", 18, ROUNDS[7], esp7(["RicishayMax2", "robosoft2", "robosoft4", "robosoft6", "fast", "Hugo", "UniRobot", "anikaRobot"]),
+                                               voices7, "u")),
+        ("heldout7-line", lambda: build_pool(out, "heldout7-line", 19, ROUNDS[7], [("festival", 0.92, -450), ("festival", 1.12, 500), ("festival", 1.38, 75),
+                                                                              ("espeak", "robosoft3", 155, 45), ("espeak", "robosoft5", 195, 60),
+                                                                              ("espeak", "robosoft7", 140, 50)], line7, "a")),
     ]
     unknown = only - {n for n, _ in sources}
     if unknown:
