@@ -60,6 +60,8 @@ type procEngine struct {
 	noVerbalize bool
 	// runner replaces run (one process per segment) when set.
 	runner func(ctx context.Context, text string) ([]int16, error)
+	// post, when set, reworks each segment's audio (festival's stretch).
+	post func(ctx context.Context, pcm []int16) ([]int16, error)
 }
 
 func newProcEngine(name, binary string, maxProcs int, timeout time.Duration) (*procEngine, error) {
@@ -101,6 +103,9 @@ func (e *procEngine) synthesize(ctx context.Context, text string) (Audio, error)
 			run = e.runner
 		}
 		pcm, err := run(ctx, t)
+		if err == nil && e.post != nil {
+			pcm, err = e.post(ctx, pcm)
+		}
 		if err != nil {
 			// The phrase itself is not quoted: it may hold a debtor's name or
 			// amount, and errors end up in logs.

@@ -68,20 +68,28 @@ func NewFestival(opts FestivalOptions) (*Festival, error) {
 		return nil, err
 	}
 	stretch := strconv.FormatFloat(opts.Stretch, 'f', -1, 64)
-	e.args = []string{
-		"-eval", "(voice_" + opts.Voice + ")",
-		"-eval", "(Parameter.set 'Duration_Stretch " + stretch + ")",
-		"-o", "-",
-	}
+	e.args = []string{"-eval", "(voice_" + opts.Voice + ")", "-o", "-"}
 	e.prepare = festivalText
 	e.noVerbalize = opts.NoVerbalize
 	key := fmt.Sprintf("festival/%s/x%s/%s", opts.Voice, stretch, textVersion)
+	if opts.Stretch != 1 {
+		// The clunits voice ignores Duration_Stretch (its units keep their
+		// recorded lengths), so the stretch is sox's tempo on the output, for
+		// every voice alike. The key changes with it: audio cached before,
+		// at the voice's own speed, is not reused.
+		t, err := newSoxTempo(opts.Stretch)
+		if err != nil {
+			return nil, fmt.Errorf("tts: new festival: %w", err)
+		}
+		e.post = t.apply
+		key += "/tempo"
+	}
 	if opts.NoVerbalize {
 		key += "/raw"
 	}
 	f := &Festival{e: e, key: key}
 	if opts.Persistent {
-		init := "(voice_" + opts.Voice + ")\n(Parameter.set 'Duration_Stretch " + stretch + ")\n"
+		init := "(voice_" + opts.Voice + ")\n"
 		f.pool, err = newFestivalPool(e.path, init, cap(e.sem), e.timeout)
 		if err != nil {
 			return nil, err
