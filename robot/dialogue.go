@@ -547,6 +547,34 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 			return story(intent, phrase) || intent == intentWait
 		})
 	}
+	if d.asksIdentity(n) && slices.Contains(allowed, intentWait) && scripts.Fetches(text) && !framed {
+		// "Сейчас позову, минуточку", "Олег! Тебя к телефону!": whoever
+		// picked up fetches the one asked for, who answers next; a fetch
+		// that ends in the debtor not coming ("позову… не подходит он,
+		// перезвоните") is a third party's report
+		alt := mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
+			return story(intent, phrase) || intent == intentRelative && scripts.FetchPhrase(phrase)
+		})
+		switch alt.Intent {
+		case "", intentWait, intentHello, intentYes:
+			m = scripts.Match{Intent: intentWait}
+		case intentBusy, "no":
+			m = scripts.Match{Intent: intentRelative}
+		default:
+			m = alt
+		}
+	}
+	if m.Intent == intentHello && d.asksIdentity(n) && !denied && slices.Contains(scripts.Tokens(m.Phrase), "да") &&
+		slices.Contains(scripts.Tokens(masked), nameMask) {
+		// "Алло, да, это Ирина": the greeting's "да" answers the question
+		// when the debtor's own name follows (one spoken of is read
+		// further below); "Алло, это Ивановы" stays a greeting
+		m = scripts.Match{Intent: intentYes}
+	}
+	if m.Intent == "" && slices.Contains(allowed, "no") && scripts.LoneNegator(text) {
+		// "не" alone: the recogniser's clipped "нет"
+		m = scripts.Match{Intent: "no"}
+	}
 	filled := map[string]string{}
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)

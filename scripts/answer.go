@@ -1,6 +1,9 @@
 package scripts
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // The rules of this file tell what kind of answer an utterance is beyond the
 // phrase it matched: a go-ahead that confirms nobody's identity ("Салон
@@ -120,7 +123,32 @@ func NewOwnerStory(text string) bool {
 			self = true
 		}
 	}
-	return number && verb && self
+	return number && (verb && self || heldFor(toks))
+}
+
+// tenureWords say for how long: "номер мой уже пять лет", "это мой номер
+// давно".
+var tenureWords = map[string]bool{"лет": true, "год": true, "года": true, "давно": true, "месяц": true,
+	"месяца": true, "месяцев": true, "годами": true}
+
+// heldFor reports the speaker's own number held for a time ("номер мой
+// уже пять лет", "мой это номер давно"): whoever is asked for is not
+// reached on it.
+func heldFor(toks []string) bool {
+	own, tenure := false, false
+	for i, t := range toks {
+		if strings.HasPrefix(t, "номер") {
+			for j := max(0, i-2); j <= min(len(toks)-1, i+2); j++ {
+				if toks[j] == "мой" {
+					own = true
+				}
+			}
+		}
+		if tenureWords[t] {
+			tenure = true
+		}
+	}
+	return own && tenure
 }
 
 // loanAfter reports a loan or money taken right after the verb at i ("брала
@@ -148,6 +176,13 @@ func AwayReport(text string) bool {
 		}
 		if k+2 < len(toks) && (toks[k] == "он" || toks[k] == "она") {
 			switch toks[k+1] {
+			case "в", "во", "на", "у":
+				return true
+			}
+		}
+		// the same said place first: "на работе он", "во дворе она"
+		if n := len(toks); n-k >= 3 && n-k <= 5 && (toks[n-1] == "он" || toks[n-1] == "она") {
+			switch toks[k] {
 			case "в", "во", "на", "у":
 				return true
 			}
@@ -219,4 +254,40 @@ func WithoutIndirect(text string) string {
 		}
 	}
 	return strings.Join(kept, ", ")
+}
+
+// fetchWords hand the phone over or call someone to it: "сейчас позову",
+// "даю трубку", "Олег, тебя к телефону".
+var fetchWords = [][]string{{"позову"}, {"позовем"}, {"даю", "трубку"}, {"передаю", "трубку"}, {"передам", "трубку"},
+	{"трубку", "передам"}, {"трубку", "даю"}, {"к", "телефону"}, {"иди", "сюда"}}
+
+// Fetches reports that the speaker calls someone else to the phone or
+// hands it over: at "am I speaking with X?" X is being fetched, and the
+// one who comes answers next.
+func Fetches(text string) bool {
+	toks := Tokens(text)
+	for i := range toks {
+		for _, f := range fetchWords {
+			if i+len(f) <= len(toks) && slices.Equal(toks[i:i+len(f)], f) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// FetchPhrase reports a phrase of the relative intent that is a fetch
+// ("сейчас позову", "передам трубку").
+func FetchPhrase(phrase string) bool { return phrase != "" && Fetches(phrase) }
+
+// LoneNegator reports an answer that is only "не" (or "ни"), repeated or
+// not: the recogniser's clipped "нет".
+func LoneNegator(text string) bool {
+	toks := Tokens(text)
+	for _, t := range toks {
+		if !isNegator(t) {
+			return false
+		}
+	}
+	return len(toks) > 0
 }

@@ -111,3 +111,70 @@ func TestWithoutIndirect(t *testing.T) {
 		}
 	}
 }
+
+func TestFetches(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Минутку, сейчас позову. Олег! Тебя к телефону!", true},
+		{"Ирину? Даю трубку", true},
+		{"Секундочку, я маме трубку передам", true},
+		{"Олег, иди сюда", true},
+		{"Позовите оператора", false},
+		{"Я трубку не брала", false},
+	} {
+		if got := Fetches(tc.text); got != tc.want {
+			t.Errorf("Fetches(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+	if !FetchPhrase("сейчас позову") || FetchPhrase("он на работе") || FetchPhrase("") {
+		t.Error("FetchPhrase: want the relative phrases that fetch only")
+	}
+}
+
+func TestLoneNegator(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"не", true}, {"ни", true}, {"не не", true}, {"", false}, {"не знаю", false}, {"нет", false},
+	} {
+		if got := LoneNegator(tc.text); got != tc.want {
+			t.Errorf("LoneNegator(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestAwayReportPlaceFirst(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"на работе он", true},
+		{"Не слышит, во дворе она", true},
+		{"в ванной", false},
+		{"на работе я", false},
+		{"у меня кредит был, а платил всегда он", false},
+	} {
+		if got := AwayReport(tc.text); got != tc.want {
+			t.Errorf("AwayReport(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestNewOwnerHeldFor(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Нет, имярек тут нет, это другой человек, номер мой уже пять лет", true},
+		{"это мой номер давно", true},
+		{"это мой номер", false},
+		{"номер его, пять лет не звонил", false},
+	} {
+		if got := NewOwnerStory(tc.text); got != tc.want {
+			t.Errorf("NewOwnerStory(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

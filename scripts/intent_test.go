@@ -114,6 +114,7 @@ func TestClassifyNegationMapsToNegationIntent(t *testing.T) {
 		{"это не я", "no"}, // negator inside the phrase
 		{"не это я", "no"}, // negator before the phrase
 		{"не хорошо", ""},  // negated, no negation intent: ignored
+		{"никакое хорошо не надо, нет", "no"}, // "никакое" denies the word after it as "не" does
 		{"хорошо", "ok"},
 	}
 	for _, tc := range tests {
@@ -194,6 +195,19 @@ func TestSettled(t *testing.T) {
 	for in, want := range tests {
 		if got := Settled(in); got != want {
 			t.Errorf("Settled(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNormalizeLoneNe(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Не, сейчас платить нечем", "нет сейчас платить нечем"},
+		{"Ну не. Не могу", "ну не не могу"}, // "не" after a word stays
+		{"Не могу", "не могу"},
+		{"Да. Ни, не надо", "да нет не надо"},
+	} {
+		if got := Normalize(tc.in); got != tc.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
