@@ -291,3 +291,22 @@ func LoneNegator(text string) bool {
 	}
 	return len(toks) > 0
 }
+
+// Clauses splits an utterance where the caller's clauses end (commas,
+// full stops, dashes), each lower-cased.
+func Clauses(text string) []string {
+	var out []string
+	for _, c := range clauseBreak.Split(strings.ToLower(text), -1) {
+		if strings.TrimSpace(c) != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// LoneNu reports an answer that is only "ну": to "удобно говорить?" a
+// grudging go-ahead; to "am I speaking with X?" a filler while thinking.
+func LoneNu(text string) bool {
+	toks := Tokens(text)
+	return len(toks) == 1 && toks[0] == "ну"
+}

@@ -178,3 +178,18 @@ func TestNewOwnerHeldFor(t *testing.T) {
 		}
 	}
 }
+
+func TestClausesAndLoneNu(t *testing.T) {
+	got := Clauses("Я на двух работах, между сменами стою, говорите, только коротко.")
+	if len(got) != 4 || Tokens(got[2])[0] != "говорите" {
+		t.Errorf("Clauses = %q, want four clauses, the third the go-ahead", got)
+	}
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{{"Ну", true}, {"ну.", true}, {"ну да", false}, {"", false}} {
+		if LoneNu(tc.text) != tc.want {
+			t.Errorf("LoneNu(%q) = %v, want %v", tc.text, !tc.want, tc.want)
+		}
+	}
+}
