@@ -189,6 +189,15 @@ func OtherName(text string, isName func(string) bool, patronymics bool) bool {
 		if patronymics && isName != nil && isName(w) && j+1 < len(toks) && Patronymic(toks[j+1]) && !isName(toks[j+1]) {
 			return true // "я Иван Сергеевич" when Ivan Ivanovich is asked for
 		}
+		if isName != nil && isName(w) {
+			// "я Гусев, только Сергей": the debtor's surname, then another
+			// first name
+			for k := j + 1; k <= j+2 && k < len(toks); k++ {
+				if firstNames[toks[k]] && !isName(toks[k]) {
+					return true
+				}
+			}
+		}
 	}
 	return false
 }

@@ -104,6 +104,8 @@ func partOfDayRule() rules.Rule {
 		// the nominative a caller in a hurry leaves ("завтра утро звони"); "добрый вечер" is masked
 		"утро": 9, "вечер": 19,
 		"в обед": 13, "к обеду": 13, "на обеде": 14, "в обеденный перерыв": 13, "в перерыв": 13,
+		// an approximate lunch hour is still the lunch hour
+		"около обеда": 13, "в районе обеда": 13, "ближе к обеду": 13,
 		// the end of a working day and the halves of it, as callers name them
 		"после работы": 19, "с работы": 19, "в первой половине дня": 10, "во второй половине дня": 15}
 	re := regexp.MustCompile(`(?:^|\s)(` + alternation(hours) + `)(?:\s|$)`)
