@@ -162,7 +162,7 @@ var firstNames = func() map[string]bool {
 }()
 
 // nameFillers may stand between "я" and a name.
-var nameFillers = map[string]bool{"вообще": true, "то": true, "же": true, "ж": true, "вот": true, "так": true}
+var nameFillers = map[string]bool{"вообще": true, "то": true, "же": true, "ж": true, "вот": true, "так": true, "тоже": true}
 
 // OtherName reports whether the speaker gives a first name that is not the
 // debtor's: "нет, я Павел", "это Ольга", "меня зовут Ира" — someone else
