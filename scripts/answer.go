@@ -36,7 +36,9 @@ func ReadinessOnly(phrase string) bool {
 
 // greetingWords may stand beside a go-ahead without naming anyone.
 var greetingWords = map[string]bool{"алло": true, "ало": true, "алле": true, "але": true, "алё": true, "да": true,
-	"ну": true, "я": true, "вот": true, "так": true, "здравствуйте": true, "добрый": true, "день": true, "вечер": true, "утро": true}
+	"ну": true, "я": true, "вот": true, "так": true, "здравствуйте": true, "добрый": true, "день": true, "вечер": true, "утро": true,
+	// assent words name nobody either: "Окей, норм, говорите"
+	"окей": true, "ок": true, "норм": true, "ладно": true, "хорошо": true, "давайте": true, "йес": true}
 
 // Announced reports a go-ahead said after words that name the one who
 // answers: a firm, a department, a first name ("Салон «Лилия», слушаю",

@@ -14,6 +14,7 @@ func TestAnnouncedGoAhead(t *testing.T) {
 		{"Алло, слушаю вас", false},
 		{"Внимательно слушаю", false},
 		{"Да, слушаю", false},
+		{"Окей, норм, говорите", false},
 		{"имярек слушает", false}, // the debtor's own name
 	} {
 		if got := Announced(tc.text, "имярек"); got != tc.want {
