@@ -133,6 +133,11 @@ func NewOwnerStory(text string) bool {
 var tenureWords = map[string]bool{"лет": true, "год": true, "года": true, "давно": true, "месяц": true,
 	"месяца": true, "месяцев": true, "годами": true}
 
+// ownWords say the number is the speaker's or the speaker's family's:
+// "номер мой", "номер моего мужа", "наш номер".
+var ownWords = map[string]bool{"мой": true, "моего": true, "моей": true, "моих": true, "наш": true, "нашего": true,
+	"нашей": true}
+
 // heldFor reports the speaker's own number held for a time ("номер мой
 // уже пять лет", "мой это номер давно"): whoever is asked for is not
 // reached on it.
@@ -141,7 +146,7 @@ func heldFor(toks []string) bool {
 	for i, t := range toks {
 		if strings.HasPrefix(t, "номер") {
 			for j := max(0, i-2); j <= min(len(toks)-1, i+2); j++ {
-				if toks[j] == "мой" {
+				if ownWords[toks[j]] {
 					own = true
 				}
 			}

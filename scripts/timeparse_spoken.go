@@ -185,14 +185,14 @@ func spokenDaysRule() rules.Rule {
 // Saturday), "на следующей неделе" (next Monday), "в середине недели"
 // (Wednesday), "в конце недели" (Friday, next week's once Friday has come),
 // and the parts of next week ("в конце следующей недели": next week's Friday),
-// and a day of next week ("в следующую пятницу").
+// and a day of next week ("в следующую пятницу", "в четверг через неделю").
 // weekdayIndex is a weekday's distance from Monday, by the forms said with
 // "в"/"во" and alone.
 var weekdayIndex = map[string]int{"понедельник": 0, "вторник": 1, "среду": 2, "среда": 2, "четверг": 3,
 	"пятницу": 4, "пятница": 4, "субботу": 5, "суббота": 5, "воскресенье": 6}
 
 func weekPartRule() rules.Rule {
-	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|к выходным|на следующей неделе|на той неделе|в начале недели|после выходных|в середине недели|в конце недели|к концу недели|до конца недели|(?:в|к|до) (?:начале|середине|конце|концу|конца) следующей недели|в следующ(?:ий|ую|ее) (?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье))(?:\s|$)`)
+	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|к выходным|на следующей неделе|на той неделе|в начале недели|после выходных|в середине недели|в конце недели|к концу недели|до конца недели|(?:в|к|до) (?:начале|середине|конце|концу|конца) следующей недели|в следующ(?:ий|ую|ее) (?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)|во? (?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье) через неделю|через неделю во? (?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье))(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, now time.Time) (bool, error) {
 		wd := int(now.Weekday()) // Sunday 0
 		toMonday := (8 - wd) % 7
@@ -218,11 +218,14 @@ func weekPartRule() rules.Rule {
 					break
 				}
 			}
-		case strings.HasPrefix(part, "в следующ"):
-			// "в следующую пятницу": next week's Friday ("в эту пятницу"
-			// is the coming one)
-			f := strings.Fields(part)
-			days = toMonday + weekdayIndex[f[len(f)-1]]
+		case strings.HasPrefix(part, "в следующ") || strings.Contains(part, "через неделю"):
+			// "в следующую пятницу", "в четверг через неделю": next week's
+			// day ("в эту пятницу" is the coming one)
+			for _, f := range strings.Fields(part) {
+				if d, ok := weekdayIndex[f]; ok {
+					days = toMonday + d
+				}
+			}
 		case part == "в начале недели" || part == "после выходных":
 			days = toMonday
 		case part == "в середине недели":
