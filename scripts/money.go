@@ -13,7 +13,7 @@ import (
 // Hand-written: no maintained Go module parses Russian number words.
 // More than maxMoneyRub is not an amount anyone promises: it is not found.
 func ParseMoney(text string, full int64) (int64, bool) {
-	toks := Tokens(text)
+	toks := notMoney(Tokens(text))
 	for i, t := range toks {
 		// "две-три тысячи": a range said is its first number
 		if a, _, ok := strings.Cut(t, "-"); ok && a != "" {
