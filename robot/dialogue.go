@@ -547,6 +547,47 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 			return story(intent, phrase) || intent == intentWait
 		})
 	}
+	if d.asksIdentity(n) && slices.Contains(allowed, intentWait) && scripts.Fetches(text) && !framed {
+		// "Сейчас позову, минуточку", "Олег! Тебя к телефону!": whoever
+		// picked up fetches the one asked for, who answers next; a fetch
+		// that ends in the debtor not coming ("позову… не подходит он,
+		// перезвоните") is a third party's report
+		alt := mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
+			return story(intent, phrase) || intent == intentRelative && scripts.FetchPhrase(phrase)
+		})
+		switch alt.Intent {
+		case "", intentWait, intentHello, intentYes:
+			m = scripts.Match{Intent: intentWait}
+		case intentBusy, "no":
+			m = scripts.Match{Intent: intentRelative}
+		default:
+			m = alt
+		}
+	}
+	if m.Intent == intentHello && d.asksIdentity(n) && !denied && slices.Contains(scripts.Tokens(m.Phrase), "да") &&
+		slices.Contains(scripts.Tokens(masked), nameMask) {
+		// "Алло, да, это Ирина": the greeting's "да" answers the question
+		// when the debtor's own name follows (one spoken of is read
+		// further below); "Алло, это Ивановы" stays a greeting
+		m = scripts.Match{Intent: intentYes}
+	}
+	if n.ConfirmsIdentity && m.Intent == "" && slices.Contains(allowed, intentYes) && scripts.LoneNu(text) {
+		// "Ну." to "удобно говорить?" lets the robot go on; at the identity
+		// question it stays a filler
+		m = scripts.Match{Intent: intentYes}
+	}
+	if n.ConfirmsIdentity && m.Intent == intentBusy && slices.Contains(allowed, intentYes) {
+		// "я на двух работах, между сменами стою, говорите, только
+		// коротко": a go-ahead said last settles the convenience question;
+		// the busy words before it describe the day
+		if m2 := d.lastGoAhead(mt, raw, allowed); m2.Intent != "" {
+			m = m2
+		}
+	}
+	if m.Intent == "" && slices.Contains(allowed, "no") && scripts.LoneNegator(text) {
+		// "не" alone: the recogniser's clipped "нет"
+		m = scripts.Match{Intent: "no"}
+	}
 	filled := map[string]string{}
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)
@@ -664,6 +705,26 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		}
 	}
 	return m.Intent, filled
+}
+
+// lastGoAhead returns a yes when the last clause of text that says
+// anything is a go-ahead ("говорите", "слушаю") with no busy word after it.
+func (d *dialogue) lastGoAhead(mt *scripts.Matcher, text string, allowed []string) scripts.Match {
+	cl := scripts.Clauses(text)
+	if len(cl) < 2 {
+		return scripts.Match{}
+	}
+	for i := len(cl) - 1; i > 0; i-- {
+		c := mt.Classify(mt.Mend(cl[i]), allowed)
+		if c.Intent == "" {
+			continue
+		}
+		if c.Intent == intentYes && scripts.ReadinessOnly(c.Phrase) {
+			return c
+		}
+		return scripts.Match{}
+	}
+	return scripts.Match{}
 }
 
 // listen waits for the caller's turn at ask node n, whose prompt started

@@ -1,6 +1,9 @@
 package scripts
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // The rules of this file tell what kind of answer an utterance is beyond the
 // phrase it matched: a go-ahead that confirms nobody's identity ("Салон
@@ -33,7 +36,9 @@ func ReadinessOnly(phrase string) bool {
 
 // greetingWords may stand beside a go-ahead without naming anyone.
 var greetingWords = map[string]bool{"алло": true, "ало": true, "алле": true, "але": true, "алё": true, "да": true,
-	"ну": true, "я": true, "вот": true, "так": true, "здравствуйте": true, "добрый": true, "день": true, "вечер": true, "утро": true}
+	"ну": true, "я": true, "вот": true, "так": true, "здравствуйте": true, "добрый": true, "день": true, "вечер": true, "утро": true,
+	// assent words name nobody either: "Окей, норм, говорите"
+	"окей": true, "ок": true, "норм": true, "ладно": true, "хорошо": true, "давайте": true, "йес": true}
 
 // Announced reports a go-ahead said after words that name the one who
 // answers: a firm, a department, a first name ("Салон «Лилия», слушаю",
@@ -120,7 +125,37 @@ func NewOwnerStory(text string) bool {
 			self = true
 		}
 	}
-	return number && verb && self
+	return number && (verb && self || heldFor(toks))
+}
+
+// tenureWords say for how long: "номер мой уже пять лет", "это мой номер
+// давно".
+var tenureWords = map[string]bool{"лет": true, "год": true, "года": true, "давно": true, "месяц": true,
+	"месяца": true, "месяцев": true, "годами": true}
+
+// ownWords say the number is the speaker's or the speaker's family's:
+// "номер мой", "номер моего мужа", "наш номер".
+var ownWords = map[string]bool{"мой": true, "моего": true, "моей": true, "моих": true, "наш": true, "нашего": true,
+	"нашей": true}
+
+// heldFor reports the speaker's own number held for a time ("номер мой
+// уже пять лет", "мой это номер давно"): whoever is asked for is not
+// reached on it.
+func heldFor(toks []string) bool {
+	own, tenure := false, false
+	for i, t := range toks {
+		if strings.HasPrefix(t, "номер") {
+			for j := max(0, i-2); j <= min(len(toks)-1, i+2); j++ {
+				if ownWords[toks[j]] {
+					own = true
+				}
+			}
+		}
+		if tenureWords[t] {
+			tenure = true
+		}
+	}
+	return own && tenure
 }
 
 // loanAfter reports a loan or money taken right after the verb at i ("брала
@@ -148,6 +183,13 @@ func AwayReport(text string) bool {
 		}
 		if k+2 < len(toks) && (toks[k] == "он" || toks[k] == "она") {
 			switch toks[k+1] {
+			case "в", "во", "на", "у":
+				return true
+			}
+		}
+		// the same said place first: "на работе он", "во дворе она"
+		if n := len(toks); n-k >= 3 && n-k <= 5 && (toks[n-1] == "он" || toks[n-1] == "она") {
+			switch toks[k] {
 			case "в", "во", "на", "у":
 				return true
 			}
@@ -219,4 +261,59 @@ func WithoutIndirect(text string) string {
 		}
 	}
 	return strings.Join(kept, ", ")
+}
+
+// fetchWords hand the phone over or call someone to it: "сейчас позову",
+// "даю трубку", "Олег, тебя к телефону".
+var fetchWords = [][]string{{"позову"}, {"позовем"}, {"даю", "трубку"}, {"передаю", "трубку"}, {"передам", "трубку"},
+	{"трубку", "передам"}, {"трубку", "даю"}, {"к", "телефону"}, {"иди", "сюда"}}
+
+// Fetches reports that the speaker calls someone else to the phone or
+// hands it over: at "am I speaking with X?" X is being fetched, and the
+// one who comes answers next.
+func Fetches(text string) bool {
+	toks := Tokens(text)
+	for i := range toks {
+		for _, f := range fetchWords {
+			if i+len(f) <= len(toks) && slices.Equal(toks[i:i+len(f)], f) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// FetchPhrase reports a phrase of the relative intent that is a fetch
+// ("сейчас позову", "передам трубку").
+func FetchPhrase(phrase string) bool { return phrase != "" && Fetches(phrase) }
+
+// LoneNegator reports an answer that is only "не" (or "ни"), repeated or
+// not: the recogniser's clipped "нет".
+func LoneNegator(text string) bool {
+	toks := Tokens(text)
+	for _, t := range toks {
+		if !isNegator(t) {
+			return false
+		}
+	}
+	return len(toks) > 0
+}
+
+// Clauses splits an utterance where the caller's clauses end (commas,
+// full stops, dashes), each lower-cased.
+func Clauses(text string) []string {
+	var out []string
+	for _, c := range clauseBreak.Split(strings.ToLower(text), -1) {
+		if strings.TrimSpace(c) != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// LoneNu reports an answer that is only "ну": to "удобно говорить?" a
+// grudging go-ahead; to "am I speaking with X?" a filler while thinking.
+func LoneNu(text string) bool {
+	toks := Tokens(text)
+	return len(toks) == 1 && toks[0] == "ну"
 }

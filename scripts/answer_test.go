@@ -14,6 +14,7 @@ func TestAnnouncedGoAhead(t *testing.T) {
 		{"Алло, слушаю вас", false},
 		{"Внимательно слушаю", false},
 		{"Да, слушаю", false},
+		{"Окей, норм, говорите", false},
 		{"имярек слушает", false}, // the debtor's own name
 	} {
 		if got := Announced(tc.text, "имярек"); got != tc.want {
@@ -108,6 +109,89 @@ func TestWithoutIndirect(t *testing.T) {
 	for in, want := range tests {
 		if got := WithoutIndirect(in); got != want {
 			t.Errorf("WithoutIndirect(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFetches(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Минутку, сейчас позову. Олег! Тебя к телефону!", true},
+		{"Ирину? Даю трубку", true},
+		{"Секундочку, я маме трубку передам", true},
+		{"Олег, иди сюда", true},
+		{"Позовите оператора", false},
+		{"Я трубку не брала", false},
+	} {
+		if got := Fetches(tc.text); got != tc.want {
+			t.Errorf("Fetches(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+	if !FetchPhrase("сейчас позову") || FetchPhrase("он на работе") || FetchPhrase("") {
+		t.Error("FetchPhrase: want the relative phrases that fetch only")
+	}
+}
+
+func TestLoneNegator(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"не", true}, {"ни", true}, {"не не", true}, {"", false}, {"не знаю", false}, {"нет", false},
+	} {
+		if got := LoneNegator(tc.text); got != tc.want {
+			t.Errorf("LoneNegator(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestAwayReportPlaceFirst(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"на работе он", true},
+		{"Не слышит, во дворе она", true},
+		{"в ванной", false},
+		{"на работе я", false},
+		{"у меня кредит был, а платил всегда он", false},
+	} {
+		if got := AwayReport(tc.text); got != tc.want {
+			t.Errorf("AwayReport(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestNewOwnerHeldFor(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Нет, имярек тут нет, это другой человек, номер мой уже пять лет", true},
+		{"это мой номер давно", true},
+		{"Это номер моего мужа уже лет десять, никакой Елены тут нет", true},
+		{"это мой номер", false},
+		{"номер его, пять лет не звонил", false},
+	} {
+		if got := NewOwnerStory(tc.text); got != tc.want {
+			t.Errorf("NewOwnerStory(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestClausesAndLoneNu(t *testing.T) {
+	got := Clauses("Я на двух работах, между сменами стою, говорите, только коротко.")
+	if len(got) != 4 || Tokens(got[2])[0] != "говорите" {
+		t.Errorf("Clauses = %q, want four clauses, the third the go-ahead", got)
+	}
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{{"Ну", true}, {"ну.", true}, {"ну да", false}, {"", false}} {
+		if LoneNu(tc.text) != tc.want {
+			t.Errorf("LoneNu(%q) = %v, want %v", tc.text, !tc.want, tc.want)
 		}
 	}
 }

@@ -283,8 +283,8 @@ func find(phrase, heard []word) (covered, edits int, negated bool, from, to int,
 		if !matched {
 			continue
 		}
-		if start > 0 && isNegator(heard[start-1].text) {
-			neg = true
+		if start > 0 && (isNegator(heard[start-1].text) || noneWords[heard[start-1].text]) {
+			neg = true // "не реструктуризацию", "никакую реструктуризацию"
 		}
 		if phraseNeg {
 			neg = false
@@ -296,3 +296,8 @@ func find(phrase, heard []word) (covered, edits int, negated bool, from, to int,
 	}
 	return covered, max(bestEdits, 0), negated, from, to, ok
 }
+
+// noneWords deny the noun after them as "не" does: "никакую
+// реструктуризацию не потяну".
+var noneWords = map[string]bool{"никакой": true, "никакую": true, "никакая": true, "никаких": true,
+	"никакого": true, "никакое": true, "никаким": true}

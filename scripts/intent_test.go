@@ -114,6 +114,7 @@ func TestClassifyNegationMapsToNegationIntent(t *testing.T) {
 		{"это не я", "no"}, // negator inside the phrase
 		{"не это я", "no"}, // negator before the phrase
 		{"не хорошо", ""},  // negated, no negation intent: ignored
+		{"никакое хорошо не надо, нет", "no"}, // "никакое" denies the word after it as "не" does
 		{"хорошо", "ok"},
 	}
 	for _, tc := range tests {
@@ -157,6 +158,10 @@ func TestParseMoney(t *testing.T) {
 		{"две с половиной тыщи", 250000, true},
 		{"не всю сумму, а семь тысяч", 700000, true},
 		{"тысяч пять, может шесть", 500000, true},
+		// round 10: half the debt, "в полном объёме"
+		{"половину завтра, половину через месяц", 617275, true},
+		{"в половине пятого", 0, false},
+		{"оплату произведу в полном объёме", 1234550, true},
 		{"всю", 1234550, true},
 		{"ну всю сразу", 1234550, true},
 		{"всю жизнь плачу", 0, false},
@@ -194,6 +199,19 @@ func TestSettled(t *testing.T) {
 	for in, want := range tests {
 		if got := Settled(in); got != want {
 			t.Errorf("Settled(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNormalizeLoneNe(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Не, сейчас платить нечем", "нет сейчас платить нечем"},
+		{"Ну не. Не могу", "ну не не могу"}, // "не" after a word stays
+		{"Не могу", "не могу"},
+		{"Да. Ни, не надо", "да нет не надо"},
+	} {
+		if got := Normalize(tc.in); got != tc.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

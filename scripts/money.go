@@ -13,7 +13,7 @@ import (
 // Hand-written: no maintained Go module parses Russian number words.
 // More than maxMoneyRub is not an amount anyone promises: it is not found.
 func ParseMoney(text string, full int64) (int64, bool) {
-	toks := Tokens(text)
+	toks := notMoney(Tokens(text))
 	for i, t := range toks {
 		// "две-три тысячи": a range said is its first number
 		if a, _, ok := strings.Cut(t, "-"); ok && a != "" {
@@ -26,7 +26,7 @@ func ParseMoney(text string, full int64) (int64, bool) {
 		joined := " " + strings.Join(toks, " ") + " "
 		for _, k := range []string{" всю сумму ", " полностью ", " весь долг ", " целиком ", " все сразу ", " всю задолженность ",
 			" все отдам ", " все заплачу ", " все оплачу ", " все верну ", " все погашу ", " все внесу ", " отдам все ",
-			" заплачу все ", " оплачу все ", " верну все ", " погашу все ", " внесу все "} {
+			" заплачу все ", " оплачу все ", " верну все ", " погашу все ", " внесу все ", " фулл сумму ", " всю сумму целиком ", " в полном объеме "} {
 			if strings.Contains(joined, k) && !strings.Contains(joined, " не"+k) {
 				return full, true // not "не всю сумму, а половину"
 			}
@@ -133,6 +133,9 @@ func ParseMoney(text string, full int64) (int64, bool) {
 		}
 	}
 	if !seen {
+		if full > 0 && halfOfDebt(toks) {
+			return full / 2, true // "половину завтра, половину через месяц"
+		}
 		return 0, false
 	}
 	flush()
@@ -230,3 +233,18 @@ var slangAmounts = func() map[string]int64 {
 	delete(m, "пятери") // not a word; "пятеро" is people
 	return m
 }()
+
+// halfOfDebt: "половину" (of the sum, of the debt) with no number said: half
+// the debt. "половина пятого" is a clock time, its number word after it.
+func halfOfDebt(toks []string) bool {
+	for i, t := range toks {
+		if t != "половину" && t != "половина" {
+			continue
+		}
+		if i+1 < len(toks) && (strings.HasSuffix(toks[i+1], "ого") || strings.HasSuffix(toks[i+1], "его")) {
+			continue
+		}
+		return true
+	}
+	return false
+}

@@ -162,7 +162,7 @@ var firstNames = func() map[string]bool {
 }()
 
 // nameFillers may stand between "я" and a name.
-var nameFillers = map[string]bool{"вообще": true, "то": true, "же": true, "ж": true, "вот": true, "так": true}
+var nameFillers = map[string]bool{"вообще": true, "то": true, "же": true, "ж": true, "вот": true, "так": true, "тоже": true}
 
 // OtherName reports whether the speaker gives a first name that is not the
 // debtor's: "нет, я Павел", "это Ольга", "меня зовут Ира" — someone else
@@ -188,6 +188,15 @@ func OtherName(text string, isName func(string) bool, patronymics bool) bool {
 		}
 		if patronymics && isName != nil && isName(w) && j+1 < len(toks) && Patronymic(toks[j+1]) && !isName(toks[j+1]) {
 			return true // "я Иван Сергеевич" when Ivan Ivanovich is asked for
+		}
+		if isName != nil && isName(w) {
+			// "я Гусев, только Сергей": the debtor's surname, then another
+			// first name
+			for k := j + 1; k <= j+2 && k < len(toks); k++ {
+				if firstNames[toks[k]] && !isName(toks[k]) {
+					return true
+				}
+			}
 		}
 	}
 	return false

@@ -39,7 +39,8 @@ func TestNameMatcherEverydayForms(t *testing.T) {
 func TestOtherName(t *testing.T) {
 	is := NameMatcher("Пётр", "Лаптев Пётр Ильич")
 	for in, want := range map[string]bool{"А, Пётр? Нет, я Павел": true, "я вообще-то Марина": true, "меня зовут Ольга": true, "это Саша": true,
-		"я Пётр": false, "это Петя": false, "я Лаптев": false, "это мама": false, "Павел на работе": false} {
+		"я Пётр": false, "это Петя": false, "я Лаптев": false, "это мама": false, "Павел на работе": false,
+		"Я Лаптев, только Сергей": true, "я тоже Лаптев, но Павел": true, "я Лаптев Пётр": false} {
 		if got := OtherName(in, is, false); got != want {
 			t.Errorf("OtherName(%q) = %v, want %v", in, got, want)
 		}

@@ -1,6 +1,7 @@
 package scripts
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -13,7 +14,10 @@ import (
 // stand between a phrase's words as a word "unk"), and collapses spaces.
 func Normalize(s string) string {
 	var b strings.Builder
-	rs := []rune(unkMarks.Replace(strings.ToLower(s)))
+	// "Не, сейчас платить нечем": a "не" that is a clause of its own is the
+	// colloquial "нет", not a negation of the next clause's first word
+	s = loneNe.ReplaceAllString(digitForms(undialect(strings.ToLower(s))), "${1}нет${3}")
+	rs := []rune(unkMarks.Replace(s))
 	space := true
 	for i, r := range rs {
 		switch {
@@ -38,6 +42,9 @@ func Normalize(s string) string {
 	}
 	return unstretch(strings.TrimSpace(b.String()))
 }
+
+// loneNe is a "не" (or "ни") standing between clause breaks.
+var loneNe = regexp.MustCompile(`(^|[.,!?;:…—]\s*)([Нн][еи])(\s*[.,!?;:…—])`)
 
 // unkMarks are the spellings of a word a recogniser could not read.
 var unkMarks = strings.NewReplacer("[unk]", " ", "<unk>", " ", "[noise]", " ", "<noise>", " ")

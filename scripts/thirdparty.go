@@ -151,12 +151,19 @@ var speakerWords = map[string]bool{"я": true, "это": true, "говорит":
 // which reports another's words as often ("начальник говорит, что…").
 var afterKin = map[string]bool{"слушает": true, "слушаю": true}
 
+// addressNouns are kin nouns people also call the robot by; alone in a
+// clause they address it ("Девушка, подождите").
+var addressNouns = map[string]bool{"девушка": true}
+
 // kinParticles may stand with a kin noun that makes a clause alone.
 var kinParticles = map[string]bool{"а": true, "ну": true, "алло": true, "да": true, "нет": true, "вот": true,
 	"же": true, "то": true, "так": true, "ой": true, "ее": true, "его": true}
 
 // kinAlone: the clause is the noun alone, with particles ("Муж.", "А, жена").
 func kinAlone(toks []string, i int) bool {
+	if addressNouns[toks[i]] {
+		return false // "Девушка, я бы рад, но…": the robot addressed
+	}
 	for j, t := range toks {
 		if j != i && !kinParticles[t] {
 			return false

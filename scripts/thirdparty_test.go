@@ -143,3 +143,12 @@ func TestNameWithThirdPersonVerb(t *testing.T) {
 		t.Error("IntroducedBy: want a title with a first name only")
 	}
 }
+
+func TestAddressIsNoKin(t *testing.T) {
+	if KinFramed("Девушка, я бы рад, но денег нет, жена ушла", nil) {
+		t.Error(`"Девушка," addresses the robot; the wife is in a story`)
+	}
+	if !KinFramed("Это девушка его", nil) {
+		t.Error(`"это девушка его" says who answered`)
+	}
+}

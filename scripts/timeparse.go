@@ -112,7 +112,7 @@ var ratioWords = map[string]bool{"раза": true, "раз": true, "процен
 
 // lunchBefore are the words that make "обед" a time: "в обед", "после обеда".
 var lunchBefore = map[string]bool{"в": true, "к": true, "до": true, "после": true, "на": true, "перед": true,
-	"с": true, "около": true, "ближе": true, "через": true}
+	"с": true, "около": true, "ближе": true, "через": true, "районе": true}
 
 // Parse finds a time expression in text relative to now. ok is false when the
 // text holds none ("я сейчас занят" is not a time).

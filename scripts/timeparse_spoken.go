@@ -104,6 +104,8 @@ func partOfDayRule() rules.Rule {
 		// the nominative a caller in a hurry leaves ("завтра утро звони"); "добрый вечер" is masked
 		"утро": 9, "вечер": 19,
 		"в обед": 13, "к обеду": 13, "на обеде": 14, "в обеденный перерыв": 13, "в перерыв": 13,
+		// an approximate lunch hour is still the lunch hour
+		"около обеда": 13, "в районе обеда": 13, "ближе к обеду": 13,
 		// the end of a working day and the halves of it, as callers name them
 		"после работы": 19, "с работы": 19, "в первой половине дня": 10, "во второй половине дня": 15}
 	re := regexp.MustCompile(`(?:^|\s)(` + alternation(hours) + `)(?:\s|$)`)
@@ -182,14 +184,15 @@ func spokenDaysRule() rules.Rule {
 // weekPartRule: "на выходных" (the coming Saturday; Sunday when said on a
 // Saturday), "на следующей неделе" (next Monday), "в середине недели"
 // (Wednesday), "в конце недели" (Friday, next week's once Friday has come),
-// and the parts of next week ("в конце следующей недели": next week's Friday).
+// and the parts of next week ("в конце следующей недели": next week's Friday),
+// and a day of next week ("в следующую пятницу", "в четверг через неделю").
 // weekdayIndex is a weekday's distance from Monday, by the forms said with
 // "в"/"во" and alone.
 var weekdayIndex = map[string]int{"понедельник": 0, "вторник": 1, "среду": 2, "среда": 2, "четверг": 3,
 	"пятницу": 4, "пятница": 4, "субботу": 5, "суббота": 5, "воскресенье": 6}
 
 func weekPartRule() rules.Rule {
-	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|к выходным|на следующей неделе|на той неделе|в начале недели|после выходных|в середине недели|в конце недели|к концу недели|до конца недели|(?:в|к|до) (?:начале|середине|конце|концу|конца) следующей недели)(?:\s|$)`)
+	re := regexp.MustCompile(`(?:^|\s)(на выходных|в выходные|на выходные|к выходным|на следующей неделе|на той неделе|в начале недели|после выходных|в середине недели|в конце недели|к концу недели|до конца недели|(?:в|к|до) (?:начале|середине|конце|концу|конца) следующей недели|в следующ(?:ий|ую|ее) (?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)|во? (?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье) через неделю|через неделю во? (?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье))(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, now time.Time) (bool, error) {
 		wd := int(now.Weekday()) // Sunday 0
 		toMonday := (8 - wd) % 7
@@ -213,6 +216,14 @@ func weekPartRule() rules.Rule {
 				if d, ok := weekdayIndex[t]; ok {
 					days += d
 					break
+				}
+			}
+		case strings.HasPrefix(part, "в следующ") || strings.Contains(part, "через неделю"):
+			// "в следующую пятницу", "в четверг через неделю": next week's
+			// day ("в эту пятницу" is the coming one)
+			for _, f := range strings.Fields(part) {
+				if d, ok := weekdayIndex[f]; ok {
+					days = toMonday + d
 				}
 			}
 		case part == "в начале недели" || part == "после выходных":
