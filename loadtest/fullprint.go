@@ -44,11 +44,15 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 		r.RobotCPUSeconds, float64(r.OutFramesSent)/50, r.CPUMsPerCallSecond, r.CPUMsPerCallSecond*10)
 	p("robot RSS:   %.1f MiB before the calls, peak %.1f MiB: %.1f MiB per 100 calls; peak %d goroutines",
 		r.BaseRSSMiB, r.RobotPeakRSSMiB, r.RSSPer100CallsMiB, r.RobotPeakGoroutines)
-	p("callee proc: %.1f %% CPU, peak RSS %.1f MiB (not counted above); machine %.1f %% of all cores busy",
-		r.CalleeCPUPercent, r.CalleePeakRSSMiB, r.MachineBusyPercent)
+	p("phones proc: %.1f %% of a core (%.0f %% of this %d-core box), peak RSS %.1f MiB: the simulated phones, test infrastructure, not counted above; machine %.1f %% of all cores busy",
+		r.CalleeCPUPercent, r.CalleeCPUPercent/float64(max(r.Cores, 1)), r.Cores, r.CalleePeakRSSMiB, r.MachineBusyPercent)
 	p("media late:  robot frames against the media clock p50 %s ms, p99 %s ms, max %s ms", histMs(r.SendLateP50Ms), histMs(r.SendLateP99Ms), histMs(r.SendLateMaxMs))
-	p("far end:     jitter p50 %s ms, p99 %s ms, max %s ms; robot sent %d frames, far end received %d (%s), lost %d (sequence gaps)",
-		histMs(r.OutJitterP50Ms), histMs(r.OutJitterP99Ms), histMs(r.OutJitterMaxMs), r.OutFramesSent, r.OutFramesReceived, loss(r.OutFramesSent, r.OutFramesReceived), r.FramesLost)
+	p("far end:     robot sent %d frames, far end received %d (%s), lost %d (sequence gaps)",
+		r.OutFramesSent, r.OutFramesReceived, loss(r.OutFramesSent, r.OutFramesReceived), r.FramesLost)
+	p("  jitter, kernel arrival stamps:   p50 %s ms, p99 %s ms, max %s ms (%d frames stamped; the robot's pacing as a far end with its own CPU would see it)",
+		histMs(r.OutKernelJitterP50Ms), histMs(r.OutKernelJitterP99Ms), histMs(r.OutKernelJitterMaxMs), r.OutKernelStamped)
+	p("  jitter, phones' read time:       p50 %s ms, p99 %s ms, max %s ms (user space: adds the phones' own scheduling delay; they run on the same %d cores)",
+		histMs(r.OutJitterP50Ms), histMs(r.OutJitterP99Ms), histMs(r.OutJitterMaxMs), r.Cores)
 	share := 0.0
 	if r.ASRReceivedSeconds > 0 {
 		share = 100 * r.ASRFedSeconds / r.ASRReceivedSeconds
@@ -72,8 +76,9 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 	if m := r.MediaOnly; m != nil {
 		p("media only (same -n %d, --ramp %s, run right after): %d completed, %d failed, %d dropped; robot CPU %.1f %% with ≥95%% up; peak RSS %.1f MiB",
 			o.N, r.Ramp, m.Completed, m.Failed, m.Dropped, m.RobotCPUPlateauPercent, m.RobotPeakRSSMiB)
-		p("             send late p50 %.2f ms, p99 %.2f ms; far-end jitter p50 %.2f ms, p99 %.2f ms; frames %s",
-			m.SendLateP50Ms, m.SendLateP99Ms, m.OutJitterP50Ms, m.OutJitterP99Ms, loss(m.OutFramesSent, m.OutFramesReceived))
+		p("             send late p50 %.2f ms, p99 %.2f ms; far-end jitter, kernel stamps p50 %s ms, p99 %s ms; phones' read time p50 %s ms, p99 %s ms; frames %s; phones %.1f %% CPU",
+			m.SendLateP50Ms, m.SendLateP99Ms, histMs(m.OutKernelJitterP50Ms), histMs(m.OutKernelJitterP99Ms), histMs(m.OutJitterP50Ms), histMs(m.OutJitterP99Ms),
+			loss(m.OutFramesSent, m.OutFramesReceived), m.CalleeCPUPercent)
 	} else {
 		p("media only:  dozvon bench calls -n %d --ramp %s (or --full --compare runs it after this)", o.N, r.Ramp)
 	}

@@ -51,10 +51,19 @@ type FullResult struct {
 	OutFramesSent     int64   `json:"out_frames_sent"`
 	OutFramesReceived int64   `json:"out_frames_received"`
 	FramesLost        int64   `json:"frames_lost"` // sequence gaps in the robot's stream at the far end
-	OutJitterP50Ms    float64 `json:"far_end_jitter_p50_ms"`
-	OutJitterP99Ms    float64 `json:"far_end_jitter_p99_ms"`
-	OutJitterMaxMs    float64 `json:"far_end_jitter_max_ms"`
-	InFramesSent      int64   `json:"in_frames_sent"` // by the simulated phones
+	// far-end jitter, |inter-arrival − 20 ms| of the robot's frames at the
+	// simulated phones, two ways: by the phones' clock when their read
+	// goroutine got the packet (user space: their own scheduling delay on
+	// a busy box included), and by the kernel's arrival stamp (what a far
+	// end with a CPU of its own would see)
+	OutJitterP50Ms       float64 `json:"far_end_jitter_p50_ms"` // user space
+	OutJitterP99Ms       float64 `json:"far_end_jitter_p99_ms"`
+	OutJitterMaxMs       float64 `json:"far_end_jitter_max_ms"`
+	OutKernelJitterP50Ms float64 `json:"far_end_jitter_kernel_p50_ms"`
+	OutKernelJitterP99Ms float64 `json:"far_end_jitter_kernel_p99_ms"`
+	OutKernelJitterMaxMs float64 `json:"far_end_jitter_kernel_max_ms"`
+	OutKernelStamped     int64   `json:"far_end_kernel_stamped_frames"`
+	InFramesSent         int64   `json:"in_frames_sent"` // by the simulated phones
 
 	ASRReceivedSeconds float64 `json:"asr_received_s"`
 	ASRFedSeconds      float64 `json:"asr_fed_s"`
@@ -127,7 +136,7 @@ func summarizeFull(res *FullResult, r fullRun) {
 			sample("task: " + e.Err.Error())
 		}
 	}
-	sendLate, outJitter := &media.LatenessHistogram{}, &media.LatenessHistogram{}
+	sendLate, outJitter, outKernel := &media.LatenessHistogram{}, &media.LatenessHistogram{}, &media.LatenessHistogram{}
 	for _, c := range r.ended {
 		res.EndReasons[c.endReason]++
 		if c.sendLate != nil {
@@ -166,6 +175,10 @@ func summarizeFull(res *FullResult, r fullRun) {
 		if m.ArrivalJitter != nil {
 			outJitter.Merge(m.ArrivalJitter)
 		}
+		if m.ArrivalJitterKernel != nil {
+			outKernel.Merge(m.ArrivalJitterKernel)
+		}
+		res.OutKernelStamped += m.KernelStamps
 	}
 	for _, e := range r.tasks {
 		if e.Attempt != nil && e.Attempt.RecordingPath != "" {
@@ -179,6 +192,8 @@ func summarizeFull(res *FullResult, r fullRun) {
 	res.SendLateMaxMs = ms(histMax(sendLate))
 	res.OutJitterP50Ms, res.OutJitterP99Ms = ms(outJitter.Quantile(0.5)), ms(outJitter.Quantile(0.99))
 	res.OutJitterMaxMs = ms(histMax(outJitter))
+	res.OutKernelJitterP50Ms, res.OutKernelJitterP99Ms = ms(outKernel.Quantile(0.5)), ms(outKernel.Quantile(0.99))
+	res.OutKernelJitterMaxMs = ms(histMax(outKernel))
 	if res.PeakConcurrent > 0 {
 		res.CPUPer100Calls = res.RobotCPUPlateauPercent * 100 / float64(res.PeakConcurrent)
 		res.RSSPer100CallsMiB = (res.RobotPeakRSSMiB - res.BaseRSSMiB) * 100 / float64(res.PeakConcurrent)

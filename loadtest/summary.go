@@ -19,6 +19,7 @@ func summarize(res *Result, calls []callSample, crep CalleeReport) {
 	}
 	var setups, lengths []time.Duration
 	outJitter, sendLate, inJitter := &media.LatenessHistogram{}, &media.LatenessHistogram{}, &media.LatenessHistogram{}
+	outKernel := &media.LatenessHistogram{}
 	steady := &media.LatenessHistogram{}
 	var sendLateMax time.Duration
 	for _, c := range calls {
@@ -84,6 +85,9 @@ func summarize(res *Result, calls []callSample, crep CalleeReport) {
 		if m.ArrivalJitter != nil {
 			outJitter.Merge(m.ArrivalJitter)
 		}
+		if m.ArrivalJitterKernel != nil {
+			outKernel.Merge(m.ArrivalJitterKernel)
+		}
 	}
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	res.SetupP50Ms, res.SetupP99Ms = ms(quantile(setups, 0.5)), ms(quantile(setups, 0.99))
@@ -91,6 +95,8 @@ func summarize(res *Result, calls []callSample, crep CalleeReport) {
 	res.CallLengthMax = quantile(lengths, 1).Seconds()
 	res.OutJitterP50Ms, res.OutJitterP99Ms = ms(outJitter.Quantile(0.5)), ms(outJitter.Quantile(0.99))
 	res.OutJitterMaxMs = ms(histMax(outJitter))
+	res.OutKernelJitterP50Ms, res.OutKernelJitterP99Ms = ms(outKernel.Quantile(0.5)), ms(outKernel.Quantile(0.99))
+	res.OutKernelJitterMaxMs = ms(histMax(outKernel))
 	res.SendLateP50Ms, res.SendLateP99Ms = ms(sendLate.Quantile(0.5)), ms(sendLate.Quantile(0.99))
 	res.SendLateMaxMs = ms(sendLateMax)
 	res.SteadySendLateP50Ms, res.SteadySendLateP99Ms = ms(steady.Quantile(0.5)), ms(steady.Quantile(0.99))
