@@ -217,7 +217,8 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 	}
 	ended, delays := tap.results()
 	summarizeFull(&res, fullRun{tasks: tasks, ended: ended, callee: crep, audit: audit, timings: &tm,
-		eventDelays: delays, hub: hub.Stats()})
+		eventDelays: delays, hub: hub.Stats(), board: board.Stats()})
+	res.NoInputTurns = tap.noInputTurns()
 	allocStats(&res, &mem0, &mem1)
 	res.RobotCPUSeconds = cpu.Seconds()
 	if callSec := float64(res.OutFramesSent) / 50; callSec > 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/testcalls"
 )
 
 // FullResult is what `bench calls --full` prints (also its --json line).
@@ -64,6 +65,10 @@ type FullResult struct {
 	OutKernelJitterMaxMs float64 `json:"far_end_jitter_kernel_max_ms"`
 	OutKernelStamped     int64   `json:"far_end_kernel_stamped_frames"`
 	InFramesSent         int64   `json:"in_frames_sent"` // by the simulated phones
+	// the phones' own frames against their media clock: how late the test
+	// infrastructure itself sends on this box (their answers are as late)
+	PhonesSendLateP50Ms float64 `json:"phones_send_late_p50_ms"`
+	PhonesSendLateP99Ms float64 `json:"phones_send_late_p99_ms"`
 
 	ASRReceivedSeconds float64 `json:"asr_received_s"`
 	ASRFedSeconds      float64 `json:"asr_fed_s"`
@@ -71,6 +76,16 @@ type FullResult struct {
 	CallsHeard         int     `json:"calls_with_recognised_speech"`
 	TurnsHeard         int     `json:"caller_turns_recognised"`
 	Recordings         int     `json:"recordings"` // calls whose recording file exists with audio
+	// the stand-in recognizer's view: the phones' utterances, those a
+	// segment of the robot's VAD took, segments that matched none, and the
+	// time from an utterance's planned end to the recognizer's result
+	UtterancesSaid  int `json:"utterances_said"`
+	UtterancesHeard int `json:"utterances_heard"`
+	EmptySegments   int `json:"segments_without_words"`
+	MergedSegments  int `json:"segments_with_two_utterances"`
+	// caller turns that ended on the no-input timeout, by script node
+	NoInputTurns map[string]int `json:"no_input_turns,omitempty"`
+	HeardLag     Dist           `json:"heard_lag"`
 
 	Reserve       Dist    `json:"reserve"`
 	Commit        Dist    `json:"commit"`
@@ -114,6 +129,7 @@ type fullRun struct {
 	timings     *pathTimings
 	eventDelays []time.Duration
 	hub         events.Stats
+	board       testcalls.BoardStats
 }
 
 // summarizeFull classifies the calls and merges the figures. A call is
@@ -137,6 +153,7 @@ func summarizeFull(res *FullResult, r fullRun) {
 		}
 	}
 	sendLate, outJitter, outKernel := &media.LatenessHistogram{}, &media.LatenessHistogram{}, &media.LatenessHistogram{}
+	phonesLate := &media.LatenessHistogram{}
 	for _, c := range r.ended {
 		res.EndReasons[c.endReason]++
 		if c.sendLate != nil {
@@ -179,6 +196,9 @@ func summarizeFull(res *FullResult, r fullRun) {
 			outKernel.Merge(m.ArrivalJitterKernel)
 		}
 		res.OutKernelStamped += m.KernelStamps
+		if m.SendLate != nil {
+			phonesLate.Merge(m.SendLate)
+		}
 	}
 	for _, e := range r.tasks {
 		if e.Attempt != nil && e.Attempt.RecordingPath != "" {
@@ -194,6 +214,7 @@ func summarizeFull(res *FullResult, r fullRun) {
 	res.OutJitterMaxMs = ms(histMax(outJitter))
 	res.OutKernelJitterP50Ms, res.OutKernelJitterP99Ms = ms(outKernel.Quantile(0.5)), ms(outKernel.Quantile(0.99))
 	res.OutKernelJitterMaxMs = ms(histMax(outKernel))
+	res.PhonesSendLateP50Ms, res.PhonesSendLateP99Ms = ms(phonesLate.Quantile(0.5)), ms(phonesLate.Quantile(0.99))
 	if res.PeakConcurrent > 0 {
 		res.CPUPer100Calls = res.RobotCPUPlateauPercent * 100 / float64(res.PeakConcurrent)
 		res.RSSPer100CallsMiB = (res.RobotPeakRSSMiB - res.BaseRSSMiB) * 100 / float64(res.PeakConcurrent)
@@ -204,6 +225,10 @@ func summarizeFull(res *FullResult, r fullRun) {
 	res.LeaseTask, res.LeaseTotalS = t.lease.dist(), t.lease.total().Seconds()
 	res.StoreWriteP99 = max(res.SaveCall.P99, res.FinishTask.P99, res.AppendEvents.P99, res.LeaseTask.P99)
 	res.EventDelay = distOf(r.eventDelays)
+	res.UtterancesSaid, res.UtterancesHeard, res.EmptySegments = r.board.Said, r.board.Taken, r.board.EmptyTakes
+	res.MergedSegments = r.board.MultiTakes
+	res.MergedSegments = r.board.MultiTakes
+	res.HeardLag = distOf(r.board.Lags)
 	res.EventsDropped = r.hub.Dropped + r.hub.Lost
 	res.LedgerEntries, res.Violations = r.audit.Entries, len(r.audit.Findings)
 	for i, f := range r.audit.Findings {

@@ -104,13 +104,6 @@ func summarize(res *Result, calls []callSample, crep CalleeReport) {
 	res.InJitterP99Ms = ms(inJitter.Quantile(0.99))
 }
 
-// histMax is the upper edge of the highest non-empty bucket (the last
-// bucket means "64 ms or more"); Quantile(1) always answers the last edge.
-func histMax(h *media.LatenessHistogram) time.Duration {
-	for i := len(h.Buckets) - 1; i >= 0; i-- {
-		if h.Buckets[i] > 0 {
-			return time.Duration(i+1) * 250 * time.Microsecond
-		}
-	}
-	return 0
-}
+// histMax is the upper edge of the highest non-empty bucket (past 64 ms,
+// of the histogram's 16 ms buckets; media.Top means "that or later").
+func histMax(h *media.LatenessHistogram) time.Duration { return h.Max() }
