@@ -51,12 +51,15 @@ func TestKernelArrivalTimes(t *testing.T) {
 			}
 			continue
 		}
-		// every audio packet read carries the kernel's stamp, and each
-		// consecutive pair gives one spacing, as the user-space figure does
-		if st.KernelStamps != st.FramesReceived {
+		// every audio packet read carries the kernel's stamp, but for any
+		// that arrived before the read loop armed the stamps (the kernel
+		// stamps datagrams only once a socket has asked); each consecutive
+		// stamped pair gives one spacing, as the user-space figure does
+		const early = 5
+		if st.KernelStamps > st.FramesReceived || st.KernelStamps < st.FramesReceived-early {
 			t.Fatalf("%d of %d packets stamped by the kernel", st.KernelStamps, st.FramesReceived)
 		}
-		if st.ArrivalJitterKernel == nil || st.ArrivalJitterKernel.N != st.ArrivalJitter.N {
+		if st.ArrivalJitterKernel == nil || st.ArrivalJitterKernel.N > st.ArrivalJitter.N || st.ArrivalJitterKernel.N < st.ArrivalJitter.N-early {
 			t.Fatalf("kernel spacings %v, user-space spacings %d", st.ArrivalJitterKernel, st.ArrivalJitter.N)
 		}
 	}
