@@ -111,6 +111,11 @@ func RunCallee(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, a
 		// default cap of 1000 inbound calls in progress (a service's guard
 		// against floods) refused calls beyond it with 503
 		Security: sipguard.Config{MaxInboundCalls: -1},
+		// the far-end jitter the bench reports is also taken from the
+		// kernel's arrival stamps: on a box the robot saturates, the
+		// phones' read goroutines run late, and their clock alone would
+		// blame the robot's pacing for it
+		KernelArrivalTimes: true,
 	}, tts.NewCache(*cacheDir, voice, voice.Key(), tts.WithCacheLogger(log)), log)
 	if err != nil {
 		fmt.Fprintf(stderr, "dozvon: bench callee: %v\n", err)

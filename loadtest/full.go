@@ -153,9 +153,13 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 		return fail(err)
 	}
 	dialer := &callflow.Dialer{Flow: flow, RingTimeout: 10 * time.Second,
-		Target:     func(scheduler.Call) string { return callee.uri },
-		Vars:       func(scheduler.Call) map[string]any { return o.Vars },
-		Recognizer: func(callID string) asr.Recognizer { return board.Recognizer(callID) },
+		Target: func(scheduler.Call) string { return callee.uri },
+		Vars:   func(scheduler.Call) map[string]any { return o.Vars },
+		Recognizer: func(callID string) asr.Recognizer {
+			r := board.Recognizer(callID)
+			r.Slack = standInSlack
+			return r
+		},
 	}
 	var evMu sync.Mutex
 	var tasks []scheduler.Event
@@ -217,7 +221,8 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 	}
 	ended, delays := tap.results()
 	summarizeFull(&res, fullRun{tasks: tasks, ended: ended, callee: crep, audit: audit, timings: &tm,
-		eventDelays: delays, hub: hub.Stats()})
+		eventDelays: delays, hub: hub.Stats(), board: board.Stats()})
+	res.NoInputTurns = tap.noInputTurns()
 	allocStats(&res, &mem0, &mem1)
 	res.RobotCPUSeconds = cpu.Seconds()
 	if callSec := float64(res.OutFramesSent) / 50; callSec > 0 {
@@ -237,6 +242,17 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 	}
 	return res, nil
 }
+
+// standInSlack is how far before a speech segment's first audio the
+// stand-in recognizer still takes an utterance the phone began. Its default
+// (1.5 s) covers the pre-roll and the jitter buffer; on a box the robot
+// saturates, its recognizer goroutine reads a segment's audio seconds after
+// the phone spoke it (the bench's heard_lag p99 was 4–6 s at 500 calls),
+// and the window then missed the answer: the segment had "no words" and the
+// call ended no_input, which Vosk, hearing the audio itself, would not do.
+// The phones answer once per robot prompt, seconds apart, so a wide window
+// takes no later utterance.
+const standInSlack = 10 * time.Second
 
 // standInNote says what recognises the simulated debtors' speech.
 const standInNote = "labelled stand-in (testcalls.ScriptedRecognizer): for each speech segment the robot's VAD detects, the words the simulated phone planned to say then (its process forwards them); no Vosk"

@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"maps"
 	"sync"
 	"time"
 
@@ -28,13 +29,14 @@ type pathTap struct {
 	mu     sync.Mutex
 	sent   map[string][]time.Time // per call: emission times not yet delivered, in order
 	heard  map[string]int
+	silent map[string]int // caller turns that timed out without input, by script node
 	out    map[string]string
 	ended  []endedCall
 	delays []time.Duration
 }
 
 func newPathTap(next callflow.Subscriber, live *liveCalls) *pathTap {
-	return &pathTap{next: next, live: live, sent: map[string][]time.Time{}, heard: map[string]int{}, out: map[string]string{}}
+	return &pathTap{next: next, live: live, sent: map[string][]time.Time{}, heard: map[string]int{}, silent: map[string]int{}, out: map[string]string{}}
 }
 
 // stored reports whether the hub makes an envelope of e (events.FromCall
@@ -61,6 +63,9 @@ func (t *pathTap) CallEvent(e callflow.Event) {
 	case callflow.TurnTook:
 		if e.Turn != nil && e.Turn.Who == "caller" && e.Turn.Kind == "speech" && e.Turn.Text != "" {
 			t.heard[e.CallID]++
+		}
+		if e.Turn != nil && e.Turn.Who == "caller" && e.Turn.Kind == "no_input" {
+			t.silent[e.Turn.Node]++
 		}
 	case callflow.Outcome:
 		t.out[e.CallID] = e.Outcome
@@ -101,4 +106,11 @@ func (t *pathTap) results() ([]endedCall, []time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return append([]endedCall(nil), t.ended...), append([]time.Duration(nil), t.delays...)
+}
+
+// noInputTurns returns the caller turns that timed out, by script node.
+func (t *pathTap) noInputTurns() map[string]int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return maps.Clone(t.silent)
 }

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
+
+	"github.com/dozvon/dozvon/media"
 )
 
 // ReportFull prints the figures of a full-path run; with o.JSON it ends
@@ -44,17 +47,27 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 		r.RobotCPUSeconds, float64(r.OutFramesSent)/50, r.CPUMsPerCallSecond, r.CPUMsPerCallSecond*10)
 	p("robot RSS:   %.1f MiB before the calls, peak %.1f MiB: %.1f MiB per 100 calls; peak %d goroutines",
 		r.BaseRSSMiB, r.RobotPeakRSSMiB, r.RSSPer100CallsMiB, r.RobotPeakGoroutines)
-	p("callee proc: %.1f %% CPU, peak RSS %.1f MiB (not counted above); machine %.1f %% of all cores busy",
-		r.CalleeCPUPercent, r.CalleePeakRSSMiB, r.MachineBusyPercent)
+	p("phones proc: %.1f %% of a core (%.0f %% of this %d-core box), peak RSS %.1f MiB: the simulated phones, test infrastructure, not counted above; machine %.1f %% of all cores busy",
+		r.CalleeCPUPercent, r.CalleeCPUPercent/float64(max(r.Cores, 1)), r.Cores, r.CalleePeakRSSMiB, r.MachineBusyPercent)
 	p("media late:  robot frames against the media clock p50 %s ms, p99 %s ms, max %s ms", histMs(r.SendLateP50Ms), histMs(r.SendLateP99Ms), histMs(r.SendLateMaxMs))
-	p("far end:     jitter p50 %s ms, p99 %s ms, max %s ms; robot sent %d frames, far end received %d (%s), lost %d (sequence gaps)",
-		histMs(r.OutJitterP50Ms), histMs(r.OutJitterP99Ms), histMs(r.OutJitterMaxMs), r.OutFramesSent, r.OutFramesReceived, loss(r.OutFramesSent, r.OutFramesReceived), r.FramesLost)
+	p("phones late: their own frames against their media clock p50 %s ms, p99 %s ms (test infrastructure on the same cores)", histMs(r.PhonesSendLateP50Ms), histMs(r.PhonesSendLateP99Ms))
+	p("far end:     robot sent %d frames, far end received %d (%s), lost %d (sequence gaps)",
+		r.OutFramesSent, r.OutFramesReceived, loss(r.OutFramesSent, r.OutFramesReceived), r.FramesLost)
+	p("  jitter, kernel arrival stamps:   p50 %s ms, p99 %s ms, max %s ms (%d frames stamped; the robot's pacing as a far end with its own CPU would see it)",
+		histMs(r.OutKernelJitterP50Ms), histMs(r.OutKernelJitterP99Ms), histMs(r.OutKernelJitterMaxMs), r.OutKernelStamped)
+	p("  jitter, phones' read time:       p50 %s ms, p99 %s ms, max %s ms (user space: adds the phones' own scheduling delay; they run on the same %d cores)",
+		histMs(r.OutJitterP50Ms), histMs(r.OutJitterP99Ms), histMs(r.OutJitterMaxMs), r.Cores)
 	share := 0.0
 	if r.ASRReceivedSeconds > 0 {
 		share = 100 * r.ASRFedSeconds / r.ASRReceivedSeconds
 	}
 	p("ASR:         VAD fed %.1f s of %.1f s received (%.1f %%), feed dropped %d; %d caller turns recognised on %d calls",
 		r.ASRFedSeconds, r.ASRReceivedSeconds, share, r.ASRFeedDropped, r.TurnsHeard, r.CallsHeard)
+	p("stand-in:    the phones said %d utterances, the robot's VAD segments took %d (%d not heard); %d segments matched no words, %d took two or more; utterance end → recognizer result %s",
+		r.UtterancesSaid, r.UtterancesHeard, r.UtterancesSaid-r.UtterancesHeard, r.EmptySegments, r.MergedSegments, d(r.HeardLag))
+	if len(r.NoInputTurns) > 0 {
+		p("             caller turns ended by the no-input timer, by script node: %s", counts(r.NoInputTurns))
+	}
 	p("heap:        %d allocations, %.1f MiB over the run: %.0f allocations, %.1f KiB per call-second; %d GC cycles, GC %.2f %% of CPU",
 		r.AllocObjects, r.AllocMiB, r.AllocsPerCallSecond, r.AllocKiBPerCallSec, r.GCCycles, r.GCCPUFractionPercent)
 	p("guard:       reserve %s", d(r.Reserve))
@@ -72,8 +85,9 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 	if m := r.MediaOnly; m != nil {
 		p("media only (same -n %d, --ramp %s, run right after): %d completed, %d failed, %d dropped; robot CPU %.1f %% with ≥95%% up; peak RSS %.1f MiB",
 			o.N, r.Ramp, m.Completed, m.Failed, m.Dropped, m.RobotCPUPlateauPercent, m.RobotPeakRSSMiB)
-		p("             send late p50 %.2f ms, p99 %.2f ms; far-end jitter p50 %.2f ms, p99 %.2f ms; frames %s",
-			m.SendLateP50Ms, m.SendLateP99Ms, m.OutJitterP50Ms, m.OutJitterP99Ms, loss(m.OutFramesSent, m.OutFramesReceived))
+		p("             send late p50 %.2f ms, p99 %.2f ms; far-end jitter, kernel stamps p50 %s ms, p99 %s ms; phones' read time p50 %s ms, p99 %s ms; frames %s; phones %.1f %% CPU",
+			m.SendLateP50Ms, m.SendLateP99Ms, histMs(m.OutKernelJitterP50Ms), histMs(m.OutKernelJitterP99Ms), histMs(m.OutJitterP50Ms), histMs(m.OutJitterP99Ms),
+			loss(m.OutFramesSent, m.OutFramesReceived), m.CalleeCPUPercent)
 	} else {
 		p("media only:  dozvon bench calls -n %d --ramp %s (or --full --compare runs it after this)", o.N, r.Ramp)
 	}
@@ -82,14 +96,15 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 	}
 }
 
-// histMs prints a quantile of a media.LatenessHistogram: its last bucket
-// holds everything from 64 ms on, so its edge (64.25) means "64 or more".
+// histMs prints a quantile of a media.LatenessHistogram: its top bucket
+// holds everything from media.Top (1,024 ms) on, so that edge means "that
+// or more"; a figure past 64 ms is the upper edge of a 16 ms bucket.
 func histMs(v float64) string {
 	if v >= histTopMs {
-		return "≥64"
+		return fmt.Sprintf("≥%.0f", histTopMs)
 	}
 	return fmt.Sprintf("%.2f", v)
 }
 
 // histTopMs is the upper edge of media.LatenessHistogram's last bucket.
-const histTopMs = 64.25
+const histTopMs = float64(media.Top) / float64(time.Millisecond)

@@ -10,6 +10,7 @@ import (
 	"github.com/dozvon/dozvon/scheduler"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/testcalls"
 )
 
 // FullResult is what `bench calls --full` prints (also its --json line).
@@ -51,10 +52,23 @@ type FullResult struct {
 	OutFramesSent     int64   `json:"out_frames_sent"`
 	OutFramesReceived int64   `json:"out_frames_received"`
 	FramesLost        int64   `json:"frames_lost"` // sequence gaps in the robot's stream at the far end
-	OutJitterP50Ms    float64 `json:"far_end_jitter_p50_ms"`
-	OutJitterP99Ms    float64 `json:"far_end_jitter_p99_ms"`
-	OutJitterMaxMs    float64 `json:"far_end_jitter_max_ms"`
-	InFramesSent      int64   `json:"in_frames_sent"` // by the simulated phones
+	// far-end jitter, |inter-arrival − 20 ms| of the robot's frames at the
+	// simulated phones, two ways: by the phones' clock when their read
+	// goroutine got the packet (user space: their own scheduling delay on
+	// a busy box included), and by the kernel's arrival stamp (what a far
+	// end with a CPU of its own would see)
+	OutJitterP50Ms       float64 `json:"far_end_jitter_p50_ms"` // user space
+	OutJitterP99Ms       float64 `json:"far_end_jitter_p99_ms"`
+	OutJitterMaxMs       float64 `json:"far_end_jitter_max_ms"`
+	OutKernelJitterP50Ms float64 `json:"far_end_jitter_kernel_p50_ms"`
+	OutKernelJitterP99Ms float64 `json:"far_end_jitter_kernel_p99_ms"`
+	OutKernelJitterMaxMs float64 `json:"far_end_jitter_kernel_max_ms"`
+	OutKernelStamped     int64   `json:"far_end_kernel_stamped_frames"`
+	InFramesSent         int64   `json:"in_frames_sent"` // by the simulated phones
+	// the phones' own frames against their media clock: how late the test
+	// infrastructure itself sends on this box (their answers are as late)
+	PhonesSendLateP50Ms float64 `json:"phones_send_late_p50_ms"`
+	PhonesSendLateP99Ms float64 `json:"phones_send_late_p99_ms"`
 
 	ASRReceivedSeconds float64 `json:"asr_received_s"`
 	ASRFedSeconds      float64 `json:"asr_fed_s"`
@@ -62,6 +76,16 @@ type FullResult struct {
 	CallsHeard         int     `json:"calls_with_recognised_speech"`
 	TurnsHeard         int     `json:"caller_turns_recognised"`
 	Recordings         int     `json:"recordings"` // calls whose recording file exists with audio
+	// the stand-in recognizer's view: the phones' utterances, those a
+	// segment of the robot's VAD took, segments that matched none, and the
+	// time from an utterance's planned end to the recognizer's result
+	UtterancesSaid  int `json:"utterances_said"`
+	UtterancesHeard int `json:"utterances_heard"`
+	EmptySegments   int `json:"segments_without_words"`
+	MergedSegments  int `json:"segments_with_two_utterances"`
+	// caller turns that ended on the no-input timeout, by script node
+	NoInputTurns map[string]int `json:"no_input_turns,omitempty"`
+	HeardLag     Dist           `json:"heard_lag"`
 
 	Reserve       Dist    `json:"reserve"`
 	Commit        Dist    `json:"commit"`
@@ -105,6 +129,7 @@ type fullRun struct {
 	timings     *pathTimings
 	eventDelays []time.Duration
 	hub         events.Stats
+	board       testcalls.BoardStats
 }
 
 // summarizeFull classifies the calls and merges the figures. A call is
@@ -127,7 +152,8 @@ func summarizeFull(res *FullResult, r fullRun) {
 			sample("task: " + e.Err.Error())
 		}
 	}
-	sendLate, outJitter := &media.LatenessHistogram{}, &media.LatenessHistogram{}
+	sendLate, outJitter, outKernel := &media.LatenessHistogram{}, &media.LatenessHistogram{}, &media.LatenessHistogram{}
+	phonesLate := &media.LatenessHistogram{}
 	for _, c := range r.ended {
 		res.EndReasons[c.endReason]++
 		if c.sendLate != nil {
@@ -166,6 +192,13 @@ func summarizeFull(res *FullResult, r fullRun) {
 		if m.ArrivalJitter != nil {
 			outJitter.Merge(m.ArrivalJitter)
 		}
+		if m.ArrivalJitterKernel != nil {
+			outKernel.Merge(m.ArrivalJitterKernel)
+		}
+		res.OutKernelStamped += m.KernelStamps
+		if m.SendLate != nil {
+			phonesLate.Merge(m.SendLate)
+		}
 	}
 	for _, e := range r.tasks {
 		if e.Attempt != nil && e.Attempt.RecordingPath != "" {
@@ -179,6 +212,9 @@ func summarizeFull(res *FullResult, r fullRun) {
 	res.SendLateMaxMs = ms(histMax(sendLate))
 	res.OutJitterP50Ms, res.OutJitterP99Ms = ms(outJitter.Quantile(0.5)), ms(outJitter.Quantile(0.99))
 	res.OutJitterMaxMs = ms(histMax(outJitter))
+	res.OutKernelJitterP50Ms, res.OutKernelJitterP99Ms = ms(outKernel.Quantile(0.5)), ms(outKernel.Quantile(0.99))
+	res.OutKernelJitterMaxMs = ms(histMax(outKernel))
+	res.PhonesSendLateP50Ms, res.PhonesSendLateP99Ms = ms(phonesLate.Quantile(0.5)), ms(phonesLate.Quantile(0.99))
 	if res.PeakConcurrent > 0 {
 		res.CPUPer100Calls = res.RobotCPUPlateauPercent * 100 / float64(res.PeakConcurrent)
 		res.RSSPer100CallsMiB = (res.RobotPeakRSSMiB - res.BaseRSSMiB) * 100 / float64(res.PeakConcurrent)
@@ -189,6 +225,10 @@ func summarizeFull(res *FullResult, r fullRun) {
 	res.LeaseTask, res.LeaseTotalS = t.lease.dist(), t.lease.total().Seconds()
 	res.StoreWriteP99 = max(res.SaveCall.P99, res.FinishTask.P99, res.AppendEvents.P99, res.LeaseTask.P99)
 	res.EventDelay = distOf(r.eventDelays)
+	res.UtterancesSaid, res.UtterancesHeard, res.EmptySegments = r.board.Said, r.board.Taken, r.board.EmptyTakes
+	res.MergedSegments = r.board.MultiTakes
+	res.MergedSegments = r.board.MultiTakes
+	res.HeardLag = distOf(r.board.Lags)
 	res.EventsDropped = r.hub.Dropped + r.hub.Lost
 	res.LedgerEntries, res.Violations = r.audit.Entries, len(r.audit.Findings)
 	for i, f := range r.audit.Findings {

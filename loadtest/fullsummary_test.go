@@ -53,17 +53,26 @@ func TestSummarizeFullClassifiesCalls(t *testing.T) {
 }
 
 // TestHistMsSaysTheTopBucketIsOpen: a lateness beyond the histogram's range
-// prints as "≥64", not as the bucket's edge read as a measurement; one in
-// range prints as its bucket's edge.
+// prints as "≥1024", not as the bucket's edge read as a measurement; one
+// past 64 ms prints as its 16 ms bucket's edge (it printed "≥64" before the
+// histogram kept them), one under 64 ms as its 250 µs bucket's edge.
 func TestHistMsSaysTheTopBucketIsOpen(t *testing.T) {
-	var h media.LatenessHistogram
-	h.Add(500 * time.Millisecond)
-	if got := histMs(h.Quantile(0.99).Seconds() * 1000); got != "≥64" {
-		t.Errorf("a 500 ms lateness prints as %q, want ≥64", got)
-	}
-	var in media.LatenessHistogram
-	in.Add(9900 * time.Microsecond)
-	if got := histMs(in.Quantile(0.99).Seconds() * 1000); got != "10.00" {
-		t.Errorf("a 9.9 ms lateness prints as %q, want 10.00 (its bucket's upper edge)", got)
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{5 * time.Second, "≥1024"},
+		{500 * time.Millisecond, "512.00"},
+		{64 * time.Millisecond, "80.00"},
+		{9900 * time.Microsecond, "10.00"},
+	} {
+		var h media.LatenessHistogram
+		h.Add(c.d)
+		if got := histMs(h.Quantile(0.99).Seconds() * 1000); got != c.want {
+			t.Errorf("a %v lateness prints as %q, want %s", c.d, got, c.want)
+		}
+		if got := histMs(histMax(&h).Seconds() * 1000); got != c.want {
+			t.Errorf("a %v lateness's max prints as %q, want %s", c.d, got, c.want)
+		}
 	}
 }

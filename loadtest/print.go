@@ -41,8 +41,9 @@ func writeText(w io.Writer, o Options, r Result) {
 	p("robot RSS:   peak %.1f MiB (VmHWM); peak %d goroutines", r.RobotPeakRSSMiB, r.RobotPeakGoroutines)
 	p("callee proc: %.1f %% CPU, peak RSS %.1f MiB (not counted above)", r.CalleeCPUPercent, r.CalleePeakRSSMiB)
 	p("machine:     %.1f %% of all %d cores busy during the run (robot + callee + everything else)", r.MachineBusyPercent, r.Cores)
-	p("RTP out:     robot sent %d frames, callee received %d (%s); pacing jitter at the far end p50 %.2f ms, p99 %.2f ms, max %.2f ms",
-		r.OutFramesSent, r.OutFramesReceived, loss(r.OutFramesSent, r.OutFramesReceived), r.OutJitterP50Ms, r.OutJitterP99Ms, r.OutJitterMaxMs)
+	p("RTP out:     robot sent %d frames, callee received %d (%s); pacing jitter at the far end by kernel arrival stamps p50 %s ms, p99 %s ms, max %s ms; by the phones' read time (their scheduling delay included) p50 %s ms, p99 %s ms, max %s ms",
+		r.OutFramesSent, r.OutFramesReceived, loss(r.OutFramesSent, r.OutFramesReceived), histMs(r.OutKernelJitterP50Ms), histMs(r.OutKernelJitterP99Ms), histMs(r.OutKernelJitterMaxMs),
+		histMs(r.OutJitterP50Ms), histMs(r.OutJitterP99Ms), histMs(r.OutJitterMaxMs))
 	p("send late:   robot media loop lateness p50 %.2f ms, p99 %.2f ms, max %.1f ms; after the ramp (all calls up) p50 %.2f ms, p99 %.2f ms, max %.2f ms",
 		r.SendLateP50Ms, r.SendLateP99Ms, r.SendLateMaxMs, r.SteadySendLateP50Ms, r.SteadySendLateP99Ms, r.SteadySendLateMaxMs)
 	p("RTP in:      callee sent %d frames, robot received %d (%s); arrival jitter p99 %.2f ms; jitter buffer lost %d, late %d",

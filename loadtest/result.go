@@ -65,9 +65,14 @@ type Result struct {
 	OutJitterP50Ms    float64 `json:"out_pacing_jitter_p50_ms"`
 	OutJitterP99Ms    float64 `json:"out_pacing_jitter_p99_ms"`
 	OutJitterMaxMs    float64 `json:"out_pacing_jitter_max_ms"`
-	SendLateP50Ms     float64 `json:"robot_send_late_p50_ms"`
-	SendLateP99Ms     float64 `json:"robot_send_late_p99_ms"`
-	SendLateMaxMs     float64 `json:"robot_send_late_max_ms"`
+	// the same from the kernel's arrival stamps at the phones: the pacing
+	// without the phones' own scheduling delay (the figures above have it)
+	OutKernelJitterP50Ms float64 `json:"out_pacing_jitter_kernel_p50_ms"`
+	OutKernelJitterP99Ms float64 `json:"out_pacing_jitter_kernel_p99_ms"`
+	OutKernelJitterMaxMs float64 `json:"out_pacing_jitter_kernel_max_ms"`
+	SendLateP50Ms        float64 `json:"robot_send_late_p50_ms"`
+	SendLateP99Ms        float64 `json:"robot_send_late_p99_ms"`
+	SendLateMaxMs        float64 `json:"robot_send_late_max_ms"`
 	// the same after the ramp, with every call up (no SIP setup, first prompts)
 	SteadySendLateP50Ms float64 `json:"robot_send_late_steady_p50_ms"`
 	SteadySendLateP99Ms float64 `json:"robot_send_late_steady_p99_ms"`

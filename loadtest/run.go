@@ -189,6 +189,9 @@ func histSub(a, b *media.LatenessHistogram) *media.LatenessHistogram {
 	for i := range d.Buckets {
 		d.Buckets[i] -= b.Buckets[i]
 	}
+	for i := range d.Over {
+		d.Over[i] -= b.Over[i]
+	}
 	d.N -= b.N
 	return &d
 }

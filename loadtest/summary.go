@@ -19,6 +19,7 @@ func summarize(res *Result, calls []callSample, crep CalleeReport) {
 	}
 	var setups, lengths []time.Duration
 	outJitter, sendLate, inJitter := &media.LatenessHistogram{}, &media.LatenessHistogram{}, &media.LatenessHistogram{}
+	outKernel := &media.LatenessHistogram{}
 	steady := &media.LatenessHistogram{}
 	var sendLateMax time.Duration
 	for _, c := range calls {
@@ -84,6 +85,9 @@ func summarize(res *Result, calls []callSample, crep CalleeReport) {
 		if m.ArrivalJitter != nil {
 			outJitter.Merge(m.ArrivalJitter)
 		}
+		if m.ArrivalJitterKernel != nil {
+			outKernel.Merge(m.ArrivalJitterKernel)
+		}
 	}
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	res.SetupP50Ms, res.SetupP99Ms = ms(quantile(setups, 0.5)), ms(quantile(setups, 0.99))
@@ -91,6 +95,8 @@ func summarize(res *Result, calls []callSample, crep CalleeReport) {
 	res.CallLengthMax = quantile(lengths, 1).Seconds()
 	res.OutJitterP50Ms, res.OutJitterP99Ms = ms(outJitter.Quantile(0.5)), ms(outJitter.Quantile(0.99))
 	res.OutJitterMaxMs = ms(histMax(outJitter))
+	res.OutKernelJitterP50Ms, res.OutKernelJitterP99Ms = ms(outKernel.Quantile(0.5)), ms(outKernel.Quantile(0.99))
+	res.OutKernelJitterMaxMs = ms(histMax(outKernel))
 	res.SendLateP50Ms, res.SendLateP99Ms = ms(sendLate.Quantile(0.5)), ms(sendLate.Quantile(0.99))
 	res.SendLateMaxMs = ms(sendLateMax)
 	res.SteadySendLateP50Ms, res.SteadySendLateP99Ms = ms(steady.Quantile(0.5)), ms(steady.Quantile(0.99))
@@ -98,13 +104,6 @@ func summarize(res *Result, calls []callSample, crep CalleeReport) {
 	res.InJitterP99Ms = ms(inJitter.Quantile(0.99))
 }
 
-// histMax is the upper edge of the highest non-empty bucket (the last
-// bucket means "64 ms or more"); Quantile(1) always answers the last edge.
-func histMax(h *media.LatenessHistogram) time.Duration {
-	for i := len(h.Buckets) - 1; i >= 0; i-- {
-		if h.Buckets[i] > 0 {
-			return time.Duration(i+1) * 250 * time.Microsecond
-		}
-	}
-	return 0
-}
+// histMax is the upper edge of the highest non-empty bucket (past 64 ms,
+// of the histogram's 16 ms buckets; media.Top means "that or later").
+func histMax(h *media.LatenessHistogram) time.Duration { return h.Max() }

@@ -78,10 +78,14 @@ type VoiceConversation struct {
 	feed   chan feedItem // media loop → recognizer goroutine
 	events chan Input    // recognised turns and digits, in order
 
-	mu           sync.Mutex
-	bargeIn      bool // the current prompt allows barge-in
-	bargedIn     bool // it was interrupted
-	speaking     bool // a caller utterance is in progress
+	mu       sync.Mutex
+	bargeIn  bool // the current prompt allows barge-in
+	bargedIn bool // it was interrupted
+	speaking bool // a caller utterance is in progress
+	// recognising counts the caller's ended utterances the recognizer has
+	// not answered for yet: Listen's no-input timer waits for them as it
+	// waits for an utterance in progress
+	recognising  int
 	speechFrames int
 	segStart     time.Time
 	feedDropped  int
@@ -176,18 +180,32 @@ func (v *VoiceConversation) onFrame(in []int16, at time.Duration, playing bool) 
 		v.push(feedItem{pcm: append([]int16(nil), f...)})
 	}
 	if ev == asr.SpeechEnd || ev == asr.MaxLength {
-		v.push(feedItem{end: true, start: segStart, fin: now})
+		v.mu.Lock()
+		v.recognising++ // before the push: the recognizer may answer at once
+		v.mu.Unlock()
+		if !v.push(feedItem{end: true, start: segStart, fin: now}) {
+			v.recognised()
+		}
 	}
 }
 
-func (v *VoiceConversation) push(it feedItem) {
+// recognised says the recognizer is done with one ended utterance.
+func (v *VoiceConversation) recognised() {
+	v.mu.Lock()
+	v.recognising--
+	v.mu.Unlock()
+}
+
+func (v *VoiceConversation) push(it feedItem) bool {
 	select {
 	case v.feed <- it:
+		return true
 	default:
 		// The recognizer is more than 10 s behind: drop rather than stall the media loop.
 		v.mu.Lock()
 		v.feedDropped++
 		v.mu.Unlock()
+		return false
 	}
 }
 
@@ -252,20 +270,27 @@ func (v *VoiceConversation) recognize() {
 				}
 				continue
 			}
-			res, err := v.stream.Final()
-			if err != nil {
-				v.log.Warn("recognizer final", "err", err)
-				continue
-			}
-			if v.cfg.TextObserver != nil {
-				v.cfg.TextObserver(res.Text, true)
-			}
-			if res.Text == "" {
-				continue
-			}
-			v.emit(Input{Kind: InputSpeech, Text: res.Text, Confidence: res.Confidence, Start: it.start, End: it.fin})
+			v.final(it)
 		}
 	}
+}
+
+// final turns the recognizer's answer for an ended utterance into an Input;
+// only then does Listen's no-input timer stop waiting for it.
+func (v *VoiceConversation) final(it feedItem) {
+	defer v.recognised()
+	res, err := v.stream.Final()
+	if err != nil {
+		v.log.Warn("recognizer final", "err", err)
+		return
+	}
+	if v.cfg.TextObserver != nil {
+		v.cfg.TextObserver(res.Text, true)
+	}
+	if res.Text == "" {
+		return
+	}
+	v.emit(Input{Kind: InputSpeech, Text: res.Text, Confidence: res.Confidence, Start: it.start, End: it.fin})
 }
 
 // collectDTMF turns the call's digits into Inputs and its end into a
@@ -408,10 +433,11 @@ func (v *VoiceConversation) Listen(ctx context.Context, o ListenOptions) (Input,
 			return Input{Kind: InputDTMF, Digits: digits, Start: start, End: time.Now()}, nil
 		case <-deadline.C:
 			v.mu.Lock()
-			speaking := v.speaking
+			busy := v.speaking || v.recognising > 0
 			v.mu.Unlock()
-			if speaking && time.Since(start) < noInput+maxUtt {
-				// the caller is mid-utterance: wait for its end
+			if busy && time.Since(start) < noInput+maxUtt {
+				// the caller is mid-utterance, or its words are still with
+				// the recognizer (a busy box, a slow model): wait for them
 				deadline.Reset(200 * time.Millisecond)
 				continue
 			}

@@ -70,6 +70,7 @@ type Call struct {
 	dtmfSeen bool
 	lastArr  time.Time
 	lastSeq  uint16
+	lastKArr time.Time // kernel arrival of the packet lastSeq (KernelArrivalTimes)
 	observer PacketObserver
 	ended    bool                   // the media loop has stopped: Play completes at once
 	dtmfOut  []diagomedia.DTMFEvent // pending telephone-event packets, one per tick
@@ -103,6 +104,7 @@ type callOptions struct {
 	log                     *slog.Logger
 	early                   bool // the call is in early media (183): capture only
 	noRecord                bool // DialRequest.NoRecord
+	kernelArrivals          bool // Config.KernelArrivalTimes
 }
 
 func newCall(d dialogControl, rtpFn func() *diagomedia.RTPSession, o callOptions) (*Call, error) {
@@ -144,6 +146,9 @@ func newCall(d dialogControl, rtpFn func() *diagomedia.RTPSession, o callOptions
 	c.live.Store(!o.early)
 	c.stats.SendLate = &media.LatenessHistogram{}
 	c.stats.ArrivalJitter = &media.LatenessHistogram{}
+	if o.kernelArrivals {
+		c.stats.ArrivalJitterKernel = &media.LatenessHistogram{}
+	}
 	if o.recordPath != "" {
 		rec, err := newStereoRecorder(o.recordPath, o.recording)
 		if err != nil {

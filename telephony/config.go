@@ -54,6 +54,11 @@ type Config struct {
 	PerCallPacing bool `yaml:"per_call_pacing"`
 	// JitterFrames is the jitter buffer's reorder depth in 20 ms frames (default 3).
 	JitterFrames int `yaml:"jitter_frames"`
+	// KernelArrivalTimes also times the far end's audio by the kernel's
+	// arrival stamps (MediaStats.ArrivalJitterKernel), at one more syscall
+	// per packet: for measurement endpoints such as the bench's simulated
+	// phones, whose own scheduling delay on a busy box is not the line's.
+	KernelArrivalTimes bool `yaml:"-"`
 	// Security is the inbound policy (package sipguard); its zero value is
 	// the secure default.
 	Security sipguard.Config `yaml:"security"`

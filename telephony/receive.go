@@ -39,6 +39,17 @@ func (c *Call) readLoop() {
 	sess := c.rtp.Load()
 	latchFor := sess // the session whose SDP address the latch holds to
 	latch := newSourceLatch(c.rtpSource, sess.Sess.Raddr)
+	var ks *kernelStamper
+	stampFor := func(s *diagomedia.RTPSession) {
+		if c.stats.ArrivalJitterKernel == nil || (ks != nil && ks.sess == s.Sess) {
+			return
+		}
+		var err error
+		if ks, err = newKernelStamper(s.Sess); err != nil {
+			c.log.Warn("no kernel arrival times on this call", "err", err)
+		}
+	}
+	stampFor(sess)
 	for {
 		n, err := sess.ReadRTP(buf, &pkt)
 		if err != nil {
@@ -50,6 +61,7 @@ func (c *Call) readLoop() {
 				if next := c.rtpFn(); next != nil && next != sess {
 					sess, latchFor = next, next
 					latch = newSourceLatch(c.rtpSource, sess.Sess.Raddr)
+					stampFor(sess)
 					continue
 				}
 				return
@@ -96,6 +108,11 @@ func (c *Call) readLoop() {
 			c.onDTMF(&pkt)
 		case pkt.PayloadType == c.audioPT() && len(pkt.Payload) > 0 && len(pkt.Payload) <= maxPacketSamples:
 			now := time.Now()
+			var kt time.Time
+			kok := false
+			if ks != nil {
+				kt, kok = ks.last()
+			}
 			c.mu.Lock()
 			samples := pcm[:len(pkt.Payload)]
 			if c.codec != lawOf {
@@ -113,8 +130,16 @@ func (c *Call) readLoop() {
 						d = -d
 					}
 					c.stats.ArrivalJitter.Add(d)
+					if kok && !c.lastKArr.IsZero() {
+						c.stats.ArrivalJitterKernel.Add((kt.Sub(c.lastKArr) - FrameDuration).Abs())
+					}
 				}
-				c.lastArr, c.lastSeq = now, pkt.SequenceNumber
+				if kok {
+					c.stats.KernelStamps++
+				} else {
+					kt = time.Time{}
+				}
+				c.lastArr, c.lastSeq, c.lastKArr = now, pkt.SequenceNumber, kt
 				obs = c.observer
 			} else {
 				c.stats.ForeignSSRC++

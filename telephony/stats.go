@@ -27,7 +27,13 @@ type MediaStats struct {
 	// ArrivalJitter is how far the far end's audio packets arrived from a
 	// steady 20 ms spacing (|inter-arrival − 20 ms|): its pacing as seen here.
 	ArrivalJitter *media.LatenessHistogram
-	Duration      time.Duration // answered media time
+	// ArrivalJitterKernel is the same spacing taken from the kernel's
+	// arrival stamps (Config.KernelArrivalTimes; nil without): the far end's
+	// pacing without this process's own scheduling delay in it.
+	ArrivalJitterKernel *media.LatenessHistogram
+	// KernelStamps counts the audio packets the kernel stamped.
+	KernelStamps int64
+	Duration     time.Duration // answered media time
 }
 
 // AudioStarted reports that audio from the far end has been played out at
@@ -51,5 +57,9 @@ func (c *Call) Stats() MediaStats {
 	s.SendLate = &h
 	a := *c.stats.ArrivalJitter
 	s.ArrivalJitter = &a
+	if c.stats.ArrivalJitterKernel != nil {
+		k := *c.stats.ArrivalJitterKernel
+		s.ArrivalJitterKernel = &k
+	}
 	return s
 }

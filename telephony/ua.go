@@ -269,6 +269,7 @@ func (u *UA) startCall(ctx context.Context, ctl dialogControl, rtpFn func() *med
 	o.jitterFrames = u.cfg.JitterFrames
 	o.mediaTimeout = u.cfg.MediaTimeout
 	o.rtpSource = u.cfg.RTPSource
+	o.kernelArrivals = u.cfg.KernelArrivalTimes
 	if !u.cfg.PerCallPacing {
 		o.pacer = u.pacer
 	}

@@ -13,6 +13,43 @@ type Board struct {
 	mu      sync.Mutex
 	calls   map[string][]*utterance
 	forward func(Utterance) // set by Forward: a copy of each new utterance
+	// what the ScriptedRecognizers found: segments that matched no
+	// utterance, and for each utterance taken, how long after its planned
+	// end the recognizer was asked (the VAD's end of segment plus any delay
+	// of the robot's media and recognizer goroutines)
+	emptyTakes int
+	multiTakes int
+	takeLags   []time.Duration
+}
+
+// BoardStats is what a board saw of the recognizers' segments against the
+// utterances said.
+type BoardStats struct {
+	Said, Taken int // utterances said, and taken by a recognizer's segment
+	EmptyTakes  int // segments that overlapped no untaken utterance
+	// MultiTakes counts segments that took more than one utterance: the
+	// callee began its next utterance before the robot's recognizer was
+	// done with the last one
+	MultiTakes int
+	// Lags are, per utterance taken, the time from its planned end to the
+	// recognizer's final result, in the order taken.
+	Lags []time.Duration
+}
+
+// Stats returns what the board saw so far.
+func (b *Board) Stats() BoardStats {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	st := BoardStats{EmptyTakes: b.emptyTakes, MultiTakes: b.multiTakes, Lags: append([]time.Duration(nil), b.takeLags...)}
+	for _, us := range b.calls {
+		for _, u := range us {
+			st.Said++
+			if u.taken {
+				st.Taken++
+			}
+		}
+	}
+	return st
 }
 
 // Utterance is one thing a simulated callee said on one call: what a board
@@ -74,6 +111,13 @@ func (b *Board) take(callID string, from, to time.Time) []string {
 		}
 		u.taken = true
 		out = append(out, u.text)
+		b.takeLags = append(b.takeLags, to.Sub(u.end))
+	}
+	switch {
+	case len(out) == 0:
+		b.emptyTakes++
+	case len(out) > 1:
+		b.multiTakes++
 	}
 	return out
 }
