@@ -161,6 +161,9 @@ type Classifier struct {
 	longestTalk   time.Duration // longest stretch of talk without a stretchGap pause
 	talkOver      time.Duration
 	near          foreground // the nearest voice's talk and pauses
+	ref           echoRef    // the robot's playback, when the caller gives it (RobotFrame)
+	refFed        bool       // RobotFrame was called for the coming frame
+	echoFrames    int        // voiced frames taken for the robot's echo
 	sawTone       bool
 	beep, sit     *toneEvent
 	fax           *toneEvent
@@ -267,6 +270,16 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 		c.onTone(ev)
 	}
 	speech := fi.voiced && !fi.tonal
+	if c.ref.on {
+		if !c.refFed {
+			c.ref.push(nil) // the robot played nothing in this frame's time
+		}
+		c.refFed = false
+		if c.ref.echo(len(c.ref.robot)-1, fi.smooth) && speech {
+			speech = false
+			c.echoFrames++
+		}
+	}
 	if fi.tonal {
 		c.lastTone = c.t
 	}
@@ -314,6 +327,19 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 		c.longestTalk = max(c.longestTalk, c.lastSpeech-c.stretchStart)
 	}
 	c.evaluate()
+}
+
+// RobotFrame feeds what the robot played in the time of the next Frame (20 ms
+// of its outgoing audio, or nil while it plays nothing). With it the
+// classifier tells the robot's echo from the callee's speech (echoRef): echo
+// neither greets nor breaks a silence. Once called, a Frame without it counts
+// as a frame the robot was silent in.
+func (c *Classifier) RobotFrame(frame []int16) {
+	if c.refFed {
+		return // one reference frame per line frame
+	}
+	c.ref.push(frame)
+	c.refFed = true
 }
 
 func (c *Classifier) onTone(ev toneEvent) {
@@ -535,7 +561,9 @@ func (c *Classifier) blipsOnly() bool {
 // own voice coming back, not a callee greeting (a person's "да" over the
 // robot is recognised). It does not break a silence either.
 func (c *Classifier) echoBitsOnly() bool {
-	return c.heardSpeech && c.words == 0 && len(c.own) > 0 && c.speechTotal > 0 && c.talkOver >= c.speechTotal
+	// With the robot's audio as a reference the echo is no speech already
+	// (echoRef): what passed the test while the robot spoke is the callee.
+	return !c.ref.on && c.heardSpeech && c.words == 0 && len(c.own) > 0 && c.speechTotal > 0 && c.talkOver >= c.speechTotal
 }
 
 // contentWords counts recognised words that are neither answering words

@@ -3,6 +3,7 @@ package detect
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -193,7 +194,7 @@ func TestRobotSidecar(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	wav := filepath.Join(dir, "a.wav")
-	if got, err := robotSidecar(wav); err != nil || got != (RobotPrompt{}) {
+	if got, err := robotSidecar(wav); err != nil || !reflect.DeepEqual(got, RobotPrompt{}) {
 		t.Fatalf("no sidecar: %+v, %v", got, err)
 	}
 	for _, tt := range []struct {
@@ -210,7 +211,7 @@ func TestRobotSidecar(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := robotSidecar(wav)
-		if tt.ok && (err != nil || got != tt.want) {
+		if tt.ok && (err != nil || !reflect.DeepEqual(got, tt.want)) {
 			t.Errorf("%q: %+v, %v; want %+v", tt.body, got, err, tt.want)
 		}
 		if !tt.ok && (err == nil || !strings.Contains(err.Error(), "a.robot.txt")) {
