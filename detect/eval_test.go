@@ -218,6 +218,22 @@ func TestRobotSidecar(t *testing.T) {
 			t.Errorf("%q: error %v, want one naming the file", tt.body, err)
 		}
 	}
+	// the robot's audio next to it: raw 16-bit little-endian samples
+	if err := os.WriteFile(filepath.Join(dir, "a.robot.txt"), []byte("1.0 Здравствуйте\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.robot.pcm"), []byte{1, 0, 0xfe, 0xff}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := robotSidecar(wav); err != nil || !reflect.DeepEqual(got.Audio, []int16{1, -2}) {
+		t.Errorf("robot audio: %v, %v; want [1 -2]", got.Audio, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.robot.pcm"), []byte{1, 0, 2}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := robotSidecar(wav); err == nil || !strings.Contains(err.Error(), "a.robot.pcm") {
+		t.Errorf("odd-length robot audio: error %v, want one naming the file", err)
+	}
 }
 
 // TestEvaluateSources holds the tuning sources of issue 16 (testdata/sources:
