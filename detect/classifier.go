@@ -164,6 +164,7 @@ type Classifier struct {
 	ref           echoRef    // the robot's playback, when the caller gives it (RobotFrame)
 	refFed        bool       // RobotFrame was called for the coming frame
 	echoFrames    int        // voiced frames taken for the robot's echo
+	firstEcho     time.Duration
 	sawTone       bool
 	beep, sit     *toneEvent
 	fax           *toneEvent
@@ -277,6 +278,9 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 		c.refFed = false
 		if c.ref.echo(len(c.ref.robot)-1, fi.smooth) && speech {
 			speech = false
+			if c.echoFrames == 0 {
+				c.firstEcho = c.t - step
+			}
 			c.echoFrames++
 		}
 	}
@@ -566,6 +570,12 @@ func (c *Classifier) echoBitsOnly() bool {
 	return !c.ref.on && c.heardSpeech && c.words == 0 && len(c.own) > 0 && c.speechTotal > 0 && c.talkOver >= c.speechTotal
 }
 
+// echoOnly reports that, with the robot's audio as a reference, all that was
+// heard is its echo and nothing was recognised.
+func (c *Classifier) echoOnly() bool {
+	return c.ref.on && !c.heardSpeech && c.words == 0 && c.echoFrames > 0
+}
+
 // contentWords counts recognised words that are neither answering words
 // nor person words: what a self-introduction or a recording says.
 func (c *Classifier) contentWords() int {
@@ -807,6 +817,10 @@ func (c *Classifier) applyRules() {
 			c.heardSound, c.firstSound = true, c.segStart
 		case c.sawTone, c.words > 0 && !c.echoed:
 			c.heardSound, c.firstSound = true, c.t
+		case c.echoFrames > 0:
+			// the echo starts the analysis time as echo bits did before
+			// the reference told them apart (echoBitsOnly)
+			c.heardSound, c.firstSound = true, c.firstEcho
 		default:
 			// nothing heard yet: only the silence rule above can decide (a
 			// callee listening to the robot's greeting is not a verdict)
@@ -839,6 +853,8 @@ func (c *Classifier) applyRules() {
 		c.decide(Silence, 0.6, "analysis time up; only blips (%.2fs) shorter than a word → silence", c.speechTotal.Seconds())
 	case c.echoBitsOnly() && top == 0:
 		c.decide(Silence, 0.6, "analysis time up; only sound under the robot's own voice (%.2fs), nothing recognised → silence (line echo)", c.speechTotal.Seconds())
+	case c.echoOnly() && top == 0:
+		c.decide(Silence, 0.6, "analysis time up; only the robot's echo (%d frames by its reference), nothing recognised → silence", c.echoFrames)
 	case c.heardSpeech && top < blockHuman:
 		c.decide(Human, 0.6, "analysis time up; short speech %.2fs → human", c.speechTotal.Seconds())
 	case c.heardSpeech:
