@@ -57,7 +57,7 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
                  stalling jitter buffer or an eighth robot's loud echo (8-20 dB down); mu-law
   heldout8-line  HELD OUT (round 8): pool H8, festival 0.86/1.22/1.5 at -250/+200/+550 cents, espeak
                  miguel/sandro/Andrea, 1-3 of a compander, a resonance, a stalling jitter buffer, car
-                 rumble, the eighth robot's loud echo (two of four silent lines carry it); A-law
+                 rumble, the eighth robot's loud echo (under silent lines too); A-law
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
