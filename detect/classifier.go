@@ -161,6 +161,10 @@ type Classifier struct {
 	longestTalk   time.Duration // longest stretch of talk without a stretchGap pause
 	talkOver      time.Duration
 	near          foreground // the nearest voice's talk and pauses
+	ref           echoRef    // the robot's playback, when the caller gives it (RobotFrame)
+	refFed        bool       // RobotFrame was called for the coming frame
+	echoFrames    int        // voiced frames taken for the robot's echo
+	firstEcho     time.Duration
 	sawTone       bool
 	beep, sit     *toneEvent
 	fax           *toneEvent
@@ -267,6 +271,19 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 		c.onTone(ev)
 	}
 	speech := fi.voiced && !fi.tonal
+	if c.ref.on {
+		if !c.refFed {
+			c.ref.push(nil) // the robot played nothing in this frame's time
+		}
+		c.refFed = false
+		if c.ref.echo(len(c.ref.robot)-1, fi.smooth) && speech {
+			speech = false
+			if c.echoFrames == 0 {
+				c.firstEcho = c.t - step
+			}
+			c.echoFrames++
+		}
+	}
 	if fi.tonal {
 		c.lastTone = c.t
 	}
@@ -314,6 +331,19 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 		c.longestTalk = max(c.longestTalk, c.lastSpeech-c.stretchStart)
 	}
 	c.evaluate()
+}
+
+// RobotFrame feeds what the robot played in the time of the next Frame (20 ms
+// of its outgoing audio, or nil while it plays nothing). With it the
+// classifier tells the robot's echo from the callee's speech (echoRef): echo
+// neither greets nor breaks a silence. Once called, a Frame without it counts
+// as a frame the robot was silent in.
+func (c *Classifier) RobotFrame(frame []int16) {
+	if c.refFed {
+		return // one reference frame per line frame
+	}
+	c.ref.push(frame)
+	c.refFed = true
 }
 
 func (c *Classifier) onTone(ev toneEvent) {
@@ -535,7 +565,15 @@ func (c *Classifier) blipsOnly() bool {
 // own voice coming back, not a callee greeting (a person's "да" over the
 // robot is recognised). It does not break a silence either.
 func (c *Classifier) echoBitsOnly() bool {
-	return c.heardSpeech && c.words == 0 && len(c.own) > 0 && c.speechTotal > 0 && c.talkOver >= c.speechTotal
+	// With the robot's audio as a reference the echo is no speech already
+	// (echoRef): what passed the test while the robot spoke is the callee.
+	return !c.ref.on && c.heardSpeech && c.words == 0 && len(c.own) > 0 && c.speechTotal > 0 && c.talkOver >= c.speechTotal
+}
+
+// echoOnly reports that, with the robot's audio as a reference, all that was
+// heard is its echo and nothing was recognised.
+func (c *Classifier) echoOnly() bool {
+	return c.ref.on && !c.heardSpeech && c.words == 0 && c.echoFrames > 0
 }
 
 // contentWords counts recognised words that are neither answering words
@@ -779,6 +817,10 @@ func (c *Classifier) applyRules() {
 			c.heardSound, c.firstSound = true, c.segStart
 		case c.sawTone, c.words > 0 && !c.echoed:
 			c.heardSound, c.firstSound = true, c.t
+		case c.echoFrames > 0:
+			// the echo starts the analysis time as echo bits did before
+			// the reference told them apart (echoBitsOnly)
+			c.heardSound, c.firstSound = true, c.firstEcho
 		default:
 			// nothing heard yet: only the silence rule above can decide (a
 			// callee listening to the robot's greeting is not a verdict)
@@ -811,6 +853,8 @@ func (c *Classifier) applyRules() {
 		c.decide(Silence, 0.6, "analysis time up; only blips (%.2fs) shorter than a word → silence", c.speechTotal.Seconds())
 	case c.echoBitsOnly() && top == 0:
 		c.decide(Silence, 0.6, "analysis time up; only sound under the robot's own voice (%.2fs), nothing recognised → silence (line echo)", c.speechTotal.Seconds())
+	case c.echoOnly() && top == 0:
+		c.decide(Silence, 0.6, "analysis time up; only the robot's echo (%d frames by its reference), nothing recognised → silence", c.echoFrames)
 	case c.heardSpeech && top < blockHuman:
 		c.decide(Human, 0.6, "analysis time up; short speech %.2fs → human", c.speechTotal.Seconds())
 	case c.heardSpeech:

@@ -96,6 +96,14 @@
 // the classifier what it says (RobotSays); recognised text that repeats it
 // in order is taken for that echo and gives no verdict on its length.
 //
+// A caller that has the robot's outgoing audio gives it frame by frame
+// (RobotFrame) as a reference: the line's echo is then measured — its delay
+// and how far below the robot it comes back — and frames no louder than
+// that echo are no speech at all, while what is louder, over the robot or
+// in its pauses, is the callee; the guess from timing alone (sound only
+// while the robot speaks) is not needed then. A line that does not follow
+// the robot steadily gets no frame taken for echo.
+//
 // It is its own package, not part of robot, because the classifier is also
 // evaluated standalone on labelled WAV files by `dozvon detect eval`
 // (Evaluate), independent of any live call; the robot only feeds it the

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -179,6 +180,10 @@ type Sample struct {
 type RobotPrompt struct {
 	For  time.Duration
 	Text string
+	// Audio is what the robot played from the answer on, at its own level (NAME.robot.pcm:
+	// raw 16-bit little-endian 8 kHz mono), fed as the echo reference (RobotFrame); nil
+	// without one.
+	Audio []int16
 }
 
 // robotSidecar reads NAME.robot.txt next to a WAV file: "SECONDS TEXT" on one line.
@@ -196,7 +201,21 @@ func robotSidecar(wavPath string) (RobotPrompt, error) {
 	if !ok || perr != nil || f <= 0 || f > 60 || !utf8.ValidString(text) || strings.TrimSpace(text) == "" {
 		return RobotPrompt{}, fmt.Errorf("detect eval: %s: want \"SECONDS TEXT\" (the robot's greeting and how long it plays), got %.40q", side, b)
 	}
-	return RobotPrompt{For: time.Duration(f * float64(time.Second)), Text: strings.TrimSpace(text)}, nil
+	rp := RobotPrompt{For: time.Duration(f * float64(time.Second)), Text: strings.TrimSpace(text)}
+	raw, err := os.ReadFile(strings.TrimSuffix(side, ".txt") + ".pcm")
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return RobotPrompt{}, fmt.Errorf("detect eval: %w", err)
+	case len(raw)%2 != 0:
+		return RobotPrompt{}, fmt.Errorf("detect eval: %s.pcm: odd length %d, want 16-bit samples", strings.TrimSuffix(side, ".txt"), len(raw))
+	default:
+		rp.Audio = make([]int16, len(raw)/2)
+		for i := range rp.Audio {
+			rp.Audio[i] = int16(binary.LittleEndian.Uint16(raw[2*i:]))
+		}
+	}
+	return rp, nil
 }
 
 // LoadSet reads DIR/<label>/*.wav and their sidecars, by label then name.
@@ -566,6 +585,13 @@ func classifyStreamLate(samples []int16, text string, robot RobotPrompt, cfg Con
 		frame := silent
 		if i+evalFrame <= len(samples) {
 			frame = samples[i : i+evalFrame]
+		}
+		if robot.Audio != nil {
+			var out []int16
+			if i+evalFrame <= len(robot.Audio) {
+				out = robot.Audio[i : i+evalFrame]
+			}
+			c.RobotFrame(out)
 		}
 		c.Frame(frame, t < robot.For)
 		t += frameDur(evalFrame)

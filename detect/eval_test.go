@@ -3,6 +3,7 @@ package detect
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -193,7 +194,7 @@ func TestRobotSidecar(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	wav := filepath.Join(dir, "a.wav")
-	if got, err := robotSidecar(wav); err != nil || got != (RobotPrompt{}) {
+	if got, err := robotSidecar(wav); err != nil || !reflect.DeepEqual(got, RobotPrompt{}) {
 		t.Fatalf("no sidecar: %+v, %v", got, err)
 	}
 	for _, tt := range []struct {
@@ -210,12 +211,28 @@ func TestRobotSidecar(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := robotSidecar(wav)
-		if tt.ok && (err != nil || got != tt.want) {
+		if tt.ok && (err != nil || !reflect.DeepEqual(got, tt.want)) {
 			t.Errorf("%q: %+v, %v; want %+v", tt.body, got, err, tt.want)
 		}
 		if !tt.ok && (err == nil || !strings.Contains(err.Error(), "a.robot.txt")) {
 			t.Errorf("%q: error %v, want one naming the file", tt.body, err)
 		}
+	}
+	// the robot's audio next to it: raw 16-bit little-endian samples
+	if err := os.WriteFile(filepath.Join(dir, "a.robot.txt"), []byte("1.0 Здравствуйте\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.robot.pcm"), []byte{1, 0, 0xfe, 0xff}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := robotSidecar(wav); err != nil || !reflect.DeepEqual(got.Audio, []int16{1, -2}) {
+		t.Errorf("robot audio: %v, %v; want [1 -2]", got.Audio, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.robot.pcm"), []byte{1, 0, 2}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := robotSidecar(wav); err == nil || !strings.Contains(err.Error(), "a.robot.pcm") {
+		t.Errorf("odd-length robot audio: error %v, want one naming the file", err)
 	}
 }
 

@@ -5,7 +5,9 @@
 
 Writes OUTDIR/<source>/<label>/NAME.wav (8 kHz mono 16-bit, at most 6.5 s) with NAME.txt (the
 words a recognizer would return, lower case, no punctuation) and, where the robot's own greeting
-echoes back, NAME.robot.txt ("SECONDS TEXT": the robot plays TEXT from the answer for SECONDS).
+echoes back, NAME.robot.txt ("SECONDS TEXT": the robot plays TEXT from the answer for SECONDS)
+and NAME.robot.pcm (what the robot played from the answer on, at its own level: raw 16-bit
+little-endian 8 kHz mono, the reference the call path has for telling its echo from the callee).
 Sources (see detect/testdata/sources/README.md for which are held out and why):
 
   espeak-voices  tuning texts, espeak-ng variants Andy/klatt2/m7/f1, rates 130-210, clean or noise
@@ -49,7 +51,13 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
                  leg or a station's babble; mu-law (heldout6-* are tuning sources since round 7)
   heldout7-line  HELD OUT (round 7): pool H7, festival 0.92/1.12/1.38 at -450/+500/+75 cents, espeak
                  robosoft3/5/7, 1-3 of an NLP gate, a phaser, an unfiltered 4 kHz leg, a station's
-                 babble, a seventh robot's double echo; A-law
+                 babble, a seventh robot's double echo; A-law (heldout7-* are tuning sources since round 8)
+  heldout8-voices HELD OUT (round 8): pool H8, espeak Andrea/Demonic/Gene2/kaukovalta/miguel/sandro/
+                 whisperf/Gene at 90-255 wpm, a handset's hard compander + an earpiece resonance, a
+                 stalling jitter buffer or an eighth robot's loud echo (8-20 dB down); mu-law
+  heldout8-line  HELD OUT (round 8): pool H8, festival 0.86/1.22/1.5 at -250/+200/+550 cents, espeak
+                 miguel/sandro/Andrea, 1-3 of a compander, a resonance, a stalling jitter buffer, car
+                 rumble, the eighth robot's loud echo (under silent lines too); A-law
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -222,7 +230,7 @@ def echo(s, rng):
     """The robot's greeting coming back 20-28 dB down, 120 ms late, from the answer on."""
     r = synth(("espeak", "m3", 160, 50), ROBOT)
     dur = len(r) / RATE
-    return mix(s, silence(0.12) + r, -rng.uniform(20, 28)), "%.2f %s" % (dur, ROBOT)
+    return mix(s, silence(0.12) + r, -rng.uniform(20, 28)), "%.2f %s" % (dur, ROBOT), r
 
 
 BABBLE = [
@@ -319,7 +327,7 @@ def echo2(s, rng):
     """Another robot's greeting coming back band-limited, 18-30 dB down, 60-200 ms late."""
     r = band(synth(("espeak", "m4", 150, 45), ROBOT2))
     dur = len(r) / RATE
-    return mix(s, silence(rng.uniform(0.06, 0.2)) + r, -rng.uniform(18, 30)), "%.2f %s" % (dur, ROBOT2)
+    return mix(s, silence(rng.uniform(0.06, 0.2)) + r, -rng.uniform(18, 30)), "%.2f %s" % (dur, ROBOT2), r
 
 
 WORK = [
@@ -387,7 +395,7 @@ def echo3(s, rng):
     """The robot's greeting coming back louder than before (14-22 dB down), 150-300 ms late."""
     r = synth(("espeak", "f5", 165, 60), ROBOT3)
     dur = len(r) / RATE
-    return mix(s, silence(rng.uniform(0.15, 0.3)) + r, -rng.uniform(14, 22)), "%.2f %s" % (dur, ROBOT3)
+    return mix(s, silence(rng.uniform(0.15, 0.3)) + r, -rng.uniform(14, 22)), "%.2f %s" % (dur, ROBOT3), r
 
 
 TV3 = [
@@ -769,7 +777,7 @@ def echo4(s, rng):
     """A fourth robot's greeting coming back 16-26 dB down, 80-250 ms late."""
     r = synth(("espeak", "marcelo", 155, 50), ROBOT4)
     dur = len(r) / RATE
-    return mix(s, silence(rng.uniform(0.08, 0.25)) + r, -rng.uniform(16, 26)), "%.2f %s" % (dur, ROBOT4)
+    return mix(s, silence(rng.uniform(0.08, 0.25)) + r, -rng.uniform(16, 26)), "%.2f %s" % (dur, ROBOT4), r
 
 
 TV4 = [
@@ -956,7 +964,7 @@ def echo5(s, rng):
     """A fifth robot's greeting coming back 12-24 dB down, 30-300 ms late."""
     r = synth(("espeak", "antonio", 165, 45), ROBOT5)
     dur = len(r) / RATE
-    return mix(s, silence(rng.uniform(0.03, 0.3)) + r, -rng.uniform(12, 24)), "%.2f %s" % (dur, ROBOT5)
+    return mix(s, silence(rng.uniform(0.03, 0.3)) + r, -rng.uniform(12, 24)), "%.2f %s" % (dur, ROBOT5), r
 
 
 def car5(s, rng):
@@ -1105,7 +1113,7 @@ def echo6(s, rng):
     """A sixth robot's greeting coming back 14-26 dB down, 50-400 ms late."""
     r = synth(("espeak", "Mario", 170, 40), ROBOT6)
     dur = len(r) / RATE
-    return mix(s, silence(rng.uniform(0.05, 0.4)) + r, -rng.uniform(14, 26)), "%.2f %s" % (dur, ROBOT6)
+    return mix(s, silence(rng.uniform(0.05, 0.4)) + r, -rng.uniform(14, 26)), "%.2f %s" % (dur, ROBOT6), r
 
 
 KITCHEN6 = [
@@ -1244,7 +1252,7 @@ def echo7(s, rng):
     d, db = rng.uniform(0.1, 0.35), -rng.uniform(13, 25)
     out = mix(s, silence(d) + r, db)
     out = mix(out, silence(d + rng.uniform(0.2, 0.3)) + r, db - 8)
-    return out, "%.2f %s" % (len(r) / RATE, ROBOT7)
+    return out, "%.2f %s" % (len(r) / RATE, ROBOT7), r
 
 
 BUS7 = [
@@ -1332,6 +1340,138 @@ H7 = {
 
 CHILD7, OLD7 = ("espeak", "RicishayMax3", 215, 98), ("espeak", "robosoft8", 90, 8)
 
+# ---- the eighth held-out pair (round 8): pool H8, line conditions none of the sources before uses ----
+
+def compand8(s):
+    """A mobile handset's hard compander: quiet parts lifted, loud parts squashed."""
+    return sox_fx(s, "compand", "0.005,0.08", "6:-60,-45,-30,-12,-20,-8,0,-6", "-4", "-50", "0.02")
+
+
+def resonant8(s, rng):
+    """A cheap earpiece's resonance: a 9-14 dB peak somewhere in 700-1600 Hz, bass cut."""
+    return sox_fx(s, "highpass", "350", "equalizer", "%d" % rng.uniform(700, 1600), "0.6q", "%.1f" % rng.uniform(9, 14), "gain", "-8")
+
+
+def stutter8(s, rng):
+    """A jitter buffer that stalls: every so often a 20 ms frame is played twice and the stream runs
+    one frame late from there on."""
+    out, i = [], 0
+    while i < len(s):
+        f = s[i:i + FRAME]
+        out += f
+        if rng.random() < 0.06:
+            out += f
+        i += FRAME
+    return out[:len(s)]
+
+
+def rumble8(s, rng):
+    """A phone in a moving car's holder: low rumble 18-26 dB under full scale, swelling."""
+    n = len(s)
+    r = [0.0] * n
+    a, peak = 0.0, 32767 * 10 ** (-rng.uniform(18, 26) / 20)
+    for i in range(n):
+        a = 0.995 * a + rng.uniform(-1, 1)
+        r[i] = a
+    m = max(1e-9, max(abs(x) for x in r))
+    return [x + y * peak / m * (0.6 + 0.4 * abs(((i / RATE) % 2) - 1)) for i, (x, y) in enumerate(zip(s, r))]
+
+
+ROBOT8 = "Добрый день! Вас беспокоит служба взыскания. Это разговор с владельцем номера?"
+
+
+def echo8(s, rng):
+    """An eighth robot's greeting coming back loud (8-20 dB down), 40-400 ms late: a poor echo
+    canceller."""
+    r = synth(("espeak", "Gene2", 170, 45), ROBOT8)
+    dur = len(r) / RATE
+    return mix(s, silence(rng.uniform(0.04, 0.4)) + r, -rng.uniform(8, 20)), "%.2f %s" % (dur, ROBOT8), r
+
+
+CAFE8 = [
+    "Два капучино и круассан за третий столик, пожалуйста.",
+    "Девушка, можно счёт? Мы уже уходим.",
+]
+YARD8 = [
+    "Серёжа, домой! Обедать пора, я кому сказала!",
+    "Кто поставил машину у подъезда? Уберите, мусоровоз не проедет.",
+]
+
+
+def behind8(s, rng, tag):
+    """Behind the answer: a cafe (a barista and a guest, 11-17 dB under) or a yard (a shout, 8-14 dB under)."""
+    texts, voices, lo, hi = (CAFE8, ("miguel", "Andrea"), 11, 17) if tag == "cafe" else (YARD8, ("sandro", "kaukovalta"), 8, 14)
+    for k, v in enumerate(voices):
+        b = synth(("espeak", v, 170, 50), texts[k])
+        s = mix(s, b, -rng.uniform(lo, hi), int(rng.uniform(0, 1.0) * RATE))
+    return s
+
+
+def beep8(rng, shape):
+    """Voicemail beeps no source used: a rising chirp of three tones, a double tone, a 2 kHz blip."""
+    db = -rng.uniform(6, 15)
+    if shape == "chirp":
+        return tone(700, 0.12, db) + tone(1050, 0.12, db) + tone(1400, 0.2, db)
+    if shape == "double":
+        f = (940, 1240)[rng.randrange(2)]
+        return tone(f, 0.25, db) + silence(0.1) + tone(f, 0.25, db)
+    return tone(2000, rng.uniform(0.1, 0.2), db)
+
+
+# Eighth held-out pool (H8), written 2026-12-07 (round 8) before any classifier or call-path change of
+# that round: wordings no pool had. Markers after a person's parts: "cafe", "yard" (behind the answer),
+# "child", "old" (the voice).
+H8 = {
+    "human": [
+        ["Алло."], ["Да, кто это?"], ["Слушаю, говорите.", "cafe"], ["Алло, алло, говорите, я слушаю."],
+        ["Да.", 1.3, "Алло, вы меня слышите?"], ["Алло, это кто? Сынок, ты?", "old"], ["А мамы нет, она на работе.", "child"],
+        ["Автосервис Колесо, Виктор, слушаю."], ["Да, здравствуйте. Кто говорит?"], ["Алло, я на улице, плохо слышно.", "yard"],
+        ["Ну что ещё? Опять реклама?"], ["Алло, Марина Сергеевна слушает."], ["Говорите быстрее, у меня обед.", "cafe"],
+        ["Алло.", 1.0, "Алло, кто звонит?"], ["Вы не туда попали, тут таких нет."], ["Да, я. Что вы хотели?"],
+        ["Алло, кто там? Говорите громче.", "old"], ["Привет, а кто это?", "child"], ["Слушаю вас, говорите, пожалуйста."],
+        ["Алло, вы меня слышите? Связь плохая.", "yard"], ["Здравствуйте. Это по поводу доставки?"],
+        ["Я сейчас за рулём, коротко, что надо?"], ["Алло, доброе утро.", 0.8, "Кто это?"], ["Да, слушаю, только я на работе.", "cafe"],
+        ["Откуда у вас мой номер?"], ["Алло, Игорь на связи."], ["Не звоните мне больше, я всё уже сказал."],
+        ["Ой, а я думала, это из садика звонят.", "yard"], ["Да-да, алло."], ["Кто это? Представьтесь, пожалуйста."],
+    ],
+    "voice_assistant": [
+        "Здравствуйте, я голосовой помощник Светланы. Она не может ответить. Что ей передать?",
+        "Алло, вы говорите с ассистентом. Хозяин номера занят. Представьтесь, пожалуйста, и скажите цель звонка.",
+        "Добрый день! Меня зовут Алиса, я отвечаю за Павла. Зачем вы звоните?",
+        "Привет! Это умный автоответчик МТС. Абонент занят, расскажите, по какому вы вопросу.",
+        "Здравствуйте, с вами говорит электронный секретарь. Назовите, пожалуйста, ваше имя и компанию.",
+        "Это цифровой помощник Ольги. Я передам ей всё, что вы скажете. Слушаю вас.",
+        "Добрый вечер. Вы дозвонились до помощника. Владелец номера не принимает звонки с незнакомых номеров. Кто вы?",
+        "Алло, здравствуйте, я робот, помогаю Николаю с звонками. Что у вас за дело?",
+        "Вам отвечает голосовой ассистент банка. Абонент недоступен. Оставьте информацию, я её передам.",
+        "Здравствуйте! Это помощник по звонкам. Скажите, пожалуйста, кто вы и откуда звоните.",
+    ],
+    "machine": [
+        ("Здравствуйте, вы позвонили Елене. Оставьте сообщение после сигнала, я перезвоню.", "chirp"),
+        ("Это Вадим. Сейчас не могу ответить, пишите в мессенджер.", None),
+        ("Стоматология Улыбка. Клиника закрыта. Мы работаем ежедневно с восьми утра.", None),
+        ("Алло?", 1.5, "Ха, попались, это автоответчик. Говорите после гудка.", "blip"),
+        ("Абонент не может сейчас ответить. Оставьте ваше сообщение после звукового сигнала.", "double"),
+        ("Добрый день, вы позвонили в бухгалтерию. Все сотрудники заняты. Оставьте сообщение.", "chirp"),
+        ("Привет, это Лена и Дима. Нас нет дома, перезвоните позже.", None),
+        ("Голосовая почта абонента. Запись сообщения начнётся после сигнала.", "double"),
+        ("Вы позвонили на номер девять один семь. Оставьте, пожалуйста, сообщение.", "blip"),
+        ("Йо, это Тёма. Если срочно, пиши, если нет, тоже пиши.", "chirp"),
+    ],
+    "announcement": [
+        "Абонент находится вне зоны действия сети. Пожалуйста, перезвоните позднее.",
+        "Неправильно набран номер. Пожалуйста, проверьте номер и наберите снова.",
+        "Извините, все линии заняты. Пожалуйста, перезвоните позже.",
+        "Номер абонента не обслуживается. Обратитесь в справочную службу.",
+        "Абонент не отвечает. Попробуйте позвонить позже.",
+        "На вашем счёте недостаточно средств для совершения вызова.",
+        "Вызов переадресован. Пожалуйста, оставайтесь на линии.",
+        "Данный вид связи для абонента недоступен.",
+    ],
+}
+
+CHILD8, OLD8 = ("espeak", "Tweaky", 205, 92), ("espeak", "Gene", 85, 12)
+
 # Rounds 4 on differ only in data: the pool, the voices and backgrounds its person markers name, the
 # lead-in before the first word (persons, the others), the beep shapes and the silent lines' extras.
 ROUNDS = {
@@ -1344,6 +1484,8 @@ ROUNDS = {
         "lead": ((0.1, 1.7), (0.1, 0.8)), "beep": beep6, "silent": ({"clicks"}, {"chorus"}, {"notch"}, set())},
     7: {"pool": H7, "voice": {"child": CHILD7, "old": OLD7}, "behind": dict.fromkeys(("bus", "crowd"), behind7),
         "lead": ((0.1, 1.6), (0.1, 0.9)), "beep": beep7, "silent": ({"babble"}, {"nlpgate"}, {"alias"}, set())},
+    8: {"pool": H8, "voice": {"child": CHILD8, "old": OLD8}, "behind": dict.fromkeys(("cafe", "yard"), behind8),
+        "lead": ((0.1, 1.7), (0.1, 0.9)), "beep": beep8, "silent": ({"echo8"}, {"echo8", "rumble"}, {"compand"}, set())},
 }
 
 
@@ -1393,7 +1535,7 @@ class Source:
         rng = self.rng
         s = silence(lead) + body + silence(0.2)
         s = s[: int(MAXS * RATE)]
-        robot = None
+        robot, ref = None, None
         if "ringback" in cond:
             s = ringback(s, rng)
         if "reverb" in cond:
@@ -1478,20 +1620,30 @@ class Source:
             s = alias7(s)
         if "nlpgate" in cond:
             s = nlpgate7(s, rng)
+        if "compand" in cond:
+            s = compand8(s)
+        if "resonant" in cond:
+            s = resonant8(s, rng)
+        if "stutter" in cond:
+            s = stutter8(s, rng)
+        if "rumble" in cond:
+            s = rumble8(s, rng)
         if "echo" in cond:
-            s, robot = echo(s, rng)
+            s, robot, ref = echo(s, rng)
         if "echo2" in cond:
-            s, robot = echo2(s, rng)
+            s, robot, ref = echo2(s, rng)
         if "echo3" in cond:
-            s, robot = echo3(s, rng)
+            s, robot, ref = echo3(s, rng)
         if "echo4" in cond:
-            s, robot = echo4(s, rng)
+            s, robot, ref = echo4(s, rng)
         if "echo5" in cond:
-            s, robot = echo5(s, rng)
+            s, robot, ref = echo5(s, rng)
         if "echo6" in cond:
-            s, robot = echo6(s, rng)
+            s, robot, ref = echo6(s, rng)
         if "echo7" in cond:
-            s, robot = echo7(s, rng)
+            s, robot, ref = echo7(s, rng)
+        if "echo8" in cond:
+            s, robot, ref = echo8(s, rng)
         s = s[: int(MAXS * RATE)]
         if law:
             s = g711(s, law)
@@ -1504,6 +1656,11 @@ class Source:
         if robot:
             with open(base + ".robot.txt", "w", encoding="utf-8") as f:
                 f.write(robot + "\n")
+            # What the robot played from the answer on, at its own level: the reference the call
+            # path has (robot/firstphrase.go), for telling its echo from the far end's speech.
+            # Raw 16-bit little-endian 8 kHz mono, not .wav: a .wav there would be taken for a sample.
+            with open(base + ".robot.pcm", "wb") as f:
+                f.write(array.array("h", [max(-32768, min(32767, int(x))) for x in ref[: int(MAXS * RATE)]]).tobytes())
 
 
 def build(out, name, seed, pool, voices, beeps, conds, law):
@@ -1725,6 +1882,13 @@ def main():
     def line7(rng):
         return set(rng.sample(["nlpgate", "phaser", "alias", "babble", "echo7"], rng.randint(1, 3)))
 
+    def voices8(rng):
+        return {"compand"} | {rng.choice(["resonant", "stutter", "echo8", "none"])} - {"none"}
+
+    def line8(rng):
+        return set(rng.sample(["compand", "resonant", "stutter", "rumble", "echo8", "echo8"], rng.randint(1, 3)))
+
+    esp8 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((90, 45), (140, 70), (185, 35), (255, 55))]
     esp7 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((95, 40), (135, 75), (180, 30), (250, 60))]
     esp6 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((100, 35), (145, 70), (190, 25), (240, 55))]
     esp5 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((105, 30), (140, 80), (185, 20), (235, 60))]
@@ -1769,6 +1933,11 @@ def main():
         ("heldout7-line", lambda: build_pool(out, "heldout7-line", 19, ROUNDS[7], [("festival", 0.92, -450), ("festival", 1.12, 500), ("festival", 1.38, 75),
                                                                               ("espeak", "robosoft3", 155, 45), ("espeak", "robosoft5", 195, 60),
                                                                               ("espeak", "robosoft7", 140, 50)], line7, "a")),
+        ("heldout8-voices", lambda: build_pool(out, "heldout8-voices", 20, ROUNDS[8], esp8(["Andrea", "Demonic", "Gene2", "kaukovalta", "miguel", "sandro", "whisperf", "Gene"]),
+                                               voices8, "u")),
+        ("heldout8-line", lambda: build_pool(out, "heldout8-line", 21, ROUNDS[8], [("festival", 0.86, -250), ("festival", 1.22, 200), ("festival", 1.5, 550),
+                                                                              ("espeak", "miguel", 150, 45), ("espeak", "sandro", 190, 60),
+                                                                              ("espeak", "Andrea", 145, 50)], line8, "a")),
     ]
     unknown = only - {n for n, _ in sources}
     if unknown:
