@@ -480,6 +480,44 @@ func (d *dialogue) global(intent string) *scripts.Route {
 // understand classifies an utterance among the node's route intents and the
 // global intents, and fills the slots the ask collects.
 func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]string) {
+	intent, filled := d.understandWhole(n, text)
+	if len(filled) == 0 && d.asksBack(intent) {
+		// "Кто это спрашивает? Да, я": the caller's own question leads in;
+		// the answer said after it is the turn's answer
+		if tail := scripts.AfterQuestion(text); tail != "" {
+			// past the identity question a global there ("А по какому
+			// вопросу? Я ничего не брала") is the caller's defence, not
+			// the answer asked for
+			if ti, tf := d.understandWhole(n, tail); len(tf) > 0 || !d.asksBack(ti) && (d.asksIdentity(n) || routes(n, ti)) {
+				return ti, tf
+			}
+		}
+	}
+	return intent, filled
+}
+
+// routes reports whether one of node n's own routes names intent.
+func routes(n *scripts.Node, intent string) bool {
+	for _, r := range n.On {
+		if r.Intent == intent {
+			return true
+		}
+	}
+	return false
+}
+
+// asksBack reports an intent that answers nothing: none, or a global that
+// only has the robot say something and ask again ("кто звонит?").
+func (d *dialogue) asksBack(intent string) bool {
+	if intent == "" || intent == intentHello || intent == intentWait {
+		return true
+	}
+	g := d.global(intent)
+	return g != nil && g.Repeat
+}
+
+// understandWhole is understand on the whole utterance.
+func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[string]string) {
 	var allowed []string
 	for _, r := range n.On {
 		if r.Intent != "" {

@@ -317,3 +317,17 @@ func LoneNu(text string) bool {
 	toks := Tokens(text)
 	return len(toks) == 1 && toks[0] == "ну"
 }
+
+// AfterQuestion returns what the caller says after their own last question
+// ("Кто это спрашивает? Да, я" gives "Да, я"), or "" when nothing follows.
+func AfterQuestion(text string) string {
+	i := strings.LastIndex(text, "?")
+	if i < 0 {
+		return ""
+	}
+	tail := strings.TrimSpace(text[i+1:])
+	if len(Tokens(tail)) == 0 {
+		return ""
+	}
+	return tail
+}

@@ -195,3 +195,18 @@ func TestClausesAndLoneNu(t *testing.T) {
 		}
 	}
 }
+
+func TestAfterQuestionIsTheAnswerSaidAfterTheCallersQuestion(t *testing.T) {
+	for text, want := range map[string]string{
+		"Кто это спрашивает? Да, я": "Да, я",
+		"А вы кто? Ну я":            "Ну я",
+		"Кто звонит?":               "",
+		"Да, я":                     "",
+		"Что? Кто? Я, я слушаю":     "Я, я слушаю",
+		"А по какому вопросу? …":    "",
+	} {
+		if got := AfterQuestion(text); got != want {
+			t.Errorf("AfterQuestion(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
