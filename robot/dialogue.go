@@ -351,6 +351,9 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 		case InputSpeech:
 			d.spoke = true
 			intent, filled = d.understand(n, in.Text)
+			if d.answersAhead(n, in.Text, intent, filled) {
+				intent = intentYes
+			}
 		default:
 			return "", false, fmt.Errorf("node %q: listen: unknown input kind %q", n.ID, in.Kind)
 		}
@@ -494,6 +497,66 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		}
 	}
 	return intent, filled
+}
+
+// answersAhead reports a turn that already answers the question node n's
+// yes leads to ("удобно говорить?" — "Да, и сразу скажу, платить нечем"):
+// a caller who takes up the next topic lets the robot go on, so n's answer
+// is yes when the clauses left, with the next topic's taken out, say yes or
+// nothing. The next question is still asked: the caller says it again there
+// (carrying the words on skipped it, and the caller's repeat then answered
+// the question after it).
+func (d *dialogue) answersAhead(n *scripts.Node, text, intent string, filled map[string]string) bool {
+	if len(filled) > 0 || !routes(n, intentYes) || !(intent == "" || intent == "no" || intent == intentBusy) {
+		return false
+	}
+	later := d.nextAsk(n)
+	if later == nil {
+		return false
+	}
+	// the clauses before the first one of the next topic answer n; the
+	// story after it ("…платить нечем, с работы сократили") is that topic's
+	var rest []string
+	ahead := false
+	for _, c := range scripts.Clauses(text) {
+		li, _ := d.understandWhole(later, c)
+		if li != "" && li != intentYes && li != "no" && d.global(li) == nil && routes(later, li) {
+			ahead = true
+			break
+		}
+		rest = append(rest, c)
+	}
+	if !ahead {
+		return false
+	}
+	if len(rest) == 0 {
+		return true
+	}
+	ri, rf := d.understandWhole(n, strings.Join(rest, ", "))
+	return len(rf) == 0 && (ri == intentYes || d.asksBack(ri))
+}
+
+// nextAsk returns the ask node node n's yes route reaches through nodes
+// that ask nothing (say, branch), or nil.
+func (d *dialogue) nextAsk(n *scripts.Node) *scripts.Node {
+	id := ""
+	for _, r := range n.On {
+		if r.Intent == intentYes {
+			id = r.Goto
+			break
+		}
+	}
+	for range 8 {
+		x := d.sc.Node(id)
+		if x == nil || x.Ask != nil {
+			return x
+		}
+		if x.Next == "" {
+			return nil
+		}
+		id = x.Next
+	}
+	return nil
 }
 
 // routes reports whether one of node n's own routes names intent.

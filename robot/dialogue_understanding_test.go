@@ -75,6 +75,14 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 		{"the debtor's own doings in a story are no third party", "collection.yaml",
 			says("да", "да", "я уехал на заработки, как вернусь, пятнадцатого, всё отдам"), scripts.OutcomePromiseToPay, time.Time{}},
 		{"only [unk] then a hang-up", "verify_contact.yaml", append(says("[unk]", "[unk] [unk]"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
+		// round 12: clause order and answers ahead of their question
+		{"the answer after the caller's own question", "verify_contact.yaml", says("А кто спрашивает? Ну я", "да"), scripts.OutcomeIdentified, time.Time{}},
+		{"a defence after a question past identity is no correction", "verify_contact.yaml",
+			says("да", "А по какому вопросу? Я ничего не брал", "да"), scripts.OutcomeIdentified, time.Time{}},
+		{"the next topic taken up says the robot may go on", "collection.yaml",
+			says("да", "да, и сразу скажу, платить нечем, с работы сократили", "платить нечем", "давайте реструктуризацию"), scripts.OutcomeRestructuring, time.Time{}},
+		{"busy before the next topic stays busy", "verify_contact.yaml", says("да", "я на работе, давайте вечером в семь"),
+			scripts.OutcomeCallback, time.Date(2026, 11, 24, 19, 0, 0, 0, msk)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
