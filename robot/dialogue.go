@@ -715,6 +715,12 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 		// someone else
 		m = scripts.Match{Intent: intentRelative}
 	}
+	if scripts.NoSuchPerson(raw, isName) && !framed && slices.Contains(allowed, intentNotMe) &&
+		(m.Intent == "" || mt.Priority(m.Intent) <= mt.Priority(intentRelative)) {
+		// "никакой Елены тут нет", "не проживает и никогда не проживала":
+		// no such person here at all is a wrong number, not the debtor out
+		m = scripts.Match{Intent: intentNotMe}
+	}
 	if scripts.NewOwnerStory(masked) && slices.Contains(allowed, intentNotMe) &&
 		(m.Intent == "" || mt.Priority(m.Intent) <= mt.Priority(intentRelative)) {
 		// "да, а почему вы на этот номер звоните, я его в сентябре взяла",

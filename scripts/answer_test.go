@@ -1,6 +1,9 @@
 package scripts
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestAnnouncedGoAhead(t *testing.T) {
 	for _, tc := range []struct {
@@ -210,3 +213,22 @@ func TestAfterQuestionIsTheAnswerSaidAfterTheCallersQuestion(t *testing.T) {
 		}
 	}
 }
+
+func TestNoSuchPersonDeniesExistenceNotPresence(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Не туда попали, никакой Елены тут нет":               true,
+		"по этому номеру не проживает и никогда не проживала": true,
+		"тут таких нет":                      true,
+		"никого такого не знаю":              true,
+		"Елены тут нет, она на работе":       false,
+		"он никогда не берёт трубку":         false,
+		"никакую реструктуризацию не потяну": false,
+		"нет, сейчас неудобно":               false,
+	} {
+		if got := NoSuchPerson(text, isElena); got != want {
+			t.Errorf("NoSuchPerson(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+func isElena(w string) bool { return strings.HasPrefix(w, "елен") }
