@@ -559,6 +559,21 @@ func (d *dialogue) nextAsk(n *scripts.Node) *scripts.Node {
 	return nil
 }
 
+// wished reports a busy phrase of place or state ("на встрече", "за
+// рулём") said in a clause of the conditional mood (with "бы").
+func wished(mt *scripts.Matcher, text, phrase string) bool {
+	pt := scripts.Tokens(phrase)
+	if len(pt) < 2 || !slices.Contains([]string{"на", "за", "в"}, pt[0]) {
+		return false
+	}
+	for _, c := range scripts.Clauses(text) {
+		if slices.Contains(scripts.Tokens(c), "бы") && mt.Classify(c, []string{intentBusy}).Phrase == phrase {
+			return true
+		}
+	}
+	return false
+}
+
 // routes reports whether one of node n's own routes names intent.
 func routes(n *scripts.Node, intent string) bool {
 	for _, r := range n.On {
@@ -635,6 +650,13 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 		if alt := mt.ClassifyExcept(scripts.WithoutIndirect(masked), allowed, story); alt.Intent != "" {
 			m = alt
 		}
+	}
+	if m.Intent == intentBusy && wished(mt, masked, m.Phrase) {
+		// "предпочёл бы обсудить на личной встрече": a place said in the
+		// conditional mood is what the caller wishes, not where they are now
+		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
+			return story(intent, phrase) || intent == intentBusy && wished(mt, masked, phrase)
+		})
 	}
 	if m.Intent == intentHuman && scripts.IntroducedBy(text) {
 		// "Фирма «Старт», менеджер Ольга": a clerk's title, not a request
