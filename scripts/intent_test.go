@@ -116,6 +116,12 @@ func TestClassifyNegationMapsToNegationIntent(t *testing.T) {
 		{"не хорошо", ""},  // negated, no negation intent: ignored
 		{"никакое хорошо не надо, нет", "no"}, // "никакое" denies the word after it as "не" does
 		{"хорошо", "ok"},
+		// round 12: a negated predicate closing the utterance after the phrase
+		{"это я мне не нужно", "no"},
+		{"хорошо меня не устраивает", ""},
+		{"хорошо не знаю", "ok"},         // a hedge, no denial
+		{"хорошо, не буду тянуть", "ok"}, // the predicate is about another verb
+		{"хорошо не сразу", "ok"},        // qualifies, does not deny
 	}
 	for _, tc := range tests {
 		if got := m.Classify(tc.text, nil).Intent; got != tc.want {
