@@ -351,6 +351,9 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 		case InputSpeech:
 			d.spoke = true
 			intent, filled = d.understand(n, in.Text)
+			if d.answersAhead(n, in.Text, intent, filled) {
+				intent = intentYes
+			}
 		default:
 			return "", false, fmt.Errorf("node %q: listen: unknown input kind %q", n.ID, in.Kind)
 		}
@@ -480,6 +483,119 @@ func (d *dialogue) global(intent string) *scripts.Route {
 // understand classifies an utterance among the node's route intents and the
 // global intents, and fills the slots the ask collects.
 func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]string) {
+	intent, filled := d.understandWhole(n, text)
+	if len(filled) == 0 && d.asksBack(intent) {
+		// "Кто это спрашивает? Да, я": the caller's own question leads in;
+		// the answer said after it is the turn's answer
+		if tail := scripts.AfterQuestion(text); tail != "" {
+			// past the identity question a global there ("А по какому
+			// вопросу? Я ничего не брала") is the caller's defence, not
+			// the answer asked for
+			if ti, tf := d.understandWhole(n, tail); len(tf) > 0 || !d.asksBack(ti) && (d.asksIdentity(n) || routes(n, ti)) {
+				return ti, tf
+			}
+		}
+	}
+	return intent, filled
+}
+
+// answersAhead reports a turn that already answers the question node n's
+// yes leads to ("удобно говорить?" — "Да, и сразу скажу, платить нечем"):
+// a caller who takes up the next topic lets the robot go on, so n's answer
+// is yes when the clauses left, with the next topic's taken out, say yes or
+// nothing. The next question is still asked: the caller says it again there
+// (carrying the words on skipped it, and the caller's repeat then answered
+// the question after it).
+func (d *dialogue) answersAhead(n *scripts.Node, text, intent string, filled map[string]string) bool {
+	if len(filled) > 0 || !routes(n, intentYes) || !(intent == "" || intent == "no" || intent == intentBusy) {
+		return false
+	}
+	later := d.nextAsk(n)
+	if later == nil {
+		return false
+	}
+	// the clauses before the first one of the next topic answer n; the
+	// story after it ("…платить нечем, с работы сократили") is that topic's
+	var rest []string
+	ahead := false
+	for _, c := range scripts.Clauses(text) {
+		li, _ := d.understandWhole(later, c)
+		if li != "" && li != intentYes && li != "no" && d.global(li) == nil && routes(later, li) {
+			ahead = true
+			break
+		}
+		rest = append(rest, c)
+	}
+	if !ahead {
+		return false
+	}
+	if len(rest) == 0 {
+		return true
+	}
+	ri, rf := d.understandWhole(n, strings.Join(rest, ", "))
+	return len(rf) == 0 && (ri == intentYes || d.asksBack(ri))
+}
+
+// nextAsk returns the ask node node n's yes route reaches through nodes
+// that ask nothing (say, branch), or nil.
+func (d *dialogue) nextAsk(n *scripts.Node) *scripts.Node {
+	id := ""
+	for _, r := range n.On {
+		if r.Intent == intentYes {
+			id = r.Goto
+			break
+		}
+	}
+	for range 8 {
+		x := d.sc.Node(id)
+		if x == nil || x.Ask != nil {
+			return x
+		}
+		if x.Next == "" {
+			return nil
+		}
+		id = x.Next
+	}
+	return nil
+}
+
+// wished reports a busy phrase of place or state ("на встрече", "за
+// рулём") said in a clause of the conditional mood (with "бы").
+func wished(mt *scripts.Matcher, text, phrase string) bool {
+	pt := scripts.Tokens(phrase)
+	if len(pt) < 2 || !slices.Contains([]string{"на", "за", "в"}, pt[0]) {
+		return false
+	}
+	for _, c := range scripts.Clauses(text) {
+		if slices.Contains(scripts.Tokens(c), "бы") && mt.Classify(c, []string{intentBusy}).Phrase == phrase {
+			return true
+		}
+	}
+	return false
+}
+
+// routes reports whether one of node n's own routes names intent.
+func routes(n *scripts.Node, intent string) bool {
+	for _, r := range n.On {
+		if r.Intent == intent {
+			return true
+		}
+	}
+	return false
+}
+
+// asksBack reports an intent that answers nothing: none, or a global that
+// only has the robot say something and ask again ("кто звонит?").
+func (d *dialogue) asksBack(intent string) bool {
+	if intent == "" || intent == intentHello || intent == intentWait {
+		return true
+	}
+	g := d.global(intent)
+	return g != nil && g.Repeat
+}
+
+// understandWhole is understand on the whole utterance.
+func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[string]string) {
 	var allowed []string
 	for _, r := range n.On {
 		if r.Intent != "" {
@@ -534,6 +650,13 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		if alt := mt.ClassifyExcept(scripts.WithoutIndirect(masked), allowed, story); alt.Intent != "" {
 			m = alt
 		}
+	}
+	if m.Intent == intentBusy && wished(mt, masked, m.Phrase) {
+		// "предпочёл бы обсудить на личной встрече": a place said in the
+		// conditional mood is what the caller wishes, not where they are now
+		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
+			return story(intent, phrase) || intent == intentBusy && wished(mt, masked, phrase)
+		})
 	}
 	if m.Intent == intentHuman && scripts.IntroducedBy(text) {
 		// "Фирма «Старт», менеджер Ольга": a clerk's title, not a request
@@ -613,6 +736,12 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		// with the name said at any step: he is elsewhere, the speaker
 		// someone else
 		m = scripts.Match{Intent: intentRelative}
+	}
+	if scripts.NoSuchPerson(raw, isName) && !framed && slices.Contains(allowed, intentNotMe) &&
+		(m.Intent == "" || mt.Priority(m.Intent) <= mt.Priority(intentRelative)) {
+		// "никакой Елены тут нет", "не проживает и никогда не проживала":
+		// no such person here at all is a wrong number, not the debtor out
+		m = scripts.Match{Intent: intentNotMe}
 	}
 	if scripts.NewOwnerStory(masked) && slices.Contains(allowed, intentNotMe) &&
 		(m.Intent == "" || mt.Priority(m.Intent) <= mt.Priority(intentRelative)) {

@@ -75,6 +75,21 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 		{"the debtor's own doings in a story are no third party", "collection.yaml",
 			says("да", "да", "я уехал на заработки, как вернусь, пятнадцатого, всё отдам"), scripts.OutcomePromiseToPay, time.Time{}},
 		{"only [unk] then a hang-up", "verify_contact.yaml", append(says("[unk]", "[unk] [unk]"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
+		// round 12: clause order and answers ahead of their question
+		{"the answer after the caller's own question", "verify_contact.yaml", says("А кто спрашивает? Ну я", "да"), scripts.OutcomeIdentified, time.Time{}},
+		{"a defence after a question past identity is no correction", "verify_contact.yaml",
+			says("да", "А по какому вопросу? Я ничего не брал", "да"), scripts.OutcomeIdentified, time.Time{}},
+		{"the next topic taken up says the robot may go on", "collection.yaml",
+			says("да", "да, и сразу скажу, платить нечем, с работы сократили", "платить нечем", "давайте реструктуризацию"), scripts.OutcomeRestructuring, time.Time{}},
+		{"a place in the conditional mood is a wish", "collection.yaml",
+			says("да", "да", "я бы хотел обсудить это на встрече", "завтра в десять", "на Ленина"), scripts.OutcomeMeeting, time.Time{}},
+		{"the same place said plainly is busy", "collection.yaml",
+			says("да", "да", "я сейчас на встрече, давайте через час"), scripts.OutcomeCallback, time.Date(2026, 11, 24, 12, 0, 0, 0, msk)},
+		{"the daughter in the instrumental is a third party", "verify_contact.yaml",
+			says("Я являюсь его дочерью, он в больнице"), scripts.OutcomeThirdParty, time.Time{}},
+		{"no such person here at all", "verify_contact.yaml", says("Не туда попали, никакого Ивана тут нет"), scripts.OutcomeWrongPerson, time.Time{}},
+		{"busy before the next topic stays busy", "verify_contact.yaml", says("да", "я на работе, давайте вечером в семь"),
+			scripts.OutcomeCallback, time.Date(2026, 11, 24, 19, 0, 0, 0, msk)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

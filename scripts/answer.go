@@ -317,3 +317,55 @@ func LoneNu(text string) bool {
 	toks := Tokens(text)
 	return len(toks) == 1 && toks[0] == "ну"
 }
+
+// AfterQuestion returns what the caller says after their own last question
+// ("Кто это спрашивает? Да, я" gives "Да, я"), or "" when nothing follows.
+func AfterQuestion(text string) string {
+	i := strings.LastIndex(text, "?")
+	if i < 0 {
+		return ""
+	}
+	tail := strings.TrimSpace(text[i+1:])
+	if len(Tokens(tail)) == 0 {
+		return ""
+	}
+	return tail
+}
+
+// NoSuchPerson reports a clause that denies the one asked for exists here at
+// all, not that they are out now: a negative quantifier over the debtor's
+// name or a person ("никакой Елены тут нет", "таких нет", "никого такого не
+// знаю") with a predicate of being or knowing, or "никогда" with one of
+// living ("никогда не проживала"). "Елены тут нет" alone is the debtor out;
+// the quantifier makes it a wrong number. isName tells the debtor's name
+// words ("никаких денег нету" quantifies no person).
+func NoSuchPerson(text string, isName func(string) bool) bool {
+	for _, c := range Clauses(text) {
+		toks := Tokens(c)
+		quant, never, being, living := false, false, false, false
+		neg := slices.Contains(toks, "нет") || slices.Contains(toks, "не") || slices.Contains(toks, "нету")
+		for i, t := range toks {
+			switch {
+			case strings.HasPrefix(t, "никак") && i+1 < len(toks) && isName != nil && isName(toks[i+1]), t == "никого":
+				quant = true
+			case t == "никогда":
+				never = true
+			case t == "таких" || t == "такого" || t == "такой" || t == "такая":
+				quant = quant || neg
+			}
+			switch {
+			case t == "нет" || t == "нету":
+				being = true
+			case t == "не" && i+1 < len(toks):
+				w := toks[i+1]
+				live := strings.Contains(w, "жив") || strings.Contains(w, "жил") || w == "было" || w == "был" || w == "была"
+				living = living || live
+				being = being || live || strings.HasPrefix(w, "зна")
+			}
+		}
+		if quant && being || never && living {
+			return true
+		}
+	}
+	return false
+}

@@ -1,6 +1,9 @@
 package scripts
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestAnnouncedGoAhead(t *testing.T) {
 	for _, tc := range []struct {
@@ -195,3 +198,37 @@ func TestClausesAndLoneNu(t *testing.T) {
 		}
 	}
 }
+
+func TestAfterQuestionIsTheAnswerSaidAfterTheCallersQuestion(t *testing.T) {
+	for text, want := range map[string]string{
+		"Кто это спрашивает? Да, я": "Да, я",
+		"А вы кто? Ну я":            "Ну я",
+		"Кто звонит?":               "",
+		"Да, я":                     "",
+		"Что? Кто? Я, я слушаю":     "Я, я слушаю",
+		"А по какому вопросу? …":    "",
+	} {
+		if got := AfterQuestion(text); got != want {
+			t.Errorf("AfterQuestion(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+func TestNoSuchPersonDeniesExistenceNotPresence(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Не туда попали, никакой Елены тут нет":               true,
+		"по этому номеру не проживает и никогда не проживала": true,
+		"тут таких нет":                      true,
+		"никого такого не знаю":              true,
+		"Елены тут нет, она на работе":       false,
+		"он никогда не берёт трубку":         false,
+		"никакую реструктуризацию не потяну": false,
+		"нет, сейчас неудобно":               false,
+	} {
+		if got := NoSuchPerson(text, isElena); got != want {
+			t.Errorf("NoSuchPerson(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+func isElena(w string) bool { return strings.HasPrefix(w, "елен") }

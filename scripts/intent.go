@@ -286,6 +286,9 @@ func find(phrase, heard []word) (covered, edits int, negated bool, from, to int,
 		if start > 0 && (isNegator(heard[start-1].text) || noneWords[heard[start-1].text]) {
 			neg = true // "не реструктуризацию", "никакую реструктуризацию"
 		}
+		if negatedAfter(heard, pos) {
+			neg = true // "реструктуризация меня не интересует", "платить не намерен"
+		}
 		if phraseNeg {
 			neg = false
 		}
@@ -301,3 +304,46 @@ func find(phrase, heard []word) (covered, edits int, negated bool, from, to int,
 // реструктуризацию не потяну".
 var noneWords = map[string]bool{"никакой": true, "никакую": true, "никакая": true, "никаких": true,
 	"никакого": true, "никакое": true, "никаким": true}
+
+// negatedAfter reports a negated predicate that closes the utterance right
+// after the phrase ending at heard[pos], with at most two pronouns or
+// particles between: "реструктуризация меня не интересует", "встреча не
+// нужна", "платить не буду" deny the phrase as a "не" before it does. A
+// predicate followed by an infinitive ("не буду тянуть") is about that other
+// verb; "не знаю" hedges, and "не сразу", "не всю" qualify, not deny.
+func negatedAfter(heard []word, pos int) bool {
+	i := pos + 1
+	for k := 0; k < 2 && i < len(heard) && afterSkip[heard[i].text]; k++ {
+		i++
+	}
+	if i+1 >= len(heard) || !isNegator(heard[i].text) {
+		return false
+	}
+	p := heard[i+1].text
+	if strings.HasPrefix(p, "зна") || !predicateEnd(p) {
+		return false
+	}
+	if i+2 < len(heard) {
+		n := heard[i+2].text
+		if strings.HasSuffix(n, "ть") || strings.HasSuffix(n, "ти") || strings.HasSuffix(n, "чь") {
+			return false
+		}
+	}
+	return i+2 >= len(heard) || i+3 >= len(heard)
+}
+
+// afterSkip are the words that may stand between a phrase and the negated
+// predicate after it.
+var afterSkip = map[string]bool{"меня": true, "мне": true, "нас": true, "нам": true, "это": true, "я": true,
+	"мы": true, "вообще": true, "совсем": true, "уже": true, "пока": true}
+
+// predicateEnd reports the endings of a finite verb or a short adjective
+// ("интересует", "буду", "хочу", "намерен", "нужна", "надо", "собираюсь").
+func predicateEnd(w string) bool {
+	for _, e := range []string{"ет", "ит", "ут", "ют", "ат", "ят", "ен", "на", "но", "ны", "до", "чу", "ду", "ну", "гу", "жу", "шу", "сь"} {
+		if strings.HasSuffix(w, e) && len([]rune(w)) >= 4 {
+			return true
+		}
+	}
+	return false
+}

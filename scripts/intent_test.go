@@ -116,6 +116,12 @@ func TestClassifyNegationMapsToNegationIntent(t *testing.T) {
 		{"не хорошо", ""},  // negated, no negation intent: ignored
 		{"никакое хорошо не надо, нет", "no"}, // "никакое" denies the word after it as "не" does
 		{"хорошо", "ok"},
+		// round 12: a negated predicate closing the utterance after the phrase
+		{"это я мне не нужно", "no"},
+		{"хорошо меня не устраивает", ""},
+		{"хорошо не знаю", "ok"},         // a hedge, no denial
+		{"хорошо, не буду тянуть", "ok"}, // the predicate is about another verb
+		{"хорошо не сразу", "ok"},        // qualifies, does not deny
 	}
 	for _, tc := range tests {
 		if got := m.Classify(tc.text, nil).Intent; got != tc.want {
@@ -131,6 +137,11 @@ func TestParseMoney(t *testing.T) {
 		ok   bool
 	}{
 		{"пять тысяч", 500000, true},
+		// round 12: the oblique cases of the number words
+		{"в размере десяти тысяч рублей", 1000000, true},
+		{"не более пятнадцати тысяч пятисот рублей", 1550000, true},
+		{"суммой в двадцать пять тысяч", 2500000, true},
+		{"частями по трём тысячам", 300000, true},
 		{"ну пятёрку к понедельнику закину", 500000, true},
 		{"двадцатку найду", 2000000, true},
 		{"тысячи две-три к концу недели", 200000, true},

@@ -88,8 +88,12 @@ var kinStems, kinWords = func() (map[string]bool, []word) {
 // tolerance of phrase matching ("жэна"): the frame must see the noun the
 // matcher saw.
 func IsKinNoun(w string) bool {
-	if kinStems[Stem(w)] {
+	st := Stem(w)
+	if kinStems[st] {
 		return true
+	}
+	if b, ok := strings.CutSuffix(st, "ер"); ok && kinStems[b] {
+		return true // "дочери", "дочерью", "матерью": the -ер- of мать and дочь
 	}
 	ws := words(w)
 	if len(ws) != 1 || len(ws[0].runes) < 4 {

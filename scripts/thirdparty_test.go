@@ -152,3 +152,12 @@ func TestAddressIsNoKin(t *testing.T) {
 		t.Error(`"это девушка его" says who answered`)
 	}
 }
+
+func TestKinNounsOfTheErStem(t *testing.T) {
+	for w, want := range map[string]bool{"дочь": true, "дочери": true, "дочерью": true, "матерью": true,
+		"матери": true, "мастер": false, "мастером": false} {
+		if got := IsKinNoun(w); got != want {
+			t.Errorf("IsKinNoun(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
