@@ -11,6 +11,7 @@ import (
 	"github.com/dozvon/dozvon/detect"
 	"github.com/dozvon/dozvon/internal/safe"
 	"github.com/dozvon/dozvon/scripts"
+	"github.com/dozvon/dozvon/telephony"
 )
 
 // CallConfig is everything needed to run a script on one answered call.
@@ -109,6 +110,12 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 		}
 		if as, ok := call.(interface{ AudioStarted() bool }); ok {
 			fp.audioStarted = as.AudioStarted
+		}
+		if ss, ok := call.(interface{ SetSentHandler(telephony.SentHandler) }); ok {
+			// what the robot sends is the echo reference: the detector
+			// tells the robot's echo from the callee's own voice
+			ss.SetSentHandler(fp.sent)
+			defer ss.SetSentHandler(nil)
 		}
 		vc.Observer = chainFrames(vc.Observer, fp.frame)
 		vc.TextObserver = chainTexts(vc.TextObserver, fp.text)

@@ -57,6 +57,9 @@ type firstPhrase struct {
 	mask    func(string) string
 	log     *slog.Logger
 
+	robotOut []int16 // the frame the robot sent this tick (sent): the echo reference
+	refWired bool    // the call reports what it sends
+
 	dec     *detect.Decision
 	stop    *stopCause
 	over    bool          // the session has returned: no more stops
@@ -141,6 +144,15 @@ func (f *firstPhrase) earlyMedia(pcm []int16) {
 	f.check()
 }
 
+// sent is the call's SentHandler (media loop goroutine, just before frame):
+// what the robot sent in the tick whose received frame comes next.
+func (f *firstPhrase) sent(out []int16) {
+	f.mu.Lock()
+	f.robotOut = append(f.robotOut[:0], out...)
+	f.refWired = true
+	f.mu.Unlock()
+}
+
 // frame is the VoiceConversation's FrameObserver (media loop goroutine).
 func (f *firstPhrase) frame(in []int16, _ time.Duration, robotSpeaking bool) {
 	f.mu.Lock()
@@ -174,6 +186,9 @@ func (f *firstPhrase) frame(in []int16, _ time.Duration, robotSpeaking bool) {
 		f.cls.Gap(len(in), robotSpeaking)
 	} else {
 		f.signal = true
+		if f.refWired {
+			f.cls.RobotFrame(f.robotOut)
+		}
 		f.cls.Frame(in, robotSpeaking)
 	}
 	f.check()

@@ -59,6 +59,7 @@ type Call struct {
 	mu       sync.Mutex
 	queue    []*Playback
 	handler  FrameHandler
+	sent     SentHandler
 	jb       *media.JitterBuffer
 	peer     *Call
 	peerIn   chan []int16

@@ -17,6 +17,19 @@ import (
 // The frame is reused after the call returns.
 type FrameHandler func(in []int16, at time.Duration, playing bool)
 
+// SentHandler sees each 20 ms frame the call sends (prompt, bridged audio or
+// silence) on the media loop, just before the FrameHandler gets the frame
+// received in the same tick: the echo reference of first-phrase detection.
+// It must be quick and must not keep the slice.
+type SentHandler func(out []int16)
+
+// SetSentHandler installs the sent-frame handler (nil removes it).
+func (c *Call) SetSentHandler(h SentHandler) {
+	c.mu.Lock()
+	c.sent = h
+	c.mu.Unlock()
+}
+
 // SetHandler installs the per-frame handler (nil removes it).
 func (c *Call) SetHandler(h FrameHandler) {
 	c.mu.Lock()
@@ -42,6 +55,7 @@ type loopState struct {
 	playing bool
 	at      time.Duration
 	h       FrameHandler
+	sh      SentHandler
 	peer    *Call
 }
 
@@ -146,7 +160,7 @@ func (c *Call) step(st *loopState, due time.Time) bool {
 	}
 	peer := c.peer
 	playing := c.nextOut(out, now)
-	h := c.handler
+	h, sh := c.handler, c.sent
 	codec := c.codec
 	st.liveTicks++
 	var dtmfEv *diagomedia.DTMFEvent
@@ -172,7 +186,7 @@ func (c *Call) step(st *loopState, due time.Time) bool {
 		c.seq++
 		c.timestamp += frameSamples
 		clear(out)
-		st.pending, st.playing, st.at, st.h, st.peer = true, playing, at, h, nil
+		st.pending, st.playing, st.at, st.h, st.sh, st.peer = true, playing, at, h, sh, nil
 		return true
 	}
 
@@ -206,7 +220,7 @@ func (c *Call) step(st *loopState, due time.Time) bool {
 	}
 	c.stats.Duration = time.Duration(st.liveTicks) * FrameDuration
 	c.mu.Unlock()
-	st.pending, st.playing, st.at, st.h, st.peer = true, playing, at, h, peer
+	st.pending, st.playing, st.at, st.h, st.sh, st.peer = true, playing, at, h, sh, peer
 	return true
 }
 
@@ -234,6 +248,10 @@ func (c *Call) post(st *loopState) {
 			_ = c.rec.close()
 			c.rec = nil
 		}
+	}
+	if sh := st.sh; sh != nil {
+		st.sh = nil
+		sh(out)
 	}
 	if h != nil {
 		st.h = nil
