@@ -1,7 +1,6 @@
 package telephony
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -69,25 +68,12 @@ func TestAcceptReferTakesTheRobotsTransfer(t *testing.T) {
 		{"never reported", true, 0, "", "100", func(err error) bool { return errors.Is(err, ErrTransferUnconfirmed) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			phone := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
+			call, ctx := dialPhone(t, Config{TransferTimeout: 500 * time.Millisecond}, func(in *Inbound) {
 				if tc.accept {
 					in.AcceptReferWith(tc.code, tc.reason)
 				}
-				call, err := in.Answer(ctx)
-				if err != nil {
-					return
-				}
-				<-call.Done()
 			})
-			robot := newTestUA(t, Config{TransferTimeout: 500 * time.Millisecond})
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			call, _, err := robot.Dial(ctx, DialRequest{To: phone.URI("debtor")})
-			if err != nil {
-				t.Fatalf("dial: %v", err)
-			}
-			defer func() { _ = call.Hangup(ctx) }()
-			err = call.Transfer(ctx, tc.target)
+			err := call.Transfer(ctx, tc.target)
 			if tc.wantErr == nil {
 				if err != nil {
 					t.Fatalf("transfer to %s: %v", tc.target, err)

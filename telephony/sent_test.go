@@ -1,7 +1,6 @@
 package telephony
 
 import (
-	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -12,21 +11,7 @@ import (
 // frame the call sends — the prompt's audio while it plays — once per tick,
 // just before the frame handler gets that tick's received frame.
 func TestSentHandlerSeesWhatTheCallSends(t *testing.T) {
-	phone := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
-		call, err := in.Answer(ctx)
-		if err != nil {
-			return
-		}
-		<-call.Done()
-	})
-	robot := newTestUA(t, Config{})
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	call, _, err := robot.Dial(ctx, DialRequest{To: phone.URI("debtor")})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	defer func() { _ = call.Hangup(ctx) }()
+	call, _ := dialPhone(t, Config{}, nil)
 	var (
 		mu             sync.Mutex
 		order          []byte // 's' sent, 'h' handler

@@ -67,6 +67,31 @@ func serveWith(t *testing.T, cfg Config, h InboundHandler) *UA {
 	return u
 }
 
+// dialPhone dials a phone served with Config{} that runs before (if set)
+// and then answers and holds the call, from a robot UA with cfg; the call
+// is hung up when the test ends.
+func dialPhone(t *testing.T, cfg Config, before func(*Inbound)) (*Call, context.Context) {
+	t.Helper()
+	phone := serveWith(t, Config{}, func(ctx context.Context, in *Inbound) {
+		if before != nil {
+			before(in)
+		}
+		call, err := in.Answer(ctx)
+		if err != nil {
+			return
+		}
+		<-call.Done()
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	call, _, err := newTestUA(t, cfg).Dial(ctx, DialRequest{To: phone.URI("debtor")})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { _ = call.Hangup(ctx) })
+	return call, ctx
+}
+
 func TestDialAnswerMediaAndRecording(t *testing.T) {
 	dir := t.TempDir()
 	got := make(chan float64, 1)
