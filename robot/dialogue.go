@@ -828,7 +828,7 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 				filled[sl] = m.Intent
 			}
 		case scripts.SlotText:
-			if g := d.global(m.Intent); g == nil && strings.TrimSpace(raw) != "" {
+			if g := d.global(m.Intent); g == nil && scripts.Contentful(raw) {
 				filled[sl] = strings.TrimSpace(raw)
 			}
 		}

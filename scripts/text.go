@@ -317,3 +317,24 @@ func abs(n int) int {
 
 // isNegator reports the Russian negation particles that flip a phrase.
 func isNegator(w string) bool { return w == "не" || w == "ни" }
+
+// hesitations are words that fill a pause and say nothing by themselves.
+var hesitations = map[string]bool{
+	"э": true, "ээ": true, "эээ": true, "эм": true, "эмм": true, "ммм": true, "мм": true, "м": true,
+	"ну": true, "ага": true, "угу": true, "ой": true, "ах": true, "ох": true, "так": true, "вот": true,
+	"да": true, "нет": true, "алло": true,
+}
+
+// Contentful reports whether s holds a word that says something: not only
+// hesitations, yes/no, or vowel-less interjections ("гм", "хм", "брр"). A
+// text slot (a meeting place) is filled only by such an utterance; "гм" is
+// no place, it is a turn the script did not understand.
+func Contentful(s string) bool {
+	for _, w := range Tokens(s) {
+		if hesitations[w] || !strings.ContainsAny(w, "аеёиоуыэюяaeiouy0123456789") {
+			continue
+		}
+		return true
+	}
+	return false
+}
