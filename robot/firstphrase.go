@@ -26,6 +26,13 @@ type FirstPhraseConfig struct {
 	// KeepAudio is how much received audio after the answer is kept with the
 	// call (default 5 s).
 	KeepAudio time.Duration
+	// EchoReference feeds what the robot sends to the classifier as the echo
+	// reference (detect.Classifier.RobotFrame). Off by default: on live
+	// calls whose line has no echo, the reference's prior (a frame 10 dB
+	// under the robot is echo until the loss is measured) took a machine's
+	// greeting over the robot for echo (bench detect, holdout m03, two runs
+	// of two); detect eval only ever fed it on lines with echo.
+	EchoReference bool
 
 	keypadOnly bool // the call has no recognizer (RunCall sets it)
 }
