@@ -148,6 +148,8 @@ var migrations = []string{
 	// to its committed one.
 	`DROP INDEX ledger_state_expires;
 	CREATE INDEX ledger_open_expires ON ledger(expires_at) WHERE state = 'open'`,
+	// 16: the collectors' presence and lines shared by the nodes (presence.go)
+	presenceSchema,
 }
 
 func (db *DB) migrate(ctx context.Context) error {
