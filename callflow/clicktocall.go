@@ -73,13 +73,13 @@ func (f *Flow) ClickToCall(life, ctx context.Context, req ClickToCall) (string, 
 	if !ok {
 		return "", nil, fmt.Errorf("callflow: click-to-call: %w (collector %s)", ErrNoCollector, req.Collector)
 	}
-	if got, _ := hc.claim([]handoff.Target{target}); len(got) == 0 {
+	if got, _ := hc.claim(ctx, []handoff.Target{target}); len(got) == 0 {
 		return "", nil, fmt.Errorf("callflow: click-to-call: %w (collector %s is on a call)", ErrNoCollector, req.Collector)
 	}
 	bridging := false
 	defer func() {
 		if !bridging { // the collector is free again unless the bridge goes on
-			hc.free(target.Login)
+			hc.free(ctx, target.Login)
 		}
 	}()
 	ring := req.RingTimeout
@@ -107,7 +107,7 @@ func (f *Flow) ClickToCall(life, ctx context.Context, req ClickToCall) (string, 
 	bridging = true
 	go func() {
 		defer f.track()()
-		defer hc.free(target.Login)
+		defer hc.free(life, target.Login)
 		done <- f.bridgeHuman(life, id, req, res, leg, target.Login, ring)
 	}()
 	return id, done, nil

@@ -170,7 +170,7 @@ func (h *handOffCall) pinned(ctx context.Context) string {
 // returns who took the call.
 func (h *handOffCall) connect(ctx context.Context, targets []handoff.Target, whisper string, transcript []robot.Turn, stopHold func()) (string, error) {
 	f := h.f
-	targets, release := h.cfg.claim(targets)
+	targets, release := h.cfg.claim(ctx, targets)
 	if len(targets) == 0 {
 		return "", fmt.Errorf("callflow: hand-off: %w", ErrNoCollector)
 	}
@@ -180,7 +180,7 @@ func (h *handOffCall) connect(ctx context.Context, targets []handoff.Target, whi
 	if err != nil {
 		return "", err
 	}
-	defer h.cfg.free(taker)
+	defer h.cfg.free(ctx, taker)
 	h.emit.send(Event{Kind: HandOffAnswered, Collector: taker, Transcript: transcript})
 	if err := f.whisper(ctx, leg, h.call.Done(), whisper); err != nil {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
@@ -199,24 +199,26 @@ func (h *handOffCall) connect(ctx context.Context, targets []handoff.Target, whi
 // claim marks the free targets busy on the lines and returns them, with a
 // release that frees all of them but keep (no lines: every target, and
 // nothing to free).
-func (h HandOffConfig) claim(ts []handoff.Target) ([]handoff.Target, func(keep string)) {
+func (h HandOffConfig) claim(ctx context.Context, ts []handoff.Target) ([]handoff.Target, func(keep string)) {
 	if h.Lines == nil {
 		return ts, func(string) {}
 	}
-	got := h.Lines.Claim(ts)
+	got := h.Lines.Claim(ctx, ts)
 	return got, func(keep string) {
+		var back []string
 		for _, t := range got {
 			if t.Login != keep {
-				h.Lines.Free(t.Login)
+				back = append(back, t.Login)
 			}
 		}
+		h.Lines.Free(ctx, back...)
 	}
 }
 
 // free gives a collector back to the lines once their call ended.
-func (h HandOffConfig) free(login string) {
+func (h HandOffConfig) free(ctx context.Context, login string) {
 	if h.Lines != nil && login != "" {
-		h.Lines.Free(login)
+		h.Lines.Free(ctx, login)
 	}
 }
 

@@ -247,7 +247,7 @@ func TestInboundCallerLeavesTheLine(t *testing.T) {
 	}
 	h := callflow.HandOffConfig{Collectors: ir.dir, Debtors: ir.db, Lines: handoff.NewLines(),
 		Inbound: handoff.Policy{RingTimeout: 5 * time.Second, Queue: handoff.QueueAll, QueueMaxWait: time.Minute, AnnounceEvery: time.Minute}}
-	h.Lines.Claim([]handoff.Target{{Login: "desk"}})
+	h.Lines.Claim(t.Context(), []handoff.Target{{Login: "desk"}})
 	ir.flow.SetHandOff(h)
 	rep := ir.call(t, "+79160009998", testcalls.Behaviour{Steps: []testcalls.Step{{HangupAfter: 500 * time.Millisecond}}})
 	s := rep.Record.Slots
@@ -299,7 +299,7 @@ func TestClickToCallRefusesABusyCollector(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := handoff.NewLines()
-	lines.Claim([]handoff.Target{{Login: "desk"}})
+	lines.Claim(t.Context(), []handoff.Target{{Login: "desk"}})
 	flow, err := callflow.New(callflow.Config{NewSegmenter: func() (robot.Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) },
 		HandOff: callflow.HandOffConfig{Collectors: dir, Lines: lines}})
 	if err != nil {

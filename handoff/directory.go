@@ -57,8 +57,16 @@ type Directory struct {
 	clk clock.Clock
 
 	mu        sync.Mutex
-	endpoints map[string]Endpoint // by login
-	pages     map[string]int      // open pages per login
+	endpoints map[string]Endpoint  // by login
+	pages     map[string]int       // open pages per login
+	others    map[string]elsewhere // what the other nodes see, by login (Share)
+}
+
+// elsewhere is what other nodes see of a collector: a contact their softphone
+// registered with there, and whether a page of theirs is open there.
+type elsewhere struct {
+	contact string
+	page    bool
 }
 
 // New checks endpoints and returns a directory over reg (nil: no phone
@@ -159,7 +167,7 @@ func (p Presence) Online() bool { return p.Registered || p.PageOpen }
 func (d *Directory) Presence(login string) Presence {
 	d.mu.Lock()
 	e, known := d.endpoints[login]
-	page := d.pages[login] > 0
+	page := d.pages[login] > 0 || d.others[login].page
 	d.mu.Unlock()
 	p := Presence{Login: login, PageOpen: page}
 	if known {
@@ -177,14 +185,16 @@ func (d *Directory) contact(e Endpoint, page bool) (string, bool) {
 	if e.URI != "" {
 		return e.URI, true
 	}
-	if d.reg == nil {
-		return "", false
+	if d.reg != nil {
+		if b, ok := d.reg.Binding(e.SIPUser, d.clk.Now()); ok && b.Contact != "" {
+			return b.Contact, true
+		}
 	}
-	b, ok := d.reg.Binding(e.SIPUser, d.clk.Now())
-	if !ok || b.Contact == "" {
-		return "", false
-	}
-	return b.Contact, true
+	// Registered to another node: this node rings the contact itself.
+	d.mu.Lock()
+	c := d.others[e.Login].contact
+	d.mu.Unlock()
+	return c, c != ""
 }
 
 // Reach is where one collector's phone rings now (ok false: unknown
@@ -192,7 +202,7 @@ func (d *Directory) contact(e Endpoint, page bool) (string, bool) {
 func (d *Directory) Reach(login string) (Target, bool) {
 	d.mu.Lock()
 	e, known := d.endpoints[login]
-	page := d.pages[login] > 0
+	page := d.pages[login] > 0 || d.others[login].page
 	d.mu.Unlock()
 	if !known {
 		return Target{}, false

@@ -10,6 +10,10 @@
 // section (Settings, with the default hold tone). It decides whom;
 // package callflow places the calls and bridges them.
 //
+// Several nodes on one database share presence and lines (Share,
+// NewSharedLines): a collector registered to one node is rung from another,
+// and one on a call on any node is rung by none.
+//
 // It is a package of its own because presence is fed from two doors (the
 // SIP registrar and the web app's open pages) that callflow knows nothing
 // of, and inbound routing and callback notices will ask it too.

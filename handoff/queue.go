@@ -1,8 +1,13 @@
 package handoff
 
 import (
+	"context"
+	"log/slog"
 	"slices"
 	"sync"
+	"time"
+
+	"github.com/dozvon/dozvon/clock"
 )
 
 // Lines is who is on a call dozvon bridged them to (busy collectors are not
@@ -13,45 +18,140 @@ type Lines struct {
 	busy    map[string]bool
 	line    []*Place
 	changed chan struct{} // closed on every change, then replaced
+
+	// shared lines (NewSharedLines): the claims are also the nodes' book's
+	book   LineBook
+	node   string
+	ttl    time.Duration
+	clk    clock.Clock
+	log    *slog.Logger
+	others map[string]bool // busy on other nodes, as last read
 }
 
 // NewLines returns lines with nobody busy and nobody waiting.
 func NewLines() *Lines {
-	return &Lines{busy: map[string]bool{}, changed: make(chan struct{})}
+	return &Lines{busy: map[string]bool{}, changed: make(chan struct{}), others: map[string]bool{}}
 }
 
-// Busy reports whether login is on a call (or being rung for one) now.
+// NewSharedLines returns lines whose claims are also claims in book, shared
+// by the nodes: a collector on a call on one node is rung by none. A claim
+// lives ttl (default 15 s) unless Share renews it; a node that dies frees
+// its collectors when its claims lapse.
+func NewSharedLines(book LineBook, node string, ttl time.Duration, clk clock.Clock, log *slog.Logger) *Lines {
+	l := NewLines()
+	if ttl <= 0 {
+		ttl = 15 * time.Second
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	l.book, l.node, l.ttl, l.clk, l.log = book, node, ttl, clock.Or(clk), log
+	return l
+}
+
+// Busy reports whether login is on a call (or being rung for one) now, on
+// this node or, with shared lines, on another.
 func (l *Lines) Busy(login string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.busy[login]
+	return l.busy[login] || l.others[login]
 }
 
 // Claim marks the targets whose collectors are free as busy and returns
 // them, so that two calls never ring one phone at once. Every claimed login
 // must be given back with Free.
-func (l *Lines) Claim(ts []Target) []Target {
+func (l *Lines) Claim(ctx context.Context, ts []Target) []Target {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	var out []Target
 	for _, t := range ts {
-		if !l.busy[t.Login] {
+		if !l.busy[t.Login] && !l.others[t.Login] {
 			l.busy[t.Login] = true
 			out = append(out, t)
 		}
 	}
-	return out
+	l.mu.Unlock()
+	if l.book == nil || len(out) == 0 {
+		return out
+	}
+	logins := make([]string, len(out))
+	for i, t := range out {
+		logins[i] = t.Login
+	}
+	now := l.clk.Now()
+	got, err := l.book.ClaimLines(ctx, l.node, logins, now, now.Add(l.ttl))
+	if err != nil {
+		// The book is out of reach: ring on this node's word alone. The
+		// worst is a collector rung while on another node's call; refusing
+		// would leave a debtor who asked for a person with nobody.
+		l.log.Warn("hand-off: shared lines not claimed, ringing on this node's view", "err", err)
+		return out
+	}
+	kept := out[:0]
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, t := range out {
+		if slices.Contains(got, t.Login) {
+			kept = append(kept, t)
+			continue
+		}
+		delete(l.busy, t.Login) // another node has them
+		l.others[t.Login] = true
+	}
+	return kept
 }
 
 // Free gives claimed collectors back: their call ended, or their phone
 // stopped ringing. A waiting caller hears of it through Changed.
-func (l *Lines) Free(logins ...string) {
+func (l *Lines) Free(ctx context.Context, logins ...string) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	for _, login := range logins {
 		delete(l.busy, login)
 	}
 	l.notify()
+	l.mu.Unlock()
+	if l.book == nil || len(logins) == 0 {
+		return
+	}
+	// The call that freed them may be over and its context done; the claim
+	// must still go, or the collector looks busy to the others until it lapses.
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := l.book.FreeLines(bg, l.node, logins); err != nil {
+		l.log.Warn("hand-off: shared lines not freed (they lapse)", "err", err)
+	}
+}
+
+// sync renews this node's claims and reads who is busy on the other nodes;
+// a collector freed there wakes the callers waiting here.
+func (l *Lines) sync(ctx context.Context) {
+	if l.book == nil {
+		return
+	}
+	now := l.clk.Now()
+	if err := l.book.RenewLines(ctx, l.node, now, now.Add(l.ttl)); err != nil && ctx.Err() == nil {
+		l.log.Warn("hand-off: shared lines not renewed", "err", err)
+	}
+	busy, err := l.book.BusyLines(ctx, l.node, now)
+	if err != nil {
+		if ctx.Err() == nil {
+			l.log.Warn("hand-off: other nodes' lines not read", "err", err)
+		}
+		return
+	}
+	m := make(map[string]bool, len(busy))
+	for _, b := range busy {
+		m[b] = true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	freed := false
+	for b := range l.others {
+		freed = freed || !m[b]
+	}
+	l.others = m
+	if freed {
+		l.notify()
+	}
 }
 
 // Changed is closed at the next change: a collector freed, a caller joined

@@ -9,20 +9,20 @@ import (
 func TestLinesClaimOnce(t *testing.T) {
 	l := NewLines()
 	ts := []Target{{Login: "alice"}, {Login: "bob"}}
-	if got := l.Claim(ts); len(got) != 2 {
+	if got := l.Claim(t.Context(), ts); len(got) != 2 {
 		t.Fatalf("first claim: %v, want both", got)
 	}
-	if got := l.Claim(ts); len(got) != 0 {
+	if got := l.Claim(t.Context(), ts); len(got) != 0 {
 		t.Fatalf("second claim while both are busy: %v, want none", got)
 	}
 	ch := l.Changed()
-	l.Free("bob")
+	l.Free(t.Context(), "bob")
 	select {
 	case <-ch:
 	default:
 		t.Fatal("freeing bob did not wake the waiters")
 	}
-	if got := l.Claim(ts); len(got) != 1 || got[0].Login != "bob" || !l.Busy("alice") {
+	if got := l.Claim(t.Context(), ts); len(got) != 1 || got[0].Login != "bob" || !l.Busy("alice") {
 		t.Fatalf("claim after bob was freed: %v (alice busy %v), want bob alone", got, l.Busy("alice"))
 	}
 }

@@ -34,18 +34,22 @@ func serveHandOff(svc context.Context, rt *runtime, ua *telephony.UA, flow *call
 		return nil, nil, err
 	}
 	go dir.Follow(svc, 10*time.Second, collectors, log) // collectors added or disabled while serve runs
-	// Lines: a collector on a call is not rung again, and inbound callers
-	// wait for a free one as the config's inbound: section says.
 	hs := rt.cfg.HandOff
 	hold, err := holdAudio(hs.HoldAudio)
 	if err != nil {
 		return nil, nil, err
 	}
-	flow.SetHandOff(callflow.HandOffConfig{Collectors: dir, Debtors: rt.db, Lines: handoff.NewLines(), Inbound: rt.cfg.Inbound,
+	// Nodes on one database share presence and lines: a collector whose
+	// softphone registered to another node is rung from this one, and one on
+	// another node's call is not.
+	host, _ := os.Hostname()
+	node := fmt.Sprintf("%s:%d", host, os.Getpid())
+	lines := handoff.NewSharedLines(rt.db, node, 0, rt.clk, log)
+	go handoff.Share(svc, dir, rt.db, lines, handoff.ShareConfig{Node: node, Log: log})
+	flow.SetHandOff(callflow.HandOffConfig{Collectors: dir, Debtors: rt.db, Lines: lines, Inbound: rt.cfg.Inbound,
 		RingTimeout: hs.RingTimeout, CallerID: hs.CallerID, HoldAudio: hold, ReferTrunks: hs.ReferTrunks, ReferHeaders: hs.ReferHeaders})
 	log.Info("hand-off: collectors' phones", "collectors", len(eps), "hold_audio", hs.HoldAudio)
-	host, _ := os.Hostname()
-	cb := callbacks.Config{Grace: grace, Node: fmt.Sprintf("%s:%d", host, os.Getpid()), Clock: rt.clk, Log: log}
+	cb := callbacks.Config{Grace: grace, Node: node, Clock: rt.clk, Log: log}
 	if sc := rt.cfg.Messages.SMTP; sc != nil { // collectors with an e-mail address hear of callbacks offered to them
 		mailer, err := messages.NewSMTP(*sc)
 		if err != nil {
