@@ -191,8 +191,8 @@ func (ir *inboundRoute) wait(ctx context.Context) {
 		return
 	}
 	call := ir.ho.call
-	place := h.Lines.Join()
-	defer place.Leave()
+	place := h.Lines.Join(ctx)
+	defer place.Leave(ctx)
 	ir.r.waited = true
 	joined := time.Now()
 	defer func() { ir.r.queued = time.Since(joined) }()
@@ -205,7 +205,7 @@ func (ir *inboundRoute) wait(ctx context.Context) {
 	lastPos, announced := 0, time.Time{}
 	for {
 		changed := h.Lines.Changed() // before looking: no change is missed
-		pos := place.Position()
+		pos := place.Position(ctx)
 		if pos == 1 {
 			online := h.Collectors.Targets("")
 			var free []handoff.Target

@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -26,6 +27,7 @@ type Lines struct {
 	clk    clock.Clock
 	log    *slog.Logger
 	others map[string]bool // busy on other nodes, as last read
+	seq    int64           // callers who joined the line here
 }
 
 // NewLines returns lines with nobody busy and nobody waiting.
@@ -176,33 +178,72 @@ func (l *Lines) Waiting() int {
 }
 
 // Place is one caller's place in the line.
-type Place struct{ l *Lines }
+type Place struct {
+	l      *Lines
+	id     string // in the shared line ("": this node's line alone)
+	joined time.Time
+}
 
-// Join puts a caller at the end of the line.
-func (l *Lines) Join() *Place {
+// Join puts a caller at the end of the line: with shared lines, the one
+// line of every node.
+func (l *Lines) Join(ctx context.Context) *Place {
 	p := &Place{l: l}
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	l.line = append(l.line, p)
+	l.seq++
+	seq := l.seq
 	l.notify()
+	l.mu.Unlock()
+	if l.book == nil {
+		return p
+	}
+	// The id orders callers who joined at the same instant on one node.
+	id := fmt.Sprintf("%s/%012d", l.node, seq)
+	now := l.clk.Now()
+	if err := l.book.JoinQueue(ctx, l.node, id, now, now.Add(l.ttl)); err != nil {
+		l.log.Warn("hand-off: caller not in the shared line, waiting in this node's", "err", err)
+		return p
+	}
+	p.id, p.joined = id, now
 	return p
 }
 
-// Position is the caller's place: 1 is next, 0 once they left.
-func (p *Place) Position() int {
+// Position is the caller's place: 1 is next, 0 once they left. With shared
+// lines it counts the callers who joined earlier on every node.
+func (p *Place) Position(ctx context.Context) int {
 	p.l.mu.Lock()
-	defer p.l.mu.Unlock()
-	return slices.Index(p.l.line, p) + 1
+	local := slices.Index(p.l.line, p) + 1
+	p.l.mu.Unlock()
+	if p.id == "" || local == 0 {
+		return local
+	}
+	pos, err := p.l.book.QueuePosition(ctx, p.id, p.l.clk.Now())
+	if err != nil || pos == 0 {
+		if err != nil && ctx.Err() == nil {
+			p.l.log.Warn("hand-off: place in the shared line not read", "err", err)
+		}
+		return local // the book is out of reach, or the place lapsed
+	}
+	return pos
 }
 
 // Leave takes the caller out of the line (a collector took the call, the
 // caller hung up or waited too long); those behind move up. Leaving twice
 // is harmless.
-func (p *Place) Leave() {
+func (p *Place) Leave(ctx context.Context) {
 	p.l.mu.Lock()
-	defer p.l.mu.Unlock()
 	if i := slices.Index(p.l.line, p); i >= 0 {
 		p.l.line = slices.Delete(p.l.line, i, i+1)
 		p.l.notify()
 	}
+	p.l.mu.Unlock()
+	if p.id == "" {
+		return
+	}
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := p.l.book.LeaveQueue(bg, p.id); err != nil {
+		p.l.log.Warn("hand-off: caller not taken out of the shared line (the place lapses)", "err", err)
+	}
+	p.id = ""
 }

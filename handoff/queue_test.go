@@ -29,25 +29,26 @@ func TestLinesClaimOnce(t *testing.T) {
 
 func TestLinesFirstComeFirstServed(t *testing.T) {
 	l := NewLines()
-	a, b, c := l.Join(), l.Join(), l.Join()
+	ctx := t.Context()
+	a, b, c := l.Join(ctx), l.Join(ctx), l.Join(ctx)
 	pos := func() string {
-		return strings.Join([]string{itoa(a.Position()), itoa(b.Position()), itoa(c.Position())}, ",")
+		return strings.Join([]string{itoa(a.Position(ctx)), itoa(b.Position(ctx)), itoa(c.Position(ctx))}, ",")
 	}
 	if got := pos(); got != "1,2,3" {
 		t.Fatalf("positions %s, want 1,2,3", got)
 	}
 	ch := l.Changed()
-	a.Leave()
+	a.Leave(ctx)
 	select {
 	case <-ch:
 	case <-time.After(time.Second):
 		t.Fatal("a leaving did not wake the waiters")
 	}
-	a.Leave() // twice: harmless
+	a.Leave(ctx) // twice: harmless
 	if got := pos(); got != "0,1,2" || l.Waiting() != 2 {
 		t.Fatalf("after the first left: %s (%d waiting), want 0,1,2", got, l.Waiting())
 	}
-	c.Leave() // the last hangs up
+	c.Leave(ctx) // the last hangs up
 	if got := pos(); got != "0,1,0" {
 		t.Fatalf("after the last left: %s, want 0,1,0", got)
 	}

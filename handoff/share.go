@@ -22,6 +22,9 @@ type LineBook interface {
 	FreeLines(ctx context.Context, node string, logins []string) error
 	RenewLines(ctx context.Context, node string, now, until time.Time) error
 	BusyLines(ctx context.Context, node string, now time.Time) ([]string, error)
+	JoinQueue(ctx context.Context, node, id string, joined, until time.Time) error
+	LeaveQueue(ctx context.Context, id string) error
+	QueuePosition(ctx context.Context, id string, now time.Time) (int, error)
 }
 
 // ShareConfig says how a node shares its collectors' presence and lines.

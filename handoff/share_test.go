@@ -152,3 +152,40 @@ func TestShareWithdrawsOnShutdown(t *testing.T) {
 		t.Fatal("a node that shut down still holds ivanova")
 	}
 }
+
+func TestOneLineAcrossNodes(t *testing.T) {
+	ctx := t.Context()
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	clk := clock.NewSim(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC))
+	a := newNode(t, db, clk, "node-a", registrations{})
+	b := newNode(t, db, clk, "node-b", registrations{})
+
+	first := b.lines.Join(ctx) // waiting on node-b
+	clk.JumpTo(clk.Now().Add(time.Second))
+	second := a.lines.Join(ctx) // came later, on node-a
+	third := a.lines.Join(ctx)  // the same instant, after second
+	if got := []int{first.Position(ctx), second.Position(ctx), third.Position(ctx)}; got[0] != 1 || got[1] != 2 || got[2] != 3 {
+		t.Fatalf("positions %v, want 1 2 3 across the nodes, by the time each came", got)
+	}
+	first.Leave(ctx)
+	if got := []int{first.Position(ctx), second.Position(ctx), third.Position(ctx)}; got[0] != 0 || got[1] != 1 || got[2] != 2 {
+		t.Fatalf("after node-b's caller left: %v, want 0 1 2", got)
+	}
+	// node-b takes another caller, then dies: its place lapses at its time to live.
+	late := b.lines.Join(ctx)
+	if late.Position(ctx) != 3 {
+		t.Fatalf("node-b's new caller is %d, want 3", late.Position(ctx))
+	}
+	clk.JumpTo(clk.Now().Add(10 * time.Second))
+	a.round(ctx, db)
+	clk.JumpTo(clk.Now().Add(6 * time.Second)) // 16 s after node-b's caller joined
+	a.round(ctx, db)
+	fresh := a.lines.Join(ctx)
+	if got := fresh.Position(ctx); got != 3 {
+		t.Fatalf("a caller joining after node-b died is %d, want 3 (node-b's lapsed place not counted)", got)
+	}
+}

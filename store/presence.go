@@ -13,7 +13,9 @@ import (
 // renewed), and a collector on a call is claimed in collector_lines, one
 // row per collector: an insert that conflicts means another node has them,
 // so no two nodes ring one phone at once. A node that dies stops renewing;
-// its rows expire and its collectors are free again.
+// its rows expire and its collectors are free again. Inbound callers
+// waiting for a free collector wait in one line (collector_queue), first
+// come first served whichever node took their call.
 
 // presenceSchema is migration 16.
 const presenceSchema = `CREATE TABLE collector_presence (
@@ -29,7 +31,14 @@ const presenceSchema = `CREATE TABLE collector_presence (
 		node TEXT NOT NULL,
 		expires_at BIGINT NOT NULL
 	);
-	CREATE INDEX collector_lines_node ON collector_lines(node)`
+	CREATE INDEX collector_lines_node ON collector_lines(node);
+	CREATE TABLE collector_queue (
+		id TEXT PRIMARY KEY,
+		node TEXT NOT NULL,
+		joined_at BIGINT NOT NULL,
+		expires_at BIGINT NOT NULL
+	);
+	CREATE INDEX collector_queue_node ON collector_queue(node)`
 
 // CollectorSeen is what one node sees of one collector: the contact their
 // softphone registered to it with ("" for none) and how many of their
@@ -131,16 +140,49 @@ func (db *DB) FreeLines(ctx context.Context, node string, logins []string) error
 	return nil
 }
 
-// RenewLines extends every claim node holds to `until`, and drops every
-// node's claims expired by now (a dead node's).
+// RenewLines extends every claim and place in the line node holds to
+// `until`, and drops every node's claims and places expired by now (a dead
+// node's).
 func (db *DB) RenewLines(ctx context.Context, node string, now, until time.Time) error {
-	if _, err := db.sql.ExecContext(ctx, db.q(`DELETE FROM collector_lines WHERE expires_at <= ?`), ns(now)); err != nil {
-		return fmt.Errorf("renew lines: %w", err)
-	}
-	if _, err := db.sql.ExecContext(ctx, db.q(`UPDATE collector_lines SET expires_at = ? WHERE node = ?`), ns(until), node); err != nil {
-		return fmt.Errorf("renew lines: %w", err)
+	for _, table := range []string{"collector_lines", "collector_queue"} {
+		if _, err := db.sql.ExecContext(ctx, db.q(`DELETE FROM `+table+` WHERE expires_at <= ?`), ns(now)); err != nil {
+			return fmt.Errorf("renew lines: %w", err)
+		}
+		if _, err := db.sql.ExecContext(ctx, db.q(`UPDATE `+table+` SET expires_at = ? WHERE node = ?`), ns(until), node); err != nil {
+			return fmt.Errorf("renew lines: %w", err)
+		}
 	}
 	return nil
+}
+
+// JoinQueue puts a caller (id, unique among the nodes) in the line at
+// joined, held by node until `until` unless renewed.
+func (db *DB) JoinQueue(ctx context.Context, node, id string, joined, until time.Time) error {
+	if _, err := db.sql.ExecContext(ctx, db.q(`INSERT INTO collector_queue (id, node, joined_at, expires_at) VALUES (?, ?, ?, ?)`),
+		id, node, ns(joined), ns(until)); err != nil {
+		return fmt.Errorf("join the line: %w", err)
+	}
+	return nil
+}
+
+// LeaveQueue takes the caller id out of the line.
+func (db *DB) LeaveQueue(ctx context.Context, id string) error {
+	if _, err := db.sql.ExecContext(ctx, db.q(`DELETE FROM collector_queue WHERE id = ?`), id); err != nil {
+		return fmt.Errorf("leave the line: %w", err)
+	}
+	return nil
+}
+
+// QueuePosition is the caller id's place in the line now, 1 first, by the
+// time each joined (then by id); 0 when id is not in the line.
+func (db *DB) QueuePosition(ctx context.Context, id string, now time.Time) (int, error) {
+	var n int
+	err := db.rd.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM collector_queue q JOIN collector_queue me ON me.id = ?
+		WHERE q.expires_at > ? AND (q.joined_at < me.joined_at OR (q.joined_at = me.joined_at AND q.id <= me.id))`), id, ns(now)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("place in the line: %w", err)
+	}
+	return n, nil
 }
 
 // BusyLines is who the nodes other than node hold now.
@@ -152,13 +194,16 @@ func (db *DB) BusyLines(ctx context.Context, node string, now time.Time) ([]stri
 	return ls, nil
 }
 
-// LeaveCluster drops everything node published and claimed: it is shutting
-// down.
+// LeaveCluster drops everything node published, claimed and queued: it is
+// shutting down.
 func (db *DB) LeaveCluster(ctx context.Context, node string) error {
 	if _, err := db.sql.ExecContext(ctx, db.q(`DELETE FROM collector_presence WHERE node = ?`), node); err != nil {
 		return fmt.Errorf("leave cluster: %w", err)
 	}
 	if _, err := db.sql.ExecContext(ctx, db.q(`DELETE FROM collector_lines WHERE node = ?`), node); err != nil {
+		return fmt.Errorf("leave cluster: %w", err)
+	}
+	if _, err := db.sql.ExecContext(ctx, db.q(`DELETE FROM collector_queue WHERE node = ?`), node); err != nil {
 		return fmt.Errorf("leave cluster: %w", err)
 	}
 	return nil

@@ -103,3 +103,59 @@ func TestLinesAreClaimedByOneNode(t *testing.T) {
 		}
 	})
 }
+
+func TestOneLineAcrossNodes(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		t0 := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+		ttl := 15 * time.Second
+		join := func(node, id string, at time.Duration) {
+			t.Helper()
+			if err := db.JoinQueue(ctx, node, id, t0.Add(at), t0.Add(at+ttl)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		positions := func(at time.Duration, ids ...string) []int {
+			t.Helper()
+			var out []int
+			for _, id := range ids {
+				p, err := db.QueuePosition(ctx, id, t0.Add(at))
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, p)
+			}
+			return out
+		}
+		join("node-b", "b/1", 0)
+		join("node-a", "a/1", time.Second)
+		join("node-b", "b/2", 2*time.Second)
+		join("node-a", "a/2", 2*time.Second) // the same instant: by id
+		if got := positions(3*time.Second, "b/1", "a/1", "a/2", "b/2", "nobody"); !slices.Equal(got, []int{1, 2, 3, 4, 0}) {
+			t.Fatalf("positions %v, want 1 2 3 4 by the time each joined, 0 for one not in the line", got)
+		}
+		if err := db.LeaveQueue(ctx, "b/1"); err != nil {
+			t.Fatal(err)
+		}
+		if got := positions(3*time.Second, "a/1", "a/2", "b/2"); !slices.Equal(got, []int{1, 2, 3}) {
+			t.Fatalf("after the first left: %v, want 1 2 3", got)
+		}
+		// node-a renews at 10 s; node-b dies: its caller's place lapses at 17 s.
+		if err := db.RenewLines(ctx, "node-a", t0.Add(10*time.Second), t0.Add(10*time.Second+ttl)); err != nil {
+			t.Fatal(err)
+		}
+		if got := positions(16*time.Second, "a/1", "a/2"); !slices.Equal(got, []int{1, 2}) {
+			t.Fatalf("at 16 s: %v, want 1 2", got)
+		}
+		join("node-b", "b/3", 17*time.Second)
+		if got := positions(17*time.Second, "a/1", "a/2", "b/3"); !slices.Equal(got, []int{1, 2, 3}) {
+			t.Fatalf("at 17 s, node-b's lapsed place still counts: %v, want 1 2 3", got)
+		}
+		if err := db.LeaveCluster(ctx, "node-a"); err != nil {
+			t.Fatal(err)
+		}
+		if got := positions(18*time.Second, "a/1", "b/3"); !slices.Equal(got, []int{0, 1}) {
+			t.Fatalf("after node-a left: %v, want 0 1", got)
+		}
+	})
+}
