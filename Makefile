@@ -57,6 +57,8 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 	./$(BIN) test eval scripts/testdata/eval/surzhyk scripts/testdata/eval/digits scripts/testdata/eval/mishear
 	@echo "== dialogue understanding, tuning sources since round 12 (held out in round 11) =="
 	./$(BIN) test eval scripts/testdata/eval/officialese scripts/testdata/eval/doubled
+	@echo "== dialogue understanding, tuning sources since round 13 (held out in round 12) =="
+	./$(BIN) test eval scripts/testdata/eval/conditional scripts/testdata/eval/hedged
 	@echo "== dialogue understanding, tuning sources since round 9 (held out in round 8) =="
 	./$(BIN) test eval scripts/testdata/eval/transit scripts/testdata/eval/bargain scripts/testdata/eval/office scripts/testdata/eval/asr4
 	@echo "== dialogue understanding, tuning sources since round 10 (held out in round 9) =="
