@@ -125,8 +125,41 @@ func NewOwnerStory(text string) bool {
 			self = true
 		}
 	}
-	return number && (verb && self || heldFor(toks))
+	return number && (verb && self || heldFor(toks) || ownedElsewhere(toks))
 }
+
+// ownedElsewhere reports a number said to be someone else's than the one
+// asked for: denied as theirs ("номер давно не его"), owned by another
+// ("номер принадлежит организации"), or the speaker's now ("раньше был
+// чей-то, теперь мой"). Who a number belongs to says whom it reaches,
+// whatever words the rest of the story uses.
+func ownedElsewhere(toks []string) bool {
+	for i, t := range toks {
+		switch {
+		case strings.HasPrefix(t, "номер"):
+			// "не его номер", "номер давно не его"
+			for j := max(0, i-2); j < min(len(toks)-1, i+4); j++ {
+				if toks[j] == "не" && thirdPossessive[toks[j+1]] {
+					return true
+				}
+			}
+		case strings.HasPrefix(t, "принадлеж"):
+			// the debtor's own name masked as the owner is theirs after all
+			return i+1 >= len(toks) || toks[i+1] != nameMaskWord
+		case t == "теперь":
+			if i+1 < len(toks) && ownWords[toks[i+1]] || i > 0 && ownWords[toks[i-1]] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// thirdPossessive are his, her, their: "не его номер".
+var thirdPossessive = map[string]bool{"его": true, "ее": true, "её": true, "их": true}
+
+// nameMaskWord is the word the runtime puts for the debtor's name.
+const nameMaskWord = "имярек"
 
 // tenureWords say for how long: "номер мой уже пять лет", "это мой номер
 // давно".
