@@ -87,6 +87,13 @@ func (m *Matcher) Classify(text string, allowed []string) Match {
 
 // ClassifyExcept is Classify with the phrases skip names left out.
 func (m *Matcher) ClassifyExcept(text string, allowed []string, skip func(intent, phrase string) bool) Match {
+	// "не надо мне больше звонить", "требую прекратить звонки": a request
+	// in another mood is read as the imperative the phrases hold
+	if toks := Tokens(text); len(toks) > 1 {
+		if r := requestMood(toks, func(w string) bool { return m.vocab[w] }); !slices.Equal(r, toks) {
+			text = strings.Join(r, " ")
+		}
+	}
 	heard := words(text)
 	if len(heard) == 0 {
 		return Match{}
