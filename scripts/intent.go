@@ -323,6 +323,13 @@ func negatedAfter(heard []word, pos int) bool {
 	for k := 0; k < 2 && i < len(heard) && afterSkip[heard[i].text]; k++ {
 		i++
 	}
+	if infinitive(heard[pos].text) {
+		// "оплачивать данную задолженность не намерен": the infinitive's
+		// object stands between it and the predicate that governs it
+		for k := 0; k < 3 && i < len(heard) && !isNegator(heard[i].text); k++ {
+			i++
+		}
+	}
 	if i+1 >= len(heard) || !isNegator(heard[i].text) {
 		return false
 	}
@@ -337,6 +344,12 @@ func negatedAfter(heard []word, pos int) bool {
 		}
 	}
 	return i+2 >= len(heard) || i+3 >= len(heard)
+}
+
+// infinitive reports the ending of an infinitive ("платить", "внести",
+// "помочь").
+func infinitive(w string) bool {
+	return len([]rune(w)) >= 4 && (strings.HasSuffix(w, "ть") || strings.HasSuffix(w, "ти") || strings.HasSuffix(w, "чь"))
 }
 
 // afterSkip are the words that may stand between a phrase and the negated
