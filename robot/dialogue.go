@@ -714,6 +714,15 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 	filled := map[string]string{}
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)
+	if hasTime && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) {
+		// "половину завтра, половину через месяц": in a schedule of
+		// shares the promise is the first payment, the earliest date
+		for _, part := range scripts.Instalments(text) {
+			if pt, ok := d.tp.Parse(part, now); ok && pt.Time.Before(tr.Time) {
+				tr = pt
+			}
+		}
+	}
 	// "нет, я Павел": another first name given is the same correction
 	denied = denied || scripts.OtherName(text, isName, d.fullNameHasPatronymic())
 	if denied && slices.Contains(allowed, intentNotMe) &&

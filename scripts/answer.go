@@ -402,3 +402,42 @@ func NoSuchPerson(text string, isName func(string) bool) bool {
 	}
 	return false
 }
+
+// Instalments splits a payment schedule into its parts ("половину завтра,
+// половину через месяц", "часть в пятницу остальное к концу месяца"): a
+// part opens at each share word after the first. It returns nil unless
+// the text holds two or more shares. The first part's date is when the
+// first payment is promised; the later ones schedule the rest.
+func Instalments(text string) []string {
+	toks := Tokens(text)
+	var parts [][]string
+	shares := 0
+	for _, t := range toks {
+		if shareWord(t) {
+			shares++
+			parts = append(parts, nil)
+		}
+		if len(parts) == 0 {
+			parts = append(parts, nil)
+		}
+		parts[len(parts)-1] = append(parts[len(parts)-1], t)
+	}
+	if shares < 2 {
+		return nil
+	}
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = strings.Join(p, " ")
+	}
+	return out
+}
+
+// shareWord names a part of a sum ("половину", "часть", "остальное",
+// "остаток"); "частями" is a way of paying, no share.
+func shareWord(t string) bool {
+	if t == "частями" {
+		return false
+	}
+	return strings.HasPrefix(t, "половин") || t == "часть" || t == "частью" || strings.HasPrefix(t, "остальн") ||
+		strings.HasPrefix(t, "остат")
+}

@@ -238,3 +238,19 @@ func TestNoSuchPersonDeniesExistenceNotPresence(t *testing.T) {
 }
 
 func isElena(w string) bool { return strings.HasPrefix(w, "елен") }
+
+func TestInstalments(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want int
+	}{
+		{"Половину завтра, половину через месяц", 2},
+		{"часть в пятницу остальное к концу месяца", 2},
+		{"заплачу половину в пятницу", 0},
+		{"буду платить частями, часть в пятницу", 0},
+	} {
+		if got := Instalments(tc.text); len(got) != tc.want {
+			t.Errorf("Instalments(%q) = %q, want %d parts", tc.text, got, tc.want)
+		}
+	}
+}
