@@ -354,6 +354,17 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 			if d.answersAhead(n, in.Text, intent, filled) {
 				intent = intentYes
 			}
+			if intent == intentYes && len(filled) == 0 && routes(n, intentYes) {
+				// "Завтре вечером переведу четыре тыщи", "Ладно, в пятницу
+				// внесу три тысячи" to "удобно говорить?": an answer that
+				// already fills what the next question collects is kept
+				// for it, so the caller is not asked again what they said
+				if later := d.nextAsk(n); later != nil {
+					if li, lf := d.understandWhole(later, in.Text); len(lf) > 0 && (li == "" || li == intentYes || li == intentPayYes) {
+						d.carry = in.Text
+					}
+				}
+			}
 		default:
 			return "", false, fmt.Errorf("node %q: listen: unknown input kind %q", n.ID, in.Kind)
 		}
@@ -714,6 +725,15 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 	filled := map[string]string{}
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)
+	if hasTime && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) {
+		// "половину завтра, половину через месяц": in a schedule of
+		// shares the promise is the first payment, the earliest date
+		for _, part := range scripts.Instalments(text) {
+			if pt, ok := d.tp.Parse(part, now); ok && pt.Time.Before(tr.Time) {
+				tr = pt
+			}
+		}
+	}
 	// "нет, я Павел": another first name given is the same correction
 	denied = denied || scripts.OtherName(text, isName, d.fullNameHasPatronymic())
 	if denied && slices.Contains(allowed, intentNotMe) &&

@@ -90,6 +90,12 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 		{"no such person here at all", "verify_contact.yaml", says("Не туда попали, никакого Ивана тут нет"), scripts.OutcomeWrongPerson, time.Time{}},
 		{"busy before the next topic stays busy", "verify_contact.yaml", says("да", "я на работе, давайте вечером в семь"),
 			scripts.OutcomeCallback, time.Date(2026, 11, 24, 19, 0, 0, 0, msk)},
+		// round 13: an answer given ahead of its question is kept for it;
+		// with no more turns after it the promise is made without them
+		{"a promise said to the convenience question is kept for the payment question", "collection.yaml",
+			append(says("да", "ладно, в пятницу внесу три тысячи"), hangup), scripts.OutcomePromiseToPay, time.Time{}},
+		{"a refusal said ahead is not carried as a promise", "collection.yaml",
+			says("да", "да, и сразу скажу, платить нечем", "нет", "нет"), scripts.OutcomeRefused, time.Time{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

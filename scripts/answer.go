@@ -125,8 +125,41 @@ func NewOwnerStory(text string) bool {
 			self = true
 		}
 	}
-	return number && (verb && self || heldFor(toks))
+	return number && (verb && self || heldFor(toks) || ownedElsewhere(toks))
 }
+
+// ownedElsewhere reports a number said to be someone else's than the one
+// asked for: denied as theirs ("номер давно не его"), owned by another
+// ("номер принадлежит организации"), or the speaker's now ("раньше был
+// чей-то, теперь мой"). Who a number belongs to says whom it reaches,
+// whatever words the rest of the story uses.
+func ownedElsewhere(toks []string) bool {
+	for i, t := range toks {
+		switch {
+		case strings.HasPrefix(t, "номер"):
+			// "не его номер", "номер давно не его"
+			for j := max(0, i-2); j < min(len(toks)-1, i+4); j++ {
+				if toks[j] == "не" && thirdPossessive[toks[j+1]] {
+					return true
+				}
+			}
+		case strings.HasPrefix(t, "принадлеж"):
+			// the debtor's own name masked as the owner is theirs after all
+			return i+1 >= len(toks) || toks[i+1] != nameMaskWord
+		case t == "теперь":
+			if i+1 < len(toks) && ownWords[toks[i+1]] || i > 0 && ownWords[toks[i-1]] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// thirdPossessive are his, her, their: "не его номер".
+var thirdPossessive = map[string]bool{"его": true, "ее": true, "её": true, "их": true}
+
+// nameMaskWord is the word the runtime puts for the debtor's name.
+const nameMaskWord = "имярек"
 
 // tenureWords say for how long: "номер мой уже пять лет", "это мой номер
 // давно".
@@ -368,4 +401,43 @@ func NoSuchPerson(text string, isName func(string) bool) bool {
 		}
 	}
 	return false
+}
+
+// Instalments splits a payment schedule into its parts ("половину завтра,
+// половину через месяц", "часть в пятницу остальное к концу месяца"): a
+// part opens at each share word after the first. It returns nil unless
+// the text holds two or more shares. The first part's date is when the
+// first payment is promised; the later ones schedule the rest.
+func Instalments(text string) []string {
+	toks := Tokens(text)
+	var parts [][]string
+	shares := 0
+	for _, t := range toks {
+		if shareWord(t) {
+			shares++
+			parts = append(parts, nil)
+		}
+		if len(parts) == 0 {
+			parts = append(parts, nil)
+		}
+		parts[len(parts)-1] = append(parts[len(parts)-1], t)
+	}
+	if shares < 2 {
+		return nil
+	}
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = strings.Join(p, " ")
+	}
+	return out
+}
+
+// shareWord names a part of a sum ("половину", "часть", "остальное",
+// "остаток"); "частями" is a way of paying, no share.
+func shareWord(t string) bool {
+	if t == "частями" {
+		return false
+	}
+	return strings.HasPrefix(t, "половин") || t == "часть" || t == "частью" || strings.HasPrefix(t, "остальн") ||
+		strings.HasPrefix(t, "остат")
 }

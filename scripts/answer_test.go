@@ -177,6 +177,12 @@ func TestNewOwnerHeldFor(t *testing.T) {
 		{"Это номер моего мужа уже лет десять, никакой Елены тут нет", true},
 		{"это мой номер", false},
 		{"номер его, пять лет не звонил", false},
+		{"Если вы имярек ищете, то номер давно не его, он мой уже три года", true},
+		{"Данный абонентский номер принадлежит организации", true},
+		{"номер принадлежит имярек", false},
+		{"номер, кажется, раньше был чей-то другой, теперь мой", true},
+		{"это не его вина, номер он сам дал", false},
+		{"сейчас мой муж подойдёт, номер его", false},
 	} {
 		if got := NewOwnerStory(tc.text); got != tc.want {
 			t.Errorf("NewOwnerStory(%q) = %v, want %v", tc.text, got, tc.want)
@@ -232,3 +238,19 @@ func TestNoSuchPersonDeniesExistenceNotPresence(t *testing.T) {
 }
 
 func isElena(w string) bool { return strings.HasPrefix(w, "елен") }
+
+func TestInstalments(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want int
+	}{
+		{"Половину завтра, половину через месяц", 2},
+		{"часть в пятницу остальное к концу месяца", 2},
+		{"заплачу половину в пятницу", 0},
+		{"буду платить частями, часть в пятницу", 0},
+	} {
+		if got := Instalments(tc.text); len(got) != tc.want {
+			t.Errorf("Instalments(%q) = %q, want %d parts", tc.text, got, tc.want)
+		}
+	}
+}

@@ -87,6 +87,13 @@ func (m *Matcher) Classify(text string, allowed []string) Match {
 
 // ClassifyExcept is Classify with the phrases skip names left out.
 func (m *Matcher) ClassifyExcept(text string, allowed []string, skip func(intent, phrase string) bool) Match {
+	// "не надо мне больше звонить", "требую прекратить звонки": a request
+	// in another mood is read as the imperative the phrases hold
+	if toks := Tokens(text); len(toks) > 1 {
+		if r := requestMood(toks, func(w string) bool { return m.vocab[w] }); !slices.Equal(r, toks) {
+			text = strings.Join(r, " ")
+		}
+	}
 	heard := words(text)
 	if len(heard) == 0 {
 		return Match{}
@@ -316,6 +323,13 @@ func negatedAfter(heard []word, pos int) bool {
 	for k := 0; k < 2 && i < len(heard) && afterSkip[heard[i].text]; k++ {
 		i++
 	}
+	if infinitive(heard[pos].text) {
+		// "оплачивать данную задолженность не намерен": the infinitive's
+		// object stands between it and the predicate that governs it
+		for k := 0; k < 3 && i < len(heard) && !isNegator(heard[i].text); k++ {
+			i++
+		}
+	}
 	if i+1 >= len(heard) || !isNegator(heard[i].text) {
 		return false
 	}
@@ -330,6 +344,12 @@ func negatedAfter(heard []word, pos int) bool {
 		}
 	}
 	return i+2 >= len(heard) || i+3 >= len(heard)
+}
+
+// infinitive reports the ending of an infinitive ("платить", "внести",
+// "помочь").
+func infinitive(w string) bool {
+	return len([]rune(w)) >= 4 && (strings.HasSuffix(w, "ть") || strings.HasSuffix(w, "ти") || strings.HasSuffix(w, "чь"))
 }
 
 // afterSkip are the words that may stand between a phrase and the negated

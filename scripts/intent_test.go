@@ -128,6 +128,21 @@ func TestClassifyNegationMapsToNegationIntent(t *testing.T) {
 			t.Errorf("Classify(%q) = %q, want %q", tc.text, got, tc.want)
 		}
 	}
+	// round 13: an infinitive's object between it and the predicate
+	pay := NewMatcher(map[string]*Intent{
+		"pay_yes":    {Name: "pay_yes", Phrases: []string{"оплачивать"}, Negation: "cannot_pay"},
+		"cannot_pay": {Name: "cannot_pay", Phrases: []string{"нечем"}},
+	})
+	for _, tc := range []struct{ text, want string }{
+		{"оплачивать данную задолженность не намерен", "cannot_pay"},
+		{"оплачивать этот долг я не буду", "cannot_pay"},
+		{"оплачивать буду частями", "pay_yes"},
+		{"оплачивать данную задолженность не намерен переводить", "pay_yes"},
+	} {
+		if got := pay.Classify(tc.text, nil).Intent; got != tc.want {
+			t.Errorf("Classify(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
 }
 
 func TestParseMoney(t *testing.T) {
