@@ -164,23 +164,28 @@ func (g *Guard) runOps(batch []*ledgerOp) {
 	slices.Sort(debtors)
 	debtors = slices.Compact(debtors)
 	ctx := context.WithoutCancel(live[0].ctx)
+	var err error
+	stored := false // set only when LedgerBatch returns, not when it panics
 	if g.view != nil {
 		g.view.mu.Lock()
-		defer g.view.mu.Unlock()
+		defer func() {
+			// A batch that failed or panicked changed the view in memory
+			// and stored nothing: the view starts again empty.
+			if stored {
+				g.view.version, g.view.pending = g.view.pending, -1
+			} else {
+				g.view.reset()
+			}
+			g.view.mu.Unlock()
+		}()
 	}
-	err := g.ledger.LedgerBatch(ctx, debtors, func(tx *store.BatchTx) error {
+	err = g.ledger.LedgerBatch(ctx, debtors, func(tx *store.BatchTx) error {
 		for _, op := range live {
 			op.out, op.dec, op.phone, op.expired, op.err = Reservation{}, Decision{}, "", nil, nil
 		}
 		return g.decideBatch(ctx, tx, live)
 	})
-	if g.view != nil {
-		if err != nil || g.view.pending < 0 {
-			g.view.reset() // its changes in memory were not stored
-		} else {
-			g.view.version, g.view.pending = g.view.pending, -1
-		}
-	}
+	stored = err == nil && g.view != nil && g.view.pending >= 0
 	for _, op := range live {
 		if err != nil {
 			op.out, op.dec, op.expired = Reservation{}, Decision{}, nil

@@ -1,6 +1,9 @@
 package compliance
 
 import (
+	"context"
+	"errors"
+	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
@@ -94,5 +97,57 @@ func TestLedgerViewSeesOtherWriters(t *testing.T) {
 		return err
 	}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// failingLedger is a test double Ledger over a real store whose batches
+// fail after deciding, while fail is set: the store rolls back what the
+// guard decided in memory.
+type failingLedger struct {
+	*store.DB
+	fail bool
+}
+
+var errInjected = errors.New("injected failure after the batch decided")
+
+func (l *failingLedger) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *store.BatchTx) error) error {
+	return l.DB.LedgerBatch(ctx, debtorIDs, func(tx *store.BatchTx) error {
+		if err := fn(tx); err != nil || !l.fail {
+			return err
+		}
+		return errInjected
+	})
+}
+
+// TestLedgerViewDropsAFailedBatch: a batch whose transaction does not
+// commit leaves no trace in the next decision, though the guard granted
+// it in memory and the ledger's version did not move: the view of a
+// failed batch is dropped, not trusted.
+func TestLedgerViewDropsAFailedBatch(t *testing.T) {
+	ctx := t.Context()
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.UpsertDebtor(ctx, store.Debtor{ID: "d1", Region: "г. Москва", Phones: []string{"+79161234567"}}); err != nil {
+		t.Fatal(err)
+	}
+	l := &failingLedger{DB: db}
+	clock := &settableClock{t: local(t, "Europe/Moscow", "2026-11-23 15:00")}
+	g, err := NewGuard(Config{Ledger: l, Clock: clock, Holder: "test", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.view == nil {
+		t.Fatal("no ledger view on SQLite")
+	}
+	l.fail = true
+	if _, _, err := g.Reserve(ctx, Request{DebtorID: "d1", Channel: RobotCall}); !errors.Is(err, errInjected) {
+		t.Fatalf("reserve in a failing batch: %v", err)
+	}
+	l.fail = false
+	if _, d, err := g.Reserve(ctx, Request{DebtorID: "d1", Channel: RobotCall}); err != nil || !d.Allowed {
+		t.Fatalf("reserve after the failed batch: %+v %v", d, err)
 	}
 }
