@@ -175,3 +175,43 @@ func (v *ledgerView) load(ctx context.Context, tx *store.BatchTx, persons, phone
 	l.added, l.changed, l.dirty, l.audit = nil, nil, map[string]bool{}, nil
 	return l, nil
 }
+
+// withDebtor runs fn, a write of one reservation (id) outside the batches,
+// in the debtor's transaction, keeping the guard's view in step: when the
+// transaction found the ledger at the view's version, the view takes the
+// change (apply, to the entry when it holds it) and the version fn left;
+// otherwise the view is left as it is and the next batch, finding another
+// version, empties it. Without it every answered or renewed call would
+// empty the view.
+func (g *Guard) withDebtor(ctx context.Context, debtorID, id string, fn func(tx *store.Tx) error, apply func(e *store.LedgerEntry)) error {
+	v := g.view
+	if v == nil {
+		return g.ledger.WithDebtor(ctx, debtorID, fn)
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	before, after := int64(-1), int64(-1)
+	err := g.ledger.WithDebtor(ctx, debtorID, func(tx *store.Tx) error {
+		b, _, err := tx.LedgerVersion(ctx)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		a, _, err := tx.LedgerVersion(ctx)
+		if err != nil {
+			return err
+		}
+		before, after = b, a
+		return nil
+	})
+	if err != nil || before < 0 || before != v.version {
+		return err
+	}
+	if e := v.l.entry(id); e != nil {
+		apply(e)
+	}
+	v.version = after
+	return nil
+}

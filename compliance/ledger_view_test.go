@@ -151,3 +151,72 @@ func TestLedgerViewDropsAFailedBatch(t *testing.T) {
 		t.Fatalf("reserve after the failed batch: %+v %v", d, err)
 	}
 }
+
+// storedVersion is the ledger's version as a batch reads it.
+func storedVersion(t *testing.T, db *store.DB) int64 {
+	t.Helper()
+	var v int64
+	if err := db.LedgerBatch(t.Context(), []string{"-"}, func(tx *store.BatchTx) error {
+		var err error
+		v, _, err = tx.LedgerVersion(t.Context())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestLedgerViewFollowsItsOwnWrites: Answered and Renew write the ledger
+// outside the batches; the guard's view takes their changes and their
+// version, so it is neither emptied by them nor wrong after them: an
+// answered reservation past its expiry counts as a conversation, a renewed
+// one past its first expiry is still held.
+func TestLedgerViewFollowsItsOwnWrites(t *testing.T) {
+	ctx := t.Context()
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, id := range []string{"d1", "d2"} {
+		if err := db.UpsertDebtor(ctx, store.Debtor{ID: id, Region: "г. Москва"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := local(t, "Europe/Moscow", "2026-11-23 15:00")
+	clock := &settableClock{t: start}
+	g := ledgerGuard(t, db, clock, "test")
+	inStep := func(what string) {
+		t.Helper()
+		if v := storedVersion(t, db); g.view.version != v || len(g.view.l.byID) == 0 {
+			t.Fatalf("%s: view at version %d with %d entries, the ledger at %d", what, g.view.version, len(g.view.l.byID), v)
+		}
+	}
+
+	r1, d, err := g.Reserve(ctx, Request{DebtorID: "d1", Channel: RobotCall})
+	if err != nil || !d.Allowed {
+		t.Fatalf("d1: %+v %v", d, err)
+	}
+	if err := g.Answered(ctx, r1); err != nil {
+		t.Fatal(err)
+	}
+	inStep("answered")
+	clock.Set(start.Add(20 * time.Minute)) // r1's holder is gone: it expires
+	if _, d, err := g.Reserve(ctx, Request{DebtorID: "d1", Channel: RobotCall}); err != nil || d.Allowed || d.Reason != ReasonLimitDay {
+		t.Fatalf("d1 after its answered reservation expired: %+v %v", d, err)
+	}
+
+	r2, d, err := g.Reserve(ctx, Request{DebtorID: "d2", Channel: RobotCall})
+	if err != nil || !d.Allowed {
+		t.Fatalf("d2: %+v %v", d, err)
+	}
+	clock.Set(start.Add(30 * time.Minute))
+	if _, err := g.Renew(ctx, r2); err != nil {
+		t.Fatal(err)
+	}
+	inStep("renewed")
+	clock.Set(start.Add(40 * time.Minute)) // past r2's first expiry, not its renewed one
+	if _, d, err := g.Reserve(ctx, Request{DebtorID: "d2", Channel: RobotCall}); err != nil || d.Allowed || d.Reason != ReasonLimitDay {
+		t.Fatalf("d2 while its renewed reservation is held: %+v %v", d, err)
+	}
+}

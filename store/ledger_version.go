@@ -58,3 +58,14 @@ func (b *BatchTx) LedgerVersion(ctx context.Context) (v int64, ok bool, err erro
 // write of the ledger (SQLite), so that it may keep a view of the ledger
 // in memory between batches.
 func (db *DB) LedgerVersioned() bool { return !db.postgres }
+
+// LedgerVersion is BatchTx.LedgerVersion inside a debtor's transaction.
+func (t *Tx) LedgerVersion(ctx context.Context) (v int64, ok bool, err error) {
+	if t.db.postgres {
+		return 0, false, nil
+	}
+	if err := t.tx.QueryRowContext(ctx, ledgerVersionQuery).Scan(&v); err != nil {
+		return 0, false, fmt.Errorf("ledger %s: version: %w", t.debtorID, err)
+	}
+	return v, true, nil
+}
