@@ -29,7 +29,7 @@ func (g *Guard) Explain(ctx context.Context, r Request, at time.Time) (Decision,
 	var dec Decision
 	err := g.ledger.LedgerBatch(ctx, []string{r.DebtorID}, func(tx *store.BatchTx) error {
 		now := at.UTC()
-		l, facts, err := g.loadBatch(ctx, tx, []*Request{&r}, nil, now, false)
+		l, facts, err := g.loadBatch(ctx, tx, []*Request{&r}, nil, now, false, nil)
 		if err == nil {
 			err = facts[&r].err
 		}

@@ -44,6 +44,7 @@ type Guard struct {
 	// never shown, so no other code can make a permit that passes Check.
 	permitKey [32]byte
 	ops       []*opBatcher // lanes of reservations and closes decided together (ledger_batch.go)
+	view      *ledgerView  // the ledger kept between batches; nil: read afresh (ledger_view.go)
 }
 
 // NewGuard builds a guard from cfg.
@@ -55,6 +56,9 @@ func NewGuard(cfg Config) (*Guard, error) {
 		width = lp.LedgerBatchWidth()
 	}
 	g.ops = newLanes(width)
+	if lv, ok := cfg.Ledger.(LedgerVersioned); ok && lv.LedgerVersioned() && width == 1 {
+		g.view = newLedgerView()
+	}
 	names := append([]string(nil), russianZones...)
 	for _, s := range subjects {
 		names = append(names, s.zone)

@@ -151,8 +151,9 @@ func (g *Guard) Answered(ctx context.Context, res Reservation) error {
 	if res.ID == "" || res.DebtorID == "" {
 		return errors.New("answered: empty reservation")
 	}
-	return g.ledger.WithDebtor(ctx, res.DebtorID, func(tx *store.Tx) error {
-		now := g.clock.Now().UTC()
+	var now time.Time
+	return g.withDebtor(ctx, res.DebtorID, res.ID, func(tx *store.Tx) error {
+		now = g.clock.Now().UTC()
 		ok, err := tx.MarkAnswered(ctx, res.ID, now)
 		if err != nil {
 			return fmt.Errorf("answered %s: %w", res.ID, err)
@@ -162,7 +163,7 @@ func (g *Guard) Answered(ctx context.Context, res Reservation) error {
 		}
 		return tx.Audit(ctx, store.AuditRecord{At: now, Action: "answered", Allowed: true, ReservationID: res.ID, Channel: string(res.Channel),
 			Detail: "the call was answered: should the reservation expire, it counts as a conversation", Holder: g.holderName()})
-	})
+	}, func(e *store.LedgerEntry) { e.AnsweredAt = now })
 }
 
 // Commit records how the contact ended: conversation, attempt, message or meeting.
@@ -227,9 +228,10 @@ func (g *Guard) Renew(ctx context.Context, res Reservation) (Reservation, error)
 	if res.ID == "" || res.DebtorID == "" {
 		return res, errors.New("renew: empty reservation")
 	}
-	err := g.ledger.WithDebtor(ctx, res.DebtorID, func(tx *store.Tx) error {
+	var exp time.Time
+	err := g.withDebtor(ctx, res.DebtorID, res.ID, func(tx *store.Tx) error {
 		now := g.clock.Now().UTC()
-		exp := now.Add(g.policy.ReservationTTL)
+		exp = now.Add(g.policy.ReservationTTL)
 		ok, err := tx.ExtendEntry(ctx, res.ID, now, exp)
 		if err != nil {
 			return fmt.Errorf("renew %s: %w", res.ID, err)
@@ -252,7 +254,7 @@ func (g *Guard) Renew(ctx context.Context, res Reservation) (Reservation, error)
 		res.permit = g.seal(e.ID, Channel(e.Channel), e.Phone, exp)
 		return tx.Audit(ctx, store.AuditRecord{At: now, Action: "renew", Allowed: true, ReservationID: res.ID, Channel: string(res.Channel),
 			Detail: "renewed until " + exp.Format(time.RFC3339), Holder: g.holderName()})
-	})
+	}, func(e *store.LedgerEntry) { e.ExpiresAt = exp })
 	return res, err
 }
 

@@ -164,12 +164,28 @@ func (g *Guard) runOps(batch []*ledgerOp) {
 	slices.Sort(debtors)
 	debtors = slices.Compact(debtors)
 	ctx := context.WithoutCancel(live[0].ctx)
-	err := g.ledger.LedgerBatch(ctx, debtors, func(tx *store.BatchTx) error {
+	var err error
+	stored := false // set only when LedgerBatch returns, not when it panics
+	if g.view != nil {
+		g.view.mu.Lock()
+		defer func() {
+			// A batch that failed or panicked changed the view in memory
+			// and stored nothing: the view starts again empty.
+			if stored {
+				g.view.version, g.view.pending = g.view.pending, -1
+			} else {
+				g.view.reset()
+			}
+			g.view.mu.Unlock()
+		}()
+	}
+	err = g.ledger.LedgerBatch(ctx, debtors, func(tx *store.BatchTx) error {
 		for _, op := range live {
 			op.out, op.dec, op.phone, op.expired, op.err = Reservation{}, Decision{}, "", nil, nil
 		}
 		return g.decideBatch(ctx, tx, live)
 	})
+	stored = err == nil && g.view != nil && g.view.pending >= 0
 	for _, op := range live {
 		if err != nil {
 			op.out, op.dec, op.expired = Reservation{}, Decision{}, nil
@@ -203,15 +219,37 @@ type batchLedger struct {
 	byPerson map[string][]*store.LedgerEntry
 	byPhone  map[string][]*store.LedgerEntry
 	links    map[string]map[string]time.Time // person → person it counts → up to when
-	added    []*store.LedgerEntry            // made in the batch
-	changed  []*store.LedgerEntry            // loaded and changed in the batch, each once
-	dirty    map[string]bool
-	audit    []store.AuditRecord
+	// loose are entries read only to be closed (not found as counted):
+	// in no list of a person or number until a load finds them counted
+	loose   map[string]*store.LedgerEntry
+	since   time.Time            // the look-back start: older entries do not count
+	added   []*store.LedgerEntry // made in the batch
+	changed []*store.LedgerEntry // loaded and changed in the batch, each once
+	dirty   map[string]bool
+	audit   []store.AuditRecord
+}
+
+func newBatchLedger() *batchLedger {
+	return &batchLedger{byID: map[string]*store.LedgerEntry{}, byPerson: map[string][]*store.LedgerEntry{}, byPhone: map[string][]*store.LedgerEntry{},
+		links: map[string]map[string]time.Time{}, loose: map[string]*store.LedgerEntry{}, dirty: map[string]bool{}}
+}
+
+// entry is the entry id, counted or loose.
+func (l *batchLedger) entry(id string) *store.LedgerEntry {
+	if e := l.byID[id]; e != nil {
+		return e
+	}
+	return l.loose[id]
 }
 
 func (l *batchLedger) add(e *store.LedgerEntry) {
 	if _, ok := l.byID[e.ID]; ok {
 		return
+	}
+	if le := l.loose[e.ID]; le != nil {
+		// the same row as e, maybe closed by this batch since it was read
+		delete(l.loose, e.ID)
+		e = le
 	}
 	l.byID[e.ID] = e
 	l.byPerson[e.PersonID] = append(l.byPerson[e.PersonID], e)
@@ -231,7 +269,7 @@ func (l *batchLedger) change(e *store.LedgerEntry) {
 // up to each link's instant, those of the persons it counts) and for
 // phone, each in (at, id) order.
 func (l *batchLedger) counted(person, phone string) (byPerson, byNumber []*store.LedgerEntry) {
-	keep := func(e *store.LedgerEntry) bool { return e.State != store.StateReleased }
+	keep := func(e *store.LedgerEntry) bool { return e.State != store.StateReleased && !e.At.Before(l.since) }
 	for _, e := range l.byPerson[person] {
 		if keep(e) {
 			byPerson = append(byPerson, e)
@@ -283,7 +321,7 @@ func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledge
 			closeIDs = append(closeIDs, op.res.ID)
 		}
 	}
-	l, facts, err := g.loadBatch(ctx, tx, reqs, closeIDs, now, true)
+	l, facts, err := g.loadBatch(ctx, tx, reqs, closeIDs, now, true, g.view)
 	if err != nil {
 		return err
 	}
@@ -311,7 +349,19 @@ func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledge
 			changed = append(changed, *e)
 		}
 	}
-	return tx.Write(ctx, added, changed, l.audit)
+	if err := tx.Write(ctx, added, changed, l.audit); err != nil {
+		return err
+	}
+	if g.view != nil {
+		// The view holds the batch's writes (made in memory as decided):
+		// the version they leave is the one the next batch must find.
+		v, _, err := tx.LedgerVersion(ctx)
+		if err != nil {
+			return err
+		}
+		g.view.pending = v
+	}
+	return nil
 }
 
 // loadBatch reads, in a few statements, what the requests are decided on
@@ -321,14 +371,27 @@ func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledge
 // lock (Reserve) also takes the persons' and numbers' locks first; Explain
 // reads under the debtor's lock alone, as it always did. A request's own
 // error (a bad e-mail address) is in its facts.
-func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Request, closeIDs []string, now time.Time, lock bool) (*batchLedger, map[*Request]reserveFacts, error) {
+//
+// view, when not nil, is the guard's ledger view (ledger_view.go): the
+// ledger comes from it, read only where it is not loaded.
+func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Request, closeIDs []string, now time.Time, lock bool, view *ledgerView) (*batchLedger, map[*Request]reserveFacts, error) {
 	var debtors []string
 	for _, r := range reqs {
 		debtors = append(debtors, r.DebtorID)
 	}
 	// Blocks come with the debtors: they are written without the ledger
 	// locks, so any read of them after the debtors' locks is as good.
-	ds, blocks, err := tx.DebtorsAndBlocks(ctx, debtors, now)
+	var ds map[string]store.Debtor
+	var blocks map[string][]store.Block
+	var err error
+	if view != nil {
+		if err := view.check(ctx, tx); err != nil {
+			return nil, nil, err
+		}
+		ds, blocks, err = view.debtorsAndBlocks(ctx, tx, debtors, now)
+	} else {
+		ds, blocks, err = tx.DebtorsAndBlocks(ctx, debtors, now)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -350,16 +413,22 @@ func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Reques
 			return nil, nil, err
 		}
 	}
-	l := &batchLedger{byID: map[string]*store.LedgerEntry{}, byPerson: map[string][]*store.LedgerEntry{}, byPhone: map[string][]*store.LedgerEntry{}, dirty: map[string]bool{}}
-	var entries []store.LedgerEntry
-	if l.links, entries, err = tx.LinksAndCounted(ctx, persons, phones, now.Add(-ledgerLookback)); err != nil {
-		return nil, nil, err
-	}
 	for _, r := range reqs {
 		if f := facts[r]; f.err == nil {
 			f.blocks = blocks[r.DebtorID]
 			facts[r] = f
 		}
+	}
+	since := now.Add(-ledgerLookback)
+	if view != nil {
+		l, err := view.load(ctx, tx, persons, phones, closeIDs, since)
+		return l, facts, err
+	}
+	l := newBatchLedger()
+	l.since = since
+	var entries []store.LedgerEntry
+	if l.links, entries, err = tx.LinksAndCounted(ctx, persons, phones, since); err != nil {
+		return nil, nil, err
 	}
 	for i := range entries {
 		l.add(&entries[i])
@@ -372,7 +441,7 @@ func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Reques
 		if _, ok := l.byID[closing[i].ID]; !ok {
 			// not counted (released, or older than the look-back): only
 			// its own close can touch it
-			l.byID[closing[i].ID] = &closing[i]
+			l.loose[closing[i].ID] = &closing[i]
 		}
 	}
 	return l, facts, nil
@@ -496,7 +565,7 @@ func (g *Guard) expireIn(l *batchLedger, op *ledgerOp, e *store.LedgerEntry, now
 // does in a debtor's transaction.
 func (g *Guard) closeIn(l *batchLedger, op *ledgerOp, now time.Time) error {
 	res := op.res
-	e := l.byID[res.ID]
+	e := l.entry(res.ID)
 	if e == nil || e.DebtorID != res.DebtorID {
 		return fmt.Errorf("%s %s: ledger entry %s of %s: %w", op.action, res.ID, res.ID, res.DebtorID, store.ErrNotFound)
 	}

@@ -137,6 +137,9 @@ func (b *BatchTx) LockCounted(ctx context.Context, persons, phones []string) err
 // instead of parsing a statement the size of the batch every time.
 type bulkSQL struct {
 	debtors, blocks, links, counted, byID string
+	// blocksNotEnded: the blocks of the debtors that have not ended by an
+	// instant, begun or not (BatchTx.BlocksNotEnded)
+	blocksNotEnded string
 	// PostgreSQL: the debtors with their numbers and their blocks in
 	// force, as one statement (BatchTx.DebtorsAndBlocks).
 	debtorsBlocks string
@@ -187,6 +190,8 @@ func newBulkSQL(postgres bool) bulkSQL {
 		LEFT JOIN phones p ON p.debtor_id = d.id WHERE ` + list(postgres, "d.id") + ` ORDER BY d.id, p.position`,
 		blocks: `SELECT id, debtor_id, phone, kind, note, since, until FROM blocks
 		WHERE ` + list(postgres, "debtor_id") + ` AND since <= ? AND (until = 0 OR until > ?) ORDER BY id`,
+		blocksNotEnded: `SELECT id, debtor_id, phone, kind, note, since, until FROM blocks
+		WHERE ` + list(postgres, "debtor_id") + ` AND (until = 0 OR until > ?) ORDER BY id`,
 		links:   `SELECT person_id, counts_person_id, before_at FROM person_links WHERE ` + list(postgres, "person_id"),
 		counted: counted,
 		byID:    `SELECT ` + entryCols + ` FROM ledger WHERE ` + list(postgres, "id"),
@@ -237,7 +242,7 @@ func newBulkSQL(postgres bool) bulkSQL {
 		SELECT 1 AS t, person_id, counts_person_id, '', '', '', before_at, 0::bigint, 0::bigint, '', '', '', 0::bigint, '' FROM lk
 		UNION ALL SELECT 0, ` + entryCols + ` FROM ledger WHERE (person_id = ANY(?::text[] || ARRAY(SELECT counts_person_id FROM lk)) AND at >= ?
 			OR phone = ANY(?) AND at >= ?) AND state <> ?`
-		for _, q := range []*string{&b.debtors, &b.blocks, &b.links, &b.counted, &b.byID, &b.debtorsBlocks, &b.linksCounted} {
+		for _, q := range []*string{&b.debtors, &b.blocks, &b.blocksNotEnded, &b.links, &b.counted, &b.byID, &b.debtorsBlocks, &b.linksCounted} {
 			*q = rebind(*q)
 		}
 		return b
@@ -263,7 +268,7 @@ func newBulkSQL(postgres bool) bulkSQL {
 
 // statements lists every statement of b.
 func (b bulkSQL) statements() []string {
-	qs := []string{b.debtors, b.blocks, b.links, b.counted, b.byID, b.set}
+	qs := []string{b.debtors, b.blocks, b.blocksNotEnded, b.links, b.counted, b.byID, b.set, ledgerVersionQuery}
 	for _, m := range []map[int]string{b.insert, b.audit, b.setRows} {
 		for _, q := range m {
 			qs = append(qs, q)
@@ -401,7 +406,26 @@ func (b *BatchTx) Blocks(ctx context.Context, ids []string, at time.Time) (map[s
 	if err != nil {
 		return nil, err
 	}
-	rows, err := b.tx.QueryContext(ctx, b.db.bulk.blocks, a, ns(at), ns(at))
+	return b.blocks(ctx, b.db.bulk.blocks, a, ns(at), ns(at))
+}
+
+// BlocksNotEnded returns the blocks of the debtors in ids that have not
+// ended at at — in force then or beginning later — by debtor: what a
+// guard keeping them between batches filters by each batch's instant.
+func (b *BatchTx) BlocksNotEnded(ctx context.Context, ids []string, at time.Time) (map[string][]Block, error) {
+	if len(ids) == 0 {
+		return map[string][]Block{}, nil
+	}
+	a, err := b.arg(ids)
+	if err != nil {
+		return nil, err
+	}
+	return b.blocks(ctx, b.db.bulk.blocksNotEnded, a, ns(at))
+}
+
+func (b *BatchTx) blocks(ctx context.Context, query string, args ...any) (map[string][]Block, error) {
+	out := map[string][]Block{}
+	rows, err := b.tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("ledger batch: blocks: %w", err)
 	}

@@ -150,6 +150,9 @@ var migrations = []string{
 	CREATE INDEX ledger_open_expires ON ledger(expires_at) WHERE state = 'open'`,
 	// 16: the collectors' presence and lines shared by the nodes (presence.go)
 	presenceSchema,
+	// 17: the ledger's version, moved by every write of the ledger, person
+	// links, debtors, phones and blocks (ledger_version.go)
+	ledgerVersionSchema,
 }
 
 func (db *DB) migrate(ctx context.Context) error {
@@ -179,7 +182,11 @@ func (db *DB) migrate(ctx context.Context) error {
 		id = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
 	}
 	for v := have + 1; v <= len(migrations); v++ {
-		for _, stmt := range strings.Split(strings.ReplaceAll(migrations[v-1], "{{id}}", id), ";") {
+		stmts := strings.Split(strings.ReplaceAll(migrations[v-1], "{{id}}", id), ";")
+		if migrations[v-1] == ledgerVersionSchema {
+			stmts = ledgerVersionStatements(db.postgres) // trigger bodies hold ';'
+		}
+		for _, stmt := range stmts {
 			if strings.TrimSpace(stmt) == "" {
 				continue
 			}
