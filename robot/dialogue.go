@@ -494,6 +494,9 @@ func (d *dialogue) global(intent string) *scripts.Route {
 // understand classifies an utterance among the node's route intents and the
 // global intents, and fills the slots the ask collects.
 func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]string) {
+	// "в пятницу… нет, в субботу", "нет… то есть да": a correction inside
+	// the turn replaces what it corrects before anything else reads it
+	text = scripts.Repair(text, d.repairKinds(n))
 	intent, filled := d.understandWhole(n, text)
 	if len(filled) == 0 && d.asksBack(intent) {
 		// "Кто это спрашивает? Да, я": the caller's own question leads in;
@@ -508,6 +511,24 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		}
 	}
 	return intent, filled
+}
+
+// repairKinds are the kinds of expression a correction at node n can
+// replace: a date or time, an amount, and the node's own reading of a
+// stretch (yes, no, an intent) as a whole.
+func (d *dialogue) repairKinds(n *scripts.Node) []scripts.RepairKind {
+	now := d.now()
+	return []scripts.RepairKind{
+		{Name: "time", Find: func(s string) (string, bool) {
+			tr, ok := d.tp.Parse(s, now)
+			return tr.Text, ok && tr.Text != ""
+		}},
+		{Name: "amount", Find: scripts.MoneySpan},
+		{Name: "intent", Whole: true, Find: func(s string) (string, bool) {
+			intent, _ := d.understandWhole(n, s)
+			return intent, !d.asksBack(intent)
+		}},
+	}
 }
 
 // answersAhead reports a turn that already answers the question node n's
