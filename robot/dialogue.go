@@ -766,7 +766,9 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 		m = scripts.Match{Intent: intentNotMe}
 	}
 	if slices.Contains(allowed, intentRelative) && (m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentRelative)) &&
-		scripts.SpeaksOfAnother(raw, isName) {
+		!(m.Intent == intentNotMe && m.Edits == 0 && !framed) && scripts.SpeaksOfAnother(raw, isName) {
+		// ("Михаила тут нет, вы номером ошиблись": a wrong number said in
+		// so many words settles whom the third person is spoken of by)
 		// "Оксана сейчас с клиентом", "её сменщица": the speaker talks of the
 		// debtor as of someone else
 		m = scripts.Match{Intent: intentRelative}
@@ -810,6 +812,13 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 			if _, ok := d.tp.Parse(set, now); ok && mt.Classify(set, allowed).Intent != intentBusy {
 				m = mt.Classify(set, allowed)
 			}
+		}
+	}
+	if m.Intent == intentBusy && slices.Contains(allowed, intentCannotPay) {
+		// "не могу сейчас платить": a word of time inside the phrase; what
+		// the caller cannot do is pay, not talk
+		if alt := mt.ClassifyExcept(scripts.WithoutNow(masked), allowed, story); alt.Intent == intentCannotPay {
+			m = alt
 		}
 	}
 	if m.Intent == intentBusy && hasTime && !soon && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) && hasSum(text, tr) {
@@ -920,14 +929,15 @@ func (d *dialogue) listen(ctx context.Context, n *scripts.Node, asked time.Time)
 // Intents the runtime reasons about beyond the script's routes (issue 16);
 // a script without them simply never gets them.
 const (
-	intentNotMe    = "not_me"
-	intentBusy     = "busy"
-	intentRelative = "relative"
-	intentHello    = "hello"
-	intentWait     = "wait" // "минуточку": understood as no answer yet
-	intentYes      = "yes"
-	intentPayYes   = "pay_yes"
-	intentHuman    = "human"
+	intentNotMe     = "not_me"
+	intentBusy      = "busy"
+	intentRelative  = "relative"
+	intentHello     = "hello"
+	intentWait      = "wait" // "минуточку": understood as no answer yet
+	intentYes       = "yes"
+	intentPayYes    = "pay_yes"
+	intentCannotPay = "cannot_pay"
+	intentHuman     = "human"
 )
 
 // nameMask stands for the debtor's name words in the text the matcher reads.

@@ -295,3 +295,17 @@ func numberish(w string) bool {
 	}
 	return isDigits(w) || strings.HasPrefix(w, "рубл") || strings.HasPrefix(w, "тысяч") || strings.HasPrefix(w, "тыщ")
 }
+
+// WithoutNow drops the words of "now" ("сейчас", "щас", "пока", "прямо")
+// that a caller slips inside a phrase ("не могу сейчас платить").
+func WithoutNow(s string) string {
+	var out []string
+	for _, t := range Tokens(s) {
+		switch t {
+		case "сейчас", "щас", "пока", "прямо", "сегодня":
+			continue
+		}
+		out = append(out, t)
+	}
+	return strings.Join(out, " ")
+}

@@ -126,3 +126,9 @@ func TestRepairSeveral(t *testing.T) {
 		t.Errorf("Repair(%q) = %q, want Friday and 12000 with the verb kept", in, got)
 	}
 }
+
+func TestWithoutNow(t *testing.T) {
+	if got := WithoutNow("Не могу сейчас платить"); got != "не могу платить" {
+		t.Errorf("WithoutNow = %q", got)
+	}
+}
