@@ -51,14 +51,16 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 	./$(BIN) test eval scripts/testdata/eval/colloquial scripts/testdata/eval/rushed scripts/testdata/eval/mixed scripts/testdata/eval/mixed2 scripts/testdata/eval/workplace scripts/testdata/eval/tired scripts/testdata/eval/kinds7 scripts/testdata/eval/probe7 scripts/testdata/eval/weak8 scripts/testdata/eval/probe8
 	@echo "== dialogue understanding, tuning sources since round 8 (held out in rounds 6 and 7) =="
 	./$(BIN) test eval scripts/testdata/eval/spoken scripts/testdata/eval/phoneline scripts/testdata/eval/evasive scripts/testdata/eval/others scripts/testdata/eval/household scripts/testdata/eval/nonnative scripts/testdata/eval/rambling scripts/testdata/eval/northern
-	@echo "== dialogue understanding, HELD-OUT fresh sources (round 13: written before its rule changes, figures only) =="
-	./$(BIN) test eval scripts/testdata/eval/badline scripts/testdata/eval/selfcorrect
+	@echo "== dialogue understanding, HELD-OUT fresh sources (round 14: written before its rule changes, figures only) =="
+	./$(BIN) test eval scripts/testdata/eval/echoback scripts/testdata/eval/relayed
 	@echo "== dialogue understanding, tuning sources since round 11 (held out in round 10) =="
 	./$(BIN) test eval scripts/testdata/eval/surzhyk scripts/testdata/eval/digits scripts/testdata/eval/mishear
 	@echo "== dialogue understanding, tuning sources since round 12 (held out in round 11) =="
 	./$(BIN) test eval scripts/testdata/eval/officialese scripts/testdata/eval/doubled
 	@echo "== dialogue understanding, tuning sources since round 13 (held out in round 12) =="
 	./$(BIN) test eval scripts/testdata/eval/conditional scripts/testdata/eval/hedged
+	@echo "== dialogue understanding, tuning sources since round 14 (held out in round 13) =="
+	./$(BIN) test eval scripts/testdata/eval/badline scripts/testdata/eval/selfcorrect
 	@echo "== dialogue understanding, tuning sources since round 9 (held out in round 8) =="
 	./$(BIN) test eval scripts/testdata/eval/transit scripts/testdata/eval/bargain scripts/testdata/eval/office scripts/testdata/eval/asr4
 	@echo "== dialogue understanding, tuning sources since round 10 (held out in round 9) =="

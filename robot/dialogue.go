@@ -494,6 +494,9 @@ func (d *dialogue) global(intent string) *scripts.Route {
 // understand classifies an utterance among the node's route intents and the
 // global intents, and fills the slots the ask collects.
 func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]string) {
+	// "в пятницу… нет, в субботу", "нет… то есть да": a correction inside
+	// the turn replaces what it corrects before anything else reads it
+	text = scripts.Repair(text, d.repairKinds(n))
 	intent, filled := d.understandWhole(n, text)
 	if len(filled) == 0 && d.asksBack(intent) {
 		// "Кто это спрашивает? Да, я": the caller's own question leads in;
@@ -508,6 +511,24 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		}
 	}
 	return intent, filled
+}
+
+// repairKinds are the kinds of expression a correction at node n can
+// replace: a date or time, an amount, and the node's own reading of a
+// stretch (yes, no, an intent) as a whole.
+func (d *dialogue) repairKinds(n *scripts.Node) []scripts.RepairKind {
+	now := d.now()
+	return []scripts.RepairKind{
+		{Name: "time", Find: func(s string) (string, bool) {
+			tr, ok := d.tp.Parse(s, now)
+			return tr.Text, ok && tr.Text != ""
+		}},
+		{Name: "amount", Find: scripts.MoneySpan},
+		{Name: "intent", Whole: true, Find: func(s string) (string, bool) {
+			intent, _ := d.understandWhole(n, s)
+			return intent, !d.asksBack(intent)
+		}},
+	}
 }
 
 // answersAhead reports a turn that already answers the question node n's
@@ -745,7 +766,9 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 		m = scripts.Match{Intent: intentNotMe}
 	}
 	if slices.Contains(allowed, intentRelative) && (m.Intent == "" || mt.Priority(m.Intent) < mt.Priority(intentRelative)) &&
-		scripts.SpeaksOfAnother(raw, isName) {
+		!(m.Intent == intentNotMe && m.Edits == 0 && !framed) && scripts.SpeaksOfAnother(raw, isName) {
+		// ("Михаила тут нет, вы номером ошиблись": a wrong number said in
+		// so many words settles whom the third person is spoken of by)
 		// "Оксана сейчас с клиентом", "её сменщица": the speaker talks of the
 		// debtor as of someone else
 		m = scripts.Match{Intent: intentRelative}
@@ -789,6 +812,13 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 			if _, ok := d.tp.Parse(set, now); ok && mt.Classify(set, allowed).Intent != intentBusy {
 				m = mt.Classify(set, allowed)
 			}
+		}
+	}
+	if m.Intent == intentBusy && slices.Contains(allowed, intentCannotPay) {
+		// "не могу сейчас платить": a word of time inside the phrase; what
+		// the caller cannot do is pay, not talk
+		if alt := mt.ClassifyExcept(scripts.WithoutNow(masked), allowed, story); alt.Intent == intentCannotPay {
+			m = alt
 		}
 	}
 	if m.Intent == intentBusy && hasTime && !soon && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) && hasSum(text, tr) {
@@ -899,14 +929,15 @@ func (d *dialogue) listen(ctx context.Context, n *scripts.Node, asked time.Time)
 // Intents the runtime reasons about beyond the script's routes (issue 16);
 // a script without them simply never gets them.
 const (
-	intentNotMe    = "not_me"
-	intentBusy     = "busy"
-	intentRelative = "relative"
-	intentHello    = "hello"
-	intentWait     = "wait" // "минуточку": understood as no answer yet
-	intentYes      = "yes"
-	intentPayYes   = "pay_yes"
-	intentHuman    = "human"
+	intentNotMe     = "not_me"
+	intentBusy      = "busy"
+	intentRelative  = "relative"
+	intentHello     = "hello"
+	intentWait      = "wait" // "минуточку": understood as no answer yet
+	intentYes       = "yes"
+	intentPayYes    = "pay_yes"
+	intentCannotPay = "cannot_pay"
+	intentHuman     = "human"
 )
 
 // nameMask stands for the debtor's name words in the text the matcher reads.

@@ -96,6 +96,14 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 			append(says("да", "ладно, в пятницу внесу три тысячи"), hangup), scripts.OutcomePromiseToPay, time.Time{}},
 		{"a refusal said ahead is not carried as a promise", "collection.yaml",
 			says("да", "да, и сразу скажу, платить нечем", "нет", "нет"), scripts.OutcomeRefused, time.Time{}},
+		// round 14: a correction inside the turn replaces what it corrects
+		{"a corrected hour", "verify_contact.yaml", says("да", "неудобно, в шесть, нет, в семь вечера"),
+			scripts.OutcomeCallback, time.Date(2026, 11, 24, 19, 0, 0, 0, msk)},
+		{"a corrected no at the identity question", "verify_contact.yaml", says("Нет... то есть да, я", "удобно"), scripts.OutcomeIdentified, time.Time{}},
+		{"a word of now inside 'cannot pay' is no busy", "collection.yaml",
+			says("да", "да", "не могу сейчас платить, совсем денег нет", "нет"), scripts.OutcomeRefused, time.Time{}},
+		{"a wrong number said outright settles a name in the third person", "verify_contact.yaml",
+			says("Ивана тут нет, вы номером ошиблись"), scripts.OutcomeWrongPerson, time.Time{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -299,7 +299,7 @@ func dropOverlapping(ms []*rules.Match, first float64) []*rules.Match {
 // year's (Parse moves a past day and month on).
 func monthPartRule() rules.Rule {
 	ms := months()
-	re := regexp.MustCompile(`(?:^|\s)(?:(?:в|к|до|под|ближе к)\s+(конце|концу|конца|конец|середине|середина|середину)\s+(?:этого\s+|текущего\s+)?(месяца|года|` + alternation(ms) + `)|(?:к|до|под)\s+(новому году|нового года|новый год))(?:\s|$)`)
+	re := regexp.MustCompile(`(?:^|\s)(?:(в\s+|к\s+|до\s+|под\s+|ближе к\s+)?(конце|концу|конца|конец|середине|середина|середину)\s+(?:этого\s+|текущего\s+)?(месяца|года|` + alternation(ms) + `)|(?:к|до|под)\s+(новому году|нового года|новый год))(?:\s|$)`)
 	return &rules.F{RegExp: re, Applier: func(m *rules.Match, c *rules.Context, _ *rules.Options, now time.Time) (bool, error) {
 		if c.Day != nil || c.Duration != 0 || c.Weekday != nil {
 			// "двадцать пятого, в конце месяца", "к концу месяца дадут, а вы
@@ -307,9 +307,15 @@ func monthPartRule() rules.Rule {
 			return false, nil
 		}
 		mon := int(now.Month())
-		part, of := m.Captures[0], m.Captures[1]
+		prep, part, of := m.Captures[0], m.Captures[1], m.Captures[2]
+		if prep == "" && m.Captures[3] == "" && (part == "конец" || part == "середина") {
+			// "конца месяца", "концу декабря" on a line that lost the
+			// preposition: the case ending still says it; the nominative
+			// ("конец месяца тяжёлый") names no date
+			return false, nil
+		}
 		switch {
-		case m.Captures[2] != "" || of == "года":
+		case m.Captures[3] != "" || of == "года":
 			part, mon = "конце", 12
 		case of != "месяца":
 			mon = ms[of]
