@@ -147,32 +147,37 @@ type Classifier struct {
 	earlyT     time.Duration // early media heard so far
 	earlyVoice time.Duration
 
-	speechRun     time.Duration // current run of speech frames
-	runCounted    bool          // the run has lasted minSpeechRun and counts as speech
-	inSpeech      bool
-	segStart      time.Duration
-	lastSpeech    time.Duration // end of the last speech frame
-	lastTone      time.Duration // end of the last tonal frame
-	heardSpeech   bool
-	speechTotal   time.Duration
-	longestSeg    time.Duration
-	speechOnset   time.Duration // when the first speech began (valid once heardSpeech)
-	stretchStart  time.Duration // start of the current stretch of talk
-	longestTalk   time.Duration // longest stretch of talk without a stretchGap pause
-	talkOver      time.Duration
-	near          foreground // the nearest voice's talk and pauses
-	ref           echoRef    // the robot's playback, when the caller gives it (RobotFrame)
-	refFed        bool       // RobotFrame was called for the coming frame
-	echoFrames    int        // voiced frames taken for the robot's echo
-	firstEcho     time.Duration
-	sawTone       bool
-	beep, sit     *toneEvent
-	fax           *toneEvent
-	clippedSIT    bool // a lone SIT-band tone before any speech (sitLikeLead)
-	committedText string
-	words         int // recognised words so far
-	partialText   string
-	scores        textScores
+	speechRun    time.Duration // current run of speech frames
+	runCounted   bool          // the run has lasted minSpeechRun and counts as speech
+	inSpeech     bool
+	segStart     time.Duration
+	lastSpeech   time.Duration // end of the last speech frame
+	lastTone     time.Duration // end of the last tonal frame
+	heardSpeech  bool
+	speechTotal  time.Duration
+	longestSeg   time.Duration
+	speechOnset  time.Duration // when the first speech began (valid once heardSpeech)
+	stretchStart time.Duration // start of the current stretch of talk
+	longestTalk  time.Duration // longest stretch of talk without a stretchGap pause
+	talkOver     time.Duration
+	near         foreground // the nearest voice's talk and pauses
+	ref          echoRef    // the robot's playback, when the caller gives it (RobotFrame)
+	refFed       bool       // RobotFrame was called for the coming frame
+	echoFrames   int        // voiced frames taken for the robot's echo
+	// unsure is voiced time taken for echo before the echo's estimate
+	// stood (echoSettle): on a line that turns out to have no echo it was
+	// the callee (settleUnsure). lastUnsure, its last frame, is no pause
+	// after a greeting either.
+	unsure, firstUnsure, lastUnsure time.Duration
+	firstEcho                       time.Duration
+	sawTone                         bool
+	beep, sit                       *toneEvent
+	fax                             *toneEvent
+	clippedSIT                      bool // a lone SIT-band tone before any speech (sitLikeLead)
+	committedText                   string
+	words                           int // recognised words so far
+	partialText                     string
+	scores                          textScores
 
 	evidence []string
 	own      [][]string // the robot's prompts so far, as word stems
@@ -276,13 +281,23 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 			c.ref.push(nil) // the robot played nothing in this frame's time
 		}
 		c.refFed = false
-		if c.ref.echo(len(c.ref.robot)-1, fi.smooth) && speech {
+		if echo, _ := c.ref.echo(len(c.ref.robot)-1, fi.smooth); echo && speech {
 			speech = false
+			if !c.ref.estDone {
+				if c.unsure == 0 {
+					c.firstUnsure = c.t - step
+				}
+				c.lastUnsure = c.t
+				c.unsure += step
+			}
 			if c.echoFrames == 0 {
 				c.firstEcho = c.t - step
 			}
 			c.echoFrames++
 		}
+	}
+	if c.unsure > 0 && c.ref.estDone {
+		c.settleUnsure()
 	}
 	if fi.tonal {
 		c.lastTone = c.t
@@ -331,6 +346,27 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 		c.longestTalk = max(c.longestTalk, c.lastSpeech-c.stretchStart)
 	}
 	c.evaluate()
+}
+
+// settleUnsure acts on the frames taken for echo before the estimate stood:
+// a line that follows the robot had echo there; on one that does not, they
+// were the callee talking over the robot, and count as that speech.
+func (c *Classifier) settleUnsure() {
+	t := c.unsure
+	c.unsure = 0
+	if c.ref.estOK {
+		return
+	}
+	c.speechTotal += t
+	c.talkOver += t
+	c.echoFrames -= int(t / frameDur(evalFrame))
+	if !c.heardSpeech {
+		c.heardSpeech = true
+		c.speechOnset, c.segStart, c.stretchStart = c.firstUnsure, c.firstUnsure, c.firstUnsure
+		c.note("speech starts at %.2fs (taken for echo until the line proved to have none)", c.speechOnset.Seconds())
+	}
+	c.lastSpeech = max(c.lastSpeech, c.lastUnsure)
+	c.longestTalk = max(c.longestTalk, c.lastSpeech-c.stretchStart)
 }
 
 // RobotFrame feeds what the robot played in the time of the next Frame (20 ms
@@ -565,9 +601,11 @@ func (c *Classifier) blipsOnly() bool {
 // own voice coming back, not a callee greeting (a person's "да" over the
 // robot is recognised). It does not break a silence either.
 func (c *Classifier) echoBitsOnly() bool {
-	// With the robot's audio as a reference the echo is no speech already
-	// (echoRef): what passed the test while the robot spoke is the callee.
-	return !c.ref.on && c.heardSpeech && c.words == 0 && len(c.own) > 0 && c.speechTotal > 0 && c.talkOver >= c.speechTotal
+	// With the robot's audio as a reference and an echo measured on this
+	// line the echo is no speech already (echoRef): what passed the test
+	// while the robot spoke is the callee. A line with no echo measured
+	// keeps the guess: a reference that takes nothing out proves nothing.
+	return !c.ref.estOK && c.heardSpeech && c.words == 0 && len(c.own) > 0 && c.speechTotal > 0 && c.talkOver >= c.speechTotal
 }
 
 // echoOnly reports that, with the robot's audio as a reference, all that was
@@ -689,7 +727,7 @@ func (c *Classifier) applyRules() {
 	}
 	// a tone still sounding (a beep not yet reported) is not the pause of a
 	// person waiting for the caller
-	silentFor := c.t - max(c.lastSpeech, c.lastTone)
+	silentFor := c.t - max(c.lastSpeech, c.lastTone, c.lastUnsure)
 	need := cfg.AfterGreetingSilence
 	humanCue := c.scores.score[Human] >= 0.5
 	if humanCue {

@@ -8,6 +8,8 @@ words a recognizer would return, lower case, no punctuation) and, where the robo
 echoes back, NAME.robot.txt ("SECONDS TEXT": the robot plays TEXT from the answer for SECONDS)
 and NAME.robot.pcm (what the robot played from the answer on, at its own level: raw 16-bit
 little-endian 8 kHz mono, the reference the call path has for telling its echo from the callee).
+Since round 9 the robot greets on every file, as on a live call: echo-free files have both robot
+files too (the source's robot, ROBOT_VOICES), their audio is unchanged.
 Sources (see detect/testdata/sources/README.md for which are held out and why):
 
   espeak-voices  tuning texts, espeak-ng variants Andy/klatt2/m7/f1, rates 130-210, clean or noise
@@ -1609,6 +1611,29 @@ H9 = {
 
 CHILD9, OLD9 = ("espeak", "Alicia", 200, 90), ("espeak", "aunty", 95, 15)
 
+# What the robot plays on the echo-free files of each older source (a live call always has the
+# greeting; round 9): the robot whose echo the source uses, as its echo function synthesises it.
+ROBOT_VOICES = {
+    1: (("espeak", "m3", 160, 50), ROBOT, None), 2: (("espeak", "m4", 150, 45), ROBOT2, band),
+    3: (("espeak", "f5", 165, 60), ROBOT3, None), 4: (("espeak", "marcelo", 155, 50), ROBOT4, None),
+    5: (("espeak", "antonio", 165, 45), ROBOT5, None), 6: (("espeak", "Mario", 170, 40), ROBOT6, None),
+    7: (("espeak", "robosoft", 175, 50), ROBOT7, None), 8: (("espeak", "Gene2", 170, 45), ROBOT8, None),
+}
+_robots = {}
+
+
+def greeting(k):
+    """() -> (robot.txt line, audio) for robot k of ROBOT_VOICES, synthesised once."""
+    def get():
+        if k not in _robots:
+            voice, text, post = ROBOT_VOICES[k]
+            r = synth(voice, text)
+            _robots[k] = (text, post(r) if post else r)
+        text, r = _robots[k]
+        return "%.2f %s" % (len(r) / RATE, text), list(r)
+    return get
+
+
 # Rounds 4 on differ only in data: the pool, the voices and backgrounds its person markers name, the
 # lead-in before the first word (persons, the others), the beep shapes and the silent lines' extras.
 ROUNDS = {
@@ -1665,12 +1690,21 @@ def build_pool(out, name, seed, rd, voices, conds, law):
         src.emit("silence", silence(4.0), "", 0.0, conds(rng) | extra, law)
 
 
+def robot_of(name):
+    """The robot of ROBOT_VOICES that plays on a source's files: heldoutK-* have robot K (2-8), the
+    first sources robot 1."""
+    m = re.match(r"heldout(\d)-", name)
+    return int(m.group(1)) if m else 1
+
+
 class Source:
     def __init__(self, out, name, seed, robot=None):
-        """robot: None, or a function () -> (robot.txt line, audio) for the greeting the robot plays
-        on every file of the source, the echo-free ones included (a live call always has it)."""
+        """robot: a function () -> (robot.txt line, audio) for the greeting the robot plays on every
+        file of the source, the echo-free ones included (a live call always has it); by default the
+        source's robot of ROBOT_VOICES (robot_of). Echoed files have their echo's robot."""
         self.dir, self.rng, self.n = os.path.join(out, name), random.Random(seed), 0
-        self.robot = robot
+        self.robot = robot or greeting(robot_of(name))
+
 
     def emit(self, label, body, text, lead, cond, law):
         """cond: set of condition names applied in this order: background is mixed by the
