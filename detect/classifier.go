@@ -601,11 +601,12 @@ func (c *Classifier) blipsOnly() bool {
 // own voice coming back, not a callee greeting (a person's "да" over the
 // robot is recognised). It does not break a silence either.
 func (c *Classifier) echoBitsOnly() bool {
-	// With the robot's audio as a reference and an echo measured on this
-	// line the echo is no speech already (echoRef): what passed the test
-	// while the robot spoke is the callee. A line with no echo measured
-	// keeps the guess: a reference that takes nothing out proves nothing.
-	return !c.ref.estOK && c.heardSpeech && c.words == 0 && len(c.own) > 0 && c.speechTotal > 0 && c.talkOver >= c.speechTotal
+	// With the robot's audio as a reference the echo is no speech already
+	// (echoRef): what passed the test while the robot spoke is the callee,
+	// who gets the tentative person at PersonDeadline. Keeping the guess on
+	// lines with no echo measured made noisy silent lines right but held
+	// persons talking over the robot to the analysis time (round 9).
+	return !c.ref.on && c.heardSpeech && c.words == 0 && len(c.own) > 0 && c.speechTotal > 0 && c.talkOver >= c.speechTotal
 }
 
 // echoOnly reports that, with the robot's audio as a reference, all that was
