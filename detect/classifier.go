@@ -147,37 +147,39 @@ type Classifier struct {
 	earlyT     time.Duration // early media heard so far
 	earlyVoice time.Duration
 
-	speechRun    time.Duration // current run of speech frames
-	runCounted   bool          // the run has lasted minSpeechRun and counts as speech
-	inSpeech     bool
-	segStart     time.Duration
-	lastSpeech   time.Duration // end of the last speech frame
-	lastTone     time.Duration // end of the last tonal frame
-	heardSpeech  bool
-	speechTotal  time.Duration
-	longestSeg   time.Duration
-	speechOnset  time.Duration // when the first speech began (valid once heardSpeech)
-	stretchStart time.Duration // start of the current stretch of talk
-	longestTalk  time.Duration // longest stretch of talk without a stretchGap pause
-	talkOver     time.Duration
-	near         foreground // the nearest voice's talk and pauses
-	ref          echoRef    // the robot's playback, when the caller gives it (RobotFrame)
-	refFed       bool       // RobotFrame was called for the coming frame
-	echoFrames   int        // voiced frames taken for the robot's echo
-	// unsure is voiced time taken for echo before the echo's estimate
-	// stood (echoSettle): on a line that turns out to have no echo it was
-	// the callee (settleUnsure). lastUnsure, its last frame, is no pause
-	// after a greeting either.
+	speechRun     time.Duration // current run of speech frames
+	runCounted    bool          // the run has lasted minSpeechRun and counts as speech
+	inSpeech      bool
+	segStart      time.Duration
+	lastSpeech    time.Duration // end of the last speech frame
+	lastTone      time.Duration // end of the last tonal frame
+	heardSpeech   bool
+	speechTotal   time.Duration
+	longestSeg    time.Duration
+	speechOnset   time.Duration // when the first speech began (valid once heardSpeech)
+	stretchStart  time.Duration // start of the current stretch of talk
+	longestTalk   time.Duration // longest stretch of talk without a stretchGap pause
+	talkOver      time.Duration
+	near          foreground // the nearest voice's talk and pauses
+	ref           echoRef    // the robot's playback, when the caller gives it (RobotFrame)
+	refFed        bool       // RobotFrame was called for the coming frame
+	echoFrames    int        // voiced frames taken for the robot's echo
+	firstEcho     time.Duration
+	sawTone       bool
+	beep, sit     *toneEvent
+	fax           *toneEvent
+	clippedSIT    bool // a lone SIT-band tone before any speech (sitLikeLead)
+	committedText string
+	words         int // recognised words so far
+	partialText   string
+	scores        textScores
+
+	// unsure is voiced time (unsureFrames frames) taken for echo before the
+	// echo's estimate stood (echoSettle): on a line that turns out to have
+	// no echo it was the callee (settleUnsure). lastUnsure, its last frame,
+	// is no pause after a greeting either.
 	unsure, firstUnsure, lastUnsure time.Duration
-	firstEcho                       time.Duration
-	sawTone                         bool
-	beep, sit                       *toneEvent
-	fax                             *toneEvent
-	clippedSIT                      bool // a lone SIT-band tone before any speech (sitLikeLead)
-	committedText                   string
-	words                           int // recognised words so far
-	partialText                     string
-	scores                          textScores
+	unsureFrames                    int
 
 	evidence []string
 	own      [][]string // the robot's prompts so far, as word stems
@@ -281,7 +283,7 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 			c.ref.push(nil) // the robot played nothing in this frame's time
 		}
 		c.refFed = false
-		if echo, _ := c.ref.echo(len(c.ref.robot)-1, fi.smooth); echo && speech {
+		if c.ref.echo(len(c.ref.robot)-1, fi.smooth) && speech {
 			speech = false
 			if !c.ref.estDone {
 				if c.unsure == 0 {
@@ -289,6 +291,7 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 				}
 				c.lastUnsure = c.t
 				c.unsure += step
+				c.unsureFrames++
 			}
 			if c.echoFrames == 0 {
 				c.firstEcho = c.t - step
@@ -352,14 +355,14 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 // a line that follows the robot had echo there; on one that does not, they
 // were the callee talking over the robot, and count as that speech.
 func (c *Classifier) settleUnsure() {
-	t := c.unsure
-	c.unsure = 0
+	t, n := c.unsure, c.unsureFrames
+	c.unsure, c.unsureFrames = 0, 0
 	if c.ref.estOK {
 		return
 	}
 	c.speechTotal += t
 	c.talkOver += t
-	c.echoFrames -= int(t / frameDur(evalFrame))
+	c.echoFrames -= n
 	if !c.heardSpeech {
 		c.heardSpeech = true
 		c.speechOnset, c.segStart, c.stretchStart = c.firstUnsure, c.firstUnsure, c.firstUnsure

@@ -84,29 +84,28 @@ func (e *echoRef) push(frame []int16) {
 }
 
 // echo reports whether the line frame at index k (the frame whose robot
-// level was pushed last) with smoothed level line is the robot's echo, and
-// whether only the prior said so (the loss not measured yet).
+// level was pushed last) with smoothed level line is the robot's echo.
 // Without a reference nothing is. Until the echo's loss is known a frame
 // echoPriorLoss under the robot is echo; then one no louder than the
 // robot's level less that loss, plus echoMargin.
-func (e *echoRef) echo(k int, line float64) (echo, prior bool) {
+func (e *echoRef) echo(k int, line float64) bool {
 	defer e.track(k, line)
 	if !e.on || k >= len(e.robot) || line < echoLineFloor {
-		return false, false
+		return false
 	}
 	need := echoPriorLoss
 	switch {
 	case e.estOK:
 		need = max(echoMinLoss, e.estLoss-echoMargin)
 	case e.estDone:
-		return false, false // the line does not follow the robot: no echo to take out
+		return false // the line does not follow the robot: no echo to take out
 	}
 	for d := 0; d <= echoMaxDelay && d <= k; d++ {
 		if r := e.robot[k-d]; r >= echoRobotActive && r-line >= need {
-			return true, !e.estOK
+			return true
 		}
 	}
-	return false, false
+	return false
 }
 
 // track adds the frame to the histories of every delay and re-estimates the
