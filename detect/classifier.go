@@ -174,6 +174,13 @@ type Classifier struct {
 	partialText   string
 	scores        textScores
 
+	// unsure is voiced time (unsureFrames frames) taken for echo before the
+	// echo's estimate stood (echoSettle): on a line that turns out to have
+	// no echo it was the callee (settleUnsure). lastUnsure, its last frame,
+	// is no pause after a greeting either.
+	unsure, firstUnsure, lastUnsure time.Duration
+	unsureFrames                    int
+
 	evidence []string
 	own      [][]string // the robot's prompts so far, as word stems
 	echoed   bool       // the text so far mostly repeats the robot's words
@@ -278,11 +285,22 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 		c.refFed = false
 		if c.ref.echo(len(c.ref.robot)-1, fi.smooth) && speech {
 			speech = false
+			if !c.ref.estDone {
+				if c.unsure == 0 {
+					c.firstUnsure = c.t - step
+				}
+				c.lastUnsure = c.t
+				c.unsure += step
+				c.unsureFrames++
+			}
 			if c.echoFrames == 0 {
 				c.firstEcho = c.t - step
 			}
 			c.echoFrames++
 		}
+	}
+	if c.unsure > 0 && c.ref.estDone {
+		c.settleUnsure()
 	}
 	if fi.tonal {
 		c.lastTone = c.t
@@ -331,6 +349,27 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 		c.longestTalk = max(c.longestTalk, c.lastSpeech-c.stretchStart)
 	}
 	c.evaluate()
+}
+
+// settleUnsure acts on the frames taken for echo before the estimate stood:
+// a line that follows the robot had echo there; on one that does not, they
+// were the callee talking over the robot, and count as that speech.
+func (c *Classifier) settleUnsure() {
+	t, n := c.unsure, c.unsureFrames
+	c.unsure, c.unsureFrames = 0, 0
+	if c.ref.estOK {
+		return
+	}
+	c.speechTotal += t
+	c.talkOver += t
+	c.echoFrames -= n
+	if !c.heardSpeech {
+		c.heardSpeech = true
+		c.speechOnset, c.segStart, c.stretchStart = c.firstUnsure, c.firstUnsure, c.firstUnsure
+		c.note("speech starts at %.2fs (taken for echo until the line proved to have none)", c.speechOnset.Seconds())
+	}
+	c.lastSpeech = max(c.lastSpeech, c.lastUnsure)
+	c.longestTalk = max(c.longestTalk, c.lastSpeech-c.stretchStart)
 }
 
 // RobotFrame feeds what the robot played in the time of the next Frame (20 ms
@@ -566,7 +605,10 @@ func (c *Classifier) blipsOnly() bool {
 // robot is recognised). It does not break a silence either.
 func (c *Classifier) echoBitsOnly() bool {
 	// With the robot's audio as a reference the echo is no speech already
-	// (echoRef): what passed the test while the robot spoke is the callee.
+	// (echoRef): what passed the test while the robot spoke is the callee,
+	// who gets the tentative person at PersonDeadline. Keeping the guess on
+	// lines with no echo measured made noisy silent lines right but held
+	// persons talking over the robot to the analysis time (round 9).
 	return !c.ref.on && c.heardSpeech && c.words == 0 && len(c.own) > 0 && c.speechTotal > 0 && c.talkOver >= c.speechTotal
 }
 
@@ -689,7 +731,7 @@ func (c *Classifier) applyRules() {
 	}
 	// a tone still sounding (a beep not yet reported) is not the pause of a
 	// person waiting for the caller
-	silentFor := c.t - max(c.lastSpeech, c.lastTone)
+	silentFor := c.t - max(c.lastSpeech, c.lastTone, c.lastUnsure)
 	need := cfg.AfterGreetingSilence
 	humanCue := c.scores.score[Human] >= 0.5
 	if humanCue {

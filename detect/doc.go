@@ -102,7 +102,10 @@
 // that echo are no speech at all, while what is louder, over the robot or
 // in its pauses, is the callee; the guess from timing alone (sound only
 // while the robot speaks) is not needed then. A line that does not follow
-// the robot steadily gets no frame taken for echo.
+// the robot — its level tracking the robot's at one delay, pauses included
+// — gets no frame taken for echo, keeps the timing guess, and gets back as
+// speech what was taken for echo before that was known: a live robot
+// always greets, so most lines with a reference have no echo at all.
 //
 // It is its own package, not part of robot, because the classifier is also
 // evaluated standalone on labelled WAV files by `dozvon detect eval`

@@ -14,10 +14,15 @@ import (
 // echoMargin), and at least echoMinLoss under it, is the echo: not the callee
 // speaking, so it neither starts a greeting nor lengthens one, and does not
 // break a silence. A callee talking over the robot is louder than the echo of
-// the same moment. Before the loss is known (echoTrackFrames of robot talk) a
-// frame echoPriorLoss under the robot is echo; a line whose loss never
-// steadies by echoSettle frames (the far end talks over the robot most of
-// the time) has no frame taken for echo from then on: person safety first.
+// the same moment. The loss counts only at a delay where the line's level
+// also follows the robot's (echoMinCorr, the robot's pauses included): a
+// recording talking at about the robot's level has a steady-looking loss
+// too. Before the loss is known (echoTrackFrames of robot talk) a frame
+// echoPriorLoss under the robot is echo, provisionally: the classifier gives
+// those frames back as speech if the line proves to have no echo
+// (settleUnsure). A line whose loss never steadies by echoSettle frames (the
+// far end talks over the robot most of the time, or there is no echo) has
+// no frame taken for echo from then on: person safety first.
 const (
 	echoMaxDelay    = 20   // frames: 400 ms
 	echoMinLoss     = 6.0  // dB the echo is at least below the robot's playback
@@ -27,6 +32,7 @@ const (
 	echoMargin      = 4.0  // dB above the tracked echo level that is the callee
 	echoPriorLoss   = 10.0 // dB under the robot that is echo before its loss is known
 	echoLineFloor   = -70  // dBFS: below this a frame carries nothing to test
+	echoMinCorr     = 0.7  // the line's level follows the robot's this closely (Pearson r)
 )
 
 // echoRef follows the robot's playback level and the line's, 80 ms averages
@@ -38,7 +44,10 @@ type echoRef struct {
 	robot []float64 // robot level per frame since answer, dBFS
 	// per delay: the last echoHistory losses robot-minus-line over frames
 	// where the robot was audible
-	loss    [echoMaxDelay + 1][]float64
+	loss [echoMaxDelay + 1][]float64
+	// per delay: the last echoHistory (robot level, line level) pairs, the
+	// robot's pauses included (its level floored at echoLineFloor)
+	pairs   [echoMaxDelay + 1][][2]float64
 	seen    int     // frames tracked since the estimate was made
 	estLoss float64 // the echo's loss at the steadiest delay
 	estOK   bool
@@ -99,24 +108,25 @@ func (e *echoRef) echo(k int, line float64) bool {
 	return false
 }
 
-// track adds the frame to the loss history of every delay and re-estimates
-// the echo's loss every few frames: the median loss at the delay whose
-// losses spread least (median absolute deviation). The median holds while
-// the callee talks less than half the time over the robot.
+// track adds the frame to the histories of every delay and re-estimates the
+// echo's loss every few frames: the median loss at the delay whose losses
+// spread least (median absolute deviation). The median holds while the
+// callee talks less than half the time over the robot. A steady loss alone
+// is no proof of echo (a recording talking at about the robot's level gives
+// one too): the line must also follow the robot's envelope at that delay —
+// its level correlated with the robot's (echoMinCorr) over the same frames,
+// the robot's pauses included.
 func (e *echoRef) track(k int, line float64) {
 	if !e.on || k >= len(e.robot) || line < echoLineFloor {
 		return // digital silence says nothing about the echo's loss
 	}
 	for d := 0; d <= echoMaxDelay && d <= k; d++ {
 		r := e.robot[k-d]
+		e.pairs[d] = appendCapped(e.pairs[d], [2]float64{max(r, echoLineFloor), line})
 		if r < echoRobotActive {
 			continue
 		}
-		h := append(e.loss[d], r-line)
-		if len(h) > echoHistory {
-			h = h[1:]
-		}
-		e.loss[d] = h
+		e.loss[d] = appendCapped(e.loss[d], r-line)
 	}
 	e.seen++
 	if e.seen < 5 {
@@ -130,17 +140,53 @@ func (e *echoRef) track(k int, line float64) {
 		if len(h) < echoTrackFrames {
 			continue
 		}
+		e.estDone = e.estDone || len(h) >= echoSettle
+		if correlation(e.pairs[d]) < echoMinCorr {
+			continue // the line does not follow the robot at this delay
+		}
 		m := median(h)
 		dev := make([]float64, len(h))
 		for i, x := range h {
 			dev[i] = math.Abs(x - m)
 		}
-		e.estDone = e.estDone || len(h) >= echoSettle
 		if mad := median(dev); mad < best {
 			best, e.estLoss = mad, m
 		}
 	}
 	e.estOK = best <= echoMaxSpread && e.estLoss >= echoMinLoss
+}
+
+func appendCapped[T any](h []T, x T) []T {
+	h = append(h, x)
+	if len(h) > echoHistory {
+		h = h[1:]
+	}
+	return h
+}
+
+// correlation is Pearson's r of the pairs' two levels; 0 when either is flat.
+func correlation(ps [][2]float64) float64 {
+	if len(ps) < 2 {
+		return 0
+	}
+	var ma, mb float64
+	for _, p := range ps {
+		ma += p[0]
+		mb += p[1]
+	}
+	ma /= float64(len(ps))
+	mb /= float64(len(ps))
+	var sab, saa, sbb float64
+	for _, p := range ps {
+		a, b := p[0]-ma, p[1]-mb
+		sab += a * b
+		saa += a * a
+		sbb += b * b
+	}
+	if saa == 0 || sbb == 0 {
+		return 0
+	}
+	return sab / math.Sqrt(saa*sbb)
 }
 
 func median(xs []float64) float64 {

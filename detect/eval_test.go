@@ -260,7 +260,10 @@ func TestEvaluateSources(t *testing.T) {
 		{source: "heldout-espeak", minAcc: 0.9, maxP95ms: 3500},
 		{source: "heldout-phone", minAcc: 0.9, maxP95ms: 7000}, // echoed lines, as asterisk-line
 		// round 3: the registers in a tuning pool of their own (T3)
-		{source: "tuning3-registers", minAcc: 0.9, maxP95ms: 5000},
+		// round 9: with the robot greeting on every file, persons who talk
+		// over it with only answering words wait for the analysis time
+		// without TentativePerson (6.28-6.88 s; the call path has it)
+		{source: "tuning3-registers", minAcc: 0.9, maxP95ms: 7000},
 		{source: "heldout2-voices", heldOut: true},
 		{source: "heldout2-line", heldOut: true},
 		{source: "heldout3-voices", heldOut: true},
@@ -284,8 +287,19 @@ func TestEvaluateSources(t *testing.T) {
 			if rep.Accuracy < tt.minAcc {
 				t.Errorf("accuracy %.3f < %.2f", rep.Accuracy, tt.minAcc)
 			}
-			if rep.LatencyMS.P95 > tt.maxP95ms {
-				t.Errorf("verdict p95 %d ms > %d ms", rep.LatencyMS.P95, tt.maxP95ms)
+			// The robot greets on every file (round 9, as on a live call): a
+			// silent line is silence only after the greeting and
+			// InitialSilence of quiet after it (a person may listen in
+			// silence), so the bound is on the lines somebody answered.
+			var answered []time.Duration
+			for _, f := range rep.Files {
+				if f.Label != Silence {
+					answered = append(answered, f.Decision.At)
+				}
+			}
+			sort.Slice(answered, func(i, j int) bool { return answered[i] < answered[j] })
+			if p95 := latencyOf(answered).P95; p95 > tt.maxP95ms {
+				t.Errorf("verdict p95 of the answered lines %d ms > %d ms", p95, tt.maxP95ms)
 			}
 		})
 	}

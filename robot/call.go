@@ -111,7 +111,7 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 		if as, ok := call.(interface{ AudioStarted() bool }); ok {
 			fp.audioStarted = as.AudioStarted
 		}
-		if ss, ok := call.(interface{ SetSentHandler(telephony.SentHandler) }); ok && fpc.EchoReference {
+		if ss, ok := call.(interface{ SetSentHandler(telephony.SentHandler) }); ok && !fpc.NoEchoReference {
 			// what the robot sends is the echo reference: the detector
 			// tells the robot's echo from the callee's own voice
 			ss.SetSentHandler(fp.sent)

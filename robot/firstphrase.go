@@ -26,13 +26,13 @@ type FirstPhraseConfig struct {
 	// KeepAudio is how much received audio after the answer is kept with the
 	// call (default 5 s).
 	KeepAudio time.Duration
-	// EchoReference feeds what the robot sends to the classifier as the echo
-	// reference (detect.Classifier.RobotFrame). Off by default: on live
-	// calls whose line has no echo, the reference's prior (a frame 10 dB
-	// under the robot is echo until the loss is measured) took a machine's
-	// greeting over the robot for echo (bench detect, holdout m03, two runs
-	// of two); detect eval only ever fed it on lines with echo.
-	EchoReference bool
+	// NoEchoReference stops feeding what the robot sends to the classifier
+	// as the echo reference (detect.Classifier.RobotFrame), which is on by
+	// default: the classifier tells the robot's echo from the callee by it,
+	// and on a line with no echo it takes nothing out (round 9: the loss must
+	// follow the robot's envelope, and frames taken for echo before that is
+	// known are given back).
+	NoEchoReference bool
 
 	keypadOnly bool // the call has no recognizer (RunCall sets it)
 }

@@ -8,6 +8,8 @@ words a recognizer would return, lower case, no punctuation) and, where the robo
 echoes back, NAME.robot.txt ("SECONDS TEXT": the robot plays TEXT from the answer for SECONDS)
 and NAME.robot.pcm (what the robot played from the answer on, at its own level: raw 16-bit
 little-endian 8 kHz mono, the reference the call path has for telling its echo from the callee).
+Since round 9 the robot greets on every file, as on a live call: echo-free files have both robot
+files too (the source's robot, ROBOT_VOICES), their audio is unchanged.
 Sources (see detect/testdata/sources/README.md for which are held out and why):
 
   espeak-voices  tuning texts, espeak-ng variants Andy/klatt2/m7/f1, rates 130-210, clean or noise
@@ -57,7 +59,15 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
                  stalling jitter buffer or an eighth robot's loud echo (8-20 dB down); mu-law
   heldout8-line  HELD OUT (round 8): pool H8, festival 0.86/1.22/1.5 at -250/+200/+550 cents, espeak
                  miguel/sandro/Andrea, 1-3 of a compander, a resonance, a stalling jitter buffer, car
-                 rumble, the eighth robot's loud echo (under silent lines too); A-law
+                 rumble, the eighth robot's loud echo (under silent lines too); A-law (heldout8-* are
+                 tuning sources since round 9)
+  heldout9-voices HELD OUT (round 9): pool H9, espeak whisper/Mario/antonio/Lee/Jacky/michel/klatt6/m8
+                 at 100-245 wpm, a handset's loudness enhancer + a muffled handset, pink noise or the
+                 ninth robot's echo (10-26 dB down); mu-law. The robot greets on EVERY file: echo-free
+                 files have NAME.robot.txt and NAME.robot.pcm too, as a live call has its greeting
+  heldout9-line  HELD OUT (round 9): pool H9, festival 0.9/1.28/1.42 at -350/+300/+650 cents, espeak
+                 Alex/iven4/aunty, 1-3 of a muffled handset, a loudness enhancer, pink noise, a
+                 400-3000 Hz trunk, the ninth robot's echo; A-law; robot references on every file
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -1472,6 +1482,158 @@ H8 = {
 
 CHILD8, OLD8 = ("espeak", "Tweaky", 205, 92), ("espeak", "Gene", 85, 12)
 
+# ---- the ninth held-out pair (round 9): pool H9; the robot greets on every file, echoed or not ----
+
+def muffle9(s):
+    """A phone in a pocket or under a scarf: treble cut hard, a little bass lift."""
+    return sox_fx(s, "treble", "-14", "3000", "bass", "+5", "200", "gain", "-3")
+
+
+def contrast9(s):
+    """A handset's loudness enhancer (sox contrast): speech pushed towards full level."""
+    return sox_fx(s, "contrast", "60", "gain", "-4")
+
+
+def pink9(s, rng):
+    """A line with pink noise 32-42 dB under full scale from the first frame (an analogue leg)."""
+    out = os.path.join(TMP, "n9.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(len(s) / RATE + 0.01), "pinknoise", "gain", str(-rng.uniform(32, 42)))
+    return mix(s, read(out)[: len(s)], 0)
+
+
+def tele9(s):
+    """A narrow 400-3000 Hz leg (an old exchange's trunk)."""
+    return sox_fx(s, "sinc", "-a", "60", "400-3000")
+
+
+ROBOT9 = "Здравствуйте! Это автоматический звонок по вашему кредитному договору. Вы можете сейчас говорить?"
+ROBOT9_VOICE = ("espeak", "announcer", 160, 45)
+
+
+_robot9 = []
+
+
+def robot9():
+    """The ninth robot's greeting at its own level (no randomness: every file of the pair has it)."""
+    if not _robot9:
+        _robot9.append(synth(ROBOT9_VOICE, ROBOT9))
+    r = list(_robot9[0])
+    return "%.2f %s" % (len(r) / RATE, ROBOT9), r
+
+
+def echo9(s, rng):
+    """The ninth robot's greeting coming back 10-26 dB down, 60-300 ms late, its treble cut."""
+    text, r = robot9()
+    back = sox_fx(r, "lowpass", "2800")
+    return mix(s, silence(rng.uniform(0.06, 0.3)) + back, -rng.uniform(10, 26)), text, r
+
+
+PARK9 = [
+    "Осторожно, двери закрываются, следующая станция Парковая.",
+    "Мороженое, кому мороженое, холодное, вкусное!",
+]
+REPAIR9 = [
+    "Подай-ка вон тот ключ на десять, нет, на двенадцать.",
+    "Сейчас дрелью поработаю минутку, потерпите.",
+]
+
+
+def behind9(s, rng, tag):
+    """Behind the answer: a park with a tannoy (12-18 dB under) or a repair next door (9-15 dB under)."""
+    texts, voices, lo, hi = (PARK9, ("announcer", "Mario"), 12, 18) if tag == "park" else (REPAIR9, ("antonio", "Lee"), 9, 15)
+    for k, v in enumerate(voices):
+        b = synth(("espeak", v, 165, 50), texts[k])
+        s = mix(s, b, -rng.uniform(lo, hi), int(rng.uniform(0, 1.2) * RATE))
+    return s
+
+
+def beep9(rng, shape):
+    """Voicemail beeps no source used: a falling pair, a 650 Hz long tone, three quick pips."""
+    db = -rng.uniform(7, 14)
+    if shape == "fall":
+        return tone(1600, 0.15, db) + tone(1100, 0.25, db)
+    if shape == "low":
+        return tone(650, rng.uniform(0.6, 1.0), db)
+    return sum((tone(1850, 0.06, db) + silence(0.06) for _ in range(3)), [])
+
+
+# Ninth held-out pool (H9), written 2026-12-07 (round 9) before any classifier or call-path change of
+# that round: wordings no pool had. Markers after a person's parts: "park", "repair" (behind the
+# answer), "child", "old" (the voice).
+H9 = {
+    "human": [
+        ["Да, алло."], ["Слушаю вас."], ["Алло, кто беспокоит?", "park"], ["Алло, говорите, пожалуйста, вас не слышно."],
+        ["Алло.", 1.1, "Ну что молчите?"], ["Ой, алло, это Люда? Я не вижу без очков.", "old"], ["Бабушка в огороде, позвать?", "child"],
+        ["Шиномонтаж, слушаю вас."], ["Добрый день. А вы кто?"], ["Алло, я в парке, тут объявляют, повторите.", "park"],
+        ["Опять вы звоните? Сколько можно."], ["Алло, Сергей Петрович слушает."], ["Говорите, только у меня тут ремонт.", "repair"],
+        ["Да.", 0.9, "Да, слушаю, кто это?"], ["Ошиблись номером, мужчина."], ["Я слушаю, что вы хотели?"],
+        ["Кто это? Я ничего не слышу, говорите громче.", "old"], ["Здрасьте, а папы нет дома.", "child"], ["Алло, да, да, я слушаю."],
+        ["Минуточку, сейчас дрель выключу.", "repair"], ["Здравствуйте. Вы из банка, что ли?"],
+        ["Я на совещании, говорите коротко."], ["Алло, добрый вечер.", 0.7, "Слушаю."], ["Да, это я, а что такое?", "park"],
+        ["Где вы взяли этот номер?"], ["Алло, Ксения, слушаю."], ["Не надо мне ничего предлагать."],
+        ["Ой, а я думала, это курьер звонит.", "repair"], ["Ага, алло."], ["Так, слушаю, представьтесь, пожалуйста."],
+    ],
+    "voice_assistant": [
+        "Здравствуйте, вы позвонили Антону. Я его голосовой помощник. Скажите, что передать.",
+        "Добрый день, на звонок отвечает ассистент. Владелец номера не может подойти. Представьтесь, пожалуйста.",
+        "Привет! Я Алиса, отвечаю вместо Кати. По какому вы вопросу?",
+        "Здравствуйте! С вами говорит секретарь Тинькофф. Абонент занят. Что ему передать?",
+        "Вас приветствует виртуальный секретарь. Назовите своё имя и цель звонка после этих слов.",
+        "Это голосовой помощник Максима. Он перезвонит, когда освободится. Расскажите, зачем звоните.",
+        "Добрый вечер, вы дозвонились до умного ассистента. Хозяин телефона не отвечает незнакомым. Кто вы?",
+        "Алло, здравствуйте, я нейросеть и принимаю звонки за Ирину. Что вы хотели?",
+        "Вам отвечает автоматический помощник оператора. Абонент не может ответить. Оставьте сообщение, я передам.",
+        "Здравствуйте! Я помощник по входящим звонкам. Скажите, кто вы и по какому делу.",
+    ],
+    "machine": [
+        ("Здравствуйте, это Оксана. Я не могу ответить, оставьте сообщение после сигнала.", "fall"),
+        ("Это Гоша. Занят, перезвоню.", None),
+        ("Автосалон Мотор. Мы закрыты. Наш режим работы с десяти до девяти.", None),
+        ("Да?", 1.4, "Не угадали, это автоответчик. Говорите после сигнала.", "pips"),
+        ("Абонент сейчас не может ответить. Оставьте голосовое сообщение после гудка.", "low"),
+        ("Добрый день, вы позвонили в отдел кадров. Оставьте ваше сообщение и номер телефона.", "fall"),
+        ("Привет, это Аня и Паша. Нас нет, говорите после сигнала.", None),
+        ("Почтовый ящик абонента. Говорите после звукового сигнала.", "low"),
+        ("Вы позвонили на номер девятьсот двадцать пять. Оставьте сообщение.", "pips"),
+        ("Здорово, это Стас. Если надо, напиши в телеграм.", "fall"),
+    ],
+    "announcement": [
+        "Абонент временно недоступен. Пожалуйста, позвоните позже.",
+        "Номер набран неверно. Проверьте номер и повторите вызов.",
+        "Извините, сеть перегружена. Пожалуйста, повторите вызов позднее.",
+        "Данный номер не существует. Обратитесь в справочную службу.",
+        "Абонент ограничил приём входящих вызовов.",
+        "Вызов не может быть выполнен, недостаточно средств на счёте.",
+        "Пожалуйста, оставайтесь на линии, ваш вызов переадресован.",
+        "Связь с абонентом временно невозможна.",
+    ],
+}
+
+CHILD9, OLD9 = ("espeak", "Alicia", 200, 90), ("espeak", "aunty", 95, 15)
+
+# What the robot plays on the echo-free files of each older source (a live call always has the
+# greeting; round 9): the robot whose echo the source uses, as its echo function synthesises it.
+ROBOT_VOICES = {
+    1: (("espeak", "m3", 160, 50), ROBOT, None), 2: (("espeak", "m4", 150, 45), ROBOT2, band),
+    3: (("espeak", "f5", 165, 60), ROBOT3, None), 4: (("espeak", "marcelo", 155, 50), ROBOT4, None),
+    5: (("espeak", "antonio", 165, 45), ROBOT5, None), 6: (("espeak", "Mario", 170, 40), ROBOT6, None),
+    7: (("espeak", "robosoft", 175, 50), ROBOT7, None), 8: (("espeak", "Gene2", 170, 45), ROBOT8, None),
+}
+_robots = {}
+
+
+def greeting(k):
+    """() -> (robot.txt line, audio) for robot k of ROBOT_VOICES, synthesised once."""
+    def get():
+        if k not in _robots:
+            voice, text, post = ROBOT_VOICES[k]
+            r = synth(voice, text)
+            _robots[k] = (text, post(r) if post else r)
+        text, r = _robots[k]
+        return "%.2f %s" % (len(r) / RATE, text), list(r)
+    return get
+
+
 # Rounds 4 on differ only in data: the pool, the voices and backgrounds its person markers name, the
 # lead-in before the first word (persons, the others), the beep shapes and the silent lines' extras.
 ROUNDS = {
@@ -1486,13 +1648,16 @@ ROUNDS = {
         "lead": ((0.1, 1.6), (0.1, 0.9)), "beep": beep7, "silent": ({"babble"}, {"nlpgate"}, {"alias"}, set())},
     8: {"pool": H8, "voice": {"child": CHILD8, "old": OLD8}, "behind": dict.fromkeys(("cafe", "yard"), behind8),
         "lead": ((0.1, 1.7), (0.1, 0.9)), "beep": beep8, "silent": ({"echo8"}, {"echo8", "rumble"}, {"compand"}, set())},
+    9: {"pool": H9, "voice": {"child": CHILD9, "old": OLD9}, "behind": dict.fromkeys(("park", "repair"), behind9),
+        "lead": ((0.1, 1.6), (0.1, 0.8)), "beep": beep9, "silent": ({"echo9"}, {"pink9"}, {"echo9", "muffle"}, set()),
+        "robot": robot9},
 }
 
 
 def build_pool(out, name, seed, rd, voices, conds, law):
     """A held-out pair of round 4 on (ROUNDS): persons with their markers, assistants, voicemail with
     the round's beep shapes or none, carrier texts with SIT in front half the time, silent lines."""
-    src = Source(out, name, seed)
+    src = Source(out, name, seed, rd.get("robot"))
     rng = src.rng
     v = lambda: voices[rng.randrange(len(voices))]
     pool, (lead_h, lead_o) = rd["pool"], rd["lead"]
@@ -1525,9 +1690,21 @@ def build_pool(out, name, seed, rd, voices, conds, law):
         src.emit("silence", silence(4.0), "", 0.0, conds(rng) | extra, law)
 
 
+def robot_of(name):
+    """The robot of ROBOT_VOICES that plays on a source's files: heldoutK-* have robot K (2-8), the
+    first sources robot 1."""
+    m = re.match(r"heldout(\d)-", name)
+    return int(m.group(1)) if m else 1
+
+
 class Source:
-    def __init__(self, out, name, seed):
+    def __init__(self, out, name, seed, robot=None):
+        """robot: a function () -> (robot.txt line, audio) for the greeting the robot plays on every
+        file of the source, the echo-free ones included (a live call always has it); by default the
+        source's robot of ROBOT_VOICES (robot_of). Echoed files have their echo's robot."""
         self.dir, self.rng, self.n = os.path.join(out, name), random.Random(seed), 0
+        self.robot = robot or greeting(robot_of(name))
+
 
     def emit(self, label, body, text, lead, cond, law):
         """cond: set of condition names applied in this order: background is mixed by the
@@ -1644,6 +1821,18 @@ class Source:
             s, robot, ref = echo7(s, rng)
         if "echo8" in cond:
             s, robot, ref = echo8(s, rng)
+        if "muffle" in cond:
+            s = muffle9(s)
+        if "contrast" in cond:
+            s = contrast9(s)
+        if "pink9" in cond:
+            s = pink9(s, rng)
+        if "tele" in cond:
+            s = tele9(s)
+        if "echo9" in cond:
+            s, robot, ref = echo9(s, rng)
+        if not robot and self.robot:
+            robot, ref = self.robot()  # the robot greets on an echo-free line too
         s = s[: int(MAXS * RATE)]
         if law:
             s = g711(s, law)
@@ -1888,6 +2077,13 @@ def main():
     def line8(rng):
         return set(rng.sample(["compand", "resonant", "stutter", "rumble", "echo8", "echo8"], rng.randint(1, 3)))
 
+    def voices9(rng):
+        return {"contrast"} | {rng.choice(["muffle", "pink9", "echo9", "none"])} - {"none"}
+
+    def line9(rng):
+        return set(rng.sample(["muffle", "contrast", "pink9", "tele", "echo9", "echo9"], rng.randint(1, 3)))
+
+    esp9 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((100, 50), (150, 30), (195, 75), (245, 45))]
     esp8 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((90, 45), (140, 70), (185, 35), (255, 55))]
     esp7 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((95, 40), (135, 75), (180, 30), (250, 60))]
     esp6 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((100, 35), (145, 70), (190, 25), (240, 55))]
@@ -1938,6 +2134,11 @@ def main():
         ("heldout8-line", lambda: build_pool(out, "heldout8-line", 21, ROUNDS[8], [("festival", 0.86, -250), ("festival", 1.22, 200), ("festival", 1.5, 550),
                                                                               ("espeak", "miguel", 150, 45), ("espeak", "sandro", 190, 60),
                                                                               ("espeak", "Andrea", 145, 50)], line8, "a")),
+        ("heldout9-voices", lambda: build_pool(out, "heldout9-voices", 22, ROUNDS[9], esp9(["whisper", "Mario", "antonio", "Lee", "Jacky", "michel", "klatt6", "m8"]),
+                                               voices9, "u")),
+        ("heldout9-line", lambda: build_pool(out, "heldout9-line", 23, ROUNDS[9], [("festival", 0.9, -350), ("festival", 1.28, 300), ("festival", 1.42, 650),
+                                                                              ("espeak", "Alex", 155, 45), ("espeak", "iven4", 185, 60),
+                                                                              ("espeak", "aunty", 140, 55)], line9, "a")),
     ]
     unknown = only - {n for n, _ in sources}
     if unknown:
