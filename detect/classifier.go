@@ -164,7 +164,6 @@ type Classifier struct {
 	ref           echoRef    // the robot's playback, when the caller gives it (RobotFrame)
 	refFed        bool       // RobotFrame was called for the coming frame
 	echoFrames    int        // voiced frames taken for the robot's echo
-	firstEcho     time.Duration
 	sawTone       bool
 	beep, sit     *toneEvent
 	fax           *toneEvent
@@ -292,9 +291,6 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 				c.lastUnsure = c.t
 				c.unsure += step
 				c.unsureFrames++
-			}
-			if c.echoFrames == 0 {
-				c.firstEcho = c.t - step
 			}
 			c.echoFrames++
 		}
@@ -859,17 +855,21 @@ func (c *Classifier) applyRules() {
 			c.heardSound, c.firstSound = true, c.segStart
 		case c.sawTone, c.words > 0 && !c.echoed:
 			c.heardSound, c.firstSound = true, c.t
-		case c.echoFrames > 0:
-			// the echo starts the analysis time as echo bits did before
-			// the reference told them apart (echoBitsOnly)
-			c.heardSound, c.firstSound = true, c.firstEcho
 		default:
-			// nothing heard yet: only the silence rule above can decide (a
-			// callee listening to the robot's greeting is not a verdict)
+			// nothing heard yet, or only the robot's echo: only the silence
+			// rule above can decide (a callee listening to the robot's
+			// greeting is not a verdict, and on an echoed line no sooner
+			// than on a clean one)
 			return
 		}
 	}
 	if c.t-c.firstSound < cfg.MaxAnalysis {
+		return
+	}
+	// The robot's echo alone is silence no sooner than a line with no echo
+	// is (the quiet-time rule above): a callee who listens to the whole
+	// greeting still has InitialSilence after it to answer.
+	if c.early == nil && c.echoOnly() && top == 0 && c.quiet < cfg.InitialSilence {
 		return
 	}
 	switch {
