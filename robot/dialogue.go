@@ -497,6 +497,9 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	// "в пятницу… нет, в субботу", "нет… то есть да": a correction inside
 	// the turn replaces what it corrects before anything else reads it
 	text = scripts.Repair(text, d.repairKinds(n))
+	// "Муж говорит пять, а я думаю семь": words reported from another
+	// person are not the caller's answer, unless nothing else answers
+	text = scripts.OwnAnswer(text)
 	intent, filled := d.understandWhole(n, text)
 	if len(filled) == 0 && d.asksBack(intent) {
 		// "Кто это спрашивает? Да, я": the caller's own question leads in;

@@ -104,6 +104,11 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 			says("да", "да", "не могу сейчас платить, совсем денег нет", "нет"), scripts.OutcomeRefused, time.Time{}},
 		{"a wrong number said outright settles a name in the third person", "verify_contact.yaml",
 			says("Ивана тут нет, вы номером ошиблись"), scripts.OutcomeWrongPerson, time.Time{}},
+		// round 15: another person's words reported are not the caller's answer
+		{"a question reported from the husband is not the caller's request", "collection.yaml",
+			says("да", "да", "Муж спрашивает, можно ли частями... Да, в понедельник всю сумму"), scripts.OutcomePromiseToPay, time.Time{}},
+		{"a relative asking who calls is no third party", "verify_contact.yaml",
+			says("Я", "Брат спрашивает, кто это... Да, удобно, говорите"), scripts.OutcomeIdentified, time.Time{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

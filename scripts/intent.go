@@ -153,6 +153,12 @@ func LastContrast(toks []string) int {
 func Settled(text string) string {
 	toks := Tokens(text)
 	if k := LastContrast(toks); k >= 0 && k+1 < len(toks) {
+		// the raw text after the contrast, with its sentence breaks
+		// (ParseMoney reads a restated amount by them), when the spans
+		// agree with the tokens
+		if sp := spans(text); len(sp) == len(toks) && sp[k].word == toks[k] {
+			return text[sp[k+1].start:]
+		}
 		return strings.Join(toks[k+1:], " ")
 	}
 	return text

@@ -152,6 +152,13 @@ func TestParseMoney(t *testing.T) {
 		ok   bool
 	}{
 		{"пять тысяч", 500000, true},
+		// round 15: an amount restated in a sentence of its own is the same
+		// amount; the first sentence with an amount says it
+		{"семь тысяч. Семь тысяч завтра", 700000, true},
+		{"а я думаю семь тысяч. Семь тысяч завтра", 700000, true},
+		{"Саш, сколько можем? Десять тысяч двадцать пятого", 1000000, true},
+		{"семь тысяч семь тысяч", 1400000, true}, // no sentence break: as before
+		{"полторы тысячи рублей", 150000, true},
 		// round 12: the oblique cases of the number words
 		{"в размере десяти тысяч рублей", 1000000, true},
 		{"не более пятнадцати тысяч пятисот рублей", 1550000, true},
@@ -221,6 +228,8 @@ func TestSettled(t *testing.T) {
 		"а что вы хотели":                       "а что вы хотели", // no negation before the "а"
 		"да, а двадцатого пять тысяч":           "да, а двадцатого пять тысяч",
 		"сейчас ничего не могу, а в январе всю": "в январе всю",
+		// round 15: the raw text after the contrast keeps its sentence ends
+		"пять не дам, а семь тысяч. Семь тысяч завтра": "семь тысяч. Семь тысяч завтра",
 	}
 	for in, want := range tests {
 		if got := Settled(in); got != want {

@@ -10,6 +10,21 @@ import "strings"
 // unknown and both halves are known, the first one a short particle ("не",
 // "да", "ну") or both at least three letters (so "надо" is not "на до").
 func (m *Matcher) Mend(text string) string {
+	// sentence ends are kept: a restated amount ("Семь тысяч. Семь тысяч
+	// завтра") is read by them, and no word is glued across one
+	if ss := sentenceEnds.Split(text, -1); len(ss) > 1 {
+		out := make([]string, 0, len(ss))
+		for _, s := range ss {
+			if s = m.mendSentence(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		return strings.Join(out, ". ")
+	}
+	return m.mendSentence(text)
+}
+
+func (m *Matcher) mendSentence(text string) string {
 	toks := Tokens(text)
 	out := make([]string, 0, len(toks))
 	for i := 0; i < len(toks); i++ {

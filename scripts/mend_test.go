@@ -18,6 +18,9 @@ func TestMend(t *testing.T) {
 		{"не удобно", "не удобно"},                 // two known words: as said
 		{"мне надо подумать", "мне надо подумать"}, // "на"+"до" are not split off a word
 		{"Да [unk] удобно", "да удобно"},
+		// round 15: sentence ends are kept, no word is glued across one
+		{"Семь тысяч. Семь тысяч за втра", "семь тысяч. семь тысяч завтра"},
+		{"Да. Удобно?", "да. удобно"},
 		// round 7: dialect and homophone forms read as said by the time parser too
 		{"завтрева звони", "завтра звони"},
 		// round 7: time words as they sound unstressed

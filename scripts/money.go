@@ -2,6 +2,7 @@ package scripts
 
 import (
 	"maps"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -14,6 +15,25 @@ import (
 // Hand-written: no maintained Go module parses Russian number words.
 // More than maxMoneyRub is not an amount anyone promises: it is not found.
 func ParseMoney(text string, full int64) (int64, bool) {
+	// "Семь тысяч. Семь тысяч завтра": an amount said again in a sentence
+	// of its own is the same amount restated, not added; the first
+	// sentence with an amount says it
+	if ss := sentenceEnds.Split(text, -1); len(ss) > 1 {
+		for _, s := range ss {
+			if v, ok := parseMoney(s, full); ok {
+				return v, true
+			}
+		}
+		return 0, false
+	}
+	return parseMoney(text, full)
+}
+
+// sentenceEnds ends a sentence: the stop marks with a space or the end after
+// them ("1.5 тысячи" is one number).
+var sentenceEnds = regexp.MustCompile(`[.!?…]+(\s+|$)`)
+
+func parseMoney(text string, full int64) (int64, bool) {
 	toks := notMoney(Tokens(text))
 	for i, t := range toks {
 		// "две-три тысячи": a range said is its first number
