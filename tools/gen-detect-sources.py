@@ -68,6 +68,12 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
   heldout9-line  HELD OUT (round 9): pool H9, festival 0.9/1.28/1.42 at -350/+300/+650 cents, espeak
                  Alex/iven4/aunty, 1-3 of a muffled handset, a loudness enhancer, pink noise, a
                  400-3000 Hz trunk, the ninth robot's echo; A-law; robot references on every file
+  heldout10-voices HELD OUT (round 10): pool H10, espeak shelby/victor/quincy/norbert/edward/Storm/
+                 iven3/f3 at 105-240 wpm, a boomy speakerphone + mains hum, street noise or the tenth
+                 robot's echo (12-24 dB down, 300-3200 Hz); mu-law; robot references on every file
+  heldout10-line HELD OUT (round 10): pool H10, festival 0.84/1.16/1.48 at -200/+420/+120 cents, espeak
+                 klatt3/Hugo/pablo, 1-3 of a boomy speakerphone, hum, loss, a trunk, the tenth robot's
+                 echo; A-law; robot references on every file
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -1611,6 +1617,115 @@ H9 = {
 
 CHILD9, OLD9 = ("espeak", "Alicia", 200, 90), ("espeak", "aunty", 95, 15)
 
+# ---- the tenth held-out pair (round 10): pool H10; the robot greets on every file ----
+
+def echo10(s, rng):
+    """The tenth robot's greeting coming back 12-24 dB down, 80-250 ms late, through a 300-3200 Hz band."""
+    text, r = robot10()
+    back = sox_fx(r, "sinc", "-a", "50", "300-3200")
+    return mix(s, silence(rng.uniform(0.08, 0.25)) + back, -rng.uniform(12, 24)), text, r
+
+
+def boomy10(s):
+    """A cheap speakerphone: bass boosted, treble down, a little overdrive."""
+    return sox_fx(s, "bass", "+8", "150", "treble", "-6", "2500", "overdrive", "6", "gain", "-6")
+
+
+ROBOT10 = "Добрый день! Звоним по поводу задолженности по вашему займу. Удобно сейчас разговаривать?"
+ROBOT10_VOICE = ("espeak", "steph", 155, 50)
+_robot10 = []
+
+
+def robot10():
+    """The tenth robot's greeting at its own level, synthesised once."""
+    if not _robot10:
+        _robot10.append(synth(ROBOT10_VOICE, ROBOT10))
+    r = list(_robot10[0])
+    return "%.2f %s" % (len(r) / RATE, ROBOT10), r
+
+
+STATION10 = [
+    "Поезд до Твери отправляется с третьего пути.",
+    "Пирожки горячие, с капустой, с картошкой!",
+]
+KIDS10 = [
+    "Мам, а где мой самокат?",
+    "Отдай машинку, это моя!",
+]
+
+
+def behind10(s, rng, tag):
+    """Behind the answer: a station (11-17 dB under) or children playing (8-14 dB under)."""
+    texts, voices, lo, hi = (STATION10, ("announcer", "Lee"), 11, 17) if tag == "station" else (KIDS10, ("Alicia", "f4"), 8, 14)
+    for k, v in enumerate(voices):
+        b = synth(("espeak", v, 175, 60), texts[k])
+        s = mix(s, b, -rng.uniform(lo, hi), int(rng.uniform(0, 1.0) * RATE))
+    return s
+
+
+def beep10(rng, shape):
+    """Voicemail beeps no source used: a rising pair, a 2 kHz short tone, a warble."""
+    db = -rng.uniform(7, 13)
+    if shape == "rise":
+        return tone(700, 0.2, db) + tone(1250, 0.3, db)
+    if shape == "high":
+        return tone(2000, rng.uniform(0.2, 0.4), db)
+    return sum((tone(f, 0.08, db) for f in (1000, 1400, 1000, 1400, 1000)), [])
+
+
+# Tenth held-out pool (H10), written 2026-12-07 (round 10) before any change of that round: wordings
+# no pool had. Markers after a person's parts: "station", "kids" (behind), "child", "old" (voice).
+H10 = {
+    "human": [
+        ["Алло, слушаю внимательно."], ["Да, говорите."], ["Алло, я на вокзале, плохо слышно.", "station"],
+        ["Кто звонит, представьтесь."], ["Алло.", 1.2, "Алло, ну?"], ["Внучек, это ты? Громче говори.", "old"],
+        ["А мамы нету, она на работе.", "child"], ["Автомойка, здравствуйте."], ["Добрый вечер, а по какому поводу?"],
+        ["Да, подождите, дети шумят.", "kids"], ["Опять реклама, что ли?"], ["Алло, Игорь Васильевич у аппарата."],
+        ["Я за рулём, перезвоните позже."], ["Да.", 1.0, "Слушаю, говорите."], ["Вы не туда попали, девушка."],
+        ["Чем могу помочь?"], ["Ничего не слышно, перезвоните.", "old"], ["Здравствуйте, а вы кого ищете?", "child"],
+        ["Ну, алло, алло."], ["Секунду, отойду от детей.", "kids"], ["Здравствуйте. Это из поликлиники?"],
+        ["Я на встрече, что срочное?"], ["Доброе утро.", 0.8, "Кто это?"], ["Да, я, слушаю вас.", "station"],
+        ["Откуда у вас мой телефон?"], ["Алло, Марина слушает."], ["Мне некогда, говорите быстрее."],
+        ["Я думал, это из доставки.", "kids"], ["Угу, алло."], ["Так, я вас слушаю, кто вы?"],
+    ],
+    "voice_assistant": [
+        "Здравствуйте, вы позвонили Денису. Я его помощник. Что ему передать?",
+        "Добрый день, звонок принял голосовой ассистент. Назовите, пожалуйста, себя и тему разговора.",
+        "Привет, это Маруся, отвечаю за Олега. Он сейчас не может. Что сказать?",
+        "Здравствуйте, секретарь абонента на связи. Абонент занят, оставьте сообщение.",
+        "Вас приветствует умный автоответчик с искусственным интеллектом. Кто вы и зачем звоните?",
+        "Это ассистент Натальи. Она перезвонит позже. Что ей передать?",
+        "Добрый вечер, я робот-секретарь. Незнакомые номера не соединяю. Представьтесь.",
+        "Алло, вы говорите с помощником, который отвечает за Павла. По какому вопросу звоните?",
+        "Здравствуйте, отвечает помощник банка для входящих. Абонент недоступен, что передать?",
+        "Добрый день! Я цифровой помощник. Скажите имя и цель звонка.",
+    ],
+    "machine": [
+        ("Здравствуйте, это Вера. Меня нет, оставьте сообщение после сигнала.", "rise"),
+        ("Это Кирилл. Перезвоню.", None),
+        ("Стоматология Улыбка. Мы работаем с девяти до восьми. Позвоните в рабочее время.", None),
+        ("Алло?", 1.3, "Шучу, это автоответчик. Говорите после сигнала.", "warble"),
+        ("Абонент не может ответить. Оставьте сообщение после звукового сигнала.", "high"),
+        ("Вы позвонили в бухгалтерию. Оставьте сообщение и ваш номер.", "rise"),
+        ("Привет, это Лена и Дима. Нас нет дома, говорите после гудка.", None),
+        ("Голосовая почта. Говорите после сигнала.", "high"),
+        ("Вы позвонили на номер сто сорок семь. Оставьте сообщение.", "warble"),
+        ("Здравствуй, это Рома. Лучше пиши в мессенджер.", "rise"),
+    ],
+    "announcement": [
+        "Аппарат абонента выключен или находится вне зоны действия сети.",
+        "Набранный номер не обслуживается.",
+        "Все линии заняты. Пожалуйста, перезвоните позднее.",
+        "Неправильно набран номер. Проверьте и наберите снова.",
+        "Абонент временно заблокирован.",
+        "Исходящая связь ограничена. Пополните баланс.",
+        "Ожидайте, идёт соединение с абонентом.",
+        "Абонент находится в роуминге и недоступен.",
+    ],
+}
+
+CHILD10, OLD10 = ("espeak", "Alicia", 190, 85), ("espeak", "aunty", 105, 25)
+
 # What the robot plays on the echo-free files of each older source (a live call always has the
 # greeting; round 9): the robot whose echo the source uses, as its echo function synthesises it.
 ROBOT_VOICES = {
@@ -1651,6 +1766,9 @@ ROUNDS = {
     9: {"pool": H9, "voice": {"child": CHILD9, "old": OLD9}, "behind": dict.fromkeys(("park", "repair"), behind9),
         "lead": ((0.1, 1.6), (0.1, 0.8)), "beep": beep9, "silent": ({"echo9"}, {"pink9"}, {"echo9", "muffle"}, set()),
         "robot": robot9},
+    10: {"pool": H10, "voice": {"child": CHILD10, "old": OLD10}, "behind": dict.fromkeys(("station", "kids"), behind10),
+         "lead": ((0.1, 1.7), (0.1, 0.8)), "beep": beep10, "silent": ({"echo10"}, {"boomy"}, {"echo10", "hum"}, set()),
+         "robot": robot10},
 }
 
 
@@ -1831,6 +1949,10 @@ class Source:
             s = tele9(s)
         if "echo9" in cond:
             s, robot, ref = echo9(s, rng)
+        if "boomy" in cond:
+            s = boomy10(s)
+        if "echo10" in cond:
+            s, robot, ref = echo10(s, rng)
         if not robot and self.robot:
             robot, ref = self.robot()  # the robot greets on an echo-free line too
         s = s[: int(MAXS * RATE)]
@@ -2083,6 +2205,13 @@ def main():
     def line9(rng):
         return set(rng.sample(["muffle", "contrast", "pink9", "tele", "echo9", "echo9"], rng.randint(1, 3)))
 
+    def voices10(rng):
+        return {"boomy"} | {rng.choice(["hum", "street", "echo10", "none"])} - {"none"}
+
+    def line10(rng):
+        return set(rng.sample(["boomy", "hum", "loss", "tele", "echo10", "echo10"], rng.randint(1, 3)))
+
+    esp10 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((105, 55), (145, 35), (190, 70), (240, 40))]
     esp9 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((100, 50), (150, 30), (195, 75), (245, 45))]
     esp8 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((90, 45), (140, 70), (185, 35), (255, 55))]
     esp7 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((95, 40), (135, 75), (180, 30), (250, 60))]
@@ -2139,6 +2268,11 @@ def main():
         ("heldout9-line", lambda: build_pool(out, "heldout9-line", 23, ROUNDS[9], [("festival", 0.9, -350), ("festival", 1.28, 300), ("festival", 1.42, 650),
                                                                               ("espeak", "Alex", 155, 45), ("espeak", "iven4", 185, 60),
                                                                               ("espeak", "aunty", 140, 55)], line9, "a")),
+        ("heldout10-voices", lambda: build_pool(out, "heldout10-voices", 24, ROUNDS[10], esp10(["shelby", "victor", "quincy", "norbert", "edward", "Storm", "iven3", "f3"]),
+                                                voices10, "u")),
+        ("heldout10-line", lambda: build_pool(out, "heldout10-line", 25, ROUNDS[10], [("festival", 0.84, -200), ("festival", 1.16, 420), ("festival", 1.48, 120),
+                                                                                ("espeak", "klatt3", 150, 50), ("espeak", "Hugo", 180, 55),
+                                                                                ("espeak", "pablo", 160, 45)], line10, "a")),
     ]
     unknown = only - {n for n, _ in sources}
     if unknown:
