@@ -113,8 +113,9 @@ func RunCallee(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, a
 		Security: sipguard.Config{MaxInboundCalls: -1},
 		// the far-end jitter the bench reports is also taken from the
 		// kernel's arrival stamps: on a box the robot saturates, the
-		// phones' read goroutines run late, and their clock alone would
-		// blame the robot's pacing for it
+		// phones' reads run late, and their clock alone would blame the
+		// robot's pacing for it (the phones' media shards read the sockets
+		// and time every packet by its stamp)
 		KernelArrivalTimes: true,
 	}, tts.NewCache(*cacheDir, voice, voice.Key(), tts.WithCacheLogger(log)), log)
 	if err != nil {

@@ -61,9 +61,26 @@ type rxBuf struct {
 	names [rxBatch]unix.RawSockaddrInet6 // large enough for either family
 	oobs  [rxBatch][64]byte
 	bufs  [rxBatch][rxBufSize]byte
+
+	// readFn is b.read as a func value made once: a closure per recv
+	// allocated three times a call and tick. n and errno are its results.
+	readFn func(fd uintptr) bool
+	n      uintptr
+	errno  syscall.Errno
 }
 
-func newRxBuf() any { return new(rxBuf) }
+func newRxBuf() any {
+	b := new(rxBuf)
+	b.readFn = b.read
+	return b
+}
+
+// read is one recvmmsg on fd; it never waits (true: done), the next tick
+// reads again.
+func (b *rxBuf) read(fd uintptr) bool {
+	b.n, _, b.errno = unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&b.msgs[0])), rxBatch, unix.MSG_DONTWAIT, 0, 0)
+	return true
+}
 
 // errRxClosed says the socket was closed (the session ended or was replaced).
 var errRxClosed = errors.New("telephony: rtp socket closed")
@@ -84,12 +101,8 @@ func (b *rxBuf) recv(s *rtpSock) (int, error) {
 		h.SetControllen(len(b.oobs[i]))
 		b.msgs[i].Len = 0
 	}
-	var n uintptr
-	var errno syscall.Errno
-	err := s.raw.Read(func(fd uintptr) bool {
-		n, _, errno = unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&b.msgs[0])), rxBatch, unix.MSG_DONTWAIT, 0, 0)
-		return true // never wait: the next tick reads again
-	})
+	err := s.raw.Read(b.readFn)
+	n, errno := b.n, b.errno
 	switch {
 	case err != nil:
 		if errors.Is(err, net.ErrClosed) {
