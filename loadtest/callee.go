@@ -114,9 +114,12 @@ func RunCallee(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, a
 		// the far-end jitter the bench reports is also taken from the
 		// kernel's arrival stamps: on a box the robot saturates, the
 		// phones' reads run late, and their clock alone would blame the
-		// robot's pacing for it (the phones' media shards read the sockets
-		// and time every packet by its stamp)
+		// robot's pacing for it
 		KernelArrivalTimes: true,
+		// the phones are test infrastructure on the robot's cores: the
+		// shards' reads cost them less per packet than a goroutine per
+		// call, and time every packet by its kernel stamp
+		ShardRTPReads: true,
 	}, tts.NewCache(*cacheDir, voice, voice.Key(), tts.WithCacheLogger(log)), log)
 	if err != nil {
 		fmt.Fprintf(stderr, "dozvon: bench callee: %v\n", err)

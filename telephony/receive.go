@@ -138,9 +138,9 @@ func rtpUnmarshalView(data []byte, pkt *rtp.Packet) error {
 	return nil
 }
 
-// readLoop is the read path when the shard cannot read the socket itself
-// (rtpSocket found none: a test's packet pipe, a diago that moved it, or
-// per-call pacing): a goroutine blocked in diago's ReadRTP.
+// readLoop is the read path unless the shard reads the socket itself
+// (Config.ShardRTPReads, and rtpSocket found it: not a test's packet pipe
+// nor a diago that moved it): a goroutine blocked in diago's ReadRTP.
 func (c *Call) readLoop() {
 	// A fault here (a packet observer, a malformed packet's decoding) ends
 	// this call only, as a media fault: the robot reads it as a failed call.

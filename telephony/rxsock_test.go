@@ -120,14 +120,15 @@ func TestCmsgStampOfNoTimestamp(t *testing.T) {
 	}
 }
 
-// TestShardReadsTheCallsSockets: with the shared pacer (the default) both
-// ends of a call are read by their media shards, not by a goroutine per
-// call, and the audio arrives; with per-call pacing the call keeps its
-// read goroutine.
+// TestShardReadsTheCallsSockets: with ShardRTPReads and the shared pacer
+// both ends of a call are read by their media shards, not by a goroutine
+// per call, and the audio arrives; with per-call pacing, or without the
+// option (the default), each call keeps its read goroutine.
 func TestShardReadsTheCallsSockets(t *testing.T) {
-	for _, perCall := range []bool{false, true} {
+	for _, cfg := range []Config{{ShardRTPReads: true}, {ShardRTPReads: true, PerCallPacing: true}, {}} {
+		perCall := !cfg.ShardRTPReads || cfg.PerCallPacing // want readLoop
 		answered := make(chan *Call, 1)
-		callee := serveWith(t, Config{PerCallPacing: perCall}, func(ctx context.Context, in *Inbound) {
+		callee := serveWith(t, cfg, func(ctx context.Context, in *Inbound) {
 			call, err := in.Answer(ctx)
 			if err != nil {
 				t.Error(err)
@@ -136,7 +137,7 @@ func TestShardReadsTheCallsSockets(t *testing.T) {
 			answered <- call
 			<-call.Done()
 		})
-		caller := newTestUA(t, Config{PerCallPacing: perCall})
+		caller := newTestUA(t, cfg)
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		call, _, err := caller.Dial(ctx, DialRequest{To: callee.URI("debtor")})
 		if err != nil {
@@ -158,11 +159,11 @@ func TestShardReadsTheCallsSockets(t *testing.T) {
 		cancel()
 		for _, c := range []*Call{call, in} {
 			if shard := c.rx != nil; shard == perCall {
-				t.Fatalf("per-call pacing %v: the %s call read by the shard: %v", perCall, c.Direction(), shard)
+				t.Fatalf("config %+v: the %s call read by the shard: %v", cfg, c.Direction(), shard)
 			}
 		}
 		if st := in.Stats(); st.Garbage != 0 || st.ForeignSource != 0 || st.Dropped != 0 {
-			t.Fatalf("per-call pacing %v: garbage %d, foreign %d, dropped %d", perCall, st.Garbage, st.ForeignSource, st.Dropped)
+			t.Fatalf("config %+v: garbage %d, foreign %d, dropped %d", cfg, st.Garbage, st.ForeignSource, st.Dropped)
 		}
 	}
 }

@@ -275,7 +275,10 @@ func (u *UA) startCall(ctx context.Context, ctl dialogControl, rtpFn func() *med
 	o.rtpSource = u.cfg.RTPSource
 	o.kernelArrivals = u.cfg.KernelArrivalTimes
 	if !u.cfg.PerCallPacing {
-		o.pacer, o.rxBufs = u.pacer, &u.rxBufs
+		o.pacer = u.pacer
+		if u.cfg.ShardRTPReads {
+			o.rxBufs = &u.rxBufs
+		}
 	}
 	o.log = u.log
 	ctl.refers, ctl.referTimeout = &u.refers, u.cfg.TransferTimeout
