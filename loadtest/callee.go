@@ -113,9 +113,13 @@ func RunCallee(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, a
 		Security: sipguard.Config{MaxInboundCalls: -1},
 		// the far-end jitter the bench reports is also taken from the
 		// kernel's arrival stamps: on a box the robot saturates, the
-		// phones' read goroutines run late, and their clock alone would
-		// blame the robot's pacing for it
+		// phones' reads run late, and their clock alone would blame the
+		// robot's pacing for it
 		KernelArrivalTimes: true,
+		// the phones are test infrastructure on the robot's cores: the
+		// shards' reads cost them less per packet than a goroutine per
+		// call, and time every packet by its kernel stamp
+		ShardRTPReads: true,
 	}, tts.NewCache(*cacheDir, voice, voice.Key(), tts.WithCacheLogger(log)), log)
 	if err != nil {
 		fmt.Fprintf(stderr, "dozvon: bench callee: %v\n", err)

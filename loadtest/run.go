@@ -225,6 +225,7 @@ func startBoth(ctx context.Context, o Options, cacheDir string, board *testcalls
 		RecordDir:     recordDir,
 		MediaTimeout:  10 * time.Second,
 		PerCallPacing: o.Pacing == "per-call",
+		ShardRTPReads: o.ShardReads,
 	}, log)
 	if err != nil {
 		callee.kill()

@@ -32,6 +32,16 @@ type PostStepper interface {
 	PostStep() bool
 }
 
+// Receiver is a Stream that reads its own input: the pacer calls Receive
+// for every stream of a shard at the start of each tick, before any
+// stream's Step, so a tick plays out what arrived up to it and the reads
+// cost no goroutine wake of their own. The same rules as Step's apply
+// (quick, no blocking, no panic).
+type Receiver interface {
+	Stream
+	Receive()
+}
+
 // Pacer runs the 20 ms media ticks of many calls on a few goroutines, one
 // per core, instead of a goroutine and a timer per call. At hundreds of
 // calls the per-call design wakes the scheduler 50 times a second per call
@@ -138,6 +148,11 @@ func (s *shard) run(ctx context.Context) {
 		s.mu.Lock()
 		batch = append(batch[:0], s.streams...)
 		s.mu.Unlock()
+		for _, st := range batch {
+			if r, ok := st.(Receiver); ok {
+				r.Receive()
+			}
+		}
 		var ended []Stream
 		running := 0
 		for _, st := range batch {

@@ -3,6 +3,7 @@ package media
 import (
 	"context"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -230,5 +231,73 @@ func TestPacerPostStepsAfterEveryStep(t *testing.T) {
 	case <-c.finished:
 		t.Error("c was finished twice")
 	default:
+	}
+}
+
+// receivingStream is a phasedStream that also reads its input (Receiver):
+// its Receive logs an entry with the zero due time, then counts.
+type receivingStream struct {
+	phasedStream
+	receives int
+}
+
+func (s *receivingStream) Receive() {
+	s.receives++
+	s.log.mu.Lock()
+	s.log.entries = append(s.log.entries, phaseEntry{name: s.name + ".rx"})
+	s.log.mu.Unlock()
+}
+
+// TestPacerReceivesBeforeEveryStep: within a tick, a shard runs every
+// Receiver's Receive before any stream's Step, so each tick plays out what
+// arrived up to it, and a stream that ended is read no more.
+func TestPacerReceivesBeforeEveryStep(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	log := &phaseLog{}
+	p := NewPacer(ctx, 1)
+	a := &receivingStream{phasedStream: phasedStream{name: "a", endStep: 4, log: log, finished: make(chan bool, 1)}}
+	b := &receivingStream{phasedStream: phasedStream{name: "b", endStep: 4, log: log, finished: make(chan bool, 1)}}
+	p.Add(a)
+	p.Add(b)
+	<-a.finished
+	<-b.finished
+	cancel()
+
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	// The two joined a shard that may have ticked between the Adds: take
+	// the ticks from the first one in which both were read.
+	var ticks [][]string
+	var cur []string
+	for _, e := range log.entries {
+		name := e.name
+		if e.post {
+			name += ".post"
+		}
+		if strings.HasSuffix(name, ".rx") && len(cur) > 0 && !strings.HasSuffix(cur[len(cur)-1], ".rx") {
+			ticks = append(ticks, cur)
+			cur = nil
+		}
+		cur = append(cur, name)
+	}
+	ticks = append(ticks, cur)
+	want := "a.rx b.rx a b a.post b.post"
+	both := 0
+	for _, tk := range ticks {
+		got := strings.Join(tk, " ")
+		if len(tk) < 6 {
+			continue // a tick with one stream only, or the last with its end
+		}
+		both++
+		if got != want && got != "a.rx b.rx a b" {
+			t.Errorf("tick %q, want %q", got, want)
+		}
+	}
+	if both == 0 {
+		t.Fatalf("no tick ran both streams: %v", ticks)
+	}
+	if a.receives != 4 || b.receives != 4 {
+		t.Errorf("receives a %d, b %d, want 4 each (one per step)", a.receives, b.receives)
 	}
 }

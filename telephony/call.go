@@ -32,10 +32,10 @@ type dialogControl struct {
 	referTimeout time.Duration
 }
 
-// Call is an answered call with its clocked media loop running: one goroutine
-// paces outgoing RTP every 20 ms (prompt audio or silence), plays received
-// audio out of a jitter buffer, records both directions, and calls the frame
-// handler; another reads RTP from the network.
+// Call is an answered call with its clocked media loop running: every 20 ms
+// its media shard reads the RTP that arrived (Call.receive), plays received
+// audio out of a jitter buffer, paces outgoing RTP (prompt audio or
+// silence), records both directions, and calls the frame handler.
 type Call struct {
 	id     string
 	callID string
@@ -92,6 +92,11 @@ type Call struct {
 
 	mediaTimeout time.Duration
 	endReason    atomic.Value // string
+
+	// rx is the read side when the media shard drains the RTP socket (nil:
+	// readLoop reads it); rtcpRx its RTCP reception figures.
+	rx     *rxState
+	rtcpRx *rtcpReception
 }
 
 type callOptions struct {
@@ -101,6 +106,7 @@ type callOptions struct {
 	mediaTimeout            time.Duration
 	rtpSource               string
 	pacer                   *media.Pacer // nil: a goroutine and timer of its own
+	rxBufs                  *sync.Pool   // with pacer: the shard drains the RTP socket (Call.receive)
 	jitterFrames            int
 	log                     *slog.Logger
 	early                   bool // the call is in early media (183): capture only
@@ -157,7 +163,19 @@ func newCall(d dialogControl, rtpFn func() *diagomedia.RTPSession, o callOptions
 		}
 		c.rec, c.recPath = rec, o.recordPath
 	}
-	go c.readLoop()
+	if o.pacer != nil && o.rxBufs != nil {
+		if sock, err := openRTPSock(sess.Sess); err == nil {
+			c.rx = c.newRxState(sess)
+			c.rx.sock, c.rx.pool = sock, o.rxBufs
+			c.rtcpRx = &rtcpReception{}
+			c.reportRTCP(sess)
+		} else {
+			c.log.Debug("RTP read by a goroutine of its own", "err", err)
+		}
+	}
+	if c.rx == nil {
+		go c.readLoop()
+	}
 	if o.pacer != nil {
 		o.pacer.Add(&pacedCall{c: c, st: c.newLoopState()})
 	} else {
@@ -203,6 +221,7 @@ const maxEarlyMedia = 30 * sampleRate
 func (c *Call) goLive() {
 	if s := c.rtpFn(); s != nil {
 		c.rtp.Store(s)
+		c.reportRTCP(s)
 		c.mu.Lock()
 		c.codec = diagomedia.CodecAudioFromSession(s.Sess)
 		c.mu.Unlock()

@@ -50,14 +50,26 @@ type Config struct {
 	// (REFER 202, then NOTIFYs while the target rings; default 60 s).
 	TransferTimeout time.Duration `yaml:"transfer_timeout"`
 	// PerCallPacing gives every call its own media goroutine and timer
-	// instead of the shared per-core pacer (for comparison in benchmarks).
+	// instead of the shared per-core pacer (for comparison in benchmarks);
+	// its calls read RTP on a goroutine each whatever ShardRTPReads says.
 	PerCallPacing bool `yaml:"per_call_pacing"`
+	// ShardRTPReads has the media shards read the calls' RTP sockets, a
+	// non-blocking recvmmsg per call once a tick with the kernel's arrival
+	// stamps, instead of a read goroutine per call (Call.readLoop). Off by
+	// default: on the 2-core box it cut the read path's CPU per packet by
+	// a third in isolation and the no-input failures at 1,000 calls, but at
+	// 2,000 calls it measured worse jitter and CPU than the goroutines
+	// (docs/SCALING.md, "The media shards read the RTP sockets").
+	ShardRTPReads bool `yaml:"shard_rtp_reads"`
 	// JitterFrames is the jitter buffer's reorder depth in 20 ms frames (default 3).
 	JitterFrames int `yaml:"jitter_frames"`
-	// KernelArrivalTimes also times the far end's audio by the kernel's
-	// arrival stamps (MediaStats.ArrivalJitterKernel), at one more syscall
-	// per packet: for measurement endpoints such as the bench's simulated
-	// phones, whose own scheduling delay on a busy box is not the line's.
+	// KernelArrivalTimes also keeps the far end's spacing by the kernel's
+	// arrival stamps apart (MediaStats.ArrivalJitterKernel, KernelStamps):
+	// for measurement endpoints such as the bench's simulated phones, whose
+	// own scheduling delay on a busy box is not the line's. Where the media
+	// shard reads the socket the stamps come with every datagram and
+	// ArrivalJitter is taken from them too (ShardRTPReads); on the
+	// read-goroutine path they cost an ioctl per packet.
 	KernelArrivalTimes bool `yaml:"-"`
 	// Security is the inbound policy (package sipguard); its zero value is
 	// the secure default.

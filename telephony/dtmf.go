@@ -2,6 +2,7 @@ package telephony
 
 import (
 	"fmt"
+	"time"
 
 	diagomedia "github.com/emiago/diago/media"
 	"github.com/pion/rtp"
@@ -52,6 +53,9 @@ func (c *Call) onDTMF(pkt *rtp.Packet) {
 		c.stats.ForeignSSRC++
 		c.mu.Unlock()
 		return
+	}
+	if c.rtcpRx != nil {
+		c.rtcpRx.received(pkt.SSRC, pkt.SequenceNumber, pkt.Timestamp, time.Now(), false)
 	}
 	if n > 0 && n <= maxPacketSamples*4 {
 		c.jb.Push(pkt.Timestamp, make([]int16, n))

@@ -18,7 +18,8 @@ import (
 // it (Config.KernelArrivalTimes) to tell the sender's pacing from their own
 // scheduling delay: on a saturated box the read goroutine may run long
 // after the packet came in, and time.Now() then measures the reader, not
-// the line. It is used from the read goroutine only.
+// the line. It is used from the read goroutine only (Call.readLoop; the
+// media shard's reads take the stamps from recvmmsg's control messages).
 type kernelStamper struct {
 	raw  syscall.RawConn
 	sess *diagomedia.MediaSession // the session whose socket raw is

@@ -22,7 +22,7 @@ const (
 )
 
 // sourceLatch decides which datagrams of one RTP session are the far end's.
-// It belongs to the call's read loop goroutine (no locking).
+// It belongs to the call's reader (the media shard, or the read loop) — no locking.
 //
 // Hand-written rather than diago's media.RTPSourceLock (v0.25.0): that one
 // is a process-wide switch, drops the first packets of every stream while it
@@ -72,7 +72,7 @@ func (l *sourceLatch) accept(from net.Addr) (ok, moved bool) {
 		return false, false
 	}
 	c := *a
-	c.IP = append(net.IP(nil), a.IP...) // the read loop's address may be reused
+	c.IP = append(net.IP(nil), a.IP...) // the reader's address is reused
 	l.addr = &c
 	return true, false
 }

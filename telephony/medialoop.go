@@ -103,6 +103,18 @@ func (c *Call) safeStep(st *loopState, due time.Time) (ok bool) {
 	return c.step(st, due)
 }
 
+// safeReceive runs receive; a fault (a packet observer's, a malformed
+// packet's) ends this call only, as a media fault: its next step sees the
+// stop.
+func (c *Call) safeReceive() {
+	defer safe.Recover(c.log, "telephony rtp receive", func(*safe.Panic) {
+		c.endReason.CompareAndSwap(nil, "media")
+		c.rx.closed = true
+		c.stopLoop()
+	})
+	c.receive()
+}
+
 // safePost runs post as safeStep runs step.
 func (c *Call) safePost(st *loopState) (ok bool) {
 	defer safe.Recover(c.log, "telephony media loop", func(*safe.Panic) {
@@ -272,6 +284,9 @@ type pacedCall struct {
 }
 
 func (p *pacedCall) Step(due time.Time) bool { return p.c.safeStep(p.st, due) }
+
+// Receive drains the call's RTP socket (media.Receiver).
+func (p *pacedCall) Receive() { p.c.safeReceive() }
 
 func (p *pacedCall) PostStep() bool { return p.c.safePost(p.st) }
 

@@ -26,6 +26,9 @@ type MediaStats struct {
 	SendLate    *media.LatenessHistogram
 	// ArrivalJitter is how far the far end's audio packets arrived from a
 	// steady 20 ms spacing (|inter-arrival − 20 ms|): its pacing as seen here.
+	// Where the media shard reads the socket, arrival is the kernel's stamp
+	// (a packet is read on the tick after it came); on the read-goroutine
+	// path it is the read time.
 	ArrivalJitter *media.LatenessHistogram
 	// ArrivalJitterKernel is the same spacing taken from the kernel's
 	// arrival stamps (Config.KernelArrivalTimes; nil without): the far end's

@@ -32,6 +32,9 @@ type UA struct {
 	serveErr  error
 	handler   atomic.Pointer[InboundHandler]
 	pacer     *pacer // shared media ticks (nil with Config.PerCallPacing)
+	// rxBufs is the shards' scratch for draining the calls' RTP sockets
+	// (Call.receive): one per shard in use at a time, not one per call.
+	rxBufs sync.Pool
 
 	regMu sync.Mutex
 	reg   map[string]Registration // by trunk name
@@ -151,6 +154,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*UA, error) {
 	if !cfg.PerCallPacing {
 		u.pacer = newPacer(ctx, 0)
 	}
+	u.rxBufs.New = newRxBuf
 	var opts []diago.DiagoOption
 	opts = append(opts, diago.WithLogger(log.With("component", "diago")))
 	codecs := []media.Codec{}
@@ -272,6 +276,9 @@ func (u *UA) startCall(ctx context.Context, ctl dialogControl, rtpFn func() *med
 	o.kernelArrivals = u.cfg.KernelArrivalTimes
 	if !u.cfg.PerCallPacing {
 		o.pacer = u.pacer
+		if u.cfg.ShardRTPReads {
+			o.rxBufs = &u.rxBufs
+		}
 	}
 	o.log = u.log
 	ctl.refers, ctl.referTimeout = &u.refers, u.cfg.TransferTimeout
