@@ -62,7 +62,7 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	fs.StringVar(&o.Record, "record", "", "record every call as stereo WAV under DIR (off by default)")
 	fs.StringVar(&o.Config, "config", "", "dozvon YAML config (TTS engine and cache, VAD); default dozvon.yaml or defaults")
 	fs.StringVar(&o.Pacing, "pacing", "shared", "media pacing: shared (one pacer per core) or per-call (a goroutine and timer per call)")
-	fs.BoolVar(&o.ShardReads, "shard-reads", false, "media only: the robot's media shards read the RTP sockets (recvmmsg once a tick) instead of a goroutine per call; --full takes sip.shard_rtp_reads from the config")
+	fs.BoolVar(&o.ShardReads, "shard-reads", false, "the robot's media shards read the RTP sockets (recvmmsg once a tick) instead of a goroutine per call (telephony.Config.ShardRTPReads)")
 	fs.BoolVar(&o.Full, "full", false, "the whole call path: scheduler campaign, 230-FZ guard (SQLite ledger), store, events, recording, VAD, stand-in recognizer")
 	fs.BoolVar(&o.Compare, "compare", false, "with --full: then run the media-only bench with the same -n and --ramp and print both")
 	if err := fs.Parse(args); err != nil {
