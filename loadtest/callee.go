@@ -116,10 +116,8 @@ func RunCallee(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, a
 		// phones' reads run late, and their clock alone would blame the
 		// robot's pacing for it
 		KernelArrivalTimes: true,
-		// the phones are test infrastructure on the robot's cores: the
-		// shards' reads cost them less per packet than a goroutine per
-		// call, and time every packet by its kernel stamp
-		ShardRTPReads: true,
+		// the phones read with the shards (the default): less CPU per
+		// packet on the robot's cores, every packet timed by its kernel stamp
 	}, tts.NewCache(*cacheDir, voice, voice.Key(), tts.WithCacheLogger(log)), log)
 	if err != nil {
 		fmt.Fprintf(stderr, "dozvon: bench callee: %v\n", err)

@@ -13,18 +13,18 @@ import (
 
 // Options are the flags of `bench calls` and what the binary wires in.
 type Options struct {
-	N          int           // concurrent robot calls
-	Duration   time.Duration // cap per call
-	Ramp       time.Duration // the N dials are spread over this
-	JSON       bool
-	CPUProfile string
-	MemProfile string
-	Timeline   bool
-	Script     string
-	Record     string
-	Config     string // the binary's config file (read by the caller, not here)
-	Pacing     string
-	ShardReads bool // the robot's media shards read the RTP sockets (telephony.Config.ShardRTPReads)
+	N              int           // concurrent robot calls
+	Duration       time.Duration // cap per call
+	Ramp           time.Duration // the N dials are spread over this
+	JSON           bool
+	CPUProfile     string
+	MemProfile     string
+	Timeline       bool
+	Script         string
+	Record         string
+	Config         string // the binary's config file (read by the caller, not here)
+	Pacing         string
+	ReadGoroutines bool // the robot's calls read RTP on a goroutine each (telephony.Config.ReadGoroutines)
 	// Full sends the calls through the whole call path (RunFull): a
 	// campaign in the scheduler, the 230-FZ guard on a SQLite ledger, the
 	// store, recording, VAD and the labelled stand-in recognizer.
@@ -62,7 +62,7 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	fs.StringVar(&o.Record, "record", "", "record every call as stereo WAV under DIR (off by default)")
 	fs.StringVar(&o.Config, "config", "", "dozvon YAML config (TTS engine and cache, VAD); default dozvon.yaml or defaults")
 	fs.StringVar(&o.Pacing, "pacing", "shared", "media pacing: shared (one pacer per core) or per-call (a goroutine and timer per call)")
-	fs.BoolVar(&o.ShardReads, "shard-reads", false, "the robot's media shards read the RTP sockets (recvmmsg once a tick) instead of a goroutine per call (telephony.Config.ShardRTPReads)")
+	fs.BoolVar(&o.ReadGoroutines, "read-goroutines", false, "the robot's calls read RTP on a goroutine each instead of the media shards' recvmmsg once a tick (telephony.Config.ReadGoroutines)")
 	fs.BoolVar(&o.Full, "full", false, "the whole call path: scheduler campaign, 230-FZ guard (SQLite ledger), store, events, recording, VAD, stand-in recognizer")
 	fs.BoolVar(&o.Compare, "compare", false, "with --full: then run the media-only bench with the same -n and --ramp and print both")
 	if err := fs.Parse(args); err != nil {

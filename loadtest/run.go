@@ -220,12 +220,12 @@ func startBoth(ctx context.Context, o Options, cacheDir string, board *testcalls
 		return nil, nil, err
 	}
 	ua, err := telephony.New(ctx, telephony.Config{
-		Name:          "dozvon",
-		Listen:        []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}},
-		RecordDir:     recordDir,
-		MediaTimeout:  10 * time.Second,
-		PerCallPacing: o.Pacing == "per-call",
-		ShardRTPReads: o.ShardReads,
+		Name:           "dozvon",
+		Listen:         []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}},
+		RecordDir:      recordDir,
+		MediaTimeout:   10 * time.Second,
+		PerCallPacing:  o.Pacing == "per-call",
+		ReadGoroutines: o.ReadGoroutines,
 	}, log)
 	if err != nil {
 		callee.kill()

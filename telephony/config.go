@@ -51,16 +51,16 @@ type Config struct {
 	TransferTimeout time.Duration `yaml:"transfer_timeout"`
 	// PerCallPacing gives every call its own media goroutine and timer
 	// instead of the shared per-core pacer (for comparison in benchmarks);
-	// its calls read RTP on a goroutine each whatever ShardRTPReads says.
+	// its calls read RTP on a goroutine each whatever ReadGoroutines says.
 	PerCallPacing bool `yaml:"per_call_pacing"`
-	// ShardRTPReads has the media shards read the calls' RTP sockets, a
-	// non-blocking recvmmsg per call once a tick with the kernel's arrival
-	// stamps, instead of a read goroutine per call (Call.readLoop). Off by
-	// default: on the 2-core box it cut the read path's CPU per packet by
-	// a third in isolation and the no-input failures at 1,000 calls, but at
-	// 2,000 calls it measured worse jitter and CPU than the goroutines
+	// ReadGoroutines gives every call a goroutine that reads its RTP socket
+	// (Call.readLoop) instead of the default: the media shards read the
+	// calls' sockets, a non-blocking recvmmsg per call once a tick, with the
+	// kernel's arrival stamps. On a quiet 2-core box the shards' reads gave
+	// fewer no-input calls and a lower jitter tail at 2,000 calls; on a box
+	// other jobs kept busy the goroutines did better at 2,000
 	// (docs/SCALING.md, "The media shards read the RTP sockets").
-	ShardRTPReads bool `yaml:"shard_rtp_reads"`
+	ReadGoroutines bool `yaml:"rtp_read_goroutines"`
 	// JitterFrames is the jitter buffer's reorder depth in 20 ms frames (default 3).
 	JitterFrames int `yaml:"jitter_frames"`
 	// KernelArrivalTimes also keeps the far end's spacing by the kernel's
@@ -68,7 +68,7 @@ type Config struct {
 	// for measurement endpoints such as the bench's simulated phones, whose
 	// own scheduling delay on a busy box is not the line's. Where the media
 	// shard reads the socket the stamps come with every datagram and
-	// ArrivalJitter is taken from them too (ShardRTPReads); on the
+	// ArrivalJitter is taken from them too (the shards' reads); on the
 	// read-goroutine path they cost an ioctl per packet.
 	KernelArrivalTimes bool `yaml:"-"`
 	// Security is the inbound policy (package sipguard); its zero value is

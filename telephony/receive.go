@@ -139,7 +139,7 @@ func rtpUnmarshalView(data []byte, pkt *rtp.Packet) error {
 }
 
 // readLoop is the read path unless the shard reads the socket itself
-// (Config.ShardRTPReads, and rtpSocket found it: not a test's packet pipe
+// (not Config.ReadGoroutines, and rtpSocket found it: not a test's packet pipe
 // nor a diago that moved it): a goroutine blocked in diago's ReadRTP.
 func (c *Call) readLoop() {
 	// A fault here (a packet observer, a malformed packet's decoding) ends

@@ -120,13 +120,13 @@ func TestCmsgStampOfNoTimestamp(t *testing.T) {
 	}
 }
 
-// TestShardReadsTheCallsSockets: with ShardRTPReads and the shared pacer
-// both ends of a call are read by their media shards, not by a goroutine
-// per call, and the audio arrives; with per-call pacing, or without the
-// option (the default), each call keeps its read goroutine.
+// TestShardReadsTheCallsSockets: by default, with the shared pacer, both
+// ends of a call are read by their media shards, not by a goroutine per
+// call, and the audio arrives; with per-call pacing, or with
+// ReadGoroutines, each call keeps its read goroutine.
 func TestShardReadsTheCallsSockets(t *testing.T) {
-	for _, cfg := range []Config{{ShardRTPReads: true}, {ShardRTPReads: true, PerCallPacing: true}, {}} {
-		perCall := !cfg.ShardRTPReads || cfg.PerCallPacing // want readLoop
+	for _, cfg := range []Config{{}, {PerCallPacing: true}, {ReadGoroutines: true}} {
+		perCall := cfg.ReadGoroutines || cfg.PerCallPacing // want readLoop
 		answered := make(chan *Call, 1)
 		callee := serveWith(t, cfg, func(ctx context.Context, in *Inbound) {
 			call, err := in.Answer(ctx)

@@ -276,7 +276,7 @@ func (u *UA) startCall(ctx context.Context, ctl dialogControl, rtpFn func() *med
 	o.kernelArrivals = u.cfg.KernelArrivalTimes
 	if !u.cfg.PerCallPacing {
 		o.pacer = u.pacer
-		if u.cfg.ShardRTPReads {
+		if !u.cfg.ReadGoroutines {
 			o.rxBufs = &u.rxBufs
 		}
 	}
