@@ -29,18 +29,25 @@ func newNode(t *testing.T, db *store.DB, clk clock.Clock, name string, reg Regis
 		cfg: ShareConfig{Node: name, Every: 2 * time.Second}}
 }
 
+// sharedStore is the one SQLite store of the nodes of a test, and their
+// simulated clock.
+func sharedStore(t *testing.T) (*store.DB, *clock.Sim) {
+	t.Helper()
+	db, err := store.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, clock.NewSim(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC))
+}
+
 func (n *node) round(ctx context.Context, db *store.DB) {
 	shareOnce(ctx, n.dir, db, n.lines, n.cfg, nil)
 }
 
 func TestNodesSharePresenceAndLines(t *testing.T) {
 	ctx := t.Context()
-	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	clk := clock.NewSim(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC))
+	db, clk := sharedStore(t)
 	contact := "sip:ivanova@10.0.0.5:5062"
 	a := newNode(t, db, clk, "node-a", registrations{"ivanova": {Contact: contact, Expires: clk.Now().Add(time.Hour)}})
 	b := newNode(t, db, clk, "node-b", registrations{})
@@ -116,12 +123,7 @@ func TestNodesSharePresenceAndLines(t *testing.T) {
 }
 
 func TestShareWithdrawsOnShutdown(t *testing.T) {
-	db, err := store.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	clk := clock.NewSim(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC))
+	db, clk := sharedStore(t)
 	a := newNode(t, db, clk, "node-a", registrations{"ivanova": {Contact: "sip:ivanova@10.0.0.5", Expires: clk.Now().Add(time.Hour)}})
 	b := newNode(t, db, clk, "node-b", registrations{})
 	ctx, cancel := context.WithCancel(t.Context())
@@ -155,12 +157,7 @@ func TestShareWithdrawsOnShutdown(t *testing.T) {
 
 func TestOneLineAcrossNodes(t *testing.T) {
 	ctx := t.Context()
-	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	clk := clock.NewSim(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC))
+	db, clk := sharedStore(t)
 	a := newNode(t, db, clk, "node-a", registrations{})
 	b := newNode(t, db, clk, "node-b", registrations{})
 
