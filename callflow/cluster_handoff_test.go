@@ -38,6 +38,45 @@ func TestInboundReachesACollectorRegisteredToAnotherNode(t *testing.T) {
 	waitRegistered(t, hr.dir, "alice")
 
 	// Node B: its own UA (no softphone registers to it) and flow.
+	b := startPeerNode(t, hr, share, pol)
+	dirB, uaB := b.dir, b.ua
+	waitFor(t, "node B sees alice's registration at node A", func() bool { return dirB.Presence("alice").Registered })
+
+	// d1, pinned to alice, calls node B and talks; node A sees alice busy meanwhile.
+	called := make(chan error, 1)
+	go func() {
+		_, err := hr.phones.DialAs(hr.ctx, uaB.URI("agency"), hr.phone, testcalls.Behaviour{Steps: []testcalls.Step{{Say: "Да, я по поводу платежа"}}})
+		called <- err
+	}()
+	waitFor(t, "node A sees alice busy on node B's call", func() bool { return linesA.Busy("alice") })
+	if err := <-called; err != nil {
+		t.Fatalf("d1 dials node B: %v", err)
+	}
+	rep := b.report(t)
+	s := rep.Record.Slots
+	if rep.Record.Outcome != "transfer" || s[callflow.SlotCollector] != "alice" || s[callflow.SlotRung] != "alice" {
+		t.Fatalf("node B's call: outcome %q, slots %v: want taken by alice, registered to node A", rep.Record.Outcome, s)
+	}
+	if !strings.Contains(sp.trace(), "debtor-d1") {
+		t.Fatalf("alice's softphone got no INVITE for d1:\n%s", sp.trace())
+	}
+	waitFor(t, "node A sees alice free once node B's call ended", func() bool { return !linesA.Busy("alice") })
+}
+
+// peerNode is a second node over the rig's store: its own UA, directory,
+// shared lines and flow, answering inbound calls with inboundScript.
+type peerNode struct {
+	ua  *telephony.UA
+	dir *handoff.Directory
+
+	mu     sync.Mutex
+	rep    callflow.Report
+	stored bool
+}
+
+// startPeerNode starts node B; share starts its presence and lines sharing.
+func startPeerNode(t *testing.T, hr *handoffRig, share func(string, *handoff.Directory) *handoff.Lines, pol handoff.Policy) *peerNode {
+	t.Helper()
 	uaB, err := telephony.New(hr.ctx, telephony.Config{Name: "dozvon-b", Listen: hr.loop, RecordDir: t.TempDir()}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -58,9 +97,7 @@ func TestInboundReachesACollectorRegisteredToAnotherNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var rep callflow.Report
-	stored := false
+	n := &peerNode{ua: uaB, dir: dirB}
 	if err := uaB.Serve(hr.ctx, func(cctx context.Context, in *telephony.Inbound) {
 		req, err := callflow.KnownCaller(cctx, hr.db, "Альфа Финанс", in.From(), callflow.AnswerRequest{Script: inboundScript})
 		if err != nil {
@@ -70,31 +107,57 @@ func TestInboundReachesACollectorRegisteredToAnotherNode(t *testing.T) {
 		if err != nil {
 			t.Errorf("answer: %v", err)
 		}
-		mu.Lock()
-		rep, stored = r, true
-		mu.Unlock()
+		n.mu.Lock()
+		n.rep, n.stored = r, true
+		n.mu.Unlock()
 	}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "node B sees alice's registration at node A", func() bool { return dirB.Presence("alice").Registered })
+	return n
+}
 
-	// d1, pinned to alice, calls node B and talks; node A sees alice busy meanwhile.
-	called := make(chan error, 1)
-	go func() {
-		_, err := hr.phones.DialAs(hr.ctx, uaB.URI("agency"), hr.phone, testcalls.Behaviour{Steps: []testcalls.Step{{Say: "Да, я по поводу платежа"}}})
-		called <- err
-	}()
-	waitFor(t, "node A sees alice busy on node B's call", func() bool { return linesA.Busy("alice") })
-	if err := <-called; err != nil {
+// report waits for node B's call to be stored and returns its report.
+func (n *peerNode) report(t *testing.T) callflow.Report {
+	t.Helper()
+	waitFor(t, "the call stored", func() bool { n.mu.Lock(); defer n.mu.Unlock(); return n.stored })
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.rep
+}
+
+// TestInboundReachesACollectorWhoseNodeIsGone: alice's softphone (baresip)
+// registered to node A, whose registrar keeps its bindings in the shared
+// store; node A publishes no presence (it died, or restarted with an empty
+// registrar). Her debtor calls node B, which finds her binding in the store,
+// rings her there and bridges the call.
+func TestInboundReachesACollectorWhoseNodeIsGone(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // Wednesday 11:00 in Moscow
+	hr := newHandoffRig(t, start, testcalls.Behaviour{}, 10*time.Second)
+	pol := handoff.Policy{RingTimeout: 10 * time.Second, Queue: handoff.QueueNone}
+	hr.ua.KeepRegistrationsIn(handoff.NewRegistrations(hr.db, "node-a", nil))
+	sp := startSoftphone(t, hr.ctx, hr.ua, "alice", "s3cret", 4*time.Second)
+	waitRegistered(t, hr.dir, "alice")
+	waitFor(t, "alice's binding in the store", func() bool {
+		rs, err := hr.db.Registrations(hr.ctx, time.Now())
+		return err == nil && len(rs) == 1 && rs[0].User == "alice" && rs[0].Node == "node-a"
+	})
+	share := func(name string, dir *handoff.Directory) *handoff.Lines {
+		lines := handoff.NewSharedLines(hr.db, name, 0, nil, testLog(t))
+		go handoff.Share(hr.ctx, dir, hr.db, lines, handoff.ShareConfig{Node: name, Every: 100 * time.Millisecond, Log: testLog(t)})
+		return lines
+	}
+	b := startPeerNode(t, hr, share, pol)
+	waitFor(t, "node B sees alice's stored registration", func() bool { return b.dir.Presence("alice").Registered })
+
+	if _, err := hr.phones.DialAs(hr.ctx, b.ua.URI("agency"), hr.phone, testcalls.Behaviour{Steps: []testcalls.Step{{Say: "Да, я по поводу платежа"}}}); err != nil {
 		t.Fatalf("d1 dials node B: %v", err)
 	}
-	waitFor(t, "the call stored", func() bool { mu.Lock(); defer mu.Unlock(); return stored })
-	s := rep.Record.Slots
-	if rep.Record.Outcome != "transfer" || s[callflow.SlotCollector] != "alice" || s[callflow.SlotRung] != "alice" {
-		t.Fatalf("node B's call: outcome %q, slots %v: want taken by alice, registered to node A", rep.Record.Outcome, s)
+	rep := b.report(t)
+	if s := rep.Record.Slots; rep.Record.Outcome != "transfer" || s[callflow.SlotCollector] != "alice" {
+		t.Fatalf("node B's call: outcome %q, slots %v: want taken by alice through her stored registration", rep.Record.Outcome, s)
 	}
 	if !strings.Contains(sp.trace(), "debtor-d1") {
 		t.Fatalf("alice's softphone got no INVITE for d1:\n%s", sp.trace())
 	}
-	waitFor(t, "node A sees alice free once node B's call ended", func() bool { return !linesA.Busy("alice") })
 }

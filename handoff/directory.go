@@ -60,6 +60,7 @@ type Directory struct {
 	endpoints map[string]Endpoint  // by login
 	pages     map[string]int       // open pages per login
 	others    map[string]elsewhere // what the other nodes see, by login (Share)
+	bindings  map[string]binding   // the registrations in the shared store, by SIP user (Share)
 }
 
 // elsewhere is what other nodes see of a collector: a contact their softphone
@@ -185,16 +186,30 @@ func (d *Directory) contact(e Endpoint, page bool) (string, bool) {
 	if e.URI != "" {
 		return e.URI, true
 	}
+	now := d.clk.Now()
+	var local binding
 	if d.reg != nil {
-		if b, ok := d.reg.Binding(e.SIPUser, d.clk.Now()); ok && b.Contact != "" {
-			return b.Contact, true
+		if b, ok := d.reg.Binding(e.SIPUser, now); ok && b.Contact != "" {
+			local = binding{contact: b.Contact, expires: b.Expires}
 		}
 	}
-	// Registered to another node: this node rings the contact itself.
 	d.mu.Lock()
-	c := d.others[e.Login].contact
+	shared := d.bindings[e.SIPUser]
+	other := d.others[e.Login].contact
 	d.mu.Unlock()
-	return c, c != ""
+	// The latest REGISTER wins: a softphone that moved to another node (the
+	// proxy sent its REGISTER there) leaves a stale binding here until it
+	// expires, and the shared one holds the binding a restarted or dead
+	// node took. With equal intervals the later expiry is the later REGISTER.
+	if shared.contact != "" && now.Before(shared.expires) && shared.expires.After(local.expires) {
+		return shared.contact, true
+	}
+	if local.contact != "" {
+		return local.contact, true
+	}
+	// Registered to another node that the store has no binding from yet:
+	// this node rings the contact itself.
+	return other, other != ""
 }
 
 // Reach is where one collector's phone rings now (ok false: unknown

@@ -12,7 +12,8 @@
 //
 // Several nodes on one database share presence and lines (Share,
 // NewSharedLines): a collector registered to one node is rung from another,
-// and one on a call on any node is rung by none.
+// and one on a call on any node is rung by none. The registrar keeps its
+// bindings in the store too (Registrations), so they outlive their node.
 //
 // It is a package of its own because presence is fed from two doors (the
 // SIP registrar and the web app's open pages) that callflow knows nothing

@@ -14,6 +14,7 @@ type Roster interface {
 	PublishPresence(ctx context.Context, node string, seen []store.CollectorSeen, now, until time.Time) error
 	OthersPresence(ctx context.Context, node string, now time.Time) ([]store.CollectorSeen, error)
 	LeaveCluster(ctx context.Context, node string) error
+	Registrations(ctx context.Context, now time.Time) ([]store.Registration, error)
 }
 
 // LineBook is the nodes' shared record of collectors on a call (*store.DB).
@@ -77,6 +78,11 @@ func shareOnce(ctx context.Context, d *Directory, roster Roster, l *Lines, cfg S
 		d.setOthers(others)
 	} else if ctx.Err() == nil {
 		log.Warn("hand-off: other nodes' presence not read", "err", err)
+	}
+	if rs, err := roster.Registrations(ctx, now); err == nil {
+		d.setBindings(rs)
+	} else if ctx.Err() == nil {
+		log.Warn("hand-off: shared registrations not read", "err", err)
 	}
 	if l != nil {
 		l.sync(ctx)

@@ -153,6 +153,8 @@ var migrations = []string{
 	// 17: the ledger's version, moved by every write of the ledger, person
 	// links, debtors, phones and blocks (ledger_version.go)
 	ledgerVersionSchema,
+	// 18: the softphones' registrations, seen by every node (registrations.go)
+	registrationSchema,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -159,3 +159,52 @@ func TestOneLineAcrossNodes(t *testing.T) {
 		}
 	})
 }
+
+func TestRegistrationsOutliveTheirNode(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		t0 := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+		a := store.Registration{User: "ivanova", Contact: "sip:ivanova@10.0.0.5:5062", Node: "node-a", Expires: t0.Add(time.Hour)}
+		if err := db.KeepRegistration(ctx, a, t0); err != nil {
+			t.Fatal(err)
+		}
+		// node-a is gone (no LeaveCluster touches registrations): any node
+		// still reads the binding until it expires.
+		if err := db.LeaveCluster(ctx, "node-a"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Registrations(ctx, t0.Add(time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].User != a.User || got[0].Contact != a.Contact || got[0].Node != a.Node || !got[0].Expires.Equal(a.Expires) {
+			t.Fatalf("registrations after node-a left: %+v, want %+v", got, a)
+		}
+		// The softphone registers again through node-b from a new address:
+		// the latest REGISTER wins.
+		b := store.Registration{User: "ivanova", Contact: "sip:ivanova@10.0.0.9:5062", Node: "node-b", Expires: t0.Add(90 * time.Minute)}
+		if err := db.KeepRegistration(ctx, b, t0.Add(30*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ = db.Registrations(ctx, t0.Add(31*time.Minute)); len(got) != 1 || got[0].Contact != b.Contact || got[0].Node != "node-b" {
+			t.Fatalf("after re-registering through node-b: %+v, want %+v", got, b)
+		}
+		// Past its expiry a binding is nobody's.
+		if got, _ = db.Registrations(ctx, t0.Add(90*time.Minute)); len(got) != 0 {
+			t.Fatalf("an expired registration is still read: %+v", got)
+		}
+		// Unregistering drops it at once.
+		if err := db.KeepRegistration(ctx, a, t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DropRegistration(ctx, "ivanova"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ = db.Registrations(ctx, t0); len(got) != 0 {
+			t.Fatalf("an unregistered binding is still read: %+v", got)
+		}
+		if err := db.KeepRegistration(ctx, store.Registration{User: "x"}, t0); err == nil {
+			t.Fatal("a registration without a contact was kept")
+		}
+	})
+}

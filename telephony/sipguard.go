@@ -26,8 +26,9 @@ import (
 type uaGuard struct {
 	g       *sipguard.Guard
 	log     *slog.Logger
-	peers   sync.Map     // Call-ID → sipguard.Peer of inbound calls in progress
-	lastLog atomic.Int64 // unix ns of the last refusal summary
+	peers   sync.Map                         // Call-ID → sipguard.Peer of inbound calls in progress
+	lastLog atomic.Int64                     // unix ns of the last refusal summary
+	book    atomic.Pointer[RegistrationBook] // where bindings are shared (registrations.go)
 }
 
 // refusalLogEvery spaces the refusal summaries: a flood must not flood the log.
@@ -211,6 +212,7 @@ func (u *UA) onRegister(req *sip.Request, tx sip.ServerTransaction, v sipguard.V
 	}
 	src, _ := netip.ParseAddrPort(req.Source())
 	res := sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil)
+	var shared func() // the binding change for the book, after the answer
 	switch {
 	case contact == nil: // a query: report the binding
 		if b, ok := u.guard.g.Binding(v.Peer.User, time.Now()); ok {
@@ -218,16 +220,22 @@ func (u *UA) onRegister(req *sip.Request, tx sip.ServerTransaction, v sipguard.V
 		}
 	case expiry == 0:
 		u.guard.g.Register(v.Peer.User, sipguard.Binding{})
+		shared = func() { u.guard.toBook(v.Peer.User, "", time.Time{}) }
 	case expiry < minRegisterExpiry:
 		res = sip.NewResponseFromRequest(req, 423, "Interval Too Brief", nil)
 		res.AppendHeader(sip.NewHeader("Min-Expires", strconv.Itoa(int(minRegisterExpiry.Seconds()))))
 	default:
 		expiry = min(expiry, maxRegisterExpiry)
-		u.guard.g.Register(v.Peer.User, sipguard.Binding{Contact: contact.Address.String(), Source: src.Addr(), Expires: time.Now().Add(expiry)})
+		b := sipguard.Binding{Contact: contact.Address.String(), Source: src.Addr(), Expires: time.Now().Add(expiry)}
+		u.guard.g.Register(v.Peer.User, b)
+		shared = func() { u.guard.toBook(v.Peer.User, b.Contact, b.Expires) }
 		res.AppendHeader(sip.NewHeader("Contact", "<"+contact.Address.String()+">;expires="+strconv.Itoa(int(expiry.Seconds()))))
 		u.log.Info("sip user registered", "user", v.Peer.User, "source", src.Addr().String(), "expires", expiry)
 	}
 	_ = tx.Respond(res)
+	if shared != nil {
+		shared()
+	}
 }
 
 // Guard is the UA's inbound policy (its counters, bindings and calls in progress).

@@ -381,6 +381,8 @@ func TestDigestUsersOverSIP(t *testing.T) {
 				peers <- in.Peer()
 				<-call.Done()
 			})
+			book := &recordingBook{kept: make(chan string, 4)}
+			callee.KeepRegistrationsIn(book)
 			phone := newTestUA(t, Config{
 				Listen: []Listen{{Transport: "udp", Host: "127.0.0.6"}},
 				Trunks: []Trunk{{Name: "dozvon", Host: callee.Addr(), Username: "op1", Password: tt.password, Register: true, Expiry: time.Hour}},
@@ -409,6 +411,15 @@ func TestDigestUsersOverSIP(t *testing.T) {
 					if !ok || b.Source.String() != "127.0.0.6" {
 						t.Fatalf("binding %+v (%v); want one from 127.0.0.6", b, ok)
 					}
+					// The binding reaches the shared book, for the other nodes.
+					select {
+					case got := <-book.kept:
+						if want := "op1 " + b.Contact; got != want {
+							t.Fatalf("book kept %q; want %q", got, want)
+						}
+					case <-ctx.Done():
+						t.Fatal("the registration never reached the book")
+					}
 					return
 				}
 				if !tt.ok && r.Err != nil {
@@ -417,6 +428,9 @@ func TestDigestUsersOverSIP(t *testing.T) {
 					}
 					if _, ok := callee.Guard().Binding("op1", time.Now()); ok {
 						t.Fatal("a wrong password left a binding")
+					}
+					if len(book.kept) != 0 {
+						t.Fatalf("a refused REGISTER reached the book: %q", <-book.kept)
 					}
 					return
 				}
@@ -458,4 +472,17 @@ func TestTrunkSourcesDefaultToTheirHost(t *testing.T) {
 		}
 		t.Errorf("trunk %s trusts %q; want %q", name, have, want)
 	}
+}
+
+// recordingBook is a RegistrationBook double that records what it is told.
+type recordingBook struct{ kept chan string }
+
+func (b *recordingBook) KeepBinding(_ context.Context, user, contact string, _ time.Time) error {
+	b.kept <- user + " " + contact
+	return nil
+}
+
+func (b *recordingBook) DropBinding(_ context.Context, user string) error {
+	b.kept <- user + " dropped"
+	return nil
 }

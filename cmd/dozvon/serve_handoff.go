@@ -44,6 +44,9 @@ func serveHandOff(svc context.Context, rt *runtime, ua *telephony.UA, flow *call
 	// another node's call is not.
 	host, _ := os.Hostname()
 	node := fmt.Sprintf("%s:%d", host, os.Getpid())
+	// The registrar's bindings go to the store as well: they outlive a
+	// restart or a dead node, and every node rings the latest one.
+	ua.KeepRegistrationsIn(handoff.NewRegistrations(rt.db, node, rt.clk))
 	lines := handoff.NewSharedLines(rt.db, node, 0, rt.clk, log)
 	go handoff.Share(svc, dir, rt.db, lines, handoff.ShareConfig{Node: node, Log: log})
 	flow.SetHandOff(callflow.HandOffConfig{Collectors: dir, Debtors: rt.db, Lines: lines, Inbound: rt.cfg.Inbound,
