@@ -16,10 +16,9 @@ import (
 	"time"
 
 	"github.com/dozvon/dozvon/handoff"
-	"github.com/dozvon/dozvon/internal/logsink"
-	"github.com/dozvon/dozvon/media"
 	"github.com/dozvon/dozvon/telephony"
 	"github.com/dozvon/dozvon/telephony/sipguard"
+	"github.com/dozvon/dozvon/testcalls"
 )
 
 // The collector's softphone for the hand-off's acceptance tests (baresip)
@@ -32,13 +31,10 @@ func digestUser(name, pass string) sipguard.User {
 	return sipguard.User{Name: name, HA1MD5: hex.EncodeToString(m[:])}
 }
 
-// softphone is baresip as a collector's softphone: registered to dozvon
-// with digest auth, answering every call at once, and "speaking" a tone
-// file — baresip hangs up when its audio file ends, so the tone's length
-// is the collector's part of the call. Its SIP trace is kept.
-type softphone struct{ out logsink.Buffer }
+// softphone is testcalls.Softphone (baresip) as the collector's softphone.
+type softphone struct{ *testcalls.Softphone }
 
-func (s *softphone) trace() string { return s.out.String() }
+func (s softphone) trace() string { return s.Trace() }
 
 func startSoftphone(t *testing.T, ctx context.Context, ua *telephony.UA, user, pass string, talk time.Duration) *softphone {
 	return startBaresip(t, ctx, ua, user, pass, talk, "auto")
@@ -47,43 +43,18 @@ func startSoftphone(t *testing.T, ctx context.Context, ua *telephony.UA, user, p
 // startBaresip is startSoftphone with baresip's answer mode (auto, manual: rings until cancelled).
 func startBaresip(t *testing.T, ctx context.Context, ua *telephony.UA, user, pass string, talk time.Duration, answer string) *softphone {
 	t.Helper()
-	dir := t.TempDir()
-	tone := filepath.Join(dir, "tone.wav")
-	writeTone(t, tone, collectorTone, talk)
-	port := freeUDP(t)
-	cfg := fmt.Sprintf(`poll_method epoll
-sip_listen 127.0.0.1:%d
-net_interface 127.0.0.1
-rtp_ports 30000-39999
-audio_player aubridge,sink
-audio_alert aubridge,sink
-audio_source aufile,%s
-module_path /usr/lib/baresip/modules
-module g711.so
-module aufile.so
-module aubridge.so
-module_app account.so
-`, port, tone)
-	acc := fmt.Sprintf("<sip:%s@%s>;auth_pass=%s;answermode=%s;regint=300;audio_codecs=PCMU,PCMA\n", user, ua.Addr(), pass, answer)
-	for name, body := range map[string]string{"config": cfg, "accounts": acc, "contacts": ""} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sp := &softphone{}
-	cmd := exec.CommandContext(ctx, "baresip", "-f", dir, "-s")
-	cmd.Stdout, cmd.Stderr = &sp.out, &sp.out
-	if err := cmd.Start(); err != nil {
+	sp, err := testcalls.StartSoftphone(ctx, testcalls.SoftphoneConfig{User: user, Password: pass, Registrar: ua.Addr(),
+		Talk: talk, ToneHz: collectorTone, Answer: answer, Dir: t.TempDir()})
+	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		sp.Stop()
 		if t.Failed() {
-			t.Logf("baresip:\n%s", sp.trace())
+			t.Logf("baresip:\n%s", sp.Trace())
 		}
 	})
-	return sp
+	return &softphone{sp}
 }
 
 // waitRegistered waits (polling: the registrar has no event to wait on) until
@@ -107,31 +78,6 @@ func freeUDP(t *testing.T) int {
 	}
 	defer c.Close()
 	return c.LocalAddr().(*net.UDPAddr).Port
-}
-
-// writeTone writes d of a sine at hz, 8 kHz mono.
-func writeTone(t *testing.T, path string, hz float64, d time.Duration) {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	w, err := media.NewWAVWriter(f, 8000, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := int(d.Seconds() * 8000)
-	pcm := make([]int16, n)
-	for i := range pcm {
-		pcm[i] = int16(8000 * math.Sin(2*math.Pi*hz*float64(i)/8000))
-	}
-	if err := w.Write(pcm); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // channel picks one channel of interleaved stereo.

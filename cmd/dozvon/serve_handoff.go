@@ -11,6 +11,7 @@ import (
 	"github.com/dozvon/dozvon/auth"
 	"github.com/dozvon/dozvon/callbacks"
 	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/clock"
 	"github.com/dozvon/dozvon/handoff"
 	"github.com/dozvon/dozvon/messages"
 	"github.com/dozvon/dozvon/telephony"
@@ -29,7 +30,11 @@ func serveHandOff(svc context.Context, rt *runtime, ua *telephony.UA, flow *call
 	if err != nil {
 		return nil, nil, err
 	}
-	dir, err := handoff.New(ua.Guard(), rt.clk, eps)
+	// Registrations, presence and line claims are liveness between
+	// processes: wall time, as the registrar stamps them, whatever clock
+	// the 230-FZ guard runs on.
+	wall := clock.System{}
+	dir, err := handoff.New(ua.Guard(), wall, eps)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -46,8 +51,8 @@ func serveHandOff(svc context.Context, rt *runtime, ua *telephony.UA, flow *call
 	node := fmt.Sprintf("%s:%d", host, os.Getpid())
 	// The registrar's bindings go to the store as well: they outlive a
 	// restart or a dead node, and every node rings the latest one.
-	ua.KeepRegistrationsIn(handoff.NewRegistrations(rt.db, node, rt.clk))
-	lines := handoff.NewSharedLines(rt.db, node, 0, rt.clk, log)
+	ua.KeepRegistrationsIn(handoff.NewRegistrations(rt.db, node, wall))
+	lines := handoff.NewSharedLines(rt.db, node, 0, wall, log)
 	go handoff.Share(svc, dir, rt.db, lines, handoff.ShareConfig{Node: node, Log: log})
 	flow.SetHandOff(callflow.HandOffConfig{Collectors: dir, Debtors: rt.db, Lines: lines, Inbound: rt.cfg.Inbound,
 		RingTimeout: hs.RingTimeout, CallerID: hs.CallerID, HoldAudio: hold, ReferTrunks: hs.ReferTrunks, ReferHeaders: hs.ReferHeaders})

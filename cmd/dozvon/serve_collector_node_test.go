@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dozvon/dozvon/callflow"
+	"github.com/dozvon/dozvon/store"
+	"github.com/dozvon/dozvon/store/storetest"
+	"github.com/dozvon/dozvon/telephony"
+	"github.com/dozvon/dozvon/testcalls"
+)
+
+// TestServeCollectorOutlivesTheirNode: two `dozvon serve` processes on one
+// PostgreSQL. Alice's softphone (baresip) registers to node 1, which is
+// then killed with SIGKILL. Once node 1's presence has lapsed, her debtor
+// calls node 2: it finds her registration in the store, rings her softphone
+// and routes the call to her — a dead node no longer takes its collectors
+// offline until their softphones register again.
+func TestServeCollectorOutlivesTheirNode(t *testing.T) {
+	skipUnlessCalls(t)
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	pg, err := storetest.StartPostgres(ctx)
+	if errors.Is(err, storetest.ErrNoPostgres) {
+		t.Skip("PostgreSQL not installed (tools/setup-debian.sh): the nodes share it: ", err)
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pg.Stop() })
+	dsn, err := pg.NewDatabase(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	const debtorNumber = "+79165550021"
+
+	phones, err := testcalls.NewCallee(ctx, telephony.Config{Name: "phones", Listen: []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "phrases.yaml"), []byte(acceptPhrases), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	scriptPath := filepath.Join(dir, "accept.yaml")
+	if err := os.WriteFile(scriptPath, []byte(acceptScript), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ha1 := md5.Sum([]byte("alice:dozvon:s3cret"))
+	var nodes []*serveProc
+	for i := range 2 {
+		name := fmt.Sprintf("node%d", i+1)
+		cfgPath := filepath.Join(dir, name+".yaml")
+		cfg := fmt.Sprintf(`creditor: "ООО Тест"
+sip:
+  listen: [{transport: udp, host: 127.0.0.1, port: 0}]
+  record_dir: %s
+  security: {algorithms: [MD5], users: [{name: alice, ha1_md5: %q}]}
+tts: {cache_dir: %s}
+store: {dsn: %q}
+inbound: {ring_timeout: 15s, queue: none}
+handoff: {caller_id: "+74950000000", hold_audio: none}
+`, filepath.Join(dir, name, "rec"), hex.EncodeToString(ha1[:]), filepath.Join(dir, name, "tts"), dsn)
+		if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			if code, _, errs := runCmd(t, cmdUser, "alice-password-1\n", nil, "add", "alice", "--role", "collector", "--db", dsn); code != 0 {
+				t.Fatalf("user add: %d %s", code, errs)
+			}
+		}
+		nodes = append(nodes, startServe(ctx, t, name, dir, weekdayMorning(time.Now()),
+			"--config", cfgPath, "--asr", "dtmf", "--http", "127.0.0.1:0", "--drain", "10s", "--script", scriptPath, "--node", name))
+	}
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.UpsertDebtor(ctx, store.Debtor{ID: "d1", Name: "Иванов Иван Иванович", Region: "г. Москва", Phones: []string{debtorNumber}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AssignCollector(ctx, "d1", "alice"); err != nil {
+		t.Fatal(err)
+	}
+
+	sp, err := testcalls.StartSoftphone(ctx, testcalls.SoftphoneConfig{User: "alice", Password: "s3cret", Registrar: nodes[0].sip,
+		Talk: 12 * time.Second, ToneHz: 1000, Dir: t.TempDir()})
+	if errors.Is(err, testcalls.ErrNoBaresip) {
+		t.Skip("baresip not installed (tools/setup-debian.sh): it is the collector's softphone")
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		sp.Stop()
+		if t.Failed() {
+			t.Logf("baresip:\n%s", sp.Trace())
+		}
+	}()
+	poll := func(what string, ok func() bool) {
+		t.Helper()
+		for !ok() {
+			select {
+			case <-ctx.Done():
+				t.Fatalf("%s: not before the deadline", what)
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+	poll("alice's registration at node 1 stored", func() bool {
+		rs, err := db.Registrations(ctx, time.Now())
+		return err == nil && len(rs) == 1 && rs[0].User == "alice"
+	})
+	// Node 1 publishes alice's phone as present first, so that its lapse
+	// below is the presence path really gone, not one never taken.
+	poll("alice's phone published present by node 1", func() bool {
+		seen, err := db.OthersPresence(ctx, "nobody", time.Now())
+		return err == nil && len(seen) == 1 && seen[0].Contact != ""
+	})
+	if err := nodes[0].cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-nodes[0].exited
+	// Node 1's presence rows lapse: from now on node 2 knows of alice's
+	// phone only what the store's registrations say.
+	poll("node 1's presence lapsed", func() bool {
+		seen, err := db.OthersPresence(ctx, "nobody", time.Now())
+		return err == nil && len(seen) == 0
+	})
+
+	if _, err := phones.DialAs(ctx, "sip:agency@"+nodes[1].sip, debtorNumber, testcalls.Behaviour{Steps: []testcalls.Step{{Pause: 20 * time.Second, Hangup: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	var rec store.CallRecord
+	poll("the debtor's call stored by node 2", func() bool {
+		calls, _, err := db.ListCalls(ctx, store.CallFilter{Limit: 10})
+		if err != nil || len(calls) == 0 {
+			return false
+		}
+		rec, err = db.Call(ctx, calls[0].ID)
+		return err == nil
+	})
+	if rec.Direction != "inbound" || rec.Slots[callflow.SlotRoute] != callflow.RouteCollector || rec.Slots[callflow.SlotCollector] != "alice" {
+		t.Fatalf("the debtor's call: %s, slots %v; want routed to alice, whose node is dead", rec.Direction, rec.Slots)
+	}
+	if !strings.Contains(sp.Trace(), "Call established: sip:debtor-d1@") {
+		t.Fatalf("alice's softphone took no call from debtor-d1:\n%s", sp.Trace())
+	}
+}
