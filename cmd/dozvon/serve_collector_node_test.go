@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,17 +21,24 @@ import (
 )
 
 // TestServeCollectorOutlivesTheirNode: two `dozvon serve` processes on one
-// PostgreSQL. Alice's softphone (baresip) registers to node 1, which is
-// then killed with SIGKILL. Once node 1's presence has lapsed, her debtor
-// calls node 2: it finds her registration in the store, rings her softphone
-// and routes the call to her — a dead node no longer takes its collectors
-// offline until their softphones register again.
+// PostgreSQL behind Kamailio (deploy/kamailio). Alice's softphone (baresip)
+// registers to the proxy, which hands the REGISTER to one node; that node
+// is then killed with SIGKILL. Once its presence has lapsed and Kamailio
+// has marked it down, her debtor calls the proxy: the living node finds her
+// registration in the store, rings her softphone and routes the call to
+// her — a dead node no longer takes its collectors offline until their
+// softphones register again.
 func TestServeCollectorOutlivesTheirNode(t *testing.T) {
 	skipUnlessCalls(t)
+	kamailio, err := exec.LookPath("kamailio")
+	if err != nil {
+		t.Skip("kamailio not installed (tools/setup-debian.sh): the softphone registers through it")
+	}
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
-	pg, err := storetest.StartPostgres(ctx)
+	var pg *storetest.Postgres
+	pg, err = storetest.StartPostgres(ctx)
 	if errors.Is(err, storetest.ErrNoPostgres) {
 		t.Skip("PostgreSQL not installed (tools/setup-debian.sh): the nodes share it: ", err)
 	} else if err != nil {
@@ -93,7 +101,8 @@ handoff: {caller_id: "+74950000000", hold_audio: none}
 		t.Fatal(err)
 	}
 
-	sp, err := testcalls.StartSoftphone(ctx, testcalls.SoftphoneConfig{User: "alice", Password: "s3cret", Registrar: nodes[0].sip,
+	kam := startKamailio(ctx, t, kamailio, dir, nodes)
+	sp, err := testcalls.StartSoftphone(ctx, testcalls.SoftphoneConfig{User: "alice", Password: "s3cret", Registrar: kam.addr,
 		Talk: 12 * time.Second, ToneHz: 1000, Dir: t.TempDir()})
 	if errors.Is(err, testcalls.ErrNoBaresip) {
 		t.Skip("baresip not installed (tools/setup-debian.sh): it is the collector's softphone")
@@ -116,28 +125,39 @@ handoff: {caller_id: "+74950000000", hold_audio: none}
 			}
 		}
 	}
-	poll("alice's registration at node 1 stored", func() bool {
+	// The node Kamailio gave the REGISTER to is the one that dies.
+	var dead, living *serveProc
+	poll("alice's registration stored", func() bool {
 		rs, err := db.Registrations(ctx, time.Now())
-		return err == nil && len(rs) == 1 && rs[0].User == "alice"
+		if err != nil || len(rs) != 1 || rs[0].User != "alice" {
+			return false
+		}
+		for i, n := range nodes {
+			if strings.HasSuffix(rs[0].Node, fmt.Sprintf(":%d", n.cmd.Process.Pid)) {
+				dead, living = n, nodes[1-i]
+			}
+		}
+		return dead != nil
 	})
-	// Node 1 publishes alice's phone as present first, so that its lapse
+	// That node publishes alice's phone as present first, so that its lapse
 	// below is the presence path really gone, not one never taken.
-	poll("alice's phone published present by node 1", func() bool {
+	poll("alice's phone published present", func() bool {
 		seen, err := db.OthersPresence(ctx, "nobody", time.Now())
 		return err == nil && len(seen) == 1 && seen[0].Contact != ""
 	})
-	if err := nodes[0].cmd.Process.Kill(); err != nil {
+	if err := dead.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	<-nodes[0].exited
-	// Node 1's presence rows lapse: from now on node 2 knows of alice's
-	// phone only what the store's registrations say.
-	poll("node 1's presence lapsed", func() bool {
+	<-dead.exited
+	// The dead node's presence rows lapse: from now on the living node
+	// knows of alice's phone only what the store's registrations say.
+	poll("the dead node's presence lapsed", func() bool {
 		seen, err := db.OthersPresence(ctx, "nobody", time.Now())
 		return err == nil && len(seen) == 0
 	})
+	kam.waitLine(ctx, t, "dozvon-proxy: node down sip:"+dead.sip)
 
-	if _, err := phones.DialAs(ctx, "sip:agency@"+nodes[1].sip, debtorNumber, testcalls.Behaviour{Steps: []testcalls.Step{{Pause: 20 * time.Second, Hangup: true}}}); err != nil {
+	if _, err := phones.DialAs(ctx, "sip:agency@"+kam.addr, debtorNumber, testcalls.Behaviour{Steps: []testcalls.Step{{Pause: 20 * time.Second, Hangup: true}}}); err != nil {
 		t.Fatal(err)
 	}
 	var rec store.CallRecord
@@ -149,6 +169,12 @@ handoff: {caller_id: "+74950000000", hold_audio: none}
 		rec, err = db.Call(ctx, calls[0].ID)
 		return err == nil
 	})
+	if !strings.Contains(strings.Join(kam.linesAfter(0), "\n"), "dozvon-proxy: REGISTER to sip:"+dead.sip) {
+		t.Errorf("kamailio logged no REGISTER to the node that took it")
+	}
+	if !strings.Contains(living.stderr.String(), "inbound call done") {
+		t.Errorf("the living node logged no inbound call")
+	}
 	if rec.Direction != "inbound" || rec.Slots[callflow.SlotRoute] != callflow.RouteCollector || rec.Slots[callflow.SlotCollector] != "alice" {
 		t.Fatalf("the debtor's call: %s, slots %v; want routed to alice, whose node is dead", rec.Direction, rec.Slots)
 	}
