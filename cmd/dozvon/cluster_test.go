@@ -53,17 +53,7 @@ func TestClusterBehindKamailio(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 150*time.Second)
 	defer cancel()
 	t0 := time.Now()
-	pg, err := storetest.StartPostgres(ctx)
-	if errors.Is(err, storetest.ErrNoPostgres) {
-		t.Skip("PostgreSQL not installed (tools/setup-debian.sh): the several-nodes test needs it: ", err)
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = pg.Stop() })
-	dsn, err := pg.NewDatabase(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dsn := nodesPostgres(ctx, t)
 	dir := t.TempDir()
 
 	// The debtors' phones: each answers, stays quiet a while, then says yes
@@ -485,4 +475,23 @@ func (k *kamailioProc) linesAfter(i int) []string {
 		return nil
 	}
 	return lines[i+1:]
+}
+
+// nodesPostgres starts a throwaway PostgreSQL for the test's nodes to share
+// and returns a new database's DSN; the test is skipped, saying so, when
+// PostgreSQL is not installed.
+func nodesPostgres(ctx context.Context, t *testing.T) string {
+	t.Helper()
+	pg, err := storetest.StartPostgres(ctx)
+	if errors.Is(err, storetest.ErrNoPostgres) {
+		t.Skip("PostgreSQL not installed (tools/setup-debian.sh): the nodes share it: ", err)
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pg.Stop() })
+	dsn, err := pg.NewDatabase(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dsn
 }

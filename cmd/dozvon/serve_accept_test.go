@@ -297,13 +297,7 @@ func TestServeAcceptance(t *testing.T) {
 	uri := phones.Phone(slowNumber, slow) // sip:USER@HOST:PORT: the phones' exchange is the service's trunk
 	trunkHost := uri[strings.LastIndex(uri, "@")+1:]
 
-	if err := os.WriteFile(filepath.Join(dir, "phrases.yaml"), []byte(acceptPhrases), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	scriptPath := filepath.Join(dir, "accept.yaml")
-	if err := os.WriteFile(scriptPath, []byte(acceptScript), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	scriptPath := writeAcceptScript(t, dir)
 	cfgPath := filepath.Join(dir, "dozvon.yaml")
 	cfg := fmt.Sprintf(`creditor: "ООО Тест"
 sip:
@@ -678,4 +672,18 @@ func cliWebhook(t *testing.T, dsn, url string) string {
 func lastLine(s string) string {
 	s = strings.TrimSpace(s)
 	return strings.TrimSpace(s[strings.LastIndex(s, "\n")+1:])
+}
+
+// writeAcceptScript writes acceptScript and its phrases to dir and returns
+// the script's path.
+func writeAcceptScript(t *testing.T, dir string) string {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "phrases.yaml"), []byte(acceptPhrases), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "accept.yaml")
+	if err := os.WriteFile(path, []byte(acceptScript), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

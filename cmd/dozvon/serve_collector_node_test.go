@@ -15,7 +15,6 @@ import (
 
 	"github.com/dozvon/dozvon/callflow"
 	"github.com/dozvon/dozvon/store"
-	"github.com/dozvon/dozvon/store/storetest"
 	"github.com/dozvon/dozvon/telephony"
 	"github.com/dozvon/dozvon/testcalls"
 )
@@ -37,18 +36,7 @@ func TestServeCollectorOutlivesTheirNode(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
-	var pg *storetest.Postgres
-	pg, err = storetest.StartPostgres(ctx)
-	if errors.Is(err, storetest.ErrNoPostgres) {
-		t.Skip("PostgreSQL not installed (tools/setup-debian.sh): the nodes share it: ", err)
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = pg.Stop() })
-	dsn, err := pg.NewDatabase(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dsn := nodesPostgres(ctx, t)
 	dir := t.TempDir()
 	const debtorNumber = "+79165550021"
 
@@ -56,13 +44,8 @@ func TestServeCollectorOutlivesTheirNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "phrases.yaml"), []byte(acceptPhrases), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	scriptPath := filepath.Join(dir, "accept.yaml")
-	if err := os.WriteFile(scriptPath, []byte(acceptScript), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	scriptPath := writeAcceptScript(t, dir)
+	db := pinToAlice(ctx, t, dsn, debtorNumber)
 	ha1 := md5.Sum([]byte("alice:dozvon:s3cret"))
 	var nodes []*serveProc
 	for i := range 2 {
@@ -81,26 +64,9 @@ handoff: {caller_id: "+74950000000", hold_audio: none}
 		if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if i == 0 {
-			if code, _, errs := runCmd(t, cmdUser, "alice-password-1\n", nil, "add", "alice", "--role", "collector", "--db", dsn); code != 0 {
-				t.Fatalf("user add: %d %s", code, errs)
-			}
-		}
 		nodes = append(nodes, startServe(ctx, t, name, dir, weekdayMorning(time.Now()),
 			"--config", cfgPath, "--asr", "dtmf", "--http", "127.0.0.1:0", "--drain", "10s", "--script", scriptPath, "--node", name))
 	}
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.UpsertDebtor(ctx, store.Debtor{ID: "d1", Name: "Иванов Иван Иванович", Region: "г. Москва", Phones: []string{debtorNumber}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.AssignCollector(ctx, "d1", "alice"); err != nil {
-		t.Fatal(err)
-	}
-
 	kam := startKamailio(ctx, t, kamailio, dir, nodes)
 	sp, err := testcalls.StartSoftphone(ctx, testcalls.SoftphoneConfig{User: "alice", Password: "s3cret", Registrar: kam.addr,
 		Talk: 12 * time.Second, ToneHz: 1000, Dir: t.TempDir()})

@@ -44,13 +44,7 @@ func TestServeInboundReachesPeople(t *testing.T) {
 	uri := phones.Phone(aliceMobile, testcalls.Behaviour{Ring: 200 * time.Millisecond, GreetingAudio: talk})
 	trunkHost := uri[strings.LastIndex(uri, "@")+1:]
 
-	if err := os.WriteFile(filepath.Join(dir, "phrases.yaml"), []byte(acceptPhrases), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	scriptPath := filepath.Join(dir, "accept.yaml")
-	if err := os.WriteFile(scriptPath, []byte(acceptScript), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	scriptPath := writeAcceptScript(t, dir)
 	cfgPath := filepath.Join(dir, "dozvon.yaml")
 	cfg := fmt.Sprintf(`creditor: "ООО Тест"
 sip:
@@ -68,20 +62,7 @@ handoff:
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, errs := runCmd(t, cmdUser, "alice-password-1\n", nil, "add", "alice", "--role", "collector", "--db", dsn); code != 0 {
-		t.Fatalf("user add: %d %s", code, errs)
-	}
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.UpsertDebtor(ctx, store.Debtor{ID: "d1", Name: "Иванов Иван Иванович", Region: "г. Москва", Phones: []string{debtorNumber}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.AssignCollector(ctx, "d1", "alice"); err != nil {
-		t.Fatal(err)
-	}
+	db := pinToAlice(ctx, t, dsn, debtorNumber)
 
 	srv := startServe(ctx, t, "serve", dir, weekdayMorning(time.Now()),
 		"--config", cfgPath, "--asr", "dtmf", "--http", "127.0.0.1:0", "--drain", "10s", "--script", scriptPath)
@@ -139,4 +120,25 @@ handoff:
 	if es, err := db.LedgerEntries(ctx, "d1"); err != nil || len(es) != 0 {
 		t.Errorf("ledger of d1: %+v (%v): a call the debtor placed counts nothing", es, err)
 	}
+}
+
+// pinToAlice adds the collector alice to the database at dsn and debtor d1,
+// at number, pinned to her; the store stays open for the test.
+func pinToAlice(ctx context.Context, t *testing.T, dsn, number string) *store.DB {
+	t.Helper()
+	if code, _, errs := runCmd(t, cmdUser, "alice-password-1\n", nil, "add", "alice", "--role", "collector", "--db", dsn); code != 0 {
+		t.Fatalf("user add: %d %s", code, errs)
+	}
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.UpsertDebtor(ctx, store.Debtor{ID: "d1", Name: "Иванов Иван Иванович", Region: "г. Москва", Phones: []string{number}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AssignCollector(ctx, "d1", "alice"); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
