@@ -396,6 +396,9 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 			if !r.If.Eval(env) {
 				continue
 			}
+			if in.Kind == InputSpeech && r.Intent != "" && r.Intent != intentYes && r.Intent != "no" && d.carry == "" {
+				d.carry = d.answeredBefore(n, r, in.Text)
+			}
 			return d.follow(ctx, n.ID, r)
 		}
 		// a global leading back here (busy while asked for a time) counts as a miss
@@ -569,6 +572,51 @@ func (d *dialogue) answersAhead(n *scripts.Node, text, intent string, filled map
 	}
 	ri, rf := d.understandWhole(n, strings.Join(rest, ", "))
 	return len(rf) == 0 && (ri == intentYes || d.asksBack(ri))
+}
+
+// answeredBefore returns the clause of text that already answers the
+// question route r of node n leads to, or "": "Я работу потеряла?
+// Кредитные каникулы можно?" asks for the holidays and, in another clause,
+// tells the income drop the next question asks about. Only a clause that
+// is no part of the request routed at n (read alone at n it is something
+// else) and that a request of the next node routes (not a bare yes or no,
+// which answer whatever is asked, nor a global) is carried on; the next
+// ask then takes it without asking.
+func (d *dialogue) answeredBefore(n *scripts.Node, r *scripts.Route, text string) string {
+	later := d.askFrom(r.Goto)
+	if later == nil || later == n {
+		return ""
+	}
+	cl := scripts.Clauses(text)
+	if len(cl) < 2 {
+		return ""
+	}
+	for _, c := range cl {
+		if ci, _ := d.understandWhole(n, c); ci == r.Intent {
+			continue
+		}
+		li, _ := d.understandWhole(later, c)
+		if li != "" && li != intentYes && li != "no" && d.global(li) == nil && routes(later, li) {
+			return c
+		}
+	}
+	return ""
+}
+
+// askFrom returns the ask node reached from node id through nodes that
+// ask nothing (say, branch with one way), or nil.
+func (d *dialogue) askFrom(id string) *scripts.Node {
+	for range 8 {
+		x := d.sc.Node(id)
+		if x == nil || x.Ask != nil {
+			return x
+		}
+		if x.Next == "" {
+			return nil
+		}
+		id = x.Next
+	}
+	return nil
 }
 
 // nextAsk returns the ask node node n's yes route reaches through nodes

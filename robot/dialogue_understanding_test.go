@@ -74,6 +74,12 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 			says("да", "да", "мне уже звонили ваши, денег нет, можно растянуть на несколько месяцев"), scripts.OutcomeRestructuring, time.Time{}},
 		{"the debtor's own doings in a story are no third party", "collection.yaml",
 			says("да", "да", "я уехал на заработки, как вернусь, пятнадцатого, всё отдам"), scripts.OutcomePromiseToPay, time.Time{}},
+		// round 16: a reason told with a request answers the question the
+		// request leads to; an answer after a yes still waits its question
+		{"a reason told with the request answers the next question", "collection.yaml",
+			says("да", "да", "Я работу потеряла? Кредитные каникулы можно?"), scripts.OutcomeRestructuring, time.Time{}},
+		{"words after a yes wait for their own question", "collection.yaml",
+			says("да", "да, и сразу скажу, платить нечем", "платить нечем", "да, давайте реструктуризацию"), scripts.OutcomeRestructuring, time.Time{}},
 		{"only [unk] then a hang-up", "verify_contact.yaml", append(says("[unk]", "[unk] [unk]"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
 		// round 12: clause order and answers ahead of their question
 		{"the answer after the caller's own question", "verify_contact.yaml", says("А кто спрашивает? Ну я", "да"), scripts.OutcomeIdentified, time.Time{}},
