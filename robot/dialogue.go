@@ -43,6 +43,9 @@ type dialogue struct {
 	understood bool
 	spoke      bool // the caller said something (speech, not silence or a key)
 	later      bool // the caller said they are busy: a hang-up then still asks for a call later
+	// desk: the last turns only named the workplace desk that picked up
+	// ("Бухгалтерия"); a hang-up then leaves a third party on the line
+	desk bool
 }
 
 func newDialogue(s *Session, log *slog.Logger, res *Result) *dialogue {
@@ -102,6 +105,11 @@ func (d *dialogue) run(ctx context.Context) error {
 		d.res.Path = append(d.res.Path, id)
 		next, done, err := d.step(ctx, n)
 		if errors.As(err, new(hungUp)) {
+			if d.desk {
+				// "Бухгалтерия, слушаю" and the line goes dead: someone at
+				// the debtor's workplace answered, not the debtor
+				return d.end(ctx, scripts.OutcomeThirdParty, "a workplace desk answered and hung up at "+id)
+			}
 			if d.spoke && !d.understood {
 				// nothing intelligible through to the end: its own outcome, retried by rule
 				return d.end(ctx, scripts.OutcomeUnrecognized, "caller hung up at "+id+" with nothing understood")
@@ -351,6 +359,7 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 		case InputSpeech:
 			d.spoke = true
 			intent, filled = d.understand(n, in.Text)
+			d.desk = intent == intentHello && d.asksIdentity(n) && d.deskOnly(in.Text) || d.desk && len(filled) == 0 && d.asksBack(intent)
 			if d.answersAhead(n, in.Text, intent, filled) {
 				intent = intentYes
 			}
@@ -395,6 +404,9 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 			}
 			if !r.If.Eval(env) {
 				continue
+			}
+			if in.Kind == InputSpeech && r.Intent != "" && r.Intent != intentYes && r.Intent != "no" && d.carry == "" {
+				d.carry = d.answeredBefore(n, r, in.Text)
 			}
 			return d.follow(ctx, n.ID, r)
 		}
@@ -571,6 +583,60 @@ func (d *dialogue) answersAhead(n *scripts.Node, text, intent string, filled map
 	return len(rf) == 0 && (ri == intentYes || d.asksBack(ri))
 }
 
+// answeredBefore returns the clause of text that already answers the
+// question route r of node n leads to, or "": "Я работу потеряла?
+// Кредитные каникулы можно?" asks for the holidays and, in another clause,
+// tells the income drop the next question asks about. Only a clause that
+// is no part of the request routed at n (read alone at n it is something
+// else) and that a request of the next node routes (not a bare yes or no,
+// which answer whatever is asked, nor a global) is carried on; the next
+// ask then takes it without asking.
+func (d *dialogue) answeredBefore(n *scripts.Node, r *scripts.Route, text string) string {
+	later := d.askFrom(r.Goto)
+	if later == nil || later == n {
+		return ""
+	}
+	cl := scripts.Clauses(text)
+	if len(cl) < 2 {
+		return ""
+	}
+	for _, c := range cl {
+		if ci, _ := d.understandWhole(n, c); ci == r.Intent {
+			continue
+		}
+		li, _ := d.understandWhole(later, c)
+		if li != "" && li != intentYes && li != "no" && d.global(li) == nil && routes(later, li) {
+			return c
+		}
+	}
+	return ""
+}
+
+// askFrom returns the ask node reached from node id through nodes that
+// ask nothing (say, branch with one way), or nil.
+func (d *dialogue) askFrom(id string) *scripts.Node {
+	for range 8 {
+		x := d.sc.Node(id)
+		if x == nil || x.Ask != nil {
+			return x
+		}
+		if x.Next == "" {
+			return nil
+		}
+		id = x.Next
+	}
+	return nil
+}
+
+// deskOnly reports a turn that only names the workplace desk that picked
+// up (scripts.PlaceOnly on the relative phrase it holds).
+func (d *dialogue) deskOnly(text string) bool {
+	mt := d.sc.Matcher()
+	masked, _ := d.readName(mt.Mend(text), d.nameWords())
+	m := mt.Classify(masked, []string{intentRelative})
+	return m.Intent == intentRelative && scripts.PlaceOnly(masked, m.Phrase)
+}
+
 // nextAsk returns the ask node node n's yes route reaches through nodes
 // that ask nothing (say, branch), or nil.
 func (d *dialogue) nextAsk(n *scripts.Node) *scripts.Node {
@@ -692,6 +758,12 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
 			return story(intent, phrase) || intent == intentBusy && wished(mt, masked, phrase)
 		})
+	}
+	if m.Intent == intentRelative && d.asksIdentity(n) && slices.Contains(allowed, intentHello) && scripts.PlaceOnly(masked, m.Phrase) {
+		// "Бухгалтерия", "Приёмная, здравствуйте": a desk's greeting says
+		// where the phone rings, not who holds it (the debtor may work
+		// there); the robot asks for the debtor again
+		m = scripts.Match{Intent: intentHello}
 	}
 	if m.Intent == intentHuman && scripts.IntroducedBy(text) {
 		// "Фирма «Старт», менеджер Ольга": a clerk's title, not a request

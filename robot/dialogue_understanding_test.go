@@ -74,6 +74,23 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 			says("да", "да", "мне уже звонили ваши, денег нет, можно растянуть на несколько месяцев"), scripts.OutcomeRestructuring, time.Time{}},
 		{"the debtor's own doings in a story are no third party", "collection.yaml",
 			says("да", "да", "я уехал на заработки, как вернусь, пятнадцатого, всё отдам"), scripts.OutcomePromiseToPay, time.Time{}},
+		// round 16: a reason told with a request answers the question the
+		// request leads to; an answer after a yes still waits its question
+		{"a reason told with the request answers the next question", "collection.yaml",
+			says("да", "да", "Я работу потеряла? Кредитные каникулы можно?"), scripts.OutcomeRestructuring, time.Time{}},
+		{"words after a yes wait for their own question", "collection.yaml",
+			says("да", "да, и сразу скажу, платить нечем", "платить нечем", "да, давайте реструктуризацию"), scripts.OutcomeRestructuring, time.Time{}},
+		// round 16: a workplace desk's greeting asks for the debtor again
+		{"a desk's greeting, then a wrong number", "collection.yaml",
+			says("Бухгалтерия", "Нет, такого сотрудника у нас нет, вы ошиблись"), scripts.OutcomeWrongPerson, time.Time{}},
+		{"a desk's greeting, then the debtor", "verify_contact.yaml",
+			says("Приёмная, здравствуйте", "Да, это я", "да"), scripts.OutcomeIdentified, time.Time{}},
+		{"a desk's greeting, then a hang-up", "verify_contact.yaml",
+			append(says("Отдел кадров, слушаю"), hangup), scripts.OutcomeThirdParty, time.Time{}},
+		{"a desk's greeting, a filler, then a hang-up", "collection.yaml",
+			append(says("Бухгалтерия", "ммм"), hangup), scripts.OutcomeThirdParty, time.Time{}},
+		{"a desk with news of the debtor", "verify_contact.yaml",
+			says("Бухгалтерия, Иван в отпуске"), scripts.OutcomeThirdParty, time.Time{}},
 		{"only [unk] then a hang-up", "verify_contact.yaml", append(says("[unk]", "[unk] [unk]"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
 		// round 12: clause order and answers ahead of their question
 		{"the answer after the caller's own question", "verify_contact.yaml", says("А кто спрашивает? Ну я", "да"), scripts.OutcomeIdentified, time.Time{}},

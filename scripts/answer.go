@@ -59,6 +59,37 @@ func Announced(masked, mask string) bool {
 	return false
 }
 
+// placeDesks are the relative phrases that name a place of work, not a
+// person: a department or a desk answers the phone by them.
+var placeDesks = map[string]bool{"бухгалтерия": true, "приемная": true, "отдел кадров": true,
+	"диспетчерская": true, "охрана": true, "ресепшн": true}
+
+// PlaceOnly reports a turn that only names the desk that picked up
+// ("Бухгалтерия", "Приёмная, здравствуйте", "Отдел кадров, слушаю"):
+// phrase, the relative phrase matched, is a place, and every other word
+// is a greeting or a go-ahead. It says where the phone rings, not who
+// holds it: the debtor may work at that desk.
+func PlaceOnly(masked, phrase string) bool {
+	if !placeDesks[phrase] {
+		return false
+	}
+	toks := Tokens(masked)
+	pt := Tokens(phrase)
+	k := slices.IndexFunc(toks, func(t string) bool { return t == pt[0] })
+	if k < 0 || k+len(pt) > len(toks) || !slices.Equal(toks[k:k+len(pt)], pt) {
+		return false
+	}
+	for i, t := range toks {
+		if i >= k && i < k+len(pt) {
+			continue
+		}
+		if t == "я" || !greetingWords[t] && !readinessStems[Stem(t)] && t != "вас" {
+			return false
+		}
+	}
+	return true
+}
+
 // interrogatives open a question about the call itself.
 var interrogatives = map[string]bool{"почему": true, "зачем": true, "куда": true, "кому": true, "что": true,
 	"откуда": true, "чего": true, "чо": true, "че": true, "шо": true, "нафига": true}

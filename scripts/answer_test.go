@@ -29,6 +29,29 @@ func TestAnnouncedGoAhead(t *testing.T) {
 	}
 }
 
+// TestPlaceOnly covers round 16: a desk's name with greetings only.
+func TestPlaceOnly(t *testing.T) {
+	for _, tc := range []struct {
+		text, phrase string
+		want         bool
+	}{
+		{"Бухгалтерия", "бухгалтерия", true},
+		{"Приемная, здравствуйте", "приемная", true},
+		{"Отдел кадров, слушаю вас", "отдел кадров", true},
+		{"Алло, охрана", "охрана", true},
+		// news of someone, or who speaks: more than the desk
+		{"Бухгалтерия, Зуева в отпуске", "бухгалтерия", false},
+		{"Бухгалтерия, я слушаю", "бухгалтерия", false},
+		// a person's role, not a place
+		{"Бухгалтер", "бухгалтер", false},
+		{"Секретарь слушает", "секретарь", false},
+	} {
+		if got := PlaceOnly(strings.ToLower(tc.text), tc.phrase); got != tc.want {
+			t.Errorf("PlaceOnly(%q, %q) = %v, want %v", tc.text, tc.phrase, got, tc.want)
+		}
+	}
+}
+
 func TestMaskAskedVerbs(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"Да. А вы почему на этот номер звоните?", "да а вы почему на этот номер спрошено"},

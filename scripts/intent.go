@@ -310,7 +310,36 @@ func find(phrase, heard []word) (covered, edits int, negated bool, from, to int,
 			from, to = start, pos
 		}
 	}
+	if !ok && reversible(phrase) {
+		// "работу потеряла", "каникулы кредитные": the two content words
+		// of a phrase said the other way round, side by side
+		for start := 0; start+1 < len(heard); start++ {
+			m1, e1 := sameWord(phrase[1], heard[start])
+			m0, e0 := sameWord(phrase[0], heard[start+1])
+			if !m1 || !m0 || e1+e0 > 0 {
+				continue
+			}
+			neg := start > 0 && (isNegator(heard[start-1].text) || noneWords[heard[start-1].text]) || negatedAfter(heard, start+1)
+			return 2, 0, neg, start, start + 1, true
+		}
+	}
 	return covered, max(bestEdits, 0), negated, from, to, ok
+}
+
+// reversible reports a phrase of two content words, which Russian says in
+// either order ("потерял работу" — "работу потерял"): no negator, no
+// "нет", no word shorter than three letters ("это я", "он спит" keep
+// their order; their particles carry the sense).
+func reversible(phrase []word) bool {
+	if len(phrase) != 2 {
+		return false
+	}
+	for _, w := range phrase {
+		if len(w.runes) < 3 || isNegator(w.text) || w.text == "нет" {
+			return false
+		}
+	}
+	return true
 }
 
 // noneWords deny the noun after them as "не" does: "никакую

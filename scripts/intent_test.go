@@ -103,6 +103,33 @@ func TestClassify(t *testing.T) {
 	}
 }
 
+// TestClassifyReversedPair covers round 16: a phrase of two content words
+// said the other way round, side by side, is the same phrase.
+func TestClassifyReversedPair(t *testing.T) {
+	m := NewMatcher(map[string]*Intent{
+		"cannot_pay": {Name: "cannot_pay", Phrases: []string{"потеряла работу"}},
+		"holiday":    {Name: "holiday", Phrases: []string{"кредитные каникулы"}},
+		"yes":        {Name: "yes", Phrases: []string{"это я"}},
+		"relative":   {Name: "relative", Phrases: []string{"он спит"}},
+		"no_pay":     {Name: "no_pay", Phrases: []string{"не могу"}},
+	})
+	for _, tc := range []struct{ text, want string }{
+		{"я работу потеряла", "cannot_pay"},
+		{"каникулы кредитные можно", "holiday"},
+		{"потеряла работу", "cannot_pay"},
+		// not side by side: the reversed order binds only adjacent words
+		{"работу я не потеряла", ""},
+		// a short word or a negator keeps the order: its particle is the sense
+		{"я это", ""},
+		{"спит он", ""},
+		{"могу не", ""},
+	} {
+		if got := m.Classify(tc.text, nil).Intent; got != tc.want {
+			t.Errorf("Classify(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
 func TestClassifyNegationMapsToNegationIntent(t *testing.T) {
 	m := NewMatcher(map[string]*Intent{
 		"yes": {Name: "yes", Phrases: []string{"это я"}, Negation: "no"},

@@ -78,12 +78,17 @@ func requestMood(toks []string, known func(string) bool) []string {
 			}
 			skipped = append(skipped, toks[j])
 		}
-		if j >= len(toks) {
-			out = append(out, toks[i])
-			continue
+		imp := ""
+		if j < len(toks) {
+			imp = imperative(toks[j])
 		}
-		imp := imperative(toks[j])
 		if imp == "" || !known(imp) || neg && inner {
+			// "звонить мне не надо", "беспокоить больше не нужно": the
+			// infinitive said before the denied modal is the same request
+			if r, ok := deniedBefore(out, known); ok {
+				out = r
+				continue
+			}
 			out = append(out, toks[i])
 			continue
 		}
@@ -98,6 +103,32 @@ func requestMood(toks []string, known func(string) bool) []string {
 		i = j
 	}
 	return out
+}
+
+// deniedBefore rewrites out, the words before a modal, when they end in
+// an infinitive, words a modal may take between ("мне", "больше") and
+// "не": the infinitive first and the modal denied after it is the denied
+// imperative ("звонить мне не надо" — "не звоните мне"). Only the denied
+// order is read: "звонить надо" ("отцу звонить надо") states a need.
+func deniedBefore(out []string, known func(string) bool) ([]string, bool) {
+	n := len(out)
+	if n < 2 || out[n-1] != "не" {
+		return nil, false
+	}
+	k := n - 2
+	for k >= 0 && modalSkip[out[k]] {
+		k--
+	}
+	if k < 0 {
+		return nil, false
+	}
+	imp := imperative(out[k])
+	if imp == "" || !known(imp) {
+		return nil, false
+	}
+	r := append([]string{}, out[:k]...)
+	r = append(r, "не", imp)
+	return append(r, out[k+1:n-1]...), true
 }
 
 func hasAnyPrefix(w string, prefixes []string) bool {
