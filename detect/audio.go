@@ -29,6 +29,7 @@ type frameInfo struct {
 	purity float64 // share of the energy at freq, 0..1
 	// harmonic: the tonal component has a voice's neighbours (harmonicVoice)
 	harmonic bool
+	fine     float64 // the component's frequency to fineStepHz (under harmonicCheckHz)
 }
 
 // analyzer turns 8 kHz frames into frameInfo. It keeps a running noise floor,
@@ -149,6 +150,7 @@ func (a *analyzer) analyze(frame []int16) frameInfo {
 	fi.tonal = fi.purity >= tonePurityMin
 	if fi.tonal && fi.freq < harmonicCheckHz {
 		fi.harmonic = harmonicVoice(frame, fi.freq)
+		fi.fine = fineFreq(frame, fi.freq)
 	}
 	return fi
 }
@@ -188,6 +190,21 @@ func harmonicVoice(frame []int16, f float64) bool {
 		}
 	}
 	return false
+}
+
+// fineStepHz is the resolution of fineFreq.
+const fineStepHz = 2.5
+
+// fineFreq finds the component's frequency within half a bank step of f, to
+// fineStepHz: the peak of the Hann-windowed spectrum.
+func fineFreq(frame []int16, f float64) float64 {
+	best, at := -1.0, f
+	for d := -bankStepHz / 2.0; d <= bankStepHz/2.0; d += fineStepHz {
+		if p := hannPower(frame, f+d); p > best {
+			best, at = p, f+d
+		}
+	}
+	return at
 }
 
 // hannPower is the squared magnitude of the Hann-windowed frame at f.

@@ -77,3 +77,41 @@ func TestHarmonicVoiceIsNoBeep(t *testing.T) {
 		}
 	}
 }
+
+// TestGlidingToneIsNoBeep (round 11): a pure component that glides 25 Hz in
+// 160 ms (a vowel's harmonic through a narrow trunk, no neighbours left)
+// is no beep; the same length held at one frequency is.
+func TestGlidingToneIsNoBeep(t *testing.T) {
+	tone := func(from, to float64, d time.Duration) []int16 {
+		n := int(d * SampleRate / time.Second)
+		out := make([]int16, n)
+		var ph float64
+		for i := range out {
+			f := from + (to-from)*float64(i)/float64(n)
+			ph += 2 * math.Pi * f / SampleRate
+			out[i] = int16(8000 * math.Sin(ph))
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name     string
+		from, to float64
+		want     bool
+	}{
+		{"held 558 Hz", 558, 558, true},
+		{"gliding 575 to 550 Hz", 575, 550, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := append(newSignal().silence(300*time.Millisecond).s, tone(tt.from, tt.to, 160*time.Millisecond)...)
+			s = append(s, make([]int16, SampleRate/2)...)
+			b := NewBeepDetector()
+			var got bool
+			for i := 0; i+evalFrame <= len(s); i += evalFrame {
+				got = b.Frame(s[i : i+evalFrame])
+			}
+			if got != tt.want {
+				t.Errorf("beep heard = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

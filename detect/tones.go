@@ -75,13 +75,16 @@ func sitBand(f float64) int {
 }
 
 type toneRun struct {
-	freqSum  float64
-	lo, hi   float64 // frequency range seen: a generated tone stays within one or two filters
-	frames   int
-	harm     int // frames whose component had a voice's harmonic neighbours
-	start    time.Duration
-	end      time.Duration
-	reported bool
+	freqSum float64
+	lo, hi  float64 // frequency range seen: a generated tone stays within one or two filters
+	frames  int
+	harm    int // frames whose component had a voice's harmonic neighbours
+	// fineLo, fineHi: the range of the component's fine frequency (frames
+	// under harmonicCheckHz): a generated tone holds it, a vowel glides
+	fineLo, fineHi float64
+	start          time.Duration
+	end            time.Duration
+	reported       bool
 }
 
 func (r *toneRun) freq() float64 { return r.freqSum / float64(r.frames) }
@@ -93,7 +96,24 @@ func (r *toneRun) steady() bool { return r.hi-r.lo <= bankStepHz }
 
 // voice reports a run whose frames mostly had a voice's harmonic
 // neighbours (harmonicVoice): a held vowel, never a beep.
-func (r *toneRun) voice() bool { return 2*r.harm > r.frames }
+func (r *toneRun) voice() bool {
+	return 2*r.harm > r.frames || r.fineHi > 0 && r.fineHi-r.fineLo > maxGlideHz
+}
+
+// maxGlideHz is how far a tone under harmonicCheckHz may wander across its
+// frames (fineFreq) and still be a generated one.
+const maxGlideHz = 12.0
+
+func (r *toneRun) addFine(f float64) {
+	if f <= 0 {
+		return
+	}
+	if r.fineHi == 0 {
+		r.fineLo, r.fineHi = f, f
+		return
+	}
+	r.fineLo, r.fineHi = math.Min(r.fineLo, f), math.Max(r.fineHi, f)
+}
 func (r *toneRun) dur() time.Duration {
 	return r.end - r.start
 }
@@ -116,6 +136,7 @@ func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
 		if fi.harmonic {
 			t.run.harm++
 		}
+		t.run.addFine(fi.fine)
 		t.run.end = now
 		f := t.run.freq()
 		switch {
@@ -139,6 +160,7 @@ func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
 			if fi.harmonic {
 				t.run.harm = 1
 			}
+			t.run.addFine(fi.fine)
 		}
 	}
 	// A lone SIT-band tone with no partner in time is a beep (1000 Hz and
