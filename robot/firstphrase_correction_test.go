@@ -84,7 +84,11 @@ func (s *timedStream) Close() error { return nil }
 // its line conditions), then hangs up after hangUpAfter; the robot runs the
 // collection script (which names the creditor) with first-phrase detection
 // on and a recognizer that releases the recording's own text as it is
-// spoken. It returns the call's result as RunCall hands it over for storing.
+// spoken. The phone starts the recording when the robot's first prompt
+// reaches it (audiblePrompts): a recording started at the answer was partly
+// played while the robot's side was still being set up, and how much of its
+// first second the robot heard depended on the box's load. It returns the
+// call's result as RunCall hands it over for storing.
 func runRecordedCallee(t *testing.T, wav string, hangUpAfter time.Duration, policy NonHumanPolicy) CallResult {
 	t.Helper()
 	a, err := tts.LoadAudioFile(filepath.Join("..", "detect", "testdata", "sources", wav))
@@ -95,7 +99,7 @@ func runRecordedCallee(t *testing.T, wav string, hangUpAfter time.Duration, poli
 	if err != nil {
 		t.Fatal(err)
 	}
-	return runCallee(t, a.PCM, text, hangUpAfter, policy, nil)
+	return runCallee(t, a.PCM, text, hangUpAfter, policy, audiblePrompts{})
 }
 
 // runCallee is runRecordedCallee for any audio and the words in it. With a
