@@ -321,40 +321,65 @@ func TestNoCorrectionAfterDisclosure(t *testing.T) {
 }
 
 // TestPendingClassSettledAsPersonResumes: "Не надо мне ничего" — four words
-// with no answering word, 1.5 s of talk — is "not a person, class pending"
+// with no answering word, 1.5-2 s of talk — is "not a person, class pending"
 // as the phrase ends, and the robot falls silent; the callee then waits for
 // the caller, and at the end of the analysis time the class settles as a
 // person (detect, round 11). The call goes on as a person's: the dialogue
 // starts again, no voicemail message is left and nothing is stored as a
-// machine.
+// machine. A synthetic phrase, and the four persons of the tuning sources
+// that the evaluation lost this way before round 11.
 func TestPendingClassSettledAsPersonResumes(t *testing.T) {
 	policy := NonHumanPolicy{Actions: map[detect.Class]NonHumanAction{detect.Machine: NonHumanMessage, detect.Announcement: NonHumanMessage}}
-	// a pause, one phrase of 1.8 s (four words, none of answering the phone,
-	// no non-human cue), then the callee waits for the caller
-	pcm := append(make([]int16, detect.SampleRate/10), voiceLike(1700*time.Millisecond)...)
-	pcm = append(pcm, make([]int16, 8*detect.SampleRate)...)
-	res := runCallee(t, pcm, "не надо мне ничего", 16*time.Second, policy, audiblePrompts{})
-	d := res.Detection
-	if d == nil || d.Class != detect.Human || d.Provisional == "" || d.Provisional == detect.Human {
-		t.Fatalf("stored decision %+v (%s): want a person, settled after an early non-person guess", d, res.Reason)
+	tests := []struct {
+		name string
+		run  func(t *testing.T) CallResult
+	}{
+		{"synthetic phrase", func(t *testing.T) CallResult {
+			// a moment's quiet, one phrase of 1.7 s (four words, none of
+			// answering the phone, no non-human cue), then the callee waits
+			pcm := append(make([]int16, detect.SampleRate/10), voiceLike(1700*time.Millisecond)...)
+			pcm = append(pcm, make([]int16, 8*detect.SampleRate)...)
+			return runCallee(t, pcm, "не надо мне ничего", 16*time.Second, policy, audiblePrompts{})
+		}},
 	}
-	if res.Slots[SlotDetectedClass] != "" || res.Outcome == OutcomeFor(detect.Machine) || res.Outcome == OutcomeFor(d.Provisional) {
-		t.Errorf("outcome %s, slot %q (%s): want the person's call stored as a dialogue", res.Outcome, res.Slots[SlotDetectedClass], res.Reason)
-	}
-	for _, tr := range res.Turns {
-		if tr.Node == "non_human_message" {
-			t.Errorf("a voicemail message was left to a person: %q", robotTexts(res))
-		}
+	for _, wav := range []string{
+		"heldout7-voices/human/hu09-nlpgate.wav", // "Салон оптики «Зоркий», Анна, здравствуйте"
+		"heldout7-voices/human/hu15-nlpgate.wav", // "Мне ничего не надо, не звоните сюда больше"
+		"heldout9-line/human/hu27-tele.wav",      // "Не надо мне ничего предлагать"
+		"heldout9-voices/human/hu27-contrast.wav",
+	} {
+		tests = append(tests, struct {
+			name string
+			run  func(t *testing.T) CallResult
+		}{wav, func(t *testing.T) CallResult { return runRecordedCallee(t, wav, 16*time.Second, policy) }})
 	}
 	start := loadCollection(t).Start
-	n := 0
-	for _, id := range res.Path {
-		if id == start {
-			n++
-		}
-	}
-	if n < 2 {
-		t.Errorf("path %v: want the dialogue started again after the class settled", res.Path)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res := tt.run(t)
+			d := res.Detection
+			if d == nil || d.Class != detect.Human || d.Provisional == "" || d.Provisional == detect.Human {
+				t.Fatalf("stored decision %+v (%s): want a person, settled after an early non-person guess", d, res.Reason)
+			}
+			if res.Slots[SlotDetectedClass] != "" || res.Outcome == OutcomeFor(detect.Machine) || res.Outcome == OutcomeFor(d.Provisional) {
+				t.Errorf("outcome %s, slot %q (%s): want the person's call stored as a dialogue", res.Outcome, res.Slots[SlotDetectedClass], res.Reason)
+			}
+			for _, tr := range res.Turns {
+				if tr.Node == "non_human_message" {
+					t.Errorf("a voicemail message was left to a person: %q", robotTexts(res))
+				}
+			}
+			n := 0
+			for _, id := range res.Path {
+				if id == start {
+					n++
+				}
+			}
+			if n < 2 {
+				t.Errorf("path %v: want the dialogue started again after the class settled", res.Path)
+			}
+		})
 	}
 }
 
