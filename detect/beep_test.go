@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -22,6 +23,91 @@ func TestBeepDetector(t *testing.T) {
 			var got bool
 			for i := 0; i+evalFrame <= len(tt.audio); i += evalFrame {
 				got = b.Frame(tt.audio[i : i+evalFrame])
+			}
+			if got != tt.want {
+				t.Errorf("beep heard = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestHarmonicVoiceIsNoBeep (round 11): a vowel whose 3rd harmonic holds
+// most of the energy (503 Hz over a 168 Hz pitch, as a muffled handset
+// leaves it) is a voice's, with neighbours at 335 and 671 Hz; a pure tone,
+// and two unrelated tones (a DTMF key), are not.
+func TestHarmonicVoiceIsNoBeep(t *testing.T) {
+	frame := func(parts ...[2]float64) []int16 {
+		out := make([]int16, evalFrame)
+		for i := range out {
+			var v float64
+			for _, p := range parts {
+				v += p[1] * math.Sin(2*math.Pi*p[0]*float64(i)/SampleRate+p[0])
+			}
+			out[i] = int16(v)
+		}
+		return out
+	}
+	tests := []struct {
+		name  string
+		frame []int16
+		f     float64
+		want  bool
+	}{
+		{"pure 503 Hz tone", frame([2]float64{503, 8000}), 503, false},
+		{"vowel: 503 Hz the 3rd harmonic of 168 Hz", frame([2]float64{168, 600}, [2]float64{335, 1500}, [2]float64{503, 8000}, [2]float64{671, 1500}, [2]float64{838, 700}), 503, true},
+		{"DTMF 5: 770 and 1336 Hz", frame([2]float64{770, 6000}, [2]float64{1336, 6000}), 770, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := harmonicVoice(tt.frame, tt.f); got != tt.want {
+				t.Errorf("harmonicVoice = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	// and the tracker: a held vowel of 400 ms is no beep
+	var s []int16
+	for range 20 {
+		s = append(s, frame([2]float64{168, 600}, [2]float64{335, 1500}, [2]float64{503, 8000}, [2]float64{671, 1500})...)
+	}
+	s = append(s, make([]int16, SampleRate/2)...)
+	b := NewBeepDetector()
+	for i := 0; i+evalFrame <= len(s); i += evalFrame {
+		if b.Frame(s[i : i+evalFrame]) {
+			t.Fatal("a held vowel (503 Hz, the 3rd harmonic of 168 Hz) was heard as a beep")
+		}
+	}
+}
+
+// TestGlidingToneIsNoBeep (round 11): a pure component that glides 25 Hz in
+// 160 ms (a vowel's harmonic through a narrow trunk, no neighbours left)
+// is no beep; the same length held at one frequency is.
+func TestGlidingToneIsNoBeep(t *testing.T) {
+	tone := func(from, to float64, d time.Duration) []int16 {
+		n := int(d * SampleRate / time.Second)
+		out := make([]int16, n)
+		var ph float64
+		for i := range out {
+			f := from + (to-from)*float64(i)/float64(n)
+			ph += 2 * math.Pi * f / SampleRate
+			out[i] = int16(8000 * math.Sin(ph))
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name     string
+		from, to float64
+		want     bool
+	}{
+		{"held 558 Hz", 558, 558, true},
+		{"gliding 575 to 550 Hz", 575, 550, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := append(newSignal().silence(300*time.Millisecond).s, tone(tt.from, tt.to, 160*time.Millisecond)...)
+			s = append(s, make([]int16, SampleRate/2)...)
+			b := NewBeepDetector()
+			var got bool
+			for i := 0; i+evalFrame <= len(s); i += evalFrame {
+				got = b.Frame(s[i : i+evalFrame])
 			}
 			if got != tt.want {
 				t.Errorf("beep heard = %v, want %v", got, tt.want)

@@ -626,6 +626,13 @@ func (c *Classifier) contentWords() int {
 	return n
 }
 
+// onePhrase reports that the nearest voice said one stretch of talk and has
+// been quiet since for stretchGap: a phrase and a pause, not a voice that
+// talked on after pausing.
+func (c *Classifier) onePhrase() bool {
+	return c.near.stretches == 1 && c.nearPaused()
+}
+
 // nearPaused reports that the nearest voice has been quiet for stretchGap
 // (others may still talk under it, fainter by faintDrop).
 func (c *Classifier) nearPaused() bool {
@@ -879,6 +886,14 @@ func (c *Classifier) applyRules() {
 		c.decide(cls, 0.5, "analysis time up; only weak cues: %s", c.textEvidence(cls))
 	case c.early != nil && carrierLike(c.committedText+" "+c.partialText):
 		c.decide(Announcement, 0.5, "analysis time up; %q speaks of the line in the third person and never as \"I\" → announcement", strings.TrimSpace(c.committedText+" "+c.partialText))
+	case c.early != nil && top == 0 && c.onePhrase():
+		// the uncued early verdict came as a phrase ended, before the pause
+		// after it could be seen: a voice that said one phrase and then
+		// waited to the end of the analysis time is a person waiting for the
+		// caller ("не надо мне ничего" — four content words, 1.5-1.9 s), which
+		// a recording without a cue does not do (round 10)
+		c.decide(Human, 0.5, "analysis time up; %q, one phrase (%.2fs) with no cue, then the voice waited %.2fs → person",
+			strings.TrimSpace(c.committedText+" "+c.partialText), c.near.longest.Seconds(), (c.t - c.near.last).Seconds())
 	case c.early != nil:
 		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
 	case humanCue && top < blockHuman:

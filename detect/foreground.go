@@ -19,6 +19,10 @@ type foreground struct {
 	start   time.Duration // start of the current stretch of near talk
 	last    time.Duration // end of the last near speech frame
 	longest time.Duration // longest stretch of near talk without a stretchGap pause
+	// stretches counts the stretches of near talk: one is a phrase said and
+	// then a pause (a person waiting for the caller, or a recording's one
+	// sentence), more is a voice that talked on after pausing
+	stretches int
 }
 
 // push feeds speech that counts (a run of at least minSpeechRun) from
@@ -27,7 +31,7 @@ func (f *foreground) push(t, dur time.Duration, level float64) {
 	if !f.heard || level > f.peak+faintDrop {
 		// a voice this much louder than all before it: what came before
 		// was background (the robot's echo before the callee spoke)
-		*f = foreground{heard: true, peak: level, start: t - dur, last: t, longest: dur}
+		*f = foreground{heard: true, peak: level, start: t - dur, last: t, longest: dur, stretches: 1}
 		return
 	}
 	f.peak = max(f.peak, level)
@@ -36,6 +40,7 @@ func (f *foreground) push(t, dur time.Duration, level float64) {
 	}
 	if t-dur-f.last >= stretchGap {
 		f.start = t - dur
+		f.stretches++
 	}
 	f.last = t
 	f.longest = max(f.longest, f.last-f.start)

@@ -284,3 +284,42 @@ func TestStrictCueByTheDeadline(t *testing.T) {
 		t.Fatalf("verdict by 2.5 s: %s (%v), want no person; %q", d.Class, ok, d.Evidence)
 	}
 }
+
+// TestOnePhraseThenAWait (round 11): four words with no answering word and
+// no cue, 1.7 s of talk, are "not a person" as the phrase ends (stage one's
+// uncued rule) — but a voice that then waits for the caller to the end of
+// the analysis time is a person ("не надо мне ничего"); a voice that talks
+// on after its pause is not (a recording's second sentence).
+func TestOnePhraseThenAWait(t *testing.T) {
+	t.Parallel()
+	ms := time.Millisecond
+	tests := []struct {
+		name     string
+		answered []int16
+		texts    []textAt
+		want     Class
+	}{
+		{
+			name:     "one phrase, then the callee waits",
+			answered: newSignal().silence(300 * ms).speech(1700 * ms).silence(6 * time.Second).s,
+			texts:    []textAt{{1000 * ms, "не надо", false}, {1800 * ms, "не надо мне ничего", false}, {2300 * ms, "не надо мне ничего", true}},
+			want:     Human,
+		},
+		{
+			name:     "a phrase, a pause, and the voice talks on",
+			answered: newSignal().silence(300 * ms).speech(1700 * ms).silence(800 * ms).speech(1500 * ms).silence(4 * time.Second).s,
+			texts: []textAt{{1000 * ms, "это катя", false}, {1800 * ms, "это катя сейчас ответить", false},
+				{2300 * ms, "это катя сейчас ответить", true}, {4300 * ms, "перезвоните мне вечером", true}},
+			want: Machine,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := run(t, nil, tt.answered, tt.texts)
+			if d.Class != tt.want || d.Provisional == "" || d.Provisional == Human {
+				t.Errorf("decision %s (provisional %q) at %v, settled at %v; want %s after an early non-person verdict; %q",
+					d.Class, d.Provisional, d.At, d.SettledAt, tt.want, d.Evidence)
+			}
+		})
+	}
+}

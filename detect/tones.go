@@ -75,12 +75,16 @@ func sitBand(f float64) int {
 }
 
 type toneRun struct {
-	freqSum  float64
-	lo, hi   float64 // frequency range seen: a generated tone stays within one or two filters
-	frames   int
-	start    time.Duration
-	end      time.Duration
-	reported bool
+	freqSum float64
+	lo, hi  float64 // frequency range seen: a generated tone stays within one or two filters
+	frames  int
+	harm    int // frames whose component had a voice's harmonic neighbours
+	// fineLo, fineHi: the range of the component's fine frequency (frames
+	// under harmonicCheckHz): a generated tone holds it, a vowel glides
+	fineLo, fineHi float64
+	start          time.Duration
+	end            time.Duration
+	reported       bool
 }
 
 func (r *toneRun) freq() float64 { return r.freqSum / float64(r.frames) }
@@ -89,6 +93,27 @@ func (r *toneRun) freq() float64 { return r.freqSum / float64(r.frames) }
 // does (it may sit between two filters of the bank); a held vowel's
 // harmonic drifts with the voice's pitch.
 func (r *toneRun) steady() bool { return r.hi-r.lo <= bankStepHz }
+
+// voice reports a run whose frames mostly had a voice's harmonic
+// neighbours (harmonicVoice): a held vowel, never a beep.
+func (r *toneRun) voice() bool {
+	return 2*r.harm > r.frames || r.fineHi > 0 && r.fineHi-r.fineLo > maxGlideHz
+}
+
+// maxGlideHz is how far a tone under harmonicCheckHz may wander across its
+// frames (fineFreq) and still be a generated one.
+const maxGlideHz = 12.0
+
+func (r *toneRun) addFine(f float64) {
+	if f <= 0 {
+		return
+	}
+	if r.fineHi == 0 {
+		r.fineLo, r.fineHi = f, f
+		return
+	}
+	r.fineLo, r.fineHi = math.Min(r.fineLo, f), math.Max(r.fineHi, f)
+}
 func (r *toneRun) dur() time.Duration {
 	return r.end - r.start
 }
@@ -108,6 +133,10 @@ func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
 		t.run.freqSum += fi.freq
 		t.run.lo, t.run.hi = math.Min(t.run.lo, fi.freq), math.Max(t.run.hi, fi.freq)
 		t.run.frames++
+		if fi.harmonic {
+			t.run.harm++
+		}
+		t.run.addFine(fi.fine)
 		t.run.end = now
 		f := t.run.freq()
 		switch {
@@ -117,7 +146,7 @@ func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
 				t.run.reported = true
 				out = append(out, toneEvent{kind: toneFax, freq: f, dur: t.run.dur(), at: now})
 			}
-		case t.run.dur() >= longBeepDur:
+		case t.run.dur() >= longBeepDur && !t.run.voice():
 			t.run.reported = true
 			out = append(out, toneEvent{kind: toneBeep, freq: f, dur: t.run.dur(), at: now})
 		}
@@ -128,6 +157,10 @@ func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
 		}
 		if fi.tonal {
 			t.run = &toneRun{freqSum: fi.freq, lo: fi.freq, hi: fi.freq, frames: 1, start: now - step, end: now}
+			if fi.harmonic {
+				t.run.harm = 1
+			}
+			t.run.addFine(fi.fine)
 		}
 	}
 	// A lone SIT-band tone with no partner in time is a beep (1000 Hz and
@@ -170,7 +203,7 @@ func (t *toneTracker) finish(r toneRun) []toneEvent {
 			return []toneEvent{{kind: toneSIT, freq: f, dur: d, at: r.end}}
 		}
 		return nil
-	case d >= minBeepDur && (f >= lowBeepHz || d >= minLowBeepDur):
+	case d >= minBeepDur && (f >= lowBeepHz || d >= minLowBeepDur) && !r.voice():
 		return []toneEvent{{kind: toneBeep, freq: f, dur: d, at: r.end}}
 	}
 	return nil

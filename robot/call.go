@@ -154,6 +154,9 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 		// a verdict that came before its class: the robot is silent now;
 		// listen on until the class (and so the campaign's reaction) is known
 		fp.awaitClass(ctx, call.Done(), fp.maxAnalysis+2*time.Second)
+		if r2, ok, err2 := resumeAsPerson(ctx, call, fp, &sess, res); ok {
+			res, err = r2, err2
+		}
 		stop, dec, cut := fp.finish()
 		res.Detection = dec
 		if stop != nil && err != nil && ctx.Err() == nil {
@@ -205,6 +208,46 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 		}
 	}
 	return res, err
+}
+
+// resumeAsPerson runs the dialogue again when detection stopped it with "not
+// a person, class pending" and the class then settled as a person (a phrase
+// with no cue, then the callee waited for the caller): the call goes on as a
+// person's — no non-human outcome, no voicemail message — from the script's
+// start, the first run's turns and the prompts cut by the stop kept before
+// the new ones. ok is false when there is nothing to resume (the callee hung
+// up, ctx ended, or the stop stands).
+func resumeAsPerson(ctx context.Context, call Call, fp *firstPhrase, sess *Session, first CallResult) (CallResult, bool, error) {
+	select {
+	case <-call.Done():
+		return first, false, nil
+	default:
+	}
+	if ctx.Err() != nil {
+		return first, false, nil
+	}
+	rctx, stop := context.WithCancelCause(ctx)
+	cut, ok := fp.resume(func() { stop(errStopped) })
+	if !ok {
+		stop(nil)
+		return first, false, nil
+	}
+	defer stop(nil)
+	r, err := sess.Run(rctx)
+	node := ""
+	if len(first.Path) > 0 {
+		node = first.Path[len(first.Path)-1]
+	}
+	for i := range cut {
+		cut[i].Node = node
+	}
+	turns := append(append([]Turn(nil), first.Turns...), cut...)
+	r.Turns = append(turns, r.Turns...)
+	for i := range r.Turns {
+		r.Turns[i].Seq = i + 1
+	}
+	r.Path = append(append([]string(nil), first.Path...), r.Path...)
+	return CallResult{Result: r}, true, err
 }
 
 // inbound reports a call the far end placed: whoever calls in is taken to be

@@ -423,6 +423,30 @@ func (f *firstPhrase) awaitClass(ctx context.Context, hungUp <-chan struct{}, li
 	}
 }
 
+// resume undoes the early stop when the class it was waiting for settled as
+// a person: the verdict "not a person, class pending" came as a phrase
+// ended, and the voice then waited for the caller to the end of the
+// analysis time (detect, round 11). The session that was stopped is gone,
+// so cancel is the next session's; the prompts cut by the stop are handed
+// back for the transcript. It reports false, changing nothing, for any
+// other stop, class or state.
+func (f *firstPhrase) resume(cancel context.CancelFunc) ([]Turn, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.over || f.observeOnly || f.stop == nil || !f.stop.detected || !f.classKnown() || f.dec.Class != detect.Human {
+		return nil, false
+	}
+	f.log.Info("first phrase: the pending class settled as a person; the dialogue starts again",
+		"at", f.dec.At, "settled_at", f.dec.SettledAt)
+	cut := f.cut
+	f.stop, f.cut, f.cancel = nil, nil, cancel
+	// the person's first phrase is over (the analysis time ran out): nothing
+	// corrects it from now on, and there is no beep to wait for
+	f.endWatch()
+	f.beeps, f.beepReady = nil, nil
+	return cut, true
+}
+
 func (f *firstPhrase) settle() {
 	select {
 	case <-f.settled:

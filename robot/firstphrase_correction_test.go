@@ -1,8 +1,10 @@
 package robot
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,7 +84,11 @@ func (s *timedStream) Close() error { return nil }
 // its line conditions), then hangs up after hangUpAfter; the robot runs the
 // collection script (which names the creditor) with first-phrase detection
 // on and a recognizer that releases the recording's own text as it is
-// spoken. It returns the call's result as RunCall hands it over for storing.
+// spoken. The phone starts the recording when the robot's first prompt
+// reaches it (audiblePrompts): a recording started at the answer was partly
+// played while the robot's side was still being set up, and how much of its
+// first second the robot heard depended on the box's load. It returns the
+// call's result as RunCall hands it over for storing.
 func runRecordedCallee(t *testing.T, wav string, hangUpAfter time.Duration, policy NonHumanPolicy) CallResult {
 	t.Helper()
 	a, err := tts.LoadAudioFile(filepath.Join("..", "detect", "testdata", "sources", wav))
@@ -93,7 +99,17 @@ func runRecordedCallee(t *testing.T, wav string, hangUpAfter time.Duration, poli
 	if err != nil {
 		t.Fatal(err)
 	}
-	events := detect.SimulatedRecognizer(a.PCM, text)
+	return runCallee(t, a.PCM, text, hangUpAfter, policy, audiblePrompts{})
+}
+
+// runCallee is runRecordedCallee for any audio and the words in it. With a
+// voice (audible prompts) the phone starts playing when the robot's first
+// prompt reaches it, so the recording starts with the robot's dialogue and
+// not while the robot's side is still being set up (what the robot hears
+// of the audio's first second then depends on the box's load).
+func runCallee(t *testing.T, pcm []int16, text string, hangUpAfter time.Duration, policy NonHumanPolicy, voice Synthesizer) CallResult {
+	t.Helper()
+	events := detect.SimulatedRecognizer(pcm, text)
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	loop := []telephony.Listen{{Transport: "udp", Host: "127.0.0.1"}}
@@ -106,7 +122,21 @@ func runRecordedCallee(t *testing.T, wav string, hangUpAfter time.Duration, poli
 		if err != nil {
 			return
 		}
-		call.Play(a.PCM)
+		if voice != nil {
+			heard := make(chan struct{})
+			var once sync.Once
+			call.SetHandler(func(in []int16, _ time.Duration, _ bool) {
+				if loud(in) {
+					once.Do(func() { close(heard) })
+				}
+			})
+			select {
+			case <-heard:
+			case <-call.Done():
+				return
+			}
+		}
+		call.Play(pcm)
 		select {
 		case <-call.Done():
 		case <-time.After(hangUpAfter):
@@ -125,7 +155,7 @@ func runRecordedCallee(t *testing.T, wav string, hangUpAfter time.Duration, poli
 	}
 	res, err := RunCall(ctx, call, CallConfig{
 		Script: loadCollection(t), Vars: fpVars,
-		Voice:        VoiceConfig{Voice: quietPrompts{}, Recognizer: timedRecognizer{events}},
+		Voice:        VoiceConfig{Voice: cmp.Or[Synthesizer](voice, quietPrompts{}), Recognizer: timedRecognizer{events}},
 		OnNonHuman:   policy,
 		NewSegmenter: func() (Segmenter, error) { return asr.NewSegmenter(asr.DefaultVADConfig()) },
 	})
@@ -288,4 +318,79 @@ func TestNoCorrectionAfterDisclosure(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// TestPendingClassSettledAsPersonResumes: "Не надо мне ничего" — four words
+// with no answering word, 1.5-2 s of talk — is "not a person, class pending"
+// as the phrase ends, and the robot falls silent; the callee then waits for
+// the caller, and at the end of the analysis time the class settles as a
+// person (detect, round 11). The call goes on as a person's: the dialogue
+// starts again, no voicemail message is left and nothing is stored as a
+// machine. A synthetic phrase, and the four persons of the tuning sources
+// that the evaluation lost this way before round 11.
+func TestPendingClassSettledAsPersonResumes(t *testing.T) {
+	policy := NonHumanPolicy{Actions: map[detect.Class]NonHumanAction{detect.Machine: NonHumanMessage, detect.Announcement: NonHumanMessage}}
+	tests := []struct {
+		name string
+		run  func(t *testing.T) CallResult
+	}{
+		{"synthetic phrase", func(t *testing.T) CallResult {
+			// a moment's quiet, one phrase of 1.7 s (four words, none of
+			// answering the phone, no non-human cue), then the callee waits
+			pcm := append(make([]int16, detect.SampleRate/10), voiceLike(1700*time.Millisecond)...)
+			pcm = append(pcm, make([]int16, 8*detect.SampleRate)...)
+			return runCallee(t, pcm, "не надо мне ничего", 16*time.Second, policy, audiblePrompts{})
+		}},
+	}
+	for _, wav := range []string{
+		"heldout7-voices/human/hu09-nlpgate.wav", // "Салон оптики «Зоркий», Анна, здравствуйте"
+		"heldout7-voices/human/hu15-nlpgate.wav", // "Мне ничего не надо, не звоните сюда больше"
+		"heldout9-line/human/hu27-tele.wav",      // "Не надо мне ничего предлагать"
+		"heldout9-voices/human/hu27-contrast.wav",
+	} {
+		tests = append(tests, struct {
+			name string
+			run  func(t *testing.T) CallResult
+		}{wav, func(t *testing.T) CallResult { return runRecordedCallee(t, wav, 16*time.Second, policy) }})
+	}
+	start := loadCollection(t).Start
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res := tt.run(t)
+			d := res.Detection
+			if d == nil || d.Class != detect.Human || d.Provisional == "" || d.Provisional == detect.Human {
+				t.Fatalf("stored decision %+v (%s): want a person, settled after an early non-person guess", d, res.Reason)
+			}
+			if res.Slots[SlotDetectedClass] != "" || res.Outcome == OutcomeFor(detect.Machine) || res.Outcome == OutcomeFor(d.Provisional) {
+				t.Errorf("outcome %s, slot %q (%s): want the person's call stored as a dialogue", res.Outcome, res.Slots[SlotDetectedClass], res.Reason)
+			}
+			for _, tr := range res.Turns {
+				if tr.Node == "non_human_message" {
+					t.Errorf("a voicemail message was left to a person: %q", robotTexts(res))
+				}
+			}
+			n := 0
+			for _, id := range res.Path {
+				if id == start {
+					n++
+				}
+			}
+			if n < 2 {
+				t.Errorf("path %v: want the dialogue started again after the class settled", res.Path)
+			}
+		})
+	}
+}
+
+// audiblePrompts is a test double synthesizer: 1.2 s of a faint hum per
+// prompt (as quietPrompts, but the callee's phone hears it start).
+type audiblePrompts struct{}
+
+func (audiblePrompts) Synthesize(context.Context, string) (tts.Audio, error) {
+	pcm := make([]int16, 12*detect.SampleRate/10)
+	for i := range pcm {
+		pcm[i] = int16(2000 * math.Sin(2*math.Pi*200*float64(i)/detect.SampleRate))
+	}
+	return tts.Audio{PCM: pcm, Rate: detect.SampleRate}, nil
 }

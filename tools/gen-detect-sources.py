@@ -74,6 +74,12 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
   heldout10-line HELD OUT (round 10): pool H10, festival 0.84/1.16/1.48 at -200/+420/+120 cents, espeak
                  klatt3/Hugo/pablo, 1-3 of a boomy speakerphone, hum, loss, a trunk, the tenth robot's
                  echo; A-law; robot references on every file
+  heldout11-voices HELD OUT (round 11): pool H11, espeak m6/m7/f1/f2/grandma/Denis/croak/david at 98-228
+                 wpm, tandem transcoding (mu-law to A-law and back) + a wireless headset, the phone moved
+                 away, or rain; mu-law; robot references on every file
+  heldout11-line HELD OUT (round 11): pool H11, festival 0.78/1.02/1.33 at -500/+600/-80 cents, espeak
+                 klatt4/m6/robert, 1-3 of tandem transcoding, a headset, the phone moved away, rain, the
+                 callee's DTMF key presses, the eleventh robot's echo; A-law; robot references on every file
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -1726,6 +1732,163 @@ H10 = {
 
 CHILD10, OLD10 = ("espeak", "Alicia", 190, 85), ("espeak", "aunty", 105, 25)
 
+# ---- the eleventh held-out pair (round 11): pool H11; the robot greets on every file ----
+
+def tandem11(s):
+    """Tandem transcoding: mu-law to A-law and back to mu-law at two gateways, a small level loss
+    at each (a call crossing two operators)."""
+    src, a, b, c = (os.path.join(TMP, n) for n in ("t11_in.wav", "t11_a.wav", "t11_b.wav", "t11_c.wav"))
+    write(src, [x * 0.89 for x in s])
+    run("sox", src, "-e", "u-law", "-b", "8", a)
+    run("sox", a, "-e", "a-law", "-b", "8", b, "vol", "0.89")
+    run("sox", b, "-e", "signed-integer", "-b", "16", c)
+    return read(c)[: len(s)]
+
+
+def headset11(s, rng):
+    """A cheap wireless headset: a 200-3000 Hz band, a fast compressor and its own hiss 46-52 dB down."""
+    h = sox_fx(s, "sinc", "-a", "60", "200-3000", "compand", "0.005,0.15", "6:-60,-60,-36,-22,0,-7", "-4")
+    out = os.path.join(TMP, "n11.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(len(s) / RATE + 0.01), "whitenoise", "gain", str(-rng.uniform(46, 52)))
+    return mix(h, read(out)[: len(h)], 0)
+
+
+def walkaway11(s, rng):
+    """The callee moves the phone away while talking: the level falls 8-16 dB from a point on, once."""
+    n = max(len(s), 1)
+    at, drop, span = rng.uniform(0.25, 0.6) * n, rng.uniform(8, 16), rng.uniform(0.4, 1.2) * RATE
+    out = []
+    for i, x in enumerate(s):
+        db = 0.0 if i < at else -drop * min(1.0, (i - at) / span)
+        out.append(x * 10 ** (db / 20))
+    return out
+
+
+def rain11(s, rng):
+    """Rain on an umbrella or a window: band-passed noise (1.2-3.6 kHz) 28-36 dB down, swelling slowly."""
+    out = os.path.join(TMP, "r11.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(len(s) / RATE + 0.01), "whitenoise",
+        "sinc", "1200-3600", "tremolo", "%.2f" % rng.uniform(0.2, 0.6), "40", "gain", str(-rng.uniform(28, 36)))
+    return mix(s, read(out)[: len(s)], 0)
+
+
+DTMF11 = {"1": (697, 1209), "5": (770, 1336), "9": (852, 1477), "0": (941, 1336), "#": (941, 1477)}
+
+
+def dtmf11(s, rng):
+    """The callee presses a key or two during the call (in-band DTMF, 80-140 ms, 10-16 dB down)."""
+    out = list(s)
+    for _ in range(rng.randint(1, 2)):
+        lo, hi = DTMF11[rng.choice(sorted(DTMF11))]
+        d, db = rng.uniform(0.08, 0.14), -rng.uniform(10, 16) - 6
+        t = [a + b for a, b in zip(tone(lo, d, db), tone(hi, d, db))]
+        out = mix(out, t, 0, int(rng.uniform(0.2, 0.9) * len(s)))
+    return out[: len(s)]
+
+
+ROBOT11 = "Здравствуйте! Это служба урегулирования задолженности. Скажите, пожалуйста, вам удобно говорить?"
+ROBOT11_VOICE = ("espeak", "belinda", 150, 55)
+_robot11 = []
+
+
+def robot11():
+    """The eleventh robot's greeting at its own level, synthesised once."""
+    if not _robot11:
+        _robot11.append(synth(ROBOT11_VOICE, ROBOT11))
+    r = list(_robot11[0])
+    return "%.2f %s" % (len(r) / RATE, ROBOT11), r
+
+
+def echo11(s, rng):
+    """The eleventh robot's greeting coming back 14-28 dB down, 150-450 ms late, through 250-2800 Hz."""
+    text, r = robot11()
+    back = sox_fx(r, "sinc", "-a", "50", "250-2800")
+    return mix(s, silence(rng.uniform(0.15, 0.45)) + back, -rng.uniform(14, 28)), text, r
+
+
+SHOP11 = [
+    "Пакет нужен? Карта магазина есть?",
+    "Касса номер три свободна, проходите.",
+]
+GYM11 = [
+    "Давай, ещё десять раз, не сдавайся!",
+    "Кто последний на беговую дорожку?",
+]
+
+
+def behind11(s, rng, tag):
+    """Behind the answer: a shop's checkout (10-16 dB under) or a gym (9-15 dB under)."""
+    texts, voices, lo, hi = (SHOP11, ("f2", "Henrique"), 10, 16) if tag == "shop" else (GYM11, ("Michael", "linda"), 9, 15)
+    for k, v in enumerate(voices):
+        b = synth(("espeak", v, 170, 55), texts[k])
+        s = mix(s, b, -rng.uniform(lo, hi), int(rng.uniform(0, 1.1) * RATE))
+    return s
+
+
+def beep11(rng, shape):
+    """Voicemail beeps no source used: a falling three-note chime, a 440 Hz long tone, a dual-tone beep."""
+    db = -rng.uniform(8, 14)
+    if shape == "chime":
+        return sum((tone(f, 0.1, db) for f in (1800, 1500, 1200)), [])
+    if shape == "a440":
+        return tone(440, rng.uniform(0.5, 0.8), db)
+    d = rng.uniform(0.3, 0.45)
+    return [a + b for a, b in zip(tone(620, d, db - 6), tone(980, d, db - 6))]
+
+
+# Eleventh held-out pool (H11), written 2026-12-07 (round 11) before any change of that round:
+# wordings no pool had. Markers after a person's parts: "shop", "gym" (behind), "child", "old" (voice).
+H11 = {
+    "human": [
+        ["Алло, да, слушаю вас внимательно, говорите."], ["Петров слушает."], ["Алло, я в магазине, на кассе стою.", "shop"],
+        ["Чего надо?"], ["Алло.", 1.3, "Алло, вас не слышно."], ["Сынок, это ты звонишь? Ничего не разберу.", "old"],
+        ["А папа спит, я его не буду будить.", "child"], ["Ателье Стежок, добрый день."], ["Да, кто это и что нужно?"],
+        ["Я в спортзале, говорите громче.", "gym"], ["Не звоните сюда больше."], ["Слушаю, Кузьмина."],
+        ["Я в метро сейчас, коротко."], ["Да.", 1.1, "Ну, говорите уже."], ["Здесь таких нет."],
+        ["Ало слушаю вас кто."], ["Алло, алло, плохо слышно, перезвоните.", "old"], ["А вы кто? Мама на кухне.", "child"],
+        ["Да-да, я слушаю."], ["Подождите, я на кассе, секунду.", "shop"], ["Добрый день, это по поводу ремонта?"],
+        ["Я на приёме у врача, что хотели?"], ["Здравствуйте.", 0.9, "Говорите, я слушаю."], ["Да, я, только быстро.", "gym"],
+        ["Кто вам дал мой номер?"], ["Алло, Валентина Петровна у телефона."], ["Некогда мне, что у вас?"],
+        ["Я думала, это сестра звонит.", "shop"], ["Ага, слушаю."], ["Так, кто говорит? Представьтесь."],
+    ],
+    "voice_assistant": [
+        "Здравствуйте, вы позвонили Андрею. Я его голосовой помощник. Что ему передать?",
+        "Добрый день, абонент сейчас не может ответить, с вами говорит его ассистент. Представьтесь, пожалуйста.",
+        "Привет, я Джой, помощник Светы. Она занята. По какому вопросу?",
+        "Здравствуйте, вызов принят автосекретарём. Назовите имя и причину звонка.",
+        "Вас приветствует помощник абонента. Сообщите, кто вы, и я передам.",
+        "Это виртуальный ассистент Ольги. Она не отвечает на незнакомые номера. Зачем вы звоните?",
+        "Добрый вечер, я голосовой секретарь оператора. Абонент занят, что ему сказать?",
+        "Алло, здравствуйте, звонок принимает бот-помощник Никиты. Расскажите, что случилось.",
+        "Абонент не может подойти к телефону. Говорит его помощник. Оставьте, пожалуйста, сообщение.",
+        "Здравствуйте! Я отвечаю на звонки вместо хозяина телефона. Кто вы?",
+    ],
+    "machine": [
+        ("Здравствуйте, это Галина. Оставьте сообщение после сигнала, я перезвоню.", "chime"),
+        ("Это Федя. Перезвоню позже.", None),
+        ("Ветклиника Айболит. Приём с девяти до шести. Позвоните в рабочее время.", None),
+        ("Алло, алло?", 1.2, "Ха-ха, это запись. Оставьте сообщение после сигнала.", "dual"),
+        ("Абонент не отвечает. Оставьте ваше сообщение после сигнала.", "a440"),
+        ("Вы позвонили в приёмную. Оставьте сообщение, и мы перезвоним.", "chime"),
+        ("Привет, это Таня и Миша. Нас нет, оставьте сообщение.", None),
+        ("Голосовой ящик. Говорите после сигнала.", "a440"),
+        ("Вы позвонили на номер триста двенадцать. Оставьте сообщение.", "dual"),
+        ("Здравствуйте, это Коля. Звоните лучше вечером.", "chime"),
+    ],
+    "announcement": [
+        "Абонент не отвечает или временно недоступен.",
+        "Номер, который вы набрали, не существует.",
+        "Линия перегружена, попробуйте позвонить позже.",
+        "Вызываемый номер изменился. Уточните номер в справочной.",
+        "Услуга связи приостановлена. Обратитесь к оператору.",
+        "Недостаточно средств для совершения звонка.",
+        "Пожалуйста, не кладите трубку, идёт соединение.",
+        "Абонент отключён от сети.",
+    ],
+}
+
+CHILD11, OLD11 = ("espeak", "Tweaky", 195, 88), ("espeak", "grandma", 92, 20)
+
 # What the robot plays on the echo-free files of each older source (a live call always has the
 # greeting; round 9): the robot whose echo the source uses, as its echo function synthesises it.
 ROBOT_VOICES = {
@@ -1769,6 +1932,9 @@ ROUNDS = {
     10: {"pool": H10, "voice": {"child": CHILD10, "old": OLD10}, "behind": dict.fromkeys(("station", "kids"), behind10),
          "lead": ((0.1, 1.7), (0.1, 0.8)), "beep": beep10, "silent": ({"echo10"}, {"boomy"}, {"echo10", "hum"}, set()),
          "robot": robot10},
+    11: {"pool": H11, "voice": {"child": CHILD11, "old": OLD11}, "behind": dict.fromkeys(("shop", "gym"), behind11),
+         "lead": ((0.1, 1.5), (0.1, 0.9)), "beep": beep11, "silent": ({"echo11"}, {"rain"}, {"echo11", "headset"}, set()),
+         "robot": robot11},
 }
 
 
@@ -1953,6 +2119,18 @@ class Source:
             s = boomy10(s)
         if "echo10" in cond:
             s, robot, ref = echo10(s, rng)
+        if "walkaway" in cond:
+            s = walkaway11(s, rng)
+        if "rain" in cond:
+            s = rain11(s, rng)
+        if "dtmf" in cond:
+            s = dtmf11(s, rng)
+        if "headset" in cond:
+            s = headset11(s, rng)
+        if "tandem" in cond:
+            s = tandem11(s)
+        if "echo11" in cond:
+            s, robot, ref = echo11(s, rng)
         if not robot and self.robot:
             robot, ref = self.robot()  # the robot greets on an echo-free line too
         s = s[: int(MAXS * RATE)]
@@ -2211,6 +2389,13 @@ def main():
     def line10(rng):
         return set(rng.sample(["boomy", "hum", "loss", "tele", "echo10", "echo10"], rng.randint(1, 3)))
 
+    def voices11(rng):
+        return {"tandem"} | {rng.choice(["headset", "walkaway", "rain", "none"])} - {"none"}
+
+    def line11(rng):
+        return set(rng.sample(["tandem", "headset", "walkaway", "rain", "dtmf", "echo11", "echo11"], rng.randint(1, 3)))
+
+    esp11 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((98, 62), (132, 28), (176, 82), (228, 48))]
     esp10 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((105, 55), (145, 35), (190, 70), (240, 40))]
     esp9 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((100, 50), (150, 30), (195, 75), (245, 45))]
     esp8 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((90, 45), (140, 70), (185, 35), (255, 55))]
@@ -2273,6 +2458,11 @@ def main():
         ("heldout10-line", lambda: build_pool(out, "heldout10-line", 25, ROUNDS[10], [("festival", 0.84, -200), ("festival", 1.16, 420), ("festival", 1.48, 120),
                                                                                 ("espeak", "klatt3", 150, 50), ("espeak", "Hugo", 180, 55),
                                                                                 ("espeak", "pablo", 160, 45)], line10, "a")),
+        ("heldout11-voices", lambda: build_pool(out, "heldout11-voices", 26, ROUNDS[11], esp11(["m6", "m7", "f1", "f2", "grandma", "Denis", "croak", "david"]),
+                                                voices11, "u")),
+        ("heldout11-line", lambda: build_pool(out, "heldout11-line", 27, ROUNDS[11], [("festival", 0.78, -500), ("festival", 1.02, 600), ("festival", 1.33, -80),
+                                                                                ("espeak", "klatt4", 170, 50), ("espeak", "m6", 195, 60),
+                                                                                ("espeak", "robert", 140, 45)], line11, "a")),
     ]
     unknown = only - {n for n, _ in sources}
     if unknown:
