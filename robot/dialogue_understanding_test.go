@@ -80,6 +80,14 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 			says("да", "да", "Я работу потеряла? Кредитные каникулы можно?"), scripts.OutcomeRestructuring, time.Time{}},
 		{"words after a yes wait for their own question", "collection.yaml",
 			says("да", "да, и сразу скажу, платить нечем", "платить нечем", "да, давайте реструктуризацию"), scripts.OutcomeRestructuring, time.Time{}},
+		// round 17: a verb of hearing does not deny the go-ahead before it;
+		// a kin diminutive is kin only where it says whose
+		{"a go-ahead and 'не слышу' at the identity question is no denial", "verify_contact.yaml",
+			says("Алло, говорите, не слышу", "Да, это я", "да"), scripts.OutcomeIdentified, time.Time{}},
+		{"a kin diminutive with a possessive is a third party", "collection.yaml",
+			says("Это внученька его, дедушка прилёг"), scripts.OutcomeThirdParty, time.Time{}},
+		{"a kin diminutive as an endearment is no kin", "verify_contact.yaml",
+			says("Да, я", "Да, доченька, удобно"), scripts.OutcomeIdentified, time.Time{}},
 		// round 16: a workplace desk's greeting asks for the debtor again
 		{"a desk's greeting, then a wrong number", "collection.yaml",
 			says("Бухгалтерия", "Нет, такого сотрудника у нас нет, вы ошиблись"), scripts.OutcomeWrongPerson, time.Time{}},

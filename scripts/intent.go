@@ -369,7 +369,7 @@ func negatedAfter(heard []word, pos int) bool {
 		return false
 	}
 	p := heard[i+1].text
-	if strings.HasPrefix(p, "зна") || !predicateEnd(p) {
+	if strings.HasPrefix(p, "зна") || perceives(p) || !predicateEnd(p) {
 		return false
 	}
 	if i+2 < len(heard) {
@@ -379,6 +379,18 @@ func negatedAfter(heard []word, pos int) bool {
 		}
 	}
 	return i+2 >= len(heard) || i+3 >= len(heard)
+}
+
+// perceives reports a verb of hearing or making out ("не слышу", "не
+// слышно", "не расслышал", "не понимаю"): said after a phrase it is about the
+// line or the robot's words ("говорите, не слышу"), not a denial of it.
+func perceives(w string) bool {
+	for _, p := range []string{"слыш", "расслыш", "понима", "разобра"} {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // infinitive reports the ending of an infinitive ("платить", "внести",

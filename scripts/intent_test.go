@@ -149,6 +149,10 @@ func TestClassifyNegationMapsToNegationIntent(t *testing.T) {
 		{"хорошо не знаю", "ok"},         // a hedge, no denial
 		{"хорошо, не буду тянуть", "ok"}, // the predicate is about another verb
 		{"хорошо не сразу", "ok"},        // qualifies, does not deny
+		// round 17: a verb of hearing after the phrase is about the line
+		{"хорошо, не слышу", "ok"},
+		{"хорошо не слышно", "ok"},
+		{"хорошо, я вас не понимаю", "ok"},
 	}
 	for _, tc := range tests {
 		if got := m.Classify(tc.text, nil).Intent; got != tc.want {
@@ -228,6 +232,15 @@ func TestParseMoney(t *testing.T) {
 		{"пять тысяч рублей пятьдесят копеек", 500050, true},
 		{"три с половиной тысячи", 350000, true},
 		{"нет денег", 0, false},
+		// round 17: the count said again on a dropping line restates the
+		// amount; with "рублей" it is part of the sum
+		{"пять тысяч, пять", 500000, true},
+		{"переведу три тысячи, три", 300000, true},
+		{"пять тысяч пять рублей", 500500, true},
+		{"десять тысяч пятьсот", 1050000, true},
+		// round 17: to the last kopeck is the whole debt
+		{"всё до копейки отдам двадцать пятого", 1234550, true},
+		{"верну до последней копейки", 1234550, true},
 		{"", 0, false},
 	}
 	for _, tc := range tests {

@@ -47,7 +47,9 @@ func parseMoney(text string, full int64) (int64, bool) {
 		joined := " " + strings.Join(toks, " ") + " "
 		for _, k := range []string{" всю сумму ", " полностью ", " весь долг ", " целиком ", " все сразу ", " всю задолженность ",
 			" все отдам ", " все заплачу ", " все оплачу ", " все верну ", " все погашу ", " все внесу ", " отдам все ",
-			" заплачу все ", " оплачу все ", " верну все ", " погашу все ", " внесу все ", " фулл сумму ", " всю сумму целиком ", " в полном объеме "} {
+			" заплачу все ", " оплачу все ", " верну все ", " погашу все ", " внесу все ", " фулл сумму ", " всю сумму целиком ", " в полном объеме ",
+			// "всё до копейки отдам", "верну до последней копейки": to the last kopeck is the whole
+			" до копейки ", " до последней копейки "} {
 			if strings.Contains(joined, k) && !strings.Contains(joined, " не"+k) {
 				return full, true // not "не всю сумму, а половину"
 			}
@@ -75,6 +77,7 @@ func parseMoney(text string, full int64) (int64, bool) {
 	inverted := map[string]bool{"тысячи": true, "тысяч": true, "тыщи": true, "тыщ": true, "штуки": true, "штук": true,
 		"косаря": true, "косарей": true}
 	var total, group int64 // rubles; group is the number being built before a scale word
+	counted := int64(-1)   // the count the last scale word multiplied
 	var kop int64
 	seen, inKop, half := false, false, false
 	flush := func() { total += group; group = 0 }
@@ -131,6 +134,7 @@ func parseMoney(text string, full int64) (int64, bool) {
 					half = false
 				}
 				total += group * sc
+				counted = group
 				group = 0
 				seen = true
 			} else if strings.HasPrefix(t, "коп") && seen {
@@ -162,6 +166,12 @@ func parseMoney(text string, full int64) (int64, bool) {
 			return full / 2, true // "половину завтра, половину через месяц"
 		}
 		return 0, false
+	}
+	if group == counted && !inKop {
+		// "пять тысяч, пять", "три тысячи… три": the count said again after
+		// its amount, with no "рублей" to make it part of the sum, restates
+		// the amount on a line that drops out (not 5005)
+		group = 0
 	}
 	flush()
 	if kop >= 100 {

@@ -16,7 +16,7 @@ func Normalize(s string) string {
 	var b strings.Builder
 	// "Не, сейчас платить нечем": a "не" that is a clause of its own is the
 	// colloquial "нет", not a negation of the next clause's first word
-	s = loneNe.ReplaceAllString(digitForms(undialect(strings.ToLower(s))), "${1}нет${3}")
+	s = loneNe.ReplaceAllString(digitForms(undiminish(undialect(strings.ToLower(s)))), "${1}нет${3}")
 	rs := []rune(unkMarks.Replace(s))
 	space := true
 	for i, r := range rs {
