@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sync"
@@ -37,6 +38,7 @@ type ledgerJob struct {
 	ctx      context.Context
 	debtorID string
 	fn       func(tx *Tx) error
+	lazy     bool // SyncLater: the batch may commit without waiting for the disk if all its jobs may
 	err      error
 	panicked any // fn's panic, raised again on the caller's goroutine
 	done     chan struct{}
@@ -46,8 +48,8 @@ type ledgerJob struct {
 // (a savepoint failed): none of its writes were committed.
 var errBatchAborted = errors.New("ledger batch aborted")
 
-func (b *ledgerBatcher) do(ctx context.Context, debtorID string, fn func(tx *Tx) error) error {
-	j := &ledgerJob{ctx: ctx, debtorID: debtorID, fn: fn, done: make(chan struct{})}
+func (b *ledgerBatcher) do(ctx context.Context, debtorID string, lazy bool, fn func(tx *Tx) error) error {
+	j := &ledgerJob{ctx: ctx, debtorID: debtorID, fn: fn, lazy: lazy, done: make(chan struct{})}
 	b.mu.Lock()
 	b.queue = append(b.queue, j)
 	lead := !b.leading
@@ -94,13 +96,18 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 	// whole transaction, and with it the other callers' work. A caller
 	// cancelled before its turn is skipped instead.
 	bg := context.Background()
-	stx, err := b.db.sql.BeginTx(bg, nil)
+	lazy := true
+	for _, j := range batch {
+		lazy = lazy && j.lazy
+	}
+	stx, release, err := b.begin(bg, lazy)
 	if err != nil {
 		for _, j := range batch {
 			j.err = fmt.Errorf("ledger %s: begin: %w", j.debtorID, err)
 		}
 		return
 	}
+	defer release()
 	defer stx.Rollback()
 	q := &batchQuerier{tx: stx, stmts: map[string]*sql.Stmt{}, prepared: b.db.stmts}
 	var ok []*ledgerJob
@@ -112,7 +119,7 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 			j.err = fmt.Errorf("ledger %s: %w", j.debtorID, err)
 			return
 		}
-		if j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID}); j.err != nil || j.panicked != nil {
+		if j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID, syncLater: lazy}); j.err != nil || j.panicked != nil {
 			return
 		}
 		ok = batch
@@ -127,7 +134,7 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 			abort(batch[i:], ok, err)
 			return
 		}
-		j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID})
+		j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID, syncLater: lazy})
 		if j.err == nil && j.panicked == nil {
 			if _, err := q.ExecContext(bg, `RELEASE ledger_job`); err != nil {
 				abort(batch[i:], ok, err)
@@ -153,6 +160,41 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 			j.err = fmt.Errorf("ledger %s: commit: %w", j.debtorID, err)
 		}
 	}
+}
+
+// begin starts a batch's transaction on the writer connection. A lazy
+// batch (every job SyncLater) commits at synchronous=NORMAL: SQLite then
+// appends its WAL frames without an fdatasync, and the next FULL commit's
+// fdatasync makes them durable with its own (the WAL is written in order,
+// so a power cut loses only a tail of lazy commits). SQLite refuses to
+// change the setting inside a transaction, so it is set on the pinned
+// connection before BEGIN and set back after the commit; a connection that
+// cannot be set back is thrown away, never left lazy for the next writer.
+func (b *ledgerBatcher) begin(ctx context.Context, lazy bool) (*sql.Tx, func(), error) {
+	if !lazy {
+		stx, err := b.db.sql.BeginTx(ctx, nil)
+		return stx, func() {}, err
+	}
+	conn, err := b.db.sql.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	restore := func() {
+		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous=FULL`); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // discarded: the pool opens a FULL one
+		}
+		conn.Close()
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous=NORMAL`); err != nil {
+		restore()
+		return nil, nil, err
+	}
+	stx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		restore()
+		return nil, nil, err
+	}
+	return stx, restore, nil
 }
 
 // abort fails the jobs not yet run and those that had succeeded: the
