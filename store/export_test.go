@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"sync"
+)
 
 // ExecForTest runs one statement on the store's writer: tests shape a
 // database as an older dozvon left it.
@@ -36,4 +39,19 @@ func (db *DB) LedgerQueuedForTest() int {
 	db.batch.mu.Lock()
 	defer db.batch.mu.Unlock()
 	return len(db.batch.queue)
+}
+
+// CountWALSyncsForTest makes the store count its syncs of SQLite's WAL
+// (still syncing) and returns the count so far.
+func (db *DB) CountWALSyncsForTest() func() int {
+	var mu sync.Mutex
+	n := 0
+	sync := db.syncWAL
+	db.syncWAL = func(path string) error {
+		mu.Lock()
+		n++
+		mu.Unlock()
+		return sync(path)
+	}
+	return func() int { mu.Lock(); defer mu.Unlock(); return n }
 }

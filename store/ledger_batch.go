@@ -6,6 +6,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 )
 
@@ -100,7 +102,7 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 	for _, j := range batch {
 		lazy = lazy && j.lazy
 	}
-	stx, release, err := b.begin(bg, lazy)
+	stx, release, err := b.begin(bg)
 	if err != nil {
 		for _, j := range batch {
 			j.err = fmt.Errorf("ledger %s: begin: %w", j.debtorID, err)
@@ -155,26 +157,34 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 	if len(ok) == 0 {
 		return
 	}
-	if err := stx.Commit(); err != nil {
+	err = stx.Commit()
+	if err == nil && !lazy {
+		err = b.db.syncWAL(b.db.walPath)
+	}
+	if err != nil {
+		// Committed but not known to be on disk, or not committed: the
+		// callers hear an error either way (a reservation left open in the
+		// ledger only expires into an attempt).
 		for _, j := range ok {
 			j.err = fmt.Errorf("ledger %s: commit: %w", j.debtorID, err)
 		}
 	}
 }
 
-// begin starts a batch's transaction on the writer connection. A lazy
-// batch (every job SyncLater) commits at synchronous=NORMAL: SQLite then
-// appends its WAL frames without an fdatasync, and the next FULL commit's
-// fdatasync makes them durable with its own (the WAL is written in order,
-// so a power cut loses only a tail of lazy commits). SQLite refuses to
-// change the setting inside a transaction, so it is set on the pinned
-// connection before BEGIN and set back after the commit; a connection that
-// cannot be set back is thrown away, never left lazy for the next writer.
-func (b *ledgerBatcher) begin(ctx context.Context, lazy bool) (*sql.Tx, func(), error) {
-	if !lazy {
-		stx, err := b.db.sql.BeginTx(ctx, nil)
-		return stx, func() {}, err
-	}
+// begin starts a batch's transaction on the writer connection, pinned
+// and set to synchronous=NORMAL: SQLite then appends the commit's WAL
+// frames without syncing them, and run syncs the WAL itself after a durable
+// batch's commit, with fdatasync — the build of SQLite used here syncs with
+// fsync, which on ext4 also commits the file's new mtime to the journal (p50
+// 0.3 against 1.2–3 ms, p99 16–27 against 34–44 ms on this VM's disk). The
+// commit is on disk before any caller hears of it, as at FULL. A lazy batch
+// (every job SyncLater) is not synced: the next durable batch's sync makes
+// its frames durable with its own (the WAL is written in order, so a power
+// cut loses only a tail of lazy commits). SQLite refuses to change the
+// setting inside a transaction, so it is set before BEGIN and set back to
+// FULL after the commit, for the connection's other writers (calls, events,
+// tasks); a connection that cannot be set back is thrown away.
+func (b *ledgerBatcher) begin(ctx context.Context) (*sql.Tx, func(), error) {
 	conn, err := b.db.sql.Conn(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -195,6 +205,21 @@ func (b *ledgerBatcher) begin(ctx context.Context, lazy bool) (*sql.Tx, func(), 
 		return nil, nil, err
 	}
 	return stx, restore, nil
+}
+
+// fdatasync syncs the file at path: its data and the size that reaches it.
+// Opened afresh each time, so it is the file at path now, never a WAL that
+// SQLite deleted and made again.
+func fdatasync(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", filepath.Base(path), err)
+	}
+	defer f.Close()
+	if err := datasync(f); err != nil {
+		return fmt.Errorf("sync %s: %w", filepath.Base(path), err)
+	}
+	return nil
 }
 
 // abort fails the jobs not yet run and those that had succeeded: the

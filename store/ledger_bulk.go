@@ -28,8 +28,9 @@ type BatchTx struct {
 type Sync int
 
 const (
-	// SyncNow: durable before the call returns (SQLite synchronous=FULL,
-	// PostgreSQL the server's synchronous_commit).
+	// SyncNow: durable before the call returns (SQLite: the WAL synced
+	// after the commit, ledger_batch.go; PostgreSQL: the server's
+	// synchronous_commit).
 	SyncNow Sync = iota
 	// SyncLater: the commit may be lost to a power cut (not to a crash of
 	// this process) until the next SyncNow commit, which makes it durable
