@@ -20,8 +20,8 @@ type Ledger interface {
 	WithDebtor(ctx context.Context, debtorID string, fn func(tx *store.Tx) error) error
 	// LedgerBatch runs fn in one transaction holding the ledger locks of
 	// every debtor named: Reserve, Commit and Release decide many at once.
-	// sync store.SyncLater only for a batch of closes that may be lost.
-	LedgerBatch(ctx context.Context, debtorIDs []string, sync store.Sync, fn func(tx *store.BatchTx) error) error
+	// mode store.SyncLater only for a batch of closes that may be lost.
+	LedgerBatch(ctx context.Context, debtorIDs []string, mode store.Sync, fn func(tx *store.BatchTx) error) error
 	// StaleEntries lists open reservations whose expiry is at or before now.
 	StaleEntries(ctx context.Context, now time.Time) ([]store.LedgerEntry, error)
 }

@@ -183,21 +183,21 @@ func (g *Guard) runOps(batch []*ledgerOp) {
 			g.view.mu.Unlock()
 		}()
 	}
-	sync := store.SyncLater
+	mode := store.SyncLater
 	for _, op := range live {
 		if !op.lazy {
-			sync = store.SyncNow
+			mode = store.SyncNow
 		}
 	}
-	run := func(sync store.Sync) error {
-		return g.ledger.LedgerBatch(ctx, debtors, sync, func(tx *store.BatchTx) error {
+	run := func(mode store.Sync) error {
+		return g.ledger.LedgerBatch(ctx, debtors, mode, func(tx *store.BatchTx) error {
 			for _, op := range live {
 				op.out, op.dec, op.phone, op.expired, op.err = Reservation{}, Decision{}, "", nil, nil
 			}
 			return g.decideBatch(ctx, tx, live)
 		})
 	}
-	err = run(sync)
+	err = run(mode)
 	if errors.Is(err, errMustSync) {
 		// A close found its entry in a state its loss would undercount
 		// (a conversation never marked answered): decided again, durably,

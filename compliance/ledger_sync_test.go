@@ -61,9 +61,9 @@ type syncLedger struct {
 	calls []string
 }
 
-func (l *syncLedger) LedgerBatch(ctx context.Context, debtorIDs []string, sync store.Sync, fn func(tx *store.BatchTx) error) error {
-	err := l.DB.LedgerBatch(ctx, debtorIDs, sync, fn)
-	s := map[store.Sync]string{store.SyncNow: "now", store.SyncLater: "later"}[sync]
+func (l *syncLedger) LedgerBatch(ctx context.Context, debtorIDs []string, mode store.Sync, fn func(tx *store.BatchTx) error) error {
+	err := l.DB.LedgerBatch(ctx, debtorIDs, mode, fn)
+	s := map[store.Sync]string{store.SyncNow: "now", store.SyncLater: "later"}[mode]
 	if errors.Is(err, errMustSync) {
 		s += " (must sync)"
 	}

@@ -110,8 +110,8 @@ type failingLedger struct {
 
 var errInjected = errors.New("injected failure after the batch decided")
 
-func (l *failingLedger) LedgerBatch(ctx context.Context, debtorIDs []string, sync store.Sync, fn func(tx *store.BatchTx) error) error {
-	return l.DB.LedgerBatch(ctx, debtorIDs, sync, func(tx *store.BatchTx) error {
+func (l *failingLedger) LedgerBatch(ctx context.Context, debtorIDs []string, mode store.Sync, fn func(tx *store.BatchTx) error) error {
+	return l.DB.LedgerBatch(ctx, debtorIDs, mode, func(tx *store.BatchTx) error {
 		if err := fn(tx); err != nil || !l.fail {
 			return err
 		}

@@ -46,12 +46,12 @@ func (db *DB) LedgerQueuedForTest() int {
 func (db *DB) CountWALSyncsForTest() func() int {
 	var mu sync.Mutex
 	n := 0
-	sync := db.syncWAL
+	inner := db.syncWAL
 	db.syncWAL = func(path string) error {
 		mu.Lock()
 		n++
 		mu.Unlock()
-		return sync(path)
+		return inner(path)
 	}
 	return func() int { mu.Lock(); defer mu.Unlock(); return n }
 }

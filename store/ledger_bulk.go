@@ -64,9 +64,9 @@ const (
 // never wait on each other in a circle. The transaction commits when fn
 // returns nil; fn's statements are not cancelled by ctx once it has started.
 //
-// sync SyncLater lets the commit skip waiting for the disk (see Sync); the
+// mode SyncLater lets the commit skip waiting for the disk (see Sync); the
 // batch's fn learns whether it does from BatchTx.SyncLater.
-func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, sync Sync, fn func(tx *BatchTx) error) error {
+func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, mode Sync, fn func(tx *BatchTx) error) error {
 	if len(debtorIDs) == 0 {
 		return fmt.Errorf("ledger batch: no debtors")
 	}
@@ -74,7 +74,7 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, sync Sync, fn
 		return fmt.Errorf("ledger batch: empty debtor id")
 	}
 	if !db.postgres {
-		return db.batch.do(ctx, "batch of "+debtorIDs[0], sync == SyncLater, func(tx *Tx) error {
+		return db.batch.do(ctx, "batch of "+debtorIDs[0], mode == SyncLater, func(tx *Tx) error {
 			return fn(&BatchTx{db: db, tx: tx.tx, syncLater: tx.syncLater})
 		})
 	}
@@ -93,10 +93,10 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, sync Sync, fn
 	if _, err := stx.ExecContext(bg, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
 		CASE WHEN $3 THEN set_config('synchronous_commit', 'off', true) END, count(l)
 		FROM (SELECT pg_advisory_xact_lock(hashtextextended(k, $2)) AS l FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n) s`,
-		sortedKeys(debtorIDs), int64(debtorLockSeed), sync == SyncLater); err != nil {
+		sortedKeys(debtorIDs), int64(debtorLockSeed), mode == SyncLater); err != nil {
 		return fmt.Errorf("ledger batch: lock debtors: %w", err)
 	}
-	if err := fn(&BatchTx{db: db, tx: stx, syncLater: sync == SyncLater}); err != nil {
+	if err := fn(&BatchTx{db: db, tx: stx, syncLater: mode == SyncLater}); err != nil {
 		return err
 	}
 	if err := stx.Commit(); err != nil {
