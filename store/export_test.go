@@ -55,3 +55,8 @@ func (db *DB) CountWALSyncsForTest() func() int {
 	}
 	return func() int { mu.Lock(); defer mu.Unlock(); return n }
 }
+
+// FailWALSyncForTest makes every sync of SQLite's WAL fail with err.
+func (db *DB) FailWALSyncForTest(err error) {
+	db.syncWAL = func(string) error { return err }
+}

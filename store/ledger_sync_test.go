@@ -131,3 +131,23 @@ func waitQueued(t *testing.T, db *store.DB, n int) {
 		runtime.Gosched()
 	}
 }
+
+// TestLedgerBatchWALSyncFails: on SQLite a durable batch whose WAL sync
+// fails is not acknowledged (its caller, a reservation about to be
+// dialled on, hears an error); a lazy one never waits for the sync.
+func TestLedgerBatchWALSyncFails(t *testing.T) {
+	db := openSQLite(t)
+	ctx := t.Context()
+	disk := errors.New("disk gone")
+	db.FailWALSyncForTest(disk)
+	noop := func(*store.BatchTx) error { return nil }
+	if err := db.LedgerBatch(ctx, []string{"d1"}, store.SyncNow, noop); !errors.Is(err, disk) {
+		t.Errorf("a durable batch whose WAL sync failed: %v, want %v", err, disk)
+	}
+	if err := db.WithDebtor(ctx, "d1", func(*store.Tx) error { return nil }); !errors.Is(err, disk) {
+		t.Errorf("a WithDebtor whose WAL sync failed: %v, want %v", err, disk)
+	}
+	if err := db.LedgerBatch(ctx, []string{"d1"}, store.SyncLater, noop); err != nil {
+		t.Errorf("a lazy batch: %v, want nil (it does not sync)", err)
+	}
+}
