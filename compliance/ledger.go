@@ -20,7 +20,8 @@ type Ledger interface {
 	WithDebtor(ctx context.Context, debtorID string, fn func(tx *store.Tx) error) error
 	// LedgerBatch runs fn in one transaction holding the ledger locks of
 	// every debtor named: Reserve, Commit and Release decide many at once.
-	LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *store.BatchTx) error) error
+	// mode store.SyncLater only for a batch of closes that may be lost.
+	LedgerBatch(ctx context.Context, debtorIDs []string, mode store.Sync, fn func(tx *store.BatchTx) error) error
 	// StaleEntries lists open reservations whose expiry is at or before now.
 	StaleEntries(ctx context.Context, now time.Time) ([]store.LedgerEntry, error)
 }
@@ -212,7 +213,7 @@ func (g *Guard) close(ctx context.Context, res Reservation, action, kind, state 
 	if !utf8.ValidString(res.ID + res.DebtorID) {
 		return fmt.Errorf("%s %q: reservation or debtor id is not valid UTF-8", action, res.ID)
 	}
-	op := &ledgerOp{ctx: ctx, res: res, action: action, kind: kind, state: state, from: from}
+	op := &ledgerOp{ctx: ctx, res: res, action: action, kind: kind, state: state, from: from, lazy: mayCloseLazily(state, Kind(kind))}
 	g.submit(op)
 	return op.err
 }

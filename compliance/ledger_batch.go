@@ -3,6 +3,7 @@ package compliance
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -27,6 +28,9 @@ type ledgerOp struct {
 	kind   string   // close: what it counts as ("" keeps the entry's kind)
 	state  string   // close: the state it moves to
 	from   []string // close: the states it may move from
+	// lazy: a close whose loss to a power cut could only make the ledger
+	// count more (syncLater); checked against the entry in the batch
+	lazy bool
 
 	// results
 	out     Reservation
@@ -179,12 +183,30 @@ func (g *Guard) runOps(batch []*ledgerOp) {
 			g.view.mu.Unlock()
 		}()
 	}
-	err = g.ledger.LedgerBatch(ctx, debtors, func(tx *store.BatchTx) error {
-		for _, op := range live {
-			op.out, op.dec, op.phone, op.expired, op.err = Reservation{}, Decision{}, "", nil, nil
+	mode := store.SyncLater
+	for _, op := range live {
+		if !op.lazy {
+			mode = store.SyncNow
 		}
-		return g.decideBatch(ctx, tx, live)
-	})
+	}
+	run := func(mode store.Sync) error {
+		return g.ledger.LedgerBatch(ctx, debtors, mode, func(tx *store.BatchTx) error {
+			for _, op := range live {
+				op.out, op.dec, op.phone, op.expired, op.err = Reservation{}, Decision{}, "", nil, nil
+			}
+			return g.decideBatch(ctx, tx, live)
+		})
+	}
+	err = run(mode)
+	if errors.Is(err, errMustSync) {
+		// A close found its entry in a state its loss would undercount
+		// (a conversation never marked answered): decided again, durably,
+		// from what is stored, as the rolled-back attempt left nothing.
+		if g.view != nil {
+			g.view.reset()
+		}
+		err = run(store.SyncNow)
+	}
 	stored = err == nil && g.view != nil && g.view.pending >= 0
 	for _, op := range live {
 		if err != nil {
@@ -325,6 +347,7 @@ func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledge
 	if err != nil {
 		return err
 	}
+	lazy := tx.SyncLater()
 	for _, op := range ops {
 		switch {
 		case op.req != nil:
@@ -336,7 +359,11 @@ func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledge
 				op.err = fmt.Errorf("reserve %s: %w", op.req.DebtorID, op.err)
 			}
 		default:
-			op.err = g.closeIn(l, op, now)
+			var safe bool
+			safe, op.err = g.closeIn(l, op, now)
+			if lazy && op.err == nil && !safe {
+				return errMustSync
+			}
 		}
 	}
 	added := make([]store.LedgerEntry, len(l.added))
@@ -562,21 +589,60 @@ func (g *Guard) expireIn(l *batchLedger, op *ledgerOp, e *store.LedgerEntry, now
 }
 
 // closeIn moves a reservation from one of op.from to op.state, as close
-// does in a debtor's transaction.
-func (g *Guard) closeIn(l *batchLedger, op *ledgerOp, now time.Time) error {
+// does in a debtor's transaction. safe tells whether losing the close
+// (store.SyncLater) would leave the ledger counting at least as much.
+func (g *Guard) closeIn(l *batchLedger, op *ledgerOp, now time.Time) (safe bool, err error) {
 	res := op.res
 	e := l.entry(res.ID)
 	if e == nil || e.DebtorID != res.DebtorID {
-		return fmt.Errorf("%s %s: ledger entry %s of %s: %w", op.action, res.ID, res.ID, res.DebtorID, store.ErrNotFound)
+		return false, fmt.Errorf("%s %s: ledger entry %s of %s: %w", op.action, res.ID, res.ID, res.DebtorID, store.ErrNotFound)
 	}
 	k := cmp.Or(op.kind, e.Kind)
 	if !slices.Contains(op.from, e.State) {
-		return fmt.Errorf("%s %s: it is %s as %s: %w", op.action, res.ID, e.State, e.Kind, ErrReservationClosed)
+		return false, fmt.Errorf("%s %s: it is %s as %s: %w", op.action, res.ID, e.State, e.Kind, ErrReservationClosed)
 	}
+	safe = lossIsStricter(*e, op.state, Kind(k))
 	was := e.State
 	e.Kind, e.State, e.ClosedAt = k, op.state, now
 	l.change(e)
 	l.audit = append(l.audit, store.AuditRecord{At: now, DebtorID: e.DebtorID, Action: op.action, Allowed: true, ReservationID: res.ID, Channel: e.Channel, Kind: k,
 		Detail: fmt.Sprintf("%s: %s → %s as %s", op.action, was, op.state, k), Holder: g.holderName()})
-	return nil
+	return safe, nil
+}
+
+// errMustSync ends a SyncLater batch holding a close that must be durable.
+var errMustSync = errors.New("a close in the batch must be durable")
+
+// mayCloseLazily tells, before the entry is read, whether a close could
+// be one whose loss is stricter (lossIsStricter): a release, or a commit
+// as an attempt, a conversation or a message. A meeting never is (an
+// expired meeting counts as an attempt, in other limits).
+func mayCloseLazily(state string, kind Kind) bool {
+	return state == store.StateReleased || kind == Attempt || kind == Conversation || kind == MessageKind
+}
+
+// lossIsStricter tells whether a close of e (open or expired, as stored)
+// to state as kind may be committed without waiting for the disk: lost to
+// a power cut, the entry stays as stored — open, counted as its channel's
+// worst case until it expires into expiredKind (an answered call, marked
+// durably by Answered, into a conversation), or already expired as its
+// kind — and that must count in every limit the close would have counted
+// in. The reservation itself is never lazy: it was durable before the
+// contact was made. When in doubt the close is durable.
+func lossIsStricter(e store.LedgerEntry, state string, kind Kind) bool {
+	if state == store.StateReleased {
+		return e.State == store.StateOpen // a released entry counts in nothing
+	}
+	if state != store.StateCommitted {
+		return false
+	}
+	lostAs := Kind(e.Kind)
+	if e.State == store.StateOpen {
+		lostAs = expiredKind(e)
+	} else if e.State != store.StateExpired {
+		return false
+	}
+	// An attempt counts in the attempts limit only, which a conversation
+	// also counts in (rules.go); any other kind only as itself.
+	return kind == lostAs || kind == Attempt && lostAs == Conversation && Channel(e.Channel).isCall()
 }

@@ -26,7 +26,7 @@ type gatedLedger struct {
 	batches [][]string
 }
 
-func (l *gatedLedger) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *store.BatchTx) error) error {
+func (l *gatedLedger) LedgerBatch(ctx context.Context, debtorIDs []string, mode store.Sync, fn func(tx *store.BatchTx) error) error {
 	l.mu.Lock()
 	l.batches = append(l.batches, slices.Clone(debtorIDs))
 	first, gate := len(l.batches) == 1, l.gate
@@ -34,7 +34,7 @@ func (l *gatedLedger) LedgerBatch(ctx context.Context, debtorIDs []string, fn fu
 	if first {
 		<-gate
 	}
-	return l.DB.LedgerBatch(ctx, debtorIDs, fn)
+	return l.DB.LedgerBatch(ctx, debtorIDs, mode, fn)
 }
 
 // LedgerBatchWidth is 1: the test asks that what queues behind the gated
@@ -420,12 +420,12 @@ type wideLedger struct {
 
 func (l *wideLedger) LedgerBatchWidth() int { return l.width }
 
-func (l *wideLedger) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *store.BatchTx) error) error {
+func (l *wideLedger) LedgerBatch(ctx context.Context, debtorIDs []string, mode store.Sync, fn func(tx *store.BatchTx) error) error {
 	l.mu.Lock()
 	l.inside++
 	l.mu.Unlock()
 	<-l.gate
-	return l.DB.LedgerBatch(ctx, debtorIDs, fn)
+	return l.DB.LedgerBatch(ctx, debtorIDs, mode, fn)
 }
 
 // TestBatchesSideBySide: with a ledger that takes three batches at once,

@@ -397,12 +397,12 @@ func (l *flakyLedger) WithDebtor(ctx context.Context, debtorID string, fn func(t
 	return l.DB.WithDebtor(ctx, debtorID, fn)
 }
 
-func (l *flakyLedger) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *store.BatchTx) error) error {
+func (l *flakyLedger) LedgerBatch(ctx context.Context, debtorIDs []string, mode store.Sync, fn func(tx *store.BatchTx) error) error {
 	if l.fail > 0 {
 		l.fail--
 		return errors.New("database is locked")
 	}
-	return l.DB.LedgerBatch(ctx, debtorIDs, fn)
+	return l.DB.LedgerBatch(ctx, debtorIDs, mode, fn)
 }
 
 // TestCommitRidesOutAFailingLedger: a commit that meets a failing ledger is

@@ -89,7 +89,7 @@ func TestLedgerViewSeesOtherWriters(t *testing.T) {
 	if ver < 0 {
 		t.Fatalf("view emptied after a batch that succeeded: version %d", ver)
 	}
-	if err := db1.LedgerBatch(ctx, []string{"d3"}, func(tx *store.BatchTx) error {
+	if err := db1.LedgerBatch(ctx, []string{"d3"}, store.SyncNow, func(tx *store.BatchTx) error {
 		v, ok, err := tx.LedgerVersion(ctx)
 		if err == nil && (!ok || v != ver) {
 			t.Errorf("stored version %d (%v), the view's %d", v, ok, ver)
@@ -110,8 +110,8 @@ type failingLedger struct {
 
 var errInjected = errors.New("injected failure after the batch decided")
 
-func (l *failingLedger) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *store.BatchTx) error) error {
-	return l.DB.LedgerBatch(ctx, debtorIDs, func(tx *store.BatchTx) error {
+func (l *failingLedger) LedgerBatch(ctx context.Context, debtorIDs []string, mode store.Sync, fn func(tx *store.BatchTx) error) error {
+	return l.DB.LedgerBatch(ctx, debtorIDs, mode, func(tx *store.BatchTx) error {
 		if err := fn(tx); err != nil || !l.fail {
 			return err
 		}
@@ -156,7 +156,7 @@ func TestLedgerViewDropsAFailedBatch(t *testing.T) {
 func storedVersion(t *testing.T, db *store.DB) int64 {
 	t.Helper()
 	var v int64
-	if err := db.LedgerBatch(t.Context(), []string{"-"}, func(tx *store.BatchTx) error {
+	if err := db.LedgerBatch(t.Context(), []string{"-"}, store.SyncNow, func(tx *store.BatchTx) error {
 		var err error
 		v, _, err = tx.LedgerVersion(t.Context())
 		return err

@@ -109,6 +109,12 @@ type GuardStage struct {
 	// the rates and latencies of a shared box do not show. PostgreSQL's
 	// server is another process and is not in it.
 	CPU time.Duration `json:"cpu_per_decision_ns"`
+	// Where a decision's time goes: the wait from its offered instant to
+	// its Reserve call (a worker free), the Reserve, and the Commit of a
+	// granted one, each p50/p99 over the stage's decisions.
+	Queue  [2]time.Duration `json:"queue_p50_p99_ns"`
+	Reserv [2]time.Duration `json:"reserve_p50_p99_ns"`
+	Commit [2]time.Duration `json:"commit_p50_p99_ns"`
 }
 
 // GuardResult is a whole `bench guard` run.
@@ -257,9 +263,10 @@ func (b *guardBench) pick() (string, *compliance.Guard, bool) {
 type benchJob struct{ at time.Time }
 
 type benchOutcome struct {
-	lat     time.Duration
-	granted bool
-	err     error
+	lat                    time.Duration
+	queue, reserve, commit time.Duration // commit: -1 when none (denied)
+	granted                bool
+	err                    error
 }
 
 // stage offers n decisions at rate per second (rate 0: all at once) and
@@ -299,9 +306,14 @@ func (b *guardBench) stage(ctx context.Context, name string, rate, n int) GuardS
 		st.CPU = (cpuTime() - cpu0) / time.Duration(n)
 	}
 	lats := make([]time.Duration, 0, n)
+	var queues, reserves, commits []time.Duration
 	for o := range outs {
 		st.Done++
 		lats = append(lats, o.lat)
+		queues, reserves = append(queues, o.queue), append(reserves, o.reserve)
+		if o.commit >= 0 {
+			commits = append(commits, o.commit)
+		}
 		if o.err != nil {
 			if st.Errors++; st.FirstErr == "" {
 				st.FirstErr = o.err.Error()
@@ -314,6 +326,7 @@ func (b *guardBench) stage(ctx context.Context, name string, rate, n int) GuardS
 	if len(lats) > 0 {
 		st.P50, st.P99, st.Max = quantile(lats, 0.50), quantile(lats, 0.99), lats[len(lats)-1]
 	}
+	st.Queue, st.Reserv, st.Commit = p50p99(queues), p50p99(reserves), p50p99(commits)
 	if st.Seconds > 0 {
 		st.PerSec = float64(st.Done-st.Errors) / st.Seconds
 	}
@@ -323,15 +336,28 @@ func (b *guardBench) stage(ctx context.Context, name string, rate, n int) GuardS
 // decide asks one reservation and commits it when granted.
 func (b *guardBench) decide(ctx context.Context, j benchJob) benchOutcome {
 	id, g, conv := b.pick()
+	t0 := time.Now()
 	res, dec, err := g.Reserve(ctx, compliance.Request{DebtorID: id, Channel: compliance.RobotCall})
+	t1 := time.Now()
+	commit := time.Duration(-1)
 	if err == nil && dec.Allowed {
 		kind := compliance.Attempt
 		if conv {
 			kind = compliance.Conversation
 		}
 		err = g.Commit(ctx, res, kind)
+		commit = time.Since(t1)
 	}
-	return benchOutcome{lat: time.Since(j.at), granted: err == nil && dec.Allowed, err: err}
+	return benchOutcome{lat: time.Since(j.at), queue: t0.Sub(j.at), reserve: t1.Sub(t0), commit: commit, granted: err == nil && dec.Allowed, err: err}
+}
+
+// p50p99 sorts ds and returns its p50 and p99 (zeros when empty).
+func p50p99(ds []time.Duration) [2]time.Duration {
+	if len(ds) == 0 {
+		return [2]time.Duration{}
+	}
+	slices.Sort(ds)
+	return [2]time.Duration{quantile(ds, 0.50), quantile(ds, 0.99)}
 }
 
 func durMS(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -339,6 +365,8 @@ func durMS(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func stageLine(st GuardStage) string {
 	s := fmt.Sprintf("%6d decisions (%5d granted) in %5.2fs = %7.0f/s  p50 %7.2f ms  p99 %8.2f ms  max %8.2f ms  cpu %.3f ms/decision",
 		st.Done, st.Granted, st.Seconds, st.PerSec, durMS(st.P50), durMS(st.P99), durMS(st.Max), float64(st.CPU.Nanoseconds())/1e6)
+	s += fmt.Sprintf("\n                      p50/p99 ms: queue %.2f/%.2f  reserve %.2f/%.2f  commit %.2f/%.2f",
+		durMS(st.Queue[0]), durMS(st.Queue[1]), durMS(st.Reserv[0]), durMS(st.Reserv[1]), durMS(st.Commit[0]), durMS(st.Commit[1]))
 	if st.Errors > 0 {
 		s += fmt.Sprintf("  %d errors (first: %s)", st.Errors, st.FirstErr)
 	}

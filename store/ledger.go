@@ -62,6 +62,9 @@ type Tx struct {
 	db       *DB
 	tx       querier
 	debtorID string
+	// syncLater: SQLite's batch commits without waiting for the disk
+	// (every job in it asked for SyncLater)
+	syncLater bool
 }
 
 // WithDebtor runs fn in a transaction holding the debtor's ledger lock: on
@@ -77,7 +80,7 @@ func (db *DB) WithDebtor(ctx context.Context, debtorID string, fn func(tx *Tx) e
 		return errors.New("ledger: empty debtor id")
 	}
 	if !db.postgres {
-		return db.batch.do(ctx, debtorID, fn)
+		return db.batch.do(ctx, debtorID, false, fn)
 	}
 	stx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {

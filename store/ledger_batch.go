@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 )
 
@@ -37,6 +40,7 @@ type ledgerJob struct {
 	ctx      context.Context
 	debtorID string
 	fn       func(tx *Tx) error
+	lazy     bool // SyncLater: the batch may commit without waiting for the disk if all its jobs may
 	err      error
 	panicked any // fn's panic, raised again on the caller's goroutine
 	done     chan struct{}
@@ -46,8 +50,8 @@ type ledgerJob struct {
 // (a savepoint failed): none of its writes were committed.
 var errBatchAborted = errors.New("ledger batch aborted")
 
-func (b *ledgerBatcher) do(ctx context.Context, debtorID string, fn func(tx *Tx) error) error {
-	j := &ledgerJob{ctx: ctx, debtorID: debtorID, fn: fn, done: make(chan struct{})}
+func (b *ledgerBatcher) do(ctx context.Context, debtorID string, lazy bool, fn func(tx *Tx) error) error {
+	j := &ledgerJob{ctx: ctx, debtorID: debtorID, fn: fn, lazy: lazy, done: make(chan struct{})}
 	b.mu.Lock()
 	b.queue = append(b.queue, j)
 	lead := !b.leading
@@ -94,13 +98,18 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 	// whole transaction, and with it the other callers' work. A caller
 	// cancelled before its turn is skipped instead.
 	bg := context.Background()
-	stx, err := b.db.sql.BeginTx(bg, nil)
+	lazy := true
+	for _, j := range batch {
+		lazy = lazy && j.lazy
+	}
+	stx, release, err := b.begin(bg)
 	if err != nil {
 		for _, j := range batch {
 			j.err = fmt.Errorf("ledger %s: begin: %w", j.debtorID, err)
 		}
 		return
 	}
+	defer release()
 	defer stx.Rollback()
 	q := &batchQuerier{tx: stx, stmts: map[string]*sql.Stmt{}, prepared: b.db.stmts}
 	var ok []*ledgerJob
@@ -112,7 +121,7 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 			j.err = fmt.Errorf("ledger %s: %w", j.debtorID, err)
 			return
 		}
-		if j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID}); j.err != nil || j.panicked != nil {
+		if j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID, syncLater: lazy}); j.err != nil || j.panicked != nil {
 			return
 		}
 		ok = batch
@@ -127,7 +136,7 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 			abort(batch[i:], ok, err)
 			return
 		}
-		j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID})
+		j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID, syncLater: lazy})
 		if j.err == nil && j.panicked == nil {
 			if _, err := q.ExecContext(bg, `RELEASE ledger_job`); err != nil {
 				abort(batch[i:], ok, err)
@@ -148,11 +157,69 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 	if len(ok) == 0 {
 		return
 	}
-	if err := stx.Commit(); err != nil {
+	err = stx.Commit()
+	if err == nil && !lazy {
+		err = b.db.syncWAL(b.db.walPath)
+	}
+	if err != nil {
+		// Committed but not known to be on disk, or not committed: the
+		// callers hear an error either way (a reservation left open in the
+		// ledger only expires into an attempt).
 		for _, j := range ok {
 			j.err = fmt.Errorf("ledger %s: commit: %w", j.debtorID, err)
 		}
 	}
+}
+
+// begin starts a batch's transaction on the writer connection, pinned
+// and set to synchronous=NORMAL: SQLite then appends the commit's WAL
+// frames without syncing them, and run syncs the WAL itself after a durable
+// batch's commit, with fdatasync — the build of SQLite used here syncs with
+// fsync, which on ext4 also commits the file's new mtime to the journal (p50
+// 0.3 against 1.2–3 ms, p99 16–27 against 34–44 ms on this VM's disk). The
+// commit is on disk before any caller hears of it, as at FULL. A lazy batch
+// (every job SyncLater) is not synced: the next durable batch's sync makes
+// its frames durable with its own (the WAL is written in order, so a power
+// cut loses only a tail of lazy commits). SQLite refuses to change the
+// setting inside a transaction, so it is set before BEGIN and set back to
+// FULL after the commit, for the connection's other writers (calls, events,
+// tasks); a connection that cannot be set back is thrown away.
+func (b *ledgerBatcher) begin(ctx context.Context) (*sql.Tx, func(), error) {
+	conn, err := b.db.sql.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	restore := func() {
+		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous=FULL`); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // discarded: the pool opens a FULL one
+		}
+		conn.Close()
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous=NORMAL`); err != nil {
+		restore()
+		return nil, nil, err
+	}
+	stx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		restore()
+		return nil, nil, err
+	}
+	return stx, restore, nil
+}
+
+// fdatasync syncs the file at path: its data and the size that reaches it.
+// Opened afresh each time, so it is the file at path now, never a WAL that
+// SQLite deleted and made again.
+func fdatasync(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", filepath.Base(path), err)
+	}
+	defer f.Close()
+	if err := datasync(f); err != nil {
+		return fmt.Errorf("sync %s: %w", filepath.Base(path), err)
+	}
+	return nil
 }
 
 // abort fails the jobs not yet run and those that had succeeded: the

@@ -19,7 +19,32 @@ import (
 type BatchTx struct {
 	db *DB
 	tx querier
+	// syncLater: the transaction commits without waiting for the disk
+	// (SyncLater asked by every job it commits with)
+	syncLater bool
 }
+
+// Sync says when a ledger transaction's commit must be on disk.
+type Sync int
+
+const (
+	// SyncNow: durable before the call returns (SQLite: the WAL synced
+	// after the commit, ledger_batch.go; PostgreSQL: the server's
+	// synchronous_commit).
+	SyncNow Sync = iota
+	// SyncLater: the commit may be lost to a power cut (not to a crash of
+	// this process) until the next SyncNow commit, which makes it durable
+	// with everything before it: both back ends write one log in order, so
+	// only a tail of SyncLater commits can ever be lost, never one that a
+	// later durable decision was made on. For writes whose loss leaves
+	// the ledger counting at least as much (compliance decides which).
+	SyncLater
+)
+
+// SyncLater tells whether the transaction commits without waiting for the
+// disk: it was asked for, and on SQLite every transaction committed with it
+// asked for it too.
+func (b *BatchTx) SyncLater() bool { return b.syncLater }
 
 // Advisory lock seeds: a debtor's ledger (WithDebtor takes it too), and the
 // counted ledgers (persons, numbers) taken after it (also by person merges
@@ -38,7 +63,10 @@ const (
 // ("person:…" before "phone:…"), so two nodes' batches can
 // never wait on each other in a circle. The transaction commits when fn
 // returns nil; fn's statements are not cancelled by ctx once it has started.
-func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *BatchTx) error) error {
+//
+// mode SyncLater lets the commit skip waiting for the disk (see Sync); the
+// batch's fn learns whether it does from BatchTx.SyncLater.
+func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, mode Sync, fn func(tx *BatchTx) error) error {
 	if len(debtorIDs) == 0 {
 		return fmt.Errorf("ledger batch: no debtors")
 	}
@@ -46,7 +74,9 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *B
 		return fmt.Errorf("ledger batch: empty debtor id")
 	}
 	if !db.postgres {
-		return db.batch.do(ctx, "batch of "+debtorIDs[0], func(tx *Tx) error { return fn(&BatchTx{db: db, tx: tx.tx}) })
+		return db.batch.do(ctx, "batch of "+debtorIDs[0], mode == SyncLater, func(tx *Tx) error {
+			return fn(&BatchTx{db: db, tx: tx.tx, syncLater: tx.syncLater})
+		})
 	}
 	stx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
@@ -57,13 +87,16 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, fn func(tx *B
 	// The batch's statements take lists of any length: a generic plan made
 	// while the ledger was small (a new database) scanned the whole table
 	// for each until autovacuum's ANALYZE, at a fifth of the throughput.
-	// The setting rides on the debtors' locks: one round trip for both.
-	if _, err := stx.ExecContext(bg, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true), count(l)
+	// The setting rides on the debtors' locks: one round trip for both, as
+	// does synchronous_commit off for a SyncLater batch (a SyncNow one
+	// keeps the server's setting).
+	if _, err := stx.ExecContext(bg, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
+		CASE WHEN $3 THEN set_config('synchronous_commit', 'off', true) END, count(l)
 		FROM (SELECT pg_advisory_xact_lock(hashtextextended(k, $2)) AS l FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n) s`,
-		sortedKeys(debtorIDs), int64(debtorLockSeed)); err != nil {
+		sortedKeys(debtorIDs), int64(debtorLockSeed), mode == SyncLater); err != nil {
 		return fmt.Errorf("ledger batch: lock debtors: %w", err)
 	}
-	if err := fn(&BatchTx{db: db, tx: stx}); err != nil {
+	if err := fn(&BatchTx{db: db, tx: stx, syncLater: mode == SyncLater}); err != nil {
 		return err
 	}
 	if err := stx.Commit(); err != nil {

@@ -36,7 +36,7 @@ func TestLedgerBatchRoundTrip(t *testing.T) {
 			}
 			slices.Sort(debtors)
 			debtors = slices.Compact(debtors)
-			err := db.LedgerBatch(ctx, debtors, func(tx *store.BatchTx) error {
+			err := db.LedgerBatch(ctx, debtors, store.SyncNow, func(tx *store.BatchTx) error {
 				if err := tx.InsertEntries(ctx, entries); err != nil {
 					return err
 				}
@@ -74,7 +74,7 @@ func TestLedgerBatchRoundTrip(t *testing.T) {
 				}
 			}
 			var counted []store.LedgerEntry
-			err = db.LedgerBatch(ctx, debtors, func(tx *store.BatchTx) error {
+			err = db.LedgerBatch(ctx, debtors, store.SyncNow, func(tx *store.BatchTx) error {
 				var err error
 				counted, err = tx.CountedEntries(ctx, []string{prefix + "p0", prefix + "p1"}, []string{fmt.Sprintf("+79%03d%06d", n, 0)}, at.Add(time.Second))
 				return err
@@ -105,7 +105,7 @@ func TestLedgerBatchSetEntriesNeedsTheEntry(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
 		at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-		err := db.LedgerBatch(ctx, []string{"d1"}, func(tx *store.BatchTx) error {
+		err := db.LedgerBatch(ctx, []string{"d1"}, store.SyncNow, func(tx *store.BatchTx) error {
 			if err := tx.Audit(ctx, []store.AuditRecord{{At: at, DebtorID: "d1", Action: "commit", Allowed: true}}); err != nil {
 				return err
 			}
@@ -118,7 +118,7 @@ func TestLedgerBatchSetEntriesNeedsTheEntry(t *testing.T) {
 		if err != nil || len(log) != 0 {
 			t.Fatalf("audit after the failed batch: %+v %v", log, err)
 		}
-		if err := db.LedgerBatch(ctx, nil, func(*store.BatchTx) error { return errors.New("ran") }); err == nil || err.Error() == "ran" {
+		if err := db.LedgerBatch(ctx, nil, store.SyncNow, func(*store.BatchTx) error { return errors.New("ran") }); err == nil || err.Error() == "ran" {
 			t.Errorf("a batch of no debtors: %v, want refused before it runs", err)
 		}
 	})
@@ -140,7 +140,7 @@ func TestLedgerBatchWrite(t *testing.T) {
 			return store.AuditRecord{At: at, DebtorID: "w1", Action: action, Allowed: true, ReservationID: id, Detail: action + " " + id}
 		}
 		write := func(added, changed []store.LedgerEntry, audit []store.AuditRecord) error {
-			return db.LedgerBatch(ctx, []string{"w1"}, func(tx *store.BatchTx) error { return tx.Write(ctx, added, changed, audit) })
+			return db.LedgerBatch(ctx, []string{"w1"}, store.SyncNow, func(tx *store.BatchTx) error { return tx.Write(ctx, added, changed, audit) })
 		}
 		if err := write([]store.LedgerEntry{entry("w-e1"), entry("w-e2")}, nil, []store.AuditRecord{rec("reserve", "w-e1"), rec("reserve", "w-e2")}); err != nil {
 			t.Fatal(err)
@@ -224,12 +224,12 @@ func TestLedgerBatchReadsTogether(t *testing.T) {
 			entries = append(entries, store.LedgerEntry{ID: fmt.Sprintf("e%d", i), DebtorID: "d1", Channel: "robot_call", Kind: "attempt", State: store.StateCommitted,
 				At: at.Add(time.Duration(i-10) * time.Minute), ExpiresAt: at, Holder: "h", Phone: phone, PersonID: p})
 		}
-		if err := db.LedgerBatch(ctx, []string{"d1"}, func(tx *store.BatchTx) error { return tx.InsertEntries(ctx, entries) }); err != nil {
+		if err := db.LedgerBatch(ctx, []string{"d1"}, store.SyncNow, func(tx *store.BatchTx) error { return tx.InsertEntries(ctx, entries) }); err != nil {
 			t.Fatal(err)
 		}
 		ids := []string{"d1", "d2", "d3", "missing"}
 		phones := []string{"+79160000003", ""}
-		err := db.LedgerBatch(ctx, ids[:3], func(tx *store.BatchTx) error {
+		err := db.LedgerBatch(ctx, ids[:3], store.SyncNow, func(tx *store.BatchTx) error {
 			ds, bs, err := tx.DebtorsAndBlocks(ctx, ids, at)
 			if err != nil {
 				return err

@@ -63,7 +63,7 @@ func TestLedgerVersionMigration(t *testing.T) {
 			}
 			version := func() (v int64, ok bool) {
 				t.Helper()
-				if err := db.LedgerBatch(ctx, []string{"d1"}, func(tx *store.BatchTx) error {
+				if err := db.LedgerBatch(ctx, []string{"d1"}, store.SyncNow, func(tx *store.BatchTx) error {
 					var err error
 					v, ok, err = tx.LedgerVersion(ctx)
 					return err

@@ -5,9 +5,11 @@ import (
 	"testing"
 )
 
-// TestSQLiteLedgerIsDurable: the connection that writes the ledger syncs
-// every commit (synchronous=FULL, 2); with NORMAL (1) a power cut may lose
-// the last committed contacts, which the 230-FZ limits would then not see.
+// TestSQLiteLedgerIsDurable: the writer connection syncs every commit
+// (synchronous=FULL, 2); with NORMAL (1) a power cut may lose the last
+// committed contacts, which the 230-FZ limits would then not see. (The
+// ledger's group commit runs at NORMAL and syncs the WAL itself:
+// TestLedgerBatchSyncLater.)
 func TestSQLiteLedgerIsDurable(t *testing.T) {
 	t.Parallel()
 	db, err := Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
