@@ -61,36 +61,6 @@ type shard struct {
 	mu      sync.Mutex
 	streams []Stream
 	wake    chan struct{}
-
-	// now and yield are time.Now and runtime.Gosched (a test's doubles in
-	// pacer_test.go); ran is when the shard last got its CPU back.
-	now   func() time.Time
-	yield func()
-	ran   time.Time
-}
-
-// yieldAfter is how long a shard runs streams before it gives the CPU up
-// itself. The Go runtime preempts a goroutine that has held its P for 10 ms
-// of wall time with a signal; at 1,000 calls a shard's tick is busy for longer than that, and
-// those preemptions (signal delivery, runtime.asyncPreempt) were 7.7 % of the
-// robot's CPU profile (bench calls --full -n 1000), 87 % of it on the shards.
-// A Gosched is a plain trip through the scheduler: the same turn for the
-// other goroutines, without the signal.
-const yieldAfter = 2 * time.Millisecond
-
-// yieldEvery is how many streams run between looks at the clock.
-const yieldEvery = 16
-
-// maybeYield gives the CPU up when the shard has held it for yieldAfter;
-// i counts the streams run in this loop.
-func (s *shard) maybeYield(i int) {
-	if i%yieldEvery != yieldEvery-1 {
-		return
-	}
-	if now := s.now(); now.Sub(s.ran) >= yieldAfter {
-		s.yield()
-		s.ran = s.now()
-	}
 }
 
 // NewPacer starts n shards (n ≤ 0: one per GOMAXPROCS) that run until ctx
@@ -101,7 +71,7 @@ func NewPacer(ctx context.Context, n int) *Pacer {
 	}
 	p := &Pacer{}
 	for i := 0; i < n; i++ {
-		s := &shard{wake: make(chan struct{}, 1), now: time.Now, yield: runtime.Gosched}
+		s := &shard{wake: make(chan struct{}, 1)}
 		p.shards = append(p.shards, s)
 		go s.run(ctx)
 	}
@@ -157,7 +127,6 @@ func (s *shard) run(ctx context.Context) {
 			timer.Reset(wait)
 			select {
 			case <-timer.C:
-				s.ran = s.now() // it waited: the CPU is its again from now
 			case <-ctx.Done():
 				s.endAll()
 				return
@@ -179,29 +148,24 @@ func (s *shard) run(ctx context.Context) {
 		s.mu.Lock()
 		batch = append(batch[:0], s.streams...)
 		s.mu.Unlock()
-		for i, st := range batch {
+		for _, st := range batch {
 			if r, ok := st.(Receiver); ok {
 				r.Receive()
-				s.maybeYield(i)
 			}
 		}
 		var ended []Stream
 		running := 0
-		for i, st := range batch {
+		for _, st := range batch {
 			if st.Step(due) {
 				batch[running] = st
 				running++
 			} else {
 				ended = append(ended, st)
 			}
-			s.maybeYield(i)
 		}
-		for i, st := range batch[:running] {
-			if ps, ok := st.(PostStepper); ok {
-				if !ps.PostStep() {
-					ended = append(ended, st)
-				}
-				s.maybeYield(i)
+		for _, st := range batch[:running] {
+			if ps, ok := st.(PostStepper); ok && !ps.PostStep() {
+				ended = append(ended, st)
 			}
 		}
 		// batch is reused across ticks: drop its references now, or an

@@ -301,37 +301,3 @@ func TestPacerReceivesBeforeEveryStep(t *testing.T) {
 		t.Errorf("receives a %d, b %d, want 4 each (one per step)", a.receives, b.receives)
 	}
 }
-
-// TestShardYieldsBeforeTheRuntimePreempts: a shard gives its CPU up once it
-// has run yieldAfter (looking every yieldEvery streams), so the runtime's
-// 10 ms signal preemption does not have to; a shard whose streams are quick
-// never yields. The clock is the test's.
-func TestShardYieldsBeforeTheRuntimePreempts(t *testing.T) {
-	for _, tc := range []struct {
-		name      string
-		perStream time.Duration
-		streams   int
-		want      int
-	}{
-		{"quick streams", time.Microsecond, 1000, 0},
-		{"yield every 32 streams", 70 * time.Microsecond, 200, 6}, // 2.24 ms at the 32nd, 64th, …, 192nd
-		{"slow streams, every look", time.Millisecond, 64, 4},     // 16 ms at every 16th
-		{"just under the budget", 124 * time.Microsecond, 16, 0},  // 1.98 ms
-		{"at the budget", 125 * time.Microsecond, 16, 1},          // 2 ms
-		{"far past it, still once a look", time.Second, 20, 1},    // one look in 20 streams
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			clock := time.Unix(1e9, 0)
-			yields := 0
-			s := &shard{now: func() time.Time { return clock }, yield: func() { yields++ }}
-			s.ran = s.now()
-			for i := 0; i < tc.streams; i++ {
-				clock = clock.Add(tc.perStream)
-				s.maybeYield(i)
-			}
-			if yields != tc.want {
-				t.Errorf("%d yields, want %d", yields, tc.want)
-			}
-		})
-	}
-}
