@@ -13,24 +13,26 @@ import (
 
 // Options are the flags of `bench calls` and what the binary wires in.
 type Options struct {
-	N          int           // concurrent robot calls
-	Duration   time.Duration // cap per call
-	Ramp       time.Duration // the N dials are spread over this
-	JSON       bool
-	CPUProfile string
+	N              int           // concurrent robot calls
+	Duration       time.Duration // cap per call
+	Ramp           time.Duration // the N dials are spread over this
+	JSON           bool
+	CPUProfile     string
+	MemProfile     string
+	Timeline       bool
+	Script         string
+	Record         string
+	Config         string // the binary's config file (read by the caller, not here)
+	Pacing         string
+	ReadGoroutines bool // the robot's calls read RTP on a goroutine each (telephony.Config.ReadGoroutines)
+
 	// PhonesCPUProfile is where the simulated phones' process writes its
 	// CPU profile (empty: none); they share the box with the robot.
 	PhonesCPUProfile string
-	MemProfile       string
-	Timeline         bool
-	Script           string
-	Record           string
-	Config           string // the binary's config file (read by the caller, not here)
-	Pacing           string
-	ReadGoroutines   bool // the robot's calls read RTP on a goroutine each (telephony.Config.ReadGoroutines)
 	// ReadTicks is telephony.Config.RTPReadTicks for the robot and the
 	// simulated phones alike (0: the default).
 	ReadTicks int
+
 	// Full sends the calls through the whole call path (RunFull): a
 	// campaign in the scheduler, the 230-FZ guard on a SQLite ledger, the
 	// store, recording, VAD and the labelled stand-in recognizer.
