@@ -78,6 +78,8 @@ func RunCallee(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, a
 	cacheDir := fs.String("tts-cache", filepath.Join(os.TempDir(), "dozvon-bench-tts"), "TTS cache directory")
 	engine := fs.String("tts", "espeak", "TTS engine for the callee's voice")
 	speak := fs.Bool("speak", false, "answer in words, not keypad, and write each utterance on stdout (\"said {json}\") for the robot's stand-in recognizer")
+	cpuProfile := fs.String("cpuprofile", "", "write this process's CPU profile to FILE until it exits")
+	readTicks := fs.Int("read-ticks", 0, "telephony.Config.RTPReadTicks of the phones (0: its default)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -91,6 +93,12 @@ func RunCallee(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, a
 		fmt.Fprintf(stderr, "dozvon: bench callee: --listen %q: want host:port\n", *listen)
 		return 2
 	}
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		fmt.Fprintf(stderr, "dozvon: bench callee: %v\n", err)
+		return 1
+	}
+	defer stopProfile()
 	raiseNoFile()
 	voice, err := tts.NewVoice(*engine)
 	if err != nil {
@@ -116,6 +124,7 @@ func RunCallee(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, a
 		// phones' reads run late, and their clock alone would blame the
 		// robot's pacing for it
 		KernelArrivalTimes: true,
+		RTPReadTicks:       *readTicks,
 		// the phones read with the shards (the default): less CPU per
 		// packet on the robot's cores, every packet timed by its kernel stamp
 	}, tts.NewCache(*cacheDir, voice, voice.Key(), tts.WithCacheLogger(log)), log)
@@ -210,6 +219,12 @@ func startCallee(ctx context.Context, o Options, cacheDir string, board *testcal
 	args = append(slices.Clone(args), "--listen", "127.0.0.1:0", "--report", p.report, "--tts-cache", cacheDir)
 	if board != nil {
 		args = append(args, "--speak")
+	}
+	if o.PhonesCPUProfile != "" {
+		args = append(args, "--cpuprofile", o.PhonesCPUProfile)
+	}
+	if o.ReadTicks != 0 {
+		args = append(args, "--read-ticks", strconv.Itoa(o.ReadTicks))
 	}
 	p.cmd = exec.Command(self, args...)
 	p.cmd.Stderr = stderr

@@ -231,6 +231,7 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 	if o.Compare {
 		mo := o
 		mo.Full, mo.Compare, mo.CPUProfile, mo.MemProfile, mo.Record = false, false, "", "", ""
+		mo.PhonesCPUProfile = ""
 		// peak RSS is the process's (VmHWM): reset it so the media-only
 		// figure is not the full run's (Linux; ignored where not allowed)
 		_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)

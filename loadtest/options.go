@@ -25,6 +25,14 @@ type Options struct {
 	Config         string // the binary's config file (read by the caller, not here)
 	Pacing         string
 	ReadGoroutines bool // the robot's calls read RTP on a goroutine each (telephony.Config.ReadGoroutines)
+
+	// PhonesCPUProfile is where the simulated phones' process writes its
+	// CPU profile (empty: none); they share the box with the robot.
+	PhonesCPUProfile string
+	// ReadTicks is telephony.Config.RTPReadTicks for the robot and the
+	// simulated phones alike (0: the default).
+	ReadTicks int
+
 	// Full sends the calls through the whole call path (RunFull): a
 	// campaign in the scheduler, the 230-FZ guard on a SQLite ledger, the
 	// store, recording, VAD and the labelled stand-in recognizer.
@@ -56,12 +64,14 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	fs.DurationVar(&o.Ramp, "ramp", 2*time.Second, "spread the N dials over this time (a CPS limit)")
 	fs.BoolVar(&o.JSON, "json", false, "print the figures as JSON")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write the robot process's CPU profile over the run to FILE (go tool pprof)")
+	fs.StringVar(&o.PhonesCPUProfile, "phones-cpuprofile", "", "write the simulated phones' process's CPU profile over its run to FILE (go tool pprof)")
 	fs.BoolVar(&o.Timeline, "timeline", false, "print per-second calls up, robot CPU and send lateness (p99, max)")
 	fs.StringVar(&o.MemProfile, "memprofile", "", "write the robot process's allocation profile at the end of the run to FILE")
 	fs.StringVar(&o.Script, "script", filepath.Join("scripts", "verify_contact.yaml"), "dialogue script (must accept DTMF 1 = yes)")
 	fs.StringVar(&o.Record, "record", "", "record every call as stereo WAV under DIR (off by default)")
 	fs.StringVar(&o.Config, "config", "", "dozvon YAML config (TTS engine and cache, VAD); default dozvon.yaml or defaults")
 	fs.StringVar(&o.Pacing, "pacing", "shared", "media pacing: shared (one pacer per core) or per-call (a goroutine and timer per call)")
+	fs.IntVar(&o.ReadTicks, "read-ticks", 0, "the media shards drain a call's RTP socket every N 20 ms ticks, robot and phones (telephony.Config.RTPReadTicks; 0: its default, 2)")
 	fs.BoolVar(&o.ReadGoroutines, "read-goroutines", false, "the robot's calls read RTP on a goroutine each instead of the media shards' recvmmsg once a tick (telephony.Config.ReadGoroutines)")
 	fs.BoolVar(&o.Full, "full", false, "the whole call path: scheduler campaign, 230-FZ guard (SQLite ledger), store, events, recording, VAD, stand-in recognizer")
 	fs.BoolVar(&o.Compare, "compare", false, "with --full: then run the media-only bench with the same -n and --ramp and print both")

@@ -226,6 +226,7 @@ func startBoth(ctx context.Context, o Options, cacheDir string, board *testcalls
 		MediaTimeout:   10 * time.Second,
 		PerCallPacing:  o.Pacing == "per-call",
 		ReadGoroutines: o.ReadGoroutines,
+		RTPReadTicks:   o.ReadTicks,
 	}, log)
 	if err != nil {
 		callee.kill()

@@ -283,6 +283,15 @@ func TestWAVWriterHeaderValidWithoutClose(t *testing.T) {
 	if want := 2 * SampleRate * 2; len(got.Samples) != want {
 		t.Fatalf("read %d samples before Close, want the %d flushed", len(got.Samples), want)
 	}
+	// the header is patched whole, in one write: every byte of it, not just
+	// the sizes, must be the header of the audio flushed so far
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := wavHeader(SampleRate, 2, 2*SampleRate*2*2); !bytes.Equal(raw[:wavHeaderSize], want) {
+		t.Fatalf("header after two flushes\n% x\nwant\n% x", raw[:wavHeaderSize], want)
+	}
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}

@@ -108,6 +108,7 @@ type callOptions struct {
 	pacer                   *media.Pacer // nil: a goroutine and timer of its own
 	rxBufs                  *sync.Pool   // with pacer: the shard drains the RTP socket (Call.receive)
 	jitterFrames            int
+	readTicks               int // with rxBufs: Config.RTPReadTicks (0: 1)
 	log                     *slog.Logger
 	early                   bool // the call is in early media (183): capture only
 	noRecord                bool // DialRequest.NoRecord
@@ -167,6 +168,11 @@ func newCall(d dialogControl, rtpFn func() *diagomedia.RTPSession, o callOptions
 		if sock, err := openRTPSock(sess.Sess); err == nil {
 			c.rx = c.newRxState(sess)
 			c.rx.sock, c.rx.pool = sock, o.rxBufs
+			if o.readTicks > 1 {
+				// a packet waits up to readTicks−1 ticks more in its socket
+				c.rx.every = o.readTicks
+				c.jb = media.NewJitterBuffer(o.jitterFrames + o.readTicks - 1)
+			}
 			c.rtcpRx = &rtcpReception{}
 			c.reportRTCP(sess)
 		} else {

@@ -63,6 +63,18 @@ type Config struct {
 	ReadGoroutines bool `yaml:"rtp_read_goroutines"`
 	// JitterFrames is the jitter buffer's reorder depth in 20 ms frames (default 3).
 	JitterFrames int `yaml:"jitter_frames"`
+	// RTPReadTicks is how often the media shard drains a call's RTP socket:
+	// every this many 20 ms ticks (default 2, 1 to maxRTPReadTicks). Each
+	// drain is a recvmmsg, so 2 takes a call's two packets in one syscall
+	// where 1 makes a syscall for each: on the 2-core VM of the benchmarks a
+	// syscall is the costliest thing the call path does (docs/SCALING.md,
+	// "Round of 2026-12-07 afternoon"). The jitter buffer of such a call
+	// holds RTPReadTicks−1 frames more than JitterFrames, so a packet may
+	// arrive as late as before without being dropped; what a call hears is
+	// played 20–40 ms later at 2 (the extra frame, and up to a tick before
+	// the first packet is read). Not used where a goroutine reads
+	// (ReadGoroutines, PerCallPacing).
+	RTPReadTicks int `yaml:"rtp_read_ticks"`
 	// KernelArrivalTimes also keeps the far end's spacing by the kernel's
 	// arrival stamps apart (MediaStats.ArrivalJitterKernel, KernelStamps):
 	// for measurement endpoints such as the bench's simulated phones, whose
@@ -145,8 +157,19 @@ func (c *Config) withDefaults() Config {
 	if o.JitterFrames <= 0 {
 		o.JitterFrames = 3
 	}
+	if o.RTPReadTicks == 0 {
+		o.RTPReadTicks = defaultRTPReadTicks
+	}
 	return o
 }
+
+// defaultRTPReadTicks and maxRTPReadTicks bound Config.RTPReadTicks: a
+// drain takes at most rxBatch×rxRounds datagrams, and a call's
+// reads should not lag its sends by more than a tenth of a second.
+const (
+	defaultRTPReadTicks = 2
+	maxRTPReadTicks     = 5
+)
 
 // Validate reports the first configuration error, naming the field.
 func (c *Config) Validate() error {
@@ -168,6 +191,9 @@ func (c *Config) Validate() error {
 	}
 	if err := validRTPSource(c.RTPSource); err != nil {
 		return err
+	}
+	if c.RTPReadTicks < 0 || c.RTPReadTicks > maxRTPReadTicks {
+		return fmt.Errorf("telephony config: rtp_read_ticks %d: want 1 to %d (0: the default, %d)", c.RTPReadTicks, maxRTPReadTicks, defaultRTPReadTicks)
 	}
 	for _, codec := range c.Codecs {
 		if codec != "PCMU" && codec != "PCMA" {

@@ -43,6 +43,10 @@ type rxState struct {
 	sock   *rtpSock
 	pool   *sync.Pool
 	closed bool
+	// every is Config.RTPReadTicks (0 or 1: every tick); wait counts the
+	// ticks left before the next drain, 0 on the first so a call's first
+	// tick reads.
+	every, wait int
 }
 
 func (c *Call) newRxState(sess *diagomedia.RTPSession) *rxState {
@@ -53,12 +57,16 @@ func (c *Call) newRxState(sess *diagomedia.RTPSession) *rxState {
 }
 
 // receive drains the call's RTP socket without blocking: the media shard
-// calls it once a tick before the calls step (media.Receiver). A tick's
-// packet is read on the tick after it arrived; the kernel's arrival stamp
-// keeps its time.
+// calls it once a tick before the calls step (media.Receiver), and it reads
+// on every rx.every-th of them (Config.RTPReadTicks). A packet is read up
+// to that many ticks after it arrived; the kernel's arrival stamp keeps its
+// time.
 func (c *Call) receive() {
 	rx := c.rx
 	if rx == nil || rx.closed {
+		return
+	}
+	if !rx.due() {
 		return
 	}
 	b := rx.pool.Get().(*rxBuf)
@@ -103,6 +111,19 @@ func (c *Call) receive() {
 			return
 		}
 	}
+}
+
+// due reports whether this tick drains the socket: the first tick does,
+// then every rx.every-th.
+func (rx *rxState) due() bool {
+	if rx.wait > 0 {
+		rx.wait--
+		return false
+	}
+	if rx.every > 1 {
+		rx.wait = rx.every - 1
+	}
+	return true
 }
 
 // switchSession moves the shard's reads to next's socket.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -125,7 +126,7 @@ func TestCmsgStampOfNoTimestamp(t *testing.T) {
 // call, and the audio arrives; with per-call pacing, or with
 // ReadGoroutines, each call keeps its read goroutine.
 func TestShardReadsTheCallsSockets(t *testing.T) {
-	for _, cfg := range []Config{{}, {PerCallPacing: true}, {ReadGoroutines: true}} {
+	for _, cfg := range []Config{{}, {RTPReadTicks: 1}, {RTPReadTicks: maxRTPReadTicks}, {PerCallPacing: true}, {ReadGoroutines: true}} {
 		perCall := cfg.ReadGoroutines || cfg.PerCallPacing // want readLoop
 		answered := make(chan *Call, 1)
 		callee := serveWith(t, cfg, func(ctx context.Context, in *Inbound) {
@@ -161,6 +162,10 @@ func TestShardReadsTheCallsSockets(t *testing.T) {
 			if shard := c.rx != nil; shard == perCall {
 				t.Fatalf("config %+v: the %s call read by the shard: %v", cfg, c.Direction(), shard)
 			}
+			want := cfg.withDefaults().RTPReadTicks
+			if c.rx != nil && max(c.rx.every, 1) != want {
+				t.Fatalf("config %+v: the %s call drains every %d ticks, want %d", cfg, c.Direction(), c.rx.every, want)
+			}
 		}
 		if st := in.Stats(); st.Garbage != 0 || st.ForeignSource != 0 || st.Dropped != 0 {
 			t.Fatalf("config %+v: garbage %d, foreign %d, dropped %d", cfg, st.Garbage, st.ForeignSource, st.Dropped)
@@ -182,4 +187,49 @@ func FuzzRTPUnmarshalView(f *testing.F) {
 			t.Fatalf("payload %d bytes not inside the %d-byte datagram", len(pkt.Payload), len(data))
 		}
 	})
+}
+
+// TestRxDueEveryReadTicks: the shard drains a call's socket on its first
+// tick, then on every RTPReadTicks-th.
+func TestRxDueEveryReadTicks(t *testing.T) {
+	for _, tc := range []struct {
+		every int
+		want  string // one tick a character: r read, - skipped
+	}{
+		{0, "rrrrrr"},
+		{1, "rrrrrr"},
+		{2, "r-r-r-"},
+		{3, "r--r--"},
+		{5, "r----r"},
+	} {
+		rx := &rxState{every: tc.every}
+		var got []byte
+		for range tc.want {
+			if rx.due() {
+				got = append(got, 'r')
+			} else {
+				got = append(got, '-')
+			}
+		}
+		if string(got) != tc.want {
+			t.Errorf("every %d: %s, want %s", tc.every, got, tc.want)
+		}
+	}
+}
+
+// TestRTPReadTicksConfig: 0 is the default (2); 1 to maxRTPReadTicks are
+// taken; anything else is refused, naming the setting.
+func TestRTPReadTicksConfig(t *testing.T) {
+	if got := (&Config{}).withDefaults().RTPReadTicks; got != defaultRTPReadTicks {
+		t.Errorf("default %d, want %d", got, defaultRTPReadTicks)
+	}
+	for _, n := range []int{-1, 0, 1, 2, maxRTPReadTicks, maxRTPReadTicks + 1} {
+		err := (&Config{RTPReadTicks: n}).Validate()
+		if ok := n >= 0 && n <= maxRTPReadTicks; ok != (err == nil) {
+			t.Errorf("rtp_read_ticks %d: err %v", n, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "rtp_read_ticks") {
+			t.Errorf("rtp_read_ticks %d: error %q does not name the setting", n, err)
+		}
+	}
 }

@@ -278,6 +278,7 @@ func (u *UA) startCall(ctx context.Context, ctl dialogControl, rtpFn func() *med
 		o.pacer = u.pacer
 		if !u.cfg.ReadGoroutines {
 			o.rxBufs = &u.rxBufs
+			o.readTicks = min(max(u.cfg.RTPReadTicks, 1), maxRTPReadTicks)
 		}
 	}
 	o.log = u.log
