@@ -183,6 +183,9 @@ type Classifier struct {
 	// pitched is the time of the callee's speech frames with a voice's
 	// pitch (voicePitch); unsurePitched, that of the unsure frames (below)
 	pitched, unsurePitched time.Duration
+	// wordHeard: the recognizer has given a word at some time (a partial
+	// it took back included); pitch is measured only until then
+	wordHeard bool
 
 	evidence []string
 	own      [][]string // the robot's prompts so far, as word stems
@@ -289,7 +292,7 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 		if c.ref.echo(len(c.ref.robot)-1, fi.smooth) && speech {
 			speech = false
 			if !c.ref.estDone {
-				if voicePitch(frame) {
+				if !c.wordHeard && voicePitch(frame) {
 					c.unsurePitched += step
 				}
 				if c.unsure == 0 {
@@ -308,8 +311,8 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 	if fi.tonal {
 		c.lastTone = c.t
 	}
-	if speech && voicePitch(frame) {
-		c.pitched += step
+	if speech && !c.wordHeard && voicePitch(frame) {
+		c.pitched += step // only lineNoise needs it, and only before a word
 	}
 	if speech && robotSpeaking {
 		c.talkOver += step
@@ -443,6 +446,7 @@ func (c *Classifier) Text(partialOrFinal string, final bool) {
 	all := c.committedText + " " + c.partialText
 	c.scores = c.rules.score(all)
 	c.words = len(strings.Fields(normalize(all)))
+	c.wordHeard = c.wordHeard || c.words > 0
 	c.echoed = c.echoLike(all)
 	c.evaluate()
 }
@@ -1068,11 +1072,11 @@ func (c *Classifier) safeCorrection(cls Class) bool {
 const noPitchShare = 40
 
 // lineNoise reports that what passed for the callee's speech was line
-// noise: no word recognised in it and almost none of it with a voice's
+// noise: no word ever recognised in it and almost none of it with a voice's
 // pitch (voicePitch). Both are needed: a recognizer may make nothing of a
 // person on a bad line, and a distorted voice may lose most of its pitch.
 func (c *Classifier) lineNoise() bool {
-	return c.heardSpeech && c.words == 0 && !c.sawTone && c.pitched*noPitchShare < c.speechTotal
+	return c.heardSpeech && !c.wordHeard && !c.sawTone && c.pitched*noPitchShare < c.speechTotal
 }
 
 // monologueCorrection is how long the nearest voice must talk on without a

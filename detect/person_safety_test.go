@@ -361,6 +361,8 @@ func TestLineNoiseIsNoPerson(t *testing.T) {
 		{name: "a voice between noise bursts, no word", answered: newSignal().noiseBursts(1200 * ms).speech(1500 * ms).noiseBursts(1500 * ms).silence(4 * time.Second).s},
 		{name: "noise bursts with a word recognised", answered: newSignal().silence(400 * ms).noiseBursts(4 * time.Second).silence(4 * time.Second).s,
 			texts: []textAt{{1500 * ms, "алло", true}}},
+		{name: "noise bursts with a partial word the recognizer took back", answered: newSignal().silence(400 * ms).noiseBursts(4 * time.Second).silence(4 * time.Second).s,
+			texts: []textAt{{1500 * ms, "алло", false}, {2000 * ms, "", true}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
