@@ -29,3 +29,18 @@ func BenchmarkText(b *testing.B) {
 		rules.score("здравствуйте я голосовой помощник олег что мне передать хозяину")
 	}
 }
+
+// BenchmarkVoicePitch measures the pitch test the classifier runs on every
+// speech frame (lineNoise).
+func BenchmarkVoicePitch(b *testing.B) {
+	sig := newSignal().speech(2 * time.Second).s
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i+evalFrame > len(sig) {
+			i = 0
+		}
+		voicePitch(sig[i : i+evalFrame])
+		i += evalFrame
+	}
+}

@@ -180,6 +180,13 @@ type Classifier struct {
 	unsure, firstUnsure, lastUnsure time.Duration
 	unsureFrames                    int
 
+	// pitched is the time of the callee's speech frames with a voice's
+	// pitch (voicePitch); unsurePitched, that of the unsure frames (below)
+	pitched, unsurePitched time.Duration
+	// wordHeard: the recognizer has given a word at some time (a partial
+	// it took back included); pitch is measured only until then
+	wordHeard bool
+
 	evidence []string
 	own      [][]string // the robot's prompts so far, as word stems
 	echoed   bool       // the text so far mostly repeats the robot's words
@@ -285,6 +292,9 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 		if c.ref.echo(len(c.ref.robot)-1, fi.smooth) && speech {
 			speech = false
 			if !c.ref.estDone {
+				if !c.wordHeard && voicePitch(frame) {
+					c.unsurePitched += step
+				}
 				if c.unsure == 0 {
 					c.firstUnsure = c.t - step
 				}
@@ -300,6 +310,9 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 	}
 	if fi.tonal {
 		c.lastTone = c.t
+	}
+	if speech && !c.wordHeard && voicePitch(frame) {
+		c.pitched += step // only lineNoise needs it, and only before a word
 	}
 	if speech && robotSpeaking {
 		c.talkOver += step
@@ -351,14 +364,15 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 // a line that follows the robot had echo there; on one that does not, they
 // were the callee talking over the robot, and count as that speech.
 func (c *Classifier) settleUnsure() {
-	t, n := c.unsure, c.unsureFrames
-	c.unsure, c.unsureFrames = 0, 0
+	t, n, p := c.unsure, c.unsureFrames, c.unsurePitched
+	c.unsure, c.unsureFrames, c.unsurePitched = 0, 0, 0
 	if c.ref.estOK {
 		return
 	}
 	c.speechTotal += t
 	c.talkOver += t
 	c.echoFrames -= n
+	c.pitched += p
 	if !c.heardSpeech {
 		c.heardSpeech = true
 		c.speechOnset, c.segStart, c.stretchStart = c.firstUnsure, c.firstUnsure, c.firstUnsure
@@ -432,6 +446,7 @@ func (c *Classifier) Text(partialOrFinal string, final bool) {
 	all := c.committedText + " " + c.partialText
 	c.scores = c.rules.score(all)
 	c.words = len(strings.Fields(normalize(all)))
+	c.wordHeard = c.wordHeard || c.words > 0
 	c.echoed = c.echoLike(all)
 	c.evaluate()
 }
@@ -746,7 +761,9 @@ func (c *Classifier) applyRules() {
 	fewHumanWords := humanCue && c.words <= maxHumanWords && c.speechTotal <= maxHumanWordsSpeech
 	short := c.speechTotal <= cfg.MaxGreeting || fewHumanWords
 	if c.early == nil && c.heardSpeech && !c.blipsOnly() && !c.echoBitsOnly() && !c.inSpeech && c.speechRun == 0 && silentFor >= need &&
-		short && top < blockHuman && c.talkOver < talkOverLimit {
+		short && top < blockHuman && c.talkOver < talkOverLimit && !(c.shadow && c.lineNoise()) {
+		// (behind a tentative person, line noise that pauses is no
+		// greeting: the end of the analysis time tells it, lineNoise)
 		// early-media voice does not block this: music instead of ringback
 		// ("Гудок") sounds the same and the person behind it must be greeted
 		conf := 0.8
@@ -902,6 +919,9 @@ func (c *Classifier) applyRules() {
 		c.decide(Human, 0.5, "analysis time up; what was heard repeats the robot (line echo) and nothing sounds like a machine → human")
 	case c.words > 0 && top == 0:
 		c.decide(Human, 0.5, "analysis time up; %q names nothing non-human and was never long enough to be a recording → person", strings.TrimSpace(c.committedText+" "+c.partialText))
+	case c.lineNoise() && top == 0:
+		c.decide(Silence, 0.6, "analysis time up; %.2fs of sound over the noise floor, %.2fs of it with a voice's pitch, and no word recognised → silence (line noise)",
+			c.speechTotal.Seconds(), c.pitched.Seconds())
 	case longGreeting && carrierLike(c.committedText+" "+c.partialText):
 		c.decide(Announcement, 0.5, "analysis time up; %q speaks of the line in the third person and never as \"I\" → announcement", strings.TrimSpace(c.committedText+" "+c.partialText))
 	case longGreeting:
@@ -1013,9 +1033,10 @@ func (c *Classifier) safeCorrection(cls Class) bool {
 		return false
 	case Silence:
 		// the tentative person rests on speech heard; that the recognizer
-		// made no word of it is no evidence (a keypad-only line has no
-		// recognizer), and whoever spoke may be listening to the robot
-		return false
+		// made no word of it is no evidence alone (a keypad-only line has
+		// no recognizer), and whoever spoke may be listening to the robot —
+		// unless the sound had no voice's pitch either (lineNoise)
+		return c.lineNoise()
 	}
 	if c.sit != nil || c.beep != nil && c.beep.at > c.decision.At {
 		return true
@@ -1041,6 +1062,21 @@ func (c *Classifier) safeCorrection(cls Class) bool {
 	// the phone. A person who says such words pauses for the caller well
 	// before that; a recording does not.
 	return c.scores.score[Human] == 0 && c.near.longest >= monologueCorrection && c.scoresNotFromRobot().score[cls] >= blockHuman
+}
+
+// noPitchShare bounds the pitched share of line noise: sound over the
+// noise floor with less than 1/noPitchShare of its time pitched is no voice.
+// Chosen on the tuning sources (round 12): the silent lines taken for
+// persons on crackle, packet loss, wind and hiss had 0-1 % pitched; the
+// persons with the least, on companded, clipped or muffled lines, 6.5 %.
+const noPitchShare = 40
+
+// lineNoise reports that what passed for the callee's speech was line
+// noise: no word ever recognised in it and almost none of it with a voice's
+// pitch (voicePitch). Both are needed: a recognizer may make nothing of a
+// person on a bad line, and a distorted voice may lose most of its pitch.
+func (c *Classifier) lineNoise() bool {
+	return c.heardSpeech && !c.wordHeard && !c.sawTone && c.pitched*noPitchShare < c.speechTotal
 }
 
 // monologueCorrection is how long the nearest voice must talk on without a

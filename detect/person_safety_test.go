@@ -323,3 +323,88 @@ func TestOnePhraseThenAWait(t *testing.T) {
 		})
 	}
 }
+
+// noiseBursts is line noise over the floor with no voice in it: bursts of
+// white noise (crackle, packet-loss bursts, comfort-noise steps), 150-500 ms
+// each with 100-300 ms of quiet between them.
+func (g *signal) noiseBursts(d time.Duration) *signal {
+	end := len(g.s) + samplesOf(d)
+	for len(g.s) < end {
+		burst := samplesOf(time.Duration(150+g.rng.IntN(350)) * time.Millisecond)
+		for range burst {
+			g.s = append(g.s, int16(2500*g.rng.NormFloat64()))
+		}
+		g.silence(time.Duration(100+g.rng.IntN(200)) * time.Millisecond)
+	}
+	g.s = g.s[:end]
+	return g
+}
+
+// TestLineNoiseIsNoPerson: sound over the noise floor that the recognizer
+// made no word of and that has no voice's pitch is line noise: the tentative
+// person given on it at the deadline is corrected to silence at the end of
+// the analysis time. A voice the recognizer made nothing of keeps its person
+// verdict (TestTentativeCorrectionIsPersonSafe, "unrecognised talk then
+// quiet"), and so does the same noise with a word recognised in it.
+func TestLineNoiseIsNoPerson(t *testing.T) {
+	t.Parallel()
+	ms := time.Millisecond
+	tests := []struct {
+		name     string
+		answered []int16
+		texts    []textAt
+		want     Class // "" for no correction
+	}{
+		{name: "noise bursts, no word", answered: newSignal().silence(400 * ms).noiseBursts(4 * time.Second).silence(4 * time.Second).s, want: Silence},
+		{name: "noise bursts from the start to the end", answered: newSignal().noiseBursts(8 * time.Second).s, want: Silence},
+		{name: "a voice, no word", answered: newSignal().silence(400 * ms).speech(1500 * ms).silence(6 * time.Second).s},
+		{name: "a voice between noise bursts, no word", answered: newSignal().noiseBursts(1200 * ms).speech(1500 * ms).noiseBursts(1500 * ms).silence(4 * time.Second).s},
+		{name: "noise bursts with a word recognised", answered: newSignal().silence(400 * ms).noiseBursts(4 * time.Second).silence(4 * time.Second).s,
+			texts: []textAt{{1500 * ms, "алло", true}}},
+		{name: "noise bursts with a partial word the recognizer took back", answered: newSignal().silence(400 * ms).noiseBursts(4 * time.Second).silence(4 * time.Second).s,
+			texts: []textAt{{1500 * ms, "алло", false}, {2000 * ms, "", true}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(Config{TentativePerson: true})
+			feedPhrase(c, tt.answered, tt.texts, 9*time.Second)
+			d, ok := c.Decision()
+			if !ok || d.Class != Human {
+				t.Fatalf("first verdict %s (%v), want a person; %q", d.Class, ok, d.Evidence)
+			}
+			late, ok := c.Correction()
+			switch {
+			case tt.want == "" && ok:
+				t.Errorf("late correction to %s at %v, want none; %q", late.Class, late.At, late.Evidence)
+			case tt.want != "" && (!ok || late.Class != tt.want):
+				t.Errorf("late correction %v %s, want %s; %q (verdict %q)", ok, late.Class, tt.want, late.Evidence, d.Evidence)
+			}
+		})
+	}
+}
+
+func TestVoicePitch(t *testing.T) {
+	t.Parallel()
+	share := func(s []int16) float64 {
+		n, p := 0, 0
+		for i := 0; i+evalFrame <= len(s); i += evalFrame {
+			n++
+			if voicePitch(s[i : i+evalFrame]) {
+				p++
+			}
+		}
+		return float64(p) / float64(n)
+	}
+	if got := share(newSignal().speech(2 * time.Second).s); got < 0.5 {
+		t.Errorf("voice-like signal: %.2f of frames pitched, want most", got)
+	}
+	if got := share(newSignal().noiseBursts(2 * time.Second).s); got > 0.02 {
+		t.Errorf("white-noise bursts: %.2f of frames pitched, want none", got)
+	}
+	if got := share(newSignal().silence(2 * time.Second).withBrownNoise().s); got > 0.02 {
+		t.Errorf("brown noise: %.2f of frames pitched, want none", got)
+	}
+	if voicePitch(make([]int16, 40)) {
+		t.Error("a 5 ms frame cannot show a pitch")
+	}
+}

@@ -80,6 +80,12 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
   heldout11-line HELD OUT (round 11): pool H11, festival 0.78/1.02/1.33 at -500/+600/-80 cents, espeak
                  klatt4/m6/robert, 1-3 of tandem transcoding, a headset, the phone moved away, rain, the
                  callee's DTMF key presses, the eleventh robot's echo; A-law; robot references on every file
+  heldout12-voices HELD OUT (round 12): pool H12, espeak m1/m5/pedro/john/ed/klatt5/AnxiousAndy/iven at
+                 112-250 wpm, a car's hands-free kit + a desk fan, passing traffic, or a gain step; mu-law;
+                 robot references on every file
+  heldout12-line HELD OUT (round 12): pool H12, festival 0.87/1.24/1.44 at -330/+480/+30 cents, espeak
+                 caleb/steph2/m5, 1-3 of a hands-free kit, a fan, traffic, a gain step, the twelfth robot's
+                 echo; A-law; robot references on every file
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -1889,6 +1895,152 @@ H11 = {
 
 CHILD11, OLD11 = ("espeak", "Tweaky", 195, 88), ("espeak", "grandma", 92, 20)
 
+# ---- the twelfth held-out pair (round 12): pool H12; the robot greets on every file ----
+
+def fan12(s, rng):
+    """A desk fan or an air conditioner near the phone: low-passed brown noise 30-38 dB down with
+    its motor's 90-140 Hz hum 8 dB under that, steady for the whole call."""
+    out, db = os.path.join(TMP, "f12.wav"), -rng.uniform(30, 38)
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(len(s) / RATE + 0.01), "brownnoise",
+        "sinc", "-900", "gain", "%.2f" % db)
+    s = mix(s, read(out)[: len(s)], 0)
+    return mix(s, tone(rng.uniform(90, 140), len(s) / RATE, db - 8)[: len(s)], 0)
+
+
+def traffic12(s, rng):
+    """Cars passing by a window: one to three swells of low-passed pink noise, 1.5-3 s each,
+    peaking 20-28 dB down."""
+    out = os.path.join(TMP, "tr12.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(len(s) / RATE + 0.01), "pinknoise",
+        "sinc", "-1500")
+    n, out_s = read(out)[: len(s)], list(s)
+    for _ in range(rng.randint(1, 3)):
+        d, g = int(rng.uniform(1.5, 3.0) * RATE), 10 ** (-rng.uniform(20, 28) / 20)
+        at = int(rng.uniform(0, max(1, len(s) - d)))
+        for i in range(d):
+            if at + i < len(out_s):
+                out_s[at + i] += n[at + i] * g * (1 - abs(2 * i / d - 1))
+    return out_s
+
+
+def carkit12(s, rng):
+    """A car's hands-free kit: 250-3400 Hz, a small cabin, and the engine's rumble 32-40 dB down."""
+    h = sox_fx(s, "sinc", "-a", "50", "250-3400", "reverb", "20", "50", "15")
+    out = os.path.join(TMP, "c12.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(len(s) / RATE + 0.01), "brownnoise",
+        "sinc", "30-250", "gain", "%.2f" % -rng.uniform(32, 40))
+    return mix(h, read(out)[: len(h)], 0)
+
+
+def gainstep12(s, rng):
+    """A gateway's gain jumps once mid-call by 5-9 dB, up or down."""
+    at, db = int(rng.uniform(0.3, 0.7) * len(s)), rng.choice((-1, 1)) * rng.uniform(5, 9)
+    g = 10 ** (db / 20)
+    return [x * g if i >= at else x for i, x in enumerate(s)]
+
+
+ROBOT12 = "Добрый день! Вас беспокоит отдел по работе с задолженностью. Можно уделить минуту?"
+ROBOT12_VOICE = ("espeak", "steph2", 150, 50)
+_robot12 = []
+
+
+def robot12():
+    """The twelfth robot's greeting at its own level, synthesised once."""
+    if not _robot12:
+        _robot12.append(synth(ROBOT12_VOICE, ROBOT12))
+    r = list(_robot12[0])
+    return "%.2f %s" % (len(r) / RATE, ROBOT12), r
+
+
+def echo12(s, rng):
+    """The twelfth robot's greeting coming back 12-24 dB down, 100-380 ms late, through 300-3200 Hz."""
+    text, r = robot12()
+    back = sox_fx(r, "sinc", "-a", "50", "300-3200")
+    return mix(s, silence(rng.uniform(0.10, 0.38)) + back, -rng.uniform(12, 24)), text, r
+
+
+KITCHEN12 = [
+    "Поставь чайник, пожалуйста.",
+    "Суп уже готов, садитесь.",
+]
+CARRADIO12 = [
+    "Вы слушаете радио, в Москве плюс пять.",
+    "А теперь новости спорта.",
+]
+
+
+def behind12(s, rng, tag):
+    """Behind the answer: a kitchen (11-17 dB under) or a car radio (12-18 dB under)."""
+    texts, voices, lo, hi = (KITCHEN12, ("f3", "Mike"), 11, 17) if tag == "kitchen" else (CARRADIO12, ("announcer", "Nguyen"), 12, 18)
+    for k, v in enumerate(voices):
+        b = synth(("espeak", v, 165, 50), texts[k])
+        s = mix(s, b, -rng.uniform(lo, hi), int(rng.uniform(0, 1.2) * RATE))
+    return s
+
+
+def beep12(rng, shape):
+    """Voicemail beeps no source used: a rising two-note beep, a warbling beep, a low 350 Hz beep."""
+    db = -rng.uniform(8, 14)
+    if shape == "rise":
+        return tone(900, 0.12, db) + tone(1400, 0.12, db)
+    if shape == "warble":
+        return sum((tone(1100 if k % 2 == 0 else 1300, 0.04, db) for k in range(10)), [])
+    return tone(350, rng.uniform(0.3, 0.45), db)
+
+
+# Twelfth held-out pool (H12), written 2026-12-07 (round 12) before any change of that round:
+# wordings no pool had. Markers after a person's parts: "kitchen", "car" (behind), "child", "old" (voice).
+H12 = {
+    "human": [
+        ["Алло, я за рулём, говорите.", "car"], ["Да, Смирнов на связи."], ["Алло, кто там? Я обед готовлю.", "kitchen"],
+        ["Ну?"], ["Алло.", 1.4, "Ничего не слышу, алло."], ["Внучек, ты? Говори громче.", "old"],
+        ["Бабушка в магазин ушла.", "child"], ["Автосервис Колесо, слушаю вас."], ["Кто это звонит в такую рань?"],
+        ["Я еду, связь плохая.", "car"], ["Отстаньте уже от меня."], ["Слушаю, Орлова."],
+        ["Я на совещании, перезвоните через час."], ["Да.", 1.2, "Кто это?"], ["Вы ошиблись номером."],
+        ["Але да кто это."], ["Что? Не слышу, говорите в трубку.", "old"], ["Мама занята, а вы кто?", "child"],
+        ["Угу, слушаю."], ["Секунду, у меня тут кастрюля.", "kitchen"], ["Здравствуйте, вы насчёт квартиры?"],
+        ["Я на работе, у меня минута."], ["Добрый вечер.", 1.0, "Слушаю вас."], ["Только коротко, я паркуюсь.", "car"],
+        ["Откуда у вас этот номер?"], ["Алло, Игорь Николаевич слушает."], ["Мне не до вас сейчас."],
+        ["Погодите, выключу плиту.", "kitchen"], ["Ну да, я."], ["Представьтесь сначала, пожалуйста."],
+    ],
+    "voice_assistant": [
+        "Здравствуйте, вы позвонили Марине. Я её цифровой помощник. Что ей передать?",
+        "Добрый день, владелец номера занят. Я ассистент, запишу ваше сообщение. Кто вы?",
+        "Привет, я Алиса, отвечаю за Диму. Он не может говорить. По какому делу?",
+        "Здравствуйте, звонок принят умным автоответчиком. Назовите себя и цель звонка.",
+        "Вас приветствует секретарь абонента. Скажите, кто вы, я передам.",
+        "Это умный помощник Сергея. Незнакомые номера он не берёт. Что случилось?",
+        "Добрый вечер, с вами говорит голосовой ассистент. Абонент занят, что передать?",
+        "Здравствуйте, на звонок отвечает робот-помощник Ирины. Изложите суть вопроса.",
+        "Абонент сейчас недоступен. Я его помощник, расскажите, зачем звоните.",
+        "Здравствуйте! Хозяин телефона просил меня ответить. Представьтесь, пожалуйста.",
+    ],
+    "machine": [
+        ("Здравствуйте, это Лариса. Оставьте сообщение после сигнала.", "rise"),
+        ("Это Паша. Не могу ответить.", None),
+        ("Стоматология Улыбка. Мы работаем с десяти до восьми. Позвоните позже.", None),
+        ("Да?", 1.3, "Шучу, это автоответчик. Говорите после гудка.", "warble"),
+        ("Абонент не может ответить. Оставьте сообщение после звукового сигнала.", "low"),
+        ("Вы позвонили в бухгалтерию. Оставьте сообщение, мы вам перезвоним.", "rise"),
+        ("Привет, это Оля и Костя. Нас нет дома, оставьте сообщение.", None),
+        ("Почтовый ящик абонента. Говорите после сигнала.", "low"),
+        ("Вы позвонили на номер пятьсот сорок. Оставьте сообщение.", "warble"),
+        ("Здравствуйте, это Вадим. Напишите лучше в мессенджер.", "rise"),
+    ],
+    "announcement": [
+        "Телефон абонента выключен или находится вне зоны действия сети.",
+        "Неправильно набран номер. Проверьте номер и позвоните снова.",
+        "Все линии заняты, пожалуйста, перезвоните позднее.",
+        "Номер абонента заблокирован. Обратитесь в службу поддержки.",
+        "На вашем счёте недостаточно средств. Пополните баланс.",
+        "Соединение не может быть установлено. Повторите вызов позже.",
+        "Ожидайте ответа абонента, идёт вызов.",
+        "Этот номер больше не обслуживается.",
+    ],
+}
+
+CHILD12, OLD12 = ("espeak", "f5", 205, 92), ("espeak", "grandpa", 88, 18)
+
 # What the robot plays on the echo-free files of each older source (a live call always has the
 # greeting; round 9): the robot whose echo the source uses, as its echo function synthesises it.
 ROBOT_VOICES = {
@@ -1935,6 +2087,9 @@ ROUNDS = {
     11: {"pool": H11, "voice": {"child": CHILD11, "old": OLD11}, "behind": dict.fromkeys(("shop", "gym"), behind11),
          "lead": ((0.1, 1.5), (0.1, 0.9)), "beep": beep11, "silent": ({"echo11"}, {"rain"}, {"echo11", "headset"}, set()),
          "robot": robot11},
+    12: {"pool": H12, "voice": {"child": CHILD12, "old": OLD12}, "behind": dict.fromkeys(("kitchen", "car"), behind12),
+         "lead": ((0.1, 1.6), (0.1, 1.0)), "beep": beep12, "silent": ({"echo12"}, {"fan"}, {"traffic", "carkit"}, set()),
+         "robot": robot12},
 }
 
 
@@ -2131,6 +2286,16 @@ class Source:
             s = tandem11(s)
         if "echo11" in cond:
             s, robot, ref = echo11(s, rng)
+        if "traffic" in cond:
+            s = traffic12(s, rng)
+        if "fan" in cond:
+            s = fan12(s, rng)
+        if "carkit" in cond:
+            s = carkit12(s, rng)
+        if "gainstep" in cond:
+            s = gainstep12(s, rng)
+        if "echo12" in cond:
+            s, robot, ref = echo12(s, rng)
         if not robot and self.robot:
             robot, ref = self.robot()  # the robot greets on an echo-free line too
         s = s[: int(MAXS * RATE)]
@@ -2395,6 +2560,13 @@ def main():
     def line11(rng):
         return set(rng.sample(["tandem", "headset", "walkaway", "rain", "dtmf", "echo11", "echo11"], rng.randint(1, 3)))
 
+    def voices12(rng):
+        return {"carkit"} | {rng.choice(["fan", "traffic", "gainstep", "none"])} - {"none"}
+
+    def line12(rng):
+        return set(rng.sample(["carkit", "fan", "traffic", "gainstep", "echo12", "echo12"], rng.randint(1, 3)))
+
+    esp12 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((112, 40), (160, 66), (205, 22), (250, 74))]
     esp11 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((98, 62), (132, 28), (176, 82), (228, 48))]
     esp10 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((105, 55), (145, 35), (190, 70), (240, 40))]
     esp9 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((100, 50), (150, 30), (195, 75), (245, 45))]
@@ -2463,6 +2635,11 @@ def main():
         ("heldout11-line", lambda: build_pool(out, "heldout11-line", 27, ROUNDS[11], [("festival", 0.78, -500), ("festival", 1.02, 600), ("festival", 1.33, -80),
                                                                                 ("espeak", "klatt4", 170, 50), ("espeak", "m6", 195, 60),
                                                                                 ("espeak", "robert", 140, 45)], line11, "a")),
+        ("heldout12-voices", lambda: build_pool(out, "heldout12-voices", 28, ROUNDS[12], esp12(["m1", "m5", "pedro", "john", "ed", "klatt5", "AnxiousAndy", "iven"]),
+                                                voices12, "u")),
+        ("heldout12-line", lambda: build_pool(out, "heldout12-line", 29, ROUNDS[12], [("festival", 0.87, -330), ("festival", 1.24, 480), ("festival", 1.44, 30),
+                                                                                ("espeak", "caleb", 165, 50), ("espeak", "steph2", 185, 60),
+                                                                                ("espeak", "m5", 150, 40)], line12, "a")),
     ]
     unknown = only - {n for n, _ in sources}
     if unknown:
