@@ -39,3 +39,23 @@ func TestRequestClause(t *testing.T) {
 		}
 	}
 }
+
+// TestSaysNowDenied: "не сразу" says the payment is not all at once, not
+// that it is today.
+func TestSaysNowDenied(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"заплачу сразу", true},
+		{"да, прямо сейчас переведу", true},
+		{"да, заплачу, хотя и не всё сразу", false},
+		{"заплачу, но не сразу", false},
+		{"не сегодня", false},
+	}
+	for _, tc := range tests {
+		if got := SaysNow(tc.text); got != tc.want {
+			t.Errorf("SaysNow(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
