@@ -821,6 +821,17 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 	filled := map[string]string{}
 	now := d.now()
 	tr, hasTime := d.tp.Parse(text, now)
+	if before, request, ok := scripts.RequestClause(raw); ok {
+		// "совещание, которое закончится не раньше четырёх, так что
+		// позвоните в пять": a clock time told before the request describes
+		// the day; the time in the request is the one asked for (a day
+		// alone before it, "завтра, перезвоните в десять", still combines)
+		if bt, ok := d.tp.Parse(before, now); ok && bt.HasTime {
+			if rt, ok := d.tp.Parse(request, now); ok && rt.HasTime {
+				tr, hasTime = rt, true // the whole may read as no time at all
+			}
+		}
+	}
 	if hasTime && slices.Contains(n.Ask.Slots, scripts.SlotPromiseAt) {
 		// "половину завтра, половину через месяц": in a schedule of
 		// shares the promise is the first payment, the earliest date

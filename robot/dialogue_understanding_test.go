@@ -88,6 +88,16 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 			says("Это внученька его, дедушка прилёг"), scripts.OutcomeThirdParty, time.Time{}},
 		{"a kin diminutive as an endearment is no kin", "verify_contact.yaml",
 			says("Да, я", "Да, доченька, удобно"), scripts.OutcomeIdentified, time.Time{}},
+		// round 18: a clock time told before a call request describes the
+		// day; the request's own time is the one asked for
+		{"a time in the request outranks a time told before it", "verify_contact.yaml",
+			says("да", "неудобно, я в очереди к врачу, талончик на девять тридцать, перезвоните через час"),
+			scripts.OutcomeCallback, time.Date(2026, 11, 24, 12, 0, 0, 0, msk)},
+		{"a day alone before the request still combines with its hour", "verify_contact.yaml",
+			says("да", "неудобно, завтра, перезвоните в десять утра"),
+			scripts.OutcomeCallback, time.Date(2026, 11, 25, 10, 0, 0, 0, msk)},
+		{"'потому что' is no 'потом'", "collection.yaml",
+			says("да", "да", "не могу платить", "нет, потому что я этот долг не признаю"), scripts.OutcomeRefused, time.Time{}},
 		// round 16: a workplace desk's greeting asks for the debtor again
 		{"a desk's greeting, then a wrong number", "collection.yaml",
 			says("Бухгалтерия", "Нет, такого сотрудника у нас нет, вы ошиблись"), scripts.OutcomeWrongPerson, time.Time{}},

@@ -264,11 +264,17 @@ func AwayReport(text string) bool {
 
 // SaysNow reports "сегодня", "сейчас", "прямо сейчас" said: with a verb of
 // paying, the payment is today's, which the time parser leaves unsaid.
+// A denied one ("не сразу", "хотя и не всё сразу", "не сегодня") is not.
 func SaysNow(text string) bool {
-	for _, t := range Tokens(text) {
-		if t == "сегодня" || t == "сейчас" || t == "щас" || t == "сразу" {
-			return true
+	toks := Tokens(text)
+	for i, t := range toks {
+		if t != "сегодня" && t != "сейчас" && t != "щас" && t != "сразу" {
+			continue
 		}
+		if i > 0 && toks[i-1] == "не" || i > 1 && toks[i-2] == "не" && toks[i-1] == "все" {
+			continue
+		}
+		return true
 	}
 	return false
 }

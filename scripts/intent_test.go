@@ -189,6 +189,11 @@ func TestParseMoney(t *testing.T) {
 		{"а я думаю семь тысяч. Семь тысяч завтра", 700000, true},
 		{"Саш, сколько можем? Десять тысяч двадцать пятого", 1000000, true},
 		{"семь тысяч семь тысяч", 1400000, true}, // no sentence break: as before
+		// round 18: digits read off a paper in groups, then the amount
+		// said whole: the sentence that names its unit says it
+		{"Сумма... так, читаю: семь, пятьсот. Семь тысяч пятьсот", 750000, true},
+		{"Пять. Пять тысяч в пятницу", 500000, true},
+		{"Пятьсот. Ну, может, шестьсот", 50000, true}, // no unit anywhere: the first, as before
 		{"полторы тысячи рублей", 150000, true},
 		// round 12: the oblique cases of the number words
 		{"в размере десяти тысяч рублей", 1000000, true},

@@ -17,8 +17,19 @@ import (
 func ParseMoney(text string, full int64) (int64, bool) {
 	// "Семь тысяч. Семь тысяч завтра": an amount said again in a sentence
 	// of its own is the same amount restated, not added; the first
-	// sentence with an amount says it
+	// sentence with an amount says it. "Читаю: семь, пятьсот. Семь тысяч
+	// пятьсот": digits read off a paper in groups come before the amount
+	// said whole, so a sentence that names its unit (thousands, roubles)
+	// is preferred to bare numbers
 	if ss := sentenceEnds.Split(text, -1); len(ss) > 1 {
+		for _, s := range ss {
+			if !namesUnit(s) {
+				continue
+			}
+			if v, ok := parseMoney(s, full); ok {
+				return v, true
+			}
+		}
 		for _, s := range ss {
 			if v, ok := parseMoney(s, full); ok {
 				return v, true
@@ -27,6 +38,19 @@ func ParseMoney(text string, full int64) (int64, bool) {
 		return 0, false
 	}
 	return parseMoney(text, full)
+}
+
+// namesUnit reports a sentence that names a money unit or scale: "семь
+// тысяч", "пятьсот рублей", "три косаря".
+func namesUnit(s string) bool {
+	for _, t := range Tokens(s) {
+		for _, p := range []string{"тыс", "тыщ", "руб", "косар", "штук", "миллион"} {
+			if strings.HasPrefix(t, p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sentenceEnds ends a sentence: the stop marks with a space or the end after

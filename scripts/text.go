@@ -189,6 +189,12 @@ func isPastCall(t string) bool {
 	return false
 }
 
+// conjunctions open subordinate clauses ("потому что я долг не признаю",
+// "поскольку я за рулём"); they are compared by spelling only.
+var conjunctions = map[string]bool{"потому": true, "поэтому": true, "поскольку": true, "покуда": true,
+	"хотя": true, "чтобы": true, "будто": true, "словно": true, "если": true, "когда": true,
+	"которое": true, "который": true, "которая": true, "которые": true, "которого": true, "которой": true, "которым": true}
+
 // openers are the imperatives a caller opens a sentence with ("слушайте,
 // я тут картошку копаю"): they ask for attention and say no "I'm listening".
 var openers = map[string]bool{"слушайте": true, "слушай": true, "слышь": true, "слышите": true, "смотрите": true}
@@ -223,6 +229,12 @@ func words(s string) []word {
 func sameWord(phrase, heard word) (bool, int) {
 	if phrase.text == heard.text {
 		return true, 0
+	}
+	if conjunctions[phrase.text] || conjunctions[heard.text] {
+		// "потому что" is no "потом": a conjunction that joins clauses
+		// shares a stem with a content word only by chance, so it matches
+		// itself alone
+		return false, 0
 	}
 	// short words ("да", "не", "неа") differ by their endings alone: exact only
 	if len(phrase.runes) < 4 || len(heard.runes) < 4 {
