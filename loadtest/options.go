@@ -71,7 +71,7 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	fs.StringVar(&o.Record, "record", "", "record every call as stereo WAV under DIR (off by default)")
 	fs.StringVar(&o.Config, "config", "", "dozvon YAML config (TTS engine and cache, VAD); default dozvon.yaml or defaults")
 	fs.StringVar(&o.Pacing, "pacing", "shared", "media pacing: shared (one pacer per core) or per-call (a goroutine and timer per call)")
-	fs.IntVar(&o.ReadTicks, "read-ticks", 0, "the media shards drain a call's RTP socket every N 20 ms ticks, robot and phones (telephony.Config.RTPReadTicks; 0: its default, 2)")
+	fs.IntVar(&o.ReadTicks, "read-ticks", 0, "the media shards drain a call's RTP socket every N 20 ms ticks, robot and phones (telephony.Config.RTPReadTicks; 0: its default, 1)")
 	fs.BoolVar(&o.ReadGoroutines, "read-goroutines", false, "the robot's calls read RTP on a goroutine each instead of the media shards' recvmmsg once a tick (telephony.Config.ReadGoroutines)")
 	fs.BoolVar(&o.Full, "full", false, "the whole call path: scheduler campaign, 230-FZ guard (SQLite ledger), store, events, recording, VAD, stand-in recognizer")
 	fs.BoolVar(&o.Compare, "compare", false, "with --full: then run the media-only bench with the same -n and --ramp and print both")

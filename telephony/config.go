@@ -64,11 +64,13 @@ type Config struct {
 	// JitterFrames is the jitter buffer's reorder depth in 20 ms frames (default 3).
 	JitterFrames int `yaml:"jitter_frames"`
 	// RTPReadTicks is how often the media shard drains a call's RTP socket:
-	// every this many 20 ms ticks (default 2, 1 to maxRTPReadTicks). Each
+	// every this many 20 ms ticks (default 1, up to maxRTPReadTicks). Each
 	// drain is a recvmmsg, so 2 takes a call's two packets in one syscall
 	// where 1 makes a syscall for each: on the 2-core VM of the benchmarks a
-	// syscall is the costliest thing the call path does (docs/SCALING.md,
-	// "Round of 2026-12-07 afternoon"). The jitter buffer of such a call
+	// syscall is the costliest thing the call path does, but at 2,000 full
+	// calls 2 lost six times as many answers to the no-input timer
+	// (docs/SCALING.md, "Round of 2026-12-07 afternoon"), so it is an
+	// option, not the default. The jitter buffer of such a call
 	// holds RTPReadTicks−1 frames more than JitterFrames, so a packet may
 	// arrive as late as before without being dropped; what a call hears is
 	// played 20–40 ms later at 2 (the extra frame, and up to a tick before
@@ -167,7 +169,7 @@ func (c *Config) withDefaults() Config {
 // drain takes at most rxBatch×rxRounds datagrams, and a call's
 // reads should not lag its sends by more than a tenth of a second.
 const (
-	defaultRTPReadTicks = 2
+	defaultRTPReadTicks = 1
 	maxRTPReadTicks     = 5
 )
 

@@ -126,7 +126,7 @@ func TestCmsgStampOfNoTimestamp(t *testing.T) {
 // call, and the audio arrives; with per-call pacing, or with
 // ReadGoroutines, each call keeps its read goroutine.
 func TestShardReadsTheCallsSockets(t *testing.T) {
-	for _, cfg := range []Config{{}, {RTPReadTicks: 1}, {RTPReadTicks: maxRTPReadTicks}, {PerCallPacing: true}, {ReadGoroutines: true}} {
+	for _, cfg := range []Config{{}, {RTPReadTicks: 2}, {RTPReadTicks: maxRTPReadTicks}, {PerCallPacing: true}, {ReadGoroutines: true}} {
 		perCall := cfg.ReadGoroutines || cfg.PerCallPacing // want readLoop
 		answered := make(chan *Call, 1)
 		callee := serveWith(t, cfg, func(ctx context.Context, in *Inbound) {
@@ -217,7 +217,7 @@ func TestRxDueEveryReadTicks(t *testing.T) {
 	}
 }
 
-// TestRTPReadTicksConfig: 0 is the default (2); 1 to maxRTPReadTicks are
+// TestRTPReadTicksConfig: 0 is the default (1); 1 to maxRTPReadTicks are
 // taken; anything else is refused, naming the setting.
 func TestRTPReadTicksConfig(t *testing.T) {
 	if got := (&Config{}).withDefaults().RTPReadTicks; got != defaultRTPReadTicks {
