@@ -380,7 +380,8 @@ func (d *dialogue) ask(ctx context.Context, n *scripts.Node) (string, bool, erro
 		maps.Copy(d.slots, filled)
 		t.Intent, t.Slots = intent, filled
 		d.turn(t)
-		if len(filled) > 0 || (intent != "" && intent != intentHello && intent != "repeat" && intent != intentWait) {
+		if (len(filled) > 0 || (intent != "" && intent != intentHello && intent != "repeat" && intent != intentWait)) &&
+			(in.Kind != InputSpeech || !scripts.Faint(in.Text)) {
 			d.understood = true
 		}
 		if intent == intentBusy {
@@ -765,8 +766,9 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 		// there); the robot asks for the debtor again
 		m = scripts.Match{Intent: intentHello}
 	}
-	if m.Intent == intentHuman && scripts.IntroducedBy(text) {
-		// "Фирма «Старт», менеджер Ольга": a clerk's title, not a request
+	if m.Intent == intentHuman && (scripts.IntroducedBy(text) || scripts.StaffAsSource(text)) {
+		// "Фирма «Старт», менеджер Ольга": a clerk's title, not a request;
+		// "на бумажке от оператора записано": where a paper came from
 		m = mt.ClassifyExcept(masked, allowed, func(intent, phrase string) bool {
 			return story(intent, phrase) || intent == intentHuman
 		})
@@ -870,6 +872,12 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 		(m.Intent == "" || mt.Priority(m.Intent) <= mt.Priority(intentRelative)) {
 		// "никакой Елены тут нет", "не проживает и никогда не проживала":
 		// no such person here at all is a wrong number, not the debtor out
+		m = scripts.Match{Intent: intentNotMe}
+	}
+	if m.Intent == intentRelative && slices.Contains(allowed, intentNotMe) && scripts.RegisteredToSelf(raw) {
+		// "номер оформлен на меня, Ольги тут нет": the one asked for spoken
+		// of as another on a line registered to the speaker is a wrong
+		// number, not a household member's report
 		m = scripts.Match{Intent: intentNotMe}
 	}
 	if scripts.NewOwnerStory(masked) && slices.Contains(allowed, intentNotMe) &&

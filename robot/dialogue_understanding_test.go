@@ -144,6 +144,23 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 			says("да", "да", "Муж спрашивает, можно ли частями... Да, в понедельник всю сумму"), scripts.OutcomePromiseToPay, time.Time{}},
 		{"a relative asking who calls is no third party", "verify_contact.yaml",
 			says("Я", "Брат спрашивает, кто это... Да, удобно, говорите"), scripts.OutcomeIdentified, time.Time{}},
+		// round 19: an idiom for "it's me", the caller's "вы звоните",
+		// "поздно" no "позднее", a line registered to the speaker, a
+		// particle inside noise
+		{"'you are speaking to him' is it's me", "verify_contact.yaml",
+			says("Если вам нужен Иван, то вы с ним и разговариваете", "говорите, мне удобно"), scripts.OutcomeIdentified, time.Time{}},
+		{"'if you call so late' is no busy", "verify_contact.yaml",
+			says("Я, а в чём дело, если вы звоните так поздно?", "если недолго, то удобно"), scripts.OutcomeIdentified, time.Time{}},
+		{"a call request after a late hour stays busy", "verify_contact.yaml",
+			says("Я", "Поздно уже, звоните завтра в десять"), scripts.OutcomeCallback, time.Date(2026, 11, 25, 10, 0, 0, 0, msk)},
+		{"a line registered to the speaker, the debtor spoken of as another", "verify_contact.yaml",
+			says("Какая-то ошибка, у меня на бумажке от оператора записано, что номер оформлен на меня, Ивана тут нет"), scripts.OutcomeWrongPerson, time.Time{}},
+		{"a wife's line registered to her stays a third party", "verify_contact.yaml",
+			says("Я его жена, номер оформлен на меня, Ивана нет дома"), scripts.OutcomeThirdParty, time.Time{}},
+		{"a yes-particle inside noise, then a hang-up, is unrecognized", "verify_contact.yaml",
+			append(says("[unk] ага [unk]", "[unk]", "[unk]"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
+		{"a yes with one noise mark, then a hang-up, stays hangup", "verify_contact.yaml",
+			append(says("[unk] да", "[unk]"), hangup), scripts.OutcomeHangup, time.Time{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -159,6 +159,33 @@ func NewOwnerStory(text string) bool {
 	return number && (verb && self || heldFor(toks) || ownedElsewhere(toks))
 }
 
+// registered are the participles a number's registration is told with.
+var registered = map[string]bool{"оформлен": true, "оформлена": true, "зарегистрирован": true,
+	"зарегистрирована": true, "записан": true, "записана": true}
+
+// RegisteredToSelf reports "номер оформлен на меня" from a speaker who names
+// no kin or role of theirs. Beside the one asked for spoken of as another
+// ("…номер оформлен на меня, Ольги тут нет") the line is the speaker's own
+// and the debtor is not reached on it; alone it may be the debtor's own
+// confirmation, and a relative who says it ("я жена, номер на меня
+// оформлен") is still one.
+func RegisteredToSelf(text string) bool {
+	toks := Tokens(text)
+	number := false
+	for _, t := range toks {
+		if IsKinNoun(t) || IsRoleNoun(t) {
+			return false
+		}
+		number = number || strings.HasPrefix(t, "номер") || strings.HasPrefix(t, "симк")
+	}
+	for i := 0; number && i+2 < len(toks); i++ {
+		if registered[toks[i]] && toks[i+1] == "на" && (toks[i+2] == "меня" || toks[i+2] == "мое" || toks[i+2] == "мой") {
+			return true
+		}
+	}
+	return false
+}
+
 // ownedElsewhere reports a number said to be someone else's than the one
 // asked for: denied as theirs ("номер давно не его"), owned by another
 // ("номер принадлежит организации"), or the speaker's now ("раньше был
@@ -308,6 +335,24 @@ func IntroducedBy(text string) bool {
 	for i := 0; i+1 < len(toks); i++ {
 		if staffTitles[toks[i]] && firstNames[toks[i+1]] {
 			return true
+		}
+	}
+	return false
+}
+
+// StaffAsSource reports a staff title after "от" or "у" ("на бумажке от
+// оператора записано", "у менеджера узнал"): the staff member is where
+// something came from, not the human the caller asks to speak to.
+func StaffAsSource(text string) bool {
+	toks := Tokens(text)
+	for i := 1; i < len(toks); i++ {
+		if toks[i-1] != "от" && toks[i-1] != "у" {
+			continue
+		}
+		for title := range staffTitles {
+			if strings.HasPrefix(toks[i], strings.TrimSuffix(title, "ь")) {
+				return true
+			}
 		}
 	}
 	return false

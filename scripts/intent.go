@@ -262,6 +262,9 @@ func find(phrase, heard []word) (covered, edits int, negated bool, from, to int,
 		if !m {
 			continue
 		}
+		if len(phrase) == 1 && described(heard, start) {
+			continue
+		}
 		pos, total, neg := start, e, false
 		matched := true
 		for pi, pw := range phrase[1:] {
@@ -324,6 +327,25 @@ func find(phrase, heard []word) (covered, edits int, negated bool, from, to int,
 		}
 	}
 	return covered, max(bestEdits, 0), negated, from, to, ok
+}
+
+// presentImperatives are the imperatives spelt as their verb's present
+// tense ("звоните": call! / you are calling).
+var presentImperatives = map[string]bool{"звоните": true, "говорите": true}
+
+// described reports heard[i], one of presentImperatives, with "вы" just
+// before it ("кому вы там звоните", "если вы звоните так поздно"): the
+// present tense, the caller telling what the robot does, not asking it.
+func described(heard []word, i int) bool {
+	if !presentImperatives[heard[i].text] {
+		return false
+	}
+	for j := max(0, i-2); j < i; j++ {
+		if heard[j].text == "вы" {
+			return true
+		}
+	}
+	return false
 }
 
 // reversible reports a phrase of two content words, which Russian says in

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/russian"
 )
@@ -45,6 +46,19 @@ func Normalize(s string) string {
 
 // loneNe is a "не" (or "ни") standing between clause breaks.
 var loneNe = regexp.MustCompile(`(^|[.,!?;:…—]\s*)([Нн][еи])(\s*[.,!?;:…—])`)
+
+// Faint reports an utterance the recogniser mostly could not read, with a
+// single word of its own among the unknown-word marks ("[unk] ага [unk]"):
+// the word may route the call, but it is too little to count the call as
+// understood, so a hang-up after it is "unrecognized", not "hangup".
+func Faint(text string) bool {
+	lower := strings.ToLower(text)
+	marks := 0
+	for _, m := range []string{"[unk]", "<unk>", "[noise]", "<noise>"} {
+		marks += strings.Count(lower, m)
+	}
+	return marks >= 2 && len(Tokens(text)) == 1
+}
 
 // unkMarks are the spellings of a word a recogniser could not read.
 var unkMarks = strings.NewReplacer("[unk]", " ", "<unk>", " ", "[noise]", " ", "<noise>", " ")
@@ -195,6 +209,12 @@ var conjunctions = map[string]bool{"потому": true, "поэтому": true,
 	"хотя": true, "чтобы": true, "будто": true, "словно": true, "если": true, "когда": true,
 	"которое": true, "который": true, "которая": true, "которые": true, "которого": true, "которой": true, "которым": true}
 
+// comparative says whether a word is a comparative in "-ее" ("позднее",
+// "быстрее"); "-шее" ("ближайшее", "лучшее") is an adjective's ending.
+func comparative(w string) bool {
+	return utf8.RuneCountInString(w) >= 6 && strings.HasSuffix(w, "ее") && !strings.HasSuffix(w, "шее")
+}
+
 // openers are the imperatives a caller opens a sentence with ("слушайте,
 // я тут картошку копаю"): they ask for attention and say no "I'm listening".
 var openers = map[string]bool{"слушайте": true, "слушай": true, "слышь": true, "слышите": true, "смотрите": true}
@@ -238,6 +258,12 @@ func sameWord(phrase, heard word) (bool, int) {
 	}
 	// short words ("да", "не", "неа") differ by their endings alone: exact only
 	if len(phrase.runes) < 4 || len(heard.runes) < 4 {
+		return false, 0
+	}
+	if comparative(phrase.text) && !comparative(heard.text) && !strings.HasSuffix(heard.text, "ей") {
+		// "позднее" (later: call me later) is not "поздно" (late: "вы звоните
+		// так поздно"): the stem is shared, the degree carries the meaning,
+		// so a comparative phrase word matches only a comparative form
 		return false, 0
 	}
 	if phrase.stemS == heard.stemS {
