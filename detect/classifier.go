@@ -1056,6 +1056,17 @@ func (c *Classifier) safeCorrection(cls Class) bool {
 	if cls == Announcement && strings.Contains(c.committedText+" "+c.partialText, "абонент") {
 		return true
 	}
+	// A carrier's message with no cue word ("Услуга связи приостановлена,
+	// обратитесь к оператору"): text about the line in the third person, no
+	// word of answering the phone, and the nearest voice reading it out for
+	// monologueCorrection without a pause. A person who says such words
+	// ("вы ошиблись номером") says them in one short breath and waits; on
+	// the tuning sources no person's uninterrupted talk with this text ran
+	// past 1.9 s without an answering word (round 13).
+	if cls == Announcement && c.scores.score[Human] == 0 && c.near.longest >= monologueCorrection &&
+		carrierLike(c.committedText+" "+c.partialText) {
+		return true
+	}
 	// People's words and requests ("перезвоню", "хозяин", a name, "что
 	// передать") in a monologue: the nearest voice talked on for
 	// monologueCorrection without a pause and without a word of answering
