@@ -410,10 +410,11 @@ func TestVoicePitch(t *testing.T) {
 }
 
 // TestCarrierTextReadOut (round 13): a carrier's message with no cue word,
-// read out without a pause for longer than monologueCorrection and with no
-// word of answering the phone, corrects a tentative person to an
-// announcement; the same third-person words said by a person — in one short
-// breath, with a pause, or after an answering word — do not.
+// naming two words about the line, read out without a pause for
+// carrierMonologue and with no word of answering the phone, corrects a
+// tentative person to an announcement; third-person words about the number
+// said by a person — one such word, a shorter breath, a pause, or after an
+// answering word — do not.
 func TestCarrierTextReadOut(t *testing.T) {
 	t.Parallel()
 	ms := time.Millisecond
@@ -425,10 +426,22 @@ func TestCarrierTextReadOut(t *testing.T) {
 	}{
 		{
 			name:     "a carrier's message read out in one breath",
-			answered: newSignal().silence(300 * ms).speech(4200 * ms).silence(4 * time.Second).s,
-			texts: []textAt{{2000 * ms, "услуга связи", false}, {3500 * ms, "услуга связи приостановлена обратитесь", false},
-				{4600 * ms, "услуга связи приостановлена обратитесь к оператору", true}},
+			answered: newSignal().silence(300 * ms).speech(5000 * ms).silence(4 * time.Second).s,
+			texts: []textAt{{2000 * ms, "услуга связи", false}, {3800 * ms, "услуга связи приостановлена обратитесь", false},
+				{5400 * ms, "услуга связи приостановлена обратитесь к оператору", true}},
 			want: Announcement,
+		},
+		{
+			name:     "the same message in a breath shorter than a carrier's",
+			answered: newSignal().silence(300 * ms).speech(4000 * ms).silence(4 * time.Second).s,
+			texts: []textAt{{2000 * ms, "услуга связи", false}, {3500 * ms, "услуга связи приостановлена обратитесь", false},
+				{4400 * ms, "услуга связи приостановлена обратитесь к оператору", true}},
+		},
+		{
+			name:     "one word about the line in a long breath",
+			answered: newSignal().silence(300 * ms).speech(5000 * ms).silence(4 * time.Second).s,
+			texts: []textAt{{2000 * ms, "этот номер", false}, {3800 * ms, "этот номер давно сменился сюда", false},
+				{5400 * ms, "этот номер давно сменился сюда звонят постоянно не звоните", true}},
 		},
 		{
 			name:     "a person who says it is the wrong number, then waits",
