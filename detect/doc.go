@@ -89,7 +89,11 @@
 // and a carrier never names an assistant, so both cues make an assistant.
 // At the end of the analysis time, text with no decisive cue that speaks of
 // the subscriber, the number or the line in the third person and never says
-// "я" or "мы" is an announcement rather than a machine (carrierLike).
+// "я" or "мы" is an announcement rather than a machine (carrierLike). Behind
+// a tentative person that verdict is a late correction only when the text
+// names two words about the line and the voice read it out for
+// carrierMonologue without a pause (a person who says the number is wrong
+// names one, mostly in a short breath).
 //
 // The robot greets from the answer on, so on a line without echo
 // cancellation its own voice comes back over its playback. The robot tells

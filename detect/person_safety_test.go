@@ -408,3 +408,80 @@ func TestVoicePitch(t *testing.T) {
 		t.Error("a 5 ms frame cannot show a pitch")
 	}
 }
+
+// TestCarrierTextReadOut (round 13): a carrier's message with no cue word,
+// naming two words about the line, read out without a pause for
+// carrierMonologue and with no word of answering the phone, corrects a
+// tentative person to an announcement; third-person words about the number
+// said by a person — one such word, a shorter breath, a pause, or after an
+// answering word — do not.
+func TestCarrierTextReadOut(t *testing.T) {
+	t.Parallel()
+	ms := time.Millisecond
+	tests := []struct {
+		name     string
+		answered []int16
+		texts    []textAt
+		want     Class // "" for no correction
+	}{
+		{
+			name:     "a carrier's message read out in one breath",
+			answered: newSignal().silence(300 * ms).speech(5000 * ms).silence(4 * time.Second).s,
+			texts: []textAt{{2000 * ms, "услуга связи", false}, {3800 * ms, "услуга связи приостановлена обратитесь", false},
+				{5400 * ms, "услуга связи приостановлена обратитесь к оператору", true}},
+			want: Announcement,
+		},
+		{
+			name:     "the same message in a breath shorter than a carrier's",
+			answered: newSignal().silence(300 * ms).speech(4000 * ms).silence(4 * time.Second).s,
+			texts: []textAt{{2000 * ms, "услуга связи", false}, {3500 * ms, "услуга связи приостановлена обратитесь", false},
+				{4400 * ms, "услуга связи приостановлена обратитесь к оператору", true}},
+		},
+		{
+			name:     "one word about the line in a long breath",
+			answered: newSignal().silence(300 * ms).speech(5000 * ms).silence(4 * time.Second).s,
+			texts: []textAt{{2000 * ms, "этот номер", false}, {3800 * ms, "этот номер давно сменился сюда", false},
+				{5400 * ms, "этот номер давно сменился сюда звонят постоянно не звоните", true}},
+		},
+		{
+			name:     "a person who says it is the wrong number, then waits",
+			answered: newSignal().silence(300 * ms).speech(1300 * ms).silence(6 * time.Second).s,
+			texts:    []textAt{{1200 * ms, "вы ошиблись", false}, {1900 * ms, "вы ошиблись номером", true}},
+		},
+		{
+			name:     "a person's long complaint, shorter than a monologue",
+			answered: newSignal().silence(300 * ms).speech(3000 * ms).silence(5 * time.Second).s,
+			texts: []textAt{{2000 * ms, "девушка этот", false}, {3000 * ms, "девушка этот номер давно не его", false},
+				{3600 * ms, "девушка этот номер давно не его не звоните сюда больше", true}},
+		},
+		{
+			name:     "the same words in two phrases with a pause between",
+			answered: newSignal().silence(300 * ms).speech(2200 * ms).silence(700 * ms).speech(2200 * ms).silence(3 * time.Second).s,
+			texts: []textAt{{2000 * ms, "услуга связи", false}, {2800 * ms, "услуга связи приостановлена", true},
+				{5700 * ms, "обратитесь к оператору", true}},
+		},
+		{
+			name:     "an answering word, then talk about the number",
+			answered: newSignal().silence(300 * ms).speech(4500 * ms).silence(3 * time.Second).s,
+			texts: []textAt{{2000 * ms, "алло", false}, {3500 * ms, "алло этот номер давно", false},
+				{4900 * ms, "алло этот номер давно сменился сюда звонят постоянно", true}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(Config{TentativePerson: true})
+			feedPhrase(c, tt.answered, tt.texts, 9*time.Second)
+			d, ok := c.Decision()
+			if !ok || d.Class != Human {
+				t.Fatalf("first verdict %s (%v), want a person; %q", d.Class, ok, d.Evidence)
+			}
+			late, ok := c.Correction()
+			switch {
+			case tt.want == "" && ok:
+				t.Errorf("late correction to %s at %v, want none; %q", late.Class, late.At, late.Evidence)
+			case tt.want != "" && (!ok || late.Class != tt.want):
+				t.Errorf("late correction %v %s, want %s; %q (verdict %q)", ok, late.Class, tt.want, late.Evidence, d.Evidence)
+			}
+		})
+	}
+}

@@ -396,13 +396,21 @@ func stems(words string) map[string]bool {
 	return m
 }
 
-func carrierLike(text string) bool {
-	carrier := false
+func carrierLike(text string) bool { return carrierWords(text) > 0 }
+
+// carrierWords counts the different words about the line (carrierStems) in
+// text that never says "I" or "we" (0 if it does): a carrier's message
+// names two or more ("набранный номер не зарегистрирован в сети"), a person
+// who says the number is wrong mostly one ("этот номер давно сменился").
+func carrierWords(text string) int {
+	seen := map[string]bool{}
 	for _, t := range tokenize(text) {
 		if firstPersonWords[t.word] {
-			return false
+			return 0
 		}
-		carrier = carrier || carrierStems[t.stem]
+		if carrierStems[t.stem] {
+			seen[t.stem] = true
+		}
 	}
-	return carrier
+	return len(seen)
 }

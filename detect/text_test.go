@@ -99,3 +99,22 @@ func TestCarrierLike(t *testing.T) {
 		}
 	}
 }
+
+// TestCarrierWords: different words about the line, none if "I"/"we" is said.
+func TestCarrierWords(t *testing.T) {
+	tests := []struct {
+		text string
+		want int
+	}{
+		{"извините набранный номер не зарегистрирован в сети", 3},
+		{"этот номер давно сменился сюда звонят", 1},
+		{"номер неверный наберите номер снова", 1},
+		{"мы сменили номер и оператора", 0},
+		{"привет это катя", 0},
+	}
+	for _, tt := range tests {
+		if got := carrierWords(tt.text); got != tt.want {
+			t.Errorf("carrierWords(%q) = %d, want %d", tt.text, got, tt.want)
+		}
+	}
+}
