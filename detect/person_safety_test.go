@@ -232,19 +232,7 @@ func TestTentativeCorrectionIsPersonSafe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := New(Config{TentativePerson: true})
-			feedPhrase(c, tt.answered, tt.texts, 8*time.Second)
-			d, ok := c.Decision()
-			if !ok || d.Class != Human {
-				t.Fatalf("first verdict %s (%v), want a person; %q", d.Class, ok, d.Evidence)
-			}
-			late, ok := c.Correction()
-			switch {
-			case tt.want == "" && ok:
-				t.Errorf("late correction to %s at %v, want none; %q", late.Class, late.At, late.Evidence)
-			case tt.want != "" && (!ok || late.Class != tt.want):
-				t.Errorf("late correction %v %s, want %s; %q (verdict %q)", ok, late.Class, tt.want, late.Evidence, d.Evidence)
-			}
+			personThenCorrection(t, tt.answered, tt.texts, 8*time.Second, tt.want)
 		})
 	}
 }
@@ -366,19 +354,7 @@ func TestLineNoiseIsNoPerson(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := New(Config{TentativePerson: true})
-			feedPhrase(c, tt.answered, tt.texts, 9*time.Second)
-			d, ok := c.Decision()
-			if !ok || d.Class != Human {
-				t.Fatalf("first verdict %s (%v), want a person; %q", d.Class, ok, d.Evidence)
-			}
-			late, ok := c.Correction()
-			switch {
-			case tt.want == "" && ok:
-				t.Errorf("late correction to %s at %v, want none; %q", late.Class, late.At, late.Evidence)
-			case tt.want != "" && (!ok || late.Class != tt.want):
-				t.Errorf("late correction %v %s, want %s; %q (verdict %q)", ok, late.Class, tt.want, late.Evidence, d.Evidence)
-			}
+			personThenCorrection(t, tt.answered, tt.texts, 9*time.Second, tt.want)
 		})
 	}
 }
@@ -469,19 +445,27 @@ func TestCarrierTextReadOut(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := New(Config{TentativePerson: true})
-			feedPhrase(c, tt.answered, tt.texts, 9*time.Second)
-			d, ok := c.Decision()
-			if !ok || d.Class != Human {
-				t.Fatalf("first verdict %s (%v), want a person; %q", d.Class, ok, d.Evidence)
-			}
-			late, ok := c.Correction()
-			switch {
-			case tt.want == "" && ok:
-				t.Errorf("late correction to %s at %v, want none; %q", late.Class, late.At, late.Evidence)
-			case tt.want != "" && (!ok || late.Class != tt.want):
-				t.Errorf("late correction %v %s, want %s; %q (verdict %q)", ok, late.Class, tt.want, late.Evidence, d.Evidence)
-			}
+			personThenCorrection(t, tt.answered, tt.texts, 9*time.Second, tt.want)
 		})
+	}
+}
+
+// personThenCorrection feeds answered with texts for length to a
+// classifier with tentative persons and checks that its first verdict is
+// a person and that it is corrected late to want ("" : not at all).
+func personThenCorrection(t *testing.T, answered []int16, texts []textAt, length time.Duration, want Class) {
+	t.Helper()
+	c := New(Config{TentativePerson: true})
+	feedPhrase(c, answered, texts, length)
+	d, ok := c.Decision()
+	if !ok || d.Class != Human {
+		t.Fatalf("first verdict %s (%v), want a person; %q", d.Class, ok, d.Evidence)
+	}
+	late, ok := c.Correction()
+	switch {
+	case want == "" && ok:
+		t.Errorf("late correction to %s at %v, want none; %q", late.Class, late.At, late.Evidence)
+	case want != "" && (!ok || late.Class != want):
+		t.Errorf("late correction %v %s, want %s; %q (verdict %q)", ok, late.Class, want, late.Evidence, d.Evidence)
 	}
 }

@@ -641,24 +641,12 @@ func (d *dialogue) deskOnly(text string) bool {
 // nextAsk returns the ask node node n's yes route reaches through nodes
 // that ask nothing (say, branch), or nil.
 func (d *dialogue) nextAsk(n *scripts.Node) *scripts.Node {
-	id := ""
 	for _, r := range n.On {
 		if r.Intent == intentYes {
-			id = r.Goto
-			break
+			return d.askFrom(r.Goto)
 		}
 	}
-	for range 8 {
-		x := d.sc.Node(id)
-		if x == nil || x.Ask != nil {
-			return x
-		}
-		if x.Next == "" {
-			return nil
-		}
-		id = x.Next
-	}
-	return nil
+	return d.askFrom("")
 }
 
 // wished reports a busy phrase of place or state ("на встрече", "за
