@@ -520,6 +520,9 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	// "Муж говорит пять, а я думаю семь": words reported from another
 	// person are not the caller's answer, unless nothing else answers
 	text = scripts.OwnAnswer(text)
+	// "ага, миллион завтра принесу… ладно, если серьёзно: в пятницу пять
+	// тысяч": the joke before the caller turns serious is no answer
+	text = scripts.Earnest(text)
 	intent, filled := d.understandWhole(n, text)
 	if len(filled) == 0 && d.asksBack(intent) {
 		// "Кто это спрашивает? Да, я": the caller's own question leads in;

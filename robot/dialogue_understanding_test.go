@@ -161,6 +161,19 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 			append(says("[unk] ага [unk]", "[unk]", "[unk]"), hangup), scripts.OutcomeUnrecognized, time.Time{}},
 		{"a yes with one noise mark, then a hang-up, stays hangup", "verify_contact.yaml",
 			append(says("[unk] да", "[unk]"), hangup), scripts.OutcomeHangup, time.Time{}},
+		// round 20: irony, a second speaker on a speakerphone
+		{"the name and 'in person' is it's me", "verify_contact.yaml",
+			says("Иван Иванович, собственной персоной", "Ну давайте, говорите"), scripts.OutcomeIdentified, time.Time{}},
+		{"'представьте себе' is no request to introduce", "verify_contact.yaml",
+			says("Я", "Неудобно, у меня совещание, представьте себе. Позвоните завтра в десять утра"), scripts.OutcomeCallback, time.Date(2026, 11, 25, 10, 0, 0, 0, msk)},
+		{"'не переживайте' is no 'не проживает'", "collection.yaml",
+			says("Я", "Удобно", "Да заплачу, заплачу, не переживайте вы так. Двадцать пятого всю сумму"), scripts.OutcomePromiseToPay, time.Time{}},
+		{"a kin word calling someone in the room says not who answers", "collection.yaml",
+			says("Алло? Мам, тут какого-то Ивана спрашивают. Скажи, что не туда попали. Вы не туда попали, у нас Иванов нет"), scripts.OutcomeWrongPerson, time.Time{}},
+		{"a name called in the room is no kin word", "collection.yaml",
+			says("Да, я", "Удобно", "Света, какого числа зарплата? Двадцатого. Вот двадцатого всю сумму и закрою"), scripts.OutcomePromiseToPay, time.Time{}},
+		{"a grandson's words relayed with a particle", "verify_contact.yaml",
+			says("Я", "Сейчас нет. Внук вот говорит, в шесть вечера будет удобно. Да, в шесть вечера позвоните"), scripts.OutcomeCallback, time.Date(2026, 11, 24, 18, 0, 0, 0, msk)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -198,5 +211,26 @@ func TestDebtorNameIsNoPhraseWord(t *testing.T) {
 	}
 	if res.Outcome != scripts.OutcomeIdentified {
 		t.Errorf("outcome %s, want identified; path %v", res.Outcome, res.Path)
+	}
+}
+
+// TestDialogueEarnestPromise: an ironic offer before "если серьёзно" gives
+// neither the promise's date nor its sum.
+func TestDialogueEarnestPromise(t *testing.T) {
+	t.Parallel()
+	res, _, err := run(t, load(t, "collection.yaml"), says("Я", "Удобно",
+		"Ага, щас, миллион прям завтра принесу... Ладно, если серьёзно: в пятницу заплачу пять тысяч"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Outcome != scripts.OutcomePromiseToPay {
+		t.Fatalf("outcome %s (%s), want promise_to_pay; path %v", res.Outcome, res.Reason, res.Path)
+	}
+	want := time.Date(2026, 11, 27, 11, 0, 0, 0, msk) // the Friday after Tuesday the 24th, the call's hour
+	if got, err := time.Parse(time.RFC3339, res.Slots[scripts.SlotPromiseAt]); err != nil || !got.Equal(want) {
+		t.Errorf("promise_at %q, want %s", res.Slots[scripts.SlotPromiseAt], want.Format(time.RFC3339))
+	}
+	if res.Slots[scripts.SlotAmount] != "5000.00" {
+		t.Errorf("amount %q, want 5000.00", res.Slots[scripts.SlotAmount])
 	}
 }

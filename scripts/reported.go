@@ -29,6 +29,10 @@ var sayingPast = map[string]bool{
 var reportLinks = map[string]bool{"передать": true, "сказать": true, "что": true, "чтобы": true,
 	"мол": true, "вот": true, "тут": true}
 
+// sayerParticles may stand between a sayer and its verb of saying: "муж
+// вот говорит", "жена тут подсказывает", "сын же говорит".
+var sayerParticles = map[string]bool{"вот": true, "тут": true, "же": true, "ж": true, "вон": true, "и": true}
+
 // sayerOwners may stand before the subject noun: "мой муж говорит".
 var sayerOwners = map[string]bool{"мой": true, "моя": true, "мои": true, "наш": true, "наша": true,
 	"наши": true, "его": true, "её": true, "ее": true, "их": true, "вот": true}
@@ -85,6 +89,9 @@ func Reported(text string) (own, reported string) {
 				}
 				if sayer(sp[i-1].word) || named(text, sp, sentenceStart, i-1) {
 					a = i - 1
+				} else if sayerParticles[sp[i-1].word] && i > 1 && !sentenceStart[i-1] && !sp[i-1].breakBefore &&
+					(sayer(sp[i-2].word) || named(text, sp, sentenceStart, i-2)) {
+					a = i - 2 // "внук вот говорит, …": a particle between the subject and its verb
 				}
 			}
 		case sayingPast[w]:

@@ -215,6 +215,24 @@ func comparative(w string) bool {
 	return utf8.RuneCountInString(w) >= 6 && strings.HasSuffix(w, "ее") && !strings.HasSuffix(w, "шее")
 }
 
+// reflexiveOf says whether phrase is a reflexive imperative ("представьтесь",
+// "представься") and heard the same imperative without its "-сь"/"-ся".
+func reflexiveOf(phrase, heard string) bool {
+	return (strings.HasSuffix(phrase, "тесь") || strings.HasSuffix(phrase, "ься") || strings.HasSuffix(phrase, "йся")) &&
+		(heard+"сь" == phrase || heard+"ся" == phrase)
+}
+
+// addressed says whether a word ends as a verb does when it speaks to the
+// listener in the plural or politely ("переживайте", "звоните",
+// "знаете"): "-те" after a vowel or a soft sign.
+func addressed(w string) bool {
+	r := []rune(w)
+	if len(r) < 5 || !strings.HasSuffix(w, "те") {
+		return false
+	}
+	return strings.ContainsRune("аеиоуыэюяйь", r[len(r)-3])
+}
+
 // openers are the imperatives a caller opens a sentence with ("слушайте,
 // я тут картошку копаю"): they ask for attention and say no "I'm listening".
 var openers = map[string]bool{"слушайте": true, "слушай": true, "слышь": true, "слышите": true, "смотрите": true}
@@ -266,6 +284,12 @@ func sameWord(phrase, heard word) (bool, int) {
 		// so a comparative phrase word matches only a comparative form
 		return false, 0
 	}
+	if reflexiveOf(phrase.text, heard.text) {
+		// "представьте себе" (imagine) is no "представьтесь" (introduce
+		// yourself): the reflexive imperative is another verb, whatever
+		// stem it shares
+		return false, 0
+	}
 	if phrase.stemS == heard.stemS {
 		return true, 0
 	}
@@ -283,6 +307,11 @@ func sameWord(phrase, heard word) (bool, int) {
 	}
 	// the first letter is rarely misrecognised; requiring it avoids most false friends
 	if phrase.runes[0] != heard.runes[0] {
+		return false, 0
+	}
+	if addressed(heard.text) != addressed(phrase.text) {
+		// "не переживайте" is no misheard "не проживает": the ending that
+		// names the person spoken to is heard whole, not guessed
 		return false, 0
 	}
 	// "приёме" is not "приёмная" misheard: one stem opening the other with

@@ -88,6 +88,9 @@ var kinStems, kinWords = func() (map[string]bool, []word) {
 // tolerance of phrase matching ("жэна"): the frame must see the noun the
 // matcher saw.
 func IsKinNoun(w string) bool {
+	if firstNames[w] {
+		return false // "Света" is no misheard "сват"
+	}
 	st := Stem(w)
 	if kinStems[st] {
 		return true
@@ -117,7 +120,10 @@ func KinFramed(text string, isName func(string) bool) bool {
 	for _, clause := range clauseBreak.Split(strings.ToLower(text), -1) {
 		toks := Tokens(clause)
 		for i, t := range toks {
-			if !IsKinNoun(t) {
+			if !IsKinNoun(t) || vocatives[t] {
+				// "Мам, тут Виктора спрашивают": a kin word in its
+				// calling form speaks to someone in the room, it does
+				// not say who the speaker is
 				continue
 			}
 			if kinAlone(toks, i) {
@@ -146,6 +152,11 @@ func KinFramed(text string, isName func(string) bool) bool {
 	}
 	return false
 }
+
+// vocatives are kin words in the colloquial calling form, cut short
+// ("мам", "пап", "бабуль"): used only to call someone, never to say who one is.
+var vocatives = map[string]bool{"мам": true, "пап": true, "мамуль": true, "папуль": true, "бабуль": true,
+	"дедуль": true, "теть": true, "тёть": true, "дядь": true, "доч": true}
 
 // speakerWords introduce who is speaking: "я брат", "это мама", "с вами
 // говорит секретарь".

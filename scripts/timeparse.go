@@ -55,6 +55,8 @@ var (
 	reEvening = regexp.MustCompile(`вечер`)
 	reNight   = regexp.MustCompile(`ночи|ночью`)
 	reToday   = regexp.MustCompile(`сегодня`)
+	reNextDay = regexp.MustCompile(`(?:^|\s)(после)?завтра(?:\s|$)`)
+	reWeekday = regexp.MustCompile(`понедельник|вторник|сред[уаы]|четверг|пятниц|суббот|воскресень`)
 )
 
 // dayWord is a word that names a day.
@@ -167,6 +169,18 @@ func (p *TimeParser) Parse(text string, now time.Time) (TimeResult, bool) {
 		if c.Minute == nil {
 			zero := 0
 			c.Minute = &zero
+		}
+	}
+	if m := reNextDay.FindStringSubmatch(norm); m != nil && reWeekday.MatchString(norm) {
+		// "завтра, в пятницу" said on a Thursday: tomorrow and the weekday
+		// name one day (the weekday settles it); their days do not add up
+		// to Saturday
+		d := 24 * time.Hour
+		if m[1] != "" {
+			d = 48 * time.Hour
+		}
+		if c.Duration > d {
+			c.Duration -= d
 		}
 	}
 	t, err := c.Time(now)
