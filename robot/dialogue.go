@@ -806,6 +806,12 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 		// question it stays a filler
 		m = scripts.Match{Intent: intentYes}
 	}
+	if n.ConfirmsIdentity && m.Intent == intentYes && slices.Contains(allowed, intentBusy) && scripts.Ironic(masked) {
+		// "о да, самое время поговорить", "ой, как вовремя": the yes is
+		// irony, the call comes at a bad time (a go-ahead said after it
+		// still settles it, below)
+		m = scripts.Match{Intent: intentBusy}
+	}
 	if n.ConfirmsIdentity && m.Intent == intentBusy && slices.Contains(allowed, intentYes) {
 		// "я на двух работах, между сменами стою, говорите, только
 		// коротко": a go-ahead said last settles the convenience question;

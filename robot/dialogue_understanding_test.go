@@ -172,6 +172,10 @@ func TestDialogueUnderstandingAnyStep(t *testing.T) {
 			says("Алло? Мам, тут какого-то Ивана спрашивают. Скажи, что не туда попали. Вы не туда попали, у нас Иванов нет"), scripts.OutcomeWrongPerson, time.Time{}},
 		{"a name called in the room is no kin word", "collection.yaml",
 			says("Да, я", "Удобно", "Света, какого числа зарплата? Двадцатого. Вот двадцатого всю сумму и закрою"), scripts.OutcomePromiseToPay, time.Time{}},
+		{"an ironic yes to 'is it convenient?' is busy", "verify_contact.yaml",
+			says("Я", "Ну конечно, самое подходящее время, ребёнка купаю", "через час"), scripts.OutcomeCallback, time.Date(2026, 11, 24, 12, 0, 0, 0, msk)},
+		{"a go-ahead after the irony settles it", "verify_contact.yaml",
+			says("Я", "Да, самое время, говорите"), scripts.OutcomeIdentified, time.Time{}},
 		{"a grandson's words relayed with a particle", "verify_contact.yaml",
 			says("Я", "Сейчас нет. Внук вот говорит, в шесть вечера будет удобно. Да, в шесть вечера позвоните"), scripts.OutcomeCallback, time.Date(2026, 11, 24, 18, 0, 0, 0, msk)},
 	}

@@ -33,3 +33,26 @@ func Earnest(text string) string {
 	}
 	return text[sp[cut].start:]
 }
+
+// ironyMarks say "now is a fine time" in words a caller uses only in irony
+// ("о да, самое время", "как вовремя", "нашли время", "удобнее некуда").
+var ironyMarks = [][]string{
+	{"самое", "время"}, {"самое", "подходящее", "время"}, {"самое", "то", "время"},
+	{"как", "вовремя"}, {"очень", "вовремя"}, {"нашли", "время"}, {"нашли", "когда"},
+	{"удобнее", "некуда"}, {"удобнее", "не", "бывает"}, {"лучше", "не", "придумаешь"},
+}
+
+// Ironic reports whether text holds a mark of irony about the time of the
+// call: as an answer to "is it convenient?" it says no, whatever "да" or
+// "удобно" came with it, unless a go-ahead is said after it.
+func Ironic(text string) bool {
+	toks := Tokens(text)
+	for i := range toks {
+		for _, m := range ironyMarks {
+			if i+len(m) <= len(toks) && slices.Equal(toks[i:i+len(m)], m) {
+				return true
+			}
+		}
+	}
+	return false
+}

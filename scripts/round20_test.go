@@ -138,3 +138,23 @@ func TestTomorrowWithWeekday(t *testing.T) {
 		}
 	}
 }
+
+// TestIronic: the marks a caller uses only in irony about the call's time.
+func TestIronic(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"О да, самое время поговорить", true},
+		{"Ой, как вовремя, я ребёнка купаю", true},
+		{"Нашли время, я на совещании", true},
+		{"Да, удобно, говорите", false},
+		{"Ну конечно, говорите", false},
+		{"время есть", false},
+	}
+	for _, tc := range tests {
+		if got := Ironic(tc.text); got != tc.want {
+			t.Errorf("Ironic(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
