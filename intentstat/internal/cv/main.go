@@ -23,10 +23,15 @@ import (
 	"github.com/dozvon/dozvon/testcalls"
 )
 
+// charWeight is the -charw flag.
+var charWeight float64
+
 func main() {
 	e2e := flag.Bool("e2e", false, "run each source's dialogues with rules+model")
+	peekAt := flag.Float64("peek", 0, "print the no-intent turns the model fires on at this threshold")
 	ths := flag.String("thresholds", "0.5,0.7,0.8,0.9,0.95,0.99", "thresholds to measure")
 	alpha := flag.Float64("alpha", intentstat.DefaultAlpha, "smoothing")
+	flag.Float64Var(&charWeight, "charw", intentstat.DefaultCharWeight, "the weight of a character trigram's evidence")
 	flag.Parse()
 	var thresholds []float64
 	for _, s := range strings.Split(*ths, ",") {
@@ -41,6 +46,10 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "cv:", err)
 		os.Exit(1)
+	}
+	if *peekAt > 0 {
+		peek(rows, *alpha, *peekAt)
+		return
 	}
 	if *e2e {
 		err = endToEnd(context.Background(), rows, *alpha, thresholds)
@@ -88,7 +97,7 @@ func alone(rows []intentstat.Row, alpha float64, thresholds []float64) {
 	noneFire := make([]int, len(thresholds))
 	for _, src := range folds(rows) {
 		train, test := without(rows, src)
-		m := intentstat.Train(train, alpha, 0)
+		m := intentstat.Train(train, alpha, 0).WithCharWeight(charWeight)
 		for _, r := range test {
 			p := m.Predict(r.Text, r.Allowed)
 			got := p.Intent
@@ -124,7 +133,7 @@ func alone(rows []intentstat.Row, alpha float64, thresholds []float64) {
 	fmt.Printf("model alone, %d-fold by source: top label = rules' label on %d/%d turns = %.1f%%; on turns with an intent %d/%d = %.1f%%\n",
 		len(folds(rows)), right, n, pct(right, n), intentRight, intentRows, pct(intentRight, intentRows))
 	for i, t := range thresholds {
-		fmt.Printf("  threshold %.2f: fires on %d turns, agrees with the rules on %d = %.1f%%; fires on %d of the %d turns the rules left without intent\n",
+		fmt.Printf("  threshold %g: fires on %d turns, agrees with the rules on %d = %.1f%%; fires on %d of the %d turns the rules left without intent\n",
 			t, fire[i], fireRight[i], pct(fireRight[i], fire[i]), noneFire[i], noneRows)
 	}
 }
@@ -142,7 +151,7 @@ func endToEnd(ctx context.Context, rows []intentstat.Row, alpha float64, thresho
 			return err
 		}
 		train, _ := without(rows, src)
-		m := intentstat.Train(train, alpha, 0)
+		m := intentstat.Train(train, alpha, 0).WithCharWeight(charWeight)
 		line := fmt.Sprintf("%-12s", src)
 		for k := -1; k < len(thresholds); k++ {
 			right, cases := 0, 0
@@ -179,7 +188,7 @@ func endToEnd(ctx context.Context, rows []intentstat.Row, alpha float64, thresho
 	}
 	fmt.Printf("rules alone: %d/%d\n", base, total)
 	for i, t := range thresholds {
-		fmt.Printf("rules+model (trained without the source), threshold %.2f: %d/%d\n", t, got[i], total)
+		fmt.Printf("rules+model (trained without the source), threshold %g: %d/%d\n", t, got[i], total)
 	}
 	return nil
 }

@@ -84,6 +84,11 @@ func run(ctx context.Context, evalDir, out string) error {
 				}
 				label := t.Intent
 				if label == "" {
+					if len(t.Slots) > 0 {
+						// a time or a sum with no intent: routed by its
+						// slot, never a turn the model is asked about
+						continue
+					}
 					label = intentstat.None
 				}
 				rows = append(rows, intentstat.Row{Source: s.name, Intent: label, Allowed: allowed(sc, t.Node), Text: t.Text})
