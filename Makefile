@@ -112,3 +112,7 @@ fuzz: ## every native fuzz target for FUZZTIME each (go test -fuzz takes one tar
 
 clean:
 	rm -rf bin
+
+intent-model: ## intentstat: relabel the corpus from the tuning sources (never a HELD_OUT one), then regenerate the model; `go test ./intentstat/` fails when model.txt is stale
+	$(GO) run ./intentstat/internal/mkcorpus
+	cd intentstat && $(GO) generate .

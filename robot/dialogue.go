@@ -524,6 +524,10 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 	// тысяч": the joke before the caller turns serious is no answer
 	text = scripts.Earnest(text)
 	intent, filled := d.understandWhole(n, text)
+	if intent == "" && len(filled) == 0 && d.s.Intents != nil {
+		// the rules found nothing: the statistical model may, when sure
+		return d.guess(n, text)
+	}
 	if len(filled) == 0 && d.asksBack(intent) {
 		// "Кто это спрашивает? Да, я": the caller's own question leads in;
 		// the answer said after it is the turn's answer

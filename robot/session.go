@@ -30,6 +30,9 @@ type Session struct {
 	// OnTurn, when set, sees each transcript turn as it is taken, from the
 	// dialogue's goroutine; it must return quickly.
 	OnTurn func(Turn)
+	// Intents, when set, is asked for an intent where the rules find none
+	// and no slot is filled (intentstat.Model); nil keeps the rules alone.
+	Intents IntentModel
 }
 
 // ErrNoScript is returned by Run when the session has no script or no conversation.

@@ -106,10 +106,16 @@ const TimeTolerance = 30 * time.Minute
 // RunText runs every case of the files against the script, text-level, and
 // reports pass/fail per case, the pass rate and the branch coverage.
 func RunText(ctx context.Context, sc *scripts.Script, files []*CaseFile, log *slog.Logger) Report {
+	return RunTextWith(ctx, sc, files, log, nil)
+}
+
+// RunTextWith is RunText with a statistical intent model beside the rules
+// (robot.Session.Intents; nil: the rules alone).
+func RunTextWith(ctx context.Context, sc *scripts.Script, files []*CaseFile, log *slog.Logger, intents robot.IntentModel) Report {
 	rep := Report{Level: "text"}
 	for _, f := range files {
 		for i := range f.Cases {
-			rep.Results = append(rep.Results, RunCase(ctx, sc, f, &f.Cases[i], log))
+			rep.Results = append(rep.Results, RunCaseWith(ctx, sc, f, &f.Cases[i], log, intents))
 		}
 	}
 	rep.finish(newCoverageCounter(sc))
@@ -118,6 +124,11 @@ func RunText(ctx context.Context, sc *scripts.Script, files []*CaseFile, log *sl
 
 // RunCase plays one case and checks its expectations.
 func RunCase(ctx context.Context, sc *scripts.Script, f *CaseFile, c *Case, log *slog.Logger) CaseResult {
+	return RunCaseWith(ctx, sc, f, c, log, nil)
+}
+
+// RunCaseWith is RunCase with a statistical intent model (nil: none).
+func RunCaseWith(ctx context.Context, sc *scripts.Script, f *CaseFile, c *Case, log *slog.Logger, intents robot.IntentModel) CaseResult {
 	cr := CaseResult{Name: c.Name, Place: fmt.Sprintf("%s:%d", f.File, c.Line), Unconfirmed: c.Expect.Unconfirmed}
 	now, err := f.now(c)
 	if err != nil {
@@ -130,7 +141,7 @@ func RunCase(ctx context.Context, sc *scripts.Script, f *CaseFile, c *Case, log 
 	clock := NewClock(now)
 	conv := &TextConversation{Clock: clock, Items: c.Caller, FailTransfer: c.TransferFails}
 	sess := &robot.Session{Script: sc, Vars: f.vars(c), Clock: clock, Location: now.Location(),
-		Conv: conv, Log: log, TransferTarget: "operator", Verbalizer: scripts.Written{}}
+		Conv: conv, Log: log, TransferTarget: "operator", Verbalizer: scripts.Written{}, Intents: intents}
 	res, err := sess.Run(ctx)
 	cr.Result, cr.Outcome = res, string(res.Outcome)
 	if err != nil {

@@ -12,19 +12,21 @@ import (
 
 	"github.com/dozvon/dozvon/asr"
 	"github.com/dozvon/dozvon/config"
+	"github.com/dozvon/dozvon/intentstat"
 	"github.com/dozvon/dozvon/report"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/testcalls"
 )
 
-const testUsage = `usage: dozvon test SCRIPT.yaml CASES.yaml... [--audio [--parallel N] [--keep DIR]] [--json] [--junit FILE] [--gate PASS,EDGES | --min-pass P --min-edges E] [--watch]
+const testUsage = `usage: dozvon test SCRIPT.yaml CASES.yaml... [--audio [--parallel N] [--keep DIR]] [--json] [--junit FILE] [--gate PASS,EDGES | --min-pass P --min-edges E] [--watch] [--intent-model]
        dozvon test --generate SCRIPT.yaml [CASES.yaml...] [--out FILE]
        dozvon test --from-call CALL_ID [SCRIPT.yaml] [--db DSN] [--out FILE]`
 
 // testFlags are dozvon test's options.
 type testFlags struct {
 	audio, json bool
+	intentModel bool // text level: the statistical intent model beside the rules
 	// authoring (cmd_test_authoring.go)
 	generate, watch   bool
 	fromCall, out, db string
@@ -102,6 +104,8 @@ func parseTestFlags(args []string) (testFlags, error) {
 			if v, err = value(&i, "--min-edges"); err == nil {
 				gate().MinEdges, err = percent("--min-edges", v)
 			}
+		case "-intent-model", "intent-model":
+			f.intentModel = true
 		default:
 			if strings.HasPrefix(args[i], "-") {
 				return f, fmt.Errorf("unknown flag %s", args[i])
@@ -175,7 +179,15 @@ func runTests(ctx context.Context, e env, tf testFlags) int {
 			return fail(err)
 		}
 	} else {
-		rep = testcalls.RunText(ctx, sc, cfs, nil)
+		var intents robot.IntentModel
+		if tf.intentModel {
+			m, err := intentstat.Bundled()
+			if err != nil {
+				return fail(err)
+			}
+			intents = m
+		}
+		rep = testcalls.RunTextWith(ctx, sc, cfs, nil, intents)
 	}
 	if tf.junit != "" {
 		if err := report.WriteJUnitFile(tf.junit, sc.Name+" ("+rep.Level+")", rep); err != nil {

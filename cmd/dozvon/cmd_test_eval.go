@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/dozvon/dozvon/intentstat"
 	"github.com/dozvon/dozvon/internal/stats"
+	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/testcalls"
 )
@@ -33,14 +35,25 @@ type evalSource struct {
 // interval, the failures of tuning sources only, and the pooled held-out
 // figure. It exits 2 on a bad directory or case file and 0 otherwise: it is a
 // measurement, the scripts' own cases are the gate.
+//
+// --intent-model puts the bundled statistical intent model (intentstat)
+// beside the rules; it is off by default (see scripts/testdata/eval/README.md).
 func cmdTestEval(ctx context.Context, e env, dirs []string) int {
+	var intents robot.IntentModel
+	if len(dirs) > 0 && dirs[0] == "--intent-model" {
+		m, err := intentstat.Bundled()
+		if err != nil {
+			return e.fail("test eval", 2)(err)
+		}
+		intents, dirs = m, dirs[1:]
+	}
 	if len(dirs) == 0 {
-		fmt.Fprintln(e.stderr, "usage: dozvon test eval DIR...")
+		fmt.Fprintln(e.stderr, "usage: dozvon test eval [--intent-model] DIR...")
 		return 2
 	}
 	var srcs []evalSource
 	for _, dir := range dirs {
-		s, err := runEvalSource(ctx, dir)
+		s, err := runEvalSource(ctx, dir, intents)
 		if err != nil {
 			return e.fail("test eval", 2)(err)
 		}
@@ -51,7 +64,7 @@ func cmdTestEval(ctx context.Context, e env, dirs []string) int {
 }
 
 // runEvalSource runs every *.cases.yaml of dir against the script it names.
-func runEvalSource(ctx context.Context, dir string) (evalSource, error) {
+func runEvalSource(ctx context.Context, dir string, intents robot.IntentModel) (evalSource, error) {
 	src := evalSource{Name: filepath.Base(filepath.Clean(dir))}
 	if _, err := os.Stat(filepath.Join(dir, heldOutMarker)); err == nil {
 		src.HeldOut = true
@@ -77,7 +90,7 @@ func runEvalSource(ctx context.Context, dir string) (evalSource, error) {
 		if err != nil {
 			return src, fmt.Errorf("eval %s: %w", f, err)
 		}
-		rep := testcalls.RunText(ctx, sc, []*testcalls.CaseFile{cf}, nil)
+		rep := testcalls.RunTextWith(ctx, sc, []*testcalls.CaseFile{cf}, nil, intents)
 		src.Cases += rep.Cases
 		src.Right += rep.Passed
 		for _, r := range rep.Results {

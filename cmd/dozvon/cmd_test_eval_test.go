@@ -79,7 +79,7 @@ func TestTestEvalBundledSources(t *testing.T) {
 		t.Fatalf("%d sources in %s, want at least 5", len(dirs), root)
 	}
 	for _, d := range dirs {
-		src, err := runEvalSource(context.Background(), d)
+		src, err := runEvalSource(context.Background(), d, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
