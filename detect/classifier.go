@@ -887,7 +887,7 @@ func (c *Classifier) applyRules() {
 			return
 		}
 	}
-	if c.t-c.firstSound < cfg.MaxAnalysis {
+	if c.t-c.firstSound < cfg.MaxAnalysis && !c.greetingOver(top, margin, silentFor) {
 		return
 	}
 	// The robot's echo alone is silence no sooner than a line with no echo
@@ -896,49 +896,75 @@ func (c *Classifier) applyRules() {
 	if c.early == nil && c.echoOnly() && top == 0 && c.quiet < cfg.InitialSilence {
 		return
 	}
+	// (what ends the analysis, in the verdict's evidence)
+	end := "analysis time up"
+	if c.t-c.firstSound < cfg.MaxAnalysis {
+		end = fmt.Sprintf("the greeting ended %.2fs ago", silentFor.Seconds())
+	}
 	switch {
 	case top >= 0.5 && margin > 0:
-		c.decide(cls, 0.6, "analysis time up; best text cue: %s", c.textEvidence(cls))
+		c.decide(cls, 0.6, "%s; best text cue: %s", end, c.textEvidence(cls))
 	case c.early != nil && top > 0 && margin > 0:
-		c.decide(cls, 0.5, "analysis time up; only weak cues: %s", c.textEvidence(cls))
+		c.decide(cls, 0.5, "%s; only weak cues: %s", end, c.textEvidence(cls))
 	case c.early != nil && carrierLike(c.committedText+" "+c.partialText):
-		c.decide(Announcement, 0.5, "analysis time up; %q speaks of the line in the third person and never as \"I\" → announcement", strings.TrimSpace(c.committedText+" "+c.partialText))
+		c.decide(Announcement, 0.5, "%s; %q speaks of the line in the third person and never as \"I\" → announcement", end, strings.TrimSpace(c.committedText+" "+c.partialText))
 	case c.early != nil && top == 0 && c.onePhrase():
 		// the uncued early verdict came as a phrase ended, before the pause
 		// after it could be seen: a voice that said one phrase and then
 		// waited to the end of the analysis time is a person waiting for the
 		// caller ("не надо мне ничего" — four content words, 1.5-1.9 s), which
 		// a recording without a cue does not do (round 10)
-		c.decide(Human, 0.5, "analysis time up; %q, one phrase (%.2fs) with no cue, then the voice waited %.2fs → person",
-			strings.TrimSpace(c.committedText+" "+c.partialText), c.near.longest.Seconds(), (c.t - c.near.last).Seconds())
+		c.decide(Human, 0.5, "%s; %q, one phrase (%.2fs) with no cue, then the voice waited %.2fs → person",
+			end, strings.TrimSpace(c.committedText+" "+c.partialText), c.near.longest.Seconds(), (c.t - c.near.last).Seconds())
 	case c.early != nil:
-		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
+		c.decide(Machine, 0.5, "%s; greeting %.2fs long without a decisive cue → machine", end, c.speechTotal.Seconds())
 	case humanCue && top < blockHuman:
-		c.decide(Human, 0.6, "analysis time up; %s", c.textEvidence(Human))
+		c.decide(Human, 0.6, "%s; %s", end, c.textEvidence(Human))
 	case c.echoed && top < blockHuman:
-		c.decide(Human, 0.5, "analysis time up; what was heard repeats the robot (line echo) and nothing sounds like a machine → human")
+		c.decide(Human, 0.5, "%s; what was heard repeats the robot (line echo) and nothing sounds like a machine → human", end)
 	case c.words > 0 && top == 0:
-		c.decide(Human, 0.5, "analysis time up; %q names nothing non-human and was never long enough to be a recording → person", strings.TrimSpace(c.committedText+" "+c.partialText))
+		c.decide(Human, 0.5, "%s; %q names nothing non-human and was never long enough to be a recording → person", end, strings.TrimSpace(c.committedText+" "+c.partialText))
 	case c.lineNoise() && top == 0:
-		c.decide(Silence, 0.6, "analysis time up; %.2fs of sound over the noise floor, %.2fs of it with a voice's pitch, and no word recognised → silence (line noise)",
-			c.speechTotal.Seconds(), c.pitched.Seconds())
+		c.decide(Silence, 0.6, "%s; %.2fs of sound over the noise floor, %.2fs of it with a voice's pitch, and no word recognised → silence (line noise)",
+			end, c.speechTotal.Seconds(), c.pitched.Seconds())
 	case longGreeting && carrierLike(c.committedText+" "+c.partialText):
-		c.decide(Announcement, 0.5, "analysis time up; %q speaks of the line in the third person and never as \"I\" → announcement", strings.TrimSpace(c.committedText+" "+c.partialText))
+		c.decide(Announcement, 0.5, "%s; %q speaks of the line in the third person and never as \"I\" → announcement", end, strings.TrimSpace(c.committedText+" "+c.partialText))
 	case longGreeting:
-		c.decide(Machine, 0.5, "analysis time up; greeting %.2fs long without a decisive cue → machine", c.speechTotal.Seconds())
+		c.decide(Machine, 0.5, "%s; greeting %.2fs long without a decisive cue → machine", end, c.speechTotal.Seconds())
 	case c.blipsOnly() && top == 0:
-		c.decide(Silence, 0.6, "analysis time up; only blips (%.2fs) shorter than a word → silence", c.speechTotal.Seconds())
+		c.decide(Silence, 0.6, "%s; only blips (%.2fs) shorter than a word → silence", end, c.speechTotal.Seconds())
 	case c.echoBitsOnly() && top == 0:
-		c.decide(Silence, 0.6, "analysis time up; only sound under the robot's own voice (%.2fs), nothing recognised → silence (line echo)", c.speechTotal.Seconds())
+		c.decide(Silence, 0.6, "%s; only sound under the robot's own voice (%.2fs), nothing recognised → silence (line echo)", end, c.speechTotal.Seconds())
 	case c.echoOnly() && top == 0:
-		c.decide(Silence, 0.6, "analysis time up; only the robot's echo (%d frames by its reference), nothing recognised → silence", c.echoFrames)
+		c.decide(Silence, 0.6, "%s; only the robot's echo (%d frames by its reference), nothing recognised → silence", end, c.echoFrames)
 	case c.heardSpeech && top < blockHuman:
-		c.decide(Human, 0.6, "analysis time up; short speech %.2fs → human", c.speechTotal.Seconds())
+		c.decide(Human, 0.6, "%s; short speech %.2fs → human", end, c.speechTotal.Seconds())
 	case c.heardSpeech:
-		c.decide(cls, 0.5, "analysis time up; %s", c.textEvidence(cls))
+		c.decide(cls, 0.5, "%s; %s", end, c.textEvidence(cls))
 	default:
 		c.decide(Silence, 0.7, "analysis time up without speech → silence")
 	}
+}
+
+// settlePause is how long the voice of a non-person greeting must have been
+// quiet for its text to be all it says: a voicemail's beep, a carrier's
+// next sentence or an assistant's next phrase follow the previous one within
+// it; a recording that has ended waits in silence (for the message, or for
+// the caller to speak), so the end of the analysis time would find no more.
+const settlePause = 1500 * time.Millisecond
+
+// greetingOver reports that the class of a non-person verdict can be settled
+// now rather than at the end of the analysis time: no person answered
+// (c.early), the greeting has ended (settlePause of quiet, no tone
+// sounding), and what the end of the analysis time decides from the text
+// is a non-person class — a text cue, or words about the line in the third
+// person. An uncued greeting still waits: one phrase then a long wait is a
+// person's (applyRules), and the wait is the evidence.
+func (c *Classifier) greetingOver(top, margin float64, silentFor time.Duration) bool {
+	if c.early == nil || !c.heardSpeech || c.inSpeech || c.speechRun > 0 || silentFor < settlePause {
+		return false
+	}
+	return top > 0 && margin > 0 || carrierLike(c.committedText+" "+c.partialText)
 }
 
 // A person verdict is given early on purpose (PersonDeadline); the first

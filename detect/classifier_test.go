@@ -556,3 +556,57 @@ func TestNameFirstOverTheRobot(t *testing.T) {
 	}
 	t.Fatal("no decision")
 }
+
+// TestClassSettledWhenTheGreetingEnds: once no person answered, a
+// recording's class is settled when its greeting has ended (settlePause of
+// quiet) if the text decides it — a weak cue, words about the line — rather
+// than at the end of the analysis time (6 s after the first sound); a
+// greeting that goes on after a shorter pause, or one with no cue at all,
+// is still waited for.
+func TestClassSettledWhenTheGreetingEnds(t *testing.T) {
+	ms := time.Millisecond
+	sig := func() *signal { return newSignal().silence(200 * ms) }
+	tests := []struct {
+		name     string
+		audio    []int16
+		texts    []textAt
+		want     Class
+		from, by time.Duration // settled in [from, by]
+	}{
+		{
+			name:  "a weak cue: settled 1.5 s after the voicemail's greeting ends",
+			audio: sig().speech(3 * time.Second).s,
+			texts: []textAt{{900 * ms, "здравствуйте вы позвонили", false}, {2400 * ms, "здравствуйте вы позвонили в офис компании", false},
+				{3500 * ms, "здравствуйте вы позвонили в офис компании рабочий день окончен", true}},
+			want: Machine, from: 4400 * ms, by: 4800 * ms,
+		},
+		{
+			name:  "words about the line, no cue: settled when the carrier's message ends",
+			audio: sig().speech(3 * time.Second).s,
+			texts: []textAt{{900 * ms, "связь с абонентом", false}, {2400 * ms, "связь с абонентом временно", false},
+				{3500 * ms, "связь с абонентом временно ограничена", true}},
+			want: Announcement, from: 4400 * ms, by: 4800 * ms,
+		},
+		{
+			name:  "a pause shorter than settlePause, then the assistant names itself",
+			audio: sig().speech(2 * time.Second).silence(1100 * ms).speech(2 * time.Second).s,
+			texts: []textAt{{900 * ms, "здравствуйте вы позвонили", false}, {2500 * ms, "здравствуйте вы позвонили в офис", true},
+				{4800 * ms, "с вами говорит виртуальный помощник", false}},
+			want: VoiceAssistant, from: 4800 * ms, by: 5000 * ms,
+		},
+		{
+			name:  "no cue, one phrase: the wait to the end of the analysis time is the evidence",
+			audio: sig().speech(2200 * ms).s,
+			texts: []textAt{{900 * ms, "салон оптики", false}, {2600 * ms, "салон оптики зоркий анна здравствуйте", true}},
+			want:  Human, from: 6 * time.Second, by: 6500 * ms,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, d := feed(t, tt.audio, "", 0, tt.texts)
+			if d.Class != tt.want || d.SettledAt < tt.from || d.SettledAt > tt.by {
+				t.Errorf("settled %s at %v, want %s in [%v, %v]; %q", d.Class, d.SettledAt, tt.want, tt.from, tt.by, d.Evidence)
+			}
+		})
+	}
+}

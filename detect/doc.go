@@ -16,7 +16,9 @@
 // Which kind of non-person it is — assistant, voicemail, carrier message —
 // usually comes later in the greeting ("…я голосовой помощник", "…оставьте
 // сообщение"), so the class is settled when that cue, a beep or the end of
-// the analysis time arrives (Decision.Settled, SettledAt), and only then does
+// the analysis time arrives — or, when the text decides it (a weak cue, words
+// about the line), when the greeting has ended (settlePause of quiet) —
+// (Decision.Settled, SettledAt), and only then does
 // the robot take the campaign's reaction for the class (hang up, or a
 // neutral message after the beep). `dozvon detect eval` reports both times.
 //

@@ -214,8 +214,9 @@ func RunCall(ctx context.Context, call Call, cfg CallConfig) (res CallResult, er
 // a person, class pending" and the class then settled as a person (a phrase
 // with no cue, then the callee waited for the caller): the call goes on as a
 // person's — no non-human outcome, no voicemail message — from the script's
-// start, the first run's turns and the prompts cut by the stop kept before
-// the new ones. ok is false when there is nothing to resume (the callee hung
+// start, with the prompts the first run played in full not played again
+// (resumedConversation), the first run's turns and the prompts cut by the
+// stop kept before the new ones. ok is false when there is nothing to resume (the callee hung
 // up, ctx ended, or the stop stands).
 func resumeAsPerson(ctx context.Context, call Call, fp *firstPhrase, sess *Session, first CallResult) (CallResult, bool, error) {
 	select {
@@ -233,7 +234,28 @@ func resumeAsPerson(ctx context.Context, call Call, fp *firstPhrase, sess *Sessi
 		return first, false, nil
 	}
 	defer stop(nil)
-	r, err := sess.Run(rctx)
+	// the greeting's prompts the person already heard in full are not
+	// played again: the dialogue goes on from the prompt the stop cut
+	rs := *sess
+	conv := newResumedConversation(sess.Conv, first.Turns)
+	rs.Conv = conv
+	if onTurn := sess.OnTurn; onTurn != nil {
+		skipped := 0
+		rs.OnTurn = func(t Turn) {
+			if t.Who == WhoRobot && t.Kind == TurnKindSay {
+				conv.mu.Lock()
+				n := conv.skipped
+				conv.mu.Unlock()
+				if skipped < n {
+					skipped++
+					return
+				}
+			}
+			onTurn(t)
+		}
+	}
+	r, err := rs.Run(rctx)
+	r.Turns = conv.dropSkipped(r.Turns)
 	node := ""
 	if len(first.Path) > 0 {
 		node = first.Path[len(first.Path)-1]

@@ -325,8 +325,9 @@ func TestNoCorrectionAfterDisclosure(t *testing.T) {
 // as the phrase ends, and the robot falls silent; the callee then waits for
 // the caller, and at the end of the analysis time the class settles as a
 // person (detect, round 11). The call goes on as a person's: the dialogue
-// starts again, no voicemail message is left and nothing is stored as a
-// machine. A synthetic phrase, and the four persons of the tuning sources
+// starts again without the prompts the person already heard in full (the
+// greeting's "hello"), no voicemail message is left and nothing is stored
+// as a machine. A synthetic phrase, and the four persons of the tuning sources
 // that the evaluation lost this way before round 11.
 func TestPendingClassSettledAsPersonResumes(t *testing.T) {
 	policy := NonHumanPolicy{Actions: map[detect.Class]NonHumanAction{detect.Machine: NonHumanMessage, detect.Announcement: NonHumanMessage}}
@@ -378,6 +379,17 @@ func TestPendingClassSettledAsPersonResumes(t *testing.T) {
 			}
 			if n < 2 {
 				t.Errorf("path %v: want the dialogue started again after the class settled", res.Path)
+			}
+			// the greeting's first prompt (1.2 s, played in full before the
+			// stop) is not played again: the person heard it once
+			said := 0
+			for _, tr := range res.Turns {
+				if tr.Who == WhoRobot && tr.Text == res.Turns[0].Text {
+					said++
+				}
+			}
+			if said != 1 {
+				t.Errorf("the greeting's first prompt said %d times: %q", said, robotTexts(res))
 			}
 		})
 	}

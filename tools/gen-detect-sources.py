@@ -9,7 +9,7 @@ echoes back, NAME.robot.txt ("SECONDS TEXT": the robot plays TEXT from the answe
 and NAME.robot.pcm (what the robot played from the answer on, at its own level: raw 16-bit
 little-endian 8 kHz mono, the reference the call path has for telling its echo from the callee).
 Since round 9 the robot greets on every file, as on a live call: echo-free files have both robot
-files too (the source's robot, ROBOT_VOICES), their audio is unchanged.
+files too (the source's robot, ROBOTS), their audio is unchanged.
 Sources (see detect/testdata/sources/README.md for which are held out and why):
 
   espeak-voices  tuning texts, espeak-ng variants Andy/klatt2/m7/f1, rates 130-210, clean or noise
@@ -85,6 +85,13 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
                  robot references on every file
   heldout12-line HELD OUT (round 12): pool H12, festival 0.87/1.24/1.44 at -330/+480/+30 cents, espeak
                  caleb/steph2/m5, 1-3 of a hands-free kit, a fan, traffic, a gain step, the twelfth robot's
+                 echo; A-law; robot references on every file (heldout12-* are tuning sources since round 14)
+  heldout13-voices HELD OUT (round 14): pool H13, espeak f4/m2/travis/zac/Alex/linda/sandro/paul at
+                 102-246 wpm, a jitter buffer playing packets out of order + an ambulance siren, a washing
+                 machine, or a weak line (10-16 dB down); mu-law; robot references on every file
+  heldout13-line HELD OUT (round 14): pool H13, festival 0.81/1.14/1.52 at -420/+260/+700 cents, espeak
+                 adam/shelby/f4, 1-3 of packet reordering, a half-duplex speakerphone ducking the callee
+                 while the robot talks, a siren, a washing machine, a weak line, the thirteenth robot's
                  echo; A-law; robot references on every file
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
@@ -98,6 +105,7 @@ Needs espeak-ng, festival + festvox-ru, sox and asterisk-core-sounds-ru-wav. Det
 fixed seed per source, sox -R.
 """
 import array
+import math
 import os
 import random
 import re
@@ -256,9 +264,8 @@ ROBOT = "Здравствуйте! Это компания Финансовый 
 
 def echo(s, rng):
     """The robot's greeting coming back 20-28 dB down, 120 ms late, from the answer on."""
-    r = synth(("espeak", "m3", 160, 50), ROBOT)
-    dur = len(r) / RATE
-    return mix(s, silence(0.12) + r, -rng.uniform(20, 28)), "%.2f %s" % (dur, ROBOT), r
+    text, r = round_robot(1)()
+    return mix(s, silence(0.12) + r, -rng.uniform(20, 28)), text, r
 
 
 BABBLE = [
@@ -353,9 +360,8 @@ ROBOT2 = "Добрый день! Вас беспокоит служба по р�
 
 def echo2(s, rng):
     """Another robot's greeting coming back band-limited, 18-30 dB down, 60-200 ms late."""
-    r = band(synth(("espeak", "m4", 150, 45), ROBOT2))
-    dur = len(r) / RATE
-    return mix(s, silence(rng.uniform(0.06, 0.2)) + r, -rng.uniform(18, 30)), "%.2f %s" % (dur, ROBOT2), r
+    text, r = round_robot(2)()
+    return mix(s, silence(rng.uniform(0.06, 0.2)) + r, -rng.uniform(18, 30)), text, r
 
 
 WORK = [
@@ -417,13 +423,6 @@ def dropout(s, rng):
 
 
 ROBOT3 = "Алло, здравствуйте! Меня зовут Анна, я звоню по поводу вашего договора. Вам сейчас удобно?"
-
-
-def echo3(s, rng):
-    """The robot's greeting coming back louder than before (14-22 dB down), 150-300 ms late."""
-    r = synth(("espeak", "f5", 165, 60), ROBOT3)
-    dur = len(r) / RATE
-    return mix(s, silence(rng.uniform(0.15, 0.3)) + r, -rng.uniform(14, 22)), "%.2f %s" % (dur, ROBOT3), r
 
 
 TV3 = [
@@ -801,13 +800,6 @@ def hiss(s, rng):
 ROBOT4 = "Добрый вечер! Это автоматический звонок от коллекторского агентства. Можете уделить пару минут?"
 
 
-def echo4(s, rng):
-    """A fourth robot's greeting coming back 16-26 dB down, 80-250 ms late."""
-    r = synth(("espeak", "marcelo", 155, 50), ROBOT4)
-    dur = len(r) / RATE
-    return mix(s, silence(rng.uniform(0.08, 0.25)) + r, -rng.uniform(16, 26)), "%.2f %s" % (dur, ROBOT4), r
-
-
 TV4 = [
     "Скидки до пятидесяти процентов только до конца недели! Спешите в магазины нашей сети!",
     "Ты меня никогда не любил, Андрей. Никогда! Уходи и больше не возвращайся.",
@@ -988,13 +980,6 @@ CROSS5 = [
 ROBOT5 = "Здравствуйте! Вам звонит голосовой помощник отдела взыскания. Могу я задать вам вопрос?"
 
 
-def echo5(s, rng):
-    """A fifth robot's greeting coming back 12-24 dB down, 30-300 ms late."""
-    r = synth(("espeak", "antonio", 165, 45), ROBOT5)
-    dur = len(r) / RATE
-    return mix(s, silence(rng.uniform(0.03, 0.3)) + r, -rng.uniform(12, 24)), "%.2f %s" % (dur, ROBOT5), r
-
-
 def car5(s, rng):
     """A car's cabin behind a hands-free call: engine drone and road noise, 18-26 dB down."""
     import math
@@ -1137,13 +1122,6 @@ def speedup6(s, rng):
 ROBOT6 = "Доброе утро! С вами говорит автоматическая система банка по вопросу просроченного платежа."
 
 
-def echo6(s, rng):
-    """A sixth robot's greeting coming back 14-26 dB down, 50-400 ms late."""
-    r = synth(("espeak", "Mario", 170, 40), ROBOT6)
-    dur = len(r) / RATE
-    return mix(s, silence(rng.uniform(0.05, 0.4)) + r, -rng.uniform(14, 26)), "%.2f %s" % (dur, ROBOT6), r
-
-
 KITCHEN6 = [
     "Суп уже остыл, иди ешь, сколько можно звать.",
     "Выключи чайник, он давно вскипел.",
@@ -1276,11 +1254,11 @@ ROBOT7 = "Здравствуйте! Звонок из отдела урегул�
 
 def echo7(s, rng):
     """A seventh robot's greeting coming back twice (a line echo and its reflection), 13-25 dB down."""
-    r = synth(("espeak", "robosoft", 175, 50), ROBOT7)
+    text, r = round_robot(7)()
     d, db = rng.uniform(0.1, 0.35), -rng.uniform(13, 25)
     out = mix(s, silence(d) + r, db)
     out = mix(out, silence(d + rng.uniform(0.2, 0.3)) + r, db - 8)
-    return out, "%.2f %s" % (len(r) / RATE, ROBOT7), r
+    return out, text, r
 
 
 BUS7 = [
@@ -1408,14 +1386,6 @@ def rumble8(s, rng):
 ROBOT8 = "Добрый день! Вас беспокоит служба взыскания. Это разговор с владельцем номера?"
 
 
-def echo8(s, rng):
-    """An eighth robot's greeting coming back loud (8-20 dB down), 40-400 ms late: a poor echo
-    canceller."""
-    r = synth(("espeak", "Gene2", 170, 45), ROBOT8)
-    dur = len(r) / RATE
-    return mix(s, silence(rng.uniform(0.04, 0.4)) + r, -rng.uniform(8, 20)), "%.2f %s" % (dur, ROBOT8), r
-
-
 CAFE8 = [
     "Два капучино и круассан за третий столик, пожалуйста.",
     "Девушка, можно счёт? Мы уже уходим.",
@@ -1525,25 +1495,8 @@ def tele9(s):
 
 
 ROBOT9 = "Здравствуйте! Это автоматический звонок по вашему кредитному договору. Вы можете сейчас говорить?"
-ROBOT9_VOICE = ("espeak", "announcer", 160, 45)
 
 
-_robot9 = []
-
-
-def robot9():
-    """The ninth robot's greeting at its own level (no randomness: every file of the pair has it)."""
-    if not _robot9:
-        _robot9.append(synth(ROBOT9_VOICE, ROBOT9))
-    r = list(_robot9[0])
-    return "%.2f %s" % (len(r) / RATE, ROBOT9), r
-
-
-def echo9(s, rng):
-    """The ninth robot's greeting coming back 10-26 dB down, 60-300 ms late, its treble cut."""
-    text, r = robot9()
-    back = sox_fx(r, "lowpass", "2800")
-    return mix(s, silence(rng.uniform(0.06, 0.3)) + back, -rng.uniform(10, 26)), text, r
 
 
 PARK9 = [
@@ -1631,29 +1584,12 @@ CHILD9, OLD9 = ("espeak", "Alicia", 200, 90), ("espeak", "aunty", 95, 15)
 
 # ---- the tenth held-out pair (round 10): pool H10; the robot greets on every file ----
 
-def echo10(s, rng):
-    """The tenth robot's greeting coming back 12-24 dB down, 80-250 ms late, through a 300-3200 Hz band."""
-    text, r = robot10()
-    back = sox_fx(r, "sinc", "-a", "50", "300-3200")
-    return mix(s, silence(rng.uniform(0.08, 0.25)) + back, -rng.uniform(12, 24)), text, r
-
-
 def boomy10(s):
     """A cheap speakerphone: bass boosted, treble down, a little overdrive."""
     return sox_fx(s, "bass", "+8", "150", "treble", "-6", "2500", "overdrive", "6", "gain", "-6")
 
 
 ROBOT10 = "Добрый день! Звоним по поводу задолженности по вашему займу. Удобно сейчас разговаривать?"
-ROBOT10_VOICE = ("espeak", "steph", 155, 50)
-_robot10 = []
-
-
-def robot10():
-    """The tenth robot's greeting at its own level, synthesised once."""
-    if not _robot10:
-        _robot10.append(synth(ROBOT10_VOICE, ROBOT10))
-    r = list(_robot10[0])
-    return "%.2f %s" % (len(r) / RATE, ROBOT10), r
 
 
 STATION10 = [
@@ -1793,23 +1729,6 @@ def dtmf11(s, rng):
 
 
 ROBOT11 = "Здравствуйте! Это служба урегулирования задолженности. Скажите, пожалуйста, вам удобно говорить?"
-ROBOT11_VOICE = ("espeak", "belinda", 150, 55)
-_robot11 = []
-
-
-def robot11():
-    """The eleventh robot's greeting at its own level, synthesised once."""
-    if not _robot11:
-        _robot11.append(synth(ROBOT11_VOICE, ROBOT11))
-    r = list(_robot11[0])
-    return "%.2f %s" % (len(r) / RATE, ROBOT11), r
-
-
-def echo11(s, rng):
-    """The eleventh robot's greeting coming back 14-28 dB down, 150-450 ms late, through 250-2800 Hz."""
-    text, r = robot11()
-    back = sox_fx(r, "sinc", "-a", "50", "250-2800")
-    return mix(s, silence(rng.uniform(0.15, 0.45)) + back, -rng.uniform(14, 28)), text, r
 
 
 SHOP11 = [
@@ -1940,23 +1859,6 @@ def gainstep12(s, rng):
 
 
 ROBOT12 = "Добрый день! Вас беспокоит отдел по работе с задолженностью. Можно уделить минуту?"
-ROBOT12_VOICE = ("espeak", "steph2", 150, 50)
-_robot12 = []
-
-
-def robot12():
-    """The twelfth robot's greeting at its own level, synthesised once."""
-    if not _robot12:
-        _robot12.append(synth(ROBOT12_VOICE, ROBOT12))
-    r = list(_robot12[0])
-    return "%.2f %s" % (len(r) / RATE, ROBOT12), r
-
-
-def echo12(s, rng):
-    """The twelfth robot's greeting coming back 12-24 dB down, 100-380 ms late, through 300-3200 Hz."""
-    text, r = robot12()
-    back = sox_fx(r, "sinc", "-a", "50", "300-3200")
-    return mix(s, silence(rng.uniform(0.10, 0.38)) + back, -rng.uniform(12, 24)), text, r
 
 
 KITCHEN12 = [
@@ -2041,27 +1943,189 @@ H12 = {
 
 CHILD12, OLD12 = ("espeak", "f5", 205, 92), ("espeak", "grandpa", 88, 18)
 
-# What the robot plays on the echo-free files of each older source (a live call always has the
-# greeting; round 9): the robot whose echo the source uses, as its echo function synthesises it.
-ROBOT_VOICES = {
+# ---- the thirteenth held-out pair (round 13/14): pool H13; the robot greets on every file ----
+
+def reorder13(s, rng):
+    """A jitter buffer that plays packets out of order: 3-6 % of the 20 ms frames swapped with the next."""
+    out, p, i = list(s), rng.uniform(0.03, 0.06), 0
+    while i + 2 * FRAME <= len(out):
+        if rng.random() < p:
+            out[i:i + FRAME], out[i + FRAME:i + 2 * FRAME] = out[i + FRAME:i + 2 * FRAME], out[i:i + FRAME]
+            i += 2 * FRAME
+        else:
+            i += FRAME
+    return out
+
+
+def duck13(s, rng):
+    """A half-duplex speakerphone: the callee's side ducked 8-14 dB while the robot's greeting plays,
+    released over 50 ms some 150-300 ms after it ends."""
+    _, r = round_robot(13)()
+    end, g, ramp = len(r) + int(rng.uniform(0.15, 0.3) * RATE), 10 ** (-rng.uniform(8, 14) / 20), int(0.05 * RATE)
+    return [x * (g if i < end else min(1.0, g + (1 - g) * (i - end) / ramp)) for i, x in enumerate(s)]
+
+
+def siren13(s, rng):
+    """An ambulance passing in the street: a wail gliding 650-1350 Hz every 2-3 s, 2-4 s long,
+    24-32 dB down, faded in and out."""
+    d, per = int(rng.uniform(2.0, 4.0) * RATE), rng.uniform(2.0, 3.0) * RATE
+    at, amp = int(rng.uniform(0, 1) * max(1, len(s) - d)), 32767 * 10 ** (-rng.uniform(24, 32) / 20)
+    out, ph, fade = list(s), 0.0, 0.5 * RATE
+    for i in range(min(d, len(out) - at)):
+        ph += 2 * math.pi * (1000 + 350 * math.sin(2 * math.pi * i / per)) / RATE
+        out[at + i] += amp * min(1.0, i / fade, (d - i) / fade) * math.sin(ph)
+    return out
+
+
+def washer13(s, rng):
+    """A washing machine spinning in the next room: low-passed brown noise 26-34 dB down, thumping
+    at 1-1.6 Hz."""
+    out = os.path.join(TMP, "w13.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(len(s) / RATE + 0.01), "brownnoise",
+        "sinc", "-250", "tremolo", "%.2f" % rng.uniform(1.0, 1.6), "70", "gain", "%.2f" % -rng.uniform(26, 34))
+    return mix(s, read(out)[: len(s)], 0)
+
+
+def quiet13(s, rng):
+    """A weak line or a phone held away for the whole call: everything 10-16 dB down."""
+    g = 10 ** (-rng.uniform(10, 16) / 20)
+    return [x * g for x in s]
+
+
+ROBOT13 = "Здравствуйте! Вас приветствует автоматическая служба напоминаний о платежах. Вам удобно говорить?"
+
+WARD13 = [
+    "Больной, пора на процедуры.",
+    "Сестра, подойдите к третьей палате.",
+]
+PARTY13 = [
+    "С днём рождения тебя!",
+    "Кто ещё будет торт?",
+]
+
+
+def behind13(s, rng, tag):
+    """Behind the answer: a hospital ward (10-16 dB under) or a party with music (9-15 dB under)."""
+    texts, voices, lo, hi = (WARD13, ("f4", "adam"), 10, 16) if tag == "ward" else (PARTY13, ("m2", "linda"), 9, 15)
+    for k, v in enumerate(voices):
+        b = synth(("espeak", v, 160, 50), texts[k])
+        s = mix(s, b, -rng.uniform(lo, hi), int(rng.uniform(0, 1.2) * RATE))
+    if tag == "party":
+        s = mix(s, music(len(s), rng), 0)
+    return s
+
+
+def beep13(rng, shape):
+    """Voicemail beeps no source used: a falling glide 1500 to 900 Hz, a double 2400 Hz pip, a long
+    1700 Hz tone."""
+    db = -rng.uniform(8, 14)
+    if shape == "sweep":
+        return sum((tone(1500 - 60 * k, 0.03, db) for k in range(11)), [])
+    if shape == "high":
+        return tone(2400, 0.08, db) + silence(0.08) + tone(2400, 0.08, db)
+    return tone(1700, rng.uniform(1.0, 1.2), db)
+
+
+# Thirteenth held-out pool (H13), written 2026-12-07 (round 14) before any change of that round:
+# wordings no pool had. Markers after a person's parts: "ward", "party" (behind), "child", "old" (voice).
+H13 = {
+    "human": [
+        ["Алло, я в больнице, говорите потише.", "ward"], ["Морозов у аппарата."], ["Алло, тут музыка, не слышу, кто это?", "party"],
+        ["Чё?"], ["Алло.", 1.5, "Алло, есть кто на линии?"], ["Доченька, это ты? Плохо слышу.", "old"],
+        ["Дедушка спит, он устал.", "child"], ["Салон красоты Локон, здравствуйте."], ["Кто звонит в выходной?"],
+        ["Я в палате, мне нельзя долго.", "ward"], ["Хватит мне названивать."], ["Слушаю, Белова."],
+        ["Я в пробке стою, что нужно?"], ["Да.", 1.3, "Вы меня слышите?"], ["Тут такой нет, вы не туда попали."],
+        ["Алё слушаю каво."], ["Громче, милок, я не слышу.", "old"], ["Папы нет, он на работе. А что передать?", "child"],
+        ["Ага, говорите."], ["Минутку, у нас гости, выйду.", "party"], ["Здравствуйте, вы по объявлению?"],
+        ["Я в очереди в банке, быстро скажите."], ["Привет.", 1.1, "А кто это, не узнаю."], ["Да, я, только мне капельницу ставят.", "ward"],
+        ["Откуда вы знаете моё имя?"], ["Алло, Татьяна Сергеевна слушает."], ["Не могу сейчас разговаривать."],
+        ["У нас праздник, кто это?", "party"], ["Ну, я слушаю."], ["Сначала скажите, откуда вы звоните."],
+    ],
+    "voice_assistant": [
+        "Здравствуйте, вы позвонили Алексею. Я его электронный помощник. Что мне ему передать?",
+        "Добрый день, абонент сейчас за рулём. Я его секретарь, оставьте сообщение. Как вас зовут?",
+        "Привет, я Маруся, отвечаю вместо Кати. Она занята. Что у вас?",
+        "Здравствуйте, вам отвечает автоматический секретарь. Назовите, пожалуйста, ваше имя и тему.",
+        "Вас слушает помощник владельца номера. Кто вы и зачем звоните?",
+        "Это цифровой секретарь Натальи. Она не отвечает на незнакомые звонки. Что ей сказать?",
+        "Добрый день, с вами говорит виртуальный помощник. Абонент не может ответить, что передать?",
+        "Алло, здравствуйте, трубку взял бот-секретарь Антона. Расскажите коротко, в чём дело.",
+        "Абонент сейчас занят. Я его ассистент, могу записать ваше сообщение.",
+        "Здравствуйте! Меня попросили ответить на ваш звонок. Скажите, кто вы и по какому вопросу.",
+    ],
+    "machine": [
+        ("Здравствуйте, это Светлана. Оставьте сообщение после сигнала, я перезвоню.", "sweep"),
+        ("Это Гоша. Занят, наберу позже.", None),
+        ("Ветеринарная аптека Лапа. Мы открыты с девяти до девяти. Перезвоните в рабочее время.", None),
+        ("Слушаю!", 1.2, "Ха, это автоответчик. Оставьте сообщение после сигнала.", "high"),
+        ("Абонент не может принять вызов. Оставьте сообщение после сигнала.", "long"),
+        ("Вы позвонили в отдел кадров. Оставьте сообщение, и мы свяжемся с вами.", "sweep"),
+        ("Привет, это Лена и Саша. Мы в отпуске, оставьте сообщение.", None),
+        ("Голосовая почта. Говорите после короткого сигнала.", "high"),
+        ("Вы позвонили на номер семьсот восемнадцать. Оставьте сообщение.", "long"),
+        ("Здравствуйте, это Антон. Лучше напишите мне сообщение.", "sweep"),
+    ],
+    "announcement": [
+        "Абонент временно недоступен. Попробуйте позвонить позднее.",
+        "Набранный номер не обслуживается.",
+        "Сеть перегружена, повторите попытку позже.",
+        "Номер абонента изменён. Узнайте новый номер в справочной службе.",
+        "Обслуживание номера приостановлено.",
+        "Ваш баланс отрицательный. Пополните счёт для совершения звонков.",
+        "Оставайтесь на линии, соединяем с абонентом.",
+        "Вызываемый абонент находится в роуминге и недоступен.",
+    ],
+}
+
+CHILD13, OLD13 = ("espeak", "f4", 215, 94), ("espeak", "m3", 86, 14)
+
+# The robot of each round: its voice, its greeting, and what its line does to what it plays (the
+# second robot's leg is band-limited). Every file has its round's greeting (round 9 on; the echo-free
+# files of older sources since round 9): a live call always has it. Synthesised once.
+ROBOTS = {
     1: (("espeak", "m3", 160, 50), ROBOT, None), 2: (("espeak", "m4", 150, 45), ROBOT2, band),
     3: (("espeak", "f5", 165, 60), ROBOT3, None), 4: (("espeak", "marcelo", 155, 50), ROBOT4, None),
     5: (("espeak", "antonio", 165, 45), ROBOT5, None), 6: (("espeak", "Mario", 170, 40), ROBOT6, None),
     7: (("espeak", "robosoft", 175, 50), ROBOT7, None), 8: (("espeak", "Gene2", 170, 45), ROBOT8, None),
+    9: (("espeak", "announcer", 160, 45), ROBOT9, None), 10: (("espeak", "steph", 155, 50), ROBOT10, None),
+    11: (("espeak", "belinda", 150, 55), ROBOT11, None), 12: (("espeak", "steph2", 150, 50), ROBOT12, None),
+    13: (("espeak", "benjamin", 155, 42), ROBOT13, None),
 }
 _robots = {}
 
 
-def greeting(k):
-    """() -> (robot.txt line, audio) for robot k of ROBOT_VOICES, synthesised once."""
+def round_robot(k):
+    """() -> (robot.txt line, audio) for the robot of round k (ROBOTS), synthesised once."""
     def get():
         if k not in _robots:
-            voice, text, post = ROBOT_VOICES[k]
+            voice, text, post = ROBOTS[k]
             r = synth(voice, text)
             _robots[k] = (text, post(r) if post else r)
         text, r = _robots[k]
         return "%.2f %s" % (len(r) / RATE, text), list(r)
     return get
+
+
+# How each round's robot comes back as echo: the line's filter on it (sox effects, none for a flat
+# line), its delay (s) and how far down (dB), both drawn per file. Rounds 1, 2 and 7 have their own
+# shapes (echo, echo2, echo7).
+ECHOES = {
+    3: ((), (0.15, 0.3), (14, 22)), 4: ((), (0.08, 0.25), (16, 26)), 5: ((), (0.03, 0.3), (12, 24)),
+    6: ((), (0.05, 0.4), (14, 26)), 8: ((), (0.04, 0.4), (8, 20)),
+    9: (("lowpass", "2800"), (0.06, 0.3), (10, 26)), 10: (("sinc", "-a", "50", "300-3200"), (0.08, 0.25), (12, 24)),
+    11: (("sinc", "-a", "50", "250-2800"), (0.15, 0.45), (14, 28)), 12: (("sinc", "-a", "50", "300-3200"), (0.10, 0.38), (12, 24)),
+    13: (("sinc", "-a", "50", "300-3000", "reverb", "15", "40", "10"), (0.12, 0.42), (13, 25)),
+}
+
+
+def round_echo(k):
+    """The echo of round k's robot (ECHOES): (s, rng) -> (s with the echo, robot.txt line, reference)."""
+    def echo_k(s, rng):
+        text, r = round_robot(k)()
+        fx, delay, down = ECHOES[k]
+        back = sox_fx(r, *fx) if fx else r
+        return mix(s, silence(rng.uniform(*delay)) + back, -rng.uniform(*down)), text, r
+    return echo_k
 
 
 # Rounds 4 on differ only in data: the pool, the voices and backgrounds its person markers name, the
@@ -2080,17 +2144,82 @@ ROUNDS = {
         "lead": ((0.1, 1.7), (0.1, 0.9)), "beep": beep8, "silent": ({"echo8"}, {"echo8", "rumble"}, {"compand"}, set())},
     9: {"pool": H9, "voice": {"child": CHILD9, "old": OLD9}, "behind": dict.fromkeys(("park", "repair"), behind9),
         "lead": ((0.1, 1.6), (0.1, 0.8)), "beep": beep9, "silent": ({"echo9"}, {"pink9"}, {"echo9", "muffle"}, set()),
-        "robot": robot9},
+        "robot": round_robot(9)},
     10: {"pool": H10, "voice": {"child": CHILD10, "old": OLD10}, "behind": dict.fromkeys(("station", "kids"), behind10),
          "lead": ((0.1, 1.7), (0.1, 0.8)), "beep": beep10, "silent": ({"echo10"}, {"boomy"}, {"echo10", "hum"}, set()),
-         "robot": robot10},
+         "robot": round_robot(10)},
     11: {"pool": H11, "voice": {"child": CHILD11, "old": OLD11}, "behind": dict.fromkeys(("shop", "gym"), behind11),
          "lead": ((0.1, 1.5), (0.1, 0.9)), "beep": beep11, "silent": ({"echo11"}, {"rain"}, {"echo11", "headset"}, set()),
-         "robot": robot11},
+         "robot": round_robot(11)},
     12: {"pool": H12, "voice": {"child": CHILD12, "old": OLD12}, "behind": dict.fromkeys(("kitchen", "car"), behind12),
          "lead": ((0.1, 1.6), (0.1, 1.0)), "beep": beep12, "silent": ({"echo12"}, {"fan"}, {"traffic", "carkit"}, set()),
-         "robot": robot12},
+         "robot": round_robot(12)},
+    13: {"pool": H13, "voice": {"child": CHILD13, "old": OLD13}, "behind": dict.fromkeys(("ward", "party"), behind13),
+         "lead": ((0.1, 1.5), (0.1, 0.9)), "beep": beep13, "silent": ({"echo13"}, {"washer"}, {"echo13", "siren"}, set()),
+         "robot": round_robot(13)},
 }
+
+
+# The two sources of each held-out pair of round 4 on. heldoutK-voices: espeak variants at the
+# round's rates and pitches, every file with one condition and maybe one more of a few; mu-law.
+# heldoutK-line: festival and espeak voices, every file with 1-3 of the round's conditions (a
+# condition named twice is drawn more often); A-law. Each with its own seed.
+PAIRS = {
+    4: {"rates": ((115, 25), (150, 85), (195, 65), (245, 40)),
+        "voices": (12, ["adam", "benjamin", "caleb", "m1", "m5", "f3", "norbert", "robert", "travis", "zac"], "adpcm", ["speakerphone", "fading", "narrow"]),
+        "line": (13, [("festival", 0.95, -200), ("festival", 1.1, 250), ("festival", 1.35, 350), ("espeak", "iven2", 135, 45), ("espeak", "michel", 205, 70), ("espeak", "quincy", 170, 55)],
+                 ["jitter", "crackle", "wind", "echo4", "fading", "hiss", "adpcm"])},
+    5: {"rates": ((105, 30), (140, 80), (185, 20), (235, 60)),
+        "voices": (14, ["f2", "f4", "f5", "m2", "m3", "linda", "paul", "pedro", "ed", "Mike", "klatt", "max"], "vadclip", ["overdrive", "skew", "flanger"]),
+        "line": (15, [("festival", 0.88, -300), ("festival", 1.18, 150), ("festival", 1.45, 450), ("espeak", "iven4", 145, 40), ("espeak", "steph3", 200, 65), ("espeak", "gustave", 160, 50), ("espeak", "anika", 175, 55)],
+                 ["tunnel", "lowbits", "highpass", "vadclip", "echo5", "crosstalk", "skew"])},
+    6: {"rates": ((100, 35), (145, 70), (190, 25), (240, 55)),
+        "voices": (16, ["Diogo", "Henrique", "Marco", "Michael", "Nguyen", "Storm", "edward2", "rob", "RicishayMax", "marcelo"], "sidetone", ["tremolo", "notch", "lowpass"]),
+        "line": (17, [("festival", 0.82, -150), ("festival", 1.08, 350), ("festival", 1.3, -400), ("espeak", "iven", 150, 45), ("espeak", "announcer", 185, 60), ("espeak", "Jacky", 165, 50)],
+                 ["tremolo", "chorus", "clicks", "speedup", "echo6", "notch", "lowpass"])},
+    7: {"rates": ((95, 40), (135, 75), (180, 30), (250, 60)),
+        "voices": (18, ["RicishayMax2", "robosoft2", "robosoft4", "robosoft6", "fast", "Hugo", "UniRobot", "anikaRobot"], "nlpgate", ["phaser", "alias", "babble"]),
+        "line": (19, [("festival", 0.92, -450), ("festival", 1.12, 500), ("festival", 1.38, 75), ("espeak", "robosoft3", 155, 45), ("espeak", "robosoft5", 195, 60), ("espeak", "robosoft7", 140, 50)],
+                 ["nlpgate", "phaser", "alias", "babble", "echo7"])},
+    8: {"rates": ((90, 45), (140, 70), (185, 35), (255, 55)),
+        "voices": (20, ["Andrea", "Demonic", "Gene2", "kaukovalta", "miguel", "sandro", "whisperf", "Gene"], "compand", ["resonant", "stutter", "echo8"]),
+        "line": (21, [("festival", 0.86, -250), ("festival", 1.22, 200), ("festival", 1.5, 550), ("espeak", "miguel", 150, 45), ("espeak", "sandro", 190, 60), ("espeak", "Andrea", 145, 50)],
+                 ["compand", "resonant", "stutter", "rumble", "echo8", "echo8"])},
+    9: {"rates": ((100, 50), (150, 30), (195, 75), (245, 45)),
+        "voices": (22, ["whisper", "Mario", "antonio", "Lee", "Jacky", "michel", "klatt6", "m8"], "contrast", ["muffle", "pink9", "echo9"]),
+        "line": (23, [("festival", 0.9, -350), ("festival", 1.28, 300), ("festival", 1.42, 650), ("espeak", "Alex", 155, 45), ("espeak", "iven4", 185, 60), ("espeak", "aunty", 140, 55)],
+                 ["muffle", "contrast", "pink9", "tele", "echo9", "echo9"])},
+    10: {"rates": ((105, 55), (145, 35), (190, 70), (240, 40)),
+        "voices": (24, ["shelby", "victor", "quincy", "norbert", "edward", "Storm", "iven3", "f3"], "boomy", ["hum", "street", "echo10"]),
+        "line": (25, [("festival", 0.84, -200), ("festival", 1.16, 420), ("festival", 1.48, 120), ("espeak", "klatt3", 150, 50), ("espeak", "Hugo", 180, 55), ("espeak", "pablo", 160, 45)],
+                 ["boomy", "hum", "loss", "tele", "echo10", "echo10"])},
+    11: {"rates": ((98, 62), (132, 28), (176, 82), (228, 48)),
+        "voices": (26, ["m6", "m7", "f1", "f2", "grandma", "Denis", "croak", "david"], "tandem", ["headset", "walkaway", "rain"]),
+        "line": (27, [("festival", 0.78, -500), ("festival", 1.02, 600), ("festival", 1.33, -80), ("espeak", "klatt4", 170, 50), ("espeak", "m6", 195, 60), ("espeak", "robert", 140, 45)],
+                 ["tandem", "headset", "walkaway", "rain", "dtmf", "echo11", "echo11"])},
+    12: {"rates": ((112, 40), (160, 66), (205, 22), (250, 74)),
+        "voices": (28, ["m1", "m5", "pedro", "john", "ed", "klatt5", "AnxiousAndy", "iven"], "carkit", ["fan", "traffic", "gainstep"]),
+        "line": (29, [("festival", 0.87, -330), ("festival", 1.24, 480), ("festival", 1.44, 30), ("espeak", "caleb", 165, 50), ("espeak", "steph2", 185, 60), ("espeak", "m5", 150, 40)],
+                 ["carkit", "fan", "traffic", "gainstep", "echo12", "echo12"])},
+    13: {"rates": ((102, 58), (148, 24), (198, 86), (246, 36)),
+         "voices": (30, ["f4", "m2", "travis", "zac", "Alex", "linda", "sandro", "paul"], "reorder", ["siren", "washer", "quiet"]),
+         "line": (31, [("festival", 0.81, -420), ("festival", 1.14, 260), ("festival", 1.52, 700), ("espeak", "adam", 158, 55), ("espeak", "shelby", 178, 45), ("espeak", "f4", 142, 50)],
+                  ["reorder", "duck", "siren", "washer", "quiet", "echo13", "echo13"])},
+}
+
+
+def pair_sources(out):
+    """The generator's (name, make) rows of the held-out pairs of PAIRS, in round order."""
+    rows = []
+    for k, pr in sorted(PAIRS.items()):
+        vseed, variants, base, one = pr["voices"]
+        voices = [("espeak", v, s, p) for v in variants for s, p in pr["rates"]]
+        vconds = lambda rng, base=base, one=one: {base} | {rng.choice(one + ["none"])} - {"none"}
+        lseed, lvoices, conds = pr["line"]
+        lconds = lambda rng, conds=conds: set(rng.sample(conds, rng.randint(1, 3)))
+        rows.append(("heldout%d-voices" % k, lambda k=k, s=vseed, v=voices, c=vconds: build_pool(out, "heldout%d-voices" % k, s, ROUNDS[k], v, c, "u")))
+        rows.append(("heldout%d-line" % k, lambda k=k, s=lseed, v=lvoices, c=lconds: build_pool(out, "heldout%d-line" % k, s, ROUNDS[k], v, c, "a")))
+    return rows
 
 
 def build_pool(out, name, seed, rd, voices, conds, law):
@@ -2129,10 +2258,95 @@ def build_pool(out, name, seed, rd, voices, conds, law):
         src.emit("silence", silence(4.0), "", 0.0, conds(rng) | extra, law)
 
 
+# The line conditions in the order emit applies them (background is mixed by the caller first):
+# name, then (s, rng) -> s; an echo's function returns (s, robot.txt line, reference) (ECHO_CONDS).
+LINE = [
+    ("ringback", ringback),
+    ("reverb", reverb),
+    ("level", level),
+    ("noise", lambda s, rng: noise(s, rng, -rng.uniform(36, 46))),
+    ("agc", agc),
+    ("clip", clip),
+    ("band", lambda s, rng: band(s)),
+    ("loss", lambda s, rng: loss(s, rng, rng.uniform(0.02, 0.06))),
+    ("plc", lambda s, rng: plc(s, rng, rng.uniform(0.03, 0.08))),
+    ("comfort", comfort),
+    ("handset", lambda s, rng: handset(s)),
+    ("hum", hum),
+    ("street", street),
+    ("dropout", dropout),
+    ("gsm", lambda s, rng: gsm(s)),
+    ("fading", fading),
+    ("speakerphone", lambda s, rng: speakerphone(s)),
+    ("narrow", lambda s, rng: narrow(s)),
+    ("wind", wind),
+    ("hiss", hiss),
+    ("crackle", crackle),
+    ("adpcm", lambda s, rng: adpcm(s)),
+    ("jitter", jitter),
+    ("overdrive", overdrive),
+    ("tunnel", tunnel),
+    ("highpass", lambda s, rng: highpass5(s)),
+    ("flanger", lambda s, rng: flanger(s)),
+    ("skew", skew),
+    ("crosstalk", crosstalk),
+    ("vadclip", vadclip),
+    ("lowbits", lowbits),
+    ("tremolo", tremolo6),
+    ("notch", notch6),
+    ("lowpass", lambda s, rng: lowpass6(s)),
+    ("chorus", lambda s, rng: chorus6(s)),
+    ("sidetone", sidetone6),
+    ("speedup", speedup6),
+    ("clicks", clicks6),
+    ("babble", babble7),
+    ("phaser", phaser7),
+    ("alias", lambda s, rng: alias7(s)),
+    ("nlpgate", nlpgate7),
+    ("compand", lambda s, rng: compand8(s)),
+    ("resonant", resonant8),
+    ("stutter", stutter8),
+    ("rumble", rumble8),
+    ("echo", echo),
+    ("echo2", echo2),
+    ("echo3", round_echo(3)),
+    ("echo4", round_echo(4)),
+    ("echo5", round_echo(5)),
+    ("echo6", round_echo(6)),
+    ("echo7", echo7),
+    ("echo8", round_echo(8)),
+    ("muffle", lambda s, rng: muffle9(s)),
+    ("contrast", lambda s, rng: contrast9(s)),
+    ("pink9", pink9),
+    ("tele", lambda s, rng: tele9(s)),
+    ("echo9", round_echo(9)),
+    ("boomy", lambda s, rng: boomy10(s)),
+    ("echo10", round_echo(10)),
+    ("walkaway", walkaway11),
+    ("rain", rain11),
+    ("dtmf", dtmf11),
+    ("headset", headset11),
+    ("tandem", lambda s, rng: tandem11(s)),
+    ("echo11", round_echo(11)),
+    ("traffic", traffic12),
+    ("fan", fan12),
+    ("carkit", carkit12),
+    ("gainstep", gainstep12),
+    ("echo12", round_echo(12)),
+    ("reorder", reorder13),
+    ("siren", siren13),
+    ("washer", washer13),
+    ("quiet", quiet13),
+    ("duck", duck13),
+    ("echo13", round_echo(13)),
+]
+ECHO_CONDS = {"echo", "echo2", "echo3", "echo4", "echo5", "echo6", "echo7", "echo8", "echo9", "echo10", "echo11", "echo12", "echo13"}
+
+
 def robot_of(name):
-    """The robot of ROBOT_VOICES that plays on a source's files: heldoutK-* have robot K (2-8), the
+    """The robot of ROBOTS that plays on a source's files: heldoutK-* have robot K, the
     first sources robot 1."""
-    m = re.match(r"heldout(\d)-", name)
+    m = re.match(r"heldout(\d+)-", name)
     return int(m.group(1)) if m else 1
 
 
@@ -2140,162 +2354,28 @@ class Source:
     def __init__(self, out, name, seed, robot=None):
         """robot: a function () -> (robot.txt line, audio) for the greeting the robot plays on every
         file of the source, the echo-free ones included (a live call always has it); by default the
-        source's robot of ROBOT_VOICES (robot_of). Echoed files have their echo's robot."""
+        source's robot of ROBOTS (robot_of). Echoed files have their echo's robot."""
         self.dir, self.rng, self.n = os.path.join(out, name), random.Random(seed), 0
-        self.robot = robot or greeting(robot_of(name))
+        self.robot = robot or round_robot(robot_of(name))
 
 
     def emit(self, label, body, text, lead, cond, law):
-        """cond: set of condition names applied in this order: background is mixed by the
-        caller; then level, noise, loss, echo, and the codec."""
+        """cond: set of condition names (LINE), applied in LINE's order after the background the
+        caller mixed, then the codec."""
+        unknown = cond - {c for c, _ in LINE}
+        if unknown:
+            sys.exit("gen-detect-sources: %s: no line condition %s" % (self.dir, ", ".join(sorted(unknown))))
         rng = self.rng
         s = silence(lead) + body + silence(0.2)
         s = s[: int(MAXS * RATE)]
         robot, ref = None, None
-        if "ringback" in cond:
-            s = ringback(s, rng)
-        if "reverb" in cond:
-            s = reverb(s, rng)
-        if "level" in cond:
-            s = level(s, rng)
-        if "noise" in cond:
-            s = noise(s, rng, -rng.uniform(36, 46))
-        if "agc" in cond:
-            s = agc(s, rng)
-        if "clip" in cond:
-            s = clip(s, rng)
-        if "band" in cond:
-            s = band(s)
-        if "loss" in cond:
-            s = loss(s, rng, rng.uniform(0.02, 0.06))
-        if "plc" in cond:
-            s = plc(s, rng, rng.uniform(0.03, 0.08))
-        if "comfort" in cond:
-            s = comfort(s, rng)
-        if "handset" in cond:
-            s = handset(s)
-        if "hum" in cond:
-            s = hum(s, rng)
-        if "street" in cond:
-            s = street(s, rng)
-        if "dropout" in cond:
-            s = dropout(s, rng)
-        if "gsm" in cond:
-            s = gsm(s)
-        if "fading" in cond:
-            s = fading(s, rng)
-        if "speakerphone" in cond:
-            s = speakerphone(s)
-        if "narrow" in cond:
-            s = narrow(s)
-        if "wind" in cond:
-            s = wind(s, rng)
-        if "hiss" in cond:
-            s = hiss(s, rng)
-        if "crackle" in cond:
-            s = crackle(s, rng)
-        if "adpcm" in cond:
-            s = adpcm(s)
-        if "jitter" in cond:
-            s = jitter(s, rng)
-        if "overdrive" in cond:
-            s = overdrive(s, rng)
-        if "tunnel" in cond:
-            s = tunnel(s, rng)
-        if "highpass" in cond:
-            s = highpass5(s)
-        if "flanger" in cond:
-            s = flanger(s)
-        if "skew" in cond:
-            s = skew(s, rng)
-        if "crosstalk" in cond:
-            s = crosstalk(s, rng)
-        if "vadclip" in cond:
-            s = vadclip(s, rng)
-        if "lowbits" in cond:
-            s = lowbits(s, rng)
-        if "tremolo" in cond:
-            s = tremolo6(s, rng)
-        if "notch" in cond:
-            s = notch6(s, rng)
-        if "lowpass" in cond:
-            s = lowpass6(s)
-        if "chorus" in cond:
-            s = chorus6(s)
-        if "sidetone" in cond:
-            s = sidetone6(s, rng)
-        if "speedup" in cond:
-            s = speedup6(s, rng)
-        if "clicks" in cond:
-            s = clicks6(s, rng)
-        if "babble" in cond:
-            s = babble7(s, rng)
-        if "phaser" in cond:
-            s = phaser7(s, rng)
-        if "alias" in cond:
-            s = alias7(s)
-        if "nlpgate" in cond:
-            s = nlpgate7(s, rng)
-        if "compand" in cond:
-            s = compand8(s)
-        if "resonant" in cond:
-            s = resonant8(s, rng)
-        if "stutter" in cond:
-            s = stutter8(s, rng)
-        if "rumble" in cond:
-            s = rumble8(s, rng)
-        if "echo" in cond:
-            s, robot, ref = echo(s, rng)
-        if "echo2" in cond:
-            s, robot, ref = echo2(s, rng)
-        if "echo3" in cond:
-            s, robot, ref = echo3(s, rng)
-        if "echo4" in cond:
-            s, robot, ref = echo4(s, rng)
-        if "echo5" in cond:
-            s, robot, ref = echo5(s, rng)
-        if "echo6" in cond:
-            s, robot, ref = echo6(s, rng)
-        if "echo7" in cond:
-            s, robot, ref = echo7(s, rng)
-        if "echo8" in cond:
-            s, robot, ref = echo8(s, rng)
-        if "muffle" in cond:
-            s = muffle9(s)
-        if "contrast" in cond:
-            s = contrast9(s)
-        if "pink9" in cond:
-            s = pink9(s, rng)
-        if "tele" in cond:
-            s = tele9(s)
-        if "echo9" in cond:
-            s, robot, ref = echo9(s, rng)
-        if "boomy" in cond:
-            s = boomy10(s)
-        if "echo10" in cond:
-            s, robot, ref = echo10(s, rng)
-        if "walkaway" in cond:
-            s = walkaway11(s, rng)
-        if "rain" in cond:
-            s = rain11(s, rng)
-        if "dtmf" in cond:
-            s = dtmf11(s, rng)
-        if "headset" in cond:
-            s = headset11(s, rng)
-        if "tandem" in cond:
-            s = tandem11(s)
-        if "echo11" in cond:
-            s, robot, ref = echo11(s, rng)
-        if "traffic" in cond:
-            s = traffic12(s, rng)
-        if "fan" in cond:
-            s = fan12(s, rng)
-        if "carkit" in cond:
-            s = carkit12(s, rng)
-        if "gainstep" in cond:
-            s = gainstep12(s, rng)
-        if "echo12" in cond:
-            s, robot, ref = echo12(s, rng)
+        for c, fx in LINE:
+            if c not in cond:
+                continue
+            if c in ECHO_CONDS:
+                s, robot, ref = fx(s, rng)
+            else:
+                s = fx(s, rng)
         if not robot and self.robot:
             robot, ref = self.robot()  # the robot greets on an echo-free line too
         s = s[: int(MAXS * RATE)]
@@ -2512,69 +2592,6 @@ def main():
     def line3(rng):
         return set(rng.sample(["gsm", "loss", "echo3", "dropout", "street", "hum"], rng.randint(1, 3)))
 
-    def voices4(rng):
-        return {"adpcm"} | {rng.choice(["speakerphone", "fading", "narrow", "none"])} - {"none"}
-
-    def line4(rng):
-        return set(rng.sample(["jitter", "crackle", "wind", "echo4", "fading", "hiss", "adpcm"], rng.randint(1, 3)))
-
-    def voices5(rng):
-        return {"vadclip"} | {rng.choice(["overdrive", "skew", "flanger", "none"])} - {"none"}
-
-    def line5(rng):
-        return set(rng.sample(["tunnel", "lowbits", "highpass", "vadclip", "echo5", "crosstalk", "skew"], rng.randint(1, 3)))
-
-    def voices6(rng):
-        return {"sidetone"} | {rng.choice(["tremolo", "notch", "lowpass", "none"])} - {"none"}
-
-    def line6(rng):
-        return set(rng.sample(["tremolo", "chorus", "clicks", "speedup", "echo6", "notch", "lowpass"], rng.randint(1, 3)))
-
-    def voices7(rng):
-        return {"nlpgate"} | {rng.choice(["phaser", "alias", "babble", "none"])} - {"none"}
-
-    def line7(rng):
-        return set(rng.sample(["nlpgate", "phaser", "alias", "babble", "echo7"], rng.randint(1, 3)))
-
-    def voices8(rng):
-        return {"compand"} | {rng.choice(["resonant", "stutter", "echo8", "none"])} - {"none"}
-
-    def line8(rng):
-        return set(rng.sample(["compand", "resonant", "stutter", "rumble", "echo8", "echo8"], rng.randint(1, 3)))
-
-    def voices9(rng):
-        return {"contrast"} | {rng.choice(["muffle", "pink9", "echo9", "none"])} - {"none"}
-
-    def line9(rng):
-        return set(rng.sample(["muffle", "contrast", "pink9", "tele", "echo9", "echo9"], rng.randint(1, 3)))
-
-    def voices10(rng):
-        return {"boomy"} | {rng.choice(["hum", "street", "echo10", "none"])} - {"none"}
-
-    def line10(rng):
-        return set(rng.sample(["boomy", "hum", "loss", "tele", "echo10", "echo10"], rng.randint(1, 3)))
-
-    def voices11(rng):
-        return {"tandem"} | {rng.choice(["headset", "walkaway", "rain", "none"])} - {"none"}
-
-    def line11(rng):
-        return set(rng.sample(["tandem", "headset", "walkaway", "rain", "dtmf", "echo11", "echo11"], rng.randint(1, 3)))
-
-    def voices12(rng):
-        return {"carkit"} | {rng.choice(["fan", "traffic", "gainstep", "none"])} - {"none"}
-
-    def line12(rng):
-        return set(rng.sample(["carkit", "fan", "traffic", "gainstep", "echo12", "echo12"], rng.randint(1, 3)))
-
-    esp12 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((112, 40), (160, 66), (205, 22), (250, 74))]
-    esp11 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((98, 62), (132, 28), (176, 82), (228, 48))]
-    esp10 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((105, 55), (145, 35), (190, 70), (240, 40))]
-    esp9 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((100, 50), (150, 30), (195, 75), (245, 45))]
-    esp8 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((90, 45), (140, 70), (185, 35), (255, 55))]
-    esp7 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((95, 40), (135, 75), (180, 30), (250, 60))]
-    esp6 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((100, 35), (145, 70), (190, 25), (240, 55))]
-    esp5 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((105, 30), (140, 80), (185, 20), (235, 60))]
-    esp4 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((115, 25), (150, 85), (195, 65), (245, 40))]
     esp3 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((120, 35), (175, 75), (220, 45))]
     esp = lambda vs, lo, hi: [("espeak", v, s, p) for v in vs for s, p in ((lo, 40), ((lo + hi) // 2, 60), (hi, 50))]
     esp2 = lambda vs: [("espeak", v, s, p) for v in vs for s, p in ((110, 30), (165, 70), (230, 55))]
@@ -2595,52 +2612,7 @@ def main():
         ("heldout3-line", lambda: build3(out, "heldout3-line", 10, [("festival", 0.75, -50), ("festival", 1.25, 400), ("festival", 1.0, -350),
                                                                   ("espeak", "klatt6", 150, 40), ("espeak", "Lee", 185, 60)],
                                          [1000, 1200, 1600], line3, "a")),
-        ("heldout4-voices", lambda: build_pool(out, "heldout4-voices", 12, ROUNDS[4], esp4(["adam", "benjamin", "caleb", "m1", "m5", "f3", "norbert", "robert", "travis", "zac"]),
-                                           voices4, "u")),
-        ("heldout4-line", lambda: build_pool(out, "heldout4-line", 13, ROUNDS[4], [("festival", 0.95, -200), ("festival", 1.1, 250), ("festival", 1.35, 350),
-                                                                  ("espeak", "iven2", 135, 45), ("espeak", "michel", 205, 70),
-                                                                  ("espeak", "quincy", 170, 55)], line4, "a")),
-        ("heldout5-voices", lambda: build_pool(out, "heldout5-voices", 14, ROUNDS[5], esp5(["f2", "f4", "f5", "m2", "m3", "linda", "paul", "pedro", "ed", "Mike", "klatt", "max"]),
-                                           voices5, "u")),
-        ("heldout5-line", lambda: build_pool(out, "heldout5-line", 15, ROUNDS[5], [("festival", 0.88, -300), ("festival", 1.18, 150), ("festival", 1.45, 450),
-                                                                  ("espeak", "iven4", 145, 40), ("espeak", "steph3", 200, 65),
-                                                                  ("espeak", "gustave", 160, 50), ("espeak", "anika", 175, 55)], line5, "a")),
-        ("heldout6-voices", lambda: build_pool(out, "heldout6-voices", 16, ROUNDS[6], esp6(["Diogo", "Henrique", "Marco", "Michael", "Nguyen", "Storm", "edward2", "rob", "RicishayMax", "marcelo"]),
-                                           voices6, "u")),
-        ("heldout6-line", lambda: build_pool(out, "heldout6-line", 17, ROUNDS[6], [("festival", 0.82, -150), ("festival", 1.08, 350), ("festival", 1.3, -400),
-                                                                  ("espeak", "iven", 150, 45), ("espeak", "announcer", 185, 60),
-                                                                  ("espeak", "Jacky", 165, 50)], line6, "a")),
-        ("heldout7-voices", lambda: build_pool(out, "heldout7-voices", 18, ROUNDS[7], esp7(["RicishayMax2", "robosoft2", "robosoft4", "robosoft6", "fast", "Hugo", "UniRobot", "anikaRobot"]),
-                                               voices7, "u")),
-        ("heldout7-line", lambda: build_pool(out, "heldout7-line", 19, ROUNDS[7], [("festival", 0.92, -450), ("festival", 1.12, 500), ("festival", 1.38, 75),
-                                                                              ("espeak", "robosoft3", 155, 45), ("espeak", "robosoft5", 195, 60),
-                                                                              ("espeak", "robosoft7", 140, 50)], line7, "a")),
-        ("heldout8-voices", lambda: build_pool(out, "heldout8-voices", 20, ROUNDS[8], esp8(["Andrea", "Demonic", "Gene2", "kaukovalta", "miguel", "sandro", "whisperf", "Gene"]),
-                                               voices8, "u")),
-        ("heldout8-line", lambda: build_pool(out, "heldout8-line", 21, ROUNDS[8], [("festival", 0.86, -250), ("festival", 1.22, 200), ("festival", 1.5, 550),
-                                                                              ("espeak", "miguel", 150, 45), ("espeak", "sandro", 190, 60),
-                                                                              ("espeak", "Andrea", 145, 50)], line8, "a")),
-        ("heldout9-voices", lambda: build_pool(out, "heldout9-voices", 22, ROUNDS[9], esp9(["whisper", "Mario", "antonio", "Lee", "Jacky", "michel", "klatt6", "m8"]),
-                                               voices9, "u")),
-        ("heldout9-line", lambda: build_pool(out, "heldout9-line", 23, ROUNDS[9], [("festival", 0.9, -350), ("festival", 1.28, 300), ("festival", 1.42, 650),
-                                                                              ("espeak", "Alex", 155, 45), ("espeak", "iven4", 185, 60),
-                                                                              ("espeak", "aunty", 140, 55)], line9, "a")),
-        ("heldout10-voices", lambda: build_pool(out, "heldout10-voices", 24, ROUNDS[10], esp10(["shelby", "victor", "quincy", "norbert", "edward", "Storm", "iven3", "f3"]),
-                                                voices10, "u")),
-        ("heldout10-line", lambda: build_pool(out, "heldout10-line", 25, ROUNDS[10], [("festival", 0.84, -200), ("festival", 1.16, 420), ("festival", 1.48, 120),
-                                                                                ("espeak", "klatt3", 150, 50), ("espeak", "Hugo", 180, 55),
-                                                                                ("espeak", "pablo", 160, 45)], line10, "a")),
-        ("heldout11-voices", lambda: build_pool(out, "heldout11-voices", 26, ROUNDS[11], esp11(["m6", "m7", "f1", "f2", "grandma", "Denis", "croak", "david"]),
-                                                voices11, "u")),
-        ("heldout11-line", lambda: build_pool(out, "heldout11-line", 27, ROUNDS[11], [("festival", 0.78, -500), ("festival", 1.02, 600), ("festival", 1.33, -80),
-                                                                                ("espeak", "klatt4", 170, 50), ("espeak", "m6", 195, 60),
-                                                                                ("espeak", "robert", 140, 45)], line11, "a")),
-        ("heldout12-voices", lambda: build_pool(out, "heldout12-voices", 28, ROUNDS[12], esp12(["m1", "m5", "pedro", "john", "ed", "klatt5", "AnxiousAndy", "iven"]),
-                                                voices12, "u")),
-        ("heldout12-line", lambda: build_pool(out, "heldout12-line", 29, ROUNDS[12], [("festival", 0.87, -330), ("festival", 1.24, 480), ("festival", 1.44, 30),
-                                                                                ("espeak", "caleb", 165, 50), ("espeak", "steph2", 185, 60),
-                                                                                ("espeak", "m5", 150, 40)], line12, "a")),
-    ]
+    ] + pair_sources(out)
     unknown = only - {n for n, _ in sources}
     if unknown:
         sys.exit("gen-detect-sources: no source %s" % ", ".join(sorted(unknown)))
