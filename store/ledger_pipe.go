@@ -202,4 +202,3 @@ func (p *pgPipe) ExecContext(ctx context.Context, query string, args ...any) (sq
 	}
 	return p.conn.ExecContext(ctx, query, args...)
 }
-
