@@ -640,6 +640,37 @@ func (b *BatchTx) LinksAndCounted(ctx context.Context, persons, phones []string,
 	return links, slices.CompactFunc(es, func(a, b LedgerEntry) bool { return a.ID == b.ID }), nil
 }
 
+// DebtorsBlocksAndEntries is DebtorsAndBlocks of ids and EntriesByID of
+// entryIDs: on PostgreSQL both reads go in one round trip. The entries to
+// close are of debtors whose locks the batch holds (the guard refuses one
+// of another debtor), so reading them before the persons' and numbers'
+// locks finds what reading them after would.
+func (b *BatchTx) DebtorsBlocksAndEntries(ctx context.Context, ids []string, at time.Time, entryIDs []string) (map[string]Debtor, map[string][]Block, []LedgerEntry, error) {
+	if b.pipe == nil || len(ids) == 0 || len(entryIDs) == 0 {
+		ds, bs, err := b.DebtorsAndBlocks(ctx, ids, at)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		es, err := b.EntriesByID(ctx, entryIDs)
+		return ds, bs, es, err
+	}
+	var es []LedgerEntry
+	b.pipe.read(b.db.bulk.byID, []any{entryIDs}, b.entriesInto(&es))
+	ds, bs, err := b.DebtorsAndBlocks(ctx, ids, at)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%w (with entries)", err)
+	}
+	return ds, bs, es, nil
+}
+
+// entriesInto is a scan of entryCols rows into *es.
+func (b *BatchTx) entriesInto(es *[]LedgerEntry) func(rowScanner) error {
+	return func(rows rowScanner) (err error) {
+		*es, err = scanEntryRows(rows)
+		return err
+	}
+}
+
 // EntriesByID returns the entries among ids that exist, whatever their state.
 func (b *BatchTx) EntriesByID(ctx context.Context, ids []string) ([]LedgerEntry, error) {
 	if len(ids) == 0 {
@@ -651,12 +682,7 @@ func (b *BatchTx) EntriesByID(ctx context.Context, ids []string) ([]LedgerEntry,
 	}
 	if b.pipe != nil {
 		var es []LedgerEntry
-		err := b.pgQuery(ctx, b.db.bulk.byID, []any{a}, func(rows rowScanner) error {
-			var err error
-			es, err = scanEntryRows(rows)
-			return err
-		})
-		if err != nil {
+		if err := b.pipe.send(ctx, b.db.bulk.byID, []any{a}, b.entriesInto(&es)); err != nil {
 			return nil, fmt.Errorf("ledger batch: entries: %w", err)
 		}
 		return es, nil

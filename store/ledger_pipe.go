@@ -37,6 +37,8 @@ type pgStmt struct {
 	// check, when set, reads the statement's one row (its result must
 	// be what the batch expected; the statement fails itself otherwise)
 	check func(pgx.Row) error
+	// rows, when set, reads the statement's rows
+	rows func(rowScanner) error
 }
 
 // rowScanner is what both *sql.Rows and pgx.Rows give a scan loop.
@@ -51,19 +53,25 @@ func (p *pgPipe) queue(query string, args ...any) {
 	p.pending = append(p.pending, pgStmt{query: query, args: args})
 }
 
-// send runs the pending statements and then last (when not empty), in one
-// round trip, and hands last's rows to scan. The first error stops it: the
-// server skips what follows a failed statement up to the pipeline's end.
-func (p *pgPipe) send(ctx context.Context, last string, args []any, scan func(rowScanner) error) error {
+// read queues a statement whose rows scan reads when it is sent.
+func (p *pgPipe) read(query string, args []any, scan func(rowScanner) error) {
+	p.pending = append(p.pending, pgStmt{query: query, args: args, rows: scan})
+}
+
+// flush sends the pending statements in one round trip, in order, and
+// reads what they return. The first error stops it: the server skips what
+// follows a failed statement up to the pipeline's end. It returns the
+// command tag of the last statement.
+func (p *pgPipe) flush(ctx context.Context) (lastTag string, err error) {
 	if p.err != nil {
-		return p.err
+		return "", p.err
 	}
 	stmts := p.pending
 	p.pending = nil
-	if last == "" && len(stmts) == 0 {
-		return nil
+	if len(stmts) == 0 {
+		return "", nil
 	}
-	err := p.conn.Raw(func(dc any) error {
+	err = p.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("ledger batch: connection is %T, not pgx", dc)
@@ -72,33 +80,31 @@ func (p *pgPipe) send(ctx context.Context, last string, args []any, scan func(ro
 		for _, s := range stmts {
 			b.Queue(s.query, s.args...)
 		}
-		if last != "" {
-			b.Queue(last, args...)
-		}
 		br := c.Conn().SendBatch(ctx, &b)
 		var first error
 		for _, s := range stmts {
-			if s.check != nil {
+			switch {
+			case s.check != nil:
 				first = s.check(br.QueryRow())
-			} else {
-				_, first = br.Exec()
+			case s.rows != nil:
+				rows, err := br.Query()
+				if err == nil {
+					err = s.rows(rows)
+					rows.Close()
+					if err == nil {
+						err = rows.Err()
+					}
+				}
+				first = err
+			default:
+				var ct interface{ String() string }
+				if ct, first = br.Exec(); first == nil {
+					lastTag = ct.String()
+				}
 			}
 			if first != nil {
 				break
 			}
-		}
-		if first == nil && last != "" {
-			rows, err := br.Query()
-			if err == nil {
-				if scan != nil {
-					err = scan(rows)
-				}
-				rows.Close()
-				if err == nil {
-					err = rows.Err()
-				}
-			}
-			first = err
 		}
 		if err := br.Close(); first == nil {
 			first = err
@@ -108,60 +114,24 @@ func (p *pgPipe) send(ctx context.Context, last string, args []any, scan func(ro
 	if err != nil {
 		p.err = err
 	}
-	return err
+	return lastTag, err
 }
 
-// flush sends the pending statements, if any, on their own.
-func (p *pgPipe) flush(ctx context.Context) error { return p.send(ctx, "", nil, nil) }
+// send queues a read and sends it with everything pending.
+func (p *pgPipe) send(ctx context.Context, query string, args []any, scan func(rowScanner) error) error {
+	p.read(query, args, scan)
+	_, err := p.flush(ctx)
+	return err
+}
 
 // commit sends the pending statements and COMMIT in one round trip. A
 // COMMIT the server turned into a rollback (an earlier statement of the
 // transaction failed) is an error.
 func (p *pgPipe) commit(ctx context.Context) error {
-	if p.err != nil {
-		return p.err
-	}
-	var tag string
-	p.pending = append(p.pending, pgStmt{query: "COMMIT"})
-	commitAt := len(p.pending) - 1
-	err := p.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("ledger batch: connection is %T, not pgx", dc)
-		}
-		var b pgx.Batch
-		for _, s := range p.pending {
-			b.Queue(s.query, s.args...)
-		}
-		br := c.Conn().SendBatch(ctx, &b)
-		var first error
-		for i, s := range p.pending {
-			switch {
-			case s.check != nil:
-				first = s.check(br.QueryRow())
-			case i == commitAt:
-				var ct interface{ String() string }
-				ct, first = br.Exec()
-				if first == nil {
-					tag = ct.String()
-				}
-			default:
-				_, first = br.Exec()
-			}
-			if first != nil {
-				break
-			}
-		}
-		if err := br.Close(); first == nil {
-			first = err
-		}
-		return first
-	})
-	p.pending = nil
+	p.queue("COMMIT")
+	tag, err := p.flush(ctx)
 	if err == nil && tag != "COMMIT" {
 		err = fmt.Errorf("the server answered %q", tag)
-	}
-	if err != nil {
 		p.err = err
 	}
 	return err
@@ -182,7 +152,7 @@ func (p *pgPipe) rollback(ctx context.Context) {
 // statements go first, then the statement on the same connection.
 
 func (p *pgPipe) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if err := p.flush(ctx); err != nil {
+	if _, err := p.flush(ctx); err != nil {
 		return nil, err
 	}
 	return p.conn.QueryContext(ctx, query, args...)
@@ -192,12 +162,12 @@ func (p *pgPipe) QueryRowContext(ctx context.Context, query string, args ...any)
 	// *sql.Row carries only database/sql's errors: a failed flush leaves
 	// the transaction aborted, so the query fails too, and commit returns
 	// the flush's own error.
-	_ = p.flush(ctx)
+	_, _ = p.flush(ctx)
 	return p.conn.QueryRowContext(ctx, query, args...)
 }
 
 func (p *pgPipe) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if err := p.flush(ctx); err != nil {
+	if _, err := p.flush(ctx); err != nil {
 		return nil, err
 	}
 	return p.conn.ExecContext(ctx, query, args...)
