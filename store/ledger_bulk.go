@@ -101,6 +101,12 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, mode Sync, fn
 		CASE WHEN $3 THEN set_config('synchronous_commit', 'off', true) END, count(l)
 		FROM (SELECT pg_advisory_xact_lock(hashtextextended(k, $2)) AS l FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n) s`,
 		sortedKeys(debtorIDs), int64(debtorLockSeed), mode == SyncLater)
+	defer func() {
+		if r := recover(); r != nil {
+			p.rollback(bg) // the locks go now, not when the pool drops the connection
+			panic(r)
+		}
+	}()
 	if err := fn(&BatchTx{db: db, tx: p, pipe: p, syncLater: mode == SyncLater}); err != nil {
 		p.rollback(bg)
 		return err

@@ -104,3 +104,48 @@ func TestLedgerBatchReadsAfterItsLocks(t *testing.T) {
 		t.Fatalf("the read after the lock found %v, want the entry committed while it waited", r.es)
 	}
 }
+
+// TestLedgerBatchPanicReleasesItsLocks: a PostgreSQL batch whose fn
+// panics rolls back at once — the panic goes on up, and no advisory lock
+// is left held by a connection idling in the pool until its next use.
+func TestLedgerBatchPanicReleasesItsLocks(t *testing.T) {
+	if pg == nil {
+		t.Skip("no PostgreSQL")
+	}
+	ctx := t.Context()
+	dsn, err := pg.NewDatabase(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	watch, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watch.Close()
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	func() {
+		defer func() {
+			if r := recover(); r != "boom" {
+				t.Errorf("recovered %v, want the batch's panic", r)
+			}
+		}()
+		_ = db.LedgerBatch(ctx, []string{"d1"}, store.SyncNow, func(tx *store.BatchTx) error {
+			if _, _, err := tx.DebtorsAndBlocks(ctx, []string{"d1"}, at); err != nil { // takes the lock
+				return err
+			}
+			panic("boom")
+		})
+	}()
+	var held int
+	if err := watch.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'`).Scan(&held); err != nil {
+		t.Fatal(err)
+	}
+	if held != 0 {
+		t.Fatalf("%d advisory locks held after the batch panicked, want 0", held)
+	}
+}
