@@ -410,6 +410,7 @@ func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Reques
 	// locks, so any read of them after the debtors' locks is as good.
 	var ds map[string]store.Debtor
 	var blocks map[string][]store.Block
+	var closing []store.LedgerEntry // without the view
 	var err error
 	if view != nil {
 		if err := view.check(ctx, tx); err != nil {
@@ -417,7 +418,9 @@ func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Reques
 		}
 		ds, blocks, err = view.debtorsAndBlocks(ctx, tx, debtors, now)
 	} else {
-		ds, blocks, err = tx.DebtorsAndBlocks(ctx, debtors, now)
+		// The reservations to close come with the debtors (one round trip
+		// on PostgreSQL): they are the batch's debtors', whose locks it holds.
+		ds, blocks, closing, err = tx.DebtorsBlocksAndEntries(ctx, debtors, now, closeIDs)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -459,10 +462,6 @@ func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Reques
 	}
 	for i := range entries {
 		l.add(&entries[i])
-	}
-	closing, err := tx.EntriesByID(ctx, closeIDs)
-	if err != nil {
-		return nil, nil, err
 	}
 	for i := range closing {
 		if _, ok := l.byID[closing[i].ID]; !ok {

@@ -113,6 +113,11 @@ const entryCols = `id, debtor_id, channel, kind, state, at, expires_at, closed_a
 
 func scanEntries(rows *sql.Rows) ([]LedgerEntry, error) {
 	defer rows.Close()
+	return scanEntryRows(rows)
+}
+
+// scanEntryRows reads entries of entryCols from rows of either driver.
+func scanEntryRows(rows rowScanner) ([]LedgerEntry, error) {
 	var out []LedgerEntry
 	for rows.Next() {
 		var e LedgerEntry

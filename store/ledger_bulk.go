@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // BatchTx is one transaction deciding many ledger requests together (the
@@ -19,6 +21,8 @@ import (
 type BatchTx struct {
 	db *DB
 	tx querier
+	// pipe: PostgreSQL's batch, its statements pipelined (ledger_pipe.go)
+	pipe *pgPipe
 	// syncLater: the transaction commits without waiting for the disk
 	// (SyncLater asked by every job it commits with)
 	syncLater bool
@@ -78,28 +82,37 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, mode Sync, fn
 			return fn(&BatchTx{db: db, tx: tx.tx, syncLater: tx.syncLater})
 		})
 	}
-	stx, err := db.sql.BeginTx(ctx, nil)
+	conn, err := db.sql.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("ledger batch: begin: %w", err)
 	}
-	defer stx.Rollback()
+	defer conn.Close()
 	bg := context.WithoutCancel(ctx)
-	// The batch's statements take lists of any length: a generic plan made
-	// while the ledger was small (a new database) scanned the whole table
-	// for each until autovacuum's ANALYZE, at a fifth of the throughput.
-	// The setting rides on the debtors' locks: one round trip for both, as
-	// does synchronous_commit off for a SyncLater batch (a SyncNow one
+	// BEGIN and the debtors' locks go out with the batch's first read
+	// (pgPipe). The batch's statements take lists of any length: a
+	// generic plan made while the ledger was small (a new database)
+	// scanned the whole table for each until autovacuum's ANALYZE, at a
+	// fifth of the throughput. The setting rides on the debtors' locks,
+	// as does synchronous_commit off for a SyncLater batch (a SyncNow one
 	// keeps the server's setting).
-	if _, err := stx.ExecContext(bg, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
+	p := &pgPipe{conn: conn}
+	p.queue("BEGIN")
+	p.queue(`SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
 		CASE WHEN $3 THEN set_config('synchronous_commit', 'off', true) END, count(l)
 		FROM (SELECT pg_advisory_xact_lock(hashtextextended(k, $2)) AS l FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n) s`,
-		sortedKeys(debtorIDs), int64(debtorLockSeed), mode == SyncLater); err != nil {
-		return fmt.Errorf("ledger batch: lock debtors: %w", err)
-	}
-	if err := fn(&BatchTx{db: db, tx: stx, syncLater: mode == SyncLater}); err != nil {
+		sortedKeys(debtorIDs), int64(debtorLockSeed), mode == SyncLater)
+	defer func() {
+		if r := recover(); r != nil {
+			p.rollback(bg) // the locks go now, not when the pool drops the connection
+			panic(r)
+		}
+	}()
+	if err := fn(&BatchTx{db: db, tx: p, pipe: p, syncLater: mode == SyncLater}); err != nil {
+		p.rollback(bg)
 		return err
 	}
-	if err := stx.Commit(); err != nil {
+	if err := p.commit(bg); err != nil {
+		p.rollback(bg)
 		return fmt.Errorf("ledger batch: commit: %w", err)
 	}
 	return nil
@@ -123,12 +136,14 @@ func (db *DB) LedgerBatchWidth() int {
 // lockSorted takes PostgreSQL transaction-scoped advisory locks on keys, in
 // sorted order and each once, in one round trip.
 func lockSorted(ctx context.Context, tx querier, seed int64, keys []string) error {
-	ks := sortedKeys(keys)
-	// unnest yields the array in order and the locks are taken row by row
-	// as it does: the order of the sorted array.
-	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(k, $2)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`, ks, seed)
+	_, err := tx.ExecContext(ctx, lockSortedQuery, sortedKeys(keys), seed)
 	return err
 }
+
+// lockSortedQuery takes the advisory locks of $1 (sorted keys) seeded with
+// $2: unnest yields the array in order and the locks are taken row by row
+// as it does, the order of the sorted array.
+const lockSortedQuery = `SELECT pg_advisory_xact_lock(hashtextextended(k, $2)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`
 
 // sortedKeys is keys sorted, each once: the order every ledger
 // transaction takes its locks in.
@@ -155,6 +170,12 @@ func (b *BatchTx) LockCounted(ctx context.Context, persons, phones []string) err
 		}
 	}
 	if len(keys) == 0 {
+		return nil
+	}
+	if b.pipe != nil {
+		// sent with the read that follows (LinksAndCounted), which the
+		// server runs only once these locks are held
+		b.pipe.queue(lockSortedQuery, sortedKeys(keys), int64(countedLockSeed))
 		return nil
 	}
 	if err := lockSorted(ctx, b.tx, countedLockSeed, keys); err != nil {
@@ -249,7 +270,8 @@ func newBulkSQL(postgres bool) bulkSQL {
 			FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS v(id, kind, state, closed_at) WHERE ledger.id = v.id RETURNING 1),
 		aud AS (INSERT INTO audit (` + auditCols + `) SELECT ` + auditCols + ` FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],
 			?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY AS v(` + auditCols + `, n) ORDER BY n)
-		SELECT count(*) FROM upd`)
+		SELECT CASE WHEN n = w THEN n ELSE ('ledger batch: ' || n || ' rows matched of ' || w || ' entries to close')::bigint END
+		FROM (SELECT count(*) AS n, ?::bigint AS w FROM upd) c`)
 		// Each debtor's numbers by the phones index, whatever the planner
 		// knows: before the first ANALYZE of a freshly imported portfolio
 		// it joined by reading all of phones for every batch (a hash join
@@ -395,38 +417,50 @@ func (b *BatchTx) DebtorsAndBlocks(ctx context.Context, ids []string, at time.Ti
 		bs, err := b.Blocks(ctx, ids, at)
 		return ds, bs, err
 	}
-	rows, err := b.tx.QueryContext(ctx, b.db.bulk.debtorsBlocks, ids, ids, ns(at), ns(at))
-	if err != nil {
-		return nil, nil, fmt.Errorf("ledger batch: debtors and blocks: %w", err)
-	}
-	defer rows.Close()
 	ds, bs := make(map[string]Debtor, len(ids)), map[string][]Block{}
-	for rows.Next() {
-		var tag int
-		var d Debtor
-		var phone sql.NullString
-		var n sql.NullInt64
-		var kind, note string
-		var since, until int64
-		if err := rows.Scan(&tag, &d.ID, &d.Name, &d.Region, &d.District, &d.PersonID, &d.MatchKey, &phone, &n, &kind, &note, &since, &until); err != nil {
-			return nil, nil, fmt.Errorf("ledger batch: debtors and blocks: %w", err)
+	scan := func(rows rowScanner) error {
+		for rows.Next() {
+			var tag int
+			var d Debtor
+			var phone sql.NullString
+			var n sql.NullInt64
+			var kind, note string
+			var since, until int64
+			if err := rows.Scan(&tag, &d.ID, &d.Name, &d.Region, &d.District, &d.PersonID, &d.MatchKey, &phone, &n, &kind, &note, &since, &until); err != nil {
+				return err
+			}
+			if tag == 1 {
+				bs[d.ID] = append(bs[d.ID], Block{ID: n.Int64, DebtorID: d.ID, Phone: phone.String, Kind: kind, Note: note, Since: fromNS(since), Until: fromNS(until)})
+				continue
+			}
+			if have, ok := ds[d.ID]; ok {
+				d = have
+			}
+			if phone.Valid {
+				d.Phones = append(d.Phones, phone.String)
+			}
+			ds[d.ID] = d
 		}
-		if tag == 1 {
-			bs[d.ID] = append(bs[d.ID], Block{ID: n.Int64, DebtorID: d.ID, Phone: phone.String, Kind: kind, Note: note, Since: fromNS(since), Until: fromNS(until)})
-			continue
-		}
-		if have, ok := ds[d.ID]; ok {
-			d = have
-		}
-		if phone.Valid {
-			d.Phones = append(d.Phones, phone.String)
-		}
-		ds[d.ID] = d
+		return rows.Err()
 	}
-	if err := rows.Err(); err != nil {
+	if err := b.pgQuery(ctx, b.db.bulk.debtorsBlocks, []any{ids, ids, ns(at), ns(at)}, scan); err != nil {
 		return nil, nil, fmt.Errorf("ledger batch: debtors and blocks: %w", err)
 	}
 	return ds, bs, nil
+}
+
+// pgQuery runs a PostgreSQL read and hands its rows to scan: in a
+// pipelined batch with the statements pending before it, in one round trip.
+func (b *BatchTx) pgQuery(ctx context.Context, query string, args []any, scan func(rowScanner) error) error {
+	if b.pipe != nil {
+		return b.pipe.send(ctx, query, args, scan)
+	}
+	rows, err := b.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return scan(rows)
 }
 
 // Blocks returns the blocks in force at at of the debtors in ids, by debtor.
@@ -578,31 +612,29 @@ func (b *BatchTx) LinksAndCounted(ctx context.Context, persons, phones []string,
 	if ph == nil {
 		ph = []string{}
 	}
-	rows, err := b.tx.QueryContext(ctx, b.db.bulk.linksCounted, persons, persons, ns(since), ph, ns(since), StateReleased)
-	if err != nil {
-		return nil, nil, fmt.Errorf("ledger batch: links and counted entries: %w", err)
-	}
-	defer rows.Close()
 	links := map[string]map[string]time.Time{}
 	var es []LedgerEntry
-	for rows.Next() {
-		var tag int
-		var e LedgerEntry
-		var at, exp, closed, answered int64
-		if err := rows.Scan(&tag, &e.ID, &e.DebtorID, &e.Channel, &e.Kind, &e.State, &at, &exp, &closed, &e.Holder, &e.Phone, &e.CallID, &answered, &e.PersonID); err != nil {
-			return nil, nil, fmt.Errorf("ledger batch: links and counted entries: %w", err)
-		}
-		if tag == 1 {
-			if links[e.ID] == nil {
-				links[e.ID] = map[string]time.Time{}
+	scan := func(rows rowScanner) error {
+		for rows.Next() {
+			var tag int
+			var e LedgerEntry
+			var at, exp, closed, answered int64
+			if err := rows.Scan(&tag, &e.ID, &e.DebtorID, &e.Channel, &e.Kind, &e.State, &at, &exp, &closed, &e.Holder, &e.Phone, &e.CallID, &answered, &e.PersonID); err != nil {
+				return err
 			}
-			links[e.ID][e.DebtorID] = time.Unix(0, at)
-			continue
+			if tag == 1 {
+				if links[e.ID] == nil {
+					links[e.ID] = map[string]time.Time{}
+				}
+				links[e.ID][e.DebtorID] = time.Unix(0, at)
+				continue
+			}
+			e.At, e.ExpiresAt, e.ClosedAt, e.AnsweredAt = fromNS(at), fromNS(exp), fromNS(closed), fromNS(answered)
+			es = append(es, e)
 		}
-		e.At, e.ExpiresAt, e.ClosedAt, e.AnsweredAt = fromNS(at), fromNS(exp), fromNS(closed), fromNS(answered)
-		es = append(es, e)
+		return rows.Err()
 	}
-	if err := rows.Err(); err != nil {
+	if err := b.pgQuery(ctx, b.db.bulk.linksCounted, []any{persons, persons, ns(since), ph, ns(since), StateReleased}, scan); err != nil {
 		return nil, nil, fmt.Errorf("ledger batch: links and counted entries: %w", err)
 	}
 	slices.SortFunc(es, func(a, b LedgerEntry) int {
@@ -614,6 +646,37 @@ func (b *BatchTx) LinksAndCounted(ctx context.Context, persons, phones []string,
 	return links, slices.CompactFunc(es, func(a, b LedgerEntry) bool { return a.ID == b.ID }), nil
 }
 
+// DebtorsBlocksAndEntries is DebtorsAndBlocks of ids and EntriesByID of
+// entryIDs: on PostgreSQL both reads go in one round trip. The entries to
+// close are of debtors whose locks the batch holds (the guard refuses one
+// of another debtor), so reading them before the persons' and numbers'
+// locks finds what reading them after would.
+func (b *BatchTx) DebtorsBlocksAndEntries(ctx context.Context, ids []string, at time.Time, entryIDs []string) (map[string]Debtor, map[string][]Block, []LedgerEntry, error) {
+	if b.pipe == nil || len(ids) == 0 || len(entryIDs) == 0 {
+		ds, bs, err := b.DebtorsAndBlocks(ctx, ids, at)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		es, err := b.EntriesByID(ctx, entryIDs)
+		return ds, bs, es, err
+	}
+	var es []LedgerEntry
+	b.pipe.read(b.db.bulk.byID, []any{entryIDs}, b.entriesInto(&es))
+	ds, bs, err := b.DebtorsAndBlocks(ctx, ids, at)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%w (with entries)", err)
+	}
+	return ds, bs, es, nil
+}
+
+// entriesInto is a scan of entryCols rows into *es.
+func (b *BatchTx) entriesInto(es *[]LedgerEntry) func(rowScanner) error {
+	return func(rows rowScanner) (err error) {
+		*es, err = scanEntryRows(rows)
+		return err
+	}
+}
+
 // EntriesByID returns the entries among ids that exist, whatever their state.
 func (b *BatchTx) EntriesByID(ctx context.Context, ids []string) ([]LedgerEntry, error) {
 	if len(ids) == 0 {
@@ -622,6 +685,13 @@ func (b *BatchTx) EntriesByID(ctx context.Context, ids []string) ([]LedgerEntry,
 	a, err := b.arg(ids)
 	if err != nil {
 		return nil, err
+	}
+	if b.pipe != nil {
+		var es []LedgerEntry
+		if err := b.pipe.send(ctx, b.db.bulk.byID, []any{a}, b.entriesInto(&es)); err != nil {
+			return nil, fmt.Errorf("ledger batch: entries: %w", err)
+		}
+		return es, nil
 	}
 	rows, err := b.tx.QueryContext(ctx, b.db.bulk.byID, a)
 	if err != nil {
@@ -816,6 +886,22 @@ func (b *BatchTx) Write(ctx context.Context, added, changed []LedgerEntry, audit
 	args := columns(entryRows(added), entryRows([]LedgerEntry{{}})[0])
 	args = append(args, ids, kinds, states, closed)
 	args = append(args, columns(ar, zeroAudit[0])...)
+	args = append(args, int64(len(changed)))
+	if b.pipe != nil {
+		// Sent with COMMIT: the statement itself fails, and with it the
+		// commit, if it matched another number of entries to close.
+		b.pipe.pending = append(b.pipe.pending, pgStmt{query: b.db.bulk.writeAll, args: args, check: func(r pgx.Row) error {
+			var n int64
+			if err := r.Scan(&n); err != nil {
+				return fmt.Errorf("ledger batch: write %d entries, %d closes, %d audit records: %w", len(added), len(changed), len(audit), err)
+			}
+			if n != int64(len(changed)) {
+				return fmt.Errorf("ledger batch: set %d entries: %d rows matched", len(changed), n)
+			}
+			return nil
+		}})
+		return nil
+	}
 	var n int64
 	if err := b.tx.QueryRowContext(ctx, b.db.bulk.writeAll, args...).Scan(&n); err != nil {
 		return fmt.Errorf("ledger batch: write %d entries, %d closes, %d audit records: %w", len(added), len(changed), len(audit), err)

@@ -248,6 +248,22 @@ func TestLedgerBatchReadsTogether(t *testing.T) {
 			if len(bs["d1"]) != 2 || len(bs["d3"]) != 0 || !slices.Equal(ds["d1"].Phones, []string{"+79160000002", "+79160000001"}) || ds["d2"].ID != "d2" {
 				t.Errorf("debtors %v, blocks %v: want d1's two numbers in order, d2, and d1's two blocks in force", ds, bs)
 			}
+			// With the entries to close (one round trip on PostgreSQL): the
+			// same debtors and blocks, and the entries asked for that exist.
+			wantIDs := []string{entries[0].ID, entries[len(entries)-1].ID}
+			ds2, bs2, closing, err := tx.DebtorsBlocksAndEntries(ctx, ids, at, append(slices.Clone(wantIDs), "no-such-entry"))
+			if err != nil {
+				return err
+			}
+			var gotIDs []string
+			for _, e := range closing {
+				gotIDs = append(gotIDs, e.ID)
+			}
+			slices.Sort(gotIDs)
+			slices.Sort(wantIDs)
+			if fmt.Sprint(ds2) != fmt.Sprint(wantDs) || fmt.Sprint(bs2) != fmt.Sprint(wantBs) || !slices.Equal(gotIDs, wantIDs) {
+				t.Errorf("with entries: %v %v %v\napart:        %v %v %v", ds2, bs2, gotIDs, wantDs, wantBs, wantIDs)
+			}
 			links, es, err := tx.LinksAndCounted(ctx, persons, phones, at.Add(-time.Hour))
 			if err != nil {
 				return err
