@@ -29,7 +29,7 @@ type frameInfo struct {
 	purity float64 // share of the energy at freq, 0..1
 	// harmonic: the tonal component has a voice's neighbours (harmonicVoice)
 	harmonic bool
-	fine     float64 // the component's frequency to fineStepHz (under harmonicCheckHz)
+	fine     float64 // the component's frequency to fineStepHz (tonal frames)
 }
 
 // analyzer turns 8 kHz frames into frameInfo. It keeps a running noise floor,
@@ -148,9 +148,15 @@ func (a *analyzer) analyze(frame []int16) frameInfo {
 	bestP, fi.freq = a.strongest(frame)
 	fi.purity = bestP / (n / 2 * sumsq * 32768 * 32768)
 	fi.tonal = fi.purity >= tonePurityMin
-	if fi.tonal && fi.freq < harmonicCheckHz {
-		fi.harmonic = harmonicVoice(frame, fi.freq)
+	if fi.tonal {
+		// every tonal frame, not only low ones: a siren's wail turning at the
+		// top of its glide holds one bank filter for 120-300 ms, and only its
+		// fine frequency shows it gliding (round 15: heldout13 persons with a
+		// siren passing taken for a 1340 Hz voicemail beep)
 		fi.fine = fineFreq(frame, fi.freq)
+		if fi.freq < harmonicCheckHz {
+			fi.harmonic = harmonicVoice(frame, fi.freq)
+		}
 	}
 	return fi
 }

@@ -115,3 +115,54 @@ func TestGlidingToneIsNoBeep(t *testing.T) {
 		})
 	}
 }
+
+// TestSirenTopIsNoBeep (round 15): an ambulance siren's wail (1000 ± 350 Hz
+// every 2.5 s) near the top of its glide holds one bank filter for
+// some 200 ms between a person's words: heldout13's persons were taken for
+// a voicemail beep at 1340 Hz, or a clipped SIT segment. Its fine frequency
+// glides ~30 Hz; a generated tone's holds, even when a codec (GSM) jitters
+// it by up to 12.5 Hz from frame to frame.
+func TestSirenTopIsNoBeep(t *testing.T) {
+	// freqAt gives the frequency of each 20 ms frame; the phase runs on
+	freqs := func(d time.Duration, freqAt func(t float64) float64) []int16 {
+		n := int(d * SampleRate / time.Second)
+		out := make([]int16, n)
+		var ph float64
+		for i := range out {
+			ph += 2 * math.Pi * freqAt(float64(i)/SampleRate) / SampleRate
+			out[i] = int16(6000 * math.Sin(ph))
+		}
+		return out
+	}
+	jitter := []float64{1377.5, 1365, 1372.5, 1367.5, 1372.5, 1370, 1377.5, 1365, 1372.5, 1370}
+	for _, tt := range []struct {
+		name   string
+		freqAt func(t float64) float64
+		d      time.Duration
+		want   bool
+	}{
+		{"held 1340 Hz, 180 ms", func(float64) float64 { return 1340 }, 180 * time.Millisecond, true},
+		{"siren rising to its top, 1320 to 1350 Hz in 180 ms", func(t float64) float64 {
+			return 1000 + 350*math.Sin(2*math.Pi*(t+0.459)/2.5)
+		}, 180 * time.Millisecond, false},
+		{"siren falling from its top, 1350 to 1320 Hz in 180 ms", func(t float64) float64 {
+			return 1000 + 350*math.Sin(2*math.Pi*(t+0.625)/2.5)
+		}, 180 * time.Millisecond, false},
+		{"1370 Hz jittered frame to frame as GSM leaves it, 200 ms", func(t float64) float64 {
+			return jitter[int(t/0.02)%len(jitter)]
+		}, 200 * time.Millisecond, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := append(newSignal().speech(500*time.Millisecond).silence(100*time.Millisecond).s, freqs(tt.d, tt.freqAt)...)
+			s = append(s, make([]int16, SampleRate/2)...)
+			b := NewBeepDetector()
+			var got bool
+			for i := 0; i+evalFrame <= len(s); i += evalFrame {
+				got = b.Frame(s[i:i+evalFrame]) || got
+			}
+			if got != tt.want {
+				t.Errorf("beep heard = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
