@@ -86,13 +86,19 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
   heldout12-line HELD OUT (round 12): pool H12, festival 0.87/1.24/1.44 at -330/+480/+30 cents, espeak
                  caleb/steph2/m5, 1-3 of a hands-free kit, a fan, traffic, a gain step, the twelfth robot's
                  echo; A-law; robot references on every file (heldout12-* are tuning sources since round 14)
-  heldout13-voices HELD OUT (round 14): pool H13, espeak f4/m2/travis/zac/Alex/linda/sandro/paul at
+  heldout13-voices HELD OUT (round 14, tuning since round 15): pool H13, espeak f4/m2/travis/zac/Alex/linda/sandro/paul at
                  102-246 wpm, a jitter buffer playing packets out of order + an ambulance siren, a washing
                  machine, or a weak line (10-16 dB down); mu-law; robot references on every file
-  heldout13-line HELD OUT (round 14): pool H13, festival 0.81/1.14/1.52 at -420/+260/+700 cents, espeak
+  heldout13-line HELD OUT (round 14, tuning since round 15): pool H13, festival 0.81/1.14/1.52 at -420/+260/+700 cents, espeak
                  adam/shelby/f4, 1-3 of packet reordering, a half-duplex speakerphone ducking the callee
                  while the robot talks, a siren, a washing machine, a weak line, the thirteenth robot's
                  echo; A-law; robot references on every file
+  heldout14-voices HELD OUT (round 15, written by the lead): pool H14, espeak Mr serious/RicishayMax3/boris/
+                 iven2/Annie/steph3/klatt2/grandpa at 96-238 wpm, a Bluetooth headset's band and glitches
+                 + church bells, a hammer drill, or a mobile handover; mu-law; robot references on every file
+  heldout14-line HELD OUT (round 15, written by the lead): pool H14, festival 0.79/1.09/1.41 at
+                 -380/+330/+820 cents, espeak robosoft3/aunty/gustave, 1-3 of the headset, bells, drill,
+                 handover, the fourteenth robot's echo; A-law; robot references on every file
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -2079,6 +2085,143 @@ H13 = {
 
 CHILD13, OLD13 = ("espeak", "f4", 215, 94), ("espeak", "m3", 86, 14)
 
+# ---- the fourteenth held-out pair (round 15, written by the lead): pool H14 ----
+
+def bells14(s, rng):
+    """Church bells across the square: strikes every 1.0-1.6 s of a 380-620 Hz fundamental with
+    inharmonic partials (x2.0, x2.4, x3.0), each decaying over ~1 s, 20-28 dB down."""
+    f0, per = rng.uniform(380, 620), rng.uniform(1.0, 1.6)
+    amp = 32767 * 10 ** (-rng.uniform(20, 28) / 20)
+    out, at = list(s), int(rng.uniform(0, per) * RATE)
+    while at < len(out):
+        for i in range(min(int(1.2 * RATE), len(out) - at)):
+            t = i / RATE
+            v = sum(a * math.sin(2 * math.pi * f0 * m * t) for m, a in ((1, 1.0), (2.0, 0.5), (2.4, 0.35), (3.0, 0.25)))
+            out[at + i] += amp * math.exp(-3.5 * t) * v / 2.1
+        at += int(per * RATE)
+    return out
+
+
+def drill14(s, rng):
+    """A hammer drill behind the wall: band-passed noise gated at 14-22 Hz in 0.8-2 s runs,
+    22-30 dB down."""
+    out = os.path.join(TMP, "d14.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(len(s) / RATE + 0.01), "whitenoise",
+        "sinc", "200-2000", "tremolo", "%.1f" % rng.uniform(14, 22), "95", "gain", "%.2f" % -rng.uniform(22, 30))
+    d = read(out)[: len(s)]
+    on, i = [0.0] * len(d), int(rng.uniform(0, 1.0) * RATE)
+    while i < len(d):
+        n = int(rng.uniform(0.8, 2.0) * RATE)
+        for j in range(i, min(i + n, len(d))):
+            on[j] = 1.0
+        i += n + int(rng.uniform(0.5, 1.5) * RATE)
+    return [x + y * g for x, y, g in zip(s, d, on)] + list(s[len(d):])
+
+
+def handover14(s, rng):
+    """A mobile handover: 150-400 ms of nothing somewhere in the file, the level after it 4-7 dB
+    up or down."""
+    at, gap = int(rng.uniform(0.8, 3.5) * RATE), int(rng.uniform(0.15, 0.4) * RATE)
+    g = 10 ** (rng.choice((-1, 1)) * rng.uniform(4, 7) / 20)
+    return [0.0 if at <= i < at + gap else (x * g if i >= at + gap else x) for i, x in enumerate(s)]
+
+
+def bt14(s, rng):
+    """A cheap Bluetooth headset: 180-3100 Hz and 2-4 radio glitches a second (10-30 ms muted)."""
+    s = sox_fx(s, "sinc", "-a", "60", "180-3100")
+    out, i = list(s), 0
+    while i < len(out):
+        i += int(rng.uniform(0.25, 0.5) * RATE)
+        for j in range(i, min(i + int(rng.uniform(0.01, 0.03) * RATE), len(out))):
+            out[j] = 0.0
+    return out
+
+
+ROBOT14 = "Добрый день! Звоню вам из отдела урегулирования задолженности. Сейчас удобно побеседовать?"
+
+METRO14 = ["Осторожно, двери закрываются.", "Следующая станция Театральная."]
+SCHOOL14 = ["Мама, смотри, что я нарисовал!", "Отдай, это моё!"]
+
+
+def behind14(s, rng, tag):
+    """Behind the answer: a metro car (rumble 12-18 dB under and the car's announcer) or a school
+    yard (children 10-16 dB under)."""
+    if tag == "metro":
+        out = os.path.join(TMP, "m14.wav")
+        run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(len(s) / RATE + 0.01), "brownnoise",
+            "sinc", "-400", "gain", "%.2f" % -rng.uniform(12, 18))
+        s = mix(s, read(out)[: len(s)], 0)
+        b = synth(("espeak", "Mr serious", 150, 40), METRO14[rng.randrange(2)])
+        return mix(s, b, -rng.uniform(14, 20), int(rng.uniform(0, 1.5) * RATE))
+    for k, v in enumerate(("f5", "Annie")):
+        b = synth(("espeak", v, 190, 90), SCHOOL14[k])
+        s = mix(s, b, -rng.uniform(10, 16), int(rng.uniform(0, 1.4) * RATE))
+    return s
+
+
+def beep14(rng, shape):
+    """Voicemail beeps no source used: a low 440 Hz tone, three rising pips, a warble of two tones."""
+    db = -rng.uniform(8, 14)
+    if shape == "low":
+        return tone(440, rng.uniform(0.45, 0.6), db)
+    if shape == "pips":
+        return tone(1000, 0.06, db) + silence(0.05) + tone(1200, 0.06, db) + silence(0.05) + tone(1400, 0.06, db)
+    return sum((tone(1100 if k % 2 == 0 else 1300, 0.025, db) for k in range(16)), [])
+
+
+# Fourteenth held-out pool (H14), written 2026-12-07 (round 15) by the lead, who had read no earlier
+# pool's texts, before any change of round 16. Markers: "metro", "school" (behind), "child", "old".
+H14 = {
+    "human": [
+        ["Алло, я в метро, плохо слышно.", "metro"], ["Да-да, слушаю внимательно."], ["Кто это? Номер незнакомый."],
+        ["Ой, подождите, дети шумят. Алло?", "school"], ["Квартира Ивановых."], ["Ну."],
+        ["Бабушка в огороде, позвать?", "child"], ["Я сейчас за рулём, быстро."], ["Алло.", 1.4, "Алло, говорите же."],
+        ["Сынок, это ты? Я не поняла.", "old"], ["Мастерская, слушаю вас."], ["Еду в вагоне, связь пропадает.", "metro"],
+        ["Здрасьте, вы насчёт машины?"], ["Мне некогда, что хотели?"], ["Смирнов, отдел снабжения."],
+        ["Да.", 1.2, "Алло, не слышу вас."], ["Опять вы? Сколько можно."], ["Я на продлёнке забираю ребёнка, говорите.", "school"],
+        ["Алё, кто там?", "old"], ["Мамы нету, она в магазине.", "child"], ["Добрый день, слушаю."],
+        ["Говорите, я на перроне.", "metro"], ["Это не мой телефон, я нашёл его."], ["Угу, слушаю."],
+        ["А вы кто вообще?"], ["Приветствую, Ольга Петровна у телефона."], ["Подождите секунду.", 1.3, "Всё, говорите."],
+        ["Не звоните сюда больше."], ["Школа номер пять, вахта.", "school"], ["Слышу вас, слышу."],
+    ],
+    "voice_assistant": [
+        "Здравствуйте, я голосовой помощник Марины. Она сейчас не может говорить. Что ей передать?",
+        "Добрый день, на звонок отвечает умный секретарь. Представьтесь и скажите цель звонка.",
+        "Алло, это ассистент Игоря. Игорь на совещании. Оставите сообщение?",
+        "Здравствуйте. Хозяин телефона занят, я запишу ваш вопрос. Говорите.",
+        "Вас приветствует секретарь абонента. Пожалуйста, назовите себя.",
+        "Привет! Я помощник, отвечаю на незнакомые номера. Кто вы и зачем звоните?",
+        "Добрый вечер, вы дозвонились до помощника Сергея Викторовича. Чем могу помочь?",
+        "Здравствуйте, абонент попросил меня ответить. Скажите, пожалуйста, по какому вы вопросу.",
+        "Это автоматический ассистент. Ваш звонок записывается. Изложите суть коротко.",
+        "Алло. Я робот-секретарь. Владелец номера перезвонит, если вы оставите имя.",
+    ],
+    "machine": [
+        ("Здравствуйте, вы позвонили Денису. Оставьте сообщение после гудка.", "low"),
+        ("Это Маша, не могу ответить, перезвоню.", None),
+        ("Стоматология Улыбка. Мы работаем с восьми до восьми. Оставьте ваш номер после сигнала.", "pips"),
+        ("Алло!", 1.1, "Шучу, это запись. Говорите после сигнала.", "warble"),
+        ("Абонент не отвечает. Вы можете оставить голосовое сообщение после сигнала.", "low"),
+        ("Вы позвонили в бухгалтерию. Все сотрудники заняты, оставьте сообщение.", "pips"),
+        ("Привет, это Кирилл. Я на тренировке, оставь сообщение.", None),
+        ("Голосовой ящик абонента. Начните запись после сигнала.", "warble"),
+        ("Вы позвонили по номеру двести сорок один. Оставьте сообщение.", "low"),
+        ("Здравствуйте, это Вера Николаевна. Говорите после сигнала, я прослушаю.", "pips"),
+    ],
+    "announcement": [
+        "Аппарат абонента выключен или находится вне зоны действия сети.",
+        "Неправильно набран номер. Проверьте номер и позвоните снова.",
+        "Все линии заняты, пожалуйста, перезвоните позже.",
+        "Абонент ограничил приём входящих вызовов.",
+        "Этот номер заблокирован по просьбе владельца.",
+        "На вашем счёте недостаточно средств для звонка.",
+        "Пожалуйста, подождите, идёт соединение с абонентом.",
+        "Абонент находится за пределами домашней сети и недоступен.",
+    ],
+}
+
+CHILD14, OLD14 = ("espeak", "f5", 205, 92), ("espeak", "m7", 90, 18)
+
 # The robot of each round: its voice, its greeting, and what its line does to what it plays (the
 # second robot's leg is band-limited). Every file has its round's greeting (round 9 on; the echo-free
 # files of older sources since round 9): a live call always has it. Synthesised once.
@@ -2090,6 +2233,7 @@ ROBOTS = {
     9: (("espeak", "announcer", 160, 45), ROBOT9, None), 10: (("espeak", "steph", 155, 50), ROBOT10, None),
     11: (("espeak", "belinda", 150, 55), ROBOT11, None), 12: (("espeak", "steph2", 150, 50), ROBOT12, None),
     13: (("espeak", "benjamin", 155, 42), ROBOT13, None),
+    14: (("espeak", "norbert", 150, 48), ROBOT14, None),
 }
 _robots = {}
 
@@ -2115,6 +2259,7 @@ ECHOES = {
     9: (("lowpass", "2800"), (0.06, 0.3), (10, 26)), 10: (("sinc", "-a", "50", "300-3200"), (0.08, 0.25), (12, 24)),
     11: (("sinc", "-a", "50", "250-2800"), (0.15, 0.45), (14, 28)), 12: (("sinc", "-a", "50", "300-3200"), (0.10, 0.38), (12, 24)),
     13: (("sinc", "-a", "50", "300-3000", "reverb", "15", "40", "10"), (0.12, 0.42), (13, 25)),
+    14: (("sinc", "-a", "50", "250-3300", "reverb", "25", "50", "20"), (0.09, 0.36), (11, 23)),
 }
 
 
@@ -2157,6 +2302,9 @@ ROUNDS = {
     13: {"pool": H13, "voice": {"child": CHILD13, "old": OLD13}, "behind": dict.fromkeys(("ward", "party"), behind13),
          "lead": ((0.1, 1.5), (0.1, 0.9)), "beep": beep13, "silent": ({"echo13"}, {"washer"}, {"echo13", "siren"}, set()),
          "robot": round_robot(13)},
+    14: {"pool": H14, "voice": {"child": CHILD14, "old": OLD14}, "behind": dict.fromkeys(("metro", "school"), behind14),
+         "lead": ((0.1, 1.6), (0.1, 0.9)), "beep": beep14, "silent": ({"echo14"}, {"drill"}, {"echo14", "bells"}, set()),
+         "robot": round_robot(14)},
 }
 
 
@@ -2205,6 +2353,10 @@ PAIRS = {
          "voices": (30, ["f4", "m2", "travis", "zac", "Alex", "linda", "sandro", "paul"], "reorder", ["siren", "washer", "quiet"]),
          "line": (31, [("festival", 0.81, -420), ("festival", 1.14, 260), ("festival", 1.52, 700), ("espeak", "adam", 158, 55), ("espeak", "shelby", 178, 45), ("espeak", "f4", 142, 50)],
                   ["reorder", "duck", "siren", "washer", "quiet", "echo13", "echo13"])},
+    14: {"rates": ((96, 66), (142, 30), (188, 80), (238, 44)),
+         "voices": (32, ["Mr serious", "RicishayMax3", "boris", "iven2", "Annie", "steph3", "klatt2", "grandpa"], "bt", ["bells", "drill", "handover"]),
+         "line": (33, [("festival", 0.79, -380), ("festival", 1.09, 330), ("festival", 1.41, 820), ("espeak", "robosoft3", 162, 52), ("espeak", "aunty", 172, 48), ("espeak", "gustave", 146, 56)],
+                  ["bt", "bells", "drill", "handover", "echo14", "echo14"])},
 }
 
 
@@ -2339,8 +2491,13 @@ LINE = [
     ("quiet", quiet13),
     ("duck", duck13),
     ("echo13", round_echo(13)),
+    ("bells", bells14),
+    ("drill", drill14),
+    ("handover", handover14),
+    ("bt", bt14),
+    ("echo14", round_echo(14)),
 ]
-ECHO_CONDS = {"echo", "echo2", "echo3", "echo4", "echo5", "echo6", "echo7", "echo8", "echo9", "echo10", "echo11", "echo12", "echo13"}
+ECHO_CONDS = {"echo", "echo2", "echo3", "echo4", "echo5", "echo6", "echo7", "echo8", "echo9", "echo10", "echo11", "echo12", "echo13", "echo14"}
 
 
 def robot_of(name):
