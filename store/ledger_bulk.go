@@ -299,14 +299,22 @@ func newBulkSQL(postgres bool) bulkSQL {
 		// in the id, debtor_id and at columns), 0 a counted entry of the
 		// persons, of those they count, or of the numbers. One statement
 		// reads both under the persons' locks taken before it.
-		b.linksCounted = `WITH lk AS MATERIALIZED (SELECT person_id, counts_person_id, before_at FROM person_links WHERE person_id = ANY(?::text[]))
+		// Each key is looked up on its own (LATERAL … OFFSET 0), so the
+		// plan reads the indexes whatever the planner knows of the tables
+		// and is made once per connection (pgPipe's Plans). An entry found
+		// both by its person and by its number comes twice; the caller
+		// keeps one.
+		b.linksCounted = `WITH lk AS MATERIALIZED (SELECT l.person_id, l.counts_person_id, l.before_at FROM unnest(?::text[]) k(p)
+			CROSS JOIN LATERAL (SELECT person_id, counts_person_id, before_at FROM person_links WHERE person_id = k.p OFFSET 0) l)
 		SELECT 1 AS t, person_id, counts_person_id, '', '', '', before_at, 0::bigint, 0::bigint, '', '', '', 0::bigint, '' FROM lk
-		UNION ALL SELECT 0, ` + entryCols + ` FROM ledger WHERE (person_id = ANY(?::text[] || ARRAY(SELECT counts_person_id FROM lk)) AND at >= ?
-			OR phone = ANY(?) AND at >= ?) AND state <> ?`
+		UNION ALL SELECT 0, e.* FROM unnest(?::text[] || ARRAY(SELECT counts_person_id FROM lk)) k(p)
+			CROSS JOIN LATERAL (SELECT ` + entryCols + ` FROM ledger WHERE person_id = k.p AND at >= ? AND state <> ? OFFSET 0) e
+		UNION ALL SELECT 0, e.* FROM unnest(?::text[]) k(p)
+			CROSS JOIN LATERAL (SELECT ` + entryCols + ` FROM ledger WHERE phone = k.p AND at >= ? AND state <> ? OFFSET 0) e`
 		for _, q := range []*string{&b.debtors, &b.blocks, &b.blocksNotEnded, &b.links, &b.counted, &b.byID, &b.debtorsBlocks, &b.linksCounted} {
 			*q = rebind(*q)
 		}
-		b.genericPlans = map[string]bool{pgDebtorLockQuery: true, lockSortedQuery: true, b.debtorsBlocks: true}
+		b.genericPlans = map[string]bool{pgDebtorLockQuery: true, lockSortedQuery: true, b.debtorsBlocks: true, b.linksCounted: true}
 		return b
 	}
 	rows := func(n, cols int) string {
@@ -641,7 +649,7 @@ func (b *BatchTx) LinksAndCounted(ctx context.Context, persons, phones []string,
 		}
 		return rows.Err()
 	}
-	if err := b.pgQuery(ctx, b.db.bulk.linksCounted, []any{persons, persons, ns(since), ph, ns(since), StateReleased}, scan); err != nil {
+	if err := b.pgQuery(ctx, b.db.bulk.linksCounted, []any{persons, persons, ns(since), StateReleased, ph, ns(since), StateReleased}, scan); err != nil {
 		return nil, nil, fmt.Errorf("ledger batch: links and counted entries: %w", err)
 	}
 	slices.SortFunc(es, func(a, b LedgerEntry) int {

@@ -45,7 +45,8 @@ func TestLedgerGenericPlansUseIndexes(t *testing.T) {
 	if len(stmts) == 0 {
 		t.Fatal("no statement runs on its generic plan")
 	}
-	check := func(t *testing.T) {
+	// check fails on a Seq Scan of any table but those in small.
+	check := func(t *testing.T, small ...string) {
 		for _, q := range stmts {
 			name := strings.Join(strings.Fields(q), " ")
 			name = name[:min(len(name), 60)]
@@ -53,12 +54,13 @@ func TestLedgerGenericPlansUseIndexes(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			if strings.Contains(plan, "Seq Scan") {
+			scans := seqScanRE.FindAllStringSubmatch(plan, -1)
+			if slices.ContainsFunc(scans, func(m []string) bool { return !slices.Contains(small, m[1]) }) {
 				t.Errorf("%s: the generic plan scans a table whole:\n%s", name, plan)
 			}
 		}
 	}
-	t.Run("fresh", check)
+	t.Run("fresh", func(t *testing.T) { check(t) })
 	for _, q := range []string{
 		`INSERT INTO debtors (id, name, created_at, person_id) SELECT 'd' || i, 'n', 0, 'p' || i FROM generate_series(1, 20000) i`,
 		`INSERT INTO phones (debtor_id, phone, position) SELECT 'd' || i, '+7900' || i, 0 FROM generate_series(1, 20000) i`,
@@ -71,10 +73,17 @@ func TestLedgerGenericPlansUseIndexes(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	t.Run("loaded", check)
+	// person_links, a few hundred rows analyzed, is rightly read whole;
+	// autovacuum's ANALYZE replans it as it grows (a plan is made again
+	// when its tables' statistics change). What never was analyzed — the
+	// fresh database above — must not be.
+	t.Run("loaded", func(t *testing.T) { check(t, "person_links") })
 }
 
-var paramRE = regexp.MustCompile(`\$(\d+)`)
+var (
+	paramRE   = regexp.MustCompile(`\$(\d+)`)
+	seqScanRE = regexp.MustCompile(`Seq Scan on (\w+)`)
+)
 
 // genericPlan is EXPLAIN of q's generic plan (PostgreSQL 15 has no
 // EXPLAIN (GENERIC_PLAN)): prepared, then executed with NULLs under
