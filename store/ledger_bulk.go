@@ -89,12 +89,10 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, mode Sync, fn
 	defer conn.Close()
 	bg := context.WithoutCancel(ctx)
 	// BEGIN and the debtors' locks go out with the batch's first read
-	// (pgPipe). The batch's statements take lists of any length: a
-	// generic plan made while the ledger was small (a new database)
-	// scanned the whole table for each until autovacuum's ANALYZE, at a
-	// fifth of the throughput. The setting rides on the debtors' locks,
-	// as does synchronous_commit off for a SyncLater batch (a SyncNow one
-	// keeps the server's setting).
+	// (pgPipe). The statements that follow start on their generic plans
+	// (pgPipe's Plans): the setting rides on the debtors' locks, as does
+	// synchronous_commit off for a SyncLater batch (a SyncNow one keeps
+	// the server's setting).
 	p := &pgPipe{conn: conn, generic: true, genericPlans: db.bulk.genericPlans}
 	p.pending = append(p.pending, pgStmt{query: "BEGIN"})
 	p.add(pgStmt{query: pgDebtorLockQuery, args: []any{sortedKeys(debtorIDs), int64(debtorLockSeed), mode == SyncLater}})

@@ -37,8 +37,8 @@ type pgPipe struct {
 	genericPlans map[string]bool
 }
 
-// Plans. A statement whose good plan does not depend on the data — keys
-// looked up by their unique index, the locks — runs on the plan the server
+// Plans. A statement whose good plan does not depend on the data — the
+// locks, keys looked up one by one by their indexes — runs on the plan the server
 // made once for its connection's prepared statement (force_generic_plan):
 // TestLedgerGenericPlansUseIndexes checks that each such plan reads by its
 // indexes on a fresh, never-analyzed database and on a loaded one. Every
