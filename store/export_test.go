@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sync"
 )
 
@@ -59,4 +61,10 @@ func (db *DB) CountWALSyncsForTest() func() int {
 // FailWALSyncForTest makes every sync of SQLite's WAL fail with err.
 func (db *DB) FailWALSyncForTest(err error) {
 	db.syncWAL = func(string) error { return err }
+}
+
+// LedgerGenericPlansForTest is the PostgreSQL ledger batch's statements
+// that run on their generic plans.
+func (db *DB) LedgerGenericPlansForTest() []string {
+	return slices.Sorted(maps.Keys(db.bulk.genericPlans))
 }

@@ -89,18 +89,13 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, mode Sync, fn
 	defer conn.Close()
 	bg := context.WithoutCancel(ctx)
 	// BEGIN and the debtors' locks go out with the batch's first read
-	// (pgPipe). The batch's statements take lists of any length: a
-	// generic plan made while the ledger was small (a new database)
-	// scanned the whole table for each until autovacuum's ANALYZE, at a
-	// fifth of the throughput. The setting rides on the debtors' locks,
-	// as does synchronous_commit off for a SyncLater batch (a SyncNow one
-	// keeps the server's setting).
-	p := &pgPipe{conn: conn}
-	p.queue("BEGIN")
-	p.queue(`SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
-		CASE WHEN $3 THEN set_config('synchronous_commit', 'off', true) END, count(l)
-		FROM (SELECT pg_advisory_xact_lock(hashtextextended(k, $2)) AS l FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n) s`,
-		sortedKeys(debtorIDs), int64(debtorLockSeed), mode == SyncLater)
+	// (pgPipe). The statements that follow start on their generic plans
+	// (pgPipe's Plans): the setting rides on the debtors' locks, as does
+	// synchronous_commit off for a SyncLater batch (a SyncNow one keeps
+	// the server's setting).
+	p := &pgPipe{conn: conn, generic: true, genericPlans: db.bulk.genericPlans}
+	p.pending = append(p.pending, pgStmt{query: "BEGIN"})
+	p.add(pgStmt{query: pgDebtorLockQuery, args: []any{sortedKeys(debtorIDs), int64(debtorLockSeed), mode == SyncLater}})
 	defer func() {
 		if r := recover(); r != nil {
 			p.rollback(bg) // the locks go now, not when the pool drops the connection
@@ -117,6 +112,12 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, mode Sync, fn
 	}
 	return nil
 }
+
+// pgDebtorLockQuery takes the debtors' locks ($1 sorted, $2 the seed) and
+// sets the batch's plan_cache_mode and, when $3, synchronous_commit off.
+const pgDebtorLockQuery = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true),
+		CASE WHEN $3 THEN set_config('synchronous_commit', 'off', true) END, count(l)
+		FROM (SELECT pg_advisory_xact_lock(hashtextextended(k, $2)) AS l FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n) s`
 
 // pgBatchWidth is how many ledger batches one guard runs at once on
 // PostgreSQL (compliance.LedgerParallel): a batch is mostly round trips,
@@ -175,7 +176,7 @@ func (b *BatchTx) LockCounted(ctx context.Context, persons, phones []string) err
 	if b.pipe != nil {
 		// sent with the read that follows (LinksAndCounted), which the
 		// server runs only once these locks are held
-		b.pipe.queue(lockSortedQuery, sortedKeys(keys), int64(countedLockSeed))
+		b.pipe.add(pgStmt{query: lockSortedQuery, args: []any{sortedKeys(keys), int64(countedLockSeed)}})
 		return nil
 	}
 	if err := lockSorted(ctx, b.tx, countedLockSeed, keys); err != nil {
@@ -209,6 +210,9 @@ type bulkSQL struct {
 	setRows map[int]string
 	// PostgreSQL: insert, set and audit in one statement (BatchTx.Write).
 	writeAll string
+	// PostgreSQL: the batch's statements that run on their generic plans,
+	// whose good plan does not depend on the data (pgPipe's Plans).
+	genericPlans map[string]bool
 }
 
 // sqliteChunks are the row counts SQLite's multi-row inserts come in: a
@@ -293,13 +297,22 @@ func newBulkSQL(postgres bool) bulkSQL {
 		// in the id, debtor_id and at columns), 0 a counted entry of the
 		// persons, of those they count, or of the numbers. One statement
 		// reads both under the persons' locks taken before it.
-		b.linksCounted = `WITH lk AS MATERIALIZED (SELECT person_id, counts_person_id, before_at FROM person_links WHERE person_id = ANY(?::text[]))
+		// Each key is looked up on its own (LATERAL … OFFSET 0), so the
+		// plan reads the indexes whatever the planner knows of the tables
+		// and is made once per connection (pgPipe's Plans). An entry found
+		// both by its person and by its number comes twice; the caller
+		// keeps one.
+		b.linksCounted = `WITH lk AS MATERIALIZED (SELECT l.person_id, l.counts_person_id, l.before_at FROM unnest(?::text[]) k(p)
+			CROSS JOIN LATERAL (SELECT person_id, counts_person_id, before_at FROM person_links WHERE person_id = k.p OFFSET 0) l)
 		SELECT 1 AS t, person_id, counts_person_id, '', '', '', before_at, 0::bigint, 0::bigint, '', '', '', 0::bigint, '' FROM lk
-		UNION ALL SELECT 0, ` + entryCols + ` FROM ledger WHERE (person_id = ANY(?::text[] || ARRAY(SELECT counts_person_id FROM lk)) AND at >= ?
-			OR phone = ANY(?) AND at >= ?) AND state <> ?`
+		UNION ALL SELECT 0, e.* FROM unnest(?::text[] || ARRAY(SELECT counts_person_id FROM lk)) k(p)
+			CROSS JOIN LATERAL (SELECT ` + entryCols + ` FROM ledger WHERE person_id = k.p AND at >= ? AND state <> ? OFFSET 0) e
+		UNION ALL SELECT 0, e.* FROM unnest(?::text[]) k(p)
+			CROSS JOIN LATERAL (SELECT ` + entryCols + ` FROM ledger WHERE phone = k.p AND at >= ? AND state <> ? OFFSET 0) e`
 		for _, q := range []*string{&b.debtors, &b.blocks, &b.blocksNotEnded, &b.links, &b.counted, &b.byID, &b.debtorsBlocks, &b.linksCounted} {
 			*q = rebind(*q)
 		}
+		b.genericPlans = map[string]bool{pgDebtorLockQuery: true, lockSortedQuery: true, b.debtorsBlocks: true, b.linksCounted: true}
 		return b
 	}
 	rows := func(n, cols int) string {
@@ -634,7 +647,7 @@ func (b *BatchTx) LinksAndCounted(ctx context.Context, persons, phones []string,
 		}
 		return rows.Err()
 	}
-	if err := b.pgQuery(ctx, b.db.bulk.linksCounted, []any{persons, persons, ns(since), ph, ns(since), StateReleased}, scan); err != nil {
+	if err := b.pgQuery(ctx, b.db.bulk.linksCounted, []any{persons, persons, ns(since), StateReleased, ph, ns(since), StateReleased}, scan); err != nil {
 		return nil, nil, fmt.Errorf("ledger batch: links and counted entries: %w", err)
 	}
 	slices.SortFunc(es, func(a, b LedgerEntry) int {
@@ -890,7 +903,7 @@ func (b *BatchTx) Write(ctx context.Context, added, changed []LedgerEntry, audit
 	if b.pipe != nil {
 		// Sent with COMMIT: the statement itself fails, and with it the
 		// commit, if it matched another number of entries to close.
-		b.pipe.pending = append(b.pipe.pending, pgStmt{query: b.db.bulk.writeAll, args: args, check: func(r pgx.Row) error {
+		b.pipe.add(pgStmt{query: b.db.bulk.writeAll, args: args, check: func(r pgx.Row) error {
 			var n int64
 			if err := r.Scan(&n); err != nil {
 				return fmt.Errorf("ledger batch: write %d entries, %d closes, %d audit records: %w", len(added), len(changed), len(audit), err)
