@@ -38,11 +38,19 @@ func startHub(t testing.TB, st Store, queue int) *Hub {
 	if err != nil {
 		t.Fatal(err)
 	}
+	runHub(t, h)
+	return h
+}
+
+// runHub runs h until the test ends and waits for it to return before the
+// store and its directory are cleaned up (a hub still writing then leaves
+// files in a TempDir being removed).
+func runHub(t testing.TB, h *Hub) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { h.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return h
 }
 
 // turn is call event i of a debtor: a robot turn whose Seq is i, so a test

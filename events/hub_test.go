@@ -29,8 +29,7 @@ func TestCallEventNeverBlocks(t *testing.T) {
 	}
 	sub := h.Subscribe(nil, 16)
 	defer sub.Close()
-	ctx := t.Context()
-	go h.Run(ctx)
+	runHub(t, h)
 	close(release)
 	var last int64
 	for i := range 8 {
