@@ -105,3 +105,34 @@ func TestRound21Breadth(t *testing.T) {
 		}
 	}
 }
+
+// TestWithoutNavigator: a car navigator's announcement joined into the
+// caller's reply is taken out, with its distance and turn; the caller's
+// words stay.
+func TestWithoutNavigator(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"через двести метров поверните направо [unk] так в пятницу заплачу десять тысяч", "[unk] так в пятницу заплачу десять тысяч"},
+		{"да удобно впереди камера говорите", "да удобно говорите"},
+		{"в пятницу заплачу десять тысяч", "в пятницу заплачу десять тысяч"},
+		{"перезвоните через час", "перезвоните через час"},
+	}
+	for _, tc := range tests {
+		if got := WithoutNavigator(tc.in); got != tc.want {
+			t.Errorf("WithoutNavigator(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := OwnAnswer("через двести метров поверните направо да я"); got != "да я" {
+		t.Errorf("OwnAnswer = %q, want the caller's words", got)
+	}
+}
+
+// TestClippedName: "...талья слушаю" — a hands-free line clipped the name's
+// first sound or two; a shorter remainder or another word is no name.
+func TestClippedName(t *testing.T) {
+	is := NameMatcher("Наталья", "Орлова Наталья Петровна")
+	for w, want := range map[string]bool{"талья": true, "аталья": true, "алья": false, "лова": true, "ова": false, "рлова": true, "ушаю": false} {
+		if got := is(w); got != want {
+			t.Errorf("NameMatcher(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
