@@ -101,7 +101,7 @@ func (m *Matcher) ClassifyExcept(text string, allowed []string, skip func(intent
 	for i := range heard {
 		// a first name ("Света, какого числа зарплата?") is a word of
 		// its own, no misheard phrase word ("сват")
-		heard[i].known = m.stems[heard[i].stemS] || firstNames[heard[i].text]
+		heard[i].known = m.stems[heard[i].stemS] || firstNames[heard[i].text] || plainWords[heard[i].text]
 	}
 	best := m.classifyWords(heard, allowed, skip)
 	// "алло, да, слушаю, это Олег": a greeting said first is no answer when

@@ -44,6 +44,16 @@ func imperative(inf string) string {
 	return ""
 }
 
+// softImperative returns the plural imperative of an "-ить" verb whose
+// stem takes the stress ("тревожить" — "тревожьте", "портить" —
+// "портьте"), or "".
+func softImperative(inf string) string {
+	if strings.HasSuffix(inf, "ить") && !strings.HasSuffix(inf, "оить") {
+		return strings.TrimSuffix(inf, "ить") + "ьте"
+	}
+	return ""
+}
+
 // requestMood rewrites a request said with a modal and an infinitive as
 // the imperative ("не надо мне больше звонить" — "не звоните мне
 // больше") when known holds the imperative: only requests the phrase base
@@ -81,6 +91,12 @@ func requestMood(toks []string, known func(string) bool) []string {
 		imp := ""
 		if j < len(toks) {
 			imp = imperative(toks[j])
+			// "тревожить" — "тревожьте", "ставить" — "ставьте": a
+			// stem-stressed verb softens instead; the ending alone cannot
+			// tell, so the form the phrase base holds is taken
+			if alt := softImperative(toks[j]); imp != "" && !known(imp) && alt != "" && known(alt) {
+				imp = alt
+			}
 		}
 		if imp == "" || !known(imp) || neg && inner {
 			// "звонить мне не надо", "беспокоить больше не нужно": the

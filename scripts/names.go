@@ -141,6 +141,11 @@ func NameMatcher(first, full string) func(string) bool {
 		// but "Станислава" to "станислав": the name itself opening the word
 		// with at most two letters of case ending after it is the name too
 		for _, n := range whole {
+			// "...талья слушаю": a hands-free line clipped the first
+			// sound or two of the name
+			if wl, nl := len([]rune(w)), len([]rune(n)); wl >= 4 && nl-wl >= 1 && nl-wl <= 2 && strings.HasSuffix(n, w) {
+				return true
+			}
 			if strings.HasPrefix(w, n) && len([]rune(w))-len([]rune(n)) <= 2 {
 				return true
 			}

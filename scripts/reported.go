@@ -201,8 +201,10 @@ var ownWordless = map[string]bool{"ну": true, "вот": true, "сейчас": 
 // OwnAnswer returns the part of a turn that answers for the caller: their
 // own clauses (Reported's own) if they say anything there, or else the
 // reported words, which are then the answer relayed for the caller by a
-// third party.
+// third party. A car navigator's announcements joined into the turn are
+// another voice too, and go first (WithoutNavigator).
 func OwnAnswer(text string) string {
+	text = WithoutNavigator(text)
 	own, rep := Reported(text)
 	if rep == "" {
 		return text

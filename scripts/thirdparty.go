@@ -17,6 +17,10 @@ import (
 // so that "Анна? Нет, вы ошиблись" does not read as "Анны нет".
 var clauseBreak = regexp.MustCompile(`[.,!?;:…—]+`)
 
+// copulaClauseBreak is clauseBreak without the dash, which in "X — мой
+// супруг" stands for "is".
+var copulaClauseBreak = regexp.MustCompile(`[.,!?;:…]+`)
+
 // afterName are the words that, right after the debtor's name, say where or
 // how the debtor is: the speaker is someone else.
 var afterName = map[string]bool{"нет": true, "нету": true, "сейчас": true, "будет": true, "в": true, "во": true,
@@ -117,7 +121,9 @@ func IsKinNoun(w string) bool {
 // болеет", "с братом бизнес открывали") names family without such a frame
 // and says nothing about who answered.
 func KinFramed(text string, isName func(string) bool) bool {
-	for _, clause := range clauseBreak.Split(strings.ToLower(text), -1) {
+	// "Аркадий Львович — мой супруг": a dash between a name and a noun is
+	// the copula, no clause break
+	for _, clause := range copulaClauseBreak.Split(strings.ToLower(text), -1) {
 		toks := Tokens(clause)
 		for i, t := range toks {
 			if !IsKinNoun(t) || vocatives[t] {
