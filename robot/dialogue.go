@@ -698,9 +698,9 @@ func (d *dialogue) asksBack(intent string) bool {
 	return g != nil && g.Repeat
 }
 
-// understandWhole is understand on the whole utterance.
-func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[string]string) {
-	var allowed []string
+// allowedAt lists the intents an answer at ask n may have: its routes', the
+// script's globals, and yes/no when it asks a yes-no slot (yesNo).
+func (d *dialogue) allowedAt(n *scripts.Node) (allowed []string, yesNo bool) {
 	for _, r := range n.On {
 		if r.Intent != "" {
 			allowed = append(allowed, r.Intent)
@@ -711,9 +711,15 @@ func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[st
 	}
 	for _, sl := range n.Ask.Slots {
 		if t, _ := d.sc.SlotType(sl); t == scripts.SlotYesNo {
-			allowed = append(allowed, "yes", "no")
+			allowed, yesNo = append(allowed, "yes", "no"), true
 		}
 	}
+	return allowed, yesNo
+}
+
+// understandWhole is understand on the whole utterance.
+func (d *dialogue) understandWhole(n *scripts.Node, text string) (string, map[string]string) {
+	allowed, _ := d.allowedAt(n)
 	mt := d.sc.Matcher()
 	raw := text
 	// "пере звоните", "за втра", "немогу": the recogniser's split and merged

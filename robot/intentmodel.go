@@ -12,21 +12,7 @@ type IntentModel interface {
 // guess asks the session's model for an intent at ask n where the rules
 // found none. The allowed set is the one understandWhole classifies among.
 func (d *dialogue) guess(n *scripts.Node, text string) (string, map[string]string) {
-	var allowed []string
-	yesNo := false
-	for _, r := range n.On {
-		if r.Intent != "" {
-			allowed = append(allowed, r.Intent)
-		}
-	}
-	for _, g := range d.sc.Globals {
-		allowed = append(allowed, g.Intent)
-	}
-	for _, sl := range n.Ask.Slots {
-		if t, _ := d.sc.SlotType(sl); t == scripts.SlotYesNo {
-			allowed, yesNo = append(allowed, "yes", "no"), true
-		}
-	}
+	allowed, yesNo := d.allowedAt(n)
 	intent, p, _ := d.s.Intents.Guess(text, allowed)
 	filled := map[string]string{}
 	if intent == "" {
