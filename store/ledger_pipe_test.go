@@ -15,24 +15,8 @@ import (
 // the lock is held. A read sent before the lock, or merged into the lock's
 // statement, would take its snapshot before the wait and miss the entry.
 func TestLedgerBatchReadsAfterItsLocks(t *testing.T) {
-	if pg == nil {
-		t.Skip("no PostgreSQL")
-	}
 	ctx := t.Context()
-	dsn, err := pg.NewDatabase(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	watch, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer watch.Close()
+	db, watch := openPostgres(t)
 	if err := db.UpsertDebtor(ctx, store.Debtor{ID: "d1", Phones: []string{"+79160000001"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -109,24 +93,8 @@ func TestLedgerBatchReadsAfterItsLocks(t *testing.T) {
 // panics rolls back at once — the panic goes on up, and no advisory lock
 // is left held by a connection idling in the pool until its next use.
 func TestLedgerBatchPanicReleasesItsLocks(t *testing.T) {
-	if pg == nil {
-		t.Skip("no PostgreSQL")
-	}
 	ctx := t.Context()
-	dsn, err := pg.NewDatabase(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	watch, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer watch.Close()
+	db, watch := openPostgres(t)
 	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	func() {
 		defer func() {
@@ -148,4 +116,30 @@ func TestLedgerBatchPanicReleasesItsLocks(t *testing.T) {
 	if held != 0 {
 		t.Fatalf("%d advisory locks held after the batch panicked, want 0", held)
 	}
+}
+
+// openPostgres opens a store on a fresh throwaway PostgreSQL database and a
+// plain connection to the same database for the test's own looks (locks,
+// plans); it skips the test when no PostgreSQL is set up. Both are closed
+// when the test ends.
+func openPostgres(t *testing.T) (*store.DB, *sql.DB) {
+	t.Helper()
+	if pg == nil {
+		t.Skip("no PostgreSQL")
+	}
+	dsn, err := pg.NewDatabase(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	raw, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return db, raw
 }

@@ -11,8 +11,6 @@ import (
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
-
-	"github.com/dozvon/dozvon/store"
 )
 
 // TestLedgerGenericPlansUseIndexes: every statement of a PostgreSQL ledger
@@ -23,24 +21,8 @@ import (
 // A generic plan made on a small ledger that scans it whole is what once
 // cut a fresh portfolio's throughput to a fifth.
 func TestLedgerGenericPlansUseIndexes(t *testing.T) {
-	if pg == nil {
-		t.Skip("no PostgreSQL")
-	}
 	ctx := t.Context()
-	dsn, err := pg.NewDatabase(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	raw, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	db, raw := openPostgres(t)
 	stmts := db.LedgerGenericPlansForTest()
 	if len(stmts) == 0 {
 		t.Fatal("no statement runs on its generic plan")
