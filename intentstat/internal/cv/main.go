@@ -19,7 +19,7 @@ import (
 	"strings"
 
 	"github.com/dozvon/dozvon/intentstat"
-	"github.com/dozvon/dozvon/scripts"
+	"github.com/dozvon/dozvon/intentstat/internal/casefile"
 	"github.com/dozvon/dozvon/testcalls"
 )
 
@@ -144,7 +144,7 @@ func endToEnd(ctx context.Context, rows []intentstat.Row, alpha float64, thresho
 	base := 0
 	got := make([]int, len(thresholds))
 	total := 0
-	loaded := map[string]*scripts.Script{}
+	var cases casefile.Loader
 	for _, src := range folds(rows) {
 		files, err := caseFiles(src)
 		if err != nil {
@@ -154,19 +154,11 @@ func endToEnd(ctx context.Context, rows []intentstat.Row, alpha float64, thresho
 		m := intentstat.Train(train, alpha, 0).WithCharWeight(charWeight)
 		line := fmt.Sprintf("%-12s", src)
 		for k := -1; k < len(thresholds); k++ {
-			right, cases := 0, 0
+			right, n := 0, 0
 			for _, f := range files {
-				cf, err := testcalls.LoadCases(f)
+				cf, sc, err := cases.Load(f)
 				if err != nil {
 					return err
-				}
-				path := filepath.Join("scripts", filepath.Base(cf.Script))
-				sc := loaded[path]
-				if sc == nil {
-					if sc, err = scripts.Load(path); err != nil {
-						return err
-					}
-					loaded[path] = sc
 				}
 				var rep testcalls.Report
 				if k < 0 {
@@ -174,11 +166,11 @@ func endToEnd(ctx context.Context, rows []intentstat.Row, alpha float64, thresho
 				} else {
 					rep = testcalls.RunTextWith(ctx, sc, []*testcalls.CaseFile{cf}, nil, m.WithThreshold(thresholds[k]))
 				}
-				right, cases = right+rep.Passed, cases+rep.Cases
+				right, n = right+rep.Passed, n+rep.Cases
 			}
 			if k < 0 {
 				base += right
-				total += cases
+				total += n
 			} else {
 				got[k] += right
 			}

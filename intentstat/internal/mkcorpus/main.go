@@ -15,6 +15,7 @@ import (
 	"slices"
 
 	"github.com/dozvon/dozvon/intentstat"
+	"github.com/dozvon/dozvon/intentstat/internal/casefile"
 	"github.com/dozvon/dozvon/robot"
 	"github.com/dozvon/dozvon/scripts"
 	"github.com/dozvon/dozvon/testcalls"
@@ -59,19 +60,11 @@ func run(ctx context.Context, evalDir, out string) error {
 		}
 	}
 	var rows []intentstat.Row
-	loaded := map[string]*scripts.Script{}
+	var cases casefile.Loader
 	for _, s := range srcs {
-		cf, err := testcalls.LoadCases(s.file)
+		cf, sc, err := cases.Load(s.file)
 		if err != nil {
 			return err
-		}
-		path := filepath.Join("scripts", filepath.Base(cf.Script))
-		sc := loaded[path]
-		if sc == nil {
-			if sc, err = scripts.Load(path); err != nil {
-				return err
-			}
-			loaded[path] = sc
 		}
 		for i := range cf.Cases {
 			cr := testcalls.RunCase(ctx, sc, cf, &cf.Cases[i], nil)
@@ -96,6 +89,7 @@ func run(ctx context.Context, evalDir, out string) error {
 		}
 	}
 	// the phrase base: every phrase of every intent the scripts know
+	loaded := cases.Scripts
 	var names []string
 	for _, sc := range loaded {
 		for n := range sc.Intents {
