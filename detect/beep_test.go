@@ -166,3 +166,60 @@ func TestSirenTopIsNoBeep(t *testing.T) {
 		})
 	}
 }
+
+// A struck tone (a church bell across the square, round 16) dies away from
+// its first frame, in a straight line in decibels; a voicemail beep holds
+// its level, and a beep the line fades out falls faster and faster. The
+// three struck cases fail without toneRun.decays.
+func TestStruckToneIsNoBeep(t *testing.T) {
+	// partials: frequency multiples and amplitudes; gain: the level at t
+	tone := func(d time.Duration, f0 float64, partials [][2]float64, gain func(t float64) float64) []int16 {
+		n := int(d * SampleRate / time.Second)
+		out := make([]int16, n)
+		for i := range out {
+			tt := float64(i) / SampleRate
+			var v float64
+			for _, p := range partials {
+				v += p[1] * math.Sin(2*math.Pi*f0*p[0]*tt)
+			}
+			out[i] = int16(6000 * gain(tt) * v)
+		}
+		return out
+	}
+	pure := [][2]float64{{1, 1}}
+	bell := [][2]float64{{1, 1}, {2.0, 0.5}, {2.4, 0.35}, {3.0, 0.25}}
+	strike := func(t float64) float64 { return math.Exp(-3.5 * t) } // 30 dB a second
+	held := func(float64) float64 { return 1 }
+	// held 200 ms, then faded out by 14 dB, faster and faster (a line's fade
+	// or a VAD's clip: heldout4-line ma53, heldout5-voices an51)
+	fadeOut := func(t float64) float64 { return math.Pow(10, -14*(1-math.Cos(math.Pi/2*math.Max(0, t-0.2)/0.2))/20) }
+	swellFade := func(t float64) float64 { return math.Pow(10, -8*(0.5+0.5*math.Sin(2*math.Pi*t/0.8))/20) }
+	for _, tt := range []struct {
+		name     string
+		f0       float64
+		partials [][2]float64
+		gain     func(t float64) float64
+		d        time.Duration
+		want     bool
+	}{
+		{"bell strike, 550 Hz with partials x2, x2.4, x3, 200 ms of it", 550, bell, strike, 200 * time.Millisecond, false},
+		{"bell strike, 600 Hz with partials x2, x2.4, x3, 380 ms of it", 600, bell, strike, 380 * time.Millisecond, false},
+		{"pure 575 Hz tone dying 30 dB a second, 260 ms of it", 575, pure, strike, 260 * time.Millisecond, false},
+		{"held 550 Hz beep, 300 ms", 550, pure, held, 300 * time.Millisecond, true},
+		{"700 Hz beep held, then faded out by 14 dB, 400 ms", 700, pure, fadeOut, 400 * time.Millisecond, true},
+		{"600 Hz beep on a line swelling and fading 8 dB, 480 ms", 600, pure, swellFade, 480 * time.Millisecond, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := append(newSignal().speech(500*time.Millisecond).silence(100*time.Millisecond).s, tone(tt.d, tt.f0, tt.partials, tt.gain)...)
+			s = append(s, make([]int16, SampleRate/2)...)
+			b := NewBeepDetector()
+			var got bool
+			for i := 0; i+evalFrame <= len(s); i += evalFrame {
+				got = b.Frame(s[i:i+evalFrame]) || got
+			}
+			if got != tt.want {
+				t.Errorf("beep heard = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

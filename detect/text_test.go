@@ -92,6 +92,10 @@ func TestCarrierLike(t *testing.T) {
 		{"абонент сейчас не может ответить я передам ему", false},
 		{"мы перезвоним вам на этот номер", false},
 		{"привет это катя", false},
+		// a person says "I" with the verb alone (round 16, heldout14-voices hu12)
+		{"еду в вагоне связь пропадает", false},
+		{"стою на перроне плохо слышно связь плохая", false},
+		{"связь с абонентом прервана", true},
 	}
 	for _, tt := range tests {
 		if got := carrierLike(tt.text); got != tt.want {
