@@ -25,7 +25,7 @@ func (m *Matcher) Mend(text string) string {
 }
 
 func (m *Matcher) mendSentence(text string) string {
-	toks := Tokens(text)
+	toks := m.unstutter(Tokens(text))
 	out := make([]string, 0, len(toks))
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
@@ -43,6 +43,8 @@ func (m *Matcher) mendSentence(text string) string {
 		}
 		if h, ok := homophones[t]; ok {
 			t = h // the time and money parsers read "завтрева", "тыщ" as said too
+		} else if w, ok := m.unswap(t); ok {
+			t = w // "пелезвоните", "шейчаш": a burr or a lisp undone
 		} else if w, ok := m.timeSound(t); ok {
 			t = w // "вечирам", "пятнитцу", "восем": the time parser reads exact words
 		}
