@@ -48,6 +48,11 @@ func TestMendMisarticulation(t *testing.T) {
 		{"слушаю", "слушаю"},             // known: never changed
 		{"в пятницу", "в пятницу"},       // known
 		{"улица ленина", "улица ленина"}, // a name of a street stays
+		// a short word is swapped only beside a longer swapped one
+		{"я жа лулём", "я за рулем"},
+		{"пележвоните чележ чаш", "перезвоните через час"},
+		{"в ваш офис", "в ваш офис"},
+		{"шо вам надо", "что вам надо"},
 	}
 	for _, tc := range tests {
 		if got := m.Mend(tc.in); got != tc.want {
