@@ -25,8 +25,9 @@ func (m *Matcher) Mend(text string) string {
 }
 
 func (m *Matcher) mendSentence(text string) string {
-	toks := Tokens(text)
+	toks := m.unstutter(Tokens(text))
 	out := make([]string, 0, len(toks))
+	impaired := false
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if i+1 < len(toks) {
@@ -43,13 +44,30 @@ func (m *Matcher) mendSentence(text string) string {
 		}
 		if h, ok := homophones[t]; ok {
 			t = h // the time and money parsers read "завтрева", "тыщ" as said too
+		} else if w, ok := m.unswap(t); ok && len([]rune(t)) >= shortWord {
+			t = w // "пелезвоните", "шейчаш": a burr or a lisp undone
+			impaired = true
 		} else if w, ok := m.timeSound(t); ok {
 			t = w // "вечирам", "пятнитцу", "восем": the time parser reads exact words
 		}
 		out = append(out, t)
 	}
+	if impaired {
+		// a short word is swapped only where a longer one shows the
+		// impediment ("жа лулём", "чележ чаш"): alone, "ваш" and "шо" are
+		// words of their own, not "вас" and "со" misspoken
+		for i, t := range out {
+			if w, ok := m.unswap(t); ok && len([]rune(t)) < shortWord {
+				out[i] = w
+			}
+		}
+	}
 	return strings.Join(out, " ")
 }
+
+// shortWord is the length below which a word is swapped only beside a
+// longer swapped one.
+const shortWord = 4
 
 // splitPrefixes are the particles a recogniser glues to the next word.
 var splitPrefixes = map[string]bool{"не": true, "да": true, "ну": true, "вы": true}

@@ -133,8 +133,19 @@ func NameMatcher(first, full string) func(string) bool {
 			}
 		}
 	}
+	// "Лябинин", "Ломана": the name through a burr or a lisp
+	keyed := map[string]bool{}
+	for s := range everyday {
+		keyed[articulationKey(s)] = true
+	}
+	for _, w := range whole {
+		keyed[Stem(articulationKey(w))] = true
+	}
 	return func(w string) bool {
 		if stems[Stem(w)] || everyday[w] {
+			return true
+		}
+		if k := articulationKey(w); k != w && len([]rune(w)) >= 4 && (keyed[k] || keyed[Stem(k)]) {
 			return true
 		}
 		// the stemmer cuts "Станислав" to "станисла" (a gerund ending to it)
