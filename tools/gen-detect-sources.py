@@ -93,12 +93,18 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
                  adam/shelby/f4, 1-3 of packet reordering, a half-duplex speakerphone ducking the callee
                  while the robot talks, a siren, a washing machine, a weak line, the thirteenth robot's
                  echo; A-law; robot references on every file
-  heldout14-voices HELD OUT (round 15, written by the lead): pool H14, espeak Mr serious/RicishayMax3/boris/
+  heldout14-voices HELD OUT (round 15, written by the lead; tuning since round 16): pool H14, espeak Mr serious/RicishayMax3/boris/
                  iven2/Annie/steph3/klatt2/grandpa at 96-238 wpm, a Bluetooth headset's band and glitches
                  + church bells, a hammer drill, or a mobile handover; mu-law; robot references on every file
-  heldout14-line HELD OUT (round 15, written by the lead): pool H14, festival 0.79/1.09/1.41 at
+  heldout14-line HELD OUT (round 15, written by the lead; tuning since round 16): pool H14, festival 0.79/1.09/1.41 at
                  -380/+330/+820 cents, espeak robosoft3/aunty/gustave, 1-3 of the headset, bells, drill,
                  handover, the fourteenth robot's echo; A-law; robot references on every file
+  heldout15-voices HELD OUT (after round 16, written by the lead): pool H15, espeak Alicia/Tweaky/robosoft8/
+                 anika/max/klatt3/m4/f3 at 108-242 wpm, an old rural line (300-2300 Hz, hum) + a whistling
+                 kettle, a vacuum cleaner or a cough; mu-law; robot references on every file
+  heldout15-line HELD OUT (after round 16, written by the lead): pool H15, festival 0.84/1.19/1.47 at
+                 -280/+410/+900 cents, espeak iven3/Mike/john, 1-3 of the rural line, kettle, vacuum,
+                 cough, the fifteenth robot's echo; A-law; robot references on every file
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -2222,6 +2228,146 @@ H14 = {
 
 CHILD14, OLD14 = ("espeak", "f5", 205, 92), ("espeak", "m7", 90, 18)
 
+# ---- the fifteenth held-out pair (after round 16, written by the lead): pool H15 ----
+
+def kettle15(s, rng):
+    """A kettle whistling on the stove: a tone rising slowly 1800-2600 Hz with a little flutter,
+    1.5-3 s, 22-30 dB down, swelling in over 0.3 s."""
+    d = int(rng.uniform(1.5, 3.0) * RATE)
+    at, amp = int(rng.uniform(0, 1) * max(1, len(s) - d)), 32767 * 10 ** (-rng.uniform(22, 30) / 20)
+    f0, f1 = rng.uniform(1800, 2100), rng.uniform(2300, 2600)
+    out, ph = list(s), 0.0
+    for i in range(min(d, len(out) - at)):
+        f = f0 + (f1 - f0) * i / d + 15 * math.sin(2 * math.pi * 6 * i / RATE)
+        ph += 2 * math.pi * f / RATE
+        out[at + i] += amp * min(1.0, i / (0.3 * RATE)) * math.sin(ph)
+    return out
+
+
+def vacuum15(s, rng):
+    """A vacuum cleaner in the room: a 180-260 Hz motor whine with harmonics over broadband noise,
+    18-26 dB down."""
+    out = os.path.join(TMP, "v15.wav")
+    f = rng.uniform(180, 260)
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", out, "synth", str(len(s) / RATE + 0.01), "pinknoise",
+        "synth", "sawtooth", "mix", "%.0f" % f, "sinc", "80-3500", "gain", "%.2f" % -rng.uniform(18, 26))
+    return mix(s, read(out)[: len(s)], 0)
+
+
+def cough15(s, rng):
+    """The callee coughs or clears the throat: 1-2 bursts of shaped noise, 150-350 ms, 6-12 dB under
+    the voice, somewhere in the file."""
+    out = list(s)
+    peak = max(1.0, max(abs(x) for x in s))
+    for _ in range(rng.randint(1, 2)):
+        n = int(rng.uniform(0.15, 0.35) * RATE)
+        at = int(rng.uniform(0, 1) * max(1, len(out) - n))
+        amp = peak * 10 ** (-rng.uniform(6, 12) / 20)
+        for i in range(n):
+            env = math.sin(math.pi * i / n) ** 2
+            out[at + i] += amp * env * rng.uniform(-1, 1)
+    return sox_fx(out, "sinc", "150-2500")
+
+
+def rural15(s, rng):
+    """An old rural line: 300-2300 Hz, a little hum at 50 Hz, 3-6 dB down."""
+    s = sox_fx(s, "sinc", "-a", "60", "300-2300")
+    g = 10 ** (-rng.uniform(3, 6) / 20)
+    amp = 32767 * 10 ** (-rng.uniform(40, 46) / 20)
+    return [x * g + amp * math.sin(2 * math.pi * 50 * i / RATE) for i, x in enumerate(s)]
+
+
+ROBOT15 = "Здравствуйте! Это напоминание о просроченном платеже по вашему договору. Вам удобно сейчас?"
+
+def behind15(s, rng, tag):
+    """Behind the answer: a dacha with birds singing (short chirps 2.5-4.5 kHz, 20-28 dB down) or a
+    garage with metal clanks (struck noise bursts, 14-20 dB down)."""
+    out = list(s)
+    if tag == "dacha":
+        amp = 32767 * 10 ** (-rng.uniform(20, 28) / 20)
+        at = int(rng.uniform(0, 0.5) * RATE)
+        while at < len(out):
+            n, f = int(rng.uniform(0.05, 0.15) * RATE), rng.uniform(2500, 4500)
+            ph = 0.0
+            for i in range(min(n, len(out) - at)):
+                ph += 2 * math.pi * (f + 600 * math.sin(2 * math.pi * 25 * i / RATE)) / RATE
+                out[at + i] += amp * math.sin(math.pi * i / n) * math.sin(ph)
+            at += n + int(rng.uniform(0.1, 0.9) * RATE)
+        return out
+    amp = 32767 * 10 ** (-rng.uniform(14, 20) / 20)
+    at = int(rng.uniform(0, 1.5) * RATE)
+    while at < len(out):
+        n = int(0.25 * RATE)
+        for i in range(min(n, len(out) - at)):
+            out[at + i] += amp * math.exp(-18 * i / RATE) * rng.uniform(-1, 1)
+        at += int(rng.uniform(0.8, 2.2) * RATE)
+    return out
+
+
+def beep15(rng, shape):
+    """Voicemail tones no source used: a rising chirp 800 to 1600 Hz, two 950 Hz tones, a long 600 Hz
+    tone."""
+    db = -rng.uniform(8, 14)
+    if shape == "chirp":
+        return sum((tone(800 + 80 * k, 0.03, db) for k in range(11)), [])
+    if shape == "double":
+        return tone(950, 0.15, db) + silence(0.1) + tone(950, 0.15, db)
+    return tone(600, rng.uniform(0.7, 0.9), db)
+
+
+# Fifteenth held-out pool (H15), written 2026-12-07 (after round 16) by the lead, before any change
+# of a later round. Markers: "dacha", "garage" (behind), "child", "old".
+H15 = {
+    "human": [
+        ["Алло, я на даче, тут связь плохая.", "dacha"], ["Да, кто беспокоит?"], ["Слушаю, говорите быстрее, я занят."],
+        ["Алло-алло, вас не слышно!"], ["Гараж, Николай, слушаю.", "garage"], ["Ало, дедушка у аппарата.", "old"],
+        ["А мама в душе, перезвоните.", "child"], ["Угу."], ["Алло.", 1.5, "Ну, говорите, я слушаю."],
+        ["Кто это так рано звонит?"], ["Вы из банка, что ли?"], ["Я в гараже машину чиню, что надо?", "garage"],
+        ["Здравствуйте, Павлова слушает."], ["Да.", 1.2, "Да, алло, я вас слушаю."], ["Это Сергей, а вы кто?"],
+        ["Тише там! Алло, говорите.", "dacha"], ["Кого вам?"], ["Внучка, это ты звонишь?", "old"],
+        ["Я сейчас не могу, я у врача."], ["Ну что опять?"], ["Добрый вечер, слушаю вас внимательно."],
+        ["Подожди, мам, тут звонят. Алло?", "child"], ["Слесарная мастерская, говорите.", "garage"], ["Да, это я, а что?"],
+        ["Вы ошиблись, наверное."], ["Хм, алло?"], ["Секунду, руки вытру.", 1.4, "Всё, слушаю."],
+        ["Номер не определился, кто это?"], ["На грядках я, говорите громче.", "dacha"], ["Алло, слышу хорошо."],
+    ],
+    "voice_assistant": [
+        "Здравствуйте, я виртуальный ассистент Дмитрия. Дмитрий не может ответить. Скажите, что передать.",
+        "Добрый день. Вам отвечает голосовой помощник. Пожалуйста, представьтесь и назовите цель звонка.",
+        "Алло, это секретарь Елены. Она попросила меня принимать звонки. Чем помочь?",
+        "Здравствуйте! Абонент доверил мне свои звонки. Кто вы и что хотите сказать?",
+        "Добрый день, с вами робот-помощник. Назовите, пожалуйста, ваше имя.",
+        "Привет, я отвечаю за Олю, пока она занята. Что ей сказать?",
+        "Здравствуйте, звонок принимает электронный секретарь. Изложите коротко ваш вопрос.",
+        "Вы позвонили Андрею, на связи его помощник. Оставьте сообщение, я передам.",
+        "Добрый вечер. Я цифровой помощник владельца номера. По какому вы делу?",
+        "Здравствуйте, говорит ассистент. Номер владельца сейчас недоступен для разговора. Что передать?",
+    ],
+    "machine": [
+        ("Здравствуйте, вы дозвонились до Ирины. Оставьте сообщение после сигнала.", "chirp"),
+        ("Это Петя. Не могу взять трубку.", None),
+        ("Автосервис Мотор. Мы работаем с девяти до шести. Оставьте сообщение.", "double"),
+        ("Да!", 1.0, "Это автоответчик, говорите после сигнала.", "longlow"),
+        ("Абонент сейчас не может ответить. Оставьте сообщение после звукового сигнала.", "chirp"),
+        ("Вы позвонили в приёмную. Оставьте ваше сообщение и номер телефона.", "double"),
+        ("Привет, это Настя. Я на парах, напиши мне.", None),
+        ("Голосовая почта абонента. Запись начнётся после сигнала.", "longlow"),
+        ("Вы позвонили на номер пятьсот тридцать два. Оставьте сообщение.", "chirp"),
+        ("Здравствуйте, это Галина Ивановна. Я перезвоню, оставьте сообщение.", "double"),
+    ],
+    "announcement": [
+        "Абонент не отвечает или временно недоступен.",
+        "Номер, который вы набрали, не существует.",
+        "В данный момент абонент не может принять ваш звонок.",
+        "Вызываемый номер временно не обслуживается.",
+        "Звонок не может быть выполнен. Проверьте правильность набора.",
+        "Недостаточно средств на счёте. Пополните баланс.",
+        "Ожидайте ответа абонента.",
+        "Абонент временно заблокирован.",
+    ],
+}
+
+CHILD15, OLD15 = ("espeak", "Alicia", 200, 95), ("espeak", "grandpa", 88, 12)
+
 # The robot of each round: its voice, its greeting, and what its line does to what it plays (the
 # second robot's leg is band-limited). Every file has its round's greeting (round 9 on; the echo-free
 # files of older sources since round 9): a live call always has it. Synthesised once.
@@ -2234,6 +2380,7 @@ ROBOTS = {
     11: (("espeak", "belinda", 150, 55), ROBOT11, None), 12: (("espeak", "steph2", 150, 50), ROBOT12, None),
     13: (("espeak", "benjamin", 155, 42), ROBOT13, None),
     14: (("espeak", "norbert", 150, 48), ROBOT14, None),
+    15: (("espeak", "iven4", 152, 46), ROBOT15, None),
 }
 _robots = {}
 
@@ -2260,6 +2407,7 @@ ECHOES = {
     11: (("sinc", "-a", "50", "250-2800"), (0.15, 0.45), (14, 28)), 12: (("sinc", "-a", "50", "300-3200"), (0.10, 0.38), (12, 24)),
     13: (("sinc", "-a", "50", "300-3000", "reverb", "15", "40", "10"), (0.12, 0.42), (13, 25)),
     14: (("sinc", "-a", "50", "250-3300", "reverb", "25", "50", "20"), (0.09, 0.36), (11, 23)),
+    15: (("sinc", "-a", "50", "280-3400", "reverb", "10", "30", "15"), (0.07, 0.33), (12, 24)),
 }
 
 
@@ -2305,6 +2453,9 @@ ROUNDS = {
     14: {"pool": H14, "voice": {"child": CHILD14, "old": OLD14}, "behind": dict.fromkeys(("metro", "school"), behind14),
          "lead": ((0.1, 1.6), (0.1, 0.9)), "beep": beep14, "silent": ({"echo14"}, {"drill"}, {"echo14", "bells"}, set()),
          "robot": round_robot(14)},
+    15: {"pool": H15, "voice": {"child": CHILD15, "old": OLD15}, "behind": dict.fromkeys(("dacha", "garage"), behind15),
+         "lead": ((0.1, 1.6), (0.1, 0.9)), "beep": beep15, "silent": ({"echo15"}, {"vacuum"}, {"echo15", "kettle"}, set()),
+         "robot": round_robot(15)},
 }
 
 
@@ -2357,6 +2508,10 @@ PAIRS = {
          "voices": (32, ["Mr serious", "RicishayMax3", "boris", "iven2", "Annie", "steph3", "klatt2", "grandpa"], "bt", ["bells", "drill", "handover"]),
          "line": (33, [("festival", 0.79, -380), ("festival", 1.09, 330), ("festival", 1.41, 820), ("espeak", "robosoft3", 162, 52), ("espeak", "aunty", 172, 48), ("espeak", "gustave", 146, 56)],
                   ["bt", "bells", "drill", "handover", "echo14", "echo14"])},
+    15: {"rates": ((108, 52), (152, 36), (196, 72), (242, 58)),
+         "voices": (34, ["Alicia", "Tweaky", "robosoft8", "anika", "max", "klatt3", "m4", "f3"], "rural", ["kettle", "vacuum", "cough"]),
+         "line": (35, [("festival", 0.84, -280), ("festival", 1.19, 410), ("festival", 1.47, 900), ("espeak", "iven3", 158, 50), ("espeak", "Mike", 176, 46), ("espeak", "john", 150, 54)],
+                  ["rural", "kettle", "vacuum", "cough", "echo15", "echo15"])},
 }
 
 
@@ -2496,8 +2651,13 @@ LINE = [
     ("handover", handover14),
     ("bt", bt14),
     ("echo14", round_echo(14)),
+    ("cough", cough15),
+    ("kettle", kettle15),
+    ("vacuum", vacuum15),
+    ("rural", rural15),
+    ("echo15", round_echo(15)),
 ]
-ECHO_CONDS = {"echo", "echo2", "echo3", "echo4", "echo5", "echo6", "echo7", "echo8", "echo9", "echo10", "echo11", "echo12", "echo13", "echo14"}
+ECHO_CONDS = {"echo", "echo2", "echo3", "echo4", "echo5", "echo6", "echo7", "echo8", "echo9", "echo10", "echo11", "echo12", "echo13", "echo14", "echo15"}
 
 
 def robot_of(name):
