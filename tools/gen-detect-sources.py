@@ -105,6 +105,12 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
   heldout15-line HELD OUT (after round 16, written by the lead): pool H15, festival 0.84/1.19/1.47 at
                  -280/+410/+900 cents, espeak iven3/Mike/john, 1-3 of the rural line, kettle, vacuum,
                  cough, the fifteenth robot's echo; A-law; robot references on every file
+  heldout16-voices HELD OUT (after round 16, written by an outside-author helper): pool H16, espeak ru-lv
+                 rules with Michael/Storm/klatt/m8/f2/Lee/edward/victor at 100-232 wpm (word gaps at 100),
+                 an AMR-NB mobile leg + a noise suppressor, a dog barking or rain on a tin roof; mu-law
+  heldout16-line HELD OUT (after round 16, written by an outside-author helper): pool H16, festival at
+                 sox speed 0.91/1.12 and tempo 0.96 at -170 cents, espeak ru-lv paul/f1 and ru sandro with
+                 word gaps, 1-3 of AMR-NB, the suppressor, dog, roof, the sixteenth robot's echo; A-law
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -165,8 +171,20 @@ def sox_to8k(src, extra=()):
 
 
 def synth(voice, text):
-    """voice: ("espeak", variant, speed, pitch) | ("festival", tempo, cents)."""
+    """voice: ("espeak", variant, speed, pitch) | ("festival", tempo, cents); since H16 also
+    ("espeakx", language, variant, speed, pitch, word gap in 10 ms) | ("festspeed", factor): festival
+    through sox speed (tempo and pitch together, as a tape run fast or slow)."""
     raw = os.path.join(TMP, "raw.wav")
+    if voice[0] == "espeakx":
+        _, lang, var, speed, pitch, gap = voice
+        run("espeak-ng", "-v", lang + "+" + var, "-s", str(speed), "-p", str(pitch), "-g", str(gap), "-w", raw, text)
+        return sox_to8k(raw)
+    if voice[0] == "festspeed":
+        t = os.path.join(TMP, "t.txt")
+        with open(t, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+        run("text2wave", "-eval", "(voice_msu_ru_nsh_clunits)", t, "-o", raw)
+        return sox_to8k(raw, ("speed", str(voice[1])))
     if voice[0] == "espeak":
         _, var, speed, pitch = voice
         run("espeak-ng", "-v", "ru+" + var, "-s", str(speed), "-p", str(pitch), "-w", raw, text)
@@ -2368,6 +2386,203 @@ H15 = {
 
 CHILD15, OLD15 = ("espeak", "Alicia", 200, 95), ("espeak", "grandpa", 88, 12)
 
+# ---- the sixteenth held-out pair (after round 16, written by an outside-author helper): pool H16 ----
+# Written without reading the classifier or the tuning history. New here: a mobile leg through AMR-NB
+# (sox amr-nb, modes 4.75-12.2 kbit/s), a phone's noise suppressor (its musical-noise residue), a dog
+# barking, rain drumming on a tin roof; behind persons: a train's wheels on rail joints, a news reader
+# on a small radio, a car's indicator ticking; voices: espeak's ru-lv rules (no vowel reduction), word
+# gaps (-g) for slow speakers, festival through a tape-speed change (tempo and pitch together).
+
+def amr16(s, rng):
+    """A mobile leg: AMR-NB round trip at a mode drawn per file (0-7: 4.75-12.2 kbit/s)."""
+    src, enc, back = os.path.join(TMP, "a16_in.wav"), os.path.join(TMP, "a16.amrnb"), os.path.join(TMP, "a16_out.wav")
+    write(src, s)
+    run("sox", src, "-t", "amr-nb", "-C", str(rng.randrange(8)), enc)
+    run("sox", "-t", "amr-nb", enc, "-b", "16", "-e", "signed-integer", back)
+    out = read(back)[: len(s)]
+    return out + [0] * (len(s) - len(out))
+
+
+def nsup16(s, rng):
+    """A phone's noise suppressor: street noise 26-34 dB down under the callee, then spectral
+    subtraction from the noise's own profile (sox noisered 0.2-0.32), which leaves musical noise and
+    eats quiet word edges."""
+    nz, prof = os.path.join(TMP, "ns16.wav"), os.path.join(TMP, "ns16.prof")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", nz, "synth", str(len(s) / RATE + 0.01),
+        rng.choice(["pinknoise", "brownnoise"]), "sinc", "100-3000", "gain", "%.2f" % -rng.uniform(26, 34))
+    run("sox", nz, "-n", "noiseprof", prof)
+    mixed = mix(s, read(nz)[: len(s)], 0)
+    out = sox_fx(mixed, "noisered", prof, "%.2f" % rng.uniform(0.2, 0.32))
+    return out + [0] * (len(s) - len(out))
+
+
+def bark16(rng, amp):
+    """One bark: a harmonic yelp (f0 falling from 450-750 Hz by a third) with breath noise, 120-260 ms."""
+    n, f0 = int(rng.uniform(0.12, 0.26) * RATE), rng.uniform(450, 750)
+    out, ph = [], 0.0
+    for i in range(n):
+        t = i / n
+        ph += 2 * math.pi * f0 * (1 - 0.33 * t) / RATE
+        env = min(1.0, i / (0.012 * RATE)) * math.exp(-3.0 * t)
+        v = math.sin(ph) + 0.6 * math.sin(2 * ph) + 0.4 * math.sin(3 * ph) + 0.25 * math.sin(5 * ph)
+        out.append(amp * env * (v / 2.25 + 0.35 * rng.uniform(-1, 1)))
+    return out
+
+
+def dog16(s, rng):
+    """A dog barking in the flat: 1-3 bouts of 2-4 barks, 12-20 dB down, anywhere in the file."""
+    amp = 32767 * 10 ** (-rng.uniform(12, 20) / 20)
+    out = list(s)
+    for _ in range(rng.randint(1, 3)):
+        at = int(rng.uniform(0, 0.85) * len(out))
+        for _ in range(rng.randint(2, 4)):
+            b = bark16(rng, amp)
+            for i, x in enumerate(b):
+                if at + i < len(out):
+                    out[at + i] += x
+            at += len(b) + int(rng.uniform(0.12, 0.35) * RATE)
+    return sox_fx(out, "sinc", "200-3400")
+
+
+def roof16(s, rng):
+    """Rain drumming on a tin roof: 150-450 drops a second, each a 4-9 ms ring at 1.5-3.8 kHz, over a
+    low rumble; 22-30 dB down."""
+    amp = 32767 * 10 ** (-rng.uniform(22, 30) / 20)
+    rate = rng.uniform(150, 450)
+    out = list(s)
+    t = rng.expovariate(rate)
+    while t * RATE < len(out):
+        at, f = int(t * RATE), rng.uniform(1500, 3800)
+        a, d = amp * rng.uniform(0.3, 1.0), rng.uniform(0.004, 0.009)
+        for i in range(min(int(3 * d * RATE), len(out) - at)):
+            out[at + i] += a * math.exp(-i / (d * RATE)) * math.sin(2 * math.pi * f * i / RATE)
+        t += rng.expovariate(rate)
+    low = os.path.join(TMP, "r16.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", low, "synth", str(len(s) / RATE + 0.01), "brownnoise",
+        "sinc", "-300", "gain", "%.2f" % (20 * math.log10(amp / 32767) - 4))
+    return mix(out, read(low)[: len(out)], 0)
+
+
+ROBOT16 = "Добрый день! Звонок из финансовой компании. Можно задать вам пару вопросов?"
+
+NEWS16 = [
+    "В эфире новости. Правительство обсудило бюджет на следующий год.",
+    "Синоптики обещают завтра мокрый снег и гололедицу на дорогах.",
+]
+
+
+def behind16(s, rng, tag):
+    """Behind the answer: a train (rumble 14-20 dB down and the wheels' double knock on every rail
+    joint, 1.1-1.6 s apart), a news reader on a small radio (350-3300 Hz, a room, 12-18 dB down) or a
+    car's indicator (a two-tone tick 1.4-1.7 times a second, 16-24 dB down, over engine idle)."""
+    out = list(s)
+    if tag == "train":
+        low = os.path.join(TMP, "t16.wav")
+        run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", low, "synth", str(len(s) / RATE + 0.01), "brownnoise",
+            "sinc", "-600", "gain", "%.2f" % -rng.uniform(14, 20))
+        out = mix(out, read(low)[: len(out)], 0)
+        amp, per = 32767 * 10 ** (-rng.uniform(10, 16) / 20), rng.uniform(1.1, 1.6)
+        at = int(rng.uniform(0, per) * RATE)
+        while at < len(out):
+            for off in (0, int(0.13 * RATE)):
+                f = rng.uniform(70, 140)
+                for i in range(min(int(0.12 * RATE), len(out) - at - off)):
+                    if at + off + i >= 0:
+                        out[at + off + i] += amp * math.exp(-i / (0.025 * RATE)) * (math.sin(2 * math.pi * f * i / RATE) + 0.5 * rng.uniform(-1, 1))
+            at += int(per * RATE)
+        return out
+    if tag == "news":
+        b = synth(("espeakx", "ru", "Michael", 168, 42, 0), NEWS16[rng.randrange(len(NEWS16))])
+        b = sox_fx(b, "sinc", "350-3300", "reverb", "40", "50", "60")
+        return mix(out, b, -rng.uniform(12, 18), int(rng.uniform(0, 0.6) * RATE))
+    amp, per = 32767 * 10 ** (-rng.uniform(16, 24) / 20), 1 / rng.uniform(1.4, 1.7)
+    at, k = int(rng.uniform(0, per) * RATE), 0
+    f1, f2 = rng.uniform(1800, 2600), rng.uniform(1100, 1600)
+    while at < len(out):
+        f = f1 if k % 2 == 0 else f2
+        for i in range(min(int(0.015 * RATE), len(out) - at)):
+            out[at + i] += amp * math.exp(-i / (0.003 * RATE)) * math.sin(2 * math.pi * f * i / RATE)
+        at, k = at + int(per / 2 * RATE), k + 1
+    idle = os.path.join(TMP, "i16.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", idle, "synth", str(len(s) / RATE + 0.01), "brownnoise",
+        "sinc", "-250", "tremolo", "%.1f" % rng.uniform(22, 32), "60", "gain", "%.2f" % -rng.uniform(22, 28))
+    return mix(out, read(idle)[: len(out)], 0)
+
+
+def beep16(rng, shape):
+    """Voicemail endings no source used: a jingle of 4-6 notes then a 1 kHz beep, two short 1400 Hz
+    pips, a faint 1050 Hz beep 24-28 dB down."""
+    if shape == "music":
+        notes, a = [], []
+        for _ in range(rng.randint(4, 6)):
+            f, d = rng.choice([523, 587, 659, 784, 880, 1046]), rng.uniform(0.18, 0.3)
+            g = 32767 * 10 ** (-rng.uniform(16, 20) / 20)
+            a += [g * math.exp(-2.5 * i / (d * RATE)) * (math.sin(2 * math.pi * f * i / RATE) + 0.4 * math.sin(4 * math.pi * f * i / RATE)) / 1.4
+                  for i in range(int(d * RATE))]
+        return a + silence(0.25) + tone(1000, 0.35, -rng.uniform(8, 12))
+    if shape == "twopip":
+        db = -rng.uniform(8, 14)
+        return tone(1400, 0.04, db) + silence(0.06) + tone(1400, 0.04, db)
+    return tone(1050, rng.uniform(0.35, 0.5), -rng.uniform(24, 28))
+
+
+# Sixteenth held-out pool (H16), written 2026-12-07 (after round 16) by an outside-author helper who
+# read no earlier pool's results, the classifier or the tuning rounds. Markers: "train", "news",
+# "blinker" (behind), "old" (a slow elderly voice with gaps between words).
+H16 = {
+    "human": [
+        ["Петрова слушает."], ["Сергей Иванович, да."], ["Алло, да, слушаю вас, говорите, говорите."],
+        ["Бухгалтерия, Котова, слушаю вас."], ["Алло.", 0.7, "Лена, выключи ты этот телевизор!", 0.5, "Да, слушаю.", "news"],
+        ["Я в поезде, связь может прерываться, говорите.", "train"], ["Да, я за рулём, на громкой, говорите.", "blinker"],
+        ["Алло, это Зинаида Павловна, кто это?", "old"], ["Отдел кадров, Мельникова."],
+        ["Ну, алло, алло, да, слушаю, я слушаю."], ["Да, одну минуточку.", 1.0, "Маша, я на телефоне, потом!", 0.6, "Да-да, говорите."],
+        ["Регистратура поликлиники, слушаю вас."], ["Алло, кто говорит? Плохо слышно, поезд шумит.", "train"],
+        ["Слушаю, Воронцов.", "blinker"], ["Да, здравствуйте, слушаю вас.", "news"], ["Дежурный оператор котельной, Кузнецов."],
+        ["Алёнушка, это ты? Ничего не слышу.", "old"], ["Так, слушаю, слушаю."], ["Да.", 1.6, "Да, алло, я слушаю вас, говорите."],
+        ["Слушаю вас внимательно, говорите, пожалуйста, я на связи."], ["Кто это? Сейчас станция, подождите.", "train"],
+        ["Секретариат директора, добрый день."], ["Щас, поворот сделаю.", 1.2, "Всё, слушаю.", "blinker"],
+        ["Дочка, ты? Погоди, убавлю звук.", "news"], ["Это Иван Петрович, говорите помедленнее.", "old"],
+        ["Касса номер три, слушаю."], ["Алло, абонент на связи, говорите."], ["Погоди, Дима, мне звонят.", 0.5, "Да, алло?"],
+        ["Слушаю, только быстро, у меня планёрка."], ["Да, это Громов, я в машине, что хотели?", "blinker"],
+    ],
+    "voice_assistant": [
+        "Абонент сейчас занят и не может ответить. Я его голосовой помощник. Скажите, что передать?",
+        "Номер абонента временно обслуживает виртуальный помощник. Назовите, пожалуйста, цель звонка.",
+        "Здравствуйте. Абонент недоступен. Вас слушает ассистент мобильного оператора. Что передать абоненту?",
+        "Вызываемый абонент не может принять звонок. Говорите, я запишу и отправлю ему текстом.",
+        "Добрый день, ассистент банка на линии. Владелец номера занят. Чем я могу помочь?",
+        "Абонент в сети, но ответить не может. Я умный помощник. Представьтесь, пожалуйста.",
+        "Вы позвонили абоненту, который подключил помощника. Скажите ваше имя и причину звонка.",
+        "Здравствуйте, это автоматический секретарь. Абонент просил не беспокоить. Если дело срочное, скажите об этом.",
+        "Алло, на связи голосовой ассистент Татьяны. Она за рулём. Что ей передать?",
+        "Ваш звонок переадресован помощнику. Пожалуйста, коротко скажите, кто вы и по какому вопросу.",
+    ],
+    "machine": [
+        ("Здравствуйте, вы позвонили Олегу. Оставьте сообщение, и я перезвоню.", "music"),
+        ("Это Лариса. Говорите после сигнала.", "twopip"),
+        ("Агентство недвижимости Квартал. Сейчас никто не может ответить. Оставьте сообщение.", "faint"),
+        ("Приветик! Это я, Юля.", 1.0, "Не угадали, это запись. Ждите сигнала.", "twopip"),
+        ("Здравствуйте. Вы позвонили Борису Аркадьевичу, оставьте сообщение, пожалуйста.", "music"),
+        ("Салон красоты Лилия. Мы перезвоним вам в рабочее время.", None),
+        ("Голосовой почтовый ящик номер восемьсот семнадцать. Говорите после сигнала.", "faint"),
+        ("Это Костя. Оставь сообщение.", "twopip"),
+        ("Добрый день, вы позвонили в юридическую консультацию. Оставьте ваш вопрос и телефон.", "music"),
+        ("Здравствуйте, это Антонина Сергеевна. Меня нет дома, перезвоните вечером.", None),
+    ],
+    "announcement": [
+        "Абонент сейчас не в сети. Мы отправим ему сообщение о вашем звонке.",
+        "Такого номера нет. Уточните номер и наберите снова.",
+        "Вызов не может быть соединён. Повторите попытку позже.",
+        "Абонент говорит по второй линии. Дождитесь ответа или позвоните позже.",
+        "Услуга связи для этого номера приостановлена.",
+        "Извините, направление вызова недоступно.",
+        "Абонент сменил номер. Новый номер не сообщается.",
+        "Вызываемый номер не зарегистрирован в сети.",
+    ],
+}
+
+OLD16 = ("espeakx", "ru", "aunty", 96, 14, 8)
+
 # The robot of each round: its voice, its greeting, and what its line does to what it plays (the
 # second robot's leg is band-limited). Every file has its round's greeting (round 9 on; the echo-free
 # files of older sources since round 9): a live call always has it. Synthesised once.
@@ -2381,6 +2596,7 @@ ROBOTS = {
     13: (("espeak", "benjamin", 155, 42), ROBOT13, None),
     14: (("espeak", "norbert", 150, 48), ROBOT14, None),
     15: (("espeak", "iven4", 152, 46), ROBOT15, None),
+    16: (("festspeed", 1.1), ROBOT16, None),
 }
 _robots = {}
 
@@ -2408,6 +2624,7 @@ ECHOES = {
     13: (("sinc", "-a", "50", "300-3000", "reverb", "15", "40", "10"), (0.12, 0.42), (13, 25)),
     14: (("sinc", "-a", "50", "250-3300", "reverb", "25", "50", "20"), (0.09, 0.36), (11, 23)),
     15: (("sinc", "-a", "50", "280-3400", "reverb", "10", "30", "15"), (0.07, 0.33), (12, 24)),
+    16: (("sinc", "-a", "50", "200-3400", "reverb", "30", "60", "25"), (0.18, 0.5), (10, 22)),
 }
 
 
@@ -2456,6 +2673,9 @@ ROUNDS = {
     15: {"pool": H15, "voice": {"child": CHILD15, "old": OLD15}, "behind": dict.fromkeys(("dacha", "garage"), behind15),
          "lead": ((0.1, 1.6), (0.1, 0.9)), "beep": beep15, "silent": ({"echo15"}, {"vacuum"}, {"echo15", "kettle"}, set()),
          "robot": round_robot(15)},
+    16: {"pool": H16, "voice": {"old": OLD16}, "behind": dict.fromkeys(("train", "news", "blinker"), behind16),
+         "lead": ((0.1, 1.5), (0.1, 0.9)), "beep": beep16, "silent": ({"echo16"}, {"dog"}, {"echo16", "roof"}, set()),
+         "robot": round_robot(16)},
 }
 
 
@@ -2512,6 +2732,14 @@ PAIRS = {
          "voices": (34, ["Alicia", "Tweaky", "robosoft8", "anika", "max", "klatt3", "m4", "f3"], "rural", ["kettle", "vacuum", "cough"]),
          "line": (35, [("festival", 0.84, -280), ("festival", 1.19, 410), ("festival", 1.47, 900), ("espeak", "iven3", 158, 50), ("espeak", "Mike", 176, 46), ("espeak", "john", 150, 54)],
                   ["rural", "kettle", "vacuum", "cough", "echo15", "echo15"])},
+    # H16 (outside author): espeak's ru-lv rules for every voices-source variant, word gaps at the
+    # slowest rate (voice_of); festival through a tape-speed change on the line source.
+    16: {"rates": ((100, 44), (144, 70), (186, 28), (232, 62)),
+         "voice_of": lambda v, s, p: ("espeakx", "ru-lv", v, s, p, 6 if s < 120 else 0),
+         "voices": (36, ["Michael", "Storm", "klatt", "m8", "f2", "Lee", "edward", "victor"], "amr", ["nsup", "dog", "roof"]),
+         "line": (37, [("festspeed", 0.91), ("festspeed", 1.12), ("festival", 0.96, -170), ("espeakx", "ru-lv", "paul", 160, 48, 0),
+                       ("espeakx", "ru", "sandro", 132, 55, 7), ("espeakx", "ru-lv", "f1", 182, 62, 2)],
+                  ["amr", "nsup", "dog", "roof", "echo16", "echo16"])},
 }
 
 
@@ -2520,7 +2748,8 @@ def pair_sources(out):
     rows = []
     for k, pr in sorted(PAIRS.items()):
         vseed, variants, base, one = pr["voices"]
-        voices = [("espeak", v, s, p) for v in variants for s, p in pr["rates"]]
+        mk = pr.get("voice_of", lambda v, s, p: ("espeak", v, s, p))
+        voices = [mk(v, s, p) for v in variants for s, p in pr["rates"]]
         vconds = lambda rng, base=base, one=one: {base} | {rng.choice(one + ["none"])} - {"none"}
         lseed, lvoices, conds = pr["line"]
         lconds = lambda rng, conds=conds: set(rng.sample(conds, rng.randint(1, 3)))
@@ -2656,8 +2885,13 @@ LINE = [
     ("vacuum", vacuum15),
     ("rural", rural15),
     ("echo15", round_echo(15)),
+    ("roof", roof16),
+    ("dog", dog16),
+    ("nsup", nsup16),
+    ("amr", amr16),
+    ("echo16", round_echo(16)),
 ]
-ECHO_CONDS = {"echo", "echo2", "echo3", "echo4", "echo5", "echo6", "echo7", "echo8", "echo9", "echo10", "echo11", "echo12", "echo13", "echo14", "echo15"}
+ECHO_CONDS = {"echo", "echo2", "echo3", "echo4", "echo5", "echo6", "echo7", "echo8", "echo9", "echo10", "echo11", "echo12", "echo13", "echo14", "echo15", "echo16"}
 
 
 def robot_of(name):
