@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"encoding/json"
+	"runtime"
 	"testing"
 	"time"
 
@@ -144,10 +145,12 @@ func (b *batchStore) EventsSince(context.Context, int64, store.EventFilter, int)
 	return nil, nil
 }
 
-// TestLingerGathersABatch: events sent one at a time while the writer
-// lingers go to the store as one batch — written as soon as it is full, not
-// when the (here endless) linger ends — and a batch still gathering when
-// Run's context ends is stored before Run returns.
+// TestLingerGathersABatch: events sent one at a time, each taken by the
+// writer before the next is sent, go to the store as one batch while it
+// lingers — written as soon as the batch is full, not when the (here
+// endless) linger ends; without a linger each would be a batch of its own.
+// A batch still gathering when Run's context ends is stored before Run
+// returns.
 func TestLingerGathersABatch(t *testing.T) {
 	t.Parallel()
 	st := &batchStore{batches: make(chan int, 16)}
@@ -156,12 +159,17 @@ func TestLingerGathersABatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	sub := h.Subscribe(nil, 16)
-	defer sub.Close()
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
 	go func() { h.Run(ctx); close(done) }()
-	for i := range 4 {
+	send := func(i int) {
 		h.CallEvent(turn(i, "spring", "d1", "x"))
+		for len(h.queue) > 0 { // the writer has it before the next is sent
+			runtime.Gosched()
+		}
+	}
+	for i := range 4 {
+		send(i)
 	}
 	if n := <-st.batches; n != 4 {
 		t.Fatalf("first batch %d events, want 4 (one full batch)", n)
@@ -171,8 +179,9 @@ func TestLingerGathersABatch(t *testing.T) {
 			t.Fatalf("event %d is turn %d", i, turnSeq(t, e))
 		}
 	}
-	h.CallEvent(turn(4, "spring", "d1", "x"))
-	h.CallEvent(turn(5, "spring", "d1", "x"))
+	sub.Close() // Run's end waits for its subscribers
+	send(4)
+	send(5)
 	cancel()
 	<-done
 	stored := 0
