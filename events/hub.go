@@ -29,6 +29,12 @@ type HubConfig struct {
 	Log   *slog.Logger
 	Queue int // events waiting for the writer; beyond it they are dropped (default 8192)
 	Batch int // events written in one transaction at most (default 256)
+	// Linger is how long the writer, woken by an event, waits for more
+	// before it writes a batch that is not full (default 25ms; negative:
+	// write at once). A transaction costs the store far more than a row
+	// (SQLite, FULL sync: ~230 µs of CPU for one event alone, ~60 µs an
+	// event in eights), and calls send events one at a time.
+	Linger time.Duration
 	// FlushWait bounds how long Run, once stopped, waits for subscribers
 	// to send what they were given before it returns (default 5s).
 	FlushWait time.Duration
@@ -41,11 +47,12 @@ type HubConfig struct {
 
 // Hub stores call events and fans them out to subscribers.
 type Hub struct {
-	st    Store
-	clock clock.Clock
-	log   *slog.Logger
-	queue chan pending
-	batch int
+	st     Store
+	clock  clock.Clock
+	log    *slog.Logger
+	queue  chan pending
+	batch  int
+	linger time.Duration
 
 	dropped atomic.Int64 // events dropped: queue full
 	lost    atomic.Int64 // events not stored: the store failed
@@ -92,11 +99,14 @@ func NewHub(cfg HubConfig) (*Hub, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.Linger == 0 {
+		cfg.Linger = 25 * time.Millisecond
+	}
 	if cfg.FlushWait <= 0 {
 		cfg.FlushWait = 5 * time.Second
 	}
 	return &Hub{st: cfg.Store, clock: clock.Or(cfg.Clock), log: cfg.Log, queue: make(chan pending, cfg.Queue), batch: cfg.Batch,
-		flushWait: cfg.FlushWait, follow: cfg.Follow, subs: map[*Subscription]struct{}{}}, nil
+		linger: max(cfg.Linger, 0), flushWait: cfg.FlushWait, follow: cfg.Follow, subs: map[*Subscription]struct{}{}}, nil
 }
 
 // CallEvent implements callflow.Subscriber. It never blocks: when the queue
@@ -155,6 +165,12 @@ func (h *Hub) Run(ctx context.Context) {
 	// stored, or a client resuming after a restart would miss it.
 	wctx := context.WithoutCancel(ctx)
 	buf := make([]pending, 0, h.batch)
+	var linger *time.Timer
+	if h.linger > 0 {
+		linger = time.NewTimer(h.linger)
+		linger.Stop()
+		defer linger.Stop()
+	}
 	var tick <-chan time.Time
 	if h.follow > 0 {
 		h.startFollowing(wctx, 0)
@@ -165,16 +181,29 @@ func (h *Hub) Run(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			h.drain(wctx, buf)
-			h.catchUp(wctx, 0)
-			h.stop()
+			h.shutdown(wctx, buf[:0])
 			return
 		case p := <-h.queue:
-			h.flush(wctx, h.take(append(buf[:0], p)))
+			buf = h.take(append(buf[:0], p))
+			if linger != nil && len(buf) < h.batch {
+				var stopped bool
+				if buf, stopped = h.gather(ctx, buf, linger); stopped {
+					h.shutdown(wctx, buf)
+					return
+				}
+			}
+			h.flush(wctx, buf)
 		case <-tick:
 			h.catchUp(wctx, 0)
 		}
 	}
+}
+
+// shutdown writes buf and what is still queued, then ends the subscriptions.
+func (h *Hub) shutdown(ctx context.Context, buf []pending) {
+	h.drain(ctx, buf)
+	h.catchUp(ctx, 0)
+	h.stop()
 }
 
 // stop ends every subscription and waits for their readers to close them.
@@ -209,13 +238,32 @@ func (h *Hub) take(buf []pending) []pending {
 	return buf
 }
 
-// drain writes what is left in the queue at shutdown.
+// gather adds to buf what arrives within the linger, up to a batch; stopped
+// reports that ctx ended meanwhile (buf is then still to be written).
+func (h *Hub) gather(ctx context.Context, buf []pending, linger *time.Timer) (_ []pending, stopped bool) {
+	linger.Reset(h.linger)
+	defer linger.Stop()
+	for len(buf) < h.batch {
+		select {
+		case p := <-h.queue:
+			buf = append(buf, p)
+		case <-linger.C:
+			return buf, false
+		case <-ctx.Done():
+			return buf, true
+		}
+	}
+	return buf, false
+}
+
+// drain writes buf and then what is left in the queue, at shutdown.
 func (h *Hub) drain(ctx context.Context, buf []pending) {
 	for {
-		if buf = h.take(buf[:0]); len(buf) == 0 {
+		if buf = h.take(buf); len(buf) == 0 {
 			return
 		}
 		h.flush(ctx, buf)
+		buf = buf[:0]
 	}
 }
 

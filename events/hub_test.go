@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"encoding/json"
+	"runtime"
 	"testing"
 	"time"
 
@@ -118,5 +119,79 @@ func TestRunStoresWhatIsQueuedAtShutdown(t *testing.T) {
 	}
 	if s := h.Stats(); s.Lost != 0 {
 		t.Errorf("lost %d", s.Lost)
+	}
+}
+
+// batchStore is a Store test double that numbers events and reports each
+// batch's size on a channel.
+type batchStore struct {
+	Store
+	seq     int64
+	batches chan int
+}
+
+func (b *batchStore) AppendEvents(_ context.Context, rows []store.EventRow) error {
+	for i := range rows {
+		b.seq++
+		rows[i].Seq = b.seq
+	}
+	b.batches <- len(rows)
+	return nil
+}
+
+func (b *batchStore) LastEventSeq(context.Context) (int64, error) { return b.seq, nil }
+
+func (b *batchStore) EventsSince(context.Context, int64, store.EventFilter, int) ([]store.EventRow, error) {
+	return nil, nil
+}
+
+// TestLingerGathersABatch: events sent one at a time, each taken by the
+// writer before the next is sent, go to the store as one batch while it
+// lingers — written as soon as the batch is full, not when the (here
+// endless) linger ends; without a linger each would be a batch of its own.
+// A batch still gathering when Run's context ends is stored before Run
+// returns.
+func TestLingerGathersABatch(t *testing.T) {
+	t.Parallel()
+	st := &batchStore{batches: make(chan int, 16)}
+	h, err := NewHub(HubConfig{Store: st, Batch: 4, Linger: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := h.Subscribe(nil, 16)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { h.Run(ctx); close(done) }()
+	send := func(i int) {
+		h.CallEvent(turn(i, "spring", "d1", "x"))
+		for len(h.queue) > 0 { // the writer has it before the next is sent
+			runtime.Gosched()
+		}
+	}
+	for i := range 4 {
+		send(i)
+	}
+	if n := <-st.batches; n != 4 {
+		t.Fatalf("first batch %d events, want 4 (one full batch)", n)
+	}
+	for i := range 4 {
+		if e := <-sub.C(); turnSeq(t, e) != i {
+			t.Fatalf("event %d is turn %d", i, turnSeq(t, e))
+		}
+	}
+	sub.Close() // Run's end waits for its subscribers
+	send(4)
+	send(5)
+	cancel()
+	<-done
+	stored := 0
+	for len(st.batches) > 0 {
+		stored += <-st.batches
+	}
+	if stored != 2 {
+		t.Errorf("stored %d of the 2 events pending at shutdown", stored)
+	}
+	if s := h.Stats(); s.Lost+s.Dropped != 0 {
+		t.Errorf("stats %+v: nothing may be lost", s)
 	}
 }

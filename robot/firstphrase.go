@@ -109,6 +109,7 @@ func newFirstPhrase(cfg FirstPhraseConfig, policy NonHumanPolicy, vars map[strin
 	if keep <= 0 {
 		keep = 5 * time.Second
 	}
+	keepN := int(keep * detect.SampleRate / time.Second)
 	limit := cfg.LoopLimit
 	if limit <= 0 {
 		limit = 3
@@ -127,7 +128,11 @@ func newFirstPhrase(cfg FirstPhraseConfig, policy NonHumanPolicy, vars map[strin
 		cls:     detect.New(dc),
 		guard:   detect.NewLoopGuard(limit),
 		minConf: policy.minConfidence(),
-		keep:    int(keep * detect.SampleRate / time.Second),
+		keep:    keepN,
+		// the keep at once (up to 10 s; a longer one grows): grown by
+		// appends, 1.25× a step, it allocated ~380 KB a call for the
+		// default's 80 KB, in the media loop
+		audio:   make([]int16, 0, min(keepN, 10*detect.SampleRate)),
 		mask:    compliance.ConfidentialFromVars(vars).Mask,
 		log:     log,
 		settled: make(chan struct{}),

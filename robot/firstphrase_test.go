@@ -549,6 +549,20 @@ func BenchmarkFirstPhraseFrame(b *testing.B) {
 	}
 }
 
+// BenchmarkFirstPhraseCallStart is a call's first 5 s of detection (250
+// frames on a new detector): per-call costs such as keeping the audio.
+func BenchmarkFirstPhraseCallStart(b *testing.B) {
+	audio := voiceLike(5 * time.Second)
+	b.ReportAllocs()
+	for b.Loop() {
+		fp := newFirstPhrase(FirstPhraseConfig{Detect: detect.Config{MaxAnalysis: time.Hour, InitialSilence: time.Hour}},
+			NonHumanPolicy{}, nil, func() {}, slog.New(slog.DiscardHandler))
+		for off := 0; off+160 <= len(audio); off += 160 {
+			fp.frame(audio[off:off+160], 0, false)
+		}
+	}
+}
+
 // TestFirstPhraseKeypadCaller: a key, then a quiet line (a keypad caller
 // waiting on a question) is a person; before keys reached detection it was
 // hung up on as silence 6 s into the robot's quiet, as a line with no key is.
