@@ -40,6 +40,7 @@ type ledgerOp struct {
 	err     error
 	wake    chan bool   // true: lead the next batch; false: done
 	batch   []*ledgerOp // the batch handed with the lead
+	queued  time.Time   // when submitted, for an OpTrace
 }
 
 // opBatcher is the guard's group commit. Reservations and closes that
@@ -104,6 +105,9 @@ func (b *opBatcher) take() []*ledgerOp {
 // submit queues op and returns when it is decided.
 func (g *Guard) submit(op *ledgerOp) {
 	op.wake = make(chan bool, 1)
+	if opTraceOf(op.ctx) != nil {
+		op.queued = time.Now()
+	}
 	b := g.lane(op.debtorID())
 	b.mu.Lock()
 	b.queue = append(b.queue, op)
@@ -168,6 +172,23 @@ func (g *Guard) runOps(batch []*ledgerOp) {
 	slices.Sort(debtors)
 	debtors = slices.Compact(debtors)
 	ctx := context.WithoutCancel(live[0].ctx)
+	var trace *store.BatchTrace // when an op asked for its OpTrace
+	var started time.Time
+	for _, op := range live {
+		if opTraceOf(op.ctx) != nil {
+			trace, started = &store.BatchTrace{}, time.Now()
+			ctx = store.WithBatchTrace(ctx, trace)
+			defer func() {
+				end := time.Now()
+				for _, op := range live {
+					if t := opTraceOf(op.ctx); t != nil {
+						t.Wait, t.Batch, t.Ops, t.Store = started.Sub(op.queued), end.Sub(started), len(live), *trace
+					}
+				}
+			}()
+			break
+		}
+	}
 	var err error
 	stored := false // set only when LedgerBatch returns, not when it panics
 	if g.view != nil {
