@@ -30,7 +30,7 @@ func (g *Guard) Explain(ctx context.Context, r Request, at time.Time) (Decision,
 	// It writes nothing: nothing of it to wait for the disk for.
 	err := g.ledger.LedgerBatch(ctx, []string{r.DebtorID}, store.SyncLater, func(tx *store.BatchTx) error {
 		now := at.UTC()
-		l, facts, err := g.loadBatch(ctx, tx, []*Request{&r}, nil, now, false, false, nil)
+		l, facts, err := g.loadBatch(ctx, tx, []*Request{&r}, nil, now, false, nil)
 		if err == nil {
 			err = facts[&r].err
 		}

@@ -259,36 +259,23 @@ func (g *Guard) runOps(batch []*ledgerOp) {
 			mode = store.SyncNow
 		}
 	}
-	run := func(mode store.Sync, early bool) error {
+	run := func(mode store.Sync) error {
 		return g.ledger.LedgerBatch(ctx, debtors, mode, func(tx *store.BatchTx) error {
 			for _, op := range live {
 				op.out, op.dec, op.phone, op.expired, op.err = Reservation{}, Decision{}, "", nil, nil
 			}
-			return g.decideBatch(ctx, tx, live, early)
+			return g.decideBatch(ctx, tx, live)
 		})
 	}
-	early := true
-	for {
-		err = run(mode, early)
-		switch {
-		case early && errors.Is(err, errCountedKeysMoved):
-			// A debtor's person or first number changed between the
-			// batch's statements: decided again with the locks taken
-			// from the debtors read first, as the rolled-back attempt
-			// left nothing.
-			early = false
-			continue
-		case mode == store.SyncLater && errors.Is(err, errMustSync):
-			// A close found its entry in a state its loss would undercount
-			// (a conversation never marked answered): decided again, durably,
-			// from what is stored, as the rolled-back attempt left nothing.
-			if g.view != nil {
-				g.view.reset()
-			}
-			mode = store.SyncNow
-			continue
+	err = run(mode)
+	if errors.Is(err, errMustSync) {
+		// A close found its entry in a state its loss would undercount
+		// (a conversation never marked answered): decided again, durably,
+		// from what is stored, as the rolled-back attempt left nothing.
+		if g.view != nil {
+			g.view.reset()
 		}
-		break
+		err = run(store.SyncNow)
 	}
 	stored = err == nil && g.view != nil && g.view.pending >= 0
 	for _, op := range live {
@@ -415,7 +402,7 @@ type reserveFacts struct {
 // decideBatch decides the batch's operations in order inside tx and
 // writes what they did: a few reads for all, then the decisions in memory,
 // then the new entries, the closed ones and the audit in one write.
-func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledgerOp, early bool) error {
+func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledgerOp) error {
 	now := g.clock.Now().UTC()
 	var reqs []*Request
 	var closeIDs []string
@@ -426,7 +413,7 @@ func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledge
 			closeIDs = append(closeIDs, op.res.ID)
 		}
 	}
-	l, facts, err := g.loadBatch(ctx, tx, reqs, closeIDs, now, true, early, g.view)
+	l, facts, err := g.loadBatch(ctx, tx, reqs, closeIDs, now, true, g.view)
 	if err != nil {
 		return err
 	}
@@ -484,33 +471,10 @@ func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledge
 //
 // view, when not nil, is the guard's ledger view (ledger_view.go): the
 // ledger comes from it, read only where it is not loaded.
-//
-// early (with lock, on a pipelined PostgreSQL batch without the view):
-// the persons' and numbers' locks and the read of what they count go out
-// with the debtors' read, each request's person and number found from its
-// stored debtor in SQL (store.BatchTx.LockAndReadCounted) — a reservation's
-// batch in 2 round trips, not 3. The keys found in Go from the debtors read
-// must be among those locked and read, else errCountedKeysMoved.
-func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Request, closeIDs []string, now time.Time, lock, early bool, view *ledgerView) (*batchLedger, map[*Request]reserveFacts, error) {
+func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Request, closeIDs []string, now time.Time, lock bool, view *ledgerView) (*batchLedger, map[*Request]reserveFacts, error) {
 	var debtors []string
 	for _, r := range reqs {
 		debtors = append(debtors, r.DebtorID)
-	}
-	since := now.Add(-ledgerLookback)
-	var counted *store.Counted
-	if early && lock && view == nil && len(reqs) > 0 && tx.CanLockEarly() {
-		keys := make([]store.CountedKey, len(reqs))
-		for i, r := range reqs {
-			k := store.CountedKey{DebtorID: r.DebtorID, PersonID: r.PersonID}
-			if f := g.reserveFacts(*r, store.Debtor{}); f.err == nil {
-				k.Phone = f.phone // the request's own number or address
-			}
-			keys[i] = k
-		}
-		counted = &store.Counted{}
-		if err := tx.LockAndReadCounted(keys, since, counted); err != nil {
-			return nil, nil, err
-		}
 	}
 	// Blocks come with the debtors: they are written without the ledger
 	// locks, so any read of them after the debtors' locks is as good.
@@ -544,18 +508,7 @@ func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Reques
 			phones = append(phones, f.phone)
 		}
 	}
-	if counted != nil {
-		for _, p := range persons {
-			if !slices.Contains(counted.Persons, p) || !slices.Contains(counted.Locked, "person:"+p) {
-				return nil, nil, errCountedKeysMoved
-			}
-		}
-		for _, p := range phones {
-			if !slices.Contains(counted.Phones, p) || !slices.Contains(counted.Locked, "phone:"+p) {
-				return nil, nil, errCountedKeysMoved
-			}
-		}
-	} else if lock {
+	if lock {
 		if err := tx.LockCounted(ctx, persons, phones); err != nil {
 			return nil, nil, err
 		}
@@ -566,6 +519,7 @@ func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Reques
 			facts[r] = f
 		}
 	}
+	since := now.Add(-ledgerLookback)
 	if view != nil {
 		l, err := view.load(ctx, tx, persons, phones, closeIDs, since)
 		return l, facts, err
@@ -573,9 +527,7 @@ func (g *Guard) loadBatch(ctx context.Context, tx *store.BatchTx, reqs []*Reques
 	l := newBatchLedger()
 	l.since = since
 	var entries []store.LedgerEntry
-	if counted != nil {
-		l.links, entries = counted.Links, counted.Entries
-	} else if l.links, entries, err = tx.LinksAndCounted(ctx, persons, phones, since); err != nil {
+	if l.links, entries, err = tx.LinksAndCounted(ctx, persons, phones, since); err != nil {
 		return nil, nil, err
 	}
 	for i := range entries {
@@ -726,10 +678,6 @@ func (g *Guard) closeIn(l *batchLedger, op *ledgerOp, now time.Time) (safe bool,
 		Detail: fmt.Sprintf("%s: %s → %s as %s", op.action, was, op.state, k), Holder: g.holderName()})
 	return safe, nil
 }
-
-// errCountedKeysMoved ends a batch whose persons' and numbers' locks,
-// taken early (loadBatch), missed a person or number its debtors now have.
-var errCountedKeysMoved = errors.New("a debtor's person or number changed during the batch")
 
 // errMustSync ends a SyncLater batch holding a close that must be durable.
 var errMustSync = errors.New("a close in the batch must be durable")

@@ -312,8 +312,7 @@ func newBulkSQL(postgres bool) bulkSQL {
 		for _, q := range []*string{&b.debtors, &b.blocks, &b.blocksNotEnded, &b.links, &b.counted, &b.byID, &b.debtorsBlocks, &b.linksCounted} {
 			*q = rebind(*q)
 		}
-		b.genericPlans = map[string]bool{pgDebtorLockQuery: true, lockSortedQuery: true, b.debtorsBlocks: true, b.linksCounted: true,
-			pgLockCountedEarly: true, pgLinksCountedEarly: true}
+		b.genericPlans = map[string]bool{pgDebtorLockQuery: true, lockSortedQuery: true, b.debtorsBlocks: true, b.linksCounted: true}
 		return b
 	}
 	rows := func(n, cols int) string {
