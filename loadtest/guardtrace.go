@@ -101,6 +101,7 @@ type traceSums struct {
 	total, queue, gcPause           time.Duration
 	rWait, rBatch, rOps, rRT, rSync time.Duration
 	cWait, cBatch, cOps, cRT, cSync time.Duration
+	rDisk, cDisk                    time.Duration // SQLite's WAL fdatasync alone
 	rCall, cCall                    time.Duration
 	rTrips, cTrips                  [4]time.Duration
 	rTripsN, cTripsN                int
@@ -114,6 +115,7 @@ func (s *traceSums) add(t decisionTrace, gc *gcWindow) {
 	s.rCall += t.reserveCall
 	s.rWait, s.rBatch, s.rOps = s.rWait+t.reserve.Wait, s.rBatch+t.reserve.Batch, s.rOps+time.Duration(t.reserve.Ops)
 	s.rSync += t.reserve.Store.Commit + t.reserve.Store.Sync + t.reserve.Store.Queued
+	s.rDisk += t.reserve.Store.Sync
 	for i, rt := range t.reserve.Store.RoundTrips {
 		s.rRT += rt
 		if i < len(s.rTrips) {
@@ -128,6 +130,7 @@ func (s *traceSums) add(t decisionTrace, gc *gcWindow) {
 	s.cCall += t.commitCall
 	s.cWait, s.cBatch, s.cOps = s.cWait+t.commit.Wait, s.cBatch+t.commit.Batch, s.cOps+time.Duration(t.commit.Ops)
 	s.cSync += t.commit.Store.Commit + t.commit.Store.Sync + t.commit.Store.Queued
+	s.cDisk += t.commit.Store.Sync
 	for i, rt := range t.commit.Store.RoundTrips {
 		s.cRT += rt
 		if i < len(s.cTrips) {
@@ -148,11 +151,11 @@ func (s traceSums) String() string {
 		}
 		return strings.Join(parts, "+")
 	}
-	out := fmt.Sprintf("total %s = queue %s + reserve %s [wait %s, batch %s (%.1f ops; round trips %.1f: %s; sqlite commit+sync+queued %s; go %s)]",
+	out := fmt.Sprintf("total %s = queue %s + reserve %s [wait %s, batch %s (%.1f ops; round trips %.1f: %s; sqlite commit+sync+queued %s, of it fdatasync %s; go %s)]",
 		m(s.total, s.n), m(s.queue, s.n), m(s.rCall, s.n), m(s.rWait, s.n), m(s.rBatch, s.n), float64(s.rOps)/float64(max(1, s.n)),
-		float64(s.rTripsN)/float64(max(1, s.n)), trips(s.rTrips, s.n), m(s.rSync, s.n), m(s.rBatch-s.rRT-s.rSync, s.n))
-	out += fmt.Sprintf(" + commit %s of %d%% [wait %s, batch %s (%.1f ops; round trips %.1f: %s; sqlite commit+sync+queued %s; go %s)]; gc pauses inside %s",
+		float64(s.rTripsN)/float64(max(1, s.n)), trips(s.rTrips, s.n), m(s.rSync, s.n), m(s.rDisk, s.n), m(s.rBatch-s.rRT-s.rSync, s.n))
+	out += fmt.Sprintf(" + commit %s of %d%% [wait %s, batch %s (%.1f ops; round trips %.1f: %s; sqlite commit+sync+queued %s, of it fdatasync %s; go %s)]; gc pauses inside %s",
 		m(s.cCall, s.n), 100*s.commits/max(1, s.n), m(s.cWait, s.commits), m(s.cBatch, s.commits), float64(s.cOps)/float64(max(1, s.commits)),
-		float64(s.cTripsN)/float64(max(1, s.commits)), trips(s.cTrips, s.commits), m(s.cSync, s.commits), m(s.cBatch-s.cRT-s.cSync, s.commits), m(s.gcPause, s.n))
+		float64(s.cTripsN)/float64(max(1, s.commits)), trips(s.cTrips, s.commits), m(s.cSync, s.commits), m(s.cDisk, s.commits), m(s.cBatch-s.cRT-s.cSync, s.commits), m(s.gcPause, s.n))
 	return out
 }
