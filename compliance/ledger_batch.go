@@ -3,6 +3,7 @@ package compliance
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -267,6 +268,15 @@ func (g *Guard) runOps(batch []*ledgerOp) {
 		})
 	}
 	err = run(mode)
+	if errors.Is(err, errMustSync) {
+		// A close found its entry in a state its loss would undercount
+		// (a conversation never marked answered): decided again, durably,
+		// from what is stored, as the rolled-back attempt left nothing.
+		if g.view != nil {
+			g.view.reset()
+		}
+		err = run(store.SyncNow)
+	}
 	stored = err == nil && g.view != nil && g.view.pending >= 0
 	for _, op := range live {
 		if err != nil {
@@ -422,11 +432,7 @@ func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledge
 			var safe bool
 			safe, op.err = g.closeIn(l, op, now)
 			if lazy && op.err == nil && !safe {
-				// Its entry is in a state its loss would undercount (a
-				// conversation never marked answered): the batch commits
-				// durably after all.
-				tx.SyncNow()
-				lazy = false
+				return errMustSync
 			}
 		}
 	}
@@ -672,6 +678,9 @@ func (g *Guard) closeIn(l *batchLedger, op *ledgerOp, now time.Time) (safe bool,
 		Detail: fmt.Sprintf("%s: %s → %s as %s", op.action, was, op.state, k), Holder: g.holderName()})
 	return safe, nil
 }
+
+// errMustSync ends a SyncLater batch holding a close that must be durable.
+var errMustSync = errors.New("a close in the batch must be durable")
 
 // mayCloseLazily tells, before the entry is read, whether a close could
 // be one whose loss is stricter (lossIsStricter): a release, or a commit

@@ -65,9 +65,6 @@ type Tx struct {
 	// syncLater: SQLite's batch commits without waiting for the disk
 	// (every job in it asked for SyncLater)
 	syncLater bool
-	// mustSync, on SQLite's group commit: set by a job that turned its
-	// SyncLater batch durable (BatchTx.SyncNow); the batch then syncs the WAL
-	mustSync *bool
 }
 
 // WithDebtor runs fn in a transaction holding the debtor's ledger lock: on

@@ -115,7 +115,6 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 	defer release()
 	defer stx.Rollback()
 	q := &batchQuerier{tx: stx, stmts: map[string]*sql.Stmt{}, prepared: b.db.stmts}
-	mustSync := false // a lazy batch turned durable by a job (BatchTx.SyncNow)
 	var ok []*ledgerJob
 	if len(batch) == 1 {
 		// Alone, a job needs no savepoint (whose journal copies every page
@@ -125,7 +124,7 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 			j.err = fmt.Errorf("ledger %s: %w", j.debtorID, err)
 			return
 		}
-		if j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID, syncLater: lazy, mustSync: &mustSync}); j.err != nil || j.panicked != nil {
+		if j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID, syncLater: lazy}); j.err != nil || j.panicked != nil {
 			return
 		}
 		ok = batch
@@ -140,7 +139,7 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 			abort(batch[i:], ok, err)
 			return
 		}
-		j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID, syncLater: lazy, mustSync: &mustSync})
+		j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID, syncLater: lazy})
 		if j.err == nil && j.panicked == nil {
 			if _, err := q.ExecContext(bg, `RELEASE ledger_job`); err != nil {
 				abort(batch[i:], ok, err)
@@ -161,7 +160,6 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 	if len(ok) == 0 {
 		return
 	}
-	lazy = lazy && !mustSync
 	t0 := time.Now()
 	err = stx.Commit()
 	t1 := time.Now()

@@ -26,8 +26,6 @@ type BatchTx struct {
 	// syncLater: the transaction commits without waiting for the disk
 	// (SyncLater asked by every job it commits with)
 	syncLater bool
-	// mustSync: SQLite's group-commit flag SyncNow sets (Tx.mustSync)
-	mustSync *bool
 }
 
 // Sync says when a ledger transaction's commit must be on disk.
@@ -51,31 +49,6 @@ const (
 // disk: it was asked for, and on SQLite every transaction committed with it
 // asked for it too.
 func (b *BatchTx) SyncLater() bool { return b.syncLater }
-
-// pgSyncDefault undoes, for the rest of the transaction, the
-// synchronous_commit off that a SyncLater batch set with its debtors' locks:
-// the server's own setting applies at COMMIT.
-const pgSyncDefault = `SET LOCAL synchronous_commit TO DEFAULT`
-
-// SyncNow makes a SyncLater transaction durable after all, as a SyncNow
-// one: a batch that finds, once it has read the ledger, a write whose loss
-// would undercount. PostgreSQL's COMMIT then waits for the server's own
-// setting (the SET goes out with the next round trip); SQLite's group
-// commit syncs the WAL after the commit. Without it the batch had to be
-// rolled back and run again.
-func (b *BatchTx) SyncNow() {
-	if !b.syncLater {
-		return
-	}
-	b.syncLater = false
-	if b.pipe != nil {
-		b.pipe.add(pgStmt{query: pgSyncDefault})
-		return
-	}
-	if b.mustSync != nil {
-		*b.mustSync = true
-	}
-}
 
 // Advisory lock seeds: a debtor's ledger (WithDebtor takes it too), and the
 // counted ledgers (persons, numbers) taken after it (also by person merges
@@ -106,7 +79,7 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, mode Sync, fn
 	}
 	if !db.postgres {
 		return db.batch.do(ctx, "batch of "+debtorIDs[0], mode == SyncLater, func(tx *Tx) error {
-			return fn(&BatchTx{db: db, tx: tx.tx, syncLater: tx.syncLater, mustSync: tx.mustSync})
+			return fn(&BatchTx{db: db, tx: tx.tx, syncLater: tx.syncLater})
 		})
 	}
 	conn, err := db.sql.Conn(ctx)
