@@ -43,8 +43,8 @@ type Guard struct {
 	// permitKey seals this guard's permits; drawn at random in NewGuard and
 	// never shown, so no other code can make a permit that passes Check.
 	permitKey [32]byte
-	ops       []*opBatcher // lanes of reservations and closes decided together (ledger_batch.go)
-	view      *ledgerView  // the ledger kept between batches; nil: read afresh (ledger_view.go)
+	ops       *opLanes    // lanes of reservations and closes decided together (ledger_batch.go)
+	view      *ledgerView // the ledger kept between batches; nil: read afresh (ledger_view.go)
 }
 
 // NewGuard builds a guard from cfg.

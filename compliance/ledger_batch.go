@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strings"
 	"sync"
@@ -40,6 +39,7 @@ type ledgerOp struct {
 	err     error
 	wake    chan bool   // true: lead the next batch; false: done
 	batch   []*ledgerOp // the batch handed with the lead
+	queued  time.Time   // when submitted, for an OpTrace
 }
 
 // opBatcher is the guard's group commit. Reservations and closes that
@@ -52,7 +52,6 @@ type ledgerOp struct {
 // the queue, to that batch's first caller, so no caller waits behind more
 // than the batch before its own.
 type opBatcher struct {
-	mu      sync.Mutex
 	queue   []*ledgerOp
 	leading bool
 }
@@ -63,34 +62,83 @@ type LedgerParallel interface {
 	LedgerBatchWidth() int
 }
 
-// lanes are the guard's batchers, one per batch the ledger runs at once
+// opLanes are the guard's batchers, one per batch the ledger runs at once
 // (LedgerParallel): one on SQLite (one writer; the store's own group commit
 // joins whatever runs at once). On PostgreSQL a batch spends most of its
 // time in round trips, not holding the server, so several run side by side.
-// A debtor always goes to the same lane: its operations are decided in
-// arrival order in memory, and a hot debtor never makes one lane's batch
-// wait for another's locks. Different debtors of one person or number may
-// still meet in two lanes; the ledger locks (debtors, then persons and
-// numbers, each class sorted) order them as they order batches of two nodes.
-func newLanes(n int) []*opBatcher {
-	ls := make([]*opBatcher, max(1, n))
-	for i := range ls {
-		ls[i] = &opBatcher{}
+//
+// An operation goes to the lane where its debtor already has one queued or
+// in the running batch: a debtor's operations are decided in arrival order
+// in memory, and two batches never hold one debtor at once, so a hot debtor
+// never makes one lane's batch wait for another's locks. A debtor with
+// nothing pending goes to an idle lane, where its batch starts at once, or,
+// when every lane is busy, to the one with the shortest queue. (A lane fixed
+// by the debtor's hash made an operation wait for its own lane's running
+// batch while other lanes were idle: that wait was half of a slow
+// decision's time at 500/s, bench guard --trace-slow.) Different debtors
+// of one person or number may still meet in two lanes; the ledger locks
+// (debtors, then persons and numbers, each class sorted) order them as
+// they order batches of two nodes.
+type opLanes struct {
+	mu    sync.Mutex
+	lanes []*opBatcher
+	// pending: per debtor with operations queued or being decided, its
+	// lane and how many (only with several lanes)
+	pending map[string]pendingOps
+}
+
+type pendingOps struct {
+	lane *opBatcher
+	n    int
+}
+
+func newLanes(n int) *opLanes {
+	ls := &opLanes{lanes: make([]*opBatcher, max(1, n)), pending: map[string]pendingOps{}}
+	for i := range ls.lanes {
+		ls.lanes[i] = &opBatcher{}
 	}
 	return ls
 }
 
-// lane is the batcher of debtorID's operations.
-func (g *Guard) lane(debtorID string) *opBatcher {
-	if len(g.ops) == 1 {
-		return g.ops[0]
+// route picks debtorID's lane and counts the operation in it; ls.mu is held.
+func (ls *opLanes) route(debtorID string) *opBatcher {
+	if len(ls.lanes) == 1 {
+		return ls.lanes[0]
 	}
-	h := fnv.New32a()
-	h.Write([]byte(debtorID))
-	return g.ops[h.Sum32()%uint32(len(g.ops))]
+	p, ok := ls.pending[debtorID]
+	if !ok {
+		for _, b := range ls.lanes {
+			if !b.leading {
+				p.lane = b
+				break
+			}
+			if p.lane == nil || len(b.queue) < len(p.lane.queue) {
+				p.lane = b
+			}
+		}
+	}
+	p.n++
+	ls.pending[debtorID] = p
+	return p.lane
 }
 
-// take removes the next batch from the queue; b.mu is held.
+// done uncounts batch's operations, decided; ls.mu is held.
+func (ls *opLanes) done(batch []*ledgerOp) {
+	if len(ls.lanes) == 1 {
+		return
+	}
+	for _, op := range batch {
+		id := op.debtorID()
+		if p := ls.pending[id]; p.n > 1 {
+			p.n--
+			ls.pending[id] = p
+		} else {
+			delete(ls.pending, id)
+		}
+	}
+}
+
+// take removes the next batch from the queue; the lanes' mu is held.
 func (b *opBatcher) take() []*ledgerOp {
 	n := min(len(b.queue), maxOpBatch)
 	batch := b.queue[:n:n]
@@ -104,8 +152,12 @@ func (b *opBatcher) take() []*ledgerOp {
 // submit queues op and returns when it is decided.
 func (g *Guard) submit(op *ledgerOp) {
 	op.wake = make(chan bool, 1)
-	b := g.lane(op.debtorID())
-	b.mu.Lock()
+	if opTraceOf(op.ctx) != nil {
+		op.queued = time.Now()
+	}
+	ls := g.ops
+	ls.mu.Lock()
+	b := ls.route(op.debtorID())
 	b.queue = append(b.queue, op)
 	lead := !b.leading
 	var batch []*ledgerOp
@@ -113,7 +165,7 @@ func (g *Guard) submit(op *ledgerOp) {
 		b.leading = true
 		batch = b.take() // op alone: the queue waits only behind a lead
 	}
-	b.mu.Unlock()
+	ls.mu.Unlock()
 	if !lead {
 		if lead = <-op.wake; !lead {
 			return
@@ -124,7 +176,8 @@ func (g *Guard) submit(op *ledgerOp) {
 		// Hand the lead on and answer the batch even if deciding it
 		// panicked: the others get an error, the panic goes on up here.
 		p := recover()
-		b.mu.Lock()
+		ls.mu.Lock()
+		ls.done(batch)
 		if len(b.queue) == 0 {
 			b.leading = false
 		} else {
@@ -132,7 +185,7 @@ func (g *Guard) submit(op *ledgerOp) {
 			next[0].batch = next
 			next[0].wake <- true
 		}
-		b.mu.Unlock()
+		ls.mu.Unlock()
 		for _, o := range batch {
 			if o == op {
 				continue
@@ -168,6 +221,23 @@ func (g *Guard) runOps(batch []*ledgerOp) {
 	slices.Sort(debtors)
 	debtors = slices.Compact(debtors)
 	ctx := context.WithoutCancel(live[0].ctx)
+	var trace *store.BatchTrace // when an op asked for its OpTrace
+	var started time.Time
+	for _, op := range live {
+		if opTraceOf(op.ctx) != nil {
+			trace, started = &store.BatchTrace{}, time.Now()
+			ctx = store.WithBatchTrace(ctx, trace)
+			defer func() {
+				end := time.Now()
+				for _, op := range live {
+					if t := opTraceOf(op.ctx); t != nil {
+						t.Wait, t.Batch, t.Ops, t.Store = started.Sub(op.queued), end.Sub(started), len(live), *trace
+					}
+				}
+			}()
+			break
+		}
+	}
 	var err error
 	stored := false // set only when LedgerBatch returns, not when it panics
 	if g.view != nil {

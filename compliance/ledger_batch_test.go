@@ -49,11 +49,11 @@ func queued(t *testing.T, g *Guard, n int) {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		got := 0
-		for _, b := range g.ops {
-			b.mu.Lock()
+		g.ops.mu.Lock()
+		for _, b := range g.ops.lanes {
 			got += len(b.queue)
-			b.mu.Unlock()
 		}
+		g.ops.mu.Unlock()
 		if got >= n {
 			return
 		}
@@ -449,19 +449,15 @@ func TestBatchesSideBySide(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The first debtor of each lane leads; the others queue.
+		// The first three debtors each lead a batch in an idle lane; the
+		// others queue behind them.
 		var leads, rest []string
-		seen := map[*opBatcher]bool{}
-		for _, d := range res.Debtors {
-			if l := g.lane(d.ID); !seen[l] {
-				seen[l] = true
+		for i, d := range res.Debtors {
+			if i < 3 {
 				leads = append(leads, d.ID)
 			} else {
 				rest = append(rest, d.ID)
 			}
-		}
-		if len(leads) < 2 {
-			t.Fatalf("twelve debtors fell in %d lane(s) of 3", len(leads))
 		}
 		type result struct {
 			allowed bool
@@ -514,6 +510,87 @@ func TestBatchesSideBySide(t *testing.T) {
 		}
 		if v := replayLimits(t, db, g.Policy()); len(v) > 0 {
 			t.Errorf("%d violations, first: %s", len(v), v[0])
+		}
+	})
+}
+
+// TestLanesKeepADebtorInOneBatchAtATime: with three lanes, a debtor's
+// second operation queues behind the batch deciding its first even while
+// two lanes are idle (two batches never hold one debtor, and its operations
+// are decided in arrival order), and another debtor's starts at once in an
+// idle lane. It fails with a lane fixed by the debtor's hash (the second
+// debtor may share the first's lane) or with routing that ignores what is
+// pending (the second operation would lead a batch of its own).
+func TestLanesKeepADebtorInOneBatchAtATime(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB, _ string) {
+		ctx := t.Context()
+		res := importCSV(t, db, "ФИО;Телефон;Номер договора;Дата рождения;Регион\n"+
+			"Петров Иван;89163330001;К-1;01.02.1980;г. Москва\nСидоров Олег;89163330002;К-2;03.04.1981;г. Москва\n")
+		wl := &wideLedger{DB: db, width: 3, gate: make(chan struct{})}
+		clk := &settableClock{t: local(t, "Europe/Moscow", "2026-11-23 12:00")}
+		g, err := NewGuard(Config{Ledger: wl, Clock: clk, Holder: "node", Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inside := func(want int) {
+			t.Helper()
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				wl.mu.Lock()
+				in := wl.inside
+				wl.mu.Unlock()
+				if in == want {
+					return
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%d batches in flight, want %d", in, want)
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}
+		a, b := res.Debtors[0].ID, res.Debtors[1].ID
+		var wg sync.WaitGroup
+		decs := make(chan Decision, 3)
+		ask := func(id string) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, dec, err := g.Reserve(ctx, Request{DebtorID: id, Channel: RobotCall})
+				if err != nil {
+					t.Error(err)
+				}
+				decs <- dec
+			}()
+		}
+		ask(a)
+		inside(1)
+		ask(a)
+		queued(t, g, 1)
+		wl.mu.Lock()
+		if wl.inside != 1 {
+			t.Errorf("%d batches in flight after the debtor's second operation, want 1 (it queues)", wl.inside)
+		}
+		wl.mu.Unlock()
+		ask(b)
+		inside(2)
+		close(wl.gate)
+		wg.Wait()
+		close(decs)
+		g.ops.mu.Lock()
+		if n := len(g.ops.pending); n != 0 {
+			t.Errorf("%d debtors still counted pending after every operation was decided", n)
+		}
+		g.ops.mu.Unlock()
+		granted := 0
+		for d := range decs {
+			if d.Allowed {
+				granted++
+			}
+		}
+		if granted != 2 {
+			// one debtor's two reservations: the second is refused while the
+			// first is held; the other debtor is another person
+			t.Errorf("%d of 3 granted, want 2", granted)
 		}
 	})
 }

@@ -37,6 +37,9 @@ type GuardOptions struct {
 	ConvEach int           // every ConvEach-th granted reservation commits as a conversation (0: never)
 	JSON     bool
 	Profile  string // CPU profile of the stages to this file
+	// TraceSlow prints per stage where the decisions' time went, the
+	// slowest 1 % beside all (compliance.OpTrace, GC pauses).
+	TraceSlow bool
 }
 
 // ParseGuardArgs reads the flags of `bench guard`.
@@ -57,6 +60,7 @@ func ParseGuardArgs(args []string, stderr io.Writer) (GuardOptions, error) {
 	fs.IntVar(&o.Workers, "workers", 256, "decisions in flight at most per node")
 	fs.IntVar(&o.ConvEach, "conversation-every", 10, "every Nth granted reservation commits as a conversation (0: never)")
 	fs.StringVar(&o.Profile, "cpuprofile", "", "write the CPU profile of the stages to FILE (go tool pprof)")
+	fs.BoolVar(&o.TraceSlow, "trace-slow", false, "print per stage where the decisions' time went: the slowest 1 % beside all (lane wait, each round trip, Go work, SQLite's commit and sync, GC pauses)")
 	fs.BoolVar(&o.JSON, "json", false, "end with one JSON line {backend, sustained_per_s, p99_ms_at_500_per_s, violations}")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -109,6 +113,8 @@ type GuardStage struct {
 	// the rates and latencies of a shared box do not show. PostgreSQL's
 	// server is another process and is not in it.
 	CPU time.Duration `json:"cpu_per_decision_ns"`
+	// Trace: with --trace-slow, where the time went (text)
+	Trace string `json:"-"`
 	// Where a decision's time goes: the wait from its offered instant to
 	// its Reserve call (a worker free), the Reserve, and the Commit of a
 	// granted one, each p50/p99 over the stage's decisions.
@@ -267,6 +273,7 @@ type benchOutcome struct {
 	queue, reserve, commit time.Duration // commit: -1 when none (denied)
 	granted                bool
 	err                    error
+	trace                  *decisionTrace // --trace-slow
 }
 
 // stage offers n decisions at rate per second (rate 0: all at once) and
@@ -283,6 +290,10 @@ func (b *guardBench) stage(ctx context.Context, name string, rate, n int) GuardS
 				outs <- b.decide(ctx, j)
 			}
 		}()
+	}
+	var gc gcWindow
+	if b.o.TraceSlow {
+		gc.start()
 	}
 	start, cpu0 := time.Now(), cpuTime()
 	for i := range n {
@@ -305,6 +316,10 @@ func (b *guardBench) stage(ctx context.Context, name string, rate, n int) GuardS
 	if n > 0 {
 		st.CPU = (cpuTime() - cpu0) / time.Duration(n)
 	}
+	if b.o.TraceSlow {
+		gc.stop()
+	}
+	var traces []decisionTrace
 	lats := make([]time.Duration, 0, n)
 	var queues, reserves, commits []time.Duration
 	for o := range outs {
@@ -313,6 +328,9 @@ func (b *guardBench) stage(ctx context.Context, name string, rate, n int) GuardS
 		queues, reserves = append(queues, o.queue), append(reserves, o.reserve)
 		if o.commit >= 0 {
 			commits = append(commits, o.commit)
+		}
+		if o.trace != nil {
+			traces = append(traces, *o.trace)
 		}
 		if o.err != nil {
 			if st.Errors++; st.FirstErr == "" {
@@ -327,6 +345,9 @@ func (b *guardBench) stage(ctx context.Context, name string, rate, n int) GuardS
 		st.P50, st.P99, st.Max = quantile(lats, 0.50), quantile(lats, 0.99), lats[len(lats)-1]
 	}
 	st.Queue, st.Reserv, st.Commit = p50p99(queues), p50p99(reserves), p50p99(commits)
+	if b.o.TraceSlow {
+		st.Trace = traceReport(traces, n, &gc)
+	}
 	if st.Seconds > 0 {
 		st.PerSec = float64(st.Done-st.Errors) / st.Seconds
 	}
@@ -336,8 +357,14 @@ func (b *guardBench) stage(ctx context.Context, name string, rate, n int) GuardS
 // decide asks one reservation and commits it when granted.
 func (b *guardBench) decide(ctx context.Context, j benchJob) benchOutcome {
 	id, g, conv := b.pick()
+	var tr *decisionTrace
+	rctx, cctx := ctx, ctx
+	if b.o.TraceSlow {
+		tr = &decisionTrace{start: j.at}
+		rctx, cctx = compliance.WithOpTrace(ctx, &tr.reserve), compliance.WithOpTrace(ctx, &tr.commit)
+	}
 	t0 := time.Now()
-	res, dec, err := g.Reserve(ctx, compliance.Request{DebtorID: id, Channel: compliance.RobotCall})
+	res, dec, err := g.Reserve(rctx, compliance.Request{DebtorID: id, Channel: compliance.RobotCall})
 	t1 := time.Now()
 	commit := time.Duration(-1)
 	if err == nil && dec.Allowed {
@@ -345,10 +372,14 @@ func (b *guardBench) decide(ctx context.Context, j benchJob) benchOutcome {
 		if conv {
 			kind = compliance.Conversation
 		}
-		err = g.Commit(ctx, res, kind)
+		err = g.Commit(cctx, res, kind)
 		commit = time.Since(t1)
 	}
-	return benchOutcome{lat: time.Since(j.at), queue: t0.Sub(j.at), reserve: t1.Sub(t0), commit: commit, granted: err == nil && dec.Allowed, err: err}
+	out := benchOutcome{lat: time.Since(j.at), queue: t0.Sub(j.at), reserve: t1.Sub(t0), commit: commit, granted: err == nil && dec.Allowed, err: err}
+	if tr != nil {
+		tr.end, tr.reserveCall, tr.commitCall, out.trace = j.at.Add(out.lat), out.reserve, commit, tr
+	}
+	return out
 }
 
 // p50p99 sorts ds and returns its p50 and p99 (zeros when empty).
@@ -369,6 +400,9 @@ func stageLine(st GuardStage) string {
 		durMS(st.Queue[0]), durMS(st.Queue[1]), durMS(st.Reserv[0]), durMS(st.Reserv[1]), durMS(st.Commit[0]), durMS(st.Commit[1]))
 	if st.Errors > 0 {
 		s += fmt.Sprintf("  %d errors (first: %s)", st.Errors, st.FirstErr)
+	}
+	if st.Trace != "" {
+		s += "\n" + st.Trace
 	}
 	return s
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 )
 
 // maxLedgerBatch bounds the ledger transactions SQLite commits as one: the
@@ -41,6 +42,7 @@ type ledgerJob struct {
 	debtorID string
 	fn       func(tx *Tx) error
 	lazy     bool // SyncLater: the batch may commit without waiting for the disk if all its jobs may
+	queued   time.Time
 	err      error
 	panicked any // fn's panic, raised again on the caller's goroutine
 	done     chan struct{}
@@ -51,7 +53,7 @@ type ledgerJob struct {
 var errBatchAborted = errors.New("ledger batch aborted")
 
 func (b *ledgerBatcher) do(ctx context.Context, debtorID string, lazy bool, fn func(tx *Tx) error) error {
-	j := &ledgerJob{ctx: ctx, debtorID: debtorID, fn: fn, lazy: lazy, done: make(chan struct{})}
+	j := &ledgerJob{ctx: ctx, debtorID: debtorID, fn: fn, lazy: lazy, done: make(chan struct{}), queued: time.Now()}
 	b.mu.Lock()
 	b.queue = append(b.queue, j)
 	lead := !b.leading
@@ -99,6 +101,7 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 	// cancelled before its turn is skipped instead.
 	bg := context.Background()
 	lazy := true
+	started := time.Now()
 	for _, j := range batch {
 		lazy = lazy && j.lazy
 	}
@@ -157,9 +160,19 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 	if len(ok) == 0 {
 		return
 	}
+	t0 := time.Now()
 	err = stx.Commit()
+	t1 := time.Now()
 	if err == nil && !lazy {
 		err = b.db.syncWAL(b.db.walPath)
+	}
+	for _, j := range ok {
+		if t := batchTraceOf(j.ctx); t != nil {
+			t.Queued, t.Commit, t.Sync = started.Sub(j.queued), t1.Sub(t0), time.Since(t1)
+			if lazy {
+				t.Sync = 0
+			}
+		}
 	}
 	if err != nil {
 		// Committed but not known to be on disk, or not committed: the

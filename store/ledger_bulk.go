@@ -93,7 +93,7 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, mode Sync, fn
 	// (pgPipe's Plans): the setting rides on the debtors' locks, as does
 	// synchronous_commit off for a SyncLater batch (a SyncNow one keeps
 	// the server's setting).
-	p := &pgPipe{conn: conn, generic: true, genericPlans: db.bulk.genericPlans}
+	p := &pgPipe{conn: conn, generic: true, genericPlans: db.bulk.genericPlans, trace: batchTraceOf(ctx)}
 	p.pending = append(p.pending, pgStmt{query: "BEGIN"})
 	p.add(pgStmt{query: pgDebtorLockQuery, args: []any{sortedKeys(debtorIDs), int64(debtorLockSeed), mode == SyncLater}})
 	defer func() {

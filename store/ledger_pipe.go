@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -35,6 +36,8 @@ type pgPipe struct {
 	// genericPlans: the statements run on their generic plans
 	// (bulkSQL.genericPlans)
 	genericPlans map[string]bool
+	// trace, when set, records each round trip (WithBatchTrace)
+	trace *BatchTrace
 }
 
 // Plans. A statement whose good plan does not depend on the data — the
@@ -112,6 +115,10 @@ func (p *pgPipe) flush(ctx context.Context) (lastTag string, err error) {
 	p.pending = nil
 	if len(stmts) == 0 {
 		return "", nil
+	}
+	if p.trace != nil {
+		t0 := time.Now()
+		defer func() { p.trace.RoundTrips = append(p.trace.RoundTrips, time.Since(t0)) }()
 	}
 	err = p.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
