@@ -228,18 +228,19 @@ func TestStruckToneIsNoBeep(t *testing.T) {
 // sound that held still for a moment (round 17: a kettle whistling behind
 // heldout15's persons, taken for a voicemail beep in the pauses between
 // their words); a voicemail beep stands out from the sound before it and
-// ends. The three background cases fail without toneTracker's onset and
-// end checks.
+// ends. The four background cases fail without toneTracker's onset and
+// end checks (the lone SIT-band one without them in the sitSeq path).
 func TestBackgroundToneIsNoBeep(t *testing.T) {
 	const hz, amp = 2000.0, 900.0
-	// mix adds the background tone over s[from:to]
-	mix := func(s []int16, from, to time.Duration) []int16 {
+	// mixAt adds a background tone of f Hz over s[from:to]
+	mixAt := func(f float64, s []int16, from, to time.Duration) []int16 {
 		for i := samplesOf(from); i < samplesOf(to) && i < len(s); i++ {
-			v := float64(s[i]) + amp*math.Sin(2*math.Pi*hz*float64(i)/SampleRate)
+			v := float64(s[i]) + amp*math.Sin(2*math.Pi*f*float64(i)/SampleRate)
 			s[i] = int16(max(math.MinInt16, min(math.MaxInt16, v)))
 		}
 		return s
 	}
+	mix := func(s []int16, from, to time.Duration) []int16 { return mixAt(hz, s, from, to) }
 	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 	tests := []struct {
 		name  string
@@ -258,6 +259,13 @@ func TestBackgroundToneIsNoBeep(t *testing.T) {
 			s := newSignal().silence(ms(200)).speech(ms(500)).silence(ms(140)).speech(ms(800)).silence(ms(500)).s
 			return mix(s, ms(700), ms(1640))
 		}, false},
+		{"a 1400 Hz whistle under the words, alone in a 200 ms pause (a lone SIT-band tone)", func() []int16 {
+			s := newSignal().silence(ms(200)).speech(ms(600)).silence(ms(200)).speech(ms(600)).silence(ms(500)).s
+			return mixAt(1400, s, ms(300), ms(1600))
+		}, false},
+		{"a lone 1400 Hz beep after the greeting", func() []int16 {
+			return newSignal().speech(ms(800)).silence(ms(200)).tone(1400, ms(200)).silence(ms(600)).s
+		}, true},
 		{"a beep right after the greeting, then the silence", func() []int16 {
 			return newSignal().silence(ms(200)).speech(ms(800)).tone(hz, ms(200)).silence(ms(600)).s
 		}, true},

@@ -247,9 +247,11 @@ const (
 	beepOnsetFrames = 10
 	beepOnsetSkip   = 2
 	beepOnsetDropDB = 6.0
-	// pastFrames holds a beep's run up to longBeepDur (a longer one is
-	// reported while it sounds), the frame that ended it and the window
-	pastFrames = int(longBeepDur/(20*time.Millisecond)) + 1 + beepOnsetSkip + beepOnsetFrames
+	// pastFrames holds a tone's run (up to longBeepDur for a beep, which is
+	// reported while it sounds after that; up to sitSegMax for a lone
+	// SIT-band tone, and the frames of sitPartnerWait after it), the frame
+	// that ended it and the window before it
+	pastFrames = int((sitSegMax+sitPartnerWait)/(20*time.Millisecond)) + 2 + beepOnsetSkip + beepOnsetFrames
 )
 
 // keep stores a frame for before.
@@ -259,24 +261,37 @@ func (t *toneTracker) keep(samples []int16) {
 	t.n++
 }
 
-// startsFromBackground reports whether, in the frames before a run of dur
-// that ended with the frame just kept, the level near f never fell
-// beepOnsetDropDB under db: the tone was already there.
-func (t *toneTracker) startsFromBackground(f, db float64, dur, step time.Duration) bool {
-	if step <= 0 {
-		return false
-	}
-	// the run's frames and the one that ended it are the newest
-	back := int(dur/step) + 1 + beepOnsetSkip
+// startsFromBackground reports whether, in the frames before a run of
+// runFrames that ended ago frames before the newest kept one, the level near f
+// never fell beepOnsetDropDB under db: the tone was already there.
+func (t *toneTracker) startsFromBackground(f, db float64, runFrames, ago int) bool {
+	back := ago + runFrames + beepOnsetSkip
 	seen := 0
 	for k := back; k < back+beepOnsetFrames && k < len(t.past) && k < t.n; k++ {
-		fr := t.past[(t.n-1-k)%len(t.past)]
-		if nearToneDB(fr, f) <= db-beepOnsetDropDB {
+		if nearToneDB(t.past[(t.n-1-k)%len(t.past)], f) <= db-beepOnsetDropDB {
 			return false
 		}
 		seen++
 	}
 	return seen > 0
+}
+
+// stoppedAfter reports whether, in the first beepEndFrames of the ago frames
+// kept since a run ended, the level near f fell beepEndDropDB under db.
+func (t *toneTracker) stoppedAfter(f, db float64, ago int) bool {
+	for k := ago - 1; k >= 0 && k >= ago-beepEndFrames && k < len(t.past) && k < t.n; k-- {
+		if nearToneDB(t.past[(t.n-1-k)%len(t.past)], f) <= db-beepEndDropDB {
+			return true
+		}
+	}
+	return false
+}
+
+// background reports a lone SIT-band tone r, ended ago frames before the
+// newest kept one, that was there before it or went on after it: no beep.
+func (t *toneTracker) background(r toneRun, ago int) bool {
+	db := median(r.dbs)
+	return t.startsFromBackground(r.freq(), db, r.frames, ago) || !t.stoppedAfter(r.freq(), db, ago)
 }
 
 // endsAfter feeds one frame after a pending beep's run and reports whether
@@ -322,7 +337,7 @@ func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
 				t.run.reported = true
 				out = append(out, toneEvent{kind: toneFax, freq: f, dur: t.run.dur(), at: now})
 			}
-		case t.run.dur() >= longBeepDur && !t.run.voice():
+		case t.run.dur() >= longBeepDur && !t.run.voice() && !t.startsFromBackground(f, median(t.run.dbs), t.run.frames, 0):
 			t.run.reported = true
 			out = append(out, toneEvent{kind: toneBeep, freq: f, dur: t.run.dur(), at: now})
 		}
@@ -334,7 +349,7 @@ func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
 					continue
 				}
 				db := median(t.run.dbs)
-				if t.startsFromBackground(ev.freq, db, ev.dur, step) {
+				if t.startsFromBackground(ev.freq, db, t.run.frames, 1) {
 					continue
 				}
 				// the frame that ended the run is the first after it
@@ -359,7 +374,7 @@ func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
 	if len(t.sitSeq) > 0 && t.run == nil && now-t.sitSeq[len(t.sitSeq)-1].end > sitPartnerWait {
 		last := t.sitSeq[len(t.sitSeq)-1]
 		t.sitSeq = nil
-		if last.dur() >= minBeepDur {
+		if last.dur() >= minBeepDur && !t.background(last, int((now-last.end)/step)) {
 			out = append(out, toneEvent{kind: toneBeep, freq: last.freq(), dur: last.dur(), at: now})
 		}
 	}
