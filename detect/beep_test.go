@@ -291,3 +291,32 @@ func TestBackgroundToneIsNoBeep(t *testing.T) {
 		})
 	}
 }
+
+// A beep is a voicemail's only when the line stays without speech for
+// beepQuiet after it: a person who talks on right after a tone-like sound in
+// a pause between words (any sound the tone checks have not met) is no
+// machine. The first case fails without settleBeep (machine at the tone).
+func TestBeepThenSpeechIsNoMachine(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	tests := []struct {
+		name  string
+		audio []int16
+		texts []textAt
+		want  Class
+	}{
+		{"a person talks on 60 ms after a 160 ms tone in a pause",
+			newSignal().speech(ms(700)).silence(ms(60)).tone(2600, ms(160)).silence(ms(60)).speech(ms(500)).silence(ms(200)).s,
+			[]textAt{{ms(800), "алло", true}, {ms(1600), "да слушаю", true}}, Human},
+		{"a greeting, a beep, then silence",
+			newSignal().speech(ms(2500)).silence(ms(200)).tone(1000, ms(300)).silence(ms(1000)).s,
+			[]textAt{{ms(2600), "здравствуйте оставьте сообщение после сигнала", true}}, Machine},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := run(t, nil, tt.audio, tt.texts)
+			if d.Class != tt.want {
+				t.Errorf("class %s, want %s (evidence %q)", d.Class, tt.want, d.Evidence)
+			}
+		})
+	}
+}

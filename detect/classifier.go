@@ -147,25 +147,28 @@ type Classifier struct {
 	earlyT     time.Duration // early media heard so far
 	earlyVoice time.Duration
 
-	speechRun     time.Duration // current run of speech frames
-	runCounted    bool          // the run has lasted minSpeechRun and counts as speech
-	inSpeech      bool
-	segStart      time.Duration
-	lastSpeech    time.Duration // end of the last speech frame
-	lastTone      time.Duration // end of the last tonal frame
-	heardSpeech   bool
-	speechTotal   time.Duration
-	longestSeg    time.Duration
-	speechOnset   time.Duration // when the first speech began (valid once heardSpeech)
-	stretchStart  time.Duration // start of the current stretch of talk
-	longestTalk   time.Duration // longest stretch of talk without a stretchGap pause
-	talkOver      time.Duration
-	near          foreground // the nearest voice's talk and pauses
-	ref           echoRef    // the robot's playback, when the caller gives it (RobotFrame)
-	refFed        bool       // RobotFrame was called for the coming frame
-	echoFrames    int        // voiced frames taken for the robot's echo
-	sawTone       bool
-	beep, sit     *toneEvent
+	speechRun    time.Duration // current run of speech frames
+	runCounted   bool          // the run has lasted minSpeechRun and counts as speech
+	inSpeech     bool
+	segStart     time.Duration
+	lastSpeech   time.Duration // end of the last speech frame
+	lastTone     time.Duration // end of the last tonal frame
+	heardSpeech  bool
+	speechTotal  time.Duration
+	longestSeg   time.Duration
+	speechOnset  time.Duration // when the first speech began (valid once heardSpeech)
+	stretchStart time.Duration // start of the current stretch of talk
+	longestTalk  time.Duration // longest stretch of talk without a stretchGap pause
+	talkOver     time.Duration
+	near         foreground // the nearest voice's talk and pauses
+	ref          echoRef    // the robot's playback, when the caller gives it (RobotFrame)
+	refFed       bool       // RobotFrame was called for the coming frame
+	echoFrames   int        // voiced frames taken for the robot's echo
+	sawTone      bool
+	beep, sit    *toneEvent
+	// beepHeard: a beep waiting for beepQuiet without speech after it
+	// (settleBeep) before it is c.beep
+	beepHeard     *toneEvent
 	fax           *toneEvent
 	clippedSIT    bool // a lone SIT-band tone before any speech (sitLikeLead)
 	committedText string
@@ -254,6 +257,7 @@ func (c *Classifier) Gap(n int, robotSpeaking bool) {
 	if !robotSpeaking {
 		c.quiet += step
 	}
+	c.settleBeep()
 	c.evaluate()
 }
 
@@ -357,7 +361,33 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 	if c.heardSpeech {
 		c.longestTalk = max(c.longestTalk, c.lastSpeech-c.stretchStart)
 	}
+	c.settleBeep()
 	c.evaluate()
+}
+
+// beepQuiet is how long the line must stay without speech after a beep for
+// it to be a voicemail's: a recording's beep invites the caller to speak and
+// is followed by silence, while a sound in a pause between a person's words
+// (a siren, a bell, a kettle: rounds 15-17) has the person talking on right
+// after it. Any such sound a tone check has not yet met is caught here. A
+// tone held for longBeepDur is a beep at once (no pause holds a sound that
+// steady that long).
+const beepQuiet = 300 * time.Millisecond
+
+// settleBeep makes a heard beep the classifier's beep once beepQuiet has
+// passed without speech, and forgets it when speech came first.
+func (c *Classifier) settleBeep() {
+	b := c.beepHeard
+	switch {
+	case b == nil:
+	case c.heardSpeech && c.lastSpeech > b.at:
+		c.beepHeard = nil
+		c.note("%s, then speech %.2fs after it: a sound in a pause between words, not a voicemail beep", b, (c.lastSpeech - b.at).Seconds())
+	case c.t-b.at >= beepQuiet:
+		c.beepHeard = nil
+		c.beep = b
+		c.note("%s", b)
+	}
 }
 
 // settleUnsure acts on the frames taken for echo before the estimate stood:
@@ -409,9 +439,15 @@ func (c *Classifier) onTone(ev toneEvent) {
 			c.note("%s before any speech, in a SIT band and no longer than a SIT segment: a SIT sequence clipped by the line, not a voicemail beep (announcement cue)", ev)
 			return
 		}
-		if c.beep == nil {
+		switch {
+		case c.beep != nil || c.beepHeard != nil:
+		case ev.dur >= longBeepDur:
+			// held half a second, steady and from nothing: a beep
+			// while it still sounds
 			c.beep = &ev
 			c.note("%s", ev)
+		default:
+			c.beepHeard = &ev
 		}
 	case toneFax:
 		if c.fax == nil {
