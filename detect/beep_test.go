@@ -320,3 +320,51 @@ func TestBeepThenSpeechIsNoMachine(t *testing.T) {
 		})
 	}
 }
+
+// A device behind the callee beeps three times or more at one frequency; a
+// voicemail once, twice or in pips of rising pitch. And a person's answering
+// words with no non-human cue outweigh a tone alone (personOverTone). The
+// person cases fail without the change (machine at the first beep; machine
+// by the beep; announcement by the clipped-SIT cue).
+func TestDeviceBeepsAndPersonWordsOutweighATone(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	beeps := func(g *signal, hz float64, n int) *signal {
+		for i := range n {
+			if i > 0 {
+				g.silence(ms(200))
+			}
+			g.tone(hz, ms(200))
+		}
+		return g
+	}
+	tests := []struct {
+		name  string
+		audio []int16
+		texts []textAt
+		want  Class
+	}{
+		{"a microwave's three beeps, then a person",
+			beeps(newSignal().silence(ms(200)), 2500, 3).silence(ms(100)).speech(ms(600)).silence(ms(300)).s,
+			[]textAt{{ms(1900), "алло слушаю", true}}, Human},
+		{"a voicemail's two beeps of one frequency",
+			beeps(newSignal().speech(ms(2500)).silence(ms(200)), 950, 2).silence(ms(1200)).s,
+			[]textAt{{ms(2600), "привет это галина", true}}, Machine},
+		{"a person says алло да, then a device beeps once in the wait",
+			newSignal().speech(ms(600)).silence(ms(400)).tone(2000, ms(200)).silence(ms(1500)).s,
+			[]textAt{{ms(700), "алло да", true}}, Human},
+		{"a lone 985 Hz tone before a person's алло слушаю",
+			newSignal().silence(ms(200)).tone(985, ms(300)).silence(ms(200)).speech(ms(700)).silence(ms(1500)).s,
+			[]textAt{{ms(1500), "алло слушаю", true}}, Human},
+		{"a greeting that names itself, then a beep",
+			newSignal().speech(ms(2500)).silence(ms(200)).tone(1000, ms(300)).silence(ms(1000)).s,
+			[]textAt{{ms(2600), "алло это автоответчик оставьте сообщение", true}}, Machine},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := run(t, nil, tt.audio, tt.texts)
+			if d.Class != tt.want {
+				t.Errorf("class %s, want %s (evidence %q)", d.Class, tt.want, d.Evidence)
+			}
+		})
+	}
+}
