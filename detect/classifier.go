@@ -369,15 +369,16 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 	c.evaluate()
 }
 
-// personOverTone reports text with a person's cue (an answering word) and
-// no non-human cue at all: a tone alone — a beep, a lone SIT-band tone —
-// does not outweigh it. A recording that closes with a beep names itself
-// in words ("оставьте сообщение", "вы позвонили"); a person says "алло, да"
-// and the beep was a device behind them (a person taken for a machine costs
-// a contact, the reverse a few seconds).
+// personOverTone reports a person's greeting — an answering word, no
+// non-human cue at all, and no stretch of talk longer than a person's
+// greeting (EarlyGreeting) — that a tone alone (a beep, a lone SIT-band
+// tone) does not outweigh. A recording that closes with a beep names itself
+// in words ("оставьте сообщение", "вы позвонили") or talks on; a person
+// says "алло, да" and waits, and the beep was a device behind them (a
+// person taken for a machine costs a contact, the reverse a few seconds).
 func (c *Classifier) personOverTone() bool {
 	sc := c.scoresNotFromRobot()
-	if sc.score[Human] <= 0 {
+	if sc.score[Human] <= 0 || c.near.longest >= c.cfg.EarlyGreeting {
 		return false
 	}
 	for cls, v := range sc.score {
