@@ -30,6 +30,10 @@ type frameInfo struct {
 	// harmonic: the tonal component has a voice's neighbours (harmonicVoice)
 	harmonic bool
 	fine     float64 // the component's frequency to fineStepHz (tonal frames)
+	// samples: the frame itself, for the tone tracker to look at one
+	// frequency in the frames after a tone (toneTracker.pending); valid only
+	// during the push that receives it
+	samples []int16
 }
 
 // analyzer turns 8 kHz frames into frameInfo. It keeps a running noise floor,
@@ -138,7 +142,7 @@ func (a *analyzer) analyze(frame []int16) frameInfo {
 		a.floorDB = math.Min(a.floorDB, v)
 	}
 	a.floorDB = math.Max(a.floorDB, floorMinDB)
-	fi := frameInfo{db: db, smooth: a.recent[(a.n-1)%floorWindow]}
+	fi := frameInfo{db: db, smooth: a.recent[(a.n-1)%floorWindow], samples: frame}
 	fi.voiced = db > minVoicedDB && db > a.floorDB+voicedOverDB
 	if !fi.voiced {
 		return fi
@@ -212,6 +216,33 @@ func fineFreq(frame []int16, f float64) float64 {
 	}
 	return at
 }
+
+// nearToneDB is the level, in dBFS as frameInfo.db counts a pure tone, of
+// the strongest component within nearToneHz of f: a tone that goes on after
+// a run ends (under speech, or drifting out of the run's filter) still shows
+// there.
+func nearToneDB(frame []int16, f float64) float64 {
+	if len(frame) == 0 {
+		return -120
+	}
+	var best float64
+	for d := -nearToneHz; d <= nearToneHz; d += nearToneStepHz {
+		best = math.Max(best, hannPower(frame, f+d))
+	}
+	// a sine of amplitude A peaks at A·N/4 in the Hann-windowed DFT; its
+	// power is A²/2
+	n := float64(len(frame))
+	return 10 * math.Log10(8*best/(n*n*32768*32768)+1e-12)
+}
+
+// nearToneHz: how far a background tone (a kettle's whistle rising ~10 Hz
+// a frame with a flutter, a siren) may drift in the few frames after a run;
+// a Hann window on 20 ms has its main lobe ±100 Hz, so 12.5 Hz steps lose
+// well under a decibel.
+const (
+	nearToneHz     = 100.0
+	nearToneStepHz = 12.5
+)
 
 // hannPower is the squared magnitude of the Hann-windowed frame at f.
 func hannPower(frame []int16, f float64) float64 {

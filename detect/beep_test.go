@@ -223,3 +223,148 @@ func TestStruckToneIsNoBeep(t *testing.T) {
 		})
 	}
 }
+
+// A tone that is there before a run or goes on after it is a background
+// sound that held still for a moment (round 17: a kettle whistling behind
+// heldout15's persons, taken for a voicemail beep in the pauses between
+// their words); a voicemail beep stands out from the sound before it and
+// ends. The four background cases fail without toneTracker's onset and
+// end checks (the lone SIT-band one without them in the sitSeq path).
+func TestBackgroundToneIsNoBeep(t *testing.T) {
+	const hz, amp = 2000.0, 900.0
+	// mixAt adds a background tone of f Hz over s[from:to]
+	mixAt := func(f float64, s []int16, from, to time.Duration) []int16 {
+		for i := samplesOf(from); i < samplesOf(to) && i < len(s); i++ {
+			v := float64(s[i]) + amp*math.Sin(2*math.Pi*f*float64(i)/SampleRate)
+			s[i] = int16(max(math.MinInt16, min(math.MaxInt16, v)))
+		}
+		return s
+	}
+	mix := func(s []int16, from, to time.Duration) []int16 { return mixAt(hz, s, from, to) }
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	tests := []struct {
+		name  string
+		audio func() []int16
+		want  bool
+	}{
+		{"a whistle under the words, alone in a 140 ms pause", func() []int16 {
+			s := newSignal().silence(ms(200)).speech(ms(600)).silence(ms(140)).speech(ms(600)).silence(ms(500)).s
+			return mix(s, ms(300), ms(1540))
+		}, false},
+		{"a whistle under the words that stops 140 ms into the pause after them", func() []int16 {
+			s := newSignal().silence(ms(200)).speech(ms(800)).silence(ms(700)).s
+			return mix(s, ms(300), ms(1140))
+		}, false},
+		{"a whistle that starts in a pause and goes on under the words", func() []int16 {
+			s := newSignal().silence(ms(200)).speech(ms(500)).silence(ms(140)).speech(ms(800)).silence(ms(500)).s
+			return mix(s, ms(700), ms(1640))
+		}, false},
+		{"a 1400 Hz whistle under the words, alone in a 200 ms pause (a lone SIT-band tone)", func() []int16 {
+			s := newSignal().silence(ms(200)).speech(ms(600)).silence(ms(200)).speech(ms(600)).silence(ms(500)).s
+			return mixAt(1400, s, ms(300), ms(1600))
+		}, false},
+		{"a lone 1400 Hz beep after the greeting", func() []int16 {
+			return newSignal().speech(ms(800)).silence(ms(200)).tone(1400, ms(200)).silence(ms(600)).s
+		}, true},
+		{"a beep right after the greeting, then the silence", func() []int16 {
+			return newSignal().silence(ms(200)).speech(ms(800)).tone(hz, ms(200)).silence(ms(600)).s
+		}, true},
+		{"a beep after the greeting, then a word 100 ms after it", func() []int16 {
+			return newSignal().speech(ms(800)).silence(ms(200)).tone(1000, ms(160)).silence(ms(100)).speech(ms(400)).silence(ms(300)).s
+		}, true},
+		{"a beep that the greeting's last word runs into", func() []int16 {
+			s := newSignal().speech(ms(800)).tone(1400, ms(300)).silence(ms(600)).s
+			return s
+		}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := tt.audio()
+			b := NewBeepDetector()
+			var got bool
+			for i := 0; i+evalFrame <= len(s); i += evalFrame {
+				got = b.Frame(s[i:i+evalFrame]) || got
+			}
+			if got != tt.want {
+				t.Errorf("beep heard = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// A beep is a voicemail's only when the line stays without speech for
+// beepQuiet after it: a person who talks on right after a tone-like sound in
+// a pause between words (any sound the tone checks have not met) is no
+// machine. The first case fails without settleBeep (machine at the tone).
+func TestBeepThenSpeechIsNoMachine(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	tests := []struct {
+		name  string
+		audio []int16
+		texts []textAt
+		want  Class
+	}{
+		{"a person talks on 60 ms after a 160 ms tone in a pause",
+			newSignal().speech(ms(700)).silence(ms(60)).tone(2600, ms(160)).silence(ms(60)).speech(ms(500)).silence(ms(200)).s,
+			[]textAt{{ms(800), "алло", true}, {ms(1600), "да слушаю", true}}, Human},
+		{"a greeting, a beep, then silence",
+			newSignal().speech(ms(2500)).silence(ms(200)).tone(1000, ms(300)).silence(ms(1000)).s,
+			[]textAt{{ms(2600), "здравствуйте оставьте сообщение после сигнала", true}}, Machine},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := run(t, nil, tt.audio, tt.texts)
+			if d.Class != tt.want {
+				t.Errorf("class %s, want %s (evidence %q)", d.Class, tt.want, d.Evidence)
+			}
+		})
+	}
+}
+
+// A device behind the callee beeps three times or more at one frequency; a
+// voicemail once, twice or in pips of rising pitch. And a person's answering
+// words with no non-human cue outweigh a tone alone (personOverTone). The
+// person cases fail without the change (machine at the first beep; machine
+// by the beep; announcement by the clipped-SIT cue).
+func TestDeviceBeepsAndPersonWordsOutweighATone(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	beeps := func(g *signal, hz float64, n int) *signal {
+		for i := range n {
+			if i > 0 {
+				g.silence(ms(200))
+			}
+			g.tone(hz, ms(200))
+		}
+		return g
+	}
+	tests := []struct {
+		name  string
+		audio []int16
+		texts []textAt
+		want  Class
+	}{
+		{"a microwave's three beeps, then a person",
+			beeps(newSignal().silence(ms(200)), 2500, 3).silence(ms(100)).speech(ms(600)).silence(ms(300)).s,
+			[]textAt{{ms(1900), "алло слушаю", true}}, Human},
+		{"a voicemail's two beeps of one frequency",
+			beeps(newSignal().speech(ms(2500)).silence(ms(200)), 950, 2).silence(ms(1200)).s,
+			[]textAt{{ms(2600), "привет это галина", true}}, Machine},
+		{"a person says алло да, then a device beeps once in the wait",
+			newSignal().speech(ms(600)).silence(ms(400)).tone(2000, ms(200)).silence(ms(1500)).s,
+			[]textAt{{ms(700), "алло да", true}}, Human},
+		{"a lone 985 Hz tone before a person's алло слушаю",
+			newSignal().silence(ms(200)).tone(985, ms(300)).silence(ms(200)).speech(ms(700)).silence(ms(1500)).s,
+			[]textAt{{ms(1500), "алло слушаю", true}}, Human},
+		{"a greeting that names itself, then a beep",
+			newSignal().speech(ms(2500)).silence(ms(200)).tone(1000, ms(300)).silence(ms(1000)).s,
+			[]textAt{{ms(2600), "алло это автоответчик оставьте сообщение", true}}, Machine},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := run(t, nil, tt.audio, tt.texts)
+			if d.Class != tt.want {
+				t.Errorf("class %s, want %s (evidence %q)", d.Class, tt.want, d.Evidence)
+			}
+		})
+	}
+}

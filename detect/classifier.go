@@ -147,25 +147,32 @@ type Classifier struct {
 	earlyT     time.Duration // early media heard so far
 	earlyVoice time.Duration
 
-	speechRun     time.Duration // current run of speech frames
-	runCounted    bool          // the run has lasted minSpeechRun and counts as speech
-	inSpeech      bool
-	segStart      time.Duration
-	lastSpeech    time.Duration // end of the last speech frame
-	lastTone      time.Duration // end of the last tonal frame
-	heardSpeech   bool
-	speechTotal   time.Duration
-	longestSeg    time.Duration
-	speechOnset   time.Duration // when the first speech began (valid once heardSpeech)
-	stretchStart  time.Duration // start of the current stretch of talk
-	longestTalk   time.Duration // longest stretch of talk without a stretchGap pause
-	talkOver      time.Duration
-	near          foreground // the nearest voice's talk and pauses
-	ref           echoRef    // the robot's playback, when the caller gives it (RobotFrame)
-	refFed        bool       // RobotFrame was called for the coming frame
-	echoFrames    int        // voiced frames taken for the robot's echo
-	sawTone       bool
-	beep, sit     *toneEvent
+	speechRun    time.Duration // current run of speech frames
+	runCounted   bool          // the run has lasted minSpeechRun and counts as speech
+	inSpeech     bool
+	segStart     time.Duration
+	lastSpeech   time.Duration // end of the last speech frame
+	lastTone     time.Duration // end of the last tonal frame
+	heardSpeech  bool
+	speechTotal  time.Duration
+	longestSeg   time.Duration
+	speechOnset  time.Duration // when the first speech began (valid once heardSpeech)
+	stretchStart time.Duration // start of the current stretch of talk
+	longestTalk  time.Duration // longest stretch of talk without a stretchGap pause
+	talkOver     time.Duration
+	near         foreground // the nearest voice's talk and pauses
+	ref          echoRef    // the robot's playback, when the caller gives it (RobotFrame)
+	refFed       bool       // RobotFrame was called for the coming frame
+	echoFrames   int        // voiced frames taken for the robot's echo
+	sawTone      bool
+	beep, sit    *toneEvent
+	// beepHeard: a beep waiting for beepQuiet without speech after it
+	// (settleBeep) before it is c.beep
+	beepHeard *toneEvent
+	// beepSeries: beeps of one frequency in a row, none with beepQuiet after
+	// it; deviceHz: the frequency of a series found to be a device's
+	beepSeries    int
+	deviceHz      float64
 	fax           *toneEvent
 	clippedSIT    bool // a lone SIT-band tone before any speech (sitLikeLead)
 	committedText string
@@ -254,6 +261,7 @@ func (c *Classifier) Gap(n int, robotSpeaking bool) {
 	if !robotSpeaking {
 		c.quiet += step
 	}
+	c.settleBeep()
 	c.evaluate()
 }
 
@@ -357,7 +365,62 @@ func (c *Classifier) Frame(frame []int16, robotSpeaking bool) {
 	if c.heardSpeech {
 		c.longestTalk = max(c.longestTalk, c.lastSpeech-c.stretchStart)
 	}
+	c.settleBeep()
 	c.evaluate()
+}
+
+// personOverTone reports a person's greeting — an answering word, no
+// non-human cue at all, and no stretch of talk longer than a person's
+// greeting (EarlyGreeting) — that a tone alone (a beep, a lone SIT-band
+// tone) does not outweigh. A recording that closes with a beep names itself
+// in words ("оставьте сообщение", "вы позвонили") or talks on; a person
+// says "алло, да" and waits, and the beep was a device behind them (a
+// person taken for a machine costs a contact, the reverse a few seconds).
+func (c *Classifier) personOverTone() bool {
+	sc := c.scoresNotFromRobot()
+	if sc.score[Human] <= 0 || c.near.longest >= c.cfg.EarlyGreeting {
+		return false
+	}
+	for cls, v := range sc.score {
+		if cls != Human && v > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// beepQuiet is how long the line must stay without speech after a beep for
+// it to be a voicemail's: a recording's beep invites the caller to speak and
+// is followed by silence, while a sound in a pause between a person's words
+// (a siren, a bell, a kettle: rounds 15-17) has the person talking on right
+// after it. Any such sound a tone check has not yet met is caught here. A
+// tone held for longBeepDur is a beep at once (no pause holds a sound that
+// steady that long).
+const beepQuiet = 300 * time.Millisecond
+
+// A voicemail beeps once, twice or in a few pips of rising pitch; a device
+// behind the callee — an alarm, a microwave, a washing machine done, a
+// reversing lorry — beeps deviceSeries times or more at one frequency
+// (within seriesHzTol), each beep as clean as a voicemail's.
+const (
+	deviceSeries = 3
+	seriesHzTol  = 30.0
+)
+
+// settleBeep makes a heard beep the classifier's beep once beepQuiet has
+// passed without speech or a tone, and forgets it when speech came first.
+func (c *Classifier) settleBeep() {
+	b := c.beepHeard
+	switch {
+	case b == nil:
+	case c.heardSpeech && c.lastSpeech > b.at:
+		c.beepHeard = nil
+		c.note("%s, then speech %.2fs after it: a sound in a pause between words, not a voicemail beep", b, (c.lastSpeech - b.at).Seconds())
+	case c.t-max(b.at, c.lastTone) >= beepQuiet:
+		c.beepHeard = nil
+		c.beep = b
+		c.note("%s", b)
+	}
 }
 
 // settleUnsure acts on the frames taken for echo before the estimate stood:
@@ -409,9 +472,30 @@ func (c *Classifier) onTone(ev toneEvent) {
 			c.note("%s before any speech, in a SIT band and no longer than a SIT segment: a SIT sequence clipped by the line, not a voicemail beep (announcement cue)", ev)
 			return
 		}
-		if c.beep == nil {
+		switch {
+		case c.beep != nil:
+		case c.deviceHz > 0 && math.Abs(ev.freq-c.deviceHz) <= seriesHzTol:
+			// the device beeping behind the callee again
+		case c.beepHeard != nil:
+			// another beep before the quiet after the last: a voicemail's
+			// pips end in the last, a device's series is no voicemail's
+			if math.Abs(ev.freq-c.beepHeard.freq) <= seriesHzTol {
+				c.beepSeries++
+			} else {
+				c.beepSeries = 1
+			}
+			c.beepHeard = &ev
+			if c.beepSeries >= deviceSeries {
+				c.beepHeard, c.deviceHz = nil, ev.freq
+				c.note("%d beeps of %.0f Hz in a row: a device beeping behind the callee, not a voicemail beep", c.beepSeries, ev.freq)
+			}
+		case ev.dur >= longBeepDur:
+			// held half a second, steady and from nothing: a beep
+			// while it still sounds
 			c.beep = &ev
 			c.note("%s", ev)
+		default:
+			c.beepHeard, c.beepSeries = &ev, 1
 		}
 	case toneFax:
 		if c.fax == nil {
@@ -717,7 +801,7 @@ func (c *Classifier) applyRules() {
 		if c.earlyVoice >= earlyVoiceMin {
 			alt.score[Announcement] += earlyVoiceCue
 		}
-		if c.clippedSIT {
+		if c.clippedSIT && !c.personOverTone() {
 			alt.score[Announcement] += clippedSITCue
 		}
 		cls, top, margin = alt.best()
@@ -743,7 +827,7 @@ func (c *Classifier) applyRules() {
 		c.decide(cls, math.Min(0.98, 0.75+0.1*top), "%s", c.textEvidence(cls))
 		return
 	}
-	if c.beep != nil {
+	if c.beep != nil && !c.personOverTone() {
 		c.decide(Machine, 0.9, "beep → machine")
 		return
 	}
@@ -1007,7 +1091,7 @@ func (c *Classifier) watchLate() {
 			return
 		}
 	}
-	if c.beep != nil && c.beep.at > c.decision.At {
+	if c.beep != nil && c.beep.at > c.decision.At && !c.personOverTone() {
 		correct(Machine, "late correction: the first phrase went on without a pause and ended in %s → machine", c.beep)
 		return
 	}

@@ -209,11 +209,116 @@ type toneTracker struct {
 	run     *toneRun
 	sitSeq  []toneRun // SIT-band segments waiting for the rest of the sequence
 	lastEnd time.Duration
+	// pending: a beep whose run has ended but whose tone has not yet been
+	// seen to stop (endsAfter); pendingDB is its run's level, pendingLeft
+	// the frames it may still wait
+	pending     *toneEvent
+	pendingDB   float64
+	pendingLeft int
+	// past: the last frames' samples, a ring buffer (before), and past[n%len]
+	// the next to fill
+	past [pastFrames][]int16
+	n    int
+}
+
+// A beep ends: in one of the beepEndFrames frames after its run (the
+// frame that ended the run first) the level within nearToneHz of its
+// frequency falls beepEndDropDB under the run's. A tone that goes on there
+// — under the speech that made the run's frames non-tonal, or drifting out
+// of the run's filter — is a background sound that held still for a moment
+// (round 17: heldout15's persons with a kettle whistling behind them, a
+// tone rising 1800→2600 Hz with a flutter that held one filter for 120-160
+// ms, were taken for a voicemail beep). A voicemail's beep is followed by
+// the silence it invites the caller to fill.
+const (
+	beepEndFrames = 5
+	beepEndDropDB = 10.0
+)
+
+// A beep starts, too: in one of the beepOnsetFrames frames before its run
+// (leaving out the beepOnsetSkip frames just before it, which may hold its
+// rise) the level within nearToneHz of its frequency lies beepOnsetDropDB
+// under the run's. A tone that was there all along — a kettle that whistled
+// under the speech and stopped — stood out from nothing (round 17: heldout15-line
+// hu28, a kettle's last 120 ms after the words was taken for a beep). Speech
+// before a voicemail's beep comes and goes at any one frequency: one frame
+// of the window is enough.
+const (
+	beepOnsetFrames = 10
+	beepOnsetSkip   = 2
+	beepOnsetDropDB = 6.0
+	// pastFrames holds a tone's run (up to longBeepDur for a beep, which is
+	// reported while it sounds after that; up to sitSegMax for a lone
+	// SIT-band tone, and the frames of sitPartnerWait after it), the frame
+	// that ended it and the window before it
+	pastFrames = int((sitSegMax+sitPartnerWait)/(20*time.Millisecond)) + 2 + beepOnsetSkip + beepOnsetFrames
+)
+
+// keep stores a frame for before.
+func (t *toneTracker) keep(samples []int16) {
+	i := t.n % len(t.past)
+	t.past[i] = append(t.past[i][:0], samples...)
+	t.n++
+}
+
+// startsFromBackground reports whether, in the frames before a run of
+// runFrames that ended ago frames before the newest kept one, the level near f
+// never fell beepOnsetDropDB under db: the tone was already there.
+func (t *toneTracker) startsFromBackground(f, db float64, runFrames, ago int) bool {
+	back := ago + runFrames + beepOnsetSkip
+	seen := 0
+	for k := back; k < back+beepOnsetFrames && k < len(t.past) && k < t.n; k++ {
+		if nearToneDB(t.past[(t.n-1-k)%len(t.past)], f) <= db-beepOnsetDropDB {
+			return false
+		}
+		seen++
+	}
+	return seen > 0
+}
+
+// stoppedAfter reports whether, in the first beepEndFrames of the ago frames
+// kept since a run ended, the level near f fell beepEndDropDB under db.
+func (t *toneTracker) stoppedAfter(f, db float64, ago int) bool {
+	for k := ago - 1; k >= 0 && k >= ago-beepEndFrames && k < len(t.past) && k < t.n; k-- {
+		if nearToneDB(t.past[(t.n-1-k)%len(t.past)], f) <= db-beepEndDropDB {
+			return true
+		}
+	}
+	return false
+}
+
+// background reports a lone SIT-band tone r, ended ago frames before the
+// newest kept one, that was there before it or went on after it: no beep.
+func (t *toneTracker) background(r toneRun, ago int) bool {
+	db := median(r.dbs)
+	return t.startsFromBackground(r.freq(), db, r.frames, ago) || !t.stoppedAfter(r.freq(), db, ago)
+}
+
+// endsAfter feeds one frame after a pending beep's run and reports whether
+// the beep is confirmed (its tone stopped) or dropped (it never did).
+func (t *toneTracker) endsAfter(fi frameInfo) (confirmed, dropped bool) {
+	if nearToneDB(fi.samples, t.pending.freq) <= t.pendingDB-beepEndDropDB {
+		return true, false
+	}
+	t.pendingLeft--
+	return false, t.pendingLeft <= 0
 }
 
 // push consumes one analysed frame that ends at now (frame length step).
 func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
 	var out []toneEvent
+	t.keep(fi.samples)
+	if t.pending != nil {
+		switch ok, drop := t.endsAfter(fi); {
+		case ok:
+			ev := *t.pending
+			ev.at = now
+			out = append(out, ev)
+			t.pending = nil
+		case drop:
+			t.pending = nil
+		}
+	}
 	if fi.tonal && t.run != nil && math.Abs(fi.freq-t.run.freq()) <= toneFreqTol {
 		t.run.freqSum += fi.freq
 		t.run.lo, t.run.hi = math.Min(t.run.lo, fi.freq), math.Max(t.run.hi, fi.freq)
@@ -232,13 +337,28 @@ func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
 				t.run.reported = true
 				out = append(out, toneEvent{kind: toneFax, freq: f, dur: t.run.dur(), at: now})
 			}
-		case t.run.dur() >= longBeepDur && !t.run.voice():
+		case t.run.dur() >= longBeepDur && !t.run.voice() && !t.startsFromBackground(f, median(t.run.dbs), t.run.frames, 0):
 			t.run.reported = true
 			out = append(out, toneEvent{kind: toneBeep, freq: f, dur: t.run.dur(), at: now})
 		}
 	} else {
 		if t.run != nil {
-			out = append(out, t.finish(*t.run)...)
+			for _, ev := range t.finish(*t.run) {
+				if ev.kind != toneBeep {
+					out = append(out, ev)
+					continue
+				}
+				db := median(t.run.dbs)
+				if t.startsFromBackground(ev.freq, db, t.run.frames, 1) {
+					continue
+				}
+				// the frame that ended the run is the first after it
+				t.pending, t.pendingDB, t.pendingLeft = &ev, db, beepEndFrames
+				if ok, _ := t.endsAfter(fi); ok {
+					out = append(out, ev)
+					t.pending = nil
+				}
+			}
 			t.run = nil
 		}
 		if fi.tonal {
@@ -254,7 +374,7 @@ func (t *toneTracker) push(fi frameInfo, now, step time.Duration) []toneEvent {
 	if len(t.sitSeq) > 0 && t.run == nil && now-t.sitSeq[len(t.sitSeq)-1].end > sitPartnerWait {
 		last := t.sitSeq[len(t.sitSeq)-1]
 		t.sitSeq = nil
-		if last.dur() >= minBeepDur {
+		if last.dur() >= minBeepDur && !t.background(last, int((now-last.end)/step)) {
 			out = append(out, toneEvent{kind: toneBeep, freq: last.freq(), dur: last.dur(), at: now})
 		}
 	}
