@@ -26,8 +26,9 @@ type Match struct {
 type Matcher struct {
 	intents map[string]*compiledIntent
 	order   []string
-	vocab   map[string]bool // every phrase and time word, for Mend
-	stems   map[string]bool // the stems of the phrase words
+	vocab   map[string]bool     // every phrase and time word, for Mend
+	stems   map[string]bool     // the stems of the phrase words
+	sounds  map[string][]string // vocab words by phonKey, for Mend
 }
 
 type compiledIntent struct {
@@ -58,6 +59,7 @@ func NewMatcher(intents map[string]*Intent) *Matcher {
 		all = append(all, ci.phrases...)
 	}
 	m.vocab = vocabulary(all)
+	m.sounds = soundIndex(m.vocab)
 	m.stems = map[string]bool{}
 	for _, p := range all {
 		for _, w := range p {

@@ -25,7 +25,7 @@ func (m *Matcher) Mend(text string) string {
 }
 
 func (m *Matcher) mendSentence(text string) string {
-	toks := m.unstutter(Tokens(text))
+	toks := unbreathe(m.unstutter(Tokens(text)))
 	out := make([]string, 0, len(toks))
 	impaired := false
 	for i := 0; i < len(toks); i++ {
@@ -34,6 +34,11 @@ func (m *Matcher) mendSentence(text string) string {
 			j := t + toks[i+1]
 			if m.vocab[j] && (!m.vocab[t] || !m.vocab[toks[i+1]]) && len([]rune(j)) >= 5 {
 				out = append(out, j)
+				i++
+				continue
+			}
+			if j, ok := m.rejoin(t, toks[i+1]); ok {
+				out = append(out, j) // "сес тра", "пе тницу"
 				i++
 				continue
 			}
@@ -49,9 +54,15 @@ func (m *Matcher) mendSentence(text string) string {
 			impaired = true
 		} else if w, ok := m.timeSound(t); ok {
 			t = w // "вечирам", "пятнитцу", "восем": the time parser reads exact words
+		} else if w, ok := m.soundAlike(t); ok {
+			t = w // "черес", "тысеч", "понедильник": devoiced, vowels reduced
+		} else if a, b, ok := m.unglue(t); ok {
+			out = append(out, a, b) // "черезтриста", "четвергв"
+			continue
 		}
 		out = append(out, t)
 	}
+	out = unbreathe(out) // "завтрав а девять": the breath shows once the glued "в" is off
 	if impaired {
 		// a short word is swapped only where a longer one shows the
 		// impediment ("жа лулём", "чележ чаш"): alone, "ваш" and "шо" are

@@ -19,7 +19,7 @@ import (
 	"github.com/dozvon/dozvon/testcalls"
 )
 
-const testUsage = `usage: dozvon test SCRIPT.yaml CASES.yaml... [--audio [--parallel N] [--keep DIR]] [--json] [--junit FILE] [--gate PASS,EDGES | --min-pass P --min-edges E] [--watch] [--intent-model]
+const testUsage = `usage: dozvon test SCRIPT.yaml CASES.yaml... [--audio [--parallel N] [--keep DIR]] [--json] [--junit FILE] [--gate PASS,EDGES | --min-pass P --min-edges E] [--watch] [--intent-model] [--asr-errors RATE [--asr-seed N]]
        dozvon test --generate SCRIPT.yaml [CASES.yaml...] [--out FILE]
        dozvon test --from-call CALL_ID [SCRIPT.yaml] [--db DSN] [--out FILE]`
 
@@ -27,6 +27,8 @@ const testUsage = `usage: dozvon test SCRIPT.yaml CASES.yaml... [--audio [--para
 type testFlags struct {
 	audio, json bool
 	intentModel bool // text level: the statistical intent model beside the rules
+	// text level: every caller line through testcalls.SimulatedASRErrors
+	asrErrors *testcalls.SimulatedASRErrors
 	// authoring (cmd_test_authoring.go)
 	generate, watch   bool
 	fromCall, out, db string
@@ -106,6 +108,10 @@ func parseTestFlags(args []string) (testFlags, error) {
 			}
 		case "-intent-model", "intent-model":
 			f.intentModel = true
+		case "-asr-errors", "asr-errors", "-asr-seed", "asr-seed":
+			if v, err = value(&i, "--"+strings.TrimPrefix(a, "-")); err == nil {
+				f.asrErrors, err = parseASRFlag(f.asrErrors, a, v)
+			}
 		default:
 			if strings.HasPrefix(args[i], "-") {
 				return f, fmt.Errorf("unknown flag %s", args[i])
@@ -121,6 +127,9 @@ func parseTestFlags(args []string) (testFlags, error) {
 	}
 	if len(f.files) < 2 && !f.generate && f.fromCall == "" {
 		return f, fmt.Errorf("want a script and at least one case file")
+	}
+	if f.audio && f.asrErrors != nil {
+		return f, fmt.Errorf("--asr-errors is for the text level (at --audio the recogniser makes its own errors)")
 	}
 	if !f.audio && f.keep != "" {
 		return f, fmt.Errorf("--keep is for --audio (recordings of failed calls)")
@@ -169,6 +178,9 @@ func runTests(ctx context.Context, e env, tf testFlags) int {
 		}
 		if cf.Script != "" && filepath.Base(cf.Script) != filepath.Base(tf.files[0]) {
 			fmt.Fprintf(e.stderr, "dozvon test: warning: %s was written for %s, running it against %s\n", f, cf.Script, tf.files[0])
+		}
+		if tf.asrErrors != nil {
+			cf = tf.asrErrors.ApplyFile(cf)
 		}
 		cfs = append(cfs, cf)
 	}
@@ -252,4 +264,26 @@ func runAudioTests(ctx context.Context, e env, sc *scripts.Script, cfs []*testca
 		ac.Recognition = "Vosk (model " + cfg.ASR.Model + ")"
 	}
 	return testcalls.RunAudio(ctx, sc, cfs, ac)
+}
+
+// parseASRFlag sets --asr-errors RATE (a probability per word and kind,
+// 0–1) or --asr-seed N on the channel, creating it at the first of them.
+func parseASRFlag(ch *testcalls.SimulatedASRErrors, flag, v string) (*testcalls.SimulatedASRErrors, error) {
+	if ch == nil {
+		ch = &testcalls.SimulatedASRErrors{Seed: 1}
+	}
+	if strings.HasSuffix(flag, "seed") {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return ch, fmt.Errorf("--asr-seed %q: want a whole number ≥ 0", v)
+		}
+		ch.Seed = n
+		return ch, nil
+	}
+	r, err := strconv.ParseFloat(v, 64)
+	if err != nil || r < 0 || r > 1 {
+		return ch, fmt.Errorf("--asr-errors %q: want a rate per word 0–1, e.g. 0.1", v)
+	}
+	ch.Rate = r
+	return ch, nil
 }

@@ -24,6 +24,11 @@ func TestParseTestFlags(t *testing.T) {
 		{"s.yaml", "want a script and at least one case file", nil},
 		{"s.yaml c.yaml --bogus", "unknown flag --bogus", nil},
 		{"s.yaml c.yaml --junit", "--junit needs a value", nil},
+		{"s.yaml c.yaml --asr-errors 0.1 --asr-seed 7", "", func(f testFlags) bool { return f.asrErrors.Rate == 0.1 && f.asrErrors.Seed == 7 }},
+		{"s.yaml c.yaml --asr-errors 0.2", "", func(f testFlags) bool { return f.asrErrors.Rate == 0.2 && f.asrErrors.Seed == 1 }},
+		{"s.yaml c.yaml --asr-errors 1.5", "want a rate per word 0–1", nil},
+		{"s.yaml c.yaml --asr-seed x", "want a whole number", nil},
+		{"s.yaml c.yaml --audio --asr-errors 0.1", "--asr-errors is for the text level", nil},
 	}
 	for _, tc := range tests {
 		f, err := parseTestFlags(strings.Fields(tc.args))

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/dozvon/dozvon/intentstat"
 	"github.com/dozvon/dozvon/internal/stats"
@@ -38,22 +39,42 @@ type evalSource struct {
 //
 // --intent-model puts the bundled statistical intent model (intentstat)
 // beside the rules; it is off by default (see scripts/testdata/eval/README.md).
-func cmdTestEval(ctx context.Context, e env, dirs []string) int {
+// --asr-errors RATE [--asr-seed N] passes every caller line through
+// testcalls.SimulatedASRErrors first (seed 1 unless given).
+func cmdTestEval(ctx context.Context, e env, args []string) int {
 	var intents robot.IntentModel
-	if len(dirs) > 0 && dirs[0] == "--intent-model" {
-		m, err := intentstat.Bundled()
-		if err != nil {
-			return e.fail("test eval", 2)(err)
+	var asrErrs *testcalls.SimulatedASRErrors
+	var dirs []string
+	for i := 0; i < len(args); i++ {
+		switch a := strings.TrimLeft(args[i], "-"); {
+		case a == "intent-model" && strings.HasPrefix(args[i], "-"):
+			m, err := intentstat.Bundled()
+			if err != nil {
+				return e.fail("test eval", 2)(err)
+			}
+			intents = m
+		case (a == "asr-errors" || a == "asr-seed") && strings.HasPrefix(args[i], "-"):
+			if i+1 >= len(args) {
+				return e.fail("test eval", 2)(fmt.Errorf("--%s needs a value", a))
+			}
+			i++
+			var err error
+			if asrErrs, err = parseASRFlag(asrErrs, a, args[i]); err != nil {
+				return e.fail("test eval", 2)(err)
+			}
+		case strings.HasPrefix(args[i], "-"):
+			return e.fail("test eval", 2)(fmt.Errorf("unknown flag %s", args[i]))
+		default:
+			dirs = append(dirs, args[i])
 		}
-		intents, dirs = m, dirs[1:]
 	}
 	if len(dirs) == 0 {
-		fmt.Fprintln(e.stderr, "usage: dozvon test eval [--intent-model] DIR...")
+		fmt.Fprintln(e.stderr, "usage: dozvon test eval [--intent-model] [--asr-errors RATE [--asr-seed N]] DIR...")
 		return 2
 	}
 	var srcs []evalSource
 	for _, dir := range dirs {
-		s, err := runEvalSource(ctx, dir, intents)
+		s, err := runEvalSource(ctx, dir, intents, asrErrs)
 		if err != nil {
 			return e.fail("test eval", 2)(err)
 		}
@@ -64,7 +85,7 @@ func cmdTestEval(ctx context.Context, e env, dirs []string) int {
 }
 
 // runEvalSource runs every *.cases.yaml of dir against the script it names.
-func runEvalSource(ctx context.Context, dir string, intents robot.IntentModel) (evalSource, error) {
+func runEvalSource(ctx context.Context, dir string, intents robot.IntentModel, asrErrs *testcalls.SimulatedASRErrors) (evalSource, error) {
 	src := evalSource{Name: filepath.Base(filepath.Clean(dir))}
 	if _, err := os.Stat(filepath.Join(dir, heldOutMarker)); err == nil {
 		src.HeldOut = true
@@ -81,6 +102,9 @@ func runEvalSource(ctx context.Context, dir string, intents robot.IntentModel) (
 		cf, err := testcalls.LoadCases(f)
 		if err != nil {
 			return src, fmt.Errorf("eval %s: %w", dir, err)
+		}
+		if asrErrs != nil {
+			cf = asrErrs.ApplyFile(cf)
 		}
 		path, err := evalScriptPath(f, cf.Script)
 		if err != nil {

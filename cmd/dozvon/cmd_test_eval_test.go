@@ -55,6 +55,15 @@ func TestTestEvalHeldOut(t *testing.T) {
 	if n := strings.Count(got, "FAIL"); n != 1 {
 		t.Errorf("%d FAIL lines, want 1 (the tuning source's only):\n%s", n, got)
 	}
+	// the recogniser-error channel: a line "да" has nothing to corrupt at a
+	// low rate, so the figure stands; a bad rate is a usage error
+	out.Reset()
+	if code := cmdTest(context.Background(), e, []string{"eval", "--asr-errors", "0.01", "--asr-seed", "3", filepath.Join(root, "tune")}); code != 0 || !strings.Contains(out.String(), "[tuning]: 1/2 right") {
+		t.Errorf("--asr-errors: exit %d: %s%s", code, out.String(), errOut.String())
+	}
+	if code := cmdTest(context.Background(), e, []string{"eval", "--asr-errors", "2", filepath.Join(root, "tune")}); code != 2 {
+		t.Errorf("--asr-errors 2: exit %d, want 2", code)
+	}
 	if code := cmdTest(context.Background(), e, []string{"eval", filepath.Join(root, "missing")}); code != 2 {
 		t.Errorf("a missing source: exit %d, want 2", code)
 	}
@@ -79,7 +88,7 @@ func TestTestEvalBundledSources(t *testing.T) {
 		t.Fatalf("%d sources in %s, want at least 5", len(dirs), root)
 	}
 	for _, d := range dirs {
-		src, err := runEvalSource(context.Background(), d, nil)
+		src, err := runEvalSource(context.Background(), d, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
