@@ -111,6 +111,13 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
   heldout16-line HELD OUT (after round 16, written by an outside-author helper): pool H16, festival at
                  sox speed 0.91/1.12 and tempo 0.96 at -170 cents, espeak ru-lv paul/f1 and ru sandro with
                  word gaps, 1-3 of AMR-NB, the suppressor, dog, roof, the sixteenth robot's echo; A-law
+  heldout17-voices HELD OUT (after round 17, written by an outside-author helper): pool H17, espeak
+                 belinda/benjamin/Gene/iven4/kaukovalta/pablo/rob/marcelo at 104-236 wpm with a formant shift
+                 (sox pitch after synthesis), an Ogg Vorbis messenger leg + a fridge, a far television or
+                 breath pops; mu-law
+  heldout17-line HELD OUT (after round 17, written by an outside-author helper): pool H17, festival
+                 0.89/1.27 at -560/+760 cents, espeak uk+m3, be+f5 and ru+Mario (shifted), 1-3 of Vorbis,
+                 the fridge, the far television, pops, the seventeenth robot's echo; A-law
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -173,12 +180,17 @@ def sox_to8k(src, extra=()):
 def synth(voice, text):
     """voice: ("espeak", variant, speed, pitch) | ("festival", tempo, cents); since H16 also
     ("espeakx", language, variant, speed, pitch, word gap in 10 ms) | ("festspeed", factor): festival
-    through sox speed (tempo and pitch together, as a tape run fast or slow)."""
+    through sox speed (tempo and pitch together, as a tape run fast or slow); since H17 also
+    ("espeakp", language, variant, speed, pitch, cents): espeak then sox pitch (a formant shift)."""
     raw = os.path.join(TMP, "raw.wav")
     if voice[0] == "espeakx":
         _, lang, var, speed, pitch, gap = voice
         run("espeak-ng", "-v", lang + "+" + var, "-s", str(speed), "-p", str(pitch), "-g", str(gap), "-w", raw, text)
         return sox_to8k(raw)
+    if voice[0] == "espeakp":
+        _, lang, var, speed, pitch, cents = voice
+        run("espeak-ng", "-v", lang + "+" + var, "-s", str(speed), "-p", str(pitch), "-w", raw, text)
+        return sox_to8k(raw, ("pitch", str(cents)) if cents else ())
     if voice[0] == "festspeed":
         t = os.path.join(TMP, "t.txt")
         with open(t, "w", encoding="utf-8") as f:
@@ -2583,6 +2595,214 @@ H16 = {
 
 OLD16 = ("espeakx", "ru", "aunty", 96, 14, 8)
 
+# ---- the seventeenth held-out pair (after round 17, written by an outside-author helper): pool H17 ----
+# Written without reading the classifier or the tuning history. New here: a messenger's call leg
+# through Ogg Vorbis at 8 kHz (a transform codec: pre-echo, smeared onsets), a fridge compressor
+# cycling on, a television far away in another room, breath pops of a phone held too close; behind
+# persons: a loud workshop (an angle grinder and hammer blows), a second phone ringing in the room,
+# a wall clock ticking next to the phone; voices: espeak with a formant shift (sox pitch after
+# synthesis, a vocal tract no variant has), espeak's Ukrainian and Belarusian rules reading Russian
+# text (an accented speaker), a festival robot shifted down; voicemail tones: a two-tone trill,
+# three falling tones, a beep under a burst of noise; carrier texts after a short melody.
+
+def vorbis17(s, rng):
+    """A messenger's call leg: Ogg Vorbis round trip at 8 kHz, quality drawn per file (-1..1)."""
+    src, enc, back = os.path.join(TMP, "v17_in.wav"), os.path.join(TMP, "v17.ogg"), os.path.join(TMP, "v17_out.wav")
+    write(src, s)
+    run("sox", src, "-C", "%.1f" % rng.uniform(-1, 1), enc)
+    run("sox", enc, "-b", "16", "-e", "signed-integer", back)
+    out = read(back)[: len(s)]
+    return out + [0] * (len(s) - len(out))
+
+
+def fridge17(s, rng):
+    """A fridge compressor: a 100 Hz hum with harmonics and a rattle, starting with a thump
+    somewhere in the file (or running throughout), 24-32 dB down."""
+    amp = 32767 * 10 ** (-rng.uniform(24, 32) / 20)
+    at = int(rng.uniform(-0.5, 0.7) * len(s))
+    f = rng.uniform(96, 104)
+    out = list(s)
+    for i in range(max(0, at), len(out)):
+        t = (i - at) / RATE
+        env = min(1.0, t / 0.4) * (1 + 0.15 * math.sin(2 * math.pi * 3.1 * t))
+        v = math.sin(2 * math.pi * f * t) + 0.5 * math.sin(4 * math.pi * f * t) + 0.3 * math.sin(6 * math.pi * f * t)
+        out[i] += amp * env * (v / 1.8 + 0.15 * rng.uniform(-1, 1))
+    if 0 < at < len(out):
+        for i in range(min(int(0.08 * RATE), len(out) - at)):
+            out[at + i] += 3 * amp * math.exp(-i / (0.015 * RATE)) * math.sin(2 * math.pi * 55 * i / RATE)
+    return out
+
+
+TV17 = [
+    "А сейчас на нашем канале сериал. Она ещё не знала, что этот вечер изменит всё.",
+    "Вы смотрите передачу о здоровье. Сегодня поговорим о давлении и о том, как его снизить.",
+    "Погода на завтра: ясно, ветер северо-западный, до пяти метров в секунду.",
+]
+
+
+def tvfar17(s, rng):
+    """A television in another room: a voice through a door (low-passed at 1.2-1.8 kHz, a long
+    room), 26-34 dB down, with a little music under it."""
+    b = synth(("espeak", rng.choice(["f5", "m2", "steph"]), 165, 55), TV17[rng.randrange(len(TV17))])
+    b = mix(b, music(len(b), rng), 6)
+    b = sox_fx(b, "lowpass", "%d" % rng.randint(1200, 1800), "reverb", "70", "50", "90")
+    out = list(s)
+    at = int(rng.uniform(0, 0.8) * RATE)
+    g = 10 ** (-rng.uniform(26, 34) / 20) * 32767 / max(1.0, max(abs(x) for x in b))
+    for i, x in enumerate(b):
+        if at + i < len(out):
+            out[at + i] += g * x
+    return out
+
+
+def pops17(s, rng):
+    """A phone held too close to the mouth: a breath pop (a 40-110 Hz thump, 6-12 dB under the
+    voice's peak) at some of the voice's onsets."""
+    out = list(s)
+    peak = max(1.0, max(abs(x) for x in s))
+    e = [sum(abs(x) for x in s[i:i + FRAME]) / FRAME for i in range(0, len(s), FRAME)]
+    quiet = True
+    for k, v in enumerate(e):
+        loud = v > 0.08 * peak
+        if loud and quiet and rng.random() < 0.6:
+            at, f = k * FRAME, rng.uniform(40, 110)
+            amp = peak * 10 ** (-rng.uniform(6, 12) / 20)
+            for i in range(min(int(0.09 * RATE), len(out) - at)):
+                out[at + i] += amp * math.exp(-i / (0.02 * RATE)) * math.sin(2 * math.pi * f * i / RATE)
+        quiet = v < 0.03 * peak if not loud else False
+    return out
+
+
+def behind17(s, rng, tag):
+    """Behind the answer: a workshop (an angle grinder's whine 3-5 kHz over broadband noise,
+    swelling and falling, 10-16 dB down, and hammer blows), a second phone ringing in the room
+    (an old bell telephone's 25 Hz warble of two tones, or a mobile's four-note tune, 1 s on, 16-22
+    dB down), or a wall clock ticking next to the phone (a click a second, 14-20 dB down)."""
+    out = list(s)
+    if tag == "workshop":
+        g = os.path.join(TMP, "w17.wav")
+        run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", g, "synth", str(len(s) / RATE + 0.01), "whitenoise",
+            "sinc", "1500-3900", "tremolo", "%.2f" % rng.uniform(0.2, 0.5), "70", "gain", "%.2f" % -rng.uniform(10, 16))
+        out = mix(out, read(g)[: len(out)], 0)
+        amp, f = 32767 * 10 ** (-rng.uniform(16, 22) / 20), rng.uniform(3000, 3800)
+        out = [x + amp * math.sin(2 * math.pi * f * i / RATE) * (0.6 + 0.4 * math.sin(2 * math.pi * 0.3 * i / RATE)) for i, x in enumerate(out)]
+        amp, at = 32767 * 10 ** (-rng.uniform(8, 14) / 20), int(rng.uniform(0, 1.0) * RATE)
+        while at < len(out):
+            f = rng.uniform(900, 1700)
+            for i in range(min(int(0.2 * RATE), len(out) - at)):
+                out[at + i] += amp * math.exp(-i / (0.03 * RATE)) * (0.6 * math.sin(2 * math.pi * f * i / RATE) + 0.4 * rng.uniform(-1, 1))
+            at += int(rng.uniform(0.5, 1.4) * RATE)
+        return out
+    if tag == "phone2":
+        amp = 32767 * 10 ** (-rng.uniform(16, 22) / 20)
+        bell = rng.random() < 0.5
+        at = int(rng.uniform(0, 1.5) * RATE)
+        notes = [rng.choice([659, 784, 880, 988, 1175]) for _ in range(4)]
+        while at < len(out):
+            for i in range(min(RATE, len(out) - at)):
+                if bell:
+                    f = 1000 if (i * 50 // RATE) % 2 == 0 else 1300
+                else:
+                    f = notes[(i * 4) // RATE]
+                out[at + i] += amp * math.sin(2 * math.pi * f * i / RATE)
+            at += 3 * RATE
+        return sox_fx(out, "sinc", "150-3400") if bell else out
+    amp, per = 32767 * 10 ** (-rng.uniform(14, 20) / 20), rng.uniform(0.98, 1.02)
+    at, k = int(rng.uniform(0, 1) * RATE), 0
+    while at < len(out):
+        f = 3200 if k % 2 == 0 else 2600
+        for i in range(min(int(0.01 * RATE), len(out) - at)):
+            out[at + i] += amp * math.exp(-i / (0.002 * RATE)) * math.sin(2 * math.pi * f * i / RATE)
+        at, k = at + int(per * RATE), k + 1
+    return out
+
+
+def beep17(rng, shape):
+    """Voicemail tones no source used: a two-tone trill (1250/1550 Hz every 40 ms), three falling
+    tones (1500, 1200, 900 Hz), a 750 Hz beep under a burst of noise."""
+    db = -rng.uniform(8, 14)
+    if shape == "trill":
+        return sum((tone(1250 if k % 2 == 0 else 1550, 0.04, db) for k in range(12)), [])
+    if shape == "down3":
+        return tone(1500, 0.12, db) + tone(1200, 0.12, db) + tone(900, 0.12, db)
+    b = silence(0.3) + tone(750, rng.uniform(0.35, 0.5), db) + silence(0.3)
+    nz = os.path.join(TMP, "b17.wav")
+    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", nz, "synth", str(len(b) / RATE + 0.01), "pinknoise",
+        "gain", "%.2f" % (db - rng.uniform(4, 8)))
+    return mix(b, read(nz)[: len(b)], 0)
+
+
+def intro17(rng, kind):
+    """A carrier's melody before its text: 3-4 soft notes rising, 0.7-1.1 s, 14-20 dB down."""
+    out = []
+    for f in sorted(rng.sample([523, 659, 784, 1046, 1318], rng.randint(3, 4))):
+        d, g = rng.uniform(0.18, 0.28), 32767 * 10 ** (-rng.uniform(14, 20) / 20)
+        out += [g * math.exp(-3 * i / (d * RATE)) * math.sin(2 * math.pi * f * i / RATE) for i in range(int(d * RATE))]
+    return out + silence(0.2)
+
+
+ROBOT17 = "Алло, здравствуйте! Вас беспокоит отдел взыскания. Можно минуту вашего времени?"
+
+# Seventeenth held-out pool (H17), written 2026-12-07 (after round 17) by an outside-author helper
+# who read no classifier code, no tuning round and no earlier pair's per-file result. Markers:
+# "workshop", "phone2", "clock" (behind), "kid", "teen", "old" (voices). An announcement
+# ("text", "melody") starts with intro17.
+H17 = {
+    "human": [
+        ["Алло? А папы нет, он на работе.", "kid"], ["Здрасьте. А вы кто? Мне мама не разрешает.", "kid"],
+        ["Йоу, чё надо?", "teen"], ["Ну алё, кто это вообще?", "teen"], ["Да-да, говори, норм слышно.", "teen"],
+        ["Алло! Громче говорите, у нас тут станки работают!", "workshop"], ["Цех номер два, мастер Федотов.", "workshop"],
+        ["Щас, болгарку выключу.", 1.3, "Во, теперь слышу. Кто это?", "workshop"],
+        ["Алло, погодите, у меня второй телефон звонит.", "phone2"], ["Да, слушаю. Извините, тут телефоны разрываются.", "phone2"],
+        ["Приёмная, одну секундочку.", 1.1, "Да, я вас слушаю.", "phone2"],
+        ["Алло.", 1.0, "Алло, кто там?", "clock"], ["Слушаю, слушаю вас.", "clock"],
+        ["Ой, кто же это звонит в такое время? Слушаю, милок.", "old"], ["Алло. Это квартира Смирновых. Говорите.", "old"],
+        ["Сынок, это ты? Говори погромче, я плохо слышу.", "old"],
+        ["Алло, ага, на проводе."], ["Да, Кириллов у телефона."], ["Алло, не слышу, перезвоните!"],
+        ["Так, кто это? Номер незнакомый."], ["Кафе Ромашка, администратор Ирина."], ["Да, здравствуйте. Вы насчёт машины, по объявлению?"],
+        ["Да. Да-да. Говорите, я вас внимательно слушаю, алло."], ["Мастерская по ремонту обуви, слушаю."],
+        ["Алло, я в лифте, могу пропасть."], ["Хорошо, одну минуту.", 1.2, "Коля, подержи пакеты.", 0.5, "Да, говорите."],
+        ["Мм, алло? Я сплю ещё."], ["Слушаю. Если реклама, сразу нет."], ["Добрый день, диспетчерская такси, куда едем?"],
+        ["Привет, а ты кто? Номер не записан."],
+    ],
+    "voice_assistant": [
+        "Здравствуйте. Абонент занят. Оставьте сообщение после сигнала. Шучу, я его виртуальный секретарь. Что передать?",
+        "Добрый день. Вы позвонили в банк. Я голосовой помощник. Скажите, пожалуйста, что вас интересует: карты, кредиты или вклады?",
+        "Вас приветствует помощник мобильного оператора. Абонент временно недоступен. Хотите оставить ему сообщение? Скажите да или нет.",
+        "Привет! Я нейросеть, которая отвечает вместо Максима. Расскажите, зачем звоните, и я ему всё перескажу.",
+        "Здравствуйте, говорит автоответчик с искусственным интеллектом. Назовите себя и тему разговора, а я спрошу, может ли хозяин ответить.",
+        "Алло! Владелец этого номера не принимает звонки с незнакомых номеров. Я его ассистент. Представьтесь, пожалуйста.",
+        "Номер занят. Пожалуйста, не кладите трубку, с вами говорит помощник. Чем я могу быть полезен?",
+        "Добрый вечер. Ирина сейчас на встрече. Я её голосовой секретарь. Если хотите, оставьте номер, она перезвонит.",
+        "Здравствуйте, это робот, он проверяет звонки на спам. Скажите, из какой вы организации.",
+        "Вы позвонили в управляющую компанию. Для аварийной службы скажите авария. Для бухгалтерии скажите счёт. Или опишите ваш вопрос.",
+    ],
+    "machine": [
+        ("Вы позвонили по номеру восемь девять один шесть, три два ноль. Оставьте сообщение.", "trill"),
+        ("Алло! Алло!", 1.2, "Ха, это автоответчик. Говорите после гудка.", "down3"),
+        ("Здравствуйте, это Вероника. Я сейчас не могу подойти к телефону.", None),
+        ("Ремонт холодильников на дому. Оставьте адрес и телефон после сигнала.", "noisy"),
+        ("Вы позвонили Тимуру. Меня нет, но вы оставьте сообщение.", "trill"),
+        ("Номер девять два шесть, пять пять четыре, один ноль. Абонент не отвечает. Запишите сообщение.", "down3"),
+        ("Привет, это Дашка. Кидай голосовое, я потом послушаю.", "noisy"),
+        ("Добрый день. Нотариальная контора. Приём по записи. Оставьте сообщение и мы вам перезвоним.", "trill"),
+        ("Здравствуйте, это Аркадий Семёнович. Я на рыбалке, вернусь в воскресенье.", None),
+        ("Это голосовая почта. Говорите.", "down3"),
+    ],
+    "announcement": [
+        ("Здравствуйте. Абонент, которому вы звоните, находится вне зоны действия сети.", "melody"),
+        "Набранный вами номер заблокирован. Пожалуйста, обратитесь в службу поддержки.",
+        ("Вызов невозможен. На вашем счёте недостаточно средств для звонка.", "melody"),
+        "Номер набран неверно. Проверьте код города.",
+        ("Абонент просил не беспокоить. Попробуйте позвонить позднее.", "melody"),
+        "Связь с абонентом прервалась. Перезвоните, пожалуйста.",
+        "Все линии перегружены. Пожалуйста, повторите звонок через несколько минут.",
+        ("Этот вид связи абоненту не предоставляется.", "melody"),
+    ],
+}
+
+KID17, TEEN17, OLD17 = ("espeakp", "ru", "f4", 205, 99, 450), ("espeakp", "ru", "m1", 232, 72, 120), ("espeakp", "ru", "grandma", 86, 12, -150)
+
 # The robot of each round: its voice, its greeting, and what its line does to what it plays (the
 # second robot's leg is band-limited). Every file has its round's greeting (round 9 on; the echo-free
 # files of older sources since round 9): a live call always has it. Synthesised once.
@@ -2597,6 +2817,7 @@ ROBOTS = {
     14: (("espeak", "norbert", 150, 48), ROBOT14, None),
     15: (("espeak", "iven4", 152, 46), ROBOT15, None),
     16: (("festspeed", 1.1), ROBOT16, None),
+    17: (("espeakp", "ru", "klatt4", 150, 38, -120), ROBOT17, None),
 }
 _robots = {}
 
@@ -2625,6 +2846,7 @@ ECHOES = {
     14: (("sinc", "-a", "50", "250-3300", "reverb", "25", "50", "20"), (0.09, 0.36), (11, 23)),
     15: (("sinc", "-a", "50", "280-3400", "reverb", "10", "30", "15"), (0.07, 0.33), (12, 24)),
     16: (("sinc", "-a", "50", "200-3400", "reverb", "30", "60", "25"), (0.18, 0.5), (10, 22)),
+    17: (("sinc", "-a", "50", "320-3100", "reverb", "20", "45", "30"), (0.05, 0.3), (9, 21)),
 }
 
 
@@ -2676,6 +2898,9 @@ ROUNDS = {
     16: {"pool": H16, "voice": {"old": OLD16}, "behind": dict.fromkeys(("train", "news", "blinker"), behind16),
          "lead": ((0.1, 1.5), (0.1, 0.9)), "beep": beep16, "silent": ({"echo16"}, {"dog"}, {"echo16", "roof"}, set()),
          "robot": round_robot(16)},
+    17: {"pool": H17, "voice": {"kid": KID17, "teen": TEEN17, "old": OLD17}, "behind": dict.fromkeys(("workshop", "phone2", "clock"), behind17),
+         "lead": ((0.1, 1.4), (0.1, 0.8)), "beep": beep17, "silent": ({"echo17"}, {"tvfar"}, {"echo17", "fridge"}, set()),
+         "robot": round_robot(17), "intro": intro17},
 }
 
 
@@ -2740,6 +2965,14 @@ PAIRS = {
          "line": (37, [("festspeed", 0.91), ("festspeed", 1.12), ("festival", 0.96, -170), ("espeakx", "ru-lv", "paul", 160, 48, 0),
                        ("espeakx", "ru", "sandro", 132, 55, 7), ("espeakx", "ru-lv", "f1", 182, 62, 2)],
                   ["amr", "nsup", "dog", "roof", "echo16", "echo16"])},
+    # H17 (outside author): espeak with a formant shift after synthesis (voice_of: cents by rate);
+    # on the line source also espeak's Ukrainian and Belarusian rules reading Russian text.
+    17: {"rates": ((104, 48), (150, 64), (192, 30), (236, 56)),
+         "voice_of": lambda v, s, p: ("espeakp", "ru", v, s, p, {104: -180, 150: 260, 192: -90, 236: 140}[s]),
+         "voices": (38, ["belinda", "benjamin", "Gene", "iven4", "kaukovalta", "pablo", "rob", "marcelo"], "vorbis", ["fridge", "tvfar", "pops"]),
+         "line": (39, [("festival", 0.89, -560), ("festival", 1.27, 760), ("espeakp", "uk", "m3", 158, 50, 0),
+                       ("espeakp", "be", "f5", 174, 60, 120), ("espeakp", "ru", "Mario", 140, 44, -240)],
+                  ["vorbis", "fridge", "tvfar", "pops", "echo17", "echo17"])},
 }
 
 
@@ -2786,8 +3019,11 @@ def build_pool(out, name, seed, rd, voices, conds, law):
             a += rd["beep"](rng, shape)
         src.emit("machine", a, text, lead, conds(rng), law)
     for t in pool["announcement"]:
+        t, intro = t if isinstance(t, tuple) else (t, None)  # H17 on: ("text", intro kind)
         lead = rng.uniform(*lead_o)
         a = sit() if rng.random() < 0.5 else []
+        if intro:
+            a = rd["intro"](rng, intro) + a
         b, text = spoken(v(), [t], MAXS - lead - len(a) / RATE)
         src.emit("announcement", a + b, text, lead, conds(rng), law)
     for extra in rd["silent"]:
@@ -2890,8 +3126,13 @@ LINE = [
     ("nsup", nsup16),
     ("amr", amr16),
     ("echo16", round_echo(16)),
+    ("pops", pops17),
+    ("tvfar", tvfar17),
+    ("fridge", fridge17),
+    ("vorbis", vorbis17),
+    ("echo17", round_echo(17)),
 ]
-ECHO_CONDS = {"echo", "echo2", "echo3", "echo4", "echo5", "echo6", "echo7", "echo8", "echo9", "echo10", "echo11", "echo12", "echo13", "echo14", "echo15", "echo16"}
+ECHO_CONDS = {"echo", "echo2", "echo3", "echo4", "echo5", "echo6", "echo7", "echo8", "echo9", "echo10", "echo11", "echo12", "echo13", "echo14", "echo15", "echo16", "echo17"}
 
 
 def robot_of(name):
