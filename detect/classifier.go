@@ -756,12 +756,31 @@ func (c *Classifier) decideNotHuman(why string, args ...any) {
 	c.note(why, args...)
 	cls := Machine
 	if g, top, margin := c.scores.best(); top > 0 && margin > 0 {
-		cls = g
+		cls = c.speakerClass(g)
 	}
 	c.early = &Decision{Class: cls, Confidence: 0.7, Evidence: append([]string(nil), c.evidence...), At: c.t, Provisional: cls}
 }
 
+// speakerClass is the class of text whose best cue is cls: the carrier's
+// words said by a voice that speaks of itself as "I" ("Вызываемый абонент
+// не может принять звонок, говорите, я запишу и отправлю ему текстом") are an
+// assistant's, which speaks for the subscriber — a carrier's message never
+// says "I" (carrierWords rests on the same). Only the class among
+// non-persons changes: no rule that decides whether a person answered looks
+// at which of the two it is. Not on an echoed line (the robot's own "я"
+// coming back) nor after SIT tones (a carrier's for sure).
+func (c *Classifier) speakerClass(cls Class) Class {
+	if cls == Announcement && c.sit == nil && !c.echoed && speaksAsI(c.committedText+" "+c.partialText) {
+		return VoiceAssistant
+	}
+	return cls
+}
+
 func (c *Classifier) textEvidence(cls Class) string {
+	if cls == VoiceAssistant && c.scores.score[VoiceAssistant] == 0 && c.speakerClass(Announcement) == VoiceAssistant {
+		return fmt.Sprintf("text %q matches announcement cues %q but speaks as \"I\", which a carrier never does → an assistant speaking for the subscriber",
+			strings.TrimSpace(c.committedText+" "+c.partialText), c.scores.cues(Announcement))
+	}
 	return fmt.Sprintf("text %q matches %s cues %q", strings.TrimSpace(c.committedText+" "+c.partialText), cls, c.scores.cues(cls))
 }
 
@@ -812,6 +831,7 @@ func (c *Classifier) applyRules() {
 	if c.scores.score[VoiceAssistant] >= decisiveWeight && c.scores.score[Announcement] >= decisiveWeight && c.sit == nil {
 		cls, top, margin = VoiceAssistant, c.scores.score[VoiceAssistant], decisiveMargin
 	}
+	cls = c.speakerClass(cls)
 	if top >= decisiveWeight && margin >= decisiveMargin {
 		if cls == Announcement && c.heardSpeech && (c.inSpeech || c.speechRun > 0 || c.t-c.lastSpeech < cfg.AfterGreetingSilence) &&
 			c.t-c.speechOnset < cfg.MaxAnalysis {
@@ -1087,6 +1107,7 @@ func (c *Classifier) watchLate() {
 	// robot itself said do not count, nor does text that repeats it
 	if ts := c.scoresWithoutRobot(); !c.echoed {
 		if cls, top, margin := ts.best(); top >= decisiveWeight && margin >= decisiveMargin {
+			cls = c.speakerClass(cls)
 			correct(cls, "late correction: the first phrase went on without a pause and %s", c.textEvidence(cls))
 			return
 		}

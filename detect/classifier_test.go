@@ -610,3 +610,44 @@ func TestClassSettledWhenTheGreetingEnds(t *testing.T) {
 		})
 	}
 }
+
+// A carrier's message never speaks as "I": its words said by a voice that
+// does ("…говорите, я запишу и отправлю ему текстом") are an assistant
+// speaking for the subscriber (round 18, heldout16 vo34). "We" stays a
+// carrier's ("мы отправим ему сообщение").
+func TestCarrierWordsSpokenAsIAreAnAssistant(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name  string
+		texts []textAt
+		want  Class
+	}{
+		{
+			name: "the carrier's words, then the voice speaks as I: an assistant",
+			texts: []textAt{{900 * ms, "вызываемый абонент", false}, {2400 * ms, "вызываемый абонент не может принять звонок", false},
+				{4000 * ms, "вызываемый абонент не может принять звонок говорите я запишу и отправлю ему текстом", true}},
+			want: VoiceAssistant,
+		},
+		{
+			name: "the carrier's words and \"we\": still an announcement",
+			texts: []textAt{{900 * ms, "вызываемый абонент", false}, {2400 * ms, "вызываемый абонент не может принять звонок", false},
+				{4000 * ms, "вызываемый абонент не может принять звонок мы отправим ему сообщение о вашем звонке", true}},
+			want: Announcement,
+		},
+		{
+			name: "the carrier's words alone: an announcement",
+			texts: []textAt{{900 * ms, "вызываемый абонент", false}, {2400 * ms, "вызываемый абонент не может принять звонок", false},
+				{4000 * ms, "вызываемый абонент не может принять звонок перезвоните позднее", true}},
+			want: Announcement,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			audio := newSignal().silence(200 * ms).speech(4500 * ms).s
+			_, d := feed(t, audio, "", 0, tt.texts)
+			if d.Class != tt.want {
+				t.Errorf("settled %s, want %s; %q", d.Class, tt.want, d.Evidence)
+			}
+		})
+	}
+}

@@ -391,6 +391,21 @@ var (
 	}()
 )
 
+// singularFirstPerson is "I" and "my": an assistant speaks of itself so
+// ("я запишу и отправлю ему", "я его помощник"). "We" is left out: a carrier
+// says "мы отправим ему сообщение" and a company's voicemail "мы перезвоним".
+var singularFirstPerson = map[string]bool{"я": true, "меня": true, "мне": true, "мной": true, "мой": true, "моя": true, "мое": true, "моего": true}
+
+// speaksAsI reports that text has a word of the first person singular.
+func speaksAsI(text string) bool {
+	for _, t := range tokenize(text) {
+		if singularFirstPerson[strings.ReplaceAll(t.word, "ё", "е")] {
+			return true
+		}
+	}
+	return false
+}
+
 func stems(words string) map[string]bool {
 	m := map[string]bool{}
 	for _, t := range tokenize(words) {
