@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/agnivade/levenshtein"
 	"github.com/dozvon/dozvon/tts"
 )
 
@@ -199,7 +200,7 @@ func soundAlike(w string, vocab map[rune][]string, rng *rand.Rand) (string, bool
 		if c == w || len(cr) < 3 || absInt(len(cr)-len(rs)) > 1 {
 			continue
 		}
-		if levenshtein(key, []rune(asrSoundKey(cr))) <= 1 && levenshtein(rs, cr) <= 2 {
+		if levenshtein.ComputeDistance(string(key), asrSoundKey(cr)) <= 1 && levenshtein.ComputeDistance(string(rs), string(cr)) <= 2 {
 			cands = append(cands, c)
 		}
 	}
@@ -229,26 +230,6 @@ func asrSoundKey(rs []rune) string {
 		out = append(out, r)
 	}
 	return string(out)
-}
-
-func levenshtein(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func absInt(n int) int {
