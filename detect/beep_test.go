@@ -155,12 +155,7 @@ func TestSirenTopIsNoBeep(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := append(newSignal().speech(500*time.Millisecond).silence(100*time.Millisecond).s, freqs(tt.d, tt.freqAt)...)
 			s = append(s, make([]int16, SampleRate/2)...)
-			b := NewBeepDetector()
-			var got bool
-			for i := 0; i+evalFrame <= len(s); i += evalFrame {
-				got = b.Frame(s[i:i+evalFrame]) || got
-			}
-			if got != tt.want {
+			if got := beepHeardAnywhere(s); got != tt.want {
 				t.Errorf("beep heard = %v, want %v", got, tt.want)
 			}
 		})
@@ -212,12 +207,7 @@ func TestStruckToneIsNoBeep(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := append(newSignal().speech(500*time.Millisecond).silence(100*time.Millisecond).s, tone(tt.d, tt.f0, tt.partials, tt.gain)...)
 			s = append(s, make([]int16, SampleRate/2)...)
-			b := NewBeepDetector()
-			var got bool
-			for i := 0; i+evalFrame <= len(s); i += evalFrame {
-				got = b.Frame(s[i:i+evalFrame]) || got
-			}
-			if got != tt.want {
+			if got := beepHeardAnywhere(s); got != tt.want {
 				t.Errorf("beep heard = %v, want %v", got, tt.want)
 			}
 		})
@@ -280,12 +270,7 @@ func TestBackgroundToneIsNoBeep(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := tt.audio()
-			b := NewBeepDetector()
-			var got bool
-			for i := 0; i+evalFrame <= len(s); i += evalFrame {
-				got = b.Frame(s[i:i+evalFrame]) || got
-			}
-			if got != tt.want {
+			if got := beepHeardAnywhere(s); got != tt.want {
 				t.Errorf("beep heard = %v, want %v", got, tt.want)
 			}
 		})
@@ -367,4 +352,15 @@ func TestDeviceBeepsAndPersonWordsOutweighATone(t *testing.T) {
 			}
 		})
 	}
+}
+
+// beepHeardAnywhere feeds s to a fresh BeepDetector frame by frame and tells
+// whether any frame reported a beep.
+func beepHeardAnywhere(s []int16) bool {
+	b := NewBeepDetector()
+	heard := false
+	for i := 0; i+evalFrame <= len(s); i += evalFrame {
+		heard = b.Frame(s[i:i+evalFrame]) || heard
+	}
+	return heard
 }

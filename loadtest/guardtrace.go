@@ -97,14 +97,32 @@ func maxPause(gc *gcWindow) time.Duration {
 
 // traceSums adds up decisions' traces.
 type traceSums struct {
-	n, commits                      int
-	total, queue, gcPause           time.Duration
-	rWait, rBatch, rOps, rRT, rSync time.Duration
-	cWait, cBatch, cOps, cRT, cSync time.Duration
-	rDisk, cDisk                    time.Duration // SQLite's WAL fdatasync alone
-	rCall, cCall                    time.Duration
-	rTrips, cTrips                  [4]time.Duration
-	rTripsN, cTripsN                int
+	n, commits            int
+	total, queue, gcPause time.Duration
+	reserve, commit       opSums
+}
+
+// opSums adds up one kind of guard operation's traces (reservations or
+// commits).
+type opSums struct {
+	call, wait, batch, ops, rt, sync time.Duration
+	disk                             time.Duration // SQLite's WAL fdatasync alone
+	trips                            [4]time.Duration
+	tripsN                           int
+}
+
+func (o *opSums) add(call time.Duration, t compliance.OpTrace) {
+	o.call += call
+	o.wait, o.batch, o.ops = o.wait+t.Wait, o.batch+t.Batch, o.ops+time.Duration(t.Ops)
+	o.sync += t.Store.Commit + t.Store.Sync + t.Store.Queued
+	o.disk += t.Store.Sync
+	for i, rt := range t.Store.RoundTrips {
+		o.rt += rt
+		if i < len(o.trips) {
+			o.trips[i] += rt
+		}
+	}
+	o.tripsN += len(t.Store.RoundTrips)
 }
 
 func (s *traceSums) add(t decisionTrace, gc *gcWindow) {
@@ -112,50 +130,35 @@ func (s *traceSums) add(t decisionTrace, gc *gcWindow) {
 	s.total += t.end.Sub(t.start)
 	s.queue += t.end.Sub(t.start) - t.reserveCall - max(0, t.commitCall)
 	s.gcPause += gc.pauseIn(t.start, t.end)
-	s.rCall += t.reserveCall
-	s.rWait, s.rBatch, s.rOps = s.rWait+t.reserve.Wait, s.rBatch+t.reserve.Batch, s.rOps+time.Duration(t.reserve.Ops)
-	s.rSync += t.reserve.Store.Commit + t.reserve.Store.Sync + t.reserve.Store.Queued
-	s.rDisk += t.reserve.Store.Sync
-	for i, rt := range t.reserve.Store.RoundTrips {
-		s.rRT += rt
-		if i < len(s.rTrips) {
-			s.rTrips[i] += rt
-		}
-	}
-	s.rTripsN += len(t.reserve.Store.RoundTrips)
+	s.reserve.add(t.reserveCall, t.reserve)
 	if t.commitCall < 0 {
 		return
 	}
 	s.commits++
-	s.cCall += t.commitCall
-	s.cWait, s.cBatch, s.cOps = s.cWait+t.commit.Wait, s.cBatch+t.commit.Batch, s.cOps+time.Duration(t.commit.Ops)
-	s.cSync += t.commit.Store.Commit + t.commit.Store.Sync + t.commit.Store.Queued
-	s.cDisk += t.commit.Store.Sync
-	for i, rt := range t.commit.Store.RoundTrips {
-		s.cRT += rt
-		if i < len(s.cTrips) {
-			s.cTrips[i] += rt
+	s.commit.add(t.commitCall, t.commit)
+}
+
+// meanMS is d over n decisions, in ms, as the trace prints it.
+func meanMS(d time.Duration, n int) string {
+	return fmt.Sprintf("%.2f", durMS(d/time.Duration(max(1, n))))
+}
+
+// bracket is the operation's means over n operations: its lane wait, its
+// batch and what the batch spent its time on.
+func (o opSums) bracket(n int) string {
+	var parts []string
+	for _, d := range o.trips {
+		if d > 0 {
+			parts = append(parts, meanMS(d, n))
 		}
 	}
-	s.cTripsN += len(t.commit.Store.RoundTrips)
+	return fmt.Sprintf("[wait %s, batch %s (%.1f ops; round trips %.1f: %s; sqlite commit+sync+queued %s, of it fdatasync %s; go %s)]",
+		meanMS(o.wait, n), meanMS(o.batch, n), float64(o.ops)/float64(max(1, n)),
+		float64(o.tripsN)/float64(max(1, n)), strings.Join(parts, "+"), meanMS(o.sync, n), meanMS(o.disk, n), meanMS(o.batch-o.rt-o.sync, n))
 }
 
 func (s traceSums) String() string {
-	m := func(d time.Duration, n int) string { return fmt.Sprintf("%.2f", durMS(d/time.Duration(max(1, n)))) }
-	trips := func(ts [4]time.Duration, n int) string {
-		var parts []string
-		for _, d := range ts {
-			if d > 0 {
-				parts = append(parts, m(d, n))
-			}
-		}
-		return strings.Join(parts, "+")
-	}
-	out := fmt.Sprintf("total %s = queue %s + reserve %s [wait %s, batch %s (%.1f ops; round trips %.1f: %s; sqlite commit+sync+queued %s, of it fdatasync %s; go %s)]",
-		m(s.total, s.n), m(s.queue, s.n), m(s.rCall, s.n), m(s.rWait, s.n), m(s.rBatch, s.n), float64(s.rOps)/float64(max(1, s.n)),
-		float64(s.rTripsN)/float64(max(1, s.n)), trips(s.rTrips, s.n), m(s.rSync, s.n), m(s.rDisk, s.n), m(s.rBatch-s.rRT-s.rSync, s.n))
-	out += fmt.Sprintf(" + commit %s of %d%% [wait %s, batch %s (%.1f ops; round trips %.1f: %s; sqlite commit+sync+queued %s, of it fdatasync %s; go %s)]; gc pauses inside %s",
-		m(s.cCall, s.n), 100*s.commits/max(1, s.n), m(s.cWait, s.commits), m(s.cBatch, s.commits), float64(s.cOps)/float64(max(1, s.commits)),
-		float64(s.cTripsN)/float64(max(1, s.commits)), trips(s.cTrips, s.commits), m(s.cSync, s.commits), m(s.cDisk, s.commits), m(s.cBatch-s.cRT-s.cSync, s.commits), m(s.gcPause, s.n))
-	return out
+	return fmt.Sprintf("total %s = queue %s + reserve %s %s + commit %s of %d%% %s; gc pauses inside %s",
+		meanMS(s.total, s.n), meanMS(s.queue, s.n), meanMS(s.reserve.call, s.n), s.reserve.bracket(s.n),
+		meanMS(s.commit.call, s.n), 100*s.commits/max(1, s.n), s.commit.bracket(s.commits), meanMS(s.gcPause, s.n))
 }
