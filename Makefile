@@ -37,8 +37,8 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 		./$(BIN) detect eval detect/testdata/sources/$$s || exit 1; \
 	done
 	@# held out: summary only, the per-file MISS/LATE lines are not printed (nobody tunes on them)
-	@for s in heldout17-voices heldout17-line; do \
-		echo "== first-phrase detection, HELD-OUT source $$s (written by an outside-author helper after round 17, who read no classifier code: detect/testdata/sources/README.md) =="; \
+	@for s in heldout18-voices heldout18-line; do \
+		echo "== first-phrase detection, HELD-OUT source $$s (written by an outside-author helper after round 18, who read no classifier code: detect/testdata/sources/README.md) =="; \
 		./$(BIN) detect eval detect/testdata/sources/$$s > $(BIN).heldout.txt || exit 1; \
 		grep -v '^\(MISS\|LATE\) ' $(BIN).heldout.txt; \
 	done
