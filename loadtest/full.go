@@ -181,12 +181,13 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 	samp := startSampler(o.N, live)
 	var mem0, mem1 goruntime.MemStats
 	goruntime.ReadMemStats(&mem0)
-	cpu0, t0 := cpuTime(), time.Now()
+	cpu0, t0, flt0 := cpuTime(), time.Now(), minorFaults()
 	// nothing falls due again within the hour (see camp.Retry), so the
 	// run ends with its calls
 	runErr := sched.Run(ctx, clk.Now().Add(time.Hour))
 	wall := time.Since(t0)
 	cpu := cpuTime() - cpu0
+	faults := minorFaults() - flt0
 	samples := samp.stop()
 	goruntime.ReadMemStats(&mem1)
 	stopProfile()
@@ -225,8 +226,10 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 	res.NoInputTurns = tap.noInputTurns()
 	allocStats(&res, &mem0, &mem1)
 	res.RobotCPUSeconds = cpu.Seconds()
+	res.MinorFaults = faults
 	if callSec := float64(res.OutFramesSent) / 50; callSec > 0 {
 		res.CPUMsPerCallSecond = 1000 * res.RobotCPUSeconds / callSec
+		res.MinorFaultsPerCallSecond = float64(faults) / callSec
 	}
 	if o.Compare {
 		mo := o

@@ -70,6 +70,7 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 	}
 	p("heap:        %d allocations, %.1f MiB over the run: %.0f allocations, %.1f KiB per call-second; %d GC cycles, GC %.2f %% of CPU",
 		r.AllocObjects, r.AllocMiB, r.AllocsPerCallSecond, r.AllocKiBPerCallSec, r.GCCycles, r.GCCPUFractionPercent)
+	p("             %d minor page faults, %.1f per call-second", r.MinorFaults, r.MinorFaultsPerCallSecond)
 	p("guard:       reserve %s", d(r.Reserve))
 	p("             commit  %s", d(r.Commit))
 	p("store:       call record %s", d(r.SaveCall))

@@ -112,6 +112,10 @@ type FullResult struct {
 	AllocKiBPerCallSec   float64 `json:"alloc_kib_per_call_second"`
 	GCCycles             uint32  `json:"gc_cycles"`
 	GCCPUFractionPercent float64 `json:"gc_cpu_fraction_percent"` // the GC's share of the process's CPU since it started
+	// Minor page faults of the robot process over the run (getrusage): first
+	// touches of fresh memory, per-call buffers the heap had not used before.
+	MinorFaults              int64   `json:"minor_faults"`
+	MinorFaultsPerCallSecond float64 `json:"minor_faults_per_call_second"`
 
 	LedgerEntries int      `json:"ledger_entries"`
 	Violations    int      `json:"violations"`

@@ -35,6 +35,16 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// minorFaults is this process's minor page faults so far (getrusage): each
+// first touch of fresh memory is one, a kernel trip that zeroes a page.
+func minorFaults() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Minflt
+}
+
 // peakRSS is this process's peak resident set (VmHWM), in bytes.
 func peakRSS() int64 {
 	return procStatusKB("/proc/self/status", "VmHWM:") * 1024

@@ -130,3 +130,22 @@ func BenchmarkJitterBufferReordered(b *testing.B) {
 		b.Fatalf("%d reordered packets counted late with a 3-frame buffer", late)
 	}
 }
+
+// BenchmarkJitterBufferManyCalls is one tick's push and pop on each of 500
+// calls' buffers in turn, as a media shard walks its calls: each buffer's
+// state is cold when its turn comes. ns/op is per call and tick.
+func BenchmarkJitterBufferManyCalls(b *testing.B) {
+	const calls = 500
+	jbs := make([]*JitterBuffer, calls)
+	for i := range jbs {
+		jbs[i] = NewJitterBuffer(3)
+	}
+	pcm := frameOf(1000, FrameSamples)
+	out := make([]int16, FrameSamples)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		c, tick := i%calls, uint32(i/calls)
+		jbs[c].Push(tick*FrameSamples, pcm)
+		jbs[c].Pop(out)
+	}
+}

@@ -52,6 +52,14 @@ const maxWAVData = 1<<32 - 1 - (wavHeaderSize - 8)
 // channels on w and writes its header (sizes 0 until the first flush).
 // Errors name w's file when w has a Name (an *os.File).
 func NewWAVWriter(w io.WriteSeeker, rate, channels int) (*WAVWriter, error) {
+	return NewWAVWriterBuffer(w, rate, channels, nil)
+}
+
+// NewWAVWriterBuffer is NewWAVWriter buffering in buf when it can hold the
+// writer's second of audio (its contents are never read, only overwritten),
+// else in a new buffer: a call recorder reuses an ended call's buffer
+// (Release) instead of faulting in 32 KB of fresh memory per call.
+func NewWAVWriterBuffer(w io.WriteSeeker, rate, channels int, buf []byte) (*WAVWriter, error) {
 	name := "wav"
 	if n, ok := w.(interface{ Name() string }); ok {
 		name = n.Name()
@@ -60,7 +68,11 @@ func NewWAVWriter(w io.WriteSeeker, rate, channels int) (*WAVWriter, error) {
 		return nil, fmt.Errorf("write wav %s: %d Hz with %d channels is not a format to write", name, rate, channels)
 	}
 	ww := &WAVWriter{w: w, name: name, channels: channels, rate: rate, flushAt: 2 * rate * channels}
-	ww.buf = make([]byte, 0, ww.flushAt)
+	if cap(buf) >= ww.flushAt {
+		ww.buf = buf[:0]
+	} else {
+		ww.buf = make([]byte, 0, ww.flushAt)
+	}
 	if _, err := w.Write(wavHeader(rate, channels, 0)); err != nil {
 		return nil, fmt.Errorf("write wav %s: header: %w", name, err)
 	}
@@ -103,7 +115,11 @@ func CreateWAV(path string, rate, channels int) (*WAVWriter, error) {
 }
 
 // Write appends samples, interleaved when there is more than one channel
-// (left, right, left, …); a partial frame is an error.
+// (left, right, left, …); a partial frame is an error. A long slice (a whole
+// file's samples, as WriteWAVFile writes the first seconds of every call)
+// goes out through the writer's buffer a buffer's worth at a time and the
+// header is fixed once at its end: growing the buffer to hold it all was
+// 0.7 % of the robot's CPU at 300 calls (bench calls --full profile).
 func (w *WAVWriter) Write(samples []int16) error {
 	if w.err != nil {
 		return w.err
@@ -111,16 +127,29 @@ func (w *WAVWriter) Write(samples []int16) error {
 	if len(samples)%w.channels != 0 {
 		return fmt.Errorf("write wav %s: %d samples do not fill whole %d-channel frames", w.name, len(samples), w.channels)
 	}
-	// one grow, then fixed-size stores: an append per sample cost three
-	// times as much in the recorder of every call
-	n := len(w.buf)
-	w.buf = slices.Grow(w.buf, 2*len(samples))[:n+2*len(samples)]
-	out := w.buf[n:]
-	for i, s := range samples {
-		binary.LittleEndian.PutUint16(out[2*i:], uint16(s))
+	wrote := false
+	for len(samples) > 0 {
+		// flushAt and the buffer hold whole frames, so room does too
+		room := max((w.flushAt-len(w.buf))/2, w.channels)
+		part := samples[:min(room, len(samples))]
+		samples = samples[len(part):]
+		// one grow, then fixed-size stores: an append per sample cost
+		// three times as much in the recorder of every call
+		n := len(w.buf)
+		w.buf = slices.Grow(w.buf, 2*len(part))[:n+2*len(part)]
+		out := w.buf[n:]
+		for i, s := range part {
+			binary.LittleEndian.PutUint16(out[2*i:], uint16(s))
+		}
+		if len(w.buf) >= w.flushAt {
+			if err := w.writeBuf(); err != nil {
+				return err
+			}
+			wrote = true
+		}
 	}
-	if len(w.buf) >= w.flushAt {
-		return w.Flush()
+	if wrote {
+		return w.patch()
 	}
 	return nil
 }
@@ -156,6 +185,14 @@ func (w *WAVWriter) Flush() error {
 	if len(w.buf) == 0 {
 		return nil
 	}
+	if err := w.writeBuf(); err != nil {
+		return err
+	}
+	return w.patch()
+}
+
+// writeBuf writes what is buffered, leaving the header as it was.
+func (w *WAVWriter) writeBuf() error {
 	if w.data+int64(len(w.buf)) > maxWAVData {
 		w.err = fmt.Errorf("write wav %s: more audio than a WAV file can hold", w.name)
 		return w.err
@@ -166,6 +203,11 @@ func (w *WAVWriter) Flush() error {
 	}
 	w.data += int64(len(w.buf))
 	w.buf = w.buf[:0]
+	return nil
+}
+
+// patch fixes the header's sizes to cover what was written.
+func (w *WAVWriter) patch() error {
 	if err := w.patchSizes(); err != nil {
 		w.err = fmt.Errorf("write wav %s: header: %w", w.name, err)
 	}
@@ -210,6 +252,17 @@ func (w *WAVWriter) Close() error {
 		w.file = nil
 	}
 	return err
+}
+
+// Release hands back the writer's buffer, for NewWAVWriterBuffer, after
+// Close (what it still held is dropped): the writer fails every later call.
+func (w *WAVWriter) Release() []byte {
+	b := w.buf[:0]
+	w.buf = nil
+	if w.err == nil {
+		w.err = fmt.Errorf("write wav %s: the writer's buffer was released", w.name)
+	}
+	return b
 }
 
 // WriteWAV writes samples as a whole 16-bit PCM WAV stream on w.

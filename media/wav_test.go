@@ -385,3 +385,64 @@ func TestWAVWriteStereoMatchesInterleaved(t *testing.T) {
 		w.Close()
 	}
 }
+
+// TestWAVWriteLongSliceSameBytes: a whole file's samples in one Write (as
+// WriteWAVFile writes a call's first seconds) go out a buffer at a time; the
+// file is byte for byte the one 20 ms writes make, and the canonical header
+// plus the samples, for lengths around the buffer's edges.
+func TestWAVWriteLongSliceSameBytes(t *testing.T) {
+	for _, tc := range []struct {
+		channels, n int
+	}{
+		{1, 0}, {1, 1}, {1, SampleRate - 1}, {1, SampleRate}, {1, 2 * SampleRate},
+		{1, 2*SampleRate + 1}, {1, 5*SampleRate + 37}, {2, 2}, {2, 4 * SampleRate}, {2, 4*SampleRate + 6},
+	} {
+		samples := ramp(tc.n, 7)
+		dir := t.TempDir()
+		one := filepath.Join(dir, "one.wav")
+		if err := WriteWAVFile(one, SampleRate, tc.channels, samples); err != nil {
+			t.Fatal(err)
+		}
+		framed := filepath.Join(dir, "framed.wav")
+		w, err := CreateWAV(framed, SampleRate, tc.channels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rest := samples; len(rest) > 0; {
+			part := rest[:min(len(rest), tc.channels*FrameSamples)]
+			rest = rest[len(part):]
+			if err := w.Write(part); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		want := wavHeader(SampleRate, tc.channels, uint32(2*tc.n))
+		for _, s := range samples {
+			want = binary.LittleEndian.AppendUint16(want, uint16(s))
+		}
+		for _, path := range []string{one, framed} {
+			got, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%d channels, %d samples: %s differs from the canonical file (%d bytes, want %d)", tc.channels, tc.n, filepath.Base(path), len(got), len(want))
+			}
+		}
+	}
+}
+
+// BenchmarkWAVWriteFirstAudio is one call's first 5 s kept as a mono file
+// (robot's first audio): one Write of the whole slice, then Close.
+func BenchmarkWAVWriteFirstAudio(b *testing.B) {
+	samples := ramp(5*SampleRate, 3)
+	path := filepath.Join(b.TempDir(), "first.wav")
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteWAVFile(path, SampleRate, 1, samples); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -619,11 +619,15 @@ func (f *firstPhrase) awaitQuiet(ctx context.Context, hungUp <-chan struct{}, qu
 	f.mu.Unlock()
 }
 
-// firstAudio is the kept received audio.
+// firstAudio is the kept received audio, not a copy: frame only ever
+// appends past its end (the capacity is cut there, so the caller's appends
+// cannot reach what frame writes), and RunCall reads it after the observers
+// are detached. Copying 80 KB a call was 0.6 % of the robot (bench calls
+// --full profile).
 func (f *firstPhrase) firstAudio() []int16 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]int16(nil), f.audio...)
+	return f.audio[:len(f.audio):len(f.audio)]
 }
 
 // errStopped is the session error detection causes; RunCall replaces it by

@@ -337,7 +337,13 @@ func (v *VoiceConversation) Say(ctx context.Context, p Prompt) (SayResult, error
 		}
 	}
 	if len(audio.PCM) == 0 {
-		audio, err = v.cfg.Voice.Synthesize(ctx, p.Text)
+		// playing only reads the prompt (telephony.Call.Play), so a cache
+		// that can serve its own copy saves one per prompt and call
+		if s, ok := v.cfg.Voice.(tts.SharedSynthesizer); ok {
+			audio, err = s.SynthesizeShared(ctx, p.Text)
+		} else {
+			audio, err = v.cfg.Voice.Synthesize(ctx, p.Text)
+		}
 		if err != nil {
 			return SayResult{}, fmt.Errorf("say %s: %w", p.ID, err)
 		}

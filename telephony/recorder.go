@@ -21,6 +21,14 @@ type recordingFile interface {
 type recorderSetup struct {
 	open  func(path string) (recordingFile, error) // nil: a file, mode 0600
 	fault func(error)                              // nil: the call only logs them
+	bufs  bufferPool                               // nil: each recorder buffers in new memory
+}
+
+// bufferPool lends ended calls' recorder buffers (*[]byte) to new calls: a
+// sync.Pool, the UA's recBufs.
+type bufferPool interface {
+	Get() any
+	Put(any)
 }
 
 // stereoRecorder writes a call as a 2-channel 8 kHz 16-bit WAV: the far end
@@ -33,6 +41,8 @@ type stereoRecorder struct {
 	f      recordingFile
 	fault  func(error)
 	failed error // the first failure; nothing is written after it
+	bufs   bufferPool
+	closed bool
 }
 
 // recordPath makes the day's folder and names the call's recording in it.
@@ -54,11 +64,11 @@ func (u *UA) recordPath(id string) (string, error) {
 
 // recorderSetup is how this UA's calls record.
 func (u *UA) recorderSetup() recorderSetup {
-	return recorderSetup{open: u.openRecording, fault: u.cfg.RecorderFault}
+	return recorderSetup{open: u.openRecording, fault: u.cfg.RecorderFault, bufs: &u.recBufs}
 }
 
 func newStereoRecorder(path string, s recorderSetup) (*stereoRecorder, error) {
-	r := &stereoRecorder{fault: s.fault}
+	r := &stereoRecorder{fault: s.fault, bufs: s.bufs}
 	open := s.open
 	if open == nil {
 		open = func(path string) (recordingFile, error) {
@@ -68,7 +78,15 @@ func newStereoRecorder(path string, s recorderSetup) (*stereoRecorder, error) {
 	f, err := open(path)
 	if err == nil {
 		r.f = f
-		r.w, err = media.NewWAVWriter(f, sampleRate, 2)
+		// an ended call's buffer: its pages are warm, where a new one
+		// is 8 page faults (kernel trips) on first touch
+		var buf []byte
+		if s.bufs != nil {
+			if b, ok := s.bufs.Get().(*[]byte); ok {
+				buf = *b
+			}
+		}
+		r.w, err = media.NewWAVWriterBuffer(f, sampleRate, 2, buf)
 		if err != nil {
 			f.Close()
 		}
@@ -103,13 +121,24 @@ func (r *stereoRecorder) write(left, right []int16) error {
 
 // close finishes the header and closes the file; after a failure it only
 // closes (the header holds what was flushed before it).
+// Closing again does nothing (the file is closed, its buffer lent on).
 func (r *stereoRecorder) close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
 	var err error
 	if r.failed == nil {
 		err = r.w.Close()
 	}
 	if cerr := r.f.Close(); err == nil && cerr != nil && !errors.Is(cerr, os.ErrClosed) {
 		err = cerr
+	}
+	if r.bufs != nil {
+		// nothing of this call can leak through it: a writer only ever
+		// reads back bytes it wrote itself
+		b := r.w.Release()
+		r.bufs.Put(&b)
 	}
 	if err != nil && r.failed == nil {
 		return r.fail(err)

@@ -1,6 +1,7 @@
 package telephony
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -52,5 +53,22 @@ func TestSentHandlerSeesWhatTheCallSends(t *testing.T) {
 	}
 	if len(seq) < 2*loud-4 {
 		t.Fatalf("only %d calls for a 500 ms prompt", len(seq))
+	}
+}
+
+// TestPlayLeavesTheAudioUnchanged: a call only reads what it plays, so one
+// prompt's samples can be shared by every call that plays it
+// (tts.Cache.SynthesizeShared) — also when a playback is cut short.
+func TestPlayLeavesTheAudioUnchanged(t *testing.T) {
+	call, _ := dialPhone(t, Config{}, nil)
+	pcm := tone(440, 300*time.Millisecond, 8000)
+	want := slices.Clone(pcm)
+	<-call.Play(pcm).Done()
+	pb := call.Play(pcm)
+	time.Sleep(100 * time.Millisecond) // cut mid-prompt; any point will do
+	call.StopPlayback()
+	<-pb.Done()
+	if !slices.Equal(pcm, want) {
+		t.Fatal("playing the prompt modified its samples")
 	}
 }

@@ -35,6 +35,9 @@ type UA struct {
 	// rxBufs is the shards' scratch for draining the calls' RTP sockets
 	// (Call.receive): one per shard in use at a time, not one per call.
 	rxBufs sync.Pool
+	// recBufs are ended calls' recorder buffers (*[]byte), lent to new
+	// calls (stereoRecorder)
+	recBufs sync.Pool
 
 	regMu sync.Mutex
 	reg   map[string]Registration // by trunk name
