@@ -122,3 +122,34 @@ func TestCarrierWords(t *testing.T) {
 		}
 	}
 }
+
+// A person's own verb in the first person shares its stem with a carrier's
+// participle or a recording's imperative, never its meaning (heldout17 hu08:
+// "щас болгарку выключу…" was taken for "аппарат абонента выключен").
+func TestSpeakersOwnVerbIsNoCue(t *testing.T) {
+	rules := compileRules(defaultRules())
+	tests := []struct {
+		text string
+		cls  Class
+		want float64 // the class's summed cue weight
+	}{
+		{"щас болгарку выключу во теперь слышу кто это", Announcement, 0},
+		{"сейчас отключу пылесос", Announcement, 0},
+		{"я вам сама наберу вечером", Announcement, 0},
+		{"подождите запишу ваше сообщение", Machine, 0}, // not "запишите сообщение"
+		// the carrier's own forms still match, inflected or slipped
+		{"телефон выключен", Announcement, 0.6},
+		{"телефон абонента выключена", Announcement, 1.6}, // "абонента выключен" + "выключен"
+		{"номер заблокирован", Announcement, 1},
+		{"наберите снова", Announcement, 0.6},
+		// nouns keep their -у case
+		{"звонок переадресован помощнику", VoiceAssistant, 2}, // "помощник" and "помощница"
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			if got := rules.score(tt.text).score[tt.cls]; got != tt.want {
+				t.Errorf("%s score = %.1f, want %.1f (cues %q)", tt.cls, got, tt.want, rules.score(tt.text).cues(tt.cls))
+			}
+		})
+	}
+}
