@@ -253,13 +253,21 @@ const (
 // ("запишите", "наберите"). The snowball stemmer strips both endings to one
 // stem, but neither form has a first person: "щас болгарку выключу" is a
 // person about their own grinder, not "аппарат абонента выключен"
-// (heldout17 hu08, a person lost, round 19). Nouns and adjectives keep
-// their -у/-ю cases ("абоненту", "голосовую").
+// (heldout17 hu08, a person lost, round 19). Nor is the speaker's
+// imperative to someone in the room a participle ("лена, выключи ты этот
+// телевизор": heldout16-line hu05). Nouns and adjectives keep their -у/-ю
+// cases ("абоненту", "голосовую").
 func speakersOwnVerb(text, phrase token) bool {
-	if text.word == phrase.word || !firstPersonVerbEnding(text.word) {
+	if text.word == phrase.word {
 		return false
 	}
-	return shortParticiple(phrase.word) || imperative(phrase.word)
+	switch {
+	case firstPersonVerbEnding(text.word):
+		return shortParticiple(phrase.word) || imperative(phrase.word)
+	case strings.HasSuffix(text.word, "и"):
+		return shortParticiple(phrase.word)
+	}
+	return false
 }
 
 // firstPersonVerbEnding: a Russian verb's first person singular ends in

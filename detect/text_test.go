@@ -137,6 +137,7 @@ func TestSpeakersOwnVerbIsNoCue(t *testing.T) {
 		{"сейчас отключу пылесос", Announcement, 0},
 		{"я вам сама наберу вечером", Announcement, 0},
 		{"подождите запишу ваше сообщение", Machine, 0}, // not "запишите сообщение"
+		{"алло лена выключи ты этот телевизор да слушаю", Announcement, 0},
 		// the carrier's own forms still match, inflected or slipped
 		{"телефон выключен", Announcement, 0.6},
 		{"телефон абонента выключена", Announcement, 1.6}, // "абонента выключен" + "выключен"
