@@ -264,7 +264,9 @@ func speakersOwnVerb(text, phrase token) bool {
 	switch {
 	case firstPersonVerbEnding(text.word):
 		return shortParticiple(phrase.word) || imperative(phrase.word)
-	case strings.HasSuffix(text.word, "и"):
+	case strings.HasSuffix(text.word, "и") && !strings.HasSuffix(text.word, "ли"):
+		// (not the past plural: "вы неправильно набрали номер" is the
+		// carrier's)
 		return shortParticiple(phrase.word)
 	}
 	return false

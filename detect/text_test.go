@@ -142,6 +142,7 @@ func TestSpeakersOwnVerbIsNoCue(t *testing.T) {
 		{"телефон выключен", Announcement, 0.6},
 		{"телефон абонента выключена", Announcement, 1.6}, // "абонента выключен" + "выключен"
 		{"номер заблокирован", Announcement, 1},
+		{"вы неправильно набрали номер", Announcement, 1}, // the past plural is no imperative
 		{"наберите снова", Announcement, 0.6},
 		// nouns keep their -у case
 		{"звонок переадресован помощнику", VoiceAssistant, 2}, // "помощник" and "помощница"
