@@ -305,11 +305,23 @@ func matchWord(text, phrase token) bool {
 	if similar(text, phrase) {
 		return !speakersOwnVerb(text, phrase)
 	}
-	if phrase.exact || utf8.RuneCountInString(phrase.word) < compoundMinCue || !strings.HasSuffix(text.word, phrase.word) {
+	if phrase.exact || utf8.RuneCountInString(phrase.word) < compoundMinCue {
 		return false
 	}
-	prefix := utf8.RuneCountInString(text.word) - utf8.RuneCountInString(phrase.word)
-	return prefix >= 2 && prefix <= compoundMaxPrefix
+	if strings.HasSuffix(text.word, phrase.word) {
+		prefix := utf8.RuneCountInString(text.word) - utf8.RuneCountInString(phrase.word)
+		return prefix >= 2 && prefix <= compoundMaxPrefix
+	}
+	// an inflected compound ("принят автосекретарем"): the stems, for a
+	// noun or adjective cue only — a verb's prefix changes its meaning
+	// ("перезвоните", "наговорите" are not "звоните", "говорите") — and a
+	// prefix of three letters or more ("не" makes no compound:
+	// "неправильно" is not "правильность")
+	if imperative(phrase.word) || shortParticiple(phrase.word) || !strings.HasSuffix(text.stem, phrase.stem) {
+		return false
+	}
+	prefix := utf8.RuneCountInString(text.stem) - utf8.RuneCountInString(phrase.stem)
+	return prefix >= 3 && prefix <= compoundMaxPrefix
 }
 
 // matchPhrase reports whether the phrase words occur in text in order, with at

@@ -40,6 +40,7 @@ func TestPhraseScores(t *testing.T) {
 		{"я цифровой помощник", VoiceAssistant, true},
 		{"привет я джой помощница артема", VoiceAssistant, true},    // a female assistant: another stem
 		{"я его автосекретарь представьтесь", VoiceAssistant, true}, // a compound of a cue word
+		{"вызов принят автосекретарем", VoiceAssistant, true},       // an inflected compound
 		{"пожалуйста оставьте голосовое", Machine, true},            // cut before "сообщение"
 		{"автоответчик семьи петровых", Machine, true},
 		{"с вами говорит робот", "", false}, // "бот" is too short a cue to be found inside a compound
