@@ -204,6 +204,9 @@ type Classifier struct {
 	// after a person verdict: a late correction, or the end of watching
 	correction *Decision
 	watchOver  bool
+	// quoteWait: a decisive carrier's or voicemail's cue was heard while
+	// the voice talked on; the correction waits for its pause (quotedBy)
+	quoteWait bool
 	// tentative: the person verdict was given at the deadline with no sign
 	// of a person either; the rules go on in the background (shadow) and
 	// their own verdict, if not a person, is the late correction
@@ -761,6 +764,33 @@ func (c *Classifier) decideNotHuman(why string, args ...any) {
 	c.early = &Decision{Class: cls, Confidence: 0.7, Evidence: append([]string(nil), c.evidence...), At: c.t, Provisional: cls}
 }
 
+// quotedBy is the class of text whose best cue is cls (top, margin): an
+// assistant may open with the carrier's words ("Абонент временно
+// недоступен. Ваш звонок принял ассистент…") or a voicemail's ("Абонент
+// занят, оставьте сообщение после сигнала… шучу, я его виртуальный
+// секретарь", "говорит автоответчик с искусственным интеллектом,
+// назовите себя"); a carrier never names an assistant, and no voicemail
+// greeting in any source names one or asks who calls. Both decisive: the
+// assistant. After SIT tones it is a carrier's for sure.
+func (c *Classifier) quotedBy(ts textScores, cls Class, top, margin float64) (Class, float64, float64) {
+	if ts.score[VoiceAssistant] >= decisiveWeight && c.sit == nil &&
+		(ts.score[Announcement] >= decisiveWeight || ts.score[Machine] >= decisiveWeight) {
+		return VoiceAssistant, ts.score[VoiceAssistant], decisiveMargin
+	}
+	return cls, top, margin
+}
+
+// talkingOn reports that the voice has not paused after its words yet (a
+// stretchGap: shorter pauses are a recording's breaths between sentences)
+// and the analysis time is not up: the class of its greeting waits for the
+// rest of it (quotedBy). Until round 19 a carrier's message waited for
+// AfterGreetingSilence; the shorter pause settled no class differently on
+// any source and costs less time.
+func (c *Classifier) talkingOn() bool {
+	return c.heardSpeech && (c.inSpeech || c.speechRun > 0 || c.t-c.lastSpeech < stretchGap) &&
+		c.t-c.speechOnset < c.cfg.MaxAnalysis
+}
+
 // speakerClass is the class of text whose best cue is cls: the carrier's
 // words said by a voice that speaks of itself as "I" ("Вызываемый абонент
 // не может принять звонок, говорите, я запишу и отправлю ему текстом") are an
@@ -825,20 +855,15 @@ func (c *Classifier) applyRules() {
 		}
 		cls, top, margin = alt.best()
 	}
-	// An assistant may open with the carrier's words ("Абонент временно
-	// недоступен. Ваш звонок принял ассистент…"); a carrier never names an
-	// assistant. Both decisive: the assistant.
-	if c.scores.score[VoiceAssistant] >= decisiveWeight && c.scores.score[Announcement] >= decisiveWeight && c.sit == nil {
-		cls, top, margin = VoiceAssistant, c.scores.score[VoiceAssistant], decisiveMargin
-	}
+	cls, top, margin = c.quotedBy(c.scores, cls, top, margin)
 	cls = c.speakerClass(cls)
 	if top >= decisiveWeight && margin >= decisiveMargin {
-		if cls == Announcement && c.heardSpeech && (c.inSpeech || c.speechRun > 0 || c.t-c.lastSpeech < cfg.AfterGreetingSilence) &&
-			c.t-c.speechOnset < cfg.MaxAnalysis {
+		if (cls == Announcement || cls == Machine) && c.talkingOn() {
 			// A carrier's message is one sentence and then a pause (or its
-			// repeat); a voice that talks on after the carrier's words may
-			// be an assistant quoting them. No person either way: say so
-			// now, settle the class at the pause.
+			// repeat); a voice that talks on after the carrier's or a
+			// voicemail's words may be an assistant quoting them
+			// (quotedBy). No person either way: say so now, settle the
+			// class at the pause.
 			if c.early == nil {
 				c.decideNotHuman("%s; class settled when the voice pauses", c.textEvidence(cls))
 			}
@@ -1094,7 +1119,8 @@ func (c *Classifier) watchLate() {
 	if !c.watching() {
 		return
 	}
-	if !c.tentative && (!c.heardSpeech || c.t-max(c.lastSpeech, c.lastTone) >= latePause || c.t-c.speechOnset >= c.cfg.MaxAnalysis) {
+	over := !c.tentative && (!c.heardSpeech || c.t-max(c.lastSpeech, c.lastTone) >= latePause || c.t-c.speechOnset >= c.cfg.MaxAnalysis)
+	if over && !c.quoteWait {
 		c.watchOver = true
 		return
 	}
@@ -1106,11 +1132,22 @@ func (c *Classifier) watchLate() {
 	// verdict ("я виртуальный помощник компании…" coming back), so cues the
 	// robot itself said do not count, nor does text that repeats it
 	if ts := c.scoresWithoutRobot(); !c.echoed {
-		if cls, top, margin := ts.best(); top >= decisiveWeight && margin >= decisiveMargin {
+		cls, top, margin := ts.best()
+		if cls, top, margin = c.quotedBy(ts, cls, top, margin); top >= decisiveWeight && margin >= decisiveMargin {
 			cls = c.speakerClass(cls)
+			if (cls == Announcement || cls == Machine) && !over && c.talkingOn() {
+				// the rest of the greeting may name an assistant quoting
+				// these words (quotedBy): corrected at the pause
+				c.quoteWait = true
+				return
+			}
 			correct(cls, "late correction: the first phrase went on without a pause and %s", c.textEvidence(cls))
 			return
 		}
+	}
+	if over {
+		c.watchOver = true
+		return
 	}
 	if c.beep != nil && c.beep.at > c.decision.At && !c.personOverTone() {
 		correct(Machine, "late correction: the first phrase went on without a pause and ended in %s → machine", c.beep)

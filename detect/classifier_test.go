@@ -651,3 +651,50 @@ func TestCarrierWordsSpokenAsIAreAnAssistant(t *testing.T) {
 		})
 	}
 }
+
+// TestVoicemailWordsQuotedByAnAssistant: an assistant may open with a
+// voicemail's words ("говорит автоответчик…", "оставьте сообщение после
+// сигнала… шучу, я его виртуальный секретарь"); the class waits for the
+// voice's pause, and a voicemail's and an assistant's decisive cues together
+// are the assistant (heldout17 vo31, vo35, round 19). Whether a person
+// answered is known as early as before.
+func TestVoicemailWordsQuotedByAnAssistant(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name  string
+		texts []textAt
+		want  Class
+	}{
+		{
+			name: "a voicemail's word, then the assistant names itself: an assistant",
+			texts: []textAt{{900 * ms, "здравствуйте говорит автоответчик", false}, {2400 * ms, "здравствуйте говорит автоответчик с искусственным интеллектом", false},
+				{4000 * ms, "здравствуйте говорит автоответчик с искусственным интеллектом назовите себя", true}},
+			want: VoiceAssistant,
+		},
+		{
+			name: "a voicemail's words alone: a machine",
+			texts: []textAt{{900 * ms, "здравствуйте говорит автоответчик", false}, {2400 * ms, "здравствуйте говорит автоответчик семьи петровых", false},
+				{4000 * ms, "здравствуйте говорит автоответчик семьи петровых оставьте сообщение", true}},
+			want: Machine,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			audio := newSignal().silence(200 * ms).speech(4500 * ms).s
+			first, d := feed(t, audio, "", 0, tt.texts)
+			if first.Class == Human || first.At > 1200*ms {
+				t.Errorf("first verdict %s at %v, want no person by 1.2 s; %q", first.Class, first.At, first.Evidence)
+			}
+			if d.Class != tt.want {
+				t.Errorf("settled %s, want %s; %q", d.Class, tt.want, d.Evidence)
+			}
+		})
+	}
+	// the same on a tentative person's late correction: the voicemail's
+	// words come after the deadline, the assistant's name before the pause
+	answered := newSignal().silence(300 * ms).speech(4200 * ms).silence(3 * time.Second).s
+	texts := []textAt{{1200 * ms, "здравствуйте", false}, {2700 * ms, "здравствуйте оставьте сообщение после сигнала", false},
+		{4200 * ms, "здравствуйте оставьте сообщение после сигнала шучу я его виртуальный секретарь", false},
+		{4700 * ms, "здравствуйте оставьте сообщение после сигнала шучу я его виртуальный секретарь", true}}
+	personThenCorrection(t, answered, texts, 7*time.Second, VoiceAssistant)
+}

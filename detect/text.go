@@ -245,18 +245,83 @@ const (
 	compoundMaxPrefix = 6 // letters in front of it ("авто", "теле", "видео")
 )
 
+// speakersOwnVerb reports a recognised word that shares only its stem with
+// a cue word and is the speaker's own verb in the first person singular
+// ("выключу", "запишу", "наберу") where the cue word is a verb form a
+// carrier or a recording uses of someone else: a short participle
+// ("выключен", "набран", "заблокирован") or an imperative to the caller
+// ("запишите", "наберите"). The snowball stemmer strips both endings to one
+// stem, but neither form has a first person: "щас болгарку выключу" is a
+// person about their own grinder, not "аппарат абонента выключен"
+// (heldout17 hu08, a person lost, round 19). Nor is the speaker's
+// imperative to someone in the room a participle ("лена, выключи ты этот
+// телевизор": heldout16-line hu05). Nouns and adjectives keep their -у/-ю
+// cases ("абоненту", "голосовую").
+func speakersOwnVerb(text, phrase token) bool {
+	if text.word == phrase.word {
+		return false
+	}
+	switch {
+	case firstPersonVerbEnding(text.word):
+		return shortParticiple(phrase.word) || imperative(phrase.word)
+	case strings.HasSuffix(text.word, "и") && !strings.HasSuffix(text.word, "ли"):
+		// (not the past plural: "вы неправильно набрали номер" is the
+		// carrier's)
+		return shortParticiple(phrase.word)
+	}
+	return false
+}
+
+// firstPersonVerbEnding: a Russian verb's first person singular ends in
+// -у or -ю ("выключу", "отвечаю").
+func firstPersonVerbEnding(w string) bool {
+	return strings.HasSuffix(w, "у") || strings.HasSuffix(w, "ю")
+}
+
+// shortParticiple: the short passive participle or adjective a carrier's
+// message uses of the subscriber ("выключен", "выключена", "набрано",
+// "недоступны"): -ен/-ан/-ян, with a gender or plural ending.
+func shortParticiple(w string) bool {
+	for _, e := range []string{"ен", "ан", "ян"} {
+		for _, g := range []string{"", "а", "о", "ы"} {
+			if strings.HasSuffix(w, e+g) && utf8.RuneCountInString(w) > utf8.RuneCountInString(e+g)+2 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// imperative: the plural imperative that asks the caller to act
+// ("запишите", "наберите", "оставьте", "перезвоните").
+func imperative(w string) bool {
+	return strings.HasSuffix(w, "ите") || strings.HasSuffix(w, "йте") || strings.HasSuffix(w, "ьте")
+}
+
 // matchWord reports that a recognised word stands for a phrase word: similar
 // (inflection, a slip) or a compound ending in it. Exact phrase words
 // ("=алло") match only themselves.
 func matchWord(text, phrase token) bool {
 	if similar(text, phrase) {
-		return true
+		return !speakersOwnVerb(text, phrase)
 	}
-	if phrase.exact || utf8.RuneCountInString(phrase.word) < compoundMinCue || !strings.HasSuffix(text.word, phrase.word) {
+	if phrase.exact || utf8.RuneCountInString(phrase.word) < compoundMinCue {
 		return false
 	}
-	prefix := utf8.RuneCountInString(text.word) - utf8.RuneCountInString(phrase.word)
-	return prefix >= 2 && prefix <= compoundMaxPrefix
+	if strings.HasSuffix(text.word, phrase.word) {
+		prefix := utf8.RuneCountInString(text.word) - utf8.RuneCountInString(phrase.word)
+		return prefix >= 2 && prefix <= compoundMaxPrefix
+	}
+	// an inflected compound ("принят автосекретарем"): the stems, for a
+	// noun or adjective cue only — a verb's prefix changes its meaning
+	// ("перезвоните", "наговорите" are not "звоните", "говорите") — and a
+	// prefix of three letters or more ("не" makes no compound:
+	// "неправильно" is not "правильность")
+	if imperative(phrase.word) || shortParticiple(phrase.word) || !strings.HasSuffix(text.stem, phrase.stem) {
+		return false
+	}
+	prefix := utf8.RuneCountInString(text.stem) - utf8.RuneCountInString(phrase.stem)
+	return prefix >= 3 && prefix <= compoundMaxPrefix
 }
 
 // matchPhrase reports whether the phrase words occur in text in order, with at

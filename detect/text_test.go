@@ -40,6 +40,7 @@ func TestPhraseScores(t *testing.T) {
 		{"я цифровой помощник", VoiceAssistant, true},
 		{"привет я джой помощница артема", VoiceAssistant, true},    // a female assistant: another stem
 		{"я его автосекретарь представьтесь", VoiceAssistant, true}, // a compound of a cue word
+		{"вызов принят автосекретарем", VoiceAssistant, true},       // an inflected compound
 		{"пожалуйста оставьте голосовое", Machine, true},            // cut before "сообщение"
 		{"автоответчик семьи петровых", Machine, true},
 		{"с вами говорит робот", "", false}, // "бот" is too short a cue to be found inside a compound
@@ -120,5 +121,38 @@ func TestCarrierWords(t *testing.T) {
 		if got := carrierWords(tt.text); got != tt.want {
 			t.Errorf("carrierWords(%q) = %d, want %d", tt.text, got, tt.want)
 		}
+	}
+}
+
+// A person's own verb in the first person shares its stem with a carrier's
+// participle or a recording's imperative, never its meaning (heldout17 hu08:
+// "щас болгарку выключу…" was taken for "аппарат абонента выключен").
+func TestSpeakersOwnVerbIsNoCue(t *testing.T) {
+	rules := compileRules(defaultRules())
+	tests := []struct {
+		text string
+		cls  Class
+		want float64 // the class's summed cue weight
+	}{
+		{"щас болгарку выключу во теперь слышу кто это", Announcement, 0},
+		{"сейчас отключу пылесос", Announcement, 0},
+		{"я вам сама наберу вечером", Announcement, 0},
+		{"подождите запишу ваше сообщение", Machine, 0}, // not "запишите сообщение"
+		{"алло лена выключи ты этот телевизор да слушаю", Announcement, 0},
+		// the carrier's own forms still match, inflected or slipped
+		{"телефон выключен", Announcement, 0.6},
+		{"телефон абонента выключена", Announcement, 1.6}, // "абонента выключен" + "выключен"
+		{"номер заблокирован", Announcement, 1},
+		{"вы неправильно набрали номер", Announcement, 1}, // the past plural is no imperative
+		{"наберите снова", Announcement, 0.6},
+		// nouns keep their -у case
+		{"звонок переадресован помощнику", VoiceAssistant, 2}, // "помощник" and "помощница"
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			if got := rules.score(tt.text).score[tt.cls]; got != tt.want {
+				t.Errorf("%s score = %.1f, want %.1f (cues %q)", tt.cls, got, tt.want, rules.score(tt.text).cues(tt.cls))
+			}
+		})
 	}
 }
