@@ -75,6 +75,14 @@ func Punctuate(text string) string {
 			set(i-1, ",")
 		case addressWords[w[i]] && !leadIns[prev]:
 			set(i, ".")
+		case w[i] == "ладно" && !leadIns[prev]:
+			set(i, ".")
+		case bareSayings[w[i]] && content(prev) && !sayer(prev):
+			// a bare "говорит" reports another's words from here on
+			set(i, ".")
+		case content(prev) && (goAheads[w[i]] || w[i] == "ну" || thirdPersons[w[i]] && next != "" ||
+			w[i] == "а" && content(next)):
+			set(i, ",")
 		}
 		if w[i-1] == "нет" && (subjects[w[i]] || sayer(w[i])) {
 			if i-1 == 0 || leadIns[w[i-2]] {
@@ -144,6 +152,32 @@ var leadIns = map[string]bool{"ну": true, "а": true, "да": true, "и": true
 	"ага": true, "если": true, "то": true, "ой": true, "ах": true, "или": true, "что": true, "не": true,
 	"нет": true, "уже": true, "же": true}
 
+// content reports a word that ends a clause's content: not a function
+// word, a preposition, a lead-in, a number or a time word (a breath "а"
+// or "ну" inside a time is no clause break: "через пол а часа").
+func content(w string) bool {
+	return w != "" && !functionWords[w] && !leadIns[w] && !prepositions[w] && !timeOrNumber(w) && !subordinators[w]
+}
+
+// subordinators keep their clause's subject with them ("когда она придёт").
+var subordinators = map[string]bool{"когда": true, "как": true, "где": true, "куда": true, "пока": true,
+	"раз": true, "чтобы": true, "потому": true, "поэтому": true, "тогда": true, "сейчас": true, "щас": true,
+	"тоже": true, "может": true, "если": true, "хотя": true}
+
+// bareSayings are the verbs of saying that report speech with no subject
+// ("…сколько можем. говорит, десять тысяч"); "спрашивают" takes an object
+// ("какого-то Виктора спрашивают") and is not among them.
+var bareSayings = map[string]bool{"говорит": true, "говорят": true, "подсказывает": true,
+	"напоминает": true, "передает": true, "велит": true}
+
+// goAheads let the robot go on; after other words they open the clause
+// that settles the turn ("…между сменами стою, говорите, только коротко").
+var goAheads = map[string]bool{"говорите": true, "говори": true, "слушаю": true, "давайте": true, "давай": true}
+
+// thirdPersons open a clause about someone else ("это телефон папы, он в
+// гараже").
+var thirdPersons = map[string]bool{"он": true, "она": true, "они": true}
+
 // stances are what a "нет" opening a new answer goes on with ("нет
 // неудобно", "нет не могу").
 var stances = map[string]bool{"удобно": true, "неудобно": true, "не": true, "никак": true}
@@ -165,7 +199,7 @@ var addressWords = map[string]bool{"девушка": true, "мам": true, "па
 
 // questionWords open a caller's question about the call ("кто это
 // спрашивает", "с кем я говорю", "откуда звоните").
-var questionWords = map[string]bool{"кто": true, "кем": true, "откуда": true, "зачем": true, "почему": true,
+var questionWords = map[string]bool{"кто": true, "кем": true, "кого": true, "откуда": true, "зачем": true, "почему": true,
 	"чего": true}
 
 // answerOpeners are the first words of an answer after the caller's own
@@ -174,19 +208,29 @@ var questionWords = map[string]bool{"кто": true, "кем": true, "откуд�
 var answerOpeners = map[string]bool{"да": true, "ну": true, "нет": true, "ага": true, "если": true,
 	"ладно": true, "допустим": true, "слушаю": true, "говорите": true}
 
-// question marks the end of a question the turn opens with.
+// question marks the end of a caller's question: one the turn opens with,
+// or one opened later by "а" and a question word ("ну я, а что, опять из
+// банка? я уже всем объясняла"). It ends before an answer's first word,
+// or, three words on, before the caller's "я".
 func question(w []string, set func(int, string)) {
-	i := 0
-	for i < len(w) && (w[i] == "а" || w[i] == "ну" || w[i] == "алло" || w[i] == "але" || w[i] == "с" || w[i] == "так") {
-		i++
-	}
-	if i >= len(w) || !questionWords[w[i]] {
-		return
-	}
-	for j := i + 2; j < len(w); j++ {
-		if answerOpeners[w[j]] {
-			set(j, "?")
-			return
+	for at := 0; at < len(w); at++ {
+		if at > 0 && (w[at] != "а" || at+1 >= len(w) || !questionWords[w[at+1]] && w[at+1] != "что") {
+			continue
+		}
+		i := at
+		for i < len(w) && (w[i] == "а" || w[i] == "ну" || w[i] == "алло" || w[i] == "але" || w[i] == "с" || w[i] == "так") {
+			i++
+		}
+		if i >= len(w) || !questionWords[w[i]] && !(at > 0 && w[i] == "что") {
+			continue
+		}
+		set(at, ",")
+		for j := i + 2; j < len(w); j++ {
+			if answerOpeners[w[j]] || j >= i+3 && w[j] == "я" {
+				set(j, "?")
+				at = j
+				break
+			}
 		}
 	}
 }
