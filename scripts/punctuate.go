@@ -75,7 +75,7 @@ func Punctuate(text string) string {
 			set(i-1, ",")
 		case addressWords[w[i]] && !leadIns[prev]:
 			set(i, ".")
-		case w[i] == "ладно" && !leadIns[prev]:
+		case w[i] == "ладно" && !fillers[prev]:
 			set(i, ".")
 		case bareSayings[w[i]] && content(prev) && !sayer(prev):
 			// a bare "говорит" reports another's words from here on
@@ -178,6 +178,10 @@ var goAheads = map[string]bool{"говорите": true, "говори": true, "
 // гараже").
 var thirdPersons = map[string]bool{"он": true, "она": true, "они": true}
 
+// fillers keep "ладно" in their clause ("ну ладно", "а ладно").
+var fillers = map[string]bool{"ну": true, "а": true, "и": true, "да": true, "ой": true, "ах": true,
+	"так": true, "вот": true, "ага": true}
+
 // stances are what a "нет" opening a new answer goes on with ("нет
 // неудобно", "нет не могу").
 var stances = map[string]bool{"удобно": true, "неудобно": true, "не": true, "никак": true}
@@ -236,7 +240,7 @@ func question(w []string, set func(int, string)) {
 }
 
 // restatements mark a phrase of two or three words said again within two
-// words of its end as a sentence of its own.
+// filler words of its end as a sentence of its own.
 func restatements(w []string, set func(int, string)) {
 	covered := make([]bool, len(w)) // words of a longer restated phrase
 	for k := 3; k >= 2; k-- {
@@ -252,7 +256,14 @@ func restatements(w []string, set func(int, string)) {
 				continue
 			}
 			for j := i + k; j <= i+k+2 && j+k <= len(w); j++ {
-				if slices.Equal(w[i:i+k], w[j:j+k]) {
+				// the words between are fillers or pronouns ("не туда
+				// попали вы не туда попали"), not a clause of their own
+				// ("в пятницу получка да в пятницу")
+				between := true
+				for _, x := range w[i+k : j] {
+					between = between && (functionWords[x] || leadIns[x])
+				}
+				if between && slices.Equal(w[i:i+k], w[j:j+k]) {
 					set(i+k, ".")
 					for x := i; x < j+k; x++ {
 						covered[x] = true
