@@ -51,6 +51,10 @@ func Punctuate(text string) string {
 		}
 	}
 	question(w, set)
+	if addressWords[w[0]] || vocatives[w[0]] {
+		// "девушка я бы рад но…": a turn opened by calling someone
+		set(1, ",")
+	}
 	for i := 1; i < len(w); i++ {
 		prev, next := w[i-1], ""
 		if i+1 < len(w) {
