@@ -84,8 +84,11 @@ func Punctuate(text string) string {
 		case bareSayings[w[i]] && content(prev) && !sayer(prev):
 			// a bare "говорит" reports another's words from here on
 			set(i, ".")
-		case content(prev) && (goAheads[w[i]] || w[i] == "ну" || thirdPersons[w[i]] && next != "" ||
-			w[i] == "а" && content(next)):
+		case content(prev) && (goAheads[w[i]] || w[i] == "ну" && afterNu[next] || thirdPersons[w[i]] && next != "" ||
+			w[i] == "а" && content(next) && subjectAhead(w[i+1:])):
+			// a bare "ну" or "а" inside words is as often a breath as a
+			// clause: it opens one only before a discourse word or, for
+			// "а", a clause with a subject ("жены а лаптева я не знаю")
 			set(i, ",")
 		}
 		if w[i-1] == "нет" && (subjects[w[i]] || sayer(w[i])) {
@@ -173,6 +176,21 @@ var subordinators = map[string]bool{"когда": true, "как": true, "где"
 // ("какого-то Виктора спрашивают") and is not among them.
 var bareSayings = map[string]bool{"говорит": true, "говорят": true, "подсказывает": true,
 	"напоминает": true, "передает": true, "велит": true}
+
+// afterNu are what a clause-opening "ну" goes on with ("такая ну короче
+// денег нет", "пять ну вот пять тысяч").
+var afterNu = map[string]bool{"вот": true, "короче": true, "я": true, "мы": true, "да": true, "нет": true,
+	"ладно": true, "хорошо": true, "давайте": true, "говорите": true, "значит": true, "тогда": true}
+
+// subjectAhead reports a pronoun subject within the next three words.
+func subjectAhead(w []string) bool {
+	for k := 1; k < len(w) && k <= 3; k++ {
+		if speechParty[w[k]] || thirdPersons[w[k]] {
+			return true
+		}
+	}
+	return false
+}
 
 // goAheads let the robot go on; after other words they open the clause
 // that settles the turn ("…между сменами стою, говорите, только коротко").

@@ -55,6 +55,8 @@ func TestPunctuateLeavesAlone(t *testing.T) {
 		"в субботу в обед звони в двенадцать", // a call request keeps its times
 		"я сказала перезвоните завтра",
 		"да",
+		"це її а донька мамав лікарні",  // a breath "а" between words
+		"дома улица садовая дом ну три", // a breath "ну"
 	} {
 		if got := Punctuate(in); got != in {
 			t.Errorf("Punctuate(%q) = %q, want it unchanged", in, got)
