@@ -262,8 +262,21 @@ func question(w []string, set func(int, string)) {
 }
 
 // restatements mark a phrase of two or three words said again within two
-// filler words of its end as a sentence of its own.
+// filler words of its end, or a number said again after one or two
+// fillers, as a sentence of its own.
 func restatements(w []string, set func(int, string)) {
+	for i := range w {
+		// a number said again after fillers: "пять ну вот пять тысяч"
+		// names one sum, not five plus five thousand
+		for j := i + 2; j < len(w) && j <= i+3 && numeralSet[w[i]]; j++ {
+			if !functionWords[w[j-1]] && !leadIns[w[j-1]] {
+				break
+			}
+			if w[j] == w[i] {
+				set(i+1, ".")
+			}
+		}
+	}
 	covered := make([]bool, len(w)) // words of a longer restated phrase
 	for k := 3; k >= 2; k-- {
 		for i := 0; i+k <= len(w); i++ {
