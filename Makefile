@@ -51,6 +51,8 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 	./$(BIN) test eval scripts/testdata/eval/colloquial scripts/testdata/eval/rushed scripts/testdata/eval/mixed scripts/testdata/eval/mixed2 scripts/testdata/eval/workplace scripts/testdata/eval/tired scripts/testdata/eval/kinds7 scripts/testdata/eval/probe7 scripts/testdata/eval/weak8 scripts/testdata/eval/probe8
 	@echo "== dialogue understanding, tuning sources since round 8 (held out in rounds 6 and 7) =="
 	./$(BIN) test eval scripts/testdata/eval/spoken scripts/testdata/eval/phoneline scripts/testdata/eval/evasive scripts/testdata/eval/others scripts/testdata/eval/household scripts/testdata/eval/nonnative scripts/testdata/eval/rambling scripts/testdata/eval/northern
+	@echo "== dialogue understanding, tuning sources since round 24 (held out after round 23) =="
+	./$(BIN) test eval scripts/testdata/eval/vosklm scripts/testdata/eval/military
 	@echo "== dialogue understanding, tuning sources since round 23 (held out after round 22) =="
 	./$(BIN) test eval scripts/testdata/eval/errands scripts/testdata/eval/proverbs
 	@echo "== dialogue understanding, tuning sources since round 22 (held out in round 21) =="

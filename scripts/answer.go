@@ -418,7 +418,7 @@ func LoneNegator(text string) bool {
 // full stops, dashes), each lower-cased.
 func Clauses(text string) []string {
 	var out []string
-	for _, c := range clauseBreak.Split(strings.ToLower(text), -1) {
+	for _, c := range clauseBreak.Split(strings.ToLower(Punctuate(text)), -1) {
 		if strings.TrimSpace(c) != "" {
 			out = append(out, c)
 		}

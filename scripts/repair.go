@@ -30,6 +30,9 @@ type RepairKind struct {
 // are tried before the whole-stance kinds. A marker with no same-kind
 // expression on both sides ("денег нет, ну то есть есть") is left alone.
 func Repair(text string, kinds []RepairKind) string {
+	// the first step that reads a turn: a recogniser's text gets its
+	// clause breaks back first, for this step and every later one
+	text = Punctuate(text)
 	sp := spans(text)
 	groups := repairMarkers(sp)
 	if len(groups) == 0 {
