@@ -66,12 +66,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// group commit, ledger_batch.go) off the disk.
 		// cache_size(-65536): up to 64 MiB of pages cached on the writer (the
 		// default 2 MiB made the ledger's index lookups read from the file).
-		// wal_autocheckpoint(64000): the writer checkpoints only as a
-		// backstop (a WAL of 250 MiB); checkpoint.go does it in the
-		// background every second. At 16,000 pages a second of the ledger's
-		// top rate outgrew it and the writer checkpointed on the decisions'
-		// path (2 % of the guard's CPU in the profile).
-		conn := "file:" + path + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=temp_store(2)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(64000)&_txlock=immediate"
+		// wal_autocheckpoint(16000): the writer checkpoints only as a
+		// backstop; checkpoint.go does it in the background.
+		conn := "file:" + path + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=temp_store(2)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(16000)&_txlock=immediate"
 		s, err := sql.Open("sqlite", conn)
 		if err != nil {
 			return nil, fmt.Errorf("open store %q: %w", dsn, err)
