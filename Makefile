@@ -85,6 +85,8 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 	./$(BIN) test eval scripts/testdata/eval/hardship scripts/testdata/eval/handover scripts/testdata/eval/terse scripts/testdata/eval/probe10
 	@echo "== dialogue understanding, HELD-OUT fresh pair (written by an outside-author helper after round 23, third pair; never tuned on; summary only: the tool lists no held-out failures) =="
 	./$(BIN) test eval scripts/testdata/eval/finlit scripts/testdata/eval/corporate
+	@echo "== dialogue understanding, HELD-OUT fresh pair (written by an outside-author helper after round 24, fourth pair; never tuned on; summary only: the tool lists no held-out failures) =="
+	./$(BIN) test eval scripts/testdata/eval/pious scripts/testdata/eval/children
 	@echo "== dialogue understanding, HELD-OUT earlier sources (regression figures; written before earlier rule rounds) =="
 	./$(BIN) test eval scripts/testdata/eval/elderly scripts/testdata/eval/angry scripts/testdata/eval/asr scripts/testdata/eval/formal scripts/testdata/eval/youth scripts/testdata/eval/regional scripts/testdata/eval/asr2 scripts/testdata/eval/rural scripts/testdata/eval/asr3
 	@# issue 18: the same cases as real calls over loopback SIP, the same gate
