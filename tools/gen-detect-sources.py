@@ -124,6 +124,13 @@ Sources (see detect/testdata/sources/README.md for which are held out and why):
   heldout18-line HELD OUT (after round 18, written by an outside-author helper): pool H18, festival
                  0.93/1.31 at -470/+580 cents, espeak tt+m7, bg+f3, cv+m5, kk+f4, 1-3 of CVSD, the buzz,
                  the baby, the stairwell, the eighteenth robot's late echo (450-800 ms); A-law
+  heldout19-voices HELD OUT (after round 19, written by an outside-author helper): pool H19, espeak's
+                 ky/ba/uz rules (m1/f3/Jacky/m3/f5/Andrea/m7/f4) reading Russian at 103-244 wpm, a digital
+                 trunk with bit errors + a lorry's reversing beeper, a phone rustling in a pocket or the
+                 nineteenth robot's early distorted echo; mu-law
+  heldout19-line HELD OUT (after round 19, written by an outside-author helper): pool H19, festival
+                 0.97/1.36 at -620/+980 cents and at sox speed 0.86, espeak ky+m5, ba+f1, uz+m4, 1-3 of
+                 bit errors, the beeper, the rustle, the nineteenth robot's echo (20-120 ms); A-law
 
     tools/gen-detect-sources.py OUTDIR SOURCE...   writes only the named sources
 
@@ -3062,6 +3069,207 @@ H18 = {
 
 OLD18 = ("espeakp", "tt", "aunty", 92, 16, -90)
 
+# ---- the nineteenth held-out pair (after round 19, written by an outside-author helper): pool H19 ----
+# Written without reading the classifier or the tuning history. New here: a digital trunk with bit
+# errors (flipped bits in the mu-law codewords: clicks of every size), a lorry's reversing alarm
+# outside (a beeper's 1.0-1.25 kHz pulses, every second, from the street), a phone rubbing in a
+# pocket or against clothes, the nineteenth robot's early, loudspeaker-distorted echo; behind
+# persons: a car navigator's voice through a small speaker over an engine, running water and
+# clinking dishes, keyboard typing, a hearing aid's feedback whistle; voices: espeak's Kyrgyz,
+# Bashkir and Uzbek rules reading Russian text (accented speakers), a very deep voice (-380 cents),
+# a rushed voice at 275 wpm; voicemail tones: a falling sweep, a two-tone chord, a square-wave
+# beep, a short tick.
+
+def bitflip19(s, rng):
+    """A digital trunk with bit errors: the line's mu-law codewords with bits flipped in bursts (a
+    bit-error rate of 0.02-0.2 %), decoded: a flipped high bit is a loud click, a low bit a faint one."""
+    src, enc, back = os.path.join(TMP, "b19_in.wav"), os.path.join(TMP, "b19.ul"), os.path.join(TMP, "b19_out.wav")
+    write(src, s)
+    run("sox", src, "-t", "ul", enc)
+    with open(enc, "rb") as f:
+        b = bytearray(f.read())
+    ber = rng.uniform(0.0002, 0.002)
+    for _ in range(max(1, int(8 * len(b) * ber / 3))):
+        at = rng.randrange(max(1, len(b)))
+        for k in range(rng.randint(1, 4)):
+            if at + k < len(b):
+                b[at + k] ^= 1 << rng.randrange(8)
+    with open(enc, "wb") as f:
+        f.write(bytes(b))
+    run("sox", "-t", "ul", "-r", str(RATE), "-c", "1", enc, "-b", "16", "-e", "signed-integer", back)
+    out = read(back)[: len(s)]
+    return out + [0] * (len(s) - len(out))
+
+
+def reversing19(s, rng):
+    """A lorry reversing in the yard: a piezo beeper (1.0-1.25 kHz with its third harmonic), on 0.4-0.6 s
+    of every 0.9-1.1 s, from the street (a reverberant yard), 22-30 dB down, the whole file."""
+    f, per = rng.uniform(1000, 1250), rng.uniform(0.9, 1.1)
+    on, ph = rng.uniform(0.4, 0.6), rng.uniform(0, 1.0)
+    amp = 32767 * 10 ** (-rng.uniform(22, 30) / 20)
+    b = []
+    for i in range(len(s)):
+        t = i / RATE + ph
+        b.append(amp * (math.sin(2 * math.pi * f * t) + 0.3 * math.sin(6 * math.pi * f * t)) if (t % per) < on else 0.0)
+    b = sox_fx(b, "reverb", "60", "50", "80", "lowpass", "3000")
+    return mix(s, b, 0)[: len(s)]
+
+
+def rustle19(s, rng):
+    """A phone rubbing in a pocket or against a sleeve: 2-5 bursts of scratchy band-passed noise
+    (0.15-0.7 s, a jittering envelope), 14-24 dB under full scale."""
+    out = list(s)
+    for _ in range(rng.randint(2, 5)):
+        m = int(rng.uniform(0.15, 0.7) * RATE)
+        at = rng.randrange(max(1, len(s) - m)) if len(s) > m else 0
+        amp = 32767 * 10 ** (-rng.uniform(14, 24) / 20)
+        env, e = [], 0.5
+        for i in range(m):
+            if i % 40 == 0:
+                e = min(1.0, max(0.05, e + rng.uniform(-0.35, 0.35)))
+            env.append(e * math.sin(math.pi * i / m))
+        nz = sox_fx([rng.uniform(-1, 1) * amp for _ in range(m)], "sinc", "700-3400")
+        for i, x in enumerate(nz):
+            if at + i < len(out):
+                out[at + i] += x * env[i]
+    return out
+
+
+NAV19 = [
+    "Через триста метров поверните направо.",
+    "Впереди камера контроля скорости.",
+    "Держитесь левее. Затем съезд на развязку.",
+]
+
+
+def behind19(s, rng, tag):
+    """Behind the answer: a car navigator (a voice through a small speaker in a car, engine rumble
+    under it, 10-16 dB down), running water and 2-4 clinks of dishes, keyboard typing (groups of
+    keystrokes), or a hearing aid's feedback whistle (2.4-3.2 kHz, 0.4-1.2 s, once or twice)."""
+    out = list(s)
+    peak = max(1.0, max(abs(x) for x in s))
+    if tag == "nav":
+        b = synth(("espeakp", "ru", "f5", 150, 55, 0), NAV19[rng.randrange(len(NAV19))])
+        b = sox_fx(b, "sinc", "350-3000", "overdrive", "5", "reverb", "20", "50", "30")
+        g = peak * 10 ** (-rng.uniform(10, 16) / 20) / max(1.0, max(abs(x) for x in b))
+        out = mix(out, [g * x for x in b], 0, int(rng.uniform(0, 0.8) * RATE))
+        rum = sox_fx([rng.uniform(-1, 1) * 32767 for _ in out], "lowpass", "180", "lowpass", "180")
+        return mix(out, rum, -rng.uniform(22, 28))
+    if tag == "tap":
+        w = sox_fx([rng.uniform(-1, 1) * 32767 for _ in out], "sinc", "900-3400")
+        amp, lvl = 10 ** (-rng.uniform(26, 32) / 20), 1.0
+        for i in range(len(out)):
+            if i % 400 == 0:
+                lvl = rng.uniform(0.6, 1.0)
+            out[i] += amp * lvl * w[i]
+        for _ in range(rng.randint(2, 4)):
+            at, f = rng.randrange(len(out)), rng.uniform(2200, 3300)
+            a = 32767 * 10 ** (-rng.uniform(18, 24) / 20)
+            d = rng.uniform(0.04, 0.08) * RATE
+            for i in range(min(int(0.3 * RATE), len(out) - at)):
+                out[at + i] += a * math.exp(-i / d) * (math.sin(2 * math.pi * f * i / RATE) + 0.4 * math.sin(2 * math.pi * 1.47 * f * i / RATE))
+        return out
+    if tag == "keys":
+        t = rng.uniform(0, 0.5) * RATE
+        while t < len(out):
+            for _ in range(rng.randint(3, 12)):
+                at, a = int(t), 32767 * 10 ** (-rng.uniform(20, 28) / 20)
+                for i in range(min(int(0.015 * RATE), len(out) - at)):
+                    out[at + i] += a * math.exp(-i / (0.003 * RATE)) * rng.uniform(-1, 1)
+                t += RATE / rng.uniform(6, 10)
+            t += rng.uniform(0.3, 1.0) * RATE
+        return sox_fx(out, "highpass", "120")
+    for _ in range(rng.randint(1, 2)):
+        m, f = int(rng.uniform(0.4, 1.2) * RATE), rng.uniform(2400, 3200)
+        at = rng.randrange(max(1, len(out) - m))
+        a = 32767 * 10 ** (-rng.uniform(18, 26) / 20)
+        for i in range(min(m, len(out) - at)):
+            env = min(1.0, i / (0.25 * m)) * min(1.0, (m - i) / (0.03 * RATE))
+            out[at + i] += a * env * math.sin(2 * math.pi * f * i / RATE + 0.8 * math.sin(2 * math.pi * 4 * i / RATE))
+    return out
+
+
+def beep19(rng, shape):
+    """Voicemail tones no source used: a falling sweep (2000 to 1100 Hz in 0.35-0.5 s), a two-tone
+    chord (660 + 990 Hz together), a square-wave 880 Hz beep (a cheap machine's harmonics), a short
+    60-90 ms 1900 Hz tick."""
+    db = -rng.uniform(8, 14)
+    if shape == "fall":
+        n, out, ph = int(rng.uniform(0.35, 0.5) * RATE), [], 0.0
+        for i in range(n):
+            ph += 2 * math.pi * (2000 - 900 * i / n) / RATE
+            out.append(32767 * 10 ** (db / 20) * math.sin(ph))
+        return silence(0.25) + out
+    if shape == "chord":
+        return silence(0.25) + mix(tone(660, 0.45, db - 4), tone(990, 0.45, db - 4), 0)
+    if shape == "square":
+        a = 32767 * 10 ** ((db - 6) / 20)
+        return silence(0.25) + sox_fx([a if (i * 880 * 2 // RATE) % 2 == 0 else -a for i in range(int(0.4 * RATE))], "lowpass", "3400")
+    return silence(0.25) + tone(1900, rng.uniform(0.06, 0.09), db)
+
+
+ROBOT19 = "Добрый день! Это звонок по вопросу погашения задолженности. Вам сейчас удобно поговорить?"
+
+# Nineteenth held-out pool (H19), written 2026-12-08 (after round 19) by an outside-author helper
+# who read no classifier code, no tuning round and no earlier pair's per-file result. Markers:
+# "nav", "tap", "keys", "aid" (behind19), "deep", "rapid" (voices).
+H19 = {
+    "human": [
+        ["Алло? Алло? Вас не слышно, говорите громче."], ["Да, я за рулём, говорите, у меня громкая связь.", "nav"],
+        ["Слушаю, только я еду, навигатор тут болтает.", "nav"], ["Алло, кто это? Подождите, сверну на обочину.", 1.0, "Всё, встал. Слушаю.", "nav"],
+        ["Да, посуду мою, говорите, я на громкой.", "tap"], ["Алло, секунду, воду выключу.", 0.8, "Так, слушаю вас.", "tap"],
+        ["Ой, руки мокрые. Алло, кто это?", "tap"], ["Да, Гусева, отдел кадров. Печатаю, говорите.", "keys"],
+        ["Алло, я за компьютером, отвечаю на письма. Что вы хотели?", "keys"], ["Слушаю вас. Минутку, допишу.", 1.2, "Всё, теперь говорите.", "keys"],
+        ["Алло, говорите ближе, у меня аппарат слуховой свистит.", "aid"], ["Кто? Погромче, милая, я глуховат.", "aid"],
+        ["Да. Слушаю. Кто беспокоит?", "deep"], ["Алло, Зуев на проводе.", "deep"],
+        ["Да-да-да, алло, кто это, быстрее, я бегу на поезд.", "rapid"], ["Алло, да, чего, давайте в двух словах.", "rapid"],
+        ["Вы по объявлению насчёт дивана? Он ещё продаётся."], ["Я не могу сейчас говорить, напишите мне сообщение."],
+        ["Алло, вы позвонили Тане, Таня слушает."], ["Охрана, пост номер два, слушаю."],
+        ["Детский сад Солнышко, воспитатель Марина Петровна."], ["Да, Михалыч, чего хотел?"],
+        ["Алло. А, это опять вы? Я же сказал, не звоните."], ["Абонент слушает, представьтесь, пожалуйста."],
+        ["Алло, это кто? У меня ваш номер не определился."], ["Здрасте. Вам кого?"],
+        ["Слушаю. Если вы из банка, то я уже всё оплатил."], ["Алло, я на лекции, тихо говорю, что случилось?"],
+        ["Мм?", 1.2, "Алло, кто там молчит?"], ["Да, здравствуйте, я вас слушаю, только связь прерывается, я в лесу."],
+    ],
+    "voice_assistant": [
+        "Здравствуйте, я Лиза, виртуальный секретарь. Хозяин номера на тренировке. Что ему передать?",
+        "Вас приветствует автосекретарь. Владелец телефона занят. Скажите, по какому вы вопросу, и я пришлю ему текст.",
+        "Автосервис Мотор, голосовой помощник. Для записи на шиномонтаж скажите шины, для ремонта скажите ремонт.",
+        "Служба такси Восьмёрка. Я робот-диспетчер. Назовите адрес, откуда вас забрать.",
+        "Абонент просил не беспокоить до восемнадцати часов. Я его помощник. Если срочно, скажите срочно.",
+        "Здравствуйте! Это помощник интернет-провайдера. Если у вас не работает интернет, скажите интернет. Если вопрос по оплате, скажите оплата.",
+        "Здравствуйте! Я голосовой ассистент Марка. Он сейчас в самолёте. Оставить ему заметку?",
+        "Ветеринарная клиника Айболит, электронный администратор. Назовите кличку питомца и удобное время.",
+        "Ресторан Пельменная номер один, бот бронирования. На сколько человек и на какое время вам нужен столик?",
+        "Добрый день. Диспетчерская ТСЖ Берёзка, умный помощник. Чтобы передать показания счётчиков, скажите показания.",
+    ],
+    "machine": [
+        ("Привет, это Маша. Мамы нет дома. Говори после писка.", "tick"),
+        ("Вы позвонили доктору Соколову. Приём по вторникам и четвергам с двух до шести. Оставьте сообщение.", "fall"),
+        ("Здравствуйте, это мастерская Тик-так, ремонт часов. Нас нет на месте, перезвоним.", None),
+        ("Вы попали в голосовой ящик. Говорите, запись идёт.", "chord"),
+        ("Алло, это Паша. Если по работе, звоните на рабочий, два два три, сорок, пятьдесят.", "square"),
+        ("Добрый вечер. Семья Корнеевых в отпуске до двадцатого. Оставьте сообщение после сигнала.", "fall"),
+        ("Йо, это Кирюха. Ну ты понял, пиши в телегу.", None),
+        ("Здравствуйте. Агентство недвижимости Ключ. Все агенты заняты. Назовите ваш телефон после сигнала.", "square"),
+        ("Говорит автоответчик. Хозяин просил передать: перезвонит вечером.", "chord"),
+        ("Это Людмила Ивановна. Я на даче, телефон плохо ловит. Говорите после гудка, я послушаю.", "tick"),
+    ],
+    "announcement": [
+        "Исходящая связь приостановлена до поступления оплаты. Повторите вызов после пополнения.",
+        "Ваш вызов переводится на другой номер абонента. Не кладите трубку.",
+        "Вы набрали несуществующий номер. Уточните его в справочнике.",
+        "Неправильно набран код страны или города. Проверьте номер.",
+        "Абонент не принимает звонки с вашего номера.",
+        "Звонок на этот номер возможен только с кодом страны. Повторите набор.",
+        "Абонент ограничил приём вызовов с незнакомых номеров.",
+        "Вызываемый телефон выключен. Вызываемый телефон выключен.",
+    ],
+}
+
+DEEP19 = ("espeakp", "ba", "m6", 118, 8, -380)
+RAPID19 = ("espeakx", "ru", "f1", 275, 62, 0)
+
 # The robot of each round: its voice, its greeting, and what its line does to what it plays (the
 # second robot's leg is band-limited). Every file has its round's greeting (round 9 on; the echo-free
 # files of older sources since round 9): a live call always has it. Synthesised once.
@@ -3078,6 +3286,7 @@ ROBOTS = {
     16: (("festspeed", 1.1), ROBOT16, None),
     17: (("espeakp", "ru", "klatt4", 150, 38, -120), ROBOT17, None),
     18: (("espeakp", "ru", "Storm", 158, 42, 90), ROBOT18, None),
+    19: (("espeakp", "ru", "m4", 156, 46, -60), ROBOT19, None),
 }
 _robots = {}
 
@@ -3108,6 +3317,7 @@ ECHOES = {
     16: (("sinc", "-a", "50", "200-3400", "reverb", "30", "60", "25"), (0.18, 0.5), (10, 22)),
     17: (("sinc", "-a", "50", "320-3100", "reverb", "20", "45", "30"), (0.05, 0.3), (9, 21)),
     18: (("sinc", "-a", "50", "300-3400"), (0.45, 0.8), (10, 20)),  # a far VoIP hop: a late echo
+    19: (("sinc", "-a", "50", "400-3000", "overdrive", "8"), (0.02, 0.12), (8, 18)),  # the callee's loudspeaker: early, distorted
 }
 
 
@@ -3165,6 +3375,9 @@ ROUNDS = {
     18: {"pool": H18, "voice": {"old": OLD18}, "behind": dict.fromkeys(("hoarse", "breath", "pa"), behind18),
          "lead": ((0.1, 1.5), (0.1, 0.8)), "beep": beep18, "silent": ({"echo18"}, {"baby"}, {"echo18", "pickup"}, {"pickup"}),
          "robot": round_robot(18), "after": after18},
+    19: {"pool": H19, "voice": {"deep": DEEP19, "rapid": RAPID19}, "behind": dict.fromkeys(("nav", "tap", "keys", "aid"), behind19),
+         "lead": ((0.1, 1.5), (0.1, 0.8)), "beep": beep19, "silent": ({"echo19"}, {"rustle"}, {"echo19", "reversing"}, {"bitflip"}),
+         "robot": round_robot(19)},
 }
 
 
@@ -3245,6 +3458,14 @@ PAIRS = {
          "line": (41, [("festival", 0.93, -470), ("festival", 1.31, 580), ("espeakp", "tt", "m7", 152, 52, 0),
                        ("espeakp", "bg", "f3", 170, 58, 0), ("espeakp", "cv", "m5", 140, 40, -60), ("espeakp", "kk", "f4", 196, 64, 0)],
                   ["cvsd", "tdma", "baby", "stairs", "echo18", "echo18"])},
+    # H19 (outside author): espeak's Kyrgyz, Bashkir and Uzbek rules reading Russian text (voice_of:
+    # the language by variant), a digital trunk with bit errors on every voices-source file.
+    19: {"rates": ((103, 50), (153, 72), (199, 24), (244, 58)),
+         "voice_of": lambda v, s, p: ("espeakp", {"m1": "ky", "f3": "ky", "Jacky": "ky", "m3": "ba", "f5": "ba", "Andrea": "ba", "m7": "uz", "f4": "uz"}[v], v, s, p, 0),
+         "voices": (42, ["m1", "f3", "Jacky", "m3", "f5", "Andrea", "m7", "f4"], "bitflip", ["reversing", "rustle", "echo19"]),
+         "line": (43, [("festival", 0.97, -620), ("festival", 1.36, 980), ("festspeed", 0.86), ("espeakp", "ky", "m5", 160, 50, 0),
+                       ("espeakp", "ba", "f1", 178, 62, 0), ("espeakp", "uz", "m4", 146, 44, -50)],
+                  ["bitflip", "reversing", "rustle", "echo19", "echo19"])},
 }
 
 
@@ -3411,8 +3632,12 @@ LINE = [
     ("pickup", pickup18),
     ("cvsd", cvsd18),
     ("echo18", round_echo(18)),
+    ("reversing", reversing19),
+    ("rustle", rustle19),
+    ("echo19", round_echo(19)),
+    ("bitflip", bitflip19),
 ]
-ECHO_CONDS = {"echo", "echo2", "echo3", "echo4", "echo5", "echo6", "echo7", "echo8", "echo9", "echo10", "echo11", "echo12", "echo13", "echo14", "echo15", "echo16", "echo17", "echo18"}
+ECHO_CONDS = {"echo", "echo2", "echo3", "echo4", "echo5", "echo6", "echo7", "echo8", "echo9", "echo10", "echo11", "echo12", "echo13", "echo14", "echo15", "echo16", "echo17", "echo18", "echo19"}
 
 
 def robot_of(name):
