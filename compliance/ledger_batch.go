@@ -3,7 +3,6 @@ package compliance
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -30,6 +29,10 @@ type ledgerOp struct {
 	// lazy: a close whose loss to a power cut could only make the ledger
 	// count more (syncLater); checked against the entry in the batch
 	lazy bool
+	// durable: its answer waits for the disk (a reservation, or a close
+	// whose loss would undercount); set as the batch decides it. The
+	// others are answered at the batch's COMMIT, before its sync.
+	durable bool
 
 	// results
 	out     Reservation
@@ -172,6 +175,17 @@ func (g *Guard) submit(op *ledgerOp) {
 		}
 		batch, op.batch = op.batch, nil
 	}
+	if g.leadBatch(op, b, batch) {
+		<-op.wake // answered by the batch's sync (runOps)
+	}
+}
+
+// leadBatch runs batch, led by op, hands the lead on and answers the
+// batch's operations that do not wait for the disk; it tells whether op
+// does (its answer then comes from the sync, like the other durable ones').
+func (g *Guard) leadBatch(op *ledgerOp, b *opBatcher, batch []*ledgerOp) (wait bool) {
+	ls := g.ops
+	var late map[*ledgerOp]bool
 	defer func() {
 		// Hand the lead on and answer the batch even if deciding it
 		// panicked: the others get an error, the panic goes on up here.
@@ -187,7 +201,7 @@ func (g *Guard) submit(op *ledgerOp) {
 		}
 		ls.mu.Unlock()
 		for _, o := range batch {
-			if o == op {
+			if o == op || (p == nil && late[o]) {
 				continue
 			}
 			if p != nil {
@@ -200,11 +214,17 @@ func (g *Guard) submit(op *ledgerOp) {
 			panic(p)
 		}
 	}()
-	g.runOps(batch) // op is batch[0]: it was first in the queue
+	late = g.runOps(batch) // op is batch[0]: it was first in the queue
+	return late[op]
 }
 
-// runOps decides one batch in one ledger transaction.
-func (g *Guard) runOps(batch []*ledgerOp) {
+// runOps decides one batch in one ledger transaction. It returns when the
+// batch is committed, with the operations whose answer waits for the
+// disk (late): the batch's sync answers those (AfterSync), on whatever
+// goroutine it ends on; the caller answers the others at once. So a close
+// whose loss is stricter never waits for a sync, and the lane's next
+// batch starts at this one's COMMIT, not at the end of its sync.
+func (g *Guard) runOps(batch []*ledgerOp) (late map[*ledgerOp]bool) {
 	var live []*ledgerOp
 	var debtors []string
 	for _, op := range batch {
@@ -216,7 +236,7 @@ func (g *Guard) runOps(batch []*ledgerOp) {
 		debtors = append(debtors, op.debtorID())
 	}
 	if len(live) == 0 {
-		return
+		return nil
 	}
 	slices.Sort(debtors)
 	debtors = slices.Compact(debtors)
@@ -259,34 +279,65 @@ func (g *Guard) runOps(batch []*ledgerOp) {
 			mode = store.SyncNow
 		}
 	}
-	run := func(mode store.Sync) error {
-		return g.ledger.LedgerBatch(ctx, debtors, mode, func(tx *store.BatchTx) error {
-			for _, op := range live {
-				op.out, op.dec, op.phone, op.expired, op.err = Reservation{}, Decision{}, "", nil, nil
-			}
-			return g.decideBatch(ctx, tx, live)
-		})
-	}
-	err = run(mode)
-	if errors.Is(err, errMustSync) {
-		// A close found its entry in a state its loss would undercount
-		// (a conversation never marked answered): decided again, durably,
-		// from what is stored, as the rolled-back attempt left nothing.
-		if g.view != nil {
-			g.view.reset()
+	var durable []*ledgerOp // the late ones, as the batch decided
+	err = g.ledger.LedgerBatch(ctx, debtors, mode, func(tx *store.BatchTx) error {
+		durable = nil
+		for _, op := range live {
+			op.out, op.dec, op.phone, op.expired, op.err, op.durable = Reservation{}, Decision{}, "", nil, nil, false
 		}
-		err = run(store.SyncNow)
-	}
+		if err := g.decideBatch(ctx, tx, live); err != nil {
+			return err
+		}
+		for _, op := range live {
+			if op.durable && op.err == nil {
+				durable = append(durable, op)
+			}
+		}
+		if len(durable) > 0 {
+			ops := durable
+			tx.AfterSync(func(err error) {
+				// On the sync's goroutine: the durable operations hear
+				// of their batch now; a failed sync fails them (the
+				// reservation is stored, open, and only expires).
+				for _, op := range ops {
+					if t := opTraceOf(op.ctx); t != nil {
+						t.Synced = time.Now()
+					}
+					if err != nil {
+						op.out, op.dec, op.expired = Reservation{}, Decision{}, nil
+						op.err = fmt.Errorf("%s %s: %w", op.name(), op.debtorID(), err)
+					}
+					g.logExpired(op)
+					op.wake <- false
+				}
+			})
+		}
+		return nil
+	})
 	stored = err == nil && g.view != nil && g.view.pending >= 0
+	if err == nil && len(durable) > 0 {
+		late = make(map[*ledgerOp]bool, len(durable))
+		for _, op := range durable {
+			late[op] = true
+		}
+	}
 	for _, op := range live {
 		if err != nil {
 			op.out, op.dec, op.expired = Reservation{}, Decision{}, nil
 			op.err = fmt.Errorf("%s %s: %w", op.name(), op.debtorID(), err)
 			continue
 		}
-		for _, e := range op.expired {
-			g.log.Warn("compliance reservation expired", "debtor", e.DebtorID, "reservation", e.ID, "holder", e.Holder, "counted_as", e.Kind)
+		if !late[op] {
+			g.logExpired(op)
 		}
+	}
+	return late
+}
+
+// logExpired logs the reservations op's batch expired on its way.
+func (g *Guard) logExpired(op *ledgerOp) {
+	for _, e := range op.expired {
+		g.log.Warn("compliance reservation expired", "debtor", e.DebtorID, "reservation", e.ID, "holder", e.Holder, "counted_as", e.Kind)
 	}
 }
 
@@ -428,11 +479,21 @@ func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledge
 			if op.err != nil {
 				op.err = fmt.Errorf("reserve %s: %w", op.req.DebtorID, op.err)
 			}
+			// The contact is made on a grant, and a denial is the audit's
+			// record: both wait for the disk.
+			op.durable = true
 		default:
 			var safe bool
 			safe, op.err = g.closeIn(l, op, now)
-			if lazy && op.err == nil && !safe {
-				return errMustSync
+			if op.err == nil && !safe {
+				// Its entry is in a state its loss would undercount (a
+				// conversation never marked answered, a meeting): the
+				// batch is durable after all and this close waits for it.
+				op.durable = true
+				if lazy {
+					tx.SyncNow()
+					lazy = false
+				}
 			}
 		}
 	}
@@ -678,9 +739,6 @@ func (g *Guard) closeIn(l *batchLedger, op *ledgerOp, now time.Time) (safe bool,
 		Detail: fmt.Sprintf("%s: %s → %s as %s", op.action, was, op.state, k), Holder: g.holderName()})
 	return safe, nil
 }
-
-// errMustSync ends a SyncLater batch holding a close that must be durable.
-var errMustSync = errors.New("a close in the batch must be durable")
 
 // mayCloseLazily tells, before the entry is read, whether a close could
 // be one whose loss is stricter (lossIsStricter): a release, or a commit
