@@ -194,30 +194,30 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 		return
 	}
 	// A durable batch: its WAL is synced before the jobs that wait for
-	// the disk hear of it. When a job asked to hear of the commit at once
-	// (AfterSync), the sync runs on its own goroutine and the writer goes
-	// on with the next batch: a batch behind waits for this one's COMMIT,
-	// not for its sync (the WAL is written in order, so a later batch's
-	// sync covers this one's frames too).
+	// the disk hear of it, on a goroutine of its own, while the writer
+	// goes on with the next batch: a batch behind waits for this one's
+	// COMMIT, not for its sync (the WAL is written in order, so a later
+	// batch's sync covers this one's frames too). A job that asked to
+	// hear of the commit at once (AfterSync) is answered now and told of
+	// the sync by its callback; the others hear when the sync is done.
 	var later []*ledgerJob // answered after the sync
-	detached := false
 	for _, j := range ok {
-		if j.afterSync != nil {
-			detached = true
-		} else {
+		if j.afterSync == nil {
 			later = append(later, j)
+			j.doneLater = true
 		}
 	}
-	sync := func() {
+	go func() {
 		t := time.Now()
 		err := b.db.syncWAL(b.db.walPath)
 		took := time.Since(t)
 		for _, j := range ok {
 			if j.afterSync != nil {
+				var jerr error
 				if err != nil {
-					err = fmt.Errorf("ledger %s: commit: %w", j.debtorID, err)
+					jerr = fmt.Errorf("ledger %s: commit: %w", j.debtorID, err)
 				}
-				j.afterSync(err)
+				j.afterSync(jerr)
 				continue
 			}
 			if t := batchTraceOf(j.ctx); t != nil {
@@ -230,16 +230,6 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 				j.err = fmt.Errorf("ledger %s: commit: %w", j.debtorID, err)
 			}
 		}
-	}
-	if !detached {
-		sync()
-		return
-	}
-	for _, j := range later {
-		j.doneLater = true
-	}
-	go func() {
-		sync()
 		for _, j := range later {
 			close(j.done)
 		}
