@@ -49,11 +49,35 @@ type ledgerOp struct {
 // arrive while a batch is being decided queue; the next batch decides them
 // all in one ledger transaction, in arrival order, each against the ledger
 // as the ones before it left it (their grants and closes included), and
-// each caller hears its own decision only after the shared commit. There is
-// no goroutine of its own: the first caller to find no batch running leads,
-// and after its batch hands the lead, with the next batch already taken from
-// the queue, to that batch's first caller, so no caller waits behind more
-// than the batch before its own.
+// each caller hears its own decision only after the shared commit — and,
+// for a reservation or a close whose loss would undercount, after the
+// commit is on disk. There is no goroutine of its own: the first caller to
+// find no batch running leads, and at its batch's COMMIT (not at the end
+// of the sync) hands the lead, with the next batch already taken from the
+// queue, to that batch's first caller, so no caller waits behind more than
+// the batch before its own, and none behind another's sync.
+//
+// One durable flush on a decision's path. A reservation waits for the
+// sync of its batch: the call is placed on it. A close whose loss is
+// stricter (lossIsStricter: a release, an attempt, a conversation on a call
+// durably marked answered, a message) is answered at its batch's COMMIT,
+// even in a batch of reservations; it never waits for a sync, its own or
+// another's. This never undercounts after a crash: a crash of the process
+// loses nothing committed (SQLite's WAL is in the page cache, PostgreSQL's
+// server goes on); a power cut loses only the log's tail after the last
+// completed sync, and the log is written in order, so a lost close takes
+// every later write with it and any decision answered after it had a sync
+// of its own that kept it. The entry a lost close leaves — open, counted
+// as its channel's worst case, then expiring into expiredKind — counts in
+// every limit the close would have. A conversation on a call never marked
+// answered would expire into an attempt, so its close waits for the disk
+// (the batch turns durable, store.BatchTx.SyncNow); the call path marks an
+// answered call durably before the robot speaks (callflow's hold), so in
+// production such a close is rare. Not chosen: counting every expired call
+// as a conversation (a node's crash would spend the day's conversation and
+// an eighth of the month's of every debtor it was calling, answered or
+// not), and writing the answered mark lazily (lost with the lazy close
+// after it, the conversation would expire into an attempt).
 type opBatcher struct {
 	queue   []*ledgerOp
 	leading bool

@@ -242,7 +242,9 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 // batch's commit, with fdatasync — the build of SQLite used here syncs with
 // fsync, which on ext4 also commits the file's new mtime to the journal (p50
 // 0.3 against 1.2–3 ms, p99 16–27 against 34–44 ms on this VM's disk). The
-// commit is on disk before any caller hears of it, as at FULL. A lazy batch
+// commit is on disk before any caller that waits for it hears of it, as at
+// FULL (the sync runs off the writer, see run; AfterSync callers hear at
+// COMMIT and of the sync by their callback). A lazy batch
 // (every job SyncLater) is not synced: the next durable batch's sync makes
 // its frames durable with its own (the WAL is written in order, so a power
 // cut loses only a tail of lazy commits). SQLite refuses to change the
