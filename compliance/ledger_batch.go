@@ -304,6 +304,17 @@ func (g *Guard) runOps(batch []*ledgerOp) (late map[*ledgerOp]bool) {
 		}
 	}
 	var durable []*ledgerOp // the late ones, as the batch decided
+	// A sync that ends before LedgerBatch returns (PostgreSQL's COMMIT
+	// already waited; a quick SQLite sync) leaves its operations to be
+	// answered with the others, after the lead is handed on, as before
+	// the sync ran off the writer; one that ends later answers them.
+	var syncMu sync.Mutex
+	returned, synced := false, false
+	var syncErr error
+	failed := func(op *ledgerOp, err error) {
+		op.out, op.dec, op.expired = Reservation{}, Decision{}, nil
+		op.err = fmt.Errorf("%s %s: %w", op.name(), op.debtorID(), err)
+	}
 	err = g.ledger.LedgerBatch(ctx, debtors, mode, func(tx *store.BatchTx) error {
 		durable = nil
 		for _, op := range live {
@@ -320,6 +331,13 @@ func (g *Guard) runOps(batch []*ledgerOp) (late map[*ledgerOp]bool) {
 		if len(durable) > 0 {
 			ops := durable
 			tx.AfterSync(func(err error) {
+				syncMu.Lock()
+				if !returned {
+					synced, syncErr = true, err
+					syncMu.Unlock()
+					return
+				}
+				syncMu.Unlock()
 				// On the sync's goroutine: the durable operations hear
 				// of their batch now; a failed sync fails them (the
 				// reservation is stored, open, and only expires).
@@ -328,8 +346,7 @@ func (g *Guard) runOps(batch []*ledgerOp) (late map[*ledgerOp]bool) {
 						t.Synced = time.Now()
 					}
 					if err != nil {
-						op.out, op.dec, op.expired = Reservation{}, Decision{}, nil
-						op.err = fmt.Errorf("%s %s: %w", op.name(), op.debtorID(), err)
+						failed(op, err)
 					}
 					g.logExpired(op)
 					op.wake <- false
@@ -339,21 +356,26 @@ func (g *Guard) runOps(batch []*ledgerOp) (late map[*ledgerOp]bool) {
 		return nil
 	})
 	stored = err == nil && g.view != nil && g.view.pending >= 0
-	if err == nil && len(durable) > 0 {
+	syncMu.Lock()
+	returned = true
+	if err == nil && len(durable) > 0 && !synced {
 		late = make(map[*ledgerOp]bool, len(durable))
 		for _, op := range durable {
 			late[op] = true
 		}
 	}
+	syncMu.Unlock()
 	for _, op := range live {
-		if err != nil {
-			op.out, op.dec, op.expired = Reservation{}, Decision{}, nil
-			op.err = fmt.Errorf("%s %s: %w", op.name(), op.debtorID(), err)
+		switch {
+		case err != nil:
+			failed(op, err)
 			continue
+		case late[op]:
+			continue
+		case syncErr != nil && op.durable && op.err == nil:
+			failed(op, syncErr)
 		}
-		if !late[op] {
-			g.logExpired(op)
-		}
+		g.logExpired(op)
 	}
 	return late
 }
