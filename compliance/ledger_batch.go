@@ -3,7 +3,6 @@ package compliance
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -30,6 +29,10 @@ type ledgerOp struct {
 	// lazy: a close whose loss to a power cut could only make the ledger
 	// count more (syncLater); checked against the entry in the batch
 	lazy bool
+	// durable: its answer waits for the disk (a reservation, or a close
+	// whose loss would undercount); set as the batch decides it. The
+	// others are answered at the batch's COMMIT, before its sync.
+	durable bool
 
 	// results
 	out     Reservation
@@ -46,11 +49,35 @@ type ledgerOp struct {
 // arrive while a batch is being decided queue; the next batch decides them
 // all in one ledger transaction, in arrival order, each against the ledger
 // as the ones before it left it (their grants and closes included), and
-// each caller hears its own decision only after the shared commit. There is
-// no goroutine of its own: the first caller to find no batch running leads,
-// and after its batch hands the lead, with the next batch already taken from
-// the queue, to that batch's first caller, so no caller waits behind more
-// than the batch before its own.
+// each caller hears its own decision only after the shared commit — and,
+// for a reservation or a close whose loss would undercount, after the
+// commit is on disk. There is no goroutine of its own: the first caller to
+// find no batch running leads, and at its batch's COMMIT (not at the end
+// of the sync) hands the lead, with the next batch already taken from the
+// queue, to that batch's first caller, so no caller waits behind more than
+// the batch before its own, and none behind another's sync.
+//
+// One durable flush on a decision's path. A reservation waits for the
+// sync of its batch: the call is placed on it. A close whose loss is
+// stricter (lossIsStricter: a release, an attempt, a conversation on a call
+// durably marked answered, a message) is answered at its batch's COMMIT,
+// even in a batch of reservations; it never waits for a sync, its own or
+// another's. This never undercounts after a crash: a crash of the process
+// loses nothing committed (SQLite's WAL is in the page cache, PostgreSQL's
+// server goes on); a power cut loses only the log's tail after the last
+// completed sync, and the log is written in order, so a lost close takes
+// every later write with it and any decision answered after it had a sync
+// of its own that kept it. The entry a lost close leaves — open, counted
+// as its channel's worst case, then expiring into expiredKind — counts in
+// every limit the close would have. A conversation on a call never marked
+// answered would expire into an attempt, so its close waits for the disk
+// (the batch turns durable, store.BatchTx.SyncNow); the call path marks an
+// answered call durably before the robot speaks (callflow's hold), so in
+// production such a close is rare. Not chosen: counting every expired call
+// as a conversation (a node's crash would spend the day's conversation and
+// an eighth of the month's of every debtor it was calling, answered or
+// not), and writing the answered mark lazily (lost with the lazy close
+// after it, the conversation would expire into an attempt).
 type opBatcher struct {
 	queue   []*ledgerOp
 	leading bool
@@ -172,6 +199,17 @@ func (g *Guard) submit(op *ledgerOp) {
 		}
 		batch, op.batch = op.batch, nil
 	}
+	if g.leadBatch(op, b, batch) {
+		<-op.wake // answered by the batch's sync (runOps)
+	}
+}
+
+// leadBatch runs batch, led by op, hands the lead on and answers the
+// batch's operations that do not wait for the disk; it tells whether op
+// does (its answer then comes from the sync, like the other durable ones').
+func (g *Guard) leadBatch(op *ledgerOp, b *opBatcher, batch []*ledgerOp) (wait bool) {
+	ls := g.ops
+	var late map[*ledgerOp]bool
 	defer func() {
 		// Hand the lead on and answer the batch even if deciding it
 		// panicked: the others get an error, the panic goes on up here.
@@ -187,7 +225,7 @@ func (g *Guard) submit(op *ledgerOp) {
 		}
 		ls.mu.Unlock()
 		for _, o := range batch {
-			if o == op {
+			if o == op || (p == nil && late[o]) {
 				continue
 			}
 			if p != nil {
@@ -200,11 +238,17 @@ func (g *Guard) submit(op *ledgerOp) {
 			panic(p)
 		}
 	}()
-	g.runOps(batch) // op is batch[0]: it was first in the queue
+	late = g.runOps(batch) // op is batch[0]: it was first in the queue
+	return late[op]
 }
 
-// runOps decides one batch in one ledger transaction.
-func (g *Guard) runOps(batch []*ledgerOp) {
+// runOps decides one batch in one ledger transaction. It returns when the
+// batch is committed, with the operations whose answer waits for the
+// disk (late): the batch's sync answers those (AfterSync), on whatever
+// goroutine it ends on; the caller answers the others at once. So a close
+// whose loss is stricter never waits for a sync, and the lane's next
+// batch starts at this one's COMMIT, not at the end of its sync.
+func (g *Guard) runOps(batch []*ledgerOp) (late map[*ledgerOp]bool) {
 	var live []*ledgerOp
 	var debtors []string
 	for _, op := range batch {
@@ -216,7 +260,7 @@ func (g *Guard) runOps(batch []*ledgerOp) {
 		debtors = append(debtors, op.debtorID())
 	}
 	if len(live) == 0 {
-		return
+		return nil
 	}
 	slices.Sort(debtors)
 	debtors = slices.Compact(debtors)
@@ -259,34 +303,87 @@ func (g *Guard) runOps(batch []*ledgerOp) {
 			mode = store.SyncNow
 		}
 	}
-	run := func(mode store.Sync) error {
-		return g.ledger.LedgerBatch(ctx, debtors, mode, func(tx *store.BatchTx) error {
-			for _, op := range live {
-				op.out, op.dec, op.phone, op.expired, op.err = Reservation{}, Decision{}, "", nil, nil
+	var durable []*ledgerOp // the late ones, as the batch decided
+	// A sync that ends before LedgerBatch returns (PostgreSQL's COMMIT
+	// already waited; a quick SQLite sync) leaves its operations to be
+	// answered with the others, after the lead is handed on, as before
+	// the sync ran off the writer; one that ends later answers them.
+	var syncMu sync.Mutex
+	returned, synced := false, false
+	var syncErr error
+	failed := func(op *ledgerOp, err error) {
+		op.out, op.dec, op.expired = Reservation{}, Decision{}, nil
+		op.err = fmt.Errorf("%s %s: %w", op.name(), op.debtorID(), err)
+	}
+	err = g.ledger.LedgerBatch(ctx, debtors, mode, func(tx *store.BatchTx) error {
+		durable = nil
+		for _, op := range live {
+			op.out, op.dec, op.phone, op.expired, op.err, op.durable = Reservation{}, Decision{}, "", nil, nil, false
+		}
+		if err := g.decideBatch(ctx, tx, live); err != nil {
+			return err
+		}
+		for _, op := range live {
+			if op.durable && op.err == nil {
+				durable = append(durable, op)
 			}
-			return g.decideBatch(ctx, tx, live)
-		})
-	}
-	err = run(mode)
-	if errors.Is(err, errMustSync) {
-		// A close found its entry in a state its loss would undercount
-		// (a conversation never marked answered): decided again, durably,
-		// from what is stored, as the rolled-back attempt left nothing.
-		if g.view != nil {
-			g.view.reset()
 		}
-		err = run(store.SyncNow)
-	}
+		if len(durable) > 0 {
+			ops := durable
+			tx.AfterSync(func(err error) {
+				syncMu.Lock()
+				if !returned {
+					synced, syncErr = true, err
+					syncMu.Unlock()
+					return
+				}
+				syncMu.Unlock()
+				// On the sync's goroutine: the durable operations hear
+				// of their batch now; a failed sync fails them (the
+				// reservation is stored, open, and only expires).
+				for _, op := range ops {
+					if t := opTraceOf(op.ctx); t != nil {
+						t.Synced = time.Now()
+					}
+					if err != nil {
+						failed(op, err)
+					}
+					g.logExpired(op)
+					op.wake <- false
+				}
+			})
+		}
+		return nil
+	})
 	stored = err == nil && g.view != nil && g.view.pending >= 0
+	syncMu.Lock()
+	returned = true
+	if err == nil && len(durable) > 0 && !synced {
+		late = make(map[*ledgerOp]bool, len(durable))
+		for _, op := range durable {
+			late[op] = true
+		}
+	}
+	syncMu.Unlock()
 	for _, op := range live {
-		if err != nil {
-			op.out, op.dec, op.expired = Reservation{}, Decision{}, nil
-			op.err = fmt.Errorf("%s %s: %w", op.name(), op.debtorID(), err)
+		switch {
+		case err != nil:
+			failed(op, err)
 			continue
+		case late[op]:
+			continue
+		case syncErr != nil && op.durable && op.err == nil:
+			failed(op, syncErr)
 		}
-		for _, e := range op.expired {
-			g.log.Warn("compliance reservation expired", "debtor", e.DebtorID, "reservation", e.ID, "holder", e.Holder, "counted_as", e.Kind)
-		}
+		g.logExpired(op)
+	}
+	return late
+}
+
+// logExpired logs the reservations op's batch expired on its way.
+func (g *Guard) logExpired(op *ledgerOp) {
+	for _, e := range op.expired {
+		g.log.Warn("compliance reservation expired", "debtor", e.DebtorID, "reservation", e.ID, "holder", e.Holder, "counted_as", e.Kind)
 	}
 }
 
@@ -428,11 +525,21 @@ func (g *Guard) decideBatch(ctx context.Context, tx *store.BatchTx, ops []*ledge
 			if op.err != nil {
 				op.err = fmt.Errorf("reserve %s: %w", op.req.DebtorID, op.err)
 			}
+			// The contact is made on a grant, and a denial is the audit's
+			// record: both wait for the disk.
+			op.durable = true
 		default:
 			var safe bool
 			safe, op.err = g.closeIn(l, op, now)
-			if lazy && op.err == nil && !safe {
-				return errMustSync
+			if op.err == nil && !safe {
+				// Its entry is in a state its loss would undercount (a
+				// conversation never marked answered, a meeting): the
+				// batch is durable after all and this close waits for it.
+				op.durable = true
+				if lazy {
+					tx.SyncNow()
+					lazy = false
+				}
 			}
 		}
 	}
@@ -678,9 +785,6 @@ func (g *Guard) closeIn(l *batchLedger, op *ledgerOp, now time.Time) (safe bool,
 		Detail: fmt.Sprintf("%s: %s → %s as %s", op.action, was, op.state, k), Holder: g.holderName()})
 	return safe, nil
 }
-
-// errMustSync ends a SyncLater batch holding a close that must be durable.
-var errMustSync = errors.New("a close in the batch must be durable")
 
 // mayCloseLazily tells, before the entry is read, whether a close could
 // be one whose loss is stricter (lossIsStricter): a release, or a commit

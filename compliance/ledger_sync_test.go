@@ -2,7 +2,6 @@ package compliance
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -62,10 +61,15 @@ type syncLedger struct {
 }
 
 func (l *syncLedger) LedgerBatch(ctx context.Context, debtorIDs []string, mode store.Sync, fn func(tx *store.BatchTx) error) error {
-	err := l.DB.LedgerBatch(ctx, debtorIDs, mode, fn)
+	turned := false
+	err := l.DB.LedgerBatch(ctx, debtorIDs, mode, func(tx *store.BatchTx) error {
+		err := fn(tx)
+		turned = mode == store.SyncLater && !tx.SyncLater()
+		return err
+	})
 	s := map[store.Sync]string{store.SyncNow: "now", store.SyncLater: "later"}[mode]
-	if errors.Is(err, errMustSync) {
-		s += " (must sync)"
+	if turned {
+		s += " (made durable)"
 	}
 	l.mu.Lock()
 	l.calls = append(l.calls, s)
@@ -84,7 +88,8 @@ func (l *syncLedger) take() []string {
 // TestGuardSyncsWhatMustBeDurable: a reservation is always durable before
 // the contact; a close skips waiting for the disk only when its loss counts
 // at least as much; a conversation committed on a call never marked
-// answered is decided again, durably, and stored as a conversation.
+// answered turns its batch durable (no second run) and is stored as a
+// conversation.
 func TestGuardSyncsWhatMustBeDurable(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db *store.DB, _ string) {
 		ctx := t.Context()
@@ -105,7 +110,7 @@ func TestGuardSyncsWhatMustBeDurable(t *testing.T) {
 		}{
 			{RobotCall, false, "commit", Attempt, []string{"later"}, store.StateCommitted, Attempt},
 			{RobotCall, false, "release", "", []string{"later"}, store.StateReleased, Conversation},
-			{RobotCall, false, "commit", Conversation, []string{"later (must sync)", "now"}, store.StateCommitted, Conversation},
+			{RobotCall, false, "commit", Conversation, []string{"later (made durable)"}, store.StateCommitted, Conversation},
 			{HumanCall, true, "commit", Conversation, []string{"later"}, store.StateCommitted, Conversation},
 			{HumanCall, true, "commit", Attempt, []string{"later"}, store.StateCommitted, Attempt},
 			{Message, false, "commit", MessageKind, []string{"later"}, store.StateCommitted, MessageKind},

@@ -20,8 +20,14 @@ type OpTrace struct {
 	Batch time.Duration
 	Ops   int
 	// Store is what the ledger recorded of the batch: its round trips
-	// (PostgreSQL), or its group commit's wait, commit and sync (SQLite).
+	// (PostgreSQL), or its group commit's wait, commit and sync (SQLite;
+	// the sync only when the batch's caller waited for it inside).
 	Store store.BatchTrace
+	// Synced: when the operation, one that waits for the disk, heard its
+	// batch was durable (zero: it was answered at the batch's end). Batch
+	// ends at COMMIT, so Synced less the batch's end is the wait for the
+	// sync that ran off the writer.
+	Synced time.Time
 }
 
 type opTraceKey struct{}

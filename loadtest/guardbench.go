@@ -35,6 +35,12 @@ type GuardOptions struct {
 	Nodes    int           // guards on their own connection pools, contending for one ledger
 	Workers  int           // decisions in flight at most per node
 	ConvEach int           // every ConvEach-th granted reservation commits as a conversation (0: never)
+	// Answered: a conversation's reservation is marked answered
+	// (Guard.Answered) before its commit, as the call path does at the
+	// answer (callflow's hold); the mark is timed apart, not in the
+	// decision's latency. Without it a conversation is committed on an
+	// entry never marked answered, and that commit must wait for the disk.
+	Answered bool
 	JSON     bool
 	Profile  string // CPU profile of the stages to this file
 	// TraceSlow prints per stage where the decisions' time went, the
@@ -59,6 +65,7 @@ func ParseGuardArgs(args []string, stderr io.Writer) (GuardOptions, error) {
 	fs.IntVar(&o.Nodes, "nodes", 1, "guards on their own connection pools contending for one ledger (several nodes on one PostgreSQL)")
 	fs.IntVar(&o.Workers, "workers", 256, "decisions in flight at most per node")
 	fs.IntVar(&o.ConvEach, "conversation-every", 10, "every Nth granted reservation commits as a conversation (0: never)")
+	fs.BoolVar(&o.Answered, "answered", true, "mark a conversation's reservation answered before its commit, as the call path does at the answer (timed apart: answered p50/p99); --answered=false commits conversations never marked answered, each waiting for the disk")
 	fs.StringVar(&o.Profile, "cpuprofile", "", "write the CPU profile of the stages to FILE (go tool pprof)")
 	fs.BoolVar(&o.TraceSlow, "trace-slow", false, "print per stage where the decisions' time went: the slowest 1 % beside all (lane wait, each round trip, Go work, SQLite's commit and sync, GC pauses)")
 	fs.BoolVar(&o.JSON, "json", false, "end with one JSON line {backend, sustained_per_s, p99_ms_at_500_per_s, violations}")
@@ -121,6 +128,17 @@ type GuardStage struct {
 	Queue  [2]time.Duration `json:"queue_p50_p99_ns"`
 	Reserv [2]time.Duration `json:"reserve_p50_p99_ns"`
 	Commit [2]time.Duration `json:"commit_p50_p99_ns"`
+	// Both is the Reserve and the Commit of a decision together (the
+	// Reserve alone for a denial): the ledger's part of the latency,
+	// without the bench's queue. Answered is the answered mark of a
+	// conversation (Answered), made between them and not in the latency.
+	Both      [2]time.Duration `json:"reserve_commit_p50_p99_ns"`
+	Answered  [2]time.Duration `json:"answered_p50_p99_ns"`
+	Answereds int              `json:"answered_marks"`
+	// Checkpoints: the store's background WAL checkpoints during the
+	// stage (SQLite): how many, and p50/p99/max of their time.
+	Checkpoints     int              `json:"checkpoints"`
+	CheckpointTimes [3]time.Duration `json:"checkpoint_p50_p99_max_ns"`
 }
 
 // GuardResult is a whole `bench guard` run.
@@ -133,6 +151,7 @@ type GuardResult struct {
 	Sustained    float64      `json:"sustained_per_s"`
 	SustainedCPU float64      `json:"cpu_ms_per_decision"` // at the best stage, this process only
 	P99At500     float64      `json:"p99_ms_at_500_per_s"` // -1: no 500/s stage
+	At500        *GuardStage  `json:"-"`
 	AuditEntries int          `json:"audit_entries"`
 	Violations   int          `json:"violations"`
 	FirstFinding string       `json:"first_finding,omitempty"`
@@ -177,7 +196,7 @@ func RunGuard(ctx context.Context, o GuardOptions, open func(context.Context) (*
 		}
 		guards = append(guards, g)
 	}
-	b := &guardBench{o: o, guards: guards, ids: ids}
+	b := &guardBench{o: o, guards: guards, ids: ids, db: dbs[0]}
 	stopProfile, err := startCPUProfile(o.Profile)
 	if err != nil {
 		return res, fmt.Errorf("bench guard: %w", err)
@@ -195,6 +214,7 @@ func RunGuard(ctx context.Context, o GuardOptions, open func(context.Context) (*
 		res.Stages = append(res.Stages, st)
 		if rate == 500 {
 			res.P99At500 = durMS(st.P99)
+			res.At500 = &res.Stages[len(res.Stages)-1]
 		}
 		if ctx.Err() != nil {
 			return res, ctx.Err()
@@ -243,6 +263,7 @@ func importBenchDebtors(ctx context.Context, db *store.DB, n int) ([]string, err
 
 type guardBench struct {
 	o      GuardOptions
+	db     *store.DB // the first node's: its checkpoints
 	guards []*compliance.Guard
 	ids    []string // the first o.Hot are the hot ones
 	mu     sync.Mutex
@@ -269,8 +290,9 @@ func (b *guardBench) pick() (string, *compliance.Guard, bool) {
 type benchJob struct{ at time.Time }
 
 type benchOutcome struct {
-	lat                    time.Duration
+	lat                    time.Duration // without answered
 	queue, reserve, commit time.Duration // commit: -1 when none (denied)
+	answered               time.Duration // -1 when not marked
 	granted                bool
 	err                    error
 	trace                  *decisionTrace // --trace-slow
@@ -295,6 +317,7 @@ func (b *guardBench) stage(ctx context.Context, name string, rate, n int) GuardS
 	if b.o.TraceSlow {
 		gc.start()
 	}
+	ck0 := len(b.db.Checkpoints())
 	start, cpu0 := time.Now(), cpuTime()
 	for i := range n {
 		at := start
@@ -319,15 +342,27 @@ func (b *guardBench) stage(ctx context.Context, name string, rate, n int) GuardS
 	if b.o.TraceSlow {
 		gc.stop()
 	}
+	var cks []time.Duration
+	for _, c := range b.db.Checkpoints()[ck0:] {
+		cks = append(cks, c.Took)
+	}
+	if st.Checkpoints = len(cks); len(cks) > 0 {
+		slices.Sort(cks)
+		st.CheckpointTimes = [3]time.Duration{quantile(cks, 0.5), quantile(cks, 0.99), cks[len(cks)-1]}
+	}
 	var traces []decisionTrace
 	lats := make([]time.Duration, 0, n)
-	var queues, reserves, commits []time.Duration
+	var queues, reserves, commits, boths, answers []time.Duration
 	for o := range outs {
 		st.Done++
 		lats = append(lats, o.lat)
 		queues, reserves = append(queues, o.queue), append(reserves, o.reserve)
 		if o.commit >= 0 {
 			commits = append(commits, o.commit)
+		}
+		boths = append(boths, o.reserve+max(0, o.commit))
+		if o.answered >= 0 {
+			answers = append(answers, o.answered)
 		}
 		if o.trace != nil {
 			traces = append(traces, *o.trace)
@@ -345,6 +380,7 @@ func (b *guardBench) stage(ctx context.Context, name string, rate, n int) GuardS
 		st.P50, st.P99, st.Max = quantile(lats, 0.50), quantile(lats, 0.99), lats[len(lats)-1]
 	}
 	st.Queue, st.Reserv, st.Commit = p50p99(queues), p50p99(reserves), p50p99(commits)
+	st.Both, st.Answered, st.Answereds = p50p99(boths), p50p99(answers), len(answers)
 	if b.o.TraceSlow {
 		st.Trace = traceReport(traces, n, &gc)
 	}
@@ -366,18 +402,30 @@ func (b *guardBench) decide(ctx context.Context, j benchJob) benchOutcome {
 	t0 := time.Now()
 	res, dec, err := g.Reserve(rctx, compliance.Request{DebtorID: id, Channel: compliance.RobotCall})
 	t1 := time.Now()
-	commit := time.Duration(-1)
+	commit, answered := time.Duration(-1), time.Duration(-1)
 	if err == nil && dec.Allowed {
 		kind := compliance.Attempt
 		if conv {
 			kind = compliance.Conversation
+			if b.o.Answered {
+				// At the answer, as callflow's hold does: the call's
+				// write, seconds after the reservation in a real call,
+				// so not in the decision's latency.
+				err = g.Answered(ctx, res)
+				answered = time.Since(t1)
+			}
 		}
-		err = g.Commit(cctx, res, kind)
-		commit = time.Since(t1)
+		t2 := time.Now()
+		if err == nil {
+			err = g.Commit(cctx, res, kind)
+		}
+		commit = time.Since(t2)
 	}
-	out := benchOutcome{lat: time.Since(j.at), queue: t0.Sub(j.at), reserve: t1.Sub(t0), commit: commit, granted: err == nil && dec.Allowed, err: err}
+	out := benchOutcome{lat: time.Since(j.at) - max(0, answered), queue: t0.Sub(j.at), reserve: t1.Sub(t0), commit: commit, answered: answered,
+		granted: err == nil && dec.Allowed, err: err}
 	if tr != nil {
 		tr.end, tr.reserveCall, tr.commitCall, out.trace = j.at.Add(out.lat), out.reserve, commit, tr
+		tr.reserveAt, tr.commitAt = t0, t1.Add(max(0, answered))
 	}
 	return out
 }
@@ -396,8 +444,15 @@ func durMS(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func stageLine(st GuardStage) string {
 	s := fmt.Sprintf("%6d decisions (%5d granted) in %5.2fs = %7.0f/s  p50 %7.2f ms  p99 %8.2f ms  max %8.2f ms  cpu %.3f ms/decision",
 		st.Done, st.Granted, st.Seconds, st.PerSec, durMS(st.P50), durMS(st.P99), durMS(st.Max), float64(st.CPU.Nanoseconds())/1e6)
-	s += fmt.Sprintf("\n                      p50/p99 ms: queue %.2f/%.2f  reserve %.2f/%.2f  commit %.2f/%.2f",
-		durMS(st.Queue[0]), durMS(st.Queue[1]), durMS(st.Reserv[0]), durMS(st.Reserv[1]), durMS(st.Commit[0]), durMS(st.Commit[1]))
+	s += fmt.Sprintf("\n                      p50/p99 ms: queue %.2f/%.2f  reserve %.2f/%.2f  commit %.2f/%.2f  reserve+commit %.2f/%.2f",
+		durMS(st.Queue[0]), durMS(st.Queue[1]), durMS(st.Reserv[0]), durMS(st.Reserv[1]), durMS(st.Commit[0]), durMS(st.Commit[1]), durMS(st.Both[0]), durMS(st.Both[1]))
+	if st.Answereds > 0 {
+		s += fmt.Sprintf("  (apart: %d answered marks %.2f/%.2f)", st.Answereds, durMS(st.Answered[0]), durMS(st.Answered[1]))
+	}
+	if st.Checkpoints > 0 {
+		s += fmt.Sprintf("\n                      checkpoints: %d, p50/p99/max %.2f/%.2f/%.2f ms",
+			st.Checkpoints, durMS(st.CheckpointTimes[0]), durMS(st.CheckpointTimes[1]), durMS(st.CheckpointTimes[2]))
+	}
 	if st.Errors > 0 {
 		s += fmt.Sprintf("  %d errors (first: %s)", st.Errors, st.FirstErr)
 	}
@@ -420,8 +475,20 @@ func ReportGuard(w io.Writer, o GuardOptions, r GuardResult) error {
 	if !o.JSON {
 		return nil
 	}
-	line, err := json.Marshal(map[string]any{"backend": r.Backend, "nodes": r.Nodes, "sustained_per_s": round1(r.Sustained),
-		"p99_ms_at_500_per_s": r.P99At500, "violations": r.Violations, "cpu_ms_per_decision": r.SustainedCPU})
+	fields := map[string]any{"backend": r.Backend, "nodes": r.Nodes, "sustained_per_s": round1(r.Sustained),
+		"p99_ms_at_500_per_s": r.P99At500, "violations": r.Violations, "cpu_ms_per_decision": r.SustainedCPU}
+	if st := r.At500; st != nil {
+		// The 500/s stage's parts: the reservation (what a dialing call
+		// waits for), the commit, both together; the answered mark apart.
+		fields["p50_ms_at_500_per_s"] = durMS(st.P50)
+		fields["reserve_p99_ms_at_500_per_s"] = durMS(st.Reserv[1])
+		fields["commit_p99_ms_at_500_per_s"] = durMS(st.Commit[1])
+		fields["reserve_commit_p99_ms_at_500_per_s"] = durMS(st.Both[1])
+		fields["queue_p99_ms_at_500_per_s"] = durMS(st.Queue[1])
+		fields["answered_p99_ms_at_500_per_s"] = durMS(st.Answered[1])
+		fields["cpu_ms_per_decision_at_500_per_s"] = float64(st.CPU.Nanoseconds()) / 1e6
+	}
+	line, err := json.Marshal(fields)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,8 @@ type decisionTrace struct {
 	commit      compliance.OpTrace
 	reserveCall time.Duration
 	commitCall  time.Duration // -1: none
+	// reserveAt, commitAt: when the Reserve and the Commit were called
+	reserveAt, commitAt time.Time
 }
 
 // gcWindow is the process's GC figures over a stage (runtime.MemStats read
@@ -83,6 +85,15 @@ func traceReport(ts []decisionTrace, n int, gc *gcWindow) string {
 		}
 		fmt.Fprintf(&b, "                      %-10s (%4d) mean ms: %s\n", set.name, len(set.ts), s.String())
 	}
+	var rs, cs opParts
+	for _, t := range ts {
+		rs.add(t.reserveAt, t.reserveCall, t.reserve)
+		if t.commitCall >= 0 {
+			cs.add(t.commitAt, t.commitCall, t.commit)
+		}
+	}
+	fmt.Fprintf(&b, "                      reserve p50/p90/p99/max ms: %s\n", rs.String())
+	fmt.Fprintf(&b, "                      commit  p50/p90/p99/max ms: %s\n", cs.String())
 	return strings.TrimRight(b.String(), "\n")
 }
 
@@ -161,4 +172,41 @@ func (s traceSums) String() string {
 	return fmt.Sprintf("total %s = queue %s + reserve %s %s + commit %s of %d%% %s; gc pauses inside %s",
 		meanMS(s.total, s.n), meanMS(s.queue, s.n), meanMS(s.reserve.call, s.n), s.reserve.bracket(s.n),
 		meanMS(s.commit.call, s.n), 100*s.commits/max(1, s.n), s.commit.bracket(s.commits), meanMS(s.gcPause, s.n))
+}
+
+// opParts are the parts of one kind of operation's time, each kept whole
+// for its percentiles: the wait for the lane's running batch, the group
+// commit's queue (SQLite), the batch's statements and Go work, its
+// COMMIT, the wait for the WAL's sync (its own or, off the writer, the
+// one it was answered by), and the rest of the call (waking the caller).
+type opParts struct {
+	wait, queued, exec, commit, sync, rest []time.Duration
+}
+
+func (p *opParts) add(at time.Time, call time.Duration, t compliance.OpTrace) {
+	sync := t.Store.Sync // waited inside the batch
+	batch := t.Batch
+	if !t.Synced.IsZero() {
+		sync = max(0, t.Synced.Sub(at.Add(t.Wait+t.Batch)))
+		batch += sync
+	}
+	p.wait = append(p.wait, t.Wait)
+	p.queued = append(p.queued, t.Store.Queued)
+	p.exec = append(p.exec, max(0, t.Batch-t.Store.Queued-t.Store.Commit-t.Store.Sync))
+	p.commit = append(p.commit, t.Store.Commit)
+	p.sync = append(p.sync, sync)
+	p.rest = append(p.rest, max(0, call-t.Wait-batch))
+}
+
+func (p opParts) String() string {
+	q := func(ds []time.Duration) string {
+		if len(ds) == 0 {
+			return "-"
+		}
+		ds = slices.Clone(ds)
+		slices.Sort(ds)
+		return fmt.Sprintf("%.2f/%.2f/%.2f/%.2f", durMS(quantile(ds, 0.5)), durMS(quantile(ds, 0.9)), durMS(quantile(ds, 0.99)), durMS(ds[len(ds)-1]))
+	}
+	return fmt.Sprintf("lane wait %s  group-commit queue %s  statements+go %s  COMMIT %s  sync %s  wake %s",
+		q(p.wait), q(p.queued), q(p.exec), q(p.commit), q(p.sync), q(p.rest))
 }

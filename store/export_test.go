@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"maps"
+	"os"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -67,4 +70,109 @@ func (db *DB) FailWALSyncForTest(err error) {
 // that run on their generic plans.
 func (db *DB) LedgerGenericPlansForTest() []string {
 	return slices.Sorted(maps.Keys(db.bulk.genericPlans))
+}
+
+// PowerCut models a power cut on SQLite for tests: the disk keeps the
+// database file as of PowerCutForTest (no checkpoint runs after it) and
+// the WAL as the last successful sync found it on entry — what that sync
+// is sure to have made durable — never what was written after. Syncs may
+// be held (the WAL written, the sync not yet done) to cut in between.
+type PowerCut struct {
+	mu      sync.Mutex
+	dbFile  []byte
+	wal     []byte
+	cut     bool
+	held    chan struct{} // non-nil: syncs wait for it
+	waiting int           // syncs waiting on held
+	syncs   int           // successful syncs
+}
+
+// PowerCutForTest stops the background checkpointer, checkpoints the WAL
+// into the database file (TRUNCATE) and from then on records what each
+// sync of the WAL makes durable.
+func (db *DB) PowerCutForTest(ctx context.Context) (*PowerCut, error) {
+	if db.postgres {
+		return nil, errors.New("a power cut is modelled on SQLite only")
+	}
+	if db.stopCheckpointer != nil {
+		db.stopCheckpointer()
+		db.stopCheckpointer = nil
+	}
+	if _, err := db.sql.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return nil, err
+	}
+	f, err := os.ReadFile(strings.TrimSuffix(db.walPath, "-wal"))
+	if err != nil {
+		return nil, err
+	}
+	pc := &PowerCut{dbFile: f}
+	inner := db.syncWAL
+	db.syncWAL = func(path string) error {
+		snap, err := os.ReadFile(path) // written before the sync: it covers this much at least
+		if err != nil {
+			return err
+		}
+		pc.mu.Lock()
+		held := pc.held
+		if held != nil {
+			pc.waiting++
+		}
+		pc.mu.Unlock()
+		if held != nil {
+			<-held
+		}
+		pc.mu.Lock()
+		cut := pc.cut
+		pc.mu.Unlock()
+		if cut {
+			return errors.New("power cut")
+		}
+		if err := inner(path); err != nil {
+			return err
+		}
+		pc.mu.Lock()
+		defer pc.mu.Unlock()
+		if !pc.cut {
+			pc.wal, pc.syncs = snap, pc.syncs+1
+		}
+		return nil
+	}
+	return pc, nil
+}
+
+// HoldSyncs makes the WAL's syncs wait until Release or Cut.
+func (pc *PowerCut) HoldSyncs() {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.held == nil {
+		pc.held = make(chan struct{})
+	}
+}
+
+// Waiting is how many syncs wait on HoldSyncs; Syncs how many succeeded.
+func (pc *PowerCut) Waiting() int { pc.mu.Lock(); defer pc.mu.Unlock(); return pc.waiting }
+func (pc *PowerCut) Syncs() int   { pc.mu.Lock(); defer pc.mu.Unlock(); return pc.syncs }
+
+// Release lets the held syncs go on.
+func (pc *PowerCut) Release() {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.held != nil {
+		close(pc.held)
+		pc.held, pc.waiting = nil, 0
+	}
+}
+
+// Cut cuts the power: every sync from now on fails (held ones too), and
+// the files the disk kept are written to path and path-wal, for Open.
+func (pc *PowerCut) Cut(path string) error {
+	pc.mu.Lock()
+	pc.cut = true
+	dbFile, wal := pc.dbFile, pc.wal
+	pc.mu.Unlock()
+	pc.Release()
+	if err := os.WriteFile(path, dbFile, 0o600); err != nil {
+		return err
+	}
+	return os.WriteFile(path+"-wal", wal, 0o600)
 }

@@ -65,6 +65,9 @@ type Tx struct {
 	// syncLater: SQLite's batch commits without waiting for the disk
 	// (every job in it asked for SyncLater)
 	syncLater bool
+	// job is the SQLite group commit's job running fn (BatchTx.SyncNow
+	// and AfterSync reach the batch through it); nil on PostgreSQL
+	job *ledgerJob
 }
 
 // WithDebtor runs fn in a transaction holding the debtor's ledger lock: on

@@ -42,10 +42,15 @@ type ledgerJob struct {
 	debtorID string
 	fn       func(tx *Tx) error
 	lazy     bool // SyncLater: the batch may commit without waiting for the disk if all its jobs may
-	queued   time.Time
-	err      error
-	panicked any // fn's panic, raised again on the caller's goroutine
-	done     chan struct{}
+	mustSync bool // set by BatchTx.SyncNow: the job turned durable while it ran
+	// afterSync, set by BatchTx.AfterSync: the job is answered at COMMIT
+	// and told of the sync by this
+	afterSync func(error)
+	doneLater bool // done is closed after the WAL's sync, off the writer
+	queued    time.Time
+	err       error
+	panicked  any // fn's panic, raised again on the caller's goroutine
+	done      chan struct{}
 }
 
 // errBatchAborted is returned to a transaction whose batch could not go on
@@ -87,7 +92,9 @@ func (b *ledgerBatcher) lead() {
 		b.mu.Unlock()
 		b.run(batch)
 		for _, j := range batch {
-			close(j.done)
+			if !j.doneLater {
+				close(j.done)
+			}
 		}
 	}
 }
@@ -124,7 +131,7 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 			j.err = fmt.Errorf("ledger %s: %w", j.debtorID, err)
 			return
 		}
-		if j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID, syncLater: lazy}); j.err != nil || j.panicked != nil {
+		if j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID, syncLater: lazy, job: j}); j.err != nil || j.panicked != nil {
 			return
 		}
 		ok = batch
@@ -139,7 +146,7 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 			abort(batch[i:], ok, err)
 			return
 		}
-		j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID, syncLater: lazy})
+		j.err, j.panicked = runJob(j, &Tx{db: b.db, tx: q, debtorID: j.debtorID, syncLater: lazy, job: j})
 		if j.err == nil && j.panicked == nil {
 			if _, err := q.ExecContext(bg, `RELEASE ledger_job`); err != nil {
 				abort(batch[i:], ok, err)
@@ -160,28 +167,73 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 	if len(ok) == 0 {
 		return
 	}
+	for _, j := range ok {
+		lazy = lazy && !j.mustSync
+	}
 	t0 := time.Now()
 	err = stx.Commit()
 	t1 := time.Now()
-	if err == nil && !lazy {
-		err = b.db.syncWAL(b.db.walPath)
-	}
 	for _, j := range ok {
 		if t := batchTraceOf(j.ctx); t != nil {
-			t.Queued, t.Commit, t.Sync = started.Sub(j.queued), t1.Sub(t0), time.Since(t1)
-			if lazy {
-				t.Sync = 0
-			}
+			t.Queued, t.Commit = started.Sub(j.queued), t1.Sub(t0)
 		}
 	}
 	if err != nil {
-		// Committed but not known to be on disk, or not committed: the
-		// callers hear an error either way (a reservation left open in the
-		// ledger only expires into an attempt).
+		// Not committed: the callers hear an error.
 		for _, j := range ok {
 			j.err = fmt.Errorf("ledger %s: commit: %w", j.debtorID, err)
 		}
+		return
 	}
+	if lazy {
+		for _, j := range ok {
+			if j.afterSync != nil {
+				j.afterSync(nil)
+			}
+		}
+		return
+	}
+	// A durable batch: its WAL is synced before the jobs that wait for
+	// the disk hear of it, on a goroutine of its own, while the writer
+	// goes on with the next batch: a batch behind waits for this one's
+	// COMMIT, not for its sync (the WAL is written in order, so a later
+	// batch's sync covers this one's frames too). A job that asked to
+	// hear of the commit at once (AfterSync) is answered now and told of
+	// the sync by its callback; the others hear when the sync is done.
+	var later []*ledgerJob // answered after the sync
+	for _, j := range ok {
+		if j.afterSync == nil {
+			later = append(later, j)
+			j.doneLater = true
+		}
+	}
+	go func() {
+		t := time.Now()
+		err := b.db.syncWAL(b.db.walPath)
+		took := time.Since(t)
+		for _, j := range ok {
+			if j.afterSync != nil {
+				var jerr error
+				if err != nil {
+					jerr = fmt.Errorf("ledger %s: commit: %w", j.debtorID, err)
+				}
+				j.afterSync(jerr)
+				continue
+			}
+			if t := batchTraceOf(j.ctx); t != nil {
+				t.Sync = took
+			}
+			if err != nil {
+				// Committed but not known to be on disk: the callers
+				// hear an error (a reservation left open in the ledger
+				// only expires into an attempt).
+				j.err = fmt.Errorf("ledger %s: commit: %w", j.debtorID, err)
+			}
+		}
+		for _, j := range later {
+			close(j.done)
+		}
+	}()
 }
 
 // begin starts a batch's transaction on the writer connection, pinned
@@ -190,7 +242,9 @@ func (b *ledgerBatcher) run(batch []*ledgerJob) {
 // batch's commit, with fdatasync — the build of SQLite used here syncs with
 // fsync, which on ext4 also commits the file's new mtime to the journal (p50
 // 0.3 against 1.2–3 ms, p99 16–27 against 34–44 ms on this VM's disk). The
-// commit is on disk before any caller hears of it, as at FULL. A lazy batch
+// commit is on disk before any caller that waits for it hears of it, as at
+// FULL (the sync runs off the writer, see run; AfterSync callers hear at
+// COMMIT and of the sync by their callback). A lazy batch
 // (every job SyncLater) is not synced: the next durable batch's sync makes
 // its frames durable with its own (the WAL is written in order, so a power
 // cut loses only a tail of lazy commits). SQLite refuses to change the

@@ -26,6 +26,11 @@ type BatchTx struct {
 	// syncLater: the transaction commits without waiting for the disk
 	// (SyncLater asked by every job it commits with)
 	syncLater bool
+	// job: SQLite's group-commit job running the batch (SyncNow,
+	// AfterSync); nil on PostgreSQL
+	job *ledgerJob
+	// afterSync: PostgreSQL's AfterSync, called once COMMIT returned
+	afterSync func(error)
 }
 
 // Sync says when a ledger transaction's commit must be on disk.
@@ -49,6 +54,49 @@ const (
 // disk: it was asked for, and on SQLite every transaction committed with it
 // asked for it too.
 func (b *BatchTx) SyncLater() bool { return b.syncLater }
+
+// pgSyncDefault undoes, for the rest of the transaction, the
+// synchronous_commit off that a SyncLater batch set with its debtors' locks:
+// the server's own setting applies at COMMIT.
+const pgSyncDefault = `SET LOCAL synchronous_commit TO DEFAULT`
+
+// SyncNow makes a SyncLater transaction durable after all, as a SyncNow
+// one: for a batch that finds, once it has read the ledger, a write whose
+// loss would undercount. PostgreSQL's COMMIT then waits for the server's
+// own setting (the SET goes out with the next round trip); SQLite's group
+// commit syncs the WAL after the commit. (Before, such a batch was rolled
+// back and run again durably: a second batch on the decision's path.)
+func (b *BatchTx) SyncNow() {
+	if !b.syncLater {
+		return
+	}
+	b.syncLater = false
+	if b.pipe != nil {
+		b.pipe.add(pgStmt{query: pgSyncDefault})
+		return
+	}
+	if b.job != nil {
+		b.job.mustSync = true
+	}
+}
+
+// AfterSync lets the batch's caller hear of the commit before the disk
+// has it: LedgerBatch then returns as soon as COMMIT has (SQLite: before
+// the WAL's sync, which runs on another goroutine while the writer goes on
+// with the next batch), and f is called once with the sync's result when
+// the commit is durable — or at once with nil when the batch does not
+// wait for the disk (SyncLater), and on PostgreSQL, whose COMMIT already
+// waited for the server's setting. f is called only if LedgerBatch
+// returns nil. The guard uses it to answer the closes whose loss is
+// stricter at the commit and the reservations at the sync, so a close
+// never waits for a sync, its own or another's.
+func (b *BatchTx) AfterSync(f func(error)) {
+	if b.job != nil {
+		b.job.afterSync = f
+		return
+	}
+	b.afterSync = f
+}
 
 // Advisory lock seeds: a debtor's ledger (WithDebtor takes it too), and the
 // counted ledgers (persons, numbers) taken after it (also by person merges
@@ -79,7 +127,7 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, mode Sync, fn
 	}
 	if !db.postgres {
 		return db.batch.do(ctx, "batch of "+debtorIDs[0], mode == SyncLater, func(tx *Tx) error {
-			return fn(&BatchTx{db: db, tx: tx.tx, syncLater: tx.syncLater})
+			return fn(&BatchTx{db: db, tx: tx.tx, syncLater: tx.syncLater, job: tx.job})
 		})
 	}
 	conn, err := db.sql.Conn(ctx)
@@ -102,13 +150,17 @@ func (db *DB) LedgerBatch(ctx context.Context, debtorIDs []string, mode Sync, fn
 			panic(r)
 		}
 	}()
-	if err := fn(&BatchTx{db: db, tx: p, pipe: p, syncLater: mode == SyncLater}); err != nil {
+	tx := &BatchTx{db: db, tx: p, pipe: p, syncLater: mode == SyncLater}
+	if err := fn(tx); err != nil {
 		p.rollback(bg)
 		return err
 	}
 	if err := p.commit(bg); err != nil {
 		p.rollback(bg)
 		return fmt.Errorf("ledger batch: commit: %w", err)
+	}
+	if tx.afterSync != nil {
+		tx.afterSync(nil)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -149,5 +151,87 @@ func TestLedgerBatchWALSyncFails(t *testing.T) {
 	}
 	if err := db.LedgerBatch(ctx, []string{"d1"}, store.SyncLater, noop); err != nil {
 		t.Errorf("a lazy batch: %v, want nil (it does not sync)", err)
+	}
+}
+
+// TestLedgerBatchAfterSync: a durable batch whose caller asked to hear of
+// its commit at once (AfterSync) returns at COMMIT, and is told of the
+// sync when the WAL is on disk — its failure too; the writer goes on
+// meanwhile (a lazy batch behind it commits while the sync is held), and
+// a transaction that did not ask waits for the sync as before. On
+// PostgreSQL (COMMIT waits for the server) the callback comes before
+// LedgerBatch returns; a batch that fails never calls it.
+func TestLedgerBatchAfterSync(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		var mu sync.Mutex
+		var heard []error
+		hear := func(err error) { mu.Lock(); heard = append(heard, err); mu.Unlock() }
+		told := func() []error { mu.Lock(); defer mu.Unlock(); return slices.Clone(heard) }
+		if db.Backend() == "postgres" {
+			if err := db.LedgerBatch(ctx, []string{"d1"}, store.SyncNow, func(tx *store.BatchTx) error { tx.AfterSync(hear); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			boom := errors.New("boom")
+			if err := db.LedgerBatch(ctx, []string{"d1"}, store.SyncNow, func(tx *store.BatchTx) error { tx.AfterSync(hear); return boom }); !errors.Is(err, boom) {
+				t.Fatalf("a failing batch: %v", err)
+			}
+			if got := told(); len(got) != 1 || got[0] != nil {
+				t.Errorf("told %v, want one nil (the committed batch only)", got)
+			}
+			return
+		}
+		pc, err := db.PowerCutForTest(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc.HoldSyncs()
+		if err := db.LedgerBatch(ctx, []string{"d1"}, store.SyncNow, func(tx *store.BatchTx) error { tx.AfterSync(hear); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if got := told(); len(got) != 0 {
+			t.Fatalf("told %v while the sync is held", got)
+		}
+		durable := make(chan error, 1)
+		go func() { durable <- db.WithDebtor(ctx, "d2", func(*store.Tx) error { return nil }) }()
+		waitFor(t, func() bool { return pc.Waiting() == 2 }, "the second sync to be held")
+		select {
+		case err := <-durable:
+			t.Fatalf("a WithDebtor returned (%v) before its sync", err)
+		default:
+		}
+		if err := db.LedgerBatch(ctx, []string{"d3"}, store.SyncLater, func(*store.BatchTx) error { return nil }); err != nil {
+			t.Fatalf("a lazy batch behind a held sync: %v", err)
+		}
+		pc.Release()
+		if err := <-durable; err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, func() bool { return len(told()) == 1 }, "the batch to be told of its sync")
+		if got := told(); got[0] != nil {
+			t.Errorf("told %v, want nil", got)
+		}
+		disk := errors.New("disk gone")
+		db.FailWALSyncForTest(disk)
+		if err := db.LedgerBatch(ctx, []string{"d1"}, store.SyncNow, func(tx *store.BatchTx) error { tx.AfterSync(hear); return nil }); err != nil {
+			t.Fatalf("a batch told of its sync apart: %v, want nil at COMMIT", err)
+		}
+		waitFor(t, func() bool { return len(told()) == 2 }, "the batch to be told of its failed sync")
+		if got := told(); !errors.Is(got[1], disk) {
+			t.Errorf("told %v, want %v", got[1], disk)
+		}
+	})
+}
+
+// waitFor waits (with a deadline against a hang, not a sleep) until ok.
+func waitFor(t *testing.T, ok func() bool, what string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	for !ok() {
+		if ctx.Err() != nil {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		runtime.Gosched()
 	}
 }

@@ -35,6 +35,7 @@ type DB struct {
 	// commit itself (ledger_batch.go); syncWAL syncs it (fdatasync).
 	walPath string
 	syncWAL func(path string) error
+	ckpts   checkpointRuns // the background checkpoints' times (checkpoint.go)
 }
 
 // Open opens (creating if needed) and migrates the store named by dsn:
