@@ -53,10 +53,12 @@ type Config struct {
 	// that acts on corrections (the robot's call path): its first verdict —
 	// the one that lets the robot speak — comes by the deadline.
 	TentativePerson bool
-	// Model is a learned model of the first phrase's text (package
-	// detectstat), consulted only where the rules leave room (model.go);
-	// nil: none.
+	// Model is a learned model of the first phrase's text, consulted only
+	// where the rules leave room (model.go); nil: the bundled one (package
+	// detectstat), unless NoModel.
 	Model TextModel
+	// NoModel runs the rules alone.
+	NoModel bool
 	// ModelClassShare is the share of the non-person posterior the model's
 	// class must have to replace the rules' class among non-persons
 	// (default modelClassShare; above 1: never).
@@ -85,6 +87,11 @@ func (c Config) withDefaults() Config {
 	def(&c.GreetingOnset, 1500*time.Millisecond)
 	def(&c.PersonDeadline, 2400*time.Millisecond)
 	def(&c.ModelMonologue, modelMonologue)
+	if c.NoModel {
+		c.Model = nil
+	} else if c.Model == nil {
+		c.Model = bundledModel()
+	}
 	if c.ModelClassShare <= 0 {
 		c.ModelClassShare = modelClassShare
 	}
@@ -1184,7 +1191,7 @@ func (c *Classifier) watchLate() {
 	if c.modelWait != "" {
 		// the text model found no person; the class waits for the rest
 		// of the greeting, as a quoted cue's does
-		if over || !c.talkingOn() {
+		if over || !c.heardSpeech || c.t-c.lastSpeech >= latePause || c.t-c.speechOnset >= c.cfg.MaxAnalysis {
 			correct(c.modelWaitClass(), "%s", c.modelWait)
 		}
 		return

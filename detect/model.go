@@ -3,8 +3,22 @@ package detect
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/dozvon/dozvon/detectstat"
 )
+
+// bundledModel is detectstat's model embedded in the binary, parsed once:
+// it is immutable and safe for concurrent use. A model that does not parse
+// (a test of model.txt fails first) leaves the rules alone.
+var bundledModel = sync.OnceValue(func() TextModel {
+	m, err := detectstat.Bundled()
+	if err != nil {
+		return nil
+	}
+	return m
+})
 
 // TextModel is a learned model of the recognised text (package
 // detectstat's naive Bayes, trained on the tuning sources' texts): each
@@ -33,7 +47,7 @@ type TextModel interface {
 const (
 	modelClassShare = 0.9
 	modelCorrection = 0.9999
-	modelMonologue  = 3500 * time.Millisecond
+	modelMonologue  = 4500 * time.Millisecond
 )
 
 // modelMemo keeps the model's answer for the text it was asked about: the

@@ -102,7 +102,7 @@ func run(w io.Writer, corpus, sources string, withRules bool, alpha, cw float64,
 		for src := range srcs {
 			withModel := hook
 			withModel.TentativePerson, withModel.Model = true, m
-			for pass, cfg := range []detect.Config{{TentativePerson: true}, withModel} {
+			for pass, cfg := range []detect.Config{{TentativePerson: true, NoModel: true}, withModel} {
 				rep, err := detect.Evaluate(ctx, filepath.Join(sources, src), cfg)
 				if err != nil {
 					return err
@@ -139,8 +139,8 @@ func run(w io.Writer, corpus, sources string, withRules bool, alpha, cw float64,
 		report(w, "rules alone (tuned on these files: optimistic)", files, func(f file) detect.Class { return f.rules }, verbose)
 		report(w, "rules + fold's model (model held out per fold, rules not)", files, func(f file) detect.Class { return f.combined }, verbose)
 		changed(w, files)
-		headroom(w, files)
 	}
+	headroom(w, files)
 	return nil
 }
 
@@ -217,6 +217,9 @@ func headroom(w io.Writer, files []file) {
 	var kept []float64
 	for _, f := range files {
 		if f.row.Label == string(detect.Human) {
+			if v := f.model.NonPerson(); v >= 0.999 {
+				fmt.Fprintf(w, "  person %s/%s: non-person posterior %.6f on %q\n", f.row.Source, f.row.Name, v, f.row.Text)
+			}
 			persons = append(persons, f.model.NonPerson())
 		} else if f.rules == detect.Human && f.tentative {
 			kept = append(kept, f.model.NonPerson())
