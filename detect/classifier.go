@@ -1188,20 +1188,12 @@ func (c *Classifier) watchLate() {
 			return
 		}
 	}
-	if c.modelWait != "" {
-		// the text model found no person; the class waits for the rest
-		// of the greeting, as a quoted cue's does
-		if over || !c.heardSpeech || c.t-c.lastSpeech >= latePause || c.t-c.speechOnset >= c.cfg.MaxAnalysis {
-			correct(c.modelWaitClass(), "%s", c.modelWait)
-		}
-		return
-	}
 	if over {
+		if c.modelWait != "" {
+			correct(c.modelWaitClass(), "%s", c.modelWait)
+			return
+		}
 		c.watchOver = true
-		return
-	}
-	if why, ok := c.modelCorrects(); ok {
-		c.modelWait = why
 		return
 	}
 	if c.beep != nil && c.beep.at > c.decision.At && !c.personOverTone() {
@@ -1210,6 +1202,21 @@ func (c *Classifier) watchLate() {
 	}
 	if c.tentative {
 		c.tentativeWatch()
+	}
+	if !c.watching() {
+		return
+	}
+	if c.modelWait != "" {
+		// the text model found no person; the class waits for the rest of
+		// the greeting (a pause of latePause or the end of the analysis
+		// time), and the rules above may still correct sooner
+		if !c.heardSpeech || c.t-c.lastSpeech >= latePause || c.t-c.speechOnset >= c.cfg.MaxAnalysis {
+			correct(c.modelWaitClass(), "%s", c.modelWait)
+		}
+		return
+	}
+	if why, ok := c.modelCorrects(); ok {
+		c.modelWait = why
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 type stubModel map[string]float64
 
 func (m stubModel) Posterior(string) (map[string]float64, []string) { return m, []string{"stub"} }
-func (m stubModel) Explain(string, string, string) []string          { return []string{"stub"} }
+func (m stubModel) Explain(string, string, string) []string         { return []string{"stub"} }
 
 // settle feeds audio and texts to a classifier made with cfg and returns
 // the settled verdict and the late correction, if any.
