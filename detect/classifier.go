@@ -246,6 +246,9 @@ type Classifier struct {
 	// modelWait: the text model found no person in a monologue (why); the
 	// correction waits for the voice's pause
 	modelWait string
+	// rulesPerson: the background rules found a person before the text
+	// model found none; the model corrects no more
+	rulesPerson bool
 }
 
 // New returns a classifier for one call.
@@ -1235,6 +1238,7 @@ func (c *Classifier) tentativeWatch() {
 	}
 	c.early, c.tentative = early, false
 	if got.Class == Human {
+		c.rulesPerson = true
 		return // a person by the rules too: watched on as any person verdict
 	}
 	if !c.safeCorrection(got.Class) {

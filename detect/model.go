@@ -42,8 +42,9 @@ type TextModel interface {
 //     posterior reaches modelCorrection in a monologue: the nearest voice
 //     talked for modelMonologue without a pause of latePause (a person
 //     pauses for the robot that started talking at the verdict) and said
-//     no word of answering the phone. The rules' hard person evidence is
-//     untouched: a callee who paused is no longer watched.
+//     no word of answering the phone, and the rules running behind a
+//     tentative person have not found a person. The rules' hard person
+//     evidence is untouched: a callee who paused is no longer watched.
 const (
 	modelClassShare = 0.9
 	modelCorrection = 0.9999
@@ -117,7 +118,7 @@ func (c *Classifier) modelClass(cls Class) (Class, string) {
 // person verdict's first phrase: a monologue (see modelMonologue) whose text
 // the model takes for no person's with ModelCorrection; why names it.
 func (c *Classifier) modelCorrects() (string, bool) {
-	if c.cfg.Model == nil || c.near.longest < c.cfg.ModelMonologue || c.near.gap >= latePause || c.scores.score[Human] > 0 {
+	if c.cfg.Model == nil || c.rulesPerson || c.near.longest < c.cfg.ModelMonologue || c.near.gap >= latePause || c.scores.score[Human] > 0 {
 		return "", false
 	}
 	text, p := c.modelPosterior()
