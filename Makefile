@@ -131,3 +131,8 @@ clean:
 intent-model: ## intentstat: relabel the corpus from the tuning sources (never a HELD_OUT one), then regenerate the model; `go test ./intentstat/` fails when model.txt is stale
 	$(GO) run ./intentstat/internal/mkcorpus
 	cd intentstat && $(GO) generate .
+
+detect-model: ## detectstat: rebuild the corpus from the tuning sources' sidecar texts (never a held-out pair), regenerate the model, print its leave-one-pool-out figures; `go test ./detectstat/` fails when model.txt is stale
+	$(GO) run ./detectstat/internal/mkcorpus
+	cd detectstat && $(GO) generate .
+	$(GO) run ./detectstat/internal/lopo

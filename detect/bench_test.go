@@ -44,3 +44,17 @@ func BenchmarkVoicePitch(b *testing.B) {
 		i += evalFrame
 	}
 }
+
+// BenchmarkModelPosterior measures one question to the bundled text model:
+// the classifier asks it once per change of the recognised text, not per
+// frame.
+func BenchmarkModelPosterior(b *testing.B) {
+	m := bundledModel()
+	if m == nil {
+		b.Fatal("no bundled model")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Posterior("здравствуйте я голосовой помощник олег что мне передать хозяину")
+	}
+}

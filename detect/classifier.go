@@ -53,6 +53,23 @@ type Config struct {
 	// that acts on corrections (the robot's call path): its first verdict —
 	// the one that lets the robot speak — comes by the deadline.
 	TentativePerson bool
+	// Model is a learned model of the first phrase's text, consulted only
+	// where the rules leave room (model.go); nil: the bundled one (package
+	// detectstat), unless NoModel.
+	Model TextModel
+	// NoModel runs the rules alone.
+	NoModel bool
+	// ModelClassShare is the share of the non-person posterior the model's
+	// class must have to replace the rules' class among non-persons
+	// (default modelClassShare; above 1: never).
+	ModelClassShare float64
+	// ModelCorrection is the non-person posterior that corrects a person
+	// verdict in a monologue (default modelCorrection; above 1: never).
+	ModelCorrection float64
+	// ModelMonologue is how long the nearest voice must have talked on
+	// without a pause of latePause for ModelCorrection to apply (default
+	// modelMonologue).
+	ModelMonologue time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -69,6 +86,18 @@ func (c Config) withDefaults() Config {
 	def(&c.EarlyGreeting, 1500*time.Millisecond)
 	def(&c.GreetingOnset, 1500*time.Millisecond)
 	def(&c.PersonDeadline, 2400*time.Millisecond)
+	def(&c.ModelMonologue, modelMonologue)
+	if c.NoModel {
+		c.Model = nil
+	} else if c.Model == nil {
+		c.Model = bundledModel()
+	}
+	if c.ModelClassShare <= 0 {
+		c.ModelClassShare = modelClassShare
+	}
+	if c.ModelCorrection <= 0 {
+		c.ModelCorrection = modelCorrection
+	}
 	return c
 }
 
@@ -212,6 +241,14 @@ type Classifier struct {
 	// their own verdict, if not a person, is the late correction
 	tentative bool
 	shadow    bool
+
+	model modelMemo // the text model's last answer (model.go)
+	// modelWait: the text model found no person in a monologue (why); the
+	// correction waits for the voice's pause
+	modelWait string
+	// rulesPerson: the background rules found a person before the text
+	// model found none; the model corrects no more
+	rulesPerson bool
 }
 
 // New returns a classifier for one call.
@@ -663,6 +700,12 @@ func (c *Classifier) note(format string, args ...any) {
 // stays the early one.
 func (c *Classifier) decide(cls Class, conf float64, why string, args ...any) {
 	c.note(why, args...)
+	if m, why := c.modelClass(cls); m != cls && !c.shadow {
+		// in the background of a tentative person the rules' own class
+		// goes to safeCorrection first (tentativeWatch)
+		cls = m
+		c.note("%s", why)
+	}
 	d := &Decision{Class: cls, Confidence: conf, Evidence: c.evidence, At: c.t, Settled: true, SettledAt: c.t}
 	if c.early != nil {
 		d.At, d.Provisional = c.early.At, c.early.Class
@@ -1120,12 +1163,15 @@ func (c *Classifier) watchLate() {
 		return
 	}
 	over := !c.tentative && (!c.heardSpeech || c.t-max(c.lastSpeech, c.lastTone) >= latePause || c.t-c.speechOnset >= c.cfg.MaxAnalysis)
-	if over && !c.quoteWait {
+	if over && !c.quoteWait && c.modelWait == "" {
 		c.watchOver = true
 		return
 	}
 	correct := func(cls Class, why string, args ...any) {
 		ev := append(append([]string(nil), c.decision.Evidence...), fmt.Sprintf(why, args...))
+		if m, why := c.modelClass(cls); m != cls {
+			cls, ev = m, append(ev, why)
+		}
 		c.correction = &Decision{Class: cls, Confidence: 0.8, Evidence: ev, At: c.t, Settled: true, SettledAt: c.t, Provisional: Human}
 	}
 	// after a person verdict the robot talks: its echo must not correct the
@@ -1146,6 +1192,10 @@ func (c *Classifier) watchLate() {
 		}
 	}
 	if over {
+		if c.modelWait != "" {
+			correct(c.modelWaitClass(), "%s", c.modelWait)
+			return
+		}
 		c.watchOver = true
 		return
 	}
@@ -1155,6 +1205,21 @@ func (c *Classifier) watchLate() {
 	}
 	if c.tentative {
 		c.tentativeWatch()
+	}
+	if !c.watching() {
+		return
+	}
+	if c.modelWait != "" {
+		// the text model found no person; the class waits for the rest of
+		// the greeting (a pause of latePause or the end of the analysis
+		// time), and the rules above may still correct sooner
+		if !c.heardSpeech || c.t-c.lastSpeech >= latePause || c.t-c.speechOnset >= c.cfg.MaxAnalysis {
+			correct(c.modelWaitClass(), "%s", c.modelWait)
+		}
+		return
+	}
+	if why, ok := c.modelCorrects(); ok {
+		c.modelWait = why
 	}
 }
 
@@ -1173,6 +1238,7 @@ func (c *Classifier) tentativeWatch() {
 	}
 	c.early, c.tentative = early, false
 	if got.Class == Human {
+		c.rulesPerson = true
 		return // a person by the rules too: watched on as any person verdict
 	}
 	if !c.safeCorrection(got.Class) {
@@ -1187,6 +1253,9 @@ func (c *Classifier) tentativeWatch() {
 	{
 		got.Provisional = Human
 		got.Evidence = append(append([]string(nil), d.Evidence...), "late correction: "+got.Evidence[len(got.Evidence)-1])
+		if m, why := c.modelClass(got.Class); m != got.Class {
+			got.Class, got.Evidence = m, append(got.Evidence, why)
+		}
 		c.correction = got
 	}
 }

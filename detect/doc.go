@@ -113,6 +113,18 @@
 // speech what was taken for echo before that was known: a live robot
 // always greets, so most lines with a reference have no echo at all.
 //
+// A learned text model (package detectstat: naive Bayes over the words'
+// stems, stem pairs and letter trigrams, trained at build time on the
+// tuning sources' texts and embedded) stands beside the rules in two places
+// only, both chosen by leave-one-pool-out (model.go): which non-person it
+// is when the rules took the class from no decisive cue and no tone; and a
+// late correction of a person verdict when the nearest voice talked on for
+// a monologue (4.5 s, no pause of a second, no word of answering the phone)
+// whose text the model takes for no person's at 0.9999. It never makes a
+// first verdict, so whether a person answered is decided when and as the
+// rules decide it; its evidence names the model and its deciding features.
+// Config.NoModel runs the rules alone.
+//
 // It is its own package, not part of robot, because the classifier is also
 // evaluated standalone on labelled WAV files by `dozvon detect eval`
 // (Evaluate), independent of any live call; the robot only feeds it the

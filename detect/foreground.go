@@ -23,6 +23,8 @@ type foreground struct {
 	// then a pause (a person waiting for the caller, or a recording's one
 	// sentence), more is a voice that talked on after pausing
 	stretches int
+	// gap is the longest pause between two stretches of near talk
+	gap time.Duration
 }
 
 // push feeds speech that counts (a run of at least minSpeechRun) from
@@ -39,6 +41,7 @@ func (f *foreground) push(t, dur time.Duration, level float64) {
 		return
 	}
 	if t-dur-f.last >= stretchGap {
+		f.gap = max(f.gap, t-dur-f.last)
 		f.start = t - dur
 		f.stretches++
 	}
