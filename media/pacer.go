@@ -32,14 +32,11 @@ type PostStepper interface {
 	PostStep() bool
 }
 
-// Receiver is a Stream that reads its own input: in each tick the pacer
-// calls Receive right before the stream's own Step, so the tick plays out
-// what arrived up to it and the reads cost no goroutine wake of their own.
-// Receive and Step run back to back on one stream, whose state is then
-// warm for the Step, rather than in two passes over the shard (each
-// missing the cache on every call's state with hundreds of calls); a
-// stream's input is its own, so no stream needs another's Receive before
-// its Step. The same rules as Step's apply (quick, no blocking, no panic).
+// Receiver is a Stream that reads its own input: the pacer calls Receive
+// for every stream of a shard at the start of each tick, before any
+// stream's Step, so a tick plays out what arrived up to it and the reads
+// cost no goroutine wake of their own. The same rules as Step's apply
+// (quick, no blocking, no panic).
 type Receiver interface {
 	Stream
 	Receive()
@@ -188,12 +185,15 @@ func (s *shard) run(ctx context.Context) {
 		s.mu.Lock()
 		batch = append(batch[:0], s.streams...)
 		s.mu.Unlock()
-		var ended []Stream
-		running := 0
 		for _, st := range batch {
 			if r, ok := st.(Receiver); ok {
 				r.Receive()
+				slice.done()
 			}
+		}
+		var ended []Stream
+		running := 0
+		for _, st := range batch {
 			if st.Step(due) {
 				batch[running] = st
 				running++
