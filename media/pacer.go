@@ -100,44 +100,9 @@ func (p *Pacer) Add(st Stream) {
 	}
 }
 
-// yieldAfter is how long a shard runs in one go before it gives up its
-// P (runtime.Gosched) between two calls' work. A goroutine that runs
-// 10 ms on end is preempted by the runtime's sysmon with a signal
-// (SIGURG); a shard's tick of hundreds of calls on a busy box runs longer
-// than that, and on this guest the signals showed as 7–8 % of the robot's
-// CPU flat in runtime.asyncPreempt (bench calls --full, 500 and 1,000
-// calls). A yield is one pass of the scheduler, no signal, and puts the
-// shard where the preemption would have: on the global run queue, so
-// the other goroutines get the P no later than before.
-const yieldAfter = 3 * time.Millisecond
-
-// yieldCheckEvery is how many streams' work pass between two looks at the
-// clock.
-const yieldCheckEvery = 8
-
-// runSlice is how long a shard has run since it last got its P.
-type runSlice struct {
-	start time.Time
-	n     int
-}
-
-// began notes that the shard (re)gained its P now.
-func (r *runSlice) began() { r.start, r.n = time.Now(), 0 }
-
-// done counts one stream's work and yields when the slice is used up.
-func (r *runSlice) done() {
-	r.n++
-	if r.n%yieldCheckEvery != 0 || time.Since(r.start) < yieldAfter {
-		return
-	}
-	runtime.Gosched()
-	r.began()
-}
-
 func (s *shard) run(ctx context.Context) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	var slice runSlice
 	// A stream may be added before this goroutine first looks (its wake
 	// token then stays unread): the clock must already be anchored, or a
 	// zero start makes every tick overdue and the shard spins.
@@ -152,7 +117,6 @@ func (s *shard) run(ctx context.Context) {
 			select {
 			case <-s.wake:
 				start, tick = time.Now(), 0
-				slice.began()
 				continue
 			case <-ctx.Done():
 				return
@@ -167,7 +131,6 @@ func (s *shard) run(ctx context.Context) {
 				s.endAll()
 				return
 			}
-			slice.began()
 		} else {
 			// Overdue: the context must still end the shard, which would
 			// otherwise only be seen while waiting.
@@ -188,7 +151,6 @@ func (s *shard) run(ctx context.Context) {
 		for _, st := range batch {
 			if r, ok := st.(Receiver); ok {
 				r.Receive()
-				slice.done()
 			}
 		}
 		var ended []Stream
@@ -200,14 +162,10 @@ func (s *shard) run(ctx context.Context) {
 			} else {
 				ended = append(ended, st)
 			}
-			slice.done()
 		}
 		for _, st := range batch[:running] {
-			if ps, ok := st.(PostStepper); ok {
-				if !ps.PostStep() {
-					ended = append(ended, st)
-				}
-				slice.done()
+			if ps, ok := st.(PostStepper); ok && !ps.PostStep() {
+				ended = append(ended, st)
 			}
 		}
 		// batch is reused across ticks: drop its references now, or an

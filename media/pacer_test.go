@@ -301,31 +301,3 @@ func TestPacerReceivesBeforeEveryStep(t *testing.T) {
 		t.Errorf("receives a %d, b %d, want 4 each (one per step)", a.receives, b.receives)
 	}
 }
-
-// TestRunSliceYieldsOnceUsedUp: a shard looks at the clock every
-// yieldCheckEvery streams and yields (starting a new slice) only once it
-// has run yieldAfter.
-func TestRunSliceYieldsOnceUsedUp(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		ranFor  time.Duration // how long the slice has run
-		streams int
-		yield   bool
-	}{
-		{"used up, before the check", time.Second, yieldCheckEvery - 1, false},
-		{"used up, at the check", time.Second, yieldCheckEvery, true},
-		{"fresh, at the check", -time.Hour, yieldCheckEvery, false},
-		{"fresh, many checks", -time.Hour, 10 * yieldCheckEvery, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			start := time.Now().Add(-tc.ranFor)
-			r := runSlice{start: start}
-			for range tc.streams {
-				r.done()
-			}
-			if yielded := !r.start.Equal(start); yielded != tc.yield {
-				t.Errorf("yielded %v, want %v", yielded, tc.yield)
-			}
-		})
-	}
-}
