@@ -50,10 +50,7 @@ func (s *partialStream) Accept(pcm []int16) error {
 	if s.fed < s.every || !s.fp.undecided() {
 		return nil
 	}
-	// the remainder carries over: speech comes in batches
-	// (feedBatchFrames), so the looks stay every partialEvery of audio
-	// rather than every partialEvery after the batch that crossed it
-	s.fed %= s.every
+	s.fed = 0
 	p, err := s.Stream.Partial()
 	if err != nil {
 		return nil // a failed look at the partial is not a failed Accept

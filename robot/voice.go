@@ -90,14 +90,6 @@ type VoiceConversation struct {
 	segStart     time.Time
 	feedDropped  int
 
-	// pend gathers a segment's speech on the media loop (onFrame only)
-	// until feedBatchFrames of it are due: one hand-off, one recognizer
-	// wake, per batch instead of per frame. segFrames counts the
-	// segment's frames fed so far, so batches end on multiples of
-	// feedBatchFrames from its start whatever the pre-roll's length.
-	pend      []int16
-	segFrames int
-
 	ended bool // a hang-up was delivered by Listen
 
 	// fault is why the conversation broke under the dialogue (a recovered
@@ -111,20 +103,6 @@ type VoiceConversation struct {
 	closed chan struct{}
 	once   sync.Once
 }
-
-// feedBatchFrames is how many 20 ms frames of speech go to the recognizer
-// in one hand-off. Each hand-off wakes the recognizer goroutine; per frame
-// that was 50 wakes a second a speaking call, two thirds of the robot's
-// goroutine runs in the full-path bench. It divides partialEvery (10
-// frames), so partial looks fall on batch ends (partialStream.Accept); the
-// pre-roll and a segment's end go at once, so the final result and
-// barge-in (decided on the media loop) are not later.
-const feedBatchFrames = 5
-
-// feedQueue is the recognizer's queue in items: 128 batches hold more
-// than 10 s of speech; a recognizer further behind loses speech rather
-// than stalling the media loop.
-const feedQueue = 128
 
 type feedItem struct {
 	pcm        []int16
@@ -151,7 +129,7 @@ func NewVoiceConversation(ctx context.Context, call Call, cfg VoiceConfig) (*Voi
 		call:    call,
 		cfg:     cfg,
 		log:     cfg.Log,
-		feed:    make(chan feedItem, feedQueue),
+		feed:    make(chan feedItem, 512),
 		events:  make(chan Input, 64),
 		closed:  make(chan struct{}),
 		faulted: make(chan struct{}),
@@ -198,7 +176,9 @@ func (v *VoiceConversation) onFrame(in []int16, at time.Duration, playing bool) 
 	if stop {
 		v.call.StopPlayback()
 	}
-	v.gather(ev, feed)
+	for _, f := range feed {
+		v.push(feedItem{pcm: append([]int16(nil), f...)})
+	}
 	if ev == asr.SpeechEnd || ev == asr.MaxLength {
 		v.mu.Lock()
 		v.recognising++ // before the push: the recognizer may answer at once
@@ -207,31 +187,6 @@ func (v *VoiceConversation) onFrame(in []int16, at time.Duration, playing bool) 
 			v.recognised()
 		}
 	}
-}
-
-// gather adds a frame's feed to the pending batch and hands the batch on
-// when it is due: at speech start (the pre-roll, at once), on every
-// feedBatchFrames-th frame of the segment, and at its end (before the end
-// marker onFrame pushes). It runs on the media loop only.
-func (v *VoiceConversation) gather(ev asr.Event, feed [][]int16) {
-	if len(feed) == 0 {
-		return
-	}
-	if ev == asr.SpeechStart {
-		v.segFrames = 0
-	}
-	for _, f := range feed {
-		if v.pend == nil {
-			v.pend = make([]int16, 0, max(feedBatchFrames*len(f), len(f)*len(feed)))
-		}
-		v.pend = append(v.pend, f...)
-		v.segFrames++
-	}
-	if ev == asr.NoEvent && v.segFrames%feedBatchFrames != 0 {
-		return
-	}
-	v.push(feedItem{pcm: v.pend})
-	v.pend = nil // the recognizer owns the batch now
 }
 
 // recognised says the recognizer is done with one ended utterance.
@@ -535,9 +490,7 @@ func (v *VoiceConversation) Hangup(ctx context.Context) error {
 // fed to the recognizer (speech plus pre-roll).
 type AudioStats struct {
 	Received, Fed time.Duration
-	// FeedDropped counts hand-offs to the recognizer dropped on a full
-	// queue: batches of up to feedBatchFrames frames, or a segment's end
-	FeedDropped int
+	FeedDropped   int
 }
 
 // Stats returns the audio counters.
