@@ -182,12 +182,14 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 	var mem0, mem1 goruntime.MemStats
 	goruntime.ReadMemStats(&mem0)
 	cpu0, t0, flt0 := cpuTime(), time.Now(), minorFaults()
+	sched0 := readSched()
 	// nothing falls due again within the hour (see camp.Retry), so the
 	// run ends with its calls
 	runErr := sched.Run(ctx, clk.Now().Add(time.Hour))
 	wall := time.Since(t0)
 	cpu := cpuTime() - cpu0
 	faults := minorFaults() - flt0
+	sched1 := readSched()
 	samples := samp.stop()
 	goruntime.ReadMemStats(&mem1)
 	stopProfile()
@@ -225,6 +227,7 @@ func RunFull(ctx context.Context, o Options, stderr io.Writer) (FullResult, erro
 		eventDelays: delays, hub: hub.Stats(), board: board.Stats()})
 	res.NoInputTurns = tap.noInputTurns()
 	allocStats(&res, &mem0, &mem1)
+	schedDelta(&res, sched0, sched1)
 	res.RobotCPUSeconds = cpu.Seconds()
 	res.MinorFaults = faults
 	if callSec := float64(res.OutFramesSent) / 50; callSec > 0 {

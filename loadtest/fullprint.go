@@ -71,6 +71,8 @@ func writeFullText(w io.Writer, o Options, r FullResult) {
 	p("heap:        %d allocations, %.1f MiB over the run: %.0f allocations, %.1f KiB per call-second; %d GC cycles, GC %.2f %% of CPU",
 		r.AllocObjects, r.AllocMiB, r.AllocsPerCallSecond, r.AllocKiBPerCallSec, r.GCCycles, r.GCCPUFractionPercent)
 	p("             %d minor page faults, %.1f per call-second", r.MinorFaults, r.MinorFaultsPerCallSecond)
+	p("scheduler:   %.0f goroutine runs, %.1f goroutines created, %.1f thread sleeps, %.1f thread preemptions per call-second; GC %.1f s of CPU (%.1f %% of user+GC), heap goal %.0f MiB",
+		r.SchedRunsPerCallSecond, r.GoroutinesCreatedPerCallSecond, r.ThreadSleepsPerCallSecond, r.ThreadPreemptsPerCallSecond, r.GCCPUSeconds, r.GCSharePercent, r.HeapGoalMiB)
 	p("guard:       reserve %s", d(r.Reserve))
 	p("             commit  %s", d(r.Commit))
 	p("store:       call record %s", d(r.SaveCall))

@@ -116,6 +116,19 @@ type FullResult struct {
 	// touches of fresh memory, per-call buffers the heap had not used before.
 	MinorFaults              int64   `json:"minor_faults"`
 	MinorFaultsPerCallSecond float64 `json:"minor_faults_per_call_second"`
+	// The Go scheduler over the run (runtime/metrics, getrusage): times a
+	// goroutine was put on a P (×8 the /sched/latencies samples: each a
+	// wake-up after a block or a preemption), goroutines created, the OS
+	// threads' voluntary sleeps (futex, blocking syscalls) and involuntary
+	// switches, per call-second; the GC's CPU (/cpu/classes/gc/total, an
+	// overestimate) in seconds and as a share of user+GC; the heap goal at the end.
+	SchedRunsPerCallSecond         float64 `json:"sched_runs_per_call_second"`
+	GoroutinesCreatedPerCallSecond float64 `json:"goroutines_created_per_call_second"`
+	ThreadSleepsPerCallSecond      float64 `json:"thread_sleeps_per_call_second"`
+	ThreadPreemptsPerCallSecond    float64 `json:"thread_preempts_per_call_second"`
+	GCCPUSeconds                   float64 `json:"gc_cpu_s"`
+	GCSharePercent                 float64 `json:"gc_share_percent"`
+	HeapGoalMiB                    float64 `json:"heap_goal_mib"`
 
 	LedgerEntries int      `json:"ledger_entries"`
 	Violations    int      `json:"violations"`
