@@ -80,7 +80,7 @@ func TestVerbFormIsHeardWhole(t *testing.T) {
 			t.Errorf("Classify(%q) = %q, want %q", tc.text, got, tc.want)
 		}
 	}
-	for w, want := range map[string]int{"отставить": formInfinitive, "занял": formPast, "уехала": formPast,
+	for w, want := range map[string]int{"отставить": formInfinitive, "занялся": formPast, "уехала": formPast, "каникул": 0, "занял": 0,
 		"договорились": formPast, "собираться": formInfinitive, "занят": 0, "школе": 0, "беречь": formInfinitive} {
 		if got := verbForm(w); got != want {
 			t.Errorf("verbForm(%q) = %d, want %d", w, got, want)

@@ -243,7 +243,7 @@ const (
 )
 
 // verbForm tells an infinitive ("-ть", "-ти", "-чь", with "-ся"/"-сь") or a
-// past tense ("-л", "-ла", "-ло", "-ли" after a vowel, reflexive too) from
+// past tense ("-ла", "-ло", "-ли" after a vowel, "-лся") from
 // other words by the ending; 0 for any other word and for words under five
 // letters.
 func verbForm(w string) int {
@@ -252,6 +252,7 @@ func verbForm(w string) int {
 		return 0
 	}
 	base := strings.TrimSuffix(strings.TrimSuffix(w, "ся"), "сь")
+	reflexive := base != w
 	if infinitive(base) && len([]rune(base)) >= 5 {
 		return formInfinitive
 	}
@@ -259,7 +260,9 @@ func verbForm(w string) int {
 	n := len(br)
 	vowel := func(c rune) bool { return strings.ContainsRune("аеёиоуыэюя", c) }
 	switch {
-	case n >= 4 && br[n-1] == 'л' && vowel(br[n-2]):
+	case reflexive && n >= 4 && br[n-1] == 'л' && vowel(br[n-2]):
+		// "занялся": a bare "-л" is no mark of its own ("каникул",
+		// "отдел", "канал" are nouns), with "-ся" it is a verb's
 		return formPast
 	case n >= 5 && strings.ContainsRune("аои", br[n-1]) && br[n-2] == 'л' && vowel(br[n-3]):
 		return formPast
