@@ -96,6 +96,13 @@ func (m *Matcher) ClassifyExcept(text string, allowed []string, skip func(intent
 			text = strings.Join(r, " ")
 		}
 	}
+	// "удобно, отчего ж нет", "почему бы и нет": a why-not is assent, not
+	// the "нет" its words hold
+	if toks := Tokens(text); slices.Contains(toks, "нет") {
+		if r := whyNot(toks); !slices.Equal(r, toks) {
+			text = strings.Join(r, " ")
+		}
+	}
 	heard := words(text)
 	if len(heard) == 0 {
 		return Match{}
@@ -124,6 +131,34 @@ func (m *Matcher) ClassifyExcept(text string, allowed []string, skip func(intent
 	}
 	return best
 }
+
+// whyNot reads a rhetorical why-not as "да": a why-word ("почему",
+// "отчего", "чего") and "нет" with a particle between ("отчего ж нет",
+// "почему бы и нет", "чего ж нет"), or ending the utterance ("а почему
+// нет"). "Почему нет денег" asks about an absence and stays.
+func whyNot(toks []string) []string {
+	var out []string
+	for i := 0; i < len(toks); i++ {
+		if whyWords[toks[i]] {
+			j, particles := i+1, 0
+			for j < len(toks) && whyNotParticles[toks[j]] {
+				j, particles = j+1, particles+1
+			}
+			if j < len(toks) && toks[j] == "нет" && (particles > 0 || j == len(toks)-1) {
+				out = append(out, "да")
+				i = j
+				continue
+			}
+		}
+		out = append(out, toks[i])
+	}
+	return out
+}
+
+var (
+	whyWords        = map[string]bool{"почему": true, "отчего": true, "чего": true, "чё": true, "че": true}
+	whyNotParticles = map[string]bool{"ж": true, "же": true, "бы": true, "и": true}
+)
 
 // lastContrast is the index of the last "но" / "однако" / "зато", or of an
 // "а" after a negation ("полтинник не дам, а двадцатку найду", "сейчас
@@ -285,6 +320,12 @@ func find(phrase, heard []word) (covered, edits int, negated bool, from, to int,
 				gap = 1
 			}
 			for k := pos + 1; k <= pos+gap && k < len(heard); k++ {
+				if isNegator(pw.text) && pi == len(phrase)-2 && k > pos+1 && k+1 < len(heard) && imperativeLike(heard[k+1].text) {
+					// "я, я. Тузик, не тяни!" holds no "я не": a "не"
+					// reached over another word binds the word after it,
+					// not the phrase's word before the gap
+					continue
+				}
 				if m, e := sameWord(pw, heard[k]); m {
 					for g := pos + 1; g < k; g++ {
 						if isNegator(heard[g].text) {
@@ -309,6 +350,9 @@ func find(phrase, heard []word) (covered, edits int, negated bool, from, to int,
 		if negatedAfter(heard, pos) {
 			neg = true // "реструктуризация меня не интересует", "платить не намерен"
 		}
+		if negatedBefore(heard, start) {
+			neg = true // "не нужна мне ваша рассрочка", "не интересует меня эта встреча"
+		}
 		if phraseNeg {
 			neg = false
 		}
@@ -331,6 +375,27 @@ func find(phrase, heard []word) (covered, edits int, negated bool, from, to int,
 		}
 	}
 	return covered, max(bestEdits, 0), negated, from, to, ok
+}
+
+// imperativeLike reports a word ending as an imperative does ("тяни",
+// "стой", "брось", "трогайте", reflexive too): a "не" before it forbids someone something.
+func imperativeLike(w string) bool {
+	if b, ok := strings.CutSuffix(w, "ся"); ok && (strings.HasSuffix(b, "й") || strings.HasSuffix(b, "ь")) {
+		w = b // "не царапайся", "не бойся"
+	} else if b, ok := strings.CutSuffix(w, "сь"); ok && strings.HasSuffix(b, "те") {
+		w = b // "не волнуйтесь"
+	}
+	r := []rune(w)
+	if len(r) < 3 {
+		return false
+	}
+	switch r[len(r)-1] {
+	case 'й', 'ь':
+		return !strings.HasSuffix(w, "ый") && !strings.HasSuffix(w, "ий") && !strings.HasSuffix(w, "ой") && !strings.HasSuffix(w, "ть")
+	case 'и':
+		return !strings.ContainsRune("аеёиоуыэюя", r[len(r)-2]) && !strings.HasSuffix(w, "ти")
+	}
+	return strings.HasSuffix(w, "те") && len(r) >= 5
 }
 
 // presentImperatives are the imperatives spelt as their verb's present
@@ -405,6 +470,50 @@ func negatedAfter(heard []word, pos int) bool {
 		}
 	}
 	return i+2 >= len(heard) || i+3 >= len(heard)
+}
+
+// negatedBefore reports a negated predicate of wanting, needing or suiting
+// that opens the clause of the phrase starting at heard[start], with at most
+// three pronouns, possessives or particles between: "не нужна мне ваша
+// рассрочка", "не интересует меня эта ваша реструктуризация", "не хочу я
+// никуда ехать" deny what follows as a "не" right before it does. Only a
+// predicate whose object the phrase is counts: "не могу говорить,
+// перезвоните" holds another verb between, "не знаю" hedges.
+func negatedBefore(heard []word, start int) bool {
+	if beforeSkip[heard[start].text] || heard[start].text == "нет" {
+		// "не хочу я…": the pronoun is the subject, not the object; "не
+		// надо, нет" says no twice
+		return false
+	}
+	i := start - 1
+	for k := 0; k < 3 && i >= 0 && beforeSkip[heard[i].text]; k++ {
+		i--
+	}
+	if i < 1 || !isNegator(heard[i-1].text) {
+		return false
+	}
+	return wantsOrNeeds(heard[i].text)
+}
+
+// beforeSkip are the words that may stand between a negated predicate and
+// the noun or verb it denies: pronouns, possessives, demonstratives and
+// particles.
+var beforeSkip = map[string]bool{"мне": true, "меня": true, "нам": true, "нас": true, "я": true, "мы": true,
+	"ваша": true, "ваш": true, "вашу": true, "ваши": true, "вашей": true, "вашего": true, "ваших": true, "вашим": true,
+	"эта": true, "эту": true, "этот": true, "эти": true, "этой": true, "этого": true, "этих": true, "это": true,
+	"ж": true, "же": true, "вообще": true, "совсем": true, "никакой": true, "никакая": true, "никакую": true,
+	"никаких": true, "никакого": true, "ничья": true, "уже": true, "больше": true}
+
+// wantsOrNeeds reports a word of the class of wanting, needing, suiting and
+// interest ("нужна", "надо", "хочу", "интересует", "устраивает",
+// "подходит", "нравится", "требуется"): negated, it denies its object.
+func wantsOrNeeds(w string) bool {
+	for _, p := range []string{"нуж", "надо", "надобн", "хоч", "хот", "интерес", "устраива", "подход", "нрав", "треб"} {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // perceives reports a verb of hearing or making out ("не слышу", "не

@@ -235,6 +235,41 @@ func addressed(w string) bool {
 	return strings.ContainsRune("аеиоуыэюяйь", r[len(r)-3])
 }
 
+// Verb forms whose endings a recogniser keeps and a tolerant match must not
+// cross (verbForm).
+const (
+	formInfinitive = 1 + iota
+	formPast
+)
+
+// verbForm tells an infinitive ("-ть", "-ти", "-чь", with "-ся"/"-сь") or a
+// past tense ("-ла", "-ло", "-ли" after a vowel, "-лся") from
+// other words by the ending; 0 for any other word and for words under five
+// letters.
+func verbForm(w string) int {
+	r := []rune(w)
+	if len(r) < 5 {
+		return 0
+	}
+	base := strings.TrimSuffix(strings.TrimSuffix(w, "ся"), "сь")
+	reflexive := base != w
+	if infinitive(base) && len([]rune(base)) >= 5 {
+		return formInfinitive
+	}
+	br := []rune(base)
+	n := len(br)
+	vowel := func(c rune) bool { return strings.ContainsRune("аеёиоуыэюя", c) }
+	switch {
+	case reflexive && n >= 4 && br[n-1] == 'л' && vowel(br[n-2]):
+		// "занялся": a bare "-л" is no mark of its own ("каникул",
+		// "отдел", "канал" are nouns), with "-ся" it is a verb's
+		return formPast
+	case n >= 5 && strings.ContainsRune("аои", br[n-1]) && br[n-2] == 'л' && vowel(br[n-3]):
+		return formPast
+	}
+	return 0
+}
+
 // openers are the imperatives a caller opens a sentence with ("слушайте,
 // я тут картошку копаю"): they ask for attention and say no "I'm listening".
 var openers = map[string]bool{"слушайте": true, "слушай": true, "слышь": true, "слышите": true, "смотрите": true}
@@ -309,6 +344,12 @@ func sameWord(phrase, heard word) (bool, int) {
 	}
 	// the first letter is rarely misrecognised; requiring it avoids most false friends
 	if phrase.runes[0] != heard.runes[0] {
+		return false, 0
+	}
+	if f := verbForm(heard.text); f != 0 && f != verbForm(phrase.text) {
+		// "отставить" is no misheard "отстань", "занял" no "занят": an
+		// infinitive's or a past tense's ending is heard whole, and a word
+		// of another form is another word, whatever letters they share
 		return false, 0
 	}
 	if addressed(heard.text) != addressed(phrase.text) {
