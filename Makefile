@@ -47,6 +47,11 @@ test: setup build ## every test, with the real peers and voices; CI runs exactly
 		./$(BIN) detect eval detect/testdata/sources/$$s > $(BIN).heldout.txt || exit 1; \
 		grep -v '^\(MISS\|LATE\) ' $(BIN).heldout.txt; \
 	done
+	@for s in heldout20-voices heldout20-line; do \
+		echo "== first-phrase detection, HELD-OUT source $$s (written by an outside-author helper after round 20, who read no classifier code: detect/testdata/sources/README.md) =="; \
+		./$(BIN) detect eval detect/testdata/sources/$$s > $(BIN).heldout.txt || exit 1; \
+		grep -v '^\(MISS\|LATE\) ' $(BIN).heldout.txt; \
+	done
 	@# issue 18: script authors' cases, the CI gate (98 % pass, 95 % edge coverage)
 	@for s in collection verify_contact; do \
 		echo "== script tests, text level: $$s (gate 98,95) =="; \
