@@ -35,6 +35,8 @@ func main() {
 	ths := flag.String("thresholds", "0.5,0.7,0.8,0.9,0.95,0.99", "thresholds to measure")
 	alpha := flag.Float64("alpha", intentstat.DefaultAlpha, "smoothing")
 	flag.Float64Var(&charWeight, "charw", intentstat.DefaultCharWeight, "the weight of a character trigram's evidence")
+	asrRate := flag.Float64("asr-errors", 0, "with -e2e: pass the caller lines through testcalls.SimulatedASRErrors at this rate")
+	asrSeed := flag.Uint64("asr-seed", 1, "with -asr-errors: the seed")
 	ovs := flag.String("overrule", "", "with -e2e: overrule thresholds to measure at the first of -thresholds (0: never)")
 	flag.Parse()
 	var thresholds []float64
@@ -67,7 +69,8 @@ func main() {
 		}
 	}
 	if *e2e {
-		err = endToEnd(context.Background(), rows, *alpha, thresholds, overrules)
+		asr := testcalls.SimulatedASRErrors{Rate: *asrRate, Seed: *asrSeed}
+		err = endToEnd(context.Background(), rows, *alpha, thresholds, overrules, asr)
 	} else {
 		alone(rows, *alpha, thresholds)
 	}
@@ -156,7 +159,7 @@ func alone(rows []intentstat.Row, alpha float64, thresholds []float64) {
 // endToEnd runs each source's cases with the rules alone and with
 // rules+model trained without that source; with overrules, at the first
 // threshold and each overrule threshold instead.
-func endToEnd(ctx context.Context, rows []intentstat.Row, alpha float64, thresholds, overrules []float64) error {
+func endToEnd(ctx context.Context, rows []intentstat.Row, alpha float64, thresholds, overrules []float64, asr testcalls.SimulatedASRErrors) error {
 	model := func(m *intentstat.Model, k int) *intentstat.Model { return m.WithThreshold(thresholds[k]) }
 	label := "threshold"
 	if len(overrules) > 0 {
@@ -186,6 +189,7 @@ func endToEnd(ctx context.Context, rows []intentstat.Row, alpha float64, thresho
 				if err != nil {
 					return err
 				}
+				cf = asr.ApplyFile(cf)
 				var rep testcalls.Report
 				if k < 0 {
 					rep = testcalls.RunText(ctx, sc, []*testcalls.CaseFile{cf}, nil)
