@@ -188,3 +188,39 @@ func TestBundledModelIsGenerated(t *testing.T) {
 		t.Fatalf("bundled model: threshold %v, classes %v", m.Threshold, m.Classes())
 	}
 }
+
+// TestOverrule: a model overrules only at or above its overrule threshold,
+// never when the threshold is 0 (Train's default).
+func TestOverrule(t *testing.T) {
+	t.Parallel()
+	m := intentstat.Train([]intentstat.Row{
+		{Source: "t", Intent: "busy", Text: "шуршу по хозяйству"},
+		{Source: "t", Intent: "busy", Text: "шуршу на кухне"},
+		{Source: "t", Intent: intentstat.None, Text: "эээ ну"},
+	}, 0.5, 0.9)
+	p := m.Predict("шуршу по хозяйству", nil)
+	if p.Intent != "busy" {
+		t.Fatalf("predict %q (p=%.3f), want busy", p.Intent, p.P)
+	}
+	tests := []struct {
+		name string
+		at   float64
+		want string
+	}{
+		{"never", 0, ""},
+		{"sure enough", p.P, "busy"},
+		{"not sure enough", p.P + 1e-9, ""},
+	}
+	for _, tt := range tests {
+		if got, _ := m.WithOverrule(tt.at).Overrule("шуршу по хозяйству", nil); got != tt.want {
+			t.Errorf("%s: overrule %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	b, err := intentstat.Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := b.WithOverrule(0).Overrule("нет", nil); got != "" {
+		t.Fatalf("overrule 0 overruled with %q", got)
+	}
+}

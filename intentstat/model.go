@@ -14,6 +14,7 @@ import (
 // for concurrent use.
 type Model struct {
 	Threshold float64 // the probability a guess needs (chosen by cross-validation by source)
+	overrule  float64 // the probability that overrules a weak rule match; 0: never
 	nb        *naivebayes.Model
 }
 
@@ -50,7 +51,29 @@ func (m *Model) WithThreshold(t float64) *Model {
 func (m *Model) WithCharWeight(w float64) *Model {
 	nb := *m.nb
 	nb.CharWeight = w
-	return &Model{Threshold: m.Threshold, nb: &nb}
+	return &Model{Threshold: m.Threshold, overrule: m.overrule, nb: &nb}
+}
+
+// WithOverrule returns a copy of m that also overrules a weak rule match
+// (see Overrule) at probability t; 0 never overrules.
+func (m *Model) WithOverrule(t float64) *Model {
+	c := *m
+	c.overrule = t
+	return &c
+}
+
+// Overrule returns the model's intent when its probability reaches the
+// overrule threshold, else "". The robot asks it where the rules matched
+// only weakly (a tolerant match); a model that never overrules says "".
+func (m *Model) Overrule(text string, allowed []string) (intent string, p float64) {
+	if m.overrule <= 0 {
+		return "", 0
+	}
+	pr := m.Predict(text, allowed)
+	if pr.Intent == "" || pr.P < m.overrule {
+		return "", pr.P
+	}
+	return pr.Intent, pr.P
 }
 
 // Guess is Predict with the model's threshold applied: the intent, or ""

@@ -528,6 +528,10 @@ func (d *dialogue) understand(n *scripts.Node, text string) (string, map[string]
 		// the rules found nothing: the statistical model may, when sure
 		return d.guess(n, text)
 	}
+	if alt, altFilled, ok := d.overrule(n, text, intent, filled); ok {
+		// the rules matched only by tolerance: a sure model disagreeing wins
+		return alt, altFilled
+	}
 	if len(filled) == 0 && d.asksBack(intent) {
 		// "Кто это спрашивает? Да, я": the caller's own question leads in;
 		// the answer said after it is the turn's answer

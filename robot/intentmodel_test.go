@@ -71,3 +71,59 @@ func runWith(t testing.TB, sc *scripts.Script, items []testcalls.CallerItem, m r
 	res, err := s.Run(t.Context())
 	return res, conv, err
 }
+
+// TestDialogueIntentModelOverrulesOnlyWeakMatches: a model with an overrule
+// threshold takes the turn from the rules only where they matched by
+// tolerance (the heard word mended into a phrase word) and it reads
+// another intent sure enough; a match on the words as said stays the
+// rules'.
+func TestDialogueIntentModelOverrulesOnlyWeakMatches(t *testing.T) {
+	t.Parallel()
+	sc := load(t, "verify_contact.yaml")
+	const weak, strong = "занет я", "занят я"
+	mt := sc.Matcher()
+	if m := mt.Classify(mt.Mend(weak), nil); m.Intent != "busy" {
+		t.Fatalf("the rules read %q mended as %q, want busy", weak, m.Intent)
+	}
+	if m := mt.Classify(weak, nil); m.Intent == "busy" && m.Edits == 0 {
+		t.Fatalf("the rules read %q exactly as busy: pick a word only tolerance finds", weak)
+	}
+	if m := mt.Classify(strong, nil); m.Intent != "busy" || m.Edits != 0 {
+		t.Fatalf("the rules read %q as %+v, want busy exactly", strong, m)
+	}
+	// a model that reads both as yes: only the weak match may yield to it
+	rows := []intentstat.Row{
+		{Source: "t", Intent: "yes", Text: weak},
+		{Source: "t", Intent: "yes", Text: strong},
+		{Source: "t", Intent: "yes", Text: "занет занят"},
+		{Source: "t", Intent: intentstat.None, Text: "эээ ну"},
+		{Source: "t", Intent: intentstat.None, Text: "кхм"},
+	}
+	m := intentstat.Train(rows, 0.5, 1.01) // Guess never fires: only Overrule is measured
+	p := m.Predict(weak, []string{"yes", "busy"})
+	if p.Intent != "yes" {
+		t.Fatalf("the test model reads %q as %q (p=%.2f), want yes", weak, p.Intent, p.P)
+	}
+	tests := []struct {
+		name  string
+		model robot.IntentModel
+		said  string
+		want  scripts.Outcome
+	}{
+		{"no overrule: the rules' busy", m, weak, scripts.OutcomeCallback},
+		{"weak match, model sure enough: the model's yes", m.WithOverrule(p.P - 0.01), weak, scripts.OutcomeIdentified},
+		{"weak match, model not sure enough: the rules' busy", m.WithOverrule(p.P + 0.001), weak, scripts.OutcomeCallback},
+		{"match on the words as said: the rules' busy", m.WithOverrule(0.01), strong, scripts.OutcomeCallback},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _, err := runWith(t, sc, says("да", tt.said, tt.said, tt.said), tt.model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Outcome != tt.want {
+				t.Fatalf("outcome %s, want %s (path %v)", res.Outcome, tt.want, res.Path)
+			}
+		})
+	}
+}

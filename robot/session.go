@@ -31,7 +31,8 @@ type Session struct {
 	// dialogue's goroutine; it must return quickly.
 	OnTurn func(Turn)
 	// Intents, when set, is asked for an intent where the rules find none
-	// and no slot is filled (intentstat.Model); nil keeps the rules alone.
+	// and no slot is filled (intentstat.Model), and, when it is also an
+	// Overruler, where the rules matched only weakly; nil keeps the rules alone.
 	Intents IntentModel
 }
 

@@ -4,6 +4,9 @@
 //
 //	go run ./intentstat/internal/cv            model alone, on the corpus rows
 //	go run ./intentstat/internal/cv -e2e       rules+model, the source's dialogues end to end
+//	go run ./intentstat/internal/cv -e2e -thresholds 0.9999 -overrule 0,0.99,0.999
+//	                                           the same at the first threshold, the model also
+//	                                           overruling weak rule matches at each (0: never)
 //
 // Run from the repository root. Held-out sources are never opened.
 package main
@@ -32,6 +35,9 @@ func main() {
 	ths := flag.String("thresholds", "0.5,0.7,0.8,0.9,0.95,0.99", "thresholds to measure")
 	alpha := flag.Float64("alpha", intentstat.DefaultAlpha, "smoothing")
 	flag.Float64Var(&charWeight, "charw", intentstat.DefaultCharWeight, "the weight of a character trigram's evidence")
+	asrRate := flag.Float64("asr-errors", 0, "with -e2e: pass the caller lines through testcalls.SimulatedASRErrors at this rate")
+	asrSeed := flag.Uint64("asr-seed", 1, "with -asr-errors: the seed")
+	ovs := flag.String("overrule", "", "with -e2e: overrule thresholds to measure at the first of -thresholds (0: never)")
 	flag.Parse()
 	var thresholds []float64
 	for _, s := range strings.Split(*ths, ",") {
@@ -51,8 +57,20 @@ func main() {
 		peek(rows, *alpha, *peekAt)
 		return
 	}
+	var overrules []float64
+	if *ovs != "" {
+		for _, s := range strings.Split(*ovs, ",") {
+			t, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "cv: bad overrule threshold", s)
+				os.Exit(2)
+			}
+			overrules = append(overrules, t)
+		}
+	}
 	if *e2e {
-		err = endToEnd(context.Background(), rows, *alpha, thresholds)
+		asr := testcalls.SimulatedASRErrors{Rate: *asrRate, Seed: *asrSeed}
+		err = endToEnd(context.Background(), rows, *alpha, thresholds, overrules, asr)
 	} else {
 		alone(rows, *alpha, thresholds)
 	}
@@ -139,8 +157,19 @@ func alone(rows []intentstat.Row, alpha float64, thresholds []float64) {
 }
 
 // endToEnd runs each source's cases with the rules alone and with
-// rules+model trained without that source.
-func endToEnd(ctx context.Context, rows []intentstat.Row, alpha float64, thresholds []float64) error {
+// rules+model trained without that source; with overrules, at the first
+// threshold and each overrule threshold instead.
+func endToEnd(ctx context.Context, rows []intentstat.Row, alpha float64, thresholds, overrules []float64, asr testcalls.SimulatedASRErrors) error {
+	model := func(m *intentstat.Model, k int) *intentstat.Model { return m.WithThreshold(thresholds[k]) }
+	label := "threshold"
+	if len(overrules) > 0 {
+		first := thresholds[0]
+		thresholds = overrules
+		model = func(m *intentstat.Model, k int) *intentstat.Model {
+			return m.WithThreshold(first).WithOverrule(overrules[k])
+		}
+		label = fmt.Sprintf("threshold %g, overrule", first)
+	}
 	base := 0
 	got := make([]int, len(thresholds))
 	total := 0
@@ -160,11 +189,12 @@ func endToEnd(ctx context.Context, rows []intentstat.Row, alpha float64, thresho
 				if err != nil {
 					return err
 				}
+				cf = asr.ApplyFile(cf)
 				var rep testcalls.Report
 				if k < 0 {
 					rep = testcalls.RunText(ctx, sc, []*testcalls.CaseFile{cf}, nil)
 				} else {
-					rep = testcalls.RunTextWith(ctx, sc, []*testcalls.CaseFile{cf}, nil, m.WithThreshold(thresholds[k]))
+					rep = testcalls.RunTextWith(ctx, sc, []*testcalls.CaseFile{cf}, nil, model(m, k))
 				}
 				right, n = right+rep.Passed, n+rep.Cases
 			}
@@ -180,7 +210,7 @@ func endToEnd(ctx context.Context, rows []intentstat.Row, alpha float64, thresho
 	}
 	fmt.Printf("rules alone: %d/%d\n", base, total)
 	for i, t := range thresholds {
-		fmt.Printf("rules+model (trained without the source), threshold %g: %d/%d\n", t, got[i], total)
+		fmt.Printf("rules+model (trained without the source), %s %g: %d/%d\n", label, t, got[i], total)
 	}
 	return nil
 }
